@@ -1,0 +1,65 @@
+//! Turns content on disk into module drafts, and nothing else: no database, no ids.
+//!
+//! Each format gets its own module; all of them return [`ModuleDraft`]s or an [`Error`]
+//! naming the file and the reason, so that the engine can refuse a whole import before
+//! it writes anything.
+
+mod markdown;
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use model::{ErrorKind, Level};
+
+pub use markdown::{parse_markdown, read_markdown_folder, WORDS_PER_MINUTE};
+
+/// One module as read from its source, before it belongs to a project.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModuleDraft {
+    /// Path inside the library, with `/` separators.
+    pub relative_path: String,
+    pub title: String,
+    pub duration_minutes: u32,
+    pub level: Option<Level>,
+    pub tags: Vec<String>,
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub body: String,
+    pub word_count: u32,
+}
+
+/// Why content could not be read. Every variant names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{}: {reason}", path.display())]
+    BadInput { path: PathBuf, reason: String },
+    #[error("{}: {source}", path.display())]
+    Io { path: PathBuf, source: io::Error },
+}
+
+impl Error {
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::BadInput { .. } => ErrorKind::BadInput,
+            Error::Io { source, .. } if source.kind() == io::ErrorKind::NotFound => {
+                ErrorKind::NotFound
+            }
+            Error::Io { .. } => ErrorKind::Io,
+        }
+    }
+
+    fn bad(path: &Path, reason: impl Into<String>) -> Error {
+        Error::BadInput {
+            path: path.to_path_buf(),
+            reason: reason.into(),
+        }
+    }
+
+    fn io(path: &Path, source: io::Error) -> Error {
+        Error::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,453 @@
+//! Folders of Markdown files with optional YAML front matter, one module per file.
+//!
+//! Front matter keys Pathforge understands: `title`, `duration_minutes`, `level`
+//! (beginner, intermediate, advanced) and `tags` (skill slugs). Other keys are kept
+//! verbatim in [`ModuleDraft::extra`]. Without a title the first heading is used, then the
+//! file name; without a duration it is derived from the word count at
+//! [`WORDS_PER_MINUTE`]. A file named `README.md` documents the library and is not a module.
+
+use std::path::Path;
+
+use model::Level;
+use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+use serde::Deserialize;
+
+use crate::{Error, ModuleDraft, Result};
+
+/// Reading rate used to derive a duration when the author gave none.
+pub const WORDS_PER_MINUTE: u32 = 200;
+
+#[derive(Deserialize)]
+struct FrontMatter {
+    title: Option<String>,
+    duration_minutes: Option<u32>,
+    level: Option<String>,
+    tags: Option<Vec<String>>,
+    #[serde(flatten)]
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Reads every Markdown module under `dir`, in path order.
+pub fn read_markdown_folder(dir: &Path) -> Result<Vec<ModuleDraft>> {
+    let meta = std::fs::metadata(dir).map_err(|e| Error::io(dir, e))?;
+    if !meta.is_dir() {
+        return Err(Error::bad(
+            dir,
+            "is not a folder; give the folder that holds the modules",
+        ));
+    }
+    let mut drafts = Vec::new();
+    let walker = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(dir).to_path_buf();
+            let source = e
+                .into_io_error()
+                .unwrap_or_else(|| std::io::Error::other("loop"));
+            Error::Io { path, source }
+        })?;
+        let path = entry.path();
+        if !entry.file_type().is_file() || !is_markdown(path) || is_readme(path) {
+            continue;
+        }
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let relative = path.strip_prefix(dir).unwrap_or(path);
+        let relative = relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        drafts.push(parse_markdown(path, &relative, &bytes)?);
+    }
+    if drafts.is_empty() {
+        return Err(Error::bad(dir, "holds no Markdown modules (*.md files)"));
+    }
+    Ok(drafts)
+}
+
+fn is_markdown(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
+}
+
+fn is_readme(path: &Path) -> bool {
+    path.file_stem()
+        .and_then(|s| s.to_str())
+        .is_some_and(|s| s.eq_ignore_ascii_case("readme"))
+}
+
+/// Parses one Markdown file. `path` is only used to name the file in errors.
+pub fn parse_markdown(path: &Path, relative_path: &str, bytes: &[u8]) -> Result<ModuleDraft> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        Error::bad(
+            path,
+            format!(
+                "is not UTF-8 text (invalid byte at offset {})",
+                e.valid_up_to()
+            ),
+        )
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let (front, body) = split_front_matter(path, text)?;
+    let front: FrontMatter = match front {
+        None => FrontMatter {
+            title: None,
+            duration_minutes: None,
+            level: None,
+            tags: None,
+            extra: serde_json::Map::new(),
+        },
+        Some(yaml) if yaml.trim().is_empty() => {
+            serde_yaml_ng::from_str("{}").expect("an empty mapping is valid front matter")
+        }
+        Some(yaml) => serde_yaml_ng::from_str(yaml).map_err(|e| {
+            let at = e
+                .location()
+                .map(|l| format!(" at line {}", l.line() + 1))
+                .unwrap_or_default();
+            Error::bad(path, format!("broken front matter{at}: {e}"))
+        })?,
+    };
+
+    let (heading, word_count) = scan_body(body);
+    let title = match front.title.map(|t| t.trim().to_owned()) {
+        Some(t) if !t.is_empty() => t,
+        Some(_) => return Err(Error::bad(path, "front matter `title` is empty")),
+        None => heading.unwrap_or_else(|| {
+            Path::new(relative_path)
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| relative_path.to_owned())
+        }),
+    };
+    let duration_minutes = match front.duration_minutes {
+        Some(0) => {
+            return Err(Error::bad(
+                path,
+                "front matter `duration_minutes` must be above 0",
+            ))
+        }
+        Some(d) => d,
+        None => word_count.div_ceil(WORDS_PER_MINUTE).max(1),
+    };
+    let level = match front.level {
+        None => None,
+        Some(l) => Some(Level::parse(l.trim()).ok_or_else(|| {
+            Error::bad(
+                path,
+                format!(
+                    "front matter `level` must be beginner, intermediate or advanced, not {l:?}"
+                ),
+            )
+        })?),
+    };
+    let mut tags: Vec<String> = Vec::new();
+    for tag in front.tags.unwrap_or_default() {
+        let tag = tag.trim().to_owned();
+        if tag.is_empty() {
+            return Err(Error::bad(path, "front matter `tags` holds an empty tag"));
+        }
+        if !tags.contains(&tag) {
+            tags.push(tag);
+        }
+    }
+    Ok(ModuleDraft {
+        relative_path: relative_path.to_owned(),
+        title,
+        duration_minutes,
+        level,
+        tags,
+        extra: front.extra,
+        body: body.to_owned(),
+        word_count,
+    })
+}
+
+/// Splits `---\nYAML\n---\nbody`. A file that does not start with `---` has no front matter.
+fn split_front_matter<'a>(path: &Path, text: &'a str) -> Result<(Option<&'a str>, &'a str)> {
+    let Some(rest) = text.strip_prefix("---") else {
+        return Ok((None, text));
+    };
+    let Some(rest) = rest
+        .strip_prefix('\n')
+        .or_else(|| rest.strip_prefix("\r\n"))
+    else {
+        return Ok((None, text)); // `----` or `--- x`: a rule or text, not front matter
+    };
+    let mut offset = 0;
+    for line in rest.split_inclusive('\n') {
+        if line.trim_end() == "---" || line.trim_end() == "..." {
+            return Ok((Some(&rest[..offset]), &rest[offset + line.len()..]));
+        }
+        offset += line.len();
+    }
+    Err(Error::bad(
+        path,
+        "broken front matter: the opening `---` is never closed",
+    ))
+}
+
+/// Returns the text of the first heading and the number of words a reader reads.
+fn scan_body(body: &str) -> (Option<String>, u32) {
+    let mut heading: Option<String> = None;
+    let mut in_first_heading = false;
+    let mut words: u32 = 0;
+    for event in Parser::new(body) {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) if heading.is_none() => {
+                in_first_heading = level <= HeadingLevel::H6;
+                heading = Some(String::new());
+            }
+            Event::End(TagEnd::Heading(_)) => in_first_heading = false,
+            Event::Text(t) | Event::Code(t) => {
+                words += t.split_whitespace().count() as u32;
+                if in_first_heading {
+                    heading.as_mut().expect("a heading is open").push_str(&t);
+                }
+            }
+            _ => {}
+        }
+    }
+    let heading = heading
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty());
+    (heading, words)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<ModuleDraft> {
+        parse_markdown(Path::new("lib/m.md"), "m.md", text.as_bytes())
+    }
+
+    /// Checks that `text` parses and that `what` of the draft is `expected`.
+    fn check<T: PartialEq + std::fmt::Debug>(
+        text: &str,
+        what: fn(&ModuleDraft) -> T,
+        expected: T,
+        why: &str,
+    ) {
+        let draft = parse(text).unwrap_or_else(|e| panic!("{why}: failed to parse: {e}"));
+        assert_eq!(what(&draft), expected, "{why}");
+    }
+
+    fn check_err(text: &str, needle: &str, why: &str) {
+        let err = parse(text).expect_err(why).to_string();
+        assert!(err.starts_with("lib/m.md: "), "errors name the file: {err}");
+        assert!(
+            err.contains(needle),
+            "{why}: {err:?} should mention {needle:?}"
+        );
+    }
+
+    #[test]
+    fn front_matter_fields_are_read() {
+        let text =
+            "---\ntitle: \"Pricing: the basics\"\nduration_minutes: 25\nlevel: intermediate\n\
+                    tags: [pricing, negotiation, pricing]\nkind: lesson\n---\n# Other\n\nSome words here.\n";
+        check(
+            text,
+            |d| d.title.clone(),
+            "Pricing: the basics".into(),
+            "quoted title with a colon",
+        );
+        check(
+            text,
+            |d| d.duration_minutes,
+            25,
+            "declared duration wins over word count",
+        );
+        check(
+            text,
+            |d| d.level,
+            Some(Level::Intermediate),
+            "level is parsed",
+        );
+        check(
+            text,
+            |d| d.tags.clone(),
+            vec!["pricing".to_owned(), "negotiation".to_owned()],
+            "tags keep their order and lose duplicates",
+        );
+        check(
+            text,
+            |d| d.extra.get("kind").cloned(),
+            Some(serde_json::json!("lesson")),
+            "unknown keys are kept, not dropped",
+        );
+        check(
+            text,
+            |d| d.body.starts_with("# Other"),
+            true,
+            "body excludes front matter",
+        );
+        check(
+            text,
+            |d| d.word_count,
+            4,
+            "heading and paragraph words are counted",
+        );
+    }
+
+    #[test]
+    fn missing_metadata_is_derived() {
+        let words = "word ".repeat(450);
+        let text = format!("Intro line.\n\n## First heading\n\n{words}\n");
+        check(
+            &text,
+            |d| d.title.clone(),
+            "First heading".into(),
+            "title from first heading",
+        );
+        check(
+            &text,
+            |d| d.duration_minutes,
+            3,
+            "454 words at 200/min round up to 3",
+        );
+        check(
+            "just text",
+            |d| d.title.clone(),
+            "m".into(),
+            "title falls back to file stem",
+        );
+        check(
+            "",
+            |d| d.duration_minutes,
+            1,
+            "an empty module still lasts a minute",
+        );
+        check(
+            "---\n---\nbody",
+            |d| d.body.clone(),
+            "body".into(),
+            "empty front matter is fine",
+        );
+        check(
+            "----\nx",
+            |d| d.title.clone(),
+            "m".into(),
+            "a horizontal rule is not front matter",
+        );
+        check(
+            "\u{feff}---\ntitle: T\n---\n",
+            |d| d.title.clone(),
+            "T".into(),
+            "a byte-order mark is not content",
+        );
+        check(
+            "---\r\ntitle: Windows\r\n---\r\nbody",
+            |d| d.title.clone(),
+            "Windows".into(),
+            "CRLF files parse",
+        );
+    }
+
+    #[test]
+    fn bad_input_names_the_file_and_reason() {
+        check_err(
+            "---\ntitle: [unclosed\n---\n",
+            "broken front matter",
+            "invalid YAML",
+        );
+        check_err(
+            "---\ntitle: T\n",
+            "never closed",
+            "unterminated front matter",
+        );
+        check_err(
+            "---\nduration_minutes: soon\n---\n",
+            "broken front matter",
+            "wrong type",
+        );
+        check_err(
+            "---\nduration_minutes: 0\n---\n",
+            "above 0",
+            "zero duration",
+        );
+        check_err(
+            "---\nlevel: expert\n---\n",
+            "\"expert\"",
+            "unknown level is quoted",
+        );
+        check_err(
+            "---\ntags: [a, \" \"]\n---\n",
+            "empty tag",
+            "blank tags are refused",
+        );
+        check_err(
+            "---\ntitle: \" \"\n---\n",
+            "title",
+            "blank title is refused",
+        );
+        check_err(
+            "---\n- a list\n---\n",
+            "broken front matter",
+            "front matter must be a mapping",
+        );
+        let err = parse_markdown(Path::new("lib/m.md"), "m.md", b"ok \xff\xfe bad").unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("not UTF-8 text (invalid byte at offset 3)"),
+            "non-UTF-8 files say where the bad byte is: {err}"
+        );
+        assert_eq!(
+            err.kind(),
+            model::ErrorKind::BadInput,
+            "encoding problems are bad input"
+        );
+    }
+
+    #[test]
+    fn folders_are_read_in_order_skipping_readme_and_hidden() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("b")).unwrap();
+        std::fs::create_dir_all(dir.path().join(".git")).unwrap();
+        std::fs::write(dir.path().join("README.md"), "# About").unwrap();
+        std::fs::write(dir.path().join("b/02.md"), "# Two").unwrap();
+        std::fs::write(dir.path().join("01.markdown"), "# One").unwrap();
+        std::fs::write(dir.path().join(".git/x.md"), "# Hidden").unwrap();
+        std::fs::write(dir.path().join("notes.txt"), "not markdown").unwrap();
+        let drafts = read_markdown_folder(dir.path()).unwrap();
+        let paths: Vec<_> = drafts.iter().map(|d| d.relative_path.as_str()).collect();
+        assert_eq!(
+            paths,
+            ["01.markdown", "b/02.md"],
+            "README, hidden folders and non-Markdown files are skipped; order is by path"
+        );
+    }
+
+    #[test]
+    fn unusable_folders_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = read_markdown_folder(dir.path()).unwrap_err();
+        assert!(
+            err.to_string().contains("holds no Markdown modules"),
+            "empty folder: {err}"
+        );
+        let missing = dir.path().join("nope");
+        let err = read_markdown_folder(&missing).unwrap_err();
+        assert_eq!(
+            err.kind(),
+            model::ErrorKind::NotFound,
+            "a missing folder is not found: {err}"
+        );
+        assert!(
+            err.to_string().contains("nope"),
+            "the error names the folder: {err}"
+        );
+        let file = dir.path().join("f.md");
+        std::fs::write(&file, "# x").unwrap();
+        let err = read_markdown_folder(&file).unwrap_err();
+        assert!(
+            err.to_string().contains("is not a folder"),
+            "a file is not a library: {err}"
+        );
+    }
+}

@@ -1,0 +1,413 @@
+//! The domain vocabulary of Pathforge: plain data, no IO, no behaviour beyond ids.
+//!
+//! Every other crate (store, ingest, engine, the CLI and the desktop shell) speaks in
+//! these types, and the UI sees them through TypeScript generated from them (`ts-rs`).
+//! Ids are stable: derived from what they name where possible (a module's id comes from
+//! its library and its path inside it), so re-importing the same content never
+//! re-identifies it.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use uuid::Uuid;
+
+/// Milliseconds since the Unix epoch (UTC). Time is passed into the engine, never read by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
+#[ts(type = "number")]
+pub struct Timestamp(pub i64);
+
+impl Timestamp {
+    /// The wall clock, for binaries to pass in; engine code never calls it.
+    pub fn now() -> Timestamp {
+        let since_epoch = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        Timestamp(since_epoch.as_millis() as i64)
+    }
+}
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
+        #[ts(type = "string")]
+        pub struct $name(pub String);
+
+        impl $name {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// A project's id: random, fixed when the project file is created.
+    ProjectId
+);
+id_type!(
+    /// A library's id: derived from the project and the library's source name.
+    LibraryId
+);
+id_type!(
+    /// A module's id: derived from its library and its relative path in it.
+    ModuleId
+);
+id_type!(
+    /// A skill's id: derived from the project and the skill's slug.
+    SkillId
+);
+id_type!(
+    /// A rule's id.
+    RuleId
+);
+
+/// Namespace for Pathforge's name-based (v5) ids.
+const ID_NAMESPACE: Uuid = Uuid::from_u128(0x7061_7468_666f_7267_6500_0000_0000_0001);
+
+fn derived(parts: &[&str]) -> String {
+    // A unit separator cannot appear in paths or slugs, so the joined name is unambiguous.
+    Uuid::new_v5(&ID_NAMESPACE, parts.join("\u{1f}").as_bytes()).to_string()
+}
+
+impl ProjectId {
+    pub fn random() -> ProjectId {
+        ProjectId(Uuid::new_v4().to_string())
+    }
+}
+
+impl LibraryId {
+    pub fn derive(project: &ProjectId, source_name: &str) -> LibraryId {
+        LibraryId(derived(&["library", project.as_str(), source_name]))
+    }
+}
+
+impl ModuleId {
+    pub fn derive(library: &LibraryId, relative_path: &str) -> ModuleId {
+        ModuleId(derived(&["module", library.as_str(), relative_path]))
+    }
+}
+
+impl SkillId {
+    pub fn derive(project: &ProjectId, slug: &str) -> SkillId {
+        SkillId(derived(&["skill", project.as_str(), slug]))
+    }
+}
+
+/// What kind of failure happened, for code (the UI, scripts) to branch on.
+/// Messages are for people; kinds are for programs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// A file or folder the user named does not exist.
+    NotFound,
+    /// Refused to overwrite an existing file.
+    AlreadyExists,
+    /// The file exists but is not a Pathforge project.
+    NotAProject,
+    /// The project was written by a newer Pathforge than this one.
+    TooNew,
+    /// Content could not be read as what it claims to be (front matter, encoding...).
+    BadInput,
+    /// The operating system refused a read or a write.
+    Io,
+    /// The project database failed.
+    Storage,
+    /// An id that names nothing in the project.
+    UnknownId,
+    /// The operation needs an open project and none is open.
+    NoProject,
+    /// A failure outside the engine (the window refused a call, a bug): report it.
+    Internal,
+}
+
+/// The project file's own record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ProjectInfo {
+    pub id: ProjectId,
+    pub name: String,
+    /// Path of the `.pathforge` file as it was opened.
+    pub path: String,
+    pub created_at: Timestamp,
+    /// Schema version of the file (its migration count).
+    pub schema_version: u32,
+}
+
+/// Where a library came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum LibraryFormat {
+    /// A folder of Markdown files with YAML front matter.
+    MarkdownFolder,
+}
+
+impl LibraryFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LibraryFormat::MarkdownFolder => "markdown_folder",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<LibraryFormat> {
+        match s {
+            "markdown_folder" => Some(LibraryFormat::MarkdownFolder),
+            _ => None,
+        }
+    }
+}
+
+/// A content library imported into the project.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Library {
+    pub id: LibraryId,
+    pub name: String,
+    /// The folder or file it was imported from, as given at the last import.
+    pub source_path: String,
+    pub format: LibraryFormat,
+    pub imported_at: Timestamp,
+}
+
+/// How hard a module is, as declared by its author or suggested later.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    Beginner,
+    Intermediate,
+    Advanced,
+}
+
+impl Level {
+    pub const ALL: [Level; 3] = [Level::Beginner, Level::Intermediate, Level::Advanced];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Beginner => "beginner",
+            Level::Intermediate => "intermediate",
+            Level::Advanced => "advanced",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Level> {
+        Level::ALL.into_iter().find(|l| l.as_str() == s)
+    }
+}
+
+/// One unit of learning content: a lesson, an assessment, a remediation page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Module {
+    pub id: ModuleId,
+    pub library_id: LibraryId,
+    /// Path inside the library, with `/` separators.
+    pub source_path: String,
+    pub title: String,
+    pub duration_minutes: u32,
+    pub level: Option<Level>,
+    pub word_count: u32,
+    /// Skill slugs the author declared; they are also recorded as tags.
+    pub tags: Vec<String>,
+    /// Front-matter keys Pathforge does not interpret yet, kept verbatim (as JSON).
+    #[ts(type = "Record<string, unknown>")]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// The module's text as the author wrote it (Markdown, without front matter).
+    pub body: String,
+}
+
+/// A module without its body, for lists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ModuleSummary {
+    pub id: ModuleId,
+    pub library_id: LibraryId,
+    pub source_path: String,
+    pub title: String,
+    pub duration_minutes: u32,
+    pub level: Option<Level>,
+    pub word_count: u32,
+    pub tags: Vec<String>,
+}
+
+impl From<&Module> for ModuleSummary {
+    fn from(m: &Module) -> ModuleSummary {
+        ModuleSummary {
+            id: m.id.clone(),
+            library_id: m.library_id.clone(),
+            source_path: m.source_path.clone(),
+            title: m.title.clone(),
+            duration_minutes: m.duration_minutes,
+            level: m.level,
+            word_count: m.word_count,
+            tags: m.tags.clone(),
+        }
+    }
+}
+
+/// A node of the skill taxonomy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Skill {
+    pub id: SkillId,
+    pub slug: String,
+    pub name: String,
+    pub parent_id: Option<SkillId>,
+    pub description: String,
+}
+
+/// Who proposed a tag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum TagSource {
+    /// Declared in the content itself (front matter, manifest metadata).
+    Declared,
+    /// Suggested by the embedding model.
+    Model,
+    /// Added by a person in the app.
+    Person,
+}
+
+/// Where a tag stands in review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum TagState {
+    Suggested,
+    Accepted,
+    Rejected,
+}
+
+/// A claim that a module teaches a skill.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Tag {
+    pub module_id: ModuleId,
+    pub skill_id: SkillId,
+    pub source: TagSource,
+    pub state: TagState,
+    /// Model confidence in 0..=1; `None` for declared and personal tags.
+    pub confidence: Option<f64>,
+}
+
+/// How a set of prerequisites combines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum PrerequisiteGroup {
+    AllOf,
+    AnyOf,
+    NOf { n: u32 },
+}
+
+/// `before` must be completed before `after` (modules).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PrerequisiteEdge {
+    pub before: ModuleId,
+    pub after: ModuleId,
+    pub group: PrerequisiteGroup,
+}
+
+/// An adaptive rule; its body follows the `pathforge.rules` schema (see the Rules issue).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Rule {
+    pub id: RuleId,
+    pub kind: String,
+    #[ts(type = "unknown")]
+    pub body: serde_json::Value,
+}
+
+/// Who made a decision recorded in the audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Actor {
+    /// A person using the app or the CLI, by local profile name.
+    Person { name: String },
+    /// Pathforge itself (imports, migrations).
+    System,
+    /// A model, by id and version.
+    Model { id: String, version: String },
+}
+
+impl Actor {
+    /// The person logged in at this machine (`$USER`), for binaries to pass in until
+    /// local profiles exist.
+    pub fn local_user() -> Actor {
+        let name = std::env::var("USER").or_else(|_| std::env::var("USERNAME"));
+        Actor::Person {
+            name: name.unwrap_or_else(|_| "local user".to_owned()),
+        }
+    }
+}
+
+/// One entry of the append-only audit log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct AuditEvent {
+    /// Position in the log, from 1.
+    #[ts(type = "number")]
+    pub seq: i64,
+    pub at: Timestamp,
+    pub actor: Actor,
+    /// What happened, e.g. `library.imported`.
+    pub action: String,
+    /// What it happened to (an id).
+    pub object: String,
+    #[ts(type = "unknown")]
+    pub before: serde_json::Value,
+    #[ts(type = "unknown")]
+    pub after: serde_json::Value,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ImportReport {
+    pub library: Library,
+    /// Modules seen for the first time.
+    pub added: u32,
+    /// Modules already in the project whose content changed.
+    pub updated: u32,
+    /// Modules already in the project, unchanged.
+    pub unchanged: u32,
+    /// Modules of this library whose files are gone.
+    pub removed: u32,
+    /// Modules in the library after the import.
+    pub total: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn derived_ids_are_stable_and_distinct() {
+        let p = ProjectId("p".into());
+        let lib = LibraryId::derive(&p, "sales");
+        assert_eq!(
+            lib,
+            LibraryId::derive(&p, "sales"),
+            "the same library name must map to the same id on every import"
+        );
+        assert_ne!(
+            ModuleId::derive(&lib, "a/b.md"),
+            ModuleId::derive(&lib, "a/c.md"),
+            "different paths are different modules"
+        );
+        assert_ne!(
+            ModuleId::derive(&lib, "x").0,
+            SkillId::derive(&p, "x").0,
+            "ids of different kinds never collide even with equal names"
+        );
+    }
+
+    #[test]
+    fn levels_round_trip_through_their_names() {
+        for level in Level::ALL {
+            assert_eq!(
+                Level::parse(level.as_str()),
+                Some(level),
+                "{level:?} must round-trip"
+            );
+        }
+        assert_eq!(
+            Level::parse("expert"),
+            None,
+            "unknown level names are refused"
+        );
+    }
+}

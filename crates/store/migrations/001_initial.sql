@@ -1,0 +1,83 @@
+-- Schema 1: the project, its libraries and modules, the taxonomy, tags, prerequisites,
+-- rules and the append-only audit log.
+
+CREATE TABLE project (
+    singleton  INTEGER PRIMARY KEY CHECK (singleton = 1),
+    id         TEXT NOT NULL,
+    name       TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+
+CREATE TABLE libraries (
+    id          TEXT PRIMARY KEY,
+    name        TEXT NOT NULL,
+    source_path TEXT NOT NULL,
+    format      TEXT NOT NULL,
+    imported_at INTEGER NOT NULL
+);
+
+CREATE TABLE modules (
+    id               TEXT PRIMARY KEY,
+    library_id       TEXT NOT NULL REFERENCES libraries (id) ON DELETE CASCADE,
+    source_path      TEXT NOT NULL,
+    position         INTEGER NOT NULL,
+    title            TEXT NOT NULL,
+    duration_minutes INTEGER NOT NULL CHECK (duration_minutes > 0),
+    level            TEXT CHECK (level IN ('beginner', 'intermediate', 'advanced')),
+    word_count       INTEGER NOT NULL CHECK (word_count >= 0),
+    extra            TEXT NOT NULL DEFAULT '{}',
+    body             TEXT NOT NULL,
+    UNIQUE (library_id, source_path)
+);
+
+CREATE TABLE skills (
+    id          TEXT PRIMARY KEY,
+    slug        TEXT NOT NULL UNIQUE,
+    name        TEXT NOT NULL,
+    parent_id   TEXT REFERENCES skills (id),
+    description TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE tags (
+    module_id  TEXT NOT NULL REFERENCES modules (id) ON DELETE CASCADE,
+    skill_id   TEXT NOT NULL REFERENCES skills (id) ON DELETE CASCADE,
+    source     TEXT NOT NULL CHECK (source IN ('declared', 'model', 'person')),
+    state      TEXT NOT NULL CHECK (state IN ('suggested', 'accepted', 'rejected')),
+    confidence REAL CHECK (confidence BETWEEN 0 AND 1),
+    position   INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (module_id, skill_id, source)
+);
+
+CREATE TABLE prerequisites (
+    before_id TEXT NOT NULL REFERENCES modules (id) ON DELETE CASCADE,
+    after_id  TEXT NOT NULL REFERENCES modules (id) ON DELETE CASCADE,
+    grp       TEXT NOT NULL DEFAULT '{"kind":"all_of"}',
+    PRIMARY KEY (before_id, after_id),
+    CHECK (before_id <> after_id)
+);
+
+CREATE TABLE rules (
+    id   TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    body TEXT NOT NULL
+);
+
+CREATE TABLE audit_events (
+    seq    INTEGER PRIMARY KEY AUTOINCREMENT,
+    at     INTEGER NOT NULL,
+    actor  TEXT NOT NULL,
+    action TEXT NOT NULL,
+    object TEXT NOT NULL,
+    before TEXT NOT NULL,
+    after  TEXT NOT NULL
+);
+
+CREATE TRIGGER audit_events_append_only_update BEFORE UPDATE ON audit_events
+BEGIN
+    SELECT RAISE(ABORT, 'the audit log is append-only');
+END;
+
+CREATE TRIGGER audit_events_append_only_delete BEFORE DELETE ON audit_events
+BEGIN
+    SELECT RAISE(ABORT, 'the audit log is append-only');
+END;

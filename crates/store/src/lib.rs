@@ -1,0 +1,602 @@
+//! The `.pathforge` project file: one SQLite database that a user can copy, back up and
+//! open anywhere.
+//!
+//! Invariants kept here:
+//! - a file is only ever opened as a project if its SQLite header carries Pathforge's
+//!   application id, so a stray database or document is refused before anything touches it;
+//! - a new project is written beside its final name and renamed into place, so a failed
+//!   `create` never leaves a half-made file, and an existing file is never overwritten;
+//! - the schema is migrated in place by embedded, numbered migrations; a file from a newer
+//!   Pathforge is refused, never downgraded;
+//! - every write runs in one transaction ([`Store::write`]): it lands whole or not at all;
+//! - foreign keys are on and the audit log is append-only (enforced by triggers).
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use model::{
+    Actor, AuditEvent, ErrorKind, Level, Library, LibraryFormat, LibraryId, Module, ModuleId,
+    ModuleSummary, ProjectId, ProjectInfo, SkillId, TagSource, TagState, Timestamp,
+};
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Row};
+use rusqlite_migration::{Migrations, M};
+
+/// `PRAGMA application_id` of every project file: "PFGR".
+pub const APPLICATION_ID: u32 = u32::from_be_bytes(*b"PFGR");
+
+const MIGRATIONS: &[M<'static>] = &[M::up(include_str!("../migrations/001_initial.sql"))];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
+
+const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
+
+/// Why the project file could not be used. Every variant that concerns a file names it.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{}: no such file", path.display())]
+    NotFound { path: PathBuf },
+    #[error("{}: already exists; Pathforge never overwrites a file when creating a project", path.display())]
+    AlreadyExists { path: PathBuf },
+    #[error("{}: not a Pathforge project ({reason})", path.display())]
+    NotAProject { path: PathBuf, reason: &'static str },
+    #[error("{}: made by a newer Pathforge (schema version {found}; this build reads up to {known}); update Pathforge to open it", path.display())]
+    TooNew {
+        path: PathBuf,
+        found: u32,
+        known: u32,
+    },
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: database error: {source}", path.display())]
+    Sqlite {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error("{}: schema migration failed: {source}", path.display())]
+    Migration {
+        path: PathBuf,
+        source: rusqlite_migration::Error,
+    },
+    #[error("no {what} with id {id} in this project")]
+    UnknownId { what: &'static str, id: String },
+}
+
+impl Error {
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::NotFound { .. } => ErrorKind::NotFound,
+            Error::AlreadyExists { .. } => ErrorKind::AlreadyExists,
+            Error::NotAProject { .. } => ErrorKind::NotAProject,
+            Error::TooNew { .. } => ErrorKind::TooNew,
+            Error::Io { .. } => ErrorKind::Io,
+            Error::Sqlite { .. } | Error::Migration { .. } => ErrorKind::Storage,
+            Error::UnknownId { .. } => ErrorKind::UnknownId,
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// An open project file.
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// What a new project file starts with.
+#[derive(Debug, Clone)]
+pub struct NewProject {
+    pub id: ProjectId,
+    pub name: String,
+    pub created_at: Timestamp,
+}
+
+impl Store {
+    /// Creates a new project file at `path`; refuses if anything exists there.
+    pub fn create(path: &Path, project: &NewProject) -> Result<Store> {
+        if path.symlink_metadata().is_ok() {
+            return Err(Error::AlreadyExists {
+                path: path.to_path_buf(),
+            });
+        }
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        let io = |source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let staged = tempfile::Builder::new()
+            .prefix(".pathforge-new-")
+            .suffix(".tmp")
+            .tempfile_in(dir)
+            .map_err(io)?;
+        {
+            let mut conn = Connection::open(staged.path()).map_err(|source| Error::Sqlite {
+                path: path.to_path_buf(),
+                source,
+            })?;
+            let sql = |source| Error::Sqlite {
+                path: path.to_path_buf(),
+                source,
+            };
+            conn.pragma_update(None, "application_id", APPLICATION_ID)
+                .map_err(sql)?;
+            conn.pragma_update(None, "journal_mode", "WAL")
+                .map_err(sql)?;
+            Migrations::from_slice(MIGRATIONS)
+                .to_latest(&mut conn)
+                .map_err(|source| Error::Migration {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
+            conn.execute(
+                "INSERT INTO project (singleton, id, name, created_at) VALUES (1, ?1, ?2, ?3)",
+                params![project.id.as_str(), project.name, project.created_at.0],
+            )
+            .map_err(sql)?;
+            // Closing checkpoints the WAL into the main file before it is renamed.
+            conn.close().map_err(|(_, source)| sql(source))?;
+        }
+        staged
+            .persist_noclobber(path)
+            .map_err(|e| match e.error.kind() {
+                std::io::ErrorKind::AlreadyExists => Error::AlreadyExists {
+                    path: path.to_path_buf(),
+                },
+                _ => io(e.error),
+            })?;
+        Store::open(path)
+    }
+
+    /// Opens an existing project file, migrating it to this build's schema.
+    pub fn open(path: &Path) -> Result<Store> {
+        let not_a_project = |reason| Error::NotAProject {
+            path: path.to_path_buf(),
+            reason,
+        };
+        let mut header = [0u8; 100];
+        let mut file = std::fs::File::open(path).map_err(|source| match source.kind() {
+            std::io::ErrorKind::NotFound => Error::NotFound {
+                path: path.to_path_buf(),
+            },
+            _ => Error::Io {
+                path: path.to_path_buf(),
+                source,
+            },
+        })?;
+        if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
+            return Err(not_a_project("it is a folder"));
+        }
+        let read = read_up_to(&mut file, &mut header).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        drop(file);
+        if read < header.len() || &header[..16] != SQLITE_MAGIC {
+            return Err(not_a_project("not a SQLite database"));
+        }
+        let app_id = u32::from_be_bytes(header[68..72].try_into().expect("4 bytes"));
+        if app_id != APPLICATION_ID {
+            return Err(not_a_project("a SQLite database made by another program"));
+        }
+        let found = u32::from_be_bytes(header[60..64].try_into().expect("4 bytes"));
+        if found > SCHEMA_VERSION {
+            return Err(Error::TooNew {
+                path: path.to_path_buf(),
+                found,
+                known: SCHEMA_VERSION,
+            });
+        }
+
+        let sql = |source| Error::Sqlite {
+            path: path.to_path_buf(),
+            source,
+        };
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI;
+        let mut conn = Connection::open_with_flags(path, flags).map_err(sql)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(sql)?;
+        conn.pragma_update(None, "foreign_keys", true)
+            .map_err(sql)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(sql)?;
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(sql)?;
+        Migrations::from_slice(MIGRATIONS)
+            .to_latest(&mut conn)
+            .map_err(|source| Error::Migration {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn sql(&self, source: rusqlite::Error) -> Error {
+        Error::Sqlite {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    /// Runs `f` in one transaction: everything it writes lands, or nothing does.
+    pub fn write<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> rusqlite::Result<T>) -> Result<T> {
+        let path = self.path.clone();
+        let sql = |source| Error::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = self.conn.transaction().map_err(sql)?;
+        let value = f(&Tx { tx: &tx }).map_err(sql)?;
+        tx.commit().map_err(sql)?;
+        Ok(value)
+    }
+
+    pub fn project(&self) -> Result<ProjectInfo> {
+        let version: u32 = self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(|e| self.sql(e))?;
+        self.conn
+            .query_row(
+                "SELECT id, name, created_at FROM project WHERE singleton = 1",
+                [],
+                |r| {
+                    Ok(ProjectInfo {
+                        id: ProjectId(r.get(0)?),
+                        name: r.get(1)?,
+                        path: self.path.display().to_string(),
+                        created_at: Timestamp(r.get(2)?),
+                        schema_version: version,
+                    })
+                },
+            )
+            .map_err(|e| self.sql(e))
+    }
+
+    pub fn libraries(&self) -> Result<Vec<Library>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT id, name, source_path, format, imported_at FROM libraries ORDER BY name, id",
+            )
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([], library_from_row)
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.sql(e))
+    }
+
+    /// All modules, in library then file order, without their bodies.
+    pub fn module_summaries(&self) -> Result<Vec<ModuleSummary>> {
+        let mut tags = self.declared_tags(None)?;
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT m.id, m.library_id, m.source_path, m.title, m.duration_minutes, m.level,
+                        m.word_count
+                 FROM modules m JOIN libraries l ON l.id = m.library_id
+                 ORDER BY l.name, l.id, m.position",
+            )
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                let id = ModuleId(r.get(0)?);
+                Ok(ModuleSummary {
+                    tags: tags.remove(&id).unwrap_or_default(),
+                    id,
+                    library_id: LibraryId(r.get(1)?),
+                    source_path: r.get(2)?,
+                    title: r.get(3)?,
+                    duration_minutes: r.get(4)?,
+                    level: level_from_sql(r, 5)?,
+                    word_count: r.get(6)?,
+                })
+            })
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.sql(e))
+    }
+
+    /// The modules of one library, with their bodies, keyed by id.
+    pub fn library_modules(
+        &self,
+        library: &LibraryId,
+    ) -> Result<std::collections::HashMap<ModuleId, Module>> {
+        let mut tags = self.declared_tags(Some(library))?;
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("{MODULE_SELECT} WHERE library_id = ?1"))
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([library.as_str()], |r| module_from_row(r, &mut tags))
+            .map_err(|e| self.sql(e))?;
+        rows.map(|m| m.map(|m| (m.id.clone(), m)))
+            .collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.sql(e))
+    }
+
+    pub fn module(&self, id: &ModuleId) -> Result<Module> {
+        let mut tags = self.declared_tags(None)?;
+        self.conn
+            .query_row(
+                &format!("{MODULE_SELECT} WHERE id = ?1"),
+                [id.as_str()],
+                |r| module_from_row(r, &mut tags),
+            )
+            .optional()
+            .map_err(|e| self.sql(e))?
+            .ok_or_else(|| Error::UnknownId {
+                what: "module",
+                id: id.to_string(),
+            })
+    }
+
+    pub fn audit_events(&self) -> Result<Vec<AuditEvent>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT seq, at, actor, action, object, before, after FROM audit_events ORDER BY seq",
+            )
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(AuditEvent {
+                    seq: r.get(0)?,
+                    at: Timestamp(r.get(1)?),
+                    actor: json_from_sql(r, 2)?,
+                    action: r.get(3)?,
+                    object: r.get(4)?,
+                    before: json_from_sql(r, 5)?,
+                    after: json_from_sql(r, 6)?,
+                })
+            })
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.sql(e))
+    }
+
+    /// Declared tag slugs per module, in declaration order.
+    fn declared_tags(
+        &self,
+        library: Option<&LibraryId>,
+    ) -> Result<std::collections::HashMap<ModuleId, Vec<String>>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT t.module_id, s.slug FROM tags t
+                 JOIN skills s ON s.id = t.skill_id
+                 JOIN modules m ON m.id = t.module_id
+                 WHERE t.source = 'declared' AND (?1 IS NULL OR m.library_id = ?1)
+                 ORDER BY t.module_id, t.position",
+            )
+            .map_err(|e| self.sql(e))?;
+        let mut out: std::collections::HashMap<ModuleId, Vec<String>> = Default::default();
+        let mut rows = stmt
+            .query([library.map(|l| l.as_str())])
+            .map_err(|e| self.sql(e))?;
+        while let Some(r) = rows.next().map_err(|e| self.sql(e))? {
+            let id = ModuleId(r.get(0).map_err(|e| self.sql(e))?);
+            out.entry(id)
+                .or_default()
+                .push(r.get(1).map_err(|e| self.sql(e))?);
+        }
+        Ok(out)
+    }
+}
+
+const MODULE_SELECT: &str = "SELECT id, library_id, source_path, title, duration_minutes, level,
+    word_count, extra, body FROM modules";
+
+fn module_from_row(
+    r: &Row<'_>,
+    tags: &mut std::collections::HashMap<ModuleId, Vec<String>>,
+) -> rusqlite::Result<Module> {
+    let id = ModuleId(r.get(0)?);
+    Ok(Module {
+        tags: tags.remove(&id).unwrap_or_default(),
+        id,
+        library_id: LibraryId(r.get(1)?),
+        source_path: r.get(2)?,
+        title: r.get(3)?,
+        duration_minutes: r.get(4)?,
+        level: level_from_sql(r, 5)?,
+        word_count: r.get(6)?,
+        extra: json_from_sql(r, 7)?,
+        body: r.get(8)?,
+    })
+}
+
+fn library_from_row(r: &Row<'_>) -> rusqlite::Result<Library> {
+    let format: String = r.get(3)?;
+    Ok(Library {
+        id: LibraryId(r.get(0)?),
+        name: r.get(1)?,
+        source_path: r.get(2)?,
+        format: LibraryFormat::parse(&format).ok_or_else(|| bad_value(3, &format))?,
+        imported_at: Timestamp(r.get(4)?),
+    })
+}
+
+fn level_from_sql(r: &Row<'_>, idx: usize) -> rusqlite::Result<Option<Level>> {
+    match r.get::<_, Option<String>>(idx)? {
+        None => Ok(None),
+        Some(s) => Level::parse(&s).map(Some).ok_or_else(|| bad_value(idx, &s)),
+    }
+}
+
+fn json_from_sql<T: serde::de::DeserializeOwned>(r: &Row<'_>, idx: usize) -> rusqlite::Result<T> {
+    let text: String = r.get(idx)?;
+    serde_json::from_str(&text).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+fn bad_value(idx: usize, value: &str) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        idx,
+        rusqlite::types::Type::Text,
+        format!("unexpected value {value:?}").into(),
+    )
+}
+
+fn read_up_to(file: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match file.read(&mut buf[filled..])? {
+            0 => break,
+            n => filled += n,
+        }
+    }
+    Ok(filled)
+}
+
+/// Writes inside one transaction (see [`Store::write`]).
+#[derive(Debug)]
+pub struct Tx<'a> {
+    tx: &'a rusqlite::Transaction<'a>,
+}
+
+impl Tx<'_> {
+    pub fn upsert_library(&self, library: &Library) -> rusqlite::Result<()> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO libraries (id, name, source_path, format, imported_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (id) DO UPDATE SET name = ?2, source_path = ?3, format = ?4,
+                     imported_at = ?5",
+            )?
+            .execute(params![
+                library.id.as_str(),
+                library.name,
+                library.source_path,
+                library.format.as_str(),
+                library.imported_at.0
+            ])?;
+        Ok(())
+    }
+
+    /// Inserts or replaces a module and its declared tags, creating missing skills.
+    pub fn upsert_module(
+        &self,
+        project: &ProjectId,
+        module: &Module,
+        position: u32,
+    ) -> rusqlite::Result<()> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO modules (id, library_id, source_path, position, title,
+                     duration_minutes, level, word_count, extra, body)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                 ON CONFLICT (id) DO UPDATE SET library_id = ?2, source_path = ?3,
+                     position = ?4, title = ?5, duration_minutes = ?6, level = ?7,
+                     word_count = ?8, extra = ?9, body = ?10",
+            )?
+            .execute(params![
+                module.id.as_str(),
+                module.library_id.as_str(),
+                module.source_path,
+                position,
+                module.title,
+                module.duration_minutes,
+                module.level.map(Level::as_str),
+                module.word_count,
+                serde_json::Value::Object(module.extra.clone()).to_string(),
+                module.body,
+            ])?;
+        self.tx
+            .prepare_cached("DELETE FROM tags WHERE module_id = ?1 AND source = 'declared'")?
+            .execute([module.id.as_str()])?;
+        for (position, slug) in module.tags.iter().enumerate() {
+            let skill = SkillId::derive(project, slug);
+            self.tx
+                .prepare_cached(
+                    "INSERT INTO skills (id, slug, name) VALUES (?1, ?2, ?2)
+                     ON CONFLICT (id) DO NOTHING",
+                )?
+                .execute(params![skill.as_str(), slug])?;
+            self.tx
+                .prepare_cached(
+                    "INSERT INTO tags (module_id, skill_id, source, state, position)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                )?
+                .execute(params![
+                    module.id.as_str(),
+                    skill.as_str(),
+                    tag_source_sql(TagSource::Declared),
+                    tag_state_sql(TagState::Accepted),
+                    position as i64,
+                ])?;
+        }
+        Ok(())
+    }
+
+    pub fn delete_module(&self, id: &ModuleId) -> rusqlite::Result<()> {
+        self.tx
+            .prepare_cached("DELETE FROM modules WHERE id = ?1")?
+            .execute([id.as_str()])?;
+        Ok(())
+    }
+
+    /// Appends to the audit log; returns the new entry's position.
+    pub fn append_audit(
+        &self,
+        at: Timestamp,
+        actor: &Actor,
+        action: &str,
+        object: &str,
+        before: &serde_json::Value,
+        after: &serde_json::Value,
+    ) -> rusqlite::Result<i64> {
+        let actor = serde_json::to_string(actor).expect("actors serialise");
+        self.tx
+            .prepare_cached(
+                "INSERT INTO audit_events (at, actor, action, object, before, after)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![
+                at.0,
+                actor,
+                action,
+                object,
+                before.to_string(),
+                after.to_string()
+            ])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+}
+
+fn tag_source_sql(source: TagSource) -> &'static str {
+    match source {
+        TagSource::Declared => "declared",
+        TagSource::Model => "model",
+        TagSource::Person => "person",
+    }
+}
+
+fn tag_state_sql(state: TagState) -> &'static str {
+    match state {
+        TagState::Suggested => "suggested",
+        TagState::Accepted => "accepted",
+        TagState::Rejected => "rejected",
+    }
+}
+
+#[cfg(test)]
+mod tests;

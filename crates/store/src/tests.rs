@@ -1,0 +1,287 @@
+//! Store behaviour on real SQLite files in temporary folders.
+
+use super::*;
+use serde_json::json;
+
+fn new_project() -> NewProject {
+    NewProject {
+        id: ProjectId("p-1".into()),
+        name: "Test".into(),
+        created_at: Timestamp(42),
+    }
+}
+
+fn library() -> Library {
+    Library {
+        id: LibraryId("lib-1".into()),
+        name: "lib".into(),
+        source_path: "/content/lib".into(),
+        format: LibraryFormat::MarkdownFolder,
+        imported_at: Timestamp(7),
+    }
+}
+
+fn module(id: &str, tags: &[&str]) -> Module {
+    Module {
+        id: ModuleId(id.into()),
+        library_id: LibraryId("lib-1".into()),
+        source_path: format!("{id}.md"),
+        title: format!("Module {id}"),
+        duration_minutes: 10,
+        level: Some(Level::Beginner),
+        word_count: 3,
+        tags: tags.iter().map(|t| t.to_string()).collect(),
+        extra: serde_json::Map::from_iter([("kind".to_owned(), json!("lesson"))]),
+        body: "three little words".into(),
+    }
+}
+
+/// Asserts that opening `path` fails with `kind`, a message naming the file and containing
+/// `needle`, and that the file was not modified.
+fn check_refused(path: &Path, kind: ErrorKind, needle: &str, why: &str) {
+    let before = std::fs::read(path).ok();
+    let err = Store::open(path).expect_err(why);
+    assert_eq!(err.kind(), kind, "{why}: {err}");
+    let msg = err.to_string();
+    assert!(
+        msg.starts_with(&path.display().to_string()),
+        "{why}: names the file: {msg}"
+    );
+    assert!(
+        msg.contains(needle),
+        "{why}: {msg:?} should mention {needle:?}"
+    );
+    assert_eq!(
+        std::fs::read(path).ok(),
+        before,
+        "{why}: a refused file is left untouched"
+    );
+}
+
+#[test]
+fn create_then_open_round_trips_the_project() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.pathforge");
+    let store = Store::create(&path, &new_project()).unwrap();
+    let info = store.project().unwrap();
+    assert_eq!(info.name, "Test", "the name given at creation is stored");
+    assert_eq!(
+        info.schema_version, SCHEMA_VERSION,
+        "a new file is at the latest schema"
+    );
+    drop(store);
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        leftovers,
+        ["a.pathforge"],
+        "a closed project is one file: no WAL, no staging file"
+    );
+    let reopened = Store::open(&path).unwrap();
+    assert_eq!(
+        reopened.project().unwrap().id,
+        ProjectId("p-1".into()),
+        "id survives reopening"
+    );
+}
+
+#[test]
+fn create_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("notes.txt");
+    std::fs::write(&path, "precious").unwrap();
+    let err = Store::create(&path, &new_project()).unwrap_err();
+    assert_eq!(
+        err.kind(),
+        ErrorKind::AlreadyExists,
+        "existing files are refused: {err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "precious",
+        "and left as they were"
+    );
+    let err = Store::create(&dir.path().join("missing/x.pathforge"), &new_project()).unwrap_err();
+    assert!(
+        err.to_string().contains("missing"),
+        "a missing folder is named: {err}"
+    );
+}
+
+#[test]
+fn open_refuses_what_is_not_a_project() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = dir.path().join("notes.pathforge");
+    std::fs::write(
+        &text,
+        "just some text, long enough to not be a header at all...",
+    )
+    .unwrap();
+    check_refused(
+        &text,
+        ErrorKind::NotAProject,
+        "not a SQLite database",
+        "a text file",
+    );
+
+    let empty = dir.path().join("empty.pathforge");
+    std::fs::write(&empty, "").unwrap();
+    check_refused(
+        &empty,
+        ErrorKind::NotAProject,
+        "not a SQLite database",
+        "an empty file",
+    );
+
+    let other = dir.path().join("other.db");
+    Connection::open(&other)
+        .unwrap()
+        .execute_batch("CREATE TABLE t (x)")
+        .unwrap();
+    check_refused(
+        &other,
+        ErrorKind::NotAProject,
+        "another program",
+        "a foreign SQLite file",
+    );
+
+    check_refused(
+        &dir.path().join("gone.pathforge"),
+        ErrorKind::NotFound,
+        "no such file",
+        "gone",
+    );
+    let err = Store::open(dir.path()).unwrap_err();
+    assert_eq!(
+        err.kind(),
+        ErrorKind::NotAProject,
+        "a folder is not a project: {err}"
+    );
+}
+
+#[test]
+fn open_refuses_files_from_a_newer_pathforge() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("future.pathforge");
+    drop(Store::create(&path, &new_project()).unwrap());
+    let conn = Connection::open(&path).unwrap();
+    conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+        .unwrap();
+    conn.close().unwrap();
+    check_refused(
+        &path,
+        ErrorKind::TooNew,
+        "newer Pathforge",
+        "a future schema",
+    );
+}
+
+#[test]
+fn modules_and_tags_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::create(&dir.path().join("p.pathforge"), &new_project()).unwrap();
+    let project = store.project().unwrap().id;
+    store
+        .write(|tx| {
+            tx.upsert_library(&library())?;
+            tx.upsert_module(&project, &module("b", &["pricing", "negotiation"]), 1)?;
+            tx.upsert_module(&project, &module("a", &["pricing"]), 0)
+        })
+        .unwrap();
+    let summaries = store.module_summaries().unwrap();
+    let ids: Vec<_> = summaries.iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(ids, ["a", "b"], "modules list in library position order");
+    assert_eq!(
+        summaries[1].tags,
+        ["pricing", "negotiation"],
+        "tag order is kept"
+    );
+    let full = store.module(&ModuleId("b".into())).unwrap();
+    assert_eq!(
+        full,
+        module("b", &["pricing", "negotiation"]),
+        "every field round-trips"
+    );
+    let err = store.module(&ModuleId("zzz".into())).unwrap_err();
+    assert_eq!(
+        err.kind(),
+        ErrorKind::UnknownId,
+        "unknown ids are reported as such: {err}"
+    );
+
+    store
+        .write(|tx| tx.upsert_module(&project, &module("b", &["closing"]), 1))
+        .unwrap();
+    let b = store.module(&ModuleId("b".into())).unwrap();
+    assert_eq!(
+        b.tags,
+        ["closing"],
+        "re-upserting replaces declared tags, not appends"
+    );
+}
+
+#[test]
+fn a_failed_write_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::create(&dir.path().join("p.pathforge"), &new_project()).unwrap();
+    let project = store.project().unwrap().id;
+    store.write(|tx| tx.upsert_library(&library())).unwrap();
+    let mut orphan = module("orphan", &[]);
+    orphan.library_id = LibraryId("no-such-library".into());
+    let err = store
+        .write(|tx| {
+            tx.upsert_module(&project, &module("ok", &["x"]), 0)?;
+            tx.upsert_module(&project, &orphan, 1)
+        })
+        .unwrap_err();
+    assert_eq!(
+        err.kind(),
+        ErrorKind::Storage,
+        "foreign keys are enforced: {err}"
+    );
+    assert!(
+        store.module_summaries().unwrap().is_empty(),
+        "the module written before the failure was rolled back with it"
+    );
+}
+
+#[test]
+fn the_audit_log_is_append_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::create(&dir.path().join("p.pathforge"), &new_project()).unwrap();
+    let seq = store
+        .write(|tx| {
+            tx.append_audit(
+                Timestamp(1),
+                &Actor::System,
+                "x.done",
+                "obj",
+                &json!(null),
+                &json!(1),
+            )
+        })
+        .unwrap();
+    assert_eq!(seq, 1, "the first entry is number 1");
+    let events = store.audit_events().unwrap();
+    assert_eq!(events[0].actor, Actor::System, "the actor round-trips");
+    assert_eq!(events[0].after, json!(1), "the after-state round-trips");
+    for sql in [
+        "UPDATE audit_events SET action = 'forged'",
+        "DELETE FROM audit_events",
+    ] {
+        let err = store
+            .write(|tx| tx.tx.execute(sql, []).map(|_| ()))
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("append-only"),
+            "{sql} must be refused: {err}"
+        );
+    }
+    assert_eq!(
+        store.audit_events().unwrap().len(),
+        1,
+        "the entry is still there"
+    );
+}
