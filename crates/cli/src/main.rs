@@ -1,0 +1,196 @@
+//! `pathforge`: the engine's operations from a terminal or a script.
+//!
+//! Human-readable output by default, `--json` for machines (errors too, as
+//! `{"error": {"kind", "message"}}` on stderr). Exit status 0 on success, 1 when the
+//! operation failed (one line naming the file and the reason), 2 on a usage error.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use engine::Project;
+use model::{Actor, ModuleId, ModuleSummary, Timestamp};
+
+#[derive(Parser)]
+#[command(
+    name = "pathforge",
+    version,
+    about = "Adaptive learning paths from your content libraries"
+)]
+struct Cli {
+    /// Print machine-readable JSON instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create a new, empty project file (never overwrites).
+    Init { file: PathBuf },
+    /// Import a folder of Markdown modules into a project, or bring it up to date.
+    Import { file: PathBuf, path: PathBuf },
+    /// List the modules of a project.
+    Modules { file: PathBuf },
+    /// Show one module, with its text.
+    Show { file: PathBuf, id: String },
+    /// Show the project's audit log.
+    Log { file: PathBuf },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(&cli.command, cli.json) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            if cli.json {
+                let (kind, message) = match err.downcast_ref::<engine::Error>() {
+                    Some(e) => (
+                        serde_json::to_value(e.kind()).unwrap_or_default(),
+                        e.to_string(),
+                    ),
+                    None => (serde_json::Value::Null, err.to_string()),
+                };
+                let body = serde_json::json!({ "error": { "kind": kind, "message": message } });
+                eprintln!("{body}");
+            } else {
+                // Our errors already say the file and the reason; the source chain would
+                // only repeat it.
+                eprintln!("pathforge: {err}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(command: &Command, json: bool) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match command {
+        Command::Init { file } => {
+            let project = Project::create(file, Timestamp::now())?;
+            let info = project.info()?;
+            if json {
+                print_json(&mut out, &info)?;
+            } else {
+                writeln!(out, "Created project {:?} at {}", info.name, file.display())?;
+            }
+        }
+        Command::Import { file, path } => {
+            let mut project = Project::open(file)?;
+            let report = project.import_library(path, &Actor::local_user(), Timestamp::now())?;
+            if json {
+                print_json(&mut out, &report)?;
+            } else {
+                writeln!(
+                    out,
+                    "Imported {} from {}: {} modules ({} added, {} updated, {} unchanged, {} removed)",
+                    report.library.name,
+                    report.library.source_path,
+                    report.total,
+                    report.added,
+                    report.updated,
+                    report.unchanged,
+                    report.removed
+                )?;
+            }
+        }
+        Command::Modules { file } => {
+            let modules = Project::open(file)?.modules()?;
+            if json {
+                print_json(&mut out, &modules)?;
+            } else {
+                print_modules(&mut out, file, &modules)?;
+            }
+        }
+        Command::Show { file, id } => {
+            let module = Project::open(file)?.module(&ModuleId(id.clone()))?;
+            if json {
+                print_json(&mut out, &module)?;
+            } else {
+                let level = module.level.map(|l| l.as_str()).unwrap_or("no level");
+                writeln!(
+                    out,
+                    "{}\n{} min · {level} · {} words · {}",
+                    module.title, module.duration_minutes, module.word_count, module.source_path
+                )?;
+                if !module.tags.is_empty() {
+                    writeln!(out, "skills: {}", module.tags.join(", "))?;
+                }
+                writeln!(out, "\n{}", module.body.trim_end())?;
+            }
+        }
+        Command::Log { file } => {
+            let events = Project::open(file)?.audit_log()?;
+            if json {
+                print_json(&mut out, &events)?;
+            } else {
+                for e in &events {
+                    let actor = match &e.actor {
+                        Actor::Person { name } => name.clone(),
+                        Actor::System => "pathforge".to_owned(),
+                        Actor::Model { id, version } => format!("{id}@{version}"),
+                    };
+                    writeln!(
+                        out,
+                        "{:>5}  {}  {:<18} {actor}  {}",
+                        e.seq, e.at.0, e.action, e.object
+                    )?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn print_json(out: &mut impl Write, value: &impl serde::Serialize) -> anyhow::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+fn print_modules(
+    out: &mut impl Write,
+    file: &Path,
+    modules: &[ModuleSummary],
+) -> anyhow::Result<()> {
+    if modules.is_empty() {
+        writeln!(
+            out,
+            "{} has no modules yet; add some with `pathforge import {} FOLDER`.",
+            file.display(),
+            file.display()
+        )?;
+        return Ok(());
+    }
+    let width = modules
+        .iter()
+        .map(|m| m.title.chars().count())
+        .max()
+        .unwrap_or(5)
+        .clamp(5, 60);
+    writeln!(
+        out,
+        "{:<width$}  {:>7}  {:<12}  {:>6}  id",
+        "title", "minutes", "level", "words"
+    )?;
+    for m in modules {
+        let title: String = m.title.chars().take(width).collect();
+        let level = m.level.map(|l| l.as_str()).unwrap_or("-");
+        writeln!(
+            out,
+            "{title:<width$}  {:>7}  {level:<12}  {:>6}  {}",
+            m.duration_minutes, m.word_count, m.id
+        )?;
+    }
+    let minutes: u32 = modules.iter().map(|m| m.duration_minutes).sum();
+    writeln!(
+        out,
+        "\n{} modules, {}h {:02}m of learning",
+        modules.len(),
+        minutes / 60,
+        minutes % 60
+    )?;
+    Ok(())
+}

@@ -1,0 +1,207 @@
+//! The `pathforge` binary as a user runs it: real files, real exit codes, real output.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn pathforge(args: &[&dyn AsRef<std::ffi::OsStr>]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pathforge"))
+        .args(args.iter().map(|a| a.as_ref()))
+        .output()
+        .expect("the pathforge binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn sample_library() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../sample-libraries/sales-onboarding")
+}
+
+fn module_count(file: &Path) -> usize {
+    let out = pathforge(&[&"modules", &file, &"--json"]);
+    assert!(out.status.success(), "listing works: {}", stderr(&out));
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).expect("--json prints JSON");
+    list.as_array().expect("a JSON array of modules").len()
+}
+
+/// Runs a command that must fail with exit status 1 and one line on stderr that names
+/// `file` and contains `reason`.
+fn check_fails(args: &[&dyn AsRef<std::ffi::OsStr>], file: &Path, reason: &str, why: &str) {
+    let out = pathforge(args);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{why}: exit status 1; stderr: {}",
+        stderr(&out)
+    );
+    let err = stderr(&out);
+    assert_eq!(
+        err.trim_end().lines().count(),
+        1,
+        "{why}: the error is one line: {err:?}"
+    );
+    assert!(
+        err.contains(&file.display().to_string()),
+        "{why}: names {}: {err}",
+        file.display()
+    );
+    assert!(
+        err.contains(reason),
+        "{why}: gives the reason {reason:?}: {err}"
+    );
+}
+
+#[test]
+fn init_import_list_show_and_log() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("sales.pathforge");
+    let out = pathforge(&[&"init", &file]);
+    assert!(out.status.success(), "init succeeds: {}", stderr(&out));
+    assert!(
+        stdout(&out).contains("Created project \"sales\""),
+        "init says what it made"
+    );
+    assert_eq!(module_count(&file), 0, "a new project is empty");
+
+    let out = pathforge(&[&"import", &file, &sample_library(), &"--json"]);
+    assert!(out.status.success(), "import succeeds: {}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let total = report["total"].as_u64().unwrap() as usize;
+    assert!(
+        total >= 30,
+        "the sample library has 30+ modules, got {total}"
+    );
+    assert_eq!(
+        module_count(&file),
+        total,
+        "every imported module is listed"
+    );
+
+    let out = pathforge(&[&"modules", &file]);
+    let text = stdout(&out);
+    assert!(
+        text.contains(&format!("{total} modules")),
+        "the table ends with a count: {text}"
+    );
+
+    let list: serde_json::Value =
+        serde_json::from_slice(&pathforge(&[&"modules", &file, &"--json"]).stdout).unwrap();
+    let first = &list[0];
+    let id = first["id"].as_str().unwrap();
+    let out = pathforge(&[&"show", &file, &id]);
+    assert!(out.status.success(), "show succeeds: {}", stderr(&out));
+    assert!(
+        stdout(&out).starts_with(first["title"].as_str().unwrap()),
+        "show starts with the title"
+    );
+
+    let out = pathforge(&[&"log", &file, &"--json"]);
+    let log: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        log[0]["action"], "library.imported",
+        "the import is in the audit log"
+    );
+}
+
+#[test]
+fn bad_input_is_named_and_nothing_is_lost() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("p.pathforge");
+    assert!(pathforge(&[&"init", &file]).status.success());
+    let lib = tmp.path().join("lib");
+    std::fs::create_dir(&lib).unwrap();
+    std::fs::write(lib.join("good.md"), "---\ntitle: Good\n---\nText.").unwrap();
+    assert!(pathforge(&[&"import", &file, &lib]).status.success());
+
+    let broken = lib.join("broken.md");
+    std::fs::write(&broken, "---\ntitle: [oops\nlevel: 3\n---\n").unwrap();
+    check_fails(
+        &[&"import", &file, &lib],
+        &broken,
+        "broken front matter",
+        "broken front matter",
+    );
+    std::fs::remove_file(&broken).unwrap();
+
+    let latin1 = lib.join("latin1.md");
+    std::fs::write(&latin1, b"caf\xe9 au lait").unwrap();
+    check_fails(
+        &[&"import", &file, &lib],
+        &latin1,
+        "not UTF-8",
+        "a non-UTF-8 file",
+    );
+    std::fs::remove_file(&latin1).unwrap();
+
+    let missing = tmp.path().join("no-such-folder");
+    check_fails(
+        &[&"import", &file, &missing],
+        &missing,
+        "No such file",
+        "a missing folder",
+    );
+    let not_dir = lib.join("good.md");
+    check_fails(
+        &[&"import", &file, &not_dir],
+        &not_dir,
+        "is not a folder",
+        "a file as folder",
+    );
+
+    assert_eq!(
+        module_count(&file),
+        1,
+        "after every refused import the project still has its module"
+    );
+
+    let notes = tmp.path().join("notes.txt");
+    std::fs::write(&notes, "my notes, not a project").unwrap();
+    check_fails(
+        &[&"modules", &notes],
+        &notes,
+        "not a Pathforge project",
+        "a text file as project",
+    );
+    check_fails(
+        &[&"import", &notes, &lib],
+        &notes,
+        "not a Pathforge project",
+        "importing into it",
+    );
+    check_fails(
+        &[&"init", &notes],
+        &notes,
+        "already exists",
+        "init over an existing file",
+    );
+    assert_eq!(
+        std::fs::read_to_string(&notes).unwrap(),
+        "my notes, not a project",
+        "a file passed by mistake is never modified"
+    );
+}
+
+#[test]
+fn json_errors_carry_a_kind() {
+    let tmp = tempfile::tempdir().unwrap();
+    let missing = tmp.path().join("missing.pathforge");
+    let out = pathforge(&[&"modules", &missing, &"--json"]);
+    assert_eq!(out.status.code(), Some(1), "a missing project fails");
+    let body: serde_json::Value = serde_json::from_slice(&out.stderr).expect("stderr is JSON");
+    assert_eq!(
+        body["error"]["kind"], "not_found",
+        "scripts branch on the kind: {body}"
+    );
+    assert!(body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("missing.pathforge"));
+
+    let out = pathforge(&[&"frobnicate"]);
+    assert_eq!(out.status.code(), Some(2), "usage errors exit with 2");
+}
