@@ -1,0 +1,18 @@
+//! Tauri's build step, with the app's own commands listed so that each needs an explicit
+//! permission in `capabilities/` (nothing is allowed by default).
+
+const COMMANDS: &[&str] = &[
+    "session_state",
+    "create_project",
+    "open_project",
+    "import_library",
+    "list_modules",
+    "get_module",
+    "audit_log",
+];
+
+fn main() {
+    let manifest = tauri_build::AppManifest::new().commands(COMMANDS);
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
+        .expect("Tauri build step failed");
+}

@@ -1,0 +1,71 @@
+//! The desktop shell: Tauri commands that each translate one IPC call into one call on the
+//! window's [`ipc::Session`]. No logic lives here; see `crates/ipc` and `crates/engine`.
+
+use std::path::PathBuf;
+use std::sync::{Mutex, MutexGuard};
+
+use ipc::{IpcResult, Session, SessionState};
+use model::{AuditEvent, ImportReport, Module, ModuleId, ModuleSummary, ProjectInfo, Timestamp};
+use tauri::State;
+
+type Shared = Mutex<Session>;
+
+fn session<'a>(state: &'a State<'_, Shared>) -> MutexGuard<'a, Session> {
+    // A panic in one command must not lock the user out of their project.
+    state
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+#[tauri::command]
+fn session_state(state: State<'_, Shared>) -> IpcResult<SessionState> {
+    session(&state).state()
+}
+
+#[tauri::command]
+fn create_project(state: State<'_, Shared>, path: PathBuf) -> IpcResult<ProjectInfo> {
+    session(&state).create_project(&path, Timestamp::now())
+}
+
+#[tauri::command]
+fn open_project(state: State<'_, Shared>, path: PathBuf) -> IpcResult<ProjectInfo> {
+    session(&state).open_project(&path)
+}
+
+#[tauri::command(async)]
+fn import_library(state: State<'_, Shared>, path: PathBuf) -> IpcResult<ImportReport> {
+    session(&state).import_library(&path, Timestamp::now())
+}
+
+#[tauri::command]
+fn list_modules(state: State<'_, Shared>) -> IpcResult<Vec<ModuleSummary>> {
+    session(&state).modules()
+}
+
+#[tauri::command]
+fn get_module(state: State<'_, Shared>, id: ModuleId) -> IpcResult<Module> {
+    session(&state).module(&id)
+}
+
+#[tauri::command]
+fn audit_log(state: State<'_, Shared>) -> IpcResult<Vec<AuditEvent>> {
+    session(&state).audit_log()
+}
+
+/// Opens the main window on `session` and runs until it closes.
+pub fn run(session: Session) {
+    tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .manage(Mutex::new(session))
+        .invoke_handler(tauri::generate_handler![
+            session_state,
+            create_project,
+            open_project,
+            import_library,
+            list_modules,
+            get_module,
+            audit_log,
+        ])
+        .run(tauri::generate_context!())
+        .expect("the Pathforge window failed to start");
+}

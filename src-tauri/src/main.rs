@@ -1,0 +1,34 @@
+//! `pathforge-desktop [--project FILE [--import DIR]]`: opens the Pathforge window,
+//! optionally on a project (created if missing) with a library imported into it.
+
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+use std::path::PathBuf;
+
+use clap::Parser;
+use model::Timestamp;
+
+#[derive(Parser)]
+#[command(
+    name = "pathforge-desktop",
+    version,
+    about = "The Pathforge desktop app"
+)]
+struct Args {
+    /// Project file to open; created when it does not exist.
+    #[arg(long)]
+    project: Option<PathBuf>,
+    /// Library folder to import into the project at start.
+    #[arg(long, requires = "project")]
+    import: Option<PathBuf>,
+}
+
+fn main() {
+    let args = Args::parse();
+    let session = ipc::Session::start(
+        args.project.as_deref(),
+        args.import.as_deref(),
+        Timestamp::now(),
+    );
+    pathforge_desktop::run(session);
+}

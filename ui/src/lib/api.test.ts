@@ -1,0 +1,34 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
+import { api, ApiError, toApiError } from './api';
+
+afterEach(() => clearMocks());
+
+describe('api', () => {
+  it('passes arguments by name and returns the result', async () => {
+    const calls: [string, unknown][] = [];
+    mockIPC((cmd, args) => {
+      calls.push([cmd, args]);
+      return { id: 'm1', title: 'T' };
+    });
+    const m = await api.getModule('m1');
+    expect(m.title).toBe('T');
+    expect(calls).toEqual([['get_module', { id: 'm1' }]]);
+  });
+
+  it('turns {kind, message} rejections into ApiErrors with that kind', async () => {
+    mockIPC(() => {
+      throw { kind: 'not_a_project', message: '/x/notes.txt: not a Pathforge project' };
+    });
+    const err = await api.openProject('/x/notes.txt').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect((err as ApiError).kind).toBe('not_a_project');
+    expect((err as ApiError).message).toContain('notes.txt');
+  });
+
+  it('classifies anything else as internal rather than guessing from text', () => {
+    expect(toApiError('Command import_library not allowed by ACL').kind).toBe('internal');
+    expect(toApiError({ kind: 'made_up', message: 'x' }).kind).toBe('internal');
+    expect(toApiError(new Error('boom')).message).toBe('boom');
+  });
+});

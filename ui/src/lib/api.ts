@@ -1,0 +1,84 @@
+// The one module through which the UI reaches Rust: Pathforge's commands and the native
+// dialogs. Every failure becomes an ApiError whose `kind` the UI branches on; messages are
+// shown, never parsed.
+import { invoke } from '@tauri-apps/api/core';
+import { open, save } from '@tauri-apps/plugin-dialog';
+import type {
+  AuditEvent,
+  ErrorKind,
+  ImportReport,
+  IpcError,
+  Module,
+  ModuleId,
+  ModuleSummary,
+  ProjectInfo,
+  SessionState,
+} from './bindings';
+
+export class ApiError extends Error {
+  readonly kind: ErrorKind;
+  constructor(kind: ErrorKind, message: string) {
+    super(message);
+    this.name = 'ApiError';
+    this.kind = kind;
+  }
+}
+
+const KINDS: readonly ErrorKind[] = [
+  'not_found',
+  'already_exists',
+  'not_a_project',
+  'too_new',
+  'bad_input',
+  'io',
+  'storage',
+  'unknown_id',
+  'no_project',
+  'internal',
+];
+
+function isIpcError(e: unknown): e is IpcError {
+  if (typeof e !== 'object' || e === null) return false;
+  const { kind, message } = e as Record<string, unknown>;
+  return typeof message === 'string' && KINDS.includes(kind as ErrorKind);
+}
+
+/** Turns whatever a command rejected with into an ApiError. */
+export function toApiError(e: unknown): ApiError {
+  if (e instanceof ApiError) return e;
+  if (isIpcError(e)) return new ApiError(e.kind, e.message);
+  // Tauri itself rejects with a plain string (e.g. a command the window may not call).
+  return new ApiError('internal', e instanceof Error ? e.message : String(e));
+}
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (e) {
+    throw toApiError(e);
+  }
+}
+
+const PROJECT_FILTER = [{ name: 'Pathforge project', extensions: ['pathforge'] }];
+
+export const api = {
+  sessionState: () => call<SessionState>('session_state'),
+  createProject: (path: string) => call<ProjectInfo>('create_project', { path }),
+  openProject: (path: string) => call<ProjectInfo>('open_project', { path }),
+  importLibrary: (path: string) => call<ImportReport>('import_library', { path }),
+  listModules: () => call<ModuleSummary[]>('list_modules'),
+  getModule: (id: ModuleId) => call<Module>('get_module', { id }),
+  auditLog: () => call<AuditEvent[]>('audit_log'),
+
+  /** Native save dialog for a new project; null when cancelled. */
+  chooseNewProjectFile: () =>
+    save({ title: 'New Pathforge project', filters: PROJECT_FILTER, defaultPath: 'Untitled.pathforge' }),
+  /** Native open dialog for an existing project; null when cancelled. */
+  chooseProjectFile: async () =>
+    (await open({ title: 'Open project', filters: PROJECT_FILTER, multiple: false, directory: false })) as
+      | string
+      | null,
+  /** Native folder picker for a content library; null when cancelled. */
+  chooseLibraryFolder: async () =>
+    (await open({ title: 'Import a content library', multiple: false, directory: true })) as string | null,
+};

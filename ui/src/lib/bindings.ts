@@ -1,0 +1,116 @@
+// Generated from the Rust types in crates/model and crates/ipc by
+// `make bindings` (UPDATE_BINDINGS=1 cargo test -p ipc). Do not edit.
+
+export type Timestamp = number;
+
+export type ProjectId = string;
+
+export type LibraryId = string;
+
+export type ModuleId = string;
+
+export type SkillId = string;
+
+export type RuleId = string;
+
+export type ErrorKind = "not_found" | "already_exists" | "not_a_project" | "too_new" | "bad_input" | "io" | "storage" | "unknown_id" | "no_project" | "internal";
+
+export type ProjectInfo = { id: ProjectId, name: string, 
+/**
+ * Path of the `.pathforge` file as it was opened.
+ */
+path: string, created_at: Timestamp, 
+/**
+ * Schema version of the file (its migration count).
+ */
+schema_version: number, };
+
+export type LibraryFormat = "markdown_folder";
+
+export type Library = { id: LibraryId, name: string, 
+/**
+ * The folder or file it was imported from, as given at the last import.
+ */
+source_path: string, format: LibraryFormat, imported_at: Timestamp, };
+
+export type Level = "beginner" | "intermediate" | "advanced";
+
+export type Module = { id: ModuleId, library_id: LibraryId, 
+/**
+ * Path inside the library, with `/` separators.
+ */
+source_path: string, title: string, duration_minutes: number, level: Level | null, word_count: number, 
+/**
+ * Skill slugs the author declared; they are also recorded as tags.
+ */
+tags: Array<string>, 
+/**
+ * Front-matter keys Pathforge does not interpret yet, kept verbatim (as JSON).
+ */
+extra: Record<string, unknown>, 
+/**
+ * The module's text as the author wrote it (Markdown, without front matter).
+ */
+body: string, };
+
+export type ModuleSummary = { id: ModuleId, library_id: LibraryId, source_path: string, title: string, duration_minutes: number, level: Level | null, word_count: number, tags: Array<string>, };
+
+export type Skill = { id: SkillId, slug: string, name: string, parent_id: SkillId | null, description: string, };
+
+export type TagSource = "declared" | "model" | "person";
+
+export type TagState = "suggested" | "accepted" | "rejected";
+
+export type Tag = { module_id: ModuleId, skill_id: SkillId, source: TagSource, state: TagState, 
+/**
+ * Model confidence in 0..=1; `None` for declared and personal tags.
+ */
+confidence: number | null, };
+
+export type PrerequisiteGroup = { "kind": "all_of" } | { "kind": "any_of" } | { "kind": "n_of", n: number, };
+
+export type PrerequisiteEdge = { before: ModuleId, after: ModuleId, group: PrerequisiteGroup, };
+
+export type Rule = { id: RuleId, kind: string, body: unknown, };
+
+export type Actor = { "kind": "person", name: string, } | { "kind": "system" } | { "kind": "model", id: string, version: string, };
+
+export type AuditEvent = { 
+/**
+ * Position in the log, from 1.
+ */
+seq: number, at: Timestamp, actor: Actor, 
+/**
+ * What happened, e.g. `library.imported`.
+ */
+action: string, 
+/**
+ * What it happened to (an id).
+ */
+object: string, before: unknown, after: unknown, };
+
+export type ImportReport = { library: Library, 
+/**
+ * Modules seen for the first time.
+ */
+added: number, 
+/**
+ * Modules already in the project whose content changed.
+ */
+updated: number, 
+/**
+ * Modules already in the project, unchanged.
+ */
+unchanged: number, 
+/**
+ * Modules of this library whose files are gone.
+ */
+removed: number, 
+/**
+ * Modules in the library after the import.
+ */
+total: number, };
+
+export type IpcError = { kind: ErrorKind, message: string, };
+
+export type SessionState = { project: ProjectInfo | null, startup_error: IpcError | null, };

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { filterModules, formatMinutes, hintFor, totalMinutes } from './format';
+import type { ErrorKind, ModuleSummary } from './bindings';
+
+function mod(title: string, minutes: number, tags: string[] = [], level: ModuleSummary['level'] = null): ModuleSummary {
+  return { id: title, library_id: 'l', source_path: `${title}.md`, title, duration_minutes: minutes, level, word_count: 1, tags };
+}
+
+describe('formatMinutes', () => {
+  const cases: [number, string, string][] = [
+    [25, '25 min', 'under an hour stays in minutes'],
+    [60, '1 h', 'whole hours drop the minutes'],
+    [125, '2 h 05 min', 'minutes are zero-padded after hours'],
+  ];
+  it.each(cases)('%i → %s (%s)', (minutes, expected) => expect(formatMinutes(minutes)).toBe(expected));
+});
+
+describe('filterModules', () => {
+  const list = [
+    mod('Pricing basics', 10, ['pricing-and-packaging'], 'beginner'),
+    mod('Enterprise deals', 20, ['negotiation'], 'advanced'),
+  ];
+  it('matches every word across title, skills and level, ignoring case', () => {
+    expect(filterModules(list, 'PRICING beginner').map((m) => m.title)).toEqual(['Pricing basics']);
+    expect(filterModules(list, 'negotiation').map((m) => m.title)).toEqual(['Enterprise deals']);
+  });
+  it('returns everything for a blank query and nothing for a miss', () => {
+    expect(filterModules(list, '  ')).toHaveLength(2);
+    expect(filterModules(list, 'zebra')).toHaveLength(0);
+  });
+  it('totals durations', () => expect(totalMinutes(list)).toBe(30));
+});
+
+describe('hintFor', () => {
+  it('has advice for every error kind', () => {
+    const kinds: ErrorKind[] = ['not_found', 'already_exists', 'not_a_project', 'too_new', 'bad_input', 'io', 'storage', 'unknown_id', 'no_project', 'internal'];
+    for (const k of kinds) expect(hintFor(k), k).toMatch(/\w/);
+  });
+});

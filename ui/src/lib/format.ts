@@ -1,0 +1,49 @@
+// Pure helpers for showing modules: durations, totals, filtering. No DOM, no IPC.
+import type { ErrorKind, ModuleSummary } from './bindings';
+
+/** "25 min", "1 h", "2 h 05 min". */
+export function formatMinutes(minutes: number): string {
+  if (minutes < 60) return `${minutes} min`;
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return m === 0 ? `${h} h` : `${h} h ${String(m).padStart(2, '0')} min`;
+}
+
+export function totalMinutes(modules: readonly ModuleSummary[]): number {
+  return modules.reduce((sum, m) => sum + m.duration_minutes, 0);
+}
+
+/** Modules whose title, path or skills contain every word of `query` (case-insensitive). */
+export function filterModules(modules: readonly ModuleSummary[], query: string): ModuleSummary[] {
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return [...modules];
+  return modules.filter((m) => {
+    const haystack = [m.title, m.source_path, m.level ?? '', ...m.tags].join(' ').toLowerCase();
+    return words.every((w) => haystack.includes(w));
+  });
+}
+
+/** What the person can do about an error, by kind (the message says what happened). */
+export function hintFor(kind: ErrorKind): string {
+  switch (kind) {
+    case 'not_a_project':
+      return 'Choose a .pathforge file, or create a new project.';
+    case 'already_exists':
+      return 'Pick a new file name: Pathforge never overwrites a file.';
+    case 'too_new':
+      return 'This project needs a newer Pathforge.';
+    case 'bad_input':
+      return 'Fix the file named above and import again. Nothing was changed.';
+    case 'not_found':
+      return 'Check that the file or folder still exists.';
+    case 'no_project':
+      return 'Open or create a project first.';
+    case 'io':
+    case 'storage':
+      return 'Nothing was changed. Check permissions and free space, then retry.';
+    case 'unknown_id':
+      return 'The item is gone; the list has been refreshed.';
+    case 'internal':
+      return 'This is a bug in Pathforge; please report it.';
+  }
+}
