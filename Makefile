@@ -1,0 +1,76 @@
+# Pathforge — the two commands of the README, and the steps behind them.
+#   make run    open the desktop app on the sample library (headless CLI run without a display)
+#   make test   every test: format, lint, Rust, front end, real-window end-to-end
+#   make bench  performance figures, as one table
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+CARGO ?= cargo
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+SAMPLE := sample-libraries/sales-onboarding
+RUN_PROJECT := target/run/sales-onboarding.pathforge
+UI_SOURCES := $(shell find ui/src ui/index.html ui/vite.config.ts ui/package-lock.json -type f 2>/dev/null)
+
+.PHONY: help setup ui build run test fmt-check lint rust-test ui-test check-headless e2e bench bindings fmt
+
+help:
+	@echo "make run    open Pathforge on the sample library (CLI run when there is no display)"
+	@echo "make test   run every test"
+	@echo "make bench  print performance figures"
+
+setup:
+	@.ci/setup
+
+ui/dist/index.html: $(UI_SOURCES) | setup
+	cd ui && npm run --silent build
+
+ui: setup ui/dist/index.html
+
+# One package selection and feature set for build, clippy and test, so cargo never
+# rebuilds the tree between them.
+build: ui
+	$(CARGO) build --workspace --all-targets --locked
+
+run: build
+	@mkdir -p target/run
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
+	  echo "Opening Pathforge on $(SAMPLE) (project: $(RUN_PROJECT))"; \
+	  target/debug/pathforge-desktop --project $(RUN_PROJECT) --import $(SAMPLE); \
+	else \
+	  echo "No display (DISPLAY and WAYLAND_DISPLAY are unset): doing the same job headless with the CLI."; \
+	  set -e; rm -f $(RUN_PROJECT); \
+	  echo "$$ pathforge init $(RUN_PROJECT)"; target/debug/pathforge init $(RUN_PROJECT); \
+	  echo "$$ pathforge import $(RUN_PROJECT) $(SAMPLE)"; target/debug/pathforge import $(RUN_PROJECT) $(SAMPLE); \
+	  echo "$$ pathforge modules $(RUN_PROJECT)"; target/debug/pathforge modules $(RUN_PROJECT); \
+	fi
+
+test: setup fmt-check check-headless ui-test build lint rust-test e2e
+	@echo "make test: everything passed"
+
+fmt-check:
+	$(CARGO) fmt --all --check
+
+check-headless:
+	@.ci/check-headless
+
+ui-test: setup
+	cd ui && npm run --silent check && npm run --silent test
+
+lint: ui
+	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+
+rust-test: build
+	$(CARGO) test --workspace --all-targets --locked
+
+e2e: build
+	.ci/e2e
+
+bench: setup
+	$(CARGO) build --release --locked -p cli -p bench
+	target/release/bench --cli target/release/pathforge --library $(SAMPLE)
+
+bindings:
+	UPDATE_BINDINGS=1 $(CARGO) test -p ipc --lib typescript_bindings_are_up_to_date
+
+fmt:
+	$(CARGO) fmt --all

@@ -1,0 +1,206 @@
+//! `make bench`: times Pathforge's operations on real project files and real folders and
+//! prints one Markdown table. Each later capability adds its rows here. Figures are
+//! medians of repeated runs on whatever machine runs them; the README records ours.
+//!
+//! Usage: `bench --cli target/release/pathforge --library sample-libraries/sales-onboarding`
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use anyhow::{ensure, Context, Result};
+use engine::Project;
+use model::{Actor, Timestamp};
+
+struct Row {
+    what: String,
+    runs: usize,
+    median: Duration,
+    note: String,
+}
+
+fn main() -> Result<()> {
+    let mut cli = PathBuf::from("target/release/pathforge");
+    let mut library = PathBuf::from("sample-libraries/sales-onboarding");
+    let mut args = std::env::args().skip(1);
+    while let Some(flag) = args.next() {
+        let value = PathBuf::from(args.next().context("flags take a value")?);
+        match flag.as_str() {
+            "--cli" => cli = value,
+            "--library" => library = value,
+            _ => anyhow::bail!("unknown flag {flag}; use --cli PATH, --library PATH"),
+        }
+    }
+    let tmp = tempfile::tempdir()?;
+    let mut rows = Vec::new();
+    let me = Actor::System;
+
+    // Import of the sample library into a new project, in-process.
+    let mut n = 0;
+    let mut modules = 0;
+    rows.push(measure("import sample library (new project)", 20, || {
+        n += 1;
+        let mut p = Project::create(&tmp.path().join(format!("i{n}.pathforge")), Timestamp(0))?;
+        modules = p.import_library(&library, &me, Timestamp(1))?.total;
+        Ok(())
+    })?);
+    rows.last_mut().unwrap().note = format!("{modules} modules");
+
+    let mut p = Project::create(&tmp.path().join("re.pathforge"), Timestamp(0))?;
+    p.import_library(&library, &me, Timestamp(1))?;
+    rows.push(measure("re-import unchanged sample library", 20, || {
+        let r = p.import_library(&library, &me, Timestamp(2))?;
+        ensure!(r.unchanged == r.total, "nothing changed");
+        Ok(())
+    })?);
+    rows.push(measure("list modules (summaries)", 200, || {
+        ensure!(p.modules()?.len() == modules as usize);
+        Ok(())
+    })?);
+    rows.push(measure("open project file", 100, || {
+        Project::open(&tmp.path().join("re.pathforge"))?;
+        Ok(())
+    })?);
+
+    // The CLI as a user runs it: a whole process, cold start included.
+    let file = tmp.path().join("cli.pathforge");
+    let mut k = 0;
+    rows.push(measure(
+        "`pathforge init` + `pathforge import` (two processes)",
+        10,
+        || {
+            k += 1;
+            let file = file.with_extension(format!("{k}.pathforge"));
+            run(&cli, &["init".as_ref(), file.as_os_str()])?;
+            run(
+                &cli,
+                &["import".as_ref(), file.as_os_str(), library.as_os_str()],
+            )?;
+            Ok(())
+        },
+    )?);
+    rows.push(measure("`pathforge modules --json`", 20, || {
+        run(
+            &cli,
+            &[
+                "modules".as_ref(),
+                tmp.path().join("re.pathforge").as_os_str(),
+                "--json".as_ref(),
+            ],
+        )
+    })?);
+
+    // A synthetic catalogue at the scale of a large company.
+    let big = tmp.path().join("big-library");
+    let count = 5_000;
+    synthesize(&big, count)?;
+    let mut b = 0;
+    let big_row = measure(
+        &format!("import {count}-module synthetic library"),
+        3,
+        || {
+            b += 1;
+            let mut p =
+                Project::create(&tmp.path().join(format!("big{b}.pathforge")), Timestamp(0))?;
+            p.import_library(&big, &me, Timestamp(1))?;
+            Ok(())
+        },
+    )?;
+    let per_sec = count as f64 / big_row.median.as_secs_f64();
+    rows.push(Row {
+        note: format!("{per_sec:.0} modules/s"),
+        ..big_row
+    });
+    let size = std::fs::metadata(tmp.path().join("big1.pathforge"))?.len();
+    rows.push(Row {
+        what: format!("project file size, {count} modules"),
+        runs: 1,
+        median: Duration::ZERO,
+        note: format!("{:.1} MiB", size as f64 / 1_048_576.0),
+    });
+
+    println!("| operation | runs | median | note |\n|---|---:|---:|---|");
+    for r in rows {
+        let median = if r.median.is_zero() {
+            "-".to_owned()
+        } else {
+            format_duration(r.median)
+        };
+        println!("| {} | {} | {} | {} |", r.what, r.runs, median, r.note);
+    }
+    Ok(())
+}
+
+fn measure(what: &str, runs: usize, mut f: impl FnMut() -> Result<()>) -> Result<Row> {
+    let mut times = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let start = Instant::now();
+        f().with_context(|| what.to_owned())?;
+        times.push(start.elapsed());
+    }
+    times.sort();
+    Ok(Row {
+        what: what.to_owned(),
+        runs,
+        median: times[runs / 2],
+        note: String::new(),
+    })
+}
+
+fn run(cli: &Path, args: &[&std::ffi::OsStr]) -> Result<()> {
+    let out = Command::new(cli)
+        .args(args)
+        .output()
+        .with_context(|| cli.display().to_string())?;
+    ensure!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Ok(())
+}
+
+fn format_duration(d: Duration) -> String {
+    let us = d.as_micros();
+    if us < 1_000 {
+        format!("{us} µs")
+    } else if us < 1_000_000 {
+        format!("{:.1} ms", us as f64 / 1_000.0)
+    } else {
+        format!("{:.2} s", d.as_secs_f64())
+    }
+}
+
+/// Writes `count` Markdown modules of ~400 words each, in 50 folders.
+fn synthesize(dir: &Path, count: usize) -> Result<()> {
+    let words = [
+        "pipeline",
+        "forecast",
+        "discovery",
+        "pricing",
+        "stakeholder",
+        "renewal",
+        "objection",
+        "procurement",
+        "security",
+        "value",
+        "champion",
+        "budget",
+    ];
+    for i in 0..count {
+        let folder = dir.join(format!("unit-{:02}", i % 50));
+        std::fs::create_dir_all(&folder)?;
+        let body: Vec<&str> = (0..400)
+            .map(|j| words[(i * 7 + j * 13) % words.len()])
+            .collect();
+        let text = format!(
+            "---\ntitle: Module {i}\nduration_minutes: {}\nlevel: intermediate\ntags: [{}, {}]\n---\n# Module {i}\n\n{}\n",
+            10 + i % 50,
+            words[i % words.len()],
+            words[(i + 5) % words.len()],
+            body.join(" ")
+        );
+        std::fs::write(folder.join(format!("m{i:05}.md")), text)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,286 @@
+//! Drives the built desktop app in a real window (WebKitGTK, under Xvfb in CI) through
+//! `tauri-driver`, the way a person would use it, and saves screenshots for people to look
+//! at under `target/e2e/`. Run by `.ci/e2e`, which starts Xvfb and tauri-driver.
+//!
+//! Prints one line per scenario and a closing `N passed, N failed`; exits non-zero on any
+//! failure.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{bail, ensure, Context, Result};
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+/// Limit for one WebDriver wait; a scenario as a whole gets `SCENARIO_LIMIT`.
+const WAIT: Duration = Duration::from_secs(30);
+const SCENARIO_LIMIT: Duration = Duration::from_secs(180);
+
+struct Env {
+    app: PathBuf,
+    repo: PathBuf,
+    driver: String,
+    out: PathBuf,
+    scratch: PathBuf,
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let mut args = std::env::args().skip(1);
+    let mut env = Env {
+        app: PathBuf::from("target/debug/pathforge-desktop"),
+        repo: PathBuf::from("."),
+        driver: "http://127.0.0.1:4444".to_owned(),
+        out: PathBuf::from("target/e2e"),
+        scratch: PathBuf::new(),
+    };
+    while let Some(flag) = args.next() {
+        let value = args
+            .next()
+            .with_context(|| format!("{flag} needs a value"))?;
+        match flag.as_str() {
+            "--app" => env.app = PathBuf::from(value),
+            "--repo" => env.repo = PathBuf::from(value),
+            "--driver" => env.driver = value,
+            "--out" => env.out = PathBuf::from(value),
+            _ => bail!("unknown flag {flag}; use --app, --repo, --driver, --out"),
+        }
+    }
+    env.app = std::fs::canonicalize(&env.app)
+        .with_context(|| format!("{}: the desktop app is not built", env.app.display()))?;
+    env.repo = std::fs::canonicalize(&env.repo)?;
+    std::fs::create_dir_all(&env.out)?;
+    env.scratch = env.out.join("scratch");
+    let _ = std::fs::remove_dir_all(&env.scratch);
+    std::fs::create_dir_all(&env.scratch)?;
+    env.scratch = std::fs::canonicalize(&env.scratch)?;
+
+    type Scenario = for<'a> fn(&'a Env) -> futures_box::BoxFuture<'a, Result<()>>;
+    let scenarios: [(&str, Scenario); 3] = [
+        ("opens_and_imports_the_sample_library", |e| {
+            Box::pin(sample_library(e))
+        }),
+        ("shows_the_empty_state_without_a_project", |e| {
+            Box::pin(empty_state(e))
+        }),
+        ("names_a_file_that_is_not_a_project", |e| {
+            Box::pin(not_a_project(e))
+        }),
+    ];
+    let (mut passed, mut failed) = (0, 0);
+    for (name, scenario) in scenarios {
+        match tokio::time::timeout(SCENARIO_LIMIT, scenario(&env)).await {
+            Ok(Ok(())) => {
+                passed += 1;
+                println!("test {name} ... ok");
+            }
+            Ok(Err(e)) => {
+                failed += 1;
+                println!("test {name} ... FAILED\n    {e:#}");
+            }
+            Err(_) => {
+                failed += 1;
+                println!("test {name} ... FAILED\n    timed out after {SCENARIO_LIMIT:?}");
+            }
+        }
+    }
+    println!("\ne2e: {passed} passed, {failed} failed");
+    println!("screenshots: {}", env.out.display());
+    if failed > 0 {
+        std::process::exit(1);
+    }
+    Ok(())
+}
+
+/// Tiny local alias so the scenario table above stays readable.
+mod futures_box {
+    pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + 'a>>;
+}
+
+/// Launches the app with `args` and runs `body` on it, closing the window whatever happens.
+async fn with_app<'a, F, Fut>(env: &'a Env, args: &[String], body: F) -> Result<()>
+where
+    F: FnOnce(Client) -> Fut,
+    Fut: std::future::Future<Output = Result<()>> + 'a,
+{
+    let mut caps = serde_json::Map::new();
+    caps.insert("browserName".into(), json!("wry"));
+    caps.insert(
+        "tauri:options".into(),
+        json!({ "application": env.app.display().to_string(), "args": args }),
+    );
+    let client = tokio::time::timeout(
+        WAIT,
+        ClientBuilder::native()
+            .capabilities(caps)
+            .connect(&env.driver),
+    )
+    .await
+    .context("starting the app through tauri-driver timed out")?
+    .context("tauri-driver refused the session")?;
+    let result = body(client.clone()).await;
+    let _ = tokio::time::timeout(WAIT, client.close()).await;
+    result
+}
+
+async fn text_of(c: &Client, css: &str) -> Result<String> {
+    let el = c
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(css))
+        .await
+        .with_context(|| format!("no element {css} appeared"))?;
+    Ok(el.text().await?)
+}
+
+async fn screenshot(c: &Client, env: &Env, name: &str) -> Result<()> {
+    // Let two frames render so the capture is not a stale first frame.
+    c.execute_async(
+        "const done = arguments[arguments.length - 1];
+         requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+        vec![],
+    )
+    .await?;
+    let png = c.screenshot().await?;
+    ensure!(png.starts_with(b"\x89PNG"), "the screenshot is not a PNG");
+    let path = env.out.join(format!("{name}.png"));
+    std::fs::write(&path, png).with_context(|| format!("{}", path.display()))?;
+    Ok(())
+}
+
+/// Counts the modules in a library folder the way its README describes them, independently
+/// of the importer: Markdown files other than README.md.
+fn count_markdown(dir: &Path) -> Result<usize> {
+    let mut n = 0;
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            n += count_markdown(&path)?;
+        } else if path.extension().is_some_and(|e| e == "md")
+            && !path
+                .file_name()
+                .is_some_and(|f| f.eq_ignore_ascii_case("README.md"))
+        {
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
+async fn sample_library(env: &Env) -> Result<()> {
+    let library = env.repo.join("sample-libraries/sales-onboarding");
+    let expected = count_markdown(&library)?;
+    ensure!(
+        expected >= 30,
+        "the sample library should hold 30+ modules, found {expected}"
+    );
+    let project = env.scratch.join("sales.pathforge");
+    let args = vec![
+        "--project".to_owned(),
+        project.display().to_string(),
+        "--import".to_owned(),
+        library.display().to_string(),
+    ];
+    with_app(env, &args, |c| async move {
+        let count = text_of(&c, "[data-testid=module-count]").await?;
+        ensure!(
+            count == format!("{expected} modules"),
+            "header says {count:?}, want {expected}"
+        );
+        let rows = c.find_all(Locator::Css("[data-testid=module-row]")).await?;
+        ensure!(
+            rows.len() == expected,
+            "{} rows listed, want {expected}",
+            rows.len()
+        );
+
+        // Selecting a module shows its text in the detail pane.
+        let third = &rows[2];
+        let wanted = third.find(Locator::Css(".title")).await?.text().await?;
+        third.click().await?;
+        let mut title = String::new();
+        for _ in 0..50 {
+            title = text_of(&c, "[data-testid=detail-title]").await?;
+            if title == wanted {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        ensure!(
+            title == wanted,
+            "detail pane shows {title:?} after clicking {wanted:?}"
+        );
+        let body = text_of(&c, "[data-testid=detail-body]").await?;
+        ensure!(
+            body.split_whitespace().count() > 100,
+            "the module text is shown in full"
+        );
+
+        // The filter narrows the list.
+        let filter = c.find(Locator::Css("input.filter")).await?;
+        filter.send_keys("negotiation").await?;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let filtered = c
+            .find_all(Locator::Css("[data-testid=module-row]"))
+            .await?
+            .len();
+        ensure!(
+            filtered > 0 && filtered < expected,
+            "filtering by a skill keeps some modules, not all: {filtered} of {expected}"
+        );
+        filter.clear().await?;
+        c.execute(
+            "document.querySelector('input.filter').dispatchEvent(new Event('input'))",
+            vec![],
+        )
+        .await?;
+        screenshot(&c, env, "sample-library").await
+    })
+    .await?;
+    ensure!(project.exists(), "the project file was created on disk");
+    Ok(())
+}
+
+async fn empty_state(env: &Env) -> Result<()> {
+    with_app(env, &[], |c| async move {
+        let text = text_of(&c, "[data-testid=empty-state]").await?;
+        ensure!(
+            text.contains("New project"),
+            "the empty state offers to create a project: {text:?}"
+        );
+        screenshot(&c, env, "empty-state").await
+    })
+    .await
+}
+
+async fn not_a_project(env: &Env) -> Result<()> {
+    let notes = env.scratch.join("notes.pathforge");
+    let content = "meeting notes, not a project";
+    std::fs::write(&notes, content)?;
+    let args = vec!["--project".to_owned(), notes.display().to_string()];
+    with_app(env, &args, |c| async move {
+        let banner = c
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css("[data-testid=error-banner]"))
+            .await
+            .context("no error banner appeared")?;
+        let kind = banner.attr("data-kind").await?;
+        ensure!(
+            kind.as_deref() == Some("not_a_project"),
+            "banner kind is {kind:?}"
+        );
+        let text = banner.text().await?;
+        ensure!(
+            text.contains("notes.pathforge"),
+            "the banner names the file: {text:?}"
+        );
+        screenshot(&c, env, "not-a-project").await
+    })
+    .await?;
+    ensure!(
+        std::fs::read_to_string(&notes)? == content,
+        "the file was left untouched"
+    );
+    Ok(())
+}
