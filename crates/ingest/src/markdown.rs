@@ -37,7 +37,9 @@ pub fn read_markdown_folder(dir: &Path) -> Result<Vec<ModuleDraft>> {
         ));
     }
     let mut drafts = Vec::new();
+    // Links are followed (people link modules in from elsewhere); walkdir stops loops.
     let walker = walkdir::WalkDir::new(dir)
+        .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
@@ -420,6 +422,24 @@ mod tests {
             paths,
             ["01.markdown", "b/02.md"],
             "README, hidden folders and non-Markdown files are skipped; order is by path"
+        );
+    }
+
+    #[test]
+    fn unreadable_files_are_named() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.md"), "# A").unwrap();
+        std::os::unix::fs::symlink(dir.path().join("gone.md"), dir.path().join("b.md")).unwrap();
+        let err = read_markdown_folder(dir.path()).unwrap_err();
+        assert!(
+            err.to_string().contains("b.md"),
+            "a dangling link names the link: {err}"
+        );
+
+        assert_eq!(
+            err.kind(),
+            model::ErrorKind::NotFound,
+            "its target is missing: {err}"
         );
     }
 
