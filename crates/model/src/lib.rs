@@ -122,6 +122,8 @@ pub enum ErrorKind {
     UnknownId,
     /// The operation needs an open project and none is open.
     NoProject,
+    /// The edit would break an invariant (e.g. close a prerequisite cycle); refused.
+    Conflict,
     /// A failure outside the engine (the window refused a call, a bug): report it.
     Internal,
 }
@@ -296,12 +298,74 @@ pub enum PrerequisiteGroup {
     NOf { n: u32 },
 }
 
-/// `before` must be completed before `after` (modules).
+impl PrerequisiteGroup {
+    /// `all-of`, `any-of` or `n-of` (with `n` stored beside it).
+    pub fn name(self) -> &'static str {
+        match self {
+            PrerequisiteGroup::AllOf => "all-of",
+            PrerequisiteGroup::AnyOf => "any-of",
+            PrerequisiteGroup::NOf { .. } => "n-of",
+        }
+    }
+}
+
+/// Where a prerequisite edge came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum EdgeOrigin {
+    /// Declared by the library's `pathforge.toml`; replaced on re-import.
+    Manifest,
+    /// Added by a person; kept across re-imports.
+    Person,
+}
+
+/// `before` must be completed before `after` (modules). All the edges into one module form
+/// its requirement, combined by their `group`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct PrerequisiteEdge {
     pub before: ModuleId,
     pub after: ModuleId,
     pub group: PrerequisiteGroup,
+    pub origin: EdgeOrigin,
+}
+
+/// How serious a linter finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// The curriculum cannot be run as it stands; downstream work refuses it.
+    Error,
+    /// Probably a mistake; worth a look.
+    Warning,
+    /// Worth knowing.
+    Info,
+}
+
+/// The kinds of problem the graph linter reports; stable codes for scripts and the UI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingCode {
+    Cycle,
+    SelfLoop,
+    RedundantEdge,
+    UnreachableModule,
+    OrphanModule,
+    SingleMemberAnyOf,
+    MixedGroup,
+    UnsatisfiableNOf,
+}
+
+/// One problem in the prerequisite graph, explained.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Finding {
+    pub code: FindingCode,
+    pub severity: Severity,
+    /// Ids of the modules involved, in the order the message names them.
+    pub objects: Vec<String>,
+    /// What is wrong, in plain words, naming the modules.
+    pub message: String,
+    /// What to do about it.
+    pub fix: String,
 }
 
 /// An adaptive rule; its body follows the `pathforge.rules` schema (see the Rules issue).
@@ -368,6 +432,8 @@ pub struct ImportReport {
     pub removed: u32,
     /// Modules in the library after the import.
     pub total: u32,
+    /// Prerequisite edges the library's `pathforge.toml` declares.
+    pub prerequisites: u32,
 }
 
 #[cfg(test)]
