@@ -8,9 +8,12 @@
 
 use std::path::Path;
 
+use std::collections::HashMap;
+
 use model::{
-    Actor, AuditEvent, ErrorKind, ImportReport, Library, LibraryFormat, LibraryId, Module,
-    ModuleId, ModuleSummary, ProjectId, ProjectInfo, Timestamp,
+    Actor, AuditEvent, EdgeOrigin, ErrorKind, Finding, ImportReport, Library, LibraryFormat,
+    LibraryId, Module, ModuleId, ModuleSummary, PrerequisiteEdge, PrerequisiteGroup, ProjectId,
+    ProjectInfo, Timestamp,
 };
 use store::{NewProject, Store};
 
@@ -21,6 +24,14 @@ pub enum Error {
     Store(#[from] store::Error),
     #[error(transparent)]
     Ingest(#[from] ingest::Error),
+    #[error("refused: {edit} would close the prerequisite cycle {cycle}")]
+    Cycle { edit: String, cycle: String },
+    #[error("no module matches {0:?}; give its id, its path in the library or its exact title")]
+    UnknownModule(String),
+    #[error("{0:?} matches several modules ({1}); give its id or its path instead")]
+    AmbiguousModule(String, String),
+    #[error("there is no prerequisite {0} → {1}")]
+    NoSuchPrerequisite(String, String),
 }
 
 impl Error {
@@ -28,6 +39,9 @@ impl Error {
         match self {
             Error::Store(e) => e.kind(),
             Error::Ingest(e) => e.kind(),
+            Error::Cycle { .. } => ErrorKind::Conflict,
+            Error::UnknownModule(_) | Error::NoSuchPrerequisite(..) => ErrorKind::UnknownId,
+            Error::AmbiguousModule(..) => ErrorKind::BadInput,
         }
     }
 }
@@ -87,7 +101,8 @@ impl Project {
         actor: &Actor,
         now: Timestamp,
     ) -> Result<ImportReport> {
-        let drafts = ingest::read_markdown_folder(dir)?;
+        let content = ingest::read_library(dir)?;
+        let drafts = content.modules;
         let project = self.store.project()?;
         let source = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
         let name = source
@@ -127,6 +142,21 @@ impl Project {
             }
         }
         let removed: Vec<ModuleId> = existing.into_keys().collect();
+        let library_id = &library.id;
+        let declared: Vec<PrerequisiteEdge> = content
+            .manifest
+            .iter()
+            .flat_map(|m| &m.requires)
+            .flat_map(|r| {
+                let after = ModuleId::derive(library_id, &r.module);
+                r.after.iter().map(move |b| PrerequisiteEdge {
+                    before: ModuleId::derive(library_id, b),
+                    after: after.clone(),
+                    group: r.group,
+                    origin: EdgeOrigin::Manifest,
+                })
+            })
+            .collect();
         let report = ImportReport {
             library: library.clone(),
             added,
@@ -134,6 +164,7 @@ impl Project {
             unchanged,
             removed: removed.len() as u32,
             total: modules.len() as u32,
+            prerequisites: declared.len() as u32,
         };
         let before = serde_json::json!({ "modules": unchanged + updated + report.removed });
         let after = serde_json::json!({
@@ -142,6 +173,7 @@ impl Project {
             "updated": report.updated,
             "removed": report.removed,
             "modules": report.total,
+            "prerequisites": report.prerequisites,
         });
         self.store.write(|tx| {
             tx.upsert_library(&library)?;
@@ -150,6 +182,10 @@ impl Project {
             }
             for id in &removed {
                 tx.delete_module(id)?;
+            }
+            tx.delete_manifest_prerequisites(&library.id)?;
+            for edge in &declared {
+                tx.insert_prerequisite(edge)?;
             }
             tx.append_audit(
                 now,
@@ -180,6 +216,158 @@ impl Project {
     pub fn audit_log(&self) -> Result<Vec<AuditEvent>> {
         Ok(self.store.audit_events()?)
     }
+
+    pub fn prerequisites(&self) -> Result<Vec<PrerequisiteEdge>> {
+        Ok(self.store.prerequisites()?)
+    }
+
+    /// Finds a module by id, by path in its library, or by exact title (if unique).
+    pub fn resolve_module(&self, reference: &str) -> Result<ModuleSummary> {
+        let modules = self.store.module_summaries()?;
+        let by = |f: &dyn Fn(&ModuleSummary) -> bool| -> Vec<&ModuleSummary> {
+            modules.iter().filter(|m| f(m)).collect()
+        };
+        for matches in [
+            by(&|m| m.id.as_str() == reference),
+            by(&|m| m.source_path == reference),
+            by(&|m| m.title == reference),
+        ] {
+            match matches.as_slice() {
+                [] => continue,
+                [one] => return Ok((*one).clone()),
+                many => {
+                    let ids = many
+                        .iter()
+                        .map(|m| m.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    return Err(Error::AmbiguousModule(reference.to_owned(), ids));
+                }
+            }
+        }
+        Err(Error::UnknownModule(reference.to_owned()))
+    }
+
+    /// Every problem in the prerequisite graph, most serious first.
+    pub fn check_graph(&self) -> Result<Vec<Finding>> {
+        Ok(graph::lint(&self.graph()?.0))
+    }
+
+    /// Makes `before` a prerequisite of `after`, refusing any edge that would close a cycle
+    /// (the error names it). `group`, when given, becomes how all of `after`'s
+    /// prerequisites combine; otherwise they keep theirs (all-of for a first one).
+    /// Returns false when the edge was already there.
+    pub fn add_prerequisite(
+        &mut self,
+        before: &ModuleId,
+        after: &ModuleId,
+        group: Option<PrerequisiteGroup>,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<bool> {
+        let (graph, modules, index) = self.graph()?;
+        let (b, a) = (position(&index, before)?, position(&index, after)?);
+        let edit = format!("“{}” → “{}”", modules[b].title, modules[a].title);
+        if let Some(cycle) = graph.cycle_if_added(b, a) {
+            return Err(Error::Cycle {
+                edit,
+                cycle: graph.describe(&cycle),
+            });
+        }
+        let edges = self.store.prerequisites()?;
+        let current = edges.iter().find(|e| &e.after == after).map(|e| e.group);
+        let group = group.or(current).unwrap_or(PrerequisiteGroup::AllOf);
+        let edge = PrerequisiteEdge {
+            before: before.clone(),
+            after: after.clone(),
+            group,
+            origin: EdgeOrigin::Person,
+        };
+        let after_json = serde_json::json!({ "edge": edit, "group": group });
+        self.store
+            .write(|tx| {
+                let added = tx.insert_prerequisite(&edge)?;
+                tx.set_prerequisite_group(after, group)?;
+                let object = format!("{before}->{after}");
+                let before_json = serde_json::json!({ "group": current });
+                tx.append_audit(
+                    now,
+                    actor,
+                    "prerequisite.added",
+                    &object,
+                    &before_json,
+                    &after_json,
+                )?;
+                Ok(added)
+            })
+            .map_err(Error::from)
+    }
+
+    /// Removes the prerequisite `before → after`.
+    pub fn remove_prerequisite(
+        &mut self,
+        before: &ModuleId,
+        after: &ModuleId,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<()> {
+        let edge = self
+            .store
+            .prerequisites()?
+            .into_iter()
+            .find(|e| &e.before == before && &e.after == after)
+            .ok_or_else(|| Error::NoSuchPrerequisite(before.to_string(), after.to_string()))?;
+        let before_json = serde_json::to_value(&edge).expect("edges serialise");
+        self.store.write(|tx| {
+            tx.delete_prerequisite(before, after)?;
+            let object = format!("{before}->{after}");
+            tx.append_audit(
+                now,
+                actor,
+                "prerequisite.removed",
+                &object,
+                &before_json,
+                &serde_json::Value::Null,
+            )?;
+            Ok(())
+        })?;
+        Ok(())
+    }
+
+    /// The prerequisite graph over every module, with the modules in node order.
+    fn graph(&self) -> Result<(graph::Graph, Vec<ModuleSummary>, HashMap<ModuleId, usize>)> {
+        let modules = self.store.module_summaries()?;
+        let index: HashMap<ModuleId, usize> = modules
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.id.clone(), i))
+            .collect();
+        let edges: Vec<graph::Edge> = self
+            .store
+            .prerequisites()?
+            .iter()
+            .map(|e| graph::Edge {
+                before: index[&e.before],
+                after: index[&e.after],
+                group: e.group,
+            })
+            .collect();
+        let nodes = modules
+            .iter()
+            .map(|m| graph::Node {
+                id: m.id.to_string(),
+                name: m.title.clone(),
+            })
+            .collect();
+        Ok((graph::Graph::new(nodes, &edges), modules, index))
+    }
+}
+
+fn position(index: &HashMap<ModuleId, usize>, id: &ModuleId) -> Result<usize> {
+    index
+        .get(id)
+        .copied()
+        .ok_or_else(|| Error::UnknownModule(id.to_string()))
 }
 
 #[cfg(test)]

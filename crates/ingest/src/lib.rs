@@ -4,6 +4,7 @@
 //! naming the file and the reason, so that the engine can refuse a whole import before
 //! it writes anything.
 
+mod manifest;
 mod markdown;
 
 use std::io;
@@ -11,7 +12,22 @@ use std::path::{Path, PathBuf};
 
 use model::{ErrorKind, Level};
 
+pub use manifest::{parse_manifest, read_manifest, Manifest, Requirement, MANIFEST};
 pub use markdown::{parse_markdown, read_markdown_folder, WORDS_PER_MINUTE};
+
+/// Everything a library folder holds: its modules and, if it has one, its manifest.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LibraryContent {
+    pub modules: Vec<ModuleDraft>,
+    pub manifest: Option<Manifest>,
+}
+
+/// Reads a library folder: every Markdown module, then `pathforge.toml` if present.
+pub fn read_library(dir: &Path) -> Result<LibraryContent> {
+    let modules = read_markdown_folder(dir)?;
+    let manifest = read_manifest(dir, &modules)?;
+    Ok(LibraryContent { modules, manifest })
+}
 
 /// One module as read from its source, before it belongs to a project.
 #[derive(Debug, Clone, PartialEq)]

@@ -48,13 +48,16 @@ CREATE TABLE tags (
     PRIMARY KEY (module_id, skill_id, source)
 );
 
+-- Self-loops are storable on purpose: imported data loads as it is and the linter flags
+-- it; the engine refuses to create one.
 CREATE TABLE prerequisites (
     before_id TEXT NOT NULL REFERENCES modules (id) ON DELETE CASCADE,
     after_id  TEXT NOT NULL REFERENCES modules (id) ON DELETE CASCADE,
     grp       TEXT NOT NULL DEFAULT '{"kind":"all_of"}',
-    PRIMARY KEY (before_id, after_id),
-    CHECK (before_id <> after_id)
+    origin    TEXT NOT NULL CHECK (origin IN ('manifest', 'person')),
+    PRIMARY KEY (before_id, after_id)
 );
+CREATE INDEX prerequisites_after ON prerequisites (after_id);
 
 CREATE TABLE rules (
     id   TEXT PRIMARY KEY,

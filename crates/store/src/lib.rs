@@ -15,8 +15,9 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use model::{
-    Actor, AuditEvent, ErrorKind, Level, Library, LibraryFormat, LibraryId, Module, ModuleId,
-    ModuleSummary, ProjectId, ProjectInfo, SkillId, TagSource, TagState, Timestamp,
+    Actor, AuditEvent, EdgeOrigin, ErrorKind, Level, Library, LibraryFormat, LibraryId, Module,
+    ModuleId, ModuleSummary, PrerequisiteEdge, PrerequisiteGroup, ProjectId, ProjectInfo, SkillId,
+    TagSource, TagState, Timestamp,
 };
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Row};
 use rusqlite_migration::{Migrations, M};
@@ -372,6 +373,34 @@ impl Store {
             .map_err(|e| self.sql(e))
     }
 
+    /// Every prerequisite edge, in a stable order.
+    pub fn prerequisites(&self) -> Result<Vec<PrerequisiteEdge>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT before_id, after_id, grp, origin FROM prerequisites
+                 ORDER BY after_id, before_id",
+            )
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                let origin: String = r.get(3)?;
+                Ok(PrerequisiteEdge {
+                    before: ModuleId(r.get(0)?),
+                    after: ModuleId(r.get(1)?),
+                    group: json_from_sql(r, 2)?,
+                    origin: match origin.as_str() {
+                        "manifest" => EdgeOrigin::Manifest,
+                        "person" => EdgeOrigin::Person,
+                        other => return Err(bad_value(3, other)),
+                    },
+                })
+            })
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.sql(e))
+    }
+
     /// Declared tag slugs per module, in declaration order.
     fn declared_tags(
         &self,
@@ -551,6 +580,61 @@ impl Tx<'_> {
         self.tx
             .prepare_cached("DELETE FROM modules WHERE id = ?1")?
             .execute([id.as_str()])?;
+        Ok(())
+    }
+
+    /// Adds `edge`; an edge between the same modules already there is kept as it is.
+    /// Returns whether the edge was added.
+    pub fn insert_prerequisite(&self, edge: &PrerequisiteEdge) -> rusqlite::Result<bool> {
+        let origin = match edge.origin {
+            EdgeOrigin::Manifest => "manifest",
+            EdgeOrigin::Person => "person",
+        };
+        let group = serde_json::to_string(&edge.group).expect("groups serialise");
+        let n = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO prerequisites (before_id, after_id, grp, origin) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (before_id, after_id) DO NOTHING",
+            )?
+            .execute(params![edge.before.as_str(), edge.after.as_str(), group, origin])?;
+        Ok(n == 1)
+    }
+
+    /// Removes the edge `before → after`; returns whether there was one.
+    pub fn delete_prerequisite(
+        &self,
+        before: &ModuleId,
+        after: &ModuleId,
+    ) -> rusqlite::Result<bool> {
+        let n = self
+            .tx
+            .prepare_cached("DELETE FROM prerequisites WHERE before_id = ?1 AND after_id = ?2")?
+            .execute([before.as_str(), after.as_str()])?;
+        Ok(n == 1)
+    }
+
+    /// Removes the manifest-declared edges into `library`'s modules (before a re-import
+    /// declares them again); edges people added are kept.
+    pub fn delete_manifest_prerequisites(&self, library: &LibraryId) -> rusqlite::Result<usize> {
+        self.tx
+            .prepare_cached(
+                "DELETE FROM prerequisites WHERE origin = 'manifest'
+                 AND after_id IN (SELECT id FROM modules WHERE library_id = ?1)",
+            )?
+            .execute([library.as_str()])
+    }
+
+    /// Sets the group of every edge into `after` (a module's prerequisites combine one way).
+    pub fn set_prerequisite_group(
+        &self,
+        after: &ModuleId,
+        group: PrerequisiteGroup,
+    ) -> rusqlite::Result<()> {
+        let group = serde_json::to_string(&group).expect("groups serialise");
+        self.tx
+            .prepare_cached("UPDATE prerequisites SET grp = ?2 WHERE after_id = ?1")?
+            .execute([after.as_str(), group.as_str()])?;
         Ok(())
     }
 
