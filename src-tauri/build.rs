@@ -9,6 +9,7 @@ const COMMANDS: &[&str] = &[
     "list_modules",
     "get_module",
     "audit_log",
+    "check_graph",
 ];
 
 fn main() {

@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
 use ipc::{IpcResult, Session, SessionState};
-use model::{AuditEvent, ImportReport, Module, ModuleId, ModuleSummary, ProjectInfo, Timestamp};
+use model::{
+    AuditEvent, Finding, ImportReport, Module, ModuleId, ModuleSummary, ProjectInfo, Timestamp,
+};
 use tauri::State;
 
 type Shared = Mutex<Session>;
@@ -48,6 +50,11 @@ fn get_module(state: State<'_, Shared>, id: ModuleId) -> IpcResult<Module> {
 }
 
 #[tauri::command]
+fn check_graph(state: State<'_, Shared>) -> IpcResult<Vec<Finding>> {
+    session(&state).check_graph()
+}
+
+#[tauri::command]
 fn audit_log(state: State<'_, Shared>) -> IpcResult<Vec<AuditEvent>> {
     session(&state).audit_log()
 }
@@ -65,6 +72,7 @@ pub fn run(session: Session) {
             list_modules,
             get_module,
             audit_log,
+            check_graph,
         ])
         .run(tauri::generate_context!())
         .expect("the Pathforge window failed to start");

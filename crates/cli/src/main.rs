@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use engine::Project;
-use model::{Actor, ModuleId, ModuleSummary, Timestamp};
+use model::{Actor, ModuleId, ModuleSummary, PrerequisiteGroup, Severity, Timestamp};
 
 #[derive(Parser)]
 #[command(
@@ -38,12 +38,49 @@ enum Command {
     Show { file: PathBuf, id: String },
     /// Show the project's audit log.
     Log { file: PathBuf },
+    /// The prerequisite graph: check it, list it, edit it.
+    #[command(subcommand)]
+    Graph(GraphCommand),
+}
+
+#[derive(Subcommand)]
+enum GraphCommand {
+    /// Lint the prerequisite graph; exits 1 when it has errors.
+    Check { file: PathBuf },
+    /// List the prerequisite edges.
+    Edges { file: PathBuf },
+    /// Make BEFORE a prerequisite of AFTER (modules by id, path or exact title).
+    Link {
+        file: PathBuf,
+        before: String,
+        after: String,
+        /// How AFTER's prerequisites combine.
+        #[arg(long, value_enum)]
+        group: Option<GroupArg>,
+        /// With `--group n-of`: how many are needed.
+        #[arg(long, required_if_eq("group", "n-of"))]
+        n: Option<u32>,
+    },
+    /// Remove the prerequisite BEFORE → AFTER.
+    Unlink {
+        file: PathBuf,
+        before: String,
+        after: String,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+#[allow(clippy::enum_variant_names)] // the names are the CLI values: all-of, any-of, n-of
+enum GroupArg {
+    AllOf,
+    AnyOf,
+    NOf,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(&cli.command, cli.json) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(err) => {
             if cli.json {
                 let (kind, message) = match err.downcast_ref::<engine::Error>() {
@@ -65,7 +102,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(command: &Command, json: bool) -> anyhow::Result<()> {
+fn run(command: &Command, json: bool) -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     match command {
         Command::Init { file } => {
@@ -85,15 +122,29 @@ fn run(command: &Command, json: bool) -> anyhow::Result<()> {
             } else {
                 writeln!(
                     out,
-                    "Imported {} from {}: {} modules ({} added, {} updated, {} unchanged, {} removed)",
+                    "Imported {} from {}: {} modules ({} added, {} updated, {} unchanged, {} removed), {} declared prerequisites",
                     report.library.name,
                     report.library.source_path,
                     report.total,
                     report.added,
                     report.updated,
                     report.unchanged,
-                    report.removed
+                    report.removed,
+                    report.prerequisites
                 )?;
+                let findings = project.check_graph()?;
+                let errors = findings
+                    .iter()
+                    .filter(|f| f.severity == Severity::Error)
+                    .count();
+                if !findings.is_empty() {
+                    writeln!(
+                        out,
+                        "The prerequisite graph has {errors} errors and {} other findings: see `pathforge graph check {}`",
+                        findings.len() - errors,
+                        file.display()
+                    )?;
+                }
             }
         }
         Command::Modules { file } => {
@@ -132,16 +183,139 @@ fn run(command: &Command, json: bool) -> anyhow::Result<()> {
                         Actor::System => "pathforge".to_owned(),
                         Actor::Model { id, version } => format!("{id}@{version}"),
                     };
+                    let at = jiff::Timestamp::from_millisecond(e.at.0)
+                        .map(|t| t.strftime("%Y-%m-%d %H:%M:%S UTC").to_string())
+                        .unwrap_or_else(|_| e.at.0.to_string());
                     writeln!(
                         out,
-                        "{:>5}  {}  {:<18} {actor}  {}",
-                        e.seq, e.at.0, e.action, e.object
+                        "{:>5}  {at}  {:<18} {actor}  {}",
+                        e.seq, e.action, e.object
                     )?;
                 }
             }
         }
+        Command::Graph(graph) => return run_graph(graph, json, &mut out),
     }
-    Ok(())
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_graph(command: &GraphCommand, json: bool, out: &mut impl Write) -> anyhow::Result<ExitCode> {
+    match command {
+        GraphCommand::Check { file } => {
+            let findings = Project::open(file)?.check_graph()?;
+            let errors = findings
+                .iter()
+                .filter(|f| f.severity == Severity::Error)
+                .count();
+            if json {
+                print_json(out, &findings)?;
+            } else {
+                for f in &findings {
+                    let severity = serde_json::to_value(f.severity)?;
+                    let code = serde_json::to_value(f.code)?;
+                    writeln!(
+                        out,
+                        "{}[{}]: {}",
+                        severity.as_str().unwrap_or("?"),
+                        code.as_str().unwrap_or("?"),
+                        f.message
+                    )?;
+                    writeln!(out, "  fix: {}", f.fix)?;
+                }
+                let others = findings.len() - errors;
+                writeln!(
+                    out,
+                    "{}: {errors} errors, {others} warnings and notes",
+                    file.display()
+                )?;
+            }
+            if errors > 0 {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+        GraphCommand::Edges { file } => {
+            let project = Project::open(file)?;
+            let edges = project.prerequisites()?;
+            if json {
+                print_json(out, &edges)?;
+            } else {
+                let titles: std::collections::HashMap<_, _> = project
+                    .modules()?
+                    .into_iter()
+                    .map(|m| (m.id, m.title))
+                    .collect();
+                for e in &edges {
+                    writeln!(
+                        out,
+                        "{} → {}  ({}, {:?})",
+                        titles[&e.before],
+                        titles[&e.after],
+                        e.group.name(),
+                        e.origin
+                    )?;
+                }
+                writeln!(out, "{} prerequisites", edges.len())?;
+            }
+        }
+        GraphCommand::Link {
+            file,
+            before,
+            after,
+            group,
+            n,
+        } => {
+            let mut project = Project::open(file)?;
+            let (b, a) = (
+                project.resolve_module(before)?,
+                project.resolve_module(after)?,
+            );
+            let group = group.map(|g| match g {
+                GroupArg::AllOf => PrerequisiteGroup::AllOf,
+                GroupArg::AnyOf => PrerequisiteGroup::AnyOf,
+                GroupArg::NOf => PrerequisiteGroup::NOf { n: n.unwrap_or(1) },
+            });
+            let added = project.add_prerequisite(
+                &b.id,
+                &a.id,
+                group,
+                &Actor::local_user(),
+                Timestamp::now(),
+            )?;
+            if json {
+                print_json(out, &serde_json::json!({ "added": added }))?;
+            } else if added {
+                writeln!(out, "“{}” is now a prerequisite of “{}”", b.title, a.title)?;
+            } else {
+                writeln!(
+                    out,
+                    "“{}” was already a prerequisite of “{}”",
+                    b.title, a.title
+                )?;
+            }
+        }
+        GraphCommand::Unlink {
+            file,
+            before,
+            after,
+        } => {
+            let mut project = Project::open(file)?;
+            let (b, a) = (
+                project.resolve_module(before)?,
+                project.resolve_module(after)?,
+            );
+            project.remove_prerequisite(&b.id, &a.id, &Actor::local_user(), Timestamp::now())?;
+            if json {
+                print_json(out, &serde_json::json!({ "removed": true }))?;
+            } else {
+                writeln!(
+                    out,
+                    "“{}” is no longer a prerequisite of “{}”",
+                    b.title, a.title
+                )?;
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn print_json(out: &mut impl Write, value: &impl serde::Serialize) -> anyhow::Result<()> {

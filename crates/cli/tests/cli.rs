@@ -205,3 +205,75 @@ fn json_errors_carry_a_kind() {
     let out = pathforge(&[&"frobnicate"]);
     assert_eq!(out.status.code(), Some(2), "usage errors exit with 2");
 }
+
+#[test]
+fn graph_check_link_and_unlink() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("g.pathforge");
+    assert!(pathforge(&[&"init", &file]).status.success());
+    assert!(pathforge(&[&"import", &file, &sample_library()])
+        .status
+        .success());
+    let out = pathforge(&[&"graph", &"check", &file]);
+    assert!(
+        out.status.success(),
+        "the sample graph has no errors: {}",
+        stdout(&out)
+    );
+    assert!(
+        stdout(&out).contains("0 errors, 0 warnings"),
+        "and says so: {}",
+        stdout(&out)
+    );
+
+    let first = "modules/01-product-basics-pre-assessment.md";
+    let last = "modules/32-certification-readiness-assessment.md";
+    let out = pathforge(&[&"graph", &"link", &file, &last, &first]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "closing a cycle is refused: {}",
+        stdout(&out)
+    );
+    let err = stderr(&out);
+    assert!(
+        err.contains("would close the prerequisite cycle “Certification Readiness Assessment” → “Product Basics Pre-Assessment” →"),
+        "the refusal names the cycle in order: {err}"
+    );
+
+    let out = pathforge(&[&"graph", &"link", &file, &first, &last, &"--json"]);
+    assert!(
+        out.status.success(),
+        "an acyclic link is added: {}",
+        stderr(&out)
+    );
+    let out = pathforge(&[&"graph", &"check", &file, &"--json"]);
+    assert!(
+        out.status.success(),
+        "a redundant edge is a warning, not an error"
+    );
+    let findings: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        findings[0]["code"], "redundant_edge",
+        "the shortcut is flagged: {findings}"
+    );
+    assert!(findings[0]["fix"]
+        .as_str()
+        .unwrap()
+        .starts_with("Remove the direct prerequisite"));
+
+    let out = pathforge(&[&"graph", &"unlink", &file, &first, &last]);
+    assert!(out.status.success(), "unlink works: {}", stderr(&out));
+    let out = pathforge(&[&"graph", &"unlink", &file, &first, &last]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "unlinking twice says there is no such edge"
+    );
+    let out = pathforge(&[&"graph", &"link", &file, &"No such module", &last]);
+    assert!(
+        stderr(&out).contains("no module matches \"No such module\""),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 
 use engine::Project;
 use model::{
-    Actor, AuditEvent, ErrorKind, ImportReport, Module, ModuleId, ModuleSummary, ProjectInfo,
-    Timestamp,
+    Actor, AuditEvent, ErrorKind, Finding, ImportReport, Module, ModuleId, ModuleSummary,
+    ProjectInfo, Timestamp,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -108,6 +108,10 @@ impl Session {
         Ok(self.project()?.audit_log()?)
     }
 
+    pub fn check_graph(&self) -> IpcResult<Vec<Finding>> {
+        Ok(self.project()?.check_graph()?)
+    }
+
     fn replace(&mut self, project: Project) -> IpcResult<ProjectInfo> {
         let info = project.info()?;
         self.project = Some(project);
@@ -166,7 +170,11 @@ pub fn bindings() -> String {
         model::TagState::decl(&cfg),
         model::Tag::decl(&cfg),
         model::PrerequisiteGroup::decl(&cfg),
+        model::EdgeOrigin::decl(&cfg),
         model::PrerequisiteEdge::decl(&cfg),
+        model::Severity::decl(&cfg),
+        model::FindingCode::decl(&cfg),
+        Finding::decl(&cfg),
         model::Rule::decl(&cfg),
         Actor::decl(&cfg),
         AuditEvent::decl(&cfg),

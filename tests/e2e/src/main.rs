@@ -56,7 +56,7 @@ async fn main() -> Result<()> {
     env.scratch = std::fs::canonicalize(&env.scratch)?;
 
     type Scenario = for<'a> fn(&'a Env) -> futures_box::BoxFuture<'a, Result<()>>;
-    let scenarios: [(&str, Scenario); 3] = [
+    let scenarios: [(&str, Scenario); 4] = [
         ("opens_and_imports_the_sample_library", |e| {
             Box::pin(sample_library(e))
         }),
@@ -65,6 +65,9 @@ async fn main() -> Result<()> {
         }),
         ("names_a_file_that_is_not_a_project", |e| {
             Box::pin(not_a_project(e))
+        }),
+        ("lists_graph_problems_and_focuses_them", |e| {
+            Box::pin(graph_problems(e))
         }),
     ];
     let (mut passed, mut failed) = (0, 0);
@@ -283,4 +286,67 @@ async fn not_a_project(env: &Env) -> Result<()> {
         "the file was left untouched"
     );
     Ok(())
+}
+
+async fn graph_problems(env: &Env) -> Result<()> {
+    // Prepare a project with the CLI: the sample library plus one redundant shortcut.
+    let cli = env.app.with_file_name("pathforge");
+    let project = env.scratch.join("problems.pathforge");
+    let library = env.repo.join("sample-libraries/sales-onboarding");
+    let first = "modules/01-product-basics-pre-assessment.md";
+    let last = "modules/32-certification-readiness-assessment.md";
+    for args in [
+        vec!["init".to_owned(), project.display().to_string()],
+        vec![
+            "import".to_owned(),
+            project.display().to_string(),
+            library.display().to_string(),
+        ],
+        vec![
+            "graph".into(),
+            "link".into(),
+            project.display().to_string(),
+            first.into(),
+            last.into(),
+        ],
+    ] {
+        let out = std::process::Command::new(&cli).args(&args).output()?;
+        ensure!(
+            out.status.success(),
+            "pathforge {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let args = vec!["--project".to_owned(), project.display().to_string()];
+    with_app(env, &args, |c| async move {
+        let toggle = text_of(&c, "[data-testid=problems-toggle]").await?;
+        ensure!(
+            toggle == "1 problem",
+            "the list header counts the graph's problems: {toggle:?}"
+        );
+        c.find(Locator::Css("[data-testid=problems-toggle]"))
+            .await?
+            .click()
+            .await?;
+        let panel = text_of(&c, "[data-testid=problems]").await?;
+        ensure!(
+            panel.contains("is redundant") && panel.contains("Product Basics Pre-Assessment"),
+            "the panel explains the finding with module names: {panel:?}"
+        );
+        screenshot(&c, env, "graph-problems").await?;
+        c.find(Locator::Css("[data-testid=problems] button"))
+            .await?
+            .click()
+            .await?;
+        let mut title = String::new();
+        for _ in 0..50 {
+            title = text_of(&c, "[data-testid=detail-title]").await?;
+            if title == "Product Basics Pre-Assessment" {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        bail!("clicking the finding should open its first module, shows {title:?}")
+    })
+    .await
 }

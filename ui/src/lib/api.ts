@@ -6,6 +6,7 @@ import { open, save } from '@tauri-apps/plugin-dialog';
 import type {
   AuditEvent,
   ErrorKind,
+  Finding,
   ImportReport,
   IpcError,
   Module,
@@ -24,23 +25,25 @@ export class ApiError extends Error {
   }
 }
 
-const KINDS: readonly ErrorKind[] = [
-  'not_found',
-  'already_exists',
-  'not_a_project',
-  'too_new',
-  'bad_input',
-  'io',
-  'storage',
-  'unknown_id',
-  'no_project',
-  'internal',
-];
+// A record, not a list, so the type checker fails when Rust adds a kind this file lacks.
+const KINDS: Record<ErrorKind, true> = {
+  not_found: true,
+  already_exists: true,
+  not_a_project: true,
+  too_new: true,
+  bad_input: true,
+  io: true,
+  storage: true,
+  unknown_id: true,
+  no_project: true,
+  conflict: true,
+  internal: true,
+};
 
 function isIpcError(e: unknown): e is IpcError {
   if (typeof e !== 'object' || e === null) return false;
   const { kind, message } = e as Record<string, unknown>;
-  return typeof message === 'string' && KINDS.includes(kind as ErrorKind);
+  return typeof message === 'string' && typeof kind === 'string' && Object.hasOwn(KINDS, kind);
 }
 
 /** Turns whatever a command rejected with into an ApiError. */
@@ -69,6 +72,7 @@ export const api = {
   listModules: () => call<ModuleSummary[]>('list_modules'),
   getModule: (id: ModuleId) => call<Module>('get_module', { id }),
   auditLog: () => call<AuditEvent[]>('audit_log'),
+  checkGraph: () => call<Finding[]>('check_graph'),
 
   /** Native save dialog for a new project; null when cancelled. */
   chooseNewProjectFile: () =>

@@ -13,7 +13,7 @@ export type SkillId = string;
 
 export type RuleId = string;
 
-export type ErrorKind = "not_found" | "already_exists" | "not_a_project" | "too_new" | "bad_input" | "io" | "storage" | "unknown_id" | "no_project" | "internal";
+export type ErrorKind = "not_found" | "already_exists" | "not_a_project" | "too_new" | "bad_input" | "io" | "storage" | "unknown_id" | "no_project" | "conflict" | "internal";
 
 export type ProjectInfo = { id: ProjectId, name: string, 
 /**
@@ -69,7 +69,27 @@ confidence: number | null, };
 
 export type PrerequisiteGroup = { "kind": "all_of" } | { "kind": "any_of" } | { "kind": "n_of", n: number, };
 
-export type PrerequisiteEdge = { before: ModuleId, after: ModuleId, group: PrerequisiteGroup, };
+export type EdgeOrigin = "manifest" | "person";
+
+export type PrerequisiteEdge = { before: ModuleId, after: ModuleId, group: PrerequisiteGroup, origin: EdgeOrigin, };
+
+export type Severity = "error" | "warning" | "info";
+
+export type FindingCode = "cycle" | "self_loop" | "redundant_edge" | "unreachable_module" | "orphan_module" | "single_member_any_of" | "mixed_group" | "unsatisfiable_n_of";
+
+export type Finding = { code: FindingCode, severity: Severity, 
+/**
+ * Ids of the modules involved, in the order the message names them.
+ */
+objects: Array<string>, 
+/**
+ * What is wrong, in plain words, naming the modules.
+ */
+message: string, 
+/**
+ * What to do about it.
+ */
+fix: string, };
 
 export type Rule = { id: RuleId, kind: string, body: unknown, };
 
@@ -109,7 +129,11 @@ removed: number,
 /**
  * Modules in the library after the import.
  */
-total: number, };
+total: number, 
+/**
+ * Prerequisite edges the library's `pathforge.toml` declares.
+ */
+prerequisites: number, };
 
 export type IpcError = { kind: ErrorKind, message: string, };
 

@@ -33,7 +33,7 @@ describe('filterModules', () => {
 
 describe('hintFor', () => {
   it('has advice for every error kind', () => {
-    const kinds: ErrorKind[] = ['not_found', 'already_exists', 'not_a_project', 'too_new', 'bad_input', 'io', 'storage', 'unknown_id', 'no_project', 'internal'];
+    const kinds: ErrorKind[] = ['not_found', 'already_exists', 'not_a_project', 'too_new', 'bad_input', 'io', 'storage', 'unknown_id', 'no_project', 'conflict', 'internal'];
     for (const k of kinds) expect(hintFor(k), k).toMatch(/\w/);
   });
 });

@@ -43,6 +43,8 @@ export function hintFor(kind: ErrorKind): string {
       return 'Nothing was changed. Check permissions and free space, then retry.';
     case 'unknown_id':
       return 'The item is gone; the list has been refreshed.';
+    case 'conflict':
+      return 'The change was refused to keep the curriculum consistent; nothing was changed.';
     case 'internal':
       return 'This is a bug in Pathforge; please report it.';
   }
