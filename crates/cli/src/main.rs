@@ -41,6 +41,26 @@ enum Command {
     /// The prerequisite graph: check it, list it, edit it.
     #[command(subcommand)]
     Graph(GraphCommand),
+    /// Learning tracks: list them, show a track's path.
+    #[command(subcommand)]
+    Track(TrackCommand),
+    /// The skill taxonomy.
+    #[command(subcommand)]
+    Taxonomy(TaxonomyCommand),
+}
+
+#[derive(Subcommand)]
+enum TrackCommand {
+    /// List the project's tracks.
+    List { file: PathBuf },
+    /// The modules TRACK needs, in order, with total and critical-path duration.
+    Path { file: PathBuf, track: String },
+}
+
+#[derive(Subcommand)]
+enum TaxonomyCommand {
+    /// Show the skill tree with how many modules teach each skill.
+    Show { file: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -195,6 +215,8 @@ fn run(command: &Command, json: bool) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Graph(graph) => return run_graph(graph, json, &mut out),
+        Command::Track(track) => run_track(track, json, &mut out)?,
+        Command::Taxonomy(taxonomy) => run_taxonomy(taxonomy, json, &mut out)?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -316,6 +338,103 @@ fn run_graph(command: &GraphCommand, json: bool, out: &mut impl Write) -> anyhow
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn run_track(command: &TrackCommand, json: bool, out: &mut impl Write) -> anyhow::Result<()> {
+    match command {
+        TrackCommand::List { file } => {
+            let tracks = Project::open(file)?.tracks()?;
+            if json {
+                return print_json(out, &tracks);
+            }
+            if tracks.is_empty() {
+                writeln!(out, "{} has no tracks yet.", file.display())?;
+            }
+            for t in &tracks {
+                writeln!(out, "{:<28} {}", t.slug, t.name)?;
+            }
+        }
+        TrackCommand::Path { file, track } => {
+            let project = Project::open(file)?;
+            let path = project.track_path(&project.resolve_track(track)?)?;
+            if json {
+                return print_json(out, &path);
+            }
+            writeln!(out, "{}\n", path.track.name)?;
+            for (i, step) in path.steps.iter().enumerate() {
+                let m = &step.module;
+                let mark = if path.critical_path.contains(&m.id) {
+                    "*"
+                } else {
+                    " "
+                };
+                writeln!(
+                    out,
+                    "{:>3}.{mark} {:<60} {:>4} min  {}",
+                    i + 1,
+                    m.title,
+                    m.duration_minutes,
+                    step.reason
+                )?;
+            }
+            let hm = |m: u32| format!("{}h {:02}m", m / 60, m % 60);
+            writeln!(
+                out,
+                "\n{} modules, {} in total; critical path (*) {}",
+                path.steps.len(),
+                hm(path.total_minutes),
+                hm(path.critical_path_minutes)
+            )?;
+            if !path.untaught_targets.is_empty() {
+                writeln!(
+                    out,
+                    "No module teaches: {}",
+                    path.untaught_targets.join(", ")
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn run_taxonomy(command: &TaxonomyCommand, json: bool, out: &mut impl Write) -> anyhow::Result<()> {
+    match command {
+        TaxonomyCommand::Show { file } => {
+            let project = Project::open(file)?;
+            let skills = project.skills()?;
+            if json {
+                return print_json(out, &skills);
+            }
+            let modules = project.modules()?;
+            let teaching = |slug: &str| {
+                modules
+                    .iter()
+                    .filter(|m| m.tags.iter().any(|t| t == slug))
+                    .count()
+            };
+            fn walk(
+                out: &mut impl Write,
+                skills: &[model::Skill],
+                parent: Option<&model::SkillId>,
+                depth: usize,
+                teaching: &dyn Fn(&str) -> usize,
+            ) -> std::io::Result<()> {
+                for s in skills.iter().filter(|s| s.parent_id.as_ref() == parent) {
+                    let n = teaching(&s.slug);
+                    let count = match n {
+                        0 => String::new(),
+                        1 => "  (1 module)".to_owned(),
+                        n => format!("  ({n} modules)"),
+                    };
+                    writeln!(out, "{}{} [{}]{count}", "  ".repeat(depth), s.name, s.slug)?;
+                    walk(out, skills, Some(&s.id), depth + 1, teaching)?;
+                }
+                Ok(())
+            }
+            walk(out, &skills, None, 0, &teaching)?;
+        }
+    }
+    Ok(())
 }
 
 fn print_json(out: &mut impl Write, value: &impl serde::Serialize) -> anyhow::Result<()> {

@@ -277,3 +277,50 @@ fn graph_check_link_and_unlink() {
         stderr(&out)
     );
 }
+
+#[test]
+fn track_path_and_taxonomy() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("t.pathforge");
+    assert!(pathforge(&[&"init", &file]).status.success());
+    assert!(pathforge(&[&"import", &file, &sample_library()])
+        .status
+        .success());
+    let out = pathforge(&[&"track", &"path", &file, &"account-executive", &"--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let path: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        path["steps"].as_array().unwrap().len() > 10,
+        "the AE track has a real path"
+    );
+    assert!(
+        path["critical_path_minutes"].as_u64().unwrap() > 0,
+        "with a critical path"
+    );
+    let text = stdout(&pathforge(&[
+        &"track",
+        &"path",
+        &file,
+        &"Account executive onboarding",
+    ]));
+    assert!(
+        text.contains("critical path (*)"),
+        "tracks resolve by name too: {text}"
+    );
+    let out = pathforge(&[&"track", &"path", &file, &"astronaut"]);
+    assert_eq!(out.status.code(), Some(1), "an unknown track fails");
+    assert!(
+        stderr(&out).contains("no track matches \"astronaut\""),
+        "{}",
+        stderr(&out)
+    );
+    let tree = stdout(&pathforge(&[&"taxonomy", &"show", &file]));
+    assert!(
+        tree.starts_with("Selling at Northwind [selling]"),
+        "the root heads the tree: {tree}"
+    );
+    assert!(
+        tree.contains("\n    Negotiation [negotiation]  (7 modules)"),
+        "leaves are indented under competencies: {tree}"
+    );
+}

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use model::{
     Actor, AuditEvent, EdgeOrigin, ErrorKind, Finding, ImportReport, Library, LibraryFormat,
     LibraryId, Module, ModuleId, ModuleSummary, PrerequisiteEdge, PrerequisiteGroup, ProjectId,
-    ProjectInfo, Timestamp,
+    ProjectInfo, Severity, Skill, SkillId, Timestamp, Track, TrackId, TrackPath, TrackStep,
 };
 use store::{NewProject, Store};
 
@@ -32,6 +32,10 @@ pub enum Error {
     AmbiguousModule(String, String),
     #[error("there is no prerequisite {0} → {1}")]
     NoSuchPrerequisite(String, String),
+    #[error("no track matches {0:?}; give its slug, id or exact name")]
+    UnknownTrack(String),
+    #[error("refused: tracks need a prerequisite graph without cycles, and it has one: {0}")]
+    CyclicGraph(String),
 }
 
 impl Error {
@@ -40,7 +44,10 @@ impl Error {
             Error::Store(e) => e.kind(),
             Error::Ingest(e) => e.kind(),
             Error::Cycle { .. } => ErrorKind::Conflict,
-            Error::UnknownModule(_) | Error::NoSuchPrerequisite(..) => ErrorKind::UnknownId,
+            Error::CyclicGraph(_) => ErrorKind::Conflict,
+            Error::UnknownModule(_) | Error::NoSuchPrerequisite(..) | Error::UnknownTrack(_) => {
+                ErrorKind::UnknownId
+            }
             Error::AmbiguousModule(..) => ErrorKind::BadInput,
         }
     }
@@ -142,6 +149,31 @@ impl Project {
             }
         }
         let removed: Vec<ModuleId> = existing.into_keys().collect();
+        let skill_id = |slug: &str| SkillId::derive(&project.id, slug);
+        let skills: Vec<Skill> = content
+            .manifest
+            .iter()
+            .flat_map(|m| &m.skills)
+            .map(|s| Skill {
+                id: skill_id(&s.slug),
+                slug: s.slug.clone(),
+                name: s.name.clone(),
+                parent_id: s.parent.as_deref().map(skill_id),
+                description: s.description.clone(),
+            })
+            .collect();
+        let tracks: Vec<Track> = content
+            .manifest
+            .iter()
+            .flat_map(|m| &m.tracks)
+            .map(|t| Track {
+                id: TrackId::derive(&project.id, &t.slug),
+                slug: t.slug.clone(),
+                name: t.name.clone(),
+                description: t.description.clone(),
+                targets: t.targets.clone(),
+            })
+            .collect();
         let library_id = &library.id;
         let declared: Vec<PrerequisiteEdge> = content
             .manifest
@@ -183,6 +215,10 @@ impl Project {
             for id in &removed {
                 tx.delete_module(id)?;
             }
+            for skill in &skills {
+                tx.upsert_skill(skill)?;
+            }
+            tx.replace_library_tracks(&library.id, &tracks)?;
             tx.delete_manifest_prerequisites(&library.id)?;
             for edge in &declared {
                 tx.insert_prerequisite(edge)?;
@@ -248,9 +284,102 @@ impl Project {
         Err(Error::UnknownModule(reference.to_owned()))
     }
 
-    /// Every problem in the prerequisite graph, most serious first.
+    /// The skill taxonomy, parents before children.
+    pub fn skills(&self) -> Result<Vec<Skill>> {
+        Ok(self.store.skills()?)
+    }
+
+    pub fn tracks(&self) -> Result<Vec<Track>> {
+        Ok(self.store.tracks()?)
+    }
+
+    /// Every problem in the prerequisite graph, the tracks and the taxonomy, most serious
+    /// first. Tracks are only checked on a graph without cycles.
     pub fn check_graph(&self) -> Result<Vec<Finding>> {
-        Ok(graph::lint(&self.graph()?.0))
+        let (graph, modules, _) = self.graph()?;
+        let mut findings = graph::lint(&graph);
+        if !findings.iter().any(is_cycle) {
+            let skills = self.store.skills()?;
+            let tracks = self.store.tracks()?;
+            let parents = parent_slugs(&skills);
+            let data = CurriculumData::new(&modules);
+            let skill_specs: Vec<graph::SkillSpec<'_>> = skills
+                .iter()
+                .map(|s| graph::SkillSpec {
+                    id: s.id.as_str(),
+                    slug: &s.slug,
+                    name: &s.name,
+                })
+                .collect();
+            let track_specs: Vec<graph::TrackSpec<'_>> = tracks
+                .iter()
+                .map(|t| graph::TrackSpec {
+                    id: t.id.as_str(),
+                    name: &t.name,
+                    targets: &t.targets,
+                })
+                .collect();
+            findings.extend(graph::lint_curriculum(
+                &graph,
+                &data.curriculum(&parents),
+                &skill_specs,
+                &track_specs,
+            ));
+            findings.sort_by_key(|f| (f.severity, f.code));
+        }
+        Ok(findings)
+    }
+
+    /// Finds a track by slug, id or exact name.
+    pub fn resolve_track(&self, reference: &str) -> Result<Track> {
+        self.store
+            .tracks()?
+            .into_iter()
+            .find(|t| t.slug == reference || t.id.as_str() == reference || t.name == reference)
+            .ok_or_else(|| Error::UnknownTrack(reference.to_owned()))
+    }
+
+    /// The modules `track` needs, in a valid order, with total and critical-path duration.
+    /// Refused while the prerequisite graph has a cycle.
+    pub fn track_path(&self, track: &Track) -> Result<TrackPath> {
+        let (graph, modules, _) = self.graph()?;
+        if let Some(cycle) = graph::lint(&graph).into_iter().find(is_cycle) {
+            return Err(Error::CyclicGraph(cycle.message));
+        }
+        let skills = self.store.skills()?;
+        let parents = parent_slugs(&skills);
+        let data = CurriculumData::new(&modules);
+        let path = graph::track_path(&graph, &data.curriculum(&parents), &track.targets);
+        let skill_name = |slug: &str| {
+            skills
+                .iter()
+                .find(|s| s.slug == slug)
+                .map(|s| s.name.clone())
+                .unwrap_or_else(|| slug.to_owned())
+        };
+        let steps = path
+            .steps
+            .iter()
+            .map(|(i, reason)| TrackStep {
+                module: modules[*i].clone(),
+                reason: match reason {
+                    graph::Reason::Teaches(skill) => format!("teaches {}", skill_name(skill)),
+                    graph::Reason::RequiredBy(m) => format!("required by “{}”", modules[*m].title),
+                },
+            })
+            .collect();
+        Ok(TrackPath {
+            track: track.clone(),
+            steps,
+            total_minutes: path.total_minutes,
+            critical_path_minutes: path.critical_path_minutes,
+            critical_path: path
+                .critical_path
+                .iter()
+                .map(|&i| modules[i].id.clone())
+                .collect(),
+            untaught_targets: path.untaught,
+        })
     }
 
     /// Makes `before` a prerequisite of `after`, refusing any edge that would close a cycle
@@ -360,6 +489,48 @@ impl Project {
             })
             .collect();
         Ok((graph::Graph::new(nodes, &edges), modules, index))
+    }
+}
+
+fn is_cycle(f: &Finding) -> bool {
+    f.severity == Severity::Error
+        && matches!(
+            f.code,
+            model::FindingCode::Cycle | model::FindingCode::SelfLoop
+        )
+}
+
+fn parent_slugs(skills: &[Skill]) -> HashMap<String, String> {
+    let slug: HashMap<&SkillId, &str> = skills.iter().map(|s| (&s.id, s.slug.as_str())).collect();
+    skills
+        .iter()
+        .filter_map(|s| Some((s.slug.clone(), slug.get(s.parent_id.as_ref()?)?.to_string())))
+        .collect()
+}
+
+/// Per-module columns for the graph crate's curriculum algorithms.
+struct CurriculumData {
+    minutes: Vec<u32>,
+    levels: Vec<Option<model::Level>>,
+    tags: Vec<Vec<String>>,
+}
+
+impl CurriculumData {
+    fn new(modules: &[ModuleSummary]) -> CurriculumData {
+        CurriculumData {
+            minutes: modules.iter().map(|m| m.duration_minutes).collect(),
+            levels: modules.iter().map(|m| m.level).collect(),
+            tags: modules.iter().map(|m| m.tags.clone()).collect(),
+        }
+    }
+
+    fn curriculum<'a>(&'a self, parents: &'a HashMap<String, String>) -> graph::Curriculum<'a> {
+        graph::Curriculum {
+            minutes: &self.minutes,
+            levels: &self.levels,
+            tags: &self.tags,
+            parents,
+        }
     }
 }
 

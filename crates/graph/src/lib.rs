@@ -6,6 +6,7 @@
 //! found by searches bounded by topological position.
 
 mod lint;
+mod track;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
@@ -14,6 +15,10 @@ use petgraph::Direction;
 use model::PrerequisiteGroup;
 
 pub use lint::lint;
+pub use track::{
+    lint_curriculum, track_path, Curriculum, Path, Reason, SkillSpec, TrackSpec,
+    LONG_CRITICAL_PATH_MINUTES,
+};
 
 /// A module as the graph sees it.
 #[derive(Debug, Clone)]

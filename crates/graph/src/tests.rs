@@ -1,6 +1,7 @@
 //! The linter on small graphs built for each problem class, and the algorithms at scale.
 
 use super::*;
+use crate::track::*;
 use model::{FindingCode as C, Severity};
 
 /// Builds a graph from node names and edges written `a>b`, `a>b:any` or `a>b:n2`.
@@ -226,4 +227,213 @@ fn long_chains_do_not_overflow_the_stack() {
         "the cycle names all 100,000 modules"
     );
     assert_eq!(cycle.severity, Severity::Error, "cycles are errors");
+}
+
+/// A curriculum over `build`'s nodes: each node is `name:minutes:level:tags` in `specs`.
+struct Fixture {
+    graph: Graph,
+    minutes: Vec<u32>,
+    levels: Vec<Option<model::Level>>,
+    tags: Vec<Vec<String>>,
+    parents: std::collections::HashMap<String, String>,
+}
+
+fn fixture(specs: &[&str], edges: &[&str], parents: &[(&str, &str)]) -> Fixture {
+    let names: Vec<&str> = specs.iter().map(|s| s.split(':').next().unwrap()).collect();
+    let mut fx = Fixture {
+        graph: build(&names.join(" "), edges),
+        minutes: vec![],
+        levels: vec![],
+        tags: vec![],
+        parents: parents
+            .iter()
+            .map(|(c, p)| (c.to_string(), p.to_string()))
+            .collect(),
+    };
+    for spec in specs {
+        let parts: Vec<&str> = spec.split(':').collect();
+        fx.minutes.push(parts[1].parse().unwrap());
+        fx.levels.push(model::Level::parse(parts[2]));
+        fx.tags.push(
+            parts[3]
+                .split(',')
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        );
+    }
+    fx
+}
+
+impl Fixture {
+    fn curriculum(&self) -> Curriculum<'_> {
+        Curriculum {
+            minutes: &self.minutes,
+            levels: &self.levels,
+            tags: &self.tags,
+            parents: &self.parents,
+        }
+    }
+
+    fn path(&self, targets: &[(&str, Option<model::Level>)]) -> (Vec<String>, Path) {
+        let targets: Vec<model::TrackTarget> = targets
+            .iter()
+            .map(|(s, l)| model::TrackTarget {
+                skill: s.to_string(),
+                level: *l,
+            })
+            .collect();
+        let p = track_path(&self.graph, &self.curriculum(), &targets);
+        let names = p
+            .steps
+            .iter()
+            .map(|(i, _)| self.graph.nodes()[*i].name.clone())
+            .collect();
+        (names, p)
+    }
+}
+
+#[test]
+fn track_paths_pull_in_prerequisites_in_order() {
+    use model::Level::*;
+    let fx = fixture(
+        &[
+            "intro:10:beginner:basics",
+            "price:20:beginner:pricing",
+            "obj:30:intermediate:objections",
+            "neg:40:intermediate:negotiation",
+            "adv:50:advanced:negotiation",
+            "extra:5:beginner:other",
+        ],
+        &[
+            "intro>price",
+            "intro>obj",
+            "price>neg",
+            "obj>neg",
+            "neg>adv",
+        ],
+        &[("negotiation", "selling"), ("objections", "selling")],
+    );
+    let (names, p) = fx.path(&[("negotiation", Some(Intermediate))]);
+    assert_eq!(names, ["intro", "price", "obj", "neg"], "prerequisites first, library order among equals; the advanced module is above the target level");
+    assert_eq!(p.total_minutes, 100, "10 + 20 + 30 + 40");
+    assert_eq!(
+        p.critical_path_minutes, 80,
+        "intro → obj → neg is the longest chain: 10 + 30 + 40"
+    );
+    assert_eq!(
+        p.steps[3].1,
+        Reason::Teaches("negotiation".into()),
+        "the target module says why it is there"
+    );
+    assert_eq!(
+        p.steps[0].1,
+        Reason::RequiredBy(1),
+        "a prerequisite says what needs it"
+    );
+
+    let (names, _) = fx.path(&[("selling", None)]);
+    assert_eq!(
+        names,
+        ["intro", "price", "obj", "neg", "adv"],
+        "a parent skill covers its sub-skills at every level"
+    );
+    let (names, p) = fx.path(&[("cooking", None)]);
+    assert!(
+        names.is_empty() && p.untaught == ["cooking"],
+        "an untaught target gives no path and is named"
+    );
+}
+
+#[test]
+fn track_paths_choose_the_shortest_alternatives() {
+    let fx = fixture(
+        &[
+            "long:60:beginner:a",
+            "short:15:beginner:a",
+            "mid:30:beginner:a",
+            "goal:10:beginner:goal",
+        ],
+        &["long>goal:n2", "short>goal:n2", "mid>goal:n2"],
+        &[],
+    );
+    let (names, p) = fx.path(&[("goal", None)]);
+    assert_eq!(
+        names,
+        ["short", "mid", "goal"],
+        "two of three: the two shortest are taken"
+    );
+    assert_eq!(p.critical_path_minutes, 40, "30 + 10");
+}
+
+#[test]
+fn tracks_and_taxonomy_are_linted() {
+    let fx = fixture(
+        &["a:1500:beginner:deep", "b:1500:beginner:deep"],
+        &["a>b"],
+        &[("deep", "root"), ("hollow", "root")],
+    );
+    let skills = [
+        SkillSpec {
+            id: "s-root",
+            slug: "root",
+            name: "Root",
+        },
+        SkillSpec {
+            id: "s-deep",
+            slug: "deep",
+            name: "Deep",
+        },
+        SkillSpec {
+            id: "s-hollow",
+            slug: "hollow",
+            name: "Hollow",
+        },
+        SkillSpec {
+            id: "s-alone",
+            slug: "alone",
+            name: "Alone",
+        },
+    ];
+    let long = [model::TrackTarget {
+        skill: "deep".into(),
+        level: None,
+    }];
+    let none = [model::TrackTarget {
+        skill: "hollow".into(),
+        level: None,
+    }];
+    let tracks = [
+        TrackSpec {
+            id: "t-long",
+            name: "Long",
+            targets: &long,
+        },
+        TrackSpec {
+            id: "t-none",
+            name: "Empty",
+            targets: &none,
+        },
+    ];
+    let findings = lint_curriculum(&fx.graph, &fx.curriculum(), &skills, &tracks);
+    let got: Vec<(C, &str)> = findings
+        .iter()
+        .map(|f| (f.code, f.objects[0].as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (C::LongCriticalPath, "t-long"),
+            (C::TrackWithoutPath, "t-none"),
+            (C::UntaughtSkill, "s-hollow"),
+            (C::OrphanSkill, "s-alone"),
+        ],
+        "50 hours in a chain is long; a track on an untaught skill has no path; a leaf nothing \
+         teaches is untaught; a skill connected to nothing is an orphan; Root is taught through Deep"
+    );
+    assert!(
+        findings[0].message.contains("50 h 00 min"),
+        "{}",
+        findings[0].message
+    );
 }

@@ -12,7 +12,9 @@ use std::path::{Path, PathBuf};
 
 use model::{ErrorKind, Level};
 
-pub use manifest::{parse_manifest, read_manifest, Manifest, Requirement, MANIFEST};
+pub use manifest::{
+    parse_manifest, read_manifest, Manifest, Requirement, SkillDecl, TrackDecl, MANIFEST,
+};
 pub use markdown::{parse_markdown, read_markdown_folder, WORDS_PER_MINUTE};
 
 /// Everything a library folder holds: its modules and, if it has one, its manifest.

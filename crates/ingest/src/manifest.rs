@@ -1,16 +1,28 @@
-//! `pathforge.toml`: what a library folder declares beyond its modules — for now its
-//! prerequisite graph — so that importing the folder yields a complete project.
+//! `pathforge.toml`: what a library folder declares beyond its modules — its prerequisite
+//! graph, its skill taxonomy and its tracks — so that importing the folder yields a
+//! complete project.
 //!
 //! ```toml
 //! [[requires]]
 //! module = "modules/03-insight.md"          # paths relative to the library folder
 //! after = ["modules/02-overview.md"]
 //! group = "all-of"                          # or "any-of", or "n-of" with n = 2
+//!
+//! [[skill]]
+//! slug = "negotiation"                      # the slug modules use in their `tags`
+//! name = "Negotiation"
+//! parent = "closing-deals"                  # another skill's slug; omit for a root
+//! description = "Trading concessions for value."
+//!
+//! [[track]]
+//! slug = "account-executive"
+//! name = "Account executive onboarding"
+//! targets = [{ skill = "negotiation", level = "intermediate" }]
 //! ```
 
 use std::path::Path;
 
-use model::PrerequisiteGroup;
+use model::{Level, PrerequisiteGroup, TrackTarget};
 use serde::Deserialize;
 
 use crate::{Error, ModuleDraft, Result};
@@ -22,6 +34,27 @@ pub const MANIFEST: &str = "pathforge.toml";
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Manifest {
     pub requires: Vec<Requirement>,
+    /// Parents come before their children.
+    pub skills: Vec<SkillDecl>,
+    pub tracks: Vec<TrackDecl>,
+}
+
+/// A node of the taxonomy as the manifest declares it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SkillDecl {
+    pub slug: String,
+    pub name: String,
+    pub parent: Option<String>,
+    pub description: String,
+}
+
+/// A track as the manifest declares it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrackDecl {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub targets: Vec<TrackTarget>,
 }
 
 /// `module` requires every path in `after`, combined by `group`.
@@ -37,6 +70,39 @@ pub struct Requirement {
 struct RawManifest {
     #[serde(default)]
     requires: Vec<RawRequirement>,
+    #[serde(default)]
+    skill: Vec<RawSkill>,
+    #[serde(default)]
+    track: Vec<RawTrack>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSkill {
+    slug: String,
+    name: String,
+    #[serde(default)]
+    parent: Option<String>,
+    #[serde(default)]
+    description: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTrack {
+    slug: String,
+    name: String,
+    #[serde(default)]
+    description: String,
+    targets: Vec<RawTarget>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTarget {
+    skill: String,
+    #[serde(default)]
+    level: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -126,7 +192,122 @@ pub fn parse_manifest(path: &Path, text: &str, modules: &[ModuleDraft]) -> Resul
             group,
         });
     }
-    Ok(Manifest { requires })
+    let skills = check_taxonomy(path, raw.skill)?;
+    let tagged = |slug: &str| modules.iter().any(|m| m.tags.iter().any(|t| t == slug));
+    let mut tracks: Vec<TrackDecl> = Vec::with_capacity(raw.track.len());
+    for t in raw.track {
+        let which = format!("[[track]] {:?}", t.slug);
+        if tracks.iter().any(|o| o.slug == t.slug) {
+            return Err(Error::bad(path, format!("{which} is declared twice")));
+        }
+        if t.targets.is_empty() {
+            return Err(Error::bad(path, format!("{which} has no targets")));
+        }
+        let mut targets = Vec::with_capacity(t.targets.len());
+        for target in t.targets {
+            if !skills.iter().any(|s| s.slug == target.skill) && !tagged(&target.skill) {
+                return Err(Error::bad(path, format!("{which} targets skill {:?}, which is neither declared nor used by a module", target.skill)));
+            }
+            let level = match target.level {
+                None => None,
+                Some(l) => Some(Level::parse(&l).ok_or_else(|| {
+                    Error::bad(
+                        path,
+                        format!(
+                            "{which}: level must be beginner, intermediate or advanced, not {l:?}"
+                        ),
+                    )
+                })?),
+            };
+            targets.push(TrackTarget {
+                skill: target.skill,
+                level,
+            });
+        }
+        tracks.push(TrackDecl {
+            slug: t.slug,
+            name: t.name,
+            description: t.description,
+            targets,
+        });
+    }
+    Ok(Manifest {
+        requires,
+        skills,
+        tracks,
+    })
+}
+
+/// Checks that the declared skills form a tree (unique slugs, known parents, no loops)
+/// and orders them parents first.
+fn check_taxonomy(path: &Path, raw: Vec<RawSkill>) -> Result<Vec<SkillDecl>> {
+    let mut skills: Vec<SkillDecl> = Vec::with_capacity(raw.len());
+    for s in raw {
+        if s.slug.trim().is_empty() || s.name.trim().is_empty() {
+            return Err(Error::bad(
+                path,
+                format!("[[skill]] {:?} needs a slug and a name", s.slug),
+            ));
+        }
+        if skills.iter().any(|o| o.slug == s.slug) {
+            return Err(Error::bad(
+                path,
+                format!("[[skill]] {:?} is declared twice", s.slug),
+            ));
+        }
+        skills.push(SkillDecl {
+            slug: s.slug,
+            name: s.name,
+            parent: s.parent,
+            description: s.description,
+        });
+    }
+    let parent_of = |slug: &str| {
+        skills
+            .iter()
+            .find(|s| s.slug == slug)
+            .and_then(|s| s.parent.clone())
+    };
+    for s in &skills {
+        if let Some(p) = &s.parent {
+            if !skills.iter().any(|o| &o.slug == p) {
+                return Err(Error::bad(
+                    path,
+                    format!(
+                        "[[skill]] {:?} has parent {p:?}, which is not a declared skill",
+                        s.slug
+                    ),
+                ));
+            }
+        }
+        // Walk up; more steps than skills means a loop.
+        let mut at = s.parent.clone();
+        let mut chain = vec![s.slug.clone()];
+        while let Some(p) = at {
+            chain.push(p.clone());
+            if p == s.slug || chain.len() > skills.len() + 1 {
+                return Err(Error::bad(
+                    path,
+                    format!("the taxonomy loops: {}", chain.join(" → ")),
+                ));
+            }
+            at = parent_of(&p);
+        }
+    }
+    // Parents first: sort by depth, keeping declaration order within a depth.
+    let depth = |s: &SkillDecl| {
+        let mut d = 0;
+        let mut at = s.parent.clone();
+        while let Some(p) = at {
+            d += 1;
+            at = parent_of(&p);
+        }
+        d
+    };
+    let mut ordered: Vec<(usize, SkillDecl)> =
+        skills.iter().map(|s| (depth(s), s.clone())).collect();
+    ordered.sort_by_key(|(d, _)| *d);
+    Ok(ordered.into_iter().map(|(_, s)| s).collect())
 }
 
 #[cfg(test)]
@@ -233,5 +414,70 @@ mod tests {
             "unknown keys are refused, with the line",
         );
         check_err("requires = 3", "invalid manifest", "wrong shape");
+        check_err(
+            "[[skill]]\nslug = \"a\"\nname = \"A\"\nparent = \"zz\"\n",
+            "not a declared skill",
+            "unknown parent",
+        );
+        check_err(
+            "[[skill]]\nslug = \"a\"\nname = \"A\"\nparent = \"b\"\n[[skill]]\nslug = \"b\"\nname = \"B\"\nparent = \"a\"\n",
+            "the taxonomy loops: a → b → a",
+            "a parent loop is named",
+        );
+        check_err(
+            "[[skill]]\nslug = \"a\"\nname = \"A\"\n[[skill]]\nslug = \"a\"\nname = \"B\"\n",
+            "declared twice",
+            "duplicate skill",
+        );
+        check_err(
+            "[[track]]\nslug = \"t\"\nname = \"T\"\ntargets = [{ skill = \"nope\" }]\n",
+            "neither declared nor used",
+            "unknown target",
+        );
+        check_err(
+            "[[track]]\nslug = \"t\"\nname = \"T\"\ntargets = []\n",
+            "no targets",
+            "empty track",
+        );
+        check_err(
+            "[[skill]]\nslug = \"a\"\nname = \"A\"\n[[track]]\nslug = \"t\"\nname = \"T\"\ntargets = [{ skill = \"a\", level = \"guru\" }]\n",
+            "not \"guru\"",
+            "unknown level",
+        );
+    }
+
+    #[test]
+    fn taxonomy_and_tracks_are_read_parents_first() {
+        let m = parse(
+            "[[skill]]\nslug = \"leaf\"\nname = \"Leaf\"\nparent = \"mid\"\n\
+             [[skill]]\nslug = \"mid\"\nname = \"Mid\"\nparent = \"root\"\n\
+             [[skill]]\nslug = \"root\"\nname = \"Root\"\ndescription = \"All of it\"\n\
+             [[track]]\nslug = \"t\"\nname = \"T\"\ntargets = [{ skill = \"mid\", level = \"beginner\" }, { skill = \"leaf\" }]\n",
+        )
+        .unwrap();
+        let order: Vec<&str> = m.skills.iter().map(|s| s.slug.as_str()).collect();
+        assert_eq!(
+            order,
+            ["root", "mid", "leaf"],
+            "parents come before children"
+        );
+        assert_eq!(
+            m.skills[0].description, "All of it",
+            "descriptions are kept"
+        );
+        assert_eq!(
+            m.tracks[0].targets,
+            [
+                TrackTarget {
+                    skill: "mid".into(),
+                    level: Some(Level::Beginner)
+                },
+                TrackTarget {
+                    skill: "leaf".into(),
+                    level: None
+                },
+            ],
+            "targets keep their levels; no level means every level"
+        );
     }
 }

@@ -66,6 +66,10 @@ id_type!(
     /// A rule's id.
     RuleId
 );
+id_type!(
+    /// A track's id: derived from the project and the track's slug.
+    TrackId
+);
 
 /// Namespace for Pathforge's name-based (v5) ids.
 const ID_NAMESPACE: Uuid = Uuid::from_u128(0x7061_7468_666f_7267_6500_0000_0000_0001);
@@ -96,6 +100,12 @@ impl ModuleId {
 impl SkillId {
     pub fn derive(project: &ProjectId, slug: &str) -> SkillId {
         SkillId(derived(&["skill", project.as_str(), slug]))
+    }
+}
+
+impl TrackId {
+    pub fn derive(project: &ProjectId, slug: &str) -> TrackId {
+        TrackId(derived(&["track", project.as_str(), slug]))
     }
 }
 
@@ -257,6 +267,48 @@ pub struct Skill {
     pub description: String,
 }
 
+/// A skill a track aims at: modules teaching it (or a skill under it in the taxonomy) up
+/// to `level` are on the track.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct TrackTarget {
+    /// The skill's slug.
+    pub skill: String,
+    /// The highest level of module the track includes; `None` means every level.
+    pub level: Option<Level>,
+}
+
+/// A named learning track (per role, department or certification).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Track {
+    pub id: TrackId,
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub targets: Vec<TrackTarget>,
+}
+
+/// One module of a track's path, and why it is there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct TrackStep {
+    pub module: ModuleSummary,
+    /// "teaches negotiation" or "required by “Closing with Mutual Action Plans”".
+    pub reason: String,
+}
+
+/// A track's path: the modules needed, in a valid order, with its durations.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct TrackPath {
+    pub track: Track,
+    pub steps: Vec<TrackStep>,
+    pub total_minutes: u32,
+    /// The longest chain of prerequisites, by duration: the least calendar time the
+    /// track takes even if modules could be taken in parallel.
+    pub critical_path_minutes: u32,
+    pub critical_path: Vec<ModuleId>,
+    /// Target skills that no module on any path teaches.
+    pub untaught_targets: Vec<String>,
+}
+
 /// Who proposed a tag.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -353,6 +405,10 @@ pub enum FindingCode {
     SingleMemberAnyOf,
     MixedGroup,
     UnsatisfiableNOf,
+    TrackWithoutPath,
+    LongCriticalPath,
+    UntaughtSkill,
+    OrphanSkill,
 }
 
 /// One problem in the prerequisite graph, explained.

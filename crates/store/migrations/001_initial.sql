@@ -59,6 +59,16 @@ CREATE TABLE prerequisites (
 );
 CREATE INDEX prerequisites_after ON prerequisites (after_id);
 
+CREATE TABLE tracks (
+    id          TEXT PRIMARY KEY,
+    slug        TEXT NOT NULL UNIQUE,
+    name        TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    targets     TEXT NOT NULL,
+    -- The library whose manifest declares it (re-imports replace it); NULL if made in the app.
+    library_id  TEXT REFERENCES libraries (id) ON DELETE SET NULL
+);
+
 CREATE TABLE rules (
     id   TEXT PRIMARY KEY,
     kind TEXT NOT NULL,

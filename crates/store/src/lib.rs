@@ -16,8 +16,8 @@ use std::path::{Path, PathBuf};
 
 use model::{
     Actor, AuditEvent, EdgeOrigin, ErrorKind, Level, Library, LibraryFormat, LibraryId, Module,
-    ModuleId, ModuleSummary, PrerequisiteEdge, PrerequisiteGroup, ProjectId, ProjectInfo, SkillId,
-    TagSource, TagState, Timestamp,
+    ModuleId, ModuleSummary, PrerequisiteEdge, PrerequisiteGroup, ProjectId, ProjectInfo, Skill,
+    SkillId, TagSource, TagState, Timestamp, Track, TrackId,
 };
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Row};
 use rusqlite_migration::{Migrations, M};
@@ -373,6 +373,55 @@ impl Store {
             .map_err(|e| self.sql(e))
     }
 
+    /// The taxonomy, parents before children, then by name.
+    pub fn skills(&self) -> Result<Vec<Skill>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "WITH RECURSIVE depth (id, d) AS (
+                     SELECT id, 0 FROM skills WHERE parent_id IS NULL
+                     UNION ALL
+                     SELECT s.id, depth.d + 1 FROM skills s JOIN depth ON s.parent_id = depth.id
+                 )
+                 SELECT s.id, s.slug, s.name, s.parent_id, s.description
+                 FROM skills s JOIN depth ON depth.id = s.id ORDER BY depth.d, s.name",
+            )
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(Skill {
+                    id: SkillId(r.get(0)?),
+                    slug: r.get(1)?,
+                    name: r.get(2)?,
+                    parent_id: r.get::<_, Option<String>>(3)?.map(SkillId),
+                    description: r.get(4)?,
+                })
+            })
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.sql(e))
+    }
+
+    pub fn tracks(&self) -> Result<Vec<Track>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, slug, name, description, targets FROM tracks ORDER BY name")
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(Track {
+                    id: TrackId(r.get(0)?),
+                    slug: r.get(1)?,
+                    name: r.get(2)?,
+                    description: r.get(3)?,
+                    targets: json_from_sql(r, 4)?,
+                })
+            })
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.sql(e))
+    }
+
     /// Every prerequisite edge, in a stable order.
     pub fn prerequisites(&self) -> Result<Vec<PrerequisiteEdge>> {
         let mut stmt = self
@@ -580,6 +629,53 @@ impl Tx<'_> {
         self.tx
             .prepare_cached("DELETE FROM modules WHERE id = ?1")?
             .execute([id.as_str()])?;
+        Ok(())
+    }
+
+    /// Creates or updates a skill (its parent must exist already).
+    pub fn upsert_skill(&self, skill: &Skill) -> rusqlite::Result<()> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO skills (id, slug, name, parent_id, description) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (id) DO UPDATE SET name = ?3, parent_id = ?4, description = ?5",
+            )?
+            .execute(params![
+                skill.id.as_str(),
+                skill.slug,
+                skill.name,
+                skill.parent_id.as_ref().map(SkillId::as_str),
+                skill.description
+            ])?;
+        Ok(())
+    }
+
+    /// Replaces the tracks `library` declares with `tracks`.
+    pub fn replace_library_tracks(
+        &self,
+        library: &LibraryId,
+        tracks: &[Track],
+    ) -> rusqlite::Result<()> {
+        self.tx
+            .prepare_cached("DELETE FROM tracks WHERE library_id = ?1")?
+            .execute([library.as_str()])?;
+        for t in tracks {
+            let targets = serde_json::to_string(&t.targets).expect("targets serialise");
+            self.tx
+                .prepare_cached(
+                    "INSERT INTO tracks (id, slug, name, description, targets, library_id)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                     ON CONFLICT (id) DO UPDATE SET name = ?3, description = ?4, targets = ?5,
+                         library_id = ?6",
+                )?
+                .execute(params![
+                    t.id.as_str(),
+                    t.slug,
+                    t.name,
+                    t.description,
+                    targets,
+                    library.as_str()
+                ])?;
+        }
         Ok(())
     }
 

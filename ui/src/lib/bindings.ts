@@ -13,6 +13,8 @@ export type SkillId = string;
 
 export type RuleId = string;
 
+export type TrackId = string;
+
 export type ErrorKind = "not_found" | "already_exists" | "not_a_project" | "too_new" | "bad_input" | "io" | "storage" | "unknown_id" | "no_project" | "conflict" | "internal";
 
 export type ProjectInfo = { id: ProjectId, name: string, 
@@ -57,6 +59,35 @@ export type ModuleSummary = { id: ModuleId, library_id: LibraryId, source_path: 
 
 export type Skill = { id: SkillId, slug: string, name: string, parent_id: SkillId | null, description: string, };
 
+export type TrackTarget = { 
+/**
+ * The skill's slug.
+ */
+skill: string, 
+/**
+ * The highest level of module the track includes; `None` means every level.
+ */
+level: Level | null, };
+
+export type Track = { id: TrackId, slug: string, name: string, description: string, targets: Array<TrackTarget>, };
+
+export type TrackStep = { module: ModuleSummary, 
+/**
+ * "teaches negotiation" or "required by “Closing with Mutual Action Plans”".
+ */
+reason: string, };
+
+export type TrackPath = { track: Track, steps: Array<TrackStep>, total_minutes: number, 
+/**
+ * The longest chain of prerequisites, by duration: the least calendar time the
+ * track takes even if modules could be taken in parallel.
+ */
+critical_path_minutes: number, critical_path: Array<ModuleId>, 
+/**
+ * Target skills that no module on any path teaches.
+ */
+untaught_targets: Array<string>, };
+
 export type TagSource = "declared" | "model" | "person";
 
 export type TagState = "suggested" | "accepted" | "rejected";
@@ -75,7 +106,7 @@ export type PrerequisiteEdge = { before: ModuleId, after: ModuleId, group: Prere
 
 export type Severity = "error" | "warning" | "info";
 
-export type FindingCode = "cycle" | "self_loop" | "redundant_edge" | "unreachable_module" | "orphan_module" | "single_member_any_of" | "mixed_group" | "unsatisfiable_n_of";
+export type FindingCode = "cycle" | "self_loop" | "redundant_edge" | "unreachable_module" | "orphan_module" | "single_member_any_of" | "mixed_group" | "unsatisfiable_n_of" | "track_without_path" | "long_critical_path" | "untaught_skill" | "orphan_skill";
 
 export type Finding = { code: FindingCode, severity: Severity, 
 /**

@@ -1,0 +1,314 @@
+//! Tracks: from target skills to the modules a learner needs, in a valid order, with total
+//! and critical-path duration; and the linter's checks of tracks and the taxonomy.
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+
+use petgraph::graph::NodeIndex;
+use petgraph::visit::EdgeRef;
+use petgraph::Direction;
+
+use model::{Finding, FindingCode, Level, PrerequisiteGroup, Severity, TrackTarget};
+
+use crate::Graph;
+
+/// What a track computation needs to know of each module (by node index) and the taxonomy.
+#[derive(Debug)]
+pub struct Curriculum<'a> {
+    pub minutes: &'a [u32],
+    pub levels: &'a [Option<Level>],
+    /// Skill slugs each module teaches.
+    pub tags: &'a [Vec<String>],
+    /// Skill slug → parent slug.
+    pub parents: &'a HashMap<String, String>,
+}
+
+/// Why a module is on a path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reason {
+    /// It teaches this target skill (or a skill under it).
+    Teaches(String),
+    /// It is a prerequisite of this module (node index).
+    RequiredBy(usize),
+}
+
+/// A track's path by node index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Path {
+    pub steps: Vec<(usize, Reason)>,
+    pub total_minutes: u32,
+    pub critical_path_minutes: u32,
+    pub critical_path: Vec<usize>,
+    /// Target skills no module teaches at the target level.
+    pub untaught: Vec<String>,
+}
+
+impl Curriculum<'_> {
+    /// Whether `skill` is `target` or lies under it in the taxonomy.
+    fn within(&self, skill: &str, target: &str) -> bool {
+        let mut at = Some(skill);
+        for _ in 0..=self.parents.len() {
+            match at {
+                Some(s) if s == target => return true,
+                Some(s) => at = self.parents.get(s).map(String::as_str),
+                None => return false,
+            }
+        }
+        false
+    }
+
+    fn teaches(&self, module: usize, target: &TrackTarget) -> bool {
+        let level_ok = match (self.levels[module], target.level) {
+            (Some(m), Some(t)) => m <= t,
+            _ => true,
+        };
+        level_ok
+            && self.tags[module]
+                .iter()
+                .any(|s| self.within(s, &target.skill))
+    }
+}
+
+/// The modules a track needs and a valid order for them. The graph must be acyclic
+/// (callers check the linter first). For any-of and n-of requirements not already met by
+/// modules on the path, the shortest alternatives are chosen.
+pub fn track_path(graph: &Graph, c: &Curriculum<'_>, targets: &[TrackTarget]) -> Path {
+    let g = &graph.g;
+    let n = g.node_count();
+    let mut reason: Vec<Option<Reason>> = vec![None; n];
+    // Lowest library position first, so "required by" names the earliest module needing it.
+    let mut work = BinaryHeap::new();
+    let mut untaught = Vec::new();
+    for t in targets {
+        let mut any = false;
+        for (m, why) in reason.iter_mut().enumerate() {
+            if c.teaches(m, t) {
+                any = true;
+                if why.is_none() {
+                    *why = Some(Reason::Teaches(t.skill.clone()));
+                    work.push(Reverse(m));
+                }
+            }
+        }
+        if !any {
+            untaught.push(t.skill.clone());
+        }
+    }
+    while let Some(Reverse(m)) = work.pop() {
+        let incoming: Vec<(usize, PrerequisiteGroup)> = g
+            .edges_directed(NodeIndex::new(m), Direction::Incoming)
+            .map(|e| (e.source().index(), *e.weight()))
+            .collect();
+        let Some(&(_, first)) = incoming.first() else {
+            continue;
+        };
+        let mixed = incoming.iter().any(|&(_, gr)| gr != first);
+        let needed = match first {
+            _ if mixed => incoming.len(),
+            PrerequisiteGroup::AllOf => incoming.len(),
+            PrerequisiteGroup::AnyOf => 1,
+            PrerequisiteGroup::NOf { n } => n as usize,
+        };
+        let met = incoming
+            .iter()
+            .filter(|(p, _)| reason[*p].is_some())
+            .count();
+        let mut options: Vec<usize> = incoming
+            .iter()
+            .map(|&(p, _)| p)
+            .filter(|&p| reason[p].is_none())
+            .collect();
+        options.sort_by_key(|&p| (c.minutes[p], p));
+        for p in options.into_iter().take(needed.saturating_sub(met)) {
+            reason[p] = Some(Reason::RequiredBy(m));
+            work.push(Reverse(p));
+        }
+    }
+
+    // A valid order: Kahn's algorithm on the chosen modules, earliest library position first.
+    let chosen = |i: usize| reason[i].is_some();
+    let mut waiting = vec![0usize; n];
+    for e in g.edge_references() {
+        if chosen(e.source().index()) && chosen(e.target().index()) {
+            waiting[e.target().index()] += 1;
+        }
+    }
+    let mut ready: BinaryHeap<Reverse<usize>> = (0..n)
+        .filter(|&i| chosen(i) && waiting[i] == 0)
+        .map(Reverse)
+        .collect();
+    let mut order = Vec::new();
+    let mut finish = vec![0u32; n];
+    let mut via = vec![usize::MAX; n];
+    while let Some(Reverse(m)) = ready.pop() {
+        order.push(m);
+        finish[m] += c.minutes[m];
+        for e in g.edges_directed(NodeIndex::new(m), Direction::Outgoing) {
+            let w = e.target().index();
+            if !chosen(w) {
+                continue;
+            }
+            if finish[m] > finish[w] {
+                finish[w] = finish[m];
+                via[w] = m;
+            }
+            waiting[w] -= 1;
+            if waiting[w] == 0 {
+                ready.push(Reverse(w));
+            }
+        }
+    }
+    let end = order
+        .iter()
+        .copied()
+        .max_by_key(|&m| (finish[m], Reverse(m)));
+    let mut critical_path = Vec::new();
+    let mut at = end;
+    while let Some(m) = at {
+        critical_path.push(m);
+        at = (via[m] != usize::MAX).then_some(via[m]);
+    }
+    critical_path.reverse();
+    Path {
+        total_minutes: order.iter().map(|&m| c.minutes[m]).sum(),
+        critical_path_minutes: end.map(|m| finish[m]).unwrap_or(0),
+        critical_path,
+        steps: order
+            .into_iter()
+            .map(|m| (m, reason[m].clone().expect("chosen")))
+            .collect(),
+        untaught,
+    }
+}
+
+/// A track as the linter sees it.
+#[derive(Debug)]
+pub struct TrackSpec<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub targets: &'a [TrackTarget],
+}
+
+/// A skill as the linter sees it.
+#[derive(Debug)]
+pub struct SkillSpec<'a> {
+    pub id: &'a str,
+    pub slug: &'a str,
+    pub name: &'a str,
+}
+
+/// Critical paths longer than this are flagged (40 hours of study one after another).
+pub const LONG_CRITICAL_PATH_MINUTES: u32 = 40 * 60;
+
+/// Findings about tracks and the taxonomy. The graph must be acyclic.
+pub fn lint_curriculum(
+    graph: &Graph,
+    c: &Curriculum<'_>,
+    skills: &[SkillSpec<'_>],
+    tracks: &[TrackSpec<'_>],
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for t in tracks {
+        let path = track_path(graph, c, t.targets);
+        let named = |slugs: &[String]| {
+            slugs
+                .iter()
+                .map(|s| {
+                    skills
+                        .iter()
+                        .find(|k| k.slug == s)
+                        .map(|k| k.name)
+                        .unwrap_or(s)
+                })
+                .map(|s| format!("“{s}”"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        if path.steps.is_empty() {
+            out.push(Finding {
+                code: FindingCode::TrackWithoutPath,
+                severity: Severity::Error,
+                objects: vec![t.id.to_owned()],
+                message: format!(
+                    "Track “{}” has no path: no module teaches {} at the target level.",
+                    t.name,
+                    named(&path.untaught)
+                ),
+                fix: "Tag modules with the track's target skills, or change its targets or levels."
+                    .to_owned(),
+            });
+            continue;
+        }
+        if !path.untaught.is_empty() {
+            out.push(Finding {
+                code: FindingCode::UntaughtSkill,
+                severity: Severity::Warning,
+                objects: vec![t.id.to_owned()],
+                message: format!(
+                    "Track “{}” aims at {}, which no module teaches at the target level.",
+                    t.name,
+                    named(&path.untaught)
+                ),
+                fix: "Tag or add modules for those skills, or drop them from the track.".to_owned(),
+            });
+        }
+        if path.critical_path_minutes > LONG_CRITICAL_PATH_MINUTES {
+            out.push(Finding {
+                code: FindingCode::LongCriticalPath,
+                severity: Severity::Warning,
+                objects: vec![t.id.to_owned()],
+                message: format!(
+                    "Track “{}” has a critical path of {} h {:02} min ({} modules one after another), over the {} h guideline.",
+                    t.name,
+                    path.critical_path_minutes / 60,
+                    path.critical_path_minutes % 60,
+                    path.critical_path.len(),
+                    LONG_CRITICAL_PATH_MINUTES / 60
+                ),
+                fix: "Drop prerequisites that are not truly needed so modules can be taken in parallel, or split the track.".to_owned(),
+            });
+        }
+    }
+    let teaches = |slug: &str| c.tags.iter().flatten().any(|t| c.within(t, slug));
+    let has_parent = |slug: &str| c.parents.contains_key(slug);
+    let has_children = |slug: &str| c.parents.values().any(|p| p == slug);
+    let targeted = |slug: &str| {
+        tracks
+            .iter()
+            .flat_map(|t| t.targets)
+            .any(|t| t.skill == slug)
+    };
+    for s in skills {
+        if teaches(s.slug) {
+            continue;
+        }
+        let (code, severity, message, fix) = if !has_parent(s.slug)
+            && !has_children(s.slug)
+            && !targeted(s.slug)
+        {
+            (
+                FindingCode::OrphanSkill,
+                Severity::Info,
+                format!("Skill “{}” stands alone: no parent, no sub-skills, no module teaches it and no track aims at it.", s.name),
+                "Place it in the taxonomy and tag the modules that teach it, or retire it.",
+            )
+        } else if !has_children(s.slug) {
+            (
+                FindingCode::UntaughtSkill,
+                Severity::Warning,
+                format!("Skill “{}” is taught by no module.", s.name),
+                "Tag the modules that teach it, or add one.",
+            )
+        } else {
+            continue; // a group whose sub-skills are reported one by one
+        };
+        out.push(Finding {
+            code,
+            severity,
+            objects: vec![s.id.to_owned()],
+            message,
+            fix: fix.to_owned(),
+        });
+    }
+    out
+}
