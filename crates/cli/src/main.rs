@@ -61,6 +61,38 @@ enum TrackCommand {
 enum TaxonomyCommand {
     /// Show the skill tree with how many modules teach each skill.
     Show { file: PathBuf },
+    /// Merge a skill framework file into the taxonomy (skills matched by code/slug).
+    Import {
+        file: PathBuf,
+        path: PathBuf,
+        #[arg(long, value_enum)]
+        format: FormatArg,
+    },
+    /// Write the taxonomy to a file (atomically: never a partial file).
+    Export {
+        file: PathBuf,
+        #[arg(long, value_enum)]
+        format: FormatArg,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum FormatArg {
+    /// CASE 1.1 CFPackage JSON (import also reads CASE 1.0).
+    Case,
+    /// id,parent_id,name,description
+    Csv,
+}
+
+impl From<FormatArg> for model::TaxonomyFormat {
+    fn from(f: FormatArg) -> model::TaxonomyFormat {
+        match f {
+            FormatArg::Case => model::TaxonomyFormat::Case,
+            FormatArg::Csv => model::TaxonomyFormat::Csv,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -432,6 +464,40 @@ fn run_taxonomy(command: &TaxonomyCommand, json: bool, out: &mut impl Write) -> 
                 Ok(())
             }
             walk(out, &skills, None, 0, &teaching)?;
+        }
+        TaxonomyCommand::Import { file, path, format } => {
+            let mut project = Project::open(file)?;
+            let report = project.import_taxonomy(
+                path,
+                (*format).into(),
+                &Actor::local_user(),
+                Timestamp::now(),
+            )?;
+            if json {
+                return print_json(out, &report);
+            }
+            writeln!(
+                out,
+                "Imported {}: {} skills added, {} updated",
+                path.display(),
+                report.added,
+                report.updated
+            )?;
+        }
+        TaxonomyCommand::Export {
+            file,
+            format,
+            out: target,
+        } => {
+            let text = Project::open(file)?.export_taxonomy((*format).into(), Timestamp::now())?;
+            engine::write_atomically(target, text.as_bytes())?;
+            if json {
+                return print_json(
+                    out,
+                    &serde_json::json!({ "written": target.display().to_string() }),
+                );
+            }
+            writeln!(out, "Wrote {}", target.display())?;
         }
     }
     Ok(())

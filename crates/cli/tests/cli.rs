@@ -324,3 +324,123 @@ fn track_path_and_taxonomy() {
         "leaves are indented under competencies: {tree}"
     );
 }
+
+#[test]
+fn taxonomy_exports_are_valid_case_and_reimport_identically() {
+    let tmp = tempfile::tempdir().unwrap();
+    let first = tmp.path().join("first.pathforge");
+    assert!(pathforge(&[&"init", &first]).status.success());
+    assert!(pathforge(&[&"import", &first, &sample_library()])
+        .status
+        .success());
+    let case = tmp.path().join("sales.case.json");
+    let out = pathforge(&[
+        &"taxonomy",
+        &"export",
+        &first,
+        &"--format",
+        &"case",
+        &"--out",
+        &case,
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    testkit::validate("case11", &case);
+
+    let second = tmp.path().join("second.pathforge");
+    assert!(pathforge(&[&"init", &second]).status.success());
+    let out = pathforge(&[
+        &"taxonomy",
+        &"import",
+        &second,
+        &case,
+        &"--format",
+        &"case",
+        &"--json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        report["added"].as_u64().unwrap() >= 15,
+        "every skill arrives: {report}"
+    );
+    let again = tmp.path().join("again.case.json");
+    assert!(pathforge(&[
+        &"taxonomy",
+        &"export",
+        &second,
+        &"--format",
+        &"case",
+        &"--out",
+        &again
+    ])
+    .status
+    .success());
+    let strip_times = |p: &Path| {
+        std::fs::read_to_string(p)
+            .unwrap()
+            .lines()
+            .filter(|l| !l.contains("lastChangeDateTime"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(
+        strip_times(&again),
+        strip_times(&case),
+        "a re-imported framework exports identically (identifiers included)"
+    );
+
+    let csv = tmp.path().join("sales.csv");
+    assert!(pathforge(&[
+        &"taxonomy",
+        &"export",
+        &first,
+        &"--format",
+        &"csv",
+        &"--out",
+        &csv
+    ])
+    .status
+    .success());
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(
+        text.starts_with("id,parent_id,name,description\nselling,,Selling at Northwind,"),
+        "{text}"
+    );
+    let out = pathforge(&[
+        &"taxonomy",
+        &"import",
+        &second,
+        &csv,
+        &"--format",
+        &"csv",
+        &"--json",
+    ]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        report["added"], 0,
+        "the same skills by slug are updated, not duplicated: {report}"
+    );
+
+    let broken = tmp.path().join("broken.json");
+    std::fs::write(&broken, "{ not json").unwrap();
+    let before = stdout(&pathforge(&[&"taxonomy", &"show", &second]));
+    let out = pathforge(&[
+        &"taxonomy",
+        &"import",
+        &second,
+        &broken,
+        &"--format",
+        &"case",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "a broken file is refused");
+    assert!(
+        stderr(&out).contains("broken.json: not a CASE package"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        stdout(&pathforge(&[&"taxonomy", &"show", &second])),
+        before,
+        "and nothing changed"
+    );
+}

@@ -13,7 +13,8 @@ use std::collections::HashMap;
 use model::{
     Actor, AuditEvent, EdgeOrigin, ErrorKind, Finding, ImportReport, Library, LibraryFormat,
     LibraryId, Module, ModuleId, ModuleSummary, PrerequisiteEdge, PrerequisiteGroup, ProjectId,
-    ProjectInfo, Severity, Skill, SkillId, Timestamp, Track, TrackId, TrackPath, TrackStep,
+    ProjectInfo, Severity, Skill, SkillId, TaxonomyFormat, TaxonomyImportReport, Timestamp, Track,
+    TrackId, TrackPath, TrackStep,
 };
 use store::{NewProject, Store};
 
@@ -24,6 +25,13 @@ pub enum Error {
     Store(#[from] store::Error),
     #[error(transparent)]
     Ingest(#[from] ingest::Error),
+    #[error(transparent)]
+    Exchange(#[from] exchange::Error),
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
     #[error("refused: {edit} would close the prerequisite cycle {cycle}")]
     Cycle { edit: String, cycle: String },
     #[error("no module matches {0:?}; give its id, its path in the library or its exact title")]
@@ -43,6 +51,11 @@ impl Error {
         match self {
             Error::Store(e) => e.kind(),
             Error::Ingest(e) => e.kind(),
+            Error::Exchange(e) => e.kind(),
+            Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
+                ErrorKind::NotFound
+            }
+            Error::Io { .. } => ErrorKind::Io,
             Error::Cycle { .. } => ErrorKind::Conflict,
             Error::CyclicGraph(_) => ErrorKind::Conflict,
             Error::UnknownModule(_) | Error::NoSuchPrerequisite(..) | Error::UnknownTrack(_) => {
@@ -330,6 +343,123 @@ impl Project {
         Ok(findings)
     }
 
+    /// The taxonomy in `format`, ready to write to a file.
+    pub fn export_taxonomy(&self, format: TaxonomyFormat, now: Timestamp) -> Result<String> {
+        let framework = self.framework()?;
+        Ok(match format {
+            TaxonomyFormat::Case => {
+                let package = exchange::case_export(&framework, now);
+                serde_json::to_string_pretty(&package).expect("JSON values serialise") + "\n"
+            }
+            TaxonomyFormat::Csv => exchange::csv_export(&framework.skills),
+        })
+    }
+
+    /// Merges the framework in `path` into the taxonomy: skills are matched by slug
+    /// (CASE `humanCodingScheme`), updated in place, or added. Nothing is written unless the
+    /// whole file reads as a valid tree.
+    pub fn import_taxonomy(
+        &mut self,
+        path: &Path,
+        format: TaxonomyFormat,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<TaxonomyImportReport> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let (document, skills) = match format {
+            TaxonomyFormat::Case => {
+                let fw = exchange::case_import(path, &text)?;
+                let doc = serde_json::json!({ "identifier": fw.identifier, "title": fw.title, "creator": fw.creator });
+                (Some(doc), fw.skills)
+            }
+            TaxonomyFormat::Csv => (None, exchange::csv_import(path, &text)?),
+        };
+        let project = self.store.project()?;
+        let existing = self.store.skills()?;
+        let mut ids: HashMap<String, SkillId> = existing
+            .iter()
+            .map(|s| (s.slug.clone(), s.id.clone()))
+            .collect();
+        let taken: std::collections::HashSet<&str> =
+            existing.iter().map(|s| s.id.as_str()).collect();
+        let (mut added, mut updated) = (0, 0);
+        let mut rows = Vec::with_capacity(skills.len());
+        for s in &skills {
+            let id = match ids.get(&s.slug) {
+                Some(id) => {
+                    updated += 1;
+                    id.clone()
+                }
+                None => {
+                    added += 1;
+                    let id =
+                        match uuid_like(&s.identifier) && !taken.contains(s.identifier.as_str()) {
+                            true => SkillId(s.identifier.clone()),
+                            false => SkillId::derive(&project.id, &s.slug),
+                        };
+                    ids.insert(s.slug.clone(), id.clone());
+                    id
+                }
+            };
+            rows.push(Skill {
+                id,
+                slug: s.slug.clone(),
+                name: s.name.clone(),
+                parent_id: s.parent.as_ref().map(|p| ids[p].clone()),
+                description: s.description.clone(),
+            });
+        }
+        let report = TaxonomyImportReport { added, updated };
+        let after = serde_json::json!({ "file": path.display().to_string(), "added": added, "updated": updated });
+        self.store.write(|tx| {
+            for skill in &rows {
+                tx.upsert_skill(skill)?;
+            }
+            if let Some(doc) = &document {
+                tx.set_setting(CASE_DOCUMENT, doc)?;
+            }
+            tx.append_audit(
+                now,
+                actor,
+                "taxonomy.imported",
+                project.id.as_str(),
+                &serde_json::Value::Null,
+                &after,
+            )?;
+            Ok(())
+        })?;
+        Ok(report)
+    }
+
+    /// The project's taxonomy as an exchange framework.
+    fn framework(&self) -> Result<exchange::Framework> {
+        let project = self.store.project()?;
+        let doc = self.store.setting(CASE_DOCUMENT)?.unwrap_or_default();
+        let text = |key: &str| doc.get(key).and_then(|v| v.as_str()).map(str::to_owned);
+        let skills = self.store.skills()?;
+        let slug: HashMap<&SkillId, &str> =
+            skills.iter().map(|s| (&s.id, s.slug.as_str())).collect();
+        Ok(exchange::Framework {
+            identifier: text("identifier")
+                .unwrap_or_else(|| SkillId::derive(&project.id, "\u{1f}case-document").0),
+            title: text("title").unwrap_or(project.name),
+            creator: text("creator").unwrap_or_else(|| "Pathforge".to_owned()),
+            skills: skills
+                .iter()
+                .map(|s| exchange::FrameworkSkill {
+                    identifier: s.id.to_string(),
+                    slug: s.slug.clone(),
+                    name: s.name.clone(),
+                    description: s.description.clone(),
+                    parent: s.parent_id.as_ref().map(|p| slug[p].to_owned()),
+                })
+                .collect(),
+        })
+    }
+
     /// Finds a track by slug, id or exact name.
     pub fn resolve_track(&self, reference: &str) -> Result<Track> {
         self.store
@@ -490,6 +620,36 @@ impl Project {
             .collect();
         Ok((graph::Graph::new(nodes, &edges), modules, index))
     }
+}
+
+/// Settings key of the CASE document a taxonomy was imported from (identity kept so that
+/// exports re-identify the same framework).
+const CASE_DOCUMENT: &str = "case.document";
+
+fn uuid_like(s: &str) -> bool {
+    s.len() == 36
+        && s.chars().enumerate().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => c == '-',
+            _ => c.is_ascii_hexdigit(),
+        })
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so a
+/// crash never leaves a partial file behind.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
+    std::io::Write::write_all(&mut tmp, bytes).map_err(io)?;
+    tmp.as_file().sync_all().map_err(io)?;
+    tmp.persist(path).map_err(|e| io(e.error))?;
+    Ok(())
 }
 
 fn is_cycle(f: &Finding) -> bool {

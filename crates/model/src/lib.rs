@@ -474,6 +474,23 @@ pub struct AuditEvent {
     pub after: serde_json::Value,
 }
 
+/// A file format for skill frameworks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum TaxonomyFormat {
+    /// 1EdTech CASE CFPackage JSON (1.1 out; 1.1 and 1.0 in).
+    Case,
+    /// `id,parent_id,name,description`, ids being skill slugs.
+    Csv,
+}
+
+/// What a taxonomy import did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct TaxonomyImportReport {
+    pub added: u32,
+    pub updated: u32,
+}
+
 /// What an import did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ImportReport {

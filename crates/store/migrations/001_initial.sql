@@ -8,6 +8,12 @@ CREATE TABLE project (
     created_at INTEGER NOT NULL
 );
 
+-- Small project-wide values (e.g. the identity of an imported CASE framework), as JSON.
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
 CREATE TABLE libraries (
     id          TEXT PRIMARY KEY,
     name        TEXT NOT NULL,

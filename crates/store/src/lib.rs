@@ -373,6 +373,18 @@ impl Store {
             .map_err(|e| self.sql(e))
     }
 
+    /// A project-wide setting, if set.
+    pub fn setting(&self, key: &str) -> Result<Option<serde_json::Value>> {
+        let text: Option<String> = self
+            .conn
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(|e| self.sql(e))?;
+        Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
+    }
+
     /// The taxonomy, parents before children, then by name.
     pub fn skills(&self) -> Result<Vec<Skill>> {
         let mut stmt = self
@@ -629,6 +641,16 @@ impl Tx<'_> {
         self.tx
             .prepare_cached("DELETE FROM modules WHERE id = ?1")?
             .execute([id.as_str()])?;
+        Ok(())
+    }
+
+    pub fn set_setting(&self, key: &str, value: &serde_json::Value) -> rusqlite::Result<()> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO settings (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = ?2",
+            )?
+            .execute([key, value.to_string().as_str()])?;
         Ok(())
     }
 

@@ -1,0 +1,117 @@
+//! Skill frameworks in and out of a project, in the formats other tools speak:
+//! CASE 1.1 (1EdTech Competencies and Academic Standards Exchange) out, CASE 1.1 and 1.0
+//! in, and a plain CSV (`id,parent_id,name,description`) both ways.
+//!
+//! Pure functions over [`Framework`]: no files, no database. The engine reads and writes
+//! the files and maps frameworks onto the project's taxonomy.
+
+mod case;
+mod csv_plain;
+
+use std::path::{Path, PathBuf};
+
+use model::ErrorKind;
+
+pub use case::{case_export, case_import};
+pub use csv_plain::{csv_export, csv_import, CSV_HEADER};
+
+/// A skill framework: the document and its tree of skills.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Framework {
+    /// A UUID identifying the framework document.
+    pub identifier: String,
+    pub title: String,
+    pub creator: String,
+    /// Parents before their children.
+    pub skills: Vec<FrameworkSkill>,
+}
+
+/// One node of a framework.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrameworkSkill {
+    /// A UUID for CASE; for CSV, whatever the sheet uses.
+    pub identifier: String,
+    /// Short code, unique in the framework (CASE `humanCodingScheme`).
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    /// The parent's slug.
+    pub parent: Option<String>,
+}
+
+/// Why a framework file could not be read; names the file.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {reason}", path.display())]
+pub struct Error {
+    pub path: PathBuf,
+    pub reason: String,
+}
+
+impl Error {
+    pub fn kind(&self) -> ErrorKind {
+        ErrorKind::BadInput
+    }
+
+    fn new(path: &Path, reason: impl Into<String>) -> Error {
+        Error {
+            path: path.to_path_buf(),
+            reason: reason.into(),
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Orders skills parents first and checks that they form a tree: unique slugs, known
+/// parents, no loops.
+fn into_tree(path: &Path, skills: Vec<FrameworkSkill>) -> Result<Vec<FrameworkSkill>> {
+    let mut seen = std::collections::HashSet::new();
+    for s in &skills {
+        if s.slug.trim().is_empty() {
+            return Err(Error::new(path, format!("skill {:?} has no code", s.name)));
+        }
+        if !seen.insert(s.slug.as_str()) {
+            return Err(Error::new(
+                path,
+                format!("the code {:?} is used by two skills", s.slug),
+            ));
+        }
+    }
+    let parent_of = |slug: &str| {
+        skills
+            .iter()
+            .find(|s| s.slug == slug)
+            .and_then(|s| s.parent.as_deref())
+    };
+    let mut depth = Vec::with_capacity(skills.len());
+    for s in &skills {
+        let mut d = 0;
+        let mut at = s.parent.as_deref();
+        while let Some(p) = at {
+            if !seen.contains(p) {
+                return Err(Error::new(
+                    path,
+                    format!(
+                        "skill {:?} has parent {p:?}, which is not in the file",
+                        s.slug
+                    ),
+                ));
+            }
+            d += 1;
+            if d > skills.len() {
+                return Err(Error::new(
+                    path,
+                    format!("the tree loops through {:?}", s.slug),
+                ));
+            }
+            at = parent_of(p);
+        }
+        depth.push(d);
+    }
+    let mut ordered: Vec<(usize, FrameworkSkill)> = depth.into_iter().zip(skills).collect();
+    ordered.sort_by_key(|(d, _)| *d);
+    Ok(ordered.into_iter().map(|(_, s)| s).collect())
+}
+
+#[cfg(test)]
+mod tests;
