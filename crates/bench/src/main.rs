@@ -154,6 +154,28 @@ fn main() -> Result<()> {
         }
     }
 
+    // Suggestions on the sample library, against its intended prerequisites.
+    for titles in [true, false] {
+        let (precision, covered, took) = suggestion_precision(&library, titles)?;
+        rows.push(Row {
+            what: format!(
+                "suggest prerequisites, sample library ({})",
+                if titles {
+                    "all signals"
+                } else {
+                    "content only, no title mentions"
+                }
+            ),
+            runs: 1,
+            median: took,
+            note: format!(
+                "precision {:.0}%, {:.0}% of intended edges found",
+                precision * 100.0,
+                covered * 100.0
+            ),
+        });
+    }
+
     println!("| operation | runs | median | note |\n|---|---:|---:|---|");
     for r in rows {
         let median = if r.median.is_zero() {
@@ -204,6 +226,73 @@ fn format_duration(d: Duration) -> String {
     } else {
         format!("{:.2} s", d.as_secs_f64())
     }
+}
+
+/// Suggests as many edges as the library's manifest declares, on a graph without edges,
+/// and scores them: a suggestion is right when its `before` precedes its `after` in the
+/// intended graph (directly or through a path).
+fn suggestion_precision(library: &Path, titles: bool) -> Result<(f64, f64, Duration)> {
+    let content = ingest::read_library(library)?;
+    let manifest = content
+        .manifest
+        .context("the sample library has a manifest")?;
+    let index = |p: &str| {
+        content
+            .modules
+            .iter()
+            .position(|m| m.relative_path == p)
+            .expect("known")
+    };
+    let intended: Vec<(usize, usize)> = manifest
+        .requires
+        .iter()
+        .flat_map(|r| r.after.iter().map(|b| (index(b), index(&r.module))))
+        .collect();
+    let n = content.modules.len();
+    let mut below = vec![std::collections::HashSet::new(); n];
+    // Transitive closure of a 32-node graph: fine at this size.
+    for _ in 0..n {
+        for &(b, a) in &intended {
+            let mut add: Vec<usize> = below[a].iter().copied().collect();
+            add.push(a);
+            below[b].extend(add);
+        }
+    }
+    let nodes = content
+        .modules
+        .iter()
+        .map(|m| graph::Node {
+            id: m.relative_path.clone(),
+            name: m.title.clone(),
+        })
+        .collect();
+    let empty = graph::Graph::new(nodes, &[]);
+    let texts: Vec<graph::ModuleText<'_>> = content
+        .modules
+        .iter()
+        .map(|m| graph::ModuleText {
+            title: &m.title,
+            body: &m.body,
+            tags: &m.tags,
+            level: m.level,
+        })
+        .collect();
+    let start = Instant::now();
+    let found = graph::suggest(&empty, &texts, graph::Signals { titles }, intended.len());
+    let took = start.elapsed();
+    let right = found
+        .iter()
+        .filter(|s| below[s.before].contains(&s.after))
+        .count();
+    let direct = found
+        .iter()
+        .filter(|s| intended.contains(&(s.before, s.after)))
+        .count();
+    Ok((
+        right as f64 / found.len().max(1) as f64,
+        direct as f64 / intended.len() as f64,
+        took,
+    ))
 }
 
 /// A curriculum-like graph: module `i` requires `per_node` of the 200 modules before it

@@ -84,6 +84,8 @@ enum FormatArg {
     Case,
     /// id,parent_id,name,description
     Csv,
+    /// Moodle's competency framework CSV (admin/tool/lpimportcsv)
+    MoodleCsv,
 }
 
 impl From<FormatArg> for model::TaxonomyFormat {
@@ -91,6 +93,7 @@ impl From<FormatArg> for model::TaxonomyFormat {
         match f {
             FormatArg::Case => model::TaxonomyFormat::Case,
             FormatArg::Csv => model::TaxonomyFormat::Csv,
+            FormatArg::MoodleCsv => model::TaxonomyFormat::MoodleCsv,
         }
     }
 }
@@ -101,6 +104,13 @@ enum GraphCommand {
     Check { file: PathBuf },
     /// List the prerequisite edges.
     Edges { file: PathBuf },
+    /// Suggest prerequisite edges from the content, with confidence and evidence.
+    Suggest {
+        file: PathBuf,
+        /// How many suggestions at most.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
     /// Make BEFORE a prerequisite of AFTER (modules by id, path or exact title).
     Link {
         file: PathBuf,
@@ -285,6 +295,26 @@ fn run_graph(command: &GraphCommand, json: bool, out: &mut impl Write) -> anyhow
             }
             if errors > 0 {
                 return Ok(ExitCode::FAILURE);
+            }
+        }
+        GraphCommand::Suggest { file, limit } => {
+            let suggestions = Project::open(file)?.suggest_prerequisites(*limit)?;
+            if json {
+                print_json(out, &suggestions)?;
+            } else {
+                for s in &suggestions {
+                    writeln!(
+                        out,
+                        "{:.2}  “{}” → “{}”",
+                        s.confidence, s.before_title, s.after_title
+                    )?;
+                    writeln!(out, "      {}", s.evidence.join("; "))?;
+                }
+                writeln!(
+                    out,
+                    "{} suggestions; add one with `pathforge graph link`",
+                    suggestions.len()
+                )?;
             }
         }
         GraphCommand::Edges { file } => {

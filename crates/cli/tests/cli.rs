@@ -421,6 +421,32 @@ fn taxonomy_exports_are_valid_case_and_reimport_identically() {
         "the same skills by slug are updated, not duplicated: {report}"
     );
 
+    let moodle = tmp.path().join("sales.moodle.csv");
+    let out = pathforge(&[
+        &"taxonomy",
+        &"export",
+        &first,
+        &"--format",
+        &"moodle-csv",
+        &"--out",
+        &moodle,
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = pathforge(&[
+        &"taxonomy",
+        &"import",
+        &second,
+        &moodle,
+        &"--format",
+        &"moodle-csv",
+        &"--json",
+    ]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        report["added"], 0,
+        "a Moodle round trip matches every skill by ID number: {report}"
+    );
+
     let broken = tmp.path().join("broken.json");
     std::fs::write(&broken, "{ not json").unwrap();
     let before = stdout(&pathforge(&[&"taxonomy", &"show", &second]));
@@ -443,4 +469,35 @@ fn taxonomy_exports_are_valid_case_and_reimport_identically() {
         before,
         "and nothing changed"
     );
+}
+
+#[test]
+fn graph_suggest_explains_each_suggestion() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = tmp.path().join("no-manifest");
+    std::fs::create_dir(&lib).unwrap();
+    for entry in std::fs::read_dir(sample_library().join("modules")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), lib.join(entry.file_name())).unwrap();
+    }
+    let file = tmp.path().join("s.pathforge");
+    assert!(pathforge(&[&"init", &file]).status.success());
+    assert!(pathforge(&[&"import", &file, &lib]).status.success());
+    let out = pathforge(&[&"graph", &"suggest", &file, &"--limit", &"5", &"--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 5, "the limit is honoured");
+    for s in list {
+        assert!(
+            s["before_title"].is_string() && s["after_title"].is_string(),
+            "both modules are named: {s}"
+        );
+        let c = s["confidence"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&c), "confidence is in 0..1: {s}");
+        assert!(
+            !s["evidence"].as_array().unwrap().is_empty(),
+            "every suggestion says why: {s}"
+        );
+    }
 }

@@ -12,9 +12,9 @@ use std::collections::HashMap;
 
 use model::{
     Actor, AuditEvent, EdgeOrigin, ErrorKind, Finding, ImportReport, Library, LibraryFormat,
-    LibraryId, Module, ModuleId, ModuleSummary, PrerequisiteEdge, PrerequisiteGroup, ProjectId,
-    ProjectInfo, Severity, Skill, SkillId, TaxonomyFormat, TaxonomyImportReport, Timestamp, Track,
-    TrackId, TrackPath, TrackStep,
+    LibraryId, Module, ModuleId, ModuleSummary, PrerequisiteEdge, PrerequisiteGroup,
+    PrerequisiteSuggestion, ProjectId, ProjectInfo, Severity, Skill, SkillId, TaxonomyFormat,
+    TaxonomyImportReport, Timestamp, Track, TrackId, TrackPath, TrackStep,
 };
 use store::{NewProject, Store};
 
@@ -343,6 +343,37 @@ impl Project {
         Ok(findings)
     }
 
+    /// Up to `limit` prerequisite edges the content suggests (none the graph already
+    /// implies), best first.
+    pub fn suggest_prerequisites(&self, limit: usize) -> Result<Vec<PrerequisiteSuggestion>> {
+        let (graph, summaries, _) = self.graph()?;
+        let modules: Vec<Module> = summaries
+            .iter()
+            .map(|m| self.store.module(&m.id))
+            .collect::<store::Result<_>>()?;
+        let texts: Vec<graph::ModuleText<'_>> = modules
+            .iter()
+            .map(|m| graph::ModuleText {
+                title: &m.title,
+                body: &m.body,
+                tags: &m.tags,
+                level: m.level,
+            })
+            .collect();
+        let signals = graph::Signals { titles: true };
+        Ok(graph::suggest(&graph, &texts, signals, limit)
+            .into_iter()
+            .map(|s| PrerequisiteSuggestion {
+                before: modules[s.before].id.clone(),
+                before_title: modules[s.before].title.clone(),
+                after: modules[s.after].id.clone(),
+                after_title: modules[s.after].title.clone(),
+                confidence: s.confidence,
+                evidence: s.evidence,
+            })
+            .collect())
+    }
+
     /// The taxonomy in `format`, ready to write to a file.
     pub fn export_taxonomy(&self, format: TaxonomyFormat, now: Timestamp) -> Result<String> {
         let framework = self.framework()?;
@@ -352,6 +383,7 @@ impl Project {
                 serde_json::to_string_pretty(&package).expect("JSON values serialise") + "\n"
             }
             TaxonomyFormat::Csv => exchange::csv_export(&framework.skills),
+            TaxonomyFormat::MoodleCsv => exchange::moodle_export(&framework),
         })
     }
 
@@ -376,6 +408,7 @@ impl Project {
                 (Some(doc), fw.skills)
             }
             TaxonomyFormat::Csv => (None, exchange::csv_import(path, &text)?),
+            TaxonomyFormat::MoodleCsv => (None, exchange::moodle_import(path, &text)?.skills),
         };
         let project = self.store.project()?;
         let existing = self.store.skills()?;

@@ -1,12 +1,14 @@
 //! Skill frameworks in and out of a project, in the formats other tools speak:
 //! CASE 1.1 (1EdTech Competencies and Academic Standards Exchange) out, CASE 1.1 and 1.0
-//! in, and a plain CSV (`id,parent_id,name,description`) both ways.
+//! in, Moodle's competency framework CSV and a plain CSV (`id,parent_id,name,description`)
+//! both ways.
 //!
 //! Pure functions over [`Framework`]: no files, no database. The engine reads and writes
 //! the files and maps frameworks onto the project's taxonomy.
 
 mod case;
 mod csv_plain;
+mod moodle;
 
 use std::path::{Path, PathBuf};
 
@@ -14,6 +16,7 @@ use model::ErrorKind;
 
 pub use case::{case_export, case_import};
 pub use csv_plain::{csv_export, csv_import, CSV_HEADER};
+pub use moodle::{moodle_export, moodle_import, MOODLE_HEADER};
 
 /// A skill framework: the document and its tree of skills.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -205,3 +205,63 @@ fn bad_frameworks_are_refused_with_the_reason() {
         "no name",
     );
 }
+
+#[test]
+fn moodle_csv_round_trips_in_moodles_layout() {
+    let fw = framework();
+    let text = moodle_export(&fw);
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next().unwrap().split(',').count(),
+        14,
+        "Moodle's import tool has 14 columns"
+    );
+    let framework_row = lines.next().unwrap();
+    assert!(
+        framework_row.contains(",1,\"domain,competency,skill\""),
+        "the framework row says so and names a taxonomy per depth: {framework_row}"
+    );
+    assert!(
+        framework_row.contains("scaleid"),
+        "and carries the default competence scale: {framework_row}"
+    );
+    let back = moodle_import(Path::new("m.csv"), &text).unwrap();
+    assert_eq!(
+        back.title, fw.title,
+        "the framework's short name comes back"
+    );
+    let rows = |f: &Framework| -> Vec<(String, Option<String>, String, String)> {
+        f.skills
+            .iter()
+            .map(|k| {
+                (
+                    k.slug.clone(),
+                    k.parent.clone(),
+                    k.name.clone(),
+                    k.description.clone(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        rows(&back),
+        rows(&fw),
+        "competencies, parents and descriptions survive"
+    );
+    check_err(
+        moodle_import(Path::new("bad.x"), "a,b\n1,2\n"),
+        "no \"Parent ID number\" column",
+        "not Moodle",
+    );
+    let no_framework: String = text
+        .lines()
+        .enumerate()
+        .filter(|(i, _)| *i != 1)
+        .map(|(_, l)| format!("{l}\n"))
+        .collect();
+    check_err(
+        moodle_import(Path::new("bad.x"), &no_framework),
+        "no framework row",
+        "framework row missing",
+    );
+}

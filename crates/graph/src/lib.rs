@@ -6,6 +6,7 @@
 //! found by searches bounded by topological position.
 
 mod lint;
+mod suggest;
 mod track;
 
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -15,6 +16,7 @@ use petgraph::Direction;
 use model::PrerequisiteGroup;
 
 pub use lint::lint;
+pub use suggest::{suggest, ModuleText, Signals, Suggestion};
 pub use track::{
     lint_curriculum, track_path, Curriculum, Path, Reason, SkillSpec, TrackSpec,
     LONG_CRITICAL_PATH_MINUTES,

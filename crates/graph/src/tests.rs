@@ -437,3 +437,72 @@ fn tracks_and_taxonomy_are_linted() {
         findings[0].message
     );
 }
+
+#[test]
+fn suggestions_follow_content_and_respect_the_graph() {
+    use model::Level::*;
+    let bodies = [
+        ("Pipeline basics", "A **pipeline stage** is where a deal sits. Pipeline stage names and pipeline hygiene.", Beginner, "forecasting"),
+        ("Forecast calls", "Review each pipeline stage in the forecast call; pipeline stage exits and forecast commits.", Intermediate, "forecasting"),
+        ("Cooking rice", "Rinse the rice, boil water, simmer and rest.", Beginner, "cooking"),
+        ("Advanced forecasting", "Forecast commits by pipeline stage, weighted forecast and forecast accuracy.", Advanced, "forecasting"),
+    ];
+    let tags: Vec<Vec<String>> = bodies.iter().map(|b| vec![b.3.to_owned()]).collect();
+    let texts: Vec<ModuleText<'_>> = bodies
+        .iter()
+        .zip(&tags)
+        .map(|(b, t)| ModuleText {
+            title: b.0,
+            body: b.1,
+            tags: t,
+            level: Some(b.2),
+        })
+        .collect();
+    let names = |g: &Graph, s: &[Suggestion]| -> Vec<String> {
+        s.iter()
+            .map(|s| format!("{}>{}", g.nodes()[s.before].name, g.nodes()[s.after].name))
+            .collect()
+    };
+    let empty = build("basics forecast rice advanced", &[]);
+    let found = suggest(&empty, &texts, Signals { titles: true }, 10);
+    let listed = names(&empty, &found);
+    assert!(
+        !listed[0].contains("rice") && !listed[1].contains("rice"),
+        "the strongest suggestions link the forecasting modules, not the cooking one: {listed:?}"
+    );
+    let defines = found
+        .iter()
+        .find(|s| s.before == 0 && s.after == 1)
+        .expect("basics > forecast is suggested");
+    assert!(
+        defines
+            .evidence
+            .iter()
+            .any(|e| e.contains("pipeline stage")),
+        "the defined term is part of the evidence: {:?}",
+        defines.evidence
+    );
+    assert!(
+        found.iter().all(|s| s.before != 3 || s.after == 3),
+        "an advanced module is never suggested before easier ones"
+    );
+    assert!(
+        found
+            .iter()
+            .all(|s| s.before != 2 && s.after != 2 || s.confidence < 0.2),
+        "unrelated content ranks low"
+    );
+
+    let linked = build(
+        "basics forecast rice advanced",
+        &["basics>forecast", "forecast>advanced"],
+    );
+    let found = suggest(&linked, &texts, Signals { titles: true }, 10);
+    assert!(
+        !names(&linked, &found)
+            .iter()
+            .any(|n| n == "basics>forecast" || n == "basics>advanced"),
+        "edges the graph already implies are not suggested: {:?}",
+        names(&linked, &found)
+    );
+}

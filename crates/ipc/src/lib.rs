@@ -177,6 +177,7 @@ pub fn bindings() -> String {
         model::PrerequisiteGroup::decl(&cfg),
         model::EdgeOrigin::decl(&cfg),
         model::PrerequisiteEdge::decl(&cfg),
+        model::PrerequisiteSuggestion::decl(&cfg),
         model::Severity::decl(&cfg),
         model::FindingCode::decl(&cfg),
         Finding::decl(&cfg),

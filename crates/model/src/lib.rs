@@ -381,6 +381,19 @@ pub struct PrerequisiteEdge {
     pub origin: EdgeOrigin,
 }
 
+/// A prerequisite edge the content suggests, with the evidence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct PrerequisiteSuggestion {
+    pub before: ModuleId,
+    pub before_title: String,
+    pub after: ModuleId,
+    pub after_title: String,
+    /// 0..=1, relative to the strongest suggestion.
+    pub confidence: f64,
+    /// Why, in plain words: similarity, shared skills, levels, textual cues.
+    pub evidence: Vec<String>,
+}
+
 /// How serious a linter finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -482,6 +495,8 @@ pub enum TaxonomyFormat {
     Case,
     /// `id,parent_id,name,description`, ids being skill slugs.
     Csv,
+    /// Moodle's competency framework import/export CSV (14 columns).
+    MoodleCsv,
 }
 
 /// What a taxonomy import did.

@@ -104,6 +104,16 @@ export type EdgeOrigin = "manifest" | "person";
 
 export type PrerequisiteEdge = { before: ModuleId, after: ModuleId, group: PrerequisiteGroup, origin: EdgeOrigin, };
 
+export type PrerequisiteSuggestion = { before: ModuleId, before_title: string, after: ModuleId, after_title: string, 
+/**
+ * 0..=1, relative to the strongest suggestion.
+ */
+confidence: number, 
+/**
+ * Why, in plain words: similarity, shared skills, levels, textual cues.
+ */
+evidence: Array<string>, };
+
 export type Severity = "error" | "warning" | "info";
 
 export type FindingCode = "cycle" | "self_loop" | "redundant_edge" | "unreachable_module" | "orphan_module" | "single_member_any_of" | "mixed_group" | "unsatisfiable_n_of" | "track_without_path" | "long_critical_path" | "untaught_skill" | "orphan_skill";
