@@ -68,6 +68,45 @@ enum TaxonomyCommand {
         #[arg(long, value_enum)]
         format: FormatArg,
     },
+    /// Add a skill.
+    Add {
+        file: PathBuf,
+        slug: String,
+        name: String,
+        /// The parent skill's slug; omit for a root.
+        #[arg(long)]
+        parent: Option<String>,
+        #[arg(long, default_value = "")]
+        description: String,
+    },
+    /// Rename a skill (its slug stays).
+    Rename {
+        file: PathBuf,
+        slug: String,
+        name: String,
+    },
+    /// Move a skill under another one, or to the root.
+    Move {
+        file: PathBuf,
+        slug: String,
+        #[arg(long, conflicts_with = "root", required_unless_present = "root")]
+        parent: Option<String>,
+        #[arg(long)]
+        root: bool,
+    },
+    /// Merge skill FROM into INTO: tags, sub-skills and track targets follow.
+    Merge {
+        file: PathBuf,
+        from: String,
+        into: String,
+    },
+    /// Retire a skill (kept for history, out of checks), or bring it back with --undo.
+    Retire {
+        file: PathBuf,
+        slug: String,
+        #[arg(long)]
+        undo: bool,
+    },
     /// Write the taxonomy to a file (atomically: never a partial file).
     Export {
         file: PathBuf,
@@ -494,6 +533,111 @@ fn run_taxonomy(command: &TaxonomyCommand, json: bool, out: &mut impl Write) -> 
                 Ok(())
             }
             walk(out, &skills, None, 0, &teaching)?;
+        }
+        TaxonomyCommand::Add {
+            file,
+            slug,
+            name,
+            parent,
+            description,
+        } => {
+            let skill = Project::open(file)?.add_skill(
+                slug,
+                name,
+                parent.as_deref(),
+                description,
+                &Actor::local_user(),
+                Timestamp::now(),
+            )?;
+            if json {
+                return print_json(out, &skill);
+            }
+            writeln!(out, "Added “{}” [{}]", skill.name, skill.slug)?;
+        }
+        TaxonomyCommand::Rename { file, slug, name } => {
+            let edit = engine::SkillEdit {
+                name: Some(name.clone()),
+                ..Default::default()
+            };
+            let skill = Project::open(file)?.edit_skill(
+                slug,
+                edit,
+                &Actor::local_user(),
+                Timestamp::now(),
+            )?;
+            if json {
+                return print_json(out, &skill);
+            }
+            writeln!(out, "Renamed [{}] to “{}”", skill.slug, skill.name)?;
+        }
+        TaxonomyCommand::Move {
+            file,
+            slug,
+            parent,
+            root: _,
+        } => {
+            let edit = engine::SkillEdit {
+                parent: Some(parent.clone()),
+                ..Default::default()
+            };
+            let skill = Project::open(file)?.edit_skill(
+                slug,
+                edit,
+                &Actor::local_user(),
+                Timestamp::now(),
+            )?;
+            if json {
+                return print_json(out, &skill);
+            }
+            writeln!(
+                out,
+                "Moved “{}” {}",
+                skill.name,
+                parent
+                    .as_deref()
+                    .map(|p| format!("under [{p}]"))
+                    .unwrap_or_else(|| "to the root".to_owned())
+            )?;
+        }
+        TaxonomyCommand::Merge { file, from, into } => {
+            let (tags, children, tracks) = Project::open(file)?.merge_skill(
+                from,
+                into,
+                &Actor::local_user(),
+                Timestamp::now(),
+            )?;
+            if json {
+                return print_json(
+                    out,
+                    &serde_json::json!({ "tags": tags, "children": children, "tracks": tracks }),
+                );
+            }
+            writeln!(out, "Merged [{from}] into [{into}]: {tags} tags, {children} sub-skills and {tracks} tracks moved")?;
+        }
+        TaxonomyCommand::Retire { file, slug, undo } => {
+            let edit = engine::SkillEdit {
+                retired: Some(!undo),
+                ..Default::default()
+            };
+            let skill = Project::open(file)?.edit_skill(
+                slug,
+                edit,
+                &Actor::local_user(),
+                Timestamp::now(),
+            )?;
+            if json {
+                return print_json(out, &skill);
+            }
+            writeln!(
+                out,
+                "“{}” is {}",
+                skill.name,
+                if skill.retired {
+                    "retired"
+                } else {
+                    "active again"
+                }
+            )?;
         }
         TaxonomyCommand::Import { file, path, format } => {
             let mut project = Project::open(file)?;

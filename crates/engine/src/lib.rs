@@ -42,6 +42,10 @@ pub enum Error {
     NoSuchPrerequisite(String, String),
     #[error("no track matches {0:?}; give its slug, id or exact name")]
     UnknownTrack(String),
+    #[error("no skill has the slug {0:?}")]
+    UnknownSkill(String),
+    #[error("refused: {0}")]
+    Refused(String),
     #[error("refused: tracks need a prerequisite graph without cycles, and it has one: {0}")]
     CyclicGraph(String),
 }
@@ -57,7 +61,8 @@ impl Error {
             }
             Error::Io { .. } => ErrorKind::Io,
             Error::Cycle { .. } => ErrorKind::Conflict,
-            Error::CyclicGraph(_) => ErrorKind::Conflict,
+            Error::CyclicGraph(_) | Error::Refused(_) => ErrorKind::Conflict,
+            Error::UnknownSkill(_) => ErrorKind::UnknownId,
             Error::UnknownModule(_) | Error::NoSuchPrerequisite(..) | Error::UnknownTrack(_) => {
                 ErrorKind::UnknownId
             }
@@ -162,17 +167,33 @@ impl Project {
             }
         }
         let removed: Vec<ModuleId> = existing.into_keys().collect();
-        let skill_id = |slug: &str| SkillId::derive(&project.id, slug);
+        // Existing skills keep their ids; slugs merged away resolve to the survivor.
+        let aliases = self.store.skill_aliases()?;
+        let mut known: HashMap<String, SkillId> = self
+            .store
+            .skills()?
+            .into_iter()
+            .map(|s| (s.slug, s.id))
+            .collect();
+        known.extend(aliases.iter().map(|(slug, id)| (slug.clone(), id.clone())));
+        let skill_id = |slug: &str| {
+            known
+                .get(slug)
+                .cloned()
+                .unwrap_or_else(|| SkillId::derive(&project.id, slug))
+        };
         let skills: Vec<Skill> = content
             .manifest
             .iter()
             .flat_map(|m| &m.skills)
+            .filter(|s| !aliases.contains_key(&s.slug))
             .map(|s| Skill {
                 id: skill_id(&s.slug),
                 slug: s.slug.clone(),
                 name: s.name.clone(),
                 parent_id: s.parent.as_deref().map(skill_id),
                 description: s.description.clone(),
+                retired: false,
             })
             .collect();
         let tracks: Vec<Track> = content
@@ -318,6 +339,7 @@ impl Project {
             let data = CurriculumData::new(&modules);
             let skill_specs: Vec<graph::SkillSpec<'_>> = skills
                 .iter()
+                .filter(|s| !s.retired)
                 .map(|s| graph::SkillSpec {
                     id: s.id.as_str(),
                     slug: &s.slug,
@@ -341,6 +363,182 @@ impl Project {
             findings.sort_by_key(|f| (f.severity, f.code));
         }
         Ok(findings)
+    }
+
+    /// Adds a skill to the taxonomy, under `parent` (a slug) or at the root.
+    pub fn add_skill(
+        &mut self,
+        slug: &str,
+        name: &str,
+        parent: Option<&str>,
+        description: &str,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<Skill> {
+        let skills = self.store.skills()?;
+        let slug = slug.trim();
+        if slug.is_empty() || name.trim().is_empty() {
+            return Err(Error::Refused("a skill needs a slug and a name".to_owned()));
+        }
+        if skills.iter().any(|s| s.slug == slug) {
+            return Err(Error::Refused(format!(
+                "a skill with the slug {slug:?} already exists"
+            )));
+        }
+        let parent_id = parent
+            .map(|p| find_skill(&skills, p).map(|s| s.id.clone()))
+            .transpose()?;
+        let project = self.store.project()?;
+        let skill = Skill {
+            id: SkillId::derive(&project.id, slug),
+            slug: slug.to_owned(),
+            name: name.trim().to_owned(),
+            parent_id,
+            description: description.to_owned(),
+            retired: false,
+        };
+        let after = serde_json::to_value(&skill).expect("skills serialise");
+        self.store.write(|tx| {
+            tx.upsert_skill(&skill)?;
+            tx.append_audit(
+                now,
+                actor,
+                "skill.added",
+                skill.id.as_str(),
+                &serde_json::Value::Null,
+                &after,
+            )?;
+            Ok(())
+        })?;
+        Ok(skill)
+    }
+
+    /// Renames, moves (`Some(None)` = to the root) or retires/reinstates a skill. Moving a
+    /// skill under itself or one of its descendants is refused, naming the loop.
+    pub fn edit_skill(
+        &mut self,
+        slug: &str,
+        edit: SkillEdit,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<Skill> {
+        let skills = self.store.skills()?;
+        let before = find_skill(&skills, slug)?.clone();
+        let mut after = before.clone();
+        if let Some(name) = edit.name {
+            if name.trim().is_empty() {
+                return Err(Error::Refused("a skill's name cannot be empty".to_owned()));
+            }
+            after.name = name.trim().to_owned();
+        }
+        if let Some(parent) = edit.parent {
+            after.parent_id = match parent {
+                None => None,
+                Some(p) => {
+                    let target = find_skill(&skills, &p)?;
+                    let mut chain = vec![target.name.clone()];
+                    let mut at = Some(&target.id);
+                    while let Some(id) = at {
+                        if *id == before.id {
+                            chain.reverse();
+                            return Err(Error::Refused(format!(
+                                "moving “{}” under “{}” would make it its own ancestor ({})",
+                                before.name,
+                                target.name,
+                                chain.join(" → ")
+                            )));
+                        }
+                        let s = skills.iter().find(|s| &s.id == id).expect("parents exist");
+                        at = s.parent_id.as_ref();
+                        if let Some(pid) = at {
+                            chain.push(
+                                skills
+                                    .iter()
+                                    .find(|s| &s.id == pid)
+                                    .expect("parents exist")
+                                    .name
+                                    .clone(),
+                            );
+                        }
+                    }
+                    Some(target.id.clone())
+                }
+            };
+        }
+        if let Some(retired) = edit.retired {
+            after.retired = retired;
+        }
+        let (b, a) = (
+            serde_json::to_value(&before).expect("serialises"),
+            serde_json::to_value(&after).expect("serialises"),
+        );
+        self.store.write(|tx| {
+            tx.upsert_skill(&after)?;
+            tx.set_skill_retired(&after.id, after.retired)?;
+            tx.append_audit(now, actor, "skill.edited", after.id.as_str(), &b, &a)?;
+            Ok(())
+        })?;
+        Ok(after)
+    }
+
+    /// Merges skill `from` into `into`: its tags, sub-skills and track targets move to
+    /// `into`, its slug becomes an alias (content tagged with it lands on `into` on
+    /// re-import), and it is removed. Returns (tags moved, sub-skills moved, tracks changed).
+    pub fn merge_skill(
+        &mut self,
+        from: &str,
+        into: &str,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<(usize, usize, usize)> {
+        let skills = self.store.skills()?;
+        let (source, target) = (
+            find_skill(&skills, from)?.clone(),
+            find_skill(&skills, into)?.clone(),
+        );
+        if source.id == target.id {
+            return Err(Error::Refused(
+                "a skill cannot be merged into itself".to_owned(),
+            ));
+        }
+        let mut at = target.parent_id.as_ref();
+        while let Some(id) = at {
+            if *id == source.id {
+                return Err(Error::Refused(format!(
+                    "“{}” lies under “{}”; move it out before merging its parent into it",
+                    target.name, source.name
+                )));
+            }
+            at = skills
+                .iter()
+                .find(|s| &s.id == id)
+                .and_then(|s| s.parent_id.as_ref());
+        }
+        let tracks: Vec<Track> = self
+            .store
+            .tracks()?
+            .into_iter()
+            .filter(|t| t.targets.iter().any(|x| x.skill == source.slug))
+            .map(|mut t| {
+                for x in &mut t.targets {
+                    if x.skill == source.slug {
+                        x.skill = target.slug.clone();
+                    }
+                }
+                t
+            })
+            .collect();
+        let before = serde_json::to_value(&source).expect("serialises");
+        let moved = self.store.write(|tx| {
+            let (tags, children) = tx.merge_skill(&source, &target.id)?;
+            for t in &tracks {
+                tx.set_track_targets(&t.id, &t.targets)?;
+            }
+            let after = serde_json::json!({ "merged_into": target.id, "tags": tags, "children": children, "tracks": tracks.len() });
+            tx.append_audit(now, actor, "skill.merged", source.id.as_str(), &before, &after)?;
+            Ok((tags, children, tracks.len()))
+        })?;
+        Ok(moved)
     }
 
     /// Up to `limit` prerequisite edges the content suggests (none the graph already
@@ -443,6 +641,7 @@ impl Project {
                 name: s.name.clone(),
                 parent_id: s.parent.as_ref().map(|p| ids[p].clone()),
                 description: s.description.clone(),
+                retired: false,
             });
         }
         let report = TaxonomyImportReport { added, updated };
@@ -653,6 +852,22 @@ impl Project {
             .collect();
         Ok((graph::Graph::new(nodes, &edges), modules, index))
     }
+}
+
+/// A change to one skill; `None` fields stay as they are.
+#[derive(Debug, Clone, Default)]
+pub struct SkillEdit {
+    pub name: Option<String>,
+    /// `Some(None)` moves the skill to the root.
+    pub parent: Option<Option<String>>,
+    pub retired: Option<bool>,
+}
+
+fn find_skill<'a>(skills: &'a [Skill], slug: &str) -> Result<&'a Skill> {
+    skills
+        .iter()
+        .find(|s| s.slug == slug)
+        .ok_or_else(|| Error::UnknownSkill(slug.to_owned()))
 }
 
 /// Settings key of the CASE document a taxonomy was imported from (identity kept so that

@@ -482,3 +482,133 @@ fn track_paths_are_refused_on_a_cyclic_graph() {
         "the blocking cycle is named: {err}"
     );
 }
+
+#[test]
+fn taxonomy_edits_are_checked_and_logged() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut p = Project::create(&tmp.path().join("p.pathforge"), Timestamp(1)).unwrap();
+    p.import_library(&sample_library(), &ME, Timestamp(2))
+        .unwrap();
+    let slug_of_parent = |p: &Project, slug: &str| {
+        let skills = p.skills().unwrap();
+        let s = skills.iter().find(|s| s.slug == slug).unwrap();
+        s.parent_id
+            .as_ref()
+            .map(|id| skills.iter().find(|k| &k.id == id).unwrap().slug.clone())
+    };
+
+    p.add_skill(
+        "coaching",
+        "Coaching",
+        Some("selling"),
+        "Helping peers improve.",
+        &ME,
+        Timestamp(3),
+    )
+    .unwrap();
+    let err = p
+        .add_skill("coaching", "Again", None, "", &ME, Timestamp(3))
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Conflict, "slugs are unique: {err}");
+    assert!(
+        p.check_graph()
+            .unwrap()
+            .iter()
+            .any(|f| f.code == model::FindingCode::UntaughtSkill),
+        "a new leaf nothing teaches is flagged"
+    );
+    p.edit_skill(
+        "coaching",
+        SkillEdit {
+            retired: Some(true),
+            ..Default::default()
+        },
+        &ME,
+        Timestamp(4),
+    )
+    .unwrap();
+    assert!(
+        p.check_graph().unwrap().is_empty(),
+        "retired skills are out of the checks"
+    );
+
+    let edit = SkillEdit {
+        parent: Some(Some("negotiation".into())),
+        ..Default::default()
+    };
+    let err = p
+        .edit_skill("deal-progression", edit, &ME, Timestamp(5))
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Conflict, "{err}");
+    assert!(
+        err.to_string().contains("its own ancestor"),
+        "the loop is refused and explained: {err}"
+    );
+    let edit = SkillEdit {
+        name: Some("Deal negotiation".into()),
+        parent: Some(Some("discovery".into())),
+        ..Default::default()
+    };
+    p.edit_skill("negotiation", edit, &ME, Timestamp(6))
+        .unwrap();
+    assert_eq!(
+        slug_of_parent(&p, "negotiation").as_deref(),
+        Some("discovery"),
+        "moved"
+    );
+
+    // Merge closing into negotiation: tags, track targets and future imports follow.
+    let teaching = |p: &Project, slug: &str| {
+        p.modules()
+            .unwrap()
+            .iter()
+            .filter(|m| m.tags.iter().any(|t| t == slug))
+            .count()
+    };
+    let either = p
+        .modules()
+        .unwrap()
+        .iter()
+        .filter(|m| m.tags.iter().any(|t| t == "negotiation" || t == "closing"))
+        .count();
+    let (tags, _, _) = p
+        .merge_skill("closing", "negotiation", &ME, Timestamp(7))
+        .unwrap();
+    assert!(tags > 0, "tags moved");
+    assert_eq!(
+        teaching(&p, "closing"),
+        0,
+        "nothing is tagged with the merged skill"
+    );
+    assert_eq!(
+        teaching(&p, "negotiation"),
+        either,
+        "every module that taught either now teaches the survivor"
+    );
+    p.import_library(&sample_library(), &ME, Timestamp(8))
+        .unwrap();
+    assert!(
+        p.skills().unwrap().iter().all(|s| s.slug != "closing"),
+        "re-importing content tagged `closing` does not bring the skill back"
+    );
+    assert_eq!(teaching(&p, "closing"), 0, "its tags land on the survivor");
+    let actions: Vec<String> = p
+        .audit_log()
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    for action in ["skill.added", "skill.edited", "skill.merged"] {
+        assert!(
+            actions.iter().any(|a| a == action),
+            "{action} is in the audit log"
+        );
+    }
+    let err = p
+        .merge_skill("selling", "negotiation", &ME, Timestamp(9))
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("lies under"),
+        "merging a skill into its own descendant is refused: {err}"
+    );
+}

@@ -265,6 +265,8 @@ pub struct Skill {
     pub name: String,
     pub parent_id: Option<SkillId>,
     pub description: String,
+    /// Kept for history; out of tracks, suggestions and checks.
+    pub retired: bool,
 }
 
 /// A skill a track aims at: modules teaching it (or a skill under it in the taxonomy) up

@@ -41,7 +41,14 @@ CREATE TABLE skills (
     slug        TEXT NOT NULL UNIQUE,
     name        TEXT NOT NULL,
     parent_id   TEXT REFERENCES skills (id),
-    description TEXT NOT NULL DEFAULT ''
+    description TEXT NOT NULL DEFAULT '',
+    retired     INTEGER NOT NULL DEFAULT 0
+);
+
+-- Slugs of skills merged into others: content still tagged with them lands on the survivor.
+CREATE TABLE skill_aliases (
+    slug     TEXT PRIMARY KEY,
+    skill_id TEXT NOT NULL REFERENCES skills (id) ON DELETE CASCADE
 );
 
 CREATE TABLE tags (

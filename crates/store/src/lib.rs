@@ -395,7 +395,7 @@ impl Store {
                      UNION ALL
                      SELECT s.id, depth.d + 1 FROM skills s JOIN depth ON s.parent_id = depth.id
                  )
-                 SELECT s.id, s.slug, s.name, s.parent_id, s.description
+                 SELECT s.id, s.slug, s.name, s.parent_id, s.description, s.retired
                  FROM skills s JOIN depth ON depth.id = s.id ORDER BY depth.d, s.name",
             )
             .map_err(|e| self.sql(e))?;
@@ -407,8 +407,22 @@ impl Store {
                     name: r.get(2)?,
                     parent_id: r.get::<_, Option<String>>(3)?.map(SkillId),
                     description: r.get(4)?,
+                    retired: r.get(5)?,
                 })
             })
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.sql(e))
+    }
+
+    /// Slugs of skills merged into others, with the survivor's id.
+    pub fn skill_aliases(&self) -> Result<std::collections::HashMap<String, SkillId>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT slug, skill_id FROM skill_aliases")
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, SkillId(r.get(1)?))))
             .map_err(|e| self.sql(e))?;
         rows.collect::<rusqlite::Result<_>>()
             .map_err(|e| self.sql(e))
@@ -614,16 +628,10 @@ impl Tx<'_> {
             .prepare_cached("DELETE FROM tags WHERE module_id = ?1 AND source = 'declared'")?
             .execute([module.id.as_str()])?;
         for (position, slug) in module.tags.iter().enumerate() {
-            let skill = SkillId::derive(project, slug);
+            let skill = self.skill_for_slug(project, slug)?;
             self.tx
                 .prepare_cached(
-                    "INSERT INTO skills (id, slug, name) VALUES (?1, ?2, ?2)
-                     ON CONFLICT (id) DO NOTHING",
-                )?
-                .execute(params![skill.as_str(), slug])?;
-            self.tx
-                .prepare_cached(
-                    "INSERT INTO tags (module_id, skill_id, source, state, position)
+                    "INSERT OR IGNORE INTO tags (module_id, skill_id, source, state, position)
                      VALUES (?1, ?2, ?3, ?4, ?5)",
                 )?
                 .execute(params![
@@ -634,6 +642,77 @@ impl Tx<'_> {
                     position as i64,
                 ])?;
         }
+        Ok(())
+    }
+
+    /// The skill a tag slug means: a skill merged away resolves to the one it was merged
+    /// into; an unknown slug becomes a new skill named after it.
+    fn skill_for_slug(&self, project: &ProjectId, slug: &str) -> rusqlite::Result<SkillId> {
+        let known: Option<String> = self
+            .tx
+            .prepare_cached(
+                "SELECT skill_id FROM skill_aliases WHERE slug = ?1
+                 UNION ALL SELECT id FROM skills WHERE slug = ?1 LIMIT 1",
+            )?
+            .query_row([slug], |r| r.get(0))
+            .optional()?;
+        if let Some(id) = known {
+            return Ok(SkillId(id));
+        }
+        let id = SkillId::derive(project, slug);
+        self.tx
+            .prepare_cached("INSERT INTO skills (id, slug, name) VALUES (?1, ?2, ?2)")?
+            .execute(params![id.as_str(), slug])?;
+        Ok(id)
+    }
+
+    /// Moves every tag, child skill and alias of `from` onto `into`, records `from`'s slug
+    /// as an alias of `into`, and deletes `from`. Returns (tags moved, children moved).
+    pub fn merge_skill(&self, from: &Skill, into: &SkillId) -> rusqlite::Result<(usize, usize)> {
+        let tags = self
+            .tx
+            .prepare_cached("UPDATE OR IGNORE tags SET skill_id = ?2 WHERE skill_id = ?1")?
+            .execute([from.id.as_str(), into.as_str()])?;
+        self.tx
+            .prepare_cached("DELETE FROM tags WHERE skill_id = ?1")?
+            .execute([from.id.as_str()])?;
+        let children = self
+            .tx
+            .prepare_cached("UPDATE skills SET parent_id = ?2 WHERE parent_id = ?1")?
+            .execute([from.id.as_str(), into.as_str()])?;
+        self.tx
+            .prepare_cached("UPDATE skill_aliases SET skill_id = ?2 WHERE skill_id = ?1")?
+            .execute([from.id.as_str(), into.as_str()])?;
+        self.tx
+            .prepare_cached("DELETE FROM skills WHERE id = ?1")?
+            .execute([from.id.as_str()])?;
+        self.tx
+            .prepare_cached(
+                "INSERT INTO skill_aliases (slug, skill_id) VALUES (?1, ?2)
+                 ON CONFLICT (slug) DO UPDATE SET skill_id = ?2",
+            )?
+            .execute([from.slug.as_str(), into.as_str()])?;
+        Ok((tags, children))
+    }
+
+    /// Marks a skill retired (kept for history, out of tracks and checks) or active again.
+    pub fn set_skill_retired(&self, id: &SkillId, retired: bool) -> rusqlite::Result<()> {
+        self.tx
+            .prepare_cached("UPDATE skills SET retired = ?2 WHERE id = ?1")?
+            .execute(params![id.as_str(), retired])?;
+        Ok(())
+    }
+
+    /// Rewrites a track's targets (after a merge re-points them).
+    pub fn set_track_targets(
+        &self,
+        id: &TrackId,
+        targets: &[model::TrackTarget],
+    ) -> rusqlite::Result<()> {
+        let targets = serde_json::to_string(targets).expect("targets serialise");
+        self.tx
+            .prepare_cached("UPDATE tracks SET targets = ?2 WHERE id = ?1")?
+            .execute([id.as_str(), targets.as_str()])?;
         Ok(())
     }
 

@@ -57,7 +57,11 @@ body: string, };
 
 export type ModuleSummary = { id: ModuleId, library_id: LibraryId, source_path: string, title: string, duration_minutes: number, level: Level | null, word_count: number, tags: Array<string>, };
 
-export type Skill = { id: SkillId, slug: string, name: string, parent_id: SkillId | null, description: string, };
+export type Skill = { id: SkillId, slug: string, name: string, parent_id: SkillId | null, description: string, 
+/**
+ * Kept for history; out of tracks, suggestions and checks.
+ */
+retired: boolean, };
 
 export type TrackTarget = { 
 /**
