@@ -107,6 +107,18 @@ enum TaxonomyCommand {
         #[arg(long)]
         undo: bool,
     },
+    /// Make skill BEFORE a prerequisite of skill AFTER (slugs); cycles are refused.
+    Require {
+        file: PathBuf,
+        before: String,
+        after: String,
+    },
+    /// Remove the skill prerequisite BEFORE → AFTER.
+    Unrequire {
+        file: PathBuf,
+        before: String,
+        after: String,
+    },
     /// Write the taxonomy to a file (atomically: never a partial file).
     Export {
         file: PathBuf,
@@ -143,6 +155,8 @@ enum GraphCommand {
     Check { file: PathBuf },
     /// List the prerequisite edges.
     Edges { file: PathBuf },
+    /// Module orders implied by skill prerequisites and not yet in the graph.
+    Derived { file: PathBuf },
     /// Suggest prerequisite edges from the content, with confidence and evidence.
     Suggest {
         file: PathBuf,
@@ -353,6 +367,22 @@ fn run_graph(command: &GraphCommand, json: bool, out: &mut impl Write) -> anyhow
                     out,
                     "{} suggestions; add one with `pathforge graph link`",
                     suggestions.len()
+                )?;
+            }
+        }
+        GraphCommand::Derived { file } => {
+            let project = Project::open(file)?;
+            let derived = project.derived_edges()?;
+            if json {
+                print_json(out, &derived)?;
+            } else {
+                for d in &derived {
+                    writeln!(out, "{}", d.because)?;
+                }
+                writeln!(
+                    out,
+                    "{} derived orders; add one with `pathforge graph link`",
+                    derived.len()
                 )?;
             }
         }
@@ -638,6 +668,42 @@ fn run_taxonomy(command: &TaxonomyCommand, json: bool, out: &mut impl Write) -> 
                     "active again"
                 }
             )?;
+        }
+        TaxonomyCommand::Require {
+            file,
+            before,
+            after,
+        } => {
+            let added = Project::open(file)?.add_skill_prerequisite(
+                before,
+                after,
+                &Actor::local_user(),
+                Timestamp::now(),
+            )?;
+            if json {
+                return print_json(out, &serde_json::json!({ "added": added }));
+            }
+            writeln!(
+                out,
+                "[{before}] is {}a prerequisite of [{after}]",
+                if added { "now " } else { "already " }
+            )?;
+        }
+        TaxonomyCommand::Unrequire {
+            file,
+            before,
+            after,
+        } => {
+            Project::open(file)?.remove_skill_prerequisite(
+                before,
+                after,
+                &Actor::local_user(),
+                Timestamp::now(),
+            )?;
+            if json {
+                return print_json(out, &serde_json::json!({ "removed": true }));
+            }
+            writeln!(out, "[{before}] is no longer a prerequisite of [{after}]")?;
         }
         TaxonomyCommand::Import { file, path, format } => {
             let mut project = Project::open(file)?;

@@ -11,10 +11,10 @@ use std::path::Path;
 use std::collections::HashMap;
 
 use model::{
-    Actor, AuditEvent, EdgeOrigin, ErrorKind, Finding, ImportReport, Library, LibraryFormat,
-    LibraryId, Module, ModuleId, ModuleSummary, PrerequisiteEdge, PrerequisiteGroup,
-    PrerequisiteSuggestion, ProjectId, ProjectInfo, Severity, Skill, SkillId, TaxonomyFormat,
-    TaxonomyImportReport, Timestamp, Track, TrackId, TrackPath, TrackStep,
+    Actor, AuditEvent, DerivedEdge, EdgeOrigin, ErrorKind, Finding, ImportReport, Library,
+    LibraryFormat, LibraryId, Module, ModuleId, ModuleSummary, PrerequisiteEdge, PrerequisiteGroup,
+    PrerequisiteSuggestion, ProjectId, ProjectInfo, Severity, Skill, SkillId, SkillPrerequisite,
+    TaxonomyFormat, TaxonomyImportReport, Timestamp, Track, TrackId, TrackPath, TrackStep,
 };
 use store::{NewProject, Store};
 
@@ -196,6 +196,14 @@ impl Project {
                 retired: false,
             })
             .collect();
+        let skill_requires: Vec<(SkillId, SkillId)> = content
+            .manifest
+            .iter()
+            .flat_map(|m| &m.skills)
+            .filter(|s| !aliases.contains_key(&s.slug))
+            .flat_map(|s| s.requires.iter().map(|r| (skill_id(r), skill_id(&s.slug))))
+            .filter(|(b, a)| b != a)
+            .collect();
         let tracks: Vec<Track> = content
             .manifest
             .iter()
@@ -251,6 +259,11 @@ impl Project {
             }
             for skill in &skills {
                 tx.upsert_skill(skill)?;
+            }
+            let declared_skills: Vec<SkillId> = skills.iter().map(|s| s.id.clone()).collect();
+            tx.delete_manifest_skill_prerequisites(&declared_skills)?;
+            for (before, after) in &skill_requires {
+                tx.insert_skill_prerequisite(before, after, EdgeOrigin::Manifest)?;
             }
             tx.replace_library_tracks(&library.id, &tracks)?;
             tx.delete_manifest_prerequisites(&library.id)?;
@@ -359,6 +372,13 @@ impl Project {
                 &data.curriculum(&parents),
                 &skill_specs,
                 &track_specs,
+            ));
+            let (specs, requires) = self.skill_specs(&skills)?;
+            findings.extend(graph::lint_skills(
+                &graph,
+                &data.curriculum(&parents),
+                &specs,
+                &requires,
             ));
             findings.sort_by_key(|f| (f.severity, f.code));
         }
@@ -541,6 +561,170 @@ impl Project {
         Ok(moved)
     }
 
+    /// Skill prerequisites, by slug.
+    pub fn skill_prerequisites(&self) -> Result<Vec<SkillPrerequisite>> {
+        let skills = self.store.skills()?;
+        let slug: HashMap<&SkillId, &str> =
+            skills.iter().map(|s| (&s.id, s.slug.as_str())).collect();
+        Ok(self
+            .store
+            .skill_prerequisites()?
+            .into_iter()
+            .map(|(b, a, origin)| SkillPrerequisite {
+                before: slug[&b].to_owned(),
+                after: slug[&a].to_owned(),
+                origin,
+            })
+            .collect())
+    }
+
+    /// Makes skill `before` a prerequisite of skill `after` (slugs), refusing cycles (the
+    /// error names the cycle). Returns false when it was already there.
+    pub fn add_skill_prerequisite(
+        &mut self,
+        before: &str,
+        after: &str,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<bool> {
+        let skills = self.store.skills()?;
+        let (b, a) = (
+            find_skill(&skills, before)?.clone(),
+            find_skill(&skills, after)?.clone(),
+        );
+        let (graph, index) = self.skill_graph(&skills)?;
+        if let Some(cycle) = graph.cycle_if_added(index[&b.id], index[&a.id]) {
+            return Err(Error::Cycle {
+                edit: format!("“{}” → “{}”", b.name, a.name),
+                cycle: graph.describe(&cycle),
+            });
+        }
+        let object = format!("{}->{}", b.id, a.id);
+        let after_json = serde_json::json!({ "before": before, "after": after });
+        Ok(self.store.write(|tx| {
+            let added = tx.insert_skill_prerequisite(&b.id, &a.id, EdgeOrigin::Person)?;
+            tx.append_audit(
+                now,
+                actor,
+                "skill_prerequisite.added",
+                &object,
+                &serde_json::Value::Null,
+                &after_json,
+            )?;
+            Ok(added)
+        })?)
+    }
+
+    /// Removes the skill prerequisite `before → after` (slugs).
+    pub fn remove_skill_prerequisite(
+        &mut self,
+        before: &str,
+        after: &str,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<()> {
+        let skills = self.store.skills()?;
+        let (b, a) = (
+            find_skill(&skills, before)?.clone(),
+            find_skill(&skills, after)?.clone(),
+        );
+        let object = format!("{}->{}", b.id, a.id);
+        let before_json = serde_json::json!({ "before": before, "after": after });
+        let removed = self.store.write(|tx| {
+            let removed = tx.delete_skill_prerequisite(&b.id, &a.id)?;
+            if removed {
+                tx.append_audit(
+                    now,
+                    actor,
+                    "skill_prerequisite.removed",
+                    &object,
+                    &before_json,
+                    &serde_json::Value::Null,
+                )?;
+            }
+            Ok(removed)
+        })?;
+        if !removed {
+            return Err(Error::NoSuchPrerequisite(
+                before.to_owned(),
+                after.to_owned(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Module orders implied by skill prerequisites that the graph does not have yet
+    /// (either way), each explained.
+    pub fn derived_edges(&self) -> Result<Vec<DerivedEdge>> {
+        let (graph, modules, _) = self.graph()?;
+        let skills = self.store.skills()?;
+        let parents = parent_slugs(&skills);
+        let data = CurriculumData::new(&modules);
+        let (specs, requires) = self.skill_specs(&skills)?;
+        Ok(
+            graph::derived_edges(&graph, &data.curriculum(&parents), &specs, &requires)
+                .into_iter()
+                .map(|(a, b, x, y)| DerivedEdge {
+                    before: modules[a].id.clone(),
+                    after: modules[b].id.clone(),
+                    because: format!(
+                        "“{}” teaches “{}”, which requires “{}”, which “{}” teaches",
+                        modules[b].title, skills[y].name, skills[x].name, modules[a].title
+                    ),
+                })
+                .collect(),
+        )
+    }
+
+    /// Skills as the graph crate sees them and skill prerequisites by index.
+    fn skill_specs<'a>(&self, skills: &'a [Skill]) -> Result<SkillSpecs<'a>> {
+        let index: HashMap<&SkillId, usize> =
+            skills.iter().enumerate().map(|(i, s)| (&s.id, i)).collect();
+        let specs = skills
+            .iter()
+            .map(|s| graph::SkillSpec {
+                id: s.id.as_str(),
+                slug: &s.slug,
+                name: &s.name,
+            })
+            .collect();
+        let requires = self
+            .store
+            .skill_prerequisites()?
+            .iter()
+            .filter_map(|(b, a, _)| Some((*index.get(b)?, *index.get(a)?)))
+            .collect();
+        Ok((specs, requires))
+    }
+
+    fn skill_graph(&self, skills: &[Skill]) -> Result<(graph::Graph, HashMap<SkillId, usize>)> {
+        let index: HashMap<SkillId, usize> = skills
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.clone(), i))
+            .collect();
+        let nodes = skills
+            .iter()
+            .map(|s| graph::Node {
+                id: s.id.to_string(),
+                name: s.name.clone(),
+            })
+            .collect();
+        let edges: Vec<graph::Edge> = self
+            .store
+            .skill_prerequisites()?
+            .iter()
+            .filter_map(|(b, a, _)| {
+                Some(graph::Edge {
+                    before: *index.get(b)?,
+                    after: *index.get(a)?,
+                    group: PrerequisiteGroup::AllOf,
+                })
+            })
+            .collect();
+        Ok((graph::Graph::new(nodes, &edges), index))
+    }
+
     /// Up to `limit` prerequisite edges the content suggests (none the graph already
     /// implies), best first.
     pub fn suggest_prerequisites(&self, limit: usize) -> Result<Vec<PrerequisiteSuggestion>> {
@@ -650,6 +834,11 @@ impl Project {
             for skill in &rows {
                 tx.upsert_skill(skill)?;
             }
+            for (s, row) in skills.iter().zip(&rows) {
+                for r in &s.requires {
+                    tx.insert_skill_prerequisite(&ids[r], &row.id, EdgeOrigin::Person)?;
+                }
+            }
             if let Some(doc) = &document {
                 tx.set_setting(CASE_DOCUMENT, doc)?;
             }
@@ -674,6 +863,10 @@ impl Project {
         let skills = self.store.skills()?;
         let slug: HashMap<&SkillId, &str> =
             skills.iter().map(|s| (&s.id, s.slug.as_str())).collect();
+        let mut requires: HashMap<SkillId, Vec<String>> = HashMap::new();
+        for (b, a, _) in self.store.skill_prerequisites()? {
+            requires.entry(a).or_default().push(slug[&b].to_owned());
+        }
         Ok(exchange::Framework {
             identifier: text("identifier")
                 .unwrap_or_else(|| SkillId::derive(&project.id, "\u{1f}case-document").0),
@@ -687,6 +880,7 @@ impl Project {
                     name: s.name.clone(),
                     description: s.description.clone(),
                     parent: s.parent_id.as_ref().map(|p| slug[p].to_owned()),
+                    requires: requires.get(&s.id).cloned().unwrap_or_default(),
                 })
                 .collect(),
         })
@@ -853,6 +1047,9 @@ impl Project {
         Ok((graph::Graph::new(nodes, &edges), modules, index))
     }
 }
+
+/// Skills as the graph crate sees them, and skill prerequisites as index pairs.
+type SkillSpecs<'a> = (Vec<graph::SkillSpec<'a>>, Vec<(usize, usize)>);
 
 /// A change to one skill; `None` fields stay as they are.
 #[derive(Debug, Clone, Default)]

@@ -612,3 +612,124 @@ fn taxonomy_edits_are_checked_and_logged() {
         "merging a skill into its own descendant is refused: {err}"
     );
 }
+
+/// A library of modules `name:tags` in order, with `requires` module edges and a manifest
+/// declaring skills with their skill prerequisites (`slug>slug`).
+fn skill_project(
+    tmp: &Path,
+    modules: &[(&str, &str)],
+    edges: &[(&str, &str)],
+    skills: &[&str],
+    skill_edges: &[(&str, &str)],
+) -> Project {
+    let lib = tmp.join("skills-lib");
+    for (name, tags) in modules {
+        let text = format!("---\ntitle: {name}\ntags: [{tags}]\n---\n{name} body text.\n");
+        write(&lib, &format!("{name}.md"), text.as_bytes());
+    }
+    let mut manifest = String::new();
+    for (before, after) in edges {
+        manifest += &toml_requires(&format!("{after}.md"), &[&format!("{before}.md")]);
+    }
+    for slug in skills {
+        let requires: Vec<String> = skill_edges
+            .iter()
+            .filter(|(_, a)| a == slug)
+            .map(|(b, _)| format!("{b:?}"))
+            .collect();
+        manifest += &format!(
+            "[[skill]]\nslug = {slug:?}\nname = {:?}\nrequires = [{}]\n\n",
+            slug.to_uppercase(),
+            requires.join(", ")
+        );
+    }
+    write(&lib, "pathforge.toml", manifest.as_bytes());
+    let mut p = Project::create(&tmp.join("p.pathforge"), Timestamp(1)).unwrap();
+    p.import_library(&lib, &ME, Timestamp(2)).unwrap();
+    p
+}
+
+#[test]
+fn skill_prerequisites_are_checked_against_the_modules() {
+    let codes = |p: &Project| -> Vec<model::FindingCode> {
+        p.check_graph()
+            .unwrap()
+            .into_iter()
+            .map(|f| f.code)
+            .collect()
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    // m2 teaches y, y requires x, but x is taught only by m3, which comes after m2.
+    let p = skill_project(
+        tmp.path(),
+        &[("m1", "w"), ("m2", "y"), ("m3", "x")],
+        &[("m1", "m2"), ("m2", "m3")],
+        &["w", "x", "y"],
+        &[("x", "y")],
+    );
+    assert_eq!(
+        codes(&p),
+        [model::FindingCode::SkillOrderViolated],
+        "m2 needs x before anything teaches it"
+    );
+
+    let tmp = tempfile::tempdir().unwrap();
+    let p = skill_project(tmp.path(), &[("m1", "y")], &[], &["x", "y"], &[("x", "y")]);
+    let findings = p.check_graph().unwrap();
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.code == model::FindingCode::RequiresUntaughtSkill
+                && f.message.contains("no module teaches “X”")),
+        "a required skill nothing teaches is named: {findings:#?}"
+    );
+
+    let tmp = tempfile::tempdir().unwrap();
+    let mut p = skill_project(
+        tmp.path(),
+        &[("m1", "x"), ("m2", "y"), ("m3", "z")],
+        &[],
+        &["x", "y", "z"],
+        &[("x", "y"), ("y", "z")],
+    );
+    let err = p
+        .add_skill_prerequisite("z", "x", &ME, Timestamp(3))
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Conflict, "{err}");
+    assert!(
+        err.to_string().contains("“Z” → “X” → “Y” → “Z”"),
+        "the skill cycle is named in order: {err}"
+    );
+    let derived = p.derived_edges().unwrap();
+    let pairs: Vec<(String, String)> = derived
+        .iter()
+        .map(|d| {
+            (
+                p.module(&d.before).unwrap().title,
+                p.module(&d.after).unwrap().title,
+            )
+        })
+        .collect();
+    assert_eq!(
+        pairs,
+        [
+            ("m1".to_owned(), "m2".to_owned()),
+            ("m2".to_owned(), "m3".to_owned())
+        ],
+        "each skill order implies a module order"
+    );
+    assert!(
+        derived[0]
+            .because
+            .contains("“m2” teaches “Y”, which requires “X”, which “m1” teaches"),
+        "{}",
+        derived[0].because
+    );
+    p.remove_skill_prerequisite("x", "y", &ME, Timestamp(4))
+        .unwrap();
+    assert_eq!(
+        p.derived_edges().unwrap().len(),
+        1,
+        "removing the skill prerequisite removes what it implied"
+    );
+}

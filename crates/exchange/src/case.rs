@@ -3,7 +3,9 @@
 //! Export writes CASE 1.1 (`caseVersion: "1.1"`), valid against the official schema: every
 //! skill is a CFItem (`humanCodingScheme` = slug, `fullStatement` = name, `notes` =
 //! description), and the tree is `isChildOf` associations, top-level skills pointing at
-//! the document. Import reads CASE 1.1 and 1.0 packages the same way.
+//! the document. A skill prerequisite X → Y is written twice, as `X precedes Y` (CASE's own
+//! vocabulary) and `X ext:isPrerequisiteOf Y` (explicit for tools that read it). Import
+//! reads CASE 1.1 and 1.0 packages the same way and accepts either form.
 
 use std::path::Path;
 
@@ -50,7 +52,7 @@ pub fn case_export(framework: &Framework, now: Timestamp) -> Value {
         })
         .collect();
     let by_slug = |slug: &str| framework.skills.iter().find(|s| s.slug == slug);
-    let associations: Vec<Value> = framework
+    let mut associations: Vec<Value> = framework
         .skills
         .iter()
         .enumerate()
@@ -76,6 +78,29 @@ pub fn case_export(framework: &Framework, now: Timestamp) -> Value {
             })
         })
         .collect();
+    let mut sequence = associations.len();
+    for s in &framework.skills {
+        for r in &s.requires {
+            let Some(before) = by_slug(r) else { continue };
+            for kind in ["precedes", "ext:isPrerequisiteOf"] {
+                sequence += 1;
+                let id = uuid::Uuid::new_v5(
+                    &ASSOCIATIONS,
+                    format!("{kind} {} {}", before.identifier, s.identifier).as_bytes(),
+                )
+                .to_string();
+                associations.push(json!({
+                    "identifier": id,
+                    "uri": urn(&id),
+                    "associationType": kind,
+                    "sequenceNumber": sequence,
+                    "originNodeURI": link(&before.name, &before.identifier),
+                    "destinationNodeURI": link(&s.name, &s.identifier),
+                    "lastChangeDateTime": changed,
+                }));
+            }
+        }
+    }
     json!({
         "CFDocument": {
             "identifier": framework.identifier,
@@ -174,6 +199,7 @@ pub fn case_import(path: &Path, text: &str) -> Result<Framework> {
                 .unwrap_or_else(|| item.full_statement.clone()),
             description: item.notes.clone().unwrap_or_default(),
             parent: None,
+            requires: Vec::new(),
         })
         .collect();
     for a in package
@@ -209,6 +235,32 @@ pub fn case_import(path: &Path, text: &str) -> Result<Framework> {
             }
         }
         skills[child].parent = Some(parent);
+    }
+    for a in package.associations.iter().filter(|a| {
+        matches!(
+            a.association_type.as_str(),
+            "precedes" | "ext:isPrerequisiteOf"
+        )
+    }) {
+        let slug = |id: &str| {
+            skills
+                .iter()
+                .find(|s| s.identifier == id)
+                .map(|s| s.slug.clone())
+        };
+        // Prerequisites that reach outside the framework cannot be kept; skip them.
+        let (Some(before), Some(after)) =
+            (slug(&a.origin.identifier), slug(&a.destination.identifier))
+        else {
+            continue;
+        };
+        let target = skills
+            .iter_mut()
+            .find(|s| s.slug == after)
+            .expect("found above");
+        if !target.requires.contains(&before) {
+            target.requires.push(before);
+        }
     }
     Ok(Framework {
         identifier: package.document.identifier,

@@ -62,6 +62,7 @@ pub fn csv_import(path: &Path, text: &str) -> Result<Vec<FrameworkSkill>> {
             name: field(2),
             description: field(3),
             parent: Some(field(1)).filter(|p| !p.is_empty()),
+            requires: Vec::new(),
         });
     }
     into_tree(path, skills)

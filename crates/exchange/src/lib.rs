@@ -40,6 +40,8 @@ pub struct FrameworkSkill {
     pub description: String,
     /// The parent's slug.
     pub parent: Option<String>,
+    /// Slugs of skills to master first (CASE `precedes` / `ext:isPrerequisiteOf`).
+    pub requires: Vec<String>,
 }
 
 /// Why a framework file could not be read; names the file.

@@ -155,6 +155,7 @@ pub fn moodle_import(path: &Path, text: &str) -> Result<Framework> {
             name: field(shortname),
             description: field(description),
             parent: Some(field(parent)).filter(|p| !p.is_empty()),
+            requires: Vec::new(),
         });
     }
     let (identifier, title) =

@@ -15,6 +15,7 @@ fn skill(slug: &str, parent: Option<&str>, n: u128) -> FrameworkSkill {
             String::new()
         },
         parent: parent.map(str::to_owned),
+        requires: Vec::new(),
     }
 }
 
@@ -27,7 +28,15 @@ fn framework() -> Framework {
             skill("selling", None, 10),
             skill("discovery", Some("selling"), 11),
             skill("negotiation", Some("selling"), 12),
-            skill("questions", Some("discovery"), 13),
+            // Parents first: depth 1, then depth 2.
+            FrameworkSkill {
+                requires: vec!["questions".into(), "discovery".into()],
+                ..skill("negotiation-2", Some("selling"), 14)
+            },
+            FrameworkSkill {
+                requires: vec!["discovery".into()],
+                ..skill("questions", Some("discovery"), 13)
+            },
         ],
     }
 }
@@ -47,8 +56,8 @@ fn case_exports_pass_the_official_schema_and_reimport_identically() {
     validate("case11", &package);
     assert_eq!(
         package["CFAssociations"].as_array().unwrap().len(),
-        4,
-        "one isChildOf per skill"
+        5 + 3 * 2,
+        "one isChildOf per skill, and precedes + ext:isPrerequisiteOf per skill prerequisite"
     );
     let text = serde_json::to_string(&package).unwrap();
     let back = case_import(Path::new("f.json"), &text).unwrap();

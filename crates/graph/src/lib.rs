@@ -18,8 +18,8 @@ use model::PrerequisiteGroup;
 pub use lint::lint;
 pub use suggest::{suggest, ModuleText, Signals, Suggestion};
 pub use track::{
-    lint_curriculum, track_path, Curriculum, Path, Reason, SkillSpec, TrackSpec,
-    LONG_CRITICAL_PATH_MINUTES,
+    derived_edges, lint_curriculum, lint_skills, track_path, Curriculum, Path, Reason, SkillSpec,
+    TrackSpec, LONG_CRITICAL_PATH_MINUTES,
 };
 
 /// A module as the graph sees it.
@@ -105,6 +105,16 @@ impl Graph {
             .map(|&i| format!("“{}”", self.nodes[i].name))
             .collect::<Vec<_>>()
             .join(" → ")
+    }
+
+    /// Every node reachable from `from` (not including it), by iterative search.
+    pub fn descendants(&self, from: usize) -> std::collections::HashSet<usize> {
+        use petgraph::visit::{Dfs, Walker};
+        Dfs::new(&self.g, NodeIndex::new(from))
+            .iter(&self.g)
+            .map(|n| n.index())
+            .filter(|&n| n != from)
+            .collect()
     }
 
     fn incoming_groups(&self, n: NodeIndex) -> Vec<(NodeIndex, PrerequisiteGroup)> {

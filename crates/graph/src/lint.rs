@@ -202,6 +202,22 @@ pub fn lint(graph: &Graph) -> Vec<Finding> {
     out
 }
 
+/// One cycle through each strongly connected component of two or more nodes, as node
+/// indices starting and ending at the same node (self-loops are not included).
+pub(crate) fn cycles(graph: &Graph) -> Vec<Vec<usize>> {
+    let sccs = petgraph::algo::kosaraju_scc(&graph.g);
+    let mut component = vec![0usize; graph.g.node_count()];
+    for (c, scc) in sccs.iter().enumerate() {
+        for n in scc {
+            component[n.index()] = c;
+        }
+    }
+    sccs.iter()
+        .filter(|s| s.len() > 1)
+        .map(|scc| cycle_in(graph, scc, &component))
+        .collect()
+}
+
 fn sccs_len(sccs: &[Vec<NodeIndex>], reversed_index: usize) -> usize {
     sccs[sccs.len() - 1 - reversed_index].len()
 }

@@ -291,25 +291,18 @@ pub fn suggest(
     out
 }
 
-/// Reachability for "is there already a path", computed once per node by search.
+/// Reachability for "is there already a path", computed once per node.
 struct Reach {
     down: Vec<HashSet<usize>>,
 }
 
 impl Reach {
     fn new(graph: &Graph) -> Reach {
-        use petgraph::visit::{Dfs, Walker};
-        let down = graph
-            .g
-            .node_indices()
-            .map(|n| {
-                Dfs::new(&graph.g, n)
-                    .iter(&graph.g)
-                    .map(|m| m.index())
-                    .collect()
-            })
-            .collect();
-        Reach { down }
+        Reach {
+            down: (0..graph.nodes().len())
+                .map(|n| graph.descendants(n))
+                .collect(),
+        }
     }
 
     fn connected(&self, a: usize, b: usize) -> bool {

@@ -312,3 +312,148 @@ pub fn lint_curriculum(
     }
     out
 }
+
+/// Skill prerequisites (`before` → `after`, indices into the skill list) checked against
+/// the modules: cycles among skills, skills required but taught by nothing, and modules
+/// placed before everything that teaches what they need.
+pub fn lint_skills(
+    graph: &Graph,
+    c: &Curriculum<'_>,
+    skills: &[SkillSpec<'_>],
+    requires: &[(usize, usize)],
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let skill_graph = Graph::new(
+        skills
+            .iter()
+            .map(|s| crate::Node {
+                id: s.id.to_owned(),
+                name: s.name.to_owned(),
+            })
+            .collect(),
+        &requires
+            .iter()
+            .map(|&(b, a)| crate::Edge {
+                before: b,
+                after: a,
+                group: PrerequisiteGroup::AllOf,
+            })
+            .collect::<Vec<_>>(),
+    );
+    let mut cyclic = vec![false; skills.len()];
+    let mut loops: Vec<Vec<usize>> = requires
+        .iter()
+        .filter(|(b, a)| b == a)
+        .map(|&(b, _)| vec![b, b])
+        .collect();
+    loops.extend(crate::lint::cycles(&skill_graph));
+    for cycle in loops {
+        for &i in &cycle {
+            cyclic[i] = true;
+        }
+        out.push(Finding {
+            code: FindingCode::SkillCycle,
+            severity: Severity::Error,
+            objects: cycle[..cycle.len() - 1]
+                .iter()
+                .map(|&i| skills[i].id.to_owned())
+                .collect(),
+            message: format!(
+                "Skill prerequisite cycle: {}; none of these skills can be learnt first.",
+                skill_graph.describe(&cycle)
+            ),
+            fix: "Remove one of these skill prerequisites.".to_owned(),
+        });
+    }
+    let teachers = |skill: usize| -> Vec<usize> {
+        (0..c.tags.len())
+            .filter(|&m| c.tags[m].iter().any(|t| c.within(t, skills[skill].slug)))
+            .collect()
+    };
+    for &(x, y) in requires {
+        if x == y || cyclic[x] || cyclic[y] {
+            continue;
+        }
+        let (tx, ty) = (teachers(x), teachers(y));
+        let Some(&first) = ty.first() else { continue };
+        if tx.is_empty() {
+            out.push(Finding {
+                code: FindingCode::RequiresUntaughtSkill,
+                severity: Severity::Warning,
+                objects: std::iter::once(graph.nodes[first].id.clone())
+                    .chain([skills[x].id.to_owned()])
+                    .collect(),
+                message: format!(
+                    "{} teaches “{}”, which requires “{}”, but no module teaches “{}”.",
+                    graph.describe(&[first]),
+                    skills[y].name,
+                    skills[x].name,
+                    skills[x].name
+                ),
+                fix: format!(
+                    "Tag or add a module that teaches “{}”, or drop the skill prerequisite.",
+                    skills[x].name
+                ),
+            });
+            continue;
+        }
+        for &b in &ty {
+            if tx.contains(&b) {
+                continue;
+            }
+            let after_b = graph.descendants(b);
+            if tx.iter().all(|t| after_b.contains(t)) {
+                out.push(Finding {
+                    code: FindingCode::SkillOrderViolated,
+                    severity: Severity::Warning,
+                    objects: vec![graph.nodes[b].id.clone(), graph.nodes[tx[0]].id.clone()],
+                    message: format!(
+                        "{} teaches “{}”, which requires “{}”, but every module teaching “{}” comes after it (e.g. {}).",
+                        graph.describe(&[b]),
+                        skills[y].name,
+                        skills[x].name,
+                        skills[x].name,
+                        graph.describe(&[tx[0]])
+                    ),
+                    fix: "Reorder the prerequisites so a module teaching the required skill comes first.".to_owned(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Module orders implied by skill prerequisites and not yet in the graph either way:
+/// (before, after, required skill, skill taught) for every module teaching the required
+/// skill and every module teaching the one that needs it.
+pub fn derived_edges(
+    graph: &Graph,
+    c: &Curriculum<'_>,
+    skills: &[SkillSpec<'_>],
+    requires: &[(usize, usize)],
+) -> Vec<(usize, usize, usize, usize)> {
+    let teaches = |m: usize, s: usize| c.tags[m].iter().any(|t| c.within(t, skills[s].slug));
+    let n = c.tags.len();
+    let mut below: HashMap<usize, std::collections::HashSet<usize>> = HashMap::new();
+    let mut out = Vec::new();
+    for &(x, y) in requires.iter().filter(|(x, y)| x != y) {
+        for b in (0..n).filter(|&b| teaches(b, y) && !teaches(b, x)) {
+            for a in (0..n).filter(|&a| a != b && teaches(a, x)) {
+                let connected = below
+                    .entry(a)
+                    .or_insert_with(|| graph.descendants(a))
+                    .contains(&b)
+                    || below
+                        .entry(b)
+                        .or_insert_with(|| graph.descendants(b))
+                        .contains(&a);
+                if !connected && !out.iter().any(|&(oa, ob, _, _)| (oa, ob) == (a, b)) {
+                    out.push((a, b, x, y));
+                }
+            }
+        }
+    }
+    // Library order, whatever order the skill prerequisites came in.
+    out.sort_unstable_by_key(|&(a, b, _, _)| (b, a));
+    out
+}

@@ -46,6 +46,8 @@ pub struct SkillDecl {
     pub name: String,
     pub parent: Option<String>,
     pub description: String,
+    /// Skills (slugs) to master before this one.
+    pub requires: Vec<String>,
 }
 
 /// A track as the manifest declares it.
@@ -85,6 +87,8 @@ struct RawSkill {
     parent: Option<String>,
     #[serde(default)]
     description: String,
+    #[serde(default)]
+    requires: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -260,6 +264,7 @@ fn check_taxonomy(path: &Path, raw: Vec<RawSkill>) -> Result<Vec<SkillDecl>> {
             name: s.name,
             parent: s.parent,
             description: s.description,
+            requires: s.requires,
         });
     }
     let parent_of = |slug: &str| {
@@ -269,6 +274,19 @@ fn check_taxonomy(path: &Path, raw: Vec<RawSkill>) -> Result<Vec<SkillDecl>> {
             .and_then(|s| s.parent.clone())
     };
     for s in &skills {
+        if let Some(r) = s
+            .requires
+            .iter()
+            .find(|r| !skills.iter().any(|o| &o.slug == *r))
+        {
+            return Err(Error::bad(
+                path,
+                format!(
+                    "[[skill]] {:?} requires {r:?}, which is not a declared skill",
+                    s.slug
+                ),
+            ));
+        }
         if let Some(p) = &s.parent {
             if !skills.iter().any(|o| &o.slug == p) {
                 return Err(Error::bad(

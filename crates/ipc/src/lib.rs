@@ -167,6 +167,8 @@ pub fn bindings() -> String {
         Module::decl(&cfg),
         ModuleSummary::decl(&cfg),
         model::Skill::decl(&cfg),
+        model::SkillPrerequisite::decl(&cfg),
+        model::DerivedEdge::decl(&cfg),
         model::TrackTarget::decl(&cfg),
         model::Track::decl(&cfg),
         model::TrackStep::decl(&cfg),

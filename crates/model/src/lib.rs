@@ -269,6 +269,24 @@ pub struct Skill {
     pub retired: bool,
 }
 
+/// Skill `before` must be mastered before skill `after` (by slug).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SkillPrerequisite {
+    pub before: String,
+    pub after: String,
+    pub origin: EdgeOrigin,
+}
+
+/// A module order implied by skill prerequisites: `after` teaches a skill that requires a
+/// skill `before` teaches. Shown, not enforced; a person turns it into an edge.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DerivedEdge {
+    pub before: ModuleId,
+    pub after: ModuleId,
+    /// “B” teaches “Y”, which requires “X”, which “A” teaches.
+    pub because: String,
+}
+
 /// A skill a track aims at: modules teaching it (or a skill under it in the taxonomy) up
 /// to `level` are on the track.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -424,6 +442,9 @@ pub enum FindingCode {
     LongCriticalPath,
     UntaughtSkill,
     OrphanSkill,
+    SkillCycle,
+    RequiresUntaughtSkill,
+    SkillOrderViolated,
 }
 
 /// One problem in the prerequisite graph, explained.

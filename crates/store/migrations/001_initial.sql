@@ -51,6 +51,14 @@ CREATE TABLE skill_aliases (
     skill_id TEXT NOT NULL REFERENCES skills (id) ON DELETE CASCADE
 );
 
+-- Skill `before_id` must be mastered before skill `after_id`.
+CREATE TABLE skill_prerequisites (
+    before_id TEXT NOT NULL REFERENCES skills (id) ON DELETE CASCADE,
+    after_id  TEXT NOT NULL REFERENCES skills (id) ON DELETE CASCADE,
+    origin    TEXT NOT NULL CHECK (origin IN ('manifest', 'person')),
+    PRIMARY KEY (before_id, after_id)
+);
+
 CREATE TABLE tags (
     module_id  TEXT NOT NULL REFERENCES modules (id) ON DELETE CASCADE,
     skill_id   TEXT NOT NULL REFERENCES skills (id) ON DELETE CASCADE,

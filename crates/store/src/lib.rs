@@ -428,6 +428,30 @@ impl Store {
             .map_err(|e| self.sql(e))
     }
 
+    /// Skill prerequisites by skill id: (before, after, origin).
+    pub fn skill_prerequisites(&self) -> Result<Vec<(SkillId, SkillId, EdgeOrigin)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT before_id, after_id, origin FROM skill_prerequisites ORDER BY after_id, before_id")
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                let origin: String = r.get(2)?;
+                Ok((
+                    SkillId(r.get(0)?),
+                    SkillId(r.get(1)?),
+                    if origin == "manifest" {
+                        EdgeOrigin::Manifest
+                    } else {
+                        EdgeOrigin::Person
+                    },
+                ))
+            })
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.sql(e))
+    }
+
     pub fn tracks(&self) -> Result<Vec<Track>> {
         let mut stmt = self
             .conn
@@ -683,6 +707,20 @@ impl Tx<'_> {
         self.tx
             .prepare_cached("UPDATE skill_aliases SET skill_id = ?2 WHERE skill_id = ?1")?
             .execute([from.id.as_str(), into.as_str()])?;
+        for column in ["before_id", "after_id"] {
+            self.tx
+                .prepare_cached(&format!(
+                    "UPDATE OR IGNORE skill_prerequisites SET {column} = ?2 WHERE {column} = ?1"
+                ))?
+                .execute([from.id.as_str(), into.as_str()])?;
+        }
+        // What could not move duplicated an edge the survivor has, or would require itself.
+        self.tx
+            .prepare_cached(
+                "DELETE FROM skill_prerequisites WHERE before_id = ?1 OR after_id = ?1
+                 OR (before_id = ?2 AND after_id = ?2)",
+            )?
+            .execute([from.id.as_str(), into.as_str()])?;
         self.tx
             .prepare_cached("DELETE FROM skills WHERE id = ?1")?
             .execute([from.id.as_str()])?;
@@ -700,6 +738,56 @@ impl Tx<'_> {
         self.tx
             .prepare_cached("UPDATE skills SET retired = ?2 WHERE id = ?1")?
             .execute(params![id.as_str(), retired])?;
+        Ok(())
+    }
+
+    /// Adds a skill prerequisite; returns whether it was new.
+    pub fn insert_skill_prerequisite(
+        &self,
+        before: &SkillId,
+        after: &SkillId,
+        origin: EdgeOrigin,
+    ) -> rusqlite::Result<bool> {
+        let origin = if origin == EdgeOrigin::Manifest {
+            "manifest"
+        } else {
+            "person"
+        };
+        let n = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO skill_prerequisites (before_id, after_id, origin) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (before_id, after_id) DO NOTHING",
+            )?
+            .execute([before.as_str(), after.as_str(), origin])?;
+        Ok(n == 1)
+    }
+
+    /// Removes a skill prerequisite; returns whether there was one.
+    pub fn delete_skill_prerequisite(
+        &self,
+        before: &SkillId,
+        after: &SkillId,
+    ) -> rusqlite::Result<bool> {
+        let n = self
+            .tx
+            .prepare_cached(
+                "DELETE FROM skill_prerequisites WHERE before_id = ?1 AND after_id = ?2",
+            )?
+            .execute([before.as_str(), after.as_str()])?;
+        Ok(n == 1)
+    }
+
+    /// Removes manifest-declared prerequisites of the given skills (before a re-import
+    /// declares them again).
+    pub fn delete_manifest_skill_prerequisites(&self, skills: &[SkillId]) -> rusqlite::Result<()> {
+        for s in skills {
+            self.tx
+                .prepare_cached(
+                    "DELETE FROM skill_prerequisites WHERE after_id = ?1 AND origin = 'manifest'",
+                )?
+                .execute([s.as_str()])?;
+        }
         Ok(())
     }
 

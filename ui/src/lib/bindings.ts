@@ -63,6 +63,14 @@ export type Skill = { id: SkillId, slug: string, name: string, parent_id: SkillI
  */
 retired: boolean, };
 
+export type SkillPrerequisite = { before: string, after: string, origin: EdgeOrigin, };
+
+export type DerivedEdge = { before: ModuleId, after: ModuleId, 
+/**
+ * “B” teaches “Y”, which requires “X”, which “A” teaches.
+ */
+because: string, };
+
 export type TrackTarget = { 
 /**
  * The skill's slug.
@@ -120,7 +128,7 @@ evidence: Array<string>, };
 
 export type Severity = "error" | "warning" | "info";
 
-export type FindingCode = "cycle" | "self_loop" | "redundant_edge" | "unreachable_module" | "orphan_module" | "single_member_any_of" | "mixed_group" | "unsatisfiable_n_of" | "track_without_path" | "long_critical_path" | "untaught_skill" | "orphan_skill";
+export type FindingCode = "cycle" | "self_loop" | "redundant_edge" | "unreachable_module" | "orphan_module" | "single_member_any_of" | "mixed_group" | "unsatisfiable_n_of" | "track_without_path" | "long_critical_path" | "untaught_skill" | "orphan_skill" | "skill_cycle" | "requires_untaught_skill" | "skill_order_violated";
 
 export type Finding = { code: FindingCode, severity: Severity, 
 /**
