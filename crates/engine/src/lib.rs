@@ -380,7 +380,9 @@ impl Project {
                 &specs,
                 &requires,
             ));
-            findings.sort_by_key(|f| (f.severity, f.code));
+            findings.sort_by(|a, b| {
+                (a.severity, a.code, &a.message).cmp(&(b.severity, b.code, &b.message))
+            });
         }
         Ok(findings)
     }
