@@ -563,6 +563,10 @@ fn run_taxonomy(command: &TaxonomyCommand, json: bool, out: &mut impl Write) -> 
                 Ok(())
             }
             walk(out, &skills, None, 0, &teaching)?;
+            let scale = project.proficiency_scale()?;
+            if !scale.is_empty() {
+                writeln!(out, "\nProficiency scale: {}", scale.join(" < "))?;
+            }
         }
         TaxonomyCommand::Add {
             file,

@@ -383,9 +383,8 @@ fn taxonomy_exports_are_valid_case_and_reimport_identically() {
             .collect::<Vec<_>>()
             .join("\n")
     };
-    assert_eq!(
-        strip_times(&again),
-        strip_times(&case),
+    assert!(
+        strip_times(&again) == strip_times(&case),
         "a re-imported framework exports identically (identifiers included)"
     );
 

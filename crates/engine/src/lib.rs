@@ -193,9 +193,15 @@ impl Project {
                 name: s.name.clone(),
                 parent_id: s.parent.as_deref().map(skill_id),
                 description: s.description.clone(),
+                examples: s.examples.clone(),
                 retired: false,
             })
             .collect();
+        let scale = content
+            .manifest
+            .as_ref()
+            .map(|m| m.scale.clone())
+            .unwrap_or_default();
         let skill_requires: Vec<(SkillId, SkillId)> = content
             .manifest
             .iter()
@@ -266,6 +272,9 @@ impl Project {
                 tx.insert_skill_prerequisite(before, after, EdgeOrigin::Manifest)?;
             }
             tx.replace_library_tracks(&library.id, &tracks)?;
+            if !scale.is_empty() {
+                tx.set_setting(SCALE, &serde_json::json!(scale))?;
+            }
             tx.delete_manifest_prerequisites(&library.id)?;
             for edge in &declared {
                 tx.insert_prerequisite(edge)?;
@@ -329,6 +338,15 @@ impl Project {
             }
         }
         Err(Error::UnknownModule(reference.to_owned()))
+    }
+
+    /// The proficiency scale skills are rated on, lowest first (empty until declared).
+    pub fn proficiency_scale(&self) -> Result<Vec<String>> {
+        Ok(self
+            .store
+            .setting(SCALE)?
+            .and_then(|v| serde_json::from_value(v).ok())
+            .unwrap_or_default())
     }
 
     /// The skill taxonomy, parents before children.
@@ -417,6 +435,7 @@ impl Project {
             name: name.trim().to_owned(),
             parent_id,
             description: description.to_owned(),
+            examples: Vec::new(),
             retired: false,
         };
         let after = serde_json::to_value(&skill).expect("skills serialise");
@@ -785,14 +804,18 @@ impl Project {
             path: path.to_path_buf(),
             source,
         })?;
-        let (document, skills) = match format {
+        let (document, scale, skills) = match format {
             TaxonomyFormat::Case => {
                 let fw = exchange::case_import(path, &text)?;
                 let doc = serde_json::json!({ "identifier": fw.identifier, "title": fw.title, "creator": fw.creator });
-                (Some(doc), fw.skills)
+                (Some(doc), fw.scale, fw.skills)
             }
-            TaxonomyFormat::Csv => (None, exchange::csv_import(path, &text)?),
-            TaxonomyFormat::MoodleCsv => (None, exchange::moodle_import(path, &text)?.skills),
+            TaxonomyFormat::Csv => (None, Vec::new(), exchange::csv_import(path, &text)?),
+            TaxonomyFormat::MoodleCsv => (
+                None,
+                Vec::new(),
+                exchange::moodle_import(path, &text)?.skills,
+            ),
         };
         let project = self.store.project()?;
         let existing = self.store.skills()?;
@@ -827,6 +850,7 @@ impl Project {
                 name: s.name.clone(),
                 parent_id: s.parent.as_ref().map(|p| ids[p].clone()),
                 description: s.description.clone(),
+                examples: s.examples.clone(),
                 retired: false,
             });
         }
@@ -843,6 +867,9 @@ impl Project {
             }
             if let Some(doc) = &document {
                 tx.set_setting(CASE_DOCUMENT, doc)?;
+            }
+            if !scale.is_empty() {
+                tx.set_setting(SCALE, &serde_json::json!(scale))?;
             }
             tx.append_audit(
                 now,
@@ -883,8 +910,10 @@ impl Project {
                     description: s.description.clone(),
                     parent: s.parent_id.as_ref().map(|p| slug[p].to_owned()),
                     requires: requires.get(&s.id).cloned().unwrap_or_default(),
+                    examples: s.examples.clone(),
                 })
                 .collect(),
+            scale: self.proficiency_scale()?,
         })
     }
 
@@ -1068,6 +1097,9 @@ fn find_skill<'a>(skills: &'a [Skill], slug: &str) -> Result<&'a Skill> {
         .find(|s| s.slug == slug)
         .ok_or_else(|| Error::UnknownSkill(slug.to_owned()))
 }
+
+/// Settings key of the proficiency scale.
+const SCALE: &str = "taxonomy.scale";
 
 /// Settings key of the CASE document a taxonomy was imported from (identity kept so that
 /// exports re-identify the same framework).

@@ -48,6 +48,9 @@ pub fn case_export(framework: &Framework, now: Timestamp) -> Value {
             if !s.description.is_empty() {
                 item["notes"] = json!(s.description);
             }
+            if !s.examples.is_empty() {
+                item["extensions"] = json!({ "examples": s.examples });
+            }
             item
         })
         .collect();
@@ -109,6 +112,7 @@ pub fn case_export(framework: &Framework, now: Timestamp) -> Value {
             "title": framework.title,
             "caseVersion": "1.1",
             "lastChangeDateTime": changed,
+            "extensions": if framework.scale.is_empty() { json!({}) } else { json!({ "proficiencyScale": framework.scale }) },
         },
         "CFItems": items,
         "CFAssociations": associations,
@@ -133,6 +137,17 @@ struct Document {
     title: String,
     #[serde(default)]
     creator: String,
+    #[serde(default)]
+    extensions: Option<Extensions>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct Extensions {
+    #[serde(default)]
+    proficiency_scale: Vec<String>,
+    #[serde(default)]
+    examples: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -146,6 +161,8 @@ struct Item {
     abbreviated_statement: Option<String>,
     #[serde(default)]
     notes: Option<String>,
+    #[serde(default)]
+    extensions: Option<Extensions>,
 }
 
 #[derive(Deserialize)]
@@ -200,6 +217,11 @@ pub fn case_import(path: &Path, text: &str) -> Result<Framework> {
             description: item.notes.clone().unwrap_or_default(),
             parent: None,
             requires: Vec::new(),
+            examples: item
+                .extensions
+                .as_ref()
+                .map(|e| e.examples.clone())
+                .unwrap_or_default(),
         })
         .collect();
     for a in package
@@ -266,6 +288,11 @@ pub fn case_import(path: &Path, text: &str) -> Result<Framework> {
         identifier: package.document.identifier,
         title: package.document.title,
         creator: package.document.creator,
+        scale: package
+            .document
+            .extensions
+            .map(|e| e.proficiency_scale)
+            .unwrap_or_default(),
         skills: into_tree(path, skills)?,
     })
 }

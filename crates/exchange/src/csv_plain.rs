@@ -63,6 +63,7 @@ pub fn csv_import(path: &Path, text: &str) -> Result<Vec<FrameworkSkill>> {
             description: field(3),
             parent: Some(field(1)).filter(|p| !p.is_empty()),
             requires: Vec::new(),
+            examples: Vec::new(),
         });
     }
     into_tree(path, skills)

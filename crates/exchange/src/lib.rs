@@ -25,6 +25,8 @@ pub struct Framework {
     pub identifier: String,
     pub title: String,
     pub creator: String,
+    /// Proficiency scale, lowest first (CASE document `extensions.proficiencyScale`).
+    pub scale: Vec<String>,
     /// Parents before their children.
     pub skills: Vec<FrameworkSkill>,
 }
@@ -42,6 +44,8 @@ pub struct FrameworkSkill {
     pub parent: Option<String>,
     /// Slugs of skills to master first (CASE `precedes` / `ext:isPrerequisiteOf`).
     pub requires: Vec<String>,
+    /// Examples of the skill (CASE item `extensions.examples`).
+    pub examples: Vec<String>,
 }
 
 /// Why a framework file could not be read; names the file.

@@ -156,6 +156,7 @@ pub fn moodle_import(path: &Path, text: &str) -> Result<Framework> {
             description: field(description),
             parent: Some(field(parent)).filter(|p| !p.is_empty()),
             requires: Vec::new(),
+            examples: Vec::new(),
         });
     }
     let (identifier, title) =
@@ -164,6 +165,7 @@ pub fn moodle_import(path: &Path, text: &str) -> Result<Framework> {
         identifier,
         title,
         creator: String::new(),
+        scale: Vec::new(),
         skills: into_tree(path, skills)?,
     })
 }

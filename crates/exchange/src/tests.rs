@@ -16,6 +16,11 @@ fn skill(slug: &str, parent: Option<&str>, n: u128) -> FrameworkSkill {
         },
         parent: parent.map(str::to_owned),
         requires: Vec::new(),
+        examples: if n == 13 {
+            vec!["Asks “what happens if you do nothing?”".to_owned()]
+        } else {
+            Vec::new()
+        },
     }
 }
 
@@ -24,6 +29,7 @@ fn framework() -> Framework {
         identifier: uuid::Uuid::from_u128(1).to_string(),
         title: "Sales".into(),
         creator: "Pathforge".into(),
+        scale: vec!["Aware".into(), "Practising".into(), "Proficient".into()],
         skills: vec![
             skill("selling", None, 10),
             skill("discovery", Some("selling"), 11),

@@ -37,6 +37,8 @@ pub struct Manifest {
     /// Parents come before their children.
     pub skills: Vec<SkillDecl>,
     pub tracks: Vec<TrackDecl>,
+    /// The proficiency scale skills are rated on, lowest first (`[taxonomy] scale`).
+    pub scale: Vec<String>,
 }
 
 /// A node of the taxonomy as the manifest declares it.
@@ -48,6 +50,7 @@ pub struct SkillDecl {
     pub description: String,
     /// Skills (slugs) to master before this one.
     pub requires: Vec<String>,
+    pub examples: Vec<String>,
 }
 
 /// A track as the manifest declares it.
@@ -76,6 +79,15 @@ struct RawManifest {
     skill: Vec<RawSkill>,
     #[serde(default)]
     track: Vec<RawTrack>,
+    #[serde(default)]
+    taxonomy: RawTaxonomy,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawTaxonomy {
+    #[serde(default)]
+    scale: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -89,6 +101,8 @@ struct RawSkill {
     description: String,
     #[serde(default)]
     requires: Vec<String>,
+    #[serde(default)]
+    examples: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -235,10 +249,17 @@ pub fn parse_manifest(path: &Path, text: &str, modules: &[ModuleDraft]) -> Resul
             targets,
         });
     }
+    if raw.taxonomy.scale.len() == 1 || raw.taxonomy.scale.iter().any(|v| v.trim().is_empty()) {
+        return Err(Error::bad(
+            path,
+            "[taxonomy] scale needs two or more non-empty values, lowest first",
+        ));
+    }
     Ok(Manifest {
         requires,
         skills,
         tracks,
+        scale: raw.taxonomy.scale,
     })
 }
 
@@ -265,6 +286,7 @@ fn check_taxonomy(path: &Path, raw: Vec<RawSkill>) -> Result<Vec<SkillDecl>> {
             parent: s.parent,
             description: s.description,
             requires: s.requires,
+            examples: s.examples,
         });
     }
     let parent_of = |slug: &str| {
@@ -432,6 +454,11 @@ mod tests {
             "unknown keys are refused, with the line",
         );
         check_err("requires = 3", "invalid manifest", "wrong shape");
+        check_err(
+            "[taxonomy]\nscale = [\"Only\"]\n",
+            "two or more",
+            "a one-step scale rates nothing",
+        );
         check_err(
             "[[skill]]\nslug = \"a\"\nname = \"A\"\nparent = \"zz\"\n",
             "not a declared skill",

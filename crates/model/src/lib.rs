@@ -265,6 +265,8 @@ pub struct Skill {
     pub name: String,
     pub parent_id: Option<SkillId>,
     pub description: String,
+    /// Short examples of the skill in action, for reviewers and learners.
+    pub examples: Vec<String>,
     /// Kept for history; out of tracks, suggestions and checks.
     pub retired: bool,
 }

@@ -42,6 +42,7 @@ CREATE TABLE skills (
     name        TEXT NOT NULL,
     parent_id   TEXT REFERENCES skills (id),
     description TEXT NOT NULL DEFAULT '',
+    examples    TEXT NOT NULL DEFAULT '[]',
     retired     INTEGER NOT NULL DEFAULT 0
 );
 

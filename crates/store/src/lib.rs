@@ -395,7 +395,7 @@ impl Store {
                      UNION ALL
                      SELECT s.id, depth.d + 1 FROM skills s JOIN depth ON s.parent_id = depth.id
                  )
-                 SELECT s.id, s.slug, s.name, s.parent_id, s.description, s.retired
+                 SELECT s.id, s.slug, s.name, s.parent_id, s.description, s.retired, s.examples
                  FROM skills s JOIN depth ON depth.id = s.id ORDER BY depth.d, s.name",
             )
             .map_err(|e| self.sql(e))?;
@@ -408,6 +408,7 @@ impl Store {
                     parent_id: r.get::<_, Option<String>>(3)?.map(SkillId),
                     description: r.get(4)?,
                     retired: r.get(5)?,
+                    examples: json_from_sql(r, 6)?,
                 })
             })
             .map_err(|e| self.sql(e))?;
@@ -823,17 +824,21 @@ impl Tx<'_> {
 
     /// Creates or updates a skill (its parent must exist already).
     pub fn upsert_skill(&self, skill: &Skill) -> rusqlite::Result<()> {
+        let examples = serde_json::to_string(&skill.examples).expect("strings serialise");
         self.tx
             .prepare_cached(
-                "INSERT INTO skills (id, slug, name, parent_id, description) VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (id) DO UPDATE SET name = ?3, parent_id = ?4, description = ?5",
+                "INSERT INTO skills (id, slug, name, parent_id, description, examples)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (id) DO UPDATE SET name = ?3, parent_id = ?4, description = ?5,
+                     examples = ?6",
             )?
             .execute(params![
                 skill.id.as_str(),
                 skill.slug,
                 skill.name,
                 skill.parent_id.as_ref().map(SkillId::as_str),
-                skill.description
+                skill.description,
+                examples
             ])?;
         Ok(())
     }

@@ -59,6 +59,10 @@ export type ModuleSummary = { id: ModuleId, library_id: LibraryId, source_path: 
 
 export type Skill = { id: SkillId, slug: string, name: string, parent_id: SkillId | null, description: string, 
 /**
+ * Short examples of the skill in action, for reviewers and learners.
+ */
+examples: Array<string>, 
+/**
  * Kept for history; out of tracks, suggestions and checks.
  */
 retired: boolean, };
