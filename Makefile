@@ -69,8 +69,11 @@ bench: setup
 	$(CARGO) build --release --locked -p cli -p bench
 	target/release/bench --cli target/release/pathforge --library $(SAMPLE)
 
+# Regenerates what is generated from Rust types: the UI's IPC types and the published
+# JSON Schema of the rules.
 bindings:
 	UPDATE_BINDINGS=1 $(CARGO) test -p ipc --lib typescript_bindings_are_up_to_date
+	UPDATE_SCHEMAS=1 $(CARGO) test -p rules --lib the_published_json_schema_is_up_to_date
 
 fmt:
 	$(CARGO) fmt --all

@@ -47,6 +47,24 @@ enum Command {
     /// The skill taxonomy.
     #[command(subcommand)]
     Taxonomy(TaxonomyCommand),
+    /// Adaptive rules: list, check, dry-run on learner events.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+}
+
+#[derive(Subcommand)]
+enum RulesCommand {
+    /// The rule set (pathforge.rules/v1): declared rules plus unlock rules from the graph.
+    List { file: PathBuf },
+    /// Check the rules against the curriculum; exits 1 when there are errors.
+    Check { file: PathBuf },
+    /// Dry-run the rules on a stream of learner events (JSON lines: Pathforge events or
+    /// xAPI statements) and print every decision with its explanation.
+    Run {
+        file: PathBuf,
+        #[arg(long)]
+        events: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -312,6 +330,7 @@ fn run(command: &Command, json: bool) -> anyhow::Result<ExitCode> {
         Command::Graph(graph) => return run_graph(graph, json, &mut out),
         Command::Track(track) => run_track(track, json, &mut out)?,
         Command::Taxonomy(taxonomy) => run_taxonomy(taxonomy, json, &mut out)?,
+        Command::Rules(rules) => return run_rules(rules, json, &mut out),
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -745,6 +764,120 @@ fn run_taxonomy(command: &TaxonomyCommand, json: bool, out: &mut impl Write) -> 
         }
     }
     Ok(())
+}
+
+fn run_rules(command: &RulesCommand, json: bool, out: &mut impl Write) -> anyhow::Result<ExitCode> {
+    match command {
+        RulesCommand::List { file } => {
+            let set = Project::open(file)?.rules()?;
+            if json {
+                print_json(out, &set)?;
+            } else {
+                for r in &set.rules {
+                    let origin = if r.origin == rules::Origin::Graph {
+                        " (from the graph)"
+                    } else {
+                        ""
+                    };
+                    writeln!(
+                        out,
+                        "{:<40} {:<24} {}{origin}",
+                        r.id,
+                        r.body.kind(),
+                        r.explanation
+                    )?;
+                }
+                writeln!(out, "{} rules", set.rules.len())?;
+            }
+        }
+        RulesCommand::Check { file } => {
+            let findings = Project::open(file)?.check_rules()?;
+            let errors = findings
+                .iter()
+                .filter(|f| f.severity == Severity::Error)
+                .count();
+            if json {
+                print_json(out, &findings)?;
+            } else {
+                for f in &findings {
+                    let severity = serde_json::to_value(f.severity)?;
+                    let code = serde_json::to_value(f.code)?;
+                    writeln!(
+                        out,
+                        "{}[{}]: {}",
+                        severity.as_str().unwrap_or("?"),
+                        code.as_str().unwrap_or("?"),
+                        f.message
+                    )?;
+                    writeln!(out, "  fix: {}", f.fix)?;
+                }
+                writeln!(
+                    out,
+                    "{}: {errors} errors, {} warnings",
+                    file.display(),
+                    findings.len() - errors
+                )?;
+            }
+            if errors > 0 {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+        RulesCommand::Run { file, events } => {
+            let text = std::fs::read_to_string(events)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", events.display()))?;
+            let mut values = Vec::new();
+            for (n, line) in text
+                .lines()
+                .enumerate()
+                .filter(|(_, l)| !l.trim().is_empty())
+            {
+                let value: serde_json::Value = serde_json::from_str(line).map_err(|e| {
+                    anyhow::anyhow!("{}: line {}: not JSON: {e}", events.display(), n + 1)
+                })?;
+                values.push((n + 1, value));
+            }
+            let (xapi, native): (Vec<_>, Vec<_>) = values
+                .into_iter()
+                .partition(|(_, v)| v.get("verb").is_some());
+            let mut stream =
+                rules::events_from_xapi(&xapi.into_iter().map(|(_, v)| v).collect::<Vec<_>>())
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", events.display()))?;
+            for (line, v) in native {
+                stream.push(serde_json::from_value(v).map_err(|e| {
+                    anyhow::anyhow!(
+                        "{}: line {line}: not a learner event: {e}",
+                        events.display()
+                    )
+                })?);
+            }
+            stream.sort_by_key(|e| e.day);
+            let decisions = Project::open(file)?.run_rules(&stream)?;
+            if json {
+                print_json(out, &decisions)?;
+            } else {
+                for d in &decisions {
+                    let kind = serde_json::to_value(d.kind)?;
+                    writeln!(
+                        out,
+                        "day {:>3}  {:<12} {:<9} {:<52} [{}] {}",
+                        d.day,
+                        d.learner,
+                        kind.as_str().unwrap_or("?"),
+                        d.target,
+                        d.rule,
+                        d.explanation
+                    )?;
+                }
+                writeln!(
+                    out,
+                    "{} decisions from {} events",
+                    decisions.len(),
+                    stream.len()
+                )?;
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn print_json(out: &mut impl Write, value: &impl serde::Serialize) -> anyhow::Result<()> {

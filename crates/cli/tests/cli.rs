@@ -500,3 +500,60 @@ fn graph_suggest_explains_each_suggestion() {
         );
     }
 }
+
+#[test]
+fn rules_check_and_run_on_recorded_events() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("r.pathforge");
+    assert!(pathforge(&[&"init", &file]).status.success());
+    assert!(pathforge(&[&"import", &file, &sample_library()])
+        .status
+        .success());
+    let out = pathforge(&[&"rules", &"check", &file]);
+    assert!(
+        out.status.success(),
+        "the sample rules check clean: {}",
+        stdout(&out)
+    );
+    let events = sample_library().join("events.jsonl");
+    let out = pathforge(&[&"rules", &"run", &file, &"--events", &events, &"--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let decisions: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let decisions = decisions.as_array().unwrap();
+    let cara: Vec<&serde_json::Value> = decisions
+        .iter()
+        .filter(|d| d["learner"] == "cara@northwind.example")
+        .collect();
+    assert_eq!(
+        cara[0]["kind"], "skip",
+        "the xAPI statement places Cara: {cara:?}"
+    );
+    assert_eq!(
+        cara[0]["target"],
+        "modules/14-objection-handling-framework.md"
+    );
+    assert!(
+        decisions
+            .iter()
+            .all(|d| d["explanation"].as_str().is_some_and(|e| !e.is_empty())),
+        "every decision is explained"
+    );
+
+    let bad = tmp.path().join("bad.jsonl");
+    std::fs::write(
+        &bad,
+        "{\"learner\": \"x\", \"day\": 0, \"type\": \"enrolled\"}\nnot json\n",
+    )
+    .unwrap();
+    let out = pathforge(&[&"rules", &"run", &file, &"--events", &bad]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a broken event stream is refused"
+    );
+    assert!(
+        stderr(&out).contains("bad.jsonl: line 2: not JSON"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -202,6 +202,15 @@ impl Project {
             .as_ref()
             .map(|m| m.scale.clone())
             .unwrap_or_default();
+        let declared_rules: Vec<(String, String, serde_json::Value)> = content
+            .manifest
+            .iter()
+            .flat_map(|m| &m.rules)
+            .map(|r| {
+                let body = serde_json::to_value(r).expect("rules serialise");
+                (r.id.clone(), r.body.kind().to_owned(), body)
+            })
+            .collect();
         let skill_requires: Vec<(SkillId, SkillId)> = content
             .manifest
             .iter()
@@ -272,6 +281,7 @@ impl Project {
                 tx.insert_skill_prerequisite(before, after, EdgeOrigin::Manifest)?;
             }
             tx.replace_library_tracks(&library.id, &tracks)?;
+            tx.replace_library_rules(&library.id, &declared_rules)?;
             if !scale.is_empty() {
                 tx.set_setting(SCALE, &serde_json::json!(scale))?;
             }
@@ -338,6 +348,116 @@ impl Project {
             }
         }
         Err(Error::UnknownModule(reference.to_owned()))
+    }
+
+    /// The project's rule set: the rules people wrote (or libraries declared), plus one
+    /// unlock rule per module with prerequisites, derived from the graph.
+    pub fn rules(&self) -> Result<rules::RuleSet> {
+        let mut set = rules::RuleSet {
+            schema: rules::SCHEMA.to_owned(),
+            rules: Vec::new(),
+        };
+        for (id, body) in self.store.rules()? {
+            let rule: rules::Rule = serde_json::from_value(body)
+                .map_err(|e| Error::Refused(format!("stored rule {id:?} no longer reads: {e}")))?;
+            set.rules.push(rule);
+        }
+        let modules = self.store.module_summaries()?;
+        let key: HashMap<&ModuleId, &str> = modules
+            .iter()
+            .map(|m| (&m.id, m.source_path.as_str()))
+            .collect();
+        let title: HashMap<&ModuleId, &str> =
+            modules.iter().map(|m| (&m.id, m.title.as_str())).collect();
+        let mut by_module: Vec<(&ModuleId, Vec<&ModuleId>, PrerequisiteGroup)> = Vec::new();
+        let edges = self.store.prerequisites()?;
+        for e in &edges {
+            match by_module.iter_mut().find(|(m, _, _)| *m == &e.after) {
+                Some((_, reqs, _)) => reqs.push(&e.before),
+                None => by_module.push((&e.after, vec![&e.before], e.group)),
+            }
+        }
+        by_module.sort_by_key(|(m, _, _)| key[m]);
+        for (module, requires, group) in by_module {
+            let id = format!("unlock:{}", key[module]);
+            if set.rules.iter().any(|r| r.id == id) {
+                continue; // a person's rule for this module wins
+            }
+            let names: Vec<String> = requires.iter().map(|r| format!("“{}”", title[r])).collect();
+            let (group, how) = match group {
+                PrerequisiteGroup::AllOf => (rules::Group::AllOf, "all of"),
+                PrerequisiteGroup::AnyOf => (rules::Group::AnyOf, "any of"),
+                PrerequisiteGroup::NOf { n } => (rules::Group::NOf(n), "enough of"),
+            };
+            set.rules.push(rules::Rule {
+                id,
+                explanation: format!("“{}” opens after {how} {}", title[module], names.join(", ")),
+                origin: rules::Origin::Graph,
+                body: rules::RuleBody::Unlock {
+                    module: key[module].to_owned(),
+                    requires: requires.iter().map(|r| key[r].to_owned()).collect(),
+                    group,
+                    min_score: None,
+                },
+            });
+        }
+        Ok(set)
+    }
+
+    /// Every problem in the rule set, against the modules, tracks and graph.
+    pub fn check_rules(&self) -> Result<Vec<Finding>> {
+        let set = self.rules()?;
+        let (modules, tracks, edges) = self.rule_context()?;
+        Ok(rules::check(
+            &set,
+            &rules::Curriculum {
+                modules: &modules,
+                tracks: &tracks,
+                edges: &edges,
+            },
+        ))
+    }
+
+    /// Dry-runs the rule set on `events` and returns every decision, explained.
+    pub fn run_rules(&self, events: &[rules::Event]) -> Result<Vec<rules::Decision>> {
+        let set = self.rules()?;
+        let (modules, tracks, edges) = self.rule_context()?;
+        rules::run(
+            &set,
+            &rules::Curriculum {
+                modules: &modules,
+                tracks: &tracks,
+                edges: &edges,
+            },
+            events,
+        )
+        .map_err(Error::Refused)
+    }
+
+    fn rule_context(&self) -> Result<RuleContext> {
+        let modules = self.store.module_summaries()?;
+        let index: HashMap<&ModuleId, usize> = modules
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (&m.id, i))
+            .collect();
+        let edges = self
+            .store
+            .prerequisites()?
+            .iter()
+            .map(|e| (index[&e.before], index[&e.after]))
+            .collect();
+        let tracks = self.store.tracks()?.into_iter().map(|t| t.slug).collect();
+        let infos = modules
+            .into_iter()
+            .map(|m| rules::ModuleInfo {
+                key: m.source_path,
+                id: m.id.0,
+                title: m.title,
+                tags: m.tags,
+            })
+            .collect();
+        Ok((infos, tracks, edges))
     }
 
     /// The proficiency scale skills are rated on, lowest first (empty until declared).
@@ -1078,6 +1198,9 @@ impl Project {
         Ok((graph::Graph::new(nodes, &edges), modules, index))
     }
 }
+
+/// Modules, track slugs and prerequisite index pairs, as the rules crate sees them.
+type RuleContext = (Vec<rules::ModuleInfo>, Vec<String>, Vec<(usize, usize)>);
 
 /// Skills as the graph crate sees them, and skill prerequisites as index pairs.
 type SkillSpecs<'a> = (Vec<graph::SkillSpec<'a>>, Vec<(usize, usize)>);

@@ -733,3 +733,79 @@ fn skill_prerequisites_are_checked_against_the_modules() {
         "removing the skill prerequisite removes what it implied"
     );
 }
+
+#[test]
+fn sample_rules_cover_every_kind_check_clean_and_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut p = Project::create(&tmp.path().join("p.pathforge"), Timestamp(1)).unwrap();
+    p.import_library(&sample_library(), &ME, Timestamp(2))
+        .unwrap();
+    let set = p.rules().unwrap();
+    let kinds: std::collections::BTreeSet<&str> = set.rules.iter().map(|r| r.body.kind()).collect();
+    assert_eq!(
+        kinds.len(),
+        7,
+        "the sample library uses all seven rule kinds: {kinds:?}"
+    );
+    assert!(
+        set.rules.iter().any(|r| r.origin == rules::Origin::Graph),
+        "unlock rules are derived from the prerequisite graph"
+    );
+    let findings = p.check_rules().unwrap();
+    assert!(
+        findings.is_empty(),
+        "the sample rules are consistent: {findings:#?}"
+    );
+
+    let text = std::fs::read_to_string(sample_library().join("events.jsonl")).unwrap();
+    let events: Vec<rules::Event> = text
+        .lines()
+        .filter(|l| !l.contains("\"verb\""))
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let decisions = p.run_rules(&events).unwrap();
+    let find = |learner: &str, rule: &str| {
+        decisions
+            .iter()
+            .find(|d| d.learner == learner && d.rule == rule)
+            .unwrap_or_else(|| panic!("{learner}/{rule}: {decisions:#?}"))
+    };
+    assert_eq!(
+        find("ana", "assign-enterprise-ae").target,
+        "enterprise-certification",
+        "assignment by role"
+    );
+    let remedy = find("ana", "remediate-discovery");
+    assert_eq!(remedy.day, 12, "remediation on the day of the low score");
+    assert!(
+        remedy.explanation.contains("scored 62%"),
+        "explained: {}",
+        remedy.explanation
+    );
+    assert_eq!(
+        find("ben", "reengage-idle-learners").target,
+        "learner",
+        "idle learners are nudged first"
+    );
+
+    // A broken rule is found, and the project's rules stay readable.
+    let lib = tmp.path().join("broken-rules");
+    write(&lib, "a.md", md("A", 10).as_bytes());
+    let rule = "[[rule]]\nid = \"r\"\nkind = \"remediation\"\nexplanation = \"x\"\nassessment = \"a.md\"\nbelow = 140\nassign = [\"zz.md\"]\nretake_after_days = 1\n";
+    write(&lib, "pathforge.toml", rule.as_bytes());
+    p.import_library(&lib, &ME, Timestamp(3)).unwrap();
+    let codes: Vec<model::FindingCode> = p
+        .check_rules()
+        .unwrap()
+        .into_iter()
+        .map(|f| f.code)
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            model::FindingCode::MissingReference,
+            model::FindingCode::ThresholdOutOfRange
+        ],
+        "a missing module and a 140% threshold"
+    );
+}

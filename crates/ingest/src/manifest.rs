@@ -39,6 +39,8 @@ pub struct Manifest {
     pub tracks: Vec<TrackDecl>,
     /// The proficiency scale skills are rated on, lowest first (`[taxonomy] scale`).
     pub scale: Vec<String>,
+    /// Adaptive rules (`[[rule]]`, pathforge.rules/v1), checked by `pathforge rules check`.
+    pub rules: Vec<rules::Rule>,
 }
 
 /// A node of the taxonomy as the manifest declares it.
@@ -81,6 +83,8 @@ struct RawManifest {
     track: Vec<RawTrack>,
     #[serde(default)]
     taxonomy: RawTaxonomy,
+    #[serde(default)]
+    rule: Vec<rules::Rule>,
 }
 
 #[derive(Deserialize, Default)]
@@ -260,6 +264,7 @@ pub fn parse_manifest(path: &Path, text: &str, modules: &[ModuleDraft]) -> Resul
         skills,
         tracks,
         scale: raw.taxonomy.scale,
+        rules: raw.rule,
     })
 }
 

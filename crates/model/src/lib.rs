@@ -63,10 +63,6 @@ id_type!(
     SkillId
 );
 id_type!(
-    /// A rule's id.
-    RuleId
-);
-id_type!(
     /// A track's id: derived from the project and the track's slug.
     TrackId
 );
@@ -447,6 +443,16 @@ pub enum FindingCode {
     SkillCycle,
     RequiresUntaughtSkill,
     SkillOrderViolated,
+    DuplicateRuleId,
+    MissingReference,
+    ThresholdOutOfRange,
+    BandOverlap,
+    BandGap,
+    UnassessedSkip,
+    UnlockContradictsGraph,
+    UnreachableByRules,
+    NotificationLoop,
+    AssignmentOverlap,
 }
 
 /// One problem in the prerequisite graph, explained.
@@ -460,15 +466,6 @@ pub struct Finding {
     pub message: String,
     /// What to do about it.
     pub fix: String,
-}
-
-/// An adaptive rule; its body follows the `pathforge.rules` schema (see the Rules issue).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-pub struct Rule {
-    pub id: RuleId,
-    pub kind: String,
-    #[ts(type = "unknown")]
-    pub body: serde_json::Value,
 }
 
 /// Who made a decision recorded in the audit log.

@@ -91,10 +91,13 @@ CREATE TABLE tracks (
     library_id  TEXT REFERENCES libraries (id) ON DELETE SET NULL
 );
 
+-- Adaptive rules (pathforge.rules/v1), one JSON object each.
 CREATE TABLE rules (
-    id   TEXT PRIMARY KEY,
-    kind TEXT NOT NULL,
-    body TEXT NOT NULL
+    id         TEXT PRIMARY KEY,
+    kind       TEXT NOT NULL,
+    body       TEXT NOT NULL,
+    -- The library whose manifest declares it (re-imports replace it); NULL if made in the app.
+    library_id TEXT REFERENCES libraries (id) ON DELETE SET NULL
 );
 
 CREATE TABLE audit_events (

@@ -453,6 +453,19 @@ impl Store {
             .map_err(|e| self.sql(e))
     }
 
+    /// Stored rules as (id, JSON body), in id order.
+    pub fn rules(&self) -> Result<Vec<(String, serde_json::Value)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, body FROM rules ORDER BY id")
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, json_from_sql(r, 1)?)))
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.sql(e))
+    }
+
     pub fn tracks(&self) -> Result<Vec<Track>> {
         let mut stmt = self
             .conn
@@ -788,6 +801,26 @@ impl Tx<'_> {
                     "DELETE FROM skill_prerequisites WHERE after_id = ?1 AND origin = 'manifest'",
                 )?
                 .execute([s.as_str()])?;
+        }
+        Ok(())
+    }
+
+    /// Replaces the rules `library` declares with `rules` (id, kind, JSON body).
+    pub fn replace_library_rules(
+        &self,
+        library: &LibraryId,
+        rules: &[(String, String, serde_json::Value)],
+    ) -> rusqlite::Result<()> {
+        self.tx
+            .prepare_cached("DELETE FROM rules WHERE library_id = ?1")?
+            .execute([library.as_str()])?;
+        for (id, kind, body) in rules {
+            self.tx
+                .prepare_cached(
+                    "INSERT INTO rules (id, kind, body, library_id) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (id) DO UPDATE SET kind = ?2, body = ?3, library_id = ?4",
+                )?
+                .execute(params![id, kind, body.to_string(), library.as_str()])?;
         }
         Ok(())
     }

@@ -11,8 +11,6 @@ export type ModuleId = string;
 
 export type SkillId = string;
 
-export type RuleId = string;
-
 export type TrackId = string;
 
 export type ErrorKind = "not_found" | "already_exists" | "not_a_project" | "too_new" | "bad_input" | "io" | "storage" | "unknown_id" | "no_project" | "conflict" | "internal";
@@ -132,7 +130,7 @@ evidence: Array<string>, };
 
 export type Severity = "error" | "warning" | "info";
 
-export type FindingCode = "cycle" | "self_loop" | "redundant_edge" | "unreachable_module" | "orphan_module" | "single_member_any_of" | "mixed_group" | "unsatisfiable_n_of" | "track_without_path" | "long_critical_path" | "untaught_skill" | "orphan_skill" | "skill_cycle" | "requires_untaught_skill" | "skill_order_violated";
+export type FindingCode = "cycle" | "self_loop" | "redundant_edge" | "unreachable_module" | "orphan_module" | "single_member_any_of" | "mixed_group" | "unsatisfiable_n_of" | "track_without_path" | "long_critical_path" | "untaught_skill" | "orphan_skill" | "skill_cycle" | "requires_untaught_skill" | "skill_order_violated" | "duplicate_rule_id" | "missing_reference" | "threshold_out_of_range" | "band_overlap" | "band_gap" | "unassessed_skip" | "unlock_contradicts_graph" | "unreachable_by_rules" | "notification_loop" | "assignment_overlap";
 
 export type Finding = { code: FindingCode, severity: Severity, 
 /**
@@ -147,8 +145,6 @@ message: string,
  * What to do about it.
  */
 fix: string, };
-
-export type Rule = { id: RuleId, kind: string, body: unknown, };
 
 export type Actor = { "kind": "person", name: string, } | { "kind": "system" } | { "kind": "model", id: string, version: string, };
 

@@ -1,0 +1,217 @@
+//! Adaptive rules, defined once: the `pathforge.rules/v1` model (JSON Schema generated from
+//! these types into `assets/schemas/`), the checker that proves a rule set consistent with
+//! the curriculum, and the deterministic runtime that turns learner events into decisions.
+//!
+//! Modules are referred to by their path in the library (or their id); scores are
+//! percentages. Nothing here reads files or the clock: days are numbers in the events.
+
+mod check;
+mod runtime;
+mod xapi;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+pub use check::{check, Curriculum, ModuleInfo};
+pub use runtime::{run, Decision, DecisionKind, Event, EventKind};
+pub use xapi::events_from_xapi;
+
+/// The schema identifier every rule set carries.
+pub const SCHEMA: &str = "pathforge.rules/v1";
+
+/// A rule set as stored, exchanged and bundled.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSet {
+    /// Always `pathforge.rules/v1`.
+    pub schema: String,
+    pub rules: Vec<Rule>,
+}
+
+/// One adaptive rule. (Unknown fields cannot be refused here: serde does not combine that
+/// with the flattened, kind-tagged body.)
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Rule {
+    /// Unique within the rule set.
+    pub id: String,
+    /// What the rule does, in plain words; repeated in every decision it makes.
+    pub explanation: String,
+    /// Where the rule came from.
+    #[serde(default = "Origin::person")]
+    pub origin: Origin,
+    #[serde(flatten)]
+    pub body: RuleBody,
+}
+
+/// Who made a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Origin {
+    /// Derived from the prerequisite graph or the tags.
+    Graph,
+    /// Written by a person.
+    Person,
+}
+
+impl Origin {
+    fn person() -> Origin {
+        Origin::Person
+    }
+}
+
+/// The seven kinds of rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RuleBody {
+    /// A pre-assessment's score bands decide where a learner starts and what they skip.
+    Placement {
+        /// The pre-assessment module.
+        assessment: String,
+        /// Score a question category instead of the whole assessment.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        category: Option<String>,
+        bands: Vec<Band>,
+    },
+    /// A module opens when its prerequisites are complete (and scored well enough).
+    Unlock {
+        module: String,
+        requires: Vec<String>,
+        #[serde(default)]
+        group: Group,
+        /// Minimum score (%) on each scored prerequisite.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min_score: Option<f64>,
+    },
+    /// A low score assigns supplementary modules and allows a retake after a delay.
+    Remediation {
+        assessment: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        category: Option<String>,
+        /// Scores strictly below this (%) trigger the rule.
+        below: f64,
+        assign: Vec<String>,
+        retake_after_days: u32,
+    },
+    /// Idle learners are nudged, then their manager is told.
+    Reengagement {
+        /// Days without activity before the learner is notified.
+        idle_days: u32,
+        /// Further days before the manager is notified.
+        manager_after_days: u32,
+    },
+    /// Required modules complete and scores met: schedule the certification.
+    CertificationReadiness {
+        required: Vec<String>,
+        #[serde(default)]
+        min_scores: Vec<MinScore>,
+    },
+    /// HR attributes decide the learner's track; re-evaluated when they change.
+    Assignment { when: Match, track: String },
+    /// A certificate older than N months re-enrols the learner in a refresher.
+    Recertification {
+        /// The track whose certificate ages.
+        track: String,
+        older_than_months: u32,
+        refresher: Vec<String>,
+    },
+}
+
+impl RuleBody {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            RuleBody::Placement { .. } => "placement",
+            RuleBody::Unlock { .. } => "unlock",
+            RuleBody::Remediation { .. } => "remediation",
+            RuleBody::Reengagement { .. } => "reengagement",
+            RuleBody::CertificationReadiness { .. } => "certification_readiness",
+            RuleBody::Assignment { .. } => "assignment",
+            RuleBody::Recertification { .. } => "recertification",
+        }
+    }
+}
+
+/// A score band of a placement rule: scores in `min..=max` (%) start at `start_at` and
+/// skip `skip`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Band {
+    pub min: f64,
+    pub max: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skip: Vec<String>,
+}
+
+/// How an unlock rule's requirements combine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Group {
+    #[default]
+    AllOf,
+    AnyOf,
+    /// `n` of them.
+    NOf(u32),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MinScore {
+    pub module: String,
+    pub min: f64,
+}
+
+/// What an assignment rule asks of a learner's HR attributes; an absent field matches
+/// anything.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Match {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    /// ISO date (YYYY-MM-DD): learners hired on or after it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hired_on_or_after: Option<String>,
+}
+
+/// A learner's HR attributes, as events report them.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Attributes {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    /// ISO date (YYYY-MM-DD).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hire_date: Option<String>,
+}
+
+impl Match {
+    /// Whether a learner with `a` matches. ISO dates compare as text.
+    pub fn matches(&self, a: &Attributes) -> bool {
+        let eq = |want: &Option<String>, have: &Option<String>| want.is_none() || want == have;
+        eq(&self.role, &a.role)
+            && eq(&self.department, &a.department)
+            && eq(&self.location, &a.location)
+            && match (&self.hired_on_or_after, &a.hire_date) {
+                (None, _) => true,
+                (Some(from), Some(hired)) => hired >= from,
+                (Some(_), None) => false,
+            }
+    }
+}
+
+/// The JSON Schema of [`RuleSet`], as published in `assets/schemas/`.
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(RuleSet);
+    serde_json::to_string_pretty(&schema).expect("schemas serialise") + "\n"
+}
+
+#[cfg(test)]
+mod tests;

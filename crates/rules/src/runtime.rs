@@ -1,0 +1,384 @@
+//! The runtime: a deterministic evaluation of a rule set over a stream of learner events,
+//! emitting decisions that each name the rule that fired and why. The simulator drives
+//! this same code, so what is simulated is what ships.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::check::Curriculum;
+use crate::{Attributes, Group, RuleBody, RuleSet};
+
+/// One thing that happened to a learner, on a day (days since the stream began).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Event {
+    pub learner: String,
+    pub day: u32,
+    #[serde(flatten)]
+    pub kind: EventKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum EventKind {
+    Enrolled {
+        #[serde(default)]
+        attributes: Attributes,
+    },
+    AttributesChanged {
+        attributes: Attributes,
+    },
+    Launched {
+        module: String,
+    },
+    Completed {
+        module: String,
+    },
+    /// A score (%) on a module, overall and per question category.
+    Scored {
+        module: String,
+        score: f64,
+        #[serde(default)]
+        categories: BTreeMap<String, f64>,
+    },
+    /// The learner earned a track's certificate.
+    Certified {
+        track: String,
+    },
+    /// Time passed with no activity from the learner.
+    IdleTick,
+}
+
+/// What the rules decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DecisionKind {
+    Assign,
+    Unlock,
+    Skip,
+    Notify,
+    Schedule,
+    Reenroll,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Decision {
+    pub learner: String,
+    pub day: u32,
+    pub kind: DecisionKind,
+    /// A module path, a track slug, `learner`/`manager` for notices, or `certification`.
+    pub target: String,
+    /// The rule that fired.
+    pub rule: String,
+    /// Why, in plain words.
+    pub explanation: String,
+}
+
+#[derive(Debug, Default)]
+struct Learner {
+    attributes: Attributes,
+    track: Option<String>,
+    done: BTreeSet<usize>,
+    scores: BTreeMap<usize, f64>,
+    unlocked: BTreeSet<usize>,
+    last_active: u32,
+    told_learner: bool,
+    told_manager: bool,
+    certified: BTreeMap<String, u32>,
+    scheduled: BTreeSet<String>,
+    reenrolled: BTreeSet<(String, u32)>,
+    retakes: Vec<(u32, usize, String, String)>,
+}
+
+/// Evaluates `set` over `events` in order. Fails on an event naming an unknown module,
+/// with the event's position (from 1).
+pub fn run(set: &RuleSet, c: &Curriculum<'_>, events: &[Event]) -> Result<Vec<Decision>, String> {
+    let mut learners: BTreeMap<String, Learner> = BTreeMap::new();
+    let mut out = Vec::new();
+    for (n, event) in events.iter().enumerate() {
+        let resolve = |m: &str| {
+            c.resolve(m)
+                .ok_or_else(|| format!("event {}: unknown module {m:?}", n + 1))
+        };
+        let l = learners.entry(event.learner.clone()).or_default();
+        let day = event.day;
+        let mut emit = |kind, target: String, rule: &str, explanation: String| {
+            out.push(Decision {
+                learner: event.learner.clone(),
+                day,
+                kind,
+                target,
+                rule: rule.to_owned(),
+                explanation,
+            });
+        };
+        if !matches!(event.kind, EventKind::IdleTick) {
+            l.last_active = day;
+            l.told_learner = false;
+            l.told_manager = false;
+        }
+        match &event.kind {
+            EventKind::Enrolled { attributes } | EventKind::AttributesChanged { attributes } => {
+                l.attributes = attributes.clone();
+                let assigned = set.rules.iter().find_map(|r| match &r.body {
+                    RuleBody::Assignment { when, track } if when.matches(&l.attributes) => {
+                        Some((r, track))
+                    }
+                    _ => None,
+                });
+                if let Some((r, track)) = assigned {
+                    if l.track.as_ref() != Some(track) {
+                        l.track = Some(track.clone());
+                        emit(
+                            DecisionKind::Assign,
+                            track.clone(),
+                            &r.id,
+                            r.explanation.clone(),
+                        );
+                    }
+                }
+            }
+            EventKind::Launched { module } => {
+                resolve(module)?;
+            }
+            EventKind::Completed { module } => {
+                l.done.insert(resolve(module)?);
+            }
+            EventKind::Scored {
+                module,
+                score,
+                categories,
+            } => {
+                let m = resolve(module)?;
+                l.done.insert(m);
+                l.scores.insert(m, *score);
+                for r in &set.rules {
+                    match &r.body {
+                        RuleBody::Placement {
+                            assessment,
+                            category,
+                            bands,
+                        } if c.resolve(assessment) == Some(m) => {
+                            let Some(value) = category
+                                .as_ref()
+                                .map_or(Some(*score), |k| categories.get(k).copied())
+                            else {
+                                continue;
+                            };
+                            let Some(band) = bands
+                                .iter()
+                                .find(|b| value >= b.min && value <= b.max + 0.999)
+                            else {
+                                continue;
+                            };
+                            let why = format!(
+                                "{} (scored {value}% on “{}”)",
+                                r.explanation, c.modules[m].title
+                            );
+                            for skip in &band.skip {
+                                let s = resolve(skip)?;
+                                if l.done.insert(s) {
+                                    emit(
+                                        DecisionKind::Skip,
+                                        c.modules[s].key.clone(),
+                                        &r.id,
+                                        why.clone(),
+                                    );
+                                }
+                            }
+                            if let Some(start) = &band.start_at {
+                                let s = resolve(start)?;
+                                if l.unlocked.insert(s) {
+                                    emit(
+                                        DecisionKind::Unlock,
+                                        c.modules[s].key.clone(),
+                                        &r.id,
+                                        why.clone(),
+                                    );
+                                }
+                            }
+                        }
+                        RuleBody::Remediation {
+                            assessment,
+                            category,
+                            below,
+                            assign,
+                            retake_after_days,
+                        } if c.resolve(assessment) == Some(m) => {
+                            let Some(value) = category
+                                .as_ref()
+                                .map_or(Some(*score), |k| categories.get(k).copied())
+                            else {
+                                continue;
+                            };
+                            if value < *below {
+                                let why = format!(
+                                    "{} (scored {value}% on “{}”, below {below}%)",
+                                    r.explanation, c.modules[m].title
+                                );
+                                for a in assign {
+                                    let s = resolve(a)?;
+                                    l.done.remove(&s);
+                                    l.unlocked.insert(s);
+                                    emit(
+                                        DecisionKind::Assign,
+                                        c.modules[s].key.clone(),
+                                        &r.id,
+                                        why.clone(),
+                                    );
+                                }
+                                l.done.remove(&m);
+                                l.retakes.push((
+                                    day + retake_after_days,
+                                    m,
+                                    r.id.clone(),
+                                    r.explanation.clone(),
+                                ));
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            EventKind::Certified { track } => {
+                l.certified.insert(track.clone(), day);
+            }
+            EventKind::IdleTick => {}
+        }
+        settle(set, c, l, day, &mut emit);
+    }
+    Ok(out)
+}
+
+/// What follows from the learner's state on `day`: retakes due, modules unlocked,
+/// certification ready, idle notices, refreshers.
+fn settle(
+    set: &RuleSet,
+    c: &Curriculum<'_>,
+    l: &mut Learner,
+    day: u32,
+    emit: &mut impl FnMut(DecisionKind, String, &str, String),
+) {
+    let key = |i: usize| c.modules[i].key.clone();
+    let due: Vec<(u32, usize, String, String)> =
+        l.retakes.iter().filter(|r| r.0 <= day).cloned().collect();
+    l.retakes.retain(|r| r.0 > day);
+    for (due, m, rule, why) in due {
+        emit(
+            DecisionKind::Unlock,
+            key(m),
+            &rule,
+            format!("{why} (retake allowed from day {due})"),
+        );
+    }
+    // Unlocks may cascade only through completions, so one pass suffices.
+    for r in &set.rules {
+        if let RuleBody::Unlock {
+            module,
+            requires,
+            group,
+            min_score,
+        } = &r.body
+        {
+            let Some(m) = c.resolve(module) else { continue };
+            if l.unlocked.contains(&m) || l.done.contains(&m) {
+                continue; // open already, or done (or skipped) without needing to open
+            }
+            let met = requires
+                .iter()
+                .filter_map(|q| c.resolve(q))
+                .filter(|q| {
+                    l.done.contains(q)
+                        && min_score.is_none_or(|min| l.scores.get(q).is_none_or(|s| *s >= min))
+                })
+                .count();
+            let needed = match group {
+                Group::AllOf => requires.len(),
+                Group::AnyOf => 1,
+                Group::NOf(n) => *n as usize,
+            };
+            if met >= needed && needed > 0 {
+                l.unlocked.insert(m);
+                emit(DecisionKind::Unlock, key(m), &r.id, r.explanation.clone());
+            }
+        }
+    }
+    for r in &set.rules {
+        match &r.body {
+            RuleBody::CertificationReadiness {
+                required,
+                min_scores,
+            } if !l.scheduled.contains(&r.id) => {
+                let complete = required
+                    .iter()
+                    .all(|q| c.resolve(q).is_some_and(|q| l.done.contains(&q)));
+                let scores = min_scores.iter().all(|s| {
+                    c.resolve(&s.module)
+                        .and_then(|m| l.scores.get(&m))
+                        .is_some_and(|v| *v >= s.min)
+                });
+                if complete && scores {
+                    l.scheduled.insert(r.id.clone());
+                    emit(
+                        DecisionKind::Schedule,
+                        "certification".to_owned(),
+                        &r.id,
+                        r.explanation.clone(),
+                    );
+                }
+            }
+            RuleBody::Reengagement {
+                idle_days,
+                manager_after_days,
+            } => {
+                // Complete: certification scheduled or the track's certificate earned.
+                let finished = !l.scheduled.is_empty()
+                    || l.track
+                        .as_ref()
+                        .is_some_and(|t| l.certified.contains_key(t));
+                let idle = day.saturating_sub(l.last_active);
+                if finished || *idle_days == 0 {
+                    continue;
+                }
+                if idle >= *idle_days && !l.told_learner {
+                    l.told_learner = true;
+                    emit(
+                        DecisionKind::Notify,
+                        "learner".to_owned(),
+                        &r.id,
+                        format!("{} (idle for {idle} days)", r.explanation),
+                    );
+                }
+                if idle >= idle_days + manager_after_days && !l.told_manager {
+                    l.told_manager = true;
+                    emit(
+                        DecisionKind::Notify,
+                        "manager".to_owned(),
+                        &r.id,
+                        format!("{} (idle for {idle} days)", r.explanation),
+                    );
+                }
+            }
+            RuleBody::Recertification {
+                track,
+                older_than_months,
+                refresher,
+            } => {
+                let Some(&since) = l.certified.get(track) else {
+                    continue;
+                };
+                if day.saturating_sub(since) >= older_than_months * 30
+                    && l.reenrolled.insert((r.id.clone(), since))
+                {
+                    let why = format!("{} (certified on day {since})", r.explanation);
+                    for m in refresher.iter().filter_map(|m| c.resolve(m)) {
+                        l.done.remove(&m);
+                        emit(DecisionKind::Reenroll, key(m), &r.id, why.clone());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
