@@ -50,6 +50,33 @@ enum Command {
     /// Adaptive rules: list, check, dry-run on learner events.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Signed rule bundles: build, verify, diff.
+    #[command(subcommand)]
+    Bundle(BundleCommand),
+}
+
+#[derive(Subcommand)]
+enum BundleCommand {
+    /// Build a signed bundle of the project's rules, taxonomy and graph into DIR.
+    Build {
+        file: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+        /// Semantic version of this bundle.
+        #[arg(long, default_value = "1.0.0")]
+        version: String,
+    },
+    /// Check a bundle's hashes and signature (and, with --key, who signed it).
+    Verify {
+        bundle: PathBuf,
+        /// The trusted public key (hex), as `pathforge bundle key` prints it.
+        #[arg(long)]
+        key: Option<String>,
+    },
+    /// What changed between two bundles: rules, thresholds, edges, modules, tracks, skills.
+    Diff { a: PathBuf, b: PathBuf },
+    /// Print this machine's public signing key (creating the key pair if needed).
+    Key,
 }
 
 #[derive(Subcommand)]
@@ -331,6 +358,7 @@ fn run(command: &Command, json: bool) -> anyhow::Result<ExitCode> {
         Command::Track(track) => run_track(track, json, &mut out)?,
         Command::Taxonomy(taxonomy) => run_taxonomy(taxonomy, json, &mut out)?,
         Command::Rules(rules) => return run_rules(rules, json, &mut out),
+        Command::Bundle(bundle) => run_bundle(bundle, json, &mut out)?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -878,6 +906,120 @@ fn run_rules(command: &RulesCommand, json: bool, out: &mut impl Write) -> anyhow
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The signing key in the user's config folder ($PATHFORGE_CONFIG_DIR, else
+/// $XDG_CONFIG_HOME/pathforge, else ~/.config/pathforge), created on first use.
+fn signing_key() -> anyhow::Result<bundle::SigningKey> {
+    let dir = std::env::var_os("PATHFORGE_CONFIG_DIR")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("XDG_CONFIG_HOME").map(|d| PathBuf::from(d).join("pathforge")))
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config/pathforge")))
+        .ok_or_else(|| anyhow::anyhow!("no config folder: set PATHFORGE_CONFIG_DIR or HOME"))?;
+    let path = dir.join("signing-key");
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            Ok(bundle::key_from_text(&text)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(&dir).map_err(|e| anyhow::anyhow!("{}: {e}", dir.display()))?;
+            let key = bundle::generate_key()?;
+            engine::write_atomically(&path, bundle::key_to_text(&key).as_bytes())?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
+            }
+            eprintln!("pathforge: created a signing key at {}", path.display());
+            Ok(key)
+        }
+        Err(e) => Err(anyhow::anyhow!("{}: {e}", path.display())),
+    }
+}
+
+fn run_bundle(command: &BundleCommand, json: bool, out: &mut impl Write) -> anyhow::Result<()> {
+    let read = |p: &Path| std::fs::read(p).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()));
+    match command {
+        BundleCommand::Build {
+            file,
+            out: dir,
+            version,
+        } => {
+            let mut project = Project::open(file)?;
+            let (id, files) = project.bundle_files()?;
+            let key = signing_key()?;
+            let author = match Actor::local_user() {
+                Actor::Person { name } => name,
+                _ => "pathforge".to_owned(),
+            };
+            let bytes = bundle::build(&id, version, &author, &files, &key, Timestamp::now().0)?;
+            std::fs::create_dir_all(dir).map_err(|e| anyhow::anyhow!("{}: {e}", dir.display()))?;
+            let name = project.info()?.name;
+            let target = dir.join(format!("{name}-{version}.pathforge-bundle.zip"));
+            engine::write_atomically(&target, &bytes)?;
+            project.record_bundle(version, &target, &Actor::local_user(), Timestamp::now())?;
+            if json {
+                return print_json(
+                    out,
+                    &serde_json::json!({ "bundle": target.display().to_string(), "public_key": bundle::public_key_text(&key) }),
+                );
+            }
+            writeln!(
+                out,
+                "Wrote {} (signed by {})",
+                target.display(),
+                bundle::public_key_text(&key)
+            )?;
+        }
+        BundleCommand::Verify { bundle: path, key } => {
+            let (manifest, signer) = bundle::verify(&read(path)?, key.as_deref())
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            if json {
+                return print_json(
+                    out,
+                    &serde_json::json!({ "manifest": manifest, "signed_by": signer }),
+                );
+            }
+            writeln!(
+                out,
+                "{}: valid bundle {} version {}, {} files, signed by {signer}",
+                path.display(),
+                manifest.bundle_id,
+                manifest.version,
+                manifest.files.len()
+            )?;
+        }
+        BundleCommand::Diff { a, b } => {
+            let files_a =
+                bundle::read(&read(a)?).map_err(|e| anyhow::anyhow!("{}: {e}", a.display()))?;
+            let files_b =
+                bundle::read(&read(b)?).map_err(|e| anyhow::anyhow!("{}: {e}", b.display()))?;
+            let changes = bundle::diff(&files_a, &files_b)?;
+            if json {
+                return print_json(out, &changes);
+            }
+            for c in &changes {
+                writeln!(
+                    out,
+                    "{:<7} {:<8} {:<48} {}",
+                    c.area, c.change, c.subject, c.explanation
+                )?;
+            }
+            writeln!(out, "{} changes", changes.len())?;
+        }
+        BundleCommand::Key => {
+            let key = signing_key()?;
+            if json {
+                return print_json(
+                    out,
+                    &serde_json::json!({ "public_key": bundle::public_key_text(&key) }),
+                );
+            }
+            writeln!(out, "{}", bundle::public_key_text(&key))?;
+        }
+    }
+    Ok(())
 }
 
 fn print_json(out: &mut impl Write, value: &impl serde::Serialize) -> anyhow::Result<()> {

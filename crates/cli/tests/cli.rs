@@ -557,3 +557,94 @@ fn rules_check_and_run_on_recorded_events() {
         stderr(&out)
     );
 }
+
+#[test]
+fn bundles_build_verify_detect_tampering_and_diff() {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = tmp.path().join("config");
+    let run = |args: &[&dyn AsRef<std::ffi::OsStr>]| {
+        Command::new(env!("CARGO_BIN_EXE_pathforge"))
+            .args(args.iter().map(|a| a.as_ref()))
+            .env("PATHFORGE_CONFIG_DIR", &config)
+            .output()
+            .unwrap()
+    };
+    let file = tmp.path().join("b.pathforge");
+    assert!(run(&[&"init", &file]).status.success());
+    assert!(run(&[&"import", &file, &sample_library()]).status.success());
+    let (one, two) = (tmp.path().join("one"), tmp.path().join("two"));
+    for dir in [&one, &two] {
+        let out = run(&[&"bundle", &"build", &file, &"--out", dir]);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    let name = "b-1.0.0.pathforge-bundle.zip";
+    let (a, b) = (one.join(name), two.join(name));
+    assert!(
+        config.join("signing-key").exists(),
+        "the key lives in the config folder"
+    );
+    let out = run(&[&"bundle", &"diff", &a, &b, &"--json"]);
+    assert_eq!(
+        stdout(&out).trim(),
+        "[]",
+        "two builds of the same project do not differ"
+    );
+
+    let key = stdout(&run(&[&"bundle", &"key"])).trim().to_owned();
+    let out = run(&[&"bundle", &"verify", &a, &"--key", &key]);
+    assert!(
+        out.status.success(),
+        "a fresh bundle verifies against the team key: {}",
+        stderr(&out)
+    );
+
+    let mut bytes = std::fs::read(&a).unwrap();
+    let at = bytes.len() / 3;
+    bytes[at] ^= 0xff;
+    let tampered = tmp.path().join("tampered.zip");
+    std::fs::write(&tampered, bytes).unwrap();
+    let out = run(&[&"bundle", &"verify", &tampered]);
+    assert_eq!(out.status.code(), Some(1), "a changed byte is detected");
+    assert!(
+        stderr(&out).contains("tampered.zip"),
+        "the file is named: {}",
+        stderr(&out)
+    );
+
+    assert!(run(&[
+        &"taxonomy",
+        &"rename",
+        &file,
+        &"negotiation",
+        &"Deal negotiation"
+    ])
+    .status
+    .success());
+    let out = run(&[
+        &"bundle",
+        &"build",
+        &file,
+        &"--out",
+        &one,
+        &"--version",
+        &"1.1.0",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = run(&[
+        &"bundle",
+        &"diff",
+        &a,
+        &one.join("b-1.1.0.pathforge-bundle.zip"),
+        &"--json",
+    ]);
+    let changes: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        changes.as_array().unwrap().len(),
+        1,
+        "only the rename changed: {changes}"
+    );
+    assert_eq!(
+        changes[0]["explanation"],
+        "renamed “Negotiation” → “Deal negotiation”"
+    );
+}

@@ -460,6 +460,106 @@ impl Project {
         Ok((infos, tracks, edges))
     }
 
+    /// The content files of a rule bundle — `rules.json`, `taxonomy.case.json`,
+    /// `graph.json` — and the bundle id. Refused while the graph or the rules have errors:
+    /// nothing ships that cannot run. Time inside the files is the project's last change,
+    /// so the same project always gives the same bytes.
+    pub fn bundle_files(&self) -> Result<BundleContent> {
+        let problems: Vec<Finding> = self
+            .check_graph()?
+            .into_iter()
+            .chain(self.check_rules()?)
+            .filter(|f| f.severity == Severity::Error)
+            .collect();
+        if let Some(first) = problems.first() {
+            return Err(Error::Refused(format!(
+                "the project has {} errors to fix before it can ship; the first: {}",
+                problems.len(),
+                first.message
+            )));
+        }
+        let project = self.store.project()?;
+        // Building a bundle is itself logged; that must not change the next build.
+        let last_change = self
+            .store
+            .audit_events()?
+            .iter()
+            .rev()
+            .find(|e| e.action != "bundle.built")
+            .map(|e| e.at)
+            .unwrap_or(project.created_at);
+        let rules = serde_json::to_vec_pretty(&self.rules()?).expect("rules serialise");
+        let case =
+            serde_json::to_vec_pretty(&exchange::case_export(&self.framework()?, last_change))
+                .expect("JSON values serialise");
+        let modules = self.store.module_summaries()?;
+        let key: HashMap<&ModuleId, &str> = modules
+            .iter()
+            .map(|m| (&m.id, m.source_path.as_str()))
+            .collect();
+        let graph = bundle::GraphDoc {
+            edges: self
+                .store
+                .prerequisites()?
+                .iter()
+                .map(|e| (key[&e.before].to_owned(), key[&e.after].to_owned()))
+                .collect(),
+            modules: modules
+                .iter()
+                .map(|m| bundle::GraphModule {
+                    path: m.source_path.clone(),
+                    title: m.title.clone(),
+                    duration_minutes: m.duration_minutes,
+                    skills: m.tags.clone(),
+                })
+                .collect(),
+            tracks: self
+                .store
+                .tracks()?
+                .into_iter()
+                .map(|t| bundle::GraphTrack {
+                    slug: t.slug,
+                    name: t.name,
+                    targets: t.targets,
+                })
+                .collect(),
+        };
+        let graph = serde_json::to_vec_pretty(&graph).expect("graphs serialise");
+        let id = SkillId::derive(&project.id, "\u{1f}bundle").0;
+        Ok((
+            id,
+            vec![
+                ("graph.json".to_owned(), graph),
+                ("rules.json".to_owned(), rules),
+                ("taxonomy.case.json".to_owned(), case),
+            ],
+        ))
+    }
+
+    /// Records that a bundle was built (the audit log is the history of what shipped).
+    pub fn record_bundle(
+        &mut self,
+        version: &str,
+        path: &Path,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<()> {
+        let project = self.store.project()?;
+        let after = serde_json::json!({ "version": version, "file": path.display().to_string() });
+        self.store.write(|tx| {
+            tx.append_audit(
+                now,
+                actor,
+                "bundle.built",
+                project.id.as_str(),
+                &serde_json::Value::Null,
+                &after,
+            )?;
+            Ok(())
+        })?;
+        Ok(())
+    }
+
     /// The proficiency scale skills are rated on, lowest first (empty until declared).
     pub fn proficiency_scale(&self) -> Result<Vec<String>> {
         Ok(self
@@ -1198,6 +1298,9 @@ impl Project {
         Ok((graph::Graph::new(nodes, &edges), modules, index))
     }
 }
+
+/// A bundle's id and its content files (name, bytes).
+pub type BundleContent = (String, Vec<(String, Vec<u8>)>);
 
 /// Modules, track slugs and prerequisite index pairs, as the rules crate sees them.
 type RuleContext = (Vec<rules::ModuleInfo>, Vec<String>, Vec<(usize, usize)>);
