@@ -98,7 +98,8 @@ fn tamper(bundle: &[u8], name: &str, edit: impl Fn(&mut Vec<u8>)) -> Vec<u8> {
 #[test]
 fn any_change_is_detected() {
     let bundle = build("b-1", "1.0.0", "ana", &files(70, &[]), &key(), 100).unwrap();
-    let cases: [(&str, fn(&mut Vec<u8>), &str); 4] = [
+    type Edit = fn(&mut Vec<u8>);
+    let cases: [(&str, Edit, &str); 4] = [
         (
             "rules.json",
             |b| b.extend_from_slice(b" "),
