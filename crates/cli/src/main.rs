@@ -367,35 +367,7 @@ fn run_graph(command: &GraphCommand, json: bool, out: &mut impl Write) -> anyhow
     match command {
         GraphCommand::Check { file } => {
             let findings = Project::open(file)?.check_graph()?;
-            let errors = findings
-                .iter()
-                .filter(|f| f.severity == Severity::Error)
-                .count();
-            if json {
-                print_json(out, &findings)?;
-            } else {
-                for f in &findings {
-                    let severity = serde_json::to_value(f.severity)?;
-                    let code = serde_json::to_value(f.code)?;
-                    writeln!(
-                        out,
-                        "{}[{}]: {}",
-                        severity.as_str().unwrap_or("?"),
-                        code.as_str().unwrap_or("?"),
-                        f.message
-                    )?;
-                    writeln!(out, "  fix: {}", f.fix)?;
-                }
-                let others = findings.len() - errors;
-                writeln!(
-                    out,
-                    "{}: {errors} errors, {others} warnings and notes",
-                    file.display()
-                )?;
-            }
-            if errors > 0 {
-                return Ok(ExitCode::FAILURE);
-            }
+            return report_findings(out, file, &findings, json);
         }
         GraphCommand::Suggest { file, limit } => {
             let suggestions = Project::open(file)?.suggest_prerequisites(*limit)?;
@@ -820,35 +792,7 @@ fn run_rules(command: &RulesCommand, json: bool, out: &mut impl Write) -> anyhow
         }
         RulesCommand::Check { file } => {
             let findings = Project::open(file)?.check_rules()?;
-            let errors = findings
-                .iter()
-                .filter(|f| f.severity == Severity::Error)
-                .count();
-            if json {
-                print_json(out, &findings)?;
-            } else {
-                for f in &findings {
-                    let severity = serde_json::to_value(f.severity)?;
-                    let code = serde_json::to_value(f.code)?;
-                    writeln!(
-                        out,
-                        "{}[{}]: {}",
-                        severity.as_str().unwrap_or("?"),
-                        code.as_str().unwrap_or("?"),
-                        f.message
-                    )?;
-                    writeln!(out, "  fix: {}", f.fix)?;
-                }
-                writeln!(
-                    out,
-                    "{}: {errors} errors, {} warnings",
-                    file.display(),
-                    findings.len() - errors
-                )?;
-            }
-            if errors > 0 {
-                return Ok(ExitCode::FAILURE);
-            }
+            return report_findings(out, file, &findings, json);
         }
         RulesCommand::Run { file, events } => {
             let text = std::fs::read_to_string(events)
@@ -1020,6 +964,46 @@ fn run_bundle(command: &BundleCommand, json: bool, out: &mut impl Write) -> anyh
         }
     }
     Ok(())
+}
+
+/// Prints linter or checker findings; exit status 1 when any is an error.
+fn report_findings(
+    out: &mut impl Write,
+    file: &Path,
+    findings: &[model::Finding],
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    if json {
+        print_json(out, &findings)?;
+    } else {
+        for f in findings {
+            let severity = serde_json::to_value(f.severity)?;
+            let code = serde_json::to_value(f.code)?;
+            writeln!(
+                out,
+                "{}[{}]: {}",
+                severity.as_str().unwrap_or("?"),
+                code.as_str().unwrap_or("?"),
+                f.message
+            )?;
+            writeln!(out, "  fix: {}", f.fix)?;
+        }
+        writeln!(
+            out,
+            "{}: {errors} errors, {} warnings and notes",
+            file.display(),
+            findings.len() - errors
+        )?;
+    }
+    Ok(if errors > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn print_json(out: &mut impl Write, value: &impl serde::Serialize) -> anyhow::Result<()> {
