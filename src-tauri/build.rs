@@ -10,6 +10,10 @@ const COMMANDS: &[&str] = &[
     "get_module",
     "audit_log",
     "check_graph",
+    "list_rules",
+    "save_rule",
+    "delete_rule",
+    "why",
 ];
 
 fn main() {

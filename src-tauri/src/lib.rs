@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
-use ipc::{IpcResult, Session, SessionState};
+use ipc::{IpcResult, RulesView, SampleLearner, Session, SessionState};
 use model::{
     AuditEvent, Finding, ImportReport, Module, ModuleId, ModuleSummary, ProjectInfo, Timestamp,
 };
@@ -55,6 +55,26 @@ fn check_graph(state: State<'_, Shared>) -> IpcResult<Vec<Finding>> {
 }
 
 #[tauri::command]
+fn list_rules(state: State<'_, Shared>) -> IpcResult<RulesView> {
+    session(&state).rules()
+}
+
+#[tauri::command]
+fn save_rule(state: State<'_, Shared>, rule: rules::Rule) -> IpcResult<Vec<Finding>> {
+    session(&state).save_rule(rule, Timestamp::now())
+}
+
+#[tauri::command]
+fn delete_rule(state: State<'_, Shared>, id: String) -> IpcResult<Vec<Finding>> {
+    session(&state).delete_rule(&id, Timestamp::now())
+}
+
+#[tauri::command]
+fn why(state: State<'_, Shared>, learner: SampleLearner) -> IpcResult<Vec<rules::Decision>> {
+    session(&state).why(&learner)
+}
+
+#[tauri::command]
 fn audit_log(state: State<'_, Shared>) -> IpcResult<Vec<AuditEvent>> {
     session(&state).audit_log()
 }
@@ -73,6 +93,10 @@ pub fn run(session: Session) {
             get_module,
             audit_log,
             check_graph,
+            list_rules,
+            save_rule,
+            delete_rule,
+            why,
         ])
         .run(tauri::generate_context!())
         .expect("the Pathforge window failed to start");

@@ -404,6 +404,93 @@ impl Project {
         Ok(set)
     }
 
+    /// Saves a rule written or edited by a person (replacing any rule with its id; an
+    /// edited graph-derived rule becomes the person's). Returns the checker's findings
+    /// for the whole rule set afterwards, so an editor can show them live.
+    pub fn save_rule(
+        &mut self,
+        mut rule: rules::Rule,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<Vec<Finding>> {
+        if rule.id.trim().is_empty() {
+            return Err(Error::Refused("a rule needs an id".to_owned()));
+        }
+        rule.origin = rules::Origin::Person;
+        let before = self
+            .store
+            .rules()?
+            .into_iter()
+            .find(|(id, _)| *id == rule.id)
+            .map(|(_, body)| body)
+            .unwrap_or(serde_json::Value::Null);
+        let body = serde_json::to_value(&rule).expect("rules serialise");
+        self.store.write(|tx| {
+            tx.upsert_rule(&rule.id, rule.body.kind(), &body)?;
+            tx.append_audit(now, actor, "rule.saved", &rule.id, &before, &body)?;
+            Ok(())
+        })?;
+        self.check_rules()
+    }
+
+    /// Deletes a rule a person or a library wrote. Rules derived from the graph cannot be
+    /// deleted here: change the prerequisites instead.
+    pub fn delete_rule(&mut self, id: &str, actor: &Actor, now: Timestamp) -> Result<Vec<Finding>> {
+        let before = self
+            .store
+            .rules()?
+            .into_iter()
+            .find(|(r, _)| r == id)
+            .map(|(_, body)| body);
+        let Some(before) = before else {
+            return Err(if self.rules()?.rules.iter().any(|r| r.id == id) {
+                Error::Refused(format!("rule {id:?} follows from the prerequisite graph; change the prerequisites instead"))
+            } else {
+                Error::Refused(format!("there is no rule {id:?}"))
+            });
+        };
+        self.store.write(|tx| {
+            tx.delete_rule(id)?;
+            tx.append_audit(
+                now,
+                actor,
+                "rule.deleted",
+                id,
+                &before,
+                &serde_json::Value::Null,
+            )?;
+            Ok(())
+        })?;
+        self.check_rules()
+    }
+
+    /// Which rules would fire for a sample learner: enrolled with `attributes`, then
+    /// scoring `scores` (module path → %) on day 1, in that order.
+    pub fn why(
+        &self,
+        attributes: &rules::Attributes,
+        scores: &[(String, f64)],
+    ) -> Result<Vec<rules::Decision>> {
+        let learner = "sample learner".to_owned();
+        let mut events = vec![rules::Event {
+            learner: learner.clone(),
+            day: 0,
+            kind: rules::EventKind::Enrolled {
+                attributes: attributes.clone(),
+            },
+        }];
+        events.extend(scores.iter().map(|(module, score)| rules::Event {
+            learner: learner.clone(),
+            day: 1,
+            kind: rules::EventKind::Scored {
+                module: module.clone(),
+                score: *score,
+                categories: Default::default(),
+            },
+        }));
+        self.run_rules(&events)
+    }
+
     /// Every problem in the rule set, against the modules, tracks and graph.
     pub fn check_rules(&self) -> Result<Vec<Finding>> {
         let set = self.rules()?;

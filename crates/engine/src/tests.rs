@@ -831,3 +831,80 @@ fn bundles_refuse_projects_with_errors() {
         "the first error is quoted: {err}"
     );
 }
+
+#[test]
+fn rules_are_edited_checked_and_explained() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut p = Project::create(&tmp.path().join("p.pathforge"), Timestamp(1)).unwrap();
+    p.import_library(&sample_library(), &ME, Timestamp(2))
+        .unwrap();
+    let mut rule = p
+        .rules()
+        .unwrap()
+        .rules
+        .into_iter()
+        .find(|r| r.id == "remediate-discovery")
+        .unwrap();
+    if let rules::RuleBody::Remediation { below, .. } = &mut rule.body {
+        *below = 120.0;
+    }
+    let findings = p.save_rule(rule.clone(), &ME, Timestamp(3)).unwrap();
+    assert_eq!(
+        findings.iter().map(|f| f.code).collect::<Vec<_>>(),
+        [model::FindingCode::ThresholdOutOfRange],
+        "saving returns the checker's verdict on the new rule set"
+    );
+    let findings = p
+        .delete_rule("remediate-discovery", &ME, Timestamp(4))
+        .unwrap();
+    assert!(findings.is_empty(), "deleting the broken rule clears it");
+    let derived = p
+        .rules()
+        .unwrap()
+        .rules
+        .into_iter()
+        .find(|r| r.origin == rules::Origin::Graph)
+        .unwrap();
+    let err = p.delete_rule(&derived.id, &ME, Timestamp(5)).unwrap_err();
+    assert!(
+        err.to_string().contains("change the prerequisites instead"),
+        "graph rules are edited through the graph: {err}"
+    );
+    let actions: Vec<String> = p
+        .audit_log()
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert!(
+        actions.contains(&"rule.saved".to_owned()) && actions.contains(&"rule.deleted".to_owned()),
+        "both are logged"
+    );
+
+    let ae = rules::Attributes {
+        role: Some("ae".into()),
+        ..Default::default()
+    };
+    let decisions = p
+        .why(
+            &ae,
+            &[("modules/01-product-basics-pre-assessment.md".into(), 90.0)],
+        )
+        .unwrap();
+    let summary: Vec<(rules::DecisionKind, &str)> = decisions
+        .iter()
+        .map(|d| (d.kind, d.target.as_str()))
+        .take(2)
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (rules::DecisionKind::Assign, "account-executive"),
+            (
+                rules::DecisionKind::Skip,
+                "modules/02-northwind-platform-overview.md"
+            )
+        ],
+        "an AE scoring 90% is assigned the AE track and skips the basics"
+    );
+}

@@ -35,6 +35,22 @@ impl From<engine::Error> for IpcError {
 
 pub type IpcResult<T> = Result<T, IpcError>;
 
+/// The rule editor's view: the rule set and what the checker says about it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct RulesView {
+    pub set: rules::RuleSet,
+    pub findings: Vec<Finding>,
+    pub tracks: Vec<model::Track>,
+}
+
+/// A sample learner for the "why" view.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct SampleLearner {
+    pub attributes: rules::Attributes,
+    /// (module path, score %) in the order the learner takes them.
+    pub scores: Vec<(String, f64)>,
+}
+
 /// What the window shows when it (re)loads: the open project, if any, and what went wrong
 /// with the work the app was started with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -112,6 +128,31 @@ impl Session {
         Ok(self.project()?.check_graph()?)
     }
 
+    pub fn rules(&self) -> IpcResult<RulesView> {
+        let p = self.project()?;
+        Ok(RulesView {
+            set: p.rules()?,
+            findings: p.check_rules()?,
+            tracks: p.tracks()?,
+        })
+    }
+
+    pub fn save_rule(&mut self, rule: rules::Rule, now: Timestamp) -> IpcResult<Vec<Finding>> {
+        Ok(self
+            .project_mut()?
+            .save_rule(rule, &Actor::local_user(), now)?)
+    }
+
+    pub fn delete_rule(&mut self, id: &str, now: Timestamp) -> IpcResult<Vec<Finding>> {
+        Ok(self
+            .project_mut()?
+            .delete_rule(id, &Actor::local_user(), now)?)
+    }
+
+    pub fn why(&self, learner: &SampleLearner) -> IpcResult<Vec<rules::Decision>> {
+        Ok(self.project()?.why(&learner.attributes, &learner.scores)?)
+    }
+
     fn replace(&mut self, project: Project) -> IpcResult<ProjectInfo> {
         let info = project.info()?;
         self.project = Some(project);
@@ -185,6 +226,19 @@ pub fn bindings() -> String {
         Actor::decl(&cfg),
         AuditEvent::decl(&cfg),
         ImportReport::decl(&cfg),
+        rules::Origin::decl(&cfg),
+        rules::Group::decl(&cfg),
+        rules::Band::decl(&cfg),
+        rules::MinScore::decl(&cfg),
+        rules::Match::decl(&cfg),
+        rules::Attributes::decl(&cfg),
+        rules::RuleBody::decl(&cfg),
+        rules::Rule::decl(&cfg),
+        rules::RuleSet::decl(&cfg),
+        rules::DecisionKind::decl(&cfg),
+        rules::Decision::decl(&cfg),
+        RulesView::decl(&cfg),
+        SampleLearner::decl(&cfg),
         IpcError::decl(&cfg),
         SessionState::decl(&cfg),
     ];

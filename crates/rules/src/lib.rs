@@ -11,6 +11,7 @@ mod xapi;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 pub use check::{check, Curriculum, ModuleInfo};
 pub use runtime::{run, Decision, DecisionKind, Event, EventKind};
@@ -20,7 +21,7 @@ pub use xapi::events_from_xapi;
 pub const SCHEMA: &str = "pathforge.rules/v1";
 
 /// A rule set as stored, exchanged and bundled.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, TS)]
 #[serde(deny_unknown_fields)]
 pub struct RuleSet {
     /// Always `pathforge.rules/v1`.
@@ -30,7 +31,7 @@ pub struct RuleSet {
 
 /// One adaptive rule. (Unknown fields cannot be refused here: serde does not combine that
 /// with the flattened, kind-tagged body.)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, TS)]
 pub struct Rule {
     /// Unique within the rule set.
     pub id: String,
@@ -44,7 +45,7 @@ pub struct Rule {
 }
 
 /// Who made a rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Origin {
     /// Derived from the prerequisite graph or the tags.
@@ -60,7 +61,7 @@ impl Origin {
 }
 
 /// The seven kinds of rule.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum RuleBody {
     /// A pre-assessment's score bands decide where a learner starts and what they skip.
@@ -132,7 +133,7 @@ impl RuleBody {
 
 /// A score band of a placement rule: scores in `min..=max` (%) start at `start_at` and
 /// skip `skip`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, TS)]
 #[serde(deny_unknown_fields)]
 pub struct Band {
     pub min: f64,
@@ -144,7 +145,7 @@ pub struct Band {
 }
 
 /// How an unlock rule's requirements combine.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema, TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum Group {
     #[default]
@@ -154,7 +155,7 @@ pub enum Group {
     NOf(u32),
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, TS)]
 #[serde(deny_unknown_fields)]
 pub struct MinScore {
     pub module: String,
@@ -163,7 +164,7 @@ pub struct MinScore {
 
 /// What an assignment rule asks of a learner's HR attributes; an absent field matches
 /// anything.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema, TS)]
 #[serde(deny_unknown_fields)]
 pub struct Match {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -178,7 +179,7 @@ pub struct Match {
 }
 
 /// A learner's HR attributes, as events report them.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema, TS)]
 #[serde(deny_unknown_fields)]
 pub struct Attributes {
     #[serde(default, skip_serializing_if = "Option::is_none")]

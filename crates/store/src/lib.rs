@@ -805,6 +805,31 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// Creates or replaces one rule written in the app (it belongs to no library).
+    pub fn upsert_rule(
+        &self,
+        id: &str,
+        kind: &str,
+        body: &serde_json::Value,
+    ) -> rusqlite::Result<()> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO rules (id, kind, body, library_id) VALUES (?1, ?2, ?3, NULL)
+                 ON CONFLICT (id) DO UPDATE SET kind = ?2, body = ?3, library_id = NULL",
+            )?
+            .execute(params![id, kind, body.to_string()])?;
+        Ok(())
+    }
+
+    /// Removes a rule; returns whether there was one.
+    pub fn delete_rule(&self, id: &str) -> rusqlite::Result<bool> {
+        Ok(self
+            .tx
+            .prepare_cached("DELETE FROM rules WHERE id = ?1")?
+            .execute([id])?
+            == 1)
+    }
+
     /// Replaces the rules `library` declares with `rules` (id, kind, JSON body).
     pub fn replace_library_rules(
         &self,

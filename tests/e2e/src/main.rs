@@ -56,7 +56,7 @@ async fn main() -> Result<()> {
     env.scratch = std::fs::canonicalize(&env.scratch)?;
 
     type Scenario = for<'a> fn(&'a Env) -> futures_box::BoxFuture<'a, Result<()>>;
-    let scenarios: [(&str, Scenario); 4] = [
+    let scenarios: [(&str, Scenario); 5] = [
         ("opens_and_imports_the_sample_library", |e| {
             Box::pin(sample_library(e))
         }),
@@ -68,6 +68,9 @@ async fn main() -> Result<()> {
         }),
         ("lists_graph_problems_and_focuses_them", |e| {
             Box::pin(graph_problems(e))
+        }),
+        ("edits_a_rule_with_live_checks_and_explains_it", |e| {
+            Box::pin(rule_editor(e))
         }),
     ];
     let (mut passed, mut failed) = (0, 0);
@@ -347,6 +350,98 @@ async fn graph_problems(env: &Env) -> Result<()> {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         bail!("clicking the finding should open its first module, shows {title:?}")
+    })
+    .await
+}
+
+/// Waits until the text of `css` contains `needle`.
+async fn wait_for_text(c: &Client, css: &str, needle: &str) -> Result<String> {
+    let mut last = String::new();
+    for _ in 0..100 {
+        if let Ok(el) = c.find(Locator::Css(css)).await {
+            last = el.text().await.unwrap_or_default();
+            if last.contains(needle) {
+                return Ok(last);
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    bail!("{css} never contained {needle:?}; last text: {last:?}")
+}
+
+async fn rule_editor(env: &Env) -> Result<()> {
+    let project = env.scratch.join("rules.pathforge");
+    let library = env.repo.join("sample-libraries/sales-onboarding");
+    let args = vec![
+        "--project".to_owned(),
+        project.display().to_string(),
+        "--import".to_owned(),
+        library.display().to_string(),
+    ];
+    with_app(env, &args, |c| async move {
+        text_of(&c, "[data-testid=module-count]").await?;
+        c.find(Locator::Css("[data-testid=tab-rules]"))
+            .await?
+            .click()
+            .await?;
+        let count = text_of(&c, "[data-testid=rule-count]").await?;
+        let n: usize = count.split_whitespace().next().unwrap_or("0").parse()?;
+        ensure!(
+            n > 12,
+            "the sample's rules and the graph's unlock rules are listed: {count:?}"
+        );
+        wait_for_text(&c, "[data-testid=rules-clean]", "nothing wrong").await?;
+
+        c.find(Locator::Css("[data-rule=remediate-discovery]"))
+            .await?
+            .click()
+            .await?;
+        let below = c
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css("input[data-field=below]"))
+            .await?;
+        ensure!(
+            below.prop("value").await?.as_deref() == Some("75"),
+            "the form shows the rule's threshold"
+        );
+        below.clear().await?;
+        below.send_keys("120").await?;
+        c.find(Locator::Css("[data-testid=save-rule]"))
+            .await?
+            .click()
+            .await?;
+        wait_for_text(&c, "[data-testid=rule-findings]", "outside 0–100%")
+            .await
+            .context("the checker flags a 120% threshold right after saving")?;
+        screenshot(&c, env, "rule-editor-finding").await?;
+
+        let below = c.find(Locator::Css("input[data-field=below]")).await?;
+        below.clear().await?;
+        below.send_keys("80").await?;
+        c.find(Locator::Css("[data-testid=save-rule]"))
+            .await?
+            .click()
+            .await?;
+        wait_for_text(&c, "[data-testid=rules-clean]", "nothing wrong")
+            .await
+            .context("fixing the threshold clears the finding")?;
+
+        let role = c.find(Locator::Css("input[data-field=why-role]")).await?;
+        role.send_keys("ae").await?;
+        c.find(Locator::Css("[data-testid=why-run]"))
+            .await?
+            .click()
+            .await?;
+        wait_for_text(&c, "[data-testid=why-decisions]", "account-executive")
+            .await
+            .context("the why view shows the assignment an AE gets")?;
+        c.execute(
+            "document.querySelector('[data-testid=why-decisions]').scrollIntoView()",
+            vec![],
+        )
+        .await?;
+        screenshot(&c, env, "rule-editor").await
     })
     .await
 }

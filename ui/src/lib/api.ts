@@ -5,6 +5,10 @@ import { invoke } from '@tauri-apps/api/core';
 import { open, save } from '@tauri-apps/plugin-dialog';
 import type {
   AuditEvent,
+  Decision,
+  Rule,
+  RulesView,
+  SampleLearner,
   ErrorKind,
   Finding,
   ImportReport,
@@ -73,6 +77,10 @@ export const api = {
   getModule: (id: ModuleId) => call<Module>('get_module', { id }),
   auditLog: () => call<AuditEvent[]>('audit_log'),
   checkGraph: () => call<Finding[]>('check_graph'),
+  listRules: () => call<RulesView>('list_rules'),
+  saveRule: (rule: Rule) => call<Finding[]>('save_rule', { rule }),
+  deleteRule: (id: string) => call<Finding[]>('delete_rule', { id }),
+  why: (learner: SampleLearner) => call<Decision[]>('why', { learner }),
 
   /** Native save dialog for a new project; null when cancelled. */
   chooseNewProjectFile: () =>

@@ -188,6 +188,128 @@ total: number,
  */
 prerequisites: number, };
 
+export type Origin = "graph" | "person";
+
+export type Group = "all-of" | "any-of" | { "n-of": number };
+
+export type Band = { min: number, max: number, start_at?: string | null, skip?: Array<string>, };
+
+export type MinScore = { module: string, min: number, };
+
+export type Match = { role?: string | null, department?: string | null, location?: string | null, 
+/**
+ * ISO date (YYYY-MM-DD): learners hired on or after it.
+ */
+hired_on_or_after?: string | null, };
+
+export type Attributes = { role?: string | null, department?: string | null, location?: string | null, 
+/**
+ * ISO date (YYYY-MM-DD).
+ */
+hire_date?: string | null, };
+
+export type RuleBody = { "kind": "placement", 
+/**
+ * The pre-assessment module.
+ */
+assessment: string, 
+/**
+ * Score a question category instead of the whole assessment.
+ */
+category?: string | null, bands: Array<Band>, } | { "kind": "unlock", module: string, requires: Array<string>, group: Group, 
+/**
+ * Minimum score (%) on each scored prerequisite.
+ */
+min_score?: number | null, } | { "kind": "remediation", assessment: string, category?: string | null, 
+/**
+ * Scores strictly below this (%) trigger the rule.
+ */
+below: number, assign: Array<string>, retake_after_days: number, } | { "kind": "reengagement", 
+/**
+ * Days without activity before the learner is notified.
+ */
+idle_days: number, 
+/**
+ * Further days before the manager is notified.
+ */
+manager_after_days: number, } | { "kind": "certification_readiness", required: Array<string>, min_scores: Array<MinScore>, } | { "kind": "assignment", when: Match, track: string, } | { "kind": "recertification", 
+/**
+ * The track whose certificate ages.
+ */
+track: string, older_than_months: number, refresher: Array<string>, };
+
+export type Rule = { 
+/**
+ * Unique within the rule set.
+ */
+id: string, 
+/**
+ * What the rule does, in plain words; repeated in every decision it makes.
+ */
+explanation: string, 
+/**
+ * Where the rule came from.
+ */
+origin: Origin, } & ({ "kind": "placement", 
+/**
+ * The pre-assessment module.
+ */
+assessment: string, 
+/**
+ * Score a question category instead of the whole assessment.
+ */
+category?: string | null, bands: Array<Band>, } | { "kind": "unlock", module: string, requires: Array<string>, group: Group, 
+/**
+ * Minimum score (%) on each scored prerequisite.
+ */
+min_score?: number | null, } | { "kind": "remediation", assessment: string, category?: string | null, 
+/**
+ * Scores strictly below this (%) trigger the rule.
+ */
+below: number, assign: Array<string>, retake_after_days: number, } | { "kind": "reengagement", 
+/**
+ * Days without activity before the learner is notified.
+ */
+idle_days: number, 
+/**
+ * Further days before the manager is notified.
+ */
+manager_after_days: number, } | { "kind": "certification_readiness", required: Array<string>, min_scores: Array<MinScore>, } | { "kind": "assignment", when: Match, track: string, } | { "kind": "recertification", 
+/**
+ * The track whose certificate ages.
+ */
+track: string, older_than_months: number, refresher: Array<string>, });
+
+export type RuleSet = { 
+/**
+ * Always `pathforge.rules/v1`.
+ */
+schema: string, rules: Array<Rule>, };
+
+export type DecisionKind = "assign" | "unlock" | "skip" | "notify" | "schedule" | "reenroll";
+
+export type Decision = { learner: string, day: number, kind: DecisionKind, 
+/**
+ * A module path, a track slug, `learner`/`manager` for notices, or `certification`.
+ */
+target: string, 
+/**
+ * The rule that fired.
+ */
+rule: string, 
+/**
+ * Why, in plain words.
+ */
+explanation: string, };
+
+export type RulesView = { set: RuleSet, findings: Array<Finding>, tracks: Array<Track>, };
+
+export type SampleLearner = { attributes: Attributes, 
+/**
+ * (module path, score %) in the order the learner takes them.
+ */
+scores: Array<[string, number]>, };
+
 export type IpcError = { kind: ErrorKind, message: string, };
 
 export type SessionState = { project: ProjectInfo | null, startup_error: IpcError | null, };
