@@ -154,6 +154,29 @@ fn main() -> Result<()> {
         }
     }
 
+    // Cohort simulation on the sample library: static path and rules, same seed.
+    let learners = 100_000;
+    let mut sim = Project::create(&tmp.path().join("sim.pathforge"), Timestamp(0))?;
+    sim.import_library(&library, &me, Timestamp(1))?;
+    let mut completion = (0.0, 0.0);
+    let row = measure(
+        &format!("simulate {learners} learners, sample tracks, static + rules"),
+        1,
+        || {
+            let (fixed, adaptive) = sim.simulate(None, learners, 1)?;
+            completion = (fixed.completion_rate, adaptive.completion_rate);
+            Ok(())
+        },
+    )?;
+    rows.push(Row {
+        note: format!(
+            "completion {:.1}% static, {:.1}% rules",
+            completion.0 * 100.0,
+            completion.1 * 100.0
+        ),
+        ..row
+    });
+
     // Suggestions on the sample library, against its intended prerequisites.
     for titles in [true, false] {
         let (precision, covered, took) = suggestion_precision(&library, titles)?;

@@ -53,6 +53,20 @@ enum Command {
     /// Signed rule bundles: build, verify, diff.
     #[command(subcommand)]
     Bundle(BundleCommand),
+    /// Simulate a learner cohort through the static path and through the rules.
+    Simulate {
+        file: PathBuf,
+        /// A cohort file (JSON or TOML); the library's [cohort] when omitted.
+        #[arg(long)]
+        cohort: Option<PathBuf>,
+        #[arg(long, default_value_t = 1000)]
+        learners: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Print simulated learner N's rule decisions (the "why" trace) instead.
+        #[arg(long)]
+        trace: Option<u64>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -359,6 +373,21 @@ fn run(command: &Command, json: bool) -> anyhow::Result<ExitCode> {
         Command::Taxonomy(taxonomy) => run_taxonomy(taxonomy, json, &mut out)?,
         Command::Rules(rules) => return run_rules(rules, json, &mut out),
         Command::Bundle(bundle) => run_bundle(bundle, json, &mut out)?,
+        Command::Simulate {
+            file,
+            cohort,
+            learners,
+            seed,
+            trace,
+        } => run_simulate(
+            file,
+            cohort.as_deref(),
+            *learners,
+            *seed,
+            *trace,
+            json,
+            &mut out,
+        )?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -1004,6 +1033,120 @@ fn report_findings(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn run_simulate(
+    file: &Path,
+    cohort: Option<&Path>,
+    learners: usize,
+    seed: u64,
+    trace: Option<u64>,
+    json: bool,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    let cohort: Option<simulate::Cohort> = match cohort {
+        None => None,
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            let parsed = if path.extension().is_some_and(|e| e == "toml") {
+                toml::from_str(&text).map_err(|e| {
+                    anyhow::anyhow!("{}: not a cohort: {}", path.display(), e.message())
+                })?
+            } else {
+                serde_json::from_str(&text)
+                    .map_err(|e| anyhow::anyhow!("{}: not a cohort: {e}", path.display()))?
+            };
+            Some(parsed)
+        }
+    };
+    let project = Project::open(file)?;
+    if let Some(n) = trace {
+        let decisions = project.simulation_trace(cohort, seed, n)?;
+        if json {
+            return print_json(out, &decisions);
+        }
+        for d in &decisions {
+            let kind = serde_json::to_value(d.kind)?;
+            writeln!(
+                out,
+                "day {:>3}  {:<9} {:<52} [{}] {}",
+                d.day,
+                kind.as_str().unwrap_or("?"),
+                d.target,
+                d.rule,
+                d.explanation
+            )?;
+        }
+        return Ok(());
+    }
+    let (fixed, adaptive) = project.simulate(cohort, learners, seed)?;
+    if json {
+        return print_json(
+            out,
+            &serde_json::json!({ "static": fixed, "rules": adaptive }),
+        );
+    }
+    let pct = |x: f64| format!("{:.1}%", x * 100.0);
+    let days = |r: &simulate::Report| {
+        r.time_to_competency
+            .as_ref()
+            .map(|p| format!("{:.0} / {:.0} / {:.0}", p.p10, p.p50, p.p90))
+            .unwrap_or_else(|| "-".to_owned())
+    };
+    writeln!(out, "{learners} learners, seed {seed}\n")?;
+    writeln!(out, "{:<36} {:>18} {:>18}", "", "static path", "rules")?;
+    writeln!(
+        out,
+        "{:<36} {:>18} {:>18}",
+        "completion",
+        pct(fixed.completion_rate),
+        pct(adaptive.completion_rate)
+    )?;
+    writeln!(
+        out,
+        "{:<36} {:>18} {:>18}",
+        "days to competency (p10/p50/p90)",
+        days(&fixed),
+        days(&adaptive)
+    )?;
+    writeln!(
+        out,
+        "{:<36} {:>18} {:>18}",
+        "first-attempt pass rate",
+        pct(fixed.first_attempt_pass_rate),
+        pct(adaptive.first_attempt_pass_rate)
+    )?;
+    writeln!(
+        out,
+        "{:<36} {:>18} {:>18}",
+        "hours saved by placement",
+        "-",
+        format!("{:.0} h", adaptive.hours_saved_by_placement)
+    )?;
+    writeln!(
+        out,
+        "\nBottlenecks under the rules: {}",
+        adaptive.bottlenecks.join("; ")
+    )?;
+    writeln!(out, "\nSegments under the rules:")?;
+    for s in &adaptive.segments {
+        let flag = if s.flags.is_empty() {
+            String::new()
+        } else {
+            format!("  ⚑ FAIRNESS: {} differs from the rest", s.flags.join(", "))
+        };
+        writeln!(
+            out,
+            "  {:<28} {:>6} learners  completion {:>6}  placed {:>6}  remediated {:>6}{flag}",
+            s.name,
+            s.learners,
+            pct(s.completion_rate),
+            pct(s.placement_rate),
+            pct(s.remediation_rate)
+        )?;
+    }
+    Ok(())
 }
 
 fn print_json(out: &mut impl Write, value: &impl serde::Serialize) -> anyhow::Result<()> {

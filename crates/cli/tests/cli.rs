@@ -648,3 +648,62 @@ fn bundles_build_verify_detect_tampering_and_diff() {
         "renamed “Negotiation” → “Deal negotiation”"
     );
 }
+
+#[test]
+fn simulate_compares_static_and_rules_reproducibly() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("s.pathforge");
+    assert!(pathforge(&[&"init", &file]).status.success());
+    assert!(pathforge(&[&"import", &file, &sample_library()])
+        .status
+        .success());
+    let run = || {
+        pathforge(&[
+            &"simulate",
+            &file,
+            &"--learners",
+            &"500",
+            &"--seed",
+            &"9",
+            &"--json",
+        ])
+    };
+    let (a, b) = (run(), run());
+    assert!(a.status.success(), "{}", stderr(&a));
+    assert_eq!(
+        a.stdout, b.stdout,
+        "the same seed gives the same report, byte for byte"
+    );
+    let report: serde_json::Value = serde_json::from_slice(&a.stdout).unwrap();
+    for policy in ["static", "rules"] {
+        let r = &report[policy];
+        assert_eq!(r["learners"], 500, "{policy}: every learner is counted");
+        let c = r["completion_rate"].as_f64().unwrap();
+        assert!(
+            c > 0.0 && c <= 1.0,
+            "{policy}: a completion rate in (0, 1]: {c}"
+        );
+        assert_eq!(
+            r["segments"].as_array().unwrap().len(),
+            3,
+            "{policy}: the sample cohort's three segments"
+        );
+    }
+    assert_eq!(
+        report["static"]["hours_saved_by_placement"], 0.0,
+        "the static path places nobody"
+    );
+    assert!(
+        report["rules"]["hours_saved_by_placement"]
+            .as_f64()
+            .unwrap()
+            > 0.0,
+        "the rules place strong starters"
+    );
+    let out = pathforge(&[&"simulate", &file, &"--trace", &"3", &"--seed", &"9"]);
+    assert!(
+        stdout(&out).contains("[assign-"),
+        "a learner's why trace starts with their assignment: {}",
+        stdout(&out)
+    );
+}

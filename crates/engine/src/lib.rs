@@ -202,6 +202,7 @@ impl Project {
             .as_ref()
             .map(|m| m.scale.clone())
             .unwrap_or_default();
+        let cohort = content.manifest.as_ref().and_then(|m| m.cohort.clone());
         let declared_rules: Vec<(String, String, serde_json::Value)> = content
             .manifest
             .iter()
@@ -282,6 +283,12 @@ impl Project {
             }
             tx.replace_library_tracks(&library.id, &tracks)?;
             tx.replace_library_rules(&library.id, &declared_rules)?;
+            if let Some(cohort) = &cohort {
+                tx.set_setting(
+                    COHORT,
+                    &serde_json::to_value(cohort).expect("cohorts serialise"),
+                )?;
+            }
             if !scale.is_empty() {
                 tx.set_setting(SCALE, &serde_json::json!(scale))?;
             }
@@ -489,6 +496,137 @@ impl Project {
             },
         }));
         self.run_rules(&events)
+    }
+
+    /// The cohort simulations use when none is given (from the library's manifest).
+    pub fn default_cohort(&self) -> Result<Option<simulate::Cohort>> {
+        Ok(self
+            .store
+            .setting(COHORT)?
+            .and_then(|v| serde_json::from_value(v).ok()))
+    }
+
+    /// Simulates `learners` learners of `cohort` (else the default cohort) under the
+    /// static path and under the rules, with the same seed.
+    pub fn simulate(
+        &self,
+        cohort: Option<simulate::Cohort>,
+        learners: usize,
+        seed: u64,
+    ) -> Result<(simulate::Report, simulate::Report)> {
+        let cohort = match cohort {
+            Some(c) => c,
+            None => self.default_cohort()?.ok_or_else(|| {
+                Error::Refused(
+                    "no cohort: give one, or declare [cohort] in the library's pathforge.toml"
+                        .to_owned(),
+                )
+            })?,
+        };
+        let set = self.rules()?;
+        let (infos, track_slugs, edges) = self.rule_context()?;
+        let curriculum = rules::Curriculum {
+            modules: &infos,
+            tracks: &track_slugs,
+            edges: &edges,
+        };
+        let (modules, tracks, skills) = self.sim_modules(&set)?;
+        let input = simulate::Input {
+            modules: &modules,
+            tracks: &tracks,
+            skills,
+            rules: &set,
+            curriculum: &curriculum,
+            cohort: &cohort,
+            pass_mark: 70.0,
+        };
+        Ok((
+            simulate::simulate(&input, simulate::Policy::Static, learners, seed),
+            simulate::simulate(&input, simulate::Policy::Rules, learners, seed),
+        ))
+    }
+
+    /// The rule decisions one simulated learner (number `learner`) meets, for "why".
+    pub fn simulation_trace(
+        &self,
+        cohort: Option<simulate::Cohort>,
+        seed: u64,
+        learner: u64,
+    ) -> Result<Vec<rules::Decision>> {
+        let cohort = match cohort {
+            Some(c) => c,
+            None => self
+                .default_cohort()?
+                .ok_or_else(|| Error::Refused("no cohort".to_owned()))?,
+        };
+        let set = self.rules()?;
+        let (infos, track_slugs, edges) = self.rule_context()?;
+        let curriculum = rules::Curriculum {
+            modules: &infos,
+            tracks: &track_slugs,
+            edges: &edges,
+        };
+        let (modules, tracks, skills) = self.sim_modules(&set)?;
+        let input = simulate::Input {
+            modules: &modules,
+            tracks: &tracks,
+            skills,
+            rules: &set,
+            curriculum: &curriculum,
+            cohort: &cohort,
+            pass_mark: 70.0,
+        };
+        Ok(simulate::trace(&input, seed, learner))
+    }
+
+    /// Modules, track paths and the skill count, as the simulator sees them.
+    fn sim_modules(
+        &self,
+        set: &rules::RuleSet,
+    ) -> Result<(Vec<simulate::SimModule>, Vec<simulate::SimTrack>, usize)> {
+        let summaries = self.store.module_summaries()?;
+        let mut slugs: Vec<String> = summaries.iter().flat_map(|m| m.tags.clone()).collect();
+        slugs.sort();
+        slugs.dedup();
+        let (mut scored, mut placing) = (Vec::new(), Vec::new());
+        for r in &set.rules {
+            match &r.body {
+                rules::RuleBody::Placement { assessment, .. } => placing.push(assessment.clone()),
+                rules::RuleBody::Remediation { assessment, .. } => scored.push(assessment.clone()),
+                rules::RuleBody::CertificationReadiness { min_scores, .. } => {
+                    scored.extend(min_scores.iter().map(|m| m.module.clone()))
+                }
+                _ => {}
+            }
+        }
+        let modules: Vec<simulate::SimModule> = summaries
+            .iter()
+            .map(|m| simulate::SimModule {
+                key: m.source_path.clone(),
+                title: m.title.clone(),
+                minutes: m.duration_minutes,
+                skills: m
+                    .tags
+                    .iter()
+                    .filter_map(|t| slugs.iter().position(|s| s == t))
+                    .collect(),
+                assessment: scored.contains(&m.source_path) || placing.contains(&m.source_path),
+                placement: placing.contains(&m.source_path),
+            })
+            .collect();
+        let mut tracks = Vec::new();
+        for t in self.store.tracks()? {
+            let Ok(path) = self.track_path(&t) else {
+                continue;
+            };
+            let path = path
+                .steps
+                .iter()
+                .filter_map(|s| summaries.iter().position(|m| m.id == s.module.id))
+                .collect();
+            tracks.push(simulate::SimTrack { slug: t.slug, path });
+        }
+        Ok((modules, tracks, slugs.len()))
     }
 
     /// Every problem in the rule set, against the modules, tracks and graph.
@@ -1410,6 +1548,9 @@ fn find_skill<'a>(skills: &'a [Skill], slug: &str) -> Result<&'a Skill> {
         .find(|s| s.slug == slug)
         .ok_or_else(|| Error::UnknownSkill(slug.to_owned()))
 }
+
+/// Settings key of the default simulation cohort.
+const COHORT: &str = "simulation.cohort";
 
 /// Settings key of the proficiency scale.
 const SCALE: &str = "taxonomy.scale";

@@ -41,6 +41,8 @@ pub struct Manifest {
     pub scale: Vec<String>,
     /// Adaptive rules (`[[rule]]`, pathforge.rules/v1), checked by `pathforge rules check`.
     pub rules: Vec<rules::Rule>,
+    /// The default cohort for simulations (`[cohort]`).
+    pub cohort: Option<simulate::Cohort>,
 }
 
 /// A node of the taxonomy as the manifest declares it.
@@ -85,6 +87,8 @@ struct RawManifest {
     taxonomy: RawTaxonomy,
     #[serde(default)]
     rule: Vec<rules::Rule>,
+    #[serde(default)]
+    cohort: Option<simulate::Cohort>,
 }
 
 #[derive(Deserialize, Default)]
@@ -259,12 +263,25 @@ pub fn parse_manifest(path: &Path, text: &str, modules: &[ModuleDraft]) -> Resul
             "[taxonomy] scale needs two or more non-empty values, lowest first",
         ));
     }
+    if let Some(c) = &raw.cohort {
+        if c.segments.is_empty()
+            || c.segments
+                .iter()
+                .any(|s| s.share < 0.0 || !(0.0..=1.0).contains(&s.prior))
+        {
+            return Err(Error::bad(
+                path,
+                "[cohort] needs segments with a share ≥ 0 and a prior between 0 and 1",
+            ));
+        }
+    }
     Ok(Manifest {
         requires,
         skills,
         tracks,
         scale: raw.taxonomy.scale,
         rules: raw.rule,
+        cohort: raw.cohort,
     })
 }
 

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub use check::{check, Curriculum, ModuleInfo};
-pub use runtime::{run, Decision, DecisionKind, Event, EventKind};
+pub use runtime::{run, Decision, DecisionKind, Event, EventKind, Runner};
 pub use xapi::events_from_xapi;
 
 /// The schema identifier every rule set carries.

@@ -92,17 +92,33 @@ struct Learner {
     retakes: Vec<(u32, usize, String, String)>,
 }
 
-/// Evaluates `set` over `events` in order. Fails on an event naming an unknown module,
-/// with the event's position (from 1).
-pub fn run(set: &RuleSet, c: &Curriculum<'_>, events: &[Event]) -> Result<Vec<Decision>, String> {
-    let mut learners: BTreeMap<String, Learner> = BTreeMap::new();
-    let mut out = Vec::new();
-    for (n, event) in events.iter().enumerate() {
+/// The runtime taking one event at a time, keeping each learner's state: what the
+/// simulator drives, decision by decision.
+#[derive(Debug)]
+pub struct Runner<'a> {
+    set: &'a RuleSet,
+    c: &'a Curriculum<'a>,
+    learners: BTreeMap<String, Learner>,
+}
+
+impl<'a> Runner<'a> {
+    pub fn new(set: &'a RuleSet, c: &'a Curriculum<'a>) -> Runner<'a> {
+        Runner {
+            set,
+            c,
+            learners: BTreeMap::new(),
+        }
+    }
+
+    /// Applies event number `n` (from 0, for error messages) and returns its decisions.
+    pub fn step(&mut self, n: usize, event: &Event) -> Result<Vec<Decision>, String> {
+        let (set, c) = (self.set, self.c);
+        let mut out = Vec::new();
         let resolve = |m: &str| {
             c.resolve(m)
                 .ok_or_else(|| format!("event {}: unknown module {m:?}", n + 1))
         };
-        let l = learners.entry(event.learner.clone()).or_default();
+        let l = self.learners.entry(event.learner.clone()).or_default();
         let day = event.day;
         let mut emit = |kind, target: String, rule: &str, explanation: String| {
             out.push(Decision {
@@ -248,6 +264,17 @@ pub fn run(set: &RuleSet, c: &Curriculum<'_>, events: &[Event]) -> Result<Vec<De
             EventKind::IdleTick => {}
         }
         settle(set, c, l, day, &mut emit);
+        Ok(out)
+    }
+}
+
+/// Evaluates `set` over `events` in order. Fails on an event naming an unknown module,
+/// with the event's position (from 1).
+pub fn run(set: &RuleSet, c: &Curriculum<'_>, events: &[Event]) -> Result<Vec<Decision>, String> {
+    let mut runner = Runner::new(set, c);
+    let mut out = Vec::new();
+    for (n, event) in events.iter().enumerate() {
+        out.extend(runner.step(n, event)?);
     }
     Ok(out)
 }

@@ -1,0 +1,388 @@
+//! Monte-Carlo cohorts: simulated learners walk a track, either the static path (every
+//! module in order) or driven by the rule runtime itself (`rules::Runner` — the same code
+//! that ships), and the results are aggregated into the KPIs designers decide on.
+//!
+//! Mastery follows Bayesian Knowledge Tracing: each skill is known or not; a module is a
+//! learning opportunity (unknown → known with `learn`), other skills may be forgotten
+//! (`forget`), and assessment answers are sampled through `guess` and `slip`. Each learner
+//! draws from its own random stream (seed × learner number), so a run is reproducible bit
+//! for bit whatever the number of threads.
+
+mod report;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+pub use report::{ModuleStat, Percentiles, Report, SegmentStat, FAIRNESS_GAP};
+
+/// Who is in the cohort.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct Cohort {
+    pub segments: Vec<Segment>,
+    #[serde(default)]
+    pub bkt: Bkt,
+}
+
+/// A persona and its share of the cohort.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct Segment {
+    pub name: String,
+    /// Relative weight; shares need not sum to 1.
+    pub share: f64,
+    #[serde(default)]
+    pub attributes: rules::Attributes,
+    /// Probability each skill is already known at the start.
+    pub prior: f64,
+    /// Multiplies module durations (1.0 = as designed).
+    #[serde(default = "one")]
+    pub speed: f64,
+    pub weekly_minutes: u32,
+    /// Probability per week of study that the learner stops coming.
+    pub dropout_per_week: f64,
+    /// Probability that a re-engagement notice brings an idle learner back.
+    #[serde(default)]
+    pub reengage_response: f64,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+/// BKT parameters shared by every skill (per-skill calibration is the Calibration work).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct Bkt {
+    pub learn: f64,
+    pub guess: f64,
+    pub slip: f64,
+    pub forget: f64,
+}
+
+impl Default for Bkt {
+    fn default() -> Bkt {
+        Bkt {
+            learn: 0.35,
+            guess: 0.2,
+            slip: 0.1,
+            forget: 0.0,
+        }
+    }
+}
+
+/// A module as the simulator sees it.
+#[derive(Debug, Clone)]
+pub struct SimModule {
+    pub key: String,
+    pub title: String,
+    pub minutes: u32,
+    /// Skill indices it teaches.
+    pub skills: Vec<usize>,
+    /// Whether it is scored (a rule reads its score).
+    pub assessment: bool,
+    /// Whether its score places learners (a placement rule reads it).
+    pub placement: bool,
+}
+
+/// A track's path by module index, in a valid order.
+#[derive(Debug, Clone)]
+pub struct SimTrack {
+    pub slug: String,
+    pub path: Vec<usize>,
+}
+
+/// Everything a run needs.
+#[derive(Debug)]
+pub struct Input<'a> {
+    pub modules: &'a [SimModule],
+    pub tracks: &'a [SimTrack],
+    pub skills: usize,
+    pub rules: &'a rules::RuleSet,
+    pub curriculum: &'a rules::Curriculum<'a>,
+    pub cohort: &'a Cohort,
+    /// Score (%) that passes an assessment without a rule saying otherwise.
+    pub pass_mark: f64,
+}
+
+/// How learners are steered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Policy {
+    /// Everyone takes every module of their track, in order.
+    Static,
+    /// Placement, remediation, re-engagement and certification by the rule runtime.
+    Rules,
+}
+
+/// What happened to one simulated learner.
+#[derive(Debug, Clone, Default)]
+struct Outcome {
+    segment: usize,
+    competent_day: Option<f64>,
+    dropped_at: Option<usize>,
+    started: Vec<usize>,
+    failed: Vec<usize>,
+    first_attempts: u32,
+    first_passes: u32,
+    skipped_minutes: u32,
+    placed: bool,
+    remediated: bool,
+    days: Vec<(usize, f64)>,
+    decisions: Vec<rules::Decision>,
+}
+
+/// One BKT learning opportunity: practised skills may be learnt, the others forgotten.
+fn learn(known: &mut [bool], practised: &[usize], bkt: Bkt, rng: &mut Rng) {
+    for (s, k) in known.iter_mut().enumerate() {
+        if practised.contains(&s) {
+            if !*k && rng.chance(bkt.learn) {
+                *k = true;
+            }
+        } else if *k && rng.chance(bkt.forget) {
+            *k = false;
+        }
+    }
+}
+
+/// SplitMix64: small, fast, and the same everywhere.
+struct Rng(u64);
+
+impl Rng {
+    fn new(seed: u64, learner: u64) -> Rng {
+        Rng(seed ^ learner.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0xD1B5_4A32_D192_ED03)
+    }
+    fn next(&mut self) -> f64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
+    }
+    fn chance(&mut self, p: f64) -> bool {
+        self.next() < p
+    }
+}
+
+/// Runs `learners` simulated learners under `policy` and aggregates them.
+pub fn simulate(input: &Input<'_>, policy: Policy, learners: usize, seed: u64) -> Report {
+    let outcomes: Vec<Outcome> = (0..learners)
+        .into_par_iter()
+        .map(|i| learner(input, policy, seed, i as u64, false))
+        .collect();
+    report::aggregate(input, policy, &outcomes)
+}
+
+/// One learner's rule decisions, for the "why" trace.
+pub fn trace(input: &Input<'_>, seed: u64, learner_number: u64) -> Vec<rules::Decision> {
+    learner(input, Policy::Rules, seed, learner_number, true).decisions
+}
+
+fn learner(input: &Input<'_>, policy: Policy, seed: u64, number: u64, keep: bool) -> Outcome {
+    let mut rng = Rng::new(seed, number);
+    let segments = &input.cohort.segments;
+    let total: f64 = segments.iter().map(|s| s.share.max(0.0)).sum();
+    let mut pick = rng.next() * total;
+    let segment = segments.iter().position(|s| {
+        pick -= s.share.max(0.0);
+        pick < 0.0
+    });
+    let segment = segment.unwrap_or(segments.len().saturating_sub(1));
+    let seg = &segments[segment];
+    let bkt = input.cohort.bkt;
+    let mut out = Outcome {
+        segment,
+        ..Outcome::default()
+    };
+    let mut known: Vec<bool> = (0..input.skills).map(|_| rng.chance(seg.prior)).collect();
+
+    let track_slug = input.rules.rules.iter().find_map(|r| match &r.body {
+        rules::RuleBody::Assignment { when, track } if when.matches(&seg.attributes) => {
+            Some(track.clone())
+        }
+        _ => None,
+    });
+    let Some(track) = track_slug
+        .and_then(|slug| input.tracks.iter().find(|t| t.slug == slug))
+        .or_else(|| input.tracks.first())
+    else {
+        return out;
+    };
+
+    let name = format!("learner-{number}");
+    let mut runner = rules::Runner::new(input.rules, input.curriculum);
+    let mut step = |day: f64, kind: rules::EventKind, out: &mut Outcome| -> Vec<rules::Decision> {
+        if policy == Policy::Static {
+            return Vec::new();
+        }
+        let event = rules::Event {
+            learner: name.clone(),
+            day: day as u32,
+            kind,
+        };
+        let decisions = runner.step(0, &event).unwrap_or_default();
+        if keep {
+            out.decisions.extend(decisions.iter().cloned());
+        }
+        decisions
+    };
+    let idle_rule = input.rules.rules.iter().find_map(|r| match r.body {
+        rules::RuleBody::Reengagement {
+            idle_days,
+            manager_after_days,
+        } => Some((idle_days, manager_after_days)),
+        _ => None,
+    });
+    step(
+        0.0,
+        rules::EventKind::Enrolled {
+            attributes: seg.attributes.clone(),
+        },
+        &mut out,
+    );
+
+    let per_day = (seg.weekly_minutes.max(1) as f64) / 7.0;
+    let mut day = 0.0;
+    let mut todo: std::collections::VecDeque<usize> = track.path.iter().copied().collect();
+    let mut attempts = vec![0u32; input.modules.len()];
+    let mut passed_all = true;
+    let mut competent_by_rule = None;
+    while let Some(m) = todo.pop_front() {
+        let module = &input.modules[m];
+        let days = module.minutes as f64 * seg.speed.max(0.05) / per_day;
+        // Drop-off while working through this module; re-engagement may bring them back.
+        let p_quit = 1.0 - (1.0 - seg.dropout_per_week.clamp(0.0, 1.0)).powf(days / 7.0);
+        if rng.chance(p_quit) {
+            let back = match (policy, idle_rule) {
+                (Policy::Rules, Some((idle, manager))) => {
+                    let mut back = false;
+                    for wait in [idle, idle + manager] {
+                        let decisions =
+                            step(day + wait as f64, rules::EventKind::IdleTick, &mut out);
+                        if decisions
+                            .iter()
+                            .any(|d| d.kind == rules::DecisionKind::Notify)
+                            && rng.chance(seg.reengage_response)
+                        {
+                            day += wait as f64;
+                            back = true;
+                            break;
+                        }
+                    }
+                    back
+                }
+                _ => false,
+            };
+            if !back {
+                out.dropped_at = Some(m);
+                out.started.push(m);
+                return out;
+            }
+        }
+        out.started.push(m);
+        day += days;
+        out.days.push((m, days));
+        if !module.assessment {
+            step(
+                day,
+                rules::EventKind::Completed {
+                    module: module.key.clone(),
+                },
+                &mut out,
+            );
+            continue;
+        }
+        // Ten questions spread over the module's skills.
+        let correct = (0..10)
+            .filter(|q| {
+                let skill = module.skills.get(q % module.skills.len().max(1)).copied();
+                match skill.map(|s| known[s]) {
+                    Some(true) => !rng.chance(bkt.slip),
+                    _ => rng.chance(bkt.guess),
+                }
+            })
+            .count();
+        let score = correct as f64 * 10.0;
+        // Answering is itself a learning opportunity, after the score is taken.
+        learn(&mut known, &module.skills, bkt, &mut rng);
+        attempts[m] += 1;
+        let decisions = step(
+            day,
+            rules::EventKind::Scored {
+                module: module.key.clone(),
+                score,
+                categories: Default::default(),
+            },
+            &mut out,
+        );
+        let mut assigned: Vec<usize> = Vec::new();
+        let mut retake_after = 0u32;
+        for d in &decisions {
+            let target = input.modules.iter().position(|x| x.key == d.target);
+            match (d.kind, target) {
+                (rules::DecisionKind::Skip, Some(t)) => {
+                    if let Some(at) = todo.iter().position(|&x| x == t) {
+                        todo.remove(at);
+                        out.skipped_minutes += input.modules[t].minutes;
+                        out.placed = true;
+                    }
+                }
+                (rules::DecisionKind::Assign, Some(t)) => {
+                    assigned.push(t);
+                    if let Some(rules::RuleBody::Remediation {
+                        retake_after_days, ..
+                    }) = input
+                        .rules
+                        .rules
+                        .iter()
+                        .find(|r| r.id == d.rule)
+                        .map(|r| &r.body)
+                    {
+                        retake_after = retake_after.max(*retake_after_days);
+                    }
+                }
+                (rules::DecisionKind::Schedule, _) => {
+                    competent_by_rule = competent_by_rule.or(Some(day))
+                }
+                _ => {}
+            }
+        }
+        if module.placement {
+            continue; // a placement test places; it is not passed or failed
+        }
+        if attempts[m] == 1 {
+            out.first_attempts += 1;
+            out.first_passes += u32::from(score >= input.pass_mark && assigned.is_empty());
+        }
+        if assigned.is_empty() && score >= input.pass_mark {
+            continue;
+        }
+        out.failed.push(m);
+        if attempts[m] >= 3 {
+            passed_all = false; // gives up on this assessment
+            continue;
+        }
+        if assigned.is_empty() {
+            day += 3.0;
+            todo.push_front(m);
+        } else {
+            // Remediation first, then the retake after the delay.
+            out.remediated = true;
+            todo.push_front(m);
+            for &t in assigned.iter().rev() {
+                todo.push_front(t);
+            }
+            day += retake_after as f64;
+        }
+    }
+    out.competent_day = match competent_by_rule {
+        Some(d) => Some(d),
+        None if passed_all => Some(day),
+        None => None,
+    };
+    out
+}
+
+#[cfg(test)]
+mod tests;
