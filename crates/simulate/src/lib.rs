@@ -280,7 +280,9 @@ fn learner(input: &Input<'_>, policy: Policy, seed: u64, number: u64, keep: bool
                 return out;
             }
         }
-        out.started.push(m);
+        if !out.started.contains(&m) {
+            out.started.push(m); // learners, not attempts
+        }
         day += days;
         out.days.push((m, days));
         if !module.assessment {
