@@ -707,3 +707,44 @@ fn simulate_compares_static_and_rules_reproducibly() {
         stdout(&out)
     );
 }
+
+#[test]
+fn real_scorm_and_cmi5_packages_import_and_bad_ones_are_named() {
+    let Some(shared) = testkit::shared() else {
+        return;
+    };
+    let packages = shared.join("fixtures/real-packages");
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("p.pathforge");
+    assert!(pathforge(&[&"init", &file]).status.success());
+    for (name, modules, prerequisites) in [
+        ("PrerequisitesTest_SCORM12.zip", 4, 6),
+        ("cmi5.zip", 1, 0),
+        ("scorm2004.zip", 1, 0),
+    ] {
+        let out = pathforge(&[&"import", &file, &packages.join(name), &"--json"]);
+        assert!(out.status.success(), "{name}: {}", stderr(&out));
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(
+            report["total"], modules,
+            "{name}: one module per leaf item or AU"
+        );
+        assert_eq!(
+            report["prerequisites"], prerequisites,
+            "{name}: declared prerequisites"
+        );
+    }
+    let before = module_count(&file);
+    let bad = packages.join("MalformedXml_SCORM12.zip");
+    check_fails(
+        &[&"import", &file, &bad],
+        &bad,
+        "imsmanifest.xml is malformed XML",
+        "a malformed package",
+    );
+    assert_eq!(
+        module_count(&file),
+        before,
+        "a refused package changes nothing"
+    );
+}

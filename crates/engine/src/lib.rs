@@ -126,19 +126,32 @@ impl Project {
         actor: &Actor,
         now: Timestamp,
     ) -> Result<ImportReport> {
-        let content = ingest::read_library(dir)?;
+        let (format, content) = if ingest::is_package(dir) {
+            let (kind, content) = ingest::read_package(dir)?;
+            let format = match kind {
+                ingest::PackageKind::Scorm12 => LibraryFormat::Scorm12,
+                ingest::PackageKind::Scorm2004 => LibraryFormat::Scorm2004,
+                ingest::PackageKind::Cmi5 => LibraryFormat::Cmi5,
+            };
+            (format, content)
+        } else {
+            (LibraryFormat::MarkdownFolder, ingest::read_library(dir)?)
+        };
         let drafts = content.modules;
         let project = self.store.project()?;
         let source = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
-        let name = source
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| source.display().to_string());
+        let name = match format {
+            LibraryFormat::MarkdownFolder => source.file_name(),
+            _ if source.is_file() => source.file_stem(),
+            _ => source.file_name(),
+        }
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| source.display().to_string());
         let library = Library {
             id: LibraryId::derive(&project.id, &name),
             name,
             source_path: source.display().to_string(),
-            format: LibraryFormat::MarkdownFolder,
+            format,
             imported_at: now,
         };
         let mut existing = self.store.library_modules(&library.id)?;

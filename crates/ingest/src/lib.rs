@@ -6,6 +6,7 @@
 
 mod manifest;
 mod markdown;
+mod package;
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -16,6 +17,7 @@ pub use manifest::{
     parse_manifest, read_manifest, Manifest, Requirement, SkillDecl, TrackDecl, MANIFEST,
 };
 pub use markdown::{parse_markdown, read_markdown_folder, WORDS_PER_MINUTE};
+pub use package::{is_package, read_package, PackageKind};
 
 /// Everything a library folder holds: its modules and, if it has one, its manifest.
 #[derive(Debug, Clone, PartialEq)]

@@ -152,18 +152,30 @@ pub struct ProjectInfo {
 pub enum LibraryFormat {
     /// A folder of Markdown files with YAML front matter.
     MarkdownFolder,
+    /// A SCORM 1.2 package (zip or folder).
+    Scorm12,
+    /// A SCORM 2004 package (zip or folder).
+    Scorm2004,
+    /// A cmi5 course package (zip or folder).
+    Cmi5,
 }
 
 impl LibraryFormat {
     pub fn as_str(self) -> &'static str {
         match self {
             LibraryFormat::MarkdownFolder => "markdown_folder",
+            LibraryFormat::Scorm12 => "scorm12",
+            LibraryFormat::Scorm2004 => "scorm2004",
+            LibraryFormat::Cmi5 => "cmi5",
         }
     }
 
     pub fn parse(s: &str) -> Option<LibraryFormat> {
         match s {
             "markdown_folder" => Some(LibraryFormat::MarkdownFolder),
+            "scorm12" => Some(LibraryFormat::Scorm12),
+            "scorm2004" => Some(LibraryFormat::Scorm2004),
+            "cmi5" => Some(LibraryFormat::Cmi5),
             _ => None,
         }
     }

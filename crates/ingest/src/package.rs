@@ -1,0 +1,570 @@
+//! E-learning packages: SCORM 1.2, SCORM 2004 (2nd–4th ed.) and cmi5, zipped or unzipped.
+//!
+//! One module per leaf item (SCORM) or AU (cmi5). Titles, launch files and structure come
+//! from `imsmanifest.xml` / `cmi5.xml`; a module's text from its launch HTML (scripts and
+//! styles dropped). SCORM 1.2 `adlcp:prerequisites` become prerequisite requirements (an
+//! expression with only AND is all-of, only OR any-of; anything more intricate is kept
+//! verbatim in the module's metadata and treated as all-of); SCORM 2004 sequencing
+//! objectives and cmi5 `moveOn`/`masteryScore` are kept in the module's metadata.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::Path;
+
+use model::PrerequisiteGroup;
+use serde_json::{json, Map, Value};
+
+use crate::{Error, LibraryContent, Manifest, ModuleDraft, Requirement, Result, WORDS_PER_MINUTE};
+
+/// Which kind of package a library is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PackageKind {
+    Scorm12,
+    Scorm2004,
+    Cmi5,
+}
+
+/// Limits against zip bombs: no file over 64 MiB, no package over 1 GiB unpacked.
+const MAX_FILE: u64 = 64 << 20;
+const MAX_TOTAL: u64 = 1 << 30;
+
+/// The files of a package, by path inside it.
+struct Files {
+    files: BTreeMap<String, Vec<u8>>,
+}
+
+impl Files {
+    fn open(path: &Path) -> Result<Files> {
+        let mut files = BTreeMap::new();
+        if path.is_dir() {
+            for entry in walkdir::WalkDir::new(path).sort_by_file_name() {
+                let entry = entry.map_err(|e| Error::bad(path, format!("unreadable: {e}")))?;
+                if entry.file_type().is_file() {
+                    let rel = entry.path().strip_prefix(path).unwrap_or(entry.path());
+                    let rel = rel
+                        .components()
+                        .map(|c| c.as_os_str().to_string_lossy())
+                        .collect::<Vec<_>>()
+                        .join("/");
+                    let bytes =
+                        std::fs::read(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
+                    files.insert(rel, bytes);
+                }
+            }
+            return Ok(Files { files });
+        }
+        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        let mut zip = zip::ZipArchive::new(file)
+            .map_err(|e| Error::bad(path, format!("not a readable zip: {e}")))?;
+        let mut total = 0u64;
+        for i in 0..zip.len() {
+            let mut f = zip
+                .by_index(i)
+                .map_err(|e| Error::bad(path, format!("zip entry {i}: {e}")))?;
+            if f.is_dir() {
+                continue;
+            }
+            let name = f
+                .enclosed_name()
+                .map(|p| p.to_string_lossy().replace('\\', "/"));
+            let Some(name) = name else {
+                return Err(Error::bad(
+                    path,
+                    format!("zip entry {:?} points outside the package", f.name()),
+                ));
+            };
+            if f.size() > MAX_FILE || total + f.size() > MAX_TOTAL {
+                return Err(Error::bad(
+                    path,
+                    format!("{name} is too large to import (zip bomb guard)"),
+                ));
+            }
+            let mut bytes = Vec::with_capacity(f.size() as usize);
+            f.by_ref()
+                .take(MAX_FILE + 1)
+                .read_to_end(&mut bytes)
+                .map_err(|e| Error::bad(path, format!("{name}: {e}")))?;
+            total += bytes.len() as u64;
+            files.insert(name, bytes);
+        }
+        Ok(Files { files })
+    }
+
+    /// The manifest and the folder it sits in (packages are often zipped with a top folder).
+    fn find(&self, name: &str) -> Option<(String, &[u8])> {
+        self.files
+            .iter()
+            .filter(|(k, _)| k.rsplit('/').next() == Some(name))
+            .min_by_key(|(k, _)| k.matches('/').count())
+            .map(|(k, v)| (k[..k.len() - name.len()].to_owned(), v.as_slice()))
+    }
+
+    fn get(&self, path: &str) -> Option<&[u8]> {
+        self.files.get(path).map(Vec::as_slice)
+    }
+}
+
+/// Whether `path` looks like a package (a zip, or a folder with a package manifest).
+pub fn is_package(path: &Path) -> bool {
+    if path.is_dir() {
+        return path.join("imsmanifest.xml").exists() || path.join("cmi5.xml").exists();
+    }
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("zip") || e.eq_ignore_ascii_case("imscc"))
+}
+
+/// Reads a SCORM or cmi5 package (zip or folder).
+pub fn read_package(path: &Path) -> Result<(PackageKind, LibraryContent)> {
+    let files = Files::open(path)?;
+    if let Some((base, xml)) = files.find("imsmanifest.xml") {
+        return scorm(path, &files, &base, xml);
+    }
+    if let Some((base, xml)) = files.find("cmi5.xml") {
+        return cmi5(path, &files, &base, xml);
+    }
+    Err(Error::bad(
+        path,
+        "holds neither imsmanifest.xml (SCORM) nor cmi5.xml (cmi5)",
+    ))
+}
+
+fn parse_xml<'a>(path: &Path, name: &str, bytes: &'a [u8]) -> Result<roxmltree::Document<'a>> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        Error::bad(
+            path,
+            format!("{name} is not UTF-8 (byte {})", e.valid_up_to()),
+        )
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..Default::default()
+    };
+    roxmltree::Document::parse_with_options(text, options)
+        .map_err(|e| Error::bad(path, format!("{name} is malformed XML: {e}")))
+}
+
+fn child<'a, 'i>(node: roxmltree::Node<'a, 'i>, name: &str) -> Option<roxmltree::Node<'a, 'i>> {
+    node.children()
+        .find(|c| c.is_element() && c.tag_name().name() == name)
+}
+
+fn attr<'a>(node: roxmltree::Node<'a, '_>, name: &str) -> Option<&'a str> {
+    node.attributes()
+        .find(|a| a.name() == name)
+        .map(|a| a.value())
+}
+
+fn text_of(node: Option<roxmltree::Node<'_, '_>>) -> String {
+    node.map(|n| {
+        n.descendants()
+            .filter(|d| d.is_text())
+            .filter_map(|d| d.text())
+            .collect::<String>()
+    })
+    .unwrap_or_default()
+    .split_whitespace()
+    .collect::<Vec<_>>()
+    .join(" ")
+}
+
+/// Visible text of an HTML page.
+fn html_text(bytes: &[u8]) -> String {
+    html2text::from_read(bytes, 10_000).unwrap_or_default()
+}
+
+fn draft(
+    relative_path: String,
+    title: String,
+    body: String,
+    extra: Map<String, Value>,
+) -> ModuleDraft {
+    let word_count = body.split_whitespace().count() as u32;
+    ModuleDraft {
+        relative_path,
+        title,
+        duration_minutes: word_count.div_ceil(WORDS_PER_MINUTE).max(1),
+        level: None,
+        tags: Vec::new(),
+        extra,
+        body,
+        word_count,
+    }
+}
+
+fn scorm(
+    path: &Path,
+    files: &Files,
+    base: &str,
+    xml: &[u8],
+) -> Result<(PackageKind, LibraryContent)> {
+    let doc = parse_xml(path, "imsmanifest.xml", xml)?;
+    let root = doc.root_element();
+    let version = child(root, "metadata")
+        .and_then(|m| child(m, "schemaversion"))
+        .map(|v| text_of(Some(v)));
+    let kind = match version.as_deref() {
+        Some("1.2") => PackageKind::Scorm12,
+        Some(_) => PackageKind::Scorm2004,
+        None if root
+            .namespaces()
+            .any(|n| n.uri().contains("adlcp_rootv1p2")) =>
+        {
+            PackageKind::Scorm12
+        }
+        None => PackageKind::Scorm2004,
+    };
+    let resources: BTreeMap<&str, roxmltree::Node<'_, '_>> = root
+        .descendants()
+        .filter(|n| n.is_element() && n.tag_name().name() == "resource")
+        .filter_map(|r| Some((attr(r, "identifier")?, r)))
+        .collect();
+    let orgs = child(root, "organizations")
+        .ok_or_else(|| Error::bad(path, "imsmanifest.xml has no <organizations>"))?;
+    let default = attr(orgs, "default");
+    let org = orgs
+        .children()
+        .filter(|c| c.is_element() && c.tag_name().name() == "organization")
+        .find(|o| default.is_none() || attr(*o, "identifier") == default)
+        .ok_or_else(|| Error::bad(path, "imsmanifest.xml has no <organization>"))?;
+
+    let mut modules = Vec::new();
+    let mut ids: BTreeMap<String, String> = BTreeMap::new(); // item identifier → module path
+    let mut prereqs: Vec<(String, String)> = Vec::new(); // (module path, expression)
+    let mut stack: Vec<(roxmltree::Node<'_, '_>, Vec<String>)> = org
+        .children()
+        .filter(|c| c.is_element() && c.tag_name().name() == "item")
+        .rev()
+        .map(|i| (i, Vec::new()))
+        .collect();
+    while let Some((item, parents)) = stack.pop() {
+        let title = text_of(child(item, "title"));
+        let id = attr(item, "identifier").unwrap_or("").to_owned();
+        let children: Vec<_> = item
+            .children()
+            .filter(|c| c.is_element() && c.tag_name().name() == "item")
+            .collect();
+        if !children.is_empty() || attr(item, "identifierref").is_none() {
+            let mut trail = parents.clone();
+            trail.push(title);
+            stack.extend(children.into_iter().rev().map(|c| (c, trail.clone())));
+            continue;
+        }
+        let resource = attr(item, "identifierref")
+            .and_then(|r| resources.get(r))
+            .copied();
+        let href = resource.and_then(|r| attr(r, "href")).unwrap_or("");
+        let launch = format!(
+            "{base}{}",
+            resource.and_then(|r| attr(r, "base")).unwrap_or("")
+        ) + href.split(['?', '#']).next().unwrap_or("");
+        let body = files.get(&launch).map(html_text).unwrap_or_default();
+        let mut extra = Map::new();
+        extra.insert(
+            "package".into(),
+            json!(if kind == PackageKind::Scorm12 {
+                "scorm12"
+            } else {
+                "scorm2004"
+            }),
+        );
+        extra.insert("identifier".into(), json!(id));
+        extra.insert("launch".into(), json!(launch));
+        if !parents.is_empty() {
+            extra.insert("section".into(), json!(parents.join(" / ")));
+        }
+        if let Some(seq) = child(item, "sequencing") {
+            let objectives: Vec<Value> = seq
+                .descendants()
+                .filter(|n| n.is_element() && matches!(n.tag_name().name(), "primaryObjective" | "objective"))
+                .map(|o| {
+                    let targets: Vec<&str> = o.children().filter(|m| m.tag_name().name() == "mapInfo").filter_map(|m| attr(m, "targetObjectiveID")).collect();
+                    json!({ "id": attr(o, "objectiveID"), "primary": o.tag_name().name() == "primaryObjective", "global": targets })
+                })
+                .collect();
+            extra.insert(
+                "sequencing".into(),
+                json!({ "id_ref": attr(seq, "IDRef"), "objectives": objectives }),
+            );
+        }
+        let path_key = if id.is_empty() {
+            launch.clone()
+        } else {
+            id.clone()
+        };
+        if let Some(p) = child(item, "prerequisites")
+            .map(|p| text_of(Some(p)))
+            .filter(|p| !p.is_empty())
+        {
+            extra.insert("prerequisites_expression".into(), json!(p));
+            prereqs.push((path_key.clone(), p));
+        }
+        ids.insert(id, path_key.clone());
+        let title = if title.is_empty() {
+            path_key.clone()
+        } else {
+            title
+        };
+        modules.push(draft(path_key, title, body, extra));
+    }
+    if modules.is_empty() {
+        return Err(Error::bad(path, "imsmanifest.xml has no launchable items"));
+    }
+    let mut requires = Vec::new();
+    for (module, expr) in prereqs {
+        let tokens: Vec<&str> = expr
+            .split(|c: char| c.is_whitespace() || c == '(' || c == ')')
+            .filter(|t| !t.is_empty())
+            .collect();
+        let names: Vec<String> = tokens
+            .iter()
+            .filter(|t| {
+                !matches!(t.to_ascii_uppercase().as_str(), "AND" | "OR" | "NOT")
+                    && !t.starts_with(['&', '|', '~'])
+            })
+            .filter_map(|t| ids.get(*t).cloned())
+            .collect();
+        if names.is_empty() {
+            continue;
+        }
+        let or = tokens
+            .iter()
+            .any(|t| t.eq_ignore_ascii_case("OR") || *t == "|");
+        let and = tokens
+            .iter()
+            .any(|t| t.eq_ignore_ascii_case("AND") || *t == "&");
+        let group = if or && !and {
+            PrerequisiteGroup::AnyOf
+        } else {
+            PrerequisiteGroup::AllOf
+        };
+        requires.push(Requirement {
+            module,
+            after: names,
+            group,
+        });
+    }
+    let manifest = Manifest {
+        requires,
+        ..Manifest::default()
+    };
+    Ok((
+        kind,
+        LibraryContent {
+            modules,
+            manifest: Some(manifest),
+        },
+    ))
+}
+
+fn cmi5(
+    path: &Path,
+    files: &Files,
+    base: &str,
+    xml: &[u8],
+) -> Result<(PackageKind, LibraryContent)> {
+    let doc = parse_xml(path, "cmi5.xml", xml)?;
+    let lang =
+        |n: Option<roxmltree::Node<'_, '_>>| text_of(n.and_then(|n| child(n, "langstring")).or(n));
+    let mut modules = Vec::new();
+    for au in doc
+        .descendants()
+        .filter(|n| n.is_element() && n.tag_name().name() == "au")
+    {
+        let id = attr(au, "id").unwrap_or("").to_owned();
+        let url = text_of(child(au, "url"));
+        let local = format!("{base}{url}");
+        let body = if url.contains("://") {
+            String::new()
+        } else {
+            files.get(&local).map(html_text).unwrap_or_default()
+        };
+        let description = lang(child(au, "description"));
+        let body = if body.trim().is_empty() {
+            description.clone()
+        } else {
+            body
+        };
+        let mut extra = Map::new();
+        extra.insert("package".into(), json!("cmi5"));
+        extra.insert("identifier".into(), json!(id));
+        extra.insert("launch".into(), json!(url));
+        extra.insert(
+            "move_on".into(),
+            json!(attr(au, "moveOn").unwrap_or("NotApplicable")),
+        );
+        if let Some(score) = attr(au, "masteryScore").and_then(|s| s.parse::<f64>().ok()) {
+            extra.insert("mastery_score".into(), json!(score));
+        }
+        let blocks: Vec<String> = au
+            .ancestors()
+            .filter(|a| a.tag_name().name() == "block")
+            .map(|b| lang(child(b, "title")))
+            .collect();
+        if !blocks.is_empty() {
+            extra.insert(
+                "section".into(),
+                json!(blocks.into_iter().rev().collect::<Vec<_>>().join(" / ")),
+            );
+        }
+        let title = lang(child(au, "title"));
+        let key = if id.is_empty() { url } else { id };
+        modules.push(draft(
+            key.clone(),
+            if title.is_empty() { key } else { title },
+            body,
+            extra,
+        ));
+    }
+    if modules.is_empty() {
+        return Err(Error::bad(path, "cmi5.xml has no assignable units (<au>)"));
+    }
+    Ok((
+        PackageKind::Cmi5,
+        LibraryContent {
+            modules,
+            manifest: None,
+        },
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reads a real package from ../shared/fixtures/real-packages.
+    fn real(name: &str) -> Option<Result<(PackageKind, LibraryContent)>> {
+        let shared = testkit::shared()?;
+        Some(read_package(
+            &shared.join("fixtures/real-packages").join(name),
+        ))
+    }
+
+    #[test]
+    fn scorm_1_2_packages_read_with_structure_text_and_prerequisites() {
+        let Some(result) = real("scorm12.zip") else {
+            return;
+        };
+        let (kind, content) = result.unwrap();
+        assert_eq!(kind, PackageKind::Scorm12, "schemaversion 1.2");
+        assert!(
+            content.modules.len() >= 10,
+            "one module per leaf item: {}",
+            content.modules.len()
+        );
+        let first = &content.modules[0];
+        assert_eq!(first.title, "How to Play", "titles come from the items");
+        assert_eq!(
+            first.extra["section"], "Playing the Game",
+            "aggregations become sections"
+        );
+        assert!(
+            first.word_count > 50,
+            "text comes from the launch HTML: {:?}",
+            first.body.chars().take(80).collect::<String>()
+        );
+
+        let (_, content) = real("PrerequisitesTest_SCORM12.zip").unwrap().unwrap();
+        let reqs: Vec<(String, Vec<String>, PrerequisiteGroup)> = content
+            .manifest
+            .unwrap()
+            .requires
+            .into_iter()
+            .map(|r| (r.module, r.after, r.group))
+            .collect();
+        assert_eq!(
+            reqs,
+            [
+                (
+                    "module2".to_owned(),
+                    vec!["module1".to_owned()],
+                    PrerequisiteGroup::AllOf
+                ),
+                (
+                    "module3".to_owned(),
+                    vec!["module1".to_owned(), "module2".to_owned()],
+                    PrerequisiteGroup::AllOf
+                ),
+                (
+                    "module4".to_owned(),
+                    vec![
+                        "module1".to_owned(),
+                        "module2".to_owned(),
+                        "module3".to_owned()
+                    ],
+                    PrerequisiteGroup::AllOf
+                ),
+            ],
+            "adlcp:prerequisites become requirements; a mixed expression is kept whole as all-of"
+        );
+        let m4 = content
+            .modules
+            .iter()
+            .find(|m| m.relative_path == "module4")
+            .unwrap();
+        assert_eq!(
+            m4.extra["prerequisites_expression"], "(module1 AND module2) OR module3",
+            "and verbatim in the metadata"
+        );
+    }
+
+    #[test]
+    fn scorm_2004_packages_keep_their_sequencing() {
+        let Some(result) = real("SequencingSimpleRemediation_SCORM20043rdEdition.zip") else {
+            return;
+        };
+        let (kind, content) = result.unwrap();
+        assert_eq!(kind, PackageKind::Scorm2004, "2004 3rd edition");
+        let with_objectives = content
+            .modules
+            .iter()
+            .filter(|m| m.extra.contains_key("sequencing"))
+            .count();
+        assert!(with_objectives > 0, "sequencing objectives are kept");
+        for name in [
+            "scorm2004.zip",
+            "ContentPackagingMetadata_SCORM20043rdEdition.zip",
+            "ContentPackagingSingleSCO_SCORM12.zip",
+        ] {
+            let (_, content) = real(name)
+                .unwrap()
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert!(!content.modules.is_empty(), "{name} has modules");
+        }
+    }
+
+    #[test]
+    fn cmi5_packages_read_their_assignable_units() {
+        let Some(result) = real("cmi5.zip") else {
+            return;
+        };
+        let (kind, content) = result.unwrap();
+        assert_eq!(kind, PackageKind::Cmi5);
+        assert_eq!(content.modules.len(), 1, "one AU");
+        let au = &content.modules[0];
+        assert_eq!(
+            au.title,
+            "Introduction to Geology - Framed Style - Mastery Score"
+        );
+        assert_eq!(au.extra["move_on"], "CompletedOrPassed");
+        assert_eq!(au.extra["mastery_score"], 0.3);
+    }
+
+    #[test]
+    fn malformed_packages_are_named_with_the_reason() {
+        let Some(result) = real("MalformedXml_SCORM12.zip") else {
+            return;
+        };
+        let err = result.unwrap_err().to_string();
+        assert!(
+            err.contains("MalformedXml_SCORM12.zip")
+                && err.contains("imsmanifest.xml is malformed XML"),
+            "{err}"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let not_zip = dir.path().join("course.zip");
+        std::fs::write(&not_zip, "not a zip").unwrap();
+        let err = read_package(&not_zip).unwrap_err().to_string();
+        assert!(err.contains("course.zip: not a readable zip"), "{err}");
+    }
+}
