@@ -24,9 +24,11 @@ pub enum PackageKind {
     Cmi5,
 }
 
-/// Limits against zip bombs: no file over 64 MiB, no package over 1 GiB unpacked.
+/// Limits against zip bombs: no file over 64 MiB, no package over 1 GiB unpacked, and no
+/// entry that claims to expand more than 200 times.
 const MAX_FILE: u64 = 64 << 20;
 const MAX_TOTAL: u64 = 1 << 30;
+const MAX_RATIO: u64 = 200;
 
 /// The files of a package, by path inside it.
 struct Files {
@@ -73,7 +75,10 @@ impl Files {
                     format!("zip entry {:?} points outside the package", f.name()),
                 ));
             };
-            if f.size() > MAX_FILE || total + f.size() > MAX_TOTAL {
+            if f.size() > MAX_FILE
+                || total + f.size() > MAX_TOTAL
+                || f.size() > 1 << 20 && f.size() / f.compressed_size().max(1) > MAX_RATIO
+            {
                 return Err(Error::bad(
                     path,
                     format!("{name} is too large to import (zip bomb guard)"),
@@ -136,12 +141,13 @@ fn parse_xml<'a>(path: &Path, name: &str, bytes: &'a [u8]) -> Result<roxmltree::
         )
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let options = roxmltree::ParsingOptions {
-        allow_dtd: true,
-        ..Default::default()
-    };
-    roxmltree::Document::parse_with_options(text, options)
-        .map_err(|e| Error::bad(path, format!("{name} is malformed XML: {e}")))
+    // DTDs are refused: no entity expansion, no external fetches, ever.
+    roxmltree::Document::parse(text).map_err(|e| match e {
+        roxmltree::Error::DtdDetected => {
+            Error::bad(path, format!("{name} declares a DTD; Pathforge refuses DTDs (entity expansion, external fetches)"))
+        }
+        e => Error::bad(path, format!("{name} is malformed XML: {e}")),
+    })
 }
 
 fn child<'a, 'i>(node: roxmltree::Node<'a, 'i>, name: &str) -> Option<roxmltree::Node<'a, 'i>> {
@@ -548,6 +554,83 @@ mod tests {
         );
         assert_eq!(au.extra["move_on"], "CompletedOrPassed");
         assert_eq!(au.extra["mastery_score"], 0.3);
+    }
+
+    /// Writes a zip with `entries` (name, bytes) and returns its path.
+    fn zip_of(dir: &Path, name: &str, entries: &[(&str, &[u8])]) -> std::path::PathBuf {
+        use std::io::Write;
+        let path = dir.join(name);
+        let mut z = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for (n, b) in entries {
+            z.start_file(*n, opts).unwrap();
+            z.write_all(b).unwrap();
+        }
+        z.finish().unwrap();
+        path
+    }
+
+    const MANIFEST: &str = r#"<manifest identifier="m"><metadata><schemaversion>1.2</schemaversion></metadata>
+        <organizations default="o"><organization identifier="o"><title>T</title>
+        <item identifier="i1" identifierref="r1"><title>One</title></item></organization></organizations>
+        <resources><resource identifier="r1" href="one.html"/></resources></manifest>"#;
+
+    #[test]
+    fn hostile_packages_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let check = |path: std::path::PathBuf, needle: &str, why: &str| {
+            let err = read_package(&path).expect_err(why).to_string();
+            assert!(err.contains(needle), "{why}: {err}");
+            assert!(
+                err.starts_with(&path.display().to_string()),
+                "{why}: names the package: {err}"
+            );
+        };
+        let slip = zip_of(
+            dir.path(),
+            "slip.zip",
+            &[
+                ("imsmanifest.xml", MANIFEST.as_bytes()),
+                ("../../evil.html", b"x"),
+            ],
+        );
+        check(slip, "points outside the package", "zip slip");
+        let bomb = vec![0u8; 8 << 20];
+        let bomb = zip_of(
+            dir.path(),
+            "bomb.zip",
+            &[
+                ("imsmanifest.xml", MANIFEST.as_bytes()),
+                ("zeros.bin", &bomb),
+            ],
+        );
+        check(
+            bomb,
+            "zip bomb guard",
+            "an entry expanding 8 MiB of zeros from a few KiB",
+        );
+        let dtd = MANIFEST.replace("<manifest", "<!DOCTYPE m [<!ENTITY e \"x\">]><manifest");
+        let dtd = zip_of(
+            dir.path(),
+            "dtd.zip",
+            &[("imsmanifest.xml", dtd.as_bytes())],
+        );
+        check(dtd, "refuses DTDs", "a DTD with an entity");
+        let ok = zip_of(
+            dir.path(),
+            "ok.zip",
+            &[
+                ("imsmanifest.xml", MANIFEST.as_bytes()),
+                ("one.html", b"<p>Hello there</p><script>x()</script>"),
+            ],
+        );
+        let (_, content) = read_package(&ok).unwrap();
+        assert_eq!(
+            content.modules[0].body.trim(),
+            "Hello there",
+            "launch text without scripts"
+        );
     }
 
     #[test]
