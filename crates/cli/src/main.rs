@@ -320,6 +320,13 @@ fn run(command: &Command, json: bool) -> anyhow::Result<ExitCode> {
                     )?;
                 }
             }
+            // The rest was imported; each skipped file is named on stderr, and the exit status says so.
+            if !report.skipped.is_empty() {
+                for s in &report.skipped {
+                    eprintln!("pathforge: skipped {}", s.reason);
+                }
+                return Ok(ExitCode::FAILURE);
+            }
         }
         Command::Modules { file } => {
             let modules = Project::open(file)?.modules()?;

@@ -179,7 +179,25 @@ impl Project {
                 Some(_) => updated += 1,
             }
         }
-        let removed: Vec<ModuleId> = existing.into_keys().collect();
+        // A module whose file could not be read this time is kept as it was, not removed.
+        let kept: Vec<ModuleId> = content
+            .skipped
+            .iter()
+            .map(|s| ModuleId::derive(&library.id, &s.relative_path))
+            .collect();
+        let removed: Vec<ModuleId> = existing
+            .into_keys()
+            .filter(|id| !kept.contains(id))
+            .collect();
+        let skipped: Vec<model::SkippedFile> = content
+            .skipped
+            .iter()
+            .map(|s| model::SkippedFile {
+                path: s.relative_path.clone(),
+                kind: s.error.kind(),
+                reason: s.error.to_string(),
+            })
+            .collect();
         // Existing skills keep their ids; slugs merged away resolve to the survivor.
         let aliases = self.store.skill_aliases()?;
         let mut known: HashMap<String, SkillId> = self
@@ -268,6 +286,7 @@ impl Project {
             removed: removed.len() as u32,
             total: modules.len() as u32,
             prerequisites: declared.len() as u32,
+            skipped,
         };
         let before = serde_json::json!({ "modules": unchanged + updated + report.removed });
         let after = serde_json::json!({

@@ -84,58 +84,58 @@ fn import_then_reimport_keeps_the_library_in_step() {
 }
 
 #[test]
-fn a_bad_file_refuses_the_whole_import_and_keeps_the_project() {
+fn bad_files_are_skipped_and_named_and_the_rest_imports() {
     let tmp = tempfile::tempdir().unwrap();
     let path = tmp.path().join("p.pathforge");
-    let good = tmp.path().join("good");
-    write(&good, "a.md", md("Alpha", 10).as_bytes());
+    let lib = tmp.path().join("lib");
+    write(&lib, "a.md", md("Alpha", 10).as_bytes());
+    write(&lib, "b.md", md("Beta", 20).as_bytes());
     let mut p = Project::create(&path, Timestamp(1)).unwrap();
-    p.import_library(&good, &ME, Timestamp(2)).unwrap();
+    p.import_library(&lib, &ME, Timestamp(2)).unwrap();
 
-    let cases: [(&str, &[u8], ErrorKind, &str); 3] = [
+    let cases: [(&str, &[u8], &str); 4] = [
         (
             "broken.md",
             b"---\ntitle: [oops\n---\n",
-            ErrorKind::BadInput,
             "broken front matter",
         ),
-        ("latin1.md", b"caf\xe9", ErrorKind::BadInput, "not UTF-8"),
-        (
-            "unclosed.md",
-            b"---\ntitle: x\n",
-            ErrorKind::BadInput,
-            "never closed",
-        ),
+        ("latin1.md", b"caf\xe9", "not UTF-8"),
+        ("unclosed.md", b"---\ntitle: x\n", "never closed"),
+        // A module imported before whose file breaks: it is kept as it was.
+        ("b.md", b"---\nlevel: guru\n---\n", "\"guru\""),
     ];
-    for (name, bytes, kind, needle) in cases {
-        // The bad file sits in the already-imported library, after a changed good file.
-        write(&good, "a.md", md("Alpha changed", 11).as_bytes());
-        write(&good, name, bytes);
-        let err = p.import_library(&good, &ME, Timestamp(3)).unwrap_err();
-        assert_eq!(err.kind(), kind, "{name}: {err}");
-        let msg = err.to_string();
+    for (name, bytes, needle) in cases {
+        write(&lib, "a.md", md("Alpha changed", 11).as_bytes());
+        write(&lib, name, bytes);
+        let report = p.import_library(&lib, &ME, Timestamp(3)).unwrap();
+        assert_eq!(report.skipped.len(), 1, "{name}: one file is set aside");
+        let skipped = &report.skipped[0];
+        assert_eq!(skipped.path, name, "{name}: it is named");
+        assert_eq!(skipped.kind, ErrorKind::BadInput, "{name}");
         assert!(
-            msg.contains(name) && msg.contains(needle),
-            "{name}: names file and reason: {msg}"
+            skipped.reason.contains(needle),
+            "{name}: the reason says why: {}",
+            skipped.reason
         );
-        assert_eq!(
-            titles(&p),
-            ["Alpha"],
-            "{name}: nothing of the refused import landed"
+        let titles = titles(&p);
+        assert!(
+            titles.contains(&"Alpha changed".to_owned()),
+            "{name}: the good file was still imported"
         );
-        std::fs::remove_file(good.join(name)).unwrap();
+        assert!(
+            titles.contains(&"Beta".to_owned()),
+            "{name}: an earlier module is never lost to a broken file"
+        );
+        if name != "b.md" {
+            std::fs::remove_file(lib.join(name)).unwrap();
+        }
     }
     drop(p);
     let p = Project::open(&path).unwrap();
     assert_eq!(
-        titles(&p),
-        ["Alpha"],
-        "the file on disk still holds the earlier import"
-    );
-    assert_eq!(
-        p.audit_log().unwrap().len(),
-        1,
-        "refused imports leave no audit entry"
+        p.modules().unwrap().len(),
+        2,
+        "the file on disk holds both modules"
     );
 }
 

@@ -16,21 +16,50 @@ use model::{ErrorKind, Level};
 pub use manifest::{
     parse_manifest, read_manifest, Manifest, Requirement, SkillDecl, TrackDecl, MANIFEST,
 };
-pub use markdown::{parse_markdown, read_markdown_folder, WORDS_PER_MINUTE};
+pub use markdown::{
+    parse_markdown, read_markdown_folder, read_markdown_folder_lenient, WORDS_PER_MINUTE,
+};
 pub use package::{is_package, read_package, PackageKind};
 
 /// Everything a library folder holds: its modules and, if it has one, its manifest.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 pub struct LibraryContent {
     pub modules: Vec<ModuleDraft>,
     pub manifest: Option<Manifest>,
+    /// Files that could not be read, each with why; the rest still imports.
+    pub skipped: Vec<Skipped>,
+}
+
+/// A file set aside during an import, and why.
+#[derive(Debug)]
+pub struct Skipped {
+    /// Path inside the library.
+    pub relative_path: String,
+    pub error: Error,
 }
 
 /// Reads a library folder: every Markdown module, then `pathforge.toml` if present.
 pub fn read_library(dir: &Path) -> Result<LibraryContent> {
-    let modules = read_markdown_folder(dir)?;
-    let manifest = read_manifest(dir, &modules)?;
-    Ok(LibraryContent { modules, manifest })
+    let (modules, skipped) = read_markdown_folder_lenient(dir)?;
+    let manifest = read_manifest(dir, &modules).map_err(|e| match e {
+        // A manifest naming a module that was set aside says why it was.
+        Error::BadInput { path, reason } => match skipped
+            .iter()
+            .find(|s| reason.contains(&format!("{:?}", s.relative_path)))
+        {
+            Some(s) => Error::BadInput {
+                path,
+                reason: format!("{reason} ({} was skipped: {})", s.relative_path, s.error),
+            },
+            None => Error::BadInput { path, reason },
+        },
+        e => e,
+    })?;
+    Ok(LibraryContent {
+        modules,
+        manifest,
+        skipped,
+    })
 }
 
 /// One module as read from its source, before it belongs to a project.

@@ -12,7 +12,7 @@ use model::Level;
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 use serde::Deserialize;
 
-use crate::{Error, ModuleDraft, Result};
+use crate::{Error, ModuleDraft, Result, Skipped};
 
 /// Reading rate used to derive a duration when the author gave none.
 pub const WORDS_PER_MINUTE: u32 = 200;
@@ -27,8 +27,20 @@ struct FrontMatter {
     extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// Reads every Markdown module under `dir`, in path order.
+/// Reads every Markdown module under `dir`, in path order; the first unreadable file
+/// fails the whole read.
 pub fn read_markdown_folder(dir: &Path) -> Result<Vec<ModuleDraft>> {
+    let (drafts, mut skipped) = read_markdown_folder_lenient(dir)?;
+    match skipped.is_empty() {
+        true => Ok(drafts),
+        false => Err(skipped.remove(0).error),
+    }
+}
+
+/// Reads every Markdown module under `dir`, in path order, setting aside the files that
+/// cannot be read (each with its error) so the rest can still be imported. Fails only
+/// when the folder itself is unusable or holds no readable module at all.
+pub fn read_markdown_folder_lenient(dir: &Path) -> Result<(Vec<ModuleDraft>, Vec<Skipped>)> {
     let meta = std::fs::metadata(dir).map_err(|e| Error::io(dir, e))?;
     if !meta.is_dir() {
         return Err(Error::bad(
@@ -37,37 +49,59 @@ pub fn read_markdown_folder(dir: &Path) -> Result<Vec<ModuleDraft>> {
         ));
     }
     let mut drafts = Vec::new();
+    let mut skipped = Vec::new();
     // Links are followed (people link modules in from elsewhere); walkdir stops loops.
     let walker = walkdir::WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    let relative_of = |path: &Path| {
+        path.strip_prefix(dir)
+            .unwrap_or(path)
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/")
+    };
     for entry in walker {
-        let entry = entry.map_err(|e| {
-            let path = e.path().unwrap_or(dir).to_path_buf();
-            let source = e
-                .into_io_error()
-                .unwrap_or_else(|| std::io::Error::other("loop"));
-            Error::Io { path, source }
-        })?;
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let path = e.path().unwrap_or(dir).to_path_buf();
+                let source = e
+                    .into_io_error()
+                    .unwrap_or_else(|| std::io::Error::other("link loop"));
+                skipped.push(Skipped {
+                    relative_path: relative_of(&path),
+                    error: Error::Io { path, source },
+                });
+                continue;
+            }
+        };
         let path = entry.path();
         if !entry.file_type().is_file() || !is_markdown(path) || is_readme(path) {
             continue;
         }
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        let relative = path.strip_prefix(dir).unwrap_or(path);
-        let relative = relative
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
-        drafts.push(parse_markdown(path, &relative, &bytes)?);
+        let relative = relative_of(path);
+        match std::fs::read(path)
+            .map_err(|e| Error::io(path, e))
+            .and_then(|b| parse_markdown(path, &relative, &b))
+        {
+            Ok(draft) => drafts.push(draft),
+            Err(error) => skipped.push(Skipped {
+                relative_path: relative,
+                error,
+            }),
+        }
     }
     if drafts.is_empty() {
-        return Err(Error::bad(dir, "holds no Markdown modules (*.md files)"));
+        return Err(match skipped.into_iter().next() {
+            Some(s) => s.error,
+            None => Error::bad(dir, "holds no Markdown modules (*.md files)"),
+        });
     }
-    Ok(drafts)
+    Ok((drafts, skipped))
 }
 
 fn is_markdown(path: &Path) -> bool {

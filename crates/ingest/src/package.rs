@@ -359,6 +359,7 @@ fn scorm(
         LibraryContent {
             modules,
             manifest: Some(manifest),
+            skipped: Vec::new(),
         },
     ))
 }
@@ -430,6 +431,7 @@ fn cmi5(
         LibraryContent {
             modules,
             manifest: None,
+            skipped: Vec::new(),
         },
     ))
 }

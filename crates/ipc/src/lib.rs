@@ -225,6 +225,7 @@ pub fn bindings() -> String {
         Finding::decl(&cfg),
         Actor::decl(&cfg),
         AuditEvent::decl(&cfg),
+        model::SkippedFile::decl(&cfg),
         ImportReport::decl(&cfg),
         rules::Origin::decl(&cfg),
         rules::Group::decl(&cfg),

@@ -556,6 +556,17 @@ pub struct ImportReport {
     pub total: u32,
     /// Prerequisite edges the library's `pathforge.toml` declares.
     pub prerequisites: u32,
+    /// Files set aside, each with the reason; modules they held before are kept as they were.
+    pub skipped: Vec<SkippedFile>,
+}
+
+/// A file an import could not read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SkippedFile {
+    pub path: String,
+    pub kind: ErrorKind,
+    /// Names the file and says why.
+    pub reason: String,
 }
 
 #[cfg(test)]

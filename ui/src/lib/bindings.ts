@@ -162,6 +162,12 @@ action: string,
  */
 object: string, before: unknown, after: unknown, };
 
+export type SkippedFile = { path: string, kind: ErrorKind, 
+/**
+ * Names the file and says why.
+ */
+reason: string, };
+
 export type ImportReport = { library: Library, 
 /**
  * Modules seen for the first time.
@@ -186,7 +192,11 @@ total: number,
 /**
  * Prerequisite edges the library's `pathforge.toml` declares.
  */
-prerequisites: number, };
+prerequisites: number, 
+/**
+ * Files set aside, each with the reason; modules they held before are kept as they were.
+ */
+skipped: Array<SkippedFile>, };
 
 export type Origin = "graph" | "person";
 
