@@ -4,6 +4,7 @@
 //! naming the file and the reason, so that the engine can refuse a whole import before
 //! it writes anything.
 
+mod documents;
 mod manifest;
 mod markdown;
 mod package;
@@ -13,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 use model::{ErrorKind, Level};
 
+pub use documents::{is_document, parse_document};
 pub use manifest::{
     parse_manifest, read_manifest, Manifest, Requirement, SkillDecl, TrackDecl, MANIFEST,
 };

@@ -80,13 +80,18 @@ pub fn read_markdown_folder_lenient(dir: &Path) -> Result<(Vec<ModuleDraft>, Vec
             }
         };
         let path = entry.path();
-        if !entry.file_type().is_file() || !is_markdown(path) || is_readme(path) {
+        let document = crate::documents::is_document(path);
+        if !entry.file_type().is_file() || !(is_markdown(path) || document) || is_readme(path) {
             continue;
         }
         let relative = relative_of(path);
+        let parse = |b: Vec<u8>| match document {
+            true => crate::documents::parse_document(path, &relative, &b),
+            false => parse_markdown(path, &relative, &b),
+        };
         match std::fs::read(path)
             .map_err(|e| Error::io(path, e))
-            .and_then(|b| parse_markdown(path, &relative, &b))
+            .and_then(parse)
         {
             Ok(draft) => drafts.push(draft),
             Err(error) => skipped.push(Skipped {
@@ -449,13 +454,13 @@ mod tests {
         std::fs::write(dir.path().join("b/02.md"), "# Two").unwrap();
         std::fs::write(dir.path().join("01.markdown"), "# One").unwrap();
         std::fs::write(dir.path().join(".git/x.md"), "# Hidden").unwrap();
-        std::fs::write(dir.path().join("notes.txt"), "not markdown").unwrap();
+        std::fs::write(dir.path().join("notes.dat"), "not a document").unwrap();
         let drafts = read_markdown_folder(dir.path()).unwrap();
         let paths: Vec<_> = drafts.iter().map(|d| d.relative_path.as_str()).collect();
         assert_eq!(
             paths,
             ["01.markdown", "b/02.md"],
-            "README, hidden folders and non-Markdown files are skipped; order is by path"
+            "README, hidden folders and files that are not documents are skipped; order is by path"
         );
     }
 

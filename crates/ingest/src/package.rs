@@ -176,7 +176,7 @@ fn text_of(node: Option<roxmltree::Node<'_, '_>>) -> String {
 
 /// Visible text of an HTML page.
 fn html_text(bytes: &[u8]) -> String {
-    html2text::from_read(bytes, 10_000).unwrap_or_default()
+    crate::documents::html_to_text(bytes).unwrap_or_default()
 }
 
 fn draft(

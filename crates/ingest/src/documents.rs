@@ -1,0 +1,307 @@
+//! Documents other than Markdown in a library folder: HTML, plain text, Word (.docx) and
+//! PowerPoint (.pptx). One module per file; the title comes from the document's metadata,
+//! else its first heading or line, else the file name; the duration from the word count.
+
+use std::io::Read;
+use std::path::Path;
+
+use crate::{Error, ModuleDraft, Result, WORDS_PER_MINUTE};
+
+/// File extensions read as documents (besides Markdown).
+pub const EXTENSIONS: [&str; 5] = ["html", "htm", "txt", "docx", "pptx"];
+
+pub fn is_document(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| EXTENSIONS.iter().any(|x| x.eq_ignore_ascii_case(e)))
+}
+
+/// Reads one document; `path` names the file in errors.
+pub fn parse_document(path: &Path, relative_path: &str, bytes: &[u8]) -> Result<ModuleDraft> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let (title, body) = match ext.as_str() {
+        "html" | "htm" => html(path, bytes)?,
+        "txt" => {
+            let text = std::str::from_utf8(bytes).map_err(|e| {
+                Error::bad(
+                    path,
+                    format!(
+                        "is not UTF-8 text (invalid byte at offset {})",
+                        e.valid_up_to()
+                    ),
+                )
+            })?;
+            let title = text
+                .lines()
+                .map(str::trim)
+                .find(|l| !l.is_empty())
+                .map(str::to_owned);
+            (title, text.to_owned())
+        }
+        "docx" => office(path, bytes, |name| name == "word/document.xml", "p")?,
+        "pptx" => office(
+            path,
+            bytes,
+            |name| name.starts_with("ppt/slides/slide") && name.ends_with(".xml"),
+            "p",
+        )?,
+        _ => return Err(Error::bad(path, "is not a document Pathforge reads")),
+    };
+    if body.trim().is_empty() {
+        return Err(Error::bad(path, "has no text"));
+    }
+    let stem = Path::new(relative_path)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned());
+    let title = title
+        .filter(|t| !t.trim().is_empty())
+        .or(stem)
+        .unwrap_or_else(|| relative_path.to_owned());
+    let word_count = body.split_whitespace().count() as u32;
+    let mut extra = serde_json::Map::new();
+    extra.insert("document".into(), serde_json::json!(ext));
+    Ok(ModuleDraft {
+        relative_path: relative_path.to_owned(),
+        title: title.trim().chars().take(200).collect(),
+        duration_minutes: word_count.div_ceil(WORDS_PER_MINUTE).max(1),
+        level: None,
+        tags: Vec::new(),
+        extra,
+        body,
+        word_count,
+    })
+}
+
+fn html(path: &Path, bytes: &[u8]) -> Result<(Option<String>, String)> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        Error::bad(
+            path,
+            format!(
+                "is not UTF-8 text (invalid byte at offset {})",
+                e.valid_up_to()
+            ),
+        )
+    })?;
+    let text =
+        html_to_text(bytes).map_err(|e| Error::bad(path, format!("unreadable HTML: {e}")))?;
+    // html2text renders the title element nowhere; find it, else the first heading line.
+    let source = String::from_utf8_lossy(bytes);
+    let lower = source.to_ascii_lowercase();
+    let title = lower.find("<title>").and_then(|start| {
+        let end = lower[start..].find("</title>")? + start;
+        Some(source[start + 7..end].trim().to_owned())
+    });
+    let heading = text
+        .lines()
+        .map(|l| l.trim().trim_start_matches('#').trim())
+        .find(|l| !l.is_empty())
+        .map(str::to_owned);
+    Ok((title.or(heading), text))
+}
+
+/// Visible text of an HTML page: scripts and styles dropped, heading markers removed.
+pub(crate) fn html_to_text(bytes: &[u8]) -> std::result::Result<String, html2text::Error> {
+    let text = html2text::config::plain_no_decorate().string_from_read(bytes, 10_000)?;
+    Ok(text
+        .lines()
+        .map(|l| l.trim_start_matches('#').trim_start())
+        .collect::<Vec<_>>()
+        .join("\n"))
+}
+
+/// Text of an Office Open XML file: every paragraph of the parts `wanted` selects, in name
+/// order (slide2 before slide10), and the title from `docProps/core.xml`.
+fn office(
+    path: &Path,
+    bytes: &[u8],
+    wanted: impl Fn(&str) -> bool,
+    paragraph: &str,
+) -> Result<(Option<String>, String)> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| {
+        Error::bad(
+            path,
+            format!("is not a readable Office file (corrupt or password-protected?): {e}"),
+        )
+    })?;
+    let names: Vec<String> = zip
+        .file_names()
+        .filter_map(|n| n.ok())
+        .map(|n| n.into_owned())
+        .collect();
+    let mut parts: Vec<String> = names.iter().filter(|n| wanted(n)).cloned().collect();
+    let number = |n: &str| {
+        n.chars()
+            .filter(char::is_ascii_digit)
+            .collect::<String>()
+            .parse::<u32>()
+            .unwrap_or(0)
+    };
+    parts.sort_by_key(|n| number(n));
+    let read = |zip: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>, name: &str| -> Result<String> {
+        let mut f = zip
+            .by_name(name)
+            .map_err(|e| Error::bad(path, format!("{name}: {e}")))?;
+        let mut s = String::new();
+        f.by_ref()
+            .take(64 << 20)
+            .read_to_string(&mut s)
+            .map_err(|e| Error::bad(path, format!("{name}: {e}")))?;
+        Ok(s)
+    };
+    let mut body = String::new();
+    for name in &parts {
+        let xml = read(&mut zip, name)?;
+        let doc = roxmltree::Document::parse(&xml)
+            .map_err(|e| Error::bad(path, format!("{name} is malformed XML: {e}")))?;
+        for p in doc
+            .descendants()
+            .filter(|n| n.is_element() && n.tag_name().name() == paragraph)
+        {
+            let line: String = p
+                .descendants()
+                .filter(|n| n.is_element() && n.tag_name().name() == "t")
+                .filter_map(|t| t.text())
+                .collect();
+            if !line.trim().is_empty() {
+                body.push_str(line.trim());
+                body.push('\n');
+            }
+        }
+        body.push('\n');
+    }
+    if parts.is_empty() {
+        return Err(Error::bad(
+            path,
+            "is not a Word or PowerPoint document (no content parts)",
+        ));
+    }
+    let title = names
+        .iter()
+        .any(|n| n == "docProps/core.xml")
+        .then(|| read(&mut zip, "docProps/core.xml").ok())
+        .flatten()
+        .and_then(|xml| {
+            let doc = roxmltree::Document::parse(&xml).ok()?;
+            let t = doc
+                .descendants()
+                .find(|n| n.tag_name().name() == "title")?
+                .text()?
+                .trim()
+                .to_owned();
+            (!t.is_empty()).then_some(t)
+        })
+        .or_else(|| {
+            body.lines()
+                .find(|l| !l.trim().is_empty())
+                .map(str::to_owned)
+        });
+    Ok((title, body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn office_file(parts: &[(&str, &str)]) -> Vec<u8> {
+        let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for (name, xml) in parts {
+            z.start_file(*name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            z.write_all(xml.as_bytes()).unwrap();
+        }
+        z.finish().unwrap().into_inner()
+    }
+
+    fn check(name: &str, bytes: &[u8], title: &str, words: u32, why: &str) {
+        let d =
+            parse_document(Path::new(name), name, bytes).unwrap_or_else(|e| panic!("{why}: {e}"));
+        assert_eq!(d.title, title, "{why}: title");
+        assert_eq!(d.word_count, words, "{why}: words");
+    }
+
+    #[test]
+    fn each_document_kind_yields_title_and_text() {
+        check(
+            "a.html",
+            b"<html><head><title>Pricing 101</title><style>p{}</style></head><body><h1>Big</h1><p>Four words of text.</p><script>var x = 1;</script></body></html>",
+            "Pricing 101",
+            5,
+            "HTML: the title element, text without scripts or styles",
+        );
+        check(
+            "b.txt",
+            b"\n  First line here\nand more words\n",
+            "First line here",
+            6,
+            "text: the first line is the title",
+        );
+        let w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+        let docx = office_file(&[
+            (
+                "word/document.xml",
+                &format!(
+                    r#"<w:document xmlns:w="{w}"><w:body><w:p><w:r><w:t>Negotiation</w:t></w:r><w:r><w:t> basics</w:t></w:r></w:p><w:p><w:r><w:t>Trade, never give.</w:t></w:r></w:p></w:body></w:document>"#
+                ),
+            ),
+            (
+                "docProps/core.xml",
+                r#"<cp:coreProperties xmlns:cp="x" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Negotiation Basics</dc:title></cp:coreProperties>"#,
+            ),
+        ]);
+        check(
+            "c.docx",
+            &docx,
+            "Negotiation Basics",
+            5,
+            "Word: runs joined per paragraph; the title from core properties",
+        );
+        let a = "http://schemas.openxmlformats.org/drawingml/2006/main";
+        let slide = |t: &str| {
+            format!(
+                r#"<p:sld xmlns:p="p" xmlns:a="{a}"><a:p><a:r><a:t>{t}</a:t></a:r></a:p></p:sld>"#
+            )
+        };
+        let (s1, s2, s10) = (slide("Slide one"), slide("Slide two"), slide("Slide ten"));
+        let pptx = office_file(&[
+            ("ppt/slides/slide10.xml", &s10),
+            ("ppt/slides/slide2.xml", &s2),
+            ("ppt/slides/slide1.xml", &s1),
+        ]);
+        let d = parse_document(Path::new("d.pptx"), "d.pptx", &pptx).unwrap();
+        assert_eq!(
+            d.body.split_whitespace().collect::<Vec<_>>().join(" "),
+            "Slide one Slide two Slide ten",
+            "slides in number order"
+        );
+        assert_eq!(
+            d.title, "Slide one",
+            "PowerPoint: the first text when there is no title"
+        );
+    }
+
+    #[test]
+    fn bad_documents_are_named() {
+        let err = |name: &str, bytes: &[u8]| {
+            parse_document(Path::new(name), name, bytes)
+                .unwrap_err()
+                .to_string()
+        };
+        assert!(
+            err("x.docx", b"not a zip").contains("x.docx: is not a readable Office file"),
+            "a corrupt Word file"
+        );
+        assert!(
+            err("e.txt", b"   ").contains("e.txt: has no text"),
+            "an empty file"
+        );
+        assert!(
+            err("l.html", b"caf\xe9").contains("not UTF-8"),
+            "bad encoding"
+        );
+    }
+}
