@@ -92,7 +92,7 @@ fn main() -> Result<()> {
 
     // A synthetic catalogue at the scale of a large company.
     let big = tmp.path().join("big-library");
-    let count = 5_000;
+    let count = 10_000;
     synthesize(&big, count)?;
     let mut b = 0;
     let big_row = measure(
@@ -110,6 +110,27 @@ fn main() -> Result<()> {
     rows.push(Row {
         note: format!("{per_sec:.0} modules/s"),
         ..big_row
+    });
+    // Re-import with one changed file.
+    let changed = big.join("unit-07/m00007.md");
+    let text = std::fs::read_to_string(&changed)?.replace("# Module 7", "# Module 7, revised");
+    std::fs::write(&changed, text)?;
+    let mut again = Project::open(&tmp.path().join("big1.pathforge"))?;
+    let row = measure(
+        &format!("re-import {count}-module library, one file changed"),
+        1,
+        || {
+            let r = again.import_library(&big, &me, Timestamp(2))?;
+            ensure!(r.updated == 1, "exactly the changed file is updated");
+            Ok(())
+        },
+    )?;
+    rows.push(row);
+    rows.push(Row {
+        what: "peak memory of this benchmark process so far".to_owned(),
+        runs: 1,
+        median: Duration::ZERO,
+        note: peak_memory(),
     });
     let size = std::fs::metadata(tmp.path().join("big1.pathforge"))?.len();
     rows.push(Row {
@@ -238,6 +259,18 @@ fn run(cli: &Path, args: &[&std::ffi::OsStr]) -> Result<()> {
         String::from_utf8_lossy(&out.stderr)
     );
     Ok(())
+}
+
+/// Peak resident memory (VmHWM) from /proc, where there is one.
+fn peak_memory() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .map(|l| l["VmHWM:".len()..].trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown".to_owned())
 }
 
 fn format_duration(d: Duration) -> String {

@@ -53,6 +53,8 @@ enum Command {
     /// Signed rule bundles: build, verify, diff.
     #[command(subcommand)]
     Bundle(BundleCommand),
+    /// Watch the project's libraries and re-import each one when its files change.
+    Watch { file: PathBuf },
     /// Simulate a learner cohort through the static path and through the rules.
     Simulate {
         file: PathBuf,
@@ -380,6 +382,7 @@ fn run(command: &Command, json: bool) -> anyhow::Result<ExitCode> {
         Command::Taxonomy(taxonomy) => run_taxonomy(taxonomy, json, &mut out)?,
         Command::Rules(rules) => return run_rules(rules, json, &mut out),
         Command::Bundle(bundle) => run_bundle(bundle, json, &mut out)?,
+        Command::Watch { file } => return run_watch(file, json, &mut out),
         Command::Simulate {
             file,
             cohort,
@@ -1040,6 +1043,66 @@ fn report_findings(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn run_watch(file: &Path, json: bool, out: &mut impl Write) -> anyhow::Result<ExitCode> {
+    use notify_debouncer_mini::{new_debouncer, notify::RecursiveMode};
+    let mut project = Project::open(file)?;
+    let libraries = project.libraries()?;
+    if libraries.is_empty() {
+        anyhow::bail!(
+            "{}: no libraries to watch; import one first",
+            file.display()
+        );
+    }
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut debouncer = new_debouncer(std::time::Duration::from_millis(400), tx)?;
+    for lib in &libraries {
+        debouncer
+            .watcher()
+            .watch(Path::new(&lib.source_path), RecursiveMode::Recursive)
+            .map_err(|e| anyhow::anyhow!("{}: cannot watch: {e}", lib.source_path))?;
+    }
+    writeln!(
+        out,
+        "Watching {} libraries of {}; Ctrl-C to stop",
+        libraries.len(),
+        file.display()
+    )?;
+    out.flush()?;
+    for result in rx {
+        let events = match result {
+            Ok(events) => events,
+            Err(e) => {
+                eprintln!("pathforge: watch error: {e}");
+                continue;
+            }
+        };
+        for lib in &libraries {
+            if !events.iter().any(|e| e.path.starts_with(&lib.source_path)) {
+                continue;
+            }
+            match project.import_library(
+                Path::new(&lib.source_path),
+                &Actor::local_user(),
+                Timestamp::now(),
+            ) {
+                Ok(report) if json => writeln!(out, "{}", serde_json::to_string(&report)?)?,
+                Ok(r) => writeln!(
+                    out,
+                    "Re-imported {}: {} added, {} updated, {} removed, {} skipped",
+                    r.library.name,
+                    r.added,
+                    r.updated,
+                    r.removed,
+                    r.skipped.len()
+                )?,
+                Err(e) => eprintln!("pathforge: {e}"),
+            }
+            out.flush()?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn run_simulate(

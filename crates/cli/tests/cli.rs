@@ -748,3 +748,47 @@ fn real_scorm_and_cmi5_packages_import_and_bad_ones_are_named() {
         "a refused package changes nothing"
     );
 }
+
+#[test]
+fn watch_reimports_a_library_when_a_file_changes() {
+    use std::io::BufRead;
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = tmp.path().join("lib");
+    std::fs::create_dir(&lib).unwrap();
+    std::fs::write(lib.join("a.md"), "# Alpha\n\nFirst version.").unwrap();
+    let file = tmp.path().join("w.pathforge");
+    assert!(pathforge(&[&"init", &file]).status.success());
+    assert!(pathforge(&[&"import", &file, &lib]).status.success());
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pathforge"))
+        .args(["watch".as_ref(), file.as_os_str()])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let pipe = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(pipe).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let wait = std::time::Duration::from_secs(20);
+    let first = rx.recv_timeout(wait).expect("watch starts");
+    assert!(first.starts_with("Watching 1 libraries"), "{first}");
+    std::fs::write(lib.join("a.md"), "# Alpha, revised\n\nSecond version.").unwrap();
+    let line = rx.recv_timeout(wait);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let line = line.expect("a saved file is re-imported within seconds");
+    assert!(
+        line.contains("1 updated"),
+        "the changed module is updated: {line}"
+    );
+    let out = pathforge(&[&"modules", &file, &"--json"]);
+    assert!(
+        stdout(&out).contains("Alpha, revised"),
+        "the project has the new title"
+    );
+}
