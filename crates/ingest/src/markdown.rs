@@ -50,7 +50,9 @@ pub fn read_markdown_folder_lenient(dir: &Path) -> Result<(Vec<ModuleDraft>, Vec
     }
     let mut drafts = Vec::new();
     let mut skipped = Vec::new();
-    // Links are followed (people link modules in from elsewhere); walkdir stops loops.
+    let root = std::fs::canonicalize(dir).map_err(|e| Error::io(dir, e))?;
+    // Links inside the library are followed (walkdir stops loops); a link leading outside
+    // it is refused, so a library cannot pull in files from elsewhere on the machine.
     let walker = walkdir::WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
@@ -85,6 +87,20 @@ pub fn read_markdown_folder_lenient(dir: &Path) -> Result<(Vec<ModuleDraft>, Vec
             continue;
         }
         let relative = relative_of(path);
+        if entry.path_is_symlink() {
+            let inside = std::fs::canonicalize(path).map(|real| real.starts_with(&root));
+            if let Ok(false) = inside {
+                let error = Error::bad(
+                    path,
+                    "is a link to a file outside the library; copy the file in instead",
+                );
+                skipped.push(Skipped {
+                    relative_path: relative,
+                    error,
+                });
+                continue;
+            }
+        }
         let parse = |b: Vec<u8>| match document {
             true => crate::documents::parse_document(path, &relative, &b),
             false => parse_markdown(path, &relative, &b),
@@ -479,6 +495,31 @@ mod tests {
             err.kind(),
             model::ErrorKind::NotFound,
             "its target is missing: {err}"
+        );
+    }
+
+    #[test]
+    fn links_outside_the_library_are_refused() {
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("secret.md"), "# Secret").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.md"), "# A").unwrap();
+        std::fs::write(dir.path().join("inner.md"), "# Inner").unwrap();
+        std::os::unix::fs::symlink(dir.path().join("inner.md"), dir.path().join("b.md")).unwrap();
+        std::os::unix::fs::symlink(outside.path().join("secret.md"), dir.path().join("c.md"))
+            .unwrap();
+        let (drafts, skipped) = read_markdown_folder_lenient(dir.path()).unwrap();
+        let paths: Vec<&str> = drafts.iter().map(|d| d.relative_path.as_str()).collect();
+        assert_eq!(
+            paths,
+            ["a.md", "b.md", "inner.md"],
+            "a link inside the library is followed"
+        );
+        assert_eq!(skipped.len(), 1, "the link leading outside is set aside");
+        assert!(
+            skipped[0].error.to_string().contains("outside the library"),
+            "{}",
+            skipped[0].error
         );
     }
 
