@@ -298,7 +298,7 @@ fn run(command: &Command, json: bool) -> anyhow::Result<ExitCode> {
             } else {
                 writeln!(
                     out,
-                    "Imported {} from {}: {} modules ({} added, {} updated, {} unchanged, {} removed), {} declared prerequisites",
+                    "Imported {} from {}: {} modules ({} added, {} updated, {} unchanged, {} retired), {} declared prerequisites",
                     report.library.name,
                     report.library.source_path,
                     report.total,
@@ -1090,7 +1090,7 @@ fn run_watch(file: &Path, json: bool, out: &mut impl Write) -> anyhow::Result<Ex
                 Ok(report) if json => writeln!(out, "{}", serde_json::to_string(&report)?)?,
                 Ok(r) => writeln!(
                     out,
-                    "Re-imported {}: {} added, {} updated, {} removed, {} skipped",
+                    "Re-imported {}: {} added, {} updated, {} retired, {} skipped",
                     r.library.name,
                     r.added,
                     r.updated,

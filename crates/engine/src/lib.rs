@@ -303,7 +303,7 @@ impl Project {
                 tx.upsert_module(&project.id, m, position as u32)?;
             }
             for id in &removed {
-                tx.delete_module(id)?;
+                tx.retire_module(id)?;
             }
             for skill in &skills {
                 tx.upsert_skill(skill)?;

@@ -908,3 +908,47 @@ fn rules_are_edited_checked_and_explained() {
         "an AE scoring 90% is assigned the AE track and skips the basics"
     );
 }
+
+#[test]
+fn removed_files_retire_their_modules_and_returning_files_restore_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut p, lib) = chain_project(tmp.path());
+    let (a, c) = (id(&p, "a.md"), id(&p, "c.md"));
+    p.add_prerequisite(&a, &c, None, &ME, Timestamp(3)).unwrap();
+    let saved = std::fs::read(lib.join("c.md")).unwrap();
+    std::fs::remove_file(lib.join("c.md")).unwrap();
+    write(
+        &lib,
+        "pathforge.toml",
+        toml_requires("b.md", &["a.md"]).as_bytes(),
+    );
+    let report = p.import_library(&lib, &ME, Timestamp(4)).unwrap();
+    assert_eq!(report.removed, 1, "the missing file's module is retired");
+    assert_eq!(titles(&p), ["A", "B"], "retired modules leave the lists");
+    let findings = p.check_graph().unwrap();
+    assert!(
+        findings
+            .iter()
+            .all(|f| !f.objects.contains(&c.0) && f.severity != Severity::Error),
+        "and the graph: no finding about it, no dangling edge: {findings:#?}"
+    );
+    assert_eq!(
+        p.module(&c).unwrap().title,
+        "C",
+        "but the module and its history are kept"
+    );
+
+    std::fs::write(lib.join("c.md"), saved).unwrap();
+    let report = p.import_library(&lib, &ME, Timestamp(5)).unwrap();
+    assert_eq!(report.added, 1, "the returning file brings the module back");
+    let edges: Vec<(ModuleId, ModuleId)> = p
+        .prerequisites()
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.before, e.after))
+        .collect();
+    assert!(
+        edges.contains(&(a, c)),
+        "with the edge a person added before it was retired"
+    );
+}

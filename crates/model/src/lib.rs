@@ -550,7 +550,8 @@ pub struct ImportReport {
     pub updated: u32,
     /// Modules already in the project, unchanged.
     pub unchanged: u32,
-    /// Modules of this library whose files are gone.
+    /// Modules of this library whose files are gone: retired, kept with their tags, edges
+    /// and history, and restored if the file comes back.
     pub removed: u32,
     /// Modules in the library after the import.
     pub total: u32,

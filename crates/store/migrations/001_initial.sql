@@ -33,6 +33,8 @@ CREATE TABLE modules (
     word_count       INTEGER NOT NULL CHECK (word_count >= 0),
     extra            TEXT NOT NULL DEFAULT '{}',
     body             TEXT NOT NULL,
+    -- Its file left the library: kept with its tags, edges and history, out of every list.
+    retired          INTEGER NOT NULL DEFAULT 0,
     UNIQUE (library_id, source_path)
 );
 

@@ -293,6 +293,7 @@ impl Store {
                 "SELECT m.id, m.library_id, m.source_path, m.title, m.duration_minutes, m.level,
                         m.word_count
                  FROM modules m JOIN libraries l ON l.id = m.library_id
+                 WHERE m.retired = 0
                  ORDER BY l.name, l.id, m.position",
             )
             .map_err(|e| self.sql(e))?;
@@ -323,7 +324,9 @@ impl Store {
         let mut tags = self.declared_tags(Some(library))?;
         let mut stmt = self
             .conn
-            .prepare_cached(&format!("{MODULE_SELECT} WHERE library_id = ?1"))
+            .prepare_cached(&format!(
+                "{MODULE_SELECT} WHERE library_id = ?1 AND retired = 0"
+            ))
             .map_err(|e| self.sql(e))?;
         let rows = stmt
             .query_map([library.as_str()], |r| module_from_row(r, &mut tags))
@@ -491,8 +494,10 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT before_id, after_id, grp, origin FROM prerequisites
-                 ORDER BY after_id, before_id",
+                "SELECT p.before_id, p.after_id, p.grp, p.origin FROM prerequisites p
+                 JOIN modules b ON b.id = p.before_id AND b.retired = 0
+                 JOIN modules a ON a.id = p.after_id AND a.retired = 0
+                 ORDER BY p.after_id, p.before_id",
             )
             .map_err(|e| self.sql(e))?;
         let rows = stmt
@@ -648,7 +653,7 @@ impl Tx<'_> {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
                  ON CONFLICT (id) DO UPDATE SET library_id = ?2, source_path = ?3,
                      position = ?4, title = ?5, duration_minutes = ?6, level = ?7,
-                     word_count = ?8, extra = ?9, body = ?10",
+                     word_count = ?8, extra = ?9, body = ?10, retired = 0",
             )?
             .execute(params![
                 module.id.as_str(),
@@ -863,9 +868,11 @@ impl Tx<'_> {
         Ok(())
     }
 
-    pub fn delete_module(&self, id: &ModuleId) -> rusqlite::Result<()> {
+    /// Retires a module whose file left its library: its tags, edges and history stay, and
+    /// it comes back as it was if the file returns.
+    pub fn retire_module(&self, id: &ModuleId) -> rusqlite::Result<()> {
         self.tx
-            .prepare_cached("DELETE FROM modules WHERE id = ?1")?
+            .prepare_cached("UPDATE modules SET retired = 1 WHERE id = ?1")?
             .execute([id.as_str()])?;
         Ok(())
     }

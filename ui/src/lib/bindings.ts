@@ -182,7 +182,8 @@ updated: number,
  */
 unchanged: number, 
 /**
- * Modules of this library whose files are gone.
+ * Modules of this library whose files are gone: retired, kept with their tags, edges
+ * and history, and restored if the file comes back.
  */
 removed: number, 
 /**
