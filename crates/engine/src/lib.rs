@@ -546,6 +546,30 @@ impl Project {
         learners: usize,
         seed: u64,
     ) -> Result<(simulate::Report, simulate::Report)> {
+        self.with_simulation(cohort, |input| {
+            (
+                simulate::simulate(input, simulate::Policy::Static, learners, seed),
+                simulate::simulate(input, simulate::Policy::Rules, learners, seed),
+            )
+        })
+    }
+
+    /// The rule decisions one simulated learner (number `learner`) meets, for "why".
+    pub fn simulation_trace(
+        &self,
+        cohort: Option<simulate::Cohort>,
+        seed: u64,
+        learner: u64,
+    ) -> Result<Vec<rules::Decision>> {
+        self.with_simulation(cohort, |input| simulate::trace(input, seed, learner))
+    }
+
+    /// Builds the simulator's input for `cohort` (else the default cohort) and runs `f`.
+    fn with_simulation<T>(
+        &self,
+        cohort: Option<simulate::Cohort>,
+        f: impl FnOnce(&simulate::Input<'_>) -> T,
+    ) -> Result<T> {
         let cohort = match cohort {
             Some(c) => c,
             None => self.default_cohort()?.ok_or_else(|| {
@@ -572,43 +596,7 @@ impl Project {
             cohort: &cohort,
             pass_mark: 70.0,
         };
-        Ok((
-            simulate::simulate(&input, simulate::Policy::Static, learners, seed),
-            simulate::simulate(&input, simulate::Policy::Rules, learners, seed),
-        ))
-    }
-
-    /// The rule decisions one simulated learner (number `learner`) meets, for "why".
-    pub fn simulation_trace(
-        &self,
-        cohort: Option<simulate::Cohort>,
-        seed: u64,
-        learner: u64,
-    ) -> Result<Vec<rules::Decision>> {
-        let cohort = match cohort {
-            Some(c) => c,
-            None => self
-                .default_cohort()?
-                .ok_or_else(|| Error::Refused("no cohort".to_owned()))?,
-        };
-        let set = self.rules()?;
-        let (infos, track_slugs, edges) = self.rule_context()?;
-        let curriculum = rules::Curriculum {
-            modules: &infos,
-            tracks: &track_slugs,
-            edges: &edges,
-        };
-        let (modules, tracks, skills) = self.sim_modules(&set)?;
-        let input = simulate::Input {
-            modules: &modules,
-            tracks: &tracks,
-            skills,
-            rules: &set,
-            curriculum: &curriculum,
-            cohort: &cohort,
-            pass_mark: 70.0,
-        };
-        Ok(simulate::trace(&input, seed, learner))
+        Ok(f(&input))
     }
 
     /// Modules, track paths and the skill count, as the simulator sees them.
