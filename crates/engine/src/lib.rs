@@ -132,6 +132,7 @@ impl Project {
                 ingest::PackageKind::Scorm12 => LibraryFormat::Scorm12,
                 ingest::PackageKind::Scorm2004 => LibraryFormat::Scorm2004,
                 ingest::PackageKind::Cmi5 => LibraryFormat::Cmi5,
+                ingest::PackageKind::CommonCartridge => LibraryFormat::CommonCartridge,
             };
             (format, content)
         } else {

@@ -1,4 +1,6 @@
-//! E-learning packages: SCORM 1.2, SCORM 2004 (2nd–4th ed.) and cmi5, zipped or unzipped.
+//! E-learning packages: SCORM 1.2, SCORM 2004 (2nd–4th ed.), IMS Common Cartridge 1.x and
+//! cmi5, zipped or unzipped. (A cartridge is read like a SCORM manifest, plus web links,
+//! assessment titles and Canvas's `course_settings/module_meta.xml` prerequisites.)
 //!
 //! One module per leaf item (SCORM) or AU (cmi5). Titles, launch files and structure come
 //! from `imsmanifest.xml` / `cmi5.xml`; a module's text from its launch HTML (scripts and
@@ -22,6 +24,8 @@ pub enum PackageKind {
     Scorm12,
     Scorm2004,
     Cmi5,
+    /// IMS Common Cartridge 1.x (`.imscc`), with Canvas module prerequisites if present.
+    CommonCartridge,
 }
 
 /// Limits against zip bombs: no file over 64 MiB, no package over 1 GiB unpacked, and no
@@ -209,7 +213,14 @@ fn scorm(
     let version = child(root, "metadata")
         .and_then(|m| child(m, "schemaversion"))
         .map(|v| text_of(Some(v)));
+    let schema = child(root, "metadata")
+        .and_then(|m| child(m, "schema"))
+        .map(|v| text_of(Some(v)));
+    let cartridge = schema
+        .as_deref()
+        .is_some_and(|s| s.contains("Common Cartridge"));
     let kind = match version.as_deref() {
+        _ if cartridge => PackageKind::CommonCartridge,
         Some("1.2") => PackageKind::Scorm12,
         Some(_) => PackageKind::Scorm2004,
         None if root
@@ -237,13 +248,15 @@ fn scorm(
     let mut modules = Vec::new();
     let mut ids: BTreeMap<String, String> = BTreeMap::new(); // item identifier → module path
     let mut prereqs: Vec<(String, String)> = Vec::new(); // (module path, expression)
-    let mut stack: Vec<(roxmltree::Node<'_, '_>, Vec<String>)> = org
+                                                         // Leaves under each aggregation item (a Canvas module), for module-level prerequisites.
+    let mut leaves_of: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut stack: Vec<(roxmltree::Node<'_, '_>, Vec<String>, Vec<String>)> = org
         .children()
         .filter(|c| c.is_element() && c.tag_name().name() == "item")
         .rev()
-        .map(|i| (i, Vec::new()))
+        .map(|i| (i, Vec::new(), Vec::new()))
         .collect();
-    while let Some((item, parents)) = stack.pop() {
+    while let Some((item, parents, ancestors)) = stack.pop() {
         let title = text_of(child(item, "title"));
         let id = attr(item, "identifier").unwrap_or("").to_owned();
         let children: Vec<_> = item
@@ -252,26 +265,71 @@ fn scorm(
             .collect();
         if !children.is_empty() || attr(item, "identifierref").is_none() {
             let mut trail = parents.clone();
-            trail.push(title);
-            stack.extend(children.into_iter().rev().map(|c| (c, trail.clone())));
+            if !title.is_empty() {
+                trail.push(title); // a rooted hierarchy's untitled root adds nothing
+            }
+            let mut ancestors = ancestors.clone();
+            ancestors.push(id.clone());
+            stack.extend(
+                children
+                    .into_iter()
+                    .rev()
+                    .map(|c| (c, trail.clone(), ancestors.clone())),
+            );
             continue;
         }
         let resource = attr(item, "identifierref")
             .and_then(|r| resources.get(r))
             .copied();
-        let href = resource.and_then(|r| attr(r, "href")).unwrap_or("");
+        let href = resource
+            .and_then(|r| {
+                attr(r, "href").or_else(|| child(r, "file").and_then(|f| attr(f, "href")))
+            })
+            .unwrap_or("");
+        let resource_type = resource.and_then(|r| attr(r, "type")).unwrap_or("");
         let launch = format!(
             "{base}{}",
             resource.and_then(|r| attr(r, "base")).unwrap_or("")
         ) + href.split(['?', '#']).next().unwrap_or("");
-        let body = files.get(&launch).map(html_text).unwrap_or_default();
         let mut extra = Map::new();
+        let body = if resource_type.contains("imswl") {
+            // A web link: its XML names the URL.
+            let url = files
+                .get(&launch)
+                .and_then(|x| std::str::from_utf8(x).ok().map(str::to_owned))
+                .and_then(|x| {
+                    let doc = roxmltree::Document::parse(&x).ok()?;
+                    let url = doc.descendants().find(|n| n.tag_name().name() == "url")?;
+                    attr(url, "href").map(str::to_owned)
+                })
+                .unwrap_or_default();
+            extra.insert("web_link".into(), json!(url));
+            format!("{title}\n{url}")
+        } else if resource_type.contains("assessment") || resource_type.contains("qti") {
+            let named = files
+                .get(&launch)
+                .and_then(|x| std::str::from_utf8(x).ok().map(str::to_owned))
+                .and_then(|x| {
+                    let doc = roxmltree::Document::parse(&x).ok()?;
+                    let node = doc
+                        .descendants()
+                        .find(|n| n.tag_name().name() == "assessment")?;
+                    attr(node, "title").map(str::to_owned)
+                });
+            extra.insert(
+                "assessment".into(),
+                json!(named.clone().unwrap_or_else(|| title.clone())),
+            );
+            named.unwrap_or_else(|| title.clone())
+        } else {
+            files.get(&launch).map(html_text).unwrap_or_default()
+        };
         extra.insert(
             "package".into(),
-            json!(if kind == PackageKind::Scorm12 {
-                "scorm12"
-            } else {
-                "scorm2004"
+            json!(match kind {
+                PackageKind::Scorm12 => "scorm12",
+                PackageKind::CommonCartridge => "imscc",
+                _ => "scorm2004",
             }),
         );
         extra.insert("identifier".into(), json!(id));
@@ -304,6 +362,12 @@ fn scorm(
         {
             extra.insert("prerequisites_expression".into(), json!(p));
             prereqs.push((path_key.clone(), p));
+        }
+        for ancestor in &ancestors {
+            leaves_of
+                .entry(ancestor.clone())
+                .or_default()
+                .push(path_key.clone());
         }
         ids.insert(id, path_key.clone());
         let title = if title.is_empty() {
@@ -349,6 +413,36 @@ fn scorm(
             after: names,
             group,
         });
+    }
+    // Canvas exports module prerequisites in course_settings/module_meta.xml: a module's
+    // first item requires every item of each module it names.
+    if let Some(meta) = files.get(&format!("{base}course_settings/module_meta.xml")) {
+        let doc = parse_xml(path, "course_settings/module_meta.xml", meta)?;
+        for m in doc
+            .descendants()
+            .filter(|n| n.is_element() && n.tag_name().name() == "module")
+        {
+            let Some(first) = attr(m, "identifier")
+                .and_then(|id| leaves_of.get(id))
+                .and_then(|l| l.first())
+            else {
+                continue;
+            };
+            let after: Vec<String> = m
+                .descendants()
+                .filter(|n| n.tag_name().name() == "prerequisite")
+                .filter_map(|p| child(p, "identifierref").map(|r| text_of(Some(r))))
+                .filter_map(|r| leaves_of.get(&r).cloned())
+                .flatten()
+                .collect();
+            if !after.is_empty() {
+                requires.push(Requirement {
+                    module: first.clone(),
+                    after,
+                    group: PrerequisiteGroup::AllOf,
+                });
+            }
+        }
     }
     let manifest = Manifest {
         requires,
@@ -577,6 +671,76 @@ mod tests {
         <organizations default="o"><organization identifier="o"><title>T</title>
         <item identifier="i1" identifierref="r1"><title>One</title></item></organization></organizations>
         <resources><resource identifier="r1" href="one.html"/></resources></manifest>"#;
+
+    #[test]
+    fn common_cartridges_read_pages_links_assessments_and_canvas_prerequisites() {
+        let dir = tempfile::tempdir().unwrap();
+        let manifest = r#"<manifest identifier="cc" xmlns="http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1">
+          <metadata><schema>IMS Common Cartridge</schema><schemaversion>1.1.0</schemaversion></metadata>
+          <organizations><organization identifier="org" structure="rooted-hierarchy"><item identifier="root">
+            <item identifier="g1"><title>Week 1</title>
+              <item identifier="i1" identifierref="r1"><title>Reading data</title></item>
+              <item identifier="i2" identifierref="r2"><title>Open data portal</title></item></item>
+            <item identifier="g2"><title>Week 2</title>
+              <item identifier="i3" identifierref="r3"><title>Quiz</title></item></item>
+          </item></organization></organizations>
+          <resources>
+            <resource identifier="r1" type="webcontent" href="wiki/reading.html"><file href="wiki/reading.html"/></resource>
+            <resource identifier="r2" type="imswl_xmlv1p1"><file href="links/portal.xml"/></resource>
+            <resource identifier="r3" type="imsqti_xmlv1p2/imscc_xmlv1p1/assessment"><file href="quiz/assessment.xml"/></resource>
+          </resources></manifest>"#;
+        let meta = r#"<modules><module identifier="g2"><title>Week 2</title><prerequisites>
+            <prerequisite type="context_module"><title>Week 1</title><identifierref>g1</identifierref></prerequisite>
+            </prerequisites></module></modules>"#;
+        let cc = zip_of(
+            dir.path(),
+            "course.imscc",
+            &[
+                ("imsmanifest.xml", manifest.as_bytes()),
+                ("wiki/reading.html", b"<p>Tables have rows and columns.</p>"),
+                ("links/portal.xml", br#"<webLink><title>Portal</title><url href="https://data.example.org"/></webLink>"#),
+                ("quiz/assessment.xml", br#"<questestinterop><assessment title="Week 2 quiz" ident="a1"/></questestinterop>"#),
+                ("course_settings/module_meta.xml", meta.as_bytes()),
+            ],
+        );
+        let (kind, content) = read_package(&cc).unwrap();
+        assert_eq!(
+            kind,
+            PackageKind::CommonCartridge,
+            "the schema says Common Cartridge"
+        );
+        let titles: Vec<&str> = content.modules.iter().map(|m| m.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            ["Reading data", "Open data portal", "Quiz"],
+            "one module per leaf item"
+        );
+        assert_eq!(
+            content.modules[0].body.trim(),
+            "Tables have rows and columns.",
+            "web content text"
+        );
+        assert_eq!(
+            content.modules[1].extra["web_link"], "https://data.example.org",
+            "web links keep their URL"
+        );
+        assert_eq!(
+            content.modules[2].extra["assessment"], "Week 2 quiz",
+            "assessment titles"
+        );
+        assert_eq!(
+            content.modules[0].extra["section"], "Week 1",
+            "modules become sections"
+        );
+        let requires = content.manifest.unwrap().requires;
+        assert_eq!(requires.len(), 1, "Canvas's module prerequisite is kept");
+        assert_eq!(requires[0].module, "i3", "the first item of week 2");
+        assert_eq!(
+            requires[0].after,
+            ["i1", "i2"],
+            "requires every item of week 1"
+        );
+    }
 
     #[test]
     fn hostile_packages_are_refused() {

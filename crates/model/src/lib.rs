@@ -158,6 +158,8 @@ pub enum LibraryFormat {
     Scorm2004,
     /// A cmi5 course package (zip or folder).
     Cmi5,
+    /// An IMS Common Cartridge (`.imscc`).
+    CommonCartridge,
 }
 
 impl LibraryFormat {
@@ -167,6 +169,7 @@ impl LibraryFormat {
             LibraryFormat::Scorm12 => "scorm12",
             LibraryFormat::Scorm2004 => "scorm2004",
             LibraryFormat::Cmi5 => "cmi5",
+            LibraryFormat::CommonCartridge => "imscc",
         }
     }
 
@@ -176,6 +179,7 @@ impl LibraryFormat {
             "scorm12" => Some(LibraryFormat::Scorm12),
             "scorm2004" => Some(LibraryFormat::Scorm2004),
             "cmi5" => Some(LibraryFormat::Cmi5),
+            "imscc" => Some(LibraryFormat::CommonCartridge),
             _ => None,
         }
     }
