@@ -126,7 +126,9 @@ impl Project {
         actor: &Actor,
         now: Timestamp,
     ) -> Result<ImportReport> {
-        let (format, content) = if ingest::is_package(dir) {
+        let (format, content) = if ingest::is_catalog(dir) {
+            (LibraryFormat::Catalog, ingest::read_catalog(dir)?)
+        } else if ingest::is_package(dir) {
             let (kind, content) = ingest::read_package(dir)?;
             let format = match kind {
                 ingest::PackageKind::Scorm12 => LibraryFormat::Scorm12,

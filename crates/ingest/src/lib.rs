@@ -4,6 +4,7 @@
 //! naming the file and the reason, so that the engine can refuse a whole import before
 //! it writes anything.
 
+mod catalog;
 mod documents;
 mod manifest;
 mod markdown;
@@ -14,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 use model::{ErrorKind, Level};
 
+pub use catalog::{is_catalog, read_catalog};
 pub use documents::{is_document, parse_document};
 pub use manifest::{
     parse_manifest, read_manifest, Manifest, Requirement, SkillDecl, TrackDecl, MANIFEST,

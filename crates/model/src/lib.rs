@@ -160,6 +160,8 @@ pub enum LibraryFormat {
     Cmi5,
     /// An IMS Common Cartridge (`.imscc`).
     CommonCartridge,
+    /// An LMS catalog export (CSV).
+    Catalog,
 }
 
 impl LibraryFormat {
@@ -170,6 +172,7 @@ impl LibraryFormat {
             LibraryFormat::Scorm2004 => "scorm2004",
             LibraryFormat::Cmi5 => "cmi5",
             LibraryFormat::CommonCartridge => "imscc",
+            LibraryFormat::Catalog => "catalog_csv",
         }
     }
 
@@ -180,6 +183,7 @@ impl LibraryFormat {
             "scorm2004" => Some(LibraryFormat::Scorm2004),
             "cmi5" => Some(LibraryFormat::Cmi5),
             "imscc" => Some(LibraryFormat::CommonCartridge),
+            "catalog_csv" => Some(LibraryFormat::Catalog),
             _ => None,
         }
     }

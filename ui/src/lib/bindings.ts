@@ -25,7 +25,7 @@ path: string, created_at: Timestamp,
  */
 schema_version: number, };
 
-export type LibraryFormat = "markdown_folder" | "scorm12" | "scorm2004" | "cmi5" | "common_cartridge";
+export type LibraryFormat = "markdown_folder" | "scorm12" | "scorm2004" | "cmi5" | "common_cartridge" | "catalog";
 
 export type Library = { id: LibraryId, name: string, 
 /**

@@ -1,0 +1,223 @@
+//! LMS catalog exports as CSV: one module per row. Columns are recognised by name, with
+//! presets for a generic export (`id, title, description, duration, prerequisites`) and
+//! Moodle's course list (`shortname, fullname, summary`). Prerequisite text is resolved to
+//! modules where it names them by id or by exact title; the rest is kept in the module's
+//! metadata.
+
+use std::path::Path;
+
+use model::PrerequisiteGroup;
+use serde_json::json;
+
+use crate::{Error, LibraryContent, Manifest, ModuleDraft, Requirement, Result, WORDS_PER_MINUTE};
+
+/// Accepted header names for each field, lower case.
+const ID: &[&str] = &["id", "code", "course_id", "shortname", "idnumber"];
+const TITLE: &[&str] = &["title", "name", "fullname", "course_name"];
+const DESCRIPTION: &[&str] = &["description", "summary", "overview"];
+const DURATION: &[&str] = &["duration", "duration_minutes", "minutes"];
+const PREREQUISITES: &[&str] = &["prerequisites", "prereqs", "requires"];
+
+pub fn is_catalog(path: &Path) -> bool {
+    path.is_file()
+        && path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+}
+
+/// Reads a catalog CSV; `path` names the file in errors (with the line).
+pub fn read_catalog(path: &Path) -> Result<LibraryContent> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let text = std::str::from_utf8(&bytes).map_err(|e| {
+        Error::bad(
+            path,
+            format!(
+                "is not UTF-8 text (invalid byte at offset {})",
+                e.valid_up_to()
+            ),
+        )
+    })?;
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| Error::bad(path, format!("unreadable header: {e}")))?
+        .iter()
+        .map(|h| h.to_lowercase())
+        .collect();
+    let find = |names: &[&str]| header.iter().position(|h| names.contains(&h.as_str()));
+    let (Some(id), Some(title)) = (find(ID), find(TITLE)) else {
+        return Err(Error::bad(
+            path,
+            format!(
+                "needs an id column ({}) and a title column ({}); found {}",
+                ID.join("/"),
+                TITLE.join("/"),
+                header.join(", ")
+            ),
+        ));
+    };
+    let (description, duration, prerequisites) =
+        (find(DESCRIPTION), find(DURATION), find(PREREQUISITES));
+    let mut modules = Vec::new();
+    let mut wanted: Vec<(String, String)> = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            Error::bad(
+                path,
+                format!("line {}: {e}", e.position().map(|p| p.line()).unwrap_or(0)),
+            )
+        })?;
+        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        let field = |i: Option<usize>| i.and_then(|i| record.get(i)).unwrap_or("").to_owned();
+        let (key, name) = (field(Some(id)), field(Some(title)));
+        if key.is_empty() || name.is_empty() {
+            return Err(Error::bad(
+                path,
+                format!("line {line}: every row needs an id and a title"),
+            ));
+        }
+        if modules.iter().any(|m: &ModuleDraft| m.relative_path == key) {
+            return Err(Error::bad(
+                path,
+                format!("line {line}: the id {key:?} is used twice"),
+            ));
+        }
+        let body = field(description);
+        let words = body.split_whitespace().count() as u32;
+        let minutes = match field(duration) {
+            d if d.is_empty() => words.div_ceil(WORDS_PER_MINUTE).max(1),
+            d => d.parse::<u32>().ok().filter(|m| *m > 0).ok_or_else(|| {
+                Error::bad(
+                    path,
+                    format!("line {line}: duration {d:?} is not a whole number of minutes"),
+                )
+            })?,
+        };
+        let mut extra = serde_json::Map::new();
+        extra.insert("catalog".into(), json!(true));
+        let prereq = field(prerequisites);
+        if !prereq.is_empty() {
+            extra.insert("prerequisites_text".into(), json!(prereq));
+            wanted.push((key.clone(), prereq));
+        }
+        modules.push(ModuleDraft {
+            relative_path: key,
+            title: name,
+            duration_minutes: minutes,
+            level: None,
+            tags: Vec::new(),
+            extra,
+            body,
+            word_count: words,
+        });
+    }
+    if modules.is_empty() {
+        return Err(Error::bad(path, "has no rows"));
+    }
+    let requires = wanted
+        .into_iter()
+        .filter_map(|(module, text)| {
+            let after: Vec<String> = text
+                .split([';', ','])
+                .map(str::trim)
+                .filter_map(|t| {
+                    modules
+                        .iter()
+                        .find(|m| m.relative_path == t || m.title.eq_ignore_ascii_case(t))
+                })
+                .map(|m| m.relative_path.clone())
+                .filter(|m| *m != module)
+                .collect();
+            (!after.is_empty()).then_some(Requirement {
+                module,
+                after,
+                group: PrerequisiteGroup::AllOf,
+            })
+        })
+        .collect();
+    Ok(LibraryContent {
+        modules,
+        manifest: Some(Manifest {
+            requires,
+            ..Manifest::default()
+        }),
+        skipped: Vec::new(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> Result<LibraryContent> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("catalog.csv");
+        std::fs::write(&path, text).unwrap();
+        read_catalog(&path)
+    }
+
+    #[test]
+    fn generic_and_moodle_exports_read_with_prerequisites() {
+        let c = read("ID,Title,Description,Duration,Prerequisites\nDL1,Reading tables,Rows and columns.,20,\nDL2,Charts,Bar and line charts.,30,DL1\nDL3,Dashboards,,45,\"Reading tables; Charts; Nonexistent course\"\n").unwrap();
+        let titles: Vec<&str> = c.modules.iter().map(|m| m.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            ["Reading tables", "Charts", "Dashboards"],
+            "one module per row, headers in any case"
+        );
+        assert_eq!(c.modules[2].duration_minutes, 45, "durations are read");
+        let reqs: Vec<(String, Vec<String>)> = c
+            .manifest
+            .unwrap()
+            .requires
+            .into_iter()
+            .map(|r| (r.module, r.after))
+            .collect();
+        assert_eq!(
+            reqs,
+            [
+                ("DL2".to_owned(), vec!["DL1".to_owned()]),
+                ("DL3".to_owned(), vec!["DL1".to_owned(), "DL2".to_owned()])
+            ],
+            "prerequisites resolve by id or title; unknown names are left in the text"
+        );
+        assert_eq!(
+            c.modules[2].extra["prerequisites_text"],
+            "Reading tables; Charts; Nonexistent course"
+        );
+
+        let moodle = read(
+            "shortname,fullname,category,summary\nSQL101,Intro to SQL,Data,Select and join.\n",
+        )
+        .unwrap();
+        assert_eq!(
+            moodle.modules[0].relative_path, "SQL101",
+            "Moodle's shortname is the id"
+        );
+        assert_eq!(
+            moodle.modules[0].title, "Intro to SQL",
+            "and fullname the title"
+        );
+    }
+
+    #[test]
+    fn bad_catalogs_are_named_with_the_line() {
+        let err = |text: &str| read(text).unwrap_err().to_string();
+        assert!(
+            err("code,notes\nA,x\n").contains("needs an id column"),
+            "no title column"
+        );
+        assert!(
+            err("id,title\nA,First\nA,Again\n").contains("line 3: the id \"A\" is used twice"),
+            "duplicate id"
+        );
+        assert!(
+            err("id,title,duration\nA,First,soon\n").contains("line 2: duration \"soon\""),
+            "bad duration"
+        );
+        assert!(err("id,title\n").contains("has no rows"), "empty");
+    }
+}
