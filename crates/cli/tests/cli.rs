@@ -792,3 +792,26 @@ fn watch_reimports_a_library_when_a_file_changes() {
         "the project has the new title"
     );
 }
+
+#[test]
+fn the_data_literacy_catalog_imports_with_its_prerequisites() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("d.pathforge");
+    assert!(pathforge(&[&"init", &file]).status.success());
+    let catalog = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../sample-libraries/data-literacy/catalog.csv");
+    let out = pathforge(&[&"import", &file, &catalog, &"--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["total"], 12, "one module per course");
+    assert_eq!(
+        report["prerequisites"], 16,
+        "every prerequisite the catalog names resolves, by id or by title"
+    );
+    let out = pathforge(&[&"graph", &"check", &file]);
+    assert!(
+        out.status.success(),
+        "the catalog's graph has no errors: {}",
+        stdout(&out)
+    );
+}
