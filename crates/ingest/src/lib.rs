@@ -20,9 +20,7 @@ pub use documents::{is_document, parse_document};
 pub use manifest::{
     parse_manifest, read_manifest, Manifest, Requirement, SkillDecl, TrackDecl, MANIFEST,
 };
-pub use markdown::{
-    parse_markdown, read_markdown_folder, read_markdown_folder_lenient, WORDS_PER_MINUTE,
-};
+pub use markdown::{parse_markdown, read_markdown_folder, WORDS_PER_MINUTE};
 pub use package::{is_package, read_package, PackageKind};
 
 /// Everything a library folder holds: its modules and, if it has one, its manifest.
@@ -44,7 +42,7 @@ pub struct Skipped {
 
 /// Reads a library folder: every Markdown module, then `pathforge.toml` if present.
 pub fn read_library(dir: &Path) -> Result<LibraryContent> {
-    let (modules, skipped) = read_markdown_folder_lenient(dir)?;
+    let (modules, skipped) = read_markdown_folder(dir)?;
     let manifest = read_manifest(dir, &modules).map_err(|e| match e {
         // A manifest naming a module that was set aside says why it was.
         Error::BadInput { path, reason } => match skipped

@@ -27,20 +27,10 @@ struct FrontMatter {
     extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// Reads every Markdown module under `dir`, in path order; the first unreadable file
-/// fails the whole read.
-pub fn read_markdown_folder(dir: &Path) -> Result<Vec<ModuleDraft>> {
-    let (drafts, mut skipped) = read_markdown_folder_lenient(dir)?;
-    match skipped.is_empty() {
-        true => Ok(drafts),
-        false => Err(skipped.remove(0).error),
-    }
-}
-
 /// Reads every Markdown module under `dir`, in path order, setting aside the files that
 /// cannot be read (each with its error) so the rest can still be imported. Fails only
 /// when the folder itself is unusable or holds no readable module at all.
-pub fn read_markdown_folder_lenient(dir: &Path) -> Result<(Vec<ModuleDraft>, Vec<Skipped>)> {
+pub fn read_markdown_folder(dir: &Path) -> Result<(Vec<ModuleDraft>, Vec<Skipped>)> {
     let meta = std::fs::metadata(dir).map_err(|e| Error::io(dir, e))?;
     if !meta.is_dir() {
         return Err(Error::bad(
@@ -471,7 +461,8 @@ mod tests {
         std::fs::write(dir.path().join("01.markdown"), "# One").unwrap();
         std::fs::write(dir.path().join(".git/x.md"), "# Hidden").unwrap();
         std::fs::write(dir.path().join("notes.dat"), "not a document").unwrap();
-        let drafts = read_markdown_folder(dir.path()).unwrap();
+        let (drafts, skipped) = read_markdown_folder(dir.path()).unwrap();
+        assert!(skipped.is_empty(), "nothing here is unreadable");
         let paths: Vec<_> = drafts.iter().map(|d| d.relative_path.as_str()).collect();
         assert_eq!(
             paths,
@@ -485,7 +476,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("a.md"), "# A").unwrap();
         std::os::unix::fs::symlink(dir.path().join("gone.md"), dir.path().join("b.md")).unwrap();
-        let err = read_markdown_folder(dir.path()).unwrap_err();
+        let (_, mut skipped) = read_markdown_folder(dir.path()).unwrap();
+        assert_eq!(
+            skipped.len(),
+            1,
+            "the dangling link is set aside, a.md still reads"
+        );
+        let err = skipped.remove(0).error;
         assert!(
             err.to_string().contains("b.md"),
             "a dangling link names the link: {err}"
@@ -508,7 +505,7 @@ mod tests {
         std::os::unix::fs::symlink(dir.path().join("inner.md"), dir.path().join("b.md")).unwrap();
         std::os::unix::fs::symlink(outside.path().join("secret.md"), dir.path().join("c.md"))
             .unwrap();
-        let (drafts, skipped) = read_markdown_folder_lenient(dir.path()).unwrap();
+        let (drafts, skipped) = read_markdown_folder(dir.path()).unwrap();
         let paths: Vec<&str> = drafts.iter().map(|d| d.relative_path.as_str()).collect();
         assert_eq!(
             paths,

@@ -177,10 +177,7 @@ impl<'a> Runner<'a> {
                             category,
                             bands,
                         } if c.resolve(assessment) == Some(m) => {
-                            let Some(value) = category
-                                .as_ref()
-                                .map_or(Some(*score), |k| categories.get(k).copied())
-                            else {
+                            let Some(value) = scored(category, *score, categories) else {
                                 continue;
                             };
                             let Some(band) = bands
@@ -223,10 +220,7 @@ impl<'a> Runner<'a> {
                             assign,
                             retake_after_days,
                         } if c.resolve(assessment) == Some(m) => {
-                            let Some(value) = category
-                                .as_ref()
-                                .map_or(Some(*score), |k| categories.get(k).copied())
-                            else {
+                            let Some(value) = scored(category, *score, categories) else {
                                 continue;
                             };
                             if value < *below {
@@ -277,6 +271,18 @@ pub fn run(set: &RuleSet, c: &Curriculum<'_>, events: &[Event]) -> Result<Vec<De
         out.extend(runner.step(n, event)?);
     }
     Ok(out)
+}
+
+/// The score a rule reads: the named question category's, else the overall score.
+fn scored(
+    category: &Option<String>,
+    score: f64,
+    categories: &BTreeMap<String, f64>,
+) -> Option<f64> {
+    match category {
+        Some(k) => categories.get(k).copied(),
+        None => Some(score),
+    }
 }
 
 /// What follows from the learner's state on `day`: retakes due, modules unlocked,

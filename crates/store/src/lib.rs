@@ -286,7 +286,7 @@ impl Store {
 
     /// All modules, in library then file order, without their bodies.
     pub fn module_summaries(&self) -> Result<Vec<ModuleSummary>> {
-        let mut tags = self.declared_tags(None)?;
+        let mut tags = self.declared_tags(None, None)?;
         let mut stmt = self
             .conn
             .prepare_cached(
@@ -321,7 +321,7 @@ impl Store {
         &self,
         library: &LibraryId,
     ) -> Result<std::collections::HashMap<ModuleId, Module>> {
-        let mut tags = self.declared_tags(Some(library))?;
+        let mut tags = self.declared_tags(Some(library), None)?;
         let mut stmt = self
             .conn
             .prepare_cached(&format!(
@@ -337,7 +337,7 @@ impl Store {
     }
 
     pub fn module(&self, id: &ModuleId) -> Result<Module> {
-        let mut tags = self.declared_tags(None)?;
+        let mut tags = self.declared_tags(None, Some(id))?;
         self.conn
             .query_row(
                 &format!("{MODULE_SELECT} WHERE id = ?1"),
@@ -519,10 +519,12 @@ impl Store {
             .map_err(|e| self.sql(e))
     }
 
-    /// Declared tag slugs per module, in declaration order.
+    /// Declared tag slugs per module, in declaration order, for one library or one module
+    /// (or all, with neither).
     fn declared_tags(
         &self,
         library: Option<&LibraryId>,
+        module: Option<&ModuleId>,
     ) -> Result<std::collections::HashMap<ModuleId, Vec<String>>> {
         let mut stmt = self
             .conn
@@ -531,12 +533,13 @@ impl Store {
                  JOIN skills s ON s.id = t.skill_id
                  JOIN modules m ON m.id = t.module_id
                  WHERE t.source = 'declared' AND (?1 IS NULL OR m.library_id = ?1)
+                   AND (?2 IS NULL OR t.module_id = ?2)
                  ORDER BY t.module_id, t.position",
             )
             .map_err(|e| self.sql(e))?;
         let mut out: std::collections::HashMap<ModuleId, Vec<String>> = Default::default();
         let mut rows = stmt
-            .query([library.map(|l| l.as_str())])
+            .query([library.map(|l| l.as_str()), module.map(|m| m.as_str())])
             .map_err(|e| self.sql(e))?;
         while let Some(r) = rows.next().map_err(|e| self.sql(e))? {
             let id = ModuleId(r.get(0).map_err(|e| self.sql(e))?);
