@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+mod tagging;
+
 use anyhow::{ensure, Context, Result};
 use engine::Project;
 use model::{Actor, Timestamp};
@@ -22,13 +24,31 @@ struct Row {
 fn main() -> Result<()> {
     let mut cli = PathBuf::from("target/release/pathforge");
     let mut library = PathBuf::from("sample-libraries/sales-onboarding");
+    let mut st_python: Option<PathBuf> = None;
+    let mut model_dir = PathBuf::from(embed::REPO_MODEL_DIR);
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         let value = PathBuf::from(args.next().context("flags take a value")?);
         match flag.as_str() {
             "--cli" => cli = value,
             "--library" => library = value,
-            _ => anyhow::bail!("unknown flag {flag}; use --cli PATH, --library PATH"),
+            "--st-python" => st_python = Some(value),
+            "--model" => model_dir = value,
+            "--fit-calibration" => {
+                let samples = value
+                    .parent()
+                    .and_then(Path::parent)
+                    .context("an eval file in sample-libraries/eval/")?;
+                let encoder = embed::Encoder::load(&model_dir)?;
+                let tmp = tempfile::tempdir()?;
+                let (midpoint, scale, n) =
+                    tagging::fit_calibration(&value, samples, &encoder, tmp.path())?;
+                println!("fitted on {n} (module, skill) pairs of {}: MIDPOINT = {midpoint:.3}, SCALE = {scale:.3}", value.display());
+                return Ok(());
+            }
+            _ => anyhow::bail!(
+                "unknown flag {flag}; use --cli PATH, --library PATH, --model DIR, --st-python PATH"
+            ),
         }
     }
     let tmp = tempfile::tempdir()?;
@@ -219,6 +239,14 @@ fn main() -> Result<()> {
             ),
         });
     }
+
+    rows.extend(tagging_rows(
+        &cli,
+        &library,
+        &model_dir,
+        st_python.as_deref(),
+        tmp.path(),
+    )?);
 
     println!("| operation | runs | median | note |\n|---|---:|---:|---|");
     for r in rows {
@@ -418,4 +446,133 @@ fn synthesize(dir: &Path, count: usize) -> Result<()> {
         std::fs::write(folder.join(format!("m{i:05}.md")), text)?;
     }
     Ok(())
+}
+
+/// Auto-tagging: quality on both evaluation sets, embedding throughput next to
+/// sentence-transformers, a 2,000-module tag and re-tag, peak memory.
+fn tagging_rows(
+    cli: &Path,
+    library: &Path,
+    model_dir: &Path,
+    st_python: Option<&Path>,
+    tmp: &Path,
+) -> Result<Vec<Row>> {
+    let samples = library
+        .parent()
+        .context("the library is inside sample-libraries/")?;
+    let encoder = embed::Encoder::load(model_dir)?;
+    let mut rows = Vec::new();
+    for (set, how) in [
+        ("sales-onboarding", "calibration fitted on this set"),
+        ("data-literacy", "held out"),
+    ] {
+        let q = tagging::quality(
+            &samples.join(format!("eval/{set}.toml")),
+            samples,
+            &encoder,
+            tmp,
+        )?;
+        let levels = q
+            .level_agreement
+            .map(|(a, n)| format!(", level guess = declared level for {a}/{n}"))
+            .unwrap_or_default();
+        rows.push(Row {
+            what: format!("auto-tag {} ({} modules, {how})", q.name, q.modules),
+            runs: 1,
+            median: q.took,
+            note: format!(
+                "precision@3 {:.2}, recall {:.2}{levels}",
+                q.precision_at_3, q.recall
+            ),
+        });
+    }
+
+    let texts = tagging::module_texts(samples, 1000)?;
+    let ours = tagging::throughput(&encoder, &texts)?;
+    let theirs = match st_python {
+        Some(python) => {
+            let file = tmp.join("texts.json");
+            std::fs::write(&file, serde_json::to_vec(&texts)?)?;
+            let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/st_throughput.py");
+            let out = Command::new(python)
+                .arg(script)
+                .arg(model_dir)
+                .arg(&file)
+                .output()
+                .context("running sentence-transformers")?;
+            ensure!(
+                out.status.success(),
+                "sentence-transformers failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            Some(String::from_utf8_lossy(&out.stdout).trim().parse::<f64>()?)
+        }
+        None => None,
+    };
+    rows.push(Row {
+        what: "embed 1,000 module-length texts (40–400 words)".to_owned(),
+        runs: 1,
+        median: Duration::from_secs_f64(texts.len() as f64 / ours),
+        note: match theirs {
+            Some(t) => format!(
+                "{ours:.1} texts/s; sentence-transformers (PyTorch CPU, batch 32) {t:.1} texts/s: ratio {:.2}×",
+                ours / t
+            ),
+            None => format!("{ours:.1} texts/s; sentence-transformers not run (no --st-python)"),
+        },
+    });
+
+    // 2,000 short generated modules: first tag (peak memory of the CLI process), then a
+    // re-tag after one module changed.
+    let lib = tmp.join("generated-2000");
+    tagging::synthesize_library(&lib, samples, 2000)?;
+    let file = tmp.join("generated.pathforge");
+    run(cli, &["init".as_ref(), file.as_os_str()])?;
+    run(cli, &["import".as_ref(), file.as_os_str(), lib.as_os_str()])?;
+    let start = Instant::now();
+    let peak = peak_child_memory(
+        cli,
+        &[
+            "tag".as_ref(),
+            file.as_os_str(),
+            "--model".as_ref(),
+            model_dir.as_os_str(),
+        ],
+    )?;
+    rows.push(Row {
+        what: "`pathforge tag`, 2,000 generated modules (first run)".to_owned(),
+        runs: 1,
+        median: start.elapsed(),
+        note: format!("peak memory {peak}"),
+    });
+    let one = lib.join("unit-07/m00007.md");
+    let mut p = Project::open(&file)?;
+    let mut edits = 0;
+    rows.push(measure("re-tag 2,000 modules after one changed (in-process)", 5, || {
+        edits += 1;
+        std::fs::write(&one, format!("---\ntitle: Module 7\n---\nEdit {edits}: discovery questions uncover the buyer's real problem.\n"))?;
+        p.import_library(&lib, &Actor::System, Timestamp(10))?;
+        let r = p.tag_modules(&encoder, Timestamp(11), &mut |_, _| true)?;
+        ensure!(r.analysed == 1 && r.unchanged == 1999, "only the edited module is re-read: {r:?}");
+        Ok(())
+    })?);
+    Ok(rows)
+}
+
+/// Runs the CLI and returns its peak resident memory, as the kernel counted it.
+fn peak_child_memory(cli: &Path, args: &[&std::ffi::OsStr]) -> Result<String> {
+    // Python's resource module reads the child's rusage; Rust's std does not expose it.
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg("import resource,subprocess,sys; r=subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL); sys.exit(r.returncode) if r.returncode else print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+        .arg(cli)
+        .args(args)
+        .output()?;
+    ensure!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let kib: f64 = String::from_utf8_lossy(&out.stdout).trim().parse()?;
+    Ok(format!("{:.0} MiB", kib / 1024.0))
 }

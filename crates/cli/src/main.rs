@@ -55,6 +55,25 @@ enum Command {
     Bundle(BundleCommand),
     /// Watch the project's libraries and re-import each one when its files change.
     Watch { file: PathBuf },
+    /// Auto-tag modules with skills from the taxonomy, keyphrases and a level, using the
+    /// local sentence-embedding model; only modules changed since the last run are read.
+    Tag {
+        file: PathBuf,
+        /// A sentence-transformers model folder (else: the project's choice,
+        /// PATHFORGE_MODEL_DIR, the user data dir, the source checkout's assets/models).
+        #[arg(long)]
+        model: Option<PathBuf>,
+    },
+    /// Embed texts with a model: input a JSON array of strings, output a JSON array of
+    /// {"text", "embedding"} in the same order (L2-normalised). A stable diagnostic.
+    Embed {
+        #[arg(long)]
+        model: PathBuf,
+        #[arg(long)]
+        input: PathBuf,
+        #[arg(long)]
+        output: PathBuf,
+    },
     /// Simulate a learner cohort through the static path and through the rules.
     Simulate {
         file: PathBuf,
@@ -339,9 +358,14 @@ fn run(command: &Command, json: bool) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Show { file, id } => {
-            let module = Project::open(file)?.module(&ModuleId(id.clone()))?;
+            let project = Project::open(file)?;
+            let module = project.module(&ModuleId(id.clone()))?;
+            let insight = project.module_insight(&module.id)?;
             if json {
-                print_json(&mut out, &module)?;
+                print_json(
+                    &mut out,
+                    &serde_json::json!({ "module": module, "insight": insight }),
+                )?;
             } else {
                 let level = module.level.map(|l| l.as_str()).unwrap_or("no level");
                 writeln!(
@@ -352,6 +376,7 @@ fn run(command: &Command, json: bool) -> anyhow::Result<ExitCode> {
                 if !module.tags.is_empty() {
                     writeln!(out, "skills: {}", module.tags.join(", "))?;
                 }
+                print_insight(&mut out, &module, &insight)?;
                 writeln!(out, "\n{}", module.body.trim_end())?;
             }
         }
@@ -383,6 +408,12 @@ fn run(command: &Command, json: bool) -> anyhow::Result<ExitCode> {
         Command::Rules(rules) => return run_rules(rules, json, &mut out),
         Command::Bundle(bundle) => run_bundle(bundle, json, &mut out)?,
         Command::Watch { file } => return run_watch(file, json, &mut out),
+        Command::Tag { file, model } => run_tag(file, model.as_deref(), json, &mut out)?,
+        Command::Embed {
+            model,
+            input,
+            output,
+        } => run_embed(model, input, output, json, &mut out)?,
         Command::Simulate {
             file,
             cohort,
@@ -1268,4 +1299,206 @@ fn print_modules(
         minutes % 60
     )?;
     Ok(())
+}
+
+/// The model folder: `--model`, else the first place that has one (see
+/// [`embed::candidates`]); a clear error saying what to do when there is none.
+fn find_model(explicit: Option<&Path>, project: Option<&Project>) -> anyhow::Result<PathBuf> {
+    if let Some(dir) = explicit {
+        return Ok(dir.to_path_buf());
+    }
+    let chosen = match project {
+        Some(p) => p.model_dir()?,
+        None => None,
+    };
+    let env = std::env::var_os("PATHFORGE_MODEL_DIR").map(PathBuf::from);
+    let candidates = embed::candidates(
+        chosen.as_deref(),
+        env.as_deref(),
+        dirs::data_dir().as_deref(),
+    );
+    embed::locate(&candidates)
+        .ok_or_else(|| anyhow::anyhow!(embed::missing_model_help(&candidates)))
+}
+
+fn run_tag(
+    file: &Path,
+    model: Option<&Path>,
+    json: bool,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    let mut project = Project::open(file)?;
+    let dir = find_model(model, Some(&project))?;
+    let encoder = embed::Encoder::load(&dir).map_err(engine::Error::from)?;
+    let bar = if json || !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        indicatif::ProgressBar::hidden()
+    } else {
+        indicatif::ProgressBar::new(0).with_style(
+            indicatif::ProgressStyle::with_template(
+                "tagging {bar:40} {pos}/{len} modules, {eta} left",
+            )
+            .expect("a valid template"),
+        )
+    };
+    let report = project.tag_modules(&encoder, Timestamp::now(), &mut |done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+        true
+    })?;
+    bar.finish_and_clear();
+    if json {
+        return print_json(out, &report);
+    }
+    writeln!(
+        out,
+        "Tagged with {}: {} of {} modules analysed ({} unchanged, {} empty); {} texts embedded, {} from the cache; {} suggestions open for review",
+        report.model,
+        report.analysed,
+        report.modules,
+        report.unchanged,
+        report.empty,
+        report.embedded,
+        report.cached,
+        report.suggestions
+    )?;
+    for m in project.modules()? {
+        let insight = project.module_insight(&m.id)?;
+        let suggested: Vec<String> = insight
+            .tags
+            .iter()
+            .filter(|t| t.source == model::TagSource::Model && t.state != model::TagState::Rejected)
+            .map(|t| format!("{} {:.2}", t.skill_slug, t.confidence.unwrap_or(0.0)))
+            .collect();
+        let level = insight.level.map_or("-", |l| l.as_str());
+        writeln!(
+            out,
+            "  {:<44} {:<13} {}",
+            truncate(&m.title, 44),
+            level,
+            if suggested.is_empty() {
+                "(no suggestion)".to_owned()
+            } else {
+                suggested.join(", ")
+            }
+        )?;
+    }
+    Ok(())
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_owned()
+    } else {
+        let mut t: String = s.chars().take(n - 1).collect();
+        t.push('…');
+        t
+    }
+}
+
+fn print_insight(
+    out: &mut impl Write,
+    module: &model::Module,
+    insight: &model::ModuleInsight,
+) -> anyhow::Result<()> {
+    let Some(model) = &insight.model else {
+        return Ok(());
+    };
+    let chars: Vec<char> = module.body.chars().collect();
+    writeln!(out, "\nAuto-tags ({model}):")?;
+    for t in insight
+        .tags
+        .iter()
+        .filter(|t| t.source == model::TagSource::Model)
+    {
+        let state = match t.state {
+            model::TagState::Suggested => "suggested",
+            model::TagState::Accepted => "accepted",
+            model::TagState::Rejected => "rejected",
+        };
+        writeln!(
+            out,
+            "  {} ({}) {:.2} {state}{}",
+            t.skill_name,
+            t.skill_slug,
+            t.confidence.unwrap_or(0.0),
+            if t.rejected_before {
+                " · rejected for an earlier version"
+            } else {
+                ""
+            }
+        )?;
+        for e in t.evidence.iter().take(2) {
+            let text: String = chars
+                [(e.start as usize).min(chars.len())..(e.end as usize).min(chars.len())]
+                .iter()
+                .collect();
+            writeln!(
+                out,
+                "      {:.2} “{}” [{}..{}]",
+                e.score,
+                truncate(&text.replace('\n', " "), 100),
+                e.start,
+                e.end
+            )?;
+        }
+    }
+    if let Some(level) = insight.level {
+        writeln!(
+            out,
+            "  level: {} (score {:+.1})",
+            level.as_str(),
+            insight.level_score
+        )?;
+        for s in &insight.level_signals {
+            writeln!(out, "      {:+.1} {}: {}", s.points, s.name, s.detail)?;
+        }
+    }
+    if !insight.keyphrases.is_empty() {
+        let k: Vec<&str> = insight
+            .keyphrases
+            .iter()
+            .map(|k| k.phrase.as_str())
+            .collect();
+        writeln!(out, "  keyphrases: {}", k.join(", "))?;
+    }
+    for n in &insight.notes {
+        writeln!(out, "  note: {n}")?;
+    }
+    Ok(())
+}
+
+fn run_embed(
+    model: &Path,
+    input: &Path,
+    output: &Path,
+    json: bool,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    let encoder = embed::Encoder::load(model).map_err(engine::Error::from)?;
+    let bytes = std::fs::read(input).map_err(|e| anyhow::anyhow!("{}: {e}", input.display()))?;
+    let texts: Vec<String> = serde_json::from_slice(&bytes)
+        .map_err(|e| anyhow::anyhow!("{}: not a JSON array of strings: {e}", input.display()))?;
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let vectors = encoder.embed(&refs).map_err(engine::Error::from)?;
+    let items: Vec<serde_json::Value> = texts
+        .iter()
+        .zip(&vectors)
+        .map(|(t, v)| serde_json::json!({ "text": t, "embedding": v }))
+        .collect();
+    engine::write_atomically(output, serde_json::to_string(&items)?.as_bytes())?;
+    if json {
+        print_json(
+            out,
+            &serde_json::json!({ "model": encoder.info().id(), "texts": texts.len(), "output": output }),
+        )
+    } else {
+        writeln!(
+            out,
+            "Embedded {} texts with {} into {}",
+            texts.len(),
+            encoder.info().id(),
+            output.display()
+        )?;
+        Ok(())
+    }
 }

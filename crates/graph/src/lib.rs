@@ -56,6 +56,23 @@ impl Graph {
         Graph { nodes, g }
     }
 
+    /// Each node's depth: the longest chain of prerequisites before it (0 for a node
+    /// with none). `None` when the graph has a cycle, where depth means nothing.
+    pub fn depths(&self) -> Option<Vec<usize>> {
+        let order = petgraph::algo::toposort(&self.g, None).ok()?;
+        let mut depth = vec![0usize; self.nodes.len()];
+        for n in order {
+            let d = self
+                .g
+                .edges_directed(n, Direction::Incoming)
+                .map(|e| depth[e.source().index()] + 1)
+                .max()
+                .unwrap_or(0);
+            depth[n.index()] = d;
+        }
+        Some(depth)
+    }
+
     pub fn nodes(&self) -> &[Node] {
         &self.nodes
     }

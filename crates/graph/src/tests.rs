@@ -506,3 +506,18 @@ fn suggestions_follow_content_and_respect_the_graph() {
         names(&linked, &found)
     );
 }
+
+#[test]
+fn depth_is_the_longest_chain_of_prerequisites() {
+    fn check(nodes: &str, edges: &[&str], expected: Option<&[usize]>) {
+        let g = build(nodes, edges);
+        assert_eq!(
+            g.depths().as_deref(),
+            expected,
+            "depths of {nodes} with {edges:?}"
+        );
+    }
+    check("a b c d", &["a>b", "b>c", "a>c"], Some(&[0, 1, 2, 0]));
+    check("a b c", &["a>c", "b>c"], Some(&[0, 0, 1]));
+    check("a b", &["a>b", "b>a"], None);
+}

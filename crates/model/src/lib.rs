@@ -373,10 +373,79 @@ pub enum TagState {
 pub struct Tag {
     pub module_id: ModuleId,
     pub skill_id: SkillId,
+    pub skill_slug: String,
+    pub skill_name: String,
     pub source: TagSource,
     pub state: TagState,
     /// Model confidence in 0..=1; `None` for declared and personal tags.
     pub confidence: Option<f64>,
+    /// `name@version` of the model that suggested it.
+    pub model: Option<String>,
+    /// The passages of the module's text that earned the suggestion, best first.
+    pub evidence: Vec<Evidence>,
+    /// A person rejected this skill for an earlier version of the module's text.
+    pub rejected_before: bool,
+}
+
+/// A passage of a module's body behind a suggestion: char offsets (Unicode scalar
+/// values, as `Array.from(body)` indexes them) and its similarity to the skill.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Evidence {
+    pub start: u32,
+    pub end: u32,
+    pub score: f32,
+}
+
+/// A phrase from a module's text that sums it up, with its similarity to the module.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Keyphrase {
+    pub phrase: String,
+    pub score: f32,
+}
+
+/// One reason behind a level guess; negative points push towards beginner.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct LevelSignal {
+    pub name: String,
+    pub detail: String,
+    pub points: f32,
+}
+
+/// What auto-tagging found in one module, with every tag it holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ModuleInsight {
+    pub module_id: ModuleId,
+    /// `name@version` of the model, `None` before the module was first tagged.
+    pub model: Option<String>,
+    pub keyphrases: Vec<Keyphrase>,
+    pub level: Option<Level>,
+    pub level_score: f32,
+    pub level_signals: Vec<LevelSignal>,
+    /// Why a module got fewer suggestions than usual (empty, cut short…).
+    pub notes: Vec<String>,
+    pub tags: Vec<Tag>,
+}
+
+/// What one auto-tagging run did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct TagReport {
+    pub model: String,
+    /// Modules in the project (not retired).
+    pub modules: u32,
+    /// Modules (re-)analysed because they were new, edited, or the taxonomy changed.
+    pub analysed: u32,
+    /// Modules whose text and taxonomy were unchanged since their last analysis.
+    pub unchanged: u32,
+    /// Passages and phrases run through the model in this run.
+    pub embedded: u32,
+    /// Passages and phrases whose embedding came from the project's cache.
+    pub cached: u32,
+    /// Skill suggestions now open for review.
+    pub suggestions: u32,
+    /// Modules with no text to tag.
+    pub empty: u32,
+    /// The run was cancelled; the modules finished before that are saved.
+    pub cancelled: bool,
 }
 
 /// How a set of prerequisites combines.

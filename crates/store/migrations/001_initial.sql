@@ -69,7 +69,37 @@ CREATE TABLE tags (
     state      TEXT NOT NULL CHECK (state IN ('suggested', 'accepted', 'rejected')),
     confidence REAL CHECK (confidence BETWEEN 0 AND 1),
     position   INTEGER NOT NULL DEFAULT 0,
+    -- For model suggestions: the model (name@version), the passages that earned the
+    -- tag (JSON list of {start, end, score}), and the module text it was made for.
+    model      TEXT,
+    evidence   TEXT NOT NULL DEFAULT '[]',
+    content_hash TEXT,
+    -- A person rejected this skill for an earlier version of the module's text.
+    rejected_before INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (module_id, skill_id, source)
+);
+
+-- Embedding cache: one unit vector (little-endian f32s) per model and text hash, so
+-- re-tagging embeds only passages it has not seen.
+CREATE TABLE embeddings (
+    model  TEXT NOT NULL,
+    hash   TEXT NOT NULL,
+    vector BLOB NOT NULL,
+    PRIMARY KEY (model, hash)
+) WITHOUT ROWID;
+
+-- What auto-tagging last found in a module besides skill tags, and what it read.
+CREATE TABLE module_insights (
+    module_id     TEXT PRIMARY KEY REFERENCES modules (id) ON DELETE CASCADE,
+    model         TEXT NOT NULL,
+    content_hash  TEXT NOT NULL,
+    -- Model, tagger version and taxonomy texts the result depends on.
+    fingerprint   TEXT NOT NULL,
+    keyphrases    TEXT NOT NULL,
+    level         TEXT CHECK (level IN ('beginner', 'intermediate', 'advanced')),
+    level_score   REAL NOT NULL,
+    level_signals TEXT NOT NULL,
+    notes         TEXT NOT NULL
 );
 
 -- Self-loops are storable on purpose: imported data loads as it is and the linter flags

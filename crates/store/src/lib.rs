@@ -16,8 +16,8 @@ use std::path::{Path, PathBuf};
 
 use model::{
     Actor, AuditEvent, EdgeOrigin, ErrorKind, Level, Library, LibraryFormat, LibraryId, Module,
-    ModuleId, ModuleSummary, PrerequisiteEdge, PrerequisiteGroup, ProjectId, ProjectInfo, Skill,
-    SkillId, TagSource, TagState, Timestamp, Track, TrackId,
+    ModuleId, ModuleInsight, ModuleSummary, PrerequisiteEdge, PrerequisiteGroup, ProjectId,
+    ProjectInfo, Skill, SkillId, Tag, TagSource, TagState, Timestamp, Track, TrackId,
 };
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Row};
 use rusqlite_migration::{Migrations, M};
@@ -519,6 +519,152 @@ impl Store {
             .map_err(|e| self.sql(e))
     }
 
+    /// Cached vectors of `model` for those of `hashes` it has.
+    pub fn vectors(
+        &self,
+        model: &str,
+        hashes: &[&str],
+    ) -> Result<std::collections::HashMap<String, Vec<f32>>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT vector FROM embeddings WHERE model = ?1 AND hash = ?2")
+            .map_err(|e| self.sql(e))?;
+        let mut out = std::collections::HashMap::new();
+        for &hash in hashes {
+            let blob: Option<Vec<u8>> = stmt
+                .query_row([model, hash], |r| r.get(0))
+                .optional()
+                .map_err(|e| self.sql(e))?;
+            if let Some(blob) = blob {
+                let v = blob
+                    .chunks_exact(4)
+                    .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                    .collect();
+                out.insert(hash.to_owned(), v);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Model suggestions awaiting review, over all modules in use.
+    pub fn open_suggestions(&self) -> Result<u32> {
+        self.conn
+            .query_row(
+                "SELECT count(*) FROM tags t JOIN modules m ON m.id = t.module_id
+                 WHERE t.source = 'model' AND t.state = 'suggested' AND m.retired = 0",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.sql(e))
+    }
+
+    /// Per module last analysed: the content hash and fingerprint it was analysed with.
+    pub fn insight_keys(&self) -> Result<std::collections::HashMap<ModuleId, (String, String)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT module_id, content_hash, fingerprint FROM module_insights")
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([], |r| Ok((ModuleId(r.get(0)?), (r.get(1)?, r.get(2)?))))
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.sql(e))
+    }
+
+    /// Every tag on `module` with its skill, declared first, then by confidence.
+    pub fn tags(&self, module: &ModuleId) -> Result<Vec<Tag>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT t.skill_id, s.slug, s.name, t.source, t.state, t.confidence, t.model,
+                        t.evidence, t.rejected_before
+                 FROM tags t JOIN skills s ON s.id = t.skill_id
+                 WHERE t.module_id = ?1
+                 ORDER BY t.source = 'declared' DESC, t.confidence DESC, t.position, s.name",
+            )
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([module.as_str()], |r| {
+                let source: String = r.get(3)?;
+                let state: String = r.get(4)?;
+                let evidence: String = r.get(7)?;
+                Ok(Tag {
+                    module_id: module.clone(),
+                    skill_id: SkillId(r.get(0)?),
+                    skill_slug: r.get(1)?,
+                    skill_name: r.get(2)?,
+                    source: match source.as_str() {
+                        "declared" => TagSource::Declared,
+                        "model" => TagSource::Model,
+                        "person" => TagSource::Person,
+                        other => return Err(bad_value(3, other)),
+                    },
+                    state: match state.as_str() {
+                        "suggested" => TagState::Suggested,
+                        "accepted" => TagState::Accepted,
+                        "rejected" => TagState::Rejected,
+                        other => return Err(bad_value(4, other)),
+                    },
+                    confidence: r.get(5)?,
+                    model: r.get(6)?,
+                    evidence: serde_json::from_str(&evidence)
+                        .map_err(|_| bad_value(7, &evidence))?,
+                    rejected_before: r.get(8)?,
+                })
+            })
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.sql(e))
+    }
+
+    /// What auto-tagging last found in `module`, with all its tags.
+    pub fn insight(&self, module: &ModuleId) -> Result<ModuleInsight> {
+        let tags = self.tags(module)?;
+        let row = self
+            .conn
+            .query_row(
+                "SELECT model, keyphrases, level, level_score, level_signals, notes
+                 FROM module_insights WHERE module_id = ?1",
+                [module.as_str()],
+                |r| {
+                    let json = |i: usize| -> rusqlite::Result<serde_json::Value> {
+                        let text: String = r.get(i)?;
+                        serde_json::from_str(&text).map_err(|_| bad_value(i, &text))
+                    };
+                    let level: Option<String> = r.get(2)?;
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        json(1)?,
+                        level,
+                        r.get::<_, f64>(3)?,
+                        json(4)?,
+                        json(5)?,
+                    ))
+                },
+            )
+            .optional()
+            .map_err(|e| self.sql(e))?;
+        let mut insight = ModuleInsight {
+            module_id: module.clone(),
+            model: None,
+            keyphrases: Vec::new(),
+            level: None,
+            level_score: 0.0,
+            level_signals: Vec::new(),
+            notes: Vec::new(),
+            tags,
+        };
+        if let Some((model, keyphrases, level, score, signals, notes)) = row {
+            insight.model = Some(model);
+            insight.keyphrases = serde_json::from_value(keyphrases).unwrap_or_default();
+            insight.level = level.as_deref().and_then(Level::parse);
+            insight.level_score = score as f32;
+            insight.level_signals = serde_json::from_value(signals).unwrap_or_default();
+            insight.notes = serde_json::from_value(notes).unwrap_or_default();
+        }
+        Ok(insight)
+    }
+
     /// Declared tag slugs per module, in declaration order, for one library or one module
     /// (or all, with neither).
     fn declared_tags(
@@ -994,6 +1140,138 @@ impl Tx<'_> {
             .prepare_cached("UPDATE prerequisites SET grp = ?2 WHERE after_id = ?1")?
             .execute([after.as_str(), group.as_str()])?;
         Ok(())
+    }
+
+    /// Caches the unit vector of a text (by hash) for `model`.
+    pub fn put_vector(&self, model: &str, hash: &str, vector: &[f32]) -> rusqlite::Result<()> {
+        let blob: Vec<u8> = vector.iter().flat_map(|x| x.to_le_bytes()).collect();
+        self.tx
+            .prepare_cached(
+                "INSERT OR REPLACE INTO embeddings (model, hash, vector) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![model, hash, blob])?;
+        Ok(())
+    }
+
+    /// Records what auto-tagging found in a module (not its tags: see
+    /// [`Tx::set_model_tags`]), and the content hash and fingerprint it read.
+    pub fn save_insight(
+        &self,
+        insight: &ModuleInsight,
+        content_hash: &str,
+        fingerprint: &str,
+    ) -> rusqlite::Result<()> {
+        let json = |v: serde_json::Value| v.to_string();
+        self.tx
+            .prepare_cached(
+                "INSERT OR REPLACE INTO module_insights (module_id, model, content_hash,
+                    fingerprint, keyphrases, level, level_score, level_signals, notes)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?
+            .execute(params![
+                insight.module_id.as_str(),
+                insight.model.as_deref().unwrap_or(""),
+                content_hash,
+                fingerprint,
+                json(serde_json::json!(insight.keyphrases)),
+                insight.level.map(Level::as_str),
+                insight.level_score as f64,
+                json(serde_json::json!(insight.level_signals)),
+                json(serde_json::json!(insight.notes)),
+            ])?;
+        Ok(())
+    }
+
+    /// Replaces the model's suggestions on `module` with `suggestions` (skill,
+    /// confidence, evidence), keeping every human decision:
+    /// - a skill rejected for this same text stays rejected and is not suggested again;
+    /// - a skill rejected for an earlier text is suggested again, marked `rejected_before`;
+    /// - an accepted skill stays accepted, with fresh confidence and evidence;
+    /// - an open suggestion the model no longer makes is withdrawn.
+    ///
+    /// Returns the number of open suggestions on the module afterwards.
+    pub fn set_model_tags(
+        &self,
+        module: &ModuleId,
+        model: &str,
+        content_hash: &str,
+        suggestions: &[(SkillId, f32, Vec<model::Evidence>)],
+    ) -> rusqlite::Result<usize> {
+        let mut existing: std::collections::HashMap<String, (String, Option<String>)> = self
+            .tx
+            .prepare_cached(
+                "SELECT skill_id, state, content_hash FROM tags
+                 WHERE module_id = ?1 AND source = 'model'",
+            )?
+            .query_map([module.as_str()], |r| {
+                Ok((r.get(0)?, (r.get(1)?, r.get(2)?)))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut open = 0;
+        for (position, (skill, confidence, evidence)) in suggestions.iter().enumerate() {
+            let evidence = serde_json::to_string(evidence).expect("evidence serialises");
+            let (state, rejected_before) = match existing.remove(skill.as_str()) {
+                Some((state, hash))
+                    if state == "rejected" && hash.as_deref() == Some(content_hash) =>
+                {
+                    continue;
+                }
+                Some((state, _)) if state == "rejected" => ("suggested", true),
+                Some((state, _)) if state == "accepted" => ("accepted", false),
+                _ => ("suggested", false),
+            };
+            if state == "suggested" {
+                open += 1;
+            }
+            self.tx
+                .prepare_cached(
+                    "INSERT INTO tags (module_id, skill_id, source, state, confidence, position,
+                        model, evidence, content_hash, rejected_before)
+                     VALUES (?1, ?2, 'model', ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                     ON CONFLICT (module_id, skill_id, source) DO UPDATE SET
+                        state = excluded.state, confidence = excluded.confidence,
+                        position = excluded.position, model = excluded.model,
+                        evidence = excluded.evidence, content_hash = excluded.content_hash,
+                        rejected_before = excluded.rejected_before OR tags.rejected_before",
+                )?
+                .execute(params![
+                    module.as_str(),
+                    skill.as_str(),
+                    state,
+                    (*confidence as f64).clamp(0.0, 1.0),
+                    position as i64,
+                    model,
+                    evidence,
+                    content_hash,
+                    rejected_before,
+                ])?;
+        }
+        for (skill, (state, _)) in existing {
+            if state == "suggested" {
+                self.tx
+                    .prepare_cached(
+                        "DELETE FROM tags WHERE module_id = ?1 AND skill_id = ?2 AND source = 'model'",
+                    )?
+                    .execute([module.as_str(), skill.as_str()])?;
+            }
+        }
+        Ok(open)
+    }
+
+    /// Records a review decision on a model suggestion (accept or reject).
+    pub fn set_tag_state(
+        &self,
+        module: &ModuleId,
+        skill: &SkillId,
+        state: TagState,
+    ) -> rusqlite::Result<bool> {
+        let n = self
+            .tx
+            .prepare_cached(
+                "UPDATE tags SET state = ?3 WHERE module_id = ?1 AND skill_id = ?2 AND source = 'model'",
+            )?
+            .execute(params![module.as_str(), skill.as_str(), tag_state_sql(state)])?;
+        Ok(n == 1)
     }
 
     /// Appends to the audit log; returns the new entry's position.

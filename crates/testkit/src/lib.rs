@@ -42,3 +42,15 @@ pub fn validate(kind: &str, file: &Path) {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The embedding model set-up installs (`.ci/fetch-model`, run by `make setup`); panics
+/// with what to run when it is missing — a tagging test never silently skips.
+pub fn model_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/models/all-MiniLM-L6-v2");
+    assert!(
+        dir.join("model.safetensors").is_file(),
+        "the embedding model is not installed at {}: run `make setup` (or .ci/fetch-model) first",
+        dir.display()
+    );
+    dir
+}

@@ -106,11 +106,23 @@ export type TagSource = "declared" | "model" | "person";
 
 export type TagState = "suggested" | "accepted" | "rejected";
 
-export type Tag = { module_id: ModuleId, skill_id: SkillId, source: TagSource, state: TagState, 
+export type Tag = { module_id: ModuleId, skill_id: SkillId, skill_slug: string, skill_name: string, source: TagSource, state: TagState, 
 /**
  * Model confidence in 0..=1; `None` for declared and personal tags.
  */
-confidence: number | null, };
+confidence: number | null, 
+/**
+ * `name@version` of the model that suggested it.
+ */
+model: string | null, 
+/**
+ * The passages of the module's text that earned the suggestion, best first.
+ */
+evidence: Array<Evidence>, 
+/**
+ * A person rejected this skill for an earlier version of the module's text.
+ */
+rejected_before: boolean, };
 
 export type PrerequisiteGroup = { "kind": "all_of" } | { "kind": "any_of" } | { "kind": "n_of", n: number, };
 
