@@ -65,9 +65,18 @@ rust-test: build
 e2e: build
 	.ci/e2e
 
-bench: setup
+# sentence-transformers (PyTorch, CPU) in a throwaway virtualenv, only for the side-by-side
+# embedding throughput figure; Pathforge itself never uses Python.
+BENCH_VENV := target/bench-venv
+
+$(BENCH_VENV)/.ready:
+	python3 -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install --quiet --disable-pip-version-check sentence-transformers
+	touch $@
+
+bench: setup $(BENCH_VENV)/.ready
 	$(CARGO) build --release --locked -p cli -p bench
-	target/release/bench --cli target/release/pathforge --library $(SAMPLE)
+	target/release/bench --cli target/release/pathforge --library $(SAMPLE) --st-python $(BENCH_VENV)/bin/python
 
 # Regenerates what is generated from Rust types: the UI's IPC types and the published
 # JSON Schema of the rules.

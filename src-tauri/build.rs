@@ -14,6 +14,11 @@ const COMMANDS: &[&str] = &[
     "save_rule",
     "delete_rule",
     "why",
+    "tag_modules",
+    "cancel_tagging",
+    "module_insight",
+    "model_status",
+    "choose_model",
 ];
 
 fn main() {

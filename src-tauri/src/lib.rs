@@ -4,10 +4,13 @@
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
-use ipc::{IpcResult, RulesView, SampleLearner, Session, SessionState};
+use ipc::{
+    Cancel, IpcResult, ModelStatus, RulesView, SampleLearner, Session, SessionState, TagProgress,
+};
 use model::{
     AuditEvent, Finding, ImportReport, Module, ModuleId, ModuleSummary, ProjectInfo, Timestamp,
 };
+use tauri::ipc::Channel;
 use tauri::State;
 
 type Shared = Mutex<Session>;
@@ -74,6 +77,38 @@ fn why(state: State<'_, Shared>, learner: SampleLearner) -> IpcResult<Vec<rules:
     session(&state).why(&learner)
 }
 
+#[tauri::command(async)]
+fn tag_modules(
+    state: State<'_, Shared>,
+    cancel: State<'_, Cancel>,
+    on_progress: Channel<TagProgress>,
+) -> IpcResult<model::TagReport> {
+    // A progress message the window has gone away for is not an error.
+    session(&state).tag_modules(&cancel, Timestamp::now(), &mut |p| {
+        drop(on_progress.send(p))
+    })
+}
+
+#[tauri::command]
+fn cancel_tagging(cancel: State<'_, Cancel>) {
+    cancel.request()
+}
+
+#[tauri::command]
+fn module_insight(state: State<'_, Shared>, id: ModuleId) -> IpcResult<model::ModuleInsight> {
+    session(&state).module_insight(&id)
+}
+
+#[tauri::command]
+fn model_status(state: State<'_, Shared>) -> IpcResult<ModelStatus> {
+    session(&state).model_status()
+}
+
+#[tauri::command(async)]
+fn choose_model(state: State<'_, Shared>, path: PathBuf) -> IpcResult<ModelStatus> {
+    session(&state).choose_model(&path, Timestamp::now())
+}
+
 #[tauri::command]
 fn audit_log(state: State<'_, Shared>) -> IpcResult<Vec<AuditEvent>> {
     session(&state).audit_log()
@@ -84,6 +119,7 @@ pub fn run(session: Session) {
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(Mutex::new(session))
+        .manage(Cancel::default())
         .invoke_handler(tauri::generate_handler![
             session_state,
             create_project,
@@ -97,6 +133,11 @@ pub fn run(session: Session) {
             save_rule,
             delete_rule,
             why,
+            tag_modules,
+            cancel_tagging,
+            module_insight,
+            model_status,
+            choose_model,
         ])
         .run(tauri::generate_context!())
         .expect("the Pathforge window failed to start");

@@ -25,10 +25,14 @@ struct Args {
 
 fn main() {
     let args = Args::parse();
-    let session = ipc::Session::start(
+    let mut session = ipc::Session::start(
         args.project.as_deref(),
         args.import.as_deref(),
         Timestamp::now(),
     );
+    session.set_model_places(ipc::ModelPlaces {
+        env: std::env::var_os("PATHFORGE_MODEL_DIR").map(PathBuf::from),
+        data_dir: dirs::data_dir(),
+    });
     pathforge_desktop::run(session);
 }

@@ -59,11 +59,59 @@ pub struct SessionState {
     pub startup_error: Option<IpcError>,
 }
 
+/// Where auto-tagging's model is, or what to do to get one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ModelStatus {
+    /// The folder in use (the first place that has a model), if any.
+    pub dir: Option<String>,
+    /// `name@version` once the model has been loaded.
+    pub id: Option<String>,
+    /// The folder chosen for this project, if the user chose one.
+    pub chosen: Option<String>,
+    /// What to do when there is no model: where Pathforge looked and how to get one.
+    pub help: Option<String>,
+}
+
+/// How far a tagging run is, sent to the window as it goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct TagProgress {
+    pub done: u32,
+    pub total: u32,
+}
+
+/// A cancel request for the long operation in progress, set from another command
+/// while the operation holds the session.
+#[derive(Debug, Default)]
+pub struct Cancel(std::sync::atomic::AtomicBool);
+
+impl Cancel {
+    pub fn request(&self) {
+        self.0.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+    fn requested(&self) -> bool {
+        self.0.load(std::sync::atomic::Ordering::SeqCst)
+    }
+    fn reset(&self) {
+        self.0.store(false, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// Places besides the project's choice where a model may be, read by the shell from
+/// its environment (`PATHFORGE_MODEL_DIR`, the user data dir).
+#[derive(Debug, Clone, Default)]
+pub struct ModelPlaces {
+    pub env: Option<PathBuf>,
+    pub data_dir: Option<PathBuf>,
+}
+
 /// The project a window has open.
 #[derive(Debug, Default)]
 pub struct Session {
     project: Option<Project>,
     startup_error: Option<IpcError>,
+    places: ModelPlaces,
+    /// The loaded model, kept between runs (loading reads and hashes ~90 MB).
+    encoder: Option<embed::Encoder>,
 }
 
 impl Session {
@@ -147,6 +195,94 @@ impl Session {
         Ok(self
             .project_mut()?
             .delete_rule(id, &Actor::local_user(), now)?)
+    }
+
+    /// Sets where else to look for a model (see [`ModelPlaces`]).
+    pub fn set_model_places(&mut self, places: ModelPlaces) {
+        self.places = places;
+    }
+
+    fn model_candidates(&self) -> IpcResult<Vec<PathBuf>> {
+        let chosen = match &self.project {
+            Some(p) => p.model_dir()?,
+            None => None,
+        };
+        Ok(embed::candidates(
+            chosen.as_deref(),
+            self.places.env.as_deref(),
+            self.places.data_dir.as_deref(),
+        ))
+    }
+
+    pub fn model_status(&self) -> IpcResult<ModelStatus> {
+        let candidates = self.model_candidates()?;
+        let dir = embed::locate(&candidates);
+        let chosen = match &self.project {
+            Some(p) => p.model_dir()?.map(|d| d.display().to_string()),
+            None => None,
+        };
+        Ok(ModelStatus {
+            id: self
+                .encoder
+                .as_ref()
+                .filter(|e| Some(&e.info().dir) == dir.as_ref())
+                .map(|e| e.info().id()),
+            help: dir
+                .is_none()
+                .then(|| embed::missing_model_help(&candidates)),
+            dir: dir.map(|d| d.display().to_string()),
+            chosen,
+        })
+    }
+
+    /// Makes `dir` this project's model folder; it must hold a model that loads.
+    pub fn choose_model(&mut self, dir: &Path, now: Timestamp) -> IpcResult<ModelStatus> {
+        self.project_mut()?
+            .set_model_dir(Some(dir), &Actor::local_user(), now)?;
+        self.encoder = None;
+        self.load_model()?;
+        self.model_status()
+    }
+
+    /// The model to tag with: the loaded one if it is still the first place with a
+    /// model, else loaded now.
+    fn load_model(&mut self) -> IpcResult<&embed::Encoder> {
+        let candidates = self.model_candidates()?;
+        let Some(dir) = embed::locate(&candidates) else {
+            return Err(IpcError {
+                kind: ErrorKind::NotFound,
+                message: embed::missing_model_help(&candidates),
+            });
+        };
+        if self.encoder.as_ref().is_none_or(|e| e.info().dir != dir) {
+            let encoder = embed::Encoder::load(&dir).map_err(engine::Error::from)?;
+            self.encoder = Some(encoder);
+        }
+        Ok(self.encoder.as_ref().expect("just loaded"))
+    }
+
+    /// Auto-tags the project's changed modules; `progress` hears how far it is, and a
+    /// `cancel` request stops it between batches, keeping what was saved.
+    pub fn tag_modules(
+        &mut self,
+        cancel: &Cancel,
+        now: Timestamp,
+        progress: &mut dyn FnMut(TagProgress),
+    ) -> IpcResult<model::TagReport> {
+        cancel.reset();
+        self.project()?;
+        self.load_model()?;
+        let (Some(project), Some(encoder)) = (self.project.as_mut(), self.encoder.as_ref()) else {
+            return Err(no_project());
+        };
+        Ok(project.tag_modules(encoder, now, &mut |done, total| {
+            progress(TagProgress { done, total });
+            !cancel.requested()
+        })?)
+    }
+
+    pub fn module_insight(&self, id: &ModuleId) -> IpcResult<model::ModuleInsight> {
+        Ok(self.project()?.module_insight(id)?)
     }
 
     pub fn why(&self, learner: &SampleLearner) -> IpcResult<Vec<rules::Decision>> {
@@ -242,6 +378,13 @@ pub fn bindings() -> String {
         SampleLearner::decl(&cfg),
         IpcError::decl(&cfg),
         SessionState::decl(&cfg),
+        model::Evidence::decl(&cfg),
+        model::Keyphrase::decl(&cfg),
+        model::LevelSignal::decl(&cfg),
+        model::ModuleInsight::decl(&cfg),
+        model::TagReport::decl(&cfg),
+        ModelStatus::decl(&cfg),
+        TagProgress::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in crates/model and crates/ipc by\n\

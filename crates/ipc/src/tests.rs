@@ -84,3 +84,103 @@ fn starting_with_a_project_and_a_library_opens_and_imports() {
         "the project stays open even though the import failed"
     );
 }
+
+fn sample() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../sample-libraries/sales-onboarding")
+}
+
+#[test]
+fn the_window_tags_with_progress_and_can_cancel() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut s = Session::start(
+        Some(&tmp.path().join("p.pathforge")),
+        Some(&sample()),
+        Timestamp(1),
+    );
+    assert_eq!(s.state().unwrap().startup_error, None);
+    s.set_model_places(ModelPlaces {
+        env: Some(testkit::model_dir()),
+        data_dir: None,
+    });
+    let status = s.model_status().unwrap();
+    assert!(
+        status.dir.is_some() && status.help.is_none(),
+        "the model is found: {status:?}"
+    );
+
+    // Cancel at the first progress report after the start: nothing is half-written.
+    let cancel = Cancel::default();
+    let mut seen = Vec::new();
+    let r = s
+        .tag_modules(&cancel, Timestamp(2), &mut |p| {
+            seen.push(p);
+            if p.done > 0 || seen.len() > 1 {
+                cancel.request();
+            }
+        })
+        .unwrap();
+    assert!(
+        r.cancelled && r.analysed < 32,
+        "the run stopped early: {r:?}"
+    );
+    assert_eq!(
+        seen[0],
+        TagProgress { done: 0, total: 32 },
+        "progress starts at 0 of all modules"
+    );
+
+    // A new run resets the request and finishes the rest.
+    let mut last = None;
+    let r = s
+        .tag_modules(&cancel, Timestamp(3), &mut |p| last = Some(p))
+        .unwrap();
+    assert!(
+        !r.cancelled && r.analysed + r.unchanged == 32,
+        "the second run completes: {r:?}"
+    );
+    assert_eq!(
+        last.map(|p| p.done == p.total),
+        Some(true),
+        "the last report is complete"
+    );
+    let first = &s.modules().unwrap()[0];
+    let insight = s.module_insight(&first.id).unwrap();
+    assert!(
+        insight
+            .tags
+            .iter()
+            .any(|t| t.source == model::TagSource::Model && !t.evidence.is_empty()),
+        "suggestions with evidence reach the window: {insight:?}"
+    );
+    assert!(
+        s.model_status().unwrap().id.is_some(),
+        "the loaded model's id is reported"
+    );
+}
+
+#[test]
+fn without_a_model_the_window_is_told_what_to_do() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut s = Session::start(Some(&tmp.path().join("p.pathforge")), None, Timestamp(1));
+    let nowhere = tmp.path().join("nowhere");
+    // Only the repo's folder is always a candidate: pretend it is absent by choosing a
+    // project folder that fails to load instead.
+    let err = s.choose_model(&nowhere, Timestamp(2)).unwrap_err();
+    assert_eq!(
+        err.kind,
+        ErrorKind::NotFound,
+        "a missing folder is not found: {}",
+        err.message
+    );
+    assert!(
+        err.message.contains("nowhere"),
+        "the message names the folder: {}",
+        err.message
+    );
+    s.set_model_places(ModelPlaces {
+        env: Some(nowhere.clone()),
+        data_dir: Some(nowhere),
+    });
+    let status = s.model_status().unwrap();
+    assert_eq!(status.chosen, None, "a failed choice is not recorded");
+}

@@ -1,7 +1,7 @@
 // The one module through which the UI reaches Rust: Pathforge's commands and the native
 // dialogs. Every failure becomes an ApiError whose `kind` the UI branches on; messages are
 // shown, never parsed.
-import { invoke } from '@tauri-apps/api/core';
+import { Channel, invoke } from '@tauri-apps/api/core';
 import { open, save } from '@tauri-apps/plugin-dialog';
 import type {
   AuditEvent,
@@ -18,6 +18,10 @@ import type {
   ModuleSummary,
   ProjectInfo,
   SessionState,
+  ModelStatus,
+  ModuleInsight,
+  TagProgress,
+  TagReport,
 } from './bindings';
 
 export class ApiError extends Error {
@@ -81,6 +85,16 @@ export const api = {
   saveRule: (rule: Rule) => call<Finding[]>('save_rule', { rule }),
   deleteRule: (id: string) => call<Finding[]>('delete_rule', { id }),
   why: (learner: SampleLearner) => call<Decision[]>('why', { learner }),
+  /** Auto-tags changed modules; `onProgress` hears how far it is. */
+  tagModules: (onProgress: (p: TagProgress) => void) => {
+    const channel = new Channel<TagProgress>();
+    channel.onmessage = onProgress;
+    return call<TagReport>('tag_modules', { onProgress: channel });
+  },
+  cancelTagging: () => call<void>('cancel_tagging'),
+  moduleInsight: (id: ModuleId) => call<ModuleInsight>('module_insight', { id }),
+  modelStatus: () => call<ModelStatus>('model_status'),
+  chooseModel: (path: string) => call<ModelStatus>('choose_model', { path }),
 
   /** Native save dialog for a new project; null when cancelled. */
   chooseNewProjectFile: () =>
@@ -93,4 +107,9 @@ export const api = {
   /** Native folder picker for a content library; null when cancelled. */
   chooseLibraryFolder: async () =>
     (await open({ title: 'Import a content library', multiple: false, directory: true })) as string | null,
+  /** Native folder picker for a sentence-transformers model; null when cancelled. */
+  chooseModelFolder: async () =>
+    (await open({ title: 'Choose a sentence-transformers model folder', multiple: false, directory: true })) as
+      | string
+      | null,
 };

@@ -336,3 +336,73 @@ scores: Array<[string, number]>, };
 export type IpcError = { kind: ErrorKind, message: string, };
 
 export type SessionState = { project: ProjectInfo | null, startup_error: IpcError | null, };
+
+export type Evidence = { start: number, end: number, score: number, };
+
+export type Keyphrase = { phrase: string, score: number, };
+
+export type LevelSignal = { name: string, detail: string, points: number, };
+
+export type ModuleInsight = { module_id: ModuleId, 
+/**
+ * `name@version` of the model, `None` before the module was first tagged.
+ */
+model: string | null, keyphrases: Array<Keyphrase>, level: Level | null, level_score: number, level_signals: Array<LevelSignal>, 
+/**
+ * Why a module got fewer suggestions than usual (empty, cut short…).
+ */
+notes: Array<string>, tags: Array<Tag>, };
+
+export type TagReport = { model: string, 
+/**
+ * Modules in the project (not retired).
+ */
+modules: number, 
+/**
+ * Modules (re-)analysed because they were new, edited, or the taxonomy changed.
+ */
+analysed: number, 
+/**
+ * Modules whose text and taxonomy were unchanged since their last analysis.
+ */
+unchanged: number, 
+/**
+ * Passages and phrases run through the model in this run.
+ */
+embedded: number, 
+/**
+ * Passages and phrases whose embedding came from the project's cache.
+ */
+cached: number, 
+/**
+ * Skill suggestions now open for review.
+ */
+suggestions: number, 
+/**
+ * Modules with no text to tag.
+ */
+empty: number, 
+/**
+ * The run was cancelled; the modules finished before that are saved.
+ */
+cancelled: boolean, };
+
+export type ModelStatus = { 
+/**
+ * The folder in use (the first place that has a model), if any.
+ */
+dir: string | null, 
+/**
+ * `name@version` once the model has been loaded.
+ */
+id: string | null, 
+/**
+ * The folder chosen for this project, if the user chose one.
+ */
+chosen: string | null, 
+/**
+ * What to do when there is no model: where Pathforge looked and how to get one.
+ */
+help: string | null, };
+
+export type TagProgress = { done: number, total: number, };

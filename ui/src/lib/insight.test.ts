@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { highlight, modelTags, percent } from './insight';
+import type { ModuleInsight, Tag } from './bindings';
+
+describe('highlight', () => {
+  const cases: [string, [number, number][], string, string][] = [
+    ['Hello world', [[6, 11]], 'Hello [world]', 'one span at the end'],
+    ['Hello world', [], 'Hello world', 'no evidence, no marks'],
+    ['abcdef', [[0, 2], [1, 4]], '[abcd]ef', 'overlapping spans merge'],
+    ['abc', [[2, 99]], 'ab[c]', 'spans past the end are clipped'],
+    ['😀 café — ok', [[2, 6]], '😀 [café] — ok', 'offsets are code points, so emoji count as one'],
+  ];
+  it.each(cases)('%s with %j → %s (%s)', (body, spans, expected) => {
+    const segments = highlight(body, spans.map(([start, end]) => ({ start, end, score: 0.5 })));
+    expect(segments.map((s) => (s.mark ? `[${s.text}]` : s.text)).join('')).toBe(expected);
+    expect(segments.map((s) => s.text).join('')).toBe(body); // nothing lost or repeated
+  });
+});
+
+describe('modelTags and percent', () => {
+  it('keeps only model suggestions and formats confidence', () => {
+    const tag = (source: Tag['source']): Tag => ({
+      module_id: 'm', skill_id: 's', skill_slug: 's', skill_name: 'S', source, state: 'suggested',
+      confidence: 0.874, model: null, evidence: [], rejected_before: false,
+    });
+    const insight = { tags: [tag('declared'), tag('model')] } as ModuleInsight;
+    expect(modelTags(insight).map((t) => t.source)).toEqual(['model']);
+    expect(modelTags(null)).toEqual([]);
+    expect(percent(0.874)).toBe('87%');
+    expect(percent(null)).toBe('–');
+  });
+});
