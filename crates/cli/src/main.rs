@@ -12,6 +12,12 @@ use clap::{Parser, Subcommand};
 use engine::Project;
 use model::{Actor, ModuleId, ModuleSummary, PrerequisiteGroup, Severity, Timestamp};
 
+/// mimalloc instead of glibc's malloc: embedding allocates attention buffers of tens of
+/// MB per batch, which glibc maps and unmaps each time (page faults dominated `sys`
+/// time); mimalloc reuses them — 12.6 → 16.7 texts/s measured on the same 100 texts.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "pathforge",

@@ -1,4 +1,8 @@
 //! Ad-hoc: texts/second on generated module-length texts (`make bench` has the real one).
+// The same allocator as the binaries (see crates/cli/src/main.rs).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let dir = std::path::PathBuf::from(std::env::args().nth(1).expect("model dir"));
     let n: usize = std::env::args()
