@@ -181,6 +181,15 @@ fn damaged_model_folders_are_refused_naming_the_file() {
     );
     check(
         "my-model",
+        |d| {
+            let c = std::fs::read_to_string(d.join("config.json")).unwrap();
+            std::fs::write(d.join("config.json"), c.replace("\"gelu\"", "\"relu\"")).unwrap()
+        },
+        "config.json",
+        "not supported",
+    );
+    check(
+        "my-model",
         |d| std::fs::write(d.join("tokenizer.json"), "{").unwrap(),
         "tokenizer.json",
         "not a valid tokenizer",
@@ -242,4 +251,60 @@ fn locate_takes_the_first_folder_that_holds_a_model() {
         help.contains("make setup") && help.contains(&empty.display().to_string()),
         "{help}"
     );
+}
+
+#[test]
+fn the_polynomial_erf_matches_libm() {
+    let mut worst = 0f32;
+    for i in -6000..=6000 {
+        let x = i as f32 / 1000.0;
+        worst = worst.max((bert::erf(x) - libm::erff(x)).abs());
+    }
+    assert!(
+        worst < 2e-6,
+        "erf within 2e-6 of libm on [-6, 6], worst {worst}"
+    );
+}
+
+#[test]
+fn the_fused_forward_pass_computes_what_candle_transformers_bert_does() {
+    // candle-transformers' BertModel is the straightforward reference; ours fuses ops.
+    use candle_transformers::models::bert::BertModel;
+    let dir = testkit::model_dir();
+    let config: Config = json(&dir.join("config.json")).unwrap();
+    let weights = std::fs::read(dir.join("model.safetensors")).unwrap();
+    let vb = VarBuilder::from_buffered_safetensors(weights, DType::F32, &Device::Cpu).unwrap();
+    let reference = BertModel::load(vb, &config).unwrap();
+    let e = encoder();
+    let texts = [
+        "Short one.",
+        "A somewhat longer text about negotiation, pricing and discounts for renewals.",
+        "",
+    ];
+    let ours = e.embed(&texts).unwrap();
+    for (text, v) in texts.iter().zip(&ours) {
+        let ids = e.tokenizer.encode(*text, true).unwrap().get_ids().to_vec();
+        let n = ids.len();
+        let input = Tensor::new(ids.as_slice(), &Device::Cpu)
+            .unwrap()
+            .unsqueeze(0)
+            .unwrap();
+        let hidden = reference
+            .forward(&input, &input.zeros_like().unwrap(), None)
+            .unwrap();
+        let mut mean = hidden
+            .squeeze(0)
+            .unwrap()
+            .sum(0)
+            .unwrap()
+            .to_vec1::<f32>()
+            .unwrap();
+        mean.iter_mut().for_each(|x| *x /= n as f32);
+        normalise(&mut mean);
+        let cos = dot(v, &mean);
+        assert!(
+            cos > 0.99999,
+            "{text:?}: fused and reference forward agree (cosine {cos})"
+        );
+    }
 }
