@@ -455,7 +455,7 @@ fn synthesize(dir: &Path, count: usize) -> Result<()> {
 }
 
 /// Auto-tagging: quality on both evaluation sets, embedding throughput next to
-/// sentence-transformers, a 2,000-module tag and re-tag, peak memory.
+/// sentence-transformers, a 10,000-module tag and re-tag, peak memory.
 fn tagging_rows(
     cli: &Path,
     library: &Path,
@@ -528,10 +528,10 @@ fn tagging_rows(
         },
     });
 
-    // 2,000 short generated modules: first tag (peak memory of the CLI process), then a
+    // 10,000 short generated modules: first tag (peak memory of the CLI process), then a
     // re-tag after one module changed.
-    let lib = tmp.join("generated-2000");
-    tagging::synthesize_library(&lib, samples, 2000)?;
+    let lib = tmp.join("generated-10000");
+    tagging::synthesize_library(&lib, samples, 10_000)?;
     let file = tmp.join("generated.pathforge");
     run(cli, &["init".as_ref(), file.as_os_str()])?;
     run(cli, &["import".as_ref(), file.as_os_str(), lib.as_os_str()])?;
@@ -546,7 +546,7 @@ fn tagging_rows(
         ],
     )?;
     rows.push(Row {
-        what: "`pathforge tag`, 2,000 generated modules (first run)".to_owned(),
+        what: "`pathforge tag`, 10,000 generated modules (first run)".to_owned(),
         runs: 1,
         median: start.elapsed(),
         note: format!("peak memory {peak}"),
@@ -554,12 +554,12 @@ fn tagging_rows(
     let one = lib.join("unit-07/m00007.md");
     let mut p = Project::open(&file)?;
     let mut edits = 0;
-    rows.push(measure("re-tag 2,000 modules after one changed (in-process)", 5, || {
+    rows.push(measure("re-tag 10,000 modules after one changed (in-process)", 5, || {
         edits += 1;
         std::fs::write(&one, format!("---\ntitle: Module 7\n---\nEdit {edits}: discovery questions uncover the buyer's real problem.\n"))?;
         p.import_library(&lib, &Actor::System, Timestamp(10))?;
         let r = p.tag_modules(&encoder, Timestamp(11), &mut |_, _| true)?;
-        ensure!(r.analysed == 1 && r.unchanged == 1999, "only the edited module is re-read: {r:?}");
+        ensure!(r.analysed == 1 && r.unchanged == 9_999, "only the edited module is re-read: {r:?}");
         Ok(())
     })?);
     Ok(rows)
