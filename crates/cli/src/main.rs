@@ -44,6 +44,9 @@ enum Command {
     Show { file: PathBuf, id: String },
     /// Show the project's audit log.
     Log { file: PathBuf },
+    /// The tamper-evident audit log: check its hash chain, export it.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// The prerequisite graph: check it, list it, edit it.
     #[command(subcommand)]
     Graph(GraphCommand),
@@ -94,6 +97,26 @@ enum Command {
         #[arg(long)]
         trace: Option<u64>,
     },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the hash chain; exits 1 and names the first broken entry if any was edited or removed.
+    Verify { file: PathBuf },
+    /// Write the log as CSV or JSON (each entry with its chain hash), to --out or stdout.
+    Export {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value = "json")]
+        format: AuditFormatArg,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum AuditFormatArg {
+    Csv,
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -408,6 +431,7 @@ fn run(command: &Command, json: bool) -> anyhow::Result<ExitCode> {
                 }
             }
         }
+        Command::Audit(audit) => return run_audit(audit, json, &mut out),
         Command::Graph(graph) => return run_graph(graph, json, &mut out),
         Command::Track(track) => run_track(track, json, &mut out)?,
         Command::Taxonomy(taxonomy) => run_taxonomy(taxonomy, json, &mut out)?,
@@ -1506,5 +1530,60 @@ fn run_embed(
             output.display()
         )?;
         Ok(())
+    }
+}
+
+fn run_audit(command: &AuditCommand, json: bool, out: &mut impl Write) -> anyhow::Result<ExitCode> {
+    match command {
+        AuditCommand::Verify { file } => {
+            let check = Project::open(file)?.verify_audit()?;
+            if json {
+                print_json(out, &check)?;
+            } else {
+                match &check.broken {
+                    None => writeln!(
+                        out,
+                        "The audit log of {} is intact: {} entries, head {}",
+                        file.display(),
+                        check.entries,
+                        check.head
+                    )?,
+                    Some(b) => writeln!(
+                        out,
+                        "{}: the audit log is broken at {}",
+                        file.display(),
+                        b.reason
+                    )?,
+                }
+            }
+            Ok(if check.broken.is_some() {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        AuditCommand::Export {
+            file,
+            format,
+            out: path,
+        } => {
+            let format = match format {
+                AuditFormatArg::Csv => model::AuditFormat::Csv,
+                AuditFormatArg::Json => model::AuditFormat::Json,
+            };
+            let text = Project::open(file)?.export_audit(format)?;
+            match path {
+                Some(p) => {
+                    engine::write_atomically(p, text.as_bytes())?;
+                    if json {
+                        print_json(out, &serde_json::json!({ "out": p }))?;
+                    } else {
+                        writeln!(out, "Wrote the audit log to {}", p.display())?;
+                    }
+                }
+                None => out.write_all(text.as_bytes())?,
+            }
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }

@@ -931,3 +931,48 @@ fn tag_tags_the_sample_library_and_show_explains_it() {
         "a missing model folder is named",
     );
 }
+
+#[test]
+fn audit_verify_and_export() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("p.pathforge");
+    assert!(pathforge(&[&"init", &file]).status.success());
+    assert!(pathforge(&[&"import", &file, &sample_library()])
+        .status
+        .success());
+    let out = pathforge(&[&"audit", &"verify", &file]);
+    assert!(
+        out.status.success() && stdout(&out).contains("intact"),
+        "a fresh log verifies: {}",
+        stdout(&out)
+    );
+    let csv_file = tmp.path().join("audit.csv");
+    assert!(pathforge(&[
+        &"audit",
+        &"export",
+        &file,
+        &"--format",
+        &"csv",
+        &"--out",
+        &csv_file
+    ])
+    .status
+    .success());
+    let csv = std::fs::read_to_string(&csv_file).unwrap();
+    assert!(
+        csv.starts_with("seq,at_ms,actor,action,object,before,after,hash"),
+        "CSV has a header: {csv}"
+    );
+    assert!(
+        csv.contains("library.imported"),
+        "the import is in the export"
+    );
+    let json_out = pathforge(&[&"audit", &"export", &file]);
+    let entries: Vec<serde_json::Value> = serde_json::from_slice(&json_out.stdout).unwrap();
+    assert!(
+        entries
+            .iter()
+            .all(|e| e["hash"].as_str().is_some_and(|h| h.len() == 64)),
+        "every JSON entry carries its hash"
+    );
+}

@@ -677,6 +677,57 @@ impl Project {
         Ok(Some(vectors))
     }
 
+    /// Checks the audit log's hash chain (see [`store::Store::verify_audit`]).
+    pub fn verify_audit(&self) -> Result<model::AuditCheck> {
+        Ok(self.store.verify_audit()?)
+    }
+
+    /// The audit log as CSV (one row per entry; actor, before and after as JSON text)
+    /// or as a JSON array, each entry with its chain hash.
+    pub fn export_audit(&self, format: model::AuditFormat) -> Result<String> {
+        let events = self.store.audit_events()?;
+        let hashes = self.store.audit_hashes()?;
+        match format {
+            model::AuditFormat::Json => {
+                let rows: Vec<serde_json::Value> = events
+                    .iter()
+                    .zip(&hashes)
+                    .map(|(e, h)| {
+                        let mut v = serde_json::to_value(e).expect("audit events serialise");
+                        v["hash"] = h.clone().into();
+                        v
+                    })
+                    .collect();
+                Ok(serde_json::to_string_pretty(&rows).expect("JSON serialises"))
+            }
+            model::AuditFormat::Csv => {
+                let mut w = csv::Writer::from_writer(Vec::new());
+                let csv_err = |e: csv::Error| Error::Refused(format!("CSV: {e}"));
+                w.write_record([
+                    "seq", "at_ms", "actor", "action", "object", "before", "after", "hash",
+                ])
+                .map_err(csv_err)?;
+                for (e, h) in events.iter().zip(&hashes) {
+                    w.write_record([
+                        e.seq.to_string(),
+                        e.at.0.to_string(),
+                        serde_json::to_string(&e.actor).expect("actors serialise"),
+                        e.action.clone(),
+                        e.object.clone(),
+                        e.before.to_string(),
+                        e.after.to_string(),
+                        h.clone(),
+                    ])
+                    .map_err(csv_err)?;
+                }
+                let bytes = w
+                    .into_inner()
+                    .map_err(|e| Error::Refused(format!("CSV: {e}")))?;
+                Ok(String::from_utf8(bytes).expect("CSV of UTF-8 strings is UTF-8"))
+            }
+        }
+    }
+
     pub fn audit_log(&self) -> Result<Vec<AuditEvent>> {
         Ok(self.store.audit_events()?)
     }

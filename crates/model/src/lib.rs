@@ -134,6 +134,35 @@ pub enum ErrorKind {
     Internal,
 }
 
+/// What checking the audit log's hash chain found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct AuditCheck {
+    /// Entries read.
+    #[ts(type = "number")]
+    pub entries: i64,
+    /// The first entry that breaks the chain and why, `None` when the log is intact.
+    pub broken: Option<BrokenEntry>,
+    /// The last entry's hash. Removing entries from the end leaves a valid shorter chain;
+    /// compare this with a head recorded elsewhere (an export, a bundle) to detect it.
+    pub head: String,
+}
+
+/// Formats the audit log exports to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditFormat {
+    Csv,
+    Json,
+}
+
+/// An audit entry that does not fit the chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct BrokenEntry {
+    #[ts(type = "number")]
+    pub seq: i64,
+    pub reason: String,
+}
+
 /// The project file's own record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ProjectInfo {

@@ -139,7 +139,10 @@ CREATE TABLE audit_events (
     action TEXT NOT NULL,
     object TEXT NOT NULL,
     before TEXT NOT NULL,
-    after  TEXT NOT NULL
+    after  TEXT NOT NULL,
+    -- sha256 (hex) over the previous entry's hash and this entry's fields, exactly as
+    -- stored: a hash chain, so an edited or removed entry is detectable (`audit verify`).
+    hash   TEXT NOT NULL
 );
 
 CREATE TRIGGER audit_events_append_only_update BEFORE UPDATE ON audit_events

@@ -285,3 +285,82 @@ fn the_audit_log_is_append_only() {
         "the entry is still there"
     );
 }
+
+#[test]
+fn the_audit_log_is_a_hash_chain_that_catches_edits_and_removals() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("p.pathforge");
+    let mut store = Store::create(&path, &new_project()).unwrap();
+    for i in 1..=4 {
+        store
+            .write(|tx| {
+                tx.append_audit(
+                    Timestamp(i),
+                    &Actor::System,
+                    "test.event",
+                    &format!("obj-{i}"),
+                    &json!(null),
+                    &json!({ "n": i }),
+                )
+            })
+            .unwrap();
+    }
+    let intact = store.verify_audit().unwrap();
+    assert_eq!(
+        (intact.entries, intact.broken.clone()),
+        (4, None),
+        "an untouched log verifies"
+    );
+    assert_eq!(intact.head.len(), 64, "the head is a sha256");
+    drop(store);
+
+    // Someone with the file edits an entry directly in SQLite, past the append-only trigger.
+    let conn = Connection::open(&path).unwrap();
+    conn.execute_batch("DROP TRIGGER audit_events_append_only_update; UPDATE audit_events SET after = '{\"n\":99}' WHERE seq = 2;").unwrap();
+    drop(conn);
+    let store = Store::open(&path).unwrap();
+    let edited = store.verify_audit().unwrap();
+    let broken = edited.broken.expect("the edit is caught");
+    assert_eq!(
+        broken.seq, 2,
+        "the first broken entry is the edited one: {broken:?}"
+    );
+    assert!(
+        broken.reason.contains("changed after it was written"),
+        "{}",
+        broken.reason
+    );
+    drop(store);
+
+    // Recomputing the edited entry's hash does not help: the next entry chains from the old one.
+    let conn = Connection::open(&path).unwrap();
+    let row: (String, String, String, String, String) = conn
+        .query_row("SELECT (SELECT hash FROM audit_events WHERE seq = 1), actor, action, object, before FROM audit_events WHERE seq = 2", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+        .unwrap();
+    let forged = audit_hash(&row.0, 2, 2, &row.1, &row.2, &row.3, &row.4, "{\"n\":99}");
+    conn.execute("UPDATE audit_events SET hash = ?1 WHERE seq = 2", [forged])
+        .unwrap();
+    drop(conn);
+    let store = Store::open(&path).unwrap();
+    assert_eq!(
+        store.verify_audit().unwrap().broken.map(|b| b.seq),
+        Some(3),
+        "a re-hashed edit breaks the next link"
+    );
+    drop(store);
+
+    let conn = Connection::open(&path).unwrap();
+    conn.execute_batch("DROP TRIGGER audit_events_append_only_delete; DELETE FROM audit_events WHERE seq IN (2, 3);").unwrap();
+    drop(conn);
+    let store = Store::open(&path).unwrap();
+    let removed = store
+        .verify_audit()
+        .unwrap()
+        .broken
+        .expect("the removal is caught");
+    assert!(
+        removed.reason.contains("entry 2–3 is missing"),
+        "the gap is named: {}",
+        removed.reason
+    );
+}
