@@ -73,6 +73,9 @@ enum Command {
         #[arg(long)]
         model: Option<PathBuf>,
     },
+    /// Review the model's suggestions: list them, accept or reject one or many.
+    #[command(subcommand)]
+    Review(ReviewCommand),
     /// Embed texts with a model: input a JSON array of strings, output a JSON array of
     /// {"text", "embedding"} in the same order (L2-normalised). A stable diagnostic.
     Embed {
@@ -97,6 +100,58 @@ enum Command {
         #[arg(long)]
         trace: Option<u64>,
     },
+}
+
+#[derive(clap::Args)]
+struct ReviewFilter {
+    /// Only suggestions of this skill (slug).
+    #[arg(long)]
+    skill: Option<String>,
+    /// Only suggestions with at least this confidence (0–1).
+    #[arg(long)]
+    min: Option<f64>,
+}
+
+#[derive(Subcommand)]
+enum ReviewCommand {
+    /// The review queue, best first (open suggestions unless --state says otherwise).
+    List {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value = "suggested")]
+        state: StateArg,
+        #[command(flatten)]
+        filter: ReviewFilter,
+    },
+    /// Accept one suggestion (MODULE SKILL) or every open one the filter matches.
+    Accept(Decision),
+    /// Reject one suggestion (MODULE SKILL) or every open one the filter matches.
+    Reject(Decision),
+}
+
+#[derive(clap::Args)]
+struct Decision {
+    file: PathBuf,
+    /// Module id, path in its library, or exact title; with SKILL, decides that one tag.
+    module: Option<String>,
+    /// Skill slug of the one tag to decide.
+    #[arg(value_name = "SKILL")]
+    tag_skill: Option<String>,
+    #[command(flatten)]
+    filter: ReviewFilter,
+    /// Why, for the audit log.
+    #[arg(long)]
+    note: Option<String>,
+    /// Show what would be decided, change nothing.
+    #[arg(long)]
+    dry_run: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum StateArg {
+    Suggested,
+    Accepted,
+    Rejected,
+    All,
 }
 
 #[derive(Subcommand)]
@@ -432,6 +487,7 @@ fn run(command: &Command, json: bool) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Audit(audit) => return run_audit(audit, json, &mut out),
+        Command::Review(review) => run_review(review, json, &mut out)?,
         Command::Graph(graph) => return run_graph(graph, json, &mut out),
         Command::Track(track) => run_track(track, json, &mut out)?,
         Command::Taxonomy(taxonomy) => run_taxonomy(taxonomy, json, &mut out)?,
@@ -1585,5 +1641,114 @@ fn run_audit(command: &AuditCommand, json: bool, out: &mut impl Write) -> anyhow
             }
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+fn run_review(command: &ReviewCommand, json: bool, out: &mut impl Write) -> anyhow::Result<()> {
+    let state_of = |s: StateArg| match s {
+        StateArg::Suggested => Some(model::TagState::Suggested),
+        StateArg::Accepted => Some(model::TagState::Accepted),
+        StateArg::Rejected => Some(model::TagState::Rejected),
+        StateArg::All => None,
+    };
+    let (decision, state) = match command {
+        ReviewCommand::List {
+            file,
+            state,
+            filter,
+        } => {
+            let project = Project::open(file)?;
+            let queue =
+                project.review_queue(state_of(*state), filter.skill.as_deref(), filter.min)?;
+            if json {
+                return print_json(out, &queue);
+            }
+            let titles: std::collections::HashMap<ModuleId, String> = project
+                .modules()?
+                .into_iter()
+                .map(|m| (m.id, m.title))
+                .collect();
+            for t in &queue {
+                writeln!(
+                    out,
+                    "{:>4.0}%  {:<24} {:<44} {}{}",
+                    t.confidence.unwrap_or(0.0) * 100.0,
+                    t.skill_slug,
+                    truncate(titles.get(&t.module_id).map_or("?", String::as_str), 44),
+                    t.module_id,
+                    if t.rejected_before {
+                        "  (rejected before)"
+                    } else {
+                        ""
+                    }
+                )?;
+            }
+            writeln!(out, "{} suggestions", queue.len())?;
+            return Ok(());
+        }
+        ReviewCommand::Accept(d) => (d, model::TagState::Accepted),
+        ReviewCommand::Reject(d) => (d, model::TagState::Rejected),
+    };
+    let mut project = Project::open(&decision.file)?;
+    let targets: Vec<model::Tag> = match (&decision.module, &decision.tag_skill) {
+        (Some(module), Some(skill)) => {
+            let id = project.resolve_module(module)?.id;
+            project
+                .review_queue(None, Some(skill), None)?
+                .into_iter()
+                .filter(|t| t.module_id == id)
+                .collect()
+        }
+        (None, None) if decision.filter.skill.is_some() || decision.filter.min.is_some() => project
+            .review_queue(Some(model::TagState::Suggested), decision.filter.skill.as_deref(), decision.filter.min)?,
+        _ => anyhow::bail!("give MODULE and SKILL, or --skill and/or --min to decide every open suggestion they match"),
+    };
+    if targets.is_empty() {
+        anyhow::bail!("{}: no model suggestion matches", decision.file.display());
+    }
+    let keys: Vec<(ModuleId, model::SkillId)> = targets
+        .iter()
+        .map(|t| (t.module_id.clone(), t.skill_id.clone()))
+        .collect();
+    let verb = if state == model::TagState::Accepted {
+        "accept"
+    } else {
+        "reject"
+    };
+    let changed = if decision.dry_run {
+        targets.iter().filter(|t| t.state != state).count()
+    } else {
+        project.decide_tags(
+            &keys,
+            state,
+            decision.note.as_deref(),
+            &Actor::local_user(),
+            Timestamp::now(),
+        )?
+    };
+    if json {
+        print_json(
+            out,
+            &serde_json::json!({ "matched": targets.len(), "changed": changed, "dry_run": decision.dry_run }),
+        )
+    } else {
+        let would = if decision.dry_run { "would " } else { "" };
+        writeln!(
+            out,
+            "{} suggestions match; {would}{verb} {changed}",
+            targets.len()
+        )?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_command_line_is_well_formed() {
+        // clap checks names, conflicts and defaults only when a command is parsed; this
+        // checks every subcommand at once.
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
     }
 }

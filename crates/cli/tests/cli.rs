@@ -976,3 +976,129 @@ fn audit_verify_and_export() {
         "every JSON entry carries its hash"
     );
 }
+
+#[test]
+fn review_lists_and_decides_with_a_dry_run_first() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("p.pathforge");
+    assert!(pathforge(&[&"init", &file]).status.success());
+    assert!(pathforge(&[&"import", &file, &sample_library()])
+        .status
+        .success());
+    let model = testkit::model_dir();
+    assert!(pathforge(&[&"tag", &file, &"--model", &model])
+        .status
+        .success());
+    let queue = |args: &[&dyn AsRef<std::ffi::OsStr>]| -> Vec<serde_json::Value> {
+        let out = pathforge(args);
+        assert!(out.status.success(), "{}", stderr(&out));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let pricing = queue(&[
+        &"review",
+        &"list",
+        &file,
+        &"--skill",
+        &"pricing-and-packaging",
+        &"--min",
+        &"0.9",
+        &"--json",
+    ]);
+    assert!(!pricing.is_empty(), "confident pricing suggestions exist");
+    let dry = stdout(&pathforge(&[
+        &"review",
+        &"accept",
+        &file,
+        &"--skill",
+        &"pricing-and-packaging",
+        &"--min",
+        &"0.9",
+        &"--dry-run",
+    ]));
+    assert!(
+        dry.contains(&format!(
+            "{} suggestions match; would accept {}",
+            pricing.len(),
+            pricing.len()
+        )),
+        "the dry run previews the count: {dry}"
+    );
+    assert_eq!(
+        queue(&[
+            &"review",
+            &"list",
+            &file,
+            &"--state",
+            &"accepted",
+            &"--json"
+        ])
+        .len(),
+        0,
+        "a dry run changes nothing"
+    );
+    let done = stdout(&pathforge(&[
+        &"review",
+        &"accept",
+        &file,
+        &"--skill",
+        &"pricing-and-packaging",
+        &"--min",
+        &"0.9",
+        &"--note",
+        &"spot-checked",
+    ]));
+    assert!(
+        done.contains(&format!("accept {}", pricing.len())),
+        "{done}"
+    );
+    assert_eq!(
+        queue(&[
+            &"review",
+            &"list",
+            &file,
+            &"--state",
+            &"accepted",
+            &"--json"
+        ])
+        .len(),
+        pricing.len(),
+        "they are accepted"
+    );
+
+    let one = &queue(&[&"review", &"list", &file, &"--json"])[0];
+    let (module, skill) = (
+        one["module_id"].as_str().unwrap(),
+        one["skill_slug"].as_str().unwrap(),
+    );
+    assert!(pathforge(&[
+        &"review",
+        &"reject",
+        &file,
+        &module,
+        &skill,
+        &"--note",
+        &"not covered"
+    ])
+    .status
+    .success());
+    let rejected = queue(&[
+        &"review",
+        &"list",
+        &file,
+        &"--state",
+        &"rejected",
+        &"--json",
+    ]);
+    assert_eq!(rejected.len(), 1, "one rejection: {rejected:?}");
+    let unknown = pathforge(&[&"review", &"accept", &file, &"--skill", &"no-such-skill"]);
+    assert_eq!(unknown.status.code(), Some(1), "an unknown skill fails");
+    assert!(
+        stderr(&unknown).contains("\"no-such-skill\""),
+        "and is named: {}",
+        stderr(&unknown)
+    );
+    assert!(
+        pathforge(&[&"audit", &"verify", &file]).status.success(),
+        "decisions keep the chain intact"
+    );
+}

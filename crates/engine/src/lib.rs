@@ -593,44 +593,111 @@ impl Project {
         Ok(self.store.insight(id)?)
     }
 
+    /// The model's suggestions, best first, narrowed by state, skill slug and lowest
+    /// confidence: the SME's review queue.
+    pub fn review_queue(
+        &self,
+        state: Option<TagState>,
+        skill: Option<&str>,
+        min_confidence: Option<f64>,
+    ) -> Result<Vec<model::Tag>> {
+        if let Some(slug) = skill {
+            self.skill_by_slug(slug)?;
+        }
+        Ok(self
+            .store
+            .model_tags()?
+            .into_iter()
+            .filter(|t| state.is_none_or(|s| t.state == s))
+            .filter(|t| skill.is_none_or(|s| t.skill_slug == s))
+            .filter(|t| min_confidence.is_none_or(|m| t.confidence.unwrap_or(0.0) >= m))
+            .collect())
+    }
+
     /// Accepts or rejects the model's suggestion of `skill` (a slug) for `module`.
     pub fn decide_tag(
         &mut self,
         module: &ModuleId,
         skill: &str,
         state: TagState,
+        note: Option<&str>,
         actor: &Actor,
         now: Timestamp,
     ) -> Result<()> {
-        let skill_id = self
-            .store
-            .skills()?
-            .into_iter()
-            .find(|s| s.slug == skill)
-            .ok_or_else(|| Error::UnknownSkill(skill.to_owned()))?
-            .id;
-        let before = self
+        let skill_id = self.skill_by_slug(skill)?;
+        let found = self
             .store
             .tags(module)?
             .into_iter()
-            .find(|t| t.skill_id == skill_id && t.source == TagSource::Model)
-            .ok_or_else(|| Error::NoSuchTag {
+            .any(|t| t.skill_id == skill_id && t.source == TagSource::Model);
+        if !found {
+            return Err(Error::NoSuchTag {
                 module: module.to_string(),
                 skill: skill.to_owned(),
-            })?;
+            });
+        }
+        self.decide_tags(&[(module.clone(), skill_id)], state, note, actor, now)?;
+        Ok(())
+    }
+
+    /// Records one decision on many suggestions (a bulk accept or reject), in one
+    /// transaction with one audit entry listing each tag's state before. Returns how many
+    /// changed state.
+    pub fn decide_tags(
+        &mut self,
+        tags: &[(ModuleId, SkillId)],
+        state: TagState,
+        note: Option<&str>,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<usize> {
+        let current: HashMap<(ModuleId, SkillId), model::Tag> = self
+            .store
+            .model_tags()?
+            .into_iter()
+            .map(|t| ((t.module_id.clone(), t.skill_id.clone()), t))
+            .collect();
+        let changes: Vec<&model::Tag> = tags
+            .iter()
+            .filter_map(|k| current.get(k))
+            .filter(|t| t.state != state)
+            .collect();
+        if changes.is_empty() {
+            return Ok(0);
+        }
+        let items: Vec<serde_json::Value> = changes
+            .iter()
+            .map(|t| serde_json::json!({ "module": t.module_id, "skill": t.skill_slug, "before": t.state, "confidence": t.confidence }))
+            .collect();
         self.store.write(|tx| {
-            tx.set_tag_state(module, &skill_id, state)?;
+            for t in &changes {
+                tx.set_tag_state(&t.module_id, &t.skill_id, state)?;
+            }
             tx.append_audit(
                 now,
                 actor,
-                "tag.decided",
-                module.as_str(),
-                &serde_json::json!({ "skill": skill, "state": before.state }),
-                &serde_json::json!({ "skill": skill, "state": state }),
+                if changes.len() == 1 {
+                    "tag.decided"
+                } else {
+                    "tags.decided"
+                },
+                &changes[0].module_id.to_string(),
+                &serde_json::json!({ "tags": items }),
+                &serde_json::json!({ "state": state, "note": note, "count": changes.len() }),
             )?;
             Ok(())
         })?;
-        Ok(())
+        Ok(changes.len())
+    }
+
+    fn skill_by_slug(&self, slug: &str) -> Result<SkillId> {
+        Ok(self
+            .store
+            .skills()?
+            .into_iter()
+            .find(|s| s.slug == slug)
+            .ok_or_else(|| Error::UnknownSkill(slug.to_owned()))?
+            .id)
     }
 
     /// Vectors of `texts` by hash: from the cache, or embedded now and cached. `None`

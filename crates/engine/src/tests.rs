@@ -1102,6 +1102,7 @@ fn rejections_are_remembered_until_the_text_changes() {
         &price,
         "objection-handling",
         TagState::Rejected,
+        Some("about pricing, not objections"),
         &person,
         Timestamp(4),
     )
@@ -1152,6 +1153,7 @@ fn rejections_are_remembered_until_the_text_changes() {
             &price,
             "no-such-skill",
             TagState::Accepted,
+            None,
             &person,
             Timestamp(9),
         )
@@ -1225,5 +1227,78 @@ fn a_damaged_model_is_refused_before_the_project_changes() {
         p.model_dir().unwrap(),
         None,
         "the project's model choice is unchanged"
+    );
+}
+
+#[test]
+fn the_review_queue_filters_and_bulk_decisions_are_one_logged_step() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut p, _) = tagging_project(tmp.path());
+    p.tag_modules(encoder(), Timestamp(3), &mut |_, _| true)
+        .unwrap();
+    let all = p
+        .review_queue(Some(TagState::Suggested), None, None)
+        .unwrap();
+    assert!(
+        all.len() >= 2,
+        "both written modules have suggestions: {all:?}"
+    );
+    assert!(
+        all.windows(2).all(|w| w[0].confidence >= w[1].confidence),
+        "best first"
+    );
+    let confident = p.review_queue(None, None, Some(0.9)).unwrap();
+    assert!(
+        confident.iter().all(|t| t.confidence.unwrap() >= 0.9),
+        "the confidence floor holds"
+    );
+    let err = p
+        .review_queue(None, Some("no-such-skill"), None)
+        .unwrap_err();
+    assert_eq!(
+        err.kind(),
+        ErrorKind::UnknownId,
+        "an unknown skill filter is named: {err}"
+    );
+
+    let keys: Vec<(ModuleId, SkillId)> = all
+        .iter()
+        .map(|t| (t.module_id.clone(), t.skill_id.clone()))
+        .collect();
+    let person = Actor::Person { name: "sme".into() };
+    let before = p.audit_log().unwrap().len();
+    let n = p
+        .decide_tags(
+            &keys,
+            TagState::Accepted,
+            Some("checked"),
+            &person,
+            Timestamp(4),
+        )
+        .unwrap();
+    assert_eq!(n, keys.len(), "every open suggestion is accepted");
+    assert!(
+        p.review_queue(Some(TagState::Suggested), None, None)
+            .unwrap()
+            .is_empty(),
+        "nothing left to review"
+    );
+    let log = p.audit_log().unwrap();
+    assert_eq!(log.len(), before + 1, "a bulk decision is one audit entry");
+    assert_eq!(
+        log.last().unwrap().after["note"],
+        "checked",
+        "the note is recorded"
+    );
+    assert_eq!(
+        p.decide_tags(&keys, TagState::Accepted, None, &person, Timestamp(5))
+            .unwrap(),
+        0,
+        "deciding again changes nothing and logs nothing"
+    );
+    assert_eq!(p.audit_log().unwrap().len(), before + 1);
+    assert!(
+        p.verify_audit().unwrap().broken.is_none(),
+        "the chain stays intact"
     );
 }

@@ -643,43 +643,57 @@ impl Store {
 
     /// Every tag on `module` with its skill, declared first, then by confidence.
     pub fn tags(&self, module: &ModuleId) -> Result<Vec<Tag>> {
+        self.query_tags(Some(module))
+    }
+
+    /// Every model suggestion on modules in use, whatever its state, best first.
+    pub fn model_tags(&self) -> Result<Vec<Tag>> {
+        Ok(self
+            .query_tags(None)?
+            .into_iter()
+            .filter(|t| t.source == TagSource::Model)
+            .collect())
+    }
+
+    fn query_tags(&self, module: Option<&ModuleId>) -> Result<Vec<Tag>> {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT t.skill_id, s.slug, s.name, t.source, t.state, t.confidence, t.model,
-                        t.evidence, t.rejected_before
+                "SELECT t.module_id, t.skill_id, s.slug, s.name, t.source, t.state, t.confidence,
+                        t.model, t.evidence, t.rejected_before
                  FROM tags t JOIN skills s ON s.id = t.skill_id
-                 WHERE t.module_id = ?1
+                 JOIN modules m ON m.id = t.module_id
+                 WHERE (?1 IS NULL AND m.retired = 0) OR t.module_id = ?1
                  ORDER BY t.source = 'declared' DESC, t.confidence DESC, t.position, s.name",
             )
             .map_err(|e| self.sql(e))?;
         let rows = stmt
-            .query_map([module.as_str()], |r| {
-                let source: String = r.get(3)?;
-                let state: String = r.get(4)?;
-                let evidence: String = r.get(7)?;
+            .query_map([module.map(|m| m.as_str())], |r| {
+                let source: String = r.get(4)?;
+                let state: String = r.get(5)?;
+                let evidence: String = r.get(8)?;
                 Ok(Tag {
-                    module_id: module.clone(),
-                    skill_id: SkillId(r.get(0)?),
-                    skill_slug: r.get(1)?,
-                    skill_name: r.get(2)?,
+                    module_id: ModuleId(r.get(0)?),
+                    skill_id: SkillId(r.get(1)?),
+                    skill_slug: r.get(2)?,
+                    skill_name: r.get(3)?,
                     source: match source.as_str() {
                         "declared" => TagSource::Declared,
                         "model" => TagSource::Model,
                         "person" => TagSource::Person,
-                        other => return Err(bad_value(3, other)),
+                        other => return Err(bad_value(4, other)),
                     },
                     state: match state.as_str() {
                         "suggested" => TagState::Suggested,
                         "accepted" => TagState::Accepted,
                         "rejected" => TagState::Rejected,
-                        other => return Err(bad_value(4, other)),
+                        other => return Err(bad_value(5, other)),
                     },
-                    confidence: r.get(5)?,
-                    model: r.get(6)?,
+                    confidence: r.get(6)?,
+                    model: r.get(7)?,
                     evidence: serde_json::from_str(&evidence)
-                        .map_err(|_| bad_value(7, &evidence))?,
-                    rejected_before: r.get(8)?,
+                        .map_err(|_| bad_value(8, &evidence))?,
+                    rejected_before: r.get(9)?,
                 })
             })
             .map_err(|e| self.sql(e))?;
