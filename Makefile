@@ -42,6 +42,7 @@ run: build
 	  echo "$$ pathforge init $(RUN_PROJECT)"; target/debug/pathforge init $(RUN_PROJECT); \
 	  echo "$$ pathforge import $(RUN_PROJECT) $(SAMPLE)"; target/debug/pathforge import $(RUN_PROJECT) $(SAMPLE); \
 	  echo "$$ pathforge modules $(RUN_PROJECT)"; target/debug/pathforge modules $(RUN_PROJECT); \
+	  echo "$$ pathforge tag $(RUN_PROJECT)"; target/debug/pathforge tag $(RUN_PROJECT); \
 	fi
 
 test: setup fmt-check check-headless ui-test build lint rust-test e2e
