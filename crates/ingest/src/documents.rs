@@ -5,7 +5,7 @@
 use std::io::Read;
 use std::path::Path;
 
-use crate::{Error, ModuleDraft, Result, WORDS_PER_MINUTE};
+use crate::{Error, ModuleDraft, Result};
 
 /// File extensions read as documents (besides Markdown).
 pub const EXTENSIONS: [&str; 5] = ["html", "htm", "txt", "docx", "pptx"];
@@ -54,6 +54,10 @@ pub fn parse_document(path: &Path, relative_path: &str, bytes: &[u8]) -> Result<
     if body.trim().is_empty() {
         return Err(Error::bad(path, "has no text"));
     }
+    let images = match ext.as_str() {
+        "html" | "htm" => crate::markdown::html_images(&String::from_utf8_lossy(bytes)),
+        _ => 0,
+    };
     let stem = Path::new(relative_path)
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned());
@@ -67,7 +71,7 @@ pub fn parse_document(path: &Path, relative_path: &str, bytes: &[u8]) -> Result<
     Ok(ModuleDraft {
         relative_path: relative_path.to_owned(),
         title: title.trim().chars().take(200).collect(),
-        duration_minutes: word_count.div_ceil(WORDS_PER_MINUTE).max(1),
+        duration_minutes: crate::markdown::estimated_minutes(word_count, images),
         level: None,
         tags: Vec::new(),
         extra,

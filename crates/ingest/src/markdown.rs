@@ -4,7 +4,8 @@
 //! (beginner, intermediate, advanced) and `tags` (skill slugs). Other keys are kept
 //! verbatim in [`ModuleDraft::extra`]. Without a title the first heading is used, then the
 //! file name; without a duration it is derived from the word count at
-//! [`WORDS_PER_MINUTE`]. A file named `README.md` documents the library and is not a module.
+//! [`WORDS_PER_MINUTE`] plus [`SECONDS_PER_IMAGE`] per image. A file named `README.md`
+//! documents the library and is not a module.
 
 use std::path::Path;
 
@@ -16,6 +17,21 @@ use crate::{Error, ModuleDraft, Result, Skipped};
 
 /// Reading rate used to derive a duration when the author gave none.
 pub const WORDS_PER_MINUTE: u32 = 200;
+
+/// Time to look at one image, in seconds (the common reading-time rule, e.g. Medium's).
+pub const SECONDS_PER_IMAGE: u32 = 12;
+
+/// Derived duration: reading time plus looking at the images, at least a minute.
+pub fn estimated_minutes(words: u32, images: u32) -> u32 {
+    (words * 60 / WORDS_PER_MINUTE + images * SECONDS_PER_IMAGE)
+        .div_ceil(60)
+        .max(1)
+}
+
+/// Images in HTML markup (`<img` tags), for the duration estimate.
+pub(crate) fn html_images(html: &str) -> u32 {
+    html.to_ascii_lowercase().matches("<img").count() as u32
+}
 
 #[derive(Deserialize)]
 struct FrontMatter {
@@ -160,7 +176,7 @@ pub fn parse_markdown(path: &Path, relative_path: &str, bytes: &[u8]) -> Result<
         })?,
     };
 
-    let (heading, word_count) = scan_body(body);
+    let (heading, word_count, images) = scan_body(body);
     let title = match front.title.map(|t| t.trim().to_owned()) {
         Some(t) if !t.is_empty() => t,
         Some(_) => return Err(Error::bad(path, "front matter `title` is empty")),
@@ -179,7 +195,7 @@ pub fn parse_markdown(path: &Path, relative_path: &str, bytes: &[u8]) -> Result<
             ))
         }
         Some(d) => d,
-        None => word_count.div_ceil(WORDS_PER_MINUTE).max(1),
+        None => estimated_minutes(word_count, images),
     };
     let level = match front.level {
         None => None,
@@ -239,12 +255,15 @@ fn split_front_matter<'a>(path: &Path, text: &'a str) -> Result<(Option<&'a str>
 }
 
 /// Returns the text of the first heading and the number of words a reader reads.
-fn scan_body(body: &str) -> (Option<String>, u32) {
+fn scan_body(body: &str) -> (Option<String>, u32, u32) {
     let mut heading: Option<String> = None;
     let mut in_first_heading = false;
     let mut words: u32 = 0;
+    let mut images: u32 = 0;
     for event in Parser::new(body) {
         match event {
+            Event::Start(Tag::Image { .. }) => images += 1,
+            Event::Html(h) | Event::InlineHtml(h) => images += html_images(&h),
             Event::Start(Tag::Heading { level, .. }) if heading.is_none() => {
                 in_first_heading = level <= HeadingLevel::H6;
                 heading = Some(String::new());
@@ -262,7 +281,7 @@ fn scan_body(body: &str) -> (Option<String>, u32) {
     let heading = heading
         .map(|h| h.trim().to_owned())
         .filter(|h| !h.is_empty());
-    (heading, words)
+    (heading, words, images)
 }
 
 #[cfg(test)]
@@ -271,6 +290,30 @@ mod tests {
 
     fn parse(text: &str) -> Result<ModuleDraft> {
         parse_markdown(Path::new("lib/m.md"), "m.md", text.as_bytes())
+    }
+
+    #[test]
+    fn derived_durations_count_reading_and_images() {
+        let words = "word ".repeat(400); // two minutes of reading
+        let minutes = |text: &str| parse(text).unwrap().duration_minutes;
+        assert_eq!(minutes(&words), 2, "400 words at 200 per minute");
+        let pictures = "![](a.png)\n\n".repeat(10); // ten images without alt text: two minutes
+        assert_eq!(
+            minutes(&format!("{words}\n\n{pictures}")),
+            4,
+            "each image adds 12 seconds"
+        );
+        assert_eq!(
+            minutes(&format!("{words}\n\n<img src=a.png>\n\n<IMG src=b.png>")),
+            3,
+            "HTML images count too, rounded up"
+        );
+        assert_eq!(
+            minutes("---\nduration_minutes: 7\n---\n![a](a.png)"),
+            7,
+            "a declared duration wins"
+        );
+        assert_eq!(estimated_minutes(0, 0), 1, "never under a minute");
     }
 
     /// Checks that `text` parses and that `what` of the draft is `expected`.
