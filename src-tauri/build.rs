@@ -19,6 +19,8 @@ const COMMANDS: &[&str] = &[
     "module_insight",
     "model_status",
     "choose_model",
+    "review_queue",
+    "decide_tags",
 ];
 
 fn main() {

@@ -100,6 +100,26 @@ fn module_insight(state: State<'_, Shared>, id: ModuleId) -> IpcResult<model::Mo
 }
 
 #[tauri::command]
+fn review_queue(
+    state: State<'_, Shared>,
+    tag_state: Option<model::TagState>,
+    skill: Option<String>,
+    min_confidence: Option<f64>,
+) -> IpcResult<Vec<model::Tag>> {
+    session(&state).review_queue(tag_state, skill.as_deref(), min_confidence)
+}
+
+#[tauri::command]
+fn decide_tags(
+    state: State<'_, Shared>,
+    tags: Vec<(ModuleId, model::SkillId)>,
+    tag_state: model::TagState,
+    note: Option<String>,
+) -> IpcResult<usize> {
+    session(&state).decide_tags(&tags, tag_state, note.as_deref(), Timestamp::now())
+}
+
+#[tauri::command]
 fn model_status(state: State<'_, Shared>) -> IpcResult<ModelStatus> {
     session(&state).model_status()
 }
@@ -138,6 +158,8 @@ pub fn run(session: Session) {
             module_insight,
             model_status,
             choose_model,
+            review_queue,
+            decide_tags,
         ])
         .run(tauri::generate_context!())
         .expect("the Pathforge window failed to start");

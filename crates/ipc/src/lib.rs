@@ -281,6 +281,30 @@ impl Session {
         })?)
     }
 
+    /// The review queue: model suggestions by state, skill and lowest confidence.
+    pub fn review_queue(
+        &self,
+        state: Option<model::TagState>,
+        skill: Option<&str>,
+        min_confidence: Option<f64>,
+    ) -> IpcResult<Vec<model::Tag>> {
+        Ok(self.project()?.review_queue(state, skill, min_confidence)?)
+    }
+
+    /// Sets the state of the given suggestions (accept, reject, or back to suggested to
+    /// undo), as one logged step; returns how many changed.
+    pub fn decide_tags(
+        &mut self,
+        tags: &[(ModuleId, model::SkillId)],
+        state: model::TagState,
+        note: Option<&str>,
+        now: Timestamp,
+    ) -> IpcResult<usize> {
+        Ok(self
+            .project_mut()?
+            .decide_tags(tags, state, note, &Actor::local_user(), now)?)
+    }
+
     pub fn module_insight(&self, id: &ModuleId) -> IpcResult<model::ModuleInsight> {
         Ok(self.project()?.module_insight(id)?)
     }

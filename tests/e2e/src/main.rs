@@ -56,7 +56,7 @@ async fn main() -> Result<()> {
     env.scratch = std::fs::canonicalize(&env.scratch)?;
 
     type Scenario = for<'a> fn(&'a Env) -> futures_box::BoxFuture<'a, Result<()>>;
-    let scenarios: [(&str, Scenario); 6] = [
+    let scenarios: [(&str, Scenario); 7] = [
         ("opens_and_imports_the_sample_library", |e| {
             Box::pin(sample_library(e))
         }),
@@ -74,6 +74,9 @@ async fn main() -> Result<()> {
         }),
         ("auto_tags_with_progress_and_highlights_the_evidence", |e| {
             Box::pin(auto_tag(e))
+        }),
+        ("reviews_suggestions_from_the_keyboard_with_undo", |e| {
+            Box::pin(review(e))
         }),
     ];
     let (mut passed, mut failed) = (0, 0);
@@ -527,4 +530,96 @@ async fn auto_tag(env: &Env) -> Result<()> {
         screenshot(&c, env, "auto-tag-evidence").await
     })
     .await
+}
+
+/// Reviews auto-tags in the window: the queue with evidence, A to accept, Ctrl+Z to undo.
+/// The project is tagged beforehand with the CLI built beside the app.
+async fn review(env: &Env) -> Result<()> {
+    let cli = env.app.with_file_name("pathforge");
+    let project = env.scratch.join("review.pathforge");
+    let library = env.repo.join("sample-libraries/sales-onboarding");
+    for args in [
+        vec!["init".as_ref(), project.as_os_str()],
+        vec!["import".as_ref(), project.as_os_str(), library.as_os_str()],
+        vec!["tag".as_ref(), project.as_os_str()],
+    ] {
+        let out = std::process::Command::new(&cli).args(&args).output()?;
+        ensure!(
+            out.status.success(),
+            "{} {:?}: {}",
+            cli.display(),
+            args,
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let args = vec!["--project".to_owned(), project.display().to_string()];
+    with_app(env, &args, |c| async move {
+        wait_for_text(&c, "[data-testid=module-count]", "modules").await?;
+        c.find(Locator::Css("[data-testid=tab-review]"))
+            .await?
+            .click()
+            .await?;
+        wait_for_text(&c, "[data-testid=review-detail]", "accept").await?;
+        let before = c
+            .find_all(Locator::Css("[data-testid=review-row]"))
+            .await?
+            .len();
+        ensure!(
+            before > 10,
+            "the sample library has many open suggestions, found {before}"
+        );
+        ensure!(
+            !c.find_all(Locator::Css("[data-testid=evidence]"))
+                .await?
+                .is_empty(),
+            "the evidence is highlighted"
+        );
+        let body = c.find(Locator::Css("body")).await?;
+        body.send_keys("a").await?;
+        let mut after = before;
+        for _ in 0..50 {
+            after = c
+                .find_all(Locator::Css("[data-testid=review-row]"))
+                .await?
+                .len();
+            if after == before - 1 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        ensure!(
+            after == before - 1,
+            "A accepts the suggestion and it leaves the open queue: {before} → {after}"
+        );
+        c.find(Locator::Css("[data-testid=review-undo]"))
+            .await?
+            .click()
+            .await?;
+        let mut undone = after;
+        for _ in 0..50 {
+            undone = c
+                .find_all(Locator::Css("[data-testid=review-row]"))
+                .await?
+                .len();
+            if undone == before {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        ensure!(
+            undone == before,
+            "undo puts it back: {after} → {undone}, want {before}"
+        );
+        screenshot(&c, env, "review").await
+    })
+    .await?;
+    let out = std::process::Command::new(&cli)
+        .args(["audit".as_ref(), "verify".as_ref(), project.as_os_str()])
+        .output()?;
+    ensure!(
+        out.status.success(),
+        "the decisions and the undo keep the audit chain intact: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    Ok(())
 }

@@ -22,6 +22,9 @@ import type {
   ModuleInsight,
   TagProgress,
   TagReport,
+  Tag,
+  TagState,
+  SkillId,
 } from './bindings';
 
 export class ApiError extends Error {
@@ -93,6 +96,10 @@ export const api = {
   },
   cancelTagging: () => call<void>('cancel_tagging'),
   moduleInsight: (id: ModuleId) => call<ModuleInsight>('module_insight', { id }),
+  reviewQueue: (tagState: TagState | null, skill: string | null, minConfidence: number | null) =>
+    call<Tag[]>('review_queue', { tagState, skill, minConfidence }),
+  decideTags: (tags: [ModuleId, SkillId][], tagState: TagState, note: string | null = null) =>
+    call<number>('decide_tags', { tags, tagState, note }),
   modelStatus: () => call<ModelStatus>('model_status'),
   chooseModel: (path: string) => call<ModelStatus>('choose_model', { path }),
 

@@ -1,0 +1,28 @@
+// The review queue's pure parts: undo of a decision and the skill filter's choices.
+import type { ModuleId, SkillId, Tag, TagState } from './bindings';
+
+export type Key = [ModuleId, SkillId];
+
+/** One decision as the undo stack keeps it: each tag with the state it had before. */
+export type Decision = { state: TagState; before: { key: Key; state: TagState }[] };
+
+export function decisionFor(tags: Tag[], state: TagState): Decision {
+  return {
+    state,
+    before: tags.filter((t) => t.state !== state).map((t) => ({ key: [t.module_id, t.skill_id], state: t.state })),
+  };
+}
+
+/** The calls that undo `d`: one per earlier state, with the tags that had it. */
+export function undoCalls(d: Decision): { state: TagState; keys: Key[] }[] {
+  const byState = new Map<TagState, Key[]>();
+  for (const b of d.before) byState.set(b.state, [...(byState.get(b.state) ?? []), b.key]);
+  return [...byState].map(([state, keys]) => ({ state, keys }));
+}
+
+/** Skills present in a queue, by name, for the filter. */
+export function skillsIn(queue: Tag[]): { slug: string; name: string }[] {
+  const seen = new Map<string, string>();
+  for (const t of queue) seen.set(t.skill_slug, t.skill_name);
+  return [...seen].map(([slug, name]) => ({ slug, name })).sort((a, b) => a.name.localeCompare(b.name));
+}
