@@ -80,8 +80,7 @@ fn syllables(word: &str) -> usize {
 }
 
 fn contains_cue(text: &str, cue: &str) -> bool {
-    // Whole words only: "overview" must not fire inside "overviews"? It may; but
-    // "advanced" must not fire inside "advancedness" — compare on word boundaries.
+    // Whole words only, so a cue never fires inside a longer word.
     let words: Vec<&str> = text.unicode_words().collect();
     let cue_words: Vec<&str> = cue.split(' ').collect();
     words.windows(cue_words.len()).any(|w| {

@@ -72,6 +72,26 @@ pub struct SkillInput<'a> {
     pub examples: &'a [String],
 }
 
+/// The skills tagging suggests: leaves of the taxonomy in use (not retired, and no
+/// child in use), since a parent groups its children and is implied by them.
+pub fn leaf_skills(skills: &[model::Skill]) -> Vec<SkillInput<'_>> {
+    let parents: std::collections::HashSet<&SkillId> = skills
+        .iter()
+        .filter(|s| !s.retired)
+        .filter_map(|s| s.parent_id.as_ref())
+        .collect();
+    skills
+        .iter()
+        .filter(|s| !s.retired && !parents.contains(&s.id))
+        .map(|s| SkillInput {
+            id: s.id.clone(),
+            name: &s.name,
+            description: &s.description,
+            examples: &s.examples,
+        })
+        .collect()
+}
+
 /// The texts that stand for a skill: its name with its description, and each example.
 pub fn skill_texts(skill: &SkillInput<'_>) -> Vec<String> {
     let mut out = vec![if skill.description.is_empty() {

@@ -227,3 +227,26 @@ fn confidence_is_a_monotone_map_into_zero_one() {
         "the midpoint maps to 0.5"
     );
 }
+
+#[test]
+fn only_leaf_skills_in_use_are_suggested() {
+    let skill = |slug: &str, parent: Option<&str>, retired: bool| model::Skill {
+        id: SkillId(slug.into()),
+        slug: slug.into(),
+        name: slug.into(),
+        parent_id: parent.map(|p| SkillId(p.into())),
+        description: String::new(),
+        examples: Vec::new(),
+        retired,
+    };
+    let skills = [
+        skill("selling", None, false),
+        skill("discovery", Some("selling"), false),
+        skill("old-parent", None, false),
+        skill("retired-child", Some("old-parent"), true),
+        skill("gone", None, true),
+    ];
+    let leaves = leaf_skills(&skills);
+    let leaves: Vec<&str> = leaves.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(leaves, ["discovery", "old-parent"], "parents with a child in use and retired skills are left out; a parent whose children all retired is a leaf again");
+}

@@ -209,17 +209,7 @@ pub fn fit_calibration(
         )?;
     }
     let skills = p.skills()?;
-    let parents: HashSet<_> = skills.iter().filter_map(|s| s.parent_id.clone()).collect();
-    let leaves: Vec<autotag::SkillInput<'_>> = skills
-        .iter()
-        .filter(|s| !s.retired && !parents.contains(&s.id))
-        .map(|s| autotag::SkillInput {
-            id: s.id.clone(),
-            name: &s.name,
-            description: &s.description,
-            examples: &s.examples,
-        })
-        .collect();
+    let leaves = autotag::leaf_skills(&skills);
     let slugs: HashMap<_, _> = skills
         .iter()
         .map(|s| (s.id.clone(), s.slug.clone()))

@@ -82,6 +82,8 @@ enum Pooling {
 pub struct Encoder {
     model: bert::Bert,
     tokenizer: Tokenizer,
+    /// The same tokeniser without truncation, for counting a whole text's tokens.
+    spans_tokenizer: Tokenizer,
     pooling: Pooling,
     info: ModelInfo,
     device: Device,
@@ -204,6 +206,14 @@ impl Encoder {
                 reason: format!("not a valid tokenizer: {e}"),
             })?;
         tokenizer.with_padding(None);
+        let spans_tokenizer = {
+            let mut t = tokenizer.clone();
+            t.with_truncation(None).map_err(|e| EmbedError::Corrupt {
+                file: tokenizer_file.clone(),
+                reason: e.to_string(),
+            })?;
+            t
+        };
         tokenizer
             .with_truncation(Some(TruncationParams {
                 max_length: st.max_seq_length,
@@ -240,6 +250,7 @@ impl Encoder {
         Ok(Encoder {
             model,
             tokenizer,
+            spans_tokenizer,
             pooling,
             info: ModelInfo {
                 name: name.to_owned(),
@@ -259,11 +270,8 @@ impl Encoder {
     /// The tokeniser's pieces of `text` as char offsets (no special tokens, no
     /// truncation): what passage splitting counts against the model's limit.
     pub fn token_spans(&self, text: &str) -> Result<Vec<(usize, usize)>, EmbedError> {
-        let mut tokenizer = self.tokenizer.clone();
-        tokenizer
-            .with_truncation(None)
-            .map_err(|e| EmbedError::Inference(e.to_string()))?;
-        let encoding = tokenizer
+        let encoding = self
+            .spans_tokenizer
             .encode_char_offsets(text, false)
             .map_err(|e| EmbedError::Inference(e.to_string()))?;
         Ok(encoding.get_offsets().to_vec())

@@ -386,21 +386,9 @@ impl Project {
             version: encoder.info().version.clone(),
         };
         let skills = self.store.skills()?;
-        let parents: std::collections::HashSet<&SkillId> = skills
-            .iter()
-            .filter(|s| !s.retired)
-            .filter_map(|s| s.parent_id.as_ref())
-            .collect();
-        let leaves: Vec<autotag::SkillInput<'_>> = skills
-            .iter()
-            .filter(|s| !s.retired && !parents.contains(&s.id))
-            .map(|s| autotag::SkillInput {
-                id: s.id.clone(),
-                name: &s.name,
-                description: &s.description,
-                examples: &s.examples,
-            })
-            .collect();
+        let leaves = autotag::leaf_skills(&skills);
+        let slug: HashMap<&SkillId, &str> =
+            skills.iter().map(|s| (&s.id, s.slug.as_str())).collect();
         let fingerprint = autotag::fingerprint(&model_id, &leaves);
         let mut report = TagReport {
             model: model_id.clone(),
@@ -490,8 +478,6 @@ impl Project {
                 .iter()
                 .map(|p| autotag::analyse(p, &vector, &profiles))
                 .collect();
-            let slug: HashMap<&SkillId, &str> =
-                skills.iter().map(|s| (&s.id, s.slug.as_str())).collect();
             self.store.write(|tx| {
                 let mut log = Vec::new();
                 for a in &analyses {

@@ -361,6 +361,19 @@ async fn graph_problems(env: &Env) -> Result<()> {
 }
 
 /// Waits until the text of `css` contains `needle`.
+/// Waits (up to 5 s) until `css` matches exactly `want` elements; returns the last count.
+async fn wait_for_count(c: &Client, css: &str, want: usize) -> Result<usize> {
+    let mut n = 0;
+    for _ in 0..50 {
+        n = c.find_all(Locator::Css(css)).await?.len();
+        if n == want {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Ok(n)
+}
+
 async fn wait_for_text(c: &Client, css: &str, needle: &str) -> Result<String> {
     let mut last = String::new();
     for _ in 0..100 {
@@ -576,17 +589,7 @@ async fn review(env: &Env) -> Result<()> {
         );
         let body = c.find(Locator::Css("body")).await?;
         body.send_keys("a").await?;
-        let mut after = before;
-        for _ in 0..50 {
-            after = c
-                .find_all(Locator::Css("[data-testid=review-row]"))
-                .await?
-                .len();
-            if after == before - 1 {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        let after = wait_for_count(&c, "[data-testid=review-row]", before - 1).await?;
         ensure!(
             after == before - 1,
             "A accepts the suggestion and it leaves the open queue: {before} → {after}"
@@ -595,17 +598,7 @@ async fn review(env: &Env) -> Result<()> {
             .await?
             .click()
             .await?;
-        let mut undone = after;
-        for _ in 0..50 {
-            undone = c
-                .find_all(Locator::Css("[data-testid=review-row]"))
-                .await?
-                .len();
-            if undone == before {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        let undone = wait_for_count(&c, "[data-testid=review-row]", before).await?;
         ensure!(
             undone == before,
             "undo puts it back: {after} → {undone}, want {before}"
