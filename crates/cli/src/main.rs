@@ -64,6 +64,24 @@ enum Command {
     Bundle(BundleCommand),
     /// Watch the project's libraries and re-import each one when its files change.
     Watch { file: PathBuf },
+    /// Export the curriculum and its rules into an LMS's own model, as a folder with a
+    /// coverage.json saying how each rule was expressed or why it could not be.
+    Export {
+        file: PathBuf,
+        /// moodle, canvas, scorm2004, scorm12, cmi5, case, openedx or bundle.
+        #[arg(long)]
+        target: String,
+        /// The folder to write (replaced atomically if it holds an earlier export).
+        #[arg(long)]
+        out: PathBuf,
+        /// A CSV of `module,lms_id` (module: id, path or exact title) so the export
+        /// references real LMS objects.
+        #[arg(long)]
+        mapping: Option<PathBuf>,
+        /// The bundle's version (target bundle).
+        #[arg(long, default_value = "1.0.0")]
+        version: String,
+    },
     /// Auto-tag modules with skills from the taxonomy, keyphrases and a level, using the
     /// local sentence-embedding model; only modules changed since the last run are read.
     Tag {
@@ -495,6 +513,21 @@ fn run(command: &Command, json: bool) -> anyhow::Result<ExitCode> {
         Command::Bundle(bundle) => run_bundle(bundle, json, &mut out)?,
         Command::Watch { file } => return run_watch(file, json, &mut out),
         Command::Tag { file, model } => run_tag(file, model.as_deref(), json, &mut out)?,
+        Command::Export {
+            file,
+            target,
+            out: dir,
+            mapping,
+            version,
+        } => run_export(
+            file,
+            target,
+            dir,
+            mapping.as_deref(),
+            version,
+            json,
+            &mut out,
+        )?,
         Command::Embed {
             model,
             input,
@@ -1334,6 +1367,91 @@ fn run_simulate(
         )?;
     }
     Ok(())
+}
+
+fn run_export(
+    file: &Path,
+    target: &str,
+    dir: &Path,
+    mapping: Option<&Path>,
+    version: &str,
+    json: bool,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    let target: lms::Target = target.parse()?;
+    let mut project = Project::open(file)?;
+    let export = match target {
+        lms::Target::Bundle => {
+            let author = match Actor::local_user() {
+                Actor::Person { name } => name,
+                _ => "pathforge".to_owned(),
+            };
+            project.export_bundle(&signing_key()?, version, &author)?
+        }
+        _ => {
+            let pairs = match mapping {
+                Some(path) => read_mapping(path)?,
+                None => Vec::new(),
+            };
+            project.export_course(target, &pairs)?
+        }
+    };
+    let diff = engine::write_export(&export.files, dir)?;
+    project.record_export(&export, dir, &Actor::local_user(), Timestamp::now())?;
+    if json {
+        return print_json(
+            out,
+            &serde_json::json!({ "folder": dir.display().to_string(), "coverage": export.coverage, "diff": diff }),
+        );
+    }
+    writeln!(
+        out,
+        "Wrote {} ({} files) for {}",
+        dir.display(),
+        export.files.len(),
+        target.label()
+    )?;
+    for c in &export.coverage.rules {
+        writeln!(out, "  {:<8} {:<24} {}", c.status.symbol(), c.rule, c.how)?;
+    }
+    if !export.coverage.unmapped.is_empty() {
+        writeln!(
+            out,
+            "  {} module(s) have no LMS id: their references are placeholders (give --mapping)",
+            export.coverage.unmapped.len()
+        )?;
+    }
+    writeln!(
+        out,
+        "Since the previous export: {} added, {} changed, {} removed, {} unchanged",
+        diff.added.len(),
+        diff.changed.len(),
+        diff.removed.len(),
+        diff.unchanged
+    )?;
+    Ok(())
+}
+
+/// A mapping CSV: `module,lms_id` rows, with or without that header.
+fn read_mapping(path: &Path) -> anyhow::Result<Vec<(String, String)>> {
+    let bad = |e: &dyn std::fmt::Display| anyhow::anyhow!("{}: {e}", path.display());
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_path(path)
+        .map_err(|e| bad(&e))?;
+    let mut pairs = Vec::new();
+    for (i, row) in reader.records().enumerate() {
+        let row = row.map_err(|e| bad(&e))?;
+        let (Some(module), Some(id)) = (row.get(0), row.get(1)) else {
+            return Err(bad(&format!("line {}: expected module,lms_id", i + 1)));
+        };
+        if i == 0 && module.trim() == "module" {
+            continue;
+        }
+        pairs.push((module.trim().to_owned(), id.trim().to_owned()));
+    }
+    Ok(pairs)
 }
 
 fn print_json(out: &mut impl Write, value: &impl serde::Serialize) -> anyhow::Result<()> {

@@ -1137,29 +1137,10 @@ impl Project {
     /// nothing ships that cannot run. Time inside the files is the project's last change,
     /// so the same project always gives the same bytes.
     pub fn bundle_files(&self) -> Result<BundleContent> {
-        let problems: Vec<Finding> = self
-            .check_graph()?
-            .into_iter()
-            .chain(self.check_rules()?)
-            .filter(|f| f.severity == Severity::Error)
-            .collect();
-        if let Some(first) = problems.first() {
-            return Err(Error::Refused(format!(
-                "the project has {} errors to fix before it can ship; the first: {}",
-                problems.len(),
-                first.message
-            )));
-        }
+        self.refuse_errors()?;
         let project = self.store.project()?;
         // Building a bundle is itself logged; that must not change the next build.
-        let last_change = self
-            .store
-            .audit_events()?
-            .iter()
-            .rev()
-            .find(|e| e.action != "bundle.built")
-            .map(|e| e.at)
-            .unwrap_or(project.created_at);
+        let last_change = self.last_change()?;
         let rules = serde_json::to_vec_pretty(&self.rules()?).expect("rules serialise");
         let case =
             serde_json::to_vec_pretty(&exchange::case_export(&self.framework()?, last_change))
@@ -2081,5 +2062,10 @@ fn position(index: &HashMap<ModuleId, usize>, id: &ModuleId) -> Result<usize> {
         .ok_or_else(|| Error::UnknownModule(id.to_string()))
 }
 
+mod export;
+pub use export::write_export;
+
+#[cfg(test)]
+mod export_tests;
 #[cfg(test)]
 mod tests;

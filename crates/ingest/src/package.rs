@@ -6,8 +6,10 @@
 //! from `imsmanifest.xml` / `cmi5.xml`; a module's text from its launch HTML (scripts and
 //! styles dropped). SCORM 1.2 `adlcp:prerequisites` become prerequisite requirements (an
 //! expression with only AND is all-of, only OR any-of; anything more intricate is kept
-//! verbatim in the module's metadata and treated as all-of); SCORM 2004 sequencing
-//! objectives and cmi5 `moveOn`/`masteryScore` are kept in the module's metadata.
+//! verbatim in the module's metadata and treated as all-of; `N*{a,b,c}` is n-of); SCORM
+//! 2004 precondition rules that disable an item until other items' global objectives are
+//! met become requirements too, and the objectives and cmi5 `moveOn`/`masteryScore` are
+//! kept in the module's metadata.
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -248,7 +250,11 @@ fn scorm(
     let mut modules = Vec::new();
     let mut ids: BTreeMap<String, String> = BTreeMap::new(); // item identifier → module path
     let mut prereqs: Vec<(String, String)> = Vec::new(); // (module path, expression)
-                                                         // Leaves under each aggregation item (a Canvas module), for module-level prerequisites.
+                                                         // SCORM 2004: global objective → the item whose primary objective writes it, and each
+                                                         // item's sets of globals that keep it disabled.
+    let mut writes: BTreeMap<String, String> = BTreeMap::new();
+    let mut gates: BTreeMap<String, Vec<Vec<String>>> = BTreeMap::new();
+    // Leaves under each aggregation item (a Canvas module), for module-level prerequisites.
     let mut leaves_of: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut stack: Vec<(roxmltree::Node<'_, '_>, Vec<String>, Vec<String>)> = org
         .children()
@@ -338,6 +344,7 @@ fn scorm(
             extra.insert("section".into(), json!(parents.join(" / ")));
         }
         if let Some(seq) = child(item, "sequencing") {
+            sequencing_gates(seq, &path_key_of(&id, &launch), &mut writes, &mut gates);
             let objectives: Vec<Value> = seq
                 .descendants()
                 .filter(|n| n.is_element() && matches!(n.tag_name().name(), "primaryObjective" | "objective"))
@@ -351,11 +358,7 @@ fn scorm(
                 json!({ "id_ref": attr(seq, "IDRef"), "objectives": objectives }),
             );
         }
-        let path_key = if id.is_empty() {
-            launch.clone()
-        } else {
-            id.clone()
-        };
+        let path_key = path_key_of(&id, &launch);
         if let Some(p) = child(item, "prerequisites")
             .map(|p| text_of(Some(p)))
             .filter(|p| !p.is_empty())
@@ -381,9 +384,49 @@ fn scorm(
         return Err(Error::bad(path, "imsmanifest.xml has no launchable items"));
     }
     let mut requires = Vec::new();
+    for (module, gate) in gates {
+        let mut after: Vec<String> = Vec::new();
+        let mut largest = 1;
+        for set in &gate {
+            let named: Vec<&String> = set.iter().filter_map(|g| writes.get(g)).collect();
+            largest = largest.max(named.len());
+            for n in named {
+                if !after.contains(n) {
+                    after.push(n.clone());
+                }
+            }
+        }
+        if after.is_empty() {
+            continue;
+        }
+        // Kept shut while any `largest` of n are unmet: opens when n - largest + 1 are met.
+        let need = after.len() + 1 - largest.min(after.len());
+        let group = match need {
+            n if n == after.len() => PrerequisiteGroup::AllOf,
+            1 => PrerequisiteGroup::AnyOf,
+            n => PrerequisiteGroup::NOf { n: n as u32 },
+        };
+        requires.push(Requirement {
+            module,
+            after,
+            group,
+        });
+    }
     for (module, expr) in prereqs {
+        // AICC script: identifiers joined by & | ~ = <>, parentheses, and `N*{a,b,c}`.
+        let n_of = expr
+            .split_once("*{")
+            .and_then(|(n, _)| n.trim().parse::<u32>().ok());
         let tokens: Vec<&str> = expr
-            .split(|c: char| c.is_whitespace() || c == '(' || c == ')')
+            .split(|c: char| {
+                c.is_whitespace()
+                    || matches!(c, '(' | ')' | '{' | '}' | ',' | '*' | '=' | '<' | '>')
+            })
+            .flat_map(|t| t.split_inclusive(['&', '|', '~']))
+            .flat_map(|t| {
+                let (name, op) = t.split_at(t.trim_end_matches(['&', '|', '~']).len());
+                [name, op]
+            })
             .filter(|t| !t.is_empty())
             .collect();
         let names: Vec<String> = tokens
@@ -403,10 +446,10 @@ fn scorm(
         let and = tokens
             .iter()
             .any(|t| t.eq_ignore_ascii_case("AND") || *t == "&");
-        let group = if or && !and {
-            PrerequisiteGroup::AnyOf
-        } else {
-            PrerequisiteGroup::AllOf
+        let group = match n_of {
+            Some(n) if !and && !or && (n as usize) < names.len() => PrerequisiteGroup::NOf { n },
+            _ if or && !and => PrerequisiteGroup::AnyOf,
+            _ => PrerequisiteGroup::AllOf,
         };
         requires.push(Requirement {
             module,
@@ -456,6 +499,92 @@ fn scorm(
             skipped: Vec::new(),
         },
     ))
+}
+
+fn path_key_of(id: &str, launch: &str) -> String {
+    if id.is_empty() {
+        launch.to_owned()
+    } else {
+        id.to_owned()
+    }
+}
+
+/// Reads an item's SCORM 2004 prerequisites from its sequencing: precondition rules that
+/// `disable` the item while objectives are unmet, where those objectives read global
+/// objectives other items' primary objectives write. Each disabling rule contributes the
+/// set of global objectives it tests (one per condition of an `any` rule, all of an `all`
+/// rule); how large those sets are tells all-of, any-of and n-of apart. Objectives tested
+/// only against a score threshold (placement, remediation) are not prerequisites.
+fn sequencing_gates(
+    seq: roxmltree::Node<'_, '_>,
+    key: &str,
+    writes: &mut BTreeMap<String, String>,
+    gates: &mut BTreeMap<String, Vec<Vec<String>>>,
+) {
+    let mut reads: BTreeMap<&str, &str> = BTreeMap::new();
+    for o in seq.descendants().filter(|n| {
+        n.is_element() && matches!(n.tag_name().name(), "primaryObjective" | "objective")
+    }) {
+        for m in o.children().filter(|m| m.tag_name().name() == "mapInfo") {
+            let Some(target) = attr(m, "targetObjectiveID") else {
+                continue;
+            };
+            if o.tag_name().name() == "primaryObjective"
+                && attr(m, "writeSatisfiedStatus") == Some("true")
+            {
+                writes.insert(target.to_owned(), key.to_owned());
+            }
+            if attr(m, "readSatisfiedStatus") != Some("false") {
+                if let Some(id) = attr(o, "objectiveID") {
+                    reads.insert(id, target);
+                }
+            }
+        }
+    }
+    let disabling: Vec<roxmltree::Node<'_, '_>> = seq
+        .descendants()
+        .filter(|n| n.tag_name().name() == "preConditionRule")
+        .filter(|r| {
+            r.descendants().any(|n| {
+                n.tag_name().name() == "ruleAction" && attr(n, "action") == Some("disabled")
+            })
+        })
+        .filter_map(|r| child(r, "ruleConditions"))
+        .collect();
+    fn conditions_of<'a, 'i>(
+        c: roxmltree::Node<'a, 'i>,
+    ) -> Vec<(&'a str, roxmltree::Node<'a, 'i>)> {
+        c.children()
+            .filter(|n| n.tag_name().name() == "ruleCondition")
+            .filter_map(|n| Some((attr(n, "referencedObjective")?, n)))
+            .collect()
+    }
+    // Prerequisites: tested for status, or for having a score but never against a threshold.
+    let all: Vec<_> = disabling.iter().flat_map(|c| conditions_of(*c)).collect();
+    let thresholded = |o: &str| {
+        all.iter()
+            .any(|(r, n)| *r == o && attr(*n, "measureThreshold").is_some())
+    };
+    let prerequisite = |o: &str, n: roxmltree::Node<'_, '_>| match attr(n, "condition") {
+        Some("satisfied" | "objectiveStatusKnown") => true,
+        Some("objectiveMeasureKnown") => !thresholded(o),
+        _ => false,
+    };
+    for conditions in disabling {
+        let tested: Vec<String> = conditions_of(conditions)
+            .into_iter()
+            .filter(|(o, n)| prerequisite(o, *n))
+            .filter_map(|(o, _)| reads.get(o).map(|g| (*g).to_owned()))
+            .collect();
+        let sets = gates.entry(key.to_owned()).or_default();
+        if attr(conditions, "conditionCombination") == Some("any") {
+            sets.extend(tested.into_iter().map(|g| vec![g]));
+        } else {
+            let mut set = tested;
+            set.dedup();
+            sets.push(set);
+        }
+    }
 }
 
 fn cmi5(

@@ -1,0 +1,289 @@
+//! LMS exports: gathers the project into an `lms::Course`, lets the `lms` crate compile
+//! it, and writes the result as a folder atomically — built beside the destination under a
+//! temporary name and renamed into place — reporting what changed since the previous
+//! export in that folder.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use lms::ExportDiff;
+use model::{Actor, Severity, Timestamp};
+
+use crate::{Error, Project, Result};
+
+/// Audit actions that record shipping, not changing: they do not move the time stamped
+/// into outputs, so exporting twice gives the same bytes.
+const SHIPPING: [&str; 2] = ["bundle.built", "export.written"];
+
+impl Project {
+    /// Compiles the project for `target`. `mapping` pairs module references (id, path or
+    /// exact title) with the LMS's ids for them. Refused while the graph or the rules have
+    /// errors, as bundles are: nothing ships that cannot run.
+    pub fn export_course(
+        &self,
+        target: lms::Target,
+        mapping: &[(String, String)],
+    ) -> Result<lms::Export> {
+        self.refuse_errors()?;
+        let course = self.course(mapping)?;
+        lms::compile(&course, target).map_err(|e| Error::Refused(e.to_string()))
+    }
+
+    /// The signed rule bundle as an export: every rule is carried whole and runs in
+    /// Pathforge's runtime. Signed at the project's last change, so the same project and
+    /// key give the same bytes.
+    pub fn export_bundle(
+        &self,
+        key: &bundle::SigningKey,
+        version: &str,
+        author: &str,
+    ) -> Result<lms::Export> {
+        let (id, files) = self.bundle_files()?;
+        let bytes = bundle::build(&id, version, author, &files, key, self.last_change()?.0)
+            .map_err(|e| Error::Refused(e.to_string()))?;
+        let name = self.info()?.name;
+        let rules = self
+            .rules()?
+            .rules
+            .iter()
+            .map(|r| lms::RuleCoverage {
+                rule: r.id.clone(),
+                kind: r.body.kind().to_owned(),
+                status: lms::Status::Expressed,
+                how: "carried whole in rules.json and run by Pathforge's rule runtime".to_owned(),
+            })
+            .collect();
+        let coverage = lms::Coverage {
+            target: lms::Target::Bundle,
+            rules,
+            unmapped: Vec::new(),
+        };
+        let mut out = BTreeMap::new();
+        out.insert(format!("{name}-{version}.pathforge-bundle.zip"), bytes);
+        let mut json = serde_json::to_vec_pretty(&coverage).expect("plain data serialises");
+        json.push(b'\n');
+        out.insert("coverage.json".to_owned(), json);
+        Ok(lms::Export {
+            target: lms::Target::Bundle,
+            files: out,
+            coverage,
+        })
+    }
+
+    pub(crate) fn refuse_errors(&self) -> Result<()> {
+        let problems: Vec<model::Finding> = self
+            .check_graph()?
+            .into_iter()
+            .chain(self.check_rules()?)
+            .filter(|f| f.severity == Severity::Error)
+            .collect();
+        match problems.first() {
+            Some(first) => Err(Error::Refused(format!(
+                "the project has {} errors to fix before it can ship; the first: {}",
+                problems.len(),
+                first.message
+            ))),
+            None => Ok(()),
+        }
+    }
+
+    /// The time of the project's last change (shipping does not count).
+    pub(crate) fn last_change(&self) -> Result<Timestamp> {
+        let project = self.store.project()?;
+        Ok(self
+            .store
+            .audit_events()?
+            .iter()
+            .rev()
+            .find(|e| !SHIPPING.contains(&e.action.as_str()))
+            .map(|e| e.at)
+            .unwrap_or(project.created_at))
+    }
+
+    fn course(&self, mapping: &[(String, String)]) -> Result<lms::Course> {
+        let project = self.store.project()?;
+        let mut modules = Vec::new();
+        for m in self.store.module_summaries()? {
+            let full = self.module(&m.id)?;
+            modules.push(lms::CourseModule {
+                key: m.source_path,
+                title: m.title,
+                duration_minutes: m.duration_minutes,
+                skills: m.tags,
+                body: full.body,
+            });
+        }
+        let mut tracks = Vec::new();
+        for t in self.tracks()? {
+            let path = self.track_path(&t)?;
+            tracks.push(lms::CourseTrack {
+                slug: t.slug,
+                name: t.name,
+                modules: path
+                    .steps
+                    .into_iter()
+                    .map(|s| s.module.source_path)
+                    .collect(),
+            });
+        }
+        let mut map = BTreeMap::new();
+        for (reference, lms_id) in mapping {
+            let module = self.resolve_module(reference)?;
+            map.insert(module.source_path, lms_id.clone());
+        }
+        let framework = self.framework()?;
+        Ok(lms::Course {
+            id: project.id.to_string(),
+            title: project.name,
+            description: String::new(),
+            modules,
+            tracks,
+            rules: self.rules()?,
+            framework,
+            changed: self.last_change()?,
+            mapping: map,
+        })
+    }
+
+    /// Records that an export was written (the audit log is the history of what shipped).
+    pub fn record_export(
+        &mut self,
+        export: &lms::Export,
+        out: &Path,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<()> {
+        let project = self.store.project()?;
+        let after = serde_json::json!({
+            "target": export.target.name(),
+            "folder": out.display().to_string(),
+            "files": export.files.len(),
+        });
+        self.store.write(|tx| {
+            tx.append_audit(
+                now,
+                actor,
+                "export.written",
+                project.id.as_str(),
+                &serde_json::Value::Null,
+                &after,
+            )?;
+            Ok(())
+        })?;
+        Ok(())
+    }
+}
+
+/// Writes an export's files as the folder `out`, replacing a previous export there. The
+/// new folder is complete before it takes the name; a folder that holds something other
+/// than an export (no `coverage.json`) is never replaced.
+pub fn write_export(files: &BTreeMap<String, Vec<u8>>, out: &Path) -> Result<ExportDiff> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| Error::Io { path, source }
+    };
+    let previous = if out.exists() {
+        if !out.is_dir() {
+            return Err(Error::Refused(format!(
+                "{} exists and is not a folder",
+                out.display()
+            )));
+        }
+        let empty = std::fs::read_dir(out).map_err(io(out))?.next().is_none();
+        if !empty && !out.join("coverage.json").is_file() {
+            return Err(Error::Refused(format!(
+                "{} is not empty and holds no earlier export (no coverage.json): choose another folder",
+                out.display()
+            )));
+        }
+        Some(read_tree(out)?)
+    } else {
+        None
+    };
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).map_err(io(&parent))?;
+    let staging = tempfile::Builder::new()
+        .prefix(".pathforge-export-")
+        .tempdir_in(&parent)
+        .map_err(io(&parent))?;
+    for (name, bytes) in files {
+        let path = staging.path().join(name);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(io(dir))?;
+        }
+        std::fs::write(&path, bytes).map_err(io(&path))?;
+        #[cfg(unix)]
+        if name.ends_with(".sh") {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))
+                .map_err(io(&path))?;
+        }
+    }
+    let staged = staging.keep();
+    if previous.is_some() {
+        let old = tempfile::Builder::new()
+            .prefix(".pathforge-old-")
+            .tempdir_in(&parent)
+            .map_err(io(&parent))?
+            .keep();
+        std::fs::remove_dir(&old).map_err(io(&old))?;
+        std::fs::rename(out, &old).map_err(io(out))?;
+        std::fs::rename(&staged, out).map_err(io(out))?;
+        std::fs::remove_dir_all(&old).map_err(io(&old))?;
+    } else {
+        std::fs::rename(&staged, out).map_err(io(out))?;
+    }
+    let previous = previous.unwrap_or_default();
+    let mut diff = ExportDiff::default();
+    for (name, bytes) in files {
+        match previous.get(name) {
+            None => diff.added.push(name.clone()),
+            Some(old) if old != bytes => diff.changed.push(name.clone()),
+            Some(_) => diff.unchanged += 1,
+        }
+    }
+    diff.removed = previous
+        .keys()
+        .filter(|k| !files.contains_key(*k))
+        .cloned()
+        .collect();
+    Ok(diff)
+}
+
+fn read_tree(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(at) = stack.pop() {
+        let entries = std::fs::read_dir(&at).map_err(|source| Error::Io {
+            path: at.clone(),
+            source,
+        })?;
+        for entry in entries {
+            let entry = entry.map_err(|source| Error::Io {
+                path: at.clone(),
+                source,
+            })?;
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let bytes = std::fs::read(&path).map_err(|source| Error::Io {
+                    path: path.clone(),
+                    source,
+                })?;
+                let rel = path
+                    .strip_prefix(dir)
+                    .expect("walked from dir")
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                out.insert(rel, bytes);
+            }
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,196 @@
+//! cmi5 course structure (`cmi5.xml`): a block per track, an assignable unit (AU) per
+//! module in prerequisite order, an objective per skill. cmi5 leaves sequencing to the
+//! LMS, so what it can carry of the rules is each AU's `moveOn` and `masteryScore`: a
+//! scored module must be passed, at the strictest score a rule asks of it.
+
+use std::collections::BTreeMap;
+
+use rules::RuleBody;
+
+use crate::xml::Xml;
+use crate::{cover, fraction, html_page, Files, Plan, RuleCoverage, Status};
+
+const NS: &str = "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd";
+const LANG: &str = "en-US";
+
+pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
+    let mut mastery: BTreeMap<&str, f64> = BTreeMap::new();
+    let mut strictest = |key: &str, score: f64| {
+        let at = mastery
+            .entry(plan.module(key).key.as_str())
+            .or_insert(score);
+        *at = at.max(score);
+    };
+    let mut coverage = Vec::new();
+    for rule in plan.rules() {
+        let entry = match &rule.body {
+            RuleBody::Unlock {
+                requires,
+                min_score: Some(min),
+                ..
+            } => {
+                requires.iter().for_each(|r| strictest(r, *min));
+                cover(
+                    rule,
+                    Status::Partial,
+                    format!("the prerequisites' masteryScore is {min}% with moveOn=Passed; cmi5 has no prerequisites, so the LMS must gate the module (the AU order follows the prerequisites)"),
+                )
+            }
+            RuleBody::Unlock { .. } => cover(
+                rule,
+                Status::NotExported,
+                "cmi5 course structures have no prerequisites: the AU order follows them, gating is the LMS's",
+            ),
+            RuleBody::Placement {
+                assessment, bands, ..
+            } => match bands
+                .iter()
+                .filter(|b| !b.skip.is_empty())
+                .map(|b| b.min)
+                .min_by(f64::total_cmp)
+            {
+                Some(min) => {
+                    strictest(assessment, min);
+                    cover(
+                        rule,
+                        Status::Partial,
+                        format!("“{}” passes (moveOn=Passed) at {min}%, the lowest score that places a learner past anything; which modules each band skips is for the LMS to apply", plan.module(assessment).title),
+                    )
+                }
+                None => cover(rule, Status::NotExported, "no band skips anything"),
+            },
+            RuleBody::Remediation {
+                assessment, below, ..
+            } => {
+                strictest(assessment, *below);
+                cover(
+                    rule,
+                    Status::Partial,
+                    format!("“{}” passes at {below}% (moveOn=Passed), so a lower score is recorded as failed; assigning remediation and the retake delay are the LMS's", plan.module(assessment).title),
+                )
+            }
+            RuleBody::CertificationReadiness { min_scores, .. } => {
+                min_scores.iter().for_each(|m| strictest(&m.module, m.min));
+                cover(
+                    rule,
+                    Status::Partial,
+                    "required scores are the AUs' masteryScore; scheduling the certification is outside the course",
+                )
+            }
+            RuleBody::Reengagement { .. } => cover(
+                rule,
+                Status::NotExported,
+                "cmi5 has no idle-time trigger and sends no messages",
+            ),
+            RuleBody::Assignment { .. } => cover(
+                rule,
+                Status::NotExported,
+                "a course structure cannot choose its learners: the LMS's enrolment assigns it",
+            ),
+            RuleBody::Recertification { .. } => cover(
+                rule,
+                Status::NotExported,
+                "cmi5 has no calendar: re-enrolment after a certificate ages is the LMS's",
+            ),
+        };
+        coverage.push(entry);
+    }
+
+    let mut files = Files::new();
+    let mut x = Xml::new();
+    x.open("courseStructure", &[("xmlns", NS)]);
+    x.open("course", &[("id", plan.uri("course").as_str())]);
+    lang(&mut x, "title", &plan.course.title);
+    lang(&mut x, "description", &plan.course.description);
+    x.close("course");
+    let skills: Vec<&exchange::FrameworkSkill> = plan
+        .course
+        .framework
+        .skills
+        .iter()
+        .filter(|s| plan.order.iter().any(|m| m.skills.contains(&s.slug)))
+        .collect();
+    if !skills.is_empty() {
+        x.open("objectives", &[]);
+        for s in &skills {
+            x.open(
+                "objective",
+                &[("id", plan.uri(&format!("skill:{}", s.slug)).as_str())],
+            );
+            lang(&mut x, "title", &s.name);
+            lang(&mut x, "description", &s.description);
+            x.close("objective");
+        }
+        x.close("objectives");
+    }
+    for (track, modules) in &plan.blocks {
+        if let Some(track) = track {
+            x.open(
+                "block",
+                &[("id", plan.uri(&format!("block:{}", track.slug)).as_str())],
+            );
+            lang(&mut x, "title", &track.name);
+            lang(
+                &mut x,
+                "description",
+                &format!("The modules of the {} track.", track.name),
+            );
+        }
+        for m in modules {
+            let ident = plan.ident(&m.key);
+            let id = plan.uri(&format!("au:{ident}"));
+            let score = mastery.get(m.key.as_str()).map(|s| fraction(*s));
+            let mut attrs = vec![("id", id.as_str())];
+            match &score {
+                Some(s) => {
+                    attrs.push(("moveOn", "Passed"));
+                    attrs.push(("masteryScore", s.as_str()));
+                }
+                None => attrs.push(("moveOn", "Completed")),
+            }
+            x.open("au", &attrs);
+            lang(&mut x, "title", &m.title);
+            lang(&mut x, "description", &summary(&m.body, &m.title));
+            if !m.skills.is_empty() {
+                x.open("objectives", &[]);
+                for s in &m.skills {
+                    x.empty(
+                        "objective",
+                        &[("idref", plan.uri(&format!("skill:{s}")).as_str())],
+                    );
+                }
+                x.close("objectives");
+            }
+            let url = format!("content/{ident}.html");
+            x.text("url", &[], &url);
+            x.close("au");
+            files.insert(url, html_page(&m.title, &m.body));
+        }
+        if track.is_some() {
+            x.close("block");
+        }
+    }
+    x.close("courseStructure");
+    files.insert("cmi5.xml".to_owned(), x.finish());
+    (files, coverage)
+}
+
+fn lang(x: &mut Xml, element: &str, text: &str) {
+    x.open(element, &[])
+        .text("langstring", &[("lang", LANG)], text)
+        .close(element);
+}
+
+/// The first paragraph of a module's text, for an AU's description.
+fn summary(body: &str, title: &str) -> String {
+    let first = body
+        .split("\n\n")
+        .map(str::trim)
+        .find(|p| !p.is_empty() && !p.starts_with('#'))
+        .unwrap_or(title);
+    let text: String = first.split_whitespace().collect::<Vec<_>>().join(" ");
+    match text.char_indices().nth(300) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text,
+    }
+}

@@ -1,0 +1,680 @@
+//! One curriculum, many LMSs. No single standard carries adaptive rules everywhere, so the
+//! one rule set is compiled into each target's own model — SCORM 2004 sequencing, SCORM
+//! 1.2 prerequisite scripts, cmi5 course structures, CASE, Moodle restrict-access trees,
+//! Canvas module requirements, Open edX OLX — and every rule is reported as expressed,
+//! partly expressed or not exported, with the reason ([`Coverage`]).
+//!
+//! Pure functions: a [`Course`] in, files as bytes out. The engine gathers the course and
+//! writes the files (atomically); the same course always gives the same bytes.
+
+mod canvas;
+mod cmi5;
+mod moodle;
+mod openedx;
+mod scorm12;
+mod scorm2004;
+mod xml;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use model::{ErrorKind, Timestamp};
+use rules::{Group, RuleBody, RuleSet};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// Where an export can go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum Target {
+    Moodle,
+    Canvas,
+    Scorm2004,
+    Scorm12,
+    Cmi5,
+    Case,
+    Openedx,
+    /// xAPI statements from a simulation run (built by the engine, which runs it).
+    Xapi,
+    /// The signed rule bundle itself (built by the engine with the caller's key).
+    Bundle,
+}
+
+impl Target {
+    pub const ALL: [Target; 9] = [
+        Target::Moodle,
+        Target::Canvas,
+        Target::Scorm2004,
+        Target::Scorm12,
+        Target::Cmi5,
+        Target::Case,
+        Target::Openedx,
+        Target::Xapi,
+        Target::Bundle,
+    ];
+
+    /// The targets this crate compiles (the others need the engine: a simulation, a key).
+    pub const COMPILED: [Target; 7] = [
+        Target::Moodle,
+        Target::Canvas,
+        Target::Scorm2004,
+        Target::Scorm12,
+        Target::Cmi5,
+        Target::Case,
+        Target::Openedx,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Target::Moodle => "moodle",
+            Target::Canvas => "canvas",
+            Target::Scorm2004 => "scorm2004",
+            Target::Scorm12 => "scorm12",
+            Target::Cmi5 => "cmi5",
+            Target::Case => "case",
+            Target::Openedx => "openedx",
+            Target::Xapi => "xapi",
+            Target::Bundle => "bundle",
+        }
+    }
+
+    /// The name people know the target by, for reports.
+    pub fn label(self) -> &'static str {
+        match self {
+            Target::Moodle => "Moodle",
+            Target::Canvas => "Canvas",
+            Target::Scorm2004 => "SCORM 2004",
+            Target::Scorm12 => "SCORM 1.2",
+            Target::Cmi5 => "cmi5",
+            Target::Case => "CASE 1.1",
+            Target::Openedx => "Open edX",
+            Target::Xapi => "xAPI",
+            Target::Bundle => "Bundle",
+        }
+    }
+}
+
+impl std::str::FromStr for Target {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Target> {
+        Target::ALL
+            .into_iter()
+            .find(|t| t.name() == s)
+            .ok_or_else(|| Error::UnknownTarget(s.to_owned()))
+    }
+}
+
+/// Everything a target compiles from: the project's modules, tracks, rules and skill
+/// framework, plus the admin's mapping of modules to LMS ids.
+#[derive(Debug, Clone)]
+pub struct Course {
+    /// A stable identifier of the project (used inside generated identifiers).
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    /// Modules in the project's order (by source path).
+    pub modules: Vec<CourseModule>,
+    /// Tracks with their modules in a valid order.
+    pub tracks: Vec<CourseTrack>,
+    /// The full rule set, graph-derived unlock rules included.
+    pub rules: RuleSet,
+    pub framework: exchange::Framework,
+    /// The project's last change: the only time written into outputs.
+    pub changed: Timestamp,
+    /// Module key → the id of the same object in the target LMS (course module id, Canvas
+    /// module id…). Unmapped modules get a placeholder, listed in the coverage report.
+    pub mapping: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CourseModule {
+    /// The module's path in its library: the key rules use.
+    pub key: String,
+    pub title: String,
+    pub duration_minutes: u32,
+    /// Skill slugs the module teaches (accepted tags).
+    pub skills: Vec<String>,
+    /// The module's text (Markdown).
+    pub body: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CourseTrack {
+    pub slug: String,
+    pub name: String,
+    /// Module keys, prerequisites first.
+    pub modules: Vec<String>,
+}
+
+/// What an export wrote.
+#[derive(Debug, Clone)]
+pub struct Export {
+    pub target: Target,
+    /// Relative path → content, `coverage.json` included.
+    pub files: BTreeMap<String, Vec<u8>>,
+    pub coverage: Coverage,
+}
+
+/// How each rule reached the target; written as `coverage.json` beside the output.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Coverage {
+    pub target: Target,
+    pub rules: Vec<RuleCoverage>,
+    /// Modules with no LMS id in the mapping: their references are placeholders to fill.
+    pub unmapped: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct RuleCoverage {
+    pub rule: String,
+    pub kind: String,
+    pub status: Status,
+    /// How the rule was expressed, or why it could not be.
+    pub how: String,
+}
+
+/// What writing an export changed in its folder since the previous export, file by file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ExportDiff {
+    pub added: Vec<String>,
+    pub changed: Vec<String>,
+    pub removed: Vec<String>,
+    pub unchanged: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Expressed,
+    Partial,
+    NotExported,
+}
+
+impl Status {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Status::Expressed => "yes",
+            Status::Partial => "partly",
+            Status::NotExported => "no",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("unknown export target {0:?}; the targets are moodle, canvas, scorm2004, scorm12, cmi5, case, openedx, xapi, bundle")]
+    UnknownTarget(String),
+    #[error("rule {rule:?} refers to {module:?}, which is not a module of the project")]
+    UnknownModule { rule: String, module: String },
+    #[error("the {0} target is built by the engine, not compiled")]
+    NotCompiled(&'static str),
+}
+
+impl Error {
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::UnknownTarget(_) => ErrorKind::BadInput,
+            Error::UnknownModule { .. } => ErrorKind::UnknownId,
+            Error::NotCompiled(_) => ErrorKind::Internal,
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Compiles the course for one target.
+pub fn compile(course: &Course, target: Target) -> Result<Export> {
+    let plan = Plan::new(course)?;
+    let (mut files, rules) = match target {
+        Target::Scorm2004 => scorm2004::compile(&plan),
+        Target::Scorm12 => scorm12::compile(&plan),
+        Target::Cmi5 => cmi5::compile(&plan),
+        Target::Case => case(&plan),
+        Target::Moodle => moodle::compile(&plan),
+        Target::Canvas => canvas::compile(&plan),
+        Target::Openedx => openedx::compile(&plan),
+        Target::Xapi | Target::Bundle => return Err(Error::NotCompiled(target.name())),
+    };
+    let unmapped = if matches!(target, Target::Moodle | Target::Canvas | Target::Openedx) {
+        plan.order
+            .iter()
+            .filter(|m| !course.mapping.contains_key(&m.key))
+            .map(|m| m.key.clone())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let coverage = Coverage {
+        target,
+        rules,
+        unmapped,
+    };
+    files.insert("coverage.json".to_owned(), json_bytes(&coverage));
+    Ok(Export {
+        target,
+        files,
+        coverage,
+    })
+}
+
+fn case(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
+    let doc = exchange::case_export(&plan.course.framework, plan.course.changed);
+    let mut files = Files::new();
+    files.insert("case.json".to_owned(), json_bytes(&doc));
+    let rules = plan
+        .course
+        .rules
+        .rules
+        .iter()
+        .map(|r| {
+            let how = "CASE carries the skill framework (isChildOf) and skill prerequisites \
+                       (precedes), not rules about modules: this rule stays in the bundle";
+            cover(r, Status::NotExported, how)
+        })
+        .collect();
+    (files, rules)
+}
+
+pub(crate) type Files = BTreeMap<String, Vec<u8>>;
+
+pub(crate) fn json_bytes<T: Serialize>(value: &T) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec_pretty(value).expect("plain data serialises");
+    bytes.push(b'\n');
+    bytes
+}
+
+pub(crate) fn cover(rule: &rules::Rule, status: Status, how: impl Into<String>) -> RuleCoverage {
+    RuleCoverage {
+        rule: rule.id.clone(),
+        kind: rule.body.kind().to_owned(),
+        status,
+        how: how.into(),
+    }
+}
+
+/// What every target needs worked out once: modules in a delivery order grouped into
+/// blocks, identifiers that are valid XML IDs, and the modules each rule names, checked
+/// to exist.
+pub(crate) struct Plan<'a> {
+    pub course: &'a Course,
+    /// Every module once, prerequisites first.
+    pub order: Vec<&'a CourseModule>,
+    /// Blocks of `order`: each track's modules not already placed by an earlier track,
+    /// then the modules of no track (title `None`).
+    pub blocks: Vec<(Option<&'a CourseTrack>, Vec<&'a CourseModule>)>,
+    ident: HashMap<&'a str, String>,
+}
+
+impl<'a> Plan<'a> {
+    fn new(course: &'a Course) -> Result<Plan<'a>> {
+        let by_key: HashMap<&str, &CourseModule> =
+            course.modules.iter().map(|m| (m.key.as_str(), m)).collect();
+        for rule in &course.rules.rules {
+            for name in named_modules(&rule.body) {
+                if !by_key.contains_key(name) {
+                    return Err(Error::UnknownModule {
+                        rule: rule.id.clone(),
+                        module: name.to_owned(),
+                    });
+                }
+            }
+        }
+        // Delivery order: tracks in order, then the rest in prerequisite order.
+        let mut placed: BTreeSet<&str> = BTreeSet::new();
+        let mut blocks = Vec::new();
+        for track in &course.tracks {
+            let modules: Vec<&CourseModule> = track
+                .modules
+                .iter()
+                .filter_map(|k| by_key.get(k.as_str()).copied())
+                .filter(|m| placed.insert(m.key.as_str()))
+                .collect();
+            if !modules.is_empty() {
+                blocks.push((Some(track), modules));
+            }
+        }
+        let rest: Vec<&CourseModule> = course
+            .modules
+            .iter()
+            .filter(|m| !placed.contains(m.key.as_str()))
+            .collect();
+        if !rest.is_empty() {
+            blocks.push((None, prerequisite_order(rest, &course.rules)));
+        }
+        let order = blocks.iter().flat_map(|(_, m)| m.iter().copied()).collect();
+        let mut taken = BTreeSet::new();
+        let ident = course
+            .modules
+            .iter()
+            .map(|m| {
+                let base = identifier(&m.key);
+                let mut id = base.clone();
+                let mut n = 2;
+                while !taken.insert(id.clone()) {
+                    id = format!("{base}-{n}");
+                    n += 1;
+                }
+                (m.key.as_str(), id)
+            })
+            .collect();
+        Ok(Plan {
+            course,
+            order,
+            blocks,
+            ident,
+        })
+    }
+
+    /// The module's identifier in packages: an XML ID derived from its path.
+    pub fn ident(&self, key: &str) -> &str {
+        &self.ident[key]
+    }
+
+    pub fn module(&self, key: &str) -> &'a CourseModule {
+        self.course
+            .modules
+            .iter()
+            .find(|m| m.key == key)
+            .expect("rules were checked to name modules")
+    }
+
+    /// The LMS id the admin mapped, or a placeholder naming the module.
+    pub fn lms_id(&self, key: &str) -> serde_json::Value {
+        match self.course.mapping.get(key) {
+            Some(id) => match id.parse::<i64>() {
+                Ok(n) => serde_json::json!(n),
+                Err(_) => serde_json::json!(id),
+            },
+            None => serde_json::json!(format!("{{{{{}}}}}", self.ident(key))),
+        }
+    }
+
+    /// A stable URI for something of the course.
+    pub fn uri(&self, what: &str) -> String {
+        format!("urn:pathforge:{}:{what}", self.course.id)
+    }
+
+    /// Rules of the set with their kind, for targets to walk.
+    pub fn rules(&self) -> &'a [rules::Rule] {
+        &self.course.rules.rules
+    }
+}
+
+/// The modules a rule names.
+fn named_modules(body: &RuleBody) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    match body {
+        RuleBody::Placement {
+            assessment, bands, ..
+        } => {
+            out.push(assessment);
+            for b in bands {
+                out.extend(b.start_at.as_deref());
+                out.extend(b.skip.iter().map(String::as_str));
+            }
+        }
+        RuleBody::Unlock {
+            module, requires, ..
+        } => {
+            out.push(module);
+            out.extend(requires.iter().map(String::as_str));
+        }
+        RuleBody::Remediation {
+            assessment, assign, ..
+        } => {
+            out.push(assessment);
+            out.extend(assign.iter().map(String::as_str));
+        }
+        RuleBody::CertificationReadiness {
+            required,
+            min_scores,
+        } => {
+            out.extend(required.iter().map(String::as_str));
+            out.extend(min_scores.iter().map(|m| m.module.as_str()));
+        }
+        RuleBody::Recertification { refresher, .. } => {
+            out.extend(refresher.iter().map(String::as_str))
+        }
+        RuleBody::Reengagement { .. } | RuleBody::Assignment { .. } => {}
+    }
+    out
+}
+
+/// Kahn's algorithm over the unlock rules, ties broken by the given order. A cycle (which
+/// the engine refuses to export) would leave modules out, so they are appended as given.
+fn prerequisite_order<'a>(
+    modules: Vec<&'a CourseModule>,
+    rules: &RuleSet,
+) -> Vec<&'a CourseModule> {
+    let index: HashMap<&str, usize> = modules
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.key.as_str(), i))
+        .collect();
+    let mut needs = vec![0usize; modules.len()];
+    let mut unlocks: Vec<Vec<usize>> = vec![Vec::new(); modules.len()];
+    for rule in &rules.rules {
+        if let RuleBody::Unlock {
+            module, requires, ..
+        } = &rule.body
+        {
+            let Some(&after) = index.get(module.as_str()) else {
+                continue;
+            };
+            for r in requires {
+                if let Some(&before) = index.get(r.as_str()) {
+                    needs[after] += 1;
+                    unlocks[before].push(after);
+                }
+            }
+        }
+    }
+    let mut ready: BTreeSet<usize> = (0..modules.len()).filter(|&i| needs[i] == 0).collect();
+    let mut out = Vec::with_capacity(modules.len());
+    let mut done = vec![false; modules.len()];
+    while let Some(i) = ready.pop_first() {
+        done[i] = true;
+        out.push(modules[i]);
+        for &j in &unlocks[i] {
+            needs[j] -= 1;
+            if needs[j] == 0 {
+                ready.insert(j);
+            }
+        }
+    }
+    out.extend((0..modules.len()).filter(|&i| !done[i]).map(|i| modules[i]));
+    out
+}
+
+/// `modules/02-intro.md` → `M-02-intro`: the file name without its extension, in
+/// letters, digits, `-`, `_` and `.` only, after a letter, so it is an XML ID and an
+/// NCName; at most 26 characters, as SCORM 1.2 fits prerequisite scripts in 200.
+fn identifier(key: &str) -> String {
+    let name = key.rsplit('/').next().unwrap_or(key);
+    let stem = name
+        .rsplit_once('.')
+        .filter(|(stem, ext)| !stem.is_empty() && ext.len() <= 5)
+        .map_or(name, |(stem, _)| stem);
+    let mut id = String::from("M-");
+    for c in stem.chars() {
+        if id.len() >= 26 {
+            break;
+        }
+        if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+            id.push(c);
+        } else if !id.ends_with('-') {
+            id.push('-');
+        }
+    }
+    id
+}
+
+/// The groups of requirements whose being unmet together blocks a module: the module
+/// opens when at least `need` of `n` requirements are met, so it stays shut while any
+/// `n - need + 1` of them are unmet. `None` when there are more than `cap` groups.
+pub(crate) fn shortfalls(n: usize, need: usize, cap: usize) -> Option<Vec<Vec<usize>>> {
+    let size = n.saturating_sub(need.min(n)) + 1;
+    if size > n {
+        return Some(Vec::new()); // nothing required
+    }
+    let mut out = Vec::new();
+    let mut pick: Vec<usize> = (0..size).collect();
+    loop {
+        out.push(pick.clone());
+        if out.len() > cap {
+            return None;
+        }
+        // Next combination in lexicographic order.
+        let mut i = size;
+        loop {
+            if i == 0 {
+                return Some(out);
+            }
+            i -= 1;
+            if pick[i] < n - size + i {
+                break;
+            }
+        }
+        pick[i] += 1;
+        for j in i + 1..size {
+            pick[j] = pick[j - 1] + 1;
+        }
+    }
+}
+
+/// How many of `n` requirements a group needs.
+pub(crate) fn needed(group: Group, n: usize) -> usize {
+    match group {
+        Group::AllOf => n,
+        Group::AnyOf => 1.min(n),
+        Group::NOf(k) => (k as usize).min(n),
+    }
+}
+
+/// A whole HTML page for a module: its Markdown rendered, any raw HTML in it shown as
+/// text (imported content is untrusted and must not run inside the LMS).
+pub(crate) fn html_page(title: &str, markdown: &str) -> Vec<u8> {
+    use pulldown_cmark::{html, Event, Parser};
+    let events = Parser::new(markdown).map(|e| match e {
+        Event::Html(t) | Event::InlineHtml(t) => Event::Text(t),
+        e => e,
+    });
+    let mut body = String::new();
+    html::push_html(&mut body, events);
+    let mut title_html = String::new();
+    html::push_html(&mut title_html, std::iter::once(Event::Text(title.into())));
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title_html}</title>\n</head>\n<body>\n{body}</body>\n</html>\n"
+    )
+    .into_bytes()
+}
+
+/// A score as the fraction SCORM and cmi5 use, trimmed of float noise.
+pub(crate) fn fraction(percent: f64) -> String {
+    let f = (percent / 100.0 * 10_000.0).round() / 10_000.0;
+    format!("{f}")
+}
+
+/// The coverage matrix as a Markdown table: one typical rule of each kind through every
+/// compiled target. The README carries this table; a test fails when they differ.
+pub fn coverage_matrix() -> String {
+    let course = probe();
+    let mut rows: Vec<(String, Vec<&'static str>)> = course
+        .rules
+        .rules
+        .iter()
+        .map(|r| {
+            let label = match r.id.as_str() {
+                "gate" => "unlock with a minimum score".to_owned(),
+                _ => r.body.kind().replace('_', " "),
+            };
+            (label, Vec::new())
+        })
+        .collect();
+    for target in Target::COMPILED {
+        let export = compile(&course, target).expect("the probe course compiles");
+        for (rule, (_, cells)) in course.rules.rules.iter().zip(&mut rows) {
+            let status = export
+                .coverage
+                .rules
+                .iter()
+                .find(|c| c.rule == rule.id)
+                .map_or(Status::NotExported, |c| c.status);
+            cells.push(status.symbol());
+        }
+    }
+    let mut out = String::from("| rule kind |");
+    for t in Target::COMPILED {
+        out += &format!(" {} |", t.label());
+    }
+    out += "\n|---|";
+    out += &"---|".repeat(Target::COMPILED.len());
+    out.push('\n');
+    for (label, cells) in rows {
+        out += &format!("| {label} | {} |\n", cells.join(" | "));
+    }
+    out
+}
+
+/// A small course with one rule of every kind, for the coverage matrix.
+fn probe() -> Course {
+    let module = |key: &str| CourseModule {
+        key: key.to_owned(),
+        title: key.to_owned(),
+        duration_minutes: 10,
+        skills: vec!["s".to_owned()],
+        body: String::new(),
+    };
+    let rules: RuleSet = serde_json::from_value(serde_json::json!({
+        "schema": rules::SCHEMA,
+        "rules": [
+            { "id": "place", "explanation": "", "kind": "placement", "assessment": "pre",
+              "bands": [{ "min": 0, "max": 69 }, { "min": 70, "max": 100, "skip": ["a"] }] },
+            { "id": "unlock", "explanation": "", "kind": "unlock", "module": "b", "requires": ["a"] },
+            { "id": "gate", "explanation": "", "kind": "unlock", "module": "rem", "requires": ["quiz"],
+              "min_score": 60 },
+            { "id": "remediate", "explanation": "", "kind": "remediation", "assessment": "quiz",
+              "below": 60, "assign": ["rem"], "retake_after_days": 2 },
+            { "id": "nudge", "explanation": "", "kind": "reengagement", "idle_days": 7,
+              "manager_after_days": 7 },
+            { "id": "ready", "explanation": "", "kind": "certification_readiness",
+              "required": ["b"], "min_scores": [{ "module": "quiz", "min": 80 }] },
+            { "id": "assign", "explanation": "", "kind": "assignment",
+              "when": { "role": "ae" }, "track": "t" },
+            { "id": "recert", "explanation": "", "kind": "recertification", "track": "t",
+              "older_than_months": 12, "refresher": ["b"] }
+        ]
+    }))
+    .expect("the probe rules read");
+    Course {
+        id: "probe".to_owned(),
+        title: "Probe".to_owned(),
+        description: String::new(),
+        modules: ["a", "b", "pre", "quiz", "rem"].map(module).to_vec(),
+        tracks: vec![CourseTrack {
+            slug: "t".to_owned(),
+            name: "T".to_owned(),
+            modules: vec!["pre".into(), "a".into(), "b".into(), "quiz".into()],
+        }],
+        rules,
+        framework: exchange::Framework {
+            identifier: "00000000-0000-4000-8000-000000000000".to_owned(),
+            title: "Probe".to_owned(),
+            creator: "Pathforge".to_owned(),
+            scale: Vec::new(),
+            skills: vec![exchange::FrameworkSkill {
+                identifier: "00000000-0000-4000-8000-000000000001".to_owned(),
+                slug: "s".to_owned(),
+                name: "S".to_owned(),
+                description: String::new(),
+                parent: None,
+                requires: Vec::new(),
+                examples: Vec::new(),
+            }],
+        },
+        changed: Timestamp(0),
+        mapping: BTreeMap::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests;
