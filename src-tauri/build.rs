@@ -21,6 +21,8 @@ const COMMANDS: &[&str] = &[
     "choose_model",
     "review_queue",
     "decide_tags",
+    "preview_export",
+    "export_course",
 ];
 
 fn main() {

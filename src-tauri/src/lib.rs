@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
 use ipc::{
-    Cancel, IpcResult, ModelStatus, RulesView, SampleLearner, Session, SessionState, TagProgress,
+    Cancel, ExportPreview, ExportRequest, IpcResult, ModelStatus, RulesView, SampleLearner,
+    Session, SessionState, TagProgress,
 };
 use model::{
     AuditEvent, Finding, ImportReport, Module, ModuleId, ModuleSummary, ProjectInfo, Timestamp,
@@ -134,6 +135,16 @@ fn audit_log(state: State<'_, Shared>) -> IpcResult<Vec<AuditEvent>> {
     session(&state).audit_log()
 }
 
+#[tauri::command(async)]
+fn preview_export(state: State<'_, Shared>, request: ExportRequest) -> IpcResult<ExportPreview> {
+    session(&state).preview_export(&request)
+}
+
+#[tauri::command(async)]
+fn export_course(state: State<'_, Shared>, request: ExportRequest) -> IpcResult<ExportPreview> {
+    session(&state).export(&request, Timestamp::now())
+}
+
 /// Opens the main window on `session` and runs until it closes.
 pub fn run(session: Session) {
     tauri::Builder::default()
@@ -160,6 +171,8 @@ pub fn run(session: Session) {
             choose_model,
             review_queue,
             decide_tags,
+            preview_export,
+            export_course,
         ])
         .run(tauri::generate_context!())
         .expect("the Pathforge window failed to start");

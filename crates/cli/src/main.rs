@@ -32,6 +32,34 @@ struct Cli {
     command: Command,
 }
 
+/// `pathforge export`'s arguments.
+#[derive(clap::Args)]
+struct ExportArgs {
+    file: PathBuf,
+    /// moodle, canvas, scorm2004, scorm12, cmi5, case, openedx, xapi or bundle.
+    #[arg(long)]
+    target: String,
+    /// The folder to write (replaced atomically if it holds an earlier export).
+    #[arg(long)]
+    out: PathBuf,
+    /// A CSV of `module,lms_id` (module: id, path or exact title) so the export
+    /// references real LMS objects.
+    #[arg(long)]
+    mapping: Option<PathBuf>,
+    /// The bundle's version (target bundle).
+    #[arg(long, default_value = "1.0.0")]
+    version: String,
+    /// Simulated learners whose statements to write (target xapi).
+    #[arg(long, default_value_t = 20)]
+    learners: u64,
+    /// The simulation's seed (target xapi).
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// A cohort file (target xapi; else the library's default cohort).
+    #[arg(long)]
+    cohort: Option<PathBuf>,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Create a new, empty project file (never overwrites).
@@ -66,22 +94,7 @@ enum Command {
     Watch { file: PathBuf },
     /// Export the curriculum and its rules into an LMS's own model, as a folder with a
     /// coverage.json saying how each rule was expressed or why it could not be.
-    Export {
-        file: PathBuf,
-        /// moodle, canvas, scorm2004, scorm12, cmi5, case, openedx or bundle.
-        #[arg(long)]
-        target: String,
-        /// The folder to write (replaced atomically if it holds an earlier export).
-        #[arg(long)]
-        out: PathBuf,
-        /// A CSV of `module,lms_id` (module: id, path or exact title) so the export
-        /// references real LMS objects.
-        #[arg(long)]
-        mapping: Option<PathBuf>,
-        /// The bundle's version (target bundle).
-        #[arg(long, default_value = "1.0.0")]
-        version: String,
-    },
+    Export(ExportArgs),
     /// Auto-tag modules with skills from the taxonomy, keyphrases and a level, using the
     /// local sentence-embedding model; only modules changed since the last run are read.
     Tag {
@@ -513,21 +526,7 @@ fn run(command: &Command, json: bool) -> anyhow::Result<ExitCode> {
         Command::Bundle(bundle) => run_bundle(bundle, json, &mut out)?,
         Command::Watch { file } => return run_watch(file, json, &mut out),
         Command::Tag { file, model } => run_tag(file, model.as_deref(), json, &mut out)?,
-        Command::Export {
-            file,
-            target,
-            out: dir,
-            mapping,
-            version,
-        } => run_export(
-            file,
-            target,
-            dir,
-            mapping.as_deref(),
-            version,
-            json,
-            &mut out,
-        )?,
+        Command::Export(args) => run_export(args, json, &mut out)?,
         Command::Embed {
             model,
             input,
@@ -1255,6 +1254,19 @@ fn run_watch(file: &Path, json: bool, out: &mut impl Write) -> anyhow::Result<Ex
     Ok(ExitCode::SUCCESS)
 }
 
+/// A cohort file, JSON or TOML.
+fn read_cohort(path: &Path) -> anyhow::Result<simulate::Cohort> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    if path.extension().is_some_and(|e| e == "toml") {
+        toml::from_str(&text)
+            .map_err(|e| anyhow::anyhow!("{}: not a cohort: {}", path.display(), e.message()))
+    } else {
+        serde_json::from_str(&text)
+            .map_err(|e| anyhow::anyhow!("{}: not a cohort: {e}", path.display()))
+    }
+}
+
 fn run_simulate(
     file: &Path,
     cohort: Option<&Path>,
@@ -1264,22 +1276,7 @@ fn run_simulate(
     json: bool,
     out: &mut impl Write,
 ) -> anyhow::Result<()> {
-    let cohort: Option<simulate::Cohort> = match cohort {
-        None => None,
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-            let parsed = if path.extension().is_some_and(|e| e == "toml") {
-                toml::from_str(&text).map_err(|e| {
-                    anyhow::anyhow!("{}: not a cohort: {}", path.display(), e.message())
-                })?
-            } else {
-                serde_json::from_str(&text)
-                    .map_err(|e| anyhow::anyhow!("{}: not a cohort: {e}", path.display()))?
-            };
-            Some(parsed)
-        }
-    };
+    let cohort = cohort.map(read_cohort).transpose()?;
     let project = Project::open(file)?;
     if let Some(n) = trace {
         let decisions = project.simulation_trace(cohort, seed, n)?;
@@ -1369,28 +1366,25 @@ fn run_simulate(
     Ok(())
 }
 
-fn run_export(
-    file: &Path,
-    target: &str,
-    dir: &Path,
-    mapping: Option<&Path>,
-    version: &str,
-    json: bool,
-    out: &mut impl Write,
-) -> anyhow::Result<()> {
-    let target: lms::Target = target.parse()?;
-    let mut project = Project::open(file)?;
+fn run_export(args: &ExportArgs, json: bool, out: &mut impl Write) -> anyhow::Result<()> {
+    let target: lms::Target = args.target.parse()?;
+    let dir = args.out.as_path();
+    let mut project = Project::open(&args.file)?;
     let export = match target {
         lms::Target::Bundle => {
             let author = match Actor::local_user() {
                 Actor::Person { name } => name,
                 _ => "pathforge".to_owned(),
             };
-            project.export_bundle(&signing_key()?, version, &author)?
+            project.export_bundle(&signing_key()?, &args.version, &author)?
+        }
+        lms::Target::Xapi => {
+            let cohort = args.cohort.as_deref().map(read_cohort).transpose()?;
+            project.export_xapi(cohort, args.learners, args.seed)?
         }
         _ => {
-            let pairs = match mapping {
-                Some(path) => read_mapping(path)?,
+            let pairs = match &args.mapping {
+                Some(path) => engine::read_mapping(path)?,
                 None => Vec::new(),
             };
             project.export_course(target, &pairs)?
@@ -1430,28 +1424,6 @@ fn run_export(
         diff.unchanged
     )?;
     Ok(())
-}
-
-/// A mapping CSV: `module,lms_id` rows, with or without that header.
-fn read_mapping(path: &Path) -> anyhow::Result<Vec<(String, String)>> {
-    let bad = |e: &dyn std::fmt::Display| anyhow::anyhow!("{}: {e}", path.display());
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_path(path)
-        .map_err(|e| bad(&e))?;
-    let mut pairs = Vec::new();
-    for (i, row) in reader.records().enumerate() {
-        let row = row.map_err(|e| bad(&e))?;
-        let (Some(module), Some(id)) = (row.get(0), row.get(1)) else {
-            return Err(bad(&format!("line {}: expected module,lms_id", i + 1)));
-        };
-        if i == 0 && module.trim() == "module" {
-            continue;
-        }
-        pairs.push((module.trim().to_owned(), id.trim().to_owned()));
-    }
-    Ok(pairs)
 }
 
 fn print_json(out: &mut impl Write, value: &impl serde::Serialize) -> anyhow::Result<()> {

@@ -70,6 +70,25 @@ impl Project {
         })
     }
 
+    /// xAPI statements for `learners` simulated learners of `cohort` (else the default
+    /// cohort) going through the rules, with seed `seed`: the same inputs give the same
+    /// statements.
+    pub fn export_xapi(
+        &self,
+        cohort: Option<simulate::Cohort>,
+        learners: u64,
+        seed: u64,
+    ) -> Result<lms::Export> {
+        self.refuse_errors()?;
+        let course = self.course(&[])?;
+        let journeys: Vec<simulate::Journey> = self.with_simulation(cohort, |input| {
+            (0..learners)
+                .map(|i| simulate::journey(input, seed, i))
+                .collect()
+        })?;
+        lms::xapi(&course, &journeys).map_err(|e| Error::Refused(e.to_string()))
+    }
+
     pub(crate) fn refuse_errors(&self) -> Result<()> {
         let problems: Vec<model::Finding> = self
             .check_graph()?
@@ -182,24 +201,7 @@ pub fn write_export(files: &BTreeMap<String, Vec<u8>>, out: &Path) -> Result<Exp
         let path = path.to_path_buf();
         move |source| Error::Io { path, source }
     };
-    let previous = if out.exists() {
-        if !out.is_dir() {
-            return Err(Error::Refused(format!(
-                "{} exists and is not a folder",
-                out.display()
-            )));
-        }
-        let empty = std::fs::read_dir(out).map_err(io(out))?.next().is_none();
-        if !empty && !out.join("coverage.json").is_file() {
-            return Err(Error::Refused(format!(
-                "{} is not empty and holds no earlier export (no coverage.json): choose another folder",
-                out.display()
-            )));
-        }
-        Some(read_tree(out)?)
-    } else {
-        None
-    };
+    let previous = previous_export(out)?;
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -236,7 +238,49 @@ pub fn write_export(files: &BTreeMap<String, Vec<u8>>, out: &Path) -> Result<Exp
     } else {
         std::fs::rename(&staged, out).map_err(io(out))?;
     }
-    let previous = previous.unwrap_or_default();
+    Ok(diff_against(files, &previous.unwrap_or_default()))
+}
+
+/// What writing `files` as the folder `out` would change, without writing anything
+/// (refused, like writing, when `out` holds something other than an earlier export).
+pub fn export_diff(files: &BTreeMap<String, Vec<u8>>, out: &Path) -> Result<ExportDiff> {
+    Ok(diff_against(
+        files,
+        &previous_export(out)?.unwrap_or_default(),
+    ))
+}
+
+/// The files of the earlier export in `out`; `None` when there is none (absent or empty).
+fn previous_export(out: &Path) -> Result<Option<BTreeMap<String, Vec<u8>>>> {
+    if !out.exists() {
+        return Ok(None);
+    }
+    if !out.is_dir() {
+        return Err(Error::Refused(format!(
+            "{} exists and is not a folder",
+            out.display()
+        )));
+    }
+    let empty = std::fs::read_dir(out)
+        .map_err(|source| Error::Io {
+            path: out.to_path_buf(),
+            source,
+        })?
+        .next()
+        .is_none();
+    if !empty && !out.join("coverage.json").is_file() {
+        return Err(Error::Refused(format!(
+            "{} is not empty and holds no earlier export (no coverage.json): choose another folder",
+            out.display()
+        )));
+    }
+    Ok(Some(read_tree(out)?))
+}
+
+fn diff_against(
+    files: &BTreeMap<String, Vec<u8>>,
+    previous: &BTreeMap<String, Vec<u8>>,
+) -> ExportDiff {
     let mut diff = ExportDiff::default();
     for (name, bytes) in files {
         match previous.get(name) {
@@ -250,7 +294,36 @@ pub fn write_export(files: &BTreeMap<String, Vec<u8>>, out: &Path) -> Result<Exp
         .filter(|k| !files.contains_key(*k))
         .cloned()
         .collect();
-    Ok(diff)
+    diff
+}
+
+/// A mapping CSV: `module,lms_id` rows (module by id, path or exact title), with or
+/// without that header. Errors name the file and the line.
+pub fn read_mapping(path: &Path) -> Result<Vec<(String, String)>> {
+    let bad = |reason: String| Error::Refused(format!("{}: {reason}", path.display()));
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_path(path)
+        .map_err(|e| match e.into_kind() {
+            csv::ErrorKind::Io(source) => Error::Io {
+                path: path.to_path_buf(),
+                source,
+            },
+            other => bad(format!("{other:?}")),
+        })?;
+    let mut pairs = Vec::new();
+    for (i, row) in reader.records().enumerate() {
+        let row = row.map_err(|e| bad(e.to_string()))?;
+        let (Some(module), Some(id)) = (row.get(0), row.get(1)) else {
+            return Err(bad(format!("line {}: expected module,lms_id", i + 1)));
+        };
+        if i == 0 && module.trim() == "module" {
+            continue;
+        }
+        pairs.push((module.trim().to_owned(), id.trim().to_owned()));
+    }
+    Ok(pairs)
 }
 
 fn read_tree(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>> {

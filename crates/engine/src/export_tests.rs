@@ -55,14 +55,20 @@ fn every_target_exports_from_each_sample_library_and_validates() {
     for name in ["sales-onboarding", "data-literacy"] {
         let p = project(tmp.path(), name);
         let rules = p.rules().unwrap().rules.len();
+        // data-literacy is a catalog export: it declares no cohort, so xAPI gets one.
+        let cohort = (name == "data-literacy").then(|| {
+            serde_json::from_value(serde_json::json!({ "segments": [{ "name": "Everyone",
+                "share": 1.0, "prior": 0.3, "speed": 1.0, "weekly_minutes": 120,
+                "dropout_per_week": 0.02, "reengage_response": 0.5 }] }))
+            .unwrap()
+        });
+        let build = |target| match target {
+            lms::Target::Bundle => p.export_bundle(&key, "1.0.0", "tester").unwrap(),
+            lms::Target::Xapi => p.export_xapi(cohort.clone(), 12, 7).unwrap(),
+            _ => p.export_course(target, &[]).unwrap(),
+        };
         for target in lms::Target::ALL {
-            if target == lms::Target::Xapi {
-                continue; // not built yet: see the LMS export issue
-            }
-            let export = match target {
-                lms::Target::Bundle => p.export_bundle(&key, "1.0.0", "tester").unwrap(),
-                _ => p.export_course(target, &[]).unwrap(),
-            };
+            let export = build(target);
             assert_eq!(
                 export.coverage.rules.len(),
                 rules,
@@ -80,14 +86,15 @@ fn every_target_exports_from_each_sample_library_and_validates() {
                 lms::Target::Scorm12 => vec![("scorm12", "imsmanifest.xml")],
                 lms::Target::Cmi5 => vec![("cmi5", "cmi5.xml")],
                 lms::Target::Case => vec![("case11", "case.json")],
+                lms::Target::Xapi => vec![("xapi", "statements.json")],
                 _ => vec![],
             } {
-                testkit::validate(kind, &out.join(file));
+                match kind {
+                    "xapi" => validate_xapi(&out.join(file)),
+                    _ => testkit::validate(kind, &out.join(file)),
+                }
             }
-            let again = match target {
-                lms::Target::Bundle => p.export_bundle(&key, "1.0.0", "tester").unwrap(),
-                _ => p.export_course(target, &[]).unwrap(),
-            };
+            let again = build(target);
             let diff = write_export(&again.files, &out).unwrap();
             assert!(
                 diff.added.is_empty() && diff.changed.is_empty() && diff.removed.is_empty(),
@@ -95,6 +102,79 @@ fn every_target_exports_from_each_sample_library_and_validates() {
             );
         }
     }
+}
+
+/// Checks statements with the npm package `xapi-validation` (installed in ui/ by set-up).
+fn validate_xapi(file: &Path) {
+    let ui = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui");
+    assert!(
+        ui.join("node_modules/xapi-validation").is_dir(),
+        "ui/node_modules/xapi-validation is missing: run `make setup` (npm ci in ui/)"
+    );
+    let out = std::process::Command::new("node")
+        .arg(ui.join("scripts/validate-xapi.cjs"))
+        .arg(file)
+        .output()
+        .expect("node runs (installed by set-up)");
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{} is not valid xAPI:\n{report}{}",
+        file.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        report.contains(", 0 problems"),
+        "the validator saw the statements: {report}"
+    );
+}
+
+#[test]
+fn xapi_statements_follow_simulated_learners_and_carry_rule_decisions() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = project(tmp.path(), "sales-onboarding");
+    let export = p.export_xapi(None, 30, 3).unwrap();
+    let statements: Vec<serde_json::Value> =
+        serde_json::from_slice(&export.files["statements.json"]).unwrap();
+    let verbs: BTreeSet<&str> = statements
+        .iter()
+        .filter_map(|s| s["verb"]["display"]["en-US"].as_str())
+        .collect();
+    for verb in ["registered", "completed", "passed", "scored"] {
+        assert!(
+            verbs.contains(verb),
+            "30 learners produce {verb:?} statements: {verbs:?}"
+        );
+    }
+    let learners: BTreeSet<&str> = statements
+        .iter()
+        .filter_map(|s| s["actor"]["account"]["name"].as_str())
+        .collect();
+    assert_eq!(learners.len(), 30, "every simulated learner has statements");
+    let placed = statements.iter().any(|s| {
+        s["result"]["extensions"][lms::XAPI_DECISIONS]
+            .as_array()
+            .is_some_and(|d| d.iter().any(|d| d["kind"] == "skip"))
+    });
+    assert!(
+        placed,
+        "placement decisions travel with the pre-test's statement"
+    );
+    let ids: BTreeSet<&str> = statements.iter().filter_map(|s| s["id"].as_str()).collect();
+    assert_eq!(ids.len(), statements.len(), "statement ids are unique");
+    assert!(
+        export
+            .coverage
+            .rules
+            .iter()
+            .any(|c| c.status == lms::Status::Expressed),
+        "rules that decided something are reported as recorded"
+    );
+    assert_eq!(
+        p.export_xapi(None, 30, 3).unwrap().files,
+        export.files,
+        "the same seed gives the same statements"
+    );
 }
 
 #[test]

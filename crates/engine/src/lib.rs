@@ -1073,7 +1073,51 @@ impl Project {
                 .collect();
             tracks.push(simulate::SimTrack { slug: t.slug, path });
         }
+        if tracks.is_empty() && !summaries.is_empty() {
+            // A library without tracks (a catalog export): learners take the whole
+            // catalogue in prerequisite order.
+            tracks.push(simulate::SimTrack {
+                slug: "all-modules".to_owned(),
+                path: self.prerequisite_order(&summaries)?,
+            });
+        }
         Ok((modules, tracks, slugs.len()))
+    }
+
+    /// Indices of `summaries` with every module after its prerequisites (Kahn's
+    /// algorithm, ties in list order; modules on a cycle come last).
+    fn prerequisite_order(&self, summaries: &[ModuleSummary]) -> Result<Vec<usize>> {
+        let index: HashMap<&ModuleId, usize> = summaries
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (&m.id, i))
+            .collect();
+        let mut needs = vec![0usize; summaries.len()];
+        let mut unlocks = vec![Vec::new(); summaries.len()];
+        for e in self.store.prerequisites()? {
+            if let (Some(&b), Some(&a)) = (index.get(&e.before), index.get(&e.after)) {
+                needs[a] += 1;
+                unlocks[b].push(a);
+            }
+        }
+        let mut ready: std::collections::BTreeSet<usize> =
+            (0..summaries.len()).filter(|&i| needs[i] == 0).collect();
+        let mut order = Vec::with_capacity(summaries.len());
+        while let Some(i) = ready.pop_first() {
+            order.push(i);
+            for &j in &unlocks[i] {
+                needs[j] -= 1;
+                if needs[j] == 0 {
+                    ready.insert(j);
+                }
+            }
+        }
+        order.extend(
+            (0..summaries.len())
+                .filter(|i| !order.contains(i))
+                .collect::<Vec<_>>(),
+        );
+        Ok(order)
     }
 
     /// Every problem in the rule set, against the modules, tracks and graph.
@@ -2063,7 +2107,7 @@ fn position(index: &HashMap<ModuleId, usize>, id: &ModuleId) -> Result<usize> {
 }
 
 mod export;
-pub use export::write_export;
+pub use export::{export_diff, read_mapping, write_export};
 
 #[cfg(test)]
 mod export_tests;

@@ -72,6 +72,30 @@ pub struct ModelStatus {
     pub help: Option<String>,
 }
 
+/// An export the window asks for: where to, for which LMS, with which id mapping.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ExportRequest {
+    pub target: lms::Target,
+    /// The folder to write (replaced only if it holds an earlier export).
+    pub folder: String,
+    /// A `module,lms_id` CSV, if the admin has one.
+    pub mapping: Option<String>,
+}
+
+/// What an export will write (a preview) or wrote: each rule's verdict, the files, and
+/// what changes in the folder since the previous export.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ExportPreview {
+    pub coverage: lms::Coverage,
+    pub files: Vec<String>,
+    pub diff: lms::ExportDiff,
+    pub written: bool,
+}
+
+/// Simulated learners behind the app's xAPI export (the CLI lets people choose).
+const XAPI_LEARNERS: u64 = 20;
+const XAPI_SEED: u64 = 1;
+
 /// How far a tagging run is, sent to the window as it goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct TagProgress {
@@ -309,6 +333,49 @@ impl Session {
         Ok(self.project()?.module_insight(id)?)
     }
 
+    /// What exporting would write and change, without writing.
+    pub fn preview_export(&self, request: &ExportRequest) -> IpcResult<ExportPreview> {
+        let export = self.build_export(request)?;
+        let diff = engine::export_diff(&export.files, Path::new(&request.folder))?;
+        Ok(preview(export, diff, false))
+    }
+
+    /// Writes the export (atomically) and logs it.
+    pub fn export(&mut self, request: &ExportRequest, now: Timestamp) -> IpcResult<ExportPreview> {
+        let export = self.build_export(request)?;
+        let folder = Path::new(&request.folder);
+        let diff = engine::write_export(&export.files, folder)?;
+        self.project_mut()?
+            .record_export(&export, folder, &Actor::local_user(), now)?;
+        Ok(preview(export, diff, true))
+    }
+
+    fn build_export(&self, request: &ExportRequest) -> IpcResult<lms::Export> {
+        if request.folder.trim().is_empty() {
+            return Err(IpcError {
+                kind: ErrorKind::BadInput,
+                message: "choose a folder to export to".to_owned(),
+            });
+        }
+        let project = self.project()?;
+        Ok(match request.target {
+            lms::Target::Xapi => project.export_xapi(None, XAPI_LEARNERS, XAPI_SEED)?,
+            lms::Target::Bundle => {
+                return Err(IpcError {
+                    kind: ErrorKind::BadInput,
+                    message: "signed bundles are built with `pathforge bundle build`, which holds this machine's signing key".to_owned(),
+                })
+            }
+            target => {
+                let mapping = match request.mapping.as_deref().filter(|m| !m.trim().is_empty()) {
+                    Some(path) => engine::read_mapping(Path::new(path))?,
+                    None => Vec::new(),
+                };
+                project.export_course(target, &mapping)?
+            }
+        })
+    }
+
     pub fn why(&self, learner: &SampleLearner) -> IpcResult<Vec<rules::Decision>> {
         Ok(self.project()?.why(&learner.attributes, &learner.scores)?)
     }
@@ -326,6 +393,15 @@ impl Session {
 
     fn project_mut(&mut self) -> IpcResult<&mut Project> {
         self.project.as_mut().ok_or_else(no_project)
+    }
+}
+
+fn preview(export: lms::Export, diff: lms::ExportDiff, written: bool) -> ExportPreview {
+    ExportPreview {
+        files: export.files.keys().cloned().collect(),
+        coverage: export.coverage,
+        diff,
+        written,
     }
 }
 
@@ -409,6 +485,13 @@ pub fn bindings() -> String {
         model::TagReport::decl(&cfg),
         ModelStatus::decl(&cfg),
         TagProgress::decl(&cfg),
+        lms::Target::decl(&cfg),
+        lms::Status::decl(&cfg),
+        lms::RuleCoverage::decl(&cfg),
+        lms::Coverage::decl(&cfg),
+        lms::ExportDiff::decl(&cfg),
+        ExportRequest::decl(&cfg),
+        ExportPreview::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in crates/model and crates/ipc by\n\

@@ -184,3 +184,83 @@ fn without_a_model_the_window_is_told_what_to_do() {
     let status = s.model_status().unwrap();
     assert_eq!(status.chosen, None, "a failed choice is not recorded");
 }
+
+#[test]
+fn the_export_wizard_previews_without_writing_then_writes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let library =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../sample-libraries/sales-onboarding");
+    let mut s = Session::start(
+        Some(&tmp.path().join("p.pathforge")),
+        Some(&library),
+        Timestamp(1),
+    );
+    assert!(
+        s.state().unwrap().startup_error.is_none(),
+        "the sample opens"
+    );
+    let folder = tmp.path().join("out");
+    let request = ExportRequest {
+        target: lms::Target::Cmi5,
+        folder: folder.display().to_string(),
+        mapping: None,
+    };
+    let preview = s.preview_export(&request).unwrap();
+    assert!(
+        !preview.written && !folder.exists(),
+        "a preview writes nothing"
+    );
+    assert_eq!(
+        preview.diff.added.len(),
+        preview.files.len(),
+        "into an empty place, every file is new"
+    );
+    assert!(
+        preview
+            .coverage
+            .rules
+            .iter()
+            .any(|r| r.status == lms::Status::NotExported),
+        "cmi5 cannot carry every rule, and the preview says so"
+    );
+    let done = s.export(&request, Timestamp(2)).unwrap();
+    assert!(
+        done.written && folder.join("cmi5.xml").is_file(),
+        "export writes the folder"
+    );
+    let again = s.preview_export(&request).unwrap();
+    assert_eq!(
+        again.diff.unchanged as usize,
+        again.files.len(),
+        "right after exporting, nothing would change"
+    );
+    for (bad, why) in [
+        (
+            ExportRequest {
+                folder: String::new(),
+                ..request.clone()
+            },
+            "no folder",
+        ),
+        (
+            ExportRequest {
+                target: lms::Target::Bundle,
+                ..request.clone()
+            },
+            "bundles need the CLI's signing key",
+        ),
+        (
+            ExportRequest {
+                mapping: Some(tmp.path().join("none.csv").display().to_string()),
+                ..request.clone()
+            },
+            "a missing mapping file",
+        ),
+    ] {
+        let err = s.preview_export(&bad).unwrap_err();
+        assert!(
+            matches!(err.kind, ErrorKind::BadInput | ErrorKind::NotFound),
+            "{why} is refused with a kind the wizard shows in place: {err:?}"
+        );
+    }
+}

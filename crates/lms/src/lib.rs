@@ -13,6 +13,7 @@ mod moodle;
 mod openedx;
 mod scorm12;
 mod scorm2004;
+mod xapi;
 mod xml;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -224,7 +225,7 @@ pub type Result<T> = std::result::Result<T, Error>;
 /// Compiles the course for one target.
 pub fn compile(course: &Course, target: Target) -> Result<Export> {
     let plan = Plan::new(course)?;
-    let (mut files, rules) = match target {
+    let files_and_rules = match target {
         Target::Scorm2004 => scorm2004::compile(&plan),
         Target::Scorm12 => scorm12::compile(&plan),
         Target::Cmi5 => cmi5::compile(&plan),
@@ -234,6 +235,24 @@ pub fn compile(course: &Course, target: Target) -> Result<Export> {
         Target::Openedx => openedx::compile(&plan),
         Target::Xapi | Target::Bundle => return Err(Error::NotCompiled(target.name())),
     };
+    Ok(finish(course, &plan, target, files_and_rules))
+}
+
+/// xAPI statements for simulated learners' journeys (the engine runs the simulation).
+pub use xapi::DECISIONS as XAPI_DECISIONS;
+
+pub fn xapi(course: &Course, journeys: &[simulate::Journey]) -> Result<Export> {
+    let plan = Plan::new(course)?;
+    let out = xapi::compile(&plan, journeys);
+    Ok(finish(course, &plan, Target::Xapi, out))
+}
+
+fn finish(
+    course: &Course,
+    plan: &Plan<'_>,
+    target: Target,
+    (mut files, rules): (Files, Vec<RuleCoverage>),
+) -> Export {
     let unmapped = if matches!(target, Target::Moodle | Target::Canvas | Target::Openedx) {
         plan.order
             .iter()
@@ -249,11 +268,11 @@ pub fn compile(course: &Course, target: Target) -> Result<Export> {
         unmapped,
     };
     files.insert("coverage.json".to_owned(), json_bytes(&coverage));
-    Ok(Export {
+    Export {
         target,
         files,
         coverage,
-    })
+    }
 }
 
 fn case(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {

@@ -167,13 +167,17 @@ pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
                         let score = min_score
                             .map(|m| format!(" with a score of at least {m}%"))
                             .unwrap_or_default();
+                        let what = match names.as_slice() {
+                            [one] => format!("“{one}” is satisfied"),
+                            _ if need == names.len() => format!("all of “{}” are satisfied", names.join("”, “")),
+                            _ => format!("{need} of “{}” are satisfied", names.join("”, “")),
+                        };
                         cover(
                             rule,
                             Status::Expressed,
                             format!(
-                                "precondition rules keep “{}” disabled until {need} of {} are satisfied{score} (each “not satisfied” paired with “objective status unknown”)",
+                                "precondition rules keep “{}” disabled until {what}{score} (each “not satisfied” paired with “objective status unknown”)",
                                 plan.module(module).title,
-                                names.join(", ")
                             ),
                         )
                     }

@@ -131,6 +131,18 @@ struct Outcome {
     remediated: bool,
     days: Vec<(usize, f64)>,
     decisions: Vec<rules::Decision>,
+    /// The events fed to the rule runtime, each with the decisions it led to (kept only
+    /// for journeys).
+    events: Vec<(rules::Event, Vec<rules::Decision>)>,
+}
+
+/// One simulated learner's journey under the rules: who they are and every event with the
+/// decisions it led to, in order — for "why" views and for xAPI statements.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Journey {
+    pub learner: String,
+    pub segment: String,
+    pub events: Vec<(rules::Event, Vec<rules::Decision>)>,
 }
 
 /// One BKT learning opportunity: practised skills may be learnt, the others forgotten.
@@ -179,6 +191,21 @@ pub fn trace(input: &Input<'_>, seed: u64, learner_number: u64) -> Vec<rules::De
     learner(input, Policy::Rules, seed, learner_number, true).decisions
 }
 
+/// One learner's journey under the rules (the same random stream as in `simulate`).
+pub fn journey(input: &Input<'_>, seed: u64, learner_number: u64) -> Journey {
+    let out = learner(input, Policy::Rules, seed, learner_number, true);
+    Journey {
+        learner: format!("learner-{learner_number}"),
+        segment: input
+            .cohort
+            .segments
+            .get(out.segment)
+            .map(|s| s.name.clone())
+            .unwrap_or_default(),
+        events: out.events,
+    }
+}
+
 fn learner(input: &Input<'_>, policy: Policy, seed: u64, number: u64, keep: bool) -> Outcome {
     let mut rng = Rng::new(seed, number);
     let segments = &input.cohort.segments;
@@ -224,6 +251,7 @@ fn learner(input: &Input<'_>, policy: Policy, seed: u64, number: u64, keep: bool
         let decisions = runner.step(0, &event).unwrap_or_default();
         if keep {
             out.decisions.extend(decisions.iter().cloned());
+            out.events.push((event, decisions.clone()));
         }
         decisions
     };

@@ -56,7 +56,7 @@ async fn main() -> Result<()> {
     env.scratch = std::fs::canonicalize(&env.scratch)?;
 
     type Scenario = for<'a> fn(&'a Env) -> futures_box::BoxFuture<'a, Result<()>>;
-    let scenarios: [(&str, Scenario); 7] = [
+    let scenarios: [(&str, Scenario); 8] = [
         ("opens_and_imports_the_sample_library", |e| {
             Box::pin(sample_library(e))
         }),
@@ -78,6 +78,10 @@ async fn main() -> Result<()> {
         ("reviews_suggestions_from_the_keyboard_with_undo", |e| {
             Box::pin(review(e))
         }),
+        (
+            "exports_with_coverage_and_the_diff_against_the_last_export",
+            |e| Box::pin(export_wizard(e)),
+        ),
     ];
     let (mut passed, mut failed) = (0, 0);
     for (name, scenario) in scenarios {
@@ -547,6 +551,88 @@ async fn auto_tag(env: &Env) -> Result<()> {
 
 /// Reviews auto-tags in the window: the queue with evidence, A to accept, Ctrl+Z to undo.
 /// The project is tagged beforehand with the CLI built beside the app.
+async fn export_wizard(env: &Env) -> Result<()> {
+    let cli = env.app.with_file_name("pathforge");
+    let project = env.scratch.join("export.pathforge");
+    let folder = env.scratch.join("export-scorm2004");
+    let library = env.repo.join("sample-libraries/sales-onboarding");
+    for args in [
+        vec!["init".as_ref(), project.as_os_str()],
+        vec!["import".as_ref(), project.as_os_str(), library.as_os_str()],
+        vec![
+            "export".as_ref(),
+            project.as_os_str(),
+            "--target".as_ref(),
+            "scorm2004".as_ref(),
+            "--out".as_ref(),
+            folder.as_os_str(),
+        ],
+    ] {
+        let out = std::process::Command::new(&cli).args(&args).output()?;
+        ensure!(
+            out.status.success(),
+            "{} {:?}: {}",
+            cli.display(),
+            args,
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    // An older export in the folder: one page differs from what the project gives now.
+    let page = std::fs::read_dir(folder.join("content"))?
+        .next()
+        .context("the export has pages")??
+        .path();
+    let fresh = std::fs::read(&page)?;
+    std::fs::write(&page, b"<p>an older version</p>")?;
+    let args = vec!["--project".to_owned(), project.display().to_string()];
+    with_app(env, &args, |c| async move {
+        wait_for_text(&c, "[data-testid=module-count]", "modules").await?;
+        c.find(Locator::Css("[data-testid=tab-export]"))
+            .await?
+            .click()
+            .await?;
+        c.find(Locator::Css("[data-testid=target-scorm2004]"))
+            .await?
+            .click()
+            .await?;
+        c.find(Locator::Css("[data-testid=export-folder]"))
+            .await?
+            .send_keys(&folder.display().to_string())
+            .await?;
+        let diff = wait_for_text(&c, "[data-testid=export-diff]", "1 changed").await?;
+        ensure!(
+            diff.contains("33 unchanged"),
+            "the preview compares with the export already in the folder: {diff}"
+        );
+        let rows = c
+            .find_all(Locator::Css("[data-testid=coverage-row]"))
+            .await?
+            .len();
+        ensure!(
+            rows > 40,
+            "every rule of the sample library has a verdict, found {rows} rows"
+        );
+        let coverage = text_of(&c, "[data-testid=coverage]").await?;
+        ensure!(
+            coverage.contains("not exported") && coverage.contains("objective status unknown"),
+            "verdicts say how and why not"
+        );
+        screenshot(&c, env, "export-preview").await?;
+        c.find(Locator::Css("[data-testid=export-run]"))
+            .await?
+            .click()
+            .await?;
+        wait_for_text(&c, "[data-testid=export-diff]", "Exported 34 files").await?;
+        screenshot(&c, env, "export-done").await
+    })
+    .await?;
+    ensure!(
+        std::fs::read(&page)? == fresh,
+        "exporting from the window rewrote the stale page with the project's content"
+    );
+    Ok(())
+}
+
 async fn review(env: &Env) -> Result<()> {
     let cli = env.app.with_file_name("pathforge");
     let project = env.scratch.join("review.pathforge");

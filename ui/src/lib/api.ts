@@ -25,6 +25,8 @@ import type {
   Tag,
   TagState,
   SkillId,
+  ExportPreview,
+  ExportRequest,
 } from './bindings';
 
 export class ApiError extends Error {
@@ -102,6 +104,8 @@ export const api = {
     call<number>('decide_tags', { tags, tagState, note }),
   modelStatus: () => call<ModelStatus>('model_status'),
   chooseModel: (path: string) => call<ModelStatus>('choose_model', { path }),
+  previewExport: (request: ExportRequest) => call<ExportPreview>('preview_export', { request }),
+  exportCourse: (request: ExportRequest) => call<ExportPreview>('export_course', { request }),
 
   /** Native save dialog for a new project; null when cancelled. */
   chooseNewProjectFile: () =>
@@ -114,6 +118,17 @@ export const api = {
   /** Native folder picker for a content library; null when cancelled. */
   chooseLibraryFolder: async () =>
     (await open({ title: 'Import a content library', multiple: false, directory: true })) as string | null,
+  /** Native folder picker for an export's destination; null when cancelled. */
+  chooseExportFolder: async () =>
+    (await open({ title: 'Export to folder', multiple: false, directory: true })) as string | null,
+  /** Native open dialog for a module → LMS id mapping CSV; null when cancelled. */
+  chooseMappingFile: async () =>
+    (await open({
+      title: 'Module to LMS id mapping (CSV: module,lms_id)',
+      filters: [{ name: 'CSV', extensions: ['csv'] }],
+      multiple: false,
+      directory: false,
+    })) as string | null,
   /** Native folder picker for a sentence-transformers model; null when cancelled. */
   chooseModelFolder: async () =>
     (await open({ title: 'Choose a sentence-transformers model folder', multiple: false, directory: true })) as

@@ -406,3 +406,33 @@ chosen: string | null,
 help: string | null, };
 
 export type TagProgress = { done: number, total: number, };
+
+export type Target = "moodle" | "canvas" | "scorm2004" | "scorm12" | "cmi5" | "case" | "openedx" | "xapi" | "bundle";
+
+export type Status = "expressed" | "partial" | "not_exported";
+
+export type RuleCoverage = { rule: string, kind: string, status: Status, 
+/**
+ * How the rule was expressed, or why it could not be.
+ */
+how: string, };
+
+export type Coverage = { target: Target, rules: Array<RuleCoverage>, 
+/**
+ * Modules with no LMS id in the mapping: their references are placeholders to fill.
+ */
+unmapped: Array<string>, };
+
+export type ExportDiff = { added: Array<string>, changed: Array<string>, removed: Array<string>, unchanged: number, };
+
+export type ExportRequest = { target: Target, 
+/**
+ * The folder to write (replaced only if it holds an earlier export).
+ */
+folder: string, 
+/**
+ * A `module,lms_id` CSV, if the admin has one.
+ */
+mapping: string | null, };
+
+export type ExportPreview = { coverage: Coverage, files: Array<string>, diff: ExportDiff, written: boolean, };

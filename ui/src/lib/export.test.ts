@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import type { Coverage, ExportDiff } from './bindings';
+import { byConcern, diffSummary, tally, TARGETS } from './export';
+
+const diff = (d: Partial<ExportDiff>): ExportDiff => ({ added: [], changed: [], removed: [], unchanged: 0, ...d });
+
+describe('diffSummary', () => {
+  const cases: [string, ExportDiff, string][] = [
+    ['a first export lists only additions', diff({ added: ['a', 'b'] }), 'A new export: 2 files.'],
+    ['an unchanged project says so', diff({ unchanged: 5 }), 'No changes since the previous export (5 files).'],
+    [
+      'a changed project names each kind of change',
+      diff({ added: ['n'], changed: ['c'], removed: ['r', 's'], unchanged: 3 }),
+      'Since the previous export: 1 added, 1 changed, 2 removed, 3 unchanged.',
+    ],
+  ];
+  for (const [why, input, want] of cases) it(why, () => expect(diffSummary(input)).toBe(want));
+});
+
+describe('tally', () => {
+  it('counts each verdict so the wizard can say what a target loses', () => {
+    const coverage: Coverage = {
+      target: 'canvas',
+      unmapped: [],
+      rules: [
+        { rule: 'a', kind: 'unlock', status: 'expressed', how: '' },
+        { rule: 'b', kind: 'unlock', status: 'expressed', how: '' },
+        { rule: 'c', kind: 'reengagement', status: 'not_exported', how: '' },
+      ],
+    };
+    expect(tally(coverage)).toEqual({ expressed: 2, partial: 0, not_exported: 1 });
+  });
+});
+
+describe('byConcern', () => {
+  it('lists what the target loses first, so an admin reads the gaps before the rest', () => {
+    const rule = (r: string, status: 'expressed' | 'partial' | 'not_exported') => ({ rule: r, kind: 'unlock', status, how: '' });
+    const sorted = byConcern([rule('a', 'expressed'), rule('c', 'partial'), rule('b', 'not_exported'), rule('a2', 'not_exported')]);
+    expect(sorted.map((r) => r.rule)).toEqual(['a2', 'b', 'c', 'a']);
+  });
+});
+
+describe('TARGETS', () => {
+  it('offers every LMS target once, and not the bundle (it needs the signing key)', () => {
+    const names = TARGETS.map((t) => t.target);
+    expect(new Set(names).size).toBe(names.length);
+    expect(names).not.toContain('bundle');
+    expect(names).toEqual(expect.arrayContaining(['moodle', 'canvas', 'scorm2004', 'scorm12', 'cmi5', 'case', 'openedx', 'xapi']));
+  });
+});
