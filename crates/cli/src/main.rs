@@ -1390,7 +1390,7 @@ fn run_export(args: &ExportArgs, json: bool, out: &mut impl Write) -> anyhow::Re
             project.export_course(target, &pairs)?
         }
     };
-    let diff = engine::write_export(&export.files, dir)?;
+    let diff = project.write_export(&export, dir)?;
     project.record_export(&export, dir, &Actor::local_user(), Timestamp::now())?;
     if json {
         return print_json(

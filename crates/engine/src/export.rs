@@ -1,7 +1,8 @@
 //! LMS exports: gathers the project into an `lms::Course`, lets the `lms` crate compile
 //! it, and writes the result as a folder atomically — built beside the destination under a
 //! temporary name and renamed into place — reporting what changed since the previous
-//! export in that folder.
+//! export in that folder. A folder is only ever replaced if it holds this project's
+//! earlier export and nothing else (see [`MARKER`]).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -11,9 +12,15 @@ use model::{Actor, Severity, Timestamp};
 
 use crate::{Error, Project, Result};
 
-/// Audit actions that record shipping, not changing: they do not move the time stamped
-/// into outputs, so exporting twice gives the same bytes.
-const SHIPPING: [&str; 2] = ["bundle.built", "export.written"];
+/// Audit actions that change nothing an export carries (shipping, the model folder, model
+/// suggestions): they do not move the time stamped into outputs, so exporting twice gives
+/// the same bytes.
+const SHIPPING: [&str; 4] = [
+    "bundle.built",
+    "export.written",
+    "model.chosen",
+    "modules.tagged",
+];
 
 impl Project {
     /// Compiles the project for `target`. `mapping` pairs module references (id, path or
@@ -41,7 +48,19 @@ impl Project {
         let (id, files) = self.bundle_files()?;
         let bytes = bundle::build(&id, version, author, &files, key, self.last_change()?.0)
             .map_err(|e| Error::Refused(e.to_string()))?;
-        let name = self.info()?.name;
+        let name: String = self
+            .info()?
+            .name
+            .chars()
+            .map(|c| {
+                if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .collect();
+        let name = name.trim_start_matches('.');
         let rules = self
             .rules()?
             .rules
@@ -193,15 +212,63 @@ impl Project {
     }
 }
 
-/// Writes an export's files as the folder `out`, replacing a previous export there. The
-/// new folder is complete before it takes the name; a folder that holds something other
-/// than an export (no `coverage.json`) is never replaced.
-pub fn write_export(files: &BTreeMap<String, Vec<u8>>, out: &Path) -> Result<ExportDiff> {
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| Error::Io { path, source }
-    };
-    let previous = previous_export(out)?;
+/// The file that marks a folder as a Pathforge export: which project and target wrote
+/// it, and the files it wrote. Only such a folder, of the same project, holding nothing
+/// else, is ever replaced.
+pub const MARKER: &str = ".pathforge-export.json";
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Marker {
+    project: String,
+    target: String,
+    files: Vec<String>,
+}
+
+impl Project {
+    /// Writes the export as the folder `out`, replacing an earlier export of this project
+    /// there. The folder is complete (files synced) before it takes the name; if the swap
+    /// fails, the earlier export is put back.
+    pub fn write_export(&self, export: &lms::Export, out: &Path) -> Result<ExportDiff> {
+        let project = self.store.project()?.id.to_string();
+        let previous = previous_export(out, &project)?;
+        let mut files = export.files.clone();
+        for name in files.keys() {
+            let plain = Path::new(name)
+                .components()
+                .all(|c| matches!(c, std::path::Component::Normal(_)));
+            if !plain || name == MARKER {
+                return Err(Error::Refused(format!("an export may not write {name:?}")));
+            }
+        }
+        let marker = Marker {
+            project,
+            target: export.target.name().to_owned(),
+            files: files.keys().cloned().collect(),
+        };
+        let mut json = serde_json::to_vec_pretty(&marker).expect("plain data serialises");
+        json.push(b'\n');
+        files.insert(MARKER.to_owned(), json);
+        let diff = diff_against(&export.files, &previous.clone().unwrap_or_default());
+        write_folder(&files, out, previous.is_some())?;
+        Ok(diff)
+    }
+
+    /// What writing the export as `out` would change, without writing anything (refused,
+    /// like writing, when `out` holds something other than this project's export).
+    pub fn export_diff(&self, export: &lms::Export, out: &Path) -> Result<ExportDiff> {
+        let project = self.store.project()?.id.to_string();
+        let previous = previous_export(out, &project)?.unwrap_or_default();
+        Ok(diff_against(&export.files, &previous))
+    }
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error {
+    let path = path.to_path_buf();
+    move |source| Error::Io { path, source }
+}
+
+/// Builds the folder beside `out` and renames it into place.
+fn write_folder(files: &BTreeMap<String, Vec<u8>>, out: &Path, replace: bool) -> Result<()> {
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -216,7 +283,9 @@ pub fn write_export(files: &BTreeMap<String, Vec<u8>>, out: &Path) -> Result<Exp
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(io(dir))?;
         }
-        std::fs::write(&path, bytes).map_err(io(&path))?;
+        let mut file = std::fs::File::create(&path).map_err(io(&path))?;
+        std::io::Write::write_all(&mut file, bytes).map_err(io(&path))?;
+        file.sync_all().map_err(io(&path))?;
         #[cfg(unix)]
         if name.ends_with(".sh") {
             use std::os::unix::fs::PermissionsExt;
@@ -224,57 +293,88 @@ pub fn write_export(files: &BTreeMap<String, Vec<u8>>, out: &Path) -> Result<Exp
                 .map_err(io(&path))?;
         }
     }
-    let staged = staging.keep();
-    if previous.is_some() {
+    #[cfg(unix)]
+    {
+        // A temporary folder is private (0700); an export is an ordinary folder.
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(staging.path(), std::fs::Permissions::from_mode(0o755))
+            .map_err(io(staging.path()))?;
+    }
+    if replace {
         let old = tempfile::Builder::new()
             .prefix(".pathforge-old-")
             .tempdir_in(&parent)
-            .map_err(io(&parent))?
-            .keep();
-        std::fs::remove_dir(&old).map_err(io(&old))?;
-        std::fs::rename(out, &old).map_err(io(out))?;
-        std::fs::rename(&staged, out).map_err(io(out))?;
-        std::fs::remove_dir_all(&old).map_err(io(&old))?;
+            .map_err(io(&parent))?;
+        let old_path = old.path().join("export");
+        std::fs::rename(out, &old_path).map_err(io(out))?;
+        if let Err(e) = std::fs::rename(staging.path(), out) {
+            // Put the earlier export back; the staging folder is removed on drop.
+            let _ = std::fs::rename(&old_path, out);
+            return Err(io(out)(e));
+        }
+        // The new export is in place; removing the old one is housekeeping (`old` is
+        // removed on drop, and a failure there loses nothing).
+        drop(old);
     } else {
-        std::fs::rename(&staged, out).map_err(io(out))?;
+        std::fs::rename(staging.path(), out).map_err(io(out))?;
     }
-    Ok(diff_against(files, &previous.unwrap_or_default()))
+    // The staging folder now has the export's name: nothing is left to remove.
+    std::mem::forget(staging);
+    if let Ok(dir) = std::fs::File::open(&parent) {
+        let _ = dir.sync_all();
+    }
+    Ok(())
 }
 
-/// What writing `files` as the folder `out` would change, without writing anything
-/// (refused, like writing, when `out` holds something other than an earlier export).
-pub fn export_diff(files: &BTreeMap<String, Vec<u8>>, out: &Path) -> Result<ExportDiff> {
-    Ok(diff_against(
-        files,
-        &previous_export(out)?.unwrap_or_default(),
-    ))
-}
-
-/// The files of the earlier export in `out`; `None` when there is none (absent or empty).
-fn previous_export(out: &Path) -> Result<Option<BTreeMap<String, Vec<u8>>>> {
-    if !out.exists() {
-        return Ok(None);
+/// The files of this project's earlier export in `out`; `None` when there is nothing
+/// there. Refused: a symlink, a file, a folder with content but no marker, another
+/// project's export, and files the export did not write.
+fn previous_export(out: &Path, project: &str) -> Result<Option<BTreeMap<String, Vec<u8>>>> {
+    let meta = match std::fs::symlink_metadata(out) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(io(out)(e)),
+    };
+    let refuse = |why: String| Err(Error::Refused(format!("{}: {why}", out.display())));
+    if meta.file_type().is_symlink() {
+        return refuse("is a symbolic link; give the real folder".to_owned());
     }
-    if !out.is_dir() {
-        return Err(Error::Refused(format!(
-            "{} exists and is not a folder",
-            out.display()
-        )));
+    if !meta.is_dir() {
+        return refuse("exists and is not a folder".to_owned());
     }
-    let empty = std::fs::read_dir(out)
-        .map_err(|source| Error::Io {
-            path: out.to_path_buf(),
-            source,
-        })?
-        .next()
-        .is_none();
-    if !empty && !out.join("coverage.json").is_file() {
-        return Err(Error::Refused(format!(
-            "{} is not empty and holds no earlier export (no coverage.json): choose another folder",
-            out.display()
-        )));
+    let mut files = read_tree(out)?;
+    let Some(marker) = files.remove(MARKER) else {
+        if files.is_empty() {
+            return Ok(Some(files));
+        }
+        return refuse(
+            "is not empty and holds no earlier Pathforge export: choose another folder".to_owned(),
+        );
+    };
+    let marker: Marker = serde_json::from_slice(&marker)
+        .map_err(|e| Error::Refused(format!("{}: unreadable {MARKER}: {e}", out.display())))?;
+    if marker.project != project {
+        return refuse(format!(
+            "holds an export of another project ({}): choose another folder",
+            marker.project
+        ));
     }
-    Ok(Some(read_tree(out)?))
+    let foreign: Vec<&String> = files
+        .keys()
+        .filter(|f| !marker.files.contains(f))
+        .take(3)
+        .collect();
+    if !foreign.is_empty() {
+        return refuse(format!(
+            "holds files this export did not write ({}): move them out or choose another folder",
+            foreign
+                .iter()
+                .map(|f| f.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    Ok(Some(files))
 }
 
 fn diff_against(
@@ -340,7 +440,14 @@ fn read_tree(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>> {
                 source,
             })?;
             let path = entry.path();
-            if path.is_dir() {
+            let kind = entry.file_type().map_err(io(&path))?;
+            if kind.is_symlink() {
+                return Err(Error::Refused(format!(
+                    "{}: a symbolic link inside an export folder; Pathforge never writes one",
+                    path.display()
+                )));
+            }
+            if kind.is_dir() {
                 stack.push(path);
             } else {
                 let bytes = std::fs::read(&path).map_err(|source| Error::Io {

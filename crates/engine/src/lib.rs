@@ -2107,7 +2107,7 @@ fn position(index: &HashMap<ModuleId, usize>, id: &ModuleId) -> Result<usize> {
 }
 
 mod export;
-pub use export::{export_diff, read_mapping, write_export};
+pub use export::{read_mapping, MARKER};
 
 #[cfg(test)]
 mod export_tests;

@@ -413,10 +413,18 @@ fn scorm(
         });
     }
     for (module, expr) in prereqs {
-        // AICC script: identifiers joined by & | ~ = <>, parentheses, and `N*{a,b,c}`.
+        // AICC script: identifiers joined by & and |, parentheses, and `N*{a,b,c}`. NOT (~)
+        // and status comparisons (=, <>) say more than "complete these first": such an
+        // expression stays in the module's metadata only.
+        let negated = expr
+            .split(|c: char| c.is_whitespace() || c == '(' || c == ')')
+            .any(|w| w.eq_ignore_ascii_case("NOT"));
+        if negated || expr.contains(['~', '=', '<', '>']) {
+            continue;
+        }
         let n_of = expr
             .split_once("*{")
-            .and_then(|(n, _)| n.trim().parse::<u32>().ok());
+            .and_then(|(n, _)| n.trim().trim_start_matches('(').trim().parse::<u32>().ok());
         let tokens: Vec<&str> = expr
             .split(|c: char| {
                 c.is_whitespace()

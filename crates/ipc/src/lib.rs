@@ -336,7 +336,9 @@ impl Session {
     /// What exporting would write and change, without writing.
     pub fn preview_export(&self, request: &ExportRequest) -> IpcResult<ExportPreview> {
         let export = self.build_export(request)?;
-        let diff = engine::export_diff(&export.files, Path::new(&request.folder))?;
+        let diff = self
+            .project()?
+            .export_diff(&export, Path::new(&request.folder))?;
         Ok(preview(export, diff, false))
     }
 
@@ -344,9 +346,9 @@ impl Session {
     pub fn export(&mut self, request: &ExportRequest, now: Timestamp) -> IpcResult<ExportPreview> {
         let export = self.build_export(request)?;
         let folder = Path::new(&request.folder);
-        let diff = engine::write_export(&export.files, folder)?;
-        self.project_mut()?
-            .record_export(&export, folder, &Actor::local_user(), now)?;
+        let project = self.project_mut()?;
+        let diff = project.write_export(&export, folder)?;
+        project.record_export(&export, folder, &Actor::local_user(), now)?;
         Ok(preview(export, diff, true))
     }
 
@@ -355,6 +357,15 @@ impl Session {
             return Err(IpcError {
                 kind: ErrorKind::BadInput,
                 message: "choose a folder to export to".to_owned(),
+            });
+        }
+        if !Path::new(&request.folder).is_absolute() {
+            return Err(IpcError {
+                kind: ErrorKind::BadInput,
+                message: format!(
+                    "{:?} is not a full path: give the folder from the root (or use Browse…)",
+                    request.folder
+                ),
             });
         }
         let project = self.project()?;

@@ -36,22 +36,36 @@ pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
                         "Canvas module prerequisites are all-of: an any-of or n-of group cannot be expressed",
                     )
                 } else {
+                    // Canvas ignores prerequisites that come later in the course, and a
+                    // module that remediates an assessment cannot wait for it to be passed.
+                    let at = |k: &str| plan.order.iter().position(|m| m.key == k);
+                    let (kept, left): (Vec<&String>, Vec<&String>) = requires
+                        .iter()
+                        .partition(|r| !plan.remedial(module, r) && at(r) < at(module));
                     prerequisites
                         .entry(module)
                         .or_default()
-                        .extend(requires.iter().map(String::as_str));
+                        .extend(kept.iter().map(|r| r.as_str()));
                     let mut how =
                         format!("prerequisite_module_ids on “{}”", plan.module(module).title);
+                    let mut status = Status::Expressed;
+                    if !left.is_empty() {
+                        let names: Vec<&str> =
+                            left.iter().map(|r| plan.module(r).title.as_str()).collect();
+                        how += &format!("; left out: “{}” (the assessment it remediates must not have to be passed, and Canvas only honours earlier modules)", names.join("”, “"));
+                        status = Status::Partial;
+                    }
                     if let Some(m) = min {
-                        for r in requires {
-                            let at = min_score.entry(r).or_insert(*m);
+                        for r in &kept {
+                            let at = min_score.entry(r.as_str()).or_insert(*m);
                             *at = at.max(*m);
                         }
                         how += &format!(
-                            "; the prerequisites' items require min_score {m} (points, assuming quizzes out of 100)"
+                            "; the prerequisites' items require min_score {m} (points, assuming quizzes out of 100), which Canvas keeps only on a quiz or assignment: map them to the real quizzes"
                         );
+                        status = Status::Partial;
                     }
-                    cover(rule, Status::Expressed, how)
+                    cover(rule, status, how)
                 }
             }
             RuleBody::Placement {
@@ -69,7 +83,9 @@ pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
                             })
                             .map(|m| item_ref(plan, &m.key))
                             .collect();
-                        json!({ "lower_bound": b.min / 100.0, "upper_bound": b.max / 100.0,
+                        // Canvas's upper bound is exclusive; the top band has none.
+                        let upper = (b.max < 100.0).then(|| (b.max + 1.0) / 100.0);
+                        json!({ "lower_bound": b.min / 100.0, "upper_bound": upper,
                                 "assignment_sets": [{ "assignment_set_associations": released }] })
                     })
                     .collect();
@@ -218,6 +234,7 @@ fn cartridge(
             .close("resource");
         files.insert(href, html_page(&m.title, &m.body));
     }
+    // canvas_export.txt tells Canvas the cartridge is its own, so it reads module_meta.xml.
     x.open(
         "resource",
         &[
@@ -226,11 +243,17 @@ fn cartridge(
                 "type",
                 "associatedcontent/imscc_xmlv1p1/learning-application-resource",
             ),
-            ("href", "course_settings/module_meta.xml"),
+            ("href", "course_settings/canvas_export.txt"),
         ],
     );
-    x.empty("file", &[("href", "course_settings/module_meta.xml")])
-        .close("resource");
+    for f in [
+        "course_settings/canvas_export.txt",
+        "course_settings/course_settings.xml",
+        "course_settings/module_meta.xml",
+    ] {
+        x.empty("file", &[("href", f)]);
+    }
+    x.close("resource");
     x.close("resources").close("manifest");
     files.insert("imsmanifest.xml".to_owned(), x.finish());
 
@@ -291,6 +314,25 @@ fn cartridge(
     }
     meta.close("modules");
     files.insert("course_settings/module_meta.xml".to_owned(), meta.finish());
+    files.insert(
+        "course_settings/canvas_export.txt".to_owned(),
+        b"Exported by Pathforge for Canvas course import.\n".to_vec(),
+    );
+    let mut settings = Xml::new();
+    settings
+        .open(
+            "course",
+            &[
+                ("identifier", manifest_id.as_str()),
+                ("xmlns", "http://canvas.instructure.com/xsd/cccv1p0"),
+            ],
+        )
+        .text("title", &[], &plan.course.title)
+        .close("course");
+    files.insert(
+        "course_settings/course_settings.xml".to_owned(),
+        settings.finish(),
+    );
     zip_of(&files)
 }
 

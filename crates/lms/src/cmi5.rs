@@ -1,7 +1,8 @@
 //! cmi5 course structure (`cmi5.xml`): a block per track, an assignable unit (AU) per
 //! module in prerequisite order, an objective per skill. cmi5 leaves sequencing to the
 //! LMS, so what it can carry of the rules is each AU's `moveOn` and `masteryScore`: a
-//! scored module must be passed, at the strictest score a rule asks of it.
+//! scored module must be passed, at the strictest score a rule asks of it. The exported
+//! pages send no statements, so AUs no rule scores are `moveOn="NotApplicable"`.
 
 use std::collections::BTreeMap;
 
@@ -14,12 +15,44 @@ const NS: &str = "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd";
 const LANG: &str = "en-US";
 
 pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
+    // One masteryScore per AU: the strictest any rule asks for, worked out first so the
+    // coverage report quotes the score the AU really has.
     let mut mastery: BTreeMap<&str, f64> = BTreeMap::new();
     let mut strictest = |key: &str, score: f64| {
         let at = mastery
             .entry(plan.module(key).key.as_str())
             .or_insert(score);
         *at = at.max(score);
+    };
+    for rule in plan.rules() {
+        match &rule.body {
+            RuleBody::Unlock {
+                requires,
+                min_score: Some(min),
+                ..
+            } => requires.iter().for_each(|r| strictest(r, *min)),
+            RuleBody::Placement {
+                assessment, bands, ..
+            } => {
+                if let Some(min) = placing_score(bands) {
+                    strictest(assessment, min);
+                }
+            }
+            RuleBody::Remediation {
+                assessment, below, ..
+            } => strictest(assessment, *below),
+            RuleBody::CertificationReadiness { min_scores, .. } => {
+                min_scores.iter().for_each(|m| strictest(&m.module, m.min))
+            }
+            _ => {}
+        }
+    }
+    let passes = |key: &str| {
+        let at = mastery[key];
+        format!(
+            "“{}” passes (moveOn=Passed) at masteryScore {at}%",
+            plan.module(key).title
+        )
     };
     let mut coverage = Vec::new();
     for rule in plan.rules() {
@@ -28,14 +61,15 @@ pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
                 requires,
                 min_score: Some(min),
                 ..
-            } => {
-                requires.iter().for_each(|r| strictest(r, *min));
-                cover(
-                    rule,
-                    Status::Partial,
-                    format!("the prerequisites' masteryScore is {min}% with moveOn=Passed; cmi5 has no prerequisites, so the LMS must gate the module (the AU order follows the prerequisites)"),
-                )
-            }
+            } => cover(
+                rule,
+                Status::Partial,
+                format!(
+                    "{} (asked: {min}%); cmi5 has no prerequisites, so the LMS must gate the module (the AU order follows the prerequisites); {}",
+                    passes(&requires[0]),
+                    crate::placeholder(plan, &requires[0])
+                ),
+            ),
             RuleBody::Unlock { .. } => cover(
                 rule,
                 Status::NotExported,
@@ -43,40 +77,26 @@ pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
             ),
             RuleBody::Placement {
                 assessment, bands, ..
-            } => match bands
-                .iter()
-                .filter(|b| !b.skip.is_empty())
-                .map(|b| b.min)
-                .min_by(f64::total_cmp)
-            {
-                Some(min) => {
-                    strictest(assessment, min);
-                    cover(
-                        rule,
-                        Status::Partial,
-                        format!("“{}” passes (moveOn=Passed) at {min}%, the lowest score that places a learner past anything; which modules each band skips is for the LMS to apply", plan.module(assessment).title),
-                    )
-                }
+            } => match placing_score(bands) {
+                Some(_) => cover(
+                    rule,
+                    Status::Partial,
+                    format!("{}, the lowest score that places a learner past anything; which modules each band skips is for the LMS to apply; {}", passes(assessment), crate::placeholder(plan, assessment)),
+                ),
                 None => cover(rule, Status::NotExported, "no band skips anything"),
             },
             RuleBody::Remediation {
                 assessment, below, ..
-            } => {
-                strictest(assessment, *below);
-                cover(
-                    rule,
-                    Status::Partial,
-                    format!("“{}” passes at {below}% (moveOn=Passed), so a lower score is recorded as failed; assigning remediation and the retake delay are the LMS's", plan.module(assessment).title),
-                )
-            }
-            RuleBody::CertificationReadiness { min_scores, .. } => {
-                min_scores.iter().for_each(|m| strictest(&m.module, m.min));
-                cover(
-                    rule,
-                    Status::Partial,
-                    "required scores are the AUs' masteryScore; scheduling the certification is outside the course",
-                )
-            }
+            } => cover(
+                rule,
+                Status::Partial,
+                format!("{} (asked: below {below}% remediates), so a lower score is recorded as failed; assigning remediation and the retake delay are the LMS's; {}", passes(assessment), crate::placeholder(plan, assessment)),
+            ),
+            RuleBody::CertificationReadiness { .. } => cover(
+                rule,
+                Status::Partial,
+                "required scores are the AUs' masteryScore (the strictest any rule asks); scheduling the certification is outside the course",
+            ),
             RuleBody::Reengagement { .. } => cover(
                 rule,
                 Status::NotExported,
@@ -146,7 +166,9 @@ pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
                     attrs.push(("moveOn", "Passed"));
                     attrs.push(("masteryScore", s.as_str()));
                 }
-                None => attrs.push(("moveOn", "Completed")),
+                // The exported pages send no cmi5 statements: an AU no rule scores
+                // must not hold the course back.
+                None => attrs.push(("moveOn", "NotApplicable")),
             }
             x.open("au", &attrs);
             lang(&mut x, "title", &m.title);
@@ -173,6 +195,15 @@ pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
     x.close("courseStructure");
     files.insert("cmi5.xml".to_owned(), x.finish());
     (files, coverage)
+}
+
+/// The lowest score at which a placement band skips something.
+fn placing_score(bands: &[rules::Band]) -> Option<f64> {
+    bands
+        .iter()
+        .filter(|b| !b.skip.is_empty())
+        .map(|b| b.min)
+        .min_by(f64::total_cmp)
 }
 
 fn lang(x: &mut Xml, element: &str, text: &str) {

@@ -208,6 +208,10 @@ pub enum Error {
     UnknownModule { rule: String, module: String },
     #[error("the {0} target is built by the engine, not compiled")]
     NotCompiled(&'static str),
+    #[error(
+        "two modules have the path {0:?}; rules name modules by path, so exports need them unique"
+    )]
+    DuplicateModule(String),
 }
 
 impl Error {
@@ -216,6 +220,7 @@ impl Error {
             Error::UnknownTarget(_) => ErrorKind::BadInput,
             Error::UnknownModule { .. } => ErrorKind::UnknownId,
             Error::NotCompiled(_) => ErrorKind::Internal,
+            Error::DuplicateModule(_) => ErrorKind::Conflict,
         }
     }
 }
@@ -321,12 +326,54 @@ pub(crate) struct Plan<'a> {
     /// then the modules of no track (title `None`).
     pub blocks: Vec<(Option<&'a CourseTrack>, Vec<&'a CourseModule>)>,
     ident: HashMap<&'a str, String>,
+    track_ident: HashMap<&'a str, String>,
+    remedial: BTreeSet<(&'a str, &'a str)>,
+    waivers: BTreeMap<&'a str, Vec<Waiver<'a>>>,
+}
+
+/// Learners whose score on `assessment` falls in one of `ranges` skip a module.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Waiver<'a> {
+    pub assessment: &'a str,
+    pub ranges: Vec<ScoreRange>,
+}
+
+/// Scores from `min` (%) up to, not including, `below` (`None`: no upper bound). Bands
+/// are whole percent and the runtime counts `max + 0.999` into a band, so a band
+/// `min..=max` is `min..max + 1`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct ScoreRange {
+    pub min: f64,
+    pub below: Option<f64>,
+}
+
+/// Placement bands as score ranges, touching bands merged.
+fn score_ranges(mut bands: Vec<(f64, f64)>) -> Vec<ScoreRange> {
+    bands.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut out: Vec<ScoreRange> = Vec::new();
+    for (min, max) in bands {
+        let below = (max < 100.0).then_some(max + 1.0);
+        match out.last_mut() {
+            Some(last) if last.below.is_some_and(|b| b >= min) => {
+                last.below = match (last.below, below) {
+                    (Some(a), Some(b)) => Some(a.max(b)),
+                    _ => None,
+                };
+            }
+            _ => out.push(ScoreRange { min, below }),
+        }
+    }
+    out
 }
 
 impl<'a> Plan<'a> {
     fn new(course: &'a Course) -> Result<Plan<'a>> {
-        let by_key: HashMap<&str, &CourseModule> =
-            course.modules.iter().map(|m| (m.key.as_str(), m)).collect();
+        let mut by_key: HashMap<&str, &CourseModule> = HashMap::new();
+        for m in &course.modules {
+            if by_key.insert(m.key.as_str(), m).is_some() {
+                return Err(Error::DuplicateModule(m.key.clone()));
+            }
+        }
         for rule in &course.rules.rules {
             for name in named_modules(&rule.body) {
                 if !by_key.contains_key(name) {
@@ -360,6 +407,41 @@ impl<'a> Plan<'a> {
             blocks.push((None, prerequisite_order(rest, &course.rules)));
         }
         let order = blocks.iter().flat_map(|(_, m)| m.iter().copied()).collect();
+        let mut remedial = BTreeSet::new();
+        let mut bands: BTreeMap<(&str, &str), Vec<(f64, f64)>> = BTreeMap::new();
+        for rule in &course.rules.rules {
+            match &rule.body {
+                RuleBody::Remediation {
+                    assessment, assign, ..
+                } => {
+                    for m in assign {
+                        remedial.insert((m.as_str(), assessment.as_str()));
+                    }
+                }
+                RuleBody::Placement {
+                    assessment,
+                    bands: b,
+                    ..
+                } => {
+                    for band in b {
+                        for skip in &band.skip {
+                            bands
+                                .entry((skip.as_str(), assessment.as_str()))
+                                .or_default()
+                                .push((band.min, band.max));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut waivers: BTreeMap<&str, Vec<Waiver<'a>>> = BTreeMap::new();
+        for ((module, assessment), b) in bands {
+            waivers.entry(module).or_default().push(Waiver {
+                assessment,
+                ranges: score_ranges(b),
+            });
+        }
         let mut taken = BTreeSet::new();
         let ident = course
             .modules
@@ -375,12 +457,47 @@ impl<'a> Plan<'a> {
                 (m.key.as_str(), id)
             })
             .collect();
+        let mut track_ids = BTreeSet::new();
+        let track_ident = course
+            .tracks
+            .iter()
+            .map(|t| {
+                let base = format!("T-{}", identifier(&t.slug).trim_start_matches("M-"));
+                let mut id = base.clone();
+                let mut n = 2;
+                while !track_ids.insert(id.clone()) {
+                    id = format!("{base}-{n}");
+                    n += 1;
+                }
+                (t.slug.as_str(), id)
+            })
+            .collect();
         Ok(Plan {
             course,
             order,
             blocks,
             ident,
+            track_ident,
+            remedial,
+            waivers,
         })
+    }
+
+    /// The track's identifier in packages.
+    pub fn track_ident(&self, slug: &str) -> &str {
+        &self.track_ident[slug]
+    }
+
+    /// Whether `module` is assigned by a remediation rule on `assessment`: its requirement
+    /// on that assessment means "has a score", not "passed" (else it could never open for
+    /// the learners it is for).
+    pub fn remedial(&self, module: &str, assessment: &str) -> bool {
+        self.remedial.contains(&(module, assessment))
+    }
+
+    /// How placement waives `module`: per pre-test, the score ranges that skip it.
+    pub fn waivers(&self, module: &str) -> &[Waiver<'a>] {
+        self.waivers.get(module).map_or(&[], Vec::as_slice)
     }
 
     /// The module's identifier in packages: an XML ID derived from its path.
@@ -587,6 +704,39 @@ pub(crate) fn html_page(title: &str, markdown: &str) -> Vec<u8> {
     .into_bytes()
 }
 
+/// Whether a placement band starts learners somewhere its skips do not reach: modules
+/// between the pre-test and the start point that the band does not skip.
+pub(crate) fn jumps(plan: &Plan<'_>, assessment: &str, band: &rules::Band) -> bool {
+    let Some(start) = &band.start_at else {
+        return false;
+    };
+    let at = |k: &str| plan.order.iter().position(|m| m.key == k);
+    match (at(assessment), at(start)) {
+        (Some(a), Some(s)) if a < s => plan.order[a + 1..s]
+            .iter()
+            .any(|m| !band.skip.contains(&m.key)),
+        _ => false,
+    }
+}
+
+/// "1 module", "3 modules".
+pub(crate) fn count(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
+/// What a score-reading rule needs from the LMS content: the exported page for an
+/// assessment is a placeholder that reports no score.
+pub(crate) fn placeholder(plan: &Plan<'_>, key: &str) -> String {
+    format!(
+        "it takes effect once “{}” reports a score: the exported page is a placeholder, to be replaced by the authored assessment",
+        plan.module(key).title
+    )
+}
+
 /// A score as the fraction SCORM and cmi5 use, trimmed of float noise.
 pub(crate) fn fraction(percent: f64) -> String {
     let f = (percent / 100.0 * 10_000.0).round() / 10_000.0;
@@ -604,6 +754,7 @@ pub fn coverage_matrix() -> String {
         .map(|r| {
             let label = match r.id.as_str() {
                 "gate" => "unlock with a minimum score".to_owned(),
+                "after-quiz" => "unlock after the assessment it remediates".to_owned(),
                 _ => r.body.kind().replace('_', " "),
             };
             (label, Vec::new())
@@ -649,8 +800,9 @@ fn probe() -> Course {
             { "id": "place", "explanation": "", "kind": "placement", "assessment": "pre",
               "bands": [{ "min": 0, "max": 69 }, { "min": 70, "max": 100, "skip": ["a"] }] },
             { "id": "unlock", "explanation": "", "kind": "unlock", "module": "b", "requires": ["a"] },
-            { "id": "gate", "explanation": "", "kind": "unlock", "module": "rem", "requires": ["quiz"],
+            { "id": "gate", "explanation": "", "kind": "unlock", "module": "next", "requires": ["quiz"],
               "min_score": 60 },
+            { "id": "after-quiz", "explanation": "", "kind": "unlock", "module": "rem", "requires": ["quiz"] },
             { "id": "remediate", "explanation": "", "kind": "remediation", "assessment": "quiz",
               "below": 60, "assign": ["rem"], "retake_after_days": 2 },
             { "id": "nudge", "explanation": "", "kind": "reengagement", "idle_days": 7,
@@ -668,7 +820,9 @@ fn probe() -> Course {
         id: "probe".to_owned(),
         title: "Probe".to_owned(),
         description: String::new(),
-        modules: ["a", "b", "pre", "quiz", "rem"].map(module).to_vec(),
+        modules: ["a", "b", "next", "pre", "quiz", "rem"]
+            .map(module)
+            .to_vec(),
         tracks: vec![CourseTrack {
             slug: "t".to_owned(),
             name: "T".to_owned(),

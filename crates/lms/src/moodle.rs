@@ -33,41 +33,27 @@ pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
         }
         c
     };
-    // Placement waives a requirement for learners whose pre-test score skips it.
-    let mut waived: BTreeMap<&str, (&str, f64)> = BTreeMap::new();
-    let mut remedial: BTreeMap<&str, &str> = BTreeMap::new();
-    for rule in plan.rules() {
-        match &rule.body {
-            RuleBody::Placement {
-                assessment, bands, ..
-            } => {
-                for band in bands {
-                    for skip in &band.skip {
-                        let at = waived
-                            .entry(skip.as_str())
-                            .or_insert((assessment, band.min));
-                        at.1 = at.1.min(band.min);
-                    }
-                }
+    // A requirement holds when met, or when the placement grade skips it; the modules a
+    // remediation assigns need only a grade on the assessment (a fail is why they open).
+    let met = |module: &str, r: &str, min: Option<f64>| -> Value {
+        let done = if plan.remedial(module, r) {
+            grade(r, None, None)
+        } else {
+            match min {
+                Some(min) => json!({ "op": "&", "c": [completion(r), grade(r, Some(min), None)] }),
+                None => completion(r),
             }
-            RuleBody::Remediation {
-                assessment, assign, ..
-            } => {
-                for m in assign {
-                    remedial.insert(m.as_str(), assessment.as_str());
-                }
-            }
-            _ => {}
-        }
-    }
-    let met = |r: &str, min: Option<f64>| -> Value {
-        let done = match min {
-            Some(min) => json!({ "op": "&", "c": [completion(r), grade(r, Some(min), None)] }),
-            None => completion(r),
         };
-        match waived.get(r) {
-            Some((pre, at)) => json!({ "op": "|", "c": [done, grade(pre, Some(*at), None)] }),
-            None => done,
+        let mut either = vec![done];
+        for w in plan.waivers(r) {
+            for range in &w.ranges {
+                either.push(grade(w.assessment, Some(range.min), range.below));
+            }
+        }
+        if either.len() == 1 {
+            either.remove(0)
+        } else {
+            json!({ "op": "|", "c": either })
         }
     };
     for rule in plan.rules() {
@@ -80,14 +66,14 @@ pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
             } => {
                 let need = needed(*group, requires.len());
                 let tree = if need == requires.len() {
-                    Some(requires.iter().map(|r| met(r, *min_score)).collect::<Vec<_>>())
+                    Some(requires.iter().map(|r| met(module, r, *min_score)).collect::<Vec<_>>())
                 } else {
                     // Opens when some `need` of them are met: an "or" of "and"s.
                     shortfalls(requires.len(), requires.len() - need + 1, MAX_BRANCHES).map(
                         |sets| {
                             let branches: Vec<Value> = sets
                                 .iter()
-                                .map(|s| json!({ "op": "&", "c": s.iter().map(|&i| met(&requires[i], *min_score)).collect::<Vec<_>>() }))
+                                .map(|s| json!({ "op": "&", "c": s.iter().map(|&i| met(module, &requires[i], *min_score)).collect::<Vec<_>>() }))
                                 .collect();
                             vec![json!({ "op": "|", "c": branches })]
                         },
@@ -96,17 +82,27 @@ pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
                 match tree {
                     Some(c) => {
                         conditions.entry(module).or_default().extend(c);
-                        let waivers = requires.iter().filter(|r| waived.contains_key(r.as_str())).count();
+                        let waivers = requires.iter().filter(|r| !plan.waivers(r).is_empty()).count();
+                        let remedial = requires.iter().filter(|r| plan.remedial(module, r)).count();
+                        let names: Vec<&str> =
+                            requires.iter().map(|r| plan.module(r).title.as_str()).collect();
+                        let what = match names.as_slice() {
+                            [one] => format!("“{one}” completed"),
+                            _ if need == names.len() => format!("all of “{}” completed", names.join("”, “")),
+                            _ => format!("{need} of “{}” completed", names.join("”, “")),
+                        };
                         let mut how = format!(
-                            "restrict access on “{}”: {need} of {} activity completion(s)",
-                            plan.module(module).title,
-                            requires.len()
+                            "restrict access on “{}”: {what}",
+                            plan.module(module).title
                         );
                         if let Some(m) = min_score {
                             how += &format!(" with a grade of at least {m}%");
                         }
                         if waivers > 0 {
                             how += &format!("; {waivers} waived by the placement grade");
+                        }
+                        if remedial > 0 {
+                            how += "; the assessment it remediates needs only a grade, not a pass";
                         }
                         cover(rule, Status::Expressed, how)
                     }
@@ -123,12 +119,18 @@ pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
                 bands,
             } => {
                 let skipped: usize = bands.iter().map(|b| b.skip.len()).sum();
-                let how = format!(
-                    "a grade condition on “{}” waives the {skipped} skipped module(s) wherever they are required (“completed OR grade ≥ band minimum”)",
-                    plan.module(assessment).title
+                let mut how = format!(
+                    "a grade condition on “{}” waives {} wherever required (“completed OR grade in the band”); start points are reached by what the bands skip",
+                    plan.module(assessment).title,
+                    crate::count(skipped, "skipped module")
                 );
+                let jumps = bands.iter().any(|b| crate::jumps(plan, assessment, b));
+                if jumps {
+                    how += "; a band whose start point its skips do not reach has no restriction to express it";
+                }
                 match category {
                     Some(c) => cover(rule, Status::Partial, format!("{how}; Moodle grades the whole quiz, not category {c:?}")),
+                    None if jumps => cover(rule, Status::Partial, how),
                     None => cover(rule, Status::Expressed, how),
                 }
             }
@@ -148,7 +150,7 @@ pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
                 cover(
                     rule,
                     Status::Partial,
-                    format!("{} remediation activit(ies) open only below {below}% on “{}” (grade condition, max is exclusive); the {retake_after_days}-day retake delay needs the quiz's own attempt settings (\"enforced delay\")", assign.len(), plan.module(assessment).title),
+                    format!("{} only below {below}% on “{}” (grade condition, max is exclusive); the {retake_after_days}-day retake delay needs the quiz's own attempt settings (\"enforced delay\")", match assign.len() { 1 => "1 remediation activity opens".to_owned(), n => format!("{n} remediation activities open") }, plan.module(assessment).title),
                 )
             }
             RuleBody::Reengagement {
@@ -270,7 +272,7 @@ const CALLS_SH: &str = r#"#!/usr/bin/env bash
 # Runs webservice-calls.json against a Moodle site, in order, filling {{name}} values from
 # earlier results. Review the JSON first; DRY_RUN=1 prints the requests instead.
 # Usage: MOODLE_URL=https://lms.example.org MOODLE_TOKEN=... COURSE_ID=42 ./webservice-calls.sh
-# Needs: curl, jq.
+# Needs: bash 4 or later, curl, jq.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 : "${MOODLE_URL:?set MOODLE_URL}" "${COURSE_ID:?set COURSE_ID}"
@@ -281,9 +283,13 @@ for ((i = 0; i < count; i++)); do
   for name in "${!saved[@]}"; do
     call=${call//"\"{{$name}}\""/${saved[$name]}}
   done
+  if [[ "$call" == *'{{'* ]]; then
+    echo "call $i still has an unfilled {{value}}: $call" >&2
+    exit 1
+  fi
   fn=$(jq -r .wsfunction <<<"$call")
   form=$(jq -r '.params | paths(scalars) as $p
-    | ($p[0] + ($p[1:] | map("[\(.)]") | join(""))) + "=" + (getpath($p) | tostring | @uri)' <<<"$call" | paste -sd '&')
+    | ($p[0] + ($p[1:] | map("[\(.)]") | join(""))) + "=" + (getpath($p) | tostring | @uri)' <<<"$call" | paste -sd '&' -)
   if [[ -n "${DRY_RUN:-}" ]]; then
     echo "POST $MOODLE_URL/webservice/rest/server.php wsfunction=$fn&$form"
     result="{\"id\":$((1000 + i))}"  # stands in for the id Moodle would return
@@ -330,16 +336,33 @@ $resolve = function ($node) use (&$resolve) {
     }
     return $node;
 };
-$courses = [];
-foreach ($activities as $a) {
-    if (!is_int($a['cm'])) {
-        throw new moodle_exception('Unmapped module ' . $a['module'] . ': ' . json_encode($a['cm']));
+// Every course module id, at any depth, must be a real one: refuse before writing anything.
+$check = function ($node, $where) use (&$check, $DB) {
+    if (!is_array($node)) {
+        return;
     }
+    if (array_key_exists('cm', $node) && !(is_int($node['cm']) && $DB->record_exists('course_modules', ['id' => $node['cm']]))) {
+        throw new moodle_exception("$where: " . json_encode($node['cm']) . ' is not a course module id of this site (map modules with `pathforge export --mapping`)');
+    }
+    foreach ($node as $v) {
+        $check($v, $where);
+    }
+};
+$trees = [];
+foreach ($activities as $a) {
+    $check($a, $a['module']);
     $tree = $resolve($a['availability']);
+    new \core_availability\tree(json_decode(json_encode($tree))); // throws on a malformed tree
+    $trees[] = [$a, $tree];
+}
+$courses = [];
+$transaction = $DB->start_delegated_transaction();
+foreach ($trees as [$a, $tree]) {
     $DB->set_field('course_modules', 'availability', json_encode($tree), ['id' => $a['cm']]);
     $courses[$DB->get_field('course_modules', 'course', ['id' => $a['cm']])] = true;
     echo "restricted {$a['title']} (cm {$a['cm']})\n";
 }
+$transaction->allow_commit();
 foreach (array_keys($courses) as $courseid) {
     rebuild_course_cache($courseid, true);
 }

@@ -2,9 +2,9 @@
 //! unit) plus a Studio script for subsection prerequisites, which OLX import drops.
 //!
 //! Open edX gates a subsection on *one* prerequisite subsection with a minimum score and
-//! completion; usage keys follow from the OLX names, so no id mapping is needed. A module
-//! with several requirements is gated on the last of them in delivery order, which the
-//! coverage report calls partial.
+//! completion; usage keys follow from the course key Studio gives the imported course and
+//! the OLX block names, so no id mapping is needed. A module with several requirements is
+//! gated on the last of them in delivery order, which the coverage report calls partial.
 
 use rules::{Group, RuleBody};
 use serde_json::{json, Value};
@@ -17,9 +17,9 @@ pub(crate) const RUN: &str = "export";
 
 pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
     let course = course_code(plan);
-    let key = |ident: &str| format!("block-v1:{ORG}+{course}+{RUN}+type@sequential+block@{ident}");
     let position = |k: &str| plan.order.iter().position(|m| m.key == k).unwrap_or(0);
     let mut gates: Vec<Value> = Vec::new();
+    let mut gated: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
     let mut coverage = Vec::new();
     for rule in plan.rules() {
         let entry = match &rule.body {
@@ -31,14 +31,16 @@ pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
             } => {
                 if *group != Group::AllOf && requires.len() > 1 {
                     cover(rule, Status::NotExported, "Open edX gates a subsection on one prerequisite: an any-of or n-of group cannot be expressed")
+                } else if !gated.insert(module.as_str()) {
+                    cover(rule, Status::NotExported, format!("“{}” is already gated by another rule, and Open edX allows one prerequisite per subsection", plan.module(module).title))
                 } else {
                     let last = requires
                         .iter()
                         .max_by_key(|r| position(r))
                         .expect("unlock rules name requirements");
                     gates.push(json!({
-                        "gated": key(plan.ident(module)),
-                        "prerequisite": key(plan.ident(last)),
+                        "gated": plan.ident(module),
+                        "prerequisite": plan.ident(last),
                         "min_score": min_score.unwrap_or(0.0),
                         "min_completion": 100,
                     }));
@@ -50,6 +52,8 @@ pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
                     );
                     if requires.len() > 1 {
                         cover(rule, Status::Partial, format!("{how}; Open edX allows one prerequisite, so the other {} are not enforced", requires.len() - 1))
+                    } else if min_score.is_some() {
+                        cover(rule, Status::Partial, format!("{how}; a minimum score needs “{}” to be a graded subsection: the exported one is an HTML placeholder", plan.module(last).title))
                     } else {
                         cover(rule, Status::Expressed, how)
                     }
@@ -156,24 +160,30 @@ fn course_code(plan: &Plan<'_>) -> String {
 
 const GATING_SH: &str = r#"#!/usr/bin/env bash
 # Sets the subsection prerequisites of gating.json in Open edX Studio (OLX import drops
-# them). Import course/ first (tar it: tar czf course.tar.gz course), enable
-# "Enable Subsection Prerequisites" in Advanced Settings, then run:
-#   STUDIO_URL=https://studio.example.org STUDIO_TOKEN=... ./studio-gating.sh
-# DRY_RUN=1 prints the requests instead. Needs: curl, jq.
+# them). Import course/ into your course first (tar czf course.tar.gz course), enable
+# "Enable Subsection Prerequisites" in its Advanced Settings, then run, with the course
+# key Studio shows and a JWT access token of a staff user:
+#   STUDIO_URL=https://studio.example.org COURSE_KEY=course-v1:Org+Code+Run \
+#     STUDIO_TOKEN=... ./studio-gating.sh
+# DRY_RUN=1 prints the requests instead. Needs: bash, curl, jq.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-: "${STUDIO_URL:?set STUDIO_URL}"
+: "${STUDIO_URL:?set STUDIO_URL}" "${COURSE_KEY:?set COURSE_KEY (course-v1:Org+Code+Run)}"
+[[ "$COURSE_KEY" == course-v1:* ]] || { echo "COURSE_KEY must look like course-v1:Org+Code+Run" >&2; exit 2; }
+usage_key() { echo "block-v1:${COURSE_KEY#course-v1:}+type@sequential+block@$1"; }
 post() {
-  if [[ -n "${DRY_RUN:-}" ]]; then echo "POST $STUDIO_URL/xblock/$1 $2"; return; fi
+  if [[ -n "${DRY_RUN:-}" ]]; then echo "POST $STUDIO_URL/api/contentstore/v1/xblock/$1 $2"; return; fi
   : "${STUDIO_TOKEN:?set STUDIO_TOKEN}"
-  curl -fsS -X POST "$STUDIO_URL/xblock/$1" -H "Authorization: Bearer $STUDIO_TOKEN" \
-    -H 'Content-Type: application/json' --data "$2" >/dev/null
+  status=$(curl -sS -o /dev/stderr -w '%{http_code}' -X POST "$STUDIO_URL/api/contentstore/v1/xblock/$1" \
+    -H "Authorization: JWT $STUDIO_TOKEN" -H 'Content-Type: application/json' --data "$2")
+  [[ "$status" == 200 ]] || { echo "Studio answered $status for $1" >&2; exit 1; }
 }
 count=$(jq length "$here/gating.json")
 for ((i = 0; i < count; i++)); do
   gate=$(jq -c ".[$i]" "$here/gating.json")
-  pre=$(jq -r .prerequisite <<<"$gate")
+  pre=$(usage_key "$(jq -r .prerequisite <<<"$gate")")
+  gated=$(usage_key "$(jq -r .gated <<<"$gate")")
   post "$pre" '{"isPrereq": true}'
-  post "$(jq -r .gated <<<"$gate")" "$(jq -c '{prereqUsageKey: .prerequisite, prereqMinScore: .min_score, prereqMinCompletion: .min_completion}' <<<"$gate")"
+  post "$gated" "$(jq -c --arg pre "$pre" '{prereqUsageKey: $pre, prereqMinScore: .min_score, prereqMinCompletion: .min_completion}' <<<"$gate")"
 done
 "#;

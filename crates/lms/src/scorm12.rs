@@ -25,7 +25,12 @@ pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
                 group,
                 min_score,
             } => {
-                let ids: Vec<&str> = requires.iter().map(|r| plan.ident(r)).collect();
+                // A failed assessment counts as unmet in SCORM 1.2, so the modules that
+                // remediate it cannot require it.
+                let kept: Vec<&String> =
+                    requires.iter().filter(|r| !plan.remedial(module, r)).collect();
+                let dropped = requires.len() - kept.len();
+                let ids: Vec<&str> = kept.iter().map(|r| plan.ident(r)).collect();
                 let need = needed(*group, ids.len());
                 let script = if need == ids.len() {
                     ids.join("&")
@@ -33,6 +38,12 @@ pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
                     ids.join("|")
                 } else {
                     format!("{need}*{{{}}}", ids.join(","))
+                };
+                // Several rules on one module must all hold.
+                let script = match prerequisites.get(module.as_str()) {
+                    Some(old) if !script.is_empty() => format!("({old})&({script})"),
+                    Some(old) => old.clone(),
+                    None => script,
                 };
                 if script.len() > MAX_SCRIPT {
                     coverage.push(cover(
@@ -42,18 +53,33 @@ pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
                     ));
                     continue;
                 }
+                if ids.is_empty() {
+                    coverage.push(cover(
+                        rule,
+                        Status::NotExported,
+                        "it only requires the assessment this module remediates, and SCORM 1.2 counts a failed assessment as unmet",
+                    ));
+                    continue;
+                }
                 prerequisites.insert(module, script.clone());
                 let mut how = format!("adlcp:prerequisites \"{script}\" on “{}”", plan.module(module).title);
+                let mut status = Status::Expressed;
+                if dropped > 0 {
+                    how += "; the requirement on the assessment it remediates is left out (SCORM 1.2 counts a failed assessment as unmet)";
+                    status = Status::Partial;
+                }
                 if let Some(min) = min_score {
-                    for r in requires {
-                        let at = mastery.entry(r).or_insert(*min);
+                    for r in &kept {
+                        let at = mastery.entry(r.as_str()).or_insert(*min);
                         *at = at.max(*min);
                     }
                     how += &format!(
-                        "; the {min}% minimum is each prerequisite's adlcp:masteryscore (the strictest wins when rules differ)"
+                        "; the {min}% minimum is each prerequisite's adlcp:masteryscore (the strictest wins when rules differ); {}",
+                        crate::placeholder(plan, kept[0])
                     );
+                    status = Status::Partial;
                 }
-                cover(rule, Status::Expressed, how)
+                cover(rule, status, how)
             }
             RuleBody::Placement { .. } => cover(
                 rule,
@@ -118,11 +144,7 @@ pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
     x.text("title", &[], &plan.course.title);
     for (track, modules) in &plan.blocks {
         if let Some(track) = track {
-            let id = format!(
-                "T-{}",
-                crate::identifier(&track.slug).trim_start_matches("M-")
-            );
-            x.open("item", &[("identifier", id.as_str())]);
+            x.open("item", &[("identifier", plan.track_ident(&track.slug))]);
             x.text("title", &[], &track.name);
         }
         for m in modules {

@@ -81,32 +81,41 @@ impl Sequencing {
 pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
     let mut seq: BTreeMap<&str, Sequencing> = BTreeMap::new();
     let mut coverage = Vec::new();
-    // Placement waivers: module → (pre-test, lowest score that skips it).
-    let mut waived: BTreeMap<&str, (&str, f64)> = BTreeMap::new();
-    // Modules remediation assigns after an assessment: they open once it has a score.
-    let mut remedial: BTreeSet<(&str, &str)> = BTreeSet::new();
-    for rule in plan.rules() {
-        match &rule.body {
-            RuleBody::Placement {
-                assessment, bands, ..
-            } => {
-                for band in bands {
-                    for skip in &band.skip {
-                        let at = waived.entry(skip).or_insert((assessment, band.min));
-                        at.1 = at.1.min(band.min);
-                    }
+    let below = |of: &str, percent: f64| {
+        cond(
+            of,
+            false,
+            "objectiveMeasureLessThan",
+            Some(fraction(percent)),
+        )
+    };
+    let at_least = |of: &str, percent: f64| {
+        cond(
+            of,
+            true,
+            "objectiveMeasureLessThan",
+            Some(fraction(percent)),
+        )
+    };
+    // Outside every waiving range (or no score yet): the requirement still holds.
+    let not_waived = |r: &str| -> Dnf {
+        let mut dnf: Dnf = vec![Vec::new()];
+        for w in plan.waivers(r) {
+            for range in &w.ranges {
+                let mut outside = vec![
+                    vec![below(w.assessment, range.min)],
+                    vec![cond(w.assessment, true, "objectiveMeasureKnown", None)],
+                ];
+                if let Some(b) = range.below {
+                    outside.push(vec![at_least(w.assessment, b)]);
                 }
+                dnf = and(&dnf, &outside);
             }
-            RuleBody::Remediation {
-                assessment, assign, ..
-            } => {
-                remedial.extend(assign.iter().map(|m| (m.as_str(), assessment.as_str())));
-            }
-            _ => {}
         }
-    }
+        dnf
+    };
     let unmet = |module: &str, r: &str, min: Option<f64>| -> Dnf {
-        let mut dnf: Dnf = if remedial.contains(&(module, r)) {
+        let dnf: Dnf = if plan.remedial(module, r) {
             vec![vec![cond(r, true, "objectiveMeasureKnown", None)]]
         } else {
             let mut d = vec![
@@ -114,30 +123,27 @@ pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
                 vec![cond(r, true, "objectiveStatusKnown", None)],
             ];
             if let Some(min) = min {
-                d.push(vec![cond(
-                    r,
-                    false,
-                    "objectiveMeasureLessThan",
-                    Some(fraction(min)),
-                )]);
+                d.push(vec![below(r, min)]);
                 d.push(vec![cond(r, true, "objectiveMeasureKnown", None)]);
             }
             d
         };
-        if let Some((pre, at)) = waived.get(r) {
-            let below = vec![
-                vec![cond(
-                    pre,
-                    false,
-                    "objectiveMeasureLessThan",
-                    Some(fraction(*at)),
-                )],
-                vec![cond(pre, true, "objectiveMeasureKnown", None)],
-            ];
-            dnf = and(&dnf, &below);
-        }
-        dnf
+        and(&dnf, &not_waived(r))
     };
+    // Placement skips, one rule per waiving score range.
+    for m in &plan.order {
+        for w in plan.waivers(&m.key) {
+            for range in &w.ranges {
+                let mut term = vec![at_least(w.assessment, range.min)];
+                if let Some(b) = range.below {
+                    term.push(below(w.assessment, b));
+                }
+                seq.entry(m.key.as_str())
+                    .or_default()
+                    .add("skip", vec![term]);
+            }
+        }
+    }
     for rule in plan.rules() {
         let entry = match &rule.body {
             RuleBody::Unlock {
@@ -162,24 +168,45 @@ pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
                 match dnf {
                     Some(dnf) => {
                         seq.entry(module).or_default().add("disabled", dnf);
-                        let names: Vec<&str> =
-                            requires.iter().map(|r| plan.module(r).title.as_str()).collect();
+                        let remedial: Vec<&String> =
+                            requires.iter().filter(|r| plan.remedial(module, r)).collect();
+                        let gated: Vec<&str> = requires
+                            .iter()
+                            .filter(|r| !plan.remedial(module, r))
+                            .map(|r| plan.module(r).title.as_str())
+                            .collect();
                         let score = min_score
                             .map(|m| format!(" with a score of at least {m}%"))
                             .unwrap_or_default();
-                        let what = match names.as_slice() {
-                            [one] => format!("“{one}” is satisfied"),
-                            _ if need == names.len() => format!("all of “{}” are satisfied", names.join("”, “")),
-                            _ => format!("{need} of “{}” are satisfied", names.join("”, “")),
-                        };
-                        cover(
-                            rule,
-                            Status::Expressed,
-                            format!(
-                                "precondition rules keep “{}” disabled until {what}{score} (each “not satisfied” paired with “objective status unknown”)",
-                                plan.module(module).title,
-                            ),
-                        )
+                        let mut parts = Vec::new();
+                        match gated.as_slice() {
+                            [] => {}
+                            [one] => parts.push(format!("“{one}” is satisfied{score}")),
+                            _ if need == requires.len() => parts.push(format!(
+                                "all of “{}” are satisfied{score}",
+                                gated.join("”, “")
+                            )),
+                            _ => parts.push(format!(
+                                "{need} of “{}” are satisfied{score}",
+                                gated.join("”, “")
+                            )),
+                        }
+                        for r in &remedial {
+                            parts.push(format!("“{}” has a score", plan.module(r).title));
+                        }
+                        let how = format!(
+                            "precondition rules keep “{}” disabled until {} (each “not satisfied” paired with “objective status unknown”)",
+                            plan.module(module).title,
+                            parts.join(" and ")
+                        );
+                        let needs_scores: Vec<&String> = requires
+                            .iter()
+                            .filter(|r| min_score.is_some() || plan.remedial(module, r))
+                            .collect();
+                        match needs_scores.first() {
+                            Some(r) => cover(rule, Status::Partial, format!("{how}; {}", crate::placeholder(plan, r))),
+                            None => cover(rule, Status::Expressed, how),
+                        }
                     }
                     None => cover(
                         rule,
@@ -196,53 +223,31 @@ pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
                 category,
                 bands,
             } => {
-                for band in bands {
-                    for skip in &band.skip {
-                        let mut term = vec![cond(
-                            assessment,
-                            true,
-                            "objectiveMeasureLessThan",
-                            Some(fraction(band.min)),
-                        )];
-                        if band.max < 100.0 {
-                            term.push(cond(
-                                assessment,
-                                true,
-                                "objectiveMeasureGreaterThan",
-                                Some(fraction(band.max)),
-                            ));
-                        }
-                        seq.entry(skip).or_default().add("skip", vec![term]);
-                    }
-                }
                 let skipped: usize = bands.iter().map(|b| b.skip.len()).sum();
-                let how = format!(
-                    "{skipped} module skips by the score of “{}”, which also waive them as requirements; skipping applies to flow navigation",
-                    plan.module(assessment).title
+                let mut how = format!(
+                    "the score of “{}” skips {} (start points are reached by skipping what comes before them), also waived as requirements; skipping applies to flow navigation; {}",
+                    plan.module(assessment).title,
+                    crate::count(skipped, "module"),
+                    crate::placeholder(plan, assessment)
                 );
-                match category {
-                    Some(c) => cover(
-                        rule,
-                        Status::Partial,
-                        format!("{how}; SCORM keeps one score per activity, so the whole assessment is scored instead of category {c:?}"),
-                    ),
-                    None => cover(rule, Status::Expressed, how),
+                if let Some(c) = category {
+                    how += &format!("; SCORM keeps one score per activity, so the whole assessment is scored instead of category {c:?}");
                 }
+                let jumps = bands.iter().any(|b| crate::jumps(plan, assessment, b));
+                if jumps {
+                    how += "; a band whose start point its skips do not reach cannot be expressed (sequencing cannot jump)";
+                }
+                cover(rule, Status::Partial, how)
             }
             RuleBody::Remediation {
                 assessment,
                 category,
-                below,
+                below: under,
                 assign,
                 retake_after_days,
             } => {
                 let dnf = vec![
-                    vec![cond(
-                        assessment,
-                        true,
-                        "objectiveMeasureLessThan",
-                        Some(fraction(*below)),
-                    )],
+                    vec![at_least(assessment, *under)],
                     vec![cond(assessment, true, "objectiveMeasureKnown", None)],
                 ];
                 for m in assign {
@@ -251,9 +256,13 @@ pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
                     s.add("hiddenFromChoice", dnf.clone());
                 }
                 let mut how = format!(
-                    "{} remediation module(s) are skipped and hidden unless “{}” scores below {below}%; SCORM 2004 has no waiting time, so the {retake_after_days}-day retake delay is not enforced",
-                    assign.len(),
-                    plan.module(assessment).title
+                    "{} skipped and hidden unless “{}” scores below {under}%; SCORM 2004 has no waiting time, so the {retake_after_days}-day retake delay is not enforced; {}",
+                    match assign.len() {
+                        1 => "1 remediation module is".to_owned(),
+                        n => format!("{n} remediation modules are"),
+                    },
+                    plan.module(assessment).title,
+                    crate::placeholder(plan, assessment)
                 );
                 if let Some(c) = category {
                     how += &format!("; the whole assessment is scored instead of category {c:?}");
@@ -323,11 +332,7 @@ pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
     let empty = Sequencing::default();
     for (track, modules) in &plan.blocks {
         if let Some(track) = track {
-            let id = format!(
-                "T-{}",
-                crate::identifier(&track.slug).trim_start_matches("M-")
-            );
-            x.open("item", &[("identifier", id.as_str())]);
+            x.open("item", &[("identifier", plan.track_ident(&track.slug))]);
             x.text("title", &[], &track.name);
         }
         for m in modules {

@@ -190,3 +190,223 @@ fn unknown_targets_and_modules_are_refused_by_name() {
         "the error names the module: {err}"
     );
 }
+
+/// Where a module's status lives in a SCORM 2004 export of the probe course.
+fn global(key: &str) -> String {
+    format!("urn:pathforge:probe:module:{}", identifier(key))
+}
+
+/// One global objective's state: `None` is unknown (never attempted, or no score).
+#[derive(Debug, Clone, Copy, Default)]
+struct Objective {
+    satisfied: Option<bool>,
+    measure: Option<f64>,
+}
+
+/// A small IMS Simple Sequencing precondition evaluator, three-valued as the standard
+/// says (a condition on an unknown status is unknown, `not unknown` is unknown, and a rule
+/// acts only when its conditions are true): the actions that apply to `item`.
+fn actions(manifest: &str, item: &str, state: &[(&str, Objective)]) -> BTreeSet<String> {
+    let doc = roxmltree::Document::parse(manifest).expect("the manifest parses");
+    let state: HashMap<String, Objective> = state.iter().map(|(k, o)| (global(k), *o)).collect();
+    let node = doc
+        .descendants()
+        .find(|n| n.tag_name().name() == "item" && n.attribute("identifier") == Some(item))
+        .expect("the item exists");
+    let seq = node
+        .children()
+        .find(|n| n.tag_name().name() == "sequencing")
+        .expect("the item has sequencing");
+    let mut local: HashMap<&str, Objective> = HashMap::new();
+    for o in seq
+        .descendants()
+        .filter(|n| n.tag_name().name() == "objective")
+    {
+        let map = o
+            .children()
+            .find(|n| n.tag_name().name() == "mapInfo")
+            .expect("mapped");
+        if map.attribute("readSatisfiedStatus") != Some("false") {
+            let target = map.attribute("targetObjectiveID").expect("a target");
+            local.insert(
+                o.attribute("objectiveID").expect("an id"),
+                state.get(target).copied().unwrap_or_default(),
+            );
+        }
+    }
+    let mut out = BTreeSet::new();
+    for rule in seq
+        .descendants()
+        .filter(|n| n.tag_name().name() == "preConditionRule")
+    {
+        let conditions = rule
+            .children()
+            .find(|n| n.tag_name().name() == "ruleConditions")
+            .unwrap();
+        let values: Vec<Option<bool>> = conditions
+            .children()
+            .filter(|n| n.tag_name().name() == "ruleCondition")
+            .map(|c| {
+                let o = local[c
+                    .attribute("referencedObjective")
+                    .expect("references an objective")];
+                let t: f64 = c
+                    .attribute("measureThreshold")
+                    .map_or(0.0, |t| t.parse().unwrap());
+                let v = match c.attribute("condition").unwrap() {
+                    "satisfied" => o.satisfied,
+                    "objectiveStatusKnown" => Some(o.satisfied.is_some()),
+                    "objectiveMeasureKnown" => Some(o.measure.is_some()),
+                    "objectiveMeasureLessThan" => o.measure.map(|m| m < t),
+                    "objectiveMeasureGreaterThan" => o.measure.map(|m| m > t),
+                    other => panic!("the evaluator does not know {other}"),
+                };
+                if c.attribute("operator") == Some("not") {
+                    v.map(|b| !b)
+                } else {
+                    v
+                }
+            })
+            .collect();
+        let value = if conditions.attribute("conditionCombination") == Some("any") {
+            if values.contains(&Some(true)) {
+                Some(true)
+            } else if values.iter().all(|v| *v == Some(false)) {
+                Some(false)
+            } else {
+                None
+            }
+        } else if values.contains(&Some(false)) {
+            Some(false)
+        } else if values.iter().all(|v| *v == Some(true)) {
+            Some(true)
+        } else {
+            None
+        };
+        if value == Some(true) {
+            let action = rule
+                .descendants()
+                .find(|n| n.tag_name().name() == "ruleAction")
+                .unwrap();
+            out.insert(action.attribute("action").unwrap().to_owned());
+        }
+    }
+    out
+}
+
+#[test]
+fn scorm_2004_sequencing_does_what_the_rules_say() {
+    let export = compile(&probe(), Target::Scorm2004).expect("compiles");
+    let manifest = text(&export, "imsmanifest.xml");
+    let unknown = Objective::default();
+    let passed = |score: f64| Objective {
+        satisfied: Some(true),
+        measure: Some(score),
+    };
+    let failed = |score: f64| Objective {
+        satisfied: Some(false),
+        measure: Some(score),
+    };
+    let done = Objective {
+        satisfied: Some(true),
+        measure: None,
+    };
+    let none: &[&str] = &[];
+    #[allow(clippy::type_complexity)]
+    let cases: &[(&str, &[(&str, Objective)], &[&str], &str)] = &[
+        (
+            "b",
+            &[("a", unknown), ("pre", unknown)],
+            &["disabled"],
+            "a prerequisite never attempted blocks (three-valued pairing)",
+        ),
+        (
+            "b",
+            &[("a", failed(0.3)), ("pre", unknown)],
+            &["disabled"],
+            "a prerequisite not satisfied blocks",
+        ),
+        (
+            "b",
+            &[("a", done), ("pre", unknown)],
+            none,
+            "a satisfied prerequisite opens the module",
+        ),
+        (
+            "b",
+            &[("a", unknown), ("pre", passed(0.8))],
+            none,
+            "placement past a waives it as a requirement",
+        ),
+        (
+            "b",
+            &[("a", unknown), ("pre", passed(0.5))],
+            &["disabled"],
+            "a low pre-test score waives nothing",
+        ),
+        (
+            "M-a",
+            &[("pre", passed(0.7))],
+            &["skip"],
+            "70% is in the 70–100 band: a is skipped",
+        ),
+        (
+            "M-a",
+            &[("pre", passed(0.695))],
+            none,
+            "69.5% counts in the 0–69 band, as the runtime does: not skipped",
+        ),
+        (
+            "M-a",
+            &[("pre", unknown)],
+            none,
+            "no pre-test score: nothing is skipped",
+        ),
+        (
+            "rem",
+            &[("quiz", unknown)],
+            &["disabled", "hiddenFromChoice", "skip"],
+            "remediation waits for the quiz and is hidden until then",
+        ),
+        (
+            "rem",
+            &[("quiz", failed(0.5))],
+            none,
+            "a fail below 60% opens the remediation",
+        ),
+        (
+            "rem",
+            &[("quiz", passed(0.9))],
+            &["hiddenFromChoice", "skip"],
+            "a pass skips and hides it",
+        ),
+        (
+            "next",
+            &[("quiz", passed(0.55))],
+            &["disabled"],
+            "a pass below the 60% minimum does not open it",
+        ),
+        (
+            "next",
+            &[("quiz", passed(0.65))],
+            none,
+            "a pass at 65% does",
+        ),
+        (
+            "next",
+            &[("quiz", unknown)],
+            &["disabled"],
+            "an untaken quiz does not",
+        ),
+    ];
+    for (item, state, want, why) in cases {
+        let item = if item.starts_with("M-") {
+            item.to_string()
+        } else {
+            identifier(item)
+        };
+        let got = actions(&manifest, &item, state);
+        let want: BTreeSet<String> = want.iter().map(|s| s.to_string()).collect();
+        check(got, want, why);
+    }
+}
