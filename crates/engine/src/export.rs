@@ -89,9 +89,9 @@ impl Project {
         })
     }
 
-    /// xAPI statements for `learners` simulated learners of `cohort` (else the default
-    /// cohort) going through the rules, with seed `seed`: the same inputs give the same
-    /// statements.
+    /// xAPI statements for `learners` simulated learners of `cohort` (else the library's
+    /// default cohort, else one generic segment, named as such in the statements) going
+    /// through the rules, with seed `seed`: the same inputs give the same statements.
     pub fn export_xapi(
         &self,
         cohort: Option<simulate::Cohort>,
@@ -99,6 +99,10 @@ impl Project {
         seed: u64,
     ) -> Result<lms::Export> {
         self.refuse_errors()?;
+        let cohort = match cohort {
+            Some(c) => Some(c),
+            None => Some(self.default_cohort()?.unwrap_or_else(generic_cohort)),
+        };
         let course = self.course(&[])?;
         let journeys: Vec<simulate::Journey> = self.with_simulation(cohort, |input| {
             (0..learners)
@@ -209,6 +213,24 @@ impl Project {
             Ok(())
         })?;
         Ok(())
+    }
+}
+
+/// Who simulated learners are when the project declares no cohort (a catalog export):
+/// one segment of typical newcomers, named so that nobody mistakes it for a real one.
+fn generic_cohort() -> simulate::Cohort {
+    simulate::Cohort {
+        segments: vec![simulate::Segment {
+            name: "Generic learners (no cohort declared)".to_owned(),
+            share: 1.0,
+            attributes: Default::default(),
+            prior: 0.3,
+            speed: 1.0,
+            weekly_minutes: 120,
+            dropout_per_week: 0.02,
+            reengage_response: 0.5,
+        }],
+        bkt: Default::default(),
     }
 }
 
