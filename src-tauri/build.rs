@@ -23,6 +23,10 @@ const COMMANDS: &[&str] = &[
     "decide_tags",
     "preview_export",
     "export_course",
+    "graph_view",
+    "add_prerequisite",
+    "remove_prerequisite",
+    "cycle_if_added",
 ];
 
 fn main() {

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
 use ipc::{
-    Cancel, ExportPreview, ExportRequest, IpcResult, ModelStatus, RulesView, SampleLearner,
-    Session, SessionState, TagProgress,
+    Cancel, ExportPreview, ExportRequest, GraphView, IpcResult, ModelStatus, RulesView,
+    SampleLearner, Session, SessionState, TagProgress,
 };
 use model::{
     AuditEvent, Finding, ImportReport, Module, ModuleId, ModuleSummary, ProjectInfo, Timestamp,
@@ -135,6 +135,39 @@ fn audit_log(state: State<'_, Shared>) -> IpcResult<Vec<AuditEvent>> {
     session(&state).audit_log()
 }
 
+#[tauri::command]
+fn graph_view(state: State<'_, Shared>) -> IpcResult<GraphView> {
+    session(&state).graph_view()
+}
+
+#[tauri::command]
+fn add_prerequisite(
+    state: State<'_, Shared>,
+    before: ModuleId,
+    after: ModuleId,
+    group: Option<model::PrerequisiteGroup>,
+) -> IpcResult<GraphView> {
+    session(&state).add_prerequisite(&before, &after, group, Timestamp::now())
+}
+
+#[tauri::command]
+fn remove_prerequisite(
+    state: State<'_, Shared>,
+    before: ModuleId,
+    after: ModuleId,
+) -> IpcResult<GraphView> {
+    session(&state).remove_prerequisite(&before, &after, Timestamp::now())
+}
+
+#[tauri::command]
+fn cycle_if_added(
+    state: State<'_, Shared>,
+    before: ModuleId,
+    after: ModuleId,
+) -> IpcResult<Option<Vec<ModuleId>>> {
+    session(&state).cycle_if_added(&before, &after)
+}
+
 #[tauri::command(async)]
 fn preview_export(state: State<'_, Shared>, request: ExportRequest) -> IpcResult<ExportPreview> {
     session(&state).preview_export(&request)
@@ -173,6 +206,10 @@ pub fn run(session: Session) {
             decide_tags,
             preview_export,
             export_course,
+            graph_view,
+            add_prerequisite,
+            remove_prerequisite,
+            cycle_if_added,
         ])
         .run(tauri::generate_context!())
         .expect("the Pathforge window failed to start");

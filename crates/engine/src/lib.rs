@@ -1968,6 +1968,20 @@ impl Project {
     }
 
     /// The prerequisite graph over every module, with the modules in node order.
+    /// The cycle adding `before → after` would close, from `before` round to `before`;
+    /// `None` when the edge is safe. For editors that show the cycle where it is.
+    pub fn cycle_if_added(
+        &self,
+        before: &ModuleId,
+        after: &ModuleId,
+    ) -> Result<Option<Vec<ModuleId>>> {
+        let (graph, modules, index) = self.graph()?;
+        let (b, a) = (position(&index, before)?, position(&index, after)?);
+        Ok(graph
+            .cycle_if_added(b, a)
+            .map(|c| c.into_iter().map(|i| modules[i].id.clone()).collect()))
+    }
+
     fn graph(&self) -> Result<(graph::Graph, Vec<ModuleSummary>, HashMap<ModuleId, usize>)> {
         let modules = self.store.module_summaries()?;
         let index: HashMap<ModuleId, usize> = modules

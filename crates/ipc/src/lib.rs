@@ -72,6 +72,14 @@ pub struct ModelStatus {
     pub help: Option<String>,
 }
 
+/// The prerequisite graph editor's view: every module, edge and finding.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct GraphView {
+    pub modules: Vec<ModuleSummary>,
+    pub edges: Vec<model::PrerequisiteEdge>,
+    pub findings: Vec<Finding>,
+}
+
 /// An export the window asks for: where to, for which LMS, with which id mapping.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ExportRequest {
@@ -333,6 +341,48 @@ impl Session {
         Ok(self.project()?.module_insight(id)?)
     }
 
+    pub fn graph_view(&self) -> IpcResult<GraphView> {
+        let p = self.project()?;
+        Ok(GraphView {
+            modules: p.modules()?,
+            edges: p.prerequisites()?,
+            findings: p.check_graph()?,
+        })
+    }
+
+    /// Adds `before → after` (refused with kind `conflict` if it would close a cycle; ask
+    /// [`Session::cycle_if_added`] for the cycle to show) and returns the new view.
+    pub fn add_prerequisite(
+        &mut self,
+        before: &ModuleId,
+        after: &ModuleId,
+        group: Option<model::PrerequisiteGroup>,
+        now: Timestamp,
+    ) -> IpcResult<GraphView> {
+        self.project_mut()?
+            .add_prerequisite(before, after, group, &Actor::local_user(), now)?;
+        self.graph_view()
+    }
+
+    pub fn remove_prerequisite(
+        &mut self,
+        before: &ModuleId,
+        after: &ModuleId,
+        now: Timestamp,
+    ) -> IpcResult<GraphView> {
+        self.project_mut()?
+            .remove_prerequisite(before, after, &Actor::local_user(), now)?;
+        self.graph_view()
+    }
+
+    pub fn cycle_if_added(
+        &self,
+        before: &ModuleId,
+        after: &ModuleId,
+    ) -> IpcResult<Option<Vec<ModuleId>>> {
+        Ok(self.project()?.cycle_if_added(before, after)?)
+    }
+
     /// What exporting would write and change, without writing.
     pub fn preview_export(&self, request: &ExportRequest) -> IpcResult<ExportPreview> {
         let export = self.build_export(request)?;
@@ -502,6 +552,7 @@ pub fn bindings() -> String {
         lms::Coverage::decl(&cfg),
         lms::ExportDiff::decl(&cfg),
         ExportRequest::decl(&cfg),
+        GraphView::decl(&cfg),
         ExportPreview::decl(&cfg),
     ];
     let mut out = String::from(

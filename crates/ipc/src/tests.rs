@@ -264,3 +264,71 @@ fn the_export_wizard_previews_without_writing_then_writes() {
         );
     }
 }
+
+#[test]
+fn the_graph_editor_adds_removes_and_names_the_cycle_it_refuses() {
+    let tmp = tempfile::tempdir().unwrap();
+    let library =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../sample-libraries/sales-onboarding");
+    let mut s = Session::start(
+        Some(&tmp.path().join("p.pathforge")),
+        Some(&library),
+        Timestamp(1),
+    );
+    let view = s.graph_view().unwrap();
+    let id = |prefix: &str| {
+        view.modules
+            .iter()
+            .find(|m| m.title.starts_with(prefix))
+            .unwrap()
+            .id
+            .clone()
+    };
+    let (landscape, preparation, pricing) = (
+        id("Competitive Landscape"),
+        id("Negotiation Preparation"),
+        id("Pricing Tiers"),
+    );
+    let n = view.edges.len();
+    let added = s
+        .add_prerequisite(&landscape, &preparation, None, Timestamp(2))
+        .unwrap();
+    assert_eq!(
+        added.edges.len(),
+        n + 1,
+        "the edge is added and the view comes back"
+    );
+    let err = s
+        .add_prerequisite(&preparation, &pricing, None, Timestamp(3))
+        .unwrap_err();
+    assert_eq!(
+        err.kind,
+        ErrorKind::Conflict,
+        "a cycle is refused: {}",
+        err.message
+    );
+    let cycle = s.cycle_if_added(&preparation, &pricing).unwrap().unwrap();
+    assert_eq!(
+        (cycle.first(), cycle.last()),
+        (Some(&preparation), Some(&preparation)),
+        "the cycle runs from the new edge's start round to it again"
+    );
+    assert!(
+        cycle.contains(&landscape) && cycle.contains(&pricing),
+        "through the edge just added"
+    );
+    assert_eq!(
+        s.graph_view().unwrap().edges.len(),
+        n + 1,
+        "the refusal changed nothing"
+    );
+    let removed = s
+        .remove_prerequisite(&landscape, &preparation, Timestamp(4))
+        .unwrap();
+    assert_eq!(removed.edges.len(), n, "removing (undo) restores the graph");
+    let after = s.cycle_if_added(&preparation, &pricing).unwrap().unwrap();
+    assert!(
+        !after.windows(2).any(|w| w[0] == landscape && w[1] == preparation),
+        "the removed edge is no longer part of any cycle found (the older path through pricing remains)"
+    );
+}

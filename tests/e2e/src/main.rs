@@ -56,7 +56,7 @@ async fn main() -> Result<()> {
     env.scratch = std::fs::canonicalize(&env.scratch)?;
 
     type Scenario = for<'a> fn(&'a Env) -> futures_box::BoxFuture<'a, Result<()>>;
-    let scenarios: [(&str, Scenario); 8] = [
+    let scenarios: [(&str, Scenario); 9] = [
         ("opens_and_imports_the_sample_library", |e| {
             Box::pin(sample_library(e))
         }),
@@ -82,6 +82,9 @@ async fn main() -> Result<()> {
             "exports_with_coverage_and_the_diff_against_the_last_export",
             |e| Box::pin(export_wizard(e)),
         ),
+        ("edits_the_graph_by_drag_refuses_a_cycle_and_undoes", |e| {
+            Box::pin(graph_editor(e))
+        }),
     ];
     let (mut passed, mut failed) = (0, 0);
     for (name, scenario) in scenarios {
@@ -551,6 +554,174 @@ async fn auto_tag(env: &Env) -> Result<()> {
 
 /// Reviews auto-tags in the window: the queue with evidence, A to accept, Ctrl+Z to undo.
 /// The project is tagged beforehand with the CLI built beside the app.
+/// Runs the CLI and returns its stdout; fails with its stderr.
+fn cli(env: &Env, args: &[&std::ffi::OsStr]) -> Result<String> {
+    let cli = env.app.with_file_name("pathforge");
+    let out = std::process::Command::new(&cli).args(args).output()?;
+    ensure!(
+        out.status.success(),
+        "{} {:?}: {}",
+        cli.display(),
+        args,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Ok(String::from_utf8(out.stdout)?)
+}
+
+/// Drags with the mouse from one module of the graph to another (screen positions come
+/// from the page's read-only test hook).
+async fn drag(c: &Client, from: &str, to: &str) -> Result<()> {
+    use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
+    let mut at = Vec::new();
+    for id in [from, to] {
+        let p = c
+            .execute(
+                "return window.__pathforgeGraph.at(arguments[0]);",
+                vec![json!(id)],
+            )
+            .await?;
+        at.push((
+            p["x"].as_f64().context("the module is drawn")?,
+            p["y"].as_f64().context("the module is drawn")?,
+        ));
+    }
+    let step = |x: f64, y: f64, ms: u64| PointerAction::MoveTo {
+        duration: Some(Duration::from_millis(ms)),
+        x,
+        y,
+    };
+    let (a, b) = (at[0], at[1]);
+    let mouse = MouseActions::new("mouse".to_owned())
+        .then(step(a.0, a.1, 0))
+        .then(PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        })
+        .then(step((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0, 150))
+        .then(step(b.0, b.1, 150))
+        .then(PointerAction::Pause {
+            duration: Duration::from_millis(150),
+        })
+        .then(PointerAction::Up {
+            button: MOUSE_BUTTON_LEFT,
+        });
+    c.perform_actions(mouse).await?;
+    Ok(())
+}
+
+async fn graph_editor(env: &Env) -> Result<()> {
+    let project = env.scratch.join("graph.pathforge");
+    let library = env.repo.join("sample-libraries/sales-onboarding");
+    cli(env, &["init".as_ref(), project.as_os_str()])?;
+    cli(
+        env,
+        &["import".as_ref(), project.as_os_str(), library.as_os_str()],
+    )?;
+    let modules: serde_json::Value = serde_json::from_str(&cli(
+        env,
+        &["modules".as_ref(), project.as_os_str(), "--json".as_ref()],
+    )?)?;
+    let id = |prefix: &str| -> Result<String> {
+        modules
+            .as_array()
+            .context("a module list")?
+            .iter()
+            .find(|m| m["title"].as_str().is_some_and(|t| t.starts_with(prefix)))
+            .and_then(|m| m["id"].as_str().map(str::to_owned))
+            .with_context(|| format!("no module titled {prefix}…"))
+    };
+    let (landscape, preparation, pricing) = (
+        id("Competitive Landscape")?,
+        id("Negotiation Preparation")?,
+        id("Pricing Tiers")?,
+    );
+    let edges = |project: &Path| -> Result<usize> {
+        let list: serde_json::Value = serde_json::from_str(&cli(
+            env,
+            &[
+                "graph".as_ref(),
+                "edges".as_ref(),
+                project.as_os_str(),
+                "--json".as_ref(),
+            ],
+        )?)?;
+        Ok(list.as_array().map_or(0, Vec::len))
+    };
+    let before = edges(&project)?;
+    let args = vec!["--project".to_owned(), project.display().to_string()];
+    with_app(env, &args, |c| async move {
+        wait_for_text(&c, "[data-testid=module-count]", "modules").await?;
+        c.find(Locator::Css("[data-testid=tab-graph]"))
+            .await?
+            .click()
+            .await?;
+        let count = |n: usize| format!("{n} prerequisites");
+        wait_for_text(&c, "[data-testid=graph-edge-count]", &count(before)).await?;
+        c.find(Locator::Css("[data-testid=graph-connect]"))
+            .await?
+            .click()
+            .await?;
+        // The whole graph on screen (F), so both ends of each drag are visible.
+        c.find(Locator::Css("[data-testid=graph-fit]"))
+            .await?
+            .click()
+            .await?;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        drag(&c, &landscape, &preparation)
+            .await
+            .context("dragging between two modules")?;
+        wait_for_text(&c, "[data-testid=graph-edge-count]", &count(before + 1))
+            .await
+            .context("dragging from one module to another adds a prerequisite")?;
+        screenshot(&c, env, "graph-added").await?;
+
+        c.find(Locator::Css("[data-testid=graph-fit]"))
+            .await?
+            .click()
+            .await?;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        drag(&c, &preparation, &pricing)
+            .await
+            .context("dragging to close a cycle")?;
+        let refusal = wait_for_text(&c, "[data-testid=graph-message]", "cycle").await?;
+        ensure!(
+            refusal.contains("Pricing Tiers"),
+            "the refusal names the cycle: {refusal}"
+        );
+        let shown = c
+            .execute("return window.__pathforgeGraph.cycle();", vec![])
+            .await
+            .context("reading how much of the graph is marked as the cycle")?;
+        ensure!(
+            shown.as_u64().unwrap_or(0) >= 3,
+            "the cycle is drawn on the graph: {shown} elements marked"
+        );
+        wait_for_text(&c, "[data-testid=graph-edge-count]", &count(before + 1)).await?;
+        screenshot(&c, env, "graph-cycle-refused").await?;
+
+        c.find(Locator::Css("[data-testid=graph-undo]"))
+            .await?
+            .click()
+            .await?;
+        wait_for_text(&c, "[data-testid=graph-edge-count]", &count(before))
+            .await
+            .context("undo removes the added prerequisite")?;
+        c.find(Locator::Css("[data-testid=graph-redo]"))
+            .await?
+            .click()
+            .await?;
+        wait_for_text(&c, "[data-testid=graph-edge-count]", &count(before + 1))
+            .await
+            .context("redo adds it again")?;
+        Ok(())
+    })
+    .await?;
+    ensure!(
+        edges(&project)? == before + 1,
+        "the edit is in the project file after the window closes"
+    );
+    Ok(())
+}
+
 async fn export_wizard(env: &Env) -> Result<()> {
     let cli = env.app.with_file_name("pathforge");
     let project = env.scratch.join("export.pathforge");

@@ -27,6 +27,8 @@ import type {
   SkillId,
   ExportPreview,
   ExportRequest,
+  GraphView,
+  PrerequisiteGroup,
 } from './bindings';
 
 export class ApiError extends Error {
@@ -104,6 +106,11 @@ export const api = {
     call<number>('decide_tags', { tags, tagState, note }),
   modelStatus: () => call<ModelStatus>('model_status'),
   chooseModel: (path: string) => call<ModelStatus>('choose_model', { path }),
+  graphView: () => call<GraphView>('graph_view'),
+  addPrerequisite: (before: ModuleId, after: ModuleId, group: PrerequisiteGroup | null = null) =>
+    call<GraphView>('add_prerequisite', { before, after, group }),
+  removePrerequisite: (before: ModuleId, after: ModuleId) => call<GraphView>('remove_prerequisite', { before, after }),
+  cycleIfAdded: (before: ModuleId, after: ModuleId) => call<ModuleId[] | null>('cycle_if_added', { before, after }),
   previewExport: (request: ExportRequest) => call<ExportPreview>('preview_export', { request }),
   exportCourse: (request: ExportRequest) => call<ExportPreview>('export_course', { request }),
 

@@ -435,4 +435,6 @@ folder: string,
  */
 mapping: string | null, };
 
+export type GraphView = { modules: Array<ModuleSummary>, edges: Array<PrerequisiteEdge>, findings: Array<Finding>, };
+
 export type ExportPreview = { coverage: Coverage, files: Array<string>, diff: ExportDiff, written: boolean, };

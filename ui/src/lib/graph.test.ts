@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import type { GraphView, ModuleSummary, PrerequisiteEdge } from './bindings';
+import { elements, neighbourhood, record, redoStep, search, undoStep, type EdgeEdit, type History } from './graph';
+
+const module = (id: string, title: string): ModuleSummary => ({
+  id,
+  library_id: 'lib',
+  source_path: `${id}.md`,
+  title,
+  duration_minutes: 10,
+  level: null,
+  word_count: 100,
+  tags: [],
+});
+const edge = (before: string, after: string): PrerequisiteEdge => ({ before, after, group: { kind: 'all_of' }, origin: 'person' });
+const view: GraphView = {
+  modules: [module('a', 'Reading tables'), module('b', 'Averages'), module('c', 'Charts'), module('d', 'Reading charts')],
+  edges: [edge('a', 'b'), edge('b', 'c'), edge('a', 'd')],
+  findings: [],
+};
+
+describe('neighbourhood', () => {
+  it('follows prerequisites both ways, transitively, without the module itself', () => {
+    const n = neighbourhood(view, 'b');
+    expect([...n.needs]).toEqual(['a']);
+    expect([...n.neededBy]).toEqual(['c']);
+    expect([...neighbourhood(view, 'a').neededBy].sort()).toEqual(['b', 'c', 'd']);
+  });
+});
+
+describe('undo and redo', () => {
+  const add: EdgeEdit = { kind: 'add', before: 'c', after: 'd', group: { kind: 'all_of' } };
+  it('undo sends the inverse edit and redo sends the edit again', () => {
+    let h: History = record({ undo: [], redo: [] }, add);
+    const u = undoStep(h)!;
+    expect(u.edit).toEqual({ ...add, kind: 'remove' });
+    h = u.next;
+    const r = redoStep(h)!;
+    expect(r.edit).toEqual(add);
+    expect(r.next).toEqual({ undo: [add], redo: [] });
+  });
+  it('a new edit clears what could be redone, and empty stacks do nothing', () => {
+    const h = record({ undo: [], redo: [add] }, { ...add, before: 'a' });
+    expect(h.redo).toEqual([]);
+    expect(undoStep({ undo: [], redo: [] })).toBeNull();
+    expect(redoStep({ undo: [], redo: [] })).toBeNull();
+  });
+});
+
+describe('search', () => {
+  it('matches every word, shortest title first', () => {
+    expect(search(view, 'reading')).toEqual(['a', 'd']);
+    expect(search(view, 'READING charts')).toEqual(['d']);
+    expect(search(view, '  ')).toEqual([]);
+  });
+});
+
+describe('elements', () => {
+  it('badges modules with findings and labels grouped edges', () => {
+    const v: GraphView = {
+      ...view,
+      edges: [...view.edges, { before: 'c', after: 'd', group: { kind: 'n_of', n: 2 }, origin: 'person' }],
+      findings: [{ code: 'redundant_edge', severity: 'warning', objects: ['d', 'a'], message: 'm', fix: null } as never],
+    };
+    const els = elements(v);
+    const d = els.find((e) => e.data.id === 'd')!;
+    expect(d.classes).toBe('flagged');
+    expect((d.data as { label: string }).label).toContain('⚠1');
+    const grouped = els.find((e) => e.data.id === 'c→d')!;
+    expect(grouped.data).toMatchObject({ source: 'c', target: 'd', group: '2 of' });
+  });
+});

@@ -1,0 +1,102 @@
+// The graph editor's pure parts: elements for the drawing, what a module needs and what
+// needs it, the undo/redo of edge edits, and search.
+import type { Finding, GraphView, ModuleId, PrerequisiteGroup } from './bindings';
+
+/** An edge edit, as the undo stack keeps it; its inverse undoes it. */
+export type EdgeEdit = { kind: 'add' | 'remove'; before: ModuleId; after: ModuleId; group: PrerequisiteGroup };
+
+export function inverse(e: EdgeEdit): EdgeEdit {
+  return { ...e, kind: e.kind === 'add' ? 'remove' : 'add' };
+}
+
+/** Undo and redo stacks: a new edit clears what could be redone. */
+export type History = { undo: EdgeEdit[]; redo: EdgeEdit[] };
+
+export function record(h: History, e: EdgeEdit): History {
+  return { undo: [...h.undo, e], redo: [] };
+}
+
+/** The edit that undoes the last one, and the stacks once it is done. */
+export function undoStep(h: History): { edit: EdgeEdit; next: History } | null {
+  const last = h.undo[h.undo.length - 1];
+  if (!last) return null;
+  return { edit: inverse(last), next: { undo: h.undo.slice(0, -1), redo: [...h.redo, last] } };
+}
+
+export function redoStep(h: History): { edit: EdgeEdit; next: History } | null {
+  const last = h.redo[h.redo.length - 1];
+  if (!last) return null;
+  return { edit: last, next: { undo: [...h.undo, last], redo: h.redo.slice(0, -1) } };
+}
+
+/** Findings per module: a finding is about its first object. */
+export function findingsByModule(findings: Finding[]): Map<string, Finding[]> {
+  const out = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const id = f.objects[0];
+    if (id) out.set(id, [...(out.get(id) ?? []), f]);
+  }
+  return out;
+}
+
+/** Cytoscape elements for the view: a node per module (badged with its findings' count),
+ *  an edge per prerequisite. */
+export function elements(view: GraphView) {
+  const flagged = findingsByModule(view.findings);
+  const nodes = view.modules.map((m) => {
+    const n = flagged.get(m.id)?.length ?? 0;
+    return {
+      group: 'nodes' as const,
+      data: { id: m.id, label: n ? `${m.title}  ⚠${n}` : m.title },
+      classes: n ? 'flagged' : '',
+    };
+  });
+  const edges = view.edges.map((e) => ({
+    group: 'edges' as const,
+    data: { id: edgeId(e.before, e.after), source: e.before, target: e.after, group: groupLabel(e.group) },
+    classes: e.group.kind === 'all_of' ? '' : 'grouped',
+  }));
+  return [...nodes, ...edges];
+}
+
+export function edgeId(before: ModuleId, after: ModuleId): string {
+  return `${before}→${after}`;
+}
+
+export function groupLabel(g: PrerequisiteGroup): string {
+  return g.kind === 'all_of' ? '' : g.kind === 'any_of' ? 'any of' : `${g.n} of`;
+}
+
+/** Every module `id` needs (transitively) and every module that needs it. */
+export function neighbourhood(view: GraphView, id: ModuleId): { needs: Set<ModuleId>; neededBy: Set<ModuleId> } {
+  const walk = (from: ModuleId, next: (e: { before: ModuleId; after: ModuleId }) => [ModuleId, ModuleId]) => {
+    const seen = new Set<ModuleId>();
+    const stack = [from];
+    while (stack.length) {
+      const at = stack.pop()!;
+      for (const e of view.edges) {
+        const [a, b] = next(e);
+        if (a === at && !seen.has(b)) {
+          seen.add(b);
+          stack.push(b);
+        }
+      }
+    }
+    seen.delete(from);
+    return seen;
+  };
+  return {
+    needs: walk(id, (e) => [e.after, e.before]),
+    neededBy: walk(id, (e) => [e.before, e.after]),
+  };
+}
+
+/** Modules whose title contains every word of the query (case-insensitive), best first. */
+export function search(view: GraphView, query: string): ModuleId[] {
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  if (!words.length) return [];
+  return view.modules
+    .filter((m) => words.every((w) => m.title.toLowerCase().includes(w)))
+    .sort((a, b) => a.title.length - b.title.length)
+    .map((m) => m.id);
+}
