@@ -608,6 +608,35 @@ async fn drag(c: &Client, from: &str, to: &str) -> Result<()> {
     Ok(())
 }
 
+/// Clicks the middle of the drawn edge `before → after`.
+async fn click_edge(c: &Client, before: &str, after: &str) -> Result<()> {
+    use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
+    let p = c
+        .execute(
+            "return window.__pathforgeGraph.edgeAt(arguments[0], arguments[1]);",
+            vec![json!(before), json!(after)],
+        )
+        .await?;
+    let (x, y) = (
+        p["x"].as_f64().context("the edge is drawn")?,
+        p["y"].as_f64().context("the edge is drawn")?,
+    );
+    let mouse = MouseActions::new("mouse".to_owned())
+        .then(PointerAction::MoveTo {
+            duration: None,
+            x,
+            y,
+        })
+        .then(PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        })
+        .then(PointerAction::Up {
+            button: MOUSE_BUTTON_LEFT,
+        });
+    c.perform_actions(mouse).await?;
+    Ok(())
+}
+
 async fn graph_editor(env: &Env) -> Result<()> {
     let project = env.scratch.join("graph.pathforge");
     let library = env.repo.join("sample-libraries/sales-onboarding");
@@ -646,8 +675,25 @@ async fn graph_editor(env: &Env) -> Result<()> {
         )?)?;
         Ok(list.as_array().map_or(0, Vec::len))
     };
-    let before = edges(&project)?;
+    // A redundant shortcut (02 → 04 while 02 → 03 → 04 exists) for the one-click fix.
+    let (overview, pipeline) = (
+        id("Northwind Platform Overview")?,
+        id("Northwind Pipeline")?,
+    );
+    cli(
+        env,
+        &[
+            "graph".as_ref(),
+            "link".as_ref(),
+            project.as_os_str(),
+            overview.as_ref(),
+            pipeline.as_ref(),
+        ],
+    )?;
+    let shortcut = edges(&project)?;
+    let before = shortcut - 1;
     let args = vec!["--project".to_owned(), project.display().to_string()];
+    let target = preparation.clone();
     with_app(env, &args, |c| async move {
         wait_for_text(&c, "[data-testid=module-count]", "modules").await?;
         c.find(Locator::Css("[data-testid=tab-graph]"))
@@ -655,7 +701,15 @@ async fn graph_editor(env: &Env) -> Result<()> {
             .click()
             .await?;
         let count = |n: usize| format!("{n} prerequisites");
-        wait_for_text(&c, "[data-testid=graph-edge-count]", &count(before)).await?;
+        wait_for_text(&c, "[data-testid=graph-edge-count]", &count(shortcut)).await?;
+        c.find(Locator::Css("[data-testid=graph-fix]"))
+            .await
+            .context("the redundant edge's finding offers a one-click fix")?
+            .click()
+            .await?;
+        wait_for_text(&c, "[data-testid=graph-edge-count]", &count(before))
+            .await
+            .context("the fix removes the redundant edge")?;
         c.find(Locator::Css("[data-testid=graph-connect]"))
             .await?
             .click()
@@ -712,12 +766,50 @@ async fn graph_editor(env: &Env) -> Result<()> {
         wait_for_text(&c, "[data-testid=graph-edge-count]", &count(before + 1))
             .await
             .context("redo adds it again")?;
+
+        // Select the new edge by clicking it, and let "Negotiation Preparation" open after
+        // any one of its requirements instead of all of them.
+        c.find(Locator::Css("[data-testid=graph-connect]"))
+            .await?
+            .click()
+            .await?;
+        c.find(Locator::Css("[data-testid=graph-fit]"))
+            .await?
+            .click()
+            .await?;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        click_edge(&c, &landscape, &preparation).await?;
+        let group = c
+            .wait()
+            .for_element(Locator::Css("[data-testid=graph-group]"))
+            .await
+            .context("clicking an edge shows how its target's requirements combine")?;
+        group.select_by_label("any one of them").await?;
+        wait_for_text(&c, "[data-testid=graph-message]", "combine").await?;
         Ok(())
     })
     .await?;
+    let list: serde_json::Value = serde_json::from_str(&cli(
+        env,
+        &[
+            "graph".as_ref(),
+            "edges".as_ref(),
+            project.as_os_str(),
+            "--json".as_ref(),
+        ],
+    )?)?;
+    let list = list.as_array().context("an edge list")?;
     ensure!(
-        edges(&project)? == before + 1,
-        "the edit is in the project file after the window closes"
+        list.len() == before + 1,
+        "the edits are in the project file after the window closes"
+    );
+    let into_preparation: Vec<_> = list.iter().filter(|e| e["after"] == *target).collect();
+    ensure!(
+        into_preparation.len() >= 2
+            && into_preparation
+                .iter()
+                .all(|e| e["group"]["kind"] == "any_of"),
+        "every requirement of Negotiation Preparation now combines as any-of: {into_preparation:?}"
     );
     Ok(())
 }

@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import type { GraphView, ModuleSummary, PrerequisiteEdge } from './bindings';
-import { elements, neighbourhood, record, redoStep, search, undoStep, type EdgeEdit, type History } from './graph';
+import {
+  elements,
+  groupChoices,
+  inverse,
+  mechanicalFix,
+  neighbourhood,
+  record,
+  redoStep,
+  search,
+  undoStep,
+  type EdgeEdit,
+  type History,
+} from './graph';
 
 const module = (id: string, title: string): ModuleSummary => ({
   id,
@@ -44,6 +56,24 @@ describe('undo and redo', () => {
     expect(h.redo).toEqual([]);
     expect(undoStep({ undo: [], redo: [] })).toBeNull();
     expect(redoStep({ undo: [], redo: [] })).toBeNull();
+  });
+});
+
+describe('mechanical fixes and groups', () => {
+  it('a redundant edge is fixed by removing the direct edge, start to end of the longer path', () => {
+    const v: GraphView = { ...view, edges: [...view.edges, edge('a', 'c')] };
+    const f = { code: 'redundant_edge', severity: 'warning', objects: ['a', 'b', 'c'], message: '', fix: '' } as never;
+    expect(mechanicalFix(f, v)).toEqual({ kind: 'remove', before: 'a', after: 'c', group: { kind: 'all_of' } });
+    expect(mechanicalFix(f, view)).toBeNull();
+    expect(mechanicalFix({ ...(f as object), code: 'orphan_module' } as never, v)).toBeNull();
+  });
+  it('a group change undoes to the group it replaced', () => {
+    const e: EdgeEdit = { kind: 'group', before: 'a', after: 'd', group: { kind: 'any_of' }, previous: { kind: 'all_of' } };
+    expect(inverse(e)).toEqual({ ...e, group: { kind: 'all_of' }, previous: { kind: 'any_of' } });
+  });
+  it('offers n-of only between any and all', () => {
+    expect(groupChoices(2).map((c) => c.label)).toEqual(['all of them', 'any one of them']);
+    expect(groupChoices(4).map((c) => c.label)).toEqual(['all of them', 'any one of them', '2 of 4', '3 of 4']);
   });
 });
 

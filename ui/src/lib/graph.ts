@@ -2,11 +2,35 @@
 // needs it, the undo/redo of edge edits, and search.
 import type { Finding, GraphView, ModuleId, PrerequisiteGroup } from './bindings';
 
-/** An edge edit, as the undo stack keeps it; its inverse undoes it. */
-export type EdgeEdit = { kind: 'add' | 'remove'; before: ModuleId; after: ModuleId; group: PrerequisiteGroup };
+/** An edge edit, as the undo stack keeps it; its inverse undoes it. `group` changes how
+ *  all the requirements of `after` combine (`previous` is what it was). */
+export type EdgeEdit =
+  | { kind: 'add' | 'remove'; before: ModuleId; after: ModuleId; group: PrerequisiteGroup }
+  | { kind: 'group'; before: ModuleId; after: ModuleId; group: PrerequisiteGroup; previous: PrerequisiteGroup };
 
 export function inverse(e: EdgeEdit): EdgeEdit {
+  if (e.kind === 'group') return { ...e, group: e.previous, previous: e.group };
   return { ...e, kind: e.kind === 'add' ? 'remove' : 'add' };
+}
+
+/** The one-click fix for a finding, when it is mechanical: a redundant edge (its objects
+ *  are the longer path from the edge's start to its end) is removed. */
+export function mechanicalFix(f: Finding, view: GraphView): EdgeEdit | null {
+  if (f.code !== 'redundant_edge' || f.objects.length < 2) return null;
+  const before = f.objects[0]!;
+  const after = f.objects[f.objects.length - 1]!;
+  const edge = view.edges.find((e) => e.before === before && e.after === after);
+  return edge ? { kind: 'remove', before, after, group: edge.group } : null;
+}
+
+/** The group choices for a module with `n` requirements. */
+export function groupChoices(n: number): { label: string; group: PrerequisiteGroup }[] {
+  const out: { label: string; group: PrerequisiteGroup }[] = [
+    { label: 'all of them', group: { kind: 'all_of' } },
+    { label: 'any one of them', group: { kind: 'any_of' } },
+  ];
+  for (let k = 2; k < n; k++) out.push({ label: `${k} of ${n}`, group: { kind: 'n_of', n: k } });
+  return out;
 }
 
 /** Undo and redo stacks: a new edit clears what could be redone. */
