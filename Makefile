@@ -75,9 +75,12 @@ $(BENCH_VENV)/.ready:
 	$(BENCH_VENV)/bin/pip install --quiet --disable-pip-version-check sentence-transformers
 	touch $@
 
-bench: setup $(BENCH_VENV)/.ready
+# The Graph tab's figures come from the real-window test at 2,000 modules (E2E_ONLY runs
+# that scenario alone); it writes target/e2e/graph-scale.json.
+bench: setup build $(BENCH_VENV)/.ready
+	E2E_ONLY=draws_a_2000_module_graph .ci/e2e
 	$(CARGO) build --release --locked -p cli -p bench
-	target/release/bench --cli target/release/pathforge --library $(SAMPLE) --st-python $(BENCH_VENV)/bin/python
+	target/release/bench --cli target/release/pathforge --library $(SAMPLE) --st-python $(BENCH_VENV)/bin/python --graph-scale target/e2e/graph-scale.json
 
 # Regenerates what is generated from Rust types: the UI's IPC types and the published
 # JSON Schema of the rules.

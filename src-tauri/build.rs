@@ -27,6 +27,15 @@ const COMMANDS: &[&str] = &[
     "add_prerequisite",
     "remove_prerequisite",
     "cycle_if_added",
+    "taxonomy_view",
+    "add_skill",
+    "remove_skill",
+    "rename_skill",
+    "move_skill",
+    "retire_skill",
+    "merge_preview",
+    "merge_skill",
+    "unmerge_skill",
 ];
 
 fn main() {

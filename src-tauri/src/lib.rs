@@ -6,10 +6,11 @@ use std::sync::{Mutex, MutexGuard};
 
 use ipc::{
     Cancel, ExportPreview, ExportRequest, GraphView, IpcResult, ModelStatus, RulesView,
-    SampleLearner, Session, SessionState, TagProgress,
+    SampleLearner, Session, SessionState, TagProgress, TaxonomyView,
 };
 use model::{
-    AuditEvent, Finding, ImportReport, Module, ModuleId, ModuleSummary, ProjectInfo, Timestamp,
+    AuditEvent, Finding, ImportReport, MergePreview, Module, ModuleId, ModuleSummary, ProjectInfo,
+    SkillMerge, Timestamp,
 };
 use tauri::ipc::Channel;
 use tauri::State;
@@ -168,6 +169,60 @@ fn cycle_if_added(
     session(&state).cycle_if_added(&before, &after)
 }
 
+#[tauri::command]
+fn taxonomy_view(state: State<'_, Shared>) -> IpcResult<TaxonomyView> {
+    session(&state).taxonomy_view()
+}
+
+#[tauri::command]
+fn add_skill(
+    state: State<'_, Shared>,
+    slug: String,
+    name: String,
+    parent: Option<String>,
+) -> IpcResult<TaxonomyView> {
+    session(&state).add_skill(&slug, &name, parent.as_deref(), Timestamp::now())
+}
+
+#[tauri::command]
+fn remove_skill(state: State<'_, Shared>, slug: String) -> IpcResult<TaxonomyView> {
+    session(&state).remove_skill(&slug, Timestamp::now())
+}
+
+#[tauri::command]
+fn rename_skill(state: State<'_, Shared>, slug: String, name: String) -> IpcResult<TaxonomyView> {
+    session(&state).rename_skill(&slug, &name, Timestamp::now())
+}
+
+#[tauri::command]
+fn move_skill(
+    state: State<'_, Shared>,
+    slug: String,
+    parent: Option<String>,
+) -> IpcResult<TaxonomyView> {
+    session(&state).move_skill(&slug, parent, Timestamp::now())
+}
+
+#[tauri::command]
+fn retire_skill(state: State<'_, Shared>, slug: String, retired: bool) -> IpcResult<TaxonomyView> {
+    session(&state).retire_skill(&slug, retired, Timestamp::now())
+}
+
+#[tauri::command]
+fn merge_preview(state: State<'_, Shared>, from: String, into: String) -> IpcResult<MergePreview> {
+    session(&state).merge_preview(&from, &into)
+}
+
+#[tauri::command]
+fn merge_skill(state: State<'_, Shared>, from: String, into: String) -> IpcResult<SkillMerge> {
+    session(&state).merge_skill(&from, &into, Timestamp::now())
+}
+
+#[tauri::command]
+fn unmerge_skill(state: State<'_, Shared>, audit: i64) -> IpcResult<TaxonomyView> {
+    session(&state).unmerge_skill(audit, Timestamp::now())
+}
+
 #[tauri::command(async)]
 fn preview_export(state: State<'_, Shared>, request: ExportRequest) -> IpcResult<ExportPreview> {
     session(&state).preview_export(&request)
@@ -210,6 +265,15 @@ pub fn run(session: Session) {
             add_prerequisite,
             remove_prerequisite,
             cycle_if_added,
+            taxonomy_view,
+            add_skill,
+            remove_skill,
+            rename_skill,
+            move_skill,
+            retire_skill,
+            merge_preview,
+            merge_skill,
+            unmerge_skill,
         ])
         .run(tauri::generate_context!())
         .expect("the Pathforge window failed to start");

@@ -1,9 +1,5 @@
-// The layout and edge-drawing extensions ship no type declarations; they are registered
-// with `cytoscape.use` and configured through untyped options.
-declare module 'cytoscape-dagre' {
-  const ext: cytoscape.Ext;
-  export default ext;
-}
+// The edge-drawing extension ships no type declarations; it is registered with
+// `cytoscape.use` and configured through untyped options.
 declare module 'cytoscape-edgehandles' {
   const ext: cytoscape.Ext;
   export default ext;

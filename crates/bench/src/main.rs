@@ -31,6 +31,7 @@ fn main() -> Result<()> {
     let mut cli = PathBuf::from("target/release/pathforge");
     let mut library = PathBuf::from("sample-libraries/sales-onboarding");
     let mut st_python: Option<PathBuf> = None;
+    let mut graph_scale: Option<PathBuf> = None;
     let mut model_dir = PathBuf::from(embed::REPO_MODEL_DIR);
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -39,6 +40,7 @@ fn main() -> Result<()> {
             "--cli" => cli = value,
             "--library" => library = value,
             "--st-python" => st_python = Some(value),
+            "--graph-scale" => graph_scale = Some(value),
             "--model" => model_dir = value,
             "--fit-calibration" => {
                 let samples = value
@@ -53,7 +55,7 @@ fn main() -> Result<()> {
                 return Ok(());
             }
             _ => anyhow::bail!(
-                "unknown flag {flag}; use --cli PATH, --library PATH, --model DIR, --st-python PATH"
+                "unknown flag {flag}; use --cli PATH, --library PATH, --model DIR, --st-python PATH, --graph-scale FILE"
             ),
         }
     }
@@ -199,6 +201,28 @@ fn main() -> Result<()> {
                 ..row
             });
         }
+    }
+
+    // The graph editor's layout, computed by the engine, and what the real window measured.
+    for (nodes, per_node, runs) in [(2_000, 3, 20), (10_000, 5, 5)] {
+        let pairs = generated_pairs(nodes, per_node);
+        let row = measure(
+            &format!(
+                "layered layout of a {nodes}-module / {}-edge graph (engine)",
+                pairs.len()
+            ),
+            runs,
+            || {
+                std::hint::black_box(graph::layered(nodes, &pairs));
+                Ok(())
+            },
+        )?;
+        rows.push(row);
+    }
+    if let Some(path) = &graph_scale {
+        rows.extend(window_rows(path)?);
+    } else {
+        println!("note: no --graph-scale FILE, so the real-window graph figures are left out (make bench runs the window test first)");
     }
 
     // Cohort simulation on the sample library: static path and rules, same seed.
@@ -385,9 +409,66 @@ fn suggestion_precision(library: &Path, titles: bool) -> Result<(f64, f64, Durat
     ))
 }
 
+/// The figures the real-window test (`draws_a_2000_module_graph_and_records_its_timings`)
+/// wrote: the Graph tab's first render and its frame times while panning and zooming.
+fn window_rows(path: &Path) -> Result<Vec<Row>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("{}", path.display()))?;
+    let v: serde_json::Value =
+        serde_json::from_str(&text).with_context(|| format!("{}", path.display()))?;
+    let (t, f) = (&v["first_render"], &v["pan_zoom"]);
+    let ms = |x: &serde_json::Value| x.as_f64().unwrap_or(f64::NAN);
+    let (modules, edges) = (
+        t["modules"].as_u64().unwrap_or(0),
+        t["edges"].as_u64().unwrap_or(0),
+    );
+    Ok(vec![
+        Row {
+            what: format!("Graph tab, {modules} modules / {edges} edges: view, layout and first frame (real window)"),
+            runs: 1,
+            median: Duration::from_secs_f64(ms(&t["total"]) / 1000.0),
+            note: format!(
+                "view fetched {:.0} ms, drawn {:.0} ms, first frame {:.0} ms",
+                ms(&t["fetch"]),
+                ms(&t["layout"]),
+                ms(&t["firstFrame"])
+            ),
+        },
+        Row {
+            what: format!("Graph tab, {modules} modules: frame time while panning and zooming (median of {} frames)", f["frames"]),
+            runs: 1,
+            median: Duration::from_secs_f64(ms(&f["p50"]) / 1000.0),
+            note: format!(
+                "p95 {:.0} ms, worst {:.0} ms, {} frames over 50 ms (software rendering under Xvfb)",
+                ms(&f["p95"]),
+                ms(&f["max"]),
+                f["over50"]
+            ),
+        },
+    ])
+}
+
 /// A curriculum-like graph: module `i` requires `per_node` of the 200 modules before it
 /// (deterministic pseudo-random choice), so paths are long and reachability is large.
 fn generated_graph(nodes: usize, per_node: usize) -> graph::Graph {
+    let edges: Vec<graph::Edge> = generated_pairs(nodes, per_node)
+        .into_iter()
+        .map(|(before, after)| graph::Edge {
+            before,
+            after,
+            group: model::PrerequisiteGroup::AllOf,
+        })
+        .collect();
+    let nodes = (0..nodes)
+        .map(|i| graph::Node {
+            id: i.to_string(),
+            name: format!("Module {i}"),
+        })
+        .collect();
+    graph::Graph::new(nodes, &edges)
+}
+
+/// The edges of [`generated_graph`], as (before, after) index pairs.
+fn generated_pairs(nodes: usize, per_node: usize) -> Vec<(usize, usize)> {
     let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
     let mut next = move || {
         state ^= state << 13;
@@ -403,21 +484,9 @@ fn generated_graph(nodes: usize, per_node: usize) -> graph::Graph {
             .collect();
         chosen.sort_unstable();
         chosen.dedup();
-        for before in chosen {
-            edges.push(graph::Edge {
-                before,
-                after,
-                group: model::PrerequisiteGroup::AllOf,
-            });
-        }
+        edges.extend(chosen.into_iter().map(|before| (before, after)));
     }
-    let nodes = (0..nodes)
-        .map(|i| graph::Node {
-            id: i.to_string(),
-            name: format!("Module {i}"),
-        })
-        .collect();
-    graph::Graph::new(nodes, &edges)
+    edges
 }
 
 /// Writes `count` Markdown modules of ~400 words each, in 50 folders.

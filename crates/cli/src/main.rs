@@ -294,7 +294,12 @@ enum TaxonomyCommand {
         file: PathBuf,
         from: String,
         into: String,
+        /// Only show what would move; change nothing.
+        #[arg(long)]
+        preview: bool,
     },
+    /// Undo the merge recorded at audit entry SEQ (printed by `merge`).
+    Unmerge { file: PathBuf, seq: i64 },
     /// Retire a skill (kept for history, out of checks), or bring it back with --undo.
     Retire {
         file: PathBuf,
@@ -840,20 +845,60 @@ fn run_taxonomy(command: &TaxonomyCommand, json: bool, out: &mut impl Write) -> 
                     .unwrap_or_else(|| "to the root".to_owned())
             )?;
         }
-        TaxonomyCommand::Merge { file, from, into } => {
-            let (tags, children, tracks) = Project::open(file)?.merge_skill(
+        TaxonomyCommand::Merge {
+            file,
+            from,
+            into,
+            preview: true,
+        } => {
+            let p = Project::open(file)?.merge_preview(from, into)?;
+            if json {
+                return print_json(out, &p);
+            }
+            writeln!(
+                out,
+                "Merging “{}” into “{}” would move {} module tags ({} already on “{}” are dropped), {} sub-skills ({}), {} skill prerequisites and the targets of {} tracks ({})",
+                p.from.name,
+                p.into.name,
+                p.modules.len(),
+                p.duplicates,
+                p.into.name,
+                p.children.len(),
+                p.children.join(", "),
+                p.prerequisites,
+                p.tracks.len(),
+                p.tracks.join(", ")
+            )?;
+        }
+        TaxonomyCommand::Merge {
+            file, from, into, ..
+        } => {
+            let m = Project::open(file)?.merge_skill(
                 from,
                 into,
                 &Actor::local_user(),
                 Timestamp::now(),
             )?;
             if json {
-                return print_json(
-                    out,
-                    &serde_json::json!({ "tags": tags, "children": children, "tracks": tracks }),
-                );
+                return print_json(out, &m);
             }
-            writeln!(out, "Merged [{from}] into [{into}]: {tags} tags, {children} sub-skills and {tracks} tracks moved")?;
+            writeln!(
+                out,
+                "Merged [{from}] into [{into}]: {} tags, {} sub-skills and {} tracks moved (undo: pathforge taxonomy unmerge {} {})",
+                m.tags,
+                m.children,
+                m.tracks,
+                file.display(),
+                m.audit
+            )?;
+        }
+        TaxonomyCommand::Unmerge { file, seq } => {
+            let skill =
+                Project::open(file)?.unmerge_skill(*seq, &Actor::local_user(), Timestamp::now())?;
+            if json {
+                return print_json(out, &skill);
+            }
+            writeln!(out, "Restored [{}] {}", skill.slug, skill.name)?;
         }
         TaxonomyCommand::Retire { file, slug, undo } => {
             let edit = engine::SkillEdit {

@@ -12,10 +12,11 @@ use std::collections::HashMap;
 
 use model::{
     Actor, AuditEvent, DerivedEdge, EdgeOrigin, ErrorKind, Finding, ImportReport, LevelSignal,
-    Library, LibraryFormat, LibraryId, Module, ModuleId, ModuleInsight, ModuleSummary,
-    PrerequisiteEdge, PrerequisiteGroup, PrerequisiteSuggestion, ProjectId, ProjectInfo, Severity,
-    Skill, SkillId, SkillPrerequisite, TagReport, TagSource, TagState, TaxonomyFormat,
-    TaxonomyImportReport, Timestamp, Track, TrackId, TrackPath, TrackStep,
+    Library, LibraryFormat, LibraryId, MergePreview, Module, ModuleId, ModuleInsight,
+    ModuleSummary, PrerequisiteEdge, PrerequisiteGroup, PrerequisiteSuggestion, ProjectId,
+    ProjectInfo, Severity, Skill, SkillId, SkillMerge, SkillPrerequisite, SkillUse, TagReport,
+    TagSource, TagState, TaxonomyFormat, TaxonomyImportReport, Timestamp, Track, TrackId,
+    TrackPath, TrackStep,
 };
 use store::{NewProject, Store};
 
@@ -1439,44 +1440,209 @@ impl Project {
         Ok(after)
     }
 
+    /// Removes a skill nothing uses (no tags, sub-skills, skill prerequisites, aliases or
+    /// track targets): the undo of adding one. A skill in use is retired or merged instead.
+    pub fn remove_skill(&mut self, slug: &str, actor: &Actor, now: Timestamp) -> Result<()> {
+        let skills = self.store.skills()?;
+        let skill = find_skill(&skills, slug)?.clone();
+        let snap = self.store.merge_snapshot(&skill, &skill.id)?;
+        let in_tracks = self
+            .store
+            .tracks()?
+            .iter()
+            .any(|t| t.targets.iter().any(|x| x.skill == skill.slug));
+        let uses = [
+            (snap.tags.len(), "tags"),
+            (snap.children.len(), "sub-skills"),
+            (snap.prerequisites.len(), "skill prerequisites"),
+            (snap.aliases.len(), "merged skills"),
+            (usize::from(in_tracks), "tracks"),
+        ];
+        let used: Vec<String> = uses
+            .iter()
+            .filter(|(n, _)| *n > 0)
+            .map(|(n, what)| format!("{n} {what}"))
+            .collect();
+        if !used.is_empty() {
+            return Err(Error::Refused(format!(
+                "“{}” is in use ({}); retire it or merge it into another skill instead",
+                skill.name,
+                used.join(", ")
+            )));
+        }
+        let before = serde_json::to_value(&skill).expect("serialises");
+        self.store.write(|tx| {
+            tx.delete_skill(&skill.id)?;
+            tx.append_audit(
+                now,
+                actor,
+                "skill.removed",
+                skill.id.as_str(),
+                &before,
+                &serde_json::Value::Null,
+            )?;
+            Ok(())
+        })?;
+        Ok(())
+    }
+
+    /// The modules each skill is taught by and suggested for (skills without tags omitted).
+    pub fn skill_uses(&self) -> Result<Vec<SkillUse>> {
+        let mut uses: Vec<SkillUse> = Vec::new();
+        let mut at: HashMap<SkillId, usize> = HashMap::new();
+        for tag in self.store.all_tags()? {
+            let taught = match (tag.source, tag.state) {
+                (_, TagState::Rejected) => continue,
+                (TagSource::Model, TagState::Suggested) => false,
+                _ => true,
+            };
+            let i = *at.entry(tag.skill_id.clone()).or_insert_with(|| {
+                uses.push(SkillUse {
+                    skill: tag.skill_id.clone(),
+                    taught: Vec::new(),
+                    suggested: Vec::new(),
+                });
+                uses.len() - 1
+            });
+            let list = if taught {
+                &mut uses[i].taught
+            } else {
+                &mut uses[i].suggested
+            };
+            if !list.contains(&tag.module_id) {
+                list.push(tag.module_id);
+            }
+        }
+        Ok(uses)
+    }
+
+    /// What [`Project::merge_skill`] would change, without changing anything.
+    pub fn merge_preview(&self, from: &str, into: &str) -> Result<MergePreview> {
+        let skills = self.store.skills()?;
+        let (source, target) = merge_pair(&skills, from, into)?;
+        let snap = self.store.merge_snapshot(source, &target.id)?;
+        let mut modules = Vec::new();
+        let (mut tags, mut duplicates) = (0, 0);
+        for row in &snap.tags {
+            let field = |k: &str| row.get(k).and_then(|v| v.as_str()).unwrap_or_default();
+            let (module, origin) = (field("module_id"), field("source"));
+            if snap
+                .into_tags
+                .iter()
+                .any(|(m, s)| m == module && s == origin)
+            {
+                duplicates += 1;
+            } else {
+                tags += 1;
+                if !modules.iter().any(|m: &ModuleId| m.as_str() == module) {
+                    modules.push(ModuleId(module.to_owned()));
+                }
+            }
+        }
+        let name = |id: &SkillId| {
+            skills
+                .iter()
+                .find(|s| &s.id == id)
+                .map_or_else(|| id.to_string(), |s| s.name.clone())
+        };
+        Ok(MergePreview {
+            from: source.clone(),
+            into: target.clone(),
+            tags,
+            modules,
+            duplicates,
+            children: snap.children.iter().map(name).collect(),
+            tracks: self
+                .store
+                .tracks()?
+                .into_iter()
+                .filter(|t| t.targets.iter().any(|x| x.skill == source.slug))
+                .map(|t| t.name)
+                .collect(),
+            prerequisites: snap.prerequisites.len() as u32,
+        })
+    }
+
+    /// Undoes the merge logged at audit position `audit`: the merged skill comes back with
+    /// its tags, sub-skills, aliases, skill prerequisites and track targets as they were.
+    /// Refused when the survivor is gone or the skill already exists again.
+    pub fn unmerge_skill(&mut self, audit: i64, actor: &Actor, now: Timestamp) -> Result<Skill> {
+        let event = self
+            .store
+            .audit_events()?
+            .into_iter()
+            .find(|e| e.seq == audit && e.action == "skill.merged")
+            .ok_or_else(|| {
+                Error::Refused(format!("audit entry {audit} is not a merge of skills"))
+            })?;
+        let (snap, tracks): (store::MergeSnapshot, Vec<Track>) =
+            serde_json::from_value(event.before["snapshot"].clone())
+                .ok()
+                .zip(serde_json::from_value(event.before["tracks"].clone()).ok())
+                .ok_or_else(|| {
+                    Error::Refused(format!(
+                "the merge at audit entry {audit} was recorded without what undoing it needs"
+            ))
+                })?;
+        let skills = self.store.skills()?;
+        if skills
+            .iter()
+            .any(|s| s.id == snap.skill.id || s.slug == snap.skill.slug)
+        {
+            return Err(Error::Refused(format!(
+                "“{}” exists again; the merge is already undone",
+                snap.skill.name
+            )));
+        }
+        if !skills.iter().any(|s| s.id == snap.into) {
+            return Err(Error::Refused(format!(
+                "the skill “{}” was merged into no longer exists",
+                snap.skill.name
+            )));
+        }
+        let after = serde_json::to_value(&snap.skill).expect("serialises");
+        self.store.write(|tx| {
+            tx.unmerge_skill(&snap)?;
+            for t in &tracks {
+                tx.set_track_targets(&t.id, &t.targets)?;
+            }
+            let before = serde_json::json!({ "merge": audit });
+            tx.append_audit(
+                now,
+                actor,
+                "skill.unmerged",
+                snap.skill.id.as_str(),
+                &before,
+                &after,
+            )?;
+            Ok(())
+        })?;
+        Ok(snap.skill)
+    }
+
     /// Merges skill `from` into `into`: its tags, sub-skills and track targets move to
     /// `into`, its slug becomes an alias (content tagged with it lands on `into` on
-    /// re-import), and it is removed. Returns (tags moved, sub-skills moved, tracks changed).
+    /// re-import), and it is removed. The audit entry keeps what undoing it needs
+    /// ([`Project::unmerge_skill`]).
     pub fn merge_skill(
         &mut self,
         from: &str,
         into: &str,
         actor: &Actor,
         now: Timestamp,
-    ) -> Result<(usize, usize, usize)> {
+    ) -> Result<SkillMerge> {
         let skills = self.store.skills()?;
-        let (source, target) = (
-            find_skill(&skills, from)?.clone(),
-            find_skill(&skills, into)?.clone(),
-        );
-        if source.id == target.id {
-            return Err(Error::Refused(
-                "a skill cannot be merged into itself".to_owned(),
-            ));
-        }
-        let mut at = target.parent_id.as_ref();
-        while let Some(id) = at {
-            if *id == source.id {
-                return Err(Error::Refused(format!(
-                    "“{}” lies under “{}”; move it out before merging its parent into it",
-                    target.name, source.name
-                )));
-            }
-            at = skills
-                .iter()
-                .find(|s| &s.id == id)
-                .and_then(|s| s.parent_id.as_ref());
-        }
-        let tracks: Vec<Track> = self
+        let (source, target) = merge_pair(&skills, from, into)?;
+        let (source, target) = (source.clone(), target.clone());
+        let old_tracks: Vec<Track> = self
             .store
             .tracks()?
             .into_iter()
             .filter(|t| t.targets.iter().any(|x| x.skill == source.slug))
+            .collect();
+        let tracks: Vec<Track> = old_tracks
+            .iter()
+            .cloned()
             .map(|mut t| {
                 for x in &mut t.targets {
                     if x.skill == source.slug {
@@ -1486,15 +1652,22 @@ impl Project {
                 t
             })
             .collect();
-        let before = serde_json::to_value(&source).expect("serialises");
         let moved = self.store.write(|tx| {
+            let snapshot = tx.merge_snapshot(&source, &target.id)?;
+            let before = serde_json::json!({ "skill": source, "snapshot": snapshot, "tracks": old_tracks });
             let (tags, children) = tx.merge_skill(&source, &target.id)?;
             for t in &tracks {
                 tx.set_track_targets(&t.id, &t.targets)?;
             }
             let after = serde_json::json!({ "merged_into": target.id, "tags": tags, "children": children, "tracks": tracks.len() });
-            tx.append_audit(now, actor, "skill.merged", source.id.as_str(), &before, &after)?;
-            Ok((tags, children, tracks.len()))
+            let audit =
+                tx.append_audit(now, actor, "skill.merged", source.id.as_str(), &before, &after)?;
+            Ok(SkillMerge {
+                tags: tags as u32,
+                children: children as u32,
+                tracks: tracks.len() as u32,
+                audit,
+            })
         })?;
         Ok(moved)
     }
@@ -2010,6 +2183,37 @@ impl Project {
     }
 }
 
+/// Where to draw each module of a prerequisite graph, left to right, in the order of
+/// `modules`: (x, y) centres in pixels for nodes about 150 × 44, each layer centred on y = 0.
+pub fn graph_layout(modules: &[ModuleSummary], edges: &[PrerequisiteEdge]) -> Vec<(f64, f64)> {
+    const COLUMN: f64 = 210.0;
+    const ROW: f64 = 56.0;
+    let index: HashMap<&ModuleId, usize> = modules
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (&m.id, i))
+        .collect();
+    let pairs: Vec<(usize, usize)> = edges
+        .iter()
+        .filter_map(|e| Some((*index.get(&e.before)?, *index.get(&e.after)?)))
+        .collect();
+    let slots = graph::layered(modules.len(), &pairs);
+    let mut deepest: HashMap<usize, usize> = HashMap::new();
+    for s in &slots {
+        let d = deepest.entry(s.layer).or_default();
+        *d = (*d).max(s.rank);
+    }
+    slots
+        .iter()
+        .map(|s| {
+            (
+                s.layer as f64 * COLUMN,
+                (s.rank as f64 - deepest[&s.layer] as f64 / 2.0) * ROW,
+            )
+        })
+        .collect()
+}
+
 /// A bundle's id and its content files (name, bytes).
 pub type BundleContent = (String, Vec<(String, Vec<u8>)>);
 
@@ -2026,6 +2230,30 @@ pub struct SkillEdit {
     /// `Some(None)` moves the skill to the root.
     pub parent: Option<Option<String>>,
     pub retired: Option<bool>,
+}
+
+/// The two skills of a merge, refused when they are one skill or `into` lies under `from`.
+fn merge_pair<'a>(skills: &'a [Skill], from: &str, into: &str) -> Result<(&'a Skill, &'a Skill)> {
+    let (source, target) = (find_skill(skills, from)?, find_skill(skills, into)?);
+    if source.id == target.id {
+        return Err(Error::Refused(
+            "a skill cannot be merged into itself".to_owned(),
+        ));
+    }
+    let mut at = target.parent_id.as_ref();
+    while let Some(id) = at {
+        if *id == source.id {
+            return Err(Error::Refused(format!(
+                "“{}” lies under “{}”; move it out before merging its parent into it",
+                target.name, source.name
+            )));
+        }
+        at = skills
+            .iter()
+            .find(|s| &s.id == id)
+            .and_then(|s| s.parent_id.as_ref());
+    }
+    Ok((source, target))
 }
 
 fn find_skill<'a>(skills: &'a [Skill], slug: &str) -> Result<&'a Skill> {

@@ -506,6 +506,18 @@ fn taxonomy_edits_are_checked_and_logged() {
         Timestamp(3),
     )
     .unwrap();
+    let err = p.remove_skill("selling", &ME, Timestamp(3)).unwrap_err();
+    assert!(
+        err.to_string().contains("in use"),
+        "a skill with tags and sub-skills is retired or merged, never removed: {err}"
+    );
+    p.add_skill("scratch", "Scratch", None, "", &ME, Timestamp(3))
+        .unwrap();
+    p.remove_skill("scratch", &ME, Timestamp(3)).unwrap();
+    assert!(
+        p.skills().unwrap().iter().all(|s| s.slug != "scratch"),
+        "a skill nothing uses can be removed (the undo of adding it)"
+    );
     let err = p
         .add_skill("coaching", "Again", None, "", &ME, Timestamp(3))
         .unwrap_err();
@@ -571,10 +583,51 @@ fn taxonomy_edits_are_checked_and_logged() {
         .iter()
         .filter(|m| m.tags.iter().any(|t| t == "negotiation" || t == "closing"))
         .count();
-    let (tags, _, _) = p
+    let state = |p: &Project| {
+        let mut uses = p.skill_uses().unwrap();
+        uses.sort_by(|a, b| a.skill.cmp(&b.skill));
+        let mut prereqs = p.skill_prerequisites().unwrap();
+        prereqs.sort_by(|a, b| (&a.before, &a.after).cmp(&(&b.before, &b.after)));
+        format!(
+            "{:?}\n{:?}\n{:?}\n{:?}",
+            p.skills().unwrap(),
+            uses,
+            prereqs,
+            p.tracks().unwrap()
+        )
+    };
+    let untouched = state(&p);
+    let preview = p.merge_preview("closing", "negotiation").unwrap();
+    assert_eq!(state(&p), untouched, "a preview changes nothing");
+    let merge = p
         .merge_skill("closing", "negotiation", &ME, Timestamp(7))
         .unwrap();
-    assert!(tags > 0, "tags moved");
+    assert!(merge.tags > 0, "tags moved");
+    assert_eq!(
+        (
+            preview.tags,
+            preview.children.len() as u32,
+            preview.tracks.len() as u32
+        ),
+        (merge.tags, merge.children, merge.tracks),
+        "the preview announced exactly what the merge moved: {preview:?}"
+    );
+    assert_ne!(state(&p), untouched, "the merge changed the taxonomy");
+    p.unmerge_skill(merge.audit, &ME, Timestamp(7)).unwrap();
+    assert_eq!(
+        state(&p),
+        untouched,
+        "undoing the merge puts back the skill, its tags, prerequisites and track targets"
+    );
+    let err = p.unmerge_skill(merge.audit, &ME, Timestamp(7)).unwrap_err();
+    assert!(
+        err.to_string().contains("already undone"),
+        "a merge is undone once: {err}"
+    );
+    let merge = p
+        .merge_skill("closing", "negotiation", &ME, Timestamp(7))
+        .unwrap();
+    assert!(merge.tags > 0, "the merge can be redone");
     assert_eq!(
         teaching(&p, "closing"),
         0,
@@ -598,7 +651,12 @@ fn taxonomy_edits_are_checked_and_logged() {
         .into_iter()
         .map(|e| e.action)
         .collect();
-    for action in ["skill.added", "skill.edited", "skill.merged"] {
+    for action in [
+        "skill.added",
+        "skill.edited",
+        "skill.merged",
+        "skill.unmerged",
+    ] {
         assert!(
             actions.iter().any(|a| a == action),
             "{action} is in the audit log"

@@ -5,6 +5,7 @@
 //! and avoids building a transitive closure (cubic on deep graphs): redundant edges are
 //! found by searches bounded by topological position.
 
+mod layout;
 mod lint;
 mod suggest;
 mod track;
@@ -15,6 +16,7 @@ use petgraph::Direction;
 
 use model::PrerequisiteGroup;
 
+pub use layout::{layered, Slot};
 pub use lint::lint;
 pub use suggest::{suggest, ModuleText, Signals, Suggestion};
 pub use track::{

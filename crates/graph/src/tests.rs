@@ -521,3 +521,88 @@ fn depth_is_the_longest_chain_of_prerequisites() {
     check("a b c", &["a>c", "b>c"], Some(&[0, 0, 1]));
     check("a b", &["a>b", "b>a"], None);
 }
+
+/// Layout: checks layers of small graphs written `a>b`, and the quality of a large one.
+mod layout {
+    use super::*;
+
+    fn slots(nodes: &str, edges: &[&str]) -> (Vec<&'static str>, Vec<Slot>) {
+        let names: Vec<&'static str> = nodes
+            .split_whitespace()
+            .map(|s| &*Box::leak(s.to_owned().into_boxed_str()))
+            .collect();
+        let at = |n: &str| names.iter().position(|&x| x == n).unwrap();
+        let pairs: Vec<(usize, usize)> = edges
+            .iter()
+            .map(|e| {
+                let (a, b) = e.split_once('>').unwrap();
+                (at(a), at(b))
+            })
+            .collect();
+        let s = layered(names.len(), &pairs);
+        (names, s)
+    }
+
+    fn check(nodes: &str, edges: &[&str], layers: &str, why: &str) {
+        let (names, s) = slots(nodes, edges);
+        let got: Vec<String> = names
+            .iter()
+            .zip(&s)
+            .map(|(n, s)| format!("{n}{}", s.layer))
+            .collect();
+        assert_eq!(got.join(" "), layers, "{why}");
+        let mut seen = std::collections::HashSet::new();
+        for slot in &s {
+            assert!(
+                seen.insert((slot.layer, slot.rank)),
+                "no two modules share a place: {s:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn layers_follow_the_longest_path() {
+        check(
+            "a b c",
+            &["a>b", "b>c"],
+            "a0 b1 c2",
+            "a chain goes left to right",
+        );
+        check(
+            "a b c d",
+            &["a>b", "b>c", "a>c", "c>d"],
+            "a0 b1 c2 d3",
+            "a shortcut does not pull a module left of a longer path",
+        );
+        check(
+            "a b c d x",
+            &["a>b", "b>c", "c>d", "x>d"],
+            "a0 b1 c2 d3 x2",
+            "a module that only unlocks another sits just before it",
+        );
+        check(
+            "a b c",
+            &["a>b", "b>a", "b>c"],
+            "a0 b1 c2",
+            "a cycle does not loop: its modules follow their placed prerequisites",
+        );
+        check(
+            "a b",
+            &[],
+            "a0 b0",
+            "unconnected modules share the first layer",
+        );
+    }
+
+    #[test]
+    fn a_100000_module_chain_is_laid_out_without_recursion() {
+        let n = 100_000;
+        let pairs: Vec<(usize, usize)> = (1..n).map(|i| (i - 1, i)).collect();
+        let s = layered(n, &pairs);
+        assert_eq!(
+            s[n - 1].layer,
+            n - 1,
+            "the last module is in the last layer"
+        );
+    }
+}

@@ -78,6 +78,24 @@ pub struct GraphView {
     pub modules: Vec<ModuleSummary>,
     pub edges: Vec<model::PrerequisiteEdge>,
     pub findings: Vec<Finding>,
+    /// Where to draw each module (same order as `modules`): a layered layout, left to right.
+    pub positions: Vec<Position>,
+}
+
+/// A point on the graph canvas, in pixels.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, TS)]
+pub struct Position {
+    pub x: f64,
+    pub y: f64,
+}
+
+/// The taxonomy editor's view: the skill tree (parents before children), the modules
+/// each skill is taught by or suggested for, and the module titles to show.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct TaxonomyView {
+    pub skills: Vec<model::Skill>,
+    pub uses: Vec<model::SkillUse>,
+    pub modules: Vec<ModuleSummary>,
 }
 
 /// An export the window asks for: where to, for which LMS, with which id mapping.
@@ -343,11 +361,116 @@ impl Session {
 
     pub fn graph_view(&self) -> IpcResult<GraphView> {
         let p = self.project()?;
+        let (modules, edges) = (p.modules()?, p.prerequisites()?);
+        let positions = engine::graph_layout(&modules, &edges)
+            .into_iter()
+            .map(|(x, y)| Position { x, y })
+            .collect();
         Ok(GraphView {
-            modules: p.modules()?,
-            edges: p.prerequisites()?,
             findings: p.check_graph()?,
+            modules,
+            edges,
+            positions,
         })
+    }
+
+    pub fn taxonomy_view(&self) -> IpcResult<TaxonomyView> {
+        let p = self.project()?;
+        Ok(TaxonomyView {
+            skills: p.skills()?,
+            uses: p.skill_uses()?,
+            modules: p.modules()?,
+        })
+    }
+
+    pub fn add_skill(
+        &mut self,
+        slug: &str,
+        name: &str,
+        parent: Option<&str>,
+        now: Timestamp,
+    ) -> IpcResult<TaxonomyView> {
+        self.project_mut()?
+            .add_skill(slug, name, parent, "", &Actor::local_user(), now)?;
+        self.taxonomy_view()
+    }
+
+    pub fn remove_skill(&mut self, slug: &str, now: Timestamp) -> IpcResult<TaxonomyView> {
+        self.project_mut()?
+            .remove_skill(slug, &Actor::local_user(), now)?;
+        self.taxonomy_view()
+    }
+
+    pub fn rename_skill(
+        &mut self,
+        slug: &str,
+        name: &str,
+        now: Timestamp,
+    ) -> IpcResult<TaxonomyView> {
+        let edit = engine::SkillEdit {
+            name: Some(name.to_owned()),
+            ..Default::default()
+        };
+        self.edit_skill(slug, edit, now)
+    }
+
+    /// Moves a skill under `parent` (a slug), or to the root when `None`.
+    pub fn move_skill(
+        &mut self,
+        slug: &str,
+        parent: Option<String>,
+        now: Timestamp,
+    ) -> IpcResult<TaxonomyView> {
+        let edit = engine::SkillEdit {
+            parent: Some(parent),
+            ..Default::default()
+        };
+        self.edit_skill(slug, edit, now)
+    }
+
+    pub fn retire_skill(
+        &mut self,
+        slug: &str,
+        retired: bool,
+        now: Timestamp,
+    ) -> IpcResult<TaxonomyView> {
+        let edit = engine::SkillEdit {
+            retired: Some(retired),
+            ..Default::default()
+        };
+        self.edit_skill(slug, edit, now)
+    }
+
+    fn edit_skill(
+        &mut self,
+        slug: &str,
+        edit: engine::SkillEdit,
+        now: Timestamp,
+    ) -> IpcResult<TaxonomyView> {
+        self.project_mut()?
+            .edit_skill(slug, edit, &Actor::local_user(), now)?;
+        self.taxonomy_view()
+    }
+
+    pub fn merge_preview(&self, from: &str, into: &str) -> IpcResult<model::MergePreview> {
+        Ok(self.project()?.merge_preview(from, into)?)
+    }
+
+    pub fn merge_skill(
+        &mut self,
+        from: &str,
+        into: &str,
+        now: Timestamp,
+    ) -> IpcResult<model::SkillMerge> {
+        Ok(self
+            .project_mut()?
+            .merge_skill(from, into, &Actor::local_user(), now)?)
+    }
+
+    pub fn unmerge_skill(&mut self, audit: i64, now: Timestamp) -> IpcResult<TaxonomyView> {
+        self.project_mut()?
+            .unmerge_skill(audit, &Actor::local_user(), now)?;
+        self.taxonomy_view()
     }
 
     /// Adds `before → after` (refused with kind `conflict` if it would close a cycle; ask
@@ -552,8 +675,13 @@ pub fn bindings() -> String {
         lms::Coverage::decl(&cfg),
         lms::ExportDiff::decl(&cfg),
         ExportRequest::decl(&cfg),
+        Position::decl(&cfg),
         GraphView::decl(&cfg),
         ExportPreview::decl(&cfg),
+        model::SkillUse::decl(&cfg),
+        model::MergePreview::decl(&cfg),
+        model::SkillMerge::decl(&cfg),
+        TaxonomyView::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in crates/model and crates/ipc by\n\

@@ -332,3 +332,122 @@ fn the_graph_editor_adds_removes_and_names_the_cycle_it_refuses() {
         "the removed edge is no longer part of any cycle found (the older path through pricing remains)"
     );
 }
+
+#[test]
+fn the_graph_view_places_every_module_right_of_what_it_needs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let library =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../sample-libraries/sales-onboarding");
+    let s = Session::start(
+        Some(&tmp.path().join("p.pathforge")),
+        Some(&library),
+        Timestamp(1),
+    );
+    let view = s.graph_view().unwrap();
+    assert_eq!(
+        view.positions.len(),
+        view.modules.len(),
+        "one position per module, in the same order"
+    );
+    let at: std::collections::HashMap<_, _> = view
+        .modules
+        .iter()
+        .zip(&view.positions)
+        .map(|(m, p)| (&m.id, *p))
+        .collect();
+    for e in &view.edges {
+        assert!(
+            at[&e.before].x < at[&e.after].x,
+            "a prerequisite is drawn left of the module it unlocks"
+        );
+    }
+}
+
+#[test]
+fn the_taxonomy_editor_edits_previews_merges_and_undoes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let library =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../sample-libraries/sales-onboarding");
+    let mut s = Session::start(
+        Some(&tmp.path().join("p.pathforge")),
+        Some(&library),
+        Timestamp(1),
+    );
+    let start = s.taxonomy_view().unwrap();
+    let skill = |v: &TaxonomyView, slug: &str| v.skills.iter().find(|k| k.slug == slug).cloned();
+    let teaching = |v: &TaxonomyView, slug: &str| {
+        let id = skill(v, slug).unwrap().id;
+        v.uses
+            .iter()
+            .find(|u| u.skill == id)
+            .map_or(0, |u| u.taught.len())
+    };
+    assert!(
+        teaching(&start, "closing") > 0,
+        "the view says which modules teach a skill"
+    );
+
+    let v = s
+        .add_skill("coaching", "Coaching", Some("selling"), Timestamp(2))
+        .unwrap();
+    assert!(skill(&v, "coaching").is_some(), "added");
+    let v = s
+        .rename_skill("coaching", "Peer coaching", Timestamp(3))
+        .unwrap();
+    assert_eq!(
+        skill(&v, "coaching").unwrap().name,
+        "Peer coaching",
+        "renamed"
+    );
+    let v = s.move_skill("coaching", None, Timestamp(4)).unwrap();
+    assert_eq!(
+        skill(&v, "coaching").unwrap().parent_id,
+        None,
+        "moved to the top level"
+    );
+    let v = s.retire_skill("coaching", true, Timestamp(5)).unwrap();
+    assert!(skill(&v, "coaching").unwrap().retired, "retired");
+    let v = s.remove_skill("coaching", Timestamp(6)).unwrap();
+    assert!(
+        skill(&v, "coaching").is_none(),
+        "an unused skill is removed (undo of add)"
+    );
+    let err = s
+        .move_skill("selling", Some("closing".into()), Timestamp(7))
+        .unwrap_err();
+    assert_eq!(
+        err.kind,
+        ErrorKind::Conflict,
+        "a loop is refused: {}",
+        err.message
+    );
+    let err = s.rename_skill("nope", "X", Timestamp(7)).unwrap_err();
+    assert_eq!(
+        err.kind,
+        ErrorKind::UnknownId,
+        "an unknown slug is named: {}",
+        err.message
+    );
+
+    let preview = s.merge_preview("closing", "negotiation").unwrap();
+    let merged = s
+        .merge_skill("closing", "negotiation", Timestamp(8))
+        .unwrap();
+    assert_eq!(
+        preview.tags, merged.tags,
+        "the preview announced what moved"
+    );
+    let v = s.taxonomy_view().unwrap();
+    assert!(skill(&v, "closing").is_none(), "merged away");
+    let v = s.unmerge_skill(merged.audit, Timestamp(9)).unwrap();
+    assert_eq!(
+        teaching(&v, "closing"),
+        teaching(&start, "closing"),
+        "undoing the merge gives the skill its modules back"
+    );
+    assert_eq!(
+        teaching(&v, "negotiation"),
+        teaching(&start, "negotiation"),
+        "and takes them off the survivor"
+    );
+}

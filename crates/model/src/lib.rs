@@ -316,6 +316,45 @@ pub struct Skill {
     pub retired: bool,
 }
 
+/// The modules tagged with a skill: those that teach it (declared, or accepted by a
+/// person) and those the model suggests and nobody has decided on yet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SkillUse {
+    pub skill: SkillId,
+    pub taught: Vec<ModuleId>,
+    pub suggested: Vec<ModuleId>,
+}
+
+/// What merging skill `from` into `into` will change, shown before it happens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MergePreview {
+    pub from: Skill,
+    pub into: Skill,
+    /// Tags that move to `into` (a module can carry a skill from several sources).
+    pub tags: u32,
+    /// Modules whose tags move to `into`.
+    pub modules: Vec<ModuleId>,
+    /// Tags dropped because `into` already tags the same module the same way.
+    pub duplicates: u32,
+    /// Sub-skills that move under `into`.
+    pub children: Vec<String>,
+    /// Tracks whose targets name `from` and will name `into`.
+    pub tracks: Vec<String>,
+    /// Skill prerequisites of `from` that pass to `into`.
+    pub prerequisites: u32,
+}
+
+/// A merge done: what moved, and the audit entry that undoes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SkillMerge {
+    pub tags: u32,
+    pub children: u32,
+    pub tracks: u32,
+    /// Position of the merge in the audit log; `unmerge_skill` takes it.
+    #[ts(type = "number")]
+    pub audit: i64,
+}
+
 /// Skill `before` must be mastered before skill `after` (by slug).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct SkillPrerequisite {

@@ -28,6 +28,9 @@ import type {
   ExportPreview,
   ExportRequest,
   GraphView,
+  MergePreview,
+  SkillMerge,
+  TaxonomyView,
   PrerequisiteGroup,
 } from './bindings';
 
@@ -111,6 +114,15 @@ export const api = {
     call<GraphView>('add_prerequisite', { before, after, group }),
   removePrerequisite: (before: ModuleId, after: ModuleId) => call<GraphView>('remove_prerequisite', { before, after }),
   cycleIfAdded: (before: ModuleId, after: ModuleId) => call<ModuleId[] | null>('cycle_if_added', { before, after }),
+  taxonomyView: () => call<TaxonomyView>('taxonomy_view'),
+  addSkill: (slug: string, name: string, parent: string | null) => call<TaxonomyView>('add_skill', { slug, name, parent }),
+  removeSkill: (slug: string) => call<TaxonomyView>('remove_skill', { slug }),
+  renameSkill: (slug: string, name: string) => call<TaxonomyView>('rename_skill', { slug, name }),
+  moveSkill: (slug: string, parent: string | null) => call<TaxonomyView>('move_skill', { slug, parent }),
+  retireSkill: (slug: string, retired: boolean) => call<TaxonomyView>('retire_skill', { slug, retired }),
+  mergePreview: (from: string, into: string) => call<MergePreview>('merge_preview', { from, into }),
+  mergeSkill: (from: string, into: string) => call<SkillMerge>('merge_skill', { from, into }),
+  unmergeSkill: (audit: number) => call<TaxonomyView>('unmerge_skill', { audit }),
   previewExport: (request: ExportRequest) => call<ExportPreview>('preview_export', { request }),
   exportCourse: (request: ExportRequest) => call<ExportPreview>('export_course', { request }),
 

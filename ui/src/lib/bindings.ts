@@ -435,6 +435,48 @@ folder: string,
  */
 mapping: string | null, };
 
-export type GraphView = { modules: Array<ModuleSummary>, edges: Array<PrerequisiteEdge>, findings: Array<Finding>, };
+export type Position = { x: number, y: number, };
+
+export type GraphView = { modules: Array<ModuleSummary>, edges: Array<PrerequisiteEdge>, findings: Array<Finding>, 
+/**
+ * Where to draw each module (same order as `modules`): a layered layout, left to right.
+ */
+positions: Array<Position>, };
 
 export type ExportPreview = { coverage: Coverage, files: Array<string>, diff: ExportDiff, written: boolean, };
+
+export type SkillUse = { skill: SkillId, taught: Array<ModuleId>, suggested: Array<ModuleId>, };
+
+export type MergePreview = { from: Skill, into: Skill, 
+/**
+ * Tags that move to `into` (a module can carry a skill from several sources).
+ */
+tags: number, 
+/**
+ * Modules whose tags move to `into`.
+ */
+modules: Array<ModuleId>, 
+/**
+ * Tags dropped because `into` already tags the same module the same way.
+ */
+duplicates: number, 
+/**
+ * Sub-skills that move under `into`.
+ */
+children: Array<string>, 
+/**
+ * Tracks whose targets name `from` and will name `into`.
+ */
+tracks: Array<string>, 
+/**
+ * Skill prerequisites of `from` that pass to `into`.
+ */
+prerequisites: number, };
+
+export type SkillMerge = { tags: number, children: number, tracks: number, 
+/**
+ * Position of the merge in the audit log; `unmerge_skill` takes it.
+ */
+audit: number, };
+
+export type TaxonomyView = { skills: Array<Skill>, uses: Array<SkillUse>, modules: Array<ModuleSummary>, };

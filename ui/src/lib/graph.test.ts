@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { GraphView, ModuleSummary, PrerequisiteEdge } from './bindings';
 import {
   elements,
+  frameStats,
   groupChoices,
   inverse,
   mechanicalFix,
@@ -29,6 +30,12 @@ const view: GraphView = {
   modules: [module('a', 'Reading tables'), module('b', 'Averages'), module('c', 'Charts'), module('d', 'Reading charts')],
   edges: [edge('a', 'b'), edge('b', 'c'), edge('a', 'd')],
   findings: [],
+  positions: [
+    { x: 0, y: 0 },
+    { x: 210, y: 0 },
+    { x: 420, y: 0 },
+    { x: 210, y: 56 },
+  ],
 };
 
 describe('neighbourhood', () => {
@@ -98,5 +105,19 @@ describe('elements', () => {
     expect((d.data as { label: string }).label).toContain('⚠1');
     const grouped = els.find((e) => e.data.id === 'c→d')!;
     expect(grouped.data).toMatchObject({ source: 'c', target: 'd', group: '2 of' });
+  });
+  it('places each module where the engine laid it out', () => {
+    const d = elements(view).find((e) => e.data.id === 'd') as { position?: { x: number; y: number } };
+    expect(d.position).toEqual({ x: 210, y: 56 });
+  });
+});
+
+describe('frameStats', () => {
+  it('gives the median, the 95th percentile, the worst frame and the stalls', () => {
+    const times = [...Array.from({ length: 95 }, () => 16), 20, 30, 40, 60, 120];
+    expect(frameStats(times)).toEqual({ frames: 100, p50: 16, p95: 20, max: 120, over50: 2 });
+  });
+  it('is all zeros with no frames, rather than NaN', () => {
+    expect(frameStats([])).toEqual({ frames: 0, p50: 0, p95: 0, max: 0, over50: 0 });
   });
 });

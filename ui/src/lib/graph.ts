@@ -1,6 +1,7 @@
 // The graph editor's pure parts: elements for the drawing, what a module needs and what
 // needs it, the undo/redo of edge edits, and search.
 import type { Finding, GraphView, ModuleId, PrerequisiteGroup } from './bindings';
+import * as history from './history';
 
 /** An edge edit, as the undo stack keeps it; its inverse undoes it. `group` changes how
  *  all the requirements of `after` combine (`previous` is what it was). */
@@ -33,24 +34,20 @@ export function groupChoices(n: number): { label: string; group: PrerequisiteGro
   return out;
 }
 
-/** Undo and redo stacks: a new edit clears what could be redone. */
-export type History = { undo: EdgeEdit[]; redo: EdgeEdit[] };
+/** Undo and redo stacks of edge edits. */
+export type History = history.History<EdgeEdit>;
 
 export function record(h: History, e: EdgeEdit): History {
-  return { undo: [...h.undo, e], redo: [] };
+  return history.record(h, e);
 }
 
 /** The edit that undoes the last one, and the stacks once it is done. */
 export function undoStep(h: History): { edit: EdgeEdit; next: History } | null {
-  const last = h.undo[h.undo.length - 1];
-  if (!last) return null;
-  return { edit: inverse(last), next: { undo: h.undo.slice(0, -1), redo: [...h.redo, last] } };
+  return history.undoStep(h, inverse);
 }
 
 export function redoStep(h: History): { edit: EdgeEdit; next: History } | null {
-  const last = h.redo[h.redo.length - 1];
-  if (!last) return null;
-  return { edit: last, next: { undo: [...h.undo, last], redo: h.redo.slice(0, -1) } };
+  return history.redoStep(h);
 }
 
 /** Findings per module: a finding is about its first object. */
@@ -67,11 +64,12 @@ export function findingsByModule(findings: Finding[]): Map<string, Finding[]> {
  *  an edge per prerequisite. */
 export function elements(view: GraphView) {
   const flagged = findingsByModule(view.findings);
-  const nodes = view.modules.map((m) => {
+  const nodes = view.modules.map((m, i) => {
     const n = flagged.get(m.id)?.length ?? 0;
     return {
       group: 'nodes' as const,
       data: { id: m.id, label: n ? `${m.title}  ⚠${n}` : m.title },
+      position: { ...(view.positions[i] ?? { x: 0, y: 0 }) },
       classes: n ? 'flagged' : '',
     };
   });
@@ -123,4 +121,18 @@ export function search(view: GraphView, query: string): ModuleId[] {
     .filter((m) => words.every((w) => m.title.toLowerCase().includes(w)))
     .sort((a, b) => a.title.length - b.title.length)
     .map((m) => m.id);
+}
+
+/** Frame-time figures from a list of frame intervals (ms): median, 95th percentile,
+ *  worst, and how many frames took longer than 50 ms (a stall a person sees). */
+export function frameStats(times: number[]): { frames: number; p50: number; p95: number; max: number; over50: number } {
+  const sorted = [...times].sort((a, b) => a - b);
+  const at = (q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : 0);
+  return {
+    frames: sorted.length,
+    p50: at(0.5),
+    p95: at(0.95),
+    max: sorted[sorted.length - 1] ?? 0,
+    over50: sorted.filter((t) => t > 50).length,
+  };
 }
