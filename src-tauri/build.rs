@@ -36,6 +36,7 @@ const COMMANDS: &[&str] = &[
     "merge_preview",
     "merge_skill",
     "unmerge_skill",
+    "track_path",
 ];
 
 fn main() {

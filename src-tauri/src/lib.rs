@@ -223,6 +223,11 @@ fn unmerge_skill(state: State<'_, Shared>, audit: i64) -> IpcResult<TaxonomyView
     session(&state).unmerge_skill(audit, Timestamp::now())
 }
 
+#[tauri::command]
+fn track_path(state: State<'_, Shared>, track: String) -> IpcResult<model::TrackPath> {
+    session(&state).track_path(&track)
+}
+
 #[tauri::command(async)]
 fn preview_export(state: State<'_, Shared>, request: ExportRequest) -> IpcResult<ExportPreview> {
     session(&state).preview_export(&request)
@@ -274,6 +279,7 @@ pub fn run(session: Session) {
             merge_preview,
             merge_skill,
             unmerge_skill,
+            track_path,
         ])
         .run(tauri::generate_context!())
         .expect("the Pathforge window failed to start");

@@ -80,6 +80,9 @@ pub struct GraphView {
     pub findings: Vec<Finding>,
     /// Where to draw each module (same order as `modules`): a layered layout, left to right.
     pub positions: Vec<Position>,
+    /// The taxonomy and the tracks, to filter and group the drawing by.
+    pub skills: Vec<model::Skill>,
+    pub tracks: Vec<model::Track>,
 }
 
 /// A point on the graph canvas, in pixels.
@@ -371,7 +374,16 @@ impl Session {
             modules,
             edges,
             positions,
+            skills: p.skills()?,
+            tracks: p.tracks()?,
         })
+    }
+
+    /// A track's path (by slug, id or name): its modules in order, with the durations.
+    pub fn track_path(&self, track: &str) -> IpcResult<model::TrackPath> {
+        let p = self.project()?;
+        let track = p.resolve_track(track)?;
+        Ok(p.track_path(&track)?)
     }
 
     pub fn taxonomy_view(&self) -> IpcResult<TaxonomyView> {

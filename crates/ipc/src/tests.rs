@@ -361,6 +361,18 @@ fn the_graph_view_places_every_module_right_of_what_it_needs() {
             "a prerequisite is drawn left of the module it unlocks"
         );
     }
+    assert!(
+        view.tracks.iter().any(|t| t.slug == "account-executive") && !view.skills.is_empty(),
+        "the view carries the tracks and skills to filter by"
+    );
+    let path = s.track_path("account-executive").unwrap();
+    let minutes: u32 = path.steps.iter().map(|s| s.module.duration_minutes).sum();
+    assert!(
+        !path.steps.is_empty() && minutes == path.total_minutes,
+        "the track view lists the path and its total duration"
+    );
+    let err = s.track_path("no-such-track").unwrap_err();
+    assert_eq!(err.kind, ErrorKind::UnknownId, "{}", err.message);
 }
 
 #[test]

@@ -31,6 +31,7 @@ import type {
   MergePreview,
   SkillMerge,
   TaxonomyView,
+  TrackPath,
   PrerequisiteGroup,
 } from './bindings';
 
@@ -114,6 +115,7 @@ export const api = {
     call<GraphView>('add_prerequisite', { before, after, group }),
   removePrerequisite: (before: ModuleId, after: ModuleId) => call<GraphView>('remove_prerequisite', { before, after }),
   cycleIfAdded: (before: ModuleId, after: ModuleId) => call<ModuleId[] | null>('cycle_if_added', { before, after }),
+  trackPath: (track: string) => call<TrackPath>('track_path', { track }),
   taxonomyView: () => call<TaxonomyView>('taxonomy_view'),
   addSkill: (slug: string, name: string, parent: string | null) => call<TaxonomyView>('add_skill', { slug, name, parent }),
   removeSkill: (slug: string) => call<TaxonomyView>('remove_skill', { slug }),

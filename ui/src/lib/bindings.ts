@@ -441,7 +441,11 @@ export type GraphView = { modules: Array<ModuleSummary>, edges: Array<Prerequisi
 /**
  * Where to draw each module (same order as `modules`): a layered layout, left to right.
  */
-positions: Array<Position>, };
+positions: Array<Position>, 
+/**
+ * The taxonomy and the tracks, to filter and group the drawing by.
+ */
+skills: Array<Skill>, tracks: Array<Track>, };
 
 export type ExportPreview = { coverage: Coverage, files: Array<string>, diff: ExportDiff, written: boolean, };
 

@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import type { GraphView, ModuleSummary, PrerequisiteEdge } from './bindings';
+import type { GraphView, ModuleSummary, PrerequisiteEdge, Skill, TrackPath } from './bindings';
 import {
   elements,
   frameStats,
   groupChoices,
   inverse,
   mechanicalFix,
+  modulesWithSkill,
   neighbourhood,
+  skillGroups,
+  trackSteps,
+  visibleElements,
   record,
   redoStep,
   search,
@@ -36,6 +40,8 @@ const view: GraphView = {
     { x: 420, y: 0 },
     { x: 210, y: 56 },
   ],
+  skills: [],
+  tracks: [],
 };
 
 describe('neighbourhood', () => {
@@ -119,5 +125,72 @@ describe('frameStats', () => {
   });
   it('is all zeros with no frames, rather than NaN', () => {
     expect(frameStats([])).toEqual({ frames: 0, p50: 0, p95: 0, max: 0, over50: 0 });
+  });
+});
+
+describe('filters, groups and tracks', () => {
+  const skill = (slug: string, parent: string | null): Skill => ({
+    id: `id-${slug}`,
+    slug,
+    name: slug[0]!.toUpperCase() + slug.slice(1),
+    parent_id: parent ? `id-${parent}` : null,
+    description: '',
+    examples: [],
+    retired: false,
+  });
+  const tagged = (m: ModuleSummary, ...tags: string[]): ModuleSummary => ({ ...m, tags });
+  // all ─┬ data ── charts
+  //      └ stats
+  const v: GraphView = {
+    ...view,
+    modules: [tagged(view.modules[0]!, 'data'), tagged(view.modules[1]!, 'stats'), tagged(view.modules[2]!, 'charts'), view.modules[3]!],
+    skills: [skill('all', null), skill('data', 'all'), skill('charts', 'data'), skill('stats', 'all')],
+  };
+
+  it('groups modules under the skill below a single root, following the first known tag', () => {
+    const { groupOf, groupNames } = skillGroups(v);
+    expect(Object.fromEntries(groupOf)).toEqual({ a: 'data', b: 'stats', c: 'data' });
+    expect(groupNames.get('data')).toBe('Data');
+  });
+
+  it('filters by a skill and everything under it', () => {
+    expect([...modulesWithSkill(v, 'data')].sort()).toEqual(['a', 'c']);
+    expect([...modulesWithSkill(v, 'nope')]).toEqual([]);
+  });
+
+  it('hides filtered modules with their edges', () => {
+    const { groupOf, groupNames } = skillGroups(v);
+    const els = visibleElements(v, { keep: new Set(['a', 'b']), groupOf, collapsed: new Set(), groupNames });
+    expect(els.map((e) => e.data.id).sort()).toEqual(['a', 'a→b', 'b']);
+  });
+
+  it('draws a collapsed group as one node whose edges stand for those crossing its border', () => {
+    const { groupOf, groupNames } = skillGroups(v);
+    // a (data) → b (stats) → c (data), a → d (no group)
+    const els = visibleElements(v, { keep: null, groupOf, collapsed: new Set(['data']), groupNames });
+    const ids = els.map((e) => e.data.id).sort();
+    expect(ids).toEqual(['b', 'b→group:data', 'd', 'group:data', 'group:data→b', 'group:data→d'].sort());
+    const node = els.find((e) => e.data.id === 'group:data') as { data: { label: string }; position: { x: number; y: number } };
+    expect(node.data.label).toBe('Data (2 modules)');
+    // At the mean of its modules' places: a (0, 0) and c (420, 0).
+    expect(node.position).toEqual({ x: 210, y: 0 });
+  });
+
+  it('lists a track with the minutes spent after each step and the critical path', () => {
+    const path = {
+      track: { id: 't', slug: 't', name: 'T', description: '', targets: [] },
+      steps: [
+        { module: { ...v.modules[0]!, duration_minutes: 10 }, reason: 'teaches data' },
+        { module: { ...v.modules[1]!, duration_minutes: 20 }, reason: 'required by “Charts”' },
+      ],
+      total_minutes: 30,
+      critical_path_minutes: 20,
+      critical_path: ['b'],
+      untaught_targets: [],
+    } as TrackPath;
+    expect(trackSteps(path).map((s) => [s.id, s.cumulative, s.critical])).toEqual([
+      ['a', 10, false],
+      ['b', 30, true],
+    ]);
   });
 });

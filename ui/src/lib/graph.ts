@@ -1,6 +1,6 @@
 // The graph editor's pure parts: elements for the drawing, what a module needs and what
 // needs it, the undo/redo of edge edits, and search.
-import type { Finding, GraphView, ModuleId, PrerequisiteGroup } from './bindings';
+import type { Finding, GraphView, ModuleId, PrerequisiteGroup, Skill, TrackPath } from './bindings';
 import * as history from './history';
 
 /** An edge edit, as the undo stack keeps it; its inverse undoes it. `group` changes how
@@ -135,4 +135,134 @@ export function frameStats(times: number[]): { frames: number; p50: number; p95:
     max: sorted[sorted.length - 1] ?? 0,
     over50: sorted.filter((t) => t > 50).length,
   };
+}
+
+/** What the graph shows: only `keep` (all modules when null), with the modules of each
+ *  `collapsed` skill group drawn as one node. */
+export type Visibility = {
+  keep: ReadonlySet<ModuleId> | null;
+  groupOf: ReadonlyMap<ModuleId, string>;
+  collapsed: ReadonlySet<string>;
+  groupNames: ReadonlyMap<string, string>;
+};
+
+/** The id of the node a collapsed group is drawn as. */
+export function groupNodeId(group: string): string {
+  return `group:${group}`;
+}
+
+/** Each module's skill group, from its first known tag: the top-level skill above it, or,
+ *  when the whole taxonomy hangs from one root ("Selling at Northwind"), the skill just
+ *  below that root ("Advancing deals"). */
+export function skillGroups(view: GraphView): { groupOf: Map<ModuleId, string>; groupNames: Map<string, string> } {
+  const bySlug = new Map(view.skills.map((s) => [s.slug, s]));
+  const byId = new Map(view.skills.map((s) => [s.id, s]));
+  const isRoot = (s: Skill) => !s.parent_id || !byId.has(s.parent_id);
+  const oneRoot = view.skills.filter(isRoot).length === 1;
+  const groupFor = (slug: string): Skill | undefined => {
+    let s = bySlug.get(slug);
+    const seen = new Set<string>();
+    while (s && !isRoot(s) && !seen.has(s.id)) {
+      seen.add(s.id);
+      const parent: Skill = byId.get(s.parent_id!)!;
+      if (oneRoot && isRoot(parent)) return s;
+      s = parent;
+    }
+    return s;
+  };
+  const groupOf = new Map<ModuleId, string>();
+  const groupNames = new Map<string, string>();
+  for (const m of view.modules) {
+    const g = m.tags.map(groupFor).find((x) => x !== undefined);
+    if (!g) continue;
+    groupOf.set(m.id, g.slug);
+    groupNames.set(g.slug, g.name);
+  }
+  return { groupOf, groupNames };
+}
+
+/** Modules tagged with `slug` or any skill under it. */
+export function modulesWithSkill(view: GraphView, slug: string): Set<ModuleId> {
+  const root = view.skills.find((s) => s.slug === slug);
+  if (!root) return new Set();
+  const under = new Set([root.slug]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const s of view.skills) {
+      const parent = view.skills.find((p) => p.id === s.parent_id);
+      if (parent && under.has(parent.slug) && !under.has(s.slug)) {
+        under.add(s.slug);
+        grew = true;
+      }
+    }
+  }
+  return new Set(view.modules.filter((m) => m.tags.some((t) => under.has(t))).map((m) => m.id));
+}
+
+/** The elements to draw under a filter and collapsed groups: hidden modules and their
+ *  edges left out, a collapsed group's modules replaced by one node (at their mean
+ *  position) whose edges stand for every prerequisite into or out of the group. */
+export function visibleElements(view: GraphView, v: Visibility) {
+  const all = elements(view);
+  const shown = (id: ModuleId) => !v.keep || v.keep.has(id);
+  const rep = (id: ModuleId) => {
+    const g = v.groupOf.get(id);
+    return g !== undefined && v.collapsed.has(g) ? groupNodeId(g) : id;
+  };
+  const out: typeof all = [];
+  const groups = new Map<string, { n: number; x: number; y: number }>();
+  view.modules.forEach((m, i) => {
+    if (!shown(m.id)) return;
+    const r = rep(m.id);
+    if (r === m.id) {
+      out.push(all[i]!);
+      return;
+    }
+    const p = view.positions[i] ?? { x: 0, y: 0 };
+    const g = groups.get(r) ?? { n: 0, x: 0, y: 0 };
+    groups.set(r, { n: g.n + 1, x: g.x + p.x, y: g.y + p.y });
+  });
+  for (const [id, g] of groups) {
+    const key = id.slice('group:'.length);
+    out.push({
+      group: 'nodes',
+      data: { id, label: `${v.groupNames.get(key) ?? key} (${g.n} modules)` },
+      position: { x: g.x / g.n, y: g.y / g.n },
+      classes: 'collapsed',
+    });
+  }
+  const seen = new Set<string>();
+  view.edges.forEach((e, i) => {
+    if (!shown(e.before) || !shown(e.after)) return;
+    const [b, a] = [rep(e.before), rep(e.after)];
+    if (b === a) return;
+    if (b === e.before && a === e.after) {
+      out.push(all[view.modules.length + i]!);
+      return;
+    }
+    const id = edgeId(b, a);
+    if (seen.has(id)) return;
+    seen.add(id);
+    out.push({ group: 'edges', data: { id, source: b, target: a, group: '' }, classes: 'aggregate' });
+  });
+  return out;
+}
+
+/** A track's path as the side panel lists it: each step with the minutes spent when it
+ *  ends, and whether it lies on the critical path. */
+export function trackSteps(path: TrackPath): { id: ModuleId; title: string; reason: string; minutes: number; cumulative: number; critical: boolean }[] {
+  const critical = new Set(path.critical_path);
+  let total = 0;
+  return path.steps.map((s) => {
+    total += s.module.duration_minutes;
+    return {
+      id: s.module.id,
+      title: s.module.title,
+      reason: s.reason,
+      minutes: s.module.duration_minutes,
+      cumulative: total,
+      critical: critical.has(s.module.id),
+    };
+  });
 }
