@@ -37,6 +37,8 @@ const COMMANDS: &[&str] = &[
     "merge_skill",
     "unmerge_skill",
     "track_path",
+    "add_skill_prerequisite",
+    "remove_skill_prerequisite",
 ];
 
 fn main() {

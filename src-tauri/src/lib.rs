@@ -224,6 +224,24 @@ fn unmerge_skill(state: State<'_, Shared>, audit: i64) -> IpcResult<TaxonomyView
 }
 
 #[tauri::command]
+fn add_skill_prerequisite(
+    state: State<'_, Shared>,
+    before: String,
+    after: String,
+) -> IpcResult<TaxonomyView> {
+    session(&state).add_skill_prerequisite(&before, &after, Timestamp::now())
+}
+
+#[tauri::command]
+fn remove_skill_prerequisite(
+    state: State<'_, Shared>,
+    before: String,
+    after: String,
+) -> IpcResult<TaxonomyView> {
+    session(&state).remove_skill_prerequisite(&before, &after, Timestamp::now())
+}
+
+#[tauri::command]
 fn track_path(state: State<'_, Shared>, track: String) -> IpcResult<model::TrackPath> {
     session(&state).track_path(&track)
 }
@@ -280,6 +298,8 @@ pub fn run(session: Session) {
             merge_skill,
             unmerge_skill,
             track_path,
+            add_skill_prerequisite,
+            remove_skill_prerequisite,
         ])
         .run(tauri::generate_context!())
         .expect("the Pathforge window failed to start");

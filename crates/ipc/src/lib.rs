@@ -99,6 +99,8 @@ pub struct TaxonomyView {
     pub skills: Vec<model::Skill>,
     pub uses: Vec<model::SkillUse>,
     pub modules: Vec<ModuleSummary>,
+    /// Skill `before` must be mastered before skill `after` (slugs).
+    pub prerequisites: Vec<model::SkillPrerequisite>,
 }
 
 /// An export the window asks for: where to, for which LMS, with which id mapping.
@@ -392,7 +394,32 @@ impl Session {
             skills: p.skills()?,
             uses: p.skill_uses()?,
             modules: p.modules()?,
+            prerequisites: p.skill_prerequisites()?,
         })
+    }
+
+    /// Makes skill `before` a prerequisite of skill `after` (a cycle is refused with kind
+    /// `conflict`, naming it).
+    pub fn add_skill_prerequisite(
+        &mut self,
+        before: &str,
+        after: &str,
+        now: Timestamp,
+    ) -> IpcResult<TaxonomyView> {
+        self.project_mut()?
+            .add_skill_prerequisite(before, after, &Actor::local_user(), now)?;
+        self.taxonomy_view()
+    }
+
+    pub fn remove_skill_prerequisite(
+        &mut self,
+        before: &str,
+        after: &str,
+        now: Timestamp,
+    ) -> IpcResult<TaxonomyView> {
+        self.project_mut()?
+            .remove_skill_prerequisite(before, after, &Actor::local_user(), now)?;
+        self.taxonomy_view()
     }
 
     pub fn add_skill(

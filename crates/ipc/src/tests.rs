@@ -441,6 +441,29 @@ fn the_taxonomy_editor_edits_previews_merges_and_undoes() {
         err.message
     );
 
+    let n = start.prerequisites.len();
+    let v = s
+        .add_skill_prerequisite("product-knowledge", "crm-hygiene", Timestamp(7))
+        .unwrap();
+    assert_eq!(
+        v.prerequisites.len(),
+        n + 1,
+        "a skill prerequisite is added"
+    );
+    let err = s
+        .add_skill_prerequisite("crm-hygiene", "product-knowledge", Timestamp(7))
+        .unwrap_err();
+    assert_eq!(
+        err.kind,
+        ErrorKind::Conflict,
+        "a skill cycle is refused: {}",
+        err.message
+    );
+    let v = s
+        .remove_skill_prerequisite("product-knowledge", "crm-hygiene", Timestamp(7))
+        .unwrap();
+    assert_eq!(v.prerequisites.len(), n, "and removed (its undo)");
+
     let preview = s.merge_preview("closing", "negotiation").unwrap();
     let merged = s
         .merge_skill("closing", "negotiation", Timestamp(8))

@@ -1003,6 +1003,37 @@ async fn taxonomy_editor(env: &Env) -> Result<()> {
             .await
             .context("redo merges again")?;
 
+        // Negotiation now requires Value proposition; the reverse would be a cycle.
+        c.find(Locator::Css(
+            "[data-drop=negotiation] [data-testid=skill-name]",
+        ))
+        .await?
+        .click()
+        .await?;
+        c.find(Locator::Css("[data-testid=skill-require]"))
+            .await?
+            .select_by_value("value-proposition")
+            .await?;
+        wait_for_text(
+            &c,
+            "[data-testid=taxonomy-message]",
+            "“Negotiation” now requires “Value proposition”",
+        )
+        .await?;
+        c.find(Locator::Css(
+            "[data-drop=value-proposition] [data-testid=skill-name]",
+        ))
+        .await?
+        .click()
+        .await?;
+        c.find(Locator::Css("[data-testid=skill-require]"))
+            .await?
+            .select_by_value("negotiation")
+            .await?;
+        wait_for_text(&c, "[data-testid=taxonomy-message]", "cycle")
+            .await
+            .context("a skill prerequisite that closes a cycle is refused and named")?;
+
         // Rename Negotiation in place.
         c.find(Locator::Css(
             "[data-drop=negotiation] [data-testid=skill-name]",

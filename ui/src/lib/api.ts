@@ -115,6 +115,8 @@ export const api = {
     call<GraphView>('add_prerequisite', { before, after, group }),
   removePrerequisite: (before: ModuleId, after: ModuleId) => call<GraphView>('remove_prerequisite', { before, after }),
   cycleIfAdded: (before: ModuleId, after: ModuleId) => call<ModuleId[] | null>('cycle_if_added', { before, after }),
+  addSkillPrerequisite: (before: string, after: string) => call<TaxonomyView>('add_skill_prerequisite', { before, after }),
+  removeSkillPrerequisite: (before: string, after: string) => call<TaxonomyView>('remove_skill_prerequisite', { before, after }),
   trackPath: (track: string) => call<TrackPath>('track_path', { track }),
   taxonomyView: () => call<TaxonomyView>('taxonomy_view'),
   addSkill: (slug: string, name: string, parent: string | null) => call<TaxonomyView>('add_skill', { slug, name, parent }),

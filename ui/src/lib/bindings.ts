@@ -483,4 +483,8 @@ export type SkillMerge = { tags: number, children: number, tracks: number,
  */
 audit: number, };
 
-export type TaxonomyView = { skills: Array<Skill>, uses: Array<SkillUse>, modules: Array<ModuleSummary>, };
+export type TaxonomyView = { skills: Array<Skill>, uses: Array<SkillUse>, modules: Array<ModuleSummary>, 
+/**
+ * Skill `before` must be mastered before skill `after` (slugs).
+ */
+prerequisites: Array<SkillPrerequisite>, };

@@ -64,6 +64,7 @@ describe('undo and redo of taxonomy edits', () => {
   check({ kind: 'move', slug: 'a', parent: 'b', previous: null }, { kind: 'move', slug: 'a', parent: null, previous: 'b' });
   check({ kind: 'retire', slug: 'a', retired: true }, { kind: 'retire', slug: 'a', retired: false });
   check({ kind: 'merge', from: 'a', name: 'A', into: 'b', audit: 7 }, { kind: 'unmerge', from: 'a', name: 'A', into: 'b', audit: 7 });
+  check({ kind: 'require', before: 'a', after: 'b' }, { kind: 'unrequire', before: 'a', after: 'b' });
 
   it('a merge redone replaces its record, so the next undo uses the new audit entry', () => {
     const merge: TaxEdit = { kind: 'merge', from: 'a', name: 'A', into: 'b', audit: 7 };
@@ -94,6 +95,7 @@ describe('uses and messages', () => {
         { id: 'm2', library_id: 'l', source_path: '2.md', title: 'Active listening', duration_minutes: 5, level: null, word_count: 10, tags: [] },
       ],
       uses: [{ skill: 'id-questioning', taught: ['m1', 'm2'], suggested: ['m3'] }],
+      prerequisites: [],
     };
     expect(usesBySkill(view).get('id-questioning')).toEqual({ taught: ['Active listening', 'Open questions'], suggested: ['m3'] });
   });

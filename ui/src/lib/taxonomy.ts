@@ -9,7 +9,8 @@ export type TaxEdit =
   | { kind: 'rename'; slug: string; name: string; previous: string }
   | { kind: 'move'; slug: string; parent: string | null; previous: string | null }
   | { kind: 'retire'; slug: string; retired: boolean }
-  | { kind: 'merge' | 'unmerge'; from: string; name: string; into: string; audit: number };
+  | { kind: 'merge' | 'unmerge'; from: string; name: string; into: string; audit: number }
+  | { kind: 'require' | 'unrequire'; before: string; after: string };
 
 export function inverse(e: TaxEdit): TaxEdit {
   switch (e.kind) {
@@ -27,6 +28,10 @@ export function inverse(e: TaxEdit): TaxEdit {
       return { ...e, kind: 'unmerge' };
     case 'unmerge':
       return { ...e, kind: 'merge' };
+    case 'require':
+      return { ...e, kind: 'unrequire' };
+    case 'unrequire':
+      return { ...e, kind: 'require' };
   }
 }
 
@@ -135,5 +140,9 @@ export function describe(e: TaxEdit, name: (slug: string) => string): string {
       return `Merged “${e.name}” into “${name(e.into)}”.`;
     case 'unmerge':
       return `Brought back “${e.name}” from “${name(e.into)}”.`;
+    case 'require':
+      return `“${name(e.after)}” now requires “${name(e.before)}”.`;
+    case 'unrequire':
+      return `“${name(e.after)}” no longer requires “${name(e.before)}”.`;
   }
 }
