@@ -37,6 +37,7 @@ const COMMANDS: &[&str] = &[
     "merge_skill",
     "unmerge_skill",
     "track_path",
+    "describe_skill",
     "add_skill_prerequisite",
     "remove_skill_prerequisite",
 ];

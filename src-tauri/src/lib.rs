@@ -224,6 +224,15 @@ fn unmerge_skill(state: State<'_, Shared>, audit: i64) -> IpcResult<TaxonomyView
 }
 
 #[tauri::command]
+fn describe_skill(
+    state: State<'_, Shared>,
+    slug: String,
+    description: String,
+) -> IpcResult<TaxonomyView> {
+    session(&state).describe_skill(&slug, &description, Timestamp::now())
+}
+
+#[tauri::command]
 fn add_skill_prerequisite(
     state: State<'_, Shared>,
     before: String,
@@ -300,6 +309,7 @@ pub fn run(session: Session) {
             track_path,
             add_skill_prerequisite,
             remove_skill_prerequisite,
+            describe_skill,
         ])
         .run(tauri::generate_context!())
         .expect("the Pathforge window failed to start");

@@ -1427,6 +1427,9 @@ impl Project {
         if let Some(retired) = edit.retired {
             after.retired = retired;
         }
+        if let Some(description) = edit.description {
+            after.description = description.trim().to_owned();
+        }
         let (b, a) = (
             serde_json::to_value(&before).expect("serialises"),
             serde_json::to_value(&after).expect("serialises"),
@@ -2186,8 +2189,6 @@ impl Project {
 /// Where to draw each module of a prerequisite graph, left to right, in the order of
 /// `modules`: (x, y) centres in pixels for nodes about 150 × 44, each layer centred on y = 0.
 pub fn graph_layout(modules: &[ModuleSummary], edges: &[PrerequisiteEdge]) -> Vec<(f64, f64)> {
-    const COLUMN: f64 = 210.0;
-    const ROW: f64 = 56.0;
     let index: HashMap<&ModuleId, usize> = modules
         .iter()
         .enumerate()
@@ -2197,7 +2198,33 @@ pub fn graph_layout(modules: &[ModuleSummary], edges: &[PrerequisiteEdge]) -> Ve
         .iter()
         .filter_map(|e| Some((*index.get(&e.before)?, *index.get(&e.after)?)))
         .collect();
-    let slots = graph::layered(modules.len(), &pairs);
+    positions(modules.len(), &pairs)
+}
+
+/// Where to draw each skill of the skill-prerequisite graph, as [`graph_layout`] does for
+/// modules, in the order of `skills`.
+pub fn skill_layout(skills: &[Skill], edges: &[SkillPrerequisite]) -> Vec<(f64, f64)> {
+    let index: HashMap<&str, usize> = skills
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.slug.as_str(), i))
+        .collect();
+    let pairs: Vec<(usize, usize)> = edges
+        .iter()
+        .filter_map(|e| {
+            Some((
+                *index.get(e.before.as_str())?,
+                *index.get(e.after.as_str())?,
+            ))
+        })
+        .collect();
+    positions(skills.len(), &pairs)
+}
+
+fn positions(n: usize, pairs: &[(usize, usize)]) -> Vec<(f64, f64)> {
+    const COLUMN: f64 = 210.0;
+    const ROW: f64 = 56.0;
+    let slots = graph::layered(n, pairs);
     let mut deepest: HashMap<usize, usize> = HashMap::new();
     for s in &slots {
         let d = deepest.entry(s.layer).or_default();
@@ -2227,6 +2254,7 @@ type SkillSpecs<'a> = (Vec<graph::SkillSpec<'a>>, Vec<(usize, usize)>);
 #[derive(Debug, Clone, Default)]
 pub struct SkillEdit {
     pub name: Option<String>,
+    pub description: Option<String>,
     /// `Some(None)` moves the skill to the root.
     pub parent: Option<Option<String>>,
     pub retired: Option<bool>,

@@ -101,6 +101,8 @@ pub struct TaxonomyView {
     pub modules: Vec<ModuleSummary>,
     /// Skill `before` must be mastered before skill `after` (slugs).
     pub prerequisites: Vec<model::SkillPrerequisite>,
+    /// Where to draw each skill in the skill-prerequisite graph (same order as `skills`).
+    pub positions: Vec<Position>,
 }
 
 /// An export the window asks for: where to, for which LMS, with which id mapping.
@@ -390,11 +392,17 @@ impl Session {
 
     pub fn taxonomy_view(&self) -> IpcResult<TaxonomyView> {
         let p = self.project()?;
+        let (skills, prerequisites) = (p.skills()?, p.skill_prerequisites()?);
+        let positions = engine::skill_layout(&skills, &prerequisites)
+            .into_iter()
+            .map(|(x, y)| Position { x, y })
+            .collect();
         Ok(TaxonomyView {
-            skills: p.skills()?,
             uses: p.skill_uses()?,
             modules: p.modules()?,
-            prerequisites: p.skill_prerequisites()?,
+            skills,
+            prerequisites,
+            positions,
         })
     }
 
@@ -448,6 +456,19 @@ impl Session {
     ) -> IpcResult<TaxonomyView> {
         let edit = engine::SkillEdit {
             name: Some(name.to_owned()),
+            ..Default::default()
+        };
+        self.edit_skill(slug, edit, now)
+    }
+
+    pub fn describe_skill(
+        &mut self,
+        slug: &str,
+        description: &str,
+        now: Timestamp,
+    ) -> IpcResult<TaxonomyView> {
+        let edit = engine::SkillEdit {
+            description: Some(description.to_owned()),
             ..Default::default()
         };
         self.edit_skill(slug, edit, now)

@@ -398,6 +398,16 @@ fn the_taxonomy_editor_edits_previews_merges_and_undoes() {
         teaching(&start, "closing") > 0,
         "the view says which modules teach a skill"
     );
+    let x = |slug: &str| {
+        let i = start.skills.iter().position(|k| k.slug == slug).unwrap();
+        start.positions[i].x
+    };
+    for p in &start.prerequisites {
+        assert!(
+            x(&p.before) < x(&p.after),
+            "the skill graph draws a required skill left of the skill needing it"
+        );
+    }
 
     let v = s
         .add_skill("coaching", "Coaching", Some("selling"), Timestamp(2))
@@ -410,6 +420,14 @@ fn the_taxonomy_editor_edits_previews_merges_and_undoes() {
         skill(&v, "coaching").unwrap().name,
         "Peer coaching",
         "renamed"
+    );
+    let v = s
+        .describe_skill("coaching", " Helping peers improve. ", Timestamp(3))
+        .unwrap();
+    assert_eq!(
+        skill(&v, "coaching").unwrap().description,
+        "Helping peers improve.",
+        "described (trimmed)"
     );
     let v = s.move_skill("coaching", None, Timestamp(4)).unwrap();
     assert_eq!(

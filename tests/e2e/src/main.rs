@@ -1034,6 +1034,51 @@ async fn taxonomy_editor(env: &Env) -> Result<()> {
             .await
             .context("a skill prerequisite that closes a cycle is refused and named")?;
 
+        // The same requirements as a graph: drag one skill onto another to add one.
+        c.find(Locator::Css("[data-testid=skill-mode-graph]"))
+            .await?
+            .click()
+            .await?;
+        let label =
+            wait_for_text(&c, "[data-testid=skill-graph-count]", "skill prerequisites").await?;
+        let drawn = c
+            .execute("return window.__pathforgeSkillGraph.edges();", vec![])
+            .await?;
+        ensure!(
+            label.starts_with(&format!("{drawn} ")),
+            "every skill prerequisite is drawn: {drawn} edges, {label}"
+        );
+        c.find(Locator::Css("[data-testid=skill-graph-connect]"))
+            .await?
+            .click()
+            .await?;
+        let mut at = Vec::new();
+        for slug in ["active-listening", "crm-hygiene"] {
+            let p = c
+                .execute(
+                    "return window.__pathforgeSkillGraph.at(arguments[0]);",
+                    vec![json!(slug)],
+                )
+                .await?;
+            at.push((
+                p["x"].as_f64().context("the skill is drawn")?,
+                p["y"].as_f64().context("the skill is drawn")?,
+            ));
+        }
+        drag_points(&c, at[0], at[1]).await?;
+        wait_for_text(
+            &c,
+            "[data-testid=taxonomy-message]",
+            "“CRM hygiene” now requires “Active listening”",
+        )
+        .await
+        .context("dragging from one skill to another adds a requirement")?;
+        screenshot(&c, env, "taxonomy-skill-graph").await?;
+        c.find(Locator::Css("[data-testid=skill-mode-tree]"))
+            .await?
+            .click()
+            .await?;
+
         // Rename Negotiation in place.
         c.find(Locator::Css(
             "[data-drop=negotiation] [data-testid=skill-name]",

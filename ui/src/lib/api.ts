@@ -115,6 +115,7 @@ export const api = {
     call<GraphView>('add_prerequisite', { before, after, group }),
   removePrerequisite: (before: ModuleId, after: ModuleId) => call<GraphView>('remove_prerequisite', { before, after }),
   cycleIfAdded: (before: ModuleId, after: ModuleId) => call<ModuleId[] | null>('cycle_if_added', { before, after }),
+  describeSkill: (slug: string, description: string) => call<TaxonomyView>('describe_skill', { slug, description }),
   addSkillPrerequisite: (before: string, after: string) => call<TaxonomyView>('add_skill_prerequisite', { before, after }),
   removeSkillPrerequisite: (before: string, after: string) => call<TaxonomyView>('remove_skill_prerequisite', { before, after }),
   trackPath: (track: string) => call<TrackPath>('track_path', { track }),

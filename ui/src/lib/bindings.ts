@@ -487,4 +487,8 @@ export type TaxonomyView = { skills: Array<Skill>, uses: Array<SkillUse>, module
 /**
  * Skill `before` must be mastered before skill `after` (slugs).
  */
-prerequisites: Array<SkillPrerequisite>, };
+prerequisites: Array<SkillPrerequisite>, 
+/**
+ * Where to draw each skill in the skill-prerequisite graph (same order as `skills`).
+ */
+positions: Array<Position>, };

@@ -65,6 +65,7 @@ describe('undo and redo of taxonomy edits', () => {
   check({ kind: 'retire', slug: 'a', retired: true }, { kind: 'retire', slug: 'a', retired: false });
   check({ kind: 'merge', from: 'a', name: 'A', into: 'b', audit: 7 }, { kind: 'unmerge', from: 'a', name: 'A', into: 'b', audit: 7 });
   check({ kind: 'require', before: 'a', after: 'b' }, { kind: 'unrequire', before: 'a', after: 'b' });
+  check({ kind: 'describe', slug: 'a', text: 'New text', previous: '' }, { kind: 'describe', slug: 'a', text: '', previous: 'New text' });
 
   it('a merge redone replaces its record, so the next undo uses the new audit entry', () => {
     const merge: TaxEdit = { kind: 'merge', from: 'a', name: 'A', into: 'b', audit: 7 };
@@ -96,6 +97,7 @@ describe('uses and messages', () => {
       ],
       uses: [{ skill: 'id-questioning', taught: ['m1', 'm2'], suggested: ['m3'] }],
       prerequisites: [],
+      positions: [],
     };
     expect(usesBySkill(view).get('id-questioning')).toEqual({ taught: ['Active listening', 'Open questions'], suggested: ['m3'] });
   });

@@ -7,6 +7,7 @@ import type { Skill, SkillId, TaxonomyView } from './bindings';
 export type TaxEdit =
   | { kind: 'add' | 'remove'; slug: string; name: string; parent: string | null }
   | { kind: 'rename'; slug: string; name: string; previous: string }
+  | { kind: 'describe'; slug: string; text: string; previous: string }
   | { kind: 'move'; slug: string; parent: string | null; previous: string | null }
   | { kind: 'retire'; slug: string; retired: boolean }
   | { kind: 'merge' | 'unmerge'; from: string; name: string; into: string; audit: number }
@@ -20,6 +21,8 @@ export function inverse(e: TaxEdit): TaxEdit {
       return { ...e, kind: 'add' };
     case 'rename':
       return { ...e, name: e.previous, previous: e.name };
+    case 'describe':
+      return { ...e, text: e.previous, previous: e.text };
     case 'move':
       return { ...e, parent: e.previous, previous: e.parent };
     case 'retire':
@@ -132,6 +135,8 @@ export function describe(e: TaxEdit, name: (slug: string) => string): string {
       return `Removed “${e.name}”.`;
     case 'rename':
       return `Renamed “${e.previous}” to “${e.name}”.`;
+    case 'describe':
+      return `Described “${name(e.slug)}”.`;
     case 'move':
       return e.parent ? `Moved “${name(e.slug)}” under “${name(e.parent)}”.` : `Moved “${name(e.slug)}” to the top level.`;
     case 'retire':
