@@ -32,6 +32,7 @@ fn main() -> Result<()> {
     let mut library = PathBuf::from("sample-libraries/sales-onboarding");
     let mut st_python: Option<PathBuf> = None;
     let mut graph_scale: Option<PathBuf> = None;
+    let mut only_graph = false;
     let mut model_dir = PathBuf::from(embed::REPO_MODEL_DIR);
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -41,6 +42,7 @@ fn main() -> Result<()> {
             "--library" => library = value,
             "--st-python" => st_python = Some(value),
             "--graph-scale" => graph_scale = Some(value),
+            "--only" if value.as_os_str() == "graph" => only_graph = true,
             "--model" => model_dir = value,
             "--fit-calibration" => {
                 let samples = value
@@ -55,9 +57,13 @@ fn main() -> Result<()> {
                 return Ok(());
             }
             _ => anyhow::bail!(
-                "unknown flag {flag}; use --cli PATH, --library PATH, --model DIR, --st-python PATH, --graph-scale FILE"
+                "unknown flag {flag}; use --cli PATH, --library PATH, --model DIR, --st-python PATH, --graph-scale FILE, --only graph"
             ),
         }
+    }
+    if only_graph {
+        print_table(graph_rows(graph_scale.as_deref())?);
+        return Ok(());
     }
     let tmp = tempfile::tempdir()?;
     let mut rows = Vec::new();
@@ -168,62 +174,7 @@ fn main() -> Result<()> {
         note: format!("{:.1} MiB", size as f64 / 1_048_576.0),
     });
 
-    // The prerequisite graph at catalogue scale: deep, locally connected curricula.
-    for (nodes, per_node, runs) in [(10_000, 5, 5), (100_000, 3, 3)] {
-        let g = generated_graph(nodes, per_node);
-        let mut findings = 0;
-        let row = measure(
-            &format!("lint {nodes}-module / {}-edge graph", nodes * per_node),
-            runs,
-            || {
-                findings = graph::lint(&g).len();
-                Ok(())
-            },
-        )?;
-        rows.push(Row {
-            note: format!("{findings} findings"),
-            ..row
-        });
-        if nodes == 10_000 {
-            let mut cycle = false;
-            let row = measure(
-                "cycle check for one edge, 10,000 modules (worst case)",
-                50,
-                || {
-                    // From the last module back to the first: the search covers everything
-                    // downstream of the first module.
-                    cycle = g.cycle_if_added(nodes - 1, 0).is_some();
-                    Ok(())
-                },
-            )?;
-            rows.push(Row {
-                note: format!("cycle found: {cycle}"),
-                ..row
-            });
-        }
-    }
-
-    // The graph editor's layout, computed by the engine, and what the real window measured.
-    for (nodes, per_node, runs) in [(2_000, 3, 20), (10_000, 5, 5)] {
-        let pairs = generated_pairs(nodes, per_node);
-        let row = measure(
-            &format!(
-                "layered layout of a {nodes}-module / {}-edge graph (engine)",
-                pairs.len()
-            ),
-            runs,
-            || {
-                std::hint::black_box(graph::layered(nodes, &pairs));
-                Ok(())
-            },
-        )?;
-        rows.push(row);
-    }
-    if let Some(path) = &graph_scale {
-        rows.extend(window_rows(path)?);
-    } else {
-        println!("note: no --graph-scale FILE, so the real-window graph figures are left out (make bench runs the window test first)");
-    }
+    rows.extend(graph_rows(graph_scale.as_deref())?);
 
     // Cohort simulation on the sample library: static path and rules, same seed.
     let learners = 100_000;
@@ -278,15 +229,7 @@ fn main() -> Result<()> {
         tmp.path(),
     )?);
 
-    println!("| operation | runs | median | note |\n|---|---:|---:|---|");
-    for r in rows {
-        let median = if r.median.is_zero() {
-            "-".to_owned()
-        } else {
-            format_duration(r.median)
-        };
-        println!("| {} | {} | {} | {} |", r.what, r.runs, median, r.note);
-    }
+    print_table(rows);
     Ok(())
 }
 
@@ -409,13 +352,89 @@ fn suggestion_precision(library: &Path, titles: bool) -> Result<(f64, f64, Durat
     ))
 }
 
+/// The prerequisite graph at catalogue scale: lint, cycle check and layout in the engine,
+/// and the Graph tab's figures from the real-window test when `graph_scale` names them.
+fn graph_rows(graph_scale: Option<&Path>) -> Result<Vec<Row>> {
+    let mut rows = Vec::new();
+    // The prerequisite graph at catalogue scale: deep, locally connected curricula.
+    for (nodes, per_node, runs) in [(10_000, 5, 5), (100_000, 3, 3)] {
+        let g = generated_graph(nodes, per_node);
+        let mut findings = 0;
+        let row = measure(
+            &format!("lint {nodes}-module / {}-edge graph", nodes * per_node),
+            runs,
+            || {
+                findings = graph::lint(&g).len();
+                Ok(())
+            },
+        )?;
+        rows.push(Row {
+            note: format!("{findings} findings"),
+            ..row
+        });
+        if nodes == 10_000 {
+            let mut cycle = false;
+            let row = measure(
+                "cycle check for one edge, 10,000 modules (worst case)",
+                50,
+                || {
+                    // From the last module back to the first: the search covers everything
+                    // downstream of the first module.
+                    cycle = g.cycle_if_added(nodes - 1, 0).is_some();
+                    Ok(())
+                },
+            )?;
+            rows.push(Row {
+                note: format!("cycle found: {cycle}"),
+                ..row
+            });
+        }
+    }
+
+    // The graph editor's layout, computed by the engine, and what the real window measured.
+    for (nodes, per_node, runs) in [(2_000, 3, 20), (10_000, 5, 5)] {
+        let pairs = generated_pairs(nodes, per_node);
+        let row = measure(
+            &format!(
+                "layered layout of a {nodes}-module / {}-edge graph (engine)",
+                pairs.len()
+            ),
+            runs,
+            || {
+                std::hint::black_box(graph::layered(nodes, &pairs));
+                Ok(())
+            },
+        )?;
+        rows.push(row);
+    }
+    if let Some(path) = graph_scale {
+        rows.extend(window_rows(path)?);
+    } else {
+        println!("note: no --graph-scale FILE, so the real-window graph figures are left out (make bench runs the window test first)");
+    }
+
+    Ok(rows)
+}
+
+fn print_table(rows: Vec<Row>) {
+    println!("| operation | runs | median | note |\n|---|---:|---:|---|");
+    for r in rows {
+        let median = if r.median.is_zero() {
+            "-".to_owned()
+        } else {
+            format_duration(r.median)
+        };
+        println!("| {} | {} | {} | {} |", r.what, r.runs, median, r.note);
+    }
+}
+
 /// The figures the real-window test (`draws_a_2000_module_graph_and_records_its_timings`)
 /// wrote: the Graph tab's first render and its frame times while panning and zooming.
 fn window_rows(path: &Path) -> Result<Vec<Row>> {
     let text = std::fs::read_to_string(path).with_context(|| format!("{}", path.display()))?;
     let v: serde_json::Value =
         serde_json::from_str(&text).with_context(|| format!("{}", path.display()))?;
-    let (t, f) = (&v["first_render"], &v["pan_zoom"]);
+    let (t, f, m) = (&v["first_render"], &v["pan_zoom"], &v["mouse_pan"]);
     let ms = |x: &serde_json::Value| x.as_f64().unwrap_or(f64::NAN);
     let (modules, edges) = (
         t["modules"].as_u64().unwrap_or(0),
@@ -438,10 +457,21 @@ fn window_rows(path: &Path) -> Result<Vec<Row>> {
             runs: 1,
             median: Duration::from_secs_f64(ms(&f["p50"]) / 1000.0),
             note: format!(
-                "p95 {:.0} ms, worst {:.0} ms, {} frames over 50 ms (software rendering under Xvfb)",
+                "p95 {:.0} ms, worst {:.0} ms, {} frames over 50 ms (programmatic pans and zooms, software rendering under Xvfb)",
                 ms(&f["p95"]),
                 ms(&f["max"]),
                 f["over50"]
+            ),
+        },
+        Row {
+            what: format!("Graph tab, {modules} modules: frame time while dragging the view with the mouse (median of {} frames)", m["frames"]),
+            runs: 1,
+            median: Duration::from_secs_f64(ms(&m["p50"]) / 1000.0),
+            note: format!(
+                "p95 {:.0} ms, worst {:.0} ms, {} frames over 50 ms",
+                ms(&m["p95"]),
+                ms(&m["max"]),
+                m["over50"]
             ),
         },
     ])
