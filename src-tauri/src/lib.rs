@@ -224,6 +224,11 @@ fn unmerge_skill(state: State<'_, Shared>, audit: i64) -> IpcResult<TaxonomyView
 }
 
 #[tauri::command]
+fn import_taxonomy(state: State<'_, Shared>, path: PathBuf) -> IpcResult<TaxonomyView> {
+    session(&state).import_taxonomy(&path, Timestamp::now())
+}
+
+#[tauri::command]
 fn describe_skill(
     state: State<'_, Shared>,
     slug: String,
@@ -310,6 +315,7 @@ pub fn run(session: Session) {
             add_skill_prerequisite,
             remove_skill_prerequisite,
             describe_skill,
+            import_taxonomy,
         ])
         .run(tauri::generate_context!())
         .expect("the Pathforge window failed to start");

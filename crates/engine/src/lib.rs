@@ -1886,6 +1886,32 @@ impl Project {
     /// Merges the framework in `path` into the taxonomy: skills are matched by slug
     /// (CASE `humanCodingScheme`), updated in place, or added. Nothing is written unless the
     /// whole file reads as a valid tree.
+    /// Imports a skill framework file, telling its format from its content: CASE JSON, a
+    /// Moodle competency framework CSV (by its header), or the plain `id,parent_id,name,
+    /// description` CSV.
+    pub fn import_taxonomy_file(
+        &mut self,
+        path: &Path,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<TaxonomyImportReport> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let start = text.trim_start_matches('\u{feff}').trim_start();
+        let format = if start.starts_with('{') {
+            TaxonomyFormat::Case
+        } else if start.starts_with(&format!("\"{}\"", exchange::MOODLE_HEADER[0]))
+            || start.starts_with(exchange::MOODLE_HEADER[0])
+        {
+            TaxonomyFormat::MoodleCsv
+        } else {
+            TaxonomyFormat::Csv
+        };
+        self.import_taxonomy(path, format, actor, now)
+    }
+
     pub fn import_taxonomy(
         &mut self,
         path: &Path,

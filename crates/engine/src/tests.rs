@@ -1360,3 +1360,28 @@ fn the_review_queue_filters_and_bulk_decisions_are_one_logged_step() {
         "the chain stays intact"
     );
 }
+
+#[test]
+fn a_framework_file_is_imported_whatever_its_format_told_by_its_content() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut source = Project::create(&tmp.path().join("source.pathforge"), Timestamp(1)).unwrap();
+    source
+        .import_library(&sample_library(), &ME, Timestamp(2))
+        .unwrap();
+    let skills = source.skills().unwrap().len();
+    let check = |format: TaxonomyFormat, file: &str| {
+        let path = tmp.path().join(file);
+        std::fs::write(&path, source.export_taxonomy(format, Timestamp(3)).unwrap()).unwrap();
+        let mut p =
+            Project::create(&tmp.path().join(format!("{file}.pathforge")), Timestamp(1)).unwrap();
+        let report = p.import_taxonomy_file(&path, &ME, Timestamp(4)).unwrap();
+        assert_eq!(
+            (report.added as usize, p.skills().unwrap().len()),
+            (skills, skills),
+            "{file}: every skill of the framework arrives, its format told from the content"
+        );
+    };
+    check(TaxonomyFormat::Case, "framework.json");
+    check(TaxonomyFormat::MoodleCsv, "moodle.csv");
+    check(TaxonomyFormat::Csv, "plain.csv");
+}

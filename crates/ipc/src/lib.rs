@@ -461,6 +461,14 @@ impl Session {
         self.edit_skill(slug, edit, now)
     }
 
+    /// Imports a skill framework file (CASE JSON, Moodle framework CSV or plain CSV, told
+    /// apart by content) into the taxonomy.
+    pub fn import_taxonomy(&mut self, path: &Path, now: Timestamp) -> IpcResult<TaxonomyView> {
+        self.project_mut()?
+            .import_taxonomy_file(path, &Actor::local_user(), now)?;
+        self.taxonomy_view()
+    }
+
     pub fn describe_skill(
         &mut self,
         slug: &str,

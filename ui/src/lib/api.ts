@@ -115,6 +115,7 @@ export const api = {
     call<GraphView>('add_prerequisite', { before, after, group }),
   removePrerequisite: (before: ModuleId, after: ModuleId) => call<GraphView>('remove_prerequisite', { before, after }),
   cycleIfAdded: (before: ModuleId, after: ModuleId) => call<ModuleId[] | null>('cycle_if_added', { before, after }),
+  importTaxonomy: (path: string) => call<TaxonomyView>('import_taxonomy', { path }),
   describeSkill: (slug: string, description: string) => call<TaxonomyView>('describe_skill', { slug, description }),
   addSkillPrerequisite: (before: string, after: string) => call<TaxonomyView>('add_skill_prerequisite', { before, after }),
   removeSkillPrerequisite: (before: string, after: string) => call<TaxonomyView>('remove_skill_prerequisite', { before, after }),
@@ -150,6 +151,14 @@ export const api = {
     (await open({
       title: 'Module to LMS id mapping (CSV: module,lms_id)',
       filters: [{ name: 'CSV', extensions: ['csv'] }],
+      multiple: false,
+      directory: false,
+    })) as string | null,
+  /** Native open dialog for a skill framework file; null when cancelled. */
+  chooseTaxonomyFile: async () =>
+    (await open({
+      title: 'Import a skill framework (CASE JSON, Moodle framework CSV or id,parent_id,name,description CSV)',
+      filters: [{ name: 'Skill frameworks', extensions: ['json', 'csv'] }],
       multiple: false,
       directory: false,
     })) as string | null,
