@@ -1148,13 +1148,49 @@ async fn taxonomy_editor(env: &Env) -> Result<()> {
         )
         .await?;
         screenshot(&c, env, "taxonomy-edited").await?;
+
+        // Close the window (Ctrl+W) in the middle of renaming Forecasting: the name typed
+        // so far is saved, not lost.
+        c.find(Locator::Css(
+            "[data-drop=forecasting] [data-testid=skill-name]",
+        ))
+        .await?
+        .click()
+        .await?;
+        c.find(Locator::Css("[data-testid=skill-rename-button]"))
+            .await?
+            .click()
+            .await?;
+        c.wait()
+            .for_element(Locator::Css("[data-testid=skill-rename]"))
+            .await?
+            .send_keys("Forecasting and pipeline reviews")
+            .await?;
+        {
+            use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+            use fantoccini::key::Key;
+            let keys = KeyActions::new("keyboard".to_owned())
+                .then(KeyAction::Down {
+                    value: Key::Control.into(),
+                })
+                .then(KeyAction::Down { value: 'w' })
+                .then(KeyAction::Up { value: 'w' })
+                .then(KeyAction::Up {
+                    value: Key::Control.into(),
+                });
+            // The window may be gone before the driver answers.
+            let _ = c.perform_actions(keys).await;
+        }
+        tokio::time::sleep(Duration::from_millis(1500)).await;
         Ok(())
     })
     .await?;
 
     // Reopen the project: every change is there.
     with_app(env, &args, |c| async move {
-        wait_for_text(&c, "[data-testid=module-count]", "modules").await?;
+        wait_for_text(&c, "[data-testid=module-count]", "modules")
+            .await
+            .context("reopening the project")?;
         c.find(Locator::Css("[data-testid=tab-taxonomy]"))
             .await?
             .click()
@@ -1168,6 +1204,10 @@ async fn taxonomy_editor(env: &Env) -> Result<()> {
         ensure!(
             tree.contains("Deal negotiation") && !tree.contains("Closing"),
             "the rename and the merge are in the reopened project: {tree}"
+        );
+        ensure!(
+            tree.contains("Forecasting and pipeline reviews"),
+            "the rename being typed when the window closed was saved: {tree}"
         );
         let at = |name: &str| tree.find(name);
         let (advancing, forecasting, discovery) = (

@@ -1,10 +1,29 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
-import { api, ApiError, toApiError } from './api';
+import { api, ApiError, settle, toApiError } from './api';
 
 afterEach(() => clearMocks());
 
 describe('api', () => {
+  it('settles only when every command sent has been answered, failures included', async () => {
+    let answer: (v: unknown) => void = () => {};
+    mockIPC((cmd) => {
+      if (cmd === 'rename_skill') return new Promise((resolve) => (answer = resolve));
+      throw { kind: 'conflict', message: 'no' };
+    });
+    const renamed = api.renameSkill('a', 'B');
+    const refused = api.removeSkill('a').catch(() => 'refused');
+    let settled = false;
+    const done = settle().then(() => (settled = true));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(settled).toBe(false); // the rename is still on its way
+    answer({ skills: [] });
+    await done;
+    expect(settled).toBe(true);
+    await renamed;
+    expect(await refused).toBe('refused');
+  });
+
   it('passes arguments by name and returns the result', async () => {
     const calls: [string, unknown][] = [];
     mockIPC((cmd, args) => {

@@ -73,12 +73,24 @@ export function toApiError(e: unknown): ApiError {
   return new ApiError('internal', e instanceof Error ? e.message : String(e));
 }
 
+// Commands sent and not yet answered: closing the window waits for them (see `settle`).
+const inFlight = new Set<Promise<unknown>>();
+
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  const sent = invoke<T>(command, args);
+  inFlight.add(sent);
   try {
-    return await invoke<T>(command, args);
+    return await sent;
   } catch (e) {
     throw toApiError(e);
+  } finally {
+    inFlight.delete(sent);
   }
+}
+
+/** Resolves once every command sent so far has been answered (successfully or not). */
+export async function settle(): Promise<void> {
+  while (inFlight.size) await Promise.allSettled([...inFlight]);
 }
 
 const PROJECT_FILTER = [{ name: 'Pathforge project', extensions: ['pathforge'] }];
