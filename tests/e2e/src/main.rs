@@ -1451,6 +1451,26 @@ async fn graph_editor(env: &Env) -> Result<()> {
         list.len() == before + 1,
         "the edits are in the project file after the window closes"
     );
+    // Reopen the project in the window: the graph shows every edit.
+    let args = vec!["--project".to_owned(), project.display().to_string()];
+    with_app(env, &args, |c| async move {
+        wait_for_text(&c, "[data-testid=module-count]", "modules")
+            .await
+            .context("reopening the project")?;
+        c.find(Locator::Css("[data-testid=tab-graph]"))
+            .await?
+            .click()
+            .await?;
+        wait_for_text(
+            &c,
+            "[data-testid=graph-edge-count]",
+            &format!("{} prerequisites", before + 1),
+        )
+        .await
+        .context("the reopened graph has the added edge and not the removed shortcut")?;
+        Ok(())
+    })
+    .await?;
     let into_preparation: Vec<_> = list.iter().filter(|e| e["after"] == *target).collect();
     ensure!(
         into_preparation.len() >= 2
