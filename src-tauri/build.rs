@@ -38,6 +38,7 @@ const COMMANDS: &[&str] = &[
     "unmerge_skill",
     "track_path",
     "describe_skill",
+    "set_skill_examples",
     "import_taxonomy",
     "add_skill_prerequisite",
     "remove_skill_prerequisite",

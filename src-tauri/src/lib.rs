@@ -229,6 +229,15 @@ fn import_taxonomy(state: State<'_, Shared>, path: PathBuf) -> IpcResult<Taxonom
 }
 
 #[tauri::command]
+fn set_skill_examples(
+    state: State<'_, Shared>,
+    slug: String,
+    examples: Vec<String>,
+) -> IpcResult<TaxonomyView> {
+    session(&state).set_skill_examples(&slug, examples, Timestamp::now())
+}
+
+#[tauri::command]
 fn describe_skill(
     state: State<'_, Shared>,
     slug: String,
@@ -315,6 +324,7 @@ pub fn run(session: Session) {
             add_skill_prerequisite,
             remove_skill_prerequisite,
             describe_skill,
+            set_skill_examples,
             import_taxonomy,
         ])
         .run(tauri::generate_context!())

@@ -1430,6 +1430,13 @@ impl Project {
         if let Some(description) = edit.description {
             after.description = description.trim().to_owned();
         }
+        if let Some(examples) = edit.examples {
+            after.examples = examples
+                .iter()
+                .map(|e| e.trim().to_owned())
+                .filter(|e| !e.is_empty())
+                .collect();
+        }
         let (b, a) = (
             serde_json::to_value(&before).expect("serialises"),
             serde_json::to_value(&after).expect("serialises"),
@@ -2281,6 +2288,8 @@ type SkillSpecs<'a> = (Vec<graph::SkillSpec<'a>>, Vec<(usize, usize)>);
 pub struct SkillEdit {
     pub name: Option<String>,
     pub description: Option<String>,
+    /// Short examples of the skill in action; blank lines are dropped.
+    pub examples: Option<Vec<String>>,
     /// `Some(None)` moves the skill to the root.
     pub parent: Option<Option<String>>,
     pub retired: Option<bool>,

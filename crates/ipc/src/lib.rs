@@ -482,6 +482,19 @@ impl Session {
         self.edit_skill(slug, edit, now)
     }
 
+    pub fn set_skill_examples(
+        &mut self,
+        slug: &str,
+        examples: Vec<String>,
+        now: Timestamp,
+    ) -> IpcResult<TaxonomyView> {
+        let edit = engine::SkillEdit {
+            examples: Some(examples),
+            ..Default::default()
+        };
+        self.edit_skill(slug, edit, now)
+    }
+
     /// Moves a skill under `parent` (a slug), or to the root when `None`.
     pub fn move_skill(
         &mut self,

@@ -429,6 +429,18 @@ fn the_taxonomy_editor_edits_previews_merges_and_undoes() {
         "Helping peers improve.",
         "described (trimmed)"
     );
+    let v = s
+        .set_skill_examples(
+            "coaching",
+            vec!["Gives feedback after a call".into(), "  ".into()],
+            Timestamp(3),
+        )
+        .unwrap();
+    assert_eq!(
+        skill(&v, "coaching").unwrap().examples,
+        vec!["Gives feedback after a call".to_owned()],
+        "examples are kept, blank lines dropped"
+    );
     let v = s.move_skill("coaching", None, Timestamp(4)).unwrap();
     assert_eq!(
         skill(&v, "coaching").unwrap().parent_id,

@@ -128,6 +128,7 @@ export const api = {
   removePrerequisite: (before: ModuleId, after: ModuleId) => call<GraphView>('remove_prerequisite', { before, after }),
   cycleIfAdded: (before: ModuleId, after: ModuleId) => call<ModuleId[] | null>('cycle_if_added', { before, after }),
   importTaxonomy: (path: string) => call<TaxonomyView>('import_taxonomy', { path }),
+  setSkillExamples: (slug: string, examples: string[]) => call<TaxonomyView>('set_skill_examples', { slug, examples }),
   describeSkill: (slug: string, description: string) => call<TaxonomyView>('describe_skill', { slug, description }),
   addSkillPrerequisite: (before: string, after: string) => call<TaxonomyView>('add_skill_prerequisite', { before, after }),
   removeSkillPrerequisite: (before: string, after: string) => call<TaxonomyView>('remove_skill_prerequisite', { before, after }),

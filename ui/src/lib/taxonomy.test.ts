@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Skill, TaxonomyView } from './bindings';
 import { empty, record, redoStep, replaceTop, undoStep } from './history';
-import { canDrop, describe as say, inverse, rows, slugify, subtree, usesBySkill, type TaxEdit } from './taxonomy';
+import { canDrop, describe as say, exampleLines, inverse, rows, slugify, subtree, usesBySkill, type TaxEdit } from './taxonomy';
 
 const skill = (slug: string, name: string, parent: string | null = null): Skill => ({
   id: `id-${slug}`,
@@ -66,6 +66,7 @@ describe('undo and redo of taxonomy edits', () => {
   check({ kind: 'merge', from: 'a', name: 'A', into: 'b', audit: 7 }, { kind: 'unmerge', from: 'a', name: 'A', into: 'b', audit: 7 });
   check({ kind: 'require', before: 'a', after: 'b' }, { kind: 'unrequire', before: 'a', after: 'b' });
   check({ kind: 'describe', slug: 'a', text: 'New text', previous: '' }, { kind: 'describe', slug: 'a', text: '', previous: 'New text' });
+  check({ kind: 'examples', slug: 'a', lines: ['x'], previous: [] }, { kind: 'examples', slug: 'a', lines: [], previous: ['x'] });
 
   it('a merge redone replaces its record, so the next undo uses the new audit entry', () => {
     const merge: TaxEdit = { kind: 'merge', from: 'a', name: 'A', into: 'b', audit: 7 };
@@ -75,6 +76,12 @@ describe('undo and redo of taxonomy edits', () => {
     const r = redoStep(u.next)!;
     h = replaceTop(r.next, { ...merge, audit: 9 });
     expect(undoStep(h, inverse)!.edit).toEqual({ kind: 'unmerge', from: 'a', name: 'A', into: 'b', audit: 9 });
+  });
+});
+
+describe('exampleLines', () => {
+  it('keeps one example per non-blank line, trimmed', () => {
+    expect(exampleLines('  Asks open questions \n\n Summarises back\n  ')).toEqual(['Asks open questions', 'Summarises back']);
   });
 });
 

@@ -8,6 +8,7 @@ export type TaxEdit =
   | { kind: 'add' | 'remove'; slug: string; name: string; parent: string | null }
   | { kind: 'rename'; slug: string; name: string; previous: string }
   | { kind: 'describe'; slug: string; text: string; previous: string }
+  | { kind: 'examples'; slug: string; lines: string[]; previous: string[] }
   | { kind: 'move'; slug: string; parent: string | null; previous: string | null }
   | { kind: 'retire'; slug: string; retired: boolean }
   | { kind: 'merge' | 'unmerge'; from: string; name: string; into: string; audit: number }
@@ -23,6 +24,8 @@ export function inverse(e: TaxEdit): TaxEdit {
       return { ...e, name: e.previous, previous: e.name };
     case 'describe':
       return { ...e, text: e.previous, previous: e.text };
+    case 'examples':
+      return { ...e, lines: e.previous, previous: e.lines };
     case 'move':
       return { ...e, parent: e.previous, previous: e.parent };
     case 'retire':
@@ -126,6 +129,14 @@ export function usesBySkill(view: TaxonomyView): Map<SkillId, { taught: string[]
   return new Map(view.uses.map((u) => [u.skill, { taught: names(u.taught), suggested: names(u.suggested) }]));
 }
 
+/** The examples typed in a text box, one per line, blank lines dropped. */
+export function exampleLines(text: string): string[] {
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+}
+
 /** A sentence for what an edit did, for the status line. */
 export function describe(e: TaxEdit, name: (slug: string) => string): string {
   switch (e.kind) {
@@ -137,6 +148,8 @@ export function describe(e: TaxEdit, name: (slug: string) => string): string {
       return `Renamed “${e.previous}” to “${e.name}”.`;
     case 'describe':
       return `Described “${name(e.slug)}”.`;
+    case 'examples':
+      return `Updated the examples of “${name(e.slug)}”.`;
     case 'move':
       return e.parent ? `Moved “${name(e.slug)}” under “${name(e.parent)}”.` : `Moved “${name(e.slug)}” to the top level.`;
     case 'retire':
