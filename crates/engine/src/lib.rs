@@ -1916,7 +1916,7 @@ impl Project {
         } else {
             TaxonomyFormat::Csv
         };
-        self.import_taxonomy(path, format, actor, now)
+        self.import_taxonomy_text(path, &text, format, actor, now)
     }
 
     pub fn import_taxonomy(
@@ -1930,17 +1930,29 @@ impl Project {
             path: path.to_path_buf(),
             source,
         })?;
+        self.import_taxonomy_text(path, &text, format, actor, now)
+    }
+
+    /// Imports `text`, read from `path` (named in errors), as a framework in `format`.
+    fn import_taxonomy_text(
+        &mut self,
+        path: &Path,
+        text: &str,
+        format: TaxonomyFormat,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<TaxonomyImportReport> {
         let (document, scale, skills) = match format {
             TaxonomyFormat::Case => {
-                let fw = exchange::case_import(path, &text)?;
+                let fw = exchange::case_import(path, text)?;
                 let doc = serde_json::json!({ "identifier": fw.identifier, "title": fw.title, "creator": fw.creator });
                 (Some(doc), fw.scale, fw.skills)
             }
-            TaxonomyFormat::Csv => (None, Vec::new(), exchange::csv_import(path, &text)?),
+            TaxonomyFormat::Csv => (None, Vec::new(), exchange::csv_import(path, text)?),
             TaxonomyFormat::MoodleCsv => (
                 None,
                 Vec::new(),
-                exchange::moodle_import(path, &text)?.skills,
+                exchange::moodle_import(path, text)?.skills,
             ),
         };
         let project = self.store.project()?;

@@ -574,6 +574,16 @@ async fn auto_tag(env: &Env) -> Result<()> {
 /// Reviews auto-tags in the window: the queue with evidence, A to accept, Ctrl+Z to undo.
 /// The project is tagged beforehand with the CLI built beside the app.
 /// Runs the CLI and returns its stdout; fails with its stderr.
+/// `pathforge init PROJECT` then `pathforge import PROJECT LIBRARY`.
+fn new_project(env: &Env, project: &Path, library: &Path) -> Result<()> {
+    cli(env, &["init".as_ref(), project.as_os_str()])?;
+    cli(
+        env,
+        &["import".as_ref(), project.as_os_str(), library.as_os_str()],
+    )?;
+    Ok(())
+}
+
 fn cli(env: &Env, args: &[&std::ffi::OsStr]) -> Result<String> {
     let cli = env.app.with_file_name("pathforge");
     let out = std::process::Command::new(&cli).args(args).output()?;
@@ -647,11 +657,7 @@ fn generated_library(dir: &Path, modules: usize, edges: usize) -> Result<()> {
 async fn graph_filters(env: &Env) -> Result<()> {
     let project = env.scratch.join("filters.pathforge");
     let library = env.repo.join("sample-libraries/sales-onboarding");
-    cli(env, &["init".as_ref(), project.as_os_str()])?;
-    cli(
-        env,
-        &["import".as_ref(), project.as_os_str(), library.as_os_str()],
-    )?;
+    new_project(env, &project, &library)?;
     let path: serde_json::Value = serde_json::from_str(&cli(
         env,
         &[
@@ -738,11 +744,7 @@ async fn graph_at_scale(env: &Env) -> Result<()> {
     let library = env.scratch.join("generated-2000");
     generated_library(&library, modules, edges)?;
     let project = env.scratch.join("scale.pathforge");
-    cli(env, &["init".as_ref(), project.as_os_str()])?;
-    cli(
-        env,
-        &["import".as_ref(), project.as_os_str(), library.as_os_str()],
-    )?;
+    new_project(env, &project, &library)?;
     let args = vec!["--project".to_owned(), project.display().to_string()];
     let figures = with_app(env, &args, |c| async move {
         wait_for_text(
@@ -926,11 +928,7 @@ async fn drag_points(c: &Client, a: (f64, f64), b: (f64, f64)) -> Result<()> {
 async fn taxonomy_editor(env: &Env) -> Result<()> {
     let project = env.scratch.join("taxonomy.pathforge");
     let library = env.repo.join("sample-libraries/sales-onboarding");
-    cli(env, &["init".as_ref(), project.as_os_str()])?;
-    cli(
-        env,
-        &["import".as_ref(), project.as_os_str(), library.as_os_str()],
-    )?;
+    new_project(env, &project, &library)?;
     let preview: serde_json::Value = serde_json::from_str(&cli(
         env,
         &[
@@ -1288,11 +1286,7 @@ async fn click_edge(c: &Client, before: &str, after: &str) -> Result<()> {
 async fn graph_editor(env: &Env) -> Result<()> {
     let project = env.scratch.join("graph.pathforge");
     let library = env.repo.join("sample-libraries/sales-onboarding");
-    cli(env, &["init".as_ref(), project.as_os_str()])?;
-    cli(
-        env,
-        &["import".as_ref(), project.as_os_str(), library.as_os_str()],
-    )?;
+    new_project(env, &project, &library)?;
     let modules: serde_json::Value = serde_json::from_str(&cli(
         env,
         &["modules".as_ref(), project.as_os_str(), "--json".as_ref()],
