@@ -15,7 +15,7 @@ const COMMANDS: &[&str] = &[
     "delete_rule",
     "why",
     "tag_modules",
-    "cancel_tagging",
+    "cancel_operation",
     "module_insight",
     "model_status",
     "choose_model",

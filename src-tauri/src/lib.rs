@@ -5,15 +5,15 @@ use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
 use ipc::{
-    Cancel, ExportPreview, ExportRequest, GraphView, IpcResult, ModelStatus, RulesView,
-    SampleLearner, Session, SessionState, TagProgress, TaxonomyView,
+    Cancel, ExportPreview, ExportRequest, GraphView, ImportProgress, IpcResult, ModelStatus,
+    RulesView, SampleLearner, Session, SessionState, TagProgress, TaxonomyView,
 };
 use model::{
     AuditEvent, Finding, ImportReport, MergePreview, Module, ModuleId, ModuleSummary, ProjectInfo,
     SkillMerge, Timestamp,
 };
 use tauri::ipc::Channel;
-use tauri::State;
+use tauri::{Emitter, Manager, State};
 
 type Shared = Mutex<Session>;
 
@@ -40,8 +40,15 @@ fn open_project(state: State<'_, Shared>, path: PathBuf) -> IpcResult<ProjectInf
 }
 
 #[tauri::command(async)]
-fn import_library(state: State<'_, Shared>, path: PathBuf) -> IpcResult<ImportReport> {
-    session(&state).import_library(&path, Timestamp::now())
+fn import_library(
+    state: State<'_, Shared>,
+    cancel: State<'_, Cancel>,
+    path: PathBuf,
+    on_progress: Channel<ImportProgress>,
+) -> IpcResult<ImportReport> {
+    session(&state).import_library(&path, &cancel, Timestamp::now(), &mut |p| {
+        drop(on_progress.send(p))
+    })
 }
 
 #[tauri::command]
@@ -91,8 +98,9 @@ fn tag_modules(
     })
 }
 
+/// Stops the import or tagging run in progress.
 #[tauri::command]
-fn cancel_tagging(cancel: State<'_, Cancel>) {
+fn cancel_operation(cancel: State<'_, Cancel>) {
     cancel.request()
 }
 
@@ -279,12 +287,33 @@ fn export_course(state: State<'_, Shared>, request: ExportRequest) -> IpcResult<
     session(&state).export(&request, Timestamp::now())
 }
 
-/// Opens the main window on `session` and runs until it closes.
-pub fn run(session: Session) {
+/// The event the window hears when a watched library changed on disk and was re-imported;
+/// its payload is an [`ipc::LibrariesChanged`].
+const LIBRARIES_CHANGED: &str = "libraries-changed";
+
+/// Opens the main window on `session` and runs until it closes. While it runs, the open
+/// project's libraries are watched: a saved file is re-imported and the window told.
+pub fn run(mut started: Session) {
+    let (changes, changed) = std::sync::mpsc::channel();
+    started.watch_libraries(changes);
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
-        .manage(Mutex::new(session))
+        .manage(Mutex::new(started))
         .manage(Cancel::default())
+        .setup(move |app| {
+            let app = app.handle().clone();
+            std::thread::spawn(move || {
+                for paths in changed {
+                    let state = app.state::<Shared>();
+                    let changes = session(&state).reimport_changed(&paths, Timestamp::now());
+                    if !changes.is_empty() {
+                        // The window may be closing; a lost notice is not an error.
+                        drop(app.emit(LIBRARIES_CHANGED, changes));
+                    }
+                }
+            });
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             session_state,
             create_project,
@@ -299,7 +328,7 @@ pub fn run(session: Session) {
             delete_rule,
             why,
             tag_modules,
-            cancel_tagging,
+            cancel_operation,
             module_insight,
             model_status,
             choose_model,

@@ -24,18 +24,18 @@ struct Args {
     /// Project file to open; created when it does not exist.
     #[arg(long)]
     project: Option<PathBuf>,
-    /// Library folder to import into the project at start.
+    /// Library (folder, package or catalog) the window imports into the project at start.
     #[arg(long, requires = "project")]
     import: Option<PathBuf>,
 }
 
 fn main() {
     let args = Args::parse();
-    let mut session = ipc::Session::start(
-        args.project.as_deref(),
-        args.import.as_deref(),
-        Timestamp::now(),
-    );
+    let mut session = ipc::Session::start(args.project.as_deref(), None, Timestamp::now());
+    if let Some(dir) = &args.import {
+        // Imported by the window, under its progress bar.
+        session.defer_import(dir);
+    }
     session.set_model_places(ipc::ModelPlaces {
         env: std::env::var_os("PATHFORGE_MODEL_DIR").map(PathBuf::from),
         data_dir: dirs::data_dir(),

@@ -431,7 +431,18 @@ fn run(command: &Command, json: bool) -> anyhow::Result<ExitCode> {
         }
         Command::Import { file, path } => {
             let mut project = Project::open(file)?;
-            let report = project.import_library(path, &Actor::local_user(), Timestamp::now())?;
+            let mut bar = Progress::new(json, "importing {bar:40} {pos}/{len} files {wide_msg}");
+            let report = project.import_library_with(
+                path,
+                &Actor::local_user(),
+                Timestamp::now(),
+                &mut |file, (done, total)| {
+                    bar.update(done, total, file);
+                    true
+                },
+            );
+            bar.finish();
+            let report = report?;
             if json {
                 print_json(&mut out, &report)?;
             } else {
@@ -1272,15 +1283,11 @@ fn run_watch(file: &Path, json: bool, out: &mut impl Write) -> anyhow::Result<Ex
                 continue;
             }
         };
-        for lib in &libraries {
-            if !events.iter().any(|e| e.path.starts_with(&lib.source_path)) {
-                continue;
-            }
-            match project.import_library(
-                Path::new(&lib.source_path),
-                &Actor::local_user(),
-                Timestamp::now(),
-            ) {
+        let paths: Vec<PathBuf> = events.into_iter().map(|e| e.path).collect();
+        for (_, report) in
+            project.reimport_changed(&paths, &Actor::local_user(), Timestamp::now())?
+        {
+            match report {
                 Ok(report) if json => writeln!(out, "{}", serde_json::to_string(&report)?)?,
                 Ok(r) => writeln!(
                     out,
@@ -1542,6 +1549,60 @@ fn find_model(explicit: Option<&Path>, project: Option<&Project>) -> anyhow::Res
         .ok_or_else(|| anyhow::anyhow!(embed::missing_model_help(&candidates)))
 }
 
+/// Progress of a long command on stderr: a bar on a terminal; on a pipe or in a log, a
+/// plain line each time another tenth of the work is done, once the work has taken more
+/// than a second (`PATHFORGE_PROGRESS_DELAY_MS` changes that delay); nothing with `--json`.
+struct Progress {
+    bar: indicatif::ProgressBar,
+    /// Off a terminal: what is being done, and the last tenth printed.
+    plain: Option<(String, u64)>,
+    started: std::time::Instant,
+    delay: std::time::Duration,
+}
+
+impl Progress {
+    fn new(json: bool, template: &str) -> Progress {
+        let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
+        if json || !terminal {
+            let what = template.split_whitespace().next().unwrap_or("working");
+            let delay = std::env::var("PATHFORGE_PROGRESS_DELAY_MS")
+                .ok()
+                .and_then(|ms| ms.parse().ok())
+                .unwrap_or(1000);
+            return Progress {
+                bar: indicatif::ProgressBar::hidden(),
+                plain: (!json).then(|| (what.to_owned(), u64::MAX)),
+                started: std::time::Instant::now(),
+                delay: std::time::Duration::from_millis(delay),
+            };
+        }
+        let style = indicatif::ProgressStyle::with_template(template).expect("a valid template");
+        Progress {
+            bar: indicatif::ProgressBar::new(0).with_style(style),
+            plain: None,
+            started: std::time::Instant::now(),
+            delay: std::time::Duration::ZERO,
+        }
+    }
+
+    fn update(&mut self, done: u32, total: u32, message: &str) {
+        self.bar.set_length(total as u64);
+        self.bar.set_position(done as u64);
+        self.bar.set_message(message.to_owned());
+        if let Some((what, last)) = &mut self.plain {
+            let tenth = (done as u64 * 10).checked_div(total as u64).unwrap_or(0);
+            if total > 0 && tenth != *last && self.started.elapsed() >= self.delay {
+                *last = tenth;
+                eprintln!("{what} {done}/{total}");
+            }
+        }
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
 fn run_tag(
     file: &Path,
     model: Option<&Path>,
@@ -1551,22 +1612,13 @@ fn run_tag(
     let mut project = Project::open(file)?;
     let dir = find_model(model, Some(&project))?;
     let encoder = embed::Encoder::load(&dir).map_err(engine::Error::from)?;
-    let bar = if json || !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
-        indicatif::ProgressBar::hidden()
-    } else {
-        indicatif::ProgressBar::new(0).with_style(
-            indicatif::ProgressStyle::with_template(
-                "tagging {bar:40} {pos}/{len} modules, {eta} left",
-            )
-            .expect("a valid template"),
-        )
-    };
+    let mut bar = Progress::new(json, "tagging {bar:40} {pos}/{len} modules, {eta} left");
     let report = project.tag_modules(&encoder, Timestamp::now(), &mut |done, total| {
-        bar.set_length(total as u64);
-        bar.set_position(done as u64);
+        bar.update(done, total, "");
         true
-    })?;
-    bar.finish_and_clear();
+    });
+    bar.finish();
+    let report = report?;
     if json {
         return print_json(out, &report);
     }

@@ -750,6 +750,43 @@ fn real_scorm_and_cmi5_packages_import_and_bad_ones_are_named() {
 }
 
 #[test]
+fn long_commands_print_plain_progress_lines_off_a_terminal() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("p.pathforge");
+    assert!(pathforge(&[&"init", &file]).status.success());
+    let import = |json: bool| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_pathforge"));
+        cmd.args([
+            "import".as_ref(),
+            file.as_os_str(),
+            sample_library().as_os_str(),
+        ]);
+        if json {
+            cmd.arg("--json");
+        }
+        cmd.env("PATHFORGE_PROGRESS_DELAY_MS", "0")
+            .output()
+            .unwrap()
+    };
+    let out = import(false);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let lines: Vec<String> = stderr(&out).lines().map(str::to_owned).collect();
+    assert!(
+        lines.len() >= 10 && lines.iter().all(|l| l.starts_with("importing ")),
+        "stderr is a pipe here: a plain line per tenth of the files, no bar drawing: {lines:?}"
+    );
+    let total = lines.last().unwrap().rsplit('/').next().unwrap().to_owned();
+    assert_eq!(
+        lines.last().unwrap(),
+        &format!("importing {total}/{total}"),
+        "the last line says every file was read"
+    );
+    let out = import(true);
+    assert!(out.status.success());
+    assert_eq!(stderr(&out), "", "--json keeps stderr quiet for scripts");
+}
+
+#[test]
 fn watch_reimports_a_library_when_a_file_changes() {
     use std::io::BufRead;
     let tmp = tempfile::tempdir().unwrap();

@@ -6,7 +6,7 @@
 //! with a [`model::ErrorKind`] back. Every operation that changes the project validates
 //! all its input first and then writes once, in one transaction, with an audit entry.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use std::collections::HashMap;
 
@@ -31,7 +31,7 @@ pub enum Error {
     Exchange(#[from] exchange::Error),
     #[error("{}: {source}", path.display())]
     Io {
-        path: std::path::PathBuf,
+        path: PathBuf,
         source: std::io::Error,
     },
     #[error("refused: {edit} would close the prerequisite cycle {cycle}")]
@@ -124,21 +124,46 @@ impl Project {
         Ok(self.store.project()?)
     }
 
-    /// Imports (or re-imports) a folder of Markdown modules as one library.
+    /// Imports (or re-imports) a library: a folder of documents, packages and catalogs, or
+    /// one package or catalog file.
     ///
-    /// The library is identified by the folder's name, so importing the same folder again
-    /// — from anywhere — updates it in place: changed modules are updated, new ones added,
-    /// those whose files are gone removed. Every file is read and checked before anything
-    /// is written; one bad file refuses the whole import and leaves the project as it was.
+    /// The library is identified by the folder's (or file's) name, so importing it again
+    /// — from anywhere — updates it in place: modules whose content hash changed are
+    /// rewritten, new ones added, those whose files are gone retired. Every file is read
+    /// before anything is written, and everything is written in one transaction: a file
+    /// that cannot be read is set aside and named in the report, and a failure leaves the
+    /// project as it was.
     pub fn import_library(
         &mut self,
         dir: &Path,
         actor: &Actor,
         now: Timestamp,
     ) -> Result<ImportReport> {
+        self.import_library_with(dir, actor, now, &mut |_, _| true)
+    }
+
+    /// [`Project::import_library`], calling `progress(file, (done, total))` as it reads;
+    /// `progress` returning false cancels the import before it writes anything (the error
+    /// has kind `Cancelled`).
+    pub fn import_library_with(
+        &mut self,
+        dir: &Path,
+        actor: &Actor,
+        now: Timestamp,
+        progress: &mut dyn FnMut(&str, (u32, u32)) -> bool,
+    ) -> Result<ImportReport> {
+        let single = |progress: &mut dyn FnMut(&str, (u32, u32)) -> bool| match progress(
+            &dir.display().to_string(),
+            (0, 1),
+        ) {
+            true => Ok(()),
+            false => Err(ingest::Error::Cancelled),
+        };
         let (format, content) = if ingest::is_catalog(dir) {
+            single(progress)?;
             (LibraryFormat::Catalog, ingest::read_catalog(dir)?)
         } else if ingest::is_package(dir) {
+            single(progress)?;
             let (kind, content) = ingest::read_package(dir)?;
             let format = match kind {
                 ingest::PackageKind::Scorm12 => LibraryFormat::Scorm12,
@@ -148,8 +173,15 @@ impl Project {
             };
             (format, content)
         } else {
-            (LibraryFormat::MarkdownFolder, ingest::read_library(dir)?)
+            (
+                LibraryFormat::MarkdownFolder,
+                ingest::read_library_with(dir, progress)?,
+            )
         };
+        // The last chance to cancel: past this point the import is written.
+        if !progress("", (1, 1)) {
+            return Err(ingest::Error::Cancelled.into());
+        }
         let drafts = content.modules;
         let project = self.store.project()?;
         let source = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
@@ -167,7 +199,7 @@ impl Project {
             format,
             imported_at: now,
         };
-        let mut existing = self.store.library_modules(&library.id)?;
+        let mut existing = self.store.library_module_hashes(&library.id)?;
         let modules: Vec<Module> = drafts
             .into_iter()
             .map(|d| Module {
@@ -185,23 +217,34 @@ impl Project {
             .collect();
 
         let (mut added, mut updated, mut unchanged) = (0, 0, 0);
-        for m in &modules {
+        // Only new modules, changed ones and those that moved in the library are written.
+        let mut to_write = Vec::new();
+        for (position, m) in modules.iter().enumerate() {
+            let position = position as u32;
             match existing.remove(&m.id) {
                 None => added += 1,
-                Some(old) if old == *m => unchanged += 1,
-                Some(_) => updated += 1,
+                Some(old) if old.hash != store::module_hash(m) => updated += 1,
+                Some(old) => {
+                    unchanged += 1;
+                    if old.position == position {
+                        continue;
+                    }
+                }
             }
+            to_write.push((position, m));
         }
-        // A module whose file could not be read this time is kept as it was, not removed.
-        let kept: Vec<ModuleId> = content
-            .skipped
-            .iter()
-            .map(|s| ModuleId::derive(&library.id, &s.relative_path))
-            .collect();
-        let removed: Vec<ModuleId> = existing
-            .into_keys()
-            .filter(|id| !kept.contains(id))
-            .collect();
+        // A module whose file could not be read this time is kept as it was, not removed;
+        // so are the modules of a package or catalog that could not be read.
+        let kept = |id: &ModuleId| {
+            let path = existing[id].source_path.as_str();
+            content.skipped.iter().any(|s| {
+                path == s.relative_path
+                    || path
+                        .strip_prefix(s.relative_path.as_str())
+                        .is_some_and(|rest| rest.starts_with('/'))
+            })
+        };
+        let removed: Vec<ModuleId> = existing.keys().filter(|id| !kept(id)).cloned().collect();
         let skipped: Vec<model::SkippedFile> = content
             .skipped
             .iter()
@@ -312,8 +355,8 @@ impl Project {
         });
         self.store.write(|tx| {
             tx.upsert_library(&library)?;
-            for (position, m) in modules.iter().enumerate() {
-                tx.upsert_module(&project.id, m, position as u32)?;
+            for (position, m) in &to_write {
+                tx.upsert_module(&project.id, m, *position)?;
             }
             for id in &removed {
                 tx.retire_module(id)?;
@@ -352,6 +395,44 @@ impl Project {
             Ok(())
         })?;
         Ok(report)
+    }
+
+    /// Re-imports each library holding one of `changed` (paths a file watcher reported),
+    /// one result per library touched. Paths that no import reads are ignored: the
+    /// project's own files (a project saved inside its library would otherwise re-import
+    /// itself forever) and hidden files such as editors' swap files.
+    pub fn reimport_changed(
+        &mut self,
+        changed: &[PathBuf],
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<Vec<(Library, Result<ImportReport>)>> {
+        let own = std::fs::canonicalize(self.path()).unwrap_or_else(|_| self.path().into());
+        // The project file and its -wal, -shm and -journal companions.
+        let ours = |p: &Path| {
+            p.parent() == own.parent()
+                && p.file_name()
+                    .zip(own.file_name())
+                    .is_some_and(|(name, file)| {
+                        name.to_string_lossy().starts_with(&*file.to_string_lossy())
+                    })
+        };
+        let read_by_import = |p: &Path, source: &Path| {
+            p.strip_prefix(source).is_ok_and(|inside| {
+                !inside
+                    .components()
+                    .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+            }) && !ours(p)
+        };
+        let mut out = Vec::new();
+        for library in self.libraries()? {
+            let source = Path::new(&library.source_path);
+            if changed.iter().any(|p| read_by_import(p, source)) {
+                let report = self.import_library(source, actor, now);
+                out.push((library, report));
+            }
+        }
+        Ok(out)
     }
 
     pub fn libraries(&self) -> Result<Vec<Library>> {
@@ -540,11 +621,11 @@ impl Project {
     }
 
     /// The model folder the user chose for this project, if any.
-    pub fn model_dir(&self) -> Result<Option<std::path::PathBuf>> {
+    pub fn model_dir(&self) -> Result<Option<PathBuf>> {
         Ok(self
             .store
             .setting("model.dir")?
-            .and_then(|v| v.as_str().map(std::path::PathBuf::from)))
+            .and_then(|v| v.as_str().map(PathBuf::from)))
     }
 
     /// Chooses the model folder for this project (it must load), or clears the choice.

@@ -84,6 +84,127 @@ fn import_then_reimport_keeps_the_library_in_step() {
 }
 
 #[test]
+fn a_mixed_library_rewrites_only_what_changed_and_keeps_a_broken_package() {
+    const SCORM: &str = r#"<manifest identifier="m" xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_rootv1p2"><metadata><schemaversion>1.2</schemaversion></metadata>
+        <organizations default="o"><organization identifier="o"><title>T</title>
+        <item identifier="i1" identifierref="r1"><title>One</title></item>
+        <item identifier="i2" identifierref="r2"><title>Two</title><adlcp:prerequisites type="aicc_script">i1</adlcp:prerequisites></item>
+        </organization></organizations>
+        <resources><resource identifier="r1" href="one.html"/><resource identifier="r2" href="two.html"/></resources></manifest>"#;
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = tmp.path().join("lib");
+    write(&lib, "a.md", md("Alpha", 10).as_bytes());
+    write(
+        &lib,
+        "guide.pdf",
+        &testkit::pdf("Guide", &["A guide in a PDF."]),
+    );
+    write(&lib, "pkg/imsmanifest.xml", SCORM.as_bytes());
+    write(&lib, "pkg/one.html", b"<p>Page one</p>");
+    write(&lib, "pkg/two.html", b"<p>Page two</p>");
+    let mut p = Project::create(&tmp.path().join("p.pathforge"), Timestamp(1)).unwrap();
+    let first = p.import_library(&lib, &ME, Timestamp(2)).unwrap();
+    assert_eq!(
+        (first.added, first.prerequisites),
+        (4, 1),
+        "documents, package items and the package's prerequisite"
+    );
+    assert_eq!(
+        titles(&p),
+        ["Alpha", "Guide", "One", "Two"],
+        "one library of a Markdown file, a PDF and an unpacked SCORM package"
+    );
+    let edges = p.prerequisites().unwrap();
+    assert_eq!(
+        (edges[0].before.clone(), edges[0].after.clone()),
+        (id(&p, "pkg/i1"), id(&p, "pkg/i2")),
+        "the package's own prerequisite joins the graph"
+    );
+
+    let again = p.import_library(&lib, &ME, Timestamp(3)).unwrap();
+    assert_eq!(
+        (again.unchanged, again.updated, again.added),
+        (4, 0, 0),
+        "the same files hash the same: nothing is rewritten"
+    );
+
+    write(&lib, "pkg/two.html", b"<p>Page two, revised</p>");
+    let changed = p.import_library(&lib, &ME, Timestamp(4)).unwrap();
+    assert_eq!(
+        (changed.unchanged, changed.updated),
+        (3, 1),
+        "one page changed"
+    );
+
+    write(&lib, "pkg/imsmanifest.xml", b"<manifest");
+    let broken = p.import_library(&lib, &ME, Timestamp(5)).unwrap();
+    assert_eq!(broken.skipped.len(), 1, "the package is set aside");
+    assert_eq!(broken.skipped[0].path, "pkg", "named by its folder");
+    assert_eq!(
+        broken.removed, 0,
+        "its modules are not retired for a broken manifest"
+    );
+    assert_eq!(titles(&p).len(), 4, "and stay in the project as they were");
+
+    let entries = p.audit_log().unwrap().len();
+    let mut calls = 0;
+    let err = p
+        .import_library_with(&lib, &ME, Timestamp(6), &mut |_, _| {
+            calls += 1;
+            calls < 2
+        })
+        .expect_err("cancelled");
+    assert_eq!(err.kind(), ErrorKind::Cancelled, "{err}");
+    assert_eq!(
+        p.audit_log().unwrap().len(),
+        entries,
+        "a cancelled import writes nothing"
+    );
+}
+
+#[test]
+fn watched_changes_reimport_their_library_and_ignore_the_project_itself() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = std::fs::canonicalize(tmp.path()).unwrap().join("lib");
+    write(&lib, "a.md", md("Alpha", 10).as_bytes());
+    // A project saved inside its own library: its writes must not look like edits.
+    let file = lib.join("course.pathforge");
+    let mut p = Project::create(&file, Timestamp(1)).unwrap();
+    p.import_library(&lib, &ME, Timestamp(2)).unwrap();
+    let check = |p: &mut Project, paths: &[PathBuf], expected: usize, why: &str| {
+        let done = p.reimport_changed(paths, &ME, Timestamp(3)).unwrap();
+        assert_eq!(done.len(), expected, "{why}");
+        done
+    };
+    check(
+        &mut p,
+        &[
+            file.clone(),
+            lib.join("course.pathforge-wal"),
+            lib.join(".a.md.swp"),
+        ],
+        0,
+        "the project's own files and hidden files are not library edits",
+    );
+    check(
+        &mut p,
+        &[tmp.path().join("elsewhere.md")],
+        0,
+        "a path outside every library",
+    );
+    write(&lib, "a.md", md("Alpha revised", 10).as_bytes());
+    let done = check(
+        &mut p,
+        &[lib.join("a.md")],
+        1,
+        "an edited module re-imports its library",
+    );
+    let report = done[0].1.as_ref().unwrap();
+    assert_eq!(report.updated, 1, "and the change lands");
+    assert_eq!(titles(&p), ["Alpha revised"]);
+}
+
+#[test]
 fn bad_files_are_skipped_and_named_and_the_rest_imports() {
     let tmp = tempfile::tempdir().unwrap();
     let path = tmp.path().join("p.pathforge");

@@ -27,7 +27,7 @@ pub fn is_catalog(path: &Path) -> bool {
 
 /// Reads a catalog CSV; `path` names the file in errors (with the line).
 pub fn read_catalog(path: &Path) -> Result<LibraryContent> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let bytes = crate::read_file(path)?;
     let text = std::str::from_utf8(&bytes).map_err(|e| {
         Error::bad(
             path,

@@ -1,5 +1,5 @@
-//! Documents other than Markdown in a library folder: HTML, plain text, Word (.docx) and
-//! PowerPoint (.pptx). One module per file; the title comes from the document's metadata,
+//! Documents other than Markdown in a library folder: HTML, plain text, PDF, Word (.docx)
+//! and PowerPoint (.pptx). One module per file; the title comes from the document's metadata,
 //! else its first heading or line, else the file name; the duration from the word count.
 
 use std::io::Read;
@@ -8,7 +8,7 @@ use std::path::Path;
 use crate::{Error, ModuleDraft, Result};
 
 /// File extensions read as documents (besides Markdown).
-pub const EXTENSIONS: [&str; 5] = ["html", "htm", "txt", "docx", "pptx"];
+pub const EXTENSIONS: [&str; 6] = ["html", "htm", "txt", "pdf", "docx", "pptx"];
 
 pub fn is_document(path: &Path) -> bool {
     path.extension()
@@ -42,6 +42,7 @@ pub fn parse_document(path: &Path, relative_path: &str, bytes: &[u8]) -> Result<
                 .map(str::to_owned);
             (title, text.to_owned())
         }
+        "pdf" => pdf(path, bytes)?,
         "docx" => office(path, bytes, |name| name == "word/document.xml", "p")?,
         "pptx" => office(
             path,
@@ -102,6 +103,58 @@ fn html(path: &Path, bytes: &[u8]) -> Result<(Option<String>, String)> {
     let heading = text
         .lines()
         .map(|l| l.trim().trim_start_matches('#').trim())
+        .find(|l| !l.is_empty())
+        .map(str::to_owned);
+    Ok((title.or(heading), text))
+}
+
+/// Text of a PDF, page by page, and the title from its document information. Scanned PDFs
+/// (images only) have no text and are refused as such by the caller; encrypted ones open
+/// only when they have no user password, as any reader would open them.
+fn pdf(path: &Path, bytes: &[u8]) -> Result<(Option<String>, String)> {
+    let mut doc = lopdf::Document::load_mem(bytes)
+        .map_err(|e| Error::bad(path, format!("is not a readable PDF ({e})")))?;
+    if doc.is_encrypted() && doc.decrypt("").is_err() {
+        return Err(Error::bad(
+            path,
+            "is a password-protected PDF; save a copy without the password to import it",
+        ));
+    }
+    let title = doc
+        .trailer
+        .get(b"Info")
+        .and_then(|info| doc.dereference(info))
+        .and_then(|(_, info)| info.as_dict())
+        .and_then(|info| info.get(b"Title"))
+        .and_then(lopdf::decode_text_string)
+        .ok()
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty());
+    let mut text = String::new();
+    // pdf-extract panics on some malformed fonts and content streams rather than erring;
+    // one odd file must not take the import (or the app) down with it.
+    let extracted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let mut out = pdf_extract::PlainTextOutput::new(&mut text);
+        pdf_extract::output_doc(&doc, &mut out)
+    }));
+    match extracted {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => {
+            return Err(Error::bad(
+                path,
+                format!("PDF text could not be read ({e})"),
+            ))
+        }
+        Err(_) => {
+            return Err(Error::bad(
+                path,
+                "PDF text could not be read (malformed content)",
+            ))
+        }
+    }
+    let heading = text
+        .lines()
+        .map(str::trim)
         .find(|l| !l.is_empty())
         .map(str::to_owned);
     Ok((title.or(heading), text))
@@ -289,6 +342,31 @@ mod tests {
     }
 
     #[test]
+    fn pdfs_yield_their_title_and_text_across_pages() {
+        let long: String = (0..700).map(|i| format!("word{i} ")).collect();
+        let bytes = testkit::pdf(
+            "Hand Hygiene",
+            &[
+                "The five moments for hand hygiene.",
+                "Rub for twenty seconds.",
+                &long,
+            ],
+        );
+        let d = parse_document(Path::new("h.pdf"), "h.pdf", &bytes).expect("a text PDF reads");
+        assert_eq!(
+            d.title, "Hand Hygiene",
+            "the title from the document information"
+        );
+        assert!(
+            d.body.contains("five moments for hand hygiene") && d.body.contains("word699"),
+            "text of every page, the last one included: {:?}",
+            &d.body[..200.min(d.body.len())]
+        );
+        assert_eq!(d.word_count, 6 + 4 + 700, "every word counted once");
+        assert_eq!(d.extra["document"], "pdf", "the source kind is kept");
+    }
+
+    #[test]
     fn bad_documents_are_named() {
         let err = |name: &str, bytes: &[u8]| {
             parse_document(Path::new(name), name, bytes)
@@ -306,6 +384,22 @@ mod tests {
         assert!(
             err("l.html", b"caf\xe9").contains("not UTF-8"),
             "bad encoding"
+        );
+        assert!(
+            err("c.pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog")
+                .contains("c.pdf: is not a readable PDF"),
+            "a corrupt PDF"
+        );
+        let locked = testkit::pdf_with_password("Secret", &["Hidden words."], "s3cret");
+        assert!(
+            err("p.pdf", &locked).contains("p.pdf: is a password-protected PDF"),
+            "a PDF that needs a password: {}",
+            err("p.pdf", &locked)
+        );
+        let empty = testkit::pdf("Scanned", &[""]);
+        assert!(
+            err("s.pdf", &empty).contains("s.pdf: has no text"),
+            "a PDF without text (a scan)"
         );
     }
 }

@@ -6,6 +6,7 @@
 
 mod catalog;
 mod documents;
+mod folder;
 mod manifest;
 mod markdown;
 mod package;
@@ -17,10 +18,11 @@ use model::{ErrorKind, Level};
 
 pub use catalog::{is_catalog, read_catalog};
 pub use documents::{is_document, parse_document};
+pub use folder::{read_folder, read_folder_with};
 pub use manifest::{
     parse_manifest, read_manifest, Manifest, Requirement, SkillDecl, TrackDecl, MANIFEST,
 };
-pub use markdown::{parse_markdown, read_markdown_folder, WORDS_PER_MINUTE};
+pub use markdown::{parse_markdown, WORDS_PER_MINUTE};
 pub use package::{is_package, read_package, PackageKind};
 
 /// Everything a library folder holds: its modules and, if it has one, its manifest.
@@ -40,9 +42,22 @@ pub struct Skipped {
     pub error: Error,
 }
 
-/// Reads a library folder: every Markdown module, then `pathforge.toml` if present.
+/// Reads a library folder: every module in it (see [`read_folder`]), then its
+/// `pathforge.toml` if present, whose paths may name modules inside packages and catalogs.
 pub fn read_library(dir: &Path) -> Result<LibraryContent> {
-    let (modules, skipped) = read_markdown_folder(dir)?;
+    read_library_with(dir, &mut |_, _| true)
+}
+
+/// [`read_library`] with progress and cancel, as [`read_folder_with`].
+pub fn read_library_with(
+    dir: &Path,
+    progress: &mut dyn FnMut(&str, (u32, u32)) -> bool,
+) -> Result<LibraryContent> {
+    let LibraryContent {
+        modules,
+        manifest: nested,
+        skipped,
+    } = read_folder_with(dir, progress)?;
     let manifest = read_manifest(dir, &modules).map_err(|e| match e {
         // A manifest naming a module that was set aside says why it was.
         Error::BadInput { path, reason } => match skipped
@@ -57,6 +72,14 @@ pub fn read_library(dir: &Path) -> Result<LibraryContent> {
         },
         e => e,
     })?;
+    // Prerequisites packages and catalogs declare join those of the folder's manifest.
+    let manifest = match (manifest, nested) {
+        (Some(mut m), Some(n)) => {
+            m.requires.extend(n.requires);
+            Some(m)
+        }
+        (m, n) => m.or(n),
+    };
     Ok(LibraryContent {
         modules,
         manifest,
@@ -85,6 +108,9 @@ pub enum Error {
     BadInput { path: PathBuf, reason: String },
     #[error("{}: {source}", path.display())]
     Io { path: PathBuf, source: io::Error },
+    /// The progress callback asked to stop; nothing was read into the project.
+    #[error("the import was cancelled before anything was written")]
+    Cancelled,
 }
 
 impl Error {
@@ -95,6 +121,7 @@ impl Error {
                 ErrorKind::NotFound
             }
             Error::Io { .. } => ErrorKind::Io,
+            Error::Cancelled => ErrorKind::Cancelled,
         }
     }
 
@@ -114,3 +141,36 @@ impl Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The largest file an import reads whole: a document, a catalog, or a text part of a
+/// package. Course text is far smaller; a bigger file is refused by name, not read into
+/// memory.
+pub const MAX_FILE_BYTES: u64 = 64 << 20;
+
+/// Reads a file of at most [`MAX_FILE_BYTES`], refusing a bigger one before reading it.
+pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let len = file.metadata().map_err(|e| Error::io(path, e))?.len();
+    let too_big = || {
+        Error::bad(
+            path,
+            format!(
+                "is larger than {} MiB, the most Pathforge reads from one file",
+                MAX_FILE_BYTES >> 20
+            ),
+        )
+    };
+    if len > MAX_FILE_BYTES {
+        return Err(too_big());
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(path, e))?;
+    // The file may have grown since its size was read.
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_big());
+    }
+    Ok(bytes)
+}

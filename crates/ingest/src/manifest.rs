@@ -146,7 +146,10 @@ struct RawRequirement {
 /// `modules`.
 pub fn read_manifest(dir: &Path, modules: &[ModuleDraft]) -> Result<Option<Manifest>> {
     let path = dir.join(MANIFEST);
-    let text = match std::fs::read(&path) {
+    if !path.exists() {
+        return Ok(None);
+    }
+    let text = match crate::read_file(&path) {
         Ok(bytes) => String::from_utf8(bytes).map_err(|e| {
             Error::bad(
                 &path,
@@ -156,8 +159,7 @@ pub fn read_manifest(dir: &Path, modules: &[ModuleDraft]) -> Result<Option<Manif
                 ),
             )
         })?,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(Error::io(&path, e)),
+        Err(e) => return Err(e),
     };
     parse_manifest(&path, &text, modules).map(Some)
 }

@@ -13,7 +13,7 @@ use model::Level;
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 use serde::Deserialize;
 
-use crate::{Error, ModuleDraft, Result, Skipped};
+use crate::{Error, ModuleDraft, Result};
 
 /// Reading rate used to derive a duration when the author gave none.
 pub const WORDS_PER_MINUTE: u32 = 200;
@@ -43,101 +43,13 @@ struct FrontMatter {
     extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// Reads every Markdown module under `dir`, in path order, setting aside the files that
-/// cannot be read (each with its error) so the rest can still be imported. Fails only
-/// when the folder itself is unusable or holds no readable module at all.
-pub fn read_markdown_folder(dir: &Path) -> Result<(Vec<ModuleDraft>, Vec<Skipped>)> {
-    let meta = std::fs::metadata(dir).map_err(|e| Error::io(dir, e))?;
-    if !meta.is_dir() {
-        return Err(Error::bad(
-            dir,
-            "is not a folder; give the folder that holds the modules",
-        ));
-    }
-    let mut drafts = Vec::new();
-    let mut skipped = Vec::new();
-    let root = std::fs::canonicalize(dir).map_err(|e| Error::io(dir, e))?;
-    // Links inside the library are followed (walkdir stops loops); a link leading outside
-    // it is refused, so a library cannot pull in files from elsewhere on the machine.
-    let walker = walkdir::WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    let relative_of = |path: &Path| {
-        path.strip_prefix(dir)
-            .unwrap_or(path)
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/")
-    };
-    for entry in walker {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(e) => {
-                let path = e.path().unwrap_or(dir).to_path_buf();
-                let source = e
-                    .into_io_error()
-                    .unwrap_or_else(|| std::io::Error::other("link loop"));
-                skipped.push(Skipped {
-                    relative_path: relative_of(&path),
-                    error: Error::Io { path, source },
-                });
-                continue;
-            }
-        };
-        let path = entry.path();
-        let document = crate::documents::is_document(path);
-        if !entry.file_type().is_file() || !(is_markdown(path) || document) || is_readme(path) {
-            continue;
-        }
-        let relative = relative_of(path);
-        if entry.path_is_symlink() {
-            let inside = std::fs::canonicalize(path).map(|real| real.starts_with(&root));
-            if let Ok(false) = inside {
-                let error = Error::bad(
-                    path,
-                    "is a link to a file outside the library; copy the file in instead",
-                );
-                skipped.push(Skipped {
-                    relative_path: relative,
-                    error,
-                });
-                continue;
-            }
-        }
-        let parse = |b: Vec<u8>| match document {
-            true => crate::documents::parse_document(path, &relative, &b),
-            false => parse_markdown(path, &relative, &b),
-        };
-        match std::fs::read(path)
-            .map_err(|e| Error::io(path, e))
-            .and_then(parse)
-        {
-            Ok(draft) => drafts.push(draft),
-            Err(error) => skipped.push(Skipped {
-                relative_path: relative,
-                error,
-            }),
-        }
-    }
-    if drafts.is_empty() {
-        return Err(match skipped.into_iter().next() {
-            Some(s) => s.error,
-            None => Error::bad(dir, "holds no Markdown modules (*.md files)"),
-        });
-    }
-    Ok((drafts, skipped))
-}
-
-fn is_markdown(path: &Path) -> bool {
+pub(crate) fn is_markdown(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
 }
 
-fn is_readme(path: &Path) -> bool {
+pub(crate) fn is_readme(path: &Path) -> bool {
     path.file_stem()
         .and_then(|s| s.to_str())
         .is_some_and(|s| s.eq_ignore_ascii_case("readme"))
@@ -491,103 +403,6 @@ mod tests {
             err.kind(),
             model::ErrorKind::BadInput,
             "encoding problems are bad input"
-        );
-    }
-
-    #[test]
-    fn folders_are_read_in_order_skipping_readme_and_hidden() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(dir.path().join("b")).unwrap();
-        std::fs::create_dir_all(dir.path().join(".git")).unwrap();
-        std::fs::write(dir.path().join("README.md"), "# About").unwrap();
-        std::fs::write(dir.path().join("b/02.md"), "# Two").unwrap();
-        std::fs::write(dir.path().join("01.markdown"), "# One").unwrap();
-        std::fs::write(dir.path().join(".git/x.md"), "# Hidden").unwrap();
-        std::fs::write(dir.path().join("notes.dat"), "not a document").unwrap();
-        let (drafts, skipped) = read_markdown_folder(dir.path()).unwrap();
-        assert!(skipped.is_empty(), "nothing here is unreadable");
-        let paths: Vec<_> = drafts.iter().map(|d| d.relative_path.as_str()).collect();
-        assert_eq!(
-            paths,
-            ["01.markdown", "b/02.md"],
-            "README, hidden folders and files that are not documents are skipped; order is by path"
-        );
-    }
-
-    #[test]
-    fn unreadable_files_are_named() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("a.md"), "# A").unwrap();
-        std::os::unix::fs::symlink(dir.path().join("gone.md"), dir.path().join("b.md")).unwrap();
-        let (_, mut skipped) = read_markdown_folder(dir.path()).unwrap();
-        assert_eq!(
-            skipped.len(),
-            1,
-            "the dangling link is set aside, a.md still reads"
-        );
-        let err = skipped.remove(0).error;
-        assert!(
-            err.to_string().contains("b.md"),
-            "a dangling link names the link: {err}"
-        );
-
-        assert_eq!(
-            err.kind(),
-            model::ErrorKind::NotFound,
-            "its target is missing: {err}"
-        );
-    }
-
-    #[test]
-    fn links_outside_the_library_are_refused() {
-        let outside = tempfile::tempdir().unwrap();
-        std::fs::write(outside.path().join("secret.md"), "# Secret").unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("a.md"), "# A").unwrap();
-        std::fs::write(dir.path().join("inner.md"), "# Inner").unwrap();
-        std::os::unix::fs::symlink(dir.path().join("inner.md"), dir.path().join("b.md")).unwrap();
-        std::os::unix::fs::symlink(outside.path().join("secret.md"), dir.path().join("c.md"))
-            .unwrap();
-        let (drafts, skipped) = read_markdown_folder(dir.path()).unwrap();
-        let paths: Vec<&str> = drafts.iter().map(|d| d.relative_path.as_str()).collect();
-        assert_eq!(
-            paths,
-            ["a.md", "b.md", "inner.md"],
-            "a link inside the library is followed"
-        );
-        assert_eq!(skipped.len(), 1, "the link leading outside is set aside");
-        assert!(
-            skipped[0].error.to_string().contains("outside the library"),
-            "{}",
-            skipped[0].error
-        );
-    }
-
-    #[test]
-    fn unusable_folders_are_refused() {
-        let dir = tempfile::tempdir().unwrap();
-        let err = read_markdown_folder(dir.path()).unwrap_err();
-        assert!(
-            err.to_string().contains("holds no Markdown modules"),
-            "empty folder: {err}"
-        );
-        let missing = dir.path().join("nope");
-        let err = read_markdown_folder(&missing).unwrap_err();
-        assert_eq!(
-            err.kind(),
-            model::ErrorKind::NotFound,
-            "a missing folder is not found: {err}"
-        );
-        assert!(
-            err.to_string().contains("nope"),
-            "the error names the folder: {err}"
-        );
-        let file = dir.path().join("f.md");
-        std::fs::write(&file, "# x").unwrap();
-        let err = read_markdown_folder(&file).unwrap_err();
-        assert!(
-            err.to_string().contains("is not a folder"),
-            "a file is not a library: {err}"
         );
     }
 }

@@ -30,15 +30,26 @@ pub enum PackageKind {
     CommonCartridge,
 }
 
-/// Limits against zip bombs: no file over 64 MiB, no package over 1 GiB unpacked, and no
-/// entry that claims to expand more than 200 times.
-const MAX_FILE: u64 = 64 << 20;
+/// Limits against zip bombs for the parts an import reads: none over 64 MiB, 1 GiB in all,
+/// and none that claims to expand more than 200 times.
+const MAX_FILE: u64 = crate::MAX_FILE_BYTES;
 const MAX_TOTAL: u64 = 1 << 30;
 const MAX_RATIO: u64 = 200;
 
-/// The files of a package, by path inside it.
+/// The files of a package, by path inside it. Only text parts (manifests, pages, QTI and
+/// link XML) are read; media and other assets are listed with no bytes, so a package with
+/// a 2 GB video imports without reading it.
 struct Files {
     files: BTreeMap<String, Vec<u8>>,
+}
+
+/// Whether a file inside a package is one whose text an import uses.
+fn is_text_part(name: &str) -> bool {
+    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    matches!(
+        ext.as_deref(),
+        Some("xml" | "html" | "htm" | "xhtml" | "txt")
+    )
 }
 
 impl Files {
@@ -54,8 +65,10 @@ impl Files {
                         .map(|c| c.as_os_str().to_string_lossy())
                         .collect::<Vec<_>>()
                         .join("/");
-                    let bytes =
-                        std::fs::read(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
+                    let bytes = match is_text_part(&rel) {
+                        true => crate::read_file(entry.path())?,
+                        false => Vec::new(),
+                    };
                     files.insert(rel, bytes);
                 }
             }
@@ -81,6 +94,10 @@ impl Files {
                     format!("zip entry {:?} points outside the package", f.name()),
                 ));
             };
+            if !is_text_part(&name) {
+                files.insert(name, Vec::new());
+                continue;
+            }
             if f.size() > MAX_FILE
                 || total + f.size() > MAX_TOTAL
                 || f.size() > 1 << 20 && f.size() / f.compressed_size().max(1) > MAX_RATIO
@@ -905,13 +922,29 @@ mod tests {
             "bomb.zip",
             &[
                 ("imsmanifest.xml", MANIFEST.as_bytes()),
-                ("zeros.bin", &bomb),
+                ("zeros.html", &bomb),
             ],
         );
         check(
             bomb,
             "zip bomb guard",
-            "an entry expanding 8 MiB of zeros from a few KiB",
+            "a page expanding 8 MiB of zeros from a few KiB",
+        );
+        let media = zip_of(
+            dir.path(),
+            "media.zip",
+            &[
+                ("imsmanifest.xml", MANIFEST.as_bytes()),
+                ("one.html", b"<p>Hello there</p>"),
+                ("video.mp4", &vec![0u8; 8 << 20]),
+            ],
+        );
+        let (_, content) = read_package(&media)
+            .expect("media is listed, never read, so it cannot trip the bomb guard");
+        assert_eq!(
+            content.modules[0].body.trim(),
+            "Hello there",
+            "the page still reads"
         );
         let dtd = MANIFEST.replace("<manifest", "<!DOCTYPE m [<!ENTITY e \"x\">]><manifest");
         let dtd = zip_of(

@@ -57,6 +57,9 @@ pub struct SampleLearner {
 pub struct SessionState {
     pub project: Option<ProjectInfo>,
     pub startup_error: Option<IpcError>,
+    /// A library the app was started with, for the window to import with its progress
+    /// bar; cleared by the next import.
+    pub pending_import: Option<String>,
 }
 
 /// Where auto-tagging's model is, or what to do to get one.
@@ -136,6 +139,47 @@ pub struct TagProgress {
     pub total: u32,
 }
 
+/// How far an import is, sent to the window as it goes: files read of those found, and the
+/// one being read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ImportProgress {
+    pub done: u32,
+    pub total: u32,
+    pub file: String,
+}
+
+/// Watches the open project's libraries while the window runs (debounced, as
+/// `pathforge watch`); changed paths go to the channel the shell gave
+/// [`Session::watch_libraries`], and the shell calls [`Session::reimport_changed`].
+struct LibraryWatch {
+    /// Held for its lifetime: dropping it stops the watching.
+    _debouncer: notify_debouncer_mini::Debouncer<notify_debouncer_mini::notify::RecommendedWatcher>,
+}
+
+impl std::fmt::Debug for LibraryWatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LibraryWatch")
+    }
+}
+
+/// What re-importing watched libraries did, for the window's notice; empty when the
+/// files changed on disk changed nothing in the project.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+pub struct LibrariesChanged {
+    pub reports: Vec<ImportReport>,
+    pub errors: Vec<IpcError>,
+}
+
+impl LibrariesChanged {
+    pub fn is_empty(&self) -> bool {
+        self.reports.is_empty() && self.errors.is_empty()
+    }
+}
+
+/// How long a burst of file events settles before a re-import (an editor's save is
+/// several events).
+pub const WATCH_DEBOUNCE: std::time::Duration = std::time::Duration::from_millis(400);
+
 /// A cancel request for the long operation in progress, set from another command
 /// while the operation holds the session.
 #[derive(Debug, Default)]
@@ -169,6 +213,10 @@ pub struct Session {
     places: ModelPlaces,
     /// The loaded model, kept between runs (loading reads and hashes ~90 MB).
     encoder: Option<embed::Encoder>,
+    /// Where changed library paths go, once the shell asked for watching.
+    changes: Option<std::sync::mpsc::Sender<Vec<PathBuf>>>,
+    watch: Option<LibraryWatch>,
+    pending_import: Option<PathBuf>,
 }
 
 impl Session {
@@ -188,7 +236,9 @@ impl Session {
             session.create_project(&path, now)
         };
         let result = result.and_then(|_| match import {
-            Some(dir) => session.import_library(dir, now).map(drop),
+            Some(dir) => session
+                .import_library(dir, &Cancel::default(), now, &mut drop)
+                .map(drop),
             None => Ok(()),
         });
         session.startup_error = result.err();
@@ -199,6 +249,10 @@ impl Session {
         Ok(SessionState {
             project: self.project.as_ref().map(Project::info).transpose()?,
             startup_error: self.startup_error.clone(),
+            pending_import: self
+                .pending_import
+                .as_ref()
+                .map(|p| p.display().to_string()),
         })
     }
 
@@ -211,10 +265,104 @@ impl Session {
         self.replace(Project::open(path)?)
     }
 
-    pub fn import_library(&mut self, dir: &Path, now: Timestamp) -> IpcResult<ImportReport> {
-        Ok(self
-            .project_mut()?
-            .import_library(dir, &Actor::local_user(), now)?)
+    /// Imports a library; `progress` hears each file read, and a `cancel` request stops
+    /// the import before it writes anything.
+    pub fn import_library(
+        &mut self,
+        dir: &Path,
+        cancel: &Cancel,
+        now: Timestamp,
+        progress: &mut dyn FnMut(ImportProgress),
+    ) -> IpcResult<ImportReport> {
+        cancel.reset();
+        self.pending_import = None;
+        let report = self.project_mut()?.import_library_with(
+            dir,
+            &Actor::local_user(),
+            now,
+            &mut |file, (done, total)| {
+                progress(ImportProgress {
+                    done,
+                    total,
+                    file: file.to_owned(),
+                });
+                !cancel.requested()
+            },
+        )?;
+        self.rewatch();
+        Ok(report)
+    }
+
+    /// Leaves `dir` for the window to import once it shows (see
+    /// [`SessionState::pending_import`]), so a large library imports under a progress bar
+    /// with Cancel rather than before the window appears.
+    pub fn defer_import(&mut self, dir: &Path) {
+        self.pending_import = Some(dir.to_path_buf());
+    }
+
+    /// Starts watching the open project's libraries (and those of every project opened
+    /// later); each debounced burst of changes is sent to `changes` as paths.
+    pub fn watch_libraries(&mut self, changes: std::sync::mpsc::Sender<Vec<PathBuf>>) {
+        self.changes = Some(changes);
+        self.rewatch();
+    }
+
+    /// Re-imports the libraries `changed` touches (see [`Project::reimport_changed`]):
+    /// the reports of those where something changed and the errors of those that could
+    /// not be re-imported, for the window's notice.
+    pub fn reimport_changed(&mut self, changed: &[PathBuf], now: Timestamp) -> LibrariesChanged {
+        let mut out = LibrariesChanged::default();
+        let Some(project) = self.project.as_mut() else {
+            return out;
+        };
+        let results = match project.reimport_changed(changed, &Actor::local_user(), now) {
+            Ok(results) => results,
+            Err(e) => {
+                out.errors.push(e.into());
+                return out;
+            }
+        };
+        for (_, result) in results {
+            match result {
+                Ok(r) if r.added + r.updated + r.removed == 0 && r.skipped.is_empty() => {}
+                Ok(r) => out.reports.push(r),
+                Err(e) => out.errors.push(e.into()),
+            }
+        }
+        out
+    }
+
+    /// Points the watcher at the open project's libraries. A library that cannot be
+    /// watched (e.g. its folder was removed) is left out; the others still are.
+    fn rewatch(&mut self) {
+        use notify_debouncer_mini::notify::RecursiveMode;
+        self.watch = None;
+        let (Some(tx), Some(project)) = (self.changes.clone(), self.project.as_ref()) else {
+            return;
+        };
+        let Ok(libraries) = project.libraries() else {
+            return;
+        };
+        let debouncer = notify_debouncer_mini::new_debouncer(
+            WATCH_DEBOUNCE,
+            move |events: notify_debouncer_mini::DebounceEventResult| {
+                if let Ok(events) = events {
+                    // The window may be closing; a lost notice is not an error.
+                    drop(tx.send(events.into_iter().map(|e| e.path).collect()));
+                }
+            },
+        );
+        let Ok(mut debouncer) = debouncer else { return };
+        for library in libraries {
+            drop(
+                debouncer
+                    .watcher()
+                    .watch(Path::new(&library.source_path), RecursiveMode::Recursive),
+            );
+        }
+        self.watch = Some(LibraryWatch {
+            _debouncer: debouncer,
+        });
     }
 
     pub fn modules(&self) -> IpcResult<Vec<ModuleSummary>> {
@@ -649,6 +797,7 @@ impl Session {
         let info = project.info()?;
         self.project = Some(project);
         self.startup_error = None;
+        self.rewatch();
         Ok(info)
     }
 
@@ -750,6 +899,8 @@ pub fn bindings() -> String {
         model::TagReport::decl(&cfg),
         ModelStatus::decl(&cfg),
         TagProgress::decl(&cfg),
+        ImportProgress::decl(&cfg),
+        LibrariesChanged::decl(&cfg),
         lms::Target::decl(&cfg),
         lms::Status::decl(&cfg),
         lms::RuleCoverage::decl(&cfg),

@@ -44,6 +44,81 @@ fn errors_cross_as_kind_and_message() {
 }
 
 #[test]
+fn imports_report_progress_cancel_and_then_follow_the_library_on_disk() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = std::fs::canonicalize(tmp.path()).unwrap().join("lib");
+    std::fs::create_dir(&lib).unwrap();
+    std::fs::write(lib.join("a.md"), "# Alpha\n\ntext").unwrap();
+    std::fs::write(lib.join("b.md"), "# Beta\n\ntext").unwrap();
+    let mut s = Session::start(Some(&tmp.path().join("p")), None, Timestamp(1));
+    let (tx, rx) = std::sync::mpsc::channel();
+    s.watch_libraries(tx);
+
+    let cancel = Cancel::default();
+    let err = s
+        .import_library(&lib, &cancel, Timestamp(2), &mut |_| cancel.request())
+        .unwrap_err();
+    assert_eq!(
+        err.kind,
+        ErrorKind::Cancelled,
+        "cancel during the read: {}",
+        err.message
+    );
+    assert_eq!(
+        s.modules().unwrap().len(),
+        0,
+        "a cancelled import writes nothing"
+    );
+
+    let mut seen = Vec::new();
+    let report = s
+        .import_library(&lib, &cancel, Timestamp(3), &mut |p| seen.push(p))
+        .expect("a cancel request is forgotten by the next import");
+    assert_eq!(report.added, 2);
+    assert_eq!(
+        seen.iter().map(|p| (p.done, p.total)).collect::<Vec<_>>(),
+        [(0, 2), (1, 2), (2, 2), (1, 1)],
+        "each file as it is read, then the last step before writing: {seen:?}"
+    );
+    assert_eq!(seen[1].file, "b.md", "the file being read is named");
+
+    std::fs::write(lib.join("b.md"), "# Beta, saved again\n\ntext").unwrap();
+    let changed = rx
+        .recv_timeout(std::time::Duration::from_secs(10))
+        .expect("the imported library is watched: a saved file is reported");
+    let reports = s.reimport_changed(&changed, Timestamp(4)).reports;
+    assert_eq!(reports.len(), 1, "its library is re-imported: {changed:?}");
+    assert_eq!(reports[0].updated, 1, "the saved module is updated");
+    assert!(
+        s.modules()
+            .unwrap()
+            .iter()
+            .any(|m| m.title == "Beta, saved again"),
+        "the window's next listing has it"
+    );
+    assert!(
+        s.reimport_changed(&changed, Timestamp(5)).is_empty(),
+        "nothing changed since: no notice"
+    );
+    std::fs::write(
+        lib.join("pathforge.toml"),
+        "[[requires]]\nmodule = \"nope.md\"\n",
+    )
+    .unwrap();
+    let broken = s.reimport_changed(&[lib.join("pathforge.toml")], Timestamp(6));
+    assert_eq!(
+        broken.errors.len(),
+        1,
+        "a manifest the import refuses is reported"
+    );
+    assert!(
+        broken.errors[0].message.contains("pathforge.toml"),
+        "naming the file: {}",
+        broken.errors[0].message
+    );
+}
+
+#[test]
 fn starting_with_a_project_and_a_library_opens_and_imports() {
     let tmp = tempfile::tempdir().unwrap();
     let lib = tmp.path().join("lib");

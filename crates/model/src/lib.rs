@@ -132,6 +132,8 @@ pub enum ErrorKind {
     Conflict,
     /// A failure outside the engine (the window refused a call, a bug): report it.
     Internal,
+    /// The user stopped a long operation before it wrote anything; the project is as it was.
+    Cancelled,
 }
 
 /// What checking the audit log's hash chain found.

@@ -25,10 +25,71 @@ use rusqlite_migration::{Migrations, M};
 /// `PRAGMA application_id` of every project file: "PFGR".
 pub const APPLICATION_ID: u32 = u32::from_be_bytes(*b"PFGR");
 
-const MIGRATIONS: &[M<'static>] = &[M::up(include_str!("../migrations/001_initial.sql"))];
+/// A module as stored, in the terms a re-import compares: its [`module_hash`], its
+/// position in the library and the path it came from.
+#[derive(Debug, Clone)]
+pub struct StoredModule {
+    pub hash: String,
+    pub position: u32,
+    pub source_path: String,
+}
 
-/// The schema version this build writes.
-pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
+/// The schema, one numbered step per change; a file at any earlier step is brought up
+/// to date when opened (tested from each).
+fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![
+        M::up(include_str!("../migrations/001_initial.sql")),
+        M::up_with_hook(
+            include_str!("../migrations/002_module_hash.sql"),
+            hash_existing_modules,
+        ),
+    ])
+}
+
+/// The schema version this build writes: the number of migrations.
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// Fills the content hash of modules written before hashes were stored, so the next
+/// import does not count every one of them as changed.
+fn hash_existing_modules(tx: &rusqlite::Transaction<'_>) -> rusqlite_migration::HookResult {
+    let mut tags = declared_tags_of(tx, None, None)?;
+    let modules: Vec<Module> = tx
+        .prepare(MODULE_SELECT)?
+        .query_map([], |r| module_from_row(r, &mut tags))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut update = tx.prepare("UPDATE modules SET content_hash = ?2 WHERE id = ?1")?;
+    for m in &modules {
+        update.execute([m.id.as_str(), &module_hash(m)])?;
+    }
+    Ok(())
+}
+
+/// What makes a module's imported content: a re-import rewrites a module only when this
+/// changes. Fields are length-prefixed so no two modules hash alike by shifting text.
+pub fn module_hash(m: &Module) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    let mut field = |bytes: &[u8]| {
+        h.update((bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
+    };
+    field(m.source_path.as_bytes());
+    field(m.title.as_bytes());
+    field(&m.duration_minutes.to_le_bytes());
+    field(m.level.map(Level::as_str).unwrap_or("").as_bytes());
+    field(&m.word_count.to_le_bytes());
+    field(
+        serde_json::Value::Object(m.extra.clone())
+            .to_string()
+            .as_bytes(),
+    );
+    field(m.body.as_bytes());
+    field(&(m.tags.len() as u64).to_le_bytes());
+    for tag in &m.tags {
+        field(tag.as_bytes());
+    }
+    format!("{:x}", h.finalize())
+}
 
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 
@@ -131,7 +192,7 @@ impl Store {
                 .map_err(sql)?;
             conn.pragma_update(None, "journal_mode", "WAL")
                 .map_err(sql)?;
-            Migrations::from_slice(MIGRATIONS)
+            migrations()
                 .to_latest(&mut conn)
                 .map_err(|source| Error::Migration {
                     path: path.to_path_buf(),
@@ -212,7 +273,7 @@ impl Store {
             .map_err(sql)?;
         conn.pragma_update(None, "synchronous", "FULL")
             .map_err(sql)?;
-        Migrations::from_slice(MIGRATIONS)
+        migrations()
             .to_latest(&mut conn)
             .map_err(|source| Error::Migration {
                 path: path.to_path_buf(),
@@ -317,22 +378,32 @@ impl Store {
     }
 
     /// The modules of one library, with their bodies, keyed by id.
-    pub fn library_modules(
+    /// Each live module of `library` as a re-import compares it, without reading the
+    /// modules back.
+    pub fn library_module_hashes(
         &self,
         library: &LibraryId,
-    ) -> Result<std::collections::HashMap<ModuleId, Module>> {
-        let mut tags = self.declared_tags(Some(library), None)?;
+    ) -> Result<std::collections::HashMap<ModuleId, StoredModule>> {
         let mut stmt = self
             .conn
-            .prepare_cached(&format!(
-                "{MODULE_SELECT} WHERE library_id = ?1 AND retired = 0"
-            ))
+            .prepare_cached(
+                "SELECT id, content_hash, position, source_path FROM modules
+                 WHERE library_id = ?1 AND retired = 0",
+            )
             .map_err(|e| self.sql(e))?;
         let rows = stmt
-            .query_map([library.as_str()], |r| module_from_row(r, &mut tags))
+            .query_map([library.as_str()], |r| {
+                Ok((
+                    ModuleId(r.get(0)?),
+                    StoredModule {
+                        hash: r.get(1)?,
+                        position: r.get(2)?,
+                        source_path: r.get(3)?,
+                    },
+                ))
+            })
             .map_err(|e| self.sql(e))?;
-        rows.map(|m| m.map(|m| (m.id.clone(), m)))
-            .collect::<rusqlite::Result<_>>()
+        rows.collect::<rusqlite::Result<_>>()
             .map_err(|e| self.sql(e))
     }
 
@@ -766,29 +837,30 @@ impl Store {
         library: Option<&LibraryId>,
         module: Option<&ModuleId>,
     ) -> Result<std::collections::HashMap<ModuleId, Vec<String>>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT t.module_id, s.slug FROM tags t
-                 JOIN skills s ON s.id = t.skill_id
-                 JOIN modules m ON m.id = t.module_id
-                 WHERE t.source = 'declared' AND (?1 IS NULL OR m.library_id = ?1)
-                   AND (?2 IS NULL OR t.module_id = ?2)
-                 ORDER BY t.module_id, t.position",
-            )
-            .map_err(|e| self.sql(e))?;
-        let mut out: std::collections::HashMap<ModuleId, Vec<String>> = Default::default();
-        let mut rows = stmt
-            .query([library.map(|l| l.as_str()), module.map(|m| m.as_str())])
-            .map_err(|e| self.sql(e))?;
-        while let Some(r) = rows.next().map_err(|e| self.sql(e))? {
-            let id = ModuleId(r.get(0).map_err(|e| self.sql(e))?);
-            out.entry(id)
-                .or_default()
-                .push(r.get(1).map_err(|e| self.sql(e))?);
-        }
-        Ok(out)
+        declared_tags_of(&self.conn, library, module).map_err(|e| self.sql(e))
     }
+}
+
+/// The skill slugs modules declare, by module, in their order.
+fn declared_tags_of(
+    conn: &Connection,
+    library: Option<&LibraryId>,
+    module: Option<&ModuleId>,
+) -> rusqlite::Result<std::collections::HashMap<ModuleId, Vec<String>>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT t.module_id, s.slug FROM tags t
+         JOIN skills s ON s.id = t.skill_id
+         JOIN modules m ON m.id = t.module_id
+         WHERE t.source = 'declared' AND (?1 IS NULL OR m.library_id = ?1)
+           AND (?2 IS NULL OR t.module_id = ?2)
+         ORDER BY t.module_id, t.position",
+    )?;
+    let mut out: std::collections::HashMap<ModuleId, Vec<String>> = Default::default();
+    let mut rows = stmt.query([library.map(|l| l.as_str()), module.map(|m| m.as_str())])?;
+    while let Some(r) = rows.next()? {
+        out.entry(ModuleId(r.get(0)?)).or_default().push(r.get(1)?);
+    }
+    Ok(out)
 }
 
 const MODULE_SELECT: &str = "SELECT id, library_id, source_path, title, duration_minutes, level,
@@ -892,11 +964,12 @@ impl Tx<'_> {
         self.tx
             .prepare_cached(
                 "INSERT INTO modules (id, library_id, source_path, position, title,
-                     duration_minutes, level, word_count, extra, body)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                     duration_minutes, level, word_count, extra, body, content_hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
                  ON CONFLICT (id) DO UPDATE SET library_id = ?2, source_path = ?3,
                      position = ?4, title = ?5, duration_minutes = ?6, level = ?7,
-                     word_count = ?8, extra = ?9, body = ?10, retired = 0",
+                     word_count = ?8, extra = ?9, body = ?10, content_hash = ?11,
+                     retired = 0",
             )?
             .execute(params![
                 module.id.as_str(),
@@ -909,6 +982,7 @@ impl Tx<'_> {
                 module.word_count,
                 serde_json::Value::Object(module.extra.clone()).to_string(),
                 module.body,
+                module_hash(module),
             ])?;
         self.tx
             .prepare_cached("DELETE FROM tags WHERE module_id = ?1 AND source = 'declared'")?

@@ -179,6 +179,102 @@ fn open_refuses_files_from_a_newer_pathforge() {
 }
 
 #[test]
+fn the_schema_version_counts_the_migrations() {
+    let conn = Connection::open_in_memory().unwrap();
+    let mut conn = conn;
+    migrations().to_latest(&mut conn).unwrap();
+    let version: u32 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(
+        version, SCHEMA_VERSION,
+        "SCHEMA_VERSION must move with every new migration, or newer files pass as current"
+    );
+}
+
+#[test]
+fn a_version_1_file_is_migrated_and_its_modules_hashed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.pathforge");
+    let mut store = Store::create(&path, &new_project()).unwrap();
+    let project = store.project().unwrap().id;
+    store
+        .write(|tx| {
+            tx.upsert_library(&library())?;
+            tx.upsert_module(&project, &module("a", &["pricing"]), 0)
+        })
+        .unwrap();
+    drop(store);
+    // Turn the file back into what version 1 wrote: no hash column.
+    let conn = Connection::open(&path).unwrap();
+    conn.execute_batch("ALTER TABLE modules DROP COLUMN content_hash; PRAGMA user_version = 1;")
+        .unwrap();
+    drop(conn);
+
+    let store = Store::open(&path).expect("a version 1 file opens");
+    assert_eq!(
+        store.project().unwrap().schema_version,
+        SCHEMA_VERSION,
+        "and is migrated"
+    );
+    let stored = store
+        .library_module_hashes(&LibraryId("lib-1".into()))
+        .unwrap();
+    assert_eq!(
+        stored[&ModuleId("a".into())].hash,
+        module_hash(&module("a", &["pricing"])),
+        "the migration hashes existing modules as an import would, tags included"
+    );
+}
+
+#[test]
+fn module_hashes_change_with_content_only() {
+    let base = module("a", &["pricing"]);
+    let check = |changed: Module, same: bool, why: &str| {
+        assert_eq!(module_hash(&changed) == module_hash(&base), same, "{why}");
+    };
+    check(
+        module("a", &["pricing"]),
+        true,
+        "the same content hashes the same",
+    );
+    check(
+        Module {
+            body: "three little words!".into(),
+            ..base.clone()
+        },
+        false,
+        "body",
+    );
+    check(
+        Module {
+            title: "Other".into(),
+            ..base.clone()
+        },
+        false,
+        "title",
+    );
+    check(module("a", &["closing"]), false, "declared tags");
+    check(
+        Module {
+            duration_minutes: 11,
+            ..base.clone()
+        },
+        false,
+        "duration",
+    );
+    check(
+        Module {
+            title: "Module athree".into(),
+            body: " little words".into(),
+            ..base.clone()
+        },
+        false,
+        "text shifted between fields",
+    );
+}
+
+#[test]
 fn modules_and_tags_round_trip() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::create(&dir.path().join("p.pathforge"), &new_project()).unwrap();

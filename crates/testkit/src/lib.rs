@@ -7,6 +7,9 @@
 
 use std::path::{Path, PathBuf};
 
+mod pdf;
+pub use pdf::{pdf, pdf_with_password};
+
 /// `../shared`, if present; panics with an explanation when it is missing and
 /// `PATHFORGE_NO_SHARED` is unset; `None` when it is missing and the gap is accepted.
 pub fn shared() -> Option<PathBuf> {

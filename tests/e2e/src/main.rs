@@ -56,7 +56,7 @@ async fn main() -> Result<()> {
     env.scratch = std::fs::canonicalize(&env.scratch)?;
 
     type Scenario = for<'a> fn(&'a Env) -> futures_box::BoxFuture<'a, Result<()>>;
-    let scenarios: [(&str, Scenario); 12] = [
+    let scenarios: [(&str, Scenario); 13] = [
         ("opens_and_imports_the_sample_library", |e| {
             Box::pin(sample_library(e))
         }),
@@ -96,6 +96,10 @@ async fn main() -> Result<()> {
         ("draws_a_2000_module_graph_and_records_its_timings", |e| {
             Box::pin(graph_at_scale(e))
         }),
+        (
+            "imports_with_progress_cancels_and_follows_the_library_on_disk",
+            |e| Box::pin(import_and_watch(e)),
+        ),
     ];
     // E2E_ONLY=substring runs the matching scenarios alone, while working on one; the
     // others are reported as not run, never silently dropped.
@@ -276,6 +280,123 @@ async fn sample_library(env: &Env) -> Result<()> {
     })
     .await?;
     ensure!(project.exists(), "the project file was created on disk");
+    Ok(())
+}
+
+/// The window imports the library it was started with under a progress bar; Esc cancels
+/// and leaves the project empty. Then, on a project whose library is watched, a file saved
+/// on disk is re-imported by the app and announced.
+async fn import_and_watch(env: &Env) -> Result<()> {
+    let big = env.scratch.join("big-library");
+    generated_library(&big, 40_000, 0)?;
+    let project = env.scratch.join("cancelled.pathforge");
+    let args = vec![
+        "--project".to_owned(),
+        project.display().to_string(),
+        "--import".to_owned(),
+        big.display().to_string(),
+    ];
+    with_app(env, &args, |c| async move {
+        let progress = wait_for_text(&c, "[data-testid=import-progress]", "of 40000 files").await?;
+        ensure!(
+            progress.contains("Importing"),
+            "the progress bar counts files as they are read: {progress:?}"
+        );
+        // Escape at once: the read of 40,000 files takes seconds, not minutes.
+        c.find(Locator::Css("body"))
+            .await?
+            .send_keys("\u{E00C}")
+            .await?;
+        screenshot(&c, env, "import-progress").await?;
+        let notice = wait_for_text(&c, "[data-testid=notice]", "Import cancelled").await?;
+        ensure!(
+            notice.contains("as it was"),
+            "the notice says nothing changed: {notice:?}"
+        );
+        let empty = text_of(&c, "[data-testid=no-modules]").await?;
+        ensure!(
+            empty.contains("no modules yet"),
+            "the cancelled import wrote no module: {empty:?}"
+        );
+        Ok(())
+    })
+    .await?;
+
+    // A copy of the sample library, so the test can save one of its files.
+    let library = env.scratch.join("watched-sales");
+    copy_dir(
+        &env.repo.join("sample-libraries/sales-onboarding"),
+        &library,
+    )?;
+    let expected = count_markdown(&library)?;
+    let project = env.scratch.join("watched.pathforge");
+    let args = vec![
+        "--project".to_owned(),
+        project.display().to_string(),
+        "--import".to_owned(),
+        library.display().to_string(),
+    ];
+    let reaction = with_app(env, &args, |c| async move {
+        let count = wait_for_text(&c, "[data-testid=module-count]", "modules").await?;
+        ensure!(
+            count == format!("{expected} modules"),
+            "the window imported the library it was started with: {count:?}"
+        );
+        let first = std::fs::read_dir(library.join("modules"))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "md"))
+            .min()
+            .context("a module file")?;
+        let text = std::fs::read_to_string(&first)?;
+        let saved = std::time::Instant::now();
+        std::fs::write(&first, text.replacen("title: ", "title: Revised ", 1))?;
+        let mut notice = String::new();
+        while saved.elapsed() < WAIT {
+            if let Ok(el) = c.find(Locator::Css("[data-testid=notice]")).await {
+                notice = el.text().await.unwrap_or_default();
+                if notice.contains("Changed on disk") {
+                    break;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let reaction = saved.elapsed();
+        ensure!(
+            notice.contains("Changed on disk, re-imported") && notice.contains("1 updated"),
+            "the saved module is re-imported and announced: {notice:?}"
+        );
+        let rows = c.find_all(Locator::Css("[data-testid=module-row]")).await?;
+        let mut revised = false;
+        for r in rows {
+            revised |= r.text().await?.contains("Revised ");
+        }
+        ensure!(revised, "the module list shows the saved title");
+        screenshot(&c, env, "library-changed").await?;
+        Ok(reaction)
+    })
+    .await?;
+    println!(
+        "    a saved file was re-imported and shown {} ms after the save",
+        reaction.as_millis()
+    );
+    ensure!(
+        reaction < Duration::from_secs(10),
+        "the watcher reacts within seconds (took {reaction:?})"
+    );
+    Ok(())
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let path = entry?.path();
+        let target = to.join(path.file_name().context("a name")?);
+        if path.is_dir() {
+            copy_dir(&path, &target)?;
+        } else {
+            std::fs::copy(&path, &target)?;
+        }
+    }
     Ok(())
 }
 

@@ -21,6 +21,7 @@ import type {
   ModelStatus,
   ModuleInsight,
   TagProgress,
+  ImportProgress,
   TagReport,
   Tag,
   TagState,
@@ -57,6 +58,7 @@ const KINDS: Record<ErrorKind, true> = {
   no_project: true,
   conflict: true,
   internal: true,
+  cancelled: true,
 };
 
 function isIpcError(e: unknown): e is IpcError {
@@ -99,7 +101,12 @@ export const api = {
   sessionState: () => call<SessionState>('session_state'),
   createProject: (path: string) => call<ProjectInfo>('create_project', { path }),
   openProject: (path: string) => call<ProjectInfo>('open_project', { path }),
-  importLibrary: (path: string) => call<ImportReport>('import_library', { path }),
+  /** Imports a library folder, package or catalog; `onProgress` hears each file read. */
+  importLibrary: (path: string, onProgress: (p: ImportProgress) => void = () => undefined) => {
+    const channel = new Channel<ImportProgress>();
+    channel.onmessage = onProgress;
+    return call<ImportReport>('import_library', { path, onProgress: channel });
+  },
   listModules: () => call<ModuleSummary[]>('list_modules'),
   getModule: (id: ModuleId) => call<Module>('get_module', { id }),
   auditLog: () => call<AuditEvent[]>('audit_log'),
@@ -114,7 +121,8 @@ export const api = {
     channel.onmessage = onProgress;
     return call<TagReport>('tag_modules', { onProgress: channel });
   },
-  cancelTagging: () => call<void>('cancel_tagging'),
+  /** Stops the import or auto-tagging run in progress. */
+  cancelOperation: () => call<void>('cancel_operation'),
   moduleInsight: (id: ModuleId) => call<ModuleInsight>('module_insight', { id }),
   reviewQueue: (tagState: TagState | null, skill: string | null, minConfidence: number | null) =>
     call<Tag[]>('review_queue', { tagState, skill, minConfidence }),
@@ -156,6 +164,13 @@ export const api = {
   /** Native folder picker for a content library; null when cancelled. */
   chooseLibraryFolder: async () =>
     (await open({ title: 'Import a content library', multiple: false, directory: true })) as string | null,
+  /** Native open dialog for a library that is one file: a package or a catalog export. */
+  chooseLibraryFile: async () =>
+    (await open({
+      title: 'Import a package or a catalog export',
+      multiple: false,
+      filters: [{ name: 'SCORM, cmi5 or Common Cartridge package, or LMS catalog CSV', extensions: ['zip', 'imscc', 'csv'] }],
+    })) as string | null,
   /** Native folder picker for an export's destination; null when cancelled. */
   chooseExportFolder: async () =>
     (await open({ title: 'Export to folder', multiple: false, directory: true })) as string | null,

@@ -13,7 +13,7 @@ export type SkillId = string;
 
 export type TrackId = string;
 
-export type ErrorKind = "not_found" | "already_exists" | "not_a_project" | "too_new" | "bad_input" | "io" | "storage" | "unknown_id" | "no_project" | "conflict" | "internal";
+export type ErrorKind = "not_found" | "already_exists" | "not_a_project" | "too_new" | "bad_input" | "io" | "storage" | "unknown_id" | "no_project" | "conflict" | "internal" | "cancelled";
 
 export type ProjectInfo = { id: ProjectId, name: string, 
 /**
@@ -335,7 +335,12 @@ scores: Array<[string, number]>, };
 
 export type IpcError = { kind: ErrorKind, message: string, };
 
-export type SessionState = { project: ProjectInfo | null, startup_error: IpcError | null, };
+export type SessionState = { project: ProjectInfo | null, startup_error: IpcError | null, 
+/**
+ * A library the app was started with, for the window to import with its progress
+ * bar; cleared by the next import.
+ */
+pending_import: string | null, };
 
 export type Evidence = { start: number, end: number, score: number, };
 
@@ -406,6 +411,10 @@ chosen: string | null,
 help: string | null, };
 
 export type TagProgress = { done: number, total: number, };
+
+export type ImportProgress = { done: number, total: number, file: string, };
+
+export type LibrariesChanged = { reports: Array<ImportReport>, errors: Array<IpcError>, };
 
 export type Target = "moodle" | "canvas" | "scorm2004" | "scorm12" | "cmi5" | "case" | "openedx" | "xapi" | "bundle";
 

@@ -47,5 +47,7 @@ export function hintFor(kind: ErrorKind): string {
       return 'The change was refused to keep the curriculum consistent; nothing was changed.';
     case 'internal':
       return 'This is a bug in Pathforge; please report it.';
+    case 'cancelled':
+      return 'Stopped before anything was written: the project is as it was.';
   }
 }
