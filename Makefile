@@ -11,7 +11,7 @@ SAMPLE := sample-libraries/sales-onboarding
 RUN_PROJECT := target/run/sales-onboarding.pathforge
 UI_SOURCES := $(shell find ui/src ui/index.html ui/vite.config.ts ui/package-lock.json -type f 2>/dev/null)
 
-.PHONY: help setup ui build run test fmt-check lint rust-test ui-test check-headless e2e bench bindings fmt
+.PHONY: help setup ui build run test fmt-check lint rust-test ui-test check-headless e2e bench bindings samples fmt
 
 help:
 	@echo "make run    open Pathforge on the sample library (CLI run when there is no display)"
@@ -87,6 +87,10 @@ bench: setup build $(BENCH_VENV)/.ready
 bindings:
 	UPDATE_BINDINGS=1 $(CARGO) test -p ipc --lib typescript_bindings_are_up_to_date
 	UPDATE_SCHEMAS=1 $(CARGO) test -p rules --lib the_published_json_schema_is_up_to_date
+
+# Rebuilds the sample libraries' PDFs and packages from sample-libraries/sources/.
+samples:
+	UPDATE_SAMPLES=1 $(CARGO) test -p ingest --test samples sample_files_are_built_from_their_sources
 
 fmt:
 	$(CARGO) fmt --all

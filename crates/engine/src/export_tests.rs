@@ -10,11 +10,9 @@ use super::*;
 const ME: Actor = Actor::System;
 
 fn library(name: &str) -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../sample-libraries");
-    match name {
-        "data-literacy" => root.join("data-literacy/catalog.csv"),
-        _ => root.join(name),
-    }
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../sample-libraries")
+        .join(name)
 }
 
 fn project(dir: &Path, name: &str) -> Project {
@@ -52,7 +50,7 @@ fn titles(p: &Project) -> BTreeSet<String> {
 fn every_target_exports_from_each_sample_library_and_validates() {
     let tmp = tempfile::tempdir().unwrap();
     let key = bundle::generate_key().unwrap();
-    for name in ["sales-onboarding", "data-literacy"] {
+    for name in ["sales-onboarding", "data-literacy", "nurse-onboarding"] {
         let mut p = project(tmp.path(), name);
         let rules: Vec<String> = p.rules().unwrap().rules.into_iter().map(|r| r.id).collect();
         let build = |p: &Project, target| match target {

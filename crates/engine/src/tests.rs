@@ -275,6 +275,87 @@ fn missing_and_unreadable_folders_are_named() {
 }
 
 #[test]
+fn each_sample_library_imports_clean_in_all_its_formats() {
+    let check = |name: &str, modules: usize, formats: &[&str], tracks: usize| {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = sample_library().with_file_name(name);
+        let mut p = Project::create(&tmp.path().join("p.pathforge"), Timestamp(1)).unwrap();
+        let report = p.import_library(&dir, &ME, Timestamp(2)).unwrap();
+        assert!(
+            report.skipped.is_empty(),
+            "{name}: every file reads: {:?}",
+            report.skipped
+        );
+        assert_eq!(report.total as usize, modules, "{name}: module count");
+        let all = p.modules().unwrap();
+        for format in formats {
+            assert!(
+                all.iter().any(|m| {
+                    let full = p.module(&m.id).unwrap();
+                    full.extra
+                        .get("document")
+                        .or(full.extra.get("package"))
+                        .and_then(|v| v.as_str())
+                        == Some(*format)
+                        || (*format == "md" && m.source_path.ends_with(".md"))
+                        || (*format == "csv" && m.source_path.starts_with("catalog.csv/"))
+                }),
+                "{name}: holds {format} modules"
+            );
+        }
+        for m in &all {
+            let full = p.module(&m.id).unwrap();
+            // A web link or a quiz is its title (and URL); everything else has a text.
+            let text =
+                !full.extra.contains_key("web_link") && !full.extra.contains_key("assessment");
+            assert!(
+                !text || m.word_count >= 15,
+                "{name}: {} carries real text",
+                m.source_path
+            );
+        }
+        let errors: Vec<_> = p
+            .check_graph()
+            .unwrap()
+            .into_iter()
+            .filter(|f| f.severity == Severity::Error)
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "{name}: the graph lints clean: {errors:?}"
+        );
+        let rule_errors: Vec<_> = p
+            .check_rules()
+            .unwrap()
+            .into_iter()
+            .filter(|f| f.severity == Severity::Error)
+            .collect();
+        assert!(
+            rule_errors.is_empty(),
+            "{name}: the rules check clean: {rule_errors:?}"
+        );
+        let declared = p.tracks().unwrap();
+        assert_eq!(declared.len(), tracks, "{name}: tracks");
+        for t in declared {
+            let path = p.track_path(&t).unwrap();
+            assert!(
+                !path.steps.is_empty(),
+                "{name}: track {} has a path",
+                t.slug
+            );
+        }
+        let again = p.import_library(&dir, &ME, Timestamp(3)).unwrap();
+        assert_eq!(
+            again.unchanged as usize, modules,
+            "{name}: a re-import changes nothing"
+        );
+    };
+    check("sales-onboarding", 32, &["md"], 3);
+    check("nurse-onboarding", 16, &["html", "pdf", "scorm2004"], 2);
+    check("data-literacy", 17, &["csv", "imscc"], 0);
+}
+
+#[test]
 fn the_sample_library_imports_completely() {
     let tmp = tempfile::tempdir().unwrap();
     let mut p = Project::create(&tmp.path().join("p.pathforge"), Timestamp(1)).unwrap();

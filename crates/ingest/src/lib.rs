@@ -20,7 +20,8 @@ pub use catalog::{is_catalog, read_catalog};
 pub use documents::{is_document, parse_document};
 pub use folder::{read_folder, read_folder_with};
 pub use manifest::{
-    parse_manifest, read_manifest, Manifest, Requirement, SkillDecl, TrackDecl, MANIFEST,
+    parse_manifest, read_manifest, Manifest, ModuleMeta, Requirement, SkillDecl, TrackDecl,
+    MANIFEST,
 };
 pub use markdown::{parse_markdown, WORDS_PER_MINUTE};
 pub use package::{is_package, read_package, PackageKind};
@@ -54,7 +55,7 @@ pub fn read_library_with(
     progress: &mut dyn FnMut(&str, (u32, u32)) -> bool,
 ) -> Result<LibraryContent> {
     let LibraryContent {
-        modules,
+        mut modules,
         manifest: nested,
         skipped,
     } = read_folder_with(dir, progress)?;
@@ -72,6 +73,11 @@ pub fn read_library_with(
         },
         e => e,
     })?;
+    for meta in manifest.iter().flat_map(|m| &m.modules) {
+        if let Some(draft) = modules.iter_mut().find(|d| d.relative_path == meta.path) {
+            meta.apply(draft);
+        }
+    }
     // Prerequisites packages and catalogs declare join those of the folder's manifest.
     let manifest = match (manifest, nested) {
         (Some(mut m), Some(n)) => {

@@ -18,6 +18,12 @@
 //! slug = "account-executive"
 //! name = "Account executive onboarding"
 //! targets = [{ skill = "negotiation", level = "intermediate" }]
+//!
+//! [[module]]                                # for files with no front matter: PDF, HTML,
+//! path = "guides/hand-hygiene.pdf"          # a package's items…
+//! tags = ["hand-hygiene"]                   # replace what the file declares, if anything
+//! level = "beginner"
+//! duration_minutes = 15
 //! ```
 
 use std::path::Path;
@@ -43,6 +49,9 @@ pub struct Manifest {
     pub rules: Vec<rules::Rule>,
     /// The default cohort for simulations (`[cohort]`).
     pub cohort: Option<simulate::Cohort>,
+    /// Metadata for modules whose files carry none (`[[module]]`), already applied to the
+    /// drafts [`crate::read_library`] returns.
+    pub modules: Vec<ModuleMeta>,
 }
 
 /// A node of the taxonomy as the manifest declares it.
@@ -89,6 +98,50 @@ struct RawManifest {
     rule: Vec<rules::Rule>,
     #[serde(default)]
     cohort: Option<simulate::Cohort>,
+    #[serde(default)]
+    module: Vec<RawModuleMeta>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawModuleMeta {
+    path: String,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    tags: Option<Vec<String>>,
+    #[serde(default)]
+    level: Option<String>,
+    #[serde(default)]
+    duration_minutes: Option<u32>,
+}
+
+/// What the manifest says about one module, over what its file says (`[[module]]`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModuleMeta {
+    pub path: String,
+    pub title: Option<String>,
+    pub tags: Option<Vec<String>>,
+    pub level: Option<Level>,
+    pub duration_minutes: Option<u32>,
+}
+
+impl ModuleMeta {
+    /// Applies this metadata to `draft`, whose path it names.
+    pub fn apply(&self, draft: &mut ModuleDraft) {
+        if let Some(t) = &self.title {
+            draft.title = t.clone();
+        }
+        if let Some(t) = &self.tags {
+            draft.tags = t.clone();
+        }
+        if self.level.is_some() {
+            draft.level = self.level;
+        }
+        if let Some(d) = self.duration_minutes {
+            draft.duration_minutes = d;
+        }
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -277,6 +330,47 @@ pub fn parse_manifest(path: &Path, text: &str, modules: &[ModuleDraft]) -> Resul
             ));
         }
     }
+    let mut metas: Vec<ModuleMeta> = Vec::with_capacity(raw.module.len());
+    for m in raw.module {
+        let which = format!("[[module]] {:?}", m.path);
+        if !known(&m.path) {
+            return Err(Error::bad(
+                path,
+                format!("{which} is not a module of this library"),
+            ));
+        }
+        if metas.iter().any(|o| o.path == m.path) {
+            return Err(Error::bad(path, format!("{which} is declared twice")));
+        }
+        if m.duration_minutes == Some(0) {
+            return Err(Error::bad(
+                path,
+                format!("{which}: duration_minutes must be above 0"),
+            ));
+        }
+        if m.title.as_deref().is_some_and(|t| t.trim().is_empty()) {
+            return Err(Error::bad(path, format!("{which}: title is empty")));
+        }
+        if m.tags.iter().flatten().any(|t| t.trim().is_empty()) {
+            return Err(Error::bad(path, format!("{which}: a tag is empty")));
+        }
+        let level = match m.level {
+            None => None,
+            Some(l) => Some(Level::parse(&l).ok_or_else(|| {
+                Error::bad(
+                    path,
+                    format!("{which}: level must be beginner, intermediate or advanced, not {l:?}"),
+                )
+            })?),
+        };
+        metas.push(ModuleMeta {
+            path: m.path,
+            title: m.title,
+            tags: m.tags,
+            level,
+            duration_minutes: m.duration_minutes,
+        });
+    }
     Ok(Manifest {
         requires,
         skills,
@@ -284,6 +378,7 @@ pub fn parse_manifest(path: &Path, text: &str, modules: &[ModuleDraft]) -> Resul
         scale: raw.taxonomy.scale,
         rules: raw.rule,
         cohort: raw.cohort,
+        modules: metas,
     })
 }
 
@@ -512,6 +607,67 @@ mod tests {
             "[[skill]]\nslug = \"a\"\nname = \"A\"\n[[track]]\nslug = \"t\"\nname = \"T\"\ntargets = [{ skill = \"a\", level = \"guru\" }]\n",
             "not \"guru\"",
             "unknown level",
+        );
+    }
+
+    #[test]
+    fn module_metadata_overrides_what_files_say() {
+        let m = parse(
+            "[[module]]\npath = \"b.md\"\ntitle = \"Bee\"\ntags = [\"x\", \"y\"]\nlevel = \"advanced\"\nduration_minutes = 40\n\
+             [[module]]\npath = \"c.md\"\nlevel = \"beginner\"\n",
+        )
+        .unwrap();
+        let mut drafts = modules();
+        for meta in &m.modules {
+            let draft = drafts
+                .iter_mut()
+                .find(|d| d.relative_path == meta.path)
+                .unwrap();
+            meta.apply(draft);
+        }
+        assert_eq!(
+            (
+                drafts[1].title.as_str(),
+                drafts[1].tags.clone(),
+                drafts[1].level,
+                drafts[1].duration_minutes
+            ),
+            (
+                "Bee",
+                vec!["x".to_owned(), "y".to_owned()],
+                Some(Level::Advanced),
+                40
+            ),
+            "every field given replaces the file's"
+        );
+        assert_eq!(
+            (
+                drafts[2].title.as_str(),
+                drafts[2].duration_minutes,
+                drafts[2].level
+            ),
+            ("c.md", 1, Some(Level::Beginner)),
+            "fields not given keep the file's"
+        );
+        check_err(
+            "[[module]]\npath = \"zz.md\"\n",
+            "\"zz.md\" is not a module",
+            "unknown path",
+        );
+        check_err(
+            "[[module]]\npath = \"a.md\"\nlevel = \"guru\"\n",
+            "not \"guru\"",
+            "unknown level",
+        );
+        check_err(
+            "[[module]]\npath = \"a.md\"\nduration_minutes = 0\n",
+            "above 0",
+            "zero minutes",
+        );
+        check_err(
+            "[[module]]\npath = \"a.md\"\n[[module]]\npath = \"a.md\"\n",
+            "declared twice",
+            "twice",
         );
     }
 

@@ -1,6 +1,11 @@
 //! E-learning packages: SCORM 1.2, SCORM 2004 (2nd–4th ed.), IMS Common Cartridge 1.x and
 //! cmi5, zipped or unzipped. (A cartridge is read like a SCORM manifest, plus web links,
-//! assessment titles and Canvas's `course_settings/module_meta.xml` prerequisites.)
+//! assessment titles and Canvas's `course_settings/module_meta.xml` prerequisites and
+//! completion requirements.)
+//!
+//! An item whose resource is not declared, or whose launch file is not in the package, is
+//! set aside by name (the rest of the package imports); a launch URL on the web becomes a
+//! web-link module.
 //!
 //! One module per leaf item (SCORM) or AU (cmi5). Titles, launch files and structure come
 //! from `imsmanifest.xml` / `cmi5.xml`; a module's text from its launch HTML (scripts and
@@ -18,7 +23,9 @@ use std::path::Path;
 use model::PrerequisiteGroup;
 use serde_json::{json, Map, Value};
 
-use crate::{Error, LibraryContent, Manifest, ModuleDraft, Requirement, Result, WORDS_PER_MINUTE};
+use crate::{
+    Error, LibraryContent, Manifest, ModuleDraft, Requirement, Result, Skipped, WORDS_PER_MINUTE,
+};
 
 /// Which kind of package a library is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,6 +137,40 @@ impl Files {
     fn get(&self, path: &str) -> Option<&[u8]> {
         self.files.get(path).map(Vec::as_slice)
     }
+
+    /// The stored path a manifest's `href` names: as written, without a leading `./`, or
+    /// percent-decoded (`my%20page.html`).
+    fn resolve(&self, href: &str) -> Option<String> {
+        let plain = href.replace("/./", "/");
+        let plain = plain.strip_prefix("./").unwrap_or(&plain);
+        [plain.to_owned(), percent_decoded(plain)]
+            .into_iter()
+            .find(|p| self.files.contains_key(p))
+    }
+}
+
+/// `%XX` escapes decoded (as URLs in manifests carry them); invalid escapes kept as written.
+fn percent_decoded(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_owned())
 }
 
 /// Whether `path` looks like a package (a zip, or a folder with a package manifest).
@@ -273,6 +314,9 @@ fn scorm(
     let mut gates: BTreeMap<String, Vec<Vec<String>>> = BTreeMap::new();
     // Leaves under each aggregation item (a Canvas module), for module-level prerequisites.
     let mut leaves_of: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    // Resource identifier → module path, for Canvas completion requirements.
+    let mut by_resource: BTreeMap<String, String> = BTreeMap::new();
+    let mut skipped = Vec::new();
     let mut stack: Vec<(roxmltree::Node<'_, '_>, Vec<String>, Vec<String>)> = org
         .children()
         .filter(|c| c.is_element() && c.tag_name().name() == "item")
@@ -310,12 +354,33 @@ fn scorm(
             })
             .unwrap_or("");
         let resource_type = resource.and_then(|r| attr(r, "type")).unwrap_or("");
-        let launch = format!(
+        let remote = href.starts_with("http://") || href.starts_with("https://");
+        let written = format!(
             "{base}{}",
             resource.and_then(|r| attr(r, "base")).unwrap_or("")
         ) + href.split(['?', '#']).next().unwrap_or("");
+        let launch = files.resolve(&written).unwrap_or(written);
+        let missing = match (attr(item, "identifierref"), resource) {
+            (Some(r), None) => Some(format!(
+                "item {id:?} ({title}) points at resource {r:?}, which imsmanifest.xml does not declare"
+            )),
+            _ if !remote && files.get(&launch).is_none() => Some(format!(
+                "item {id:?} ({title}): its launch file {launch:?} is not in the package"
+            )),
+            _ => None,
+        };
+        if let Some(reason) = missing {
+            skipped.push(Skipped {
+                relative_path: path_key_of(&id, &launch),
+                error: Error::bad(path, reason),
+            });
+            continue;
+        }
         let mut extra = Map::new();
-        let body = if resource_type.contains("imswl") {
+        let body = if remote {
+            extra.insert("web_link".into(), json!(href));
+            format!("{title}\n{href}")
+        } else if resource_type.contains("imswl") {
             // A web link: its XML names the URL.
             let url = files
                 .get(&launch)
@@ -388,6 +453,9 @@ fn scorm(
                 .entry(ancestor.clone())
                 .or_default()
                 .push(path_key.clone());
+        }
+        if let Some(r) = attr(item, "identifierref") {
+            by_resource.insert(r.to_owned(), path_key.clone());
         }
         ids.insert(id, path_key.clone());
         let title = if title.is_empty() {
@@ -482,20 +550,21 @@ fn scorm(
             group,
         });
     }
-    // Canvas exports module prerequisites in course_settings/module_meta.xml: a module's
-    // first item requires every item of each module it names.
+    // Canvas exports module prerequisites in course_settings/module_meta.xml: a module
+    // stays locked until every item of each module it names is done. With sequential
+    // progress its items open one after another, so its first item carries the
+    // prerequisite and each later item follows the one before; otherwise every item
+    // carries it.
     if let Some(meta) = files.get(&format!("{base}course_settings/module_meta.xml")) {
         let doc = parse_xml(path, "course_settings/module_meta.xml", meta)?;
         for m in doc
             .descendants()
             .filter(|n| n.is_element() && n.tag_name().name() == "module")
         {
-            let Some(first) = attr(m, "identifier")
-                .and_then(|id| leaves_of.get(id))
-                .and_then(|l| l.first())
-            else {
+            let Some(items) = attr(m, "identifier").and_then(|id| leaves_of.get(id)) else {
                 continue;
             };
+            let sequential = text_of(child(m, "require_sequential_progress")) == "true";
             let after: Vec<String> = m
                 .descendants()
                 .filter(|n| n.tag_name().name() == "prerequisite")
@@ -503,13 +572,46 @@ fn scorm(
                 .filter_map(|r| leaves_of.get(&r).cloned())
                 .flatten()
                 .collect();
+            let gated = if sequential { &items[..1] } else { &items[..] };
             if !after.is_empty() {
-                requires.push(Requirement {
-                    module: first.clone(),
-                    after,
+                requires.extend(gated.iter().map(|item| Requirement {
+                    module: item.clone(),
+                    after: after.clone(),
                     group: PrerequisiteGroup::AllOf,
-                });
+                }));
             }
+            if sequential {
+                requires.extend(items.windows(2).map(|pair| Requirement {
+                    module: pair[1].clone(),
+                    after: vec![pair[0].clone()],
+                    group: PrerequisiteGroup::AllOf,
+                }));
+            }
+        }
+        // Completion requirements name a module item; the item names its resource.
+        let item_resource: BTreeMap<&str, String> = doc
+            .descendants()
+            .filter(|n| n.is_element() && n.tag_name().name() == "item")
+            .filter_map(|i| Some((attr(i, "identifier")?, text_of(child(i, "identifierref")))))
+            .collect();
+        for c in doc
+            .descendants()
+            .filter(|n| n.is_element() && n.tag_name().name() == "completionRequirement")
+        {
+            let item = text_of(child(c, "identifierref"));
+            let key = item_resource
+                .get(item.as_str())
+                .and_then(|r| by_resource.get(r))
+                .or_else(|| ids.get(&item));
+            let Some(module) = key.and_then(|k| modules.iter_mut().find(|m| &m.relative_path == k))
+            else {
+                continue;
+            };
+            let min_score = text_of(child(c, "min_score")).parse::<f64>().ok();
+            module.extra.insert(
+                "completion".into(),
+                json!({ "type": attr(c, "type").unwrap_or("must_view"), "min_score": min_score }),
+            );
         }
     }
     let manifest = Manifest {
@@ -521,7 +623,7 @@ fn scorm(
         LibraryContent {
             modules,
             manifest: Some(manifest),
-            skipped: Vec::new(),
+            skipped,
         },
     ))
 }
@@ -845,7 +947,10 @@ mod tests {
           </resources></manifest>"#;
         let meta = r#"<modules><module identifier="g2"><title>Week 2</title><prerequisites>
             <prerequisite type="context_module"><title>Week 1</title><identifierref>g1</identifierref></prerequisite>
-            </prerequisites></module></modules>"#;
+            </prerequisites>
+            <completionRequirements><completionRequirement type="min_score"><min_score>80</min_score><identifierref>m3</identifierref></completionRequirement></completionRequirements>
+            <items><item identifier="m3"><content_type>Quizzes::Quiz</content_type><identifierref>r3</identifierref></item></items>
+            </module></modules>"#;
         let cc = zip_of(
             dir.path(),
             "course.imscc",
@@ -886,6 +991,11 @@ mod tests {
             content.modules[0].extra["section"], "Week 1",
             "modules become sections"
         );
+        assert_eq!(
+            content.modules[2].extra["completion"],
+            json!({ "type": "min_score", "min_score": 80.0 }),
+            "Canvas's completion requirement reaches the item through its resource"
+        );
         let requires = content.manifest.unwrap().requires;
         assert_eq!(requires.len(), 1, "Canvas's module prerequisite is kept");
         assert_eq!(requires[0].module, "i3", "the first item of week 2");
@@ -893,6 +1003,61 @@ mod tests {
             requires[0].after,
             ["i1", "i2"],
             "requires every item of week 1"
+        );
+    }
+
+    #[test]
+    fn items_without_their_files_are_set_aside_and_the_rest_imports() {
+        let dir = tempfile::tempdir().unwrap();
+        let manifest = r#"<manifest identifier="m"><metadata><schemaversion>1.2</schemaversion></metadata>
+            <organizations default="o"><organization identifier="o"><title>T</title>
+            <item identifier="ok" identifierref="r1"><title>Spaced</title></item>
+            <item identifier="gone" identifierref="r2"><title>Gone</title></item>
+            <item identifier="ghost" identifierref="nope"><title>Ghost</title></item>
+            <item identifier="web" identifierref="r3"><title>On the web</title></item>
+            </organization></organizations>
+            <resources><resource identifier="r1" href="./my%20page.html"/><resource identifier="r2" href="missing.html"/>
+            <resource identifier="r3" href="https://example.org/course"/></resources></manifest>"#;
+        let zip = zip_of(
+            dir.path(),
+            "partial.zip",
+            &[
+                ("imsmanifest.xml", manifest.as_bytes()),
+                ("my page.html", b"<p>Found through its encoded name</p>"),
+            ],
+        );
+        let (_, content) = read_package(&zip).expect("the readable items import");
+        let titles: Vec<&str> = content.modules.iter().map(|m| m.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            ["Spaced", "On the web"],
+            "two items have what they need"
+        );
+        assert_eq!(
+            content.modules[0].body.trim(),
+            "Found through its encoded name",
+            "`./` and %20 in an href name the stored file"
+        );
+        assert_eq!(
+            content.modules[1].extra["web_link"], "https://example.org/course",
+            "a launch URL on the web is a web link"
+        );
+        let reasons: Vec<String> = content
+            .skipped
+            .iter()
+            .map(|s| s.error.to_string())
+            .collect();
+        assert_eq!(reasons.len(), 2, "{reasons:?}");
+        assert!(
+            reasons[0].contains("partial.zip")
+                && reasons[0].contains("\"missing.html\" is not in the package"),
+            "a missing launch file is named with its package: {}",
+            reasons[0]
+        );
+        assert!(
+            reasons[1].contains("resource \"nope\", which imsmanifest.xml does not declare"),
+            "an item pointing at no resource: {}",
+            reasons[1]
         );
     }
 

@@ -56,7 +56,7 @@ async fn main() -> Result<()> {
     env.scratch = std::fs::canonicalize(&env.scratch)?;
 
     type Scenario = for<'a> fn(&'a Env) -> futures_box::BoxFuture<'a, Result<()>>;
-    let scenarios: [(&str, Scenario); 13] = [
+    let scenarios: [(&str, Scenario); 14] = [
         ("opens_and_imports_the_sample_library", |e| {
             Box::pin(sample_library(e))
         }),
@@ -100,6 +100,9 @@ async fn main() -> Result<()> {
             "imports_with_progress_cancels_and_follows_the_library_on_disk",
             |e| Box::pin(import_and_watch(e)),
         ),
+        ("opens_the_nurse_and_data_literacy_libraries", |e| {
+            Box::pin(other_sample_libraries(e))
+        }),
     ];
     // E2E_ONLY=substring runs the matching scenarios alone, while working on one; the
     // others are reported as not run, never silently dropped.
@@ -280,6 +283,75 @@ async fn sample_library(env: &Env) -> Result<()> {
     })
     .await?;
     ensure!(project.exists(), "the project file was created on disk");
+    Ok(())
+}
+
+/// The two other sample libraries open in the window with every kind of module they mix:
+/// HTML pages, PDF guides and SCORM 2004 lessons; catalog courses and cartridge pages.
+async fn other_sample_libraries(env: &Env) -> Result<()> {
+    for (name, expected, pick, needle) in [
+        (
+            "nurse-onboarding",
+            16,
+            "Hand Hygiene: The Five Moments",
+            "five moments",
+        ),
+        (
+            "nurse-onboarding",
+            16,
+            "Dose Calculations and Infusion Rates",
+            "mL per hour",
+        ),
+        (
+            "data-literacy",
+            17,
+            "Lab 2: Comparing Regions Fairly",
+            "percentage points",
+        ),
+    ] {
+        let project = env
+            .scratch
+            .join(format!("{name}-{expected}-{}.pathforge", pick.len()));
+        let args = vec![
+            "--project".to_owned(),
+            project.display().to_string(),
+            "--import".to_owned(),
+            env.repo
+                .join("sample-libraries")
+                .join(name)
+                .display()
+                .to_string(),
+        ];
+        with_app(env, &args, |c| async move {
+            let count = wait_for_text(&c, "[data-testid=module-count]", "modules").await?;
+            ensure!(
+                count == format!("{expected} modules"),
+                "{name}: {count:?}, want {expected}"
+            );
+            let filter = c.find(Locator::Css("input.filter")).await?;
+            filter.send_keys(pick).await?;
+            let row = wait_for_count(&c, "[data-testid=module-row]", 1).await?;
+            ensure!(
+                row == 1,
+                "{name}: filtering by {pick:?} leaves one module, not {row}"
+            );
+            c.find(Locator::Css("[data-testid=module-row]"))
+                .await?
+                .click()
+                .await?;
+            wait_for_text(&c, "[data-testid=detail-title]", pick).await?;
+            let body = text_of(&c, "[data-testid=detail-body]").await?;
+            // PDF lines wrap anywhere: compare words, not line breaks.
+            let words = body.split_whitespace().collect::<Vec<_>>().join(" ");
+            ensure!(
+                words.to_lowercase().contains(&needle.to_lowercase()),
+                "{name}: {pick:?} shows its text, extracted from its file: {:?}",
+                &body[..body.len().min(200)]
+            );
+            screenshot(&c, env, &format!("{name}-{}", pick.len())).await
+        })
+        .await?;
+    }
     Ok(())
 }
 
