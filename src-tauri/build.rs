@@ -6,6 +6,8 @@ const COMMANDS: &[&str] = &[
     "create_project",
     "open_project",
     "import_library",
+    "catalog_preview",
+    "map_catalog_columns",
     "list_modules",
     "get_module",
     "audit_log",

@@ -52,6 +52,20 @@ fn import_library(
 }
 
 #[tauri::command]
+fn catalog_preview(state: State<'_, Shared>, path: PathBuf) -> IpcResult<model::CatalogPreview> {
+    session(&state).catalog_preview(&path)
+}
+
+#[tauri::command]
+fn map_catalog_columns(
+    state: State<'_, Shared>,
+    path: PathBuf,
+    columns: model::CatalogColumns,
+) -> IpcResult<model::CatalogPreview> {
+    session(&state).map_catalog_columns(&path, &columns, Timestamp::now())
+}
+
+#[tauri::command]
 fn list_modules(state: State<'_, Shared>) -> IpcResult<Vec<ModuleSummary>> {
     session(&state).modules()
 }
@@ -319,6 +333,8 @@ pub fn run(mut started: Session) {
             create_project,
             open_project,
             import_library,
+            catalog_preview,
+            map_catalog_columns,
             list_modules,
             get_module,
             audit_log,

@@ -64,8 +64,17 @@ struct ExportArgs {
 enum Command {
     /// Create a new, empty project file (never overwrites).
     Init { file: PathBuf },
-    /// Import a folder of Markdown modules into a project, or bring it up to date.
-    Import { file: PathBuf, path: PathBuf },
+    /// Import a library (a folder of documents, packages and catalogs; a package; a
+    /// catalog CSV) into a project, or bring it up to date.
+    Import {
+        file: PathBuf,
+        path: PathBuf,
+        /// For a catalog CSV whose columns are not recognised: FIELD=HEADER, where FIELD
+        /// is id, title, description, duration or prerequisites. Saved in the project for
+        /// later imports. Repeat for each field.
+        #[arg(long = "column", value_name = "FIELD=HEADER")]
+        columns: Vec<String>,
+    },
     /// List the modules of a project.
     Modules { file: PathBuf },
     /// Show one module, with its text.
@@ -429,8 +438,21 @@ fn run(command: &Command, json: bool) -> anyhow::Result<ExitCode> {
                 writeln!(out, "Created project {:?} at {}", info.name, file.display())?;
             }
         }
-        Command::Import { file, path } => {
+        Command::Import {
+            file,
+            path,
+            columns,
+        } => {
             let mut project = Project::open(file)?;
+            if !columns.is_empty() {
+                let mapping = parse_columns(path, columns)?;
+                project.map_catalog_columns(
+                    path,
+                    &mapping,
+                    &Actor::local_user(),
+                    Timestamp::now(),
+                )?;
+            }
             let mut bar = Progress::new(json, "importing {bar:40} {pos}/{len} files {wide_msg}");
             let report = project.import_library_with(
                 path,
@@ -1251,7 +1273,6 @@ fn report_findings(
 }
 
 fn run_watch(file: &Path, json: bool, out: &mut impl Write) -> anyhow::Result<ExitCode> {
-    use notify_debouncer_mini::{new_debouncer, notify::RecursiveMode};
     let mut project = Project::open(file)?;
     let libraries = project.libraries()?;
     if libraries.is_empty() {
@@ -1261,12 +1282,13 @@ fn run_watch(file: &Path, json: bool, out: &mut impl Write) -> anyhow::Result<Ex
         );
     }
     let (tx, rx) = std::sync::mpsc::channel();
-    let mut debouncer = new_debouncer(std::time::Duration::from_millis(400), tx)?;
-    for lib in &libraries {
-        debouncer
-            .watcher()
-            .watch(Path::new(&lib.source_path), RecursiveMode::Recursive)
-            .map_err(|e| anyhow::anyhow!("{}: cannot watch: {e}", lib.source_path))?;
+    let paths: Vec<PathBuf> = libraries
+        .iter()
+        .map(|l| PathBuf::from(&l.source_path))
+        .collect();
+    let (_watch, refused) = watch::watch(&paths, move |changed| drop(tx.send(changed)))?;
+    if let Some((path, e)) = refused.into_iter().next() {
+        anyhow::bail!("{}: cannot watch: {e}", path.display());
     }
     writeln!(
         out,
@@ -1275,15 +1297,7 @@ fn run_watch(file: &Path, json: bool, out: &mut impl Write) -> anyhow::Result<Ex
         file.display()
     )?;
     out.flush()?;
-    for result in rx {
-        let events = match result {
-            Ok(events) => events,
-            Err(e) => {
-                eprintln!("pathforge: watch error: {e}");
-                continue;
-            }
-        };
-        let paths: Vec<PathBuf> = events.into_iter().map(|e| e.path).collect();
+    for paths in rx {
         for (_, report) in
             project.reimport_changed(&paths, &Actor::local_user(), Timestamp::now())?
         {
@@ -1547,6 +1561,37 @@ fn find_model(explicit: Option<&Path>, project: Option<&Project>) -> anyhow::Res
     );
     embed::locate(&candidates)
         .ok_or_else(|| anyhow::anyhow!(embed::missing_model_help(&candidates)))
+}
+
+/// `--column FIELD=HEADER` flags as a catalog column mapping (it replaces a saved one).
+fn parse_columns(path: &Path, flags: &[String]) -> anyhow::Result<model::CatalogColumns> {
+    anyhow::ensure!(
+        path.is_file()
+            && path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("csv")),
+        "{}: --column maps the columns of a catalog CSV; give the CSV's path",
+        path.display()
+    );
+    let mut mapping = model::CatalogColumns::default();
+    for flag in flags {
+        let (field, header) = flag.split_once('=').ok_or_else(|| {
+            anyhow::anyhow!("--column {flag:?}: write FIELD=HEADER, e.g. id=\"Course code\"")
+        })?;
+        let slot = match field.trim() {
+            "id" => &mut mapping.id,
+            "title" => &mut mapping.title,
+            "description" => &mut mapping.description,
+            "duration" => &mut mapping.duration,
+            "prerequisites" => &mut mapping.prerequisites,
+            other => anyhow::bail!(
+                "{}: --column {flag:?}: {other:?} is not a field; use id, title, description, duration or prerequisites",
+                path.display()
+            ),
+        };
+        *slot = Some(header.trim().to_owned());
+    }
+    Ok(mapping)
 }
 
 /// Progress of a long command on stderr: a bar on a terminal; on a pipe or in a log, a

@@ -750,6 +750,58 @@ fn real_scorm_and_cmi5_packages_import_and_bad_ones_are_named() {
 }
 
 #[test]
+fn catalog_columns_are_mapped_once_and_remembered() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("c.pathforge");
+    let csv = tmp.path().join("lms-export.csv");
+    std::fs::write(
+        &csv,
+        "Course Code,Course Name,Hours\nA1,First aid,30\nA2,Fire safety,20\n",
+    )
+    .unwrap();
+    assert!(pathforge(&[&"init", &file]).status.success());
+    check_fails(
+        &[&"import", &file, &csv],
+        &csv,
+        "Map yours to id and title",
+        "unknown columns are named, with what to do",
+    );
+    check_fails(
+        &[&"import", &file, &csv, &"--column", &"code=Course Code"],
+        &csv,
+        "\"code\" is not a field",
+        "a field Pathforge does not have",
+    );
+    let out = pathforge(&[
+        &"import",
+        &file,
+        &csv,
+        &"--column",
+        &"id=Course Code",
+        &"--column",
+        &"title=Course Name",
+        &"--column",
+        &"duration=Hours",
+        &"--json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["added"], 2, "both rows import with the mapping");
+    std::fs::write(&csv, "Course Code,Course Name,Hours\nA1,First aid,30\nA2,Fire safety,20\nA3,Manual handling,25\n").unwrap();
+    let out = pathforge(&[&"import", &file, &csv, &"--json"]);
+    assert!(
+        out.status.success(),
+        "the saved mapping is used: {}",
+        stderr(&out)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (report["added"].as_u64(), report["unchanged"].as_u64()),
+        (Some(1), Some(2))
+    );
+}
+
+#[test]
 fn long_commands_print_plain_progress_lines_off_a_terminal() {
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("p.pathforge");
@@ -816,12 +868,18 @@ fn watch_reimports_a_library_when_a_file_changes() {
     assert!(first.starts_with("Watching 1 libraries"), "{first}");
     std::fs::write(lib.join("a.md"), "# Alpha, revised\n\nSecond version.").unwrap();
     let line = rx.recv_timeout(wait);
+    // The re-import reads every file; reads are not changes, so nothing follows.
+    let echo = rx.recv_timeout(std::time::Duration::from_secs(2));
     child.kill().unwrap();
     child.wait().unwrap();
     let line = line.expect("a saved file is re-imported within seconds");
     assert!(
         line.contains("1 updated"),
         "the changed module is updated: {line}"
+    );
+    assert!(
+        echo.is_err(),
+        "a re-import does not set off another (it only reads): {echo:?}"
     );
     let out = pathforge(&[&"modules", &file, &"--json"]);
     assert!(

@@ -159,9 +159,14 @@ impl Project {
             true => Ok(()),
             false => Err(ingest::Error::Cancelled),
         };
+        let columns = self.column_maps()?;
         let (format, content) = if ingest::is_catalog(dir) {
             single(progress)?;
-            (LibraryFormat::Catalog, ingest::read_catalog(dir)?)
+            let mapped = ingest::columns_for(&columns, dir);
+            (
+                LibraryFormat::Catalog,
+                ingest::read_catalog_with(dir, &mapped)?,
+            )
         } else if ingest::is_package(dir) {
             single(progress)?;
             let (kind, content) = ingest::read_package(dir)?;
@@ -175,7 +180,7 @@ impl Project {
         } else {
             (
                 LibraryFormat::MarkdownFolder,
-                ingest::read_library_with(dir, progress)?,
+                ingest::read_library_with(dir, &columns, progress)?,
             )
         };
         // The last chance to cancel: past this point the import is written.
@@ -262,6 +267,10 @@ impl Project {
             .into_iter()
             .map(|s| (s.slug, s.id))
             .collect();
+        // Skills the project already has keep the project's version: once imported, the
+        // taxonomy is edited in the project (and logged there); a re-import, such as one
+        // the watcher starts when a module is saved, must not undo those edits.
+        let stored: std::collections::HashSet<SkillId> = known.values().cloned().collect();
         known.extend(aliases.iter().map(|(slug, id)| (slug.clone(), id.clone())));
         let skill_id = |slug: &str| {
             known
@@ -361,7 +370,7 @@ impl Project {
             for id in &removed {
                 tx.retire_module(id)?;
             }
-            for skill in &skills {
+            for skill in skills.iter().filter(|s| !stored.contains(&s.id)) {
                 tx.upsert_skill(skill)?;
             }
             let declared_skills: Vec<SkillId> = skills.iter().map(|s| s.id.clone()).collect();
@@ -395,6 +404,55 @@ impl Project {
             Ok(())
         })?;
         Ok(report)
+    }
+
+    fn column_maps(&self) -> Result<ingest::ColumnMaps> {
+        Ok(self
+            .store
+            .setting(CATALOG_COLUMNS)?
+            .and_then(|v| serde_json::from_value(v).ok())
+            .unwrap_or_default())
+    }
+
+    /// How the catalog CSV at `path` would import with its saved column mapping, if any.
+    pub fn catalog_preview(&self, path: &Path) -> Result<model::CatalogPreview> {
+        let mapped = ingest::columns_for(&self.column_maps()?, path);
+        Ok(ingest::preview_catalog(path, &mapped)?)
+    }
+
+    /// Saves which columns of the catalog CSV at `path` hold which fields, for this and
+    /// every later import of it (a folder holding it included); refused unless the id and
+    /// title columns are then found. Logged.
+    pub fn map_catalog_columns(
+        &mut self,
+        path: &Path,
+        columns: &model::CatalogColumns,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<model::CatalogPreview> {
+        let preview = ingest::preview_catalog(path, columns)?;
+        if !preview.ready {
+            return Err(ingest::Error::BadInput {
+                path: path.to_path_buf(),
+                reason: "the mapping names no id or no title column; both are needed".into(),
+            }
+            .into());
+        }
+        let key = std::fs::canonicalize(path)
+            .unwrap_or_else(|_| path.to_path_buf())
+            .display()
+            .to_string();
+        let mut maps = self.column_maps()?;
+        let before = serde_json::to_value(maps.get(&key)).expect("mappings serialise");
+        maps.insert(key.clone(), columns.clone());
+        let value = serde_json::to_value(&maps).expect("mappings serialise");
+        let after = serde_json::to_value(columns).expect("mappings serialise");
+        self.store.write(|tx| {
+            tx.set_setting(CATALOG_COLUMNS, &value)?;
+            tx.append_audit(now, actor, "catalog.columns_mapped", &key, &before, &after)?;
+            Ok(())
+        })?;
+        Ok(preview)
     }
 
     /// Re-imports each library holding one of `changed` (paths a file watcher reported),
@@ -2421,6 +2479,8 @@ fn find_skill<'a>(skills: &'a [Skill], slug: &str) -> Result<&'a Skill> {
 
 /// Settings key of the default simulation cohort.
 const COHORT: &str = "simulation.cohort";
+/// Column mappings of catalog CSVs, by canonical path (`ingest::ColumnMaps`).
+const CATALOG_COLUMNS: &str = "import.catalog_columns";
 
 /// Settings key of the proficiency scale.
 const SCALE: &str = "taxonomy.scale";

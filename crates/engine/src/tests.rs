@@ -163,6 +163,133 @@ fn a_mixed_library_rewrites_only_what_changed_and_keeps_a_broken_package() {
 }
 
 #[test]
+fn a_catalog_with_unknown_columns_imports_once_they_are_mapped() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = tmp.path().join("lib");
+    let csv = lib.join("exports/courses.csv");
+    write(&lib, "intro.md", md("Intro", 10).as_bytes());
+    write(
+        &lib,
+        "exports/courses.csv",
+        b"Code,Course,Needs\nC1,Charts,\nC2,Dashboards,C1\n",
+    );
+    let mut p = Project::create(&tmp.path().join("p.pathforge"), Timestamp(1)).unwrap();
+
+    let first = p.import_library(&lib, &ME, Timestamp(2)).unwrap();
+    assert_eq!(
+        first.skipped.len(),
+        1,
+        "the catalog cannot be read unmapped"
+    );
+    assert_eq!(first.skipped[0].path, "exports/courses.csv");
+    assert!(
+        !p.catalog_preview(&csv).unwrap().ready,
+        "its id and title are not recognised"
+    );
+
+    let bad = model::CatalogColumns {
+        id: Some("Code".into()),
+        ..Default::default()
+    };
+    let err = p
+        .map_catalog_columns(&csv, &bad, &ME, Timestamp(3))
+        .unwrap_err();
+    assert_eq!(
+        err.kind(),
+        ErrorKind::BadInput,
+        "a mapping without a title is refused: {err}"
+    );
+
+    let columns = model::CatalogColumns {
+        id: Some("Code".into()),
+        title: Some("Course".into()),
+        prerequisites: Some("Needs".into()),
+        ..Default::default()
+    };
+    let preview = p
+        .map_catalog_columns(&csv, &columns, &ME, Timestamp(4))
+        .unwrap();
+    assert!(preview.ready);
+    assert_eq!(
+        p.audit_log().unwrap().last().unwrap().action,
+        "catalog.columns_mapped",
+        "the mapping is a logged decision"
+    );
+    let second = p.import_library(&lib, &ME, Timestamp(5)).unwrap();
+    assert!(second.skipped.is_empty(), "{:?}", second.skipped);
+    assert_eq!(
+        second.added, 2,
+        "the folder's catalog now imports with the saved mapping"
+    );
+    assert_eq!(
+        second.prerequisites, 1,
+        "its mapped prerequisites column too"
+    );
+    assert_eq!(
+        p.catalog_preview(&csv).unwrap().columns,
+        columns,
+        "the saved mapping is what a preview shows next time"
+    );
+    let alone = p.import_library(&csv, &ME, Timestamp(6)).unwrap();
+    assert_eq!(alone.total, 2, "and the same file imported on its own");
+}
+
+#[test]
+fn a_reimport_keeps_the_taxonomy_as_edited_in_the_project() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = tmp.path().join("lib");
+    write(&lib, "a.md", b"---\ntags: [pricing]\n---\n# Alpha\n");
+    write(
+        &lib,
+        "pathforge.toml",
+        b"[[skill]]\nslug = \"pricing\"\nname = \"Pricing\"\ndescription = \"As declared.\"\n",
+    );
+    let mut p = Project::create(&tmp.path().join("p.pathforge"), Timestamp(1)).unwrap();
+    p.import_library(&lib, &ME, Timestamp(2)).unwrap();
+    p.edit_skill(
+        "pricing",
+        SkillEdit {
+            name: Some("Pricing and packaging".into()),
+            ..SkillEdit::default()
+        },
+        &ME,
+        Timestamp(3),
+    )
+    .unwrap();
+    // A saved module re-imports the library (the watcher does this); the manifest also
+    // gained a skill.
+    write(
+        &lib,
+        "a.md",
+        b"---\ntags: [pricing]\n---\n# Alpha, revised\n",
+    );
+    write(
+        &lib,
+        "pathforge.toml",
+        b"[[skill]]\nslug = \"pricing\"\nname = \"Pricing\"\ndescription = \"As declared.\"\n\
+          [[skill]]\nslug = \"discounts\"\nname = \"Discounts\"\nparent = \"pricing\"\n",
+    );
+    p.import_library(&lib, &ME, Timestamp(4)).unwrap();
+    let skills = p.skills().unwrap();
+    let name = |slug: &str| {
+        skills
+            .iter()
+            .find(|s| s.slug == slug)
+            .map(|s| s.name.clone())
+    };
+    assert_eq!(
+        name("pricing").as_deref(),
+        Some("Pricing and packaging"),
+        "the rename made in the project survives the re-import"
+    );
+    assert_eq!(
+        name("discounts").as_deref(),
+        Some("Discounts"),
+        "a new skill is added"
+    );
+}
+
+#[test]
 fn watched_changes_reimport_their_library_and_ignore_the_project_itself() {
     let tmp = tempfile::tempdir().unwrap();
     let lib = std::fs::canonicalize(tmp.path()).unwrap().join("lib");
@@ -1369,14 +1496,18 @@ fn rejections_are_remembered_until_the_text_changes() {
     .unwrap();
 
     // A taxonomy edit forces a re-analysis of unchanged text: the rejection stands.
-    std::fs::write(
-        lib.join("pathforge.toml"),
-        std::fs::read_to_string(lib.join("pathforge.toml"))
-            .unwrap()
-            .replace("keeping the forecast accurate", "keeping forecasts honest"),
+    p.edit_skill(
+        "forecasting",
+        SkillEdit {
+            description: Some(
+                "Predicting which deals close this quarter and keeping forecasts honest.".into(),
+            ),
+            ..SkillEdit::default()
+        },
+        &ME,
+        Timestamp(5),
     )
     .unwrap();
-    p.import_library(&lib, &ME, Timestamp(5)).unwrap();
     let r = p
         .tag_modules(encoder(), Timestamp(6), &mut |_, _| true)
         .unwrap();

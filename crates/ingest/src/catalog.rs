@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use model::PrerequisiteGroup;
+use model::{CatalogColumns, CatalogPreview, PrerequisiteGroup};
 use serde_json::json;
 
 use crate::{Error, LibraryContent, Manifest, ModuleDraft, Requirement, Result, WORDS_PER_MINUTE};
@@ -25,42 +25,127 @@ pub fn is_catalog(path: &Path) -> bool {
             .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
 }
 
-/// Reads a catalog CSV; `path` names the file in errors (with the line).
+/// Reads a catalog CSV whose columns are recognised by name; `path` names the file in
+/// errors (with the line).
 pub fn read_catalog(path: &Path) -> Result<LibraryContent> {
+    read_catalog_with(path, &CatalogColumns::default())
+}
+
+/// The text of a catalog, without a byte-order mark, or why it is not readable text.
+fn catalog_text(path: &Path) -> Result<String> {
     let bytes = crate::read_file(path)?;
-    let text = std::str::from_utf8(&bytes).map_err(|e| {
+    let text = String::from_utf8(bytes).map_err(|e| {
         Error::bad(
             path,
             format!(
                 "is not UTF-8 text (invalid byte at offset {})",
-                e.valid_up_to()
+                e.utf8_error().valid_up_to()
             ),
         )
     })?;
-    let mut reader = csv::ReaderBuilder::new()
+    Ok(text.trim_start_matches('\u{feff}').to_owned())
+}
+
+fn reader(text: &str) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::All)
-        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+        .from_reader(text.as_bytes())
+}
+
+/// Where each field is in `header`: the mapped header (any case) when `mapped` names one,
+/// else the first recognised name. A mapped header that is not there is an error.
+fn locate(path: &Path, header: &[String], mapped: &CatalogColumns) -> Result<[Option<usize>; 5]> {
+    let fields: [(&str, &Option<String>, &[&str]); 5] = [
+        ("id", &mapped.id, ID),
+        ("title", &mapped.title, TITLE),
+        ("description", &mapped.description, DESCRIPTION),
+        ("duration", &mapped.duration, DURATION),
+        ("prerequisites", &mapped.prerequisites, PREREQUISITES),
+    ];
+    let mut out = [None; 5];
+    for (slot, (field, chosen, names)) in out.iter_mut().zip(fields) {
+        *slot = match chosen {
+            Some(name) => Some(
+                header
+                    .iter()
+                    .position(|h| h.eq_ignore_ascii_case(name.trim()))
+                    .ok_or_else(|| {
+                        Error::bad(
+                            path,
+                            format!(
+                                "has no column {name:?} (mapped to {field}); its columns are {}",
+                                header.join(", ")
+                            ),
+                        )
+                    })?,
+            ),
+            None => header
+                .iter()
+                .position(|h| names.contains(&h.to_lowercase().as_str())),
+        };
+    }
+    Ok(out)
+}
+
+/// The catalog's header, the column each field is read from with `mapped`, its first
+/// rows: what a person needs to map columns Pathforge does not recognise.
+pub fn preview_catalog(path: &Path, mapped: &CatalogColumns) -> Result<CatalogPreview> {
+    let text = catalog_text(path)?;
+    let mut reader = reader(&text);
     let header: Vec<String> = reader
         .headers()
         .map_err(|e| Error::bad(path, format!("unreadable header: {e}")))?
         .iter()
-        .map(|h| h.to_lowercase())
+        .map(str::to_owned)
         .collect();
-    let find = |names: &[&str]| header.iter().position(|h| names.contains(&h.as_str()));
-    let (Some(id), Some(title)) = (find(ID), find(TITLE)) else {
+    let at = locate(path, &header, mapped)?;
+    let name = |i: Option<usize>| i.map(|i| header[i].clone());
+    let rows = reader
+        .records()
+        .take(5)
+        .filter_map(|r| r.ok())
+        .map(|r| r.iter().map(str::to_owned).collect())
+        .collect();
+    Ok(CatalogPreview {
+        columns: CatalogColumns {
+            id: name(at[0]),
+            title: name(at[1]),
+            description: name(at[2]),
+            duration: name(at[3]),
+            prerequisites: name(at[4]),
+        },
+        ready: at[0].is_some() && at[1].is_some(),
+        header,
+        rows,
+    })
+}
+
+/// Reads a catalog CSV, its fields in the columns `mapped` names or else recognised by
+/// name; `path` names the file in errors (with the line).
+pub fn read_catalog_with(path: &Path, mapped: &CatalogColumns) -> Result<LibraryContent> {
+    let text = catalog_text(path)?;
+    let mut reader = reader(&text);
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| Error::bad(path, format!("unreadable header: {e}")))?
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let [id, title, description, duration, prerequisites] = locate(path, &header, mapped)?;
+    let (Some(id), Some(title)) = (id, title) else {
         return Err(Error::bad(
             path,
             format!(
-                "needs an id column ({}) and a title column ({}); found {}",
+                "needs an id column ({}) and a title column ({}); its columns are {}. \
+                 Map yours to id and title (pathforge import --column, or the app's column dialog)",
                 ID.join("/"),
                 TITLE.join("/"),
                 header.join(", ")
             ),
         ));
     };
-    let (description, duration, prerequisites) =
-        (find(DESCRIPTION), find(DURATION), find(PREREQUISITES));
+
     let mut modules = Vec::new();
     let mut wanted: Vec<(String, String)> = Vec::new();
     for record in reader.records() {
@@ -200,6 +285,73 @@ mod tests {
         assert_eq!(
             moodle.modules[0].title, "Intro to SQL",
             "and fullname the title"
+        );
+    }
+
+    #[test]
+    fn unknown_columns_are_mapped_by_the_user() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("export.csv");
+        std::fs::write(
+            &path,
+            "Course Code,Course Name,Blurb,Hours,Needs\nQ1,Quality basics,Why quality.,,\nQ2,Audits,How audits run.,,Q1\n",
+        )
+        .unwrap();
+        let none = CatalogColumns::default();
+        let before = preview_catalog(&path, &none).unwrap();
+        assert!(!before.ready, "neither id nor title is recognised by name");
+        assert_eq!(
+            before.header,
+            ["Course Code", "Course Name", "Blurb", "Hours", "Needs"]
+        );
+        assert_eq!(
+            before.rows[1],
+            ["Q2", "Audits", "How audits run.", "", "Q1"],
+            "sample rows"
+        );
+        assert!(
+            read_catalog(&path)
+                .unwrap_err()
+                .to_string()
+                .contains("Map yours to id and title"),
+            "the error says what to do"
+        );
+
+        let mapped = CatalogColumns {
+            id: Some("course code".into()),
+            title: Some("Course Name".into()),
+            description: Some("Blurb".into()),
+            prerequisites: Some("Needs".into()),
+            ..CatalogColumns::default()
+        };
+        let after = preview_catalog(&path, &mapped).unwrap();
+        assert!(after.ready, "mapped, the id and title are found");
+        assert_eq!(
+            after.columns.id.as_deref(),
+            Some("Course Code"),
+            "matched in any case, reported as written"
+        );
+        let content = read_catalog_with(&path, &mapped).unwrap();
+        assert_eq!(content.modules[1].title, "Audits");
+        assert_eq!(
+            content.modules[1].body, "How audits run.",
+            "the mapped description"
+        );
+        assert_eq!(
+            content.manifest.unwrap().requires[0].after,
+            ["Q1"],
+            "the mapped prerequisites column"
+        );
+        let wrong = CatalogColumns {
+            title: Some("Name".into()),
+            ..mapped
+        };
+        assert!(
+            read_catalog_with(&path, &wrong)
+                .unwrap_err()
+                .to_string()
+                .contains("has no column \"Name\" (mapped to title)"),
+            "a mapping naming a column the file lacks is refused by name"
         );
     }
 

@@ -12,14 +12,16 @@ use crate::{Error, LibraryContent, Manifest, Requirement, Result, Skipped};
 /// packages and catalogs declare come back in the manifest, under their prefixed paths.
 /// Fails only when the folder itself is unusable or holds no readable module at all.
 pub fn read_folder(dir: &Path) -> Result<LibraryContent> {
-    read_folder_with(dir, &mut |_, _| true)
+    read_folder_with(dir, &crate::ColumnMaps::new(), &mut |_, _| true)
 }
 
-/// [`read_folder`], calling `progress(done, total)` after each file it reads (packages and
-/// catalogs count as one file); `progress` returning false stops the walk and the read
-/// fails as [`Error::Cancelled`].
+/// [`read_folder`], reading catalogs with the column mappings in `columns`, and calling
+/// `progress(file, (done, total))` before each file it reads (packages and catalogs count
+/// as one file); `progress` returning false stops the walk and the read fails as
+/// [`Error::Cancelled`].
 pub fn read_folder_with(
     dir: &Path,
+    columns: &crate::ColumnMaps,
     progress: &mut dyn FnMut(&str, (u32, u32)) -> bool,
 ) -> Result<LibraryContent> {
     let meta = std::fs::metadata(dir).map_err(|e| Error::io(dir, e))?;
@@ -66,7 +68,9 @@ pub fn read_folder_with(
                     skipped: Vec::new(),
                 }),
             Source::Package(path) => crate::package::read_package(&path).map(|(_, c)| c),
-            Source::Catalog(path) => crate::catalog::read_catalog(&path),
+            Source::Catalog(path) => {
+                crate::catalog::read_catalog_with(&path, &crate::columns_for(columns, &path))
+            }
         };
         let nested = path.is_some_and(|p| p.is_dir() || !is_single_document(&p));
         match read {
@@ -254,10 +258,14 @@ mod tests {
             ],
         );
         let mut seen = Vec::new();
-        let content = read_folder_with(dir.path(), &mut |file, (done, total)| {
-            seen.push((file.to_owned(), done, total));
-            true
-        })
+        let content = read_folder_with(
+            dir.path(),
+            &Default::default(),
+            &mut |file, (done, total)| {
+                seen.push((file.to_owned(), done, total));
+                true
+            },
+        )
         .unwrap();
         let paths: Vec<&str> = content
             .modules
@@ -324,7 +332,7 @@ mod tests {
         );
 
         let mut calls = 0;
-        let cancelled = read_folder_with(dir.path(), &mut |_, _| {
+        let cancelled = read_folder_with(dir.path(), &Default::default(), &mut |_, _| {
             calls += 1;
             calls < 3
         });

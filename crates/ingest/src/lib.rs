@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use model::{ErrorKind, Level};
 
-pub use catalog::{is_catalog, read_catalog};
+pub use catalog::{is_catalog, preview_catalog, read_catalog, read_catalog_with};
 pub use documents::{is_document, parse_document};
 pub use folder::{read_folder, read_folder_with};
 pub use manifest::{
@@ -43,22 +43,35 @@ pub struct Skipped {
     pub error: Error,
 }
 
+/// Column mappings of catalog CSVs, by the catalog's canonical path.
+pub type ColumnMaps = std::collections::BTreeMap<String, model::CatalogColumns>;
+
+/// The mapping `maps` holds for the catalog at `path`, or none (recognition by name).
+pub fn columns_for(maps: &ColumnMaps, path: &Path) -> model::CatalogColumns {
+    let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    maps.get(&key.display().to_string())
+        .cloned()
+        .unwrap_or_default()
+}
+
 /// Reads a library folder: every module in it (see [`read_folder`]), then its
 /// `pathforge.toml` if present, whose paths may name modules inside packages and catalogs.
 pub fn read_library(dir: &Path) -> Result<LibraryContent> {
-    read_library_with(dir, &mut |_, _| true)
+    read_library_with(dir, &ColumnMaps::new(), &mut |_, _| true)
 }
 
-/// [`read_library`] with progress and cancel, as [`read_folder_with`].
+/// [`read_library`] with catalog column mappings, progress and cancel, as
+/// [`read_folder_with`].
 pub fn read_library_with(
     dir: &Path,
+    columns: &ColumnMaps,
     progress: &mut dyn FnMut(&str, (u32, u32)) -> bool,
 ) -> Result<LibraryContent> {
     let LibraryContent {
         mut modules,
         manifest: nested,
         skipped,
-    } = read_folder_with(dir, progress)?;
+    } = read_folder_with(dir, columns, progress)?;
     let manifest = read_manifest(dir, &modules).map_err(|e| match e {
         // A manifest naming a module that was set aside says why it was.
         Error::BadInput { path, reason } => match skipped

@@ -148,20 +148,6 @@ pub struct ImportProgress {
     pub file: String,
 }
 
-/// Watches the open project's libraries while the window runs (debounced, as
-/// `pathforge watch`); changed paths go to the channel the shell gave
-/// [`Session::watch_libraries`], and the shell calls [`Session::reimport_changed`].
-struct LibraryWatch {
-    /// Held for its lifetime: dropping it stops the watching.
-    _debouncer: notify_debouncer_mini::Debouncer<notify_debouncer_mini::notify::RecommendedWatcher>,
-}
-
-impl std::fmt::Debug for LibraryWatch {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("LibraryWatch")
-    }
-}
-
 /// What re-importing watched libraries did, for the window's notice; empty when the
 /// files changed on disk changed nothing in the project.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
@@ -175,10 +161,6 @@ impl LibrariesChanged {
         self.reports.is_empty() && self.errors.is_empty()
     }
 }
-
-/// How long a burst of file events settles before a re-import (an editor's save is
-/// several events).
-pub const WATCH_DEBOUNCE: std::time::Duration = std::time::Duration::from_millis(400);
 
 /// A cancel request for the long operation in progress, set from another command
 /// while the operation holds the session.
@@ -215,7 +197,8 @@ pub struct Session {
     encoder: Option<embed::Encoder>,
     /// Where changed library paths go, once the shell asked for watching.
     changes: Option<std::sync::mpsc::Sender<Vec<PathBuf>>>,
-    watch: Option<LibraryWatch>,
+    /// The open project's libraries, watched while the window runs (as `pathforge watch`).
+    watch: Option<watch::Watch>,
     pending_import: Option<PathBuf>,
 }
 
@@ -293,6 +276,23 @@ impl Session {
         Ok(report)
     }
 
+    /// How the catalog CSV at `path` would import (its header, mapped columns, first rows).
+    pub fn catalog_preview(&self, path: &Path) -> IpcResult<model::CatalogPreview> {
+        Ok(self.project()?.catalog_preview(path)?)
+    }
+
+    /// Saves which of the catalog's columns hold which fields, for every later import.
+    pub fn map_catalog_columns(
+        &mut self,
+        path: &Path,
+        columns: &model::CatalogColumns,
+        now: Timestamp,
+    ) -> IpcResult<model::CatalogPreview> {
+        Ok(self
+            .project_mut()?
+            .map_catalog_columns(path, columns, &Actor::local_user(), now)?)
+    }
+
     /// Leaves `dir` for the window to import once it shows (see
     /// [`SessionState::pending_import`]), so a large library imports under a progress bar
     /// with Cancel rather than before the window appears.
@@ -335,7 +335,6 @@ impl Session {
     /// Points the watcher at the open project's libraries. A library that cannot be
     /// watched (e.g. its folder was removed) is left out; the others still are.
     fn rewatch(&mut self) {
-        use notify_debouncer_mini::notify::RecursiveMode;
         self.watch = None;
         let (Some(tx), Some(project)) = (self.changes.clone(), self.project.as_ref()) else {
             return;
@@ -343,26 +342,14 @@ impl Session {
         let Ok(libraries) = project.libraries() else {
             return;
         };
-        let debouncer = notify_debouncer_mini::new_debouncer(
-            WATCH_DEBOUNCE,
-            move |events: notify_debouncer_mini::DebounceEventResult| {
-                if let Ok(events) = events {
-                    // The window may be closing; a lost notice is not an error.
-                    drop(tx.send(events.into_iter().map(|e| e.path).collect()));
-                }
-            },
-        );
-        let Ok(mut debouncer) = debouncer else { return };
-        for library in libraries {
-            drop(
-                debouncer
-                    .watcher()
-                    .watch(Path::new(&library.source_path), RecursiveMode::Recursive),
-            );
-        }
-        self.watch = Some(LibraryWatch {
-            _debouncer: debouncer,
-        });
+        let paths: Vec<PathBuf> = libraries
+            .into_iter()
+            .map(|l| PathBuf::from(l.source_path))
+            .collect();
+        // The window may be closing; a lost notice is not an error.
+        self.watch = watch::watch(&paths, move |changed| drop(tx.send(changed)))
+            .ok()
+            .map(|(w, _)| w);
     }
 
     pub fn modules(&self) -> IpcResult<Vec<ModuleSummary>> {
@@ -900,6 +887,8 @@ pub fn bindings() -> String {
         ModelStatus::decl(&cfg),
         TagProgress::decl(&cfg),
         ImportProgress::decl(&cfg),
+        model::CatalogColumns::decl(&cfg),
+        model::CatalogPreview::decl(&cfg),
         LibrariesChanged::decl(&cfg),
         lms::Target::decl(&cfg),
         lms::Status::decl(&cfg),

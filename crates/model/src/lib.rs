@@ -687,6 +687,27 @@ pub struct TaxonomyImportReport {
     pub updated: u32,
 }
 
+/// Which header of a catalog CSV holds each field, for exports whose column names
+/// Pathforge does not recognise; `None` leaves the field to recognition by name.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CatalogColumns {
+    pub id: Option<String>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub duration: Option<String>,
+    pub prerequisites: Option<String>,
+}
+
+/// A catalog CSV as it would import: its header, the header each field is read from now
+/// (mapped or recognised), the first rows, and whether the id and title are found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CatalogPreview {
+    pub header: Vec<String>,
+    pub columns: CatalogColumns,
+    pub rows: Vec<Vec<String>>,
+    pub ready: bool,
+}
+
 /// What an import did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ImportReport {

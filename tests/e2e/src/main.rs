@@ -56,7 +56,7 @@ async fn main() -> Result<()> {
     env.scratch = std::fs::canonicalize(&env.scratch)?;
 
     type Scenario = for<'a> fn(&'a Env) -> futures_box::BoxFuture<'a, Result<()>>;
-    let scenarios: [(&str, Scenario); 14] = [
+    let scenarios: [(&str, Scenario); 15] = [
         ("opens_and_imports_the_sample_library", |e| {
             Box::pin(sample_library(e))
         }),
@@ -102,6 +102,9 @@ async fn main() -> Result<()> {
         ),
         ("opens_the_nurse_and_data_literacy_libraries", |e| {
             Box::pin(other_sample_libraries(e))
+        }),
+        ("maps_the_columns_of_an_unknown_catalog_then_imports", |e| {
+            Box::pin(catalog_columns(e))
         }),
     ];
     // E2E_ONLY=substring runs the matching scenarios alone, while working on one; the
@@ -283,6 +286,63 @@ async fn sample_library(env: &Env) -> Result<()> {
     })
     .await?;
     ensure!(project.exists(), "the project file was created on disk");
+    Ok(())
+}
+
+/// A catalog CSV whose columns Pathforge does not recognise: the window shows its header
+/// and first rows, the user picks the id and title columns, and it imports.
+async fn catalog_columns(env: &Env) -> Result<()> {
+    let csv = env.scratch.join("lms-export.csv");
+    std::fs::write(
+        &csv,
+        "Course Code,Course Name,Blurb,Needs\nHS-1,Hand hygiene,Five moments.,\nHS-2,Aseptic technique,Key parts and key sites.,HS-1\n",
+    )?;
+    let project = env.scratch.join("columns.pathforge");
+    let args = vec![
+        "--project".to_owned(),
+        project.display().to_string(),
+        "--import".to_owned(),
+        csv.display().to_string(),
+    ];
+    with_app(env, &args, |c| async move {
+        let dialog = wait_for_text(&c, "[data-testid=columns-dialog]", "lms-export.csv").await?;
+        ensure!(
+            dialog.contains("does not recognise") && dialog.contains("Aseptic technique"),
+            "the dialog says why and shows the rows: {dialog:?}"
+        );
+        let import = c.find(Locator::Css("[data-testid=columns-import]")).await?;
+        ensure!(
+            import.attr("disabled").await?.is_some(),
+            "Import waits for the id and title columns"
+        );
+        for (field, header) in [
+            ("id", "Course Code"),
+            ("title", "Course Name"),
+            ("description", "Blurb"),
+            ("prerequisites", "Needs"),
+        ] {
+            c.find(Locator::Css(&format!("[data-testid=column-{field}]")))
+                .await?
+                .select_by_value(header)
+                .await?;
+        }
+        screenshot(&c, env, "catalog-columns").await?;
+        c.find(Locator::Css("[data-testid=columns-import]"))
+            .await?
+            .click()
+            .await?;
+        let count = wait_for_text(&c, "[data-testid=module-count]", "modules").await?;
+        ensure!(count == "2 modules", "both courses import: {count:?}");
+        let notice = text_of(&c, "[data-testid=notice]").await?;
+        ensure!(notice.contains("2 added"), "the report says so: {notice:?}");
+        Ok(())
+    })
+    .await?;
+    let log = cli(env, &["log".as_ref(), project.as_os_str()])?;
+    ensure!(
+        log.contains("catalog.columns_mapped"),
+        "the mapping is in the audit log: {log}"
+    );
     Ok(())
 }
 
@@ -1140,7 +1200,9 @@ async fn taxonomy_editor(env: &Env) -> Result<()> {
         .len();
     ensure!(modules > 0, "closing teaches modules: {preview}");
     let args = vec!["--project".to_owned(), project.display().to_string()];
+    let file = project.clone();
     with_app(env, &args, |c| async move {
+        let project = file;
         wait_for_text(&c, "[data-testid=module-count]", "modules").await?;
         c.find(Locator::Css("[data-testid=tab-taxonomy]"))
             .await?
@@ -1372,7 +1434,20 @@ async fn taxonomy_editor(env: &Env) -> Result<()> {
             // The window may be gone before the driver answers.
             let _ = c.perform_actions(keys).await;
         }
-        tokio::time::sleep(Duration::from_millis(1500)).await;
+        // The window saves the field being typed in, then closes itself. On a busy
+        // machine that takes a while: wait until the project file has the name (read by
+        // the CLI beside the app) rather than for a fixed time, before the session ends.
+        let closing = std::time::Instant::now();
+        while closing.elapsed() < WAIT {
+            let tree = cli(
+                env,
+                &["taxonomy".as_ref(), "show".as_ref(), project.as_os_str()],
+            )?;
+            if tree.contains("Forecasting and pipeline reviews") {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
         Ok(())
     })
     .await?;

@@ -22,6 +22,8 @@ import type {
   ModuleInsight,
   TagProgress,
   ImportProgress,
+  CatalogColumns,
+  CatalogPreview,
   TagReport,
   Tag,
   TagState,
@@ -107,6 +109,9 @@ export const api = {
     channel.onmessage = onProgress;
     return call<ImportReport>('import_library', { path, onProgress: channel });
   },
+  catalogPreview: (path: string) => call<CatalogPreview>('catalog_preview', { path }),
+  mapCatalogColumns: (path: string, columns: CatalogColumns) =>
+    call<CatalogPreview>('map_catalog_columns', { path, columns }),
   listModules: () => call<ModuleSummary[]>('list_modules'),
   getModule: (id: ModuleId) => call<Module>('get_module', { id }),
   auditLog: () => call<AuditEvent[]>('audit_log'),

@@ -414,6 +414,10 @@ export type TagProgress = { done: number, total: number, };
 
 export type ImportProgress = { done: number, total: number, file: string, };
 
+export type CatalogColumns = { id: string | null, title: string | null, description: string | null, duration: string | null, prerequisites: string | null, };
+
+export type CatalogPreview = { header: Array<string>, columns: CatalogColumns, rows: Array<Array<string>>, ready: boolean, };
+
 export type LibrariesChanged = { reports: Array<ImportReport>, errors: Array<IpcError>, };
 
 export type Target = "moodle" | "canvas" | "scorm2004" | "scorm12" | "cmi5" | "case" | "openedx" | "xapi" | "bundle";
