@@ -23,6 +23,8 @@ const COMMANDS: &[&str] = &[
     "choose_model",
     "review_queue",
     "decide_tags",
+    "export_review_pack",
+    "import_review_decisions",
     "preview_export",
     "export_course",
     "graph_view",

@@ -66,6 +66,24 @@ fn map_catalog_columns(
 }
 
 #[tauri::command]
+fn export_review_pack(
+    state: State<'_, Shared>,
+    path: PathBuf,
+    skill: Option<String>,
+    min_confidence: Option<f64>,
+) -> IpcResult<u32> {
+    session(&state).export_review_pack(&path, skill, min_confidence, Timestamp::now())
+}
+
+#[tauri::command]
+fn import_review_decisions(
+    state: State<'_, Shared>,
+    path: PathBuf,
+) -> IpcResult<model::DecisionsImport> {
+    session(&state).import_review_decisions(&path, Timestamp::now())
+}
+
+#[tauri::command]
 fn list_modules(state: State<'_, Shared>) -> IpcResult<Vec<ModuleSummary>> {
     session(&state).modules()
 }
@@ -350,6 +368,8 @@ pub fn run(mut started: Session) {
             choose_model,
             review_queue,
             decide_tags,
+            export_review_pack,
+            import_review_decisions,
             preview_export,
             export_course,
             graph_view,

@@ -33,6 +33,7 @@ fn main() -> Result<()> {
     let mut st_python: Option<PathBuf> = None;
     let mut graph_scale: Option<PathBuf> = None;
     let mut only_graph = false;
+    let mut only_import = false;
     let mut model_dir = PathBuf::from(embed::REPO_MODEL_DIR);
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -43,6 +44,7 @@ fn main() -> Result<()> {
             "--st-python" => st_python = Some(value),
             "--graph-scale" => graph_scale = Some(value),
             "--only" if value.as_os_str() == "graph" => only_graph = true,
+            "--only" if value.as_os_str() == "import" => only_import = true,
             "--model" => model_dir = value,
             "--fit-calibration" => {
                 let samples = value
@@ -57,7 +59,7 @@ fn main() -> Result<()> {
                 return Ok(());
             }
             _ => anyhow::bail!(
-                "unknown flag {flag}; use --cli PATH, --library PATH, --model DIR, --st-python PATH, --graph-scale FILE, --only graph"
+                "unknown flag {flag}; use --cli PATH, --library PATH, --model DIR, --st-python PATH, --graph-scale FILE, --only graph|import"
             ),
         }
     }
@@ -203,6 +205,10 @@ fn main() -> Result<()> {
         note: format!("{:.1} MiB", size as f64 / 1_048_576.0),
     });
 
+    if only_import {
+        print_table(rows);
+        return Ok(());
+    }
     rows.extend(graph_rows(graph_scale.as_deref())?);
 
     // Cohort simulation on the sample library: static path and rules, same seed.

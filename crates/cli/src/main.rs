@@ -166,6 +166,18 @@ enum ReviewCommand {
     Accept(Decision),
     /// Reject one suggestion (MODULE SKILL) or every open one the filter matches.
     Reject(Decision),
+    /// Write the open suggestions the filter matches as an offline review pack: one HTML
+    /// file an SME opens in any browser, decides in, and saves a decisions file from.
+    Pack {
+        file: PathBuf,
+        #[command(flatten)]
+        filter: ReviewFilter,
+        /// Where to write the pack (an .html file; never overwritten).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Apply a decisions file saved from a review pack; conflicts are listed, not applied.
+    Import { file: PathBuf, decisions: PathBuf },
 }
 
 #[derive(clap::Args)]
@@ -1877,6 +1889,61 @@ fn run_audit(command: &AuditCommand, json: bool, out: &mut impl Write) -> anyhow
 }
 
 fn run_review(command: &ReviewCommand, json: bool, out: &mut impl Write) -> anyhow::Result<()> {
+    if let ReviewCommand::Pack {
+        file,
+        filter,
+        out: to,
+    } = command
+    {
+        anyhow::ensure!(
+            !to.exists(),
+            "{}: already exists; Pathforge never overwrites a file",
+            to.display()
+        );
+        let mut project = Project::open(file)?;
+        let (html, count) = project.export_review_pack(
+            &engine::PackFilter {
+                skill: filter.skill.clone(),
+                min_confidence: filter.min,
+            },
+            &Actor::local_user(),
+            Timestamp::now(),
+        )?;
+        engine::write_atomically(to, html.as_bytes())?;
+        if json {
+            return print_json(
+                out,
+                &serde_json::json!({ "pack": to, "suggestions": count }),
+            );
+        }
+        writeln!(
+            out,
+            "Wrote a review pack of {count} suggestions to {}: send it to the SME; they open it in any browser and send back the decisions file for `pathforge review import`.",
+            to.display()
+        )?;
+        return Ok(());
+    }
+    if let ReviewCommand::Import { file, decisions } = command {
+        let mut project = Project::open(file)?;
+        let r = project.import_review_decisions(decisions, Timestamp::now())?;
+        if json {
+            return print_json(out, &r);
+        }
+        writeln!(
+            out,
+            "{} decisions by {} from pack {}: {} applied, {} already in effect, {} conflicts",
+            r.applied + r.already + r.conflicts.len() as u32,
+            r.reviewer,
+            r.pack,
+            r.applied,
+            r.already,
+            r.conflicts.len()
+        )?;
+        for c in &r.conflicts {
+            writeln!(out, "  conflict: {} / {}: {}", c.title, c.skill, c.reason)?;
+        }
+        return Ok(());
+    }
     let state_of = |s: StateArg| match s {
         StateArg::Suggested => Some(model::TagState::Suggested),
         StateArg::Accepted => Some(model::TagState::Accepted),
@@ -1920,6 +1987,9 @@ fn run_review(command: &ReviewCommand, json: bool, out: &mut impl Write) -> anyh
         }
         ReviewCommand::Accept(d) => (d, model::TagState::Accepted),
         ReviewCommand::Reject(d) => (d, model::TagState::Rejected),
+        ReviewCommand::Pack { .. } | ReviewCommand::Import { .. } => {
+            unreachable!("packs and decision files are handled above")
+        }
     };
     let mut project = Project::open(&decision.file)?;
     let targets: Vec<model::Tag> = match (&decision.module, &decision.tag_skill) {

@@ -889,6 +889,43 @@ fn watch_reimports_a_library_when_a_file_changes() {
 }
 
 #[test]
+fn the_mixed_sample_libraries_import_from_the_command_line() {
+    let check = |name: &str, total: u64, prerequisites: u64| {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("p.pathforge");
+        assert!(pathforge(&[&"init", &file]).status.success());
+        let dir = sample_library().with_file_name(name);
+        let out = pathforge(&[&"import", &file, &dir, &"--json"]);
+        assert!(out.status.success(), "{name}: {}", stderr(&out));
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(
+            report["total"], total,
+            "{name}: every module of every format"
+        );
+        assert_eq!(
+            report["prerequisites"], prerequisites,
+            "{name}: declared and packaged prerequisites"
+        );
+        assert_eq!(
+            report["skipped"],
+            serde_json::json!([]),
+            "{name}: nothing set aside"
+        );
+        let out = pathforge(&[&"graph", &"check", &file]);
+        assert!(
+            out.status.success(),
+            "{name}: the graph has no errors: {}",
+            stdout(&out)
+        );
+    };
+    // Edges: nurse-onboarding's pathforge.toml declares 12, the package's sequencing 5;
+    // data-literacy's catalog 16, the cartridge's module_meta.xml 7 (week 1 in sequence,
+    // each week 2 item after both week 1 labs).
+    check("nurse-onboarding", 16, 17);
+    check("data-literacy", 17, 23);
+}
+
+#[test]
 fn the_data_literacy_catalog_imports_with_its_prerequisites() {
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("d.pathforge");

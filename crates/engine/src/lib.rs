@@ -2565,7 +2565,9 @@ fn position(index: &HashMap<ModuleId, usize>, id: &ModuleId) -> Result<usize> {
 }
 
 mod export;
+mod review;
 pub use export::{read_mapping, MARKER};
+pub use review::PackFilter;
 
 #[cfg(test)]
 mod export_tests;

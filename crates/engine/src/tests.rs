@@ -1718,3 +1718,210 @@ fn a_framework_file_is_imported_whatever_its_format_told_by_its_content() {
     check(TaxonomyFormat::MoodleCsv, "moodle.csv");
     check(TaxonomyFormat::Csv, "plain.csv");
 }
+
+/// A decisions file as the pack's page saves it, for these (module, skill, state) choices.
+fn decisions_file(pack_html: &str, project: &str, choices: &[(&str, &str, &str, &str)]) -> Vec<u8> {
+    let data = pack_html
+        .split("id=\"pack\">")
+        .nth(1)
+        .unwrap()
+        .split("</script>")
+        .next()
+        .unwrap();
+    let pack: reviewpack::Pack = serde_json::from_str(data).unwrap();
+    let mut d = reviewpack::Decisions {
+        format: reviewpack::DECISIONS_FORMAT.into(),
+        pack: pack.id.clone(),
+        project: project.into(),
+        reviewer: "Dana (SME)".into(),
+        decisions: choices
+            .iter()
+            .map(|(module, skill, state, note)| {
+                let item = pack
+                    .items
+                    .iter()
+                    .find(|i| i.module == *module && i.skill == *skill)
+                    .unwrap();
+                reviewpack::Decision {
+                    module: item.module.clone(),
+                    skill: item.skill.clone(),
+                    text_hash: item.text_hash.clone(),
+                    state: (*state).into(),
+                    note: (*note).into(),
+                }
+            })
+            .collect(),
+        checksum: String::new(),
+    };
+    d.checksum = reviewpack::sha256_hex(&reviewpack::canonical(&d));
+    serde_json::to_vec(&d).unwrap()
+}
+
+#[test]
+fn review_pack_decisions_apply_once_and_conflicts_are_listed_not_applied() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut p, lib) = tagging_project(tmp.path());
+    p.tag_modules(encoder(), Timestamp(3), &mut |_, _| true)
+        .unwrap();
+    let open = p
+        .review_queue(Some(TagState::Suggested), None, None)
+        .unwrap();
+    assert!(open.len() >= 2, "two suggestions to review: {open:?}");
+    let (html, count) = p
+        .export_review_pack(&PackFilter::default(), &ME, Timestamp(4))
+        .unwrap();
+    assert_eq!(count, open.len(), "every open suggestion is in the pack");
+    let project = p.info().unwrap().id.to_string();
+    let (a, b) = (&open[0], &open[1]);
+    let file = tmp.path().join("decisions.json");
+    std::fs::write(
+        &file,
+        decisions_file(
+            &html,
+            &project,
+            &[
+                (a.module_id.as_str(), &a.skill_slug, "accepted", "right on"),
+                (b.module_id.as_str(), &b.skill_slug, "rejected", ""),
+            ],
+        ),
+    )
+    .unwrap();
+
+    // Before it comes back, someone decides b in the project and a's module is unchanged.
+    p.decide_tag(
+        &b.module_id,
+        &b.skill_slug,
+        TagState::Accepted,
+        None,
+        &ME,
+        Timestamp(5),
+    )
+    .unwrap();
+    let r = p.import_review_decisions(&file, Timestamp(6)).unwrap();
+    assert_eq!((r.applied, r.already), (1, 0), "a applies: {r:?}");
+    assert_eq!(r.conflicts.len(), 1, "b was decided since the pack: {r:?}");
+    assert!(
+        r.conflicts[0]
+            .reason
+            .contains("decided in the project since"),
+        "{r:?}"
+    );
+    let state_of = |p: &Project, t: &model::Tag| {
+        p.review_queue(None, None, None)
+            .unwrap()
+            .into_iter()
+            .find(|x| x.module_id == t.module_id && x.skill_id == t.skill_id)
+            .unwrap()
+            .state
+    };
+    assert_eq!(
+        state_of(&p, a),
+        TagState::Accepted,
+        "the SME's decision is recorded"
+    );
+    assert_eq!(
+        state_of(&p, b),
+        TagState::Accepted,
+        "the conflict did not overwrite b"
+    );
+    let entry = p
+        .audit_log()
+        .unwrap()
+        .into_iter()
+        .rev()
+        .find(|e| e.action == "tag.decided")
+        .unwrap();
+    assert_eq!(
+        entry.actor,
+        Actor::Person {
+            name: "Dana (SME)".into()
+        },
+        "logged under the reviewer's name from the pack"
+    );
+    assert_eq!(entry.after["note"], "right on", "with their note");
+
+    let again = p.import_review_decisions(&file, Timestamp(7)).unwrap();
+    assert_eq!(
+        (again.applied, again.already),
+        (0, 1),
+        "a replay changes nothing"
+    );
+
+    // Refused whole, naming the file: another project, an edited file, an unknown pack.
+    let mut check = |bytes: Vec<u8>, needle: &str, why: &str| {
+        let f = tmp.path().join("bad.json");
+        std::fs::write(&f, bytes).unwrap();
+        let before = p.audit_log().unwrap().len();
+        let err = p
+            .import_review_decisions(&f, Timestamp(8))
+            .expect_err(why)
+            .to_string();
+        assert!(
+            err.contains("bad.json") && err.contains(needle),
+            "{why}: {err}"
+        );
+        assert_eq!(
+            p.audit_log().unwrap().len(),
+            before,
+            "{why}: nothing applied"
+        );
+    };
+    let choice = [(a.module_id.as_str(), a.skill_slug.as_str(), "rejected", "")];
+    check(
+        decisions_file(&html, "another-project", &choice),
+        "another project",
+        "other project",
+    );
+    let edited = String::from_utf8(decisions_file(&html, &project, &choice))
+        .unwrap()
+        .replace("rejected", "accepted");
+    check(edited.into_bytes(), "was changed after", "edited by hand");
+    let foreign = decisions_file(&html, &project, &choice);
+    let foreign = String::from_utf8(foreign).unwrap();
+    let pack_id = foreign
+        .split("\"pack\":\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let mut d: reviewpack::Decisions = serde_json::from_str(&foreign).unwrap();
+    d.pack = "0000".into();
+    d.checksum = reviewpack::sha256_hex(&reviewpack::canonical(&d));
+    check(
+        serde_json::to_vec(&d).unwrap(),
+        "never exported",
+        "unknown pack",
+    );
+    assert_ne!(pack_id, "0000");
+    check(
+        b"{\"format\":\"pathforge.review-decisions/v1\",\"pack\":".to_vec(),
+        "incomplete",
+        "truncated",
+    );
+
+    // A module whose text changed since the pack: its decision is a conflict.
+    write(&lib, "price.md", b"---\ntitle: Price pushback\n---\nRewritten entirely: a new text about pricing conversations.\n");
+    p.import_library(&lib, &ME, Timestamp(9)).unwrap();
+    let price = module_by_title(&p, "Price pushback");
+    let t = open
+        .iter()
+        .find(|t| t.module_id == price)
+        .expect("the price module has a suggestion in the pack");
+    let f = tmp.path().join("late.json");
+    let late = decisions_file(
+        &html,
+        &project,
+        &[(t.module_id.as_str(), &t.skill_slug, "rejected", "")],
+    );
+    std::fs::write(&f, late).unwrap();
+    let r = p.import_review_decisions(&f, Timestamp(10)).unwrap();
+    assert_eq!(r.applied, 0, "{r:?}");
+    assert!(
+        r.conflicts
+            .iter()
+            .any(|c| c.reason.contains("text changed") || c.reason.contains("no longer exists")),
+        "a decision about text that changed is not applied: {r:?}"
+    );
+}

@@ -86,9 +86,15 @@ impl Files {
             .map_err(|e| Error::bad(path, format!("not a readable zip: {e}")))?;
         let mut total = 0u64;
         for i in 0..zip.len() {
-            let mut f = zip
-                .by_index(i)
-                .map_err(|e| Error::bad(path, format!("zip entry {i}: {e}")))?;
+            let mut f = zip.by_index(i).map_err(|e| match e {
+                zip::result::ZipError::UnsupportedArchive(
+                    zip::result::ZipError::PASSWORD_REQUIRED,
+                ) => Error::bad(
+                    path,
+                    "is a password-protected zip; export the package again without a password",
+                ),
+                e => Error::bad(path, format!("zip entry {i}: {e}")),
+            })?;
             if f.is_dir() {
                 continue;
             }
@@ -1118,6 +1124,27 @@ mod tests {
             &[("imsmanifest.xml", dtd.as_bytes())],
         );
         check(dtd, "refuses DTDs", "a DTD with an entity");
+        // A zip whose entries are encrypted: the "encrypted" flag set in the local and the
+        // central headers of a stored entry, as a password-protecting tool leaves it.
+        let mut locked = std::fs::read(zip_of(
+            dir.path(),
+            "plain.zip",
+            &[("imsmanifest.xml", MANIFEST.as_bytes())],
+        ))
+        .unwrap();
+        for sig in [&b"PK\x03\x04"[..], &b"PK\x01\x02"[..]] {
+            let at = locked.windows(4).position(|w| w == sig).unwrap();
+            // General-purpose flags sit 6 bytes into a local header, 8 into a central one.
+            let flags = at + if sig[2] == 3 { 6 } else { 8 };
+            locked[flags] |= 1;
+        }
+        let locked_path = dir.path().join("locked.zip");
+        std::fs::write(&locked_path, locked).unwrap();
+        check(
+            locked_path,
+            "is a password-protected zip",
+            "an encrypted package",
+        );
         let ok = zip_of(
             dir.path(),
             "ok.zip",

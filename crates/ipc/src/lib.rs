@@ -276,6 +276,36 @@ impl Session {
         Ok(report)
     }
 
+    /// Writes the open suggestions the filters select as an offline review pack at
+    /// `path` (the file the user chose); how many it holds.
+    pub fn export_review_pack(
+        &mut self,
+        path: &Path,
+        skill: Option<String>,
+        min_confidence: Option<f64>,
+        now: Timestamp,
+    ) -> IpcResult<u32> {
+        let (html, count) = self.project_mut()?.export_review_pack(
+            &engine::PackFilter {
+                skill,
+                min_confidence,
+            },
+            &Actor::local_user(),
+            now,
+        )?;
+        engine::write_atomically(path, html.as_bytes())?;
+        Ok(count as u32)
+    }
+
+    /// Applies a decisions file saved from a review pack.
+    pub fn import_review_decisions(
+        &mut self,
+        path: &Path,
+        now: Timestamp,
+    ) -> IpcResult<model::DecisionsImport> {
+        Ok(self.project_mut()?.import_review_decisions(path, now)?)
+    }
+
     /// How the catalog CSV at `path` would import (its header, mapped columns, first rows).
     pub fn catalog_preview(&self, path: &Path) -> IpcResult<model::CatalogPreview> {
         Ok(self.project()?.catalog_preview(path)?)
@@ -889,6 +919,8 @@ pub fn bindings() -> String {
         ImportProgress::decl(&cfg),
         model::CatalogColumns::decl(&cfg),
         model::CatalogPreview::decl(&cfg),
+        model::DecisionsImport::decl(&cfg),
+        model::DecisionConflict::decl(&cfg),
         LibrariesChanged::decl(&cfg),
         lms::Target::decl(&cfg),
         lms::Status::decl(&cfg),

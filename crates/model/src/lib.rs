@@ -708,6 +708,29 @@ pub struct CatalogPreview {
     pub ready: bool,
 }
 
+/// What applying an SME's decisions file did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DecisionsImport {
+    pub pack: String,
+    pub reviewer: String,
+    /// Decisions recorded now, each in the audit log under the reviewer's name.
+    pub applied: u32,
+    /// Decisions already in effect (a file applied twice changes nothing).
+    pub already: u32,
+    /// Decisions left alone for the designer to resolve, with why.
+    pub conflicts: Vec<DecisionConflict>,
+}
+
+/// A decision from a review pack that was not applied.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DecisionConflict {
+    pub module: String,
+    pub title: String,
+    pub skill: String,
+    pub decision: TagState,
+    pub reason: String,
+}
+
 /// What an import did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ImportReport {

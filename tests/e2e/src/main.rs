@@ -20,6 +20,8 @@ struct Env {
     app: PathBuf,
     repo: PathBuf,
     driver: String,
+    /// chromedriver, for the review pack an SME opens in an ordinary browser.
+    chrome_driver: Option<String>,
     out: PathBuf,
     scratch: PathBuf,
 }
@@ -31,6 +33,7 @@ async fn main() -> Result<()> {
         app: PathBuf::from("target/debug/pathforge-desktop"),
         repo: PathBuf::from("."),
         driver: "http://127.0.0.1:4444".to_owned(),
+        chrome_driver: None,
         out: PathBuf::from("target/e2e"),
         scratch: PathBuf::new(),
     };
@@ -42,8 +45,9 @@ async fn main() -> Result<()> {
             "--app" => env.app = PathBuf::from(value),
             "--repo" => env.repo = PathBuf::from(value),
             "--driver" => env.driver = value,
+            "--chrome-driver" => env.chrome_driver = Some(value),
             "--out" => env.out = PathBuf::from(value),
-            _ => bail!("unknown flag {flag}; use --app, --repo, --driver, --out"),
+            _ => bail!("unknown flag {flag}; use --app, --repo, --driver, --chrome-driver, --out"),
         }
     }
     env.app = std::fs::canonicalize(&env.app)
@@ -56,7 +60,7 @@ async fn main() -> Result<()> {
     env.scratch = std::fs::canonicalize(&env.scratch)?;
 
     type Scenario = for<'a> fn(&'a Env) -> futures_box::BoxFuture<'a, Result<()>>;
-    let scenarios: [(&str, Scenario); 15] = [
+    let scenarios: [(&str, Scenario); 16] = [
         ("opens_and_imports_the_sample_library", |e| {
             Box::pin(sample_library(e))
         }),
@@ -106,6 +110,10 @@ async fn main() -> Result<()> {
         ("maps_the_columns_of_an_unknown_catalog_then_imports", |e| {
             Box::pin(catalog_columns(e))
         }),
+        (
+            "reviews_a_pack_offline_in_headless_chromium_and_imports_it",
+            |e| Box::pin(review_pack(e)),
+        ),
     ];
     // E2E_ONLY=substring runs the matching scenarios alone, while working on one; the
     // others are reported as not run, never silently dropped.
@@ -1823,6 +1831,158 @@ async fn export_wizard(env: &Env) -> Result<()> {
         std::fs::read(&page)? == fresh,
         "exporting from the window rewrote the stale page with the project's content"
     );
+    Ok(())
+}
+
+/// An SME without the app: the designer writes a review pack, the SME decides in headless
+/// Chromium (a real browser, from a file:// page with nothing fetched) and saves the
+/// decisions file, and the designer imports it; the project then holds the decisions
+/// under the SME's name.
+async fn review_pack(env: &Env) -> Result<()> {
+    let driver = env
+        .chrome_driver
+        .clone()
+        .context("no --chrome-driver: .ci/e2e starts chromedriver (Debian's chromium-driver)")?;
+    let project = env.scratch.join("pack.pathforge");
+    new_project(
+        env,
+        &project,
+        &env.repo.join("sample-libraries/sales-onboarding"),
+    )?;
+    cli(env, &["tag".as_ref(), project.as_os_str()])?;
+    let pack = env.scratch.join("review-pack.html");
+    let _ = std::fs::remove_file(&pack);
+    let made: serde_json::Value = serde_json::from_str(&cli(
+        env,
+        &[
+            "review".as_ref(),
+            "pack".as_ref(),
+            project.as_os_str(),
+            "--min".as_ref(),
+            "0.7".as_ref(),
+            "--out".as_ref(),
+            pack.as_os_str(),
+            "--json".as_ref(),
+        ],
+    )?)?;
+    let count = made["suggestions"].as_u64().context("the pack's size")? as usize;
+    ensure!(count >= 2, "the pack holds suggestions to decide: {made}");
+    let downloads = env.scratch.join("downloads");
+    let _ = std::fs::remove_dir_all(&downloads);
+    std::fs::create_dir_all(&downloads)?;
+
+    let mut caps = serde_json::Map::new();
+    caps.insert("browserName".into(), json!("chrome"));
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1200,900"],
+            "prefs": {
+                "download.default_directory": downloads.display().to_string(),
+                "download.prompt_for_download": false,
+            },
+        }),
+    );
+    let c = tokio::time::timeout(
+        WAIT,
+        ClientBuilder::native().capabilities(caps).connect(&driver),
+    )
+    .await
+    .context("starting headless Chromium timed out")?
+    .context("chromedriver refused the session")?;
+    let result = async {
+        c.goto(&format!("file://{}", pack.display())).await?;
+        let items = c.find_all(Locator::Css("[data-testid=item]")).await?;
+        ensure!(
+            items.len() == count,
+            "the page lists {} of {count} suggestions",
+            items.len()
+        );
+        items[0]
+            .find(Locator::Css("[data-testid=accept]"))
+            .await?
+            .click()
+            .await?;
+        let items = c.find_all(Locator::Css("[data-testid=item]")).await?;
+        items[1]
+            .find(Locator::Css("[data-testid=reject]"))
+            .await?
+            .click()
+            .await?;
+        let items = c.find_all(Locator::Css("[data-testid=item]")).await?;
+        items[1]
+            .find(Locator::Css("[data-testid=note]"))
+            .await?
+            .send_keys("Too general for this module")
+            .await?;
+        c.find(Locator::Css("#save")).await?.click().await?;
+        let status = c.find(Locator::Css("#status")).await?.text().await?;
+        ensure!(
+            status.contains("Write your name"),
+            "saving asks for a name first: {status:?}"
+        );
+        c.find(Locator::Css("#reviewer"))
+            .await?
+            .send_keys("Dana Okafor")
+            .await?;
+        c.find(Locator::Css("#save")).await?.click().await?;
+        let png = c.screenshot().await?;
+        std::fs::write(env.out.join("review-pack.png"), png)?;
+        let started = std::time::Instant::now();
+        loop {
+            let saved: Vec<PathBuf> = std::fs::read_dir(&downloads)?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "json"))
+                .collect();
+            if let Some(file) = saved.into_iter().next() {
+                return Ok(file);
+            }
+            ensure!(
+                started.elapsed() < WAIT,
+                "the browser saved no decisions file"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+    .await;
+    let _ = tokio::time::timeout(WAIT, c.close()).await;
+    let decisions = result?;
+
+    let applied: serde_json::Value = serde_json::from_str(&cli(
+        env,
+        &[
+            "review".as_ref(),
+            "import".as_ref(),
+            project.as_os_str(),
+            decisions.as_os_str(),
+            "--json".as_ref(),
+        ],
+    )?)?;
+    ensure!(
+        applied["applied"] == 2 && applied["reviewer"] == "Dana Okafor",
+        "the two decisions apply under the SME's name: {applied}"
+    );
+    let again: serde_json::Value = serde_json::from_str(&cli(
+        env,
+        &[
+            "review".as_ref(),
+            "import".as_ref(),
+            project.as_os_str(),
+            decisions.as_os_str(),
+            "--json".as_ref(),
+        ],
+    )?)?;
+    ensure!(
+        again["applied"] == 0 && again["already"] == 2,
+        "importing the same file again changes nothing: {again}"
+    );
+    let log = cli(env, &["log".as_ref(), project.as_os_str()])?;
+    ensure!(log.contains("Dana Okafor"), "the audit log names the SME");
+    cli(
+        env,
+        &["audit".as_ref(), "verify".as_ref(), project.as_os_str()],
+    )?;
     Ok(())
 }
 

@@ -24,6 +24,7 @@ import type {
   ImportProgress,
   CatalogColumns,
   CatalogPreview,
+  DecisionsImport,
   TagReport,
   Tag,
   TagState,
@@ -157,6 +158,17 @@ export const api = {
   unmergeSkill: (audit: number) => call<TaxonomyView>('unmerge_skill', { audit }),
   previewExport: (request: ExportRequest) => call<ExportPreview>('preview_export', { request }),
   exportCourse: (request: ExportRequest) => call<ExportPreview>('export_course', { request }),
+  exportReviewPack: (path: string, skill: string | null, minConfidence: number | null) =>
+    call<number>('export_review_pack', { path, skill, minConfidence }),
+  importReviewDecisions: (path: string) => call<DecisionsImport>('import_review_decisions', { path }),
+  /** Native save dialog for an offline review pack; null when cancelled. */
+  chooseReviewPackFile: () =>
+    save({ title: 'Save review pack', filters: [{ name: 'Review pack (HTML)', extensions: ['html'] }], defaultPath: 'review-pack.html' }),
+  /** Native open dialog for a decisions file an SME saved from a review pack. */
+  chooseDecisionsFile: async () =>
+    (await open({ title: 'Import SME decisions', filters: [{ name: 'Decisions (JSON)', extensions: ['json'] }], multiple: false })) as
+      | string
+      | null,
 
   /** Native save dialog for a new project; null when cancelled. */
   chooseNewProjectFile: () =>

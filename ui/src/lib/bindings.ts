@@ -418,6 +418,22 @@ export type CatalogColumns = { id: string | null, title: string | null, descript
 
 export type CatalogPreview = { header: Array<string>, columns: CatalogColumns, rows: Array<Array<string>>, ready: boolean, };
 
+export type DecisionsImport = { pack: string, reviewer: string, 
+/**
+ * Decisions recorded now, each in the audit log under the reviewer's name.
+ */
+applied: number, 
+/**
+ * Decisions already in effect (a file applied twice changes nothing).
+ */
+already: number, 
+/**
+ * Decisions left alone for the designer to resolve, with why.
+ */
+conflicts: Array<DecisionConflict>, };
+
+export type DecisionConflict = { module: string, title: string, skill: string, decision: TagState, reason: string, };
+
 export type LibrariesChanged = { reports: Array<ImportReport>, errors: Array<IpcError>, };
 
 export type Target = "moodle" | "canvas" | "scorm2004" | "scorm12" | "cmi5" | "case" | "openedx" | "xapi" | "bundle";
