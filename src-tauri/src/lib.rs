@@ -66,6 +66,33 @@ fn map_catalog_columns(
 }
 
 #[tauri::command]
+fn verify_audit(state: State<'_, Shared>) -> IpcResult<model::AuditCheck> {
+    session(&state).verify_audit()
+}
+
+#[tauri::command]
+fn export_audit(
+    state: State<'_, Shared>,
+    path: PathBuf,
+    format: model::AuditFormat,
+) -> IpcResult<()> {
+    session(&state).export_audit(&path, format)
+}
+
+#[tauri::command]
+fn calibration(state: State<'_, Shared>) -> IpcResult<model::Calibration> {
+    session(&state).calibration()
+}
+
+#[tauri::command]
+fn set_auto_accept(
+    state: State<'_, Shared>,
+    threshold: Option<f64>,
+) -> IpcResult<model::Calibration> {
+    session(&state).set_auto_accept(threshold, Timestamp::now())
+}
+
+#[tauri::command]
 fn export_review_pack(
     state: State<'_, Shared>,
     path: PathBuf,
@@ -370,6 +397,10 @@ pub fn run(mut started: Session) {
             decide_tags,
             export_review_pack,
             import_review_decisions,
+            calibration,
+            set_auto_accept,
+            verify_audit,
+            export_audit,
             preview_export,
             export_course,
             graph_view,

@@ -178,6 +178,15 @@ enum ReviewCommand {
     },
     /// Apply a decisions file saved from a review pack; conflicts are listed, not applied.
     Import { file: PathBuf, decisions: PathBuf },
+    /// Acceptance by confidence band and by skill: the evidence for an auto-accept threshold.
+    Calibration { file: PathBuf },
+    /// Accept new suggestions at or above THRESHOLD (0.5–1) as they are made, or --off.
+    AutoAccept {
+        file: PathBuf,
+        threshold: Option<f64>,
+        #[arg(long, conflicts_with = "threshold")]
+        off: bool,
+    },
 }
 
 #[derive(clap::Args)]
@@ -1923,6 +1932,59 @@ fn run_review(command: &ReviewCommand, json: bool, out: &mut impl Write) -> anyh
         )?;
         return Ok(());
     }
+    if let ReviewCommand::Calibration { file } = command {
+        let c = Project::open(file)?.calibration()?;
+        if json {
+            return print_json(out, &c);
+        }
+        let rate = |r: &model::CalibrationRow| match r.accepted + r.rejected {
+            0 => "     -".to_owned(),
+            n => format!("{:5.0}%", 100.0 * r.accepted as f64 / n as f64),
+        };
+        for (title, rows) in [("confidence", &c.bands), ("skill", &c.skills)] {
+            writeln!(
+                out,
+                "{title:<32} accepted rejected   open  auto  acceptance"
+            )?;
+            for r in rows {
+                writeln!(
+                    out,
+                    "{:<32} {:>8} {:>8} {:>6} {:>5}  {}",
+                    truncate(&r.label, 32),
+                    r.accepted,
+                    r.rejected,
+                    r.open,
+                    r.auto_accepted,
+                    rate(r)
+                )?;
+            }
+            writeln!(out)?;
+        }
+        match c.auto_accept {
+            Some(t) => writeln!(out, "Auto-accept: suggestions at {t:.2} or above")?,
+            None => writeln!(out, "Auto-accept: off")?,
+        }
+        return Ok(());
+    }
+    if let ReviewCommand::AutoAccept {
+        file,
+        threshold,
+        off,
+    } = command
+    {
+        anyhow::ensure!(
+            threshold.is_some() || *off,
+            "{}: give a threshold between 0.5 and 1, or --off",
+            file.display()
+        );
+        let mut project = Project::open(file)?;
+        project.set_auto_accept(*threshold, &Actor::local_user(), Timestamp::now())?;
+        match threshold {
+            Some(t) => writeln!(out, "New suggestions at {t:.2} or above will be accepted as they are made (logged as the model's).")?,
+            None => writeln!(out, "Auto-accept is off: every suggestion waits for a person.")?,
+        }
+        return Ok(());
+    }
     if let ReviewCommand::Import { file, decisions } = command {
         let mut project = Project::open(file)?;
         let r = project.import_review_decisions(decisions, Timestamp::now())?;
@@ -1987,8 +2049,11 @@ fn run_review(command: &ReviewCommand, json: bool, out: &mut impl Write) -> anyh
         }
         ReviewCommand::Accept(d) => (d, model::TagState::Accepted),
         ReviewCommand::Reject(d) => (d, model::TagState::Rejected),
-        ReviewCommand::Pack { .. } | ReviewCommand::Import { .. } => {
-            unreachable!("packs and decision files are handled above")
+        ReviewCommand::Pack { .. }
+        | ReviewCommand::Import { .. }
+        | ReviewCommand::Calibration { .. }
+        | ReviewCommand::AutoAccept { .. } => {
+            unreachable!("handled above")
         }
     };
     let mut project = Project::open(&decision.file)?;

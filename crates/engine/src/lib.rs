@@ -534,6 +534,7 @@ impl Project {
             model: model_id.clone(),
             ..TagReport::default()
         };
+        let auto_accept = self.auto_accept()?.map(|t| t as f32);
 
         let skill_texts: Vec<Vec<String>> = leaves.iter().map(autotag::skill_texts).collect();
         let all: Vec<&str> = skill_texts.iter().flatten().map(String::as_str).collect();
@@ -618,8 +619,9 @@ impl Project {
                 .iter()
                 .map(|p| autotag::analyse(p, &vector, &profiles))
                 .collect();
-            self.store.write(|tx| {
+            let auto_count = self.store.write(|tx| {
                 let mut log = Vec::new();
+                let mut auto = Vec::new();
                 for a in &analyses {
                     let insight = ModuleInsight {
                         module_id: a.module.clone(),
@@ -646,7 +648,12 @@ impl Project {
                         .iter()
                         .map(|s| (s.skill.clone(), s.confidence, s.evidence.clone()))
                         .collect();
-                    tx.set_model_tags(&a.module, &model_id, &a.content_hash, &tags)?;
+                    let (_, accepted) =
+                        tx.set_model_tags(&a.module, &model_id, &a.content_hash, &tags, auto_accept)?;
+                    auto.extend(accepted.into_iter().map(|skill| {
+                        let confidence = tags.iter().find(|t| t.0 == skill).map(|t| t.1);
+                        serde_json::json!({ "module": a.module, "skill": slug.get(&skill), "confidence": confidence })
+                    }));
                     log.push(serde_json::json!({
                         "module": a.module,
                         "skills": a.skills.iter().map(|s| serde_json::json!({
@@ -664,8 +671,19 @@ impl Project {
                     &serde_json::Value::Null,
                     &serde_json::json!({ "modules": log }),
                 )?;
-                Ok(())
+                if !auto.is_empty() {
+                    tx.append_audit(
+                        now,
+                        &actor,
+                        "tags.auto_accepted",
+                        &model_id,
+                        &serde_json::Value::Null,
+                        &serde_json::json!({ "threshold": auto_accept, "tags": auto }),
+                    )?;
+                }
+                Ok(auto.len() as u32)
             })?;
+            report.auto_accepted += auto_count;
             report.empty += prepared.iter().filter(|p| p.passages.is_empty()).count() as u32;
             done += step;
             report.analysed += step;
@@ -676,6 +694,96 @@ impl Project {
         }
         report.suggestions = self.store.open_suggestions()?;
         Ok(report)
+    }
+
+    /// The project's auto-accept threshold, if set: suggestions at or above it are
+    /// accepted as they are made (logged as the model's acceptances).
+    pub fn auto_accept(&self) -> Result<Option<f64>> {
+        Ok(self.store.setting(AUTO_ACCEPT)?.and_then(|v| v.as_f64()))
+    }
+
+    /// Sets (between 0.5 and 1) or clears the auto-accept threshold; logged. It applies
+    /// to suggestions made from now on, never to ones already decided or rejected before.
+    pub fn set_auto_accept(
+        &mut self,
+        threshold: Option<f64>,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<()> {
+        if let Some(t) = threshold {
+            if !(0.5..=1.0).contains(&t) {
+                return Err(Error::Refused(format!(
+                    "an auto-accept threshold is between 0.5 and 1 (suggestions start at 0.5), not {t}"
+                )));
+            }
+        }
+        let before = serde_json::json!(self.auto_accept()?);
+        let after = serde_json::json!(threshold);
+        self.store.write(|tx| {
+            tx.set_setting(AUTO_ACCEPT, &after)?;
+            tx.append_audit(
+                now,
+                actor,
+                "review.auto_accept_set",
+                AUTO_ACCEPT,
+                &before,
+                &after,
+            )?;
+            Ok(())
+        })?;
+        Ok(())
+    }
+
+    /// How people decided the model's suggestions, by confidence band and by skill.
+    pub fn calibration(&self) -> Result<model::Calibration> {
+        let tags = self.store.model_tags()?;
+        let count = |row: &mut model::CalibrationRow, t: &model::Tag| match t.state {
+            _ if t.auto_accepted => row.auto_accepted += 1,
+            TagState::Accepted => row.accepted += 1,
+            TagState::Rejected => row.rejected += 1,
+            TagState::Suggested => row.open += 1,
+        };
+        let empty = |label: String| model::CalibrationRow {
+            label,
+            accepted: 0,
+            rejected: 0,
+            open: 0,
+            auto_accepted: 0,
+        };
+        let mut bands: Vec<model::CalibrationRow> = (5..10)
+            .map(|i| {
+                empty(format!(
+                    "{:.2}–{:.2}",
+                    i as f64 / 10.0,
+                    (i + 1) as f64 / 10.0
+                ))
+            })
+            .collect();
+        let mut skills: Vec<(String, model::CalibrationRow)> = Vec::new();
+        for t in &tags {
+            let c = t.confidence.unwrap_or(0.0);
+            let band = (((c * 10.0).floor() as usize).clamp(5, 9)) - 5;
+            count(&mut bands[band], t);
+            let at = match skills.iter().position(|(slug, _)| *slug == t.skill_slug) {
+                Some(at) => at,
+                None => {
+                    skills.push((t.skill_slug.clone(), empty(t.skill_name.clone())));
+                    skills.len() - 1
+                }
+            };
+            count(&mut skills[at].1, t);
+        }
+        let mut skills: Vec<model::CalibrationRow> = skills.into_iter().map(|(_, r)| r).collect();
+        skills.sort_by(|a, b| {
+            (b.accepted + b.rejected)
+                .cmp(&(a.accepted + a.rejected))
+                .then_with(|| a.label.cmp(&b.label))
+        });
+        Ok(model::Calibration {
+            bands,
+            skills,
+            auto_accept: self.auto_accept()?,
+        })
     }
 
     /// The model folder the user chose for this project, if any.
@@ -2479,6 +2587,8 @@ fn find_skill<'a>(skills: &'a [Skill], slug: &str) -> Result<&'a Skill> {
 
 /// Settings key of the default simulation cohort.
 const COHORT: &str = "simulation.cohort";
+/// The project's auto-accept threshold for suggestions (a number in 0.5..=1, or absent).
+const AUTO_ACCEPT: &str = "review.auto_accept";
 /// Column mappings of catalog CSVs, by canonical path (`ingest::ColumnMaps`).
 const CATALOG_COLUMNS: &str = "import.catalog_columns";
 

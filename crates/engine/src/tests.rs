@@ -1925,3 +1925,114 @@ fn review_pack_decisions_apply_once_and_conflicts_are_listed_not_applied() {
         "a decision about text that changed is not applied: {r:?}"
     );
 }
+
+#[test]
+fn calibration_counts_decisions_and_auto_accept_never_overrides_a_person() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut p, lib) = tagging_project(tmp.path());
+    p.tag_modules(encoder(), Timestamp(3), &mut |_, _| true)
+        .unwrap();
+    let open = p
+        .review_queue(Some(TagState::Suggested), None, None)
+        .unwrap();
+    assert!(open.len() >= 2, "{open:?}");
+    let (a, b) = (&open[0], &open[1]);
+    p.decide_tag(
+        &a.module_id,
+        &a.skill_slug,
+        TagState::Accepted,
+        None,
+        &ME,
+        Timestamp(4),
+    )
+    .unwrap();
+    p.decide_tag(
+        &b.module_id,
+        &b.skill_slug,
+        TagState::Rejected,
+        None,
+        &ME,
+        Timestamp(5),
+    )
+    .unwrap();
+    let c = p.calibration().unwrap();
+    let total = |rows: &[model::CalibrationRow]| {
+        rows.iter().fold((0, 0, 0), |s, r| {
+            (s.0 + r.accepted, s.1 + r.rejected, s.2 + r.open)
+        })
+    };
+    assert_eq!(c.bands.len(), 5, "bands of 0.1 from 0.5 to 1.0");
+    assert_eq!(
+        total(&c.bands),
+        (1, 1, open.len() as u32 - 2),
+        "every suggestion counted once, in its band"
+    );
+    assert_eq!(
+        total(&c.skills),
+        total(&c.bands),
+        "and once under its skill"
+    );
+    let band_of =
+        |t: &model::Tag| (((t.confidence.unwrap() * 10.0).floor() as usize).clamp(5, 9)) - 5;
+    assert!(
+        c.bands[band_of(a)].accepted >= 1,
+        "the accepted one sits in its confidence band"
+    );
+
+    let err = p.set_auto_accept(Some(0.3), &ME, Timestamp(6)).unwrap_err();
+    assert_eq!(
+        err.kind(),
+        ErrorKind::Conflict,
+        "below the suggestion floor is refused: {err}"
+    );
+    p.set_auto_accept(Some(0.5), &ME, Timestamp(7)).unwrap();
+    // Every module's text changes, so everything is suggested afresh.
+    for (file, title) in [
+        ("price.md", "Price pushback"),
+        ("soc2.md", "Security questionnaires"),
+    ] {
+        let text = std::fs::read_to_string(lib.join(file)).unwrap();
+        write(
+            &lib,
+            file,
+            format!("{text}\nRevised for {title}.\n").as_bytes(),
+        );
+    }
+    // And a new module arrives, with nothing decided about it yet.
+    write(&lib, "forecast.md", b"---\ntitle: Forecast calls\n---\nEvery Friday, predict which deals close this quarter. Keep the forecast accurate: commit only deals with a signed mutual plan, and review the pipeline each week.\n");
+    p.import_library(&lib, &ME, Timestamp(8)).unwrap();
+    let r = p
+        .tag_modules(encoder(), Timestamp(9), &mut |_, _| true)
+        .unwrap();
+    assert!(
+        r.auto_accepted >= 1,
+        "suggestions at or above 0.5 are accepted as made: {r:?}"
+    );
+    let now = p.review_queue(None, None, None).unwrap();
+    let t = now
+        .iter()
+        .find(|t| t.module_id == b.module_id && t.skill_id == b.skill_id)
+        .expect("a rejected tag stays on record");
+    assert!(
+        t.state != TagState::Accepted,
+        "a skill a person rejected is never auto-accepted, even for new text: {t:?}"
+    );
+    let entry = p
+        .audit_log()
+        .unwrap()
+        .into_iter()
+        .find(|e| e.action == "tags.auto_accepted")
+        .expect("automatic acceptances are logged");
+    assert!(
+        matches!(entry.actor, Actor::Model { .. }),
+        "as the model's, not a person's"
+    );
+    assert_eq!(entry.after["threshold"], 0.5);
+    let c = p.calibration().unwrap();
+    assert_eq!(
+        c.bands.iter().map(|b| b.auto_accepted).sum::<u32>(),
+        r.auto_accepted,
+        "automatic acceptances are counted apart from people's"
+    );
+    assert_eq!(c.auto_accept, Some(0.5));
+}

@@ -297,6 +297,34 @@ impl Session {
         Ok(count as u32)
     }
 
+    /// Checks the audit log's hash chain.
+    pub fn verify_audit(&self) -> IpcResult<model::AuditCheck> {
+        Ok(self.project()?.verify_audit()?)
+    }
+
+    /// Writes the whole audit log, each entry with its chain hash, to `path`.
+    pub fn export_audit(&self, path: &Path, format: model::AuditFormat) -> IpcResult<()> {
+        let text = self.project()?.export_audit(format)?;
+        engine::write_atomically(path, text.as_bytes())?;
+        Ok(())
+    }
+
+    /// Acceptance by confidence band and by skill, and the auto-accept threshold.
+    pub fn calibration(&self) -> IpcResult<model::Calibration> {
+        Ok(self.project()?.calibration()?)
+    }
+
+    /// Sets or clears the project's auto-accept threshold.
+    pub fn set_auto_accept(
+        &mut self,
+        threshold: Option<f64>,
+        now: Timestamp,
+    ) -> IpcResult<model::Calibration> {
+        let project = self.project_mut()?;
+        project.set_auto_accept(threshold, &Actor::local_user(), now)?;
+        Ok(project.calibration()?)
+    }
+
     /// Applies a decisions file saved from a review pack.
     pub fn import_review_decisions(
         &mut self,
@@ -920,6 +948,11 @@ pub fn bindings() -> String {
         model::CatalogColumns::decl(&cfg),
         model::CatalogPreview::decl(&cfg),
         model::DecisionsImport::decl(&cfg),
+        model::Calibration::decl(&cfg),
+        model::AuditCheck::decl(&cfg),
+        model::BrokenEntry::decl(&cfg),
+        model::AuditFormat::decl(&cfg),
+        model::CalibrationRow::decl(&cfg),
         model::DecisionConflict::decl(&cfg),
         LibrariesChanged::decl(&cfg),
         lms::Target::decl(&cfg),

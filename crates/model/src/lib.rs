@@ -455,6 +455,8 @@ pub struct Tag {
     pub evidence: Vec<Evidence>,
     /// A person rejected this skill for an earlier version of the module's text.
     pub rejected_before: bool,
+    /// Accepted by the project's auto-accept threshold, not (yet) by a person.
+    pub auto_accepted: bool,
 }
 
 /// A passage of a module's body behind a suggestion: char offsets (Unicode scalar
@@ -514,8 +516,35 @@ pub struct TagReport {
     pub suggestions: u32,
     /// Modules with no text to tag.
     pub empty: u32,
+    /// Suggestions accepted automatically by the project's auto-accept threshold (logged
+    /// as the model's acceptances).
+    pub auto_accepted: u32,
     /// The run was cancelled; the modules finished before that are saved.
     pub cancelled: bool,
+}
+
+/// How people decided the model's suggestions, by confidence band and by skill: the
+/// evidence for choosing an auto-accept threshold.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Calibration {
+    /// Bands of confidence, lowest first (0.5–0.6 … 0.9–1.0).
+    pub bands: Vec<CalibrationRow>,
+    /// Skills with at least one suggestion, most decided first.
+    pub skills: Vec<CalibrationRow>,
+    /// The project's auto-accept threshold, if one is set.
+    pub auto_accept: Option<f64>,
+}
+
+/// Suggestions in one band or of one skill, by how people decided them. Suggestions the
+/// threshold accepted are counted apart: they are not a person's verdict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CalibrationRow {
+    /// The band (`0.80–0.90`) or the skill's name.
+    pub label: String,
+    pub accepted: u32,
+    pub rejected: u32,
+    pub open: u32,
+    pub auto_accepted: u32,
 }
 
 /// How a set of prerequisites combines.

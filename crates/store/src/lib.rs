@@ -43,11 +43,12 @@ fn migrations() -> Migrations<'static> {
             include_str!("../migrations/002_module_hash.sql"),
             hash_existing_modules,
         ),
+        M::up(include_str!("../migrations/003_auto_accept.sql")),
     ])
 }
 
 /// The schema version this build writes: the number of migrations.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Fills the content hash of modules written before hashes were stored, so the next
 /// import does not count every one of them as changed.
@@ -741,7 +742,7 @@ impl Store {
             .conn
             .prepare_cached(
                 "SELECT t.module_id, t.skill_id, s.slug, s.name, t.source, t.state, t.confidence,
-                        t.model, t.evidence, t.rejected_before
+                        t.model, t.evidence, t.rejected_before, t.auto_accepted
                  FROM tags t JOIN skills s ON s.id = t.skill_id
                  JOIN modules m ON m.id = t.module_id
                  WHERE (?1 IS NULL AND m.retired = 0) OR t.module_id = ?1
@@ -775,6 +776,7 @@ impl Store {
                     evidence: serde_json::from_str(&evidence)
                         .map_err(|_| bad_value(8, &evidence))?,
                     rejected_before: r.get(9)?,
+                    auto_accepted: r.get(10)?,
                 })
             })
             .map_err(|e| self.sql(e))?;
@@ -1460,7 +1462,8 @@ impl Tx<'_> {
         model: &str,
         content_hash: &str,
         suggestions: &[(SkillId, f32, Vec<model::Evidence>)],
-    ) -> rusqlite::Result<usize> {
+        auto_accept: Option<f32>,
+    ) -> rusqlite::Result<(usize, Vec<SkillId>)> {
         let mut existing: std::collections::HashMap<String, (String, Option<String>)> = self
             .tx
             .prepare_cached(
@@ -1472,8 +1475,10 @@ impl Tx<'_> {
             })?
             .collect::<rusqlite::Result<_>>()?;
         let mut open = 0;
+        let mut accepted = Vec::new();
         for (position, (skill, confidence, evidence)) in suggestions.iter().enumerate() {
             let evidence = serde_json::to_string(evidence).expect("evidence serialises");
+            let mut auto = false;
             let (state, rejected_before) = match existing.remove(skill.as_str()) {
                 Some((state, hash))
                     if state == "rejected" && hash.as_deref() == Some(content_hash) =>
@@ -1482,6 +1487,12 @@ impl Tx<'_> {
                 }
                 Some((state, _)) if state == "rejected" => ("suggested", true),
                 Some((state, _)) if state == "accepted" => ("accepted", false),
+                // The project's auto-accept threshold: never for a skill a person rejected.
+                _ if auto_accept.is_some_and(|t| *confidence >= t) => {
+                    accepted.push(skill.clone());
+                    auto = true;
+                    ("accepted", false)
+                }
                 _ => ("suggested", false),
             };
             if state == "suggested" {
@@ -1490,13 +1501,16 @@ impl Tx<'_> {
             self.tx
                 .prepare_cached(
                     "INSERT INTO tags (module_id, skill_id, source, state, confidence, position,
-                        model, evidence, content_hash, rejected_before)
-                     VALUES (?1, ?2, 'model', ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                        model, evidence, content_hash, rejected_before, auto_accepted)
+                     VALUES (?1, ?2, 'model', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
                      ON CONFLICT (module_id, skill_id, source) DO UPDATE SET
                         state = excluded.state, confidence = excluded.confidence,
                         position = excluded.position, model = excluded.model,
                         evidence = excluded.evidence, content_hash = excluded.content_hash,
-                        rejected_before = excluded.rejected_before OR tags.rejected_before",
+                        rejected_before = excluded.rejected_before OR tags.rejected_before,
+                        auto_accepted = CASE WHEN tags.state = 'accepted'
+                            AND excluded.state = 'accepted' THEN tags.auto_accepted
+                            ELSE excluded.auto_accepted END",
                 )?
                 .execute(params![
                     module.as_str(),
@@ -1508,6 +1522,7 @@ impl Tx<'_> {
                     evidence,
                     content_hash,
                     rejected_before,
+                    auto,
                 ])?;
         }
         for (skill, (state, _)) in existing {
@@ -1519,7 +1534,7 @@ impl Tx<'_> {
                     .execute([module.as_str(), skill.as_str()])?;
             }
         }
-        Ok(open)
+        Ok((open, accepted))
     }
 
     /// Records a review decision on a model suggestion (accept or reject).
@@ -1532,9 +1547,14 @@ impl Tx<'_> {
         let n = self
             .tx
             .prepare_cached(
-                "UPDATE tags SET state = ?3 WHERE module_id = ?1 AND skill_id = ?2 AND source = 'model'",
+                "UPDATE tags SET state = ?3, auto_accepted = 0
+                 WHERE module_id = ?1 AND skill_id = ?2 AND source = 'model'",
             )?
-            .execute(params![module.as_str(), skill.as_str(), tag_state_sql(state)])?;
+            .execute(params![
+                module.as_str(),
+                skill.as_str(),
+                tag_state_sql(state)
+            ])?;
         Ok(n == 1)
     }
 

@@ -192,39 +192,60 @@ fn the_schema_version_counts_the_migrations() {
     );
 }
 
-#[test]
-fn a_version_1_file_is_migrated_and_its_modules_hashed() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("p.pathforge");
-    let mut store = Store::create(&path, &new_project()).unwrap();
-    let project = store.project().unwrap().id;
-    store
-        .write(|tx| {
-            tx.upsert_library(&library())?;
-            tx.upsert_module(&project, &module("a", &["pricing"]), 0)
-        })
-        .unwrap();
-    drop(store);
-    // Turn the file back into what version 1 wrote: no hash column.
-    let conn = Connection::open(&path).unwrap();
-    conn.execute_batch("ALTER TABLE modules DROP COLUMN content_hash; PRAGMA user_version = 1;")
-        .unwrap();
-    drop(conn);
+/// What each migration after the first added, undone: turns a current file back into
+/// what an earlier version wrote. A new migration adds its line here (a test says so).
+const UNDO_MIGRATION: &[(u32, &str)] = &[
+    (2, "ALTER TABLE modules DROP COLUMN content_hash;"),
+    (3, "ALTER TABLE tags DROP COLUMN auto_accepted;"),
+];
 
-    let store = Store::open(&path).expect("a version 1 file opens");
+#[test]
+fn a_file_from_every_earlier_version_is_migrated_with_its_data() {
     assert_eq!(
-        store.project().unwrap().schema_version,
+        UNDO_MIGRATION.len() as u32 + 1,
         SCHEMA_VERSION,
-        "and is migrated"
+        "each migration needs its way back in UNDO_MIGRATION so this test covers it"
     );
-    let stored = store
-        .library_module_hashes(&LibraryId("lib-1".into()))
-        .unwrap();
-    assert_eq!(
-        stored[&ModuleId("a".into())].hash,
-        module_hash(&module("a", &["pricing"])),
-        "the migration hashes existing modules as an import would, tags included"
-    );
+    for version in 1..SCHEMA_VERSION {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.pathforge");
+        let mut store = Store::create(&path, &new_project()).unwrap();
+        let project = store.project().unwrap().id;
+        store
+            .write(|tx| {
+                tx.upsert_library(&library())?;
+                tx.upsert_module(&project, &module("a", &["pricing"]), 0)
+            })
+            .unwrap();
+        drop(store);
+        let conn = Connection::open(&path).unwrap();
+        for (_, sql) in UNDO_MIGRATION.iter().rev().filter(|(n, _)| *n > version) {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", version).unwrap();
+        drop(conn);
+
+        let store =
+            Store::open(&path).unwrap_or_else(|e| panic!("a version {version} file opens: {e}"));
+        assert_eq!(
+            store.project().unwrap().schema_version,
+            SCHEMA_VERSION,
+            "version {version} is migrated"
+        );
+        let stored = store
+            .library_module_hashes(&LibraryId("lib-1".into()))
+            .unwrap();
+        assert_eq!(
+            stored[&ModuleId("a".into())].hash,
+            module_hash(&module("a", &["pricing"])),
+            "version {version}: modules are hashed as an import would, tags included"
+        );
+        assert_eq!(
+            store.module(&ModuleId("a".into())).unwrap(),
+            module("a", &["pricing"]),
+            "version {version}: the module is read back whole"
+        );
+    }
 }
 
 #[test]

@@ -2042,7 +2042,88 @@ async fn review(env: &Env) -> Result<()> {
             undone == before,
             "undo puts it back: {after} → {undone}, want {before}"
         );
-        screenshot(&c, env, "review").await
+        screenshot(&c, env, "review").await?;
+
+        // Decide two from the keyboard, then read the calibration: real figures from the
+        // sample library's suggestions, the two decisions among them.
+        let body = c.find(Locator::Css("body")).await?;
+        body.send_keys("a").await?;
+        wait_for_count(&c, "[data-testid=review-row]", before - 1).await?;
+        // N writes a note for the next decision; Enter leaves the field for the keys.
+        body.send_keys("n").await?;
+        c.find(Locator::Css("[data-testid=review-note]"))
+            .await?
+            .send_keys("Too broad for this module\u{E007}")
+            .await?;
+        body.send_keys("r").await?;
+        wait_for_count(&c, "[data-testid=review-row]", before - 2).await?;
+        c.find(Locator::Css("[data-testid=show-calibration]"))
+            .await?
+            .click()
+            .await?;
+        let bands = text_of(&c, "[data-testid=calibration-bands]").await?;
+        // Each band's counts cell reads "1 accepted · 0 rejected · 5 open".
+        let mut totals: std::collections::HashMap<String, usize> = Default::default();
+        for cell in c
+            .find_all(Locator::Css("[data-testid=calibration-bands] td.n:not(.rate)"))
+            .await?
+        {
+            for part in cell.text().await?.split('·') {
+                let mut words = part.split_whitespace();
+                if let (Some(n), Some(what)) = (words.next(), words.next()) {
+                    *totals.entry(what.to_owned()).or_default() += n.parse::<usize>().unwrap_or(0);
+                }
+            }
+        }
+        let total = |what: &str| totals.get(what).copied().unwrap_or(0);
+        ensure!(
+            total("accepted") == 1 && total("rejected") == 1 && total("open") == before - 2,
+            "the bands count the one acceptance, the one rejection and the {} still open: {totals:?} in {bands:?}",
+            before - 2
+        );
+        c.find(Locator::Css("[data-testid=auto-accept]"))
+            .await?
+            .select_by_value("0.90")
+            .await?;
+        let evidence = text_of(&c, "[data-testid=auto-accept-evidence]").await?;
+        ensure!(
+            evidence.contains("People accepted") || evidence.contains("Nobody has decided"),
+            "choosing a threshold shows what people decided above it: {evidence:?}"
+        );
+        screenshot(&c, env, "calibration").await?;
+
+        // The audit log in the app: the decisions are there, filtered, and the chain holds.
+        c.find(Locator::Css("[data-testid=tab-audit]"))
+            .await?
+            .click()
+            .await?;
+        c.find(Locator::Css("[data-testid=audit-kind]"))
+            .await?
+            .select_by_value("tag")
+            .await?;
+        let rows = c.find_all(Locator::Css("[data-testid=audit-row]")).await?;
+        let first = rows.first().context("decision entries are listed")?.text().await?;
+        ensure!(
+            rows.len() >= 4 && first.contains("tag.decided"),
+            "accept, undo, accept, reject: {} entries, newest {first:?}",
+            rows.len()
+        );
+        c.find(Locator::Css("[data-testid=audit-verify]"))
+            .await?
+            .click()
+            .await?;
+        let verdict = text_of(&c, "[data-testid=audit-check]").await?;
+        ensure!(verdict.contains("intact"), "the chain verifies in the app: {verdict:?}");
+        c.find(Locator::Css("[data-testid=audit-row]"))
+            .await?
+            .click()
+            .await?;
+        let detail = text_of(&c, "[data-testid=audit-detail]").await?;
+        ensure!(
+            detail.contains("Too broad for this module") && detail.contains("rejected"),
+            "the newest entry is the rejection, with its note: {detail:?}"
+        );
+        screenshot(&c, env, "audit-log").await
     })
     .await?;
     let out = std::process::Command::new(&cli)

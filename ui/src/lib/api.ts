@@ -25,6 +25,9 @@ import type {
   CatalogColumns,
   CatalogPreview,
   DecisionsImport,
+  Calibration,
+  AuditCheck,
+  AuditFormat,
   TagReport,
   Tag,
   TagState,
@@ -161,6 +164,17 @@ export const api = {
   exportReviewPack: (path: string, skill: string | null, minConfidence: number | null) =>
     call<number>('export_review_pack', { path, skill, minConfidence }),
   importReviewDecisions: (path: string) => call<DecisionsImport>('import_review_decisions', { path }),
+  calibration: () => call<Calibration>('calibration'),
+  verifyAudit: () => call<AuditCheck>('verify_audit'),
+  exportAudit: (path: string, format: AuditFormat) => call<void>('export_audit', { path, format }),
+  /** Native save dialog for an audit log export; null when cancelled. */
+  chooseAuditExportFile: (format: AuditFormat) =>
+    save({
+      title: 'Export the audit log',
+      filters: [{ name: format === 'csv' ? 'CSV' : 'JSON', extensions: [format] }],
+      defaultPath: `audit-log.${format}`,
+    }),
+  setAutoAccept: (threshold: number | null) => call<Calibration>('set_auto_accept', { threshold }),
   /** Native save dialog for an offline review pack; null when cancelled. */
   chooseReviewPackFile: () =>
     save({ title: 'Save review pack', filters: [{ name: 'Review pack (HTML)', extensions: ['html'] }], defaultPath: 'review-pack.html' }),

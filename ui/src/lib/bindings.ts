@@ -122,7 +122,11 @@ evidence: Array<Evidence>,
 /**
  * A person rejected this skill for an earlier version of the module's text.
  */
-rejected_before: boolean, };
+rejected_before: boolean, 
+/**
+ * Accepted by the project's auto-accept threshold, not (yet) by a person.
+ */
+auto_accepted: boolean, };
 
 export type PrerequisiteGroup = { "kind": "all_of" } | { "kind": "any_of" } | { "kind": "n_of", n: number, };
 
@@ -388,6 +392,11 @@ suggestions: number,
  */
 empty: number, 
 /**
+ * Suggestions accepted automatically by the project's auto-accept threshold (logged
+ * as the model's acceptances).
+ */
+auto_accepted: number, 
+/**
  * The run was cancelled; the modules finished before that are saved.
  */
 cancelled: boolean, };
@@ -431,6 +440,45 @@ already: number,
  * Decisions left alone for the designer to resolve, with why.
  */
 conflicts: Array<DecisionConflict>, };
+
+export type Calibration = { 
+/**
+ * Bands of confidence, lowest first (0.5–0.6 … 0.9–1.0).
+ */
+bands: Array<CalibrationRow>, 
+/**
+ * Skills with at least one suggestion, most decided first.
+ */
+skills: Array<CalibrationRow>, 
+/**
+ * The project's auto-accept threshold, if one is set.
+ */
+auto_accept: number | null, };
+
+export type AuditCheck = { 
+/**
+ * Entries read.
+ */
+entries: number, 
+/**
+ * The first entry that breaks the chain and why, `None` when the log is intact.
+ */
+broken: BrokenEntry | null, 
+/**
+ * The last entry's hash. Removing entries from the end leaves a valid shorter chain;
+ * compare this with a head recorded elsewhere (an export, a bundle) to detect it.
+ */
+head: string, };
+
+export type BrokenEntry = { seq: number, reason: string, };
+
+export type AuditFormat = "csv" | "json";
+
+export type CalibrationRow = { 
+/**
+ * The band (`0.80–0.90`) or the skill's name.
+ */
+label: string, accepted: number, rejected: number, open: number, auto_accepted: number, };
 
 export type DecisionConflict = { module: string, title: string, skill: string, decision: TagState, reason: string, };
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { decisionFor, skillsIn, undoCalls } from './review';
+import { acceptanceFrom, barParts, decisionFor, skillsIn, undoCalls } from './review';
 import type { Tag } from './bindings';
 
 const tag = (module: string, skill: string, state: Tag['state']): Tag => ({
   module_id: module, skill_id: skill, skill_slug: skill, skill_name: skill.toUpperCase(), source: 'model', state,
-  confidence: 0.9, model: null, evidence: [], rejected_before: false,
+  confidence: 0.9, model: null, evidence: [], rejected_before: false, auto_accepted: false,
 });
 
 describe('review undo', () => {
@@ -23,5 +23,28 @@ describe('review undo', () => {
       { slug: 'a', name: 'A' },
       { slug: 'b', name: 'B' },
     ]);
+  });
+});
+
+describe('calibration', () => {
+  const row = (label: string, accepted: number, rejected: number, open = 0, auto = 0) => ({
+    label,
+    accepted,
+    rejected,
+    open,
+    auto_accepted: auto,
+  });
+  const bands = [row('0.50–0.60', 1, 4), row('0.60–0.70', 2, 2), row('0.70–0.80', 3, 1), row('0.80–0.90', 5, 0, 2), row('0.90–1.00', 4, 0, 0, 3)];
+
+  it('measures what people accepted from a threshold up', () => {
+    expect(acceptanceFrom(bands, 0.8), 'the two top bands: 9 of 9 decided were accepted').toEqual({ accepted: 9, decided: 9, rate: 1 });
+    expect(acceptanceFrom(bands, 0.5).decided, 'every band from the floor').toBe(22);
+    expect(acceptanceFrom(bands, 0.85).decided, 'a band counts only from its own start').toBe(4);
+    expect(acceptanceFrom([row('0.90–1.00', 0, 0, 3)], 0.9).rate, 'nothing decided: no rate, not 0%').toBeNull();
+  });
+
+  it('scales bars to the largest row', () => {
+    const parts = barParts(row('x', 1, 1, 2), 8);
+    expect(parts.accepted + parts.rejected + parts.open, 'four of eight is half the width').toBe(50);
   });
 });

@@ -1,5 +1,5 @@
 // The review queue's pure parts: undo of a decision and the skill filter's choices.
-import type { ModuleId, SkillId, Tag, TagState } from './bindings';
+import type { CalibrationRow, ModuleId, SkillId, Tag, TagState } from './bindings';
 
 export type Key = [ModuleId, SkillId];
 
@@ -25,4 +25,29 @@ export function skillsIn(queue: Tag[]): { slug: string; name: string }[] {
   const seen = new Map<string, string>();
   for (const t of queue) seen.set(t.skill_slug, t.skill_name);
   return [...seen].map(([slug, name]) => ({ slug, name })).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Acceptance by people among the suggestions of `bands` whose band starts at or above
+ * `threshold` (band labels are `0.80–0.90`): what an auto-accept threshold there would
+ * have agreed with. `rate` is null when nobody decided any of them. */
+export function acceptanceFrom(
+  bands: CalibrationRow[],
+  threshold: number,
+): { accepted: number; decided: number; rate: number | null } {
+  const from = (label: string) => Number.parseFloat(label);
+  const rows = bands.filter((b) => from(b.label) + 1e-9 >= threshold);
+  const accepted = rows.reduce((n, b) => n + b.accepted, 0);
+  const decided = rows.reduce((n, b) => n + b.accepted + b.rejected, 0);
+  return { accepted, decided, rate: decided ? accepted / decided : null };
+}
+
+/** Widths in percent of a row's bar: accepted, automatically accepted, rejected, open. */
+export function barParts(row: CalibrationRow, largest: number): { accepted: number; auto: number; rejected: number; open: number } {
+  const scale = largest > 0 ? 100 / largest : 0;
+  return {
+    accepted: row.accepted * scale,
+    auto: row.auto_accepted * scale,
+    rejected: row.rejected * scale,
+    open: row.open * scale,
+  };
 }
