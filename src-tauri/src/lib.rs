@@ -80,6 +80,27 @@ fn export_audit(
 }
 
 #[tauri::command]
+fn get_profile(state: State<'_, Shared>) -> IpcResult<Option<model::Profile>> {
+    session(&state).profile()
+}
+
+#[tauri::command]
+fn set_profile(state: State<'_, Shared>, profile: model::Profile) -> IpcResult<model::Profile> {
+    session(&state).set_profile(profile)
+}
+
+#[tauri::command]
+fn edit_tag(
+    state: State<'_, Shared>,
+    module: ModuleId,
+    from: String,
+    to: String,
+    note: Option<String>,
+) -> IpcResult<()> {
+    session(&state).edit_tag(&module, &from, &to, note.as_deref(), Timestamp::now())
+}
+
+#[tauri::command]
 fn calibration(state: State<'_, Shared>) -> IpcResult<model::Calibration> {
     session(&state).calibration()
 }
@@ -398,6 +419,9 @@ pub fn run(mut started: Session) {
             export_review_pack,
             import_review_decisions,
             calibration,
+            edit_tag,
+            get_profile,
+            set_profile,
             set_auto_accept,
             verify_audit,
             export_audit,

@@ -36,6 +36,13 @@ fn main() {
         // Imported by the window, under its progress bar.
         session.defer_import(dir);
     }
+    // The same settings folder as the CLI's, so one profile serves both.
+    let config = std::env::var_os("PATHFORGE_CONFIG_DIR")
+        .map(PathBuf::from)
+        .or_else(|| dirs::config_dir().map(|d| d.join("pathforge")));
+    if let Some(dir) = config {
+        session.set_profile_place(dir);
+    }
     session.set_model_places(ipc::ModelPlaces {
         env: std::env::var_os("PATHFORGE_MODEL_DIR").map(PathBuf::from),
         data_dir: dirs::data_dir(),

@@ -81,6 +81,15 @@ enum Command {
     Show { file: PathBuf, id: String },
     /// Show the project's audit log.
     Log { file: PathBuf },
+    /// Who you are on this machine: your decisions in every project are logged under it.
+    /// Without flags, shows it.
+    Profile {
+        #[arg(long)]
+        name: Option<String>,
+        /// designer, sme or admin.
+        #[arg(long)]
+        role: Option<String>,
+    },
     /// The tamper-evident audit log: check its hash chain, export it.
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -180,6 +189,18 @@ enum ReviewCommand {
     Import { file: PathBuf, decisions: PathBuf },
     /// Acceptance by confidence band and by skill: the evidence for an auto-accept threshold.
     Calibration { file: PathBuf },
+    /// Edit a suggestion: reject SKILL on MODULE in favour of --to OTHER, accepted instead.
+    Edit {
+        file: PathBuf,
+        /// Module id, path in its library, or exact title.
+        module: String,
+        skill: String,
+        #[arg(long)]
+        to: String,
+        /// Why, for the audit log.
+        #[arg(long)]
+        note: Option<String>,
+    },
     /// Accept new suggestions at or above THRESHOLD (0.5–1) as they are made, or --off.
     AutoAccept {
         file: PathBuf,
@@ -450,6 +471,34 @@ fn main() -> ExitCode {
 fn run(command: &Command, json: bool) -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     match command {
+        Command::Profile { name, role } => {
+            let dir = config_dir()?;
+            let current = engine::load_profile(&dir)?;
+            let profile = if name.is_none() && role.is_none() {
+                current
+            } else {
+                let role = match role {
+                    Some(r) => model::Role::parse(r).ok_or_else(|| {
+                        anyhow::anyhow!("--role {r:?}: use designer, sme or admin")
+                    })?,
+                    None => current.as_ref().map_or(model::Role::Designer, |p| p.role),
+                };
+                let name = match (name, &current) {
+                    (Some(n), _) => n.clone(),
+                    (None, Some(p)) => p.name.clone(),
+                    (None, None) => anyhow::bail!("a first profile needs --name"),
+                };
+                Some(engine::save_profile(&dir, &model::Profile { name, role })?)
+            };
+            if json {
+                print_json(&mut out, &profile)?;
+            } else {
+                match profile {
+                    Some(p) => writeln!(out, "You are {} on this machine; your decisions are logged under that name.", p.actor().label())?,
+                    None => writeln!(out, "No profile yet: decisions are logged as {}. Set one with `pathforge profile --name NAME --role designer|sme|admin`.", Actor::local_user().label())?,
+                }
+            }
+        }
         Command::Init { file } => {
             let project = Project::create(file, Timestamp::now())?;
             let info = project.info()?;
@@ -467,17 +516,12 @@ fn run(command: &Command, json: bool) -> anyhow::Result<ExitCode> {
             let mut project = Project::open(file)?;
             if !columns.is_empty() {
                 let mapping = parse_columns(path, columns)?;
-                project.map_catalog_columns(
-                    path,
-                    &mapping,
-                    &Actor::local_user(),
-                    Timestamp::now(),
-                )?;
+                project.map_catalog_columns(path, &mapping, &me(), Timestamp::now())?;
             }
             let mut bar = Progress::new(json, "importing {bar:40} {pos}/{len} files {wide_msg}");
             let report = project.import_library_with(
                 path,
-                &Actor::local_user(),
+                &me(),
                 Timestamp::now(),
                 &mut |file, (done, total)| {
                     bar.update(done, total, file);
@@ -560,11 +604,7 @@ fn run(command: &Command, json: bool) -> anyhow::Result<ExitCode> {
                 print_json(&mut out, &events)?;
             } else {
                 for e in &events {
-                    let actor = match &e.actor {
-                        Actor::Person { name } => name.clone(),
-                        Actor::System => "pathforge".to_owned(),
-                        Actor::Model { id, version } => format!("{id}@{version}"),
-                    };
+                    let actor = e.actor.label();
                     let at = jiff::Timestamp::from_millisecond(e.at.0)
                         .map(|t| t.strftime("%Y-%m-%d %H:%M:%S UTC").to_string())
                         .unwrap_or_else(|_| e.at.0.to_string());
@@ -693,13 +733,7 @@ fn run_graph(command: &GraphCommand, json: bool, out: &mut impl Write) -> anyhow
                 GroupArg::AnyOf => PrerequisiteGroup::AnyOf,
                 GroupArg::NOf => PrerequisiteGroup::NOf { n: n.unwrap_or(1) },
             });
-            let added = project.add_prerequisite(
-                &b.id,
-                &a.id,
-                group,
-                &Actor::local_user(),
-                Timestamp::now(),
-            )?;
+            let added = project.add_prerequisite(&b.id, &a.id, group, &me(), Timestamp::now())?;
             if json {
                 print_json(out, &serde_json::json!({ "added": added }))?;
             } else if added {
@@ -722,7 +756,7 @@ fn run_graph(command: &GraphCommand, json: bool, out: &mut impl Write) -> anyhow
                 project.resolve_module(before)?,
                 project.resolve_module(after)?,
             );
-            project.remove_prerequisite(&b.id, &a.id, &Actor::local_user(), Timestamp::now())?;
+            project.remove_prerequisite(&b.id, &a.id, &me(), Timestamp::now())?;
             if json {
                 print_json(out, &serde_json::json!({ "removed": true }))?;
             } else {
@@ -846,7 +880,7 @@ fn run_taxonomy(command: &TaxonomyCommand, json: bool, out: &mut impl Write) -> 
                 name,
                 parent.as_deref(),
                 description,
-                &Actor::local_user(),
+                &me(),
                 Timestamp::now(),
             )?;
             if json {
@@ -859,12 +893,7 @@ fn run_taxonomy(command: &TaxonomyCommand, json: bool, out: &mut impl Write) -> 
                 name: Some(name.clone()),
                 ..Default::default()
             };
-            let skill = Project::open(file)?.edit_skill(
-                slug,
-                edit,
-                &Actor::local_user(),
-                Timestamp::now(),
-            )?;
+            let skill = Project::open(file)?.edit_skill(slug, edit, &me(), Timestamp::now())?;
             if json {
                 return print_json(out, &skill);
             }
@@ -880,12 +909,7 @@ fn run_taxonomy(command: &TaxonomyCommand, json: bool, out: &mut impl Write) -> 
                 parent: Some(parent.clone()),
                 ..Default::default()
             };
-            let skill = Project::open(file)?.edit_skill(
-                slug,
-                edit,
-                &Actor::local_user(),
-                Timestamp::now(),
-            )?;
+            let skill = Project::open(file)?.edit_skill(slug, edit, &me(), Timestamp::now())?;
             if json {
                 return print_json(out, &skill);
             }
@@ -927,12 +951,7 @@ fn run_taxonomy(command: &TaxonomyCommand, json: bool, out: &mut impl Write) -> 
         TaxonomyCommand::Merge {
             file, from, into, ..
         } => {
-            let m = Project::open(file)?.merge_skill(
-                from,
-                into,
-                &Actor::local_user(),
-                Timestamp::now(),
-            )?;
+            let m = Project::open(file)?.merge_skill(from, into, &me(), Timestamp::now())?;
             if json {
                 return print_json(out, &m);
             }
@@ -947,8 +966,7 @@ fn run_taxonomy(command: &TaxonomyCommand, json: bool, out: &mut impl Write) -> 
             )?;
         }
         TaxonomyCommand::Unmerge { file, seq } => {
-            let skill =
-                Project::open(file)?.unmerge_skill(*seq, &Actor::local_user(), Timestamp::now())?;
+            let skill = Project::open(file)?.unmerge_skill(*seq, &me(), Timestamp::now())?;
             if json {
                 return print_json(out, &skill);
             }
@@ -959,12 +977,7 @@ fn run_taxonomy(command: &TaxonomyCommand, json: bool, out: &mut impl Write) -> 
                 retired: Some(!undo),
                 ..Default::default()
             };
-            let skill = Project::open(file)?.edit_skill(
-                slug,
-                edit,
-                &Actor::local_user(),
-                Timestamp::now(),
-            )?;
+            let skill = Project::open(file)?.edit_skill(slug, edit, &me(), Timestamp::now())?;
             if json {
                 return print_json(out, &skill);
             }
@@ -987,7 +1000,7 @@ fn run_taxonomy(command: &TaxonomyCommand, json: bool, out: &mut impl Write) -> 
             let added = Project::open(file)?.add_skill_prerequisite(
                 before,
                 after,
-                &Actor::local_user(),
+                &me(),
                 Timestamp::now(),
             )?;
             if json {
@@ -1007,7 +1020,7 @@ fn run_taxonomy(command: &TaxonomyCommand, json: bool, out: &mut impl Write) -> 
             Project::open(file)?.remove_skill_prerequisite(
                 before,
                 after,
-                &Actor::local_user(),
+                &me(),
                 Timestamp::now(),
             )?;
             if json {
@@ -1017,12 +1030,8 @@ fn run_taxonomy(command: &TaxonomyCommand, json: bool, out: &mut impl Write) -> 
         }
         TaxonomyCommand::Import { file, path, format } => {
             let mut project = Project::open(file)?;
-            let report = project.import_taxonomy(
-                path,
-                (*format).into(),
-                &Actor::local_user(),
-                Timestamp::now(),
-            )?;
+            let report =
+                project.import_taxonomy(path, (*format).into(), &me(), Timestamp::now())?;
             if json {
                 return print_json(out, &report);
             }
@@ -1139,14 +1148,32 @@ fn run_rules(command: &RulesCommand, json: bool, out: &mut impl Write) -> anyhow
     Ok(ExitCode::SUCCESS)
 }
 
-/// The signing key in the user's config folder ($PATHFORGE_CONFIG_DIR, else
-/// $XDG_CONFIG_HOME/pathforge, else ~/.config/pathforge), created on first use.
-fn signing_key() -> anyhow::Result<bundle::SigningKey> {
-    let dir = std::env::var_os("PATHFORGE_CONFIG_DIR")
+/// The user's config folder: $PATHFORGE_CONFIG_DIR, else $XDG_CONFIG_HOME/pathforge, else
+/// ~/.config/pathforge.
+fn config_dir() -> anyhow::Result<PathBuf> {
+    std::env::var_os("PATHFORGE_CONFIG_DIR")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("XDG_CONFIG_HOME").map(|d| PathBuf::from(d).join("pathforge")))
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config/pathforge")))
-        .ok_or_else(|| anyhow::anyhow!("no config folder: set PATHFORGE_CONFIG_DIR or HOME"))?;
+        .ok_or_else(|| anyhow::anyhow!("no config folder: set PATHFORGE_CONFIG_DIR or HOME"))
+}
+
+/// Who this command's decisions are recorded as: the profile in the config folder, else
+/// the logged-in user. A damaged profile is reported and the logged-in user used.
+fn me() -> Actor {
+    match config_dir().map(|dir| engine::load_profile(&dir)) {
+        Ok(Ok(Some(profile))) => profile.actor(),
+        Ok(Err(e)) => {
+            eprintln!("pathforge: {e}");
+            Actor::local_user()
+        }
+        _ => Actor::local_user(),
+    }
+}
+
+/// The signing key in the user's config folder (see [`config_dir`]), created on first use.
+fn signing_key() -> anyhow::Result<bundle::SigningKey> {
+    let dir = config_dir()?;
     let path = dir.join("signing-key");
     match std::fs::read_to_string(&path) {
         Ok(text) => {
@@ -1180,8 +1207,8 @@ fn run_bundle(command: &BundleCommand, json: bool, out: &mut impl Write) -> anyh
             let mut project = Project::open(file)?;
             let (id, files) = project.bundle_files()?;
             let key = signing_key()?;
-            let author = match Actor::local_user() {
-                Actor::Person { name } => name,
+            let author = match me() {
+                Actor::Person { name, .. } => name,
                 _ => "pathforge".to_owned(),
             };
             let bytes = bundle::build(&id, version, &author, &files, &key, Timestamp::now().0)?;
@@ -1189,7 +1216,7 @@ fn run_bundle(command: &BundleCommand, json: bool, out: &mut impl Write) -> anyh
             let name = project.info()?.name;
             let target = dir.join(format!("{name}-{version}.pathforge-bundle.zip"));
             engine::write_atomically(&target, &bytes)?;
-            project.record_bundle(version, &target, &Actor::local_user(), Timestamp::now())?;
+            project.record_bundle(version, &target, &me(), Timestamp::now())?;
             if json {
                 return print_json(
                     out,
@@ -1319,9 +1346,7 @@ fn run_watch(file: &Path, json: bool, out: &mut impl Write) -> anyhow::Result<Ex
     )?;
     out.flush()?;
     for paths in rx {
-        for (_, report) in
-            project.reimport_changed(&paths, &Actor::local_user(), Timestamp::now())?
-        {
+        for (_, report) in project.reimport_changed(&paths, &me(), Timestamp::now())? {
             match report {
                 Ok(report) if json => writeln!(out, "{}", serde_json::to_string(&report)?)?,
                 Ok(r) => writeln!(
@@ -1459,8 +1484,8 @@ fn run_export(args: &ExportArgs, json: bool, out: &mut impl Write) -> anyhow::Re
     let mut project = Project::open(&args.file)?;
     let export = match target {
         lms::Target::Bundle => {
-            let author = match Actor::local_user() {
-                Actor::Person { name } => name,
+            let author = match me() {
+                Actor::Person { name, .. } => name,
                 _ => "pathforge".to_owned(),
             };
             project.export_bundle(&signing_key()?, &args.version, &author)?
@@ -1478,7 +1503,7 @@ fn run_export(args: &ExportArgs, json: bool, out: &mut impl Write) -> anyhow::Re
         }
     };
     let diff = project.write_export(&export, dir)?;
-    project.record_export(&export, dir, &Actor::local_user(), Timestamp::now())?;
+    project.record_export(&export, dir, &me(), Timestamp::now())?;
     if json {
         return print_json(
             out,
@@ -1915,7 +1940,7 @@ fn run_review(command: &ReviewCommand, json: bool, out: &mut impl Write) -> anyh
                 skill: filter.skill.clone(),
                 min_confidence: filter.min,
             },
-            &Actor::local_user(),
+            &me(),
             Timestamp::now(),
         )?;
         engine::write_atomically(to, html.as_bytes())?;
@@ -1929,6 +1954,24 @@ fn run_review(command: &ReviewCommand, json: bool, out: &mut impl Write) -> anyh
             out,
             "Wrote a review pack of {count} suggestions to {}: send it to the SME; they open it in any browser and send back the decisions file for `pathforge review import`.",
             to.display()
+        )?;
+        return Ok(());
+    }
+    if let ReviewCommand::Edit {
+        file,
+        module,
+        skill,
+        to,
+        note,
+    } = command
+    {
+        let mut project = Project::open(file)?;
+        let m = project.resolve_module(module)?;
+        project.edit_tag(&m.id, skill, to, note.as_deref(), &me(), Timestamp::now())?;
+        writeln!(
+            out,
+            "“{}”: {skill} rejected in favour of {to}, accepted.",
+            m.title
         )?;
         return Ok(());
     }
@@ -1978,7 +2021,7 @@ fn run_review(command: &ReviewCommand, json: bool, out: &mut impl Write) -> anyh
             file.display()
         );
         let mut project = Project::open(file)?;
-        project.set_auto_accept(*threshold, &Actor::local_user(), Timestamp::now())?;
+        project.set_auto_accept(*threshold, &me(), Timestamp::now())?;
         match threshold {
             Some(t) => writeln!(out, "New suggestions at {t:.2} or above will be accepted as they are made (logged as the model's).")?,
             None => writeln!(out, "Auto-accept is off: every suggestion waits for a person.")?,
@@ -2052,6 +2095,7 @@ fn run_review(command: &ReviewCommand, json: bool, out: &mut impl Write) -> anyh
         ReviewCommand::Pack { .. }
         | ReviewCommand::Import { .. }
         | ReviewCommand::Calibration { .. }
+        | ReviewCommand::Edit { .. }
         | ReviewCommand::AutoAccept { .. } => {
             unreachable!("handled above")
         }
@@ -2089,7 +2133,7 @@ fn run_review(command: &ReviewCommand, json: bool, out: &mut impl Write) -> anyh
             &keys,
             state,
             decision.note.as_deref(),
-            &Actor::local_user(),
+            &me(),
             Timestamp::now(),
         )?
     };

@@ -10,6 +10,15 @@ fn pathforge(args: &[&dyn AsRef<std::ffi::OsStr>]) -> Output {
         .expect("the pathforge binary runs")
 }
 
+/// Runs the binary with its config folder (profile, signing key) at `config`.
+fn pathforge_in(config: &Path, args: &[&dyn AsRef<std::ffi::OsStr>]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pathforge"))
+        .args(args.iter().map(|a| a.as_ref()))
+        .env("PATHFORGE_CONFIG_DIR", config)
+        .output()
+        .expect("the pathforge binary runs")
+}
+
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
@@ -562,13 +571,7 @@ fn rules_check_and_run_on_recorded_events() {
 fn bundles_build_verify_detect_tampering_and_diff() {
     let tmp = tempfile::tempdir().unwrap();
     let config = tmp.path().join("config");
-    let run = |args: &[&dyn AsRef<std::ffi::OsStr>]| {
-        Command::new(env!("CARGO_BIN_EXE_pathforge"))
-            .args(args.iter().map(|a| a.as_ref()))
-            .env("PATHFORGE_CONFIG_DIR", &config)
-            .output()
-            .unwrap()
-    };
+    let run = |args: &[&dyn AsRef<std::ffi::OsStr>]| pathforge_in(&config, args);
     let file = tmp.path().join("b.pathforge");
     assert!(run(&[&"init", &file]).status.success());
     assert!(run(&[&"import", &file, &sample_library()]).status.success());
@@ -798,6 +801,36 @@ fn catalog_columns_are_mapped_once_and_remembered() {
     assert_eq!(
         (report["added"].as_u64(), report["unchanged"].as_u64()),
         (Some(1), Some(2))
+    );
+}
+
+#[test]
+fn the_profile_is_set_once_and_logged_with_each_decision() {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = tmp.path().join("config");
+    let run = |args: &[&dyn AsRef<std::ffi::OsStr>]| pathforge_in(&config, args);
+    let out = run(&[&"profile"]);
+    assert!(stdout(&out).contains("No profile yet"), "{}", stdout(&out));
+    let out = run(&[&"profile", &"--name", &"Dana Okafor", &"--role", &"chief"]);
+    assert!(
+        !out.status.success() && stderr(&out).contains("use designer, sme or admin"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(&[&"profile", &"--name", &"Dana Okafor", &"--role", &"sme"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("Dana Okafor (SME)"),
+        "{}",
+        stdout(&out)
+    );
+    let file = tmp.path().join("p.pathforge");
+    assert!(run(&[&"init", &file]).status.success());
+    assert!(run(&[&"import", &file, &sample_library()]).status.success());
+    let log = stdout(&run(&[&"log", &file]));
+    assert!(
+        log.contains("Dana Okafor (SME)"),
+        "the import is logged under the profile: {log}"
     );
 }
 

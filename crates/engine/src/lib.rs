@@ -874,6 +874,48 @@ impl Project {
         Ok(())
     }
 
+    /// Edits a suggestion: the model's `from` skill on `module` is rejected in favour of
+    /// `to`, which becomes the person's accepted tag — one decision, one audit entry
+    /// (`tag.edited`) with the note. A decided suggestion can be edited too.
+    pub fn edit_tag(
+        &mut self,
+        module: &ModuleId,
+        from: &str,
+        to: &str,
+        note: Option<&str>,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<()> {
+        let (from_id, to_id) = (self.skill_by_slug(from)?, self.skill_by_slug(to)?);
+        if from_id == to_id {
+            return Err(Error::Refused(format!(
+                "an edit replaces {from:?} by another skill, not by itself"
+            )));
+        }
+        let tag = self
+            .store
+            .tags(module)?
+            .into_iter()
+            .find(|t| t.skill_id == from_id && t.source == TagSource::Model)
+            .ok_or_else(|| Error::NoSuchTag {
+                module: module.to_string(),
+                skill: from.to_owned(),
+            })?;
+        self.store.write(|tx| {
+            tx.replace_tag(module, &from_id, &to_id)?;
+            tx.append_audit(
+                now,
+                actor,
+                "tag.edited",
+                module.as_str(),
+                &serde_json::json!({ "skill": from, "state": tag.state, "confidence": tag.confidence }),
+                &serde_json::json!({ "skill": to, "state": "accepted", "replaces": from, "note": note }),
+            )?;
+            Ok(())
+        })?;
+        Ok(())
+    }
+
     /// Records one decision on many suggestions (a bulk accept or reject), in one
     /// transaction with one audit entry listing each tag's state before. Returns how many
     /// changed state.
@@ -2675,8 +2717,10 @@ fn position(index: &HashMap<ModuleId, usize>, id: &ModuleId) -> Result<usize> {
 }
 
 mod export;
+mod profile;
 mod review;
 pub use export::{read_mapping, MARKER};
+pub use profile::{load_profile, save_profile};
 pub use review::PackFilter;
 
 #[cfg(test)]

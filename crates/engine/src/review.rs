@@ -225,8 +225,10 @@ impl Project {
             apply.push((x, tag, state));
         }
         if !apply.is_empty() {
+            // Review packs are for subject-matter experts without the app.
             let reviewer = Actor::Person {
                 name: d.reviewer.clone(),
+                role: Some(model::Role::Sme),
             };
             self.store.write(|tx| {
                 for (x, tag, state) in &apply {

@@ -1484,7 +1484,7 @@ fn rejections_are_remembered_until_the_text_changes() {
     p.tag_modules(encoder(), Timestamp(3), &mut |_, _| true)
         .unwrap();
     let price = module_by_title(&p, "Price pushback");
-    let person = Actor::Person { name: "sme".into() };
+    let person = Actor::person("sme");
     p.decide_tag(
         &price,
         "objection-handling",
@@ -1656,7 +1656,7 @@ fn the_review_queue_filters_and_bulk_decisions_are_one_logged_step() {
         .iter()
         .map(|t| (t.module_id.clone(), t.skill_id.clone()))
         .collect();
-    let person = Actor::Person { name: "sme".into() };
+    let person = Actor::person("sme");
     let before = p.audit_log().unwrap().len();
     let n = p
         .decide_tags(
@@ -1834,9 +1834,10 @@ fn review_pack_decisions_apply_once_and_conflicts_are_listed_not_applied() {
     assert_eq!(
         entry.actor,
         Actor::Person {
-            name: "Dana (SME)".into()
+            name: "Dana (SME)".into(),
+            role: Some(model::Role::Sme),
         },
-        "logged under the reviewer's name from the pack"
+        "logged under the reviewer's name from the pack, as an SME"
     );
     assert_eq!(entry.after["note"], "right on", "with their note");
 
@@ -2035,4 +2036,82 @@ fn calibration_counts_decisions_and_auto_accept_never_overrides_a_person() {
         "automatic acceptances are counted apart from people's"
     );
     assert_eq!(c.auto_accept, Some(0.5));
+}
+
+#[test]
+fn an_edit_rejects_a_suggestion_for_another_skill_in_one_logged_decision() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut p, _) = tagging_project(tmp.path());
+    p.tag_modules(encoder(), Timestamp(3), &mut |_, _| true)
+        .unwrap();
+    let t = p
+        .review_queue(Some(TagState::Suggested), None, None)
+        .unwrap()[0]
+        .clone();
+    let other = ["objection-handling", "security-review", "forecasting"]
+        .into_iter()
+        .find(|s| *s != t.skill_slug)
+        .unwrap();
+    let err = p
+        .edit_tag(
+            &t.module_id,
+            &t.skill_slug,
+            &t.skill_slug,
+            None,
+            &ME,
+            Timestamp(4),
+        )
+        .unwrap_err();
+    assert_eq!(
+        err.kind(),
+        ErrorKind::Conflict,
+        "replacing a skill by itself: {err}"
+    );
+    let err = p
+        .edit_tag(
+            &t.module_id,
+            &t.skill_slug,
+            "no-such-skill",
+            None,
+            &ME,
+            Timestamp(4),
+        )
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::UnknownId, "{err}");
+
+    p.edit_tag(
+        &t.module_id,
+        &t.skill_slug,
+        other,
+        Some("wrong focus"),
+        &ME,
+        Timestamp(5),
+    )
+    .unwrap();
+    let tags = p.module_insight(&t.module_id).unwrap().tags;
+    let was = tags
+        .iter()
+        .find(|x| x.skill_slug == t.skill_slug && x.source == TagSource::Model)
+        .unwrap();
+    assert_eq!(
+        (was.state, was.replaced_by.as_deref()),
+        (TagState::Rejected, Some(other)),
+        "the suggestion is rejected, naming its replacement"
+    );
+    assert!(
+        tags.iter().any(|x| x.skill_slug == other
+            && x.source == TagSource::Person
+            && x.state == TagState::Accepted),
+        "the replacement is the person's accepted tag: {tags:?}"
+    );
+    let entry = p.audit_log().unwrap().pop().unwrap();
+    assert_eq!(entry.action, "tag.edited");
+    assert_eq!(
+        (entry.after["skill"].as_str(), entry.after["note"].as_str()),
+        (Some(other), Some("wrong focus"))
+    );
+    assert!(
+        p.verify_audit().unwrap().broken.is_none(),
+        "the chain holds"
+    );
 }

@@ -200,6 +200,18 @@ pub struct Session {
     /// The open project's libraries, watched while the window runs (as `pathforge watch`).
     watch: Option<watch::Watch>,
     pending_import: Option<PathBuf>,
+    /// Where this machine's profile is kept (the shell passes its config folder), and the
+    /// profile read from there: the actor of every decision made in this window.
+    profile_dir: Option<PathBuf>,
+    profile: Option<model::Profile>,
+}
+
+/// Who the window's decisions are recorded as: the profile's person, else `$USER`.
+fn actor_of(profile: &Option<model::Profile>) -> Actor {
+    profile
+        .as_ref()
+        .map(model::Profile::actor)
+        .unwrap_or_else(Actor::local_user)
 }
 
 impl Session {
@@ -259,19 +271,23 @@ impl Session {
     ) -> IpcResult<ImportReport> {
         cancel.reset();
         self.pending_import = None;
-        let report = self.project_mut()?.import_library_with(
-            dir,
-            &Actor::local_user(),
-            now,
-            &mut |file, (done, total)| {
-                progress(ImportProgress {
-                    done,
-                    total,
-                    file: file.to_owned(),
-                });
-                !cancel.requested()
-            },
-        )?;
+        let report = self
+            .project
+            .as_mut()
+            .ok_or_else(no_project)?
+            .import_library_with(
+                dir,
+                &actor_of(&self.profile),
+                now,
+                &mut |file, (done, total)| {
+                    progress(ImportProgress {
+                        done,
+                        total,
+                        file: file.to_owned(),
+                    });
+                    !cancel.requested()
+                },
+            )?;
         self.rewatch();
         Ok(report)
     }
@@ -285,16 +301,39 @@ impl Session {
         min_confidence: Option<f64>,
         now: Timestamp,
     ) -> IpcResult<u32> {
-        let (html, count) = self.project_mut()?.export_review_pack(
-            &engine::PackFilter {
-                skill,
-                min_confidence,
-            },
-            &Actor::local_user(),
-            now,
-        )?;
+        let (html, count) = self
+            .project
+            .as_mut()
+            .ok_or_else(no_project)?
+            .export_review_pack(
+                &engine::PackFilter {
+                    skill,
+                    min_confidence,
+                },
+                &actor_of(&self.profile),
+                now,
+            )?;
         engine::write_atomically(path, html.as_bytes())?;
         Ok(count as u32)
+    }
+
+    /// Replaces a suggested skill on a module by another, which is accepted instead.
+    pub fn edit_tag(
+        &mut self,
+        module: &ModuleId,
+        from: &str,
+        to: &str,
+        note: Option<&str>,
+        now: Timestamp,
+    ) -> IpcResult<()> {
+        Ok(self.project.as_mut().ok_or_else(no_project)?.edit_tag(
+            module,
+            from,
+            to,
+            note,
+            &actor_of(&self.profile),
+            now,
+        )?)
     }
 
     /// Checks the audit log's hash chain.
@@ -320,8 +359,8 @@ impl Session {
         threshold: Option<f64>,
         now: Timestamp,
     ) -> IpcResult<model::Calibration> {
-        let project = self.project_mut()?;
-        project.set_auto_accept(threshold, &Actor::local_user(), now)?;
+        let project = self.project.as_mut().ok_or_else(no_project)?;
+        project.set_auto_accept(threshold, &actor_of(&self.profile), now)?;
         Ok(project.calibration()?)
     }
 
@@ -331,7 +370,11 @@ impl Session {
         path: &Path,
         now: Timestamp,
     ) -> IpcResult<model::DecisionsImport> {
-        Ok(self.project_mut()?.import_review_decisions(path, now)?)
+        Ok(self
+            .project
+            .as_mut()
+            .ok_or_else(no_project)?
+            .import_review_decisions(path, now)?)
     }
 
     /// How the catalog CSV at `path` would import (its header, mapped columns, first rows).
@@ -347,8 +390,10 @@ impl Session {
         now: Timestamp,
     ) -> IpcResult<model::CatalogPreview> {
         Ok(self
-            .project_mut()?
-            .map_catalog_columns(path, columns, &Actor::local_user(), now)?)
+            .project
+            .as_mut()
+            .ok_or_else(no_project)?
+            .map_catalog_columns(path, columns, &actor_of(&self.profile), now)?)
     }
 
     /// Leaves `dir` for the window to import once it shows (see
@@ -356,6 +401,33 @@ impl Session {
     /// with Cancel rather than before the window appears.
     pub fn defer_import(&mut self, dir: &Path) {
         self.pending_import = Some(dir.to_path_buf());
+    }
+
+    /// Reads this machine's profile from `dir` (the shell's config folder); a missing file
+    /// means no profile yet, a damaged one is reported when the window asks.
+    pub fn set_profile_place(&mut self, dir: PathBuf) {
+        self.profile = engine::load_profile(&dir).ok().flatten();
+        self.profile_dir = Some(dir);
+    }
+
+    /// The profile decisions are recorded under, if one was set up.
+    pub fn profile(&self) -> IpcResult<Option<model::Profile>> {
+        match &self.profile_dir {
+            Some(dir) => Ok(engine::load_profile(dir)?),
+            None => Ok(None),
+        }
+    }
+
+    /// Saves the profile (name and role) for this machine; every later decision in any
+    /// project is recorded under it.
+    pub fn set_profile(&mut self, profile: model::Profile) -> IpcResult<model::Profile> {
+        let dir = self.profile_dir.clone().ok_or_else(|| IpcError {
+            kind: ErrorKind::Internal,
+            message: "the window was started without a settings folder".into(),
+        })?;
+        let saved = engine::save_profile(&dir, &profile)?;
+        self.profile = Some(saved.clone());
+        Ok(saved)
     }
 
     /// Starts watching the open project's libraries (and those of every project opened
@@ -373,7 +445,7 @@ impl Session {
         let Some(project) = self.project.as_mut() else {
             return out;
         };
-        let results = match project.reimport_changed(changed, &Actor::local_user(), now) {
+        let results = match project.reimport_changed(changed, &actor_of(&self.profile), now) {
             Ok(results) => results,
             Err(e) => {
                 out.errors.push(e.into());
@@ -436,15 +508,19 @@ impl Session {
     }
 
     pub fn save_rule(&mut self, rule: rules::Rule, now: Timestamp) -> IpcResult<Vec<Finding>> {
-        Ok(self
-            .project_mut()?
-            .save_rule(rule, &Actor::local_user(), now)?)
+        Ok(self.project.as_mut().ok_or_else(no_project)?.save_rule(
+            rule,
+            &actor_of(&self.profile),
+            now,
+        )?)
     }
 
     pub fn delete_rule(&mut self, id: &str, now: Timestamp) -> IpcResult<Vec<Finding>> {
-        Ok(self
-            .project_mut()?
-            .delete_rule(id, &Actor::local_user(), now)?)
+        Ok(self.project.as_mut().ok_or_else(no_project)?.delete_rule(
+            id,
+            &actor_of(&self.profile),
+            now,
+        )?)
     }
 
     /// Sets where else to look for a model (see [`ModelPlaces`]).
@@ -487,8 +563,10 @@ impl Session {
 
     /// Makes `dir` this project's model folder; it must hold a model that loads.
     pub fn choose_model(&mut self, dir: &Path, now: Timestamp) -> IpcResult<ModelStatus> {
-        self.project_mut()?
-            .set_model_dir(Some(dir), &Actor::local_user(), now)?;
+        self.project
+            .as_mut()
+            .ok_or_else(no_project)?
+            .set_model_dir(Some(dir), &actor_of(&self.profile), now)?;
         self.encoder = None;
         self.load_model()?;
         self.model_status()
@@ -550,9 +628,13 @@ impl Session {
         note: Option<&str>,
         now: Timestamp,
     ) -> IpcResult<usize> {
-        Ok(self
-            .project_mut()?
-            .decide_tags(tags, state, note, &Actor::local_user(), now)?)
+        Ok(self.project.as_mut().ok_or_else(no_project)?.decide_tags(
+            tags,
+            state,
+            note,
+            &actor_of(&self.profile),
+            now,
+        )?)
     }
 
     pub fn module_insight(&self, id: &ModuleId) -> IpcResult<model::ModuleInsight> {
@@ -607,8 +689,10 @@ impl Session {
         after: &str,
         now: Timestamp,
     ) -> IpcResult<TaxonomyView> {
-        self.project_mut()?
-            .add_skill_prerequisite(before, after, &Actor::local_user(), now)?;
+        self.project
+            .as_mut()
+            .ok_or_else(no_project)?
+            .add_skill_prerequisite(before, after, &actor_of(&self.profile), now)?;
         self.taxonomy_view()
     }
 
@@ -618,8 +702,10 @@ impl Session {
         after: &str,
         now: Timestamp,
     ) -> IpcResult<TaxonomyView> {
-        self.project_mut()?
-            .remove_skill_prerequisite(before, after, &Actor::local_user(), now)?;
+        self.project
+            .as_mut()
+            .ok_or_else(no_project)?
+            .remove_skill_prerequisite(before, after, &actor_of(&self.profile), now)?;
         self.taxonomy_view()
     }
 
@@ -630,14 +716,23 @@ impl Session {
         parent: Option<&str>,
         now: Timestamp,
     ) -> IpcResult<TaxonomyView> {
-        self.project_mut()?
-            .add_skill(slug, name, parent, "", &Actor::local_user(), now)?;
+        self.project.as_mut().ok_or_else(no_project)?.add_skill(
+            slug,
+            name,
+            parent,
+            "",
+            &actor_of(&self.profile),
+            now,
+        )?;
         self.taxonomy_view()
     }
 
     pub fn remove_skill(&mut self, slug: &str, now: Timestamp) -> IpcResult<TaxonomyView> {
-        self.project_mut()?
-            .remove_skill(slug, &Actor::local_user(), now)?;
+        self.project.as_mut().ok_or_else(no_project)?.remove_skill(
+            slug,
+            &actor_of(&self.profile),
+            now,
+        )?;
         self.taxonomy_view()
     }
 
@@ -657,8 +752,10 @@ impl Session {
     /// Imports a skill framework file (CASE JSON, Moodle framework CSV or plain CSV, told
     /// apart by content) into the taxonomy.
     pub fn import_taxonomy(&mut self, path: &Path, now: Timestamp) -> IpcResult<TaxonomyView> {
-        self.project_mut()?
-            .import_taxonomy_file(path, &Actor::local_user(), now)?;
+        self.project
+            .as_mut()
+            .ok_or_else(no_project)?
+            .import_taxonomy_file(path, &actor_of(&self.profile), now)?;
         self.taxonomy_view()
     }
 
@@ -721,8 +818,12 @@ impl Session {
         edit: engine::SkillEdit,
         now: Timestamp,
     ) -> IpcResult<TaxonomyView> {
-        self.project_mut()?
-            .edit_skill(slug, edit, &Actor::local_user(), now)?;
+        self.project.as_mut().ok_or_else(no_project)?.edit_skill(
+            slug,
+            edit,
+            &actor_of(&self.profile),
+            now,
+        )?;
         self.taxonomy_view()
     }
 
@@ -736,14 +837,19 @@ impl Session {
         into: &str,
         now: Timestamp,
     ) -> IpcResult<model::SkillMerge> {
-        Ok(self
-            .project_mut()?
-            .merge_skill(from, into, &Actor::local_user(), now)?)
+        Ok(self.project.as_mut().ok_or_else(no_project)?.merge_skill(
+            from,
+            into,
+            &actor_of(&self.profile),
+            now,
+        )?)
     }
 
     pub fn unmerge_skill(&mut self, audit: i64, now: Timestamp) -> IpcResult<TaxonomyView> {
-        self.project_mut()?
-            .unmerge_skill(audit, &Actor::local_user(), now)?;
+        self.project
+            .as_mut()
+            .ok_or_else(no_project)?
+            .unmerge_skill(audit, &actor_of(&self.profile), now)?;
         self.taxonomy_view()
     }
 
@@ -756,8 +862,10 @@ impl Session {
         group: Option<model::PrerequisiteGroup>,
         now: Timestamp,
     ) -> IpcResult<GraphView> {
-        self.project_mut()?
-            .add_prerequisite(before, after, group, &Actor::local_user(), now)?;
+        self.project
+            .as_mut()
+            .ok_or_else(no_project)?
+            .add_prerequisite(before, after, group, &actor_of(&self.profile), now)?;
         self.graph_view()
     }
 
@@ -767,8 +875,10 @@ impl Session {
         after: &ModuleId,
         now: Timestamp,
     ) -> IpcResult<GraphView> {
-        self.project_mut()?
-            .remove_prerequisite(before, after, &Actor::local_user(), now)?;
+        self.project
+            .as_mut()
+            .ok_or_else(no_project)?
+            .remove_prerequisite(before, after, &actor_of(&self.profile), now)?;
         self.graph_view()
     }
 
@@ -793,9 +903,9 @@ impl Session {
     pub fn export(&mut self, request: &ExportRequest, now: Timestamp) -> IpcResult<ExportPreview> {
         let export = self.build_export(request)?;
         let folder = Path::new(&request.folder);
-        let project = self.project_mut()?;
+        let project = self.project.as_mut().ok_or_else(no_project)?;
         let diff = project.write_export(&export, folder)?;
-        project.record_export(&export, folder, &Actor::local_user(), now)?;
+        project.record_export(&export, folder, &actor_of(&self.profile), now)?;
         Ok(preview(export, diff, true))
     }
 
@@ -848,10 +958,6 @@ impl Session {
 
     fn project(&self) -> IpcResult<&Project> {
         self.project.as_ref().ok_or_else(no_project)
-    }
-
-    fn project_mut(&mut self) -> IpcResult<&mut Project> {
-        self.project.as_mut().ok_or_else(no_project)
     }
 }
 
@@ -950,6 +1056,8 @@ pub fn bindings() -> String {
         model::DecisionsImport::decl(&cfg),
         model::Calibration::decl(&cfg),
         model::AuditCheck::decl(&cfg),
+        model::Profile::decl(&cfg),
+        model::Role::decl(&cfg),
         model::BrokenEntry::decl(&cfg),
         model::AuditFormat::decl(&cfg),
         model::CalibrationRow::decl(&cfg),

@@ -591,3 +591,46 @@ fn the_taxonomy_editor_edits_previews_merges_and_undoes() {
         "and takes them off the survivor"
     );
 }
+
+#[test]
+fn the_profile_names_the_actor_of_every_decision() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = tmp.path().join("lib");
+    std::fs::create_dir(&lib).unwrap();
+    std::fs::write(lib.join("a.md"), "# Alpha\n\ntext").unwrap();
+    let mut s = Session::start(Some(&tmp.path().join("p")), Some(&lib), Timestamp(1));
+    let config = tmp.path().join("config");
+    s.set_profile_place(config.clone());
+    assert_eq!(s.profile().unwrap(), None, "no profile yet");
+    let err = s
+        .set_profile(model::Profile {
+            name: "   ".into(),
+            role: model::Role::Sme,
+        })
+        .unwrap_err();
+    assert_eq!(
+        err.kind,
+        ErrorKind::Conflict,
+        "a profile needs a name: {}",
+        err.message
+    );
+    s.set_profile(model::Profile {
+        name: "Dana Okafor".into(),
+        role: model::Role::Sme,
+    })
+    .unwrap();
+    s.set_auto_accept(Some(0.9), Timestamp(2)).unwrap();
+    let last = s.audit_log().unwrap().pop().unwrap();
+    assert_eq!(
+        last.actor,
+        Actor::Person {
+            name: "Dana Okafor".into(),
+            role: Some(model::Role::Sme)
+        },
+        "the window's next decision is hers, with her role"
+    );
+    // A new window on this machine reads the same profile.
+    let mut again = Session::default();
+    again.set_profile_place(config);
+    assert_eq!(again.profile().unwrap().unwrap().name, "Dana Okafor");
+}

@@ -457,6 +457,9 @@ pub struct Tag {
     pub rejected_before: bool,
     /// Accepted by the project's auto-accept threshold, not (yet) by a person.
     pub auto_accepted: bool,
+    /// A person edited this suggestion: rejected it for this other skill (slug), which
+    /// they accepted instead.
+    pub replaced_by: Option<String>,
 }
 
 /// A passage of a module's body behind a suggestion: char offsets (Unicode scalar
@@ -660,8 +663,13 @@ pub struct Finding {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Actor {
-    /// A person using the app or the CLI, by local profile name.
-    Person { name: String },
+    /// A person using the app or the CLI, by their local profile's name and role.
+    Person {
+        name: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        role: Option<Role>,
+    },
     /// Pathforge itself (imports, migrations).
     System,
     /// A model, by id and version.
@@ -669,12 +677,82 @@ pub enum Actor {
 }
 
 impl Actor {
-    /// The person logged in at this machine (`$USER`), for binaries to pass in until
-    /// local profiles exist.
+    /// The person logged in at this machine (`$USER`), for binaries to use when no local
+    /// profile was set up.
     pub fn local_user() -> Actor {
         let name = std::env::var("USER").or_else(|_| std::env::var("USERNAME"));
         Actor::Person {
             name: name.unwrap_or_else(|_| "local user".to_owned()),
+            role: None,
+        }
+    }
+
+    /// A person by name, without a role.
+    pub fn person(name: impl Into<String>) -> Actor {
+        Actor::Person {
+            name: name.into(),
+            role: None,
+        }
+    }
+
+    /// How the actor reads in a log: `Dana Okafor (SME)`, `Pathforge`, `model@version`.
+    pub fn label(&self) -> String {
+        match self {
+            Actor::Person { name, role: None } => name.clone(),
+            Actor::Person {
+                name,
+                role: Some(role),
+            } => format!("{name} ({})", role.label()),
+            Actor::System => "Pathforge".to_owned(),
+            Actor::Model { id, version } => format!("{id}@{version}"),
+        }
+    }
+}
+
+/// What a person does in the project, recorded with their decisions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Builds the curriculum: libraries, graph, rules, exports.
+    Designer,
+    /// A subject-matter expert reviewing tags.
+    Sme,
+    /// Runs the LMS side: exports, bundles, settings.
+    Admin,
+}
+
+impl Role {
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Designer => "designer",
+            Role::Sme => "SME",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "designer" => Some(Role::Designer),
+            "sme" => Some(Role::Sme),
+            "admin" => Some(Role::Admin),
+            _ => None,
+        }
+    }
+}
+
+/// The person using Pathforge on this machine: kept beside the app's settings (not in a
+/// project), recorded as the actor of every decision they make.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Profile {
+    pub name: String,
+    pub role: Role,
+}
+
+impl Profile {
+    pub fn actor(&self) -> Actor {
+        Actor::Person {
+            name: self.name.clone(),
+            role: Some(self.role),
         }
     }
 }

@@ -44,11 +44,12 @@ fn migrations() -> Migrations<'static> {
             hash_existing_modules,
         ),
         M::up(include_str!("../migrations/003_auto_accept.sql")),
+        M::up(include_str!("../migrations/004_edited_tags.sql")),
     ])
 }
 
 /// The schema version this build writes: the number of migrations.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Fills the content hash of modules written before hashes were stored, so the next
 /// import does not count every one of them as changed.
@@ -742,7 +743,8 @@ impl Store {
             .conn
             .prepare_cached(
                 "SELECT t.module_id, t.skill_id, s.slug, s.name, t.source, t.state, t.confidence,
-                        t.model, t.evidence, t.rejected_before, t.auto_accepted
+                        t.model, t.evidence, t.rejected_before, t.auto_accepted,
+                        (SELECT slug FROM skills WHERE id = t.replaced_by)
                  FROM tags t JOIN skills s ON s.id = t.skill_id
                  JOIN modules m ON m.id = t.module_id
                  WHERE (?1 IS NULL AND m.retired = 0) OR t.module_id = ?1
@@ -777,6 +779,7 @@ impl Store {
                         .map_err(|_| bad_value(8, &evidence))?,
                     rejected_before: r.get(9)?,
                     auto_accepted: r.get(10)?,
+                    replaced_by: r.get(11)?,
                 })
             })
             .map_err(|e| self.sql(e))?;
@@ -1538,6 +1541,30 @@ impl Tx<'_> {
     }
 
     /// Records a review decision on a model suggestion (accept or reject).
+    /// A person's edit of a suggestion: the model's tag for `from` is rejected in favour
+    /// of `to`, which becomes the person's own accepted tag on the module.
+    pub fn replace_tag(
+        &self,
+        module: &ModuleId,
+        from: &SkillId,
+        to: &SkillId,
+    ) -> rusqlite::Result<bool> {
+        let n = self
+            .tx
+            .prepare_cached(
+                "UPDATE tags SET state = 'rejected', auto_accepted = 0, replaced_by = ?3
+                 WHERE module_id = ?1 AND skill_id = ?2 AND source = 'model'",
+            )?
+            .execute([module.as_str(), from.as_str(), to.as_str()])?;
+        self.tx
+            .prepare_cached(
+                "INSERT INTO tags (module_id, skill_id, source, state) VALUES (?1, ?2, 'person', 'accepted')
+                 ON CONFLICT (module_id, skill_id, source) DO UPDATE SET state = 'accepted'",
+            )?
+            .execute([module.as_str(), to.as_str()])?;
+        Ok(n == 1)
+    }
+
     pub fn set_tag_state(
         &self,
         module: &ModuleId,
@@ -1547,7 +1574,7 @@ impl Tx<'_> {
         let n = self
             .tx
             .prepare_cached(
-                "UPDATE tags SET state = ?3, auto_accepted = 0
+                "UPDATE tags SET state = ?3, auto_accepted = 0, replaced_by = NULL
                  WHERE module_id = ?1 AND skill_id = ?2 AND source = 'model'",
             )?
             .execute(params![

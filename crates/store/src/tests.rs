@@ -197,6 +197,7 @@ fn the_schema_version_counts_the_migrations() {
 const UNDO_MIGRATION: &[(u32, &str)] = &[
     (2, "ALTER TABLE modules DROP COLUMN content_hash;"),
     (3, "ALTER TABLE tags DROP COLUMN auto_accepted;"),
+    (4, "ALTER TABLE tags DROP COLUMN replaced_by;"),
 ];
 
 #[test]

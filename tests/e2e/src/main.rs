@@ -2007,6 +2007,28 @@ async fn review(env: &Env) -> Result<()> {
     let args = vec!["--project".to_owned(), project.display().to_string()];
     with_app(env, &args, |c| async move {
         wait_for_text(&c, "[data-testid=module-count]", "modules").await?;
+        // Who is reviewing: a profile with a role, set once in Settings.
+        c.find(Locator::Css("[data-testid=open-settings]"))
+            .await?
+            .click()
+            .await?;
+        c.find(Locator::Css("[data-testid=profile-name]"))
+            .await?
+            .send_keys("Dana Okafor")
+            .await?;
+        c.find(Locator::Css("[data-testid=profile-role]"))
+            .await?
+            .select_by_value("sme")
+            .await?;
+        c.find(Locator::Css("[data-testid=profile-save]"))
+            .await?
+            .click()
+            .await?;
+        wait_for_text(&c, "[data-testid=profile-saved]", "Dana Okafor").await?;
+        c.find(Locator::Css("[data-testid=settings]"))
+            .await?
+            .send_keys("\u{E00C}")
+            .await?;
         c.find(Locator::Css("[data-testid=tab-review]"))
             .await?
             .click()
@@ -2057,6 +2079,12 @@ async fn review(env: &Env) -> Result<()> {
             .await?;
         body.send_keys("r").await?;
         wait_for_count(&c, "[data-testid=review-row]", before - 2).await?;
+        // E edits the next one: rejected in favour of another skill, accepted instead.
+        body.send_keys("e").await?;
+        let choice = c.find(Locator::Css("[data-testid=review-edit-skill]")).await?;
+        choice.clone().select_by_index(1).await?;
+        choice.send_keys("\u{E007}").await?;
+        wait_for_count(&c, "[data-testid=review-row]", before - 3).await?;
         c.find(Locator::Css("[data-testid=show-calibration]"))
             .await?
             .click()
@@ -2077,9 +2105,9 @@ async fn review(env: &Env) -> Result<()> {
         }
         let total = |what: &str| totals.get(what).copied().unwrap_or(0);
         ensure!(
-            total("accepted") == 1 && total("rejected") == 1 && total("open") == before - 2,
-            "the bands count the one acceptance, the one rejection and the {} still open: {totals:?} in {bands:?}",
-            before - 2
+            total("accepted") == 1 && total("rejected") == 2 && total("open") == before - 3,
+            "the bands count the acceptance, the rejection and the edit (a rejection of the model's skill), and the {} still open: {totals:?} in {bands:?}",
+            before - 3
         );
         c.find(Locator::Css("[data-testid=auto-accept]"))
             .await?
@@ -2104,8 +2132,8 @@ async fn review(env: &Env) -> Result<()> {
         let rows = c.find_all(Locator::Css("[data-testid=audit-row]")).await?;
         let first = rows.first().context("decision entries are listed")?.text().await?;
         ensure!(
-            rows.len() >= 4 && first.contains("tag.decided"),
-            "accept, undo, accept, reject: {} entries, newest {first:?}",
+            rows.len() >= 5 && first.contains("tag.edited") && first.contains("Dana Okafor (SME)"),
+            "accept, undo, accept, reject, edit: {} entries, newest {first:?}",
             rows.len()
         );
         c.find(Locator::Css("[data-testid=audit-verify]"))
@@ -2120,8 +2148,15 @@ async fn review(env: &Env) -> Result<()> {
             .await?;
         let detail = text_of(&c, "[data-testid=audit-detail]").await?;
         ensure!(
+            detail.contains("tag.edited") && detail.contains("replaces"),
+            "the newest entry is the edit, naming what it replaces: {detail:?}"
+        );
+        let rejection = c.find_all(Locator::Css("[data-testid=audit-row]")).await?;
+        rejection.get(1).context("the rejection before it")?.click().await?;
+        let detail = text_of(&c, "[data-testid=audit-detail]").await?;
+        ensure!(
             detail.contains("Too broad for this module") && detail.contains("rejected"),
-            "the newest entry is the rejection, with its note: {detail:?}"
+            "the rejection keeps its note: {detail:?}"
         );
         screenshot(&c, env, "audit-log").await
     })

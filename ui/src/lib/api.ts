@@ -26,6 +26,7 @@ import type {
   CatalogPreview,
   DecisionsImport,
   Calibration,
+  Profile,
   AuditCheck,
   AuditFormat,
   TagReport,
@@ -165,6 +166,10 @@ export const api = {
     call<number>('export_review_pack', { path, skill, minConfidence }),
   importReviewDecisions: (path: string) => call<DecisionsImport>('import_review_decisions', { path }),
   calibration: () => call<Calibration>('calibration'),
+  editTag: (module: ModuleId, from: string, to: string, note: string | null) =>
+    call<void>('edit_tag', { module, from, to, note }),
+  getProfile: () => call<Profile | null>('get_profile'),
+  setProfile: (profile: Profile) => call<Profile>('set_profile', { profile }),
   verifyAudit: () => call<AuditCheck>('verify_audit'),
   exportAudit: (path: string, format: AuditFormat) => call<void>('export_audit', { path, format }),
   /** Native save dialog for an audit log export; null when cancelled. */

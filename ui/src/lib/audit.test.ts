@@ -33,6 +33,7 @@ describe('audit log filter', () => {
 
   it('names actors and lists action kinds', () => {
     expect(actorName({ kind: 'system' })).toBe('Pathforge');
+    expect(actorName({ kind: 'person', name: 'Dana', role: 'sme' }), 'a person with a role').toBe('Dana (SME)');
     expect(actorName({ kind: 'model', id: 'm', version: 'v1' })).toBe('m v1');
     expect(actionKinds(log), 'the part before the dot, once each').toEqual(['library', 'tag', 'tags']);
   });

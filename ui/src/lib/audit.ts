@@ -5,7 +5,7 @@ import type { Actor, AuditEvent } from './bindings';
 export function actorName(a: Actor): string {
   switch (a.kind) {
     case 'person':
-      return a.name;
+      return a.role ? `${a.name} (${a.role === 'sme' ? 'SME' : a.role})` : a.name;
     case 'system':
       return 'Pathforge';
     case 'model':

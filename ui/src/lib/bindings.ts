@@ -126,7 +126,12 @@ rejected_before: boolean,
 /**
  * Accepted by the project's auto-accept threshold, not (yet) by a person.
  */
-auto_accepted: boolean, };
+auto_accepted: boolean, 
+/**
+ * A person edited this suggestion: rejected it for this other skill (slug), which
+ * they accepted instead.
+ */
+replaced_by: string | null, };
 
 export type PrerequisiteGroup = { "kind": "all_of" } | { "kind": "any_of" } | { "kind": "n_of", n: number, };
 
@@ -162,7 +167,7 @@ message: string,
  */
 fix: string, };
 
-export type Actor = { "kind": "person", name: string, } | { "kind": "system" } | { "kind": "model", id: string, version: string, };
+export type Actor = { "kind": "person", name: string, role?: Role, } | { "kind": "system" } | { "kind": "model", id: string, version: string, };
 
 export type AuditEvent = { 
 /**
@@ -469,6 +474,10 @@ broken: BrokenEntry | null,
  * compare this with a head recorded elsewhere (an export, a bundle) to detect it.
  */
 head: string, };
+
+export type Profile = { name: string, role: Role, };
+
+export type Role = "designer" | "sme" | "admin";
 
 export type BrokenEntry = { seq: number, reason: string, };
 

@@ -21,7 +21,7 @@ describe('modelTags and percent', () => {
   it('keeps only model suggestions and formats confidence', () => {
     const tag = (source: Tag['source']): Tag => ({
       module_id: 'm', skill_id: 's', skill_slug: 's', skill_name: 'S', source, state: 'suggested',
-      confidence: 0.874, model: null, evidence: [], rejected_before: false, auto_accepted: false,
+      confidence: 0.874, model: null, evidence: [], rejected_before: false, auto_accepted: false, replaced_by: null,
     });
     const insight = { tags: [tag('declared'), tag('model')] } as ModuleInsight;
     expect(modelTags(insight).map((t) => t.source)).toEqual(['model']);

@@ -4,7 +4,7 @@ import type { Tag } from './bindings';
 
 const tag = (module: string, skill: string, state: Tag['state']): Tag => ({
   module_id: module, skill_id: skill, skill_slug: skill, skill_name: skill.toUpperCase(), source: 'model', state,
-  confidence: 0.9, model: null, evidence: [], rejected_before: false, auto_accepted: false,
+  confidence: 0.9, model: null, evidence: [], rejected_before: false, auto_accepted: false, replaced_by: null,
 });
 
 describe('review undo', () => {
