@@ -941,10 +941,33 @@ impl Project {
         if changes.is_empty() {
             return Ok(0);
         }
-        let items: Vec<serde_json::Value> = changes
-            .iter()
-            .map(|t| serde_json::json!({ "module": t.module_id, "skill": t.skill_slug, "before": t.state, "confidence": t.confidence }))
-            .collect();
+        // The explanation as the person saw it: the passages behind each suggestion.
+        let mut bodies: HashMap<ModuleId, Vec<char>> = HashMap::new();
+        let mut items: Vec<serde_json::Value> = Vec::with_capacity(changes.len());
+        for t in &changes {
+            if !bodies.contains_key(&t.module_id) {
+                let body = self.store.module(&t.module_id)?.body.chars().collect();
+                bodies.insert(t.module_id.clone(), body);
+            }
+            let body = &bodies[&t.module_id];
+            let passages: Vec<String> = t
+                .evidence
+                .iter()
+                .take(3)
+                .map(|e| {
+                    let end = (e.end as usize).min(body.len());
+                    body[(e.start as usize).min(end)..end].iter().collect()
+                })
+                .collect();
+            items.push(serde_json::json!({
+                "module": t.module_id,
+                "skill": t.skill_slug,
+                "before": t.state,
+                "confidence": t.confidence,
+                "model": t.model,
+                "passages": passages,
+            }));
+        }
         self.store.write(|tx| {
             for t in &changes {
                 tx.set_tag_state(&t.module_id, &t.skill_id, state)?;

@@ -1681,6 +1681,12 @@ fn the_review_queue_filters_and_bulk_decisions_are_one_logged_step() {
         "checked",
         "the note is recorded"
     );
+    let first = &log.last().unwrap().before["tags"][0];
+    let passage = first["passages"][0].as_str().unwrap_or("");
+    assert!(
+        passage.split_whitespace().count() >= 3 && first["model"].is_string(),
+        "each tag's explanation is kept as it was seen: the passages' text and the model: {first}"
+    );
     assert_eq!(
         p.decide_tags(&keys, TagState::Accepted, None, &person, Timestamp(5))
             .unwrap(),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { acceptanceFrom, barParts, decisionFor, skillsIn, undoCalls } from './review';
+import { acceptanceFrom, barParts, decisionFor, modulesIn, narrowQueue, skillsIn, undoCalls } from './review';
 import type { Tag } from './bindings';
 
 const tag = (module: string, skill: string, state: Tag['state']): Tag => ({
@@ -46,5 +46,21 @@ describe('calibration', () => {
   it('scales bars to the largest row', () => {
     const parts = barParts(row('x', 1, 1, 2), 8);
     expect(parts.accepted + parts.rejected + parts.open, 'four of eight is half the width').toBe(50);
+  });
+});
+
+describe('queue filters', () => {
+  const auto = { ...tag('m2', 'b', 'accepted'), auto_accepted: true };
+  const queue = [tag('m1', 'a', 'accepted'), auto, tag('m2', 'c', 'suggested')];
+
+  it('narrows to one module and to who decided', () => {
+    expect(narrowQueue(queue, 'm2', 'anyone').map((t) => t.skill_id), 'one module').toEqual(['b', 'c']);
+    expect(narrowQueue(queue, null, 'auto').map((t) => t.skill_id), 'what the threshold accepted').toEqual(['b']);
+    expect(narrowQueue(queue, null, 'person').map((t) => t.skill_id), "people's (and open ones)").toEqual(['a', 'c']);
+  });
+
+  it('lists modules with suggestions by title', () => {
+    const titles = new Map([['m1', 'Zebra'], ['m2', 'Alpha']]);
+    expect(modulesIn(queue, titles), 'once each, by title').toEqual([{ id: 'm2', title: 'Alpha' }, { id: 'm1', title: 'Zebra' }]);
   });
 });

@@ -51,3 +51,17 @@ export function barParts(row: CalibrationRow, largest: number): { accepted: numb
     open: row.open * scale,
   };
 }
+
+/** The queue for one module (or all), keeping what a person decided, what the auto-accept
+ * threshold accepted, or both. Open suggestions count as a person's to decide. */
+export function narrowQueue(queue: Tag[], module: string | null, decidedBy: 'anyone' | 'person' | 'auto'): Tag[] {
+  return queue
+    .filter((t) => !module || t.module_id === module)
+    .filter((t) => decidedBy === 'anyone' || (decidedBy === 'auto') === t.auto_accepted);
+}
+
+/** Modules with suggestions, by title, for the module filter. */
+export function modulesIn(queue: Tag[], titles: Map<string, string>): { id: string; title: string }[] {
+  const ids = [...new Set(queue.map((t) => t.module_id))];
+  return ids.map((id) => ({ id, title: titles.get(id) ?? id })).sort((a, b) => a.title.localeCompare(b.title));
+}
