@@ -25,6 +25,7 @@ const COMMANDS: &[&str] = &[
     "decide_tags",
     "export_review_pack",
     "calibration",
+    "set_module_level",
     "edit_tag",
     "get_profile",
     "set_profile",

@@ -101,6 +101,15 @@ fn edit_tag(
 }
 
 #[tauri::command]
+fn set_module_level(
+    state: State<'_, Shared>,
+    module: ModuleId,
+    level: Option<model::Level>,
+) -> IpcResult<Module> {
+    session(&state).set_module_level(&module, level, Timestamp::now())
+}
+
+#[tauri::command]
 fn calibration(state: State<'_, Shared>) -> IpcResult<model::Calibration> {
     session(&state).calibration()
 }
@@ -419,6 +428,7 @@ pub fn run(mut started: Session) {
             export_review_pack,
             import_review_decisions,
             calibration,
+            set_module_level,
             edit_tag,
             get_profile,
             set_profile,

@@ -189,6 +189,17 @@ enum ReviewCommand {
     Import { file: PathBuf, decisions: PathBuf },
     /// Acceptance by confidence band and by skill: the evidence for an auto-accept threshold.
     Calibration { file: PathBuf },
+    /// Set MODULE's level (beginner, intermediate, advanced) over its file's and the level
+    /// guess, kept on re-import; --clear gives it back to the file.
+    Level {
+        file: PathBuf,
+        module: String,
+        level: Option<String>,
+        #[arg(long, conflicts_with = "level")]
+        clear: bool,
+        #[arg(long)]
+        note: Option<String>,
+    },
     /// Edit a suggestion: reject SKILL on MODULE in favour of --to OTHER, accepted instead.
     Edit {
         file: PathBuf,
@@ -1975,6 +1986,39 @@ fn run_review(command: &ReviewCommand, json: bool, out: &mut impl Write) -> anyh
         )?;
         return Ok(());
     }
+    if let ReviewCommand::Level {
+        file,
+        module,
+        level,
+        clear,
+        note,
+    } = command
+    {
+        let level = match (level, clear) {
+            (Some(l), false) => Some(model::Level::parse(l).ok_or_else(|| {
+                anyhow::anyhow!("{l:?} is not a level: use beginner, intermediate or advanced")
+            })?),
+            (None, true) => None,
+            _ => anyhow::bail!("give a level (beginner, intermediate, advanced) or --clear"),
+        };
+        let mut project = Project::open(file)?;
+        let m = project.resolve_module(module)?;
+        project.set_module_level(&m.id, level, note.as_deref(), &me(), Timestamp::now())?;
+        match level {
+            Some(l) => writeln!(
+                out,
+                "“{}” is {} (kept over its file on re-import).",
+                m.title,
+                l.as_str()
+            )?,
+            None => writeln!(
+                out,
+                "“{}” takes its level from its file again, from the next import.",
+                m.title
+            )?,
+        }
+        return Ok(());
+    }
     if let ReviewCommand::Calibration { file } = command {
         let c = Project::open(file)?.calibration()?;
         if json {
@@ -2096,6 +2140,7 @@ fn run_review(command: &ReviewCommand, json: bool, out: &mut impl Write) -> anyh
         | ReviewCommand::Import { .. }
         | ReviewCommand::Calibration { .. }
         | ReviewCommand::Edit { .. }
+        | ReviewCommand::Level { .. }
         | ReviewCommand::AutoAccept { .. } => {
             unreachable!("handled above")
         }

@@ -205,19 +205,24 @@ impl Project {
             imported_at: now,
         };
         let mut existing = self.store.library_module_hashes(&library.id)?;
+        // A level a person set in the project outranks what the file says (or not).
+        let levels = self.level_overrides()?;
         let modules: Vec<Module> = drafts
             .into_iter()
-            .map(|d| Module {
-                id: ModuleId::derive(&library.id, &d.relative_path),
-                library_id: library.id.clone(),
-                source_path: d.relative_path,
-                title: d.title,
-                duration_minutes: d.duration_minutes,
-                level: d.level,
-                word_count: d.word_count,
-                tags: d.tags,
-                extra: d.extra,
-                body: d.body,
+            .map(|d| {
+                let id = ModuleId::derive(&library.id, &d.relative_path);
+                Module {
+                    level: levels.get(id.as_str()).copied().or(d.level),
+                    id,
+                    library_id: library.id.clone(),
+                    source_path: d.relative_path,
+                    title: d.title,
+                    duration_minutes: d.duration_minutes,
+                    word_count: d.word_count,
+                    tags: d.tags,
+                    extra: d.extra,
+                    body: d.body,
+                }
             })
             .collect();
 
@@ -872,6 +877,64 @@ impl Project {
         }
         self.decide_tags(&[(module.clone(), skill_id)], state, note, actor, now)?;
         Ok(())
+    }
+
+    fn level_overrides(&self) -> Result<HashMap<String, model::Level>> {
+        Ok(self
+            .store
+            .setting(LEVELS)?
+            .and_then(|v| serde_json::from_value(v).ok())
+            .unwrap_or_default())
+    }
+
+    /// Sets a module's level by a person's decision (e.g. over the level guess), kept over
+    /// what its file says on every later import; `None` gives the level back to the file
+    /// from the next import on.
+    /// Logged with the guess it was made against.
+    pub fn set_module_level(
+        &mut self,
+        module: &ModuleId,
+        level: Option<model::Level>,
+        note: Option<&str>,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<Module> {
+        let mut m = self.store.module(module)?;
+        let guess = self.store.insight(module)?.level;
+        let mut levels = self.level_overrides()?;
+        let before = serde_json::json!({ "level": m.level, "guess": guess, "set": levels.get(module.as_str()) });
+        match level {
+            Some(l) => {
+                levels.insert(module.to_string(), l);
+                m.level = Some(l);
+            }
+            None => {
+                levels.remove(module.as_str());
+            }
+        }
+        let value = serde_json::to_value(&levels).expect("levels serialise");
+        let project = self.store.project()?.id;
+        let position = self
+            .store
+            .library_module_hashes(&m.library_id)?
+            .get(module)
+            .map_or(0, |s| s.position);
+        self.store.write(|tx| {
+            tx.set_setting(LEVELS, &value)?;
+            if level.is_some() {
+                tx.upsert_module(&project, &m, position)?;
+            }
+            tx.append_audit(
+                now,
+                actor,
+                "module.level_set",
+                module.as_str(),
+                &before,
+                &serde_json::json!({ "level": level, "note": note }),
+            )?;
+            Ok(())
+        })?;
+        Ok(m)
     }
 
     /// Edits a suggestion: the model's `from` skill on `module` is rejected in favour of
@@ -2652,6 +2715,8 @@ fn find_skill<'a>(skills: &'a [Skill], slug: &str) -> Result<&'a Skill> {
 
 /// Settings key of the default simulation cohort.
 const COHORT: &str = "simulation.cohort";
+/// Levels people set on modules, by module id, kept over their files' on import.
+const LEVELS: &str = "modules.levels";
 /// The project's auto-accept threshold for suggestions (a number in 0.5..=1, or absent).
 const AUTO_ACCEPT: &str = "review.auto_accept";
 /// Column mappings of catalog CSVs, by canonical path (`ingest::ColumnMaps`).

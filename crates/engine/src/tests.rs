@@ -2121,3 +2121,69 @@ fn an_edit_rejects_a_suggestion_for_another_skill_in_one_logged_decision() {
         "the chain holds"
     );
 }
+
+#[test]
+fn a_level_set_by_a_person_outlasts_reimports_until_cleared() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = tmp.path().join("lib");
+    write(
+        &lib,
+        "a.md",
+        b"---\nlevel: beginner\n---\n# Alpha\n\nText.\n",
+    );
+    let mut p = Project::create(&tmp.path().join("p.pathforge"), Timestamp(1)).unwrap();
+    p.import_library(&lib, &ME, Timestamp(2)).unwrap();
+    let id = p.modules().unwrap()[0].id.clone();
+    let level = |p: &Project| p.module(&id).unwrap().level;
+    let person = Actor::person("sme");
+    p.set_module_level(
+        &id,
+        Some(model::Level::Advanced),
+        Some("assumes the basics"),
+        &person,
+        Timestamp(3),
+    )
+    .unwrap();
+    assert_eq!(level(&p), Some(model::Level::Advanced), "set at once");
+    let again = p.import_library(&lib, &ME, Timestamp(4)).unwrap();
+    assert_eq!(
+        again.unchanged, 1,
+        "a re-import of the same file sees nothing new"
+    );
+    assert_eq!(
+        level(&p),
+        Some(model::Level::Advanced),
+        "the person's level stays"
+    );
+    write(
+        &lib,
+        "a.md",
+        b"---\nlevel: beginner\n---\n# Alpha\n\nText, revised.\n",
+    );
+    p.import_library(&lib, &ME, Timestamp(5)).unwrap();
+    assert_eq!(
+        level(&p),
+        Some(model::Level::Advanced),
+        "even when the file changes"
+    );
+    let entry = p
+        .audit_log()
+        .unwrap()
+        .into_iter()
+        .find(|e| e.action == "module.level_set")
+        .unwrap();
+    assert_eq!(
+        entry.before["level"], "beginner",
+        "logged with the level it replaced"
+    );
+    assert_eq!(entry.after["note"], "assumes the basics");
+
+    p.set_module_level(&id, None, None, &person, Timestamp(6))
+        .unwrap();
+    p.import_library(&lib, &ME, Timestamp(7)).unwrap();
+    assert_eq!(
+        level(&p),
+        Some(model::Level::Beginner),
+        "cleared, the file's level returns"
+    );
+}

@@ -336,6 +336,20 @@ impl Session {
         )?)
     }
 
+    /// Sets (or with `None` clears) a module's level by a person's decision.
+    pub fn set_module_level(
+        &mut self,
+        module: &ModuleId,
+        level: Option<model::Level>,
+        now: Timestamp,
+    ) -> IpcResult<Module> {
+        Ok(self
+            .project
+            .as_mut()
+            .ok_or_else(no_project)?
+            .set_module_level(module, level, None, &actor_of(&self.profile), now)?)
+    }
+
     /// Checks the audit log's hash chain.
     pub fn verify_audit(&self) -> IpcResult<model::AuditCheck> {
         Ok(self.project()?.verify_audit()?)

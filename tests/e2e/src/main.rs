@@ -827,9 +827,39 @@ async fn auto_tag(env: &Env) -> Result<()> {
         );
         let keyphrases = text_of(&c, "[data-testid=keyphrases]").await?;
         ensure!(!keyphrases.trim().is_empty(), "keyphrases are shown");
-        screenshot(&c, env, "auto-tag-evidence").await
+        screenshot(&c, env, "auto-tag-evidence").await?;
+        // A person overrules the level: one click beside the guess, logged, kept.
+        c.find(Locator::Css(
+            "[data-testid=set-level] [data-level=advanced]",
+        ))
+        .await?
+        .click()
+        .await?;
+        wait_for_text(&c, "[data-testid=notice]", "is now advanced").await?;
+        Ok(())
     })
-    .await
+    .await?;
+    let modules: serde_json::Value = serde_json::from_str(&cli(
+        env,
+        &["modules".as_ref(), project.as_os_str(), "--json".as_ref()],
+    )?)?;
+    let pricing = modules
+        .as_array()
+        .context("a module list")?
+        .iter()
+        .find(|m| {
+            m["title"]
+                .as_str()
+                .is_some_and(|t| t.contains("Pricing Tiers"))
+        })
+        .context("the pricing module")?;
+    ensure!(
+        pricing["level"] == "advanced",
+        "the level set in the window is in the project: {pricing}"
+    );
+    let log = cli(env, &["log".as_ref(), project.as_os_str()])?;
+    ensure!(log.contains("module.level_set"), "and logged");
+    Ok(())
 }
 
 /// Reviews auto-tags in the window: the queue with evidence, A to accept, Ctrl+Z to undo.

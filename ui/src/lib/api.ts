@@ -14,6 +14,7 @@ import type {
   ImportReport,
   IpcError,
   Module,
+  Level,
   ModuleId,
   ModuleSummary,
   ProjectInfo,
@@ -166,6 +167,7 @@ export const api = {
     call<number>('export_review_pack', { path, skill, minConfidence }),
   importReviewDecisions: (path: string) => call<DecisionsImport>('import_review_decisions', { path }),
   calibration: () => call<Calibration>('calibration'),
+  setModuleLevel: (module: ModuleId, level: Level | null) => call<Module>('set_module_level', { module, level }),
   editTag: (module: ModuleId, from: string, to: string, note: string | null) =>
     call<void>('edit_tag', { module, from, to, note }),
   getProfile: () => call<Profile | null>('get_profile'),
