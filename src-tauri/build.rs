@@ -27,6 +27,7 @@ const COMMANDS: &[&str] = &[
     "calibration",
     "set_module_level",
     "edit_tag",
+    "undo_edit",
     "get_profile",
     "set_profile",
     "verify_audit",

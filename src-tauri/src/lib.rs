@@ -96,8 +96,13 @@ fn edit_tag(
     from: String,
     to: String,
     note: Option<String>,
-) -> IpcResult<()> {
+) -> IpcResult<model::TagEdit> {
     session(&state).edit_tag(&module, &from, &to, note.as_deref(), Timestamp::now())
+}
+
+#[tauri::command]
+fn undo_edit(state: State<'_, Shared>, edit: model::TagEdit) -> IpcResult<()> {
+    session(&state).undo_edit(&edit, Timestamp::now())
 }
 
 #[tauri::command]
@@ -430,6 +435,7 @@ pub fn run(mut started: Session) {
             calibration,
             set_module_level,
             edit_tag,
+            undo_edit,
             get_profile,
             set_profile,
             set_auto_accept,

@@ -939,7 +939,9 @@ impl Project {
 
     /// Edits a suggestion: the model's `from` skill on `module` is rejected in favour of
     /// `to`, which becomes the person's accepted tag — one decision, one audit entry
-    /// (`tag.edited`) with the note. A decided suggestion can be edited too.
+    /// (`tag.edited`) with the note. A decided suggestion can be edited too. Returns what
+    /// [`Project::undo_edit`] needs: the suggestion's state before, and whether the
+    /// person's tag is new.
     pub fn edit_tag(
         &mut self,
         module: &ModuleId,
@@ -948,7 +950,7 @@ impl Project {
         note: Option<&str>,
         actor: &Actor,
         now: Timestamp,
-    ) -> Result<()> {
+    ) -> Result<model::TagEdit> {
         let (from_id, to_id) = (self.skill_by_slug(from)?, self.skill_by_slug(to)?);
         if from_id == to_id {
             return Err(Error::Refused(format!(
@@ -964,8 +966,8 @@ impl Project {
                 module: module.to_string(),
                 skill: from.to_owned(),
             })?;
-        self.store.write(|tx| {
-            tx.replace_tag(module, &from_id, &to_id)?;
+        let added = self.store.write(|tx| {
+            let added = tx.replace_tag(module, &from_id, &to_id)?;
             tx.append_audit(
                 now,
                 actor,
@@ -973,6 +975,42 @@ impl Project {
                 module.as_str(),
                 &serde_json::json!({ "skill": from, "state": tag.state, "confidence": tag.confidence }),
                 &serde_json::json!({ "skill": to, "state": "accepted", "replaces": from, "note": note }),
+            )?;
+            Ok(added)
+        })?;
+        Ok(model::TagEdit {
+            module: module.clone(),
+            from: from.to_owned(),
+            to: to.to_owned(),
+            before: tag.state,
+            added,
+        })
+    }
+
+    /// Undoes an edit: the suggestion goes back to its state before, and the person's
+    /// tag the edit added is removed (one it found already there stays). Logged.
+    pub fn undo_edit(
+        &mut self,
+        edit: &model::TagEdit,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<()> {
+        let (from_id, to_id) = (
+            self.skill_by_slug(&edit.from)?,
+            self.skill_by_slug(&edit.to)?,
+        );
+        self.store.write(|tx| {
+            tx.set_tag_state(&edit.module, &from_id, edit.before)?;
+            if edit.added {
+                tx.remove_person_tag(&edit.module, &to_id)?;
+            }
+            tx.append_audit(
+                now,
+                actor,
+                "tag.edit_undone",
+                edit.module.as_str(),
+                &serde_json::json!({ "skill": edit.to, "replaces": edit.from }),
+                &serde_json::json!({ "skill": edit.from, "state": edit.before }),
             )?;
             Ok(())
         })?;

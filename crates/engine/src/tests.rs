@@ -2085,15 +2085,17 @@ fn an_edit_rejects_a_suggestion_for_another_skill_in_one_logged_decision() {
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::UnknownId, "{err}");
 
-    p.edit_tag(
-        &t.module_id,
-        &t.skill_slug,
-        other,
-        Some("wrong focus"),
-        &ME,
-        Timestamp(5),
-    )
-    .unwrap();
+    let edit = p
+        .edit_tag(
+            &t.module_id,
+            &t.skill_slug,
+            other,
+            Some("wrong focus"),
+            &ME,
+            Timestamp(5),
+        )
+        .unwrap();
+    assert!(edit.added && edit.before == TagState::Suggested, "{edit:?}");
     let tags = p.module_insight(&t.module_id).unwrap().tags;
     let was = tags
         .iter()
@@ -2115,6 +2117,29 @@ fn an_edit_rejects_a_suggestion_for_another_skill_in_one_logged_decision() {
     assert_eq!(
         (entry.after["skill"].as_str(), entry.after["note"].as_str()),
         (Some(other), Some("wrong focus"))
+    );
+
+    // Undone: the suggestion is open again and the person's tag the edit added is gone.
+    p.undo_edit(&edit, &ME, Timestamp(6)).unwrap();
+    let tags = p.module_insight(&t.module_id).unwrap().tags;
+    let back = tags
+        .iter()
+        .find(|x| x.skill_slug == t.skill_slug && x.source == TagSource::Model)
+        .unwrap();
+    assert_eq!(
+        (back.state, back.replaced_by.clone()),
+        (TagState::Suggested, None),
+        "as before the edit"
+    );
+    assert!(
+        !tags
+            .iter()
+            .any(|x| x.skill_slug == other && x.source == TagSource::Person),
+        "the added tag is removed: {tags:?}"
+    );
+    assert_eq!(
+        p.audit_log().unwrap().pop().unwrap().action,
+        "tag.edit_undone"
     );
     assert!(
         p.verify_audit().unwrap().broken.is_none(),

@@ -325,12 +325,21 @@ impl Session {
         to: &str,
         note: Option<&str>,
         now: Timestamp,
-    ) -> IpcResult<()> {
+    ) -> IpcResult<model::TagEdit> {
         Ok(self.project.as_mut().ok_or_else(no_project)?.edit_tag(
             module,
             from,
             to,
             note,
+            &actor_of(&self.profile),
+            now,
+        )?)
+    }
+
+    /// Undoes an edit made in this window.
+    pub fn undo_edit(&mut self, edit: &model::TagEdit, now: Timestamp) -> IpcResult<()> {
+        Ok(self.project.as_mut().ok_or_else(no_project)?.undo_edit(
+            edit,
             &actor_of(&self.profile),
             now,
         )?)
@@ -1069,6 +1078,7 @@ pub fn bindings() -> String {
         model::CatalogPreview::decl(&cfg),
         model::DecisionsImport::decl(&cfg),
         model::Calibration::decl(&cfg),
+        model::TagEdit::decl(&cfg),
         model::AuditCheck::decl(&cfg),
         model::Profile::decl(&cfg),
         model::Role::decl(&cfg),

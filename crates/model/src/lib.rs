@@ -815,6 +815,20 @@ pub struct CatalogPreview {
     pub ready: bool,
 }
 
+/// An edit of a suggestion, as undoing it needs it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct TagEdit {
+    pub module: ModuleId,
+    /// The suggested skill replaced (slug).
+    pub from: String,
+    /// The skill accepted instead (slug).
+    pub to: String,
+    /// The suggestion's state before the edit.
+    pub before: TagState,
+    /// The person's tag for `to` was added by the edit (undo removes it).
+    pub added: bool,
+}
+
 /// What applying an SME's decisions file did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct DecisionsImport {

@@ -1543,14 +1543,20 @@ impl Tx<'_> {
     /// Records a review decision on a model suggestion (accept or reject).
     /// A person's edit of a suggestion: the model's tag for `from` is rejected in favour
     /// of `to`, which becomes the person's own accepted tag on the module.
+    /// Returns whether the person's tag for `to` is new (an undo then removes it).
     pub fn replace_tag(
         &self,
         module: &ModuleId,
         from: &SkillId,
         to: &SkillId,
     ) -> rusqlite::Result<bool> {
-        let n = self
+        let existed = self
             .tx
+            .prepare_cached(
+                "SELECT 1 FROM tags WHERE module_id = ?1 AND skill_id = ?2 AND source = 'person'",
+            )?
+            .exists([module.as_str(), to.as_str()])?;
+        self.tx
             .prepare_cached(
                 "UPDATE tags SET state = 'rejected', auto_accepted = 0, replaced_by = ?3
                  WHERE module_id = ?1 AND skill_id = ?2 AND source = 'model'",
@@ -1562,7 +1568,17 @@ impl Tx<'_> {
                  ON CONFLICT (module_id, skill_id, source) DO UPDATE SET state = 'accepted'",
             )?
             .execute([module.as_str(), to.as_str()])?;
-        Ok(n == 1)
+        Ok(!existed)
+    }
+
+    /// Removes a person's own tag (undoing an edit that added it).
+    pub fn remove_person_tag(&self, module: &ModuleId, skill: &SkillId) -> rusqlite::Result<()> {
+        self.tx
+            .prepare_cached(
+                "DELETE FROM tags WHERE module_id = ?1 AND skill_id = ?2 AND source = 'person'",
+            )?
+            .execute([module.as_str(), skill.as_str()])?;
+        Ok(())
     }
 
     pub fn set_tag_state(

@@ -2115,6 +2115,24 @@ async fn review(env: &Env) -> Result<()> {
         choice.clone().select_by_index(1).await?;
         choice.send_keys("\u{E007}").await?;
         wait_for_count(&c, "[data-testid=review-row]", before - 3).await?;
+        // Ctrl+Z takes the edit back (the suggestion is open again); E makes it again.
+        {
+            use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+            use fantoccini::key::Key;
+            let keys = KeyActions::new("undo".to_owned())
+                .then(KeyAction::Down { value: Key::Control.into() })
+                .then(KeyAction::Down { value: 'z' })
+                .then(KeyAction::Up { value: 'z' })
+                .then(KeyAction::Up { value: Key::Control.into() });
+            c.perform_actions(keys).await?;
+        }
+        let back = wait_for_count(&c, "[data-testid=review-row]", before - 2).await?;
+        ensure!(back == before - 2, "Ctrl+Z undoes the edit: {back} open, want {}", before - 2);
+        body.send_keys("e").await?;
+        let choice = c.find(Locator::Css("[data-testid=review-edit-skill]")).await?;
+        choice.clone().select_by_index(1).await?;
+        choice.send_keys("\u{E007}").await?;
+        wait_for_count(&c, "[data-testid=review-row]", before - 3).await?;
         c.find(Locator::Css("[data-testid=show-calibration]"))
             .await?
             .click()
@@ -2162,8 +2180,8 @@ async fn review(env: &Env) -> Result<()> {
         let rows = c.find_all(Locator::Css("[data-testid=audit-row]")).await?;
         let first = rows.first().context("decision entries are listed")?.text().await?;
         ensure!(
-            rows.len() >= 5 && first.contains("tag.edited") && first.contains("Dana Okafor (SME)"),
-            "accept, undo, accept, reject, edit: {} entries, newest {first:?}",
+            rows.len() >= 7 && first.contains("tag.edited") && first.contains("Dana Okafor (SME)"),
+            "accept, undo, accept, reject, edit, its undo, edit: {} entries, newest {first:?}",
             rows.len()
         );
         c.find(Locator::Css("[data-testid=audit-verify]"))
@@ -2181,8 +2199,15 @@ async fn review(env: &Env) -> Result<()> {
             detail.contains("tag.edited") && detail.contains("replaces"),
             "the newest entry is the edit, naming what it replaces: {detail:?}"
         );
-        let rejection = c.find_all(Locator::Css("[data-testid=audit-row]")).await?;
-        rejection.get(1).context("the rejection before it")?.click().await?;
+        // The newest decision before the edits is the rejection with its note.
+        let mut rejection = None;
+        for row in c.find_all(Locator::Css("[data-testid=audit-row]")).await? {
+            if row.text().await?.contains("tag.decided") {
+                rejection = Some(row);
+                break;
+            }
+        }
+        rejection.context("the rejection before the edits")?.click().await?;
         let detail = text_of(&c, "[data-testid=audit-detail]").await?;
         ensure!(
             detail.contains("Too broad for this module") && detail.contains("rejected"),

@@ -28,6 +28,7 @@ import type {
   DecisionsImport,
   Calibration,
   Profile,
+  TagEdit,
   AuditCheck,
   AuditFormat,
   TagReport,
@@ -169,7 +170,8 @@ export const api = {
   calibration: () => call<Calibration>('calibration'),
   setModuleLevel: (module: ModuleId, level: Level | null) => call<Module>('set_module_level', { module, level }),
   editTag: (module: ModuleId, from: string, to: string, note: string | null) =>
-    call<void>('edit_tag', { module, from, to, note }),
+    call<TagEdit>('edit_tag', { module, from, to, note }),
+  undoEdit: (edit: TagEdit) => call<void>('undo_edit', { edit }),
   getProfile: () => call<Profile | null>('get_profile'),
   setProfile: (profile: Profile) => call<Profile>('set_profile', { profile }),
   verifyAudit: () => call<AuditCheck>('verify_audit'),

@@ -460,6 +460,24 @@ skills: Array<CalibrationRow>,
  */
 auto_accept: number | null, };
 
+export type TagEdit = { module: ModuleId, 
+/**
+ * The suggested skill replaced (slug).
+ */
+from: string, 
+/**
+ * The skill accepted instead (slug).
+ */
+to: string, 
+/**
+ * The suggestion's state before the edit.
+ */
+before: TagState, 
+/**
+ * The person's tag for `to` was added by the edit (undo removes it).
+ */
+added: boolean, };
+
 export type AuditCheck = { 
 /**
  * Entries read.
