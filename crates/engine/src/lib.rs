@@ -913,16 +913,12 @@ impl Project {
             }
         }
         let value = serde_json::to_value(&levels).expect("levels serialise");
-        let project = self.store.project()?.id;
-        let position = self
-            .store
-            .library_module_hashes(&m.library_id)?
-            .get(module)
-            .map_or(0, |s| s.position);
+        // The stored hash moves with the level, as an import computing it would.
+        let hash = store::module_hash(&m);
         self.store.write(|tx| {
             tx.set_setting(LEVELS, &value)?;
             if level.is_some() {
-                tx.upsert_module(&project, &m, position)?;
+                tx.set_module_level(module, m.level, &hash)?;
             }
             tx.append_audit(
                 now,
@@ -1055,10 +1051,7 @@ impl Project {
                 .evidence
                 .iter()
                 .take(3)
-                .map(|e| {
-                    let end = (e.end as usize).min(body.len());
-                    body[(e.start as usize).min(end)..end].iter().collect()
-                })
+                .map(|e| passage_text(body, e))
                 .collect();
             items.push(serde_json::json!({
                 "module": t.module_id,
@@ -2777,6 +2770,13 @@ fn uuid_like(s: &str) -> bool {
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so a
 /// crash never leaves a partial file behind.
+/// The text of an evidence passage in a module body (as chars: offsets count Unicode
+/// scalar values), clamped to the body.
+fn passage_text(body: &[char], e: &model::Evidence) -> String {
+    let end = (e.end as usize).min(body.len());
+    body[(e.start as usize).min(end)..end].iter().collect()
+}
+
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let io = |source| Error::Io {
         path: path.to_path_buf(),

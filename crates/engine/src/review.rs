@@ -56,10 +56,6 @@ impl Project {
         for t in &tags {
             let m = self.store.module(&t.module_id)?;
             let chars: Vec<char> = m.body.chars().collect();
-            let passage = |e: &model::Evidence| {
-                let (s, e) = (e.start as usize, (e.end as usize).min(chars.len()));
-                chars[s.min(e)..e].iter().collect::<String>()
-            };
             let text_hash = autotag::content_hash(&m.title, &m.body);
             let state = serde_json::to_value(t.state).expect("states serialise");
             let state = state.as_str().unwrap_or("suggested").to_owned();
@@ -77,7 +73,7 @@ impl Project {
                 confidence: t.confidence.unwrap_or(0.0),
                 state,
                 text_hash,
-                passages: t.evidence.iter().map(passage).collect(),
+                passages: t.evidence.iter().map(|e| passage_text(&chars, e)).collect(),
                 excerpt: chars.iter().take(600).collect(),
             });
         }
@@ -178,11 +174,11 @@ impl Project {
             } else {
                 TagState::Rejected
             };
-            let title = self
-                .store
-                .module(&ModuleId(x.module.clone()))
-                .map(|m| m.title)
-                .unwrap_or_else(|_| x.module.clone());
+            // Read once: its title names a conflict, its text tells whether it changed.
+            let module = self.store.module(&ModuleId(x.module.clone())).ok();
+            let title = module
+                .as_ref()
+                .map_or_else(|| x.module.clone(), |m| m.title.clone());
             let mut conflict = |reason: &str| {
                 report.conflicts.push(model::DecisionConflict {
                     module: x.module.clone(),
@@ -203,7 +199,10 @@ impl Project {
                 conflict("the suggestion no longer exists (the module or the skill is gone)");
                 continue;
             };
-            let text = self.store.module(&tag.module_id)?;
+            let Some(text) = &module else {
+                conflict("the suggestion no longer exists (the module or the skill is gone)");
+                continue;
+            };
             if autotag::content_hash(&text.title, &text.body) != item.text_hash
                 || x.text_hash != item.text_hash
             {

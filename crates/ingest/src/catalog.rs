@@ -46,6 +46,16 @@ fn catalog_text(path: &Path) -> Result<String> {
     Ok(text.trim_start_matches('\u{feff}').to_owned())
 }
 
+/// The header row as written.
+fn header_of(path: &Path, reader: &mut csv::Reader<&[u8]>) -> Result<Vec<String>> {
+    Ok(reader
+        .headers()
+        .map_err(|e| Error::bad(path, format!("unreadable header: {e}")))?
+        .iter()
+        .map(str::to_owned)
+        .collect())
+}
+
 fn reader(text: &str) -> csv::Reader<&[u8]> {
     csv::ReaderBuilder::new()
         .flexible(true)
@@ -93,12 +103,7 @@ fn locate(path: &Path, header: &[String], mapped: &CatalogColumns) -> Result<[Op
 pub fn preview_catalog(path: &Path, mapped: &CatalogColumns) -> Result<CatalogPreview> {
     let text = catalog_text(path)?;
     let mut reader = reader(&text);
-    let header: Vec<String> = reader
-        .headers()
-        .map_err(|e| Error::bad(path, format!("unreadable header: {e}")))?
-        .iter()
-        .map(str::to_owned)
-        .collect();
+    let header = header_of(path, &mut reader)?;
     let at = locate(path, &header, mapped)?;
     let name = |i: Option<usize>| i.map(|i| header[i].clone());
     let rows = reader
@@ -126,12 +131,7 @@ pub fn preview_catalog(path: &Path, mapped: &CatalogColumns) -> Result<CatalogPr
 pub fn read_catalog_with(path: &Path, mapped: &CatalogColumns) -> Result<LibraryContent> {
     let text = catalog_text(path)?;
     let mut reader = reader(&text);
-    let header: Vec<String> = reader
-        .headers()
-        .map_err(|e| Error::bad(path, format!("unreadable header: {e}")))?
-        .iter()
-        .map(str::to_owned)
-        .collect();
+    let header = header_of(path, &mut reader)?;
     let [id, title, description, duration, prerequisites] = locate(path, &header, mapped)?;
     let (Some(id), Some(title)) = (id, title) else {
         return Err(Error::bad(

@@ -46,12 +46,12 @@ pub fn read_folder_with(
     let mut requires = Vec::new();
     let mut skipped = Vec::new();
     for (done, source) in sources.into_iter().enumerate() {
-        let (path, relative) = match &source {
-            Source::Unreadable(s) => (None, s.relative_path.clone()),
-            Source::Document(p) | Source::Package(p) | Source::Catalog(p) => {
-                (Some(p.clone()), relative_of(p))
-            }
+        let relative = match &source {
+            Source::Unreadable(s) => s.relative_path.clone(),
+            Source::Document(p) | Source::Package(p) | Source::Catalog(p) => relative_of(p),
         };
+        // A package's or catalog's modules are named under its path; a document is one.
+        let nested = matches!(source, Source::Package(_) | Source::Catalog(_));
         if !progress(&relative, (done as u32, total)) {
             return Err(Error::Cancelled);
         }
@@ -72,7 +72,6 @@ pub fn read_folder_with(
                 crate::catalog::read_catalog_with(&path, &crate::columns_for(columns, &path))
             }
         };
-        let nested = path.is_some_and(|p| p.is_dir() || !is_single_document(&p));
         match read {
             Ok(content) if nested => {
                 let prefix = |p: &str| format!("{relative}/{p}");

@@ -1571,6 +1571,19 @@ impl Tx<'_> {
         Ok(!existed)
     }
 
+    /// Sets a module's level and the content hash that goes with it.
+    pub fn set_module_level(
+        &self,
+        module: &ModuleId,
+        level: Option<Level>,
+        hash: &str,
+    ) -> rusqlite::Result<()> {
+        self.tx
+            .prepare_cached("UPDATE modules SET level = ?2, content_hash = ?3 WHERE id = ?1")?
+            .execute(params![module.as_str(), level.map(Level::as_str), hash])?;
+        Ok(())
+    }
+
     /// Removes a person's own tag (undoing an edit that added it).
     pub fn remove_person_tag(&self, module: &ModuleId, skill: &SkillId) -> rusqlite::Result<()> {
         self.tx

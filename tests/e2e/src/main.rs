@@ -428,7 +428,7 @@ async fn other_sample_libraries(env: &Env) -> Result<()> {
 /// on disk is re-imported by the app and announced.
 async fn import_and_watch(env: &Env) -> Result<()> {
     let big = env.scratch.join("big-library");
-    generated_library(&big, 40_000, 0)?;
+    generated_library(&big, 80_000, 0)?;
     let project = env.scratch.join("cancelled.pathforge");
     let args = vec![
         "--project".to_owned(),
@@ -437,12 +437,12 @@ async fn import_and_watch(env: &Env) -> Result<()> {
         big.display().to_string(),
     ];
     with_app(env, &args, |c| async move {
-        let progress = wait_for_text(&c, "[data-testid=import-progress]", "of 40000 files").await?;
+        let progress = wait_for_text(&c, "[data-testid=import-progress]", "of 80000 files").await?;
         ensure!(
             progress.contains("Importing"),
             "the progress bar counts files as they are read: {progress:?}"
         );
-        // Escape at once: the read of 40,000 files takes seconds, not minutes.
+        // Escape at once: reading 80,000 files takes seconds (40,000 once finished first).
         c.find(Locator::Css("body"))
             .await?
             .send_keys("\u{E00C}")
@@ -649,6 +649,23 @@ async fn graph_problems(env: &Env) -> Result<()> {
 
 /// Waits until the text of `css` contains `needle`.
 /// Waits (up to 5 s) until `css` matches exactly `want` elements; returns the last count.
+/// Ctrl+`key` as one action (send_keys would leave Ctrl held for what follows).
+async fn press_ctrl(c: &Client, key: char) -> Result<()> {
+    use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+    use fantoccini::key::Key;
+    let keys = KeyActions::new("keyboard".to_owned())
+        .then(KeyAction::Down {
+            value: Key::Control.into(),
+        })
+        .then(KeyAction::Down { value: key })
+        .then(KeyAction::Up { value: key })
+        .then(KeyAction::Up {
+            value: Key::Control.into(),
+        });
+    c.perform_actions(keys).await?;
+    Ok(())
+}
+
 async fn wait_for_count(c: &Client, css: &str, want: usize) -> Result<usize> {
     let mut n = 0;
     for _ in 0..50 {
@@ -1457,21 +1474,8 @@ async fn taxonomy_editor(env: &Env) -> Result<()> {
             .await?
             .send_keys("Forecasting and pipeline reviews")
             .await?;
-        {
-            use fantoccini::actions::{InputSource, KeyAction, KeyActions};
-            use fantoccini::key::Key;
-            let keys = KeyActions::new("keyboard".to_owned())
-                .then(KeyAction::Down {
-                    value: Key::Control.into(),
-                })
-                .then(KeyAction::Down { value: 'w' })
-                .then(KeyAction::Up { value: 'w' })
-                .then(KeyAction::Up {
-                    value: Key::Control.into(),
-                });
-            // The window may be gone before the driver answers.
-            let _ = c.perform_actions(keys).await;
-        }
+        // The window may be gone before the driver answers.
+        let _ = press_ctrl(&c, 'w').await;
         // The window saves the field being typed in, then closes itself. On a busy
         // machine that takes a while: wait until the project file has the name (read by
         // the CLI beside the app) rather than for a fixed time, before the session ends.
@@ -2116,16 +2120,7 @@ async fn review(env: &Env) -> Result<()> {
         choice.send_keys("\u{E007}").await?;
         wait_for_count(&c, "[data-testid=review-row]", before - 3).await?;
         // Ctrl+Z takes the edit back (the suggestion is open again); E makes it again.
-        {
-            use fantoccini::actions::{InputSource, KeyAction, KeyActions};
-            use fantoccini::key::Key;
-            let keys = KeyActions::new("undo".to_owned())
-                .then(KeyAction::Down { value: Key::Control.into() })
-                .then(KeyAction::Down { value: 'z' })
-                .then(KeyAction::Up { value: 'z' })
-                .then(KeyAction::Up { value: Key::Control.into() });
-            c.perform_actions(keys).await?;
-        }
+        press_ctrl(&c, 'z').await?;
         let back = wait_for_count(&c, "[data-testid=review-row]", before - 2).await?;
         ensure!(back == before - 2, "Ctrl+Z undoes the edit: {back} open, want {}", before - 2);
         body.send_keys("e").await?;
