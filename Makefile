@@ -11,7 +11,7 @@ SAMPLE := sample-libraries/sales-onboarding
 RUN_PROJECT := target/run/sales-onboarding.pathforge
 UI_SOURCES := $(shell find ui/src ui/index.html ui/vite.config.ts ui/package-lock.json -type f 2>/dev/null)
 
-.PHONY: help setup ui build run test fmt-check lint rust-test ui-test check-headless e2e bench bindings samples fmt
+.PHONY: help setup ui build run test fmt-check lint rust-test ui-test check-headless e2e bench bindings samples fmt fuzz
 
 help:
 	@echo "make run    open Pathforge on the sample library (CLI run when there is no display)"
@@ -81,6 +81,10 @@ bench: setup build $(BENCH_VENV)/.ready
 	E2E_ONLY=draws_a_2000_module_graph .ci/e2e
 	$(CARGO) build --release --locked -p cli -p bench
 	target/release/bench --cli target/release/pathforge --library $(SAMPLE) --st-python $(BENCH_VENV)/bin/python --graph-scale target/e2e/graph-scale.json
+
+# Every parser that reads outside data under libFuzzer, FUZZ_SECONDS (600) each; see .ci/fuzz.
+fuzz: setup
+	.ci/fuzz
 
 # Regenerates what is generated from Rust types: the UI's IPC types and the published
 # JSON Schema of the rules.

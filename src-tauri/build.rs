@@ -32,6 +32,8 @@ const COMMANDS: &[&str] = &[
     "set_profile",
     "verify_audit",
     "export_audit",
+    "backup_project",
+    "restore_project",
     "set_auto_accept",
     "import_review_decisions",
     "preview_export",

@@ -80,6 +80,16 @@ fn export_audit(
 }
 
 #[tauri::command]
+fn backup_project(state: State<'_, Shared>, dest: PathBuf) -> IpcResult<()> {
+    session(&state).backup_project(&dest)
+}
+
+#[tauri::command]
+fn restore_project(state: State<'_, Shared>, from: PathBuf) -> IpcResult<ipc::Restored> {
+    session(&state).restore_project(&from, Timestamp::now())
+}
+
+#[tauri::command]
 fn get_profile(state: State<'_, Shared>) -> IpcResult<Option<model::Profile>> {
     session(&state).profile()
 }
@@ -441,6 +451,8 @@ pub fn run(mut started: Session) {
             set_auto_accept,
             verify_audit,
             export_audit,
+            backup_project,
+            restore_project,
             preview_export,
             export_course,
             graph_view,

@@ -75,9 +75,19 @@ enum Command {
         #[arg(long = "column", value_name = "FIELD=HEADER")]
         columns: Vec<String>,
     },
+    /// Write a consistent copy of a project (safe while it is open elsewhere). Without
+    /// --out: NAME.YYYYMMDD-HHMMSS.pathforge-backup beside it. Never overwrites.
+    Backup {
+        file: PathBuf,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Put a project back as a backup has it; the project as it is now is kept first as
+    /// NAME.before-restore-YYYYMMDD-HHMMSS.pathforge-backup.
+    Restore { file: PathBuf, backup: PathBuf },
     /// List the modules of a project.
     Modules { file: PathBuf },
-    /// Show one module, with its text.
+    /// Show one module, with its text (by id, path in the library or exact title).
     Show { file: PathBuf, id: String },
     /// Show the project's audit log.
     Log { file: PathBuf },
@@ -588,7 +598,7 @@ fn run(command: &Command, json: bool) -> anyhow::Result<ExitCode> {
         }
         Command::Show { file, id } => {
             let project = Project::open(file)?;
-            let module = project.module(&ModuleId(id.clone()))?;
+            let module = project.module(&project.resolve_module(id)?.id)?;
             let insight = project.module_insight(&module.id)?;
             if json {
                 print_json(
@@ -607,6 +617,37 @@ fn run(command: &Command, json: bool) -> anyhow::Result<ExitCode> {
                 }
                 print_insight(&mut out, &module, &insight)?;
                 writeln!(out, "\n{}", module.body.trim_end())?;
+            }
+        }
+        Command::Backup { file, out: dest } => {
+            let project = Project::open(file)?;
+            let dest = dest
+                .clone()
+                .unwrap_or_else(|| engine::backup_path(file, "", Timestamp::now()));
+            project.backup(&dest)?;
+            if json {
+                print_json(&mut out, &serde_json::json!({ "backup": dest }))?;
+            } else {
+                writeln!(out, "Backed up {} to {}", file.display(), dest.display())?;
+            }
+        }
+        Command::Restore { file, backup } => {
+            let mut project = Project::open(file)?;
+            let kept = engine::backup_path(file, "before-restore-", Timestamp::now());
+            project.restore(backup, &kept, &me(), Timestamp::now())?;
+            if json {
+                print_json(
+                    &mut out,
+                    &serde_json::json!({ "restored": backup, "kept": kept }),
+                )?;
+            } else {
+                writeln!(
+                    out,
+                    "Restored {} from {}; it was kept as it was in {}",
+                    file.display(),
+                    backup.display(),
+                    kept.display()
+                )?;
             }
         }
         Command::Log { file } => {
@@ -1104,32 +1145,8 @@ fn run_rules(command: &RulesCommand, json: bool, out: &mut impl Write) -> anyhow
         RulesCommand::Run { file, events } => {
             let text = std::fs::read_to_string(events)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", events.display()))?;
-            let mut values = Vec::new();
-            for (n, line) in text
-                .lines()
-                .enumerate()
-                .filter(|(_, l)| !l.trim().is_empty())
-            {
-                let value: serde_json::Value = serde_json::from_str(line).map_err(|e| {
-                    anyhow::anyhow!("{}: line {}: not JSON: {e}", events.display(), n + 1)
-                })?;
-                values.push((n + 1, value));
-            }
-            let (xapi, native): (Vec<_>, Vec<_>) = values
-                .into_iter()
-                .partition(|(_, v)| v.get("verb").is_some());
-            let mut stream =
-                rules::events_from_xapi(&xapi.into_iter().map(|(_, v)| v).collect::<Vec<_>>())
-                    .map_err(|e| anyhow::anyhow!("{}: {e}", events.display()))?;
-            for (line, v) in native {
-                stream.push(serde_json::from_value(v).map_err(|e| {
-                    anyhow::anyhow!(
-                        "{}: line {line}: not a learner event: {e}",
-                        events.display()
-                    )
-                })?);
-            }
-            stream.sort_by_key(|e| e.day);
+            let stream = rules::read_event_log(&text)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", events.display()))?;
             let decisions = Project::open(file)?.run_rules(&stream)?;
             if json {
                 print_json(out, &decisions)?;
@@ -1381,13 +1398,17 @@ fn run_watch(file: &Path, json: bool, out: &mut impl Write) -> anyhow::Result<Ex
 fn read_cohort(path: &Path) -> anyhow::Result<simulate::Cohort> {
     let text =
         std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-    if path.extension().is_some_and(|e| e == "toml") {
+    let cohort: simulate::Cohort = if path.extension().is_some_and(|e| e == "toml") {
         toml::from_str(&text)
-            .map_err(|e| anyhow::anyhow!("{}: not a cohort: {}", path.display(), e.message()))
+            .map_err(|e| anyhow::anyhow!("{}: not a cohort: {}", path.display(), e.message()))?
     } else {
         serde_json::from_str(&text)
-            .map_err(|e| anyhow::anyhow!("{}: not a cohort: {e}", path.display()))
-    }
+            .map_err(|e| anyhow::anyhow!("{}: not a cohort: {e}", path.display()))?
+    };
+    cohort
+        .check()
+        .map_err(|reason| anyhow::anyhow!("{}: {reason}", path.display()))?;
+    Ok(cohort)
 }
 
 fn run_simulate(

@@ -1363,3 +1363,140 @@ fn export_writes_a_folder_with_coverage_and_reports_the_diff() {
         stderr(&bad)
     );
 }
+
+#[test]
+fn a_project_another_process_is_changing_is_busy_but_readable() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("p.pathforge");
+    assert!(pathforge(&[&"init", &file]).status.success());
+    assert!(pathforge(&[&"import", &file, &sample_library()])
+        .status
+        .success());
+    // This test process plays the app: it opens the project and makes an edit.
+    let mut app = engine::Project::open(&file).unwrap();
+    let module = app
+        .resolve_module("Northwind Platform Overview")
+        .unwrap()
+        .id;
+    app.set_module_level(
+        &module,
+        Some(model::Level::Advanced),
+        None,
+        &model::Actor::local_user(),
+        model::Timestamp(1),
+    )
+    .unwrap();
+
+    check_fails(
+        &[&"import", &file, &sample_library()],
+        &file,
+        &format!(
+            "another Pathforge is changing this project ({}, process {})",
+            std::env::current_exe()
+                .unwrap()
+                .file_name()
+                .unwrap()
+                .to_string_lossy(),
+            std::process::id()
+        ),
+        "a second writer is told who holds the project",
+    );
+    let out = pathforge(&[&"import", &file, &sample_library(), &"--json"]);
+    let body: serde_json::Value = serde_json::from_slice(&out.stderr).expect("stderr is JSON");
+    assert_eq!(
+        body["error"]["kind"], "busy",
+        "scripts can branch on it: {body}"
+    );
+    assert_eq!(
+        module_count(&file),
+        32,
+        "reading a project someone else is changing still works"
+    );
+    let out = pathforge(&[
+        &"backup",
+        &file,
+        &"--out",
+        &tmp.path().join("b.pathforge-backup"),
+    ]);
+    assert!(
+        out.status.success(),
+        "so does backing it up: {}",
+        stderr(&out)
+    );
+
+    drop(app);
+    let out = pathforge(&[&"import", &file, &sample_library()]);
+    assert!(
+        out.status.success(),
+        "once the other process closes the project, the command works: {}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn backup_and_restore_put_a_project_back_and_keep_what_it_replaced() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("p.pathforge");
+    assert!(pathforge(&[&"init", &file]).status.success());
+    assert!(pathforge(&[&"import", &file, &sample_library()])
+        .status
+        .success());
+    let backup = tmp.path().join("before-link.pathforge-backup");
+    let out = pathforge(&[&"backup", &file, &"--out", &backup, &"--json"]);
+    assert!(out.status.success(), "backup works: {}", stderr(&out));
+    let edges = |f: &Path| {
+        let out = pathforge(&[&"graph", &"edges", &f, &"--json"]);
+        serde_json::from_slice::<serde_json::Value>(&out.stdout)
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    let before = edges(&file);
+    let first = "modules/01-product-basics-pre-assessment.md";
+    let last = "modules/32-certification-readiness-assessment.md";
+    assert!(pathforge(&[&"graph", &"link", &file, &first, &last])
+        .status
+        .success());
+    assert_eq!(edges(&file), before + 1, "the edit is made");
+    check_fails(
+        &[&"backup", &file, &"--out", &backup],
+        &backup,
+        "already exists",
+        "a backup never overwrites a file",
+    );
+
+    let out = pathforge(&[&"restore", &file, &backup, &"--json"]);
+    assert!(out.status.success(), "restore works: {}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        edges(&file),
+        before,
+        "the project is back as the backup has it"
+    );
+    let kept = PathBuf::from(report["kept"].as_str().unwrap());
+    assert_eq!(
+        edges(&kept),
+        before + 1,
+        "what the restore replaced is kept, so the restore can be undone"
+    );
+    let log = stdout(&pathforge(&[&"log", &file]));
+    assert!(
+        log.contains("project.restored"),
+        "the restore is in the restored project's log: {log}"
+    );
+    assert!(
+        pathforge(&[&"audit", &"verify", &file]).status.success(),
+        "and the audit chain is whole"
+    );
+
+    let not_a_backup = tmp.path().join("notes.txt");
+    std::fs::write(&not_a_backup, "hello").unwrap();
+    check_fails(
+        &[&"restore", &file, &not_a_backup],
+        &not_a_backup,
+        "not a SQLite database",
+        "a file that is not a project is refused by name",
+    );
+    assert_eq!(edges(&file), before, "and the project is as it was");
+}

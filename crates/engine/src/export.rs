@@ -289,15 +289,30 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error {
     move |source| Error::Io { path, source }
 }
 
-/// Builds the folder beside `out` and renames it into place.
+/// Temporary folders an export makes beside its destination; the process id follows, so
+/// a later export can tell the leftovers of a killed one from another export's work.
+const STAGING: &str = ".pathforge-export-";
+const OLD: &str = ".pathforge-old-";
+
+/// Swaps two folders in one step: a reader (or a crash) sees one or the other at each path.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
+}
+
+/// Builds the folder beside `out` and renames it into place (on Linux, an existing export
+/// is exchanged with the new one in one step, so a kill at any point leaves one whole
+/// export at `out`).
 fn write_folder(files: &BTreeMap<String, Vec<u8>>, out: &Path, replace: bool) -> Result<()> {
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
     std::fs::create_dir_all(&parent).map_err(io(&parent))?;
+    store::remove_leftovers(&parent, &[STAGING, OLD]);
     let staging = tempfile::Builder::new()
-        .prefix(".pathforge-export-")
+        .prefix(&store::staging_prefix(STAGING))
         .tempdir_in(&parent)
         .map_err(io(&parent))?;
     for (name, bytes) in files {
@@ -322,9 +337,20 @@ fn write_folder(files: &BTreeMap<String, Vec<u8>>, out: &Path, replace: bool) ->
         std::fs::set_permissions(staging.path(), std::fs::Permissions::from_mode(0o755))
             .map_err(io(staging.path()))?;
     }
+    #[cfg(target_os = "linux")]
+    if replace {
+        exchange(staging.path(), out).map_err(io(out))?;
+        // The staging folder now holds the previous export; removing it (on drop) is
+        // housekeeping, and a failure there loses nothing.
+        drop(staging);
+        if let Ok(dir) = std::fs::File::open(&parent) {
+            let _ = dir.sync_all();
+        }
+        return Ok(());
+    }
     if replace {
         let old = tempfile::Builder::new()
-            .prefix(".pathforge-old-")
+            .prefix(&store::staging_prefix(OLD))
             .tempdir_in(&parent)
             .map_err(io(&parent))?;
         let old_path = old.path().join("export");

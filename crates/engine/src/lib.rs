@@ -120,6 +120,41 @@ impl Project {
         self.store.path()
     }
 
+    /// Writes a consistent copy of the project to `dest` (never over an existing file).
+    pub fn backup(&self, dest: &Path) -> Result<()> {
+        Ok(self.store.backup_to(dest)?)
+    }
+
+    /// Puts the project back as the copy at `from` has it. The project as it is now is
+    /// first copied to `keep`, so a restore can itself be undone; the restore is logged
+    /// (in the restored log) with both paths.
+    pub fn restore(
+        &mut self,
+        from: &Path,
+        keep: &Path,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<()> {
+        store::check_restorable(from)?;
+        self.store.backup_to(keep)?;
+        self.store.restore_from(from)?;
+        let after = serde_json::json!({
+            "from": from.display().to_string(),
+            "kept": keep.display().to_string(),
+        });
+        self.store.write(|tx| {
+            tx.append_audit(
+                now,
+                actor,
+                "project.restored",
+                "project",
+                &serde_json::Value::Null,
+                &after,
+            )
+        })?;
+        Ok(())
+    }
+
     pub fn info(&self) -> Result<ProjectInfo> {
         Ok(self.store.project()?)
     }
@@ -1413,6 +1448,9 @@ impl Project {
                 )
             })?,
         };
+        cohort.check().map_err(|reason| {
+            Error::Refused(format!("the cohort cannot be simulated: {reason}"))
+        })?;
         let set = self.rules()?;
         let (infos, track_slugs, edges) = self.rule_context()?;
         let curriculum = rules::Curriculum {
@@ -2775,6 +2813,20 @@ fn uuid_like(s: &str) -> bool {
 fn passage_text(body: &[char], e: &model::Evidence) -> String {
     let end = (e.end as usize).min(body.len());
     body[(e.start as usize).min(end)..end].iter().collect()
+}
+
+/// A free name for a backup beside the project at `file`:
+/// `NAME.{label}YYYYMMDD-HHMMSS.pathforge-backup` (UTC), `-2`, `-3`… added when taken.
+pub fn backup_path(file: &Path, label: &str, now: Timestamp) -> PathBuf {
+    let stamp = jiff::Timestamp::from_millisecond(now.0)
+        .map(|t| t.strftime("%Y%m%d-%H%M%S").to_string())
+        .unwrap_or_else(|_| now.0.to_string());
+    let label = format!("{label}{stamp}");
+    std::iter::once(label.clone())
+        .chain((2..).map(|n| format!("{label}-{n}")))
+        .map(|l| file.with_extension(format!("{l}.pathforge-backup")))
+        .find(|p| p.symlink_metadata().is_err())
+        .expect("some name is free")
 }
 
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {

@@ -129,8 +129,12 @@ pub fn preview_catalog(path: &Path, mapped: &CatalogColumns) -> Result<CatalogPr
 /// Reads a catalog CSV, its fields in the columns `mapped` names or else recognised by
 /// name; `path` names the file in errors (with the line).
 pub fn read_catalog_with(path: &Path, mapped: &CatalogColumns) -> Result<LibraryContent> {
-    let text = catalog_text(path)?;
-    let mut reader = reader(&text);
+    parse_catalog(path, &catalog_text(path)?, mapped)
+}
+
+/// Reads a catalog's text (as [`read_catalog_with`] does once the file is read).
+pub fn parse_catalog(path: &Path, text: &str, mapped: &CatalogColumns) -> Result<LibraryContent> {
+    let mut reader = reader(text);
     let header = header_of(path, &mut reader)?;
     let [id, title, description, duration, prerequisites] = locate(path, &header, mapped)?;
     let (Some(id), Some(title)) = (id, title) else {

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use model::{ErrorKind, Level};
 
-pub use catalog::{is_catalog, preview_catalog, read_catalog, read_catalog_with};
+pub use catalog::{is_catalog, parse_catalog, preview_catalog, read_catalog, read_catalog_with};
 pub use documents::{is_document, parse_document};
 pub use folder::{read_folder, read_folder_with};
 pub use manifest::{
@@ -24,7 +24,7 @@ pub use manifest::{
     MANIFEST,
 };
 pub use markdown::{parse_markdown, WORDS_PER_MINUTE};
-pub use package::{is_package, read_package, PackageKind};
+pub use package::{is_package, read_package, read_package_parts, read_package_zip, PackageKind};
 
 /// Everything a library folder holds: its modules and, if it has one, its manifest.
 #[derive(Debug)]

@@ -319,16 +319,8 @@ pub fn parse_manifest(path: &Path, text: &str, modules: &[ModuleDraft]) -> Resul
         ));
     }
     if let Some(c) = &raw.cohort {
-        if c.segments.is_empty()
-            || c.segments
-                .iter()
-                .any(|s| s.share < 0.0 || !(0.0..=1.0).contains(&s.prior))
-        {
-            return Err(Error::bad(
-                path,
-                "[cohort] needs segments with a share ≥ 0 and a prior between 0 and 1",
-            ));
-        }
+        c.check()
+            .map_err(|reason| Error::bad(path, format!("[cohort]: {reason}")))?;
     }
     let mut metas: Vec<ModuleMeta> = Vec::with_capacity(raw.module.len());
     for m in raw.module {

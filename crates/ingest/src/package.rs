@@ -82,7 +82,13 @@ impl Files {
             return Ok(Files { files });
         }
         let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-        let mut zip = zip::ZipArchive::new(file)
+        Files::unzip(path, file)
+    }
+
+    /// The files of a zipped package; `path` names it in errors.
+    fn unzip(path: &Path, reader: impl Read + std::io::Seek) -> Result<Files> {
+        let mut files = BTreeMap::new();
+        let mut zip = zip::ZipArchive::new(reader)
             .map_err(|e| Error::bad(path, format!("not a readable zip: {e}")))?;
         let mut total = 0u64;
         for i in 0..zip.len() {
@@ -190,7 +196,24 @@ pub fn is_package(path: &Path) -> bool {
 
 /// Reads a SCORM or cmi5 package (zip or folder).
 pub fn read_package(path: &Path) -> Result<(PackageKind, LibraryContent)> {
-    let files = Files::open(path)?;
+    read_files(path, Files::open(path)?)
+}
+
+/// Reads a zipped package held in memory; `path` names it in errors.
+pub fn read_package_zip(path: &Path, bytes: &[u8]) -> Result<(PackageKind, LibraryContent)> {
+    read_files(path, Files::unzip(path, std::io::Cursor::new(bytes))?)
+}
+
+/// Reads a package given as its parts (path inside the package → bytes; empty bytes for
+/// parts an import does not read); `path` names it in errors.
+pub fn read_package_parts(
+    path: &Path,
+    parts: BTreeMap<String, Vec<u8>>,
+) -> Result<(PackageKind, LibraryContent)> {
+    read_files(path, Files { files: parts })
+}
+
+fn read_files(path: &Path, files: Files) -> Result<(PackageKind, LibraryContent)> {
     if let Some((base, xml)) = files.find("imsmanifest.xml") {
         return scorm(path, &files, &base, xml);
     }

@@ -62,6 +62,13 @@ pub struct SessionState {
     pub pending_import: Option<String>,
 }
 
+/// A restore done: the project as restored, and where the project as it was is kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Restored {
+    pub project: ProjectInfo,
+    pub kept: String,
+}
+
 /// Where auto-tagging's model is, or what to do to get one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ModelStatus {
@@ -357,6 +364,24 @@ impl Session {
             .as_mut()
             .ok_or_else(no_project)?
             .set_module_level(module, level, None, &actor_of(&self.profile), now)?)
+    }
+
+    /// Writes a copy of the open project to `dest` (never over an existing file).
+    pub fn backup_project(&self, dest: &Path) -> IpcResult<()> {
+        Ok(self.project()?.backup(dest)?)
+    }
+
+    /// Puts the open project back as the backup at `from` has it; the project as it was is
+    /// kept beside it first.
+    pub fn restore_project(&mut self, from: &Path, now: Timestamp) -> IpcResult<Restored> {
+        let actor = actor_of(&self.profile);
+        let project = self.project.as_mut().ok_or_else(no_project)?;
+        let kept = engine::backup_path(project.path(), "before-restore-", now);
+        project.restore(from, &kept, &actor, now)?;
+        Ok(Restored {
+            project: project.info()?,
+            kept: kept.display().to_string(),
+        })
     }
 
     /// Checks the audit log's hash chain.
@@ -1025,6 +1050,7 @@ pub fn bindings() -> String {
         model::TrackId::decl(&cfg),
         ErrorKind::decl(&cfg),
         ProjectInfo::decl(&cfg),
+        Restored::decl(&cfg),
         model::LibraryFormat::decl(&cfg),
         model::Library::decl(&cfg),
         model::Level::decl(&cfg),

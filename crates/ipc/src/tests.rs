@@ -634,3 +634,86 @@ fn the_profile_names_the_actor_of_every_decision() {
     again.set_profile_place(config);
     assert_eq!(again.profile().unwrap().unwrap().name, "Dana Okafor");
 }
+
+#[test]
+fn two_windows_on_one_project_one_edits_the_other_is_told_it_is_busy() {
+    let tmp = tempfile::tempdir().unwrap();
+    let library =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../sample-libraries/sales-onboarding");
+    let file = tmp.path().join("p.pathforge");
+    let mut first = Session::start(Some(&file), Some(&library), Timestamp(1));
+    let mut second = Session::default();
+    second
+        .open_project(&file)
+        .expect("a second window opens the project");
+    let cancel = Cancel::default();
+    first
+        .import_library(&library, &cancel, Timestamp(2), &mut |_| {})
+        .expect("the first window edits the project");
+    let err = second
+        .import_library(&library, &cancel, Timestamp(3), &mut |_| {})
+        .expect_err("the second window may not change it meanwhile");
+    assert_eq!(
+        err.kind,
+        ErrorKind::Busy,
+        "the UI branches on the kind: {err:?}"
+    );
+    assert_eq!(
+        second.modules().unwrap().len(),
+        first.modules().unwrap().len(),
+        "the second window still reads the project"
+    );
+    drop(first);
+    second
+        .import_library(&library, &cancel, Timestamp(4), &mut |_| {})
+        .expect("once the first window closes the project, the second may edit it");
+}
+
+#[test]
+fn the_window_backs_up_and_restores_its_project() {
+    let tmp = tempfile::tempdir().unwrap();
+    let library =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../sample-libraries/sales-onboarding");
+    let file = tmp.path().join("p.pathforge");
+    let mut s = Session::start(Some(&file), Some(&library), Timestamp(1));
+    let backup = tmp.path().join("p.1.pathforge-backup");
+    s.backup_project(&backup).unwrap();
+    let edges = |s: &Session| s.graph_view().unwrap().edges.len();
+    let before = edges(&s);
+    let view = s.graph_view().unwrap();
+    let id = |prefix: &str| {
+        view.modules
+            .iter()
+            .find(|m| m.title.starts_with(prefix))
+            .unwrap()
+            .id
+            .clone()
+    };
+    s.add_prerequisite(
+        &id("Competitive Landscape"),
+        &id("Negotiation Preparation"),
+        None,
+        Timestamp(2),
+    )
+    .unwrap();
+    assert_eq!(edges(&s), before + 1, "the edit is made");
+
+    let restored = s.restore_project(&backup, Timestamp(3)).unwrap();
+    assert_eq!(
+        edges(&s),
+        before,
+        "the window sees the restored project at once"
+    );
+    assert_eq!(
+        restored.project.path,
+        file.display().to_string(),
+        "it is the same project file"
+    );
+    assert!(
+        Path::new(&restored.kept).exists() && restored.kept.ends_with(".pathforge-backup"),
+        "the project as it was is kept beside it: {}",
+        restored.kept
+    );
+    let last = s.audit_log().unwrap().pop().unwrap();
+    assert_eq!(last.action, "project.restored", "the restore is logged");
+}

@@ -134,6 +134,8 @@ pub enum ErrorKind {
     Internal,
     /// The user stopped a long operation before it wrote anything; the project is as it was.
     Cancelled,
+    /// Another Pathforge (a window or a command) is changing the project; nothing was done.
+    Busy,
 }
 
 /// What checking the audit log's hash chain found.

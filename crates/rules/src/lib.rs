@@ -15,7 +15,7 @@ use ts_rs::TS;
 
 pub use check::{check, Curriculum, ModuleInfo};
 pub use runtime::{run, Decision, DecisionKind, Event, EventKind, Runner};
-pub use xapi::events_from_xapi;
+pub use xapi::{events_from_xapi, read_event_log};
 
 /// The schema identifier every rule set carries.
 pub const SCHEMA: &str = "pathforge.rules/v1";

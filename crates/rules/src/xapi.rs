@@ -6,6 +6,33 @@ use serde_json::Value;
 
 use crate::{Event, EventKind};
 
+/// Reads an event log: one JSON object per line, each an xAPI statement (it has a `verb`)
+/// or a native [`Event`]; blank lines are skipped. The events come back in day order.
+/// Fails with the line (or statement) and the reason.
+pub fn read_event_log(text: &str) -> Result<Vec<Event>, String> {
+    let mut values = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let value: Value =
+            serde_json::from_str(line).map_err(|e| format!("line {}: not JSON: {e}", n + 1))?;
+        values.push((n + 1, value));
+    }
+    let (xapi, native): (Vec<_>, Vec<_>) = values
+        .into_iter()
+        .partition(|(_, v)| v.get("verb").is_some());
+    let mut stream = events_from_xapi(&xapi.into_iter().map(|(_, v)| v).collect::<Vec<_>>())?;
+    for (line, v) in native {
+        stream.push(
+            serde_json::from_value(v)
+                .map_err(|e| format!("line {line}: not a learner event: {e}"))?,
+        );
+    }
+    stream.sort_by_key(|e| e.day);
+    Ok(stream)
+}
+
 /// Converts statements (in stream order) into events; statements with other verbs are
 /// skipped. Fails with the statement's position (from 1) and the reason.
 pub fn events_from_xapi(statements: &[Value]) -> Result<Vec<Event>, String> {

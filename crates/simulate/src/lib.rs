@@ -51,6 +51,52 @@ fn one() -> f64 {
     1.0
 }
 
+impl Cohort {
+    /// Whether the simulator can run this cohort, or the first reason it cannot: at least
+    /// one segment, shares ≥ 0 adding up to more than 0, probabilities in [0, 1], a speed
+    /// above 0, some study time each week (TOML can write `nan` and `inf`: refused too).
+    pub fn check(&self) -> Result<(), String> {
+        if self.segments.is_empty() {
+            return Err("a cohort needs at least one segment".to_owned());
+        }
+        let probability = |what: &str, v: f64| match (0.0..=1.0).contains(&v) {
+            true => Ok(()),
+            false => Err(format!("{what} is {v}; it must be between 0 and 1")),
+        };
+        for s in &self.segments {
+            let at = |what: &str| format!("segment {:?}: {what}", s.name);
+            if s.name.trim().is_empty() {
+                return Err("every segment needs a name".to_owned());
+            }
+            if !(s.share.is_finite() && s.share >= 0.0) {
+                return Err(at(&format!("share is {}; it must be 0 or more", s.share)));
+            }
+            probability(&at("prior"), s.prior)?;
+            probability(&at("dropout_per_week"), s.dropout_per_week)?;
+            probability(&at("reengage_response"), s.reengage_response)?;
+            if !(s.speed.is_finite() && s.speed > 0.0) {
+                return Err(at(&format!("speed is {}; it must be above 0", s.speed)));
+            }
+            if s.weekly_minutes == 0 {
+                return Err(at("weekly_minutes is 0; learners need some study time"));
+            }
+        }
+        if self.segments.iter().map(|s| s.share).sum::<f64>() <= 0.0 {
+            return Err("the segments' shares add up to 0; give one a share above 0".to_owned());
+        }
+        let b = self.bkt;
+        for (what, v) in [
+            ("bkt.learn", b.learn),
+            ("bkt.guess", b.guess),
+            ("bkt.slip", b.slip),
+            ("bkt.forget", b.forget),
+        ] {
+            probability(what, v)?;
+        }
+        Ok(())
+    }
+}
+
 /// BKT parameters shared by every skill (per-skill calibration is the Calibration work).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
@@ -177,7 +223,8 @@ impl Rng {
     }
 }
 
-/// Runs `learners` simulated learners under `policy` and aggregates them.
+/// Runs `learners` simulated learners under `policy` and aggregates them. The cohort must
+/// pass [`Cohort::check`].
 pub fn simulate(input: &Input<'_>, policy: Policy, learners: usize, seed: u64) -> Report {
     let outcomes: Vec<Outcome> = (0..learners)
         .into_par_iter()

@@ -191,3 +191,66 @@ fn the_fairness_flag_trips_on_a_built_in_gap() {
         });
     });
 }
+
+#[test]
+fn cohorts_the_simulator_cannot_run_are_refused_with_the_reason() {
+    let base = || Cohort {
+        segments: vec![segment("new", 0.2, 0.05)],
+        bkt: Bkt::default(),
+    };
+    let check = |why: &str, edit: &dyn Fn(&mut Cohort), needle: &str| {
+        let mut cohort = base();
+        edit(&mut cohort);
+        let err = cohort
+            .check()
+            .expect_err(&format!("{why}: the cohort must be refused"));
+        assert!(err.contains(needle), "{why}: {err:?} should say {needle:?}");
+    };
+    assert_eq!(base().check(), Ok(()), "a plain cohort is fine");
+    check(
+        "no segment to draw learners from",
+        &|c| c.segments.clear(),
+        "at least one segment",
+    );
+    check(
+        "a negative share",
+        &|c| c.segments[0].share = -1.0,
+        "share is -1",
+    );
+    check(
+        "shares adding to 0",
+        &|c| c.segments[0].share = 0.0,
+        "add up to 0",
+    );
+    check(
+        "TOML's nan",
+        &|c| c.segments[0].share = f64::NAN,
+        "share is NaN",
+    );
+    check(
+        "a prior over 1",
+        &|c| c.segments[0].prior = 1.5,
+        "prior is 1.5",
+    );
+    check(
+        "no study time",
+        &|c| c.segments[0].weekly_minutes = 0,
+        "weekly_minutes is 0",
+    );
+    check(
+        "infinite speed",
+        &|c| c.segments[0].speed = f64::INFINITY,
+        "speed is inf",
+    );
+    check(
+        "a dropout over 1",
+        &|c| c.segments[0].dropout_per_week = 2.0,
+        "dropout_per_week",
+    );
+    check("a bad BKT slip", &|c| c.bkt.slip = -0.1, "bkt.slip");
+    check(
+        "a nameless segment",
+        &|c| c.segments[0].name = " ".into(),
+        "needs a name",
+    );
+}

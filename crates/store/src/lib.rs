@@ -9,7 +9,14 @@
 //! - the schema is migrated in place by embedded, numbered migrations; a file from a newer
 //!   Pathforge is refused, never downgraded;
 //! - every write runs in one transaction ([`Store::write`]): it lands whole or not at all;
-//! - foreign keys are on and the audit log is append-only (enforced by triggers).
+//! - foreign keys are on and the audit log is append-only (enforced by triggers);
+//! - one process at a time changes a project: the first write takes the writer lock
+//!   (`NAME.pathforge-lock`, an advisory lock the operating system drops when the process
+//!   ends, however it ends) and keeps it until the project is closed; others may still
+//!   read, and a second writer is told the project is busy and by whom;
+//! - before a migration changes a file, a copy of it as it was is written beside it
+//!   (`NAME.schema-N.pathforge-backup`); backups and restores go through SQLite's online
+//!   backup, so they are consistent while the project is in use.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -127,6 +134,10 @@ pub enum Error {
     },
     #[error("no {what} with id {id} in this project")]
     UnknownId { what: &'static str, id: String },
+    #[error("{}: another Pathforge is changing this project ({holder}); close it there, or wait for that command to finish", path.display())]
+    Busy { path: PathBuf, holder: String },
+    #[error("{}: damaged ({detail}); it cannot be restored", path.display())]
+    Damaged { path: PathBuf, detail: String },
 }
 
 impl Error {
@@ -139,6 +150,8 @@ impl Error {
             Error::Io { .. } => ErrorKind::Io,
             Error::Sqlite { .. } | Error::Migration { .. } => ErrorKind::Storage,
             Error::UnknownId { .. } => ErrorKind::UnknownId,
+            Error::Busy { .. } => ErrorKind::Busy,
+            Error::Damaged { .. } => ErrorKind::BadInput,
         }
     }
 }
@@ -148,8 +161,239 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// An open project file.
 #[derive(Debug)]
 pub struct Store {
+    // Declared first so it closes (and checkpoints) before the writer lock goes.
     conn: Connection,
     path: PathBuf,
+    lock: Option<WriterLock>,
+}
+
+/// The writer lock of a project, held from its first write until it is closed: an advisory
+/// lock on `NAME.pathforge-lock`, which says which process holds it. The file is removed
+/// on close; the lock itself dies with the process.
+#[derive(Debug)]
+struct WriterLock {
+    path: PathBuf,
+    _file: std::fs::File,
+}
+
+impl Drop for WriterLock {
+    fn drop(&mut self) {
+        // Removed while still locked; a process that opened the old file meanwhile sees,
+        // once it gets the lock, that the path no longer names it, and tries again.
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// The lock file of the project at `path`.
+pub fn lock_path(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push("-lock");
+    PathBuf::from(name)
+}
+
+/// Where a file about to be migrated from schema `version` is copied first.
+pub fn upgrade_backup_path(path: &Path, version: u32) -> PathBuf {
+    path.with_extension(format!("schema-{version}.pathforge-backup"))
+}
+
+/// Takes the writer lock of the project at `project`, or says who holds it.
+fn take_lock(project: &Path) -> Result<WriterLock> {
+    use std::io::Write;
+    let path = lock_path(project);
+    let io = |source| Error::Io {
+        path: path.clone(),
+        source,
+    };
+    loop {
+        let mut file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(io)?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                let mut holder = String::new();
+                let _ = file.read_to_string(&mut holder);
+                let holder = match holder.trim() {
+                    "" => "another process".to_owned(),
+                    h => h.to_owned(),
+                };
+                return Err(Error::Busy {
+                    path: project.to_path_buf(),
+                    holder,
+                });
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(io(e)),
+        }
+        if !still_at(&file, &path) {
+            continue;
+        }
+        let program = std::env::current_exe()
+            .ok()
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| "pathforge".to_owned());
+        file.set_len(0).map_err(io)?;
+        write!(file, "{program}, process {}", std::process::id()).map_err(io)?;
+        return Ok(WriterLock { path, _file: file });
+    }
+}
+
+/// Whether `path` still names the file `file` has open.
+#[cfg(unix)]
+fn still_at(file: &std::fs::File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), std::fs::metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+/// (Elsewhere an open file cannot be removed, so the path always names it.)
+#[cfg(not(unix))]
+fn still_at(_file: &std::fs::File, _path: &Path) -> bool {
+    true
+}
+
+/// The start of a temporary name this process writes beside a file it is making:
+/// `PREFIX{pid}-`, so [`remove_leftovers`] can tell the leftovers of a killed process.
+pub fn staging_prefix(prefix: &str) -> String {
+    format!("{prefix}{}-", std::process::id())
+}
+
+/// Removes what Pathforge processes killed mid-write left in `dir`: files and folders
+/// named with [`staging_prefix`] of one of `prefixes` whose process is gone.
+pub fn remove_leftovers(dir: &Path, prefixes: &[&str]) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = prefixes.iter().find_map(|p| name.strip_prefix(p)) else {
+            continue;
+        };
+        let pid = rest.split('-').next().and_then(|p| p.parse::<u32>().ok());
+        if pid.is_some_and(|pid| !process_alive(pid)) {
+            let path = entry.path();
+            let _ = match path.is_dir() {
+                true => std::fs::remove_dir_all(&path),
+                false => std::fs::remove_file(&path),
+            };
+        }
+    }
+}
+
+/// Whether process `pid` is running (where that cannot be known, it is assumed to be).
+fn process_alive(pid: u32) -> bool {
+    if cfg!(target_os = "linux") {
+        Path::new("/proc").join(pid.to_string()).exists()
+    } else {
+        true
+    }
+}
+
+const NEW: &str = ".pathforge-new-";
+const BACKUP: &str = ".pathforge-backup-";
+
+/// Copies the database behind `conn` to `dest` with SQLite's online backup: staged beside
+/// `dest`, synced, and renamed into place without overwriting anything.
+fn copy_database(conn: &Connection, project: &Path, dest: &Path) -> Result<()> {
+    let io = |source| Error::Io {
+        path: dest.to_path_buf(),
+        source,
+    };
+    if dest.symlink_metadata().is_ok() {
+        return Err(Error::AlreadyExists {
+            path: dest.to_path_buf(),
+        });
+    }
+    let dir = match dest.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    remove_leftovers(dir, &[BACKUP]);
+    let staged = tempfile::Builder::new()
+        .prefix(&staging_prefix(BACKUP))
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(io)?;
+    conn.backup(rusqlite::MAIN_DB, staged.path(), None)
+        .map_err(|source| Error::Sqlite {
+            path: project.to_path_buf(),
+            source,
+        })?;
+    staged.as_file().sync_all().map_err(io)?;
+    staged
+        .persist_noclobber(dest)
+        .map_err(|e| match e.error.kind() {
+            std::io::ErrorKind::AlreadyExists => Error::AlreadyExists {
+                path: dest.to_path_buf(),
+            },
+            _ => io(e.error),
+        })?;
+    Ok(())
+}
+
+/// Checks that `from` can be restored: a Pathforge project this build reads, intact.
+pub fn check_restorable(from: &Path) -> Result<()> {
+    check_header(from)?;
+    let damaged = |detail: String| Error::Damaged {
+        path: from.to_path_buf(),
+        detail,
+    };
+    let source = Connection::open_with_flags(from, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| damaged(e.to_string()))?;
+    let verdict: String = source
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .map_err(|e| damaged(e.to_string()))?;
+    match verdict.as_str() {
+        "ok" => Ok(()),
+        _ => Err(damaged(format!("integrity check: {verdict}"))),
+    }
+}
+
+/// Checks that `path` is a Pathforge project this build can read; its schema version.
+fn check_header(path: &Path) -> Result<u32> {
+    let not_a_project = |reason| Error::NotAProject {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let mut header = [0u8; 100];
+    let mut file = std::fs::File::open(path).map_err(|source| match source.kind() {
+        std::io::ErrorKind::NotFound => Error::NotFound {
+            path: path.to_path_buf(),
+        },
+        _ => Error::Io {
+            path: path.to_path_buf(),
+            source,
+        },
+    })?;
+    if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
+        return Err(not_a_project("it is a folder"));
+    }
+    let read = read_up_to(&mut file, &mut header).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    drop(file);
+    if read < header.len() || &header[..16] != SQLITE_MAGIC {
+        return Err(not_a_project("not a SQLite database"));
+    }
+    let app_id = u32::from_be_bytes(header[68..72].try_into().expect("4 bytes"));
+    if app_id != APPLICATION_ID {
+        return Err(not_a_project("a SQLite database made by another program"));
+    }
+    let found = u32::from_be_bytes(header[60..64].try_into().expect("4 bytes"));
+    if found > SCHEMA_VERSION {
+        return Err(Error::TooNew {
+            path: path.to_path_buf(),
+            found,
+            known: SCHEMA_VERSION,
+        });
+    }
+    Ok(found)
 }
 
 /// What a new project file starts with.
@@ -176,8 +420,9 @@ impl Store {
             path: path.to_path_buf(),
             source,
         };
+        remove_leftovers(dir, &[NEW]);
         let staged = tempfile::Builder::new()
-            .prefix(".pathforge-new-")
+            .prefix(&staging_prefix(NEW))
             .suffix(".tmp")
             .tempfile_in(dir)
             .map_err(io)?;
@@ -219,46 +464,10 @@ impl Store {
         Store::open(path)
     }
 
-    /// Opens an existing project file, migrating it to this build's schema.
+    /// Opens an existing project file, migrating it to this build's schema (after copying
+    /// it as it was to [`upgrade_backup_path`], unless a copy from that version is there).
     pub fn open(path: &Path) -> Result<Store> {
-        let not_a_project = |reason| Error::NotAProject {
-            path: path.to_path_buf(),
-            reason,
-        };
-        let mut header = [0u8; 100];
-        let mut file = std::fs::File::open(path).map_err(|source| match source.kind() {
-            std::io::ErrorKind::NotFound => Error::NotFound {
-                path: path.to_path_buf(),
-            },
-            _ => Error::Io {
-                path: path.to_path_buf(),
-                source,
-            },
-        })?;
-        if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
-            return Err(not_a_project("it is a folder"));
-        }
-        let read = read_up_to(&mut file, &mut header).map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        drop(file);
-        if read < header.len() || &header[..16] != SQLITE_MAGIC {
-            return Err(not_a_project("not a SQLite database"));
-        }
-        let app_id = u32::from_be_bytes(header[68..72].try_into().expect("4 bytes"));
-        if app_id != APPLICATION_ID {
-            return Err(not_a_project("a SQLite database made by another program"));
-        }
-        let found = u32::from_be_bytes(header[60..64].try_into().expect("4 bytes"));
-        if found > SCHEMA_VERSION {
-            return Err(Error::TooNew {
-                path: path.to_path_buf(),
-                found,
-                known: SCHEMA_VERSION,
-            });
-        }
-
+        let found = check_header(path)?;
         let sql = |source| Error::Sqlite {
             path: path.to_path_buf(),
             source,
@@ -275,6 +484,14 @@ impl Store {
             .map_err(sql)?;
         conn.pragma_update(None, "synchronous", "FULL")
             .map_err(sql)?;
+        let mut lock = None;
+        if found < SCHEMA_VERSION {
+            lock = Some(take_lock(path)?);
+            let copy = upgrade_backup_path(path, found);
+            if copy.symlink_metadata().is_err() {
+                copy_database(&conn, path, &copy)?;
+            }
+        }
         migrations()
             .to_latest(&mut conn)
             .map_err(|source| Error::Migration {
@@ -284,7 +501,46 @@ impl Store {
         Ok(Store {
             conn,
             path: path.to_path_buf(),
+            lock,
         })
+    }
+
+    /// Writes a consistent copy of the project to `dest` (SQLite's online backup, safe
+    /// while the project is in use); it appears whole or not at all, and an existing file
+    /// is never overwritten.
+    pub fn backup_to(&self, dest: &Path) -> Result<()> {
+        copy_database(&self.conn, &self.path, dest)
+    }
+
+    /// Replaces the project's content with the copy at `from` — checked first: a Pathforge
+    /// project this build reads, intact — in one step through SQLite's backup API, so a
+    /// reader sees the old project or the restored one, never a mix; then brings the
+    /// schema up to date. Takes the writer lock.
+    pub fn restore_from(&mut self, from: &Path) -> Result<()> {
+        check_restorable(from)?;
+        if self.lock.is_none() {
+            self.lock = Some(take_lock(&self.path)?);
+        }
+        let path = self.path.clone();
+        self.conn
+            .restore(
+                rusqlite::MAIN_DB,
+                from,
+                None::<fn(rusqlite::backup::Progress)>,
+            )
+            .map_err(|source| Error::Sqlite {
+                path: path.clone(),
+                source,
+            })?;
+        self.conn
+            .pragma_update(None, "foreign_keys", true)
+            .map_err(|source| Error::Sqlite {
+                path: path.clone(),
+                source,
+            })?;
+        migrations()
+            .to_latest(&mut self.conn)
+            .map_err(|source| Error::Migration { path, source })
     }
 
     pub fn path(&self) -> &Path {
@@ -305,6 +561,9 @@ impl Store {
             path: path.clone(),
             source,
         };
+        if self.lock.is_none() {
+            self.lock = Some(take_lock(&path)?);
+        }
         let tx = self.conn.transaction().map_err(sql)?;
         let value = f(&Tx { tx: &tx }).map_err(sql)?;
         tx.commit().map_err(sql)?;

@@ -246,7 +246,147 @@ fn a_file_from_every_earlier_version_is_migrated_with_its_data() {
             module("a", &["pricing"]),
             "version {version}: the module is read back whole"
         );
+        drop(store);
+        let copy = upgrade_backup_path(&path, version);
+        let header = std::fs::read(&copy)
+            .unwrap_or_else(|e| panic!("version {version}: a copy is kept before migrating: {e}"));
+        assert_eq!(
+            u32::from_be_bytes(header[60..64].try_into().unwrap()),
+            version,
+            "version {version}: the copy is the file as it was, unmigrated"
+        );
+        let copy_conn = Connection::open(&copy).unwrap();
+        let titles: String = copy_conn
+            .query_row("SELECT title FROM modules", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(
+            titles, "Module a",
+            "version {version}: the copy holds the data"
+        );
     }
+}
+
+#[test]
+fn a_backup_is_a_consistent_copy_and_a_restore_puts_it_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.pathforge");
+    let mut store = Store::create(&path, &new_project()).unwrap();
+    let project = store.project().unwrap().id;
+    store
+        .write(|tx| {
+            tx.upsert_library(&library())?;
+            tx.upsert_module(&project, &module("a", &[]), 0)
+        })
+        .unwrap();
+    let backup = dir.path().join("p.1.pathforge-backup");
+    store.backup_to(&backup).unwrap();
+    assert!(
+        matches!(store.backup_to(&backup), Err(Error::AlreadyExists { .. })),
+        "a backup never overwrites a file"
+    );
+    store
+        .write(|tx| tx.upsert_module(&project, &module("b", &[]), 1))
+        .unwrap();
+    // A reader in another connection, as another process would be.
+    let reader = Connection::open(&path).unwrap();
+    let count = |c: &Connection| -> i64 {
+        c.query_row("SELECT count(*) FROM modules", [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(count(&reader), 2, "the reader sees both modules first");
+
+    store.restore_from(&backup).unwrap();
+    assert_eq!(
+        store.module_summaries().unwrap().len(),
+        1,
+        "the restore puts back the project as the backup has it"
+    );
+    assert_eq!(
+        count(&reader),
+        1,
+        "an open reader sees the restored project, not a mix"
+    );
+    let check: String = reader
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok", "the restored file is intact");
+}
+
+#[test]
+fn a_restore_refuses_what_is_not_an_intact_project_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.pathforge");
+    let mut store = Store::create(&path, &new_project()).unwrap();
+    let project = store.project().unwrap().id;
+    store
+        .write(|tx| {
+            tx.upsert_library(&library())?;
+            tx.upsert_module(&project, &module("a", &[]), 0)
+        })
+        .unwrap();
+    let good = dir.path().join("good.pathforge-backup");
+    store.backup_to(&good).unwrap();
+    let mut damaged = std::fs::read(&good).unwrap();
+    // Scribble over the second page (the first table's root), keeping the header.
+    for b in &mut damaged[4096..4096 + 512] {
+        *b = 0xA5;
+    }
+    let mut check = |why: &str, bytes: &[u8], needle: &str| {
+        let bad = dir.path().join("bad.pathforge-backup");
+        std::fs::write(&bad, bytes).unwrap();
+        let err = store
+            .restore_from(&bad)
+            .expect_err(&format!("{why}: the restore must be refused"));
+        let text = err.to_string();
+        assert!(
+            text.contains("bad.pathforge-backup") && text.contains(needle),
+            "{why}: {text:?} names the file and says {needle:?}"
+        );
+        assert_eq!(
+            store.module_summaries().unwrap().len(),
+            1,
+            "{why}: the project is as it was"
+        );
+        std::fs::remove_file(&bad).unwrap();
+    };
+    check("a text file", b"hello", "not a SQLite database");
+    check("a damaged copy", &damaged, "damaged");
+    let mut newer = std::fs::read(&good).unwrap();
+    newer[60..64].copy_from_slice(&(SCHEMA_VERSION + 1).to_be_bytes());
+    check("a copy from a newer Pathforge", &newer, "newer Pathforge");
+}
+
+#[test]
+fn one_process_at_a_time_changes_a_project() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.pathforge");
+    let mut first = Store::create(&path, &new_project()).unwrap();
+    let mut second = Store::open(&path).unwrap();
+    assert!(
+        !lock_path(&path).exists(),
+        "opening to read takes no lock, so others may still write"
+    );
+    first.write(|tx| tx.upsert_library(&library())).unwrap();
+    assert!(lock_path(&path).exists(), "the first write takes the lock");
+    let err = second
+        .write(|tx| tx.upsert_library(&library()))
+        .expect_err("a second writer is refused while the first holds the lock");
+    assert_eq!(err.kind(), ErrorKind::Busy, "the refusal is a Busy error");
+    let text = err.to_string();
+    assert!(
+        text.contains("p.pathforge") && text.contains(&format!("process {}", std::process::id())),
+        "the message names the project and who holds it: {text}"
+    );
+    assert_eq!(
+        second.libraries().unwrap().len(),
+        1,
+        "the refused writer can still read what the first wrote"
+    );
+    drop(first);
+    assert!(!lock_path(&path).exists(), "closing removes the lock file");
+    second
+        .write(|tx| tx.upsert_library(&library()))
+        .expect("once the first writer closes, the second may write");
 }
 
 #[test]

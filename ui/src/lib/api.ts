@@ -18,6 +18,7 @@ import type {
   ModuleId,
   ModuleSummary,
   ProjectInfo,
+  Restored,
   SessionState,
   ModelStatus,
   ModuleInsight,
@@ -68,6 +69,7 @@ const KINDS: Record<ErrorKind, true> = {
   conflict: true,
   internal: true,
   cancelled: true,
+  busy: true,
 };
 
 function isIpcError(e: unknown): e is IpcError {
@@ -105,6 +107,10 @@ export async function settle(): Promise<void> {
 }
 
 const PROJECT_FILTER = [{ name: 'Pathforge project', extensions: ['pathforge'] }];
+const BACKUP_FILTER = [
+  { name: 'Pathforge backup', extensions: ['pathforge-backup'] },
+  { name: 'Pathforge project', extensions: ['pathforge'] },
+];
 
 export const api = {
   sessionState: () => call<SessionState>('session_state'),
@@ -193,6 +199,16 @@ export const api = {
       | string
       | null,
 
+  backupProject: (dest: string) => call<void>('backup_project', { dest }),
+  restoreProject: (from: string) => call<Restored>('restore_project', { from }),
+  /** Native save dialog for a project backup; null when cancelled. */
+  chooseBackupFile: (defaultPath: string) =>
+    save({ title: 'Back up the project', filters: BACKUP_FILTER, defaultPath }),
+  /** Native open dialog for a backup to restore; null when cancelled. */
+  chooseBackupToRestore: async () =>
+    (await open({ title: 'Restore the project from a backup', filters: BACKUP_FILTER, multiple: false, directory: false })) as
+      | string
+      | null,
   /** Native save dialog for a new project; null when cancelled. */
   chooseNewProjectFile: () =>
     save({ title: 'New Pathforge project', filters: PROJECT_FILTER, defaultPath: 'Untitled.pathforge' }),

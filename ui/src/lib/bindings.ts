@@ -13,7 +13,7 @@ export type SkillId = string;
 
 export type TrackId = string;
 
-export type ErrorKind = "not_found" | "already_exists" | "not_a_project" | "too_new" | "bad_input" | "io" | "storage" | "unknown_id" | "no_project" | "conflict" | "internal" | "cancelled";
+export type ErrorKind = "not_found" | "already_exists" | "not_a_project" | "too_new" | "bad_input" | "io" | "storage" | "unknown_id" | "no_project" | "conflict" | "internal" | "cancelled" | "busy";
 
 export type ProjectInfo = { id: ProjectId, name: string, 
 /**
@@ -24,6 +24,8 @@ path: string, created_at: Timestamp,
  * Schema version of the file (its migration count).
  */
 schema_version: number, };
+
+export type Restored = { project: ProjectInfo, kept: string, };
 
 export type LibraryFormat = "markdown_folder" | "scorm12" | "scorm2004" | "cmi5" | "common_cartridge" | "catalog";
 

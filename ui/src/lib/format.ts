@@ -49,5 +49,7 @@ export function hintFor(kind: ErrorKind): string {
       return 'This is a bug in Pathforge; please report it.';
     case 'cancelled':
       return 'Stopped before anything was written: the project is as it was.';
+    case 'busy':
+      return 'Another Pathforge window or command is changing this project: close it there, or let that command finish, then retry. Nothing was changed.';
   }
 }
