@@ -33,6 +33,7 @@ const COMMANDS: &[&str] = &[
     "verify_audit",
     "export_audit",
     "backup_project",
+    "module_preview",
     "restore_project",
     "set_auto_accept",
     "import_review_decisions",

@@ -80,6 +80,11 @@ fn export_audit(
 }
 
 #[tauri::command]
+fn module_preview(state: State<'_, Shared>, id: ModuleId) -> IpcResult<String> {
+    session(&state).module_preview(&id)
+}
+
+#[tauri::command]
 fn backup_project(state: State<'_, Shared>, dest: PathBuf) -> IpcResult<()> {
     session(&state).backup_project(&dest)
 }
@@ -452,6 +457,7 @@ pub fn run(mut started: Session) {
             verify_audit,
             export_audit,
             backup_project,
+            module_preview,
             restore_project,
             preview_export,
             export_course,

@@ -546,6 +546,28 @@ impl Project {
         Ok(self.store.module(id)?)
     }
 
+    /// The module's page as the window previews it: its source HTML (or Markdown) read
+    /// from the library and sanitised — nothing in it can run or fetch anything.
+    pub fn module_preview(&self, id: &ModuleId) -> Result<String> {
+        let module = self.store.module(id)?;
+        let library = self
+            .store
+            .libraries()?
+            .into_iter()
+            .find(|l| l.id == module.library_id)
+            .ok_or_else(|| store::Error::UnknownId {
+                what: "library",
+                id: module.library_id.to_string(),
+            })?;
+        let launch = module.extra.get("launch").and_then(|v| v.as_str());
+        Ok(ingest::preview_page(
+            Path::new(&library.source_path),
+            &module.source_path,
+            launch,
+            &module.body,
+        )?)
+    }
+
     /// Auto-tags every module whose text, the taxonomy or the model changed since it was
     /// last tagged: skill suggestions with evidence, keyphrases and a level guess.
     ///

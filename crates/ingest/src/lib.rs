@@ -10,6 +10,7 @@ mod folder;
 mod manifest;
 mod markdown;
 mod package;
+mod preview;
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -25,6 +26,7 @@ pub use manifest::{
 };
 pub use markdown::{parse_markdown, WORDS_PER_MINUTE};
 pub use package::{is_package, read_package, read_package_parts, read_package_zip, PackageKind};
+pub use preview::{preview_page, sanitise};
 
 /// Everything a library folder holds: its modules and, if it has one, its manifest.
 #[derive(Debug)]

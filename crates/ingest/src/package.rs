@@ -199,6 +199,24 @@ pub fn read_package(path: &Path) -> Result<(PackageKind, LibraryContent)> {
     read_files(path, Files::open(path)?)
 }
 
+/// One file of a package (zip or folder) by the path its manifest gives, relative to the
+/// manifest's folder: what a module's page preview shows.
+pub(crate) fn read_part(path: &Path, href: &str) -> Result<Vec<u8>> {
+    let files = Files::open(path)?;
+    let base = files
+        .find("imsmanifest.xml")
+        .or_else(|| files.find("cmi5.xml"))
+        .map(|(base, _)| base)
+        .unwrap_or_default();
+    let href = href.split(['?', '#']).next().unwrap_or(href);
+    let wanted = format!("{base}{href}");
+    let found = files
+        .resolve(&wanted)
+        .or_else(|| files.resolve(href))
+        .ok_or_else(|| Error::bad(path, format!("has no file {href}")))?;
+    Ok(files.get(&found).unwrap_or_default().to_vec())
+}
+
 /// Reads a zipped package held in memory; `path` names it in errors.
 pub fn read_package_zip(path: &Path, bytes: &[u8]) -> Result<(PackageKind, LibraryContent)> {
     read_files(path, Files::unzip(path, std::io::Cursor::new(bytes))?)

@@ -534,6 +534,11 @@ impl Session {
         Ok(self.project()?.modules()?)
     }
 
+    /// The module's page, sanitised, for the window's sandboxed preview.
+    pub fn module_preview(&self, id: &ModuleId) -> IpcResult<String> {
+        Ok(self.project()?.module_preview(id)?)
+    }
+
     pub fn module(&self, id: &ModuleId) -> IpcResult<Module> {
         Ok(self.project()?.module(id)?)
     }

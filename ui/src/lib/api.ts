@@ -199,6 +199,7 @@ export const api = {
       | string
       | null,
 
+  modulePreview: (id: ModuleId) => call<string>('module_preview', { id }),
   backupProject: (dest: string) => call<void>('backup_project', { dest }),
   restoreProject: (from: string) => call<Restored>('restore_project', { from }),
   /** Native save dialog for a project backup; null when cancelled. */
