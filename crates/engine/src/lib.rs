@@ -46,6 +46,8 @@ pub enum Error {
     UnknownTrack(String),
     #[error("no skill has the slug {0:?}")]
     UnknownSkill(String),
+    #[error("there is no rule {0:?}")]
+    UnknownRule(String),
     #[error("refused: {0}")]
     Refused(String),
     #[error("refused: tracks need a prerequisite graph without cycles, and it has one: {0}")]
@@ -68,7 +70,7 @@ impl Error {
             Error::Io { .. } => ErrorKind::Io,
             Error::Cycle { .. } => ErrorKind::Conflict,
             Error::CyclicGraph(_) | Error::Refused(_) => ErrorKind::Conflict,
-            Error::UnknownSkill(_) => ErrorKind::UnknownId,
+            Error::UnknownSkill(_) | Error::UnknownRule(_) => ErrorKind::UnknownId,
             Error::UnknownModule(_) | Error::NoSuchPrerequisite(..) | Error::UnknownTrack(_) => {
                 ErrorKind::UnknownId
             }
@@ -900,6 +902,11 @@ impl Project {
         if let Some(slug) = skill {
             self.skill_by_slug(slug)?;
         }
+        if let Some(m) = min_confidence.filter(|m| !(0.0..=1.0).contains(m)) {
+            return Err(Error::Refused(format!(
+                "a minimum confidence is between 0 and 1, not {m}"
+            )));
+        }
         Ok(self
             .store
             .model_tags()?
@@ -1087,6 +1094,14 @@ impl Project {
             .into_iter()
             .map(|t| ((t.module_id.clone(), t.skill_id.clone()), t))
             .collect();
+        // A pair that is not a model suggestion means the caller's list is stale: refuse
+        // the whole batch rather than decide part of it.
+        if let Some((module, skill)) = tags.iter().find(|k| !current.contains_key(k)) {
+            return Err(Error::NoSuchTag {
+                module: module.to_string(),
+                skill: skill.to_string(),
+            });
+        }
         let changes: Vec<&model::Tag> = tags
             .iter()
             .filter_map(|k| current.get(k))
@@ -1376,7 +1391,7 @@ impl Project {
             return Err(if self.rules()?.rules.iter().any(|r| r.id == id) {
                 Error::Refused(format!("rule {id:?} follows from the prerequisite graph; change the prerequisites instead"))
             } else {
-                Error::Refused(format!("there is no rule {id:?}"))
+                Error::UnknownRule(id.to_owned())
             });
         };
         self.store.write(|tx| {
@@ -1803,6 +1818,12 @@ impl Project {
         let slug = slug.trim();
         if slug.is_empty() || name.trim().is_empty() {
             return Err(Error::Refused("a skill needs a slug and a name".to_owned()));
+        }
+        let slug_char = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || "-_.".contains(c);
+        if !slug.chars().all(slug_char) || !slug.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+            return Err(Error::Refused(format!(
+                "{slug:?} is not a slug: use lower-case letters, digits, '-', '_' or '.' (e.g. data-quality)"
+            )));
         }
         if skills.iter().any(|s| s.slug == slug) {
             return Err(Error::Refused(format!(

@@ -1147,4 +1147,6 @@ pub fn bindings() -> String {
 }
 
 #[cfg(test)]
+mod surface_tests;
+#[cfg(test)]
 mod tests;
