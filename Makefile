@@ -80,7 +80,7 @@ $(BENCH_VENV)/.ready:
 bench: setup build $(BENCH_VENV)/.ready
 	E2E_ONLY=draws_a_2000_module_graph .ci/e2e
 	$(CARGO) build --release --locked -p cli -p bench
-	target/release/bench --cli target/release/pathforge --library $(SAMPLE) --st-python $(BENCH_VENV)/bin/python --graph-scale target/e2e/graph-scale.json
+	target/release/bench --cli target/release/pathforge --library $(SAMPLE) --st-python $(BENCH_VENV)/bin/python --pybkt-python target/pybkt-venv/bin/python --graph-scale target/e2e/graph-scale.json
 
 # Every parser that reads outside data under libFuzzer, FUZZ_SECONDS (600) each; see .ci/fuzz.
 fuzz: setup

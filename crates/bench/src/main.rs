@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+mod calibration;
 mod tagging;
 
 use anyhow::{ensure, Context, Result};
@@ -31,6 +32,8 @@ fn main() -> Result<()> {
     let mut cli = PathBuf::from("target/release/pathforge");
     let mut library = PathBuf::from("sample-libraries/sales-onboarding");
     let mut st_python: Option<PathBuf> = None;
+    let mut pybkt_python: Option<PathBuf> = None;
+    let mut only_calibration = false;
     let mut graph_scale: Option<PathBuf> = None;
     let mut only_graph = false;
     let mut only_import = false;
@@ -42,6 +45,8 @@ fn main() -> Result<()> {
             "--cli" => cli = value,
             "--library" => library = value,
             "--st-python" => st_python = Some(value),
+            "--pybkt-python" => pybkt_python = Some(value),
+            "--only" if value.as_os_str() == "calibration" => only_calibration = true,
             "--graph-scale" => graph_scale = Some(value),
             "--only" if value.as_os_str() == "graph" => only_graph = true,
             "--only" if value.as_os_str() == "import" => only_import = true,
@@ -59,7 +64,7 @@ fn main() -> Result<()> {
                 return Ok(());
             }
             _ => anyhow::bail!(
-                "unknown flag {flag}; use --cli PATH, --library PATH, --model DIR, --st-python PATH, --graph-scale FILE, --only graph|import"
+                "unknown flag {flag}; use --cli PATH, --library PATH, --model DIR, --st-python PATH, --pybkt-python PATH, --graph-scale FILE, --only graph|import|calibration"
             ),
         }
     }
@@ -68,6 +73,14 @@ fn main() -> Result<()> {
         return Ok(());
     }
     let tmp = tempfile::tempdir()?;
+    if only_calibration {
+        print_table(calibration::calibration_rows(
+            &cli,
+            pybkt_python.as_deref(),
+            tmp.path(),
+        )?);
+        return Ok(());
+    }
     let mut rows = Vec::new();
     let me = Actor::System;
 
@@ -256,6 +269,11 @@ fn main() -> Result<()> {
         });
     }
 
+    rows.extend(calibration::calibration_rows(
+        &cli,
+        pybkt_python.as_deref(),
+        tmp.path(),
+    )?);
     rows.extend(tagging_rows(
         &cli,
         &library,

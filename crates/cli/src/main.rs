@@ -159,6 +159,18 @@ enum Command {
         #[arg(long)]
         trace: Option<u64>,
     },
+    /// Fit BKT parameters per skill from learners' answers (a CSV of learner, skill,
+    /// correct, order — pyBKT's user_id, skill_name, order_id work too — or xAPI
+    /// statements). Learner ids are pseudonymised before anything is stored.
+    Calibrate {
+        file: PathBuf,
+        /// The answer log to import first (optional when answers are already stored).
+        #[arg(long)]
+        events: Option<PathBuf>,
+        /// Fit the forgetting rate too (otherwise 0).
+        #[arg(long)]
+        forgets: bool,
+    },
 }
 
 #[derive(clap::Args)]
@@ -683,6 +695,41 @@ fn run(command: &Command, json: bool) -> anyhow::Result<ExitCode> {
             input,
             output,
         } => run_embed(model, input, output, json, &mut out)?,
+        Command::Calibrate {
+            file,
+            events,
+            forgets,
+        } => {
+            let mut project = Project::open(file)?;
+            let imported = match events {
+                Some(path) => Some(project.import_answers(path, &me(), Timestamp::now())?),
+                None => None,
+            };
+            let fits = project.calibrate(*forgets, &me(), Timestamp::now())?;
+            if json {
+                print_json(&mut out, &fits)?;
+            } else {
+                if let Some(i) = imported {
+                    writeln!(
+                        out,
+                        "Imported {} answers of {} learners ({} new; learner ids pseudonymised)",
+                        i.answers, i.learners, i.added
+                    )?;
+                }
+                writeln!(
+                    out,
+                    "{:<28} {:>6} {:>6} {:>6} {:>6} {:>6} {:>8} {:>8}",
+                    "skill", "prior", "learn", "guess", "slip", "forget", "learners", "answers"
+                )?;
+                for f in &fits {
+                    writeln!(
+                        out,
+                        "{:<28} {:>6.3} {:>6.3} {:>6.3} {:>6.3} {:>6.3} {:>8} {:>8}",
+                        f.skill, f.prior, f.learn, f.guess, f.slip, f.forget, f.learners, f.answers
+                    )?;
+                }
+            }
+        }
         Command::Simulate {
             file,
             cohort,

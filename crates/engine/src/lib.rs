@@ -48,6 +48,8 @@ pub enum Error {
     UnknownSkill(String),
     #[error("there is no rule {0:?}")]
     UnknownRule(String),
+    #[error("{}: {reason}", path.display())]
+    BadFile { path: PathBuf, reason: String },
     #[error("refused: {0}")]
     Refused(String),
     #[error("refused: tracks need a prerequisite graph without cycles, and it has one: {0}")]
@@ -74,7 +76,7 @@ impl Error {
             Error::UnknownModule(_) | Error::NoSuchPrerequisite(..) | Error::UnknownTrack(_) => {
                 ErrorKind::UnknownId
             }
-            Error::AmbiguousModule(..) => ErrorKind::BadInput,
+            Error::AmbiguousModule(..) | Error::BadFile { .. } => ErrorKind::BadInput,
             Error::Embed(embed::EmbedError::Missing(_)) => ErrorKind::NotFound,
             Error::Embed(embed::EmbedError::Inference(_)) => ErrorKind::Internal,
             Error::Embed(_) => ErrorKind::BadInput,
@@ -2937,9 +2939,11 @@ fn position(index: &HashMap<ModuleId, usize>, id: &ModuleId) -> Result<usize> {
         .ok_or_else(|| Error::UnknownModule(id.to_string()))
 }
 
+mod calibrate;
 mod export;
 mod profile;
 mod review;
+pub use calibrate::{AnswersImport, SkillFit};
 pub use export::{read_mapping, MARKER};
 pub use profile::{load_profile, save_profile};
 pub use review::PackFilter;

@@ -52,11 +52,12 @@ fn migrations() -> Migrations<'static> {
         ),
         M::up(include_str!("../migrations/003_auto_accept.sql")),
         M::up(include_str!("../migrations/004_edited_tags.sql")),
+        M::up(include_str!("../migrations/005_answers.sql")),
     ])
 }
 
 /// The schema version this build writes: the number of migrations.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Fills the content hash of modules written before hashes were stored, so the next
 /// import does not count every one of them as changed.
@@ -779,6 +780,24 @@ impl Store {
     }
 
     /// A project-wide setting, if set.
+    /// Every stored answer as (skill id, learner pseudonym, correct), each learner's
+    /// answers on a skill in order, learners in pseudonym order.
+    pub fn answers(&self) -> Result<Vec<(SkillId, String, bool)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT skill_id, learner, correct FROM answers ORDER BY skill_id, learner, seq",
+            )
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((SkillId(r.get(0)?), r.get(1)?, r.get::<_, i64>(2)? == 1))
+            })
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.sql(e))
+    }
+
     pub fn setting(&self, key: &str) -> Result<Option<serde_json::Value>> {
         let text: Option<String> = self
             .conn
@@ -1552,6 +1571,24 @@ impl Tx<'_> {
             .prepare_cached("UPDATE modules SET retired = 1 WHERE id = ?1")?
             .execute([id.as_str()])?;
         Ok(())
+    }
+
+    /// Stores one answer; an answer already there (same skill, learner and position) is
+    /// kept. Whether it was new.
+    pub fn insert_answer(
+        &self,
+        skill: &SkillId,
+        learner: &str,
+        seq: i64,
+        correct: bool,
+    ) -> rusqlite::Result<bool> {
+        Ok(self
+            .tx
+            .prepare_cached(
+                "INSERT OR IGNORE INTO answers (skill_id, learner, seq, correct) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![skill.as_str(), learner, seq, i64::from(correct)])?
+            == 1)
     }
 
     pub fn set_setting(&self, key: &str, value: &serde_json::Value) -> rusqlite::Result<()> {

@@ -198,6 +198,7 @@ const UNDO_MIGRATION: &[(u32, &str)] = &[
     (2, "ALTER TABLE modules DROP COLUMN content_hash;"),
     (3, "ALTER TABLE tags DROP COLUMN auto_accepted;"),
     (4, "ALTER TABLE tags DROP COLUMN replaced_by;"),
+    (5, "DROP TABLE answers;"),
 ];
 
 #[test]

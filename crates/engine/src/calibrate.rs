@@ -1,0 +1,401 @@
+//! Calibration from real learners' answers. A log — a CSV of (learner, skill, correct,
+//! order), with pyBKT's column names accepted too, or xAPI statements — is read; each
+//! learner's id is replaced by a keyed pseudonym (HMAC-SHA256 under a secret kept in the
+//! project) before anything is stored, so learner ids never reach the project, its log
+//! or anything exported from it. BKT parameters are then fitted per skill (crate `bkt`)
+//! and kept in the project for simulations.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use hmac::{Hmac, Mac};
+use model::{Actor, SkillId, Timestamp};
+use serde::Serialize;
+use sha2::Sha256;
+
+use crate::{Error, Project, Result};
+
+/// Settings key of the pseudonym secret.
+const SECRET: &str = "privacy.pseudonym_secret";
+/// Settings key of the fitted parameters, by skill slug.
+pub(crate) const FITTED: &str = "simulation.bkt";
+
+/// What an answer log brought in.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AnswersImport {
+    /// Learners in the file.
+    pub learners: usize,
+    /// Answers read (one per skill the answered module teaches, for xAPI).
+    pub answers: usize,
+    /// Answers not stored before.
+    pub added: usize,
+    /// xAPI statements about modules that teach no skill of the taxonomy.
+    pub without_skill: usize,
+}
+
+/// One skill's fitted parameters and what they were fitted on.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SkillFit {
+    pub skill: String,
+    pub name: String,
+    pub prior: f64,
+    pub learn: f64,
+    pub guess: f64,
+    pub slip: f64,
+    pub forget: f64,
+    pub learners: usize,
+    pub answers: usize,
+    pub log_likelihood: f64,
+}
+
+/// One answer as read, before pseudonymisation.
+struct Answer {
+    learner: String,
+    skill: SkillId,
+    order: i64,
+    correct: bool,
+}
+
+impl Project {
+    /// Reads an answer log and stores its answers under pseudonyms (importing the same
+    /// log again adds nothing). Errors name the file and the line or statement.
+    pub fn import_answers(
+        &mut self,
+        path: &Path,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<AnswersImport> {
+        let bad = |reason: String| Error::BadFile {
+            path: path.to_path_buf(),
+            reason,
+        };
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let skills: HashMap<String, SkillId> = self
+            .store
+            .skills()?
+            .into_iter()
+            .map(|s| (s.slug, s.id))
+            .collect();
+        let is_csv = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+        let (answers, without_skill) = match is_csv {
+            true => (read_csv(&text, &skills).map_err(bad)?, 0),
+            false => self.read_xapi(&text, &skills).map_err(bad)?,
+        };
+        let secret = self.pseudonym_secret()?;
+        let pseudonym = |learner: &str| {
+            let mut mac =
+                Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
+            mac.update(learner.as_bytes());
+            let digest = mac.finalize().into_bytes();
+            digest[..10]
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        };
+        let learners = answers
+            .iter()
+            .map(|a| a.learner.as_str())
+            .collect::<std::collections::HashSet<_>>()
+            .len();
+        let rows: Vec<(SkillId, String, i64, bool)> = answers
+            .iter()
+            .map(|a| (a.skill.clone(), pseudonym(&a.learner), a.order, a.correct))
+            .collect();
+        let mut report = AnswersImport {
+            learners,
+            answers: rows.len(),
+            added: 0,
+            without_skill,
+        };
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        report.added = self.store.write(|tx| {
+            let mut added = 0;
+            for (skill, learner, order, correct) in &rows {
+                added += usize::from(tx.insert_answer(skill, learner, *order, *correct)?);
+            }
+            tx.append_audit(
+                now,
+                actor,
+                "answers.imported",
+                "answers",
+                &serde_json::Value::Null,
+                // Counts and the file's name only: no learner id, not even pseudonymised.
+                &serde_json::json!({ "file": name, "learners": learners, "answers": rows.len(), "added": added }),
+            )?;
+            Ok(added)
+        })?;
+        Ok(report)
+    }
+
+    /// Fits BKT parameters for every skill with stored answers (with `forgets`, the
+    /// forgetting rate too) and keeps them for simulations; logged.
+    pub fn calibrate(
+        &mut self,
+        forgets: bool,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<Vec<SkillFit>> {
+        let skills = self.store.skills()?;
+        let mut by_skill: BTreeMap<SkillId, Vec<Vec<bool>>> = BTreeMap::new();
+        let mut last: Option<(SkillId, String)> = None;
+        for (skill, learner, correct) in self.store.answers()? {
+            let key = (skill.clone(), learner);
+            let sequences = by_skill.entry(skill).or_default();
+            if last.as_ref() != Some(&key) {
+                sequences.push(Vec::new());
+                last = Some(key);
+            }
+            sequences.last_mut().expect("just pushed").push(correct);
+        }
+        if by_skill.is_empty() {
+            return Err(Error::Refused(
+                "no answers to calibrate from: import an answer log first (pathforge calibrate --events)".to_owned(),
+            ));
+        }
+        let options = bkt::Options {
+            forgets,
+            ..bkt::Options::default()
+        };
+        let mut fits = Vec::new();
+        for (skill_id, sequences) in &by_skill {
+            let Some(skill) = skills.iter().find(|s| &s.id == skill_id) else {
+                continue;
+            };
+            let fit = bkt::fit(sequences, options);
+            let p = fit.params;
+            fits.push(SkillFit {
+                skill: skill.slug.clone(),
+                name: skill.name.clone(),
+                prior: p.prior,
+                learn: p.learn,
+                guess: p.guess,
+                slip: p.slip,
+                forget: p.forget,
+                learners: sequences.len(),
+                answers: sequences.iter().map(Vec::len).sum(),
+                log_likelihood: fit.log_likelihood,
+            });
+        }
+        let fitted: BTreeMap<&str, bkt::Params> = fits
+            .iter()
+            .map(|f| {
+                (
+                    f.skill.as_str(),
+                    bkt::Params {
+                        prior: f.prior,
+                        learn: f.learn,
+                        guess: f.guess,
+                        slip: f.slip,
+                        forget: f.forget,
+                    },
+                )
+            })
+            .collect();
+        let before = self
+            .store
+            .setting(FITTED)?
+            .unwrap_or(serde_json::Value::Null);
+        let after = serde_json::to_value(&fitted).expect("parameters serialise");
+        self.store.write(|tx| {
+            tx.set_setting(FITTED, &after)?;
+            tx.append_audit(now, actor, "bkt.calibrated", "simulation", &before, &after)
+        })?;
+        Ok(fits)
+    }
+
+    /// The parameters fitted per skill slug, if calibrated.
+    pub fn fitted_bkt(&self) -> Result<BTreeMap<String, bkt::Params>> {
+        Ok(self
+            .store
+            .setting(FITTED)?
+            .and_then(|v| serde_json::from_value(v).ok())
+            .unwrap_or_default())
+    }
+
+    /// The project's pseudonym secret, made on first use.
+    fn pseudonym_secret(&mut self) -> Result<String> {
+        if let Some(s) = self
+            .store
+            .setting(SECRET)?
+            .and_then(|v| v.as_str().map(str::to_owned))
+        {
+            return Ok(s);
+        }
+        let secret = format!(
+            "{}{}",
+            uuid::Uuid::new_v4().simple(),
+            uuid::Uuid::new_v4().simple()
+        );
+        self.store
+            .write(|tx| tx.set_setting(SECRET, &serde_json::json!(secret)))?;
+        Ok(secret)
+    }
+
+    /// xAPI statements (a JSON array or one per line) with a result: each answer is an
+    /// opportunity for every skill the module (the statement's object) teaches.
+    fn read_xapi(
+        &self,
+        text: &str,
+        skills: &HashMap<String, SkillId>,
+    ) -> std::result::Result<(Vec<Answer>, usize), String> {
+        let statements: Vec<serde_json::Value> = match text.trim_start().starts_with('[') {
+            true => serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?,
+            false => text
+                .lines()
+                .enumerate()
+                .filter(|(_, l)| !l.trim().is_empty())
+                .map(|(n, l)| {
+                    serde_json::from_str(l).map_err(|e| format!("line {}: not JSON: {e}", n + 1))
+                })
+                .collect::<std::result::Result<_, _>>()?,
+        };
+        let mut teaches: HashMap<String, Vec<SkillId>> = HashMap::new();
+        let mut read = Vec::new();
+        let mut without_skill = 0;
+        for (n, s) in statements.iter().enumerate() {
+            let at = |what: &str| format!("statement {}: {what}", n + 1);
+            let result = &s["result"];
+            let correct = match (
+                result["success"].as_bool(),
+                result["score"]["scaled"].as_f64(),
+            ) {
+                (Some(ok), _) => ok,
+                (None, Some(scaled)) => scaled >= 0.7,
+                (None, None) => continue, // not an answer (launched, completed…)
+            };
+            let learner =
+                learner_of(&s["actor"]).ok_or_else(|| at("no actor account, mbox or name"))?;
+            let object = s["object"]["id"]
+                .as_str()
+                .ok_or_else(|| at("no object id"))?;
+            if !teaches.contains_key(object) {
+                let module = self.module_of_activity(object).ok_or_else(|| {
+                    at(&format!(
+                        "{object:?} names no module of the project (by id, path or title)"
+                    ))
+                })?;
+                let ids = module
+                    .tags
+                    .iter()
+                    .filter_map(|t| skills.get(t).cloned())
+                    .collect();
+                teaches.insert(object.to_owned(), ids);
+            }
+            let taught = &teaches[object];
+            if taught.is_empty() {
+                without_skill += 1;
+                continue;
+            }
+            let stamp = s["timestamp"]
+                .as_str()
+                .and_then(|t| t.parse::<jiff::Timestamp>().ok());
+            let order = stamp.map(|t| t.as_millisecond()).unwrap_or(n as i64);
+            for skill in taught {
+                read.push(Answer {
+                    learner: learner.clone(),
+                    skill: skill.clone(),
+                    order,
+                    correct,
+                });
+            }
+        }
+        Ok((read, without_skill))
+    }
+
+    /// The module an xAPI activity id names: as written, or its trailing path (activity
+    /// ids are often IRIs ending in the module's path in the library).
+    fn module_of_activity(&self, object: &str) -> Option<model::Module> {
+        let parts: Vec<&str> = object.split('/').collect();
+        (0..parts.len())
+            .map(|k| parts[k..].join("/"))
+            .find_map(|candidate| self.resolve_module(&candidate).ok())
+            .and_then(|m| self.store.module(&m.id).ok())
+    }
+}
+
+/// The learner an xAPI actor names.
+fn learner_of(actor: &serde_json::Value) -> Option<String> {
+    let account = &actor["account"];
+    if let Some(name) = account["name"].as_str() {
+        return Some(format!(
+            "{}|{name}",
+            account["homePage"].as_str().unwrap_or("")
+        ));
+    }
+    ["mbox", "mbox_sha1sum", "openid", "name"]
+        .iter()
+        .find_map(|k| actor[*k].as_str().map(|v| format!("{k}:{v}")))
+}
+
+/// A CSV of answers: learner (or user_id), skill (or skill_name: a slug of the taxonomy),
+/// correct (1/0, true/false), order (or order_id).
+fn read_csv(
+    text: &str,
+    skills: &HashMap<String, SkillId>,
+) -> std::result::Result<Vec<Answer>, String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| format!("unreadable header: {e}"))?
+        .iter()
+        .map(|h| h.to_ascii_lowercase())
+        .collect();
+    let column = |names: &[&str]| {
+        header
+            .iter()
+            .position(|h| names.contains(&h.as_str()))
+            .ok_or_else(|| {
+                format!(
+                    "needs a column named {}; its columns are {}",
+                    names.join(" or "),
+                    header.join(", ")
+                )
+            })
+    };
+    let learner = column(&["learner", "user_id", "learner_id", "student"])?;
+    let skill = column(&["skill", "skill_name", "skill_slug"])?;
+    let correct = column(&["correct"])?;
+    let order = column(&["order", "order_id", "seq"])?;
+    let mut out = Vec::new();
+    for record in reader.records() {
+        let record = record
+            .map_err(|e| format!("line {}: {e}", e.position().map(|p| p.line()).unwrap_or(0)))?;
+        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        let field = |i: usize| record.get(i).unwrap_or("");
+        let slug = field(skill);
+        let skill_id = skills
+            .get(slug)
+            .ok_or_else(|| format!("line {line}: {slug:?} is not a skill of the taxonomy"))?;
+        let correct = match field(correct).to_ascii_lowercase().as_str() {
+            "1" | "true" => true,
+            "0" | "false" => false,
+            other => return Err(format!("line {line}: correct is {other:?}; write 1 or 0")),
+        };
+        let order = field(order).parse::<i64>().map_err(|_| {
+            format!(
+                "line {line}: order {:?} is not a whole number",
+                field(order)
+            )
+        })?;
+        if field(learner).is_empty() {
+            return Err(format!("line {line}: no learner"));
+        }
+        out.push(Answer {
+            learner: field(learner).to_owned(),
+            skill: skill_id.clone(),
+            order,
+            correct,
+        });
+    }
+    Ok(out)
+}
