@@ -9,6 +9,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 mod calibration;
+mod scale;
 mod tagging;
 
 use anyhow::{ensure, Context, Result};
@@ -34,6 +35,7 @@ fn main() -> Result<()> {
     let mut st_python: Option<PathBuf> = None;
     let mut pybkt_python: Option<PathBuf> = None;
     let mut only_calibration = false;
+    let mut only_scale = false;
     let mut graph_scale: Option<PathBuf> = None;
     let mut only_graph = false;
     let mut only_import = false;
@@ -47,6 +49,7 @@ fn main() -> Result<()> {
             "--st-python" => st_python = Some(value),
             "--pybkt-python" => pybkt_python = Some(value),
             "--only" if value.as_os_str() == "calibration" => only_calibration = true,
+            "--only" if value.as_os_str() == "scale" => only_scale = true,
             "--graph-scale" => graph_scale = Some(value),
             "--only" if value.as_os_str() == "graph" => only_graph = true,
             "--only" if value.as_os_str() == "import" => only_import = true,
@@ -64,7 +67,7 @@ fn main() -> Result<()> {
                 return Ok(());
             }
             _ => anyhow::bail!(
-                "unknown flag {flag}; use --cli PATH, --library PATH, --model DIR, --st-python PATH, --pybkt-python PATH, --graph-scale FILE, --only graph|import|calibration"
+                "unknown flag {flag}; use --cli PATH, --library PATH, --model DIR, --st-python PATH, --pybkt-python PATH, --graph-scale FILE, --only graph|import|calibration|scale"
             ),
         }
     }
@@ -73,6 +76,10 @@ fn main() -> Result<()> {
         return Ok(());
     }
     let tmp = tempfile::tempdir()?;
+    if only_scale {
+        print_table(scale::scale_rows(&model_dir, tmp.path())?);
+        return Ok(());
+    }
     if only_calibration {
         print_table(calibration::calibration_rows(
             &cli,
@@ -269,6 +276,7 @@ fn main() -> Result<()> {
         });
     }
 
+    rows.extend(scale::scale_rows(&model_dir, tmp.path())?);
     rows.extend(calibration::calibration_rows(
         &cli,
         pybkt_python.as_deref(),

@@ -19,7 +19,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("cmi5_manifest", cmi5_manifest),
     ("package_zip", package_zip),
     ("markdown", markdown),
-    ("html_document", html_document),
+    ("document", document),
     ("catalog_csv", catalog_csv),
     ("library_manifest", library_manifest),
     ("skill_framework", skill_framework),
@@ -102,9 +102,21 @@ pub fn markdown(data: &[u8]) {
     }
 }
 
-/// An HTML module (its text, title and images).
-pub fn html_document(data: &[u8]) {
-    if let Err(e) = ingest::parse_document(Path::new(NAME), "m.html", data) {
+/// A document module: the first byte picks the kind (`h` HTML, `t` text, `p` PDF, `d`
+/// .docx, `x` .pptx; anything else HTML), the rest is the file.
+pub fn document(data: &[u8]) {
+    let (kind, bytes) = data
+        .split_first()
+        .map_or((b'h', data), |(k, rest)| (*k, rest));
+    let ext = match kind {
+        b't' => "txt",
+        b'p' => "pdf",
+        b'd' => "docx",
+        b'x' => "pptx",
+        _ => "html",
+    };
+    let path = format!("{NAME}.{ext}");
+    if let Err(e) = ingest::parse_document(Path::new(&path), &format!("m.{ext}"), bytes) {
         names_the_file(&e);
     }
 }

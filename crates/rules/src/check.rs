@@ -52,22 +52,58 @@ impl Curriculum<'_> {
         }
     }
 
-    /// Whether there is a path `from → … → to` in the prerequisite graph.
-    fn path(&self, from: usize, to: usize) -> bool {
-        let mut seen = HashSet::from([from]);
-        let mut stack = vec![from];
-        while let Some(n) = stack.pop() {
-            for &(b, a) in self.edges {
-                if b == n && seen.insert(a) {
-                    if a == to {
-                        return true;
-                    }
-                    stack.push(a);
-                }
+    /// Modules by key and by id, for lookups in O(1) (a catalogue can hold 50,000).
+    pub(crate) fn index(&self) -> HashMap<&str, usize> {
+        let mut exact = HashMap::with_capacity(self.modules.len() * 2);
+        for (i, m) in self.modules.iter().enumerate() {
+            exact.entry(m.key.as_str()).or_insert(i);
+        }
+        for (i, m) in self.modules.iter().enumerate() {
+            exact.entry(m.id.as_str()).or_insert(i);
+        }
+        exact
+    }
+
+    /// Each module's direct successors in the prerequisite graph.
+    fn successors(&self) -> Vec<Vec<usize>> {
+        let mut next = vec![Vec::new(); self.modules.len()];
+        for &(b, a) in self.edges {
+            if let Some(list) = next.get_mut(b) {
+                list.push(a);
             }
         }
-        false
+        next
     }
+}
+
+/// A module by key or id through `exact` ([`Curriculum::index`]), else as
+/// [`Curriculum::resolve`] finds it (an IRI ending in its path).
+pub(crate) fn find(
+    exact: &HashMap<&str, usize>,
+    c: &Curriculum<'_>,
+    reference: &str,
+) -> Option<usize> {
+    exact
+        .get(reference)
+        .copied()
+        .or_else(|| c.resolve(reference))
+}
+
+/// Whether there is a path `from → … → to` along `next`.
+fn reaches(next: &[Vec<usize>], from: usize, to: usize) -> bool {
+    let mut seen = HashSet::from([from]);
+    let mut stack = vec![from];
+    while let Some(n) = stack.pop() {
+        for &a in next.get(n).map(Vec::as_slice).unwrap_or(&[]) {
+            if seen.insert(a) {
+                if a == to {
+                    return true;
+                }
+                stack.push(a);
+            }
+        }
+    }
+    false
 }
 
 fn finding(
@@ -88,6 +124,9 @@ fn finding(
 
 /// Every problem in `set` against `c`, most serious first.
 pub fn check(set: &RuleSet, c: &Curriculum<'_>) -> Vec<Finding> {
+    let exact = c.index();
+    let next = c.successors();
+    let resolve = |reference: &str| find(&exact, c, reference);
     let mut out = Vec::new();
     if set.schema != crate::SCHEMA {
         out.push(finding(
@@ -161,7 +200,7 @@ pub fn check(set: &RuleSet, c: &Curriculum<'_>) -> Vec<Finding> {
                 refs.extend(refresher);
             }
         }
-        for m in refs.into_iter().filter(|m| c.resolve(m).is_none()) {
+        for m in refs.into_iter().filter(|m| resolve(m).is_none()) {
             out.push(finding(
                 C::MissingReference,
                 Severity::Error,
@@ -225,13 +264,12 @@ pub fn check(set: &RuleSet, c: &Curriculum<'_>) -> Vec<Finding> {
                 category,
             } => {
                 out.extend(check_bands(&r.id, bands));
-                let assessed: HashSet<&String> = c
-                    .resolve(assessment)
+                let assessed: HashSet<&String> = resolve(assessment)
                     .map(|i| c.modules[i].tags.iter().collect())
                     .unwrap_or_default();
                 for b in bands {
                     for skip in &b.skip {
-                        let Some(i) = c.resolve(skip) else { continue };
+                        let Some(i) = resolve(skip) else { continue };
                         let m = &c.modules[i];
                         if category.is_none() && !m.tags.iter().any(|t| assessed.contains(t)) {
                             out.push(finding(
@@ -254,14 +292,14 @@ pub fn check(set: &RuleSet, c: &Curriculum<'_>) -> Vec<Finding> {
                 group,
                 ..
             } => {
-                let Some(after) = c.resolve(module) else {
+                let Some(after) = resolve(module) else {
                     continue;
                 };
                 for req in requires {
-                    let Some(before) = c.resolve(req) else {
+                    let Some(before) = resolve(req) else {
                         continue;
                     };
-                    if before == after || c.path(after, before) {
+                    if before == after || reaches(&next, after, before) {
                         out.push(finding(
                             C::UnlockContradictsGraph,
                             Severity::Error,
@@ -333,7 +371,7 @@ pub fn check(set: &RuleSet, c: &Curriculum<'_>) -> Vec<Finding> {
         .flat_map(|(r, module, requires)| {
             requires
                 .iter()
-                .filter_map(move |req| Some((c.resolve(req)?, c.resolve(module)?, r.id.as_str())))
+                .filter_map(move |req| Some((resolve(req)?, resolve(module)?, r.id.as_str())))
         })
         .collect();
     if let Some(cycle) = find_cycle(&unlocks) {

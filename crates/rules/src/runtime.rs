@@ -2,14 +2,14 @@
 //! emitting decisions that each name the rule that fired and why. The simulator drives
 //! this same code, so what is simulated is what ships.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::check::Curriculum;
-use crate::{Attributes, Group, RuleBody, RuleSet};
+use crate::check::{find, Curriculum};
+use crate::{Attributes, Group, Rule, RuleBody, RuleSet};
 
 /// One thing that happened to a learner, on a day (days since the stream began).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, TS)]
@@ -90,6 +90,34 @@ struct Learner {
     scheduled: BTreeSet<String>,
     reenrolled: BTreeSet<(String, u32)>,
     retakes: Vec<(u32, usize, String, String)>,
+    /// Modules whose done or score state changed since the last settle: only unlock rules
+    /// naming one of them can change their verdict.
+    touched: Vec<usize>,
+}
+
+impl Learner {
+    fn finish(&mut self, m: usize) -> bool {
+        self.touched.push(m);
+        self.done.insert(m)
+    }
+    fn reopen(&mut self, m: usize) {
+        self.touched.push(m);
+        self.done.remove(&m);
+    }
+    fn score(&mut self, m: usize, score: f64) {
+        self.touched.push(m);
+        self.scores.insert(m, score);
+    }
+}
+
+/// An unlock rule with its modules resolved once.
+#[derive(Debug)]
+struct Unlock<'a> {
+    rule: &'a Rule,
+    target: Option<usize>,
+    requires: Vec<usize>,
+    needed: usize,
+    min_score: Option<f64>,
 }
 
 /// The runtime taking one event at a time, keeping each learner's state: what the
@@ -99,24 +127,72 @@ pub struct Runner<'a> {
     set: &'a RuleSet,
     c: &'a Curriculum<'a>,
     learners: BTreeMap<String, Learner>,
+    /// Modules by key and by id.
+    exact: HashMap<&'a str, usize>,
+    /// Unlock rules (one per prerequisite when derived from the graph: tens of thousands
+    /// in a large catalogue), resolved, and by the modules they name.
+    unlocks: Vec<Unlock<'a>>,
+    unlocks_by_module: HashMap<usize, Vec<usize>>,
+    /// Every other rule, in order.
+    others: Vec<&'a Rule>,
 }
 
 impl<'a> Runner<'a> {
     pub fn new(set: &'a RuleSet, c: &'a Curriculum<'a>) -> Runner<'a> {
+        let exact = c.index();
+        let mut unlocks = Vec::new();
+        let mut unlocks_by_module: HashMap<usize, Vec<usize>> = HashMap::new();
+        let mut others = Vec::new();
+        for rule in &set.rules {
+            let RuleBody::Unlock {
+                module,
+                requires,
+                group,
+                min_score,
+            } = &rule.body
+            else {
+                others.push(rule);
+                continue;
+            };
+            let target = find(&exact, c, module);
+            let resolved: Vec<usize> = requires.iter().filter_map(|q| find(&exact, c, q)).collect();
+            let n = unlocks.len();
+            for m in target.iter().chain(&resolved) {
+                let list = unlocks_by_module.entry(*m).or_default();
+                if list.last() != Some(&n) {
+                    list.push(n);
+                }
+            }
+            unlocks.push(Unlock {
+                rule,
+                target,
+                requires: resolved,
+                needed: match group {
+                    Group::AllOf => requires.len(),
+                    Group::AnyOf => 1,
+                    Group::NOf(n) => *n as usize,
+                },
+                min_score: *min_score,
+            });
+        }
         Runner {
             set,
             c,
             learners: BTreeMap::new(),
+            exact,
+            unlocks,
+            unlocks_by_module,
+            others,
         }
     }
 
     /// Applies event number `n` (from 0, for error messages) and returns its decisions.
     pub fn step(&mut self, n: usize, event: &Event) -> Result<Vec<Decision>, String> {
         let (set, c) = (self.set, self.c);
+        let (exact, others) = (&self.exact, &self.others);
         let mut out = Vec::new();
         let resolve = |m: &str| {
-            c.resolve(m)
-                .ok_or_else(|| format!("event {}: unknown module {m:?}", n + 1))
+            find(exact, c, m).ok_or_else(|| format!("event {}: unknown module {m:?}", n + 1))
         };
         let l = self.learners.entry(event.learner.clone()).or_default();
         let day = event.day;
@@ -160,7 +236,7 @@ impl<'a> Runner<'a> {
                 resolve(module)?;
             }
             EventKind::Completed { module } => {
-                l.done.insert(resolve(module)?);
+                l.finish(resolve(module)?);
             }
             EventKind::Scored {
                 module,
@@ -168,15 +244,15 @@ impl<'a> Runner<'a> {
                 categories,
             } => {
                 let m = resolve(module)?;
-                l.done.insert(m);
-                l.scores.insert(m, *score);
-                for r in &set.rules {
+                l.finish(m);
+                l.score(m, *score);
+                for r in others.iter().copied() {
                     match &r.body {
                         RuleBody::Placement {
                             assessment,
                             category,
                             bands,
-                        } if c.resolve(assessment) == Some(m) => {
+                        } if find(exact, c, assessment) == Some(m) => {
                             let Some(value) = scored(category, *score, categories) else {
                                 continue;
                             };
@@ -192,7 +268,7 @@ impl<'a> Runner<'a> {
                             );
                             for skip in &band.skip {
                                 let s = resolve(skip)?;
-                                if l.done.insert(s) {
+                                if l.finish(s) {
                                     emit(
                                         DecisionKind::Skip,
                                         c.modules[s].key.clone(),
@@ -219,7 +295,7 @@ impl<'a> Runner<'a> {
                             below,
                             assign,
                             retake_after_days,
-                        } if c.resolve(assessment) == Some(m) => {
+                        } if find(exact, c, assessment) == Some(m) => {
                             let Some(value) = scored(category, *score, categories) else {
                                 continue;
                             };
@@ -230,7 +306,7 @@ impl<'a> Runner<'a> {
                                 );
                                 for a in assign {
                                     let s = resolve(a)?;
-                                    l.done.remove(&s);
+                                    l.reopen(s);
                                     l.unlocked.insert(s);
                                     emit(
                                         DecisionKind::Assign,
@@ -239,7 +315,7 @@ impl<'a> Runner<'a> {
                                         why.clone(),
                                     );
                                 }
-                                l.done.remove(&m);
+                                l.reopen(m);
                                 l.retakes.push((
                                     day + retake_after_days,
                                     m,
@@ -257,7 +333,8 @@ impl<'a> Runner<'a> {
             }
             EventKind::IdleTick => {}
         }
-        settle(set, c, l, day, &mut emit);
+        let unlocks = (self.unlocks.as_slice(), &self.unlocks_by_module);
+        settle(c, exact, unlocks, others, l, day, &mut emit);
         Ok(out)
     }
 }
@@ -288,8 +365,10 @@ fn scored(
 /// What follows from the learner's state on `day`: retakes due, modules unlocked,
 /// certification ready, idle notices, refreshers.
 fn settle(
-    set: &RuleSet,
     c: &Curriculum<'_>,
+    exact: &HashMap<&str, usize>,
+    (unlocks, by_module): (&[Unlock<'_>], &HashMap<usize, Vec<usize>>),
+    others: &[&Rule],
     l: &mut Learner,
     day: u32,
     emit: &mut impl FnMut(DecisionKind, String, &str, String),
@@ -306,39 +385,42 @@ fn settle(
             format!("{why} (retake allowed from day {due})"),
         );
     }
-    // Unlocks may cascade only through completions, so one pass suffices.
-    for r in &set.rules {
-        if let RuleBody::Unlock {
-            module,
-            requires,
-            group,
-            min_score,
-        } = &r.body
-        {
-            let Some(m) = c.resolve(module) else { continue };
-            if l.unlocked.contains(&m) || l.done.contains(&m) {
-                continue; // open already, or done (or skipped) without needing to open
-            }
-            let met = requires
-                .iter()
-                .filter_map(|q| c.resolve(q))
-                .filter(|q| {
-                    l.done.contains(q)
-                        && min_score.is_none_or(|min| l.scores.get(q).is_none_or(|s| *s >= min))
-                })
-                .count();
-            let needed = match group {
-                Group::AllOf => requires.len(),
-                Group::AnyOf => 1,
-                Group::NOf(n) => *n as usize,
-            };
-            if met >= needed && needed > 0 {
-                l.unlocked.insert(m);
-                emit(DecisionKind::Unlock, key(m), &r.id, r.explanation.clone());
-            }
+    // Unlocks may cascade only through completions, so one pass suffices. A rule's verdict
+    // changes only when its target's or a required module's state does, so only the
+    // rules naming a module touched since the last settle are looked at, in rule order.
+    let mut candidates: Vec<usize> = std::mem::take(&mut l.touched)
+        .iter()
+        .filter_map(|m| by_module.get(m))
+        .flatten()
+        .copied()
+        .collect();
+    candidates.sort_unstable();
+    candidates.dedup();
+    for u in candidates.into_iter().map(|i| &unlocks[i]) {
+        let Some(m) = u.target else { continue };
+        if l.unlocked.contains(&m) || l.done.contains(&m) {
+            continue; // open already, or done (or skipped) without needing to open
+        }
+        let met = u
+            .requires
+            .iter()
+            .filter(|q| {
+                l.done.contains(q)
+                    && u.min_score
+                        .is_none_or(|min| l.scores.get(q).is_none_or(|s| *s >= min))
+            })
+            .count();
+        if met >= u.needed && u.needed > 0 {
+            l.unlocked.insert(m);
+            emit(
+                DecisionKind::Unlock,
+                key(m),
+                &u.rule.id,
+                u.rule.explanation.clone(),
+            );
         }
     }
-    for r in &set.rules {
+    for r in others.iter().copied() {
         match &r.body {
             RuleBody::CertificationReadiness {
                 required,
@@ -346,9 +428,9 @@ fn settle(
             } if !l.scheduled.contains(&r.id) => {
                 let complete = required
                     .iter()
-                    .all(|q| c.resolve(q).is_some_and(|q| l.done.contains(&q)));
+                    .all(|q| find(exact, c, q).is_some_and(|q| l.done.contains(&q)));
                 let scores = min_scores.iter().all(|s| {
-                    c.resolve(&s.module)
+                    find(exact, c, &s.module)
                         .and_then(|m| l.scores.get(&m))
                         .is_some_and(|v| *v >= s.min)
                 });
@@ -406,8 +488,8 @@ fn settle(
                     && l.reenrolled.insert((r.id.clone(), since))
                 {
                     let why = format!("{} (certified on day {since})", r.explanation);
-                    for m in refresher.iter().filter_map(|m| c.resolve(m)) {
-                        l.done.remove(&m);
+                    for m in refresher.iter().filter_map(|m| find(exact, c, m)) {
+                        l.reopen(m);
                         emit(DecisionKind::Reenroll, key(m), &r.id, why.clone());
                     }
                 }

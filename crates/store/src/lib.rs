@@ -1017,17 +1017,29 @@ impl Store {
     }
 
     fn query_tags(&self, module: Option<&ModuleId>) -> Result<Vec<Tag>> {
+        // One statement per case, so one module's tags are found by the primary key
+        // rather than by reading every tag.
         let mut stmt = self
             .conn
-            .prepare_cached(
-                "SELECT t.module_id, t.skill_id, s.slug, s.name, t.source, t.state, t.confidence,
-                        t.model, t.evidence, t.rejected_before, t.auto_accepted,
-                        (SELECT slug FROM skills WHERE id = t.replaced_by)
-                 FROM tags t JOIN skills s ON s.id = t.skill_id
-                 JOIN modules m ON m.id = t.module_id
-                 WHERE (?1 IS NULL AND m.retired = 0) OR t.module_id = ?1
-                 ORDER BY t.source = 'declared' DESC, t.confidence DESC, t.position, s.name",
-            )
+            .prepare_cached(match module {
+                Some(_) => {
+                    "SELECT t.module_id, t.skill_id, s.slug, s.name, t.source, t.state, t.confidence,
+                            t.model, t.evidence, t.rejected_before, t.auto_accepted,
+                            (SELECT slug FROM skills WHERE id = t.replaced_by)
+                     FROM tags t JOIN skills s ON s.id = t.skill_id
+                     WHERE t.module_id = ?1
+                     ORDER BY t.source = 'declared' DESC, t.confidence DESC, t.position, s.name"
+                }
+                None => {
+                    "SELECT t.module_id, t.skill_id, s.slug, s.name, t.source, t.state, t.confidence,
+                            t.model, t.evidence, t.rejected_before, t.auto_accepted,
+                            (SELECT slug FROM skills WHERE id = t.replaced_by)
+                     FROM tags t JOIN skills s ON s.id = t.skill_id
+                     JOIN modules m ON m.id = t.module_id
+                     WHERE ?1 IS NULL AND m.retired = 0
+                     ORDER BY t.source = 'declared' DESC, t.confidence DESC, t.position, s.name"
+                }
+            })
             .map_err(|e| self.sql(e))?;
         let rows = stmt
             .query_map([module.map(|m| m.as_str())], |r| {
@@ -1130,14 +1142,24 @@ fn declared_tags_of(
     library: Option<&LibraryId>,
     module: Option<&ModuleId>,
 ) -> rusqlite::Result<std::collections::HashMap<ModuleId, Vec<String>>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT t.module_id, s.slug FROM tags t
-         JOIN skills s ON s.id = t.skill_id
-         JOIN modules m ON m.id = t.module_id
-         WHERE t.source = 'declared' AND (?1 IS NULL OR m.library_id = ?1)
-           AND (?2 IS NULL OR t.module_id = ?2)
-         ORDER BY t.module_id, t.position",
-    )?;
+    // One statement per case: `(?2 IS NULL OR t.module_id = ?2)` would keep SQLite from
+    // using the tags' primary key, and read every tag for each module (quadratic at scale).
+    let mut stmt = conn.prepare_cached(match module {
+        Some(_) => {
+            "SELECT t.module_id, s.slug FROM tags t
+             JOIN skills s ON s.id = t.skill_id
+             JOIN modules m ON m.id = t.module_id
+             WHERE t.module_id = ?2 AND t.source = 'declared' AND (?1 IS NULL OR m.library_id = ?1)
+             ORDER BY t.position"
+        }
+        None => {
+            "SELECT t.module_id, s.slug FROM tags t
+             JOIN skills s ON s.id = t.skill_id
+             JOIN modules m ON m.id = t.module_id
+             WHERE t.source = 'declared' AND (?1 IS NULL OR m.library_id = ?1) AND ?2 IS NULL
+             ORDER BY t.module_id, t.position"
+        }
+    })?;
     let mut out: std::collections::HashMap<ModuleId, Vec<String>> = Default::default();
     let mut rows = stmt.query([library.map(|l| l.as_str()), module.map(|m| m.as_str())])?;
     while let Some(r) = rows.next()? {

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { GraphView, ModuleSummary, PrerequisiteEdge, Skill, TrackPath } from './bindings';
 import {
   elements,
+  DRAW_LIMIT,
+  withinDrawLimit,
   frameStats,
   groupChoices,
   inverse,
@@ -192,5 +194,19 @@ describe('filters, groups and tracks', () => {
       ['a', 10, false],
       ['b', 30, true],
     ]);
+  });
+});
+
+describe('withinDrawLimit', () => {
+  it('draws what fits and withholds a whole catalogue, saying how many modules it holds', () => {
+    const node = { group: 'nodes' };
+    const edge = { group: 'edges' };
+    const few = [node, node, edge];
+    expect(withinDrawLimit(few)).toEqual({ draw: few, nodes: 2, tooMany: false });
+    const many = Array.from({ length: DRAW_LIMIT + 1 }, () => node).concat([edge]);
+    const limited = withinDrawLimit(many);
+    expect(limited.tooMany, 'more nodes than the limit are withheld').toBe(true);
+    expect(limited.draw, 'nothing is drawn').toEqual([]);
+    expect(limited.nodes, 'the count is reported for the notice').toBe(DRAW_LIMIT + 1);
   });
 });

@@ -266,3 +266,16 @@ export function trackSteps(path: TrackPath): { id: ModuleId; title: string; reas
     };
   });
 }
+
+/** The most module nodes the Graph tab draws at once: beyond it (a whole catalogue of tens
+ *  of thousands of modules) the canvas would not stay responsive, so it asks for a track,
+ *  a skill or collapsed skill groups first. */
+export const DRAW_LIMIT = 5000;
+
+/** `elements` when they are few enough to draw; otherwise none, with how many nodes they
+ *  hold, so the view can say why it is empty. */
+export function withinDrawLimit<T extends { group?: string }>(elements: T[]): { draw: T[]; nodes: number; tooMany: boolean } {
+  const nodes = elements.filter((e) => e.group === 'nodes').length;
+  const tooMany = nodes > DRAW_LIMIT;
+  return { draw: tooMany ? [] : elements, nodes, tooMany };
+}
