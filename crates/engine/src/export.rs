@@ -322,6 +322,9 @@ fn write_folder(files: &BTreeMap<String, Vec<u8>>, out: &Path, replace: bool) ->
         }
         let mut file = std::fs::File::create(&path).map_err(io(&path))?;
         std::io::Write::write_all(&mut file, bytes).map_err(io(&path))?;
+        // Every file reaches the disk before the folder is renamed into place: on Linux
+        // with one syncfs below (an fsync per file took most of a 50,000-file export).
+        #[cfg(not(target_os = "linux"))]
         file.sync_all().map_err(io(&path))?;
         #[cfg(unix)]
         if name.ends_with(".sh") {
@@ -329,6 +332,13 @@ fn write_folder(files: &BTreeMap<String, Vec<u8>>, out: &Path, replace: bool) ->
             std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))
                 .map_err(io(&path))?;
         }
+    }
+    #[cfg(target_os = "linux")]
+    {
+        let dir = std::fs::File::open(staging.path()).map_err(io(staging.path()))?;
+        rustix::fs::syncfs(&dir)
+            .map_err(std::io::Error::from)
+            .map_err(io(staging.path()))?;
     }
     #[cfg(unix)]
     {

@@ -329,6 +329,8 @@ pub(crate) struct Plan<'a> {
     track_ident: HashMap<&'a str, String>,
     remedial: BTreeSet<(&'a str, &'a str)>,
     waivers: BTreeMap<&'a str, Vec<Waiver<'a>>>,
+    /// Modules by key (a catalogue may hold 50,000: no linear searches).
+    by_key: HashMap<&'a str, &'a CourseModule>,
 }
 
 /// Learners whose score on `assessment` falls in one of `ranges` skip a module.
@@ -480,6 +482,7 @@ impl<'a> Plan<'a> {
             track_ident,
             remedial,
             waivers,
+            by_key,
         })
     }
 
@@ -506,10 +509,9 @@ impl<'a> Plan<'a> {
     }
 
     pub fn module(&self, key: &str) -> &'a CourseModule {
-        self.course
-            .modules
-            .iter()
-            .find(|m| m.key == key)
+        self.by_key
+            .get(key)
+            .copied()
             .expect("rules were checked to name modules")
     }
 
