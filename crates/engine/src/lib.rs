@@ -1497,7 +1497,21 @@ impl Project {
             tracks: &track_slugs,
             edges: &edges,
         };
-        let (modules, tracks, skills) = self.sim_modules(&set)?;
+        let (modules, tracks, slugs) = self.sim_modules(&set)?;
+        let skills = slugs.len();
+        // Calibrated parameters (pathforge calibrate), where a skill has them.
+        let fitted = self.fitted_bkt()?;
+        let skill_bkt: Vec<Option<simulate::Bkt>> = slugs
+            .iter()
+            .map(|s| {
+                fitted.get(s).map(|p| simulate::Bkt {
+                    learn: p.learn,
+                    guess: p.guess,
+                    slip: p.slip,
+                    forget: p.forget,
+                })
+            })
+            .collect();
         let input = simulate::Input {
             modules: &modules,
             tracks: &tracks,
@@ -1505,6 +1519,7 @@ impl Project {
             rules: &set,
             curriculum: &curriculum,
             cohort: &cohort,
+            skill_bkt: &skill_bkt,
             pass_mark: 70.0,
         };
         Ok(f(&input))
@@ -1514,7 +1529,11 @@ impl Project {
     fn sim_modules(
         &self,
         set: &rules::RuleSet,
-    ) -> Result<(Vec<simulate::SimModule>, Vec<simulate::SimTrack>, usize)> {
+    ) -> Result<(
+        Vec<simulate::SimModule>,
+        Vec<simulate::SimTrack>,
+        Vec<String>,
+    )> {
         let summaries = self.store.module_summaries()?;
         let mut slugs: Vec<String> = summaries.iter().flat_map(|m| m.tags.clone()).collect();
         slugs.sort();
@@ -1545,6 +1564,11 @@ impl Project {
                 placement: placing.contains(&m.source_path),
             })
             .collect();
+        let index: HashMap<&ModuleId, usize> = summaries
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (&m.id, i))
+            .collect();
         let mut tracks = Vec::new();
         for t in self.store.tracks()? {
             let Ok(path) = self.track_path(&t) else {
@@ -1553,7 +1577,7 @@ impl Project {
             let path = path
                 .steps
                 .iter()
-                .filter_map(|s| summaries.iter().position(|m| m.id == s.module.id))
+                .filter_map(|s| index.get(&s.module.id).copied())
                 .collect();
             tracks.push(simulate::SimTrack { slug: t.slug, path });
         }
@@ -1565,7 +1589,7 @@ impl Project {
                 path: self.prerequisite_order(&summaries)?,
             });
         }
-        Ok((modules, tracks, slugs.len()))
+        Ok((modules, tracks, slugs))
     }
 
     /// Indices of `summaries` with every module after its prerequisites (Kahn's

@@ -2212,3 +2212,56 @@ fn a_level_set_by_a_person_outlasts_reimports_until_cleared() {
         "cleared, the file's level returns"
     );
 }
+
+#[test]
+fn calibrated_parameters_drive_the_simulation() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut p = Project::create(&tmp.path().join("p.pathforge"), Timestamp(1)).unwrap();
+    p.import_library(&sample_library(), &ME, Timestamp(2))
+        .unwrap();
+    let before = p.simulate(None, 2000, 7).unwrap();
+    // Answers drawn from learners who rarely know or learn anything (prior 0.05, learn
+    // 0.02, guess 0.1, slip 0.1): every skill calibrates to a small learning rate.
+    let mut state = 99u64;
+    let mut draw = || {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let mut csv = String::from("learner,skill,correct,order\n");
+    let mut order = 0;
+    for skill in p.skills().unwrap() {
+        for learner in 0..300 {
+            let mut known = draw() < 0.05;
+            for _ in 0..10 {
+                order += 1;
+                let correct = if known { draw() >= 0.1 } else { draw() < 0.1 };
+                known = known || draw() < 0.02;
+                csv += &format!("l{learner},{},{},{order}\n", skill.slug, u8::from(correct));
+            }
+        }
+    }
+    let log = tmp.path().join("answers.csv");
+    std::fs::write(&log, csv).unwrap();
+    p.import_answers(&log, &ME, Timestamp(3)).unwrap();
+    let fits = p.calibrate(false, &ME, Timestamp(4)).unwrap();
+    assert!(
+        fits.iter().all(|f| f.learn < 0.1),
+        "the log says nobody learns: {:?}",
+        fits.iter().map(|f| f.learn).collect::<Vec<_>>()
+    );
+    let after = p.simulate(None, 2000, 7).unwrap();
+    assert!(
+        after.0.first_attempt_pass_rate < before.0.first_attempt_pass_rate,
+        "with calibrated (slow) learning fewer assessments pass first time: {} then {}",
+        before.0.first_attempt_pass_rate,
+        after.0.first_attempt_pass_rate
+    );
+    assert_eq!(
+        p.simulate(None, 2000, 7).unwrap().0,
+        after.0,
+        "and the calibrated run is reproducible"
+    );
+}

@@ -222,6 +222,7 @@ fn simulate_few(cohort: &simulate::Cohort, set: &rules::RuleSet) {
             rules: set,
             curriculum,
             cohort,
+            skill_bkt: &[],
             pass_mark: 70.0,
         };
         for policy in [simulate::Policy::Static, simulate::Policy::Rules] {

@@ -148,6 +148,9 @@ pub struct Input<'a> {
     pub rules: &'a rules::RuleSet,
     pub curriculum: &'a rules::Curriculum<'a>,
     pub cohort: &'a Cohort,
+    /// BKT parameters per skill (by skill index), as calibrated from real answers; a
+    /// skill without one (or all of them, when empty) follows the cohort's `bkt`.
+    pub skill_bkt: &'a [Option<Bkt>],
     /// Score (%) that passes an assessment without a rule saying otherwise.
     pub pass_mark: f64,
 }
@@ -192,13 +195,13 @@ pub struct Journey {
 }
 
 /// One BKT learning opportunity: practised skills may be learnt, the others forgotten.
-fn learn(known: &mut [bool], practised: &[usize], bkt: Bkt, rng: &mut Rng) {
+fn learn(known: &mut [bool], practised: &[usize], bkt: &dyn Fn(usize) -> Bkt, rng: &mut Rng) {
     for (s, k) in known.iter_mut().enumerate() {
         if practised.contains(&s) {
-            if !*k && rng.chance(bkt.learn) {
+            if !*k && rng.chance(bkt(s).learn) {
                 *k = true;
             }
-        } else if *k && rng.chance(bkt.forget) {
+        } else if *k && rng.chance(bkt(s).forget) {
             *k = false;
         }
     }
@@ -264,7 +267,16 @@ fn learner(input: &Input<'_>, policy: Policy, seed: u64, number: u64, keep: bool
     });
     let segment = segment.unwrap_or(segments.len().saturating_sub(1));
     let seg = &segments[segment];
-    let bkt = input.cohort.bkt;
+    // Which modules this learner has started (a track can hold thousands).
+    let mut started = vec![false; input.modules.len()];
+    let bkt = |s: usize| {
+        input
+            .skill_bkt
+            .get(s)
+            .copied()
+            .flatten()
+            .unwrap_or(input.cohort.bkt)
+    };
     let mut out = Outcome {
         segment,
         ..Outcome::default()
@@ -355,7 +367,8 @@ fn learner(input: &Input<'_>, policy: Policy, seed: u64, number: u64, keep: bool
                 return out;
             }
         }
-        if !out.started.contains(&m) {
+        if !started[m] {
+            started[m] = true;
             out.started.push(m); // learners, not attempts
         }
         day += days;
@@ -374,15 +387,16 @@ fn learner(input: &Input<'_>, policy: Policy, seed: u64, number: u64, keep: bool
         let correct = (0..10)
             .filter(|q| {
                 let skill = module.skills.get(q % module.skills.len().max(1)).copied();
-                match skill.map(|s| known[s]) {
-                    Some(true) => !rng.chance(bkt.slip),
-                    _ => rng.chance(bkt.guess),
+                match skill {
+                    Some(s) if known[s] => !rng.chance(bkt(s).slip),
+                    Some(s) => rng.chance(bkt(s).guess),
+                    None => rng.chance(input.cohort.bkt.guess),
                 }
             })
             .count();
         let score = correct as f64 * 10.0;
         // Answering is itself a learning opportunity, after the score is taken.
-        learn(&mut known, &module.skills, bkt, &mut rng);
+        learn(&mut known, &module.skills, &bkt, &mut rng);
         attempts[m] += 1;
         let decisions = step(
             day,

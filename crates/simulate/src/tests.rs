@@ -80,6 +80,7 @@ fn with_input<T>(cohort: &Cohort, f: impl FnOnce(&Input<'_>) -> T) -> T {
         rules: &set,
         curriculum: &curriculum,
         cohort,
+        skill_bkt: &[],
         pass_mark: 70.0,
     };
     f(&input)
