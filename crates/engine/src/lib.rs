@@ -139,9 +139,7 @@ impl Project {
         actor: &Actor,
         now: Timestamp,
     ) -> Result<()> {
-        store::check_restorable(from)?;
-        self.store.backup_to(keep)?;
-        self.store.restore_from(from)?;
+        self.store.restore_from(from, Some(keep))?;
         let after = serde_json::json!({
             "from": from.display().to_string(),
             "kept": keep.display().to_string(),

@@ -516,9 +516,13 @@ impl Store {
     /// Replaces the project's content with the copy at `from` — checked first: a Pathforge
     /// project this build reads, intact — in one step through SQLite's backup API, so a
     /// reader sees the old project or the restored one, never a mix; then brings the
-    /// schema up to date. Takes the writer lock.
-    pub fn restore_from(&mut self, from: &Path) -> Result<()> {
+    /// schema up to date. With `keep`, the project as it was is copied there first (once
+    /// the copy at `from` has passed its checks). Takes the writer lock.
+    pub fn restore_from(&mut self, from: &Path, keep: Option<&Path>) -> Result<()> {
         check_restorable(from)?;
+        if let Some(keep) = keep {
+            self.backup_to(keep)?;
+        }
         if self.lock.is_none() {
             self.lock = Some(take_lock(&self.path)?);
         }

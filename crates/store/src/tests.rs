@@ -296,7 +296,7 @@ fn a_backup_is_a_consistent_copy_and_a_restore_puts_it_back() {
     };
     assert_eq!(count(&reader), 2, "the reader sees both modules first");
 
-    store.restore_from(&backup).unwrap();
+    store.restore_from(&backup, None).unwrap();
     assert_eq!(
         store.module_summaries().unwrap().len(),
         1,
@@ -336,7 +336,7 @@ fn a_restore_refuses_what_is_not_an_intact_project_and_changes_nothing() {
         let bad = dir.path().join("bad.pathforge-backup");
         std::fs::write(&bad, bytes).unwrap();
         let err = store
-            .restore_from(&bad)
+            .restore_from(&bad, None)
             .expect_err(&format!("{why}: the restore must be refused"));
         let text = err.to_string();
         assert!(
