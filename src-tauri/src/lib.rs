@@ -195,6 +195,40 @@ fn why(state: State<'_, Shared>, learner: SampleLearner) -> IpcResult<Vec<rules:
     session(&state).why(&learner)
 }
 
+/// Runs a simulation off the window's thread; progress goes to `on_progress`.
+#[tauri::command(async)]
+fn simulate(
+    state: State<'_, Shared>,
+    cancel: State<'_, Cancel>,
+    request: engine::SimulationRequest,
+    on_progress: Channel<engine::SimulationProgress>,
+) -> IpcResult<engine::Simulation> {
+    session(&state).simulate(&request, &cancel, &mut |p| drop(on_progress.send(p)))
+}
+
+#[tauri::command(async)]
+fn simulation_journey(
+    state: State<'_, Shared>,
+    request: engine::SimulationRequest,
+    rules: bool,
+    learner: u64,
+) -> IpcResult<simulate::Journey> {
+    session(&state).simulation_journey(&request, rules, learner)
+}
+
+#[tauri::command]
+fn cohort(state: State<'_, Shared>) -> IpcResult<Option<simulate::Cohort>> {
+    session(&state).cohort()
+}
+
+#[tauri::command]
+fn set_cohort(
+    state: State<'_, Shared>,
+    cohort: Option<simulate::Cohort>,
+) -> IpcResult<Option<simulate::Cohort>> {
+    session(&state).set_cohort(cohort, Timestamp::now())
+}
+
 #[tauri::command(async)]
 fn tag_modules(
     state: State<'_, Shared>,
@@ -438,6 +472,10 @@ pub fn run(mut started: Session) {
             save_rule,
             delete_rule,
             why,
+            simulate,
+            simulation_journey,
+            cohort,
+            set_cohort,
             tag_modules,
             cancel_operation,
             module_insight,

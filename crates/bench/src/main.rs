@@ -9,6 +9,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 mod calibration;
+mod cohort;
 mod scale;
 mod tagging;
 
@@ -35,6 +36,7 @@ fn main() -> Result<()> {
     let mut st_python: Option<PathBuf> = None;
     let mut pybkt_python: Option<PathBuf> = None;
     let mut only_calibration = false;
+    let mut only_simulation = false;
     let mut only_scale = false;
     let mut graph_scale: Option<PathBuf> = None;
     let mut only_graph = false;
@@ -49,6 +51,7 @@ fn main() -> Result<()> {
             "--st-python" => st_python = Some(value),
             "--pybkt-python" => pybkt_python = Some(value),
             "--only" if value.as_os_str() == "calibration" => only_calibration = true,
+            "--only" if value.as_os_str() == "simulation" => only_simulation = true,
             "--only" if value.as_os_str() == "scale" => only_scale = true,
             "--graph-scale" => graph_scale = Some(value),
             "--only" if value.as_os_str() == "graph" => only_graph = true,
@@ -67,7 +70,7 @@ fn main() -> Result<()> {
                 return Ok(());
             }
             _ => anyhow::bail!(
-                "unknown flag {flag}; use --cli PATH, --library PATH, --model DIR, --st-python PATH, --pybkt-python PATH, --graph-scale FILE, --only graph|import|calibration|scale"
+                "unknown flag {flag}; use --cli PATH, --library PATH, --model DIR, --st-python PATH, --pybkt-python PATH, --graph-scale FILE, --only graph|import|calibration|scale|simulation"
             ),
         }
     }
@@ -78,6 +81,10 @@ fn main() -> Result<()> {
     let tmp = tempfile::tempdir()?;
     if only_scale {
         print_table(scale::scale_rows(&model_dir, tmp.path())?);
+        return Ok(());
+    }
+    if only_simulation {
+        print_table(cohort::simulation_rows(tmp.path())?);
         return Ok(());
     }
     if only_calibration {
@@ -277,6 +284,7 @@ fn main() -> Result<()> {
     }
 
     rows.extend(scale::scale_rows(&model_dir, tmp.path())?);
+    rows.extend(cohort::simulation_rows(tmp.path())?);
     rows.extend(calibration::calibration_rows(
         &cli,
         pybkt_python.as_deref(),

@@ -15,6 +15,10 @@ pub struct GraphDoc {
     /// (before, after) by module path.
     pub edges: Vec<(String, String)>,
     pub tracks: Vec<GraphTrack>,
+    /// How the edges into a module combine, by module path, where it is not all-of
+    /// (absent in bundles written before it was added: all-of everywhere).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub requirements: BTreeMap<String, model::PrerequisiteGroup>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -23,6 +27,8 @@ pub struct GraphModule {
     pub title: String,
     pub duration_minutes: u32,
     pub skills: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<model::Level>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -33,7 +39,7 @@ pub struct GraphTrack {
 }
 
 /// One difference between two bundles.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Change {
     /// rule, edge, module, track or skill.
     pub area: String,

@@ -16,6 +16,7 @@ fn files(threshold: u32, edges: &[(&str, &str)]) -> Vec<(String, Vec<u8>)> {
                 title: p.to_uppercase(),
                 duration_minutes: 10,
                 skills: vec![],
+                level: None,
             })
             .collect(),
         edges: edges
@@ -23,6 +24,7 @@ fn files(threshold: u32, edges: &[(&str, &str)]) -> Vec<(String, Vec<u8>)> {
             .map(|(b, a)| (b.to_string(), a.to_string()))
             .collect(),
         tracks: vec![],
+        requirements: Default::default(),
     };
     let case = r#"{"CFItems": [{"humanCodingScheme": "x", "fullStatement": "X"}]}"#;
     vec![

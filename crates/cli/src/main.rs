@@ -145,20 +145,9 @@ enum Command {
         #[arg(long)]
         output: PathBuf,
     },
-    /// Simulate a learner cohort through the static path and through the rules.
-    Simulate {
-        file: PathBuf,
-        /// A cohort file (JSON or TOML); the library's [cohort] when omitted.
-        #[arg(long)]
-        cohort: Option<PathBuf>,
-        #[arg(long, default_value_t = 1000)]
-        learners: usize,
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        /// Print simulated learner N's rule decisions (the "why" trace) instead.
-        #[arg(long)]
-        trace: Option<u64>,
-    },
+    /// Simulate a learner cohort through the static path and through the project's rules,
+    /// a signed rule bundle, or two bundle versions.
+    Simulate(SimulateArgs),
     /// Fit BKT parameters per skill from learners' answers (a CSV of learner, skill,
     /// correct, order — pyBKT's user_id, skill_name, order_id work too — or xAPI
     /// statements). Learner ids are pseudonymised before anything is stored.
@@ -287,6 +276,26 @@ enum AuditCommand {
 enum AuditFormatArg {
     Csv,
     Json,
+}
+
+#[derive(Debug, clap::Args)]
+struct SimulateArgs {
+    file: PathBuf,
+    /// A cohort file (JSON or TOML); the project's cohort when omitted.
+    #[arg(long)]
+    cohort: Option<PathBuf>,
+    /// A signed rule bundle to simulate instead of the project's rules, on the curriculum
+    /// it carries; give it twice to compare two versions (and list what changed).
+    #[arg(long)]
+    bundle: Vec<PathBuf>,
+    #[arg(long, default_value_t = 1000)]
+    learners: u32,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Print simulated learner N's journey and rule decisions (the "why" trace) instead,
+    /// under the last bundle given (else the project's rules).
+    #[arg(long)]
+    trace: Option<u64>,
 }
 
 #[derive(Subcommand)]
@@ -730,21 +739,7 @@ fn run(command: &Command, json: bool) -> anyhow::Result<ExitCode> {
                 }
             }
         }
-        Command::Simulate {
-            file,
-            cohort,
-            learners,
-            seed,
-            trace,
-        } => run_simulate(
-            file,
-            cohort.as_deref(),
-            *learners,
-            *seed,
-            *trace,
-            json,
-            &mut out,
-        )?,
+        Command::Simulate(args) => run_simulate(args, json, &mut out)?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -1458,42 +1453,51 @@ fn read_cohort(path: &Path) -> anyhow::Result<simulate::Cohort> {
     Ok(cohort)
 }
 
-fn run_simulate(
-    file: &Path,
-    cohort: Option<&Path>,
-    learners: usize,
-    seed: u64,
-    trace: Option<u64>,
-    json: bool,
-    out: &mut impl Write,
-) -> anyhow::Result<()> {
-    let cohort = cohort.map(read_cohort).transpose()?;
-    let project = Project::open(file)?;
-    if let Some(n) = trace {
-        let decisions = project.simulation_trace(cohort, seed, n)?;
+fn run_simulate(args: &SimulateArgs, json: bool, out: &mut impl Write) -> anyhow::Result<()> {
+    let cohort = args.cohort.as_deref().map(read_cohort).transpose()?;
+    let project = Project::open(&args.file)?;
+    let request = engine::SimulationRequest {
+        cohort,
+        learners: args.learners,
+        seed: args.seed,
+        bundles: args.bundle.clone(),
+    };
+    if let Some(n) = args.trace {
+        let journey = project.simulation_journey(&request, true, n)?;
         if json {
-            return print_json(out, &decisions);
+            return print_json(out, &journey);
         }
-        for d in &decisions {
-            let kind = serde_json::to_value(d.kind)?;
-            writeln!(
-                out,
-                "day {:>3}  {:<9} {:<52} [{}] {}",
-                d.day,
-                kind.as_str().unwrap_or("?"),
-                d.target,
-                d.rule,
-                d.explanation
-            )?;
+        writeln!(
+            out,
+            "{} ({}), seed {}",
+            journey.learner, journey.segment, args.seed
+        )?;
+        for step in &journey.steps {
+            writeln!(out, "day {:>5.1}  {}", step.day, step.what)?;
+            for d in &step.decisions {
+                let kind = serde_json::to_value(d.kind)?;
+                writeln!(
+                    out,
+                    "           → {:<9} {:<44} [{}] {}",
+                    kind.as_str().unwrap_or("?"),
+                    d.target,
+                    d.rule,
+                    d.explanation
+                )?;
+            }
         }
         return Ok(());
     }
-    let (fixed, adaptive) = project.simulate(cohort, learners, seed)?;
+    let mut bar = Progress::new(json, "simulating {bar:40} {pos}/{len} learners, {eta} left");
+    let sim = project.run_simulation(&request, &mut |p| {
+        let clamp = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
+        bar.update(clamp(p.done), clamp(p.total), "");
+        true
+    });
+    bar.finish();
+    let sim = sim?;
     if json {
-        return print_json(
-            out,
-            &serde_json::json!({ "static": fixed, "rules": adaptive }),
-        );
+        return print_json(out, &sim);
     }
     let pct = |x: f64| format!("{:.1}%", x * 100.0);
     let days = |r: &simulate::Report| {
@@ -1502,57 +1506,69 @@ fn run_simulate(
             .map(|p| format!("{:.0} / {:.0} / {:.0}", p.p10, p.p50, p.p90))
             .unwrap_or_else(|| "-".to_owned())
     };
-    writeln!(out, "{learners} learners, seed {seed}\n")?;
-    writeln!(out, "{:<36} {:>18} {:>18}", "", "static path", "rules")?;
-    writeln!(
-        out,
-        "{:<36} {:>18} {:>18}",
-        "completion",
-        pct(fixed.completion_rate),
-        pct(adaptive.completion_rate)
-    )?;
-    writeln!(
-        out,
-        "{:<36} {:>18} {:>18}",
-        "days to competency (p10/p50/p90)",
-        days(&fixed),
-        days(&adaptive)
-    )?;
-    writeln!(
-        out,
-        "{:<36} {:>18} {:>18}",
-        "first-attempt pass rate",
-        pct(fixed.first_attempt_pass_rate),
-        pct(adaptive.first_attempt_pass_rate)
-    )?;
-    writeln!(
-        out,
-        "{:<36} {:>18} {:>18}",
-        "hours saved by placement",
-        "-",
-        format!("{:.0} h", adaptive.hours_saved_by_placement)
-    )?;
-    writeln!(
-        out,
-        "\nBottlenecks under the rules: {}",
-        adaptive.bottlenecks.join("; ")
-    )?;
-    writeln!(out, "\nSegments under the rules:")?;
-    for s in &adaptive.segments {
-        let flag = if s.flags.is_empty() {
-            String::new()
-        } else {
-            format!("  ⚑ FAIRNESS: {} differs from the rest", s.flags.join(", "))
-        };
+    writeln!(out, "{} learners, seed {}\n", sim.learners, sim.seed)?;
+    let row = |out: &mut dyn Write, what: &str, cell: &dyn Fn(&simulate::Report) -> String| {
+        write!(out, "{what:<36}")?;
+        for run in &sim.runs {
+            write!(out, " {:>22}", cell(&run.report))?;
+        }
+        writeln!(out)
+    };
+    write!(out, "{:<36}", "")?;
+    for run in &sim.runs {
+        let label: String = run.label.chars().take(22).collect();
+        write!(out, " {label:>22}")?;
+    }
+    writeln!(out)?;
+    row(out, "completion", &|r| pct(r.completion_rate))?;
+    row(out, "days to competency (p10/p50/p90)", &days)?;
+    row(out, "first-attempt pass rate", &|r| {
+        pct(r.first_attempt_pass_rate)
+    })?;
+    row(out, "placed / remediated", &|r| {
+        format!("{} / {}", pct(r.placement_rate), pct(r.remediation_rate))
+    })?;
+    row(out, "hours saved by placement", &|r| {
+        format!("{:.0} h", r.hours_saved_by_placement)
+    })?;
+    for run in &sim.runs[1..] {
         writeln!(
             out,
-            "  {:<28} {:>6} learners  completion {:>6}  placed {:>6}  remediated {:>6}{flag}",
-            s.name,
-            s.learners,
-            pct(s.completion_rate),
-            pct(s.placement_rate),
-            pct(s.remediation_rate)
+            "\nBottlenecks under {}: {}",
+            run.label,
+            run.report.bottlenecks.join("; ")
         )?;
+        writeln!(out, "Segments under {}:", run.label)?;
+        for s in &run.report.segments {
+            let flag = if s.flags.is_empty() {
+                String::new()
+            } else {
+                format!("  ⚑ FAIRNESS: {} differs from the rest", s.flags.join(", "))
+            };
+            writeln!(
+                out,
+                "  {:<28} {:>6} learners  completion {:>6}  placed {:>6}  remediated {:>6}{flag}",
+                s.name,
+                s.learners,
+                pct(s.completion_rate),
+                pct(s.placement_rate),
+                pct(s.remediation_rate)
+            )?;
+        }
+    }
+    if !sim.changes.is_empty() {
+        writeln!(
+            out,
+            "\nWhat changed from {} to {}:",
+            sim.runs[1].label, sim.runs[2].label
+        )?;
+        for c in &sim.changes {
+            writeln!(
+                out,
+                "  {:<7} {:<8} {:<40} {}",
+                c.area, c.change, c.subject, c.explanation
+            )?;
+        }
     }
     Ok(())
 }

@@ -678,8 +678,19 @@ fn simulate_compares_static_and_rules_reproducibly() {
         "the same seed gives the same report, byte for byte"
     );
     let report: serde_json::Value = serde_json::from_slice(&a.stdout).unwrap();
-    for policy in ["static", "rules"] {
-        let r = &report[policy];
+    let labels: Vec<&str> = report["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        labels,
+        ["Static path", "Project rules"],
+        "without a bundle: the static path against the project's rules"
+    );
+    for (i, policy) in ["static", "rules"].iter().enumerate() {
+        let r = &report["runs"][i]["report"];
         assert_eq!(r["learners"], 500, "{policy}: every learner is counted");
         let c = r["completion_rate"].as_f64().unwrap();
         assert!(
@@ -693,21 +704,141 @@ fn simulate_compares_static_and_rules_reproducibly() {
         );
     }
     assert_eq!(
-        report["static"]["hours_saved_by_placement"], 0.0,
+        report["runs"][0]["report"]["hours_saved_by_placement"], 0.0,
         "the static path places nobody"
     );
     assert!(
-        report["rules"]["hours_saved_by_placement"]
+        report["runs"][1]["report"]["hours_saved_by_placement"]
             .as_f64()
             .unwrap()
             > 0.0,
         "the rules place strong starters"
     );
     let out = pathforge(&[&"simulate", &file, &"--trace", &"3", &"--seed", &"9"]);
+    let text = stdout(&out);
     assert!(
-        stdout(&out).contains("[assign-"),
-        "a learner's why trace starts with their assignment: {}",
-        stdout(&out)
+        text.starts_with("learner-3 (") && text.contains("enrolled (") && text.contains("[assign-"),
+        "a learner's why trace starts at enrolment with their assignment: {text}"
+    );
+}
+
+#[test]
+fn simulate_compares_two_bundle_versions_and_names_a_bad_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = tmp.path().join("config");
+    let run = |args: &[&dyn AsRef<std::ffi::OsStr>]| pathforge_in(&config, args);
+    let file = tmp.path().join("s.pathforge");
+    // A copy of the sample library, whose re-engagement rule version 2 makes slower.
+    let library = tmp.path().join("library");
+    let copied = Command::new("cp")
+        .args(["-r"])
+        .arg(sample_library())
+        .arg(&library)
+        .status()
+        .unwrap();
+    assert!(copied.success(), "the sample library copies");
+    assert!(run(&[&"init", &file]).status.success());
+    assert!(run(&[&"import", &file, &library]).status.success());
+    let out = run(&[
+        &"bundle",
+        &"build",
+        &file,
+        &"--out",
+        &tmp.path(),
+        &"--version",
+        &"1.0.0",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let manifest = library.join("pathforge.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    assert!(
+        text.contains("idle_days = 7\n"),
+        "the sample nudges after 7 idle days"
+    );
+    std::fs::write(
+        &manifest,
+        text.replace("idle_days = 7\n", "idle_days = 21\n"),
+    )
+    .unwrap();
+    assert!(run(&[&"import", &file, &library]).status.success());
+    let out = run(&[
+        &"bundle",
+        &"build",
+        &file,
+        &"--out",
+        &tmp.path(),
+        &"--version",
+        &"2.0.0",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (v1, v2) = (
+        tmp.path().join("s-1.0.0.pathforge-bundle.zip"),
+        tmp.path().join("s-2.0.0.pathforge-bundle.zip"),
+    );
+    let args = |json: bool| {
+        let mut a: Vec<&dyn AsRef<std::ffi::OsStr>> = vec![
+            &"simulate",
+            &file,
+            &"--bundle",
+            &v1,
+            &"--bundle",
+            &v2,
+            &"--learners",
+            &"800",
+        ];
+        if json {
+            a.push(&"--json");
+        }
+        run(&a)
+    };
+    let out = args(true);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let sim: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let labels: Vec<&str> = sim["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            "Static path",
+            "Bundle 1.0.0 (s-1.0.0.pathforge-bundle.zip)",
+            "Bundle 2.0.0 (s-2.0.0.pathforge-bundle.zip)"
+        ],
+        "the static path, then each version"
+    );
+    assert_eq!(
+        sim["changes"][0]["subject"], "reengage-idle-learners",
+        "what changed between the versions: {}",
+        sim["changes"]
+    );
+    let p50 = |run: usize| {
+        sim["runs"][run]["report"]["time_to_competency"]["p50"]
+            .as_f64()
+            .unwrap()
+    };
+    assert!(
+        p50(2) >= p50(1),
+        "later nudges do not make learners faster: {} then {}",
+        p50(1),
+        p50(2)
+    );
+    let text = stdout(&args(false));
+    assert!(
+        text.contains("What changed from Bundle 1.0.0") && text.contains("reengage-idle-learners"),
+        "the table view lists the change too: {text}"
+    );
+    let broken = tmp.path().join("broken.pathforge-bundle.zip");
+    std::fs::write(&broken, b"not a zip").unwrap();
+    let out = run(&[&"simulate", &file, &"--bundle", &broken, &"--json"]);
+    assert_eq!(out.status.code(), Some(1), "a broken bundle is refused");
+    assert!(
+        stderr(&out).contains("broken.pathforge-bundle.zip")
+            && stderr(&out).contains("not a readable bundle"),
+        "the error names the file and the reason: {}",
+        stderr(&out)
     );
 }
 

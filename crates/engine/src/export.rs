@@ -106,7 +106,7 @@ impl Project {
         let course = self.course(&[])?;
         let journeys: Vec<simulate::Journey> = self.with_simulation(cohort, |input| {
             (0..learners)
-                .map(|i| simulate::journey(input, seed, i))
+                .map(|i| simulate::journey(input, simulate::Policy::Rules, seed, i))
                 .collect()
         })?;
         lms::xapi(&course, &journeys).map_err(|e| Error::Refused(e.to_string()))

@@ -58,6 +58,8 @@ pub enum Error {
     Embed(#[from] embed::EmbedError),
     #[error("no model suggestion tags module {module} with skill {skill:?}")]
     NoSuchTag { module: String, skill: String },
+    #[error("cancelled")]
+    Cancelled,
 }
 
 impl Error {
@@ -81,6 +83,7 @@ impl Error {
             Error::Embed(embed::EmbedError::Inference(_)) => ErrorKind::Internal,
             Error::Embed(_) => ErrorKind::BadInput,
             Error::NoSuchTag { .. } => ErrorKind::UnknownId,
+            Error::Cancelled => ErrorKind::Cancelled,
         }
     }
 }
@@ -1436,196 +1439,6 @@ impl Project {
         self.run_rules(&events)
     }
 
-    /// The cohort simulations use when none is given (from the library's manifest).
-    pub fn default_cohort(&self) -> Result<Option<simulate::Cohort>> {
-        Ok(self
-            .store
-            .setting(COHORT)?
-            .and_then(|v| serde_json::from_value(v).ok()))
-    }
-
-    /// Simulates `learners` learners of `cohort` (else the default cohort) under the
-    /// static path and under the rules, with the same seed.
-    pub fn simulate(
-        &self,
-        cohort: Option<simulate::Cohort>,
-        learners: usize,
-        seed: u64,
-    ) -> Result<(simulate::Report, simulate::Report)> {
-        self.with_simulation(cohort, |input| {
-            (
-                simulate::simulate(input, simulate::Policy::Static, learners, seed),
-                simulate::simulate(input, simulate::Policy::Rules, learners, seed),
-            )
-        })
-    }
-
-    /// The rule decisions one simulated learner (number `learner`) meets, for "why".
-    pub fn simulation_trace(
-        &self,
-        cohort: Option<simulate::Cohort>,
-        seed: u64,
-        learner: u64,
-    ) -> Result<Vec<rules::Decision>> {
-        self.with_simulation(cohort, |input| simulate::trace(input, seed, learner))
-    }
-
-    /// Builds the simulator's input for `cohort` (else the default cohort) and runs `f`.
-    fn with_simulation<T>(
-        &self,
-        cohort: Option<simulate::Cohort>,
-        f: impl FnOnce(&simulate::Input<'_>) -> T,
-    ) -> Result<T> {
-        let cohort = match cohort {
-            Some(c) => c,
-            None => self.default_cohort()?.ok_or_else(|| {
-                Error::Refused(
-                    "no cohort: give one, or declare [cohort] in the library's pathforge.toml"
-                        .to_owned(),
-                )
-            })?,
-        };
-        cohort.check().map_err(|reason| {
-            Error::Refused(format!("the cohort cannot be simulated: {reason}"))
-        })?;
-        let set = self.rules()?;
-        let (infos, track_slugs, edges) = self.rule_context()?;
-        let curriculum = rules::Curriculum {
-            modules: &infos,
-            tracks: &track_slugs,
-            edges: &edges,
-        };
-        let (modules, tracks, slugs) = self.sim_modules(&set)?;
-        let skills = slugs.len();
-        // Calibrated parameters (pathforge calibrate), where a skill has them.
-        let fitted = self.fitted_bkt()?;
-        let skill_bkt: Vec<Option<simulate::Bkt>> = slugs
-            .iter()
-            .map(|s| {
-                fitted.get(s).map(|p| simulate::Bkt {
-                    learn: p.learn,
-                    guess: p.guess,
-                    slip: p.slip,
-                    forget: p.forget,
-                })
-            })
-            .collect();
-        let input = simulate::Input {
-            modules: &modules,
-            tracks: &tracks,
-            skills,
-            rules: &set,
-            curriculum: &curriculum,
-            cohort: &cohort,
-            skill_bkt: &skill_bkt,
-            pass_mark: 70.0,
-        };
-        Ok(f(&input))
-    }
-
-    /// Modules, track paths and the skill count, as the simulator sees them.
-    fn sim_modules(
-        &self,
-        set: &rules::RuleSet,
-    ) -> Result<(
-        Vec<simulate::SimModule>,
-        Vec<simulate::SimTrack>,
-        Vec<String>,
-    )> {
-        let summaries = self.store.module_summaries()?;
-        let mut slugs: Vec<String> = summaries.iter().flat_map(|m| m.tags.clone()).collect();
-        slugs.sort();
-        slugs.dedup();
-        let (mut scored, mut placing) = (Vec::new(), Vec::new());
-        for r in &set.rules {
-            match &r.body {
-                rules::RuleBody::Placement { assessment, .. } => placing.push(assessment.clone()),
-                rules::RuleBody::Remediation { assessment, .. } => scored.push(assessment.clone()),
-                rules::RuleBody::CertificationReadiness { min_scores, .. } => {
-                    scored.extend(min_scores.iter().map(|m| m.module.clone()))
-                }
-                _ => {}
-            }
-        }
-        let modules: Vec<simulate::SimModule> = summaries
-            .iter()
-            .map(|m| simulate::SimModule {
-                key: m.source_path.clone(),
-                title: m.title.clone(),
-                minutes: m.duration_minutes,
-                skills: m
-                    .tags
-                    .iter()
-                    .filter_map(|t| slugs.iter().position(|s| s == t))
-                    .collect(),
-                assessment: scored.contains(&m.source_path) || placing.contains(&m.source_path),
-                placement: placing.contains(&m.source_path),
-            })
-            .collect();
-        let index: HashMap<&ModuleId, usize> = summaries
-            .iter()
-            .enumerate()
-            .map(|(i, m)| (&m.id, i))
-            .collect();
-        let mut tracks = Vec::new();
-        for t in self.store.tracks()? {
-            let Ok(path) = self.track_path(&t) else {
-                continue;
-            };
-            let path = path
-                .steps
-                .iter()
-                .filter_map(|s| index.get(&s.module.id).copied())
-                .collect();
-            tracks.push(simulate::SimTrack { slug: t.slug, path });
-        }
-        if tracks.is_empty() && !summaries.is_empty() {
-            // A library without tracks (a catalog export): learners take the whole
-            // catalogue in prerequisite order.
-            tracks.push(simulate::SimTrack {
-                slug: "all-modules".to_owned(),
-                path: self.prerequisite_order(&summaries)?,
-            });
-        }
-        Ok((modules, tracks, slugs))
-    }
-
-    /// Indices of `summaries` with every module after its prerequisites (Kahn's
-    /// algorithm, ties in list order; modules on a cycle come last).
-    fn prerequisite_order(&self, summaries: &[ModuleSummary]) -> Result<Vec<usize>> {
-        let index: HashMap<&ModuleId, usize> = summaries
-            .iter()
-            .enumerate()
-            .map(|(i, m)| (&m.id, i))
-            .collect();
-        let mut needs = vec![0usize; summaries.len()];
-        let mut unlocks = vec![Vec::new(); summaries.len()];
-        for e in self.store.prerequisites()? {
-            if let (Some(&b), Some(&a)) = (index.get(&e.before), index.get(&e.after)) {
-                needs[a] += 1;
-                unlocks[b].push(a);
-            }
-        }
-        let mut ready: std::collections::BTreeSet<usize> =
-            (0..summaries.len()).filter(|&i| needs[i] == 0).collect();
-        let mut order = Vec::with_capacity(summaries.len());
-        while let Some(i) = ready.pop_first() {
-            order.push(i);
-            for &j in &unlocks[i] {
-                needs[j] -= 1;
-                if needs[j] == 0 {
-                    ready.insert(j);
-                }
-            }
-        }
-        order.extend(
-            (0..summaries.len())
-                .filter(|i| !order.contains(i))
-                .collect::<Vec<_>>(),
-        );
-        Ok(order)
-    }
-
     /// Every problem in the rule set, against the modules, tracks and graph.
     pub fn check_rules(&self) -> Result<Vec<Finding>> {
         let set = self.rules()?;
@@ -1700,12 +1513,16 @@ impl Project {
             .iter()
             .map(|m| (&m.id, m.source_path.as_str()))
             .collect();
+        let prerequisites = self.store.prerequisites()?;
         let graph = bundle::GraphDoc {
-            edges: self
-                .store
-                .prerequisites()?
+            edges: prerequisites
                 .iter()
                 .map(|e| (key[&e.before].to_owned(), key[&e.after].to_owned()))
+                .collect(),
+            requirements: prerequisites
+                .iter()
+                .filter(|e| e.group != PrerequisiteGroup::AllOf)
+                .map(|e| (key[&e.after].to_owned(), e.group))
                 .collect(),
             modules: modules
                 .iter()
@@ -1714,6 +1531,7 @@ impl Project {
                     title: m.title.clone(),
                     duration_minutes: m.duration_minutes,
                     skills: m.tags.clone(),
+                    level: m.level,
                 })
                 .collect(),
             tracks: self
@@ -2965,12 +2783,16 @@ mod calibrate;
 mod export;
 mod profile;
 mod review;
+mod simulation;
 pub use calibrate::{AnswersImport, SkillFit};
 pub use export::{read_mapping, MARKER};
 pub use profile::{load_profile, save_profile};
 pub use review::PackFilter;
+pub use simulation::{Simulation, SimulationProgress, SimulationRequest, SimulationRun};
 
 #[cfg(test)]
 mod export_tests;
+#[cfg(test)]
+mod simulation_tests;
 #[cfg(test)]
 mod tests;

@@ -1001,6 +1001,50 @@ impl Session {
         Ok(self.project()?.why(&learner.attributes, &learner.scores)?)
     }
 
+    /// Runs a simulation; `progress` hears how far it is, and a `cancel` request stops it
+    /// (kind `cancelled`). Nothing is written.
+    pub fn simulate(
+        &self,
+        request: &engine::SimulationRequest,
+        cancel: &Cancel,
+        progress: &mut dyn FnMut(engine::SimulationProgress),
+    ) -> IpcResult<engine::Simulation> {
+        cancel.reset();
+        Ok(self.project()?.run_simulation(request, &mut |p| {
+            progress(p);
+            !cancel.requested()
+        })?)
+    }
+
+    /// One simulated learner's journey and the rule decisions on it.
+    pub fn simulation_journey(
+        &self,
+        request: &engine::SimulationRequest,
+        rules: bool,
+        learner: u64,
+    ) -> IpcResult<simulate::Journey> {
+        Ok(self
+            .project()?
+            .simulation_journey(request, rules, learner)?)
+    }
+
+    /// The cohort simulations start from (saved, else the library's), if any.
+    pub fn cohort(&self) -> IpcResult<Option<simulate::Cohort>> {
+        Ok(self.project()?.default_cohort()?)
+    }
+
+    /// Saves the project's cohort (`None`: back to the library's); returns the cohort now
+    /// in force.
+    pub fn set_cohort(
+        &mut self,
+        cohort: Option<simulate::Cohort>,
+        now: Timestamp,
+    ) -> IpcResult<Option<simulate::Cohort>> {
+        let project = self.project.as_mut().ok_or_else(no_project)?;
+        project.set_cohort(cohort.as_ref(), &actor_of(&self.profile), now)?;
+        Ok(project.default_cohort()?)
+    }
+
     fn replace(&mut self, project: Project) -> IpcResult<ProjectInfo> {
         let info = project.info()?;
         self.project = Some(project);
@@ -1131,6 +1175,24 @@ pub fn bindings() -> String {
         model::MergePreview::decl(&cfg),
         model::SkillMerge::decl(&cfg),
         TaxonomyView::decl(&cfg),
+        simulate::Bkt::decl(&cfg),
+        simulate::Segment::decl(&cfg),
+        simulate::Cohort::decl(&cfg),
+        simulate::Policy::decl(&cfg),
+        simulate::Percentiles::decl(&cfg),
+        simulate::ModuleStat::decl(&cfg),
+        simulate::SegmentStat::decl(&cfg),
+        simulate::Report::decl(&cfg),
+        simulate::Ending::decl(&cfg),
+        simulate::JourneyStep::decl(&cfg),
+        simulate::Journey::decl(&cfg),
+        rules::EventKind::decl(&cfg),
+        rules::Event::decl(&cfg),
+        bundle::Change::decl(&cfg),
+        engine::SimulationRequest::decl(&cfg),
+        engine::SimulationRun::decl(&cfg),
+        engine::Simulation::decl(&cfg),
+        engine::SimulationProgress::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in crates/model and crates/ipc by\n\

@@ -103,6 +103,42 @@ const CHECKS: &[(&str, Check)] = &[
         }),
     ),
     (
+        "simulate",
+        Check::Refuses(ErrorKind::NotFound, |s, f| {
+            let request = engine::SimulationRequest {
+                cohort: None,
+                learners: 10,
+                seed: 1,
+                bundles: vec![f.missing.clone()],
+            };
+            s.simulate(&request, &Cancel::default(), &mut |_| {})
+                .map(drop)
+        }),
+    ),
+    (
+        "simulation_journey",
+        Check::Refuses(ErrorKind::Conflict, |s, _| {
+            let request = engine::SimulationRequest {
+                cohort: None,
+                learners: 10,
+                seed: 1,
+                bundles: vec![],
+            };
+            s.simulation_journey(&request, true, 10).map(drop)
+        }),
+    ),
+    ("cohort", Check::NoInput(|s| s.cohort().map(drop))),
+    (
+        "set_cohort",
+        Check::Refuses(ErrorKind::Conflict, |s, _| {
+            let cohort = simulate::Cohort {
+                segments: vec![],
+                bkt: simulate::Bkt::default(),
+            };
+            s.set_cohort(Some(cohort), T).map(drop)
+        }),
+    ),
+    (
         "tag_modules",
         Check::NoInput(|s| s.tag_modules(&Cancel::default(), T, &mut |_| {}).map(drop)),
     ),

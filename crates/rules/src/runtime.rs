@@ -111,7 +111,7 @@ impl Learner {
 }
 
 /// An unlock rule with its modules resolved once.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Unlock<'a> {
     rule: &'a Rule,
     target: Option<usize>,
@@ -120,25 +120,43 @@ struct Unlock<'a> {
     min_score: Option<f64>,
 }
 
-/// The runtime taking one event at a time, keeping each learner's state: what the
-/// simulator drives, decision by decision.
-#[derive(Debug)]
-pub struct Runner<'a> {
+/// A rule set resolved against a curriculum once — module lookups, unlock rules by the
+/// modules they name — to be shared by any number of [`Runner`]s (the simulator runs one
+/// per learner).
+#[derive(Debug, Clone)]
+pub struct Compiled<'a> {
     set: &'a RuleSet,
     c: &'a Curriculum<'a>,
-    learners: BTreeMap<String, Learner>,
     /// Modules by key and by id.
     exact: HashMap<&'a str, usize>,
     /// Unlock rules (one per prerequisite when derived from the graph: tens of thousands
     /// in a large catalogue), resolved, and by the modules they name.
     unlocks: Vec<Unlock<'a>>,
     unlocks_by_module: HashMap<usize, Vec<usize>>,
-    /// Every other rule, in order.
+    /// Every other rule, in order, and the modules each names, resolved.
     others: Vec<&'a Rule>,
+    resolved: Vec<Resolved>,
+    /// Indices into `others`: the rules a score on each module is read by (placement,
+    /// remediation), and the rules every event re-evaluates (certification readiness,
+    /// re-engagement, recertification) — each in rule order.
+    by_assessment: HashMap<usize, Vec<usize>>,
+    settling: Vec<usize>,
 }
 
-impl<'a> Runner<'a> {
-    pub fn new(set: &'a RuleSet, c: &'a Curriculum<'a>) -> Runner<'a> {
+/// The modules a rule other than an unlock names, by index (`None`: unknown module).
+#[derive(Debug, Clone, Default)]
+struct Resolved {
+    /// Placement and remediation: the assessment read.
+    assessment: Option<usize>,
+    /// Certification readiness: the modules required, and those with a minimum score.
+    required: Vec<Option<usize>>,
+    min_scores: Vec<Option<usize>>,
+    /// Both, sorted: the verdict can only change when one of these is touched.
+    watched: Vec<usize>,
+}
+
+impl<'a> Compiled<'a> {
+    pub fn new(set: &'a RuleSet, c: &'a Curriculum<'a>) -> Compiled<'a> {
         let exact = c.index();
         let mut unlocks = Vec::new();
         let mut unlocks_by_module: HashMap<usize, Vec<usize>> = HashMap::new();
@@ -175,26 +193,115 @@ impl<'a> Runner<'a> {
                 min_score: *min_score,
             });
         }
-        Runner {
+        let resolved: Vec<Resolved> = others
+            .iter()
+            .map(|r| match &r.body {
+                RuleBody::Placement { assessment, .. }
+                | RuleBody::Remediation { assessment, .. } => Resolved {
+                    assessment: find(&exact, c, assessment),
+                    ..Resolved::default()
+                },
+                RuleBody::CertificationReadiness {
+                    required,
+                    min_scores,
+                } => {
+                    let required: Vec<Option<usize>> =
+                        required.iter().map(|q| find(&exact, c, q)).collect();
+                    let min_scores: Vec<Option<usize>> = min_scores
+                        .iter()
+                        .map(|s| find(&exact, c, &s.module))
+                        .collect();
+                    let mut watched: Vec<usize> = required
+                        .iter()
+                        .chain(&min_scores)
+                        .flatten()
+                        .copied()
+                        .collect();
+                    watched.sort_unstable();
+                    watched.dedup();
+                    Resolved {
+                        required,
+                        min_scores,
+                        watched,
+                        ..Resolved::default()
+                    }
+                }
+                _ => Resolved::default(),
+            })
+            .collect();
+        let mut by_assessment: HashMap<usize, Vec<usize>> = HashMap::new();
+        for (i, refs) in resolved.iter().enumerate() {
+            if let Some(m) = refs.assessment {
+                by_assessment.entry(m).or_default().push(i);
+            }
+        }
+        let settling = others
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| {
+                matches!(
+                    r.body,
+                    RuleBody::CertificationReadiness { .. }
+                        | RuleBody::Reengagement { .. }
+                        | RuleBody::Recertification { .. }
+                )
+            })
+            .map(|(i, _)| i)
+            .collect();
+        Compiled {
             set,
             c,
-            learners: BTreeMap::new(),
             exact,
             unlocks,
             unlocks_by_module,
             others,
+            resolved,
+            by_assessment,
+            settling,
+        }
+    }
+}
+
+/// The runtime taking one event at a time, keeping each learner's state: what the
+/// simulator drives, decision by decision.
+#[derive(Debug)]
+pub struct Runner<'a> {
+    plan: std::borrow::Cow<'a, Compiled<'a>>,
+    learners: BTreeMap<String, Learner>,
+}
+
+impl<'a> Runner<'a> {
+    pub fn new(set: &'a RuleSet, c: &'a Curriculum<'a>) -> Runner<'a> {
+        Runner {
+            plan: std::borrow::Cow::Owned(Compiled::new(set, c)),
+            learners: BTreeMap::new(),
+        }
+    }
+
+    /// A runner on a rule set compiled once for many.
+    pub fn with(plan: &'a Compiled<'a>) -> Runner<'a> {
+        Runner {
+            plan: std::borrow::Cow::Borrowed(plan),
+            learners: BTreeMap::new(),
         }
     }
 
     /// Applies event number `n` (from 0, for error messages) and returns its decisions.
     pub fn step(&mut self, n: usize, event: &Event) -> Result<Vec<Decision>, String> {
-        let (set, c) = (self.set, self.c);
-        let (exact, others) = (&self.exact, &self.others);
+        let (set, c) = (self.plan.set, self.plan.c);
+        let (exact, others) = (&self.plan.exact, &self.plan.others);
         let mut out = Vec::new();
         let resolve = |m: &str| {
             find(exact, c, m).ok_or_else(|| format!("event {}: unknown module {m:?}", n + 1))
         };
-        let l = self.learners.entry(event.learner.clone()).or_default();
+        if !self.learners.contains_key(&event.learner) {
+            self.learners
+                .insert(event.learner.clone(), Learner::default());
+        }
+        let l = self
+            .learners
+            .get_mut(&event.learner)
+            .expect("inserted above");
         let day = event.day;
         let mut emit = |kind, target: String, rule: &str, explanation: String| {
             out.push(Decision {
@@ -246,13 +353,17 @@ impl<'a> Runner<'a> {
                 let m = resolve(module)?;
                 l.finish(m);
                 l.score(m, *score);
-                for r in others.iter().copied() {
+                let reading = self
+                    .plan
+                    .by_assessment
+                    .get(&m)
+                    .map_or(&[][..], Vec::as_slice);
+                for &i in reading {
+                    let (r, refs) = (others[i], &self.plan.resolved[i]);
                     match &r.body {
                         RuleBody::Placement {
-                            assessment,
-                            category,
-                            bands,
-                        } if find(exact, c, assessment) == Some(m) => {
+                            category, bands, ..
+                        } if refs.assessment == Some(m) => {
                             let Some(value) = scored(category, *score, categories) else {
                                 continue;
                             };
@@ -290,12 +401,12 @@ impl<'a> Runner<'a> {
                             }
                         }
                         RuleBody::Remediation {
-                            assessment,
                             category,
                             below,
                             assign,
                             retake_after_days,
-                        } if find(exact, c, assessment) == Some(m) => {
+                            ..
+                        } if refs.assessment == Some(m) => {
                             let Some(value) = scored(category, *score, categories) else {
                                 continue;
                             };
@@ -333,7 +444,12 @@ impl<'a> Runner<'a> {
             }
             EventKind::IdleTick => {}
         }
-        let unlocks = (self.unlocks.as_slice(), &self.unlocks_by_module);
+        let unlocks = (self.plan.unlocks.as_slice(), &self.plan.unlocks_by_module);
+        let others = (
+            others.as_slice(),
+            self.plan.resolved.as_slice(),
+            self.plan.settling.as_slice(),
+        );
         settle(c, exact, unlocks, others, l, day, &mut emit);
         Ok(out)
     }
@@ -368,7 +484,7 @@ fn settle(
     c: &Curriculum<'_>,
     exact: &HashMap<&str, usize>,
     (unlocks, by_module): (&[Unlock<'_>], &HashMap<usize, Vec<usize>>),
-    others: &[&Rule],
+    (others, resolved, settling): (&[&Rule], &[Resolved], &[usize]),
     l: &mut Learner,
     day: u32,
     emit: &mut impl FnMut(DecisionKind, String, &str, String),
@@ -388,7 +504,8 @@ fn settle(
     // Unlocks may cascade only through completions, so one pass suffices. A rule's verdict
     // changes only when its target's or a required module's state does, so only the
     // rules naming a module touched since the last settle are looked at, in rule order.
-    let mut candidates: Vec<usize> = std::mem::take(&mut l.touched)
+    let touched = std::mem::take(&mut l.touched);
+    let mut candidates: Vec<usize> = touched
         .iter()
         .filter_map(|m| by_module.get(m))
         .flatten()
@@ -420,18 +537,23 @@ fn settle(
             );
         }
     }
-    for r in others.iter().copied() {
+    for &i in settling {
+        let (r, refs) = (others[i], &resolved[i]);
         match &r.body {
-            RuleBody::CertificationReadiness {
-                required,
-                min_scores,
-            } if !l.scheduled.contains(&r.id) => {
-                let complete = required
+            // Looked at again only when a module it reads was touched (or it reads none).
+            RuleBody::CertificationReadiness { min_scores, .. }
+                if (refs.watched.is_empty()
+                    || touched
+                        .iter()
+                        .any(|m| refs.watched.binary_search(m).is_ok()))
+                    && !l.scheduled.contains(&r.id) =>
+            {
+                let complete = refs
+                    .required
                     .iter()
-                    .all(|q| find(exact, c, q).is_some_and(|q| l.done.contains(&q)));
-                let scores = min_scores.iter().all(|s| {
-                    find(exact, c, &s.module)
-                        .and_then(|m| l.scores.get(&m))
+                    .all(|q| q.is_some_and(|q| l.done.contains(&q)));
+                let scores = min_scores.iter().zip(&refs.min_scores).all(|(s, m)| {
+                    m.and_then(|m| l.scores.get(&m))
                         .is_some_and(|v| *v >= s.min)
                 });
                 if complete && scores {

@@ -2,19 +2,24 @@
 //! module in order) or driven by the rule runtime itself (`rules::Runner` — the same code
 //! that ships), and the results are aggregated into the KPIs designers decide on.
 //!
-//! Mastery follows Bayesian Knowledge Tracing: each skill is known or not; a module is a
-//! learning opportunity (unknown → known with `learn`), other skills may be forgotten
-//! (`forget`), and assessment answers are sampled through `guess` and `slip`. Each learner
-//! draws from its own random stream (seed × learner number), so a run is reproducible bit
-//! for bit whatever the number of threads.
+//! Mastery follows Bayesian Knowledge Tracing: each skill is known or not; every module
+//! taken is a learning opportunity for its skills (unknown → known with `learn`, known →
+//! forgotten with `forget`, as pyBKT fits them), and assessment answers are sampled through
+//! `guess` and `slip`. Each learner
+//! draws from its own random stream (seed × learner number), and learners are aggregated
+//! in fixed-size chunks merged in order, so a run is reproducible bit for bit whatever the
+//! number of threads — and memory stays bounded however many learners run (nothing per
+//! learner is kept but the day each reached competency).
 
 mod report;
+
+use std::collections::HashMap;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-pub use report::{ModuleStat, Percentiles, Report, SegmentStat, FAIRNESS_GAP};
+pub use report::{ModuleStat, Percentiles, Report, SegmentStat, FAIRNESS_GAP, MAX_DAYS};
 
 /// Who is in the cohort.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -168,6 +173,7 @@ pub enum Policy {
 /// What happened to one simulated learner.
 #[derive(Debug, Clone, Default)]
 struct Outcome {
+    number: u64,
     segment: usize,
     competent_day: Option<f64>,
     dropped_at: Option<usize>,
@@ -176,10 +182,18 @@ struct Outcome {
     first_attempts: u32,
     first_passes: u32,
     skipped_minutes: u32,
+    /// Modules placed out of.
+    skipped: Vec<usize>,
     placed: bool,
     remediated: bool,
     days: Vec<(usize, f64)>,
+    /// Days spent waiting on a module: retake delays and idle spells before coming back.
+    waits: Vec<(usize, f64)>,
+    /// The day the learner stopped: dropped out or ran out of modules.
+    last_day: f64,
     decisions: Vec<rules::Decision>,
+    /// Kept only for journeys.
+    steps: Vec<JourneyStep>,
     /// The events fed to the rule runtime, each with the decisions it led to (kept only
     /// for journeys).
     events: Vec<(rules::Event, Vec<rules::Decision>)>,
@@ -187,23 +201,45 @@ struct Outcome {
 
 /// One simulated learner's journey under the rules: who they are and every event with the
 /// decisions it led to, in order — for "why" views and for xAPI statements.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Journey {
     pub learner: String,
     pub segment: String,
+    pub ending: Ending,
+    /// What the learner did, in words, each with the rule decisions it led to.
+    pub steps: Vec<JourneyStep>,
     pub events: Vec<(rules::Event, Vec<rules::Decision>)>,
 }
 
-/// One BKT learning opportunity: practised skills may be learnt, the others forgotten.
+/// One thing a simulated learner did, and what the rules decided about it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct JourneyStep {
+    pub day: f64,
+    pub what: String,
+    pub decisions: Vec<rules::Decision>,
+}
+
+/// Records a step of a kept journey.
+fn note(out: &mut Outcome, keep: bool, day: f64, what: impl FnOnce() -> String) {
+    if keep {
+        out.steps.push(JourneyStep {
+            day: (day * 10.0).round() / 10.0,
+            what: what(),
+            decisions: Vec::new(),
+        });
+    }
+}
+
+/// One BKT learning opportunity for each practised skill: the standard transition, as
+/// pyBKT fits it — unknown becomes known with `learn`, known is forgotten with `forget`.
+/// Skills not practised stay as they are.
 fn learn(known: &mut [bool], practised: &[usize], bkt: &dyn Fn(usize) -> Bkt, rng: &mut Rng) {
-    for (s, k) in known.iter_mut().enumerate() {
-        if practised.contains(&s) {
-            if !*k && rng.chance(bkt(s).learn) {
-                *k = true;
-            }
-        } else if *k && rng.chance(bkt(s).forget) {
-            *k = false;
-        }
+    for &s in practised {
+        let p = bkt(s);
+        known[s] = match known[s] {
+            false => rng.chance(p.learn),
+            true => !rng.chance(p.forget),
+        };
     }
 }
 
@@ -226,24 +262,75 @@ impl Rng {
     }
 }
 
+/// Learners aggregated together before their totals join the run's, in order: fixed, so
+/// floating-point sums do not depend on how work was split between threads.
+const CHUNK: usize = 512;
+/// Chunks run in parallel between two progress reports.
+const WAVE: usize = 16;
+
 /// Runs `learners` simulated learners under `policy` and aggregates them. The cohort must
 /// pass [`Cohort::check`].
 pub fn simulate(input: &Input<'_>, policy: Policy, learners: usize, seed: u64) -> Report {
-    let outcomes: Vec<Outcome> = (0..learners)
-        .into_par_iter()
-        .map(|i| learner(input, policy, seed, i as u64, false))
-        .collect();
-    report::aggregate(input, policy, &outcomes)
+    run(input, policy, learners, seed, &mut |_| true).expect("nothing cancels this run")
+}
+
+/// [`simulate`], telling `progress` how many learners are done after each wave of chunks;
+/// when it answers `false` the run stops and gives `None`.
+pub fn run(
+    input: &Input<'_>,
+    policy: Policy,
+    learners: usize,
+    seed: u64,
+    progress: &mut dyn FnMut(usize) -> bool,
+) -> Option<Report> {
+    let lookup = Lookup::new(input);
+    let mut total = report::Totals::new(input);
+    let chunks = learners.div_ceil(CHUNK);
+    let mut next = 0;
+    while next < chunks {
+        let wave: Vec<report::Totals> = (next..(next + WAVE).min(chunks))
+            .into_par_iter()
+            .map(|c| {
+                let mut totals = report::Totals::new(input);
+                for i in c * CHUNK..((c + 1) * CHUNK).min(learners) {
+                    totals.add(&learner(input, &lookup, policy, seed, i as u64, false));
+                }
+                totals
+            })
+            .collect();
+        for t in wave {
+            total.merge(t);
+        }
+        next = (next + WAVE).min(chunks);
+        if !progress((next * CHUNK).min(learners)) {
+            return None;
+        }
+    }
+    Some(report::finish(input, policy, total))
 }
 
 /// One learner's rule decisions, for the "why" trace.
 pub fn trace(input: &Input<'_>, seed: u64, learner_number: u64) -> Vec<rules::Decision> {
-    learner(input, Policy::Rules, seed, learner_number, true).decisions
+    let lookup = Lookup::new(input);
+    learner(input, &lookup, Policy::Rules, seed, learner_number, true).decisions
 }
 
-/// One learner's journey under the rules (the same random stream as in `simulate`).
-pub fn journey(input: &Input<'_>, seed: u64, learner_number: u64) -> Journey {
-    let out = learner(input, Policy::Rules, seed, learner_number, true);
+/// How one simulated learner ended.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Ending {
+    /// Reached competency on this day.
+    Competent { day: f64 },
+    /// Stopped coming while on this module (its key).
+    DroppedOut { module: String, day: f64 },
+    /// Went through the track without passing every assessment.
+    NotCompetent { day: f64 },
+}
+
+/// One learner's journey under `policy` (the same random stream as in `simulate`).
+pub fn journey(input: &Input<'_>, policy: Policy, seed: u64, learner_number: u64) -> Journey {
+    let lookup = Lookup::new(input);
+    let out = learner(input, &lookup, policy, seed, learner_number, true);
     Journey {
         learner: format!("learner-{learner_number}"),
         segment: input
@@ -252,11 +339,88 @@ pub fn journey(input: &Input<'_>, seed: u64, learner_number: u64) -> Journey {
             .get(out.segment)
             .map(|s| s.name.clone())
             .unwrap_or_default(),
+        ending: match (out.competent_day, out.dropped_at) {
+            (_, Some(m)) => Ending::DroppedOut {
+                module: input.modules[m].key.clone(),
+                day: out.last_day,
+            },
+            (Some(day), None) => Ending::Competent { day },
+            (None, None) => Ending::NotCompetent { day: out.last_day },
+        },
+        steps: out.steps,
         events: out.events,
     }
 }
 
-fn learner(input: &Input<'_>, policy: Policy, seed: u64, number: u64, keep: bool) -> Outcome {
+/// What every learner of a run looks up, computed once: modules by key, each rule's retake
+/// delay, each segment's track, the re-engagement rule.
+struct Lookup<'a> {
+    /// The rules resolved against the curriculum, shared by every learner's runner.
+    plan: rules::Compiled<'a>,
+    by_key: HashMap<&'a str, usize>,
+    retake_after: HashMap<&'a str, u32>,
+    /// Track index per segment (`None`: no track to take).
+    tracks: Vec<Option<usize>>,
+    /// (idle days, days more before the manager hears).
+    idle_rule: Option<(u32, u32)>,
+}
+
+impl<'a> Lookup<'a> {
+    fn new(input: &Input<'a>) -> Lookup<'a> {
+        let rules = &input.rules.rules;
+        Lookup {
+            plan: rules::Compiled::new(input.rules, input.curriculum),
+            by_key: input
+                .modules
+                .iter()
+                .enumerate()
+                .map(|(i, m)| (m.key.as_str(), i))
+                .collect(),
+            retake_after: rules
+                .iter()
+                .filter_map(|r| match r.body {
+                    rules::RuleBody::Remediation {
+                        retake_after_days, ..
+                    } => Some((r.id.as_str(), retake_after_days)),
+                    _ => None,
+                })
+                .collect(),
+            tracks: input
+                .cohort
+                .segments
+                .iter()
+                .map(|seg| {
+                    let slug = rules.iter().find_map(|r| match &r.body {
+                        rules::RuleBody::Assignment { when, track }
+                            if when.matches(&seg.attributes) =>
+                        {
+                            Some(track)
+                        }
+                        _ => None,
+                    });
+                    slug.and_then(|slug| input.tracks.iter().position(|t| &t.slug == slug))
+                        .or((!input.tracks.is_empty()).then_some(0))
+                })
+                .collect(),
+            idle_rule: rules.iter().find_map(|r| match r.body {
+                rules::RuleBody::Reengagement {
+                    idle_days,
+                    manager_after_days,
+                } => Some((idle_days, manager_after_days)),
+                _ => None,
+            }),
+        }
+    }
+}
+
+fn learner(
+    input: &Input<'_>,
+    lookup: &Lookup<'_>,
+    policy: Policy,
+    seed: u64,
+    number: u64,
+    keep: bool,
+) -> Outcome {
     let mut rng = Rng::new(seed, number);
     let segments = &input.cohort.segments;
     let total: f64 = segments.iter().map(|s| s.share.max(0.0)).sum();
@@ -278,26 +442,18 @@ fn learner(input: &Input<'_>, policy: Policy, seed: u64, number: u64, keep: bool
             .unwrap_or(input.cohort.bkt)
     };
     let mut out = Outcome {
+        number,
         segment,
         ..Outcome::default()
     };
     let mut known: Vec<bool> = (0..input.skills).map(|_| rng.chance(seg.prior)).collect();
 
-    let track_slug = input.rules.rules.iter().find_map(|r| match &r.body {
-        rules::RuleBody::Assignment { when, track } if when.matches(&seg.attributes) => {
-            Some(track.clone())
-        }
-        _ => None,
-    });
-    let Some(track) = track_slug
-        .and_then(|slug| input.tracks.iter().find(|t| t.slug == slug))
-        .or_else(|| input.tracks.first())
-    else {
+    let Some(track) = lookup.tracks[segment].map(|t| &input.tracks[t]) else {
         return out;
     };
 
     let name = format!("learner-{number}");
-    let mut runner = rules::Runner::new(input.rules, input.curriculum);
+    let mut runner = rules::Runner::with(&lookup.plan);
     let mut step = |day: f64, kind: rules::EventKind, out: &mut Outcome| -> Vec<rules::Decision> {
         if policy == Policy::Static {
             return Vec::new();
@@ -310,16 +466,16 @@ fn learner(input: &Input<'_>, policy: Policy, seed: u64, number: u64, keep: bool
         let decisions = runner.step(0, &event).unwrap_or_default();
         if keep {
             out.decisions.extend(decisions.iter().cloned());
+            if let Some(last) = out.steps.last_mut() {
+                last.decisions.extend(decisions.iter().cloned());
+            }
             out.events.push((event, decisions.clone()));
         }
         decisions
     };
-    let idle_rule = input.rules.rules.iter().find_map(|r| match r.body {
-        rules::RuleBody::Reengagement {
-            idle_days,
-            manager_after_days,
-        } => Some((idle_days, manager_after_days)),
-        _ => None,
+    let idle_rule = lookup.idle_rule;
+    note(&mut out, keep, 0.0, || {
+        format!("enrolled ({}), on track “{}”", seg.name, track.slug)
     });
     step(
         0.0,
@@ -345,6 +501,9 @@ fn learner(input: &Input<'_>, policy: Policy, seed: u64, number: u64, keep: bool
                 (Policy::Rules, Some((idle, manager))) => {
                     let mut back = false;
                     for wait in [idle, idle + manager] {
+                        note(&mut out, keep, day + f64::from(wait), || {
+                            format!("idle for {wait} days on “{}”", module.title)
+                        });
                         let decisions =
                             step(day + wait as f64, rules::EventKind::IdleTick, &mut out);
                         if decisions
@@ -353,7 +512,11 @@ fn learner(input: &Input<'_>, policy: Policy, seed: u64, number: u64, keep: bool
                             && rng.chance(seg.reengage_response)
                         {
                             day += wait as f64;
+                            out.waits.push((m, wait as f64));
                             back = true;
+                            note(&mut out, keep, day, || {
+                                format!("came back to “{}” after a notice", module.title)
+                            });
                             break;
                         }
                     }
@@ -363,7 +526,13 @@ fn learner(input: &Input<'_>, policy: Policy, seed: u64, number: u64, keep: bool
             };
             if !back {
                 out.dropped_at = Some(m);
-                out.started.push(m);
+                out.last_day = day;
+                if !started[m] {
+                    out.started.push(m);
+                }
+                note(&mut out, keep, day, || {
+                    format!("stopped coming while on “{}”", module.title)
+                });
                 return out;
             }
         }
@@ -373,7 +542,12 @@ fn learner(input: &Input<'_>, policy: Policy, seed: u64, number: u64, keep: bool
         }
         day += days;
         out.days.push((m, days));
+        // Every module taken is a learning opportunity for its skills.
         if !module.assessment {
+            learn(&mut known, &module.skills, &bkt, &mut rng);
+            note(&mut out, keep, day, || {
+                format!("completed “{}” ({} min)", module.title, module.minutes)
+            });
             step(
                 day,
                 rules::EventKind::Completed {
@@ -395,6 +569,13 @@ fn learner(input: &Input<'_>, policy: Policy, seed: u64, number: u64, keep: bool
             })
             .count();
         let score = correct as f64 * 10.0;
+        note(&mut out, keep, day, || {
+            let attempt = match attempts[m] {
+                0 => String::new(),
+                n => format!(" (attempt {})", n + 1),
+            };
+            format!("scored {score:.0}% on “{}”{attempt}", module.title)
+        });
         // Answering is itself a learning opportunity, after the score is taken.
         learn(&mut known, &module.skills, &bkt, &mut rng);
         attempts[m] += 1;
@@ -410,27 +591,20 @@ fn learner(input: &Input<'_>, policy: Policy, seed: u64, number: u64, keep: bool
         let mut assigned: Vec<usize> = Vec::new();
         let mut retake_after = 0u32;
         for d in &decisions {
-            let target = input.modules.iter().position(|x| x.key == d.target);
+            let target = lookup.by_key.get(d.target.as_str()).copied();
             match (d.kind, target) {
                 (rules::DecisionKind::Skip, Some(t)) => {
                     if let Some(at) = todo.iter().position(|&x| x == t) {
                         todo.remove(at);
                         out.skipped_minutes += input.modules[t].minutes;
+                        out.skipped.push(t);
                         out.placed = true;
                     }
                 }
                 (rules::DecisionKind::Assign, Some(t)) => {
                     assigned.push(t);
-                    if let Some(rules::RuleBody::Remediation {
-                        retake_after_days, ..
-                    }) = input
-                        .rules
-                        .rules
-                        .iter()
-                        .find(|r| r.id == d.rule)
-                        .map(|r| &r.body)
-                    {
-                        retake_after = retake_after.max(*retake_after_days);
+                    if let Some(&after) = lookup.retake_after.get(d.rule.as_str()) {
+                        retake_after = retake_after.max(after);
                     }
                 }
                 (rules::DecisionKind::Schedule, _) => {
@@ -454,9 +628,9 @@ fn learner(input: &Input<'_>, policy: Policy, seed: u64, number: u64, keep: bool
             passed_all = false; // gives up on this assessment
             continue;
         }
-        if assigned.is_empty() {
-            day += 3.0;
+        let wait = if assigned.is_empty() {
             todo.push_front(m);
+            3.0
         } else {
             // Remediation first, then the retake after the delay.
             out.remediated = true;
@@ -464,9 +638,12 @@ fn learner(input: &Input<'_>, policy: Policy, seed: u64, number: u64, keep: bool
             for &t in assigned.iter().rev() {
                 todo.push_front(t);
             }
-            day += retake_after as f64;
-        }
+            f64::from(retake_after)
+        };
+        day += wait;
+        out.waits.push((m, wait));
     }
+    out.last_day = day;
     out.competent_day = match competent_by_rule {
         Some(d) => Some(d),
         None if passed_all => Some(day),

@@ -92,23 +92,180 @@ fn runs_are_reproducible_whatever_the_thread_count() {
         segments: vec![segment("all", 0.4, 0.05)],
         bkt: Bkt::default(),
     };
+    // More learners than one wave of chunks, and not a multiple of a chunk: the float
+    // sums cross chunk and wave boundaries.
+    let learners = CHUNK * WAVE * 2 + 77;
     with_input(&cohort, |input| {
-        let one = rayon::ThreadPoolBuilder::new()
-            .num_threads(1)
-            .build()
-            .unwrap()
-            .install(|| simulate(input, Policy::Rules, 3000, 42));
-        let two = rayon::ThreadPoolBuilder::new()
-            .num_threads(2)
-            .build()
-            .unwrap()
-            .install(|| simulate(input, Policy::Rules, 3000, 42));
+        let on = |threads: usize| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+                .install(|| simulate(input, Policy::Rules, learners, 42))
+        };
+        let one = on(1);
         assert_eq!(
-            one, two,
-            "the same seed gives the same report on 1 or 2 threads"
+            one,
+            on(3),
+            "the same seed gives the same report on 1 or 3 threads"
         );
-        let other = simulate(input, Policy::Rules, 3000, 43);
+        assert_eq!(one.learners as usize, learners, "every learner is counted");
+        let other = simulate(input, Policy::Rules, learners, 43);
         assert_ne!(one, other, "another seed gives another run");
+    });
+}
+
+#[test]
+fn progress_is_reported_and_a_cancel_stops_the_run() {
+    let cohort = Cohort {
+        segments: vec![segment("all", 0.4, 0.05)],
+        bkt: Bkt::default(),
+    };
+    let learners = CHUNK * WAVE * 3;
+    with_input(&cohort, |input| {
+        let mut seen = Vec::new();
+        let report = run(input, Policy::Rules, learners, 1, &mut |done| {
+            seen.push(done);
+            true
+        });
+        assert_eq!(
+            seen,
+            vec![CHUNK * WAVE, CHUNK * WAVE * 2, learners],
+            "one report per wave of chunks, the last at the full count"
+        );
+        assert_eq!(
+            report,
+            Some(simulate(input, Policy::Rules, learners, 1)),
+            "reporting progress changes nothing in the result"
+        );
+        let mut calls = 0;
+        let cancelled = run(input, Policy::Rules, learners, 1, &mut |_| {
+            calls += 1;
+            false
+        });
+        assert_eq!(cancelled, None, "a cancel gives no report");
+        assert_eq!(
+            calls, 1,
+            "the run stops at the first report after the cancel"
+        );
+    });
+}
+
+#[test]
+fn the_heat_map_cells_add_up_and_each_module_names_a_learner_to_look_at() {
+    let cohort = Cohort {
+        segments: vec![segment("new", 0.2, 0.1), segment("senior", 0.8, 0.02)],
+        bkt: Bkt::default(),
+    };
+    with_input(&cohort, |input| {
+        let r = simulate(input, Policy::Rules, 3000, 5);
+        for m in &r.funnel {
+            assert_eq!(
+                m.started_by_segment.iter().sum::<u32>(),
+                m.started,
+                "{}: the segments' starters are all the starters",
+                m.key
+            );
+            assert!(
+                m.struggled_by_segment
+                    .iter()
+                    .zip(&m.started_by_segment)
+                    .all(|(s, t)| s <= t),
+                "{}: nobody struggles with a module they did not start: {m:?}",
+                m.key
+            );
+            let Some(n) = m.example_learner else {
+                assert_eq!(
+                    m.dropped + m.failed,
+                    0,
+                    "{}: no example only when nobody struggled",
+                    m.key
+                );
+                continue;
+            };
+            let j = journey(input, Policy::Rules, 5, n);
+            let title = input
+                .modules
+                .iter()
+                .find(|x| x.key == m.key)
+                .unwrap()
+                .title
+                .clone();
+            let struggled = j.steps.iter().any(|s| {
+                s.what.contains(&title)
+                    && (s.what.starts_with("stopped coming")
+                        || (s.what.starts_with("scored") && !s.decisions.is_empty()))
+            }) || matches!(&j.ending, Ending::DroppedOut { module, .. } if module == &m.key)
+                || j.steps
+                    .iter()
+                    .any(|s| s.what.contains(&title) && s.what.contains("(attempt 2)"));
+            assert!(
+                struggled,
+                "{}: the example learner {n} dropped out on it or failed it: {:#?}",
+                m.key, j.steps
+            );
+        }
+        let total: u32 = r.competent_per_day.iter().sum();
+        assert_eq!(
+            total, r.completed,
+            "the histogram counts every competent learner"
+        );
+        let p50 = r.time_to_competency.as_ref().unwrap().p50;
+        let mut below = 0;
+        for (day, n) in r.competent_per_day.iter().enumerate() {
+            if (day as f64) < p50.floor() {
+                below += n;
+            }
+        }
+        assert!(
+            f64::from(below) <= f64::from(r.completed) * 0.5,
+            "no more than half finish before the median day"
+        );
+    });
+}
+
+#[test]
+fn a_journey_tells_what_the_learner_did_and_what_the_rules_decided() {
+    let cohort = Cohort {
+        segments: vec![segment("all", 0.5, 0.0)],
+        bkt: Bkt::default(),
+    };
+    with_input(&cohort, |input| {
+        let j = journey(input, Policy::Rules, 11, 0);
+        assert!(
+            j.steps[0].what.starts_with("enrolled (all)"),
+            "a journey starts at enrolment: {:?}",
+            j.steps[0]
+        );
+        assert!(
+            j.steps.windows(2).all(|w| w[0].day <= w[1].day),
+            "steps are in day order: {:#?}",
+            j.steps
+        );
+        assert!(
+            j.steps.iter().any(|s| s.what.contains("“PRE.MD”")),
+            "the placement test is taken: {:#?}",
+            j.steps
+        );
+        let decisions: usize = j.steps.iter().map(|s| s.decisions.len()).sum();
+        assert_eq!(
+            decisions,
+            trace(input, 11, 0).len(),
+            "every rule decision is attached to the step that caused it"
+        );
+        assert!(
+            matches!(
+                j.ending,
+                Ending::Competent { .. } | Ending::NotCompetent { .. }
+            ),
+            "with no drop-off, nobody drops out: {:?}",
+            j.ending
+        );
+        let fixed = journey(input, Policy::Static, 11, 0);
+        assert!(
+            fixed.steps.iter().all(|s| s.decisions.is_empty()),
+            "the static path has no rules deciding anything"
+        );
     });
 }
 

@@ -598,3 +598,157 @@ prerequisites: Array<SkillPrerequisite>,
  * Where to draw each skill in the skill-prerequisite graph (same order as `skills`).
  */
 positions: Array<Position>, };
+
+export type Bkt = { learn: number, guess: number, slip: number, forget: number, };
+
+export type Segment = { name: string, 
+/**
+ * Relative weight; shares need not sum to 1.
+ */
+share: number, attributes: Attributes, 
+/**
+ * Probability each skill is already known at the start.
+ */
+prior: number, 
+/**
+ * Multiplies module durations (1.0 = as designed).
+ */
+speed: number, weekly_minutes: number, 
+/**
+ * Probability per week of study that the learner stops coming.
+ */
+dropout_per_week: number, 
+/**
+ * Probability that a re-engagement notice brings an idle learner back.
+ */
+reengage_response: number, };
+
+export type Cohort = { segments: Array<Segment>, bkt: Bkt, };
+
+export type Policy = "static" | "rules";
+
+export type Percentiles = { p10: number, p50: number, p90: number, };
+
+export type ModuleStat = { key: string, title: string, 
+/**
+ * Learners who started it.
+ */
+started: number, 
+/**
+ * Failed attempts (assessments).
+ */
+failed: number, 
+/**
+ * Learners who dropped out on it.
+ */
+dropped: number, 
+/**
+ * Learners placed out of it by a placement rule.
+ */
+skipped: number, 
+/**
+ * Average days spent on it by those who took it.
+ */
+mean_days: number, 
+/**
+ * Average days spent waiting on it (retake delays, idle spells) by those who took it.
+ */
+mean_wait_days: number, 
+/**
+ * Per segment (cohort order): learners who started it.
+ */
+started_by_segment: Array<number>, 
+/**
+ * Per segment: learners who dropped out on it or failed it at least once.
+ */
+struggled_by_segment: Array<number>, 
+/**
+ * The lowest learner number who dropped out on it or failed it, to open their trace.
+ */
+example_learner: number | null, };
+
+export type SegmentStat = { name: string, learners: number, completion_rate: number, placement_rate: number, remediation_rate: number, 
+/**
+ * Which rates differ from the rest of the cohort by more than [`FAIRNESS_GAP`].
+ */
+flags: Array<string>, };
+
+export type Report = { policy: Policy, learners: number, completed: number, completion_rate: number, first_attempt_pass_rate: number, placement_rate: number, remediation_rate: number, 
+/**
+ * Days to competency among learners who got there.
+ */
+time_to_competency: Percentiles | null, 
+/**
+ * Learners reaching competency on each day (index = whole days; the last entry also
+ * counts everyone later than [`MAX_DAYS`]).
+ */
+competent_per_day: Array<number>, 
+/**
+ * Every module anyone started, in track order of first appearance.
+ */
+funnel: Array<ModuleStat>, 
+/**
+ * The modules losing the most learners (drop-outs plus failures), worst first.
+ */
+bottlenecks: Array<string>, hours_saved_by_placement: number, segments: Array<SegmentStat>, };
+
+export type Ending = { "kind": "competent", day: number, } | { "kind": "dropped_out", module: string, day: number, } | { "kind": "not_competent", day: number, };
+
+export type JourneyStep = { day: number, what: string, decisions: Array<Decision>, };
+
+export type Journey = { learner: string, segment: string, ending: Ending, 
+/**
+ * What the learner did, in words, each with the rule decisions it led to.
+ */
+steps: Array<JourneyStep>, events: Array<[Event, Array<Decision>]>, };
+
+export type EventKind = { "type": "enrolled", attributes: Attributes, } | { "type": "attributes_changed", attributes: Attributes, } | { "type": "launched", module: string, } | { "type": "completed", module: string, } | { "type": "scored", module: string, score: number, categories: { [key in string]: number }, } | { "type": "certified", track: string, } | { "type": "idle_tick" };
+
+export type Event = { learner: string, day: number, } & ({ "type": "enrolled", attributes: Attributes, } | { "type": "attributes_changed", attributes: Attributes, } | { "type": "launched", module: string, } | { "type": "completed", module: string, } | { "type": "scored", module: string, score: number, categories: { [key in string]: number }, } | { "type": "certified", track: string, } | { "type": "idle_tick" });
+
+export type Change = { 
+/**
+ * rule, edge, module, track or skill.
+ */
+area: string, 
+/**
+ * added, removed or changed.
+ */
+change: string, subject: string, 
+/**
+ * What changed, in words.
+ */
+explanation: string, };
+
+export type SimulationRequest = { 
+/**
+ * The cohort; the project's default cohort when `None`.
+ */
+cohort: Cohort | null, learners: number, 
+/**
+ * (The window's seeds stay below 2^53, which a JavaScript number holds exactly.)
+ */
+seed: number, 
+/**
+ * No bundle: static path vs the project's rules. One: static path vs that bundle.
+ * Two: the static path, the first and the second, and what changed between them.
+ */
+bundles: Array<string>, };
+
+export type SimulationRun = { 
+/**
+ * "Static path", "Project rules" or "Bundle VERSION (FILE)".
+ */
+label: string, report: Report, };
+
+export type Simulation = { learners: number, 
+/**
+ * (The window's seeds stay below 2^53, which a JavaScript number holds exactly.)
+ */
+seed: number, cohort: Cohort, runs: Array<SimulationRun>, 
+/**
+ * With two bundles: what changed from the first to the second.
+ */
+changes: Array<Change>, };
+
+export type SimulationProgress = { done: number, total: number, };
