@@ -44,6 +44,11 @@ import type {
   TaxonomyView,
   TrackPath,
   PrerequisiteGroup,
+  Cohort,
+  Journey,
+  Simulation,
+  SimulationProgress,
+  SimulationRequest,
 } from './bindings';
 
 export class ApiError extends Error {
@@ -139,8 +144,24 @@ export const api = {
     channel.onmessage = onProgress;
     return call<TagReport>('tag_modules', { onProgress: channel });
   },
-  /** Stops the import or auto-tagging run in progress. */
+  /** Stops the import, auto-tagging or simulation run in progress. */
   cancelOperation: () => call<void>('cancel_operation'),
+  /** Runs a simulation off the window's thread; `onProgress` hears how far it is. */
+  simulate: (request: SimulationRequest, onProgress: (p: SimulationProgress) => void) => {
+    const channel = new Channel<SimulationProgress>();
+    channel.onmessage = onProgress;
+    return call<Simulation>('simulate', { request, onProgress: channel });
+  },
+  simulationJourney: (request: SimulationRequest, rules: boolean, learner: number) =>
+    call<Journey>('simulation_journey', { request, rules, learner }),
+  cohort: () => call<Cohort | null>('cohort'),
+  /** Saves the project's cohort (null: back to the library's); returns the one in force. */
+  setCohort: (cohort: Cohort | null) => call<Cohort | null>('set_cohort', { cohort }),
+  /** Native open dialog for a signed rule bundle; null when cancelled. */
+  chooseBundle: async (title: string) =>
+    (await open({ title, filters: [{ name: 'Pathforge rule bundle', extensions: ['zip'] }], multiple: false, directory: false })) as
+      | string
+      | null,
   moduleInsight: (id: ModuleId) => call<ModuleInsight>('module_insight', { id }),
   reviewQueue: (tagState: TagState | null, skill: string | null, minConfidence: number | null) =>
     call<Tag[]>('review_queue', { tagState, skill, minConfidence }),

@@ -1,0 +1,112 @@
+// Pure helpers for the Simulate tab: what the charts and tables show, from the reports
+// the engine returns. No DOM, no IPC.
+import type { Cohort, Report, Segment, Simulation } from './bindings';
+
+/** A new segment to edit, with plain defaults. */
+export function newSegment(n: number): Segment {
+  return {
+    name: `Segment ${n}`,
+    share: 1,
+    attributes: {},
+    prior: 0.3,
+    speed: 1,
+    weekly_minutes: 180,
+    dropout_per_week: 0.02,
+    reengage_response: 0.5,
+  };
+}
+
+/** A cohort to start editing from when the project declares none. */
+export function starterCohort(): Cohort {
+  return { segments: [newSegment(1)], bkt: { learn: 0.35, guess: 0.2, slip: 0.1, forget: 0 } };
+}
+
+export const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+/** The KPI table: one row per figure, one cell per run. */
+export function kpiRows(sim: Simulation): { label: string; cells: string[] }[] {
+  const each = (f: (r: Report) => string) => sim.runs.map((run) => f(run.report));
+  const days = (r: Report) =>
+    r.time_to_competency ? `${r.time_to_competency.p10} / ${r.time_to_competency.p50} / ${r.time_to_competency.p90}` : '–';
+  return [
+    { label: 'Completion', cells: each((r) => pct(r.completion_rate)) },
+    { label: 'Days to competency (p10 / p50 / p90)', cells: each(days) },
+    { label: 'First-attempt pass rate', cells: each((r) => pct(r.first_attempt_pass_rate)) },
+    { label: 'Placed by a pre-assessment', cells: each((r) => pct(r.placement_rate)) },
+    { label: 'Remediated', cells: each((r) => pct(r.remediation_rate)) },
+    { label: 'Hours saved by placement', cells: each((r) => `${Math.round(r.hours_saved_by_placement)} h`) },
+  ];
+}
+
+/**
+ * Days to competency as weekly bins shared by every run (so the bars line up): week
+ * labels and, per run, how many learners became competent that week.
+ */
+export function weeklyHistogram(reports: readonly Report[]): { weeks: string[]; counts: number[][] } {
+  const days = Math.max(0, ...reports.map((r) => r.competent_per_day.length));
+  const weeks = Math.max(1, Math.ceil(days / 7));
+  const counts = reports.map((r) => {
+    const bins = new Array<number>(weeks).fill(0);
+    r.competent_per_day.forEach((n, day) => (bins[Math.floor(day / 7)] = (bins[Math.floor(day / 7)] ?? 0) + n));
+    return bins;
+  });
+  return { weeks: Array.from({ length: weeks }, (_, w) => `wk ${w + 1}`), counts };
+}
+
+/**
+ * The drop-off funnel: the modules of the first run's funnel, in path order, and per run
+ * the share of learners who started each (modules a run never reached count 0).
+ */
+export function funnel(reports: readonly Report[]): { titles: string[]; shares: number[][] } {
+  const order: string[] = [];
+  const titles = new Map<string, string>();
+  for (const r of reports)
+    for (const m of r.funnel)
+      if (!titles.has(m.key)) {
+        titles.set(m.key, m.title);
+        order.push(m.key);
+      }
+  const shares = reports.map((r) => {
+    const started = new Map(r.funnel.map((m) => [m.key, m.started]));
+    return order.map((k) => (r.learners ? (started.get(k) ?? 0) / r.learners : 0));
+  });
+  return { titles: order.map((k) => titles.get(k) ?? k), shares };
+}
+
+/** One heat-map cell: module row, segment column, share of starters who struggled. */
+export type HeatCell = { row: number; column: number; rate: number; started: number };
+
+/**
+ * Where learners struggle (dropped out or failed), per module and segment: the `limit`
+ * modules with the most struggling learners (worst first), and every cell's rate.
+ */
+export function heatMap(report: Report, limit = 20): { modules: { key: string; title: string; example: number | null }[]; cells: HeatCell[] } {
+  const worst = [...report.funnel]
+    .map((m) => ({ m, lost: m.struggled_by_segment.reduce((a, b) => a + b, 0) }))
+    .filter((x) => x.lost > 0)
+    .sort((a, b) => b.lost - a.lost)
+    .slice(0, limit)
+    .map((x) => x.m);
+  const cells: HeatCell[] = [];
+  worst.forEach((m, row) =>
+    m.started_by_segment.forEach((started, column) =>
+      cells.push({ row, column, started, rate: started ? (m.struggled_by_segment[column] ?? 0) / started : 0 }),
+    ),
+  );
+  return { modules: worst.map((m) => ({ key: m.key, title: m.title, example: m.example_learner })), cells };
+}
+
+/** "⚑ completion, placement" for a flagged segment, "" otherwise. */
+export function fairnessNote(flags: readonly string[]): string {
+  return flags.length ? `⚑ ${flags.join(', ')} differs from the rest` : '';
+}
+
+/** The bundles a comparison needs, by mode; a missing path is named. */
+export function bundlesFor(mode: 'project' | 'bundle' | 'two', first: string, second: string): string[] | string {
+  if (mode === 'project') return [];
+  if (!first.trim()) return 'Choose the bundle to simulate.';
+  if (mode === 'bundle') return [first.trim()];
+  if (!second.trim()) return 'Choose the second bundle version.';
+  return [first.trim(), second.trim()];
+}
+
