@@ -1523,7 +1523,8 @@ fn run_simulate(args: &SimulateArgs, json: bool, out: &mut impl Write) -> anyhow
     row(out, "completion", &|r| pct(r.completion_rate))?;
     row(out, "days to competency (p10/p50/p90)", &days)?;
     row(out, "first-attempt pass rate", &|r| {
-        pct(r.first_attempt_pass_rate)
+        r.first_attempt_pass_rate
+            .map_or_else(|| "-".to_owned(), pct)
     })?;
     row(out, "placed / remediated", &|r| {
         format!("{} / {}", pct(r.placement_rate), pct(r.remediation_rate))

@@ -253,3 +253,44 @@ fn a_journey_follows_the_learner_a_run_counted() {
         "learner numbers are checked: {err}"
     );
 }
+
+#[test]
+fn every_sample_library_compares_its_static_path_with_its_bundle_from_its_own_cohort() {
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../sample-libraries");
+    for name in ["sales-onboarding", "nurse-onboarding", "data-literacy"] {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut p = Project::create(&tmp.path().join("p.pathforge"), Timestamp(1)).unwrap();
+        p.import_library(&samples.join(name), &ME, Timestamp(2))
+            .unwrap();
+        assert!(
+            p.default_cohort().unwrap().is_some(),
+            "{name}: the library's manifest declares a cohort"
+        );
+        let bundle = write_bundle(&p, tmp.path(), "1.0.0");
+        let s = p
+            .run_simulation(&request(1000, vec![bundle]), &mut |_| true)
+            .unwrap();
+        assert_eq!(s.runs.len(), 2, "{name}: static path and bundle");
+        for run in &s.runs {
+            let r = &run.report;
+            assert_eq!(
+                r.learners, 1000,
+                "{name}, {}: every learner counted",
+                run.label
+            );
+            assert!(
+                r.completion_rate > 0.0 && r.completion_rate <= 1.0 && !r.funnel.is_empty(),
+                "{name}, {}: learners go through modules and some finish: {}",
+                run.label,
+                r.completion_rate
+            );
+        }
+        let project = p
+            .run_simulation(&request(1000, vec![]), &mut |_| true)
+            .unwrap();
+        assert_eq!(
+            project.runs[1].report, s.runs[1].report,
+            "{name}: the bundle simulates as the project it was built from"
+        );
+    }
+}

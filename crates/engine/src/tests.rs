@@ -2254,8 +2254,8 @@ fn calibrated_parameters_drive_the_simulation() {
     );
     let after = p.simulate(None, 2000, 7).unwrap();
     assert!(
-        after.0.first_attempt_pass_rate < before.0.first_attempt_pass_rate,
-        "with calibrated (slow) learning fewer assessments pass first time: {} then {}",
+        after.0.first_attempt_pass_rate.unwrap() < before.0.first_attempt_pass_rate.unwrap(),
+        "with calibrated (slow) learning fewer assessments pass first time: {:?} then {:?}",
         before.0.first_attempt_pass_rate,
         after.0.first_attempt_pass_rate
     );

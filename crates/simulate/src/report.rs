@@ -60,7 +60,9 @@ pub struct Report {
     pub learners: u32,
     pub completed: u32,
     pub completion_rate: f64,
-    pub first_attempt_pass_rate: f64,
+    /// Among first attempts at assessments; `None` when nobody took one (no rule scores
+    /// any module).
+    pub first_attempt_pass_rate: Option<f64>,
     pub placement_rate: f64,
     pub remediation_rate: f64,
     /// Days to competency among learners who got there.
@@ -322,8 +324,8 @@ pub(crate) fn finish(input: &Input<'_>, policy: Policy, t: Totals) -> Report {
         .collect();
 
     let first_attempt_pass_rate = match t.first_attempts {
-        0 => 0.0,
-        a => t.first_passes as f64 / a as f64,
+        0 => None,
+        a => Some(t.first_passes as f64 / a as f64),
     };
     Report {
         policy,

@@ -544,6 +544,63 @@ async fn other_sample_libraries(env: &Env) -> Result<()> {
         })
         .await?;
     }
+    // Each library's static path against a signed bundle of it, from its own cohort.
+    for (name, segments) in [("nurse-onboarding", 2), ("data-literacy", 3)] {
+        let project = env.scratch.join(format!("{name}-bundled.pathforge"));
+        new_project(env, &project, &env.repo.join("sample-libraries").join(name))?;
+        let out = std::process::Command::new(env.app.with_file_name("pathforge"))
+            .args(["bundle", "build"])
+            .arg(&project)
+            .arg("--out")
+            .arg(&env.scratch)
+            .args(["--version", "1.0.0"])
+            .output()?;
+        ensure!(
+            out.status.success(),
+            "{name}: bundle build: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let bundle = env
+            .scratch
+            .join(format!("{name}-bundled-1.0.0.pathforge-bundle.zip"));
+        let args = vec!["--project".to_owned(), project.display().to_string()];
+        with_app(env, &args, |c| async move {
+            text_of(&c, "[data-testid=module-count]").await?;
+            c.find(Locator::Css("[data-testid=tab-simulate]"))
+                .await?
+                .click()
+                .await?;
+            let shown = wait_for_count(&c, "[data-testid=segment]", segments).await?;
+            ensure!(
+                shown == segments,
+                "{name}: the library's cohort is in the editor: {shown} segments, want {segments}"
+            );
+            c.find(Locator::Css("[data-testid=mode-bundle]"))
+                .await?
+                .click()
+                .await?;
+            replace_text(
+                &c,
+                "[data-testid=bundle-first]",
+                &bundle.display().to_string(),
+            )
+            .await?;
+            replace_text(&c, "[data-testid=learners]", "1000").await?;
+            c.find(Locator::Css("[data-testid=run-simulation]"))
+                .await?
+                .click()
+                .await?;
+            let runs = wait_for_count(&c, "[data-testid=run-label]", 2).await?;
+            ensure!(runs == 2, "{name}: the static path and the bundle: {runs}");
+            let kpis = text_of(&c, "[data-testid=kpis]").await?;
+            ensure!(
+                kpis.contains("Bundle 1.0.0"),
+                "{name}: the bundle's run is named: {kpis:?}"
+            );
+            screenshot(&c, env, &format!("{name}-simulated")).await
+        })
+        .await?;
+    }
     Ok(())
 }
 

@@ -673,7 +673,12 @@ export type SegmentStat = { name: string, learners: number, completion_rate: num
  */
 flags: Array<string>, };
 
-export type Report = { policy: Policy, learners: number, completed: number, completion_rate: number, first_attempt_pass_rate: number, placement_rate: number, remediation_rate: number, 
+export type Report = { policy: Policy, learners: number, completed: number, completion_rate: number, 
+/**
+ * Among first attempts at assessments; `None` when nobody took one (no rule scores
+ * any module).
+ */
+first_attempt_pass_rate: number | null, placement_rate: number, remediation_rate: number, 
 /**
  * Days to competency among learners who got there.
  */

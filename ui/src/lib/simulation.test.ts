@@ -73,7 +73,7 @@ describe('simulation views', () => {
       seed: 1,
       cohort: starterCohort(),
       runs: [
-        { label: 'Static path', report: report({ time_to_competency: null }) },
+        { label: 'Static path', report: report({ time_to_competency: null, first_attempt_pass_rate: null }) },
         { label: 'Project rules', report: report({}) },
       ],
       changes: [],
@@ -81,6 +81,7 @@ describe('simulation views', () => {
     const rows = kpiRows(sim);
     expect(rows.find((r) => r.label.startsWith('Days'))?.cells, 'no competent learner shows a dash').toEqual(['–', '5 / 10 / 20']);
     expect(rows.find((r) => r.label.startsWith('Hours'))?.cells, 'hours are whole').toEqual(['12 h', '12 h']);
+    expect(rows.find((r) => r.label.startsWith('First'))?.cells, 'no assessment taken is not a 0% pass rate').toEqual(['–', '75.0%']);
     expect(fairnessNote(['completion']), 'a flag names the rate').toBe('⚑ completion differs from the rest');
     expect(fairnessNote([]), 'no flag, no note').toBe('');
   });

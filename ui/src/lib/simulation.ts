@@ -31,7 +31,7 @@ export function kpiRows(sim: Simulation): { label: string; cells: string[] }[] {
   return [
     { label: 'Completion', cells: each((r) => pct(r.completion_rate)) },
     { label: 'Days to competency (p10 / p50 / p90)', cells: each(days) },
-    { label: 'First-attempt pass rate', cells: each((r) => pct(r.first_attempt_pass_rate)) },
+    { label: 'First-attempt pass rate', cells: each((r) => (r.first_attempt_pass_rate === null ? '–' : pct(r.first_attempt_pass_rate))) },
     { label: 'Placed by a pre-assessment', cells: each((r) => pct(r.placement_rate)) },
     { label: 'Remediated', cells: each((r) => pct(r.remediation_rate)) },
     { label: 'Hours saved by placement', cells: each((r) => `${Math.round(r.hours_saved_by_placement)} h`) },
