@@ -37,6 +37,7 @@ fn main() -> Result<()> {
     let mut pybkt_python: Option<PathBuf> = None;
     let mut only_calibration = false;
     let mut only_simulation = false;
+    let mut only_embedding = false;
     let mut only_scale = false;
     let mut graph_scale: Option<PathBuf> = None;
     let mut only_graph = false;
@@ -52,6 +53,7 @@ fn main() -> Result<()> {
             "--pybkt-python" => pybkt_python = Some(value),
             "--only" if value.as_os_str() == "calibration" => only_calibration = true,
             "--only" if value.as_os_str() == "simulation" => only_simulation = true,
+            "--only" if value.as_os_str() == "embedding" => only_embedding = true,
             "--only" if value.as_os_str() == "scale" => only_scale = true,
             "--graph-scale" => graph_scale = Some(value),
             "--only" if value.as_os_str() == "graph" => only_graph = true,
@@ -70,7 +72,7 @@ fn main() -> Result<()> {
                 return Ok(());
             }
             _ => anyhow::bail!(
-                "unknown flag {flag}; use --cli PATH, --library PATH, --model DIR, --st-python PATH, --pybkt-python PATH, --graph-scale FILE, --only graph|import|calibration|scale|simulation"
+                "unknown flag {flag}; use --cli PATH, --library PATH, --model DIR, --st-python PATH, --pybkt-python PATH, --graph-scale FILE, --only graph|import|calibration|scale|simulation|embedding"
             ),
         }
     }
@@ -81,6 +83,21 @@ fn main() -> Result<()> {
     let tmp = tempfile::tempdir()?;
     if only_scale {
         print_table(scale::scale_rows(&model_dir, tmp.path())?);
+        return Ok(());
+    }
+    if only_embedding {
+        let samples = library
+            .parent()
+            .context("the library is inside sample-libraries/")?;
+        let encoder = embed::Encoder::load(&model_dir)?;
+        let row = throughput_row(
+            samples,
+            &encoder,
+            &model_dir,
+            st_python.as_deref(),
+            tmp.path(),
+        )?;
+        print_table(vec![row]);
         return Ok(());
     }
     if only_simulation {
@@ -693,6 +710,51 @@ fn synthesize(dir: &Path, count: usize) -> Result<()> {
 
 /// Auto-tagging: quality on both evaluation sets, embedding throughput next to
 /// sentence-transformers, a 10,000-module tag and re-tag, peak memory.
+/// Embedding throughput on 1,000 module-length texts, beside sentence-transformers on the
+/// same texts when a Python with it is given.
+fn throughput_row(
+    samples: &Path,
+    encoder: &embed::Encoder,
+    model_dir: &Path,
+    st_python: Option<&Path>,
+    tmp: &Path,
+) -> Result<Row> {
+    let texts = tagging::module_texts(samples, 1000)?;
+    let ours = tagging::throughput(encoder, &texts)?;
+    let theirs = match st_python {
+        Some(python) => {
+            let file = tmp.join("texts.json");
+            std::fs::write(&file, serde_json::to_vec(&texts)?)?;
+            let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/st_throughput.py");
+            let out = Command::new(python)
+                .arg(script)
+                .arg(model_dir)
+                .arg(&file)
+                .output()
+                .context("running sentence-transformers")?;
+            ensure!(
+                out.status.success(),
+                "sentence-transformers failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            Some(String::from_utf8_lossy(&out.stdout).trim().parse::<f64>()?)
+        }
+        None => None,
+    };
+    Ok(Row {
+        what: "embed 1,000 module-length texts (40–400 words)".to_owned(),
+        runs: 1,
+        median: Duration::from_secs_f64(texts.len() as f64 / ours),
+        note: match theirs {
+            Some(t) => format!(
+                "{ours:.1} texts/s; sentence-transformers (PyTorch CPU, batch 32) {t:.1} texts/s: ratio {:.2}×",
+                ours / t
+            ),
+            None => format!("{ours:.1} texts/s; sentence-transformers not run (no --st-python)"),
+        },
+    })
+}
+
 fn tagging_rows(
     cli: &Path,
     library: &Path,
@@ -730,40 +792,9 @@ fn tagging_rows(
         });
     }
 
-    let texts = tagging::module_texts(samples, 1000)?;
-    let ours = tagging::throughput(&encoder, &texts)?;
-    let theirs = match st_python {
-        Some(python) => {
-            let file = tmp.join("texts.json");
-            std::fs::write(&file, serde_json::to_vec(&texts)?)?;
-            let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/st_throughput.py");
-            let out = Command::new(python)
-                .arg(script)
-                .arg(model_dir)
-                .arg(&file)
-                .output()
-                .context("running sentence-transformers")?;
-            ensure!(
-                out.status.success(),
-                "sentence-transformers failed: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            Some(String::from_utf8_lossy(&out.stdout).trim().parse::<f64>()?)
-        }
-        None => None,
-    };
-    rows.push(Row {
-        what: "embed 1,000 module-length texts (40–400 words)".to_owned(),
-        runs: 1,
-        median: Duration::from_secs_f64(texts.len() as f64 / ours),
-        note: match theirs {
-            Some(t) => format!(
-                "{ours:.1} texts/s; sentence-transformers (PyTorch CPU, batch 32) {t:.1} texts/s: ratio {:.2}×",
-                ours / t
-            ),
-            None => format!("{ours:.1} texts/s; sentence-transformers not run (no --st-python)"),
-        },
-    });
+    rows.push(throughput_row(
+        samples, &encoder, model_dir, st_python, tmp,
+    )?);
 
     // 10,000 short generated modules: first tag (peak memory of the CLI process), then a
     // re-tag after one module changed.

@@ -1557,6 +1557,23 @@ fn run_simulate(args: &SimulateArgs, json: bool, out: &mut impl Write) -> anyhow
             )?;
         }
     }
+    if let [_, a, b] = &sim.runs[..] {
+        let (a, b) = (&a.report, &b.report);
+        let points = |x: f64, y: f64| format!("{:+.1} pts", (y - x) * 100.0);
+        let p50 = |r: &simulate::Report| r.time_to_competency.as_ref().map(|t| t.p50);
+        writeln!(
+            out,
+            "\nThe second version against the first: completion {}, median days to competency {}, placed {}, remediated {}, hours saved by placement {:+.0}",
+            points(a.completion_rate, b.completion_rate),
+            match (p50(a), p50(b)) {
+                (Some(x), Some(y)) => format!("{:+.1}", y - x),
+                _ => "-".to_owned(),
+            },
+            points(a.placement_rate, b.placement_rate),
+            points(a.remediation_rate, b.remediation_rate),
+            b.hours_saved_by_placement - a.hours_saved_by_placement
+        )?;
+    }
     if !sim.changes.is_empty() {
         writeln!(
             out,

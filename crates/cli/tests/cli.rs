@@ -827,7 +827,9 @@ fn simulate_compares_two_bundle_versions_and_names_a_bad_one() {
     );
     let text = stdout(&args(false));
     assert!(
-        text.contains("What changed from Bundle 1.0.0") && text.contains("reengage-idle-learners"),
+        text.contains("What changed from Bundle 1.0.0")
+            && text.contains("reengage-idle-learners")
+            && text.contains("The second version against the first: completion "),
         "the table view lists the change too: {text}"
     );
     let broken = tmp.path().join("broken.pathforge-bundle.zip");

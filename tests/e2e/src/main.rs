@@ -1029,6 +1029,9 @@ async fn simulation_dashboard(env: &Env) -> Result<()> {
         wait_for_text(&c, "[data-testid=bundle-changes]", "reengage-idle-learners")
             .await
             .context("what changed between the versions is listed")?;
+        text_of(&c, "[data-testid=change-label]")
+            .await
+            .context("and the outcomes' change from one version to the other")?;
         c.execute(
             "document.querySelector('.sim-results').scrollTop = 0",
             vec![],

@@ -86,6 +86,25 @@ describe('simulation views', () => {
     expect(fairnessNote([]), 'no flag, no note').toBe('');
   });
 
+  it('adds the change from the first bundle version to the second', () => {
+    const sim: Simulation = {
+      learners: 100,
+      seed: 1,
+      cohort: starterCohort(),
+      runs: [
+        { label: 'Static path', report: report({}) },
+        { label: 'Bundle 1', report: report({ completion_rate: 0.5, time_to_competency: { p10: 5, p50: 10, p90: 20 } }) },
+        { label: 'Bundle 2', report: report({ completion_rate: 0.475, time_to_competency: { p10: 5, p50: 12.5, p90: 20 } }) },
+      ],
+      changes: [],
+    };
+    const rows = kpiRows(sim);
+    expect(rows[0]?.cells, 'completion fell 2.5 points').toEqual(['50.0%', '50.0%', '47.5%', '−2.5 pts']);
+    expect(rows[1]?.cells[3], 'the median took 2.5 days longer').toBe('+2.5 days (p50)');
+    expect(rows[3]?.cells[3], 'no change shows as ±0').toBe('±0 pts');
+    expect(kpiRows({ ...sim, runs: sim.runs.slice(0, 2) })[0]?.cells.length, 'one bundle: no change column').toBe(2);
+  });
+
   it('asks for the bundles a comparison needs', () => {
     expect(bundlesFor('project', '', ''), 'the project needs none').toEqual([]);
     expect(bundlesFor('bundle', ' ', ''), 'one bundle must be chosen').toBe('Choose the bundle to simulate.');

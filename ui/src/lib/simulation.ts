@@ -23,18 +23,45 @@ export function starterCohort(): Cohort {
 
 export const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
-/** The KPI table: one row per figure, one cell per run. */
+/** "+1.5", "−2.0", "±0" with one decimal and a unit. */
+function signed(x: number, unit: string): string {
+  const v = Math.round(x * 10) / 10;
+  if (v === 0) return `±0${unit}`;
+  return `${v > 0 ? '+' : '−'}${Math.abs(v).toFixed(1)}${unit}`;
+}
+
+/**
+ * The KPI table: one row per figure, one cell per run; with two bundle versions, a last
+ * cell with the change from the first version to the second.
+ */
 export function kpiRows(sim: Simulation): { label: string; cells: string[] }[] {
-  const each = (f: (r: Report) => string) => sim.runs.map((run) => f(run.report));
+  const reports = sim.runs.map((run) => run.report);
+  const [, first, second] = reports;
+  const compare = reports.length === 3 && first && second;
+  const row = (label: string, show: (r: Report) => string, value: (r: Report) => number | null, unit: string) => {
+    const cells = reports.map(show);
+    if (compare) {
+      const a = value(first);
+      const b = value(second);
+      cells.push(a === null || b === null ? '–' : signed(b - a, unit));
+    }
+    return { label, cells };
+  };
   const days = (r: Report) =>
     r.time_to_competency ? `${r.time_to_competency.p10} / ${r.time_to_competency.p50} / ${r.time_to_competency.p90}` : '–';
+  const points = (x: number | null) => (x === null ? null : x * 100);
   return [
-    { label: 'Completion', cells: each((r) => pct(r.completion_rate)) },
-    { label: 'Days to competency (p10 / p50 / p90)', cells: each(days) },
-    { label: 'First-attempt pass rate', cells: each((r) => (r.first_attempt_pass_rate === null ? '–' : pct(r.first_attempt_pass_rate))) },
-    { label: 'Placed by a pre-assessment', cells: each((r) => pct(r.placement_rate)) },
-    { label: 'Remediated', cells: each((r) => pct(r.remediation_rate)) },
-    { label: 'Hours saved by placement', cells: each((r) => `${Math.round(r.hours_saved_by_placement)} h`) },
+    row('Completion', (r) => pct(r.completion_rate), (r) => points(r.completion_rate), ' pts'),
+    row('Days to competency (p10 / p50 / p90)', days, (r) => r.time_to_competency?.p50 ?? null, ' days (p50)'),
+    row(
+      'First-attempt pass rate',
+      (r) => (r.first_attempt_pass_rate === null ? '–' : pct(r.first_attempt_pass_rate)),
+      (r) => points(r.first_attempt_pass_rate),
+      ' pts',
+    ),
+    row('Placed by a pre-assessment', (r) => pct(r.placement_rate), (r) => points(r.placement_rate), ' pts'),
+    row('Remediated', (r) => pct(r.remediation_rate), (r) => points(r.remediation_rate), ' pts'),
+    row('Hours saved by placement', (r) => `${Math.round(r.hours_saved_by_placement)} h`, (r) => r.hours_saved_by_placement, ' h'),
   ];
 }
 
