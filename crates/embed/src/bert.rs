@@ -14,13 +14,21 @@ struct Norm {
     weight: Tensor,
     bias: Tensor,
     eps: f32,
+    /// The same parameters as plain vectors, for the fused residual + norm.
+    add_norm: AddNorm,
 }
 
 impl Norm {
     fn load(vb: VarBuilder, size: usize, eps: f64) -> Result<Norm> {
+        let (weight, bias) = (vb.get(size, "weight")?, vb.get(size, "bias")?);
         Ok(Norm {
-            weight: vb.get(size, "weight")?,
-            bias: vb.get(size, "bias")?,
+            add_norm: AddNorm {
+                weight: weight.to_vec1()?,
+                bias: bias.to_vec1()?,
+                eps: eps as f32,
+            },
+            weight,
+            bias,
             eps: eps as f32,
         })
     }
@@ -28,19 +36,35 @@ impl Norm {
     fn forward(&self, x: &Tensor) -> Result<Tensor> {
         candle_nn::ops::layer_norm(x, &self.weight, &self.bias, self.eps)
     }
+
+    /// `layer_norm(x + input_bias + residual)` in one pass over rows (`input_bias`: the
+    /// bias of the linear that made `x`, left out of its matmul).
+    fn add(&self, x: &Tensor, input_bias: &[f32], residual: &Tensor) -> Result<Tensor> {
+        x.apply_op2_no_bwd(
+            residual,
+            &AddNormOp {
+                norm: &self.add_norm,
+                input_bias,
+            },
+        )
+    }
 }
 
 struct Linear {
     /// (in, out), contiguous: the layout gemm reads fastest as a right-hand side.
     weight_t: Tensor,
     bias: Tensor,
+    /// The bias as a plain vector, for the ops that fuse it.
+    bias_vec: Vec<f32>,
 }
 
 impl Linear {
     fn load(vb: VarBuilder, inputs: usize, outputs: usize) -> Result<Linear> {
+        let bias = vb.get(outputs, "bias")?;
         Ok(Linear {
             weight_t: vb.get((outputs, inputs), "weight")?.t()?.contiguous()?,
-            bias: vb.get(outputs, "bias")?,
+            bias_vec: bias.to_vec1()?,
+            bias,
         })
     }
 
@@ -48,15 +72,12 @@ impl Linear {
     fn concat(parts: &[Linear]) -> Result<Linear> {
         let w: Vec<&Tensor> = parts.iter().map(|l| &l.weight_t).collect();
         let b: Vec<&Tensor> = parts.iter().map(|l| &l.bias).collect();
+        let bias = Tensor::cat(&b, 0)?;
         Ok(Linear {
             weight_t: Tensor::cat(&w, 1)?.contiguous()?,
-            bias: Tensor::cat(&b, 0)?,
+            bias_vec: bias.to_vec1()?,
+            bias,
         })
-    }
-
-    /// x (rows, in) → (rows, out), bias added.
-    fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        x.matmul(&self.weight_t)?.broadcast_add(&self.bias)
     }
 
     /// x (rows, in) → (rows, out) without the bias (for ops that fuse it).
@@ -147,35 +168,27 @@ impl Bert {
             .broadcast_add(&self.positions.narrow(0, 0, width)?)?
             .broadcast_add(&self.token_type)?;
         let mut x = self.norm.forward(&x)?.reshape((batch * width, h))?;
-        let softmax = MaskedSoftmax {
-            scale: 1.0 / (hs as f32).sqrt(),
-            lens: lens.to_vec(),
-            heads,
-        };
         for layer in &self.layers {
-            // (b·w, 3h) → (3, b, heads, w, hs)
-            let qkv = layer
-                .qkv
-                .forward(&x)?
-                .reshape((batch, width, 3, heads, hs))?
-                .permute((2, 0, 3, 1, 4))?
-                .contiguous()?;
-            let (q, k, v) = (qkv.get(0)?, qkv.get(1)?, qkv.get(2)?);
-            let scores = q.matmul(&k.t()?)?; // (b, heads, w, w)
-            let probs = scores.apply_op1_no_bwd(&softmax)?;
-            let context = probs
-                .matmul(&v)? // (b, heads, w, hs)
-                .transpose(1, 2)?
-                .contiguous()?
-                .reshape((batch * width, h))?;
-            let attended = layer.attention_out.forward(&context)?;
-            x = layer.attention_norm.forward(&(attended + &x)?)?;
+            // (b·w, 3h) → (b·w, h), every head at once, padding skipped, biases fused.
+            let attention = Attention {
+                scale: 1.0 / (hs as f32).sqrt(),
+                lens,
+                width,
+                heads,
+                head_size: hs,
+                bias: &layer.qkv.bias_vec,
+            };
+            let context = layer.qkv.matmul(&x)?.apply_op1_no_bwd(&attention)?;
+            let attended = layer.attention_out.matmul(&context)?;
+            x = layer
+                .attention_norm
+                .add(&attended, &layer.attention_out.bias_vec, &x)?;
             let inner = layer
                 .intermediate
                 .matmul(&x)?
                 .apply_op2_no_bwd(&layer.intermediate.bias, &BiasGelu)?;
-            let out = layer.output.forward(&inner)?;
-            x = layer.output_norm.forward(&(out + &x)?)?;
+            let out = layer.output.matmul(&inner)?;
+            x = layer.output_norm.add(&out, &layer.output.bias_vec, &x)?;
         }
         x.reshape((batch, width, h))
     }
@@ -191,40 +204,308 @@ fn contiguous<'a>(s: &'a CpuStorage, l: &Layout) -> Result<&'a [f32]> {
     }
 }
 
-/// Softmax over the last dim of attention scores (batch, heads, w, w), after scaling,
-/// with the keys past a row's length (padding) given zero weight.
-struct MaskedSoftmax {
+/// Scaled dot-product self-attention of every head, from the QKV projection (b·w, 3h:
+/// each row its query, key and value side by side) to the context (b·w, h) the output
+/// projection reads: per text, per head, scores against the real keys only, softmax,
+/// weighted values. Rows past a text's length (padding) are left at zero: no real row
+/// attends to them, and pooling ignores them. Fusing it skips the (b, heads, w, w) score
+/// tensor and four layout copies; each text is one task, compiled for the widest SIMD the
+/// CPU has (pulp picks AVX-512, AVX2+FMA or baseline at run time).
+struct Attention<'a> {
     scale: f32,
-    lens: Vec<usize>,
+    lens: &'a [usize],
+    width: usize,
     heads: usize,
+    head_size: usize,
+    /// The QKV projection's bias (3h), left out of its matmul.
+    bias: &'a [f32],
 }
 
-impl CustomOp1 for MaskedSoftmax {
+impl CustomOp1 for Attention<'_> {
     fn name(&self) -> &'static str {
-        "masked-softmax"
+        "fused-attention"
     }
 
     fn cpu_fwd(&self, s: &CpuStorage, l: &Layout) -> Result<(CpuStorage, Shape)> {
-        let src = contiguous(s, l)?;
-        let dims = l.shape().dims();
-        let w = dims[dims.len() - 1];
-        let rows_per_item = self.heads * w;
-        let mut dst = vec![0f32; src.len()];
-        dst.par_chunks_mut(w)
-            .zip(src.par_chunks(w))
-            .enumerate()
-            .for_each(|(row, (d, s))| {
-                let n = self.lens[row / rows_per_item].clamp(1, w);
-                let max = s[..n].iter().fold(f32::MIN, |m, &x| m.max(x)) * self.scale;
-                let mut sum = 0.0;
-                for (d, &x) in d[..n].iter_mut().zip(&s[..n]) {
-                    *d = (x * self.scale - max).exp();
-                    sum += *d;
-                }
-                let inv = 1.0 / sum;
-                d[..n].iter_mut().for_each(|d| *d *= inv);
+        let qkv = contiguous(s, l)?;
+        let h = self.heads * self.head_size;
+        let (rows, cols) = l.shape().dims2()?;
+        if cols != 3 * h || rows != self.lens.len() * self.width {
+            candle_core::bail!(
+                "attention expects ({}, {}), got ({rows}, {cols})",
+                self.lens.len() * self.width,
+                3 * h
+            );
+        }
+        let mut out = vec![0f32; rows * h];
+        out.par_chunks_mut(self.width * h)
+            .zip(qkv.par_chunks(self.width * 3 * h))
+            .zip(self.lens)
+            .for_each(|((out, qkv), &len)| {
+                pulp::Arch::new().dispatch(TextAttention {
+                    op: self,
+                    qkv,
+                    out,
+                    n: len.clamp(1, self.width),
+                })
             });
-        Ok((CpuStorage::F32(dst), l.shape().clone()))
+        Ok((CpuStorage::F32(out), Shape::from((rows, h))))
+    }
+}
+
+/// One text's attention, all heads (see [`Attention`]).
+struct TextAttention<'a> {
+    op: &'a Attention<'a>,
+    qkv: &'a [f32],
+    out: &'a mut [f32],
+    /// Real tokens.
+    n: usize,
+}
+
+/// Lanes processed together: two AVX2 or one AVX-512 register.
+const LANES: usize = 16;
+
+impl pulp::WithSimd for TextAttention<'_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, _simd: S) {
+        let TextAttention { op, qkv, out, n } = self;
+        let (hs, h) = (op.head_size, op.heads * op.head_size);
+        // Keys transposed (head_size × n, rows padded to whole groups of four lane blocks
+        // with zeros), so a query's scores are lanes of multiply-adds along the keys.
+        let padded = n.div_ceil(4 * LANES) * 4 * LANES;
+        let mut keys = vec![0f32; hs * padded];
+        let mut scores = vec![0f32; padded];
+        let mut query = vec![0f32; hs];
+        for head in 0..op.heads {
+            let (qo, ko, vo) = (head * hs, h + head * hs, 2 * h + head * hs);
+            let key_bias = &op.bias[ko..][..hs];
+            for t in 0..n {
+                let key = &qkv[t * 3 * h + ko..][..hs];
+                for (d, (&k, &b)) in key.iter().zip(key_bias).enumerate() {
+                    keys[d * padded + t] = k + b;
+                }
+            }
+            let (query_bias, value_bias) = (&op.bias[qo..][..hs], &op.bias[vo..][..hs]);
+            for i in 0..n {
+                for ((q, &x), &b) in query
+                    .iter_mut()
+                    .zip(&qkv[i * 3 * h + qo..][..hs])
+                    .zip(query_bias)
+                {
+                    *q = (x + b) * op.scale;
+                }
+                // Four blocks of keys at a time: four independent multiply-add chains.
+                for (quad, scores) in scores.chunks_exact_mut(4 * LANES).enumerate() {
+                    let mut acc = [[0f32; LANES]; 4];
+                    for (d, &q) in query.iter().enumerate() {
+                        let row = &keys[d * padded + quad * 4 * LANES..][..4 * LANES];
+                        for b in 0..4 {
+                            for l in 0..LANES {
+                                acc[b][l] = q.mul_add(row[b * LANES + l], acc[b][l]);
+                            }
+                        }
+                    }
+                    for (s, acc) in scores.chunks_exact_mut(LANES).zip(&acc) {
+                        s.copy_from_slice(acc);
+                    }
+                }
+                let real = &mut scores[..n];
+                let max = lane_max(real);
+                for s in real.iter_mut() {
+                    *s = exp(*s - max);
+                }
+                let inv = 1.0 / sum(real);
+                real.iter_mut().for_each(|p| *p *= inv);
+                // The context, a lane block of the head at a time, summed in registers over
+                // the keys (four independent chains, by key).
+                let context = &mut out[i * h + head * hs..][..hs];
+                let value = |t: usize, c: usize| &qkv[t * 3 * h + vo + c * LANES..][..LANES];
+                let whole = hs / LANES * LANES;
+                for (c, context) in context[..whole].chunks_exact_mut(LANES).enumerate() {
+                    let mut acc = [[0f32; LANES]; 4];
+                    let quads = n / 4 * 4;
+                    for t in (0..quads).step_by(4) {
+                        for u in 0..4 {
+                            let (p, v) = (real[t + u], value(t + u, c));
+                            for l in 0..LANES {
+                                acc[u][l] = p.mul_add(v[l], acc[u][l]);
+                            }
+                        }
+                    }
+                    for (t, &p) in real.iter().enumerate().skip(quads) {
+                        let v = value(t, c);
+                        for l in 0..LANES {
+                            acc[0][l] = p.mul_add(v[l], acc[0][l]);
+                        }
+                    }
+                    for (l, x) in context.iter_mut().enumerate() {
+                        *x = (acc[0][l] + acc[1][l]) + (acc[2][l] + acc[3][l]);
+                    }
+                }
+                // A head size that is not whole lanes: the rest, plainly.
+                for (d, x) in context.iter_mut().enumerate().skip(whole) {
+                    *x = real
+                        .iter()
+                        .enumerate()
+                        .map(|(t, &p)| p * qkv[t * 3 * h + vo + d])
+                        .sum::<f32>();
+                }
+                // The value bias, once: the weights sum to 1.
+                for (x, &b) in context.iter_mut().zip(value_bias) {
+                    *x += b;
+                }
+            }
+        }
+    }
+}
+
+/// The largest value, in independent lanes (so it vectorises), then across them.
+#[inline(always)]
+fn lane_max(x: &[f32]) -> f32 {
+    let mut acc = [f32::MIN; LANES];
+    let chunks = x.chunks_exact(LANES);
+    let mut tail = f32::MIN;
+    for &v in chunks.remainder() {
+        tail = if v > tail { v } else { tail };
+    }
+    for c in chunks {
+        for l in 0..LANES {
+            acc[l] = if c[l] > acc[l] { c[l] } else { acc[l] };
+        }
+    }
+    acc.iter().fold(tail, |m, &v| if v > m { v } else { m })
+}
+
+/// A sum in independent lanes (so it vectorises), then across them.
+#[inline(always)]
+fn sum(x: &[f32]) -> f32 {
+    let mut acc = [0f32; LANES];
+    let chunks = x.chunks_exact(LANES);
+    let tail: f32 = chunks.remainder().iter().sum();
+    for c in chunks {
+        for l in 0..LANES {
+            acc[l] += c[l];
+        }
+    }
+    acc.iter().sum::<f32>() + tail
+}
+
+/// e^x for f32 (Cephes' `expf`: range reduction by ln 2, a degree-5 polynomial, within
+/// 2 ulp of libm on [-87, 88]); plain arithmetic and bit moves, so it vectorises where
+/// libm's `expf` is a call per value. Inputs here are ≤ 0 (softmax after the max).
+#[inline(always)]
+pub(crate) fn exp(x: f32) -> f32 {
+    let x = x.clamp(-87.3, 88.7);
+    let k = (x * std::f32::consts::LOG2_E + 0.5).floor();
+    let r = x - k * 0.693_359_4 - k * -2.121_944_4e-4;
+    let p = 1.987_569_1e-4_f32;
+    let p = p * r + 1.398_199_9e-3;
+    let p = p * r + 8.333_452e-3;
+    let p = p * r + 4.166_579_6e-2;
+    let p = p * r + 1.666_666_5e-1;
+    let p = p * r + 5e-1;
+    let e = p * r * r + r + 1.0;
+    e * f32::from_bits(((k as i32 + 127) as u32) << 23)
+}
+
+/// Rows handed to one task by the row-wise fused ops.
+const ROWS: usize = 16;
+
+/// `layer_norm(x + residual)` over the last dim, mean and variance in two passes.
+#[derive(Debug, Clone)]
+struct AddNorm {
+    weight: Vec<f32>,
+    bias: Vec<f32>,
+    eps: f32,
+}
+
+/// [`AddNorm`] with the bias of the linear before it.
+struct AddNormOp<'a> {
+    norm: &'a AddNorm,
+    input_bias: &'a [f32],
+}
+
+impl CustomOp2 for AddNormOp<'_> {
+    fn name(&self) -> &'static str {
+        "add-norm"
+    }
+
+    fn cpu_fwd(
+        &self,
+        s1: &CpuStorage,
+        l1: &Layout,
+        s2: &CpuStorage,
+        l2: &Layout,
+    ) -> Result<(CpuStorage, Shape)> {
+        let (x, residual) = (contiguous(s1, l1)?, contiguous(s2, l2)?);
+        let h = self.norm.weight.len();
+        if x.len() != residual.len() || x.len() % h != 0 || self.input_bias.len() != h {
+            candle_core::bail!("add-norm: shapes differ or rows are not {h} wide");
+        }
+        let mut dst = vec![0f32; x.len()];
+        dst.par_chunks_mut(h * ROWS)
+            .zip(x.par_chunks(h * ROWS).zip(residual.par_chunks(h * ROWS)))
+            .for_each(|(dst, (x, residual))| {
+                pulp::Arch::new().dispatch(AddNormRows {
+                    op: self,
+                    dst,
+                    x,
+                    residual,
+                })
+            });
+        Ok((CpuStorage::F32(dst), l1.shape().clone()))
+    }
+}
+
+struct AddNormRows<'a> {
+    op: &'a AddNormOp<'a>,
+    dst: &'a mut [f32],
+    x: &'a [f32],
+    residual: &'a [f32],
+}
+
+impl pulp::WithSimd for AddNormRows<'_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, _simd: S) {
+        let AddNormRows {
+            op,
+            dst,
+            x,
+            residual,
+        } = self;
+        let norm = op.norm;
+        let h = norm.weight.len();
+        for ((d, x), r) in dst
+            .chunks_exact_mut(h)
+            .zip(x.chunks_exact(h))
+            .zip(residual.chunks_exact(h))
+        {
+            for (((d, &x), &r), &b) in d.iter_mut().zip(x).zip(r).zip(op.input_bias) {
+                *d = x + b + r;
+            }
+            let mean = sum(d) / h as f32;
+            let mut squares = [0f32; LANES];
+            let chunks = d.chunks_exact(LANES);
+            let mut tail = 0f32;
+            for &v in chunks.remainder() {
+                tail += (v - mean) * (v - mean);
+            }
+            for c in chunks {
+                for l in 0..LANES {
+                    let v = c[l] - mean;
+                    squares[l] += v * v;
+                }
+            }
+            let var = (squares.iter().sum::<f32>() + tail) / h as f32;
+            let inv = 1.0 / (var + norm.eps).sqrt();
+            for ((d, &w), &b) in d.iter_mut().zip(&norm.weight).zip(&norm.bias) {
+                *d = (*d - mean) * inv * w + b;
+            }
+        }
     }
 }
 
@@ -246,21 +527,41 @@ impl CustomOp2 for BiasGelu {
         let x = contiguous(s1, l1)?;
         let bias = contiguous(s2, l2)?;
         let mut dst = vec![0f32; x.len()];
-        dst.par_chunks_mut(bias.len())
-            .zip(x.par_chunks(bias.len()))
-            .for_each(|(d, x)| {
-                for ((d, &x), &b) in d.iter_mut().zip(x).zip(bias) {
-                    let v = x + b;
-                    *d = 0.5 * v * (1.0 + erf(v * std::f32::consts::FRAC_1_SQRT_2));
-                }
-            });
+        dst.par_chunks_mut(bias.len() * ROWS)
+            .zip(x.par_chunks(bias.len() * ROWS))
+            .for_each(|(dst, x)| pulp::Arch::new().dispatch(BiasGeluRows { dst, x, bias }));
         Ok((CpuStorage::F32(dst), l1.shape().clone()))
+    }
+}
+
+struct BiasGeluRows<'a> {
+    dst: &'a mut [f32],
+    x: &'a [f32],
+    bias: &'a [f32],
+}
+
+impl pulp::WithSimd for BiasGeluRows<'_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, _simd: S) {
+        let BiasGeluRows { dst, x, bias } = self;
+        for (d, x) in dst
+            .chunks_exact_mut(bias.len())
+            .zip(x.chunks_exact(bias.len()))
+        {
+            for ((d, &x), &b) in d.iter_mut().zip(x).zip(bias) {
+                let v = x + b;
+                *d = 0.5 * v * (1.0 + erf(v * std::f32::consts::FRAC_1_SQRT_2));
+            }
+        }
     }
 }
 
 /// erf for f32 as a rational polynomial (Eigen's `generic_fast_erf_float`, also used by
 /// TensorFlow/XLA): within a few ulp of libm on [-4, 4], ±1 beyond, and it vectorises
 /// (plain multiply-adds: `mul_add` would call libm's `fmaf` without the `fma` feature).
+#[inline(always)]
 pub(crate) fn erf(x: f32) -> f32 {
     let x = x.clamp(-4.0, 4.0);
     let x2 = x * x;

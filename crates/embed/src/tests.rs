@@ -267,6 +267,20 @@ fn the_polynomial_erf_matches_libm() {
 }
 
 #[test]
+fn the_polynomial_exp_matches_libm() {
+    let mut worst = 0f32;
+    for i in -87_000..=10_000 {
+        let x = i as f32 / 1000.0;
+        let want = libm::expf(x);
+        worst = worst.max(((bert::exp(x) - want) / want).abs());
+    }
+    assert!(
+        worst < 4e-7,
+        "exp within 4e-7 (relative) of libm on [-87, 10], worst {worst}"
+    );
+}
+
+#[test]
 fn the_fused_forward_pass_computes_what_candle_transformers_bert_does() {
     // candle-transformers' BertModel is the straightforward reference; ours fuses ops.
     use candle_transformers::models::bert::BertModel;
