@@ -579,3 +579,180 @@ pub(crate) fn erf(x: f32) -> f32 {
     let q = q * x2 + -1.426_474e-2;
     x * p / q
 }
+
+#[cfg(test)]
+mod kernel_tests {
+    //! The fused kernels on every instruction set this CPU has (pulp picks the widest at
+    //! run time; the others must compute the same), against plain reference code.
+
+    use super::*;
+    use pulp::Simd;
+
+    /// Deterministic pseudo-random values in [-1, 1).
+    fn values(n: usize, seed: u64) -> Vec<f32> {
+        let mut s = seed;
+        (0..n)
+            .map(|_| {
+                s = s
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                ((s >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
+            })
+            .collect()
+    }
+
+    /// One text's attention, written plainly.
+    fn reference(qkv: &[f32], bias: &[f32], n: usize, heads: usize, hs: usize) -> Vec<f32> {
+        let h = heads * hs;
+        let at = |t: usize, c: usize| qkv[t * 3 * h + c] + bias[c];
+        let mut out = vec![0f32; n * h];
+        for head in 0..heads {
+            for i in 0..n {
+                let scores: Vec<f32> = (0..n)
+                    .map(|t| {
+                        (0..hs)
+                            .map(|d| at(i, head * hs + d) * at(t, h + head * hs + d))
+                            .sum::<f32>()
+                            / (hs as f32).sqrt()
+                    })
+                    .collect();
+                let max = scores.iter().cloned().fold(f32::MIN, f32::max);
+                let e: Vec<f32> = scores.iter().map(|s| (s - max).exp()).collect();
+                let total: f32 = e.iter().sum();
+                for d in 0..hs {
+                    out[i * h + head * hs + d] = (0..n)
+                        .map(|t| e[t] / total * at(t, 2 * h + head * hs + d))
+                        .sum();
+                }
+            }
+        }
+        out
+    }
+
+    fn close(a: &[f32], b: &[f32]) -> f32 {
+        a.iter()
+            .zip(b)
+            .map(|(x, y)| (x - y).abs())
+            .fold(0.0, f32::max)
+    }
+
+    #[test]
+    fn attention_agrees_with_plain_code_on_every_instruction_set() {
+        // 37 tokens (not whole lanes) padded to 40; head sizes in whole lanes and not.
+        for hs in [32, 24] {
+            let (heads, n, width) = (3, 37, 40);
+            let h = heads * hs;
+            let qkv = values(width * 3 * h, hs as u64);
+            let bias = values(3 * h, 7);
+            let lens = [n];
+            let op = Attention {
+                scale: 1.0 / (hs as f32).sqrt(),
+                lens: &lens,
+                width,
+                heads,
+                head_size: hs,
+                bias: &bias,
+            };
+            let want = reference(&qkv, &bias, n, heads, hs);
+            let run = |level: &str| {
+                let mut out = vec![0f32; width * h];
+                let text = TextAttention {
+                    op: &op,
+                    qkv: &qkv,
+                    out: &mut out,
+                    n,
+                };
+                let ran = match level {
+                    "scalar" => {
+                        Simd::vectorize(pulp::Scalar::new(), text);
+                        true
+                    }
+                    "avx2" => pulp::x86::V3::try_new()
+                        .map(|s| Simd::vectorize(s, text))
+                        .is_some(),
+                    _ => pulp::x86::V4::try_new()
+                        .map(|s| Simd::vectorize(s, text))
+                        .is_some(),
+                };
+                ran.then_some(out)
+            };
+            for level in ["scalar", "avx2", "avx512"] {
+                let Some(got) = run(level) else {
+                    eprintln!(
+                        "attention kernel: this CPU has no {level}; that level is not checked here"
+                    );
+                    continue;
+                };
+                let worst = close(&got[..n * h], &want);
+                assert!(
+                    worst < 1e-5,
+                    "head size {hs}, {level}: the fused attention computes plain attention (worst difference {worst})"
+                );
+                assert!(
+                    got[n * h..].iter().all(|&x| x == 0.0),
+                    "head size {hs}, {level}: padding rows stay zero"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn add_norm_agrees_with_plain_code_on_every_instruction_set() {
+        let h = 40; // not whole lanes
+        let norm = AddNorm {
+            weight: values(h, 1),
+            bias: values(h, 2),
+            eps: 1e-12,
+        };
+        let input_bias = values(h, 3);
+        let op = AddNormOp {
+            norm: &norm,
+            input_bias: &input_bias,
+        };
+        let (x, residual) = (values(3 * h, 4), values(3 * h, 5));
+        let mut want = vec![0f32; 3 * h];
+        for r in 0..3 {
+            let v: Vec<f32> = (0..h)
+                .map(|c| x[r * h + c] + input_bias[c] + residual[r * h + c])
+                .collect();
+            let mean = v.iter().sum::<f32>() / h as f32;
+            let var = v.iter().map(|a| (a - mean) * (a - mean)).sum::<f32>() / h as f32;
+            for c in 0..h {
+                want[r * h + c] =
+                    (v[c] - mean) / (var + norm.eps).sqrt() * norm.weight[c] + norm.bias[c];
+            }
+        }
+        for level in ["scalar", "avx2", "avx512"] {
+            let mut dst = vec![0f32; 3 * h];
+            let rows = AddNormRows {
+                op: &op,
+                dst: &mut dst,
+                x: &x,
+                residual: &residual,
+            };
+            let ran = match level {
+                "scalar" => {
+                    Simd::vectorize(pulp::Scalar::new(), rows);
+                    true
+                }
+                "avx2" => pulp::x86::V3::try_new()
+                    .map(|s| Simd::vectorize(s, rows))
+                    .is_some(),
+                _ => pulp::x86::V4::try_new()
+                    .map(|s| Simd::vectorize(s, rows))
+                    .is_some(),
+            };
+            if !ran {
+                eprintln!(
+                    "add-norm kernel: this CPU has no {level}; that level is not checked here"
+                );
+                continue;
+            }
+            let worst = close(&dst, &want);
+            assert!(
+                worst < 1e-5,
+                "{level}: residual + layer norm as written plainly (worst {worst})"
+            );
+        }
+    }
+}
