@@ -629,6 +629,22 @@ mod kernel_tests {
         out
     }
 
+    /// Runs `op` compiled for `level` (scalar, avx2, avx512); false when the CPU lacks it.
+    fn on_level(level: &str, op: impl pulp::WithSimd<Output = ()>) -> bool {
+        match level {
+            "scalar" => {
+                Simd::vectorize(pulp::Scalar::new(), op);
+                true
+            }
+            "avx2" => pulp::x86::V3::try_new()
+                .map(|s| Simd::vectorize(s, op))
+                .is_some(),
+            _ => pulp::x86::V4::try_new()
+                .map(|s| Simd::vectorize(s, op))
+                .is_some(),
+        }
+    }
+
     fn close(a: &[f32], b: &[f32]) -> f32 {
         a.iter()
             .zip(b)
@@ -662,18 +678,7 @@ mod kernel_tests {
                     out: &mut out,
                     n,
                 };
-                let ran = match level {
-                    "scalar" => {
-                        Simd::vectorize(pulp::Scalar::new(), text);
-                        true
-                    }
-                    "avx2" => pulp::x86::V3::try_new()
-                        .map(|s| Simd::vectorize(s, text))
-                        .is_some(),
-                    _ => pulp::x86::V4::try_new()
-                        .map(|s| Simd::vectorize(s, text))
-                        .is_some(),
-                };
+                let ran = on_level(level, text);
                 ran.then_some(out)
             };
             for level in ["scalar", "avx2", "avx512"] {
@@ -730,18 +735,7 @@ mod kernel_tests {
                 x: &x,
                 residual: &residual,
             };
-            let ran = match level {
-                "scalar" => {
-                    Simd::vectorize(pulp::Scalar::new(), rows);
-                    true
-                }
-                "avx2" => pulp::x86::V3::try_new()
-                    .map(|s| Simd::vectorize(s, rows))
-                    .is_some(),
-                _ => pulp::x86::V4::try_new()
-                    .map(|s| Simd::vectorize(s, rows))
-                    .is_some(),
-            };
+            let ran = on_level(level, rows);
             if !ran {
                 eprintln!(
                     "add-norm kernel: this CPU has no {level}; that level is not checked here"

@@ -2539,16 +2539,7 @@ impl Project {
             .enumerate()
             .map(|(i, m)| (m.id.clone(), i))
             .collect();
-        let edges: Vec<graph::Edge> = self
-            .store
-            .prerequisites()?
-            .iter()
-            .map(|e| graph::Edge {
-                before: index[&e.before],
-                after: index[&e.after],
-                group: e.group,
-            })
-            .collect();
+        let edges = self.prerequisite_edges(&modules)?;
         let nodes = modules
             .iter()
             .map(|m| graph::Node {
@@ -2736,6 +2727,28 @@ fn is_cycle(f: &Finding) -> bool {
             f.code,
             model::FindingCode::Cycle | model::FindingCode::SelfLoop
         )
+}
+
+impl Project {
+    /// The prerequisite edges by index into `modules` (every module's summary, in store
+    /// order).
+    pub(crate) fn prerequisite_edges(&self, modules: &[ModuleSummary]) -> Result<Vec<graph::Edge>> {
+        let index: HashMap<&ModuleId, usize> = modules
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (&m.id, i))
+            .collect();
+        Ok(self
+            .store
+            .prerequisites()?
+            .iter()
+            .map(|e| graph::Edge {
+                before: index[&e.before],
+                after: index[&e.after],
+                group: e.group,
+            })
+            .collect())
+    }
 }
 
 fn parent_slugs(skills: &[Skill]) -> HashMap<String, String> {

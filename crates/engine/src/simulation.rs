@@ -188,28 +188,34 @@ impl Project {
         let learners = request.learners as usize;
         let total = learners as u64 * (sources.len() as u64 + 1);
         let mut runs = Vec::new();
-        // The static path on the (first) curriculum, then each set of rules.
-        let plans = std::iter::once((0, simulate::Policy::Static))
-            .chain((0..sources.len()).map(|i| (i, simulate::Policy::Rules)));
-        for (done_runs, (i, policy)) in plans.enumerate() {
-            let source = &sources[i];
-            let before = done_runs as u64 * learners as u64;
-            let report = self.with_source(source, &cohort, |input| {
-                simulate::run(input, policy, learners, request.seed, &mut |done| {
-                    progress(SimulationProgress {
-                        done: before + done as u64,
-                        total,
-                    })
-                })
-            })?;
-            let label = match policy {
-                simulate::Policy::Static => "Static path".to_owned(),
-                simulate::Policy::Rules => source.label.clone(),
+        // The static path on the first curriculum, then each set of rules; each source's
+        // input (track paths included) is built once for all its runs.
+        for (i, source) in sources.iter().enumerate() {
+            let policies: &[simulate::Policy] = match i {
+                0 => &[simulate::Policy::Static, simulate::Policy::Rules],
+                _ => &[simulate::Policy::Rules],
             };
-            runs.push(SimulationRun {
-                label,
-                report: report.ok_or(Error::Cancelled)?,
-            });
+            self.with_source(source, &cohort, |input| -> Result<()> {
+                for &policy in policies {
+                    let before = runs.len() as u64 * learners as u64;
+                    let report =
+                        simulate::run(input, policy, learners, request.seed, &mut |done| {
+                            progress(SimulationProgress {
+                                done: before + done as u64,
+                                total,
+                            })
+                        });
+                    let label = match policy {
+                        simulate::Policy::Static => "Static path".to_owned(),
+                        simulate::Policy::Rules => source.label.clone(),
+                    };
+                    runs.push(SimulationRun {
+                        label,
+                        report: report.ok_or(Error::Cancelled)?,
+                    });
+                }
+                Ok(())
+            })??;
         }
         Ok(Simulation {
             learners: request.learners,
@@ -295,21 +301,7 @@ impl Project {
     /// The project's curriculum and rules.
     fn project_source(&self) -> Result<Source> {
         let summaries = self.store.module_summaries()?;
-        let index: HashMap<&model::ModuleId, usize> = summaries
-            .iter()
-            .enumerate()
-            .map(|(i, m)| (&m.id, i))
-            .collect();
-        let edges = self
-            .store
-            .prerequisites()?
-            .iter()
-            .map(|e| graph::Edge {
-                before: index[&e.before],
-                after: index[&e.after],
-                group: e.group,
-            })
-            .collect();
+        let edges = self.prerequisite_edges(&summaries)?;
         Ok(Source {
             edges,
             tracks: self
