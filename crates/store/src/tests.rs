@@ -1,7 +1,12 @@
 //! Store behaviour on real SQLite files in temporary folders.
 
 use super::*;
+use crate::file::migrations;
+use model::{
+    Actor, Level, Library, LibraryFormat, LibraryId, Module, ModuleId, ProjectId, Timestamp,
+};
 use serde_json::json;
+use std::path::Path;
 
 fn new_project() -> NewProject {
     NewProject {

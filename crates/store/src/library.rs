@@ -1,0 +1,296 @@
+//! Libraries and their modules: the project row, libraries, modules (with the content hash
+//! re-imports compare), their levels and retirement.
+
+use model::{
+    Level, Library, LibraryFormat, LibraryId, Module, ModuleId, ModuleSummary, ProjectId,
+    ProjectInfo, TagSource, TagState, Timestamp,
+};
+use rusqlite::{params, OptionalExtension, Row};
+
+use crate::*;
+
+impl Store {
+    pub fn project(&self) -> Result<ProjectInfo> {
+        let version: u32 = self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(|e| self.sql(e))?;
+        self.conn
+            .query_row(
+                "SELECT id, name, created_at FROM project WHERE singleton = 1",
+                [],
+                |r| {
+                    Ok(ProjectInfo {
+                        id: ProjectId(r.get(0)?),
+                        name: r.get(1)?,
+                        path: self.path.display().to_string(),
+                        created_at: Timestamp(r.get(2)?),
+                        schema_version: version,
+                    })
+                },
+            )
+            .map_err(|e| self.sql(e))
+    }
+
+    pub fn libraries(&self) -> Result<Vec<Library>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT id, name, source_path, format, imported_at FROM libraries ORDER BY name, id",
+            )
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([], library_from_row)
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.sql(e))
+    }
+
+    /// All modules, in library then file order, without their bodies.
+    pub fn module_summaries(&self) -> Result<Vec<ModuleSummary>> {
+        let mut tags = self.declared_tags(None, None)?;
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT m.id, m.library_id, m.source_path, m.title, m.duration_minutes, m.level,
+                        m.word_count
+                 FROM modules m JOIN libraries l ON l.id = m.library_id
+                 WHERE m.retired = 0
+                 ORDER BY l.name, l.id, m.position",
+            )
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                let id = ModuleId(r.get(0)?);
+                Ok(ModuleSummary {
+                    tags: tags.remove(&id).unwrap_or_default(),
+                    id,
+                    library_id: LibraryId(r.get(1)?),
+                    source_path: r.get(2)?,
+                    title: r.get(3)?,
+                    duration_minutes: r.get(4)?,
+                    level: level_from_sql(r, 5)?,
+                    word_count: r.get(6)?,
+                })
+            })
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.sql(e))
+    }
+
+    /// The modules of one library, with their bodies, keyed by id.
+    /// Each live module of `library` as a re-import compares it, without reading the
+    /// modules back.
+    pub fn library_module_hashes(
+        &self,
+        library: &LibraryId,
+    ) -> Result<std::collections::HashMap<ModuleId, StoredModule>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT id, content_hash, position, source_path FROM modules
+                 WHERE library_id = ?1 AND retired = 0",
+            )
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([library.as_str()], |r| {
+                Ok((
+                    ModuleId(r.get(0)?),
+                    StoredModule {
+                        hash: r.get(1)?,
+                        position: r.get(2)?,
+                        source_path: r.get(3)?,
+                    },
+                ))
+            })
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.sql(e))
+    }
+
+    pub fn module(&self, id: &ModuleId) -> Result<Module> {
+        let mut tags = self.declared_tags(None, Some(id))?;
+        self.conn
+            .query_row(
+                &format!("{MODULE_SELECT} WHERE id = ?1"),
+                [id.as_str()],
+                |r| module_from_row(r, &mut tags),
+            )
+            .optional()
+            .map_err(|e| self.sql(e))?
+            .ok_or_else(|| Error::UnknownId {
+                what: "module",
+                id: id.to_string(),
+            })
+    }
+}
+
+impl Tx<'_> {
+    pub fn upsert_library(&self, library: &Library) -> rusqlite::Result<()> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO libraries (id, name, source_path, format, imported_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (id) DO UPDATE SET name = ?2, source_path = ?3, format = ?4,
+                     imported_at = ?5",
+            )?
+            .execute(params![
+                library.id.as_str(),
+                library.name,
+                library.source_path,
+                library.format.as_str(),
+                library.imported_at.0
+            ])?;
+        Ok(())
+    }
+
+    /// Inserts or replaces a module and its declared tags, creating missing skills.
+    pub fn upsert_module(
+        &self,
+        project: &ProjectId,
+        module: &Module,
+        position: u32,
+    ) -> rusqlite::Result<()> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO modules (id, library_id, source_path, position, title,
+                     duration_minutes, level, word_count, extra, body, content_hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                 ON CONFLICT (id) DO UPDATE SET library_id = ?2, source_path = ?3,
+                     position = ?4, title = ?5, duration_minutes = ?6, level = ?7,
+                     word_count = ?8, extra = ?9, body = ?10, content_hash = ?11,
+                     retired = 0",
+            )?
+            .execute(params![
+                module.id.as_str(),
+                module.library_id.as_str(),
+                module.source_path,
+                position,
+                module.title,
+                module.duration_minutes,
+                module.level.map(Level::as_str),
+                module.word_count,
+                serde_json::Value::Object(module.extra.clone()).to_string(),
+                module.body,
+                module_hash(module),
+            ])?;
+        self.tx
+            .prepare_cached("DELETE FROM tags WHERE module_id = ?1 AND source = 'declared'")?
+            .execute([module.id.as_str()])?;
+        for (position, slug) in module.tags.iter().enumerate() {
+            let skill = self.skill_for_slug(project, slug)?;
+            self.tx
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO tags (module_id, skill_id, source, state, position)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                )?
+                .execute(params![
+                    module.id.as_str(),
+                    skill.as_str(),
+                    tag_source_sql(TagSource::Declared),
+                    tag_state_sql(TagState::Accepted),
+                    position as i64,
+                ])?;
+        }
+        Ok(())
+    }
+
+    /// Retires a module whose file left its library: its tags, edges and history stay, and
+    /// it comes back as it was if the file returns.
+    pub fn retire_module(&self, id: &ModuleId) -> rusqlite::Result<()> {
+        self.tx
+            .prepare_cached("UPDATE modules SET retired = 1 WHERE id = ?1")?
+            .execute([id.as_str()])?;
+        Ok(())
+    }
+
+    /// Sets a module's level and the content hash that goes with it.
+    pub fn set_module_level(
+        &self,
+        module: &ModuleId,
+        level: Option<Level>,
+        hash: &str,
+    ) -> rusqlite::Result<()> {
+        self.tx
+            .prepare_cached("UPDATE modules SET level = ?2, content_hash = ?3 WHERE id = ?1")?
+            .execute(params![module.as_str(), level.map(Level::as_str), hash])?;
+        Ok(())
+    }
+}
+
+/// A module as stored, in the terms a re-import compares: its [`module_hash`], its
+/// position in the library and the path it came from.
+#[derive(Debug, Clone)]
+pub struct StoredModule {
+    pub hash: String,
+    pub position: u32,
+    pub source_path: String,
+}
+
+/// What makes a module's imported content: a re-import rewrites a module only when this
+/// changes. Fields are length-prefixed so no two modules hash alike by shifting text.
+pub fn module_hash(m: &Module) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    let mut field = |bytes: &[u8]| {
+        h.update((bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
+    };
+    field(m.source_path.as_bytes());
+    field(m.title.as_bytes());
+    field(&m.duration_minutes.to_le_bytes());
+    field(m.level.map(Level::as_str).unwrap_or("").as_bytes());
+    field(&m.word_count.to_le_bytes());
+    field(
+        serde_json::Value::Object(m.extra.clone())
+            .to_string()
+            .as_bytes(),
+    );
+    field(m.body.as_bytes());
+    field(&(m.tags.len() as u64).to_le_bytes());
+    for tag in &m.tags {
+        field(tag.as_bytes());
+    }
+    format!("{:x}", h.finalize())
+}
+
+pub(crate) const MODULE_SELECT: &str =
+    "SELECT id, library_id, source_path, title, duration_minutes, level,
+    word_count, extra, body FROM modules";
+
+pub(crate) fn module_from_row(
+    r: &Row<'_>,
+    tags: &mut std::collections::HashMap<ModuleId, Vec<String>>,
+) -> rusqlite::Result<Module> {
+    let id = ModuleId(r.get(0)?);
+    Ok(Module {
+        tags: tags.remove(&id).unwrap_or_default(),
+        id,
+        library_id: LibraryId(r.get(1)?),
+        source_path: r.get(2)?,
+        title: r.get(3)?,
+        duration_minutes: r.get(4)?,
+        level: level_from_sql(r, 5)?,
+        word_count: r.get(6)?,
+        extra: json_from_sql(r, 7)?,
+        body: r.get(8)?,
+    })
+}
+
+pub(crate) fn library_from_row(r: &Row<'_>) -> rusqlite::Result<Library> {
+    let format: String = r.get(3)?;
+    Ok(Library {
+        id: LibraryId(r.get(0)?),
+        name: r.get(1)?,
+        source_path: r.get(2)?,
+        format: LibraryFormat::parse(&format).ok_or_else(|| bad_value(3, &format))?,
+        imported_at: Timestamp(r.get(4)?),
+    })
+}
+
+pub(crate) fn level_from_sql(r: &Row<'_>, idx: usize) -> rusqlite::Result<Option<Level>> {
+    match r.get::<_, Option<String>>(idx)? {
+        None => Ok(None),
+        Some(s) => Level::parse(&s).map(Some).ok_or_else(|| bad_value(idx, &s)),
+    }
+}
