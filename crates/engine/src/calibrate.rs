@@ -13,7 +13,8 @@ use model::{Actor, SkillId, Timestamp};
 use serde::Serialize;
 use sha2::Sha256;
 
-use crate::{Error, Project, Result};
+use crate::{AuditAction, Entry, Error, Project, Result};
+use serde_json::Value;
 
 /// Settings key of the pseudonym secret.
 const SECRET: &str = "privacy.pseudonym_secret";
@@ -121,15 +122,10 @@ impl Project {
             for (skill, learner, order, correct) in &rows {
                 added += usize::from(tx.insert_answer(skill, learner, *order, *correct)?);
             }
-            tx.append_audit(
-                now,
-                actor,
-                "answers.imported",
-                "answers",
-                &serde_json::Value::Null,
-                // Counts and the file's name only: no learner id, not even pseudonymised.
-                &serde_json::json!({ "file": name, "learners": learners, "answers": rows.len(), "added": added }),
-            )?;
+            // Counts and the file's name only: no learner id, not even pseudonymised.
+            let after = serde_json::json!({ "file": name, "learners": learners, "answers": rows.len(), "added": added });
+            Entry::new(AuditAction::AnswersImported, "answers", &Value::Null, &after)
+                .append(tx, actor, now)?;
             Ok(added)
         })?;
         Ok(report)
@@ -156,9 +152,7 @@ impl Project {
             sequences.last_mut().expect("just pushed").push(correct);
         }
         if by_skill.is_empty() {
-            return Err(Error::Refused(
-                "no answers to calibrate from: import an answer log first (pathforge calibrate --events)".to_owned(),
-            ));
+            return Err(Error::NoAnswers);
         }
         let options = bkt::Options {
             forgets,
@@ -199,15 +193,10 @@ impl Project {
                 )
             })
             .collect();
-        let before = self
-            .store
-            .setting(FITTED)?
-            .unwrap_or(serde_json::Value::Null);
+        let before = self.store.setting(FITTED)?.unwrap_or(Value::Null);
         let after = serde_json::to_value(&fitted).expect("parameters serialise");
-        self.store.write(|tx| {
-            tx.set_setting(FITTED, &after)?;
-            tx.append_audit(now, actor, "bkt.calibrated", "simulation", &before, &after)
-        })?;
+        let entry = Entry::new(AuditAction::BktCalibrated, "simulation", &before, &after);
+        self.commit(actor, now, entry, |tx| tx.set_setting(FITTED, &after))?;
         Ok(fits)
     }
 
@@ -246,7 +235,7 @@ impl Project {
         text: &str,
         skills: &HashMap<String, SkillId>,
     ) -> std::result::Result<(Vec<Answer>, usize), String> {
-        let statements: Vec<serde_json::Value> = match text.trim_start().starts_with('[') {
+        let statements: Vec<Value> = match text.trim_start().starts_with('[') {
             true => serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?,
             false => text
                 .lines()
@@ -322,7 +311,7 @@ impl Project {
 }
 
 /// The learner an xAPI actor names.
-fn learner_of(actor: &serde_json::Value) -> Option<String> {
+fn learner_of(actor: &Value) -> Option<String> {
     let account = &actor["account"];
     if let Some(name) = account["name"].as_str() {
         return Some(format!(

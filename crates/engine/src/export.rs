@@ -4,23 +4,111 @@
 //! export in that folder. A folder is only ever replaced if it holds this project's
 //! earlier export and nothing else (see [`MARKER`]).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use lms::ExportDiff;
-use model::{Actor, Severity, Timestamp};
+use model::{Actor, ModuleId, PrerequisiteGroup, Severity, SkillId, Timestamp};
 
-use crate::{Error, Project, Result};
+use crate::{AuditAction, Entry, Error, Project, Result};
+use serde_json::Value;
 
 /// Audit actions that change nothing an export carries (shipping, the model folder, model
 /// suggestions): they do not move the time stamped into outputs, so exporting twice gives
 /// the same bytes.
-const SHIPPING: [&str; 4] = [
-    "bundle.built",
-    "export.written",
-    "model.chosen",
-    "modules.tagged",
+const SHIPPING: [AuditAction; 4] = [
+    AuditAction::BundleBuilt,
+    AuditAction::ExportWritten,
+    AuditAction::ModelChosen,
+    AuditAction::ModulesTagged,
 ];
+
+impl Project {
+    /// The content files of a rule bundle — `rules.json`, `taxonomy.case.json`,
+    /// `graph.json` — and the bundle id. Refused while the graph or the rules have errors:
+    /// nothing ships that cannot run. Time inside the files is the project's last change,
+    /// so the same project always gives the same bytes.
+    pub fn bundle_files(&self) -> Result<BundleContent> {
+        self.refuse_errors()?;
+        let project = self.store.project()?;
+        // Building a bundle is itself logged; that must not change the next build.
+        let last_change = self.last_change()?;
+        let rules = serde_json::to_vec_pretty(&self.rules()?).expect("rules serialise");
+        let case =
+            serde_json::to_vec_pretty(&exchange::case_export(&self.framework()?, last_change))
+                .expect("JSON values serialise");
+        let modules = self.store.module_summaries()?;
+        let key: HashMap<&ModuleId, &str> = modules
+            .iter()
+            .map(|m| (&m.id, m.source_path.as_str()))
+            .collect();
+        let prerequisites = self.store.prerequisites()?;
+        let graph = bundle::GraphDoc {
+            edges: prerequisites
+                .iter()
+                .map(|e| (key[&e.before].to_owned(), key[&e.after].to_owned()))
+                .collect(),
+            requirements: prerequisites
+                .iter()
+                .filter(|e| e.group != PrerequisiteGroup::AllOf)
+                .map(|e| (key[&e.after].to_owned(), e.group))
+                .collect(),
+            modules: modules
+                .iter()
+                .map(|m| bundle::GraphModule {
+                    path: m.source_path.clone(),
+                    title: m.title.clone(),
+                    duration_minutes: m.duration_minutes,
+                    skills: m.tags.clone(),
+                    level: m.level,
+                })
+                .collect(),
+            tracks: self
+                .store
+                .tracks()?
+                .into_iter()
+                .map(|t| bundle::GraphTrack {
+                    slug: t.slug,
+                    name: t.name,
+                    targets: t.targets,
+                })
+                .collect(),
+        };
+        let graph = serde_json::to_vec_pretty(&graph).expect("graphs serialise");
+        let id = SkillId::derive(&project.id, "\u{1f}bundle").0;
+        Ok((
+            id,
+            vec![
+                ("graph.json".to_owned(), graph),
+                ("rules.json".to_owned(), rules),
+                ("taxonomy.case.json".to_owned(), case),
+            ],
+        ))
+    }
+
+    /// Records that a bundle was built (the audit log is the history of what shipped).
+    pub fn record_bundle(
+        &mut self,
+        version: &str,
+        path: &Path,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<()> {
+        let project = self.store.project()?;
+        let after = serde_json::json!({ "version": version, "file": path.display().to_string() });
+        let entry = Entry::new(
+            AuditAction::BundleBuilt,
+            project.id.as_str(),
+            &Value::Null,
+            &after,
+        );
+        self.commit(actor, now, entry, |_| Ok(()))?;
+        Ok(())
+    }
+}
+
+/// A bundle's id and its content files (name, bytes).
+pub type BundleContent = (String, Vec<(String, Vec<u8>)>);
 
 impl Project {
     /// Compiles the project for `target`. `mapping` pairs module references (id, path or
@@ -33,7 +121,7 @@ impl Project {
     ) -> Result<lms::Export> {
         self.refuse_errors()?;
         let course = self.course(mapping)?;
-        lms::compile(&course, target).map_err(|e| Error::Refused(e.to_string()))
+        Ok(lms::compile(&course, target)?)
     }
 
     /// The signed rule bundle as an export: every rule is carried whole and runs in
@@ -46,8 +134,7 @@ impl Project {
         author: &str,
     ) -> Result<lms::Export> {
         let (id, files) = self.bundle_files()?;
-        let bytes = bundle::build(&id, version, author, &files, key, self.last_change()?.0)
-            .map_err(|e| Error::Refused(e.to_string()))?;
+        let bytes = bundle::build(&id, version, author, &files, key, self.last_change()?.0)?;
         let name: String = self
             .info()?
             .name
@@ -109,7 +196,7 @@ impl Project {
                 .map(|i| simulate::journey(input, simulate::Policy::Rules, seed, i))
                 .collect()
         })?;
-        lms::xapi(&course, &journeys).map_err(|e| Error::Refused(e.to_string()))
+        Ok(lms::xapi(&course, &journeys)?)
     }
 
     pub(crate) fn refuse_errors(&self) -> Result<()> {
@@ -120,11 +207,10 @@ impl Project {
             .filter(|f| f.severity == Severity::Error)
             .collect();
         match problems.first() {
-            Some(first) => Err(Error::Refused(format!(
-                "the project has {} errors to fix before it can ship; the first: {}",
-                problems.len(),
-                first.message
-            ))),
+            Some(first) => Err(Error::NotShippable {
+                count: problems.len(),
+                first: first.message.clone(),
+            }),
             None => Ok(()),
         }
     }
@@ -137,7 +223,7 @@ impl Project {
             .audit_events()?
             .iter()
             .rev()
-            .find(|e| !SHIPPING.contains(&e.action.as_str()))
+            .find(|e| !SHIPPING.iter().any(|a| a.as_str() == e.action))
             .map(|e| e.at)
             .unwrap_or(project.created_at))
     }
@@ -201,17 +287,13 @@ impl Project {
             "folder": out.display().to_string(),
             "files": export.files.len(),
         });
-        self.store.write(|tx| {
-            tx.append_audit(
-                now,
-                actor,
-                "export.written",
-                project.id.as_str(),
-                &serde_json::Value::Null,
-                &after,
-            )?;
-            Ok(())
-        })?;
+        let entry = Entry::new(
+            AuditAction::ExportWritten,
+            project.id.as_str(),
+            &Value::Null,
+            &after,
+        );
+        self.commit(actor, now, entry, |_| Ok(()))?;
         Ok(())
     }
 }
@@ -259,7 +341,10 @@ impl Project {
                 .components()
                 .all(|c| matches!(c, std::path::Component::Normal(_)));
             if !plain || name == MARKER {
-                return Err(Error::Refused(format!("an export may not write {name:?}")));
+                return Err(Error::ExportFolder {
+                    path: PathBuf::from(name),
+                    reason: "an export may not write this name".to_owned(),
+                });
             }
         }
         let marker = Marker {
@@ -393,7 +478,12 @@ fn previous_export(out: &Path, project: &str) -> Result<Option<BTreeMap<String, 
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(io(out)(e)),
     };
-    let refuse = |why: String| Err(Error::Refused(format!("{}: {why}", out.display())));
+    let refuse = |reason: String| {
+        Err(Error::ExportFolder {
+            path: out.to_path_buf(),
+            reason,
+        })
+    };
     if meta.file_type().is_symlink() {
         return refuse("is a symbolic link; give the real folder".to_owned());
     }
@@ -409,8 +499,10 @@ fn previous_export(out: &Path, project: &str) -> Result<Option<BTreeMap<String, 
             "is not empty and holds no earlier Pathforge export: choose another folder".to_owned(),
         );
     };
-    let marker: Marker = serde_json::from_slice(&marker)
-        .map_err(|e| Error::Refused(format!("{}: unreadable {MARKER}: {e}", out.display())))?;
+    let marker: Marker = serde_json::from_slice(&marker).map_err(|e| Error::ExportFolder {
+        path: out.to_path_buf(),
+        reason: format!("unreadable {MARKER}: {e}"),
+    })?;
     if marker.project != project {
         return refuse(format!(
             "holds an export of another project ({}): choose another folder",
@@ -458,7 +550,10 @@ fn diff_against(
 /// A mapping CSV: `module,lms_id` rows (module by id, path or exact title), with or
 /// without that header. Errors name the file and the line.
 pub fn read_mapping(path: &Path) -> Result<Vec<(String, String)>> {
-    let bad = |reason: String| Error::Refused(format!("{}: {reason}", path.display()));
+    let bad = |reason: String| Error::BadFile {
+        path: path.to_path_buf(),
+        reason,
+    };
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -500,10 +595,11 @@ fn read_tree(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>> {
             let path = entry.path();
             let kind = entry.file_type().map_err(io(&path))?;
             if kind.is_symlink() {
-                return Err(Error::Refused(format!(
-                    "{}: a symbolic link inside an export folder; Pathforge never writes one",
-                    path.display()
-                )));
+                return Err(Error::ExportFolder {
+                    path,
+                    reason: "a symbolic link inside an export folder; Pathforge never writes one"
+                        .to_owned(),
+                });
             }
             if kind.is_dir() {
                 stack.push(path);

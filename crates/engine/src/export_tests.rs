@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use super::*;
+use model::{ModuleId, SkillId, TaxonomyFormat};
 
 const ME: Actor = Actor::System;
 
@@ -135,8 +136,7 @@ fn xapi_statements_follow_simulated_learners_and_carry_rule_decisions() {
     let tmp = tempfile::tempdir().unwrap();
     let p = project(tmp.path(), "sales-onboarding");
     let export = p.export_xapi(None, 30, 3).unwrap();
-    let statements: Vec<serde_json::Value> =
-        serde_json::from_slice(&export.files["statements.json"]).unwrap();
+    let statements: Vec<Value> = serde_json::from_slice(&export.files["statements.json"]).unwrap();
     let verbs: BTreeSet<&str> = statements
         .iter()
         .filter_map(|s| s["verb"]["display"]["en-US"].as_str())
@@ -487,8 +487,7 @@ fn mappings_put_lms_ids_into_exports_and_unknown_modules_are_named() {
         ),
     ];
     let export = p.export_course(lms::Target::Moodle, &mapping).unwrap();
-    let availability: serde_json::Value =
-        serde_json::from_slice(&export.files["availability.json"]).unwrap();
+    let availability: Value = serde_json::from_slice(&export.files["availability.json"]).unwrap();
     let module3 = availability
         .as_array()
         .unwrap()
@@ -546,7 +545,7 @@ fn the_shipped_call_scripts_send_one_request_per_planned_call() {
     let moodle = tmp.path().join("moodle");
     p.write_export(&p.export_course(lms::Target::Moodle, &[]).unwrap(), &moodle)
         .unwrap();
-    let calls: Vec<serde_json::Value> =
+    let calls: Vec<Value> =
         serde_json::from_slice(&std::fs::read(moodle.join("webservice-calls.json")).unwrap())
             .unwrap();
     let sent = dry_run(
@@ -594,7 +593,7 @@ fn the_shipped_call_scripts_send_one_request_per_planned_call() {
     let edx = tmp.path().join("openedx");
     p.write_export(&p.export_course(lms::Target::Openedx, &[]).unwrap(), &edx)
         .unwrap();
-    let gates: Vec<serde_json::Value> =
+    let gates: Vec<Value> =
         serde_json::from_slice(&std::fs::read(edx.join("gating.json")).unwrap()).unwrap();
     let sent = dry_run(
         &edx.join("studio-gating.sh"),
@@ -612,5 +611,29 @@ fn the_shipped_call_scripts_send_one_request_per_planned_call() {
         sent[1].contains("\"prereqUsageKey\":\"block-v1:Acme+Sales+2026+type@sequential+block@M-"),
         "the gate names the prerequisite's usage key: {}",
         sent[1]
+    );
+}
+
+#[test]
+fn lms_errors_reach_callers_with_their_own_kind() {
+    // The UI branches on the kind: an unknown target is the caller's bad input, and a
+    // target the engine builds itself asked of the compiler is a bug — neither a conflict.
+    let unknown = Error::from("blackboard".parse::<lms::Target>().unwrap_err());
+    assert_eq!(
+        unknown.kind(),
+        ErrorKind::BadInput,
+        "an unknown target is bad input: {unknown}"
+    );
+    assert!(
+        unknown.to_string().contains("blackboard"),
+        "the message names what was asked: {unknown}"
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let p = project(tmp.path(), "sales-onboarding");
+    let err = p.export_course(lms::Target::Bundle, &[]).unwrap_err();
+    assert_eq!(
+        err.kind(),
+        ErrorKind::Internal,
+        "the bundle is built by the engine, never compiled: {err}"
     );
 }

@@ -2,7 +2,7 @@
 //! `profile.json` in the settings folder the caller passes in (the CLI's and the window's
 //! config folder), so decisions in every project are recorded under it.
 
-use super::*;
+use crate::*;
 
 const FILE: &str = "profile.json";
 
@@ -26,8 +26,8 @@ pub fn load_profile(dir: &Path) -> Result<Option<model::Profile>> {
 pub fn save_profile(dir: &Path, profile: &model::Profile) -> Result<model::Profile> {
     let name = profile.name.trim();
     if name.is_empty() {
-        return Err(Error::Refused(
-            "a profile needs a name: it is written into the audit log".into(),
+        return Err(Error::Blank(
+            "a profile needs a name: it is written into the audit log",
         ));
     }
     let profile = model::Profile {
@@ -81,8 +81,8 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             err.kind(),
-            ErrorKind::Conflict,
-            "an empty name is refused: {err}"
+            ErrorKind::BadInput,
+            "an empty name is bad input, refused: {err}"
         );
         std::fs::write(place.join(FILE), "{ not json").unwrap();
         let err = load_profile(&place).unwrap_err().to_string();

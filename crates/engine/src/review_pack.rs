@@ -3,7 +3,12 @@
 //! listed for the designer and never overwrite anything; a file applied twice changes
 //! nothing the second time.
 
-use super::*;
+use std::collections::HashMap;
+
+use model::{Actor, ModuleId, TagState, Timestamp};
+use serde_json::Value;
+
+use crate::*;
 use serde::{Deserialize, Serialize};
 
 /// Which open suggestions go into a pack.
@@ -42,9 +47,7 @@ impl Project {
             filter.min_confidence,
         )?;
         if tags.is_empty() {
-            return Err(Error::Refused(
-                "no open suggestion matches: nothing to put in a review pack".into(),
-            ));
+            return Err(Error::NothingToReview);
         }
         let id = uuid::Uuid::new_v5(
             &uuid::Uuid::NAMESPACE_OID,
@@ -98,16 +101,10 @@ impl Project {
             serde_json::to_value(&issued).expect("items serialise"),
         );
         let count = issued.len();
-        self.store.write(|tx| {
+        let after = serde_json::json!({ "suggestions": count, "skill": filter.skill, "min_confidence": filter.min_confidence });
+        let entry = Entry::new(AuditAction::ReviewPackExported, &id, &Value::Null, &after);
+        self.commit(actor, now, entry, |tx| {
             tx.set_setting(PACKS, &serde_json::Value::Object(packs))?;
-            tx.append_audit(
-                now,
-                actor,
-                "review.pack_exported",
-                &id,
-                &serde_json::Value::Null,
-                &serde_json::json!({ "suggestions": count, "skill": filter.skill, "min_confidence": filter.min_confidence }),
-            )?;
             Ok(())
         })?;
         Ok((reviewpack::render(&pack), count))
@@ -232,14 +229,10 @@ impl Project {
             self.store.write(|tx| {
                 for (x, tag, state) in &apply {
                     tx.set_tag_state(&tag.module_id, &tag.skill_id, *state)?;
-                    tx.append_audit(
-                        now,
-                        &reviewer,
-                        "tag.decided",
-                        tag.module_id.as_str(),
-                        &serde_json::json!({ "tags": [{ "module": tag.module_id, "skill": tag.skill_slug, "before": tag.state, "confidence": tag.confidence }] }),
-                        &serde_json::json!({ "state": state, "note": (!x.note.is_empty()).then_some(&x.note), "count": 1, "pack": d.pack }),
-                    )?;
+                    let before = serde_json::json!({ "tags": [{ "module": tag.module_id, "skill": tag.skill_slug, "before": tag.state, "confidence": tag.confidence }] });
+                    let after = serde_json::json!({ "state": state, "note": (!x.note.is_empty()).then_some(&x.note), "count": 1, "pack": d.pack });
+                    Entry::new(AuditAction::TagDecided, tag.module_id.as_str(), &before, &after)
+                        .append(tx, &reviewer, now)?;
                 }
                 Ok(())
             })?;

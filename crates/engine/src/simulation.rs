@@ -10,7 +10,8 @@ use model::{Level, PrerequisiteGroup, TrackTarget};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::{parent_slugs, Error, Project, Result};
+use crate::taxonomy::parent_slugs;
+use crate::{AuditAction, Entry, Error, Project, Result};
 
 /// What to simulate.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -107,24 +108,19 @@ impl Project {
         now: model::Timestamp,
     ) -> Result<()> {
         if let Some(c) = cohort {
-            c.check().map_err(|reason| {
-                Error::Refused(format!("the cohort cannot be simulated: {reason}"))
-            })?;
+            c.check().map_err(Error::BadCohort)?;
         }
         let before = self.store.setting(EDITED_COHORT)?.unwrap_or_default();
         let after = serde_json::to_value(cohort).expect("cohorts serialise");
-        self.store.write(|tx| {
-            tx.set_setting(EDITED_COHORT, &after)?;
-            tx.append_audit(
-                now,
-                actor,
-                "simulation.cohort_set",
-                EDITED_COHORT,
-                &before,
-                &after,
-            )?;
-            Ok(())
-        })?;
+        self.commit(
+            actor,
+            now,
+            Entry::new(AuditAction::CohortSet, EDITED_COHORT, &before, &after),
+            |tx| {
+                tx.set_setting(EDITED_COHORT, &after)?;
+                Ok(())
+            },
+        )?;
         Ok(())
     }
 
@@ -155,16 +151,18 @@ impl Project {
         progress: &mut dyn FnMut(SimulationProgress) -> bool,
     ) -> Result<Simulation> {
         if request.learners == 0 || request.learners > MAX_LEARNERS {
-            return Err(Error::Refused(format!(
-                "simulate between 1 and {MAX_LEARNERS} learners, not {}",
-                request.learners
-            )));
+            return Err(Error::OutOfRange {
+                what: "the number of learners to simulate",
+                range: format!("between 1 and {MAX_LEARNERS}"),
+                value: request.learners.to_string(),
+            });
         }
         if request.bundles.len() > 2 {
-            return Err(Error::Refused(format!(
-                "compare at most two bundles, not {}",
-                request.bundles.len()
-            )));
+            return Err(Error::OutOfRange {
+                what: "the number of bundles compared",
+                range: "at most two".to_owned(),
+                value: request.bundles.len().to_string(),
+            });
         }
         let cohort = self.cohort_or_default(request.cohort.clone())?;
         let mut bundles = Vec::new();
@@ -236,10 +234,15 @@ impl Project {
         learner: u64,
     ) -> Result<simulate::Journey> {
         if learner >= u64::from(request.learners) {
-            return Err(Error::Refused(format!(
-                "learner {learner} is not in a run of {} (numbers start at 0)",
-                request.learners
-            )));
+            return Err(Error::OutOfRange {
+                what: "a learner's number",
+                range: format!(
+                    "from 0 to {} in a run of {} learners",
+                    request.learners - 1,
+                    request.learners
+                ),
+                value: learner.to_string(),
+            });
         }
         let cohort = self.cohort_or_default(request.cohort.clone())?;
         let source = match request.bundles.last() {
@@ -285,16 +288,9 @@ impl Project {
     fn cohort_or_default(&self, cohort: Option<simulate::Cohort>) -> Result<simulate::Cohort> {
         let cohort = match cohort {
             Some(c) => c,
-            None => self.default_cohort()?.ok_or_else(|| {
-                Error::Refused(
-                    "no cohort: give one, or declare [cohort] in the library's pathforge.toml"
-                        .to_owned(),
-                )
-            })?,
+            None => self.default_cohort()?.ok_or(Error::NoCohort)?,
         };
-        cohort.check().map_err(|reason| {
-            Error::Refused(format!("the cohort cannot be simulated: {reason}"))
-        })?;
+        cohort.check().map_err(Error::BadCohort)?;
         Ok(cohort)
     }
 

@@ -154,14 +154,14 @@ fn bad_bundles_and_requests_are_refused_with_the_file_and_the_reason() {
     check(
         "no learners",
         request(0, vec![]),
-        ErrorKind::Conflict,
+        ErrorKind::BadInput,
         "between 1 and",
     );
     check(
         "three bundles",
         request(10, vec![good.clone(), good.clone(), good]),
-        ErrorKind::Conflict,
-        "at most two bundles",
+        ErrorKind::BadInput,
+        "at most two",
     );
     let err = p
         .run_simulation(&request(50_000, vec![]), &mut |_| false)
@@ -249,7 +249,7 @@ fn a_journey_follows_the_learner_a_run_counted() {
     );
     let err = p.simulation_journey(&req, true, 500).unwrap_err();
     assert!(
-        err.to_string().contains("not in a run of 500"),
+        err.kind() == ErrorKind::BadInput && err.to_string().contains("in a run of 500"),
         "learner numbers are checked: {err}"
     );
 }

@@ -1,6 +1,7 @@
 //! Operations on real project files and real folders.
 
 use super::*;
+use model::{ModuleId, Severity, SkillId, TagSource, TagState, TaxonomyFormat};
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -1989,8 +1990,8 @@ fn calibration_counts_decisions_and_auto_accept_never_overrides_a_person() {
     let err = p.set_auto_accept(Some(0.3), &ME, Timestamp(6)).unwrap_err();
     assert_eq!(
         err.kind(),
-        ErrorKind::Conflict,
-        "below the suggestion floor is refused: {err}"
+        ErrorKind::BadInput,
+        "below the suggestion floor is out of range, refused: {err}"
     );
     p.set_auto_accept(Some(0.5), &ME, Timestamp(7)).unwrap();
     // Every module's text changes, so everything is suggested afresh.
@@ -2070,8 +2071,8 @@ fn an_edit_rejects_a_suggestion_for_another_skill_in_one_logged_decision() {
         .unwrap_err();
     assert_eq!(
         err.kind(),
-        ErrorKind::Conflict,
-        "replacing a skill by itself: {err}"
+        ErrorKind::BadInput,
+        "replacing a skill by itself is a malformed edit: {err}"
     );
     let err = p
         .edit_tag(

@@ -79,7 +79,7 @@ const CHECKS: &[(&str, Check)] = &[
     ("list_rules", Check::NoInput(|s| s.rules().map(drop))),
     (
         "save_rule",
-        Check::Refuses(ErrorKind::Conflict, |s, _| {
+        Check::Refuses(ErrorKind::BadInput, |s, _| {
             let rule: rules::Rule = serde_json::from_value(serde_json::json!({
             "id": "", "kind": "reengagement", "explanation": "", "idle_days": 7, "manager_after_days": 7
         })).expect("the rule parses");
@@ -94,7 +94,7 @@ const CHECKS: &[(&str, Check)] = &[
     ),
     (
         "why",
-        Check::Refuses(ErrorKind::Conflict, |s, _| {
+        Check::Refuses(ErrorKind::BadInput, |s, _| {
             s.why(&SampleLearner {
                 attributes: rules::Attributes::default(),
                 scores: vec![("no/such/module.md".to_owned(), 50.0)],
@@ -117,7 +117,7 @@ const CHECKS: &[(&str, Check)] = &[
     ),
     (
         "simulation_journey",
-        Check::Refuses(ErrorKind::Conflict, |s, _| {
+        Check::Refuses(ErrorKind::BadInput, |s, _| {
             let request = engine::SimulationRequest {
                 cohort: None,
                 learners: 10,
@@ -130,7 +130,7 @@ const CHECKS: &[(&str, Check)] = &[
     ("cohort", Check::NoInput(|s| s.cohort().map(drop))),
     (
         "set_cohort",
-        Check::Refuses(ErrorKind::Conflict, |s, _| {
+        Check::Refuses(ErrorKind::BadInput, |s, _| {
             let cohort = simulate::Cohort {
                 segments: vec![],
                 bkt: simulate::Bkt::default(),
@@ -160,7 +160,7 @@ const CHECKS: &[(&str, Check)] = &[
     ),
     (
         "review_queue",
-        Check::Refuses(ErrorKind::Conflict, |s, _| {
+        Check::Refuses(ErrorKind::BadInput, |s, _| {
             s.review_queue(None, None, Some(1.5)).map(drop)
         }),
     ),
@@ -222,7 +222,7 @@ const CHECKS: &[(&str, Check)] = &[
     ("get_profile", Check::Free),
     (
         "set_profile",
-        Check::Refuses(ErrorKind::Conflict, |s, _| {
+        Check::Refuses(ErrorKind::BadInput, |s, _| {
             s.set_profile(model::Profile {
                 name: "  ".into(),
                 role: model::Role::Sme,
@@ -260,7 +260,7 @@ const CHECKS: &[(&str, Check)] = &[
     ),
     (
         "set_auto_accept",
-        Check::Refuses(ErrorKind::Conflict, |s, _| {
+        Check::Refuses(ErrorKind::BadInput, |s, _| {
             s.set_auto_accept(Some(1.5), T).map(drop)
         }),
     ),
@@ -323,7 +323,7 @@ const CHECKS: &[(&str, Check)] = &[
     ),
     (
         "add_skill",
-        Check::Refuses(ErrorKind::Conflict, |s, _| {
+        Check::Refuses(ErrorKind::BadInput, |s, _| {
             s.add_skill("Not a slug!", "Name", None, T).map(drop)
         }),
     ),
@@ -365,7 +365,7 @@ const CHECKS: &[(&str, Check)] = &[
     ),
     (
         "unmerge_skill",
-        Check::Refuses(ErrorKind::Conflict, |s, _| {
+        Check::Refuses(ErrorKind::UnknownId, |s, _| {
             s.unmerge_skill(999_999, T).map(drop)
         }),
     ),

@@ -610,8 +610,8 @@ fn the_profile_names_the_actor_of_every_decision() {
         .unwrap_err();
     assert_eq!(
         err.kind,
-        ErrorKind::Conflict,
-        "a profile needs a name: {}",
+        ErrorKind::BadInput,
+        "a blank name is bad input; a profile needs a name: {}",
         err.message
     );
     s.set_profile(model::Profile {

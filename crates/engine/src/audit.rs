@@ -1,0 +1,347 @@
+//! The audit log from the engine's side: the one way a change is committed with its entry,
+//! the actions an entry can record, and reading, checking and exporting the chain.
+
+use model::{Actor, AuditEvent, Timestamp};
+use serde_json::Value;
+use store::{Tx, TxResult};
+
+use crate::{Project, Result};
+
+/// What an audit entry says was done. Its text (`family.verb`) is what the log stores and
+/// what the chain's hashes cover, so a case's text never changes once shipped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AuditAction {
+    ProjectRestored,
+    LibraryImported,
+    CatalogColumnsMapped,
+    ModulesTagged,
+    TagsAutoAccepted,
+    AutoAcceptSet,
+    ModelChosen,
+    ModuleLevelSet,
+    TagDecided,
+    TagsDecided,
+    TagEdited,
+    TagEditUndone,
+    ReviewPackExported,
+    RuleSaved,
+    RuleDeleted,
+    BundleBuilt,
+    ExportWritten,
+    SkillAdded,
+    SkillEdited,
+    SkillRemoved,
+    SkillMerged,
+    SkillUnmerged,
+    SkillPrerequisiteAdded,
+    SkillPrerequisiteRemoved,
+    TaxonomyImported,
+    PrerequisiteAdded,
+    PrerequisiteRemoved,
+    AnswersImported,
+    BktCalibrated,
+    CohortSet,
+}
+
+impl AuditAction {
+    /// Every action, in the order above.
+    pub const ALL: [AuditAction; 30] = {
+        use AuditAction::*;
+        [
+            ProjectRestored,
+            LibraryImported,
+            CatalogColumnsMapped,
+            ModulesTagged,
+            TagsAutoAccepted,
+            AutoAcceptSet,
+            ModelChosen,
+            ModuleLevelSet,
+            TagDecided,
+            TagsDecided,
+            TagEdited,
+            TagEditUndone,
+            ReviewPackExported,
+            RuleSaved,
+            RuleDeleted,
+            BundleBuilt,
+            ExportWritten,
+            SkillAdded,
+            SkillEdited,
+            SkillRemoved,
+            SkillMerged,
+            SkillUnmerged,
+            SkillPrerequisiteAdded,
+            SkillPrerequisiteRemoved,
+            TaxonomyImported,
+            PrerequisiteAdded,
+            PrerequisiteRemoved,
+            AnswersImported,
+            BktCalibrated,
+            CohortSet,
+        ]
+    };
+
+    /// The text stored in the log.
+    pub const fn as_str(self) -> &'static str {
+        use AuditAction::*;
+        match self {
+            ProjectRestored => "project.restored",
+            LibraryImported => "library.imported",
+            CatalogColumnsMapped => "catalog.columns_mapped",
+            ModulesTagged => "modules.tagged",
+            TagsAutoAccepted => "tags.auto_accepted",
+            AutoAcceptSet => "review.auto_accept_set",
+            ModelChosen => "model.chosen",
+            ModuleLevelSet => "module.level_set",
+            TagDecided => "tag.decided",
+            TagsDecided => "tags.decided",
+            TagEdited => "tag.edited",
+            TagEditUndone => "tag.edit_undone",
+            ReviewPackExported => "review.pack_exported",
+            RuleSaved => "rule.saved",
+            RuleDeleted => "rule.deleted",
+            BundleBuilt => "bundle.built",
+            ExportWritten => "export.written",
+            SkillAdded => "skill.added",
+            SkillEdited => "skill.edited",
+            SkillRemoved => "skill.removed",
+            SkillMerged => "skill.merged",
+            SkillUnmerged => "skill.unmerged",
+            SkillPrerequisiteAdded => "skill_prerequisite.added",
+            SkillPrerequisiteRemoved => "skill_prerequisite.removed",
+            TaxonomyImported => "taxonomy.imported",
+            PrerequisiteAdded => "prerequisite.added",
+            PrerequisiteRemoved => "prerequisite.removed",
+            AnswersImported => "answers.imported",
+            BktCalibrated => "bkt.calibrated",
+            CohortSet => "simulation.cohort_set",
+        }
+    }
+
+    /// The action an entry's stored text names, if it is one of ours.
+    pub fn parse(text: &str) -> Option<AuditAction> {
+        AuditAction::ALL.into_iter().find(|a| a.as_str() == text)
+    }
+}
+
+impl std::fmt::Display for AuditAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One audit entry before it is written: what was done, to which object, and the state
+/// before and after (JSON, as the log stores it).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Entry<'a> {
+    pub action: AuditAction,
+    pub object: &'a str,
+    pub before: &'a Value,
+    pub after: &'a Value,
+}
+
+impl<'a> Entry<'a> {
+    pub(crate) fn new(
+        action: AuditAction,
+        object: &'a str,
+        before: &'a Value,
+        after: &'a Value,
+    ) -> Entry<'a> {
+        Entry {
+            action,
+            object,
+            before,
+            after,
+        }
+    }
+
+    /// Appends the entry to the log inside `tx`; its position in the log. The only place
+    /// the engine writes to the audit log.
+    pub(crate) fn append(&self, tx: &Tx<'_>, actor: &Actor, now: Timestamp) -> TxResult<i64> {
+        tx.append_audit(
+            now,
+            actor,
+            self.action.as_str(),
+            self.object,
+            self.before,
+            self.after,
+        )
+    }
+}
+
+impl Project {
+    /// Applies `change` and appends `entry`, in one transaction: both are written or
+    /// neither is. How the engine commits every change that has one entry.
+    pub(crate) fn commit<T>(
+        &mut self,
+        actor: &Actor,
+        now: Timestamp,
+        entry: Entry<'_>,
+        change: impl FnOnce(&Tx<'_>) -> TxResult<T>,
+    ) -> Result<T> {
+        Ok(self.store.write(|tx| {
+            let value = change(tx)?;
+            entry.append(tx, actor, now)?;
+            Ok(value)
+        })?)
+    }
+}
+
+impl Project {
+    /// Checks the audit log's hash chain (see [`store::Store::verify_audit`]).
+    pub fn verify_audit(&self) -> Result<model::AuditCheck> {
+        Ok(self.store.verify_audit()?)
+    }
+
+    /// The audit log as CSV (one row per entry; actor, before and after as JSON text)
+    /// or as a JSON array, each entry with its chain hash.
+    pub fn export_audit(&self, format: model::AuditFormat) -> Result<String> {
+        let events = self.store.audit_events()?;
+        let hashes = self.store.audit_hashes()?;
+        match format {
+            model::AuditFormat::Json => {
+                let rows: Vec<Value> = events
+                    .iter()
+                    .zip(&hashes)
+                    .map(|(e, h)| {
+                        let mut v = serde_json::to_value(e).expect("audit events serialise");
+                        v["hash"] = h.clone().into();
+                        v
+                    })
+                    .collect();
+                Ok(serde_json::to_string_pretty(&rows).expect("JSON serialises"))
+            }
+            model::AuditFormat::Csv => {
+                let mut w = csv::Writer::from_writer(Vec::new());
+                w.write_record([
+                    "seq", "at_ms", "actor", "action", "object", "before", "after", "hash",
+                ])?;
+                for (e, h) in events.iter().zip(&hashes) {
+                    w.write_record([
+                        e.seq.to_string(),
+                        e.at.0.to_string(),
+                        serde_json::to_string(&e.actor).expect("actors serialise"),
+                        e.action.clone(),
+                        e.object.clone(),
+                        e.before.to_string(),
+                        e.after.to_string(),
+                        h.clone(),
+                    ])?;
+                }
+                let bytes = w
+                    .into_inner()
+                    .map_err(|e| csv::Error::from(e.into_error()))?;
+                Ok(String::from_utf8(bytes).expect("CSV of UTF-8 strings is UTF-8"))
+            }
+        }
+    }
+
+    pub fn audit_log(&self) -> Result<Vec<AuditEvent>> {
+        Ok(self.store.audit_events()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+    use std::path::Path;
+
+    use model::{Actor, ErrorKind, TagState, Timestamp};
+
+    use super::AuditAction;
+    use crate::Project;
+
+    #[test]
+    fn every_action_has_its_own_text_that_reads_back() {
+        let mut seen = HashSet::new();
+        for (i, a) in AuditAction::ALL.into_iter().enumerate() {
+            assert_eq!(a as usize, i, "ALL lists {a} in declaration order");
+            assert!(seen.insert(a.as_str()), "{a} is the text of two actions");
+            assert_eq!(
+                AuditAction::parse(a.as_str()),
+                Some(a),
+                "{a}'s stored text reads back as itself"
+            );
+            assert!(
+                a.as_str()
+                    .split_once('.')
+                    .is_some_and(|(family, verb)| !family.is_empty() && !verb.is_empty()),
+                "{a} is family.verb, as the log's filters expect"
+            );
+        }
+        assert_eq!(
+            AuditAction::ALL.len(),
+            AuditAction::CohortSet as usize + 1,
+            "ALL ends with the last action declared, so it holds them all"
+        );
+        assert_eq!(
+            AuditAction::parse("skill.renamed"),
+            None,
+            "a text no action has is not taken for one"
+        );
+    }
+
+    #[test]
+    fn a_working_session_logs_only_actions_the_engine_knows_each_in_the_edits_transaction() {
+        let tmp = tempfile::tempdir().unwrap();
+        let me = Actor::System;
+        let mut p = Project::create(&tmp.path().join("p.pathforge"), Timestamp(1)).unwrap();
+        let library =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../sample-libraries/sales-onboarding");
+        p.import_library(&library, &me, Timestamp(2)).unwrap();
+        p.add_skill(
+            "negotiation-basics",
+            "Negotiation basics",
+            None,
+            "",
+            &me,
+            Timestamp(3),
+        )
+        .unwrap();
+        p.set_auto_accept(Some(0.9), &me, Timestamp(4)).unwrap();
+        p.remove_skill("negotiation-basics", &me, Timestamp(5))
+            .unwrap();
+        let before = p.audit_log().unwrap().len();
+        // A refused edit writes nothing: neither its change nor an entry.
+        let err = p.set_auto_accept(Some(2.0), &me, Timestamp(6)).unwrap_err();
+        assert_eq!(
+            err.kind(),
+            ErrorKind::BadInput,
+            "2.0 is out of range: {err}"
+        );
+        assert!(
+            p.review_queue(Some(TagState::Suggested), None, Some(1.5))
+                .is_err_and(|e| e.kind() == ErrorKind::BadInput),
+            "a confidence above 1 is out of range"
+        );
+        let log = p.audit_log().unwrap();
+        assert_eq!(log.len(), before, "refusals add no entry");
+        let actions: Vec<AuditAction> = log
+            .iter()
+            .map(|e| {
+                AuditAction::parse(&e.action).unwrap_or_else(|| {
+                    panic!("entry {} has an unknown action {:?}", e.seq, e.action)
+                })
+            })
+            .collect();
+        assert_eq!(
+            actions,
+            [
+                AuditAction::LibraryImported,
+                AuditAction::SkillAdded,
+                AuditAction::AutoAcceptSet,
+                AuditAction::SkillRemoved,
+            ],
+            "one entry per change, in order"
+        );
+        assert_eq!(
+            p.auto_accept().unwrap(),
+            Some(0.9),
+            "the refused 2.0 changed nothing"
+        );
+        assert!(
+            p.verify_audit().unwrap().broken.is_none(),
+            "the chain verifies"
+        );
+    }
+}

@@ -1,0 +1,456 @@
+//! Reading libraries into the project: imports and re-imports (documents, packages,
+//! catalogs), catalog column mappings, and the modules they give.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use model::{
+    Actor, EdgeOrigin, ImportReport, Library, LibraryFormat, LibraryId, Module, ModuleId,
+    ModuleSummary, PrerequisiteEdge, Skill, SkillId, Timestamp, Track, TrackId,
+};
+
+use crate::*;
+
+impl Project {
+    /// Imports (or re-imports) a library: a folder of documents, packages and catalogs, or
+    /// one package or catalog file.
+    ///
+    /// The library is identified by the folder's (or file's) name, so importing it again
+    /// — from anywhere — updates it in place: modules whose content hash changed are
+    /// rewritten, new ones added, those whose files are gone retired. Every file is read
+    /// before anything is written, and everything is written in one transaction: a file
+    /// that cannot be read is set aside and named in the report, and a failure leaves the
+    /// project as it was.
+    pub fn import_library(
+        &mut self,
+        dir: &Path,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<ImportReport> {
+        self.import_library_with(dir, actor, now, &mut |_, _| true)
+    }
+
+    /// [`Project::import_library`], calling `progress(file, (done, total))` as it reads;
+    /// `progress` returning false cancels the import before it writes anything (the error
+    /// has kind `Cancelled`).
+    pub fn import_library_with(
+        &mut self,
+        dir: &Path,
+        actor: &Actor,
+        now: Timestamp,
+        progress: &mut dyn FnMut(&str, (u32, u32)) -> bool,
+    ) -> Result<ImportReport> {
+        let single = |progress: &mut dyn FnMut(&str, (u32, u32)) -> bool| match progress(
+            &dir.display().to_string(),
+            (0, 1),
+        ) {
+            true => Ok(()),
+            false => Err(ingest::Error::Cancelled),
+        };
+        let columns = self.column_maps()?;
+        let (format, content) = if ingest::is_catalog(dir) {
+            single(progress)?;
+            let mapped = ingest::columns_for(&columns, dir);
+            (
+                LibraryFormat::Catalog,
+                ingest::read_catalog_with(dir, &mapped)?,
+            )
+        } else if ingest::is_package(dir) {
+            single(progress)?;
+            let (kind, content) = ingest::read_package(dir)?;
+            let format = match kind {
+                ingest::PackageKind::Scorm12 => LibraryFormat::Scorm12,
+                ingest::PackageKind::Scorm2004 => LibraryFormat::Scorm2004,
+                ingest::PackageKind::Cmi5 => LibraryFormat::Cmi5,
+                ingest::PackageKind::CommonCartridge => LibraryFormat::CommonCartridge,
+            };
+            (format, content)
+        } else {
+            (
+                LibraryFormat::MarkdownFolder,
+                ingest::read_library_with(dir, &columns, progress)?,
+            )
+        };
+        // The last chance to cancel: past this point the import is written.
+        if !progress("", (1, 1)) {
+            return Err(ingest::Error::Cancelled.into());
+        }
+        let drafts = content.modules;
+        let project = self.store.project()?;
+        let source = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+        let name = match format {
+            LibraryFormat::MarkdownFolder => source.file_name(),
+            _ if source.is_file() => source.file_stem(),
+            _ => source.file_name(),
+        }
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| source.display().to_string());
+        let library = Library {
+            id: LibraryId::derive(&project.id, &name),
+            name,
+            source_path: source.display().to_string(),
+            format,
+            imported_at: now,
+        };
+        let mut existing = self.store.library_module_hashes(&library.id)?;
+        // A level a person set in the project outranks what the file says (or not).
+        let levels = self.level_overrides()?;
+        let modules: Vec<Module> = drafts
+            .into_iter()
+            .map(|d| {
+                let id = ModuleId::derive(&library.id, &d.relative_path);
+                Module {
+                    level: levels.get(id.as_str()).copied().or(d.level),
+                    id,
+                    library_id: library.id.clone(),
+                    source_path: d.relative_path,
+                    title: d.title,
+                    duration_minutes: d.duration_minutes,
+                    word_count: d.word_count,
+                    tags: d.tags,
+                    extra: d.extra,
+                    body: d.body,
+                }
+            })
+            .collect();
+
+        let (mut added, mut updated, mut unchanged) = (0, 0, 0);
+        // Only new modules, changed ones and those that moved in the library are written.
+        let mut to_write = Vec::new();
+        for (position, m) in modules.iter().enumerate() {
+            let position = position as u32;
+            match existing.remove(&m.id) {
+                None => added += 1,
+                Some(old) if old.hash != store::module_hash(m) => updated += 1,
+                Some(old) => {
+                    unchanged += 1;
+                    if old.position == position {
+                        continue;
+                    }
+                }
+            }
+            to_write.push((position, m));
+        }
+        // A module whose file could not be read this time is kept as it was, not removed;
+        // so are the modules of a package or catalog that could not be read.
+        let kept = |id: &ModuleId| {
+            let path = existing[id].source_path.as_str();
+            content.skipped.iter().any(|s| {
+                path == s.relative_path
+                    || path
+                        .strip_prefix(s.relative_path.as_str())
+                        .is_some_and(|rest| rest.starts_with('/'))
+            })
+        };
+        let removed: Vec<ModuleId> = existing.keys().filter(|id| !kept(id)).cloned().collect();
+        let skipped: Vec<model::SkippedFile> = content
+            .skipped
+            .iter()
+            .map(|s| model::SkippedFile {
+                path: s.relative_path.clone(),
+                kind: s.error.kind(),
+                reason: s.error.to_string(),
+            })
+            .collect();
+        // Existing skills keep their ids; slugs merged away resolve to the survivor.
+        let aliases = self.store.skill_aliases()?;
+        let mut known: HashMap<String, SkillId> = self
+            .store
+            .skills()?
+            .into_iter()
+            .map(|s| (s.slug, s.id))
+            .collect();
+        // Skills the project already has keep the project's version: once imported, the
+        // taxonomy is edited in the project (and logged there); a re-import, such as one
+        // the watcher starts when a module is saved, must not undo those edits.
+        let stored: std::collections::HashSet<SkillId> = known.values().cloned().collect();
+        known.extend(aliases.iter().map(|(slug, id)| (slug.clone(), id.clone())));
+        let skill_id = |slug: &str| {
+            known
+                .get(slug)
+                .cloned()
+                .unwrap_or_else(|| SkillId::derive(&project.id, slug))
+        };
+        let skills: Vec<Skill> = content
+            .manifest
+            .iter()
+            .flat_map(|m| &m.skills)
+            .filter(|s| !aliases.contains_key(&s.slug))
+            .map(|s| Skill {
+                id: skill_id(&s.slug),
+                slug: s.slug.clone(),
+                name: s.name.clone(),
+                parent_id: s.parent.as_deref().map(skill_id),
+                description: s.description.clone(),
+                examples: s.examples.clone(),
+                retired: false,
+            })
+            .collect();
+        let scale = content
+            .manifest
+            .as_ref()
+            .map(|m| m.scale.clone())
+            .unwrap_or_default();
+        let cohort = content.manifest.as_ref().and_then(|m| m.cohort.clone());
+        let declared_rules: Vec<(String, String, Value)> = content
+            .manifest
+            .iter()
+            .flat_map(|m| &m.rules)
+            .map(|r| {
+                let body = serde_json::to_value(r).expect("rules serialise");
+                (r.id.clone(), r.body.kind().to_owned(), body)
+            })
+            .collect();
+        let skill_requires: Vec<(SkillId, SkillId)> = content
+            .manifest
+            .iter()
+            .flat_map(|m| &m.skills)
+            .filter(|s| !aliases.contains_key(&s.slug))
+            .flat_map(|s| s.requires.iter().map(|r| (skill_id(r), skill_id(&s.slug))))
+            .filter(|(b, a)| b != a)
+            .collect();
+        let tracks: Vec<Track> = content
+            .manifest
+            .iter()
+            .flat_map(|m| &m.tracks)
+            .map(|t| Track {
+                id: TrackId::derive(&project.id, &t.slug),
+                slug: t.slug.clone(),
+                name: t.name.clone(),
+                description: t.description.clone(),
+                targets: t.targets.clone(),
+            })
+            .collect();
+        let library_id = &library.id;
+        let declared: Vec<PrerequisiteEdge> = content
+            .manifest
+            .iter()
+            .flat_map(|m| &m.requires)
+            .flat_map(|r| {
+                let after = ModuleId::derive(library_id, &r.module);
+                r.after.iter().map(move |b| PrerequisiteEdge {
+                    before: ModuleId::derive(library_id, b),
+                    after: after.clone(),
+                    group: r.group,
+                    origin: EdgeOrigin::Manifest,
+                })
+            })
+            .collect();
+        let report = ImportReport {
+            library: library.clone(),
+            added,
+            updated,
+            unchanged,
+            removed: removed.len() as u32,
+            total: modules.len() as u32,
+            prerequisites: declared.len() as u32,
+            skipped,
+        };
+        let before = serde_json::json!({ "modules": unchanged + updated + report.removed });
+        let after = serde_json::json!({
+            "source_path": library.source_path,
+            "added": report.added,
+            "updated": report.updated,
+            "removed": report.removed,
+            "modules": report.total,
+            "prerequisites": report.prerequisites,
+        });
+        self.commit(
+            actor,
+            now,
+            Entry::new(
+                AuditAction::LibraryImported,
+                library.id.as_str(),
+                &before,
+                &after,
+            ),
+            |tx| {
+                tx.upsert_library(&library)?;
+                for (position, m) in &to_write {
+                    tx.upsert_module(&project.id, m, *position)?;
+                }
+                for id in &removed {
+                    tx.retire_module(id)?;
+                }
+                for skill in skills.iter().filter(|s| !stored.contains(&s.id)) {
+                    tx.upsert_skill(skill)?;
+                }
+                let declared_skills: Vec<SkillId> = skills.iter().map(|s| s.id.clone()).collect();
+                tx.delete_manifest_skill_prerequisites(&declared_skills)?;
+                for (before, after) in &skill_requires {
+                    tx.insert_skill_prerequisite(before, after, EdgeOrigin::Manifest)?;
+                }
+                tx.replace_library_tracks(&library.id, &tracks)?;
+                tx.replace_library_rules(&library.id, &declared_rules)?;
+                if let Some(cohort) = &cohort {
+                    tx.set_setting(
+                        COHORT,
+                        &serde_json::to_value(cohort).expect("cohorts serialise"),
+                    )?;
+                }
+                if !scale.is_empty() {
+                    tx.set_setting(SCALE, &serde_json::json!(scale))?;
+                }
+                tx.delete_manifest_prerequisites(&library.id)?;
+                for edge in &declared {
+                    tx.insert_prerequisite(edge)?;
+                }
+                Ok(())
+            },
+        )?;
+        Ok(report)
+    }
+
+    pub(crate) fn column_maps(&self) -> Result<ingest::ColumnMaps> {
+        Ok(self
+            .store
+            .setting(CATALOG_COLUMNS)?
+            .and_then(|v| serde_json::from_value(v).ok())
+            .unwrap_or_default())
+    }
+
+    /// How the catalog CSV at `path` would import with its saved column mapping, if any.
+    pub fn catalog_preview(&self, path: &Path) -> Result<model::CatalogPreview> {
+        let mapped = ingest::columns_for(&self.column_maps()?, path);
+        Ok(ingest::preview_catalog(path, &mapped)?)
+    }
+
+    /// Saves which columns of the catalog CSV at `path` hold which fields, for this and
+    /// every later import of it (a folder holding it included); refused unless the id and
+    /// title columns are then found. Logged.
+    pub fn map_catalog_columns(
+        &mut self,
+        path: &Path,
+        columns: &model::CatalogColumns,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<model::CatalogPreview> {
+        let preview = ingest::preview_catalog(path, columns)?;
+        if !preview.ready {
+            return Err(ingest::Error::BadInput {
+                path: path.to_path_buf(),
+                reason: "the mapping names no id or no title column; both are needed".into(),
+            }
+            .into());
+        }
+        let key = std::fs::canonicalize(path)
+            .unwrap_or_else(|_| path.to_path_buf())
+            .display()
+            .to_string();
+        let mut maps = self.column_maps()?;
+        let before = serde_json::to_value(maps.get(&key)).expect("mappings serialise");
+        maps.insert(key.clone(), columns.clone());
+        let value = serde_json::to_value(&maps).expect("mappings serialise");
+        let after = serde_json::to_value(columns).expect("mappings serialise");
+        self.commit(
+            actor,
+            now,
+            Entry::new(AuditAction::CatalogColumnsMapped, &key, &before, &after),
+            |tx| {
+                tx.set_setting(CATALOG_COLUMNS, &value)?;
+                Ok(())
+            },
+        )?;
+        Ok(preview)
+    }
+
+    /// Re-imports each library holding one of `changed` (paths a file watcher reported),
+    /// one result per library touched. Paths that no import reads are ignored: the
+    /// project's own files (a project saved inside its library would otherwise re-import
+    /// itself forever) and hidden files such as editors' swap files.
+    pub fn reimport_changed(
+        &mut self,
+        changed: &[PathBuf],
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<Vec<(Library, Result<ImportReport>)>> {
+        let own = std::fs::canonicalize(self.path()).unwrap_or_else(|_| self.path().into());
+        // The project file and its -wal, -shm and -journal companions.
+        let ours = |p: &Path| {
+            p.parent() == own.parent()
+                && p.file_name()
+                    .zip(own.file_name())
+                    .is_some_and(|(name, file)| {
+                        name.to_string_lossy().starts_with(&*file.to_string_lossy())
+                    })
+        };
+        let read_by_import = |p: &Path, source: &Path| {
+            p.strip_prefix(source).is_ok_and(|inside| {
+                !inside
+                    .components()
+                    .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+            }) && !ours(p)
+        };
+        let mut out = Vec::new();
+        for library in self.libraries()? {
+            let source = Path::new(&library.source_path);
+            if changed.iter().any(|p| read_by_import(p, source)) {
+                let report = self.import_library(source, actor, now);
+                out.push((library, report));
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn libraries(&self) -> Result<Vec<Library>> {
+        Ok(self.store.libraries()?)
+    }
+
+    /// Every module, without bodies, in library and file order.
+    pub fn modules(&self) -> Result<Vec<ModuleSummary>> {
+        Ok(self.store.module_summaries()?)
+    }
+
+    pub fn module(&self, id: &ModuleId) -> Result<Module> {
+        Ok(self.store.module(id)?)
+    }
+
+    /// The module's page as the window previews it: its source HTML (or Markdown) read
+    /// from the library and sanitised — nothing in it can run or fetch anything.
+    pub fn module_preview(&self, id: &ModuleId) -> Result<String> {
+        let module = self.store.module(id)?;
+        let library = self
+            .store
+            .libraries()?
+            .into_iter()
+            .find(|l| l.id == module.library_id)
+            .ok_or_else(|| store::Error::UnknownId {
+                what: "library",
+                id: module.library_id.to_string(),
+            })?;
+        let launch = module.extra.get("launch").and_then(|v| v.as_str());
+        Ok(ingest::preview_page(
+            Path::new(&library.source_path),
+            &module.source_path,
+            launch,
+            &module.body,
+        )?)
+    }
+
+    /// Finds a module by id, by path in its library, or by exact title (if unique).
+    pub fn resolve_module(&self, reference: &str) -> Result<ModuleSummary> {
+        let modules = self.store.module_summaries()?;
+        let by = |f: &dyn Fn(&ModuleSummary) -> bool| -> Vec<&ModuleSummary> {
+            modules.iter().filter(|m| f(m)).collect()
+        };
+        for matches in [
+            by(&|m| m.id.as_str() == reference),
+            by(&|m| m.source_path == reference),
+            by(&|m| m.title == reference),
+        ] {
+            match matches.as_slice() {
+                [] => continue,
+                [one] => return Ok((*one).clone()),
+                many => {
+                    let ids = many
+                        .iter()
+                        .map(|m| m.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    return Err(Error::AmbiguousModule(reference.to_owned(), ids));
+                }
+            }
+        }
+        Err(Error::UnknownModule(reference.to_owned()))
+    }
+}

@@ -1,0 +1,469 @@
+//! Prerequisites between modules and between skills: edits that refuse cycles, the linter
+//! over the whole curriculum, derived orders, suggestions and the layered drawing.
+
+use std::collections::HashMap;
+
+use model::{
+    Actor, DerivedEdge, EdgeOrigin, Finding, Module, ModuleId, ModuleSummary, PrerequisiteEdge,
+    PrerequisiteGroup, PrerequisiteSuggestion, Severity, Skill, SkillId, SkillPrerequisite,
+    Timestamp,
+};
+
+use crate::*;
+
+impl Project {
+    pub fn prerequisites(&self) -> Result<Vec<PrerequisiteEdge>> {
+        Ok(self.store.prerequisites()?)
+    }
+
+    /// Every problem in the prerequisite graph, the tracks and the taxonomy, most serious
+    /// first. Tracks are only checked on a graph without cycles.
+    pub fn check_graph(&self) -> Result<Vec<Finding>> {
+        let (graph, modules, _) = self.graph()?;
+        let mut findings = graph::lint(&graph);
+        if !findings.iter().any(is_cycle) {
+            let skills = self.store.skills()?;
+            let tracks = self.store.tracks()?;
+            let parents = parent_slugs(&skills);
+            let data = CurriculumData::new(&modules);
+            let skill_specs: Vec<graph::SkillSpec<'_>> = skills
+                .iter()
+                .filter(|s| !s.retired)
+                .map(|s| graph::SkillSpec {
+                    id: s.id.as_str(),
+                    slug: &s.slug,
+                    name: &s.name,
+                })
+                .collect();
+            let track_specs: Vec<graph::TrackSpec<'_>> = tracks
+                .iter()
+                .map(|t| graph::TrackSpec {
+                    id: t.id.as_str(),
+                    name: &t.name,
+                    targets: &t.targets,
+                })
+                .collect();
+            findings.extend(graph::lint_curriculum(
+                &graph,
+                &data.curriculum(&parents),
+                &skill_specs,
+                &track_specs,
+            ));
+            let (specs, requires) = self.skill_specs(&skills)?;
+            findings.extend(graph::lint_skills(
+                &graph,
+                &data.curriculum(&parents),
+                &specs,
+                &requires,
+            ));
+            findings.sort_by(|a, b| {
+                (a.severity, a.code, &a.message).cmp(&(b.severity, b.code, &b.message))
+            });
+        }
+        Ok(findings)
+    }
+
+    /// Skill prerequisites, by slug.
+    pub fn skill_prerequisites(&self) -> Result<Vec<SkillPrerequisite>> {
+        let skills = self.store.skills()?;
+        let slug: HashMap<&SkillId, &str> =
+            skills.iter().map(|s| (&s.id, s.slug.as_str())).collect();
+        Ok(self
+            .store
+            .skill_prerequisites()?
+            .into_iter()
+            .map(|(b, a, origin)| SkillPrerequisite {
+                before: slug[&b].to_owned(),
+                after: slug[&a].to_owned(),
+                origin,
+            })
+            .collect())
+    }
+
+    /// Makes skill `before` a prerequisite of skill `after` (slugs), refusing cycles (the
+    /// error names the cycle). Returns false when it was already there.
+    pub fn add_skill_prerequisite(
+        &mut self,
+        before: &str,
+        after: &str,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<bool> {
+        let skills = self.store.skills()?;
+        let (b, a) = (
+            find_skill(&skills, before)?.clone(),
+            find_skill(&skills, after)?.clone(),
+        );
+        let (graph, index) = self.skill_graph(&skills)?;
+        if let Some(cycle) = graph.cycle_if_added(index[&b.id], index[&a.id]) {
+            return Err(Error::Cycle {
+                edit: format!("“{}” → “{}”", b.name, a.name),
+                cycle: graph.describe(&cycle),
+            });
+        }
+        let object = format!("{}->{}", b.id, a.id);
+        let after_json = serde_json::json!({ "before": before, "after": after });
+        self.commit(
+            actor,
+            now,
+            Entry::new(
+                AuditAction::SkillPrerequisiteAdded,
+                &object,
+                &Value::Null,
+                &after_json,
+            ),
+            |tx| {
+                let added = tx.insert_skill_prerequisite(&b.id, &a.id, EdgeOrigin::Person)?;
+                Ok(added)
+            },
+        )
+    }
+
+    /// Removes the skill prerequisite `before → after` (slugs).
+    pub fn remove_skill_prerequisite(
+        &mut self,
+        before: &str,
+        after: &str,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<()> {
+        let skills = self.store.skills()?;
+        let (b, a) = (
+            find_skill(&skills, before)?.clone(),
+            find_skill(&skills, after)?.clone(),
+        );
+        let object = format!("{}->{}", b.id, a.id);
+        let before_json = serde_json::json!({ "before": before, "after": after });
+        let removed = self.store.write(|tx| {
+            let removed = tx.delete_skill_prerequisite(&b.id, &a.id)?;
+            if removed {
+                Entry::new(
+                    AuditAction::SkillPrerequisiteRemoved,
+                    &object,
+                    &before_json,
+                    &Value::Null,
+                )
+                .append(tx, actor, now)?;
+            }
+            Ok(removed)
+        })?;
+        if !removed {
+            return Err(Error::NoSuchPrerequisite(
+                before.to_owned(),
+                after.to_owned(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Module orders implied by skill prerequisites that the graph does not have yet
+    /// (either way), each explained.
+    pub fn derived_edges(&self) -> Result<Vec<DerivedEdge>> {
+        let (graph, modules, _) = self.graph()?;
+        let skills = self.store.skills()?;
+        let parents = parent_slugs(&skills);
+        let data = CurriculumData::new(&modules);
+        let (specs, requires) = self.skill_specs(&skills)?;
+        Ok(
+            graph::derived_edges(&graph, &data.curriculum(&parents), &specs, &requires)
+                .into_iter()
+                .map(|(a, b, x, y)| DerivedEdge {
+                    before: modules[a].id.clone(),
+                    after: modules[b].id.clone(),
+                    because: format!(
+                        "“{}” teaches “{}”, which requires “{}”, which “{}” teaches",
+                        modules[b].title, skills[y].name, skills[x].name, modules[a].title
+                    ),
+                })
+                .collect(),
+        )
+    }
+
+    /// Skills as the graph crate sees them and skill prerequisites by index.
+    pub(crate) fn skill_specs<'a>(&self, skills: &'a [Skill]) -> Result<SkillSpecs<'a>> {
+        let index: HashMap<&SkillId, usize> =
+            skills.iter().enumerate().map(|(i, s)| (&s.id, i)).collect();
+        let specs = skills
+            .iter()
+            .map(|s| graph::SkillSpec {
+                id: s.id.as_str(),
+                slug: &s.slug,
+                name: &s.name,
+            })
+            .collect();
+        let requires = self
+            .store
+            .skill_prerequisites()?
+            .iter()
+            .filter_map(|(b, a, _)| Some((*index.get(b)?, *index.get(a)?)))
+            .collect();
+        Ok((specs, requires))
+    }
+
+    pub(crate) fn skill_graph(
+        &self,
+        skills: &[Skill],
+    ) -> Result<(graph::Graph, HashMap<SkillId, usize>)> {
+        let index: HashMap<SkillId, usize> = skills
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.clone(), i))
+            .collect();
+        let nodes = skills
+            .iter()
+            .map(|s| graph::Node {
+                id: s.id.to_string(),
+                name: s.name.clone(),
+            })
+            .collect();
+        let edges: Vec<graph::Edge> = self
+            .store
+            .skill_prerequisites()?
+            .iter()
+            .filter_map(|(b, a, _)| {
+                Some(graph::Edge {
+                    before: *index.get(b)?,
+                    after: *index.get(a)?,
+                    group: PrerequisiteGroup::AllOf,
+                })
+            })
+            .collect();
+        Ok((graph::Graph::new(nodes, &edges), index))
+    }
+
+    /// Up to `limit` prerequisite edges the content suggests (none the graph already
+    /// implies), best first.
+    pub fn suggest_prerequisites(&self, limit: usize) -> Result<Vec<PrerequisiteSuggestion>> {
+        let (graph, summaries, _) = self.graph()?;
+        let modules: Vec<Module> = summaries
+            .iter()
+            .map(|m| self.store.module(&m.id))
+            .collect::<store::Result<_>>()?;
+        let texts: Vec<graph::ModuleText<'_>> = modules
+            .iter()
+            .map(|m| graph::ModuleText {
+                title: &m.title,
+                body: &m.body,
+                tags: &m.tags,
+                level: m.level,
+            })
+            .collect();
+        let signals = graph::Signals { titles: true };
+        Ok(graph::suggest(&graph, &texts, signals, limit)
+            .into_iter()
+            .map(|s| PrerequisiteSuggestion {
+                before: modules[s.before].id.clone(),
+                before_title: modules[s.before].title.clone(),
+                after: modules[s.after].id.clone(),
+                after_title: modules[s.after].title.clone(),
+                confidence: s.confidence,
+                evidence: s.evidence,
+            })
+            .collect())
+    }
+
+    /// Makes `before` a prerequisite of `after`, refusing any edge that would close a cycle
+    /// (the error names it). `group`, when given, becomes how all of `after`'s
+    /// prerequisites combine; otherwise they keep theirs (all-of for a first one).
+    /// Returns false when the edge was already there.
+    pub fn add_prerequisite(
+        &mut self,
+        before: &ModuleId,
+        after: &ModuleId,
+        group: Option<PrerequisiteGroup>,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<bool> {
+        let (graph, modules, index) = self.graph()?;
+        let (b, a) = (position(&index, before)?, position(&index, after)?);
+        let edit = format!("“{}” → “{}”", modules[b].title, modules[a].title);
+        if let Some(cycle) = graph.cycle_if_added(b, a) {
+            return Err(Error::Cycle {
+                edit,
+                cycle: graph.describe(&cycle),
+            });
+        }
+        let edges = self.store.prerequisites()?;
+        let current = edges.iter().find(|e| &e.after == after).map(|e| e.group);
+        let group = group.or(current).unwrap_or(PrerequisiteGroup::AllOf);
+        let edge = PrerequisiteEdge {
+            before: before.clone(),
+            after: after.clone(),
+            group,
+            origin: EdgeOrigin::Person,
+        };
+        let after_json = serde_json::json!({ "edge": edit, "group": group });
+        self.store
+            .write(|tx| {
+                let added = tx.insert_prerequisite(&edge)?;
+                tx.set_prerequisite_group(after, group)?;
+                let object = format!("{before}->{after}");
+                let before_json = serde_json::json!({ "group": current });
+                Entry::new(
+                    AuditAction::PrerequisiteAdded,
+                    &object,
+                    &before_json,
+                    &after_json,
+                )
+                .append(tx, actor, now)?;
+                Ok(added)
+            })
+            .map_err(Error::from)
+    }
+
+    /// Removes the prerequisite `before → after`.
+    pub fn remove_prerequisite(
+        &mut self,
+        before: &ModuleId,
+        after: &ModuleId,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<()> {
+        let edge = self
+            .store
+            .prerequisites()?
+            .into_iter()
+            .find(|e| &e.before == before && &e.after == after)
+            .ok_or_else(|| Error::NoSuchPrerequisite(before.to_string(), after.to_string()))?;
+        let before_json = serde_json::to_value(&edge).expect("edges serialise");
+        let object = format!("{before}->{after}");
+        let entry = Entry::new(
+            AuditAction::PrerequisiteRemoved,
+            &object,
+            &before_json,
+            &Value::Null,
+        );
+        self.commit(actor, now, entry, |tx| {
+            tx.delete_prerequisite(before, after)
+        })?;
+        Ok(())
+    }
+
+    /// The prerequisite graph over every module, with the modules in node order.
+    /// The cycle adding `before → after` would close, from `before` round to `before`;
+    /// `None` when the edge is safe. For editors that show the cycle where it is.
+    pub fn cycle_if_added(
+        &self,
+        before: &ModuleId,
+        after: &ModuleId,
+    ) -> Result<Option<Vec<ModuleId>>> {
+        let (graph, modules, index) = self.graph()?;
+        let (b, a) = (position(&index, before)?, position(&index, after)?);
+        Ok(graph
+            .cycle_if_added(b, a)
+            .map(|c| c.into_iter().map(|i| modules[i].id.clone()).collect()))
+    }
+
+    pub(crate) fn graph(
+        &self,
+    ) -> Result<(graph::Graph, Vec<ModuleSummary>, HashMap<ModuleId, usize>)> {
+        let modules = self.store.module_summaries()?;
+        let index: HashMap<ModuleId, usize> = modules
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.id.clone(), i))
+            .collect();
+        let edges = self.prerequisite_edges(&modules)?;
+        let nodes = modules
+            .iter()
+            .map(|m| graph::Node {
+                id: m.id.to_string(),
+                name: m.title.clone(),
+            })
+            .collect();
+        Ok((graph::Graph::new(nodes, &edges), modules, index))
+    }
+
+    /// The prerequisite edges by index into `modules` (every module's summary, in store
+    /// order).
+    pub(crate) fn prerequisite_edges(&self, modules: &[ModuleSummary]) -> Result<Vec<graph::Edge>> {
+        let index: HashMap<&ModuleId, usize> = modules
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (&m.id, i))
+            .collect();
+        Ok(self
+            .store
+            .prerequisites()?
+            .iter()
+            .map(|e| graph::Edge {
+                before: index[&e.before],
+                after: index[&e.after],
+                group: e.group,
+            })
+            .collect())
+    }
+}
+
+/// Where to draw each module of a prerequisite graph, left to right, in the order of
+/// `modules`: (x, y) centres in pixels for nodes about 150 × 44, each layer centred on y = 0.
+pub fn graph_layout(modules: &[ModuleSummary], edges: &[PrerequisiteEdge]) -> Vec<(f64, f64)> {
+    let index: HashMap<&ModuleId, usize> = modules
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (&m.id, i))
+        .collect();
+    let pairs: Vec<(usize, usize)> = edges
+        .iter()
+        .filter_map(|e| Some((*index.get(&e.before)?, *index.get(&e.after)?)))
+        .collect();
+    positions(modules.len(), &pairs)
+}
+
+/// Where to draw each skill of the skill-prerequisite graph, as [`graph_layout`] does for
+/// modules, in the order of `skills`.
+pub fn skill_layout(skills: &[Skill], edges: &[SkillPrerequisite]) -> Vec<(f64, f64)> {
+    let index: HashMap<&str, usize> = skills
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.slug.as_str(), i))
+        .collect();
+    let pairs: Vec<(usize, usize)> = edges
+        .iter()
+        .filter_map(|e| {
+            Some((
+                *index.get(e.before.as_str())?,
+                *index.get(e.after.as_str())?,
+            ))
+        })
+        .collect();
+    positions(skills.len(), &pairs)
+}
+
+pub(crate) fn positions(n: usize, pairs: &[(usize, usize)]) -> Vec<(f64, f64)> {
+    const COLUMN: f64 = 210.0;
+    const ROW: f64 = 56.0;
+    let slots = graph::layered(n, pairs);
+    let mut deepest: HashMap<usize, usize> = HashMap::new();
+    for s in &slots {
+        let d = deepest.entry(s.layer).or_default();
+        *d = (*d).max(s.rank);
+    }
+    slots
+        .iter()
+        .map(|s| {
+            (
+                s.layer as f64 * COLUMN,
+                (s.rank as f64 - deepest[&s.layer] as f64 / 2.0) * ROW,
+            )
+        })
+        .collect()
+}
+
+/// Skills as the graph crate sees them, and skill prerequisites as index pairs.
+pub(crate) type SkillSpecs<'a> = (Vec<graph::SkillSpec<'a>>, Vec<(usize, usize)>);
+
+pub(crate) fn is_cycle(f: &Finding) -> bool {
+    f.severity == Severity::Error
+        && matches!(
+            f.code,
+            model::FindingCode::Cycle | model::FindingCode::SelfLoop
+        )
+}
+
+pub(crate) fn position(index: &HashMap<ModuleId, usize>, id: &ModuleId) -> Result<usize> {
+    index
+        .get(id)
+        .copied()
+        .ok_or_else(|| Error::UnknownModule(id.to_string()))
+}

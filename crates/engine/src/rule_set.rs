@@ -1,0 +1,214 @@
+//! The project's adaptive rules: those people and libraries wrote plus one unlock rule per
+//! module with prerequisites, saved, checked and dry-run through the shipped runtime.
+
+use std::collections::HashMap;
+
+use model::{Actor, Finding, ModuleId, PrerequisiteGroup, Timestamp};
+
+use crate::*;
+
+impl Project {
+    /// The project's rule set: the rules people wrote (or libraries declared), plus one
+    /// unlock rule per module with prerequisites, derived from the graph.
+    pub fn rules(&self) -> Result<rules::RuleSet> {
+        let mut set = rules::RuleSet {
+            schema: rules::SCHEMA.to_owned(),
+            rules: Vec::new(),
+        };
+        for (id, body) in self.store.rules()? {
+            let rule: rules::Rule =
+                serde_json::from_value(body).map_err(|e| Error::CorruptRule {
+                    id: id.clone(),
+                    reason: e.to_string(),
+                })?;
+            set.rules.push(rule);
+        }
+        let modules = self.store.module_summaries()?;
+        let key: HashMap<&ModuleId, &str> = modules
+            .iter()
+            .map(|m| (&m.id, m.source_path.as_str()))
+            .collect();
+        let title: HashMap<&ModuleId, &str> =
+            modules.iter().map(|m| (&m.id, m.title.as_str())).collect();
+        let mut by_module: Vec<(&ModuleId, Vec<&ModuleId>, PrerequisiteGroup)> = Vec::new();
+        let edges = self.store.prerequisites()?;
+        for e in &edges {
+            match by_module.iter_mut().find(|(m, _, _)| *m == &e.after) {
+                Some((_, reqs, _)) => reqs.push(&e.before),
+                None => by_module.push((&e.after, vec![&e.before], e.group)),
+            }
+        }
+        by_module.sort_by_key(|(m, _, _)| key[m]);
+        for (module, requires, group) in by_module {
+            let id = format!("unlock:{}", key[module]);
+            if set.rules.iter().any(|r| r.id == id) {
+                continue; // a person's rule for this module wins
+            }
+            let names: Vec<String> = requires.iter().map(|r| format!("“{}”", title[r])).collect();
+            let (group, how) = match group {
+                PrerequisiteGroup::AllOf => (rules::Group::AllOf, "all of"),
+                PrerequisiteGroup::AnyOf => (rules::Group::AnyOf, "any of"),
+                PrerequisiteGroup::NOf { n } => (rules::Group::NOf(n), "enough of"),
+            };
+            set.rules.push(rules::Rule {
+                id,
+                explanation: format!("“{}” opens after {how} {}", title[module], names.join(", ")),
+                origin: rules::Origin::Graph,
+                body: rules::RuleBody::Unlock {
+                    module: key[module].to_owned(),
+                    requires: requires.iter().map(|r| key[r].to_owned()).collect(),
+                    group,
+                    min_score: None,
+                },
+            });
+        }
+        Ok(set)
+    }
+
+    /// Saves a rule written or edited by a person (replacing any rule with its id; an
+    /// edited graph-derived rule becomes the person's). Returns the checker's findings
+    /// for the whole rule set afterwards, so an editor can show them live.
+    pub fn save_rule(
+        &mut self,
+        mut rule: rules::Rule,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<Vec<Finding>> {
+        if rule.id.trim().is_empty() {
+            return Err(Error::Blank("a rule needs an id"));
+        }
+        rule.origin = rules::Origin::Person;
+        let before = self
+            .store
+            .rules()?
+            .into_iter()
+            .find(|(id, _)| *id == rule.id)
+            .map(|(_, body)| body)
+            .unwrap_or(Value::Null);
+        let body = serde_json::to_value(&rule).expect("rules serialise");
+        self.commit(
+            actor,
+            now,
+            Entry::new(AuditAction::RuleSaved, &rule.id, &before, &body),
+            |tx| {
+                tx.upsert_rule(&rule.id, rule.body.kind(), &body)?;
+                Ok(())
+            },
+        )?;
+        self.check_rules()
+    }
+
+    /// Deletes a rule a person or a library wrote. Rules derived from the graph cannot be
+    /// deleted here: change the prerequisites instead.
+    pub fn delete_rule(&mut self, id: &str, actor: &Actor, now: Timestamp) -> Result<Vec<Finding>> {
+        let before = self
+            .store
+            .rules()?
+            .into_iter()
+            .find(|(r, _)| r == id)
+            .map(|(_, body)| body);
+        let Some(before) = before else {
+            return Err(if self.rules()?.rules.iter().any(|r| r.id == id) {
+                Error::DerivedRule(id.to_owned())
+            } else {
+                Error::UnknownRule(id.to_owned())
+            });
+        };
+        self.commit(
+            actor,
+            now,
+            Entry::new(AuditAction::RuleDeleted, id, &before, &Value::Null),
+            |tx| {
+                tx.delete_rule(id)?;
+                Ok(())
+            },
+        )?;
+        self.check_rules()
+    }
+
+    /// Which rules would fire for a sample learner: enrolled with `attributes`, then
+    /// scoring `scores` (module path → %) on day 1, in that order.
+    pub fn why(
+        &self,
+        attributes: &rules::Attributes,
+        scores: &[(String, f64)],
+    ) -> Result<Vec<rules::Decision>> {
+        let learner = "sample learner".to_owned();
+        let mut events = vec![rules::Event {
+            learner: learner.clone(),
+            day: 0,
+            kind: rules::EventKind::Enrolled {
+                attributes: attributes.clone(),
+            },
+        }];
+        events.extend(scores.iter().map(|(module, score)| rules::Event {
+            learner: learner.clone(),
+            day: 1,
+            kind: rules::EventKind::Scored {
+                module: module.clone(),
+                score: *score,
+                categories: Default::default(),
+            },
+        }));
+        self.run_rules(&events)
+    }
+
+    /// Every problem in the rule set, against the modules, tracks and graph.
+    pub fn check_rules(&self) -> Result<Vec<Finding>> {
+        let set = self.rules()?;
+        let (modules, tracks, edges) = self.rule_context()?;
+        Ok(rules::check(
+            &set,
+            &rules::Curriculum {
+                modules: &modules,
+                tracks: &tracks,
+                edges: &edges,
+            },
+        ))
+    }
+
+    /// Dry-runs the rule set on `events` and returns every decision, explained.
+    pub fn run_rules(&self, events: &[rules::Event]) -> Result<Vec<rules::Decision>> {
+        let set = self.rules()?;
+        let (modules, tracks, edges) = self.rule_context()?;
+        rules::run(
+            &set,
+            &rules::Curriculum {
+                modules: &modules,
+                tracks: &tracks,
+                edges: &edges,
+            },
+            events,
+        )
+        .map_err(Error::Events)
+    }
+
+    pub(crate) fn rule_context(&self) -> Result<RuleContext> {
+        let modules = self.store.module_summaries()?;
+        let index: HashMap<&ModuleId, usize> = modules
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (&m.id, i))
+            .collect();
+        let edges = self
+            .store
+            .prerequisites()?
+            .iter()
+            .map(|e| (index[&e.before], index[&e.after]))
+            .collect();
+        let tracks = self.store.tracks()?.into_iter().map(|t| t.slug).collect();
+        let infos = modules
+            .into_iter()
+            .map(|m| rules::ModuleInfo {
+                key: m.source_path,
+                id: m.id.0,
+                title: m.title,
+                tags: m.tags,
+            })
+            .collect();
+        Ok((infos, tracks, edges))
+    }
+}
+
+/// Modules, track slugs and prerequisite index pairs, as the rules crate sees them.
+pub(crate) type RuleContext = (Vec<rules::ModuleInfo>, Vec<String>, Vec<(usize, usize)>);
