@@ -1,0 +1,103 @@
+//! `pathforge export`: the curriculum and its rules into an LMS's own model.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use crate::commands::read_cohort;
+use engine::Project;
+use model::{Actor, Timestamp};
+
+use crate::machine::*;
+use crate::print::*;
+
+/// `pathforge export`'s arguments.
+#[derive(clap::Args)]
+pub(crate) struct ExportArgs {
+    file: PathBuf,
+    /// moodle, canvas, scorm2004, scorm12, cmi5, case, openedx, xapi or bundle.
+    #[arg(long)]
+    target: String,
+    /// The folder to write (replaced atomically if it holds an earlier export).
+    #[arg(long)]
+    out: PathBuf,
+    /// A CSV of `module,lms_id` (module: id, path or exact title) so the export
+    /// references real LMS objects.
+    #[arg(long)]
+    mapping: Option<PathBuf>,
+    /// The bundle's version (target bundle).
+    #[arg(long, default_value = "1.0.0")]
+    version: String,
+    /// Simulated learners whose statements to write (target xapi).
+    #[arg(long, default_value_t = 20)]
+    learners: u64,
+    /// The simulation's seed (target xapi).
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// A cohort file (target xapi; else the library's default cohort).
+    #[arg(long)]
+    cohort: Option<PathBuf>,
+}
+
+pub(crate) fn run_export(
+    args: &ExportArgs,
+    json: bool,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    let target: lms::Target = args.target.parse().map_err(engine::Error::from)?;
+    let dir = args.out.as_path();
+    let mut project = Project::open(&args.file)?;
+    let export = match target {
+        lms::Target::Bundle => {
+            let author = match me() {
+                Actor::Person { name, .. } => name,
+                _ => "pathforge".to_owned(),
+            };
+            project.export_bundle(&signing_key()?, &args.version, &author)?
+        }
+        lms::Target::Xapi => {
+            let cohort = args.cohort.as_deref().map(read_cohort).transpose()?;
+            project.export_xapi(cohort, args.learners, args.seed)?
+        }
+        _ => {
+            let pairs = match &args.mapping {
+                Some(path) => engine::read_mapping(path)?,
+                None => Vec::new(),
+            };
+            project.export_course(target, &pairs)?
+        }
+    };
+    let diff = project.write_export(&export, dir)?;
+    project.record_export(&export, dir, &me(), Timestamp::now())?;
+    if json {
+        return print_json(
+            out,
+            &serde_json::json!({ "folder": dir.display().to_string(), "coverage": export.coverage, "diff": diff }),
+        );
+    }
+    writeln!(
+        out,
+        "Wrote {} ({} files) for {}",
+        dir.display(),
+        export.files.len(),
+        target.label()
+    )?;
+    for c in &export.coverage.rules {
+        writeln!(out, "  {:<8} {:<24} {}", c.status.symbol(), c.rule, c.how)?;
+    }
+    if !export.coverage.unmapped.is_empty() {
+        writeln!(
+            out,
+            "  {} module(s) have no LMS id: their references are placeholders (give --mapping)",
+            export.coverage.unmapped.len()
+        )?;
+    }
+    writeln!(
+        out,
+        "Since the previous export: {} added, {} changed, {} removed, {} unchanged",
+        diff.added.len(),
+        diff.changed.len(),
+        diff.removed.len(),
+        diff.unchanged
+    )?;
+    Ok(())
+}

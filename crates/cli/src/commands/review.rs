@@ -1,0 +1,377 @@
+//! `pathforge review`: the SME review queue from a terminal — list suggestions, accept,
+//! reject or edit one or many, and offline review packs.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Subcommand;
+use engine::Project;
+use model::{ModuleId, Timestamp};
+
+use crate::machine::*;
+use crate::print::*;
+
+#[derive(clap::Args)]
+pub(crate) struct ReviewFilter {
+    /// Only suggestions of this skill (slug).
+    #[arg(long)]
+    skill: Option<String>,
+    /// Only suggestions with at least this confidence (0–1).
+    #[arg(long)]
+    min: Option<f64>,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum ReviewCommand {
+    /// The review queue, best first (open suggestions unless --state says otherwise).
+    List {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value = "suggested")]
+        state: StateArg,
+        #[command(flatten)]
+        filter: ReviewFilter,
+    },
+    /// Accept one suggestion (MODULE SKILL) or every open one the filter matches.
+    Accept(Decision),
+    /// Reject one suggestion (MODULE SKILL) or every open one the filter matches.
+    Reject(Decision),
+    /// Write the open suggestions the filter matches as an offline review pack: one HTML
+    /// file an SME opens in any browser, decides in, and saves a decisions file from.
+    Pack {
+        file: PathBuf,
+        #[command(flatten)]
+        filter: ReviewFilter,
+        /// Where to write the pack (an .html file; never overwritten).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Apply a decisions file saved from a review pack; conflicts are listed, not applied.
+    Import { file: PathBuf, decisions: PathBuf },
+    /// Acceptance by confidence band and by skill: the evidence for an auto-accept threshold.
+    Calibration { file: PathBuf },
+    /// Set MODULE's level (beginner, intermediate, advanced) over its file's and the level
+    /// guess, kept on re-import; --clear gives it back to the file.
+    Level {
+        file: PathBuf,
+        module: String,
+        level: Option<String>,
+        #[arg(long, conflicts_with = "level")]
+        clear: bool,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Edit a suggestion: reject SKILL on MODULE in favour of --to OTHER, accepted instead.
+    Edit {
+        file: PathBuf,
+        /// Module id, path in its library, or exact title.
+        module: String,
+        skill: String,
+        #[arg(long)]
+        to: String,
+        /// Why, for the audit log.
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Accept new suggestions at or above THRESHOLD (0.5–1) as they are made, or --off.
+    AutoAccept {
+        file: PathBuf,
+        threshold: Option<f64>,
+        #[arg(long, conflicts_with = "threshold")]
+        off: bool,
+    },
+}
+
+#[derive(clap::Args)]
+pub(crate) struct Decision {
+    file: PathBuf,
+    /// Module id, path in its library, or exact title; with SKILL, decides that one tag.
+    module: Option<String>,
+    /// Skill slug of the one tag to decide.
+    #[arg(value_name = "SKILL")]
+    tag_skill: Option<String>,
+    #[command(flatten)]
+    filter: ReviewFilter,
+    /// Why, for the audit log.
+    #[arg(long)]
+    note: Option<String>,
+    /// Show what would be decided, change nothing.
+    #[arg(long)]
+    dry_run: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum StateArg {
+    Suggested,
+    Accepted,
+    Rejected,
+    All,
+}
+
+pub(crate) fn run_review(
+    command: &ReviewCommand,
+    json: bool,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    if let ReviewCommand::Pack {
+        file,
+        filter,
+        out: to,
+    } = command
+    {
+        anyhow::ensure!(
+            !to.exists(),
+            "{}: already exists; Pathforge never overwrites a file",
+            to.display()
+        );
+        let mut project = Project::open(file)?;
+        let (html, count) = project.export_review_pack(
+            &engine::PackFilter {
+                skill: filter.skill.clone(),
+                min_confidence: filter.min,
+            },
+            &me(),
+            Timestamp::now(),
+        )?;
+        engine::write_atomically(to, html.as_bytes())?;
+        if json {
+            return print_json(
+                out,
+                &serde_json::json!({ "pack": to, "suggestions": count }),
+            );
+        }
+        writeln!(
+            out,
+            "Wrote a review pack of {count} suggestions to {}: send it to the SME; they open it in any browser and send back the decisions file for `pathforge review import`.",
+            to.display()
+        )?;
+        return Ok(());
+    }
+    if let ReviewCommand::Edit {
+        file,
+        module,
+        skill,
+        to,
+        note,
+    } = command
+    {
+        let mut project = Project::open(file)?;
+        let m = project.resolve_module(module)?;
+        project.edit_tag(&m.id, skill, to, note.as_deref(), &me(), Timestamp::now())?;
+        writeln!(
+            out,
+            "“{}”: {skill} rejected in favour of {to}, accepted.",
+            m.title
+        )?;
+        return Ok(());
+    }
+    if let ReviewCommand::Level {
+        file,
+        module,
+        level,
+        clear,
+        note,
+    } = command
+    {
+        let level = match (level, clear) {
+            (Some(l), false) => Some(model::Level::parse(l).ok_or_else(|| {
+                anyhow::anyhow!("{l:?} is not a level: use beginner, intermediate or advanced")
+            })?),
+            (None, true) => None,
+            _ => anyhow::bail!("give a level (beginner, intermediate, advanced) or --clear"),
+        };
+        let mut project = Project::open(file)?;
+        let m = project.resolve_module(module)?;
+        project.set_module_level(&m.id, level, note.as_deref(), &me(), Timestamp::now())?;
+        match level {
+            Some(l) => writeln!(
+                out,
+                "“{}” is {} (kept over its file on re-import).",
+                m.title,
+                l.as_str()
+            )?,
+            None => writeln!(
+                out,
+                "“{}” takes its level from its file again, from the next import.",
+                m.title
+            )?,
+        }
+        return Ok(());
+    }
+    if let ReviewCommand::Calibration { file } = command {
+        let c = Project::open(file)?.calibration()?;
+        if json {
+            return print_json(out, &c);
+        }
+        let rate = |r: &model::CalibrationRow| match r.accepted + r.rejected {
+            0 => "     -".to_owned(),
+            n => format!("{:5.0}%", 100.0 * r.accepted as f64 / n as f64),
+        };
+        for (title, rows) in [("confidence", &c.bands), ("skill", &c.skills)] {
+            writeln!(
+                out,
+                "{title:<32} accepted rejected   open  auto  acceptance"
+            )?;
+            for r in rows {
+                writeln!(
+                    out,
+                    "{:<32} {:>8} {:>8} {:>6} {:>5}  {}",
+                    truncate(&r.label, 32),
+                    r.accepted,
+                    r.rejected,
+                    r.open,
+                    r.auto_accepted,
+                    rate(r)
+                )?;
+            }
+            writeln!(out)?;
+        }
+        match c.auto_accept {
+            Some(t) => writeln!(out, "Auto-accept: suggestions at {t:.2} or above")?,
+            None => writeln!(out, "Auto-accept: off")?,
+        }
+        return Ok(());
+    }
+    if let ReviewCommand::AutoAccept {
+        file,
+        threshold,
+        off,
+    } = command
+    {
+        anyhow::ensure!(
+            threshold.is_some() || *off,
+            "{}: give a threshold between 0.5 and 1, or --off",
+            file.display()
+        );
+        let mut project = Project::open(file)?;
+        project.set_auto_accept(*threshold, &me(), Timestamp::now())?;
+        match threshold {
+            Some(t) => writeln!(out, "New suggestions at {t:.2} or above will be accepted as they are made (logged as the model's).")?,
+            None => writeln!(out, "Auto-accept is off: every suggestion waits for a person.")?,
+        }
+        return Ok(());
+    }
+    if let ReviewCommand::Import { file, decisions } = command {
+        let mut project = Project::open(file)?;
+        let r = project.import_review_decisions(decisions, Timestamp::now())?;
+        if json {
+            return print_json(out, &r);
+        }
+        writeln!(
+            out,
+            "{} decisions by {} from pack {}: {} applied, {} already in effect, {} conflicts",
+            r.applied + r.already + r.conflicts.len() as u32,
+            r.reviewer,
+            r.pack,
+            r.applied,
+            r.already,
+            r.conflicts.len()
+        )?;
+        for c in &r.conflicts {
+            writeln!(out, "  conflict: {} / {}: {}", c.title, c.skill, c.reason)?;
+        }
+        return Ok(());
+    }
+    let state_of = |s: StateArg| match s {
+        StateArg::Suggested => Some(model::TagState::Suggested),
+        StateArg::Accepted => Some(model::TagState::Accepted),
+        StateArg::Rejected => Some(model::TagState::Rejected),
+        StateArg::All => None,
+    };
+    let (decision, state) = match command {
+        ReviewCommand::List {
+            file,
+            state,
+            filter,
+        } => {
+            let project = Project::open(file)?;
+            let queue =
+                project.review_queue(state_of(*state), filter.skill.as_deref(), filter.min)?;
+            if json {
+                return print_json(out, &queue);
+            }
+            let titles: std::collections::HashMap<ModuleId, String> = project
+                .modules()?
+                .into_iter()
+                .map(|m| (m.id, m.title))
+                .collect();
+            for t in &queue {
+                writeln!(
+                    out,
+                    "{:>4.0}%  {:<24} {:<44} {}{}",
+                    t.confidence.unwrap_or(0.0) * 100.0,
+                    t.skill_slug,
+                    truncate(titles.get(&t.module_id).map_or("?", String::as_str), 44),
+                    t.module_id,
+                    if t.rejected_before {
+                        "  (rejected before)"
+                    } else {
+                        ""
+                    }
+                )?;
+            }
+            writeln!(out, "{} suggestions", queue.len())?;
+            return Ok(());
+        }
+        ReviewCommand::Accept(d) => (d, model::TagState::Accepted),
+        ReviewCommand::Reject(d) => (d, model::TagState::Rejected),
+        ReviewCommand::Pack { .. }
+        | ReviewCommand::Import { .. }
+        | ReviewCommand::Calibration { .. }
+        | ReviewCommand::Edit { .. }
+        | ReviewCommand::Level { .. }
+        | ReviewCommand::AutoAccept { .. } => {
+            unreachable!("handled above")
+        }
+    };
+    let mut project = Project::open(&decision.file)?;
+    let targets: Vec<model::Tag> = match (&decision.module, &decision.tag_skill) {
+        (Some(module), Some(skill)) => {
+            let id = project.resolve_module(module)?.id;
+            project
+                .review_queue(None, Some(skill), None)?
+                .into_iter()
+                .filter(|t| t.module_id == id)
+                .collect()
+        }
+        (None, None) if decision.filter.skill.is_some() || decision.filter.min.is_some() => project
+            .review_queue(Some(model::TagState::Suggested), decision.filter.skill.as_deref(), decision.filter.min)?,
+        _ => anyhow::bail!("give MODULE and SKILL, or --skill and/or --min to decide every open suggestion they match"),
+    };
+    if targets.is_empty() {
+        anyhow::bail!("{}: no model suggestion matches", decision.file.display());
+    }
+    let keys: Vec<(ModuleId, model::SkillId)> = targets
+        .iter()
+        .map(|t| (t.module_id.clone(), t.skill_id.clone()))
+        .collect();
+    let verb = if state == model::TagState::Accepted {
+        "accept"
+    } else {
+        "reject"
+    };
+    let changed = if decision.dry_run {
+        targets.iter().filter(|t| t.state != state).count()
+    } else {
+        project.decide_tags(
+            &keys,
+            state,
+            decision.note.as_deref(),
+            &me(),
+            Timestamp::now(),
+        )?
+    };
+    if json {
+        print_json(
+            out,
+            &serde_json::json!({ "matched": targets.len(), "changed": changed, "dry_run": decision.dry_run }),
+        )
+    } else {
+        let would = if decision.dry_run { "would " } else { "" };
+        writeln!(
+            out,
+            "{} suggestions match; {would}{verb} {changed}",
+            targets.len()
+        )?;
+        Ok(())
+    }
+}

@@ -1,0 +1,188 @@
+//! `pathforge simulate`: cohorts through the static path, the project's rules, a bundle or
+//! two bundle versions, and a learner's trace.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use engine::Project;
+
+use crate::print::*;
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct SimulateArgs {
+    file: PathBuf,
+    /// A cohort file (JSON or TOML); the project's cohort when omitted.
+    #[arg(long)]
+    cohort: Option<PathBuf>,
+    /// A signed rule bundle to simulate instead of the project's rules, on the curriculum
+    /// it carries; give it twice to compare two versions (and list what changed).
+    #[arg(long)]
+    bundle: Vec<PathBuf>,
+    #[arg(long, default_value_t = 1000)]
+    learners: u32,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Print simulated learner N's journey and rule decisions (the "why" trace) instead,
+    /// under the last bundle given (else the project's rules).
+    #[arg(long)]
+    trace: Option<u64>,
+}
+
+/// A cohort file, JSON or TOML.
+pub(crate) fn read_cohort(path: &Path) -> anyhow::Result<simulate::Cohort> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let cohort: simulate::Cohort = if path.extension().is_some_and(|e| e == "toml") {
+        toml::from_str(&text)
+            .map_err(|e| anyhow::anyhow!("{}: not a cohort: {}", path.display(), e.message()))?
+    } else {
+        serde_json::from_str(&text)
+            .map_err(|e| anyhow::anyhow!("{}: not a cohort: {e}", path.display()))?
+    };
+    cohort
+        .check()
+        .map_err(|reason| anyhow::anyhow!("{}: {reason}", path.display()))?;
+    Ok(cohort)
+}
+
+pub(crate) fn run_simulate(
+    args: &SimulateArgs,
+    json: bool,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    let cohort = args.cohort.as_deref().map(read_cohort).transpose()?;
+    let project = Project::open(&args.file)?;
+    let request = engine::SimulationRequest {
+        cohort,
+        learners: args.learners,
+        seed: args.seed,
+        bundles: args.bundle.clone(),
+    };
+    if let Some(n) = args.trace {
+        let journey = project.simulation_journey(&request, true, n)?;
+        if json {
+            return print_json(out, &journey);
+        }
+        writeln!(
+            out,
+            "{} ({}), seed {}",
+            journey.learner, journey.segment, args.seed
+        )?;
+        for step in &journey.steps {
+            writeln!(out, "day {:>5.1}  {}", step.day, step.what)?;
+            for d in &step.decisions {
+                let kind = serde_json::to_value(d.kind)?;
+                writeln!(
+                    out,
+                    "           → {:<9} {:<44} [{}] {}",
+                    kind.as_str().unwrap_or("?"),
+                    d.target,
+                    d.rule,
+                    d.explanation
+                )?;
+            }
+        }
+        return Ok(());
+    }
+    let mut bar = Progress::new(json, "simulating {bar:40} {pos}/{len} learners, {eta} left");
+    let sim = project.run_simulation(&request, &mut |p| {
+        let clamp = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
+        bar.update(clamp(p.done), clamp(p.total), "");
+        true
+    });
+    bar.finish();
+    let sim = sim?;
+    if json {
+        return print_json(out, &sim);
+    }
+    let pct = |x: f64| format!("{:.1}%", x * 100.0);
+    let days = |r: &simulate::Report| {
+        r.time_to_competency
+            .as_ref()
+            .map(|p| format!("{:.0} / {:.0} / {:.0}", p.p10, p.p50, p.p90))
+            .unwrap_or_else(|| "-".to_owned())
+    };
+    writeln!(out, "{} learners, seed {}\n", sim.learners, sim.seed)?;
+    let row = |out: &mut dyn Write, what: &str, cell: &dyn Fn(&simulate::Report) -> String| {
+        write!(out, "{what:<36}")?;
+        for run in &sim.runs {
+            write!(out, " {:>22}", cell(&run.report))?;
+        }
+        writeln!(out)
+    };
+    write!(out, "{:<36}", "")?;
+    for run in &sim.runs {
+        let label: String = run.label.chars().take(22).collect();
+        write!(out, " {label:>22}")?;
+    }
+    writeln!(out)?;
+    row(out, "completion", &|r| pct(r.completion_rate))?;
+    row(out, "days to competency (p10/p50/p90)", &days)?;
+    row(out, "first-attempt pass rate", &|r| {
+        r.first_attempt_pass_rate
+            .map_or_else(|| "-".to_owned(), pct)
+    })?;
+    row(out, "placed / remediated", &|r| {
+        format!("{} / {}", pct(r.placement_rate), pct(r.remediation_rate))
+    })?;
+    row(out, "hours saved by placement", &|r| {
+        format!("{:.0} h", r.hours_saved_by_placement)
+    })?;
+    for run in &sim.runs[1..] {
+        writeln!(
+            out,
+            "\nBottlenecks under {}: {}",
+            run.label,
+            run.report.bottlenecks.join("; ")
+        )?;
+        writeln!(out, "Segments under {}:", run.label)?;
+        for s in &run.report.segments {
+            let flag = if s.flags.is_empty() {
+                String::new()
+            } else {
+                format!("  ⚑ FAIRNESS: {} differs from the rest", s.flags.join(", "))
+            };
+            writeln!(
+                out,
+                "  {:<28} {:>6} learners  completion {:>6}  placed {:>6}  remediated {:>6}{flag}",
+                s.name,
+                s.learners,
+                pct(s.completion_rate),
+                pct(s.placement_rate),
+                pct(s.remediation_rate)
+            )?;
+        }
+    }
+    if let [_, a, b] = &sim.runs[..] {
+        let (a, b) = (&a.report, &b.report);
+        let points = |x: f64, y: f64| format!("{:+.1} pts", (y - x) * 100.0);
+        let p50 = |r: &simulate::Report| r.time_to_competency.as_ref().map(|t| t.p50);
+        writeln!(
+            out,
+            "\nThe second version against the first: completion {}, median days to competency {}, placed {}, remediated {}, hours saved by placement {:+.0}",
+            points(a.completion_rate, b.completion_rate),
+            match (p50(a), p50(b)) {
+                (Some(x), Some(y)) => format!("{:+.1}", y - x),
+                _ => "-".to_owned(),
+            },
+            points(a.placement_rate, b.placement_rate),
+            points(a.remediation_rate, b.remediation_rate),
+            b.hours_saved_by_placement - a.hours_saved_by_placement
+        )?;
+    }
+    if !sim.changes.is_empty() {
+        writeln!(
+            out,
+            "\nWhat changed from {} to {}:",
+            sim.runs[1].label, sim.runs[2].label
+        )?;
+        for c in &sim.changes {
+            writeln!(
+                out,
+                "  {:<7} {:<8} {:<40} {}",
+                c.area, c.change, c.subject, c.explanation
+            )?;
+        }
+    }
+    Ok(())
+}

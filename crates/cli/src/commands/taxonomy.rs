@@ -1,0 +1,346 @@
+//! `pathforge taxonomy`: the skill taxonomy — list, edit, merge, and frameworks in and out.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Subcommand;
+use engine::Project;
+use model::Timestamp;
+
+use crate::machine::*;
+use crate::print::*;
+
+#[derive(Subcommand)]
+pub(crate) enum TaxonomyCommand {
+    /// Show the skill tree with how many modules teach each skill.
+    Show { file: PathBuf },
+    /// Merge a skill framework file into the taxonomy (skills matched by code/slug).
+    Import {
+        file: PathBuf,
+        path: PathBuf,
+        #[arg(long, value_enum)]
+        format: FormatArg,
+    },
+    /// Add a skill.
+    Add {
+        file: PathBuf,
+        slug: String,
+        name: String,
+        /// The parent skill's slug; omit for a root.
+        #[arg(long)]
+        parent: Option<String>,
+        #[arg(long, default_value = "")]
+        description: String,
+    },
+    /// Rename a skill (its slug stays).
+    Rename {
+        file: PathBuf,
+        slug: String,
+        name: String,
+    },
+    /// Move a skill under another one, or to the root.
+    Move {
+        file: PathBuf,
+        slug: String,
+        #[arg(long, conflicts_with = "root", required_unless_present = "root")]
+        parent: Option<String>,
+        #[arg(long)]
+        root: bool,
+    },
+    /// Merge skill FROM into INTO: tags, sub-skills and track targets follow.
+    Merge {
+        file: PathBuf,
+        from: String,
+        into: String,
+        /// Only show what would move; change nothing.
+        #[arg(long)]
+        preview: bool,
+    },
+    /// Undo the merge recorded at audit entry SEQ (printed by `merge`).
+    Unmerge { file: PathBuf, seq: i64 },
+    /// Retire a skill (kept for history, out of checks), or bring it back with --undo.
+    Retire {
+        file: PathBuf,
+        slug: String,
+        #[arg(long)]
+        undo: bool,
+    },
+    /// Make skill BEFORE a prerequisite of skill AFTER (slugs); cycles are refused.
+    Require {
+        file: PathBuf,
+        before: String,
+        after: String,
+    },
+    /// Remove the skill prerequisite BEFORE → AFTER.
+    Unrequire {
+        file: PathBuf,
+        before: String,
+        after: String,
+    },
+    /// Write the taxonomy to a file (atomically: never a partial file).
+    Export {
+        file: PathBuf,
+        #[arg(long, value_enum)]
+        format: FormatArg,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub(crate) enum FormatArg {
+    /// CASE 1.1 CFPackage JSON (import also reads CASE 1.0).
+    Case,
+    /// id,parent_id,name,description
+    Csv,
+    /// Moodle's competency framework CSV (admin/tool/lpimportcsv)
+    MoodleCsv,
+}
+
+impl From<FormatArg> for model::TaxonomyFormat {
+    fn from(f: FormatArg) -> model::TaxonomyFormat {
+        match f {
+            FormatArg::Case => model::TaxonomyFormat::Case,
+            FormatArg::Csv => model::TaxonomyFormat::Csv,
+            FormatArg::MoodleCsv => model::TaxonomyFormat::MoodleCsv,
+        }
+    }
+}
+
+pub(crate) fn run_taxonomy(
+    command: &TaxonomyCommand,
+    json: bool,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    match command {
+        TaxonomyCommand::Show { file } => {
+            let project = Project::open(file)?;
+            let skills = project.skills()?;
+            if json {
+                return print_json(out, &skills);
+            }
+            let modules = project.modules()?;
+            let teaching = |slug: &str| {
+                modules
+                    .iter()
+                    .filter(|m| m.tags.iter().any(|t| t == slug))
+                    .count()
+            };
+            fn walk(
+                out: &mut impl Write,
+                skills: &[model::Skill],
+                parent: Option<&model::SkillId>,
+                depth: usize,
+                teaching: &dyn Fn(&str) -> usize,
+            ) -> std::io::Result<()> {
+                for s in skills.iter().filter(|s| s.parent_id.as_ref() == parent) {
+                    let n = teaching(&s.slug);
+                    let count = match n {
+                        0 => String::new(),
+                        1 => "  (1 module)".to_owned(),
+                        n => format!("  ({n} modules)"),
+                    };
+                    writeln!(out, "{}{} [{}]{count}", "  ".repeat(depth), s.name, s.slug)?;
+                    walk(out, skills, Some(&s.id), depth + 1, teaching)?;
+                }
+                Ok(())
+            }
+            walk(out, &skills, None, 0, &teaching)?;
+            let scale = project.proficiency_scale()?;
+            if !scale.is_empty() {
+                writeln!(out, "\nProficiency scale: {}", scale.join(" < "))?;
+            }
+        }
+        TaxonomyCommand::Add {
+            file,
+            slug,
+            name,
+            parent,
+            description,
+        } => {
+            let skill = Project::open(file)?.add_skill(
+                slug,
+                name,
+                parent.as_deref(),
+                description,
+                &me(),
+                Timestamp::now(),
+            )?;
+            if json {
+                return print_json(out, &skill);
+            }
+            writeln!(out, "Added “{}” [{}]", skill.name, skill.slug)?;
+        }
+        TaxonomyCommand::Rename { file, slug, name } => {
+            let edit = engine::SkillEdit {
+                name: Some(name.clone()),
+                ..Default::default()
+            };
+            let skill = Project::open(file)?.edit_skill(slug, edit, &me(), Timestamp::now())?;
+            if json {
+                return print_json(out, &skill);
+            }
+            writeln!(out, "Renamed [{}] to “{}”", skill.slug, skill.name)?;
+        }
+        TaxonomyCommand::Move {
+            file,
+            slug,
+            parent,
+            root: _,
+        } => {
+            let edit = engine::SkillEdit {
+                parent: Some(parent.clone()),
+                ..Default::default()
+            };
+            let skill = Project::open(file)?.edit_skill(slug, edit, &me(), Timestamp::now())?;
+            if json {
+                return print_json(out, &skill);
+            }
+            writeln!(
+                out,
+                "Moved “{}” {}",
+                skill.name,
+                parent
+                    .as_deref()
+                    .map(|p| format!("under [{p}]"))
+                    .unwrap_or_else(|| "to the root".to_owned())
+            )?;
+        }
+        TaxonomyCommand::Merge {
+            file,
+            from,
+            into,
+            preview: true,
+        } => {
+            let p = Project::open(file)?.merge_preview(from, into)?;
+            if json {
+                return print_json(out, &p);
+            }
+            writeln!(
+                out,
+                "Merging “{}” into “{}” would move {} module tags ({} already on “{}” are dropped), {} sub-skills ({}), {} skill prerequisites and the targets of {} tracks ({})",
+                p.from.name,
+                p.into.name,
+                p.modules.len(),
+                p.duplicates,
+                p.into.name,
+                p.children.len(),
+                p.children.join(", "),
+                p.prerequisites,
+                p.tracks.len(),
+                p.tracks.join(", ")
+            )?;
+        }
+        TaxonomyCommand::Merge {
+            file, from, into, ..
+        } => {
+            let m = Project::open(file)?.merge_skill(from, into, &me(), Timestamp::now())?;
+            if json {
+                return print_json(out, &m);
+            }
+            writeln!(
+                out,
+                "Merged [{from}] into [{into}]: {} tags, {} sub-skills and {} tracks moved (undo: pathforge taxonomy unmerge {} {})",
+                m.tags,
+                m.children,
+                m.tracks,
+                file.display(),
+                m.audit
+            )?;
+        }
+        TaxonomyCommand::Unmerge { file, seq } => {
+            let skill = Project::open(file)?.unmerge_skill(*seq, &me(), Timestamp::now())?;
+            if json {
+                return print_json(out, &skill);
+            }
+            writeln!(out, "Restored [{}] {}", skill.slug, skill.name)?;
+        }
+        TaxonomyCommand::Retire { file, slug, undo } => {
+            let edit = engine::SkillEdit {
+                retired: Some(!undo),
+                ..Default::default()
+            };
+            let skill = Project::open(file)?.edit_skill(slug, edit, &me(), Timestamp::now())?;
+            if json {
+                return print_json(out, &skill);
+            }
+            writeln!(
+                out,
+                "“{}” is {}",
+                skill.name,
+                if skill.retired {
+                    "retired"
+                } else {
+                    "active again"
+                }
+            )?;
+        }
+        TaxonomyCommand::Require {
+            file,
+            before,
+            after,
+        } => {
+            let added = Project::open(file)?.add_skill_prerequisite(
+                before,
+                after,
+                &me(),
+                Timestamp::now(),
+            )?;
+            if json {
+                return print_json(out, &serde_json::json!({ "added": added }));
+            }
+            writeln!(
+                out,
+                "[{before}] is {}a prerequisite of [{after}]",
+                if added { "now " } else { "already " }
+            )?;
+        }
+        TaxonomyCommand::Unrequire {
+            file,
+            before,
+            after,
+        } => {
+            Project::open(file)?.remove_skill_prerequisite(
+                before,
+                after,
+                &me(),
+                Timestamp::now(),
+            )?;
+            if json {
+                return print_json(out, &serde_json::json!({ "removed": true }));
+            }
+            writeln!(out, "[{before}] is no longer a prerequisite of [{after}]")?;
+        }
+        TaxonomyCommand::Import { file, path, format } => {
+            let mut project = Project::open(file)?;
+            let report =
+                project.import_taxonomy(path, (*format).into(), &me(), Timestamp::now())?;
+            if json {
+                return print_json(out, &report);
+            }
+            writeln!(
+                out,
+                "Imported {}: {} skills added, {} updated",
+                path.display(),
+                report.added,
+                report.updated
+            )?;
+        }
+        TaxonomyCommand::Export {
+            file,
+            format,
+            out: target,
+        } => {
+            let text = Project::open(file)?.export_taxonomy((*format).into(), Timestamp::now())?;
+            engine::write_atomically(target, text.as_bytes())?;
+            if json {
+                return print_json(
+                    out,
+                    &serde_json::json!({ "written": target.display().to_string() }),
+                );
+            }
+            writeln!(out, "Wrote {}", target.display())?;
+        }
+    }
+    Ok(())
+}

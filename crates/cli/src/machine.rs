@@ -1,0 +1,113 @@
+//! What the CLI reads from this machine and the command line's edges: the config folder,
+//! the profile decisions are logged under, the signing key, the model folder, catalog
+//! column flags.
+
+use std::path::{Path, PathBuf};
+
+use engine::Project;
+use model::Actor;
+
+/// The user's config folder: $PATHFORGE_CONFIG_DIR, else $XDG_CONFIG_HOME/pathforge, else
+/// ~/.config/pathforge.
+pub(crate) fn config_dir() -> anyhow::Result<PathBuf> {
+    std::env::var_os("PATHFORGE_CONFIG_DIR")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("XDG_CONFIG_HOME").map(|d| PathBuf::from(d).join("pathforge")))
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config/pathforge")))
+        .ok_or_else(|| anyhow::anyhow!("no config folder: set PATHFORGE_CONFIG_DIR or HOME"))
+}
+
+/// Who this command's decisions are recorded as: the profile in the config folder, else
+/// the logged-in user. A damaged profile is reported and the logged-in user used.
+pub(crate) fn me() -> Actor {
+    match config_dir().map(|dir| engine::load_profile(&dir)) {
+        Ok(Ok(Some(profile))) => profile.actor(),
+        Ok(Err(e)) => {
+            eprintln!("pathforge: {e}");
+            Actor::local_user()
+        }
+        _ => Actor::local_user(),
+    }
+}
+
+/// The signing key in the user's config folder (see [`config_dir`]), created on first use.
+pub(crate) fn signing_key() -> anyhow::Result<bundle::SigningKey> {
+    let dir = config_dir()?;
+    let path = dir.join("signing-key");
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            Ok(bundle::key_from_text(&text)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(&dir).map_err(|e| anyhow::anyhow!("{}: {e}", dir.display()))?;
+            let key = bundle::generate_key()?;
+            engine::write_atomically(&path, bundle::key_to_text(&key).as_bytes())?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
+            }
+            eprintln!("pathforge: created a signing key at {}", path.display());
+            Ok(key)
+        }
+        Err(e) => Err(anyhow::anyhow!("{}: {e}", path.display())),
+    }
+}
+
+/// The model folder: `--model`, else the first place that has one (see
+/// [`embed::candidates`]); a clear error saying what to do when there is none.
+pub(crate) fn find_model(
+    explicit: Option<&Path>,
+    project: Option<&Project>,
+) -> anyhow::Result<PathBuf> {
+    if let Some(dir) = explicit {
+        return Ok(dir.to_path_buf());
+    }
+    let chosen = match project {
+        Some(p) => p.model_dir()?,
+        None => None,
+    };
+    let env = std::env::var_os("PATHFORGE_MODEL_DIR").map(PathBuf::from);
+    let candidates = embed::candidates(
+        chosen.as_deref(),
+        env.as_deref(),
+        dirs::data_dir().as_deref(),
+    );
+    embed::locate(&candidates)
+        .ok_or_else(|| anyhow::anyhow!(embed::missing_model_help(&candidates)))
+}
+
+/// `--column FIELD=HEADER` flags as a catalog column mapping (it replaces a saved one).
+pub(crate) fn parse_columns(
+    path: &Path,
+    flags: &[String],
+) -> anyhow::Result<model::CatalogColumns> {
+    anyhow::ensure!(
+        path.is_file()
+            && path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("csv")),
+        "{}: --column maps the columns of a catalog CSV; give the CSV's path",
+        path.display()
+    );
+    let mut mapping = model::CatalogColumns::default();
+    for flag in flags {
+        let (field, header) = flag.split_once('=').ok_or_else(|| {
+            anyhow::anyhow!("--column {flag:?}: write FIELD=HEADER, e.g. id=\"Course code\"")
+        })?;
+        let slot = match field.trim() {
+            "id" => &mut mapping.id,
+            "title" => &mut mapping.title,
+            "description" => &mut mapping.description,
+            "duration" => &mut mapping.duration,
+            "prerequisites" => &mut mapping.prerequisites,
+            other => anyhow::bail!(
+                "{}: --column {flag:?}: {other:?} is not a field; use id, title, description, duration or prerequisites",
+                path.display()
+            ),
+        };
+        *slot = Some(header.trim().to_owned());
+    }
+    Ok(mapping)
+}
