@@ -213,6 +213,41 @@ fn json_errors_carry_a_kind() {
 
     let out = pathforge(&[&"frobnicate"]);
     assert_eq!(out.status.code(), Some(2), "usage errors exit with 2");
+
+    // Errors that are not the engine's own still have a kind: an LMS target nobody has,
+    // and a flag's value the CLI itself refuses.
+    let project = tmp.path().join("p.pathforge");
+    assert!(pathforge(&[&"init", &project]).status.success());
+    let kind_of = |args: &[&dyn AsRef<std::ffi::OsStr>]| -> serde_json::Value {
+        let out = pathforge(args);
+        assert_eq!(out.status.code(), Some(1), "refused: {}", stderr(&out));
+        let body: serde_json::Value = serde_json::from_slice(&out.stderr).expect("JSON");
+        body["error"]["kind"].clone()
+    };
+    let out_dir = tmp.path().join("out");
+    assert_eq!(
+        kind_of(&[
+            &"export",
+            &project,
+            &"--target",
+            &"blackboard",
+            &"--out",
+            &out_dir,
+            &"--json"
+        ]),
+        "bad_input",
+        "an unknown target is the caller's bad input, not a conflict"
+    );
+    let config = tmp.path().join("config");
+    let out = pathforge_in(
+        &config,
+        &[&"profile", &"--name", &"Ann", &"--role", &"boss", &"--json"],
+    );
+    let body: serde_json::Value = serde_json::from_slice(&out.stderr).expect("JSON");
+    assert_eq!(
+        body["error"]["kind"], "bad_input",
+        "a role the CLI does not know is bad input, never a null kind: {body}"
+    );
 }
 
 #[test]
