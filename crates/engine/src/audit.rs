@@ -7,120 +7,72 @@ use store::{Tx, TxResult};
 
 use crate::{Project, Result};
 
-/// What an audit entry says was done. Its text (`family.verb`) is what the log stores and
-/// what the chain's hashes cover, so a case's text never changes once shipped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum AuditAction {
-    ProjectRestored,
-    LibraryImported,
-    CatalogColumnsMapped,
-    ModulesTagged,
-    TagsAutoAccepted,
-    AutoAcceptSet,
-    ModelChosen,
-    ModuleLevelSet,
-    TagDecided,
-    TagsDecided,
-    TagEdited,
-    TagEditUndone,
-    ReviewPackExported,
-    RuleSaved,
-    RuleDeleted,
-    BundleBuilt,
-    ExportWritten,
-    SkillAdded,
-    SkillEdited,
-    SkillRemoved,
-    SkillMerged,
-    SkillUnmerged,
-    SkillPrerequisiteAdded,
-    SkillPrerequisiteRemoved,
-    TaxonomyImported,
-    PrerequisiteAdded,
-    PrerequisiteRemoved,
-    AnswersImported,
-    BktCalibrated,
-    CohortSet,
+/// Declares [`AuditAction`] from one list of `Variant => "family.verb"` pairs, so the
+/// enum, [`AuditAction::ALL`] and the stored texts cannot disagree.
+macro_rules! audit_actions {
+    ($($variant:ident => $text:literal,)*) => {
+        /// What an audit entry says was done. Its text (`family.verb`) is what the log
+        /// stores and what the chain's hashes cover, so a case's text never changes once
+        /// shipped.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum AuditAction {
+            $($variant,)*
+        }
+
+        impl AuditAction {
+            /// Every action, in declaration order.
+            pub const ALL: &'static [AuditAction] = &[$(AuditAction::$variant,)*];
+
+            /// The text stored in the log.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(AuditAction::$variant => $text,)*
+                }
+            }
+        }
+    };
+}
+
+audit_actions! {
+    ProjectRestored => "project.restored",
+    LibraryImported => "library.imported",
+    CatalogColumnsMapped => "catalog.columns_mapped",
+    ModulesTagged => "modules.tagged",
+    TagsAutoAccepted => "tags.auto_accepted",
+    AutoAcceptSet => "review.auto_accept_set",
+    ModelChosen => "model.chosen",
+    ModuleLevelSet => "module.level_set",
+    TagDecided => "tag.decided",
+    TagsDecided => "tags.decided",
+    TagEdited => "tag.edited",
+    TagEditUndone => "tag.edit_undone",
+    ReviewPackExported => "review.pack_exported",
+    RuleSaved => "rule.saved",
+    RuleDeleted => "rule.deleted",
+    BundleBuilt => "bundle.built",
+    ExportWritten => "export.written",
+    SkillAdded => "skill.added",
+    SkillEdited => "skill.edited",
+    SkillRemoved => "skill.removed",
+    SkillMerged => "skill.merged",
+    SkillUnmerged => "skill.unmerged",
+    SkillPrerequisiteAdded => "skill_prerequisite.added",
+    SkillPrerequisiteRemoved => "skill_prerequisite.removed",
+    TaxonomyImported => "taxonomy.imported",
+    PrerequisiteAdded => "prerequisite.added",
+    PrerequisiteRemoved => "prerequisite.removed",
+    AnswersImported => "answers.imported",
+    BktCalibrated => "bkt.calibrated",
+    CohortSet => "simulation.cohort_set",
 }
 
 impl AuditAction {
-    /// Every action, in the order above.
-    pub const ALL: [AuditAction; 30] = {
-        use AuditAction::*;
-        [
-            ProjectRestored,
-            LibraryImported,
-            CatalogColumnsMapped,
-            ModulesTagged,
-            TagsAutoAccepted,
-            AutoAcceptSet,
-            ModelChosen,
-            ModuleLevelSet,
-            TagDecided,
-            TagsDecided,
-            TagEdited,
-            TagEditUndone,
-            ReviewPackExported,
-            RuleSaved,
-            RuleDeleted,
-            BundleBuilt,
-            ExportWritten,
-            SkillAdded,
-            SkillEdited,
-            SkillRemoved,
-            SkillMerged,
-            SkillUnmerged,
-            SkillPrerequisiteAdded,
-            SkillPrerequisiteRemoved,
-            TaxonomyImported,
-            PrerequisiteAdded,
-            PrerequisiteRemoved,
-            AnswersImported,
-            BktCalibrated,
-            CohortSet,
-        ]
-    };
-
-    /// The text stored in the log.
-    pub const fn as_str(self) -> &'static str {
-        use AuditAction::*;
-        match self {
-            ProjectRestored => "project.restored",
-            LibraryImported => "library.imported",
-            CatalogColumnsMapped => "catalog.columns_mapped",
-            ModulesTagged => "modules.tagged",
-            TagsAutoAccepted => "tags.auto_accepted",
-            AutoAcceptSet => "review.auto_accept_set",
-            ModelChosen => "model.chosen",
-            ModuleLevelSet => "module.level_set",
-            TagDecided => "tag.decided",
-            TagsDecided => "tags.decided",
-            TagEdited => "tag.edited",
-            TagEditUndone => "tag.edit_undone",
-            ReviewPackExported => "review.pack_exported",
-            RuleSaved => "rule.saved",
-            RuleDeleted => "rule.deleted",
-            BundleBuilt => "bundle.built",
-            ExportWritten => "export.written",
-            SkillAdded => "skill.added",
-            SkillEdited => "skill.edited",
-            SkillRemoved => "skill.removed",
-            SkillMerged => "skill.merged",
-            SkillUnmerged => "skill.unmerged",
-            SkillPrerequisiteAdded => "skill_prerequisite.added",
-            SkillPrerequisiteRemoved => "skill_prerequisite.removed",
-            TaxonomyImported => "taxonomy.imported",
-            PrerequisiteAdded => "prerequisite.added",
-            PrerequisiteRemoved => "prerequisite.removed",
-            AnswersImported => "answers.imported",
-            BktCalibrated => "bkt.calibrated",
-            CohortSet => "simulation.cohort_set",
-        }
-    }
-
     /// The action an entry's stored text names, if it is one of ours.
     pub fn parse(text: &str) -> Option<AuditAction> {
-        AuditAction::ALL.into_iter().find(|a| a.as_str() == text)
+        AuditAction::ALL
+            .iter()
+            .copied()
+            .find(|a| a.as_str() == text)
     }
 }
 
@@ -254,7 +206,7 @@ mod tests {
     #[test]
     fn every_action_has_its_own_text_that_reads_back() {
         let mut seen = HashSet::new();
-        for (i, a) in AuditAction::ALL.into_iter().enumerate() {
+        for (i, &a) in AuditAction::ALL.iter().enumerate() {
             assert_eq!(a as usize, i, "ALL lists {a} in declaration order");
             assert!(seen.insert(a.as_str()), "{a} is the text of two actions");
             assert_eq!(
@@ -270,9 +222,9 @@ mod tests {
             );
         }
         assert_eq!(
-            AuditAction::ALL.len(),
-            AuditAction::CohortSet as usize + 1,
-            "ALL ends with the last action declared, so it holds them all"
+            AuditAction::parse("simulation.cohort_set"),
+            Some(AuditAction::CohortSet),
+            "the last action declared is in ALL too"
         );
         assert_eq!(
             AuditAction::parse("skill.renamed"),

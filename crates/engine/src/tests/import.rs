@@ -1,0 +1,575 @@
+//! Importing libraries: re-imports in step, mixed libraries, catalogs, watched changes, bad
+//! files named and skipped, manifests, module references.
+
+use super::*;
+
+#[test]
+fn import_then_reimport_keeps_the_library_in_step() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = tmp.path().join("lib");
+    write(&lib, "a.md", md("Alpha", 10).as_bytes());
+    write(&lib, "b.md", md("Beta", 20).as_bytes());
+    write(&lib, "c.md", md("Gamma", 30).as_bytes());
+    let mut p = Project::create(&tmp.path().join("p.pathforge"), Timestamp(1)).unwrap();
+
+    let first = p.import_library(&lib, &ME, Timestamp(2)).unwrap();
+    assert_eq!(
+        (first.added, first.total),
+        (3, 3),
+        "a first import adds every module"
+    );
+    let alpha_id = p.modules().unwrap()[0].id.clone();
+
+    write(&lib, "b.md", md("Beta revised", 25).as_bytes());
+    std::fs::remove_file(lib.join("c.md")).unwrap();
+    write(&lib, "d.md", md("Delta", 40).as_bytes());
+    let second = p.import_library(&lib, &ME, Timestamp(3)).unwrap();
+    assert_eq!(
+        (
+            second.added,
+            second.updated,
+            second.unchanged,
+            second.removed,
+            second.total
+        ),
+        (1, 1, 1, 1, 3),
+        "one added (d), one updated (b), one unchanged (a), one removed (c)"
+    );
+    assert_eq!(
+        titles(&p),
+        ["Alpha", "Beta revised", "Delta"],
+        "the project mirrors the folder"
+    );
+    assert_eq!(
+        p.modules().unwrap()[0].id,
+        alpha_id,
+        "an unchanged module keeps its id"
+    );
+    assert_eq!(
+        p.libraries().unwrap().len(),
+        1,
+        "re-importing a folder does not duplicate it"
+    );
+
+    let log = p.audit_log().unwrap();
+    assert_eq!(log.len(), 2, "each import is one audit entry");
+    assert_eq!(
+        log[1].action, "library.imported",
+        "the entry says what happened"
+    );
+    assert_eq!(log[1].after["removed"], 1, "and records the outcome");
+}
+
+#[test]
+fn a_mixed_library_rewrites_only_what_changed_and_keeps_a_broken_package() {
+    const SCORM: &str = r#"<manifest identifier="m" xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_rootv1p2"><metadata><schemaversion>1.2</schemaversion></metadata>
+        <organizations default="o"><organization identifier="o"><title>T</title>
+        <item identifier="i1" identifierref="r1"><title>One</title></item>
+        <item identifier="i2" identifierref="r2"><title>Two</title><adlcp:prerequisites type="aicc_script">i1</adlcp:prerequisites></item>
+        </organization></organizations>
+        <resources><resource identifier="r1" href="one.html"/><resource identifier="r2" href="two.html"/></resources></manifest>"#;
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = tmp.path().join("lib");
+    write(&lib, "a.md", md("Alpha", 10).as_bytes());
+    write(
+        &lib,
+        "guide.pdf",
+        &testkit::pdf("Guide", &["A guide in a PDF."]),
+    );
+    write(&lib, "pkg/imsmanifest.xml", SCORM.as_bytes());
+    write(&lib, "pkg/one.html", b"<p>Page one</p>");
+    write(&lib, "pkg/two.html", b"<p>Page two</p>");
+    let mut p = Project::create(&tmp.path().join("p.pathforge"), Timestamp(1)).unwrap();
+    let first = p.import_library(&lib, &ME, Timestamp(2)).unwrap();
+    assert_eq!(
+        (first.added, first.prerequisites),
+        (4, 1),
+        "documents, package items and the package's prerequisite"
+    );
+    assert_eq!(
+        titles(&p),
+        ["Alpha", "Guide", "One", "Two"],
+        "one library of a Markdown file, a PDF and an unpacked SCORM package"
+    );
+    let edges = p.prerequisites().unwrap();
+    assert_eq!(
+        (edges[0].before.clone(), edges[0].after.clone()),
+        (id(&p, "pkg/i1"), id(&p, "pkg/i2")),
+        "the package's own prerequisite joins the graph"
+    );
+
+    let again = p.import_library(&lib, &ME, Timestamp(3)).unwrap();
+    assert_eq!(
+        (again.unchanged, again.updated, again.added),
+        (4, 0, 0),
+        "the same files hash the same: nothing is rewritten"
+    );
+
+    write(&lib, "pkg/two.html", b"<p>Page two, revised</p>");
+    let changed = p.import_library(&lib, &ME, Timestamp(4)).unwrap();
+    assert_eq!(
+        (changed.unchanged, changed.updated),
+        (3, 1),
+        "one page changed"
+    );
+
+    write(&lib, "pkg/imsmanifest.xml", b"<manifest");
+    let broken = p.import_library(&lib, &ME, Timestamp(5)).unwrap();
+    assert_eq!(broken.skipped.len(), 1, "the package is set aside");
+    assert_eq!(broken.skipped[0].path, "pkg", "named by its folder");
+    assert_eq!(
+        broken.removed, 0,
+        "its modules are not retired for a broken manifest"
+    );
+    assert_eq!(titles(&p).len(), 4, "and stay in the project as they were");
+
+    let entries = p.audit_log().unwrap().len();
+    let mut calls = 0;
+    let err = p
+        .import_library_with(&lib, &ME, Timestamp(6), &mut |_, _| {
+            calls += 1;
+            calls < 2
+        })
+        .expect_err("cancelled");
+    assert_eq!(err.kind(), ErrorKind::Cancelled, "{err}");
+    assert_eq!(
+        p.audit_log().unwrap().len(),
+        entries,
+        "a cancelled import writes nothing"
+    );
+}
+
+#[test]
+fn a_catalog_with_unknown_columns_imports_once_they_are_mapped() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = tmp.path().join("lib");
+    let csv = lib.join("exports/courses.csv");
+    write(&lib, "intro.md", md("Intro", 10).as_bytes());
+    write(
+        &lib,
+        "exports/courses.csv",
+        b"Code,Course,Needs\nC1,Charts,\nC2,Dashboards,C1\n",
+    );
+    let mut p = Project::create(&tmp.path().join("p.pathforge"), Timestamp(1)).unwrap();
+
+    let first = p.import_library(&lib, &ME, Timestamp(2)).unwrap();
+    assert_eq!(
+        first.skipped.len(),
+        1,
+        "the catalog cannot be read unmapped"
+    );
+    assert_eq!(first.skipped[0].path, "exports/courses.csv");
+    assert!(
+        !p.catalog_preview(&csv).unwrap().ready,
+        "its id and title are not recognised"
+    );
+
+    let bad = model::CatalogColumns {
+        id: Some("Code".into()),
+        ..Default::default()
+    };
+    let err = p
+        .map_catalog_columns(&csv, &bad, &ME, Timestamp(3))
+        .unwrap_err();
+    assert_eq!(
+        err.kind(),
+        ErrorKind::BadInput,
+        "a mapping without a title is refused: {err}"
+    );
+
+    let columns = model::CatalogColumns {
+        id: Some("Code".into()),
+        title: Some("Course".into()),
+        prerequisites: Some("Needs".into()),
+        ..Default::default()
+    };
+    let preview = p
+        .map_catalog_columns(&csv, &columns, &ME, Timestamp(4))
+        .unwrap();
+    assert!(preview.ready);
+    assert_eq!(
+        p.audit_log().unwrap().last().unwrap().action,
+        "catalog.columns_mapped",
+        "the mapping is a logged decision"
+    );
+    let second = p.import_library(&lib, &ME, Timestamp(5)).unwrap();
+    assert!(second.skipped.is_empty(), "{:?}", second.skipped);
+    assert_eq!(
+        second.added, 2,
+        "the folder's catalog now imports with the saved mapping"
+    );
+    assert_eq!(
+        second.prerequisites, 1,
+        "its mapped prerequisites column too"
+    );
+    assert_eq!(
+        p.catalog_preview(&csv).unwrap().columns,
+        columns,
+        "the saved mapping is what a preview shows next time"
+    );
+    let alone = p.import_library(&csv, &ME, Timestamp(6)).unwrap();
+    assert_eq!(alone.total, 2, "and the same file imported on its own");
+}
+
+#[test]
+fn a_reimport_keeps_the_taxonomy_as_edited_in_the_project() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = tmp.path().join("lib");
+    write(&lib, "a.md", b"---\ntags: [pricing]\n---\n# Alpha\n");
+    write(
+        &lib,
+        "pathforge.toml",
+        b"[[skill]]\nslug = \"pricing\"\nname = \"Pricing\"\ndescription = \"As declared.\"\n",
+    );
+    let mut p = Project::create(&tmp.path().join("p.pathforge"), Timestamp(1)).unwrap();
+    p.import_library(&lib, &ME, Timestamp(2)).unwrap();
+    p.edit_skill(
+        "pricing",
+        SkillEdit {
+            name: Some("Pricing and packaging".into()),
+            ..SkillEdit::default()
+        },
+        &ME,
+        Timestamp(3),
+    )
+    .unwrap();
+    // A saved module re-imports the library (the watcher does this); the manifest also
+    // gained a skill.
+    write(
+        &lib,
+        "a.md",
+        b"---\ntags: [pricing]\n---\n# Alpha, revised\n",
+    );
+    write(
+        &lib,
+        "pathforge.toml",
+        b"[[skill]]\nslug = \"pricing\"\nname = \"Pricing\"\ndescription = \"As declared.\"\n\
+          [[skill]]\nslug = \"discounts\"\nname = \"Discounts\"\nparent = \"pricing\"\n",
+    );
+    p.import_library(&lib, &ME, Timestamp(4)).unwrap();
+    let skills = p.skills().unwrap();
+    let name = |slug: &str| {
+        skills
+            .iter()
+            .find(|s| s.slug == slug)
+            .map(|s| s.name.clone())
+    };
+    assert_eq!(
+        name("pricing").as_deref(),
+        Some("Pricing and packaging"),
+        "the rename made in the project survives the re-import"
+    );
+    assert_eq!(
+        name("discounts").as_deref(),
+        Some("Discounts"),
+        "a new skill is added"
+    );
+}
+
+#[test]
+fn watched_changes_reimport_their_library_and_ignore_the_project_itself() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = std::fs::canonicalize(tmp.path()).unwrap().join("lib");
+    write(&lib, "a.md", md("Alpha", 10).as_bytes());
+    // A project saved inside its own library: its writes must not look like edits.
+    let file = lib.join("course.pathforge");
+    let mut p = Project::create(&file, Timestamp(1)).unwrap();
+    p.import_library(&lib, &ME, Timestamp(2)).unwrap();
+    let check = |p: &mut Project, paths: &[PathBuf], expected: usize, why: &str| {
+        let done = p.reimport_changed(paths, &ME, Timestamp(3)).unwrap();
+        assert_eq!(done.len(), expected, "{why}");
+        done
+    };
+    check(
+        &mut p,
+        &[
+            file.clone(),
+            lib.join("course.pathforge-wal"),
+            lib.join(".a.md.swp"),
+        ],
+        0,
+        "the project's own files and hidden files are not library edits",
+    );
+    check(
+        &mut p,
+        &[tmp.path().join("elsewhere.md")],
+        0,
+        "a path outside every library",
+    );
+    write(&lib, "a.md", md("Alpha revised", 10).as_bytes());
+    let done = check(
+        &mut p,
+        &[lib.join("a.md")],
+        1,
+        "an edited module re-imports its library",
+    );
+    let report = done[0].1.as_ref().unwrap();
+    assert_eq!(report.updated, 1, "and the change lands");
+    assert_eq!(titles(&p), ["Alpha revised"]);
+}
+
+#[test]
+fn bad_files_are_skipped_and_named_and_the_rest_imports() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("p.pathforge");
+    let lib = tmp.path().join("lib");
+    write(&lib, "a.md", md("Alpha", 10).as_bytes());
+    write(&lib, "b.md", md("Beta", 20).as_bytes());
+    let mut p = Project::create(&path, Timestamp(1)).unwrap();
+    p.import_library(&lib, &ME, Timestamp(2)).unwrap();
+
+    let cases: [(&str, &[u8], &str); 4] = [
+        (
+            "broken.md",
+            b"---\ntitle: [oops\n---\n",
+            "broken front matter",
+        ),
+        ("latin1.md", b"caf\xe9", "not UTF-8"),
+        ("unclosed.md", b"---\ntitle: x\n", "never closed"),
+        // A module imported before whose file breaks: it is kept as it was.
+        ("b.md", b"---\nlevel: guru\n---\n", "\"guru\""),
+    ];
+    for (name, bytes, needle) in cases {
+        write(&lib, "a.md", md("Alpha changed", 11).as_bytes());
+        write(&lib, name, bytes);
+        let report = p.import_library(&lib, &ME, Timestamp(3)).unwrap();
+        assert_eq!(report.skipped.len(), 1, "{name}: one file is set aside");
+        let skipped = &report.skipped[0];
+        assert_eq!(skipped.path, name, "{name}: it is named");
+        assert_eq!(skipped.kind, ErrorKind::BadInput, "{name}");
+        assert!(
+            skipped.reason.contains(needle),
+            "{name}: the reason says why: {}",
+            skipped.reason
+        );
+        let titles = titles(&p);
+        assert!(
+            titles.contains(&"Alpha changed".to_owned()),
+            "{name}: the good file was still imported"
+        );
+        assert!(
+            titles.contains(&"Beta".to_owned()),
+            "{name}: an earlier module is never lost to a broken file"
+        );
+        if name != "b.md" {
+            std::fs::remove_file(lib.join(name)).unwrap();
+        }
+    }
+    drop(p);
+    let p = Project::open(&path).unwrap();
+    assert_eq!(
+        p.modules().unwrap().len(),
+        2,
+        "the file on disk holds both modules"
+    );
+}
+
+#[test]
+fn missing_and_unreadable_folders_are_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut p = Project::create(&tmp.path().join("p.pathforge"), Timestamp(1)).unwrap();
+    let err = p
+        .import_library(&tmp.path().join("nowhere"), &ME, Timestamp(2))
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound, "{err}");
+    assert!(
+        err.to_string().contains("nowhere"),
+        "the folder is named: {err}"
+    );
+}
+
+#[test]
+fn each_sample_library_imports_clean_in_all_its_formats() {
+    let check = |name: &str, modules: usize, formats: &[&str], tracks: usize| {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = sample_library().with_file_name(name);
+        let mut p = Project::create(&tmp.path().join("p.pathforge"), Timestamp(1)).unwrap();
+        let report = p.import_library(&dir, &ME, Timestamp(2)).unwrap();
+        assert!(
+            report.skipped.is_empty(),
+            "{name}: every file reads: {:?}",
+            report.skipped
+        );
+        assert_eq!(report.total as usize, modules, "{name}: module count");
+        let all = p.modules().unwrap();
+        for format in formats {
+            assert!(
+                all.iter().any(|m| {
+                    let full = p.module(&m.id).unwrap();
+                    full.extra
+                        .get("document")
+                        .or(full.extra.get("package"))
+                        .and_then(|v| v.as_str())
+                        == Some(*format)
+                        || (*format == "md" && m.source_path.ends_with(".md"))
+                        || (*format == "csv" && m.source_path.starts_with("catalog.csv/"))
+                }),
+                "{name}: holds {format} modules"
+            );
+        }
+        for m in &all {
+            let full = p.module(&m.id).unwrap();
+            // A web link or a quiz is its title (and URL); everything else has a text.
+            let text =
+                !full.extra.contains_key("web_link") && !full.extra.contains_key("assessment");
+            assert!(
+                !text || m.word_count >= 15,
+                "{name}: {} carries real text",
+                m.source_path
+            );
+        }
+        let errors: Vec<_> = p
+            .check_graph()
+            .unwrap()
+            .into_iter()
+            .filter(|f| f.severity == Severity::Error)
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "{name}: the graph lints clean: {errors:?}"
+        );
+        let rule_errors: Vec<_> = p
+            .check_rules()
+            .unwrap()
+            .into_iter()
+            .filter(|f| f.severity == Severity::Error)
+            .collect();
+        assert!(
+            rule_errors.is_empty(),
+            "{name}: the rules check clean: {rule_errors:?}"
+        );
+        let declared = p.tracks().unwrap();
+        assert_eq!(declared.len(), tracks, "{name}: tracks");
+        for t in declared {
+            let path = p.track_path(&t).unwrap();
+            assert!(
+                !path.steps.is_empty(),
+                "{name}: track {} has a path",
+                t.slug
+            );
+        }
+        let again = p.import_library(&dir, &ME, Timestamp(3)).unwrap();
+        assert_eq!(
+            again.unchanged as usize, modules,
+            "{name}: a re-import changes nothing"
+        );
+    };
+    check("sales-onboarding", 32, &["md"], 3);
+    check("nurse-onboarding", 16, &["html", "pdf", "scorm2004"], 2);
+    check("data-literacy", 17, &["csv", "imscc"], 0);
+}
+
+#[test]
+fn the_sample_library_imports_completely() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut p = Project::create(&tmp.path().join("p.pathforge"), Timestamp(1)).unwrap();
+    let report = p
+        .import_library(&sample_library(), &ME, Timestamp(2))
+        .unwrap();
+    assert!(
+        report.total >= 30,
+        "the sample library has at least 30 modules: {}",
+        report.total
+    );
+    let modules = p.modules().unwrap();
+    for m in &modules {
+        assert!(
+            !m.tags.is_empty(),
+            "{}: every sample module declares skills",
+            m.source_path
+        );
+        assert!(
+            m.level.is_some(),
+            "{}: every sample module declares a level",
+            m.source_path
+        );
+        assert!(
+            m.word_count >= 150,
+            "{}: sample modules carry real text",
+            m.source_path
+        );
+    }
+    let again = p
+        .import_library(&sample_library(), &ME, Timestamp(3))
+        .unwrap();
+    assert_eq!(
+        again.unchanged, report.total,
+        "re-importing unchanged content changes nothing"
+    );
+}
+
+#[test]
+fn a_bad_manifest_refuses_the_import() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut p, lib) = chain_project(tmp.path());
+    write(
+        &lib,
+        "pathforge.toml",
+        toml_requires("c.md", &["gone.md"]).as_bytes(),
+    );
+    let err = p.import_library(&lib, &ME, Timestamp(3)).unwrap_err();
+    assert!(
+        err.to_string().contains("pathforge.toml") && err.to_string().contains("gone.md"),
+        "{err}"
+    );
+    assert_eq!(
+        p.prerequisites().unwrap().len(),
+        2,
+        "the earlier edges are untouched"
+    );
+}
+
+#[test]
+fn modules_resolve_by_id_path_or_title() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (p, _) = chain_project(tmp.path());
+    let a = p.resolve_module("a.md").unwrap();
+    assert_eq!(p.resolve_module("A").unwrap().id, a.id, "by exact title");
+    assert_eq!(p.resolve_module(a.id.as_str()).unwrap().id, a.id, "by id");
+    let err = p.resolve_module("Z").unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::UnknownId, "{err}");
+}
+
+#[test]
+fn removed_files_retire_their_modules_and_returning_files_restore_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut p, lib) = chain_project(tmp.path());
+    let (a, c) = (id(&p, "a.md"), id(&p, "c.md"));
+    p.add_prerequisite(&a, &c, None, &ME, Timestamp(3)).unwrap();
+    let saved = std::fs::read(lib.join("c.md")).unwrap();
+    std::fs::remove_file(lib.join("c.md")).unwrap();
+    write(
+        &lib,
+        "pathforge.toml",
+        toml_requires("b.md", &["a.md"]).as_bytes(),
+    );
+    let report = p.import_library(&lib, &ME, Timestamp(4)).unwrap();
+    assert_eq!(report.removed, 1, "the missing file's module is retired");
+    assert_eq!(titles(&p), ["A", "B"], "retired modules leave the lists");
+    let findings = p.check_graph().unwrap();
+    assert!(
+        findings
+            .iter()
+            .all(|f| !f.objects.contains(&c.0) && f.severity != Severity::Error),
+        "and the graph: no finding about it, no dangling edge: {findings:#?}"
+    );
+    assert_eq!(
+        p.module(&c).unwrap().title,
+        "C",
+        "but the module and its history are kept"
+    );
+
+    std::fs::write(lib.join("c.md"), saved).unwrap();
+    let report = p.import_library(&lib, &ME, Timestamp(5)).unwrap();
+    assert_eq!(report.added, 1, "the returning file brings the module back");
+    let edges: Vec<(ModuleId, ModuleId)> = p
+        .prerequisites()
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.before, e.after))
+        .collect();
+    assert!(
+        edges.contains(&(a, c)),
+        "with the edge a person added before it was retired"
+    );
+}

@@ -1,0 +1,133 @@
+//! Prerequisite edits and the linter: cycles refused and named, declared edges on re-
+//! import, imported cycles flagged.
+
+use super::*;
+
+#[test]
+fn edits_that_close_a_cycle_are_refused_and_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut p, _) = chain_project(tmp.path());
+    let (a, c) = (id(&p, "a.md"), id(&p, "C"));
+    let log_before = p.audit_log().unwrap().len();
+
+    let err = p
+        .add_prerequisite(&c, &a, None, &ME, Timestamp(3))
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Conflict, "{err}");
+    assert_eq!(
+        err.to_string(),
+        "refused: “C” → “A” would close the prerequisite cycle “C” → “A” → “B” → “C”",
+        "the refusal names the cycle in order, by title"
+    );
+    let err = p
+        .add_prerequisite(&a, &a, None, &ME, Timestamp(3))
+        .unwrap_err();
+    assert_eq!(
+        err.kind(),
+        ErrorKind::Conflict,
+        "a module cannot require itself: {err}"
+    );
+    assert_eq!(
+        p.prerequisites().unwrap().len(),
+        2,
+        "refused edits write no edge"
+    );
+    assert_eq!(
+        p.audit_log().unwrap().len(),
+        log_before,
+        "and no audit entry"
+    );
+
+    assert!(
+        p.add_prerequisite(&a, &c, None, &ME, Timestamp(4)).unwrap(),
+        "a → c is acyclic"
+    );
+    let findings = p.check_graph().unwrap();
+    assert_eq!(
+        findings.iter().map(|f| f.code).collect::<Vec<_>>(),
+        [model::FindingCode::RedundantEdge],
+        "the new edge is accepted but flagged as implied by a → b → c"
+    );
+    p.remove_prerequisite(&a, &c, &ME, Timestamp(5)).unwrap();
+    assert!(
+        p.check_graph().unwrap().is_empty(),
+        "removing it clears the finding"
+    );
+    let actions: Vec<String> = p
+        .audit_log()
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(
+        actions[log_before..],
+        ["prerequisite.added", "prerequisite.removed"],
+        "both edits are on record"
+    );
+    let err = p
+        .remove_prerequisite(&a, &c, &ME, Timestamp(6))
+        .unwrap_err();
+    assert_eq!(
+        err.kind(),
+        ErrorKind::UnknownId,
+        "removing a missing edge says so: {err}"
+    );
+}
+
+#[test]
+fn reimport_replaces_declared_edges_and_keeps_personal_ones() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut p, lib) = chain_project(tmp.path());
+    write(&lib, "d.md", md("D", 40).as_bytes());
+    p.import_library(&lib, &ME, Timestamp(3)).unwrap();
+    let (a, d) = (id(&p, "a.md"), id(&p, "d.md"));
+    p.add_prerequisite(&a, &d, Some(PrerequisiteGroup::AllOf), &ME, Timestamp(4))
+        .unwrap();
+
+    // The manifest changes: c now follows a directly; b → c is dropped.
+    let manifest = toml_requires("b.md", &["a.md"]) + &toml_requires("c.md", &["a.md"]);
+    write(&lib, "pathforge.toml", manifest.as_bytes());
+    p.import_library(&lib, &ME, Timestamp(5)).unwrap();
+    let mut edges: Vec<(String, String, EdgeOrigin)> = p
+        .prerequisites()
+        .unwrap()
+        .into_iter()
+        .map(|e| {
+            let title = |id: &ModuleId| p.module(id).unwrap().title;
+            (title(&e.before), title(&e.after), e.origin)
+        })
+        .collect();
+    edges.sort_by(|x, y| (&x.0, &x.1).cmp(&(&y.0, &y.1)));
+    assert_eq!(
+        edges,
+        [
+            ("A".into(), "B".into(), EdgeOrigin::Manifest),
+            ("A".into(), "C".into(), EdgeOrigin::Manifest),
+            ("A".into(), "D".into(), EdgeOrigin::Person),
+        ],
+        "declared edges follow the manifest; the edge a person added survives"
+    );
+}
+
+#[test]
+fn imported_cycles_load_and_are_flagged() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = tmp.path().join("loop");
+    write(&lib, "a.md", md("A", 10).as_bytes());
+    write(&lib, "b.md", md("B", 10).as_bytes());
+    let manifest = toml_requires("b.md", &["a.md"]) + &toml_requires("a.md", &["b.md"]);
+    write(&lib, "pathforge.toml", manifest.as_bytes());
+    let mut p = Project::create(&tmp.path().join("p.pathforge"), Timestamp(1)).unwrap();
+    p.import_library(&lib, &ME, Timestamp(2))
+        .expect("a cycle in the data does not block loading");
+    let findings = p.check_graph().unwrap();
+    let cycle = findings
+        .iter()
+        .find(|f| f.code == model::FindingCode::Cycle)
+        .expect("flagged");
+    assert!(
+        cycle.message.contains("“A” → “B” → “A”"),
+        "the cycle is named: {}",
+        cycle.message
+    );
+}

@@ -1,0 +1,230 @@
+//! Auto-tagging with the real model: suggestions explained, only changes re-read,
+//! rejections remembered, cancel and a damaged model leave the project consistent.
+
+use super::*;
+
+#[test]
+fn tagging_suggests_explains_and_then_reads_only_what_changed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut p, lib) = tagging_project(tmp.path());
+    let first = p
+        .tag_modules(encoder(), Timestamp(3), &mut |_, _| true)
+        .unwrap();
+    assert_eq!(
+        (first.modules, first.analysed, first.unchanged, first.empty),
+        (3, 3, 0, 1),
+        "every module is read once: {first:?}"
+    );
+    assert!(
+        first.embedded > 0 && first.suggestions >= 2,
+        "texts were embedded and suggestions made: {first:?}"
+    );
+
+    let price = p
+        .module_insight(&module_by_title(&p, "Price pushback"))
+        .unwrap();
+    let top = &price.tags[0];
+    assert_eq!(
+        top.skill_slug, "objection-handling",
+        "the price module is about objections: {:?}",
+        price.tags
+    );
+    assert_eq!(
+        top.model.as_deref(),
+        Some(encoder().info().id().as_str()),
+        "the model id and version are recorded"
+    );
+    assert!(
+        !top.evidence.is_empty() && top.evidence[0].end > top.evidence[0].start,
+        "evidence locates a passage"
+    );
+    assert!(
+        price.level.is_some() && !price.keyphrases.is_empty(),
+        "level and keyphrases are stored: {price:?}"
+    );
+    let empty = p
+        .module_insight(&module_by_title(&p, "To be written"))
+        .unwrap();
+    assert!(
+        empty.tags.is_empty() && empty.notes.iter().any(|n| n.contains("empty")),
+        "an empty module has no tags and a note: {empty:?}"
+    );
+
+    let again = p
+        .tag_modules(encoder(), Timestamp(4), &mut |_, _| true)
+        .unwrap();
+    assert_eq!(
+        (again.analysed, again.unchanged, again.embedded),
+        (0, 3, 0),
+        "nothing changed, nothing is read: {again:?}"
+    );
+
+    write(&lib, "soc2.md", b"---\ntitle: Security questionnaires\n---\nThe customer's security team sends a questionnaire about encryption and SOC 2; answer it with the trust documentation. Then log the review date in the CRM.\n");
+    p.import_library(&lib, &ME, Timestamp(5)).unwrap();
+    let after_edit = p
+        .tag_modules(encoder(), Timestamp(6), &mut |_, _| true)
+        .unwrap();
+    assert_eq!(
+        (after_edit.analysed, after_edit.unchanged),
+        (1, 2),
+        "only the edited module is re-read: {after_edit:?}"
+    );
+    assert!(
+        after_edit.embedded > 0 && after_edit.cached > 0,
+        "its new passage is embedded, the skills come from the cache: {after_edit:?}"
+    );
+    let log = p.audit_log().unwrap();
+    assert_eq!(
+        log.iter().filter(|e| e.action == "modules.tagged").count(),
+        2,
+        "each run that tagged something is in the audit log"
+    );
+    assert!(
+        matches!(&log.last().unwrap().actor, Actor::Model { id, .. } if id == "all-MiniLM-L6-v2"),
+        "the model is the actor"
+    );
+}
+
+#[test]
+fn rejections_are_remembered_until_the_text_changes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut p, lib) = tagging_project(tmp.path());
+    p.tag_modules(encoder(), Timestamp(3), &mut |_, _| true)
+        .unwrap();
+    let price = module_by_title(&p, "Price pushback");
+    let person = Actor::person("sme");
+    p.decide_tag(
+        &price,
+        "objection-handling",
+        TagState::Rejected,
+        Some("about pricing, not objections"),
+        &person,
+        Timestamp(4),
+    )
+    .unwrap();
+
+    // A taxonomy edit forces a re-analysis of unchanged text: the rejection stands.
+    p.edit_skill(
+        "forecasting",
+        SkillEdit {
+            description: Some(
+                "Predicting which deals close this quarter and keeping forecasts honest.".into(),
+            ),
+            ..SkillEdit::default()
+        },
+        &ME,
+        Timestamp(5),
+    )
+    .unwrap();
+    let r = p
+        .tag_modules(encoder(), Timestamp(6), &mut |_, _| true)
+        .unwrap();
+    assert_eq!(
+        r.analysed, 3,
+        "a changed taxonomy re-reads every module: {r:?}"
+    );
+    assert!(
+        suggested(&p, "Price pushback").contains(&(
+            "objection-handling".into(),
+            TagState::Rejected,
+            false
+        )),
+        "a rejected tag is not re-suggested for the same text: {:?}",
+        suggested(&p, "Price pushback")
+    );
+
+    // New text: suggested again, marked as rejected before.
+    write(&lib, "price.md", b"---\ntitle: Price pushback\n---\nBuyers often object to the price. When a buyer raises a price objection, ask what they compare it with and restate the value before any discount.\n");
+    p.import_library(&lib, &ME, Timestamp(7)).unwrap();
+    p.tag_modules(encoder(), Timestamp(8), &mut |_, _| true)
+        .unwrap();
+    assert!(
+        suggested(&p, "Price pushback").contains(&(
+            "objection-handling".into(),
+            TagState::Suggested,
+            true
+        )),
+        "after an edit it returns, flagged: {:?}",
+        suggested(&p, "Price pushback")
+    );
+    let err = p
+        .decide_tag(
+            &price,
+            "no-such-skill",
+            TagState::Accepted,
+            None,
+            &person,
+            Timestamp(9),
+        )
+        .unwrap_err();
+    assert_eq!(
+        err.kind(),
+        ErrorKind::UnknownId,
+        "deciding on an unknown skill is refused: {err}"
+    );
+}
+
+#[test]
+fn cancelling_a_run_keeps_the_project_consistent() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut p, _) = tagging_project(tmp.path());
+    let mut calls = 0;
+    let r = p
+        .tag_modules(encoder(), Timestamp(3), &mut |_, _| {
+            // Go past the start, then cancel at the first embedding batch.
+            calls += 1;
+            calls < 2
+        })
+        .unwrap();
+    assert!(
+        r.cancelled && r.analysed == 0,
+        "cancelled before any module: {r:?}"
+    );
+    assert!(
+        p.audit_log()
+            .unwrap()
+            .iter()
+            .all(|e| e.action != "modules.tagged"),
+        "nothing half-tagged is logged"
+    );
+    let resumed = p
+        .tag_modules(encoder(), Timestamp(4), &mut |_, _| true)
+        .unwrap();
+    assert_eq!(
+        (resumed.analysed, resumed.cancelled),
+        (3, false),
+        "a later run does all the work: {resumed:?}"
+    );
+}
+
+#[test]
+fn a_damaged_model_is_refused_before_the_project_changes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("all-MiniLM-L6-v2");
+    std::fs::create_dir_all(dir.join("1_Pooling")).unwrap();
+    for f in [
+        "config.json",
+        "tokenizer.json",
+        "sentence_bert_config.json",
+        "1_Pooling/config.json",
+    ] {
+        std::fs::copy(testkit::model_dir().join(f), dir.join(f)).unwrap();
+    }
+    std::fs::write(dir.join("model.safetensors"), b"not weights").unwrap();
+    let (mut p, _) = tagging_project(tmp.path());
+    let err = p.set_model_dir(Some(&dir), &ME, Timestamp(3)).unwrap_err();
+    assert_eq!(
+        err.kind(),
+        ErrorKind::BadInput,
+        "a damaged model is bad input: {err}"
+    );
+    assert!(
+        err.to_string().contains("model.safetensors"),
+        "the error names the file: {err}"
+    );
+    assert_eq!(
+        p.model_dir().unwrap(),
+        None,
+        "the project's model choice is unchanged"
+    );
+}
