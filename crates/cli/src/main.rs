@@ -17,8 +17,8 @@ mod machine;
 mod print;
 
 use commands::*;
-use machine::*;
-use print::*;
+use machine::{config_dir, me, parse_columns};
+use print::{print_insight, print_json, print_modules, Progress};
 
 /// mimalloc instead of glibc's malloc: embedding allocates attention buffers of tens of
 /// MB per batch, which glibc maps and unmaps each time (page faults dominated `sys`
@@ -162,9 +162,9 @@ fn main() -> ExitCode {
     }
 }
 
-/// The kind of a failed command, for `--json`: the engine's own when the error is one
-/// of its, else what the CLI itself refused (an argument it could not use) or the
-/// terminal (a write that failed).
+/// The kind of a failed command, for `--json`: the kind the engine's or a component
+/// crate's error carries (commands call `bundle` and `lms` directly too), else what the
+/// CLI itself refused (an argument it could not use) or the terminal (a write that failed).
 fn error_kind(err: &anyhow::Error) -> model::ErrorKind {
     if let Some(e) = err.downcast_ref::<engine::Error>() {
         e.kind()

@@ -206,8 +206,7 @@ mod tests {
     #[test]
     fn every_action_has_its_own_text_that_reads_back() {
         let mut seen = HashSet::new();
-        for (i, &a) in AuditAction::ALL.iter().enumerate() {
-            assert_eq!(a as usize, i, "ALL lists {a} in declaration order");
+        for &a in AuditAction::ALL {
             assert!(seen.insert(a.as_str()), "{a} is the text of two actions");
             assert_eq!(
                 AuditAction::parse(a.as_str()),
@@ -221,11 +220,6 @@ mod tests {
                 "{a} is family.verb, as the log's filters expect"
             );
         }
-        assert_eq!(
-            AuditAction::parse("simulation.cohort_set"),
-            Some(AuditAction::CohortSet),
-            "the last action declared is in ALL too"
-        );
         assert_eq!(
             AuditAction::parse("skill.renamed"),
             None,

@@ -11,10 +11,10 @@ use std::path::Path;
 use hmac::{Hmac, Mac};
 use model::{Actor, SkillId, Timestamp};
 use serde::Serialize;
+use serde_json::Value;
 use sha2::Sha256;
 
 use crate::{AuditAction, Entry, Error, Project, Result};
-use serde_json::Value;
 
 /// Settings key of the pseudonym secret.
 const SECRET: &str = "privacy.pseudonym_secret";

@@ -9,9 +9,9 @@ use std::path::{Path, PathBuf};
 
 use lms::ExportDiff;
 use model::{Actor, ModuleId, PrerequisiteGroup, Severity, SkillId, Timestamp};
+use serde_json::Value;
 
 use crate::{AuditAction, Entry, Error, Project, Result};
-use serde_json::Value;
 
 /// Audit actions that change nothing an export carries (shipping, the model folder, model
 /// suggestions): they do not move the time stamped into outputs, so exporting twice gives

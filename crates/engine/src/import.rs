@@ -8,8 +8,10 @@ use model::{
     Actor, EdgeOrigin, ImportReport, Library, LibraryFormat, LibraryId, Module, ModuleId,
     ModuleSummary, PrerequisiteEdge, Skill, SkillId, Timestamp, Track, TrackId,
 };
+use serde_json::Value;
 
-use crate::*;
+use crate::audit::Entry;
+use crate::{AuditAction, Error, Project, Result, CATALOG_COLUMNS, COHORT, SCALE};
 
 impl Project {
     /// Imports (or re-imports) a library: a folder of documents, packages and catalogs, or

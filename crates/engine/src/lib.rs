@@ -304,20 +304,16 @@ mod tagging;
 mod taxonomy;
 mod tracks;
 
-// Helpers the capability modules share, reached through `use crate::*`.
-pub use audit::AuditAction;
 use audit::Entry;
+
+pub use audit::AuditAction;
 pub use calibrate::{AnswersImport, SkillFit};
 pub use export::{read_mapping, BundleContent, MARKER};
-use prerequisites::is_cycle;
 pub use prerequisites::{graph_layout, skill_layout};
 pub use profile::{load_profile, save_profile};
-use review::passage_text;
 pub use review_pack::PackFilter;
 pub use simulation::{Simulation, SimulationProgress, SimulationRequest, SimulationRun};
 pub use taxonomy::SkillEdit;
-use taxonomy::{find_skill, parent_slugs};
-use tracks::CurriculumData;
 
 #[cfg(test)]
 mod export_tests;

@@ -8,8 +8,12 @@ use model::{
     PrerequisiteGroup, PrerequisiteSuggestion, Severity, Skill, SkillId, SkillPrerequisite,
     Timestamp,
 };
+use serde_json::Value;
 
-use crate::*;
+use crate::audit::Entry;
+use crate::taxonomy::{find_skill, parent_slugs};
+use crate::tracks::CurriculumData;
+use crate::{AuditAction, Error, Project, Result};
 
 impl Project {
     pub fn prerequisites(&self) -> Result<Vec<PrerequisiteEdge>> {
@@ -293,22 +297,19 @@ impl Project {
             origin: EdgeOrigin::Person,
         };
         let after_json = serde_json::json!({ "edge": edit, "group": group });
-        self.store
-            .write(|tx| {
-                let added = tx.insert_prerequisite(&edge)?;
-                tx.set_prerequisite_group(after, group)?;
-                let object = format!("{before}->{after}");
-                let before_json = serde_json::json!({ "group": current });
-                Entry::new(
-                    AuditAction::PrerequisiteAdded,
-                    &object,
-                    &before_json,
-                    &after_json,
-                )
-                .append(tx, actor, now)?;
-                Ok(added)
-            })
-            .map_err(Error::from)
+        let object = format!("{before}->{after}");
+        let before_json = serde_json::json!({ "group": current });
+        let entry = Entry::new(
+            AuditAction::PrerequisiteAdded,
+            &object,
+            &before_json,
+            &after_json,
+        );
+        self.commit(actor, now, entry, |tx| {
+            let added = tx.insert_prerequisite(&edge)?;
+            tx.set_prerequisite_group(after, group)?;
+            Ok(added)
+        })
     }
 
     /// Removes the prerequisite `before → after`.

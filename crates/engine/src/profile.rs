@@ -2,7 +2,9 @@
 //! `profile.json` in the settings folder the caller passes in (the CLI's and the window's
 //! config folder), so decisions in every project are recorded under it.
 
-use crate::*;
+use std::path::Path;
+
+use crate::{write_atomically, Error, Result};
 
 const FILE: &str = "profile.json";
 
@@ -46,6 +48,7 @@ pub fn save_profile(dir: &Path, profile: &model::Profile) -> Result<model::Profi
 #[cfg(test)]
 mod tests {
     use super::*;
+    use model::ErrorKind;
 
     #[test]
     fn profiles_round_trip_and_bad_ones_are_named() {

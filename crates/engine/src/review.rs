@@ -5,8 +5,10 @@
 use std::collections::HashMap;
 
 use model::{Actor, Module, ModuleId, SkillId, TagSource, TagState, Timestamp};
+use serde_json::Value;
 
-use crate::*;
+use crate::audit::Entry;
+use crate::{AuditAction, Error, Project, Result, AUTO_ACCEPT, LEVELS};
 
 impl Project {
     /// The project's auto-accept threshold, if set: suggestions at or above it are

@@ -4,12 +4,15 @@
 //! nothing the second time.
 
 use std::collections::HashMap;
+use std::path::Path;
 
 use model::{Actor, ModuleId, TagState, Timestamp};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::*;
-use serde::{Deserialize, Serialize};
+use crate::audit::Entry;
+use crate::review::passage_text;
+use crate::{AuditAction, Error, Project, Result};
 
 /// Which open suggestions go into a pack.
 #[derive(Debug, Clone, Default)]
@@ -91,7 +94,7 @@ impl Project {
             created,
             items,
         };
-        let mut packs: serde_json::Map<String, serde_json::Value> = self
+        let mut packs: serde_json::Map<String, Value> = self
             .store
             .setting(PACKS)?
             .and_then(|v| v.as_object().cloned())
@@ -104,7 +107,7 @@ impl Project {
         let after = serde_json::json!({ "suggestions": count, "skill": filter.skill, "min_confidence": filter.min_confidence });
         let entry = Entry::new(AuditAction::ReviewPackExported, &id, &Value::Null, &after);
         self.commit(actor, now, entry, |tx| {
-            tx.set_setting(PACKS, &serde_json::Value::Object(packs))?;
+            tx.set_setting(PACKS, &Value::Object(packs))?;
             Ok(())
         })?;
         Ok((reviewpack::render(&pack), count))

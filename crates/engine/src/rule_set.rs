@@ -4,8 +4,10 @@
 use std::collections::HashMap;
 
 use model::{Actor, Finding, ModuleId, PrerequisiteGroup, Timestamp};
+use serde_json::Value;
 
-use crate::*;
+use crate::audit::Entry;
+use crate::{AuditAction, Error, Project, Result};
 
 impl Project {
     /// The project's rule set: the rules people wrote (or libraries declared), plus one

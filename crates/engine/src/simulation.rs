@@ -422,7 +422,9 @@ fn sim_tracks(source: &Source) -> Result<Vec<simulate::SimTrack>> {
         })
         .collect();
     let g = graph::Graph::new(nodes, &source.edges);
-    let cyclic = graph::lint(&g).into_iter().find(crate::is_cycle);
+    let cyclic = graph::lint(&g)
+        .into_iter()
+        .find(crate::prerequisites::is_cycle);
     if let Some(cycle) = cyclic {
         if !source.tracks.is_empty() {
             return Err(Error::CyclicGraph(cycle.message));

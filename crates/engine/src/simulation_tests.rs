@@ -1,7 +1,8 @@
 //! Simulations of the project and of rule bundles, on the sample library.
 
-use super::*;
 use std::path::PathBuf;
+
+use super::*;
 
 const ME: Actor = Actor::System;
 

@@ -8,8 +8,10 @@ use std::path::{Path, PathBuf};
 use model::{
     Actor, LevelSignal, LibraryId, ModuleId, ModuleInsight, SkillId, TagReport, Timestamp,
 };
+use serde_json::Value;
 
-use crate::*;
+use crate::audit::Entry;
+use crate::{AuditAction, Project, Result};
 
 impl Project {
     /// Auto-tags every module whose text, the taxonomy or the model changed since it was

@@ -8,8 +8,10 @@ use model::{
     Actor, EdgeOrigin, MergePreview, ModuleId, Skill, SkillId, SkillMerge, SkillUse, TagSource,
     TagState, TaxonomyFormat, TaxonomyImportReport, Timestamp, Track,
 };
+use serde_json::Value;
 
-use crate::*;
+use crate::audit::Entry;
+use crate::{AuditAction, Error, Project, Result, CASE_DOCUMENT, SCALE};
 
 impl Project {
     pub(crate) fn skill_by_slug(&self, slug: &str) -> Result<SkillId> {

@@ -5,7 +5,9 @@ use std::collections::HashMap;
 
 use model::{ModuleSummary, Track, TrackPath, TrackStep};
 
-use crate::*;
+use crate::prerequisites::is_cycle;
+use crate::taxonomy::parent_slugs;
+use crate::{Error, Project, Result};
 
 impl Project {
     pub fn tracks(&self) -> Result<Vec<Track>> {

@@ -4,7 +4,7 @@
 use model::{Actor, AuditEvent, Timestamp};
 use rusqlite::{params, OptionalExtension};
 
-use crate::*;
+use crate::{json_from_sql, Result, Store, Tx};
 
 impl Store {
     pub fn audit_events(&self) -> Result<Vec<AuditEvent>> {

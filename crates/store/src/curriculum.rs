@@ -4,7 +4,7 @@
 use model::{EdgeOrigin, LibraryId, ModuleId, PrerequisiteEdge, PrerequisiteGroup, Track, TrackId};
 use rusqlite::params;
 
-use crate::*;
+use crate::{bad_value, json_from_sql, Result, Store, Tx};
 
 impl Store {
     /// Stored rules as (id, JSON body), in id order.

@@ -8,8 +8,11 @@ use std::path::{Path, PathBuf};
 
 use model::{Module, ProjectId, Timestamp};
 use rusqlite::{params, Connection, OpenFlags};
+use rusqlite_migration::{Migrations, M};
 
-use crate::*;
+use crate::library::{module_from_row, MODULE_SELECT};
+use crate::tags::declared_tags_of;
+use crate::{module_hash, read_up_to, Error, Result, Store, Tx};
 
 impl Store {
     /// Creates a new project file at `path`; refuses if anything exists there.

@@ -23,7 +23,6 @@ use std::path::PathBuf;
 
 use model::ErrorKind;
 use rusqlite::{Connection, Row};
-use rusqlite_migration::{Migrations, M};
 
 /// Why the project file could not be used. Every variant that concerns a file names it.
 #[derive(Debug, thiserror::Error)]
@@ -136,16 +135,13 @@ mod skills;
 mod tags;
 
 pub use audit::{audit_hash, AUDIT_GENESIS};
+use file::WriterLock;
 pub use file::{
     check_restorable, lock_path, remove_leftovers, staging_prefix, upgrade_backup_path, NewProject,
     APPLICATION_ID, SCHEMA_VERSION,
 };
 pub use library::{module_hash, StoredModule};
 pub use skills::MergeSnapshot;
-// Helpers the table modules share, reached through `use crate::*`.
-use file::WriterLock;
-use library::{module_from_row, MODULE_SELECT};
-use tags::{declared_tags_of, tag_source_sql, tag_state_sql};
 
 #[cfg(test)]
 mod tests;

@@ -7,7 +7,8 @@ use model::{
 };
 use rusqlite::{params, OptionalExtension, Row};
 
-use crate::*;
+use crate::tags::{tag_source_sql, tag_state_sql};
+use crate::{bad_value, json_from_sql, Error, Result, Store, Tx};
 
 impl Store {
     pub fn project(&self) -> Result<ProjectInfo> {

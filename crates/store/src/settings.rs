@@ -4,7 +4,7 @@
 use model::SkillId;
 use rusqlite::{params, OptionalExtension};
 
-use crate::*;
+use crate::{Result, Store, Tx};
 
 impl Store {
     /// A project-wide setting, if set.

@@ -4,7 +4,7 @@
 use model::{EdgeOrigin, ProjectId, Skill, SkillId};
 use rusqlite::{params, Connection, OptionalExtension};
 
-use crate::*;
+use crate::{bad_value, json_from_sql, Result, Store, Tx};
 
 impl Store {
     /// The taxonomy, parents before children, then by name.

@@ -4,7 +4,7 @@
 use model::{Level, LibraryId, ModuleId, ModuleInsight, SkillId, Tag, TagSource, TagState};
 use rusqlite::{params, Connection, OptionalExtension};
 
-use crate::*;
+use crate::{bad_value, Result, Store, Tx};
 
 impl Store {
     /// Cached vectors of `model` for those of `hashes` it has.

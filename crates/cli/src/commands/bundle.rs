@@ -7,8 +7,8 @@ use clap::Subcommand;
 use engine::Project;
 use model::{Actor, Timestamp};
 
-use crate::machine::*;
-use crate::print::*;
+use crate::machine::{me, signing_key};
+use crate::print::print_json;
 
 #[derive(Subcommand)]
 pub(crate) enum BundleCommand {

@@ -7,8 +7,8 @@ use crate::commands::read_cohort;
 use engine::Project;
 use model::{Actor, Timestamp};
 
-use crate::machine::*;
-use crate::print::*;
+use crate::machine::{me, signing_key};
+use crate::print::print_json;
 
 /// `pathforge export`'s arguments.
 #[derive(clap::Args)]
@@ -43,7 +43,7 @@ pub(crate) fn run_export(
     json: bool,
     out: &mut impl Write,
 ) -> anyhow::Result<()> {
-    let target: lms::Target = args.target.parse().map_err(engine::Error::from)?;
+    let target: lms::Target = args.target.parse()?;
     let dir = args.out.as_path();
     let mut project = Project::open(&args.file)?;
     let export = match target {

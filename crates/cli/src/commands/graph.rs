@@ -8,8 +8,8 @@ use clap::Subcommand;
 use engine::Project;
 use model::{PrerequisiteGroup, Timestamp};
 
-use crate::machine::*;
-use crate::print::*;
+use crate::machine::me;
+use crate::print::{print_json, report_findings};
 
 #[derive(Subcommand)]
 pub(crate) enum GraphCommand {

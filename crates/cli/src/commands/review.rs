@@ -8,8 +8,8 @@ use clap::Subcommand;
 use engine::Project;
 use model::{ModuleId, Timestamp};
 
-use crate::machine::*;
-use crate::print::*;
+use crate::machine::me;
+use crate::print::{print_json, truncate};
 
 #[derive(clap::Args)]
 pub(crate) struct ReviewFilter {

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::Subcommand;
 use engine::Project;
 
-use crate::print::*;
+use crate::print::{print_json, report_findings};
 
 #[derive(Subcommand)]
 pub(crate) enum RulesCommand {

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use engine::Project;
 
-use crate::print::*;
+use crate::print::{print_json, Progress};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct SimulateArgs {

@@ -7,8 +7,8 @@ use std::path::Path;
 use engine::Project;
 use model::Timestamp;
 
-use crate::machine::*;
-use crate::print::*;
+use crate::machine::find_model;
+use crate::print::{print_json, truncate, Progress};
 
 pub(crate) fn run_tag(
     file: &Path,

@@ -7,8 +7,8 @@ use clap::Subcommand;
 use engine::Project;
 use model::Timestamp;
 
-use crate::machine::*;
-use crate::print::*;
+use crate::machine::me;
+use crate::print::print_json;
 
 #[derive(Subcommand)]
 pub(crate) enum TaxonomyCommand {

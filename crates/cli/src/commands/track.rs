@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::Subcommand;
 use engine::Project;
 
-use crate::print::*;
+use crate::print::print_json;
 
 #[derive(Subcommand)]
 pub(crate) enum TrackCommand {

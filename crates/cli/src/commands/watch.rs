@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use engine::Project;
 use model::Timestamp;
 
-use crate::machine::*;
+use crate::machine::me;
 
 pub(crate) fn run_watch(file: &Path, json: bool, out: &mut impl Write) -> anyhow::Result<ExitCode> {
     let mut project = Project::open(file)?;

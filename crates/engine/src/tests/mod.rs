@@ -1,12 +1,14 @@
 //! The engine's tests, one module per area, on real project files and real folders; this
 //! file holds what they share: the sample libraries, project builders and the loaded model.
 
-use super::*;
-use model::{ModuleId, Severity, SkillId, TagSource, TagState, TaxonomyFormat};
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use model::{EdgeOrigin, PrerequisiteGroup};
+use model::{
+    EdgeOrigin, ModuleId, PrerequisiteGroup, Severity, SkillId, TagSource, TagState, TaxonomyFormat,
+};
+
+use super::*;
 
 pub(super) const ME: Actor = Actor::System;
 
