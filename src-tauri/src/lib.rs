@@ -217,15 +217,15 @@ fn simulation_journey(
 }
 
 #[tauri::command]
-fn cohort(state: State<'_, Shared>) -> IpcResult<Option<simulate::Cohort>> {
+fn cohort(state: State<'_, Shared>) -> IpcResult<Option<model::Cohort>> {
     session(&state).cohort()
 }
 
 #[tauri::command]
 fn set_cohort(
     state: State<'_, Shared>,
-    cohort: Option<simulate::Cohort>,
-) -> IpcResult<Option<simulate::Cohort>> {
+    cohort: Option<model::Cohort>,
+) -> IpcResult<Option<model::Cohort>> {
     session(&state).set_cohort(cohort, Timestamp::now())
 }
 

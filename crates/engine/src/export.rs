@@ -181,7 +181,7 @@ impl Project {
     /// through the rules, with seed `seed`: the same inputs give the same statements.
     pub fn export_xapi(
         &self,
-        cohort: Option<simulate::Cohort>,
+        cohort: Option<model::Cohort>,
         learners: u64,
         seed: u64,
     ) -> Result<lms::Export> {
@@ -196,7 +196,15 @@ impl Project {
                 .map(|i| simulate::journey(input, simulate::Policy::Rules, seed, i))
                 .collect()
         })?;
-        Ok(lms::xapi(&course, &journeys)?)
+        let learners: Vec<lms::Learner<'_>> = journeys
+            .iter()
+            .map(|j| lms::Learner {
+                name: &j.learner,
+                segment: &j.segment,
+                events: &j.events,
+            })
+            .collect();
+        Ok(lms::xapi(&course, &learners)?)
     }
 
     pub(crate) fn refuse_errors(&self) -> Result<()> {
@@ -300,9 +308,9 @@ impl Project {
 
 /// Who simulated learners are when the project declares no cohort (a catalog export):
 /// one segment of typical newcomers, named so that nobody mistakes it for a real one.
-fn generic_cohort() -> simulate::Cohort {
-    simulate::Cohort {
-        segments: vec![simulate::Segment {
+fn generic_cohort() -> model::Cohort {
+    model::Cohort {
+        segments: vec![model::Segment {
             name: "Generic learners (no cohort declared)".to_owned(),
             share: 1.0,
             attributes: Default::default(),

@@ -132,7 +132,7 @@ impl Project {
     /// scoring `scores` (module path → %) on day 1, in that order.
     pub fn why(
         &self,
-        attributes: &rules::Attributes,
+        attributes: &model::Attributes,
         scores: &[(String, f64)],
     ) -> Result<Vec<rules::Decision>> {
         let learner = "sample learner".to_owned();

@@ -17,7 +17,7 @@ use crate::{AuditAction, Entry, Error, Project, Result};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct SimulationRequest {
     /// The cohort; the project's default cohort when `None`.
-    pub cohort: Option<simulate::Cohort>,
+    pub cohort: Option<model::Cohort>,
     pub learners: u32,
     /// (The window's seeds stay below 2^53, which a JavaScript number holds exactly.)
     #[ts(type = "number")]
@@ -42,7 +42,7 @@ pub struct Simulation {
     /// (The window's seeds stay below 2^53, which a JavaScript number holds exactly.)
     #[ts(type = "number")]
     pub seed: u64,
-    pub cohort: simulate::Cohort,
+    pub cohort: model::Cohort,
     pub runs: Vec<SimulationRun>,
     /// With two bundles: what changed from the first to the second.
     pub changes: Vec<bundle::Change>,
@@ -86,7 +86,7 @@ const MAX_LEARNERS: u32 = 10_000_000;
 impl Project {
     /// The cohort simulations use when none is given: the one a person saved, else the
     /// library manifest's.
-    pub fn default_cohort(&self) -> Result<Option<simulate::Cohort>> {
+    pub fn default_cohort(&self) -> Result<Option<model::Cohort>> {
         for key in [EDITED_COHORT, crate::COHORT] {
             if let Some(c) = self
                 .store
@@ -103,7 +103,7 @@ impl Project {
     /// refresh the library's own), or with `None` goes back to the library's; logged.
     pub fn set_cohort(
         &mut self,
-        cohort: Option<&simulate::Cohort>,
+        cohort: Option<&model::Cohort>,
         actor: &model::Actor,
         now: model::Timestamp,
     ) -> Result<()> {
@@ -128,7 +128,7 @@ impl Project {
     /// static path and under the project's rules, with the same seed.
     pub fn simulate(
         &self,
-        cohort: Option<simulate::Cohort>,
+        cohort: Option<model::Cohort>,
         learners: usize,
         seed: u64,
     ) -> Result<(simulate::Report, simulate::Report)> {
@@ -264,7 +264,7 @@ impl Project {
     /// The rule decisions one simulated learner (number `learner`) meets, for "why".
     pub fn simulation_trace(
         &self,
-        cohort: Option<simulate::Cohort>,
+        cohort: Option<model::Cohort>,
         seed: u64,
         learner: u64,
     ) -> Result<Vec<rules::Decision>> {
@@ -278,14 +278,14 @@ impl Project {
     /// project and runs `f`.
     pub(crate) fn with_simulation<T>(
         &self,
-        cohort: Option<simulate::Cohort>,
+        cohort: Option<model::Cohort>,
         f: impl FnOnce(&simulate::Input<'_>) -> T,
     ) -> Result<T> {
         let cohort = self.cohort_or_default(cohort)?;
         self.with_source(&self.project_source()?, &cohort, f)
     }
 
-    fn cohort_or_default(&self, cohort: Option<simulate::Cohort>) -> Result<simulate::Cohort> {
+    fn cohort_or_default(&self, cohort: Option<model::Cohort>) -> Result<model::Cohort> {
         let cohort = match cohort {
             Some(c) => c,
             None => self.default_cohort()?.ok_or(Error::NoCohort)?,
@@ -328,7 +328,7 @@ impl Project {
     fn with_source<T>(
         &self,
         source: &Source,
-        cohort: &simulate::Cohort,
+        cohort: &model::Cohort,
         f: impl FnOnce(&simulate::Input<'_>) -> T,
     ) -> Result<T> {
         let set = &source.rules;
@@ -385,10 +385,10 @@ impl Project {
             .collect();
         let tracks = sim_tracks(source)?;
         let fitted = self.fitted_bkt()?;
-        let skill_bkt: Vec<Option<simulate::Bkt>> = slugs
+        let skill_bkt: Vec<Option<model::Bkt>> = slugs
             .iter()
             .map(|s| {
-                fitted.get(*s).map(|p| simulate::Bkt {
+                fitted.get(*s).map(|p| model::Bkt {
                     learn: p.learn,
                     guess: p.guess,
                     slip: p.slip,

@@ -209,7 +209,7 @@ fn with_curriculum(f: impl FnOnce(&[simulate::SimModule], &rules::Curriculum<'_>
 }
 
 /// Simulates a few learners of `cohort` under `set`, both policies.
-fn simulate_few(cohort: &simulate::Cohort, set: &rules::RuleSet) {
+fn simulate_few(cohort: &model::Cohort, set: &rules::RuleSet) {
     with_curriculum(|modules, curriculum| {
         let tracks = [simulate::SimTrack {
             slug: "t".to_owned(),
@@ -232,7 +232,7 @@ fn simulate_few(cohort: &simulate::Cohort, set: &rules::RuleSet) {
     });
 }
 
-fn plain_cohort() -> simulate::Cohort {
+fn plain_cohort() -> model::Cohort {
     serde_json::from_str(
         r#"{"segments": [{"name": "all", "share": 1, "prior": 0.3, "weekly_minutes": 120,
             "dropout_per_week": 0.05, "reengage_response": 0.5}]}"#,
@@ -290,9 +290,9 @@ pub fn review_decisions(data: &[u8]) {
 /// A cohort file (JSON or TOML), simulated through the tiny curriculum.
 pub fn cohort(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
-    let cohort = serde_json::from_str::<simulate::Cohort>(&text)
+    let cohort = serde_json::from_str::<model::Cohort>(&text)
         .ok()
-        .or_else(|| toml::from_str::<simulate::Cohort>(&text).ok());
+        .or_else(|| toml::from_str::<model::Cohort>(&text).ok());
     let Some(cohort) = cohort else {
         return;
     };

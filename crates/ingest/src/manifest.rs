@@ -48,7 +48,7 @@ pub struct Manifest {
     /// Adaptive rules (`[[rule]]`, pathforge.rules/v1), checked by `pathforge rules check`.
     pub rules: Vec<rules::Rule>,
     /// The default cohort for simulations (`[cohort]`).
-    pub cohort: Option<simulate::Cohort>,
+    pub cohort: Option<model::Cohort>,
     /// Metadata for modules whose files carry none (`[[module]]`), already applied to the
     /// drafts [`crate::read_library`] returns.
     pub modules: Vec<ModuleMeta>,
@@ -97,7 +97,7 @@ struct RawManifest {
     #[serde(default)]
     rule: Vec<rules::Rule>,
     #[serde(default)]
-    cohort: Option<simulate::Cohort>,
+    cohort: Option<model::Cohort>,
     #[serde(default)]
     module: Vec<RawModuleMeta>,
 }

@@ -46,7 +46,7 @@ pub struct RulesView {
 /// A sample learner for the "why" view.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct SampleLearner {
-    pub attributes: rules::Attributes,
+    pub attributes: model::Attributes,
     /// (module path, score %) in the order the learner takes them.
     pub scores: Vec<(String, f64)>,
 }
@@ -1029,7 +1029,7 @@ impl Session {
     }
 
     /// The cohort simulations start from (saved, else the library's), if any.
-    pub fn cohort(&self) -> IpcResult<Option<simulate::Cohort>> {
+    pub fn cohort(&self) -> IpcResult<Option<model::Cohort>> {
         Ok(self.project()?.default_cohort()?)
     }
 
@@ -1037,9 +1037,9 @@ impl Session {
     /// in force.
     pub fn set_cohort(
         &mut self,
-        cohort: Option<simulate::Cohort>,
+        cohort: Option<model::Cohort>,
         now: Timestamp,
-    ) -> IpcResult<Option<simulate::Cohort>> {
+    ) -> IpcResult<Option<model::Cohort>> {
         let project = self.project.as_mut().ok_or_else(no_project)?;
         project.set_cohort(cohort.as_ref(), &actor_of(&self.profile), now)?;
         Ok(project.default_cohort()?)
@@ -1131,7 +1131,7 @@ pub fn bindings() -> String {
         rules::Band::decl(&cfg),
         rules::MinScore::decl(&cfg),
         rules::Match::decl(&cfg),
-        rules::Attributes::decl(&cfg),
+        model::Attributes::decl(&cfg),
         rules::RuleBody::decl(&cfg),
         rules::Rule::decl(&cfg),
         rules::RuleSet::decl(&cfg),
@@ -1175,9 +1175,9 @@ pub fn bindings() -> String {
         model::MergePreview::decl(&cfg),
         model::SkillMerge::decl(&cfg),
         TaxonomyView::decl(&cfg),
-        simulate::Bkt::decl(&cfg),
-        simulate::Segment::decl(&cfg),
-        simulate::Cohort::decl(&cfg),
+        model::Bkt::decl(&cfg),
+        model::Segment::decl(&cfg),
+        model::Cohort::decl(&cfg),
         simulate::Policy::decl(&cfg),
         simulate::Percentiles::decl(&cfg),
         simulate::ModuleStat::decl(&cfg),

@@ -96,7 +96,7 @@ const CHECKS: &[(&str, Check)] = &[
         "why",
         Check::Refuses(ErrorKind::BadInput, |s, _| {
             s.why(&SampleLearner {
-                attributes: rules::Attributes::default(),
+                attributes: model::Attributes::default(),
                 scores: vec![("no/such/module.md".to_owned(), 50.0)],
             })
             .map(drop)
@@ -131,9 +131,9 @@ const CHECKS: &[(&str, Check)] = &[
     (
         "set_cohort",
         Check::Refuses(ErrorKind::BadInput, |s, _| {
-            let cohort = simulate::Cohort {
+            let cohort = model::Cohort {
                 segments: vec![],
-                bkt: simulate::Bkt::default(),
+                bkt: model::Bkt::default(),
             };
             s.set_cohort(Some(cohort), T).map(drop)
         }),

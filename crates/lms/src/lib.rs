@@ -243,12 +243,13 @@ pub fn compile(course: &Course, target: Target) -> Result<Export> {
     Ok(finish(course, &plan, target, files_and_rules))
 }
 
-/// xAPI statements for simulated learners' journeys (the engine runs the simulation).
-pub use xapi::DECISIONS as XAPI_DECISIONS;
+pub use xapi::{Learner, DECISIONS as XAPI_DECISIONS};
 
-pub fn xapi(course: &Course, journeys: &[simulate::Journey]) -> Result<Export> {
+/// xAPI statements for learners' events and the rule decisions they led to (the engine
+/// runs the simulation that produces them).
+pub fn xapi(course: &Course, learners: &[Learner<'_>]) -> Result<Export> {
     let plan = Plan::new(course)?;
-    let out = xapi::compile(&plan, journeys);
+    let out = xapi::compile(&plan, learners);
     Ok(finish(course, &plan, Target::Xapi, out))
 }
 

@@ -17,14 +17,23 @@ pub const HOME_PAGE: &str = "https://simulation.pathforge.invalid";
 pub const DECISIONS: &str = "https://simulation.pathforge.invalid/xapi/extensions/decisions";
 const PASS_MARK: f64 = 70.0;
 
+/// One learner's events as the rule runtime saw them, each with the decisions it led to:
+/// what the xAPI export turns into statements. The engine fills it from a simulated
+/// journey; nothing here depends on the simulator.
+#[derive(Debug, Clone, Copy)]
+pub struct Learner<'a> {
+    /// The account name (unique per learner).
+    pub name: &'a str,
+    /// The persona, shown in the agent's name.
+    pub segment: &'a str,
+    pub events: &'a [(rules::Event, Vec<rules::Decision>)],
+}
+
 fn verb(id: &str) -> Value {
     json!({ "id": format!("http://adlnet.gov/expapi/verbs/{id}"), "display": { "en-US": id } })
 }
 
-pub(crate) fn compile(
-    plan: &Plan<'_>,
-    journeys: &[simulate::Journey],
-) -> (Files, Vec<RuleCoverage>) {
+pub(crate) fn compile(plan: &Plan<'_>, learners: &[Learner<'_>]) -> (Files, Vec<RuleCoverage>) {
     let course = plan.course;
     let placement: Vec<&str> = plan
         .rules()
@@ -50,15 +59,15 @@ pub(crate) fn compile(
     let start = course.changed.0;
     let mut decided: BTreeMap<&str, usize> = BTreeMap::new();
     let mut statements = Vec::new();
-    for j in journeys {
+    for j in learners {
         let registration = uuid::Uuid::new_v5(
             &uuid::Uuid::NAMESPACE_URL,
-            format!("{}/{}", plan.uri("registration"), j.learner).as_bytes(),
+            format!("{}/{}", plan.uri("registration"), j.name).as_bytes(),
         );
         let actor = json!({
             "objectType": "Agent",
-            "name": format!("Simulated {} ({})", j.learner, j.segment),
-            "account": { "homePage": HOME_PAGE, "name": j.learner },
+            "name": format!("Simulated {} ({})", j.name, j.segment),
+            "account": { "homePage": HOME_PAGE, "name": j.name },
         });
         for (i, (event, decisions)) in j.events.iter().enumerate() {
             let (verb, object, result) = match &event.kind {

@@ -884,6 +884,9 @@ pub struct SkippedFile {
     pub reason: String,
 }
 
+mod cohort;
+pub use cohort::{Attributes, Bkt, Cohort, Segment};
+
 #[cfg(test)]
 mod tests {
     use super::*;

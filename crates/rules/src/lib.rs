@@ -9,6 +9,7 @@ mod check;
 mod runtime;
 mod xapi;
 
+use model::Attributes;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -176,21 +177,6 @@ pub struct Match {
     /// ISO date (YYYY-MM-DD): learners hired on or after it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hired_on_or_after: Option<String>,
-}
-
-/// A learner's HR attributes, as events report them.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema, TS)]
-#[serde(deny_unknown_fields)]
-pub struct Attributes {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub department: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub location: Option<String>,
-    /// ISO date (YYYY-MM-DD).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hire_date: Option<String>,
 }
 
 impl Match {

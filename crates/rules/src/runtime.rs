@@ -9,7 +9,9 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::check::{find, Curriculum};
-use crate::{Attributes, Group, Rule, RuleBody, RuleSet};
+use model::Attributes;
+
+use crate::{Group, Rule, RuleBody, RuleSet};
 
 /// One thing that happened to a learner, on a day (days since the stream began).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, TS)]

@@ -1,5 +1,7 @@
 //! The simulator on a tiny curriculum: determinism, the rules' effect, the fairness flag.
 
+use model::Segment;
+
 use super::*;
 
 fn module(
@@ -35,7 +37,7 @@ fn segment(name: &str, prior: f64, dropout: f64) -> Segment {
     Segment {
         name: name.to_owned(),
         share: 1.0,
-        attributes: rules::Attributes::default(),
+        attributes: model::Attributes::default(),
         prior,
         speed: 1.0,
         weekly_minutes: 120,

@@ -150,7 +150,7 @@ fn rules_are_edited_checked_and_explained() {
         "both are logged"
     );
 
-    let ae = rules::Attributes {
+    let ae = model::Attributes {
         role: Some("ae".into()),
         ..Default::default()
     };
