@@ -755,6 +755,27 @@ fn simulate_compares_static_and_rules_reproducibly() {
         text.starts_with("learner-3 (") && text.contains("enrolled (") && text.contains("[assign-"),
         "a learner's why trace starts at enrolment with their assignment: {text}"
     );
+    let json = pathforge(&[
+        &"simulate",
+        &file,
+        &"--trace",
+        &"3",
+        &"--seed",
+        &"9",
+        &"--json",
+    ]);
+    let journey: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let last = text.lines().last().unwrap_or_default();
+    let said = match journey["ending"]["kind"].as_str() {
+        Some("competent") => "ended: competent on day ",
+        Some("dropped_out") => "ended: dropped out on day ",
+        Some("not_competent") => "ended: not competent",
+        other => panic!("a journey ends one of three ways, not {other:?}"),
+    };
+    assert!(
+        last.starts_with(said),
+        "the trace's last line says how the learner ended, as the JSON does ({said}): {text}"
+    );
 }
 
 #[test]

@@ -82,6 +82,16 @@ pub(crate) fn run_simulate(
                 )?;
             }
         }
+        let ending = match &journey.ending {
+            simulate::Ending::Competent { day } => format!("competent on day {day:.1}"),
+            simulate::Ending::DroppedOut { module, day } => {
+                format!("dropped out on day {day:.1}, while on {module}")
+            }
+            simulate::Ending::NotCompetent { day } => format!(
+                "not competent: reached the end of the track on day {day:.1} without passing every assessment"
+            ),
+        };
+        writeln!(out, "ended: {ending}")?;
         return Ok(());
     }
     let mut bar = Progress::new(json, "simulating {bar:40} {pos}/{len} learners, {eta} left");
