@@ -209,7 +209,7 @@ pub fn scale_rows(model_dir: &Path, tmp: &Path) -> Result<Vec<Row>> {
     )?;
     for target in [lms::Target::Scorm2004, lms::Target::Moodle] {
         once(&format!("scale: export {target:?}"), &mut rows, || {
-            let export = p.export_course(target, &[])?;
+            let export = p.export(target, &engine::ExportOptions::default())?;
             let out = tmp.join(format!("scale-{target:?}"));
             p.write_export(&export, &out)?;
             Ok(((), format!("{} files", export.files.len())))

@@ -110,29 +110,74 @@ impl Project {
 /// A bundle's id and its content files (name, bytes).
 pub type BundleContent = (String, Vec<(String, Vec<u8>)>);
 
+/// What an export needs beyond the project. The defaults serve every target but the
+/// signed bundle, which needs [`Signing`].
+#[derive(Debug, Clone)]
+pub struct ExportOptions {
+    /// Module references (id, path or exact title) paired with the LMS's ids for them
+    /// (LMS targets), so the export references real LMS objects.
+    pub mapping: Vec<(String, String)>,
+    /// The key, version and author a bundle is signed with (target bundle).
+    pub signing: Option<Signing>,
+    /// Who the simulated learners are (target xapi; else the library's default cohort,
+    /// else one generic segment named as such).
+    pub cohort: Option<model::Cohort>,
+    /// How many simulated learners' statements to write (target xapi).
+    pub learners: u64,
+    /// The simulation's seed (target xapi): the same seed gives the same statements.
+    pub seed: u64,
+}
+
+impl Default for ExportOptions {
+    fn default() -> Self {
+        ExportOptions {
+            mapping: Vec::new(),
+            signing: None,
+            cohort: None,
+            learners: 20,
+            seed: 1,
+        }
+    }
+}
+
+/// What a bundle is signed with.
+#[derive(Debug, Clone)]
+pub struct Signing {
+    pub key: bundle::SigningKey,
+    pub version: String,
+    pub author: String,
+}
+
 impl Project {
-    /// Compiles the project for `target`. `mapping` pairs module references (id, path or
-    /// exact title) with the LMS's ids for them. Refused while the graph or the rules have
-    /// errors, as bundles are: nothing ships that cannot run.
-    pub fn export_course(
-        &self,
-        target: lms::Target,
-        mapping: &[(String, String)],
-    ) -> Result<lms::Export> {
-        self.refuse_errors()?;
-        let course = self.course(mapping)?;
-        Ok(lms::compile(&course, target)?)
+    /// Compiles the project for `target` — the one export entry point that the CLI and
+    /// the desktop share. Refused while the graph or the rules have errors: nothing ships
+    /// that cannot run. Nothing is written: see [`Project::write_export`].
+    pub fn export(&self, target: lms::Target, options: &ExportOptions) -> Result<lms::Export> {
+        match target {
+            lms::Target::Bundle => {
+                let signing = options.signing.as_ref().ok_or(Error::Unsigned)?;
+                self.export_bundle(signing)
+            }
+            lms::Target::Xapi => {
+                self.export_xapi(options.cohort.clone(), options.learners, options.seed)
+            }
+            _ => {
+                self.refuse_errors()?;
+                let course = self.course(&options.mapping)?;
+                Ok(lms::compile(&course, target)?)
+            }
+        }
     }
 
     /// The signed rule bundle as an export: every rule is carried whole and runs in
     /// Pathforge's runtime. Signed at the project's last change, so the same project and
     /// key give the same bytes.
-    pub fn export_bundle(
-        &self,
-        key: &bundle::SigningKey,
-        version: &str,
-        author: &str,
-    ) -> Result<lms::Export> {
+    fn export_bundle(&self, signing: &Signing) -> Result<lms::Export> {
+        let Signing {
+            key,
+            version,
+            author,
+        } = signing;
         let (id, files) = self.bundle_files()?;
         let bytes = bundle::build(&id, version, author, &files, key, self.last_change()?.0)?;
         let name: String = self
@@ -179,7 +224,7 @@ impl Project {
     /// xAPI statements for `learners` simulated learners of `cohort` (else the library's
     /// default cohort, else one generic segment, named as such in the statements) going
     /// through the rules, with seed `seed`: the same inputs give the same statements.
-    pub fn export_xapi(
+    fn export_xapi(
         &self,
         cohort: Option<model::Cohort>,
         learners: u64,

@@ -43,6 +43,35 @@ fn edges(p: &Project) -> BTreeSet<(String, String, String)> {
         .collect()
 }
 
+/// Options signing a bundle with `key`.
+fn signed(key: &bundle::SigningKey) -> ExportOptions {
+    ExportOptions {
+        signing: Some(Signing {
+            key: key.clone(),
+            version: "1.0.0".to_owned(),
+            author: "tester".to_owned(),
+        }),
+        ..Default::default()
+    }
+}
+
+/// Options for `learners` xAPI learners simulated with `seed`.
+fn xapi(learners: u64, seed: u64) -> ExportOptions {
+    ExportOptions {
+        learners,
+        seed,
+        ..Default::default()
+    }
+}
+
+/// Options referencing the LMS ids in `mapping`.
+fn mapped(mapping: Vec<(String, String)>) -> ExportOptions {
+    ExportOptions {
+        mapping,
+        ..Default::default()
+    }
+}
+
 fn titles(p: &Project) -> BTreeSet<String> {
     p.modules().unwrap().into_iter().map(|m| m.title).collect()
 }
@@ -55,10 +84,10 @@ fn every_target_exports_from_each_sample_library_and_validates() {
         let mut p = project(tmp.path(), name);
         let rules: Vec<String> = p.rules().unwrap().rules.into_iter().map(|r| r.id).collect();
         let build = |p: &Project, target| match target {
-            lms::Target::Bundle => p.export_bundle(&key, "1.0.0", "tester").unwrap(),
+            lms::Target::Bundle => p.export(target, &signed(&key)).unwrap(),
             // data-literacy declares no cohort: the generic one stands in.
-            lms::Target::Xapi => p.export_xapi(None, 12, 7).unwrap(),
-            _ => p.export_course(target, &[]).unwrap(),
+            lms::Target::Xapi => p.export(target, &xapi(12, 7)).unwrap(),
+            _ => p.export(target, &ExportOptions::default()).unwrap(),
         };
         for target in lms::Target::ALL {
             let export = build(&p, target);
@@ -135,7 +164,7 @@ fn validate_xapi(file: &Path) {
 fn xapi_statements_follow_simulated_learners_and_carry_rule_decisions() {
     let tmp = tempfile::tempdir().unwrap();
     let p = project(tmp.path(), "sales-onboarding");
-    let export = p.export_xapi(None, 30, 3).unwrap();
+    let export = p.export(lms::Target::Xapi, &xapi(30, 3)).unwrap();
     let statements: Vec<Value> = serde_json::from_slice(&export.files["statements.json"]).unwrap();
     let verbs: BTreeSet<&str> = statements
         .iter()
@@ -172,7 +201,7 @@ fn xapi_statements_follow_simulated_learners_and_carry_rule_decisions() {
         "rules that decided something are reported as recorded"
     );
     assert_eq!(
-        p.export_xapi(None, 30, 3).unwrap().files,
+        p.export(lms::Target::Xapi, &xapi(30, 3)).unwrap().files,
         export.files,
         "the same seed gives the same statements"
     );
@@ -225,7 +254,10 @@ fn scorm_cmi5_canvas_and_case_exports_import_back_to_the_same_curriculum() {
     ] {
         let out = tmp.path().join(target.name());
         original
-            .write_export(&original.export_course(target, &[]).unwrap(), &out)
+            .write_export(
+                &original.export(target, &ExportOptions::default()).unwrap(),
+                &out,
+            )
             .unwrap();
         let mut back = Project::create(
             &tmp.path().join(format!("back-{}.pathforge", target.name())),
@@ -259,7 +291,9 @@ fn scorm_cmi5_canvas_and_case_exports_import_back_to_the_same_curriculum() {
     let out = tmp.path().join("case");
     original
         .write_export(
-            &original.export_course(lms::Target::Case, &[]).unwrap(),
+            &original
+                .export(lms::Target::Case, &ExportOptions::default())
+                .unwrap(),
             &out,
         )
         .unwrap();
@@ -333,7 +367,7 @@ fn group_rules_round_trip_through_scorm() {
     );
     for target in [lms::Target::Scorm2004, lms::Target::Scorm12] {
         let out = tmp.path().join(target.name());
-        p.write_export(&p.export_course(target, &[]).unwrap(), &out)
+        p.write_export(&p.export(target, &ExportOptions::default()).unwrap(), &out)
             .unwrap();
         testkit::validate(target.name(), &out.join("imsmanifest.xml"));
         let mut back = Project::create(
@@ -354,7 +388,9 @@ fn group_rules_round_trip_through_scorm() {
 fn exports_replace_only_this_projects_earlier_exports_and_report_the_diff() {
     let tmp = tempfile::tempdir().unwrap();
     let p = project(tmp.path(), "sales-onboarding");
-    let export = p.export_course(lms::Target::Cmi5, &[]).unwrap();
+    let export = p
+        .export(lms::Target::Cmi5, &ExportOptions::default())
+        .unwrap();
     let refused = |out: &Path, needle: &str, why: &str| {
         let err = p.write_export(&export, out).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Conflict, "{why}: refused");
@@ -486,7 +522,7 @@ fn mappings_put_lms_ids_into_exports_and_unknown_modules_are_named() {
             "4103".to_owned(),
         ),
     ];
-    let export = p.export_course(lms::Target::Moodle, &mapping).unwrap();
+    let export = p.export(lms::Target::Moodle, &mapped(mapping)).unwrap();
     let availability: Value = serde_json::from_slice(&export.files["availability.json"]).unwrap();
     let module3 = availability
         .as_array()
@@ -504,9 +540,9 @@ fn mappings_put_lms_ids_into_exports_and_unknown_modules_are_named() {
         "the 30 unmapped modules are listed for the admin"
     );
     let err = p
-        .export_course(
+        .export(
             lms::Target::Moodle,
-            &[("No such module".to_owned(), "1".to_owned())],
+            &mapped(vec![("No such module".to_owned(), "1".to_owned())]),
         )
         .unwrap_err();
     assert!(
@@ -543,8 +579,12 @@ fn the_shipped_call_scripts_send_one_request_per_planned_call() {
     let p = project(tmp.path(), "sales-onboarding");
 
     let moodle = tmp.path().join("moodle");
-    p.write_export(&p.export_course(lms::Target::Moodle, &[]).unwrap(), &moodle)
-        .unwrap();
+    p.write_export(
+        &p.export(lms::Target::Moodle, &ExportOptions::default())
+            .unwrap(),
+        &moodle,
+    )
+    .unwrap();
     let calls: Vec<Value> =
         serde_json::from_slice(&std::fs::read(moodle.join("webservice-calls.json")).unwrap())
             .unwrap();
@@ -591,8 +631,12 @@ fn the_shipped_call_scripts_send_one_request_per_planned_call() {
     );
 
     let edx = tmp.path().join("openedx");
-    p.write_export(&p.export_course(lms::Target::Openedx, &[]).unwrap(), &edx)
-        .unwrap();
+    p.write_export(
+        &p.export(lms::Target::Openedx, &ExportOptions::default())
+            .unwrap(),
+        &edx,
+    )
+    .unwrap();
     let gates: Vec<Value> =
         serde_json::from_slice(&std::fs::read(edx.join("gating.json")).unwrap()).unwrap();
     let sent = dry_run(
@@ -630,10 +674,16 @@ fn lms_errors_reach_callers_with_their_own_kind() {
     );
     let tmp = tempfile::tempdir().unwrap();
     let p = project(tmp.path(), "sales-onboarding");
-    let err = p.export_course(lms::Target::Bundle, &[]).unwrap_err();
+    let err = p
+        .export(lms::Target::Bundle, &ExportOptions::default())
+        .unwrap_err();
     assert_eq!(
         err.kind(),
-        ErrorKind::Internal,
-        "the bundle is built by the engine, never compiled: {err}"
+        ErrorKind::BadInput,
+        "a bundle is signed, and nothing here gave a key: {err}"
+    );
+    assert!(
+        err.to_string().contains("pathforge bundle build"),
+        "the refusal says where bundles are built: {err}"
     );
 }

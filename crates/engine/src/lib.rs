@@ -113,6 +113,8 @@ pub enum Error {
     BadCohort(String),
     #[error("CSV: {0}")]
     Csv(#[from] csv::Error),
+    #[error("a signed bundle needs this machine's signing key: build it with `pathforge bundle build` or `pathforge export --target bundle`")]
+    Unsigned,
     #[error("cancelled")]
     Cancelled,
 }
@@ -146,7 +148,8 @@ impl Error {
             | Error::NotASlug(_)
             | Error::SameSkill(_)
             | Error::Events(_)
-            | Error::BadCohort(_) => ErrorKind::BadInput,
+            | Error::BadCohort(_)
+            | Error::Unsigned => ErrorKind::BadInput,
             Error::Cycle { .. }
             | Error::CyclicGraph(_)
             | Error::SkillExists(_)
@@ -308,7 +311,7 @@ use audit::Entry;
 
 pub use audit::AuditAction;
 pub use calibrate::{AnswersImport, SkillFit};
-pub use export::{read_mapping, BundleContent, MARKER};
+pub use export::{read_mapping, BundleContent, ExportOptions, Signing, MARKER};
 pub use prerequisites::{graph_layout, skill_layout};
 pub use profile::{load_profile, save_profile};
 pub use review_pack::PackFilter;

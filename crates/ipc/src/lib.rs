@@ -135,10 +135,6 @@ pub struct ExportPreview {
     pub written: bool,
 }
 
-/// Simulated learners behind the app's xAPI export (the CLI lets people choose).
-const XAPI_LEARNERS: u64 = 20;
-const XAPI_SEED: u64 = 1;
-
 /// How far a tagging run is, sent to the window as it goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct TagProgress {
@@ -978,23 +974,16 @@ impl Session {
                 ),
             });
         }
-        let project = self.project()?;
-        Ok(match request.target {
-            lms::Target::Xapi => project.export_xapi(None, XAPI_LEARNERS, XAPI_SEED)?,
-            lms::Target::Bundle => {
-                return Err(IpcError {
-                    kind: ErrorKind::BadInput,
-                    message: "signed bundles are built with `pathforge bundle build`, which holds this machine's signing key".to_owned(),
-                })
-            }
-            target => {
-                let mapping = match request.mapping.as_deref().filter(|m| !m.trim().is_empty()) {
-                    Some(path) => engine::read_mapping(Path::new(path))?,
-                    None => Vec::new(),
-                };
-                project.export_course(target, &mapping)?
-            }
-        })
+        let mapping = match request.mapping.as_deref().filter(|m| !m.trim().is_empty()) {
+            Some(path) => engine::read_mapping(Path::new(path))?,
+            None => Vec::new(),
+        };
+        // No signing key here: the engine refuses the bundle target, saying where to build it.
+        let options = engine::ExportOptions {
+            mapping,
+            ..Default::default()
+        };
+        Ok(self.project()?.export(request.target, &options)?)
     }
 
     pub fn why(&self, learner: &SampleLearner) -> IpcResult<Vec<rules::Decision>> {

@@ -46,26 +46,28 @@ pub(crate) fn run_export(
     let target: lms::Target = args.target.parse()?;
     let dir = args.out.as_path();
     let mut project = Project::open(&args.file)?;
-    let export = match target {
-        lms::Target::Bundle => {
-            let author = match me() {
+    let signing = match target {
+        lms::Target::Bundle => Some(engine::Signing {
+            key: signing_key()?,
+            version: args.version.clone(),
+            author: match me() {
                 Actor::Person { name, .. } => name,
                 _ => "pathforge".to_owned(),
-            };
-            project.export_bundle(&signing_key()?, &args.version, &author)?
-        }
-        lms::Target::Xapi => {
-            let cohort = args.cohort.as_deref().map(read_cohort).transpose()?;
-            project.export_xapi(cohort, args.learners, args.seed)?
-        }
-        _ => {
-            let pairs = match &args.mapping {
-                Some(path) => engine::read_mapping(path)?,
-                None => Vec::new(),
-            };
-            project.export_course(target, &pairs)?
-        }
+            },
+        }),
+        _ => None,
     };
+    let options = engine::ExportOptions {
+        mapping: match &args.mapping {
+            Some(path) => engine::read_mapping(path)?,
+            None => Vec::new(),
+        },
+        signing,
+        cohort: args.cohort.as_deref().map(read_cohort).transpose()?,
+        learners: args.learners,
+        seed: args.seed,
+    };
+    let export = project.export(target, &options)?;
     let diff = project.write_export(&export, dir)?;
     project.record_export(&export, dir, &me(), Timestamp::now())?;
     if json {
