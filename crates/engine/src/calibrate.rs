@@ -14,12 +14,8 @@ use serde::Serialize;
 use serde_json::Value;
 use sha2::Sha256;
 
+use crate::settings::{FITTED, SECRET};
 use crate::{AuditAction, Entry, Error, Project, Result};
-
-/// Settings key of the pseudonym secret.
-const SECRET: &str = "privacy.pseudonym_secret";
-/// Settings key of the fitted parameters, by skill slug.
-pub(crate) const FITTED: &str = "simulation.bkt";
 
 /// What an answer log brought in.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -178,11 +174,11 @@ impl Project {
                 log_likelihood: fit.log_likelihood,
             });
         }
-        let fitted: BTreeMap<&str, bkt::Params> = fits
+        let fitted: BTreeMap<String, bkt::Params> = fits
             .iter()
             .map(|f| {
                 (
-                    f.skill.as_str(),
+                    f.skill.clone(),
                     bkt::Params {
                         prior: f.prior,
                         learn: f.learn,
@@ -193,29 +189,23 @@ impl Project {
                 )
             })
             .collect();
-        let before = self.store.setting(FITTED)?.unwrap_or(Value::Null);
+        let before = serde_json::to_value(self.store.setting(&FITTED)?).expect("serialises");
         let after = serde_json::to_value(&fitted).expect("parameters serialise");
         let entry = Entry::new(AuditAction::BktCalibrated, "simulation", &before, &after);
-        self.commit(actor, now, entry, |tx| tx.set_setting(FITTED, &after))?;
+        self.commit(actor, now, entry, |tx| {
+            tx.set_setting(&FITTED, Some(&fitted))
+        })?;
         Ok(fits)
     }
 
     /// The parameters fitted per skill slug, if calibrated.
     pub fn fitted_bkt(&self) -> Result<BTreeMap<String, bkt::Params>> {
-        Ok(self
-            .store
-            .setting(FITTED)?
-            .and_then(|v| serde_json::from_value(v).ok())
-            .unwrap_or_default())
+        Ok(self.store.setting(&FITTED)?.unwrap_or_default())
     }
 
     /// The project's pseudonym secret, made on first use.
     fn pseudonym_secret(&mut self) -> Result<String> {
-        if let Some(s) = self
-            .store
-            .setting(SECRET)?
-            .and_then(|v| v.as_str().map(str::to_owned))
-        {
+        if let Some(s) = self.store.setting(&SECRET)? {
             return Ok(s);
         }
         let secret = format!(
@@ -224,7 +214,7 @@ impl Project {
             uuid::Uuid::new_v4().simple()
         );
         self.store
-            .write(|tx| tx.set_setting(SECRET, &serde_json::json!(secret)))?;
+            .write(|tx| tx.set_setting(&SECRET, Some(&secret)))?;
         Ok(secret)
     }
 

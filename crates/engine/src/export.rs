@@ -271,13 +271,10 @@ impl Project {
     /// The time of the project's last change (shipping does not count).
     pub(crate) fn last_change(&self) -> Result<Timestamp> {
         let project = self.store.project()?;
+        let shipping = SHIPPING.map(AuditAction::as_str);
         Ok(self
             .store
-            .audit_events()?
-            .iter()
-            .rev()
-            .find(|e| !SHIPPING.iter().any(|a| a.as_str() == e.action))
-            .map(|e| e.at)
+            .last_logged_except(&shipping)?
             .unwrap_or(project.created_at))
     }
 

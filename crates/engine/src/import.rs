@@ -11,7 +11,8 @@ use model::{
 use serde_json::Value;
 
 use crate::audit::Entry;
-use crate::{AuditAction, Error, Project, Result, CATALOG_COLUMNS, COHORT, SCALE};
+use crate::settings::{CATALOG_COLUMNS, COHORT, SCALE};
+use crate::{AuditAction, Error, Project, Result};
 
 impl Project {
     /// Imports (or re-imports) a library: a folder of documents, packages and catalogs, or
@@ -96,13 +97,13 @@ impl Project {
         };
         let mut existing = self.store.library_module_hashes(&library.id)?;
         // A level a person set in the project outranks what the file says (or not).
-        let levels = self.level_overrides()?;
+        let levels = self.store.level_overrides()?;
         let modules: Vec<Module> = drafts
             .into_iter()
             .map(|d| {
                 let id = ModuleId::derive(&library.id, &d.relative_path);
                 Module {
-                    level: levels.get(id.as_str()).copied().or(d.level),
+                    level: levels.get(&id).copied().or(d.level),
                     id,
                     library_id: library.id.clone(),
                     source_path: d.relative_path,
@@ -285,13 +286,10 @@ impl Project {
                 tx.replace_library_tracks(&library.id, &tracks)?;
                 tx.replace_library_rules(&library.id, &declared_rules)?;
                 if let Some(cohort) = &cohort {
-                    tx.set_setting(
-                        COHORT,
-                        &serde_json::to_value(cohort).expect("cohorts serialise"),
-                    )?;
+                    tx.set_setting(&COHORT, Some(cohort))?;
                 }
                 if !scale.is_empty() {
-                    tx.set_setting(SCALE, &serde_json::json!(scale))?;
+                    tx.set_setting(&SCALE, Some(&scale))?;
                 }
                 tx.delete_manifest_prerequisites(&library.id)?;
                 for edge in &declared {
@@ -304,11 +302,7 @@ impl Project {
     }
 
     pub(crate) fn column_maps(&self) -> Result<ingest::ColumnMaps> {
-        Ok(self
-            .store
-            .setting(CATALOG_COLUMNS)?
-            .and_then(|v| serde_json::from_value(v).ok())
-            .unwrap_or_default())
+        Ok(self.store.setting(&CATALOG_COLUMNS)?.unwrap_or_default())
     }
 
     /// How the catalog CSV at `path` would import with its saved column mapping, if any.
@@ -342,14 +336,13 @@ impl Project {
         let mut maps = self.column_maps()?;
         let before = serde_json::to_value(maps.get(&key)).expect("mappings serialise");
         maps.insert(key.clone(), columns.clone());
-        let value = serde_json::to_value(&maps).expect("mappings serialise");
         let after = serde_json::to_value(columns).expect("mappings serialise");
         self.commit(
             actor,
             now,
             Entry::new(AuditAction::CatalogColumnsMapped, &key, &before, &after),
             |tx| {
-                tx.set_setting(CATALOG_COLUMNS, &value)?;
+                tx.set_setting(&CATALOG_COLUMNS, Some(&maps))?;
                 Ok(())
             },
         )?;

@@ -244,22 +244,6 @@ impl Project {
     }
 }
 
-/// Settings key of the default simulation cohort.
-pub(crate) const COHORT: &str = "simulation.cohort";
-/// Levels people set on modules, by module id, kept over their files' on import.
-pub(crate) const LEVELS: &str = "modules.levels";
-/// The project's auto-accept threshold for suggestions (a number in 0.5..=1, or absent).
-pub(crate) const AUTO_ACCEPT: &str = "review.auto_accept";
-/// Column mappings of catalog CSVs, by canonical path (`ingest::ColumnMaps`).
-pub(crate) const CATALOG_COLUMNS: &str = "import.catalog_columns";
-
-/// Settings key of the proficiency scale.
-pub(crate) const SCALE: &str = "taxonomy.scale";
-
-/// Settings key of the CASE document a taxonomy was imported from (identity kept so that
-/// exports re-identify the same framework).
-pub(crate) const CASE_DOCUMENT: &str = "case.document";
-
 /// A free name for a backup beside the project at `file`:
 /// `NAME.{label}YYYYMMDD-HHMMSS.pathforge-backup` (UTC), `-2`, `-3`… added when taken.
 pub fn backup_path(file: &Path, label: &str, now: Timestamp) -> PathBuf {
@@ -302,6 +286,7 @@ mod profile;
 mod review;
 mod review_pack;
 mod rule_set;
+mod settings;
 mod simulation;
 mod tagging;
 mod taxonomy;

@@ -8,13 +8,14 @@ use model::{Actor, Module, ModuleId, SkillId, TagSource, TagState, Timestamp};
 use serde_json::Value;
 
 use crate::audit::Entry;
-use crate::{AuditAction, Error, Project, Result, AUTO_ACCEPT, LEVELS};
+use crate::settings::AUTO_ACCEPT;
+use crate::{AuditAction, Error, Project, Result};
 
 impl Project {
     /// The project's auto-accept threshold, if set: suggestions at or above it are
     /// accepted as they are made (logged as the model's acceptances).
     pub fn auto_accept(&self) -> Result<Option<f64>> {
-        Ok(self.store.setting(AUTO_ACCEPT)?.and_then(|v| v.as_f64()))
+        Ok(self.store.setting(&AUTO_ACCEPT)?)
     }
 
     /// Sets (between 0.5 and 1) or clears the auto-accept threshold; logged. It applies
@@ -39,9 +40,14 @@ impl Project {
         self.commit(
             actor,
             now,
-            Entry::new(AuditAction::AutoAcceptSet, AUTO_ACCEPT, &before, &after),
+            Entry::new(
+                AuditAction::AutoAcceptSet,
+                AUTO_ACCEPT.key(),
+                &before,
+                &after,
+            ),
             |tx| {
-                tx.set_setting(AUTO_ACCEPT, &after)?;
+                tx.set_setting(&AUTO_ACCEPT, threshold.as_ref())?;
                 Ok(())
             },
         )?;
@@ -154,14 +160,6 @@ impl Project {
         Ok(())
     }
 
-    pub(crate) fn level_overrides(&self) -> Result<HashMap<String, model::Level>> {
-        Ok(self
-            .store
-            .setting(LEVELS)?
-            .and_then(|v| serde_json::from_value(v).ok())
-            .unwrap_or_default())
-    }
-
     /// Sets a module's level by a person's decision (e.g. over the level guess), kept over
     /// what its file says on every later import; `None` gives the level back to the file
     /// from the next import on.
@@ -176,18 +174,11 @@ impl Project {
     ) -> Result<Module> {
         let mut m = self.store.module(module)?;
         let guess = self.store.insight(module)?.level;
-        let mut levels = self.level_overrides()?;
-        let before = serde_json::json!({ "level": m.level, "guess": guess, "set": levels.get(module.as_str()) });
-        match level {
-            Some(l) => {
-                levels.insert(module.to_string(), l);
-                m.level = Some(l);
-            }
-            None => {
-                levels.remove(module.as_str());
-            }
+        let set = self.store.level_overrides()?.get(module).copied();
+        let before = serde_json::json!({ "level": m.level, "guess": guess, "set": set });
+        if let Some(l) = level {
+            m.level = Some(l);
         }
-        let value = serde_json::to_value(&levels).expect("levels serialise");
         // The stored hash moves with the level, as an import computing it would.
         let hash = store::module_hash(&m);
         let after = serde_json::json!({ "level": level, "note": note });
@@ -198,7 +189,7 @@ impl Project {
             &after,
         );
         self.commit(actor, now, entry, |tx| {
-            tx.set_setting(LEVELS, &value)?;
+            tx.set_level_override(module, level)?;
             if level.is_some() {
                 tx.set_module_level(module, m.level, &hash)?;
             }

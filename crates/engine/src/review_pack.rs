@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use crate::audit::Entry;
 use crate::review::passage_text;
+use crate::settings::PACKS;
 use crate::{AuditAction, Error, Project, Result};
 
 /// Which open suggestions go into a pack.
@@ -21,12 +22,9 @@ pub struct PackFilter {
     pub min_confidence: Option<f64>,
 }
 
-/// Setting holding every pack issued: id → the items as they were (module, skill, text
-/// hash, state), so a decisions file can be checked against its own pack.
-const PACKS: &str = "review.packs";
-
+/// One suggestion as a pack issued it (kept in [`PACKS`]).
 #[derive(Debug, Clone, Serialize, Deserialize)]
-struct IssuedItem {
+pub(crate) struct IssuedItem {
     module: String,
     skill: String,
     text_hash: String,
@@ -94,20 +92,13 @@ impl Project {
             created,
             items,
         };
-        let mut packs: serde_json::Map<String, Value> = self
-            .store
-            .setting(PACKS)?
-            .and_then(|v| v.as_object().cloned())
-            .unwrap_or_default();
-        packs.insert(
-            id.clone(),
-            serde_json::to_value(&issued).expect("items serialise"),
-        );
+        let mut packs = self.store.setting(&PACKS)?.unwrap_or_default();
         let count = issued.len();
+        packs.insert(id.clone(), issued);
         let after = serde_json::json!({ "suggestions": count, "skill": filter.skill, "min_confidence": filter.min_confidence });
         let entry = Entry::new(AuditAction::ReviewPackExported, &id, &Value::Null, &after);
         self.commit(actor, now, entry, |tx| {
-            tx.set_setting(PACKS, &Value::Object(packs))?;
+            tx.set_setting(&PACKS, Some(&packs))?;
             Ok(())
         })?;
         Ok((reviewpack::render(&pack), count))
@@ -145,9 +136,8 @@ impl Project {
         }
         let issued: Vec<IssuedItem> = self
             .store
-            .setting(PACKS)?
-            .and_then(|v| v.get(&d.pack).cloned())
-            .and_then(|v| serde_json::from_value(v).ok())
+            .setting(&PACKS)?
+            .and_then(|mut packs| packs.remove(&d.pack))
             .ok_or_else(|| {
                 bad(format!(
                     "comes from review pack {}, which this project never exported",

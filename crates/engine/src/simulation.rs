@@ -10,6 +10,7 @@ use model::{Level, PrerequisiteGroup, TrackTarget};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::settings::{COHORT, EDITED_COHORT};
 use crate::taxonomy::parent_slugs;
 use crate::{AuditAction, Entry, Error, Project, Result};
 
@@ -77,9 +78,6 @@ struct SourceModule {
     tags: Vec<String>,
 }
 
-/// Settings key of the cohort a person saved.
-const EDITED_COHORT: &str = "simulation.cohort.edited";
-
 /// The most learners one simulation runs (memory stays bounded; time does not).
 const MAX_LEARNERS: u32 = 10_000_000;
 
@@ -87,16 +85,10 @@ impl Project {
     /// The cohort simulations use when none is given: the one a person saved, else the
     /// library manifest's.
     pub fn default_cohort(&self) -> Result<Option<model::Cohort>> {
-        for key in [EDITED_COHORT, crate::COHORT] {
-            if let Some(c) = self
-                .store
-                .setting(key)?
-                .and_then(|v| serde_json::from_value(v).ok())
-            {
-                return Ok(Some(c));
-            }
+        match self.store.setting(&EDITED_COHORT)? {
+            Some(c) => Ok(Some(c)),
+            None => Ok(self.store.setting(&COHORT)?),
         }
-        Ok(None)
     }
 
     /// Saves `cohort` as the project's default (kept across re-imports, which only
@@ -110,14 +102,15 @@ impl Project {
         if let Some(c) = cohort {
             c.check().map_err(Error::BadCohort)?;
         }
-        let before = self.store.setting(EDITED_COHORT)?.unwrap_or_default();
+        let before =
+            serde_json::to_value(self.store.setting(&EDITED_COHORT)?).expect("cohorts serialise");
         let after = serde_json::to_value(cohort).expect("cohorts serialise");
         self.commit(
             actor,
             now,
-            Entry::new(AuditAction::CohortSet, EDITED_COHORT, &before, &after),
+            Entry::new(AuditAction::CohortSet, EDITED_COHORT.key(), &before, &after),
             |tx| {
-                tx.set_setting(EDITED_COHORT, &after)?;
+                tx.set_setting(&EDITED_COHORT, cohort)?;
                 Ok(())
             },
         )?;

@@ -11,6 +11,7 @@ use model::{
 use serde_json::Value;
 
 use crate::audit::Entry;
+use crate::settings::MODEL_DIR;
 use crate::{AuditAction, Project, Result};
 
 impl Project {
@@ -196,10 +197,7 @@ impl Project {
 
     /// The model folder the user chose for this project, if any.
     pub fn model_dir(&self) -> Result<Option<PathBuf>> {
-        Ok(self
-            .store
-            .setting("model.dir")?
-            .and_then(|v| v.as_str().map(PathBuf::from)))
+        Ok(self.store.setting(&MODEL_DIR)?.map(PathBuf::from))
     }
 
     /// Chooses the model folder for this project (it must load), or clears the choice.
@@ -213,13 +211,19 @@ impl Project {
             Some(d) => Some(embed::Encoder::load(d)?.info().clone()),
             None => None,
         };
-        let value = dir.map_or(Value::Null, |d| d.display().to_string().into());
+        let chosen = dir.map(|d| d.display().to_string());
+        let value = serde_json::to_value(&chosen).expect("strings serialise");
         self.commit(
             actor,
             now,
-            Entry::new(AuditAction::ModelChosen, "model.dir", &Value::Null, &value),
+            Entry::new(
+                AuditAction::ModelChosen,
+                MODEL_DIR.key(),
+                &Value::Null,
+                &value,
+            ),
             |tx| {
-                tx.set_setting("model.dir", &value)?;
+                tx.set_setting(&MODEL_DIR, chosen.as_ref())?;
                 Ok(())
             },
         )?;

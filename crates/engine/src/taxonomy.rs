@@ -11,7 +11,8 @@ use model::{
 use serde_json::Value;
 
 use crate::audit::Entry;
-use crate::{AuditAction, Error, Project, Result, CASE_DOCUMENT, SCALE};
+use crate::settings::{CaseDocument, CASE_DOCUMENT, SCALE};
+use crate::{AuditAction, Error, Project, Result};
 
 impl Project {
     pub(crate) fn skill_by_slug(&self, slug: &str) -> Result<SkillId> {
@@ -26,11 +27,7 @@ impl Project {
 
     /// The proficiency scale skills are rated on, lowest first (empty until declared).
     pub fn proficiency_scale(&self) -> Result<Vec<String>> {
-        Ok(self
-            .store
-            .setting(SCALE)?
-            .and_then(|v| serde_json::from_value(v).ok())
-            .unwrap_or_default())
+        Ok(self.store.setting(&SCALE)?.unwrap_or_default())
     }
 
     /// The skill taxonomy, parents before children.
@@ -301,17 +298,13 @@ impl Project {
     /// its tags, sub-skills, aliases, skill prerequisites and track targets as they were.
     /// Refused when the survivor is gone or the skill already exists again.
     pub fn unmerge_skill(&mut self, audit: i64, actor: &Actor, now: Timestamp) -> Result<Skill> {
-        let event = self
-            .store
-            .audit_events()?
-            .into_iter()
-            .find(|e| e.seq == audit && e.action == AuditAction::SkillMerged.as_str())
-            .ok_or(Error::NotAMerge(audit))?;
-        let (snap, tracks): (store::MergeSnapshot, Vec<Track>) =
-            serde_json::from_value(event.before["snapshot"].clone())
-                .ok()
-                .zip(serde_json::from_value(event.before["tracks"].clone()).ok())
-                .ok_or(Error::MergeUnrecorded(audit))?;
+        let Some((snap, tracks)) = self.store.skill_merge(audit)? else {
+            let merge = AuditAction::SkillMerged.as_str();
+            return Err(match self.store.audit_action(audit)? {
+                Some(action) if action == merge => Error::MergeUnrecorded(audit),
+                _ => Error::NotAMerge(audit),
+            });
+        };
         let skills = self.store.skills()?;
         if skills
             .iter()
@@ -382,6 +375,7 @@ impl Project {
             let after = serde_json::json!({ "merged_into": target.id, "tags": tags, "children": children, "tracks": tracks.len() });
             let audit =
                 Entry::new(AuditAction::SkillMerged, source.id.as_str(), &before, &after).append(tx, actor, now)?;
+            tx.record_skill_merge(audit, &snapshot, &old_tracks)?;
             Ok(SkillMerge {
                 tags: tags as u32,
                 children: children as u32,
@@ -460,7 +454,11 @@ impl Project {
         let (document, scale, skills) = match format {
             TaxonomyFormat::Case => {
                 let fw = exchange::case_import(path, text)?;
-                let doc = serde_json::json!({ "identifier": fw.identifier, "title": fw.title, "creator": fw.creator });
+                let doc = CaseDocument {
+                    identifier: fw.identifier,
+                    title: fw.title,
+                    creator: fw.creator,
+                };
                 (Some(doc), fw.scale, fw.skills)
             }
             TaxonomyFormat::Csv => (None, Vec::new(), exchange::csv_import(path, text)?),
@@ -528,10 +526,10 @@ impl Project {
                     }
                 }
                 if let Some(doc) = &document {
-                    tx.set_setting(CASE_DOCUMENT, doc)?;
+                    tx.set_setting(&CASE_DOCUMENT, Some(doc))?;
                 }
                 if !scale.is_empty() {
-                    tx.set_setting(SCALE, &serde_json::json!(scale))?;
+                    tx.set_setting(&SCALE, Some(&scale))?;
                 }
                 Ok(())
             },
@@ -542,8 +540,14 @@ impl Project {
     /// The project's taxonomy as an exchange framework.
     pub(crate) fn framework(&self) -> Result<exchange::Framework> {
         let project = self.store.project()?;
-        let doc = self.store.setting(CASE_DOCUMENT)?.unwrap_or_default();
-        let text = |key: &str| doc.get(key).and_then(|v| v.as_str()).map(str::to_owned);
+        let doc = self
+            .store
+            .setting(&CASE_DOCUMENT)?
+            .unwrap_or_else(|| CaseDocument {
+                identifier: SkillId::derive(&project.id, "\u{1f}case-document").0,
+                title: project.name.clone(),
+                creator: "Pathforge".to_owned(),
+            });
         let skills = self.store.skills()?;
         let slug: HashMap<&SkillId, &str> =
             skills.iter().map(|s| (&s.id, s.slug.as_str())).collect();
@@ -552,10 +556,9 @@ impl Project {
             requires.entry(a).or_default().push(slug[&b].to_owned());
         }
         Ok(exchange::Framework {
-            identifier: text("identifier")
-                .unwrap_or_else(|| SkillId::derive(&project.id, "\u{1f}case-document").0),
-            title: text("title").unwrap_or(project.name),
-            creator: text("creator").unwrap_or_else(|| "Pathforge".to_owned()),
+            identifier: doc.identifier,
+            title: doc.title,
+            creator: doc.creator,
             skills: skills
                 .iter()
                 .map(|s| exchange::FrameworkSkill {

@@ -31,6 +31,30 @@ impl Store {
             .map_err(|e| self.sql(e))
     }
 
+    /// The action logged at audit position `seq`, if there is one.
+    pub fn audit_action(&self, seq: i64) -> Result<Option<String>> {
+        self.conn
+            .prepare_cached("SELECT action FROM audit_events WHERE seq = ?1")
+            .and_then(|mut stmt| stmt.query_row([seq], |r| r.get(0)).optional())
+            .map_err(|e| self.sql(e))
+    }
+
+    /// When the newest audit entry whose action is not one of `except` was logged.
+    pub fn last_logged_except(&self, except: &[&str]) -> Result<Option<Timestamp>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT at, action FROM audit_events ORDER BY seq DESC")
+            .map_err(|e| self.sql(e))?;
+        let mut rows = stmt.query([]).map_err(|e| self.sql(e))?;
+        while let Some(row) = rows.next().map_err(|e| self.sql(e))? {
+            let action: String = row.get(1).map_err(|e| self.sql(e))?;
+            if !except.contains(&action.as_str()) {
+                return Ok(Some(Timestamp(row.get(0).map_err(|e| self.sql(e))?)));
+            }
+        }
+        Ok(None)
+    }
+
     /// Each audit entry's chain hash, in log order.
     pub fn audit_hashes(&self) -> Result<Vec<String>> {
         let mut stmt = self

@@ -200,11 +200,12 @@ pub(crate) fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/003_auto_accept.sql")),
         M::up(include_str!("../migrations/004_edited_tags.sql")),
         M::up(include_str!("../migrations/005_answers.sql")),
+        M::up(include_str!("../migrations/006_levels_and_merges.sql")),
     ])
 }
 
 /// The schema version this build writes: the number of migrations.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// Fills the content hash of modules written before hashes were stored, so the next
 /// import does not count every one of them as changed.

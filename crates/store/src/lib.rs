@@ -9,7 +9,9 @@
 //! - the schema is migrated in place by embedded, numbered migrations; a file from a newer
 //!   Pathforge is refused, never downgraded;
 //! - every write runs in one transaction ([`Store::write`]): it lands whole or not at all;
-//! - foreign keys are on and the audit log is append-only (enforced by triggers);
+//! - foreign keys are on and the audit log is append-only (enforced by triggers); the log
+//!   is a record, never the data: what undoing a merge needs has its own table;
+//! - a setting is read as its type or refused naming its key, never replaced by a default;
 //! - one process at a time changes a project: the first write takes the writer lock
 //!   (`NAME.pathforge-lock`, an advisory lock the operating system drops when the process
 //!   ends, however it ends) and keeps it until the project is closed; others may still
@@ -58,6 +60,12 @@ pub enum Error {
     UnknownId { what: &'static str, id: String },
     #[error("{}: another Pathforge is changing this project ({holder}); close it there, or wait for that command to finish", path.display())]
     Busy { path: PathBuf, holder: String },
+    #[error("{}: the project's `{key}` setting is damaged ({reason}); restore a backup, or set it again", path.display())]
+    BadSetting {
+        path: PathBuf,
+        key: &'static str,
+        reason: String,
+    },
     #[error("{}: damaged ({detail}); it cannot be restored", path.display())]
     Damaged { path: PathBuf, detail: String },
 }
@@ -70,7 +78,9 @@ impl Error {
             Error::NotAProject { .. } => ErrorKind::NotAProject,
             Error::TooNew { .. } => ErrorKind::TooNew,
             Error::Io { .. } => ErrorKind::Io,
-            Error::Sqlite { .. } | Error::Migration { .. } => ErrorKind::Storage,
+            Error::Sqlite { .. } | Error::Migration { .. } | Error::BadSetting { .. } => {
+                ErrorKind::Storage
+            }
             Error::UnknownId { .. } => ErrorKind::UnknownId,
             Error::Busy { .. } => ErrorKind::Busy,
             Error::Damaged { .. } => ErrorKind::BadInput,
@@ -141,6 +151,7 @@ pub use file::{
     APPLICATION_ID, SCHEMA_VERSION,
 };
 pub use library::{module_hash, StoredModule};
+pub use settings::Setting;
 pub use skills::MergeSnapshot;
 
 #[cfg(test)]

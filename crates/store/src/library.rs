@@ -11,6 +11,22 @@ use crate::tags::{tag_source_sql, tag_state_sql};
 use crate::{bad_value, json_from_sql, Error, Result, Store, Tx};
 
 impl Store {
+    /// The levels people set on modules, by module (see [`Tx::set_level_override`]).
+    pub fn level_overrides(&self) -> Result<std::collections::BTreeMap<ModuleId, Level>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT module_id, level FROM module_levels ORDER BY module_id")
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                let level = level_from_sql(r, 1)?.ok_or_else(|| bad_value(1, ""))?;
+                Ok((ModuleId(r.get(0)?), level))
+            })
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.sql(e))
+    }
+
     pub fn project(&self) -> Result<ProjectInfo> {
         let version: u32 = self
             .conn
@@ -202,6 +218,29 @@ impl Tx<'_> {
         self.tx
             .prepare_cached("UPDATE modules SET retired = 1 WHERE id = ?1")?
             .execute([id.as_str()])?;
+        Ok(())
+    }
+
+    /// Keeps `level` as a person's decision for `module` over what its file says on every
+    /// later import; `None` gives the level back to the file.
+    pub fn set_level_override(
+        &self,
+        module: &ModuleId,
+        level: Option<Level>,
+    ) -> rusqlite::Result<()> {
+        match level {
+            Some(l) => self
+                .tx
+                .prepare_cached(
+                    "INSERT INTO module_levels (module_id, level) VALUES (?1, ?2)
+                 ON CONFLICT (module_id) DO UPDATE SET level = ?2",
+                )?
+                .execute([module.as_str(), l.as_str()])?,
+            None => self
+                .tx
+                .prepare_cached("DELETE FROM module_levels WHERE module_id = ?1")?
+                .execute([module.as_str()])?,
+        };
         Ok(())
     }
 

@@ -1,13 +1,37 @@
-//! Project settings (one JSON value per key) and the learners' answers kept for
-//! calibration.
+//! Project settings (one JSON value per key, each key with the type its value must
+//! have) and the learners' answers kept for calibration.
+
+use std::marker::PhantomData;
 
 use model::SkillId;
 use rusqlite::{params, OptionalExtension};
+use serde::{de::DeserializeOwned, Serialize};
 
-use crate::{Result, Store, Tx};
+use crate::{Error, Result, Store, Tx};
+
+/// A project setting: its key and the type of its value. A stored value that does not
+/// read as that type is an error naming the key ([`Error::BadSetting`]), never quietly
+/// a default.
+#[derive(Debug)]
+pub struct Setting<T> {
+    key: &'static str,
+    value: PhantomData<fn() -> T>,
+}
+
+impl<T> Setting<T> {
+    pub const fn new(key: &'static str) -> Self {
+        Setting {
+            key,
+            value: PhantomData,
+        }
+    }
+
+    pub fn key(&self) -> &'static str {
+        self.key
+    }
+}
 
 impl Store {
-    /// A project-wide setting, if set.
     /// Every stored answer as (skill id, learner pseudonym, correct), each learner's
     /// answers on a skill in order, learners in pseudonym order.
     pub fn answers(&self) -> Result<Vec<(SkillId, String, bool)>> {
@@ -26,15 +50,31 @@ impl Store {
             .map_err(|e| self.sql(e))
     }
 
-    pub fn setting(&self, key: &str) -> Result<Option<serde_json::Value>> {
+    /// A project-wide setting, if set (JSON `null` counts as unset).
+    pub fn setting<T: DeserializeOwned>(&self, setting: &Setting<T>) -> Result<Option<T>> {
         let text: Option<String> = self
             .conn
-            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT value FROM settings WHERE key = ?1",
+                [setting.key],
+                |r| r.get(0),
+            )
             .optional()
             .map_err(|e| self.sql(e))?;
-        Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
+        let bad = |reason: String| Error::BadSetting {
+            path: self.path.clone(),
+            key: setting.key,
+            reason,
+        };
+        let Some(text) = text else { return Ok(None) };
+        let value: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| bad(format!("not JSON: {e}")))?;
+        if value.is_null() {
+            return Ok(None);
+        }
+        serde_json::from_value(value)
+            .map(Some)
+            .map_err(|e| bad(e.to_string()))
     }
 }
 
@@ -57,13 +97,29 @@ impl Tx<'_> {
             == 1)
     }
 
-    pub fn set_setting(&self, key: &str, value: &serde_json::Value) -> rusqlite::Result<()> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO settings (key, value) VALUES (?1, ?2)
-                 ON CONFLICT (key) DO UPDATE SET value = ?2",
-            )?
-            .execute([key, value.to_string().as_str()])?;
+    /// Sets a setting; `None` removes it.
+    pub fn set_setting<T: Serialize>(
+        &self,
+        setting: &Setting<T>,
+        value: Option<&T>,
+    ) -> rusqlite::Result<()> {
+        match value {
+            Some(v) => {
+                let text = serde_json::to_string(v)
+                    .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+                self.tx
+                    .prepare_cached(
+                        "INSERT INTO settings (key, value) VALUES (?1, ?2)
+                         ON CONFLICT (key) DO UPDATE SET value = ?2",
+                    )?
+                    .execute([setting.key, text.as_str()])?;
+            }
+            None => {
+                self.tx
+                    .prepare_cached("DELETE FROM settings WHERE key = ?1")?
+                    .execute([setting.key])?;
+            }
+        }
         Ok(())
     }
 }

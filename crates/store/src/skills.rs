@@ -7,6 +7,20 @@ use rusqlite::{params, Connection, OptionalExtension};
 use crate::{bad_value, json_from_sql, Result, Store, Tx};
 
 impl Store {
+    /// What undoing the merge logged at audit position `audit` needs, if that entry is a
+    /// recorded merge: the snapshot and the tracks as they were.
+    pub fn skill_merge(&self, audit: i64) -> Result<Option<(MergeSnapshot, Vec<model::Track>)>> {
+        self.conn
+            .prepare_cached("SELECT snapshot, tracks FROM skill_merges WHERE audit_seq = ?1")
+            .and_then(|mut stmt| {
+                stmt.query_row([audit], |r| {
+                    Ok((json_from_sql(r, 0)?, json_from_sql(r, 1)?))
+                })
+                .optional()
+            })
+            .map_err(|e| self.sql(e))
+    }
+
     /// The taxonomy, parents before children, then by name.
     pub fn skills(&self) -> Result<Vec<Skill>> {
         let mut stmt = self
@@ -148,6 +162,26 @@ impl Tx<'_> {
             )?
             .execute([from.slug.as_str(), into.as_str()])?;
         Ok((tags, children))
+    }
+
+    /// Keeps what undoing the merge logged at audit position `audit` needs.
+    pub fn record_skill_merge(
+        &self,
+        audit: i64,
+        snapshot: &MergeSnapshot,
+        tracks: &[model::Track],
+    ) -> rusqlite::Result<()> {
+        let json = |v: serde_json::Value| v.to_string();
+        self.tx
+            .prepare_cached(
+                "INSERT INTO skill_merges (audit_seq, snapshot, tracks) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![
+                audit,
+                json(serde_json::to_value(snapshot).expect("snapshots serialise")),
+                json(serde_json::to_value(tracks).expect("tracks serialise")),
+            ])?;
+        Ok(())
     }
 
     /// What merging `from` into `into` would change, captured in this transaction.

@@ -204,7 +204,26 @@ const UNDO_MIGRATION: &[(u32, &str)] = &[
     (3, "ALTER TABLE tags DROP COLUMN auto_accepted;"),
     (4, "ALTER TABLE tags DROP COLUMN replaced_by;"),
     (5, "DROP TABLE answers;"),
+    (
+        6,
+        "INSERT INTO settings (key, value)
+             SELECT 'modules.levels', json_group_object(module_id, level) FROM module_levels;
+         DROP TABLE module_levels;
+         DROP TABLE skill_merges;",
+    ),
 ];
+
+fn skill(slug: &str) -> model::Skill {
+    model::Skill {
+        id: model::SkillId(format!("s-{slug}")),
+        slug: slug.into(),
+        name: slug.into(),
+        parent_id: None,
+        description: String::new(),
+        examples: Vec::new(),
+        retired: false,
+    }
+}
 
 #[test]
 fn a_file_from_every_earlier_version_is_migrated_with_its_data() {
@@ -218,10 +237,27 @@ fn a_file_from_every_earlier_version_is_migrated_with_its_data() {
         let path = dir.path().join("p.pathforge");
         let mut store = Store::create(&path, &new_project()).unwrap();
         let project = store.project().unwrap().id;
-        store
+        let (from, into) = (skill("discounts"), skill("sales"));
+        let (merge, snapshot) = store
             .write(|tx| {
                 tx.upsert_library(&library())?;
-                tx.upsert_module(&project, &module("a", &["pricing"]), 0)
+                tx.upsert_module(&project, &module("a", &["pricing"]), 0)?;
+                tx.set_level_override(&ModuleId("a".into()), Some(Level::Advanced))?;
+                tx.upsert_skill(&from)?;
+                tx.upsert_skill(&into)?;
+                let snapshot = tx.merge_snapshot(&from, &into.id)?;
+                // As the engine logs a merge: the snapshot and tracks in the entry's `before`.
+                let before = json!({ "skill": from, "snapshot": snapshot, "tracks": [] });
+                let seq = tx.append_audit(
+                    Timestamp(1),
+                    &Actor::System,
+                    "skill.merged",
+                    from.id.as_str(),
+                    &before,
+                    &json!({}),
+                )?;
+                tx.record_skill_merge(seq, &snapshot, &[])?;
+                Ok((seq, snapshot))
             })
             .unwrap();
         drop(store);
@@ -251,6 +287,16 @@ fn a_file_from_every_earlier_version_is_migrated_with_its_data() {
             store.module(&ModuleId("a".into())).unwrap(),
             module("a", &["pricing"]),
             "version {version}: the module is read back whole"
+        );
+        assert_eq!(
+            store.level_overrides().unwrap(),
+            std::collections::BTreeMap::from([(ModuleId("a".into()), Level::Advanced)]),
+            "version {version}: the level a person set is kept"
+        );
+        assert_eq!(
+            store.skill_merge(merge).unwrap(),
+            Some((snapshot, Vec::new())),
+            "version {version}: the merge can still be undone"
         );
         drop(store);
         let copy = upgrade_backup_path(&path, version);
@@ -626,5 +672,76 @@ fn the_audit_log_is_a_hash_chain_that_catches_edits_and_removals() {
         removed.reason.contains("entry 2–3 is missing"),
         "the gap is named: {}",
         removed.reason
+    );
+}
+
+#[test]
+fn a_setting_that_no_longer_reads_as_its_type_is_an_error_naming_it() {
+    const THRESHOLD: Setting<f64> = Setting::new("review.auto_accept");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.pathforge");
+    let mut store = Store::create(&path, &new_project()).unwrap();
+    let mut check = |stored: Option<&str>, expected: Result<Option<f64>, &str>, why: &str| {
+        store
+            .write(|tx| {
+                tx.tx
+                    .execute("DELETE FROM settings WHERE key = ?1", [THRESHOLD.key()])?;
+                if let Some(text) = stored {
+                    tx.tx.execute(
+                        "INSERT INTO settings (key, value) VALUES (?1, ?2)",
+                        [THRESHOLD.key(), text],
+                    )?;
+                }
+                Ok(())
+            })
+            .unwrap();
+        match (store.setting(&THRESHOLD), expected) {
+            (Ok(got), Ok(want)) => assert_eq!(got, want, "{why}"),
+            (Err(e), Err(needle)) => {
+                let msg = e.to_string();
+                assert_eq!(e.kind(), ErrorKind::Storage, "{why}: {msg}");
+                assert!(
+                    msg.contains("`review.auto_accept`") && msg.contains(needle),
+                    "{why}: the error names the key and says what is wrong: {msg}"
+                );
+                assert!(
+                    msg.starts_with(&path.display().to_string()),
+                    "{why}: names the file: {msg}"
+                );
+            }
+            (got, want) => panic!("{why}: got {got:?}, expected {want:?}"),
+        }
+    };
+    check(None, Ok(None), "a setting never set is absent");
+    check(Some("null"), Ok(None), "null is how older files said unset");
+    check(
+        Some("0.8"),
+        Ok(Some(0.8)),
+        "a number reads as the threshold",
+    );
+    check(
+        Some("0.8x"),
+        Err("not JSON"),
+        "text that is not JSON is damage, not a default",
+    );
+    check(
+        Some("\"high\""),
+        Err("expected f64"),
+        "a value of the wrong type is damage, not a default",
+    );
+
+    store
+        .write(|tx| tx.set_setting(&THRESHOLD, Some(&0.9)))
+        .unwrap();
+    assert_eq!(
+        store.setting(&THRESHOLD).unwrap(),
+        Some(0.9),
+        "a set value reads back"
+    );
+    store.write(|tx| tx.set_setting(&THRESHOLD, None)).unwrap();
+    assert_eq!(
+        store.setting(&THRESHOLD).unwrap(),
+        None,
+        "clearing removes it"
     );
 }
