@@ -288,22 +288,9 @@ pub struct ModuleSummary {
     pub duration_minutes: u32,
     pub level: Option<Level>,
     pub word_count: u32,
+    /// The skills it teaches: those its file declares, then suggestions accepted (by a
+    /// person or auto-accept) and a person's own tags.
     pub tags: Vec<String>,
-}
-
-impl From<&Module> for ModuleSummary {
-    fn from(m: &Module) -> ModuleSummary {
-        ModuleSummary {
-            id: m.id.clone(),
-            library_id: m.library_id.clone(),
-            source_path: m.source_path.clone(),
-            title: m.title.clone(),
-            duration_minutes: m.duration_minutes,
-            level: m.level,
-            word_count: m.word_count,
-            tags: m.tags.clone(),
-        }
-    }
 }
 
 /// A node of the skill taxonomy.

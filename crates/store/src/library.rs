@@ -63,9 +63,10 @@ impl Store {
             .map_err(|e| self.sql(e))
     }
 
-    /// All modules, in library then file order, without their bodies.
+    /// All modules, in library then file order, without their bodies; each with the skills
+    /// it teaches, declared or accepted (what tracks, checks, simulation and exports read).
     pub fn module_summaries(&self) -> Result<Vec<ModuleSummary>> {
-        let mut tags = self.declared_tags(None, None)?;
+        let mut tags = self.taught_tags()?;
         let mut stmt = self
             .conn
             .prepare_cached(

@@ -187,6 +187,11 @@ impl Store {
         Ok(insight)
     }
 
+    /// The skill slugs each module teaches (see [`taught_tags_of`]).
+    pub(crate) fn taught_tags(&self) -> Result<std::collections::HashMap<ModuleId, Vec<String>>> {
+        taught_tags_of(&self.conn).map_err(|e| self.sql(e))
+    }
+
     /// Declared tag slugs per module, in declaration order, for one library or one module
     /// (or all, with neither).
     pub(crate) fn declared_tags(
@@ -388,6 +393,31 @@ impl Tx<'_> {
             ])?;
         Ok(n == 1)
     }
+}
+
+/// The skill slugs each module teaches: those its file declares, in their order, then the
+/// suggestions accepted (by a person or the auto-accept threshold) and a person's own tags
+/// (an edited suggestion's replacement), each slug once. Open and rejected suggestions
+/// teach nothing.
+pub(crate) fn taught_tags_of(
+    conn: &Connection,
+) -> rusqlite::Result<std::collections::HashMap<ModuleId, Vec<String>>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT t.module_id, s.slug FROM tags t
+         JOIN skills s ON s.id = t.skill_id
+         WHERE t.state <> 'rejected' AND NOT (t.source = 'model' AND t.state = 'suggested')
+         ORDER BY t.module_id, t.source <> 'declared', t.position, s.slug",
+    )?;
+    let mut out: std::collections::HashMap<ModuleId, Vec<String>> = Default::default();
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let slug: String = r.get(1)?;
+        let tags = out.entry(ModuleId(r.get(0)?)).or_default();
+        if !tags.contains(&slug) {
+            tags.push(slug);
+        }
+    }
+    Ok(out)
 }
 
 /// The skill slugs modules declare, by module, in their order.

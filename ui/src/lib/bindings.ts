@@ -55,7 +55,12 @@ extra: Record<string, unknown>,
  */
 body: string, };
 
-export type ModuleSummary = { id: ModuleId, library_id: LibraryId, source_path: string, title: string, duration_minutes: number, level: Level | null, word_count: number, tags: Array<string>, };
+export type ModuleSummary = { id: ModuleId, library_id: LibraryId, source_path: string, title: string, duration_minutes: number, level: Level | null, word_count: number, 
+/**
+ * The skills it teaches: those its file declares, then suggestions accepted (by a
+ * person or auto-accept) and a person's own tags.
+ */
+tags: Array<string>, };
 
 export type Skill = { id: SkillId, slug: string, name: string, parent_id: SkillId | null, description: string, 
 /**

@@ -584,3 +584,203 @@ fn calibrated_parameters_drive_the_simulation() {
         "and the calibrated run is reproducible"
     );
 }
+
+/// The skills `track` leaves untaught, and whether lint has an error that a module should
+/// teach one of `skills`.
+fn untaught(p: &Project, skills: &[&str]) -> (Vec<String>, bool) {
+    let track = p.tracks().unwrap().remove(0);
+    let path = p.track_path(&track).unwrap();
+    let lint = p.check_graph().unwrap().into_iter().any(|f| {
+        f.code == model::FindingCode::TrackWithoutPath
+            || (f.code == model::FindingCode::UntaughtSkill
+                && skills.iter().any(|s| f.message.contains(s)))
+    });
+    (path.untaught_targets, lint)
+}
+
+#[test]
+fn accepted_auto_accepted_and_edited_tags_teach_like_declared_ones() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = tmp.path().join("lib");
+    write(
+        &lib,
+        "pathforge.toml",
+        br#"
+[[skill]]
+slug = "objection-handling"
+name = "Objection handling"
+description = "Responding when a buyer raises concerns about price, risk or competitors."
+
+[[skill]]
+slug = "security-review"
+name = "Security review"
+description = "Answering security questionnaires, data protection and compliance reviews."
+
+[[skill]]
+slug = "forecasting"
+name = "Forecasting"
+description = "Predicting which deals close this quarter and keeping the forecast accurate."
+
+[[skill]]
+slug = "trust-centre"
+name = "Trust centre"
+description = "Keeping the public trust centre page current."
+
+[[track]]
+slug = "closer"
+name = "Closer"
+targets = [{ skill = "forecasting" }, { skill = "objection-handling" }, { skill = "trust-centre" }]
+
+[cohort]
+bkt = { learn = 0.3, guess = 0.25, slip = 0.1, forget = 0.01 }
+
+[[cohort.segments]]
+name = "Account executives"
+share = 1.0
+prior = 0.2
+speed = 1.0
+weekly_minutes = 120
+dropout_per_week = 0.0
+reengage_response = 0.5
+"#,
+    );
+    write(&lib, "forecast.md", b"---\ntitle: Forecast calls\n---\nEvery week, predict which deals will close this quarter. Keep the forecast accurate by updating the close date and the amount of each deal, and commit only to deals with a signed next step.\n");
+    let mut p = Project::create(&tmp.path().join("p.pathforge"), Timestamp(1)).unwrap();
+    p.import_library(&lib, &ME, Timestamp(2)).unwrap();
+    let all = ["Forecasting", "Objection handling", "Trust centre"];
+    let (missing, lint) = untaught(&p, &all);
+    assert_eq!(
+        missing.len(),
+        3,
+        "before tagging, no module teaches a target"
+    );
+    assert!(lint, "and the linter says so");
+    assert!(
+        p.export(lms::Target::Scorm2004, &ExportOptions::default())
+            .is_err(),
+        "and an export is refused"
+    );
+
+    // Auto-accepted: suggestions made while a threshold is set.
+    p.set_auto_accept(Some(0.5), &ME, Timestamp(3)).unwrap();
+    p.tag_modules(encoder(), Timestamp(4), &mut |_, _| true)
+        .unwrap();
+    p.set_auto_accept(None, &ME, Timestamp(5)).unwrap();
+    let forecast = module_by_title(&p, "Forecast calls");
+    assert!(
+        p.modules()
+            .unwrap()
+            .iter()
+            .any(|m| m.id == forecast && m.tags.contains(&"forecasting".to_owned())),
+        "the auto-accepted tag is one the module teaches"
+    );
+
+    write(&lib, "price.md", b"---\ntitle: Price pushback\n---\nBuyers often object to the price. When a buyer raises a price objection, acknowledge the concern, ask what they compare it with, and restate the value before offering any discount.\n");
+    write(&lib, "soc2.md", b"---\ntitle: Security questionnaires\n---\nEnterprise customers send a security questionnaire about encryption, data protection and compliance. Answer the security review with the trust documentation.\n");
+    p.import_library(&lib, &ME, Timestamp(6)).unwrap();
+    p.tag_modules(encoder(), Timestamp(7), &mut |_, _| true)
+        .unwrap();
+    let (price, soc2) = (
+        module_by_title(&p, "Price pushback"),
+        module_by_title(&p, "Security questionnaires"),
+    );
+    let (missing, _) = untaught(&p, &all);
+    assert_eq!(
+        missing,
+        ["objection-handling", "trust-centre"],
+        "open suggestions teach nothing yet"
+    );
+    // Accepted by a person, and edited into a skill the model did not suggest.
+    p.decide_tag(
+        &price,
+        "objection-handling",
+        TagState::Accepted,
+        None,
+        &ME,
+        Timestamp(8),
+    )
+    .unwrap();
+    p.edit_tag(
+        &soc2,
+        "security-review",
+        "trust-centre",
+        Some("it is about the trust page"),
+        &ME,
+        Timestamp(9),
+    )
+    .unwrap();
+
+    let (missing, lint) = untaught(&p, &all);
+    assert!(
+        missing.is_empty(),
+        "every target is taught now: {missing:?}"
+    );
+    assert!(!lint, "the linter agrees");
+    let track = p.tracks().unwrap().remove(0);
+    let path: Vec<ModuleId> = p
+        .track_path(&track)
+        .unwrap()
+        .steps
+        .into_iter()
+        .map(|s| s.module.id)
+        .collect();
+    for m in [&forecast, &price, &soc2] {
+        assert!(
+            path.contains(m),
+            "{m} teaches a target, so it is on the path"
+        );
+    }
+    let taught = |m: &ModuleId| {
+        p.modules()
+            .unwrap()
+            .into_iter()
+            .find(|x| &x.id == m)
+            .unwrap()
+            .tags
+    };
+    assert!(
+        !taught(&soc2).contains(&"security-review".to_owned()),
+        "the edited-away suggestion is rejected and teaches nothing"
+    );
+    let (_, rules) = p.simulate(None, 200, 1).unwrap();
+    let simulated: Vec<&str> = rules.funnel.iter().map(|m| m.key.as_str()).collect();
+    for key in ["forecast.md", "price.md", "soc2.md"] {
+        assert!(
+            simulated.contains(&key),
+            "the simulation walks {key}: {simulated:?}"
+        );
+    }
+    let export = p
+        .export(lms::Target::Scorm2004, &ExportOptions::default())
+        .expect("the curriculum ships once every target is taught");
+    let manifest = export
+        .files
+        .get("imsmanifest.xml")
+        .map(|bytes| String::from_utf8_lossy(bytes).into_owned())
+        .expect("a SCORM export has a manifest");
+    for title in [
+        "Forecast calls",
+        "Price pushback",
+        "Security questionnaires",
+    ] {
+        assert!(manifest.contains(title), "the export carries {title}");
+    }
+
+    // A person rejecting an accepted tag takes it back out of everything.
+    p.decide_tag(
+        &price,
+        "objection-handling",
+        TagState::Rejected,
+        None,
+        &ME,
+        Timestamp(10),
+    )
+    .unwrap();
+    let (missing, lint) = untaught(&p, &all);
+    assert_eq!(
+        missing,
+        ["objection-handling"],
+        "rejected, it teaches nothing"
+    );
+    assert!(lint, "and the linter says so again");
+}
