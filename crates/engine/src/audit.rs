@@ -64,6 +64,9 @@ audit_actions! {
     AnswersImported => "answers.imported",
     BktCalibrated => "bkt.calibrated",
     CohortSet => "simulation.cohort_set",
+    TrackAdded => "track.added",
+    TrackEdited => "track.edited",
+    TrackRemoved => "track.removed",
 }
 
 impl AuditAction {

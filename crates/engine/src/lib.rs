@@ -53,6 +53,16 @@ pub enum Error {
     UnknownTrack(String),
     #[error("no skill has the slug {0:?}")]
     UnknownSkill(String),
+    #[error("a track with the slug {0:?} already exists")]
+    TrackExists(String),
+    #[error("a track's slug cannot change ({from:?} → {to:?}); add a new track instead")]
+    TrackSlugChanged { from: String, to: String },
+    #[error("the skill {0:?} is a target of this track twice")]
+    DuplicateTarget(String),
+    #[error("“{name}” is declared by the library {library:?} (its pathforge.toml) and would come back on its next import; remove it there")]
+    DeclaredTrack { name: String, library: String },
+    #[error("“{name}” is named by the rules {rules}; change or delete them first")]
+    TrackInUse { name: String, rules: String },
     #[error("there is no rule {0:?}")]
     UnknownRule(String),
     #[error("no model suggestion tags module {module} with skill {skill:?}")]
@@ -149,10 +159,15 @@ impl Error {
             | Error::SameSkill(_)
             | Error::Events(_)
             | Error::BadCohort(_)
+            | Error::TrackSlugChanged { .. }
+            | Error::DuplicateTarget(_)
             | Error::Unsigned => ErrorKind::BadInput,
             Error::Cycle { .. }
             | Error::CyclicGraph(_)
             | Error::SkillExists(_)
+            | Error::TrackExists(_)
+            | Error::DeclaredTrack { .. }
+            | Error::TrackInUse { .. }
             | Error::OwnAncestor(_)
             | Error::SkillInUse { .. }
             | Error::MergeUnrecorded(_)

@@ -50,8 +50,7 @@ impl Project {
         if slug.is_empty() || name.trim().is_empty() {
             return Err(Error::Blank("a skill needs a slug and a name"));
         }
-        let slug_char = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || "-_.".contains(c);
-        if !slug.chars().all(slug_char) || !slug.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        if !is_slug(slug) {
             return Err(Error::NotASlug(slug.to_owned()));
         }
         if skills.iter().any(|s| s.slug == slug) {
@@ -586,6 +585,13 @@ pub struct SkillEdit {
     /// `Some(None)` moves the skill to the root.
     pub parent: Option<Option<String>>,
     pub retired: Option<bool>,
+}
+
+/// Whether `slug` is one: lower-case letters, digits, '-', '_' or '.', starting with a
+/// letter or digit.
+pub(crate) fn is_slug(slug: &str) -> bool {
+    let slug_char = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || "-_.".contains(c);
+    slug.chars().all(slug_char) && slug.starts_with(|c: char| c.is_ascii_alphanumeric())
 }
 
 /// The two skills of a merge, refused when they are one skill or `into` lies under `from`.

@@ -384,6 +384,21 @@ pub struct Track {
     pub targets: Vec<TrackTarget>,
 }
 
+/// A track as a person writes it in the Tracks panel or with `pathforge track add|edit`:
+/// everything but its id, and who takes it (kept as the assignment rule
+/// `assign-{slug}`, which exports and simulations already follow).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct TrackDraft {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub targets: Vec<TrackTarget>,
+    /// Learners with this role take the track.
+    pub role: Option<String>,
+    /// Learners in this department take the track (with `role`, both must hold).
+    pub department: Option<String>,
+}
+
 /// One module of a track's path, and why it is there.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct TrackStep {

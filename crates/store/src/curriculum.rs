@@ -2,7 +2,7 @@
 //! and adaptive rules.
 
 use model::{EdgeOrigin, LibraryId, ModuleId, PrerequisiteEdge, PrerequisiteGroup, Track, TrackId};
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 
 use crate::{bad_value, json_from_sql, Result, Store, Tx};
 
@@ -38,6 +38,20 @@ impl Store {
             .map_err(|e| self.sql(e))?;
         rows.collect::<rusqlite::Result<_>>()
             .map_err(|e| self.sql(e))
+    }
+
+    /// The library whose manifest declares track `id`, if one does (and no person has
+    /// edited it since).
+    pub fn track_library(&self, id: &TrackId) -> Result<Option<model::Library>> {
+        let library: Option<Option<String>> = self
+            .conn
+            .prepare_cached("SELECT library_id FROM tracks WHERE id = ?1")
+            .and_then(|mut stmt| stmt.query_row([id.as_str()], |r| r.get(0)).optional())
+            .map_err(|e| self.sql(e))?;
+        let Some(id) = library.flatten() else {
+            return Ok(None);
+        };
+        Ok(self.libraries()?.into_iter().find(|l| l.id.as_str() == id))
     }
 
     /// Every prerequisite edge, in a stable order.
@@ -130,7 +144,36 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// Replaces the tracks `library` declares with `tracks`.
+    /// Writes `track` as a person's: a new one, or one edited, which no re-import of a
+    /// library that declared it replaces any more.
+    pub fn save_track(&self, track: &Track) -> rusqlite::Result<()> {
+        let targets = serde_json::to_string(&track.targets).expect("targets serialise");
+        self.tx
+            .prepare_cached(
+                "INSERT INTO tracks (id, slug, name, description, targets, library_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, NULL)
+                 ON CONFLICT (id) DO UPDATE SET name = ?3, description = ?4, targets = ?5,
+                     library_id = NULL",
+            )?
+            .execute(params![
+                track.id.as_str(),
+                track.slug,
+                track.name,
+                track.description,
+                targets
+            ])?;
+        Ok(())
+    }
+
+    pub fn delete_track(&self, id: &TrackId) -> rusqlite::Result<()> {
+        self.tx
+            .prepare_cached("DELETE FROM tracks WHERE id = ?1")?
+            .execute([id.as_str()])?;
+        Ok(())
+    }
+
+    /// Replaces the tracks `library` declares with `tracks`; a track a person edited
+    /// (or made) under the same slug stays theirs.
     pub fn replace_library_tracks(
         &self,
         library: &LibraryId,
@@ -146,7 +189,8 @@ impl Tx<'_> {
                     "INSERT INTO tracks (id, slug, name, description, targets, library_id)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                      ON CONFLICT (id) DO UPDATE SET name = ?3, description = ?4, targets = ?5,
-                         library_id = ?6",
+                         library_id = ?6
+                     WHERE tracks.library_id IS NOT NULL",
                 )?
                 .execute(params![
                     t.id.as_str(),

@@ -1,11 +1,13 @@
-//! `pathforge track`: list tracks and show the path one needs.
+//! `pathforge track`: list, add, edit and remove tracks, and show the path one needs.
 
 use std::io::Write;
 use std::path::PathBuf;
 
-use clap::Subcommand;
+use clap::{Args, Subcommand};
 use engine::Project;
+use model::{Level, Timestamp, TrackDraft, TrackTarget};
 
+use crate::machine::me;
 use crate::print::print_json;
 
 #[derive(Subcommand)]
@@ -14,6 +16,97 @@ pub(crate) enum TrackCommand {
     List { file: PathBuf },
     /// The modules TRACK needs, in order, with total and critical-path duration.
     Path { file: PathBuf, track: String },
+    /// Add a track: the skills its learners must master, and who takes it; logged.
+    Add {
+        file: PathBuf,
+        /// Short id (lower-case letters, digits, '-'), kept for good.
+        slug: String,
+        #[arg(long)]
+        name: String,
+        #[command(flatten)]
+        fields: TrackFields,
+    },
+    /// Change TRACK's name, description, targets (all replaced when any is given) or
+    /// audience; logged. A track a library declares becomes yours and later imports of
+    /// that library leave it as edited.
+    Edit {
+        file: PathBuf,
+        track: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[command(flatten)]
+        fields: TrackFields,
+        /// Remove the role condition.
+        #[arg(long, conflicts_with = "role")]
+        no_role: bool,
+        /// Remove the department condition.
+        #[arg(long, conflicts_with = "department")]
+        no_department: bool,
+    },
+    /// Remove TRACK and its assignment rule; logged (`track add` with the same fields
+    /// puts it back).
+    Remove { file: PathBuf, track: String },
+}
+
+#[derive(Args)]
+pub(crate) struct TrackFields {
+    #[arg(long)]
+    description: Option<String>,
+    /// A target skill, SKILL or SKILL:LEVEL (the highest module level the track takes:
+    /// beginner, intermediate, advanced); repeat for each.
+    #[arg(long = "target", value_name = "SKILL[:LEVEL]", value_parser = parse_target)]
+    targets: Vec<TrackTarget>,
+    /// Learners with this role take the track (an assignment rule).
+    #[arg(long)]
+    role: Option<String>,
+    /// Learners in this department take the track (with --role, both must hold).
+    #[arg(long)]
+    department: Option<String>,
+}
+
+fn parse_target(text: &str) -> Result<TrackTarget, String> {
+    let (skill, level) = match text.split_once(':') {
+        Some((skill, level)) => {
+            let level = Level::parse(level).ok_or_else(|| {
+                format!("{level:?} is not a level: use beginner, intermediate or advanced")
+            })?;
+            (skill, Some(level))
+        }
+        None => (text, None),
+    };
+    Ok(TrackTarget {
+        skill: skill.to_owned(),
+        level,
+    })
+}
+
+fn print_draft(out: &mut impl Write, verb: &str, d: &TrackDraft) -> std::io::Result<()> {
+    let targets: Vec<String> = d
+        .targets
+        .iter()
+        .map(|t| match t.level {
+            Some(l) => format!("{}:{}", t.skill, l.as_str()),
+            None => t.skill.clone(),
+        })
+        .collect();
+    writeln!(
+        out,
+        "{verb} track “{}” [{}]: {}",
+        d.name,
+        d.slug,
+        targets.join(", ")
+    )?;
+    let who: Vec<String> = [
+        d.role.as_ref().map(|r| format!("role {r}")),
+        d.department.as_ref().map(|d| format!("department {d}")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if !who.is_empty() {
+        writeln!(out, "Taken by learners with {}", who.join(" in "))?;
+    }
+    Ok(())
 }
 
 pub(crate) fn run_track(
@@ -33,6 +126,67 @@ pub(crate) fn run_track(
             for t in &tracks {
                 writeln!(out, "{:<28} {}", t.slug, t.name)?;
             }
+        }
+        TrackCommand::Add {
+            file,
+            slug,
+            name,
+            fields,
+        } => {
+            let draft = TrackDraft {
+                slug: slug.clone(),
+                name: name.clone(),
+                description: fields.description.clone().unwrap_or_default(),
+                targets: fields.targets.clone(),
+                role: fields.role.clone(),
+                department: fields.department.clone(),
+            };
+            let mut project = Project::open(file)?;
+            project.add_track(&draft, &me(), Timestamp::now())?;
+            let saved = project.track_draft(slug.trim())?;
+            if json {
+                return print_json(out, &saved);
+            }
+            print_draft(out, "Added", &saved)?;
+        }
+        TrackCommand::Edit {
+            file,
+            track,
+            name,
+            fields,
+            no_role,
+            no_department,
+        } => {
+            let mut project = Project::open(file)?;
+            let mut draft = project.track_draft(track)?;
+            if let Some(name) = name {
+                draft.name = name.clone();
+            }
+            if let Some(description) = &fields.description {
+                draft.description = description.clone();
+            }
+            if !fields.targets.is_empty() {
+                draft.targets = fields.targets.clone();
+            }
+            if fields.role.is_some() || *no_role {
+                draft.role = fields.role.clone();
+            }
+            if fields.department.is_some() || *no_department {
+                draft.department = fields.department.clone();
+            }
+            project.edit_track(track, &draft, &me(), Timestamp::now())?;
+            let saved = project.track_draft(&draft.slug)?;
+            if json {
+                return print_json(out, &saved);
+            }
+            print_draft(out, "Saved", &saved)?;
+        }
+        TrackCommand::Remove { file, track } => {
+            let removed = Project::open(file)?.remove_track(track, &me(), Timestamp::now())?;
+            if json {
+                return print_json(out, &removed);
+            }
+            print_draft(out, "Removed", &removed)?;
         }
         TrackCommand::Path { file, track } => {
             let project = Project::open(file)?;
