@@ -416,6 +416,33 @@ fn remove_skill_prerequisite(
 }
 
 #[tauri::command]
+fn track_drafts(state: State<'_, Shared>) -> IpcResult<Vec<model::TrackDraft>> {
+    session(&state).track_drafts()
+}
+
+#[tauri::command]
+fn add_track(
+    state: State<'_, Shared>,
+    draft: model::TrackDraft,
+) -> IpcResult<Vec<model::TrackDraft>> {
+    session(&state).add_track(&draft, Timestamp::now())
+}
+
+#[tauri::command]
+fn edit_track(
+    state: State<'_, Shared>,
+    slug: String,
+    draft: model::TrackDraft,
+) -> IpcResult<Vec<model::TrackDraft>> {
+    session(&state).edit_track(&slug, &draft, Timestamp::now())
+}
+
+#[tauri::command]
+fn remove_track(state: State<'_, Shared>, slug: String) -> IpcResult<Vec<model::TrackDraft>> {
+    session(&state).remove_track(&slug, Timestamp::now())
+}
+
+#[tauri::command]
 fn track_path(state: State<'_, Shared>, track: String) -> IpcResult<model::TrackPath> {
     session(&state).track_path(&track)
 }
@@ -512,6 +539,10 @@ pub fn run(mut started: Session) {
             merge_preview,
             merge_skill,
             unmerge_skill,
+            track_drafts,
+            add_track,
+            edit_track,
+            remove_track,
             track_path,
             add_skill_prerequisite,
             remove_skill_prerequisite,

@@ -17,6 +17,15 @@ fn audience_rule(slug: &str) -> String {
 }
 
 impl Project {
+    /// Every track as a person edits it, by name.
+    pub fn track_drafts(&self) -> Result<Vec<TrackDraft>> {
+        self.store
+            .tracks()?
+            .iter()
+            .map(|t| self.track_draft(&t.slug))
+            .collect()
+    }
+
     /// Track `reference` as a person edits it: its fields and who takes it (from its
     /// `assign-{slug}` rule, if there is one).
     pub fn track_draft(&self, reference: &str) -> Result<TrackDraft> {

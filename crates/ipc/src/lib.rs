@@ -707,6 +707,48 @@ impl Session {
         })
     }
 
+    /// Every track as the Tracks panel edits it.
+    pub fn track_drafts(&self) -> IpcResult<Vec<model::TrackDraft>> {
+        Ok(self.project()?.track_drafts()?)
+    }
+
+    /// Adds a track; the tracks afterwards.
+    pub fn add_track(
+        &mut self,
+        draft: &model::TrackDraft,
+        now: Timestamp,
+    ) -> IpcResult<Vec<model::TrackDraft>> {
+        let actor = actor_of(&self.profile);
+        let p = self.project.as_mut().ok_or_else(no_project)?;
+        p.add_track(draft, &actor, now)?;
+        Ok(p.track_drafts()?)
+    }
+
+    /// Replaces track `slug` by `draft`; the tracks afterwards.
+    pub fn edit_track(
+        &mut self,
+        slug: &str,
+        draft: &model::TrackDraft,
+        now: Timestamp,
+    ) -> IpcResult<Vec<model::TrackDraft>> {
+        let actor = actor_of(&self.profile);
+        let p = self.project.as_mut().ok_or_else(no_project)?;
+        p.edit_track(slug, draft, &actor, now)?;
+        Ok(p.track_drafts()?)
+    }
+
+    /// Removes track `slug`; the tracks afterwards.
+    pub fn remove_track(
+        &mut self,
+        slug: &str,
+        now: Timestamp,
+    ) -> IpcResult<Vec<model::TrackDraft>> {
+        let actor = actor_of(&self.profile);
+        let p = self.project.as_mut().ok_or_else(no_project)?;
+        p.remove_track(slug, &actor, now)?;
+        Ok(p.track_drafts()?)
+    }
+
     /// A track's path (by slug, id or name): its modules in order, with the durations.
     pub fn track_path(&self, track: &str) -> IpcResult<model::TrackPath> {
         let p = self.project()?;
@@ -1099,6 +1141,7 @@ pub fn bindings() -> String {
         model::DerivedEdge::decl(&cfg),
         model::TrackTarget::decl(&cfg),
         model::Track::decl(&cfg),
+        model::TrackDraft::decl(&cfg),
         model::TrackStep::decl(&cfg),
         model::TrackPath::decl(&cfg),
         model::TagSource::decl(&cfg),

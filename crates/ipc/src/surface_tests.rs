@@ -370,6 +370,38 @@ const CHECKS: &[(&str, Check)] = &[
         }),
     ),
     (
+        "track_drafts",
+        Check::NoInput(|s| s.track_drafts().map(drop)),
+    ),
+    (
+        "add_track",
+        Check::Refuses(ErrorKind::UnknownId, |s, _| {
+            let draft = model::TrackDraft {
+                slug: "new".into(),
+                name: "New".into(),
+                targets: vec![model::TrackTarget {
+                    skill: "no-such-skill".into(),
+                    level: None,
+                }],
+                ..Default::default()
+            };
+            s.add_track(&draft, T).map(drop)
+        }),
+    ),
+    (
+        "edit_track",
+        Check::Refuses(ErrorKind::UnknownId, |s, _| {
+            s.edit_track("no-such-track", &model::TrackDraft::default(), T)
+                .map(drop)
+        }),
+    ),
+    (
+        "remove_track",
+        Check::Refuses(ErrorKind::UnknownId, |s, _| {
+            s.remove_track("no-such-track", T).map(drop)
+        }),
+    ),
+    (
         "track_path",
         Check::Refuses(ErrorKind::UnknownId, |s, _| {
             s.track_path("no-such-track").map(drop)

@@ -12,6 +12,8 @@ use anyhow::{bail, ensure, Context, Result};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
+mod tracks;
+
 /// Limit for one WebDriver wait; a scenario as a whole gets `SCENARIO_LIMIT`.
 const WAIT: Duration = Duration::from_secs(30);
 const SCENARIO_LIMIT: Duration = Duration::from_secs(180);
@@ -60,7 +62,7 @@ async fn main() -> Result<()> {
     env.scratch = std::fs::canonicalize(&env.scratch)?;
 
     type Scenario = for<'a> fn(&'a Env) -> futures_box::BoxFuture<'a, Result<()>>;
-    let scenarios: [(&str, Scenario); 19] = [
+    let scenarios: [(&str, Scenario); 20] = [
         ("opens_and_imports_the_sample_library", |e| {
             Box::pin(sample_library(e))
         }),
@@ -125,6 +127,9 @@ async fn main() -> Result<()> {
             "reviews_a_pack_offline_in_headless_chromium_and_imports_it",
             |e| Box::pin(review_pack(e)),
         ),
+        ("makes_a_track_in_the_tracks_panel_and_undoes_it", |e| {
+            Box::pin(tracks::tracks_panel(e))
+        }),
     ];
     // E2E_ONLY=substring runs the matching scenarios alone, while working on one; the
     // others are reported as not run, never silently dropped.

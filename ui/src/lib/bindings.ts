@@ -92,6 +92,16 @@ level: Level | null, };
 
 export type Track = { id: TrackId, slug: string, name: string, description: string, targets: Array<TrackTarget>, };
 
+export type TrackDraft = { slug: string, name: string, description: string, targets: Array<TrackTarget>, 
+/**
+ * Learners with this role take the track.
+ */
+role: string | null, 
+/**
+ * Learners in this department take the track (with `role`, both must hold).
+ */
+department: string | null, };
+
 export type TrackStep = { module: ModuleSummary, 
 /**
  * "teaches negotiation" or "required by “Closing with Mutual Action Plans”".
