@@ -34,8 +34,9 @@ impl Project {
     }
 
     /// [`Project::import_library`], calling `progress(file, (done, total))` as it reads;
-    /// `progress` returning false cancels the import before it writes anything (the error
-    /// has kind `Cancelled`).
+    /// `progress` returning false cancels the import (the error has kind `Cancelled`) and
+    /// nothing is written: it is asked while files are read, then every few hundred modules
+    /// written, and a cancel during the write rolls the transaction back.
     pub fn import_library_with(
         &mut self,
         dir: &Path,
@@ -74,7 +75,7 @@ impl Project {
                 ingest::read_library_with(dir, &columns, progress)?,
             )
         };
-        // The last chance to cancel: past this point the import is written.
+        // The last chance to cancel before writing; the write asks again as it goes.
         if !progress("", (1, 1)) {
             return Err(ingest::Error::Cancelled.into());
         }
@@ -258,7 +259,9 @@ impl Project {
             "modules": report.total,
             "prerequisites": report.prerequisites,
         });
-        self.commit(
+        let files = to_write.len() as u32;
+        let mut cancelled = false;
+        let written = self.commit(
             actor,
             now,
             Entry::new(
@@ -269,7 +272,12 @@ impl Project {
             ),
             |tx| {
                 tx.upsert_library(&library)?;
-                for (position, m) in &to_write {
+                for (i, (position, m)) in to_write.iter().enumerate() {
+                    if i % 512 == 511 && !progress("", (files, files)) {
+                        cancelled = true;
+                        // Rolls the whole import back; told apart from a failure below.
+                        return Err(store::abandon());
+                    }
                     tx.upsert_module(&project.id, m, *position)?;
                 }
                 for id in &removed {
@@ -297,8 +305,12 @@ impl Project {
                 }
                 Ok(())
             },
-        )?;
-        Ok(report)
+        );
+        match written {
+            Err(_) if cancelled => Err(ingest::Error::Cancelled.into()),
+            Err(e) => Err(e),
+            Ok(()) => Ok(report),
+        }
     }
 
     pub(crate) fn column_maps(&self) -> Result<ingest::ColumnMaps> {

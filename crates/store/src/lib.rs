@@ -94,6 +94,12 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// [`Error`] naming the file once the transaction ends.
 pub type TxResult<T> = rusqlite::Result<T>;
 
+/// What a step of [`Store::write`] returns to roll its transaction back on purpose (the
+/// user cancelled); the caller knows it asked for it and reports the cancel itself.
+pub fn abandon() -> rusqlite::Error {
+    rusqlite::Error::ToSqlConversionFailure("the write was abandoned on purpose".into())
+}
+
 /// An open project file.
 #[derive(Debug)]
 pub struct Store {

@@ -573,3 +573,43 @@ fn removed_files_retire_their_modules_and_returning_files_restore_them() {
         "with the edge a person added before it was retired"
     );
 }
+
+#[test]
+fn a_cancel_while_the_import_is_written_rolls_it_back() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = tmp.path().join("lib");
+    for i in 0..1200 {
+        write(
+            &lib,
+            &format!("m{i:04}.md"),
+            md(&format!("M{i}"), 5).as_bytes(),
+        );
+    }
+    let mut p = Project::create(&tmp.path().join("p.pathforge"), Timestamp(1)).unwrap();
+    // Every file read, and the last check before writing, answer "go on"; the first check
+    // made while writing (after the 512th module) cancels.
+    let mut reading_done = false;
+    let mut asked_while_writing = 0;
+    let err = p
+        .import_library_with(&lib, &ME, Timestamp(2), &mut |file, _| {
+            if reading_done {
+                asked_while_writing += 1;
+                return false;
+            }
+            reading_done |= file.is_empty();
+            true
+        })
+        .expect_err("cancelled while writing");
+    assert_eq!(err.kind(), ErrorKind::Cancelled, "{err}");
+    assert_eq!(
+        asked_while_writing, 1,
+        "the write asked, and stopped at once"
+    );
+    assert!(
+        p.modules().unwrap().is_empty(),
+        "no module of the cancelled import is kept"
+    );
+    assert!(p.audit_log().unwrap().is_empty(), "nor its audit entry");
+    let report = p.import_library(&lib, &ME, Timestamp(3)).unwrap();
+    assert_eq!(report.added, 1200, "the library imports whole afterwards");
+}
