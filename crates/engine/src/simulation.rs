@@ -435,19 +435,24 @@ fn sim_tracks(source: &Source) -> Result<Vec<simulate::SimTrack>> {
     let mut tracks: Vec<simulate::SimTrack> = source
         .tracks
         .iter()
-        .map(|(slug, targets)| simulate::SimTrack {
-            slug: slug.clone(),
-            path: graph::track_path(&g, &curriculum, targets)
-                .steps
-                .iter()
-                .map(|s| s.0)
-                .collect(),
+        .map(|(slug, targets)| {
+            let steps = graph::track_path(&g, &curriculum, targets).steps;
+            simulate::SimTrack {
+                slug: slug.clone(),
+                path: steps.iter().map(|s| s.0).collect(),
+                support: steps
+                    .iter()
+                    .filter(|s| matches!(s.1, graph::Reason::RequiredBy(_)))
+                    .map(|s| s.0)
+                    .collect(),
+            }
         })
         .collect();
     if tracks.is_empty() && !source.modules.is_empty() {
         tracks.push(simulate::SimTrack {
             slug: "all-modules".to_owned(),
             path: prerequisite_order(source.modules.len(), &source.edges),
+            support: Vec::new(),
         });
     }
     Ok(tracks)

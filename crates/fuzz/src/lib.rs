@@ -214,6 +214,7 @@ fn simulate_few(cohort: &model::Cohort, set: &rules::RuleSet) {
         let tracks = [simulate::SimTrack {
             slug: "t".to_owned(),
             path: vec![0, 1, 2, 3],
+            support: vec![],
         }];
         let input = simulate::Input {
             modules,

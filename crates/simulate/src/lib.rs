@@ -41,6 +41,11 @@ pub struct SimModule {
 pub struct SimTrack {
     pub slug: String,
     pub path: Vec<usize>,
+    /// Modules of `path` that are there only because a later module requires them (they
+    /// teach none of the track's targets). Under the rules a learner skips one once every
+    /// module that requires it has been unlocked without it (an any-of group met another
+    /// way).
+    pub support: Vec<usize>,
 }
 
 /// Everything a run needs.
@@ -55,7 +60,9 @@ pub struct Input<'a> {
     /// BKT parameters per skill (by skill index), as calibrated from real answers; a
     /// skill without one (or all of them, when empty) follows the cohort's `bkt`.
     pub skill_bkt: &'a [Option<Bkt>],
-    /// Score (%) that passes an assessment without a rule saying otherwise.
+    /// Score (%) that passes an assessment no rule sets a threshold on; where rules do
+    /// (a remediation's `below`, an unlock's `min_score`, a certification's minimum), the
+    /// highest of theirs passes it, under either policy.
     pub pass_mark: f64,
 }
 
@@ -65,7 +72,9 @@ pub struct Input<'a> {
 pub enum Policy {
     /// Everyone takes every module of their track, in order.
     Static,
-    /// Placement, remediation, re-engagement and certification by the rule runtime.
+    /// The route comes from the rule runtime's decisions: modules open when it unlocks
+    /// them, remediation only for those it assigns, placement skips, re-engagement and
+    /// certification.
     Rules,
 }
 
@@ -96,6 +105,8 @@ struct Outcome {
     /// The events fed to the rule runtime, each with the decisions it led to (kept only
     /// for journeys).
     events: Vec<(rules::Event, Vec<rules::Decision>)>,
+    /// Which modules the rules let this learner take now (read under the rules only).
+    open: Vec<bool>,
 }
 
 /// One simulated learner's journey under the rules: who they are and every event with the
@@ -262,19 +273,131 @@ struct Lookup<'a> {
     tracks: Vec<Option<usize>>,
     /// (idle days, days more before the manager hears).
     idle_rule: Option<(u32, u32)>,
+    /// Score that passes each module (see [`Input::pass_mark`]).
+    pass_marks: Vec<f64>,
+    /// Modules a remediation rule assigns: under the rules, taken only when assigned.
+    remedial: Vec<bool>,
+    /// Modules an unlock rule keeps closed until the runtime opens them.
+    gated: Vec<bool>,
+    /// For each module, the modules whose unlock rules name it as a prerequisite.
+    required_by: Vec<Vec<usize>>,
+    /// The question categories rules read on each assessment (the questions are shared
+    /// among them in turn).
+    categories: Vec<Vec<&'a str>>,
+    /// Per track: which modules are on its path, and which are there only as support.
+    on_path: Vec<Vec<bool>>,
+    support: Vec<Vec<bool>>,
 }
 
 impl<'a> Lookup<'a> {
     fn new(input: &Input<'a>) -> Lookup<'a> {
         let rules = &input.rules.rules;
+        let n = input.modules.len();
+        let by_key: HashMap<&str, usize> = input
+            .modules
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.key.as_str(), i))
+            .collect();
+        let index = |key: &str| by_key.get(key).copied();
+        let mut thresholds: Vec<Option<f64>> = vec![None; n];
+        let mut raise = |key: &str, score: f64| {
+            if let Some(i) = index(key) {
+                thresholds[i] = Some(thresholds[i].map_or(score, |t: f64| t.max(score)));
+            }
+        };
+        let (mut remedial, mut gated) = (vec![false; n], vec![false; n]);
+        let mut required_by: Vec<Vec<usize>> = vec![Vec::new(); n];
+        let mut categories: Vec<Vec<&'a str>> = vec![Vec::new(); n];
+        for r in rules {
+            match &r.body {
+                rules::RuleBody::Remediation {
+                    assessment,
+                    category,
+                    below,
+                    assign,
+                    ..
+                } => {
+                    match category {
+                        None => raise(assessment, *below),
+                        Some(c) => {
+                            if let Some(i) = index(assessment) {
+                                if !categories[i].contains(&c.as_str()) {
+                                    categories[i].push(c.as_str());
+                                }
+                            }
+                        }
+                    }
+                    for a in assign.iter().filter_map(|a| index(a)) {
+                        remedial[a] = true;
+                    }
+                }
+                rules::RuleBody::Placement {
+                    assessment,
+                    category: Some(c),
+                    ..
+                } => {
+                    if let Some(i) = index(assessment) {
+                        if !categories[i].contains(&c.as_str()) {
+                            categories[i].push(c.as_str());
+                        }
+                    }
+                }
+                rules::RuleBody::Unlock {
+                    module,
+                    requires,
+                    min_score,
+                    ..
+                } => {
+                    if let Some(m) = index(module) {
+                        gated[m] = true;
+                        for req in requires.iter().filter_map(|q| index(q)) {
+                            required_by[req].push(m);
+                        }
+                    }
+                    if let Some(min) = min_score {
+                        for req in requires {
+                            raise(req, *min);
+                        }
+                    }
+                }
+                rules::RuleBody::CertificationReadiness { min_scores, .. } => {
+                    for m in min_scores {
+                        raise(&m.module, m.min);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let pass_marks = thresholds
+            .into_iter()
+            .map(|t| t.unwrap_or(input.pass_mark))
+            .collect();
+        let flags = |of: &mut dyn Iterator<Item = usize>| {
+            let mut v = vec![false; n];
+            for i in of {
+                v[i] = true;
+            }
+            v
+        };
         Lookup {
-            plan: rules::Compiled::new(input.rules, input.curriculum),
-            by_key: input
-                .modules
+            on_path: input
+                .tracks
                 .iter()
-                .enumerate()
-                .map(|(i, m)| (m.key.as_str(), i))
+                .map(|t| flags(&mut t.path.iter().copied()))
                 .collect(),
+            support: input
+                .tracks
+                .iter()
+                .map(|t| flags(&mut t.support.iter().copied()))
+                .collect(),
+            pass_marks,
+            remedial,
+            gated,
+            required_by,
+            categories,
+            plan: rules::Compiled::new(input.rules, input.curriculum),
+            by_key,
             retake_after: rules
                 .iter()
                 .filter_map(|r| match r.body {
@@ -347,9 +470,11 @@ fn learner(
     };
     let mut known: Vec<bool> = (0..input.skills).map(|_| rng.chance(seg.prior)).collect();
 
-    let Some(track) = lookup.tracks[segment].map(|t| &input.tracks[t]) else {
+    let Some(track_at) = lookup.tracks[segment] else {
         return out;
     };
+    let track = &input.tracks[track_at];
+    out.open = lookup.gated.iter().map(|gated| !gated).collect();
 
     let name = format!("learner-{number}");
     let mut runner = rules::Runner::with(&lookup.plan);
@@ -363,6 +488,17 @@ fn learner(
             kind,
         };
         let decisions = runner.step(0, &event).unwrap_or_default();
+        // What the runtime opens (or assigns) is what the learner may take next.
+        for d in &decisions {
+            if matches!(
+                d.kind,
+                rules::DecisionKind::Unlock | rules::DecisionKind::Assign
+            ) {
+                if let Some(&t) = lookup.by_key.get(d.target.as_str()) {
+                    out.open[t] = true;
+                }
+            }
+        }
         if keep {
             out.decisions.extend(decisions.iter().cloned());
             if let Some(last) = out.steps.last_mut() {
@@ -386,11 +522,19 @@ fn learner(
 
     let per_day = (seg.weekly_minutes.max(1) as f64) / 7.0;
     let mut day = 0.0;
-    let mut todo: std::collections::VecDeque<usize> = track.path.iter().copied().collect();
+    // Under the rules, remediation modules wait until a rule assigns them.
+    let mut todo: std::collections::VecDeque<usize> = track
+        .path
+        .iter()
+        .copied()
+        .filter(|&m| policy == Policy::Static || !lookup.remedial[m])
+        .collect();
     let mut attempts = vec![0u32; input.modules.len()];
     let mut passed_all = true;
     let mut competent_by_rule = None;
-    while let Some(m) = todo.pop_front() {
+    while let Some(m) = next_module(
+        &mut todo, policy, lookup, track_at, &mut out, keep, day, input,
+    ) {
         let module = &input.modules[m];
         let days = module.minutes as f64 * seg.speed.max(0.05) / per_day;
         // Drop-off while working through this module; re-engagement may bring them back.
@@ -456,18 +600,32 @@ fn learner(
             );
             continue;
         }
-        // Ten questions spread over the module's skills.
-        let correct = (0..10)
-            .filter(|q| {
-                let skill = module.skills.get(q % module.skills.len().max(1)).copied();
-                match skill {
-                    Some(s) if known[s] => !rng.chance(bkt(s).slip),
-                    Some(s) => rng.chance(bkt(s).guess),
-                    None => rng.chance(input.cohort.bkt.guess),
-                }
+        // Ten questions spread over the module's skills, and shared in turn among the
+        // question categories the rules read on it.
+        let kinds = &lookup.categories[m];
+        let mut by_kind = vec![(0u32, 0u32); kinds.len()];
+        let mut correct = 0;
+        for q in 0..10 {
+            let skill = module.skills.get(q % module.skills.len().max(1)).copied();
+            let right = match skill {
+                Some(s) if known[s] => !rng.chance(bkt(s).slip),
+                Some(s) => rng.chance(bkt(s).guess),
+                None => rng.chance(input.cohort.bkt.guess),
+            };
+            correct += u32::from(right);
+            if let Some(k) = by_kind.get_mut(q % kinds.len().max(1)) {
+                k.0 += u32::from(right);
+                k.1 += 1;
+            }
+        }
+        let score = f64::from(correct) * 10.0;
+        let categories = kinds
+            .iter()
+            .zip(&by_kind)
+            .map(|(k, (right, asked))| {
+                (k.to_string(), f64::from(*right) * 100.0 / f64::from(*asked))
             })
-            .count();
-        let score = correct as f64 * 10.0;
+            .collect();
         note(&mut out, keep, day, || {
             let attempt = match attempts[m] {
                 0 => String::new(),
@@ -483,7 +641,7 @@ fn learner(
             rules::EventKind::Scored {
                 module: module.key.clone(),
                 score,
-                categories: Default::default(),
+                categories,
             },
             &mut out,
         );
@@ -517,9 +675,9 @@ fn learner(
         }
         if attempts[m] == 1 {
             out.first_attempts += 1;
-            out.first_passes += u32::from(score >= input.pass_mark && assigned.is_empty());
+            out.first_passes += u32::from(score >= lookup.pass_marks[m] && assigned.is_empty());
         }
-        if assigned.is_empty() && score >= input.pass_mark {
+        if assigned.is_empty() && score >= lookup.pass_marks[m] {
             continue;
         }
         out.failed.push(m);
@@ -549,6 +707,45 @@ fn learner(
         None => None,
     };
     out
+}
+
+/// The next module a learner takes. On the static path, the next in order. Under the
+/// rules, the first the runtime has opened (when none is, the next in order, as an LMS
+/// admin would let a stuck learner go on), passing over support modules nothing needs any
+/// more because what required them is open already.
+#[allow(clippy::too_many_arguments)]
+fn next_module(
+    todo: &mut std::collections::VecDeque<usize>,
+    policy: Policy,
+    lookup: &Lookup<'_>,
+    track: usize,
+    out: &mut Outcome,
+    keep: bool,
+    day: f64,
+    input: &Input<'_>,
+) -> Option<usize> {
+    if policy == Policy::Static {
+        return todo.pop_front();
+    }
+    loop {
+        let at = todo.iter().position(|&m| out.open[m]).unwrap_or(0);
+        let m = todo.remove(at)?;
+        let mut needed_by = lookup.required_by[m]
+            .iter()
+            .filter(|&&d| lookup.on_path[track][d])
+            .peekable();
+        if lookup.support[track][m] && needed_by.peek().is_some() && needed_by.all(|&d| out.open[d])
+        {
+            note(out, keep, day, || {
+                format!(
+                    "passed over “{}”: what it leads to is open already",
+                    input.modules[m].title
+                )
+            });
+            continue;
+        }
+        return Some(m);
+    }
 }
 
 #[cfg(test)]

@@ -66,6 +66,7 @@ fn with_input<T>(cohort: &Cohort, f: impl FnOnce(&Input<'_>) -> T) -> T {
     let tracks = vec![SimTrack {
         slug: "t".into(),
         path: vec![0, 1, 2, 3],
+        support: vec![],
     }];
     let slugs = vec!["t".to_owned()];
     let edges = [(0, 1), (1, 2), (2, 3)];
@@ -412,5 +413,185 @@ fn cohorts_the_simulator_cannot_run_are_refused_with_the_reason() {
         "a nameless segment",
         &|c| c.segments[0].name = " ".into(),
         "needs a name",
+    );
+}
+
+/// One module of a [`case`]: key, minutes, skills, scored.
+type CaseModule<'a> = (&'a str, u32, &'a [usize], bool);
+
+/// Both policies' reports for one segment with `prior` (no drop-out) walking `modules` in
+/// order, under `rules` (a JSON array); `support` lists modules on the path only because
+/// a later one requires them.
+fn case(
+    modules: &[CaseModule<'_>],
+    support: &[usize],
+    rules: &str,
+    prior: f64,
+) -> (Report, Report) {
+    let modules: Vec<SimModule> = modules
+        .iter()
+        .map(|(key, minutes, skills, scored)| module(key, *minutes, skills, *scored, false))
+        .collect();
+    let infos: Vec<rules::ModuleInfo> = modules
+        .iter()
+        .map(|m| rules::ModuleInfo {
+            key: m.key.clone(),
+            id: m.key.clone(),
+            title: m.title.clone(),
+            tags: vec![],
+        })
+        .collect();
+    let tracks = vec![SimTrack {
+        slug: "t".into(),
+        path: (0..modules.len()).collect(),
+        support: support.to_vec(),
+    }];
+    let slugs = vec!["t".to_owned()];
+    let edges: Vec<(usize, usize)> = (1..modules.len()).map(|i| (i - 1, i)).collect();
+    let curriculum = rules::Curriculum {
+        modules: &infos,
+        tracks: &slugs,
+        edges: &edges,
+    };
+    let set: rules::RuleSet = serde_json::from_str(&format!(
+        r#"{{"schema": "pathforge.rules/v1", "rules": {rules}}}"#
+    ))
+    .expect("the case's rules read");
+    let cohort = Cohort {
+        segments: vec![segment("all", prior, 0.0)],
+        bkt: Bkt::default(),
+    };
+    let input = Input {
+        modules: &modules,
+        tracks: &tracks,
+        skills: 2,
+        rules: &set,
+        curriculum: &curriculum,
+        cohort: &cohort,
+        skill_bkt: &[],
+        pass_mark: 70.0,
+    };
+    (
+        simulate(&input, Policy::Static, 4000, 3),
+        simulate(&input, Policy::Rules, 4000, 3),
+    )
+}
+
+fn started(r: &Report, key: &str) -> u32 {
+    r.funnel
+        .iter()
+        .find(|m| m.key == key)
+        .map_or(0, |m| m.started)
+}
+
+const LESSON_QUIZ_REVIEW: [CaseModule<'static>; 3] = [
+    ("a.md", 30, &[0], false),
+    ("quiz.md", 20, &[0], true),
+    ("review.md", 30, &[0], false),
+];
+
+fn remediation(below: u32) -> String {
+    format!(
+        r#"[{{"id": "fix", "kind": "remediation", "explanation": "Review", "assessment": "quiz.md",
+             "below": {below}, "assign": ["review.md"], "retake_after_days": 2}}]"#
+    )
+}
+
+#[test]
+fn a_remediation_threshold_is_the_pass_mark_and_moves_the_kpis() {
+    let (static_low, rules_low) = case(&LESSON_QUIZ_REVIEW, &[], &remediation(50), 0.3);
+    let (static_high, rules_high) = case(&LESSON_QUIZ_REVIEW, &[], &remediation(90), 0.3);
+    assert!(
+        rules_high.remediation_rate > rules_low.remediation_rate + 0.1,
+        "a higher threshold remediates more: {} vs {}",
+        rules_high.remediation_rate,
+        rules_low.remediation_rate
+    );
+    let pass = |r: &Report| r.first_attempt_pass_rate.expect("a scored module");
+    assert!(
+        pass(&static_high) < pass(&static_low) - 0.1,
+        "the static path passes at the rule's threshold too, not a fixed 70%: {} vs {}",
+        pass(&static_high),
+        pass(&static_low)
+    );
+}
+
+#[test]
+fn remediation_modules_go_only_to_learners_a_rule_assigns_them_to() {
+    let (fixed, ruled) = case(&LESSON_QUIZ_REVIEW, &[], &remediation(75), 0.9);
+    assert_eq!(
+        started(&fixed, "review.md"),
+        4000,
+        "the static path sends everyone through the review module"
+    );
+    let assigned = (ruled.remediation_rate * 4000.0).round() as u32;
+    assert!(
+        started(&ruled, "review.md") <= assigned && assigned < 4000,
+        "under the rules only the {assigned} learners remediated take it, not all: {}",
+        started(&ruled, "review.md")
+    );
+}
+
+#[test]
+fn category_scores_reach_the_rules_and_a_category_remediation_fires() {
+    let modules: [CaseModule<'_>; 3] = [
+        ("a.md", 30, &[0, 1], false),
+        ("quiz.md", 20, &[0, 1], true),
+        ("review.md", 30, &[1], false),
+    ];
+    let by_category = |below: u32| {
+        format!(
+            r#"[{{"id": "fix-price", "kind": "remediation", "explanation": "Price questions", "assessment": "quiz.md",
+                 "category": "price", "below": {below}, "assign": ["review.md"], "retake_after_days": 2}}]"#
+        )
+    };
+    let (_, none) = case(&modules, &[], "[]", 0.3);
+    let (_, low) = case(&modules, &[], &by_category(40), 0.3);
+    let (_, high) = case(&modules, &[], &by_category(90), 0.3);
+    assert_eq!(none.remediation_rate, 0.0, "no rule, no remediation");
+    assert!(
+        low.remediation_rate > 0.0,
+        "the runtime gets the category's score and remediates on it"
+    );
+    assert!(
+        high.remediation_rate > low.remediation_rate + 0.1,
+        "a higher category threshold remediates more: {} vs {}",
+        high.remediation_rate,
+        low.remediation_rate
+    );
+}
+
+#[test]
+fn an_any_of_unlock_spares_the_alternative_an_all_of_needs() {
+    let modules: [CaseModule<'_>; 3] = [
+        ("a.md", 60, &[0], false),
+        ("b.md", 60, &[0], false),
+        ("c.md", 30, &[1], false),
+    ];
+    let unlock = |group: &str| {
+        format!(
+            r#"[{{"id": "open-c", "kind": "unlock", "explanation": "After a or b", "module": "c.md",
+                 "requires": ["a.md", "b.md"], "group": "{group}"}}]"#
+        )
+    };
+    let (_, all) = case(&modules, &[0, 1], &unlock("all-of"), 0.3);
+    let (_, any) = case(&modules, &[0, 1], &unlock("any-of"), 0.3);
+    assert_eq!(started(&all, "b.md"), 4000, "all-of: everyone takes both");
+    assert_eq!(
+        started(&any, "b.md"),
+        0,
+        "any-of: once a opens c, nobody needs b"
+    );
+    let days = |r: &Report| {
+        r.time_to_competency
+            .as_ref()
+            .expect("competent learners")
+            .p50
+    };
+    assert!(
+        days(&any) < days(&all),
+        "and competency comes sooner: {} vs {} days",
+        days(&any),
+        days(&all)
     );
 }
