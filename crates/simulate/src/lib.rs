@@ -474,7 +474,9 @@ fn learner(
         return out;
     };
     let track = &input.tracks[track_at];
-    out.open = lookup.gated.iter().map(|gated| !gated).collect();
+    if policy == Policy::Rules {
+        out.open = lookup.gated.iter().map(|gated| !gated).collect();
+    }
 
     let name = format!("learner-{number}");
     let mut runner = rules::Runner::with(&lookup.plan);
