@@ -687,3 +687,37 @@ fn lms_errors_reach_callers_with_their_own_kind() {
         "the refusal says where bundles are built: {err}"
     );
 }
+
+#[test]
+fn xapi_statements_pass_an_assessment_at_the_rules_threshold() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = project(tmp.path(), "sales-onboarding");
+    let export = p.export(lms::Target::Xapi, &xapi(60, 3)).unwrap();
+    let statements: Vec<Value> = serde_json::from_slice(&export.files["statements.json"]).unwrap();
+    // The discovery assessment's remediation fires below 75: a 70 fails it, as the
+    // simulator decided; before, the export passed everything from 70.
+    let graded: Vec<(f64, bool)> = statements
+        .iter()
+        .filter(|s| {
+            s["object"]["definition"]["name"]["en-US"] == "Discovery and Qualification Assessment"
+        })
+        .filter_map(|s| {
+            Some((
+                s["result"]["score"]["raw"].as_f64()?,
+                s["result"]["success"].as_bool()?,
+            ))
+        })
+        .collect();
+    assert!(
+        graded.iter().any(|(score, _)| (70.0..75.0).contains(score)),
+        "some simulated learner scores 70 there: {graded:?}"
+    );
+    for (score, success) in &graded {
+        assert_eq!(
+            *success,
+            *score >= 75.0,
+            "a {score}% is {} at 75",
+            if *success { "passed" } else { "failed" }
+        );
+    }
+}

@@ -397,7 +397,7 @@ impl Project {
             curriculum: &curriculum,
             cohort,
             skill_bkt: &skill_bkt,
-            pass_mark: 70.0,
+            pass_mark: rules::DEFAULT_PASS_MARK,
         };
         Ok(f(&input))
     }

@@ -224,7 +224,7 @@ fn simulate_few(cohort: &model::Cohort, set: &rules::RuleSet) {
             curriculum,
             cohort,
             skill_bkt: &[],
-            pass_mark: 70.0,
+            pass_mark: rules::DEFAULT_PASS_MARK,
         };
         for policy in [simulate::Policy::Static, simulate::Policy::Rules] {
             simulate::simulate(&input, policy, 8, 7);

@@ -15,7 +15,6 @@ use crate::{cover, json_bytes, Files, Plan, RuleCoverage, Status};
 pub const HOME_PAGE: &str = "https://simulation.pathforge.invalid";
 /// The result extension holding the rule decisions an event led to.
 pub const DECISIONS: &str = "https://simulation.pathforge.invalid/xapi/extensions/decisions";
-const PASS_MARK: f64 = 70.0;
 
 /// One learner's events as the rule runtime saw them, each with the decisions it led to:
 /// what the xAPI export turns into statements. The engine fills it from a simulated
@@ -43,6 +42,8 @@ pub(crate) fn compile(plan: &Plan<'_>, learners: &[Learner<'_>]) -> (Files, Vec<
             _ => None,
         })
         .collect();
+    // The score that passes each assessment, as the simulator decides it.
+    let pass_marks = rules::pass_marks(plan.rules());
     let course_activity = json!({
         "objectType": "Activity",
         "id": plan.uri("course"),
@@ -87,7 +88,11 @@ pub(crate) fn compile(plan: &Plan<'_>, learners: &[Learner<'_>]) -> (Files, Vec<
                             Some(json!({ "score": score_json })),
                         )
                     } else {
-                        let passed = *score >= PASS_MARK;
+                        let mark = pass_marks
+                            .get(module.as_str())
+                            .copied()
+                            .unwrap_or(rules::DEFAULT_PASS_MARK);
+                        let passed = *score >= mark;
                         (
                             verb(if passed { "passed" } else { "failed" }),
                             activity(module),

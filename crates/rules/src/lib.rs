@@ -195,6 +195,47 @@ impl Match {
 }
 
 /// The JSON Schema of [`RuleSet`], as published in `assets/schemas/`.
+/// The score (%) that passes an assessment no rule sets a threshold on.
+pub const DEFAULT_PASS_MARK: f64 = 70.0;
+
+/// Every score threshold the rules set on a module, as (module key, %): a remediation's
+/// `below` on its assessment (overall only; a category threshold is the category's), an
+/// unlock's `min_score` on each prerequisite, a certification's minimum. An assessment
+/// passes at the highest threshold set on it, else [`DEFAULT_PASS_MARK`]: the simulator
+/// and the xAPI export both read it here.
+pub fn thresholds(rules: &[Rule]) -> impl Iterator<Item = (&str, f64)> {
+    rules.iter().flat_map(|r| -> Vec<(&str, f64)> {
+        match &r.body {
+            RuleBody::Remediation {
+                assessment,
+                category: None,
+                below,
+                ..
+            } => vec![(assessment.as_str(), *below)],
+            RuleBody::Unlock {
+                requires,
+                min_score: Some(min),
+                ..
+            } => requires.iter().map(|q| (q.as_str(), *min)).collect(),
+            RuleBody::CertificationReadiness { min_scores, .. } => min_scores
+                .iter()
+                .map(|m| (m.module.as_str(), m.min))
+                .collect(),
+            _ => Vec::new(),
+        }
+    })
+}
+
+/// The score that passes each module the rules set a threshold on (see [`thresholds`]).
+pub fn pass_marks(rules: &[Rule]) -> std::collections::HashMap<&str, f64> {
+    let mut marks = std::collections::HashMap::new();
+    for (module, score) in thresholds(rules) {
+        let mark = marks.entry(module).or_insert(score);
+        *mark = f64::max(*mark, score);
+    }
+    marks
+}
+
 pub fn json_schema() -> String {
     let schema = schemars::schema_for!(RuleSet);
     serde_json::to_string_pretty(&schema).expect("schemas serialise") + "\n"

@@ -311,3 +311,32 @@ fn xapi_statements_become_events() {
     let err = events_from_xapi(&[serde_json::json!({"verb": {"id": "x"}})]).unwrap_err();
     assert!(err.starts_with("statement 1: no actor"), "{err}");
 }
+
+#[test]
+fn an_assessment_passes_at_the_highest_threshold_the_rules_set_on_it() {
+    let set = parse(
+        r#"{"id": "fix", "kind": "remediation", "explanation": "Review", "assessment": "quiz.md",
+            "below": 75, "assign": ["b.md"], "retake_after_days": 2},
+           {"id": "fix-price", "kind": "remediation", "explanation": "Price", "assessment": "quiz.md",
+            "category": "price", "below": 95, "assign": ["b.md"], "retake_after_days": 2},
+           {"id": "open-c", "kind": "unlock", "explanation": "After quiz", "module": "c.md",
+            "requires": ["quiz.md", "a.md"], "min_score": 60},
+           {"id": "ready", "kind": "certification_readiness", "explanation": "Ready",
+            "required": ["quiz.md"], "min_scores": [{"module": "quiz.md", "min": 80}]}"#,
+    );
+    let marks = pass_marks(&set.rules);
+    let check = |module: &str, want: Option<f64>, why: &str| {
+        assert_eq!(marks.get(module).copied(), want, "{module}: {why}");
+    };
+    check(
+        "quiz.md",
+        Some(80.0),
+        "the certification's 80 outranks the remediation's 75 and the unlock's 60; the price category's 95 is the category's, not the whole quiz's",
+    );
+    check(
+        "a.md",
+        Some(60.0),
+        "an unlock's min_score applies to each prerequisite",
+    );
+    check("b.md", None, "no rule sets a threshold on a lesson");
+}

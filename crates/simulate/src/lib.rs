@@ -94,6 +94,8 @@ struct Outcome {
     skipped: Vec<usize>,
     placed: bool,
     remediated: bool,
+    /// Re-enrolled in a refresher by a recertification rule.
+    recertified: bool,
     days: Vec<(usize, f64)>,
     /// Days spent waiting on a module: retake delays and idle spells before coming back.
     waits: Vec<(usize, f64)>,
@@ -284,6 +286,8 @@ struct Lookup<'a> {
     /// The question categories rules read on each assessment (the questions are shared
     /// among them in turn).
     categories: Vec<Vec<&'a str>>,
+    /// Per track: days after certification when a recertification rule re-enrols.
+    recertify: Vec<Option<u32>>,
     /// Per track: which modules are on its path, and which are there only as support.
     on_path: Vec<Vec<bool>>,
     support: Vec<Vec<bool>>,
@@ -300,12 +304,6 @@ impl<'a> Lookup<'a> {
             .map(|(i, m)| (m.key.as_str(), i))
             .collect();
         let index = |key: &str| by_key.get(key).copied();
-        let mut thresholds: Vec<Option<f64>> = vec![None; n];
-        let mut raise = |key: &str, score: f64| {
-            if let Some(i) = index(key) {
-                thresholds[i] = Some(thresholds[i].map_or(score, |t: f64| t.max(score)));
-            }
-        };
         let (mut remedial, mut gated) = (vec![false; n], vec![false; n]);
         let mut required_by: Vec<Vec<usize>> = vec![Vec::new(); n];
         let mut categories: Vec<Vec<&'a str>> = vec![Vec::new(); n];
@@ -314,18 +312,12 @@ impl<'a> Lookup<'a> {
                 rules::RuleBody::Remediation {
                     assessment,
                     category,
-                    below,
                     assign,
                     ..
                 } => {
-                    match category {
-                        None => raise(assessment, *below),
-                        Some(c) => {
-                            if let Some(i) = index(assessment) {
-                                if !categories[i].contains(&c.as_str()) {
-                                    categories[i].push(c.as_str());
-                                }
-                            }
+                    if let (Some(c), Some(i)) = (category, index(assessment)) {
+                        if !categories[i].contains(&c.as_str()) {
+                            categories[i].push(c.as_str());
                         }
                     }
                     for a in assign.iter().filter_map(|a| index(a)) {
@@ -344,10 +336,7 @@ impl<'a> Lookup<'a> {
                     }
                 }
                 rules::RuleBody::Unlock {
-                    module,
-                    requires,
-                    min_score,
-                    ..
+                    module, requires, ..
                 } => {
                     if let Some(m) = index(module) {
                         gated[m] = true;
@@ -355,24 +344,16 @@ impl<'a> Lookup<'a> {
                             required_by[req].push(m);
                         }
                     }
-                    if let Some(min) = min_score {
-                        for req in requires {
-                            raise(req, *min);
-                        }
-                    }
-                }
-                rules::RuleBody::CertificationReadiness { min_scores, .. } => {
-                    for m in min_scores {
-                        raise(&m.module, m.min);
-                    }
                 }
                 _ => {}
             }
         }
-        let pass_marks = thresholds
-            .into_iter()
-            .map(|t| t.unwrap_or(input.pass_mark))
-            .collect();
+        let mut pass_marks = vec![input.pass_mark; n];
+        for (key, mark) in rules::pass_marks(rules) {
+            if let Some(i) = index(key) {
+                pass_marks[i] = mark;
+            }
+        }
         let flags = |of: &mut dyn Iterator<Item = usize>| {
             let mut v = vec![false; n];
             for i in of {
@@ -381,6 +362,23 @@ impl<'a> Lookup<'a> {
             v
         };
         Lookup {
+            recertify: input
+                .tracks
+                .iter()
+                .map(|t| {
+                    rules
+                        .iter()
+                        .filter_map(|r| match &r.body {
+                            rules::RuleBody::Recertification {
+                                track,
+                                older_than_months,
+                                ..
+                            } if track == &t.slug => Some(older_than_months * 30),
+                            _ => None,
+                        })
+                        .min()
+                })
+                .collect(),
             on_path: input
                 .tracks
                 .iter()
@@ -649,6 +647,7 @@ fn learner(
         );
         let mut assigned: Vec<usize> = Vec::new();
         let mut retake_after = 0u32;
+        let mut scheduled = false;
         for d in &decisions {
             let target = lookup.by_key.get(d.target.as_str()).copied();
             match (d.kind, target) {
@@ -666,11 +665,23 @@ fn learner(
                         retake_after = retake_after.max(after);
                     }
                 }
-                (rules::DecisionKind::Schedule, _) => {
-                    competent_by_rule = competent_by_rule.or(Some(day))
-                }
+                (rules::DecisionKind::Schedule, _) => scheduled = true,
                 _ => {}
             }
+        }
+        if scheduled && competent_by_rule.is_none() {
+            // Ready for certification: the learner is certified that day.
+            competent_by_rule = Some(day);
+            note(&mut out, keep, day, || {
+                format!("certified on “{}”", track.slug)
+            });
+            step(
+                day,
+                rules::EventKind::Certified {
+                    track: track.slug.clone(),
+                },
+                &mut out,
+            );
         }
         if module.placement {
             continue; // a placement test places; it is not passed or failed
@@ -701,6 +712,25 @@ fn learner(
         };
         day += wait;
         out.waits.push((m, wait));
+    }
+    // A certificate ages: when a recertification rule's time comes (within the simulated
+    // horizon), the runtime re-enrols the learner in its refresher modules.
+    if let (Some(certified), Some(after)) = (competent_by_rule, lookup.recertify[track_at]) {
+        let due = (certified + f64::from(after)).max(day);
+        if policy == Policy::Rules && due < MAX_DAYS as f64 {
+            let decisions = step(due, rules::EventKind::IdleTick, &mut out);
+            for d in decisions
+                .iter()
+                .filter(|d| d.kind == rules::DecisionKind::Reenroll)
+            {
+                if let Some(&t) = lookup.by_key.get(d.target.as_str()) {
+                    out.recertified = true;
+                    note(&mut out, keep, due, || {
+                        format!("re-enrolled in “{}” to recertify", input.modules[t].title)
+                    });
+                }
+            }
+        }
     }
     out.last_day = day;
     out.competent_day = match competent_by_rule {

@@ -65,6 +65,9 @@ pub struct Report {
     pub first_attempt_pass_rate: Option<f64>,
     pub placement_rate: f64,
     pub remediation_rate: f64,
+    /// Share of learners a recertification rule re-enrolled in a refresher within the
+    /// simulated horizon (certified, then their certificate aged).
+    pub recertification_rate: f64,
     /// Days to competency among learners who got there.
     pub time_to_competency: Option<Percentiles>,
     /// Learners reaching competency on each day (index = whole days; the last entry also
@@ -111,6 +114,7 @@ pub(crate) struct Totals {
     competent_days: Vec<f64>,
     first_attempts: u64,
     first_passes: u64,
+    recertified: u32,
     skipped_minutes: u64,
     started: Vec<u32>,
     failed: Vec<u32>,
@@ -137,6 +141,7 @@ impl Totals {
             competent_days: Vec::new(),
             first_attempts: 0,
             first_passes: 0,
+            recertified: 0,
             skipped_minutes: 0,
             started: vec![0; m],
             failed: vec![0; m],
@@ -169,6 +174,7 @@ impl Totals {
         }
         self.first_attempts += u64::from(o.first_attempts);
         self.first_passes += u64::from(o.first_passes);
+        self.recertified += u32::from(o.recertified);
         self.skipped_minutes += u64::from(o.skipped_minutes);
         for &m in &o.started {
             self.started[m] += 1;
@@ -211,6 +217,7 @@ impl Totals {
         self.competent_days.extend(other.competent_days);
         self.first_attempts += other.first_attempts;
         self.first_passes += other.first_passes;
+        self.recertified += other.recertified;
         self.skipped_minutes += other.skipped_minutes;
         let add = |a: &mut [u32], b: &[u32]| a.iter_mut().zip(b).for_each(|(a, b)| *a += b);
         add(&mut self.started, &other.started);
@@ -335,6 +342,7 @@ pub(crate) fn finish(input: &Input<'_>, policy: Policy, t: Totals) -> Report {
         first_attempt_pass_rate,
         placement_rate: rate(all.placed, n),
         remediation_rate: rate(all.remediated, n),
+        recertification_rate: rate(t.recertified, n),
         time_to_competency: (!days.is_empty()).then(|| Percentiles {
             p10: percentile(&days, 0.1),
             p50: percentile(&days, 0.5),

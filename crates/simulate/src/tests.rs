@@ -595,3 +595,43 @@ fn an_any_of_unlock_spares_the_alternative_an_all_of_needs() {
         days(&all)
     );
 }
+
+#[test]
+fn a_certificate_ages_and_a_recertification_rule_re_enrols() {
+    let modules: [CaseModule<'_>; 2] = [("a.md", 30, &[0], false), ("quiz.md", 20, &[0], true)];
+    let rules = |months: Option<u32>| {
+        let certify = r#"{"id": "ready", "kind": "certification_readiness", "explanation": "Quiz passed",
+             "required": ["quiz.md"]}"#;
+        match months {
+            None => format!("[{certify}]"),
+            Some(m) => format!(
+                r#"[{certify}, {{"id": "again", "kind": "recertification", "explanation": "Yearly",
+                     "track": "t", "older_than_months": {m}, "refresher": ["a.md"]}}]"#
+            ),
+        }
+    };
+    let (fixed, none) = case(&modules, &[], &rules(None), 0.5);
+    let (_, yearly) = case(&modules, &[], &rules(Some(12)), 0.5);
+    let (_, never) = case(&modules, &[], &rules(Some(200)), 0.5);
+    assert_eq!(
+        none.recertification_rate, 0.0,
+        "no rule, nobody re-enrolled"
+    );
+    assert_eq!(
+        fixed.recertification_rate, 0.0,
+        "the static path certifies nobody"
+    );
+    assert!(
+        yearly.recertification_rate > 0.3,
+        "certified learners are re-enrolled a year on: {}",
+        yearly.recertification_rate
+    );
+    assert!(
+        yearly.recertification_rate <= yearly.completion_rate,
+        "only certified learners are"
+    );
+    assert_eq!(
+        never.recertification_rate, 0.0,
+        "a certificate valid for 200 months does not age within the simulated ten years"
+    );
+}

@@ -695,6 +695,11 @@ export type Report = { policy: Policy, learners: number, completed: number, comp
  */
 first_attempt_pass_rate: number | null, placement_rate: number, remediation_rate: number, 
 /**
+ * Share of learners a recertification rule re-enrolled in a refresher within the
+ * simulated horizon (certified, then their certificate aged).
+ */
+recertification_rate: number, 
+/**
  * Days to competency among learners who got there.
  */
 time_to_competency: Percentiles | null, 

@@ -24,6 +24,7 @@ const report = (over: Partial<Report>): Report => ({
   first_attempt_pass_rate: 0.75,
   placement_rate: 0.2,
   remediation_rate: 0.1,
+  recertification_rate: 0,
   time_to_competency: { p10: 5, p50: 10, p90: 20 },
   competent_per_day: [],
   funnel: [],

@@ -61,6 +61,7 @@ export function kpiRows(sim: Simulation): { label: string; cells: string[] }[] {
     ),
     row('Placed by a pre-assessment', (r) => pct(r.placement_rate), (r) => points(r.placement_rate), ' pts'),
     row('Remediated', (r) => pct(r.remediation_rate), (r) => points(r.remediation_rate), ' pts'),
+    row('Re-enrolled to recertify', (r) => pct(r.recertification_rate), (r) => points(r.recertification_rate), ' pts'),
     row('Hours saved by placement', (r) => `${Math.round(r.hours_saved_by_placement)} h`, (r) => r.hours_saved_by_placement, ' h'),
   ];
 }

@@ -135,6 +135,9 @@ pub(crate) fn run_simulate(
     row(out, "placed / remediated", &|r| {
         format!("{} / {}", pct(r.placement_rate), pct(r.remediation_rate))
     })?;
+    row(out, "re-enrolled to recertify", &|r| {
+        pct(r.recertification_rate)
+    })?;
     row(out, "hours saved by placement", &|r| {
         format!("{:.0} h", r.hours_saved_by_placement)
     })?;
