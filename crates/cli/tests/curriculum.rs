@@ -1,0 +1,301 @@
+//! The curriculum from the command line: the prerequisite graph and its checks, tracks, the
+//! taxonomy and its CASE round trip, prerequisite suggestions.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn graph_check_link_and_unlink() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("g.pathforge");
+    assert!(pathforge(&[&"init", &file]).status.success());
+    assert!(pathforge(&[&"import", &file, &sample_library()])
+        .status
+        .success());
+    let out = pathforge(&[&"graph", &"check", &file]);
+    assert!(
+        out.status.success(),
+        "the sample graph has no errors: {}",
+        stdout(&out)
+    );
+    assert!(
+        stdout(&out).contains("0 errors, 0 warnings"),
+        "and says so: {}",
+        stdout(&out)
+    );
+
+    let first = "modules/01-product-basics-pre-assessment.md";
+    let last = "modules/32-certification-readiness-assessment.md";
+    let out = pathforge(&[&"graph", &"link", &file, &last, &first]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "closing a cycle is refused: {}",
+        stdout(&out)
+    );
+    let err = stderr(&out);
+    assert!(
+        err.contains("would close the prerequisite cycle “Certification Readiness Assessment” → “Product Basics Pre-Assessment” →"),
+        "the refusal names the cycle in order: {err}"
+    );
+
+    let out = pathforge(&[&"graph", &"link", &file, &first, &last, &"--json"]);
+    assert!(
+        out.status.success(),
+        "an acyclic link is added: {}",
+        stderr(&out)
+    );
+    let out = pathforge(&[&"graph", &"check", &file, &"--json"]);
+    assert!(
+        out.status.success(),
+        "a redundant edge is a warning, not an error"
+    );
+    let findings: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        findings[0]["code"], "redundant_edge",
+        "the shortcut is flagged: {findings}"
+    );
+    assert!(findings[0]["fix"]
+        .as_str()
+        .unwrap()
+        .starts_with("Remove the direct prerequisite"));
+
+    let out = pathforge(&[&"graph", &"unlink", &file, &first, &last]);
+    assert!(out.status.success(), "unlink works: {}", stderr(&out));
+    let out = pathforge(&[&"graph", &"unlink", &file, &first, &last]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "unlinking twice says there is no such edge"
+    );
+    let out = pathforge(&[&"graph", &"link", &file, &"No such module", &last]);
+    assert!(
+        stderr(&out).contains("no module matches \"No such module\""),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn track_path_and_taxonomy() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("t.pathforge");
+    assert!(pathforge(&[&"init", &file]).status.success());
+    assert!(pathforge(&[&"import", &file, &sample_library()])
+        .status
+        .success());
+    let out = pathforge(&[&"track", &"path", &file, &"account-executive", &"--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let path: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        path["steps"].as_array().unwrap().len() > 10,
+        "the AE track has a real path"
+    );
+    assert!(
+        path["critical_path_minutes"].as_u64().unwrap() > 0,
+        "with a critical path"
+    );
+    let text = stdout(&pathforge(&[
+        &"track",
+        &"path",
+        &file,
+        &"Account executive onboarding",
+    ]));
+    assert!(
+        text.contains("critical path (*)"),
+        "tracks resolve by name too: {text}"
+    );
+    let out = pathforge(&[&"track", &"path", &file, &"astronaut"]);
+    assert_eq!(out.status.code(), Some(1), "an unknown track fails");
+    assert!(
+        stderr(&out).contains("no track matches \"astronaut\""),
+        "{}",
+        stderr(&out)
+    );
+    let tree = stdout(&pathforge(&[&"taxonomy", &"show", &file]));
+    assert!(
+        tree.starts_with("Selling at Northwind [selling]"),
+        "the root heads the tree: {tree}"
+    );
+    assert!(
+        tree.contains("\n    Negotiation [negotiation]  (7 modules)"),
+        "leaves are indented under competencies: {tree}"
+    );
+}
+
+#[test]
+fn taxonomy_exports_are_valid_case_and_reimport_identically() {
+    let tmp = tempfile::tempdir().unwrap();
+    let first = tmp.path().join("first.pathforge");
+    assert!(pathforge(&[&"init", &first]).status.success());
+    assert!(pathforge(&[&"import", &first, &sample_library()])
+        .status
+        .success());
+    let case = tmp.path().join("sales.case.json");
+    let out = pathforge(&[
+        &"taxonomy",
+        &"export",
+        &first,
+        &"--format",
+        &"case",
+        &"--out",
+        &case,
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    testkit::validate("case11", &case);
+
+    let second = tmp.path().join("second.pathforge");
+    assert!(pathforge(&[&"init", &second]).status.success());
+    let out = pathforge(&[
+        &"taxonomy",
+        &"import",
+        &second,
+        &case,
+        &"--format",
+        &"case",
+        &"--json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        report["added"].as_u64().unwrap() >= 15,
+        "every skill arrives: {report}"
+    );
+    let again = tmp.path().join("again.case.json");
+    assert!(pathforge(&[
+        &"taxonomy",
+        &"export",
+        &second,
+        &"--format",
+        &"case",
+        &"--out",
+        &again
+    ])
+    .status
+    .success());
+    let strip_times = |p: &Path| {
+        std::fs::read_to_string(p)
+            .unwrap()
+            .lines()
+            .filter(|l| !l.contains("lastChangeDateTime"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert!(
+        strip_times(&again) == strip_times(&case),
+        "a re-imported framework exports identically (identifiers included)"
+    );
+
+    let csv = tmp.path().join("sales.csv");
+    assert!(pathforge(&[
+        &"taxonomy",
+        &"export",
+        &first,
+        &"--format",
+        &"csv",
+        &"--out",
+        &csv
+    ])
+    .status
+    .success());
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(
+        text.starts_with("id,parent_id,name,description\nselling,,Selling at Northwind,"),
+        "{text}"
+    );
+    let out = pathforge(&[
+        &"taxonomy",
+        &"import",
+        &second,
+        &csv,
+        &"--format",
+        &"csv",
+        &"--json",
+    ]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        report["added"], 0,
+        "the same skills by slug are updated, not duplicated: {report}"
+    );
+
+    let moodle = tmp.path().join("sales.moodle.csv");
+    let out = pathforge(&[
+        &"taxonomy",
+        &"export",
+        &first,
+        &"--format",
+        &"moodle-csv",
+        &"--out",
+        &moodle,
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = pathforge(&[
+        &"taxonomy",
+        &"import",
+        &second,
+        &moodle,
+        &"--format",
+        &"moodle-csv",
+        &"--json",
+    ]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        report["added"], 0,
+        "a Moodle round trip matches every skill by ID number: {report}"
+    );
+
+    let broken = tmp.path().join("broken.json");
+    std::fs::write(&broken, "{ not json").unwrap();
+    let before = stdout(&pathforge(&[&"taxonomy", &"show", &second]));
+    let out = pathforge(&[
+        &"taxonomy",
+        &"import",
+        &second,
+        &broken,
+        &"--format",
+        &"case",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "a broken file is refused");
+    assert!(
+        stderr(&out).contains("broken.json: not a CASE package"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        stdout(&pathforge(&[&"taxonomy", &"show", &second])),
+        before,
+        "and nothing changed"
+    );
+}
+
+#[test]
+fn graph_suggest_explains_each_suggestion() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = tmp.path().join("no-manifest");
+    std::fs::create_dir(&lib).unwrap();
+    for entry in std::fs::read_dir(sample_library().join("modules")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), lib.join(entry.file_name())).unwrap();
+    }
+    let file = tmp.path().join("s.pathforge");
+    assert!(pathforge(&[&"init", &file]).status.success());
+    assert!(pathforge(&[&"import", &file, &lib]).status.success());
+    let out = pathforge(&[&"graph", &"suggest", &file, &"--limit", &"5", &"--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 5, "the limit is honoured");
+    for s in list {
+        assert!(
+            s["before_title"].is_string() && s["after_title"].is_string(),
+            "both modules are named: {s}"
+        );
+        let c = s["confidence"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&c), "confidence is in 0..1: {s}");
+        assert!(
+            !s["evidence"].as_array().unwrap().is_empty(),
+            "every suggestion says why: {s}"
+        );
+    }
+}

@@ -1,0 +1,209 @@
+//! Libraries from the command line: real SCORM and cmi5 packages, catalog columns mapped
+//! once, `watch`, the mixed and catalog sample libraries.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn real_scorm_and_cmi5_packages_import_and_bad_ones_are_named() {
+    let Some(shared) = testkit::shared() else {
+        return;
+    };
+    let packages = shared.join("fixtures/real-packages");
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("p.pathforge");
+    assert!(pathforge(&[&"init", &file]).status.success());
+    for (name, modules, prerequisites) in [
+        ("PrerequisitesTest_SCORM12.zip", 4, 6),
+        ("cmi5.zip", 1, 0),
+        ("scorm2004.zip", 1, 0),
+    ] {
+        let out = pathforge(&[&"import", &file, &packages.join(name), &"--json"]);
+        assert!(out.status.success(), "{name}: {}", stderr(&out));
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(
+            report["total"], modules,
+            "{name}: one module per leaf item or AU"
+        );
+        assert_eq!(
+            report["prerequisites"], prerequisites,
+            "{name}: declared prerequisites"
+        );
+    }
+    let before = module_count(&file);
+    let bad = packages.join("MalformedXml_SCORM12.zip");
+    check_fails(
+        &[&"import", &file, &bad],
+        &bad,
+        "imsmanifest.xml is malformed XML",
+        "a malformed package",
+    );
+    assert_eq!(
+        module_count(&file),
+        before,
+        "a refused package changes nothing"
+    );
+}
+
+#[test]
+fn catalog_columns_are_mapped_once_and_remembered() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("c.pathforge");
+    let csv = tmp.path().join("lms-export.csv");
+    std::fs::write(
+        &csv,
+        "Course Code,Course Name,Hours\nA1,First aid,30\nA2,Fire safety,20\n",
+    )
+    .unwrap();
+    assert!(pathforge(&[&"init", &file]).status.success());
+    check_fails(
+        &[&"import", &file, &csv],
+        &csv,
+        "Map yours to id and title",
+        "unknown columns are named, with what to do",
+    );
+    check_fails(
+        &[&"import", &file, &csv, &"--column", &"code=Course Code"],
+        &csv,
+        "\"code\" is not a field",
+        "a field Pathforge does not have",
+    );
+    let out = pathforge(&[
+        &"import",
+        &file,
+        &csv,
+        &"--column",
+        &"id=Course Code",
+        &"--column",
+        &"title=Course Name",
+        &"--column",
+        &"duration=Hours",
+        &"--json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["added"], 2, "both rows import with the mapping");
+    std::fs::write(&csv, "Course Code,Course Name,Hours\nA1,First aid,30\nA2,Fire safety,20\nA3,Manual handling,25\n").unwrap();
+    let out = pathforge(&[&"import", &file, &csv, &"--json"]);
+    assert!(
+        out.status.success(),
+        "the saved mapping is used: {}",
+        stderr(&out)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (report["added"].as_u64(), report["unchanged"].as_u64()),
+        (Some(1), Some(2))
+    );
+}
+
+#[test]
+fn watch_reimports_a_library_when_a_file_changes() {
+    use std::io::BufRead;
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = tmp.path().join("lib");
+    std::fs::create_dir(&lib).unwrap();
+    std::fs::write(lib.join("a.md"), "# Alpha\n\nFirst version.").unwrap();
+    let file = tmp.path().join("w.pathforge");
+    assert!(pathforge(&[&"init", &file]).status.success());
+    assert!(pathforge(&[&"import", &file, &lib]).status.success());
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pathforge"))
+        .args(["watch".as_ref(), file.as_os_str()])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let pipe = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(pipe).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let wait = std::time::Duration::from_secs(20);
+    let first = rx.recv_timeout(wait).expect("watch starts");
+    assert!(first.starts_with("Watching 1 libraries"), "{first}");
+    std::fs::write(lib.join("a.md"), "# Alpha, revised\n\nSecond version.").unwrap();
+    let line = rx.recv_timeout(wait);
+    // The re-import reads every file; reads are not changes, so nothing follows.
+    let echo = rx.recv_timeout(std::time::Duration::from_secs(2));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let line = line.expect("a saved file is re-imported within seconds");
+    assert!(
+        line.contains("1 updated"),
+        "the changed module is updated: {line}"
+    );
+    assert!(
+        echo.is_err(),
+        "a re-import does not set off another (it only reads): {echo:?}"
+    );
+    let out = pathforge(&[&"modules", &file, &"--json"]);
+    assert!(
+        stdout(&out).contains("Alpha, revised"),
+        "the project has the new title"
+    );
+}
+
+#[test]
+fn the_mixed_sample_libraries_import_from_the_command_line() {
+    let check = |name: &str, total: u64, prerequisites: u64| {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("p.pathforge");
+        assert!(pathforge(&[&"init", &file]).status.success());
+        let dir = sample_library().with_file_name(name);
+        let out = pathforge(&[&"import", &file, &dir, &"--json"]);
+        assert!(out.status.success(), "{name}: {}", stderr(&out));
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(
+            report["total"], total,
+            "{name}: every module of every format"
+        );
+        assert_eq!(
+            report["prerequisites"], prerequisites,
+            "{name}: declared and packaged prerequisites"
+        );
+        assert_eq!(
+            report["skipped"],
+            serde_json::json!([]),
+            "{name}: nothing set aside"
+        );
+        let out = pathforge(&[&"graph", &"check", &file]);
+        assert!(
+            out.status.success(),
+            "{name}: the graph has no errors: {}",
+            stdout(&out)
+        );
+    };
+    // Edges: nurse-onboarding's pathforge.toml declares 12, the package's sequencing 5;
+    // data-literacy's catalog 16, the cartridge's module_meta.xml 7 (week 1 in sequence,
+    // each week 2 item after both week 1 labs).
+    check("nurse-onboarding", 16, 17);
+    check("data-literacy", 17, 23);
+}
+
+#[test]
+fn the_data_literacy_catalog_imports_with_its_prerequisites() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("d.pathforge");
+    assert!(pathforge(&[&"init", &file]).status.success());
+    let catalog = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../sample-libraries/data-literacy/catalog.csv");
+    let out = pathforge(&[&"import", &file, &catalog, &"--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["total"], 12, "one module per course");
+    assert_eq!(
+        report["prerequisites"], 16,
+        "every prerequisite the catalog names resolves, by id or by title"
+    );
+    let out = pathforge(&[&"graph", &"check", &file]);
+    assert!(
+        out.status.success(),
+        "the catalog's graph has no errors: {}",
+        stdout(&out)
+    );
+}

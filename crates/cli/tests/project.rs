@@ -1,0 +1,441 @@
+//! The project file from the command line: init, import and list, bad input named with
+//! nothing lost, `--json` errors with a kind, the profile, plain progress off a terminal, a
+//! project another process is changing, backups and restores, the audit log.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn init_import_list_show_and_log() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("sales.pathforge");
+    let out = pathforge(&[&"init", &file]);
+    assert!(out.status.success(), "init succeeds: {}", stderr(&out));
+    assert!(
+        stdout(&out).contains("Created project \"sales\""),
+        "init says what it made"
+    );
+    assert_eq!(module_count(&file), 0, "a new project is empty");
+
+    let out = pathforge(&[&"import", &file, &sample_library(), &"--json"]);
+    assert!(out.status.success(), "import succeeds: {}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let total = report["total"].as_u64().unwrap() as usize;
+    assert!(
+        total >= 30,
+        "the sample library has 30+ modules, got {total}"
+    );
+    assert_eq!(
+        module_count(&file),
+        total,
+        "every imported module is listed"
+    );
+
+    let out = pathforge(&[&"modules", &file]);
+    let text = stdout(&out);
+    assert!(
+        text.contains(&format!("{total} modules")),
+        "the table ends with a count: {text}"
+    );
+
+    let list: serde_json::Value =
+        serde_json::from_slice(&pathforge(&[&"modules", &file, &"--json"]).stdout).unwrap();
+    let first = &list[0];
+    let id = first["id"].as_str().unwrap();
+    let out = pathforge(&[&"show", &file, &id]);
+    assert!(out.status.success(), "show succeeds: {}", stderr(&out));
+    assert!(
+        stdout(&out).starts_with(first["title"].as_str().unwrap()),
+        "show starts with the title"
+    );
+
+    let out = pathforge(&[&"log", &file, &"--json"]);
+    let log: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        log[0]["action"], "library.imported",
+        "the import is in the audit log"
+    );
+}
+
+#[test]
+fn bad_input_is_named_and_nothing_is_lost() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("p.pathforge");
+    assert!(pathforge(&[&"init", &file]).status.success());
+    let lib = tmp.path().join("lib");
+    std::fs::create_dir(&lib).unwrap();
+    std::fs::write(lib.join("good.md"), "---\ntitle: Good\n---\nText.").unwrap();
+    assert!(pathforge(&[&"import", &file, &lib]).status.success());
+
+    let broken = lib.join("broken.md");
+    std::fs::write(&broken, "---\ntitle: [oops\nlevel: 3\n---\n").unwrap();
+    check_fails(
+        &[&"import", &file, &lib],
+        &broken,
+        "broken front matter",
+        "broken front matter",
+    );
+    std::fs::remove_file(&broken).unwrap();
+
+    let latin1 = lib.join("latin1.md");
+    std::fs::write(&latin1, b"caf\xe9 au lait").unwrap();
+    check_fails(
+        &[&"import", &file, &lib],
+        &latin1,
+        "not UTF-8",
+        "a non-UTF-8 file",
+    );
+    std::fs::remove_file(&latin1).unwrap();
+
+    let missing = tmp.path().join("no-such-folder");
+    check_fails(
+        &[&"import", &file, &missing],
+        &missing,
+        "No such file",
+        "a missing folder",
+    );
+    let not_dir = lib.join("good.md");
+    check_fails(
+        &[&"import", &file, &not_dir],
+        &not_dir,
+        "is not a folder",
+        "a file as folder",
+    );
+
+    assert_eq!(
+        module_count(&file),
+        1,
+        "after every refused import the project still has its module"
+    );
+
+    let notes = tmp.path().join("notes.txt");
+    std::fs::write(&notes, "my notes, not a project").unwrap();
+    check_fails(
+        &[&"modules", &notes],
+        &notes,
+        "not a Pathforge project",
+        "a text file as project",
+    );
+    check_fails(
+        &[&"import", &notes, &lib],
+        &notes,
+        "not a Pathforge project",
+        "importing into it",
+    );
+    check_fails(
+        &[&"init", &notes],
+        &notes,
+        "already exists",
+        "init over an existing file",
+    );
+    assert_eq!(
+        std::fs::read_to_string(&notes).unwrap(),
+        "my notes, not a project",
+        "a file passed by mistake is never modified"
+    );
+}
+
+#[test]
+fn json_errors_carry_a_kind() {
+    let tmp = tempfile::tempdir().unwrap();
+    let missing = tmp.path().join("missing.pathforge");
+    let out = pathforge(&[&"modules", &missing, &"--json"]);
+    assert_eq!(out.status.code(), Some(1), "a missing project fails");
+    let body: serde_json::Value = serde_json::from_slice(&out.stderr).expect("stderr is JSON");
+    assert_eq!(
+        body["error"]["kind"], "not_found",
+        "scripts branch on the kind: {body}"
+    );
+    assert!(body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("missing.pathforge"));
+
+    let out = pathforge(&[&"frobnicate"]);
+    assert_eq!(out.status.code(), Some(2), "usage errors exit with 2");
+
+    // Errors that are not the engine's own still have a kind: an LMS target nobody has,
+    // and a flag's value the CLI itself refuses.
+    let project = tmp.path().join("p.pathforge");
+    assert!(pathforge(&[&"init", &project]).status.success());
+    let kind_of = |args: &[&dyn AsRef<std::ffi::OsStr>]| -> serde_json::Value {
+        let out = pathforge(args);
+        assert_eq!(out.status.code(), Some(1), "refused: {}", stderr(&out));
+        let body: serde_json::Value = serde_json::from_slice(&out.stderr).expect("JSON");
+        body["error"]["kind"].clone()
+    };
+    let out_dir = tmp.path().join("out");
+    assert_eq!(
+        kind_of(&[
+            &"export",
+            &project,
+            &"--target",
+            &"blackboard",
+            &"--out",
+            &out_dir,
+            &"--json"
+        ]),
+        "bad_input",
+        "an unknown target is the caller's bad input, not a conflict"
+    );
+    let config = tmp.path().join("config");
+    let out = pathforge_in(
+        &config,
+        &[&"profile", &"--name", &"Ann", &"--role", &"boss", &"--json"],
+    );
+    let body: serde_json::Value = serde_json::from_slice(&out.stderr).expect("JSON");
+    assert_eq!(
+        body["error"]["kind"], "bad_input",
+        "a role the CLI does not know is bad input, never a null kind: {body}"
+    );
+}
+
+#[test]
+fn the_profile_is_set_once_and_logged_with_each_decision() {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = tmp.path().join("config");
+    let run = |args: &[&dyn AsRef<std::ffi::OsStr>]| pathforge_in(&config, args);
+    let out = run(&[&"profile"]);
+    assert!(stdout(&out).contains("No profile yet"), "{}", stdout(&out));
+    let out = run(&[&"profile", &"--name", &"Dana Okafor", &"--role", &"chief"]);
+    assert!(
+        !out.status.success() && stderr(&out).contains("use designer, sme or admin"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(&[&"profile", &"--name", &"Dana Okafor", &"--role", &"sme"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("Dana Okafor (SME)"),
+        "{}",
+        stdout(&out)
+    );
+    let file = tmp.path().join("p.pathforge");
+    assert!(run(&[&"init", &file]).status.success());
+    assert!(run(&[&"import", &file, &sample_library()]).status.success());
+    let log = stdout(&run(&[&"log", &file]));
+    assert!(
+        log.contains("Dana Okafor (SME)"),
+        "the import is logged under the profile: {log}"
+    );
+}
+
+#[test]
+fn long_commands_print_plain_progress_lines_off_a_terminal() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("p.pathforge");
+    assert!(pathforge(&[&"init", &file]).status.success());
+    let import = |json: bool| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_pathforge"));
+        cmd.args([
+            "import".as_ref(),
+            file.as_os_str(),
+            sample_library().as_os_str(),
+        ]);
+        if json {
+            cmd.arg("--json");
+        }
+        cmd.env("PATHFORGE_PROGRESS_DELAY_MS", "0")
+            .output()
+            .unwrap()
+    };
+    let out = import(false);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let lines: Vec<String> = stderr(&out).lines().map(str::to_owned).collect();
+    assert!(
+        lines.len() >= 10 && lines.iter().all(|l| l.starts_with("importing ")),
+        "stderr is a pipe here: a plain line per tenth of the files, no bar drawing: {lines:?}"
+    );
+    let total = lines.last().unwrap().rsplit('/').next().unwrap().to_owned();
+    assert_eq!(
+        lines.last().unwrap(),
+        &format!("importing {total}/{total}"),
+        "the last line says every file was read"
+    );
+    let out = import(true);
+    assert!(out.status.success());
+    assert_eq!(stderr(&out), "", "--json keeps stderr quiet for scripts");
+}
+
+#[test]
+fn a_project_another_process_is_changing_is_busy_but_readable() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("p.pathforge");
+    assert!(pathforge(&[&"init", &file]).status.success());
+    assert!(pathforge(&[&"import", &file, &sample_library()])
+        .status
+        .success());
+    // This test process plays the app: it opens the project and makes an edit.
+    let mut app = engine::Project::open(&file).unwrap();
+    let module = app
+        .resolve_module("Northwind Platform Overview")
+        .unwrap()
+        .id;
+    app.set_module_level(
+        &module,
+        Some(model::Level::Advanced),
+        None,
+        &model::Actor::local_user(),
+        model::Timestamp(1),
+    )
+    .unwrap();
+
+    check_fails(
+        &[&"import", &file, &sample_library()],
+        &file,
+        &format!(
+            "another Pathforge is changing this project ({}, process {})",
+            std::env::current_exe()
+                .unwrap()
+                .file_name()
+                .unwrap()
+                .to_string_lossy(),
+            std::process::id()
+        ),
+        "a second writer is told who holds the project",
+    );
+    let out = pathforge(&[&"import", &file, &sample_library(), &"--json"]);
+    let body: serde_json::Value = serde_json::from_slice(&out.stderr).expect("stderr is JSON");
+    assert_eq!(
+        body["error"]["kind"], "busy",
+        "scripts can branch on it: {body}"
+    );
+    assert_eq!(
+        module_count(&file),
+        32,
+        "reading a project someone else is changing still works"
+    );
+    let out = pathforge(&[
+        &"backup",
+        &file,
+        &"--out",
+        &tmp.path().join("b.pathforge-backup"),
+    ]);
+    assert!(
+        out.status.success(),
+        "so does backing it up: {}",
+        stderr(&out)
+    );
+
+    drop(app);
+    let out = pathforge(&[&"import", &file, &sample_library()]);
+    assert!(
+        out.status.success(),
+        "once the other process closes the project, the command works: {}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn backup_and_restore_put_a_project_back_and_keep_what_it_replaced() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("p.pathforge");
+    assert!(pathforge(&[&"init", &file]).status.success());
+    assert!(pathforge(&[&"import", &file, &sample_library()])
+        .status
+        .success());
+    let backup = tmp.path().join("before-link.pathforge-backup");
+    let out = pathforge(&[&"backup", &file, &"--out", &backup, &"--json"]);
+    assert!(out.status.success(), "backup works: {}", stderr(&out));
+    let edges = |f: &Path| {
+        let out = pathforge(&[&"graph", &"edges", &f, &"--json"]);
+        serde_json::from_slice::<serde_json::Value>(&out.stdout)
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    let before = edges(&file);
+    let first = "modules/01-product-basics-pre-assessment.md";
+    let last = "modules/32-certification-readiness-assessment.md";
+    assert!(pathforge(&[&"graph", &"link", &file, &first, &last])
+        .status
+        .success());
+    assert_eq!(edges(&file), before + 1, "the edit is made");
+    check_fails(
+        &[&"backup", &file, &"--out", &backup],
+        &backup,
+        "already exists",
+        "a backup never overwrites a file",
+    );
+
+    let out = pathforge(&[&"restore", &file, &backup, &"--json"]);
+    assert!(out.status.success(), "restore works: {}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        edges(&file),
+        before,
+        "the project is back as the backup has it"
+    );
+    let kept = PathBuf::from(report["kept"].as_str().unwrap());
+    assert_eq!(
+        edges(&kept),
+        before + 1,
+        "what the restore replaced is kept, so the restore can be undone"
+    );
+    let log = stdout(&pathforge(&[&"log", &file]));
+    assert!(
+        log.contains("project.restored"),
+        "the restore is in the restored project's log: {log}"
+    );
+    assert!(
+        pathforge(&[&"audit", &"verify", &file]).status.success(),
+        "and the audit chain is whole"
+    );
+
+    let not_a_backup = tmp.path().join("notes.txt");
+    std::fs::write(&not_a_backup, "hello").unwrap();
+    check_fails(
+        &[&"restore", &file, &not_a_backup],
+        &not_a_backup,
+        "not a SQLite database",
+        "a file that is not a project is refused by name",
+    );
+    assert_eq!(edges(&file), before, "and the project is as it was");
+}
+
+#[test]
+fn audit_verify_and_export() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("p.pathforge");
+    assert!(pathforge(&[&"init", &file]).status.success());
+    assert!(pathforge(&[&"import", &file, &sample_library()])
+        .status
+        .success());
+    let out = pathforge(&[&"audit", &"verify", &file]);
+    assert!(
+        out.status.success() && stdout(&out).contains("intact"),
+        "a fresh log verifies: {}",
+        stdout(&out)
+    );
+    let csv_file = tmp.path().join("audit.csv");
+    assert!(pathforge(&[
+        &"audit",
+        &"export",
+        &file,
+        &"--format",
+        &"csv",
+        &"--out",
+        &csv_file
+    ])
+    .status
+    .success());
+    let csv = std::fs::read_to_string(&csv_file).unwrap();
+    assert!(
+        csv.starts_with("seq,at_ms,actor,action,object,before,after,hash"),
+        "CSV has a header: {csv}"
+    );
+    assert!(
+        csv.contains("library.imported"),
+        "the import is in the export"
+    );
+    let json_out = pathforge(&[&"audit", &"export", &file]);
+    let entries: Vec<serde_json::Value> = serde_json::from_slice(&json_out.stdout).unwrap();
+    assert!(
+        entries
+            .iter()
+            .all(|e| e["hash"].as_str().is_some_and(|h| h.len() == 64)),
+        "every JSON entry carries its hash"
+    );
+}

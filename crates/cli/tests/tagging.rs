@@ -1,0 +1,248 @@
+//! Auto-tagging and review from the command line, with the real model: `embed`'s stable
+//! interface, `tag` and `show`, the review queue with dry runs.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn embed_keeps_its_stable_interface() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("texts.json");
+    let output = tmp.path().join("out.json");
+    std::fs::write(
+        &input,
+        r#"["Handling price objections", "", "Négociation — prix"]"#,
+    )
+    .unwrap();
+    let model = testkit::model_dir();
+    let out = pathforge(&[
+        &"embed",
+        &"--model",
+        &model,
+        &"--input",
+        &input,
+        &"--output",
+        &output,
+    ]);
+    assert!(out.status.success(), "embed runs: {}", stderr(&out));
+    let items: Vec<serde_json::Value> =
+        serde_json::from_slice(&std::fs::read(&output).unwrap()).unwrap();
+    let texts: Vec<&str> = items.iter().map(|i| i["text"].as_str().unwrap()).collect();
+    assert_eq!(
+        texts,
+        ["Handling price objections", "", "Négociation — prix"],
+        "same texts, same order"
+    );
+    for item in &items {
+        let v: Vec<f64> = serde_json::from_value(item["embedding"].clone()).unwrap();
+        let norm = v.iter().map(|x| x * x).sum::<f64>().sqrt();
+        assert!(
+            v.len() == 384 && (norm - 1.0).abs() < 1e-4,
+            "384 numbers of unit length, got {} with norm {norm}",
+            v.len()
+        );
+    }
+    std::fs::write(&input, r#"{"not": "an array"}"#).unwrap();
+    check_fails(
+        &[
+            &"embed",
+            &"--model",
+            &model,
+            &"--input",
+            &input,
+            &"--output",
+            &output,
+        ],
+        &input,
+        "not a JSON array of strings",
+        "bad input is named",
+    );
+}
+
+#[test]
+fn tag_tags_the_sample_library_and_show_explains_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("p.pathforge");
+    assert!(pathforge(&[&"init", &file]).status.success());
+    assert!(pathforge(&[&"import", &file, &sample_library()])
+        .status
+        .success());
+    let model = testkit::model_dir();
+    let out = pathforge(&[&"tag", &file, &"--model", &model, &"--json"]);
+    assert!(out.status.success(), "tag runs: {}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        report["analysed"], 32,
+        "every sample module is tagged: {report}"
+    );
+    assert!(
+        report["suggestions"].as_u64().unwrap() >= 32,
+        "at least one suggestion per module on average: {report}"
+    );
+    let again: serde_json::Value =
+        serde_json::from_slice(&pathforge(&[&"tag", &file, &"--model", &model, &"--json"]).stdout)
+            .unwrap();
+    assert_eq!(
+        (again["analysed"].as_u64(), again["unchanged"].as_u64()),
+        (Some(0), Some(32)),
+        "a second run reads nothing: {again}"
+    );
+
+    let modules: serde_json::Value =
+        serde_json::from_slice(&pathforge(&[&"modules", &file, &"--json"]).stdout).unwrap();
+    let pricing = modules
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["title"] == "Pricing Tiers and Packaging")
+        .unwrap();
+    let id = pricing["id"].as_str().unwrap();
+    let text = stdout(&pathforge(&[&"show", &file, &id]));
+    assert!(
+        text.contains("Auto-tags (all-MiniLM-L6-v2@"),
+        "show lists the auto-tags with the model: {text}"
+    );
+    assert!(
+        text.contains("pricing-and-packaging"),
+        "the pricing module is tagged with pricing: {text}"
+    );
+    assert!(
+        text.contains("level:") && text.contains("keyphrases:"),
+        "level signals and keyphrases are shown: {text}"
+    );
+
+    let missing = tmp.path().join("no-model-here");
+    check_fails(
+        &[&"tag", &file, &"--model", &missing],
+        &missing,
+        "missing",
+        "a missing model folder is named",
+    );
+}
+
+#[test]
+fn review_lists_and_decides_with_a_dry_run_first() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("p.pathforge");
+    assert!(pathforge(&[&"init", &file]).status.success());
+    assert!(pathforge(&[&"import", &file, &sample_library()])
+        .status
+        .success());
+    let model = testkit::model_dir();
+    assert!(pathforge(&[&"tag", &file, &"--model", &model])
+        .status
+        .success());
+    let queue = |args: &[&dyn AsRef<std::ffi::OsStr>]| -> Vec<serde_json::Value> {
+        let out = pathforge(args);
+        assert!(out.status.success(), "{}", stderr(&out));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let pricing = queue(&[
+        &"review",
+        &"list",
+        &file,
+        &"--skill",
+        &"pricing-and-packaging",
+        &"--min",
+        &"0.9",
+        &"--json",
+    ]);
+    assert!(!pricing.is_empty(), "confident pricing suggestions exist");
+    let dry = stdout(&pathforge(&[
+        &"review",
+        &"accept",
+        &file,
+        &"--skill",
+        &"pricing-and-packaging",
+        &"--min",
+        &"0.9",
+        &"--dry-run",
+    ]));
+    assert!(
+        dry.contains(&format!(
+            "{} suggestions match; would accept {}",
+            pricing.len(),
+            pricing.len()
+        )),
+        "the dry run previews the count: {dry}"
+    );
+    assert_eq!(
+        queue(&[
+            &"review",
+            &"list",
+            &file,
+            &"--state",
+            &"accepted",
+            &"--json"
+        ])
+        .len(),
+        0,
+        "a dry run changes nothing"
+    );
+    let done = stdout(&pathforge(&[
+        &"review",
+        &"accept",
+        &file,
+        &"--skill",
+        &"pricing-and-packaging",
+        &"--min",
+        &"0.9",
+        &"--note",
+        &"spot-checked",
+    ]));
+    assert!(
+        done.contains(&format!("accept {}", pricing.len())),
+        "{done}"
+    );
+    assert_eq!(
+        queue(&[
+            &"review",
+            &"list",
+            &file,
+            &"--state",
+            &"accepted",
+            &"--json"
+        ])
+        .len(),
+        pricing.len(),
+        "they are accepted"
+    );
+
+    let one = &queue(&[&"review", &"list", &file, &"--json"])[0];
+    let (module, skill) = (
+        one["module_id"].as_str().unwrap(),
+        one["skill_slug"].as_str().unwrap(),
+    );
+    assert!(pathforge(&[
+        &"review",
+        &"reject",
+        &file,
+        &module,
+        &skill,
+        &"--note",
+        &"not covered"
+    ])
+    .status
+    .success());
+    let rejected = queue(&[
+        &"review",
+        &"list",
+        &file,
+        &"--state",
+        &"rejected",
+        &"--json",
+    ]);
+    assert_eq!(rejected.len(), 1, "one rejection: {rejected:?}");
+    let unknown = pathforge(&[&"review", &"accept", &file, &"--skill", &"no-such-skill"]);
+    assert_eq!(unknown.status.code(), Some(1), "an unknown skill fails");
+    assert!(
+        stderr(&unknown).contains("\"no-such-skill\""),
+        "and is named: {}",
+        stderr(&unknown)
+    );
+    assert!(
+        pathforge(&[&"audit", &"verify", &file]).status.success(),
+        "decisions keep the chain intact"
+    );
+}
