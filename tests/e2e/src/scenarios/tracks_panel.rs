@@ -2,12 +2,7 @@
 //! says what a track is, a track made from the keyboard and mouse gets a path and an
 //! assignment rule (read back by the CLI), and undo and redo take it out and put it back.
 
-use anyhow::{ensure, Result};
-use fantoccini::Locator;
-
-use super::{
-    cli, new_project, press_ctrl, screenshot, text_of, wait_for_count, wait_for_text, with_app, Env,
-};
+use crate::*;
 
 pub(crate) async fn tracks_panel(env: &Env) -> Result<()> {
     let file = env.scratch.join("tracks.pathforge");

@@ -1,0 +1,208 @@
+//! The Review tab from the keyboard on the tagged sample library: the evidence is
+//! highlighted, A accepts and the suggestion leaves the queue, Ctrl+Z undoes, E edits a
+//! suggestion into another skill, and the calibration view counts each decision in its
+//! confidence band.
+
+use crate::*;
+
+pub(crate) async fn review(env: &Env) -> Result<()> {
+    let cli = env.app.with_file_name("pathforge");
+    let project = env.scratch.join("review.pathforge");
+    let library = env.repo.join("sample-libraries/sales-onboarding");
+    for args in [
+        vec!["init".as_ref(), project.as_os_str()],
+        vec!["import".as_ref(), project.as_os_str(), library.as_os_str()],
+        vec!["tag".as_ref(), project.as_os_str()],
+    ] {
+        let out = std::process::Command::new(&cli).args(&args).output()?;
+        ensure!(
+            out.status.success(),
+            "{} {:?}: {}",
+            cli.display(),
+            args,
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let args = vec!["--project".to_owned(), project.display().to_string()];
+    with_app(env, &args, |c| async move {
+        wait_for_text(&c, "[data-testid=module-count]", "modules").await?;
+        // Who is reviewing: a profile with a role, set once in Settings.
+        c.find(Locator::Css("[data-testid=open-settings]"))
+            .await?
+            .click()
+            .await?;
+        c.find(Locator::Css("[data-testid=profile-name]"))
+            .await?
+            .send_keys("Dana Okafor")
+            .await?;
+        c.find(Locator::Css("[data-testid=profile-role]"))
+            .await?
+            .select_by_value("sme")
+            .await?;
+        c.find(Locator::Css("[data-testid=profile-save]"))
+            .await?
+            .click()
+            .await?;
+        wait_for_text(&c, "[data-testid=profile-saved]", "Dana Okafor").await?;
+        c.find(Locator::Css("[data-testid=settings]"))
+            .await?
+            .send_keys("\u{E00C}")
+            .await?;
+        c.find(Locator::Css("[data-testid=tab-review]"))
+            .await?
+            .click()
+            .await?;
+        wait_for_text(&c, "[data-testid=review-detail]", "accept").await?;
+        let before = c
+            .find_all(Locator::Css("[data-testid=review-row]"))
+            .await?
+            .len();
+        ensure!(
+            before > 10,
+            "the sample library has many open suggestions, found {before}"
+        );
+        ensure!(
+            !c.find_all(Locator::Css("[data-testid=evidence]"))
+                .await?
+                .is_empty(),
+            "the evidence is highlighted"
+        );
+        let body = c.find(Locator::Css("body")).await?;
+        body.send_keys("a").await?;
+        let after = wait_for_count(&c, "[data-testid=review-row]", before - 1).await?;
+        ensure!(
+            after == before - 1,
+            "A accepts the suggestion and it leaves the open queue: {before} → {after}"
+        );
+        c.find(Locator::Css("[data-testid=review-undo]"))
+            .await?
+            .click()
+            .await?;
+        let undone = wait_for_count(&c, "[data-testid=review-row]", before).await?;
+        ensure!(
+            undone == before,
+            "undo puts it back: {after} → {undone}, want {before}"
+        );
+        screenshot(&c, env, "review").await?;
+
+        // Decide two from the keyboard, then read the calibration: real figures from the
+        // sample library's suggestions, the two decisions among them.
+        let body = c.find(Locator::Css("body")).await?;
+        body.send_keys("a").await?;
+        wait_for_count(&c, "[data-testid=review-row]", before - 1).await?;
+        // N writes a note for the next decision; Enter leaves the field for the keys.
+        body.send_keys("n").await?;
+        c.find(Locator::Css("[data-testid=review-note]"))
+            .await?
+            .send_keys("Too broad for this module\u{E007}")
+            .await?;
+        body.send_keys("r").await?;
+        wait_for_count(&c, "[data-testid=review-row]", before - 2).await?;
+        // E edits the next one: rejected in favour of another skill, accepted instead.
+        body.send_keys("e").await?;
+        let choice = c.find(Locator::Css("[data-testid=review-edit-skill]")).await?;
+        choice.clone().select_by_index(1).await?;
+        choice.send_keys("\u{E007}").await?;
+        wait_for_count(&c, "[data-testid=review-row]", before - 3).await?;
+        // Ctrl+Z takes the edit back (the suggestion is open again); E makes it again.
+        press_ctrl(&c, 'z').await?;
+        let back = wait_for_count(&c, "[data-testid=review-row]", before - 2).await?;
+        ensure!(back == before - 2, "Ctrl+Z undoes the edit: {back} open, want {}", before - 2);
+        body.send_keys("e").await?;
+        let choice = c.find(Locator::Css("[data-testid=review-edit-skill]")).await?;
+        choice.clone().select_by_index(1).await?;
+        choice.send_keys("\u{E007}").await?;
+        wait_for_count(&c, "[data-testid=review-row]", before - 3).await?;
+        c.find(Locator::Css("[data-testid=show-calibration]"))
+            .await?
+            .click()
+            .await?;
+        let bands = text_of(&c, "[data-testid=calibration-bands]").await?;
+        // Each band's counts cell reads "1 accepted · 0 rejected · 5 open".
+        let mut totals: std::collections::HashMap<String, usize> = Default::default();
+        for cell in c
+            .find_all(Locator::Css("[data-testid=calibration-bands] td.n:not(.rate)"))
+            .await?
+        {
+            for part in cell.text().await?.split('·') {
+                let mut words = part.split_whitespace();
+                if let (Some(n), Some(what)) = (words.next(), words.next()) {
+                    *totals.entry(what.to_owned()).or_default() += n.parse::<usize>().unwrap_or(0);
+                }
+            }
+        }
+        let total = |what: &str| totals.get(what).copied().unwrap_or(0);
+        ensure!(
+            total("accepted") == 1 && total("rejected") == 2 && total("open") == before - 3,
+            "the bands count the acceptance, the rejection and the edit (a rejection of the model's skill), and the {} still open: {totals:?} in {bands:?}",
+            before - 3
+        );
+        c.find(Locator::Css("[data-testid=auto-accept]"))
+            .await?
+            .select_by_value("0.90")
+            .await?;
+        let evidence = text_of(&c, "[data-testid=auto-accept-evidence]").await?;
+        ensure!(
+            evidence.contains("People accepted") || evidence.contains("Nobody has decided"),
+            "choosing a threshold shows what people decided above it: {evidence:?}"
+        );
+        screenshot(&c, env, "calibration").await?;
+
+        // The audit log in the app: the decisions are there, filtered, and the chain holds.
+        c.find(Locator::Css("[data-testid=tab-audit]"))
+            .await?
+            .click()
+            .await?;
+        c.find(Locator::Css("[data-testid=audit-kind]"))
+            .await?
+            .select_by_value("tag")
+            .await?;
+        let rows = c.find_all(Locator::Css("[data-testid=audit-row]")).await?;
+        let first = rows.first().context("decision entries are listed")?.text().await?;
+        ensure!(
+            rows.len() >= 7 && first.contains("tag.edited") && first.contains("Dana Okafor (SME)"),
+            "accept, undo, accept, reject, edit, its undo, edit: {} entries, newest {first:?}",
+            rows.len()
+        );
+        c.find(Locator::Css("[data-testid=audit-verify]"))
+            .await?
+            .click()
+            .await?;
+        let verdict = text_of(&c, "[data-testid=audit-check]").await?;
+        ensure!(verdict.contains("intact"), "the chain verifies in the app: {verdict:?}");
+        c.find(Locator::Css("[data-testid=audit-row]"))
+            .await?
+            .click()
+            .await?;
+        let detail = text_of(&c, "[data-testid=audit-detail]").await?;
+        ensure!(
+            detail.contains("tag.edited") && detail.contains("replaces"),
+            "the newest entry is the edit, naming what it replaces: {detail:?}"
+        );
+        // The newest decision before the edits is the rejection with its note.
+        let mut rejection = None;
+        for row in c.find_all(Locator::Css("[data-testid=audit-row]")).await? {
+            if row.text().await?.contains("tag.decided") {
+                rejection = Some(row);
+                break;
+            }
+        }
+        rejection.context("the rejection before the edits")?.click().await?;
+        let detail = text_of(&c, "[data-testid=audit-detail]").await?;
+        ensure!(
+            detail.contains("Too broad for this module") && detail.contains("rejected"),
+            "the rejection keeps its note: {detail:?}"
+        );
+        screenshot(&c, env, "audit-log").await
+    })
+    .await?;
+    let out = std::process::Command::new(&cli)
+        .args(["audit".as_ref(), "verify".as_ref(), project.as_os_str()])
+        .output()?;
+    ensure!(
+        out.status.success(),
+        "the decisions and the undo keep the audit chain intact: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    Ok(())
+}

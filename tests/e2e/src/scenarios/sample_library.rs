@@ -1,0 +1,78 @@
+//! The window opens and imports the sales sample library: every module is listed, and
+//! clicking one shows it in the detail pane.
+
+use crate::*;
+
+pub(crate) async fn sample_library(env: &Env) -> Result<()> {
+    let library = env.repo.join("sample-libraries/sales-onboarding");
+    let expected = count_markdown(&library)?;
+    ensure!(
+        expected >= 30,
+        "the sample library should hold 30+ modules, found {expected}"
+    );
+    let project = env.scratch.join("sales.pathforge");
+    let args = vec![
+        "--project".to_owned(),
+        project.display().to_string(),
+        "--import".to_owned(),
+        library.display().to_string(),
+    ];
+    with_app(env, &args, |c| async move {
+        let count = text_of(&c, "[data-testid=module-count]").await?;
+        ensure!(
+            count == format!("{expected} modules"),
+            "header says {count:?}, want {expected}"
+        );
+        let rows = c.find_all(Locator::Css("[data-testid=module-row]")).await?;
+        ensure!(
+            rows.len() == expected,
+            "{} rows listed, want {expected}",
+            rows.len()
+        );
+
+        // Selecting a module shows its text in the detail pane.
+        let third = &rows[2];
+        let wanted = third.find(Locator::Css(".title")).await?.text().await?;
+        third.click().await?;
+        let mut title = String::new();
+        for _ in 0..50 {
+            title = text_of(&c, "[data-testid=detail-title]").await?;
+            if title == wanted {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        ensure!(
+            title == wanted,
+            "detail pane shows {title:?} after clicking {wanted:?}"
+        );
+        let body = text_of(&c, "[data-testid=detail-body]").await?;
+        ensure!(
+            body.split_whitespace().count() > 100,
+            "the module text is shown in full"
+        );
+
+        // The filter narrows the list.
+        let filter = c.find(Locator::Css("input.filter")).await?;
+        filter.send_keys("negotiation").await?;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let filtered = c
+            .find_all(Locator::Css("[data-testid=module-row]"))
+            .await?
+            .len();
+        ensure!(
+            filtered > 0 && filtered < expected,
+            "filtering by a skill keeps some modules, not all: {filtered} of {expected}"
+        );
+        filter.clear().await?;
+        c.execute(
+            "document.querySelector('input.filter').dispatchEvent(new Event('input'))",
+            vec![],
+        )
+        .await?;
+        screenshot(&c, env, "sample-library").await
+    })
+    .await?;
+    ensure!(project.exists(), "the project file was created on disk");
+    Ok(())
+}
