@@ -1,16 +1,16 @@
 //! The desktop shell: Tauri commands that each translate one IPC call into one call on the
-//! window's [`ipc::Session`]. No logic lives here; see `crates/ipc` and `crates/engine`.
+//! window's [`session::Session`]. No logic lives here; see `crates/session` and `crates/engine`.
 
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
-use ipc::{
-    Cancel, ExportPreview, ExportRequest, GraphView, ImportProgress, IpcResult, ModelStatus,
-    RulesView, SampleLearner, Session, SessionState, TagProgress, TaxonomyView,
-};
 use model::{
     AuditEvent, Finding, ImportReport, MergePreview, Module, ModuleId, ModuleSummary, ProjectInfo,
     SkillMerge, Timestamp,
+};
+use session::{
+    Cancel, ExportPreview, ExportRequest, GraphView, ImportProgress, IpcResult, ModelStatus,
+    RulesView, SampleLearner, Session, SessionState, TagProgress, TaxonomyView,
 };
 use tauri::ipc::Channel;
 use tauri::{Emitter, Manager, State};
@@ -90,7 +90,7 @@ fn backup_project(state: State<'_, Shared>, dest: PathBuf) -> IpcResult<()> {
 }
 
 #[tauri::command]
-fn restore_project(state: State<'_, Shared>, from: PathBuf) -> IpcResult<ipc::Restored> {
+fn restore_project(state: State<'_, Shared>, from: PathBuf) -> IpcResult<session::Restored> {
     session(&state).restore_project(&from, Timestamp::now())
 }
 
@@ -458,7 +458,7 @@ fn export_course(state: State<'_, Shared>, request: ExportRequest) -> IpcResult<
 }
 
 /// The event the window hears when a watched library changed on disk and was re-imported;
-/// its payload is an [`ipc::LibrariesChanged`].
+/// its payload is an [`session::LibrariesChanged`].
 const LIBRARIES_CHANGED: &str = "libraries-changed";
 
 /// Opens the main window on `session` and runs until it closes. While it runs, the open

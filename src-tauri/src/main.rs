@@ -31,7 +31,7 @@ struct Args {
 
 fn main() {
     let args = Args::parse();
-    let mut session = ipc::Session::start(args.project.as_deref(), None, Timestamp::now());
+    let mut session = session::Session::start(args.project.as_deref(), None, Timestamp::now());
     if let Some(dir) = &args.import {
         // Imported by the window, under its progress bar.
         session.defer_import(dir);
@@ -43,7 +43,7 @@ fn main() {
     if let Some(dir) = config {
         session.set_profile_place(dir);
     }
-    session.set_model_places(ipc::ModelPlaces {
+    session.set_model_places(session::ModelPlaces {
         env: std::env::var_os("PATHFORGE_MODEL_DIR").map(PathBuf::from),
         data_dir: dirs::data_dir(),
     });

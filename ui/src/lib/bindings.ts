@@ -1,5 +1,5 @@
-// Generated from the Rust types in crates/model and crates/ipc by
-// `make bindings` (UPDATE_BINDINGS=1 cargo test -p ipc). Do not edit.
+// Generated from the Rust types in crates/model and crates/session by
+// `make bindings` (UPDATE_BINDINGS=1 cargo test -p session). Do not edit.
 
 export type Timestamp = number;
 

@@ -1227,8 +1227,8 @@ pub fn bindings() -> String {
         engine::SimulationProgress::decl(&cfg),
     ];
     let mut out = String::from(
-        "// Generated from the Rust types in crates/model and crates/ipc by\n\
-         // `make bindings` (UPDATE_BINDINGS=1 cargo test -p ipc). Do not edit.\n\n",
+        "// Generated from the Rust types in crates/model and crates/session by\n\
+         // `make bindings` (UPDATE_BINDINGS=1 cargo test -p session). Do not edit.\n\n",
     );
     for decl in decls {
         out.push_str("export ");
