@@ -10,21 +10,27 @@ use crate::audit::Entry;
 use crate::{AuditAction, Error, Project, Result};
 
 impl Project {
+    /// The rules people wrote or libraries declared, without those derived from the graph.
+    pub(crate) fn stored_rules(&self) -> Result<Vec<rules::Rule>> {
+        self.store
+            .rules()?
+            .into_iter()
+            .map(|(id, body)| {
+                serde_json::from_value(body).map_err(|e| Error::CorruptRule {
+                    id,
+                    reason: e.to_string(),
+                })
+            })
+            .collect()
+    }
+
     /// The project's rule set: the rules people wrote (or libraries declared), plus one
     /// unlock rule per module with prerequisites, derived from the graph.
     pub fn rules(&self) -> Result<rules::RuleSet> {
         let mut set = rules::RuleSet {
             schema: rules::SCHEMA.to_owned(),
-            rules: Vec::new(),
+            rules: self.stored_rules()?,
         };
-        for (id, body) in self.store.rules()? {
-            let rule: rules::Rule =
-                serde_json::from_value(body).map_err(|e| Error::CorruptRule {
-                    id: id.clone(),
-                    reason: e.to_string(),
-                })?;
-            set.rules.push(rule);
-        }
         let modules = self.store.module_summaries()?;
         let key: HashMap<&ModuleId, &str> = modules
             .iter()

@@ -19,35 +19,22 @@ fn audience_rule(slug: &str) -> String {
 impl Project {
     /// Every track as a person edits it, by name.
     pub fn track_drafts(&self) -> Result<Vec<TrackDraft>> {
-        self.store
+        let rules = self.stored_rules()?;
+        Ok(self
+            .store
             .tracks()?
-            .iter()
-            .map(|t| self.track_draft(&t.slug))
-            .collect()
+            .into_iter()
+            .map(|t| draft_of(t, &rules))
+            .collect())
     }
 
     /// Track `reference` as a person edits it: its fields and who takes it (from its
     /// `assign-{slug}` rule, if there is one).
     pub fn track_draft(&self, reference: &str) -> Result<TrackDraft> {
-        let track = self.resolve_track(reference)?;
-        let rule_id = audience_rule(&track.slug);
-        let audience = self.rules()?.rules.into_iter().find_map(|r| match r.body {
-            rules::RuleBody::Assignment { when, track: t }
-                if r.id == rule_id && t == track.slug =>
-            {
-                Some(when)
-            }
-            _ => None,
-        });
-        let (role, department) = audience.map_or((None, None), |m| (m.role, m.department));
-        Ok(TrackDraft {
-            slug: track.slug,
-            name: track.name,
-            description: track.description,
-            targets: track.targets,
-            role,
-            department,
-        })
+        Ok(draft_of(
+            self.resolve_track(reference)?,
+            &self.stored_rules()?,
+        ))
     }
 
     /// Adds a track a person wrote, and the assignment rule for its audience when it has
@@ -96,7 +83,8 @@ impl Project {
         now: Timestamp,
     ) -> Result<TrackDraft> {
         let track = self.resolve_track(reference)?;
-        let draft = self.track_draft(reference)?;
+        let rules = self.stored_rules()?;
+        let draft = draft_of(track.clone(), &rules);
         if let Some(library) = self.store.track_library(&track.id)? {
             return Err(Error::DeclaredTrack {
                 name: track.name,
@@ -104,9 +92,7 @@ impl Project {
             });
         }
         let own = audience_rule(&track.slug);
-        let users: Vec<String> = self
-            .rules()?
-            .rules
+        let users: Vec<String> = rules
             .into_iter()
             .filter(|r| r.id != own && names_track(&r.body, &track.slug))
             .map(|r| r.id)
@@ -320,6 +306,26 @@ impl CurriculumData {
             tags: &self.tags,
             parents,
         }
+    }
+}
+
+/// `track` as a person edits it, its audience read from its `assign-{slug}` rule.
+fn draft_of(track: Track, rules: &[rules::Rule]) -> TrackDraft {
+    let rule_id = audience_rule(&track.slug);
+    let audience = rules.iter().find_map(|r| match &r.body {
+        rules::RuleBody::Assignment { when, track: t } if r.id == rule_id && *t == track.slug => {
+            Some(when.clone())
+        }
+        _ => None,
+    });
+    let (role, department) = audience.map_or((None, None), |m| (m.role, m.department));
+    TrackDraft {
+        slug: track.slug,
+        name: track.name,
+        description: track.description,
+        targets: track.targets,
+        role,
+        department,
     }
 }
 

@@ -171,15 +171,14 @@ impl Tx<'_> {
         snapshot: &MergeSnapshot,
         tracks: &[model::Track],
     ) -> rusqlite::Result<()> {
-        let json = |v: serde_json::Value| v.to_string();
         self.tx
             .prepare_cached(
                 "INSERT INTO skill_merges (audit_seq, snapshot, tracks) VALUES (?1, ?2, ?3)",
             )?
             .execute(params![
                 audit,
-                json(serde_json::to_value(snapshot).expect("snapshots serialise")),
-                json(serde_json::to_value(tracks).expect("tracks serialise")),
+                serde_json::to_string(snapshot).expect("snapshots serialise"),
+                serde_json::to_string(tracks).expect("tracks serialise"),
             ])?;
         Ok(())
     }

@@ -104,13 +104,8 @@ pub(super) fn encoder() -> &'static embed::Encoder {
     ENCODER.get_or_init(|| embed::Encoder::load(&testkit::model_dir()).expect("the model loads"))
 }
 
-/// A project with a three-skill taxonomy and three modules written for them.
-pub(super) fn tagging_project(tmp: &Path) -> (Project, PathBuf) {
-    let lib = tmp.join("lib");
-    write(
-        &lib,
-        "pathforge.toml",
-        br#"
+/// The three skills of [`tagging_project`], as manifest entries.
+pub(super) const TAGGING_SKILLS: &str = r#"
 [[skill]]
 slug = "objection-handling"
 name = "Objection handling"
@@ -125,10 +120,20 @@ description = "Answering security questionnaires, data protection and compliance
 slug = "forecasting"
 name = "Forecasting"
 description = "Predicting which deals close this quarter and keeping the forecast accurate."
-"#,
-    );
-    write(&lib, "price.md", b"---\ntitle: Price pushback\n---\nBuyers often object to the price. When a buyer raises a price objection, acknowledge the concern, ask what they compare it with, and restate the value before offering any discount.\n");
-    write(&lib, "soc2.md", b"---\ntitle: Security questionnaires\n---\nEnterprise customers send a security questionnaire about encryption, data protection and compliance. Answer the security review with the trust documentation.\n");
+"#;
+
+/// A module written for objection handling.
+pub(super) const PRICE_MD: &[u8] = b"---\ntitle: Price pushback\n---\nBuyers often object to the price. When a buyer raises a price objection, acknowledge the concern, ask what they compare it with, and restate the value before offering any discount.\n";
+
+/// A module written for security reviews.
+pub(super) const SOC2_MD: &[u8] = b"---\ntitle: Security questionnaires\n---\nEnterprise customers send a security questionnaire about encryption, data protection and compliance. Answer the security review with the trust documentation.\n";
+
+/// A project with a three-skill taxonomy and three modules written for them.
+pub(super) fn tagging_project(tmp: &Path) -> (Project, PathBuf) {
+    let lib = tmp.join("lib");
+    write(&lib, "pathforge.toml", TAGGING_SKILLS.as_bytes());
+    write(&lib, "price.md", PRICE_MD);
+    write(&lib, "soc2.md", SOC2_MD);
     write(&lib, "empty.md", b"---\ntitle: To be written\n---\n");
     let mut p = Project::create(&tmp.join("p.pathforge"), Timestamp(1)).unwrap();
     p.import_library(&lib, &ME, Timestamp(2)).unwrap();

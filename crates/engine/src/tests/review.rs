@@ -605,22 +605,8 @@ fn accepted_auto_accepted_and_edited_tags_teach_like_declared_ones() {
     write(
         &lib,
         "pathforge.toml",
-        br#"
-[[skill]]
-slug = "objection-handling"
-name = "Objection handling"
-description = "Responding when a buyer raises concerns about price, risk or competitors."
-
-[[skill]]
-slug = "security-review"
-name = "Security review"
-description = "Answering security questionnaires, data protection and compliance reviews."
-
-[[skill]]
-slug = "forecasting"
-name = "Forecasting"
-description = "Predicting which deals close this quarter and keeping the forecast accurate."
-
+        (TAGGING_SKILLS.to_owned()
+            + r#"
 [[skill]]
 slug = "trust-centre"
 name = "Trust centre"
@@ -642,7 +628,8 @@ speed = 1.0
 weekly_minutes = 120
 dropout_per_week = 0.0
 reengage_response = 0.5
-"#,
+"#)
+        .as_bytes(),
     );
     write(&lib, "forecast.md", b"---\ntitle: Forecast calls\n---\nEvery week, predict which deals will close this quarter. Keep the forecast accurate by updating the close date and the amount of each deal, and commit only to deals with a signed next step.\n");
     let mut p = Project::create(&tmp.path().join("p.pathforge"), Timestamp(1)).unwrap();
@@ -675,8 +662,8 @@ reengage_response = 0.5
         "the auto-accepted tag is one the module teaches"
     );
 
-    write(&lib, "price.md", b"---\ntitle: Price pushback\n---\nBuyers often object to the price. When a buyer raises a price objection, acknowledge the concern, ask what they compare it with, and restate the value before offering any discount.\n");
-    write(&lib, "soc2.md", b"---\ntitle: Security questionnaires\n---\nEnterprise customers send a security questionnaire about encryption, data protection and compliance. Answer the security review with the trust documentation.\n");
+    write(&lib, "price.md", PRICE_MD);
+    write(&lib, "soc2.md", SOC2_MD);
     p.import_library(&lib, &ME, Timestamp(6)).unwrap();
     p.tag_modules(encoder(), Timestamp(7), &mut |_, _| true)
         .unwrap();
