@@ -6,37 +6,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use curriculum::{GraphDoc, GraphModule, GraphTrack};
+
 use crate::{Error, Result};
-
-/// `graph.json`: the curriculum a bundle's rules run on.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct GraphDoc {
-    pub modules: Vec<GraphModule>,
-    /// (before, after) by module path.
-    pub edges: Vec<(String, String)>,
-    pub tracks: Vec<GraphTrack>,
-    /// How the edges into a module combine, by module path, where it is not all-of
-    /// (absent in bundles written before it was added: all-of everywhere).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub requirements: BTreeMap<String, model::PrerequisiteGroup>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct GraphModule {
-    pub path: String,
-    pub title: String,
-    pub duration_minutes: u32,
-    pub skills: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub level: Option<model::Level>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct GraphTrack {
-    pub slug: String,
-    pub name: String,
-    pub targets: Vec<model::TrackTarget>,
-}
 
 /// One difference between two bundles.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]

@@ -17,7 +17,8 @@ use ed25519_dalek::{Signature, Signer, Verifier, VerifyingKey};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-pub use diff::{diff, Change, GraphDoc, GraphModule, GraphTrack};
+pub use curriculum::{GraphDoc, GraphModule, GraphTrack};
+pub use diff::{diff, Change};
 
 pub const FORMAT: &str = "pathforge.bundle/v1";
 const MANIFEST: &str = "manifest.json";

@@ -4,11 +4,11 @@
 //! export in that folder. A folder is only ever replaced if it holds this project's
 //! earlier export and nothing else (see [`MARKER`]).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use lms::ExportDiff;
-use model::{Actor, ModuleId, PrerequisiteGroup, Severity, SkillId, Timestamp};
+use model::{Actor, ModuleId, Severity, SkillId, Timestamp};
 use serde_json::Value;
 
 use crate::{AuditAction, Entry, Error, Project, Result};
@@ -33,47 +33,12 @@ impl Project {
         let project = self.store.project()?;
         // Building a bundle is itself logged; that must not change the next build.
         let last_change = self.last_change()?;
-        let rules = serde_json::to_vec_pretty(&self.rules()?).expect("rules serialise");
+        let c = self.curriculum()?;
+        let rules = serde_json::to_vec_pretty(&c.rules).expect("rules serialise");
         let case =
             serde_json::to_vec_pretty(&exchange::case_export(&self.framework()?, last_change))
                 .expect("JSON values serialise");
-        let modules = self.store.module_summaries()?;
-        let key: HashMap<&ModuleId, &str> = modules
-            .iter()
-            .map(|m| (&m.id, m.source_path.as_str()))
-            .collect();
-        let prerequisites = self.store.prerequisites()?;
-        let graph = bundle::GraphDoc {
-            edges: prerequisites
-                .iter()
-                .map(|e| (key[&e.before].to_owned(), key[&e.after].to_owned()))
-                .collect(),
-            requirements: prerequisites
-                .iter()
-                .filter(|e| e.group != PrerequisiteGroup::AllOf)
-                .map(|e| (key[&e.after].to_owned(), e.group))
-                .collect(),
-            modules: modules
-                .iter()
-                .map(|m| bundle::GraphModule {
-                    path: m.source_path.clone(),
-                    title: m.title.clone(),
-                    duration_minutes: m.duration_minutes,
-                    skills: m.tags.clone(),
-                    level: m.level,
-                })
-                .collect(),
-            tracks: self
-                .store
-                .tracks()?
-                .into_iter()
-                .map(|t| bundle::GraphTrack {
-                    slug: t.slug,
-                    name: t.name,
-                    targets: t.targets,
-                })
-                .collect(),
-        };
+        let graph = c.graph_doc();
         let graph = serde_json::to_vec_pretty(&graph).expect("graphs serialise");
         let id = SkillId::derive(&project.id, "\u{1f}bundle").0;
         Ok((
@@ -280,30 +245,39 @@ impl Project {
 
     fn course(&self, mapping: &[(String, String)]) -> Result<lms::Course> {
         let project = self.store.project()?;
+        let c = self.curriculum()?;
         let mut modules = Vec::new();
-        for m in self.store.module_summaries()? {
-            let full = self.module(&m.id)?;
+        for m in &c.modules {
+            let full = self.module(&ModuleId(m.id.clone()))?;
             modules.push(lms::CourseModule {
-                key: m.source_path,
-                title: m.title,
-                duration_minutes: m.duration_minutes,
-                skills: m.tags,
+                key: m.key.clone(),
+                title: m.title.clone(),
+                duration_minutes: m.minutes,
+                skills: m.skills.clone(),
                 body: full.body,
             });
         }
-        let mut tracks = Vec::new();
-        for t in self.tracks()? {
-            let path = self.track_path(&t)?;
-            tracks.push(lms::CourseTrack {
-                slug: t.slug,
-                name: t.name,
-                modules: path
+        let g = c.graph();
+        if let Some(cycle) = graph::lint(&g)
+            .into_iter()
+            .find(crate::prerequisites::is_cycle)
+        {
+            return Err(Error::CyclicGraph(cycle.message));
+        }
+        let columns = c.columns();
+        let tracks = c
+            .tracks
+            .iter()
+            .map(|t| lms::CourseTrack {
+                slug: t.slug.clone(),
+                name: t.name.clone(),
+                modules: graph::track_path(&g, &columns.view(), &t.targets)
                     .steps
                     .into_iter()
-                    .map(|s| s.module.source_path)
+                    .map(|(i, _)| c.modules[i].key.clone())
                     .collect(),
-            });
-        }
+            })
+            .collect();
         let mut map = BTreeMap::new();
         for (reference, lms_id) in mapping {
             let module = self.resolve_module(reference)?;
@@ -316,7 +290,7 @@ impl Project {
             description: String::new(),
             modules,
             tracks,
-            rules: self.rules()?,
+            rules: c.rules,
             framework,
             changed: self.last_change()?,
             mapping: map,

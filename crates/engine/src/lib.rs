@@ -32,6 +32,8 @@ pub enum Error {
     Lms(#[from] lms::Error),
     #[error(transparent)]
     Bundle(#[from] bundle::Error),
+    #[error(transparent)]
+    Curriculum(#[from] curriculum::Error),
     #[error("{}: {source}", path.display())]
     Io {
         path: PathBuf,
@@ -137,6 +139,7 @@ impl Error {
             Error::Exchange(e) => e.kind(),
             Error::Lms(e) => e.kind(),
             Error::Bundle(e) => e.kind(),
+            Error::Curriculum(e) => e.kind(),
             Error::Embed(embed::EmbedError::Missing(_)) => ErrorKind::NotFound,
             Error::Embed(embed::EmbedError::Inference(_)) => ErrorKind::Internal,
             Error::Embed(_) => ErrorKind::BadInput,
@@ -303,6 +306,7 @@ mod review_pack;
 mod rule_set;
 mod settings;
 mod simulation;
+mod snapshot;
 mod tagging;
 mod taxonomy;
 mod tracks;

@@ -11,8 +11,7 @@ use model::{
 use serde_json::Value;
 
 use crate::audit::Entry;
-use crate::taxonomy::{find_skill, parent_slugs};
-use crate::tracks::CurriculumData;
+use crate::taxonomy::find_skill;
 use crate::{AuditAction, Error, Project, Result};
 
 impl Project {
@@ -23,13 +22,12 @@ impl Project {
     /// Every problem in the prerequisite graph, the tracks and the taxonomy, most serious
     /// first. Tracks are only checked on a graph without cycles.
     pub fn check_graph(&self) -> Result<Vec<Finding>> {
-        let (graph, modules, _) = self.graph()?;
+        let (graph, _, c) = self.graph()?;
         let mut findings = graph::lint(&graph);
         if !findings.iter().any(is_cycle) {
             let skills = self.store.skills()?;
             let tracks = self.store.tracks()?;
-            let parents = parent_slugs(&skills);
-            let data = CurriculumData::new(&modules);
+            let columns = c.columns();
             let skill_specs: Vec<graph::SkillSpec<'_>> = skills
                 .iter()
                 .filter(|s| !s.retired)
@@ -49,14 +47,14 @@ impl Project {
                 .collect();
             findings.extend(graph::lint_curriculum(
                 &graph,
-                &data.curriculum(&parents),
+                &columns.view(),
                 &skill_specs,
                 &track_specs,
             ));
             let (specs, requires) = self.skill_specs(&skills)?;
             findings.extend(graph::lint_skills(
                 &graph,
-                &data.curriculum(&parents),
+                &columns.view(),
                 &specs,
                 &requires,
             ));
@@ -163,13 +161,12 @@ impl Project {
     /// Module orders implied by skill prerequisites that the graph does not have yet
     /// (either way), each explained.
     pub fn derived_edges(&self) -> Result<Vec<DerivedEdge>> {
-        let (graph, modules, _) = self.graph()?;
+        let (graph, modules, c) = self.graph()?;
         let skills = self.store.skills()?;
-        let parents = parent_slugs(&skills);
-        let data = CurriculumData::new(&modules);
+        let columns = c.columns();
         let (specs, requires) = self.skill_specs(&skills)?;
         Ok(
-            graph::derived_edges(&graph, &data.curriculum(&parents), &specs, &requires)
+            graph::derived_edges(&graph, &columns.view(), &specs, &requires)
                 .into_iter()
                 .map(|(a, b, x, y)| DerivedEdge {
                     before: modules[a].id.clone(),
@@ -278,8 +275,8 @@ impl Project {
         actor: &Actor,
         now: Timestamp,
     ) -> Result<bool> {
-        let (graph, modules, index) = self.graph()?;
-        let (b, a) = (position(&index, before)?, position(&index, after)?);
+        let (graph, modules, c) = self.graph()?;
+        let (b, a) = (position(&c, before)?, position(&c, after)?);
         let edit = format!("“{}” → “{}”", modules[b].title, modules[a].title);
         if let Some(cycle) = graph.cycle_if_added(b, a) {
             return Err(Error::Cycle {
@@ -348,51 +345,21 @@ impl Project {
         before: &ModuleId,
         after: &ModuleId,
     ) -> Result<Option<Vec<ModuleId>>> {
-        let (graph, modules, index) = self.graph()?;
-        let (b, a) = (position(&index, before)?, position(&index, after)?);
+        let (graph, modules, c) = self.graph()?;
+        let (b, a) = (position(&c, before)?, position(&c, after)?);
         Ok(graph
             .cycle_if_added(b, a)
             .map(|c| c.into_iter().map(|i| modules[i].id.clone()).collect()))
     }
 
+    /// The prerequisite graph, every module's summary in node order, and the curriculum
+    /// they come from.
     pub(crate) fn graph(
         &self,
-    ) -> Result<(graph::Graph, Vec<ModuleSummary>, HashMap<ModuleId, usize>)> {
+    ) -> Result<(graph::Graph, Vec<ModuleSummary>, curriculum::Curriculum)> {
         let modules = self.store.module_summaries()?;
-        let index: HashMap<ModuleId, usize> = modules
-            .iter()
-            .enumerate()
-            .map(|(i, m)| (m.id.clone(), i))
-            .collect();
-        let edges = self.prerequisite_edges(&modules)?;
-        let nodes = modules
-            .iter()
-            .map(|m| graph::Node {
-                id: m.id.to_string(),
-                name: m.title.clone(),
-            })
-            .collect();
-        Ok((graph::Graph::new(nodes, &edges), modules, index))
-    }
-
-    /// The prerequisite edges by index into `modules` (every module's summary, in store
-    /// order).
-    pub(crate) fn prerequisite_edges(&self, modules: &[ModuleSummary]) -> Result<Vec<graph::Edge>> {
-        let index: HashMap<&ModuleId, usize> = modules
-            .iter()
-            .enumerate()
-            .map(|(i, m)| (&m.id, i))
-            .collect();
-        Ok(self
-            .store
-            .prerequisites()?
-            .iter()
-            .map(|e| graph::Edge {
-                before: index[&e.before],
-                after: index[&e.after],
-                group: e.group,
-            })
-            .collect())
+        let c = self.curriculum_of(&modules)?;
+        Ok((c.graph(), modules, c))
     }
 }
 
@@ -462,9 +429,7 @@ pub(crate) fn is_cycle(f: &Finding) -> bool {
         )
 }
 
-pub(crate) fn position(index: &HashMap<ModuleId, usize>, id: &ModuleId) -> Result<usize> {
-    index
-        .get(id)
-        .copied()
+pub(crate) fn position(c: &curriculum::Curriculum, id: &ModuleId) -> Result<usize> {
+    c.by_id(&id.0)
         .ok_or_else(|| Error::UnknownModule(id.to_string()))
 }

@@ -1,9 +1,7 @@
 //! The project's adaptive rules: those people and libraries wrote plus one unlock rule per
 //! module with prerequisites, saved, checked and dry-run through the shipped runtime.
 
-use std::collections::HashMap;
-
-use model::{Actor, Finding, ModuleId, PrerequisiteGroup, Timestamp};
+use model::{Actor, Finding, Timestamp};
 use serde_json::Value;
 
 use crate::audit::Entry;
@@ -27,50 +25,7 @@ impl Project {
     /// The project's rule set: the rules people wrote (or libraries declared), plus one
     /// unlock rule per module with prerequisites, derived from the graph.
     pub fn rules(&self) -> Result<rules::RuleSet> {
-        let mut set = rules::RuleSet {
-            schema: rules::SCHEMA.to_owned(),
-            rules: self.stored_rules()?,
-        };
-        let modules = self.store.module_summaries()?;
-        let key: HashMap<&ModuleId, &str> = modules
-            .iter()
-            .map(|m| (&m.id, m.source_path.as_str()))
-            .collect();
-        let title: HashMap<&ModuleId, &str> =
-            modules.iter().map(|m| (&m.id, m.title.as_str())).collect();
-        let mut by_module: Vec<(&ModuleId, Vec<&ModuleId>, PrerequisiteGroup)> = Vec::new();
-        let edges = self.store.prerequisites()?;
-        for e in &edges {
-            match by_module.iter_mut().find(|(m, _, _)| *m == &e.after) {
-                Some((_, reqs, _)) => reqs.push(&e.before),
-                None => by_module.push((&e.after, vec![&e.before], e.group)),
-            }
-        }
-        by_module.sort_by_key(|(m, _, _)| key[m]);
-        for (module, requires, group) in by_module {
-            let id = format!("unlock:{}", key[module]);
-            if set.rules.iter().any(|r| r.id == id) {
-                continue; // a person's rule for this module wins
-            }
-            let names: Vec<String> = requires.iter().map(|r| format!("“{}”", title[r])).collect();
-            let (group, how) = match group {
-                PrerequisiteGroup::AllOf => (rules::Group::AllOf, "all of"),
-                PrerequisiteGroup::AnyOf => (rules::Group::AnyOf, "any of"),
-                PrerequisiteGroup::NOf { n } => (rules::Group::NOf(n), "enough of"),
-            };
-            set.rules.push(rules::Rule {
-                id,
-                explanation: format!("“{}” opens after {how} {}", title[module], names.join(", ")),
-                origin: rules::Origin::Graph,
-                body: rules::RuleBody::Unlock {
-                    module: key[module].to_owned(),
-                    requires: requires.iter().map(|r| key[r].to_owned()).collect(),
-                    group,
-                    min_score: None,
-                },
-            });
-        }
-        Ok(set)
+        Ok(self.curriculum()?.rules)
     }
 
     /// Saves a rule written or edited by a person (replacing any rule with its id; an
@@ -163,60 +118,13 @@ impl Project {
 
     /// Every problem in the rule set, against the modules, tracks and graph.
     pub fn check_rules(&self) -> Result<Vec<Finding>> {
-        let set = self.rules()?;
-        let (modules, tracks, edges) = self.rule_context()?;
-        Ok(rules::check(
-            &set,
-            &rules::Curriculum {
-                modules: &modules,
-                tracks: &tracks,
-                edges: &edges,
-            },
-        ))
+        let c = self.curriculum()?;
+        Ok(rules::check(&c.rules, &c.rule_context().view()))
     }
 
     /// Dry-runs the rule set on `events` and returns every decision, explained.
     pub fn run_rules(&self, events: &[rules::Event]) -> Result<Vec<rules::Decision>> {
-        let set = self.rules()?;
-        let (modules, tracks, edges) = self.rule_context()?;
-        rules::run(
-            &set,
-            &rules::Curriculum {
-                modules: &modules,
-                tracks: &tracks,
-                edges: &edges,
-            },
-            events,
-        )
-        .map_err(Error::Events)
-    }
-
-    pub(crate) fn rule_context(&self) -> Result<RuleContext> {
-        let modules = self.store.module_summaries()?;
-        let index: HashMap<&ModuleId, usize> = modules
-            .iter()
-            .enumerate()
-            .map(|(i, m)| (&m.id, i))
-            .collect();
-        let edges = self
-            .store
-            .prerequisites()?
-            .iter()
-            .map(|e| (index[&e.before], index[&e.after]))
-            .collect();
-        let tracks = self.store.tracks()?.into_iter().map(|t| t.slug).collect();
-        let infos = modules
-            .into_iter()
-            .map(|m| rules::ModuleInfo {
-                key: m.source_path,
-                id: m.id.0,
-                title: m.title,
-                tags: m.tags,
-            })
-            .collect();
-        Ok((infos, tracks, edges))
+        let c = self.curriculum()?;
+        rules::run(&c.rules, &c.rule_context().view(), events).map_err(Error::Events)
     }
 }
-
-/// Modules, track slugs and prerequisite index pairs, as the rules crate sees them.
-pub(crate) type RuleContext = (Vec<rules::ModuleInfo>, Vec<String>, Vec<(usize, usize)>);

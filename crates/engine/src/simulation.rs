@@ -3,15 +3,13 @@
 //! from its own curriculum (the project's, or the one the bundle carries) into the
 //! simulator's input, run with progress and cancel.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use model::{Level, PrerequisiteGroup, TrackTarget};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::settings::{COHORT, EDITED_COHORT};
-use crate::taxonomy::parent_slugs;
 use crate::{AuditAction, Entry, Error, Project, Result};
 
 /// What to simulate.
@@ -58,24 +56,11 @@ pub struct SimulationProgress {
     pub total: u64,
 }
 
-/// A curriculum and rules to simulate: the project's, or a bundle's.
+/// A curriculum and rules to simulate — the project's, or a bundle's — and what runs on
+/// its rules are called.
 struct Source {
-    modules: Vec<SourceModule>,
-    edges: Vec<graph::Edge>,
-    tracks: Vec<(String, Vec<TrackTarget>)>,
-    /// Skill slug → parent slug.
-    parents: HashMap<String, String>,
-    rules: rules::RuleSet,
+    curriculum: curriculum::Curriculum,
     label: String,
-}
-
-struct SourceModule {
-    key: String,
-    id: String,
-    title: String,
-    minutes: u32,
-    level: Option<Level>,
-    tags: Vec<String>,
 }
 
 /// The most learners one simulation runs (memory stays bounded; time does not).
@@ -289,30 +274,9 @@ impl Project {
 
     /// The project's curriculum and rules.
     fn project_source(&self) -> Result<Source> {
-        let summaries = self.store.module_summaries()?;
-        let edges = self.prerequisite_edges(&summaries)?;
         Ok(Source {
-            edges,
-            tracks: self
-                .store
-                .tracks()?
-                .into_iter()
-                .map(|t| (t.slug, t.targets))
-                .collect(),
-            parents: parent_slugs(&self.store.skills()?),
-            rules: self.rules()?,
+            curriculum: self.curriculum()?,
             label: "Project rules".to_owned(),
-            modules: summaries
-                .into_iter()
-                .map(|m| SourceModule {
-                    key: m.source_path,
-                    id: m.id.0,
-                    title: m.title,
-                    minutes: m.duration_minutes,
-                    level: m.level,
-                    tags: m.tags,
-                })
-                .collect(),
         })
     }
 
@@ -324,28 +288,14 @@ impl Project {
         cohort: &model::Cohort,
         f: impl FnOnce(&simulate::Input<'_>) -> T,
     ) -> Result<T> {
-        let set = &source.rules;
-        let infos: Vec<rules::ModuleInfo> = source
+        let c = &source.curriculum;
+        let set = &c.rules;
+        let context = c.rule_context();
+        let curriculum = context.view();
+        let mut slugs: Vec<&str> = c
             .modules
             .iter()
-            .map(|m| rules::ModuleInfo {
-                key: m.key.clone(),
-                id: m.id.clone(),
-                title: m.title.clone(),
-                tags: m.tags.clone(),
-            })
-            .collect();
-        let track_slugs: Vec<String> = source.tracks.iter().map(|t| t.0.clone()).collect();
-        let edges: Vec<(usize, usize)> = source.edges.iter().map(|e| (e.before, e.after)).collect();
-        let curriculum = rules::Curriculum {
-            modules: &infos,
-            tracks: &track_slugs,
-            edges: &edges,
-        };
-        let mut slugs: Vec<&str> = source
-            .modules
-            .iter()
-            .flat_map(|m| m.tags.iter().map(String::as_str))
+            .flat_map(|m| m.skills.iter().map(String::as_str))
             .collect();
         slugs.sort_unstable();
         slugs.dedup();
@@ -360,7 +310,7 @@ impl Project {
                 _ => {}
             }
         }
-        let modules: Vec<simulate::SimModule> = source
+        let modules: Vec<simulate::SimModule> = c
             .modules
             .iter()
             .map(|m| simulate::SimModule {
@@ -368,7 +318,7 @@ impl Project {
                 title: m.title.clone(),
                 minutes: m.minutes,
                 skills: m
-                    .tags
+                    .skills
                     .iter()
                     .filter_map(|t| slugs.binary_search(&t.as_str()).ok())
                     .collect(),
@@ -376,7 +326,7 @@ impl Project {
                 placement: placing.contains(&m.key.as_str()),
             })
             .collect();
-        let tracks = sim_tracks(source)?;
+        let tracks = sim_tracks(c)?;
         let fitted = self.fitted_bkt()?;
         let skill_bkt: Vec<Option<model::Bkt>> = slugs
             .iter()
@@ -405,40 +355,24 @@ impl Project {
 
 /// Each track's path by module index (computed on one graph for all of them); without
 /// tracks (a catalog export), the whole catalogue in prerequisite order.
-fn sim_tracks(source: &Source) -> Result<Vec<simulate::SimTrack>> {
-    let nodes = source
-        .modules
-        .iter()
-        .map(|m| graph::Node {
-            id: m.id.clone(),
-            name: m.title.clone(),
-        })
-        .collect();
-    let g = graph::Graph::new(nodes, &source.edges);
+fn sim_tracks(c: &curriculum::Curriculum) -> Result<Vec<simulate::SimTrack>> {
+    let g = c.graph();
     let cyclic = graph::lint(&g)
         .into_iter()
         .find(crate::prerequisites::is_cycle);
     if let Some(cycle) = cyclic {
-        if !source.tracks.is_empty() {
+        if !c.tracks.is_empty() {
             return Err(Error::CyclicGraph(cycle.message));
         }
     }
-    let minutes: Vec<u32> = source.modules.iter().map(|m| m.minutes).collect();
-    let levels: Vec<Option<Level>> = source.modules.iter().map(|m| m.level).collect();
-    let tags: Vec<Vec<String>> = source.modules.iter().map(|m| m.tags.clone()).collect();
-    let curriculum = graph::Curriculum {
-        minutes: &minutes,
-        levels: &levels,
-        tags: &tags,
-        parents: &source.parents,
-    };
-    let mut tracks: Vec<simulate::SimTrack> = source
+    let columns = c.columns();
+    let mut tracks: Vec<simulate::SimTrack> = c
         .tracks
         .iter()
-        .map(|(slug, targets)| {
-            let steps = graph::track_path(&g, &curriculum, targets).steps;
+        .map(|t| {
+            let steps = graph::track_path(&g, &columns.view(), &t.targets).steps;
             simulate::SimTrack {
-                slug: slug.clone(),
+                slug: t.slug.clone(),
                 path: steps.iter().map(|s| s.0).collect(),
                 support: steps
                     .iter()
@@ -448,40 +382,14 @@ fn sim_tracks(source: &Source) -> Result<Vec<simulate::SimTrack>> {
             }
         })
         .collect();
-    if tracks.is_empty() && !source.modules.is_empty() {
+    if tracks.is_empty() && !c.modules.is_empty() {
         tracks.push(simulate::SimTrack {
             slug: "all-modules".to_owned(),
-            path: prerequisite_order(source.modules.len(), &source.edges),
+            path: c.order(),
             support: Vec::new(),
         });
     }
     Ok(tracks)
-}
-
-/// Module indices with every module after its prerequisites (Kahn's algorithm, ties in
-/// list order; modules on a cycle come last).
-fn prerequisite_order(n: usize, edges: &[graph::Edge]) -> Vec<usize> {
-    let mut needs = vec![0usize; n];
-    let mut unlocks = vec![Vec::new(); n];
-    for e in edges {
-        needs[e.after] += 1;
-        unlocks[e.before].push(e.after);
-    }
-    let mut ready: std::collections::BTreeSet<usize> = (0..n).filter(|&i| needs[i] == 0).collect();
-    let mut order = Vec::with_capacity(n);
-    let mut placed = vec![false; n];
-    while let Some(i) = ready.pop_first() {
-        order.push(i);
-        placed[i] = true;
-        for &j in &unlocks[i] {
-            needs[j] -= 1;
-            if needs[j] == 0 {
-                ready.insert(j);
-            }
-        }
-    }
-    order.extend((0..n).filter(|&i| !placed[i]));
-    order
 }
 
 /// A bundle's files, after checking its hashes and signature, and its label.
@@ -505,69 +413,9 @@ fn read_bundle(path: &Path) -> Result<(BTreeMap<String, Vec<u8>>, String)> {
 
 /// The curriculum and rules a bundle carries.
 fn bundle_source(files: &BTreeMap<String, Vec<u8>>, label: String, path: &Path) -> Result<Source> {
-    let bad = |reason: String| Error::BadFile {
+    let curriculum = curriculum::Curriculum::from_bundle(files).map_err(|e| Error::BadFile {
         path: path.to_owned(),
-        reason,
-    };
-    let json = |name: &str| {
-        files
-            .get(name)
-            .ok_or_else(|| bad(format!("the bundle has no {name}")))
-    };
-    let doc: bundle::GraphDoc =
-        serde_json::from_slice(json("graph.json")?).map_err(|e| bad(format!("graph.json: {e}")))?;
-    let set: rules::RuleSet =
-        serde_json::from_slice(json("rules.json")?).map_err(|e| bad(format!("rules.json: {e}")))?;
-    let case = String::from_utf8_lossy(json("taxonomy.case.json")?).into_owned();
-    let framework = exchange::case_import(&path.join("taxonomy.case.json"), &case)?;
-    let index: HashMap<&str, usize> = doc
-        .modules
-        .iter()
-        .enumerate()
-        .map(|(i, m)| (m.path.as_str(), i))
-        .collect();
-    let mut edges = Vec::new();
-    for (before, after) in &doc.edges {
-        let (Some(&b), Some(&a)) = (index.get(before.as_str()), index.get(after.as_str())) else {
-            return Err(bad(format!(
-                "graph.json: the edge {before} → {after} names a module it does not list"
-            )));
-        };
-        edges.push(graph::Edge {
-            before: b,
-            after: a,
-            group: doc
-                .requirements
-                .get(after)
-                .copied()
-                .unwrap_or(PrerequisiteGroup::AllOf),
-        });
-    }
-    Ok(Source {
-        edges,
-        tracks: doc
-            .tracks
-            .into_iter()
-            .map(|t| (t.slug, t.targets))
-            .collect(),
-        parents: framework
-            .skills
-            .iter()
-            .filter_map(|s| Some((s.slug.clone(), s.parent.clone()?)))
-            .collect(),
-        rules: set,
-        label,
-        modules: doc
-            .modules
-            .into_iter()
-            .map(|m| SourceModule {
-                id: m.path.clone(),
-                key: m.path,
-                title: m.title,
-                minutes: m.duration_minutes,
-                level: m.level,
-                tags: m.skills,
-            })
-            .collect(),
-    })
+        reason: e.to_string(),
+    })?;
+    Ok(Source { curriculum, label })
 }

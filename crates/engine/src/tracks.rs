@@ -1,14 +1,12 @@
 //! Learning tracks: finding one, and the modules it needs in a valid order with its
 //! durations.
 
-use std::collections::HashMap;
-
-use model::{Actor, ModuleSummary, Timestamp, Track, TrackDraft, TrackId, TrackPath, TrackStep};
+use model::{Actor, Timestamp, Track, TrackDraft, TrackId, TrackPath, TrackStep};
 use serde_json::Value;
 
 use crate::audit::Entry;
 use crate::prerequisites::is_cycle;
-use crate::taxonomy::{is_slug, parent_slugs};
+use crate::taxonomy::is_slug;
 use crate::{AuditAction, Error, Project, Result};
 
 /// The id of the assignment rule that says who takes track `slug`.
@@ -239,14 +237,12 @@ impl Project {
     /// The modules `track` needs, in a valid order, with total and critical-path duration.
     /// Refused while the prerequisite graph has a cycle.
     pub fn track_path(&self, track: &Track) -> Result<TrackPath> {
-        let (graph, modules, _) = self.graph()?;
+        let (graph, modules, c) = self.graph()?;
         if let Some(cycle) = graph::lint(&graph).into_iter().find(is_cycle) {
             return Err(Error::CyclicGraph(cycle.message));
         }
         let skills = self.store.skills()?;
-        let parents = parent_slugs(&skills);
-        let data = CurriculumData::new(&modules);
-        let path = graph::track_path(&graph, &data.curriculum(&parents), &track.targets);
+        let path = graph::track_path(&graph, &c.columns().view(), &track.targets);
         let skill_name = |slug: &str| {
             skills
                 .iter()
@@ -277,35 +273,6 @@ impl Project {
                 .collect(),
             untaught_targets: path.untaught,
         })
-    }
-}
-
-/// Per-module columns for the graph crate's curriculum algorithms.
-pub(crate) struct CurriculumData {
-    minutes: Vec<u32>,
-    levels: Vec<Option<model::Level>>,
-    tags: Vec<Vec<String>>,
-}
-
-impl CurriculumData {
-    pub(crate) fn new(modules: &[ModuleSummary]) -> CurriculumData {
-        CurriculumData {
-            minutes: modules.iter().map(|m| m.duration_minutes).collect(),
-            levels: modules.iter().map(|m| m.level).collect(),
-            tags: modules.iter().map(|m| m.tags.clone()).collect(),
-        }
-    }
-
-    pub(crate) fn curriculum<'a>(
-        &'a self,
-        parents: &'a HashMap<String, String>,
-    ) -> graph::Curriculum<'a> {
-        graph::Curriculum {
-            minutes: &self.minutes,
-            levels: &self.levels,
-            tags: &self.tags,
-            parents,
-        }
     }
 }
 

@@ -47,7 +47,7 @@ fn layered_rows(
             succs[b].push(a);
         }
     }
-    let order = topological(n, &preds, &succs);
+    let order = crate::order(n, edges);
 
     // Longest path from the sources; a prerequisite not yet placed (a cycle) is skipped.
     let mut layer: Vec<Option<usize>> = vec![None; n];
@@ -174,27 +174,6 @@ fn reorder(row: &mut [usize], neighbours: &[Vec<usize>], pos: &[f64]) {
     for (slot, (_, v)) in row.iter_mut().zip(keyed) {
         *slot = v;
     }
-}
-
-/// Kahn's order; nodes left on cycles follow in index order.
-fn topological(n: usize, preds: &[Vec<usize>], succs: &[Vec<usize>]) -> Vec<usize> {
-    let mut indegree: Vec<usize> = preds.iter().map(Vec::len).collect();
-    let mut ready: std::collections::VecDeque<usize> =
-        (0..n).filter(|&v| indegree[v] == 0).collect();
-    let mut order = Vec::with_capacity(n);
-    let mut done = vec![false; n];
-    while let Some(v) = ready.pop_front() {
-        order.push(v);
-        done[v] = true;
-        for &s in &succs[v] {
-            indegree[s] -= 1;
-            if indegree[s] == 0 {
-                ready.push_back(s);
-            }
-        }
-    }
-    order.extend((0..n).filter(|&v| !done[v]));
-    order
 }
 
 #[cfg(test)]

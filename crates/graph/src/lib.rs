@@ -7,6 +7,7 @@
 
 mod layout;
 mod lint;
+mod order;
 mod suggest;
 mod track;
 
@@ -18,6 +19,7 @@ use model::PrerequisiteGroup;
 
 pub use layout::{layered, Slot};
 pub use lint::lint;
+pub use order::order;
 pub use suggest::{suggest, ModuleText, Signals, Suggestion};
 pub use track::{
     derived_edges, lint_curriculum, lint_skills, track_path, Curriculum, Path, Reason, SkillSpec,

@@ -125,36 +125,19 @@ pub fn track_path(graph: &Graph, c: &Curriculum<'_>, targets: &[TrackTarget]) ->
         }
     }
 
-    // A valid order: Kahn's algorithm on the chosen modules, earliest library position first.
-    let chosen = |i: usize| reason[i].is_some();
-    let mut waiting = vec![0usize; n];
-    for e in g.edge_references() {
-        if chosen(e.source().index()) && chosen(e.target().index()) {
-            waiting[e.target().index()] += 1;
-        }
-    }
-    let mut ready: BinaryHeap<Reverse<usize>> = (0..n)
-        .filter(|&i| chosen(i) && waiting[i] == 0)
-        .map(Reverse)
-        .collect();
-    let mut order = Vec::new();
+    // A valid order of the chosen modules; then each one's earliest finish, and which
+    // prerequisite it waited for longest (the critical path runs back through those).
+    let chosen: Vec<bool> = reason.iter().map(Option::is_some).collect();
+    let order = graph.order_within(&chosen);
     let mut finish = vec![0u32; n];
     let mut via = vec![usize::MAX; n];
-    while let Some(Reverse(m)) = ready.pop() {
-        order.push(m);
+    for &m in &order {
         finish[m] += c.minutes[m];
         for e in g.edges_directed(NodeIndex::new(m), Direction::Outgoing) {
             let w = e.target().index();
-            if !chosen(w) {
-                continue;
-            }
-            if finish[m] > finish[w] {
+            if chosen[w] && finish[m] > finish[w] {
                 finish[w] = finish[m];
                 via[w] = m;
-            }
-            waiting[w] -= 1;
-            if waiting[w] == 0 {
-                ready.push(Reverse(w));
             }
         }
     }

@@ -578,8 +578,9 @@ fn named_modules(body: &RuleBody) -> Vec<&str> {
     out
 }
 
-/// Kahn's algorithm over the unlock rules, ties broken by the given order. A cycle (which
-/// the engine refuses to export) would leave modules out, so they are appended as given.
+/// `modules` with each after what its unlock rule requires ([`graph::order`], ties in the
+/// given order). A cycle, which the engine refuses to export, would leave its modules in
+/// the given order after the others.
 fn prerequisite_order<'a>(
     modules: Vec<&'a CourseModule>,
     rules: &RuleSet,
@@ -589,8 +590,7 @@ fn prerequisite_order<'a>(
         .enumerate()
         .map(|(i, m)| (m.key.as_str(), i))
         .collect();
-    let mut needs = vec![0usize; modules.len()];
-    let mut unlocks: Vec<Vec<usize>> = vec![Vec::new(); modules.len()];
+    let mut pairs = Vec::new();
     for rule in &rules.rules {
         if let RuleBody::Unlock {
             module, requires, ..
@@ -599,29 +599,17 @@ fn prerequisite_order<'a>(
             let Some(&after) = index.get(module.as_str()) else {
                 continue;
             };
-            for r in requires {
-                if let Some(&before) = index.get(r.as_str()) {
-                    needs[after] += 1;
-                    unlocks[before].push(after);
-                }
-            }
+            pairs.extend(
+                requires
+                    .iter()
+                    .filter_map(|r| Some((*index.get(r.as_str())?, after))),
+            );
         }
     }
-    let mut ready: BTreeSet<usize> = (0..modules.len()).filter(|&i| needs[i] == 0).collect();
-    let mut out = Vec::with_capacity(modules.len());
-    let mut done = vec![false; modules.len()];
-    while let Some(i) = ready.pop_first() {
-        done[i] = true;
-        out.push(modules[i]);
-        for &j in &unlocks[i] {
-            needs[j] -= 1;
-            if needs[j] == 0 {
-                ready.insert(j);
-            }
-        }
-    }
-    out.extend((0..modules.len()).filter(|&i| !done[i]).map(|i| modules[i]));
-    out
+    graph::order(modules.len(), &pairs)
+        .into_iter()
+        .map(|i| modules[i])
+        .collect()
 }
 
 /// `modules/02-intro.md` → `M-02-intro`: the file name without its extension, in
