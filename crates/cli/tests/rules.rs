@@ -210,6 +210,48 @@ fn simulate_compares_static_and_rules_reproducibly() {
             > 0.0,
         "the rules place strong starters"
     );
+    assert_eq!(
+        report["runs"][0]["fairness"].as_array().map(Vec::len),
+        Some(0),
+        "the static path is the baseline fairness is measured against, not compared itself"
+    );
+    let gaps = report["runs"][1]["fairness"].as_array().unwrap();
+    assert_eq!(
+        gaps.len(),
+        6,
+        "the rules' run compares completion and time to competency for each of three segments"
+    );
+    for g in gaps {
+        let (low, high, w) = (
+            g["low"].as_f64(),
+            g["high"].as_f64(),
+            g["widening"].as_f64(),
+        );
+        assert!(
+            matches!((low, high, w), (Some(l), Some(h), Some(w)) if l <= w && w <= h),
+            "each gap's widening lies in its interval: {g}"
+        );
+    }
+    let text = stdout(&pathforge(&[
+        &"simulate",
+        &file,
+        &"--learners",
+        &"500",
+        &"--seed",
+        &"9",
+    ]));
+    let flagged = gaps.iter().filter(|g| g["flagged"] == true).count();
+    assert_eq!(
+        text.matches("⚑ FAIRNESS").count(),
+        flagged,
+        "the text flags exactly the gaps the JSON flags: {text}"
+    );
+    if flagged == 0 {
+        assert!(
+            text.contains("Fairness: the rules widen no segment's gap"),
+            "and says so when there are none: {text}"
+        );
+    }
     let out = pathforge(&[&"simulate", &file, &"--trace", &"3", &"--seed", &"9"]);
     let text = stdout(&out);
     assert!(

@@ -5,8 +5,7 @@ use std::collections::HashMap;
 
 use model::{
     Actor, DerivedEdge, EdgeOrigin, Finding, Module, ModuleId, ModuleSummary, PrerequisiteEdge,
-    PrerequisiteGroup, PrerequisiteSuggestion, Severity, Skill, SkillId, SkillPrerequisite,
-    Timestamp,
+    PrerequisiteGroup, PrerequisiteSuggestion, Skill, SkillId, SkillPrerequisite, Timestamp,
 };
 use serde_json::Value;
 
@@ -421,13 +420,7 @@ pub(crate) fn positions(n: usize, pairs: &[(usize, usize)]) -> Vec<(f64, f64)> {
 /// Skills as the graph crate sees them, and skill prerequisites as index pairs.
 pub(crate) type SkillSpecs<'a> = (Vec<graph::SkillSpec<'a>>, Vec<(usize, usize)>);
 
-pub(crate) fn is_cycle(f: &Finding) -> bool {
-    f.severity == Severity::Error
-        && matches!(
-            f.code,
-            model::FindingCode::Cycle | model::FindingCode::SelfLoop
-        )
-}
+pub(crate) use graph::is_cycle;
 
 pub(crate) fn position(c: &curriculum::Curriculum, id: &ModuleId) -> Result<usize> {
     c.by_id(&id.0)

@@ -32,6 +32,10 @@ pub struct SimulationRun {
     /// "Static path", "Project rules" or "Bundle VERSION (FILE)".
     pub label: String,
     pub report: simulate::Report,
+    /// Each segment's outcome gaps to the rest of the cohort under these rules against the
+    /// same gaps on the static path (the first run), flagged where the rules widen them;
+    /// empty for the static path itself.
+    pub fairness: Vec<simulate::FairnessGap>,
 }
 
 /// A comparison: the runs side by side, all with the same learners and seed.
@@ -163,7 +167,7 @@ impl Project {
         }
         let learners = request.learners as usize;
         let total = learners as u64 * (sources.len() as u64 + 1);
-        let mut runs = Vec::new();
+        let mut runs: Vec<SimulationRun> = Vec::new();
         // The static path on the first curriculum, then each set of rules; each source's
         // input (track paths included) is built once for all its runs.
         for (i, source) in sources.iter().enumerate() {
@@ -185,9 +189,17 @@ impl Project {
                         simulate::Policy::Static => "Static path".to_owned(),
                         simulate::Policy::Rules => source.label.clone(),
                     };
+                    let report = report.ok_or(Error::Cancelled)?;
+                    let fairness = match (policy, runs.first()) {
+                        (simulate::Policy::Rules, Some(baseline)) => {
+                            simulate::fairness(&baseline.report, &report)
+                        }
+                        _ => Vec::new(),
+                    };
                     runs.push(SimulationRun {
                         label,
-                        report: report.ok_or(Error::Cancelled)?,
+                        report,
+                        fairness,
                     });
                 }
                 Ok(())
@@ -288,50 +300,14 @@ impl Project {
         cohort: &model::Cohort,
         f: impl FnOnce(&simulate::Input<'_>) -> T,
     ) -> Result<T> {
-        let c = &source.curriculum;
-        let set = &c.rules;
-        let context = c.rule_context();
-        let curriculum = context.view();
-        let mut slugs: Vec<&str> = c
-            .modules
-            .iter()
-            .flat_map(|m| m.skills.iter().map(String::as_str))
-            .collect();
-        slugs.sort_unstable();
-        slugs.dedup();
-        let (mut scored, mut placing) = (Vec::new(), Vec::new());
-        for r in &set.rules {
-            match &r.body {
-                rules::RuleBody::Placement { assessment, .. } => placing.push(assessment.as_str()),
-                rules::RuleBody::Remediation { assessment, .. } => scored.push(assessment.as_str()),
-                rules::RuleBody::CertificationReadiness { min_scores, .. } => {
-                    scored.extend(min_scores.iter().map(|m| m.module.as_str()))
-                }
-                _ => {}
-            }
-        }
-        let modules: Vec<simulate::SimModule> = c
-            .modules
-            .iter()
-            .map(|m| simulate::SimModule {
-                key: m.key.clone(),
-                title: m.title.clone(),
-                minutes: m.minutes,
-                skills: m
-                    .skills
-                    .iter()
-                    .filter_map(|t| slugs.binary_search(&t.as_str()).ok())
-                    .collect(),
-                assessment: scored.contains(&m.key.as_str()) || placing.contains(&m.key.as_str()),
-                placement: placing.contains(&m.key.as_str()),
-            })
-            .collect();
-        let tracks = sim_tracks(c)?;
+        let prepared = simulate::Prepared::new(&source.curriculum)
+            .map_err(|simulate::Cyclic(cycle)| Error::CyclicGraph(cycle))?;
         let fitted = self.fitted_bkt()?;
-        let skill_bkt: Vec<Option<model::Bkt>> = slugs
+        let skill_bkt: Vec<Option<model::Bkt>> = prepared
+            .skills()
             .iter()
             .map(|s| {
-                fitted.get(*s).map(|p| model::Bkt {
+                fitted.get(s).map(|p| model::Bkt {
                     learn: p.learn,
                     guess: p.guess,
                     slip: p.slip,
@@ -339,57 +315,8 @@ impl Project {
                 })
             })
             .collect();
-        let input = simulate::Input {
-            modules: &modules,
-            tracks: &tracks,
-            skills: slugs.len(),
-            rules: set,
-            curriculum: &curriculum,
-            cohort,
-            skill_bkt: &skill_bkt,
-            pass_mark: rules::DEFAULT_PASS_MARK,
-        };
-        Ok(f(&input))
+        Ok(prepared.with_input(&source.curriculum.rules, cohort, &skill_bkt, f))
     }
-}
-
-/// Each track's path by module index (computed on one graph for all of them); without
-/// tracks (a catalog export), the whole catalogue in prerequisite order.
-fn sim_tracks(c: &curriculum::Curriculum) -> Result<Vec<simulate::SimTrack>> {
-    let g = c.graph();
-    let cyclic = graph::lint(&g)
-        .into_iter()
-        .find(crate::prerequisites::is_cycle);
-    if let Some(cycle) = cyclic {
-        if !c.tracks.is_empty() {
-            return Err(Error::CyclicGraph(cycle.message));
-        }
-    }
-    let columns = c.columns();
-    let mut tracks: Vec<simulate::SimTrack> = c
-        .tracks
-        .iter()
-        .map(|t| {
-            let steps = graph::track_path(&g, &columns.view(), &t.targets).steps;
-            simulate::SimTrack {
-                slug: t.slug.clone(),
-                path: steps.iter().map(|s| s.0).collect(),
-                support: steps
-                    .iter()
-                    .filter(|s| matches!(s.1, graph::Reason::RequiredBy(_)))
-                    .map(|s| s.0)
-                    .collect(),
-            }
-        })
-        .collect();
-    if tracks.is_empty() && !c.modules.is_empty() {
-        tracks.push(simulate::SimTrack {
-            slug: "all-modules".to_owned(),
-            path: c.order(),
-            support: Vec::new(),
-        });
-    }
-    Ok(tracks)
 }
 
 /// A bundle's files, after checking its hashes and signature, and its label.

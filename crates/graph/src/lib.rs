@@ -26,6 +26,16 @@ pub use track::{
     TrackSpec, LONG_CRITICAL_PATH_MINUTES,
 };
 
+/// Whether `f` is a cycle (or a self-loop): the findings that leave a graph with no valid
+/// order, which tracks, simulations and exports refuse to run on.
+pub fn is_cycle(f: &model::Finding) -> bool {
+    f.severity == model::Severity::Error
+        && matches!(
+            f.code,
+            model::FindingCode::Cycle | model::FindingCode::SelfLoop
+        )
+}
+
 /// A module as the graph sees it.
 #[derive(Debug, Clone)]
 pub struct Node {

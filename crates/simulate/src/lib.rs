@@ -11,6 +11,8 @@
 //! number of threads — and memory stays bounded however many learners run (nothing per
 //! learner is kept but the day each reached competency).
 
+mod fairness;
+mod prepare;
 mod report;
 
 use std::collections::HashMap;
@@ -20,7 +22,9 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-pub use report::{ModuleStat, Percentiles, Report, SegmentStat, FAIRNESS_GAP, MAX_DAYS};
+pub use fairness::{fairness, FairnessGap, FairnessOutcome, BATCHES, MIN_WIDENING};
+pub use prepare::{Cyclic, Prepared};
+pub use report::{ModuleStat, Percentiles, Report, SegmentStat, MAX_DAYS};
 
 /// A module as the simulator sees it.
 #[derive(Debug, Clone)]

@@ -1,15 +1,12 @@
 //! Aggregating simulated learners into the figures designers decide on: time to
 //! competency, completion, first-attempt passes, the drop-off funnel, bottlenecks, hours
-//! saved by placement, and per-segment gaps with a fairness flag.
+//! saved by placement, and per-segment rates (with the sums [`crate::fairness`] compares).
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::fairness::{SegmentTotals, BATCHES};
 use crate::{Input, Outcome, Policy};
-
-/// A segment whose completion, placement or remediation rate differs from the rest of
-/// the cohort by more than this is flagged.
-pub const FAIRNESS_GAP: f64 = 0.15;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Percentiles {
@@ -50,8 +47,6 @@ pub struct SegmentStat {
     pub completion_rate: f64,
     pub placement_rate: f64,
     pub remediation_rate: f64,
-    /// Which rates differ from the rest of the cohort by more than [`FAIRNESS_GAP`].
-    pub flags: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -79,6 +74,14 @@ pub struct Report {
     pub bottlenecks: Vec<String>,
     pub hours_saved_by_placement: f64,
     pub segments: Vec<SegmentStat>,
+    /// Per segment, then per batch × segment: what [`crate::fairness`] compares (kept in
+    /// the process; not part of the report people read).
+    #[serde(skip)]
+    #[ts(skip)]
+    pub(crate) by_segment: Vec<SegmentTotals>,
+    #[serde(skip)]
+    #[ts(skip)]
+    pub(crate) batches: Vec<SegmentTotals>,
 }
 
 /// The histogram of days to competency stops here.
@@ -95,15 +98,6 @@ fn rate(n: u32, of: u32) -> f64 {
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     let at = ((sorted.len() - 1) as f64 * p).round() as usize;
     (sorted[at] * 10.0).round() / 10.0
-}
-
-/// Per segment: learners, competent, placed, remediated.
-#[derive(Debug, Clone, Copy, Default)]
-struct SegmentTotals {
-    learners: u32,
-    competent: u32,
-    placed: u32,
-    remediated: u32,
 }
 
 /// Running sums over learners: everything the report needs, nothing per learner but the
@@ -130,6 +124,8 @@ pub(crate) struct Totals {
     order: Vec<usize>,
     seen: Vec<bool>,
     by_segment: Vec<SegmentTotals>,
+    /// batch × segment, batch = learner number modulo [`BATCHES`].
+    batches: Vec<SegmentTotals>,
 }
 
 impl Totals {
@@ -155,6 +151,7 @@ impl Totals {
             order: Vec::new(),
             seen: vec![false; m],
             by_segment: vec![SegmentTotals::default(); s],
+            batches: vec![SegmentTotals::default(); BATCHES * s],
         }
     }
 
@@ -204,11 +201,16 @@ impl Totals {
         for &(m, d) in &o.waits {
             self.wait[m] += d;
         }
-        let s = &mut self.by_segment[o.segment];
-        s.learners += 1;
-        s.competent += u32::from(o.competent_day.is_some());
-        s.placed += u32::from(o.placed);
-        s.remediated += u32::from(o.remediated);
+        let one = SegmentTotals {
+            learners: 1,
+            competent: u32::from(o.competent_day.is_some()),
+            placed: u32::from(o.placed),
+            remediated: u32::from(o.remediated),
+            competent_days: o.competent_day.unwrap_or(0.0),
+        };
+        self.by_segment[o.segment].add(&one);
+        let batch = (o.number % BATCHES as u64) as usize;
+        self.batches[batch * self.segments + o.segment].add(&one);
     }
 
     /// Adds `other`, which covers learners after this one's.
@@ -239,10 +241,10 @@ impl Totals {
             self.appear(m);
         }
         for (a, b) in self.by_segment.iter_mut().zip(&other.by_segment) {
-            a.learners += b.learners;
-            a.competent += b.competent;
-            a.placed += b.placed;
-            a.remediated += b.remediated;
+            a.add(b);
+        }
+        for (a, b) in self.batches.iter_mut().zip(&other.batches) {
+            a.add(b);
         }
     }
 }
@@ -287,46 +289,21 @@ pub(crate) fn finish(input: &Input<'_>, policy: Policy, t: Totals) -> Report {
     worst.sort_by_key(|m| std::cmp::Reverse(m.dropped + m.failed));
     let bottlenecks = worst.iter().take(5).map(|m| m.title.clone()).collect();
 
-    let all = t
-        .by_segment
-        .iter()
-        .fold(SegmentTotals::default(), |a, b| SegmentTotals {
-            learners: a.learners + b.learners,
-            competent: a.competent + b.competent,
-            placed: a.placed + b.placed,
-            remediated: a.remediated + b.remediated,
-        });
+    let mut all = SegmentTotals::default();
+    for s in &t.by_segment {
+        all.add(s);
+    }
     let segments = input
         .cohort
         .segments
         .iter()
         .zip(&t.by_segment)
-        .map(|(s, mine)| {
-            let (l, ol) = (mine.learners, all.learners - mine.learners);
-            let mine_rates = [
-                rate(mine.competent, l),
-                rate(mine.placed, l),
-                rate(mine.remediated, l),
-            ];
-            let rest = [
-                rate(all.competent - mine.competent, ol),
-                rate(all.placed - mine.placed, ol),
-                rate(all.remediated - mine.remediated, ol),
-            ];
-            let flags = ["completion", "placement", "remediation"]
-                .iter()
-                .zip(mine_rates.iter().zip(rest))
-                .filter(|(_, (a, b))| l > 0 && ol > 0 && (*a - b).abs() > FAIRNESS_GAP)
-                .map(|(name, _)| name.to_string())
-                .collect();
-            SegmentStat {
-                name: s.name.clone(),
-                learners: l,
-                completion_rate: mine_rates[0],
-                placement_rate: mine_rates[1],
-                remediation_rate: mine_rates[2],
-                flags,
-            }
+        .map(|(s, mine)| SegmentStat {
+            name: s.name.clone(),
+            learners: mine.learners,
+            completion_rate: rate(mine.competent, mine.learners),
+            placement_rate: rate(mine.placed, mine.learners),
+            remediation_rate: rate(mine.remediated, mine.learners),
         })
         .collect();
 
@@ -353,5 +330,7 @@ pub(crate) fn finish(input: &Input<'_>, policy: Policy, t: Totals) -> Report {
         bottlenecks,
         hours_saved_by_placement: round(t.skipped_minutes as f64 / 60.0),
         segments,
+        by_segment: t.by_segment,
+        batches: t.batches,
     }
 }

@@ -1,4 +1,5 @@
-//! The simulator on a tiny curriculum: determinism, the rules' effect, the fairness flag.
+//! The simulator on a tiny curriculum: determinism, the rules' effect, fairness against the
+//! static path.
 
 use model::Segment;
 
@@ -319,38 +320,49 @@ fn the_rules_place_remediate_and_reengage() {
 }
 
 #[test]
-fn the_fairness_flag_trips_on_a_built_in_gap() {
-    let cohort = Cohort {
-        segments: vec![
-            segment("well prepared", 0.95, 0.01),
-            segment("underserved", 0.05, 0.3),
-        ],
-        bkt: Bkt::default(),
+fn fairness_compares_the_rules_with_the_static_path_not_segments_with_each_other() {
+    let check = |cohort: Cohort, why: &str, expect: &dyn Fn(&[FairnessGap]) -> bool| {
+        with_input(&cohort, |input| {
+            let baseline = simulate(input, Policy::Static, 4000, 3);
+            let rules = simulate(input, Policy::Rules, 4000, 3);
+            let gaps = fairness(&baseline, &rules);
+            assert_eq!(
+                gaps.len(),
+                4,
+                "{why}: completion and time to competency for each of two segments: {gaps:#?}"
+            );
+            for g in &gaps {
+                assert!(
+                    !g.flagged || g.low > 0.0,
+                    "{why}: a flag means the whole interval is above zero: {g:?}"
+                );
+            }
+            assert!(expect(&gaps), "{why}: {gaps:#?}");
+        });
     };
-    with_input(&cohort, |input| {
-        let r = simulate(input, Policy::Rules, 4000, 3);
-        let flagged: Vec<(&str, &Vec<String>)> = r
-            .segments
-            .iter()
-            .map(|s| (s.name.as_str(), &s.flags))
-            .collect();
-        assert!(
-            r.segments.iter().all(|s| s.flags.contains(&"completion".to_owned()) && s.flags.contains(&"placement".to_owned())),
-            "both segments differ from each other beyond {FAIRNESS_GAP} in completion and placement: {flagged:?}"
-        );
-        let same = Cohort {
+    check(
+        Cohort {
+            segments: vec![
+                segment("well prepared", 0.95, 0.01),
+                segment("underserved", 0.05, 0.3),
+            ],
+            bkt: Bkt::default(),
+        },
+        "segments far apart in prior knowledge and drop-out",
+        &|gaps| {
+            gaps.iter()
+                .filter(|g| g.outcome == FairnessOutcome::Completion)
+                .all(|g| g.static_gap.abs() > 0.15)
+        },
+    );
+    check(
+        Cohort {
             segments: vec![segment("a", 0.5, 0.02), segment("b", 0.5, 0.02)],
             bkt: Bkt::default(),
-        };
-        with_input(&same, |input| {
-            let r = simulate(input, Policy::Rules, 4000, 3);
-            assert!(
-                r.segments.iter().all(|s| s.flags.is_empty()),
-                "identical segments are not flagged: {:?}",
-                r.segments
-            );
-        });
-    });
+        },
+        "identical segments",
+        &|gaps| gaps.iter().all(|g| !g.flagged && g.static_gap.abs() < 0.05),
+    );
 }
 
 #[test]

@@ -682,11 +682,7 @@ struggled_by_segment: Array<number>,
  */
 example_learner: number | null, };
 
-export type SegmentStat = { name: string, learners: number, completion_rate: number, placement_rate: number, remediation_rate: number, 
-/**
- * Which rates differ from the rest of the cohort by more than [`FAIRNESS_GAP`].
- */
-flags: Array<string>, };
+export type SegmentStat = { name: string, learners: number, completion_rate: number, placement_rate: number, remediation_rate: number, };
 
 export type Report = { policy: Policy, learners: number, completed: number, completion_rate: number, 
 /**
@@ -716,6 +712,27 @@ funnel: Array<ModuleStat>,
  * The modules losing the most learners (drop-outs plus failures), worst first.
  */
 bottlenecks: Array<string>, hours_saved_by_placement: number, segments: Array<SegmentStat>, };
+
+export type FairnessOutcome = "completion" | "time_to_competency";
+
+export type FairnessGap = { segment: string, outcome: FairnessOutcome, 
+/**
+ * Segment minus the rest on the static path (completion: points; time: relative).
+ */
+static_gap: number, 
+/**
+ * The same under the rules.
+ */
+rules_gap: number, 
+/**
+ * How much further from the rest the rules put the segment (|rules| − |static|), the
+ * mean over batches, with its 95% interval.
+ */
+widening: number, low: number, high: number, 
+/**
+ * The rules widen this gap, beyond doubt and by a margin that matters.
+ */
+flagged: boolean, };
 
 export type Ending = { "kind": "competent", day: number, } | { "kind": "dropped_out", module: string, day: number, } | { "kind": "not_competent", day: number, };
 
@@ -764,7 +781,13 @@ export type SimulationRun = {
 /**
  * "Static path", "Project rules" or "Bundle VERSION (FILE)".
  */
-label: string, report: Report, };
+label: string, report: Report, 
+/**
+ * Each segment's outcome gaps to the rest of the cohort under these rules against the
+ * same gaps on the static path (the first run), flagged where the rules widen them;
+ * empty for the static path itself.
+ */
+fairness: Array<FairnessGap>, };
 
 export type Simulation = { learners: number, 
 /**

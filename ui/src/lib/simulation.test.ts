@@ -74,8 +74,8 @@ describe('simulation views', () => {
       seed: 1,
       cohort: starterCohort(),
       runs: [
-        { label: 'Static path', report: report({ time_to_competency: null, first_attempt_pass_rate: null }) },
-        { label: 'Project rules', report: report({}) },
+        { label: 'Static path', report: report({ time_to_competency: null, first_attempt_pass_rate: null }), fairness: [] },
+        { label: 'Project rules', report: report({}), fairness: [] },
       ],
       changes: [],
     };
@@ -83,8 +83,13 @@ describe('simulation views', () => {
     expect(rows.find((r) => r.label.startsWith('Days'))?.cells, 'no competent learner shows a dash').toEqual(['–', '5 / 10 / 20']);
     expect(rows.find((r) => r.label.startsWith('Hours'))?.cells, 'hours are whole').toEqual(['12 h', '12 h']);
     expect(rows.find((r) => r.label.startsWith('First'))?.cells, 'no assessment taken is not a 0% pass rate').toEqual(['–', '75.0%']);
-    expect(fairnessNote(['completion']), 'a flag names the rate').toBe('⚑ completion differs from the rest');
-    expect(fairnessNote([]), 'no flag, no note').toBe('');
+    const gap = { segment: 'new', static_gap: -0.1, rules_gap: -0.3, widening: 0.2, low: 0.181, high: 0.219, flagged: true };
+    expect(fairnessNote({ ...gap, outcome: 'completion' }), 'a completion gap reads in points, static → rules, with its interval').toBe(
+      'completion −10.0 → −30.0 pts (widened +20.0, 95% +18.1 to +21.9)',
+    );
+    expect(fairnessNote({ ...gap, outcome: 'time_to_competency' }), 'a time gap reads as a share of the rest’s time').toBe(
+      'time to competency −10.0 → −30.0% (widened +20.0, 95% +18.1 to +21.9)',
+    );
   });
 
   it('adds the change from the first bundle version to the second', () => {
@@ -93,9 +98,9 @@ describe('simulation views', () => {
       seed: 1,
       cohort: starterCohort(),
       runs: [
-        { label: 'Static path', report: report({}) },
-        { label: 'Bundle 1', report: report({ completion_rate: 0.5, time_to_competency: { p10: 5, p50: 10, p90: 20 } }) },
-        { label: 'Bundle 2', report: report({ completion_rate: 0.475, time_to_competency: { p10: 5, p50: 12.5, p90: 20 } }) },
+        { label: 'Static path', report: report({}), fairness: [] },
+        { label: 'Bundle 1', report: report({ completion_rate: 0.5, time_to_competency: { p10: 5, p50: 10, p90: 20 } }), fairness: [] },
+        { label: 'Bundle 2', report: report({ completion_rate: 0.475, time_to_competency: { p10: 5, p50: 12.5, p90: 20 } }), fairness: [] },
       ],
       changes: [],
     };

@@ -1,6 +1,6 @@
 // Pure helpers for the Simulate tab: what the charts and tables show, from the reports
 // the engine returns. No DOM, no IPC.
-import type { Cohort, Report, Segment, Simulation } from './bindings';
+import type { Cohort, FairnessGap, Report, Segment, Simulation } from './bindings';
 
 /** A new segment to edit, with plain defaults. */
 export function newSegment(n: number): Segment {
@@ -124,9 +124,11 @@ export function heatMap(report: Report, limit = 20): { modules: { key: string; t
   return { modules: worst.map((m) => ({ key: m.key, title: m.title, example: m.example_learner })), cells };
 }
 
-/** "⚑ completion, placement" for a flagged segment, "" otherwise. */
-export function fairnessNote(flags: readonly string[]): string {
-  return flags.length ? `⚑ ${flags.join(', ')} differs from the rest` : '';
+/** One fairness gap in words: "completion −10.0 → −30.0 pts (widened +20.0, 95% +18.1 to +21.9)". */
+export function fairnessNote(g: FairnessGap): string {
+  const [what, unit] = g.outcome === 'completion' ? ['completion', ' pts'] : ['time to competency', '%'];
+  const n = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)}`;
+  return `${what} ${n(g.static_gap)} → ${n(g.rules_gap)}${unit} (widened ${n(g.widening)}, 95% ${n(g.low)} to ${n(g.high)})`;
 }
 
 /** The bundles a comparison needs, by mode; a missing path is named. */

@@ -150,14 +150,9 @@ pub(crate) fn run_simulate(
         )?;
         writeln!(out, "Segments under {}:", run.label)?;
         for s in &run.report.segments {
-            let flag = if s.flags.is_empty() {
-                String::new()
-            } else {
-                format!("  ⚑ FAIRNESS: {} differs from the rest", s.flags.join(", "))
-            };
             writeln!(
                 out,
-                "  {:<28} {:>6} learners  completion {:>6}  placed {:>6}  remediated {:>6}{flag}",
+                "  {:<28} {:>6} learners  completion {:>6}  placed {:>6}  remediated {:>6}",
                 s.name,
                 s.learners,
                 pct(s.completion_rate),
@@ -165,6 +160,7 @@ pub(crate) fn run_simulate(
                 pct(s.remediation_rate)
             )?;
         }
+        fairness(out, run)?;
     }
     if let [_, a, b] = &sim.runs[..] {
         let (a, b) = (&a.report, &b.report);
@@ -196,6 +192,47 @@ pub(crate) fn run_simulate(
                 c.area, c.change, c.subject, c.explanation
             )?;
         }
+    }
+    Ok(())
+}
+
+/// The gaps `run`'s rules widen against the static path, or that none is.
+fn fairness(out: &mut dyn Write, run: &engine::SimulationRun) -> std::io::Result<()> {
+    let flagged: Vec<&simulate::FairnessGap> = run.fairness.iter().filter(|g| g.flagged).collect();
+    let words = |g: &simulate::FairnessGap| {
+        let (what, unit) = match g.outcome {
+            simulate::FairnessOutcome::Completion => ("completion", " pts"),
+            simulate::FairnessOutcome::TimeToCompetency => ("time to competency", "%"),
+        };
+        format!(
+            "{} — {what}, gap to the rest of the cohort: {:+.1}{unit} on the static path, {:+.1}{unit} under the rules (widened {:+.1}{unit}, 95% interval {:+.1} to {:+.1})",
+            g.segment,
+            g.static_gap * 100.0,
+            g.rules_gap * 100.0,
+            g.widening * 100.0,
+            g.low * 100.0,
+            g.high * 100.0
+        )
+    };
+    if flagged.is_empty() {
+        writeln!(
+            out,
+            "Fairness: the rules widen no segment's gap to the rest of the cohort beyond doubt and by 5 points of completion or 10% of time to competency ({} gaps compared with the static path, 95% intervals over {} batches of learners)",
+            run.fairness.len(),
+            simulate::BATCHES
+        )?;
+        let largest = run
+            .fairness
+            .iter()
+            .max_by(|a, b| a.widening.total_cmp(&b.widening))
+            .filter(|g| g.widening > 0.0);
+        if let Some(g) = largest {
+            writeln!(out, "  the largest widening: {}", words(g))?;
+        }
+        return Ok(());
+    }
+    for g in flagged {
+        writeln!(out, "  ⚑ FAIRNESS: the rules widen a gap: {}", words(g))?;
     }
     Ok(())
 }
