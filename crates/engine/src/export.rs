@@ -72,6 +72,26 @@ impl Project {
     }
 }
 
+/// What `module` was at its source when that was interactive content an export cannot
+/// carry as text: a SCORM or cmi5 package's launchable item, or a cartridge's assessment.
+fn interactive_source(module: &model::Module) -> Option<String> {
+    let standard = match module.extra.get("package")?.as_str()? {
+        "scorm2004" => "a SCORM 2004 item",
+        "scorm12" => "a SCORM 1.2 item",
+        "cmi5" => "a cmi5 assignable unit",
+        "imscc" if module.extra.contains_key("assessment") => "a Common Cartridge assessment",
+        _ => return None,
+    };
+    let package = module
+        .source_path
+        .rsplit_once('/')
+        .map_or(module.source_path.as_str(), |(p, _)| p);
+    Some(match module.extra.get("launch").and_then(|l| l.as_str()) {
+        Some(launch) => format!("{standard} (launch {launch}) of {package}"),
+        None => format!("{standard} of {package}"),
+    })
+}
+
 /// A bundle's id and its content files (name, bytes).
 pub type BundleContent = (String, Vec<(String, Vec<u8>)>);
 
@@ -173,6 +193,7 @@ impl Project {
             target: lms::Target::Bundle,
             rules,
             unmapped: Vec::new(),
+            text_only: Vec::new(),
         };
         let mut out = BTreeMap::new();
         out.insert(format!("{name}-{version}.pathforge-bundle.zip"), bytes);
@@ -254,6 +275,7 @@ impl Project {
                 title: m.title.clone(),
                 duration_minutes: m.minutes,
                 skills: m.skills.clone(),
+                interactive: interactive_source(&full),
                 body: full.body,
             });
         }

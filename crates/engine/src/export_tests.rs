@@ -190,6 +190,28 @@ fn xapi_statements_follow_simulated_learners_and_carry_rule_decisions() {
         placed,
         "placement decisions travel with the pre-test's statement"
     );
+    let reminded = statements.iter().any(|s| {
+        s["verb"]["display"]["en-US"] == "was idle"
+            && s["result"]["extensions"][lms::XAPI_DECISIONS]
+                .as_array()
+                .is_some_and(|d| d.iter().any(|d| d["kind"] == "notify"))
+    });
+    assert!(
+        reminded,
+        "a spell without activity that led to a re-engagement reminder is recorded with it"
+    );
+    let reengagement = export
+        .coverage
+        .rules
+        .iter()
+        .find(|c| c.kind == "reengagement")
+        .expect("the sample has a re-engagement rule");
+    assert_eq!(
+        reengagement.status,
+        lms::Status::Expressed,
+        "its reminders reach the statements, so it is not reported as deciding nothing: {}",
+        reengagement.how
+    );
     let ids: BTreeSet<&str> = statements.iter().filter_map(|s| s["id"].as_str()).collect();
     assert_eq!(ids.len(), statements.len(), "statement ids are unique");
     assert!(

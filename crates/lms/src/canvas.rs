@@ -93,7 +93,7 @@ pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
                 cover(
                     rule,
                     Status::Partial,
-                    format!("MasteryPaths on “{}” release, per score range, the placement-dependent modules a band does not skip; modules that require a skipped one are not waived (Canvas prerequisites cannot test a score)", plan.module(assessment).title),
+                    crate::noting_categories(rule, "Canvas MasteryPaths", format!("MasteryPaths on “{}” release, per score range, the placement-dependent modules a band does not skip; modules that require a skipped one are not waived (Canvas prerequisites cannot test a score)", plan.module(assessment).title)),
                 )
             }
             RuleBody::Remediation {
@@ -112,7 +112,7 @@ pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
                 cover(
                     rule,
                     Status::Partial,
-                    format!("a MasteryPaths range below {below}% on “{}” releases the remediation; the {retake_after_days}-day retake delay is not expressible (quiz attempts have no waiting time)", plan.module(assessment).title),
+                    crate::noting_categories(rule, "Canvas MasteryPaths", format!("a MasteryPaths range below {below}% on “{}” releases the remediation; the {retake_after_days}-day retake delay is not expressible (quiz attempts have no waiting time)", plan.module(assessment).title)),
                 )
             }
             RuleBody::Reengagement { .. } => cover(

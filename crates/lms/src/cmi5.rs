@@ -81,7 +81,7 @@ pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
                 Some(_) => cover(
                     rule,
                     Status::Partial,
-                    format!("{}, the lowest score that places a learner past anything; which modules each band skips is for the LMS to apply; {}", passes(assessment), crate::placeholder(plan, assessment)),
+                    crate::noting_categories(rule, "cmi5's masteryScore", format!("{}, the lowest score that places a learner past anything; which modules each band skips is for the LMS to apply; {}", passes(assessment), crate::placeholder(plan, assessment))),
                 ),
                 None => cover(rule, Status::NotExported, "no band skips anything"),
             },
@@ -90,7 +90,7 @@ pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
             } => cover(
                 rule,
                 Status::Partial,
-                format!("{} (asked: below {below}% remediates), so a lower score is recorded as failed; assigning remediation and the retake delay are the LMS's; {}", passes(assessment), crate::placeholder(plan, assessment)),
+                crate::noting_categories(rule, "cmi5's masteryScore", format!("{} (asked: below {below}% remediates), so a lower score is recorded as failed; assigning remediation and the retake delay are the LMS's; {}", passes(assessment), crate::placeholder(plan, assessment))),
             ),
             RuleBody::CertificationReadiness { .. } => cover(
                 rule,

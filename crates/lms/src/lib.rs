@@ -136,6 +136,11 @@ pub struct CourseModule {
     pub skills: Vec<String>,
     /// The module's text (Markdown).
     pub body: String,
+    /// What the module was at its source when that was interactive content the export
+    /// does not carry (a SCORM or cmi5 package's launchable item): "a SCORM 2004 item
+    /// (launch pretest.html) of packages/medication-safety.zip". Targets that write the
+    /// module as a page say so in the coverage report.
+    pub interactive: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -162,6 +167,17 @@ pub struct Coverage {
     pub rules: Vec<RuleCoverage>,
     /// Modules with no LMS id in the mapping: their references are placeholders to fill.
     pub unmapped: Vec<String>,
+    /// Modules that were interactive at their source and are exported as a page of their
+    /// text only (no questions, no score): replace each with the authored content.
+    pub text_only: Vec<TextOnly>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct TextOnly {
+    pub module: String,
+    pub title: String,
+    /// What it was at its source.
+    pub was: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -268,10 +284,28 @@ fn finish(
     } else {
         Vec::new()
     };
+    // Targets that write each module as a page of its text.
+    let pages = matches!(
+        target,
+        Target::Scorm2004 | Target::Scorm12 | Target::Cmi5 | Target::Canvas | Target::Openedx
+    );
+    let text_only = plan
+        .order
+        .iter()
+        .filter(|_| pages)
+        .filter_map(|m| {
+            Some(TextOnly {
+                module: m.key.clone(),
+                title: m.title.clone(),
+                was: m.interactive.clone()?,
+            })
+        })
+        .collect();
     let coverage = Coverage {
         target,
         rules,
         unmapped,
+        text_only,
     };
     files.insert("coverage.json".to_owned(), json_bytes(&coverage));
     Export {
@@ -313,6 +347,31 @@ pub(crate) fn cover(rule: &rules::Rule, status: Status, how: impl Into<String>) 
         kind: rule.body.kind().to_owned(),
         status,
         how: how.into(),
+    }
+}
+
+/// What a target that keeps one score per assessment says of a placement or remediation
+/// rule on one question category (`None` for any other rule): the threshold is applied to
+/// the whole assessment's score instead, which the coverage report must say.
+pub(crate) fn whole_score(rule: &rules::Rule, target: &str) -> Option<String> {
+    match &rule.body {
+        RuleBody::Placement {
+            category: Some(c), ..
+        }
+        | RuleBody::Remediation {
+            category: Some(c), ..
+        } => Some(format!(
+            "{target} keeps one score for the whole assessment, not one for question category {c:?}: the rule's threshold is applied to the overall score, so learners who score well overall but not in {c:?} are treated as passing"
+        )),
+        _ => None,
+    }
+}
+
+/// `how`, with [`whole_score`]'s note for `rule` appended where it applies.
+pub(crate) fn noting_categories(rule: &rules::Rule, target: &str, how: String) -> String {
+    match whole_score(rule, target) {
+        Some(note) => format!("{how}; {note}"),
+        None => how,
     }
 }
 
@@ -722,10 +781,17 @@ pub(crate) fn count(n: usize, what: &str) -> String {
 /// What a score-reading rule needs from the LMS content: the exported page for an
 /// assessment is a placeholder that reports no score.
 pub(crate) fn placeholder(plan: &Plan<'_>, key: &str) -> String {
-    format!(
-        "it takes effect once “{}” reports a score: the exported page is a placeholder, to be replaced by the authored assessment",
-        plan.module(key).title
-    )
+    let m = plan.module(key);
+    match &m.interactive {
+        Some(was) => format!(
+            "it takes effect once “{}” reports a score, which its exported page cannot: at its source it is {was}, whose questions the export does not carry (it is listed under text_only) — replace the page with that item or the authored assessment",
+            m.title
+        ),
+        None => format!(
+            "it takes effect once “{}” reports a score: the exported page is a placeholder, to be replaced by the authored assessment",
+            m.title
+        ),
+    }
 }
 
 /// A score as the fraction SCORM and cmi5 use, trimmed of float noise.
@@ -784,6 +850,7 @@ fn probe() -> Course {
         duration_minutes: 10,
         skills: vec!["s".to_owned()],
         body: String::new(),
+        interactive: None,
     };
     let rules: RuleSet = serde_json::from_value(serde_json::json!({
         "schema": rules::SCHEMA,

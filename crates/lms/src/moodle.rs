@@ -1,6 +1,7 @@
 //! Moodle: the skill framework as the competency framework import CSV, every rule Moodle
 //! can enforce as a restrict-access ("availability") tree per activity, a reviewable
-//! web-service call plan for the framework, and a plan for the mod_reengagement plugin.
+//! web-service call plan for the framework, and, for re-engagement rules, the settings of
+//! the mod_reengagement plugin's activities that come closest (added by hand; see coverage).
 //!
 //! Availability trees reference course module ids (`cm`) from the admin's mapping; an
 //! unmapped module is written as `"{{M-…}}"` and listed in the coverage report. Grade
@@ -150,23 +151,43 @@ pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
                 cover(
                     rule,
                     Status::Partial,
-                    format!("{} only below {below}% on “{}” (grade condition, max is exclusive); the {retake_after_days}-day retake delay needs the quiz's own attempt settings (\"enforced delay\")", match assign.len() { 1 => "1 remediation activity opens".to_owned(), n => format!("{n} remediation activities open") }, plan.module(assessment).title),
+                    crate::noting_categories(rule, "Moodle's grade condition", format!("{} only below {below}% on “{}” (grade condition, max is exclusive); the {retake_after_days}-day retake delay needs the quiz's own attempt settings (\"enforced delay\")", match assign.len() { 1 => "1 remediation activity opens".to_owned(), n => format!("{n} remediation activities open") }, plan.module(assessment).title)),
                 )
             }
             RuleBody::Reengagement {
                 idle_days,
                 manager_after_days,
             } => {
+                // mod_reengagement's own fields (db/install.xml, lib.php): emailuser 2 = "after
+                // a delay", emailrecipient 0 = the learner, 1 = their manager (as the plugin
+                // finds them); times in seconds. No address is invented: the plugin resolves
+                // the manager itself.
+                let instance = |who: &str, recipient: u32, days: u32| {
+                    json!({
+                        "name": format!("{} ({who})", rule.id),
+                        "emailuser": 2,
+                        "emailrecipient": recipient,
+                        "emaildelay": u64::from(days) * 86_400,
+                        "duration": u64::from(days) * 86_400,
+                        "remindercount": 1,
+                        "emailsubject": "We miss you",
+                        "emailcontent": rule.explanation,
+                        "emailsubjectmanager": "A learner has not been active",
+                        "emailcontentmanager": rule.explanation,
+                    })
+                };
                 reengagement.push(json!({
                     "rule": rule.id,
                     "plugin": "mod_reengagement",
-                    "learner": { "duration_days": idle_days, "emailuser": "time", "emailsubject": "We miss you", "emailcontent": rule.explanation },
-                    "manager": { "after_days": idle_days + manager_after_days, "emailthirdparty": "manager (a profile field holding their email)" },
+                    "activities": [
+                        instance("learner", 0, *idle_days),
+                        instance("manager", 1, idle_days + manager_after_days),
+                    ],
                 }));
                 cover(
                     rule,
-                    Status::Partial,
-                    "plugin-dependent: reengagement-plan.json sets up mod_reengagement (learner after the idle days, manager as its third party); core Moodle has no idle trigger",
+                    Status::NotExported,
+                    format!("not applied: core Moodle has no idle trigger. reengagement-plan.json holds the two activities of the mod_reengagement plugin (not part of core Moodle) that come closest — the learner emailed after {idle_days} days, their manager after {} — for an admin to add to the course by hand (no shipped script creates activities); the plugin counts the days from when a learner reaches the activity, not from their last activity", idle_days + manager_after_days),
                 )
             }
             RuleBody::CertificationReadiness { .. } => cover(

@@ -95,6 +95,77 @@ fn every_compiled_target_is_deterministic_and_reports_every_rule() {
 }
 
 #[test]
+fn a_rule_on_one_question_category_is_never_reported_as_fully_expressed() {
+    let mut course = probe();
+    for r in &mut course.rules.rules {
+        if let RuleBody::Placement { category, .. } | RuleBody::Remediation { category, .. } =
+            &mut r.body
+        {
+            *category = Some("pricing".to_owned());
+        }
+    }
+    for target in Target::COMPILED {
+        let export = compile(&course, target).expect("the probe compiles");
+        for c in export
+            .coverage
+            .rules
+            .iter()
+            .filter(|c| c.rule == "place" || c.rule == "remediate")
+        {
+            assert!(
+                c.status == Status::NotExported
+                    || (c.status == Status::Partial && c.how.contains("\"pricing\"")),
+                "{target:?} {}: a rule read on category scores is not exported, or partial \
+                 saying the category is scored as a whole: {c:?}",
+                c.rule
+            );
+        }
+    }
+}
+
+#[test]
+fn modules_interactive_at_their_source_are_listed_where_a_target_writes_only_their_text() {
+    let mut course = probe();
+    let was = "a SCORM 2004 item (launch pre.html) of packages/p.zip";
+    for m in &mut course.modules {
+        if m.key == "pre" {
+            m.interactive = Some(was.to_owned());
+        }
+    }
+    for target in Target::COMPILED {
+        let export = compile(&course, target).expect("the probe compiles");
+        let listed: Vec<&str> = export
+            .coverage
+            .text_only
+            .iter()
+            .map(|t| t.module.as_str())
+            .collect();
+        let pages = !matches!(target, Target::Moodle | Target::Case);
+        check(
+            listed,
+            if pages { vec!["pre"] } else { vec![] },
+            &format!("{target:?}: the pre-test is listed where the target writes module pages (Moodle links the LMS's own activities; CASE has no modules)"),
+        );
+        let placement = export
+            .coverage
+            .rules
+            .iter()
+            .find(|c| c.rule == "place")
+            .expect("the placement rule is reported");
+        // Packages read the score from their own page; Canvas and Open edX reference the
+        // LMS's mapped quiz, so their rules do not depend on the page.
+        let scored_by_page = matches!(target, Target::Scorm2004 | Target::Scorm12 | Target::Cmi5);
+        if scored_by_page && placement.status != Status::NotExported {
+            assert!(
+                placement.how.contains(was),
+                "{target:?}: a placement read from the pre-test says what the pre-test was: {}",
+                placement.how
+            );
+        }
+    }
+}
+
+#[test]
 fn the_readme_documents_the_coverage_matrix() {
     let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md"))
         .expect("README.md reads");

@@ -16,6 +16,14 @@ pub const HOME_PAGE: &str = "https://simulation.pathforge.invalid";
 /// The result extension holding the rule decisions an event led to.
 pub const DECISIONS: &str = "https://simulation.pathforge.invalid/xapi/extensions/decisions";
 
+/// Pathforge's own verbs for what the rule runtime sees but no ADL verb names: a spell
+/// without activity, a certificate earned, HR attributes changed. Written only for events
+/// that led to decisions, so the decisions (a re-engagement reminder, a recertification)
+/// are recorded like every other; readers of real LRS data skip them.
+fn own_verb(name: &str, display: &str) -> Value {
+    json!({ "id": format!("{HOME_PAGE}/xapi/verbs/{name}"), "display": { "en-US": display } })
+}
+
 /// One learner's events as the rule runtime saw them, each with the decisions it led to:
 /// what the xAPI export turns into statements. The engine fills it from a simulated
 /// journey; nothing here depends on the simulator.
@@ -102,8 +110,29 @@ pub(crate) fn compile(plan: &Plan<'_>, learners: &[Learner<'_>]) -> (Files, Vec<
                         )
                     }
                 }
-                // Idle ticks, launches and attribute changes are not learner statements.
-                _ => continue,
+                // Idle ticks, launches, certificates and attribute changes are not learner
+                // statements — unless the rules decided something on them.
+                _ if decisions.is_empty() => continue,
+                EventKind::Launched { module } => (verb("launched"), activity(module), None),
+                EventKind::IdleTick => (
+                    own_verb("was-idle", "was idle"),
+                    course_activity.clone(),
+                    None,
+                ),
+                EventKind::Certified { track } => (
+                    own_verb("earned-certificate", "earned the certificate"),
+                    json!({
+                        "objectType": "Activity",
+                        "id": plan.uri(&format!("track:{track}")),
+                        "definition": { "name": { "en-US": track }, "type": "http://adlnet.gov/expapi/activities/course" },
+                    }),
+                    None,
+                ),
+                EventKind::AttributesChanged { .. } => (
+                    own_verb("changed-role", "changed role or department"),
+                    course_activity.clone(),
+                    None,
+                ),
             };
             let mut result = result.unwrap_or_else(|| json!({}));
             if !decisions.is_empty() {

@@ -1197,6 +1197,7 @@ pub fn bindings() -> String {
         lms::Target::decl(&cfg),
         lms::Status::decl(&cfg),
         lms::RuleCoverage::decl(&cfg),
+        lms::TextOnly::decl(&cfg),
         lms::Coverage::decl(&cfg),
         lms::ExportDiff::decl(&cfg),
         ExportRequest::decl(&cfg),

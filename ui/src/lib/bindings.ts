@@ -538,11 +538,22 @@ export type RuleCoverage = { rule: string, kind: string, status: Status,
  */
 how: string, };
 
+export type TextOnly = { module: string, title: string, 
+/**
+ * What it was at its source.
+ */
+was: string, };
+
 export type Coverage = { target: Target, rules: Array<RuleCoverage>, 
 /**
  * Modules with no LMS id in the mapping: their references are placeholders to fill.
  */
-unmapped: Array<string>, };
+unmapped: Array<string>, 
+/**
+ * Modules that were interactive at their source and are exported as a page of their
+ * text only (no questions, no score): replace each with the authored content.
+ */
+text_only: Array<TextOnly>, };
 
 export type ExportDiff = { added: Array<string>, changed: Array<string>, removed: Array<string>, unchanged: number, };
 

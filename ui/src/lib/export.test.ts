@@ -22,6 +22,7 @@ describe('tally', () => {
     const coverage: Coverage = {
       target: 'canvas',
       unmapped: [],
+      text_only: [],
       rules: [
         { rule: 'a', kind: 'unlock', status: 'expressed', how: '' },
         { rule: 'b', kind: 'unlock', status: 'expressed', how: '' },

@@ -86,6 +86,13 @@ pub(crate) fn run_export(
     for c in &export.coverage.rules {
         writeln!(out, "  {:<8} {:<24} {}", c.status.symbol(), c.rule, c.how)?;
     }
+    for t in &export.coverage.text_only {
+        writeln!(
+            out,
+            "  text only: “{}” is {} at its source; the export carries its text, not the item (nothing interactive, no score reported): replace the page with the item or the authored content",
+            t.title, t.was
+        )?;
+    }
     if !export.coverage.unmapped.is_empty() {
         writeln!(
             out,
