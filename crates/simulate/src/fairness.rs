@@ -1,9 +1,13 @@
-//! Fairness compared like with like: for each segment and outcome, the gap to the rest of
-//! the cohort under the rules against the same gap on the static path, so segments that
-//! simply start from different prior knowledge are not flagged — only gaps the rules add
-//! or widen. Learners fall into [`BATCHES`] interleaved batches by number (each batch is
-//! an independent replication with its own random streams, run in the same pass), and the
-//! widening's 95% confidence interval comes from the spread between batches.
+//! Fairness compared like with like: each segment under the rules against the same
+//! segment on the static path (the same learners: per-learner random streams), so segments
+//! that simply start from different prior knowledge are not flagged: a segment is flagged
+//! where the rules widen its completion gap to the rest of the cohort. Time to competency
+//! is not compared this way: placement makes prepared learners faster by design (a wider
+//! time gap that slows no one), and the rules change *who* reaches competency — remediation
+//! gets slower learners there — so a mean over those who got there does not compare like
+//! with like. Learners fall into [`BATCHES`] interleaved batches by number — each batch an independent
+//! replication with its own random streams, run in the same pass — and each measure's 95%
+//! confidence interval comes from the spread between batches.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -14,9 +18,8 @@ use crate::Report;
 pub const BATCHES: usize = 10;
 
 /// A widening is flagged when its whole 95% interval lies above zero and it is at least
-/// this large: 5 points of completion, or 10% of the rest's time to competency.
+/// this large: 5 points of completion.
 pub const MIN_WIDENING: f64 = 0.05;
-const MIN_TIME_WIDENING: f64 = 0.10;
 
 /// Student's t for a two-sided 95% interval with `BATCHES - 1` degrees of freedom.
 const T_95: f64 = 2.262;
@@ -42,31 +45,31 @@ impl SegmentTotals {
     }
 }
 
-/// Which outcome a gap is about.
+/// Which outcome a fairness measure is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum FairnessOutcome {
-    /// Share of the segment reaching competency (gap in points, 0–1).
+    /// Share of the segment reaching competency: its gap to the rest, in points (0–1).
     Completion,
-    /// Mean days to competency among those who got there (gap relative to the rest's).
-    TimeToCompetency,
 }
 
-/// One segment's gap to the rest of the cohort on one outcome, static path against rules.
+/// One segment on one outcome, static path against rules.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct FairnessGap {
     pub segment: String,
     pub outcome: FairnessOutcome,
-    /// Segment minus the rest on the static path (completion: points; time: relative).
+    /// The segment's own rate on the static path and under the rules.
+    pub static_value: f64,
+    pub rules_value: f64,
+    /// The segment minus the rest of the cohort, on the static path and under the rules.
     pub static_gap: f64,
-    /// The same under the rules.
     pub rules_gap: f64,
-    /// How much further from the rest the rules put the segment (|rules| − |static|), the
-    /// mean over batches, with its 95% interval.
-    pub widening: f64,
+    /// How much wider the gap to the rest is under the rules (|rules gap| − |static
+    /// gap|): the mean over batches, with its 95% interval.
+    pub change: f64,
     pub low: f64,
     pub high: f64,
-    /// The rules widen this gap, beyond doubt and by a margin that matters.
+    /// The rules widen this gap beyond doubt and by at least [`MIN_WIDENING`].
     pub flagged: bool,
 }
 
@@ -106,108 +109,81 @@ fn gaps(names: &[&str], baseline: Sums<'_>, rules: Sums<'_>) -> Vec<FairnessGap>
     let segments = names.len().min(baseline.whole.len()).min(rules.whole.len());
     let mut out = Vec::new();
     for (s, name) in names.iter().enumerate().take(segments) {
-        for outcome in [
-            FairnessOutcome::Completion,
-            FairnessOutcome::TimeToCompetency,
-        ] {
-            let (Some(static_gap), Some(rules_gap)) = (
-                gap(baseline.whole, s, outcome),
-                gap(rules.whole, s, outcome),
-            ) else {
+        {
+            let outcome = FairnessOutcome::Completion;
+            let whole = (
+                rate(baseline.whole, s),
+                rate(rules.whole, s),
+                gap(baseline.whole, s),
+                gap(rules.whole, s),
+            );
+            let (Some(static_value), Some(rules_value), Some(static_gap), Some(rules_gap)) = whole
+            else {
                 continue;
             };
-            let widenings: Vec<f64> = (0..BATCHES)
+            let changes: Vec<f64> = (0..BATCHES)
                 .filter_map(|b| {
                     let (r, st) = (rules.batch(b)?, baseline.batch(b)?);
-                    Some(gap(r, s, outcome)?.abs() - gap(st, s, outcome)?.abs())
+                    Some(gap(r, s)?.abs() - gap(st, s)?.abs())
                 })
                 .collect();
-            if widenings.len() < 3 {
+            if changes.len() < 3 {
                 continue;
             }
-            let k = widenings.len() as f64;
-            let mean = widenings.iter().sum::<f64>() / k;
-            let var = widenings.iter().map(|w| (w - mean).powi(2)).sum::<f64>() / (k - 1.0);
+            let k = changes.len() as f64;
+            let mean = changes.iter().sum::<f64>() / k;
+            let var = changes.iter().map(|w| (w - mean).powi(2)).sum::<f64>() / (k - 1.0);
             let half = T_95 * (var / k).sqrt();
-            let margin = match outcome {
-                FairnessOutcome::Completion => MIN_WIDENING,
-                FairnessOutcome::TimeToCompetency => MIN_TIME_WIDENING,
-            };
             out.push(FairnessGap {
                 segment: (*name).to_owned(),
                 outcome,
+                static_value,
+                rules_value,
                 static_gap,
                 rules_gap,
-                widening: mean,
+                change: mean,
                 low: mean - half,
                 high: mean + half,
-                flagged: mean - half > 0.0 && mean >= margin,
+                flagged: mean - half > 0.0 && mean >= MIN_WIDENING,
             });
         }
     }
     out
 }
 
-/// Segment `s` minus the rest of `totals` on `outcome`; `None` where either side has no
-/// one to measure.
-fn gap(totals: &[SegmentTotals], s: usize, outcome: FairnessOutcome) -> Option<f64> {
-    let mine = *totals.get(s)?;
+/// Segment `s`'s completion rate; `None` without learners.
+fn rate(totals: &[SegmentTotals], s: usize) -> Option<f64> {
+    let t = totals.get(s)?;
+    (t.learners > 0).then(|| f64::from(t.competent) / f64::from(t.learners))
+}
+
+/// Segment `s`'s completion rate minus the rest's; `None` where either side has no one.
+fn gap(totals: &[SegmentTotals], s: usize) -> Option<f64> {
     let mut rest = SegmentTotals::default();
     for (i, t) in totals.iter().enumerate() {
         if i != s {
             rest.add(t);
         }
     }
-    match outcome {
-        FairnessOutcome::Completion => {
-            if mine.learners == 0 || rest.learners == 0 {
-                return None;
-            }
-            Some(
-                f64::from(mine.competent) / f64::from(mine.learners)
-                    - f64::from(rest.competent) / f64::from(rest.learners),
-            )
-        }
-        FairnessOutcome::TimeToCompetency => {
-            if mine.competent == 0 || rest.competent == 0 {
-                return None;
-            }
-            let (m, r) = (
-                mine.competent_days / f64::from(mine.competent),
-                rest.competent_days / f64::from(rest.competent),
-            );
-            (r > 0.0).then(|| (m - r) / r)
-        }
-    }
+    Some(rate(totals, s)? - rate(&[rest], 0)?)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// Two segments, every batch alike: `a` completes `a_rate` of its 100 learners in 10
-    /// days each, `b` completes `b_rate` in `b_days` each; `noise` shifts `a`'s rate up
-    /// and down on alternate batches.
-    fn sums(
-        a_rate: f64,
-        b_rate: f64,
-        b_days: f64,
-        noise: f64,
-    ) -> (Vec<SegmentTotals>, Vec<SegmentTotals>) {
-        let seg = |rate: f64, days: f64| {
-            let competent = (rate * 100.0).round() as u32;
-            SegmentTotals {
-                learners: 100,
-                competent,
-                placed: 0,
-                remediated: 0,
-                competent_days: f64::from(competent) * days,
-            }
+    /// Two segments of 100 learners in every batch: `a` completes at `a`, `b` at `b`;
+    /// `noise` moves `a`'s rate up and down on alternate batches.
+    fn sums((a, b, noise): (f64, f64, f64)) -> (Vec<SegmentTotals>, Vec<SegmentTotals>) {
+        let seg = |rate: f64| SegmentTotals {
+            learners: 100,
+            competent: (rate * 100.0).round() as u32,
+            ..SegmentTotals::default()
         };
         let batches: Vec<SegmentTotals> = (0..BATCHES)
-            .flat_map(|b| {
-                let wobble = if b % 2 == 0 { noise } else { -noise };
-                [seg(a_rate + wobble, 10.0), seg(b_rate, b_days)]
+            .flat_map(|i| {
+                let wobble = if i % 2 == 0 { noise } else { -noise };
+                [seg(a + wobble), seg(b)]
             })
             .collect();
         let mut whole = vec![SegmentTotals::default(); 2];
@@ -217,14 +193,8 @@ mod tests {
         (whole, batches)
     }
 
-    fn check(
-        baseline: (f64, f64, f64, f64),
-        rules: (f64, f64, f64, f64),
-        flagged: &[(&str, FairnessOutcome)],
-        why: &str,
-    ) {
-        let (bw, bb) = sums(baseline.0, baseline.1, baseline.2, baseline.3);
-        let (rw, rb) = sums(rules.0, rules.1, rules.2, rules.3);
+    fn check(baseline: (f64, f64, f64), rules: (f64, f64, f64), flagged: &[&str], why: &str) {
+        let ((bw, bb), (rw, rb)) = (sums(baseline), sums(rules));
         let got = gaps(
             &["a", "b"],
             Sums {
@@ -236,59 +206,52 @@ mod tests {
                 batches: &rb,
             },
         );
-        assert_eq!(got.len(), 4, "{why}: two outcomes for each of two segments");
+        assert_eq!(got.len(), 2, "{why}: one measure for each of two segments");
         for g in &got {
             assert!(
-                g.low <= g.widening && g.widening <= g.high,
+                g.low <= g.change && g.change <= g.high,
                 "{why}: the interval holds the mean: {g:?}"
             );
         }
-        let names: Vec<(&str, FairnessOutcome)> = got
+        let names: Vec<&str> = got
             .iter()
             .filter(|g| g.flagged)
-            .map(|g| (g.segment.as_str(), g.outcome))
+            .map(|g| g.segment.as_str())
             .collect();
         assert_eq!(names, flagged, "{why}: {got:#?}");
     }
 
     #[test]
     fn flags_only_gaps_the_rules_widen_beyond_doubt_and_by_a_margin() {
-        use FairnessOutcome::*;
         check(
-            (0.9, 0.5, 10.0, 0.0),
-            (0.9, 0.5, 10.0, 0.0),
+            (0.9, 0.5, 0.0),
+            (0.9, 0.5, 0.0),
             &[],
             "a 40-point gap the static path has too (different prior knowledge) is not the rules' doing",
         );
         check(
-            (0.9, 0.5, 10.0, 0.0),
-            (0.95, 0.65, 10.0, 0.0),
+            (0.9, 0.5, 0.0),
+            (0.95, 0.65, 0.0),
             &[],
             "rules that narrow the gap are not flagged",
         );
         check(
-            (0.8, 0.7, 10.0, 0.0),
-            (0.9, 0.6, 10.0, 0.0),
-            &[("a", Completion), ("b", Completion)],
+            (0.8, 0.7, 0.0),
+            (0.9, 0.6, 0.0),
+            &["a", "b"],
             "a 10-point gap widened to 30 is flagged, for both sides of it",
         );
         check(
-            (0.8, 0.78, 10.0, 0.0),
-            (0.8, 0.76, 10.0, 0.0),
+            (0.8, 0.78, 0.0),
+            (0.8, 0.76, 0.0),
             &[],
             "a certain but 2-point widening is below the margin that matters",
         );
         check(
-            (0.8, 0.7, 10.0, 0.0),
-            (0.8, 0.6, 10.0, 0.15),
+            (0.8, 0.7, 0.0),
+            (0.8, 0.6, 0.15),
             &[],
             "a widening the batches disagree on (its interval crosses zero) is not flagged",
-        );
-        check(
-            (0.8, 0.8, 11.0, 0.0),
-            (0.8, 0.8, 15.0, 0.0),
-            &[("a", TimeToCompetency), ("b", TimeToCompetency)],
-            "b's time to competency going from 10% to 50% longer than a's is flagged",
         );
     }
 }

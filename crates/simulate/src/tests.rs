@@ -328,8 +328,8 @@ fn fairness_compares_the_rules_with_the_static_path_not_segments_with_each_other
             let gaps = fairness(&baseline, &rules);
             assert_eq!(
                 gaps.len(),
-                4,
-                "{why}: completion and time to competency for each of two segments: {gaps:#?}"
+                2,
+                "{why}: a completion measure for each of two segments: {gaps:#?}"
             );
             for g in &gaps {
                 assert!(
@@ -348,12 +348,9 @@ fn fairness_compares_the_rules_with_the_static_path_not_segments_with_each_other
             ],
             bkt: Bkt::default(),
         },
-        "segments far apart in prior knowledge and drop-out",
-        &|gaps| {
-            gaps.iter()
-                .filter(|g| g.outcome == FairnessOutcome::Completion)
-                .all(|g| g.static_gap.abs() > 0.15)
-        },
+        "segments far apart in prior knowledge and drop-out: a gap the static path has \
+         too, which the rules do not widen, is not flagged (it was, on every segment)",
+        &|gaps| gaps.iter().all(|g| g.static_gap.abs() > 0.15 && !g.flagged),
     );
     check(
         Cohort {

@@ -724,24 +724,24 @@ funnel: Array<ModuleStat>,
  */
 bottlenecks: Array<string>, hours_saved_by_placement: number, segments: Array<SegmentStat>, };
 
-export type FairnessOutcome = "completion" | "time_to_competency";
+export type FairnessOutcome = "completion";
 
 export type FairnessGap = { segment: string, outcome: FairnessOutcome, 
 /**
- * Segment minus the rest on the static path (completion: points; time: relative).
+ * The segment's own rate on the static path and under the rules.
  */
-static_gap: number, 
+static_value: number, rules_value: number, 
 /**
- * The same under the rules.
+ * The segment minus the rest of the cohort, on the static path and under the rules.
  */
-rules_gap: number, 
+static_gap: number, rules_gap: number, 
 /**
- * How much further from the rest the rules put the segment (|rules| − |static|), the
- * mean over batches, with its 95% interval.
+ * How much wider the gap to the rest is under the rules (|rules gap| − |static
+ * gap|): the mean over batches, with its 95% interval.
  */
-widening: number, low: number, high: number, 
+change: number, low: number, high: number, 
 /**
- * The rules widen this gap, beyond doubt and by a margin that matters.
+ * The rules widen this gap beyond doubt and by at least [`MIN_WIDENING`].
  */
 flagged: boolean, };
 

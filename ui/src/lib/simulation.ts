@@ -124,11 +124,11 @@ export function heatMap(report: Report, limit = 20): { modules: { key: string; t
   return { modules: worst.map((m) => ({ key: m.key, title: m.title, example: m.example_learner })), cells };
 }
 
-/** One fairness gap in words: "completion −10.0 → −30.0 pts (widened +20.0, 95% +18.1 to +21.9)". */
+/** A segment's completion gap in words: "completion 70.0% → 60.0%, gap to the rest −10.0 → −30.0 pts (widened +20.0, 95% +18.1 to +21.9)". */
 export function fairnessNote(g: FairnessGap): string {
-  const [what, unit] = g.outcome === 'completion' ? ['completion', ' pts'] : ['time to competency', '%'];
   const n = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)}`;
-  return `${what} ${n(g.static_gap)} → ${n(g.rules_gap)}${unit} (widened ${n(g.widening)}, 95% ${n(g.low)} to ${n(g.high)})`;
+  const p = (x: number) => `${(x * 100).toFixed(1)}%`;
+  return `completion ${p(g.static_value)} → ${p(g.rules_value)}, gap to the rest ${n(g.static_gap)} → ${n(g.rules_gap)} pts (widened ${n(g.change)}, 95% ${n(g.low)} to ${n(g.high)})`;
 }
 
 /** The bundles a comparison needs, by mode; a missing path is named. */

@@ -196,36 +196,35 @@ pub(crate) fn run_simulate(
     Ok(())
 }
 
-/// The gaps `run`'s rules widen against the static path, or that none is.
+/// The completion gaps `run`'s rules widen against the static path, or that none is.
 fn fairness(out: &mut dyn Write, run: &engine::SimulationRun) -> std::io::Result<()> {
-    let flagged: Vec<&simulate::FairnessGap> = run.fairness.iter().filter(|g| g.flagged).collect();
     let words = |g: &simulate::FairnessGap| {
-        let (what, unit) = match g.outcome {
-            simulate::FairnessOutcome::Completion => ("completion", " pts"),
-            simulate::FairnessOutcome::TimeToCompetency => ("time to competency", "%"),
-        };
         format!(
-            "{} — {what}, gap to the rest of the cohort: {:+.1}{unit} on the static path, {:+.1}{unit} under the rules (widened {:+.1}{unit}, 95% interval {:+.1} to {:+.1})",
+            "{} — completion {:.1}% → {:.1}%, gap to the rest of the cohort {:+.1} → {:+.1} pts (widened {:+.1} pts, 95% interval {:+.1} to {:+.1})",
             g.segment,
+            g.static_value * 100.0,
+            g.rules_value * 100.0,
             g.static_gap * 100.0,
             g.rules_gap * 100.0,
-            g.widening * 100.0,
+            g.change * 100.0,
             g.low * 100.0,
             g.high * 100.0
         )
     };
+    let flagged: Vec<&simulate::FairnessGap> = run.fairness.iter().filter(|g| g.flagged).collect();
     if flagged.is_empty() {
         writeln!(
             out,
-            "Fairness: the rules widen no segment's gap to the rest of the cohort beyond doubt and by 5 points of completion or 10% of time to competency ({} gaps compared with the static path, 95% intervals over {} batches of learners)",
+            "Fairness: the rules widen no segment's completion gap to the rest of the cohort beyond doubt and by {:.0} points or more ({} segments compared with the static path, 95% intervals over {} batches of learners)",
+            simulate::MIN_WIDENING * 100.0,
             run.fairness.len(),
             simulate::BATCHES
         )?;
         let largest = run
             .fairness
             .iter()
-            .max_by(|a, b| a.widening.total_cmp(&b.widening))
-            .filter(|g| g.widening > 0.0);
+            .max_by(|a, b| a.change.total_cmp(&b.change))
+            .filter(|g| g.change > 0.0);
         if let Some(g) = largest {
             writeln!(out, "  the largest widening: {}", words(g))?;
         }
