@@ -1,0 +1,101 @@
+//! The window's simulation and export commands: cohorts, runs with progress, a learner's
+//! journey, the "why" view, and LMS exports previewed and written.
+
+use super::*;
+
+impl Session {
+    /// What exporting would write and change, without writing.
+    pub fn preview_export(&self, request: &ExportRequest) -> IpcResult<ExportPreview> {
+        let export = self.build_export(request)?;
+        let diff = self
+            .project()?
+            .export_diff(&export, Path::new(&request.folder))?;
+        Ok(preview(export, diff, false))
+    }
+
+    /// Writes the export (atomically) and logs it.
+    pub fn export(&mut self, request: &ExportRequest, now: Timestamp) -> IpcResult<ExportPreview> {
+        let export = self.build_export(request)?;
+        let folder = Path::new(&request.folder);
+        let project = self.project.as_mut().ok_or_else(no_project)?;
+        let diff = project.write_export(&export, folder)?;
+        project.record_export(&export, folder, &actor_of(&self.profile), now)?;
+        Ok(preview(export, diff, true))
+    }
+
+    fn build_export(&self, request: &ExportRequest) -> IpcResult<lms::Export> {
+        if request.folder.trim().is_empty() {
+            return Err(IpcError {
+                kind: ErrorKind::BadInput,
+                message: "choose a folder to export to".to_owned(),
+            });
+        }
+        if !Path::new(&request.folder).is_absolute() {
+            return Err(IpcError {
+                kind: ErrorKind::BadInput,
+                message: format!(
+                    "{:?} is not a full path: give the folder from the root (or use Browse…)",
+                    request.folder
+                ),
+            });
+        }
+        let mapping = match request.mapping.as_deref().filter(|m| !m.trim().is_empty()) {
+            Some(path) => engine::read_mapping(Path::new(path))?,
+            None => Vec::new(),
+        };
+        // No signing key here: the engine refuses the bundle target, saying where to build it.
+        let options = engine::ExportOptions {
+            mapping,
+            ..Default::default()
+        };
+        Ok(self.project()?.export(request.target, &options)?)
+    }
+
+    pub fn why(&self, learner: &SampleLearner) -> IpcResult<Vec<rules::Decision>> {
+        Ok(self.project()?.why(&learner.attributes, &learner.scores)?)
+    }
+
+    /// Runs a simulation; `progress` hears how far it is, and a `cancel` request stops it
+    /// (kind `cancelled`). Nothing is written.
+    pub fn simulate(
+        &self,
+        request: &engine::SimulationRequest,
+        cancel: &Cancel,
+        progress: &mut dyn FnMut(engine::SimulationProgress),
+    ) -> IpcResult<engine::Simulation> {
+        cancel.reset();
+        Ok(self.project()?.run_simulation(request, &mut |p| {
+            progress(p);
+            !cancel.requested()
+        })?)
+    }
+
+    /// One simulated learner's journey and the rule decisions on it.
+    pub fn simulation_journey(
+        &self,
+        request: &engine::SimulationRequest,
+        rules: bool,
+        learner: u64,
+    ) -> IpcResult<simulate::Journey> {
+        Ok(self
+            .project()?
+            .simulation_journey(request, rules, learner)?)
+    }
+
+    /// The cohort simulations start from (saved, else the library's), if any.
+    pub fn cohort(&self) -> IpcResult<Option<model::Cohort>> {
+        Ok(self.project()?.default_cohort()?)
+    }
+
+    /// Saves the project's cohort (`None`: back to the library's); returns the cohort now
+    /// in force.
+    pub fn set_cohort(
+        &mut self,
+        cohort: Option<model::Cohort>,
+        now: Timestamp,
+    ) -> IpcResult<Option<model::Cohort>> {
+        let project = self.project.as_mut().ok_or_else(no_project)?;
+        project.set_cohort(cohort.as_ref(), &actor_of(&self.profile), now)?;
+        Ok(project.default_cohort()?)
+    }
+}
