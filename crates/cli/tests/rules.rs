@@ -222,11 +222,7 @@ fn simulate_compares_static_and_rules_reproducibly() {
         "the rules' run compares each of the three segments' completion gap"
     );
     for g in gaps {
-        let (low, high, w) = (
-            g["low"].as_f64(),
-            g["high"].as_f64(),
-            g["change"].as_f64(),
-        );
+        let (low, high, w) = (g["low"].as_f64(), g["high"].as_f64(), g["change"].as_f64());
         assert!(
             matches!((low, high, w), (Some(l), Some(h), Some(w)) if l <= w && w <= h),
             "each gap's widening lies in its interval: {g}"

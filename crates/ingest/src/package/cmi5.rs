@@ -1,0 +1,75 @@
+//! cmi5 course structures: one module per AU, `moveOn` and `masteryScore` kept.
+
+use super::*;
+
+pub(super) fn read(
+    path: &Path,
+    files: &Files,
+    base: &str,
+    xml: &[u8],
+) -> Result<(PackageKind, LibraryContent)> {
+    let doc = parse_xml(path, "cmi5.xml", xml)?;
+    let lang =
+        |n: Option<roxmltree::Node<'_, '_>>| text_of(n.and_then(|n| child(n, "langstring")).or(n));
+    let mut modules = Vec::new();
+    for au in doc
+        .descendants()
+        .filter(|n| n.is_element() && n.tag_name().name() == "au")
+    {
+        let id = attr(au, "id").unwrap_or("").to_owned();
+        let url = text_of(child(au, "url"));
+        let local = format!("{base}{url}");
+        let body = if url.contains("://") {
+            String::new()
+        } else {
+            files.get(&local).map(html_text).unwrap_or_default()
+        };
+        let description = lang(child(au, "description"));
+        let body = if body.trim().is_empty() {
+            description.clone()
+        } else {
+            body
+        };
+        let mut extra = Map::new();
+        extra.insert("package".into(), json!("cmi5"));
+        extra.insert("identifier".into(), json!(id));
+        extra.insert("launch".into(), json!(url));
+        extra.insert(
+            "move_on".into(),
+            json!(attr(au, "moveOn").unwrap_or("NotApplicable")),
+        );
+        if let Some(score) = attr(au, "masteryScore").and_then(|s| s.parse::<f64>().ok()) {
+            extra.insert("mastery_score".into(), json!(score));
+        }
+        let blocks: Vec<String> = au
+            .ancestors()
+            .filter(|a| a.tag_name().name() == "block")
+            .map(|b| lang(child(b, "title")))
+            .collect();
+        if !blocks.is_empty() {
+            extra.insert(
+                "section".into(),
+                json!(blocks.into_iter().rev().collect::<Vec<_>>().join(" / ")),
+            );
+        }
+        let title = lang(child(au, "title"));
+        let key = if id.is_empty() { url } else { id };
+        modules.push(draft(
+            key.clone(),
+            if title.is_empty() { key } else { title },
+            body,
+            extra,
+        ));
+    }
+    if modules.is_empty() {
+        return Err(Error::bad(path, "cmi5.xml has no assignable units (<au>)"));
+    }
+    Ok((
+        PackageKind::Cmi5,
+        LibraryContent {
+            modules,
+            manifest: None,
+            skipped: Vec::new(),
+        },
+    ))
+}

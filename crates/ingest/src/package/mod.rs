@@ -1,0 +1,316 @@
+//! E-learning packages: SCORM 1.2, SCORM 2004 (2nd–4th ed.), IMS Common Cartridge 1.x and
+//! cmi5, zipped or unzipped. (A cartridge is read like a SCORM manifest, plus web links,
+//! assessment titles and Canvas's `course_settings/module_meta.xml` prerequisites and
+//! completion requirements.)
+//!
+//! An item whose resource is not declared, or whose launch file is not in the package, is
+//! set aside by name (the rest of the package imports); a launch URL on the web becomes a
+//! web-link module.
+//!
+//! One module per leaf item (SCORM) or AU (cmi5). Titles, launch files and structure come
+//! from `imsmanifest.xml` / `cmi5.xml`; a module's text from its launch HTML (scripts and
+//! styles dropped). SCORM 1.2 `adlcp:prerequisites` become prerequisite requirements (an
+//! expression with only AND is all-of, only OR any-of; anything more intricate is kept
+//! verbatim in the module's metadata and treated as all-of; `N*{a,b,c}` is n-of); SCORM
+//! 2004 precondition rules that disable an item until other items' global objectives are
+//! met become requirements too, and the objectives and cmi5 `moveOn`/`masteryScore` are
+//! kept in the module's metadata.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::Path;
+
+use model::PrerequisiteGroup;
+use serde_json::{json, Map, Value};
+
+use crate::{
+    Error, LibraryContent, Manifest, ModuleDraft, Requirement, Result, Skipped, WORDS_PER_MINUTE,
+};
+
+/// Which kind of package a library is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PackageKind {
+    Scorm12,
+    Scorm2004,
+    Cmi5,
+    /// IMS Common Cartridge 1.x (`.imscc`), with Canvas module prerequisites if present.
+    CommonCartridge,
+}
+
+/// Limits against zip bombs for the parts an import reads: none over 64 MiB, 1 GiB in all,
+/// and none that claims to expand more than 200 times.
+const MAX_FILE: u64 = crate::MAX_FILE_BYTES;
+const MAX_TOTAL: u64 = 1 << 30;
+const MAX_RATIO: u64 = 200;
+
+/// The files of a package, by path inside it. Only text parts (manifests, pages, QTI and
+/// link XML) are read; media and other assets are listed with no bytes, so a package with
+/// a 2 GB video imports without reading it.
+struct Files {
+    files: BTreeMap<String, Vec<u8>>,
+}
+
+/// Whether a file inside a package is one whose text an import uses.
+fn is_text_part(name: &str) -> bool {
+    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    matches!(
+        ext.as_deref(),
+        Some("xml" | "html" | "htm" | "xhtml" | "txt")
+    )
+}
+
+impl Files {
+    fn open(path: &Path) -> Result<Files> {
+        let mut files = BTreeMap::new();
+        if path.is_dir() {
+            for entry in walkdir::WalkDir::new(path).sort_by_file_name() {
+                let entry = entry.map_err(|e| Error::bad(path, format!("unreadable: {e}")))?;
+                if entry.file_type().is_file() {
+                    let rel = entry.path().strip_prefix(path).unwrap_or(entry.path());
+                    let rel = rel
+                        .components()
+                        .map(|c| c.as_os_str().to_string_lossy())
+                        .collect::<Vec<_>>()
+                        .join("/");
+                    let bytes = match is_text_part(&rel) {
+                        true => crate::read_file(entry.path())?,
+                        false => Vec::new(),
+                    };
+                    files.insert(rel, bytes);
+                }
+            }
+            return Ok(Files { files });
+        }
+        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        Files::unzip(path, file)
+    }
+
+    /// The files of a zipped package; `path` names it in errors.
+    fn unzip(path: &Path, reader: impl Read + std::io::Seek) -> Result<Files> {
+        let mut files = BTreeMap::new();
+        let mut zip = zip::ZipArchive::new(reader)
+            .map_err(|e| Error::bad(path, format!("not a readable zip: {e}")))?;
+        let mut total = 0u64;
+        for i in 0..zip.len() {
+            let mut f = zip.by_index(i).map_err(|e| match e {
+                zip::result::ZipError::UnsupportedArchive(
+                    zip::result::ZipError::PASSWORD_REQUIRED,
+                ) => Error::bad(
+                    path,
+                    "is a password-protected zip; export the package again without a password",
+                ),
+                e => Error::bad(path, format!("zip entry {i}: {e}")),
+            })?;
+            if f.is_dir() {
+                continue;
+            }
+            let name = f
+                .enclosed_name()
+                .map(|p| p.to_string_lossy().replace('\\', "/"));
+            let Some(name) = name else {
+                return Err(Error::bad(
+                    path,
+                    format!("zip entry {:?} points outside the package", f.name()),
+                ));
+            };
+            if !is_text_part(&name) {
+                files.insert(name, Vec::new());
+                continue;
+            }
+            if f.size() > MAX_FILE
+                || total + f.size() > MAX_TOTAL
+                || f.size() > 1 << 20 && f.size() / f.compressed_size().max(1) > MAX_RATIO
+            {
+                return Err(Error::bad(
+                    path,
+                    format!("{name} is too large to import (zip bomb guard)"),
+                ));
+            }
+            let mut bytes = Vec::with_capacity(f.size() as usize);
+            f.by_ref()
+                .take(MAX_FILE + 1)
+                .read_to_end(&mut bytes)
+                .map_err(|e| Error::bad(path, format!("{name}: {e}")))?;
+            total += bytes.len() as u64;
+            files.insert(name, bytes);
+        }
+        Ok(Files { files })
+    }
+
+    /// The manifest and the folder it sits in (packages are often zipped with a top folder).
+    fn find(&self, name: &str) -> Option<(String, &[u8])> {
+        self.files
+            .iter()
+            .filter(|(k, _)| k.rsplit('/').next() == Some(name))
+            .min_by_key(|(k, _)| k.matches('/').count())
+            .map(|(k, v)| (k[..k.len() - name.len()].to_owned(), v.as_slice()))
+    }
+
+    fn get(&self, path: &str) -> Option<&[u8]> {
+        self.files.get(path).map(Vec::as_slice)
+    }
+
+    /// The stored path a manifest's `href` names: as written, without a leading `./`, or
+    /// percent-decoded (`my%20page.html`).
+    fn resolve(&self, href: &str) -> Option<String> {
+        let plain = href.replace("/./", "/");
+        let plain = plain.strip_prefix("./").unwrap_or(&plain);
+        [plain.to_owned(), percent_decoded(plain)]
+            .into_iter()
+            .find(|p| self.files.contains_key(p))
+    }
+}
+
+/// `%XX` escapes decoded (as URLs in manifests carry them); invalid escapes kept as written.
+fn percent_decoded(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_owned())
+}
+
+/// Whether `path` looks like a package (a zip, or a folder with a package manifest).
+pub fn is_package(path: &Path) -> bool {
+    if path.is_dir() {
+        return path.join("imsmanifest.xml").exists() || path.join("cmi5.xml").exists();
+    }
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("zip") || e.eq_ignore_ascii_case("imscc"))
+}
+
+/// Reads a SCORM or cmi5 package (zip or folder).
+pub fn read_package(path: &Path) -> Result<(PackageKind, LibraryContent)> {
+    read_files(path, Files::open(path)?)
+}
+
+/// One file of a package (zip or folder) by the path its manifest gives, relative to the
+/// manifest's folder: what a module's page preview shows.
+pub(crate) fn read_part(path: &Path, href: &str) -> Result<Vec<u8>> {
+    let files = Files::open(path)?;
+    let base = files
+        .find("imsmanifest.xml")
+        .or_else(|| files.find("cmi5.xml"))
+        .map(|(base, _)| base)
+        .unwrap_or_default();
+    let href = href.split(['?', '#']).next().unwrap_or(href);
+    let wanted = format!("{base}{href}");
+    let found = files
+        .resolve(&wanted)
+        .or_else(|| files.resolve(href))
+        .ok_or_else(|| Error::bad(path, format!("has no file {href}")))?;
+    Ok(files.get(&found).unwrap_or_default().to_vec())
+}
+
+/// Reads a zipped package held in memory; `path` names it in errors.
+pub fn read_package_zip(path: &Path, bytes: &[u8]) -> Result<(PackageKind, LibraryContent)> {
+    read_files(path, Files::unzip(path, std::io::Cursor::new(bytes))?)
+}
+
+/// Reads a package given as its parts (path inside the package → bytes; empty bytes for
+/// parts an import does not read); `path` names it in errors.
+pub fn read_package_parts(
+    path: &Path,
+    parts: BTreeMap<String, Vec<u8>>,
+) -> Result<(PackageKind, LibraryContent)> {
+    read_files(path, Files { files: parts })
+}
+
+fn read_files(path: &Path, files: Files) -> Result<(PackageKind, LibraryContent)> {
+    if let Some((base, xml)) = files.find("imsmanifest.xml") {
+        return scorm::read(path, &files, &base, xml);
+    }
+    if let Some((base, xml)) = files.find("cmi5.xml") {
+        return cmi5::read(path, &files, &base, xml);
+    }
+    Err(Error::bad(
+        path,
+        "holds neither imsmanifest.xml (SCORM) nor cmi5.xml (cmi5)",
+    ))
+}
+
+fn parse_xml<'a>(path: &Path, name: &str, bytes: &'a [u8]) -> Result<roxmltree::Document<'a>> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        Error::bad(
+            path,
+            format!("{name} is not UTF-8 (byte {})", e.valid_up_to()),
+        )
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // DTDs are refused: no entity expansion, no external fetches, ever.
+    roxmltree::Document::parse(text).map_err(|e| match e {
+        roxmltree::Error::DtdDetected => {
+            Error::bad(path, format!("{name} declares a DTD; Pathforge refuses DTDs (entity expansion, external fetches)"))
+        }
+        e => Error::bad(path, format!("{name} is malformed XML: {e}")),
+    })
+}
+
+fn child<'a, 'i>(node: roxmltree::Node<'a, 'i>, name: &str) -> Option<roxmltree::Node<'a, 'i>> {
+    node.children()
+        .find(|c| c.is_element() && c.tag_name().name() == name)
+}
+
+fn attr<'a>(node: roxmltree::Node<'a, '_>, name: &str) -> Option<&'a str> {
+    node.attributes()
+        .find(|a| a.name() == name)
+        .map(|a| a.value())
+}
+
+fn text_of(node: Option<roxmltree::Node<'_, '_>>) -> String {
+    node.map(|n| {
+        n.descendants()
+            .filter(|d| d.is_text())
+            .filter_map(|d| d.text())
+            .collect::<String>()
+    })
+    .unwrap_or_default()
+    .split_whitespace()
+    .collect::<Vec<_>>()
+    .join(" ")
+}
+
+/// Visible text of an HTML page.
+fn html_text(bytes: &[u8]) -> String {
+    crate::documents::html_to_text(bytes).unwrap_or_default()
+}
+
+fn draft(
+    relative_path: String,
+    title: String,
+    body: String,
+    extra: Map<String, Value>,
+) -> ModuleDraft {
+    let word_count = body.split_whitespace().count() as u32;
+    ModuleDraft {
+        relative_path,
+        title,
+        duration_minutes: word_count.div_ceil(WORDS_PER_MINUTE).max(1),
+        level: None,
+        tags: Vec::new(),
+        extra,
+        body,
+        word_count,
+    }
+}
+
+mod cmi5;
+mod scorm;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,456 @@
+//! SCORM 1.2 and 2004 manifests (and Common Cartridge, read the same way): one module per
+//! leaf item, prerequisites from `adlcp:prerequisites` and from 2004 precondition rules.
+
+use super::*;
+
+pub(super) fn read(
+    path: &Path,
+    files: &Files,
+    base: &str,
+    xml: &[u8],
+) -> Result<(PackageKind, LibraryContent)> {
+    let doc = parse_xml(path, "imsmanifest.xml", xml)?;
+    let root = doc.root_element();
+    let version = child(root, "metadata")
+        .and_then(|m| child(m, "schemaversion"))
+        .map(|v| text_of(Some(v)));
+    let schema = child(root, "metadata")
+        .and_then(|m| child(m, "schema"))
+        .map(|v| text_of(Some(v)));
+    let cartridge = schema
+        .as_deref()
+        .is_some_and(|s| s.contains("Common Cartridge"));
+    let kind = match version.as_deref() {
+        _ if cartridge => PackageKind::CommonCartridge,
+        Some("1.2") => PackageKind::Scorm12,
+        Some(_) => PackageKind::Scorm2004,
+        None if root
+            .namespaces()
+            .any(|n| n.uri().contains("adlcp_rootv1p2")) =>
+        {
+            PackageKind::Scorm12
+        }
+        None => PackageKind::Scorm2004,
+    };
+    let resources: BTreeMap<&str, roxmltree::Node<'_, '_>> = root
+        .descendants()
+        .filter(|n| n.is_element() && n.tag_name().name() == "resource")
+        .filter_map(|r| Some((attr(r, "identifier")?, r)))
+        .collect();
+    let orgs = child(root, "organizations")
+        .ok_or_else(|| Error::bad(path, "imsmanifest.xml has no <organizations>"))?;
+    let default = attr(orgs, "default");
+    let org = orgs
+        .children()
+        .filter(|c| c.is_element() && c.tag_name().name() == "organization")
+        .find(|o| default.is_none() || attr(*o, "identifier") == default)
+        .ok_or_else(|| Error::bad(path, "imsmanifest.xml has no <organization>"))?;
+
+    let mut modules = Vec::new();
+    let mut ids: BTreeMap<String, String> = BTreeMap::new(); // item identifier → module path
+    let mut prereqs: Vec<(String, String)> = Vec::new(); // (module path, expression)
+                                                         // SCORM 2004: global objective → the item whose primary objective writes it, and each
+                                                         // item's sets of globals that keep it disabled.
+    let mut writes: BTreeMap<String, String> = BTreeMap::new();
+    let mut gates: BTreeMap<String, Vec<Vec<String>>> = BTreeMap::new();
+    // Leaves under each aggregation item (a Canvas module), for module-level prerequisites.
+    let mut leaves_of: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    // Resource identifier → module path, for Canvas completion requirements.
+    let mut by_resource: BTreeMap<String, String> = BTreeMap::new();
+    let mut skipped = Vec::new();
+    let mut stack: Vec<(roxmltree::Node<'_, '_>, Vec<String>, Vec<String>)> = org
+        .children()
+        .filter(|c| c.is_element() && c.tag_name().name() == "item")
+        .rev()
+        .map(|i| (i, Vec::new(), Vec::new()))
+        .collect();
+    while let Some((item, parents, ancestors)) = stack.pop() {
+        let title = text_of(child(item, "title"));
+        let id = attr(item, "identifier").unwrap_or("").to_owned();
+        let children: Vec<_> = item
+            .children()
+            .filter(|c| c.is_element() && c.tag_name().name() == "item")
+            .collect();
+        if !children.is_empty() || attr(item, "identifierref").is_none() {
+            let mut trail = parents.clone();
+            if !title.is_empty() {
+                trail.push(title); // a rooted hierarchy's untitled root adds nothing
+            }
+            let mut ancestors = ancestors.clone();
+            ancestors.push(id.clone());
+            stack.extend(
+                children
+                    .into_iter()
+                    .rev()
+                    .map(|c| (c, trail.clone(), ancestors.clone())),
+            );
+            continue;
+        }
+        let resource = attr(item, "identifierref")
+            .and_then(|r| resources.get(r))
+            .copied();
+        let href = resource
+            .and_then(|r| {
+                attr(r, "href").or_else(|| child(r, "file").and_then(|f| attr(f, "href")))
+            })
+            .unwrap_or("");
+        let resource_type = resource.and_then(|r| attr(r, "type")).unwrap_or("");
+        let remote = href.starts_with("http://") || href.starts_with("https://");
+        let written = format!(
+            "{base}{}",
+            resource.and_then(|r| attr(r, "base")).unwrap_or("")
+        ) + href.split(['?', '#']).next().unwrap_or("");
+        let launch = files.resolve(&written).unwrap_or(written);
+        let missing = match (attr(item, "identifierref"), resource) {
+            (Some(r), None) => Some(format!(
+                "item {id:?} ({title}) points at resource {r:?}, which imsmanifest.xml does not declare"
+            )),
+            _ if !remote && files.get(&launch).is_none() => Some(format!(
+                "item {id:?} ({title}): its launch file {launch:?} is not in the package"
+            )),
+            _ => None,
+        };
+        if let Some(reason) = missing {
+            skipped.push(Skipped {
+                relative_path: path_key_of(&id, &launch),
+                error: Error::bad(path, reason),
+            });
+            continue;
+        }
+        let mut extra = Map::new();
+        let body = if remote {
+            extra.insert("web_link".into(), json!(href));
+            format!("{title}\n{href}")
+        } else if resource_type.contains("imswl") {
+            // A web link: its XML names the URL.
+            let url = files
+                .get(&launch)
+                .and_then(|x| std::str::from_utf8(x).ok().map(str::to_owned))
+                .and_then(|x| {
+                    let doc = roxmltree::Document::parse(&x).ok()?;
+                    let url = doc.descendants().find(|n| n.tag_name().name() == "url")?;
+                    attr(url, "href").map(str::to_owned)
+                })
+                .unwrap_or_default();
+            extra.insert("web_link".into(), json!(url));
+            format!("{title}\n{url}")
+        } else if resource_type.contains("assessment") || resource_type.contains("qti") {
+            let named = files
+                .get(&launch)
+                .and_then(|x| std::str::from_utf8(x).ok().map(str::to_owned))
+                .and_then(|x| {
+                    let doc = roxmltree::Document::parse(&x).ok()?;
+                    let node = doc
+                        .descendants()
+                        .find(|n| n.tag_name().name() == "assessment")?;
+                    attr(node, "title").map(str::to_owned)
+                });
+            extra.insert(
+                "assessment".into(),
+                json!(named.clone().unwrap_or_else(|| title.clone())),
+            );
+            named.unwrap_or_else(|| title.clone())
+        } else {
+            files.get(&launch).map(html_text).unwrap_or_default()
+        };
+        extra.insert(
+            "package".into(),
+            json!(match kind {
+                PackageKind::Scorm12 => "scorm12",
+                PackageKind::CommonCartridge => "imscc",
+                _ => "scorm2004",
+            }),
+        );
+        extra.insert("identifier".into(), json!(id));
+        extra.insert("launch".into(), json!(launch));
+        if !parents.is_empty() {
+            extra.insert("section".into(), json!(parents.join(" / ")));
+        }
+        if let Some(seq) = child(item, "sequencing") {
+            sequencing_gates(seq, &path_key_of(&id, &launch), &mut writes, &mut gates);
+            let objectives: Vec<Value> = seq
+                .descendants()
+                .filter(|n| n.is_element() && matches!(n.tag_name().name(), "primaryObjective" | "objective"))
+                .map(|o| {
+                    let targets: Vec<&str> = o.children().filter(|m| m.tag_name().name() == "mapInfo").filter_map(|m| attr(m, "targetObjectiveID")).collect();
+                    json!({ "id": attr(o, "objectiveID"), "primary": o.tag_name().name() == "primaryObjective", "global": targets })
+                })
+                .collect();
+            extra.insert(
+                "sequencing".into(),
+                json!({ "id_ref": attr(seq, "IDRef"), "objectives": objectives }),
+            );
+        }
+        let path_key = path_key_of(&id, &launch);
+        if let Some(p) = child(item, "prerequisites")
+            .map(|p| text_of(Some(p)))
+            .filter(|p| !p.is_empty())
+        {
+            extra.insert("prerequisites_expression".into(), json!(p));
+            prereqs.push((path_key.clone(), p));
+        }
+        for ancestor in &ancestors {
+            leaves_of
+                .entry(ancestor.clone())
+                .or_default()
+                .push(path_key.clone());
+        }
+        if let Some(r) = attr(item, "identifierref") {
+            by_resource.insert(r.to_owned(), path_key.clone());
+        }
+        ids.insert(id, path_key.clone());
+        let title = if title.is_empty() {
+            path_key.clone()
+        } else {
+            title
+        };
+        modules.push(draft(path_key, title, body, extra));
+    }
+    if modules.is_empty() {
+        return Err(Error::bad(path, "imsmanifest.xml has no launchable items"));
+    }
+    let mut requires = Vec::new();
+    for (module, gate) in gates {
+        let mut after: Vec<String> = Vec::new();
+        let mut largest = 1;
+        for set in &gate {
+            let named: Vec<&String> = set.iter().filter_map(|g| writes.get(g)).collect();
+            largest = largest.max(named.len());
+            for n in named {
+                if !after.contains(n) {
+                    after.push(n.clone());
+                }
+            }
+        }
+        if after.is_empty() {
+            continue;
+        }
+        // Kept shut while any `largest` of n are unmet: opens when n - largest + 1 are met.
+        let need = after.len() + 1 - largest.min(after.len());
+        let group = match need {
+            n if n == after.len() => PrerequisiteGroup::AllOf,
+            1 => PrerequisiteGroup::AnyOf,
+            n => PrerequisiteGroup::NOf { n: n as u32 },
+        };
+        requires.push(Requirement {
+            module,
+            after,
+            group,
+        });
+    }
+    for (module, expr) in prereqs {
+        // AICC script: identifiers joined by & and |, parentheses, and `N*{a,b,c}`. NOT (~)
+        // and status comparisons (=, <>) say more than "complete these first": such an
+        // expression stays in the module's metadata only.
+        let negated = expr
+            .split(|c: char| c.is_whitespace() || c == '(' || c == ')')
+            .any(|w| w.eq_ignore_ascii_case("NOT"));
+        if negated || expr.contains(['~', '=', '<', '>']) {
+            continue;
+        }
+        let n_of = expr
+            .split_once("*{")
+            .and_then(|(n, _)| n.trim().trim_start_matches('(').trim().parse::<u32>().ok());
+        let tokens: Vec<&str> = expr
+            .split(|c: char| {
+                c.is_whitespace()
+                    || matches!(c, '(' | ')' | '{' | '}' | ',' | '*' | '=' | '<' | '>')
+            })
+            .flat_map(|t| t.split_inclusive(['&', '|', '~']))
+            .flat_map(|t| {
+                let (name, op) = t.split_at(t.trim_end_matches(['&', '|', '~']).len());
+                [name, op]
+            })
+            .filter(|t| !t.is_empty())
+            .collect();
+        let names: Vec<String> = tokens
+            .iter()
+            .filter(|t| {
+                !matches!(t.to_ascii_uppercase().as_str(), "AND" | "OR" | "NOT")
+                    && !t.starts_with(['&', '|', '~'])
+            })
+            .filter_map(|t| ids.get(*t).cloned())
+            .collect();
+        if names.is_empty() {
+            continue;
+        }
+        let or = tokens
+            .iter()
+            .any(|t| t.eq_ignore_ascii_case("OR") || *t == "|");
+        let and = tokens
+            .iter()
+            .any(|t| t.eq_ignore_ascii_case("AND") || *t == "&");
+        let group = match n_of {
+            Some(n) if !and && !or && (n as usize) < names.len() => PrerequisiteGroup::NOf { n },
+            _ if or && !and => PrerequisiteGroup::AnyOf,
+            _ => PrerequisiteGroup::AllOf,
+        };
+        requires.push(Requirement {
+            module,
+            after: names,
+            group,
+        });
+    }
+    // Canvas exports module prerequisites in course_settings/module_meta.xml: a module
+    // stays locked until every item of each module it names is done. With sequential
+    // progress its items open one after another, so its first item carries the
+    // prerequisite and each later item follows the one before; otherwise every item
+    // carries it.
+    if let Some(meta) = files.get(&format!("{base}course_settings/module_meta.xml")) {
+        let doc = parse_xml(path, "course_settings/module_meta.xml", meta)?;
+        for m in doc
+            .descendants()
+            .filter(|n| n.is_element() && n.tag_name().name() == "module")
+        {
+            let Some(items) = attr(m, "identifier").and_then(|id| leaves_of.get(id)) else {
+                continue;
+            };
+            let sequential = text_of(child(m, "require_sequential_progress")) == "true";
+            let after: Vec<String> = m
+                .descendants()
+                .filter(|n| n.tag_name().name() == "prerequisite")
+                .filter_map(|p| child(p, "identifierref").map(|r| text_of(Some(r))))
+                .filter_map(|r| leaves_of.get(&r).cloned())
+                .flatten()
+                .collect();
+            let gated = if sequential { &items[..1] } else { &items[..] };
+            if !after.is_empty() {
+                requires.extend(gated.iter().map(|item| Requirement {
+                    module: item.clone(),
+                    after: after.clone(),
+                    group: PrerequisiteGroup::AllOf,
+                }));
+            }
+            if sequential {
+                requires.extend(items.windows(2).map(|pair| Requirement {
+                    module: pair[1].clone(),
+                    after: vec![pair[0].clone()],
+                    group: PrerequisiteGroup::AllOf,
+                }));
+            }
+        }
+        // Completion requirements name a module item; the item names its resource.
+        let item_resource: BTreeMap<&str, String> = doc
+            .descendants()
+            .filter(|n| n.is_element() && n.tag_name().name() == "item")
+            .filter_map(|i| Some((attr(i, "identifier")?, text_of(child(i, "identifierref")))))
+            .collect();
+        for c in doc
+            .descendants()
+            .filter(|n| n.is_element() && n.tag_name().name() == "completionRequirement")
+        {
+            let item = text_of(child(c, "identifierref"));
+            let key = item_resource
+                .get(item.as_str())
+                .and_then(|r| by_resource.get(r))
+                .or_else(|| ids.get(&item));
+            let Some(module) = key.and_then(|k| modules.iter_mut().find(|m| &m.relative_path == k))
+            else {
+                continue;
+            };
+            let min_score = text_of(child(c, "min_score")).parse::<f64>().ok();
+            module.extra.insert(
+                "completion".into(),
+                json!({ "type": attr(c, "type").unwrap_or("must_view"), "min_score": min_score }),
+            );
+        }
+    }
+    let manifest = Manifest {
+        requires,
+        ..Manifest::default()
+    };
+    Ok((
+        kind,
+        LibraryContent {
+            modules,
+            manifest: Some(manifest),
+            skipped,
+        },
+    ))
+}
+
+fn path_key_of(id: &str, launch: &str) -> String {
+    if id.is_empty() {
+        launch.to_owned()
+    } else {
+        id.to_owned()
+    }
+}
+
+/// Reads an item's SCORM 2004 prerequisites from its sequencing: precondition rules that
+/// `disable` the item while objectives are unmet, where those objectives read global
+/// objectives other items' primary objectives write. Each disabling rule contributes the
+/// set of global objectives it tests (one per condition of an `any` rule, all of an `all`
+/// rule); how large those sets are tells all-of, any-of and n-of apart. Objectives tested
+/// only against a score threshold (placement, remediation) are not prerequisites.
+fn sequencing_gates(
+    seq: roxmltree::Node<'_, '_>,
+    key: &str,
+    writes: &mut BTreeMap<String, String>,
+    gates: &mut BTreeMap<String, Vec<Vec<String>>>,
+) {
+    let mut reads: BTreeMap<&str, &str> = BTreeMap::new();
+    for o in seq.descendants().filter(|n| {
+        n.is_element() && matches!(n.tag_name().name(), "primaryObjective" | "objective")
+    }) {
+        for m in o.children().filter(|m| m.tag_name().name() == "mapInfo") {
+            let Some(target) = attr(m, "targetObjectiveID") else {
+                continue;
+            };
+            if o.tag_name().name() == "primaryObjective"
+                && attr(m, "writeSatisfiedStatus") == Some("true")
+            {
+                writes.insert(target.to_owned(), key.to_owned());
+            }
+            if attr(m, "readSatisfiedStatus") != Some("false") {
+                if let Some(id) = attr(o, "objectiveID") {
+                    reads.insert(id, target);
+                }
+            }
+        }
+    }
+    let disabling: Vec<roxmltree::Node<'_, '_>> = seq
+        .descendants()
+        .filter(|n| n.tag_name().name() == "preConditionRule")
+        .filter(|r| {
+            r.descendants().any(|n| {
+                n.tag_name().name() == "ruleAction" && attr(n, "action") == Some("disabled")
+            })
+        })
+        .filter_map(|r| child(r, "ruleConditions"))
+        .collect();
+    fn conditions_of<'a, 'i>(
+        c: roxmltree::Node<'a, 'i>,
+    ) -> Vec<(&'a str, roxmltree::Node<'a, 'i>)> {
+        c.children()
+            .filter(|n| n.tag_name().name() == "ruleCondition")
+            .filter_map(|n| Some((attr(n, "referencedObjective")?, n)))
+            .collect()
+    }
+    // Prerequisites: tested for status, or for having a score but never against a threshold.
+    let all: Vec<_> = disabling.iter().flat_map(|c| conditions_of(*c)).collect();
+    let thresholded = |o: &str| {
+        all.iter()
+            .any(|(r, n)| *r == o && attr(*n, "measureThreshold").is_some())
+    };
+    let prerequisite = |o: &str, n: roxmltree::Node<'_, '_>| match attr(n, "condition") {
+        Some("satisfied" | "objectiveStatusKnown") => true,
+        Some("objectiveMeasureKnown") => !thresholded(o),
+        _ => false,
+    };
+    for conditions in disabling {
+        let tested: Vec<String> = conditions_of(conditions)
+            .into_iter()
+            .filter(|(o, n)| prerequisite(o, *n))
+            .filter_map(|(o, _)| reads.get(o).map(|g| (*g).to_owned()))
+            .collect();
+        let sets = gates.entry(key.to_owned()).or_default();
+        if attr(conditions, "conditionCombination") == Some("any") {
+            sets.extend(tested.into_iter().map(|g| vec![g]));
+        } else {
+            let mut set = tested;
+            set.dedup();
+            sets.push(set);
+        }
+    }
+}

@@ -1,0 +1,384 @@
+use super::*;
+
+/// Reads a real package from ../shared/fixtures/real-packages.
+fn real(name: &str) -> Option<Result<(PackageKind, LibraryContent)>> {
+    let shared = testkit::shared()?;
+    Some(read_package(
+        &shared.join("fixtures/real-packages").join(name),
+    ))
+}
+
+#[test]
+fn scorm_1_2_packages_read_with_structure_text_and_prerequisites() {
+    let Some(result) = real("scorm12.zip") else {
+        return;
+    };
+    let (kind, content) = result.unwrap();
+    assert_eq!(kind, PackageKind::Scorm12, "schemaversion 1.2");
+    assert!(
+        content.modules.len() >= 10,
+        "one module per leaf item: {}",
+        content.modules.len()
+    );
+    let first = &content.modules[0];
+    assert_eq!(first.title, "How to Play", "titles come from the items");
+    assert_eq!(
+        first.extra["section"], "Playing the Game",
+        "aggregations become sections"
+    );
+    assert!(
+        first.word_count > 50,
+        "text comes from the launch HTML: {:?}",
+        first.body.chars().take(80).collect::<String>()
+    );
+
+    let (_, content) = real("PrerequisitesTest_SCORM12.zip").unwrap().unwrap();
+    let reqs: Vec<(String, Vec<String>, PrerequisiteGroup)> = content
+        .manifest
+        .unwrap()
+        .requires
+        .into_iter()
+        .map(|r| (r.module, r.after, r.group))
+        .collect();
+    assert_eq!(
+        reqs,
+        [
+            (
+                "module2".to_owned(),
+                vec!["module1".to_owned()],
+                PrerequisiteGroup::AllOf
+            ),
+            (
+                "module3".to_owned(),
+                vec!["module1".to_owned(), "module2".to_owned()],
+                PrerequisiteGroup::AllOf
+            ),
+            (
+                "module4".to_owned(),
+                vec![
+                    "module1".to_owned(),
+                    "module2".to_owned(),
+                    "module3".to_owned()
+                ],
+                PrerequisiteGroup::AllOf
+            ),
+        ],
+        "adlcp:prerequisites become requirements; a mixed expression is kept whole as all-of"
+    );
+    let m4 = content
+        .modules
+        .iter()
+        .find(|m| m.relative_path == "module4")
+        .unwrap();
+    assert_eq!(
+        m4.extra["prerequisites_expression"], "(module1 AND module2) OR module3",
+        "and verbatim in the metadata"
+    );
+}
+
+#[test]
+fn scorm_2004_packages_keep_their_sequencing() {
+    let Some(result) = real("SequencingSimpleRemediation_SCORM20043rdEdition.zip") else {
+        return;
+    };
+    let (kind, content) = result.unwrap();
+    assert_eq!(kind, PackageKind::Scorm2004, "2004 3rd edition");
+    let with_objectives = content
+        .modules
+        .iter()
+        .filter(|m| m.extra.contains_key("sequencing"))
+        .count();
+    assert!(with_objectives > 0, "sequencing objectives are kept");
+    for name in [
+        "scorm2004.zip",
+        "ContentPackagingMetadata_SCORM20043rdEdition.zip",
+        "ContentPackagingSingleSCO_SCORM12.zip",
+    ] {
+        let (_, content) = real(name)
+            .unwrap()
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(!content.modules.is_empty(), "{name} has modules");
+    }
+}
+
+#[test]
+fn cmi5_packages_read_their_assignable_units() {
+    let Some(result) = real("cmi5.zip") else {
+        return;
+    };
+    let (kind, content) = result.unwrap();
+    assert_eq!(kind, PackageKind::Cmi5);
+    assert_eq!(content.modules.len(), 1, "one AU");
+    let au = &content.modules[0];
+    assert_eq!(
+        au.title,
+        "Introduction to Geology - Framed Style - Mastery Score"
+    );
+    assert_eq!(au.extra["move_on"], "CompletedOrPassed");
+    assert_eq!(au.extra["mastery_score"], 0.3);
+}
+
+/// Writes a zip with `entries` (name, bytes) and returns its path.
+fn zip_of(dir: &Path, name: &str, entries: &[(&str, &[u8])]) -> std::path::PathBuf {
+    use std::io::Write;
+    let path = dir.join(name);
+    let mut z = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (n, b) in entries {
+        z.start_file(*n, opts).unwrap();
+        z.write_all(b).unwrap();
+    }
+    z.finish().unwrap();
+    path
+}
+
+const MANIFEST: &str = r#"<manifest identifier="m"><metadata><schemaversion>1.2</schemaversion></metadata>
+    <organizations default="o"><organization identifier="o"><title>T</title>
+    <item identifier="i1" identifierref="r1"><title>One</title></item></organization></organizations>
+    <resources><resource identifier="r1" href="one.html"/></resources></manifest>"#;
+
+#[test]
+fn common_cartridges_read_pages_links_assessments_and_canvas_prerequisites() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = r#"<manifest identifier="cc" xmlns="http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1">
+      <metadata><schema>IMS Common Cartridge</schema><schemaversion>1.1.0</schemaversion></metadata>
+      <organizations><organization identifier="org" structure="rooted-hierarchy"><item identifier="root">
+        <item identifier="g1"><title>Week 1</title>
+          <item identifier="i1" identifierref="r1"><title>Reading data</title></item>
+          <item identifier="i2" identifierref="r2"><title>Open data portal</title></item></item>
+        <item identifier="g2"><title>Week 2</title>
+          <item identifier="i3" identifierref="r3"><title>Quiz</title></item></item>
+      </item></organization></organizations>
+      <resources>
+        <resource identifier="r1" type="webcontent" href="wiki/reading.html"><file href="wiki/reading.html"/></resource>
+        <resource identifier="r2" type="imswl_xmlv1p1"><file href="links/portal.xml"/></resource>
+        <resource identifier="r3" type="imsqti_xmlv1p2/imscc_xmlv1p1/assessment"><file href="quiz/assessment.xml"/></resource>
+      </resources></manifest>"#;
+    let meta = r#"<modules><module identifier="g2"><title>Week 2</title><prerequisites>
+        <prerequisite type="context_module"><title>Week 1</title><identifierref>g1</identifierref></prerequisite>
+        </prerequisites>
+        <completionRequirements><completionRequirement type="min_score"><min_score>80</min_score><identifierref>m3</identifierref></completionRequirement></completionRequirements>
+        <items><item identifier="m3"><content_type>Quizzes::Quiz</content_type><identifierref>r3</identifierref></item></items>
+        </module></modules>"#;
+    let cc = zip_of(
+        dir.path(),
+        "course.imscc",
+        &[
+            ("imsmanifest.xml", manifest.as_bytes()),
+            ("wiki/reading.html", b"<p>Tables have rows and columns.</p>"),
+            ("links/portal.xml", br#"<webLink><title>Portal</title><url href="https://data.example.org"/></webLink>"#),
+            ("quiz/assessment.xml", br#"<questestinterop><assessment title="Week 2 quiz" ident="a1"/></questestinterop>"#),
+            ("course_settings/module_meta.xml", meta.as_bytes()),
+        ],
+    );
+    let (kind, content) = read_package(&cc).unwrap();
+    assert_eq!(
+        kind,
+        PackageKind::CommonCartridge,
+        "the schema says Common Cartridge"
+    );
+    let titles: Vec<&str> = content.modules.iter().map(|m| m.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        ["Reading data", "Open data portal", "Quiz"],
+        "one module per leaf item"
+    );
+    assert_eq!(
+        content.modules[0].body.trim(),
+        "Tables have rows and columns.",
+        "web content text"
+    );
+    assert_eq!(
+        content.modules[1].extra["web_link"], "https://data.example.org",
+        "web links keep their URL"
+    );
+    assert_eq!(
+        content.modules[2].extra["assessment"], "Week 2 quiz",
+        "assessment titles"
+    );
+    assert_eq!(
+        content.modules[0].extra["section"], "Week 1",
+        "modules become sections"
+    );
+    assert_eq!(
+        content.modules[2].extra["completion"],
+        json!({ "type": "min_score", "min_score": 80.0 }),
+        "Canvas's completion requirement reaches the item through its resource"
+    );
+    let requires = content.manifest.unwrap().requires;
+    assert_eq!(requires.len(), 1, "Canvas's module prerequisite is kept");
+    assert_eq!(requires[0].module, "i3", "the first item of week 2");
+    assert_eq!(
+        requires[0].after,
+        ["i1", "i2"],
+        "requires every item of week 1"
+    );
+}
+
+#[test]
+fn items_without_their_files_are_set_aside_and_the_rest_imports() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = r#"<manifest identifier="m"><metadata><schemaversion>1.2</schemaversion></metadata>
+        <organizations default="o"><organization identifier="o"><title>T</title>
+        <item identifier="ok" identifierref="r1"><title>Spaced</title></item>
+        <item identifier="gone" identifierref="r2"><title>Gone</title></item>
+        <item identifier="ghost" identifierref="nope"><title>Ghost</title></item>
+        <item identifier="web" identifierref="r3"><title>On the web</title></item>
+        </organization></organizations>
+        <resources><resource identifier="r1" href="./my%20page.html"/><resource identifier="r2" href="missing.html"/>
+        <resource identifier="r3" href="https://example.org/course"/></resources></manifest>"#;
+    let zip = zip_of(
+        dir.path(),
+        "partial.zip",
+        &[
+            ("imsmanifest.xml", manifest.as_bytes()),
+            ("my page.html", b"<p>Found through its encoded name</p>"),
+        ],
+    );
+    let (_, content) = read_package(&zip).expect("the readable items import");
+    let titles: Vec<&str> = content.modules.iter().map(|m| m.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        ["Spaced", "On the web"],
+        "two items have what they need"
+    );
+    assert_eq!(
+        content.modules[0].body.trim(),
+        "Found through its encoded name",
+        "`./` and %20 in an href name the stored file"
+    );
+    assert_eq!(
+        content.modules[1].extra["web_link"], "https://example.org/course",
+        "a launch URL on the web is a web link"
+    );
+    let reasons: Vec<String> = content
+        .skipped
+        .iter()
+        .map(|s| s.error.to_string())
+        .collect();
+    assert_eq!(reasons.len(), 2, "{reasons:?}");
+    assert!(
+        reasons[0].contains("partial.zip")
+            && reasons[0].contains("\"missing.html\" is not in the package"),
+        "a missing launch file is named with its package: {}",
+        reasons[0]
+    );
+    assert!(
+        reasons[1].contains("resource \"nope\", which imsmanifest.xml does not declare"),
+        "an item pointing at no resource: {}",
+        reasons[1]
+    );
+}
+
+#[test]
+fn hostile_packages_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let check = |path: std::path::PathBuf, needle: &str, why: &str| {
+        let err = read_package(&path).expect_err(why).to_string();
+        assert!(err.contains(needle), "{why}: {err}");
+        assert!(
+            err.starts_with(&path.display().to_string()),
+            "{why}: names the package: {err}"
+        );
+    };
+    let slip = zip_of(
+        dir.path(),
+        "slip.zip",
+        &[
+            ("imsmanifest.xml", MANIFEST.as_bytes()),
+            ("../../evil.html", b"x"),
+        ],
+    );
+    check(slip, "points outside the package", "zip slip");
+    let bomb = vec![0u8; 8 << 20];
+    let bomb = zip_of(
+        dir.path(),
+        "bomb.zip",
+        &[
+            ("imsmanifest.xml", MANIFEST.as_bytes()),
+            ("zeros.html", &bomb),
+        ],
+    );
+    check(
+        bomb,
+        "zip bomb guard",
+        "a page expanding 8 MiB of zeros from a few KiB",
+    );
+    let media = zip_of(
+        dir.path(),
+        "media.zip",
+        &[
+            ("imsmanifest.xml", MANIFEST.as_bytes()),
+            ("one.html", b"<p>Hello there</p>"),
+            ("video.mp4", &vec![0u8; 8 << 20]),
+        ],
+    );
+    let (_, content) = read_package(&media)
+        .expect("media is listed, never read, so it cannot trip the bomb guard");
+    assert_eq!(
+        content.modules[0].body.trim(),
+        "Hello there",
+        "the page still reads"
+    );
+    let dtd = MANIFEST.replace("<manifest", "<!DOCTYPE m [<!ENTITY e \"x\">]><manifest");
+    let dtd = zip_of(
+        dir.path(),
+        "dtd.zip",
+        &[("imsmanifest.xml", dtd.as_bytes())],
+    );
+    check(dtd, "refuses DTDs", "a DTD with an entity");
+    // A zip whose entries are encrypted: the "encrypted" flag set in the local and the
+    // central headers of a stored entry, as a password-protecting tool leaves it.
+    let mut locked = std::fs::read(zip_of(
+        dir.path(),
+        "plain.zip",
+        &[("imsmanifest.xml", MANIFEST.as_bytes())],
+    ))
+    .unwrap();
+    for sig in [&b"PK\x03\x04"[..], &b"PK\x01\x02"[..]] {
+        let at = locked.windows(4).position(|w| w == sig).unwrap();
+        // General-purpose flags sit 6 bytes into a local header, 8 into a central one.
+        let flags = at + if sig[2] == 3 { 6 } else { 8 };
+        locked[flags] |= 1;
+    }
+    let locked_path = dir.path().join("locked.zip");
+    std::fs::write(&locked_path, locked).unwrap();
+    check(
+        locked_path,
+        "is a password-protected zip",
+        "an encrypted package",
+    );
+    let ok = zip_of(
+        dir.path(),
+        "ok.zip",
+        &[
+            ("imsmanifest.xml", MANIFEST.as_bytes()),
+            ("one.html", b"<p>Hello there</p><script>x()</script>"),
+        ],
+    );
+    let (_, content) = read_package(&ok).unwrap();
+    assert_eq!(
+        content.modules[0].body.trim(),
+        "Hello there",
+        "launch text without scripts"
+    );
+}
+
+#[test]
+fn malformed_packages_are_named_with_the_reason() {
+    let Some(result) = real("MalformedXml_SCORM12.zip") else {
+        return;
+    };
+    let err = result.unwrap_err().to_string();
+    assert!(
+        err.contains("MalformedXml_SCORM12.zip")
+            && err.contains("imsmanifest.xml is malformed XML"),
+        "{err}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let not_zip = dir.path().join("course.zip");
+    std::fs::write(&not_zip, "not a zip").unwrap();
+    let err = read_package(&not_zip).unwrap_err().to_string();
+    assert!(err.contains("course.zip: not a readable zip"), "{err}");
+}
