@@ -1,4 +1,5 @@
 use super::*;
+use crate::coverage::probe;
 
 fn check<T: PartialEq + std::fmt::Debug>(got: T, want: T, why: &str) {
     assert_eq!(got, want, "{why}");
