@@ -1,0 +1,299 @@
+//! Rows measured on a library folder: suggestion precision on the sample libraries, the
+//! watcher's re-import latency, synthetic catalogues, import throughput and auto-tagging.
+
+use super::*;
+
+/// Suggests as many edges as the library's manifest declares, on a graph without edges,
+/// and scores them: a suggestion is right when its `before` precedes its `after` in the
+/// intended graph (directly or through a path).
+pub(crate) fn suggestion_precision(library: &Path, titles: bool) -> Result<(f64, f64, Duration)> {
+    let content = ingest::read_library(library)?;
+    let manifest = content
+        .manifest
+        .context("the sample library has a manifest")?;
+    let index = |p: &str| {
+        content
+            .modules
+            .iter()
+            .position(|m| m.relative_path == p)
+            .expect("known")
+    };
+    let intended: Vec<(usize, usize)> = manifest
+        .requires
+        .iter()
+        .flat_map(|r| r.after.iter().map(|b| (index(b), index(&r.module))))
+        .collect();
+    let n = content.modules.len();
+    let mut below = vec![std::collections::HashSet::new(); n];
+    // Transitive closure of a 32-node graph: fine at this size.
+    for _ in 0..n {
+        for &(b, a) in &intended {
+            let mut add: Vec<usize> = below[a].iter().copied().collect();
+            add.push(a);
+            below[b].extend(add);
+        }
+    }
+    let nodes = content
+        .modules
+        .iter()
+        .map(|m| graph::Node {
+            id: m.relative_path.clone(),
+            name: m.title.clone(),
+        })
+        .collect();
+    let empty = graph::Graph::new(nodes, &[]);
+    let texts: Vec<graph::ModuleText<'_>> = content
+        .modules
+        .iter()
+        .map(|m| graph::ModuleText {
+            title: &m.title,
+            body: &m.body,
+            tags: &m.tags,
+            level: m.level,
+        })
+        .collect();
+    let start = Instant::now();
+    let found = graph::suggest(&empty, &texts, graph::Signals { titles }, intended.len());
+    let took = start.elapsed();
+    let right = found
+        .iter()
+        .filter(|s| below[s.before].contains(&s.after))
+        .count();
+    let direct = found
+        .iter()
+        .filter(|s| intended.contains(&(s.before, s.after)))
+        .count();
+    Ok((
+        right as f64 / found.len().max(1) as f64,
+        direct as f64 / intended.len() as f64,
+        took,
+    ))
+}
+
+/// `pathforge watch` as a user runs it: the time from saving a module file to the line
+/// saying it was re-imported (debounce included), median of five saves.
+pub(crate) fn watch_row(cli: &Path, library: &Path, tmp: &Path) -> Result<Row> {
+    use std::io::BufRead;
+    let lib = tmp.join("watched");
+    std::fs::create_dir_all(&lib)?;
+    for entry in walkdir::WalkDir::new(library) {
+        let entry = entry?;
+        let target = lib.join(entry.path().strip_prefix(library)?);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target)?;
+        } else {
+            std::fs::copy(entry.path(), &target)?;
+        }
+    }
+    let file = tmp.join("watched.pathforge");
+    run(cli, &["init".as_ref(), file.as_os_str()])?;
+    run(cli, &["import".as_ref(), file.as_os_str(), lib.as_os_str()])?;
+    let mut child = Command::new(cli)
+        .args(["watch".as_ref(), file.as_os_str()])
+        .stdout(std::process::Stdio::piped())
+        .spawn()?;
+    let (tx, rx) = std::sync::mpsc::channel();
+    let pipe = child.stdout.take().context("the watcher's stdout")?;
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(pipe).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let wait = Duration::from_secs(20);
+    let result = (|| {
+        rx.recv_timeout(wait).context("watch starts")?;
+        let module = walkdir::WalkDir::new(&lib)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(|e| e.ok())
+            .find(|e| {
+                e.path().extension().is_some_and(|x| x == "md") && e.file_name() != "README.md"
+            })
+            .context("a module to save")?
+            .into_path();
+        let original = std::fs::read_to_string(&module)?;
+        let mut times = Vec::new();
+        for i in 0..5 {
+            std::thread::sleep(Duration::from_millis(600));
+            let start = Instant::now();
+            std::fs::write(&module, format!("{original}\nSaved again ({i}).\n"))?;
+            let line = rx.recv_timeout(wait).context("a re-import line")?;
+            times.push(start.elapsed());
+            ensure!(
+                line.contains("1 updated"),
+                "the saved module is updated: {line}"
+            );
+        }
+        times.sort();
+        Ok(times[times.len() / 2])
+    })();
+    let _ = child.kill();
+    let _ = child.wait();
+    Ok(Row {
+        what: "`pathforge watch`: a saved file re-imported".to_owned(),
+        runs: 5,
+        median: result?,
+        note: "from the save to the report line, 400 ms debounce included".to_owned(),
+    })
+}
+
+/// Writes `count` Markdown modules of ~400 words each, in 50 folders.
+pub(crate) fn synthesize(dir: &Path, count: usize) -> Result<()> {
+    let words = [
+        "pipeline",
+        "forecast",
+        "discovery",
+        "pricing",
+        "stakeholder",
+        "renewal",
+        "objection",
+        "procurement",
+        "security",
+        "value",
+        "champion",
+        "budget",
+    ];
+    for i in 0..count {
+        let folder = dir.join(format!("unit-{:02}", i % 50));
+        std::fs::create_dir_all(&folder)?;
+        let body: Vec<&str> = (0..400)
+            .map(|j| words[(i * 7 + j * 13) % words.len()])
+            .collect();
+        let text = format!(
+            "---\ntitle: Module {i}\nduration_minutes: {}\nlevel: intermediate\ntags: [{}, {}]\n---\n# Module {i}\n\n{}\n",
+            10 + i % 50,
+            words[i % words.len()],
+            words[(i + 5) % words.len()],
+            body.join(" ")
+        );
+        std::fs::write(folder.join(format!("m{i:05}.md")), text)?;
+    }
+    Ok(())
+}
+
+/// Auto-tagging: quality on both evaluation sets, embedding throughput next to
+/// sentence-transformers, a 10,000-module tag and re-tag, peak memory.
+/// Embedding throughput on 1,000 module-length texts, beside sentence-transformers on the
+/// same texts when a Python with it is given.
+pub(crate) fn throughput_row(
+    samples: &Path,
+    encoder: &embed::Encoder,
+    model_dir: &Path,
+    st_python: Option<&Path>,
+    tmp: &Path,
+) -> Result<Row> {
+    let texts = tagging::module_texts(samples, 1000)?;
+    let ours = tagging::throughput(encoder, &texts)?;
+    let theirs = match st_python {
+        Some(python) => {
+            let file = tmp.join("texts.json");
+            std::fs::write(&file, serde_json::to_vec(&texts)?)?;
+            let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/st_throughput.py");
+            let out = Command::new(python)
+                .arg(script)
+                .arg(model_dir)
+                .arg(&file)
+                .output()
+                .context("running sentence-transformers")?;
+            ensure!(
+                out.status.success(),
+                "sentence-transformers failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            Some(String::from_utf8_lossy(&out.stdout).trim().parse::<f64>()?)
+        }
+        None => None,
+    };
+    Ok(Row {
+        what: "embed 1,000 module-length texts (40–400 words)".to_owned(),
+        runs: 1,
+        median: Duration::from_secs_f64(texts.len() as f64 / ours),
+        note: match theirs {
+            Some(t) => format!(
+                "{ours:.1} texts/s; sentence-transformers (PyTorch CPU, batch 32) {t:.1} texts/s: ratio {:.2}×",
+                ours / t
+            ),
+            None => format!("{ours:.1} texts/s; sentence-transformers not run (no --st-python)"),
+        },
+    })
+}
+
+pub(crate) fn tagging_rows(
+    cli: &Path,
+    library: &Path,
+    model_dir: &Path,
+    st_python: Option<&Path>,
+    tmp: &Path,
+) -> Result<Vec<Row>> {
+    let samples = library
+        .parent()
+        .context("the library is inside sample-libraries/")?;
+    let encoder = embed::Encoder::load(model_dir)?;
+    let mut rows = Vec::new();
+    for (set, how) in [
+        ("sales-onboarding", "calibration fitted on this set"),
+        ("data-literacy", "held out"),
+    ] {
+        let q = tagging::quality(
+            &samples.join(format!("eval/{set}.toml")),
+            samples,
+            &encoder,
+            tmp,
+        )?;
+        let levels = q
+            .level_agreement
+            .map(|(a, n)| format!(", level guess = declared level for {a}/{n}"))
+            .unwrap_or_default();
+        rows.push(Row {
+            what: format!("auto-tag {} ({} modules, {how})", q.name, q.modules),
+            runs: 1,
+            median: q.took,
+            note: format!(
+                "precision@3 {:.2}, recall {:.2}{levels}",
+                q.precision_at_3, q.recall
+            ),
+        });
+    }
+
+    rows.push(throughput_row(
+        samples, &encoder, model_dir, st_python, tmp,
+    )?);
+
+    // 10,000 short generated modules: first tag (peak memory of the CLI process), then a
+    // re-tag after one module changed.
+    let lib = tmp.join("generated-10000");
+    tagging::synthesize_library(&lib, samples, 10_000)?;
+    let file = tmp.join("generated.pathforge");
+    run(cli, &["init".as_ref(), file.as_os_str()])?;
+    run(cli, &["import".as_ref(), file.as_os_str(), lib.as_os_str()])?;
+    let start = Instant::now();
+    let peak = peak_child_memory(
+        cli,
+        &[
+            "tag".as_ref(),
+            file.as_os_str(),
+            "--model".as_ref(),
+            model_dir.as_os_str(),
+        ],
+    )?;
+    rows.push(Row {
+        what: "`pathforge tag`, 10,000 generated modules (first run)".to_owned(),
+        runs: 1,
+        median: start.elapsed(),
+        note: format!("peak memory {peak}"),
+    });
+    let one = lib.join("unit-07/m00007.md");
+    let mut p = Project::open(&file)?;
+    let mut edits = 0;
+    rows.push(measure("re-tag 10,000 modules after one changed (in-process)", 5, || {
+        edits += 1;
+        std::fs::write(&one, format!("---\ntitle: Module 7\n---\nEdit {edits}: discovery questions uncover the buyer's real problem.\n"))?;
+        p.import_library(&lib, &Actor::System, Timestamp(10))?;
+        let r = p.tag_modules(&encoder, Timestamp(11), &mut |_, _| true)?;
+        ensure!(r.analysed == 1 && r.unchanged == 9_999, "only the edited module is re-read: {r:?}");
+        Ok(())
+    })?);
+    Ok(rows)
+}
