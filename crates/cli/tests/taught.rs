@@ -3,40 +3,23 @@
 //! a clean `graph check`, a simulation and an export, as a declared tag would. Before,
 //! all four read declared tags only and still said "No module teaches…".
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn pathforge(args: &[&dyn AsRef<std::ffi::OsStr>]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pathforge"))
-        .args(args.iter().map(|a| a.as_ref()))
-        .output()
-        .expect("the pathforge binary runs")
-}
+use common::*;
 
 /// Runs a command that must succeed; its stdout.
 fn ok(args: &[&dyn AsRef<std::ffi::OsStr>], why: &str) -> String {
     let out = pathforge(args);
-    assert!(
-        out.status.success(),
-        "{why}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn write(dir: &Path, rel: &str, text: &str) {
-    std::fs::create_dir_all(dir).unwrap();
-    std::fs::write(dir.join(rel), text).unwrap();
+    assert!(out.status.success(), "{why}: {}", stderr(&out));
+    stdout(&out)
 }
 
 #[test]
 fn accepted_suggestions_feed_tracks_checks_simulation_and_export() {
     let tmp = tempfile::tempdir().unwrap();
-    let lib = tmp.path().join("analytics");
-    write(
-        &lib,
-        "pathforge.toml",
-        r#"
+    let lib = testkit::Library::new()
+        .manifest(
+            r#"
 [[skill]]
 slug = "charts"
 name = "Charts"
@@ -68,9 +51,10 @@ weekly_minutes = 120
 dropout_per_week = 0.0
 reengage_response = 0.5
 "#,
-    );
-    write(&lib, "charts.md", "---\ntitle: Reading charts\n---\nA bar chart compares categories; a line chart shows a trend over time; a scatter plot shows how two measures move together. Choose the chart for the question, label both axes, and start a bar chart's axis at zero.\n");
-    write(&lib, "stats.md", "---\ntitle: Summary statistics\n---\nThe mean is the average of a data set and the median its middle value. The standard deviation measures the spread of the values around the mean: a small one means most values lie close to it.\n");
+        )
+        .module_text("charts.md", "Reading charts", None, &[], "A bar chart compares categories; a line chart shows a trend over time; a scatter plot shows how two measures move together. Choose the chart for the question, label both axes, and start a bar chart's axis at zero.")
+        .module_text("stats.md", "Summary statistics", None, &[], "The mean is the average of a data set and the median its middle value. The standard deviation measures the spread of the values around the mean: a small one means most values lie close to it.")
+        .write(&tmp.path().join("analytics"));
     let file = tmp.path().join("analytics.pathforge");
     ok(&[&"init", &file], "init");
     ok(&[&"import", &file, &lib], "import");

@@ -1,13 +1,15 @@
 //! Helpers for tests only (a dev-dependency everywhere): reaching `../shared`, the
 //! read-only folder beside the repository that holds the official schemas and real
-//! packages, and running its schema checks.
+//! packages, and running its schema checks; writing library folders ([`Library`]).
 //!
 //! A test that needs `../shared` fails loudly when it is missing, unless
 //! `PATHFORGE_NO_SHARED=1` says the person running the tests knows and accepts the gap.
 
 use std::path::{Path, PathBuf};
 
+mod library;
 mod pdf;
+pub use library::Library;
 pub use pdf::{pdf, pdf_with_password};
 
 /// `../shared`, if present; panics with an explanation when it is missing and

@@ -40,16 +40,13 @@ pub(super) fn toml_requires(module: &str, after: &[&str]) -> String {
 
 /// A library a.md → b.md → c.md declared in its manifest, imported into a new project.
 pub(super) fn chain_project(tmp: &Path) -> (Project, PathBuf) {
-    let lib = tmp.join("chain");
-    for (name, minutes) in [("a", 10), ("b", 20), ("c", 30)] {
-        write(
-            &lib,
-            &format!("{name}.md"),
-            md(&name.to_uppercase(), minutes).as_bytes(),
-        );
-    }
-    let manifest = toml_requires("b.md", &["a.md"]) + &toml_requires("c.md", &["b.md"]);
-    write(&lib, "pathforge.toml", manifest.as_bytes());
+    let lib = testkit::Library::new()
+        .module("a.md", "A", 10, &["skill-10"])
+        .module("b.md", "B", 20, &["skill-20"])
+        .module("c.md", "C", 30, &["skill-30"])
+        .requires("b.md", &["a.md"])
+        .requires("c.md", &["b.md"])
+        .write(&tmp.join("chain"));
     let mut p = Project::create(&tmp.join("p.pathforge"), Timestamp(1)).unwrap();
     let report = p.import_library(&lib, &ME, Timestamp(2)).unwrap();
     assert_eq!(
@@ -57,6 +54,24 @@ pub(super) fn chain_project(tmp: &Path) -> (Project, PathBuf) {
         "the manifest's two edges are declared"
     );
     (p, lib)
+}
+
+/// A library whose manifest declares the cycle a.md ⇄ b.md (and with `track`, a track to
+/// the skill both teach), imported: data with a cycle loads, and later stages refuse it.
+pub(super) fn loop_project(tmp: &Path, track: bool) -> Project {
+    let mut lib = testkit::Library::new()
+        .module("a.md", "A", 10, &["skill-10"])
+        .module("b.md", "B", 10, &["skill-10"])
+        .requires("b.md", &["a.md"])
+        .requires("a.md", &["b.md"]);
+    if track {
+        lib = lib.track("t", &["skill-10"]);
+    }
+    let lib = lib.write(&tmp.join("loop"));
+    let mut p = Project::create(&tmp.join("p.pathforge"), Timestamp(1)).unwrap();
+    p.import_library(&lib, &ME, Timestamp(2))
+        .expect("a cycle in the data does not block loading");
+    p
 }
 
 pub(super) fn id(p: &Project, reference: &str) -> ModuleId {
@@ -72,28 +87,28 @@ pub(super) fn skill_project(
     skills: &[&str],
     skill_edges: &[(&str, &str)],
 ) -> Project {
-    let lib = tmp.join("skills-lib");
+    let mut lib = testkit::Library::new();
     for (name, tags) in modules {
-        let text = format!("---\ntitle: {name}\ntags: [{tags}]\n---\n{name} body text.\n");
-        write(&lib, &format!("{name}.md"), text.as_bytes());
+        let tags: Vec<&str> = tags
+            .split(',')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .collect();
+        let body = format!("{name} body text.");
+        lib = lib.module_text(&format!("{name}.md"), name, None, &tags, &body);
     }
-    let mut manifest = String::new();
     for (before, after) in edges {
-        manifest += &toml_requires(&format!("{after}.md"), &[&format!("{before}.md")]);
+        lib = lib.requires(&format!("{after}.md"), &[&format!("{before}.md")]);
     }
     for slug in skills {
-        let requires: Vec<String> = skill_edges
+        let requires: Vec<&str> = skill_edges
             .iter()
             .filter(|(_, a)| a == slug)
-            .map(|(b, _)| format!("{b:?}"))
+            .map(|(b, _)| *b)
             .collect();
-        manifest += &format!(
-            "[[skill]]\nslug = {slug:?}\nname = {:?}\nrequires = [{}]\n\n",
-            slug.to_uppercase(),
-            requires.join(", ")
-        );
+        lib = lib.skill(slug, &requires);
     }
-    write(&lib, "pathforge.toml", manifest.as_bytes());
+    let lib = lib.write(&tmp.join("skills-lib"));
     let mut p = Project::create(&tmp.join("p.pathforge"), Timestamp(1)).unwrap();
     p.import_library(&lib, &ME, Timestamp(2)).unwrap();
     p

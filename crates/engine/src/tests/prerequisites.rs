@@ -112,14 +112,7 @@ fn reimport_replaces_declared_edges_and_keeps_personal_ones() {
 #[test]
 fn imported_cycles_load_and_are_flagged() {
     let tmp = tempfile::tempdir().unwrap();
-    let lib = tmp.path().join("loop");
-    write(&lib, "a.md", md("A", 10).as_bytes());
-    write(&lib, "b.md", md("B", 10).as_bytes());
-    let manifest = toml_requires("b.md", &["a.md"]) + &toml_requires("a.md", &["b.md"]);
-    write(&lib, "pathforge.toml", manifest.as_bytes());
-    let mut p = Project::create(&tmp.path().join("p.pathforge"), Timestamp(1)).unwrap();
-    p.import_library(&lib, &ME, Timestamp(2))
-        .expect("a cycle in the data does not block loading");
+    let p = loop_project(tmp.path(), false);
     let findings = p.check_graph().unwrap();
     let cycle = findings
         .iter()

@@ -82,13 +82,7 @@ fn sample_rules_cover_every_kind_check_clean_and_run() {
 #[test]
 fn bundles_refuse_projects_with_errors() {
     let tmp = tempfile::tempdir().unwrap();
-    let lib = tmp.path().join("loop");
-    write(&lib, "a.md", md("A", 10).as_bytes());
-    write(&lib, "b.md", md("B", 10).as_bytes());
-    let manifest = toml_requires("b.md", &["a.md"]) + &toml_requires("a.md", &["b.md"]);
-    write(&lib, "pathforge.toml", manifest.as_bytes());
-    let mut p = Project::create(&tmp.path().join("p.pathforge"), Timestamp(1)).unwrap();
-    p.import_library(&lib, &ME, Timestamp(2)).unwrap();
+    let p = loop_project(tmp.path(), false);
     let err = p.bundle_files().unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Conflict, "{err}");
     assert!(

@@ -82,15 +82,7 @@ fn sample_tracks_have_valid_paths() {
 #[test]
 fn track_paths_are_refused_on_a_cyclic_graph() {
     let tmp = tempfile::tempdir().unwrap();
-    let lib = tmp.path().join("loop");
-    write(&lib, "a.md", md("A", 10).as_bytes());
-    write(&lib, "b.md", md("B", 10).as_bytes());
-    let manifest = toml_requires("b.md", &["a.md"])
-        + &toml_requires("a.md", &["b.md"])
-        + "[[track]]\nslug = \"t\"\nname = \"T\"\ntargets = [{ skill = \"skill-10\" }]\n";
-    write(&lib, "pathforge.toml", manifest.as_bytes());
-    let mut p = Project::create(&tmp.path().join("p.pathforge"), Timestamp(1)).unwrap();
-    p.import_library(&lib, &ME, Timestamp(2)).unwrap();
+    let p = loop_project(tmp.path(), true);
     let track = p.resolve_track("t").unwrap();
     let err = p.track_path(&track).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Conflict, "{err}");
