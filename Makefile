@@ -89,7 +89,7 @@ fuzz: setup
 # Regenerates what is generated from Rust types: the UI's IPC types and the published
 # JSON Schema of the rules.
 bindings:
-	UPDATE_BINDINGS=1 $(CARGO) test -p session --lib typescript_bindings_are_up_to_date
+	UPDATE_BINDINGS=1 $(CARGO) test -p session --lib -- typescript_bindings_are_up_to_date the_ui_command_map_is_up_to_date
 	UPDATE_SCHEMAS=1 $(CARGO) test -p rules --lib the_published_json_schema_is_up_to_date
 
 # Rebuilds the sample libraries' PDFs and packages from sample-libraries/sources/.

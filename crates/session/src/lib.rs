@@ -18,11 +18,13 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 mod bindings;
+mod commands;
 mod curriculum;
 mod review;
 mod shipping;
 
 pub use bindings::bindings;
+pub use commands::{commands, commands_ts, ArgDecl, CommandDecl};
 
 /// An error as the UI sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -3,7 +3,9 @@
 //! — no more, no less — and has a row in [`CHECKS`] saying how its input is validated.
 //! Each row with input feeds the session a bad value (an id that names nothing, a path
 //! that is not there, a value out of range) and expects the error kind the UI branches
-//! on, with nothing written to the project. A new command without a row fails here.
+//! on, with nothing written to the project. A new command without a row fails here. The
+//! command map the UI is typed by (`commands.rs`) is checked against the shell's
+//! signatures, and its generated TypeScript against the committed file.
 
 use super::*;
 
@@ -556,4 +558,157 @@ fn every_command_refuses_bad_input_with_its_kind_and_writes_nothing() {
         "mine",
         "an export never replaces a folder that is not an export"
     );
+}
+
+const COMMANDS_TS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../ui/src/lib/commands.ts");
+
+#[test]
+fn the_ui_command_map_is_up_to_date() {
+    let fresh = commands_ts();
+    if std::env::var_os("UPDATE_BINDINGS").is_some() {
+        std::fs::write(COMMANDS_TS, &fresh).unwrap();
+    }
+    let committed = std::fs::read_to_string(COMMANDS_TS).unwrap_or_default();
+    assert!(
+        committed == fresh,
+        "ui/src/lib/commands.ts is stale: the command map changed. Run `make bindings` and \
+         commit the result."
+    );
+}
+
+/// A command's name, arguments (name, Rust type) and result type.
+type Signature = (String, Vec<(String, String)>, String);
+
+/// The shell's `#[tauri::command]` functions, read from their source: name, arguments
+/// other than Tauri's own state (name, Rust type) and the `IpcResult` type (`()` for
+/// none). Paths are dropped from types (`model::Profile` → `Profile`), as each side
+/// imports them its own way.
+fn shell_signatures() -> Vec<Signature> {
+    let src = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../src-tauri/src/lib.rs"
+    ))
+    .expect("the shell's source is beside the crates");
+    let unpath = |t: &str| -> String {
+        let t: String = t.split_whitespace().collect();
+        let mut out = String::new();
+        let mut word = String::new();
+        for c in t.chars().chain([' ']) {
+            if c.is_alphanumeric() || c == '_' || c == ':' {
+                word.push(c);
+            } else {
+                out.push_str(word.rsplit("::").next().unwrap_or(&word));
+                word.clear();
+                if c != ' ' {
+                    out.push(c);
+                }
+            }
+        }
+        out
+    };
+    let mut out = Vec::new();
+    for chunk in src.split("#[tauri::command").skip(1) {
+        let after_fn = chunk.split_once("fn ").expect("a command is a function").1;
+        let (name, rest) = after_fn.split_once('(').expect("a command has arguments");
+        // The argument list ends at the parenthesis that closes the first one.
+        let mut depth = 1;
+        let end = rest
+            .char_indices()
+            .find(|&(_, c)| {
+                depth += match c {
+                    '(' => 1,
+                    ')' => -1,
+                    _ => 0,
+                };
+                depth == 0
+            })
+            .expect("the argument list closes")
+            .0;
+        let (list, tail) = (&rest[..end], &rest[end + 1..]);
+        let mut args = Vec::new();
+        let (mut depth, mut part) = (0, String::new());
+        for c in list.chars().chain([',']) {
+            match c {
+                '<' | '(' => depth += 1,
+                '>' | ')' => depth -= 1,
+                _ => {}
+            }
+            if c == ',' && depth == 0 {
+                if let Some((n, t)) = part.split_once(':') {
+                    let t = unpath(t);
+                    if !t.starts_with("State<") {
+                        args.push((n.trim().to_owned(), t));
+                    }
+                }
+                part.clear();
+            } else {
+                part.push(c);
+            }
+        }
+        let signature_end = tail.find('{').expect("a command has a body");
+        let result = match tail[..signature_end].trim().strip_prefix("->") {
+            Some(r) => {
+                let r = unpath(r);
+                r.strip_prefix("IpcResult<")
+                    .and_then(|r| r.strip_suffix('>'))
+                    .map(str::to_owned)
+                    .unwrap_or(r)
+            }
+            None => "()".to_owned(),
+        };
+        out.push((name.trim().to_owned(), args, result));
+    }
+    out
+}
+
+#[test]
+fn the_command_map_matches_the_shells_signatures() {
+    let shell = shell_signatures();
+    assert_eq!(
+        shell.len(),
+        64,
+        "the shell's 64 commands are read: {shell:?}"
+    );
+    let unpath = |t: &str| -> String {
+        t.split_whitespace()
+            .collect::<String>()
+            .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
+            .map(|w| w.rsplit("::").next().unwrap_or(w).to_owned())
+            .collect::<Vec<_>>()
+            .join("")
+    };
+    let map: Vec<Signature> = commands()
+        .into_iter()
+        .map(|c| {
+            (
+                c.name.to_owned(),
+                c.args
+                    .iter()
+                    .map(|a| (a.name.to_owned(), a.rust.split_whitespace().collect()))
+                    .collect(),
+                c.result_rust.split_whitespace().collect(),
+            )
+        })
+        .collect();
+    // Compare types with paths dropped on both sides.
+    let norm = |v: Vec<Signature>| -> Vec<String> {
+        v.into_iter()
+            .map(|(n, args, r)| {
+                let args: Vec<String> = args
+                    .iter()
+                    .map(|(a, t)| format!("{a}: {}", unpath(t)))
+                    .collect();
+                format!("{n}({}) -> {}", args.join(", "), unpath(&r))
+            })
+            .collect()
+    };
+    let (shell, map) = (norm(shell), norm(map));
+    for (s, m) in shell.iter().zip(&map) {
+        assert_eq!(
+            s, m,
+            "the command map (crates/session/src/commands.rs) declares each command as the \
+             shell (src-tauri/src/lib.rs) does, in its order"
+        );
+    }
+    assert_eq!(shell.len(), map.len(), "as many commands on both sides");
 }

@@ -1,56 +1,33 @@
 // The one module through which the UI reaches Rust: Pathforge's commands and the native
 // dialogs. Every failure becomes an ApiError whose `kind` the UI branches on; messages are
-// shown, never parsed.
+// shown, never parsed. Command names, arguments and results are typed by the generated
+// `commands.ts`.
 import { Channel, invoke } from '@tauri-apps/api/core';
 import { open, save } from '@tauri-apps/plugin-dialog';
 import type {
-  AuditEvent,
-  Decision,
   Rule,
-  RulesView,
   SampleLearner,
   ErrorKind,
-  Finding,
-  ImportReport,
   IpcError,
   Module,
   Level,
   ModuleId,
-  ModuleSummary,
-  ProjectInfo,
-  Restored,
-  SessionState,
-  ModelStatus,
-  ModuleInsight,
   TagProgress,
   ImportProgress,
   CatalogColumns,
-  CatalogPreview,
-  DecisionsImport,
-  Calibration,
   Profile,
   TagEdit,
-  AuditCheck,
   AuditFormat,
-  TagReport,
-  Tag,
   TagState,
   SkillId,
-  ExportPreview,
   ExportRequest,
-  GraphView,
-  MergePreview,
-  SkillMerge,
-  TaxonomyView,
-  TrackPath,
   TrackDraft,
   PrerequisiteGroup,
   Cohort,
-  Journey,
-  Simulation,
   SimulationProgress,
   SimulationRequest,
 } from './bindings';
+import type { Commands } from './commands';
 
 export class ApiError extends Error {
   readonly kind: ErrorKind;
@@ -95,8 +72,14 @@ export function toApiError(e: unknown): ApiError {
 // Commands sent and not yet answered: closing the window waits for them (see `settle`).
 const inFlight = new Set<Promise<unknown>>();
 
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
-  const sent = invoke<T>(command, args);
+type Args<K extends keyof Commands> = Commands[K]['args'];
+
+/** Sends `command`: its name, arguments and result are checked against the generated map. */
+async function call<K extends keyof Commands>(
+  command: K,
+  ...args: keyof Args<K> extends never ? [] : [Args<K>]
+): Promise<Commands[K]['result']> {
+  const sent = invoke<Commands[K]['result']>(command, args[0]);
   inFlight.add(sent);
   try {
     return await sent;
@@ -119,95 +102,95 @@ const BACKUP_FILTER = [
 ];
 
 export const api = {
-  sessionState: () => call<SessionState>('session_state'),
-  createProject: (path: string) => call<ProjectInfo>('create_project', { path }),
-  openProject: (path: string) => call<ProjectInfo>('open_project', { path }),
+  sessionState: () => call('session_state'),
+  createProject: (path: string) => call('create_project', { path }),
+  openProject: (path: string) => call('open_project', { path }),
   /** Imports a library folder, package or catalog; `onProgress` hears each file read. */
   importLibrary: (path: string, onProgress: (p: ImportProgress) => void = () => undefined) => {
     const channel = new Channel<ImportProgress>();
     channel.onmessage = onProgress;
-    return call<ImportReport>('import_library', { path, onProgress: channel });
+    return call('import_library', { path, onProgress: channel });
   },
-  catalogPreview: (path: string) => call<CatalogPreview>('catalog_preview', { path }),
+  catalogPreview: (path: string) => call('catalog_preview', { path }),
   mapCatalogColumns: (path: string, columns: CatalogColumns) =>
-    call<CatalogPreview>('map_catalog_columns', { path, columns }),
-  listModules: () => call<ModuleSummary[]>('list_modules'),
-  getModule: (id: ModuleId) => call<Module>('get_module', { id }),
-  auditLog: () => call<AuditEvent[]>('audit_log'),
-  checkGraph: () => call<Finding[]>('check_graph'),
-  listRules: () => call<RulesView>('list_rules'),
-  saveRule: (rule: Rule) => call<Finding[]>('save_rule', { rule }),
-  deleteRule: (id: string) => call<Finding[]>('delete_rule', { id }),
-  why: (learner: SampleLearner) => call<Decision[]>('why', { learner }),
+    call('map_catalog_columns', { path, columns }),
+  listModules: () => call('list_modules'),
+  getModule: (id: ModuleId) => call('get_module', { id }),
+  auditLog: () => call('audit_log'),
+  checkGraph: () => call('check_graph'),
+  listRules: () => call('list_rules'),
+  saveRule: (rule: Rule) => call('save_rule', { rule }),
+  deleteRule: (id: string) => call('delete_rule', { id }),
+  why: (learner: SampleLearner) => call('why', { learner }),
   /** Auto-tags changed modules; `onProgress` hears how far it is. */
   tagModules: (onProgress: (p: TagProgress) => void) => {
     const channel = new Channel<TagProgress>();
     channel.onmessage = onProgress;
-    return call<TagReport>('tag_modules', { onProgress: channel });
+    return call('tag_modules', { onProgress: channel });
   },
   /** Stops the import, auto-tagging or simulation run in progress. */
-  cancelOperation: () => call<void>('cancel_operation'),
+  cancelOperation: () => call('cancel_operation'),
   /** Runs a simulation off the window's thread; `onProgress` hears how far it is. */
   simulate: (request: SimulationRequest, onProgress: (p: SimulationProgress) => void) => {
     const channel = new Channel<SimulationProgress>();
     channel.onmessage = onProgress;
-    return call<Simulation>('simulate', { request, onProgress: channel });
+    return call('simulate', { request, onProgress: channel });
   },
   simulationJourney: (request: SimulationRequest, rules: boolean, learner: number) =>
-    call<Journey>('simulation_journey', { request, rules, learner }),
-  cohort: () => call<Cohort | null>('cohort'),
+    call('simulation_journey', { request, rules, learner }),
+  cohort: () => call('cohort'),
   /** Saves the project's cohort (null: back to the library's); returns the one in force. */
-  setCohort: (cohort: Cohort | null) => call<Cohort | null>('set_cohort', { cohort }),
+  setCohort: (cohort: Cohort | null) => call('set_cohort', { cohort }),
   /** Native open dialog for a signed rule bundle; null when cancelled. */
   chooseBundle: async (title: string) =>
     (await open({ title, filters: [{ name: 'Pathforge rule bundle', extensions: ['zip'] }], multiple: false, directory: false })) as
       | string
       | null,
-  moduleInsight: (id: ModuleId) => call<ModuleInsight>('module_insight', { id }),
+  moduleInsight: (id: ModuleId) => call('module_insight', { id }),
   reviewQueue: (tagState: TagState | null, skill: string | null, minConfidence: number | null) =>
-    call<Tag[]>('review_queue', { tagState, skill, minConfidence }),
+    call('review_queue', { tagState, skill, minConfidence }),
   decideTags: (tags: [ModuleId, SkillId][], tagState: TagState, note: string | null = null) =>
-    call<number>('decide_tags', { tags, tagState, note }),
-  modelStatus: () => call<ModelStatus>('model_status'),
-  chooseModel: (path: string) => call<ModelStatus>('choose_model', { path }),
-  graphView: () => call<GraphView>('graph_view'),
+    call('decide_tags', { tags, tagState, note }),
+  modelStatus: () => call('model_status'),
+  chooseModel: (path: string) => call('choose_model', { path }),
+  graphView: () => call('graph_view'),
   addPrerequisite: (before: ModuleId, after: ModuleId, group: PrerequisiteGroup | null = null) =>
-    call<GraphView>('add_prerequisite', { before, after, group }),
-  removePrerequisite: (before: ModuleId, after: ModuleId) => call<GraphView>('remove_prerequisite', { before, after }),
-  cycleIfAdded: (before: ModuleId, after: ModuleId) => call<ModuleId[] | null>('cycle_if_added', { before, after }),
-  importTaxonomy: (path: string) => call<TaxonomyView>('import_taxonomy', { path }),
-  setSkillExamples: (slug: string, examples: string[]) => call<TaxonomyView>('set_skill_examples', { slug, examples }),
-  describeSkill: (slug: string, description: string) => call<TaxonomyView>('describe_skill', { slug, description }),
-  addSkillPrerequisite: (before: string, after: string) => call<TaxonomyView>('add_skill_prerequisite', { before, after }),
-  removeSkillPrerequisite: (before: string, after: string) => call<TaxonomyView>('remove_skill_prerequisite', { before, after }),
-  trackPath: (track: string) => call<TrackPath>('track_path', { track }),
-  trackDrafts: () => call<TrackDraft[]>('track_drafts'),
-  addTrack: (draft: TrackDraft) => call<TrackDraft[]>('add_track', { draft }),
-  editTrack: (slug: string, draft: TrackDraft) => call<TrackDraft[]>('edit_track', { slug, draft }),
-  removeTrack: (slug: string) => call<TrackDraft[]>('remove_track', { slug }),
-  taxonomyView: () => call<TaxonomyView>('taxonomy_view'),
-  addSkill: (slug: string, name: string, parent: string | null) => call<TaxonomyView>('add_skill', { slug, name, parent }),
-  removeSkill: (slug: string) => call<TaxonomyView>('remove_skill', { slug }),
-  renameSkill: (slug: string, name: string) => call<TaxonomyView>('rename_skill', { slug, name }),
-  moveSkill: (slug: string, parent: string | null) => call<TaxonomyView>('move_skill', { slug, parent }),
-  retireSkill: (slug: string, retired: boolean) => call<TaxonomyView>('retire_skill', { slug, retired }),
-  mergePreview: (from: string, into: string) => call<MergePreview>('merge_preview', { from, into }),
-  mergeSkill: (from: string, into: string) => call<SkillMerge>('merge_skill', { from, into }),
-  unmergeSkill: (audit: number) => call<TaxonomyView>('unmerge_skill', { audit }),
-  previewExport: (request: ExportRequest) => call<ExportPreview>('preview_export', { request }),
-  exportCourse: (request: ExportRequest) => call<ExportPreview>('export_course', { request }),
+    call('add_prerequisite', { before, after, group }),
+  removePrerequisite: (before: ModuleId, after: ModuleId) => call('remove_prerequisite', { before, after }),
+  cycleIfAdded: (before: ModuleId, after: ModuleId) => call('cycle_if_added', { before, after }),
+  importTaxonomy: (path: string) => call('import_taxonomy', { path }),
+  setSkillExamples: (slug: string, examples: string[]) => call('set_skill_examples', { slug, examples }),
+  describeSkill: (slug: string, description: string) => call('describe_skill', { slug, description }),
+  addSkillPrerequisite: (before: string, after: string) => call('add_skill_prerequisite', { before, after }),
+  removeSkillPrerequisite: (before: string, after: string) => call('remove_skill_prerequisite', { before, after }),
+  trackPath: (track: string) => call('track_path', { track }),
+  trackDrafts: () => call('track_drafts'),
+  addTrack: (draft: TrackDraft) => call('add_track', { draft }),
+  editTrack: (slug: string, draft: TrackDraft) => call('edit_track', { slug, draft }),
+  removeTrack: (slug: string) => call('remove_track', { slug }),
+  taxonomyView: () => call('taxonomy_view'),
+  addSkill: (slug: string, name: string, parent: string | null) => call('add_skill', { slug, name, parent }),
+  removeSkill: (slug: string) => call('remove_skill', { slug }),
+  renameSkill: (slug: string, name: string) => call('rename_skill', { slug, name }),
+  moveSkill: (slug: string, parent: string | null) => call('move_skill', { slug, parent }),
+  retireSkill: (slug: string, retired: boolean) => call('retire_skill', { slug, retired }),
+  mergePreview: (from: string, into: string) => call('merge_preview', { from, into }),
+  mergeSkill: (from: string, into: string) => call('merge_skill', { from, into }),
+  unmergeSkill: (audit: number) => call('unmerge_skill', { audit }),
+  previewExport: (request: ExportRequest) => call('preview_export', { request }),
+  exportCourse: (request: ExportRequest) => call('export_course', { request }),
   exportReviewPack: (path: string, skill: string | null, minConfidence: number | null) =>
-    call<number>('export_review_pack', { path, skill, minConfidence }),
-  importReviewDecisions: (path: string) => call<DecisionsImport>('import_review_decisions', { path }),
-  calibration: () => call<Calibration>('calibration'),
-  setModuleLevel: (module: ModuleId, level: Level | null) => call<Module>('set_module_level', { module, level }),
+    call('export_review_pack', { path, skill, minConfidence }),
+  importReviewDecisions: (path: string) => call('import_review_decisions', { path }),
+  calibration: () => call('calibration'),
+  setModuleLevel: (module: ModuleId, level: Level | null) => call('set_module_level', { module, level }),
   editTag: (module: ModuleId, from: string, to: string, note: string | null) =>
-    call<TagEdit>('edit_tag', { module, from, to, note }),
-  undoEdit: (edit: TagEdit) => call<void>('undo_edit', { edit }),
-  getProfile: () => call<Profile | null>('get_profile'),
-  setProfile: (profile: Profile) => call<Profile>('set_profile', { profile }),
-  verifyAudit: () => call<AuditCheck>('verify_audit'),
-  exportAudit: (path: string, format: AuditFormat) => call<void>('export_audit', { path, format }),
+    call('edit_tag', { module, from, to, note }),
+  undoEdit: (edit: TagEdit) => call('undo_edit', { edit }),
+  getProfile: () => call('get_profile'),
+  setProfile: (profile: Profile) => call('set_profile', { profile }),
+  verifyAudit: () => call('verify_audit'),
+  exportAudit: (path: string, format: AuditFormat) => call('export_audit', { path, format }),
   /** Native save dialog for an audit log export; null when cancelled. */
   chooseAuditExportFile: (format: AuditFormat) =>
     save({
@@ -215,7 +198,7 @@ export const api = {
       filters: [{ name: format === 'csv' ? 'CSV' : 'JSON', extensions: [format] }],
       defaultPath: `audit-log.${format}`,
     }),
-  setAutoAccept: (threshold: number | null) => call<Calibration>('set_auto_accept', { threshold }),
+  setAutoAccept: (threshold: number | null) => call('set_auto_accept', { threshold }),
   /** Native save dialog for an offline review pack; null when cancelled. */
   chooseReviewPackFile: () =>
     save({ title: 'Save review pack', filters: [{ name: 'Review pack (HTML)', extensions: ['html'] }], defaultPath: 'review-pack.html' }),
@@ -225,9 +208,9 @@ export const api = {
       | string
       | null,
 
-  modulePreview: (id: ModuleId) => call<string>('module_preview', { id }),
-  backupProject: (dest: string) => call<void>('backup_project', { dest }),
-  restoreProject: (from: string) => call<Restored>('restore_project', { from }),
+  modulePreview: (id: ModuleId) => call('module_preview', { id }),
+  backupProject: (dest: string) => call('backup_project', { dest }),
+  restoreProject: (from: string) => call('restore_project', { from }),
   /** Native save dialog for a project backup; null when cancelled. */
   chooseBackupFile: (defaultPath: string) =>
     save({ title: 'Back up the project', filters: BACKUP_FILTER, defaultPath }),

@@ -1,0 +1,73 @@
+// Generated from crates/session/src/commands.rs by `make bindings`
+// (UPDATE_BINDINGS=1 cargo test -p session). Do not edit.
+
+import type { Channel } from '@tauri-apps/api/core';
+import type { AuditCheck, AuditEvent, AuditFormat, Calibration, CatalogColumns, CatalogPreview, Cohort, Decision, DecisionsImport, ExportPreview, ExportRequest, Finding, GraphView, ImportProgress, ImportReport, Journey, Level, MergePreview, ModelStatus, Module, ModuleId, ModuleInsight, ModuleSummary, PrerequisiteGroup, Profile, ProjectInfo, Restored, Rule, RulesView, SampleLearner, SessionState, Simulation, SimulationProgress, SimulationRequest, SkillId, SkillMerge, Tag, TagEdit, TagProgress, TagReport, TagState, TaxonomyView, TrackDraft, TrackPath } from './bindings';
+
+/** Every command the window may call: its arguments and its result. */
+export type Commands = {
+  session_state: { args: {}; result: SessionState };
+  create_project: { args: { path: string }; result: ProjectInfo };
+  open_project: { args: { path: string }; result: ProjectInfo };
+  import_library: { args: { path: string; onProgress: Channel<ImportProgress> }; result: ImportReport };
+  catalog_preview: { args: { path: string }; result: CatalogPreview };
+  map_catalog_columns: { args: { path: string; columns: CatalogColumns }; result: CatalogPreview };
+  verify_audit: { args: {}; result: AuditCheck };
+  export_audit: { args: { path: string; format: AuditFormat }; result: void };
+  module_preview: { args: { id: ModuleId }; result: string };
+  backup_project: { args: { dest: string }; result: void };
+  restore_project: { args: { from: string }; result: Restored };
+  get_profile: { args: {}; result: Profile | null };
+  set_profile: { args: { profile: Profile }; result: Profile };
+  edit_tag: { args: { module: ModuleId; from: string; to: string; note: string | null }; result: TagEdit };
+  undo_edit: { args: { edit: TagEdit }; result: void };
+  set_module_level: { args: { module: ModuleId; level: Level | null }; result: Module };
+  calibration: { args: {}; result: Calibration };
+  set_auto_accept: { args: { threshold: number | null }; result: Calibration };
+  export_review_pack: { args: { path: string; skill: string | null; minConfidence: number | null }; result: number };
+  import_review_decisions: { args: { path: string }; result: DecisionsImport };
+  list_modules: { args: {}; result: Array<ModuleSummary> };
+  get_module: { args: { id: ModuleId }; result: Module };
+  check_graph: { args: {}; result: Array<Finding> };
+  list_rules: { args: {}; result: RulesView };
+  save_rule: { args: { rule: Rule }; result: Array<Finding> };
+  delete_rule: { args: { id: string }; result: Array<Finding> };
+  why: { args: { learner: SampleLearner }; result: Array<Decision> };
+  simulate: { args: { request: SimulationRequest; onProgress: Channel<SimulationProgress> }; result: Simulation };
+  simulation_journey: { args: { request: SimulationRequest; rules: boolean; learner: number }; result: Journey };
+  cohort: { args: {}; result: Cohort | null };
+  set_cohort: { args: { cohort: Cohort | null }; result: Cohort | null };
+  tag_modules: { args: { onProgress: Channel<TagProgress> }; result: TagReport };
+  cancel_operation: { args: {}; result: void };
+  module_insight: { args: { id: ModuleId }; result: ModuleInsight };
+  review_queue: { args: { tagState: TagState | null; skill: string | null; minConfidence: number | null }; result: Array<Tag> };
+  decide_tags: { args: { tags: Array<[ModuleId, SkillId]>; tagState: TagState; note: string | null }; result: number };
+  model_status: { args: {}; result: ModelStatus };
+  choose_model: { args: { path: string }; result: ModelStatus };
+  audit_log: { args: {}; result: Array<AuditEvent> };
+  graph_view: { args: {}; result: GraphView };
+  add_prerequisite: { args: { before: ModuleId; after: ModuleId; group: PrerequisiteGroup | null }; result: GraphView };
+  remove_prerequisite: { args: { before: ModuleId; after: ModuleId }; result: GraphView };
+  cycle_if_added: { args: { before: ModuleId; after: ModuleId }; result: Array<ModuleId> | null };
+  taxonomy_view: { args: {}; result: TaxonomyView };
+  add_skill: { args: { slug: string; name: string; parent: string | null }; result: TaxonomyView };
+  remove_skill: { args: { slug: string }; result: TaxonomyView };
+  rename_skill: { args: { slug: string; name: string }; result: TaxonomyView };
+  move_skill: { args: { slug: string; parent: string | null }; result: TaxonomyView };
+  retire_skill: { args: { slug: string; retired: boolean }; result: TaxonomyView };
+  merge_preview: { args: { from: string; into: string }; result: MergePreview };
+  merge_skill: { args: { from: string; into: string }; result: SkillMerge };
+  unmerge_skill: { args: { audit: number }; result: TaxonomyView };
+  import_taxonomy: { args: { path: string }; result: TaxonomyView };
+  set_skill_examples: { args: { slug: string; examples: Array<string> }; result: TaxonomyView };
+  describe_skill: { args: { slug: string; description: string }; result: TaxonomyView };
+  add_skill_prerequisite: { args: { before: string; after: string }; result: TaxonomyView };
+  remove_skill_prerequisite: { args: { before: string; after: string }; result: TaxonomyView };
+  track_drafts: { args: {}; result: Array<TrackDraft> };
+  add_track: { args: { draft: TrackDraft }; result: Array<TrackDraft> };
+  edit_track: { args: { slug: string; draft: TrackDraft }; result: Array<TrackDraft> };
+  remove_track: { args: { slug: string }; result: Array<TrackDraft> };
+  track_path: { args: { track: string }; result: TrackPath };
+  preview_export: { args: { request: ExportRequest }; result: ExportPreview };
+  export_course: { args: { request: ExportRequest }; result: ExportPreview };
+};
