@@ -267,56 +267,34 @@ impl Project {
     fn course(&self, mapping: &[(String, String)]) -> Result<lms::Course> {
         let project = self.store.project()?;
         let c = self.curriculum()?;
-        let mut modules = Vec::new();
-        for m in &c.modules {
-            let full = self.module(&ModuleId(m.id.clone()))?;
-            modules.push(lms::CourseModule {
-                key: m.key.clone(),
-                title: m.title.clone(),
-                duration_minutes: m.minutes,
-                skills: m.skills.clone(),
-                interactive: interactive_source(&full),
-                body: full.body,
-            });
-        }
-        let g = c.graph();
-        if let Some(cycle) = graph::lint(&g)
+        if let Some(cycle) = graph::lint(&c.graph())
             .into_iter()
             .find(crate::prerequisites::is_cycle)
         {
             return Err(Error::CyclicGraph(cycle.message));
         }
-        let columns = c.columns();
-        let tracks = c
-            .tracks
-            .iter()
-            .map(|t| lms::CourseTrack {
-                slug: t.slug.clone(),
-                name: t.name.clone(),
-                modules: graph::track_path(&g, &columns.view(), &t.targets)
-                    .steps
-                    .into_iter()
-                    .map(|(i, _)| c.modules[i].key.clone())
-                    .collect(),
-            })
-            .collect();
+        let mut pages = Vec::new();
+        for m in &c.modules {
+            let full = self.module(&ModuleId(m.id.clone()))?;
+            pages.push(lms::Page {
+                interactive: interactive_source(&full),
+                body: full.body,
+            });
+        }
         let mut map = BTreeMap::new();
         for (reference, lms_id) in mapping {
             let module = self.resolve_module(reference)?;
             map.insert(module.source_path, lms_id.clone());
         }
-        let framework = self.framework()?;
-        Ok(lms::Course {
+        let about = lms::About {
             id: project.id.to_string(),
             title: project.name,
             description: String::new(),
-            modules,
-            tracks,
-            rules: c.rules,
-            framework,
+            framework: self.framework()?,
             changed: self.last_change()?,
             mapping: map,
-        })
+        };
+        Ok(lms::Course::of(&c, pages, about))
     }
 
     /// Records that an export was written (the audit log is the history of what shipped).

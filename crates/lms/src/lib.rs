@@ -4,8 +4,9 @@
 //! Canvas module requirements, Open edX OLX — and every rule is reported as expressed,
 //! partly expressed or not exported, with the reason ([`Coverage`]).
 //!
-//! Pure functions: a [`Course`] in, files as bytes out. The engine gathers the course and
-//! writes the files (atomically); the same course always gives the same bytes.
+//! Pure functions: a [`Course`] in — a [`curriculum::Curriculum`] with each module's page
+//! and the project's identity ([`Course::of`]) — files as bytes out. The engine gathers the
+//! course and writes the files (atomically); the same course always gives the same bytes.
 
 mod canvas;
 mod cmi5;
@@ -147,6 +148,74 @@ pub struct CourseModule {
     /// (launch pretest.html) of packages/medication-safety.zip". Targets that write the
     /// module as a page say so in the coverage report.
     pub interactive: Option<String>,
+}
+
+/// What a module's page carries that the curriculum does not: its text, and what it was
+/// at its source when that was interactive ([`CourseModule::interactive`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Page {
+    pub body: String,
+    pub interactive: Option<String>,
+}
+
+/// What a course is besides its curriculum: the project's identity, its skill framework,
+/// its last change and the admin's mapping to LMS ids.
+#[derive(Debug, Clone)]
+pub struct About {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    pub framework: exchange::Framework,
+    pub changed: Timestamp,
+    pub mapping: BTreeMap<String, String>,
+}
+
+impl Course {
+    /// The course of `curriculum`: its modules (with `pages`, one per module in the
+    /// curriculum's order), each track's modules in a valid order (its path), and the
+    /// whole rule set. The prerequisite graph must be acyclic (the engine refuses to
+    /// export one that is not).
+    pub fn of(curriculum: &curriculum::Curriculum, pages: Vec<Page>, about: About) -> Course {
+        let modules = curriculum
+            .modules
+            .iter()
+            .zip(pages)
+            .map(|(m, page)| CourseModule {
+                key: m.key.clone(),
+                title: m.title.clone(),
+                duration_minutes: m.minutes,
+                skills: m.skills.clone(),
+                body: page.body,
+                interactive: page.interactive,
+            })
+            .collect();
+        let g = curriculum.graph();
+        let columns = curriculum.columns();
+        let tracks = curriculum
+            .tracks
+            .iter()
+            .map(|t| CourseTrack {
+                slug: t.slug.clone(),
+                name: t.name.clone(),
+                modules: graph::track_path(&g, &columns.view(), &t.targets)
+                    .steps
+                    .into_iter()
+                    .map(|(i, _)| curriculum.modules[i].key.clone())
+                    .collect(),
+            })
+            .collect();
+        Course {
+            id: about.id,
+            title: about.title,
+            description: about.description,
+            modules,
+            tracks,
+            rules: curriculum.rules.clone(),
+            framework: about.framework,
+            changed: about.changed,
+            mapping: about.mapping,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -482,3 +482,107 @@ fn scorm_2004_sequencing_does_what_the_rules_say() {
         check(got, want, why);
     }
 }
+
+#[test]
+fn a_course_is_its_curriculum_with_pages_and_track_paths() {
+    let module = |key: &str, skills: &[&str]| curriculum::Module {
+        id: format!("id-{key}"),
+        key: key.to_owned(),
+        title: key.to_uppercase(),
+        minutes: 5,
+        level: None,
+        skills: skills.iter().map(|s| (*s).to_owned()).collect(),
+    };
+    let c = curriculum::Curriculum::new(
+        vec![
+            module("b.md", &["y"]),
+            module("a.md", &["x"]),
+            module("z.md", &[]),
+        ],
+        [curriculum::EdgeById {
+            before: "id-a.md",
+            after: "id-b.md",
+            group: model::PrerequisiteGroup::AllOf,
+        }],
+        vec![curriculum::Track {
+            slug: "t".to_owned(),
+            name: "T".to_owned(),
+            targets: vec![model::TrackTarget {
+                skill: "y".to_owned(),
+                level: None,
+            }],
+        }],
+        Default::default(),
+        probe().rules,
+    )
+    .expect("the edge names listed modules");
+    let pages = ["B text", "A text", "Z text"]
+        .map(|body| Page {
+            body: body.to_owned(),
+            interactive: None,
+        })
+        .to_vec();
+    let about = About {
+        id: "p".to_owned(),
+        title: "P".to_owned(),
+        description: String::new(),
+        framework: probe().framework,
+        changed: Timestamp(0),
+        mapping: BTreeMap::new(),
+    };
+    let course = Course::of(&c, pages, about);
+    check(
+        course
+            .modules
+            .iter()
+            .map(|m| (m.key.as_str(), m.body.as_str()))
+            .collect::<Vec<_>>(),
+        vec![("b.md", "B text"), ("a.md", "A text"), ("z.md", "Z text")],
+        "every module with its own page, in the curriculum's order",
+    );
+    check(
+        course.tracks[0].modules.clone(),
+        vec!["a.md".to_owned(), "b.md".to_owned()],
+        "a track's modules are its path: the prerequisite first, nothing it does not need",
+    );
+    check(
+        course.rules,
+        c.rules,
+        "the whole rule set travels with the course",
+    );
+}
+
+#[test]
+fn moodle_reengagement_uses_the_plugins_fields_and_invents_no_address() {
+    let export = compile(&probe(), Target::Moodle).expect("the probe compiles");
+    let plan: serde_json::Value =
+        serde_json::from_slice(&export.files["reengagement-plan.json"]).expect("JSON");
+    let activities = plan[0]["activities"].as_array().expect("two activities");
+    let field = |i: usize, f: &str| activities[i][f].as_u64();
+    check(
+        (field(0, "emailrecipient"), field(1, "emailrecipient")),
+        (Some(0), Some(1)),
+        "the learner's activity emails the learner, the second their manager (as the plugin finds them)",
+    );
+    check(
+        (field(0, "emaildelay"), field(1, "emaildelay")),
+        (Some(7 * 86_400), Some(14 * 86_400)),
+        "after the idle days, then the manager's days on top, in seconds",
+    );
+    let text = String::from_utf8_lossy(&export.files["reengagement-plan.json"]).into_owned();
+    assert!(
+        !text.contains('@') && !text.contains("profile field"),
+        "no placeholder address: {text}"
+    );
+    let verdict = export
+        .coverage
+        .rules
+        .iter()
+        .find(|c| c.rule == "nudge")
+        .expect("the re-engagement rule is reported");
+    check(
+        verdict.status,
+        Status::NotExported,
+        "nothing applies the plan, so the rule is not reported as exported",
+    );
+}
