@@ -299,3 +299,57 @@ fn graph_suggest_explains_each_suggestion() {
         );
     }
 }
+
+#[test]
+fn one_cycle_is_one_finding_not_one_per_module_behind_it() {
+    // A 1,500-module chain whose first two modules require each other.
+    let n = 1_500;
+    let mut lib = testkit::Library::new();
+    for i in 0..n {
+        lib = lib.module(&format!("m{i:04}.md"), &format!("M{i}"), 5, &[]);
+        if i > 0 {
+            lib = lib.requires(&format!("m{i:04}.md"), &[&format!("m{:04}.md", i - 1)]);
+        }
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = lib
+        .requires("m0000.md", &["m0001.md"])
+        .write(&tmp.path().join("chain"));
+    let file = tmp.path().join("c.pathforge");
+    assert!(pathforge(&[&"init", &file]).status.success());
+    let import = pathforge(&[&"import", &file, &lib]);
+    assert!(import.status.success(), "{}", stderr(&import));
+    let findings = |each: bool| -> Vec<serde_json::Value> {
+        let mut args: Vec<&dyn AsRef<std::ffi::OsStr>> = vec![&"graph", &"check", &file, &"--json"];
+        if each {
+            args.push(&"--each");
+        }
+        let out = pathforge(&args);
+        assert_eq!(out.status.code(), Some(1), "a cycle is an error");
+        serde_json::from_slice(&out.stdout).expect("--json prints JSON")
+    };
+    let grouped = findings(false);
+    let codes: Vec<&str> = grouped.iter().filter_map(|f| f["code"].as_str()).collect();
+    assert_eq!(
+        codes,
+        ["cycle", "unreachable_module"],
+        "the cycle, and one finding for everything it blocks (was one per module: {n})"
+    );
+    assert_eq!(
+        grouped[1]["objects"].as_array().map(Vec::len),
+        Some(n - 2),
+        "the finding still names every blocked module, for the app to show them"
+    );
+    assert!(
+        grouped[1]["message"].as_str().is_some_and(|m| m
+            .contains("blocks 1498 modules downstream")
+            && m.ends_with("and 1488 more.")),
+        "it counts them and names the first ten: {}",
+        grouped[1]["message"]
+    );
+    assert_eq!(
+        findings(true).len(),
+        1 + (n - 2),
+        "--each gives one finding per blocked module"
+    );
+}

@@ -21,8 +21,14 @@ impl Project {
     /// Every problem in the prerequisite graph, the tracks and the taxonomy, most serious
     /// first. Tracks are only checked on a graph without cycles.
     pub fn check_graph(&self) -> Result<Vec<Finding>> {
+        self.check_graph_with(false)
+    }
+
+    /// [`Project::check_graph`], with `each`: what a cycle or an impossible requirement
+    /// blocks as one finding per module rather than one per cause.
+    pub fn check_graph_with(&self, each: bool) -> Result<Vec<Finding>> {
         let (graph, _, c) = self.graph()?;
-        let mut findings = graph::lint(&graph);
+        let mut findings = graph::lint_with(&graph, each);
         if !findings.iter().any(is_cycle) {
             let skills = self.store.skills()?;
             let tracks = self.store.tracks()?;

@@ -18,7 +18,7 @@ use petgraph::Direction;
 use model::PrerequisiteGroup;
 
 pub use layout::{layered, Slot};
-pub use lint::lint;
+pub use lint::{lint, lint_with};
 pub use order::order;
 pub use suggest::{suggest, ModuleText, Signals, Suggestion};
 pub use track::{

@@ -9,8 +9,14 @@ use model::{Finding, FindingCode, PrerequisiteGroup, Severity};
 
 use crate::Graph;
 
-/// Every finding in `graph`, most serious first.
+/// Every finding in `graph`, most serious first; what a cause (a cycle, a self-loop, an
+/// impossible requirement) blocks downstream is one finding per cause.
 pub fn lint(graph: &Graph) -> Vec<Finding> {
+    lint_with(graph, false)
+}
+
+/// [`lint`], with `each`: one finding per blocked module instead of one per cause.
+pub fn lint_with(graph: &Graph, each: bool) -> Vec<Finding> {
     let g = &graph.g;
     let mut out = Vec::new();
     let finding = |code, severity, nodes: &[usize], message: String, fix: String| Finding {
@@ -56,8 +62,14 @@ pub fn lint(graph: &Graph) -> Vec<Finding> {
         ),
         "edges between components go forwards in topological position"
     );
+    // What each cycle is called in the findings of the modules it blocks, by component.
+    let mut cycle_names: std::collections::HashMap<usize, String> = Default::default();
     for scc in sccs.iter().filter(|s| s.len() > 1) {
         let cycle = cycle_in(graph, scc, &component);
+        cycle_names.insert(
+            component[scc[0].index()],
+            format!("the cycle {}", graph.describe(&cycle)),
+        );
         let more = scc.len() + 1 - cycle.len();
         let tail = if more > 0 {
             format!(" ({more} more modules are caught in the same loop)")
@@ -157,26 +169,94 @@ pub fn lint(graph: &Graph) -> Vec<Finding> {
             }
         }
     }
-    for n in g.node_indices().filter(|n| !startable[n.index()]) {
+    // Everything downstream of a module that can never start is blocked by it too. Report
+    // one finding per cause — a cycle, a self-loop, a requirement asking for more modules
+    // than it has — naming the modules it blocks (the cause itself has its own finding);
+    // a module behind several causes is counted with the first, in graph order.
+    let self_loop = |n: NodeIndex| g.contains_edge(n, n);
+    let in_cycle = |i: usize| sccs_len(&sccs, component[i]) > 1;
+    let is_cause = |n: NodeIndex| {
         let i = n.index();
-        let in_cycle = sccs_len(&sccs, component[i]) > 1 || g.contains_edge(n, n);
-        let blocker = g
-            .neighbors_directed(n, Direction::Incoming)
-            .find(|p| !startable[p.index()]);
-        let why = match (in_cycle, blocker) {
-            (true, _) => "it is part of a prerequisite cycle".to_owned(),
-            (false, Some(p)) => format!(
-                "it requires {}, which can never be started",
-                name(p.index())
+        !startable[i] && (in_cycle(i) || self_loop(n) || graph.incoming_groups(n).len() < need[i])
+    };
+    let mut causes: Vec<NodeIndex> = g.node_indices().filter(|&n| is_cause(n)).collect();
+    causes.sort_by_key(|n| position[n.index()]);
+    let mut blamed = vec![false; g.node_count()];
+    for &n in &causes {
+        blamed[n.index()] = true;
+    }
+    let mut reported_cycles = std::collections::HashSet::new();
+    for &cause in &causes {
+        let c = cause.index();
+        // A cycle is one cause, started from all its modules at once.
+        let starts: Vec<NodeIndex> = if in_cycle(c) {
+            if !reported_cycles.insert(component[c]) {
+                continue;
+            }
+            causes
+                .iter()
+                .copied()
+                .filter(|n| component[n.index()] == component[c])
+                .collect()
+        } else {
+            vec![cause]
+        };
+        let mut blocked = Vec::new();
+        let mut stack = starts;
+        while let Some(n) = stack.pop() {
+            for w in g.neighbors_directed(n, Direction::Outgoing) {
+                let wi = w.index();
+                if !startable[wi] && !blamed[wi] {
+                    blamed[wi] = true;
+                    blocked.push(wi);
+                    stack.push(w);
+                }
+            }
+        }
+        if blocked.is_empty() {
+            continue;
+        }
+        blocked.sort_unstable();
+        let what = match cycle_names.get(&component[c]) {
+            Some(cycle) if in_cycle(c) => cycle.clone(),
+            _ if self_loop(cause) => format!("{}, which requires itself,", name(c)),
+            _ => format!(
+                "{}, whose requirement asks for more modules than it has,",
+                name(c)
             ),
-            (false, None) => "its requirement asks for more modules than it has".to_owned(),
+        };
+        if each {
+            for &i in &blocked {
+                out.push(finding(
+                    FindingCode::UnreachableModule,
+                    Severity::Error,
+                    &[i],
+                    format!("{} can never be started: {what} blocks it.", name(i)),
+                    "Fix the cycle or the requirement upstream; this module follows.".to_owned(),
+                ));
+            }
+            continue;
+        }
+        let shown: Vec<String> = blocked.iter().take(10).map(|&i| name(i)).collect();
+        let more = match blocked.len() {
+            n if n > 10 => format!(" and {} more", n - 10),
+            _ => String::new(),
         };
         out.push(finding(
             FindingCode::UnreachableModule,
             Severity::Error,
-            &[i],
-            format!("{} can never be started: {why}.", name(i)),
-            "Fix the cycle or the requirement upstream; this module follows.".to_owned(),
+            &blocked,
+            format!(
+                "{}{} blocks {} downstream, which can never be started: {}{more}.",
+                capitalised(&what),
+                if in_cycle(c) { "" } else { "," },
+                match blocked.len() {
+                    1 => "1 module".to_owned(),
+                    n => format!("{n} modules"),
+                },
+                shown.join(", ")
+            ),
+            "Fix the cycle or the requirement upstream; the blocked modules follow.".to_owned(),
         ));
     }
 
@@ -216,6 +296,14 @@ pub(crate) fn cycles(graph: &Graph) -> Vec<Vec<usize>> {
         .filter(|s| s.len() > 1)
         .map(|scc| cycle_in(graph, scc, &component))
         .collect()
+}
+
+/// `text` with its first letter in capitals.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 fn sccs_len(sccs: &[Vec<NodeIndex>], reversed_index: usize) -> usize {

@@ -14,7 +14,13 @@ use crate::print::{print_json, report_findings};
 #[derive(Subcommand)]
 pub(crate) enum GraphCommand {
     /// Lint the prerequisite graph; exits 1 when it has errors.
-    Check { file: PathBuf },
+    Check {
+        file: PathBuf,
+        /// What a cycle or an impossible requirement blocks, one finding per module
+        /// (by default one per cause, naming the first ten).
+        #[arg(long)]
+        each: bool,
+    },
     /// List the prerequisite edges.
     Edges { file: PathBuf },
     /// Module orders implied by skill prerequisites and not yet in the graph.
@@ -60,8 +66,8 @@ pub(crate) fn run_graph(
     out: &mut impl Write,
 ) -> anyhow::Result<ExitCode> {
     match command {
-        GraphCommand::Check { file } => {
-            let findings = Project::open(file)?.check_graph()?;
+        GraphCommand::Check { file, each } => {
+            let findings = Project::open(file)?.check_graph_with(*each)?;
             return report_findings(out, file, &findings, json);
         }
         GraphCommand::Suggest { file, limit } => {
