@@ -19,7 +19,7 @@ use model::PrerequisiteGroup;
 
 pub use layout::{layered, Slot};
 pub use lint::{lint, lint_with};
-pub use order::order;
+pub use order::{order, ranks};
 pub use suggest::{suggest, ModuleText, Signals, Suggestion};
 pub use track::{
     derived_edges, lint_curriculum, lint_skills, track_path, Curriculum, Path, Reason, SkillSpec,

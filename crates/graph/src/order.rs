@@ -23,6 +23,34 @@ pub fn order(n: usize, pairs: &[(usize, usize)]) -> Vec<usize> {
     kahn(&succs, &vec![true; n])
 }
 
+/// Each node's place among the graph's strongly connected components in topological order
+/// (a cycle is one place): a path `a → … → b` exists only if `ranks[a] <= ranks[b]`, so a
+/// search for one can stop at once, or skip whatever lies past `b`.
+pub fn ranks(n: usize, pairs: &[(usize, usize)]) -> Vec<usize> {
+    let mut g = petgraph::graph::DiGraph::<(), (), u32>::with_capacity(n, pairs.len());
+    for _ in 0..n {
+        g.add_node(());
+    }
+    for &(b, a) in pairs {
+        if b < n && a < n {
+            g.add_edge(
+                petgraph::graph::NodeIndex::new(b),
+                petgraph::graph::NodeIndex::new(a),
+                (),
+            );
+        }
+    }
+    // kosaraju_scc is iterative and yields components in reverse topological order.
+    let sccs = petgraph::algo::kosaraju_scc(&g);
+    let mut rank = vec![0; n];
+    for (at, scc) in sccs.iter().rev().enumerate() {
+        for node in scc {
+            rank[node.index()] = at;
+        }
+    }
+    rank
+}
+
 impl Graph {
     /// The graph's nodes in [`order`].
     pub fn order(&self) -> Vec<usize> {
@@ -78,6 +106,20 @@ mod tests {
 
     fn check(n: usize, pairs: &[(usize, usize)], expected: &[usize], why: &str) {
         assert_eq!(order(n, pairs), expected, "{why}");
+    }
+
+    #[test]
+    fn ranks_put_a_cycle_in_one_place_and_paths_only_forwards() {
+        let pairs = [(0, 1), (1, 2), (2, 1), (2, 3), (4, 0)];
+        let r = super::ranks(5, &pairs);
+        assert_eq!(r[1], r[2], "a cycle's modules share one place");
+        for &(b, a) in &pairs {
+            assert!(r[b] <= r[a], "every edge runs forwards: {b} → {a} in {r:?}");
+        }
+        assert!(
+            r[4] < r[0] && r[0] < r[1] && r[2] < r[3],
+            "in the chain's order: {r:?}"
+        );
     }
 
     #[test]

@@ -89,21 +89,44 @@ pub(crate) fn find(
         .or_else(|| c.resolve(reference))
 }
 
-/// Whether there is a path `from → … → to` along `next`.
-fn reaches(next: &[Vec<usize>], from: usize, to: usize) -> bool {
-    let mut seen = HashSet::from([from]);
-    let mut stack = vec![from];
-    while let Some(n) = stack.pop() {
-        for &a in next.get(n).map(Vec::as_slice).unwrap_or(&[]) {
-            if seen.insert(a) {
+/// Paths in the prerequisite graph, asked once per unlock requirement: with a 50,000-module
+/// catalogue that is 50,000 questions, so each must not walk the whole graph.
+struct Paths {
+    next: Vec<Vec<usize>>,
+    /// Each module's place among the graph's strongly connected components in order
+    /// ([`graph::ranks`]): a path only ever runs to the same or a later place.
+    rank: Vec<usize>,
+}
+
+impl Paths {
+    fn new(c: &Curriculum<'_>) -> Paths {
+        Paths {
+            next: c.successors(),
+            rank: graph::ranks(c.modules.len(), c.edges),
+        }
+    }
+
+    /// Whether there is a path `from → … → to`.
+    fn reaches(&self, from: usize, to: usize) -> bool {
+        let beyond = |n: usize| self.rank[n] > self.rank[to];
+        if beyond(from) || from == to {
+            return false;
+        }
+        let mut seen = HashSet::from([from]);
+        let mut stack = vec![from];
+        while let Some(n) = stack.pop() {
+            for &a in self.next.get(n).map(Vec::as_slice).unwrap_or(&[]) {
                 if a == to {
                     return true;
                 }
-                stack.push(a);
+                // Past `to` in the order, nothing leads back to it.
+                if !beyond(a) && seen.insert(a) {
+                    stack.push(a);
+                }
             }
         }
+        false
     }
-    false
 }
 
 fn finding(
@@ -125,7 +148,7 @@ fn finding(
 /// Every problem in `set` against `c`, most serious first.
 pub fn check(set: &RuleSet, c: &Curriculum<'_>) -> Vec<Finding> {
     let exact = c.index();
-    let next = c.successors();
+    let paths = Paths::new(c);
     let resolve = |reference: &str| find(&exact, c, reference);
     let mut out = Vec::new();
     if set.schema != crate::SCHEMA {
@@ -299,7 +322,7 @@ pub fn check(set: &RuleSet, c: &Curriculum<'_>) -> Vec<Finding> {
                     let Some(before) = resolve(req) else {
                         continue;
                     };
-                    if before == after || reaches(&next, after, before) {
+                    if before == after || paths.reaches(after, before) {
                         out.push(finding(
                             C::UnlockContradictsGraph,
                             Severity::Error,
@@ -532,4 +555,49 @@ fn find_cycle(edges: &[(usize, usize, &str)]) -> Option<Vec<usize>> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_found_with_and_without_cycles() {
+        let modules: Vec<ModuleInfo> = (0..5)
+            .map(|i| ModuleInfo {
+                key: format!("m{i}"),
+                id: format!("m{i}"),
+                title: format!("M{i}"),
+                tags: Vec::new(),
+            })
+            .collect();
+        let check = |edges: &[(usize, usize)], from: usize, to: usize, want: bool, why: &str| {
+            let c = Curriculum {
+                modules: &modules,
+                tracks: &[],
+                edges,
+            };
+            assert_eq!(Paths::new(&c).reaches(from, to), want, "{why}");
+        };
+        let chain = [(0, 1), (1, 2), (2, 3)];
+        check(&chain, 0, 3, true, "along a chain");
+        check(&chain, 3, 0, false, "never backwards in an acyclic graph");
+        check(&chain, 1, 4, false, "not to a module outside the chain");
+        check(
+            &[(0, 1), (0, 2), (2, 3), (1, 3)],
+            2,
+            3,
+            true,
+            "through one branch of a diamond",
+        );
+        let cyclic = [(0, 1), (1, 2), (2, 0), (2, 3)];
+        check(&cyclic, 2, 1, true, "round a cycle (no order to prune by)");
+        check(
+            &cyclic,
+            3,
+            0,
+            false,
+            "not back out of what the cycle leads to",
+        );
+    }
 }
