@@ -29,11 +29,11 @@ impl Project {
     /// nothing ships that cannot run. Time inside the files is the project's last change,
     /// so the same project always gives the same bytes.
     pub fn bundle_files(&self) -> Result<BundleContent> {
-        self.refuse_errors()?;
+        let c = self.curriculum()?;
+        self.refuse_errors_in(&c)?;
         let project = self.store.project()?;
         // Building a bundle is itself logged; that must not change the next build.
         let last_change = self.last_change()?;
-        let c = self.curriculum()?;
         let rules = serde_json::to_vec_pretty(&c.rules).expect("rules serialise");
         let case =
             serde_json::to_vec_pretty(&exchange::case_export(&self.framework()?, last_change))
@@ -147,8 +147,9 @@ impl Project {
                 self.export_xapi(options.cohort.clone(), options.learners, options.seed)
             }
             _ => {
-                self.refuse_errors()?;
-                let course = self.course(&options.mapping)?;
+                let c = self.curriculum()?;
+                self.refuse_errors_in(&c)?;
+                let course = self.course(&c, &options.mapping)?;
                 Ok(lms::compile(&course, target)?)
             }
         }
@@ -216,13 +217,14 @@ impl Project {
         learners: u64,
         seed: u64,
     ) -> Result<lms::Export> {
-        self.refuse_errors()?;
+        let c = self.curriculum()?;
+        self.refuse_errors_in(&c)?;
         let cohort = match cohort {
             Some(c) => Some(c),
             None => Some(self.default_cohort()?.unwrap_or_else(generic_cohort)),
         };
-        let course = self.course(&[])?;
-        let journeys: Vec<simulate::Journey> = self.with_simulation(cohort, |input| {
+        let course = self.course(&c, &[])?;
+        let journeys: Vec<simulate::Journey> = self.with_simulation(c, cohort, |input| {
             (0..learners)
                 .map(|i| simulate::journey(input, simulate::Policy::Rules, seed, i))
                 .collect()
@@ -238,11 +240,13 @@ impl Project {
         Ok(lms::xapi(&course, &learners)?)
     }
 
-    pub(crate) fn refuse_errors(&self) -> Result<()> {
+    /// Refuses to ship a curriculum `c` (the project's, as it is now) with errors: in the
+    /// graph, the tracks, the taxonomy or the rules.
+    pub(crate) fn refuse_errors_in(&self, c: &curriculum::Curriculum) -> Result<()> {
         let problems: Vec<model::Finding> = self
-            .check_graph()?
+            .check_graph_of(c, false)?
             .into_iter()
-            .chain(self.check_rules()?)
+            .chain(crate::rule_set::rule_findings(c))
             .filter(|f| f.severity == Severity::Error)
             .collect();
         match problems.first() {
@@ -264,15 +268,14 @@ impl Project {
             .unwrap_or(project.created_at))
     }
 
-    fn course(&self, mapping: &[(String, String)]) -> Result<lms::Course> {
+    /// The course of `c`, which [`Project::refuse_errors_in`] has passed (so its graph has
+    /// no cycle and its tracks have paths).
+    fn course(
+        &self,
+        c: &curriculum::Curriculum,
+        mapping: &[(String, String)],
+    ) -> Result<lms::Course> {
         let project = self.store.project()?;
-        let c = self.curriculum()?;
-        if let Some(cycle) = graph::lint(&c.graph())
-            .into_iter()
-            .find(crate::prerequisites::is_cycle)
-        {
-            return Err(Error::CyclicGraph(cycle.message));
-        }
         let mut pages = Vec::new();
         for m in &c.modules {
             let full = self.module(&ModuleId(m.id.clone()))?;
@@ -294,7 +297,7 @@ impl Project {
             changed: self.last_change()?,
             mapping: map,
         };
-        Ok(lms::Course::of(&c, pages, about))
+        Ok(lms::Course::of(c, pages, about))
     }
 
     /// Records that an export was written (the audit log is the history of what shipped).

@@ -27,7 +27,16 @@ impl Project {
     /// [`Project::check_graph`], with `each`: what a cycle or an impossible requirement
     /// blocks as one finding per module rather than one per cause.
     pub fn check_graph_with(&self, each: bool) -> Result<Vec<Finding>> {
-        let (graph, _, c) = self.graph()?;
+        self.check_graph_of(&self.curriculum()?, each)
+    }
+
+    /// [`Project::check_graph_with`] on the curriculum `c` (the project's, as it is now).
+    pub(crate) fn check_graph_of(
+        &self,
+        c: &curriculum::Curriculum,
+        each: bool,
+    ) -> Result<Vec<Finding>> {
+        let graph = c.graph();
         let mut findings = graph::lint_with(&graph, each);
         if !findings.iter().any(is_cycle) {
             let skills = self.store.skills()?;

@@ -118,8 +118,7 @@ impl Project {
 
     /// Every problem in the rule set, against the modules, tracks and graph.
     pub fn check_rules(&self) -> Result<Vec<Finding>> {
-        let c = self.curriculum()?;
-        Ok(rules::check(&c.rules, &c.rule_context().view()))
+        Ok(rule_findings(&self.curriculum()?))
     }
 
     /// Dry-runs the rule set on `events` and returns every decision, explained.
@@ -127,4 +126,9 @@ impl Project {
         let c = self.curriculum()?;
         rules::run(&c.rules, &c.rule_context().view(), events).map_err(Error::Events)
     }
+}
+
+/// Every problem in `c`'s rule set, against its modules, tracks and graph.
+pub(crate) fn rule_findings(c: &curriculum::Curriculum) -> Vec<Finding> {
+    rules::check(&c.rules, &c.rule_context().view())
 }

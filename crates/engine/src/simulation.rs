@@ -67,6 +67,16 @@ struct Source {
     label: String,
 }
 
+impl Source {
+    /// The project's own curriculum `c`, under its own rules.
+    fn project(c: curriculum::Curriculum) -> Source {
+        Source {
+            curriculum: c,
+            label: "Project rules".to_owned(),
+        }
+    }
+}
+
 /// The most learners one simulation runs (memory stays bounded; time does not).
 const MAX_LEARNERS: u32 = 10_000_000;
 
@@ -265,14 +275,15 @@ impl Project {
     }
 
     /// Builds the simulator's input for `cohort` (else the default cohort) over the
-    /// project and runs `f`.
+    /// project's curriculum `c` and runs `f`.
     pub(crate) fn with_simulation<T>(
         &self,
+        c: curriculum::Curriculum,
         cohort: Option<model::Cohort>,
         f: impl FnOnce(&simulate::Input<'_>) -> T,
     ) -> Result<T> {
         let cohort = self.cohort_or_default(cohort)?;
-        self.with_source(&self.project_source()?, &cohort, f)
+        self.with_source(&Source::project(c), &cohort, f)
     }
 
     fn cohort_or_default(&self, cohort: Option<model::Cohort>) -> Result<model::Cohort> {
@@ -286,10 +297,7 @@ impl Project {
 
     /// The project's curriculum and rules.
     fn project_source(&self) -> Result<Source> {
-        Ok(Source {
-            curriculum: self.curriculum()?,
-            label: "Project rules".to_owned(),
-        })
+        Ok(Source::project(self.curriculum()?))
     }
 
     /// Turns `source` into the simulator's input (calibrated BKT parameters from this

@@ -185,24 +185,13 @@ pub fn lint_with(graph: &Graph, each: bool) -> Vec<Finding> {
     for &n in &causes {
         blamed[n.index()] = true;
     }
-    let mut reported_cycles = std::collections::HashSet::new();
-    for &cause in &causes {
+    // Positions run component by component, so a cycle's modules are one run of `causes`:
+    // each run is one cause, searched from all its modules at once.
+    for starts in causes.chunk_by(|a, b| component[a.index()] == component[b.index()]) {
+        let cause = starts[0];
         let c = cause.index();
-        // A cycle is one cause, started from all its modules at once.
-        let starts: Vec<NodeIndex> = if in_cycle(c) {
-            if !reported_cycles.insert(component[c]) {
-                continue;
-            }
-            causes
-                .iter()
-                .copied()
-                .filter(|n| component[n.index()] == component[c])
-                .collect()
-        } else {
-            vec![cause]
-        };
         let mut blocked = Vec::new();
-        let mut stack = starts;
+        let mut stack = starts.to_vec();
         while let Some(n) = stack.pop() {
             for w in g.neighbors_directed(n, Direction::Outgoing) {
                 let wi = w.index();

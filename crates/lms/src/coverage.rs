@@ -12,28 +12,21 @@ pub(crate) fn cover(rule: &rules::Rule, status: Status, how: impl Into<String>) 
     }
 }
 
-/// What a target that keeps one score per assessment says of a placement or remediation
-/// rule on one question category (`None` for any other rule): the threshold is applied to
-/// the whole assessment's score instead, which the coverage report must say.
-pub(crate) fn whole_score(rule: &rules::Rule, target: &str) -> Option<String> {
+/// `how`, saying — where `rule` is a placement or remediation on one question category —
+/// that `target` keeps one score for the whole assessment, so the rule's threshold is
+/// applied to the overall score instead. Every target that keeps one score per assessment
+/// reports category rules through this.
+pub(crate) fn noting_categories(rule: &rules::Rule, target: &str, how: String) -> String {
     match &rule.body {
         RuleBody::Placement {
             category: Some(c), ..
         }
         | RuleBody::Remediation {
             category: Some(c), ..
-        } => Some(format!(
-            "{target} keeps one score for the whole assessment, not one for question category {c:?}: the rule's threshold is applied to the overall score, so learners who score well overall but not in {c:?} are treated as passing"
-        )),
-        _ => None,
-    }
-}
-
-/// `how`, with [`whole_score`]'s note for `rule` appended where it applies.
-pub(crate) fn noting_categories(rule: &rules::Rule, target: &str, how: String) -> String {
-    match whole_score(rule, target) {
-        Some(note) => format!("{how}; {note}"),
-        None => how,
+        } => format!(
+            "{how}; {target} keeps one score for the whole assessment, not one for question category {c:?}: the rule's threshold is applied to the overall score, so learners who score well overall but not in {c:?} are treated as passing"
+        ),
+        _ => how,
     }
 }
 

@@ -129,11 +129,11 @@ pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
                 if jumps {
                     how += "; a band whose start point its skips do not reach has no restriction to express it";
                 }
-                match category {
-                    Some(c) => cover(rule, Status::Partial, format!("{how}; Moodle grades the whole quiz, not category {c:?}")),
-                    None if jumps => cover(rule, Status::Partial, how),
-                    None => cover(rule, Status::Expressed, how),
-                }
+                let status = match category.is_some() || jumps {
+                    true => Status::Partial,
+                    false => Status::Expressed,
+                };
+                cover(rule, status, crate::noting_categories(rule, "Moodle's grade condition", how))
             }
             RuleBody::Remediation {
                 assessment,

@@ -219,9 +219,7 @@ pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
                 }
             }
             RuleBody::Placement {
-                assessment,
-                category,
-                bands,
+                assessment, bands, ..
             } => {
                 let skipped: usize = bands.iter().map(|b| b.skip.len()).sum();
                 let mut how = format!(
@@ -230,21 +228,18 @@ pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
                     crate::count(skipped, "module"),
                     crate::placeholder(plan, assessment)
                 );
-                if let Some(c) = category {
-                    how += &format!("; SCORM keeps one score per activity, so the whole assessment is scored instead of category {c:?}");
-                }
                 let jumps = bands.iter().any(|b| crate::jumps(plan, assessment, b));
                 if jumps {
                     how += "; a band whose start point its skips do not reach cannot be expressed (sequencing cannot jump)";
                 }
-                cover(rule, Status::Partial, how)
+                cover(rule, Status::Partial, crate::noting_categories(rule, "SCORM", how))
             }
             RuleBody::Remediation {
                 assessment,
-                category,
                 below: under,
                 assign,
                 retake_after_days,
+                ..
             } => {
                 let dnf = vec![
                     vec![at_least(assessment, *under)],
@@ -255,7 +250,7 @@ pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
                     s.add("skip", dnf.clone());
                     s.add("hiddenFromChoice", dnf.clone());
                 }
-                let mut how = format!(
+                let how = format!(
                     "{} skipped and hidden unless “{}” scores below {under}%; SCORM 2004 has no waiting time, so the {retake_after_days}-day retake delay is not enforced; {}",
                     match assign.len() {
                         1 => "1 remediation module is".to_owned(),
@@ -264,10 +259,7 @@ pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
                     plan.module(assessment).title,
                     crate::placeholder(plan, assessment)
                 );
-                if let Some(c) = category {
-                    how += &format!("; the whole assessment is scored instead of category {c:?}");
-                }
-                cover(rule, Status::Partial, how)
+                cover(rule, Status::Partial, crate::noting_categories(rule, "SCORM", how))
             }
             RuleBody::Reengagement { .. } => cover(
                 rule,

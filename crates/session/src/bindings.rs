@@ -101,7 +101,6 @@ pub fn bindings() -> String {
         simulate::ModuleStat::decl(&cfg),
         simulate::SegmentStat::decl(&cfg),
         simulate::Report::decl(&cfg),
-        simulate::FairnessOutcome::decl(&cfg),
         simulate::FairnessGap::decl(&cfg),
         simulate::Ending::decl(&cfg),
         simulate::JourneyStep::decl(&cfg),

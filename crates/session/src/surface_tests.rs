@@ -576,6 +576,26 @@ fn the_ui_command_map_is_up_to_date() {
     );
 }
 
+/// A Rust type as written, without spaces and with paths dropped (`model::Profile` →
+/// `Profile`), as each side imports its types its own way.
+fn unpath(t: &str) -> String {
+    let t: String = t.split_whitespace().collect();
+    let mut out = String::new();
+    let mut word = String::new();
+    for c in t.chars().chain([' ']) {
+        if c.is_alphanumeric() || c == '_' || c == ':' {
+            word.push(c);
+        } else {
+            out.push_str(word.rsplit("::").next().unwrap_or(&word));
+            word.clear();
+            if c != ' ' {
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
 /// A command's name, arguments (name, Rust type) and result type.
 type Signature = (String, Vec<(String, String)>, String);
 
@@ -589,23 +609,6 @@ fn shell_signatures() -> Vec<Signature> {
         "/../../src-tauri/src/lib.rs"
     ))
     .expect("the shell's source is beside the crates");
-    let unpath = |t: &str| -> String {
-        let t: String = t.split_whitespace().collect();
-        let mut out = String::new();
-        let mut word = String::new();
-        for c in t.chars().chain([' ']) {
-            if c.is_alphanumeric() || c == '_' || c == ':' {
-                word.push(c);
-            } else {
-                out.push_str(word.rsplit("::").next().unwrap_or(&word));
-                word.clear();
-                if c != ' ' {
-                    out.push(c);
-                }
-            }
-        }
-        out
-    };
     let mut out = Vec::new();
     for chunk in src.split("#[tauri::command").skip(1) {
         let after_fn = chunk.split_once("fn ").expect("a command is a function").1;
@@ -669,14 +672,6 @@ fn the_command_map_matches_the_shells_signatures() {
         64,
         "the shell's 64 commands are read: {shell:?}"
     );
-    let unpath = |t: &str| -> String {
-        t.split_whitespace()
-            .collect::<String>()
-            .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
-            .map(|w| w.rsplit("::").next().unwrap_or(w).to_owned())
-            .collect::<Vec<_>>()
-            .join("")
-    };
     let map: Vec<Signature> = commands()
         .into_iter()
         .map(|c| {

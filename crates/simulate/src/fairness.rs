@@ -24,15 +24,13 @@ pub const MIN_WIDENING: f64 = 0.05;
 /// Student's t for a two-sided 95% interval with `BATCHES - 1` degrees of freedom.
 const T_95: f64 = 2.262;
 
-/// Per segment and batch: learners, competent, placed, remediated, and the days the
-/// competent took in all.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+/// Per segment (or per segment and batch): learners, competent, placed, remediated.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct SegmentTotals {
     pub(crate) learners: u32,
     pub(crate) competent: u32,
     pub(crate) placed: u32,
     pub(crate) remediated: u32,
-    pub(crate) competent_days: f64,
 }
 
 impl SegmentTotals {
@@ -41,23 +39,13 @@ impl SegmentTotals {
         self.competent += other.competent;
         self.placed += other.placed;
         self.remediated += other.remediated;
-        self.competent_days += other.competent_days;
     }
 }
 
-/// Which outcome a fairness measure is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum FairnessOutcome {
-    /// Share of the segment reaching competency: its gap to the rest, in points (0–1).
-    Completion,
-}
-
-/// One segment on one outcome, static path against rules.
+/// One segment's completion (the share reaching competency), static path against rules.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct FairnessGap {
     pub segment: String,
-    pub outcome: FairnessOutcome,
     /// The segment's own rate on the static path and under the rules.
     pub static_value: f64,
     pub rules_value: f64,
@@ -74,8 +62,8 @@ pub struct FairnessGap {
 }
 
 /// Every segment's gaps under `rules` against `baseline` (the static path on the same
-/// cohort and seed). Segments are matched by position; an outcome a segment's batches
-/// cannot measure (no learners, or nobody competent, in too many batches) is left out.
+/// cohort and seed). Segments are matched by position; a segment its batches cannot
+/// measure (no learners in too many of them) is left out.
 pub fn fairness(baseline: &Report, rules: &Report) -> Vec<FairnessGap> {
     let names: Vec<&str> = rules.segments.iter().map(|s| s.name.as_str()).collect();
     gaps(
@@ -109,44 +97,40 @@ fn gaps(names: &[&str], baseline: Sums<'_>, rules: Sums<'_>) -> Vec<FairnessGap>
     let segments = names.len().min(baseline.whole.len()).min(rules.whole.len());
     let mut out = Vec::new();
     for (s, name) in names.iter().enumerate().take(segments) {
-        {
-            let outcome = FairnessOutcome::Completion;
-            let whole = (
-                rate(baseline.whole, s),
-                rate(rules.whole, s),
-                gap(baseline.whole, s),
-                gap(rules.whole, s),
-            );
-            let (Some(static_value), Some(rules_value), Some(static_gap), Some(rules_gap)) = whole
-            else {
-                continue;
-            };
-            let changes: Vec<f64> = (0..BATCHES)
-                .filter_map(|b| {
-                    let (r, st) = (rules.batch(b)?, baseline.batch(b)?);
-                    Some(gap(r, s)?.abs() - gap(st, s)?.abs())
-                })
-                .collect();
-            if changes.len() < 3 {
-                continue;
-            }
-            let k = changes.len() as f64;
-            let mean = changes.iter().sum::<f64>() / k;
-            let var = changes.iter().map(|w| (w - mean).powi(2)).sum::<f64>() / (k - 1.0);
-            let half = T_95 * (var / k).sqrt();
-            out.push(FairnessGap {
-                segment: (*name).to_owned(),
-                outcome,
-                static_value,
-                rules_value,
-                static_gap,
-                rules_gap,
-                change: mean,
-                low: mean - half,
-                high: mean + half,
-                flagged: mean - half > 0.0 && mean >= MIN_WIDENING,
-            });
+        let whole = (
+            rate(baseline.whole, s),
+            rate(rules.whole, s),
+            gap(baseline.whole, s),
+            gap(rules.whole, s),
+        );
+        let (Some(static_value), Some(rules_value), Some(static_gap), Some(rules_gap)) = whole
+        else {
+            continue;
+        };
+        let changes: Vec<f64> = (0..BATCHES)
+            .filter_map(|b| {
+                let (r, st) = (rules.batch(b)?, baseline.batch(b)?);
+                Some(gap(r, s)?.abs() - gap(st, s)?.abs())
+            })
+            .collect();
+        if changes.len() < 3 {
+            continue;
         }
+        let k = changes.len() as f64;
+        let mean = changes.iter().sum::<f64>() / k;
+        let var = changes.iter().map(|w| (w - mean).powi(2)).sum::<f64>() / (k - 1.0);
+        let half = T_95 * (var / k).sqrt();
+        out.push(FairnessGap {
+            segment: (*name).to_owned(),
+            static_value,
+            rules_value,
+            static_gap,
+            rules_gap,
+            change: mean,
+            low: mean - half,
+            high: mean + half,
+            flagged: mean - half > 0.0 && mean >= MIN_WIDENING,
+        });
     }
     out
 }

@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-pub use fairness::{fairness, FairnessGap, FairnessOutcome, BATCHES, MIN_WIDENING};
+pub use fairness::{fairness, FairnessGap, BATCHES, MIN_WIDENING};
 pub use prepare::{Cyclic, Prepared};
 pub use report::{ModuleStat, Percentiles, Report, SegmentStat, MAX_DAYS};
 

@@ -206,7 +206,6 @@ impl Totals {
             competent: u32::from(o.competent_day.is_some()),
             placed: u32::from(o.placed),
             remediated: u32::from(o.remediated),
-            competent_days: o.competent_day.unwrap_or(0.0),
         };
         self.by_segment[o.segment].add(&one);
         let batch = (o.number % BATCHES as u64) as usize;

@@ -724,9 +724,7 @@ funnel: Array<ModuleStat>,
  */
 bottlenecks: Array<string>, hours_saved_by_placement: number, segments: Array<SegmentStat>, };
 
-export type FairnessOutcome = "completion";
-
-export type FairnessGap = { segment: string, outcome: FairnessOutcome, 
+export type FairnessGap = { segment: string, 
 /**
  * The segment's own rate on the static path and under the rules.
  */

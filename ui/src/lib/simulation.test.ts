@@ -83,7 +83,7 @@ describe('simulation views', () => {
     expect(rows.find((r) => r.label.startsWith('Days'))?.cells, 'no competent learner shows a dash').toEqual(['–', '5 / 10 / 20']);
     expect(rows.find((r) => r.label.startsWith('Hours'))?.cells, 'hours are whole').toEqual(['12 h', '12 h']);
     expect(rows.find((r) => r.label.startsWith('First'))?.cells, 'no assessment taken is not a 0% pass rate').toEqual(['–', '75.0%']);
-    const gap = { segment: 'new', outcome: 'completion' as const, static_value: 0.7, rules_value: 0.6, static_gap: -0.1, rules_gap: -0.3, change: 0.2, low: 0.181, high: 0.219, flagged: true };
+    const gap = { segment: 'new', static_value: 0.7, rules_value: 0.6, static_gap: -0.1, rules_gap: -0.3, change: 0.2, low: 0.181, high: 0.219, flagged: true };
     expect(fairnessNote(gap), 'a gap reads as the segment’s completion and its gap to the rest, static → rules, with the interval').toBe(
       'completion 70.0% → 60.0%, gap to the rest −10.0 → −30.0 pts (widened +20.0, 95% +18.1 to +21.9)',
     );
