@@ -4,7 +4,6 @@
 //! `{"error": {"kind", "message"}}` on stderr). Exit status 0 on success, 1 when the
 //! operation failed (one line naming the file and the reason), 2 on a usage error.
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -18,7 +17,7 @@ mod print;
 
 use commands::*;
 use machine::{config_dir, me, parse_columns};
-use print::{print_insight, print_json, print_modules, Progress};
+use print::{modules_table, Output, Progress};
 
 /// mimalloc instead of glibc's malloc: embedding allocates attention buffers of tens of
 /// MB per batch, which glibc maps and unmaps each time (page faults dominated `sys`
@@ -179,9 +178,18 @@ fn error_kind(err: &anyhow::Error) -> model::ErrorKind {
     }
 }
 
+/// Runs `command` and prints what it has to say: JSON under `--json`, else words.
 fn run(command: &Command, json: bool) -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
-    match command {
+    if let Command::Watch { file } = command {
+        return run_watch(file, json, &mut out);
+    }
+    outcome(command, json)?.print(&mut out, json)
+}
+
+/// What `command` has to say; `json` only silences progress bars.
+fn outcome(command: &Command, json: bool) -> anyhow::Result<Output> {
+    Ok(match command {
         Command::Profile { name, role } => {
             let dir = config_dir()?;
             let current = engine::load_profile(&dir)?;
@@ -201,23 +209,21 @@ fn run(command: &Command, json: bool) -> anyhow::Result<ExitCode> {
                 };
                 Some(engine::save_profile(&dir, &model::Profile { name, role })?)
             };
-            if json {
-                print_json(&mut out, &profile)?;
-            } else {
+            Output::new(profile, |out, profile| {
                 match profile {
                     Some(p) => writeln!(out, "You are {} on this machine; your decisions are logged under that name.", p.actor().label())?,
                     None => writeln!(out, "No profile yet: decisions are logged as {}. Set one with `pathforge profile --name NAME --role designer|sme|admin`.", Actor::local_user().label())?,
                 }
-            }
+                Ok(())
+            })
         }
         Command::Init { file } => {
-            let project = Project::create(file, Timestamp::now())?;
-            let info = project.info()?;
-            if json {
-                print_json(&mut out, &info)?;
-            } else {
+            let info = Project::create(file, Timestamp::now())?.info()?;
+            let file = file.clone();
+            Output::new(info, move |out, info| {
                 writeln!(out, "Created project {:?} at {}", info.name, file.display())?;
-            }
+                Ok(())
+            })
         }
         Command::Import {
             file,
@@ -241,9 +247,15 @@ fn run(command: &Command, json: bool) -> anyhow::Result<ExitCode> {
             );
             bar.finish();
             let report = report?;
-            if json {
-                print_json(&mut out, &report)?;
-            } else {
+            // The rest was imported; each skipped file is named on stderr, and the exit
+            // status says so.
+            let skipped: Vec<String> = report
+                .skipped
+                .iter()
+                .map(|s| format!("skipped {}", s.reason))
+                .collect();
+            let file = file.clone();
+            let mut output = Output::new(report, move |out, report| {
                 writeln!(
                     out,
                     "Imported {} from {}: {} modules ({} added, {} updated, {} unchanged, {} retired), {} declared prerequisites",
@@ -256,6 +268,9 @@ fn run(command: &Command, json: bool) -> anyhow::Result<ExitCode> {
                     report.removed,
                     report.prerequisites
                 )?;
+                for w in &report.warnings {
+                    writeln!(out, "  warning: {}: {}", w.path, w.message)?;
+                }
                 let findings = project.check_graph()?;
                 let errors = findings
                     .iter()
@@ -269,33 +284,27 @@ fn run(command: &Command, json: bool) -> anyhow::Result<ExitCode> {
                         file.display()
                     )?;
                 }
+                Ok(())
+            })
+            .failing_if(!skipped.is_empty());
+            for s in skipped {
+                output = output.warn(s);
             }
-            // The rest was imported; each skipped file is named on stderr, and the exit status says so.
-            if !report.skipped.is_empty() {
-                for s in &report.skipped {
-                    eprintln!("pathforge: skipped {}", s.reason);
-                }
-                return Ok(ExitCode::FAILURE);
-            }
+            output
         }
         Command::Modules { file } => {
             let modules = Project::open(file)?.modules()?;
-            if json {
-                print_json(&mut out, &modules)?;
-            } else {
-                print_modules(&mut out, file, &modules)?;
-            }
+            let file = file.clone();
+            Output::new(modules, move |out, modules| {
+                modules_table(out, &file, modules)
+            })
         }
         Command::Show { file, id } => {
             let project = Project::open(file)?;
             let module = project.module(&project.resolve_module(id)?.id)?;
             let insight = project.module_insight(&module.id)?;
-            if json {
-                print_json(
-                    &mut out,
-                    &serde_json::json!({ "module": module, "insight": insight }),
-                )?;
-            } else {
+            let value = serde_json::json!({ "module": module, "insight": insight });
+            Output::new(value, move |out, _| {
                 let level = module.level.map(|l| l.as_str()).unwrap_or("no level");
                 writeln!(
                     out,
@@ -305,9 +314,10 @@ fn run(command: &Command, json: bool) -> anyhow::Result<ExitCode> {
                 if !module.tags.is_empty() {
                     writeln!(out, "skills: {}", module.tags.join(", "))?;
                 }
-                print_insight(&mut out, &module, &insight)?;
+                print::insight(out, &module, &insight)?;
                 writeln!(out, "\n{}", module.body.trim_end())?;
-            }
+                Ok(())
+            })
         }
         Command::Backup { file, out: dest } => {
             let project = Project::open(file)?;
@@ -315,37 +325,34 @@ fn run(command: &Command, json: bool) -> anyhow::Result<ExitCode> {
                 .clone()
                 .unwrap_or_else(|| engine::backup_path(file, "", Timestamp::now()));
             project.backup(&dest)?;
-            if json {
-                print_json(&mut out, &serde_json::json!({ "backup": dest }))?;
-            } else {
-                writeln!(out, "Backed up {} to {}", file.display(), dest.display())?;
-            }
+            let words = format!("Backed up {} to {}", file.display(), dest.display());
+            Output::new(serde_json::json!({ "backup": dest }), move |out, _| {
+                writeln!(out, "{words}")?;
+                Ok(())
+            })
         }
         Command::Restore { file, backup } => {
             let mut project = Project::open(file)?;
             let kept = engine::backup_path(file, "before-restore-", Timestamp::now());
             project.restore(backup, &kept, &me(), Timestamp::now())?;
-            if json {
-                print_json(
-                    &mut out,
-                    &serde_json::json!({ "restored": backup, "kept": kept }),
-                )?;
-            } else {
-                writeln!(
-                    out,
-                    "Restored {} from {}; it was kept as it was in {}",
-                    file.display(),
-                    backup.display(),
-                    kept.display()
-                )?;
-            }
+            let words = format!(
+                "Restored {} from {}; it was kept as it was in {}",
+                file.display(),
+                backup.display(),
+                kept.display()
+            );
+            Output::new(
+                serde_json::json!({ "restored": backup, "kept": kept }),
+                move |out, _| {
+                    writeln!(out, "{words}")?;
+                    Ok(())
+                },
+            )
         }
         Command::Log { file } => {
             let events = Project::open(file)?.audit_log()?;
-            if json {
-                print_json(&mut out, &events)?;
-            } else {
-                for e in &events {
+            Output::new(events, |out, events| {
+                for e in events {
                     let actor = e.actor.label();
                     let at = jiff::Timestamp::from_millisecond(e.at.0)
                         .map(|t| t.strftime("%Y-%m-%d %H:%M:%S UTC").to_string())
@@ -356,23 +363,24 @@ fn run(command: &Command, json: bool) -> anyhow::Result<ExitCode> {
                         e.seq, e.action, e.object
                     )?;
                 }
-            }
+                Ok(())
+            })
         }
-        Command::Audit(audit) => return run_audit(audit, json, &mut out),
-        Command::Review(review) => run_review(review, json, &mut out)?,
-        Command::Graph(graph) => return run_graph(graph, json, &mut out),
-        Command::Track(track) => run_track(track, json, &mut out)?,
-        Command::Taxonomy(taxonomy) => run_taxonomy(taxonomy, json, &mut out)?,
-        Command::Rules(rules) => return run_rules(rules, json, &mut out),
-        Command::Bundle(bundle) => run_bundle(bundle, json, &mut out)?,
-        Command::Watch { file } => return run_watch(file, json, &mut out),
-        Command::Tag { file, model } => run_tag(file, model.as_deref(), json, &mut out)?,
-        Command::Export(args) => run_export(args, json, &mut out)?,
+        Command::Audit(audit) => run_audit(audit)?,
+        Command::Review(review) => run_review(review)?,
+        Command::Graph(graph) => run_graph(graph)?,
+        Command::Track(track) => run_track(track)?,
+        Command::Taxonomy(taxonomy) => run_taxonomy(taxonomy)?,
+        Command::Rules(rules) => run_rules(rules)?,
+        Command::Bundle(bundle) => run_bundle(bundle)?,
+        Command::Watch { .. } => unreachable!("a stream, printed as it goes by run_watch"),
+        Command::Tag { file, model } => run_tag(file, model.as_deref(), json)?,
+        Command::Export(args) => run_export(args)?,
         Command::Embed {
             model,
             input,
             output,
-        } => run_embed(model, input, output, json, &mut out)?,
+        } => run_embed(model, input, output)?,
         Command::Calibrate {
             file,
             events,
@@ -384,9 +392,7 @@ fn run(command: &Command, json: bool) -> anyhow::Result<ExitCode> {
                 None => None,
             };
             let fits = project.calibrate(*forgets, &me(), Timestamp::now())?;
-            if json {
-                print_json(&mut out, &fits)?;
-            } else {
+            Output::new(fits, move |out, fits| {
                 if let Some(i) = imported {
                     writeln!(
                         out,
@@ -399,18 +405,18 @@ fn run(command: &Command, json: bool) -> anyhow::Result<ExitCode> {
                     "{:<28} {:>6} {:>6} {:>6} {:>6} {:>6} {:>8} {:>8}",
                     "skill", "prior", "learn", "guess", "slip", "forget", "learners", "answers"
                 )?;
-                for f in &fits {
+                for f in fits {
                     writeln!(
                         out,
                         "{:<28} {:>6.3} {:>6.3} {:>6.3} {:>6.3} {:>6.3} {:>8} {:>8}",
                         f.skill, f.prior, f.learn, f.guess, f.slip, f.forget, f.learners, f.answers
                     )?;
                 }
-            }
+                Ok(())
+            })
         }
-        Command::Simulate(args) => run_simulate(args, json, &mut out)?,
-    }
-    Ok(ExitCode::SUCCESS)
+        Command::Simulate(args) => run_simulate(args, json)?,
+    })
 }
 
 #[cfg(test)]

@@ -1,5 +1,8 @@
-//! How the CLI prints: JSON for `--json`, tables and findings for people, and the progress
-//! bar (silent under `--json`).
+//! How the CLI prints. A command runs and hands back an [`Output`] — the value `--json`
+//! prints, the words people read, warnings and the exit status — and `main` prints it:
+//! the one place a command's result reaches stdout, so `--json` holds for every command
+//! and no command decides between JSON and text itself. Also the shared word renderings
+//! (modules, findings, a module's auto-tags) and the progress bar (silent under `--json`).
 
 use std::io::Write;
 use std::path::Path;
@@ -7,28 +10,147 @@ use std::process::ExitCode;
 
 use model::{ModuleSummary, Severity};
 
-/// Prints linter or checker findings; exit status 1 when any is an error.
-pub(crate) fn report_findings(
-    out: &mut impl Write,
-    file: &Path,
-    findings: &[model::Finding],
-    json: bool,
-) -> anyhow::Result<ExitCode> {
+/// What a command has to say.
+pub(crate) struct Output {
+    said: Box<dyn Said>,
+    /// One line each on stderr, in both modes: what was set aside, not the result.
+    warnings: Vec<String>,
+    failed: bool,
+}
+
+/// A value and its words, with the value's type erased so every command returns one kind.
+trait Said {
+    fn json(&self, out: &mut dyn Write, one_line: bool) -> anyhow::Result<()>;
+    fn words(self: Box<Self>, out: &mut dyn Write) -> anyhow::Result<()>;
+}
+
+struct Value<T, F> {
+    value: T,
+    words: F,
+}
+
+impl<T, F> Said for Value<T, F>
+where
+    T: serde::Serialize,
+    F: FnOnce(&mut dyn Write, &T) -> anyhow::Result<()>,
+{
+    fn json(&self, out: &mut dyn Write, one_line: bool) -> anyhow::Result<()> {
+        if one_line {
+            serde_json::to_writer(&mut *out, &self.value)?;
+        } else {
+            serde_json::to_writer_pretty(&mut *out, &self.value)?;
+        }
+        writeln!(out)?;
+        Ok(())
+    }
+
+    fn words(self: Box<Self>, out: &mut dyn Write) -> anyhow::Result<()> {
+        let Value { value, words } = *self;
+        words(out, &value)
+    }
+}
+
+/// Text a command writes as it is in both modes (an audit export to stdout is already in
+/// the format asked for).
+struct Verbatim(String);
+
+impl Said for Verbatim {
+    fn json(&self, out: &mut dyn Write, _: bool) -> anyhow::Result<()> {
+        out.write_all(self.0.as_bytes())?;
+        Ok(())
+    }
+
+    fn words(self: Box<Self>, out: &mut dyn Write) -> anyhow::Result<()> {
+        out.write_all(self.0.as_bytes())?;
+        Ok(())
+    }
+}
+
+impl Output {
+    /// `value` as `--json` prints it, and how to say it in words. The words may use more
+    /// than the value (titles for ids, say): whatever the closure captures; they are
+    /// written only when no `--json` was asked for.
+    pub(crate) fn new<T, F>(value: T, words: F) -> Output
+    where
+        T: serde::Serialize + 'static,
+        F: FnOnce(&mut dyn Write, &T) -> anyhow::Result<()> + 'static,
+    {
+        Output {
+            said: Box::new(Value { value, words }),
+            warnings: Vec::new(),
+            failed: false,
+        }
+    }
+
+    /// Text written as it is, with or without `--json`.
+    pub(crate) fn verbatim(text: String) -> Output {
+        Output {
+            said: Box::new(Verbatim(text)),
+            warnings: Vec::new(),
+            failed: false,
+        }
+    }
+
+    /// Exit status 1 when `failed` (a check found errors, a file was set aside), the
+    /// output printed all the same.
+    pub(crate) fn failing_if(mut self, failed: bool) -> Output {
+        self.failed |= failed;
+        self
+    }
+
+    /// A line for stderr, `pathforge: ` before it.
+    pub(crate) fn warn(mut self, warning: String) -> Output {
+        self.warnings.push(warning);
+        self
+    }
+
+    /// Prints the output to `out` (JSON or words) and its warnings to stderr.
+    pub(crate) fn print(self, out: &mut dyn Write, json: bool) -> anyhow::Result<ExitCode> {
+        if json {
+            self.said.json(out, false)?;
+        } else {
+            self.said.words(out)?;
+        }
+        out.flush()?;
+        for w in &self.warnings {
+            eprintln!("pathforge: {w}");
+        }
+        Ok(if self.failed {
+            ExitCode::FAILURE
+        } else {
+            ExitCode::SUCCESS
+        })
+    }
+
+    /// Prints the output as one item of a stream: a JSON line, or its words.
+    pub(crate) fn print_line(self, out: &mut dyn Write, json: bool) -> anyhow::Result<()> {
+        if json {
+            self.said.json(out, true)?;
+        } else {
+            self.said.words(out)?;
+        }
+        out.flush()?;
+        for w in &self.warnings {
+            eprintln!("pathforge: {w}");
+        }
+        Ok(())
+    }
+}
+
+/// Linter or checker findings; exit status 1 when any is an error.
+pub(crate) fn findings(file: &Path, findings: Vec<model::Finding>) -> Output {
     let errors = findings
         .iter()
         .filter(|f| f.severity == Severity::Error)
         .count();
-    if json {
-        print_json(out, &findings)?;
-    } else {
+    let file = file.to_owned();
+    Output::new(findings, move |out, findings| {
         for f in findings {
-            let severity = serde_json::to_value(f.severity)?;
-            let code = serde_json::to_value(f.code)?;
             writeln!(
                 out,
                 "{}[{}]: {}",
-                severity.as_str().unwrap_or("?"),
-                code.as_str().unwrap_or("?"),
+                name(&f.severity),
+                name(&f.code),
                 f.message
             )?;
             writeln!(out, "  fix: {}", f.fix)?;
@@ -39,25 +161,14 @@ pub(crate) fn report_findings(
             file.display(),
             findings.len() - errors
         )?;
-    }
-    Ok(if errors > 0 {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
+        Ok(())
     })
+    .failing_if(errors > 0)
 }
 
-pub(crate) fn print_json(
-    out: &mut impl Write,
-    value: &impl serde::Serialize,
-) -> anyhow::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, value)?;
-    writeln!(out)?;
-    Ok(())
-}
-
-pub(crate) fn print_modules(
-    out: &mut impl Write,
+/// The modules table `pathforge modules` prints, or how to add the first ones.
+pub(crate) fn modules_table(
+    out: &mut dyn Write,
     file: &Path,
     modules: &[ModuleSummary],
 ) -> anyhow::Result<()> {
@@ -99,6 +210,15 @@ pub(crate) fn print_modules(
         minutes % 60
     )?;
     Ok(())
+}
+
+/// How a unit enum is spelt in JSON (severities, finding codes, decision kinds): the
+/// words use the same names.
+pub(crate) fn name(value: &impl serde::Serialize) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => "?".to_owned(),
+    }
 }
 
 /// Progress of a long command on stderr: a bar on a terminal; on a pipe or in a log, a
@@ -165,8 +285,8 @@ pub(crate) fn truncate(s: &str, n: usize) -> String {
     }
 }
 
-pub(crate) fn print_insight(
-    out: &mut impl Write,
+pub(crate) fn insight(
+    out: &mut dyn Write,
     module: &model::Module,
     insight: &model::ModuleInsight,
 ) -> anyhow::Result<()> {

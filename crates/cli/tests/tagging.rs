@@ -246,3 +246,119 @@ fn review_lists_and_decides_with_a_dry_run_first() {
         "decisions keep the chain intact"
     );
 }
+
+#[test]
+fn every_review_command_answers_json_under_json_and_words_without() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("p.pathforge");
+    assert!(pathforge(&[&"init", &file]).status.success());
+    assert!(pathforge(&[&"import", &file, &sample_library()])
+        .status
+        .success());
+    let model = testkit::model_dir();
+    assert!(pathforge(&[&"tag", &file, &"--model", &model])
+        .status
+        .success());
+    let out = pathforge(&[&"review", &"list", &file, &"--json"]);
+    let queue: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let first = &queue[0];
+    let module = first["module_id"].as_str().unwrap().to_owned();
+    let from = first["skill_slug"].as_str().unwrap().to_owned();
+    let to = if from == "active-listening" {
+        "pricing-and-packaging"
+    } else {
+        "active-listening"
+    };
+    // Each command once with --json (one JSON document, the fields a script reads) and
+    // once without (words, never JSON), on a project both runs change alike.
+    let check = |args: &[&dyn AsRef<std::ffi::OsStr>], field: &str, want: serde_json::Value| {
+        let args_text: Vec<String> = args
+            .iter()
+            .map(|a| a.as_ref().to_string_lossy().into_owned())
+            .collect();
+        let label = args_text[..2].join(" ");
+        let mut with_json = args.to_vec();
+        with_json.push(&"--json");
+        let out = pathforge(&with_json);
+        assert!(out.status.success(), "{label}: {}", stderr(&out));
+        let body: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "{label} --json prints one JSON document ({e}): {}",
+                stdout(&out)
+            )
+        });
+        assert_eq!(
+            body[field], want,
+            "{label} --json: {field} says what was done"
+        );
+        let out = pathforge(args);
+        assert!(out.status.success(), "{label}: {}", stderr(&out));
+        assert!(
+            serde_json::from_slice::<serde_json::Value>(&out.stdout).is_err()
+                && !stdout(&out).trim().is_empty(),
+            "{label} without --json says it in words: {}",
+            stdout(&out)
+        );
+    };
+    check(
+        &[&"review", &"level", &file, &module, &"advanced"],
+        "level",
+        "advanced".into(),
+    );
+    check(
+        &[&"review", &"level", &file, &module, &"--clear"],
+        "level",
+        serde_json::Value::Null,
+    );
+    check(
+        &[&"review", &"auto-accept", &file, &"0.95"],
+        "auto_accept",
+        0.95.into(),
+    );
+    check(
+        &[&"review", &"auto-accept", &file, &"--off"],
+        "auto_accept",
+        serde_json::Value::Null,
+    );
+    // An edit can be made once (the suggestion is then rejected in favour of the other
+    // skill), so the words run on a second suggestion.
+    let mut edit = vec![
+        &"review" as &dyn AsRef<std::ffi::OsStr>,
+        &"edit",
+        &file,
+        &module,
+        &from,
+        &"--to",
+        &to,
+        &"--json",
+    ];
+    let out = pathforge(&edit);
+    assert!(out.status.success(), "edit: {}", stderr(&out));
+    let body: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("edit --json prints JSON ({e}): {}", stdout(&out)));
+    assert_eq!(
+        (body["rejected"].as_str(), body["accepted"].as_str()),
+        (Some(from.as_str()), Some(to)),
+        "edit --json names both skills"
+    );
+    edit.pop();
+    let second = queue
+        .iter()
+        .find(|t| t["module_id"] != first["module_id"])
+        .expect("suggestions on two modules");
+    let (module2, from2) = (
+        second["module_id"].as_str().unwrap(),
+        second["skill_slug"].as_str().unwrap(),
+    );
+    let to2 = if from2 == "active-listening" {
+        "pricing-and-packaging"
+    } else {
+        "active-listening"
+    };
+    let out = pathforge(&[&"review", &"edit", &file, &module2, &from2, &"--to", &to2]);
+    assert!(
+        stdout(&out).contains(&format!("{from2} rejected in favour of {to2}")),
+        "edit says it in words: {}",
+        stdout(&out)
+    );
+}

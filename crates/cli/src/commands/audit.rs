@@ -1,13 +1,11 @@
 //! `pathforge audit`: check the audit log's hash chain and export it.
 
-use std::io::Write;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use clap::Subcommand;
 use engine::Project;
 
-use crate::print::print_json;
+use crate::print::Output;
 
 #[derive(Subcommand)]
 pub(crate) enum AuditCommand {
@@ -29,17 +27,13 @@ pub(crate) enum AuditFormatArg {
     Json,
 }
 
-pub(crate) fn run_audit(
-    command: &AuditCommand,
-    json: bool,
-    out: &mut impl Write,
-) -> anyhow::Result<ExitCode> {
-    match command {
+pub(crate) fn run_audit(command: &AuditCommand) -> anyhow::Result<Output> {
+    Ok(match command {
         AuditCommand::Verify { file } => {
             let check = Project::open(file)?.verify_audit()?;
-            if json {
-                print_json(out, &check)?;
-            } else {
+            let broken = check.broken.is_some();
+            let file = file.clone();
+            Output::new(check, move |out, check| {
                 match &check.broken {
                     None => writeln!(
                         out,
@@ -55,12 +49,9 @@ pub(crate) fn run_audit(
                         b.reason
                     )?,
                 }
-            }
-            Ok(if check.broken.is_some() {
-                ExitCode::FAILURE
-            } else {
-                ExitCode::SUCCESS
+                Ok(())
             })
+            .failing_if(broken)
         }
         AuditCommand::Export {
             file,
@@ -75,15 +66,16 @@ pub(crate) fn run_audit(
             match path {
                 Some(p) => {
                     engine::write_atomically(p, text.as_bytes())?;
-                    if json {
-                        print_json(out, &serde_json::json!({ "out": p }))?;
-                    } else {
-                        writeln!(out, "Wrote the audit log to {}", p.display())?;
-                    }
+                    Output::new(serde_json::json!({ "out": p }), {
+                        let p = p.clone();
+                        move |out, _| {
+                            writeln!(out, "Wrote the audit log to {}", p.display())?;
+                            Ok(())
+                        }
+                    })
                 }
-                None => out.write_all(text.as_bytes())?,
+                None => Output::verbatim(text),
             }
-            Ok(ExitCode::SUCCESS)
         }
-    }
+    })
 }

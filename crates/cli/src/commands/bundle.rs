@@ -1,6 +1,5 @@
 //! `pathforge bundle`: build, verify and diff signed rule bundles.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
@@ -8,7 +7,7 @@ use engine::Project;
 use model::{Actor, Timestamp};
 
 use crate::machine::{me, signing_key};
-use crate::print::print_json;
+use crate::print::Output;
 
 #[derive(Subcommand)]
 pub(crate) enum BundleCommand {
@@ -34,13 +33,9 @@ pub(crate) enum BundleCommand {
     Key,
 }
 
-pub(crate) fn run_bundle(
-    command: &BundleCommand,
-    json: bool,
-    out: &mut impl Write,
-) -> anyhow::Result<()> {
+pub(crate) fn run_bundle(command: &BundleCommand) -> anyhow::Result<Output> {
     let read = |p: &Path| std::fs::read(p).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()));
-    match command {
+    Ok(match command {
         BundleCommand::Build {
             file,
             out: dir,
@@ -59,65 +54,56 @@ pub(crate) fn run_bundle(
             let target = dir.join(format!("{name}-{version}.pathforge-bundle.zip"));
             engine::write_atomically(&target, &bytes)?;
             project.record_bundle(version, &target, &me(), Timestamp::now())?;
-            if json {
-                return print_json(
-                    out,
-                    &serde_json::json!({ "bundle": target.display().to_string(), "public_key": bundle::public_key_text(&key) }),
-                );
-            }
-            writeln!(
-                out,
-                "Wrote {} (signed by {})",
-                target.display(),
-                bundle::public_key_text(&key)
-            )?;
+            let key = bundle::public_key_text(&key);
+            Output::new(
+                serde_json::json!({ "bundle": target.display().to_string(), "public_key": key }),
+                move |out, _| {
+                    writeln!(out, "Wrote {} (signed by {key})", target.display())?;
+                    Ok(())
+                },
+            )
         }
         BundleCommand::Verify { bundle: path, key } => {
             let (manifest, signer) = bundle::verify(&read(path)?, key.as_deref())
                 .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-            if json {
-                return print_json(
-                    out,
-                    &serde_json::json!({ "manifest": manifest, "signed_by": signer }),
-                );
-            }
-            writeln!(
-                out,
+            let words = format!(
                 "{}: valid bundle {} version {}, {} files, signed by {signer}",
                 path.display(),
                 manifest.bundle_id,
                 manifest.version,
                 manifest.files.len()
-            )?;
+            );
+            Output::new(
+                serde_json::json!({ "manifest": manifest, "signed_by": signer }),
+                move |out, _| {
+                    writeln!(out, "{words}")?;
+                    Ok(())
+                },
+            )
         }
         BundleCommand::Diff { a, b } => {
             let files_a =
                 bundle::read(&read(a)?).map_err(|e| anyhow::anyhow!("{}: {e}", a.display()))?;
             let files_b =
                 bundle::read(&read(b)?).map_err(|e| anyhow::anyhow!("{}: {e}", b.display()))?;
-            let changes = bundle::diff(&files_a, &files_b)?;
-            if json {
-                return print_json(out, &changes);
-            }
-            for c in &changes {
-                writeln!(
-                    out,
-                    "{:<7} {:<8} {:<48} {}",
-                    c.area, c.change, c.subject, c.explanation
-                )?;
-            }
-            writeln!(out, "{} changes", changes.len())?;
+            Output::new(bundle::diff(&files_a, &files_b)?, |out, changes| {
+                for c in changes {
+                    writeln!(
+                        out,
+                        "{:<7} {:<8} {:<48} {}",
+                        c.area, c.change, c.subject, c.explanation
+                    )?;
+                }
+                writeln!(out, "{} changes", changes.len())?;
+                Ok(())
+            })
         }
         BundleCommand::Key => {
-            let key = signing_key()?;
-            if json {
-                return print_json(
-                    out,
-                    &serde_json::json!({ "public_key": bundle::public_key_text(&key) }),
-                );
-            }
-            writeln!(out, "{}", bundle::public_key_text(&key))?;
+            let key = bundle::public_key_text(&signing_key()?);
+            Output::new(serde_json::json!({ "public_key": key }), move |out, _| {
+                writeln!(out, "{key}")?;
+                Ok(())
+            })
         }
-    }
-    Ok(())
+    })
 }

@@ -1,6 +1,5 @@
 //! `pathforge export`: the curriculum and its rules into an LMS's own model.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use crate::commands::read_cohort;
@@ -8,7 +7,7 @@ use engine::Project;
 use model::{Actor, Timestamp};
 
 use crate::machine::{me, signing_key};
-use crate::print::print_json;
+use crate::print::Output;
 
 /// `pathforge export`'s arguments.
 #[derive(clap::Args)]
@@ -36,13 +35,13 @@ pub(crate) struct ExportArgs {
     /// A cohort file (target xapi; else the library's default cohort).
     #[arg(long)]
     cohort: Option<PathBuf>,
+    /// Let module pages show https: images from the web. Without it an exported page
+    /// fetches nothing when a learner opens it: each image is its alt text.
+    #[arg(long)]
+    remote_images: bool,
 }
 
-pub(crate) fn run_export(
-    args: &ExportArgs,
-    json: bool,
-    out: &mut impl Write,
-) -> anyhow::Result<()> {
+pub(crate) fn run_export(args: &ExportArgs) -> anyhow::Result<Output> {
     let target: lms::Target = args.target.parse()?;
     let dir = args.out.as_path();
     let mut project = Project::open(&args.file)?;
@@ -66,47 +65,47 @@ pub(crate) fn run_export(
         cohort: args.cohort.as_deref().map(read_cohort).transpose()?,
         learners: args.learners,
         seed: args.seed,
+        remote_images: args.remote_images,
     };
     let export = project.export(target, &options)?;
     let diff = project.write_export(&export, dir)?;
     project.record_export(&export, dir, &me(), Timestamp::now())?;
-    if json {
-        return print_json(
-            out,
-            &serde_json::json!({ "folder": dir.display().to_string(), "coverage": export.coverage, "diff": diff }),
-        );
-    }
-    writeln!(
-        out,
-        "Wrote {} ({} files) for {}",
-        dir.display(),
-        export.files.len(),
-        target.label()
-    )?;
-    for c in &export.coverage.rules {
-        writeln!(out, "  {:<8} {:<24} {}", c.status.symbol(), c.rule, c.how)?;
-    }
-    for t in &export.coverage.text_only {
+    let folder = dir.to_owned();
+    let files = export.files.len();
+    let value = serde_json::json!({ "folder": dir.display().to_string(), "coverage": export.coverage, "diff": diff });
+    Ok(Output::new(value, move |out, _| {
         writeln!(
             out,
-            "  text only: “{}” is {} at its source; the export carries its text, not the item (nothing interactive, no score reported): replace the page with the item or the authored content",
-            t.title, t.was
+            "Wrote {} ({files} files) for {}",
+            folder.display(),
+            target.label()
         )?;
-    }
-    if !export.coverage.unmapped.is_empty() {
+        let coverage = &export.coverage;
+        for c in &coverage.rules {
+            writeln!(out, "  {:<8} {:<24} {}", c.status.symbol(), c.rule, c.how)?;
+        }
+        for t in &coverage.text_only {
+            writeln!(
+                out,
+                "  text only: “{}” is {} at its source; the export carries its text, not the item (nothing interactive, no score reported): replace the page with the item or the authored content",
+                t.title, t.was
+            )?;
+        }
+        if !coverage.unmapped.is_empty() {
+            writeln!(
+                out,
+                "  {} module(s) have no LMS id: their references are placeholders (give --mapping)",
+                coverage.unmapped.len()
+            )?;
+        }
         writeln!(
             out,
-            "  {} module(s) have no LMS id: their references are placeholders (give --mapping)",
-            export.coverage.unmapped.len()
+            "Since the previous export: {} added, {} changed, {} removed, {} unchanged",
+            diff.added.len(),
+            diff.changed.len(),
+            diff.removed.len(),
+            diff.unchanged
         )?;
-    }
-    writeln!(
-        out,
-        "Since the previous export: {} added, {} changed, {} removed, {} unchanged",
-        diff.added.len(),
-        diff.changed.len(),
-        diff.removed.len(),
-        diff.unchanged
-    )?;
-    Ok(())
+        Ok(())
+    }))
 }

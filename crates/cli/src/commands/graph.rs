@@ -1,15 +1,13 @@
 //! `pathforge graph`: check, list, edit and suggest prerequisites.
 
-use std::io::Write;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use clap::Subcommand;
 use engine::Project;
 use model::{PrerequisiteGroup, Timestamp};
 
 use crate::machine::me;
-use crate::print::{print_json, report_findings};
+use crate::print::{findings, Output};
 
 #[derive(Subcommand)]
 pub(crate) enum GraphCommand {
@@ -60,22 +58,15 @@ pub(crate) enum GroupArg {
     NOf,
 }
 
-pub(crate) fn run_graph(
-    command: &GraphCommand,
-    json: bool,
-    out: &mut impl Write,
-) -> anyhow::Result<ExitCode> {
-    match command {
+pub(crate) fn run_graph(command: &GraphCommand) -> anyhow::Result<Output> {
+    Ok(match command {
         GraphCommand::Check { file, each } => {
-            let findings = Project::open(file)?.check_graph_with(*each)?;
-            return report_findings(out, file, &findings, json);
+            findings(file, Project::open(file)?.check_graph_with(*each)?)
         }
         GraphCommand::Suggest { file, limit } => {
             let suggestions = Project::open(file)?.suggest_prerequisites(*limit)?;
-            if json {
-                print_json(out, &suggestions)?;
-            } else {
-                for s in &suggestions {
+            Output::new(suggestions, |out, suggestions| {
+                for s in suggestions {
                     writeln!(
                         out,
                         "{:.2}  “{}” → “{}”",
@@ -88,15 +79,13 @@ pub(crate) fn run_graph(
                     "{} suggestions; add one with `pathforge graph link`",
                     suggestions.len()
                 )?;
-            }
+                Ok(())
+            })
         }
         GraphCommand::Derived { file } => {
-            let project = Project::open(file)?;
-            let derived = project.derived_edges()?;
-            if json {
-                print_json(out, &derived)?;
-            } else {
-                for d in &derived {
+            let derived = Project::open(file)?.derived_edges()?;
+            Output::new(derived, |out, derived| {
+                for d in derived {
                     writeln!(out, "{}", d.because)?;
                 }
                 writeln!(
@@ -104,20 +93,19 @@ pub(crate) fn run_graph(
                     "{} derived orders; add one with `pathforge graph link`",
                     derived.len()
                 )?;
-            }
+                Ok(())
+            })
         }
         GraphCommand::Edges { file } => {
             let project = Project::open(file)?;
             let edges = project.prerequisites()?;
-            if json {
-                print_json(out, &edges)?;
-            } else {
+            Output::new(edges, move |out, edges| {
                 let titles: std::collections::HashMap<_, _> = project
                     .modules()?
                     .into_iter()
                     .map(|m| (m.id, m.title))
                     .collect();
-                for e in &edges {
+                for e in edges {
                     writeln!(
                         out,
                         "{} → {}  ({}, {:?})",
@@ -128,7 +116,8 @@ pub(crate) fn run_graph(
                     )?;
                 }
                 writeln!(out, "{} prerequisites", edges.len())?;
-            }
+                Ok(())
+            })
         }
         GraphCommand::Link {
             file,
@@ -148,17 +137,15 @@ pub(crate) fn run_graph(
                 GroupArg::NOf => PrerequisiteGroup::NOf { n: n.unwrap_or(1) },
             });
             let added = project.add_prerequisite(&b.id, &a.id, group, &me(), Timestamp::now())?;
-            if json {
-                print_json(out, &serde_json::json!({ "added": added }))?;
-            } else if added {
-                writeln!(out, "“{}” is now a prerequisite of “{}”", b.title, a.title)?;
-            } else {
+            Output::new(serde_json::json!({ "added": added }), move |out, _| {
+                let now = if added { "now" } else { "already" };
                 writeln!(
                     out,
-                    "“{}” was already a prerequisite of “{}”",
+                    "“{}” is {now} a prerequisite of “{}”",
                     b.title, a.title
                 )?;
-            }
+                Ok(())
+            })
         }
         GraphCommand::Unlink {
             file,
@@ -171,16 +158,14 @@ pub(crate) fn run_graph(
                 project.resolve_module(after)?,
             );
             project.remove_prerequisite(&b.id, &a.id, &me(), Timestamp::now())?;
-            if json {
-                print_json(out, &serde_json::json!({ "removed": true }))?;
-            } else {
+            Output::new(serde_json::json!({ "removed": true }), move |out, _| {
                 writeln!(
                     out,
                     "“{}” is no longer a prerequisite of “{}”",
                     b.title, a.title
                 )?;
-            }
+                Ok(())
+            })
         }
-    }
-    Ok(ExitCode::SUCCESS)
+    })
 }

@@ -1,7 +1,6 @@
 //! `pathforge review`: the SME review queue from a terminal — list suggestions, accept,
 //! reject or edit one or many, and offline review packs.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Subcommand;
@@ -9,7 +8,7 @@ use engine::Project;
 use model::{ModuleId, Timestamp};
 
 use crate::machine::me;
-use crate::print::{print_json, truncate};
+use crate::print::{truncate, Output};
 
 #[derive(clap::Args)]
 pub(crate) struct ReviewFilter {
@@ -107,177 +106,8 @@ pub(crate) enum StateArg {
     All,
 }
 
-pub(crate) fn run_review(
-    command: &ReviewCommand,
-    json: bool,
-    out: &mut impl Write,
-) -> anyhow::Result<()> {
-    if let ReviewCommand::Pack {
-        file,
-        filter,
-        out: to,
-    } = command
-    {
-        anyhow::ensure!(
-            !to.exists(),
-            "{}: already exists; Pathforge never overwrites a file",
-            to.display()
-        );
-        let mut project = Project::open(file)?;
-        let (html, count) = project.export_review_pack(
-            &engine::PackFilter {
-                skill: filter.skill.clone(),
-                min_confidence: filter.min,
-            },
-            &me(),
-            Timestamp::now(),
-        )?;
-        engine::write_atomically(to, html.as_bytes())?;
-        if json {
-            return print_json(
-                out,
-                &serde_json::json!({ "pack": to, "suggestions": count }),
-            );
-        }
-        writeln!(
-            out,
-            "Wrote a review pack of {count} suggestions to {}: send it to the SME; they open it in any browser and send back the decisions file for `pathforge review import`.",
-            to.display()
-        )?;
-        return Ok(());
-    }
-    if let ReviewCommand::Edit {
-        file,
-        module,
-        skill,
-        to,
-        note,
-    } = command
-    {
-        let mut project = Project::open(file)?;
-        let m = project.resolve_module(module)?;
-        project.edit_tag(&m.id, skill, to, note.as_deref(), &me(), Timestamp::now())?;
-        writeln!(
-            out,
-            "“{}”: {skill} rejected in favour of {to}, accepted.",
-            m.title
-        )?;
-        return Ok(());
-    }
-    if let ReviewCommand::Level {
-        file,
-        module,
-        level,
-        clear,
-        note,
-    } = command
-    {
-        let level = match (level, clear) {
-            (Some(l), false) => Some(model::Level::parse(l).ok_or_else(|| {
-                anyhow::anyhow!("{l:?} is not a level: use beginner, intermediate or advanced")
-            })?),
-            (None, true) => None,
-            _ => anyhow::bail!("give a level (beginner, intermediate, advanced) or --clear"),
-        };
-        let mut project = Project::open(file)?;
-        let m = project.resolve_module(module)?;
-        project.set_module_level(&m.id, level, note.as_deref(), &me(), Timestamp::now())?;
-        match level {
-            Some(l) => writeln!(
-                out,
-                "“{}” is {} (kept over its file on re-import).",
-                m.title,
-                l.as_str()
-            )?,
-            None => writeln!(
-                out,
-                "“{}” takes its level from its file again, from the next import.",
-                m.title
-            )?,
-        }
-        return Ok(());
-    }
-    if let ReviewCommand::Calibration { file } = command {
-        let c = Project::open(file)?.calibration()?;
-        if json {
-            return print_json(out, &c);
-        }
-        let rate = |r: &model::CalibrationRow| match r.accepted + r.rejected {
-            0 => "     -".to_owned(),
-            n => format!("{:5.0}%", 100.0 * r.accepted as f64 / n as f64),
-        };
-        for (title, rows) in [("confidence", &c.bands), ("skill", &c.skills)] {
-            writeln!(
-                out,
-                "{title:<32} accepted rejected   open  auto  acceptance"
-            )?;
-            for r in rows {
-                writeln!(
-                    out,
-                    "{:<32} {:>8} {:>8} {:>6} {:>5}  {}",
-                    truncate(&r.label, 32),
-                    r.accepted,
-                    r.rejected,
-                    r.open,
-                    r.auto_accepted,
-                    rate(r)
-                )?;
-            }
-            writeln!(out)?;
-        }
-        match c.auto_accept {
-            Some(t) => writeln!(out, "Auto-accept: suggestions at {t:.2} or above")?,
-            None => writeln!(out, "Auto-accept: off")?,
-        }
-        return Ok(());
-    }
-    if let ReviewCommand::AutoAccept {
-        file,
-        threshold,
-        off,
-    } = command
-    {
-        anyhow::ensure!(
-            threshold.is_some() || *off,
-            "{}: give a threshold between 0.5 and 1, or --off",
-            file.display()
-        );
-        let mut project = Project::open(file)?;
-        project.set_auto_accept(*threshold, &me(), Timestamp::now())?;
-        match threshold {
-            Some(t) => writeln!(out, "New suggestions at {t:.2} or above will be accepted as they are made (logged as the model's).")?,
-            None => writeln!(out, "Auto-accept is off: every suggestion waits for a person.")?,
-        }
-        return Ok(());
-    }
-    if let ReviewCommand::Import { file, decisions } = command {
-        let mut project = Project::open(file)?;
-        let r = project.import_review_decisions(decisions, Timestamp::now())?;
-        if json {
-            return print_json(out, &r);
-        }
-        writeln!(
-            out,
-            "{} decisions by {} from pack {}: {} applied, {} already in effect, {} conflicts",
-            r.applied + r.already + r.conflicts.len() as u32,
-            r.reviewer,
-            r.pack,
-            r.applied,
-            r.already,
-            r.conflicts.len()
-        )?;
-        for c in &r.conflicts {
-            writeln!(out, "  conflict: {} / {}: {}", c.title, c.skill, c.reason)?;
-        }
-        return Ok(());
-    }
-    let state_of = |s: StateArg| match s {
-        StateArg::Suggested => Some(model::TagState::Suggested),
-        StateArg::Accepted => Some(model::TagState::Accepted),
-        StateArg::Rejected => Some(model::TagState::Rejected),
-        StateArg::All => None,
-    };
-    let (decision, state) = match command {
+pub(crate) fn run_review(command: &ReviewCommand) -> anyhow::Result<Output> {
+    Ok(match command {
         ReviewCommand::List {
             file,
             state,
@@ -286,43 +116,215 @@ pub(crate) fn run_review(
             let project = Project::open(file)?;
             let queue =
                 project.review_queue(state_of(*state), filter.skill.as_deref(), filter.min)?;
-            if json {
-                return print_json(out, &queue);
-            }
-            let titles: std::collections::HashMap<ModuleId, String> = project
-                .modules()?
-                .into_iter()
-                .map(|m| (m.id, m.title))
-                .collect();
-            for t in &queue {
+            Output::new(queue, move |out, queue| {
+                let titles: std::collections::HashMap<ModuleId, String> = project
+                    .modules()?
+                    .into_iter()
+                    .map(|m| (m.id, m.title))
+                    .collect();
+                for t in queue {
+                    writeln!(
+                        out,
+                        "{:>4.0}%  {:<24} {:<44} {}{}",
+                        t.confidence.unwrap_or(0.0) * 100.0,
+                        t.skill_slug,
+                        truncate(titles.get(&t.module_id).map_or("?", String::as_str), 44),
+                        t.module_id,
+                        if t.rejected_before {
+                            "  (rejected before)"
+                        } else {
+                            ""
+                        }
+                    )?;
+                }
+                writeln!(out, "{} suggestions", queue.len())?;
+                Ok(())
+            })
+        }
+        ReviewCommand::Accept(d) => decide(d, model::TagState::Accepted)?,
+        ReviewCommand::Reject(d) => decide(d, model::TagState::Rejected)?,
+        ReviewCommand::Pack {
+            file,
+            filter,
+            out: to,
+        } => {
+            anyhow::ensure!(
+                !to.exists(),
+                "{}: already exists; Pathforge never overwrites a file",
+                to.display()
+            );
+            let mut project = Project::open(file)?;
+            let (html, count) = project.export_review_pack(
+                &engine::PackFilter {
+                    skill: filter.skill.clone(),
+                    min_confidence: filter.min,
+                },
+                &me(),
+                Timestamp::now(),
+            )?;
+            engine::write_atomically(to, html.as_bytes())?;
+            let to = to.clone();
+            Output::new(
+                serde_json::json!({ "pack": to, "suggestions": count }),
+                move |out, _| {
+                    writeln!(
+                        out,
+                        "Wrote a review pack of {count} suggestions to {}: send it to the SME; they open it in any browser and send back the decisions file for `pathforge review import`.",
+                        to.display()
+                    )?;
+                    Ok(())
+                },
+            )
+        }
+        ReviewCommand::Edit {
+            file,
+            module,
+            skill,
+            to,
+            note,
+        } => {
+            let mut project = Project::open(file)?;
+            let m = project.resolve_module(module)?;
+            project.edit_tag(&m.id, skill, to, note.as_deref(), &me(), Timestamp::now())?;
+            let words = format!(
+                "“{}”: {skill} rejected in favour of {to}, accepted.",
+                m.title
+            );
+            Output::new(
+                serde_json::json!({ "module": m.id, "rejected": skill, "accepted": to }),
+                move |out, _| {
+                    writeln!(out, "{words}")?;
+                    Ok(())
+                },
+            )
+        }
+        ReviewCommand::Level {
+            file,
+            module,
+            level,
+            clear,
+            note,
+        } => {
+            let level = match (level, clear) {
+                (Some(l), false) => Some(model::Level::parse(l).ok_or_else(|| {
+                    anyhow::anyhow!("{l:?} is not a level: use beginner, intermediate or advanced")
+                })?),
+                (None, true) => None,
+                _ => anyhow::bail!("give a level (beginner, intermediate, advanced) or --clear"),
+            };
+            let mut project = Project::open(file)?;
+            let m = project.resolve_module(module)?;
+            project.set_module_level(&m.id, level, note.as_deref(), &me(), Timestamp::now())?;
+            Output::new(
+                serde_json::json!({ "module": m.id, "level": level.map(|l| l.as_str()) }),
+                move |out, _| {
+                    match level {
+                        Some(l) => writeln!(
+                            out,
+                            "“{}” is {} (kept over its file on re-import).",
+                            m.title,
+                            l.as_str()
+                        )?,
+                        None => writeln!(
+                            out,
+                            "“{}” takes its level from its file again, from the next import.",
+                            m.title
+                        )?,
+                    }
+                    Ok(())
+                },
+            )
+        }
+        ReviewCommand::Calibration { file } => {
+            Output::new(Project::open(file)?.calibration()?, |out, c| {
+                let rate = |r: &model::CalibrationRow| match r.accepted + r.rejected {
+                    0 => "     -".to_owned(),
+                    n => format!("{:5.0}%", 100.0 * r.accepted as f64 / n as f64),
+                };
+                for (title, rows) in [("confidence", &c.bands), ("skill", &c.skills)] {
+                    writeln!(
+                        out,
+                        "{title:<32} accepted rejected   open  auto  acceptance"
+                    )?;
+                    for r in rows {
+                        writeln!(
+                            out,
+                            "{:<32} {:>8} {:>8} {:>6} {:>5}  {}",
+                            truncate(&r.label, 32),
+                            r.accepted,
+                            r.rejected,
+                            r.open,
+                            r.auto_accepted,
+                            rate(r)
+                        )?;
+                    }
+                    writeln!(out)?;
+                }
+                match c.auto_accept {
+                    Some(t) => writeln!(out, "Auto-accept: suggestions at {t:.2} or above")?,
+                    None => writeln!(out, "Auto-accept: off")?,
+                }
+                Ok(())
+            })
+        }
+        ReviewCommand::AutoAccept {
+            file,
+            threshold,
+            off,
+        } => {
+            anyhow::ensure!(
+                threshold.is_some() || *off,
+                "{}: give a threshold between 0.5 and 1, or --off",
+                file.display()
+            );
+            let mut project = Project::open(file)?;
+            project.set_auto_accept(*threshold, &me(), Timestamp::now())?;
+            let threshold = *threshold;
+            Output::new(
+                serde_json::json!({ "auto_accept": threshold }),
+                move |out, _| {
+                    match threshold {
+                        Some(t) => writeln!(out, "New suggestions at {t:.2} or above will be accepted as they are made (logged as the model's).")?,
+                        None => writeln!(out, "Auto-accept is off: every suggestion waits for a person.")?,
+                    }
+                    Ok(())
+                },
+            )
+        }
+        ReviewCommand::Import { file, decisions } => {
+            let mut project = Project::open(file)?;
+            let r = project.import_review_decisions(decisions, Timestamp::now())?;
+            Output::new(r, |out, r| {
                 writeln!(
                     out,
-                    "{:>4.0}%  {:<24} {:<44} {}{}",
-                    t.confidence.unwrap_or(0.0) * 100.0,
-                    t.skill_slug,
-                    truncate(titles.get(&t.module_id).map_or("?", String::as_str), 44),
-                    t.module_id,
-                    if t.rejected_before {
-                        "  (rejected before)"
-                    } else {
-                        ""
-                    }
+                    "{} decisions by {} from pack {}: {} applied, {} already in effect, {} conflicts",
+                    r.applied + r.already + r.conflicts.len() as u32,
+                    r.reviewer,
+                    r.pack,
+                    r.applied,
+                    r.already,
+                    r.conflicts.len()
                 )?;
-            }
-            writeln!(out, "{} suggestions", queue.len())?;
-            return Ok(());
+                for c in &r.conflicts {
+                    writeln!(out, "  conflict: {} / {}: {}", c.title, c.skill, c.reason)?;
+                }
+                Ok(())
+            })
         }
-        ReviewCommand::Accept(d) => (d, model::TagState::Accepted),
-        ReviewCommand::Reject(d) => (d, model::TagState::Rejected),
-        ReviewCommand::Pack { .. }
-        | ReviewCommand::Import { .. }
-        | ReviewCommand::Calibration { .. }
-        | ReviewCommand::Edit { .. }
-        | ReviewCommand::Level { .. }
-        | ReviewCommand::AutoAccept { .. } => {
-            unreachable!("handled above")
-        }
-    };
+    })
+}
+
+fn state_of(s: StateArg) -> Option<model::TagState> {
+    match s {
+        StateArg::Suggested => Some(model::TagState::Suggested),
+        StateArg::Accepted => Some(model::TagState::Accepted),
+        StateArg::Rejected => Some(model::TagState::Rejected),
+        StateArg::All => None,
+    }
+}
+
+/// `review accept` and `review reject`: one tag, or every open suggestion a filter matches.
+fn decide(decision: &Decision, state: model::TagState) -> anyhow::Result<Output> {
     let mut project = Project::open(&decision.file)?;
     let targets: Vec<model::Tag> = match (&decision.module, &decision.tag_skill) {
         (Some(module), Some(skill)) => {
@@ -360,18 +362,13 @@ pub(crate) fn run_review(
             Timestamp::now(),
         )?
     };
-    if json {
-        print_json(
-            out,
-            &serde_json::json!({ "matched": targets.len(), "changed": changed, "dry_run": decision.dry_run }),
-        )
-    } else {
-        let would = if decision.dry_run { "would " } else { "" };
-        writeln!(
-            out,
-            "{} suggestions match; {would}{verb} {changed}",
-            targets.len()
-        )?;
-        Ok(())
-    }
+    let (matched, dry_run) = (targets.len(), decision.dry_run);
+    Ok(Output::new(
+        serde_json::json!({ "matched": matched, "changed": changed, "dry_run": dry_run }),
+        move |out, _| {
+            let would = if dry_run { "would " } else { "" };
+            writeln!(out, "{matched} suggestions match; {would}{verb} {changed}")?;
+            Ok(())
+        },
+    ))
 }

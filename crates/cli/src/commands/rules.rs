@@ -1,13 +1,11 @@
 //! `pathforge rules`: list, check and dry-run the adaptive rules.
 
-use std::io::Write;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use clap::Subcommand;
 use engine::Project;
 
-use crate::print::{print_json, report_findings};
+use crate::print::{findings, name, Output};
 
 #[derive(Subcommand)]
 pub(crate) enum RulesCommand {
@@ -24,17 +22,11 @@ pub(crate) enum RulesCommand {
     },
 }
 
-pub(crate) fn run_rules(
-    command: &RulesCommand,
-    json: bool,
-    out: &mut impl Write,
-) -> anyhow::Result<ExitCode> {
-    match command {
+pub(crate) fn run_rules(command: &RulesCommand) -> anyhow::Result<Output> {
+    Ok(match command {
         RulesCommand::List { file } => {
             let set = Project::open(file)?.rules()?;
-            if json {
-                print_json(out, &set)?;
-            } else {
+            Output::new(set, |out, set| {
                 for r in &set.rules {
                     let origin = if r.origin == rules::Origin::Graph {
                         " (from the graph)"
@@ -50,42 +42,33 @@ pub(crate) fn run_rules(
                     )?;
                 }
                 writeln!(out, "{} rules", set.rules.len())?;
-            }
+                Ok(())
+            })
         }
-        RulesCommand::Check { file } => {
-            let findings = Project::open(file)?.check_rules()?;
-            return report_findings(out, file, &findings, json);
-        }
+        RulesCommand::Check { file } => findings(file, Project::open(file)?.check_rules()?),
         RulesCommand::Run { file, events } => {
             let text = std::fs::read_to_string(events)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", events.display()))?;
             let stream = rules::read_event_log(&text)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", events.display()))?;
             let decisions = Project::open(file)?.run_rules(&stream)?;
-            if json {
-                print_json(out, &decisions)?;
-            } else {
-                for d in &decisions {
-                    let kind = serde_json::to_value(d.kind)?;
+            let events = stream.len();
+            Output::new(decisions, move |out, decisions| {
+                for d in decisions {
                     writeln!(
                         out,
                         "day {:>3}  {:<12} {:<9} {:<52} [{}] {}",
                         d.day,
                         d.learner,
-                        kind.as_str().unwrap_or("?"),
+                        name(&d.kind),
                         d.target,
                         d.rule,
                         d.explanation
                     )?;
                 }
-                writeln!(
-                    out,
-                    "{} decisions from {} events",
-                    decisions.len(),
-                    stream.len()
-                )?;
-            }
+                writeln!(out, "{} decisions from {events} events", decisions.len())?;
+                Ok(())
+            })
         }
-    }
-    Ok(ExitCode::SUCCESS)
+    })
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use engine::Project;
 
-use crate::print::{print_json, Progress};
+use crate::print::{name, Output, Progress};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct SimulateArgs {
@@ -45,11 +45,8 @@ pub(crate) fn read_cohort(path: &Path) -> anyhow::Result<model::Cohort> {
     Ok(cohort)
 }
 
-pub(crate) fn run_simulate(
-    args: &SimulateArgs,
-    json: bool,
-    out: &mut impl Write,
-) -> anyhow::Result<()> {
+/// `json` only silences the progress bar.
+pub(crate) fn run_simulate(args: &SimulateArgs, json: bool) -> anyhow::Result<Output> {
     let cohort = args.cohort.as_deref().map(read_cohort).transpose()?;
     let project = Project::open(&args.file)?;
     let request = engine::SimulationRequest {
@@ -60,39 +57,10 @@ pub(crate) fn run_simulate(
     };
     if let Some(n) = args.trace {
         let journey = project.simulation_journey(&request, true, n)?;
-        if json {
-            return print_json(out, &journey);
-        }
-        writeln!(
-            out,
-            "{} ({}), seed {}",
-            journey.learner, journey.segment, args.seed
-        )?;
-        for step in &journey.steps {
-            writeln!(out, "day {:>5.1}  {}", step.day, step.what)?;
-            for d in &step.decisions {
-                let kind = serde_json::to_value(d.kind)?;
-                writeln!(
-                    out,
-                    "           → {:<9} {:<44} [{}] {}",
-                    kind.as_str().unwrap_or("?"),
-                    d.target,
-                    d.rule,
-                    d.explanation
-                )?;
-            }
-        }
-        let ending = match &journey.ending {
-            simulate::Ending::Competent { day } => format!("competent on day {day:.1}"),
-            simulate::Ending::DroppedOut { module, day } => {
-                format!("dropped out on day {day:.1}, while on {module}")
-            }
-            simulate::Ending::NotCompetent { day } => format!(
-                "not competent: reached the end of the track on day {day:.1} without passing every assessment"
-            ),
-        };
-        writeln!(out, "ended: {ending}")?;
-        return Ok(());
+        let seed = args.seed;
+        return Ok(Output::new(journey, move |out, journey| {
+            trace(out, journey, seed)
+        }));
     }
     let mut bar = Progress::new(json, "simulating {bar:40} {pos}/{len} learners, {eta} left");
     let sim = project.run_simulation(&request, &mut |p| {
@@ -102,97 +70,129 @@ pub(crate) fn run_simulate(
     });
     bar.finish();
     let sim = sim?;
-    if json {
-        return print_json(out, &sim);
-    }
-    let pct = |x: f64| format!("{:.1}%", x * 100.0);
-    let days = |r: &simulate::Report| {
-        r.time_to_competency
-            .as_ref()
-            .map(|p| format!("{:.0} / {:.0} / {:.0}", p.p10, p.p50, p.p90))
-            .unwrap_or_else(|| "-".to_owned())
-    };
-    writeln!(out, "{} learners, seed {}\n", sim.learners, sim.seed)?;
-    let row = |out: &mut dyn Write, what: &str, cell: &dyn Fn(&simulate::Report) -> String| {
-        write!(out, "{what:<36}")?;
+    Ok(Output::new(sim, |out, sim| {
+        let pct = |x: f64| format!("{:.1}%", x * 100.0);
+        let days = |r: &simulate::Report| {
+            r.time_to_competency
+                .as_ref()
+                .map(|p| format!("{:.0} / {:.0} / {:.0}", p.p10, p.p50, p.p90))
+                .unwrap_or_else(|| "-".to_owned())
+        };
+        writeln!(out, "{} learners, seed {}\n", sim.learners, sim.seed)?;
+        let row = |out: &mut dyn Write, what: &str, cell: &dyn Fn(&simulate::Report) -> String| {
+            write!(out, "{what:<36}")?;
+            for run in &sim.runs {
+                write!(out, " {:>22}", cell(&run.report))?;
+            }
+            writeln!(out)
+        };
+        write!(out, "{:<36}", "")?;
         for run in &sim.runs {
-            write!(out, " {:>22}", cell(&run.report))?;
+            let label: String = run.label.chars().take(22).collect();
+            write!(out, " {label:>22}")?;
         }
-        writeln!(out)
+        writeln!(out)?;
+        row(out, "completion", &|r| pct(r.completion_rate))?;
+        row(out, "days to competency (p10/p50/p90)", &days)?;
+        row(out, "first-attempt pass rate", &|r| {
+            r.first_attempt_pass_rate
+                .map_or_else(|| "-".to_owned(), pct)
+        })?;
+        row(out, "placed / remediated", &|r| {
+            format!("{} / {}", pct(r.placement_rate), pct(r.remediation_rate))
+        })?;
+        row(out, "re-enrolled to recertify", &|r| {
+            pct(r.recertification_rate)
+        })?;
+        row(out, "hours saved by placement", &|r| {
+            format!("{:.0} h", r.hours_saved_by_placement)
+        })?;
+        for run in &sim.runs[1..] {
+            writeln!(
+                out,
+                "\nBottlenecks under {}: {}",
+                run.label,
+                run.report.bottlenecks.join("; ")
+            )?;
+            writeln!(out, "Segments under {}:", run.label)?;
+            for s in &run.report.segments {
+                writeln!(
+                    out,
+                    "  {:<28} {:>6} learners  completion {:>6}  placed {:>6}  remediated {:>6}",
+                    s.name,
+                    s.learners,
+                    pct(s.completion_rate),
+                    pct(s.placement_rate),
+                    pct(s.remediation_rate)
+                )?;
+            }
+            fairness(out, run)?;
+        }
+        if let [_, a, b] = &sim.runs[..] {
+            let (a, b) = (&a.report, &b.report);
+            let points = |x: f64, y: f64| format!("{:+.1} pts", (y - x) * 100.0);
+            let p50 = |r: &simulate::Report| r.time_to_competency.as_ref().map(|t| t.p50);
+            writeln!(
+                out,
+                "\nThe second version against the first: completion {}, median days to competency {}, placed {}, remediated {}, hours saved by placement {:+.0}",
+                points(a.completion_rate, b.completion_rate),
+                match (p50(a), p50(b)) {
+                    (Some(x), Some(y)) => format!("{:+.1}", y - x),
+                    _ => "-".to_owned(),
+                },
+                points(a.placement_rate, b.placement_rate),
+                points(a.remediation_rate, b.remediation_rate),
+                b.hours_saved_by_placement - a.hours_saved_by_placement
+            )?;
+        }
+        if !sim.changes.is_empty() {
+            writeln!(
+                out,
+                "\nWhat changed from {} to {}:",
+                sim.runs[1].label, sim.runs[2].label
+            )?;
+            for c in &sim.changes {
+                writeln!(
+                    out,
+                    "  {:<7} {:<8} {:<40} {}",
+                    c.area, c.change, c.subject, c.explanation
+                )?;
+            }
+        }
+        Ok(())
+    }))
+}
+
+/// Learner N's journey: each step, the decisions it caused, and how it ended.
+fn trace(out: &mut dyn Write, journey: &simulate::Journey, seed: u64) -> anyhow::Result<()> {
+    writeln!(
+        out,
+        "{} ({}), seed {seed}",
+        journey.learner, journey.segment
+    )?;
+    for step in &journey.steps {
+        writeln!(out, "day {:>5.1}  {}", step.day, step.what)?;
+        for d in &step.decisions {
+            writeln!(
+                out,
+                "           → {:<9} {:<44} [{}] {}",
+                name(&d.kind),
+                d.target,
+                d.rule,
+                d.explanation
+            )?;
+        }
+    }
+    let ending = match &journey.ending {
+        simulate::Ending::Competent { day } => format!("competent on day {day:.1}"),
+        simulate::Ending::DroppedOut { module, day } => {
+            format!("dropped out on day {day:.1}, while on {module}")
+        }
+        simulate::Ending::NotCompetent { day } => format!(
+            "not competent: reached the end of the track on day {day:.1} without passing every assessment"
+        ),
     };
-    write!(out, "{:<36}", "")?;
-    for run in &sim.runs {
-        let label: String = run.label.chars().take(22).collect();
-        write!(out, " {label:>22}")?;
-    }
-    writeln!(out)?;
-    row(out, "completion", &|r| pct(r.completion_rate))?;
-    row(out, "days to competency (p10/p50/p90)", &days)?;
-    row(out, "first-attempt pass rate", &|r| {
-        r.first_attempt_pass_rate
-            .map_or_else(|| "-".to_owned(), pct)
-    })?;
-    row(out, "placed / remediated", &|r| {
-        format!("{} / {}", pct(r.placement_rate), pct(r.remediation_rate))
-    })?;
-    row(out, "re-enrolled to recertify", &|r| {
-        pct(r.recertification_rate)
-    })?;
-    row(out, "hours saved by placement", &|r| {
-        format!("{:.0} h", r.hours_saved_by_placement)
-    })?;
-    for run in &sim.runs[1..] {
-        writeln!(
-            out,
-            "\nBottlenecks under {}: {}",
-            run.label,
-            run.report.bottlenecks.join("; ")
-        )?;
-        writeln!(out, "Segments under {}:", run.label)?;
-        for s in &run.report.segments {
-            writeln!(
-                out,
-                "  {:<28} {:>6} learners  completion {:>6}  placed {:>6}  remediated {:>6}",
-                s.name,
-                s.learners,
-                pct(s.completion_rate),
-                pct(s.placement_rate),
-                pct(s.remediation_rate)
-            )?;
-        }
-        fairness(out, run)?;
-    }
-    if let [_, a, b] = &sim.runs[..] {
-        let (a, b) = (&a.report, &b.report);
-        let points = |x: f64, y: f64| format!("{:+.1} pts", (y - x) * 100.0);
-        let p50 = |r: &simulate::Report| r.time_to_competency.as_ref().map(|t| t.p50);
-        writeln!(
-            out,
-            "\nThe second version against the first: completion {}, median days to competency {}, placed {}, remediated {}, hours saved by placement {:+.0}",
-            points(a.completion_rate, b.completion_rate),
-            match (p50(a), p50(b)) {
-                (Some(x), Some(y)) => format!("{:+.1}", y - x),
-                _ => "-".to_owned(),
-            },
-            points(a.placement_rate, b.placement_rate),
-            points(a.remediation_rate, b.remediation_rate),
-            b.hours_saved_by_placement - a.hours_saved_by_placement
-        )?;
-    }
-    if !sim.changes.is_empty() {
-        writeln!(
-            out,
-            "\nWhat changed from {} to {}:",
-            sim.runs[1].label, sim.runs[2].label
-        )?;
-        for c in &sim.changes {
-            writeln!(
-                out,
-                "  {:<7} {:<8} {:<40} {}",
-                c.area, c.change, c.subject, c.explanation
-            )?;
-        }
-    }
+    writeln!(out, "ended: {ending}")?;
     Ok(())
 }
 

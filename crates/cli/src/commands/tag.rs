@@ -1,21 +1,16 @@
 //! `pathforge tag` and `pathforge embed`: auto-tagging with the local model, and the
 //! embedding diagnostic.
 
-use std::io::Write;
 use std::path::Path;
 
 use engine::Project;
 use model::Timestamp;
 
 use crate::machine::find_model;
-use crate::print::{print_json, truncate, Progress};
+use crate::print::{truncate, Output, Progress};
 
-pub(crate) fn run_tag(
-    file: &Path,
-    model: Option<&Path>,
-    json: bool,
-    out: &mut impl Write,
-) -> anyhow::Result<()> {
+/// `json` only silences the progress bar.
+pub(crate) fn run_tag(file: &Path, model: Option<&Path>, json: bool) -> anyhow::Result<Output> {
     let mut project = Project::open(file)?;
     let dir = find_model(model, Some(&project))?;
     let encoder = embed::Encoder::load(&dir).map_err(engine::Error::from)?;
@@ -26,52 +21,47 @@ pub(crate) fn run_tag(
     });
     bar.finish();
     let report = report?;
-    if json {
-        return print_json(out, &report);
-    }
-    writeln!(
-        out,
-        "Tagged with {}: {} of {} modules analysed ({} unchanged, {} empty); {} texts embedded, {} from the cache; {} suggestions open for review",
-        report.model,
-        report.analysed,
-        report.modules,
-        report.unchanged,
-        report.empty,
-        report.embedded,
-        report.cached,
-        report.suggestions
-    )?;
-    for m in project.modules()? {
-        let insight = project.module_insight(&m.id)?;
-        let suggested: Vec<String> = insight
-            .tags
-            .iter()
-            .filter(|t| t.source == model::TagSource::Model && t.state != model::TagState::Rejected)
-            .map(|t| format!("{} {:.2}", t.skill_slug, t.confidence.unwrap_or(0.0)))
-            .collect();
-        let level = insight.level.map_or("-", |l| l.as_str());
+    Ok(Output::new(report, move |out, report| {
         writeln!(
             out,
-            "  {:<44} {:<13} {}",
-            truncate(&m.title, 44),
-            level,
-            if suggested.is_empty() {
-                "(no suggestion)".to_owned()
-            } else {
-                suggested.join(", ")
-            }
+            "Tagged with {}: {} of {} modules analysed ({} unchanged, {} empty); {} texts embedded, {} from the cache; {} suggestions open for review",
+            report.model,
+            report.analysed,
+            report.modules,
+            report.unchanged,
+            report.empty,
+            report.embedded,
+            report.cached,
+            report.suggestions
         )?;
-    }
-    Ok(())
+        for m in project.modules()? {
+            let insight = project.module_insight(&m.id)?;
+            let suggested: Vec<String> = insight
+                .tags
+                .iter()
+                .filter(|t| {
+                    t.source == model::TagSource::Model && t.state != model::TagState::Rejected
+                })
+                .map(|t| format!("{} {:.2}", t.skill_slug, t.confidence.unwrap_or(0.0)))
+                .collect();
+            let level = insight.level.map_or("-", |l| l.as_str());
+            writeln!(
+                out,
+                "  {:<44} {:<13} {}",
+                truncate(&m.title, 44),
+                level,
+                if suggested.is_empty() {
+                    "(no suggestion)".to_owned()
+                } else {
+                    suggested.join(", ")
+                }
+            )?;
+        }
+        Ok(())
+    }))
 }
 
-pub(crate) fn run_embed(
-    model: &Path,
-    input: &Path,
-    output: &Path,
-    json: bool,
-    out: &mut impl Write,
-) -> anyhow::Result<()> {
+pub(crate) fn run_embed(model: &Path, input: &Path, output: &Path) -> anyhow::Result<Output> {
     let encoder = embed::Encoder::load(model).map_err(engine::Error::from)?;
     let bytes = std::fs::read(input).map_err(|e| anyhow::anyhow!("{}: {e}", input.display()))?;
     let texts: Vec<String> = serde_json::from_slice(&bytes)
@@ -84,19 +74,17 @@ pub(crate) fn run_embed(
         .map(|(t, v)| serde_json::json!({ "text": t, "embedding": v }))
         .collect();
     engine::write_atomically(output, serde_json::to_string(&items)?.as_bytes())?;
-    if json {
-        print_json(
-            out,
-            &serde_json::json!({ "model": encoder.info().id(), "texts": texts.len(), "output": output }),
-        )
-    } else {
-        writeln!(
-            out,
-            "Embedded {} texts with {} into {}",
-            texts.len(),
-            encoder.info().id(),
-            output.display()
-        )?;
-        Ok(())
-    }
+    let words = format!(
+        "Embedded {} texts with {} into {}",
+        texts.len(),
+        encoder.info().id(),
+        output.display()
+    );
+    Ok(Output::new(
+        serde_json::json!({ "model": encoder.info().id(), "texts": texts.len(), "output": output }),
+        move |out, _| {
+            writeln!(out, "{words}")?;
+            Ok(())
+        },
+    ))
 }

@@ -8,7 +8,7 @@ use engine::Project;
 use model::Timestamp;
 
 use crate::machine::me;
-use crate::print::print_json;
+use crate::print::Output;
 
 #[derive(Subcommand)]
 pub(crate) enum TaxonomyCommand {
@@ -107,49 +107,33 @@ impl From<FormatArg> for model::TaxonomyFormat {
     }
 }
 
-pub(crate) fn run_taxonomy(
-    command: &TaxonomyCommand,
-    json: bool,
-    out: &mut impl Write,
-) -> anyhow::Result<()> {
-    match command {
+/// A result with one line of words.
+fn said(value: impl serde::Serialize + 'static, words: String) -> Output {
+    Output::new(value, move |out, _| {
+        writeln!(out, "{words}")?;
+        Ok(())
+    })
+}
+
+pub(crate) fn run_taxonomy(command: &TaxonomyCommand) -> anyhow::Result<Output> {
+    Ok(match command {
         TaxonomyCommand::Show { file } => {
             let project = Project::open(file)?;
-            let skills = project.skills()?;
-            if json {
-                return print_json(out, &skills);
-            }
-            let modules = project.modules()?;
-            let teaching = |slug: &str| {
-                modules
-                    .iter()
-                    .filter(|m| m.tags.iter().any(|t| t == slug))
-                    .count()
-            };
-            fn walk(
-                out: &mut impl Write,
-                skills: &[model::Skill],
-                parent: Option<&model::SkillId>,
-                depth: usize,
-                teaching: &dyn Fn(&str) -> usize,
-            ) -> std::io::Result<()> {
-                for s in skills.iter().filter(|s| s.parent_id.as_ref() == parent) {
-                    let n = teaching(&s.slug);
-                    let count = match n {
-                        0 => String::new(),
-                        1 => "  (1 module)".to_owned(),
-                        n => format!("  ({n} modules)"),
-                    };
-                    writeln!(out, "{}{} [{}]{count}", "  ".repeat(depth), s.name, s.slug)?;
-                    walk(out, skills, Some(&s.id), depth + 1, teaching)?;
+            Output::new(project.skills()?, move |out, skills| {
+                let modules = project.modules()?;
+                let teaching = |slug: &str| {
+                    modules
+                        .iter()
+                        .filter(|m| m.tags.iter().any(|t| t == slug))
+                        .count()
+                };
+                tree(out, skills, None, 0, &teaching)?;
+                let scale = project.proficiency_scale()?;
+                if !scale.is_empty() {
+                    writeln!(out, "\nProficiency scale: {}", scale.join(" < "))?;
                 }
                 Ok(())
-            }
-            walk(out, &skills, None, 0, &teaching)?;
-            let scale = project.proficiency_scale()?;
-            if !scale.is_empty() {
-                writeln!(out, "\nProficiency scale: {}", scale.join(" < "))?;
-            }
+            })
         }
         TaxonomyCommand::Add {
             file,
@@ -166,10 +150,8 @@ pub(crate) fn run_taxonomy(
                 &me(),
                 Timestamp::now(),
             )?;
-            if json {
-                return print_json(out, &skill);
-            }
-            writeln!(out, "Added “{}” [{}]", skill.name, skill.slug)?;
+            let words = format!("Added “{}” [{}]", skill.name, skill.slug);
+            said(skill, words)
         }
         TaxonomyCommand::Rename { file, slug, name } => {
             let edit = engine::SkillEdit {
@@ -177,10 +159,8 @@ pub(crate) fn run_taxonomy(
                 ..Default::default()
             };
             let skill = Project::open(file)?.edit_skill(slug, edit, &me(), Timestamp::now())?;
-            if json {
-                return print_json(out, &skill);
-            }
-            writeln!(out, "Renamed [{}] to “{}”", skill.slug, skill.name)?;
+            let words = format!("Renamed [{}] to “{}”", skill.slug, skill.name);
+            said(skill, words)
         }
         TaxonomyCommand::Move {
             file,
@@ -193,18 +173,15 @@ pub(crate) fn run_taxonomy(
                 ..Default::default()
             };
             let skill = Project::open(file)?.edit_skill(slug, edit, &me(), Timestamp::now())?;
-            if json {
-                return print_json(out, &skill);
-            }
-            writeln!(
-                out,
+            let words = format!(
                 "Moved “{}” {}",
                 skill.name,
                 parent
                     .as_deref()
                     .map(|p| format!("under [{p}]"))
                     .unwrap_or_else(|| "to the root".to_owned())
-            )?;
+            );
+            said(skill, words)
         }
         TaxonomyCommand::Merge {
             file,
@@ -213,11 +190,7 @@ pub(crate) fn run_taxonomy(
             preview: true,
         } => {
             let p = Project::open(file)?.merge_preview(from, into)?;
-            if json {
-                return print_json(out, &p);
-            }
-            writeln!(
-                out,
+            let words = format!(
                 "Merging “{}” into “{}” would move {} module tags ({} already on “{}” are dropped), {} sub-skills ({}), {} skill prerequisites and the targets of {} tracks ({})",
                 p.from.name,
                 p.into.name,
@@ -229,31 +202,27 @@ pub(crate) fn run_taxonomy(
                 p.prerequisites,
                 p.tracks.len(),
                 p.tracks.join(", ")
-            )?;
+            );
+            said(p, words)
         }
         TaxonomyCommand::Merge {
             file, from, into, ..
         } => {
             let m = Project::open(file)?.merge_skill(from, into, &me(), Timestamp::now())?;
-            if json {
-                return print_json(out, &m);
-            }
-            writeln!(
-                out,
+            let words = format!(
                 "Merged [{from}] into [{into}]: {} tags, {} sub-skills and {} tracks moved (undo: pathforge taxonomy unmerge {} {})",
                 m.tags,
                 m.children,
                 m.tracks,
                 file.display(),
                 m.audit
-            )?;
+            );
+            said(m, words)
         }
         TaxonomyCommand::Unmerge { file, seq } => {
             let skill = Project::open(file)?.unmerge_skill(*seq, &me(), Timestamp::now())?;
-            if json {
-                return print_json(out, &skill);
-            }
-            writeln!(out, "Restored [{}] {}", skill.slug, skill.name)?;
+            let words = format!("Restored [{}] {}", skill.slug, skill.name);
+            said(skill, words)
         }
         TaxonomyCommand::Retire { file, slug, undo } => {
             let edit = engine::SkillEdit {
@@ -261,11 +230,7 @@ pub(crate) fn run_taxonomy(
                 ..Default::default()
             };
             let skill = Project::open(file)?.edit_skill(slug, edit, &me(), Timestamp::now())?;
-            if json {
-                return print_json(out, &skill);
-            }
-            writeln!(
-                out,
+            let words = format!(
                 "“{}” is {}",
                 skill.name,
                 if skill.retired {
@@ -273,7 +238,8 @@ pub(crate) fn run_taxonomy(
                 } else {
                     "active again"
                 }
-            )?;
+            );
+            said(skill, words)
         }
         TaxonomyCommand::Require {
             file,
@@ -286,14 +252,11 @@ pub(crate) fn run_taxonomy(
                 &me(),
                 Timestamp::now(),
             )?;
-            if json {
-                return print_json(out, &serde_json::json!({ "added": added }));
-            }
-            writeln!(
-                out,
-                "[{before}] is {}a prerequisite of [{after}]",
-                if added { "now " } else { "already " }
-            )?;
+            let now = if added { "now " } else { "already " };
+            said(
+                serde_json::json!({ "added": added }),
+                format!("[{before}] is {now}a prerequisite of [{after}]"),
+            )
         }
         TaxonomyCommand::Unrequire {
             file,
@@ -306,25 +269,22 @@ pub(crate) fn run_taxonomy(
                 &me(),
                 Timestamp::now(),
             )?;
-            if json {
-                return print_json(out, &serde_json::json!({ "removed": true }));
-            }
-            writeln!(out, "[{before}] is no longer a prerequisite of [{after}]")?;
+            said(
+                serde_json::json!({ "removed": true }),
+                format!("[{before}] is no longer a prerequisite of [{after}]"),
+            )
         }
         TaxonomyCommand::Import { file, path, format } => {
             let mut project = Project::open(file)?;
             let report =
                 project.import_taxonomy(path, (*format).into(), &me(), Timestamp::now())?;
-            if json {
-                return print_json(out, &report);
-            }
-            writeln!(
-                out,
+            let words = format!(
                 "Imported {}: {} skills added, {} updated",
                 path.display(),
                 report.added,
                 report.updated
-            )?;
+            );
+            said(report, words)
         }
         TaxonomyCommand::Export {
             file,
@@ -333,14 +293,30 @@ pub(crate) fn run_taxonomy(
         } => {
             let text = Project::open(file)?.export_taxonomy((*format).into(), Timestamp::now())?;
             engine::write_atomically(target, text.as_bytes())?;
-            if json {
-                return print_json(
-                    out,
-                    &serde_json::json!({ "written": target.display().to_string() }),
-                );
-            }
-            writeln!(out, "Wrote {}", target.display())?;
+            said(
+                serde_json::json!({ "written": target.display().to_string() }),
+                format!("Wrote {}", target.display()),
+            )
         }
+    })
+}
+
+/// The skill tree under `parent`, indented, with how many modules teach each skill.
+fn tree(
+    out: &mut dyn Write,
+    skills: &[model::Skill],
+    parent: Option<&model::SkillId>,
+    depth: usize,
+    teaching: &dyn Fn(&str) -> usize,
+) -> std::io::Result<()> {
+    for s in skills.iter().filter(|s| s.parent_id.as_ref() == parent) {
+        let count = match teaching(&s.slug) {
+            0 => String::new(),
+            1 => "  (1 module)".to_owned(),
+            n => format!("  ({n} modules)"),
+        };
+        writeln!(out, "{}{} [{}]{count}", "  ".repeat(depth), s.name, s.slug)?;
+        tree(out, skills, Some(&s.id), depth + 1, teaching)?;
     }
     Ok(())
 }

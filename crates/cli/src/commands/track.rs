@@ -8,7 +8,7 @@ use engine::Project;
 use model::{Level, Timestamp, TrackDraft, TrackTarget};
 
 use crate::machine::me;
-use crate::print::print_json;
+use crate::print::Output;
 
 #[derive(Subcommand)]
 pub(crate) enum TrackCommand {
@@ -80,7 +80,7 @@ fn parse_target(text: &str) -> Result<TrackTarget, String> {
     })
 }
 
-fn print_draft(out: &mut impl Write, verb: &str, d: &TrackDraft) -> std::io::Result<()> {
+fn print_draft(out: &mut dyn Write, verb: &str, d: &TrackDraft) -> std::io::Result<()> {
     let targets: Vec<String> = d
         .targets
         .iter()
@@ -109,23 +109,25 @@ fn print_draft(out: &mut impl Write, verb: &str, d: &TrackDraft) -> std::io::Res
     Ok(())
 }
 
-pub(crate) fn run_track(
-    command: &TrackCommand,
-    json: bool,
-    out: &mut impl Write,
-) -> anyhow::Result<()> {
-    match command {
+/// A track as saved, said as `verb` (Added, Saved, Removed).
+fn draft(verb: &'static str, saved: TrackDraft) -> Output {
+    Output::new(saved, move |out, d| Ok(print_draft(out, verb, d)?))
+}
+
+pub(crate) fn run_track(command: &TrackCommand) -> anyhow::Result<Output> {
+    Ok(match command {
         TrackCommand::List { file } => {
             let tracks = Project::open(file)?.tracks()?;
-            if json {
-                return print_json(out, &tracks);
-            }
-            if tracks.is_empty() {
-                writeln!(out, "{} has no tracks yet.", file.display())?;
-            }
-            for t in &tracks {
-                writeln!(out, "{:<28} {}", t.slug, t.name)?;
-            }
+            let file = file.clone();
+            Output::new(tracks, move |out, tracks| {
+                if tracks.is_empty() {
+                    writeln!(out, "{} has no tracks yet.", file.display())?;
+                }
+                for t in tracks {
+                    writeln!(out, "{:<28} {}", t.slug, t.name)?;
+                }
+                Ok(())
+            })
         }
         TrackCommand::Add {
             file,
@@ -133,7 +135,7 @@ pub(crate) fn run_track(
             name,
             fields,
         } => {
-            let draft = TrackDraft {
+            let new = TrackDraft {
                 slug: slug.clone(),
                 name: name.clone(),
                 description: fields.description.clone().unwrap_or_default(),
@@ -142,12 +144,8 @@ pub(crate) fn run_track(
                 department: fields.department.clone(),
             };
             let mut project = Project::open(file)?;
-            project.add_track(&draft, &me(), Timestamp::now())?;
-            let saved = project.track_draft(slug.trim())?;
-            if json {
-                return print_json(out, &saved);
-            }
-            print_draft(out, "Added", &saved)?;
+            project.add_track(&new, &me(), Timestamp::now())?;
+            draft("Added", project.track_draft(slug.trim())?)
         }
         TrackCommand::Edit {
             file,
@@ -158,75 +156,67 @@ pub(crate) fn run_track(
             no_department,
         } => {
             let mut project = Project::open(file)?;
-            let mut draft = project.track_draft(track)?;
+            let mut edited = project.track_draft(track)?;
             if let Some(name) = name {
-                draft.name = name.clone();
+                edited.name = name.clone();
             }
             if let Some(description) = &fields.description {
-                draft.description = description.clone();
+                edited.description = description.clone();
             }
             if !fields.targets.is_empty() {
-                draft.targets = fields.targets.clone();
+                edited.targets = fields.targets.clone();
             }
             if fields.role.is_some() || *no_role {
-                draft.role = fields.role.clone();
+                edited.role = fields.role.clone();
             }
             if fields.department.is_some() || *no_department {
-                draft.department = fields.department.clone();
+                edited.department = fields.department.clone();
             }
-            project.edit_track(track, &draft, &me(), Timestamp::now())?;
-            let saved = project.track_draft(&draft.slug)?;
-            if json {
-                return print_json(out, &saved);
-            }
-            print_draft(out, "Saved", &saved)?;
+            project.edit_track(track, &edited, &me(), Timestamp::now())?;
+            draft("Saved", project.track_draft(&edited.slug)?)
         }
-        TrackCommand::Remove { file, track } => {
-            let removed = Project::open(file)?.remove_track(track, &me(), Timestamp::now())?;
-            if json {
-                return print_json(out, &removed);
-            }
-            print_draft(out, "Removed", &removed)?;
-        }
+        TrackCommand::Remove { file, track } => draft(
+            "Removed",
+            Project::open(file)?.remove_track(track, &me(), Timestamp::now())?,
+        ),
         TrackCommand::Path { file, track } => {
             let project = Project::open(file)?;
             let path = project.track_path(&project.resolve_track(track)?)?;
-            if json {
-                return print_json(out, &path);
-            }
-            writeln!(out, "{}\n", path.track.name)?;
-            for (i, step) in path.steps.iter().enumerate() {
-                let m = &step.module;
-                let mark = if path.critical_path.contains(&m.id) {
-                    "*"
-                } else {
-                    " "
-                };
+            Output::new(path, |out, path| {
+                writeln!(out, "{}\n", path.track.name)?;
+                for (i, step) in path.steps.iter().enumerate() {
+                    let m = &step.module;
+                    let mark = if path.critical_path.contains(&m.id) {
+                        "*"
+                    } else {
+                        " "
+                    };
+                    writeln!(
+                        out,
+                        "{:>3}.{mark} {:<60} {:>4} min  {}",
+                        i + 1,
+                        m.title,
+                        m.duration_minutes,
+                        step.reason
+                    )?;
+                }
+                let hm = |m: u32| format!("{}h {:02}m", m / 60, m % 60);
                 writeln!(
                     out,
-                    "{:>3}.{mark} {:<60} {:>4} min  {}",
-                    i + 1,
-                    m.title,
-                    m.duration_minutes,
-                    step.reason
+                    "\n{} modules, {} in total; critical path (*) {}",
+                    path.steps.len(),
+                    hm(path.total_minutes),
+                    hm(path.critical_path_minutes)
                 )?;
-            }
-            let hm = |m: u32| format!("{}h {:02}m", m / 60, m % 60);
-            writeln!(
-                out,
-                "\n{} modules, {} in total; critical path (*) {}",
-                path.steps.len(),
-                hm(path.total_minutes),
-                hm(path.critical_path_minutes)
-            )?;
-            if !path.untaught_targets.is_empty() {
-                writeln!(
-                    out,
-                    "No module teaches: {}",
-                    path.untaught_targets.join(", ")
-                )?;
-            }
+                if !path.untaught_targets.is_empty() {
+                    writeln!(
+                        out,
+                        "No module teaches: {}",
+                        path.untaught_targets.join(", ")
+                    )?;
+                }
+                Ok(())
+            })
         }
-    }
-    Ok(())
+    })
 }

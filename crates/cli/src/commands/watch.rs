@@ -8,8 +8,11 @@ use engine::Project;
 use model::Timestamp;
 
 use crate::machine::me;
+use crate::print::Output;
 
-pub(crate) fn run_watch(file: &Path, json: bool, out: &mut impl Write) -> anyhow::Result<ExitCode> {
+/// A stream, not one result: each re-import is printed as it happens (a JSON line each
+/// under `--json`), through [`Output`] like every other result.
+pub(crate) fn run_watch(file: &Path, json: bool, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
     let mut project = Project::open(file)?;
     let libraries = project.libraries()?;
     if libraries.is_empty() {
@@ -27,29 +30,37 @@ pub(crate) fn run_watch(file: &Path, json: bool, out: &mut impl Write) -> anyhow
     if let Some((path, e)) = refused.into_iter().next() {
         anyhow::bail!("{}: cannot watch: {e}", path.display());
     }
-    writeln!(
-        out,
-        "Watching {} libraries of {}; Ctrl-C to stop",
-        libraries.len(),
-        file.display()
-    )?;
-    out.flush()?;
+    let (count, project_file) = (libraries.len(), file.to_owned());
+    Output::new(
+        serde_json::json!({ "watching": libraries, "project": file }),
+        move |out, _| {
+            writeln!(
+                out,
+                "Watching {count} libraries of {}; Ctrl-C to stop",
+                project_file.display()
+            )?;
+            Ok(())
+        },
+    )
+    .print_line(out, json)?;
     for paths in rx {
         for (_, report) in project.reimport_changed(&paths, &me(), Timestamp::now())? {
             match report {
-                Ok(report) if json => writeln!(out, "{}", serde_json::to_string(&report)?)?,
-                Ok(r) => writeln!(
-                    out,
-                    "Re-imported {}: {} added, {} updated, {} retired, {} skipped",
-                    r.library.name,
-                    r.added,
-                    r.updated,
-                    r.removed,
-                    r.skipped.len()
-                )?,
+                Ok(report) => Output::new(report, |out, r| {
+                    writeln!(
+                        out,
+                        "Re-imported {}: {} added, {} updated, {} retired, {} skipped",
+                        r.library.name,
+                        r.added,
+                        r.updated,
+                        r.removed,
+                        r.skipped.len()
+                    )?;
+                    Ok(())
+                })
+                .print_line(out, json)?,
                 Err(e) => eprintln!("pathforge: {e}"),
             }
-            out.flush()?;
         }
     }
     Ok(ExitCode::SUCCESS)
