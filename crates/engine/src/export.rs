@@ -111,6 +111,10 @@ pub struct ExportOptions {
     pub learners: u64,
     /// The simulation's seed (target xapi): the same seed gives the same statements.
     pub seed: u64,
+    /// Let module pages show `https:` images from the web (page-writing targets). Off by
+    /// default: an exported page then fetches nothing when a learner opens it, and each
+    /// image is its alt text.
+    pub remote_images: bool,
 }
 
 impl Default for ExportOptions {
@@ -121,6 +125,7 @@ impl Default for ExportOptions {
             cohort: None,
             learners: 20,
             seed: 1,
+            remote_images: false,
         }
     }
 }
@@ -149,7 +154,7 @@ impl Project {
             _ => {
                 let c = self.curriculum()?;
                 self.refuse_errors_in(&c)?;
-                let course = self.course(&c, &options.mapping)?;
+                let course = self.course(&c, options)?;
                 Ok(lms::compile(&course, target)?)
             }
         }
@@ -223,7 +228,7 @@ impl Project {
             Some(c) => Some(c),
             None => Some(self.default_cohort()?.unwrap_or_else(generic_cohort)),
         };
-        let course = self.course(&c, &[])?;
+        let course = self.course(&c, &ExportOptions::default())?;
         let journeys: Vec<simulate::Journey> = self.with_simulation(c, cohort, |input| {
             (0..learners)
                 .map(|i| simulate::journey(input, simulate::Policy::Rules, seed, i))
@@ -270,11 +275,7 @@ impl Project {
 
     /// The course of `c`, which [`Project::refuse_errors_in`] has passed (so its graph has
     /// no cycle and its tracks have paths).
-    fn course(
-        &self,
-        c: &curriculum::Curriculum,
-        mapping: &[(String, String)],
-    ) -> Result<lms::Course> {
+    fn course(&self, c: &curriculum::Curriculum, options: &ExportOptions) -> Result<lms::Course> {
         let project = self.store.project()?;
         let mut pages = Vec::new();
         for m in &c.modules {
@@ -285,7 +286,7 @@ impl Project {
             });
         }
         let mut map = BTreeMap::new();
-        for (reference, lms_id) in mapping {
+        for (reference, lms_id) in &options.mapping {
             let module = self.resolve_module(reference)?;
             map.insert(module.source_path, lms_id.clone());
         }
@@ -296,6 +297,7 @@ impl Project {
             framework: self.framework()?,
             changed: self.last_change()?,
             mapping: map,
+            remote_images: options.remote_images,
         };
         Ok(lms::Course::of(c, pages, about))
     }

@@ -743,3 +743,93 @@ fn xapi_statements_pass_an_assessment_at_the_rules_threshold() {
         );
     }
 }
+
+/// The hostile-input trial's module (#25 item 1): links that run script and an image
+/// that tracks whoever opens the page.
+const HOSTILE: &str = "See [the guide](javascript:alert(1)), [this](JaVaScRiPt:alert(2)), \
+[that](data:text/html;base64,PHNjcmlwdD5hbGVydCgzKTwvc2NyaXB0Pg==) and \
+[old](vbscript:msgbox(4)).\n\n![pixel](https://tracker.example/pixel.png)\n\n\
+<a href=\"javascript:alert(5)\">raw</a>\n\n[Safe](https://example.org/guide)\n";
+
+#[test]
+fn exported_pages_run_no_script_and_fetch_nothing_unless_the_admin_opts_in() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = testkit::Library::new()
+        .module_text("hostile.md", "Hostile", Some(10), &["s"], HOSTILE)
+        .write(&tmp.path().join("lib"));
+    let mut p = Project::create(&tmp.path().join("p.pathforge"), Timestamp(1)).unwrap();
+    p.import_library(&lib, &ME, Timestamp(2)).unwrap();
+    let page_of = |export: &lms::Export| -> String {
+        // Canvas carries its pages inside the cartridge.
+        let mut files: Vec<(String, Vec<u8>)> = export
+            .files
+            .iter()
+            .map(|(p, b)| (p.clone(), b.clone()))
+            .collect();
+        if let Some(cartridge) = export.files.get("course.imscc") {
+            let mut zip = zip::ZipArchive::new(std::io::Cursor::new(cartridge)).unwrap();
+            for i in 0..zip.len() {
+                let mut entry = zip.by_index(i).unwrap();
+                let mut bytes = Vec::new();
+                std::io::Read::read_to_end(&mut entry, &mut bytes).unwrap();
+                files.push((entry.name().unwrap().into_owned(), bytes));
+            }
+        }
+        let pages: Vec<String> = files
+            .iter()
+            .filter(|(path, _)| path.ends_with(".html"))
+            .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
+            .filter(|text| text.contains("Hostile"))
+            .collect();
+        assert_eq!(
+            pages.len(),
+            1,
+            "{:?}: the module has one page: {:?}",
+            export.target,
+            export.files.keys().collect::<Vec<_>>()
+        );
+        pages.into_iter().next().unwrap()
+    };
+    for target in [
+        lms::Target::Scorm2004,
+        lms::Target::Scorm12,
+        lms::Target::Cmi5,
+        lms::Target::Openedx,
+        lms::Target::Canvas,
+    ] {
+        let page = page_of(&p.export(target, &ExportOptions::default()).unwrap());
+        // Shown as text (the raw HTML link) is harmless; in a tag it would run or fetch.
+        // Text cannot hold a bare "<", so every "<" opens a real tag.
+        let tags: Vec<String> = page
+            .split('<')
+            .skip(1)
+            .map(|t| t.split('>').next().unwrap_or("").to_ascii_lowercase())
+            .collect();
+        for bad in [
+            "javascript:",
+            "vbscript:",
+            "data:",
+            "tracker.example",
+            "img ",
+        ] {
+            assert!(
+                !tags.iter().any(|t| t.contains(bad)),
+                "{target:?}: no tag of a page in the learner's LMS holds {bad:?}: {page}"
+            );
+        }
+        assert!(
+            page.contains("[image: pixel]") && page.contains("href=\"https://example.org/guide\""),
+            "{target:?}: the image is its alt text and the safe link stays a link: {page}"
+        );
+        let opted_in = ExportOptions {
+            remote_images: true,
+            ..Default::default()
+        };
+        let page = page_of(&p.export(target, &opted_in).unwrap());
+        assert!(
+            page.contains("<img src=\"https://tracker.example/pixel.png\"")
+                && !page.contains("<a href=\"javascript:"),
+            "{target:?}: with the opt-in the https: image is shown, the script links still go: {page}"
+        );
+    }
+}

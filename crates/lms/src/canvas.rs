@@ -232,7 +232,10 @@ fn cartridge(
         );
         x.empty("file", &[("href", href.as_str())])
             .close("resource");
-        files.insert(href, html_page(&m.title, &m.body));
+        files.insert(
+            href,
+            html_page(&m.title, &m.body, plan.course.remote_images),
+        );
     }
     // canvas_export.txt tells Canvas the cartridge is its own, so it reads module_meta.xml.
     x.open(

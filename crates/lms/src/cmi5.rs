@@ -186,7 +186,7 @@ pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
             let url = format!("content/{ident}.html");
             x.text("url", &[], &url);
             x.close("au");
-            files.insert(url, html_page(&m.title, &m.body));
+            files.insert(url, html_page(&m.title, &m.body, plan.course.remote_images));
         }
         if track.is_some() {
             x.close("block");

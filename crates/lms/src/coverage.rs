@@ -150,5 +150,6 @@ pub(crate) fn probe() -> Course {
         },
         changed: Timestamp(0),
         mapping: BTreeMap::new(),
+        remote_images: false,
     }
 }

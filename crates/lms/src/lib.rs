@@ -21,6 +21,7 @@ mod xml;
 
 pub use coverage::coverage_matrix;
 pub(crate) use coverage::{cover, noting_categories, placeholder};
+pub use plan::activity_keys;
 pub(crate) use plan::{identifier, needed, shortfalls, Plan};
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -131,6 +132,9 @@ pub struct Course {
     /// Module key → the id of the same object in the target LMS (course module id, Canvas
     /// module id…). Unmapped modules get a placeholder, listed in the coverage report.
     pub mapping: BTreeMap<String, String>,
+    /// Whether module pages may show `https:` images from the web. Off unless the admin
+    /// opts in for an export: a page then fetches nothing when a learner opens it.
+    pub remote_images: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -168,6 +172,8 @@ pub struct About {
     pub framework: exchange::Framework,
     pub changed: Timestamp,
     pub mapping: BTreeMap<String, String>,
+    /// See [`Course::remote_images`].
+    pub remote_images: bool,
 }
 
 impl Course {
@@ -214,6 +220,7 @@ impl Course {
             framework: about.framework,
             changed: about.changed,
             mapping: about.mapping,
+            remote_images: about.remote_images,
         }
     }
 }
@@ -417,21 +424,73 @@ pub(crate) fn json_bytes<T: Serialize>(value: &T) -> Vec<u8> {
 }
 
 /// A whole HTML page for a module: its Markdown rendered, any raw HTML in it shown as
-/// text (imported content is untrusted and must not run inside the LMS).
-pub(crate) fn html_page(title: &str, markdown: &str) -> Vec<u8> {
-    use pulldown_cmark::{html, Event, Parser};
-    let events = Parser::new(markdown).map(|e| match e {
-        Event::Html(t) | Event::InlineHtml(t) => Event::Text(t),
-        e => e,
-    });
+/// text, and every link and image held to what may run inside a learner's LMS, because
+/// imported content is untrusted: links keep only `http:`, `https:`, `mailto:` and
+/// relative targets (a `javascript:`, `data:` or `vbscript:` link, in any case or
+/// spacing, loses its target and stays as text); an image becomes its alt text unless
+/// `remote_images` lets `https:` images through (no other image source is ever kept).
+/// The rendered body is sanitised again with ammonia, the crate the window's previews
+/// use, so nothing Markdown can express slips past the first pass.
+pub(crate) fn html_page(title: &str, markdown: &str, remote_images: bool) -> Vec<u8> {
+    use pulldown_cmark::{html, Event, Parser, Tag, TagEnd};
+    // Per open image (images nest in alt text): whether it is kept.
+    let mut images: Vec<bool> = Vec::new();
+    let mut events = Vec::new();
+    for e in Parser::new(markdown) {
+        match e {
+            Event::Html(t) | Event::InlineHtml(t) => events.push(Event::Text(t)),
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let kept = remote_images && is_https(&dest_url);
+                images.push(kept);
+                events.push(if kept {
+                    Event::Start(Tag::Image {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    })
+                } else {
+                    Event::Text("[image: ".into())
+                });
+            }
+            Event::End(TagEnd::Image) => {
+                events.push(match images.pop() {
+                    Some(true) => Event::End(TagEnd::Image),
+                    _ => Event::Text("]".into()),
+                });
+            }
+            e => events.push(e),
+        }
+    }
     let mut body = String::new();
-    html::push_html(&mut body, events);
+    html::push_html(&mut body, events.into_iter());
+    let mut sanitiser = ammonia::Builder::default();
+    sanitiser
+        .url_schemes(std::collections::HashSet::from(["http", "https", "mailto"]))
+        .url_relative(ammonia::UrlRelative::PassThrough)
+        .clean_content_tags(std::collections::HashSet::from(["script", "style"]));
+    if !remote_images {
+        sanitiser.rm_tags(["img"]);
+    }
+    let body = sanitiser.clean(&body).to_string();
     let mut title_html = String::new();
     html::push_html(&mut title_html, std::iter::once(Event::Text(title.into())));
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title_html}</title>\n</head>\n<body>\n{body}</body>\n</html>\n"
     )
     .into_bytes()
+}
+
+/// Whether an image source is an `https:` URL (any case, surrounding spaces ignored).
+fn is_https(url: &str) -> bool {
+    url.trim()
+        .get(..8)
+        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://"))
 }
 
 /// Whether a placement band starts learners somewhere its skips do not reach: modules

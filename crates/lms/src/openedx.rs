@@ -129,7 +129,7 @@ pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
             files.insert(format!("course/html/{ident}.xml"), h.finish());
             files.insert(
                 format!("course/html/{ident}.html"),
-                html_page(&m.title, &m.body),
+                html_page(&m.title, &m.body, plan.course.remote_images),
             );
         }
         c.close("chapter");

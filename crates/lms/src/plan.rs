@@ -133,36 +133,10 @@ impl<'a> Plan<'a> {
                 ranges: score_ranges(b),
             });
         }
-        let mut taken = BTreeSet::new();
-        let ident = course
-            .modules
-            .iter()
-            .map(|m| {
-                let base = identifier(&m.key);
-                let mut id = base.clone();
-                let mut n = 2;
-                while !taken.insert(id.clone()) {
-                    id = format!("{base}-{n}");
-                    n += 1;
-                }
-                (m.key.as_str(), id)
-            })
-            .collect();
-        let mut track_ids = BTreeSet::new();
-        let track_ident = course
-            .tracks
-            .iter()
-            .map(|t| {
-                let base = format!("T-{}", identifier(&t.slug).trim_start_matches("M-"));
-                let mut id = base.clone();
-                let mut n = 2;
-                while !track_ids.insert(id.clone()) {
-                    id = format!("{base}-{n}");
-                    n += 1;
-                }
-                (t.slug.as_str(), id)
-            })
-            .collect();
+        let ident = unique_idents(course.modules.iter().map(|m| m.key.as_str()), identifier);
+        let track_ident = unique_idents(course.tracks.iter().map(|t| t.slug.as_str()), |slug| {
+            format!("T-{}", identifier(slug).trim_start_matches("M-"))
+        });
         Ok(Plan {
             course,
             order,
@@ -217,13 +191,55 @@ impl<'a> Plan<'a> {
 
     /// A stable URI for something of the course.
     pub fn uri(&self, what: &str) -> String {
-        format!("urn:pathforge:{}:{what}", self.course.id)
+        uri(&self.course.id, what)
     }
 
     /// Rules of the set with their kind, for targets to walk.
     pub fn rules(&self) -> &'a [rules::Rule] {
         &self.course.rules.rules
     }
+}
+
+/// Each name's identifier from `base`, numbered (`-2`, `-3`…) where two would collide,
+/// in the order given.
+fn unique_idents<'k>(
+    names: impl Iterator<Item = &'k str>,
+    base: impl Fn(&str) -> String,
+) -> HashMap<&'k str, String> {
+    let mut taken = BTreeSet::new();
+    names
+        .map(|name| {
+            let base = base(name);
+            let mut id = base.clone();
+            let mut n = 2;
+            while !taken.insert(id.clone()) {
+                id = format!("{base}-{n}");
+                n += 1;
+            }
+            (name, id)
+        })
+        .collect()
+}
+
+/// The stable URI of something of the course `course_id`.
+fn uri(course_id: &str, what: &str) -> String {
+    format!("urn:pathforge:{course_id}:{what}")
+}
+
+/// The module each activity id an export writes stands for — xAPI activities and SCORM
+/// 2004 global objectives (`…:module:ID`), cmi5 AUs (`…:au:ID`) — for the course
+/// `course_id` whose modules are `keys` in the course's order, so that statements an LRS
+/// recorded from an export read back as the modules they are about.
+pub fn activity_keys<'k>(course_id: &str, keys: &[&'k str]) -> HashMap<String, &'k str> {
+    unique_idents(keys.iter().copied(), identifier)
+        .into_iter()
+        .flat_map(|(key, ident)| {
+            [
+                (uri(course_id, &format!("module:{ident}")), key),
+                (uri(course_id, &format!("au:{ident}")), key),
+            ]
+        })
+        .collect()
 }
 
 /// The modules a rule names.

@@ -183,7 +183,10 @@ pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
         );
         x.empty("file", &[("href", href.as_str())]);
         x.close("resource");
-        files.insert(href, html_page(&m.title, &m.body));
+        files.insert(
+            href,
+            html_page(&m.title, &m.body, plan.course.remote_images),
+        );
     }
     x.close("resources").close("manifest");
     files.insert("imsmanifest.xml".to_owned(), x.finish());

@@ -226,6 +226,7 @@ fn module_pages_show_raw_html_as_text() {
     let page = String::from_utf8(html_page(
         "A <b>",
         "Hi <script>alert(1)</script>\n\n<img src=x onerror=y>",
+        false,
     ))
     .expect("UTF-8");
     assert!(
@@ -240,6 +241,109 @@ fn module_pages_show_raw_html_as_text() {
         page.contains("<title>A &lt;b&gt;</title>"),
         "titles are escaped too: {page}"
     );
+}
+
+/// The hostile-input trial's links and images (#25): a page runs inside the learner's
+/// LMS, so nothing in it may run script or, unless the admin opts in, fetch anything.
+#[test]
+fn module_pages_keep_only_safe_links_and_fetch_nothing_unless_asked() {
+    let check = |markdown: &str, remote: bool, has: &[&str], lacks: &[&str], why: &str| {
+        let page = String::from_utf8(html_page("T", markdown, remote)).expect("UTF-8");
+        let body = page.split("<body>").nth(1).expect("a body");
+        for h in has {
+            assert!(body.contains(h), "{why}: the page has {h:?}: {body}");
+        }
+        for l in lacks {
+            assert!(
+                !body.to_ascii_lowercase().contains(&l.to_ascii_lowercase()),
+                "{why}: the page has no {l:?}: {body}"
+            );
+        }
+    };
+    let scripted = ["javascript:", "vbscript:", "data:", "href=\"j"];
+    check(
+        "[click](javascript:alert(1))",
+        false,
+        &["click"],
+        &scripted,
+        "a javascript: link keeps its words, not its target",
+    );
+    check(
+        "[click](JaVaScRiPt:alert(1))",
+        false,
+        &["click"],
+        &scripted,
+        "schemes are matched in any case",
+    );
+    check(
+        "[click](&#106;avascript:alert(1))",
+        false,
+        &["click"],
+        &scripted,
+        "an entity-encoded scheme is decoded before it is judged",
+    );
+    check(
+        "[click](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+        false,
+        &["click"],
+        &scripted,
+        "a data: link could carry a whole page of script",
+    );
+    check(
+        "[click](vbscript:msgbox(1))",
+        false,
+        &["click"],
+        &scripted,
+        "vbscript: runs in old browsers",
+    );
+    check(
+        "<a href=\"javascript:alert(1)\">raw</a>",
+        false,
+        &["&lt;a href="],
+        &["<a "],
+        "a raw HTML link is shown as text",
+    );
+    check(
+        "[guide](https://example.org/guide) · [mail](mailto:help@example.org) · [below](#part-2) · [next](next.html)",
+        false,
+        &[
+            "href=\"https://example.org/guide\"",
+            "href=\"mailto:help@example.org\"",
+            "href=\"#part-2\"",
+            "href=\"next.html\"",
+        ],
+        &scripted,
+        "web, mail and relative links stay links",
+    );
+    check(
+        "![tracking pixel](https://tracker.example/pixel.png)",
+        false,
+        &["[image: tracking pixel]"],
+        &["<img", "tracker.example"],
+        "without the admin's opt-in a remote image is its alt text: nothing is fetched",
+    );
+    check(
+        "![chart](https://cdn.example/chart.png)",
+        true,
+        &["<img src=\"https://cdn.example/chart.png\" alt=\"chart\""],
+        &[],
+        "with the opt-in an https: image is shown",
+    );
+    for source in [
+        "http://cdn.example/p.png",
+        "//cdn.example/p.png",
+        "data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=",
+        "javascript:alert(1)",
+        "p.png",
+    ] {
+        check(
+            &format!("![p]({source})"),
+            true,
+            &["[image: p]"],
+            &["<img"],
+            &format!("even with the opt-in only https: images are fetched, not {source}"),
+        );
+    }
 }
 
 #[test]
@@ -529,6 +633,7 @@ fn a_course_is_its_curriculum_with_pages_and_track_paths() {
         framework: probe().framework,
         changed: Timestamp(0),
         mapping: BTreeMap::new(),
+        remote_images: false,
     };
     let course = Course::of(&c, pages, about);
     check(

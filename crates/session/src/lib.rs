@@ -132,6 +132,9 @@ pub struct ExportRequest {
     pub folder: String,
     /// A `module,lms_id` CSV, if the admin has one.
     pub mapping: Option<String>,
+    /// Let pages show `https:` images from the web (off: a page fetches nothing).
+    #[serde(default)]
+    pub remote_images: bool,
 }
 
 /// What an export will write (a preview) or wrote: each rule's verdict, the files, and

@@ -46,6 +46,7 @@ impl Session {
         // No signing key here: the engine refuses the bundle target, saying where to build it.
         let options = engine::ExportOptions {
             mapping,
+            remote_images: request.remote_images,
             ..Default::default()
         };
         Ok(self.project()?.export(request.target, &options)?)

@@ -279,6 +279,7 @@ const CHECKS: &[(&str, Check)] = &[
                 target: lms::Target::Moodle,
                 folder: f.missing_dir.join("out").display().to_string(),
                 mapping: Some(f.missing.display().to_string()),
+                remote_images: false,
             })
             .map(drop)
         }),
@@ -291,6 +292,7 @@ const CHECKS: &[(&str, Check)] = &[
                     target: lms::Target::Moodle,
                     folder: f.plain_dir.display().to_string(),
                     mapping: None,
+                    remote_images: false,
                 },
                 T,
             )

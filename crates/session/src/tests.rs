@@ -279,6 +279,7 @@ fn the_export_wizard_previews_without_writing_then_writes() {
         target: lms::Target::Cmi5,
         folder: folder.display().to_string(),
         mapping: None,
+        remote_images: false,
     };
     let preview = s.preview_export(&request).unwrap();
     assert!(
