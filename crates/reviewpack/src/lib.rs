@@ -152,10 +152,15 @@ pub fn parse_decisions(bytes: &[u8]) -> Result<Decisions, Error> {
 /// page's script and style inline, and a content security policy that allows nothing
 /// else (no network, no other scripts).
 pub fn render(pack: &Pack) -> String {
+    // Inside <script> every "<" is a risk, not only "</": "<!--" followed by "<script"
+    // puts the HTML parser in a state where the element's own "</script>" no longer ends
+    // it, and the whole page goes blank. JSON strings may spell any character as \uXXXX,
+    // so "<", ">" and "&" never appear in the data as themselves.
     let data = serde_json::to_string(pack)
         .expect("packs serialise")
-        // Inside <script>, "</" could end the element; JSON allows "<\/".
-        .replace("</", "<\\/");
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026");
     let title = escape(&format!("Review pack: {}", pack.project_name));
     format!(
         r#"<!doctype html>
@@ -389,7 +394,7 @@ mod tests {
             created: "2026-11-30".into(),
             items: vec![PackItem {
                 module: "m1".into(),
-                title: "</script><script>alert(1)</script>".into(),
+                title: "</script><script>alert(1)</script> <!--<script> &amp;".into(),
                 skill: "pricing".into(),
                 skill_name: "Pricing".into(),
                 confidence: 0.9,
@@ -424,6 +429,14 @@ mod tests {
             .split("</script>")
             .next()
             .unwrap();
+        assert!(
+            !data.contains(['<', '>', '&']),
+            "no markup character appears in the data as itself: {data}"
+        );
+        assert!(
+            !data.contains(['<', '>', '&']),
+            "no markup character appears in the data as itself: {data}"
+        );
         let back: Pack = serde_json::from_str(data).unwrap();
         assert_eq!(back, pack, "the embedded data is the pack, exactly");
     }

@@ -1,7 +1,8 @@
 //! An SME without the app: the designer writes a review pack, the SME decides in headless
 //! Chromium (a real browser, from a file:// page with nothing fetched) and saves the
 //! decisions file, and the designer imports it; the project then holds the decisions under
-//! the SME's name.
+//! the SME's name. First, a pack whose texts carry the hostile-input trial's strings
+//! (`<!--<script>` once blanked the whole page) must list every item, as text.
 
 use crate::*;
 
@@ -59,6 +60,7 @@ pub(crate) async fn review_pack(env: &Env) -> Result<()> {
     .context("starting headless Chromium timed out")?
     .context("chromedriver refused the session")?;
     let result = async {
+        hostile_pack(env, &c).await?;
         c.goto(&format!("file://{}", pack.display())).await?;
         let items = c.find_all(Locator::Css("[data-testid=item]")).await?;
         ensure!(
@@ -150,5 +152,59 @@ pub(crate) async fn review_pack(env: &Env) -> Result<()> {
         env,
         &["audit".as_ref(), "verify".as_ref(), project.as_os_str()],
     )?;
+    Ok(())
+}
+
+/// Texts that end or confuse a script element when a pack's data is not escaped.
+const HOSTILE: [&str; 4] = [
+    "<!--<script>",
+    "</script><script>document.body.innerHTML=''</script>",
+    "<!-- -->x</SCRIPT >",
+    "&lt;b&gt; & <b>bold</b>",
+];
+
+/// A pack rendered by the same function `pathforge review pack` uses, with the trial's
+/// strings in every text field: Chromium lists every item and shows each string as text.
+async fn hostile_pack(env: &Env, c: &Client) -> Result<()> {
+    let item = |i: usize, text: &str| reviewpack::PackItem {
+        module: format!("m{i}"),
+        title: format!("{text} title"),
+        skill: "s".into(),
+        skill_name: text.into(),
+        confidence: 0.9,
+        state: "suggested".into(),
+        text_hash: "h".into(),
+        passages: vec![format!("{text} passage")],
+        excerpt: text.into(),
+    };
+    let pack = reviewpack::Pack {
+        format: reviewpack::PACK_FORMAT.into(),
+        id: "hostile".into(),
+        project_id: "p".into(),
+        project_name: HOSTILE[0].into(),
+        created: "2026-12-03".into(),
+        items: HOSTILE
+            .iter()
+            .enumerate()
+            .map(|(i, t)| item(i, t))
+            .collect(),
+    };
+    let file = env.scratch.join("hostile-pack.html");
+    std::fs::write(&file, reviewpack::render(&pack))?;
+    c.goto(&format!("file://{}", file.display())).await?;
+    let items = c.find_all(Locator::Css("[data-testid=item]")).await?;
+    ensure!(
+        items.len() == HOSTILE.len(),
+        "a pack with the trial's strings lists all {} items, not {}",
+        HOSTILE.len(),
+        items.len()
+    );
+    let text = c.find(Locator::Css("main")).await?.text().await?;
+    for h in HOSTILE {
+        ensure!(
+            text.contains(&format!("{h} title")),
+            "{h:?} is shown as text: {text}"
+        );
+    }
     Ok(())
 }
