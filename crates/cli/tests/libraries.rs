@@ -146,6 +146,24 @@ fn watch_reimports_a_library_when_a_file_changes() {
         stdout(&out).contains("Alpha, revised"),
         "the project has the new title"
     );
+
+    // Under --json the stream is JSON lines, its first saying what is watched.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pathforge"))
+        .args(["watch".as_ref(), file.as_os_str(), "--json".as_ref()])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().expect("watch starts").unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let first: serde_json::Value = serde_json::from_str(&first)
+        .unwrap_or_else(|e| panic!("--json's first line is JSON ({e}): {first}"));
+    assert_eq!(
+        first["watching"].as_array().map(Vec::len),
+        Some(1),
+        "it lists the one library watched: {first}"
+    );
 }
 
 #[test]
@@ -205,5 +223,52 @@ fn the_data_literacy_catalog_imports_with_its_prerequisites() {
         out.status.success(),
         "the catalog's graph has no errors: {}",
         stdout(&out)
+    );
+}
+
+#[test]
+fn a_catalogs_short_rows_and_unknown_prerequisites_are_warned_by_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let catalog = tmp.path().join("catalog.csv");
+    std::fs::write(
+        &catalog,
+        "id,title,prerequisites\nA,First,\nB,Second,\"A; Ghost course\"\nC,Third\n",
+    )
+    .unwrap();
+    let file = tmp.path().join("c.pathforge");
+    assert!(pathforge(&[&"init", &file]).status.success());
+    let out = pathforge(&[&"import", &file, &catalog, &"--json"]);
+    assert!(
+        out.status.success(),
+        "the catalog imports: {}",
+        stderr(&out)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let warnings: Vec<String> = report["warnings"]
+        .as_array()
+        .expect("the report lists warnings")
+        .iter()
+        .map(|w| {
+            format!(
+                "{}: {}",
+                w["path"].as_str().unwrap(),
+                w["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            "catalog.csv: line 4: 2 fields where the header has 3: the missing ones are read as empty",
+            "catalog.csv: line 3: prerequisite \"Ghost course\" of \"B\" matches no id or title in the catalog: left out",
+        ],
+        "each names the file and the line; nothing is dropped silently"
+    );
+    assert_eq!(report["prerequisites"], 1, "B → A still imports");
+    let again = pathforge(&[&"import", &file, &catalog]);
+    assert!(
+        stdout(&again).contains("warning: catalog.csv: line 3: prerequisite \"Ghost course\""),
+        "people see the warnings too: {}",
+        stdout(&again)
     );
 }

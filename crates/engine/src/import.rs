@@ -249,6 +249,20 @@ impl Project {
             total: modules.len() as u32,
             prerequisites: declared.len() as u32,
             skipped,
+            warnings: content
+                .warnings
+                .iter()
+                .map(|w| model::ImportWarning {
+                    // A library that is one file (a catalog, a package) warns about itself.
+                    path: match w.relative_path.as_str() {
+                        "" => dir
+                            .file_name()
+                            .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+                        p => p.to_owned(),
+                    },
+                    message: w.message.clone(),
+                })
+                .collect(),
         };
         let before = serde_json::json!({ "modules": unchanged + updated + report.removed });
         let after = serde_json::json!({

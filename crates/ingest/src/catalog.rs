@@ -1,9 +1,11 @@
 //! LMS catalog exports as CSV: one module per row. Columns are recognised by name, with
 //! presets for a generic export (`id, title, description, duration, prerequisites`) and
 //! Moodle's course list (`shortname, fullname, summary`). Prerequisite text is resolved to
-//! modules where it names them by id or by exact title; the rest is kept in the module's
-//! metadata.
+//! modules where it names them by id or by title (any case); the text is kept in the
+//! module's metadata, and what names no module is a warning with its line, as is a row
+//! with more or fewer fields than the header.
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use model::{CatalogColumns, CatalogPreview, PrerequisiteGroup};
@@ -151,7 +153,16 @@ pub fn parse_catalog(path: &Path, text: &str, mapped: &CatalogColumns) -> Result
     };
 
     let mut modules = Vec::new();
-    let mut wanted: Vec<(String, String)> = Vec::new();
+    let mut ids = HashSet::new();
+    // (line, module, its prerequisites as written)
+    let mut wanted: Vec<(u64, String, String)> = Vec::new();
+    let mut warnings = Vec::new();
+    let mut warn = |line: u64, message: String| {
+        warnings.push(crate::Warning {
+            relative_path: String::new(),
+            message: format!("line {line}: {message}"),
+        })
+    };
     for record in reader.records() {
         let record = record.map_err(|e| {
             Error::bad(
@@ -160,6 +171,21 @@ pub fn parse_catalog(path: &Path, text: &str, mapped: &CatalogColumns) -> Result
             )
         })?;
         let line = record.position().map(|p| p.line()).unwrap_or(0);
+        if record.len() != header.len() {
+            warn(
+                line,
+                format!(
+                    "{} fields where the header has {}: {}",
+                    record.len(),
+                    header.len(),
+                    if record.len() < header.len() {
+                        "the missing ones are read as empty"
+                    } else {
+                        "the fields past the header's are left out"
+                    }
+                ),
+            );
+        }
         let field = |i: Option<usize>| i.and_then(|i| record.get(i)).unwrap_or("").to_owned();
         let (key, name) = (field(Some(id)), field(Some(title)));
         if key.is_empty() || name.is_empty() {
@@ -168,7 +194,7 @@ pub fn parse_catalog(path: &Path, text: &str, mapped: &CatalogColumns) -> Result
                 format!("line {line}: every row needs an id and a title"),
             ));
         }
-        if modules.iter().any(|m: &ModuleDraft| m.relative_path == key) {
+        if !ids.insert(key.clone()) {
             return Err(Error::bad(
                 path,
                 format!("line {line}: the id {key:?} is used twice"),
@@ -190,7 +216,7 @@ pub fn parse_catalog(path: &Path, text: &str, mapped: &CatalogColumns) -> Result
         let prereq = field(prerequisites);
         if !prereq.is_empty() {
             extra.insert("prerequisites_text".into(), json!(prereq));
-            wanted.push((key.clone(), prereq));
+            wanted.push((line, key.clone(), prereq));
         }
         modules.push(ModuleDraft {
             relative_path: key,
@@ -206,27 +232,50 @@ pub fn parse_catalog(path: &Path, text: &str, mapped: &CatalogColumns) -> Result
     if modules.is_empty() {
         return Err(Error::bad(path, "has no rows"));
     }
-    let requires = wanted
-        .into_iter()
-        .filter_map(|(module, text)| {
-            let after: Vec<String> = text
-                .split([';', ','])
-                .map(str::trim)
-                .filter_map(|t| {
-                    modules
-                        .iter()
-                        .find(|m| m.relative_path == t || m.title.eq_ignore_ascii_case(t))
-                })
-                .map(|m| m.relative_path.clone())
-                .filter(|m| *m != module)
-                .collect();
-            (!after.is_empty()).then_some(Requirement {
+    // Ids and titles looked up once: a catalog may hold tens of thousands of rows.
+    let by_id: HashMap<&str, usize> = modules
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.relative_path.as_str(), i))
+        .collect();
+    let mut by_title: HashMap<String, usize> = HashMap::new();
+    for (i, m) in modules.iter().enumerate() {
+        by_title.entry(m.title.to_lowercase()).or_insert(i);
+    }
+    let mut requires = Vec::new();
+    for (line, module, text) in wanted {
+        let mut after = Vec::new();
+        for t in text
+            .split([';', ','])
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            let found = by_id
+                .get(t)
+                .or_else(|| by_title.get(&t.to_lowercase()))
+                .map(|&i| modules[i].relative_path.clone());
+            match found {
+                Some(m) if m == module => warn(
+                    line,
+                    format!("{module:?} names itself as a prerequisite: left out"),
+                ),
+                Some(m) => after.push(m),
+                None => warn(
+                    line,
+                    format!(
+                        "prerequisite {t:?} of {module:?} matches no id or title in the catalog: left out"
+                    ),
+                ),
+            }
+        }
+        if !after.is_empty() {
+            requires.push(Requirement {
                 module,
                 after,
                 group: PrerequisiteGroup::AllOf,
-            })
-        })
-        .collect();
+            });
+        }
+    }
     Ok(LibraryContent {
         modules,
         manifest: Some(Manifest {
@@ -234,6 +283,7 @@ pub fn parse_catalog(path: &Path, text: &str, mapped: &CatalogColumns) -> Result
             ..Manifest::default()
         }),
         skipped: Vec::new(),
+        warnings,
     })
 }
 
@@ -357,6 +407,46 @@ mod tests {
                 .contains("has no column \"Name\" (mapped to title)"),
             "a mapping naming a column the file lacks is refused by name"
         );
+    }
+
+    #[test]
+    fn what_a_catalog_cannot_take_as_written_is_a_warning_with_its_line() {
+        let c = read(
+            "id,title,prerequisites\n\
+             A,First,\n\
+             B,Second,\"A; Missing course\"\n\
+             C,Third\n\
+             D,Fourth,first,extra\n\
+             E,Fifth,E\n",
+        )
+        .unwrap();
+        let warnings: Vec<&str> = c.warnings.iter().map(|w| w.message.as_str()).collect();
+        assert_eq!(
+            warnings,
+            [
+                "line 4: 2 fields where the header has 3: the missing ones are read as empty",
+                "line 5: 4 fields where the header has 3: the fields past the header's are left out",
+                "line 3: prerequisite \"Missing course\" of \"B\" matches no id or title in the catalog: left out",
+                "line 6: \"E\" names itself as a prerequisite: left out",
+            ],
+            "every row read differently from how it is written is named with its line"
+        );
+        let requires = c.manifest.unwrap().requires;
+        let pairs: Vec<(&str, Vec<&str>)> = requires
+            .iter()
+            .map(|r| {
+                (
+                    r.module.as_str(),
+                    r.after.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            pairs,
+            [("B", vec!["A"]), ("D", vec!["A"])],
+            "what resolves still imports: by id, and by title in any case"
+        );
+        assert_eq!(c.modules.len(), 5, "no row is dropped");
     }
 
     #[test]

@@ -45,6 +45,7 @@ pub fn read_folder_with(
     let mut modules = Vec::new();
     let mut requires = Vec::new();
     let mut skipped = Vec::new();
+    let mut warnings = Vec::new();
     for (done, source) in sources.into_iter().enumerate() {
         let relative = match &source {
             Source::Unreadable(s) => s.relative_path.clone(),
@@ -66,6 +67,7 @@ pub fn read_folder_with(
                     modules: vec![draft],
                     manifest: None,
                     skipped: Vec::new(),
+                    warnings: Vec::new(),
                 }),
             Source::Package(path) => crate::package::read_package(&path).map(|(_, c)| c),
             Source::Catalog(path) => {
@@ -94,6 +96,14 @@ pub fn read_folder_with(
                     relative_path: prefix(&s.relative_path),
                     error: s.error,
                 }));
+                // A package's or catalog's own warnings are about the file itself.
+                warnings.extend(content.warnings.into_iter().map(|w| crate::Warning {
+                    relative_path: match w.relative_path.as_str() {
+                        "" => relative.clone(),
+                        p => prefix(p),
+                    },
+                    message: w.message,
+                }));
             }
             Ok(content) => modules.extend(content.modules),
             Err(error) => skipped.push(Skipped {
@@ -121,6 +131,7 @@ pub fn read_folder_with(
         modules,
         manifest,
         skipped,
+        warnings,
     })
 }
 

@@ -35,6 +35,18 @@ pub struct LibraryContent {
     pub manifest: Option<Manifest>,
     /// Files that could not be read, each with why; the rest still imports.
     pub skipped: Vec<Skipped>,
+    /// What was read but not as written, each naming the file (see [`Warning`]).
+    pub warnings: Vec<Warning>,
+}
+
+/// Something read but not as written: a catalog row with the wrong number of fields, a
+/// prerequisite that names no module. The import goes on; the report lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// Path inside the library.
+    pub relative_path: String,
+    /// "line 7: …": what was wrong and what the import did instead.
+    pub message: String,
 }
 
 /// A file set aside during an import, and why.
@@ -73,6 +85,7 @@ pub fn read_library_with(
         mut modules,
         manifest: nested,
         skipped,
+        warnings,
     } = read_folder_with(dir, columns, progress)?;
     let manifest = read_manifest(dir, &modules).map_err(|e| match e {
         // A manifest naming a module that was set aside says why it was.
@@ -105,6 +118,7 @@ pub fn read_library_with(
         modules,
         manifest,
         skipped,
+        warnings,
     })
 }
 

@@ -360,6 +360,18 @@ pub struct ImportReport {
     pub prerequisites: u32,
     /// Files set aside, each with the reason; modules they held before are kept as they were.
     pub skipped: Vec<SkippedFile>,
+    /// What was read but not as written: a catalog row with too few or too many fields, a
+    /// prerequisite naming no module. Each names the file (and line) and what was done.
+    pub warnings: Vec<ImportWarning>,
+}
+
+/// Something an import read but could not take as written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ImportWarning {
+    /// The file, inside the library.
+    pub path: String,
+    /// Where in the file ("line 7: "), what was wrong and what the import did instead.
+    pub message: String,
 }
 
 /// A file an import could not read.

@@ -42,6 +42,7 @@ pub fn bindings() -> String {
         Actor::decl(&cfg),
         AuditEvent::decl(&cfg),
         model::SkippedFile::decl(&cfg),
+        model::ImportWarning::decl(&cfg),
         ImportReport::decl(&cfg),
         rules::Origin::decl(&cfg),
         rules::Group::decl(&cfg),

@@ -206,6 +206,16 @@ export type SkippedFile = { path: string, kind: ErrorKind,
  */
 reason: string, };
 
+export type ImportWarning = { 
+/**
+ * The file, inside the library.
+ */
+path: string, 
+/**
+ * Where in the file ("line 7: "), what was wrong and what the import did instead.
+ */
+message: string, };
+
 export type ImportReport = { library: Library, 
 /**
  * Modules seen for the first time.
@@ -235,7 +245,12 @@ prerequisites: number,
 /**
  * Files set aside, each with the reason; modules they held before are kept as they were.
  */
-skipped: Array<SkippedFile>, };
+skipped: Array<SkippedFile>, 
+/**
+ * What was read but not as written: a catalog row with too few or too many fields, a
+ * prerequisite naming no module. Each names the file (and line) and what was done.
+ */
+warnings: Array<ImportWarning>, };
 
 export type Origin = "graph" | "person";
 
@@ -565,7 +580,11 @@ folder: string,
 /**
  * A `module,lms_id` CSV, if the admin has one.
  */
-mapping: string | null, };
+mapping: string | null, 
+/**
+ * Let pages show `https:` images from the web (off: a page fetches nothing).
+ */
+remote_images: boolean, };
 
 export type Position = { x: number, y: number, };
 

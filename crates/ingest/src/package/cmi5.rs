@@ -70,6 +70,7 @@ pub(super) fn read(
             modules,
             manifest: None,
             skipped: Vec::new(),
+            warnings: Vec::new(),
         },
     ))
 }

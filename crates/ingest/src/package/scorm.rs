@@ -365,6 +365,7 @@ pub(super) fn read(
             modules,
             manifest: Some(manifest),
             skipped,
+            warnings: Vec::new(),
         },
     ))
 }
