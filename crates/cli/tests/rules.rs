@@ -398,3 +398,35 @@ fn simulate_compares_two_bundle_versions_and_names_a_bad_one() {
         stderr(&out)
     );
 }
+
+#[test]
+fn our_own_xapi_export_feeds_back_into_a_dry_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("p.pathforge");
+    assert!(pathforge(&[&"init", &file]).status.success());
+    assert!(pathforge(&[&"import", &file, &sample_library()])
+        .status
+        .success());
+    let dir = tmp.path().join("xapi");
+    let out = pathforge(&[&"export", &file, &"--target", &"xapi", &"--out", &dir]);
+    assert!(out.status.success(), "xAPI export: {}", stderr(&out));
+    let statements = dir.join("statements.json");
+    let out = pathforge(&[&"rules", &"run", &file, &"--events", &statements, &"--json"]);
+    assert!(
+        out.status.success(),
+        "what `export --target xapi` writes is read back: {}",
+        stderr(&out)
+    );
+    let decisions: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        decisions.iter().any(|d| d["kind"] == "unlock"),
+        "the simulated learners' completions unlock modules again: {} decisions",
+        decisions.len()
+    );
+    let out = pathforge(&[&"calibrate", &file, &"--events", &statements, &"--json"]);
+    assert!(
+        out.status.success(),
+        "calibration reads the same statements: {}",
+        stderr(&out)
+    );
+}

@@ -218,36 +218,28 @@ impl Project {
         Ok(secret)
     }
 
-    /// xAPI statements (a JSON array or one per line) with a result: each answer is an
-    /// opportunity for every skill the module (the statement's object) teaches.
+    /// xAPI statements (JSON lines, a JSON array or an LRS's `{"statements": [...]}`) with
+    /// a result: each answer is an opportunity for every skill the module (the statement's
+    /// object) teaches. A score no learner can have is refused with its place.
     fn read_xapi(
         &self,
         text: &str,
         skills: &HashMap<String, SkillId>,
     ) -> std::result::Result<(Vec<Answer>, usize), String> {
-        let statements: Vec<Value> = match text.trim_start().starts_with('[') {
-            true => serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?,
-            false => text
-                .lines()
-                .enumerate()
-                .filter(|(_, l)| !l.trim().is_empty())
-                .map(|(n, l)| {
-                    serde_json::from_str(l).map_err(|e| format!("line {}: not JSON: {e}", n + 1))
-                })
-                .collect::<std::result::Result<_, _>>()?,
-        };
+        let statements = rules::read_statements(text)?;
+        let activities = self
+            .curriculum()
+            .and_then(|c| self.activities(&c))
+            .map_err(|e| e.to_string())?;
         let mut teaches: HashMap<String, Vec<SkillId>> = HashMap::new();
         let mut read = Vec::new();
         let mut without_skill = 0;
-        for (n, s) in statements.iter().enumerate() {
-            let at = |what: &str| format!("statement {}: {what}", n + 1);
-            let result = &s["result"];
-            let correct = match (
-                result["success"].as_bool(),
-                result["score"]["scaled"].as_f64(),
-            ) {
+        for (n, (place, s)) in statements.iter().enumerate() {
+            let at = |what: &str| format!("{place}: {what}");
+            let percent = rules::score_percent(s).map_err(|e| at(&e))?;
+            let correct = match (s["result"]["success"].as_bool(), percent) {
                 (Some(ok), _) => ok,
-                (None, Some(scaled)) => scaled >= 0.7,
+                (None, Some(percent)) => percent >= 70.0,
                 (None, None) => continue, // not an answer (launched, completed…)
             };
             let learner =
@@ -256,7 +248,14 @@ impl Project {
                 .as_str()
                 .ok_or_else(|| at("no object id"))?;
             if !teaches.contains_key(object) {
-                let module = self.module_of_activity(object).ok_or_else(|| {
+                let module = match activities.get(object) {
+                    Some(key) => self
+                        .resolve_module(key)
+                        .ok()
+                        .and_then(|m| self.store.module(&m.id).ok()),
+                    None => self.module_of_activity(object),
+                };
+                let module = module.ok_or_else(|| {
                     at(&format!(
                         "{object:?} names no module of the project (by id, path or title)"
                     ))

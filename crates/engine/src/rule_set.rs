@@ -124,7 +124,46 @@ impl Project {
     /// Dry-runs the rule set on `events` and returns every decision, explained.
     pub fn run_rules(&self, events: &[rules::Event]) -> Result<Vec<rules::Decision>> {
         let c = self.curriculum()?;
-        rules::run(&c.rules, &c.rule_context().view(), events).map_err(Error::Events)
+        let events = self.as_modules(&c, events)?;
+        rules::run(&c.rules, &c.rule_context().view(), &events).map_err(Error::Events)
+    }
+
+    /// The module (key) each activity id this project's exports write stands for.
+    pub(crate) fn activities(
+        &self,
+        c: &curriculum::Curriculum,
+    ) -> Result<std::collections::HashMap<String, String>> {
+        let project = self.store.project()?.id.to_string();
+        let keys: Vec<&str> = c.modules.iter().map(|m| m.key.as_str()).collect();
+        Ok(lms::activity_keys(&project, &keys)
+            .into_iter()
+            .map(|(id, key)| (id, key.to_owned()))
+            .collect())
+    }
+
+    /// `events` with the activity ids this project's exports write (xAPI activities, cmi5
+    /// AUs) turned back into the modules they stand for; other ids are left as they are.
+    fn as_modules(
+        &self,
+        c: &curriculum::Curriculum,
+        events: &[rules::Event],
+    ) -> Result<Vec<rules::Event>> {
+        let activities = self.activities(c)?;
+        Ok(events
+            .iter()
+            .cloned()
+            .map(|mut e| {
+                if let rules::EventKind::Launched { module }
+                | rules::EventKind::Completed { module }
+                | rules::EventKind::Scored { module, .. } = &mut e.kind
+                {
+                    if let Some(key) = activities.get(module.as_str()) {
+                        module.clone_from(key);
+                    }
+                }
+                e
+            })
+            .collect())
     }
 }
 

@@ -16,7 +16,7 @@ use ts_rs::TS;
 
 pub use check::{check, Curriculum, ModuleInfo};
 pub use runtime::{run, Compiled, Decision, DecisionKind, Event, EventKind, Runner};
-pub use xapi::{events_from_xapi, read_event_log};
+pub use xapi::{events_from_xapi, read_event_log, read_statements, score_percent};
 
 /// The schema identifier every rule set carries.
 pub const SCHEMA: &str = "pathforge.rules/v1";

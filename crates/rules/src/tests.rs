@@ -340,3 +340,63 @@ fn an_assessment_passes_at_the_highest_threshold_the_rules_set_on_it() {
     );
     check("b.md", None, "no rule sets a threshold on a lesson");
 }
+
+#[test]
+fn event_logs_read_in_every_shape_we_write_or_an_lrs_returns() {
+    let statement = |verb: &str, scaled: f64| {
+        serde_json::json!({
+            "actor": {"account": {"homePage": "https://lms.example", "name": "ana"}},
+            "verb": {"id": format!("http://adlnet.gov/expapi/verbs/{verb}")},
+            "object": {"id": "https://lms.example/activities/quiz.md"},
+            "result": {"score": {"scaled": scaled}},
+            "timestamp": "2026-03-04T10:00:00Z"
+        })
+    };
+    let two = [statement("failed", 0.55), statement("passed", 0.8)];
+    let lines = format!("{}\n\n{}\n", two[0], two[1]);
+    let array = serde_json::to_string_pretty(&two).unwrap();
+    let lrs = serde_json::json!({ "statements": two, "more": "" }).to_string();
+    for (shape, text) in [
+        ("JSON lines", &lines),
+        ("an array", &array),
+        ("an LRS answer", &lrs),
+    ] {
+        let events = read_event_log(text).unwrap_or_else(|e| panic!("{shape}: {e}"));
+        let scores: Vec<String> = events.iter().map(|e| format!("{:?}", e.kind)).collect();
+        assert_eq!(
+            scores.len(),
+            2,
+            "{shape}: both statements are read: {scores:?}"
+        );
+        assert!(
+            scores[0].contains("score: 55.0") && scores[1].contains("score: 80.0"),
+            "{shape}: {scores:?}"
+        );
+    }
+    let check_refused = |text: String, want: &str, why: &str| {
+        let err = read_event_log(&text).expect_err(why);
+        assert!(err.starts_with(want), "{why}: {err}");
+    };
+    check_refused(
+        format!("{}\n{}\n", two[0], statement("passed", 1.5)),
+        "line 2: score scaled 1.5 is outside −1…1",
+        "an impossible scaled score is refused with its line",
+    );
+    let mut raw = statement("scored", 0.0);
+    raw["result"]["score"] = serde_json::json!({"raw": 12, "max": 10});
+    check_refused(
+        serde_json::to_string_pretty(&[raw]).unwrap(),
+        "statement 1: score raw 12 is outside its range 0…10",
+        "a raw score above its maximum is refused with its place in the array",
+    );
+    check_refused(
+        "{\"learner\": \"ana\", \"day\": 1, \"type\": \"scored\", \"module\": \"quiz.md\", \"score\": 140}\n".to_owned(),
+        "line 1: score 140 is not a percentage",
+        "a native event's score is a percentage",
+    );
+    check_refused(
+        "{\"statements\": {\"id\": 1}}".to_owned(),
+        "\"statements\" is not an array",
+        "an LRS answer whose statements are not a list says so",
+    );
+}
