@@ -99,7 +99,7 @@ pub fn simulation_rows(tmp: &Path) -> Result<Vec<Row>> {
     );
     let (id, files) = p.bundle_files()?;
     let key = bundle::generate_key()?;
-    let bytes = bundle::build(&id, "1.0.0", "bench", &files, &key, 0)?;
+    let bytes = bundle::build(&id, "1.0.0", "bench", &files, &key, 0, None)?;
     let file = tmp.join("cohort-1.0.0.pathforge-bundle.zip");
     std::fs::write(&file, bytes)?;
     let rules = p.rules()?.rules.len();

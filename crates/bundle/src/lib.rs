@@ -43,6 +43,12 @@ struct SignatureFile {
     public_key: String,
     signature: String,
     signed_at: i64,
+    /// The project's audit log head when the bundle was built, with its own signature: a
+    /// copy outside the project, so a later cut or rewrite of the log shows against it
+    /// (`pathforge audit verify --against BUNDLE`). Beside the signature, not in the
+    /// manifest: the manifest is the curriculum's, the same for the same content.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    audit_head: Option<model::AuditHead>,
 }
 
 /// Why a bundle could not be built, read or trusted.
@@ -98,8 +104,8 @@ pub fn public_key_text(key: &SigningKey) -> String {
     hex::encode(key.verifying_key().to_bytes())
 }
 
-/// Builds the zip. `files` are the content files (name, bytes); `signed_at` goes only in
-/// the signature.
+/// Builds the zip. `files` are the content files (name, bytes); `signed_at` and the
+/// project's `audit_head` go only beside the signature.
 pub fn build(
     bundle_id: &str,
     version: &str,
@@ -107,6 +113,7 @@ pub fn build(
     files: &[(String, Vec<u8>)],
     key: &SigningKey,
     signed_at: i64,
+    audit_head: Option<&model::AuditHead>,
 ) -> Result<Vec<u8>> {
     let mut sorted: Vec<&(String, Vec<u8>)> = files.iter().collect();
     sorted.sort_by(|a, b| a.0.cmp(&b.0));
@@ -133,6 +140,7 @@ pub fn build(
         public_key: public_key_text(key),
         signature: hex::encode(key.sign(&manifest_bytes).to_bytes()),
         signed_at,
+        audit_head: audit_head.cloned(),
     };
     let signature_bytes = serde_json::to_vec_pretty(&signature).expect("signatures serialise");
 
@@ -176,6 +184,18 @@ pub fn read(bytes: &[u8]) -> Result<BTreeMap<String, Vec<u8>>> {
         out.insert(name, content);
     }
     Ok(out)
+}
+
+/// The audit log head a bundle carries (see [`build`]), if any; the bundle is not
+/// verified here, and the head carries its own signature.
+pub fn audit_head(bytes: &[u8]) -> Result<Option<model::AuditHead>> {
+    let files = read(bytes)?;
+    let signature = files
+        .get(SIGNATURE)
+        .ok_or_else(|| Error::Tampered("no signature.json".to_owned()))?;
+    let signature: SignatureFile = serde_json::from_slice(signature)
+        .map_err(|e| Error::Tampered(format!("signature.json: {e}")))?;
+    Ok(signature.audit_head)
 }
 
 /// Checks every hash and the signature (and, with `trusted`, that this key signed it).

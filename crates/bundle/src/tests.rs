@@ -47,6 +47,7 @@ fn bundles_are_deterministic_and_verify() {
         &files(70, &[("a.md", "b.md")]),
         &key(),
         100,
+        None,
     )
     .unwrap();
     let two = build(
@@ -56,6 +57,7 @@ fn bundles_are_deterministic_and_verify() {
         &files(70, &[("a.md", "b.md")]),
         &key(),
         100,
+        None,
     )
     .unwrap();
     assert_eq!(
@@ -99,7 +101,7 @@ fn tamper(bundle: &[u8], name: &str, edit: impl Fn(&mut Vec<u8>)) -> Vec<u8> {
 
 #[test]
 fn any_change_is_detected() {
-    let bundle = build("b-1", "1.0.0", "ana", &files(70, &[]), &key(), 100).unwrap();
+    let bundle = build("b-1", "1.0.0", "ana", &files(70, &[]), &key(), 100, None).unwrap();
     type Edit = fn(&mut Vec<u8>);
     let cases: [(&str, Edit, &str); 4] = [
         (
@@ -153,6 +155,7 @@ fn diffs_are_semantic() {
             &files(70, &[("a.md", "b.md")]),
             &key(),
             1,
+            None,
         )
         .unwrap(),
     )
@@ -165,6 +168,7 @@ fn diffs_are_semantic() {
             &files(60, &[("b.md", "quiz.md")]),
             &key(),
             2,
+            None,
         )
         .unwrap(),
     )

@@ -30,28 +30,42 @@ pub(crate) fn me() -> Actor {
     }
 }
 
-/// The signing key in the user's config folder (see [`config_dir`]), created on first use.
+/// The signing key in the user's config folder (see [`config_dir`]), created on first use
+/// (and then said so on stderr: a bundle was signed with a key the user had not seen).
 pub(crate) fn signing_key() -> anyhow::Result<bundle::SigningKey> {
     let dir = config_dir()?;
-    let path = dir.join("signing-key");
-    match std::fs::read_to_string(&path) {
-        Ok(text) => {
-            Ok(bundle::key_from_text(&text)
-                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?)
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            std::fs::create_dir_all(&dir).map_err(|e| anyhow::anyhow!("{}: {e}", dir.display()))?;
-            let key = bundle::generate_key()?;
-            engine::write_atomically(&path, bundle::key_to_text(&key).as_bytes())?;
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
-            }
-            eprintln!("pathforge: created a signing key at {}", path.display());
-            Ok(key)
-        }
-        Err(e) => Err(anyhow::anyhow!("{}: {e}", path.display())),
+    let (key, created) = engine::machine_key(&dir)?;
+    if created {
+        eprintln!(
+            "pathforge: created a signing key at {}",
+            dir.join("signing-key").display()
+        );
+    }
+    Ok(key)
+}
+
+/// Opens the project at `file` to work on: every change is logged with this machine's
+/// key signing the audit log's head (the key is made quietly if there is none yet).
+pub(crate) fn open(file: &Path) -> anyhow::Result<Project> {
+    let mut project = Project::open(file)?;
+    sign(&mut project);
+    Ok(project)
+}
+
+/// Creates the project at `file`, its audit log's head signed as [`open`] does.
+pub(crate) fn create(file: &Path, now: model::Timestamp) -> anyhow::Result<Project> {
+    let mut project = Project::create(file, now)?;
+    sign(&mut project);
+    Ok(project)
+}
+
+/// Gives `project` this machine's key for the audit log's head. A machine with no usable
+/// config folder still reads and changes projects: it says once why the head stays
+/// unsigned (and `audit verify` reports the head as unsigned).
+fn sign(project: &mut Project) {
+    match config_dir().and_then(|dir| Ok(engine::machine_key(&dir)?)) {
+        Ok((key, _)) => project.sign_audit_with(key),
+        Err(e) => eprintln!("pathforge: the audit log's head is left unsigned: {e}"),
     }
 }
 

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use engine::Project;
+
 use model::{Actor, Severity, Timestamp};
 
 mod commands;
@@ -16,7 +16,7 @@ mod machine;
 mod print;
 
 use commands::*;
-use machine::{config_dir, me, parse_columns};
+use machine::{config_dir, create, me, open, parse_columns};
 use print::{modules_table, Output, Progress};
 
 /// mimalloc instead of glibc's malloc: embedding allocates attention buffers of tens of
@@ -218,7 +218,7 @@ fn outcome(command: &Command, json: bool) -> anyhow::Result<Output> {
             })
         }
         Command::Init { file } => {
-            let info = Project::create(file, Timestamp::now())?.info()?;
+            let info = create(file, Timestamp::now())?.info()?;
             let file = file.clone();
             Output::new(info, move |out, info| {
                 writeln!(out, "Created project {:?} at {}", info.name, file.display())?;
@@ -230,7 +230,7 @@ fn outcome(command: &Command, json: bool) -> anyhow::Result<Output> {
             path,
             columns,
         } => {
-            let mut project = Project::open(file)?;
+            let mut project = open(file)?;
             if !columns.is_empty() {
                 let mapping = parse_columns(path, columns)?;
                 project.map_catalog_columns(path, &mapping, &me(), Timestamp::now())?;
@@ -293,14 +293,14 @@ fn outcome(command: &Command, json: bool) -> anyhow::Result<Output> {
             output
         }
         Command::Modules { file } => {
-            let modules = Project::open(file)?.modules()?;
+            let modules = open(file)?.modules()?;
             let file = file.clone();
             Output::new(modules, move |out, modules| {
                 modules_table(out, &file, modules)
             })
         }
         Command::Show { file, id } => {
-            let project = Project::open(file)?;
+            let project = open(file)?;
             let module = project.module(&project.resolve_module(id)?.id)?;
             let insight = project.module_insight(&module.id)?;
             let value = serde_json::json!({ "module": module, "insight": insight });
@@ -320,7 +320,7 @@ fn outcome(command: &Command, json: bool) -> anyhow::Result<Output> {
             })
         }
         Command::Backup { file, out: dest } => {
-            let project = Project::open(file)?;
+            let project = open(file)?;
             let dest = dest
                 .clone()
                 .unwrap_or_else(|| engine::backup_path(file, "", Timestamp::now()));
@@ -332,7 +332,7 @@ fn outcome(command: &Command, json: bool) -> anyhow::Result<Output> {
             })
         }
         Command::Restore { file, backup } => {
-            let mut project = Project::open(file)?;
+            let mut project = open(file)?;
             let kept = engine::backup_path(file, "before-restore-", Timestamp::now());
             project.restore(backup, &kept, &me(), Timestamp::now())?;
             let words = format!(
@@ -350,7 +350,7 @@ fn outcome(command: &Command, json: bool) -> anyhow::Result<Output> {
             )
         }
         Command::Log { file } => {
-            let events = Project::open(file)?.audit_log()?;
+            let events = open(file)?.audit_log()?;
             Output::new(events, |out, events| {
                 for e in events {
                     let actor = e.actor.label();
@@ -386,7 +386,7 @@ fn outcome(command: &Command, json: bool) -> anyhow::Result<Output> {
             events,
             forgets,
         } => {
-            let mut project = Project::open(file)?;
+            let mut project = open(file)?;
             let imported = match events {
                 Some(path) => Some(project.import_answers(path, &me(), Timestamp::now())?),
                 None => None,

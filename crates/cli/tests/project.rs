@@ -439,3 +439,96 @@ fn audit_verify_and_export() {
         "every JSON entry carries its hash"
     );
 }
+
+/// The hostile-input trial cut the newest entries of a project's log (#25 item 2): against
+/// the signed head, and against the head a bundle carried out, the cut is named.
+#[test]
+fn a_log_cut_short_is_caught_by_its_signed_head_and_by_a_bundles_copy() {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = tmp.path().join("config");
+    let file = tmp.path().join("p.pathforge");
+    let run = |args: &[&dyn AsRef<std::ffi::OsStr>]| pathforge_in(&config, args);
+    assert!(run(&[&"init", &file]).status.success());
+    assert!(run(&[&"import", &file, &sample_library()]).status.success());
+    for threshold in ["0.9", "0.95", "0.97"] {
+        assert!(run(&[&"review", &"auto-accept", &file, &threshold])
+            .status
+            .success());
+    }
+    let out = run(&[&"bundle", &"build", &file, &"--out", &tmp.path()]);
+    assert!(out.status.success(), "bundle: {}", stderr(&out));
+    let bundle = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with(".pathforge-bundle.zip"))
+        .expect("the bundle was written");
+    let out = run(&[&"audit", &"verify", &file]);
+    assert!(
+        out.status.success() && stdout(&out).contains("signed by this machine's key"),
+        "an untouched log is intact and its head signed here: {}",
+        stdout(&out)
+    );
+    let entries = |conn: &rusqlite::Connection| -> i64 {
+        conn.query_row("SELECT MAX(seq) FROM audit_events", [], |r| r.get(0))
+            .unwrap()
+    };
+    // Someone with the file drops the trigger and deletes the two newest entries.
+    let conn = rusqlite::Connection::open(&file).unwrap();
+    let last = entries(&conn);
+    conn.execute_batch(&format!(
+        "DROP TRIGGER audit_events_append_only_delete; DELETE FROM audit_events WHERE seq >= {};",
+        last - 1
+    ))
+    .unwrap();
+    drop(conn);
+    let out = run(&[&"audit", &"verify", &file]);
+    assert_eq!(out.status.code(), Some(1), "a cut log fails verify");
+    assert!(
+        stdout(&out).contains(&format!(
+            "the audit log is broken: entries {}–{last} were cut from the end of the log",
+            last - 1
+        )),
+        "it says what was cut: {}",
+        stdout(&out)
+    );
+    // Someone who knows the format writes a head that matches the cut log, unsigned:
+    // verify can no longer see the cut, but says the head is not signed.
+    let conn = rusqlite::Connection::open(&file).unwrap();
+    conn.execute_batch(
+        "UPDATE audit_head SET seq = (SELECT MAX(seq) FROM audit_events),
+             hash = (SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1),
+             signer = NULL, signature = NULL",
+    )
+    .unwrap();
+    drop(conn);
+    let out = run(&[&"audit", &"verify", &file]);
+    assert!(
+        stdout(&out).contains("not signed"),
+        "a head nobody signed is said to be so: {}",
+        stdout(&out)
+    );
+    // The next change here signs whatever head it extends; the bundle's copy, made before
+    // the cut, still shows it.
+    assert!(run(&[&"review", &"auto-accept", &file, &"--off"])
+        .status
+        .success());
+    let out = run(&[&"audit", &"verify", &file, &"--against", &bundle]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("the log was rewritten since the copy was made"),
+        "the bundle's head shows the cut: {}",
+        stdout(&out)
+    );
+    // A removed head record is named as such.
+    let conn = rusqlite::Connection::open(&file).unwrap();
+    conn.execute_batch("DELETE FROM audit_head").unwrap();
+    drop(conn);
+    let out = run(&[&"audit", &"verify", &file, &"--json"]);
+    let check: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        check["broken"]["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("the log's head record is missing")),
+        "a removed head is named: {check}"
+    );
+}

@@ -143,6 +143,53 @@ impl Project {
 }
 
 impl Project {
+    /// Signs the audit log's head with `key` after every change from now on (see
+    /// [`machine_key`](crate::machine_key)): a cut or rewrite of the log then shows.
+    pub fn sign_audit_with(&mut self, key: bundle::SigningKey) {
+        self.store.sign_audit_with(key);
+    }
+
+    /// The audit log's head as recorded beside it (mirrored into bundles).
+    pub fn audit_head(&self) -> Result<Option<model::AuditHead>> {
+        Ok(self.store.audit_head()?)
+    }
+
+    /// [`Project::verify_audit`], then holds the log to `copy`, a head kept outside the
+    /// project (a bundle's, a backup's): the log must still hold that entry with that
+    /// hash, so entries cut or rewritten since the copy was made show even if the
+    /// project's own head was forged with the key that signs it.
+    pub fn verify_audit_against(&self, copy: &model::AuditHead) -> Result<model::AuditCheck> {
+        let mut check = self.verify_audit()?;
+        if check.broken.is_some() {
+            return Ok(check);
+        }
+        let broken = |reason: String| {
+            Some(model::BrokenEntry {
+                seq: copy.seq,
+                reason,
+            })
+        };
+        check.broken = if !self.store.audit_head_signed(copy)? {
+            broken("the copied head's signature does not hold for this project: it is another project's, or was edited".to_owned())
+        } else {
+            match self.store.audit_hash_at(copy.seq)? {
+                None => broken(format!(
+                    "entries {}–{} were cut since the copy was made: the copied head records {} entries, the log holds {}",
+                    check.entries + 1,
+                    copy.seq,
+                    copy.seq,
+                    check.entries
+                )),
+                Some(hash) if hash != copy.hash => broken(format!(
+                    "the log was rewritten since the copy was made: entry {}'s hash is not the one the copied head records",
+                    copy.seq
+                )),
+                Some(_) => None,
+            }
+        };
+        Ok(check)
+    }
+
     /// Checks the audit log's hash chain (see [`store::Store::verify_audit`]).
     pub fn verify_audit(&self) -> Result<model::AuditCheck> {
         Ok(self.store.verify_audit()?)

@@ -170,7 +170,17 @@ impl Project {
             author,
         } = signing;
         let (id, files) = self.bundle_files()?;
-        let bytes = bundle::build(&id, version, author, &files, key, self.last_change()?.0)?;
+        // No audit head here: recording this export adds to the log, and the same project
+        // must give the same bytes (`pathforge bundle build` carries the head).
+        let bytes = bundle::build(
+            &id,
+            version,
+            author,
+            &files,
+            key,
+            self.last_change()?.0,
+            None,
+        )?;
         let name: String = self
             .info()?
             .name

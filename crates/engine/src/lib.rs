@@ -317,7 +317,7 @@ pub use audit::AuditAction;
 pub use calibrate::{AnswersImport, SkillFit};
 pub use export::{read_mapping, BundleContent, ExportOptions, Signing, MARKER};
 pub use prerequisites::{graph_layout, skill_layout};
-pub use profile::{load_profile, save_profile};
+pub use profile::{load_profile, machine_key, save_profile};
 pub use review_pack::PackFilter;
 pub use simulation::{Simulation, SimulationProgress, SimulationRequest, SimulationRun};
 pub use taxonomy::SkillEdit;

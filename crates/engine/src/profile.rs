@@ -1,6 +1,7 @@
 //! This machine's profile — the person using Pathforge and their role — kept as
 //! `profile.json` in the settings folder the caller passes in (the CLI's and the window's
-//! config folder), so decisions in every project are recorded under it.
+//! config folder), so decisions in every project are recorded under it; and its signing
+//! key, which signs bundles and the audit log's head of every project changed here.
 
 use std::path::Path;
 
@@ -43,6 +44,39 @@ pub fn save_profile(dir: &Path, profile: &model::Profile) -> Result<model::Profi
     let text = serde_json::to_string_pretty(&profile).expect("profiles serialise");
     write_atomically(&dir.join(FILE), text.as_bytes())?;
     Ok(profile)
+}
+
+/// This machine's signing key, kept in `dir` (the config folder) as `signing-key`, readable
+/// by its owner only; made on first use, and then `true` comes back with it. It signs rule
+/// bundles and the audit log's head of every project changed here.
+pub fn machine_key(dir: &Path) -> Result<(bundle::SigningKey, bool)> {
+    let path = dir.join("signing-key");
+    let io = |path: &Path, source| ingest::Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            let key = bundle::key_from_text(&text).map_err(|e| ingest::Error::BadInput {
+                path: path.clone(),
+                reason: format!("is not a signing key ({e})"),
+            })?;
+            Ok((key, false))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+            let key = bundle::generate_key()?;
+            write_atomically(&path, bundle::key_to_text(&key).as_bytes())?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+                    .map_err(|e| io(&path, e))?;
+            }
+            Ok((key, true))
+        }
+        Err(e) => Err(io(&path, e).into()),
+    }
 }
 
 #[cfg(test)]
@@ -92,6 +126,34 @@ mod tests {
         assert!(
             err.contains("profile.json") && err.contains("not a Pathforge profile"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn the_machine_key_is_made_once_kept_private_and_a_damaged_one_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let place = dir.path().join("pathforge");
+        let (first, created) = machine_key(&place).unwrap();
+        assert!(created, "the first call makes the key");
+        let (again, created) = machine_key(&place).unwrap();
+        assert!(
+            !created && again.to_bytes() == first.to_bytes(),
+            "later calls read the same key: it signs every project changed here"
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(place.join("signing-key"))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600, "only its owner may read the key");
+        }
+        std::fs::write(place.join("signing-key"), "not a key").unwrap();
+        let err = machine_key(&place).unwrap_err();
+        assert!(
+            err.kind() == ErrorKind::BadInput && err.to_string().contains("signing-key"),
+            "a damaged key file is named, never replaced: {err}"
         );
     }
 }

@@ -18,7 +18,7 @@ fn sample_project(tmp: &Path) -> Project {
 fn write_bundle(p: &Project, dir: &Path, version: &str) -> PathBuf {
     let (id, files) = p.bundle_files().unwrap();
     let key = bundle::generate_key().unwrap();
-    let bytes = bundle::build(&id, version, "tests", &files, &key, 0).unwrap();
+    let bytes = bundle::build(&id, version, "tests", &files, &key, 0, None).unwrap();
     let path = dir.join(format!("p-{version}.pathforge-bundle.zip"));
     std::fs::write(&path, bytes).unwrap();
     path

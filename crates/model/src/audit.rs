@@ -11,9 +11,26 @@ pub struct AuditCheck {
     pub entries: i64,
     /// The first entry that breaks the chain and why, `None` when the log is intact.
     pub broken: Option<BrokenEntry>,
-    /// The last entry's hash. Removing entries from the end leaves a valid shorter chain;
-    /// compare this with a head recorded elsewhere (an export, a bundle) to detect it.
+    /// The last entry's hash (empty when the chain is broken before the end).
     pub head: String,
+    /// The public key (hex) that signed the log's recorded head, `None` when the head is
+    /// not signed (written where no signing key was at hand, or from before heads were
+    /// signed). Whose key it is — this machine's, a trusted colleague's — is for the
+    /// caller to say.
+    pub signed_by: Option<String>,
+}
+
+/// The audit log's head as recorded beside the log: how many entries it holds, the last
+/// one's hash, and who signed that.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct AuditHead {
+    #[ts(type = "number")]
+    pub seq: i64,
+    pub hash: String,
+    /// Public key (hex) of the signer; `None` with `signature` when unsigned.
+    pub signer: Option<String>,
+    /// ed25519 signature (hex) over the project id, `seq` and `hash`.
+    pub signature: Option<String>,
 }
 
 /// Formats the audit log exports to.

@@ -459,7 +459,13 @@ impl Session {
         Ok(self.project()?.audit_log()?)
     }
 
-    fn replace(&mut self, project: Project) -> IpcResult<ProjectInfo> {
+    fn replace(&mut self, mut project: Project) -> IpcResult<ProjectInfo> {
+        // This machine's key (kept beside the profile, shared with the CLI) signs the
+        // audit log's head after each change; without a config folder it stays unsigned,
+        // which `audit verify` reports.
+        if let Some(dir) = &self.profile_dir {
+            project.sign_audit_with(engine::machine_key(dir)?.0);
+        }
         let info = project.info()?;
         self.project = Some(project);
         self.startup_error = None;

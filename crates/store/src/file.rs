@@ -112,6 +112,7 @@ impl Store {
             conn,
             path: path.to_path_buf(),
             lock,
+            signing_key: None,
         })
     }
 
@@ -168,7 +169,9 @@ impl Store {
         }
     }
 
-    /// Runs `f` in one transaction: everything it writes lands, or nothing does.
+    /// Runs `f` in one transaction: everything it writes lands, or nothing does. When the
+    /// audit log's head changed (or was never signed) and a signing key is set, the head
+    /// is signed in the same transaction.
     pub fn write<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> rusqlite::Result<T>) -> Result<T> {
         let path = self.path.clone();
         let sql = |source| Error::Sqlite {
@@ -180,6 +183,9 @@ impl Store {
         }
         let tx = self.conn.transaction().map_err(sql)?;
         let value = f(&Tx { tx: &tx }).map_err(sql)?;
+        if let Some(key) = &self.signing_key {
+            crate::audit::sign_head(&tx, key).map_err(sql)?;
+        }
         tx.commit().map_err(sql)?;
         Ok(value)
     }
@@ -201,11 +207,12 @@ pub(crate) fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/004_edited_tags.sql")),
         M::up(include_str!("../migrations/005_answers.sql")),
         M::up(include_str!("../migrations/006_levels_and_merges.sql")),
+        M::up(include_str!("../migrations/007_audit_head.sql")),
     ])
 }
 
 /// The schema version this build writes: the number of migrations.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// Fills the content hash of modules written before hashes were stored, so the next
 /// import does not count every one of them as changed.

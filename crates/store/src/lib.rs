@@ -11,6 +11,9 @@
 //! - every write runs in one transaction ([`Store::write`]): it lands whole or not at all;
 //! - foreign keys are on and the audit log is append-only (enforced by triggers); the log
 //!   is a record, never the data: what undoing a merge needs has its own table;
+//! - the log's head (its last number and hash) is kept beside it and, when the writer has
+//!   a signing key, signed at the end of every write that logged something: a cut or a
+//!   rewrite shows against it, and no entry number is ever given out twice;
 //! - a setting is read as its type or refused naming its key, never replaced by a default;
 //! - one process at a time changes a project: the first write takes the writer lock
 //!   (`NAME.pathforge-lock`, an advisory lock the operating system drops when the process
@@ -107,6 +110,8 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     lock: Option<WriterLock>,
+    /// Signs the audit log's head at the end of each write ([`Store::sign_audit_with`]).
+    signing_key: Option<ed25519_dalek::SigningKey>,
 }
 
 fn json_from_sql<T: serde::de::DeserializeOwned>(r: &Row<'_>, idx: usize) -> rusqlite::Result<T> {

@@ -6,7 +6,7 @@ use model::{
     Actor, Level, Library, LibraryFormat, LibraryId, Module, ModuleId, ProjectId, Timestamp,
 };
 use serde_json::json;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 fn new_project() -> NewProject {
     NewProject {
@@ -211,6 +211,7 @@ const UNDO_MIGRATION: &[(u32, &str)] = &[
          DROP TABLE module_levels;
          DROP TABLE skill_merges;",
     ),
+    (7, "DROP TABLE audit_head;"),
 ];
 
 fn skill(slug: &str) -> model::Skill {
@@ -297,6 +298,11 @@ fn a_file_from_every_earlier_version_is_migrated_with_its_data() {
             store.skill_merge(merge).unwrap(),
             Some((snapshot, Vec::new())),
             "version {version}: the merge can still be undone"
+        );
+        assert_eq!(
+            store.verify_audit().unwrap().broken,
+            None,
+            "version {version}: the log's head is recorded from the log as it was"
         );
         drop(store);
         let copy = upgrade_backup_path(&path, version);
@@ -669,9 +675,174 @@ fn the_audit_log_is_a_hash_chain_that_catches_edits_and_removals() {
         .broken
         .expect("the removal is caught");
     assert!(
-        removed.reason.contains("entry 2–3 is missing"),
+        removed.reason.contains("entries 2–3 are missing"),
         "the gap is named: {}",
         removed.reason
+    );
+}
+
+/// The hostile-input trial's attacks on the log (#25 item 2), each on a fresh project of
+/// four entries whose head this machine's key signed: every one is caught and named.
+#[test]
+fn the_signed_head_catches_cuts_rewrites_and_forged_heads() {
+    let key = ed25519_dalek::SigningKey::from_bytes(&[7; 32]);
+    let public = hex::encode(key.verifying_key().as_bytes());
+    let project = |dir: &Path| -> PathBuf {
+        let path = dir.join("p.pathforge");
+        let mut store = Store::create(&path, &new_project()).unwrap();
+        store.sign_audit_with(key.clone());
+        for i in 1..=4 {
+            store
+                .write(|tx| {
+                    tx.append_audit(
+                        Timestamp(i),
+                        &Actor::System,
+                        "test.event",
+                        &format!("obj-{i}"),
+                        &json!(null),
+                        &json!({ "n": i }),
+                    )
+                })
+                .unwrap();
+        }
+        let check = store.verify_audit().unwrap();
+        assert_eq!(
+            (check.broken, check.signed_by.as_deref()),
+            (None, Some(public.as_str())),
+            "an untouched log verifies, its head signed by the writer's key"
+        );
+        path
+    };
+    // Rewrites entry 2 and every hash after it, as someone who knows the (unkeyed)
+    // chain would: the chain itself verifies again afterwards.
+    let rewrite = |conn: &Connection, head_too: bool| {
+        conn.execute_batch("DROP TRIGGER audit_events_append_only_update")
+            .unwrap();
+        conn.execute(
+            "UPDATE audit_events SET after = '{\"n\":99}' WHERE seq = 2",
+            [],
+        )
+        .unwrap();
+        let mut previous = AUDIT_GENESIS.to_owned();
+        for seq in 1..=4i64 {
+            let (at, actor, action, object, before, after): (i64, String, String, String, String, String) = conn
+                .query_row(
+                    "SELECT at, actor, action, object, before, after FROM audit_events WHERE seq = ?1",
+                    [seq],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+                )
+                .unwrap();
+            previous = audit_hash(
+                &previous, seq, at, &actor, &action, &object, &before, &after,
+            );
+            conn.execute(
+                "UPDATE audit_events SET hash = ?1 WHERE seq = ?2",
+                rusqlite::params![previous, seq],
+            )
+            .unwrap();
+        }
+        if head_too {
+            conn.execute("UPDATE audit_head SET hash = ?1", [previous])
+                .unwrap();
+        }
+    };
+    type Attack = Box<dyn Fn(&Connection)>;
+    let attacks: Vec<(&str, Attack, &str)> = vec![
+        (
+            "the newest entries deleted",
+            Box::new(|c: &Connection| {
+                c.execute_batch("DROP TRIGGER audit_events_append_only_delete; DELETE FROM audit_events WHERE seq > 2").unwrap()
+            }),
+            "entries 3–4 were cut from the end of the log: its head records 4 entries",
+        ),
+        (
+            "every hash recomputed after an edit",
+            Box::new(move |c: &Connection| rewrite(c, false)),
+            "the log was rewritten: entry 4's hash is not the one its head records",
+        ),
+        (
+            "the head's hash forged to match a rewrite",
+            Box::new(move |c: &Connection| rewrite(c, true)),
+            "the head's signature does not hold",
+        ),
+        (
+            "the head record deleted",
+            Box::new(|c: &Connection| c.execute_batch("DELETE FROM audit_head").unwrap()),
+            "the log's head record is missing",
+        ),
+    ];
+    for (what, attack, want) in attacks {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = project(tmp.path());
+        let conn = Connection::open(&path).unwrap();
+        attack(&conn);
+        drop(conn);
+        let store = Store::open(&path).unwrap();
+        let broken = store.verify_audit().unwrap().broken;
+        assert!(
+            broken.as_ref().is_some_and(|b| b.reason.contains(want)),
+            "{what}: verify says {want:?}, not {broken:?}"
+        );
+    }
+
+    // After a cut, the next entry does not take a freed number: the gap stays visible.
+    let tmp = tempfile::tempdir().unwrap();
+    let path = project(tmp.path());
+    let conn = Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER audit_events_append_only_delete; DELETE FROM audit_events WHERE seq > 2",
+    )
+    .unwrap();
+    drop(conn);
+    let mut store = Store::open(&path).unwrap();
+    store.sign_audit_with(key.clone());
+    let seq = store
+        .write(|tx| {
+            tx.append_audit(
+                Timestamp(9),
+                &Actor::System,
+                "test.event",
+                "after",
+                &json!(null),
+                &json!(null),
+            )
+        })
+        .unwrap();
+    assert_eq!(
+        seq, 5,
+        "the next entry is 5, after the head's 4, never a reused 3"
+    );
+    let broken = store
+        .verify_audit()
+        .unwrap()
+        .broken
+        .expect("the cut still shows");
+    assert!(
+        broken.reason.contains("entries 3–4 are missing"),
+        "the gap is named: {}",
+        broken.reason
+    );
+
+    // A head written without a key verifies, and says it is not signed.
+    let tmp = tempfile::tempdir().unwrap();
+    let mut store = Store::create(&tmp.path().join("q.pathforge"), &new_project()).unwrap();
+    store
+        .write(|tx| {
+            tx.append_audit(
+                Timestamp(1),
+                &Actor::System,
+                "test.event",
+                "o",
+                &json!(null),
+                &json!(null),
+            )
+        })
+        .unwrap();
+    let check = store.verify_audit().unwrap();
+    assert_eq!(
+        (check.broken, check.signed_by),
+        (None, None),
+        "an unsigned head is reported as unsigned, not as broken"
     );
 }
 

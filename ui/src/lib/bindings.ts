@@ -520,10 +520,16 @@ entries: number,
  */
 broken: BrokenEntry | null, 
 /**
- * The last entry's hash. Removing entries from the end leaves a valid shorter chain;
- * compare this with a head recorded elsewhere (an export, a bundle) to detect it.
+ * The last entry's hash (empty when the chain is broken before the end).
  */
-head: string, };
+head: string, 
+/**
+ * The public key (hex) that signed the log's recorded head, `None` when the head is
+ * not signed (written where no signing key was at hand, or from before heads were
+ * signed). Whose key it is — this machine's, a trusted colleague's — is for the
+ * caller to say.
+ */
+signed_by: string | null, };
 
 export type Profile = { name: string, role: Role, };
 

@@ -1,16 +1,23 @@
 //! `pathforge audit`: check the audit log's hash chain and export it.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
-use engine::Project;
 
+use crate::machine::{open, signing_key};
 use crate::print::Output;
 
 #[derive(Subcommand)]
 pub(crate) enum AuditCommand {
-    /// Check the hash chain; exits 1 and names the first broken entry if any was edited or removed.
-    Verify { file: PathBuf },
+    /// Check the hash chain against its signed head; exits 1 and says what was edited,
+    /// removed or cut.
+    Verify {
+        file: PathBuf,
+        /// Also hold the log to the head a bundle (`bundle build`) or a backup carries:
+        /// what was cut or rewritten since it was made shows, even under a forged head.
+        #[arg(long)]
+        against: Option<PathBuf>,
+    },
     /// Write the log as CSV or JSON (each entry with its chain hash), to --out or stdout.
     Export {
         file: PathBuf,
@@ -29,22 +36,35 @@ pub(crate) enum AuditFormatArg {
 
 pub(crate) fn run_audit(command: &AuditCommand) -> anyhow::Result<Output> {
     Ok(match command {
-        AuditCommand::Verify { file } => {
-            let check = Project::open(file)?.verify_audit()?;
+        AuditCommand::Verify { file, against } => {
+            let project = open(file)?;
+            let check = match against {
+                None => project.verify_audit()?,
+                Some(copy) => project.verify_audit_against(&head_of(copy)?)?,
+            };
             let broken = check.broken.is_some();
             let file = file.clone();
+            let mine = signing_key().ok().map(|k| bundle::public_key_text(&k));
             Output::new(check, move |out, check| {
                 match &check.broken {
                     None => writeln!(
                         out,
-                        "The audit log of {} is intact: {} entries, head {}",
+                        "The audit log of {} is intact: {} entries, head {}, {}",
                         file.display(),
                         check.entries,
-                        check.head
+                        check.head,
+                        match (&check.signed_by, &mine) {
+                            (Some(k), Some(m)) if k == m =>
+                                "signed by this machine's key".to_owned(),
+                            (Some(k), _) => format!("signed by key {k} (not this machine's)"),
+                            (None, _) =>
+                                "not signed (last written where no signing key was at hand)"
+                                    .to_owned(),
+                        }
                     )?,
                     Some(b) => writeln!(
                         out,
-                        "{}: the audit log is broken at {}",
+                        "{}: the audit log is broken: {}",
                         file.display(),
                         b.reason
                     )?,
@@ -62,7 +82,7 @@ pub(crate) fn run_audit(command: &AuditCommand) -> anyhow::Result<Output> {
                 AuditFormatArg::Csv => model::AuditFormat::Csv,
                 AuditFormatArg::Json => model::AuditFormat::Json,
             };
-            let text = Project::open(file)?.export_audit(format)?;
+            let text = open(file)?.export_audit(format)?;
             match path {
                 Some(p) => {
                     engine::write_atomically(p, text.as_bytes())?;
@@ -77,5 +97,21 @@ pub(crate) fn run_audit(command: &AuditCommand) -> anyhow::Result<Output> {
                 None => Output::verbatim(text),
             }
         }
+    })
+}
+
+/// The audit head a bundle or a backup carries.
+fn head_of(copy: &Path) -> anyhow::Result<model::AuditHead> {
+    let bytes = std::fs::read(copy).map_err(|e| anyhow::anyhow!("{}: {e}", copy.display()))?;
+    let head = if bytes.starts_with(b"PK") {
+        bundle::audit_head(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", copy.display()))?
+    } else {
+        engine::Project::open(copy)?.audit_head()?
+    };
+    head.ok_or_else(|| {
+        anyhow::anyhow!(
+            "{}: carries no audit head (a bundle from `pathforge export --target bundle`, or one built before heads were kept)",
+            copy.display()
+        )
     })
 }

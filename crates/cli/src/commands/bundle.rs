@@ -3,10 +3,10 @@
 use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
-use engine::Project;
+
 use model::{Actor, Timestamp};
 
-use crate::machine::{me, signing_key};
+use crate::machine::{me, open, signing_key};
 use crate::print::Output;
 
 #[derive(Subcommand)]
@@ -41,14 +41,23 @@ pub(crate) fn run_bundle(command: &BundleCommand) -> anyhow::Result<Output> {
             out: dir,
             version,
         } => {
-            let mut project = Project::open(file)?;
+            let mut project = open(file)?;
             let (id, files) = project.bundle_files()?;
             let key = signing_key()?;
             let author = match me() {
                 Actor::Person { name, .. } => name,
                 _ => "pathforge".to_owned(),
             };
-            let bytes = bundle::build(&id, version, &author, &files, &key, Timestamp::now().0)?;
+            let head = project.audit_head()?;
+            let bytes = bundle::build(
+                &id,
+                version,
+                &author,
+                &files,
+                &key,
+                Timestamp::now().0,
+                head.as_ref(),
+            )?;
             std::fs::create_dir_all(dir).map_err(|e| anyhow::anyhow!("{}: {e}", dir.display()))?;
             let name = project.info()?.name;
             let target = dir.join(format!("{name}-{version}.pathforge-bundle.zip"));

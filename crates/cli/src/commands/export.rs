@@ -3,10 +3,10 @@
 use std::path::PathBuf;
 
 use crate::commands::read_cohort;
-use engine::Project;
+
 use model::{Actor, Timestamp};
 
-use crate::machine::{me, signing_key};
+use crate::machine::{me, open, signing_key};
 use crate::print::Output;
 
 /// `pathforge export`'s arguments.
@@ -44,7 +44,7 @@ pub(crate) struct ExportArgs {
 pub(crate) fn run_export(args: &ExportArgs) -> anyhow::Result<Output> {
     let target: lms::Target = args.target.parse()?;
     let dir = args.out.as_path();
-    let mut project = Project::open(&args.file)?;
+    let mut project = open(&args.file)?;
     let signing = match target {
         lms::Target::Bundle => Some(engine::Signing {
             key: signing_key()?,

@@ -3,10 +3,10 @@
 use std::path::PathBuf;
 
 use clap::Subcommand;
-use engine::Project;
+
 use model::{PrerequisiteGroup, Timestamp};
 
-use crate::machine::me;
+use crate::machine::{me, open};
 use crate::print::{findings, Output};
 
 #[derive(Subcommand)]
@@ -60,11 +60,9 @@ pub(crate) enum GroupArg {
 
 pub(crate) fn run_graph(command: &GraphCommand) -> anyhow::Result<Output> {
     Ok(match command {
-        GraphCommand::Check { file, each } => {
-            findings(file, Project::open(file)?.check_graph_with(*each)?)
-        }
+        GraphCommand::Check { file, each } => findings(file, open(file)?.check_graph_with(*each)?),
         GraphCommand::Suggest { file, limit } => {
-            let suggestions = Project::open(file)?.suggest_prerequisites(*limit)?;
+            let suggestions = open(file)?.suggest_prerequisites(*limit)?;
             Output::new(suggestions, |out, suggestions| {
                 for s in suggestions {
                     writeln!(
@@ -83,7 +81,7 @@ pub(crate) fn run_graph(command: &GraphCommand) -> anyhow::Result<Output> {
             })
         }
         GraphCommand::Derived { file } => {
-            let derived = Project::open(file)?.derived_edges()?;
+            let derived = open(file)?.derived_edges()?;
             Output::new(derived, |out, derived| {
                 for d in derived {
                     writeln!(out, "{}", d.because)?;
@@ -97,7 +95,7 @@ pub(crate) fn run_graph(command: &GraphCommand) -> anyhow::Result<Output> {
             })
         }
         GraphCommand::Edges { file } => {
-            let project = Project::open(file)?;
+            let project = open(file)?;
             let edges = project.prerequisites()?;
             Output::new(edges, move |out, edges| {
                 let titles: std::collections::HashMap<_, _> = project
@@ -126,7 +124,7 @@ pub(crate) fn run_graph(command: &GraphCommand) -> anyhow::Result<Output> {
             group,
             n,
         } => {
-            let mut project = Project::open(file)?;
+            let mut project = open(file)?;
             let (b, a) = (
                 project.resolve_module(before)?,
                 project.resolve_module(after)?,
@@ -152,7 +150,7 @@ pub(crate) fn run_graph(command: &GraphCommand) -> anyhow::Result<Output> {
             before,
             after,
         } => {
-            let mut project = Project::open(file)?;
+            let mut project = open(file)?;
             let (b, a) = (
                 project.resolve_module(before)?,
                 project.resolve_module(after)?,

@@ -4,10 +4,10 @@
 use std::path::PathBuf;
 
 use clap::Subcommand;
-use engine::Project;
+
 use model::{ModuleId, Timestamp};
 
-use crate::machine::me;
+use crate::machine::{me, open};
 use crate::print::{truncate, Output};
 
 #[derive(clap::Args)]
@@ -113,7 +113,7 @@ pub(crate) fn run_review(command: &ReviewCommand) -> anyhow::Result<Output> {
             state,
             filter,
         } => {
-            let project = Project::open(file)?;
+            let project = open(file)?;
             let queue =
                 project.review_queue(state_of(*state), filter.skill.as_deref(), filter.min)?;
             Output::new(queue, move |out, queue| {
@@ -153,7 +153,7 @@ pub(crate) fn run_review(command: &ReviewCommand) -> anyhow::Result<Output> {
                 "{}: already exists; Pathforge never overwrites a file",
                 to.display()
             );
-            let mut project = Project::open(file)?;
+            let mut project = open(file)?;
             let (html, count) = project.export_review_pack(
                 &engine::PackFilter {
                     skill: filter.skill.clone(),
@@ -183,7 +183,7 @@ pub(crate) fn run_review(command: &ReviewCommand) -> anyhow::Result<Output> {
             to,
             note,
         } => {
-            let mut project = Project::open(file)?;
+            let mut project = open(file)?;
             let m = project.resolve_module(module)?;
             project.edit_tag(&m.id, skill, to, note.as_deref(), &me(), Timestamp::now())?;
             let words = format!(
@@ -212,7 +212,7 @@ pub(crate) fn run_review(command: &ReviewCommand) -> anyhow::Result<Output> {
                 (None, true) => None,
                 _ => anyhow::bail!("give a level (beginner, intermediate, advanced) or --clear"),
             };
-            let mut project = Project::open(file)?;
+            let mut project = open(file)?;
             let m = project.resolve_module(module)?;
             project.set_module_level(&m.id, level, note.as_deref(), &me(), Timestamp::now())?;
             Output::new(
@@ -235,38 +235,36 @@ pub(crate) fn run_review(command: &ReviewCommand) -> anyhow::Result<Output> {
                 },
             )
         }
-        ReviewCommand::Calibration { file } => {
-            Output::new(Project::open(file)?.calibration()?, |out, c| {
-                let rate = |r: &model::CalibrationRow| match r.accepted + r.rejected {
-                    0 => "     -".to_owned(),
-                    n => format!("{:5.0}%", 100.0 * r.accepted as f64 / n as f64),
-                };
-                for (title, rows) in [("confidence", &c.bands), ("skill", &c.skills)] {
+        ReviewCommand::Calibration { file } => Output::new(open(file)?.calibration()?, |out, c| {
+            let rate = |r: &model::CalibrationRow| match r.accepted + r.rejected {
+                0 => "     -".to_owned(),
+                n => format!("{:5.0}%", 100.0 * r.accepted as f64 / n as f64),
+            };
+            for (title, rows) in [("confidence", &c.bands), ("skill", &c.skills)] {
+                writeln!(
+                    out,
+                    "{title:<32} accepted rejected   open  auto  acceptance"
+                )?;
+                for r in rows {
                     writeln!(
                         out,
-                        "{title:<32} accepted rejected   open  auto  acceptance"
+                        "{:<32} {:>8} {:>8} {:>6} {:>5}  {}",
+                        truncate(&r.label, 32),
+                        r.accepted,
+                        r.rejected,
+                        r.open,
+                        r.auto_accepted,
+                        rate(r)
                     )?;
-                    for r in rows {
-                        writeln!(
-                            out,
-                            "{:<32} {:>8} {:>8} {:>6} {:>5}  {}",
-                            truncate(&r.label, 32),
-                            r.accepted,
-                            r.rejected,
-                            r.open,
-                            r.auto_accepted,
-                            rate(r)
-                        )?;
-                    }
-                    writeln!(out)?;
                 }
-                match c.auto_accept {
-                    Some(t) => writeln!(out, "Auto-accept: suggestions at {t:.2} or above")?,
-                    None => writeln!(out, "Auto-accept: off")?,
-                }
-                Ok(())
-            })
-        }
+                writeln!(out)?;
+            }
+            match c.auto_accept {
+                Some(t) => writeln!(out, "Auto-accept: suggestions at {t:.2} or above")?,
+                None => writeln!(out, "Auto-accept: off")?,
+            }
+            Ok(())
+        }),
         ReviewCommand::AutoAccept {
             file,
             threshold,
@@ -277,7 +275,7 @@ pub(crate) fn run_review(command: &ReviewCommand) -> anyhow::Result<Output> {
                 "{}: give a threshold between 0.5 and 1, or --off",
                 file.display()
             );
-            let mut project = Project::open(file)?;
+            let mut project = open(file)?;
             project.set_auto_accept(*threshold, &me(), Timestamp::now())?;
             let threshold = *threshold;
             Output::new(
@@ -292,7 +290,7 @@ pub(crate) fn run_review(command: &ReviewCommand) -> anyhow::Result<Output> {
             )
         }
         ReviewCommand::Import { file, decisions } => {
-            let mut project = Project::open(file)?;
+            let mut project = open(file)?;
             let r = project.import_review_decisions(decisions, Timestamp::now())?;
             Output::new(r, |out, r| {
                 writeln!(
@@ -325,7 +323,7 @@ fn state_of(s: StateArg) -> Option<model::TagState> {
 
 /// `review accept` and `review reject`: one tag, or every open suggestion a filter matches.
 fn decide(decision: &Decision, state: model::TagState) -> anyhow::Result<Output> {
-    let mut project = Project::open(&decision.file)?;
+    let mut project = open(&decision.file)?;
     let targets: Vec<model::Tag> = match (&decision.module, &decision.tag_skill) {
         (Some(module), Some(skill)) => {
             let id = project.resolve_module(module)?.id;

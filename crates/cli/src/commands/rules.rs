@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 
 use clap::Subcommand;
-use engine::Project;
 
+use crate::machine::open;
 use crate::print::{findings, name, Output};
 
 #[derive(Subcommand)]
@@ -25,7 +25,7 @@ pub(crate) enum RulesCommand {
 pub(crate) fn run_rules(command: &RulesCommand) -> anyhow::Result<Output> {
     Ok(match command {
         RulesCommand::List { file } => {
-            let set = Project::open(file)?.rules()?;
+            let set = open(file)?.rules()?;
             Output::new(set, |out, set| {
                 for r in &set.rules {
                     let origin = if r.origin == rules::Origin::Graph {
@@ -45,13 +45,13 @@ pub(crate) fn run_rules(command: &RulesCommand) -> anyhow::Result<Output> {
                 Ok(())
             })
         }
-        RulesCommand::Check { file } => findings(file, Project::open(file)?.check_rules()?),
+        RulesCommand::Check { file } => findings(file, open(file)?.check_rules()?),
         RulesCommand::Run { file, events } => {
             let text = std::fs::read_to_string(events)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", events.display()))?;
             let stream = rules::read_event_log(&text)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", events.display()))?;
-            let decisions = Project::open(file)?.run_rules(&stream)?;
+            let decisions = open(file)?.run_rules(&stream)?;
             let events = stream.len();
             Output::new(decisions, move |out, decisions| {
                 for d in decisions {

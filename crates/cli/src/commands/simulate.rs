@@ -4,8 +4,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use engine::Project;
-
+use crate::machine::open;
 use crate::print::{name, Output, Progress};
 
 #[derive(Debug, clap::Args)]
@@ -48,7 +47,7 @@ pub(crate) fn read_cohort(path: &Path) -> anyhow::Result<model::Cohort> {
 /// `json` only silences the progress bar.
 pub(crate) fn run_simulate(args: &SimulateArgs, json: bool) -> anyhow::Result<Output> {
     let cohort = args.cohort.as_deref().map(read_cohort).transpose()?;
-    let project = Project::open(&args.file)?;
+    let project = open(&args.file)?;
     let request = engine::SimulationRequest {
         cohort,
         learners: args.learners,

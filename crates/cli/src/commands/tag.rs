@@ -3,15 +3,14 @@
 
 use std::path::Path;
 
-use engine::Project;
 use model::Timestamp;
 
-use crate::machine::find_model;
+use crate::machine::{find_model, open};
 use crate::print::{truncate, Output, Progress};
 
 /// `json` only silences the progress bar.
 pub(crate) fn run_tag(file: &Path, model: Option<&Path>, json: bool) -> anyhow::Result<Output> {
-    let mut project = Project::open(file)?;
+    let mut project = open(file)?;
     let dir = find_model(model, Some(&project))?;
     let encoder = embed::Encoder::load(&dir).map_err(engine::Error::from)?;
     let mut bar = Progress::new(json, "tagging {bar:40} {pos}/{len} modules, {eta} left");

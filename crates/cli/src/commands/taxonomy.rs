@@ -4,10 +4,10 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Subcommand;
-use engine::Project;
+
 use model::Timestamp;
 
-use crate::machine::me;
+use crate::machine::{me, open};
 use crate::print::Output;
 
 #[derive(Subcommand)]
@@ -118,7 +118,7 @@ fn said(value: impl serde::Serialize + 'static, words: String) -> Output {
 pub(crate) fn run_taxonomy(command: &TaxonomyCommand) -> anyhow::Result<Output> {
     Ok(match command {
         TaxonomyCommand::Show { file } => {
-            let project = Project::open(file)?;
+            let project = open(file)?;
             Output::new(project.skills()?, move |out, skills| {
                 let modules = project.modules()?;
                 let teaching = |slug: &str| {
@@ -142,7 +142,7 @@ pub(crate) fn run_taxonomy(command: &TaxonomyCommand) -> anyhow::Result<Output> 
             parent,
             description,
         } => {
-            let skill = Project::open(file)?.add_skill(
+            let skill = open(file)?.add_skill(
                 slug,
                 name,
                 parent.as_deref(),
@@ -158,7 +158,7 @@ pub(crate) fn run_taxonomy(command: &TaxonomyCommand) -> anyhow::Result<Output> 
                 name: Some(name.clone()),
                 ..Default::default()
             };
-            let skill = Project::open(file)?.edit_skill(slug, edit, &me(), Timestamp::now())?;
+            let skill = open(file)?.edit_skill(slug, edit, &me(), Timestamp::now())?;
             let words = format!("Renamed [{}] to “{}”", skill.slug, skill.name);
             said(skill, words)
         }
@@ -172,7 +172,7 @@ pub(crate) fn run_taxonomy(command: &TaxonomyCommand) -> anyhow::Result<Output> 
                 parent: Some(parent.clone()),
                 ..Default::default()
             };
-            let skill = Project::open(file)?.edit_skill(slug, edit, &me(), Timestamp::now())?;
+            let skill = open(file)?.edit_skill(slug, edit, &me(), Timestamp::now())?;
             let words = format!(
                 "Moved “{}” {}",
                 skill.name,
@@ -189,7 +189,7 @@ pub(crate) fn run_taxonomy(command: &TaxonomyCommand) -> anyhow::Result<Output> 
             into,
             preview: true,
         } => {
-            let p = Project::open(file)?.merge_preview(from, into)?;
+            let p = open(file)?.merge_preview(from, into)?;
             let words = format!(
                 "Merging “{}” into “{}” would move {} module tags ({} already on “{}” are dropped), {} sub-skills ({}), {} skill prerequisites and the targets of {} tracks ({})",
                 p.from.name,
@@ -208,7 +208,7 @@ pub(crate) fn run_taxonomy(command: &TaxonomyCommand) -> anyhow::Result<Output> 
         TaxonomyCommand::Merge {
             file, from, into, ..
         } => {
-            let m = Project::open(file)?.merge_skill(from, into, &me(), Timestamp::now())?;
+            let m = open(file)?.merge_skill(from, into, &me(), Timestamp::now())?;
             let words = format!(
                 "Merged [{from}] into [{into}]: {} tags, {} sub-skills and {} tracks moved (undo: pathforge taxonomy unmerge {} {})",
                 m.tags,
@@ -220,7 +220,7 @@ pub(crate) fn run_taxonomy(command: &TaxonomyCommand) -> anyhow::Result<Output> 
             said(m, words)
         }
         TaxonomyCommand::Unmerge { file, seq } => {
-            let skill = Project::open(file)?.unmerge_skill(*seq, &me(), Timestamp::now())?;
+            let skill = open(file)?.unmerge_skill(*seq, &me(), Timestamp::now())?;
             let words = format!("Restored [{}] {}", skill.slug, skill.name);
             said(skill, words)
         }
@@ -229,7 +229,7 @@ pub(crate) fn run_taxonomy(command: &TaxonomyCommand) -> anyhow::Result<Output> 
                 retired: Some(!undo),
                 ..Default::default()
             };
-            let skill = Project::open(file)?.edit_skill(slug, edit, &me(), Timestamp::now())?;
+            let skill = open(file)?.edit_skill(slug, edit, &me(), Timestamp::now())?;
             let words = format!(
                 "“{}” is {}",
                 skill.name,
@@ -246,12 +246,8 @@ pub(crate) fn run_taxonomy(command: &TaxonomyCommand) -> anyhow::Result<Output> 
             before,
             after,
         } => {
-            let added = Project::open(file)?.add_skill_prerequisite(
-                before,
-                after,
-                &me(),
-                Timestamp::now(),
-            )?;
+            let added =
+                open(file)?.add_skill_prerequisite(before, after, &me(), Timestamp::now())?;
             let now = if added { "now " } else { "already " };
             said(
                 serde_json::json!({ "added": added }),
@@ -263,19 +259,14 @@ pub(crate) fn run_taxonomy(command: &TaxonomyCommand) -> anyhow::Result<Output> 
             before,
             after,
         } => {
-            Project::open(file)?.remove_skill_prerequisite(
-                before,
-                after,
-                &me(),
-                Timestamp::now(),
-            )?;
+            open(file)?.remove_skill_prerequisite(before, after, &me(), Timestamp::now())?;
             said(
                 serde_json::json!({ "removed": true }),
                 format!("[{before}] is no longer a prerequisite of [{after}]"),
             )
         }
         TaxonomyCommand::Import { file, path, format } => {
-            let mut project = Project::open(file)?;
+            let mut project = open(file)?;
             let report =
                 project.import_taxonomy(path, (*format).into(), &me(), Timestamp::now())?;
             let words = format!(
@@ -291,7 +282,7 @@ pub(crate) fn run_taxonomy(command: &TaxonomyCommand) -> anyhow::Result<Output> 
             format,
             out: target,
         } => {
-            let text = Project::open(file)?.export_taxonomy((*format).into(), Timestamp::now())?;
+            let text = open(file)?.export_taxonomy((*format).into(), Timestamp::now())?;
             engine::write_atomically(target, text.as_bytes())?;
             said(
                 serde_json::json!({ "written": target.display().to_string() }),

@@ -4,10 +4,10 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use engine::Project;
+
 use model::{Level, Timestamp, TrackDraft, TrackTarget};
 
-use crate::machine::me;
+use crate::machine::{me, open};
 use crate::print::Output;
 
 #[derive(Subcommand)]
@@ -117,7 +117,7 @@ fn draft(verb: &'static str, saved: TrackDraft) -> Output {
 pub(crate) fn run_track(command: &TrackCommand) -> anyhow::Result<Output> {
     Ok(match command {
         TrackCommand::List { file } => {
-            let tracks = Project::open(file)?.tracks()?;
+            let tracks = open(file)?.tracks()?;
             let file = file.clone();
             Output::new(tracks, move |out, tracks| {
                 if tracks.is_empty() {
@@ -143,7 +143,7 @@ pub(crate) fn run_track(command: &TrackCommand) -> anyhow::Result<Output> {
                 role: fields.role.clone(),
                 department: fields.department.clone(),
             };
-            let mut project = Project::open(file)?;
+            let mut project = open(file)?;
             project.add_track(&new, &me(), Timestamp::now())?;
             draft("Added", project.track_draft(slug.trim())?)
         }
@@ -155,7 +155,7 @@ pub(crate) fn run_track(command: &TrackCommand) -> anyhow::Result<Output> {
             no_role,
             no_department,
         } => {
-            let mut project = Project::open(file)?;
+            let mut project = open(file)?;
             let mut edited = project.track_draft(track)?;
             if let Some(name) = name {
                 edited.name = name.clone();
@@ -177,10 +177,10 @@ pub(crate) fn run_track(command: &TrackCommand) -> anyhow::Result<Output> {
         }
         TrackCommand::Remove { file, track } => draft(
             "Removed",
-            Project::open(file)?.remove_track(track, &me(), Timestamp::now())?,
+            open(file)?.remove_track(track, &me(), Timestamp::now())?,
         ),
         TrackCommand::Path { file, track } => {
-            let project = Project::open(file)?;
+            let project = open(file)?;
             let path = project.track_path(&project.resolve_track(track)?)?;
             Output::new(path, |out, path| {
                 writeln!(out, "{}\n", path.track.name)?;

@@ -4,16 +4,15 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use engine::Project;
 use model::Timestamp;
 
-use crate::machine::me;
+use crate::machine::{me, open};
 use crate::print::Output;
 
 /// A stream, not one result: each re-import is printed as it happens (a JSON line each
 /// under `--json`), through [`Output`] like every other result.
 pub(crate) fn run_watch(file: &Path, json: bool, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
-    let mut project = Project::open(file)?;
+    let mut project = open(file)?;
     let libraries = project.libraries()?;
     if libraries.is_empty() {
         anyhow::bail!(
