@@ -41,6 +41,16 @@ fn change(area: &str, kind: &str, subject: &str, explanation: String) -> Change 
 /// What changed from bundle `a` to bundle `b` (their files, as [`crate::read`] returns).
 pub fn diff(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>) -> Result<Vec<Change>> {
     let mut out = Vec::new();
+    if let (Some(sa), Some(sb)) = (crate::signer_of(a), crate::signer_of(b)) {
+        if sa != sb {
+            out.push(change(
+                "bundle",
+                "changed",
+                "signer",
+                format!("signed by key {sa}, now by key {sb}: a different person or machine signed the second"),
+            ));
+        }
+    }
     let (ra, rb): (rules::RuleSet, rules::RuleSet) =
         (json(a, "rules.json")?, json(b, "rules.json")?);
     let by_id = |s: &rules::RuleSet| -> BTreeMap<String, Value> {

@@ -60,6 +60,8 @@ pub enum Error {
     Tampered(String),
     #[error("signed by key {found}, not by the trusted key {trusted}")]
     Untrusted { found: String, trusted: String },
+    #[error("signed by an unknown key {found}: not this machine's, nor one you trust; if you know whose it is, `pathforge bundle trust add {found}`")]
+    UnknownSigner { found: String },
     #[error("signing key: {0}")]
     Key(String),
 }
@@ -68,7 +70,9 @@ impl Error {
     pub fn kind(&self) -> model::ErrorKind {
         match self {
             Error::Unreadable(_) | Error::Key(_) => model::ErrorKind::BadInput,
-            Error::Tampered(_) | Error::Untrusted { .. } => model::ErrorKind::Conflict,
+            Error::Tampered(_) | Error::Untrusted { .. } | Error::UnknownSigner { .. } => {
+                model::ErrorKind::Conflict
+            }
         }
     }
 }
@@ -184,6 +188,24 @@ pub fn read(bytes: &[u8]) -> Result<BTreeMap<String, Vec<u8>>> {
         out.insert(name, content);
     }
     Ok(out)
+}
+
+/// Refuses a bundle whose `signer` (as [`verify`] returns it) is not among `trusted`
+/// (this machine's key and the keys its user trusts).
+pub fn check_signer(signer: &str, trusted: &[String]) -> Result<()> {
+    match trusted.iter().any(|k| k.trim() == signer) {
+        true => Ok(()),
+        false => Err(Error::UnknownSigner {
+            found: signer.to_owned(),
+        }),
+    }
+}
+
+/// The public key that signed a bundle, read without checking anything (for a diff to
+/// say the signer changed).
+pub fn signer_of(files: &BTreeMap<String, Vec<u8>>) -> Option<String> {
+    let signature: SignatureFile = serde_json::from_slice(files.get(SIGNATURE)?).ok()?;
+    Some(signature.public_key)
 }
 
 /// The audit log head a bundle carries (see [`build`]), if any; the bundle is not

@@ -59,14 +59,27 @@ pub(crate) fn create(file: &Path, now: model::Timestamp) -> anyhow::Result<Proje
     Ok(project)
 }
 
-/// Gives `project` this machine's key for the audit log's head. A machine with no usable
-/// config folder still reads and changes projects: it says once why the head stays
-/// unsigned (and `audit verify` reports the head as unsigned).
+/// Gives `project` this machine's key for the audit log's head, and the signers whose
+/// bundles it may simulate (see [`trusted`]). A machine with no usable config folder
+/// still reads and changes projects: it says once why the head stays unsigned (and
+/// `audit verify` reports the head as unsigned).
 fn sign(project: &mut Project) {
     match config_dir().and_then(|dir| Ok(engine::machine_key(&dir)?)) {
         Ok((key, _)) => project.sign_audit_with(key),
         Err(e) => eprintln!("pathforge: the audit log's head is left unsigned: {e}"),
     }
+    if let Ok(keys) = trusted() {
+        project.trust_signers(keys);
+    }
+}
+
+/// The keys whose bundles are trusted here: this machine's and those added with
+/// `pathforge bundle trust add`.
+pub(crate) fn trusted() -> anyhow::Result<Vec<String>> {
+    let dir = config_dir()?;
+    let mut keys = engine::trusted_keys(&dir)?;
+    keys.push(bundle::public_key_text(&engine::machine_key(&dir)?.0));
+    Ok(keys)
 }
 
 /// The model folder: `--model`, else the first place that has one (see

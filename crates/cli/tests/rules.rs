@@ -430,3 +430,97 @@ fn our_own_xapi_export_feeds_back_into_a_dry_run() {
         stderr(&out)
     );
 }
+
+/// A bundle edited and re-signed with a fresh key was "valid" (#25 item 5): now only keys
+/// trusted here pass, an unknown signer is named with the way to trust it, and a diff
+/// says when the signer changed.
+#[test]
+fn bundles_from_an_unknown_signer_are_refused_until_trusted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (ana, ben) = (tmp.path().join("ana"), tmp.path().join("ben"));
+    let file = tmp.path().join("p.pathforge");
+    assert!(pathforge_in(&ana, &[&"init", &file]).status.success());
+    assert!(pathforge_in(&ana, &[&"import", &file, &sample_library()])
+        .status
+        .success());
+    let build = |config: &Path, dir: &str| -> PathBuf {
+        let out_dir = tmp.path().join(dir);
+        let out = pathforge_in(
+            config,
+            &[&"bundle", &"build", &file, &"--out", &out_dir, &"--json"],
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+        let made: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        PathBuf::from(made["bundle"].as_str().unwrap())
+    };
+    let from_ana = build(&ana, "a");
+    let ana_key = stdout(&pathforge_in(&ana, &[&"bundle", &"key"]))
+        .trim()
+        .to_owned();
+    assert!(
+        pathforge_in(&ana, &[&"bundle", &"verify", &from_ana])
+            .status
+            .success(),
+        "this machine's own bundles are trusted"
+    );
+    let out = pathforge_in(&ben, &[&"bundle", &"verify", &from_ana]);
+    assert_eq!(out.status.code(), Some(1), "another machine refuses it");
+    assert!(
+        stderr(&out).contains(&format!("signed by an unknown key {ana_key}"))
+            && stderr(&out).contains("pathforge bundle trust add"),
+        "the signer is named with the way to trust it: {}",
+        stderr(&out)
+    );
+    let simulate = |config: &Path| {
+        pathforge_in(
+            config,
+            &[
+                &"simulate",
+                &file,
+                &"--bundle",
+                &from_ana,
+                &"--learners",
+                &"50",
+                &"--json",
+            ],
+        )
+    };
+    let out = simulate(&ben);
+    assert!(
+        !out.status.success() && stderr(&out).contains("unknown key"),
+        "nor is it simulated: {}",
+        stderr(&out)
+    );
+    let out = pathforge_in(
+        &ben,
+        &[
+            &"bundle",
+            &"trust",
+            &"add",
+            &ana_key,
+            &"--who",
+            &"Ana's laptop",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        pathforge_in(&ben, &[&"bundle", &"verify", &from_ana])
+            .status
+            .success(),
+        "once trusted it verifies"
+    );
+    assert!(simulate(&ben).status.success(), "and simulates");
+    let from_ben = build(&ben, "b");
+    let out = pathforge_in(&ben, &[&"bundle", &"diff", &from_ana, &from_ben]);
+    assert!(
+        stdout(&out).contains("signer") && stdout(&out).contains(&ana_key),
+        "a diff says the signer changed: {}",
+        stdout(&out)
+    );
+    let out = pathforge_in(&ben, &[&"bundle", &"trust", &"add", &"not-a-key"]);
+    assert!(
+        !out.status.success() && stderr(&out).contains("64 hexadecimal digits"),
+        "a malformed key is refused: {}",
+        stderr(&out)
+    );
+}

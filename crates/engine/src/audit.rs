@@ -149,6 +149,13 @@ impl Project {
         self.store.sign_audit_with(key);
     }
 
+    /// Simulates only bundles signed by one of `keys` (hex public keys: this machine's and
+    /// those its user trusts, see [`trusted_keys`](crate::trusted_keys)); another signer
+    /// is refused, named.
+    pub fn trust_signers(&mut self, keys: Vec<String>) {
+        self.trusted = Some(keys);
+    }
+
     /// The audit log's head as recorded beside it (mirrored into bundles).
     pub fn audit_head(&self) -> Result<Option<model::AuditHead>> {
         Ok(self.store.audit_head()?)

@@ -198,6 +198,9 @@ pub const EXTENSION: &str = "pathforge";
 #[derive(Debug)]
 pub struct Project {
     store: Store,
+    /// Public keys whose bundles this project simulates (see [`Project::trust_signers`]);
+    /// `None`: any validly signed bundle.
+    trusted: Option<Vec<String>>,
 }
 
 impl Project {
@@ -214,6 +217,7 @@ impl Project {
         };
         Ok(Project {
             store: Store::create(path, &new)?,
+            trusted: None,
         })
     }
 
@@ -221,6 +225,7 @@ impl Project {
     pub fn open(path: &Path) -> Result<Project> {
         Ok(Project {
             store: Store::open(path)?,
+            trusted: None,
         })
     }
 
@@ -317,7 +322,7 @@ pub use audit::AuditAction;
 pub use calibrate::{AnswersImport, SkillFit};
 pub use export::{read_mapping, BundleContent, ExportOptions, Signing, MARKER};
 pub use prerequisites::{graph_layout, skill_layout};
-pub use profile::{load_profile, machine_key, save_profile};
+pub use profile::{load_profile, machine_key, save_profile, trust_key, trusted_keys};
 pub use review_pack::PackFilter;
 pub use simulation::{Simulation, SimulationProgress, SimulationRequest, SimulationRun};
 pub use taxonomy::SkillEdit;

@@ -79,6 +79,66 @@ pub fn machine_key(dir: &Path) -> Result<(bundle::SigningKey, bool)> {
     }
 }
 
+/// The keys this machine's user trusts to sign bundles, besides this machine's own: the
+/// `trusted-keys` file in `dir`, one hex public key a line (`#` starts a comment).
+pub fn trusted_keys(dir: &Path) -> Result<Vec<String>> {
+    let path = dir.join(TRUSTED);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(source) => return Err(ingest::Error::Io { path, source }.into()),
+    };
+    let mut keys = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let key = line.split('#').next().unwrap_or("").trim();
+        if key.is_empty() {
+            continue;
+        }
+        check_key(key).map_err(|reason| ingest::Error::BadInput {
+            path: path.clone(),
+            reason: format!("line {}: {reason}", n + 1),
+        })?;
+        keys.push(key.to_ascii_lowercase());
+    }
+    Ok(keys)
+}
+
+/// Adds `key` to the keys trusted in `dir` (with `who` as its comment); `false` when it
+/// was trusted already.
+pub fn trust_key(dir: &Path, key: &str, who: &str) -> Result<bool> {
+    let key = key.trim().to_ascii_lowercase();
+    check_key(&key).map_err(|reason| Error::OutOfRange {
+        what: "a public key",
+        range: "64 hexadecimal digits, as `pathforge bundle key` prints it".to_owned(),
+        value: format!("{key} ({reason})"),
+    })?;
+    if trusted_keys(dir)?.contains(&key) {
+        return Ok(false);
+    }
+    let path = dir.join(TRUSTED);
+    let mut text = std::fs::read_to_string(&path).unwrap_or_default();
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    let who = who.replace('\n', " ");
+    text.push_str(&format!("{key}  # {who}\n"));
+    std::fs::create_dir_all(dir).map_err(|source| ingest::Error::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    write_atomically(&path, text.as_bytes())?;
+    Ok(true)
+}
+
+const TRUSTED: &str = "trusted-keys";
+
+fn check_key(key: &str) -> std::result::Result<(), &'static str> {
+    match key.len() == 64 && key.bytes().all(|b| b.is_ascii_hexdigit()) {
+        true => Ok(()),
+        false => Err("not an ed25519 public key (64 hexadecimal digits)"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -159,7 +159,7 @@ impl Project {
         let cohort = self.cohort_or_default(request.cohort.clone())?;
         let mut bundles = Vec::new();
         for path in &request.bundles {
-            bundles.push(read_bundle(path)?);
+            bundles.push(read_bundle(path, self.trusted.as_deref())?);
         }
         let changes = match bundles.as_slice() {
             [(a, _), (b, _)] => bundle::diff(a, b).map_err(|e| Error::BadFile {
@@ -247,7 +247,7 @@ impl Project {
         let cohort = self.cohort_or_default(request.cohort.clone())?;
         let source = match request.bundles.last() {
             Some(path) => {
-                let (files, label) = read_bundle(path)?;
+                let (files, label) = read_bundle(path, self.trusted.as_deref())?;
                 bundle_source(&files, label, path)?
             }
             None => self.project_source()?,
@@ -327,8 +327,12 @@ impl Project {
     }
 }
 
-/// A bundle's files, after checking its hashes and signature, and its label.
-fn read_bundle(path: &Path) -> Result<(BTreeMap<String, Vec<u8>>, String)> {
+/// A bundle's files, after checking its hashes and signature (and, given `trusted`, that
+/// one of those keys signed it), and its label.
+fn read_bundle(
+    path: &Path,
+    trusted: Option<&[String]>,
+) -> Result<(BTreeMap<String, Vec<u8>>, String)> {
     let bytes = std::fs::read(path).map_err(|source| Error::Io {
         path: path.to_owned(),
         source,
@@ -337,7 +341,10 @@ fn read_bundle(path: &Path) -> Result<(BTreeMap<String, Vec<u8>>, String)> {
         path: path.to_owned(),
         reason: e.to_string(),
     };
-    let (manifest, _signer) = bundle::verify(&bytes, None).map_err(bad)?;
+    let (manifest, signer) = bundle::verify(&bytes, None).map_err(bad)?;
+    if let Some(trusted) = trusted {
+        bundle::check_signer(&signer, trusted).map_err(bad)?;
+    }
     let files = bundle::read(&bytes).map_err(bad)?;
     let name = path
         .file_name()

@@ -464,7 +464,11 @@ impl Session {
         // audit log's head after each change; without a config folder it stays unsigned,
         // which `audit verify` reports.
         if let Some(dir) = &self.profile_dir {
-            project.sign_audit_with(engine::machine_key(dir)?.0);
+            let key = engine::machine_key(dir)?.0;
+            let mut trusted = engine::trusted_keys(dir)?;
+            trusted.push(bundle::public_key_text(&key));
+            project.trust_signers(trusted);
+            project.sign_audit_with(key);
         }
         let info = project.info()?;
         self.project = Some(project);

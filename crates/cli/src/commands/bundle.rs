@@ -6,7 +6,7 @@ use clap::Subcommand;
 
 use model::{Actor, Timestamp};
 
-use crate::machine::{me, open, signing_key};
+use crate::machine::{config_dir, me, open, signing_key, trusted};
 use crate::print::Output;
 
 #[derive(Subcommand)]
@@ -20,10 +20,11 @@ pub(crate) enum BundleCommand {
         #[arg(long, default_value = "1.0.0")]
         version: String,
     },
-    /// Check a bundle's hashes and signature (and, with --key, who signed it).
+    /// Check a bundle's hashes and signature, and that a key trusted here signed it (this
+    /// machine's, or one added with `bundle trust add`; --key names the one to expect).
     Verify {
         bundle: PathBuf,
-        /// The trusted public key (hex), as `pathforge bundle key` prints it.
+        /// The one public key (hex) to accept, as `pathforge bundle key` prints it.
         #[arg(long)]
         key: Option<String>,
     },
@@ -31,6 +32,23 @@ pub(crate) enum BundleCommand {
     Diff { a: PathBuf, b: PathBuf },
     /// Print this machine's public signing key (creating the key pair if needed).
     Key,
+    /// The keys whose bundles are trusted here, besides this machine's own.
+    #[command(subcommand)]
+    Trust(TrustCommand),
+}
+
+#[derive(Subcommand)]
+pub(crate) enum TrustCommand {
+    /// Trust bundles signed by KEY (a public key, as `pathforge bundle key` prints it on
+    /// the signer's machine).
+    Add {
+        key: String,
+        /// Whose key it is, kept beside it.
+        #[arg(long, default_value = "added by hand")]
+        who: String,
+    },
+    /// The keys trusted here.
+    List,
 }
 
 pub(crate) fn run_bundle(command: &BundleCommand) -> anyhow::Result<Output> {
@@ -75,6 +93,10 @@ pub(crate) fn run_bundle(command: &BundleCommand) -> anyhow::Result<Output> {
         BundleCommand::Verify { bundle: path, key } => {
             let (manifest, signer) = bundle::verify(&read(path)?, key.as_deref())
                 .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            if key.is_none() {
+                bundle::check_signer(&signer, &trusted()?)
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            }
             let words = format!(
                 "{}: valid bundle {} version {}, {} files, signed by {signer}",
                 path.display(),
@@ -107,6 +129,28 @@ pub(crate) fn run_bundle(command: &BundleCommand) -> anyhow::Result<Output> {
                 Ok(())
             })
         }
+        BundleCommand::Trust(TrustCommand::Add { key, who }) => {
+            let added = engine::trust_key(&config_dir()?, key, who)?;
+            let key = key.trim().to_ascii_lowercase();
+            let words = match added {
+                true => format!("Bundles signed by {key} are now trusted here ({who})."),
+                false => format!("{key} was already trusted here."),
+            };
+            Output::new(
+                serde_json::json!({ "key": key, "added": added }),
+                move |out, _| {
+                    writeln!(out, "{words}")?;
+                    Ok(())
+                },
+            )
+        }
+        BundleCommand::Trust(TrustCommand::List) => Output::new(trusted()?, |out, keys| {
+            for k in keys {
+                writeln!(out, "{k}")?;
+            }
+            writeln!(out, "{} keys (the last is this machine's)", keys.len())?;
+            Ok(())
+        }),
         BundleCommand::Key => {
             let key = bundle::public_key_text(&signing_key()?);
             Output::new(serde_json::json!({ "public_key": key }), move |out, _| {
