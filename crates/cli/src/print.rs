@@ -106,16 +106,9 @@ impl Output {
 
     /// Prints the output to `out` (JSON or words) and its warnings to stderr.
     pub(crate) fn print(self, out: &mut dyn Write, json: bool) -> anyhow::Result<ExitCode> {
-        if json {
-            self.said.json(out, false)?;
-        } else {
-            self.said.words(out)?;
-        }
-        out.flush()?;
-        for w in &self.warnings {
-            eprintln!("pathforge: {w}");
-        }
-        Ok(if self.failed {
+        let failed = self.failed;
+        self.emit(out, json, false)?;
+        Ok(if failed {
             ExitCode::FAILURE
         } else {
             ExitCode::SUCCESS
@@ -124,8 +117,12 @@ impl Output {
 
     /// Prints the output as one item of a stream: a JSON line, or its words.
     pub(crate) fn print_line(self, out: &mut dyn Write, json: bool) -> anyhow::Result<()> {
+        self.emit(out, json, true)
+    }
+
+    fn emit(self, out: &mut dyn Write, json: bool, one_line: bool) -> anyhow::Result<()> {
         if json {
-            self.said.json(out, true)?;
+            self.said.json(out, one_line)?;
         } else {
             self.said.words(out)?;
         }
