@@ -96,9 +96,12 @@ fn html(path: &Path, bytes: &[u8]) -> Result<(Option<String>, String)> {
     // html2text renders the title element nowhere; find it, else the first heading line.
     let source = String::from_utf8_lossy(bytes);
     let lower = source.to_ascii_lowercase();
+    // Its entities decoded (`&amp;` is "&") and any markup in it dropped, as in the text.
     let title = lower.find("<title>").and_then(|start| {
         let end = lower[start..].find("</title>")? + start;
-        Some(source[start + 7..end].trim().to_owned())
+        let raw = &source[start + 7..end];
+        let decoded = html_to_text(format!("<p>{raw}</p>").as_bytes()).ok()?;
+        Some(decoded.split_whitespace().collect::<Vec<_>>().join(" "))
     });
     let heading = text
         .lines()
@@ -289,6 +292,13 @@ mod tests {
             "Pricing 101",
             5,
             "HTML: the title element, text without scripts or styles",
+        );
+        check(
+            "t.html",
+            b"<html><head><title>Q&amp;A: pricing &lt;101&gt; &#8212; &quot;tiers&quot;</title></head><body><p>Two words.</p></body></html>",
+            "Q&A: pricing <101> \u{2014} \"tiers\"",
+            2,
+            "HTML: entities in the title are decoded, as in the text",
         );
         check(
             "b.txt",

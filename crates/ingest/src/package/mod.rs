@@ -108,9 +108,10 @@ impl Files {
                 .enclosed_name()
                 .map(|p| p.to_string_lossy().replace('\\', "/"));
             let Some(name) = name else {
+                let entry = f.name().map_or_else(|_| "?".to_owned(), |n| n.into_owned());
                 return Err(Error::bad(
                     path,
-                    format!("zip entry {:?} points outside the package", f.name()),
+                    format!("zip entry “{entry}” points outside the package"),
                 ));
             };
             if !is_text_part(&name) {
