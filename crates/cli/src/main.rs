@@ -396,8 +396,11 @@ fn outcome(command: &Command, json: bool) -> anyhow::Result<Output> {
                 if let Some(i) = imported {
                     writeln!(
                         out,
-                        "Imported {} answers of {} learners ({} new; learner ids pseudonymised)",
-                        i.answers, i.learners, i.added
+                        "Read {} answers of {} learners: {} new, {} already in the project (learner ids pseudonymised)",
+                        i.answers,
+                        i.learners,
+                        i.added,
+                        i.answers - i.added
                     )?;
                 }
                 writeln!(

@@ -5,15 +5,9 @@
 //! pyBKT runs from `target/pybkt-venv` (built from source by `.ci/setup`, so its compiled
 //! E-step is used); the test fails, saying what to run, when it is missing.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-fn pathforge(args: &[&dyn AsRef<std::ffi::OsStr>]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_pathforge"))
-        .args(args.iter().map(|a| a.as_ref()))
-        .output()
-        .expect("the pathforge binary runs")
-}
+use common::*;
 
 fn pybkt_python() -> PathBuf {
     let python = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/pybkt-venv/bin/python");
@@ -209,4 +203,37 @@ fn calibration_matches_pybkt_and_keeps_learner_ids_out_of_the_project() {
             "no learner id is stored in the project file"
         );
     }
+}
+
+/// Reading the same answers twice stores them once, and the words say so (#25 item 8:
+/// duplicates were reported as imported).
+#[test]
+fn answers_read_again_are_counted_as_already_there_not_imported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("p.pathforge");
+    assert!(pathforge(&[&"init", &file]).status.success());
+    assert!(pathforge(&[&"import", &file, &sample_library()])
+        .status
+        .success());
+    let answers = tmp.path().join("answers.csv");
+    std::fs::write(
+        &answers,
+        "learner,skill,correct,order\nana,negotiation,1,1\nana,negotiation,0,2\nben,negotiation,1,1\n",
+    )
+    .unwrap();
+    let words = |why: &str| {
+        let out = pathforge(&[&"calibrate", &file, &"--events", &answers]);
+        assert!(out.status.success(), "{why}: {}", stderr(&out));
+        stdout(&out)
+    };
+    let first = words("first read");
+    assert!(
+        first.contains("Read 3 answers of 2 learners: 3 new, 0 already in the project"),
+        "{first}"
+    );
+    let again = words("second read");
+    assert!(
+        again.contains("Read 3 answers of 2 learners: 0 new, 3 already in the project"),
+        "the same file again adds nothing and says so: {again}"
+    );
 }
