@@ -64,12 +64,15 @@ pub(crate) fn create(file: &Path, now: model::Timestamp) -> anyhow::Result<Proje
 /// still reads and changes projects: it says once why the head stays unsigned (and
 /// `audit verify` reports the head as unsigned).
 fn sign(project: &mut Project) {
-    match config_dir().and_then(|dir| Ok(engine::machine_key(&dir)?)) {
-        Ok((key, _)) => project.sign_audit_with(key),
+    let key = config_dir().and_then(|dir| Ok((engine::machine_key(&dir)?.0, dir)));
+    match key {
+        Ok((key, dir)) => {
+            if let Ok(keys) = trusted_with(&dir, &key) {
+                project.trust_signers(keys);
+            }
+            project.sign_audit_with(key);
+        }
         Err(e) => eprintln!("pathforge: the audit log's head is left unsigned: {e}"),
-    }
-    if let Ok(keys) = trusted() {
-        project.trust_signers(keys);
     }
 }
 
@@ -77,8 +80,14 @@ fn sign(project: &mut Project) {
 /// `pathforge bundle trust add`.
 pub(crate) fn trusted() -> anyhow::Result<Vec<String>> {
     let dir = config_dir()?;
-    let mut keys = engine::trusted_keys(&dir)?;
-    keys.push(bundle::public_key_text(&engine::machine_key(&dir)?.0));
+    let key = engine::machine_key(&dir)?.0;
+    trusted_with(&dir, &key)
+}
+
+/// [`trusted`], with this machine's `key` already read from `dir`.
+fn trusted_with(dir: &Path, key: &bundle::SigningKey) -> anyhow::Result<Vec<String>> {
+    let mut keys = engine::trusted_keys(dir)?;
+    keys.push(bundle::public_key_text(key));
     Ok(keys)
 }
 

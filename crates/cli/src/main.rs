@@ -17,7 +17,7 @@ mod print;
 
 use commands::*;
 use machine::{config_dir, create, me, open, parse_columns};
-use print::{modules_table, Output, Progress};
+use print::{modules_table, said, Output, Progress};
 
 /// mimalloc instead of glibc's malloc: embedding allocates attention buffers of tens of
 /// MB per batch, which glibc maps and unmaps each time (page faults dominated `sys`
@@ -326,10 +326,7 @@ fn outcome(command: &Command, json: bool) -> anyhow::Result<Output> {
                 .unwrap_or_else(|| engine::backup_path(file, "", Timestamp::now()));
             project.backup(&dest)?;
             let words = format!("Backed up {} to {}", file.display(), dest.display());
-            Output::new(serde_json::json!({ "backup": dest }), move |out, _| {
-                writeln!(out, "{words}")?;
-                Ok(())
-            })
+            said(serde_json::json!({ "backup": dest }), words)
         }
         Command::Restore { file, backup } => {
             let mut project = open(file)?;
@@ -341,12 +338,9 @@ fn outcome(command: &Command, json: bool) -> anyhow::Result<Output> {
                 backup.display(),
                 kept.display()
             );
-            Output::new(
+            said(
                 serde_json::json!({ "restored": backup, "kept": kept }),
-                move |out, _| {
-                    writeln!(out, "{words}")?;
-                    Ok(())
-                },
+                words,
             )
         }
         Command::Log { file } => {

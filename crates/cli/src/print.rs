@@ -134,6 +134,14 @@ impl Output {
     }
 }
 
+/// A result `--json` prints as `value` and people read as one line of `words`.
+pub(crate) fn said(value: impl serde::Serialize + 'static, words: String) -> Output {
+    Output::new(value, move |out, _| {
+        writeln!(out, "{words}")?;
+        Ok(())
+    })
+}
+
 /// Linter or checker findings; exit status 1 when any is an error.
 pub(crate) fn findings(file: &Path, findings: Vec<model::Finding>) -> Output {
     let errors = findings

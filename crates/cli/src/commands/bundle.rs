@@ -7,7 +7,7 @@ use clap::Subcommand;
 use model::{Actor, Timestamp};
 
 use crate::machine::{config_dir, me, open, signing_key, trusted};
-use crate::print::Output;
+use crate::print::{said, Output};
 
 #[derive(Subcommand)]
 pub(crate) enum BundleCommand {
@@ -104,12 +104,9 @@ pub(crate) fn run_bundle(command: &BundleCommand) -> anyhow::Result<Output> {
                 manifest.version,
                 manifest.files.len()
             );
-            Output::new(
+            said(
                 serde_json::json!({ "manifest": manifest, "signed_by": signer }),
-                move |out, _| {
-                    writeln!(out, "{words}")?;
-                    Ok(())
-                },
+                words,
             )
         }
         BundleCommand::Diff { a, b } => {
@@ -136,13 +133,7 @@ pub(crate) fn run_bundle(command: &BundleCommand) -> anyhow::Result<Output> {
                 true => format!("Bundles signed by {key} are now trusted here ({who})."),
                 false => format!("{key} was already trusted here."),
             };
-            Output::new(
-                serde_json::json!({ "key": key, "added": added }),
-                move |out, _| {
-                    writeln!(out, "{words}")?;
-                    Ok(())
-                },
-            )
+            said(serde_json::json!({ "key": key, "added": added }), words)
         }
         BundleCommand::Trust(TrustCommand::List) => Output::new(trusted()?, |out, keys| {
             for k in keys {
@@ -153,10 +144,7 @@ pub(crate) fn run_bundle(command: &BundleCommand) -> anyhow::Result<Output> {
         }),
         BundleCommand::Key => {
             let key = bundle::public_key_text(&signing_key()?);
-            Output::new(serde_json::json!({ "public_key": key }), move |out, _| {
-                writeln!(out, "{key}")?;
-                Ok(())
-            })
+            said(serde_json::json!({ "public_key": key }), key)
         }
     })
 }

@@ -8,7 +8,7 @@ use clap::Subcommand;
 use model::{ModuleId, Timestamp};
 
 use crate::machine::{me, open};
-use crate::print::{truncate, Output};
+use crate::print::{said, truncate, Output};
 
 #[derive(clap::Args)]
 pub(crate) struct ReviewFilter {
@@ -190,12 +190,9 @@ pub(crate) fn run_review(command: &ReviewCommand) -> anyhow::Result<Output> {
                 "“{}”: {skill} rejected in favour of {to}, accepted.",
                 m.title
             );
-            Output::new(
+            said(
                 serde_json::json!({ "module": m.id, "rejected": skill, "accepted": to }),
-                move |out, _| {
-                    writeln!(out, "{words}")?;
-                    Ok(())
-                },
+                words,
             )
         }
         ReviewCommand::Level {

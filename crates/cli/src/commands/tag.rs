@@ -6,7 +6,7 @@ use std::path::Path;
 use model::Timestamp;
 
 use crate::machine::{find_model, open};
-use crate::print::{truncate, Output, Progress};
+use crate::print::{said, truncate, Output, Progress};
 
 /// `json` only silences the progress bar.
 pub(crate) fn run_tag(file: &Path, model: Option<&Path>, json: bool) -> anyhow::Result<Output> {
@@ -79,11 +79,8 @@ pub(crate) fn run_embed(model: &Path, input: &Path, output: &Path) -> anyhow::Re
         encoder.info().id(),
         output.display()
     );
-    Ok(Output::new(
+    Ok(said(
         serde_json::json!({ "model": encoder.info().id(), "texts": texts.len(), "output": output }),
-        move |out, _| {
-            writeln!(out, "{words}")?;
-            Ok(())
-        },
+        words,
     ))
 }

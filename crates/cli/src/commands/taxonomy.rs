@@ -8,7 +8,7 @@ use clap::Subcommand;
 use model::Timestamp;
 
 use crate::machine::{me, open};
-use crate::print::Output;
+use crate::print::{said, Output};
 
 #[derive(Subcommand)]
 pub(crate) enum TaxonomyCommand {
@@ -105,14 +105,6 @@ impl From<FormatArg> for model::TaxonomyFormat {
             FormatArg::MoodleCsv => model::TaxonomyFormat::MoodleCsv,
         }
     }
-}
-
-/// A result with one line of words.
-fn said(value: impl serde::Serialize + 'static, words: String) -> Output {
-    Output::new(value, move |out, _| {
-        writeln!(out, "{words}")?;
-        Ok(())
-    })
 }
 
 pub(crate) fn run_taxonomy(command: &TaxonomyCommand) -> anyhow::Result<Output> {
