@@ -13,6 +13,7 @@ mod cohort;
 mod graphs;
 mod library;
 mod scale;
+mod skills;
 mod tagging;
 
 use graphs::graph_rows;
@@ -47,6 +48,7 @@ fn main() -> Result<()> {
     let mut graph_scale: Option<PathBuf> = None;
     let mut only_graph = false;
     let mut only_import = false;
+    let mut only_skills = false;
     let mut model_dir = PathBuf::from(embed::REPO_MODEL_DIR);
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -63,6 +65,7 @@ fn main() -> Result<()> {
             "--graph-scale" => graph_scale = Some(value),
             "--only" if value.as_os_str() == "graph" => only_graph = true,
             "--only" if value.as_os_str() == "import" => only_import = true,
+            "--only" if value.as_os_str() == "skills" => only_skills = true,
             "--model" => model_dir = value,
             "--fit-calibration" => {
                 let samples = value
@@ -77,7 +80,7 @@ fn main() -> Result<()> {
                 return Ok(());
             }
             _ => anyhow::bail!(
-                "unknown flag {flag}; use --cli PATH, --library PATH, --model DIR, --st-python PATH, --pybkt-python PATH, --graph-scale FILE, --only graph|import|calibration|scale|simulation|embedding"
+                "unknown flag {flag}; use --cli PATH, --library PATH, --model DIR, --st-python PATH, --pybkt-python PATH, --graph-scale FILE, --only graph|import|calibration|scale|skills|simulation|embedding"
             ),
         }
     }
@@ -86,6 +89,10 @@ fn main() -> Result<()> {
         return Ok(());
     }
     let tmp = tempfile::tempdir()?;
+    if only_skills {
+        print_table(skills::skill_rows(&cli, tmp.path())?);
+        return Ok(());
+    }
     if only_scale {
         print_table(scale::scale_rows(&model_dir, tmp.path())?);
         return Ok(());
@@ -306,6 +313,7 @@ fn main() -> Result<()> {
     }
 
     rows.extend(scale::scale_rows(&model_dir, tmp.path())?);
+    rows.extend(skills::skill_rows(&cli, tmp.path())?);
     rows.extend(cohort::simulation_rows(tmp.path())?);
     rows.extend(calibration::calibration_rows(
         &cli,

@@ -301,10 +301,7 @@ impl Project {
                     tx.upsert_skill(skill)?;
                 }
                 let declared_skills: Vec<SkillId> = skills.iter().map(|s| s.id.clone()).collect();
-                tx.delete_manifest_skill_prerequisites(&declared_skills)?;
-                for (before, after) in &skill_requires {
-                    tx.insert_skill_prerequisite(before, after, EdgeOrigin::Manifest)?;
-                }
+                tx.replace_manifest_skill_prerequisites(&declared_skills, &skill_requires)?;
                 tx.replace_library_tracks(&library.id, &tracks)?;
                 tx.replace_library_rules(&library.id, &declared_rules)?;
                 if let Some(cohort) = &cohort {

@@ -224,15 +224,19 @@ pub fn case_import(path: &Path, text: &str) -> Result<Framework> {
                 .unwrap_or_default(),
         })
         .collect();
+    // Items by identifier, looked up once per association (a framework holds thousands).
+    let by_id: std::collections::HashMap<&str, usize> = package
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| (item.identifier.as_str(), i))
+        .collect();
     for a in package
         .associations
         .iter()
         .filter(|a| a.association_type == "isChildOf")
     {
-        let Some(child) = skills
-            .iter()
-            .position(|s| s.identifier == a.origin.identifier)
-        else {
+        let Some(&child) = by_id.get(a.origin.identifier.as_str()) else {
             return Err(Error::new(
                 path,
                 format!(
@@ -244,13 +248,10 @@ pub fn case_import(path: &Path, text: &str) -> Result<Framework> {
         if a.destination.identifier == package.document.identifier {
             continue;
         }
-        let Some(parent) = skills
-            .iter()
-            .find(|s| s.identifier == a.destination.identifier)
-        else {
+        let Some(&parent) = by_id.get(a.destination.identifier.as_str()) else {
             return Err(Error::new(path, format!("an isChildOf association points at {}, which is neither an item nor the document", a.destination.identifier)));
         };
-        let parent = parent.slug.clone();
+        let parent = skills[parent].slug.clone();
         if let Some(old) = &skills[child].parent {
             if *old != parent {
                 return Err(Error::new(path, format!("item {:?} has two parents ({old:?} and {parent:?}); Pathforge's taxonomy is a tree", skills[child].slug)));
@@ -264,22 +265,15 @@ pub fn case_import(path: &Path, text: &str) -> Result<Framework> {
             "precedes" | "ext:isPrerequisiteOf"
         )
     }) {
-        let slug = |id: &str| {
-            skills
-                .iter()
-                .find(|s| s.identifier == id)
-                .map(|s| s.slug.clone())
-        };
         // Prerequisites that reach outside the framework cannot be kept; skip them.
-        let (Some(before), Some(after)) =
-            (slug(&a.origin.identifier), slug(&a.destination.identifier))
-        else {
+        let (Some(&before), Some(&after)) = (
+            by_id.get(a.origin.identifier.as_str()),
+            by_id.get(a.destination.identifier.as_str()),
+        ) else {
             continue;
         };
-        let target = skills
-            .iter_mut()
-            .find(|s| s.slug == after)
-            .expect("found above");
+        let before = skills[before].slug.clone();
+        let target = &mut skills[after];
         if !target.requires.contains(&before) {
             target.requires.push(before);
         }

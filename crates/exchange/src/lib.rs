@@ -74,49 +74,40 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// Orders skills parents first and checks that they form a tree: unique slugs, known
 /// parents, no loops.
 fn into_tree(path: &Path, skills: Vec<FrameworkSkill>) -> Result<Vec<FrameworkSkill>> {
-    let mut seen = std::collections::HashSet::new();
-    for s in &skills {
+    let mut index = std::collections::HashMap::with_capacity(skills.len());
+    for (i, s) in skills.iter().enumerate() {
         if s.slug.trim().is_empty() {
             return Err(Error::new(path, format!("skill {:?} has no code", s.name)));
         }
-        if !seen.insert(s.slug.as_str()) {
+        if index.insert(s.slug.as_str(), i).is_some() {
             return Err(Error::new(
                 path,
                 format!("the code {:?} is used by two skills", s.slug),
             ));
         }
     }
-    let parent_of = |slug: &str| {
-        skills
-            .iter()
-            .find(|s| s.slug == slug)
-            .and_then(|s| s.parent.as_deref())
-    };
-    let mut depth = Vec::with_capacity(skills.len());
+    let mut parent = Vec::with_capacity(skills.len());
     for s in &skills {
-        let mut d = 0;
-        let mut at = s.parent.as_deref();
-        while let Some(p) = at {
-            if !seen.contains(p) {
-                return Err(Error::new(
+        parent.push(match s.parent.as_deref() {
+            None => None,
+            Some(p) => Some(*index.get(p).ok_or_else(|| {
+                Error::new(
                     path,
                     format!(
                         "skill {:?} has parent {p:?}, which is not in the file",
                         s.slug
                     ),
-                ));
-            }
-            d += 1;
-            if d > skills.len() {
-                return Err(Error::new(
-                    path,
-                    format!("the tree loops through {:?}", s.slug),
-                ));
-            }
-            at = parent_of(p);
-        }
-        depth.push(d);
+                )
+            })?),
+        });
     }
+    if let Some(cycle) = model::tree::first_loop(&parent) {
+        return Err(Error::new(
+            path,
+            format!("the tree loops through {:?}", skills[cycle[0]].slug),
+        ));
+    }
+    let depth = model::tree::depths(&parent).into_iter().flatten();
     let mut ordered: Vec<(usize, FrameworkSkill)> = depth.into_iter().zip(skills).collect();
     ordered.sort_by_key(|(d, _)| *d);
     Ok(ordered.into_iter().map(|(_, s)| s).collect())

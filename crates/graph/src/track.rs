@@ -2,7 +2,7 @@
 //! and critical-path duration; and the linter's checks of tracks and the taxonomy.
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::{BinaryHeap, HashMap, HashSet};
 
 use petgraph::graph::NodeIndex;
 use petgraph::visit::EdgeRef;
@@ -55,6 +55,28 @@ impl Curriculum<'_> {
             }
         }
         false
+    }
+
+    /// Every skill some module teaches, itself or through a skill under it, with those
+    /// modules in index order. Built once per check: a walk up the taxonomy from each tag
+    /// that stops where the same module has been recorded already, so its cost is the
+    /// number of (module, skill) pairs it records, not skills × tags.
+    fn teachers(&self) -> HashMap<&str, Vec<usize>> {
+        let mut out: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (m, tags) in self.tags.iter().enumerate() {
+            for tag in tags {
+                let mut at = Some(tag.as_str());
+                while let Some(s) = at {
+                    let modules = out.entry(s).or_default();
+                    if modules.last() == Some(&m) {
+                        break; // this skill and everything above it already hold `m`
+                    }
+                    modules.push(m);
+                    at = self.parents.get(s).map(String::as_str);
+                }
+            }
+        }
+        out
     }
 
     fn teaches(&self, module: usize, target: &TrackTarget) -> bool {
@@ -191,18 +213,13 @@ pub fn lint_curriculum(
     tracks: &[TrackSpec<'_>],
 ) -> Vec<Finding> {
     let mut out = Vec::new();
+    let names: HashMap<&str, &str> = skills.iter().map(|k| (k.slug, k.name)).collect();
     for t in tracks {
         let path = track_path(graph, c, t.targets);
         let named = |slugs: &[String]| {
             slugs
                 .iter()
-                .map(|s| {
-                    skills
-                        .iter()
-                        .find(|k| k.slug == s)
-                        .map(|k| k.name)
-                        .unwrap_or(s)
-                })
+                .map(|s| names.get(s.as_str()).copied().unwrap_or(s))
                 .map(|s| format!("“{s}”"))
                 .collect::<Vec<_>>()
                 .join(", ")
@@ -252,15 +269,17 @@ pub fn lint_curriculum(
             });
         }
     }
-    let teaches = |slug: &str| c.tags.iter().flatten().any(|t| c.within(t, slug));
+    let taught = c.teachers();
+    let groups: HashSet<&str> = c.parents.values().map(String::as_str).collect();
+    let targets: HashSet<&str> = tracks
+        .iter()
+        .flat_map(|t| t.targets)
+        .map(|t| t.skill.as_str())
+        .collect();
+    let teaches = |slug: &str| taught.contains_key(slug);
     let has_parent = |slug: &str| c.parents.contains_key(slug);
-    let has_children = |slug: &str| c.parents.values().any(|p| p == slug);
-    let targeted = |slug: &str| {
-        tracks
-            .iter()
-            .flat_map(|t| t.targets)
-            .any(|t| t.skill == slug)
-    };
+    let has_children = |slug: &str| groups.contains(slug);
+    let targeted = |slug: &str| targets.contains(slug);
     for s in skills {
         if teaches(s.slug) {
             continue;
@@ -348,10 +367,12 @@ pub fn lint_skills(
             fix: "Remove one of these skill prerequisites.".to_owned(),
         });
     }
-    let teachers = |skill: usize| -> Vec<usize> {
-        (0..c.tags.len())
-            .filter(|&m| c.tags[m].iter().any(|t| c.within(t, skills[skill].slug)))
-            .collect()
+    let taught = c.teachers();
+    let teachers = |skill: usize| -> &[usize] {
+        taught
+            .get(skills[skill].slug)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
     };
     for &(x, y) in requires {
         if x == y || cyclic[x] || cyclic[y] {
@@ -380,8 +401,8 @@ pub fn lint_skills(
             });
             continue;
         }
-        for &b in &ty {
-            if tx.contains(&b) {
+        for &b in ty {
+            if tx.binary_search(&b).is_ok() {
                 continue;
             }
             let after_b = graph.descendants(b);
@@ -415,13 +436,20 @@ pub fn derived_edges(
     skills: &[SkillSpec<'_>],
     requires: &[(usize, usize)],
 ) -> Vec<(usize, usize, usize, usize)> {
-    let teaches = |m: usize, s: usize| c.tags[m].iter().any(|t| c.within(t, skills[s].slug));
-    let n = c.tags.len();
-    let mut below: HashMap<usize, std::collections::HashSet<usize>> = HashMap::new();
+    let taught = c.teachers();
+    let teachers = |s: usize| -> &[usize] {
+        taught
+            .get(skills[s].slug)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    };
+    let mut below: HashMap<usize, HashSet<usize>> = HashMap::new();
+    let mut seen: HashSet<(usize, usize)> = HashSet::new();
     let mut out = Vec::new();
     for &(x, y) in requires.iter().filter(|(x, y)| x != y) {
-        for b in (0..n).filter(|&b| teaches(b, y) && !teaches(b, x)) {
-            for a in (0..n).filter(|&a| a != b && teaches(a, x)) {
+        let (tx, ty) = (teachers(x), teachers(y));
+        for &b in ty.iter().filter(|b| tx.binary_search(b).is_err()) {
+            for &a in tx.iter().filter(|&&a| a != b) {
                 let connected = below
                     .entry(a)
                     .or_insert_with(|| graph.descendants(a))
@@ -430,7 +458,7 @@ pub fn derived_edges(
                         .entry(b)
                         .or_insert_with(|| graph.descendants(b))
                         .contains(&a);
-                if !connected && !out.iter().any(|&(oa, ob, _, _)| (oa, ob) == (a, b)) {
+                if !connected && seen.insert((a, b)) {
                     out.push((a, b, x, y));
                 }
             }

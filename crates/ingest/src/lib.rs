@@ -24,7 +24,7 @@ pub use manifest::{
     parse_manifest, read_manifest, Manifest, ModuleMeta, Requirement, SkillDecl, TrackDecl,
     MANIFEST,
 };
-pub use markdown::{parse_markdown, WORDS_PER_MINUTE};
+pub use markdown::{parse_markdown, MAX_TAGS, WORDS_PER_MINUTE};
 pub use package::{is_package, read_package, read_package_parts, read_package_zip, PackageKind};
 pub use preview::{preview_page, sanitise};
 
@@ -101,9 +101,14 @@ pub fn read_library_with(
         },
         e => e,
     })?;
+    let by_path: std::collections::HashMap<String, usize> = modules
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.relative_path.clone(), i))
+        .collect();
     for meta in manifest.iter().flat_map(|m| &m.modules) {
-        if let Some(draft) = modules.iter_mut().find(|d| d.relative_path == meta.path) {
-            meta.apply(draft);
+        if let Some(&i) = by_path.get(&meta.path) {
+            meta.apply(&mut modules[i]);
         }
     }
     // Prerequisites packages and catalogs declare join those of the folder's manifest.

@@ -26,6 +26,7 @@
 //! duration_minutes = 15
 //! ```
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use model::{Level, PrerequisiteGroup, TrackTarget};
@@ -226,7 +227,10 @@ pub fn parse_manifest(path: &Path, text: &str, modules: &[ModuleDraft]) -> Resul
             .unwrap_or_default();
         Error::bad(path, format!("invalid manifest{at}: {}", e.message()))
     })?;
-    let known = |p: &str| modules.iter().any(|m| m.relative_path == p);
+    // Looked up once per reference: a catalogue's manifest names tens of thousands.
+    let paths: std::collections::HashSet<&str> =
+        modules.iter().map(|m| m.relative_path.as_str()).collect();
+    let known = |p: &str| paths.contains(p);
     let mut requires = Vec::with_capacity(raw.requires.len());
     for (i, r) in raw.requires.into_iter().enumerate() {
         let which = format!("[[requires]] #{} (module {:?})", i + 1, r.module);
@@ -274,7 +278,13 @@ pub fn parse_manifest(path: &Path, text: &str, modules: &[ModuleDraft]) -> Resul
         });
     }
     let skills = check_taxonomy(path, raw.skill)?;
-    let tagged = |slug: &str| modules.iter().any(|m| m.tags.iter().any(|t| t == slug));
+    let declared: std::collections::HashSet<&str> =
+        skills.iter().map(|s| s.slug.as_str()).collect();
+    let used: std::collections::HashSet<&str> = modules
+        .iter()
+        .flat_map(|m| &m.tags)
+        .map(String::as_str)
+        .collect();
     let mut tracks: Vec<TrackDecl> = Vec::with_capacity(raw.track.len());
     for t in raw.track {
         let which = format!("[[track]] {:?}", t.slug);
@@ -286,7 +296,7 @@ pub fn parse_manifest(path: &Path, text: &str, modules: &[ModuleDraft]) -> Resul
         }
         let mut targets = Vec::with_capacity(t.targets.len());
         for target in t.targets {
-            if !skills.iter().any(|s| s.slug == target.skill) && !tagged(&target.skill) {
+            if !declared.contains(target.skill.as_str()) && !used.contains(target.skill.as_str()) {
                 return Err(Error::bad(path, format!("{which} targets skill {:?}, which is neither declared nor used by a module", target.skill)));
             }
             let level = match target.level {
@@ -323,6 +333,7 @@ pub fn parse_manifest(path: &Path, text: &str, modules: &[ModuleDraft]) -> Resul
             .map_err(|reason| Error::bad(path, format!("[cohort]: {reason}")))?;
     }
     let mut metas: Vec<ModuleMeta> = Vec::with_capacity(raw.module.len());
+    let mut described = std::collections::HashSet::with_capacity(raw.module.len());
     for m in raw.module {
         let which = format!("[[module]] {:?}", m.path);
         if !known(&m.path) {
@@ -331,7 +342,7 @@ pub fn parse_manifest(path: &Path, text: &str, modules: &[ModuleDraft]) -> Resul
                 format!("{which} is not a module of this library"),
             ));
         }
-        if metas.iter().any(|o| o.path == m.path) {
+        if !described.insert(m.path.clone()) {
             return Err(Error::bad(path, format!("{which} is declared twice")));
         }
         if m.duration_minutes == Some(0) {
@@ -375,9 +386,10 @@ pub fn parse_manifest(path: &Path, text: &str, modules: &[ModuleDraft]) -> Resul
 }
 
 /// Checks that the declared skills form a tree (unique slugs, known parents, no loops)
-/// and orders them parents first.
+/// and orders them parents first, in time linear in the number of skills.
 fn check_taxonomy(path: &Path, raw: Vec<RawSkill>) -> Result<Vec<SkillDecl>> {
     let mut skills: Vec<SkillDecl> = Vec::with_capacity(raw.len());
+    let mut index: HashMap<String, usize> = HashMap::with_capacity(raw.len());
     for s in raw {
         if s.slug.trim().is_empty() || s.name.trim().is_empty() {
             return Err(Error::bad(
@@ -385,7 +397,7 @@ fn check_taxonomy(path: &Path, raw: Vec<RawSkill>) -> Result<Vec<SkillDecl>> {
                 format!("[[skill]] {:?} needs a slug and a name", s.slug),
             ));
         }
-        if skills.iter().any(|o| o.slug == s.slug) {
+        if index.insert(s.slug.clone(), skills.len()).is_some() {
             return Err(Error::bad(
                 path,
                 format!("[[skill]] {:?} is declared twice", s.slug),
@@ -400,18 +412,9 @@ fn check_taxonomy(path: &Path, raw: Vec<RawSkill>) -> Result<Vec<SkillDecl>> {
             examples: s.examples,
         });
     }
-    let parent_of = |slug: &str| {
-        skills
-            .iter()
-            .find(|s| s.slug == slug)
-            .and_then(|s| s.parent.clone())
-    };
+    let mut parent: Vec<Option<usize>> = Vec::with_capacity(skills.len());
     for s in &skills {
-        if let Some(r) = s
-            .requires
-            .iter()
-            .find(|r| !skills.iter().any(|o| &o.slug == *r))
-        {
+        if let Some(r) = s.requires.iter().find(|r| !index.contains_key(*r)) {
             return Err(Error::bad(
                 path,
                 format!(
@@ -420,43 +423,29 @@ fn check_taxonomy(path: &Path, raw: Vec<RawSkill>) -> Result<Vec<SkillDecl>> {
                 ),
             ));
         }
-        if let Some(p) = &s.parent {
-            if !skills.iter().any(|o| &o.slug == p) {
-                return Err(Error::bad(
+        parent.push(match &s.parent {
+            None => None,
+            Some(p) => Some(*index.get(p).ok_or_else(|| {
+                Error::bad(
                     path,
                     format!(
                         "[[skill]] {:?} has parent {p:?}, which is not a declared skill",
                         s.slug
                     ),
-                ));
-            }
-        }
-        // Walk up; more steps than skills means a loop.
-        let mut at = s.parent.clone();
-        let mut chain = vec![s.slug.clone()];
-        while let Some(p) = at {
-            chain.push(p.clone());
-            if p == s.slug || chain.len() > skills.len() + 1 {
-                return Err(Error::bad(
-                    path,
-                    format!("the taxonomy loops: {}", chain.join(" → ")),
-                ));
-            }
-            at = parent_of(&p);
-        }
+                )
+            })?),
+        });
     }
-    // Parents first: sort by depth, keeping declaration order within a depth.
-    let depth = |s: &SkillDecl| {
-        let mut d = 0;
-        let mut at = s.parent.clone();
-        while let Some(p) = at {
-            d += 1;
-            at = parent_of(&p);
-        }
-        d
-    };
-    let mut ordered: Vec<(usize, SkillDecl)> =
-        skills.iter().map(|s| (depth(s), s.clone())).collect();
+    if let Some(cycle) = model::tree::first_loop(&parent) {
+        let names: Vec<&str> = cycle.iter().map(|&i| skills[i].slug.as_str()).collect();
+        return Err(Error::bad(
+            path,
+            format!("the taxonomy loops: {}", names.join(" → ")),
+        ));
+    }
+    let depth = model::tree::depths(&parent).into_iter().flatten();
+    // Parents first: by depth, keeping declaration order within a depth.
+    let mut ordered: Vec<(usize, SkillDecl)> = depth.into_iter().zip(skills).collect();
     ordered.sort_by_key(|(d, _)| *d);
     Ok(ordered.into_iter().map(|(_, s)| s).collect())
 }

@@ -18,6 +18,10 @@ use crate::{Error, ModuleDraft, Result};
 /// Reading rate used to derive a duration when the author gave none.
 pub const WORDS_PER_MINUTE: u32 = 200;
 
+/// Skills one module may declare in its front matter. Real modules declare a handful; a
+/// list in the thousands is a taxonomy pasted in by mistake, and is refused with the count.
+pub const MAX_TAGS: usize = 1_000;
+
 /// Time to look at one image, in seconds (the common reading-time rule, e.g. Medium's).
 pub const SECONDS_PER_IMAGE: u32 = 12;
 
@@ -120,15 +124,27 @@ pub fn parse_markdown(path: &Path, relative_path: &str, bytes: &[u8]) -> Result<
             )
         })?),
     };
-    let mut tags: Vec<String> = Vec::new();
-    for tag in front.tags.unwrap_or_default() {
+    let declared = front.tags.unwrap_or_default();
+    let mut tags: Vec<String> = Vec::with_capacity(declared.len());
+    let mut seen = std::collections::HashSet::with_capacity(declared.len());
+    for tag in declared {
         let tag = tag.trim().to_owned();
         if tag.is_empty() {
             return Err(Error::bad(path, "front matter `tags` holds an empty tag"));
         }
-        if !tags.contains(&tag) {
+        if seen.insert(tag.clone()) {
             tags.push(tag);
         }
+    }
+    if tags.len() > MAX_TAGS {
+        return Err(Error::bad(
+            path,
+            format!(
+                "front matter `tags` holds {} tags; a module can declare at most {MAX_TAGS} \
+                 (split the module, or keep the skills in the taxonomy and tag only what it teaches)",
+                tags.len()
+            ),
+        ));
     }
     Ok(ModuleDraft {
         relative_path: relative_path.to_owned(),
@@ -377,6 +393,19 @@ mod tests {
             "---\nlevel: expert\n---\n",
             "\"expert\"",
             "unknown level is quoted",
+        );
+        let pasted = (0..=MAX_TAGS).map(|i| format!("s{i}")).collect::<Vec<_>>();
+        check_err(
+            &format!("---\ntags: [{}]\n---\n", pasted.join(", ")),
+            "holds 1001 tags; a module can declare at most 1000",
+            "a taxonomy pasted into one module is refused with the count, before any work",
+        );
+        let most = &pasted[..MAX_TAGS];
+        check(
+            &format!("---\ntags: [{}, s0]\n---\n", most.join(", ")),
+            |d| d.tags.len(),
+            MAX_TAGS,
+            "the limit counts distinct skills: a repeated one does not push a module over it",
         );
         check_err(
             "---\ntags: [a, \" \"]\n---\n",

@@ -1,4 +1,5 @@
-//! The domain vocabulary of Pathforge: plain data, no IO, no behaviour beyond ids.
+//! The domain vocabulary of Pathforge: plain data, no IO, no behaviour beyond ids (and
+//! the taxonomy's one tree walk, [`tree::depths`]).
 //!
 //! Every other crate (store, ingest, engine, the CLI and the desktop shell) speaks in
 //! these types, and the UI sees them through TypeScript generated from them (`ts-rs`).
@@ -387,6 +388,7 @@ mod audit;
 mod cohort;
 mod curriculum;
 mod tags;
+pub mod tree;
 
 pub use audit::*;
 pub use cohort::{Attributes, Bkt, Cohort, Segment};

@@ -26,13 +26,7 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "WITH RECURSIVE depth (id, d) AS (
-                     SELECT id, 0 FROM skills WHERE parent_id IS NULL
-                     UNION ALL
-                     SELECT s.id, depth.d + 1 FROM skills s JOIN depth ON s.parent_id = depth.id
-                 )
-                 SELECT s.id, s.slug, s.name, s.parent_id, s.description, s.retired, s.examples
-                 FROM skills s JOIN depth ON depth.id = s.id ORDER BY depth.d, s.name",
+                "SELECT id, slug, name, parent_id, description, retired, examples FROM skills",
             )
             .map_err(|e| self.sql(e))?;
         let rows = stmt
@@ -48,8 +42,10 @@ impl Store {
                 })
             })
             .map_err(|e| self.sql(e))?;
-        rows.collect::<rusqlite::Result<_>>()
-            .map_err(|e| self.sql(e))
+        let skills: Vec<Skill> = rows
+            .collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.sql(e))?;
+        Ok(parents_first(skills))
     }
 
     /// Slugs of skills merged into others, with the survivor's id.
@@ -324,15 +320,43 @@ impl Tx<'_> {
         Ok(n == 1)
     }
 
-    /// Removes manifest-declared prerequisites of the given skills (before a re-import
-    /// declares them again).
-    pub fn delete_manifest_skill_prerequisites(&self, skills: &[SkillId]) -> rusqlite::Result<()> {
-        for s in skills {
-            self.tx
-                .prepare_cached(
-                    "DELETE FROM skill_prerequisites WHERE after_id = ?1 AND origin = 'manifest'",
-                )?
-                .execute([s.as_str()])?;
+    /// Makes the manifest-declared prerequisites of `skills` exactly `edges` (before →
+    /// after): the ones no longer declared go, new ones come, the rest are left alone —
+    /// so re-importing an unchanged library of 100,000 skills writes nothing here. An edge
+    /// a person added stays theirs.
+    pub fn replace_manifest_skill_prerequisites(
+        &self,
+        skills: &[SkillId],
+        edges: &[(SkillId, SkillId)],
+    ) -> rusqlite::Result<()> {
+        use std::collections::HashSet;
+        let declared: HashSet<&str> = skills.iter().map(SkillId::as_str).collect();
+        let wanted: HashSet<(&str, &str)> = edges
+            .iter()
+            .map(|(b, a)| (b.as_str(), a.as_str()))
+            .collect();
+        let mut have: HashSet<(String, String)> = HashSet::new();
+        {
+            let mut stmt = self.tx.prepare_cached(
+                "SELECT before_id, after_id FROM skill_prerequisites WHERE origin = 'manifest'",
+            )?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let (before, after): (String, String) = (r.get(0)?, r.get(1)?);
+                if declared.contains(after.as_str()) {
+                    have.insert((before, after));
+                }
+            }
+        }
+        for (before, after) in &have {
+            if !wanted.contains(&(before.as_str(), after.as_str())) {
+                self.delete_skill_prerequisite(&SkillId(before.clone()), &SkillId(after.clone()))?;
+            }
+        }
+        for (before, after) in edges {
+            if !have.contains(&(before.0.clone(), after.0.clone())) {
+                self.insert_skill_prerequisite(before, after, EdgeOrigin::Manifest)?;
+            }
         }
         Ok(())
     }
@@ -502,4 +526,31 @@ pub(crate) fn insert_row(
     ))?
     .execute(rusqlite::params_from_iter(values))?;
     Ok(())
+}
+
+/// Skills by depth in the tree (roots first), by name within a depth — computed here in
+/// linear time (a recursive SQL query over `parent_id` was quadratic at 100,000 skills).
+/// A skill whose parents loop, which the writers never allow, comes last, not nowhere.
+fn parents_first(skills: Vec<Skill>) -> Vec<Skill> {
+    let index: std::collections::HashMap<&str, usize> = skills
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.as_str(), i))
+        .collect();
+    let parent: Vec<Option<usize>> = skills
+        .iter()
+        .map(|s| {
+            s.parent_id
+                .as_ref()
+                .and_then(|p| index.get(p.as_str()).copied())
+        })
+        .collect();
+    let depth = model::tree::depths(&parent);
+    let mut ordered: Vec<(usize, Skill)> = depth
+        .into_iter()
+        .map(|d| d.unwrap_or(usize::MAX))
+        .zip(skills)
+        .collect();
+    ordered.sort_by(|(da, a), (db, b)| (da, &a.name, &a.id.0).cmp(&(db, &b.name, &b.id.0)));
+    ordered.into_iter().map(|(_, s)| s).collect()
 }

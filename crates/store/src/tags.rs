@@ -409,12 +409,20 @@ pub(crate) fn taught_tags_of(
          ORDER BY t.module_id, t.source <> 'declared', t.position, s.slug",
     )?;
     let mut out: std::collections::HashMap<ModuleId, Vec<String>> = Default::default();
+    // Rows come grouped by module: one set of the current module's slugs keeps the
+    // de-duplication linear in a module's tags (a module may hold tens of thousands).
+    let mut current: Option<String> = None;
+    let mut seen: std::collections::HashSet<String> = Default::default();
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
+        let module: String = r.get(0)?;
         let slug: String = r.get(1)?;
-        let tags = out.entry(ModuleId(r.get(0)?)).or_default();
-        if !tags.contains(&slug) {
-            tags.push(slug);
+        if current.as_deref() != Some(module.as_str()) {
+            seen.clear();
+            current = Some(module.clone());
+        }
+        if seen.insert(slug.clone()) {
+            out.entry(ModuleId(module)).or_default().push(slug);
         }
     }
     Ok(out)

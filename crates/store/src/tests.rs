@@ -212,6 +212,11 @@ const UNDO_MIGRATION: &[(u32, &str)] = &[
          DROP TABLE skill_merges;",
     ),
     (7, "DROP TABLE audit_head;"),
+    (
+        8,
+        "DROP INDEX skill_prerequisites_after; DROP INDEX skills_parent;
+         DROP INDEX tags_skill; DROP INDEX skill_aliases_skill;",
+    ),
 ];
 
 fn skill(slug: &str) -> model::Skill {

@@ -1,0 +1,8 @@
+-- Indexes for lookups by skill that each primary key leaves unindexed. Without them,
+-- re-importing a library that declares 100,000 skills cleared each skill's manifest
+-- prerequisites with a scan of the whole table (hours), and removing or merging one
+-- skill scanned every tag and every child for its foreign keys.
+CREATE INDEX skill_prerequisites_after ON skill_prerequisites (after_id);
+CREATE INDEX skills_parent ON skills (parent_id);
+CREATE INDEX tags_skill ON tags (skill_id);
+CREATE INDEX skill_aliases_skill ON skill_aliases (skill_id);
