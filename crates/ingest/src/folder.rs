@@ -36,7 +36,7 @@ pub fn read_folder_with(
         path.strip_prefix(dir)
             .unwrap_or(path)
             .components()
-            .map(|c| c.as_os_str().to_string_lossy())
+            .map(|c| crate::name_of(c.as_os_str()))
             .collect::<Vec<_>>()
             .join("/")
     };
@@ -46,11 +46,29 @@ pub fn read_folder_with(
     let mut requires = Vec::new();
     let mut skipped = Vec::new();
     let mut warnings = Vec::new();
+    let mut names = std::collections::HashSet::new();
     for (done, source) in sources.into_iter().enumerate() {
         let relative = match &source {
             Source::Unreadable(s) => s.relative_path.clone(),
             Source::Document(p) | Source::Package(p) | Source::Catalog(p) => relative_of(p),
         };
+        // Only a name with bytes that are not UTF-8 can meet another here (written `%XX`,
+        // it can equal a name really spelt that way): set the second aside, never merge.
+        if !names.insert(relative.clone()) {
+            if let Source::Document(p) | Source::Package(p) | Source::Catalog(p) = &source {
+                skipped.push(Skipped {
+                    relative_path: relative.clone(),
+                    error: Error::bad(
+                        p,
+                        format!(
+                            "reads as {relative:?}, like another file of the library \
+                             (bytes that are not UTF-8 are written as %XX); rename one of them"
+                        ),
+                    ),
+                });
+                continue;
+            }
+        }
         // A package's or catalog's modules are named under its path; a document is one.
         let nested = matches!(source, Source::Package(_) | Source::Catalog(_));
         if !progress(&relative, (done as u32, total)) {
@@ -114,9 +132,28 @@ pub fn read_folder_with(
     }
     let _ = progress("", (total, total));
     if modules.is_empty() {
-        return Err(match skipped.into_iter().next() {
-            Some(s) => s.error,
-            None => Error::bad(
+        return Err(match skipped.len() {
+            1 => skipped.remove(0).error,
+            n @ 2.. => {
+                const SHOWN: usize = 10;
+                let each: Vec<String> = skipped
+                    .iter()
+                    .take(SHOWN)
+                    .map(|s| format!("{}: {}", s.relative_path, s.error.reason()))
+                    .collect();
+                let more = match n.saturating_sub(SHOWN) {
+                    0 => String::new(),
+                    m => format!("; and {m} more"),
+                };
+                Error::bad(
+                    dir,
+                    format!(
+                        "has no module that could be read: all {n} of its files were refused — {}{more}",
+                        each.join("; ")
+                    ),
+                )
+            }
+            0 => Error::bad(
                 dir,
                 "holds no modules (Markdown, HTML, PDF, Word, PowerPoint or text files, \
                  SCORM/cmi5/Common Cartridge packages, or catalog CSV exports)",
@@ -373,6 +410,67 @@ mod tests {
             paths,
             ["01.markdown", "b/02.md"],
             "README, hidden folders and files that are not documents are skipped; order is by path"
+        );
+    }
+
+    #[test]
+    fn names_that_are_not_utf8_stay_apart() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        let name = |bytes: &[u8]| dir.path().join(std::ffi::OsStr::from_bytes(bytes));
+        std::fs::write(name(b"caf\xe9.md"), "# Latin-1 e-acute").unwrap();
+        std::fs::write(name(b"caf\xe8.md"), "# Latin-1 e-grave").unwrap();
+        std::fs::write(name(b"caf%E9.md"), "# Spelt with a percent sign").unwrap();
+        let content = read_folder(dir.path()).unwrap();
+        let read: Vec<(&str, &str)> = content
+            .modules
+            .iter()
+            .map(|d| (d.relative_path.as_str(), d.title.as_str()))
+            .collect();
+        assert_eq!(
+            read,
+            [
+                ("caf%E9.md", "Spelt with a percent sign"),
+                ("caf%E8.md", "Latin-1 e-grave"),
+            ],
+            "each byte that is not UTF-8 is written %XX, so two such names are two modules \
+             (files are read in byte order: `%` before 0xE8 before 0xE9)"
+        );
+        assert_eq!(content.skipped.len(), 1, "{:?}", content.skipped);
+        let err = content.skipped[0].error.to_string();
+        assert!(
+            err.contains("reads as \"caf%E9.md\", like another file") && err.contains("rename"),
+            "the one name that meets another after escaping is set aside, never merged: {err}"
+        );
+    }
+
+    #[test]
+    fn a_library_of_only_bad_files_names_each_of_them() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.md"), "---\nlevel: expert\n---\n").unwrap();
+        std::fs::write(dir.path().join("b.md"), "---\ntitle: [open\n---\n").unwrap();
+        std::fs::write(dir.path().join("c.zip"), "not a zip").unwrap();
+        let err = read_folder(dir.path()).unwrap_err();
+        let text = err.to_string();
+        for (file, why) in [
+            ("a.md: front matter `level`", "the first refusal"),
+            (
+                "b.md: broken front matter",
+                "the second, not dropped after the first",
+            ),
+            ("c.zip: ", "the broken package too"),
+            ("all 3 of its files were refused", "the count"),
+        ] {
+            assert!(text.contains(file), "{why}: {text}");
+        }
+        assert_eq!(err.kind(), model::ErrorKind::BadInput, "{text}");
+
+        std::fs::remove_file(dir.path().join("b.md")).unwrap();
+        std::fs::remove_file(dir.path().join("c.zip")).unwrap();
+        let one = read_folder(dir.path()).unwrap_err().to_string();
+        assert!(
+            one.ends_with("a.md: front matter `level` must be beginner, intermediate or advanced, not \"expert\""),
+            "one bad file alone is reported as itself: {one}"
         );
     }
 

@@ -127,6 +127,29 @@ pub fn read_library_with(
     })
 }
 
+/// A file or folder name as text: valid UTF-8 as it is, each byte that is not as `%XX`.
+/// A lossy conversion turned `caf\xE9.md` and `caf\xE8.md` into one `caf�.md` — one
+/// module, and one file's content lost.
+pub(crate) fn name_of(name: &std::ffi::OsStr) -> String {
+    #[cfg(unix)]
+    {
+        use std::fmt::Write as _;
+        use std::os::unix::ffi::OsStrExt;
+        let mut out = String::new();
+        for chunk in name.as_bytes().utf8_chunks() {
+            out.push_str(chunk.valid());
+            for b in chunk.invalid() {
+                let _ = write!(out, "%{b:02X}");
+            }
+        }
+        out
+    }
+    #[cfg(not(unix))]
+    {
+        name.to_string_lossy().into_owned()
+    }
+}
+
 /// One module as read from its source, before it belongs to a project.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ModuleDraft {
@@ -162,6 +185,15 @@ impl Error {
             }
             Error::Io { .. } => ErrorKind::Io,
             Error::Cancelled => ErrorKind::Cancelled,
+        }
+    }
+
+    /// What went wrong, without the path (for lists that name each file themselves).
+    pub fn reason(&self) -> String {
+        match self {
+            Error::BadInput { reason, .. } => reason.clone(),
+            Error::Io { source, .. } => source.to_string(),
+            Error::Cancelled => self.to_string(),
         }
     }
 

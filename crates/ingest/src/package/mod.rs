@@ -69,7 +69,7 @@ impl Files {
                     let rel = entry.path().strip_prefix(path).unwrap_or(entry.path());
                     let rel = rel
                         .components()
-                        .map(|c| c.as_os_str().to_string_lossy())
+                        .map(|c| crate::name_of(c.as_os_str()))
                         .collect::<Vec<_>>()
                         .join("/");
                     let bytes = match is_text_part(&rel) {
