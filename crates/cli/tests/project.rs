@@ -532,3 +532,132 @@ fn a_log_cut_short_is_caught_by_its_signed_head_and_by_a_bundles_copy() {
         "a removed head is named: {check}"
     );
 }
+
+/// Runs the CLI as a user who cannot write where root can: as `nobody` (through
+/// util-linux's `setpriv`) when the tests run as root — root writes into any folder,
+/// whatever its mode — and as ourselves otherwise. The binary is linked into `bin` first,
+/// so `nobody` can run it wherever the repository lives.
+fn unprivileged(bin: &Path, config: &Path, args: &[&dyn AsRef<std::ffi::OsStr>]) -> Output {
+    let me = Command::new("id").arg("-u").output().expect("id runs");
+    let mut cmd = if stdout(&me).trim() == "0" {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(bin);
+        c
+    } else {
+        Command::new(bin)
+    };
+    cmd.args(args.iter().map(|a| a.as_ref()))
+        .env("PATHFORGE_CONFIG_DIR", config)
+        .output()
+        .expect("setpriv (util-linux) runs the binary")
+}
+
+#[test]
+fn a_project_in_a_folder_pathforge_cannot_write_opens_to_read_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode =
+        |p: &Path, m: u32| std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    mode(tmp.path(), 0o755);
+    let bin = tmp.path().join("pathforge");
+    let exe = Path::new(env!("CARGO_BIN_EXE_pathforge"));
+    std::fs::hard_link(exe, &bin)
+        .or_else(|_| std::fs::copy(exe, &bin).map(|_| ()))
+        .unwrap();
+    let config = tmp.path().join("config");
+    std::fs::create_dir(&config).unwrap();
+    mode(&config, 0o777);
+    let shared = tmp.path().join("shared");
+    std::fs::create_dir(&shared).unwrap();
+    let file = shared.join("p.pathforge");
+    assert!(pathforge(&[&"init", &file]).status.success());
+    assert!(pathforge(&[&"import", &file, &sample_library()])
+        .status
+        .success());
+    mode(&file, 0o644);
+    mode(&shared, 0o555);
+    let listing = || {
+        let mut names: Vec<String> = std::fs::read_dir(&shared)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let before = (std::fs::read(&file).unwrap(), listing());
+    let run = |args: &[&dyn AsRef<std::ffi::OsStr>]| unprivileged(&bin, &config, args);
+
+    let out = run(&[&"modules", &file, &"--json"]);
+    assert!(
+        out.status.success(),
+        "listing reads a read-only folder's project: {}",
+        stderr(&out)
+    );
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        list.as_array().map(Vec::len),
+        Some(32),
+        "every module is read"
+    );
+    for args in [
+        vec!["graph", "check"],
+        vec!["audit", "verify"],
+        vec!["show", "Northwind Platform Overview"],
+    ] {
+        let mut all: Vec<&dyn AsRef<std::ffi::OsStr>> = vec![&args[0]];
+        if args.len() > 1 && args[0] != "show" {
+            all.push(&args[1]);
+        }
+        all.push(&file);
+        if args[0] == "show" {
+            all.push(&args[1]);
+        }
+        let out = run(&all);
+        assert!(
+            out.status.success(),
+            "{args:?} only reads, so it works: {}",
+            stderr(&out)
+        );
+    }
+
+    let out = run(&[&"import", &file, &sample_library(), &"--json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a change is refused: {}",
+        stderr(&out)
+    );
+    let body: serde_json::Value = serde_json::from_slice(&out.stderr).expect("stderr is JSON");
+    assert_eq!(
+        body["error"]["kind"], "read_only",
+        "scripts can branch on it: {body}"
+    );
+    let message = body["error"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains(&file.display().to_string())
+            && message.contains(
+                "opened to read only (its folder cannot be written); nothing was changed"
+            ),
+        "the refusal names the file, why, and that nothing changed: {message}"
+    );
+    assert_eq!(
+        (std::fs::read(&file).unwrap(), listing()),
+        before,
+        "the file is byte for byte as it was, and nothing (no -wal, -shm or lock) was left beside it"
+    );
+
+    // A read-only file in a folder the user can write says so.
+    mode(&shared, 0o755);
+    if stdout(&Command::new("id").arg("-u").output().unwrap()).trim() == "0" {
+        std::os::unix::fs::chown(&shared, Some(65534), Some(65534)).unwrap();
+    }
+    mode(&file, 0o444);
+    let out = run(&[&"import", &file, &sample_library()]);
+    assert!(
+        stderr(&out).contains("opened to read only (the file is read-only)"),
+        "a read-only file is named as the reason: {}",
+        stderr(&out)
+    );
+    mode(&file, 0o644);
+}

@@ -137,6 +137,9 @@ pub enum ErrorKind {
     Cancelled,
     /// Another Pathforge (a window or a command) is changing the project; nothing was done.
     Busy,
+    /// The project is somewhere Pathforge cannot write, so it was opened to read only;
+    /// the change was refused and nothing was done.
+    ReadOnly,
 }
 
 /// The project file's own record.

@@ -76,8 +76,15 @@ impl Store {
 
     /// Opens an existing project file, migrating it to this build's schema (after copying
     /// it as it was to [`upgrade_backup_path`], unless a copy from that version is there).
+    ///
+    /// A project Pathforge cannot write — the file or its folder is read-only (a shared
+    /// drive, a read-only mount, someone else's folder) — is opened to read only: every
+    /// read works, every write is refused as [`Error::ReadOnly`] before it starts.
     pub fn open(path: &Path) -> Result<Store> {
         let found = check_header(path)?;
+        if let Some(why) = unwritable(path) {
+            return open_read_only(path, found, why);
+        }
         let sql = |source| Error::Sqlite {
             path: path.to_path_buf(),
             source,
@@ -113,7 +120,13 @@ impl Store {
             path: path.to_path_buf(),
             lock,
             signing_key: None,
+            read_only: None,
         })
+    }
+
+    /// Why the project was opened to read only, if it was.
+    pub fn read_only(&self) -> Option<&'static str> {
+        self.read_only
     }
 
     /// Writes a consistent copy of the project to `dest` (SQLite's online backup, safe
@@ -129,6 +142,12 @@ impl Store {
     /// schema up to date. With `keep`, the project as it was is copied there first (once
     /// the copy at `from` has passed its checks). Takes the writer lock.
     pub fn restore_from(&mut self, from: &Path, keep: Option<&Path>) -> Result<()> {
+        if let Some(why) = self.read_only {
+            return Err(Error::ReadOnly {
+                path: self.path.clone(),
+                why,
+            });
+        }
         check_restorable(from)?;
         if let Some(keep) = keep {
             self.backup_to(keep)?;
@@ -178,6 +197,9 @@ impl Store {
             path: path.clone(),
             source,
         };
+        if let Some(why) = self.read_only {
+            return Err(Error::ReadOnly { path, why });
+        }
         if self.lock.is_none() {
             self.lock = Some(take_lock(&path)?);
         }
@@ -189,6 +211,88 @@ impl Store {
         tx.commit().map_err(sql)?;
         Ok(value)
     }
+}
+
+/// Why Pathforge cannot write the project at `path`, if it cannot: the file refuses to
+/// be opened for writing, or its folder (where SQLite keeps the write-ahead log, its index
+/// and our writer lock) refuses a new file. Probes only; creates nothing that stays.
+fn unwritable(path: &Path) -> Option<&'static str> {
+    let refused = |e: &std::io::Error| {
+        matches!(
+            e.kind(),
+            std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+        )
+    };
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if let Err(e) = tempfile::tempfile_in(dir) {
+        if refused(&e) {
+            return Some("its folder cannot be written");
+        }
+    }
+    match std::fs::OpenOptions::new().write(true).open(path) {
+        Err(e) if refused(&e) => Some("the file is read-only"),
+        _ => None,
+    }
+}
+
+/// Opens a project Pathforge cannot write, to read it only. SQLite normally needs to
+/// create the `-wal` and `-shm` files beside it even to read a WAL database; a file
+/// closed cleanly has no `-wal` left, so it is opened as immutable (nothing else can be
+/// changing it: no one can write there). One with a `-wal` still holding changes is read
+/// through that log, which needs its `-shm` too — or it cannot be read here at all.
+fn open_read_only(path: &Path, found: u32, why: &'static str) -> Result<Store> {
+    if found < SCHEMA_VERSION {
+        return Err(Error::ReadOnly {
+            path: path.to_path_buf(),
+            why: "it was written by an earlier Pathforge and must be brought up to date first, which needs a folder it can write",
+        });
+    }
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    let pending = std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0);
+    let uri = format!(
+        "file:{}?{}",
+        uri_path(path),
+        if pending { "mode=ro" } else { "immutable=1" }
+    );
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        | OpenFlags::SQLITE_OPEN_URI;
+    let sql = |source| Error::Sqlite {
+        path: path.to_path_buf(),
+        source,
+    };
+    let conn = Connection::open_with_flags(uri, flags).map_err(sql)?;
+    conn.pragma_update(None, "foreign_keys", true)
+        .map_err(sql)?;
+    // Reading fails here, not at the first query, when a pending log cannot be used.
+    conn.query_row("SELECT count(*) FROM project", [], |_| Ok(()))
+        .map_err(sql)?;
+    Ok(Store {
+        conn,
+        path: path.to_path_buf(),
+        lock: None,
+        signing_key: None,
+        read_only: Some(why),
+    })
+}
+
+/// `path` as the path part of an SQLite URI: bytes outside a safe set written `%XX`.
+fn uri_path(path: &Path) -> String {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = String::new();
+    for b in absolute.as_os_str().as_encoded_bytes() {
+        match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(*b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
 }
 
 /// `PRAGMA application_id` of every project file: "PFGR".

@@ -71,6 +71,8 @@ pub enum Error {
     },
     #[error("{}: damaged ({detail}); it cannot be restored", path.display())]
     Damaged { path: PathBuf, detail: String },
+    #[error("{}: opened to read only ({why}); nothing was changed — to change the project, copy it to a folder you can write", path.display())]
+    ReadOnly { path: PathBuf, why: &'static str },
 }
 
 impl Error {
@@ -87,6 +89,7 @@ impl Error {
             Error::UnknownId { .. } => ErrorKind::UnknownId,
             Error::Busy { .. } => ErrorKind::Busy,
             Error::Damaged { .. } => ErrorKind::BadInput,
+            Error::ReadOnly { .. } => ErrorKind::ReadOnly,
         }
     }
 }
@@ -112,6 +115,8 @@ pub struct Store {
     lock: Option<WriterLock>,
     /// Signs the audit log's head at the end of each write ([`Store::sign_audit_with`]).
     signing_key: Option<ed25519_dalek::SigningKey>,
+    /// Why the file was opened to read only ([`Store::open`]); writes are refused then.
+    read_only: Option<&'static str>,
 }
 
 fn json_from_sql<T: serde::de::DeserializeOwned>(r: &Row<'_>, idx: usize) -> rusqlite::Result<T> {

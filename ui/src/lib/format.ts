@@ -49,6 +49,8 @@ export function hintFor(kind: ErrorKind): string {
       return 'This is a bug in Pathforge; please report it.';
     case 'cancelled':
       return 'Stopped before anything was written: the project is as it was.';
+    case 'read_only':
+      return 'This project is in a folder Pathforge cannot write, so it is open to read only. Save a copy somewhere you can write to change it.';
     case 'busy':
       return 'Another Pathforge window or command is changing this project: close it there, or let that command finish, then retry. Nothing was changed.';
   }
