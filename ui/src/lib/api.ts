@@ -53,6 +53,7 @@ const KINDS: Record<ErrorKind, true> = {
   internal: true,
   cancelled: true,
   busy: true,
+  read_only: true,
 };
 
 function isIpcError(e: unknown): e is IpcError {
