@@ -12,6 +12,7 @@ pub(super) fn read(
     let lang =
         |n: Option<roxmltree::Node<'_, '_>>| text_of(n.and_then(|n| child(n, "langstring")).or(n));
     let mut modules = Vec::new();
+    let mut warnings = Vec::new();
     for au in doc
         .descendants()
         .filter(|n| n.is_element() && n.tag_name().name() == "au")
@@ -24,6 +25,19 @@ pub(super) fn read(
         } else {
             files.get(&local).map(html_text).unwrap_or_default()
         };
+        if !url.contains("://") && files.get(&local).is_none() {
+            warnings.push(crate::Warning {
+                relative_path: if id.is_empty() {
+                    url.clone()
+                } else {
+                    id.clone()
+                },
+                message: format!(
+                    "AU {id:?}: its launch file {url:?} is not in the package; imported as \
+                     structure only (title, place, moveOn), with its description as text"
+                ),
+            });
+        }
         let description = lang(child(au, "description"));
         let body = if body.trim().is_empty() {
             description.clone()
@@ -70,7 +84,7 @@ pub(super) fn read(
             modules,
             manifest: None,
             skipped: Vec::new(),
-            warnings: Vec::new(),
+            warnings,
         },
     ))
 }

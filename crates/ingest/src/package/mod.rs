@@ -3,9 +3,11 @@
 //! assessment titles and Canvas's `course_settings/module_meta.xml` prerequisites and
 //! completion requirements.)
 //!
-//! An item whose resource is not declared, or whose launch file is not in the package, is
-//! set aside by name (the rest of the package imports); a launch URL on the web becomes a
-//! web-link module.
+//! An item whose resource is not declared, or whose launch file would lie outside the
+//! package, is set aside by name (the rest of the package imports). An item whose launch
+//! file is simply absent — a manifest sent ahead of its content — imports as structure
+//! only (title, place, sequencing), with a warning naming the file. A launch URL on the web
+//! becomes a web-link module.
 //!
 //! One module per leaf item (SCORM) or AU (cmi5). Titles, launch files and structure come
 //! from `imsmanifest.xml` / `cmi5.xml`; a module's text from its launch HTML (scripts and

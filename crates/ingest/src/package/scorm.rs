@@ -58,6 +58,7 @@ pub(super) fn read(
     // Resource identifier → module path, for Canvas completion requirements.
     let mut by_resource: BTreeMap<String, String> = BTreeMap::new();
     let mut skipped = Vec::new();
+    let mut warnings = Vec::new();
     let mut stack: Vec<(roxmltree::Node<'_, '_>, Vec<String>, Vec<String>)> = org
         .children()
         .filter(|c| c.is_element() && c.tag_name().name() == "item")
@@ -101,16 +102,16 @@ pub(super) fn read(
             resource.and_then(|r| attr(r, "base")).unwrap_or("")
         ) + href.split(['?', '#']).next().unwrap_or("");
         let launch = files.resolve(&written).unwrap_or(written);
-        let missing = match (attr(item, "identifierref"), resource) {
+        let broken = match (attr(item, "identifierref"), resource) {
             (Some(r), None) => Some(format!(
                 "item {id:?} ({title}) points at resource {r:?}, which imsmanifest.xml does not declare"
             )),
-            _ if !remote && files.get(&launch).is_none() => Some(format!(
-                "item {id:?} ({title}): its launch file {launch:?} is not in the package"
+            _ if !remote && outside(&launch) => Some(format!(
+                "item {id:?} ({title}): its launch file {launch:?} points outside the package"
             )),
             _ => None,
         };
-        if let Some(reason) = missing {
+        if let Some(reason) = broken {
             skipped.push(Skipped {
                 relative_path: path_key_of(&id, &launch),
                 error: Error::bad(path, reason),
@@ -118,6 +119,18 @@ pub(super) fn read(
             continue;
         }
         let mut extra = Map::new();
+        // A launch file not (yet) in the package: the item still has its title, place and
+        // sequencing, which is what a designer maps a course with before content arrives.
+        if !remote && files.get(&launch).is_none() {
+            warnings.push(crate::Warning {
+                relative_path: path_key_of(&id, &launch),
+                message: format!(
+                    "item {id:?} ({title}): its launch file {launch:?} is not in the package; \
+                     imported as structure only (title, place, prerequisites), without text"
+                ),
+            });
+            extra.insert("launch_missing".into(), json!(true));
+        }
         let body = if remote {
             extra.insert("web_link".into(), json!(href));
             format!("{title}\n{href}")
@@ -207,7 +220,21 @@ pub(super) fn read(
         modules.push(draft(path_key, title, body, extra));
     }
     if modules.is_empty() {
-        return Err(Error::bad(path, "imsmanifest.xml has no launchable items"));
+        let reasons: Vec<String> = skipped.iter().take(10).map(|s| s.error.reason()).collect();
+        return Err(Error::bad(
+            path,
+            match reasons.len() {
+                0 => "imsmanifest.xml has no items to import (its organization holds none that launch anything)".to_owned(),
+                _ => format!(
+                    "imsmanifest.xml has no item that can be imported: {}{}",
+                    reasons.join("; "),
+                    match skipped.len().saturating_sub(10) {
+                        0 => String::new(),
+                        more => format!("; and {more} more"),
+                    }
+                ),
+            },
+        ));
     }
     let mut requires = Vec::new();
     for (module, gate) in gates {
@@ -365,7 +392,7 @@ pub(super) fn read(
             modules,
             manifest: Some(manifest),
             skipped,
-            warnings: Vec::new(),
+            warnings,
         },
     ))
 }
@@ -454,4 +481,24 @@ fn sequencing_gates(
             sets.push(set);
         }
     }
+}
+
+/// Whether a launch path (relative to the package root, `/`-separated) leaves the package:
+/// absolute, or climbing above the root with `..`.
+fn outside(launch: &str) -> bool {
+    if launch.starts_with('/') || launch.starts_with('\\') {
+        return true;
+    }
+    let mut depth = 0usize;
+    for part in launch.split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." => match depth.checked_sub(1) {
+                Some(d) => depth = d,
+                None => return true,
+            },
+            _ => depth += 1,
+        }
+    }
+    false
 }

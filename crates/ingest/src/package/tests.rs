@@ -217,7 +217,7 @@ fn common_cartridges_read_pages_links_assessments_and_canvas_prerequisites() {
 }
 
 #[test]
-fn items_without_their_files_are_set_aside_and_the_rest_imports() {
+fn items_without_their_files_import_as_structure_and_broken_ones_are_set_aside() {
     let dir = tempfile::tempdir().unwrap();
     let manifest = r#"<manifest identifier="m"><metadata><schemaversion>1.2</schemaversion></metadata>
         <organizations default="o"><organization identifier="o"><title>T</title>
@@ -225,9 +225,11 @@ fn items_without_their_files_are_set_aside_and_the_rest_imports() {
         <item identifier="gone" identifierref="r2"><title>Gone</title></item>
         <item identifier="ghost" identifierref="nope"><title>Ghost</title></item>
         <item identifier="web" identifierref="r3"><title>On the web</title></item>
+        <item identifier="out" identifierref="r4"><title>Out</title></item>
         </organization></organizations>
         <resources><resource identifier="r1" href="./my%20page.html"/><resource identifier="r2" href="missing.html"/>
-        <resource identifier="r3" href="https://example.org/course"/></resources></manifest>"#;
+        <resource identifier="r3" href="https://example.org/course"/>
+        <resource identifier="r4" href="../../secrets/page.html"/></resources></manifest>"#;
     let zip = zip_of(
         dir.path(),
         "partial.zip",
@@ -240,8 +242,8 @@ fn items_without_their_files_are_set_aside_and_the_rest_imports() {
     let titles: Vec<&str> = content.modules.iter().map(|m| m.title.as_str()).collect();
     assert_eq!(
         titles,
-        ["Spaced", "On the web"],
-        "two items have what they need"
+        ["Spaced", "Gone", "On the web"],
+        "an item whose file is absent still imports, in its place; broken items do not"
     );
     assert_eq!(
         content.modules[0].body.trim(),
@@ -249,8 +251,28 @@ fn items_without_their_files_are_set_aside_and_the_rest_imports() {
         "`./` and %20 in an href name the stored file"
     );
     assert_eq!(
-        content.modules[1].extra["web_link"], "https://example.org/course",
+        (
+            content.modules[1].body.as_str(),
+            &content.modules[1].extra["launch_missing"]
+        ),
+        ("", &serde_json::json!(true)),
+        "the absent file's item has no text, and says its launch file is missing"
+    );
+    assert_eq!(
+        content.modules[2].extra["web_link"], "https://example.org/course",
         "a launch URL on the web is a web link"
+    );
+    let warnings: Vec<(&str, &str)> = content
+        .warnings
+        .iter()
+        .map(|w| (w.relative_path.as_str(), w.message.as_str()))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0]
+            .1
+            .contains("\"missing.html\" is not in the package; imported as structure only"),
+        "the absent launch file is named in a warning: {warnings:?}"
     );
     let reasons: Vec<String> = content
         .skipped
@@ -259,16 +281,96 @@ fn items_without_their_files_are_set_aside_and_the_rest_imports() {
         .collect();
     assert_eq!(reasons.len(), 2, "{reasons:?}");
     assert!(
-        reasons[0].contains("partial.zip")
-            && reasons[0].contains("\"missing.html\" is not in the package"),
-        "a missing launch file is named with its package: {}",
+        reasons[0].contains("resource \"nope\", which imsmanifest.xml does not declare"),
+        "an item pointing at no resource: {}",
         reasons[0]
     );
     assert!(
-        reasons[1].contains("resource \"nope\", which imsmanifest.xml does not declare"),
-        "an item pointing at no resource: {}",
+        reasons[1].starts_with(&zip.display().to_string())
+            && reasons[1]
+                .contains("its launch file \"../../secrets/page.html\" points outside the package"),
+        "a launch path leaving the package is named as such, with the package: {}",
         reasons[1]
     );
+
+    let only_out = zip_of(
+        dir.path(),
+        "out.zip",
+        &[(
+            "imsmanifest.xml",
+            manifest
+                .replace(r#"identifierref="r1""#, r#"identifierref="r4""#)
+                .replace(r#"identifierref="r2""#, r#"identifierref="r4""#)
+                .replace(r#"identifierref="r3""#, r#"identifierref="nope""#)
+                .as_bytes(),
+        )],
+    );
+    let err = read_package(&only_out).unwrap_err().to_string();
+    assert!(
+        err.contains("has no item that can be imported: item \"ok\" (Spaced): its launch file \"../../secrets/page.html\" points outside the package")
+            && !err.contains("no launchable items"),
+        "a package of only broken items says why each was refused: {err}"
+    );
+}
+
+#[test]
+fn a_manifest_without_its_content_imports_its_structure() {
+    // What designers get before content arrives: a nested SCORM 1.2 organisation of
+    // twelve items and their prerequisites, and not one launch file.
+    let dir = tempfile::tempdir().unwrap();
+    let mut items = String::new();
+    let mut resources = String::new();
+    for unit in 0..3 {
+        items += &format!("<item identifier=\"u{unit}\"><title>Unit {unit}</title>");
+        for lesson in 0..4 {
+            let n = unit * 4 + lesson;
+            let prereq = match n {
+                0 => String::new(),
+                _ => format!(
+                    "<adlcp:prerequisites type=\"aicc_script\">i{}</adlcp:prerequisites>",
+                    n - 1
+                ),
+            };
+            items += &format!("<item identifier=\"i{n}\" identifierref=\"r{n}\"><title>Lesson {n}</title>{prereq}</item>");
+            resources += &format!("<resource identifier=\"r{n}\" type=\"webcontent\" adlcp:scormtype=\"sco\" href=\"lessons/{n}.html\"/>");
+        }
+        items += "</item>";
+    }
+    let manifest = format!(
+        r#"<manifest identifier="m" xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_rootv1p2"><metadata><schemaversion>1.2</schemaversion></metadata>
+        <organizations default="o"><organization identifier="o"><title>Course</title>{items}</organization></organizations>
+        <resources>{resources}</resources></manifest>"#
+    );
+    let zip = zip_of(
+        dir.path(),
+        "ahead.zip",
+        &[("imsmanifest.xml", manifest.as_bytes())],
+    );
+    let (_, content) = read_package(&zip).expect("a manifest alone is a course outline");
+    assert_eq!(content.modules.len(), 12, "every item is a module");
+    assert_eq!(
+        content.modules[5].extra["section"], "Unit 1",
+        "each keeps its place in the organisation"
+    );
+    let requires = content.manifest.expect("prerequisites").requires;
+    assert_eq!(
+        requires.len(),
+        11,
+        "every prerequisite is kept: {requires:?}"
+    );
+    assert_eq!(
+        content.warnings.len(),
+        12,
+        "one warning per missing launch file"
+    );
+    assert!(
+        content.warnings[0]
+            .message
+            .contains("\"lessons/0.html\" is not in the package"),
+        "{:?}",
+        content.warnings[0]
+    );
+    assert!(content.skipped.is_empty(), "nothing is refused");
 }
 
 #[test]
