@@ -203,18 +203,26 @@ impl Project {
     }
 
     /// The audit log as CSV (one row per entry; actor, before and after as JSON text)
-    /// or as a JSON array, each entry with its chain hash.
+    /// or as a JSON array, each entry with its chain hash. Where entries written before
+    /// [`named`] recorded a full path of the designer's machine, the export gives the name
+    /// alone and lists what it shortened (`shortened`), since such an entry no longer
+    /// matches its hash as exported.
     pub fn export_audit(&self, format: model::AuditFormat) -> Result<String> {
-        let events = self.store.audit_events()?;
+        let mut events = self.store.audit_events()?;
+        let shortened: Vec<Vec<String>> = events.iter_mut().map(shorten_paths).collect();
         let hashes = self.store.audit_hashes()?;
         match format {
             model::AuditFormat::Json => {
                 let rows: Vec<Value> = events
                     .iter()
                     .zip(&hashes)
-                    .map(|(e, h)| {
+                    .zip(&shortened)
+                    .map(|((e, h), short)| {
                         let mut v = serde_json::to_value(e).expect("audit events serialise");
                         v["hash"] = h.clone().into();
+                        if !short.is_empty() {
+                            v["shortened"] = short.clone().into();
+                        }
                         v
                     })
                     .collect();
@@ -223,9 +231,17 @@ impl Project {
             model::AuditFormat::Csv => {
                 let mut w = csv::Writer::from_writer(Vec::new());
                 w.write_record([
-                    "seq", "at_ms", "actor", "action", "object", "before", "after", "hash",
+                    "seq",
+                    "at_ms",
+                    "actor",
+                    "action",
+                    "object",
+                    "before",
+                    "after",
+                    "hash",
+                    "shortened",
                 ])?;
-                for (e, h) in events.iter().zip(&hashes) {
+                for ((e, h), short) in events.iter().zip(&hashes).zip(&shortened) {
                     w.write_record([
                         e.seq.to_string(),
                         e.at.0.to_string(),
@@ -235,6 +251,7 @@ impl Project {
                         e.before.to_string(),
                         e.after.to_string(),
                         h.clone(),
+                        short.join(" "),
                     ])?;
                 }
                 let bytes = w
@@ -248,6 +265,54 @@ impl Project {
     pub fn audit_log(&self) -> Result<Vec<AuditEvent>> {
         Ok(self.store.audit_events()?)
     }
+}
+
+/// How the log names a file or folder of this machine: by its name alone. The log
+/// travels — audit exports, bundles, copies merged elsewhere — and where a designer keeps
+/// files is not its business; the project keeps a library's full path where re-imports
+/// need it, outside the log.
+pub(crate) fn named(path: &std::path::Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+/// Entries written before [`named`]: the full paths they recorded (a library's source, a
+/// bundle or export written, a restore, a taxonomy file, the model folder), reduced to
+/// their last part. Returns where it shortened (`after.source_path`…).
+fn shorten_paths(event: &mut AuditEvent) -> Vec<String> {
+    const KEYS: [&str; 5] = ["source_path", "file", "folder", "from", "kept"];
+    let absolute =
+        |s: &str| s.starts_with('/') || s.starts_with('\\') || s.get(1..3) == Some(":\\");
+    let last = |s: &str| {
+        s.trim_end_matches(['/', '\\'])
+            .rsplit(['/', '\\'])
+            .next()
+            .unwrap_or(s)
+            .to_owned()
+    };
+    let model_dir = event.object == crate::settings::MODEL_DIR.key();
+    let mut out = Vec::new();
+    for (side, value) in [("before", &mut event.before), ("after", &mut event.after)] {
+        match value {
+            Value::String(s) if model_dir && absolute(s) => {
+                *s = last(s);
+                out.push(side.to_owned());
+            }
+            Value::Object(map) => {
+                for key in KEYS {
+                    if let Some(Value::String(s)) = map.get_mut(key) {
+                        if absolute(s) {
+                            *s = last(s);
+                            out.push(format!("{side}.{key}"));
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -345,6 +410,75 @@ mod tests {
         assert!(
             p.verify_audit().unwrap().broken.is_none(),
             "the chain verifies"
+        );
+    }
+
+    #[test]
+    fn the_log_names_files_without_where_this_machine_keeps_them() {
+        let tmp = tempfile::tempdir().unwrap();
+        let me = Actor::System;
+        let mut p = Project::create(&tmp.path().join("p.pathforge"), Timestamp(1)).unwrap();
+        let library = std::fs::canonicalize(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../sample-libraries/sales-onboarding"),
+        )
+        .unwrap();
+        p.import_library(&library, &me, Timestamp(2)).unwrap();
+        p.record_bundle(
+            "1.0.0",
+            &tmp.path().join("out/sales-1.0.0.pfbundle"),
+            &me,
+            Timestamp(3),
+        )
+        .unwrap();
+        // An entry as builds before this one wrote it: the full path of the library.
+        let old =
+            serde_json::json!({ "source_path": library.display().to_string(), "modules": 32 });
+        p.commit(
+            &me,
+            Timestamp(4),
+            super::Entry::new(
+                AuditAction::LibraryImported,
+                "old",
+                &serde_json::Value::Null,
+                &old,
+            ),
+            |_| Ok(()),
+        )
+        .unwrap();
+
+        let machine = [
+            library.parent().unwrap().display().to_string(),
+            tmp.path().display().to_string(),
+        ];
+        for format in [model::AuditFormat::Json, model::AuditFormat::Csv] {
+            let text = p.export_audit(format).unwrap();
+            for place in &machine {
+                assert!(
+                    !text.contains(place.as_str()),
+                    "{format:?}: no folder of this machine ({place}) in the export:\n{text}"
+                );
+            }
+            assert!(
+                text.contains("sales-onboarding") && text.contains("sales-1.0.0.pfbundle"),
+                "{format:?}: files are still named, by name"
+            );
+        }
+        let json: serde_json::Value =
+            serde_json::from_str(&p.export_audit(model::AuditFormat::Json).unwrap()).unwrap();
+        let shortened: Vec<&serde_json::Value> = json
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| &e["shortened"])
+            .collect();
+        assert_eq!(
+            shortened,
+            [&serde_json::Value::Null, &serde_json::Value::Null, &serde_json::json!(["after.source_path"])],
+            "new entries hold no path to shorten; the old one says what the export changed (it no longer matches its hash)"
+        );
+        assert!(
+            p.verify_audit().unwrap().broken.is_none(),
+            "the log itself is untouched by exporting it"
         );
     }
 }

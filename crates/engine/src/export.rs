@@ -60,7 +60,7 @@ impl Project {
         now: Timestamp,
     ) -> Result<()> {
         let project = self.store.project()?;
-        let after = serde_json::json!({ "version": version, "file": path.display().to_string() });
+        let after = serde_json::json!({ "version": version, "file": crate::audit::named(path) });
         let entry = Entry::new(
             AuditAction::BundleBuilt,
             project.id.as_str(),
@@ -323,7 +323,7 @@ impl Project {
         let project = self.store.project()?;
         let after = serde_json::json!({
             "target": export.target.name(),
-            "folder": out.display().to_string(),
+            "folder": crate::audit::named(out),
             "files": export.files.len(),
         });
         let entry = Entry::new(

@@ -266,7 +266,7 @@ impl Project {
         };
         let before = serde_json::json!({ "modules": unchanged + updated + report.removed });
         let after = serde_json::json!({
-            "source_path": library.source_path,
+            "source": crate::audit::named(&source),
             "added": report.added,
             "updated": report.updated,
             "removed": report.removed,

@@ -250,8 +250,8 @@ impl Project {
     ) -> Result<()> {
         self.store.restore_from(from, Some(keep))?;
         let after = serde_json::json!({
-            "from": from.display().to_string(),
-            "kept": keep.display().to_string(),
+            "from": audit::named(from),
+            "kept": audit::named(keep),
         });
         let entry = Entry::new(
             AuditAction::ProjectRestored,

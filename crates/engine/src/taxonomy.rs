@@ -505,7 +505,7 @@ impl Project {
             });
         }
         let report = TaxonomyImportReport { added, updated };
-        let after = serde_json::json!({ "file": path.display().to_string(), "added": added, "updated": updated });
+        let after = serde_json::json!({ "file": crate::audit::named(path), "added": added, "updated": updated });
         self.commit(
             actor,
             now,
