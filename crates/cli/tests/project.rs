@@ -154,6 +154,34 @@ fn json_errors_carry_a_kind() {
 
     let out = pathforge(&[&"frobnicate"]);
     assert_eq!(out.status.code(), Some(2), "usage errors exit with 2");
+    for (args, says) in [
+        (
+            vec!["frobnicate", "--json"],
+            "unrecognized subcommand 'frobnicate'; tip: a similar subcommand exists: 'calibrate'",
+        ),
+        (
+            vec!["import", "--json"],
+            "the following required arguments were not provided: <FILE> <PATH>",
+        ),
+    ] {
+        let args: Vec<&dyn AsRef<std::ffi::OsStr>> = args
+            .iter()
+            .map(|a| a as &dyn AsRef<std::ffi::OsStr>)
+            .collect();
+        let out = pathforge(&args);
+        assert_eq!(out.status.code(), Some(2), "still exit status 2");
+        let body: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap_or_else(|e| {
+            panic!(
+                "under --json a usage error is JSON too ({e}): {}",
+                stderr(&out)
+            )
+        });
+        assert_eq!(
+            (&body["error"]["kind"], body["error"]["message"].as_str()),
+            (&serde_json::json!("bad_input"), Some(says)),
+            "a wrong command line is bad input, said in one line: {body}"
+        );
+    }
 
     // Errors that are not the engine's own still have a kind: an LMS target nobody has,
     // and a flag's value the CLI itself refuses.
