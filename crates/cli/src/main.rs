@@ -138,6 +138,16 @@ enum Command {
         /// Fit the forgetting rate too (otherwise 0).
         #[arg(long)]
         forgets: bool,
+        /// Add the log's skills the project does not have to the taxonomy (logged).
+        #[arg(long, conflicts_with = "skip_unknown")]
+        add_skills: bool,
+        /// Leave out answers on skills the project does not have (counted per skill).
+        #[arg(long)]
+        skip_unknown: bool,
+        /// A CSV with columns `from` (a skill as the log names it) and `to` (the slug of
+        /// the project's skill), applied first.
+        #[arg(long, value_name = "CSV")]
+        map: Option<PathBuf>,
     },
 }
 
@@ -411,15 +421,43 @@ fn outcome(command: &Command, json: bool) -> anyhow::Result<Output> {
             file,
             events,
             forgets,
+            add_skills,
+            skip_unknown,
+            map,
         } => {
             let mut project = open(file)?;
+            let options = engine::AnswersOptions {
+                mapping: match map {
+                    Some(path) => engine::read_skill_mapping(path)?,
+                    None => Default::default(),
+                },
+                unknown: match (add_skills, skip_unknown) {
+                    (true, _) => engine::UnknownSkills::Add,
+                    (_, true) => engine::UnknownSkills::Skip,
+                    _ => engine::UnknownSkills::Refuse,
+                },
+            };
             let imported = match events {
-                Some(path) => Some(project.import_answers(path, &me(), Timestamp::now())?),
+                Some(path) => Some(
+                    project
+                        .import_answers_with(path, &options, &me(), Timestamp::now())
+                        .map_err(|e| match e {
+                            // The engine names the skills; the command names its ways out.
+                            engine::Error::UnknownSkills { .. } => {
+                                let says = format!(
+                                    "{e} (--add-skills adds them, --map CSV maps them, --skip-unknown leaves them out)"
+                                );
+                                anyhow::Error::new(e).context(says)
+                            }
+                            e => e.into(),
+                        })?,
+                ),
                 None => None,
             };
             let fits = project.calibrate(*forgets, &me(), Timestamp::now())?;
-            Output::new(fits, move |out, fits| {
-                if let Some(i) = imported {
+            let value = serde_json::json!({ "imported": imported, "fits": fits });
+            Output::new(value, move |out, _| {
+                if let Some(i) = &imported {
                     writeln!(
                         out,
                         "Read {} answers of {} learners: {} new, {} already in the project (learner ids pseudonymised)",
@@ -428,13 +466,35 @@ fn outcome(command: &Command, json: bool) -> anyhow::Result<Output> {
                         i.added,
                         i.answers - i.added
                     )?;
+                    if !i.skills_added.is_empty() {
+                        writeln!(
+                            out,
+                            "Added {} skills the project did not have (logged): {}",
+                            i.skills_added.len(),
+                            i.skills_added.join(", ")
+                        )?;
+                    }
+                    if !i.skipped.is_empty() {
+                        let each: Vec<String> = i
+                            .skipped
+                            .iter()
+                            .map(|(s, n)| format!("{s} ({n})"))
+                            .collect();
+                        writeln!(
+                            out,
+                            "Left out {} answers on {} skills the project does not have: {}",
+                            i.skipped.values().sum::<usize>(),
+                            i.skipped.len(),
+                            each.join(", ")
+                        )?;
+                    }
                 }
                 writeln!(
                     out,
                     "{:<28} {:>6} {:>6} {:>6} {:>6} {:>6} {:>8} {:>8}",
                     "skill", "prior", "learn", "guess", "slip", "forget", "learners", "answers"
                 )?;
-                for f in fits {
+                for f in &fits {
                     writeln!(
                         out,
                         "{:<28} {:>6.3} {:>6.3} {:>6.3} {:>6.3} {:>6.3} {:>8} {:>8}",

@@ -151,7 +151,7 @@ fn calibration_matches_pybkt_and_keeps_learner_ids_out_of_the_project() {
         let mut scored = Vec::new();
         let mut widest: f64 = 0.0;
         for (s, (slug, _)) in SKILLS.iter().enumerate() {
-            let fit = ours
+            let fit = ours["fits"]
                 .as_array()
                 .unwrap()
                 .iter()
@@ -235,5 +235,123 @@ fn answers_read_again_are_counted_as_already_there_not_imported() {
     assert!(
         again.contains("Read 3 answers of 2 learners: 0 new, 3 already in the project"),
         "the same file again adds nothing and says so: {again}"
+    );
+}
+
+#[test]
+fn answers_on_skills_the_project_lacks_are_named_then_added_mapped_or_left_out() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("p.pathforge");
+    assert!(pathforge(&[&"init", &file]).status.success());
+    assert!(pathforge(&[&"import", &file, &sample_library()])
+        .status
+        .success());
+    let answers = tmp.path().join("answers.csv");
+    let mut log = String::from("learner,skill,correct,order\n");
+    for (n, skill) in ["negotiation", "skill-7", "skill-8", "Price Objections"]
+        .iter()
+        .enumerate()
+    {
+        for learner in ["ana", "ben"] {
+            log += &format!("{learner},{skill},{},{n}\n", n % 2);
+        }
+    }
+    std::fs::write(&answers, &log).unwrap();
+    let calibrate = |extra: &[&dyn AsRef<std::ffi::OsStr>]| {
+        let mut args: Vec<&dyn AsRef<std::ffi::OsStr>> =
+            vec![&"calibrate", &file, &"--events", &answers, &"--json"];
+        args.extend_from_slice(extra);
+        pathforge(&args)
+    };
+    let skills = |why: &str| {
+        let out = pathforge(&[&"taxonomy", &"show", &file, &"--json"]);
+        assert!(out.status.success(), "{why}: {}", stderr(&out));
+        let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        list.as_array().unwrap().len()
+    };
+    let log_entries = || {
+        let out = pathforge(&[&"log", &file, &"--json"]);
+        let log: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        log.as_array().unwrap().len()
+    };
+    let (taxonomy, entries) = (skills("before"), log_entries());
+
+    let out = calibrate(&[]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "refused by default: {}",
+        stderr(&out)
+    );
+    let body: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap();
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("3 of the log's skills are not skills of the project (6 answers): \"Price Objections\", \"skill-7\", \"skill-8\"")
+            && message.contains("--add-skills")
+            && message.contains("--map CSV")
+            && message.contains("--skip-unknown"),
+        "every unknown skill at once, with the answers they hold and the ways out: {message}"
+    );
+    assert_eq!(body["error"]["kind"], "bad_input", "{body}");
+    assert_eq!(
+        (skills("refused"), log_entries()),
+        (taxonomy, entries),
+        "a refused log leaves the project as it was"
+    );
+
+    let out = calibrate(&[&"--skip-unknown"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        report["imported"]["skipped"],
+        serde_json::json!({ "Price Objections": 2, "skill-7": 2, "skill-8": 2 }),
+        "skipping counts what it left out, per skill"
+    );
+    assert_eq!(
+        report["imported"]["answers"], 2,
+        "only the known skill's answers are read"
+    );
+
+    let mapping = tmp.path().join("map.csv");
+    std::fs::write(&mapping, "from,to\nPrice Objections,objection-handling\n").unwrap();
+    let out = calibrate(&[&"--map", &mapping, &"--add-skills"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        report["imported"]["skills_added"],
+        serde_json::json!(["skill-7", "skill-8"]),
+        "the mapped skill lands on the project's own; the rest are added"
+    );
+    assert_eq!(
+        skills("added"),
+        taxonomy + 2,
+        "two skills more in the taxonomy"
+    );
+    let fitted: Vec<&str> = report["fits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["skill"].as_str().unwrap())
+        .collect();
+    for slug in ["objection-handling", "skill-7", "skill-8", "negotiation"] {
+        assert!(fitted.contains(&slug), "{slug} is fitted: {fitted:?}");
+    }
+    let out = pathforge(&[&"log", &file, &"--json"]);
+    let log: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let added: Vec<&serde_json::Value> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "skill.added" && e["after"]["from"] == "answers")
+        .collect();
+    assert_eq!(added.len(), 2, "each added skill is logged: {log}");
+
+    std::fs::write(&mapping, "from,to\nPrice Objections,no-such-skill\n").unwrap();
+    let out = calibrate(&[&"--map", &mapping]);
+    let body: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap();
+    assert!(
+        body["error"]["message"].as_str().unwrap().contains("the mapping sends \"Price Objections\" to \"no-such-skill\", which is not a skill of the project"),
+        "a mapping to nothing is named: {}",
+        stderr(&out)
     );
 }

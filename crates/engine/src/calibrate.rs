@@ -12,7 +12,7 @@ use hmac::{Hmac, Mac};
 use model::{Actor, SkillId, Timestamp};
 use serde::Serialize;
 use serde_json::Value;
-use sha2::Sha256;
+use sha2::{Digest, Sha256};
 
 use crate::settings::{FITTED, SECRET};
 use crate::{AuditAction, Entry, Error, Project, Result};
@@ -28,6 +28,80 @@ pub struct AnswersImport {
     pub added: usize,
     /// xAPI statements about modules that teach no skill of the taxonomy.
     pub without_skill: usize,
+    /// Skills of the log the project did not have, added to the taxonomy (and logged).
+    pub skills_added: Vec<String>,
+    /// Skills of the log the project does not have whose answers were left out, with
+    /// how many answers each had.
+    pub skipped: BTreeMap<String, usize>,
+}
+
+/// What to do with a log's answers on skills the project does not have.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum UnknownSkills {
+    /// Refuse the log, naming every such skill and how many answers it has.
+    #[default]
+    Refuse,
+    /// Add each to the taxonomy (at the root, named as the log names it; logged).
+    Add,
+    /// Leave their answers out, counted per skill.
+    Skip,
+}
+
+/// How an answer log's skills meet the project's.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AnswersOptions {
+    /// A skill as the log names it → the slug of the project's skill it is (a mapping
+    /// file's `from,to` rows, [`read_skill_mapping`]). Applied first.
+    pub mapping: HashMap<String, String>,
+    pub unknown: UnknownSkills,
+}
+
+/// Reads a mapping CSV with columns `from` (a skill as answer logs name it) and `to` (the
+/// slug of the project's skill). `path` names the file in errors.
+pub fn read_skill_mapping(path: &Path) -> Result<HashMap<String, String>> {
+    let bad = |reason: String| Error::BadFile {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| bad(format!("unreadable header: {e}")))?
+        .iter()
+        .map(|h| h.to_ascii_lowercase())
+        .collect();
+    let (Some(from), Some(to)) = (
+        header.iter().position(|h| h == "from"),
+        header.iter().position(|h| h == "to"),
+    ) else {
+        return Err(bad(format!(
+            "needs the columns from and to; its columns are {}",
+            header.join(", ")
+        )));
+    };
+    let mut out = HashMap::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| bad(format!("{e}")))?;
+        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        let (f, t) = (record.get(from).unwrap_or(""), record.get(to).unwrap_or(""));
+        if f.is_empty() || t.is_empty() {
+            return Err(bad(format!("line {line}: both from and to are needed")));
+        }
+        if let Some(before) = out.insert(f.to_owned(), t.to_owned()) {
+            if before != t {
+                return Err(bad(format!(
+                    "line {line}: {f:?} is mapped twice ({before:?} and {t:?})"
+                )));
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// One skill's fitted parameters and what they were fitted on.
@@ -43,6 +117,41 @@ pub struct SkillFit {
     pub learners: usize,
     pub answers: usize,
     pub log_likelihood: f64,
+}
+
+/// One answer of a CSV log as read: its skill as the log names it.
+struct RawAnswer {
+    learner: String,
+    skill: String,
+    order: i64,
+    correct: bool,
+}
+
+/// A slug for a skill a log names and the project lacks: the name itself when it is
+/// one, else its letters and digits joined by `-`; a short hash of the name keeps two
+/// names that read alike (or one with no letters) apart.
+fn new_slug(name: &str, taken: &HashMap<String, SkillId>) -> String {
+    if crate::taxonomy::is_slug(name) && !taken.contains_key(name) {
+        return name.to_owned();
+    }
+    let mut slug = String::new();
+    for c in name.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_end_matches('-').to_owned();
+    if !slug.is_empty() && !taken.contains_key(&slug) {
+        return slug;
+    }
+    let digest = Sha256::digest(name.as_bytes());
+    let tag: String = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
+    match slug.is_empty() {
+        true => format!("skill-{tag}"),
+        false => format!("{slug}-{tag}"),
+    }
 }
 
 /// One answer as read, before pseudonymisation.
@@ -62,6 +171,19 @@ impl Project {
         actor: &Actor,
         now: Timestamp,
     ) -> Result<AnswersImport> {
+        self.import_answers_with(path, &AnswersOptions::default(), actor, now)
+    }
+
+    /// [`Project::import_answers`], with a mapping of the log's skills to the project's
+    /// and what to do with skills the project does not have (by default the log is
+    /// refused, naming every such skill: nothing is stored then).
+    pub fn import_answers_with(
+        &mut self,
+        path: &Path,
+        options: &AnswersOptions,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<AnswersImport> {
         let bad = |reason: String| Error::BadFile {
             path: path.to_path_buf(),
             reason,
@@ -70,17 +192,86 @@ impl Project {
             path: path.to_path_buf(),
             source,
         })?;
-        let skills: HashMap<String, SkillId> = self
+        let mut skills: HashMap<String, SkillId> = self
             .store
             .skills()?
             .into_iter()
             .map(|s| (s.slug, s.id))
             .collect();
+        for (from, to) in &options.mapping {
+            if !skills.contains_key(to) && options.unknown != UnknownSkills::Add {
+                return Err(bad(format!(
+                    "the mapping sends {from:?} to {to:?}, which is not a skill of the project"
+                )));
+            }
+        }
         let is_csv = path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+        let mut new_skills: Vec<model::Skill> = Vec::new();
+        let mut skipped: BTreeMap<String, usize> = BTreeMap::new();
         let (answers, without_skill) = match is_csv {
-            true => (read_csv(&text, &skills).map_err(bad)?, 0),
+            true => {
+                let raw = read_csv(&text).map_err(bad)?;
+                // Each skill as the log names it: the project's, by the mapping or as is.
+                let slug_of = |name: &str| {
+                    options
+                        .mapping
+                        .get(name)
+                        .map_or(name, String::as_str)
+                        .to_owned()
+                };
+                let mut unknown: BTreeMap<String, usize> = BTreeMap::new();
+                for a in &raw {
+                    let slug = slug_of(&a.skill);
+                    if !skills.contains_key(&slug) {
+                        *unknown.entry(slug).or_default() += 1;
+                    }
+                }
+                match options.unknown {
+                    _ if unknown.is_empty() => {}
+                    UnknownSkills::Refuse => {
+                        return Err(Error::UnknownSkills {
+                            path: path.to_path_buf(),
+                            answers: unknown.values().sum(),
+                            skills: unknown.into_keys().collect(),
+                        })
+                    }
+                    UnknownSkills::Skip => skipped = unknown,
+                    UnknownSkills::Add => {
+                        let project = self.store.project()?;
+                        for name in unknown.into_keys() {
+                            let slug = new_slug(&name, &skills);
+                            let skill = model::Skill {
+                                id: SkillId::derive(&project.id, &slug),
+                                slug: slug.clone(),
+                                name: name.clone(),
+                                parent_id: None,
+                                description: String::new(),
+                                examples: Vec::new(),
+                                retired: false,
+                            };
+                            skills.insert(slug.clone(), skill.id.clone());
+                            // The log's name now resolves to the new slug.
+                            skills.insert(name, skill.id.clone());
+                            new_skills.push(skill);
+                        }
+                    }
+                }
+                let answers = raw
+                    .into_iter()
+                    .filter_map(|a| {
+                        let skill = skills.get(&slug_of(&a.skill))?.clone();
+                        Some(Answer {
+                            learner: a.learner,
+                            skill,
+                            order: a.order,
+                            correct: a.correct,
+                        })
+                    })
+                    .collect();
+                (answers, 0)
+            }
             false => self.read_xapi(&text, &skills).map_err(bad)?,
         };
         let secret = self.pseudonym_secret()?;
@@ -108,12 +299,21 @@ impl Project {
             answers: rows.len(),
             added: 0,
             without_skill,
+            skills_added: new_skills.iter().map(|s| s.slug.clone()).collect(),
+            skipped,
         };
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         report.added = self.store.write(|tx| {
+            for skill in &new_skills {
+                tx.upsert_skill(skill)?;
+                let mut after = serde_json::to_value(skill).expect("skills serialise");
+                after["from"] = "answers".into();
+                Entry::new(AuditAction::SkillAdded, skill.id.as_str(), &Value::Null, &after)
+                    .append(tx, actor, now)?;
+            }
             let mut added = 0;
             for (skill, learner, order, correct) in &rows {
                 added += usize::from(tx.insert_answer(skill, learner, *order, *correct)?);
@@ -315,10 +515,7 @@ fn learner_of(actor: &Value) -> Option<String> {
 
 /// A CSV of answers: learner (or user_id), skill (or skill_name: a slug of the taxonomy),
 /// correct (1/0, true/false), order (or order_id).
-fn read_csv(
-    text: &str,
-    skills: &HashMap<String, SkillId>,
-) -> std::result::Result<Vec<Answer>, String> {
+fn read_csv(text: &str) -> std::result::Result<Vec<RawAnswer>, String> {
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
@@ -350,10 +547,10 @@ fn read_csv(
             .map_err(|e| format!("line {}: {e}", e.position().map(|p| p.line()).unwrap_or(0)))?;
         let line = record.position().map(|p| p.line()).unwrap_or(0);
         let field = |i: usize| record.get(i).unwrap_or("");
-        let slug = field(skill);
-        let skill_id = skills
-            .get(slug)
-            .ok_or_else(|| format!("line {line}: {slug:?} is not a skill of the taxonomy"))?;
+        let skill = field(skill);
+        if skill.is_empty() {
+            return Err(format!("line {line}: no skill"));
+        }
         let correct = match field(correct).to_ascii_lowercase().as_str() {
             "1" | "true" => true,
             "0" | "false" => false,
@@ -368,9 +565,9 @@ fn read_csv(
         if field(learner).is_empty() {
             return Err(format!("line {line}: no learner"));
         }
-        out.push(Answer {
+        out.push(RawAnswer {
             learner: field(learner).to_owned(),
-            skill: skill_id.clone(),
+            skill: skill.to_owned(),
             order,
             correct,
         });

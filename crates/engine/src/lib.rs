@@ -41,6 +41,12 @@ pub enum Error {
     },
     #[error("{}: {reason}", path.display())]
     BadFile { path: PathBuf, reason: String },
+    #[error("{}: {} of the log's skills are not skills of the project ({answers} answers): {}; add them to the taxonomy, map them to skills it has, or leave their answers out", path.display(), skills.len(), first_of(skills, 10))]
+    UnknownSkills {
+        path: PathBuf,
+        skills: Vec<String>,
+        answers: usize,
+    },
     #[error("refused: {edit} would close the prerequisite cycle {cycle}")]
     Cycle { edit: String, cycle: String },
     #[error("refused: tracks need a prerequisite graph without cycles, and it has one: {0}")]
@@ -156,6 +162,7 @@ impl Error {
             | Error::NotAMerge(_) => ErrorKind::UnknownId,
             Error::AmbiguousModule(..)
             | Error::BadFile { .. }
+            | Error::UnknownSkills { .. }
             | Error::OutOfRange { .. }
             | Error::Blank(_)
             | Error::NotASlug(_)
@@ -186,6 +193,15 @@ impl Error {
             Error::Csv(_) => ErrorKind::Internal,
             Error::Cancelled => ErrorKind::Cancelled,
         }
+    }
+}
+
+/// The first `n` of `items`, quoted and joined, with how many more there are.
+fn first_of(items: &[String], n: usize) -> String {
+    let shown: Vec<String> = items.iter().take(n).map(|s| format!("{s:?}")).collect();
+    match items.len().saturating_sub(n) {
+        0 => shown.join(", "),
+        more => format!("{} and {more} more", shown.join(", ")),
     }
 }
 
@@ -319,7 +335,7 @@ mod tracks;
 use audit::Entry;
 
 pub use audit::AuditAction;
-pub use calibrate::{AnswersImport, SkillFit};
+pub use calibrate::{read_skill_mapping, AnswersImport, AnswersOptions, SkillFit, UnknownSkills};
 pub use export::{read_mapping, BundleContent, ExportOptions, Signing, MARKER};
 pub use prerequisites::{graph_layout, skill_layout};
 pub use profile::{load_profile, machine_key, save_profile, trust_key, trusted_keys};
