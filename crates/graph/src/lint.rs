@@ -329,6 +329,23 @@ fn cycle_in(graph: &Graph, scc: &[NodeIndex], component: &[usize]) -> Vec<usize>
     unreachable!("a strongly connected component of two or more nodes has a cycle through each")
 }
 
+/// [`redundant_edges`] on a graph of its own — the skill prerequisites — with the same
+/// bounded search as the module linter's: no transitive closure.
+pub(crate) fn redundant(graph: &Graph) -> Vec<Finding> {
+    let sccs = petgraph::algo::kosaraju_scc(&graph.g);
+    let mut component = vec![0usize; graph.g.node_count()];
+    let mut position = vec![0usize; graph.g.node_count()];
+    let mut next = 0;
+    for (c, scc) in sccs.iter().rev().enumerate() {
+        for n in scc {
+            component[n.index()] = c;
+            position[n.index()] = next;
+            next += 1;
+        }
+    }
+    redundant_edges(graph, &component, &position)
+}
+
 /// All-of edges `u → v` already implied by a longer all-of path `u → … → v`.
 ///
 /// For each `u`, its children are visited in topological order; a search from each child

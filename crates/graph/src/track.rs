@@ -315,9 +315,10 @@ pub fn lint_curriculum(
     out
 }
 
-/// Skill prerequisites (`before` → `after`, indices into the skill list) checked against
-/// the modules: cycles among skills, skills required but taught by nothing, and modules
-/// placed before everything that teaches what they need.
+/// Skill prerequisites (`before` → `after`, indices into the skill list) checked on their
+/// own — cycles, and edges a longer chain already implies — and against the modules:
+/// skills required but taught by nothing, and modules placed before everything that
+/// teaches what they need.
 pub fn lint_skills(
     graph: &Graph,
     c: &Curriculum<'_>,
@@ -367,6 +368,14 @@ pub fn lint_skills(
             fix: "Remove one of these skill prerequisites.".to_owned(),
         });
     }
+    // What the module linter finds of module edges, of skill edges: one a longer chain of
+    // skill prerequisites already implies (cycles were named above; their edges are skipped).
+    out.extend(crate::lint::redundant(&skill_graph).into_iter().map(|f| Finding {
+        code: FindingCode::RedundantSkillEdge,
+        message: format!("Skill prerequisite {}", f.message),
+        fix: f.fix.replace("the direct prerequisite", "the direct skill prerequisite"),
+        ..f
+    }));
     let taught = c.teachers();
     let teachers = |skill: usize| -> &[usize] {
         taught

@@ -213,6 +213,8 @@ pub enum FindingCode {
     UntaughtSkill,
     OrphanSkill,
     SkillCycle,
+    /// A skill prerequisite a longer chain of skill prerequisites already implies.
+    RedundantSkillEdge,
     RequiresUntaughtSkill,
     SkillOrderViolated,
     DuplicateRuleId,

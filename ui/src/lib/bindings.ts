@@ -168,7 +168,7 @@ evidence: Array<string>, };
 
 export type Severity = "error" | "warning" | "info";
 
-export type FindingCode = "cycle" | "self_loop" | "redundant_edge" | "unreachable_module" | "orphan_module" | "single_member_any_of" | "mixed_group" | "unsatisfiable_n_of" | "track_without_path" | "long_critical_path" | "untaught_skill" | "orphan_skill" | "skill_cycle" | "requires_untaught_skill" | "skill_order_violated" | "duplicate_rule_id" | "missing_reference" | "threshold_out_of_range" | "band_overlap" | "band_gap" | "unassessed_skip" | "unlock_contradicts_graph" | "unreachable_by_rules" | "notification_loop" | "assignment_overlap";
+export type FindingCode = "cycle" | "self_loop" | "redundant_edge" | "unreachable_module" | "orphan_module" | "single_member_any_of" | "mixed_group" | "unsatisfiable_n_of" | "track_without_path" | "long_critical_path" | "untaught_skill" | "orphan_skill" | "skill_cycle" | "redundant_skill_edge" | "requires_untaught_skill" | "skill_order_violated" | "duplicate_rule_id" | "missing_reference" | "threshold_out_of_range" | "band_overlap" | "band_gap" | "unassessed_skip" | "unlock_contradicts_graph" | "unreachable_by_rules" | "notification_loop" | "assignment_overlap";
 
 export type Finding = { code: FindingCode, severity: Severity, 
 /**

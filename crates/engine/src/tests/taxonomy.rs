@@ -226,6 +226,41 @@ fn skill_prerequisites_are_checked_against_the_modules() {
         "a required skill nothing teaches is named: {findings:#?}"
     );
 
+    // The module linter's redundancy check applies to skill edges too.
+    let tmp = tempfile::tempdir().unwrap();
+    let p = skill_project(
+        tmp.path(),
+        &[("m1", "x"), ("m2", "y"), ("m3", "z")],
+        &[("m1", "m2"), ("m2", "m3")],
+        &["x", "y", "z"],
+        &[("x", "y"), ("y", "z"), ("x", "z")],
+    );
+    let findings = p.check_graph().unwrap();
+    let redundant: Vec<&model::Finding> = findings
+        .iter()
+        .filter(|f| f.code == model::FindingCode::RedundantSkillEdge)
+        .collect();
+    assert_eq!(redundant.len(), 1, "x → z is implied by x → y → z: {findings:#?}");
+    assert_eq!(
+        redundant[0].message,
+        "Skill prerequisite “X” → “Z” is redundant: “X” → “Y” → “Z” already leads there.",
+        "named like a redundant module edge, as a skill prerequisite"
+    );
+    let slugs: Vec<String> = redundant[0]
+        .objects
+        .iter()
+        .map(|id| {
+            p.skills()
+                .unwrap()
+                .into_iter()
+                .find(|s| s.id.as_str() == id)
+                .unwrap()
+                .slug
+        })
+        .collect();
+    assert_eq!(slugs, ["x", "y", "z"], "its objects are the skills of the path");
+    assert_eq!(findings.len(), 1, "nothing else is wrong here: {findings:#?}");
+
     let tmp = tempfile::tempdir().unwrap();
     let mut p = skill_project(
         tmp.path(),
