@@ -312,7 +312,7 @@ pub(crate) fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/005_answers.sql")),
         M::up(include_str!("../migrations/006_levels_and_merges.sql")),
         M::up(include_str!("../migrations/007_audit_head.sql")),
-        M::up(include_str!("../migrations/008_skill_indexes.sql")),
+        M::up(include_str!("../migrations/008_lookup_indexes.sql")),
     ])
 }
 

@@ -215,7 +215,7 @@ const UNDO_MIGRATION: &[(u32, &str)] = &[
     (
         8,
         "DROP INDEX skill_prerequisites_after; DROP INDEX skills_parent;
-         DROP INDEX tags_skill; DROP INDEX skill_aliases_skill;",
+         DROP INDEX tags_skill; DROP INDEX skill_aliases_skill; DROP INDEX modules_live;",
     ),
 ];
 
