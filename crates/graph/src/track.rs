@@ -370,11 +370,15 @@ pub fn lint_skills(
     }
     // What the module linter finds of module edges, of skill edges: one a longer chain of
     // skill prerequisites already implies (cycles were named above; their edges are skipped).
-    out.extend(crate::lint::redundant(&skill_graph).into_iter().map(|f| Finding {
-        code: FindingCode::RedundantSkillEdge,
-        message: format!("Skill prerequisite {}", f.message),
-        fix: f.fix.replace("the direct prerequisite", "the direct skill prerequisite"),
-        ..f
+    out.extend(crate::lint::redundant(&skill_graph).into_iter().map(|f| {
+        Finding {
+            code: FindingCode::RedundantSkillEdge,
+            message: format!("Skill prerequisite {}", f.message),
+            fix: f
+                .fix
+                .replace("the direct prerequisite", "the direct skill prerequisite"),
+            ..f
+        }
     }));
     let taught = c.teachers();
     let teachers = |skill: usize| -> &[usize] {

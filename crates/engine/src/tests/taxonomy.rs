@@ -240,7 +240,11 @@ fn skill_prerequisites_are_checked_against_the_modules() {
         .iter()
         .filter(|f| f.code == model::FindingCode::RedundantSkillEdge)
         .collect();
-    assert_eq!(redundant.len(), 1, "x → z is implied by x → y → z: {findings:#?}");
+    assert_eq!(
+        redundant.len(),
+        1,
+        "x → z is implied by x → y → z: {findings:#?}"
+    );
     assert_eq!(
         redundant[0].message,
         "Skill prerequisite “X” → “Z” is redundant: “X” → “Y” → “Z” already leads there.",
@@ -258,8 +262,16 @@ fn skill_prerequisites_are_checked_against_the_modules() {
                 .slug
         })
         .collect();
-    assert_eq!(slugs, ["x", "y", "z"], "its objects are the skills of the path");
-    assert_eq!(findings.len(), 1, "nothing else is wrong here: {findings:#?}");
+    assert_eq!(
+        slugs,
+        ["x", "y", "z"],
+        "its objects are the skills of the path"
+    );
+    assert_eq!(
+        findings.len(),
+        1,
+        "nothing else is wrong here: {findings:#?}"
+    );
 
     let tmp = tempfile::tempdir().unwrap();
     let mut p = skill_project(
