@@ -27,7 +27,7 @@ impl Project {
     /// [`Project::check_graph`], with `each`: what a cycle or an impossible requirement
     /// blocks as one finding per module rather than one per cause.
     pub fn check_graph_with(&self, each: bool) -> Result<Vec<Finding>> {
-        self.check_graph_of(&self.curriculum()?, each)
+        self.check_graph_of(&self.curriculum_without_rules()?, each)
     }
 
     /// [`Project::check_graph_with`] on the curriculum `c` (the project's, as it is now).

@@ -10,3 +10,7 @@ CREATE INDEX skill_aliases_skill ON skill_aliases (skill_id);
 -- the prerequisite edges between live modules are read through it, 0.72 → 0.55 s for
 -- `graph check` on 50,000 modules.
 CREATE INDEX modules_live ON modules (id, retired);
+-- The edges themselves, read whole from one index in the order the curriculum wants
+-- (by module after, then before): no table lookups, no sort (0.53 → 0.38 s).
+DROP INDEX prerequisites_after;
+CREATE INDEX prerequisites_after ON prerequisites (after_id, before_id, grp, origin);

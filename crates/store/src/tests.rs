@@ -215,7 +215,8 @@ const UNDO_MIGRATION: &[(u32, &str)] = &[
     (
         8,
         "DROP INDEX skill_prerequisites_after; DROP INDEX skills_parent;
-         DROP INDEX tags_skill; DROP INDEX skill_aliases_skill; DROP INDEX modules_live;",
+         DROP INDEX tags_skill; DROP INDEX skill_aliases_skill; DROP INDEX modules_live;
+         DROP INDEX prerequisites_after; CREATE INDEX prerequisites_after ON prerequisites (after_id);",
     ),
 ];
 
