@@ -178,19 +178,7 @@ fn assistments_like_row(pybkt: Option<&Path>, tmp: &Path) -> Result<Row> {
     let auc = bkt::auc(&scored);
     ours.note = format!("held-out AUC {auc:.3} (20% of learners)");
     if let Some(python) = pybkt {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../cli/tests/pybkt_check.py");
-        let out = Command::new(python)
-            .arg(&script)
-            .args([&train, &test])
-            .arg("0")
-            .output()
-            .context("running pyBKT")?;
-        ensure!(
-            out.status.success(),
-            "pyBKT: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let report: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+        let report = pybkt_fit(python, &train, &test, false)?;
         let theirs = report["seconds"].as_f64().context("pyBKT's fit time")?;
         let their_auc = report["auc"].as_f64().context("pyBKT's AUC")?;
         ours.note = format!(
@@ -201,6 +189,24 @@ fn assistments_like_row(pybkt: Option<&Path>, tmp: &Path) -> Result<Row> {
         );
     }
     Ok(ours)
+}
+
+/// pyBKT fitted on `train` and scored on `test` by the script the CLI's cross-check uses:
+/// its report (`seconds`, held-out `auc`, parameters).
+fn pybkt_fit(python: &Path, train: &Path, test: &Path, forgets: bool) -> Result<serde_json::Value> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../cli/tests/pybkt_check.py");
+    let out = Command::new(python)
+        .arg(&script)
+        .args([train, test])
+        .arg(if forgets { "1" } else { "0" })
+        .output()
+        .context("running pyBKT")?;
+    ensure!(
+        out.status.success(),
+        "pyBKT: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Ok(serde_json::from_slice(&out.stdout)?)
 }
 
 pub fn calibration_rows(cli: &Path, pybkt: Option<&Path>, tmp: &Path) -> Result<Vec<Row>> {
@@ -228,21 +234,9 @@ pub fn calibration_rows(cli: &Path, pybkt: Option<&Path>, tmp: &Path) -> Result<
         )?;
         let mut note = "Pathforge (`bkt`, in-process, 4 starts)".to_owned();
         if let Some(python) = pybkt {
-            let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../cli/tests/pybkt_check.py");
             let mut times = Vec::new();
             for _ in 0..3 {
-                let out = Command::new(python)
-                    .arg(&script)
-                    .args([&csv, &csv])
-                    .arg(if forgets { "1" } else { "0" })
-                    .output()
-                    .context("running pyBKT")?;
-                ensure!(
-                    out.status.success(),
-                    "pyBKT: {}",
-                    String::from_utf8_lossy(&out.stderr)
-                );
-                let report: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+                let report = pybkt_fit(python, &csv, &csv, forgets)?;
                 times.push(report["seconds"].as_f64().context("pyBKT's fit time")?);
             }
             times.sort_by(f64::total_cmp);

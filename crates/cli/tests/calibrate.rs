@@ -210,11 +210,7 @@ fn calibration_matches_pybkt_and_keeps_learner_ids_out_of_the_project() {
 #[test]
 fn answers_read_again_are_counted_as_already_there_not_imported() {
     let tmp = tempfile::tempdir().unwrap();
-    let file = tmp.path().join("p.pathforge");
-    assert!(pathforge(&[&"init", &file]).status.success());
-    assert!(pathforge(&[&"import", &file, &sample_library()])
-        .status
-        .success());
+    let file = sample_project(tmp.path());
     let answers = tmp.path().join("answers.csv");
     std::fs::write(
         &answers,
@@ -241,11 +237,7 @@ fn answers_read_again_are_counted_as_already_there_not_imported() {
 #[test]
 fn answers_on_skills_the_project_lacks_are_named_then_added_mapped_or_left_out() {
     let tmp = tempfile::tempdir().unwrap();
-    let file = tmp.path().join("p.pathforge");
-    assert!(pathforge(&[&"init", &file]).status.success());
-    assert!(pathforge(&[&"import", &file, &sample_library()])
-        .status
-        .success());
+    let file = sample_project(tmp.path());
     let answers = tmp.path().join("answers.csv");
     let mut log = String::from("learner,skill,correct,order\n");
     for (n, skill) in ["negotiation", "skill-7", "skill-8", "Price Objections"]

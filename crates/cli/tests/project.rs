@@ -289,11 +289,7 @@ fn long_commands_print_plain_progress_lines_off_a_terminal() {
 #[test]
 fn a_project_another_process_is_changing_is_busy_but_readable() {
     let tmp = tempfile::tempdir().unwrap();
-    let file = tmp.path().join("p.pathforge");
-    assert!(pathforge(&[&"init", &file]).status.success());
-    assert!(pathforge(&[&"import", &file, &sample_library()])
-        .status
-        .success());
+    let file = sample_project(tmp.path());
     // This test process plays the app: it opens the project and makes an edit.
     let mut app = engine::Project::open(&file).unwrap();
     let module = app
@@ -358,11 +354,7 @@ fn a_project_another_process_is_changing_is_busy_but_readable() {
 #[test]
 fn backup_and_restore_put_a_project_back_and_keep_what_it_replaced() {
     let tmp = tempfile::tempdir().unwrap();
-    let file = tmp.path().join("p.pathforge");
-    assert!(pathforge(&[&"init", &file]).status.success());
-    assert!(pathforge(&[&"import", &file, &sample_library()])
-        .status
-        .success());
+    let file = sample_project(tmp.path());
     let backup = tmp.path().join("before-link.pathforge-backup");
     let out = pathforge(&[&"backup", &file, &"--out", &backup, &"--json"]);
     assert!(out.status.success(), "backup works: {}", stderr(&out));
@@ -426,11 +418,7 @@ fn backup_and_restore_put_a_project_back_and_keep_what_it_replaced() {
 #[test]
 fn audit_verify_and_export() {
     let tmp = tempfile::tempdir().unwrap();
-    let file = tmp.path().join("p.pathforge");
-    assert!(pathforge(&[&"init", &file]).status.success());
-    assert!(pathforge(&[&"import", &file, &sample_library()])
-        .status
-        .success());
+    let file = sample_project(tmp.path());
     let out = pathforge(&[&"audit", &"verify", &file]);
     assert!(
         out.status.success() && stdout(&out).contains("intact"),

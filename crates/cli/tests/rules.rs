@@ -402,11 +402,7 @@ fn simulate_compares_two_bundle_versions_and_names_a_bad_one() {
 #[test]
 fn our_own_xapi_export_feeds_back_into_a_dry_run() {
     let tmp = tempfile::tempdir().unwrap();
-    let file = tmp.path().join("p.pathforge");
-    assert!(pathforge(&[&"init", &file]).status.success());
-    assert!(pathforge(&[&"import", &file, &sample_library()])
-        .status
-        .success());
+    let file = sample_project(tmp.path());
     let dir = tmp.path().join("xapi");
     let out = pathforge(&[&"export", &file, &"--target", &"xapi", &"--out", &dir]);
     assert!(out.status.success(), "xAPI export: {}", stderr(&out));

@@ -63,11 +63,7 @@ fn embed_keeps_its_stable_interface() {
 #[test]
 fn tag_tags_the_sample_library_and_show_explains_it() {
     let tmp = tempfile::tempdir().unwrap();
-    let file = tmp.path().join("p.pathforge");
-    assert!(pathforge(&[&"init", &file]).status.success());
-    assert!(pathforge(&[&"import", &file, &sample_library()])
-        .status
-        .success());
+    let file = sample_project(tmp.path());
     let model = testkit::model_dir();
     let out = pathforge(&[&"tag", &file, &"--model", &model, &"--json"]);
     assert!(out.status.success(), "tag runs: {}", stderr(&out));
@@ -124,11 +120,7 @@ fn tag_tags_the_sample_library_and_show_explains_it() {
 #[test]
 fn review_lists_and_decides_with_a_dry_run_first() {
     let tmp = tempfile::tempdir().unwrap();
-    let file = tmp.path().join("p.pathforge");
-    assert!(pathforge(&[&"init", &file]).status.success());
-    assert!(pathforge(&[&"import", &file, &sample_library()])
-        .status
-        .success());
+    let file = sample_project(tmp.path());
     let model = testkit::model_dir();
     assert!(pathforge(&[&"tag", &file, &"--model", &model])
         .status
@@ -250,11 +242,7 @@ fn review_lists_and_decides_with_a_dry_run_first() {
 #[test]
 fn every_review_command_answers_json_under_json_and_words_without() {
     let tmp = tempfile::tempdir().unwrap();
-    let file = tmp.path().join("p.pathforge");
-    assert!(pathforge(&[&"init", &file]).status.success());
-    assert!(pathforge(&[&"import", &file, &sample_library()])
-        .status
-        .success());
+    let file = sample_project(tmp.path());
     let model = testkit::model_dir();
     assert!(pathforge(&[&"tag", &file, &"--model", &model])
         .status

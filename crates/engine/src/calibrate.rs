@@ -56,17 +56,22 @@ pub struct AnswersOptions {
     pub unknown: UnknownSkills,
 }
 
-/// Reads a mapping CSV with columns `from` (a skill as answer logs name it) and `to` (the
-/// slug of the project's skill). `path` names the file in errors.
-pub fn read_skill_mapping(path: &Path) -> Result<HashMap<String, String>> {
-    let bad = |reason: String| Error::BadFile {
-        path: path.to_path_buf(),
-        reason,
-    };
+/// A file's text, and how to say what is wrong with it (naming the file).
+fn read_text(path: &Path) -> Result<(String, impl Fn(String) -> Error + '_)> {
     let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
         path: path.to_path_buf(),
         source,
     })?;
+    Ok((text, move |reason: String| Error::BadFile {
+        path: path.to_path_buf(),
+        reason,
+    }))
+}
+
+/// Reads a mapping CSV with columns `from` (a skill as answer logs name it) and `to` (the
+/// slug of the project's skill). `path` names the file in errors.
+pub fn read_skill_mapping(path: &Path) -> Result<HashMap<String, String>> {
+    let (text, bad) = read_text(path)?;
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
@@ -184,14 +189,7 @@ impl Project {
         actor: &Actor,
         now: Timestamp,
     ) -> Result<AnswersImport> {
-        let bad = |reason: String| Error::BadFile {
-            path: path.to_path_buf(),
-            reason,
-        };
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let (text, bad) = read_text(path)?;
         let mut skills: HashMap<String, SkillId> = self
             .store
             .skills()?

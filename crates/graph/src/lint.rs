@@ -44,17 +44,7 @@ pub fn lint_with(graph: &Graph, each: bool) -> Vec<Finding> {
     // kosaraju_scc is iterative (petgraph's tarjan_scc recurses and overflows the stack on
     // long chains) and yields components in reverse topological order, which gives every
     // node a position such that edges between components go forwards.
-    let sccs = petgraph::algo::kosaraju_scc(g);
-    let mut component = vec![0usize; g.node_count()];
-    let mut position = vec![0usize; g.node_count()];
-    let mut next = 0;
-    for (c, scc) in sccs.iter().rev().enumerate() {
-        for n in scc {
-            component[n.index()] = c;
-            position[n.index()] = next;
-            next += 1;
-        }
-    }
+    let (sccs, component, position) = components(graph);
     debug_assert!(
         g.edge_references().all(
             |e| component[e.source().index()] == component[e.target().index()]
@@ -332,6 +322,14 @@ fn cycle_in(graph: &Graph, scc: &[NodeIndex], component: &[usize]) -> Vec<usize>
 /// [`redundant_edges`] on a graph of its own — the skill prerequisites — with the same
 /// bounded search as the module linter's: no transitive closure.
 pub(crate) fn redundant(graph: &Graph) -> Vec<Finding> {
+    let (_, component, position) = components(graph);
+    redundant_edges(graph, &component, &position)
+}
+
+/// The strongly connected components (petgraph's order: reverse topological), each node's
+/// component in topological order, and a position per node such that edges between
+/// components go forwards.
+fn components(graph: &Graph) -> (Vec<Vec<NodeIndex>>, Vec<usize>, Vec<usize>) {
     let sccs = petgraph::algo::kosaraju_scc(&graph.g);
     let mut component = vec![0usize; graph.g.node_count()];
     let mut position = vec![0usize; graph.g.node_count()];
@@ -343,7 +341,7 @@ pub(crate) fn redundant(graph: &Graph) -> Vec<Finding> {
             next += 1;
         }
     }
-    redundant_edges(graph, &component, &position)
+    (sccs, component, position)
 }
 
 /// All-of edges `u → v` already implied by a longer all-of path `u → … → v`.

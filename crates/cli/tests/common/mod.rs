@@ -34,6 +34,15 @@ pub fn sample_library() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../sample-libraries/sales-onboarding")
 }
 
+/// A new project at `dir/p.pathforge` with the sample library imported.
+pub fn sample_project(dir: &Path) -> PathBuf {
+    let file = dir.join("p.pathforge");
+    assert!(pathforge(&[&"init", &file]).status.success(), "init works");
+    let out = pathforge(&[&"import", &file, &sample_library()]);
+    assert!(out.status.success(), "the sample imports: {}", stderr(&out));
+    file
+}
+
 pub fn module_count(file: &Path) -> usize {
     let out = pathforge(&[&"modules", &file, &"--json"]);
     assert!(out.status.success(), "listing works: {}", stderr(&out));
