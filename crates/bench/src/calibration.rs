@@ -22,6 +22,18 @@ impl Rng {
     }
 }
 
+/// One simulated answer under BKT: right unless slipping when the skill is known, a guess
+/// when not; then a chance to learn it. `p` is (learn, guess, slip).
+fn answer(rng: &mut Rng, known: &mut bool, p: (f64, f64, f64)) -> bool {
+    let (learn, guess, slip) = p;
+    let correct = match *known {
+        true => rng.next() >= slip,
+        false => rng.next() < guess,
+    };
+    *known = *known || rng.next() < learn;
+    correct
+}
+
 const SKILLS: usize = 10;
 const LEARNERS: usize = 5_000;
 const ANSWERS: usize = 10;
@@ -45,12 +57,7 @@ fn generate(path: &Path) -> Result<Vec<Vec<Vec<bool>>>> {
             let mut known = rng.next() < prior;
             let mut answers = Vec::with_capacity(ANSWERS);
             for _ in 0..ANSWERS {
-                let correct = if known {
-                    rng.next() >= slip
-                } else {
-                    rng.next() < guess
-                };
-                known = known || rng.next() < learn;
+                let correct = answer(&mut rng, &mut known, (learn, guess, slip));
                 order += 1;
                 csv += &format!("{order},learner-{l},skill-{s},{}\n", u8::from(correct));
                 answers.push(correct);
@@ -118,12 +125,7 @@ fn generate_assistments_like(train: &Path, test: &Path) -> Result<(BySkill, BySk
             let mut known = rng.next() < prior;
             let mut answers = Vec::new();
             for _ in 0..geometric(&mut rng, 8.0, 200) {
-                let correct = if known {
-                    rng.next() >= slip
-                } else {
-                    rng.next() < guess
-                };
-                known = known || rng.next() < learn;
+                let correct = answer(&mut rng, &mut known, (learn, guess, slip));
                 order += 1;
                 let csv = if held_out {
                     &mut test_csv

@@ -186,6 +186,11 @@ pub fn track_path(graph: &Graph, c: &Curriculum<'_>, targets: &[TrackTarget]) ->
     }
 }
 
+/// The modules teaching `slug` (in index order) in an index from [`Curriculum::teachers`].
+fn teachers_of<'t>(taught: &'t HashMap<&str, Vec<usize>>, slug: &str) -> &'t [usize] {
+    taught.get(slug).map(Vec::as_slice).unwrap_or_default()
+}
+
 /// A track as the linter sees it.
 #[derive(Debug)]
 pub struct TrackSpec<'a> {
@@ -381,12 +386,7 @@ pub fn lint_skills(
         }
     }));
     let taught = c.teachers();
-    let teachers = |skill: usize| -> &[usize] {
-        taught
-            .get(skills[skill].slug)
-            .map(Vec::as_slice)
-            .unwrap_or_default()
-    };
+    let teachers = |s: usize| teachers_of(&taught, skills[s].slug);
     for &(x, y) in requires {
         if x == y || cyclic[x] || cyclic[y] {
             continue;
@@ -450,12 +450,7 @@ pub fn derived_edges(
     requires: &[(usize, usize)],
 ) -> Vec<(usize, usize, usize, usize)> {
     let taught = c.teachers();
-    let teachers = |s: usize| -> &[usize] {
-        taught
-            .get(skills[s].slug)
-            .map(Vec::as_slice)
-            .unwrap_or_default()
-    };
+    let teachers = |s: usize| teachers_of(&taught, skills[s].slug);
     let mut below: HashMap<usize, HashSet<usize>> = HashMap::new();
     let mut seen: HashSet<(usize, usize)> = HashSet::new();
     let mut out = Vec::new();
