@@ -34,7 +34,10 @@ impl Project {
         modules: &[ModuleSummary],
         with_rules: bool,
     ) -> Result<curriculum::Curriculum> {
-        let prerequisites = self.store.prerequisites()?;
+        let live: std::collections::HashSet<&str> = modules.iter().map(|m| m.id.as_str()).collect();
+        let mut prerequisites = self.store.all_prerequisites()?;
+        prerequisites
+            .retain(|e| live.contains(e.before.as_str()) && live.contains(e.after.as_str()));
         let tracks = self
             .store
             .tracks()?

@@ -14,3 +14,5 @@ CREATE INDEX modules_live ON modules (id, retired);
 -- (by module after, then before): no table lookups, no sort (0.53 → 0.38 s).
 DROP INDEX prerequisites_after;
 CREATE INDEX prerequisites_after ON prerequisites (after_id, before_id, grp, origin);
+-- Modules in library and file order, for the summaries every list and check starts from.
+CREATE INDEX modules_order ON modules (library_id, position);

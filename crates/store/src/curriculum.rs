@@ -56,15 +56,26 @@ impl Store {
 
     /// Every prerequisite edge, in a stable order.
     pub fn prerequisites(&self) -> Result<Vec<PrerequisiteEdge>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT p.before_id, p.after_id, p.grp, p.origin FROM prerequisites p
-                 JOIN modules b ON b.id = p.before_id AND b.retired = 0
-                 JOIN modules a ON a.id = p.after_id AND a.retired = 0
-                 ORDER BY p.after_id, p.before_id",
-            )
-            .map_err(|e| self.sql(e))?;
+        self.edges(
+            "SELECT p.before_id, p.after_id, p.grp, p.origin FROM prerequisites p
+             JOIN modules b ON b.id = p.before_id AND b.retired = 0
+             JOIN modules a ON a.id = p.after_id AND a.retired = 0
+             ORDER BY p.after_id, p.before_id",
+        )
+    }
+
+    /// Every prerequisite edge, retired modules' too, in the same order, read off one
+    /// index without looking modules up: for callers that hold the live modules already
+    /// and keep the edges between them (the curriculum snapshot).
+    pub fn all_prerequisites(&self) -> Result<Vec<PrerequisiteEdge>> {
+        self.edges(
+            "SELECT before_id, after_id, grp, origin FROM prerequisites
+             ORDER BY after_id, before_id",
+        )
+    }
+
+    fn edges(&self, sql: &str) -> Result<Vec<PrerequisiteEdge>> {
+        let mut stmt = self.conn.prepare_cached(sql).map_err(|e| self.sql(e))?;
         let rows = stmt
             .query_map([], |r| {
                 let origin: String = r.get(3)?;

@@ -67,14 +67,23 @@ impl Store {
     /// it teaches, declared or accepted (what tracks, checks, simulation and exports read).
     pub fn module_summaries(&self) -> Result<Vec<ModuleSummary>> {
         let mut tags = self.taught_tags()?;
+        // Read in (library id, position) order straight off an index, then the libraries
+        // put in name order here: sorting 50,000 rows by a joined library name in SQL was a
+        // third of `graph check` on a 50,000-module catalogue.
+        let rank: std::collections::HashMap<LibraryId, usize> = self
+            .libraries()?
+            .into_iter()
+            .enumerate()
+            .map(|(i, l)| (l.id, i))
+            .collect();
         let mut stmt = self
             .conn
             .prepare_cached(
                 "SELECT m.id, m.library_id, m.source_path, m.title, m.duration_minutes, m.level,
                         m.word_count
-                 FROM modules m JOIN libraries l ON l.id = m.library_id
+                 FROM modules m
                  WHERE m.retired = 0
-                 ORDER BY l.name, l.id, m.position",
+                 ORDER BY m.library_id, m.position",
             )
             .map_err(|e| self.sql(e))?;
         let rows = stmt
@@ -92,8 +101,12 @@ impl Store {
                 })
             })
             .map_err(|e| self.sql(e))?;
-        rows.collect::<rusqlite::Result<_>>()
-            .map_err(|e| self.sql(e))
+        let mut modules: Vec<ModuleSummary> = rows
+            .collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.sql(e))?;
+        // Stable: each library's modules keep their position order.
+        modules.sort_by_key(|m| rank.get(&m.library_id).copied().unwrap_or(usize::MAX));
+        Ok(modules)
     }
 
     /// The modules of one library, with their bodies, keyed by id.

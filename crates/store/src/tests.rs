@@ -216,7 +216,8 @@ const UNDO_MIGRATION: &[(u32, &str)] = &[
         8,
         "DROP INDEX skill_prerequisites_after; DROP INDEX skills_parent;
          DROP INDEX tags_skill; DROP INDEX skill_aliases_skill; DROP INDEX modules_live;
-         DROP INDEX prerequisites_after; CREATE INDEX prerequisites_after ON prerequisites (after_id);",
+         DROP INDEX prerequisites_after; CREATE INDEX prerequisites_after ON prerequisites (after_id);
+         DROP INDEX modules_order;",
     ),
 ];
 
