@@ -90,7 +90,9 @@ fn main() -> Result<()> {
     }
     let tmp = tempfile::tempdir()?;
     if only_skills {
-        print_table(skills::skill_rows(&cli, tmp.path())?);
+        let mut rows = skills::skill_rows(&cli, tmp.path())?;
+        rows.extend(graphs::check_command_rows(&cli, tmp.path())?);
+        print_table(rows);
         return Ok(());
     }
     if only_scale {
@@ -314,6 +316,7 @@ fn main() -> Result<()> {
 
     rows.extend(scale::scale_rows(&model_dir, tmp.path())?);
     rows.extend(skills::skill_rows(&cli, tmp.path())?);
+    rows.extend(graphs::check_command_rows(&cli, tmp.path())?);
     rows.extend(cohort::simulation_rows(tmp.path())?);
     rows.extend(calibration::calibration_rows(
         &cli,
