@@ -180,7 +180,7 @@ pub(crate) fn check_command_rows(cli: &Path, tmp: &Path) -> Result<Vec<Row>> {
         std::fs::write(&catalog, csv)?;
         let file = tmp.join(format!("cycle-{n}.pathforge"));
         run(cli, &["init".as_ref(), file.as_os_str()])?;
-        crate::run(
+        run(
             cli,
             &["import".as_ref(), file.as_os_str(), catalog.as_os_str()],
         )?;
