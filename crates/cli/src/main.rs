@@ -158,27 +158,7 @@ fn main() -> ExitCode {
         // wrong (usage errors are bad input, exit status 2 as clap's); help and version
         // print as usual.
         Err(e) if e.use_stderr() && std::env::args().any(|a| a == "--json") => {
-            let text = e.to_string();
-            let what = text.split("\n\nUsage:").next().unwrap_or_default();
-            // One line: a list after a colon joins with spaces, a further sentence (clap's
-            // "tip: …") with a semicolon.
-            let mut message = String::new();
-            for line in what.strip_prefix("error: ").unwrap_or(what).lines() {
-                let line = line.trim();
-                if line.is_empty() {
-                    continue;
-                }
-                if !message.is_empty() {
-                    message +=
-                        if message.ends_with(':') || line.starts_with('<') || line.starts_with('-')
-                        {
-                            " "
-                        } else {
-                            "; "
-                        };
-                }
-                message += line;
-            }
+            let message = print::usage_error(&e);
             let body = serde_json::json!({ "error": { "kind": model::ErrorKind::BadInput, "message": message } });
             eprintln!("{body}");
             return ExitCode::from(2);

@@ -134,6 +134,26 @@ impl Output {
     }
 }
 
+/// clap's usage error as one line (its "Usage:" block dropped): a list after a colon
+/// joins with spaces, a further sentence (clap's "tip: …") with a semicolon.
+pub(crate) fn usage_error(e: &clap::Error) -> String {
+    let text = e.to_string();
+    let what = text.split("\n\nUsage:").next().unwrap_or_default();
+    let mut message = String::new();
+    for line in what.strip_prefix("error: ").unwrap_or(what).lines() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        if !message.is_empty() {
+            let list = message.ends_with(':') || line.starts_with('<') || line.starts_with('-');
+            message += if list { " " } else { "; " };
+        }
+        message += line;
+    }
+    message
+}
+
 /// A result `--json` prints as `value` and people read as one line of `words`.
 pub(crate) fn said(value: impl serde::Serialize + 'static, words: String) -> Output {
     Output::new(value, move |out, _| {

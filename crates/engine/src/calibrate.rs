@@ -132,6 +132,11 @@ struct RawAnswer {
     correct: bool,
 }
 
+/// A skill as a log names it, as the project's slug: by the mapping, else as is.
+fn mapped<'a>(mapping: &'a HashMap<String, String>, name: &'a str) -> &'a str {
+    mapping.get(name).map_or(name, String::as_str)
+}
+
 /// A slug for a skill a log names and the project lacks: the name itself when it is
 /// one, else its letters and digits joined by `-`; a short hash of the name keeps two
 /// names that read alike (or one with no letters) apart.
@@ -211,19 +216,11 @@ impl Project {
         let (answers, without_skill) = match is_csv {
             true => {
                 let raw = read_csv(&text).map_err(bad)?;
-                // Each skill as the log names it: the project's, by the mapping or as is.
-                let slug_of = |name: &str| {
-                    options
-                        .mapping
-                        .get(name)
-                        .map_or(name, String::as_str)
-                        .to_owned()
-                };
                 let mut unknown: BTreeMap<String, usize> = BTreeMap::new();
                 for a in &raw {
-                    let slug = slug_of(&a.skill);
-                    if !skills.contains_key(&slug) {
-                        *unknown.entry(slug).or_default() += 1;
+                    let slug = mapped(&options.mapping, &a.skill);
+                    if !skills.contains_key(slug) {
+                        *unknown.entry(slug.to_owned()).or_default() += 1;
                     }
                 }
                 match options.unknown {
@@ -259,7 +256,7 @@ impl Project {
                 let answers = raw
                     .into_iter()
                     .filter_map(|a| {
-                        let skill = skills.get(&slug_of(&a.skill))?.clone();
+                        let skill = skills.get(mapped(&options.mapping, &a.skill))?.clone();
                         Some(Answer {
                             learner: a.learner,
                             skill,

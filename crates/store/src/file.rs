@@ -22,10 +22,7 @@ impl Store {
                 path: path.to_path_buf(),
             });
         }
-        let dir = match path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        };
+        let dir = folder_of(path);
         let io = |source| Error::Io {
             path: path.to_path_buf(),
             source,
@@ -124,11 +121,6 @@ impl Store {
         })
     }
 
-    /// Why the project was opened to read only, if it was.
-    pub fn read_only(&self) -> Option<&'static str> {
-        self.read_only
-    }
-
     /// Writes a consistent copy of the project to `dest` (SQLite's online backup, safe
     /// while the project is in use); it appears whole or not at all, and an existing file
     /// is never overwritten.
@@ -213,6 +205,14 @@ impl Store {
     }
 }
 
+/// The folder a file is in ("." for a bare file name).
+fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
 /// Why Pathforge cannot write the project at `path`, if it cannot: the file refuses to
 /// be opened for writing, or its folder (where SQLite keeps the write-ahead log, its index
 /// and our writer lock) refuses a new file. Probes only; creates nothing that stays.
@@ -223,10 +223,7 @@ fn unwritable(path: &Path) -> Option<&'static str> {
             std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
         )
     };
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
+    let dir = folder_of(path);
     if let Err(e) = tempfile::tempfile_in(dir) {
         if refused(&e) {
             return Some("its folder cannot be written");
@@ -481,10 +478,7 @@ pub(crate) fn copy_database(conn: &Connection, project: &Path, dest: &Path) -> R
             path: dest.to_path_buf(),
         });
     }
-    let dir = match dest.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
+    let dir = folder_of(dest);
     remove_leftovers(dir, &[BACKUP]);
     let staged = tempfile::Builder::new()
         .prefix(&staging_prefix(BACKUP))

@@ -335,7 +335,7 @@ impl Tx<'_> {
             .iter()
             .map(|(b, a)| (b.as_str(), a.as_str()))
             .collect();
-        let mut have: HashSet<(String, String)> = HashSet::new();
+        let mut stored: Vec<(SkillId, SkillId)> = Vec::new();
         {
             let mut stmt = self.tx.prepare_cached(
                 "SELECT before_id, after_id FROM skill_prerequisites WHERE origin = 'manifest'",
@@ -344,17 +344,21 @@ impl Tx<'_> {
             while let Some(r) = rows.next()? {
                 let (before, after): (String, String) = (r.get(0)?, r.get(1)?);
                 if declared.contains(after.as_str()) {
-                    have.insert((before, after));
+                    stored.push((SkillId(before), SkillId(after)));
                 }
             }
         }
-        for (before, after) in &have {
+        let have: HashSet<(&str, &str)> = stored
+            .iter()
+            .map(|(b, a)| (b.as_str(), a.as_str()))
+            .collect();
+        for (before, after) in &stored {
             if !wanted.contains(&(before.as_str(), after.as_str())) {
-                self.delete_skill_prerequisite(&SkillId(before.clone()), &SkillId(after.clone()))?;
+                self.delete_skill_prerequisite(before, after)?;
             }
         }
         for (before, after) in edges {
-            if !have.contains(&(before.0.clone(), after.0.clone())) {
+            if !have.contains(&(before.as_str(), after.as_str())) {
                 self.insert_skill_prerequisite(before, after, EdgeOrigin::Manifest)?;
             }
         }
