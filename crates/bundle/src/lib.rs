@@ -29,6 +29,12 @@ const SIGNATURE: &str = "signature.json";
 pub struct Manifest {
     pub format: String,
     pub bundle_id: String,
+    /// The project (course) the bundle came from, as exports name it in activity ids
+    /// (`urn:pathforge:COURSE:module:…`), so that what an LRS records of a bundle and of
+    /// an export are about the same activities. Absent in bundles made before it was
+    /// added (their bundle id stands in).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub course_id: Option<String>,
     pub version: String,
     pub author: String,
     /// sha256 over the content files, in name order: the project state it came from.
@@ -108,10 +114,17 @@ pub fn public_key_text(key: &SigningKey) -> String {
     hex::encode(key.verifying_key().to_bytes())
 }
 
+/// Which bundle, of which course: the ids a manifest carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ids {
+    pub bundle: String,
+    pub course: String,
+}
+
 /// Builds the zip. `files` are the content files (name, bytes); `signed_at` and the
 /// project's `audit_head` go only beside the signature.
 pub fn build(
-    bundle_id: &str,
+    ids: &Ids,
     version: &str,
     author: &str,
     files: &[(String, Vec<u8>)],
@@ -132,7 +145,8 @@ pub fn build(
     );
     let manifest = Manifest {
         format: FORMAT.to_owned(),
-        bundle_id: bundle_id.to_owned(),
+        bundle_id: ids.bundle.clone(),
+        course_id: Some(ids.course.clone()),
         version: version.to_owned(),
         author: author.to_owned(),
         source_hash,
@@ -206,6 +220,13 @@ pub fn check_signer(signer: &str, trusted: &[String]) -> Result<()> {
 pub fn signer_of(files: &BTreeMap<String, Vec<u8>>) -> Option<String> {
     let signature: SignatureFile = serde_json::from_slice(files.get(SIGNATURE)?).ok()?;
     Some(signature.public_key)
+}
+
+/// When a bundle was signed (milliseconds since the epoch), read without checking
+/// anything.
+pub fn signed_at(files: &BTreeMap<String, Vec<u8>>) -> Option<i64> {
+    let signature: SignatureFile = serde_json::from_slice(files.get(SIGNATURE)?).ok()?;
+    Some(signature.signed_at)
 }
 
 /// The audit log head a bundle carries (see [`build`]), if any; the bundle is not

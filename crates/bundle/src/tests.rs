@@ -34,6 +34,13 @@ fn files(threshold: u32, edges: &[(&str, &str)]) -> Vec<(String, Vec<u8>)> {
     ]
 }
 
+fn ids(bundle: &str) -> Ids {
+    Ids {
+        bundle: bundle.to_owned(),
+        course: "course-1".to_owned(),
+    }
+}
+
 fn key() -> SigningKey {
     SigningKey::from_bytes(&[7u8; 32])
 }
@@ -41,7 +48,7 @@ fn key() -> SigningKey {
 #[test]
 fn bundles_are_deterministic_and_verify() {
     let one = build(
-        "b-1",
+        &ids("b-1"),
         "1.0.0",
         "ana",
         &files(70, &[("a.md", "b.md")]),
@@ -51,7 +58,7 @@ fn bundles_are_deterministic_and_verify() {
     )
     .unwrap();
     let two = build(
-        "b-1",
+        &ids("b-1"),
         "1.0.0",
         "ana",
         &files(70, &[("a.md", "b.md")]),
@@ -101,7 +108,16 @@ fn tamper(bundle: &[u8], name: &str, edit: impl Fn(&mut Vec<u8>)) -> Vec<u8> {
 
 #[test]
 fn any_change_is_detected() {
-    let bundle = build("b-1", "1.0.0", "ana", &files(70, &[]), &key(), 100, None).unwrap();
+    let bundle = build(
+        &ids("b-1"),
+        "1.0.0",
+        "ana",
+        &files(70, &[]),
+        &key(),
+        100,
+        None,
+    )
+    .unwrap();
     type Edit = fn(&mut Vec<u8>);
     let cases: [(&str, Edit, &str); 4] = [
         (
@@ -149,7 +165,7 @@ fn any_change_is_detected() {
 fn diffs_are_semantic() {
     let a = read(
         &build(
-            "b",
+            &ids("b"),
             "1.0.0",
             "ana",
             &files(70, &[("a.md", "b.md")]),
@@ -162,7 +178,7 @@ fn diffs_are_semantic() {
     .unwrap();
     let b = read(
         &build(
-            "b",
+            &ids("b"),
             "1.1.0",
             "ana",
             &files(60, &[("b.md", "quiz.md")]),

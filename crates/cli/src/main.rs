@@ -148,7 +148,20 @@ enum Command {
         /// the project's skill), applied first.
         #[arg(long, value_name = "CSV")]
         map: Option<PathBuf>,
+        /// Read learners' statements from this LRS's xAPI endpoint instead of a file.
+        #[arg(long, value_name = "URL", conflicts_with = "events")]
+        lrs: Option<String>,
+        /// With --lrs: only statements stored after this time (ISO 8601, e.g.
+        /// 2026-11-01T00:00:00Z).
+        #[arg(long, requires = "lrs")]
+        since: Option<String>,
+        #[command(flatten)]
+        connection: Connection,
     },
+    /// Push a signed bundle's curriculum, or an xAPI export's statements, into a learning
+    /// record store: each statement once (its id is its content), so a second sync sends
+    /// nothing and a new bundle version sends only what changed.
+    Sync(SyncArgs),
 }
 
 fn main() -> ExitCode {
@@ -192,6 +205,8 @@ fn error_kind(err: &anyhow::Error) -> model::ErrorKind {
     } else if let Some(e) = err.downcast_ref::<bundle::Error>() {
         e.kind()
     } else if let Some(e) = err.downcast_ref::<lms::Error>() {
+        e.kind()
+    } else if let Some(e) = err.downcast_ref::<lrs::Error>() {
         e.kind()
     } else if err.downcast_ref::<std::io::Error>().is_some() {
         model::ErrorKind::Io
@@ -404,6 +419,9 @@ fn outcome(command: &Command, json: bool) -> anyhow::Result<Output> {
             add_skills,
             skip_unknown,
             map,
+            lrs,
+            since,
+            connection,
         } => {
             let mut project = open(file)?;
             let options = engine::AnswersOptions {
@@ -417,8 +435,19 @@ fn outcome(command: &Command, json: bool) -> anyhow::Result<Output> {
                     _ => engine::UnknownSkills::Refuse,
                 },
             };
-            let imported = match events {
-                Some(path) => Some(
+            let from_lrs = match lrs {
+                Some(endpoint) => Some(read_lrs(endpoint, since.as_deref(), connection, json)?),
+                None => None,
+            };
+            let imported = match (events, &from_lrs) {
+                (_, Some((source, text))) => Some(project.import_answer_text(
+                    source,
+                    text,
+                    &options,
+                    &me(),
+                    Timestamp::now(),
+                )?),
+                (Some(path), None) => Some(
                     project
                         .import_answers_with(path, &options, &me(), Timestamp::now())
                         .map_err(|e| match e {
@@ -432,7 +461,7 @@ fn outcome(command: &Command, json: bool) -> anyhow::Result<Output> {
                             e => e.into(),
                         })?,
                 ),
-                None => None,
+                (None, None) => None,
             };
             let fits = project.calibrate(*forgets, &me(), Timestamp::now())?;
             let value = serde_json::json!({ "imported": imported, "fits": fits });
@@ -485,6 +514,7 @@ fn outcome(command: &Command, json: bool) -> anyhow::Result<Output> {
             })
         }
         Command::Simulate(args) => run_simulate(args, json)?,
+        Command::Sync(args) => run_sync(args, json)?,
     })
 }
 

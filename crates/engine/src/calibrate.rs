@@ -194,7 +194,26 @@ impl Project {
         actor: &Actor,
         now: Timestamp,
     ) -> Result<AnswersImport> {
-        let (text, bad) = read_text(path)?;
+        let (text, _) = read_text(path)?;
+        self.import_answer_text(path, &text, options, actor, now)
+    }
+
+    /// [`Project::import_answers_with`] on a log already read: `text` came from `source`
+    /// (a file, or an LRS's statements address), which errors and the audit log name; a
+    /// `.csv` source is read as CSV, anything else as xAPI statements.
+    pub fn import_answer_text(
+        &mut self,
+        source: &Path,
+        text: &str,
+        options: &AnswersOptions,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<AnswersImport> {
+        let path = source;
+        let bad = |reason: String| Error::BadFile {
+            path: path.to_path_buf(),
+            reason,
+        };
         let mut skills: HashMap<String, SkillId> = self
             .store
             .skills()?
@@ -215,7 +234,7 @@ impl Project {
         let mut skipped: BTreeMap<String, usize> = BTreeMap::new();
         let (answers, without_skill) = match is_csv {
             true => {
-                let raw = read_csv(&text).map_err(bad)?;
+                let raw = read_csv(text).map_err(bad)?;
                 let mut unknown: BTreeMap<String, usize> = BTreeMap::new();
                 for a in &raw {
                     let slug = mapped(&options.mapping, &a.skill);
@@ -267,7 +286,7 @@ impl Project {
                     .collect();
                 (answers, 0)
             }
-            false => self.read_xapi(&text, &skills).map_err(bad)?,
+            false => self.read_xapi(text, &skills).map_err(bad)?,
         };
         let secret = self.pseudonym_secret()?;
         let pseudonym = |learner: &str| {
@@ -297,10 +316,16 @@ impl Project {
             skills_added: new_skills.iter().map(|s| s.slug.clone()).collect(),
             skipped,
         };
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let name = match path.to_str() {
+            // An LRS's address is no machine's path; it never holds credentials.
+            Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
+                url.to_owned()
+            }
+            _ => path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        };
         report.added = self.store.write(|tx| {
             for skill in &new_skills {
                 tx.upsert_skill(skill)?;

@@ -40,9 +40,12 @@ impl Project {
                 .expect("JSON values serialise");
         let graph = c.graph_doc();
         let graph = serde_json::to_vec_pretty(&graph).expect("graphs serialise");
-        let id = SkillId::derive(&project.id, "\u{1f}bundle").0;
+        let ids = bundle::Ids {
+            bundle: SkillId::derive(&project.id, "\u{1f}bundle").0,
+            course: project.id.to_string(),
+        };
         Ok((
-            id,
+            ids,
             vec![
                 ("graph.json".to_owned(), graph),
                 ("rules.json".to_owned(), rules),
@@ -93,7 +96,7 @@ fn interactive_source(module: &model::Module) -> Option<String> {
 }
 
 /// A bundle's id and its content files (name, bytes).
-pub type BundleContent = (String, Vec<(String, Vec<u8>)>);
+pub type BundleContent = (bundle::Ids, Vec<(String, Vec<u8>)>);
 
 /// What an export needs beyond the project. The defaults serve every target but the
 /// signed bundle, which needs [`Signing`].

@@ -21,7 +21,7 @@ mod xml;
 
 pub use coverage::coverage_matrix;
 pub(crate) use coverage::{cover, noting_categories, placeholder};
-pub use plan::activity_keys;
+pub use plan::{activity_keys, module_activities, uri as activity_uri};
 pub(crate) use plan::{identifier, needed, shortfalls, Plan};
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};

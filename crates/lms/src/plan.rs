@@ -222,7 +222,9 @@ fn unique_idents<'k>(
 }
 
 /// The stable URI of something of the course `course_id`.
-fn uri(course_id: &str, what: &str) -> String {
+/// A stable URI for something of the course `course_id` (`what` is `course`,
+/// `module:IDENT`, `track:SLUG`…): the activity ids every export writes.
+pub fn uri(course_id: &str, what: &str) -> String {
     format!("urn:pathforge:{course_id}:{what}")
 }
 
@@ -239,6 +241,16 @@ pub fn activity_keys<'k>(course_id: &str, keys: &[&'k str]) -> HashMap<String, &
                 (uri(course_id, &format!("au:{ident}")), key),
             ]
         })
+        .collect()
+}
+
+/// Each module's xAPI activity id (`…:module:IDENT`, as the xAPI export and SCORM 2004
+/// objectives write it) for the course `course_id` whose modules are `keys` in the
+/// course's order.
+pub fn module_activities<'k>(course_id: &str, keys: &[&'k str]) -> HashMap<&'k str, String> {
+    unique_idents(keys.iter().copied(), identifier)
+        .into_iter()
+        .map(|(key, ident)| (key, uri(course_id, &format!("module:{ident}"))))
         .collect()
 }
 

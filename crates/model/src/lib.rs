@@ -140,6 +140,10 @@ pub enum ErrorKind {
     /// The project is somewhere Pathforge cannot write, so it was opened to read only;
     /// the change was refused and nothing was done.
     ReadOnly,
+    /// A server outside Pathforge (a learning record store) could not be reached, refused
+    /// the request or answered something that is not what it should; nothing in the
+    /// project changed.
+    Remote,
 }
 
 /// The project file's own record.

@@ -54,6 +54,7 @@ const KINDS: Record<ErrorKind, true> = {
   cancelled: true,
   busy: true,
   read_only: true,
+  remote: true,
 };
 
 function isIpcError(e: unknown): e is IpcError {

@@ -53,5 +53,7 @@ export function hintFor(kind: ErrorKind): string {
       return 'This project is in a folder Pathforge cannot write, so it is open to read only. Save a copy somewhere you can write to change it.';
     case 'busy':
       return 'Another Pathforge window or command is changing this project: close it there, or let that command finish, then retry. Nothing was changed.';
+    case 'remote':
+      return 'The learning record store could not be reached or refused the request; the project is unchanged. What it had already recorded stays there, and the next sync skips it.';
   }
 }

@@ -1,0 +1,153 @@
+//! `pathforge sync`: puts a signed bundle, or the statements an xAPI export wrote, into a
+//! learning record store — each statement once, so a second sync sends nothing and a new
+//! bundle version sends only what changed. Also where the LRS credentials are found for
+//! `calibrate --lrs`: a file outside any project, never a flag or the URL.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+use clap::Args;
+
+use crate::machine::{config_dir, trusted};
+use crate::print::{Output, Progress};
+
+#[derive(Args)]
+pub(crate) struct SyncArgs {
+    /// A signed bundle (.pathforge-bundle.zip: its curriculum is published, one statement
+    /// per course, module, track and rule), or an xAPI export (its folder or its
+    /// statements.json).
+    source: PathBuf,
+    /// The LRS's xAPI endpoint, e.g. https://lrs.example.com/xAPI/ (no credentials in it).
+    #[arg(long)]
+    lrs: String,
+    /// Ask the LRS what it already has and list what would be sent; send nothing.
+    #[arg(long)]
+    dry_run: bool,
+    #[command(flatten)]
+    connection: Connection,
+}
+
+/// How to reach an LRS: shared by `sync` and `calibrate --lrs`.
+#[derive(Args, Clone, Debug)]
+pub(crate) struct Connection {
+    /// A credentials file: lines of `USER:PASSWORD` or `URL USER:PASSWORD` (the LRS's key
+    /// and secret). Else $PATHFORGE_LRS_CREDENTIALS, else `lrs-credentials` in the config
+    /// folder; without one, requests are anonymous.
+    #[arg(long)]
+    credentials: Option<PathBuf>,
+    /// Seconds to wait for each answer.
+    #[arg(long, default_value_t = 30)]
+    timeout: u64,
+    /// Times to try again when the LRS cannot be reached or asks to wait.
+    #[arg(long, default_value_t = 3)]
+    retries: u32,
+}
+
+impl Connection {
+    /// The LRS at `endpoint`, with the credentials that apply to it.
+    pub(crate) fn open(&self, endpoint: &str) -> anyhow::Result<lrs::Lrs> {
+        let file = match &self.credentials {
+            Some(f) => Some(f.clone()),
+            None => match std::env::var_os("PATHFORGE_LRS_CREDENTIALS") {
+                Some(f) => Some(PathBuf::from(f)),
+                None => Some(config_dir()?.join("lrs-credentials")).filter(|f| f.exists()),
+            },
+        };
+        let credentials = match &file {
+            Some(f) => {
+                let text = std::fs::read_to_string(f)
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", f.display()))?;
+                lrs::credentials_for(&text, endpoint)
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", f.display()))?
+            }
+            None => None,
+        };
+        let patience = lrs::Patience {
+            timeout: Duration::from_secs(self.timeout.max(1)),
+            retries: self.retries,
+            ..lrs::Patience::default()
+        };
+        Ok(lrs::Lrs::new(endpoint, credentials, patience)?)
+    }
+}
+
+/// The statements `source` produces: a bundle's (verified, by a key trusted here) or an
+/// xAPI export's.
+fn outgoing(source: &Path) -> anyhow::Result<Vec<lrs::Outgoing>> {
+    let named = |e: String| anyhow::anyhow!("{}: {e}", source.display());
+    let file = match source.is_dir() {
+        true => source.join("statements.json"),
+        false => source.to_path_buf(),
+    };
+    let bytes = std::fs::read(&file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    if bytes.starts_with(b"PK") {
+        let (_, signer) = bundle::verify(&bytes, None).map_err(|e| named(e.to_string()))?;
+        bundle::check_signer(&signer, &trusted()?).map_err(|e| named(e.to_string()))?;
+        let files = bundle::read(&bytes).map_err(|e| named(e.to_string()))?;
+        return lrs::statements::of_bundle(&files).map_err(named);
+    }
+    let text = String::from_utf8(bytes).map_err(|_| named("not UTF-8 text".to_owned()))?;
+    lrs::statements::of_file(&text).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))
+}
+
+pub(crate) fn run_sync(args: &SyncArgs, json: bool) -> anyhow::Result<Output> {
+    let outgoing = outgoing(&args.source)?;
+    let lrs = args.connection.open(&args.lrs)?;
+    let mut bar = Progress::new(json, "sending {bar:40} {pos}/{len} statements");
+    let bar_cell = std::cell::RefCell::new(&mut bar);
+    let never = AtomicBool::new(false);
+    let report = lrs.sync(
+        &outgoing,
+        args.dry_run,
+        &|done, total| {
+            bar_cell
+                .borrow_mut()
+                .update(done as u32, total as u32, "statements")
+        },
+        &never,
+    )?;
+    bar.finish();
+    Ok(Output::new(report, |out, r| {
+        let verb = match r.dry_run {
+            true => "Would send",
+            false => "Sent",
+        };
+        for s in &r.sent {
+            writeln!(out, "{:<36}  {}", s.id, s.about)?;
+        }
+        writeln!(
+            out,
+            "{verb} {} of {} statements to {} ({} already there)",
+            r.sent.len(),
+            r.total,
+            r.lrs,
+            r.already
+        )?;
+        Ok(())
+    }))
+}
+
+/// Learners' statements from the LRS at `endpoint` (stored after `since`), as the text of
+/// an answer log and the address it came from, for `calibrate --lrs`.
+pub(crate) fn read_lrs(
+    endpoint: &str,
+    since: Option<&str>,
+    connection: &Connection,
+    json: bool,
+) -> anyhow::Result<(PathBuf, String)> {
+    if let Some(t) = since {
+        t.parse::<jiff::Timestamp>().map_err(|e| {
+            anyhow::anyhow!("--since {t:?}: not a time like 2026-11-01T00:00:00Z ({e})")
+        })?;
+    }
+    let lrs = connection.open(endpoint)?;
+    let mut bar = Progress::new(json, "reading {pos} statements {wide_msg}");
+    let bar_cell = std::cell::RefCell::new(&mut bar);
+    let statements = lrs.statements_since(since, &|n| {
+        bar_cell.borrow_mut().update(n as u32, 0, "from the LRS")
+    })?;
+    bar.finish();
+    let text = serde_json::json!({ "statements": statements }).to_string();
+    Ok((PathBuf::from(lrs.statements_url()), text))
+}
