@@ -13,7 +13,7 @@ export type SkillId = string;
 
 export type TrackId = string;
 
-export type ErrorKind = "not_found" | "already_exists" | "not_a_project" | "too_new" | "bad_input" | "io" | "storage" | "unknown_id" | "no_project" | "conflict" | "internal" | "cancelled" | "busy" | "read_only";
+export type ErrorKind = "not_found" | "already_exists" | "not_a_project" | "too_new" | "bad_input" | "io" | "storage" | "unknown_id" | "no_project" | "conflict" | "internal" | "cancelled" | "busy" | "read_only" | "remote";
 
 export type ProjectInfo = { id: ProjectId, name: string, 
 /**
