@@ -11,7 +11,7 @@ SAMPLE := sample-libraries/sales-onboarding
 RUN_PROJECT := target/run/sales-onboarding.pathforge
 UI_SOURCES := $(shell find ui/src ui/index.html ui/vite.config.ts ui/package-lock.json -type f 2>/dev/null)
 
-.PHONY: help setup ui build run test fmt-check lint rust-test ui-test check-headless e2e bench bindings samples fmt fuzz
+.PHONY: help setup ui build run test fmt-check lint rust-test ui-test check-headless e2e players bench bindings samples fmt fuzz
 
 help:
 	@echo "make run    open Pathforge on the sample library (CLI run when there is no display)"
@@ -45,7 +45,7 @@ run: build
 	  echo "$$ pathforge tag $(RUN_PROJECT)"; target/debug/pathforge tag $(RUN_PROJECT); \
 	fi
 
-test: setup fmt-check check-headless ui-test build lint rust-test e2e
+test: setup fmt-check check-headless ui-test build lint rust-test players e2e
 	@echo "make test: everything passed"
 
 fmt-check:
@@ -65,6 +65,11 @@ rust-test: build
 
 e2e: build
 	.ci/e2e
+
+# Exports played in real run-times: scorm-again (SCORM 2004 sequencing) in Debian's
+# headless Chromium (tests/players/).
+players: build
+	cd tests/players && npm test
 
 # sentence-transformers (PyTorch, CPU) in a throwaway virtualenv, only for the side-by-side
 # embedding throughput figure; Pathforge itself never uses Python.

@@ -1,0 +1,55 @@
+// Runs the `pathforge` CLI (the debug build `make build` makes, or $PATHFORGE) to make the
+// projects and exports the player tests play.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(import.meta.dirname, '../../..');
+const BIN = process.env.PATHFORGE ?? join(ROOT, 'target/debug/pathforge');
+
+function run(args, env = {}) {
+  if (!existsSync(BIN)) {
+    throw new Error(`${BIN} is missing: run \`make build\` first (make test does)`);
+  }
+  return execFileSync(BIN, args, {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+}
+
+/** `pathforge ARGS --json`, parsed. */
+export function json(args, env) {
+  return JSON.parse(run([...args, '--json'], env));
+}
+
+/** The sample libraries: each folder of sample-libraries/ with a pathforge.toml (the
+ * others hold their sources, taxonomies and evaluation sets). */
+export function sampleLibraries() {
+  const dir = join(ROOT, 'sample-libraries');
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(dir, d.name, 'pathforge.toml')))
+    .map((d) => d.name)
+    .sort();
+}
+
+/** A new project with the sample library `name` imported, in a temporary folder, and
+ * what the tests compare the runtime with: its modules, edges and rules. */
+export function sampleProject(name) {
+  const dir = mkdtempSync(join(tmpdir(), `pathforge-players-${name}-`));
+  const file = join(dir, `${name}.pathforge`);
+  const config = { PATHFORGE_CONFIG_DIR: join(dir, 'config') };
+  run(['init', file], config);
+  run(['import', file, join(ROOT, 'sample-libraries', name)], config);
+  const modules = json(['modules', file], config);
+  const edges = json(['graph', 'edges', file], config);
+  const rules = json(['rules', 'list', file], config).rules;
+  const exportTo = (target) => {
+    const out = join(dir, target);
+    run(['export', file, '--target', target, '--out', out], config);
+    return out;
+  };
+  return { dir, file, modules, edges, rules, exportTo };
+}

@@ -1,0 +1,251 @@
+// Every sample library's SCORM 2004 export, played in scorm-again (a real SCORM 2004
+// run-time with sequencing) inside Debian's headless Chromium. A scripted learner goes
+// through the course; at every step the test asks the run-time to deliver each module
+// whose prerequisites are not met yet (it must refuse every one the export's coverage
+// calls "expressed") and then the next module the rules allow (it must deliver it). A
+// second learner goes by flow ("continue") with high scores, a third with low ones: the
+// placement skips and remediations the coverage reports must happen as the rules say.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+
+import { launch } from './lib/browser.mjs';
+import { sampleLibraries, sampleProject, ROOT } from './lib/pathforge.mjs';
+import { serve } from './lib/serve.mjs';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+/** A page with scorm-again and the LMS harness, serving the export at /package/. */
+async function player(exportDir) {
+  const server = await serve({
+    '/scorm-again/': join(ROOT, 'tests/players/node_modules/scorm-again/dist'),
+    '/harness/': join(ROOT, 'tests/players/harness'),
+    '/package/': exportDir,
+  });
+  const page = await browser.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto(`${server.url}/harness/index.html`);
+  return {
+    page,
+    problems,
+    /** A new learner: a fresh API on the package's manifest; the leaves in order. */
+    async open(withoutRules = false) {
+      return page.evaluate(async (strip) => {
+        const tree = await window.pf.open('/package/imsmanifest.xml', strip);
+        const leaves = [];
+        const walk = (a) => (a.children ? a.children.forEach(walk) : leaves.push({ id: a.id, title: a.title }));
+        walk(tree);
+        return leaves;
+      }, withoutRules);
+    },
+    navigate: (request, target) => page.evaluate((r, t) => window.pf.navigate(r, t), request, target),
+    finish: (scaled) => page.evaluate((s) => window.pf.finish({ scaled: s, passed: true }), scaled),
+    close: async () => {
+      await page.close();
+      server.close();
+    },
+  };
+}
+
+/** What the project says: each module's path by item, prerequisites with their group,
+ * the rules by id and how the export's coverage reports each. */
+function expectations(project, leaves, coverage) {
+  const byTitle = new Map(project.modules.map((m) => [m.title, m]));
+  const byId = new Map(project.modules.map((m) => [m.id, m]));
+  const pathOf = new Map();
+  for (const leaf of leaves) {
+    const m = byTitle.get(leaf.title);
+    assert.ok(m, `the package's item ${leaf.id} (“${leaf.title}”) is a module of the project`);
+    pathOf.set(leaf.id, m.source_path);
+  }
+  const requires = new Map();
+  for (const e of project.edges) {
+    const after = byId.get(e.after).source_path;
+    const r = requires.get(after) ?? { group: e.group, before: [] };
+    r.before.push(byId.get(e.before).source_path);
+    requires.set(after, r);
+  }
+  const status = new Map(coverage.rules.map((r) => [r.rule, r.status]));
+  return { pathOf, requires, status };
+}
+
+function met(requirement, done) {
+  if (!requirement) return true;
+  const have = requirement.before.filter((p) => done.has(p)).length;
+  switch (requirement.group.kind) {
+    case 'any_of':
+      return have >= 1;
+    case 'n_of':
+      return have >= requirement.group.n;
+    default:
+      return have === requirement.before.length;
+  }
+}
+
+/** The modules remediation keeps away from a learner who scored `percent` everywhere. */
+function remediationHidden(rules, percent) {
+  return new Set(
+    rules.filter((r) => r.kind === 'remediation' && percent >= r.below).flatMap((r) => r.assign),
+  );
+}
+
+async function coverageOf(dir) {
+  const { readFile } = await import('node:fs/promises');
+  return JSON.parse(await readFile(join(dir, 'coverage.json'), 'utf8'));
+}
+
+for (const library of sampleLibraries()) {
+  test(`${library}: scorm-again enforces every prerequisite the SCORM 2004 export calls expressed`, async () => {
+    const project = sampleProject(library);
+    const out = project.exportTo('scorm2004');
+    const coverage = await coverageOf(out);
+    const p = await player(out);
+    try {
+      const leaves = await p.open();
+      const { pathOf, requires, status } = expectations(project, leaves, coverage);
+      const expressed = new Set(
+        [...requires.keys()].filter((path) => status.get(`unlock:${path}`) === 'expressed'),
+      );
+      // Every score is 50%: below every placement band that skips and below most
+      // remediation thresholds; remediation hidden at 50% is left out of the walk.
+      const hidden = remediationHidden(project.rules, 50);
+      const itemOf = new Map([...pathOf].map(([id, path]) => [path, id]));
+      const done = new Set();
+      let refused = 0;
+      let delivered = 0;
+      let step = await p.navigate('start');
+      assert.ok(step.ok && step.to, `the run-time starts the course: ${JSON.stringify(step)}`);
+      for (;;) {
+        const current = pathOf.get(step.to);
+        assert.ok(
+          met(requires.get(current), done),
+          `${current} was delivered before its prerequisites (${JSON.stringify(requires.get(current))})`,
+        );
+        await p.finish(0.5);
+        done.add(current);
+        delivered += 1;
+        for (const path of expressed) {
+          if (done.has(path) || met(requires.get(path), done)) continue;
+          const tried = await p.navigate('choice', itemOf.get(path));
+          assert.ok(
+            !tried.ok && tried.to === step.to,
+            `after ${[...done].length} modules, the run-time let the learner into ${path} whose prerequisites ${requires.get(path).before.filter((b) => !done.has(b)).join(', ')} are not met — the coverage says this rule is expressed`,
+          );
+          refused += 1;
+        }
+        const next = leaves
+          .map((l) => l.id)
+          .find((id) => !done.has(pathOf.get(id)) && !hidden.has(pathOf.get(id)) && met(requires.get(pathOf.get(id)), done));
+        if (!next) break;
+        step = await p.navigate('choice', next);
+        assert.ok(
+          step.ok && step.to === next,
+          `the rules allow ${pathOf.get(next)} now (prerequisites met), but the run-time refused it: ${JSON.stringify(step)}`,
+        );
+      }
+      const reachable = leaves.filter((l) => !hidden.has(pathOf.get(l.id))).length;
+      assert.equal(delivered, reachable, 'the learner went through every module the rules let them reach');
+      assert.ok(expressed.size === 0 || refused > 0, 'refusals were tried for every expressed prerequisite');
+      assert.deepEqual(p.problems, [], 'no script error in the player page');
+      console.log(`${library}: ${delivered} modules delivered in an allowed order, ${refused} early choices refused, ${expressed.size} expressed prerequisite rules`);
+
+      // The control: the same package without its sequencing rules lets the learner
+      // into the first of those modules at once, so the refusals came from the export.
+      if (expressed.size > 0) {
+        await p.open(true);
+        const first = await p.navigate('start');
+        await p.finish(0.5);
+        const early = [...expressed].find((path) => !met(requires.get(path), new Set([pathOf.get(first.to)])));
+        const tried = await p.navigate('choice', itemOf.get(early));
+        assert.ok(tried.ok && tried.to === itemOf.get(early), `without the export's rules the run-time lets the learner into ${early}: ${JSON.stringify(tried)}`);
+      }
+    } finally {
+      await p.close();
+    }
+  });
+}
+
+/** A learner who goes by flow ("continue") from the start, finishing each module with
+ * the score `scoreOf(path)` gives; the modules delivered, in order. */
+async function flow(p, pathOf, scoreOf) {
+  const delivered = [];
+  let step = await p.navigate('start');
+  while (step.ok && step.to && delivered.length <= pathOf.size) {
+    const path = pathOf.get(step.to);
+    delivered.push(path);
+    await p.finish(scoreOf(path));
+    step = await p.navigate('continue');
+    if (step.to === step.from) break;
+  }
+  return delivered;
+}
+
+for (const library of sampleLibraries()) {
+  test(`${library}: placement skips and remediations happen in scorm-again's flow as the coverage reports`, async () => {
+    const project = sampleProject(library);
+    const out = project.exportTo('scorm2004');
+    const coverage = await coverageOf(out);
+    const status = new Map(coverage.rules.map((r) => [r.rule, r]));
+    for (const rule of project.rules) {
+      const c = status.get(rule.id);
+      assert.ok(c, `the coverage reports rule ${rule.id}`);
+      assert.ok(
+        c.status === 'expressed' || c.how.length > 20,
+        `rule ${rule.id} is ${c.status}: the report says why (${c.how})`,
+      );
+    }
+    const p = await player(out);
+    let checks = 0;
+    try {
+      const leaves = await p.open();
+      const { pathOf } = expectations(project, leaves, coverage);
+      for (const rule of project.rules.filter((r) => r.kind === 'placement' && status.get(r.id).status !== 'not_exported')) {
+        const skippedSomewhere = new Set(rule.bands.flatMap((b) => b.skip ?? []));
+        for (const band of rule.bands) {
+          const score = (band.min + Math.min(band.max ?? 100, 100)) / 200;
+          const seen = await flow(p, pathOf, (path) => (path === rule.assessment ? score : 0.5));
+          await p.open();
+          const at = seen.indexOf(rule.assessment);
+          assert.ok(at >= 0, `${rule.id}: the flow reaches the assessment ${rule.assessment}: ${seen.join(' → ')}`);
+          const afterwards = seen.slice(at + 1);
+          for (const skipped of band.skip ?? []) {
+            assert.ok(!afterwards.includes(skipped), `${rule.id}: scoring ${score * 100}% skips ${skipped}, but the run-time delivered it: ${seen.join(' → ')}`);
+            checks += 1;
+          }
+          if (band.start_at) {
+            assert.ok(afterwards.includes(band.start_at), `${rule.id}: scoring ${score * 100}% goes on at ${band.start_at}: ${seen.join(' → ')}`);
+            checks += 1;
+          }
+          if (!band.skip?.length) {
+            for (const m of skippedSomewhere) {
+              assert.ok(afterwards.includes(m), `${rule.id}: scoring ${score * 100}% skips nothing, yet ${m} was not delivered: ${seen.join(' → ')}`);
+              checks += 1;
+            }
+          }
+        }
+      }
+      for (const rule of project.rules.filter((r) => r.kind === 'remediation' && status.get(r.id).status !== 'not_exported')) {
+        for (const [percent, shown] of [[Math.min(rule.below + 10, 100), false], [Math.max(rule.below - 10, 0), true]]) {
+          const seen = await flow(p, pathOf, (path) => (path === rule.assessment ? percent / 100 : 0.5));
+          await p.open();
+          assert.ok(seen.includes(rule.assessment), `${rule.id}: the flow reaches ${rule.assessment}: ${seen.join(' → ')}`);
+          for (const m of rule.assign) {
+            assert.equal(seen.includes(m), shown, `${rule.id}: scoring ${percent}% on ${rule.assessment} ${shown ? 'assigns' : 'does not assign'} ${m}: ${seen.join(' → ')}`);
+            checks += 1;
+          }
+        }
+      }
+      assert.deepEqual(p.problems, [], 'no script error in the player page');
+      console.log(`${library}: ${checks} placement and remediation outcomes held in flow navigation`);
+    } finally {
+      await p.close();
+    }
+  });
+}
