@@ -67,7 +67,7 @@ e2e: build
 	.ci/e2e
 
 # Exports played in real run-times: scorm-again (SCORM 2004 sequencing) in Debian's
-# headless Chromium (tests/players/).
+# headless Chromium, and each cmi5 AU through @xapi/cmi5 against Ralph (tests/players/).
 players: build
 	cd tests/players && npm test
 

@@ -1,5 +1,5 @@
 // Serves folders over HTTP on 127.0.0.1 (a free port) for the browser: the exported
-// package, the run-time's files and the harness page. Static files only.
+// package, the run-time's files and the harness page; a caller may add routes.
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
@@ -12,9 +12,11 @@ const TYPES = {
   '.css': 'text/css; charset=utf-8',
 };
 
-/** Serves `mounts` ({"/prefix/": folder}); resolves to { url, close }. */
-export function serve(mounts) {
+/** Serves `mounts` ({"/prefix/": folder}); resolves to { url, close }. `routes`, when
+ * given, is asked first and answers the requests it returns true for. */
+export function serve(mounts, routes = async () => false) {
   const server = createServer(async (req, res) => {
+    if (await routes(req, res)) return;
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     const prefix = Object.keys(mounts).find((p) => path.startsWith(p));
     const rest = prefix && normalize(path.slice(prefix.length));
