@@ -100,3 +100,134 @@ fn export_writes_a_folder_with_coverage_and_reports_the_diff() {
         stderr(&bad)
     );
 }
+
+#[test]
+fn sync_dry_runs_list_the_moodle_and_canvas_calls_a_bundle_needs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = tmp.path().join("config");
+    let file = sample_project(tmp.path());
+    let out = pathforge_in(
+        &config,
+        &[
+            &"bundle",
+            &"build",
+            &file,
+            &"--out",
+            &tmp.path().join("b"),
+            &"--json",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let built: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let bundle = PathBuf::from(built["bundle"].as_str().unwrap());
+    let modules: Vec<serde_json::Value> =
+        serde_json::from_slice(&pathforge(&[&"modules", &file, &"--json"]).stdout).unwrap();
+    let path_of = |id: &str| {
+        modules.iter().find(|m| m["id"] == id).unwrap()["source_path"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let edges: Vec<serde_json::Value> =
+        serde_json::from_slice(&pathforge(&[&"graph", &"edges", &file, &"--json"]).stdout).unwrap();
+    let first = modules[0]["source_path"].as_str().unwrap().to_owned();
+    let second = modules[1]["source_path"].as_str().unwrap().to_owned();
+    let mapping = tmp.path().join("mapping.csv");
+    std::fs::write(
+        &mapping,
+        format!("module,lms_id\n{first},101\n{second},102\n"),
+    )
+    .unwrap();
+
+    let calls = |target: &str, extra: &[&dyn AsRef<std::ffi::OsStr>]| {
+        let mut args: Vec<&dyn AsRef<std::ffi::OsStr>> = vec![
+            &"sync",
+            &bundle,
+            &"--target",
+            &target,
+            &"--dry-run",
+            &"--json",
+        ];
+        args.extend_from_slice(extra);
+        let out = pathforge_in(&config, &args);
+        assert!(out.status.success(), "{target} dry run: {}", stderr(&out));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["calls"].as_array().unwrap().clone()
+    };
+
+    let canvas = calls("canvas", &[&"--mapping", &mapping]);
+    let puts: Vec<&serde_json::Value> = canvas
+        .iter()
+        .filter(|c| {
+            c["path"]
+                .as_str()
+                .unwrap()
+                .ends_with(&format!("/modules/{}", "102"))
+        })
+        .collect();
+    assert_eq!(
+        puts.len(),
+        1,
+        "the mapped module is named by its Canvas id: {canvas:?}"
+    );
+    let body: serde_json::Value = serde_json::from_str(puts[0]["body"].as_str().unwrap()).unwrap();
+    let wanted: Vec<String> = edges
+        .iter()
+        .filter(|e| path_of(e["after"].as_str().unwrap()) == second)
+        .map(|e| path_of(e["before"].as_str().unwrap()))
+        .collect();
+    let got = body["module"]["prerequisite_module_ids"]
+        .as_array()
+        .unwrap();
+    assert_eq!(
+        got.len(),
+        wanted.len(),
+        "the call sets exactly the module's prerequisites ({wanted:?}): {body}"
+    );
+    if wanted == [first.clone()] {
+        assert_eq!(got[0], 101, "a mapped prerequisite is its Canvas id");
+    }
+    assert!(
+        canvas
+            .iter()
+            .all(|c| c["method"] == "PUT"
+                && c["path"].as_str().unwrap().starts_with("/api/v1/courses/")),
+        "Canvas calls are the documented module endpoints"
+    );
+
+    let moodle = calls("moodle", &[]);
+    assert!(
+        moodle[0]["body"]
+            .as_str()
+            .unwrap()
+            .contains("wsfunction=core_competency_create_competency_framework"),
+        "Moodle starts with the competency framework: {}",
+        moodle[0]
+    );
+    let gated = edges
+        .iter()
+        .map(|e| e["after"].as_str().unwrap())
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    let availability = moodle.iter().filter(|c| c["method"] == "php").count();
+    assert_eq!(
+        availability, gated,
+        "one restrict-access step per module with prerequisites (Moodle has no web service for it)"
+    );
+
+    let out = pathforge_in(&config, &[&"sync", &bundle, &"--target", &"canvas"]);
+    assert!(
+        !out.status.success() && stderr(&out).contains("--dry-run"),
+        "without --dry-run nothing is called, and the message says why: {}",
+        stderr(&out)
+    );
+    let out = pathforge_in(
+        &config,
+        &[&"sync", &file, &"--target", &"moodle", &"--dry-run"],
+    );
+    assert!(
+        !out.status.success() && stderr(&out).contains("not a bundle"),
+        "a project is not a bundle: {}",
+        stderr(&out)
+    );
+}

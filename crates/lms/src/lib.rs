@@ -8,6 +8,7 @@
 //! and the project's identity ([`Course::of`]) — files as bytes out. The engine gathers the
 //! course and writes the files (atomically); the same course always gives the same bytes.
 
+mod calls;
 mod canvas;
 mod cmi5;
 mod coverage;
@@ -19,6 +20,7 @@ mod scorm2004;
 mod xapi;
 mod xml;
 
+pub use calls::{calls, Call};
 pub use coverage::coverage_matrix;
 pub(crate) use coverage::{cover, noting_categories, placeholder};
 pub use plan::{activity_keys, module_activities, uri as activity_uri};
@@ -177,6 +179,45 @@ pub struct About {
 }
 
 impl Course {
+    /// The course a signed bundle carries, from its files (as `bundle::read` gives them;
+    /// the caller checked the signature): curriculum, rules and skill framework, the course
+    /// id `id`, changed at `changed`, with the admin's `mapping` of module paths to LMS ids.
+    /// Its pages are empty — a bundle carries no module text — so it serves the targets
+    /// that apply structure to a course already in the LMS (Moodle, Canvas).
+    pub fn of_bundle(
+        files: &BTreeMap<String, Vec<u8>>,
+        id: &str,
+        changed: Timestamp,
+        mapping: BTreeMap<String, String>,
+    ) -> Result<Course> {
+        let curriculum =
+            curriculum::Curriculum::from_bundle(files).map_err(|e| Error::Bundle(e.to_string()))?;
+        let case = files
+            .get("taxonomy.case.json")
+            .map(|b| String::from_utf8_lossy(b).into_owned())
+            .unwrap_or_default();
+        let framework = exchange::case_import(std::path::Path::new("taxonomy.case.json"), &case)
+            .map_err(|e| Error::Bundle(e.to_string()))?;
+        let pages = curriculum
+            .modules
+            .iter()
+            .map(|_| Page {
+                body: String::new(),
+                interactive: None,
+            })
+            .collect();
+        let about = About {
+            id: id.to_owned(),
+            title: framework.title.clone(),
+            description: String::new(),
+            framework,
+            changed,
+            mapping,
+            remote_images: false,
+        };
+        Ok(Course::of(&curriculum, pages, about))
+    }
+
     /// The course of `curriculum`: its modules (with `pages`, one per module in the
     /// curriculum's order), each track's modules in a valid order (its path), and the
     /// whole rule set. The prerequisite graph must be acyclic (the engine refuses to
@@ -310,6 +351,8 @@ pub enum Error {
         "two modules have the path {0:?}; rules name modules by path, so exports need them unique"
     )]
     DuplicateModule(String),
+    #[error("the bundle cannot be read as a course: {0}")]
+    Bundle(String),
 }
 
 impl Error {
@@ -319,6 +362,7 @@ impl Error {
             Error::UnknownModule { .. } => ErrorKind::UnknownId,
             Error::NotCompiled(_) => ErrorKind::Internal,
             Error::DuplicateModule(_) => ErrorKind::Conflict,
+            Error::Bundle(_) => ErrorKind::BadInput,
         }
     }
 }

@@ -3,6 +3,7 @@
 //! bundle version sends only what changed. Also where the LRS credentials are found for
 //! `calibrate --lrs`: a file outside any project, never a flag or the URL.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
@@ -18,12 +19,21 @@ pub(crate) struct SyncArgs {
     /// per course, module, track and rule), or an xAPI export (its folder or its
     /// statements.json).
     source: PathBuf,
+    /// Where to: lrs (the default), or moodle / canvas (with --dry-run: the web-service
+    /// or REST calls that would apply a bundle, listed; a bundle is needed).
+    #[arg(long, default_value = "lrs", value_parser = ["lrs", "moodle", "canvas"])]
+    target: String,
     /// The LRS's xAPI endpoint, e.g. https://lrs.example.com/xAPI/ (no credentials in it).
     #[arg(long)]
-    lrs: String,
-    /// Ask the LRS what it already has and list what would be sent; send nothing.
+    lrs: Option<String>,
+    /// Ask the LRS what it already has and list what would be sent; send nothing. For
+    /// moodle and canvas, list the calls.
     #[arg(long)]
     dry_run: bool,
+    /// moodle / canvas: a CSV of `module,lms_id` (module: path or exact title), so the
+    /// calls name real LMS objects instead of {{placeholders}}.
+    #[arg(long)]
+    mapping: Option<PathBuf>,
     #[command(flatten)]
     connection: Connection,
 }
@@ -72,28 +82,124 @@ impl Connection {
     }
 }
 
+/// The bundle at `source`, verified and signed by a key trusted here: its files.
+fn trusted_bundle(source: &Path, bytes: &[u8]) -> anyhow::Result<BTreeMap<String, Vec<u8>>> {
+    let named = |e: String| anyhow::anyhow!("{}: {e}", source.display());
+    let (_, signer) = bundle::verify(bytes, None).map_err(|e| named(e.to_string()))?;
+    bundle::check_signer(&signer, &trusted()?).map_err(|e| named(e.to_string()))?;
+    bundle::read(bytes).map_err(|e| named(e.to_string()))
+}
+
 /// The statements `source` produces: a bundle's (verified, by a key trusted here) or an
 /// xAPI export's.
 fn outgoing(source: &Path) -> anyhow::Result<Vec<lrs::Outgoing>> {
-    let named = |e: String| anyhow::anyhow!("{}: {e}", source.display());
     let file = match source.is_dir() {
         true => source.join("statements.json"),
         false => source.to_path_buf(),
     };
     let bytes = std::fs::read(&file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     if bytes.starts_with(b"PK") {
-        let (_, signer) = bundle::verify(&bytes, None).map_err(|e| named(e.to_string()))?;
-        bundle::check_signer(&signer, &trusted()?).map_err(|e| named(e.to_string()))?;
-        let files = bundle::read(&bytes).map_err(|e| named(e.to_string()))?;
-        return lrs::statements::of_bundle(&files).map_err(named);
+        let files = trusted_bundle(source, &bytes)?;
+        return lrs::statements::of_bundle(&files)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", source.display()));
     }
-    let text = String::from_utf8(bytes).map_err(|_| named("not UTF-8 text".to_owned()))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| anyhow::anyhow!("{}: not UTF-8 text", file.display()))?;
     lrs::statements::of_file(&text).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))
 }
 
+/// The Moodle or Canvas calls that would apply the bundle at `source`.
+fn lms_calls(args: &SyncArgs) -> anyhow::Result<Output> {
+    let source = &args.source;
+    if !args.dry_run {
+        anyhow::bail!(
+            "pathforge does not call {} itself: add --dry-run to list the calls, or run the script `pathforge export --target {}` writes",
+            args.target,
+            args.target
+        );
+    }
+    let bytes = std::fs::read(source).map_err(|e| anyhow::anyhow!("{}: {e}", source.display()))?;
+    if !bytes.starts_with(b"PK") {
+        anyhow::bail!(
+            "{}: not a bundle; --target {} lists the calls of a signed bundle (pathforge bundle build)",
+            source.display(),
+            args.target
+        );
+    }
+    let files = trusted_bundle(source, &bytes)?;
+    let manifest: bundle::Manifest = serde_json::from_slice(&files["manifest.json"])
+        .map_err(|e| anyhow::anyhow!("{}: manifest.json: {e}", source.display()))?;
+    let changed = model::Timestamp(bundle::signed_at(&files).unwrap_or(0));
+    let mapping = match &args.mapping {
+        Some(path) => bundle_mapping(path, &files)?,
+        None => BTreeMap::new(),
+    };
+    let course_id = manifest.course_id.as_deref().unwrap_or(&manifest.bundle_id);
+    let course = lms::Course::of_bundle(&files, course_id, changed, mapping)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", source.display()))?;
+    let target: lms::Target = args.target.parse()?;
+    let export = lms::compile(&course, target)?;
+    let calls = lms::calls(&export);
+    let value = serde_json::json!({
+        "target": args.target,
+        "dry_run": true,
+        "bundle": { "id": manifest.bundle_id, "version": manifest.version },
+        "calls": calls,
+    });
+    let target_name = args.target.clone();
+    Ok(Output::new(value, move |out, _| {
+        for c in &calls {
+            writeln!(out, "{} {} {}", c.method, c.path, c.body)?;
+            writeln!(out, "    # {}", c.about)?;
+        }
+        writeln!(
+            out,
+            "{} calls would apply the bundle to {target_name}; none was sent (a dry run)",
+            calls.len()
+        )?;
+        Ok(())
+    }))
+}
+
+/// The admin's `module,lms_id` CSV, by module path; modules are named by path or by exact
+/// title among the bundle's modules.
+fn bundle_mapping(
+    path: &Path,
+    files: &BTreeMap<String, Vec<u8>>,
+) -> anyhow::Result<BTreeMap<String, String>> {
+    let graph: bundle::GraphDoc = serde_json::from_slice(
+        files
+            .get("graph.json")
+            .ok_or_else(|| anyhow::anyhow!("the bundle has no graph.json"))?,
+    )?;
+    let mut out = BTreeMap::new();
+    for (reference, lms_id) in engine::read_mapping(path)? {
+        let module = graph
+            .modules
+            .iter()
+            .find(|m| m.path == reference || m.title == reference)
+            .ok_or_else(|| {
+                anyhow::anyhow!(
+                    "{}: {reference:?} is not a module of the bundle (by path or exact title)",
+                    path.display()
+                )
+            })?;
+        out.insert(module.path.clone(), lms_id);
+    }
+    Ok(out)
+}
+
 pub(crate) fn run_sync(args: &SyncArgs, json: bool) -> anyhow::Result<Output> {
+    if args.target != "lrs" {
+        return lms_calls(args);
+    }
+    let endpoint = args.lrs.as_deref().ok_or_else(|| {
+        anyhow::anyhow!(
+            "--lrs URL is needed: the LRS's xAPI endpoint (or --target moodle|canvas --dry-run)"
+        )
+    })?;
     let outgoing = outgoing(&args.source)?;
-    let lrs = args.connection.open(&args.lrs)?;
+    let lrs = args.connection.open(endpoint)?;
     let mut bar = Progress::new(json, "sending {bar:40} {pos}/{len} statements");
     let bar_cell = std::cell::RefCell::new(&mut bar);
     let never = AtomicBool::new(false);
