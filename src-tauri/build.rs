@@ -43,6 +43,7 @@ const COMMANDS: &[&str] = &[
     "import_review_decisions",
     "preview_export",
     "export_course",
+    "sync_lrs",
     "graph_view",
     "add_prerequisite",
     "remove_prerequisite",

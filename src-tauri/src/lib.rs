@@ -9,8 +9,9 @@ use model::{
     SkillMerge, Timestamp,
 };
 use session::{
-    Cancel, ExportPreview, ExportRequest, GraphView, ImportProgress, IpcResult, ModelStatus,
-    RulesView, SampleLearner, Session, SessionState, TagProgress, TaxonomyView,
+    Cancel, ExportPreview, ExportRequest, GraphView, ImportProgress, IpcResult, LrsProgress,
+    LrsRequest, ModelStatus, RulesView, SampleLearner, Session, SessionState, TagProgress,
+    TaxonomyView,
 };
 use tauri::ipc::Channel;
 use tauri::{Emitter, Manager, State};
@@ -457,6 +458,18 @@ fn export_course(state: State<'_, Shared>, request: ExportRequest) -> IpcResult<
     session(&state).export(&request, Timestamp::now())
 }
 
+/// Sends the curriculum or simulated statements to an LRS off the window's thread;
+/// progress goes to `on_progress`, and `cancel_operation` stops it between batches.
+#[tauri::command(async)]
+fn sync_lrs(
+    state: State<'_, Shared>,
+    cancel: State<'_, Cancel>,
+    request: LrsRequest,
+    on_progress: Channel<LrsProgress>,
+) -> IpcResult<lrs::SyncReport> {
+    session(&state).sync_lrs(&request, &cancel, &mut |p| drop(on_progress.send(p)))
+}
+
 /// The event the window hears when a watched library changed on disk and was re-imported;
 /// its payload is an [`session::LibrariesChanged`].
 const LIBRARIES_CHANGED: &str = "libraries-changed";
@@ -526,6 +539,7 @@ pub fn run(mut started: Session) {
             restore_project,
             preview_export,
             export_course,
+            sync_lrs,
             graph_view,
             add_prerequisite,
             remove_prerequisite,

@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use base64::Engine as _;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
@@ -135,7 +135,7 @@ pub fn credentials_for(text: &str, endpoint: &str) -> Result<Option<Credentials>
 }
 
 /// What a sync did, or would do with `dry_run`.
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct SyncReport {
     /// The LRS's statements endpoint (without credentials).
     pub lrs: String,
@@ -148,7 +148,7 @@ pub struct SyncReport {
     pub sent: Vec<SentStatement>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct SentStatement {
     pub id: String,
     pub about: String,

@@ -131,6 +131,7 @@ commands! {
     track_path(track: String) -> model::TrackPath;
     preview_export(request: ExportRequest) -> ExportPreview;
     export_course(request: ExportRequest) -> ExportPreview;
+    sync_lrs(request: LrsRequest; progress: LrsProgress) -> lrs::SyncReport;
 }
 
 /// `snake_case` → `camelCase`, as Tauri names a command's arguments on the JavaScript side.

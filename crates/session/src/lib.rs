@@ -42,6 +42,15 @@ impl From<engine::Error> for IpcError {
     }
 }
 
+impl From<lrs::Error> for IpcError {
+    fn from(e: lrs::Error) -> IpcError {
+        IpcError {
+            kind: e.kind(),
+            message: e.to_string(),
+        }
+    }
+}
+
 pub type IpcResult<T> = Result<T, IpcError>;
 
 /// The rule editor's view: the rule set and what the checker says about it.
@@ -137,6 +146,37 @@ pub struct ExportRequest {
     pub remote_images: bool,
 }
 
+/// What the window sends to a learning record store, and where.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct LrsRequest {
+    /// The LRS's xAPI endpoint (`https://lrs.example.com/xAPI/`), without credentials.
+    pub endpoint: String,
+    /// A credentials file (`USER:PASSWORD` or `URL USER:PASSWORD` lines), outside any
+    /// project; none: `lrs-credentials` in the config folder if there is one.
+    pub credentials: Option<String>,
+    pub source: LrsSource,
+    /// Only ask the LRS what it has and list what would be sent.
+    pub dry_run: bool,
+}
+
+/// Which statements a sync sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum LrsSource {
+    /// The project's curriculum as published statements: one per course, module, track
+    /// and rule, as `pathforge sync BUNDLE` sends a bundle's.
+    Curriculum,
+    /// The xAPI export's simulated learners (for trying dashboards before real ones).
+    SimulatedLearners,
+}
+
+/// How far a sync is: statements sent of those to send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct LrsProgress {
+    pub done: u32,
+    pub total: u32,
+}
+
 /// What an export will write (a preview) or wrote: each rule's verdict, the files, and
 /// what changes in the folder since the previous export.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -188,6 +228,10 @@ impl Cancel {
     }
     fn requested(&self) -> bool {
         self.0.load(std::sync::atomic::Ordering::SeqCst)
+    }
+    /// The flag itself, for a component that checks it between steps.
+    fn flag(&self) -> &std::sync::atomic::AtomicBool {
+        &self.0
     }
     fn reset(&self) {
         self.0.store(false, std::sync::atomic::Ordering::SeqCst);

@@ -23,6 +23,99 @@ impl Session {
         Ok(preview(export, diff, true))
     }
 
+    /// Sends the project's curriculum (or its simulated learners' statements) to a
+    /// learning record store, each statement once; `progress` hears each batch, and a
+    /// `cancel` request stops between batches (what the LRS recorded stays there and a
+    /// later sync skips it). Nothing in the project changes.
+    pub fn sync_lrs(
+        &self,
+        request: &LrsRequest,
+        cancel: &Cancel,
+        progress: &mut dyn FnMut(LrsProgress),
+    ) -> IpcResult<lrs::SyncReport> {
+        cancel.reset();
+        let project = self.project()?;
+        let bad = |message: String| IpcError {
+            kind: ErrorKind::BadInput,
+            message,
+        };
+        let credentials_file = match request
+            .credentials
+            .as_deref()
+            .filter(|c| !c.trim().is_empty())
+        {
+            Some(path) => Some(PathBuf::from(path)),
+            None => self
+                .profile_dir
+                .as_ref()
+                .map(|d| d.join("lrs-credentials"))
+                .filter(|f| f.exists()),
+        };
+        let credentials = match &credentials_file {
+            Some(file) => {
+                let text = std::fs::read_to_string(file)
+                    .map_err(|e| bad(format!("{}: {e}", file.display())))?;
+                lrs::credentials_for(&text, request.endpoint.trim())
+                    .map_err(|e| bad(format!("{}: {e}", file.display())))?
+            }
+            None => None,
+        };
+        let lrs = lrs::Lrs::new(
+            request.endpoint.trim(),
+            credentials,
+            lrs::Patience::default(),
+        )?;
+        let outgoing = match request.source {
+            LrsSource::Curriculum => {
+                // The bundle `pathforge bundle build` would make of the project now, so
+                // the window and the CLI publish the same statements.
+                let dir = self.profile_dir.as_ref().ok_or_else(|| {
+                    bad("no config folder: the curriculum is published under this machine's signing key".to_owned())
+                })?;
+                let key = engine::machine_key(dir).map_err(IpcError::from)?.0;
+                let (ids, files) = project.bundle_files()?;
+                let author = match actor_of(&self.profile) {
+                    Actor::Person { name, .. } => name,
+                    _ => "pathforge".to_owned(),
+                };
+                let bytes = bundle::build(
+                    &ids,
+                    "unreleased",
+                    &author,
+                    &files,
+                    &key,
+                    Timestamp::now().0,
+                    None,
+                )
+                .map_err(|e| bad(e.to_string()))?;
+                let files = bundle::read(&bytes).map_err(|e| bad(e.to_string()))?;
+                lrs::statements::of_bundle(&files).map_err(bad)?
+            }
+            LrsSource::SimulatedLearners => {
+                let export =
+                    project.export(lms::Target::Xapi, &engine::ExportOptions::default())?;
+                let text = export
+                    .files
+                    .get("statements.json")
+                    .map(|b| String::from_utf8_lossy(b).into_owned())
+                    .unwrap_or_default();
+                lrs::statements::of_file(&text).map_err(bad)?
+            }
+        };
+        let progress = std::cell::RefCell::new(progress);
+        Ok(lrs.sync(
+            &outgoing,
+            request.dry_run,
+            &|done, total| {
+                (progress.borrow_mut())(LrsProgress {
+                    done: done as u32,
+                    total: total as u32,
+                })
+            },
+            cancel.flag(),
+        )?)
+    }
+
     fn build_export(&self, request: &ExportRequest) -> IpcResult<lms::Export> {
         if request.folder.trim().is_empty() {
             return Err(IpcError {

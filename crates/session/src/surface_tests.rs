@@ -285,6 +285,20 @@ const CHECKS: &[(&str, Check)] = &[
         }),
     ),
     (
+        "sync_lrs",
+        // An address holding a password is refused before anything is read or sent.
+        Check::Refuses(ErrorKind::BadInput, |s, _| {
+            let request = LrsRequest {
+                endpoint: "https://key:secret@lrs.example.com/xAPI/".to_owned(),
+                credentials: None,
+                source: LrsSource::SimulatedLearners,
+                dry_run: true,
+            };
+            s.sync_lrs(&request, &Cancel::default(), &mut |_| {})
+                .map(drop)
+        }),
+    ),
+    (
         "export_course",
         Check::Refuses(ErrorKind::Conflict, |s, f| {
             s.export(
@@ -671,8 +685,8 @@ fn the_command_map_matches_the_shells_signatures() {
     let shell = shell_signatures();
     assert_eq!(
         shell.len(),
-        64,
-        "the shell's 64 commands are read: {shell:?}"
+        65,
+        "the shell's 65 commands are read: {shell:?}"
     );
     let map: Vec<Signature> = commands()
         .into_iter()

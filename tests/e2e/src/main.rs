@@ -64,7 +64,7 @@ async fn main() -> Result<()> {
     env.scratch = std::fs::canonicalize(&env.scratch)?;
 
     type Scenario = for<'a> fn(&'a Env) -> futures_box::BoxFuture<'a, Result<()>>;
-    let scenarios: [(&str, Scenario); 20] = [
+    let scenarios: [(&str, Scenario); 21] = [
         ("opens_and_imports_the_sample_library", |e| {
             Box::pin(sample_library(e))
         }),
@@ -132,6 +132,10 @@ async fn main() -> Result<()> {
         ("makes_a_track_in_the_tracks_panel_and_undoes_it", |e| {
             Box::pin(tracks_panel(e))
         }),
+        (
+            "sends_the_curriculum_to_a_real_lrs_once_from_the_export_tab",
+            |e| Box::pin(lrs_sync(e)),
+        ),
     ];
     // E2E_ONLY=substring runs the matching scenarios alone, while working on one; the
     // others are reported as not run, never silently dropped.

@@ -26,6 +26,8 @@ import type {
   Cohort,
   SimulationProgress,
   SimulationRequest,
+  LrsRequest,
+  LrsProgress,
 } from './bindings';
 import type { Commands } from './commands';
 
@@ -181,6 +183,17 @@ export const api = {
   unmergeSkill: (audit: number) => call('unmerge_skill', { audit }),
   previewExport: (request: ExportRequest) => call('preview_export', { request }),
   exportCourse: (request: ExportRequest) => call('export_course', { request }),
+  /** Sends statements to an LRS (each once); `cancelOperation` stops between batches. */
+  syncLrs: (request: LrsRequest, onProgress: (p: LrsProgress) => void) => {
+    const channel = new Channel<LrsProgress>();
+    channel.onmessage = onProgress;
+    return call('sync_lrs', { request, onProgress: channel });
+  },
+  /** Native open dialog for an LRS credentials file (kept outside any project). */
+  chooseCredentialsFile: async () =>
+    (await open({ title: 'LRS credentials file (lines of USER:PASSWORD or URL USER:PASSWORD)', multiple: false, directory: false })) as
+      | string
+      | null,
   exportReviewPack: (path: string, skill: string | null, minConfidence: number | null) =>
     call('export_review_pack', { path, skill, minConfidence }),
   importReviewDecisions: (path: string) => call('import_review_decisions', { path }),

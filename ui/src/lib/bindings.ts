@@ -606,6 +606,45 @@ skills: Array<Skill>, tracks: Array<Track>, };
 
 export type ExportPreview = { coverage: Coverage, files: Array<string>, diff: ExportDiff, written: boolean, };
 
+export type LrsSource = "curriculum" | "simulated_learners";
+
+export type LrsRequest = { 
+/**
+ * The LRS's xAPI endpoint (`https://lrs.example.com/xAPI/`), without credentials.
+ */
+endpoint: string, 
+/**
+ * A credentials file (`USER:PASSWORD` or `URL USER:PASSWORD` lines), outside any
+ * project; none: `lrs-credentials` in the config folder if there is one.
+ */
+credentials: string | null, source: LrsSource, 
+/**
+ * Only ask the LRS what it has and list what would be sent.
+ */
+dry_run: boolean, };
+
+export type LrsProgress = { done: number, total: number, };
+
+export type SentStatement = { id: string, about: string, };
+
+export type SyncReport = { 
+/**
+ * The LRS's statements endpoint (without credentials).
+ */
+lrs: string, dry_run: boolean, 
+/**
+ * Statements the source produces.
+ */
+total: number, 
+/**
+ * Of those, the ones the LRS already had (posted by an earlier sync).
+ */
+already: number, 
+/**
+ * The ones posted (or, in a dry run, that would be), in order.
+ */
+sent: Array<SentStatement>, };
+
 export type SkillUse = { skill: SkillId, taught: Array<ModuleId>, suggested: Array<ModuleId>, };
 
 export type MergePreview = { from: Skill, into: Skill, 

@@ -2,7 +2,7 @@
 // (UPDATE_BINDINGS=1 cargo test -p session). Do not edit.
 
 import type { Channel } from '@tauri-apps/api/core';
-import type { AuditCheck, AuditEvent, AuditFormat, Calibration, CatalogColumns, CatalogPreview, Cohort, Decision, DecisionsImport, ExportPreview, ExportRequest, Finding, GraphView, ImportProgress, ImportReport, Journey, Level, MergePreview, ModelStatus, Module, ModuleId, ModuleInsight, ModuleSummary, PrerequisiteGroup, Profile, ProjectInfo, Restored, Rule, RulesView, SampleLearner, SessionState, Simulation, SimulationProgress, SimulationRequest, SkillId, SkillMerge, Tag, TagEdit, TagProgress, TagReport, TagState, TaxonomyView, TrackDraft, TrackPath } from './bindings';
+import type { AuditCheck, AuditEvent, AuditFormat, Calibration, CatalogColumns, CatalogPreview, Cohort, Decision, DecisionsImport, ExportPreview, ExportRequest, Finding, GraphView, ImportProgress, ImportReport, Journey, Level, LrsProgress, LrsRequest, MergePreview, ModelStatus, Module, ModuleId, ModuleInsight, ModuleSummary, PrerequisiteGroup, Profile, ProjectInfo, Restored, Rule, RulesView, SampleLearner, SessionState, Simulation, SimulationProgress, SimulationRequest, SkillId, SkillMerge, SyncReport, Tag, TagEdit, TagProgress, TagReport, TagState, TaxonomyView, TrackDraft, TrackPath } from './bindings';
 
 /** Every command the window may call: its arguments and its result. */
 export type Commands = {
@@ -70,4 +70,5 @@ export type Commands = {
   track_path: { args: { track: string }; result: TrackPath };
   preview_export: { args: { request: ExportRequest }; result: ExportPreview };
   export_course: { args: { request: ExportRequest }; result: ExportPreview };
+  sync_lrs: { args: { request: LrsRequest; onProgress: Channel<LrsProgress> }; result: SyncReport };
 };

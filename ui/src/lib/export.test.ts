@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Coverage, ExportDiff } from './bindings';
-import { byConcern, diffSummary, tally, TARGETS } from './export';
+import type { Coverage, ExportDiff, SyncReport } from './bindings';
+import { byConcern, diffSummary, syncSummary, tally, TARGETS } from './export';
 
 const diff = (d: Partial<ExportDiff>): ExportDiff => ({ added: [], changed: [], removed: [], unchanged: 0, ...d });
 
@@ -48,4 +48,19 @@ describe('TARGETS', () => {
     expect(names).not.toContain('bundle');
     expect(names).toEqual(expect.arrayContaining(['moodle', 'canvas', 'scorm2004', 'scorm12', 'cmi5', 'case', 'openedx', 'xapi']));
   });
+});
+
+describe('syncSummary', () => {
+  const report = (r: Partial<SyncReport>): SyncReport => ({ lrs: 'http://lrs/xAPI/statements', dry_run: false, total: 10, already: 0, sent: [], ...r });
+  const sent = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `id-${i}`, about: `module ${i}` }));
+  const cases: [string, SyncReport, string][] = [
+    ['a first sync sends everything', report({ sent: sent(10) }), 'Sent 10 of 10 statements.'],
+    ['a later sync names what was already there', report({ sent: sent(2), already: 8 }), 'Sent 2 of 10 statements (8 already there).'],
+    ['a repeated sync sends nothing and says why', report({ already: 10 }), 'Nothing sent: the LRS already had all 10 statements.'],
+    ['a dry run speaks of what it would do', report({ dry_run: true, sent: sent(3), already: 7 }), 'Would send 3 of 10 statements (7 already there).'],
+    ['a dry run with nothing to send says so', report({ dry_run: true, already: 10 }), 'The LRS already has all 10 statements: nothing to send.'],
+  ];
+  for (const [why, r, want] of cases) {
+    it(why, () => expect(syncSummary(r), why).toBe(want));
+  }
 });

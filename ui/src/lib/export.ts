@@ -1,6 +1,6 @@
 // The export wizard's pure parts: what each target is, tallies of the coverage report and
-// the diff against the previous export in words.
-import type { Coverage, ExportDiff, RuleCoverage, Status, Target } from './bindings';
+// the diff against the previous export and a sync to an LRS in words.
+import type { Coverage, ExportDiff, RuleCoverage, Status, SyncReport, Target } from './bindings';
 
 /** The targets the wizard offers, in the order admins look for them. Bundles need the
  *  machine's signing key and are built with `pathforge bundle build`. */
@@ -36,6 +36,20 @@ export function tally(coverage: Coverage): Record<Status, number> {
 }
 
 /** The diff against the previous export in one line. */
+/** What a sync to an LRS did, or in a dry run would do, in one sentence. */
+export function syncSummary(r: SyncReport): string {
+  const sent = r.sent.length;
+  const already = r.already === 0 ? '' : ` (${r.already} already there)`;
+  if (r.dry_run) {
+    return sent === 0
+      ? `The LRS already has all ${r.total} statements: nothing to send.`
+      : `Would send ${sent} of ${r.total} statements${already}.`;
+  }
+  return sent === 0
+    ? `Nothing sent: the LRS already had all ${r.total} statements.`
+    : `Sent ${sent} of ${r.total} statements${already}.`;
+}
+
 export function diffSummary(diff: ExportDiff): string {
   const { added, changed, removed, unchanged } = diff;
   if (added.length + changed.length + removed.length === 0) {
