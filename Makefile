@@ -66,8 +66,9 @@ rust-test: build
 e2e: build
 	.ci/e2e
 
-# Exports played in real run-times: scorm-again (SCORM 2004 sequencing) in Debian's
-# headless Chromium, and each cmi5 AU through @xapi/cmi5 against Ralph (tests/players/).
+# Exports played in real run-times: scorm-again (SCORM 2004 sequencing, SCORM 1.2) in
+# Debian's headless Chromium, and each cmi5 AU through @xapi/cmi5 against Ralph
+# (tests/players/).
 players: build
 	cd tests/players && npm test
 

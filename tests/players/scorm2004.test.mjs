@@ -5,6 +5,7 @@
 // calls "expressed") and then the next module the rules allow (it must deliver it). A
 // second learner goes by flow ("continue") with high scores, a third with low ones: the
 // placement skips and remediations the coverage reports must happen as the rules say.
+// Each delivered activity's launch file is loaded in the content frame, as an LMS does.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -46,6 +47,7 @@ async function player(exportDir) {
       }, withoutRules);
     },
     navigate: (request, target) => page.evaluate((r, t) => window.pf.navigate(r, t), request, target),
+    launch: (id) => page.evaluate((i) => window.pf.launch(i), id),
     finish: (scaled) => page.evaluate((s) => window.pf.finish({ scaled: s, passed: true }), scaled),
     close: async () => {
       await page.close();
@@ -120,10 +122,12 @@ for (const library of sampleLibraries()) {
       const done = new Set();
       let refused = 0;
       let delivered = 0;
+      const titleOf = new Map(leaves.map((l) => [l.id, l.title]));
       let step = await p.navigate('start');
       assert.ok(step.ok && step.to, `the run-time starts the course: ${JSON.stringify(step)}`);
       for (;;) {
         const current = pathOf.get(step.to);
+        assert.equal(await p.launch(step.to), titleOf.get(step.to), `${current}: its launch file loads in the content frame`);
         assert.ok(
           met(requires.get(current), done),
           `${current} was delivered before its prerequisites (${JSON.stringify(requires.get(current))})`,
@@ -243,7 +247,13 @@ for (const library of sampleLibraries()) {
         }
       }
       assert.deepEqual(p.problems, [], 'no script error in the player page');
-      console.log(`${library}: ${checks} placement and remediation outcomes held in flow navigation`);
+      const scored = project.rules.filter((r) => ['placement', 'remediation'].includes(r.kind)).length;
+      console.log(
+        scored === 0
+          ? `${library}: no placement or remediation rule to play`
+          : `${library}: ${checks} outcomes of ${scored} placement and remediation rules held in flow navigation`,
+      );
+      assert.ok(scored === 0 || checks > 0, 'the rules that read a score were played');
     } finally {
       await p.close();
     }

@@ -107,7 +107,8 @@ function activity(item) {
   };
 }
 
-/** The activity tree of the default organization of `xml` (an imsmanifest.xml). */
+/** The activity tree of the default organization of `xml` (an imsmanifest.xml), and
+ * each item's launch file (its resource's href). */
 function activityTree(xml) {
   const doc = new DOMParser().parseFromString(xml, 'application/xml');
   const error = doc.querySelector('parsererror');
@@ -115,11 +116,22 @@ function activityTree(xml) {
   const orgs = doc.getElementsByTagNameNS(CP, 'organizations')[0];
   const id = orgs.getAttribute('default');
   const org = kids(orgs, CP, 'organization').find((o) => o.getAttribute('identifier') === id);
+  const href = new Map(
+    [...doc.getElementsByTagNameNS(CP, 'resource')].map((r) => [r.getAttribute('identifier'), r.getAttribute('href')]),
+  );
+  const hrefs = {};
+  for (const item of doc.getElementsByTagNameNS(CP, 'item')) {
+    const ref = item.getAttribute('identifierref');
+    if (ref) hrefs[item.getAttribute('identifier')] = href.get(ref);
+  }
   return {
-    id: org.getAttribute('identifier'),
-    title: kids(org, CP, 'title')[0]?.textContent ?? '',
-    children: kids(org, CP, 'item').map(activity),
-    ...sequencing(org),
+    tree: {
+      id: org.getAttribute('identifier'),
+      title: kids(org, CP, 'title')[0]?.textContent ?? '',
+      children: kids(org, CP, 'item').map(activity),
+      ...sequencing(org),
+    },
+    hrefs,
   };
 }
 
@@ -131,7 +143,8 @@ window.pf = {
    * shows a refusal comes from the export's rules, not from the player. */
   async open(manifestUrl, withoutRules = false) {
     const xml = await (await fetch(manifestUrl)).text();
-    const tree = activityTree(xml);
+    const { tree, hrefs } = activityTree(xml);
+    this.hrefs = hrefs;
     if (withoutRules) {
       const strip = (a) => {
         delete a.sequencingRules;
@@ -158,9 +171,10 @@ window.pf = {
     window.API_1484_11 = this.api;
     return tree;
   },
-  /** Asks scorm-again whether a choice of `id` is valid now. */
-  valid(id) {
-    return this.api.lmsGetValue(`adl.nav.request_valid.choice.{target=${id}}`);
+  /** Launches the delivered activity `id` as an LMS does: its launch file in the
+   * content frame, which finds the API on this window. Resolves to the page's title. */
+  launch(id) {
+    return window.pfLaunch(`/package/${this.hrefs[id]}`);
   },
   navigate(request, target) {
     const before = this.current;

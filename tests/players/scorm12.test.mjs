@@ -1,0 +1,91 @@
+// Every sample library's SCORM 1.2 export launched in scorm-again's SCORM 1.2 run-time in
+// Debian's headless Chromium: each item's launch file loads in the content frame beside the
+// API, and the SCO's calls (LMSInitialize, lesson_status, LMSCommit, LMSFinish) succeed.
+// scorm-again has no evaluator for SCORM 1.2 prerequisites — the LMS evaluates them — so
+// they are checked as the manifest carries them: each unlock the coverage calls expressed
+// is an `adlcp:prerequisites` AICC script naming exactly the module's prerequisites.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import { launch } from './lib/browser.mjs';
+import { sampleLibraries, sampleProject, ROOT } from './lib/pathforge.mjs';
+import { serve } from './lib/serve.mjs';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+for (const library of sampleLibraries()) {
+  test(`${library}: each SCORM 1.2 item launches in scorm-again and carries the prerequisites the coverage reports`, async () => {
+    const project = sampleProject(library);
+    const out = project.exportTo('scorm12');
+    const coverage = JSON.parse(await readFile(join(out, 'coverage.json'), 'utf8'));
+    const server = await serve({
+      '/scorm-again/': join(ROOT, 'tests/players/node_modules/scorm-again/dist'),
+      '/harness/': join(ROOT, 'tests/players/harness'),
+      '/package/': out,
+    });
+    const page = await browser.newPage();
+    const problems = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    try {
+      await page.goto(`${server.url}/harness/index12.html`);
+      const items = await page.evaluate(async () => {
+        const doc = new DOMParser().parseFromString(await (await fetch('/package/imsmanifest.xml')).text(), 'application/xml');
+        const href = new Map([...doc.getElementsByTagName('resource')].map((r) => [r.getAttribute('identifier'), r.getAttribute('href')]));
+        return [...doc.getElementsByTagName('item')]
+          .filter((i) => i.hasAttribute('identifierref'))
+          .map((i) => ({
+            id: i.getAttribute('identifier'),
+            title: i.getElementsByTagName('title')[0].textContent,
+            href: href.get(i.getAttribute('identifierref')),
+            prerequisites: i.getElementsByTagName('adlcp:prerequisites')[0]?.textContent ?? null,
+          }));
+      });
+      assert.ok(items.length > 0, 'the package has items');
+      for (const item of items) {
+        const sco = await page.evaluate(async (it) => {
+          window.API = new window.Scorm12API({ logLevel: 5 });
+          const title = await window.pfLaunch(`/package/${it.href}`);
+          const api = window.API;
+          const calls = [
+            api.LMSInitialize(''),
+            api.LMSSetValue('cmi.core.lesson_status', 'completed'),
+            api.LMSCommit(''),
+            api.LMSFinish(''),
+          ];
+          return { title, calls, status: api.cmi.core.lesson_status };
+        }, item);
+        assert.equal(sco.title, item.title, `${item.id}: its launch file loads in the content frame`);
+        assert.deepEqual(sco.calls, ['true', 'true', 'true', 'true'], `${item.id}: the SCO's calls succeed in scorm-again`);
+        assert.equal(sco.status, 'completed', `${item.id}: scorm-again kept the lesson status`);
+      }
+
+      // What the coverage calls expressed is in the manifest, naming the prerequisites.
+      const byId = new Map(project.modules.map((m) => [m.id, m]));
+      const itemOf = new Map(items.map((i) => [i.title, i]));
+      let checked = 0;
+      for (const rule of coverage.rules.filter((r) => r.kind === 'unlock' && r.status === 'expressed')) {
+        const path = rule.rule.replace(/^unlock:/, '');
+        const module = project.modules.find((m) => m.source_path === path);
+        const item = itemOf.get(module.title);
+        const before = project.edges.filter((e) => e.after === module.id).map((e) => itemOf.get(byId.get(e.before).title).id);
+        assert.ok(item.prerequisites, `${path}: the expressed unlock is an adlcp:prerequisites script`);
+        const named = item.prerequisites.match(/[A-Za-z][\w.-]*/g).filter((t) => !/^\d/.test(t));
+        assert.deepEqual([...new Set(named)].sort(), [...new Set(before)].sort(), `${path}: the script names exactly its prerequisites (${item.prerequisites})`);
+        checked += 1;
+      }
+      assert.deepEqual(problems, [], 'no script error in the player page');
+      console.log(`${library}: ${items.length} SCOs launched in scorm-again 1.2, ${checked} expressed prerequisite scripts match the graph`);
+    } finally {
+      await page.close();
+      server.close();
+    }
+  });
+}
