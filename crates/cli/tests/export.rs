@@ -106,20 +106,7 @@ fn sync_dry_runs_list_the_moodle_and_canvas_calls_a_bundle_needs() {
     let tmp = tempfile::tempdir().unwrap();
     let config = tmp.path().join("config");
     let file = sample_project(tmp.path());
-    let out = pathforge_in(
-        &config,
-        &[
-            &"bundle",
-            &"build",
-            &file,
-            &"--out",
-            &tmp.path().join("b"),
-            &"--json",
-        ],
-    );
-    assert!(out.status.success(), "{}", stderr(&out));
-    let built: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let bundle = PathBuf::from(built["bundle"].as_str().unwrap());
+    let bundle = build_bundle(&config, &file, &tmp.path().join("b"), "1.0.0");
     let modules: Vec<serde_json::Value> =
         serde_json::from_slice(&pathforge(&[&"modules", &file, &"--json"]).stdout).unwrap();
     let path_of = |id: &str| {

@@ -133,22 +133,7 @@ fn a_bundle_reaches_the_lrs_once_and_a_new_version_sends_only_what_changed() {
     assert!(pathforge_in(&config, &[&"import", &file, &library])
         .status
         .success());
-    let build = |version: &str| {
-        let out = pathforge_in(
-            &config,
-            &[
-                &"bundle",
-                &"build",
-                &file,
-                &"--out",
-                &tmp.path().join("out"),
-                &"--version",
-                &version,
-                &"--json",
-            ],
-        );
-        PathBuf::from(json_of(&out, "bundle build")["bundle"].as_str().unwrap())
-    };
+    let build = |version: &str| build_bundle(&config, &file, &tmp.path().join("out"), version);
     let sync = |bundle: &Path, extra: &[&str]| {
         let mut args: Vec<&dyn AsRef<std::ffi::OsStr>> = vec![
             &"sync",
@@ -379,21 +364,21 @@ fn calibrate_reads_back_from_the_lrs_what_an_export_put_there() {
         "every simulated statement is in the LRS"
     );
 
-    // Run first: it makes the project's pseudonym secret, which the copy below then
-    // shares, so both read the same learners in the same order.
-    let later = pathforge_in(
-        &config,
-        &[
+    let from_lrs = |extra: &[&dyn AsRef<std::ffi::OsStr>]| {
+        let mut args: Vec<&dyn AsRef<std::ffi::OsStr>> = vec![
             &"calibrate",
             &file,
             &"--lrs",
             &ralph.endpoint,
             &"--credentials",
             &creds,
-            &"--since",
-            &"2999-01-01T00:00:00Z",
-        ],
-    );
+        ];
+        args.extend_from_slice(extra);
+        pathforge_in(&config, &args)
+    };
+    // Run first: it makes the project's pseudonym secret, which the copy below then
+    // shares, so both read the same learners in the same order.
+    let later = from_lrs(&[&"--since", &"2999-01-01T00:00:00Z"]);
     assert!(
         !later.status.success() && stderr(&later).contains("no answers to calibrate from"),
         "nothing was stored after --since, so there is nothing to fit: {}",
@@ -414,21 +399,7 @@ fn calibrate_reads_back_from_the_lrs_what_an_export_put_there() {
         ),
         "calibrate from the file",
     );
-    let by_lrs = json_of(
-        &pathforge_in(
-            &config,
-            &[
-                &"calibrate",
-                &file,
-                &"--lrs",
-                &ralph.endpoint,
-                &"--credentials",
-                &creds,
-                &"--json",
-            ],
-        ),
-        "calibrate from the LRS",
-    );
+    let by_lrs = json_of(&from_lrs(&[&"--json"]), "calibrate from the LRS");
     assert!(
         by_lrs["imported"]["answers"].as_u64().unwrap() > 100,
         "the LRS gave answers back: {}",

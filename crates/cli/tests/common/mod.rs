@@ -76,3 +76,24 @@ pub fn check_fails(args: &[&dyn AsRef<std::ffi::OsStr>], file: &Path, reason: &s
         "{why}: gives the reason {reason:?}: {err}"
     );
 }
+
+/// `bundle build FILE --out DIR --version VERSION` with the config folder `config`; the
+/// bundle's path.
+pub fn build_bundle(config: &Path, file: &Path, dir: &Path, version: &str) -> PathBuf {
+    let out = pathforge_in(
+        config,
+        &[
+            &"bundle",
+            &"build",
+            &file,
+            &"--out",
+            &dir,
+            &"--version",
+            &version,
+            &"--json",
+        ],
+    );
+    assert!(out.status.success(), "bundle build: {}", stderr(&out));
+    let built: serde_json::Value = serde_json::from_slice(&out.stdout).expect("--json prints JSON");
+    PathBuf::from(built["bundle"].as_str().expect("the bundle's path"))
+}
