@@ -297,7 +297,22 @@ impl Lrs {
                     }
                     return Ok(Answer { status, body });
                 }
-                Err(e) => last = e.to_string(),
+                // What another try can mend: no connection yet, a timeout, a dropped
+                // stream. A certificate or an address that is wrong stays wrong.
+                Err(
+                    e @ (ureq::Error::Io(_)
+                    | ureq::Error::Timeout(_)
+                    | ureq::Error::ConnectionFailed
+                    | ureq::Error::HostNotFound
+                    | ureq::Error::BodyStalled),
+                ) => last = e.to_string(),
+                Err(e) => {
+                    return Err(Error::Unreachable {
+                        url: url.split('?').next().unwrap_or(url).to_owned(),
+                        attempts: attempt,
+                        reason: e.to_string(),
+                    })
+                }
             }
         }
         Err(Error::Unreachable {

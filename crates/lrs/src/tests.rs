@@ -360,6 +360,18 @@ fn the_client_retries_what_can_pass_and_gives_up_on_what_cannot() {
         "a closed port is tried 1 + 2 retries times, then named: {err}"
     );
 
+    // A server that speaks no TLS to an https address: the handshake fails, and
+    // trying again would fail the same way.
+    let (url, _) = scripted(vec![(200, "")]);
+    let lrs = Lrs::new(&url.replace("http://", "https://"), None, quick()).unwrap();
+    let err = lrs
+        .sync(&two_statements(), false, &|_, _| {}, &never)
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Unreachable { attempts: 1, .. }),
+        "a failed TLS handshake is not retried: {err}"
+    );
+
     let (url, _) = scripted(vec![(200, r#"{"statements": []}"#)]);
     let lrs = Lrs::new(&url, None, quick()).unwrap();
     let stop = AtomicBool::new(false);
