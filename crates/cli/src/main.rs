@@ -162,6 +162,12 @@ enum Command {
     /// record store: each statement once (its id is its content), so a second sync sends
     /// nothing and a new bundle version sends only what changed.
     Sync(SyncArgs),
+    /// Bring another copy of the project into this one (OURS), three-way: the common
+    /// ancestor is found from the two audit logs. Changes only one side made merge
+    /// silently; collisions are listed side by side and nothing changes until --prefer
+    /// resolves them. For now prerequisite edges and their groups merge; a copy that
+    /// changed anything else since the fork is refused, naming what.
+    Merge(MergeArgs),
 }
 
 fn main() -> ExitCode {
@@ -515,6 +521,7 @@ fn outcome(command: &Command, json: bool) -> anyhow::Result<Output> {
         }
         Command::Simulate(args) => run_simulate(args, json)?,
         Command::Sync(args) => run_sync(args, json)?,
+        Command::Merge(args) => run_merge(args)?,
     })
 }
 

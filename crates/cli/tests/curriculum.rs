@@ -353,3 +353,126 @@ fn one_cycle_is_one_finding_not_one_per_module_behind_it() {
         "--each gives one finding per blocked module"
     );
 }
+
+#[test]
+fn merge_brings_another_copys_prerequisites_and_lists_collisions_until_resolved() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = sample_project(tmp.path());
+    let (ours, theirs) = (
+        tmp.path().join("ours.pathforge"),
+        tmp.path().join("theirs.pathforge"),
+    );
+    std::fs::copy(&base, &ours).unwrap();
+    std::fs::copy(&base, &theirs).unwrap();
+    let link = |file: &Path, before: &str, after: &str, group: &[&str]| {
+        let mut args: Vec<&dyn AsRef<std::ffi::OsStr>> =
+            vec![&"graph", &"link", &file, &before, &after];
+        for g in group {
+            args.push(g);
+        }
+        let out = pathforge(&args);
+        assert!(out.status.success(), "link: {}", stderr(&out));
+    };
+    let target = "modules/16-competitor-and-status-quo-objections.md";
+    link(
+        &ours,
+        "modules/01-product-basics-pre-assessment.md",
+        "modules/07-discovery-call-structure.md",
+        &[],
+    );
+    link(
+        &theirs,
+        "modules/02-northwind-platform-overview.md",
+        "modules/08-open-questions-and-active-listening.md",
+        &[],
+    );
+    link(
+        &ours,
+        "modules/06-competitive-landscape.md",
+        target,
+        &["--group", "any-of"],
+    );
+    link(
+        &theirs,
+        "modules/14-objection-handling-framework.md",
+        target,
+        &["--group", "n-of", "--n", "1"],
+    );
+
+    let out = pathforge(&[&"merge", &ours, &theirs]);
+    let words = stdout(&out);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "unresolved conflicts fail the command: {words}"
+    );
+    assert!(
+        words.contains("CONFLICT")
+            && words.contains("ours:   any-of")
+            && words.contains("theirs: 1-of"),
+        "the collision is shown side by side: {words}"
+    );
+    assert!(
+        words.contains("nothing was changed"),
+        "and nothing changed: {words}"
+    );
+
+    let out = pathforge(&[&"merge", &ours, &theirs, &"--prefer", &"theirs", &"--json"]);
+    assert!(
+        out.status.success(),
+        "resolved, it merges: {}",
+        stderr(&out)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["merged"], true, "{report}");
+    assert_eq!(
+        report["conflicts"][0]["resolved"], "theirs",
+        "how it was resolved is recorded"
+    );
+    let edges = stdout(&pathforge(&[&"graph", &"edges", &ours, &"--json"]));
+    let edges: Vec<serde_json::Value> = serde_json::from_str(&edges).unwrap();
+    let count = |e: &[serde_json::Value]| e.len();
+    let base_edges: Vec<serde_json::Value> =
+        serde_json::from_slice(&pathforge(&[&"graph", &"edges", &base, &"--json"]).stdout).unwrap();
+    assert_eq!(
+        count(&edges),
+        count(&base_edges) + 2,
+        "ours' new edge and theirs' are both there (the links into module 16 regrouped edges it had)"
+    );
+    assert!(
+        edges
+            .iter()
+            .filter(|e| e["group"]["kind"] == "n_of")
+            .count()
+            >= 2,
+        "every edge into module 16 combines as theirs said (1-of): {edges:?}"
+    );
+    let verify = pathforge(&[&"audit", &"verify", &ours]);
+    assert!(
+        verify.status.success(),
+        "the merged log verifies: {}",
+        stdout(&verify)
+    );
+
+    let again = pathforge(&[&"merge", &ours, &theirs]);
+    assert!(
+        again.status.success() && stdout(&again).contains("Nothing to merge"),
+        "merging the same copy again adds nothing: {}",
+        stdout(&again)
+    );
+
+    let edit = pathforge(&[
+        &"taxonomy",
+        &"rename",
+        &theirs,
+        &"closing",
+        &"Closing deals",
+    ]);
+    assert!(edit.status.success(), "{}", stderr(&edit));
+    check_fails(
+        &[&"merge", &ours, &theirs],
+        &theirs,
+        "skill.edited ×1",
+        "a copy that changed what merge cannot carry yet is refused, naming it",
+    );
+}

@@ -67,6 +67,7 @@ audit_actions! {
     TrackAdded => "track.added",
     TrackEdited => "track.edited",
     TrackRemoved => "track.removed",
+    ProjectMerged => "project.merged",
 }
 
 impl AuditAction {

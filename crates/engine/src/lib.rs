@@ -47,6 +47,10 @@ pub enum Error {
         skills: Vec<String>,
         answers: usize,
     },
+    #[error("refused: {0}; nothing was changed")]
+    NotCopies(String),
+    #[error("{from}: since the two copies parted, it changed what merging cannot carry yet ({actions}); only prerequisites merge for now, so nothing was changed — bring those changes over by hand, or merge the other way round")]
+    MergeUnsupported { from: String, actions: String },
     #[error("refused: {edit} would close the prerequisite cycle {cycle}")]
     Cycle { edit: String, cycle: String },
     #[error("refused: tracks need a prerequisite graph without cycles, and it has one: {0}")]
@@ -173,6 +177,8 @@ impl Error {
             | Error::DuplicateTarget(_)
             | Error::Unsigned => ErrorKind::BadInput,
             Error::Cycle { .. }
+            | Error::NotCopies(_)
+            | Error::MergeUnsupported { .. }
             | Error::CyclicGraph(_)
             | Error::SkillExists(_)
             | Error::TrackExists(_)
@@ -320,6 +326,7 @@ mod audit;
 mod calibrate;
 mod export;
 mod import;
+mod merge;
 mod prerequisites;
 mod profile;
 mod review;
@@ -337,6 +344,7 @@ use audit::Entry;
 pub use audit::AuditAction;
 pub use calibrate::{read_skill_mapping, AnswersImport, AnswersOptions, SkillFit, UnknownSkills};
 pub use export::{read_mapping, BundleContent, ExportOptions, Signing, MARKER};
+pub use merge::{carried_entries_verify, MergeChange, MergeConflict, MergeEdit, MergeReport, Side};
 pub use prerequisites::{graph_layout, skill_layout};
 pub use profile::{load_profile, machine_key, save_profile, trust_key, trusted_keys};
 pub use review_pack::PackFilter;

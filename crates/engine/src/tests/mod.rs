@@ -217,6 +217,7 @@ pub(super) fn decisions_file(
 }
 
 mod import;
+mod merge;
 mod prerequisites;
 mod review;
 mod rule_set;

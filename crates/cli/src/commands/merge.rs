@@ -1,0 +1,110 @@
+//! `pathforge merge`: brings another copy of the project into this one, three-way, with
+//! the common ancestor found from the two audit logs.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use model::Timestamp;
+
+use crate::machine::{me, open};
+use crate::print::Output;
+
+#[derive(Args)]
+pub(crate) struct MergeArgs {
+    /// This copy: the one that changes.
+    ours: PathBuf,
+    /// The other copy (read only).
+    theirs: PathBuf,
+    /// Where both changed the same thing differently, keep this side's change (ours or
+    /// theirs); without it, conflicts are listed and nothing changes.
+    #[arg(long, value_parser = ["ours", "theirs"])]
+    prefer: Option<String>,
+}
+
+pub(crate) fn run_merge(args: &MergeArgs) -> anyhow::Result<Output> {
+    let mut ours = open(&args.ours)?;
+    let theirs = engine::Project::open(&args.theirs)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", args.theirs.display()))?;
+    let prefer = match args.prefer.as_deref() {
+        Some("ours") => Some(engine::Side::Ours),
+        Some("theirs") => Some(engine::Side::Theirs),
+        _ => None,
+    };
+    let report = ours.merge_from(&theirs, &args.theirs, prefer, &me(), Timestamp::now())?;
+    let unresolved = report.conflicts.iter().any(|c| c.resolved.is_none());
+    let ours_name = args.ours.display().to_string();
+    Ok(Output::new(report, move |out, r| {
+        writeln!(
+            out,
+            "The copies parted after entry {}: {} entries of theirs since, {} of ours.",
+            r.fork, r.theirs_entries, r.ours_entries
+        )?;
+        // Conflicts resolved for theirs are in `applied` too; they are shown below.
+        let conflicting: std::collections::HashSet<&str> =
+            r.conflicts.iter().map(|c| c.what.as_str()).collect();
+        for c in r.applied.iter().filter(|c| !conflicting.contains(c.what.as_str())) {
+            writeln!(out, "  merged      {}: {}", c.what, change(&c.ours, &c.theirs))?;
+        }
+        for c in &r.conflicts {
+            let by = |edits: &[engine::MergeEdit]| -> String {
+                edits
+                    .iter()
+                    .map(|e| {
+                        let at = jiff::Timestamp::from_millisecond(e.at.0)
+                            .map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
+                            .unwrap_or_else(|_| e.at.0.to_string());
+                        format!("{} at {at} ({})", e.actor.label(), e.action)
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            };
+            let state = match c.resolved {
+                Some(engine::Side::Ours) => "kept ours",
+                Some(engine::Side::Theirs) => "took theirs",
+                None => "CONFLICT",
+            };
+            writeln!(out, "  {state:<11} {}", c.what)?;
+            writeln!(out, "              ours:   {} — {}", state_of(&c.ours), by(&c.ours_by))?;
+            writeln!(out, "              theirs: {} — {}", state_of(&c.theirs), by(&c.theirs_by))?;
+        }
+        match (r.merged, r.conflicts.iter().any(|c| c.resolved.is_none())) {
+            (_, true) => writeln!(
+                out,
+                "{} conflicts: nothing was changed. Choose with --prefer ours or --prefer theirs.",
+                r.conflicts.len()
+            )?,
+            (true, false) => writeln!(
+                out,
+                "Merged into {ours_name}: {} changes of theirs; their log is kept in the merge entry.",
+                r.applied.len()
+            )?,
+            (false, false) => writeln!(out, "Nothing to merge: {ours_name} already has everything of theirs.")?,
+        }
+        Ok(())
+    })
+    .failing_if(unresolved))
+}
+
+/// A merged thing's state in words: an edge there or not, a group by name.
+fn state_of(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Bool(true) => "there".to_owned(),
+        serde_json::Value::Bool(false) => "not there".to_owned(),
+        serde_json::Value::Null => "none".to_owned(),
+        g => match (g["kind"].as_str(), g["n"].as_u64()) {
+            (Some("n_of"), Some(n)) => format!("{n}-of"),
+            (Some(kind), _) => kind.replace('_', "-"),
+            _ => g.to_string(),
+        },
+    }
+}
+
+/// What a merge did to one thing.
+fn change(ours: &serde_json::Value, theirs: &serde_json::Value) -> String {
+    match theirs {
+        serde_json::Value::Bool(true) => "added".to_owned(),
+        serde_json::Value::Bool(false) => "removed".to_owned(),
+        _ => format!("{} (was {})", state_of(theirs), state_of(ours)),
+    }
+}

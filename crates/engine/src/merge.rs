@@ -1,0 +1,485 @@
+//! Merging two offline copies of one project. The copies' audit logs hold the same
+//! entries up to where they parted (the fork), so the common ancestor is found from the
+//! projects themselves, never from a base copy someone had to keep. What each side touched
+//! since is read from its own entries after the fork; theirs is brought into ours wherever
+//! ours left the same thing alone, and where both changed it differently the two are listed
+//! side by side (who, when) to be resolved. Theirs' entries after the fork are carried whole
+//! — hashes included, so they still verify as their own chain — in the one entry that
+//! records the merge.
+//!
+//! This first cut carries prerequisite edges and their groups. A copy whose entries since
+//! the fork change anything else (rules, tracks, skills, tags, levels, libraries…) is
+//! refused, naming what it changed, so nothing either side did is dropped silently.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use model::{Actor, AuditEvent, ModuleId, PrerequisiteEdge, PrerequisiteGroup, Timestamp};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use ts_rs::TS;
+
+use crate::audit::{AuditAction, Entry};
+use crate::{Error, Project, Result};
+
+/// Which copy's change stands when both changed the same thing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Side {
+    Ours,
+    Theirs,
+}
+
+/// Actions of theirs that change nothing a merge carries: shipping and the machine's own
+/// choices (a model folder is a path on their machine; auto-tag suggestions are made again
+/// from the same content by whoever tags).
+const NEUTRAL: [AuditAction; 5] = [
+    AuditAction::BundleBuilt,
+    AuditAction::ExportWritten,
+    AuditAction::ReviewPackExported,
+    AuditAction::ModelChosen,
+    AuditAction::ModulesTagged,
+];
+
+/// What a merge did, or would do.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct MergeReport {
+    /// The last entry both logs share (0 when they share none but the project).
+    #[ts(type = "number")]
+    pub fork: i64,
+    /// Theirs' entries since the fork that ours had not carried before.
+    pub theirs_entries: usize,
+    /// Ours' entries since the fork.
+    pub ours_entries: usize,
+    /// Theirs' changes brought into ours (without conflicts, or resolved for theirs).
+    pub applied: Vec<MergeChange>,
+    /// What both sides changed differently.
+    pub conflicts: Vec<MergeConflict>,
+    /// Whether ours was changed: false when conflicts are unresolved (then nothing is) or
+    /// there was nothing to bring.
+    pub merged: bool,
+}
+
+/// One thing theirs changed, brought into ours.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct MergeChange {
+    /// For people: "prerequisite “A” → “B”", "how “B”'s prerequisites combine".
+    pub what: String,
+    #[ts(type = "unknown")]
+    pub ours: Value,
+    #[ts(type = "unknown")]
+    pub theirs: Value,
+}
+
+/// One thing both changed differently, side by side.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct MergeConflict {
+    pub what: String,
+    #[ts(type = "unknown")]
+    pub ours: Value,
+    #[ts(type = "unknown")]
+    pub theirs: Value,
+    /// Ours' entries on it since the fork: who did what, when.
+    pub ours_by: Vec<MergeEdit>,
+    pub theirs_by: Vec<MergeEdit>,
+    /// How it was resolved, if it was.
+    pub resolved: Option<Side>,
+}
+
+/// One logged edit on a conflicting thing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct MergeEdit {
+    pub actor: Actor,
+    pub at: Timestamp,
+    pub action: String,
+}
+
+/// What a merge compares: an edge's presence, or how a module's prerequisites combine.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum Key {
+    Edge(ModuleId, ModuleId),
+    Group(ModuleId),
+}
+
+/// The keys an entry touched.
+fn touched(e: &AuditEvent) -> Vec<Key> {
+    let edge = || {
+        e.object
+            .split_once("->")
+            .map(|(b, a)| (ModuleId(b.to_owned()), ModuleId(a.to_owned())))
+    };
+    match AuditAction::parse(&e.action) {
+        // Adding an edge may set how the module's prerequisites combine: only then does
+        // it touch the group.
+        Some(AuditAction::PrerequisiteAdded) => edge()
+            .map(|(b, a)| match e.before["group"] == e.after["group"] {
+                true => vec![Key::Edge(b, a)],
+                false => vec![Key::Edge(b, a.clone()), Key::Group(a)],
+            })
+            .unwrap_or_default(),
+        Some(AuditAction::PrerequisiteRemoved) => edge()
+            .map(|(b, a)| vec![Key::Edge(b, a)])
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+/// One side's prerequisite state, by key.
+struct State {
+    edges: HashMap<(ModuleId, ModuleId), PrerequisiteEdge>,
+    groups: HashMap<ModuleId, PrerequisiteGroup>,
+}
+
+impl State {
+    fn of(project: &Project) -> Result<State> {
+        let all = project.store.prerequisites()?;
+        let groups = all.iter().map(|e| (e.after.clone(), e.group)).collect();
+        let edges = all
+            .into_iter()
+            .map(|e| ((e.before.clone(), e.after.clone()), e))
+            .collect();
+        Ok(State { edges, groups })
+    }
+
+    fn value(&self, key: &Key) -> Value {
+        match key {
+            Key::Edge(b, a) => json!(self.edges.contains_key(&(b.clone(), a.clone()))),
+            Key::Group(a) => json!(self.groups.get(a)),
+        }
+    }
+}
+
+impl Project {
+    /// Merges `theirs` — another copy of this project — into this one, three-way, with
+    /// the common ancestor found from the two audit logs. Changes only one side made come
+    /// in silently; changes both made differently are conflicts, resolved for `prefer`'s
+    /// side, or, without it, listed with nothing changed. `from` is theirs' file: errors
+    /// name it, the log records its name.
+    /// A merge that would close a prerequisite cycle is refused, naming the cycle.
+    pub fn merge_from(
+        &mut self,
+        theirs: &Project,
+        from: &std::path::Path,
+        prefer: Option<Side>,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<MergeReport> {
+        let (ours_info, theirs_info) = (self.store.project()?, theirs.store.project()?);
+        if ours_info.id != theirs_info.id {
+            return Err(Error::NotCopies(format!(
+                "{} is another project (“{}”), not a copy of this one (“{}”)",
+                from.display(),
+                theirs_info.name,
+                ours_info.name
+            )));
+        }
+        let (ours_log, theirs_log) = (self.store.audit_events()?, theirs.store.audit_events()?);
+        let (ours_hashes, theirs_hashes) =
+            (self.store.audit_hashes()?, theirs.store.audit_hashes()?);
+        let shared = ours_hashes
+            .iter()
+            .zip(&theirs_hashes)
+            .take_while(|(a, b)| a == b)
+            .count();
+        let fork = shared.checked_sub(1).map_or(0, |i| theirs_log[i].seq);
+        let ours_since = &ours_log[shared..];
+        // Theirs' entries an earlier merge already carried into ours are not new.
+        let carried_before: std::collections::HashSet<&str> = ours_since
+            .iter()
+            .filter(|e| e.action == AuditAction::ProjectMerged.as_str())
+            .flat_map(|e| e.after["carried"].as_array().into_iter().flatten())
+            .filter_map(|c| c["hash"].as_str())
+            .collect();
+        let fresh: Vec<(&AuditEvent, &String)> = theirs_log[shared..]
+            .iter()
+            .zip(&theirs_hashes[shared..])
+            .filter(|(_, h)| !carried_before.contains(h.as_str()))
+            .collect();
+        let theirs_since = &theirs_log[shared..];
+
+        let mut unsupported: BTreeMap<&str, usize> = BTreeMap::new();
+        for e in theirs_since {
+            let carried = !touched(e).is_empty();
+            let neutral = AuditAction::parse(&e.action).is_some_and(|a| NEUTRAL.contains(&a));
+            if !carried && !neutral {
+                *unsupported.entry(e.action.as_str()).or_default() += 1;
+            }
+        }
+        if !unsupported.is_empty() {
+            let list: Vec<String> = unsupported
+                .iter()
+                .map(|(a, n)| format!("{a} ×{n}"))
+                .collect();
+            return Err(Error::MergeUnsupported {
+                from: from.display().to_string(),
+                actions: list.join(", "),
+            });
+        }
+
+        let by_key = |since: &[AuditEvent]| {
+            let mut out: BTreeMap<Key, Vec<MergeEdit>> = BTreeMap::new();
+            for e in since {
+                for key in touched(e) {
+                    out.entry(key).or_default().push(MergeEdit {
+                        actor: e.actor.clone(),
+                        at: e.at,
+                        action: e.action.clone(),
+                    });
+                }
+            }
+            out
+        };
+        let (ours_touched, theirs_touched) = (by_key(ours_since), by_key(theirs_since));
+        let (ours_state, theirs_state) = (State::of(self)?, State::of(theirs)?);
+        let titles: HashMap<ModuleId, String> = self
+            .store
+            .module_summaries()?
+            .into_iter()
+            .map(|m| (m.id, m.title))
+            .collect();
+        let title = |id: &ModuleId| titles.get(id).cloned().unwrap_or_else(|| id.to_string());
+        let what = |key: &Key| match key {
+            Key::Edge(b, a) => format!("prerequisite “{}” → “{}”", title(b), title(a)),
+            Key::Group(a) => format!("how “{}”'s prerequisites combine", title(a)),
+        };
+
+        let mut applied = Vec::new();
+        let mut conflicts = Vec::new();
+        let mut take: Vec<Key> = Vec::new();
+        for (key, theirs_by) in &theirs_touched {
+            let (ours, theirs) = (ours_state.value(key), theirs_state.value(key));
+            if ours == theirs {
+                continue;
+            }
+            match ours_touched.get(key) {
+                Some(ours_by) => {
+                    if prefer == Some(Side::Theirs) {
+                        take.push(key.clone());
+                    }
+                    conflicts.push(MergeConflict {
+                        what: what(key),
+                        ours,
+                        theirs,
+                        ours_by: ours_by.clone(),
+                        theirs_by: theirs_by.clone(),
+                        resolved: prefer,
+                    });
+                }
+                None => {
+                    take.push(key.clone());
+                    applied.push(MergeChange {
+                        what: what(key),
+                        ours,
+                        theirs,
+                    });
+                }
+            }
+        }
+        if conflicts.iter().any(|c| c.resolved.is_none()) {
+            return Ok(MergeReport {
+                fork,
+                theirs_entries: theirs_since.len(),
+                ours_entries: ours_since.len(),
+                applied,
+                conflicts,
+                merged: false,
+            });
+        }
+        for c in conflicts
+            .iter()
+            .filter(|c| c.resolved == Some(Side::Theirs))
+        {
+            applied.push(MergeChange {
+                what: c.what.clone(),
+                ours: c.ours.clone(),
+                theirs: c.theirs.clone(),
+            });
+        }
+
+        // The edges ours will have, checked for cycles before anything is written.
+        let mut edges = ours_state.edges.clone();
+        let mut groups: BTreeMap<ModuleId, PrerequisiteGroup> = BTreeMap::new();
+        for key in &take {
+            match key {
+                Key::Edge(b, a) => {
+                    let pair = (b.clone(), a.clone());
+                    match theirs_state.edges.get(&pair) {
+                        Some(e) => edges.insert(pair, e.clone()),
+                        None => edges.remove(&pair),
+                    };
+                }
+                Key::Group(a) => {
+                    if let Some(g) = theirs_state.groups.get(a) {
+                        groups.insert(a.clone(), *g);
+                    }
+                }
+            }
+        }
+        // One group per module: theirs where it was taken, else ours', else the edge's own
+        // (a module that had no prerequisites in ours).
+        let mut final_groups: BTreeMap<ModuleId, PrerequisiteGroup> = BTreeMap::new();
+        for ((_, a), e) in &edges {
+            let g = groups
+                .get(a)
+                .or_else(|| ours_state.groups.get(a))
+                .copied()
+                .unwrap_or(e.group);
+            final_groups.insert(a.clone(), g);
+        }
+        for ((_, a), e) in edges.iter_mut() {
+            e.group = final_groups[a];
+        }
+        let regrouped: Vec<(ModuleId, PrerequisiteGroup)> = final_groups
+            .into_iter()
+            .filter(|(a, g)| ours_state.groups.get(a) != Some(g))
+            .collect();
+        let added: BTreeSet<(ModuleId, ModuleId)> = edges
+            .keys()
+            .filter(|k| !ours_state.edges.contains_key(*k))
+            .cloned()
+            .collect();
+        self.refuse_cycles(&edges, &added)?;
+
+        if take.is_empty() && fresh.is_empty() {
+            return Ok(MergeReport {
+                fork,
+                theirs_entries: 0,
+                ours_entries: ours_since.len(),
+                applied,
+                conflicts,
+                merged: false,
+            });
+        }
+        // Carried from the fork on, so that they chain from `fork_hash` however many were
+        // carried before.
+        let carried: Vec<Value> = theirs_since
+            .iter()
+            .zip(&theirs_hashes[shared..])
+            .map(|(e, hash)| {
+                let mut v = serde_json::to_value(e).expect("entries serialise");
+                v["hash"] = json!(hash);
+                v
+            })
+            .collect();
+        let after = json!({
+            "from": crate::audit::named(from),
+            "fork": fork,
+            "fork_hash": shared.checked_sub(1).map(|i| theirs_hashes[i].clone()),
+            "carried": carried,
+            "applied": applied,
+            "resolved": conflicts,
+        });
+        let before = json!({ "ours_entries_since_fork": ours_since.len() });
+        let object = ours_info.id.to_string();
+        let entry = Entry::new(AuditAction::ProjectMerged, &object, &before, &after);
+        let removed: Vec<(ModuleId, ModuleId)> = ours_state
+            .edges
+            .keys()
+            .filter(|k| !edges.contains_key(*k))
+            .cloned()
+            .collect();
+        self.commit(actor, now, entry, |tx| {
+            for (b, a) in &removed {
+                tx.delete_prerequisite(b, a)?;
+            }
+            for pair in &added {
+                tx.insert_prerequisite(&edges[pair])?;
+            }
+            for (a, g) in &regrouped {
+                tx.set_prerequisite_group(a, *g)?;
+            }
+            Ok(())
+        })?;
+        Ok(MergeReport {
+            fork,
+            theirs_entries: fresh.len(),
+            ours_entries: ours_since.len(),
+            applied,
+            conflicts,
+            merged: true,
+        })
+    }
+
+    /// Refuses `edges` if the edges in `added` close a cycle, naming one.
+    fn refuse_cycles(
+        &self,
+        edges: &HashMap<(ModuleId, ModuleId), PrerequisiteEdge>,
+        added: &BTreeSet<(ModuleId, ModuleId)>,
+    ) -> Result<()> {
+        let modules = self.store.module_summaries()?;
+        let index: HashMap<&ModuleId, usize> = modules
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (&m.id, i))
+            .collect();
+        let nodes: Vec<graph::Node> = modules
+            .iter()
+            .map(|m| graph::Node {
+                id: m.id.to_string(),
+                name: m.title.clone(),
+            })
+            .collect();
+        let to_edge = |(b, a): &(ModuleId, ModuleId)| -> Option<graph::Edge> {
+            Some(graph::Edge {
+                before: *index.get(b)?,
+                after: *index.get(a)?,
+                group: edges[&(b.clone(), a.clone())].group,
+            })
+        };
+        let all: Vec<graph::Edge> = edges.keys().filter_map(to_edge).collect();
+        if graph::Graph::new(nodes.clone(), &all).depths().is_some() {
+            return Ok(());
+        }
+        // Name the cycle one of theirs' edges closes.
+        for pair in added {
+            let Some(e) = to_edge(pair) else { continue };
+            let others: Vec<graph::Edge> = edges
+                .keys()
+                .filter(|k| *k != pair)
+                .filter_map(to_edge)
+                .collect();
+            let g = graph::Graph::new(nodes.clone(), &others);
+            if let Some(cycle) = g.cycle_if_added(e.before, e.after) {
+                return Err(Error::Cycle {
+                    edit: format!(
+                        "merging their “{}” → “{}”",
+                        modules[e.before].title, modules[e.after].title
+                    ),
+                    cycle: g.describe(&cycle),
+                });
+            }
+        }
+        Err(Error::CyclicGraph(
+            "the merged prerequisites would form a cycle".to_owned(),
+        ))
+    }
+}
+
+/// Whether the entries a merge carried (its entry's `after`) still chain from the fork as
+/// they did in their own log: each entry's hash recomputed from the one before.
+pub fn carried_entries_verify(after: &Value) -> bool {
+    let Some(entries) = after["carried"].as_array() else {
+        return false;
+    };
+    let mut previous = after["fork_hash"]
+        .as_str()
+        .unwrap_or(store::AUDIT_GENESIS)
+        .to_owned();
+    for e in entries {
+        let text = |v: &Value| v.to_string();
+        let hash = store::audit_hash(
+            &previous,
+            e["seq"].as_i64().unwrap_or_default(),
+            e["at"].as_i64().unwrap_or_default(),
+            &text(&e["actor"]),
+            e["action"].as_str().unwrap_or_default(),
+            e["object"].as_str().unwrap_or_default(),
+            &text(&e["before"]),
+            &text(&e["after"]),
+        );
+        if Some(hash.as_str()) != e["hash"].as_str() {
+            return false;
+        }
+        previous = hash;
+    }
+    true
+}

@@ -1,0 +1,444 @@
+//! Merging two copies of one project: the fork found from the logs, silent merges of edits
+//! that do not collide (the same whichever side is ours), conflicts side by side, cycles
+//! and what cannot be carried yet refused with nothing changed, both chains kept.
+
+use std::collections::BTreeSet;
+
+use super::*;
+
+const N: usize = 8;
+
+/// A project of modules m0…m7 (m1 after m0, m3 after m2), copied into ours and theirs.
+fn copies(tmp: &Path) -> (Project, Project) {
+    let mut lib = testkit::Library::new();
+    for i in 0..N {
+        lib = lib.module(&format!("m{i}.md"), &format!("M{i}"), 10, &["skill-10"]);
+    }
+    let lib = lib
+        .requires("m1.md", &["m0.md"])
+        .requires("m3.md", &["m2.md"])
+        .write(&tmp.join("lib"));
+    let base = tmp.join("base.pathforge");
+    let mut p = Project::create(&base, Timestamp(1)).unwrap();
+    p.import_library(&lib, &ME, Timestamp(2)).unwrap();
+    drop(p);
+    for name in ["ours.pathforge", "theirs.pathforge"] {
+        std::fs::copy(&base, tmp.join(name)).unwrap();
+    }
+    (
+        Project::open(&tmp.join("ours.pathforge")).unwrap(),
+        Project::open(&tmp.join("theirs.pathforge")).unwrap(),
+    )
+}
+
+fn m(p: &Project, i: usize) -> ModuleId {
+    id(p, &format!("m{i}.md"))
+}
+
+fn edges(p: &Project) -> BTreeSet<(String, String, String)> {
+    p.prerequisites()
+        .unwrap()
+        .into_iter()
+        .map(|e| {
+            (
+                e.before.to_string(),
+                e.after.to_string(),
+                serde_json::to_string(&e.group).unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn someone(name: &str) -> Actor {
+    Actor::Person {
+        name: name.to_owned(),
+        role: Some(model::Role::Designer),
+    }
+}
+
+#[test]
+fn edits_that_do_not_collide_merge_silently_whichever_side_is_ours() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut ours, mut theirs) = copies(tmp.path());
+    let (ana, ben) = (someone("Ana"), someone("Ben"));
+    ours.add_prerequisite(&m(&ours, 4), &m(&ours, 5), None, &ana, Timestamp(10))
+        .unwrap();
+    theirs
+        .add_prerequisite(&m(&theirs, 6), &m(&theirs, 7), None, &ben, Timestamp(11))
+        .unwrap();
+    theirs
+        .remove_prerequisite(&m(&theirs, 0), &m(&theirs, 1), &ben, Timestamp(12))
+        .unwrap();
+    let want: BTreeSet<(String, String, String)> = {
+        let mut e = edges(&ours);
+        e.extend(edges(&theirs));
+        e.retain(|(b, a, _)| !(b == m(&ours, 0).as_str() && a == m(&ours, 1).as_str()));
+        e
+    };
+
+    // Two more copies, to merge the other way round (closed first: a file is whole only
+    // once its write-ahead log is folded in).
+    drop((ours, theirs));
+    for side in ["ours", "theirs"] {
+        let from = tmp.path().join(format!("{side}.pathforge"));
+        std::fs::copy(from, tmp.path().join(format!("{side}2.pathforge"))).unwrap();
+    }
+    let mut ours = Project::open(&tmp.path().join("ours.pathforge")).unwrap();
+    let theirs = Project::open(&tmp.path().join("theirs.pathforge")).unwrap();
+
+    let report = ours
+        .merge_from(
+            &theirs,
+            Path::new("theirs.pathforge"),
+            None,
+            &ana,
+            Timestamp(20),
+        )
+        .unwrap();
+    assert!(
+        report.merged && report.conflicts.is_empty(),
+        "no conflict: {report:?}"
+    );
+    assert_eq!(
+        report.fork, 1,
+        "the logs part after the import, the one entry they share"
+    );
+    assert_eq!(
+        (report.theirs_entries, report.ours_entries),
+        (2, 1),
+        "each side's entries since the fork"
+    );
+    assert_eq!(
+        edges(&ours),
+        want,
+        "both sides' edits are in ours, nothing else"
+    );
+
+    let mut theirs2 = Project::open(&tmp.path().join("theirs2.pathforge")).unwrap();
+    let ours2 = Project::open(&tmp.path().join("ours2.pathforge")).unwrap();
+    theirs2
+        .merge_from(
+            &ours2,
+            Path::new("ours2.pathforge"),
+            None,
+            &ben,
+            Timestamp(20),
+        )
+        .unwrap();
+    assert_eq!(
+        edges(&theirs2),
+        want,
+        "merging the other way gives the same edges"
+    );
+
+    for p in [&ours, &theirs2] {
+        let check = p.verify_audit().unwrap();
+        assert!(check.broken.is_none(), "the merged log verifies: {check:?}");
+        let merged = p.audit_log().unwrap().pop().unwrap();
+        assert_eq!(
+            merged.action, "project.merged",
+            "one entry records the merge"
+        );
+        assert!(
+            carried_entries_verify(&merged.after),
+            "the other side's entries are carried whole and still chain from the fork"
+        );
+    }
+    let merged = ours.audit_log().unwrap().pop().unwrap();
+    let mut forged = merged.after.clone();
+    forged["carried"][0]["object"] = serde_json::json!("someone else's edge");
+    assert!(
+        !carried_entries_verify(&forged),
+        "a carried entry changed afterwards no longer verifies"
+    );
+}
+
+#[test]
+fn collisions_are_listed_side_by_side_and_resolved_only_when_asked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut ours, mut theirs) = copies(tmp.path());
+    let (ana, ben) = (someone("Ana"), someone("Ben"));
+    // Both change how m3's prerequisites combine, differently.
+    ours.add_prerequisite(
+        &m(&ours, 4),
+        &m(&ours, 3),
+        Some(PrerequisiteGroup::AnyOf),
+        &ana,
+        Timestamp(10),
+    )
+    .unwrap();
+    theirs
+        .add_prerequisite(
+            &m(&theirs, 5),
+            &m(&theirs, 3),
+            Some(PrerequisiteGroup::NOf { n: 2 }),
+            &ben,
+            Timestamp(11),
+        )
+        .unwrap();
+    let before = edges(&ours);
+    let report = ours
+        .merge_from(
+            &theirs,
+            Path::new("theirs.pathforge"),
+            None,
+            &ana,
+            Timestamp(20),
+        )
+        .unwrap();
+    assert!(
+        !report.merged,
+        "unresolved conflicts change nothing: {report:?}"
+    );
+    assert_eq!(edges(&ours), before, "ours is as it was");
+    let conflict = report
+        .conflicts
+        .iter()
+        .find(|c| c.what.contains("combine"))
+        .expect("the group is a conflict");
+    assert_eq!(
+        (
+            conflict.ours["kind"].as_str(),
+            conflict.theirs["kind"].as_str()
+        ),
+        (Some("any_of"), Some("n_of")),
+        "both values side by side"
+    );
+    assert_eq!(
+        (
+            conflict.ours_by[0].actor.label(),
+            conflict.theirs_by[0].actor.label()
+        ),
+        (ana.label(), ben.label()),
+        "who did what on each side"
+    );
+    assert!(
+        report
+            .applied
+            .iter()
+            .any(|c| c.what.contains("“M5” → “M3”")),
+        "their new edge would come in: it collides with nothing ({:?})",
+        report.applied
+    );
+
+    let report = ours
+        .merge_from(
+            &theirs,
+            Path::new("theirs.pathforge"),
+            Some(Side::Theirs),
+            &ana,
+            Timestamp(21),
+        )
+        .unwrap();
+    assert!(report.merged, "resolved for theirs, it merges");
+    let groups: BTreeSet<String> = edges(&ours)
+        .into_iter()
+        .filter(|(_, a, _)| a == m(&ours, 3).as_str())
+        .map(|(_, _, g)| g)
+        .collect();
+    assert_eq!(
+        groups,
+        BTreeSet::from([r#"{"kind":"n_of","n":2}"#.to_owned()]),
+        "every edge into m3 combines as theirs said"
+    );
+    assert!(
+        ours.verify_audit().unwrap().broken.is_none(),
+        "the log still verifies"
+    );
+}
+
+#[test]
+fn a_merge_that_would_close_a_cycle_or_carry_what_it_cannot_is_refused() {
+    let check = |setup: fn(&mut Project, &mut Project), want: &str, why: &str| {
+        let tmp = tempfile::tempdir().unwrap();
+        let (mut ours, mut theirs) = copies(tmp.path());
+        setup(&mut ours, &mut theirs);
+        let before = (edges(&ours), ours.audit_log().unwrap().len());
+        let err = ours
+            .merge_from(
+                &theirs,
+                Path::new("theirs.pathforge"),
+                Some(Side::Theirs),
+                &ME,
+                Timestamp(30),
+            )
+            .unwrap_err();
+        assert!(err.to_string().contains(want), "{why}: {err}");
+        assert_eq!(err.kind(), ErrorKind::Conflict, "{why}: kind");
+        assert_eq!(
+            (edges(&ours), ours.audit_log().unwrap().len()),
+            before,
+            "{why}: nothing changed, not even the log"
+        );
+    };
+    check(
+        |ours, theirs| {
+            ours.add_prerequisite(&m(ours, 4), &m(ours, 5), None, &ME, Timestamp(10))
+                .unwrap();
+            theirs
+                .add_prerequisite(&m(theirs, 5), &m(theirs, 4), None, &ME, Timestamp(11))
+                .unwrap();
+        },
+        "would close the prerequisite cycle",
+        "each side's edge is fine alone; together they loop",
+    );
+    check(
+        |_, theirs| {
+            let edit = SkillEdit {
+                name: Some("Skill ten".to_owned()),
+                ..SkillEdit::default()
+            };
+            theirs
+                .edit_skill("skill-10", edit, &ME, Timestamp(11))
+                .unwrap();
+        },
+        "skill.edited ×1",
+        "a skill renamed on their side cannot be carried yet, and is named",
+    );
+
+    // A project that is not a copy of ours.
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut ours, _) = copies(tmp.path());
+    let other = Project::create(&tmp.path().join("other.pathforge"), Timestamp(1)).unwrap();
+    let err = ours
+        .merge_from(
+            &other,
+            Path::new("other.pathforge"),
+            None,
+            &ME,
+            Timestamp(30),
+        )
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("another project"),
+        "a project that is not a copy is refused: {err}"
+    );
+}
+
+/// SplitMix64: the same edit sequences on every run.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        (z ^ (z >> 31)) % n
+    }
+}
+
+/// Random edits on one side: edges added (cycles are refused by the engine, and skipped)
+/// or removed, each with a random group sometimes.
+fn random_edits(p: &mut Project, rng: &mut Rng, n: usize, actor: &Actor) {
+    let ids: Vec<ModuleId> = (0..N).map(|i| m(p, i)).collect();
+    for k in 0..n {
+        let (b, a) = (rng.below(N as u64) as usize, rng.below(N as u64) as usize);
+        let at = Timestamp(100 + k as i64);
+        if rng.below(3) == 0 {
+            let _ = p.remove_prerequisite(&ids[b], &ids[a], actor, at);
+        } else {
+            let group = match rng.below(4) {
+                0 => Some(PrerequisiteGroup::AnyOf),
+                _ => None,
+            };
+            let _ = p.add_prerequisite(&ids[b], &ids[a], group, actor, at);
+        }
+    }
+}
+
+#[test]
+fn random_edits_on_two_copies_merge_to_the_same_project_either_way_round() {
+    let (ana, ben) = (someone("Ana"), someone("Ben"));
+    let (mut clean, mut conflicted) = (0, 0);
+    for seed in 0..24u64 {
+        let tmp = tempfile::tempdir().unwrap();
+        let (mut ours, mut theirs) = copies(tmp.path());
+        let mut rng = Rng(seed);
+        random_edits(&mut ours, &mut rng, 4, &ana);
+        random_edits(&mut theirs, &mut rng, 4, &ben);
+        drop((ours, theirs));
+        for side in ["ours", "theirs"] {
+            let from = tmp.path().join(format!("{side}.pathforge"));
+            std::fs::copy(from, tmp.path().join(format!("{side}-into.pathforge"))).unwrap();
+        }
+        let ours_edges = edges(&Project::open(&tmp.path().join("ours.pathforge")).unwrap());
+        let theirs_edges = edges(&Project::open(&tmp.path().join("theirs.pathforge")).unwrap());
+        let mut one = Project::open(&tmp.path().join("ours-into.pathforge")).unwrap();
+        let mut two = Project::open(&tmp.path().join("theirs-into.pathforge")).unwrap();
+        let theirs = Project::open(&tmp.path().join("theirs.pathforge")).unwrap();
+        let ours = Project::open(&tmp.path().join("ours.pathforge")).unwrap();
+        let r1 = one.merge_from(&theirs, Path::new("theirs"), None, &ana, Timestamp(500));
+        let r2 = two.merge_from(&ours, Path::new("ours"), None, &ben, Timestamp(500));
+        match (r1, r2) {
+            (Ok(r1), Ok(r2)) if r1.conflicts.is_empty() && r2.conflicts.is_empty() => {
+                assert_eq!(
+                    edges(&one),
+                    edges(&two),
+                    "seed {seed}: the same edges either way round"
+                );
+                // Nothing either side did is lost: every edge a side added since the
+                // fork, and every edge it removed, is so in the merge (groups are
+                // compared above, whichever side is ours).
+                let pairs = |e: &BTreeSet<(String, String, String)>| -> BTreeSet<(String, String)> {
+                    e.iter().map(|(b, a, _)| (b.clone(), a.clone())).collect()
+                };
+                let merged = pairs(&edges(&one));
+                let base = pairs(&edges(
+                    &Project::open(&tmp.path().join("base.pathforge")).unwrap(),
+                ));
+                for (side, mine) in [
+                    ("ours", pairs(&ours_edges)),
+                    ("theirs", pairs(&theirs_edges)),
+                ] {
+                    for e in mine.difference(&base) {
+                        assert!(
+                            merged.contains(e),
+                            "seed {seed}: {side}'s edge {e:?} is kept"
+                        );
+                    }
+                    for e in base.difference(&mine) {
+                        assert!(
+                            !merged.contains(e),
+                            "seed {seed}: {side}'s removal of {e:?} is kept"
+                        );
+                    }
+                }
+                for p in [&one, &two] {
+                    assert!(
+                        p.verify_audit().unwrap().broken.is_none(),
+                        "seed {seed}: the log verifies"
+                    );
+                    assert!(
+                        !p.check_graph().unwrap().iter().any(graph::is_cycle),
+                        "seed {seed}: the merge has no cycle"
+                    );
+                }
+                clean += 1;
+            }
+            (Ok(r1), Ok(r2)) => {
+                assert_eq!(
+                    r1.conflicts.len(),
+                    r2.conflicts.len(),
+                    "seed {seed}: a conflict is one whichever side is ours"
+                );
+                assert!(
+                    !r1.merged && !r2.merged,
+                    "seed {seed}: unresolved, nothing changes"
+                );
+                assert_eq!(edges(&one), ours_edges, "seed {seed}: ours untouched");
+                conflicted += 1;
+            }
+            (Err(e1), Err(e2)) => {
+                assert_eq!(e1.kind(), ErrorKind::Conflict, "seed {seed}: {e1}");
+                assert_eq!(e2.kind(), ErrorKind::Conflict, "seed {seed}: {e2}");
+                conflicted += 1;
+            }
+            (r1, r2) => panic!("seed {seed}: one way merged, the other did not: {r1:?} / {r2:?}"),
+        }
+    }
+    assert!(
+        clean >= 8,
+        "most random pairs merge cleanly ({clean} of 24, {conflicted} conflicted)"
+    );
+}
