@@ -165,8 +165,9 @@ enum Command {
     /// Bring another copy of the project into this one (OURS), three-way: the common
     /// ancestor is found from the two audit logs. Changes only one side made merge
     /// silently; collisions are listed side by side and nothing changes until --prefer
-    /// resolves them. For now prerequisite edges and their groups merge; a copy that
-    /// changed anything else since the fork is refused, naming what.
+    /// resolves them. Prerequisites and their groups, levels set by hand, rules and the
+    /// cohort merge; a copy that changed anything else since the fork is refused, naming
+    /// what.
     Merge(MergeArgs),
 }
 

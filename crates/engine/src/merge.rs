@@ -7,9 +7,10 @@
 //! — hashes included, so they still verify as their own chain — in the one entry that
 //! records the merge.
 //!
-//! This first cut carries prerequisite edges and their groups. A copy whose entries since
-//! the fork change anything else (rules, tracks, skills, tags, levels, libraries…) is
-//! refused, naming what it changed, so nothing either side did is dropped silently.
+//! It carries prerequisite edges and their groups, modules' levels set by hand, rules
+//! people wrote and the simulation cohort. A copy whose entries since the fork change
+//! anything else (tracks, skills, tags, libraries…) is refused, naming what it changed, so
+//! nothing either side did is dropped silently.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -19,6 +20,7 @@ use serde_json::{json, Value};
 use ts_rs::TS;
 
 use crate::audit::{AuditAction, Entry};
+use crate::settings::EDITED_COHORT;
 use crate::{Error, Project, Result};
 
 /// Which copy's change stands when both changed the same thing.
@@ -62,6 +64,8 @@ pub struct MergeReport {
 /// One thing theirs changed, brought into ours.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct MergeChange {
+    /// prerequisite, group, level, rule or cohort.
+    pub kind: String,
     /// For people: "prerequisite “A” → “B”", "how “B”'s prerequisites combine".
     pub what: String,
     #[ts(type = "unknown")]
@@ -73,6 +77,7 @@ pub struct MergeChange {
 /// One thing both changed differently, side by side.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct MergeConflict {
+    pub kind: String,
     pub what: String,
     #[ts(type = "unknown")]
     pub ours: Value,
@@ -93,11 +98,28 @@ pub struct MergeEdit {
     pub action: String,
 }
 
-/// What a merge compares: an edge's presence, or how a module's prerequisites combine.
+/// What a merge compares: an edge's presence, how a module's prerequisites combine, a
+/// module's level set by hand, a rule, the cohort.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 enum Key {
     Edge(ModuleId, ModuleId),
     Group(ModuleId),
+    Level(ModuleId),
+    Rule(String),
+    Cohort,
+}
+
+impl Key {
+    /// The kind of thing, as reports name it.
+    fn kind(&self) -> &'static str {
+        match self {
+            Key::Edge(..) => "prerequisite",
+            Key::Group(_) => "group",
+            Key::Level(_) => "level",
+            Key::Rule(_) => "rule",
+            Key::Cohort => "cohort",
+        }
+    }
 }
 
 /// The keys an entry touched.
@@ -119,14 +141,22 @@ fn touched(e: &AuditEvent) -> Vec<Key> {
         Some(AuditAction::PrerequisiteRemoved) => edge()
             .map(|(b, a)| vec![Key::Edge(b, a)])
             .unwrap_or_default(),
+        Some(AuditAction::ModuleLevelSet) => vec![Key::Level(ModuleId(e.object.clone()))],
+        Some(AuditAction::RuleSaved | AuditAction::RuleDeleted) => {
+            vec![Key::Rule(e.object.clone())]
+        }
+        Some(AuditAction::CohortSet) => vec![Key::Cohort],
         _ => Vec::new(),
     }
 }
 
-/// One side's prerequisite state, by key.
+/// One side's state of what a merge carries, by key.
 struct State {
     edges: HashMap<(ModuleId, ModuleId), PrerequisiteEdge>,
     groups: HashMap<ModuleId, PrerequisiteGroup>,
+    levels: BTreeMap<ModuleId, model::Level>,
+    rules: HashMap<String, Value>,
+    cohort: Option<model::Cohort>,
 }
 
 impl State {
@@ -137,13 +167,22 @@ impl State {
             .into_iter()
             .map(|e| ((e.before.clone(), e.after.clone()), e))
             .collect();
-        Ok(State { edges, groups })
+        Ok(State {
+            edges,
+            groups,
+            levels: project.store.level_overrides()?,
+            rules: project.store.rules()?.into_iter().collect(),
+            cohort: project.store.setting(&EDITED_COHORT)?,
+        })
     }
 
     fn value(&self, key: &Key) -> Value {
         match key {
             Key::Edge(b, a) => json!(self.edges.contains_key(&(b.clone(), a.clone()))),
             Key::Group(a) => json!(self.groups.get(a)),
+            Key::Level(m) => json!(self.levels.get(m)),
+            Key::Rule(id) => self.rules.get(id).cloned().unwrap_or(Value::Null),
+            Key::Cohort => json!(self.cohort),
         }
     }
 }
@@ -240,6 +279,9 @@ impl Project {
         let what = |key: &Key| match key {
             Key::Edge(b, a) => format!("prerequisite “{}” → “{}”", title(b), title(a)),
             Key::Group(a) => format!("how “{}”'s prerequisites combine", title(a)),
+            Key::Level(m) => format!("the level of “{}” set by hand", title(m)),
+            Key::Rule(id) => format!("rule {id}"),
+            Key::Cohort => "the simulation cohort".to_owned(),
         };
 
         let mut applied = Vec::new();
@@ -256,6 +298,7 @@ impl Project {
                         take.push(key.clone());
                     }
                     conflicts.push(MergeConflict {
+                        kind: key.kind().to_owned(),
                         what: what(key),
                         ours,
                         theirs,
@@ -267,6 +310,7 @@ impl Project {
                 None => {
                     take.push(key.clone());
                     applied.push(MergeChange {
+                        kind: key.kind().to_owned(),
                         what: what(key),
                         ours,
                         theirs,
@@ -289,6 +333,7 @@ impl Project {
             .filter(|c| c.resolved == Some(Side::Theirs))
         {
             applied.push(MergeChange {
+                kind: c.kind.clone(),
                 what: c.what.clone(),
                 ours: c.ours.clone(),
                 theirs: c.theirs.clone(),
@@ -312,8 +357,37 @@ impl Project {
                         groups.insert(a.clone(), *g);
                     }
                 }
+                Key::Level(_) | Key::Rule(_) | Key::Cohort => {}
             }
         }
+        // Levels with the module as theirs' level makes it (its stored hash moves with it,
+        // as an import computing it would).
+        let mut levels = Vec::new();
+        for key in &take {
+            if let Key::Level(m) = key {
+                let level = theirs_state.levels.get(m).copied();
+                let module = match level {
+                    Some(l) => {
+                        let mut module = self.store.module(m)?;
+                        module.level = Some(l);
+                        let hash = store::module_hash(&module);
+                        Some((l, hash))
+                    }
+                    None => None,
+                };
+                levels.push((m.clone(), level, module));
+            }
+        }
+        let rules: Vec<(String, Option<Value>)> = take
+            .iter()
+            .filter_map(|k| match k {
+                Key::Rule(id) => Some((id.clone(), theirs_state.rules.get(id).cloned())),
+                _ => None,
+            })
+            .collect();
+        let cohort = take
+            .contains(&Key::Cohort)
+            .then(|| theirs_state.cohort.clone());
         // One group per module: theirs where it was taken, else ours', else the edge's own
         // (a module that had no prerequisites in ours).
         let mut final_groups: BTreeMap<ModuleId, PrerequisiteGroup> = BTreeMap::new();
@@ -386,6 +460,26 @@ impl Project {
             }
             for (a, g) in &regrouped {
                 tx.set_prerequisite_group(a, *g)?;
+            }
+            for (m, level, module) in &levels {
+                tx.set_level_override(m, *level)?;
+                if let Some((l, hash)) = module {
+                    tx.set_module_level(m, Some(*l), hash)?;
+                }
+            }
+            for (id, body) in &rules {
+                match body {
+                    Some(body) => {
+                        let kind = body["kind"].as_str().unwrap_or_default();
+                        tx.upsert_rule(id, kind, body)?;
+                    }
+                    None => {
+                        tx.delete_rule(id)?;
+                    }
+                }
+            }
+            if let Some(cohort) = &cohort {
+                tx.set_setting(&EDITED_COHORT, cohort.as_ref())?;
             }
             Ok(())
         })?;

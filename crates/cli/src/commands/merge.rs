@@ -44,7 +44,7 @@ pub(crate) fn run_merge(args: &MergeArgs) -> anyhow::Result<Output> {
         let conflicting: std::collections::HashSet<&str> =
             r.conflicts.iter().map(|c| c.what.as_str()).collect();
         for c in r.applied.iter().filter(|c| !conflicting.contains(c.what.as_str())) {
-            writeln!(out, "  merged      {}: {}", c.what, change(&c.ours, &c.theirs))?;
+            writeln!(out, "  merged      {}: {}", c.what, change(&c.kind, &c.ours, &c.theirs))?;
         }
         for c in &r.conflicts {
             let by = |edits: &[engine::MergeEdit]| -> String {
@@ -65,8 +65,8 @@ pub(crate) fn run_merge(args: &MergeArgs) -> anyhow::Result<Output> {
                 None => "CONFLICT",
             };
             writeln!(out, "  {state:<11} {}", c.what)?;
-            writeln!(out, "              ours:   {} — {}", state_of(&c.ours), by(&c.ours_by))?;
-            writeln!(out, "              theirs: {} — {}", state_of(&c.theirs), by(&c.theirs_by))?;
+            writeln!(out, "              ours:   {} — {}", state_of(&c.kind, &c.ours), by(&c.ours_by))?;
+            writeln!(out, "              theirs: {} — {}", state_of(&c.kind, &c.theirs), by(&c.theirs_by))?;
         }
         match (r.merged, r.conflicts.iter().any(|c| c.resolved.is_none())) {
             (_, true) => writeln!(
@@ -86,25 +86,38 @@ pub(crate) fn run_merge(args: &MergeArgs) -> anyhow::Result<Output> {
     .failing_if(unresolved))
 }
 
-/// A merged thing's state in words: an edge there or not, a group by name.
-fn state_of(v: &serde_json::Value) -> String {
-    match v {
-        serde_json::Value::Bool(true) => "there".to_owned(),
-        serde_json::Value::Bool(false) => "not there".to_owned(),
-        serde_json::Value::Null => "none".to_owned(),
-        g => match (g["kind"].as_str(), g["n"].as_u64()) {
+/// A merged thing's state in words, by its kind.
+fn state_of(kind: &str, v: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match (kind, v) {
+        ("prerequisite", Value::Bool(true)) => "there".to_owned(),
+        ("prerequisite", _) => "not there".to_owned(),
+        ("group", g) => match (g["kind"].as_str(), g["n"].as_u64()) {
             (Some("n_of"), Some(n)) => format!("{n}-of"),
             (Some(kind), _) => kind.replace('_', "-"),
-            _ => g.to_string(),
+            _ => "none".to_owned(),
         },
+        ("level", Value::String(level)) => level.clone(),
+        ("level", _) => "not set by hand".to_owned(),
+        ("rule", Value::Null) => "deleted".to_owned(),
+        ("rule", rule) => format!(
+            "{} rule: {}",
+            rule["kind"].as_str().unwrap_or("a"),
+            rule["explanation"].as_str().unwrap_or_default()
+        ),
+        ("cohort", Value::Null) => "the library's".to_owned(),
+        ("cohort", c) => format!("{} segments", c["segments"].as_array().map_or(0, Vec::len)),
+        (_, v) => v.to_string(),
     }
 }
 
 /// What a merge did to one thing.
-fn change(ours: &serde_json::Value, theirs: &serde_json::Value) -> String {
-    match theirs {
-        serde_json::Value::Bool(true) => "added".to_owned(),
-        serde_json::Value::Bool(false) => "removed".to_owned(),
-        _ => format!("{} (was {})", state_of(theirs), state_of(ours)),
+fn change(kind: &str, ours: &serde_json::Value, theirs: &serde_json::Value) -> String {
+    match (kind, ours.is_null(), theirs.is_null()) {
+        ("prerequisite", _, _) if theirs == &serde_json::Value::Bool(true) => "added".to_owned(),
+        ("prerequisite", _, _) => "removed".to_owned(),
+        ("rule", true, false) => format!("added ({})", state_of(kind, theirs)),
+        ("rule", false, true) => "deleted".to_owned(),
+        _ => format!("{} (was {})", state_of(kind, theirs), state_of(kind, ours)),
     }
 }

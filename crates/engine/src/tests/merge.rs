@@ -442,3 +442,117 @@ fn random_edits_on_two_copies_merge_to_the_same_project_either_way_round() {
         "most random pairs merge cleanly ({clean} of 24, {conflicted} conflicted)"
     );
 }
+
+/// A remediation rule on m5 below `below`%, assigning m6.
+fn rule(id: &str, below: f64) -> rules::Rule {
+    serde_json::from_value(serde_json::json!({
+        "id": id, "kind": "remediation", "explanation": format!("below {below}: review"),
+        "assessment": "m5.md", "below": below, "assign": ["m6.md"], "retake_after_days": 1
+    }))
+    .unwrap()
+}
+
+fn rule_below(p: &Project, id: &str) -> Option<f64> {
+    p.rules()
+        .unwrap()
+        .rules
+        .into_iter()
+        .find(|r| r.id == id)
+        .and_then(|r| serde_json::to_value(&r).unwrap()["below"].as_f64())
+}
+
+#[test]
+fn levels_rules_and_the_cohort_merge_like_edges() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut ours, mut theirs) = copies(tmp.path());
+    let (ana, ben) = (someone("Ana"), someone("Ben"));
+    ours.save_rule(rule("fix-a", 60.0), &ana, Timestamp(10))
+        .unwrap();
+    ours.save_rule(rule("shared", 50.0), &ana, Timestamp(10))
+        .unwrap();
+    theirs
+        .save_rule(rule("fix-b", 70.0), &ben, Timestamp(11))
+        .unwrap();
+    theirs
+        .save_rule(rule("shared", 80.0), &ben, Timestamp(11))
+        .unwrap();
+    let m2 = m(&theirs, 2);
+    theirs
+        .set_module_level(&m2, Some(model::Level::Advanced), None, &ben, Timestamp(12))
+        .unwrap();
+    let cohort: model::Cohort = serde_json::from_str(
+        r#"{"segments": [{"name": "New hires", "share": 1.0, "prior": 0.2, "speed": 1.0, "weekly_minutes": 90, "dropout_per_week": 0.01, "reengage_response": 0.5}]}"#,
+    )
+    .unwrap();
+    theirs
+        .set_cohort(Some(&cohort), &ben, Timestamp(13))
+        .unwrap();
+
+    let report = ours
+        .merge_from(
+            &theirs,
+            Path::new("theirs.pathforge"),
+            None,
+            &ana,
+            Timestamp(20),
+        )
+        .unwrap();
+    assert!(!report.merged, "the shared rule collides: {report:?}");
+    let conflict = &report.conflicts[0];
+    assert_eq!(
+        (
+            conflict.kind.as_str(),
+            conflict.ours["below"].as_f64(),
+            conflict.theirs["below"].as_f64()
+        ),
+        ("rule", Some(50.0), Some(80.0)),
+        "a rule edited on both sides is one conflict, both versions shown"
+    );
+    let kinds: BTreeSet<&str> = report.applied.iter().map(|c| c.kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        BTreeSet::from(["cohort", "level", "rule"]),
+        "their new rule, level and cohort would come in silently"
+    );
+
+    ours.merge_from(
+        &theirs,
+        Path::new("theirs.pathforge"),
+        Some(Side::Ours),
+        &ana,
+        Timestamp(21),
+    )
+    .unwrap();
+    let check = |why: &str, got: Option<f64>, want: Option<f64>| assert_eq!(got, want, "{why}");
+    check(
+        "ours' own rule stays",
+        rule_below(&ours, "fix-a"),
+        Some(60.0),
+    );
+    check(
+        "theirs' new rule came",
+        rule_below(&ours, "fix-b"),
+        Some(70.0),
+    );
+    check(
+        "the collision kept ours, as asked",
+        rule_below(&ours, "shared"),
+        Some(50.0),
+    );
+    assert_eq!(
+        ours.module(&m2).unwrap().level,
+        Some(model::Level::Advanced),
+        "their level set by hand came, to the module itself"
+    );
+    assert_eq!(
+        ours.default_cohort()
+            .unwrap()
+            .map(|c| c.segments[0].name.clone()),
+        Some("New hires".to_owned()),
+        "their cohort came"
+    );
+    assert!(
+        ours.verify_audit().unwrap().broken.is_none(),
+        "the log verifies"
+    );
+}
