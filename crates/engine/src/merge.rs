@@ -8,8 +8,9 @@
 //! records the merge.
 //!
 //! It carries prerequisite edges and their groups, modules' levels set by hand, rules
-//! people wrote and the simulation cohort. A copy whose entries since the fork change
-//! anything else (tracks, skills, tags, libraries…) is refused, naming what it changed, so
+//! people wrote, the simulation cohort and review decisions on suggestions. A copy whose
+//! entries since the fork change anything else (tracks, skills, edited tags, libraries…)
+//! is refused, naming what it changed, so
 //! nothing either side did is dropped silently.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -107,6 +108,8 @@ enum Key {
     Level(ModuleId),
     Rule(String),
     Cohort,
+    /// A review decision on the model's suggestion of a skill (by slug) for a module.
+    Tag(ModuleId, String),
 }
 
 impl Key {
@@ -118,6 +121,7 @@ impl Key {
             Key::Level(_) => "level",
             Key::Rule(_) => "rule",
             Key::Cohort => "cohort",
+            Key::Tag(..) => "tag",
         }
     }
 }
@@ -146,6 +150,17 @@ fn touched(e: &AuditEvent) -> Vec<Key> {
             vec![Key::Rule(e.object.clone())]
         }
         Some(AuditAction::CohortSet) => vec![Key::Cohort],
+        Some(AuditAction::TagDecided | AuditAction::TagsDecided) => e.before["tags"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|t| {
+                Some(Key::Tag(
+                    ModuleId(t["module"].as_str()?.to_owned()),
+                    t["skill"].as_str()?.to_owned(),
+                ))
+            })
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -157,6 +172,8 @@ struct State {
     levels: BTreeMap<ModuleId, model::Level>,
     rules: HashMap<String, Value>,
     cohort: Option<model::Cohort>,
+    /// The model's suggestions: their state and skill id, by (module, skill slug).
+    tags: HashMap<(ModuleId, String), (model::TagState, model::SkillId)>,
 }
 
 impl State {
@@ -173,6 +190,12 @@ impl State {
             levels: project.store.level_overrides()?,
             rules: project.store.rules()?.into_iter().collect(),
             cohort: project.store.setting(&EDITED_COHORT)?,
+            tags: project
+                .store
+                .model_tags()?
+                .into_iter()
+                .map(|t| ((t.module_id, t.skill_slug), (t.state, t.skill_id)))
+                .collect(),
         })
     }
 
@@ -183,6 +206,7 @@ impl State {
             Key::Level(m) => json!(self.levels.get(m)),
             Key::Rule(id) => self.rules.get(id).cloned().unwrap_or(Value::Null),
             Key::Cohort => json!(self.cohort),
+            Key::Tag(m, slug) => json!(self.tags.get(&(m.clone(), slug.clone())).map(|t| t.0)),
         }
     }
 }
@@ -282,7 +306,29 @@ impl Project {
             Key::Level(m) => format!("the level of “{}” set by hand", title(m)),
             Key::Rule(id) => format!("rule {id}"),
             Key::Cohort => "the simulation cohort".to_owned(),
+            Key::Tag(m, slug) => format!("the suggestion of {slug} for “{}”", title(m)),
         };
+
+        // A decision on a suggestion this copy never got cannot be applied: say so.
+        let missing: Vec<String> = theirs_touched
+            .keys()
+            .filter_map(|k| match k {
+                Key::Tag(m, slug) if !ours_state.tags.contains_key(&(m.clone(), slug.clone())) => {
+                    Some(what(k))
+                }
+                _ => None,
+            })
+            .collect();
+        if !missing.is_empty() {
+            return Err(Error::MergeUnsupported {
+                from: from.display().to_string(),
+                actions: format!(
+                    "decisions on {} suggestions this copy does not have — auto-tag it first, then merge: {}",
+                    missing.len(),
+                    missing.into_iter().take(3).collect::<Vec<_>>().join("; ")
+                ),
+            });
+        }
 
         let mut applied = Vec::new();
         let mut conflicts = Vec::new();
@@ -321,7 +367,7 @@ impl Project {
         if conflicts.iter().any(|c| c.resolved.is_none()) {
             return Ok(MergeReport {
                 fork,
-                theirs_entries: theirs_since.len(),
+                theirs_entries: fresh.len(),
                 ours_entries: ours_since.len(),
                 applied,
                 conflicts,
@@ -357,7 +403,7 @@ impl Project {
                         groups.insert(a.clone(), *g);
                     }
                 }
-                Key::Level(_) | Key::Rule(_) | Key::Cohort => {}
+                Key::Level(_) | Key::Rule(_) | Key::Cohort | Key::Tag(..) => {}
             }
         }
         // Levels with the module as theirs' level makes it (its stored hash moves with it,
@@ -388,6 +434,16 @@ impl Project {
         let cohort = take
             .contains(&Key::Cohort)
             .then(|| theirs_state.cohort.clone());
+        let tags: Vec<(ModuleId, model::SkillId, model::TagState)> = take
+            .iter()
+            .filter_map(|k| match k {
+                Key::Tag(m, slug) => {
+                    let (state, skill) = theirs_state.tags.get(&(m.clone(), slug.clone()))?;
+                    Some((m.clone(), skill.clone(), *state))
+                }
+                _ => None,
+            })
+            .collect();
         // One group per module: theirs where it was taken, else ours', else the edge's own
         // (a module that had no prerequisites in ours).
         let mut final_groups: BTreeMap<ModuleId, PrerequisiteGroup> = BTreeMap::new();
@@ -480,6 +536,9 @@ impl Project {
             }
             if let Some(cohort) = &cohort {
                 tx.set_setting(&EDITED_COHORT, cohort.as_ref())?;
+            }
+            for (m, skill, state) in &tags {
+                tx.set_tag_state(m, skill, *state)?;
             }
             Ok(())
         })?;

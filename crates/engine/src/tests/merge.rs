@@ -556,3 +556,112 @@ fn levels_rules_and_the_cohort_merge_like_edges() {
         "the log verifies"
     );
 }
+
+#[test]
+fn review_decisions_merge_and_a_suggestion_accepted_here_and_rejected_there_is_a_conflict() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut base, _) = tagging_project(tmp.path());
+    base.tag_modules(encoder(), Timestamp(3), &mut |_, _| true)
+        .unwrap();
+    let queue = base
+        .review_queue(Some(TagState::Suggested), None, None)
+        .unwrap();
+    assert!(queue.len() >= 2, "enough suggestions to decide: {queue:?}");
+    let key = |i: usize| (queue[i].module_id.clone(), queue[i].skill_id.clone());
+    let path = tmp.path().join("p.pathforge");
+    drop(base);
+    for side in ["ours", "theirs"] {
+        std::fs::copy(&path, tmp.path().join(format!("{side}.pathforge"))).unwrap();
+    }
+    let mut ours = Project::open(&tmp.path().join("ours.pathforge")).unwrap();
+    let mut theirs = Project::open(&tmp.path().join("theirs.pathforge")).unwrap();
+    let (ana, dana) = (someone("Ana"), someone("Dana"));
+    let state = |p: &Project, k: (ModuleId, SkillId)| {
+        p.review_queue(None, None, None)
+            .unwrap()
+            .into_iter()
+            .find(|t| (t.module_id.clone(), t.skill_id.clone()) == k)
+            .map(|t| t.state)
+    };
+
+    // Each decides a different suggestion: both decisions land.
+    ours.decide_tags(&[key(0)], TagState::Accepted, None, &ana, Timestamp(10))
+        .unwrap();
+    theirs
+        .decide_tags(&[key(1)], TagState::Rejected, None, &dana, Timestamp(11))
+        .unwrap();
+    let report = ours
+        .merge_from(
+            &theirs,
+            Path::new("theirs.pathforge"),
+            None,
+            &ana,
+            Timestamp(20),
+        )
+        .unwrap();
+    assert!(report.merged && report.conflicts.is_empty(), "{report:?}");
+    assert_eq!(
+        state(&ours, key(0)),
+        Some(TagState::Accepted),
+        "ours' decision stays"
+    );
+    assert_eq!(
+        state(&ours, key(1)),
+        Some(TagState::Rejected),
+        "theirs' decision came"
+    );
+
+    // Then the SME rejects the suggestion the designer accepted.
+    theirs
+        .decide_tags(&[key(0)], TagState::Rejected, None, &dana, Timestamp(30))
+        .unwrap();
+    let report = ours
+        .merge_from(
+            &theirs,
+            Path::new("theirs.pathforge"),
+            None,
+            &ana,
+            Timestamp(31),
+        )
+        .unwrap();
+    assert_eq!(
+        report.conflicts.len(),
+        1,
+        "one suggestion decided both ways: {report:?}"
+    );
+    let c = &report.conflicts[0];
+    assert_eq!(
+        (c.kind.as_str(), c.ours.as_str(), c.theirs.as_str()),
+        ("tag", Some("accepted"), Some("rejected")),
+        "accepted here, rejected there, side by side"
+    );
+    assert_eq!(
+        (
+            c.ours_by[0].actor.label(),
+            c.theirs_by.last().unwrap().actor.label()
+        ),
+        (ana.label(), dana.label()),
+        "with who decided"
+    );
+    assert_eq!(
+        report.theirs_entries, 1,
+        "only theirs' new entry is new: the first was carried"
+    );
+    ours.merge_from(
+        &theirs,
+        Path::new("theirs.pathforge"),
+        Some(Side::Theirs),
+        &ana,
+        Timestamp(32),
+    )
+    .unwrap();
+    assert_eq!(
+        state(&ours, key(0)),
+        Some(TagState::Rejected),
+        "the conflict went theirs' way, as asked"
+    );
+    assert!(
+        ours.verify_audit().unwrap().broken.is_none(),
+        "the log verifies"
+    );
+}
