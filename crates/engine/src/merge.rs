@@ -8,9 +8,9 @@
 //! records the merge.
 //!
 //! It carries prerequisite edges and their groups, modules' levels set by hand, rules
-//! people wrote, the simulation cohort and review decisions on suggestions. A copy whose
-//! entries since the fork change anything else (tracks, skills, edited tags, libraries…)
-//! is refused, naming what it changed, so
+//! people wrote, the simulation cohort, review decisions on suggestions, and skills added
+//! or edited (renamed, moved, retired). A copy whose entries since the fork change anything
+//! else (tracks, skills removed or merged, edited tags, libraries…) is refused, naming what it changed, so
 //! nothing either side did is dropped silently.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -110,6 +110,8 @@ enum Key {
     Cohort,
     /// A review decision on the model's suggestion of a skill (by slug) for a module.
     Tag(ModuleId, String),
+    /// A skill: its name, place in the tree, description, examples, retirement.
+    Skill(model::SkillId),
 }
 
 impl Key {
@@ -122,6 +124,7 @@ impl Key {
             Key::Rule(_) => "rule",
             Key::Cohort => "cohort",
             Key::Tag(..) => "tag",
+            Key::Skill(_) => "skill",
         }
     }
 }
@@ -150,6 +153,9 @@ fn touched(e: &AuditEvent) -> Vec<Key> {
             vec![Key::Rule(e.object.clone())]
         }
         Some(AuditAction::CohortSet) => vec![Key::Cohort],
+        Some(AuditAction::SkillAdded | AuditAction::SkillEdited) => {
+            vec![Key::Skill(model::SkillId(e.object.clone()))]
+        }
         Some(AuditAction::TagDecided | AuditAction::TagsDecided) => e.before["tags"]
             .as_array()
             .into_iter()
@@ -174,6 +180,7 @@ struct State {
     cohort: Option<model::Cohort>,
     /// The model's suggestions: their state and skill id, by (module, skill slug).
     tags: HashMap<(ModuleId, String), (model::TagState, model::SkillId)>,
+    skills: BTreeMap<model::SkillId, model::Skill>,
 }
 
 impl State {
@@ -196,6 +203,12 @@ impl State {
                 .into_iter()
                 .map(|t| ((t.module_id, t.skill_slug), (t.state, t.skill_id)))
                 .collect(),
+            skills: project
+                .store
+                .skills()?
+                .into_iter()
+                .map(|s| (s.id.clone(), s))
+                .collect(),
         })
     }
 
@@ -207,6 +220,7 @@ impl State {
             Key::Rule(id) => self.rules.get(id).cloned().unwrap_or(Value::Null),
             Key::Cohort => json!(self.cohort),
             Key::Tag(m, slug) => json!(self.tags.get(&(m.clone(), slug.clone())).map(|t| t.0)),
+            Key::Skill(id) => json!(self.skills.get(id)),
         }
     }
 }
@@ -307,6 +321,13 @@ impl Project {
             Key::Rule(id) => format!("rule {id}"),
             Key::Cohort => "the simulation cohort".to_owned(),
             Key::Tag(m, slug) => format!("the suggestion of {slug} for “{}”", title(m)),
+            Key::Skill(id) => {
+                let skill = theirs_state
+                    .skills
+                    .get(id)
+                    .or_else(|| ours_state.skills.get(id));
+                format!("skill {}", skill.map_or(id.as_str(), |s| s.slug.as_str()))
+            }
         };
 
         // A decision on a suggestion this copy never got cannot be applied: say so.
@@ -403,7 +424,7 @@ impl Project {
                         groups.insert(a.clone(), *g);
                     }
                 }
-                Key::Level(_) | Key::Rule(_) | Key::Cohort | Key::Tag(..) => {}
+                Key::Level(_) | Key::Rule(_) | Key::Cohort | Key::Tag(..) | Key::Skill(_) => {}
             }
         }
         // Levels with the module as theirs' level makes it (its stored hash moves with it,
@@ -434,6 +455,42 @@ impl Project {
         let cohort = take
             .contains(&Key::Cohort)
             .then(|| theirs_state.cohort.clone());
+        // Skills as theirs has them; the tree they make with ours' must have no loop.
+        let mut skills: Vec<model::Skill> = take
+            .iter()
+            .filter_map(|k| match k {
+                Key::Skill(id) => theirs_state.skills.get(id).cloned(),
+                _ => None,
+            })
+            .collect();
+        if !skills.is_empty() {
+            let mut all = ours_state.skills.clone();
+            for skill in &skills {
+                all.insert(skill.id.clone(), skill.clone());
+            }
+            let list: Vec<&model::Skill> = all.values().collect();
+            let at: HashMap<&model::SkillId, usize> =
+                list.iter().enumerate().map(|(i, s)| (&s.id, i)).collect();
+            let parents: Vec<Option<usize>> = list
+                .iter()
+                .map(|s| s.parent_id.as_ref().and_then(|p| at.get(p).copied()))
+                .collect();
+            let depth = model::tree::depths(&parents);
+            let depth_of = |s: &model::Skill| at.get(&s.id).and_then(|&i| depth[i]).unwrap_or(0);
+            // Parents before their children, so each exists when a child names it.
+            skills.sort_by_key(|s| depth_of(s));
+            if let Some(cycle) = model::tree::first_loop(&parents) {
+                let names: Vec<String> = cycle
+                    .iter()
+                    .map(|&i| format!("“{}”", list[i].name))
+                    .collect();
+                return Err(Error::OwnAncestor(format!(
+                    "refused: merging {} would put skills inside each other: {}; nothing was changed",
+                    from.display(),
+                    names.join(" inside ")
+                )));
+            }
+        }
         let tags: Vec<(ModuleId, model::SkillId, model::TagState)> = take
             .iter()
             .filter_map(|k| match k {
@@ -539,6 +596,10 @@ impl Project {
             }
             for (m, skill, state) in &tags {
                 tx.set_tag_state(m, skill, *state)?;
+            }
+            for skill in &skills {
+                tx.upsert_skill(skill)?;
+                tx.set_skill_retired(&skill.id, skill.retired)?;
             }
             Ok(())
         })?;

@@ -105,6 +105,17 @@ fn state_of(kind: &str, v: &serde_json::Value) -> String {
             rule["kind"].as_str().unwrap_or("a"),
             rule["explanation"].as_str().unwrap_or_default()
         ),
+        ("skill", Value::Null) => "none".to_owned(),
+        ("skill", skill) => format!(
+            "“{}”{}",
+            skill["name"].as_str().unwrap_or_default(),
+            if skill["retired"] == true {
+                " (retired)"
+            } else {
+                ""
+            }
+        ),
+        ("tag", Value::String(state)) => state.clone(),
         ("cohort", Value::Null) => "the library's".to_owned(),
         ("cohort", c) => format!("{} segments", c["segments"].as_array().map_or(0, Vec::len)),
         (_, v) => v.to_string(),

@@ -284,16 +284,13 @@ fn a_merge_that_would_close_a_cycle_or_carry_what_it_cannot_is_refused() {
     );
     check(
         |_, theirs| {
-            let edit = SkillEdit {
-                name: Some("Skill ten".to_owned()),
-                ..SkillEdit::default()
-            };
             theirs
-                .edit_skill("skill-10", edit, &ME, Timestamp(11))
+                .add_skill("passing", "A passing idea", None, "", &ME, Timestamp(11))
                 .unwrap();
+            theirs.remove_skill("passing", &ME, Timestamp(12)).unwrap();
         },
-        "skill.edited ×1",
-        "a skill renamed on their side cannot be carried yet, and is named",
+        "skill.removed ×1",
+        "a skill removed on their side cannot be carried yet, and is named",
     );
 
     // A project that is not a copy of ours.
@@ -663,5 +660,111 @@ fn review_decisions_merge_and_a_suggestion_accepted_here_and_rejected_there_is_a
     assert!(
         ours.verify_audit().unwrap().broken.is_none(),
         "the log verifies"
+    );
+}
+
+#[test]
+fn skills_renamed_or_moved_on_one_side_merge_and_renamed_two_ways_is_a_conflict() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut ours, mut theirs) = copies(tmp.path());
+    let (ana, ben) = (someone("Ana"), someone("Ben"));
+    let rename = |p: &mut Project, slug: &str, name: &str, who: &Actor| {
+        let edit = SkillEdit {
+            name: Some(name.to_owned()),
+            ..SkillEdit::default()
+        };
+        p.edit_skill(slug, edit, who, Timestamp(10)).unwrap();
+    };
+    theirs
+        .add_skill("group", "Skill group", None, "", &ben, Timestamp(11))
+        .unwrap();
+    let edit = SkillEdit {
+        parent: Some(Some("group".to_owned())),
+        ..SkillEdit::default()
+    };
+    theirs
+        .edit_skill("skill-10", edit, &ben, Timestamp(12))
+        .unwrap();
+    ours.add_skill("other", "Other", None, "", &ana, Timestamp(13))
+        .unwrap();
+
+    let report = ours
+        .merge_from(
+            &theirs,
+            Path::new("theirs.pathforge"),
+            None,
+            &ana,
+            Timestamp(20),
+        )
+        .unwrap();
+    assert!(
+        report.merged,
+        "a new skill and a move merge silently: {report:?}"
+    );
+    let skills = ours.skills().unwrap();
+    let find = |slug: &str| skills.iter().find(|s| s.slug == slug).cloned();
+    let group = find("group").expect("theirs' new skill came");
+    assert_eq!(
+        find("skill-10").unwrap().parent_id,
+        Some(group.id),
+        "theirs' move came, under the skill they added"
+    );
+    assert!(find("other").is_some(), "ours' own new skill stays");
+
+    rename(&mut ours, "skill-10", "Ten (ours)", &ana);
+    rename(&mut theirs, "skill-10", "Ten (theirs)", &ben);
+    let report = ours
+        .merge_from(
+            &theirs,
+            Path::new("theirs.pathforge"),
+            None,
+            &ana,
+            Timestamp(30),
+        )
+        .unwrap();
+    assert_eq!(
+        report.conflicts.len(),
+        1,
+        "the same skill renamed two ways: {report:?}"
+    );
+    let c = &report.conflicts[0];
+    assert_eq!(
+        (
+            c.kind.as_str(),
+            c.ours["name"].as_str(),
+            c.theirs["name"].as_str()
+        ),
+        ("skill", Some("Ten (ours)"), Some("Ten (theirs)")),
+        "both names side by side"
+    );
+
+    // Ours puts skill-10 under "other"; theirs puts "other" under skill-10.
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut ours, mut theirs) = copies(tmp.path());
+    for p in [&mut ours, &mut theirs] {
+        p.add_skill("other", "Other", None, "", &ana, Timestamp(10))
+            .unwrap();
+    }
+    let under = |parent: &str| SkillEdit {
+        parent: Some(Some(parent.to_owned())),
+        ..SkillEdit::default()
+    };
+    ours.edit_skill("skill-10", under("other"), &ana, Timestamp(11))
+        .unwrap();
+    theirs
+        .edit_skill("other", under("skill-10"), &ben, Timestamp(12))
+        .unwrap();
+    let err = ours
+        .merge_from(
+            &theirs,
+            Path::new("theirs.pathforge"),
+            Some(Side::Theirs),
+            &ana,
+            Timestamp(20),
+        )
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("inside each other") && err.to_string().contains("“Other”"),
+        "a loop in the skill tree is refused, named: {err}"
     );
 }
