@@ -12,6 +12,7 @@ mod calibration;
 mod cohort;
 mod graphs;
 mod library;
+mod merge;
 mod scale;
 mod skills;
 mod tagging;
@@ -49,6 +50,7 @@ fn main() -> Result<()> {
     let mut only_graph = false;
     let mut only_import = false;
     let mut only_skills = false;
+    let mut only_merge = false;
     let mut model_dir = PathBuf::from(embed::REPO_MODEL_DIR);
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -66,6 +68,7 @@ fn main() -> Result<()> {
             "--only" if value.as_os_str() == "graph" => only_graph = true,
             "--only" if value.as_os_str() == "import" => only_import = true,
             "--only" if value.as_os_str() == "skills" => only_skills = true,
+            "--only" if value.as_os_str() == "merge" => only_merge = true,
             "--model" => model_dir = value,
             "--fit-calibration" => {
                 let samples = value
@@ -80,7 +83,7 @@ fn main() -> Result<()> {
                 return Ok(());
             }
             _ => anyhow::bail!(
-                "unknown flag {flag}; use --cli PATH, --library PATH, --model DIR, --st-python PATH, --pybkt-python PATH, --graph-scale FILE, --only graph|import|calibration|scale|skills|simulation|embedding"
+                "unknown flag {flag}; use --cli PATH, --library PATH, --model DIR, --st-python PATH, --pybkt-python PATH, --graph-scale FILE, --only graph|import|calibration|scale|skills|merge|simulation|embedding"
             ),
         }
     }
@@ -93,6 +96,10 @@ fn main() -> Result<()> {
         let mut rows = skills::skill_rows(&cli, tmp.path())?;
         rows.extend(graphs::check_command_rows(&cli, tmp.path())?);
         print_table(rows);
+        return Ok(());
+    }
+    if only_merge {
+        print_table(merge::merge_rows(&cli, tmp.path())?);
         return Ok(());
     }
     if only_scale {
@@ -317,6 +324,7 @@ fn main() -> Result<()> {
     rows.extend(scale::scale_rows(&model_dir, tmp.path())?);
     rows.extend(skills::skill_rows(&cli, tmp.path())?);
     rows.extend(graphs::check_command_rows(&cli, tmp.path())?);
+    rows.extend(merge::merge_rows(&cli, tmp.path())?);
     rows.extend(cohort::simulation_rows(tmp.path())?);
     rows.extend(calibration::calibration_rows(
         &cli,
