@@ -90,14 +90,21 @@ pub(crate) fn merge_rows(cli: &Path, tmp: &Path) -> Result<Vec<Row>> {
     }
     let fresh = tmp.join("merge-fresh.pathforge");
     let args = |ours: &Path| -> Vec<std::ffi::OsString> {
-        vec!["merge".into(), ours.into(), theirs.clone().into(), "--json".into()]
+        vec![
+            "merge".into(),
+            ours.into(),
+            theirs.clone().into(),
+            "--json".into(),
+        ]
     };
     let row = measure(
         "`pathforge merge` of two 10,000-module copies, 1,000 edits each (whole command)",
         5,
         || {
             std::fs::copy(&ours, &fresh)?;
-            let out = std::process::Command::new(cli).args(args(&fresh)).output()?;
+            let out = std::process::Command::new(cli)
+                .args(args(&fresh))
+                .output()?;
             ensure!(
                 out.status.success(),
                 "merge failed: {}",

@@ -344,7 +344,9 @@ use audit::Entry;
 pub use audit::AuditAction;
 pub use calibrate::{read_skill_mapping, AnswersImport, AnswersOptions, SkillFit, UnknownSkills};
 pub use export::{read_mapping, BundleContent, ExportOptions, Signing, MARKER};
-pub use merge::{carried_entries_verify, MergeChange, MergeConflict, MergeEdit, MergeReport, Side};
+pub use merge::{
+    carried_entries_verify, MergeChange, MergeConflict, MergeEdit, MergeReport, Resolutions, Side,
+};
 pub use prerequisites::{graph_layout, skill_layout};
 pub use profile::{load_profile, machine_key, save_profile, trust_key, trusted_keys};
 pub use review_pack::PackFilter;

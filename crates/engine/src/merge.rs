@@ -32,6 +32,28 @@ pub enum Side {
     Theirs,
 }
 
+/// How conflicts are resolved: one side for each named thing (by its key), else one side
+/// for all, else not at all.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Resolutions {
+    pub all: Option<Side>,
+    pub each: BTreeMap<String, Side>,
+}
+
+impl Resolutions {
+    /// One side for every conflict.
+    pub fn all(side: Option<Side>) -> Resolutions {
+        Resolutions {
+            all: side,
+            each: BTreeMap::new(),
+        }
+    }
+
+    fn of(&self, key: &str) -> Option<Side> {
+        self.each.get(key).copied().or(self.all)
+    }
+}
+
 /// Actions of theirs that change nothing a merge carries: shipping and the machine's own
 /// choices (a model folder is a path on their machine; auto-tag suggestions are made again
 /// from the same content by whoever tags).
@@ -65,7 +87,9 @@ pub struct MergeReport {
 /// One thing theirs changed, brought into ours.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct MergeChange {
-    /// prerequisite, group, level, rule or cohort.
+    /// A stable name for the thing (`edge:A->B`, `rule:ID`…).
+    pub key: String,
+    /// prerequisite, group, level, rule, cohort, tag or skill.
     pub kind: String,
     /// For people: "prerequisite “A” → “B”", "how “B”'s prerequisites combine".
     pub what: String,
@@ -78,6 +102,8 @@ pub struct MergeChange {
 /// One thing both changed differently, side by side.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct MergeConflict {
+    /// A stable name for the thing, as [`Resolutions::each`] names it.
+    pub key: String,
     pub kind: String,
     pub what: String,
     #[ts(type = "unknown")]
@@ -115,6 +141,19 @@ enum Key {
 }
 
 impl Key {
+    /// A stable name for the thing, for a resolution to point at.
+    fn id(&self) -> String {
+        match self {
+            Key::Edge(b, a) => format!("edge:{b}->{a}"),
+            Key::Group(a) => format!("group:{a}"),
+            Key::Level(m) => format!("level:{m}"),
+            Key::Rule(id) => format!("rule:{id}"),
+            Key::Cohort => "cohort".to_owned(),
+            Key::Tag(m, slug) => format!("tag:{m}:{slug}"),
+            Key::Skill(id) => format!("skill:{id}"),
+        }
+    }
+
     /// The kind of thing, as reports name it.
     fn kind(&self) -> &'static str {
         match self {
@@ -230,13 +269,15 @@ impl Project {
     /// the common ancestor found from the two audit logs. Changes only one side made come
     /// in silently; changes both made differently are conflicts, resolved for `prefer`'s
     /// side, or, without it, listed with nothing changed. `from` is theirs' file: errors
-    /// name it, the log records its name.
+    /// name it, the log records its name. With `dry_run`, everything is checked (cycles
+    /// included) and reported, and nothing is written.
     /// A merge that would close a prerequisite cycle is refused, naming the cycle.
     pub fn merge_from(
         &mut self,
         theirs: &Project,
         from: &std::path::Path,
-        prefer: Option<Side>,
+        resolve: &Resolutions,
+        dry_run: bool,
         actor: &Actor,
         now: Timestamp,
     ) -> Result<MergeReport> {
@@ -361,10 +402,12 @@ impl Project {
             }
             match ours_touched.get(key) {
                 Some(ours_by) => {
+                    let prefer = resolve.of(&key.id());
                     if prefer == Some(Side::Theirs) {
                         take.push(key.clone());
                     }
                     conflicts.push(MergeConflict {
+                        key: key.id(),
                         kind: key.kind().to_owned(),
                         what: what(key),
                         ours,
@@ -377,6 +420,7 @@ impl Project {
                 None => {
                     take.push(key.clone());
                     applied.push(MergeChange {
+                        key: key.id(),
                         kind: key.kind().to_owned(),
                         what: what(key),
                         ours,
@@ -400,6 +444,7 @@ impl Project {
             .filter(|c| c.resolved == Some(Side::Theirs))
         {
             applied.push(MergeChange {
+                key: c.key.clone(),
                 kind: c.kind.clone(),
                 what: c.what.clone(),
                 ours: c.ours.clone(),
@@ -526,10 +571,10 @@ impl Project {
             .collect();
         self.refuse_cycles(&edges, &added)?;
 
-        if take.is_empty() && fresh.is_empty() {
+        if dry_run || (take.is_empty() && fresh.is_empty()) {
             return Ok(MergeReport {
                 fork,
-                theirs_entries: 0,
+                theirs_entries: fresh.len(),
                 ours_entries: ours_since.len(),
                 applied,
                 conflicts,

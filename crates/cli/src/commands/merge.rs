@@ -31,7 +31,14 @@ pub(crate) fn run_merge(args: &MergeArgs) -> anyhow::Result<Output> {
         Some("theirs") => Some(engine::Side::Theirs),
         _ => None,
     };
-    let report = ours.merge_from(&theirs, &args.theirs, prefer, &me(), Timestamp::now())?;
+    let report = ours.merge_from(
+        &theirs,
+        &args.theirs,
+        &engine::Resolutions::all(prefer),
+        false,
+        &me(),
+        Timestamp::now(),
+    )?;
     let unresolved = report.conflicts.iter().any(|c| c.resolved.is_none());
     let ours_name = args.ours.display().to_string();
     Ok(Output::new(report, move |out, r| {

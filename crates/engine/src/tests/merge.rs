@@ -90,7 +90,8 @@ fn edits_that_do_not_collide_merge_silently_whichever_side_is_ours() {
         .merge_from(
             &theirs,
             Path::new("theirs.pathforge"),
-            None,
+            &Resolutions::all(None),
+            false,
             &ana,
             Timestamp(20),
         )
@@ -120,7 +121,8 @@ fn edits_that_do_not_collide_merge_silently_whichever_side_is_ours() {
         .merge_from(
             &ours2,
             Path::new("ours2.pathforge"),
-            None,
+            &Resolutions::all(None),
+            false,
             &ben,
             Timestamp(20),
         )
@@ -181,7 +183,8 @@ fn collisions_are_listed_side_by_side_and_resolved_only_when_asked() {
         .merge_from(
             &theirs,
             Path::new("theirs.pathforge"),
-            None,
+            &Resolutions::all(None),
+            false,
             &ana,
             Timestamp(20),
         )
@@ -225,7 +228,8 @@ fn collisions_are_listed_side_by_side_and_resolved_only_when_asked() {
         .merge_from(
             &theirs,
             Path::new("theirs.pathforge"),
-            Some(Side::Theirs),
+            &Resolutions::all(Some(Side::Theirs)),
+            false,
             &ana,
             Timestamp(21),
         )
@@ -258,7 +262,8 @@ fn a_merge_that_would_close_a_cycle_or_carry_what_it_cannot_is_refused() {
             .merge_from(
                 &theirs,
                 Path::new("theirs.pathforge"),
-                Some(Side::Theirs),
+                &Resolutions::all(Some(Side::Theirs)),
+                false,
                 &ME,
                 Timestamp(30),
             )
@@ -301,7 +306,8 @@ fn a_merge_that_would_close_a_cycle_or_carry_what_it_cannot_is_refused() {
         .merge_from(
             &other,
             Path::new("other.pathforge"),
-            None,
+            &Resolutions::all(None),
+            false,
             &ME,
             Timestamp(30),
         )
@@ -365,8 +371,22 @@ fn random_edits_on_two_copies_merge_to_the_same_project_either_way_round() {
         let mut two = Project::open(&tmp.path().join("theirs-into.pathforge")).unwrap();
         let theirs = Project::open(&tmp.path().join("theirs.pathforge")).unwrap();
         let ours = Project::open(&tmp.path().join("ours.pathforge")).unwrap();
-        let r1 = one.merge_from(&theirs, Path::new("theirs"), None, &ana, Timestamp(500));
-        let r2 = two.merge_from(&ours, Path::new("ours"), None, &ben, Timestamp(500));
+        let r1 = one.merge_from(
+            &theirs,
+            Path::new("theirs"),
+            &Resolutions::all(None),
+            false,
+            &ana,
+            Timestamp(500),
+        );
+        let r2 = two.merge_from(
+            &ours,
+            Path::new("ours"),
+            &Resolutions::all(None),
+            false,
+            &ben,
+            Timestamp(500),
+        );
         match (r1, r2) {
             (Ok(r1), Ok(r2)) if r1.conflicts.is_empty() && r2.conflicts.is_empty() => {
                 assert_eq!(
@@ -489,7 +509,8 @@ fn levels_rules_and_the_cohort_merge_like_edges() {
         .merge_from(
             &theirs,
             Path::new("theirs.pathforge"),
-            None,
+            &Resolutions::all(None),
+            false,
             &ana,
             Timestamp(20),
         )
@@ -515,7 +536,8 @@ fn levels_rules_and_the_cohort_merge_like_edges() {
     ours.merge_from(
         &theirs,
         Path::new("theirs.pathforge"),
-        Some(Side::Ours),
+        &Resolutions::all(Some(Side::Ours)),
+        false,
         &ana,
         Timestamp(21),
     )
@@ -591,7 +613,8 @@ fn review_decisions_merge_and_a_suggestion_accepted_here_and_rejected_there_is_a
         .merge_from(
             &theirs,
             Path::new("theirs.pathforge"),
-            None,
+            &Resolutions::all(None),
+            false,
             &ana,
             Timestamp(20),
         )
@@ -616,7 +639,8 @@ fn review_decisions_merge_and_a_suggestion_accepted_here_and_rejected_there_is_a
         .merge_from(
             &theirs,
             Path::new("theirs.pathforge"),
-            None,
+            &Resolutions::all(None),
+            false,
             &ana,
             Timestamp(31),
         )
@@ -647,7 +671,8 @@ fn review_decisions_merge_and_a_suggestion_accepted_here_and_rejected_there_is_a
     ours.merge_from(
         &theirs,
         Path::new("theirs.pathforge"),
-        Some(Side::Theirs),
+        &Resolutions::all(Some(Side::Theirs)),
+        false,
         &ana,
         Timestamp(32),
     )
@@ -692,7 +717,8 @@ fn skills_renamed_or_moved_on_one_side_merge_and_renamed_two_ways_is_a_conflict(
         .merge_from(
             &theirs,
             Path::new("theirs.pathforge"),
-            None,
+            &Resolutions::all(None),
+            false,
             &ana,
             Timestamp(20),
         )
@@ -717,7 +743,8 @@ fn skills_renamed_or_moved_on_one_side_merge_and_renamed_two_ways_is_a_conflict(
         .merge_from(
             &theirs,
             Path::new("theirs.pathforge"),
-            None,
+            &Resolutions::all(None),
+            false,
             &ana,
             Timestamp(30),
         )
@@ -758,7 +785,8 @@ fn skills_renamed_or_moved_on_one_side_merge_and_renamed_two_ways_is_a_conflict(
         .merge_from(
             &theirs,
             Path::new("theirs.pathforge"),
-            Some(Side::Theirs),
+            &Resolutions::all(Some(Side::Theirs)),
+            false,
             &ana,
             Timestamp(20),
         )
@@ -766,5 +794,72 @@ fn skills_renamed_or_moved_on_one_side_merge_and_renamed_two_ways_is_a_conflict(
     assert!(
         err.to_string().contains("inside each other") && err.to_string().contains("“Other”"),
         "a loop in the skill tree is refused, named: {err}"
+    );
+}
+
+#[test]
+fn a_dry_run_writes_nothing_and_each_conflict_can_be_resolved_on_its_own() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut ours, mut theirs) = copies(tmp.path());
+    let (ana, ben) = (someone("Ana"), someone("Ben"));
+    ours.save_rule(rule("one", 50.0), &ana, Timestamp(10))
+        .unwrap();
+    ours.save_rule(rule("two", 50.0), &ana, Timestamp(10))
+        .unwrap();
+    theirs
+        .save_rule(rule("one", 80.0), &ben, Timestamp(11))
+        .unwrap();
+    theirs
+        .save_rule(rule("two", 80.0), &ben, Timestamp(11))
+        .unwrap();
+    let log = ours.audit_log().unwrap().len();
+    let plan = ours
+        .merge_from(
+            &theirs,
+            Path::new("theirs.pathforge"),
+            &Resolutions::all(Some(Side::Theirs)),
+            true,
+            &ana,
+            Timestamp(20),
+        )
+        .unwrap();
+    assert!(
+        !plan.merged && plan.conflicts.len() == 2,
+        "a dry run reports: {plan:?}"
+    );
+    assert_eq!(
+        (rule_below(&ours, "one"), ours.audit_log().unwrap().len()),
+        (Some(50.0), log),
+        "and writes nothing"
+    );
+    let key = |id: &str| {
+        plan.conflicts
+            .iter()
+            .find(|c| c.what.contains(id))
+            .unwrap()
+            .key
+            .clone()
+    };
+    let each = Resolutions {
+        all: None,
+        each: [(key("one"), Side::Theirs), (key("two"), Side::Ours)]
+            .into_iter()
+            .collect(),
+    };
+    let report = ours
+        .merge_from(
+            &theirs,
+            Path::new("theirs.pathforge"),
+            &each,
+            false,
+            &ana,
+            Timestamp(21),
+        )
+        .unwrap();
+    assert!(report.merged, "every conflict has its side: {report:?}");
+    assert_eq!(
+        (rule_below(&ours, "one"), rule_below(&ours, "two")),
+        (Some(80.0), Some(50.0)),
+        "each went the way it was resolved"
     );
 }
