@@ -44,6 +44,8 @@ const COMMANDS: &[&str] = &[
     "preview_export",
     "export_course",
     "sync_lrs",
+    "preview_copy_merge",
+    "merge_copy",
     "graph_view",
     "add_prerequisite",
     "remove_prerequisite",

@@ -470,6 +470,20 @@ fn sync_lrs(
     session(&state).sync_lrs(&request, &cancel, &mut |p| drop(on_progress.send(p)))
 }
 
+#[tauri::command]
+fn preview_copy_merge(state: State<'_, Shared>, path: PathBuf) -> IpcResult<engine::MergeReport> {
+    session(&state).preview_copy_merge(&path)
+}
+
+#[tauri::command]
+fn merge_copy(
+    state: State<'_, Shared>,
+    path: PathBuf,
+    resolutions: engine::Resolutions,
+) -> IpcResult<engine::MergeReport> {
+    session(&state).merge_copy(&path, &resolutions, Timestamp::now())
+}
+
 /// The event the window hears when a watched library changed on disk and was re-imported;
 /// its payload is an [`session::LibrariesChanged`].
 const LIBRARIES_CHANGED: &str = "libraries-changed";
@@ -540,6 +554,8 @@ pub fn run(mut started: Session) {
             preview_export,
             export_course,
             sync_lrs,
+            preview_copy_merge,
+            merge_copy,
             graph_view,
             add_prerequisite,
             remove_prerequisite,

@@ -27,6 +27,10 @@ struct Args {
     /// Library (folder, package or catalog) the window imports into the project at start.
     #[arg(long, requires = "project")]
     import: Option<PathBuf>,
+    /// Another copy of the project: the window shows what merging it would do, to
+    /// resolve and merge.
+    #[arg(long, requires = "project")]
+    merge: Option<PathBuf>,
 }
 
 fn main() {
@@ -35,6 +39,9 @@ fn main() {
     if let Some(dir) = &args.import {
         // Imported by the window, under its progress bar.
         session.defer_import(dir);
+    }
+    if let Some(copy) = &args.merge {
+        session.defer_merge(copy);
     }
     // The same settings folder as the CLI's, so one profile serves both.
     let config = std::env::var_os("PATHFORGE_CONFIG_DIR")

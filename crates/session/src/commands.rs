@@ -132,6 +132,8 @@ commands! {
     preview_export(request: ExportRequest) -> ExportPreview;
     export_course(request: ExportRequest) -> ExportPreview;
     sync_lrs(request: LrsRequest; progress: LrsProgress) -> lrs::SyncReport;
+    preview_copy_merge(path: PathBuf) -> engine::MergeReport;
+    merge_copy(path: PathBuf, resolutions: engine::Resolutions) -> engine::MergeReport;
 }
 
 /// `snake_case` → `camelCase`, as Tauri names a command's arguments on the JavaScript side.

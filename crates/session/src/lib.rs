@@ -78,6 +78,10 @@ pub struct SessionState {
     /// A library the app was started with, for the window to import with its progress
     /// bar; cleared by the next import.
     pub pending_import: Option<String>,
+    /// Another copy of the project the app was started with (`--merge`), for the window to
+    /// preview and merge; cleared by the next preview.
+    #[serde(default)]
+    pub pending_merge: Option<String>,
 }
 
 /// A restore done: the project as restored, and where the project as it was is kept.
@@ -259,6 +263,7 @@ pub struct Session {
     /// The open project's libraries, watched while the window runs (as `pathforge watch`).
     watch: Option<watch::Watch>,
     pending_import: Option<PathBuf>,
+    pending_merge: Option<PathBuf>,
     /// Where this machine's profile is kept (the shell passes its config folder), and the
     /// profile read from there: the actor of every decision made in this window.
     profile_dir: Option<PathBuf>,
@@ -307,6 +312,7 @@ impl Session {
                 .pending_import
                 .as_ref()
                 .map(|p| p.display().to_string()),
+            pending_merge: self.pending_merge.as_ref().map(|p| p.display().to_string()),
         })
     }
 
@@ -358,6 +364,42 @@ impl Session {
 
     /// Puts the open project back as the backup at `from` has it; the project as it was is
     /// kept beside it first.
+    /// What merging the copy at `path` into the open project would do: its changes, and
+    /// its conflicts side by side. Nothing is written.
+    pub fn preview_copy_merge(&mut self, path: &Path) -> IpcResult<engine::MergeReport> {
+        self.pending_merge = None;
+        self.merge(
+            path,
+            &engine::Resolutions::default(),
+            true,
+            Timestamp::now(),
+        )
+    }
+
+    /// Merges the copy at `path` into the open project, each conflict as `resolutions`
+    /// says (one left unresolved: nothing changes, and the report lists it).
+    pub fn merge_copy(
+        &mut self,
+        path: &Path,
+        resolutions: &engine::Resolutions,
+        now: Timestamp,
+    ) -> IpcResult<engine::MergeReport> {
+        self.merge(path, resolutions, false, now)
+    }
+
+    fn merge(
+        &mut self,
+        path: &Path,
+        resolutions: &engine::Resolutions,
+        dry_run: bool,
+        now: Timestamp,
+    ) -> IpcResult<engine::MergeReport> {
+        let actor = actor_of(&self.profile);
+        let project = self.project.as_mut().ok_or_else(no_project)?;
+        let theirs = Project::open(path)?;
+        Ok(project.merge_from(&theirs, path, resolutions, dry_run, &actor, now)?)
+    }
+
     pub fn restore_project(&mut self, from: &Path, now: Timestamp) -> IpcResult<Restored> {
         let actor = actor_of(&self.profile);
         let project = self.project.as_mut().ok_or_else(no_project)?;
@@ -405,6 +447,12 @@ impl Session {
     /// with Cancel rather than before the window appears.
     pub fn defer_import(&mut self, dir: &Path) {
         self.pending_import = Some(dir.to_path_buf());
+    }
+
+    /// Leaves `copy` for the window to preview and merge once it shows (see
+    /// [`SessionState::pending_merge`]).
+    pub fn defer_merge(&mut self, copy: &Path) {
+        self.pending_merge = Some(copy.to_path_buf());
     }
 
     /// Reads this machine's profile from `dir` (the shell's config folder); a missing file

@@ -299,6 +299,20 @@ const CHECKS: &[(&str, Check)] = &[
         }),
     ),
     (
+        "preview_copy_merge",
+        // A file that is not there is named.
+        Check::Refuses(ErrorKind::NotFound, |s, f| {
+            s.preview_copy_merge(&f.missing).map(drop)
+        }),
+    ),
+    (
+        "merge_copy",
+        Check::Refuses(ErrorKind::NotFound, |s, f| {
+            s.merge_copy(&f.missing, &engine::Resolutions::default(), T)
+                .map(drop)
+        }),
+    ),
+    (
         "export_course",
         Check::Refuses(ErrorKind::Conflict, |s, f| {
             s.export(
@@ -685,8 +699,8 @@ fn the_command_map_matches_the_shells_signatures() {
     let shell = shell_signatures();
     assert_eq!(
         shell.len(),
-        65,
-        "the shell's 65 commands are read: {shell:?}"
+        67,
+        "the shell's 67 commands are read: {shell:?}"
     );
     let map: Vec<Signature> = commands()
         .into_iter()

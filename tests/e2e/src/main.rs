@@ -64,7 +64,7 @@ async fn main() -> Result<()> {
     env.scratch = std::fs::canonicalize(&env.scratch)?;
 
     type Scenario = for<'a> fn(&'a Env) -> futures_box::BoxFuture<'a, Result<()>>;
-    let scenarios: [(&str, Scenario); 21] = [
+    let scenarios: [(&str, Scenario); 22] = [
         ("opens_and_imports_the_sample_library", |e| {
             Box::pin(sample_library(e))
         }),
@@ -135,6 +135,10 @@ async fn main() -> Result<()> {
         (
             "sends_the_curriculum_to_a_real_lrs_once_from_the_export_tab",
             |e| Box::pin(lrs_sync(e)),
+        ),
+        (
+            "merges_two_copies_and_resolves_a_conflict_from_the_keyboard",
+            |e| Box::pin(merge_copies(e)),
         ),
     ];
     // E2E_ONLY=substring runs the matching scenarios alone, while working on one; the

@@ -28,6 +28,7 @@ import type {
   SimulationRequest,
   LrsRequest,
   LrsProgress,
+  Resolutions,
 } from './bindings';
 import type { Commands } from './commands';
 
@@ -183,6 +184,10 @@ export const api = {
   unmergeSkill: (audit: number) => call('unmerge_skill', { audit }),
   previewExport: (request: ExportRequest) => call('preview_export', { request }),
   exportCourse: (request: ExportRequest) => call('export_course', { request }),
+  /** What merging another copy of the project would do; nothing is written. */
+  previewCopyMerge: (path: string) => call('preview_copy_merge', { path }),
+  /** Merges another copy of the project, each conflict as resolved. */
+  mergeCopy: (path: string, resolutions: Resolutions) => call('merge_copy', { path, resolutions }),
   /** Sends statements to an LRS (each once); `cancelOperation` stops between batches. */
   syncLrs: (request: LrsRequest, onProgress: (p: LrsProgress) => void) => {
     const channel = new Channel<LrsProgress>();

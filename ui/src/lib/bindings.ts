@@ -381,7 +381,12 @@ export type SessionState = { project: ProjectInfo | null, startup_error: IpcErro
  * A library the app was started with, for the window to import with its progress
  * bar; cleared by the next import.
  */
-pending_import: string | null, };
+pending_import: string | null, 
+/**
+ * Another copy of the project the app was started with (`--merge`), for the window to
+ * preview and merge; cleared by the next preview.
+ */
+pending_merge: string | null, };
 
 export type Evidence = { start: number, end: number, score: number, };
 
@@ -644,6 +649,67 @@ already: number,
  * The ones posted (or, in a dry run, that would be), in order.
  */
 sent: Array<SentStatement>, };
+
+export type Side = "ours" | "theirs";
+
+export type Resolutions = { all: Side | null, each: { [key in string]: Side }, };
+
+export type MergeEdit = { actor: Actor, at: Timestamp, action: string, };
+
+export type MergeChange = { 
+/**
+ * A stable name for the thing (`edge:A->B`, `rule:ID`…).
+ */
+key: string, 
+/**
+ * prerequisite, group, level, rule, cohort, tag or skill.
+ */
+kind: string, 
+/**
+ * For people: "prerequisite “A” → “B”", "how “B”'s prerequisites combine".
+ */
+what: string, ours: unknown, theirs: unknown, };
+
+export type MergeConflict = { 
+/**
+ * A stable name for the thing, as [`Resolutions::each`] names it.
+ */
+key: string, kind: string, what: string, ours: unknown, theirs: unknown, 
+/**
+ * Ours' entries on it since the fork: who did what, when.
+ */
+ours_by: Array<MergeEdit>, theirs_by: Array<MergeEdit>, 
+/**
+ * How it was resolved, if it was.
+ */
+resolved: Side | null, };
+
+export type MergeReport = { 
+/**
+ * The last entry both logs share (0 when they share none but the project).
+ */
+fork: number, 
+/**
+ * Theirs' entries since the fork that ours had not carried before.
+ */
+theirs_entries: number, 
+/**
+ * Ours' entries since the fork.
+ */
+ours_entries: number, 
+/**
+ * Theirs' changes brought into ours (without conflicts, or resolved for theirs).
+ */
+applied: Array<MergeChange>, 
+/**
+ * What both sides changed differently.
+ */
+conflicts: Array<MergeConflict>, 
+/**
+ * Whether ours was changed: false when conflicts are unresolved (then nothing is) or
+ * there was nothing to bring.
+ */
+merged: boolean, };
 
 export type SkillUse = { skill: SkillId, taught: Array<ModuleId>, suggested: Array<ModuleId>, };
 
