@@ -10,7 +10,8 @@
 //! It carries prerequisite edges and their groups, modules' levels set by hand, rules
 //! people wrote, the simulation cohort, review decisions on suggestions, and skills added
 //! or edited (renamed, moved, retired). A copy whose entries since the fork change anything
-//! else (tracks, skills removed or merged, edited tags, libraries…) is refused, naming what it changed, so
+//! else (tracks, skills removed or merged, edited tags, a library imported on one side
+//! only) is refused, naming what it changed, so
 //! nothing either side did is dropped silently.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -318,7 +319,11 @@ impl Project {
         for e in theirs_since {
             let carried = !touched(e).is_empty();
             let neutral = AuditAction::parse(&e.action).is_some_and(|a| NEUTRAL.contains(&a));
-            if !carried && !neutral {
+            // A library both copies hold alike (the same files imported on each side, or
+            // re-imported unchanged) brings nothing to merge.
+            let same_library = e.action == AuditAction::LibraryImported.as_str()
+                && self.same_library(theirs, &model::LibraryId(e.object.clone()))?;
+            if !carried && !neutral && !same_library {
                 *unsupported.entry(e.action.as_str()).or_default() += 1;
             }
         }
@@ -656,6 +661,51 @@ impl Project {
             conflicts,
             merged: true,
         })
+    }
+
+    /// Whether `library` is alike in both copies: the same live modules at the same
+    /// places with the same content (levels aside, which merge on their own), the same
+    /// prerequisites its manifest declares, and the same tracks.
+    fn same_library(&self, theirs: &Project, library: &model::LibraryId) -> Result<bool> {
+        let (ours, other) = (
+            self.store.library_module_hashes(library)?,
+            theirs.store.library_module_hashes(library)?,
+        );
+        let levels = |p: &Project| -> Result<BTreeMap<ModuleId, model::Level>> {
+            Ok(p.store.level_overrides()?)
+        };
+        let (ours_levels, theirs_levels) = (levels(self)?, levels(theirs)?);
+        let alike = ours.len() == other.len()
+            && ours.iter().all(|(id, m)| {
+                other.get(id).is_some_and(|t| {
+                    let level_set = ours_levels.contains_key(id) || theirs_levels.contains_key(id);
+                    t.position == m.position
+                        && t.source_path == m.source_path
+                        && (level_set || t.hash == m.hash)
+                })
+            });
+        if !alike {
+            return Ok(false);
+        }
+        let declared = |p: &Project| -> Result<BTreeSet<(ModuleId, ModuleId)>> {
+            Ok(p.store
+                .prerequisites()?
+                .into_iter()
+                .filter(|e| e.origin == model::EdgeOrigin::Manifest && ours.contains_key(&e.after))
+                .map(|e| (e.before, e.after))
+                .collect())
+        };
+        let tracks = |p: &Project| -> Result<Vec<Value>> {
+            let mut t: Vec<Value> = p
+                .store
+                .tracks()?
+                .into_iter()
+                .map(|t| serde_json::to_value(t).expect("tracks serialise"))
+                .collect();
+            t.sort_by_key(|v| v.to_string());
+            Ok(t)
+        };
+        Ok(declared(self)? == declared(theirs)? && tracks(self)? == tracks(theirs)?)
     }
 
     /// Refuses `edges` if the edges in `added` close a cycle, naming one.

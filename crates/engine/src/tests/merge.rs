@@ -863,3 +863,54 @@ fn a_dry_run_writes_nothing_and_each_conflict_can_be_resolved_on_its_own() {
         "each went the way it was resolved"
     );
 }
+
+#[test]
+fn a_library_imported_alike_on_both_sides_merges_and_one_imported_apart_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut ours, mut theirs) = copies(tmp.path());
+    let lib = tmp.path().join("lib");
+    let (ana, ben) = (someone("Ana"), someone("Ben"));
+    // The same change to a file, re-imported on both sides, then an edge on theirs.
+    write(&lib, "m4.md", md("M4, revised", 10).as_bytes());
+    ours.import_library(&lib, &ana, Timestamp(10)).unwrap();
+    theirs.import_library(&lib, &ben, Timestamp(11)).unwrap();
+    theirs
+        .add_prerequisite(&m(&theirs, 6), &m(&theirs, 7), None, &ben, Timestamp(12))
+        .unwrap();
+    let report = ours
+        .merge_from(
+            &theirs,
+            Path::new("theirs.pathforge"),
+            &Resolutions::default(),
+            false,
+            &ana,
+            Timestamp(20),
+        )
+        .unwrap();
+    assert!(
+        report.merged
+            && report
+                .applied
+                .iter()
+                .any(|c| c.what == "prerequisite “M6” → “M7”"),
+        "the import both made brings nothing; theirs' edge comes: {report:?}"
+    );
+
+    // Theirs alone imports another change: what it brought cannot be merged yet.
+    write(&lib, "m5.md", md("M5, revised", 10).as_bytes());
+    theirs.import_library(&lib, &ben, Timestamp(30)).unwrap();
+    let err = ours
+        .merge_from(
+            &theirs,
+            Path::new("theirs.pathforge"),
+            &Resolutions::default(),
+            false,
+            &ana,
+            Timestamp(31),
+        )
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("library.imported ×"),
+        "a library imported on one side only is named: {err}"
+    );
+}
