@@ -9,9 +9,9 @@
 //!
 //! It carries prerequisite edges and their groups, modules' levels set by hand, rules
 //! people wrote, the simulation cohort, review decisions on suggestions, and skills added
-//! or edited (renamed, moved, retired). A copy whose entries since the fork change anything
-//! else (tracks, skills removed or merged, edited tags, a library imported on one side
-//! only) is refused, naming what it changed, so
+//! or edited (renamed, moved, retired), and tracks with who takes them. A copy whose entries
+//! since the fork change anything else (skills removed or merged, edited tags, a library
+//! imported on one side only) is refused, naming what it changed, so
 //! nothing either side did is dropped silently.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -139,6 +139,8 @@ enum Key {
     Tag(ModuleId, String),
     /// A skill: its name, place in the tree, description, examples, retirement.
     Skill(model::SkillId),
+    /// A track: its name, description and targets (its audience is its rule).
+    Track(model::TrackId),
 }
 
 impl Key {
@@ -152,6 +154,7 @@ impl Key {
             Key::Cohort => "cohort".to_owned(),
             Key::Tag(m, slug) => format!("tag:{m}:{slug}"),
             Key::Skill(id) => format!("skill:{id}"),
+            Key::Track(id) => format!("track:{id}"),
         }
     }
 
@@ -165,6 +168,7 @@ impl Key {
             Key::Cohort => "cohort",
             Key::Tag(..) => "tag",
             Key::Skill(_) => "skill",
+            Key::Track(_) => "track",
         }
     }
 }
@@ -193,6 +197,18 @@ fn touched(e: &AuditEvent) -> Vec<Key> {
             vec![Key::Rule(e.object.clone())]
         }
         Some(AuditAction::CohortSet) => vec![Key::Cohort],
+        // A track and the rule that says who takes it.
+        Some(AuditAction::TrackAdded | AuditAction::TrackEdited | AuditAction::TrackRemoved) => {
+            let draft = match e.after.is_null() {
+                true => &e.before,
+                false => &e.after,
+            };
+            let mut keys = vec![Key::Track(model::TrackId(e.object.clone()))];
+            if let Some(slug) = draft["slug"].as_str() {
+                keys.push(Key::Rule(crate::tracks::audience_rule(slug)));
+            }
+            keys
+        }
         Some(AuditAction::SkillAdded | AuditAction::SkillEdited) => {
             vec![Key::Skill(model::SkillId(e.object.clone()))]
         }
@@ -221,6 +237,7 @@ struct State {
     /// The model's suggestions: their state and skill id, by (module, skill slug).
     tags: HashMap<(ModuleId, String), (model::TagState, model::SkillId)>,
     skills: BTreeMap<model::SkillId, model::Skill>,
+    tracks: HashMap<model::TrackId, model::Track>,
 }
 
 impl State {
@@ -249,6 +266,12 @@ impl State {
                 .into_iter()
                 .map(|s| (s.id.clone(), s))
                 .collect(),
+            tracks: project
+                .store
+                .tracks()?
+                .into_iter()
+                .map(|t| (t.id.clone(), t))
+                .collect(),
         })
     }
 
@@ -261,6 +284,7 @@ impl State {
             Key::Cohort => json!(self.cohort),
             Key::Tag(m, slug) => json!(self.tags.get(&(m.clone(), slug.clone())).map(|t| t.0)),
             Key::Skill(id) => json!(self.skills.get(id)),
+            Key::Track(id) => json!(self.tracks.get(id)),
         }
     }
 }
@@ -374,6 +398,13 @@ impl Project {
                     .or_else(|| ours_state.skills.get(id));
                 format!("skill {}", skill.map_or(id.as_str(), |s| s.slug.as_str()))
             }
+            Key::Track(id) => {
+                let track = theirs_state
+                    .tracks
+                    .get(id)
+                    .or_else(|| ours_state.tracks.get(id));
+                format!("track {}", track.map_or(id.as_str(), |t| t.slug.as_str()))
+            }
         };
 
         // A decision on a suggestion this copy never got cannot be applied: say so.
@@ -474,7 +505,12 @@ impl Project {
                         groups.insert(a.clone(), *g);
                     }
                 }
-                Key::Level(_) | Key::Rule(_) | Key::Cohort | Key::Tag(..) | Key::Skill(_) => {}
+                Key::Level(_)
+                | Key::Rule(_)
+                | Key::Cohort
+                | Key::Tag(..)
+                | Key::Skill(_)
+                | Key::Track(_) => {}
             }
         }
         // Levels with the module as theirs' level makes it (its stored hash moves with it,
@@ -541,6 +577,13 @@ impl Project {
                 )));
             }
         }
+        let tracks: Vec<(model::TrackId, Option<model::Track>)> = take
+            .iter()
+            .filter_map(|k| match k {
+                Key::Track(id) => Some((id.clone(), theirs_state.tracks.get(id).cloned())),
+                _ => None,
+            })
+            .collect();
         let tags: Vec<(ModuleId, model::SkillId, model::TagState)> = take
             .iter()
             .filter_map(|k| match k {
@@ -650,6 +693,12 @@ impl Project {
             for skill in &skills {
                 tx.upsert_skill(skill)?;
                 tx.set_skill_retired(&skill.id, skill.retired)?;
+            }
+            for (id, track) in &tracks {
+                match track {
+                    Some(t) => tx.save_track(t)?,
+                    None => tx.delete_track(id)?,
+                }
             }
             Ok(())
         })?;

@@ -10,7 +10,7 @@ use crate::taxonomy::is_slug;
 use crate::{AuditAction, Error, Project, Result};
 
 /// The id of the assignment rule that says who takes track `slug`.
-fn audience_rule(slug: &str) -> String {
+pub(crate) fn audience_rule(slug: &str) -> String {
     format!("assign-{slug}")
 }
 

@@ -19,6 +19,8 @@ export function stateOf(kind: string, v: unknown): string {
       return o ? `${o.kind} rule: ${o.explanation ?? ''}` : 'deleted';
     case 'skill':
       return o ? `“${o.name}”${o.retired ? ' (retired)' : ''}` : 'none';
+    case 'track':
+      return o ? `“${o.name}”, ${(o.targets as unknown[] | undefined)?.length ?? 0} targets` : 'removed';
     case 'tag':
       return typeof v === 'string' ? v : 'none';
     case 'cohort':

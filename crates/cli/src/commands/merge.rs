@@ -123,6 +123,12 @@ fn state_of(kind: &str, v: &serde_json::Value) -> String {
             }
         ),
         ("tag", Value::String(state)) => state.clone(),
+        ("track", Value::Null) => "removed".to_owned(),
+        ("track", t) => format!(
+            "“{}”, {} targets",
+            t["name"].as_str().unwrap_or_default(),
+            t["targets"].as_array().map_or(0, Vec::len)
+        ),
         ("cohort", Value::Null) => "the library's".to_owned(),
         ("cohort", c) => format!("{} segments", c["segments"].as_array().map_or(0, Vec::len)),
         (_, v) => v.to_string(),

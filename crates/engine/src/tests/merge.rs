@@ -914,3 +914,87 @@ fn a_library_imported_alike_on_both_sides_merges_and_one_imported_apart_is_refus
         "a library imported on one side only is named: {err}"
     );
 }
+
+fn draft(slug: &str, name: &str, role: Option<&str>) -> model::TrackDraft {
+    serde_json::from_value(serde_json::json!({
+        "slug": slug, "name": name, "description": "",
+        "targets": [{ "skill": "skill-10" }],
+        "role": role, "department": null,
+    }))
+    .unwrap()
+}
+
+#[test]
+fn tracks_and_who_takes_them_merge_and_one_edited_two_ways_is_a_conflict() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut ours, mut theirs) = copies(tmp.path());
+    let (ana, ben) = (someone("Ana"), someone("Ben"));
+    for p in [&mut ours, &mut theirs] {
+        p.add_track(&draft("shared", "Shared", None), &ana, Timestamp(5))
+            .unwrap();
+    }
+    theirs
+        .add_track(
+            &draft("sales", "Sales path", Some("seller")),
+            &ben,
+            Timestamp(11),
+        )
+        .unwrap();
+    let report = ours
+        .merge_from(
+            &theirs,
+            Path::new("theirs.pathforge"),
+            &Resolutions::default(),
+            false,
+            &ana,
+            Timestamp(20),
+        )
+        .unwrap();
+    assert!(report.merged && report.conflicts.is_empty(), "{report:?}");
+    let sales = ours.resolve_track("sales").expect("theirs' track came");
+    assert_eq!(sales.name, "Sales path", "as they named it");
+    assert!(
+        ours.rules()
+            .unwrap()
+            .rules
+            .iter()
+            .any(|r| r.id == "assign-sales"),
+        "with the rule saying who takes it"
+    );
+
+    ours.edit_track(
+        "shared",
+        &draft("shared", "Shared (ours)", None),
+        &ana,
+        Timestamp(30),
+    )
+    .unwrap();
+    theirs
+        .edit_track(
+            "shared",
+            &draft("shared", "Shared (theirs)", None),
+            &ben,
+            Timestamp(31),
+        )
+        .unwrap();
+    let report = ours
+        .merge_from(
+            &theirs,
+            Path::new("theirs.pathforge"),
+            &Resolutions::default(),
+            false,
+            &ana,
+            Timestamp(32),
+        )
+        .unwrap();
+    let c = report
+        .conflicts
+        .iter()
+        .find(|c| c.kind == "track")
+        .expect("a track edited both ways is a conflict");
+    assert_eq!(
+        (c.ours["name"].as_str(), c.theirs["name"].as_str()),
+        (Some("Shared (ours)"), Some("Shared (theirs)")),
+        "both versions side by side"
+    );
+}
