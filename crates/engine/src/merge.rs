@@ -9,7 +9,8 @@
 //!
 //! It carries prerequisite edges and their groups, modules' levels set by hand, rules
 //! people wrote, the simulation cohort, review decisions on suggestions, and skills added
-//! or edited (renamed, moved, retired), and tracks with who takes them. A copy whose entries
+//! or edited (renamed, moved, retired) and their prerequisites, tracks with who takes
+//! them, and what an earlier merge brought into the other copy. A copy whose entries
 //! since the fork change anything else (skills removed or merged, edited tags, a library
 //! imported on one side only) is refused, naming what it changed, so
 //! nothing either side did is dropped silently.
@@ -141,6 +142,8 @@ enum Key {
     Skill(model::SkillId),
     /// A track: its name, description and targets (its audience is its rule).
     Track(model::TrackId),
+    /// A skill prerequisite's presence.
+    SkillEdge(model::SkillId, model::SkillId),
 }
 
 impl Key {
@@ -155,7 +158,34 @@ impl Key {
             Key::Tag(m, slug) => format!("tag:{m}:{slug}"),
             Key::Skill(id) => format!("skill:{id}"),
             Key::Track(id) => format!("track:{id}"),
+            Key::SkillEdge(b, a) => format!("skill-edge:{b}->{a}"),
         }
+    }
+
+    /// The key an [`Key::id`] names, as a merge entry records it.
+    fn parse(id: &str) -> Option<Key> {
+        let (kind, rest) = id.split_once(':').unwrap_or((id, ""));
+        let pair = || {
+            rest.split_once("->")
+                .map(|(b, a)| (b.to_owned(), a.to_owned()))
+        };
+        Some(match kind {
+            "edge" => pair().map(|(b, a)| Key::Edge(ModuleId(b), ModuleId(a)))?,
+            "group" => Key::Group(ModuleId(rest.to_owned())),
+            "level" => Key::Level(ModuleId(rest.to_owned())),
+            "rule" => Key::Rule(rest.to_owned()),
+            "cohort" => Key::Cohort,
+            "tag" => {
+                let (m, slug) = rest.split_once(':')?;
+                Key::Tag(ModuleId(m.to_owned()), slug.to_owned())
+            }
+            "skill" => Key::Skill(model::SkillId(rest.to_owned())),
+            "track" => Key::Track(model::TrackId(rest.to_owned())),
+            "skill-edge" => {
+                pair().map(|(b, a)| Key::SkillEdge(model::SkillId(b), model::SkillId(a)))?
+            }
+            _ => return None,
+        })
     }
 
     /// The kind of thing, as reports name it.
@@ -169,6 +199,7 @@ impl Key {
             Key::Tag(..) => "tag",
             Key::Skill(_) => "skill",
             Key::Track(_) => "track",
+            Key::SkillEdge(..) => "skill prerequisite",
         }
     }
 }
@@ -209,6 +240,23 @@ fn touched(e: &AuditEvent) -> Vec<Key> {
             }
             keys
         }
+        Some(AuditAction::SkillPrerequisiteAdded | AuditAction::SkillPrerequisiteRemoved) => e
+            .object
+            .split_once("->")
+            .map(|(b, a)| {
+                vec![Key::SkillEdge(
+                    model::SkillId(b.to_owned()),
+                    model::SkillId(a.to_owned()),
+                )]
+            })
+            .unwrap_or_default(),
+        // An earlier merge touched what it brought in.
+        Some(AuditAction::ProjectMerged) => e.after["applied"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|c| Key::parse(c["key"].as_str()?))
+            .collect(),
         Some(AuditAction::SkillAdded | AuditAction::SkillEdited) => {
             vec![Key::Skill(model::SkillId(e.object.clone()))]
         }
@@ -238,6 +286,7 @@ struct State {
     tags: HashMap<(ModuleId, String), (model::TagState, model::SkillId)>,
     skills: BTreeMap<model::SkillId, model::Skill>,
     tracks: HashMap<model::TrackId, model::Track>,
+    skill_edges: HashMap<(model::SkillId, model::SkillId), model::EdgeOrigin>,
 }
 
 impl State {
@@ -272,6 +321,12 @@ impl State {
                 .into_iter()
                 .map(|t| (t.id.clone(), t))
                 .collect(),
+            skill_edges: project
+                .store
+                .skill_prerequisites()?
+                .into_iter()
+                .map(|(b, a, origin)| ((b, a), origin))
+                .collect(),
         })
     }
 
@@ -285,6 +340,7 @@ impl State {
             Key::Tag(m, slug) => json!(self.tags.get(&(m.clone(), slug.clone())).map(|t| t.0)),
             Key::Skill(id) => json!(self.skills.get(id)),
             Key::Track(id) => json!(self.tracks.get(id)),
+            Key::SkillEdge(b, a) => json!(self.skill_edges.contains_key(&(b.clone(), a.clone()))),
         }
     }
 }
@@ -375,7 +431,26 @@ impl Project {
             }
             out
         };
-        let (ours_touched, theirs_touched) = (by_key(ours_since), by_key(theirs_since));
+        // Ours' earlier merges from theirs touched only what theirs had changed: not ours'
+        // own edits, so they never collide with theirs' later ones.
+        let theirs_hash_set: std::collections::HashSet<&str> =
+            theirs_hashes.iter().map(String::as_str).collect();
+        let from_theirs = |e: &AuditEvent| {
+            e.action == AuditAction::ProjectMerged.as_str()
+                && e.after["carried"].as_array().is_some_and(|c| {
+                    c.iter().all(|x| {
+                        x["hash"]
+                            .as_str()
+                            .is_some_and(|h| theirs_hash_set.contains(h))
+                    })
+                })
+        };
+        let ours_own: Vec<AuditEvent> = ours_since
+            .iter()
+            .filter(|e| !from_theirs(e))
+            .cloned()
+            .collect();
+        let (ours_touched, theirs_touched) = (by_key(&ours_own), by_key(theirs_since));
         let (ours_state, theirs_state) = (State::of(self)?, State::of(theirs)?);
         let titles: HashMap<ModuleId, String> = self
             .store
@@ -404,6 +479,16 @@ impl Project {
                     .get(id)
                     .or_else(|| ours_state.tracks.get(id));
                 format!("track {}", track.map_or(id.as_str(), |t| t.slug.as_str()))
+            }
+            Key::SkillEdge(b, a) => {
+                let slug = |id: &model::SkillId| {
+                    theirs_state
+                        .skills
+                        .get(id)
+                        .or_else(|| ours_state.skills.get(id))
+                        .map_or(id.to_string(), |s| s.slug.clone())
+                };
+                format!("skill prerequisite {} → {}", slug(b), slug(a))
             }
         };
 
@@ -510,7 +595,8 @@ impl Project {
                 | Key::Cohort
                 | Key::Tag(..)
                 | Key::Skill(_)
-                | Key::Track(_) => {}
+                | Key::Track(_)
+                | Key::SkillEdge(..) => {}
             }
         }
         // Levels with the module as theirs' level makes it (its stored hash moves with it,
@@ -577,6 +663,18 @@ impl Project {
                 )));
             }
         }
+        let skill_edges: Vec<((model::SkillId, model::SkillId), Option<model::EdgeOrigin>)> = take
+            .iter()
+            .filter_map(|k| match k {
+                Key::SkillEdge(b, a) => {
+                    let pair = (b.clone(), a.clone());
+                    let origin = theirs_state.skill_edges.get(&pair).copied();
+                    Some((pair, origin))
+                }
+                _ => None,
+            })
+            .collect();
+        self.refuse_skill_cycles(&ours_state, &skill_edges)?;
         let tracks: Vec<(model::TrackId, Option<model::Track>)> = take
             .iter()
             .filter_map(|k| match k {
@@ -694,6 +792,16 @@ impl Project {
                 tx.upsert_skill(skill)?;
                 tx.set_skill_retired(&skill.id, skill.retired)?;
             }
+            for ((b, a), origin) in &skill_edges {
+                match origin {
+                    Some(o) => {
+                        tx.insert_skill_prerequisite(b, a, *o)?;
+                    }
+                    None => {
+                        tx.delete_skill_prerequisite(b, a)?;
+                    }
+                }
+            }
             for (id, track) in &tracks {
                 match track {
                     Some(t) => tx.save_track(t)?,
@@ -710,6 +818,69 @@ impl Project {
             conflicts,
             merged: true,
         })
+    }
+
+    /// Refuses skill prerequisites that, with ours', would make a cycle, naming it.
+    fn refuse_skill_cycles(
+        &self,
+        ours: &State,
+        changes: &[((model::SkillId, model::SkillId), Option<model::EdgeOrigin>)],
+    ) -> Result<()> {
+        if changes.iter().all(|(_, o)| o.is_none()) {
+            return Ok(());
+        }
+        let mut pairs: BTreeSet<(model::SkillId, model::SkillId)> =
+            ours.skill_edges.keys().cloned().collect();
+        for (pair, origin) in changes {
+            match origin {
+                Some(_) => pairs.insert(pair.clone()),
+                None => pairs.remove(pair),
+            };
+        }
+        let skills = self.store.skills()?;
+        let index: HashMap<&model::SkillId, usize> =
+            skills.iter().enumerate().map(|(i, s)| (&s.id, i)).collect();
+        let nodes: Vec<graph::Node> = skills
+            .iter()
+            .map(|s| graph::Node {
+                id: s.id.to_string(),
+                name: s.name.clone(),
+            })
+            .collect();
+        let to_edge = |(b, a): &(model::SkillId, model::SkillId)| -> Option<graph::Edge> {
+            Some(graph::Edge {
+                before: *index.get(b)?,
+                after: *index.get(a)?,
+                group: PrerequisiteGroup::AllOf,
+            })
+        };
+        let all: Vec<graph::Edge> = pairs.iter().filter_map(to_edge).collect();
+        if graph::Graph::new(nodes.clone(), &all).depths().is_some() {
+            return Ok(());
+        }
+        for (pair, origin) in changes {
+            let (Some(_), Some(e)) = (origin, to_edge(pair)) else {
+                continue;
+            };
+            let others: Vec<graph::Edge> = pairs
+                .iter()
+                .filter(|p| *p != pair)
+                .filter_map(to_edge)
+                .collect();
+            let g = graph::Graph::new(nodes.clone(), &others);
+            if let Some(cycle) = g.cycle_if_added(e.before, e.after) {
+                return Err(Error::Cycle {
+                    edit: format!(
+                        "merging their skill prerequisite “{}” → “{}”",
+                        skills[e.before].name, skills[e.after].name
+                    ),
+                    cycle: g.describe(&cycle),
+                });
+            }
+        }
+        Err(Error::CyclicGraph(
+            "the merged skill prerequisites would form a cycle".to_owned(),
+        ))
     }
 
     /// Whether `library` is alike in both copies: the same live modules at the same

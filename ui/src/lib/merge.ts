@@ -7,6 +7,7 @@ export function stateOf(kind: string, v: unknown): string {
   const o = v as Record<string, unknown> | null;
   switch (kind) {
     case 'prerequisite':
+    case 'skill prerequisite':
       return v === true ? 'there' : 'not there';
     case 'group': {
       if (!o) return 'none';

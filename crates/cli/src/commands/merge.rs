@@ -97,8 +97,8 @@ pub(crate) fn run_merge(args: &MergeArgs) -> anyhow::Result<Output> {
 fn state_of(kind: &str, v: &serde_json::Value) -> String {
     use serde_json::Value;
     match (kind, v) {
-        ("prerequisite", Value::Bool(true)) => "there".to_owned(),
-        ("prerequisite", _) => "not there".to_owned(),
+        ("prerequisite" | "skill prerequisite", Value::Bool(true)) => "there".to_owned(),
+        ("prerequisite" | "skill prerequisite", _) => "not there".to_owned(),
         ("group", g) => match (g["kind"].as_str(), g["n"].as_u64()) {
             (Some("n_of"), Some(n)) => format!("{n}-of"),
             (Some(kind), _) => kind.replace('_', "-"),
@@ -138,8 +138,12 @@ fn state_of(kind: &str, v: &serde_json::Value) -> String {
 /// What a merge did to one thing.
 fn change(kind: &str, ours: &serde_json::Value, theirs: &serde_json::Value) -> String {
     match (kind, ours.is_null(), theirs.is_null()) {
-        ("prerequisite", _, _) if theirs == &serde_json::Value::Bool(true) => "added".to_owned(),
-        ("prerequisite", _, _) => "removed".to_owned(),
+        ("prerequisite" | "skill prerequisite", _, _)
+            if theirs == &serde_json::Value::Bool(true) =>
+        {
+            "added".to_owned()
+        }
+        ("prerequisite" | "skill prerequisite", _, _) => "removed".to_owned(),
         ("rule", true, false) => format!("added ({})", state_of(kind, theirs)),
         ("rule", false, true) => "deleted".to_owned(),
         _ => format!("{} (was {})", state_of(kind, theirs), state_of(kind, ours)),

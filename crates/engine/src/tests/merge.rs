@@ -998,3 +998,119 @@ fn tracks_and_who_takes_them_merge_and_one_edited_two_ways_is_a_conflict() {
         "both versions side by side"
     );
 }
+
+#[test]
+fn merges_carry_on_across_copies_and_a_second_merge_does_not_collide_with_the_first() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut a, mut b) = copies(tmp.path());
+    std::fs::copy(
+        tmp.path().join("base.pathforge"),
+        tmp.path().join("c.pathforge"),
+    )
+    .unwrap();
+    let mut c = Project::open(&tmp.path().join("c.pathforge")).unwrap();
+    let (ana, ben, cy) = (someone("Ana"), someone("Ben"), someone("Cy"));
+    let pair = |p: &Project, x: usize, y: usize| (m(p, x).to_string(), m(p, y).to_string());
+    let has = |p: &Project, x: usize, y: usize| {
+        edges(p)
+            .iter()
+            .any(|(bb, aa, _)| (bb.clone(), aa.clone()) == pair(p, x, y))
+    };
+
+    // B adds an edge; A merges B; C merges A: B's edge reaches C through A.
+    b.add_prerequisite(&m(&b, 4), &m(&b, 5), None, &ben, Timestamp(10))
+        .unwrap();
+    a.merge_from(
+        &b,
+        Path::new("b"),
+        &Resolutions::default(),
+        false,
+        &ana,
+        Timestamp(11),
+    )
+    .unwrap();
+    let report = c
+        .merge_from(
+            &a,
+            Path::new("a"),
+            &Resolutions::default(),
+            false,
+            &cy,
+            Timestamp(12),
+        )
+        .unwrap();
+    assert!(
+        report.merged && has(&c, 4, 5),
+        "what A merged from B reaches C: {report:?}"
+    );
+    assert!(
+        c.verify_audit().unwrap().broken.is_none(),
+        "C's log verifies"
+    );
+
+    // B then removes its edge; A merges again: A never touched that edge itself.
+    b.remove_prerequisite(&m(&b, 4), &m(&b, 5), &ben, Timestamp(20))
+        .unwrap();
+    let report = a
+        .merge_from(
+            &b,
+            Path::new("b"),
+            &Resolutions::default(),
+            false,
+            &ana,
+            Timestamp(21),
+        )
+        .unwrap();
+    assert!(
+        report.merged && report.conflicts.is_empty() && !has(&a, 4, 5),
+        "B's later change is not a conflict with what A took from B before: {report:?}"
+    );
+}
+
+#[test]
+fn skill_prerequisites_merge_and_a_cycle_between_the_two_sides_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut ours, mut theirs) = copies(tmp.path());
+    let (ana, ben) = (someone("Ana"), someone("Ben"));
+    for p in [&mut ours, &mut theirs] {
+        for slug in ["x", "y", "z"] {
+            p.add_skill(slug, &slug.to_uppercase(), None, "", &ana, Timestamp(5))
+                .unwrap();
+        }
+    }
+    theirs
+        .add_skill_prerequisite("x", "y", &ben, Timestamp(10))
+        .unwrap();
+    ours.add_skill_prerequisite("y", "z", &ana, Timestamp(11))
+        .unwrap();
+    ours.merge_from(
+        &theirs,
+        Path::new("theirs.pathforge"),
+        &Resolutions::default(),
+        false,
+        &ana,
+        Timestamp(20),
+    )
+    .unwrap();
+    let count = ours.skill_prerequisites().unwrap().len();
+    assert_eq!(count, 2, "theirs' x → y joined ours' y → z");
+
+    theirs
+        .add_skill_prerequisite("z", "x", &ben, Timestamp(30))
+        .unwrap();
+    let err = ours
+        .merge_from(
+            &theirs,
+            Path::new("theirs.pathforge"),
+            &Resolutions::default(),
+            false,
+            &ana,
+            Timestamp(31),
+        )
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("would close the prerequisite cycle"),
+        "z → x with ours' x → y → z loops, and is named: {err}"
+    );
+}
