@@ -461,18 +461,12 @@ fn merge_brings_another_copys_prerequisites_and_lists_collisions_until_resolved(
         stdout(&again)
     );
 
-    let edit = pathforge(&[
-        &"taxonomy",
-        &"rename",
-        &theirs,
-        &"closing",
-        &"Closing deals",
-    ]);
+    let edit = pathforge(&[&"taxonomy", &"merge", &theirs, &"closing", &"negotiation"]);
     assert!(edit.status.success(), "{}", stderr(&edit));
     check_fails(
         &[&"merge", &ours, &theirs],
         &theirs,
-        "skill.edited ×1",
+        "skill.merged ×1",
         "a copy that changed what merge cannot carry yet is refused, naming it",
     );
 }

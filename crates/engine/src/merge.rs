@@ -348,11 +348,11 @@ impl State {
 impl Project {
     /// Merges `theirs` — another copy of this project — into this one, three-way, with
     /// the common ancestor found from the two audit logs. Changes only one side made come
-    /// in silently; changes both made differently are conflicts, resolved for `prefer`'s
-    /// side, or, without it, listed with nothing changed. `from` is theirs' file: errors
-    /// name it, the log records its name. With `dry_run`, everything is checked (cycles
-    /// included) and reported, and nothing is written.
-    /// A merge that would close a prerequisite cycle is refused, naming the cycle.
+    /// in silently; changes both made differently are conflicts, resolved as `resolve`
+    /// says, or, where it says nothing, listed with nothing changed. `from` is theirs'
+    /// file: errors name it, the log records its name. A merge that would close a cycle
+    /// (modules, skills, the skill tree) is refused, naming it. With `dry_run`, everything
+    /// is checked and reported, and nothing is written.
     pub fn merge_from(
         &mut self,
         theirs: &Project,
