@@ -417,7 +417,13 @@ fn merge_brings_another_copys_prerequisites_and_lists_collisions_until_resolved(
         "and nothing changed: {words}"
     );
 
-    let out = pathforge(&[&"merge", &ours, &theirs, &"--prefer", &"theirs", &"--json"]);
+    let key = words
+        .lines()
+        .find(|l| l.contains("CONFLICT"))
+        .and_then(|l| l.rsplit_once('[')?.1.strip_suffix(']').map(str::to_owned))
+        .expect("the listing shows each conflict's key");
+    let resolve = format!("{key}=theirs");
+    let out = pathforge(&[&"merge", &ours, &theirs, &"--resolve", &resolve, &"--json"]);
     assert!(
         out.status.success(),
         "resolved, it merges: {}",

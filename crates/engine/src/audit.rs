@@ -68,6 +68,7 @@ audit_actions! {
     TrackEdited => "track.edited",
     TrackRemoved => "track.removed",
     ProjectMerged => "project.merged",
+    MergeResolved => "merge.resolved",
 }
 
 impl AuditAction {

@@ -4,8 +4,8 @@
 //! since is read from its own entries after the fork; theirs is brought into ours wherever
 //! ours left the same thing alone, and where both changed it differently the two are listed
 //! side by side (who, when) to be resolved. Theirs' entries after the fork are carried whole
-//! — hashes included, so they still verify as their own chain — in the one entry that
-//! records the merge.
+//! — hashes included, so they still verify as their own chain — in the entry that records
+//! the merge, followed by one entry for each conflict resolved.
 //!
 //! It carries prerequisite edges and their groups, modules' levels set by hand, rules
 //! people wrote, the simulation cohort, review decisions on suggestions, and skills added
@@ -59,7 +59,9 @@ impl Resolutions {
 /// Actions of theirs that change nothing a merge carries: shipping and the machine's own
 /// choices (a model folder is a path on their machine; auto-tag suggestions are made again
 /// from the same content by whoever tags).
-const NEUTRAL: [AuditAction; 5] = [
+const NEUTRAL: [AuditAction; 6] = [
+    // What a resolution did is in its merge entry's `applied`.
+    AuditAction::MergeResolved,
     AuditAction::BundleBuilt,
     AuditAction::ExportWritten,
     AuditAction::ReviewPackExported,
@@ -755,7 +757,19 @@ impl Project {
             .filter(|k| !edges.contains_key(*k))
             .cloned()
             .collect();
-        self.commit(actor, now, entry, |tx| {
+        // One entry for each conflict resolved, after the merge's own.
+        let resolutions: Vec<(String, Value, Value)> = conflicts
+            .iter()
+            .filter_map(|c| {
+                let side = c.resolved?;
+                Some((
+                    c.key.clone(),
+                    json!({ "ours": c.ours, "theirs": c.theirs }),
+                    json!({ "what": c.what, "kept": side, "from": crate::audit::named(from) }),
+                ))
+            })
+            .collect();
+        self.store.write(|tx| {
             for (b, a) in &removed {
                 tx.delete_prerequisite(b, a)?;
             }
@@ -807,6 +821,11 @@ impl Project {
                     Some(t) => tx.save_track(t)?,
                     None => tx.delete_track(id)?,
                 }
+            }
+            entry.append(tx, actor, now)?;
+            for (key, before, after) in &resolutions {
+                Entry::new(AuditAction::MergeResolved, key, before, after)
+                    .append(tx, actor, now)?;
             }
             Ok(())
         })?;

@@ -20,21 +20,33 @@ pub(crate) struct MergeArgs {
     /// theirs); without it, conflicts are listed and nothing changes.
     #[arg(long, value_parser = ["ours", "theirs"])]
     prefer: Option<String>,
+    /// One conflict's side, by the key the listing shows: KEY=ours or KEY=theirs.
+    /// Repeat for each; over --prefer for that conflict.
+    #[arg(long, value_name = "KEY=SIDE")]
+    resolve: Vec<String>,
 }
 
 pub(crate) fn run_merge(args: &MergeArgs) -> anyhow::Result<Output> {
     let mut ours = open(&args.ours)?;
     let theirs = engine::Project::open(&args.theirs)
         .map_err(|e| anyhow::anyhow!("{}: {e}", args.theirs.display()))?;
-    let prefer = match args.prefer.as_deref() {
-        Some("ours") => Some(engine::Side::Ours),
-        Some("theirs") => Some(engine::Side::Theirs),
+    let side = |s: &str| match s {
+        "ours" => Some(engine::Side::Ours),
+        "theirs" => Some(engine::Side::Theirs),
         _ => None,
     };
+    let mut resolutions = engine::Resolutions::all(args.prefer.as_deref().and_then(side));
+    for r in &args.resolve {
+        let (key, s) = r
+            .rsplit_once('=')
+            .and_then(|(k, s)| Some((k, side(s)?)))
+            .ok_or_else(|| anyhow::anyhow!("--resolve {r:?}: write KEY=ours or KEY=theirs"))?;
+        resolutions.each.insert(key.to_owned(), s);
+    }
     let report = ours.merge_from(
         &theirs,
         &args.theirs,
-        &engine::Resolutions::all(prefer),
+        &resolutions,
         false,
         &me(),
         Timestamp::now(),
@@ -71,14 +83,14 @@ pub(crate) fn run_merge(args: &MergeArgs) -> anyhow::Result<Output> {
                 Some(engine::Side::Theirs) => "took theirs",
                 None => "CONFLICT",
             };
-            writeln!(out, "  {state:<11} {}", c.what)?;
+            writeln!(out, "  {state:<11} {}  [{}]", c.what, c.key)?;
             writeln!(out, "              ours:   {} — {}", state_of(&c.kind, &c.ours), by(&c.ours_by))?;
             writeln!(out, "              theirs: {} — {}", state_of(&c.kind, &c.theirs), by(&c.theirs_by))?;
         }
         match (r.merged, r.conflicts.iter().any(|c| c.resolved.is_none())) {
             (_, true) => writeln!(
                 out,
-                "{} conflicts: nothing was changed. Choose with --prefer ours or --prefer theirs.",
+                "{} conflicts: nothing was changed. Choose with --prefer ours|theirs, or --resolve KEY=ours|theirs for each.",
                 r.conflicts.len()
             )?,
             (true, false) => writeln!(

@@ -862,6 +862,28 @@ fn a_dry_run_writes_nothing_and_each_conflict_can_be_resolved_on_its_own() {
         (Some(80.0), Some(50.0)),
         "each went the way it was resolved"
     );
+    let log = ours.audit_log().unwrap();
+    let actions: Vec<&str> = log
+        .iter()
+        .rev()
+        .take(3)
+        .map(|e| e.action.as_str())
+        .collect();
+    assert_eq!(
+        actions,
+        ["merge.resolved", "merge.resolved", "project.merged"],
+        "one entry for the merge, then one for each resolution"
+    );
+    let kept: BTreeSet<&str> = log
+        .iter()
+        .filter(|e| e.action == "merge.resolved")
+        .filter_map(|e| e.after["kept"].as_str())
+        .collect();
+    assert_eq!(
+        kept,
+        BTreeSet::from(["ours", "theirs"]),
+        "each says which side was kept"
+    );
 }
 
 #[test]
