@@ -93,7 +93,7 @@ pub struct MergeReport {
 pub struct MergeChange {
     /// A stable name for the thing (`edge:A->B`, `rule:ID`…).
     pub key: String,
-    /// prerequisite, group, level, rule, cohort, tag or skill.
+    /// prerequisite, group, level, rule, cohort, tag, skill, track or skill prerequisite.
     pub kind: String,
     /// For people: "prerequisite “A” → “B”", "how “B”'s prerequisites combine".
     pub what: String,
@@ -859,47 +859,15 @@ impl Project {
         let skills = self.store.skills()?;
         let index: HashMap<&model::SkillId, usize> =
             skills.iter().enumerate().map(|(i, s)| (&s.id, i)).collect();
-        let nodes: Vec<graph::Node> = skills
+        let at = |(b, a): &(model::SkillId, model::SkillId)| Some((*index.get(b)?, *index.get(a)?));
+        let names: Vec<String> = skills.iter().map(|s| s.name.clone()).collect();
+        let edges: Vec<(usize, usize)> = pairs.iter().filter_map(at).collect();
+        let added: Vec<(usize, usize)> = changes
             .iter()
-            .map(|s| graph::Node {
-                id: s.id.to_string(),
-                name: s.name.clone(),
-            })
+            .filter(|(_, origin)| origin.is_some())
+            .filter_map(|(pair, _)| at(pair))
             .collect();
-        let to_edge = |(b, a): &(model::SkillId, model::SkillId)| -> Option<graph::Edge> {
-            Some(graph::Edge {
-                before: *index.get(b)?,
-                after: *index.get(a)?,
-                group: PrerequisiteGroup::AllOf,
-            })
-        };
-        let all: Vec<graph::Edge> = pairs.iter().filter_map(to_edge).collect();
-        if graph::Graph::new(nodes.clone(), &all).depths().is_some() {
-            return Ok(());
-        }
-        for (pair, origin) in changes {
-            let (Some(_), Some(e)) = (origin, to_edge(pair)) else {
-                continue;
-            };
-            let others: Vec<graph::Edge> = pairs
-                .iter()
-                .filter(|p| *p != pair)
-                .filter_map(to_edge)
-                .collect();
-            let g = graph::Graph::new(nodes.clone(), &others);
-            if let Some(cycle) = g.cycle_if_added(e.before, e.after) {
-                return Err(Error::Cycle {
-                    edit: format!(
-                        "merging their skill prerequisite “{}” → “{}”",
-                        skills[e.before].name, skills[e.after].name
-                    ),
-                    cycle: g.describe(&cycle),
-                });
-            }
-        }
-        Err(Error::CyclicGraph(
-            "the merged skill prerequisites would form a cycle".to_owned(),
-        ))
+        refuse_cycle(&names, &edges, &added, "skill ")
     }
 
     /// Whether `library` is alike in both copies: the same live modules at the same
@@ -959,47 +927,52 @@ impl Project {
             .enumerate()
             .map(|(i, m)| (&m.id, i))
             .collect();
-        let nodes: Vec<graph::Node> = modules
-            .iter()
-            .map(|m| graph::Node {
-                id: m.id.to_string(),
-                name: m.title.clone(),
-            })
-            .collect();
-        let to_edge = |(b, a): &(ModuleId, ModuleId)| -> Option<graph::Edge> {
-            Some(graph::Edge {
-                before: *index.get(b)?,
-                after: *index.get(a)?,
-                group: edges[&(b.clone(), a.clone())].group,
-            })
-        };
-        let all: Vec<graph::Edge> = edges.keys().filter_map(to_edge).collect();
-        if graph::Graph::new(nodes.clone(), &all).depths().is_some() {
-            return Ok(());
-        }
-        // Name the cycle one of theirs' edges closes.
-        for pair in added {
-            let Some(e) = to_edge(pair) else { continue };
-            let others: Vec<graph::Edge> = edges
-                .keys()
-                .filter(|k| *k != pair)
-                .filter_map(to_edge)
-                .collect();
-            let g = graph::Graph::new(nodes.clone(), &others);
-            if let Some(cycle) = g.cycle_if_added(e.before, e.after) {
-                return Err(Error::Cycle {
-                    edit: format!(
-                        "merging their “{}” → “{}”",
-                        modules[e.before].title, modules[e.after].title
-                    ),
-                    cycle: g.describe(&cycle),
-                });
-            }
-        }
-        Err(Error::CyclicGraph(
-            "the merged prerequisites would form a cycle".to_owned(),
-        ))
+        let at = |(b, a): &(ModuleId, ModuleId)| Some((*index.get(b)?, *index.get(a)?));
+        let names: Vec<String> = modules.iter().map(|m| m.title.clone()).collect();
+        let all: Vec<(usize, usize)> = edges.keys().filter_map(at).collect();
+        let added: Vec<(usize, usize)> = added.iter().filter_map(at).collect();
+        refuse_cycle(&names, &all, &added, "")
     }
+}
+
+/// Refuses `edges` (between the nodes `names`, by index) if they make a cycle, naming one
+/// that an edge of `added` closes; `what` says which prerequisites ("", "skill ").
+fn refuse_cycle(
+    names: &[String],
+    edges: &[(usize, usize)],
+    added: &[(usize, usize)],
+    what: &str,
+) -> Result<()> {
+    let nodes: Vec<graph::Node> = names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| graph::Node {
+            id: i.to_string(),
+            name: name.clone(),
+        })
+        .collect();
+    let edge = |&(before, after): &(usize, usize)| graph::Edge {
+        before,
+        after,
+        group: PrerequisiteGroup::AllOf,
+    };
+    let all: Vec<graph::Edge> = edges.iter().map(edge).collect();
+    if graph::Graph::new(nodes.clone(), &all).depths().is_some() {
+        return Ok(());
+    }
+    for e in added {
+        let others: Vec<graph::Edge> = edges.iter().filter(|x| *x != e).map(edge).collect();
+        let g = graph::Graph::new(nodes.clone(), &others);
+        if let Some(cycle) = g.cycle_if_added(e.0, e.1) {
+            return Err(Error::Cycle {
+                edit: format!("merging their {what}“{}” → “{}”", names[e.0], names[e.1]),
+                cycle: g.describe(&cycle),
+            });
+        }
+    }
+    Err(Error::CyclicGraph(format!(
+        "the merged {what}prerequisites would form a cycle"
+    )))
 }
 
 /// Whether the entries a merge carried (its entry's `after`) still chain from the fork as

@@ -662,7 +662,7 @@ export type MergeChange = {
  */
 key: string, 
 /**
- * prerequisite, group, level, rule, cohort, tag or skill.
+ * prerequisite, group, level, rule, cohort, tag, skill, track or skill prerequisite.
  */
 kind: string, 
 /**

@@ -31,6 +31,19 @@ fn copies(tmp: &Path) -> (Project, Project) {
     )
 }
 
+/// Merges `theirs` into `ours` as Ana would, resolved as `how`.
+fn merge(ours: &mut Project, theirs: &Project, how: &Resolutions) -> Result<MergeReport> {
+    let ana = someone("Ana");
+    ours.merge_from(
+        theirs,
+        Path::new("theirs.pathforge"),
+        how,
+        false,
+        &ana,
+        Timestamp(20),
+    )
+}
+
 fn m(p: &Project, i: usize) -> ModuleId {
     id(p, &format!("m{i}.md"))
 }
@@ -86,16 +99,7 @@ fn edits_that_do_not_collide_merge_silently_whichever_side_is_ours() {
     let mut ours = Project::open(&tmp.path().join("ours.pathforge")).unwrap();
     let theirs = Project::open(&tmp.path().join("theirs.pathforge")).unwrap();
 
-    let report = ours
-        .merge_from(
-            &theirs,
-            Path::new("theirs.pathforge"),
-            &Resolutions::all(None),
-            false,
-            &ana,
-            Timestamp(20),
-        )
-        .unwrap();
+    let report = merge(&mut ours, &theirs, &Resolutions::all(None)).unwrap();
     assert!(
         report.merged && report.conflicts.is_empty(),
         "no conflict: {report:?}"
@@ -117,16 +121,7 @@ fn edits_that_do_not_collide_merge_silently_whichever_side_is_ours() {
 
     let mut theirs2 = Project::open(&tmp.path().join("theirs2.pathforge")).unwrap();
     let ours2 = Project::open(&tmp.path().join("ours2.pathforge")).unwrap();
-    theirs2
-        .merge_from(
-            &ours2,
-            Path::new("ours2.pathforge"),
-            &Resolutions::all(None),
-            false,
-            &ben,
-            Timestamp(20),
-        )
-        .unwrap();
+    merge(&mut theirs2, &ours2, &Resolutions::all(None)).unwrap();
     assert_eq!(
         edges(&theirs2),
         want,
@@ -179,16 +174,7 @@ fn collisions_are_listed_side_by_side_and_resolved_only_when_asked() {
         )
         .unwrap();
     let before = edges(&ours);
-    let report = ours
-        .merge_from(
-            &theirs,
-            Path::new("theirs.pathforge"),
-            &Resolutions::all(None),
-            false,
-            &ana,
-            Timestamp(20),
-        )
-        .unwrap();
+    let report = merge(&mut ours, &theirs, &Resolutions::all(None)).unwrap();
     assert!(
         !report.merged,
         "unresolved conflicts change nothing: {report:?}"
@@ -224,16 +210,7 @@ fn collisions_are_listed_side_by_side_and_resolved_only_when_asked() {
         report.applied
     );
 
-    let report = ours
-        .merge_from(
-            &theirs,
-            Path::new("theirs.pathforge"),
-            &Resolutions::all(Some(Side::Theirs)),
-            false,
-            &ana,
-            Timestamp(21),
-        )
-        .unwrap();
+    let report = merge(&mut ours, &theirs, &Resolutions::all(Some(Side::Theirs))).unwrap();
     assert!(report.merged, "resolved for theirs, it merges");
     let groups: BTreeSet<String> = edges(&ours)
         .into_iter()
@@ -258,16 +235,7 @@ fn a_merge_that_would_close_a_cycle_or_carry_what_it_cannot_is_refused() {
         let (mut ours, mut theirs) = copies(tmp.path());
         setup(&mut ours, &mut theirs);
         let before = (edges(&ours), ours.audit_log().unwrap().len());
-        let err = ours
-            .merge_from(
-                &theirs,
-                Path::new("theirs.pathforge"),
-                &Resolutions::all(Some(Side::Theirs)),
-                false,
-                &ME,
-                Timestamp(30),
-            )
-            .unwrap_err();
+        let err = merge(&mut ours, &theirs, &Resolutions::all(Some(Side::Theirs))).unwrap_err();
         assert!(err.to_string().contains(want), "{why}: {err}");
         assert_eq!(err.kind(), ErrorKind::Conflict, "{why}: kind");
         assert_eq!(
@@ -302,16 +270,7 @@ fn a_merge_that_would_close_a_cycle_or_carry_what_it_cannot_is_refused() {
     let tmp = tempfile::tempdir().unwrap();
     let (mut ours, _) = copies(tmp.path());
     let other = Project::create(&tmp.path().join("other.pathforge"), Timestamp(1)).unwrap();
-    let err = ours
-        .merge_from(
-            &other,
-            Path::new("other.pathforge"),
-            &Resolutions::all(None),
-            false,
-            &ME,
-            Timestamp(30),
-        )
-        .unwrap_err();
+    let err = merge(&mut ours, &other, &Resolutions::all(None)).unwrap_err();
     assert!(
         err.to_string().contains("another project"),
         "a project that is not a copy is refused: {err}"
@@ -371,22 +330,8 @@ fn random_edits_on_two_copies_merge_to_the_same_project_either_way_round() {
         let mut two = Project::open(&tmp.path().join("theirs-into.pathforge")).unwrap();
         let theirs = Project::open(&tmp.path().join("theirs.pathforge")).unwrap();
         let ours = Project::open(&tmp.path().join("ours.pathforge")).unwrap();
-        let r1 = one.merge_from(
-            &theirs,
-            Path::new("theirs"),
-            &Resolutions::all(None),
-            false,
-            &ana,
-            Timestamp(500),
-        );
-        let r2 = two.merge_from(
-            &ours,
-            Path::new("ours"),
-            &Resolutions::all(None),
-            false,
-            &ben,
-            Timestamp(500),
-        );
+        let r1 = merge(&mut one, &theirs, &Resolutions::all(None));
+        let r2 = merge(&mut two, &ours, &Resolutions::all(None));
         match (r1, r2) {
             (Ok(r1), Ok(r2)) if r1.conflicts.is_empty() && r2.conflicts.is_empty() => {
                 assert_eq!(
@@ -505,16 +450,7 @@ fn levels_rules_and_the_cohort_merge_like_edges() {
         .set_cohort(Some(&cohort), &ben, Timestamp(13))
         .unwrap();
 
-    let report = ours
-        .merge_from(
-            &theirs,
-            Path::new("theirs.pathforge"),
-            &Resolutions::all(None),
-            false,
-            &ana,
-            Timestamp(20),
-        )
-        .unwrap();
+    let report = merge(&mut ours, &theirs, &Resolutions::all(None)).unwrap();
     assert!(!report.merged, "the shared rule collides: {report:?}");
     let conflict = &report.conflicts[0];
     assert_eq!(
@@ -533,15 +469,7 @@ fn levels_rules_and_the_cohort_merge_like_edges() {
         "their new rule, level and cohort would come in silently"
     );
 
-    ours.merge_from(
-        &theirs,
-        Path::new("theirs.pathforge"),
-        &Resolutions::all(Some(Side::Ours)),
-        false,
-        &ana,
-        Timestamp(21),
-    )
-    .unwrap();
+    merge(&mut ours, &theirs, &Resolutions::all(Some(Side::Ours))).unwrap();
     let check = |why: &str, got: Option<f64>, want: Option<f64>| assert_eq!(got, want, "{why}");
     check(
         "ours' own rule stays",
@@ -609,16 +537,7 @@ fn review_decisions_merge_and_a_suggestion_accepted_here_and_rejected_there_is_a
     theirs
         .decide_tags(&[key(1)], TagState::Rejected, None, &dana, Timestamp(11))
         .unwrap();
-    let report = ours
-        .merge_from(
-            &theirs,
-            Path::new("theirs.pathforge"),
-            &Resolutions::all(None),
-            false,
-            &ana,
-            Timestamp(20),
-        )
-        .unwrap();
+    let report = merge(&mut ours, &theirs, &Resolutions::all(None)).unwrap();
     assert!(report.merged && report.conflicts.is_empty(), "{report:?}");
     assert_eq!(
         state(&ours, key(0)),
@@ -635,16 +554,7 @@ fn review_decisions_merge_and_a_suggestion_accepted_here_and_rejected_there_is_a
     theirs
         .decide_tags(&[key(0)], TagState::Rejected, None, &dana, Timestamp(30))
         .unwrap();
-    let report = ours
-        .merge_from(
-            &theirs,
-            Path::new("theirs.pathforge"),
-            &Resolutions::all(None),
-            false,
-            &ana,
-            Timestamp(31),
-        )
-        .unwrap();
+    let report = merge(&mut ours, &theirs, &Resolutions::all(None)).unwrap();
     assert_eq!(
         report.conflicts.len(),
         1,
@@ -668,15 +578,7 @@ fn review_decisions_merge_and_a_suggestion_accepted_here_and_rejected_there_is_a
         report.theirs_entries, 1,
         "only theirs' new entry is new: the first was carried"
     );
-    ours.merge_from(
-        &theirs,
-        Path::new("theirs.pathforge"),
-        &Resolutions::all(Some(Side::Theirs)),
-        false,
-        &ana,
-        Timestamp(32),
-    )
-    .unwrap();
+    merge(&mut ours, &theirs, &Resolutions::all(Some(Side::Theirs))).unwrap();
     assert_eq!(
         state(&ours, key(0)),
         Some(TagState::Rejected),
@@ -713,16 +615,7 @@ fn skills_renamed_or_moved_on_one_side_merge_and_renamed_two_ways_is_a_conflict(
     ours.add_skill("other", "Other", None, "", &ana, Timestamp(13))
         .unwrap();
 
-    let report = ours
-        .merge_from(
-            &theirs,
-            Path::new("theirs.pathforge"),
-            &Resolutions::all(None),
-            false,
-            &ana,
-            Timestamp(20),
-        )
-        .unwrap();
+    let report = merge(&mut ours, &theirs, &Resolutions::all(None)).unwrap();
     assert!(
         report.merged,
         "a new skill and a move merge silently: {report:?}"
@@ -739,16 +632,7 @@ fn skills_renamed_or_moved_on_one_side_merge_and_renamed_two_ways_is_a_conflict(
 
     rename(&mut ours, "skill-10", "Ten (ours)", &ana);
     rename(&mut theirs, "skill-10", "Ten (theirs)", &ben);
-    let report = ours
-        .merge_from(
-            &theirs,
-            Path::new("theirs.pathforge"),
-            &Resolutions::all(None),
-            false,
-            &ana,
-            Timestamp(30),
-        )
-        .unwrap();
+    let report = merge(&mut ours, &theirs, &Resolutions::all(None)).unwrap();
     assert_eq!(
         report.conflicts.len(),
         1,
@@ -781,16 +665,7 @@ fn skills_renamed_or_moved_on_one_side_merge_and_renamed_two_ways_is_a_conflict(
     theirs
         .edit_skill("other", under("skill-10"), &ben, Timestamp(12))
         .unwrap();
-    let err = ours
-        .merge_from(
-            &theirs,
-            Path::new("theirs.pathforge"),
-            &Resolutions::all(Some(Side::Theirs)),
-            false,
-            &ana,
-            Timestamp(20),
-        )
-        .unwrap_err();
+    let err = merge(&mut ours, &theirs, &Resolutions::all(Some(Side::Theirs))).unwrap_err();
     assert!(
         err.to_string().contains("inside each other") && err.to_string().contains("“Other”"),
         "a loop in the skill tree is refused, named: {err}"
@@ -846,16 +721,7 @@ fn a_dry_run_writes_nothing_and_each_conflict_can_be_resolved_on_its_own() {
             .into_iter()
             .collect(),
     };
-    let report = ours
-        .merge_from(
-            &theirs,
-            Path::new("theirs.pathforge"),
-            &each,
-            false,
-            &ana,
-            Timestamp(21),
-        )
-        .unwrap();
+    let report = merge(&mut ours, &theirs, &each).unwrap();
     assert!(report.merged, "every conflict has its side: {report:?}");
     assert_eq!(
         (rule_below(&ours, "one"), rule_below(&ours, "two")),
@@ -899,16 +765,7 @@ fn a_library_imported_alike_on_both_sides_merges_and_one_imported_apart_is_refus
     theirs
         .add_prerequisite(&m(&theirs, 6), &m(&theirs, 7), None, &ben, Timestamp(12))
         .unwrap();
-    let report = ours
-        .merge_from(
-            &theirs,
-            Path::new("theirs.pathforge"),
-            &Resolutions::default(),
-            false,
-            &ana,
-            Timestamp(20),
-        )
-        .unwrap();
+    let report = merge(&mut ours, &theirs, &Resolutions::default()).unwrap();
     assert!(
         report.merged
             && report
@@ -921,16 +778,7 @@ fn a_library_imported_alike_on_both_sides_merges_and_one_imported_apart_is_refus
     // Theirs alone imports another change: what it brought cannot be merged yet.
     write(&lib, "m5.md", md("M5, revised", 10).as_bytes());
     theirs.import_library(&lib, &ben, Timestamp(30)).unwrap();
-    let err = ours
-        .merge_from(
-            &theirs,
-            Path::new("theirs.pathforge"),
-            &Resolutions::default(),
-            false,
-            &ana,
-            Timestamp(31),
-        )
-        .unwrap_err();
+    let err = merge(&mut ours, &theirs, &Resolutions::default()).unwrap_err();
     assert!(
         err.to_string().contains("library.imported ×"),
         "a library imported on one side only is named: {err}"
@@ -962,16 +810,7 @@ fn tracks_and_who_takes_them_merge_and_one_edited_two_ways_is_a_conflict() {
             Timestamp(11),
         )
         .unwrap();
-    let report = ours
-        .merge_from(
-            &theirs,
-            Path::new("theirs.pathforge"),
-            &Resolutions::default(),
-            false,
-            &ana,
-            Timestamp(20),
-        )
-        .unwrap();
+    let report = merge(&mut ours, &theirs, &Resolutions::default()).unwrap();
     assert!(report.merged && report.conflicts.is_empty(), "{report:?}");
     let sales = ours.resolve_track("sales").expect("theirs' track came");
     assert_eq!(sales.name, "Sales path", "as they named it");
@@ -999,16 +838,7 @@ fn tracks_and_who_takes_them_merge_and_one_edited_two_ways_is_a_conflict() {
             Timestamp(31),
         )
         .unwrap();
-    let report = ours
-        .merge_from(
-            &theirs,
-            Path::new("theirs.pathforge"),
-            &Resolutions::default(),
-            false,
-            &ana,
-            Timestamp(32),
-        )
-        .unwrap();
+    let report = merge(&mut ours, &theirs, &Resolutions::default()).unwrap();
     let c = report
         .conflicts
         .iter()
@@ -1031,7 +861,7 @@ fn merges_carry_on_across_copies_and_a_second_merge_does_not_collide_with_the_fi
     )
     .unwrap();
     let mut c = Project::open(&tmp.path().join("c.pathforge")).unwrap();
-    let (ana, ben, cy) = (someone("Ana"), someone("Ben"), someone("Cy"));
+    let ben = someone("Ben");
     let pair = |p: &Project, x: usize, y: usize| (m(p, x).to_string(), m(p, y).to_string());
     let has = |p: &Project, x: usize, y: usize| {
         edges(p)
@@ -1042,25 +872,8 @@ fn merges_carry_on_across_copies_and_a_second_merge_does_not_collide_with_the_fi
     // B adds an edge; A merges B; C merges A: B's edge reaches C through A.
     b.add_prerequisite(&m(&b, 4), &m(&b, 5), None, &ben, Timestamp(10))
         .unwrap();
-    a.merge_from(
-        &b,
-        Path::new("b"),
-        &Resolutions::default(),
-        false,
-        &ana,
-        Timestamp(11),
-    )
-    .unwrap();
-    let report = c
-        .merge_from(
-            &a,
-            Path::new("a"),
-            &Resolutions::default(),
-            false,
-            &cy,
-            Timestamp(12),
-        )
-        .unwrap();
+    merge(&mut a, &b, &Resolutions::default()).unwrap();
+    let report = merge(&mut c, &a, &Resolutions::default()).unwrap();
     assert!(
         report.merged && has(&c, 4, 5),
         "what A merged from B reaches C: {report:?}"
@@ -1073,16 +886,7 @@ fn merges_carry_on_across_copies_and_a_second_merge_does_not_collide_with_the_fi
     // B then removes its edge; A merges again: A never touched that edge itself.
     b.remove_prerequisite(&m(&b, 4), &m(&b, 5), &ben, Timestamp(20))
         .unwrap();
-    let report = a
-        .merge_from(
-            &b,
-            Path::new("b"),
-            &Resolutions::default(),
-            false,
-            &ana,
-            Timestamp(21),
-        )
-        .unwrap();
+    let report = merge(&mut a, &b, &Resolutions::default()).unwrap();
     assert!(
         report.merged && report.conflicts.is_empty() && !has(&a, 4, 5),
         "B's later change is not a conflict with what A took from B before: {report:?}"
@@ -1105,31 +909,14 @@ fn skill_prerequisites_merge_and_a_cycle_between_the_two_sides_is_refused() {
         .unwrap();
     ours.add_skill_prerequisite("y", "z", &ana, Timestamp(11))
         .unwrap();
-    ours.merge_from(
-        &theirs,
-        Path::new("theirs.pathforge"),
-        &Resolutions::default(),
-        false,
-        &ana,
-        Timestamp(20),
-    )
-    .unwrap();
+    merge(&mut ours, &theirs, &Resolutions::default()).unwrap();
     let count = ours.skill_prerequisites().unwrap().len();
     assert_eq!(count, 2, "theirs' x → y joined ours' y → z");
 
     theirs
         .add_skill_prerequisite("z", "x", &ben, Timestamp(30))
         .unwrap();
-    let err = ours
-        .merge_from(
-            &theirs,
-            Path::new("theirs.pathforge"),
-            &Resolutions::default(),
-            false,
-            &ana,
-            Timestamp(31),
-        )
-        .unwrap_err();
+    let err = merge(&mut ours, &theirs, &Resolutions::default()).unwrap_err();
     assert!(
         err.to_string()
             .contains("would close the prerequisite cycle"),
