@@ -198,18 +198,17 @@ impl Project {
         self.import_answer_text(path, &text, options, actor, now)
     }
 
-    /// [`Project::import_answers_with`] on a log already read: `text` came from `source`
+    /// [`Project::import_answers_with`] on a log already read: `text` came from `path`
     /// (a file, or an LRS's statements address), which errors and the audit log name; a
     /// `.csv` source is read as CSV, anything else as xAPI statements.
     pub fn import_answer_text(
         &mut self,
-        source: &Path,
+        path: &Path,
         text: &str,
         options: &AnswersOptions,
         actor: &Actor,
         now: Timestamp,
     ) -> Result<AnswersImport> {
-        let path = source;
         let bad = |reason: String| Error::BadFile {
             path: path.to_path_buf(),
             reason,

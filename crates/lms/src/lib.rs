@@ -385,7 +385,7 @@ pub fn compile(course: &Course, target: Target) -> Result<Export> {
     Ok(finish(course, &plan, target, files_and_rules))
 }
 
-pub use xapi::{Learner, DECISIONS as XAPI_DECISIONS};
+pub use xapi::{timestamp as xapi_timestamp, Learner, DECISIONS as XAPI_DECISIONS};
 
 /// xAPI statements for learners' events and the rule decisions they led to (the engine
 /// runs the simulation that produces them).

@@ -178,7 +178,7 @@ pub(crate) fn compile(plan: &Plan<'_>, learners: &[Learner<'_>]) -> (Files, Vec<
 }
 
 /// Milliseconds since the epoch as an ISO 8601 UTC time, as xAPI wants it.
-fn timestamp(millis: i64) -> String {
+pub fn timestamp(millis: i64) -> String {
     jiff::Timestamp::from_millisecond(millis)
         .map(|t| t.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())
         .unwrap_or_else(|_| "1970-01-01T00:00:00.000Z".to_owned())

@@ -58,6 +58,11 @@ pub enum Error {
     },
     #[error("{0}")]
     Statements(String),
+    #[error("{}: {reason}", path.display())]
+    Credentials {
+        path: std::path::PathBuf,
+        reason: String,
+    },
     #[error("stopped: {recorded} statements had been recorded by the LRS (a later sync skips them); nothing else was sent")]
     Cancelled { recorded: usize },
 }
@@ -79,7 +84,9 @@ fn recorded_of(recorded: usize) -> String {
 impl Error {
     pub fn kind(&self) -> model::ErrorKind {
         match self {
-            Error::BadUrl { .. } | Error::Statements(_) => model::ErrorKind::BadInput,
+            Error::BadUrl { .. } | Error::Statements(_) | Error::Credentials { .. } => {
+                model::ErrorKind::BadInput
+            }
             Error::Unreachable { .. } | Error::Refused { .. } | Error::Garbage { .. } => {
                 model::ErrorKind::Remote
             }
@@ -101,6 +108,21 @@ impl std::fmt::Debug for Credentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "Credentials({}, ***)", self.username)
     }
+}
+
+/// The credentials file's name in the config folder, where it is looked for when none is
+/// named.
+pub const CREDENTIALS_FILE: &str = "lrs-credentials";
+
+/// The credentials for `endpoint` in the credentials file `path` (see
+/// [`credentials_for`]); errors name the file.
+pub fn read_credentials(path: &std::path::Path, endpoint: &str) -> Result<Option<Credentials>> {
+    let bad = |reason: String| Error::Credentials {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| bad(e.to_string()))?;
+    credentials_for(&text, endpoint).map_err(bad)
 }
 
 /// The credentials for `endpoint` in a credentials file's `text`: lines of `USER:PASSWORD`
@@ -280,7 +302,7 @@ impl Lrs {
                     .with_headers(self.agent.put(url))
                     .content_type("application/json")
                     .send(body),
-                _ => self.with_headers_get(self.agent.get(url)).call(),
+                _ => self.with_headers(self.agent.get(url)).call(),
             };
             match sent {
                 Ok(mut response) => {
@@ -322,21 +344,8 @@ impl Lrs {
         })
     }
 
-    fn with_headers(
-        &self,
-        request: ureq::RequestBuilder<ureq::typestate::WithBody>,
-    ) -> ureq::RequestBuilder<ureq::typestate::WithBody> {
-        let request = request.header("X-Experience-API-Version", XAPI_VERSION);
-        match &self.authorization {
-            Some(a) => request.header("Authorization", a),
-            None => request,
-        }
-    }
-
-    fn with_headers_get(
-        &self,
-        request: ureq::RequestBuilder<ureq::typestate::WithoutBody>,
-    ) -> ureq::RequestBuilder<ureq::typestate::WithoutBody> {
+    /// The xAPI version header, JSON accepted, and the credentials if there are any.
+    fn with_headers<B>(&self, request: ureq::RequestBuilder<B>) -> ureq::RequestBuilder<B> {
         let request = request
             .header("X-Experience-API-Version", XAPI_VERSION)
             .header("Accept", "application/json");

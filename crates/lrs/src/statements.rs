@@ -75,9 +75,7 @@ pub fn of_bundle(files: &BTreeMap<String, Vec<u8>>) -> Result<Vec<Outgoing>, Str
         "name": manifest.author,
         "account": { "homePage": format!("{HOME}/signers"), "name": signer },
     });
-    let timestamp = jiff::Timestamp::from_millisecond(signed_at)
-        .map(|t| t.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())
-        .map_err(|e| format!("signature.json: signed at {signed_at}: {e}"))?;
+    let timestamp = lms::xapi_timestamp(signed_at);
     let in_course =
         json!({ "contextActivities": { "parent": [{ "objectType": "Activity", "id": course }] } });
     let mut out = Vec::new();

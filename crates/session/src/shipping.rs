@@ -48,16 +48,11 @@ impl Session {
             None => self
                 .profile_dir
                 .as_ref()
-                .map(|d| d.join("lrs-credentials"))
+                .map(|d| d.join(lrs::CREDENTIALS_FILE))
                 .filter(|f| f.exists()),
         };
         let credentials = match &credentials_file {
-            Some(file) => {
-                let text = std::fs::read_to_string(file)
-                    .map_err(|e| bad(format!("{}: {e}", file.display())))?;
-                lrs::credentials_for(&text, request.endpoint.trim())
-                    .map_err(|e| bad(format!("{}: {e}", file.display())))?
-            }
+            Some(file) => lrs::read_credentials(file, request.endpoint.trim())?,
             None => None,
         };
         let lrs = lrs::Lrs::new(

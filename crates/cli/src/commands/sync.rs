@@ -61,16 +61,11 @@ impl Connection {
             Some(f) => Some(f.clone()),
             None => match std::env::var_os("PATHFORGE_LRS_CREDENTIALS") {
                 Some(f) => Some(PathBuf::from(f)),
-                None => Some(config_dir()?.join("lrs-credentials")).filter(|f| f.exists()),
+                None => Some(config_dir()?.join(lrs::CREDENTIALS_FILE)).filter(|f| f.exists()),
             },
         };
         let credentials = match &file {
-            Some(f) => {
-                let text = std::fs::read_to_string(f)
-                    .map_err(|e| anyhow::anyhow!("{}: {e}", f.display()))?;
-                lrs::credentials_for(&text, endpoint)
-                    .map_err(|e| anyhow::anyhow!("{}: {e}", f.display()))?
-            }
+            Some(f) => lrs::read_credentials(f, endpoint)?,
             None => None,
         };
         let patience = lrs::Patience {
