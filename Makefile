@@ -82,8 +82,11 @@ $(BENCH_VENV)/.ready:
 	touch $@
 
 # The Graph tab's figures come from the real-window test at 2,000 modules (E2E_ONLY runs
-# that scenario alone); it writes target/e2e/graph-scale.json.
+# that scenario alone); it writes target/e2e/graph-scale.json. The public prerequisite
+# datasets the suggestion table is measured on are fetched into target/datasets/ (never
+# committed: their licences do not allow it); one that cannot be had is named, loudly.
 bench: setup build $(BENCH_VENV)/.ready
+	tests/datasets/fetch
 	E2E_ONLY=draws_a_2000_module_graph .ci/e2e
 	$(CARGO) build --release --locked -p cli -p bench
 	target/release/bench --cli target/release/pathforge --library $(SAMPLE) --st-python $(BENCH_VENV)/bin/python --pybkt-python target/pybkt-venv/bin/python --graph-scale target/e2e/graph-scale.json

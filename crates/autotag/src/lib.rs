@@ -19,8 +19,9 @@ use sha2::{Digest, Sha256};
 pub use level::Depth;
 pub use passages::Passage;
 
-/// Bumped when tagging changes in a way that makes earlier results stale.
-pub const TAGGER_VERSION: u32 = 1;
+/// Bumped when tagging changes in a way that makes earlier results stale. 2: each
+/// module's own vector is cached too (prerequisite suggestions compare modules by it).
+pub const TAGGER_VERSION: u32 = 2;
 
 /// Passage budget in tokens: what the model was trained on (128) minus room for the
 /// title that prefixes every passage.
@@ -203,6 +204,36 @@ pub fn prepare(
         level: level::guess(module.title, module.body, module.depth),
         notes,
     }
+}
+
+/// The texts whose mean vector stands for the whole module when modules are compared
+/// with each other (prerequisite suggestions): its passages, or its title when it has no
+/// text.
+pub fn module_texts<'p>(prepared: &'p Prepared, title: &'p str) -> Vec<&'p str> {
+    if prepared.passage_texts.is_empty() {
+        vec![title]
+    } else {
+        prepared.passage_texts.iter().map(String::as_str).collect()
+    }
+}
+
+/// The cache key of a module's own vector (see [`module_texts`]), by its content hash.
+pub fn module_vector_key(content_hash: &str) -> String {
+    text_hash(&format!("module vector\n{content_hash}"))
+}
+
+/// The unit-length mean of `vectors`; `None` when there are none.
+pub fn mean_vector(vectors: &[&[f32]]) -> Option<Vec<f32>> {
+    let first = vectors.first()?;
+    let mut mean = vec![0f32; first.len()];
+    for v in vectors {
+        for (m, x) in mean.iter_mut().zip(v.iter()) {
+            *m += x;
+        }
+    }
+    let norm = mean.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-12);
+    mean.iter_mut().for_each(|x| *x /= norm);
+    Some(mean)
 }
 
 /// A skill the module seems to teach.

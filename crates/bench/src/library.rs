@@ -5,8 +5,13 @@ use super::*;
 
 /// Suggests as many edges as the library's manifest declares, on a graph without edges,
 /// and scores them: a suggestion is right when its `before` precedes its `after` in the
-/// intended graph (directly or through a path).
-pub(crate) fn suggestion_precision(library: &Path, titles: bool) -> Result<(f64, f64, Duration)> {
+/// intended graph (directly or through a path). With `encoder`, modules are compared by
+/// their vectors, as after auto-tagging; levels are the declared ones.
+pub(crate) fn suggestion_precision(
+    library: &Path,
+    titles: bool,
+    encoder: Option<&embed::Encoder>,
+) -> Result<(f64, f64, Duration)> {
     let content = ingest::read_library(library)?;
     let manifest = content
         .manifest
@@ -42,14 +47,28 @@ pub(crate) fn suggestion_precision(library: &Path, titles: bool) -> Result<(f64,
         })
         .collect();
     let empty = graph::Graph::new(nodes, &[]);
+    let vectors = match encoder {
+        Some(e) => {
+            let items: Vec<public::Item> = content
+                .modules
+                .iter()
+                .map(|m| public::Item::new(m.title.clone(), m.body.clone()))
+                .collect();
+            let cache = tempfile::tempdir()?;
+            Some(public::vectors(&items, e, cache.path())?)
+        }
+        None => None,
+    };
     let texts: Vec<graph::ModuleText<'_>> = content
         .modules
         .iter()
-        .map(|m| graph::ModuleText {
+        .enumerate()
+        .map(|(i, m)| graph::ModuleText {
             title: &m.title,
             body: &m.body,
             tags: &m.tags,
             level: m.level,
+            vector: vectors.as_ref().map(|v| v[i].as_slice()),
         })
         .collect();
     let start = Instant::now();
@@ -68,6 +87,42 @@ pub(crate) fn suggestion_precision(library: &Path, titles: bool) -> Result<(f64,
         direct as f64 / intended.len() as f64,
         took,
     ))
+}
+
+/// Suggestion rows on the sample libraries: with words and with the model's vectors, with
+/// and without title mentions.
+pub(crate) fn sample_suggestion_rows(library: &Path, encoder: &embed::Encoder) -> Result<Vec<Row>> {
+    let mut rows = Vec::new();
+    for name in ["sales-onboarding", "nurse-onboarding", "data-literacy"] {
+        let dir = library.with_file_name(name);
+        for (vectors, titles) in [(true, true), (true, false), (false, true), (false, false)] {
+            let (precision, covered, took) =
+                suggestion_precision(&dir, titles, vectors.then_some(encoder))?;
+            rows.push(Row {
+                what: format!(
+                    "suggest prerequisites, {name} ({}, {})",
+                    if vectors {
+                        "model vectors"
+                    } else {
+                        "words only"
+                    },
+                    if titles {
+                        "all signals"
+                    } else {
+                        "no title mentions"
+                    }
+                ),
+                runs: 1,
+                median: took,
+                note: format!(
+                    "precision {:.0}%, {:.0}% of intended edges found",
+                    precision * 100.0,
+                    covered * 100.0
+                ),
+            });
+        }
+    }
+    Ok(rows)
 }
 
 /// `pathforge watch` as a user runs it: the time from saving a module file to the line

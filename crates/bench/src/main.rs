@@ -13,12 +13,13 @@ mod cohort;
 mod graphs;
 mod library;
 mod merge;
+mod public;
 mod scale;
 mod skills;
 mod tagging;
 
 use graphs::graph_rows;
-use library::{suggestion_precision, synthesize, tagging_rows, throughput_row, watch_row};
+use library::{synthesize, tagging_rows, throughput_row, watch_row};
 
 use anyhow::{ensure, Context, Result};
 use engine::Project;
@@ -51,6 +52,8 @@ fn main() -> Result<()> {
     let mut only_import = false;
     let mut only_skills = false;
     let mut only_merge = false;
+    let mut only_suggest = false;
+    let mut datasets = public::default_dir();
     let mut model_dir = PathBuf::from(embed::REPO_MODEL_DIR);
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -69,6 +72,12 @@ fn main() -> Result<()> {
             "--only" if value.as_os_str() == "import" => only_import = true,
             "--only" if value.as_os_str() == "skills" => only_skills = true,
             "--only" if value.as_os_str() == "merge" => only_merge = true,
+            "--only" if value.as_os_str() == "suggest" => only_suggest = true,
+            "--datasets" => datasets = value,
+            "--fit-suggest" => {
+                let encoder = embed::Encoder::load(&model_dir)?;
+                return public::fit(&value, &encoder);
+            }
             "--model" => model_dir = value,
             "--fit-calibration" => {
                 let samples = value
@@ -83,7 +92,7 @@ fn main() -> Result<()> {
                 return Ok(());
             }
             _ => anyhow::bail!(
-                "unknown flag {flag}; use --cli PATH, --library PATH, --model DIR, --st-python PATH, --pybkt-python PATH, --graph-scale FILE, --only graph|import|calibration|scale|skills|merge|simulation|embedding"
+                "unknown flag {flag}; use --cli PATH, --library PATH, --model DIR, --st-python PATH, --pybkt-python PATH, --graph-scale FILE, --datasets DIR, --fit-suggest DATASETS_DIR, --only graph|import|calibration|scale|skills|merge|suggest|simulation|embedding"
             ),
         }
     }
@@ -96,6 +105,12 @@ fn main() -> Result<()> {
         let mut rows = skills::skill_rows(&cli, tmp.path())?;
         rows.extend(graphs::check_command_rows(&cli, tmp.path())?);
         print_table(rows);
+        return Ok(());
+    }
+    if only_suggest {
+        let encoder = embed::Encoder::load(&model_dir)?;
+        print_table(library::sample_suggestion_rows(&library, &encoder)?);
+        println!("\n{}", public::quality_table(&datasets, &encoder)?);
         return Ok(());
     }
     if only_merge {
@@ -299,27 +314,9 @@ fn main() -> Result<()> {
         ..row
     });
 
-    // Suggestions on the sample library, against its intended prerequisites.
-    for titles in [true, false] {
-        let (precision, covered, took) = suggestion_precision(&library, titles)?;
-        rows.push(Row {
-            what: format!(
-                "suggest prerequisites, sample library ({})",
-                if titles {
-                    "all signals"
-                } else {
-                    "content only, no title mentions"
-                }
-            ),
-            runs: 1,
-            median: took,
-            note: format!(
-                "precision {:.0}%, {:.0}% of intended edges found",
-                precision * 100.0,
-                covered * 100.0
-            ),
-        });
-    }
+    // Suggestions on the sample libraries, against their intended prerequisites.
+    let encoder = embed::Encoder::load(&model_dir)?;
+    rows.extend(library::sample_suggestion_rows(&library, &encoder)?);
 
     rows.extend(scale::scale_rows(&model_dir, tmp.path())?);
     rows.extend(skills::skill_rows(&cli, tmp.path())?);
@@ -340,6 +337,7 @@ fn main() -> Result<()> {
     )?);
 
     print_table(rows);
+    println!("\n{}", public::quality_table(&datasets, &encoder)?);
     Ok(())
 }
 

@@ -247,20 +247,30 @@ impl Project {
     }
 
     /// Up to `limit` prerequisite edges the content suggests (none the graph already
-    /// implies), best first.
+    /// implies), best first. Modules are compared by the vectors auto-tagging cached when
+    /// every module has one from the same model, by their words otherwise; a module's
+    /// level is the one set for it, else the one auto-tagging guessed.
     pub fn suggest_prerequisites(&self, limit: usize) -> Result<Vec<PrerequisiteSuggestion>> {
         let (graph, summaries, _) = self.graph()?;
         let modules: Vec<Module> = summaries
             .iter()
             .map(|m| self.store.module(&m.id))
             .collect::<store::Result<_>>()?;
+        let insights: Vec<model::ModuleInsight> = modules
+            .iter()
+            .map(|m| self.store.insight(&m.id))
+            .collect::<store::Result<_>>()?;
+        let vectors = self.module_vectors(&modules, &insights)?;
         let texts: Vec<graph::ModuleText<'_>> = modules
             .iter()
-            .map(|m| graph::ModuleText {
+            .zip(&insights)
+            .enumerate()
+            .map(|(i, (m, insight))| graph::ModuleText {
                 title: &m.title,
                 body: &m.body,
                 tags: &m.tags,
-                level: m.level,
+                level: m.level.or(insight.level),
+                vector: vectors.as_ref().map(|v| v[i].as_slice()),
             })
             .collect();
         let signals = graph::Signals { titles: true };
@@ -275,6 +285,31 @@ impl Project {
                 evidence: s.evidence,
             })
             .collect())
+    }
+
+    /// Every module's own vector from the cache, when all were tagged by one model at
+    /// their current text; `None` otherwise.
+    fn module_vectors(
+        &self,
+        modules: &[Module],
+        insights: &[model::ModuleInsight],
+    ) -> Result<Option<Vec<Vec<f32>>>> {
+        let Some(model) = insights.first().and_then(|i| i.model.clone()) else {
+            return Ok(None);
+        };
+        if insights.iter().any(|i| i.model.as_ref() != Some(&model)) {
+            return Ok(None);
+        }
+        let keys: Vec<String> = modules
+            .iter()
+            .map(|m| autotag::module_vector_key(&autotag::content_hash(&m.title, &m.body)))
+            .collect();
+        let refs: Vec<&str> = keys.iter().map(String::as_str).collect();
+        let found = self.store.vectors(&model, &refs)?;
+        Ok(keys
+            .iter()
+            .map(|k| found.get(k).cloned())
+            .collect::<Option<Vec<_>>>())
     }
 
     /// Makes `before` a prerequisite of `after`, refusing any edge that would close a cycle

@@ -112,7 +112,16 @@ impl Project {
                     )
                 })
                 .collect();
-            let texts: Vec<&str> = prepared.iter().flat_map(|p| p.texts()).collect();
+            let whole: Vec<Vec<&str>> = prepared
+                .iter()
+                .zip(group)
+                .map(|(p, (m, _))| autotag::module_texts(p, &m.title))
+                .collect();
+            let texts: Vec<&str> = prepared
+                .iter()
+                .flat_map(|p| p.texts())
+                .chain(whole.iter().flatten().copied())
+                .collect();
             let n = texts.len().max(1);
             let step = group.len() as u32;
             let mut on_batch =
@@ -128,7 +137,21 @@ impl Project {
                 .iter()
                 .map(|p| autotag::analyse(p, &vector, &profiles))
                 .collect();
+            let module_vectors: Vec<(String, Vec<f32>)> = prepared
+                .iter()
+                .zip(&whole)
+                .filter_map(|(p, texts)| {
+                    let vs: Vec<&[f32]> = texts.iter().map(|t| vector(t)).collect();
+                    Some((
+                        autotag::module_vector_key(&p.content_hash),
+                        autotag::mean_vector(&vs)?,
+                    ))
+                })
+                .collect();
             let auto_count = self.store.write(|tx| {
+                for (key, v) in &module_vectors {
+                    tx.put_vector(&model_id, key, v)?;
+                }
                 let mut log = Vec::new();
                 let mut auto = Vec::new();
                 for a in &analyses {

@@ -20,7 +20,10 @@ use model::PrerequisiteGroup;
 pub use layout::{layered, Slot};
 pub use lint::{lint, lint_with};
 pub use order::{order, ranks};
-pub use suggest::{suggest, ModuleText, Signals, Suggestion};
+pub use suggest::{
+    suggest, Features, Model, ModuleText, Scorer, Signals, Suggestion, FEATURE_NAMES,
+    LEFT_OUT_DIRECTION, PAIR_FEATURES, PAIR_INPUTS, PER_MODULE, VECTOR_MODEL, WORD_MODEL,
+};
 pub use track::{
     derived_edges, lint_curriculum, lint_skills, track_path, Curriculum, Path, Reason, SkillSpec,
     TrackSpec, LONG_CRITICAL_PATH_MINUTES,

@@ -1,10 +1,14 @@
 //! Suggested prerequisite edges from the content itself, each with a confidence and the
-//! evidence behind it.
+//! evidence behind it, in words.
 //!
-//! Until local embeddings land (Auto-tagging issue), similarity is lexical: TF-IDF cosine of
-//! the module texts, plus shared skills. Direction comes from level and library order, and
-//! from textual cues: a module that names another by title, or that uses terms another one
-//! defines. Edges the graph already implies are never suggested.
+//! Every ordered pair of modules gets a few features — how alike they are (the model's
+//! module vectors when auto-tagging cached them, word TF-IDF otherwise), which of the two is
+//! the more general (closer to everything else in the library), which one refers to the
+//! other's key terms (RefD, Liang et al. 2015), a title inside the other's title or named
+//! in its text, terms one defines and the other uses, library order, level and shared
+//! skills — and a logistic model over them gives the confidence. Its weights were fitted on
+//! public prerequisite datasets (`bench --fit-suggest`, see the README); direction comes
+//! from the asymmetric features. Edges the graph already implies are never suggested.
 
 use std::collections::{HashMap, HashSet};
 
@@ -19,6 +23,9 @@ pub struct ModuleText<'a> {
     pub body: &'a str,
     pub tags: &'a [String],
     pub level: Option<Level>,
+    /// The module's unit vector from the embedding model (auto-tagging caches it). Used
+    /// for similarity only when every module has one; otherwise words are compared.
+    pub vector: Option<&'a [f32]>,
 }
 
 /// Which signals to use; `titles` can be switched off to measure content alone.
@@ -35,6 +42,188 @@ pub struct Suggestion {
     pub confidence: f64,
     pub evidence: Vec<String>,
 }
+
+/// What the model knows of one ordered pair `before → after`.
+///
+/// The first three are symmetric: they say whether the two modules are related at all.
+/// The rest are antisymmetric (swapping the pair negates each): they say which way.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Features {
+    /// Cosine similarity of the two modules.
+    pub similarity: f64,
+    /// Closeness in the library, 1 / (1 + distance / 8); 0 when the library is in
+    /// alphabetical order, which says nothing about teaching order.
+    pub nearby: f64,
+    /// Jaccard similarity of the two modules' skills.
+    pub shared_skills: f64,
+    /// How much closer `before` is to the whole library than `after` (mean similarity to
+    /// every other module, in standard deviations): prerequisites tend to be the general
+    /// ones.
+    pub generality: f64,
+    /// How much higher `before` ranks among `after`'s nearest modules than the reverse
+    /// (1 / (1 + rank), nearest 32 only).
+    pub neighbours: f64,
+    /// How much closer `before` is to `after`'s five nearest modules than the reverse.
+    pub local_generality: f64,
+    /// RefD: how much more `after` uses `before`'s key terms than the reverse.
+    pub refd: f64,
+    /// 1 when `before`'s title words are all in `after`'s longer title, −1 the reverse.
+    pub title_inside: f64,
+    /// 1 when `after`'s text names `before`'s title, −1 the reverse.
+    pub mentions: f64,
+    /// 1 when `after` names `before`'s title in a line that speaks of order
+    /// ("Before this module: complete …", "Prerequisite: …", "builds on …"), −1 the reverse.
+    pub stated: f64,
+    /// Terms `before` defines that `after` uses, minus the reverse (each at most 3, / 3).
+    pub uses: f64,
+    /// 1 when `before` comes first in the library, −1 otherwise; 0 in an alphabetical one.
+    pub order: f64,
+    /// ln of `after`'s title length in words minus ln of `before`'s.
+    pub title_length: f64,
+    /// 1 when `before`'s level is lower, −1 when higher, 0 when either is unknown.
+    pub level: f64,
+}
+
+/// The features' names, in [`Features::values`] order (the bench writes them as columns).
+pub const FEATURE_NAMES: [&str; 14] = [
+    "similarity",
+    "nearby",
+    "shared_skills",
+    "generality",
+    "neighbours",
+    "local_generality",
+    "refd",
+    "title_inside",
+    "mentions",
+    "stated",
+    "uses",
+    "order",
+    "title_length",
+    "level",
+];
+
+/// How many of [`FEATURE_NAMES`] are symmetric (the pair part); the rest are direction.
+pub const PAIR_FEATURES: usize = 3;
+
+impl Features {
+    pub fn values(&self) -> [f64; 14] {
+        [
+            self.similarity,
+            self.nearby,
+            self.shared_skills,
+            self.generality,
+            self.neighbours,
+            self.local_generality,
+            self.refd,
+            self.title_inside,
+            self.mentions,
+            self.stated,
+            self.uses,
+            self.order,
+            self.title_length,
+            self.level,
+        ]
+    }
+}
+
+/// A two-part logistic model. `direction` weighs the antisymmetric features into the
+/// log-odds that, of two related modules, `before` is the prerequisite (no intercept:
+/// a pair with no signal is even). `pair` weighs an intercept and [`PAIR_INPUTS`] into the
+/// log-odds that the two are related by a prerequisite at all. Confidence is the product
+/// of the two probabilities.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Model {
+    pub pair: [f64; PAIR_INPUTS.len() + 1],
+    pub direction: [f64; 14 - PAIR_FEATURES],
+}
+
+/// What the pair part reads: the symmetric features; whether either module names the
+/// other (at all, and as what comes first), has its title inside the other's, or uses terms the other defines (each
+/// direction's signal, either way round); and how clear the direction is.
+pub const PAIR_INPUTS: [&str; 8] = [
+    "similarity",
+    "nearby",
+    "shared_skills",
+    "named",
+    "stated",
+    "title_overlap",
+    "defined_used",
+    "|direction|",
+];
+
+fn sigmoid(z: f64) -> f64 {
+    1.0 / (1.0 + (-z).exp())
+}
+
+impl Model {
+    /// Log-odds that `before` (not `after`) is the prerequisite, if they are related.
+    pub fn direction(&self, f: &Features) -> f64 {
+        self.direction_terms(f).iter().sum()
+    }
+
+    fn direction_terms(&self, f: &Features) -> [f64; 14 - PAIR_FEATURES] {
+        let v = f.values();
+        let mut out = [0.0; 14 - PAIR_FEATURES];
+        for (i, o) in out.iter_mut().enumerate() {
+            *o = self.direction[i] * v[PAIR_FEATURES + i];
+        }
+        out
+    }
+
+    /// The pair part's inputs, in [`PAIR_INPUTS`] order.
+    pub fn pair_inputs(&self, f: &Features) -> [f64; PAIR_INPUTS.len()] {
+        [
+            f.similarity,
+            f.nearby,
+            f.shared_skills,
+            f.mentions.abs(),
+            f.stated.abs(),
+            f.title_inside.abs(),
+            (f.uses != 0.0) as u8 as f64,
+            self.direction(f).abs(),
+        ]
+    }
+
+    /// Log-odds that the two modules are related by a prerequisite, either way.
+    pub fn pair(&self, f: &Features) -> f64 {
+        self.pair[0]
+            + self
+                .pair_inputs(f)
+                .iter()
+                .zip(&self.pair[1..])
+                .map(|(x, w)| x * w)
+                .sum::<f64>()
+    }
+
+    /// The model's probability that `before → after` is a prerequisite edge.
+    pub fn confidence(&self, f: &Features) -> f64 {
+        sigmoid(self.pair(f)) * sigmoid(self.direction(f))
+    }
+}
+
+/// The model when modules are compared by their embedding vectors, fitted by
+/// `bench --fit-suggest` on the tuning datasets (README, "Suggestion quality"): two
+/// public ones and our sample libraries, the only ones with skills, declared levels and
+/// defined terms; the held-out dataset played no part. RefD is left out
+/// ([`LEFT_OUT_DIRECTION`]): on sets of names only it measures title overlap, backwards.
+pub const VECTOR_MODEL: Model = Model {
+    pair: [-6.48, 5.14, 1.20, 1.31, 1.15, 0.91, 0.63, -0.02, 0.39],
+    direction: [
+        0.72, 1.29, 3.03, 0.00, 2.17, 0.69, 2.64, 1.07, 2.58, 1.12, 1.13,
+    ],
+};
+
+/// The model when modules are compared by their words (no vectors cached), fitted the
+/// same way.
+pub const WORD_MODEL: Model = Model {
+    pair: [-4.79, 4.15, 1.41, 2.01, 1.53, 0.95, 1.07, -0.02, 0.28],
+    direction: [
+        0.83, 0.37, 2.06, 0.00, 2.17, 0.41, 3.83, 2.41, 3.16, 2.77, 1.33,
+    ],
+};
+
+/// Direction weights left at zero (index into [`Model::direction`]): RefD.
+pub const LEFT_OUT_DIRECTION: [usize; 1] = [3];
 
 const STOPWORDS: &[&str] = &[
     "the",
@@ -169,6 +358,30 @@ fn cosine(a: &HashMap<String, f64>, b: &HashMap<String, f64>) -> f64 {
         .sum()
 }
 
+/// Words that mark a line as speaking of what comes first.
+const ORDER_CUES: &[&str] = &[
+    "before",
+    "prerequisite",
+    "requires",
+    "required",
+    "complete",
+    "after",
+    "builds on",
+    "build on",
+    "assumes",
+    "familiar",
+    "first",
+];
+
+/// The lines (and sentences) of a text that speak of order, lower-cased and joined.
+fn order_lines(body: &str) -> String {
+    body.to_lowercase()
+        .split(['\n', '.'])
+        .filter(|l| ORDER_CUES.iter().any(|c| l.contains(c)))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Terms a text defines: bold terms (`**term**`) and "X is/means/refers to" openings.
 fn defined_terms(body: &str) -> HashSet<String> {
     let mut out = HashSet::new();
@@ -181,8 +394,338 @@ fn defined_terms(body: &str) -> HashSet<String> {
     out
 }
 
-/// Suggests up to `limit` edges, best first. Edges already implied by `graph` (a path
-/// exists either way) are skipped.
+/// Key terms of a text for RefD: its highest-weighted TF-IDF words.
+const KEY_TERMS: usize = 8;
+/// Nearest modules kept per module for the `neighbours` feature.
+const NEAREST: usize = 32;
+/// Nearest modules whose closeness makes `local_generality`.
+const LOCAL: usize = 5;
+
+/// Scores ordered pairs of one library's modules.
+#[derive(Debug)]
+pub struct Scorer<'a> {
+    modules: &'a [ModuleText<'a>],
+    signals: Signals,
+    vectors: Option<Vec<&'a [f32]>>,
+    words: Vec<HashMap<String, f64>>,
+    key_terms: Vec<Vec<(String, f64)>>,
+    centrality: Vec<f64>,
+    /// Each module's nearest others, nearest first.
+    nearest: Vec<Vec<usize>>,
+    /// Whether the library is in alphabetical order of titles (its order then says nothing).
+    alphabetical: bool,
+    defined: Vec<HashSet<String>>,
+    lower: Vec<String>,
+    /// The lines of each module's text that speak of order, lower-cased.
+    order_lines: Vec<String>,
+    titles: Vec<String>,
+    title_words: Vec<HashSet<String>>,
+    title_lengths: Vec<f64>,
+    model: Model,
+}
+
+impl<'a> Scorer<'a> {
+    pub fn new(modules: &'a [ModuleText<'a>], signals: Signals) -> Scorer<'a> {
+        let n = modules.len();
+        let texts: Vec<String> = modules
+            .iter()
+            .map(|m| format!("{} {}", m.title, m.body))
+            .collect();
+        let weighted = tfidf(&texts);
+        let vectors: Option<Vec<&[f32]>> = modules.iter().map(|m| m.vector).collect();
+        let vectors = vectors.filter(|v| !v.is_empty() && v.iter().all(|x| x.len() == v[0].len()));
+        let key_terms = weighted
+            .iter()
+            .map(|w| {
+                let mut terms: Vec<(String, f64)> =
+                    w.iter().map(|(t, x)| (t.clone(), *x)).collect();
+                terms.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+                terms.truncate(KEY_TERMS);
+                terms
+            })
+            .collect();
+        let titles: Vec<String> = modules
+            .iter()
+            .map(|m| m.title.trim().to_lowercase())
+            .collect();
+        let in_order = titles.windows(2).filter(|w| w[0] <= w[1]).count();
+        let model = if vectors.is_some() {
+            VECTOR_MODEL
+        } else {
+            WORD_MODEL
+        };
+        let mut scorer = Scorer {
+            modules,
+            signals,
+            vectors,
+            words: weighted,
+            key_terms,
+            centrality: Vec::new(),
+            nearest: Vec::new(),
+            alphabetical: n > 2 && in_order * 10 >= (n - 1) * 9,
+            defined: modules.iter().map(|m| defined_terms(m.body)).collect(),
+            lower: modules.iter().map(|m| m.body.to_lowercase()).collect(),
+            order_lines: modules.iter().map(|m| order_lines(m.body)).collect(),
+            titles,
+            title_words: modules.iter().map(|m| words(m.title).collect()).collect(),
+            title_lengths: modules
+                .iter()
+                .map(|m| (1.0 + m.title.split_whitespace().count() as f64).ln())
+                .collect(),
+            model,
+        };
+        // One pass over all pairs: each module's mean similarity to the others, and its
+        // nearest ones.
+        let mut centrality = Vec::with_capacity(n);
+        let mut nearest = Vec::with_capacity(n);
+        for a in 0..n {
+            let mut row: Vec<(f64, usize)> = (0..n)
+                .filter(|b| *b != a)
+                .map(|b| (scorer.similarity(a, b), b))
+                .collect();
+            centrality.push(row.iter().map(|x| x.0).sum::<f64>() / row.len().max(1) as f64);
+            let keep = NEAREST.min(row.len());
+            if keep > 0 && keep < row.len() {
+                row.select_nth_unstable_by(keep - 1, |x, y| {
+                    y.0.total_cmp(&x.0).then(x.1.cmp(&y.1))
+                });
+            }
+            row.truncate(keep);
+            row.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+            nearest.push(row.into_iter().map(|x| x.1).collect());
+        }
+        // In standard deviations, so the weight means the same in a library of ten as of
+        // ten thousand, compared by vectors or by words.
+        let mean = centrality.iter().sum::<f64>() / n.max(1) as f64;
+        let sd = (centrality.iter().map(|c| (c - mean).powi(2)).sum::<f64>() / n.max(1) as f64)
+            .sqrt()
+            .max(1e-9);
+        scorer.centrality = centrality.iter().map(|c| (c - mean) / sd).collect();
+        scorer.nearest = nearest;
+        scorer
+    }
+
+    /// Whether similarity comes from the model's vectors (else from words).
+    pub fn uses_vectors(&self) -> bool {
+        self.vectors.is_some()
+    }
+
+    /// Uses another model (the bench tries the one it fits).
+    pub fn with_model(mut self, model: Model) -> Scorer<'a> {
+        self.model = model;
+        self
+    }
+
+    fn similarity(&self, a: usize, b: usize) -> f64 {
+        match &self.vectors {
+            Some(v) => v[a].iter().zip(v[b]).map(|(x, y)| (x * y) as f64).sum(),
+            None => cosine(&self.words[a], &self.words[b]),
+        }
+    }
+
+    /// 1 / (1 + rank) of `near` among `of`'s nearest modules; 0 beyond them.
+    fn closeness(&self, near: usize, of: usize) -> f64 {
+        self.nearest[of]
+            .iter()
+            .position(|x| *x == near)
+            .map_or(0.0, |r| 1.0 / (1.0 + r as f64))
+    }
+
+    /// Mean similarity of `a` to `b`'s closest modules (`a` itself left out).
+    fn local(&self, a: usize, b: usize) -> f64 {
+        let around: Vec<usize> = self.nearest[b]
+            .iter()
+            .copied()
+            .filter(|x| *x != a)
+            .take(LOCAL)
+            .collect();
+        if around.is_empty() {
+            return 0.0;
+        }
+        around.iter().map(|x| self.similarity(a, *x)).sum::<f64>() / around.len() as f64
+    }
+
+    /// Share of `from`'s word weight that falls on `to`'s key terms.
+    fn refers(&self, from: usize, to: usize) -> f64 {
+        let total: f64 = self.words[from].values().sum();
+        if total <= 0.0 {
+            return 0.0;
+        }
+        self.key_terms[to]
+            .iter()
+            .filter_map(|(t, _)| self.words[from].get(t))
+            .sum::<f64>()
+            / total
+    }
+
+    fn inside(&self, inner: usize, outer: usize) -> bool {
+        let (i, o) = (&self.title_words[inner], &self.title_words[outer]);
+        !i.is_empty() && i.len() < o.len() && i.is_subset(o)
+    }
+
+    fn names(&self, named: usize, by: usize) -> bool {
+        self.signals.titles
+            && self.titles[named].chars().count() >= 3
+            && self.lower[by].contains(&self.titles[named])
+    }
+
+    fn states(&self, first: usize, by: usize) -> bool {
+        self.signals.titles
+            && self.titles[first].chars().count() >= 3
+            && self.order_lines[by].contains(&self.titles[first])
+    }
+
+    fn uses(&self, definer: usize, user: usize) -> Vec<&String> {
+        self.defined[definer]
+            .iter()
+            .filter(|t| self.lower[user].contains(t.as_str()) && !self.defined[user].contains(*t))
+            .collect()
+    }
+
+    pub fn features(&self, before: usize, after: usize) -> Features {
+        let sign = |x: bool, y: bool| x as i32 as f64 - y as i32 as f64;
+        let (mb, ma) = (&self.modules[before], &self.modules[after]);
+        let shared = mb.tags.iter().filter(|t| ma.tags.contains(t)).count();
+        let union = mb.tags.len() + ma.tags.len() - shared;
+        let ordered = !self.alphabetical;
+        Features {
+            similarity: self.similarity(before, after),
+            nearby: if ordered {
+                1.0 / (1.0 + (after as f64 - before as f64).abs() / 8.0)
+            } else {
+                0.0
+            },
+            shared_skills: if union == 0 {
+                0.0
+            } else {
+                shared as f64 / union as f64
+            },
+            generality: self.centrality[before] - self.centrality[after],
+            neighbours: self.closeness(before, after) - self.closeness(after, before),
+            local_generality: self.local(before, after) - self.local(after, before),
+            refd: self.refers(after, before) - self.refers(before, after),
+            title_inside: sign(self.inside(before, after), self.inside(after, before)),
+            mentions: sign(self.names(before, after), self.names(after, before)),
+            stated: sign(self.states(before, after), self.states(after, before)),
+            uses: (self.uses(before, after).len().min(3) as f64
+                - self.uses(after, before).len().min(3) as f64)
+                / 3.0,
+            order: if !ordered {
+                0.0
+            } else if before < after {
+                1.0
+            } else {
+                -1.0
+            },
+            title_length: self.title_lengths[after] - self.title_lengths[before],
+            level: match (mb.level, ma.level) {
+                (Some(x), Some(y)) => sign(x < y, x > y),
+                _ => 0.0,
+            },
+        }
+    }
+
+    pub fn confidence(&self, f: &Features) -> f64 {
+        self.model.confidence(f)
+    }
+
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    /// The evidence for a pair in words: similarity first, then each signal that argues
+    /// for this direction, strongest first.
+    pub fn evidence(&self, before: usize, after: usize, f: &Features) -> Vec<String> {
+        let (mb, ma) = (&self.modules[before], &self.modules[after]);
+        let mut out = vec![format!(
+            "{} similarity {:.2}",
+            if self.uses_vectors() {
+                "content"
+            } else {
+                "text"
+            },
+            f.similarity
+        )];
+        if f.nearby > 0.0 && self.model.pair[2] * f.nearby > 0.05 {
+            out.push(format!("{} apart in the library", after.abs_diff(before)));
+        }
+        if f.shared_skills > 0.0 {
+            let list: Vec<&str> = mb
+                .tags
+                .iter()
+                .filter(|t| ma.tags.contains(t))
+                .map(String::as_str)
+                .collect();
+            out.push(format!("shared skills: {}", list.join(", ")));
+        }
+        let terms = self.model.direction_terms(f);
+        let mut reasons: Vec<(f64, String)> = Vec::new();
+        for (i, c) in terms.iter().enumerate() {
+            if *c <= 0.05 {
+                continue;
+            }
+            let line = match FEATURE_NAMES[PAIR_FEATURES + i] {
+                "generality" => format!(
+                    "“{}” is the more general: closer to the whole library",
+                    mb.title
+                ),
+                "neighbours" => format!(
+                    "“{}” is among the modules nearest to “{}”",
+                    mb.title, ma.title
+                ),
+                "local_generality" => format!(
+                    "“{}” is close to the modules around “{}”",
+                    mb.title, ma.title
+                ),
+                "refd" => {
+                    let mut terms: Vec<&str> = self.key_terms[before]
+                        .iter()
+                        .filter(|(t, _)| self.words[after].contains_key(t))
+                        .map(|(t, _)| t.as_str())
+                        .take(3)
+                        .collect();
+                    terms.sort_unstable();
+                    if terms.is_empty() {
+                        continue;
+                    }
+                    format!("“{}” uses its key terms: {}", ma.title, terms.join(", "))
+                }
+                "title_inside" => format!("“{}” is part of the title “{}”", mb.title, ma.title),
+                "mentions" => format!("“{}” names “{}”", ma.title, mb.title),
+                "stated" => format!("“{}” names “{}” as what comes first", ma.title, mb.title),
+                "uses" => {
+                    let mut list: Vec<&str> = self
+                        .uses(before, after)
+                        .into_iter()
+                        .map(String::as_str)
+                        .take(3)
+                        .collect();
+                    list.sort_unstable();
+                    format!("uses terms it defines: {}", list.join(", "))
+                }
+                "order" => "earlier in the library".to_owned(),
+                "title_length" => "a shorter, more general title".to_owned(),
+                "level" => format!(
+                    "level {} before {}",
+                    mb.level.map(Level::as_str).unwrap_or("-"),
+                    ma.level.map(Level::as_str).unwrap_or("-")
+                ),
+                _ => continue,
+            };
+            reasons.push((*c, line));
+        }
+        reasons.sort_by(|a, b| b.0.total_cmp(&a.0));
+        out.extend(reasons.into_iter().map(|(_, l)| l));
+        out
+    }
+}
+
+/// At most this many suggestions end at one module, so one hub does not take all.
+pub const PER_MODULE: usize = 3;
+
+/// Suggests up to `limit` edges, best first. Of the two directions of a pair only the
+/// likelier is considered; an edge already implied by `graph` or by stronger suggestions
+/// (a path either way) is skipped.
 pub fn suggest(
     graph: &Graph,
     modules: &[ModuleText<'_>],
@@ -190,105 +733,52 @@ pub fn suggest(
     limit: usize,
 ) -> Vec<Suggestion> {
     let n = modules.len();
-    let texts: Vec<String> = modules
-        .iter()
-        .map(|m| format!("{} {}", m.title, m.body))
-        .collect();
-    let vectors = tfidf(&texts);
-    let defined: Vec<HashSet<String>> = modules.iter().map(|m| defined_terms(m.body)).collect();
-    let lower: Vec<String> = modules.iter().map(|m| m.body.to_lowercase()).collect();
+    let scorer = Scorer::new(modules, signals);
     let reach = Reach::new(graph);
-    let mut out = Vec::new();
+    let mut scored: Vec<(f64, usize, usize, Features)> = Vec::new();
     for b in 0..n {
         for a in 0..n {
             if a == b || reach.connected(a, b) {
                 continue;
             }
-            // Direction: a must not be above b in level, and must come first in the library
-            // unless its level is lower.
-            let (la, lb) = (modules[a].level, modules[b].level);
-            let level_order = match (la, lb) {
-                (Some(x), Some(y)) if x < y => 1.0,
-                (Some(x), Some(y)) if x > y => continue,
-                _ => 0.0,
-            };
-            if a > b && level_order == 0.0 {
+            let f = scorer.features(a, b);
+            let d = scorer.model().direction(&f);
+            // The reverse pair has the direction's log-odds negated; keep the likelier.
+            if d < 0.0 || (d == 0.0 && a > b) {
                 continue;
             }
-            let mut evidence = Vec::new();
-            let text = cosine(&vectors[a], &vectors[b]);
-            let shared: Vec<&String> = modules[a]
-                .tags
-                .iter()
-                .filter(|t| modules[b].tags.contains(t))
-                .collect();
-            let union = modules[a].tags.len() + modules[b].tags.len() - shared.len();
-            let jaccard = if union == 0 {
-                0.0
-            } else {
-                shared.len() as f64 / union as f64
-            };
-            let mentions = signals.titles && lower[b].contains(&modules[a].title.to_lowercase());
-            let uses: Vec<&String> = defined[a]
-                .iter()
-                .filter(|t| lower[b].contains(t.as_str()) && !defined[b].contains(*t))
-                .collect();
-            let mut score =
-                1.6 * text + 0.8 * jaccard + 0.15 * level_order + 0.1 * uses.len().min(3) as f64;
-            if mentions {
-                score += 1.0;
-                evidence.push(format!(
-                    "“{}” names “{}”",
-                    modules[b].title, modules[a].title
-                ));
-            }
-            evidence.push(format!("text similarity {text:.2}"));
-            if !shared.is_empty() {
-                let list: Vec<&str> = shared.iter().map(|s| s.as_str()).collect();
-                evidence.push(format!("shared skills: {}", list.join(", ")));
-            }
-            if level_order > 0.0 {
-                evidence.push(format!(
-                    "level {} before {}",
-                    la.map(Level::as_str).unwrap_or("-"),
-                    lb.map(Level::as_str).unwrap_or("-")
-                ));
-            } else {
-                evidence.push("earlier in the library".to_owned());
-            }
-            if !uses.is_empty() {
-                let mut list: Vec<&str> = uses.iter().map(|s| s.as_str()).take(3).collect();
-                list.sort_unstable();
-                evidence.push(format!("uses terms it defines: {}", list.join(", ")));
-            }
-            // Nearby modules in the library are likelier to build on each other.
-            let distance = (b as f64 - a as f64).abs();
-            score *= 1.0 / (1.0 + distance / 8.0);
-            out.push(Suggestion {
-                before: a,
-                after: b,
-                confidence: score,
-                evidence,
-            });
+            scored.push((scorer.confidence(&f), a, b, f));
         }
     }
-    out.sort_by(|x, y| {
-        y.confidence
-            .total_cmp(&x.confidence)
-            .then((x.after, x.before).cmp(&(y.after, y.before)))
-    });
-    // Keep only the best incoming suggestions per module, so one hub does not take all.
+    scored.sort_by(|x, y| y.0.total_cmp(&x.0).then((x.2, x.1).cmp(&(y.2, y.1))));
+    // Best first, skip what the graph and the stronger suggestions already imply (or
+    // would turn into a cycle), and at most PER_MODULE into one module.
     let mut per_module = vec![0usize; n];
-    out.retain(|s| {
-        per_module[s.after] += 1;
-        per_module[s.after] <= 3
-    });
-    out.truncate(limit);
-    let top = out.first().map(|s| s.confidence).unwrap_or(1.0).max(1e-9);
-    for s in &mut out {
-        s.confidence = (s.confidence / top).clamp(0.0, 1.0);
+    let mut added: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut kept = Vec::new();
+    for s in scored {
+        if kept.len() == limit {
+            break;
+        }
+        let (_, a, b, _) = s;
+        if per_module[b] == PER_MODULE || reach.through(a, b, &added) || reach.through(b, a, &added)
+        {
+            continue;
+        }
+        per_module[b] += 1;
+        added[a].push(b);
+        kept.push(s);
     }
-    out
+    let scored = kept;
+    scored
+        .into_iter()
+        .map(|(confidence, before, after, f)| Suggestion {
+            before,
+            after,
+            confidence,
+            evidence: scorer.evidence(before, after, &f),
+        })
+        .collect()
 }
 
 /// Reachability for "is there already a path", computed once per node.
@@ -307,5 +797,26 @@ impl Reach {
 
     fn connected(&self, a: usize, b: usize) -> bool {
         self.down[a].contains(&b) || self.down[b].contains(&a)
+    }
+
+    /// Whether `to` can be reached from `from` along the graph's edges and `added` ones.
+    fn through(&self, from: usize, to: usize, added: &[Vec<usize>]) -> bool {
+        let sources: Vec<usize> = (0..added.len()).filter(|s| !added[*s].is_empty()).collect();
+        let mut seen = HashSet::new();
+        let mut stack = vec![from];
+        while let Some(x) = stack.pop() {
+            if x == to || self.down[x].contains(&to) {
+                return true;
+            }
+            if !seen.insert(x) {
+                continue;
+            }
+            for &s in &sources {
+                if s == x || self.down[x].contains(&s) {
+                    stack.extend(&added[s]);
+                }
+            }
+        }
+        false
     }
 }

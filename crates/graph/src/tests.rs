@@ -516,6 +516,7 @@ fn suggestions_follow_content_and_respect_the_graph() {
             body: b.1,
             tags: t,
             level: Some(b.2),
+            vector: None,
         })
         .collect();
     let names = |g: &Graph, s: &[Suggestion]| -> Vec<String> {
@@ -564,6 +565,132 @@ fn suggestions_follow_content_and_respect_the_graph() {
             .any(|n| n == "basics>forecast" || n == "basics>advanced"),
         "edges the graph already implies are not suggested: {:?}",
         names(&linked, &found)
+    );
+}
+
+/// Modules from `(title, body)` pairs, no skills or levels.
+fn texts<'a>(modules: &'a [(&'a str, &'a str)]) -> Vec<ModuleText<'a>> {
+    modules
+        .iter()
+        .map(|(title, body)| ModuleText {
+            title,
+            body,
+            tags: &[],
+            level: None,
+            vector: None,
+        })
+        .collect()
+}
+
+#[test]
+fn swapping_a_pair_negates_its_direction_and_keeps_its_relatedness() {
+    let modules = [
+        (
+            "Probability",
+            "Chance of events; a **random variable** maps outcomes to numbers.",
+        ),
+        (
+            "Conditional probability",
+            "Before this: complete probability. A random variable given another.",
+        ),
+        (
+            "Bayes theorem",
+            "Uses conditional probability and priors; a random variable again.",
+        ),
+        ("Sourdough", "Flour, water and time."),
+    ];
+    let texts = texts(&modules);
+    let scorer = Scorer::new(&texts, Signals { titles: true });
+    for a in 0..modules.len() {
+        for b in 0..modules.len() {
+            if a == b {
+                continue;
+            }
+            let (ab, ba) = (
+                scorer.features(a, b).values(),
+                scorer.features(b, a).values(),
+            );
+            for (i, name) in FEATURE_NAMES.iter().enumerate() {
+                let expected = if i < PAIR_FEATURES { ba[i] } else { -ba[i] };
+                assert!(
+                    (ab[i] - expected).abs() < 1e-12,
+                    "{name} of {a}→{b} is {} and of {b}→{a} {}: symmetric features must be equal, direction ones opposite",
+                    ab[i],
+                    ba[i]
+                );
+            }
+            let (fab, fba) = (scorer.features(a, b), scorer.features(b, a));
+            let model = scorer.model();
+            assert!(
+                (model.direction(&fab) + model.direction(&fba)).abs() < 1e-12
+                    && (model.pair(&fab) - model.pair(&fba)).abs() < 1e-12,
+                "{a}→{b}: the direction's log-odds flip sign and the pair's stay, so one direction of a pair always wins"
+            );
+        }
+    }
+}
+
+#[test]
+fn an_alphabetical_library_says_nothing_by_its_order() {
+    fn check(titles: &[&str], ordered: bool) {
+        let modules: Vec<(&str, &str)> = titles.iter().map(|t| (*t, "")).collect();
+        let texts = texts(&modules);
+        let f = Scorer::new(&texts, Signals { titles: true }).features(0, 1);
+        assert_eq!(
+            (f.order != 0.0, f.nearby != 0.0),
+            (ordered, ordered),
+            "{titles:?}: order and nearness count only when the library is not sorted by title"
+        );
+    }
+    check(&["Algebra", "Calculus", "Geometry", "Topology"], false);
+    check(&["algebra", "Calculus", "geometry", "Topology"], false);
+    check(
+        &["Welcome", "Setting up", "Your first report", "Sharing"],
+        true,
+    );
+}
+
+#[test]
+fn a_stated_prerequisite_is_suggested_and_said_in_words() {
+    let modules = [
+        ("Intro to spreadsheets", "Cells, rows and columns. A **formula** starts with an equals sign."),
+        ("Charts", "Before this module: complete Intro to spreadsheets. Turn a formula's cells into a chart."),
+        ("Dashboards", "Before this module: complete Charts. Put each chart and formula on one page."),
+        ("Knitting", "Cast on, knit, purl."),
+    ];
+    let texts = texts(&modules);
+    let empty = build("intro charts dashboards knitting", &[]);
+    let found = suggest(&empty, &texts, Signals { titles: true }, 10);
+    let pairs: Vec<(usize, usize)> = found.iter().map(|s| (s.before, s.after)).collect();
+    let mut first_two = pairs[..2].to_vec();
+    first_two.sort();
+    assert_eq!(
+        first_two,
+        [(0, 1), (1, 2)],
+        "the two stated prerequisites come first, each the right way round: {found:#?}"
+    );
+    assert!(
+        !pairs.contains(&(0, 2)),
+        "intro → dashboards is implied by the two stronger suggestions, so it is not suggested: {pairs:?}"
+    );
+    let charts = found
+        .iter()
+        .find(|s| (s.before, s.after) == (0, 1))
+        .unwrap();
+    assert!(
+        charts
+            .evidence
+            .iter()
+            .any(|e| e == "“Charts” names “Intro to spreadsheets” as what comes first"),
+        "the statement is part of the evidence, in words: {:?}",
+        charts.evidence
+    );
+    let without = suggest(&empty, &texts, Signals { titles: false }, 10);
+    assert!(
+        without
+            .iter()
+            .all(|s| s.evidence.iter().all(|e| !e.contains("names"))),
+        "with title signals off, no evidence rests on a title: {without:#?}"
     );
 }
 

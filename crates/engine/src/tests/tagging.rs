@@ -228,3 +228,54 @@ fn a_damaged_model_is_refused_before_the_project_changes() {
         "the project's model choice is unchanged"
     );
 }
+
+#[test]
+fn prerequisite_suggestions_compare_modules_by_their_vectors_once_tagged() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut p, _) = tagging_project(tmp.path());
+    let untagged = p.suggest_prerequisites(10).unwrap();
+    assert!(
+        !untagged.is_empty()
+            && untagged
+                .iter()
+                .all(|s| s.evidence[0].starts_with("text similarity")),
+        "before auto-tagging, modules are compared by their words: {untagged:#?}"
+    );
+    p.tag_modules(encoder(), Timestamp(3), &mut |_, _| true)
+        .unwrap();
+    let tagged = p.suggest_prerequisites(10).unwrap();
+    assert!(
+        !tagged.is_empty()
+            && tagged
+                .iter()
+                .all(|s| s.evidence[0].starts_with("content similarity")),
+        "once tagged, by the vectors tagging cached: {tagged:#?}"
+    );
+    // The cached vector is the one the benchmark computes: the mean of the module's
+    // passages, or its title when it has no text.
+    let vector = |title: &str| {
+        let m = p.module(&module_by_title(&p, title)).unwrap();
+        let spans = |t: &str| encoder().token_spans(t).unwrap_or_default();
+        let prepared = autotag::prepare(
+            &autotag::ModuleInput {
+                id: m.id.clone(),
+                title: &m.title,
+                body: &m.body,
+                depth: None,
+            },
+            &spans,
+        );
+        let texts = autotag::module_texts(&prepared, &m.title);
+        let vectors = encoder().embed(&texts).unwrap();
+        let refs: Vec<&[f32]> = vectors.iter().map(Vec::as_slice).collect();
+        autotag::mean_vector(&refs).unwrap()
+    };
+    let s = &tagged[0];
+    let (a, b) = (vector(&s.before_title), vector(&s.after_title));
+    let cosine: f32 = a.iter().zip(&b).map(|(x, y)| x * y).sum();
+    assert_eq!(
+        s.evidence[0],
+        format!("content similarity {cosine:.2}"),
+        "the similarity shown is the cosine of the two modules' own vectors"
+    );
+}

@@ -1,0 +1,900 @@
+//! Suggestion quality where no one here wrote the data: public prerequisite datasets
+//! (fetched by `tests/datasets/fetch`, never committed), scored beside the baselines
+//! their papers use, computed in the same run on the same candidates.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+
+/// One module of a dataset's library.
+pub(crate) struct Item {
+    pub title: String,
+    pub body: String,
+    pub tags: Vec<String>,
+    /// The declared level, else the one auto-tagging guesses (as the engine passes it).
+    pub level: model::Level,
+}
+
+impl Item {
+    pub fn new(title: String, body: String) -> Item {
+        let level = autotag::level::guess(&title, &body, None).level;
+        Item {
+            title,
+            body,
+            tags: Vec::new(),
+            level,
+        }
+    }
+}
+
+/// A library of modules with expert prerequisite edges `(before, after)`.
+pub(crate) struct Library {
+    pub items: Vec<Item>,
+    pub gold: HashSet<(usize, usize)>,
+    /// The ordered pairs the dataset labelled; `None`: every ordered pair is a candidate
+    /// and an unlisted one is not an edge.
+    pub labelled: Option<Vec<(usize, usize)>>,
+    /// The dataset's own reference-distance score of a labelled pair, where it ships one.
+    pub refd: HashMap<(usize, usize), f64>,
+}
+
+pub(crate) struct Dataset {
+    pub name: &'static str,
+    pub source: String,
+    pub held_out: bool,
+    /// Written beside the code (the sample libraries): tuned on, never a quality claim.
+    pub ours: bool,
+    pub libraries: Vec<Library>,
+}
+
+/// The datasets, in table order. A dataset that is not in `dir` is an `Err` naming it.
+pub(crate) fn datasets(dir: &Path) -> Vec<(&'static str, Result<Dataset>)> {
+    vec![
+        ("sample libraries", samples()),
+        (
+            "university-course",
+            university_course(&dir.join("university-course")),
+        ),
+        ("al-cpl", al_cpl(&dir.join("al-cpl"))),
+        ("lecturebank", lecturebank(&dir.join("lecturebank"))),
+    ]
+}
+
+fn source(dir: &Path) -> Result<String> {
+    let text = std::fs::read_to_string(dir.join("SOURCE")).with_context(|| {
+        format!(
+            "{} is missing: run tests/datasets/fetch (make bench does)",
+            dir.display()
+        )
+    })?;
+    Ok(text.lines().collect::<Vec<_>>().join("; "))
+}
+
+/// Our three sample libraries with the prerequisites their manifests declare: skills,
+/// declared levels, defined terms and modules naming each other, which no public set has.
+fn samples() -> Result<Dataset> {
+    let root = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../sample-libraries"
+    ));
+    let mut libraries = Vec::new();
+    for name in ["sales-onboarding", "nurse-onboarding", "data-literacy"] {
+        let content = ingest::read_library(&root.join(name))?;
+        let manifest = content
+            .manifest
+            .context("a sample library has a manifest")?;
+        let index: HashMap<&str, usize> = content
+            .modules
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.relative_path.as_str(), i))
+            .collect();
+        let gold = manifest
+            .requires
+            .iter()
+            .flat_map(|r| {
+                r.after
+                    .iter()
+                    .map(|b| (index[b.as_str()], index[r.module.as_str()]))
+            })
+            .collect();
+        let items = content
+            .modules
+            .iter()
+            .map(|m| {
+                let mut item = Item::new(m.title.clone(), m.body.clone());
+                item.tags = m.tags.clone();
+                item.level = m.level.unwrap_or(item.level);
+                item
+            })
+            .collect();
+        libraries.push(Library {
+            items,
+            gold,
+            labelled: None,
+            refd: HashMap::new(),
+        });
+    }
+    Ok(Dataset {
+        name: "sample libraries",
+        source: "sample-libraries/ in this repository".to_owned(),
+        held_out: false,
+        ours: true,
+        libraries,
+    })
+}
+
+/// Liang et al. 2017: CS course descriptions of 11 US universities, with the courses'
+/// prerequisites. Each university is one library, in catalogue (course number) order.
+fn university_course(dir: &Path) -> Result<Dataset> {
+    let source = source(dir)?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_path(dir.join("cs_courses.csv"))?;
+    let mut by_university: HashMap<String, Vec<(String, String)>> = HashMap::new();
+    for row in reader.records() {
+        let row = row?;
+        let (id, text) = (row.get(0).unwrap_or(""), row.get(1).unwrap_or(""));
+        let university = id.split('_').next().unwrap_or("").to_owned();
+        by_university
+            .entry(university)
+            .or_default()
+            .push((id.to_owned(), text.to_owned()));
+    }
+    let edges = std::fs::read_to_string(dir.join("cs_edges.csv"))?;
+    let mut libraries = Vec::new();
+    let mut names: Vec<&String> = by_university.keys().collect();
+    names.sort();
+    for name in names {
+        let mut courses = by_university[name].clone();
+        courses.sort();
+        let index: HashMap<&str, usize> = courses
+            .iter()
+            .enumerate()
+            .map(|(i, (id, _))| (id.as_str(), i))
+            .collect();
+        let mut gold = HashSet::new();
+        for line in edges.lines() {
+            let Some((after, before)) = line.split_once(',') else {
+                continue;
+            };
+            if let (Some(&a), Some(&b)) = (index.get(after.trim()), index.get(before.trim())) {
+                if a != b {
+                    gold.insert((b, a));
+                }
+            }
+        }
+        let items = courses
+            .iter()
+            .map(|(_, text)| {
+                // "Title. Description" — the title is the first sentence.
+                let (title, body) = text.split_once(". ").unwrap_or((text, ""));
+                Item::new(
+                    title.trim().to_owned(),
+                    body.split_whitespace().collect::<Vec<_>>().join(" "),
+                )
+            })
+            .collect();
+        libraries.push(Library {
+            items,
+            gold,
+            labelled: None,
+            refd: HashMap::new(),
+        });
+    }
+    Ok(Dataset {
+        name: "university-course",
+        source,
+        held_out: false,
+        ours: false,
+        libraries,
+    })
+}
+
+fn concept_title(name: &str) -> String {
+    name.replace('_', " ")
+}
+
+/// Liang et al. 2018 (AL-CPL): Wikipedia concepts of four domains, with labelled pairs
+/// "is B a prerequisite of A" and, per pair, the features their paper used — RefD among
+/// them, from Wikipedia's links. Concepts carry names only (the pages are not shipped).
+fn al_cpl(dir: &Path) -> Result<Dataset> {
+    let source = source(dir)?;
+    let mut libraries = Vec::new();
+    for domain in ["data_mining", "geometry", "physics", "precalculus"] {
+        let pairs = std::fs::read_to_string(dir.join(format!("data/{domain}.pairs")))?;
+        let features = std::fs::read_to_string(dir.join(format!("features/{domain}.features")))?;
+        let pairs: Vec<(&str, &str)> = pairs.lines().filter_map(|l| l.split_once(',')).collect();
+        let rows: Vec<&str> = features.lines().collect();
+        if pairs.len() != rows.len() {
+            bail!(
+                "{domain}: {} pairs but {} feature rows",
+                pairs.len(),
+                rows.len()
+            );
+        }
+        let mut names: Vec<String> = pairs
+            .iter()
+            .flat_map(|(a, b)| [concept_title(a), concept_title(b)])
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        names.sort_by_key(|n| n.to_lowercase());
+        let index: HashMap<&str, usize> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.as_str(), i))
+            .collect();
+        let (mut gold, mut labelled, mut refd) = (HashSet::new(), Vec::new(), HashMap::new());
+        for ((a, b), row) in pairs.iter().zip(rows) {
+            let (a, b) = (
+                index[concept_title(a).as_str()],
+                index[concept_title(b).as_str()],
+            );
+            let mut fields = row.split_whitespace();
+            let label = fields.next().context("a label")?;
+            // Feature 10 is RefD(A, B): positive when B is A's prerequisite.
+            let value = fields
+                .find_map(|f| f.strip_prefix("10:"))
+                .context("RefD (feature 10)")?
+                .parse::<f64>()?;
+            if label == "1" {
+                gold.insert((b, a));
+            }
+            if !labelled.contains(&(b, a)) {
+                labelled.push((b, a));
+            }
+            refd.insert((b, a), value);
+        }
+        libraries.push(Library {
+            items: names
+                .into_iter()
+                .map(|title| Item::new(title, String::new()))
+                .collect(),
+            gold,
+            labelled: Some(labelled),
+            refd,
+        });
+    }
+    Ok(Dataset {
+        name: "al-cpl",
+        source,
+        held_out: false,
+        ours: false,
+        libraries,
+    })
+}
+
+/// Li et al. 2020 (LectureBank 2.0): 322 NLP/ML topics with annotated prerequisite pairs.
+/// Names only. Held out: never used to choose features or fit weights.
+fn lecturebank(dir: &Path) -> Result<Dataset> {
+    let source = source(dir)?;
+    let data = dir.join("LB-Paper/LectureBank2/data");
+    let topics = std::fs::read_to_string(data.join("322topics_final.tsv"))?;
+    let mut names: Vec<(String, String)> = topics
+        .lines()
+        .filter_map(|l| l.split_once('|'))
+        .map(|(id, name)| (id.trim().to_owned(), name.trim().to_owned()))
+        .collect();
+    names.sort_by_key(|(_, n)| n.to_lowercase());
+    let index: HashMap<&str, usize> = names
+        .iter()
+        .enumerate()
+        .map(|(i, (id, _))| (id.as_str(), i))
+        .collect();
+    let annotation = std::fs::read_to_string(data.join("final_new_annotation.csv"))?;
+    let (mut gold, mut labelled) = (HashSet::new(), Vec::new());
+    let mut seen = HashSet::new();
+    for line in annotation.lines() {
+        let f: Vec<&str> = line.split(',').collect();
+        let [before, after, label] = f[..] else {
+            continue;
+        };
+        let (Some(&b), Some(&a)) = (index.get(before.trim()), index.get(after.trim())) else {
+            continue;
+        };
+        if a == b || !seen.insert((b, a)) {
+            continue;
+        }
+        labelled.push((b, a));
+        if label.trim() == "1" {
+            gold.insert((b, a));
+        }
+    }
+    Ok(Dataset {
+        name: "lecturebank",
+        source,
+        held_out: true,
+        ours: false,
+        libraries: vec![Library {
+            items: names
+                .into_iter()
+                .map(|(_, title)| Item::new(title, String::new()))
+                .collect(),
+            gold,
+            labelled: Some(labelled),
+            refd: HashMap::new(),
+        }],
+    })
+}
+
+/// Where `tests/datasets/fetch` puts the datasets.
+pub(crate) fn default_dir() -> PathBuf {
+    PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../target/datasets"
+    ))
+}
+
+/// Ranking figures of one method on one set of candidates.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Figures {
+    /// Hits in the top R, summed over libraries, and R summed.
+    pub hits_at_r: f64,
+    pub r: usize,
+    /// Hits in the top K of each library, summed, and K × libraries.
+    pub hits_at_k: f64,
+    pub k: usize,
+    /// AUC summed weighted by positives, and the weight.
+    pub auc_sum: f64,
+    pub auc_weight: f64,
+}
+
+pub(crate) const K: usize = 20;
+
+impl Figures {
+    pub fn r_precision(&self) -> f64 {
+        self.hits_at_r / self.r.max(1) as f64
+    }
+    pub fn p_at_k(&self) -> f64 {
+        self.hits_at_k / self.k.max(1) as f64
+    }
+    pub fn auc(&self) -> f64 {
+        self.auc_sum / self.auc_weight.max(1e-12)
+    }
+
+    /// Adds one library's ranking: `(score, is_gold)` for every candidate. Ties count as
+    /// if broken at random: a tie group cut by the top R (or K) counts its share of hits.
+    pub fn add(&mut self, mut ranked: Vec<(f64, bool)>) {
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let r = ranked.iter().filter(|x| x.1).count();
+        if r == 0 {
+            return;
+        }
+        // Tie groups: (size, positives), best first.
+        let mut groups: Vec<(usize, usize)> = Vec::new();
+        let mut i = 0;
+        while i < ranked.len() {
+            let mut j = i;
+            while j < ranked.len() && ranked[j].0 == ranked[i].0 {
+                j += 1;
+            }
+            let pos = ranked[i..j].iter().filter(|x| x.1).count();
+            groups.push((j - i, pos));
+            i = j;
+        }
+        let hits_in_top = |cut: usize| -> f64 {
+            let (mut seen, mut hits) = (0usize, 0.0);
+            for &(size, pos) in &groups {
+                if seen >= cut {
+                    break;
+                }
+                let take = size.min(cut - seen);
+                hits += pos as f64 * take as f64 / size as f64;
+                seen += size;
+            }
+            hits
+        };
+        self.r += r;
+        self.hits_at_r += hits_in_top(r);
+        self.k += K;
+        self.hits_at_k += hits_in_top(K);
+        // AUC by ranks, ties counted half.
+        let negatives = ranked.len() - r;
+        if negatives > 0 {
+            let (mut above, mut negatives_seen) = (0f64, 0usize);
+            for &(size, pos) in &groups {
+                let neg = size - pos;
+                above +=
+                    pos as f64 * ((negatives - negatives_seen - neg) as f64 + neg as f64 / 2.0);
+                negatives_seen += neg;
+            }
+            self.auc_sum += above / negatives as f64;
+            self.auc_weight += r as f64;
+        }
+    }
+}
+
+/// Each module's vector as the engine caches it after auto-tagging: the unit mean of its
+/// passages' vectors (its title's, when it has no text). Vectors are kept in
+/// `target/datasets/.vectors-<model>.json` between runs.
+pub(crate) fn vectors(
+    items: &[Item],
+    encoder: &embed::Encoder,
+    dir: &Path,
+) -> Result<Vec<Vec<f32>>> {
+    let cache_file = dir.join(format!(
+        ".vectors-{}.json",
+        autotag::text_hash(&encoder.info().id())
+    ));
+    let mut cache: HashMap<String, Vec<f32>> = std::fs::read(&cache_file)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default();
+    let spans = |t: &str| encoder.token_spans(t).unwrap_or_default();
+    let prepared: Vec<autotag::Prepared> = items
+        .iter()
+        .map(|m| {
+            autotag::prepare(
+                &autotag::ModuleInput {
+                    id: model::ModuleId(m.title.clone()),
+                    title: &m.title,
+                    body: &m.body,
+                    depth: None,
+                },
+                &spans,
+            )
+        })
+        .collect();
+    let texts: Vec<Vec<&str>> = prepared
+        .iter()
+        .zip(items)
+        .map(|(p, m)| autotag::module_texts(p, &m.title))
+        .collect();
+    let missing: Vec<&str> = texts
+        .iter()
+        .flatten()
+        .copied()
+        .filter(|t| !cache.contains_key(&autotag::text_hash(t)))
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    if !missing.is_empty() {
+        for (t, v) in missing.iter().zip(encoder.embed(&missing)?) {
+            cache.insert(autotag::text_hash(t), v);
+        }
+        std::fs::write(&cache_file, serde_json::to_vec(&cache)?)?;
+    }
+    Ok(texts
+        .iter()
+        .map(|ts| {
+            let vs: Vec<&[f32]> = ts
+                .iter()
+                .map(|t| cache[&autotag::text_hash(t)].as_slice())
+                .collect();
+            autotag::mean_vector(&vs).expect("every module has a text")
+        })
+        .collect())
+}
+
+/// One library's candidates with their features and whether each is an expert edge.
+pub(crate) struct Scored {
+    pub ours: Vec<(f64, bool)>,
+    /// Cosine similarity for each ordered candidate: both directions of a pair tie.
+    pub directed_cosine: Vec<(f64, bool)>,
+    /// Cosine similarity of each unordered pair, right when either direction is an edge.
+    pub cosine: Vec<(f64, bool)>,
+    pub refd: Vec<(f64, bool)>,
+    /// Every candidate `(before, after)`, its features and whether it is an expert edge.
+    pub rows: Vec<((usize, usize), graph::Features, bool)>,
+    /// The suggestions `graph suggest` makes on the library without edges, asked for as
+    /// many as it has expert edges: how many are expert edges, of how many.
+    pub suggested: Option<(usize, usize)>,
+}
+
+/// Scores every candidate of `library` with `model` (the shipped one when `None`).
+/// Like `graph suggest`, only the likelier direction of a pair is ranked.
+pub(crate) fn score(
+    library: &Library,
+    vectors: Option<&[Vec<f32>]>,
+    model: Option<graph::Model>,
+) -> Scored {
+    let texts: Vec<graph::ModuleText<'_>> = library
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, m)| graph::ModuleText {
+            title: &m.title,
+            body: &m.body,
+            tags: &m.tags,
+            level: Some(m.level),
+            vector: vectors.map(|v| v[i].as_slice()),
+        })
+        .collect();
+    let signals = graph::Signals { titles: true };
+    let mut scorer = graph::Scorer::new(&texts, signals);
+    if let Some(m) = model {
+        scorer = scorer.with_model(m);
+    }
+    let n = library.items.len();
+    let candidates: Vec<(usize, usize)> = match &library.labelled {
+        Some(l) => l.clone(),
+        None => (0..n)
+            .flat_map(|b| (0..n).filter(move |a| *a != b).map(move |a| (b, a)))
+            .collect(),
+    };
+    let mut out = Scored {
+        ours: Vec::new(),
+        directed_cosine: Vec::new(),
+        cosine: Vec::new(),
+        refd: Vec::new(),
+        rows: Vec::new(),
+        suggested: None,
+    };
+    let mut unordered: HashMap<(usize, usize), (f64, bool)> = HashMap::new();
+    for &(b, a) in &candidates {
+        let f = scorer.features(b, a);
+        let gold = library.gold.contains(&(b, a));
+        let d = scorer.model().direction(&f);
+        let kept = d > 0.0 || (d == 0.0 && b < a);
+        out.ours.push((
+            if kept {
+                scorer.confidence(&f)
+            } else {
+                f64::NEG_INFINITY
+            },
+            gold,
+        ));
+        out.rows.push(((b, a), f, gold));
+        out.directed_cosine.push((f.similarity, gold));
+        let refd = library.refd.get(&(b, a)).copied().unwrap_or(f.refd);
+        out.refd.push((refd, gold));
+        let pair = unordered
+            .entry((b.min(a), b.max(a)))
+            .or_insert((f.similarity, false));
+        pair.1 |= gold;
+    }
+    out.cosine = unordered.into_values().collect();
+    if library.labelled.is_none() {
+        let nodes = library
+            .items
+            .iter()
+            .enumerate()
+            .map(|(i, m)| graph::Node {
+                id: i.to_string(),
+                name: m.title.clone(),
+            })
+            .collect();
+        let empty = graph::Graph::new(nodes, &[]);
+        let found = graph::suggest(&empty, &texts, signals, library.gold.len());
+        let hits = found
+            .iter()
+            .filter(|s| library.gold.contains(&(s.before, s.after)))
+            .count();
+        out.suggested = Some((hits, library.gold.len()));
+    }
+    out
+}
+
+/// L2-regularised logistic regression by Newton's method (IRLS), one weight per column;
+/// the first `free` columns (intercepts) are not penalised. Deterministic.
+pub(crate) fn fit_logistic(rows: &[(Vec<f64>, bool, f64)], free: usize, l2: f64) -> Vec<f64> {
+    let p = rows.first().map_or(0, |r| r.0.len());
+    let mut w = vec![0.0; p];
+    for _ in 0..100 {
+        let mut grad = vec![0.0; p];
+        let mut hess = vec![vec![0.0; p]; p];
+        for (x, y, weight) in rows {
+            let z: f64 = x.iter().zip(&w).map(|(a, b)| a * b).sum();
+            let prob = 1.0 / (1.0 + (-z).exp());
+            let err = weight * (prob - (*y as u8 as f64));
+            let s = weight * prob * (1.0 - prob);
+            for j in 0..p {
+                if x[j] == 0.0 {
+                    continue;
+                }
+                grad[j] += err * x[j];
+                for k in 0..p {
+                    hess[j][k] += s * x[j] * x[k];
+                }
+            }
+        }
+        for j in 0..p {
+            if j >= free {
+                grad[j] += l2 * w[j];
+                hess[j][j] += l2;
+            }
+            hess[j][j] += 1e-9;
+        }
+        let step = solve(hess, grad);
+        let moved = step.iter().fold(0.0f64, |m, x| m.max(x.abs()));
+        for (wj, sj) in w.iter_mut().zip(&step) {
+            *wj -= sj;
+        }
+        if moved < 1e-9 {
+            break;
+        }
+    }
+    w
+}
+
+/// Solves `a x = b` by Gaussian elimination with partial pivoting.
+fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Vec<f64> {
+    let p = b.len();
+    for col in 0..p {
+        let pivot = (col..p)
+            .max_by(|i, j| a[*i][col].abs().total_cmp(&a[*j][col].abs()))
+            .unwrap_or(col);
+        a.swap(col, pivot);
+        b.swap(col, pivot);
+        let d = a[col][col];
+        if d.abs() < 1e-300 {
+            continue;
+        }
+        let pivot_row = a[col].clone();
+        for row in col + 1..p {
+            let f = a[row][col] / d;
+            for (x, y) in a[row][col..].iter_mut().zip(&pivot_row[col..]) {
+                *x -= f * y;
+            }
+            b[row] -= f * b[col];
+        }
+    }
+    let mut x = vec![0.0; p];
+    for row in (0..p).rev() {
+        let s: f64 = (row + 1..p).map(|k| a[row][k] * x[k]).sum();
+        x[row] = if a[row][row].abs() < 1e-300 {
+            0.0
+        } else {
+            (b[row] - s) / a[row][row]
+        };
+    }
+    x
+}
+
+struct Methods {
+    ours: Figures,
+    directed_cosine: Figures,
+    words: Figures,
+    cosine: Figures,
+    refd: Figures,
+    suggested: (usize, usize),
+}
+
+/// The public-dataset table: per dataset, our ranking (with the model's vectors, and
+/// with words only) beside undirected cosine similarity with the same model and RefD.
+pub(crate) fn quality_table(dir: &Path, encoder: &embed::Encoder) -> Result<String> {
+    let mut out = String::from(
+        "| dataset | libraries | modules | expert edges | method | R-precision | P@20 | AUC |\n|---|---:|---:|---:|---|---:|---:|---:|\n",
+    );
+    for (name, dataset) in datasets(dir) {
+        let dataset = match dataset {
+            Ok(d) => d,
+            Err(e) => {
+                eprintln!("DATASET MISSING: {name}: {e:#}");
+                out.push_str(&format!("| {name} | | | | **absent**: {e} | | | |\n"));
+                continue;
+            }
+        };
+        let mut m = Methods {
+            ours: Figures::default(),
+            directed_cosine: Figures::default(),
+            words: Figures::default(),
+            cosine: Figures::default(),
+            refd: Figures::default(),
+            suggested: (0, 0),
+        };
+        let (mut modules, mut edges) = (0, 0);
+        for library in &dataset.libraries {
+            modules += library.items.len();
+            edges += library.gold.len();
+            let v = vectors(&library.items, encoder, dir)?;
+            let scored = score(library, Some(&v), None);
+            m.ours.add(scored.ours);
+            m.directed_cosine.add(scored.directed_cosine);
+            m.cosine.add(scored.cosine);
+            m.refd.add(scored.refd);
+            if let Some((hits, r)) = scored.suggested {
+                m.suggested.0 += hits;
+                m.suggested.1 += r;
+            }
+            m.words.add(score(library, None, None).ours);
+        }
+        let label = format!(
+            "{}{}",
+            dataset.name,
+            if dataset.held_out {
+                " (held out)"
+            } else if dataset.ours {
+                " (ours, tuned on)"
+            } else {
+                ""
+            }
+        );
+        let refd_kind = if dataset.libraries.iter().any(|l| !l.refd.is_empty()) {
+            "RefD, Wikipedia links (the dataset's own)"
+        } else {
+            "RefD, TF-IDF terms of the texts"
+        };
+        let base = m.directed_cosine.r_precision().max(1e-9);
+        let mut line = |method: &str, f: &Figures| {
+            out.push_str(&format!(
+                "| {label} | {} | {modules} | {edges} | {method} | {:.3} ({:.2}×) | {:.3} | {:.3} |\n",
+                dataset.libraries.len(),
+                f.r_precision(),
+                f.r_precision() / base,
+                f.p_at_k(),
+                f.auc()
+            ));
+        };
+        line("**Pathforge**, model vectors", &m.ours);
+        line("Pathforge, words only", &m.words);
+        line(
+            "cosine, same model, scored on directed edges",
+            &m.directed_cosine,
+        );
+        line(
+            "cosine, same model, undirected (either direction counts)",
+            &m.cosine,
+        );
+        line(refd_kind, &m.refd);
+        if m.suggested.1 > 0 {
+            out.push_str(&format!(
+                "| {label} | | | | `graph suggest`, as many as expert edges | {:.3} | | |\n",
+                m.suggested.0 as f64 / m.suggested.1 as f64
+            ));
+        }
+        eprintln!("{} ({})", dataset.name, dataset.source);
+    }
+    Ok(out)
+}
+
+/// How much a sample library's row counts in the fit against a public one's: they are
+/// few (77 edges against 2,855) but the only ones with skills, declared levels and
+/// defined terms, and what the suggester does on them must not get worse.
+const SAMPLE_WEIGHT: f64 = 1.0;
+
+/// The fit's L2 penalty: small, so a rare but telling signal (a module naming another as
+/// what comes first) keeps the weight its few examples earn.
+const L2: f64 = 0.1;
+
+/// Fits the suggestion model on the tuning datasets (every one but the held-out) and
+/// prints it as the constants in `graph/src/suggest.rs`. First the direction part, on the
+/// expert edges each way round; then the pair part, on every candidate pair (one row per
+/// pair, an intercept per library, since the datasets' share of edges differs).
+pub(crate) fn fit(dir: &Path, encoder: &embed::Encoder) -> Result<()> {
+    let mut libraries = Vec::new();
+    for (name, dataset) in datasets(dir) {
+        let dataset = dataset.with_context(|| format!("dataset {name}"))?;
+        if dataset.held_out {
+            continue;
+        }
+        let weight = if dataset.ours { SAMPLE_WEIGHT } else { 1.0 };
+        for library in dataset.libraries {
+            let v = vectors(&library.items, encoder, dir)?;
+            libraries.push((library, v, weight));
+        }
+    }
+    for (name, shipped, words) in [
+        ("VECTOR_MODEL", graph::VECTOR_MODEL, false),
+        ("WORD_MODEL", graph::WORD_MODEL, true),
+    ] {
+        let scored: Vec<Scored> = libraries
+            .iter()
+            .map(|(l, v, _)| score(l, (!words).then_some(v.as_slice()), Some(shipped)))
+            .collect();
+        let p = graph::PAIR_FEATURES;
+        let mut direction_rows = Vec::new();
+        for (s, (_, _, weight)) in scored.iter().zip(&libraries) {
+            for (_, f, gold) in &s.rows {
+                if *gold {
+                    let mut x: Vec<f64> = f.values()[p..].to_vec();
+                    for i in graph::LEFT_OUT_DIRECTION {
+                        x[i] = 0.0;
+                    }
+                    direction_rows.push((x.iter().map(|v| -v).collect(), false, *weight));
+                    direction_rows.push((x, true, *weight));
+                }
+            }
+        }
+        let direction = fit_logistic(&direction_rows, 0, L2);
+        let mut model = graph::Model {
+            pair: shipped.pair,
+            direction: direction
+                .clone()
+                .try_into()
+                .expect("one weight per feature"),
+        };
+        let count = scored.len();
+        let mut pair_rows = Vec::new();
+        for (i, s) in scored.iter().enumerate() {
+            let mut pairs: HashMap<(usize, usize), (graph::Features, bool)> = HashMap::new();
+            for ((b, a), f, gold) in &s.rows {
+                let e = pairs
+                    .entry(((*b).min(*a), (*b).max(*a)))
+                    .or_insert((*f, false));
+                e.1 |= gold;
+            }
+            let mut keys: Vec<_> = pairs.keys().copied().collect();
+            keys.sort();
+            for k in keys {
+                let (f, gold) = pairs[&k];
+                let mut x = vec![0.0; count];
+                x[i] = 1.0;
+                x.extend(model.pair_inputs(&f));
+                pair_rows.push((x, gold, libraries[i].2));
+            }
+        }
+        let pair = fit_logistic(&pair_rows, count, L2);
+        // The product's intercept: the mean over libraries scored on every pair, as a
+        // library in the product is.
+        let full: Vec<f64> = libraries
+            .iter()
+            .enumerate()
+            .filter(|(_, (l, _, _))| l.labelled.is_none())
+            .map(|(i, _)| pair[i])
+            .collect();
+        model.pair[0] = full.iter().sum::<f64>() / full.len().max(1) as f64;
+        model.pair[1..].copy_from_slice(&pair[count..]);
+        let list = |w: &[f64]| {
+            w.iter()
+                .map(|x| format!("{x:.2}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        println!(
+            "{name}: pair [{}], direction [{}] — {} direction rows, {} pairs",
+            list(&model.pair),
+            list(&model.direction),
+            direction_rows.len(),
+            pair_rows.len()
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn figures_count_ties_as_broken_at_random() {
+        fn check(ranked: &[(f64, bool)], r_precision: f64, auc: f64) {
+            let mut f = Figures::default();
+            f.add(ranked.to_vec());
+            assert!(
+                (f.r_precision() - r_precision).abs() < 1e-9 && (f.auc() - auc).abs() < 1e-9,
+                "{ranked:?}: R-precision {} (expected {r_precision}), AUC {} (expected {auc})",
+                f.r_precision(),
+                f.auc()
+            );
+        }
+        check(&[(0.9, true), (0.5, false), (0.1, false)], 1.0, 1.0);
+        check(&[(0.9, false), (0.5, false), (0.1, true)], 0.0, 0.0);
+        // One edge tied with one non-edge at the top: half a hit either way.
+        check(&[(0.5, true), (0.5, false), (0.1, false)], 0.5, 0.75);
+        // Every candidate tied: chance.
+        check(
+            &[(1.0, true), (1.0, false), (1.0, true), (1.0, false)],
+            0.5,
+            0.5,
+        );
+    }
+
+    #[test]
+    fn the_fit_recovers_the_weights_that_made_the_labels() {
+        // Labels drawn from a known logistic model over one feature, deterministically.
+        let (intercept, weight) = (-1.0, 3.0);
+        let mut rows = Vec::new();
+        let mut state = 7u64;
+        for _ in 0..20_000 {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let x = (state >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0;
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let u = (state >> 11) as f64 / (1u64 << 53) as f64;
+            let p = 1.0 / (1.0 + (-(intercept + weight * x)).exp());
+            rows.push((vec![1.0, x], u < p, 1.0));
+        }
+        let w = fit_logistic(&rows, 1, 0.0);
+        assert!(
+            (w[0] - intercept).abs() < 0.15 && (w[1] - weight).abs() < 0.25,
+            "fitted {w:?}, made with [{intercept}, {weight}]"
+        );
+    }
+}
