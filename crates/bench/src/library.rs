@@ -275,17 +275,12 @@ pub(crate) fn throughput_row(
     })
 }
 
-pub(crate) fn tagging_rows(
-    cli: &Path,
-    library: &Path,
-    model_dir: &Path,
-    st_python: Option<&Path>,
+/// Auto-tagging quality on the labelled sample sets (`sample-libraries/eval/`).
+pub(crate) fn tagging_quality_rows(
+    samples: &Path,
+    encoder: &embed::Encoder,
     tmp: &Path,
 ) -> Result<Vec<Row>> {
-    let samples = library
-        .parent()
-        .context("the library is inside sample-libraries/")?;
-    let encoder = embed::Encoder::load(model_dir)?;
     let mut rows = Vec::new();
     for (set, how) in [
         ("sales-onboarding", "calibration fitted on this set"),
@@ -294,7 +289,7 @@ pub(crate) fn tagging_rows(
         let q = tagging::quality(
             &samples.join(format!("eval/{set}.toml")),
             samples,
-            &encoder,
+            encoder,
             tmp,
         )?;
         let levels = q
@@ -311,6 +306,21 @@ pub(crate) fn tagging_rows(
             ),
         });
     }
+    Ok(rows)
+}
+
+pub(crate) fn tagging_rows(
+    cli: &Path,
+    library: &Path,
+    model_dir: &Path,
+    st_python: Option<&Path>,
+    tmp: &Path,
+) -> Result<Vec<Row>> {
+    let samples = library
+        .parent()
+        .context("the library is inside sample-libraries/")?;
+    let encoder = embed::Encoder::load(model_dir)?;
+    let mut rows = tagging_quality_rows(samples, &encoder, tmp)?;
 
     rows.push(throughput_row(
         samples, &encoder, model_dir, st_python, tmp,

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 mod calibration;
 mod cohort;
+mod esco;
 mod graphs;
 mod library;
 mod merge;
@@ -53,6 +54,7 @@ fn main() -> Result<()> {
     let mut only_skills = false;
     let mut only_merge = false;
     let mut only_suggest = false;
+    let mut only_tagging = false;
     let mut datasets = public::default_dir();
     let mut model_dir = PathBuf::from(embed::REPO_MODEL_DIR);
     let mut args = std::env::args().skip(1);
@@ -73,6 +75,7 @@ fn main() -> Result<()> {
             "--only" if value.as_os_str() == "skills" => only_skills = true,
             "--only" if value.as_os_str() == "merge" => only_merge = true,
             "--only" if value.as_os_str() == "suggest" => only_suggest = true,
+            "--only" if value.as_os_str() == "tagging" => only_tagging = true,
             "--datasets" => datasets = value,
             "--fit-suggest" => {
                 let encoder = embed::Encoder::load(&model_dir)?;
@@ -92,7 +95,7 @@ fn main() -> Result<()> {
                 return Ok(());
             }
             _ => anyhow::bail!(
-                "unknown flag {flag}; use --cli PATH, --library PATH, --model DIR, --st-python PATH, --pybkt-python PATH, --graph-scale FILE, --datasets DIR, --fit-suggest DATASETS_DIR, --only graph|import|calibration|scale|skills|merge|suggest|simulation|embedding"
+                "unknown flag {flag}; use --cli PATH, --library PATH, --model DIR, --st-python PATH, --pybkt-python PATH, --graph-scale FILE, --datasets DIR, --fit-suggest DATASETS_DIR, --only graph|import|calibration|scale|skills|merge|suggest|tagging|simulation|embedding"
             ),
         }
     }
@@ -104,6 +107,16 @@ fn main() -> Result<()> {
     if only_skills {
         let mut rows = skills::skill_rows(&cli, tmp.path())?;
         rows.extend(graphs::check_command_rows(&cli, tmp.path())?);
+        print_table(rows);
+        return Ok(());
+    }
+    if only_tagging {
+        let encoder = embed::Encoder::load(&model_dir)?;
+        let samples = library
+            .parent()
+            .context("the library is inside sample-libraries/")?;
+        let mut rows = library::tagging_quality_rows(samples, &encoder, tmp.path())?;
+        rows.push(esco_row(&datasets, &encoder)?);
         print_table(rows);
         return Ok(());
     }
@@ -336,9 +349,41 @@ fn main() -> Result<()> {
         tmp.path(),
     )?);
 
+    rows.push(esco_row(&datasets, &encoder)?);
     print_table(rows);
     println!("\n{}", public::quality_table(&datasets, &encoder)?);
     Ok(())
+}
+
+/// Auto-tagging on ESCO's skills and the TECHWOLF sentences, beside raw retrieval; a
+/// missing dataset is a row that says so.
+fn esco_row(datasets: &Path, encoder: &embed::Encoder) -> Result<Row> {
+    let what = "auto-tag against ESCO (public), R-Precision@5".to_owned();
+    let esco = match esco::load(datasets) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("DATASET MISSING: esco: {e:#}");
+            return Ok(Row {
+                what,
+                runs: 0,
+                median: Duration::ZERO,
+                note: format!("**absent**: {e}"),
+            });
+        }
+    };
+    let start = Instant::now();
+    let (ours, raw) = esco::tagging_quality(&esco, encoder, datasets)?;
+    eprintln!("esco ({})", esco.source);
+    Ok(Row {
+        what,
+        runs: 1,
+        median: start.elapsed(),
+        note: format!(
+            "{} skills, {} TECHWOLF sentences: Pathforge's tagger **{ours:.3}**, raw retrieval (sentence against each skill's label, same model) {raw:.3}",
+            esco.skills.len(),
+            esco.sentences.len()
+        ),
+    })
 }
 
 fn measure(what: &str, runs: usize, mut f: impl FnMut() -> Result<()>) -> Result<Row> {

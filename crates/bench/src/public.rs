@@ -407,14 +407,13 @@ impl Figures {
     }
 }
 
-/// Each module's vector as the engine caches it after auto-tagging: the unit mean of its
-/// passages' vectors (its title's, when it has no text). Vectors are kept in
-/// `target/datasets/.vectors-<model>.json` between runs.
-pub(crate) fn vectors(
-    items: &[Item],
+/// Vectors of `texts` by text hash, embedded once and kept in
+/// `dir/.vectors-<model>.json` between runs.
+pub(crate) fn cached_vectors(
+    texts: &[&str],
     encoder: &embed::Encoder,
     dir: &Path,
-) -> Result<Vec<Vec<f32>>> {
+) -> Result<HashMap<String, Vec<f32>>> {
     let cache_file = dir.join(format!(
         ".vectors-{}.json",
         autotag::text_hash(&encoder.info().id())
@@ -423,6 +422,35 @@ pub(crate) fn vectors(
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())
         .unwrap_or_default();
+    let mut missing: Vec<&str> = texts
+        .iter()
+        .copied()
+        .filter(|t| !cache.contains_key(&autotag::text_hash(t)))
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    missing.sort_unstable();
+    if !missing.is_empty() {
+        eprintln!(
+            "embedding {} texts (kept in {})",
+            missing.len(),
+            cache_file.display()
+        );
+        for (t, v) in missing.iter().zip(encoder.embed(&missing)?) {
+            cache.insert(autotag::text_hash(t), v);
+        }
+        std::fs::write(&cache_file, serde_json::to_vec(&cache)?)?;
+    }
+    Ok(cache)
+}
+
+/// Each module's vector as the engine caches it after auto-tagging: the unit mean of its
+/// passages' vectors (its title's, when it has no text).
+pub(crate) fn vectors(
+    items: &[Item],
+    encoder: &embed::Encoder,
+    dir: &Path,
+) -> Result<Vec<Vec<f32>>> {
     let spans = |t: &str| encoder.token_spans(t).unwrap_or_default();
     let prepared: Vec<autotag::Prepared> = items
         .iter()
@@ -443,20 +471,8 @@ pub(crate) fn vectors(
         .zip(items)
         .map(|(p, m)| autotag::module_texts(p, &m.title))
         .collect();
-    let missing: Vec<&str> = texts
-        .iter()
-        .flatten()
-        .copied()
-        .filter(|t| !cache.contains_key(&autotag::text_hash(t)))
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
-    if !missing.is_empty() {
-        for (t, v) in missing.iter().zip(encoder.embed(&missing)?) {
-            cache.insert(autotag::text_hash(t), v);
-        }
-        std::fs::write(&cache_file, serde_json::to_vec(&cache)?)?;
-    }
+    let all: Vec<&str> = texts.iter().flatten().copied().collect();
+    let cache = cached_vectors(&all, encoder, dir)?;
     Ok(texts
         .iter()
         .map(|ts| {
