@@ -39,6 +39,18 @@ pub(crate) struct Library {
     pub refd: HashMap<(usize, usize), f64>,
 }
 
+impl Library {
+    /// A library whose every ordered pair is a candidate.
+    fn every_pair(items: Vec<Item>, gold: HashSet<(usize, usize)>) -> Library {
+        Library {
+            items,
+            gold,
+            labelled: None,
+            refd: HashMap::new(),
+        }
+    }
+}
+
 pub(crate) struct Dataset {
     pub name: &'static str,
     pub source: String,
@@ -109,12 +121,7 @@ fn samples() -> Result<Dataset> {
                 item
             })
             .collect();
-        libraries.push(Library {
-            items,
-            gold,
-            labelled: None,
-            refd: HashMap::new(),
-        });
+        libraries.push(Library::every_pair(items, gold));
     }
     Ok(Dataset {
         name: "sample libraries",
@@ -177,12 +184,7 @@ fn university_course(dir: &Path) -> Result<Dataset> {
                 )
             })
             .collect();
-        libraries.push(Library {
-            items,
-            gold,
-            labelled: None,
-            refd: HashMap::new(),
-        });
+        libraries.push(Library::every_pair(items, gold));
     }
     Ok(Dataset {
         name: "university-course",
