@@ -1,14 +1,14 @@
 //! Suggested prerequisite edges from the content itself, each with a confidence and the
 //! evidence behind it, in words.
 //!
-//! Every ordered pair of modules gets a few features — how alike they are (the model's
-//! module vectors when auto-tagging cached them, word TF-IDF otherwise), which of the two is
-//! the more general (closer to everything else in the library), which one refers to the
-//! other's key terms (RefD, Liang et al. 2015), a title inside the other's title or named
-//! in its text, terms one defines and the other uses, library order, level and shared
-//! skills — and a logistic model over them gives the confidence. Its weights were fitted on
-//! public prerequisite datasets (`bench --fit-suggest`, see the README); direction comes
-//! from the asymmetric features. Edges the graph already implies are never suggested.
+//! Every ordered pair of modules gets features a person can check — how alike they are
+//! (the module vectors auto-tagging caches, word TF-IDF before that), which of the two is
+//! the more general, a title inside the other's or named in its text (or named as what
+//! comes first), terms one defines and the other uses, library order, levels and shared
+//! skills. Two logistic models over them ([`Model`]) say whether the two are related by a
+//! prerequisite and which comes first; their weights were fitted on public prerequisite
+//! datasets and the sample libraries (`bench --fit-suggest`, see the README). Edges the
+//! graph or stronger suggestions already imply are never suggested.
 
 use std::collections::{HashMap, HashSet};
 
