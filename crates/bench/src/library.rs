@@ -5,16 +5,16 @@ use super::*;
 
 /// Suggests as many edges as the library's manifest declares, on a graph without edges,
 /// and scores them: a suggestion is right when its `before` precedes its `after` in the
-/// intended graph (directly or through a path). With `encoder`, modules are compared by
-/// their vectors, as after auto-tagging; levels are the declared ones.
-pub(crate) fn suggestion_precision(
-    library: &Path,
+/// intended graph (directly or through a path). With `vectors` (one per module), modules
+/// are compared by them, as after auto-tagging; levels are the declared ones.
+fn suggestion_precision(
+    content: &ingest::LibraryContent,
     titles: bool,
-    encoder: Option<&embed::Encoder>,
+    vectors: Option<&[Vec<f32>]>,
 ) -> Result<(f64, f64, Duration)> {
-    let content = ingest::read_library(library)?;
     let manifest = content
         .manifest
+        .as_ref()
         .context("the sample library has a manifest")?;
     let index = |p: &str| {
         content
@@ -47,18 +47,6 @@ pub(crate) fn suggestion_precision(
         })
         .collect();
     let empty = graph::Graph::new(nodes, &[]);
-    let vectors = match encoder {
-        Some(e) => {
-            let items: Vec<public::Item> = content
-                .modules
-                .iter()
-                .map(|m| public::Item::new(m.title.clone(), m.body.clone()))
-                .collect();
-            let cache = tempfile::tempdir()?;
-            Some(public::vectors(&items, e, cache.path())?)
-        }
-        None => None,
-    };
     let texts: Vec<graph::ModuleText<'_>> = content
         .modules
         .iter()
@@ -68,7 +56,7 @@ pub(crate) fn suggestion_precision(
             body: &m.body,
             tags: &m.tags,
             level: m.level,
-            vector: vectors.as_ref().map(|v| v[i].as_slice()),
+            vector: vectors.map(|v| v[i].as_slice()),
         })
         .collect();
     let start = Instant::now();
@@ -94,10 +82,17 @@ pub(crate) fn suggestion_precision(
 pub(crate) fn sample_suggestion_rows(library: &Path, encoder: &embed::Encoder) -> Result<Vec<Row>> {
     let mut rows = Vec::new();
     for name in ["sales-onboarding", "nurse-onboarding", "data-literacy"] {
-        let dir = library.with_file_name(name);
+        let content = ingest::read_library(&library.with_file_name(name))?;
+        let items: Vec<public::Item> = content
+            .modules
+            .iter()
+            .map(|m| public::Item::new(m.title.clone(), m.body.clone()))
+            .collect();
+        let cache = tempfile::tempdir()?;
+        let embedded = public::vectors(&items, encoder, cache.path())?;
         for (vectors, titles) in [(true, true), (true, false), (false, true), (false, false)] {
             let (precision, covered, took) =
-                suggestion_precision(&dir, titles, vectors.then_some(encoder))?;
+                suggestion_precision(&content, titles, vectors.then_some(embedded.as_slice()))?;
             rows.push(Row {
                 what: format!(
                     "suggest prerequisites, {name} ({}, {})",

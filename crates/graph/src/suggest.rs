@@ -677,19 +677,6 @@ impl<'a> Scorer<'a> {
                     "“{}” is close to the modules around “{}”",
                     mb.title, ma.title
                 ),
-                "refd" => {
-                    let mut terms: Vec<&str> = self.key_terms[before]
-                        .iter()
-                        .filter(|(t, _)| self.words[after].contains_key(t))
-                        .map(|(t, _)| t.as_str())
-                        .take(3)
-                        .collect();
-                    terms.sort_unstable();
-                    if terms.is_empty() {
-                        continue;
-                    }
-                    format!("“{}” uses its key terms: {}", ma.title, terms.join(", "))
-                }
                 "title_inside" => format!("“{}” is part of the title “{}”", mb.title, ma.title),
                 "mentions" => format!("“{}” names “{}”", ma.title, mb.title),
                 "stated" => format!("“{}” names “{}” as what comes first", ma.title, mb.title),
@@ -754,7 +741,7 @@ pub fn suggest(
     // Best first, skip what the graph and the stronger suggestions already imply (or
     // would turn into a cycle), and at most PER_MODULE into one module.
     let mut per_module = vec![0usize; n];
-    let mut added: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut added: Vec<(usize, usize)> = Vec::new();
     let mut kept = Vec::new();
     for s in scored {
         if kept.len() == limit {
@@ -766,7 +753,7 @@ pub fn suggest(
             continue;
         }
         per_module[b] += 1;
-        added[a].push(b);
+        added.push((a, b));
         kept.push(s);
     }
     let scored = kept;
@@ -800,8 +787,7 @@ impl Reach {
     }
 
     /// Whether `to` can be reached from `from` along the graph's edges and `added` ones.
-    fn through(&self, from: usize, to: usize, added: &[Vec<usize>]) -> bool {
-        let sources: Vec<usize> = (0..added.len()).filter(|s| !added[*s].is_empty()).collect();
+    fn through(&self, from: usize, to: usize, added: &[(usize, usize)]) -> bool {
         let mut seen = HashSet::new();
         let mut stack = vec![from];
         while let Some(x) = stack.pop() {
@@ -811,9 +797,9 @@ impl Reach {
             if !seen.insert(x) {
                 continue;
             }
-            for &s in &sources {
+            for &(s, t) in added {
                 if s == x || self.down[x].contains(&s) {
-                    stack.extend(&added[s]);
+                    stack.push(t);
                 }
             }
         }
