@@ -49,8 +49,10 @@ pub enum Error {
     },
     #[error("refused: {0}; nothing was changed")]
     NotCopies(String),
-    #[error("{from}: since the two copies parted, it changed what merging cannot carry yet ({actions}); prerequisites, levels set by hand, rules, the cohort, review decisions, skills added or edited, skill prerequisites and tracks merge for now, so nothing was changed — bring those changes over by hand, or merge the other way round")]
+    #[error("{from}: since the two copies parted, it changed what merging cannot carry yet ({actions}); prerequisites, levels set by hand, rules, the cohort, review decisions and tag edits, the auto-accept threshold, skills added, edited or removed, skill prerequisites and tracks merge for now, so nothing was changed — bring those changes over by hand, or merge the other way round")]
     MergeUnsupported { from: String, actions: String },
+    #[error("refused: {0}; nothing was changed")]
+    MergeRefused(String),
     #[error("refused: {edit} would close the prerequisite cycle {cycle}")]
     Cycle { edit: String, cycle: String },
     #[error("refused: tracks need a prerequisite graph without cycles, and it has one: {0}")]
@@ -179,6 +181,7 @@ impl Error {
             Error::Cycle { .. }
             | Error::NotCopies(_)
             | Error::MergeUnsupported { .. }
+            | Error::MergeRefused(_)
             | Error::CyclicGraph(_)
             | Error::SkillExists(_)
             | Error::TrackExists(_)

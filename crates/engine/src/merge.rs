@@ -8,12 +8,14 @@
 //! the merge, followed by one entry for each conflict resolved.
 //!
 //! It carries prerequisite edges and their groups, modules' levels set by hand, rules
-//! people wrote, the simulation cohort, review decisions on suggestions, and skills added
-//! or edited (renamed, moved, retired) and their prerequisites, tracks with who takes
-//! them, and what an earlier merge brought into the other copy. A copy whose entries
-//! since the fork change anything else (skills removed or merged, edited tags, a library
-//! imported on one side only) is refused, naming what it changed, so
-//! nothing either side did is dropped silently.
+//! people wrote, the simulation cohort, review decisions on suggestions (accepted,
+//! rejected, edited into another skill, undone, accepted by the threshold) and the
+//! auto-accept threshold, skills added, edited (renamed, moved, retired) or removed and
+//! their prerequisites, tracks with who takes them, and what an earlier merge brought
+//! into the other copy. A copy whose entries since the fork change anything else (skills
+//! merged, a library imported on one side only) is refused, naming what it changed, so
+//! nothing either side did is dropped silently. Each side's state of a thing is given in
+//! words here, once, for the CLI and the app alike.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -23,7 +25,7 @@ use serde_json::{json, Value};
 use ts_rs::TS;
 
 use crate::audit::{AuditAction, Entry};
-use crate::settings::EDITED_COHORT;
+use crate::settings::{AUTO_ACCEPT, EDITED_COHORT};
 use crate::{Error, Project, Result};
 
 /// Which copy's change stands when both changed the same thing.
@@ -93,7 +95,8 @@ pub struct MergeReport {
 pub struct MergeChange {
     /// A stable name for the thing (`edge:A->B`, `rule:ID`…).
     pub key: String,
-    /// prerequisite, group, level, rule, cohort, tag, skill, track or skill prerequisite.
+    /// prerequisite, group, level, rule, cohort, tag, own tag, auto-accept, skill, track
+    /// or skill prerequisite.
     pub kind: String,
     /// For people: "prerequisite “A” → “B”", "how “B”'s prerequisites combine".
     pub what: String,
@@ -101,6 +104,9 @@ pub struct MergeChange {
     pub ours: Value,
     #[ts(type = "unknown")]
     pub theirs: Value,
+    /// Each side's state in words ("there", "2-of", "replaced by sql"…).
+    pub ours_words: String,
+    pub theirs_words: String,
 }
 
 /// One thing both changed differently, side by side.
@@ -114,6 +120,8 @@ pub struct MergeConflict {
     pub ours: Value,
     #[ts(type = "unknown")]
     pub theirs: Value,
+    pub ours_words: String,
+    pub theirs_words: String,
     /// Ours' entries on it since the fork: who did what, when.
     pub ours_by: Vec<MergeEdit>,
     pub theirs_by: Vec<MergeEdit>,
@@ -140,6 +148,11 @@ enum Key {
     Cohort,
     /// A review decision on the model's suggestion of a skill (by slug) for a module.
     Tag(ModuleId, String),
+    /// A person's own tag of a skill (by slug) on a module, as an edit adds it: its
+    /// presence.
+    OwnTag(ModuleId, String),
+    /// The project's auto-accept threshold.
+    AutoAccept,
     /// A skill: its name, place in the tree, description, examples, retirement.
     Skill(model::SkillId),
     /// A track: its name, description and targets (its audience is its rule).
@@ -158,6 +171,8 @@ impl Key {
             Key::Rule(id) => format!("rule:{id}"),
             Key::Cohort => "cohort".to_owned(),
             Key::Tag(m, slug) => format!("tag:{m}:{slug}"),
+            Key::OwnTag(m, slug) => format!("own-tag:{m}:{slug}"),
+            Key::AutoAccept => "auto-accept".to_owned(),
             Key::Skill(id) => format!("skill:{id}"),
             Key::Track(id) => format!("track:{id}"),
             Key::SkillEdge(b, a) => format!("skill-edge:{b}->{a}"),
@@ -181,6 +196,11 @@ impl Key {
                 let (m, slug) = rest.split_once(':')?;
                 Key::Tag(ModuleId(m.to_owned()), slug.to_owned())
             }
+            "own-tag" => {
+                let (m, slug) = rest.split_once(':')?;
+                Key::OwnTag(ModuleId(m.to_owned()), slug.to_owned())
+            }
+            "auto-accept" => Key::AutoAccept,
             "skill" => Key::Skill(model::SkillId(rest.to_owned())),
             "track" => Key::Track(model::TrackId(rest.to_owned())),
             "skill-edge" => {
@@ -199,10 +219,63 @@ impl Key {
             Key::Rule(_) => "rule",
             Key::Cohort => "cohort",
             Key::Tag(..) => "tag",
+            Key::OwnTag(..) => "own tag",
+            Key::AutoAccept => "auto-accept",
             Key::Skill(_) => "skill",
             Key::Track(_) => "track",
             Key::SkillEdge(..) => "skill prerequisite",
         }
+    }
+}
+
+/// One side's state of the thing `key` names (its [`State::value`]) in words.
+fn words(key: &Key, v: &Value) -> String {
+    let there = |v: &Value| match v == &Value::Bool(true) {
+        true => "there".to_owned(),
+        false => "not there".to_owned(),
+    };
+    match key {
+        Key::Edge(..) | Key::SkillEdge(..) | Key::OwnTag(..) => there(v),
+        Key::Group(_) => match (v["kind"].as_str(), v["n"].as_u64()) {
+            (Some("n_of"), Some(n)) => format!("{n}-of"),
+            (Some(kind), _) => kind.replace('_', "-"),
+            _ => "none".to_owned(),
+        },
+        Key::Level(_) => v
+            .as_str()
+            .map_or_else(|| "not set by hand".to_owned(), str::to_owned),
+        Key::Rule(_) if v.is_null() => "deleted".to_owned(),
+        Key::Rule(_) => format!(
+            "{} rule: {}",
+            v["kind"].as_str().unwrap_or("a"),
+            v["explanation"].as_str().unwrap_or_default()
+        ),
+        Key::Cohort if v.is_null() => "the library's".to_owned(),
+        Key::Cohort => format!("{} segments", v["segments"].as_array().map_or(0, Vec::len)),
+        Key::Tag(..) => match (v["state"].as_str(), v["replaced_by"].as_str()) {
+            (Some(_), Some(by)) => format!("replaced by {by}"),
+            (Some(state), None) => state.to_owned(),
+            _ => "none".to_owned(),
+        },
+        Key::AutoAccept => v
+            .as_f64()
+            .map_or_else(|| "off".to_owned(), |t| format!("at {t:.2}")),
+        Key::Skill(_) if v.is_null() => "none".to_owned(),
+        Key::Skill(_) => format!(
+            "“{}”{}",
+            v["name"].as_str().unwrap_or_default(),
+            if v["retired"] == true {
+                " (retired)"
+            } else {
+                ""
+            }
+        ),
+        Key::Track(_) if v.is_null() => "removed".to_owned(),
+        Key::Track(_) => format!(
+            "“{}”, {} targets",
+            v["name"].as_str().unwrap_or_default(),
+            v["targets"].as_array().map_or(0, Vec::len)
+        ),
     }
 }
 
@@ -230,6 +303,34 @@ fn touched(e: &AuditEvent) -> Vec<Key> {
             vec![Key::Rule(e.object.clone())]
         }
         Some(AuditAction::CohortSet) => vec![Key::Cohort],
+        Some(AuditAction::AutoAcceptSet) => vec![Key::AutoAccept],
+        // An edit rejects the model's suggestion for a person's own tag; undoing it puts
+        // both back.
+        Some(AuditAction::TagEdited | AuditAction::TagEditUndone) => {
+            let module = ModuleId(e.object.clone());
+            let (from, to) = match AuditAction::parse(&e.action) {
+                Some(AuditAction::TagEdited) => (&e.before["skill"], &e.after["skill"]),
+                _ => (&e.before["replaces"], &e.before["skill"]),
+            };
+            match (from.as_str(), to.as_str()) {
+                (Some(from), Some(to)) => vec![
+                    Key::Tag(module.clone(), from.to_owned()),
+                    Key::OwnTag(module, to.to_owned()),
+                ],
+                _ => Vec::new(),
+            }
+        }
+        Some(AuditAction::TagsAutoAccepted) => e.after["tags"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|t| {
+                Some(Key::Tag(
+                    ModuleId(t["module"].as_str()?.to_owned()),
+                    t["skill"].as_str()?.to_owned(),
+                ))
+            })
+            .collect(),
         // A track and the rule that says who takes it.
         Some(AuditAction::TrackAdded | AuditAction::TrackEdited | AuditAction::TrackRemoved) => {
             let draft = match e.after.is_null() {
@@ -259,7 +360,7 @@ fn touched(e: &AuditEvent) -> Vec<Key> {
             .flatten()
             .filter_map(|c| Key::parse(c["key"].as_str()?))
             .collect(),
-        Some(AuditAction::SkillAdded | AuditAction::SkillEdited) => {
+        Some(AuditAction::SkillAdded | AuditAction::SkillEdited | AuditAction::SkillRemoved) => {
             vec![Key::Skill(model::SkillId(e.object.clone()))]
         }
         Some(AuditAction::TagDecided | AuditAction::TagsDecided) => e.before["tags"]
@@ -284,15 +385,46 @@ struct State {
     levels: BTreeMap<ModuleId, model::Level>,
     rules: HashMap<String, Value>,
     cohort: Option<model::Cohort>,
-    /// The model's suggestions: their state and skill id, by (module, skill slug).
-    tags: HashMap<(ModuleId, String), (model::TagState, model::SkillId)>,
+    /// The model's suggestions, by (module, skill slug).
+    tags: HashMap<(ModuleId, String), ModelTag>,
+    /// People's own tags, by (module, skill slug), with the skill's id.
+    own_tags: HashMap<(ModuleId, String), model::SkillId>,
+    auto_accept: Option<f64>,
     skills: BTreeMap<model::SkillId, model::Skill>,
     tracks: HashMap<model::TrackId, model::Track>,
     skill_edges: HashMap<(model::SkillId, model::SkillId), model::EdgeOrigin>,
 }
 
+/// A model suggestion as a merge carries it.
+struct ModelTag {
+    skill: model::SkillId,
+    state: model::TagState,
+    auto_accepted: bool,
+    /// The slug of the skill an edit replaced it by.
+    replaced_by: Option<String>,
+}
+
 impl State {
     fn of(project: &Project) -> Result<State> {
+        let (mut tags, mut own_tags) = (HashMap::new(), HashMap::new());
+        for t in project.store.all_tags()? {
+            let key = (t.module_id, t.skill_slug);
+            match t.source {
+                model::TagSource::Model => {
+                    let tag = ModelTag {
+                        skill: t.skill_id,
+                        state: t.state,
+                        auto_accepted: t.auto_accepted,
+                        replaced_by: t.replaced_by,
+                    };
+                    tags.insert(key, tag);
+                }
+                model::TagSource::Person => {
+                    own_tags.insert(key, t.skill_id);
+                }
+                model::TagSource::Declared => {}
+            }
+        }
         let all = project.store.prerequisites()?;
         let groups = all.iter().map(|e| (e.after.clone(), e.group)).collect();
         let edges = all
@@ -305,12 +437,9 @@ impl State {
             levels: project.store.level_overrides()?,
             rules: project.store.rules()?.into_iter().collect(),
             cohort: project.store.setting(&EDITED_COHORT)?,
-            tags: project
-                .store
-                .model_tags()?
-                .into_iter()
-                .map(|t| ((t.module_id, t.skill_slug), (t.state, t.skill_id)))
-                .collect(),
+            tags,
+            own_tags,
+            auto_accept: project.store.setting(&AUTO_ACCEPT)?,
             skills: project
                 .store
                 .skills()?
@@ -339,7 +468,13 @@ impl State {
             Key::Level(m) => json!(self.levels.get(m)),
             Key::Rule(id) => self.rules.get(id).cloned().unwrap_or(Value::Null),
             Key::Cohort => json!(self.cohort),
-            Key::Tag(m, slug) => json!(self.tags.get(&(m.clone(), slug.clone())).map(|t| t.0)),
+            // Whether the threshold or a person accepted it is not a difference.
+            Key::Tag(m, slug) => match self.tags.get(&(m.clone(), slug.clone())) {
+                Some(t) => json!({ "state": t.state, "replaced_by": t.replaced_by }),
+                None => Value::Null,
+            },
+            Key::OwnTag(m, slug) => json!(self.own_tags.contains_key(&(m.clone(), slug.clone()))),
+            Key::AutoAccept => json!(self.auto_accept),
             Key::Skill(id) => json!(self.skills.get(id)),
             Key::Track(id) => json!(self.tracks.get(id)),
             Key::SkillEdge(b, a) => json!(self.skill_edges.contains_key(&(b.clone(), a.clone()))),
@@ -452,7 +587,16 @@ impl Project {
             .filter(|e| !from_theirs(e))
             .cloned()
             .collect();
-        let (ours_touched, theirs_touched) = (by_key(&ours_own), by_key(theirs_since));
+        let (mut ours_touched, theirs_touched) = (by_key(&ours_own), by_key(theirs_since));
+        // Theirs' edit of a suggestion ours decided otherwise collides as a whole: the
+        // person's tag it added is in the conflict with the suggestion it replaced.
+        for e in theirs_since {
+            if let [tag @ Key::Tag(..), own @ Key::OwnTag(..)] = touched(e).as_slice() {
+                if let Some(edits) = ours_touched.get(tag).cloned() {
+                    ours_touched.entry(own.clone()).or_default().extend(edits);
+                }
+            }
+        }
         let (ours_state, theirs_state) = (State::of(self)?, State::of(theirs)?);
         let titles: HashMap<ModuleId, String> = self
             .store
@@ -468,6 +612,8 @@ impl Project {
             Key::Rule(id) => format!("rule {id}"),
             Key::Cohort => "the simulation cohort".to_owned(),
             Key::Tag(m, slug) => format!("the suggestion of {slug} for “{}”", title(m)),
+            Key::OwnTag(m, slug) => format!("a person's tag {slug} on “{}”", title(m)),
+            Key::AutoAccept => "the auto-accept threshold".to_owned(),
             Key::Skill(id) => {
                 let skill = theirs_state
                     .skills
@@ -533,6 +679,8 @@ impl Project {
                         key: key.id(),
                         kind: key.kind().to_owned(),
                         what: what(key),
+                        ours_words: words(key, &ours),
+                        theirs_words: words(key, &theirs),
                         ours,
                         theirs,
                         ours_by: ours_by.clone(),
@@ -546,6 +694,8 @@ impl Project {
                         key: key.id(),
                         kind: key.kind().to_owned(),
                         what: what(key),
+                        ours_words: words(key, &ours),
+                        theirs_words: words(key, &theirs),
                         ours,
                         theirs,
                     });
@@ -572,6 +722,8 @@ impl Project {
                 what: c.what.clone(),
                 ours: c.ours.clone(),
                 theirs: c.theirs.clone(),
+                ours_words: c.ours_words.clone(),
+                theirs_words: c.theirs_words.clone(),
             });
         }
 
@@ -596,6 +748,8 @@ impl Project {
                 | Key::Rule(_)
                 | Key::Cohort
                 | Key::Tag(..)
+                | Key::OwnTag(..)
+                | Key::AutoAccept
                 | Key::Skill(_)
                 | Key::Track(_)
                 | Key::SkillEdge(..) => {}
@@ -637,11 +791,39 @@ impl Project {
                 _ => None,
             })
             .collect();
-        if !skills.is_empty() {
-            let mut all = ours_state.skills.clone();
-            for skill in &skills {
-                all.insert(skill.id.clone(), skill.clone());
+        // Skills theirs removed (nothing used them there): ours must not use them either.
+        let mut removed_skills: Vec<model::Skill> = take
+            .iter()
+            .filter_map(|k| match k {
+                Key::Skill(id) if !theirs_state.skills.contains_key(id) => {
+                    ours_state.skills.get(id).cloned()
+                }
+                _ => None,
+            })
+            .collect();
+        // The skills ours will have.
+        let mut final_skills = ours_state.skills.clone();
+        for skill in &skills {
+            final_skills.insert(skill.id.clone(), skill.clone());
+        }
+        for skill in &removed_skills {
+            final_skills.remove(&skill.id);
+        }
+        // Children before their parents, so none is left naming a parent that is gone.
+        removed_skills.sort_by_key(|s| {
+            let mut depth = 0;
+            let mut at = s.parent_id.as_ref();
+            while let Some(p) = at.and_then(|p| ours_state.skills.get(p)) {
+                depth += 1;
+                at = p.parent_id.as_ref();
+                if depth > ours_state.skills.len() {
+                    break;
+                }
             }
+            std::cmp::Reverse(depth)
+        });
+        if !skills.is_empty() {
+            let all = &final_skills;
             let list: Vec<&model::Skill> = all.values().collect();
             let at: HashMap<&model::SkillId, usize> =
                 list.iter().enumerate().map(|(i, s)| (&s.id, i)).collect();
@@ -684,16 +866,120 @@ impl Project {
                 _ => None,
             })
             .collect();
-        let tags: Vec<(ModuleId, model::SkillId, model::TagState)> = take
+        let skill_of = |slug: &str| {
+            theirs_state
+                .skills
+                .values()
+                .find(|s| s.slug == slug)
+                .map(|s| s.id.clone())
+        };
+        let tags: Vec<(ModuleId, &ModelTag, Option<model::SkillId>)> = take
             .iter()
             .filter_map(|k| match k {
                 Key::Tag(m, slug) => {
-                    let (state, skill) = theirs_state.tags.get(&(m.clone(), slug.clone()))?;
-                    Some((m.clone(), skill.clone(), *state))
+                    let tag = theirs_state.tags.get(&(m.clone(), slug.clone()))?;
+                    let by = tag.replaced_by.as_deref().and_then(skill_of);
+                    Some((m.clone(), tag, by))
                 }
                 _ => None,
             })
             .collect();
+        // People's own tags theirs added (with the skill) or removed (ours' skill).
+        let own_tags: Vec<(ModuleId, model::SkillId, bool)> = take
+            .iter()
+            .filter_map(|k| match k {
+                Key::OwnTag(m, slug) => {
+                    let key = (m.clone(), slug.clone());
+                    match theirs_state.own_tags.get(&key) {
+                        Some(skill) => Some((m.clone(), skill.clone(), true)),
+                        None => Some((m.clone(), ours_state.own_tags.get(&key)?.clone(), false)),
+                    }
+                }
+                _ => None,
+            })
+            .collect();
+        let auto_accept = take
+            .contains(&Key::AutoAccept)
+            .then_some(theirs_state.auto_accept);
+        // What theirs' tags name must be a skill ours keeps.
+        let gone = tags
+            .iter()
+            .filter_map(|(m, _, by)| Some((m, by.as_ref()?)))
+            .chain(
+                own_tags
+                    .iter()
+                    .filter(|t| t.2)
+                    .map(|(m, skill, _)| (m, skill)),
+            )
+            .find(|(_, skill)| !final_skills.contains_key(*skill));
+        // Nor may their skills sit under, or need, a skill ours removed.
+        let name_of = |id: &model::SkillId| {
+            theirs_state
+                .skills
+                .get(id)
+                .or_else(|| ours_state.skills.get(id))
+                .map_or_else(|| id.to_string(), |s| s.name.clone())
+        };
+        let orphan = skills.iter().find_map(|s| {
+            let parent = s.parent_id.as_ref()?;
+            (!final_skills.contains_key(parent)).then_some((s, parent))
+        });
+        if let Some((skill, parent)) = orphan {
+            return Err(Error::MergeRefused(format!(
+                "{} puts skill “{}” under “{}”, which this copy removed — add it back here first, or merge the other way round",
+                from.display(),
+                skill.name,
+                name_of(parent)
+            )));
+        }
+        let dangling = skill_edges.iter().find(|((b, a), origin)| {
+            origin.is_some() && !(final_skills.contains_key(b) && final_skills.contains_key(a))
+        });
+        if let Some(((b, a), _)) = dangling {
+            return Err(Error::MergeRefused(format!(
+                "{} adds the skill prerequisite “{}” → “{}”, and this copy removed one of them — add it back here first, or merge the other way round",
+                from.display(),
+                name_of(b),
+                name_of(a)
+            )));
+        }
+        let slugs: BTreeSet<&str> = final_skills.values().map(|s| s.slug.as_str()).collect();
+        let aimless = tracks.iter().find_map(|(_, t)| {
+            let t = t.as_ref()?;
+            let theirs_has = |slug: &str| theirs_state.skills.values().any(|s| s.slug == slug);
+            let target = t
+                .targets
+                .iter()
+                .find(|x| !slugs.contains(x.skill.as_str()) && theirs_has(&x.skill))?;
+            Some((t, target))
+        });
+        if let Some((track, target)) = aimless {
+            return Err(Error::MergeRefused(format!(
+                "{} has track “{}” aim at skill {}, which this copy removed — add it back here first, or merge the other way round",
+                from.display(),
+                track.name,
+                target.skill
+            )));
+        }
+        if let Some((m, skill)) = gone {
+            let name = theirs_state
+                .skills
+                .get(skill)
+                .map_or(skill.as_str(), |s| s.name.as_str());
+            return Err(Error::MergeRefused(format!(
+                "{} tags “{}” with skill “{name}”, which this copy removed — add the skill back here first, or merge the other way round",
+                from.display(),
+                title(m)
+            )));
+        }
+        self.refuse_removing_used(
+            &removed_skills,
+            &final_skills,
+            &ours_state,
+            &skill_edges,
+            &tracks,
+            from,
+        )?;
         // One group per module: theirs where it was taken, else ours', else the edge's own
         // (a module that had no prerequisites in ours).
         let mut final_groups: BTreeMap<ModuleId, PrerequisiteGroup> = BTreeMap::new();
@@ -785,6 +1071,11 @@ impl Project {
                     tx.set_module_level(m, Some(*l), hash)?;
                 }
             }
+            // Skills first: tags and tracks below may name one theirs added.
+            for skill in &skills {
+                tx.upsert_skill(skill)?;
+                tx.set_skill_retired(&skill.id, skill.retired)?;
+            }
             for (id, body) in &rules {
                 match body {
                     Some(body) => {
@@ -799,12 +1090,17 @@ impl Project {
             if let Some(cohort) = &cohort {
                 tx.set_setting(&EDITED_COHORT, cohort.as_ref())?;
             }
-            for (m, skill, state) in &tags {
-                tx.set_tag_state(m, skill, *state)?;
+            for (m, tag, by) in &tags {
+                tx.set_tag_decision(m, &tag.skill, tag.state, tag.auto_accepted, by.as_ref())?;
             }
-            for skill in &skills {
-                tx.upsert_skill(skill)?;
-                tx.set_skill_retired(&skill.id, skill.retired)?;
+            for (m, skill, there) in &own_tags {
+                match there {
+                    true => tx.add_person_tag(m, skill)?,
+                    false => tx.remove_person_tag(m, skill)?,
+                }
+            }
+            if let Some(threshold) = &auto_accept {
+                tx.set_setting(&AUTO_ACCEPT, threshold.as_ref())?;
             }
             for ((b, a), origin) in &skill_edges {
                 match origin {
@@ -822,6 +1118,9 @@ impl Project {
                     None => tx.delete_track(id)?,
                 }
             }
+            for skill in &removed_skills {
+                tx.delete_skill(&skill.id)?;
+            }
             entry.append(tx, actor, now)?;
             for (key, before, after) in &resolutions {
                 Entry::new(AuditAction::MergeResolved, key, before, after)
@@ -837,6 +1136,69 @@ impl Project {
             conflicts,
             merged: true,
         })
+    }
+
+    /// Refuses removing skills (theirs removed them, unused there) that ours still uses
+    /// once the merge is in: tags, aliases, sub-skills, skill prerequisites or tracks.
+    fn refuse_removing_used(
+        &self,
+        removed: &[model::Skill],
+        skills: &BTreeMap<model::SkillId, model::Skill>,
+        ours: &State,
+        skill_edges: &[((model::SkillId, model::SkillId), Option<model::EdgeOrigin>)],
+        tracks: &[(model::TrackId, Option<model::Track>)],
+        from: &std::path::Path,
+    ) -> Result<()> {
+        let mut pairs: BTreeSet<(model::SkillId, model::SkillId)> =
+            ours.skill_edges.keys().cloned().collect();
+        for (pair, origin) in skill_edges {
+            match origin {
+                Some(_) => pairs.insert(pair.clone()),
+                None => pairs.remove(pair),
+            };
+        }
+        let mut final_tracks = ours.tracks.clone();
+        for (id, track) in tracks {
+            match track {
+                Some(t) => final_tracks.insert(id.clone(), t.clone()),
+                None => final_tracks.remove(id),
+            };
+        }
+        for skill in removed {
+            let snap = self.store.merge_snapshot(skill, &skill.id)?;
+            let children = skills
+                .values()
+                .filter(|s| s.parent_id.as_ref() == Some(&skill.id))
+                .count();
+            let prerequisites = pairs
+                .iter()
+                .filter(|(b, a)| *b == skill.id || *a == skill.id)
+                .count();
+            let in_tracks = final_tracks
+                .values()
+                .filter(|t| t.targets.iter().any(|x| x.skill == skill.slug))
+                .count();
+            let uses: Vec<String> = [
+                (snap.tags.len(), "tags"),
+                (children, "sub-skills"),
+                (prerequisites, "skill prerequisites"),
+                (snap.aliases.len(), "merged skills"),
+                (in_tracks, "tracks"),
+            ]
+            .iter()
+            .filter(|(n, _)| *n > 0)
+            .map(|(n, what)| format!("{n} {what}"))
+            .collect();
+            if !uses.is_empty() {
+                return Err(Error::MergeRefused(format!(
+                    "{} removed skill “{}”, which this copy still uses ({}) — remove those uses here first, or merge the other way round",
+                    from.display(),
+                    skill.name,
+                    uses.join(", ")
+                )));
+            }
+        }
+        Ok(())
     }
 
     /// Refuses skill prerequisites that, with ours', would make a cycle, naming it.
@@ -1003,4 +1365,116 @@ pub fn carried_entries_verify(after: &Value) -> bool {
         previous = hash;
     }
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_kind_of_thing_is_said_in_words_and_its_key_reads_back() {
+        let m = || ModuleId("m1".to_owned());
+        let check = |key: Key, v: Value, want: &str, why: &str| {
+            assert_eq!(words(&key, &v), want, "{why}");
+            assert_eq!(
+                Key::parse(&key.id()),
+                Some(key.clone()),
+                "{why}: the key {} a merge entry records reads back",
+                key.id()
+            );
+        };
+        let skill = |s: &str| model::SkillId(s.to_owned());
+        check(
+            Key::Edge(m(), m()),
+            json!(true),
+            "there",
+            "an edge that is there",
+        );
+        check(
+            Key::Edge(m(), m()),
+            json!(false),
+            "not there",
+            "an edge that is not",
+        );
+        check(
+            Key::Group(m()),
+            json!({"kind": "n_of", "n": 2}),
+            "2-of",
+            "an n-of group names its n",
+        );
+        check(
+            Key::Group(m()),
+            json!({"kind": "any_of"}),
+            "any-of",
+            "an any-of group",
+        );
+        check(
+            Key::Level(m()),
+            Value::Null,
+            "not set by hand",
+            "no level set by hand",
+        );
+        check(
+            Key::Rule("r".into()),
+            Value::Null,
+            "deleted",
+            "a deleted rule",
+        );
+        check(
+            Key::Rule("r".into()),
+            json!({"kind": "placement", "explanation": "skip ahead"}),
+            "placement rule: skip ahead",
+            "a rule by its kind and words",
+        );
+        check(
+            Key::Cohort,
+            Value::Null,
+            "the library's",
+            "no cohort of one's own",
+        );
+        check(
+            Key::Skill(skill("s")),
+            json!({"name": "Closing", "retired": true}),
+            "“Closing” (retired)",
+            "a retired skill",
+        );
+        check(
+            Key::Skill(skill("s")),
+            Value::Null,
+            "none",
+            "a skill that is not there",
+        );
+        check(
+            Key::Tag(m(), "sql".into()),
+            json!({"state": "rejected", "replaced_by": null}),
+            "rejected",
+            "a review decision",
+        );
+        check(
+            Key::Tag(m(), "sql".into()),
+            json!({"state": "rejected", "replaced_by": "databases"}),
+            "replaced by databases",
+            "an edit says what replaced the suggestion",
+        );
+        check(
+            Key::OwnTag(m(), "sql".into()),
+            json!(true),
+            "there",
+            "a person's tag",
+        );
+        check(Key::AutoAccept, json!(0.85), "at 0.85", "a threshold");
+        check(Key::AutoAccept, Value::Null, "off", "no threshold");
+        check(
+            Key::Track(model::TrackId("t".into())),
+            json!({"name": "New hires", "targets": [1, 2]}),
+            "“New hires”, 2 targets",
+            "a track by its name and targets",
+        );
+        check(
+            Key::SkillEdge(skill("a"), skill("b")),
+            json!(false),
+            "not there",
+            "a skill prerequisite removed",
+        );
+    }
 }

@@ -364,6 +364,44 @@ impl Tx<'_> {
         Ok(!existed)
     }
 
+    /// Puts a model suggestion in the state another copy of the project has it in: its
+    /// state, whether the auto-accept threshold accepted it, and the person's tag an edit
+    /// replaced it by (a merge carrying a review decision).
+    pub fn set_tag_decision(
+        &self,
+        module: &ModuleId,
+        skill: &SkillId,
+        state: TagState,
+        auto_accepted: bool,
+        replaced_by: Option<&SkillId>,
+    ) -> rusqlite::Result<bool> {
+        let n = self
+            .tx
+            .prepare_cached(
+                "UPDATE tags SET state = ?3, auto_accepted = ?4, replaced_by = ?5
+                 WHERE module_id = ?1 AND skill_id = ?2 AND source = 'model'",
+            )?
+            .execute(params![
+                module.as_str(),
+                skill.as_str(),
+                tag_state_sql(state),
+                auto_accepted,
+                replaced_by.map(SkillId::as_str),
+            ])?;
+        Ok(n == 1)
+    }
+
+    /// Adds a person's own accepted tag (an edit's replacement, carried by a merge).
+    pub fn add_person_tag(&self, module: &ModuleId, skill: &SkillId) -> rusqlite::Result<()> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO tags (module_id, skill_id, source, state) VALUES (?1, ?2, 'person', 'accepted')
+                 ON CONFLICT (module_id, skill_id, source) DO UPDATE SET state = 'accepted'",
+            )?
+            .execute([module.as_str(), skill.as_str()])?;
+        Ok(())
+    }
+
     /// Removes a person's own tag (undoing an edit that added it).
     pub fn remove_person_tag(&self, module: &ModuleId, skill: &SkillId) -> rusqlite::Result<()> {
         self.tx

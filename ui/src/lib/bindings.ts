@@ -662,19 +662,24 @@ export type MergeChange = {
  */
 key: string, 
 /**
- * prerequisite, group, level, rule, cohort, tag, skill, track or skill prerequisite.
+ * prerequisite, group, level, rule, cohort, tag, own tag, auto-accept, skill, track
+ * or skill prerequisite.
  */
 kind: string, 
 /**
  * For people: "prerequisite “A” → “B”", "how “B”'s prerequisites combine".
  */
-what: string, ours: unknown, theirs: unknown, };
+what: string, ours: unknown, theirs: unknown, 
+/**
+ * Each side's state in words ("there", "2-of", "replaced by sql"…).
+ */
+ours_words: string, theirs_words: string, };
 
 export type MergeConflict = { 
 /**
  * A stable name for the thing, as [`Resolutions::each`] names it.
  */
-key: string, kind: string, what: string, ours: unknown, theirs: unknown, 
+key: string, kind: string, what: string, ours: unknown, theirs: unknown, ours_words: string, theirs_words: string, 
 /**
  * Ours' entries on it since the fork: who did what, when.
  */

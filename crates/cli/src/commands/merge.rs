@@ -63,7 +63,7 @@ pub(crate) fn run_merge(args: &MergeArgs) -> anyhow::Result<Output> {
         let conflicting: std::collections::HashSet<&str> =
             r.conflicts.iter().map(|c| c.what.as_str()).collect();
         for c in r.applied.iter().filter(|c| !conflicting.contains(c.what.as_str())) {
-            writeln!(out, "  merged      {}: {}", c.what, change(&c.kind, &c.ours, &c.theirs))?;
+            writeln!(out, "  merged      {}: {}", c.what, change(c))?;
         }
         for c in &r.conflicts {
             let by = |edits: &[engine::MergeEdit]| -> String {
@@ -84,8 +84,8 @@ pub(crate) fn run_merge(args: &MergeArgs) -> anyhow::Result<Output> {
                 None => "CONFLICT",
             };
             writeln!(out, "  {state:<11} {}  [{}]", c.what, c.key)?;
-            writeln!(out, "              ours:   {} — {}", state_of(&c.kind, &c.ours), by(&c.ours_by))?;
-            writeln!(out, "              theirs: {} — {}", state_of(&c.kind, &c.theirs), by(&c.theirs_by))?;
+            writeln!(out, "              ours:   {} — {}", c.ours_words, by(&c.ours_by))?;
+            writeln!(out, "              theirs: {} — {}", c.theirs_words, by(&c.theirs_by))?;
         }
         match (r.merged, r.conflicts.iter().any(|c| c.resolved.is_none())) {
             (_, true) => writeln!(
@@ -105,59 +105,16 @@ pub(crate) fn run_merge(args: &MergeArgs) -> anyhow::Result<Output> {
     .failing_if(unresolved))
 }
 
-/// A merged thing's state in words, by its kind.
-fn state_of(kind: &str, v: &serde_json::Value) -> String {
-    use serde_json::Value;
-    match (kind, v) {
-        ("prerequisite" | "skill prerequisite", Value::Bool(true)) => "there".to_owned(),
-        ("prerequisite" | "skill prerequisite", _) => "not there".to_owned(),
-        ("group", g) => match (g["kind"].as_str(), g["n"].as_u64()) {
-            (Some("n_of"), Some(n)) => format!("{n}-of"),
-            (Some(kind), _) => kind.replace('_', "-"),
-            _ => "none".to_owned(),
-        },
-        ("level", Value::String(level)) => level.clone(),
-        ("level", _) => "not set by hand".to_owned(),
-        ("rule", Value::Null) => "deleted".to_owned(),
-        ("rule", rule) => format!(
-            "{} rule: {}",
-            rule["kind"].as_str().unwrap_or("a"),
-            rule["explanation"].as_str().unwrap_or_default()
-        ),
-        ("skill", Value::Null) => "none".to_owned(),
-        ("skill", skill) => format!(
-            "“{}”{}",
-            skill["name"].as_str().unwrap_or_default(),
-            if skill["retired"] == true {
-                " (retired)"
-            } else {
-                ""
-            }
-        ),
-        ("tag", Value::String(state)) => state.clone(),
-        ("track", Value::Null) => "removed".to_owned(),
-        ("track", t) => format!(
-            "“{}”, {} targets",
-            t["name"].as_str().unwrap_or_default(),
-            t["targets"].as_array().map_or(0, Vec::len)
-        ),
-        ("cohort", Value::Null) => "the library's".to_owned(),
-        ("cohort", c) => format!("{} segments", c["segments"].as_array().map_or(0, Vec::len)),
-        (_, v) => v.to_string(),
-    }
-}
-
 /// What a merge did to one thing.
-fn change(kind: &str, ours: &serde_json::Value, theirs: &serde_json::Value) -> String {
-    match (kind, ours.is_null(), theirs.is_null()) {
-        ("prerequisite" | "skill prerequisite", _, _)
-            if theirs == &serde_json::Value::Bool(true) =>
-        {
+fn change(c: &engine::MergeChange) -> String {
+    match (c.kind.as_str(), c.ours.is_null(), c.theirs.is_null()) {
+        ("prerequisite" | "skill prerequisite" | "own tag", _, _) if c.theirs == true => {
             "added".to_owned()
         }
-        ("prerequisite" | "skill prerequisite", _, _) => "removed".to_owned(),
-        ("rule", true, false) => format!("added ({})", state_of(kind, theirs)),
+        ("prerequisite" | "skill prerequisite" | "own tag", _, _) => "removed".to_owned(),
+        ("rule", true, false) => format!("added ({})", c.theirs_words),
         ("rule", false, true) => "deleted".to_owned(),
-        _ => format!("{} (was {})", state_of(kind, theirs), state_of(kind, ours)),
+        ("skill", false, true) => "removed".to_owned(),
+        _ => format!("{} (was {})", c.theirs_words, c.ours_words),
     }
 }

@@ -1,5 +1,6 @@
 //! Merging two copies of one project: the fork found from the logs, silent merges of edits
-//! that do not collide (the same whichever side is ours), conflicts side by side, cycles
+//! that do not collide (the same whichever side is ours, for random edits of edges, levels,
+//! skills and skill prerequisites), conflicts side by side, cycles
 //! and what cannot be carried yet refused with nothing changed, both chains kept.
 
 use std::collections::BTreeSet;
@@ -10,6 +11,11 @@ const N: usize = 8;
 
 /// A project of modules m0…m7 (m1 after m0, m3 after m2), copied into ours and theirs.
 fn copies(tmp: &Path) -> (Project, Project) {
+    copies_with(tmp, |_| {})
+}
+
+/// As [`copies`], with `setup` done on the base before it is copied.
+fn copies_with(tmp: &Path, setup: impl FnOnce(&mut Project)) -> (Project, Project) {
     let mut lib = testkit::Library::new();
     for i in 0..N {
         lib = lib.module(&format!("m{i}.md"), &format!("M{i}"), 10, &["skill-10"]);
@@ -21,6 +27,7 @@ fn copies(tmp: &Path) -> (Project, Project) {
     let base = tmp.join("base.pathforge");
     let mut p = Project::create(&base, Timestamp(1)).unwrap();
     p.import_library(&lib, &ME, Timestamp(2)).unwrap();
+    setup(&mut p);
     drop(p);
     for name in ["ours.pathforge", "theirs.pathforge"] {
         std::fs::copy(&base, tmp.join(name)).unwrap();
@@ -260,10 +267,15 @@ fn a_merge_that_would_close_a_cycle_or_carry_what_it_cannot_is_refused() {
             theirs
                 .add_skill("passing", "A passing idea", None, "", &ME, Timestamp(11))
                 .unwrap();
-            theirs.remove_skill("passing", &ME, Timestamp(12)).unwrap();
+            let merged = theirs
+                .add_skill("twin", "A twin", None, "", &ME, Timestamp(12))
+                .unwrap();
+            theirs
+                .merge_skill("passing", &merged.slug, &ME, Timestamp(13))
+                .unwrap();
         },
-        "skill.removed ×1",
-        "a skill removed on their side cannot be carried yet, and is named",
+        "skill.merged ×1",
+        "a skill merged into another on their side cannot be carried yet, and is named",
     );
 
     // A project that is not a copy of ours.
@@ -290,35 +302,103 @@ impl Rng {
     }
 }
 
-/// Random edits on one side: edges added (cycles are refused by the engine, and skipped)
-/// or removed, each with a random group sometimes.
+/// Skills random edits add (under another of them, or at the root), remove and link by
+/// prerequisites; the first two are in the base.
+const POOL: [&str; 4] = ["p0", "p1", "p2", "p3"];
+
+/// Random edits on one side: mostly edges added (cycles are refused by the engine, and
+/// skipped) or removed, each with a random group sometimes; and modules' levels set or
+/// cleared, skills of the pool added, removed (refused while in use) and linked.
 fn random_edits(p: &mut Project, rng: &mut Rng, n: usize, actor: &Actor) {
     let ids: Vec<ModuleId> = (0..N).map(|i| m(p, i)).collect();
     for k in 0..n {
         let (b, a) = (rng.below(N as u64) as usize, rng.below(N as u64) as usize);
+        let (x, y) = (POOL[rng.below(4) as usize], POOL[rng.below(4) as usize]);
         let at = Timestamp(100 + k as i64);
-        if rng.below(3) == 0 {
-            let _ = p.remove_prerequisite(&ids[b], &ids[a], actor, at);
-        } else {
-            let group = match rng.below(4) {
-                0 => Some(PrerequisiteGroup::AnyOf),
-                _ => None,
-            };
-            let _ = p.add_prerequisite(&ids[b], &ids[a], group, actor, at);
+        match rng.below(10) {
+            0 | 1 => {
+                let _ = p.remove_prerequisite(&ids[b], &ids[a], actor, at);
+            }
+            2 => {
+                let level = [
+                    None,
+                    Some(model::Level::Beginner),
+                    Some(model::Level::Advanced),
+                ][rng.below(3) as usize];
+                p.set_module_level(&ids[a], level, None, actor, at).unwrap();
+            }
+            3 => {
+                let parent = (rng.below(2) == 0 && x != y).then_some(y);
+                let _ = p.add_skill(x, &x.to_uppercase(), parent, "", actor, at);
+            }
+            4 => {
+                let _ = p.remove_skill(x, actor, at);
+            }
+            5 => {
+                let _ = p.add_skill_prerequisite(x, y, actor, at);
+            }
+            _ => {
+                let group = match rng.below(4) {
+                    0 => Some(PrerequisiteGroup::AnyOf),
+                    _ => None,
+                };
+                let _ = p.add_prerequisite(&ids[b], &ids[a], group, actor, at);
+            }
         }
     }
+}
+
+/// Levels by module, skills with their parent, skill prerequisites, all by name.
+type Shape = (
+    Vec<(String, String)>,
+    BTreeSet<(String, String)>,
+    BTreeSet<(String, String)>,
+);
+
+/// What the random edits change, comparable across copies: levels set by hand, skills
+/// (slug, parent's slug) and skill prerequisites (by slug).
+fn shape(p: &Project) -> Shape {
+    let levels = (0..N)
+        .map(|i| {
+            let module = p.module(&m(p, i)).unwrap();
+            (format!("m{i}"), format!("{:?}", module.level))
+        })
+        .collect();
+    let skills = p.skills().unwrap();
+    let slug = |id: &SkillId| skills.iter().find(|s| &s.id == id).map(|s| s.slug.clone());
+    let tree = skills
+        .iter()
+        .map(|s| {
+            (
+                s.slug.clone(),
+                s.parent_id.as_ref().and_then(slug).unwrap_or_default(),
+            )
+        })
+        .collect();
+    let links = p
+        .skill_prerequisites()
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.before, e.after))
+        .collect();
+    (levels, tree, links)
 }
 
 #[test]
 fn random_edits_on_two_copies_merge_to_the_same_project_either_way_round() {
     let (ana, ben) = (someone("Ana"), someone("Ben"));
     let (mut clean, mut conflicted) = (0, 0);
-    for seed in 0..24u64 {
+    for seed in 0..40u64 {
         let tmp = tempfile::tempdir().unwrap();
-        let (mut ours, mut theirs) = copies(tmp.path());
+        let (mut ours, mut theirs) = copies_with(tmp.path(), |base| {
+            for slug in &POOL[..2] {
+                base.add_skill(slug, &slug.to_uppercase(), None, "", &ME, Timestamp(3))
+                    .unwrap();
+            }
+        });
         let mut rng = Rng(seed);
-        random_edits(&mut ours, &mut rng, 4, &ana);
-        random_edits(&mut theirs, &mut rng, 4, &ben);
+        random_edits(&mut ours, &mut rng, 6, &ana);
+        random_edits(&mut theirs, &mut rng, 6, &ben);
         drop((ours, theirs));
         for side in ["ours", "theirs"] {
             let from = tmp.path().join(format!("{side}.pathforge"));
@@ -339,6 +419,33 @@ fn random_edits_on_two_copies_merge_to_the_same_project_either_way_round() {
                     edges(&two),
                     "seed {seed}: the same edges either way round"
                 );
+                assert_eq!(
+                    shape(&one),
+                    shape(&two),
+                    "seed {seed}: the same levels, skills and skill prerequisites either way round"
+                );
+                // Every skill a side added, and every one it removed, is so in the merge.
+                let names = |p: &Project| -> BTreeSet<String> {
+                    p.skills().unwrap().into_iter().map(|s| s.slug).collect()
+                };
+                let merged_skills = names(&one);
+                let base_skills: BTreeSet<String> =
+                    POOL[..2].iter().map(|s| s.to_string()).collect();
+                for (side, path) in [("ours", "ours.pathforge"), ("theirs", "theirs.pathforge")] {
+                    let mine = names(&Project::open(&tmp.path().join(path)).unwrap());
+                    for s in mine.difference(&base_skills) {
+                        assert!(
+                            merged_skills.contains(s),
+                            "seed {seed}: {side}'s skill {s} is kept"
+                        );
+                    }
+                    for s in base_skills.difference(&mine) {
+                        assert!(
+                            !merged_skills.contains(s),
+                            "seed {seed}: {side}'s removal of {s} is kept"
+                        );
+                    }
+                }
                 // Nothing either side did is lost: every edge a side added since the
                 // fork, and every edge it removed, is so in the merge (groups are
                 // compared above, whichever side is ours).
@@ -400,8 +507,8 @@ fn random_edits_on_two_copies_merge_to_the_same_project_either_way_round() {
         }
     }
     assert!(
-        clean >= 8,
-        "most random pairs merge cleanly ({clean} of 24, {conflicted} conflicted)"
+        clean >= 20,
+        "most random pairs merge cleanly ({clean} of 40, {conflicted} conflicted)"
     );
 }
 
@@ -562,8 +669,12 @@ fn review_decisions_merge_and_a_suggestion_accepted_here_and_rejected_there_is_a
     );
     let c = &report.conflicts[0];
     assert_eq!(
-        (c.kind.as_str(), c.ours.as_str(), c.theirs.as_str()),
-        ("tag", Some("accepted"), Some("rejected")),
+        (
+            c.kind.as_str(),
+            c.ours_words.as_str(),
+            c.theirs_words.as_str()
+        ),
+        ("tag", "accepted", "rejected"),
         "accepted here, rejected there, side by side"
     );
     assert_eq!(
@@ -921,5 +1032,317 @@ fn skill_prerequisites_merge_and_a_cycle_between_the_two_sides_is_refused() {
         err.to_string()
             .contains("would close the prerequisite cycle"),
         "z → x with ours' x → y → z loops, and is named: {err}"
+    );
+}
+
+/// Copies whose base was auto-tagged, with two more skills to edit suggestions into.
+fn tagged_copies(tmp: &Path) -> (Project, Project, Vec<(ModuleId, SkillId)>) {
+    let (mut base, _) = tagging_project(tmp);
+    base.tag_modules(encoder(), Timestamp(3), &mut |_, _| true)
+        .unwrap();
+    for (slug, name) in [("negotiation", "Negotiation"), ("spare", "Spare")] {
+        base.add_skill(slug, name, None, "", &ME, Timestamp(4))
+            .unwrap();
+    }
+    let queue = base
+        .review_queue(Some(TagState::Suggested), None, None)
+        .unwrap();
+    assert!(queue.len() >= 2, "enough suggestions to edit: {queue:?}");
+    let keys = queue
+        .iter()
+        .map(|t| (t.module_id.clone(), t.skill_id.clone()))
+        .collect();
+    let path = tmp.join("p.pathforge");
+    drop(base);
+    for side in ["ours", "theirs"] {
+        std::fs::copy(&path, tmp.join(format!("{side}.pathforge"))).unwrap();
+    }
+    (
+        Project::open(&tmp.join("ours.pathforge")).unwrap(),
+        Project::open(&tmp.join("theirs.pathforge")).unwrap(),
+        keys,
+    )
+}
+
+/// The model's suggestion `key` on `p`: (state, the slug an edit replaced it by, whether
+/// the threshold accepted it).
+fn suggestion(p: &Project, key: &(ModuleId, SkillId)) -> (TagState, Option<String>, bool) {
+    let t = p
+        .review_queue(None, None, None)
+        .unwrap()
+        .into_iter()
+        .find(|t| (&t.module_id, &t.skill_id) == (&key.0, &key.1))
+        .expect("the suggestion is there");
+    (t.state, t.replaced_by, t.auto_accepted)
+}
+
+/// The slugs of people's own tags on `module`.
+fn own_tags(p: &Project, module: &ModuleId) -> Vec<String> {
+    p.module_insight(module)
+        .unwrap()
+        .tags
+        .into_iter()
+        .filter(|t| t.source == TagSource::Person)
+        .map(|t| t.skill_slug)
+        .collect()
+}
+
+fn slug_of(p: &Project, skill: &SkillId) -> String {
+    p.skills()
+        .unwrap()
+        .into_iter()
+        .find(|s| &s.id == skill)
+        .unwrap()
+        .slug
+}
+
+#[test]
+fn an_smes_edits_undos_and_threshold_merge_and_an_edit_against_a_decision_is_one_conflict() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut ours, mut theirs, keys) = tagged_copies(tmp.path());
+    let (ana, dana) = (someone("Ana"), someone("Dana"));
+    let (k0, k1) = (&keys[0], &keys[1]);
+    let (from0, from1) = (slug_of(&ours, &k0.1), slug_of(&ours, &k1.1));
+
+    // The SME edits one suggestion, edits another and thinks better of it, and sets a
+    // threshold; the designer changes nothing of that.
+    theirs
+        .edit_tag(&k0.0, &from0, "negotiation", None, &dana, Timestamp(10))
+        .unwrap();
+    let edit = theirs
+        .edit_tag(&k1.0, &from1, "spare", None, &dana, Timestamp(11))
+        .unwrap();
+    theirs.undo_edit(&edit, &dana, Timestamp(12)).unwrap();
+    theirs
+        .set_auto_accept(Some(0.9), &dana, Timestamp(13))
+        .unwrap();
+    ours.add_prerequisite(&k0.0, &k1.0, None, &ana, Timestamp(14))
+        .unwrap();
+    let report = merge(&mut ours, &theirs, &Resolutions::all(None)).unwrap();
+    assert!(report.merged && report.conflicts.is_empty(), "{report:?}");
+    assert_eq!(
+        suggestion(&ours, k0),
+        (TagState::Rejected, Some("negotiation".to_owned()), false),
+        "the edit came: the suggestion rejected for the person's skill"
+    );
+    assert!(
+        own_tags(&ours, &k0.0).contains(&"negotiation".to_owned()),
+        "with the person's own tag"
+    );
+    assert_eq!(
+        suggestion(&ours, k1),
+        (TagState::Suggested, None, false),
+        "an edit undone on their side leaves ours as it was"
+    );
+    assert!(
+        !own_tags(&ours, &k1.0).contains(&"spare".to_owned()),
+        "and adds no tag"
+    );
+    assert_eq!(ours.auto_accept().unwrap(), Some(0.9), "the threshold came");
+    let words: Vec<(&str, &str, &str)> = report
+        .applied
+        .iter()
+        .map(|c| {
+            (
+                c.kind.as_str(),
+                c.ours_words.as_str(),
+                c.theirs_words.as_str(),
+            )
+        })
+        .collect();
+    for want in [
+        ("tag", "suggested", "replaced by negotiation"),
+        ("own tag", "not there", "there"),
+        ("auto-accept", "off", "at 0.90"),
+    ] {
+        assert!(
+            words.contains(&want),
+            "{want:?} is said in words: {words:?}"
+        );
+    }
+
+    // The designer accepts what the SME replaces: the suggestion and the tag that
+    // replaces it are one conflict, resolved together.
+    ours.decide_tags(
+        std::slice::from_ref(k1),
+        TagState::Accepted,
+        None,
+        &ana,
+        Timestamp(20),
+    )
+    .unwrap();
+    theirs
+        .edit_tag(&k1.0, &from1, "spare", None, &dana, Timestamp(21))
+        .unwrap();
+    let report = merge(&mut ours, &theirs, &Resolutions::all(None)).unwrap();
+    let mut sides: Vec<(String, String, String)> = report
+        .conflicts
+        .iter()
+        .map(|c| (c.kind.clone(), c.ours_words.clone(), c.theirs_words.clone()))
+        .collect();
+    sides.sort();
+    assert_eq!(
+        sides,
+        [
+            ("own tag".into(), "not there".into(), "there".into()),
+            ("tag".into(), "accepted".into(), "replaced by spare".into()),
+        ],
+        "accepted here, replaced there: the suggestion and the tag it became, side by side"
+    );
+    assert!(!report.merged, "unresolved: nothing changes");
+    assert_eq!(
+        suggestion(&ours, k1).0,
+        TagState::Accepted,
+        "ours untouched"
+    );
+    merge(&mut ours, &theirs, &Resolutions::all(Some(Side::Theirs))).unwrap();
+    assert_eq!(
+        (
+            suggestion(&ours, k1),
+            own_tags(&ours, &k1.0).contains(&"spare".to_owned())
+        ),
+        ((TagState::Rejected, Some("spare".to_owned()), false), true),
+        "resolved for theirs: the edit came whole"
+    );
+
+    assert!(
+        ours.verify_audit().unwrap().broken.is_none(),
+        "the log verifies"
+    );
+
+    // A skill ours removed cannot receive their tag.
+    let again = tmp.path().join("again");
+    std::fs::create_dir_all(&again).unwrap();
+    let (mut ours2, mut theirs2, keys2) = tagged_copies(&again);
+    ours2.remove_skill("spare", &ana, Timestamp(30)).unwrap();
+    let from = slug_of(&theirs2, &keys2[0].1);
+    theirs2
+        .edit_tag(&keys2[0].0, &from, "spare", None, &dana, Timestamp(31))
+        .unwrap();
+    let log = ours2.audit_log().unwrap().len();
+    let err = merge(&mut ours2, &theirs2, &Resolutions::all(None)).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("with skill “Spare”, which this copy removed"),
+        "their tag on a skill ours removed is refused, named: {err}"
+    );
+    assert_eq!(
+        (
+            ours2.audit_log().unwrap().len(),
+            suggestion(&ours2, &keys2[0]).0
+        ),
+        (log, TagState::Suggested),
+        "nothing changed"
+    );
+}
+
+#[test]
+fn suggestions_accepted_by_their_threshold_merge_as_the_thresholds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (base, _) = tagging_project(tmp.path());
+    drop(base);
+    for side in ["ours", "theirs"] {
+        std::fs::copy(
+            tmp.path().join("p.pathforge"),
+            tmp.path().join(format!("{side}.pathforge")),
+        )
+        .unwrap();
+    }
+    let mut ours = Project::open(&tmp.path().join("ours.pathforge")).unwrap();
+    let mut theirs = Project::open(&tmp.path().join("theirs.pathforge")).unwrap();
+    let dana = someone("Dana");
+    // Both tag the same content; only theirs accepts at a threshold.
+    ours.tag_modules(encoder(), Timestamp(10), &mut |_, _| true)
+        .unwrap();
+    theirs
+        .set_auto_accept(Some(0.5), &dana, Timestamp(11))
+        .unwrap();
+    let tagged = theirs
+        .tag_modules(encoder(), Timestamp(12), &mut |_, _| true)
+        .unwrap();
+    assert!(
+        tagged.auto_accepted > 0,
+        "their threshold accepted some: {tagged:?}"
+    );
+    let report = merge(&mut ours, &theirs, &Resolutions::all(None)).unwrap();
+    assert!(report.merged && report.conflicts.is_empty(), "{report:?}");
+    let accepted: Vec<(String, TagState, bool)> = ours
+        .review_queue(None, None, None)
+        .unwrap()
+        .into_iter()
+        .map(|t| (t.skill_slug, t.state, t.auto_accepted))
+        .collect();
+    let theirs_now: Vec<(String, TagState, bool)> = theirs
+        .review_queue(None, None, None)
+        .unwrap()
+        .into_iter()
+        .map(|t| (t.skill_slug, t.state, t.auto_accepted))
+        .collect();
+    assert_eq!(
+        accepted, theirs_now,
+        "ours' suggestions are as theirs: accepted, and by the threshold"
+    );
+    assert_eq!(ours.auto_accept().unwrap(), Some(0.5), "with the threshold");
+}
+
+#[test]
+fn skills_removed_on_one_side_merge_unless_the_other_still_uses_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut ours, mut theirs) = copies_with(tmp.path(), |base| {
+        for (slug, name, parent) in [
+            ("draft-a", "Draft A", None),
+            ("draft-b", "Draft B", None),
+            ("draft-parent", "Draft parent", None),
+            ("draft-child", "Draft child", Some("draft-parent")),
+        ] {
+            base.add_skill(slug, name, parent, "", &ME, Timestamp(3))
+                .unwrap();
+        }
+    });
+    let (ana, ben) = (someone("Ana"), someone("Ben"));
+    let slugs = |p: &Project| -> BTreeSet<String> {
+        p.skills().unwrap().into_iter().map(|s| s.slug).collect()
+    };
+    // Theirs removes an unused skill, and a child then its parent.
+    for slug in ["draft-a", "draft-child", "draft-parent"] {
+        theirs.remove_skill(slug, &ben, Timestamp(10)).unwrap();
+    }
+    let report = merge(&mut ours, &theirs, &Resolutions::all(None)).unwrap();
+    assert!(report.merged && report.conflicts.is_empty(), "{report:?}");
+    for slug in ["draft-a", "draft-child", "draft-parent"] {
+        assert!(!slugs(&ours).contains(slug), "{slug} was removed here too");
+    }
+    assert!(
+        slugs(&ours).contains("draft-b"),
+        "what neither removed stays"
+    );
+
+    // Ours gives draft-b a sub-skill while theirs removes it: refused, naming the use.
+    ours.add_skill(
+        "draft-b-part",
+        "Part of B",
+        Some("draft-b"),
+        "",
+        &ana,
+        Timestamp(20),
+    )
+    .unwrap();
+    theirs.remove_skill("draft-b", &ben, Timestamp(21)).unwrap();
+    let (before, log) = (slugs(&ours), ours.audit_log().unwrap().len());
+    let err = merge(&mut ours, &theirs, &Resolutions::all(Some(Side::Theirs))).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("removed skill “Draft B”, which this copy still uses (1 sub-skills)"),
+        "the removal of a skill ours uses is refused, naming the use: {err}"
+    );
+    assert_eq!(err.kind(), ErrorKind::Conflict, "a conflict, not a failure");
+    assert_eq!(
+        (slugs(&ours), ours.audit_log().unwrap().len()),
+        (before, log),
+        "nothing changed"
+    );
+    assert!(
+        ours.verify_audit().unwrap().broken.is_none(),
+        "the log verifies"
     );
 }
