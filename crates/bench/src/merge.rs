@@ -6,7 +6,8 @@
 //! half of the catalogue, theirs in the second, so nothing collides: 600 prerequisites
 //! added, 200 levels set by hand, 200 review-free rule edits (remediation rules saved).
 //! The row times the whole command (`pathforge merge ours theirs --json`) on fresh copies,
-//! and its peak memory as the kernel counted it.
+//! and its peak memory as the kernel counted it. A second row has theirs also import a
+//! second 10,000-module catalog ours never saw, which the merge carries whole.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -22,21 +23,30 @@ const COURSE: usize = 100;
 const EDITS: usize = 1_000;
 
 fn catalog(dir: &Path) -> Result<std::path::PathBuf> {
+    catalog_of(dir, "M")
+}
+
+/// A catalog whose module ids start with `prefix` (its file named after it: a library is
+/// known by its file's name).
+fn catalog_of(dir: &Path, prefix: &str) -> Result<std::path::PathBuf> {
     std::fs::create_dir_all(dir)?;
     let mut csv = String::from("id,title,description,duration,prerequisites\n");
     for i in 0..MODULES {
         let before = if i % COURSE > 0 {
-            format!("M{:05}", i - 1)
+            format!("{prefix}{:05}", i - 1)
         } else {
             String::new()
         };
         writeln!(
             csv,
-            "M{i:05},Module {i},What module {i} of course {} teaches.,10,{before}",
+            "{prefix}{i:05},Module {prefix}{i},What module {i} of course {} teaches.,10,{before}",
             i / COURSE
         )?;
     }
-    let file = dir.join("catalog.csv");
+    let file = match prefix {
+        "M" => dir.join("catalog.csv"),
+        _ => dir.join(format!("catalog-{prefix}.csv")),
+    };
     std::fs::write(&file, csv)?;
     Ok(file)
 }
@@ -88,6 +98,11 @@ pub(crate) fn merge_rows(cli: &Path, tmp: &Path) -> Result<Vec<Row>> {
         };
         edit(&mut p, from, &who)?;
     }
+    // Theirs again, having also imported a library ours never had.
+    let theirs_more = tmp.join("merge-theirs-more.pathforge");
+    std::fs::copy(&theirs, &theirs_more)?;
+    let more = catalog_of(&tmp.join("merge-library-more"), "N")?;
+    Project::open(&theirs_more)?.import_library(&more, &Actor::System, Timestamp(5_000))?;
     let fresh = tmp.join("merge-fresh.pathforge");
     let args = |ours: &Path| -> Vec<std::ffi::OsString> {
         vec![
@@ -126,8 +141,53 @@ pub(crate) fn merge_rows(cli: &Path, tmp: &Path) -> Result<Vec<Row>> {
     std::fs::copy(&ours, &fresh)?;
     let a = args(&fresh);
     let peak = peak_child_memory(cli, &a.iter().map(|s| s.as_os_str()).collect::<Vec<_>>())?;
-    Ok(vec![Row {
+    let edits = Row {
         note: format!("peak {peak}; theirs' 1,000 edits brought in, no conflict; setup (import, 2,000 logged edits) not timed"),
         ..row
-    }])
+    };
+
+    let args = |ours: &Path| -> Vec<std::ffi::OsString> {
+        vec![
+            "merge".into(),
+            ours.into(),
+            theirs_more.clone().into(),
+            "--json".into(),
+        ]
+    };
+    let row = measure(
+        "the same, theirs having also imported a 10,000-module library ours never had (whole command)",
+        3,
+        || {
+            std::fs::copy(&ours, &fresh)?;
+            let out = std::process::Command::new(cli)
+                .args(args(&fresh))
+                .output()?;
+            ensure!(
+                out.status.success(),
+                "merge failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let report: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+            let library = report["applied"]
+                .as_array()
+                .is_some_and(|a| a.iter().any(|c| c["kind"] == "library"));
+            ensure!(
+                report["merged"] == true && library,
+                "theirs' library came in whole: {report}"
+            );
+            let modules = Project::open(&fresh)?.modules()?.len();
+            ensure!(modules == 2 * MODULES, "ours holds both libraries: {modules}");
+            Ok(())
+        },
+    )?;
+    std::fs::copy(&ours, &fresh)?;
+    let a = args(&fresh);
+    let peak = peak_child_memory(cli, &a.iter().map(|s| s.as_os_str()).collect::<Vec<_>>())?;
+    Ok(vec![
+        edits,
+        Row {
+            note: format!("peak {peak}; its 10,000 modules, their prerequisites and theirs' 1,000 edits brought in"),
+            ..row
+        },
+    ])
 }

@@ -99,12 +99,15 @@ impl Project {
         let mut existing = self.store.library_module_hashes(&library.id)?;
         // A level a person set in the project outranks what the file says (or not).
         let levels = self.store.level_overrides()?;
+        // Each module's hash as its file gives it (levels people set aside), for the
+        // fingerprint of what this import read.
+        let mut file_hashes = Vec::with_capacity(drafts.len());
         let modules: Vec<Module> = drafts
             .into_iter()
             .map(|d| {
                 let id = ModuleId::derive(&library.id, &d.relative_path);
-                Module {
-                    level: levels.get(&id).copied().or(d.level),
+                let mut module = Module {
+                    level: d.level,
                     id,
                     library_id: library.id.clone(),
                     source_path: d.relative_path,
@@ -114,7 +117,10 @@ impl Project {
                     tags: d.tags,
                     extra: d.extra,
                     body: d.body,
-                }
+                };
+                file_hashes.push(store::module_hash(&module));
+                module.level = levels.get(&module.id).copied().or(module.level);
+                module
             })
             .collect();
 
@@ -265,7 +271,23 @@ impl Project {
                 .collect(),
         };
         let before = serde_json::json!({ "modules": unchanged + updated + report.removed });
+        // What this import read — the same files give the same fingerprint on any copy of
+        // the project — so that a merge can tell a version the other copy already had.
+        let content = {
+            use sha2::{Digest, Sha256};
+            let read = serde_json::json!({
+                "modules": modules.iter().zip(&file_hashes).map(|(m, h)| (&m.id, h)).collect::<Vec<_>>(),
+                "skills": skills,
+                "skill_requires": skill_requires,
+                "tracks": tracks,
+                "rules": declared_rules,
+                "requires": declared,
+                "skipped": content.skipped.iter().map(|s| &s.relative_path).collect::<Vec<_>>(),
+            });
+            format!("{:x}", Sha256::digest(read.to_string().as_bytes()))
+        };
         let after = serde_json::json!({
+            "content": content,
             "source": crate::audit::named(&source),
             "added": report.added,
             "updated": report.updated,

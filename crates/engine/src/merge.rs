@@ -25,7 +25,7 @@ use serde_json::{json, Value};
 use ts_rs::TS;
 
 use crate::audit::{AuditAction, Entry};
-use crate::settings::{AUTO_ACCEPT, EDITED_COHORT};
+use crate::settings::{AUTO_ACCEPT, CATALOG_COLUMNS, EDITED_COHORT};
 use crate::{Error, Project, Result};
 
 /// Which copy's change stands when both changed the same thing.
@@ -153,6 +153,11 @@ enum Key {
     OwnTag(ModuleId, String),
     /// The project's auto-accept threshold.
     AutoAccept,
+    /// A library as imported: its modules, what its manifest declares (prerequisites,
+    /// tracks, rules, skills).
+    Library(model::LibraryId),
+    /// How the columns of a catalog file (by its path) map to a module's fields.
+    Columns(String),
     /// A skill: its name, place in the tree, description, examples, retirement.
     Skill(model::SkillId),
     /// A track: its name, description and targets (its audience is its rule).
@@ -173,6 +178,8 @@ impl Key {
             Key::Tag(m, slug) => format!("tag:{m}:{slug}"),
             Key::OwnTag(m, slug) => format!("own-tag:{m}:{slug}"),
             Key::AutoAccept => "auto-accept".to_owned(),
+            Key::Library(id) => format!("library:{id}"),
+            Key::Columns(path) => format!("columns:{path}"),
             Key::Skill(id) => format!("skill:{id}"),
             Key::Track(id) => format!("track:{id}"),
             Key::SkillEdge(b, a) => format!("skill-edge:{b}->{a}"),
@@ -201,6 +208,8 @@ impl Key {
                 Key::OwnTag(ModuleId(m.to_owned()), slug.to_owned())
             }
             "auto-accept" => Key::AutoAccept,
+            "library" => Key::Library(model::LibraryId(rest.to_owned())),
+            "columns" => Key::Columns(rest.to_owned()),
             "skill" => Key::Skill(model::SkillId(rest.to_owned())),
             "track" => Key::Track(model::TrackId(rest.to_owned())),
             "skill-edge" => {
@@ -221,6 +230,8 @@ impl Key {
             Key::Tag(..) => "tag",
             Key::OwnTag(..) => "own tag",
             Key::AutoAccept => "auto-accept",
+            Key::Library(_) => "library",
+            Key::Columns(_) => "catalog columns",
             Key::Skill(_) => "skill",
             Key::Track(_) => "track",
             Key::SkillEdge(..) => "skill prerequisite",
@@ -260,6 +271,14 @@ fn words(key: &Key, v: &Value) -> String {
         Key::AutoAccept => v
             .as_f64()
             .map_or_else(|| "off".to_owned(), |t| format!("at {t:.2}")),
+        Key::Library(_) if v.is_null() => "not imported".to_owned(),
+        Key::Library(_) => format!(
+            "“{}”, {} modules",
+            v["name"].as_str().unwrap_or_default(),
+            v["modules"].as_u64().unwrap_or_default()
+        ),
+        Key::Columns(_) if v.is_null() => "not mapped".to_owned(),
+        Key::Columns(_) => "mapped".to_owned(),
         Key::Skill(_) if v.is_null() => "none".to_owned(),
         Key::Skill(_) => format!(
             "“{}”{}",
@@ -277,6 +296,32 @@ fn words(key: &Key, v: &Value) -> String {
             v["targets"].as_array().map_or(0, Vec::len)
         ),
     }
+}
+
+/// The fingerprints of what each import of `library` in `log` read (see
+/// [`Project::import_library`]), in order, with those an earlier merge carried.
+fn imports(log: &[AuditEvent], library: &model::LibraryId) -> Vec<String> {
+    let imported = AuditAction::LibraryImported.as_str();
+    let mut out = Vec::new();
+    for e in log {
+        let carried = e.after["carried"]
+            .as_array()
+            .filter(|_| e.action == AuditAction::ProjectMerged.as_str());
+        let entries: Vec<(&str, &str, &Value)> = match carried {
+            Some(c) => c
+                .iter()
+                .filter_map(|x| Some((x["action"].as_str()?, x["object"].as_str()?, &x["after"])))
+                .collect(),
+            None => vec![(e.action.as_str(), e.object.as_str(), &e.after)],
+        };
+        out.extend(
+            entries
+                .into_iter()
+                .filter(|(action, object, _)| *action == imported && *object == library.as_str())
+                .filter_map(|(_, _, after)| after["content"].as_str().map(str::to_owned)),
+        );
+    }
+    out
 }
 
 /// The keys an entry touched.
@@ -304,6 +349,10 @@ fn touched(e: &AuditEvent) -> Vec<Key> {
         }
         Some(AuditAction::CohortSet) => vec![Key::Cohort],
         Some(AuditAction::AutoAcceptSet) => vec![Key::AutoAccept],
+        Some(AuditAction::LibraryImported) => {
+            vec![Key::Library(model::LibraryId(e.object.clone()))]
+        }
+        Some(AuditAction::CatalogColumnsMapped) => vec![Key::Columns(e.object.clone())],
         // An edit rejects the model's suggestion for a person's own tag; undoing it puts
         // both back.
         Some(AuditAction::TagEdited | AuditAction::TagEditUndone) => {
@@ -390,9 +439,26 @@ struct State {
     /// People's own tags, by (module, skill slug), with the skill's id.
     own_tags: HashMap<(ModuleId, String), model::SkillId>,
     auto_accept: Option<f64>,
+    /// Each library with how many live modules it has.
+    libraries: HashMap<model::LibraryId, (model::Library, usize)>,
+    columns: ingest::ColumnMaps,
     skills: BTreeMap<model::SkillId, model::Skill>,
     tracks: HashMap<model::TrackId, model::Track>,
     skill_edges: HashMap<(model::SkillId, model::SkillId), model::EdgeOrigin>,
+}
+
+/// A library as theirs holds it, to be written into ours.
+struct Carried {
+    library: model::Library,
+    /// Its live modules with their place, as theirs has them (with the levels ours set by
+    /// hand).
+    modules: Vec<(model::Module, u32)>,
+    /// Ours' live modules of it that theirs' import retired.
+    retired: Vec<ModuleId>,
+    /// The prerequisites its manifest declares.
+    declared: Vec<PrerequisiteEdge>,
+    tracks: Vec<model::Track>,
+    rules: Vec<(String, String, Value)>,
 }
 
 /// A model suggestion as a merge carries it.
@@ -440,6 +506,16 @@ impl State {
             tags,
             own_tags,
             auto_accept: project.store.setting(&AUTO_ACCEPT)?,
+            libraries: project
+                .store
+                .libraries()?
+                .into_iter()
+                .map(|l| {
+                    let n = project.store.library_module_hashes(&l.id)?.len();
+                    Ok((l.id.clone(), (l, n)))
+                })
+                .collect::<Result<_>>()?,
+            columns: project.store.setting(&CATALOG_COLUMNS)?.unwrap_or_default(),
             skills: project
                 .store
                 .skills()?
@@ -475,6 +551,11 @@ impl State {
             },
             Key::OwnTag(m, slug) => json!(self.own_tags.contains_key(&(m.clone(), slug.clone()))),
             Key::AutoAccept => json!(self.auto_accept),
+            Key::Library(id) => match self.libraries.get(id) {
+                Some((l, n)) => json!({ "name": l.name, "modules": n }),
+                None => Value::Null,
+            },
+            Key::Columns(path) => json!(self.columns.get(path)),
             Key::Skill(id) => json!(self.skills.get(id)),
             Key::Track(id) => json!(self.tracks.get(id)),
             Key::SkillEdge(b, a) => json!(self.skill_edges.contains_key(&(b.clone(), a.clone()))),
@@ -536,11 +617,7 @@ impl Project {
         for e in theirs_since {
             let carried = !touched(e).is_empty();
             let neutral = AuditAction::parse(&e.action).is_some_and(|a| NEUTRAL.contains(&a));
-            // A library both copies hold alike (the same files imported on each side, or
-            // re-imported unchanged) brings nothing to merge.
-            let same_library = e.action == AuditAction::LibraryImported.as_str()
-                && self.same_library(theirs, &model::LibraryId(e.object.clone()))?;
-            if !carried && !neutral && !same_library {
+            if !carried && !neutral {
                 *unsupported.entry(e.action.as_str()).or_default() += 1;
             }
         }
@@ -598,12 +675,19 @@ impl Project {
             }
         }
         let (ours_state, theirs_state) = (State::of(self)?, State::of(theirs)?);
-        let titles: HashMap<ModuleId, String> = self
+        // Titles as ours has them, else as theirs (modules of a library only theirs holds).
+        let mut titles: HashMap<ModuleId, String> = theirs
             .store
             .module_summaries()?
             .into_iter()
             .map(|m| (m.id, m.title))
             .collect();
+        titles.extend(
+            self.store
+                .module_summaries()?
+                .into_iter()
+                .map(|m| (m.id, m.title)),
+        );
         let title = |id: &ModuleId| titles.get(id).cloned().unwrap_or_else(|| id.to_string());
         let what = |key: &Key| match key {
             Key::Edge(b, a) => format!("prerequisite “{}” → “{}”", title(b), title(a)),
@@ -614,6 +698,15 @@ impl Project {
             Key::Tag(m, slug) => format!("the suggestion of {slug} for “{}”", title(m)),
             Key::OwnTag(m, slug) => format!("a person's tag {slug} on “{}”", title(m)),
             Key::AutoAccept => "the auto-accept threshold".to_owned(),
+            Key::Library(id) => {
+                let name = theirs_state
+                    .libraries
+                    .get(id)
+                    .or_else(|| ours_state.libraries.get(id))
+                    .map_or(id.as_str(), |(l, _)| l.name.as_str());
+                format!("library “{name}”")
+            }
+            Key::Columns(path) => format!("the columns of catalog {path}"),
             Key::Skill(id) => {
                 let skill = theirs_state
                     .skills
@@ -640,33 +733,32 @@ impl Project {
             }
         };
 
-        // A decision on a suggestion this copy never got cannot be applied: say so.
-        let missing: Vec<String> = theirs_touched
-            .keys()
-            .filter_map(|k| match k {
-                Key::Tag(m, slug) if !ours_state.tags.contains_key(&(m.clone(), slug.clone())) => {
-                    Some(what(k))
-                }
-                _ => None,
-            })
-            .collect();
-        if !missing.is_empty() {
-            return Err(Error::MergeUnsupported {
-                from: from.display().to_string(),
-                actions: format!(
-                    "decisions on {} suggestions this copy does not have — auto-tag it first, then merge: {}",
-                    missing.len(),
-                    missing.into_iter().take(3).collect::<Vec<_>>().join("; ")
-                ),
-            });
+        // A library is alike when both hold the same files' content, or theirs' last import
+        // read a version ours imported before; ours' import of a version theirs imported
+        // before is no conflict (theirs went on from it).
+        let mut alike_libraries = BTreeSet::new();
+        for key in theirs_touched.keys() {
+            let Key::Library(id) = key else { continue };
+            let (ours_read, theirs_read) = (imports(&ours_log, id), imports(&theirs_log, id));
+            if self.same_library(theirs, id)?
+                || theirs_read.last().is_some_and(|v| ours_read.contains(v))
+            {
+                alike_libraries.insert(id.clone());
+            } else if ours_read.last().is_some_and(|v| theirs_read.contains(v)) {
+                ours_touched.remove(key);
+            }
         }
-
         let mut applied = Vec::new();
         let mut conflicts = Vec::new();
         let mut take: Vec<Key> = Vec::new();
         for (key, theirs_by) in &theirs_touched {
             let (ours, theirs) = (ours_state.value(key), theirs_state.value(key));
-            if ours == theirs {
+            let alike = match key {
+                // The same files imported on each side, or re-imported unchanged.
+                Key::Library(id) => alike_libraries.contains(id),
+                _ => ours == theirs,
+            };
+            if alike {
                 continue;
             }
             match ours_touched.get(key) {
@@ -727,8 +819,99 @@ impl Project {
             });
         }
 
-        // The edges ours will have, checked for cycles before anything is written.
+        // Libraries taken as theirs has them: modules, what the manifest declares.
+        let libraries: Vec<Carried> = take
+            .iter()
+            .filter_map(|k| match k {
+                Key::Library(id) => Some(id),
+                _ => None,
+            })
+            .map(|id| self.carried_library(theirs, id, &ours_state, &theirs_state))
+            .collect::<Result<_>>()?;
+        // Skills theirs' imports made (none of either side's logged skill edits), and the
+        // skill prerequisites its manifests declare.
+        let untouched = |k: &Key| !theirs_touched.contains_key(k) && !ours_touched.contains_key(k);
+        let imported_skills: Vec<model::Skill> = match libraries.is_empty() {
+            true => Vec::new(),
+            false => theirs_state
+                .skills
+                .values()
+                .filter(|s| !ours_state.skills.contains_key(&s.id))
+                .filter(|s| untouched(&Key::Skill(s.id.clone())))
+                .cloned()
+                .collect(),
+        };
+        let imported_skill_edges: Vec<(
+            (model::SkillId, model::SkillId),
+            Option<model::EdgeOrigin>,
+        )> = match libraries.is_empty() {
+            true => Vec::new(),
+            false => theirs_state
+                .skill_edges
+                .iter()
+                .filter(|(pair, origin)| {
+                    **origin == model::EdgeOrigin::Manifest
+                        && !ours_state.skill_edges.contains_key(*pair)
+                        && untouched(&Key::SkillEdge(pair.0.clone(), pair.1.clone()))
+                })
+                .map(|(pair, origin)| (pair.clone(), Some(*origin)))
+                .collect(),
+        };
+        let carried_modules: BTreeSet<&ModuleId> = libraries
+            .iter()
+            .flat_map(|l| l.modules.iter().map(|(m, _)| &m.id))
+            .collect();
+        // A decision on a suggestion this copy never got comes with the suggestion, when
+        // the module's content here will be what theirs was made from; else it cannot be
+        // applied: say so.
+        let mut tag_rows = Vec::new();
+        let mut missing = Vec::new();
+        for key in &take {
+            let Key::Tag(m, slug) = key else { continue };
+            if ours_state.tags.contains_key(&(m.clone(), slug.clone())) {
+                continue;
+            }
+            let same_content = carried_modules.contains(m)
+                || match (self.store.module(m), theirs.store.module(m)) {
+                    (Ok(a), Ok(b)) => store::module_hash(&a) == store::module_hash(&b),
+                    _ => false,
+                };
+            let skill = theirs_state
+                .tags
+                .get(&(m.clone(), slug.clone()))
+                .map(|t| &t.skill);
+            let row =
+                theirs.store.model_tag_rows(m)?.into_iter().find(|r| {
+                    r.get("skill_id").and_then(Value::as_str) == skill.map(|s| s.as_str())
+                });
+            match row {
+                Some(row) if same_content => tag_rows.push(row),
+                _ => missing.push(what(key)),
+            }
+        }
+        if !missing.is_empty() {
+            return Err(Error::MergeUnsupported {
+                from: from.display().to_string(),
+                actions: format!(
+                    "decisions on {} suggestions made for content this copy does not have — import the same files and auto-tag here, then merge: {}",
+                    missing.len(),
+                    missing.into_iter().take(3).collect::<Vec<_>>().join("; ")
+                ),
+            });
+        }
+
+        // The edges ours will have, checked for cycles before anything is written: a
+        // library taken brings the prerequisites its manifest declares in place of ours'.
         let mut edges = ours_state.edges.clone();
+        for l in &libraries {
+            let ours_modules = self.store.library_module_hashes(&l.library.id)?;
+            edges.retain(|(_, a), e| {
+                e.origin != model::EdgeOrigin::Manifest || !ours_modules.contains_key(a)
+            });
+            for e in &l.declared {
+                edges.insert((e.before.clone(), e.after.clone()), e.clone());
+            }
+        }
         let mut groups: BTreeMap<ModuleId, PrerequisiteGroup> = BTreeMap::new();
         for key in &take {
             match key {
@@ -750,6 +933,8 @@ impl Project {
                 | Key::Tag(..)
                 | Key::OwnTag(..)
                 | Key::AutoAccept
+                | Key::Library(_)
+                | Key::Columns(_)
                 | Key::Skill(_)
                 | Key::Track(_)
                 | Key::SkillEdge(..) => {}
@@ -763,7 +948,11 @@ impl Project {
                 let level = theirs_state.levels.get(m).copied();
                 let module = match level {
                     Some(l) => {
-                        let mut module = self.store.module(m)?;
+                        // A module of a library taken from theirs is not here yet.
+                        let mut module = match self.store.module(m) {
+                            Ok(module) => module,
+                            Err(_) => theirs.store.module(m)?,
+                        };
                         module.level = Some(l);
                         let hash = store::module_hash(&module);
                         Some((l, hash))
@@ -790,6 +979,7 @@ impl Project {
                 Key::Skill(id) => theirs_state.skills.get(id).cloned(),
                 _ => None,
             })
+            .chain(imported_skills)
             .collect();
         // Skills theirs removed (nothing used them there): ours must not use them either.
         let mut removed_skills: Vec<model::Skill> = take
@@ -857,6 +1047,7 @@ impl Project {
                 }
                 _ => None,
             })
+            .chain(imported_skill_edges)
             .collect();
         self.refuse_skill_cycles(&ours_state, &skill_edges)?;
         let tracks: Vec<(model::TrackId, Option<model::Track>)> = take
@@ -901,6 +1092,16 @@ impl Project {
         let auto_accept = take
             .contains(&Key::AutoAccept)
             .then_some(theirs_state.auto_accept);
+        let mut columns = ours_state.columns.clone();
+        for key in &take {
+            if let Key::Columns(path) = key {
+                match theirs_state.columns.get(path) {
+                    Some(c) => columns.insert(path.clone(), c.clone()),
+                    None => columns.remove(path),
+                };
+            }
+        }
+        let columns = (columns != ours_state.columns).then_some(columns);
         // What theirs' tags name must be a skill ours keeps.
         let gone = tags
             .iter()
@@ -911,6 +1112,7 @@ impl Project {
                     .filter(|t| t.2)
                     .map(|(m, skill, _)| (m, skill)),
             )
+            .chain(tags.iter().map(|(m, tag, _)| (m, &tag.skill)))
             .find(|(_, skill)| !final_skills.contains_key(*skill));
         // Nor may their skills sit under, or need, a skill ours removed.
         let name_of = |id: &model::SkillId| {
@@ -1003,7 +1205,7 @@ impl Project {
             .filter(|k| !ours_state.edges.contains_key(*k))
             .cloned()
             .collect();
-        self.refuse_cycles(&edges, &added)?;
+        self.refuse_cycles(theirs, &edges, &added)?;
 
         if dry_run || (take.is_empty() && fresh.is_empty()) {
             return Ok(MergeReport {
@@ -1055,7 +1257,31 @@ impl Project {
                 ))
             })
             .collect();
+        let project = ours_info.id.clone();
         self.store.write(|tx| {
+            // Skills first: modules, tags and tracks below may name one theirs added.
+            for skill in &skills {
+                tx.upsert_skill(skill)?;
+                tx.set_skill_retired(&skill.id, skill.retired)?;
+            }
+            // Then the libraries taken, so edges and tags below find their modules.
+            for l in &libraries {
+                tx.upsert_library(&l.library)?;
+                for (module, position) in &l.modules {
+                    tx.upsert_module(&project, module, *position)?;
+                }
+                for id in &l.retired {
+                    tx.retire_module(id)?;
+                }
+                tx.replace_library_tracks(&l.library.id, &l.tracks)?;
+                tx.replace_library_rules(&l.library.id, &l.rules)?;
+            }
+            for row in &tag_rows {
+                tx.put_tag_row(row)?;
+            }
+            if let Some(columns) = &columns {
+                tx.set_setting(&CATALOG_COLUMNS, Some(columns))?;
+            }
             for (b, a) in &removed {
                 tx.delete_prerequisite(b, a)?;
             }
@@ -1070,11 +1296,6 @@ impl Project {
                 if let Some((l, hash)) = module {
                     tx.set_module_level(m, Some(*l), hash)?;
                 }
-            }
-            // Skills first: tags and tracks below may name one theirs added.
-            for skill in &skills {
-                tx.upsert_skill(skill)?;
-                tx.set_skill_retired(&skill.id, skill.retired)?;
             }
             for (id, body) in &rules {
                 match body {
@@ -1232,9 +1453,54 @@ impl Project {
         refuse_cycle(&names, &edges, &added, "skill ")
     }
 
+    /// `library` as `theirs` holds it, ready to write into this copy.
+    fn carried_library(
+        &self,
+        theirs: &Project,
+        library: &model::LibraryId,
+        ours: &State,
+        theirs_state: &State,
+    ) -> Result<Carried> {
+        let Some((lib, _)) = theirs_state.libraries.get(library) else {
+            return Err(Error::MergeRefused(format!(
+                "their copy logs an import of library {library}, which it no longer holds"
+            )));
+        };
+        let live = theirs.store.library_module_hashes(library)?;
+        let mut modules = Vec::with_capacity(live.len());
+        for (id, stored) in &live {
+            let mut module = theirs.store.module(id)?;
+            if let Some(level) = ours.levels.get(id) {
+                module.level = Some(*level);
+            }
+            modules.push((module, stored.position));
+        }
+        modules.sort_by_key(|(_, position)| *position);
+        let retired = self
+            .store
+            .library_module_hashes(library)?
+            .into_keys()
+            .filter(|id| !live.contains_key(id))
+            .collect();
+        let declared = theirs
+            .store
+            .prerequisites()?
+            .into_iter()
+            .filter(|e| e.origin == model::EdgeOrigin::Manifest && live.contains_key(&e.after))
+            .collect();
+        Ok(Carried {
+            library: lib.clone(),
+            modules,
+            retired,
+            declared,
+            tracks: theirs.store.library_tracks(library)?,
+            rules: theirs.store.library_rules(library)?,
+        })
+    }
+
     /// Whether `library` is alike in both copies: the same live modules at the same
     /// places with the same content (levels aside, which merge on their own), the same
-    /// prerequisites its manifest declares, and the same tracks.
+    /// prerequisites, tracks and rules its manifest declares.
     fn same_library(&self, theirs: &Project, library: &model::LibraryId) -> Result<bool> {
         let (ours, other) = (
             self.store.library_module_hashes(library)?,
@@ -1244,15 +1510,26 @@ impl Project {
             Ok(p.store.level_overrides()?)
         };
         let (ours_levels, theirs_levels) = (levels(self)?, levels(theirs)?);
-        let alike = ours.len() == other.len()
-            && ours.iter().all(|(id, m)| {
-                other.get(id).is_some_and(|t| {
-                    let level_set = ours_levels.contains_key(id) || theirs_levels.contains_key(id);
-                    t.position == m.position
-                        && t.source_path == m.source_path
-                        && (level_set || t.hash == m.hash)
-                })
-            });
+        // A module with a level set by hand is compared without its level.
+        let content = |p: &Project, id: &ModuleId| -> Result<String> {
+            let mut module = p.store.module(id)?;
+            module.level = None;
+            Ok(store::module_hash(&module))
+        };
+        let mut alike = ours.len() == other.len();
+        for (id, m) in &ours {
+            let Some(t) = other.get(id).filter(|_| alike) else {
+                alike = false;
+                break;
+            };
+            let level_set = ours_levels.contains_key(id) || theirs_levels.contains_key(id);
+            alike = t.position == m.position
+                && t.source_path == m.source_path
+                && match level_set {
+                    true => content(self, id)? == content(theirs, id)?,
+                    false => t.hash == m.hash,
+                };
+        }
         if !alike {
             return Ok(false);
         }
@@ -1264,26 +1541,32 @@ impl Project {
                 .map(|e| (e.before, e.after))
                 .collect())
         };
-        let tracks = |p: &Project| -> Result<Vec<Value>> {
-            let mut t: Vec<Value> = p
-                .store
-                .tracks()?
-                .into_iter()
-                .map(|t| serde_json::to_value(t).expect("tracks serialise"))
-                .collect();
-            t.sort_by_key(|v| v.to_string());
-            Ok(t)
-        };
-        Ok(declared(self)? == declared(theirs)? && tracks(self)? == tracks(theirs)?)
+        let tracks = |p: &Project| p.store.library_tracks(library);
+        let rules = |p: &Project| p.store.library_rules(library);
+        Ok(declared(self)? == declared(theirs)?
+            && tracks(self)? == tracks(theirs)?
+            && rules(self)? == rules(theirs)?)
     }
 
-    /// Refuses `edges` if the edges in `added` close a cycle, naming one.
+    /// Refuses `edges` if the edges in `added` close a cycle, naming one; `theirs` names
+    /// the modules ours does not hold yet.
     fn refuse_cycles(
         &self,
+        theirs: &Project,
         edges: &HashMap<(ModuleId, ModuleId), PrerequisiteEdge>,
         added: &BTreeSet<(ModuleId, ModuleId)>,
     ) -> Result<()> {
-        let modules = self.store.module_summaries()?;
+        // Ours' modules, and those of libraries only theirs holds.
+        let mut modules = self.store.module_summaries()?;
+        let known: std::collections::HashSet<ModuleId> =
+            modules.iter().map(|m| m.id.clone()).collect();
+        modules.extend(
+            theirs
+                .store
+                .module_summaries()?
+                .into_iter()
+                .filter(|m| !known.contains(&m.id)),
+        );
         let index: HashMap<&ModuleId, usize> = modules
             .iter()
             .enumerate()

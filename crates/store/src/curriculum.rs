@@ -40,6 +40,48 @@ impl Store {
             .map_err(|e| self.sql(e))
     }
 
+    /// The rules `library`'s manifest declares, as (id, kind, JSON body).
+    pub fn library_rules(
+        &self,
+        library: &LibraryId,
+    ) -> Result<Vec<(String, String, serde_json::Value)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, kind, body FROM rules WHERE library_id = ?1 ORDER BY id")
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([library.as_str()], |r| {
+                Ok((r.get(0)?, r.get(1)?, json_from_sql(r, 2)?))
+            })
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.sql(e))
+    }
+
+    /// The tracks `library`'s manifest declares (and no person has edited since).
+    pub fn library_tracks(&self, library: &LibraryId) -> Result<Vec<Track>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT id, slug, name, description, targets FROM tracks
+                 WHERE library_id = ?1 ORDER BY name",
+            )
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([library.as_str()], |r| {
+                Ok(Track {
+                    id: TrackId(r.get(0)?),
+                    slug: r.get(1)?,
+                    name: r.get(2)?,
+                    description: r.get(3)?,
+                    targets: json_from_sql(r, 4)?,
+                })
+            })
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.sql(e))
+    }
+
     /// The library whose manifest declares track `id`, if one does (and no person has
     /// edited it since).
     pub fn track_library(&self, id: &TrackId) -> Result<Option<model::Library>> {

@@ -59,6 +59,21 @@ impl Store {
             .map_err(|e| self.sql(e))
     }
 
+    /// A module's model suggestions as stored, every column: what a merge carries into a
+    /// copy that lacks them.
+    pub fn model_tag_rows(
+        &self,
+        module: &ModuleId,
+    ) -> Result<Vec<serde_json::Map<String, serde_json::Value>>> {
+        Ok(
+            crate::skills::select_rows(&self.conn, "tags", "module_id", module.as_str())
+                .map_err(|e| self.sql(e))?
+                .into_iter()
+                .filter(|r| r.get("source").and_then(|v| v.as_str()) == Some("model"))
+                .collect(),
+        )
+    }
+
     /// Every tag on modules in use, whatever its source and state.
     pub fn all_tags(&self) -> Result<Vec<Tag>> {
         self.query_tags(None)
@@ -400,6 +415,15 @@ impl Tx<'_> {
             )?
             .execute([module.as_str(), skill.as_str()])?;
         Ok(())
+    }
+
+    /// Writes a tag row as another copy of the project stores it (see
+    /// [`Store::model_tag_rows`]), over this copy's row for the same tag.
+    pub fn put_tag_row(
+        &self,
+        row: &serde_json::Map<String, serde_json::Value>,
+    ) -> rusqlite::Result<()> {
+        crate::skills::insert_row(self.tx, "tags", row)
     }
 
     /// Removes a person's own tag (undoing an edit that added it).

@@ -308,8 +308,9 @@ const POOL: [&str; 4] = ["p0", "p1", "p2", "p3"];
 
 /// Random edits on one side: mostly edges added (cycles are refused by the engine, and
 /// skipped) or removed, each with a random group sometimes; and modules' levels set or
-/// cleared, skills of the pool added, removed (refused while in use) and linked.
-fn random_edits(p: &mut Project, rng: &mut Rng, n: usize, actor: &Actor) {
+/// cleared, skills of the pool added, removed (refused while in use) and linked, and a
+/// file of the side's own copy of the library changed and re-imported.
+fn random_edits(p: &mut Project, rng: &mut Rng, n: usize, actor: &Actor, files: &Path) {
     let ids: Vec<ModuleId> = (0..N).map(|i| m(p, i)).collect();
     for k in 0..n {
         let (b, a) = (rng.below(N as u64) as usize, rng.below(N as u64) as usize);
@@ -336,6 +337,11 @@ fn random_edits(p: &mut Project, rng: &mut Rng, n: usize, actor: &Actor) {
             }
             5 => {
                 let _ = p.add_skill_prerequisite(x, y, actor, at);
+            }
+            6 => {
+                let title = format!("M{a}, version {}", rng.below(2));
+                write(files, &format!("m{a}.md"), md(&title, 10).as_bytes());
+                p.import_library(files, actor, at).unwrap();
             }
             _ => {
                 let group = match rng.below(4) {
@@ -397,8 +403,18 @@ fn random_edits_on_two_copies_merge_to_the_same_project_either_way_round() {
             }
         });
         let mut rng = Rng(seed);
-        random_edits(&mut ours, &mut rng, 6, &ana);
-        random_edits(&mut theirs, &mut rng, 6, &ben);
+        // Each designer has their own copy of the library's files.
+        let files = |side: &str| {
+            let dir = tmp.path().join(side).join("lib");
+            for entry in std::fs::read_dir(tmp.path().join("lib")).unwrap() {
+                let entry = entry.unwrap().path();
+                std::fs::create_dir_all(&dir).unwrap();
+                std::fs::copy(&entry, dir.join(entry.file_name().unwrap())).unwrap();
+            }
+            dir
+        };
+        random_edits(&mut ours, &mut rng, 6, &ana, &files("ana"));
+        random_edits(&mut theirs, &mut rng, 6, &ben, &files("ben"));
         drop((ours, theirs));
         for side in ["ours", "theirs"] {
             let from = tmp.path().join(format!("{side}.pathforge"));
@@ -423,6 +439,11 @@ fn random_edits_on_two_copies_merge_to_the_same_project_either_way_round() {
                     shape(&one),
                     shape(&two),
                     "seed {seed}: the same levels, skills and skill prerequisites either way round"
+                );
+                assert_eq!(
+                    everything(&one),
+                    everything(&two),
+                    "seed {seed}: the same modules, content and tracks either way round"
                 );
                 // Every skill a side added, and every one it removed, is so in the merge.
                 let names = |p: &Project| -> BTreeSet<String> {
@@ -864,7 +885,7 @@ fn a_dry_run_writes_nothing_and_each_conflict_can_be_resolved_on_its_own() {
 }
 
 #[test]
-fn a_library_imported_alike_on_both_sides_merges_and_one_imported_apart_is_refused() {
+fn libraries_imported_alike_merge_one_imported_on_one_side_comes_whole_two_ways_conflict() {
     let tmp = tempfile::tempdir().unwrap();
     let (mut ours, mut theirs) = copies(tmp.path());
     let lib = tmp.path().join("lib");
@@ -886,14 +907,147 @@ fn a_library_imported_alike_on_both_sides_merges_and_one_imported_apart_is_refus
         "the import both made brings nothing; theirs' edge comes: {report:?}"
     );
 
-    // Theirs alone imports another change: what it brought cannot be merged yet.
+    // Theirs alone re-imports a change, and imports a library ours never saw: its
+    // modules, the skills and track its manifest declares, its prerequisites; then links
+    // it to ours' library and has an SME review its suggestions.
     write(&lib, "m5.md", md("M5, revised", 10).as_bytes());
     theirs.import_library(&lib, &ben, Timestamp(30)).unwrap();
-    let err = merge(&mut ours, &theirs, &Resolutions::default()).unwrap_err();
-    assert!(
-        err.to_string().contains("library.imported ×"),
-        "a library imported on one side only is named: {err}"
+    let extra = testkit::Library::new()
+        .module("x0.md", "X0", 15, &["fresh-skill"])
+        .module("x1.md", "X1", 15, &["fresh-skill", "fresh-part"])
+        .skill("fresh-skill", &[])
+        .skill("fresh-part", &["fresh-skill"])
+        .requires("x1.md", &["x0.md"])
+        .track("fresh-track", &["fresh-part"])
+        .write(&tmp.path().join("extra"));
+    theirs.import_library(&extra, &ben, Timestamp(31)).unwrap();
+    theirs
+        .add_prerequisite(
+            &id(&theirs, "x1.md"),
+            &m(&theirs, 7),
+            None,
+            &ben,
+            Timestamp(32),
+        )
+        .unwrap();
+    theirs
+        .set_module_level(
+            &id(&theirs, "x0.md"),
+            Some(model::Level::Advanced),
+            None,
+            &ben,
+            Timestamp(33),
+        )
+        .unwrap();
+    let report = merge(&mut ours, &theirs, &Resolutions::default()).unwrap();
+    assert!(report.merged && report.conflicts.is_empty(), "{report:?}");
+    let mut libraries: Vec<(&str, &str)> = report
+        .applied
+        .iter()
+        .filter(|c| c.kind == "library")
+        .map(|c| (c.ours_words.as_str(), c.theirs_words.as_str()))
+        .collect();
+    libraries.sort();
+    assert_eq!(
+        libraries,
+        [
+            ("not imported", "“extra”, 2 modules"),
+            ("“lib”, 8 modules", "“lib”, 8 modules")
+        ],
+        "both libraries came, said in words"
     );
+    assert_eq!(
+        everything(&ours),
+        everything(&theirs),
+        "ours now holds theirs' libraries whole: modules, skills, tracks, edges, levels"
+    );
+    assert!(
+        titles(&ours).contains(&"M5, revised".to_owned()),
+        "the re-imported change came"
+    );
+    assert!(
+        ours.verify_audit().unwrap().broken.is_none(),
+        "the log verifies"
+    );
+    assert!(
+        !ours.check_graph().unwrap().iter().any(graph::is_cycle),
+        "no cycle"
+    );
+    let again = merge(&mut ours, &theirs, &Resolutions::default()).unwrap();
+    assert!(
+        !again.merged && again.applied.is_empty(),
+        "merging again brings nothing: {again:?}"
+    );
+
+    // Both re-import the new library from different files: a conflict, resolved for theirs.
+    write(&extra, "x0.md", md("X0 as Ana has it", 15).as_bytes());
+    ours.import_library(&extra, &ana, Timestamp(40)).unwrap();
+    write(&extra, "x0.md", md("X0 as Ben has it", 15).as_bytes());
+    theirs.import_library(&extra, &ben, Timestamp(41)).unwrap();
+    let report = merge(&mut ours, &theirs, &Resolutions::default()).unwrap();
+    let sides: Vec<(&str, &str, &str)> = report
+        .conflicts
+        .iter()
+        .map(|c| (c.kind.as_str(), c.what.as_str(), c.theirs_words.as_str()))
+        .collect();
+    assert_eq!(
+        sides,
+        [("library", "library “extra”", "“extra”, 2 modules")],
+        "imported two ways: one conflict, with who imported when: {report:?}"
+    );
+    assert!(
+        titles(&ours).contains(&"X0 as Ana has it".to_owned()),
+        "unresolved: ours untouched"
+    );
+    merge(&mut ours, &theirs, &Resolutions::all(Some(Side::Theirs))).unwrap();
+    assert!(
+        titles(&ours).contains(&"X0 as Ben has it".to_owned())
+            && !titles(&ours).contains(&"X0 as Ana has it".to_owned()),
+        "resolved for theirs: their files' content: {:?}",
+        titles(&ours)
+    );
+    assert_eq!(everything(&ours), everything(&theirs), "whole");
+}
+
+/// A project's content as people see it, comparable across copies: modules (path, title,
+/// level), edges, skills (slug, name, parent), skill prerequisites and tracks.
+fn everything(p: &Project) -> String {
+    let modules: BTreeSet<String> = p
+        .modules()
+        .unwrap()
+        .into_iter()
+        .map(|m| format!("{} {} {:?}", m.source_path, m.title, m.level))
+        .collect();
+    let skills = p.skills().unwrap();
+    let slug = |id: &SkillId| skills.iter().find(|s| &s.id == id).map(|s| s.slug.clone());
+    let tree: BTreeSet<String> = skills
+        .iter()
+        .map(|s| {
+            format!(
+                "{} {} {:?}",
+                s.slug,
+                s.name,
+                s.parent_id.as_ref().and_then(slug)
+            )
+        })
+        .collect();
+    let links: BTreeSet<String> = p
+        .skill_prerequisites()
+        .unwrap()
+        .into_iter()
+        .map(|e| format!("{}>{}", e.before, e.after))
+        .collect();
+    let tracks: BTreeSet<String> = p
+        .store
+        .tracks()
+        .unwrap()
+        .into_iter()
+        .map(|t| serde_json::to_string(&t).unwrap())
+        .collect();
+    format!(
+        "{modules:#?}\n{:#?}\n{tree:#?}\n{links:#?}\n{tracks:#?}",
+        edges(p)
+    )
 }
 
 fn draft(slug: &str, name: &str, role: Option<&str>) -> model::TrackDraft {
@@ -1340,6 +1494,66 @@ fn skills_removed_on_one_side_merge_unless_the_other_still_uses_them() {
         (slugs(&ours), ours.audit_log().unwrap().len()),
         (before, log),
         "nothing changed"
+    );
+    assert!(
+        ours.verify_audit().unwrap().broken.is_none(),
+        "the log verifies"
+    );
+}
+
+#[test]
+fn an_smes_review_comes_with_its_suggestions_to_a_copy_that_never_tagged() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (base, _) = tagging_project(tmp.path());
+    drop(base);
+    for side in ["ours", "theirs"] {
+        std::fs::copy(
+            tmp.path().join("p.pathforge"),
+            tmp.path().join(format!("{side}.pathforge")),
+        )
+        .unwrap();
+    }
+    let mut ours = Project::open(&tmp.path().join("ours.pathforge")).unwrap();
+    let mut theirs = Project::open(&tmp.path().join("theirs.pathforge")).unwrap();
+    let dana = someone("Dana");
+    // The SME imports one more library, auto-tags everything and reviews.
+    let more = tmp.path().join("more");
+    write(&more, "audit.md", SOC2_MD);
+    theirs.import_library(&more, &dana, Timestamp(10)).unwrap();
+    theirs
+        .tag_modules(encoder(), Timestamp(11), &mut |_, _| true)
+        .unwrap();
+    let queue = theirs
+        .review_queue(Some(TagState::Suggested), None, None)
+        .unwrap();
+    let audit = id(&theirs, "audit.md");
+    let on_new = queue.iter().find(|t| t.module_id == audit);
+    let on_old = queue.iter().find(|t| t.module_id != audit);
+    let (Some(on_new), Some(on_old)) = (on_new, on_old) else {
+        panic!("a suggestion on each library to review: {queue:?}");
+    };
+    let decided = [
+        (on_new.module_id.clone(), on_new.skill_id.clone()),
+        (on_old.module_id.clone(), on_old.skill_id.clone()),
+    ];
+    theirs
+        .decide_tags(&decided, TagState::Accepted, None, &dana, Timestamp(12))
+        .unwrap();
+
+    let report = merge(&mut ours, &theirs, &Resolutions::all(None)).unwrap();
+    assert!(report.merged && report.conflicts.is_empty(), "{report:?}");
+    for key in &decided {
+        assert_eq!(
+            suggestion(&ours, key),
+            (TagState::Accepted, None, false),
+            "the decision came with the suggestion it was made on ({key:?}), \
+             the module's content being the same here"
+        );
+    }
+    assert_eq!(
+        ours.review_queue(None, None, None).unwrap().len(),
+        2,
+        "only what was decided: the rest is made again by whoever tags"
     );
     assert!(
         ours.verify_audit().unwrap().broken.is_none(),
