@@ -232,16 +232,26 @@ impl Project {
             })
             .collect();
         let library_id = &library.id;
+        // A module's prerequisites combine one way: where people added some of them, as
+        // they chose, over what the manifest says.
+        let chosen: HashMap<ModuleId, model::PrerequisiteGroup> = self
+            .store
+            .prerequisites()?
+            .into_iter()
+            .filter(|e| e.origin != EdgeOrigin::Manifest)
+            .map(|e| (e.after, e.group))
+            .collect();
         let declared: Vec<PrerequisiteEdge> = content
             .manifest
             .iter()
             .flat_map(|m| &m.requires)
             .flat_map(|r| {
                 let after = ModuleId::derive(library_id, &r.module);
+                let group = chosen.get(&after).copied().unwrap_or(r.group);
                 r.after.iter().map(move |b| PrerequisiteEdge {
                     before: ModuleId::derive(library_id, b),
                     after: after.clone(),
-                    group: r.group,
+                    group,
                     origin: EdgeOrigin::Manifest,
                 })
             })

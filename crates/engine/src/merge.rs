@@ -324,6 +324,42 @@ fn imports(log: &[AuditEvent], library: &model::LibraryId) -> Vec<String> {
     out
 }
 
+/// The skills merged into others by `log`'s entries (and not unmerged since), each with
+/// the skill it went into.
+fn skill_merges_in(log: &[AuditEvent]) -> HashMap<model::SkillId, model::SkillId> {
+    let mut merged = HashMap::new();
+    for e in log {
+        let skill = model::SkillId(e.object.clone());
+        match AuditAction::parse(&e.action) {
+            Some(AuditAction::SkillMerged) => {
+                if let Some(into) = e.after["merged_into"].as_str() {
+                    merged.insert(skill, model::SkillId(into.to_owned()));
+                }
+            }
+            Some(AuditAction::SkillUnmerged) => {
+                merged.remove(&skill);
+            }
+            _ => {}
+        }
+    }
+    merged
+}
+
+/// The skill `id` finally went into through `merges`, if it was merged.
+fn survivor_in(
+    merges: &HashMap<model::SkillId, model::SkillId>,
+    id: &model::SkillId,
+) -> Option<model::SkillId> {
+    let mut at = merges.get(id)?;
+    for _ in 0..merges.len() {
+        match merges.get(at) {
+            Some(next) => at = next,
+            None => break,
+        }
+    }
+    Some(at.clone())
+}
+
 /// The keys an entry touched.
 fn touched(e: &AuditEvent) -> Vec<Key> {
     let edge = || {
@@ -409,7 +445,13 @@ fn touched(e: &AuditEvent) -> Vec<Key> {
             .flatten()
             .filter_map(|c| Key::parse(c["key"].as_str()?))
             .collect(),
-        Some(AuditAction::SkillAdded | AuditAction::SkillEdited | AuditAction::SkillRemoved) => {
+        Some(
+            AuditAction::SkillAdded
+            | AuditAction::SkillEdited
+            | AuditAction::SkillRemoved
+            | AuditAction::SkillMerged
+            | AuditAction::SkillUnmerged,
+        ) => {
             vec![Key::Skill(model::SkillId(e.object.clone()))]
         }
         Some(AuditAction::TagDecided | AuditAction::TagsDecided) => e.before["tags"]
@@ -794,6 +836,49 @@ impl Project {
                 }
             }
         }
+        // Skills theirs merged into others (and did not unmerge since), each with the skill
+        // it finally went into: a merge is done again here, moving ours' tags, sub-skills,
+        // aliases, prerequisites and track targets as it moved theirs'.
+        let merged_into = skill_merges_in(theirs_since);
+        let survivor = |id: &model::SkillId| survivor_in(&merged_into, id);
+        // And those ours merged: what theirs hangs on one is hung on its survivor, as the
+        // merge would have moved it had it come after.
+        let ours_merged = skill_merges_in(&ours_own);
+        let here =
+            |id: &model::SkillId| survivor_in(&ours_merged, id).unwrap_or_else(|| id.clone());
+        let here_slug = |slug: &str| {
+            let id = ours_state
+                .skills
+                .values()
+                .chain(theirs_state.skills.values())
+                .find(|s| s.slug == slug);
+            match id.and_then(|s| survivor_in(&ours_merged, &s.id)) {
+                Some(into) => ours_state
+                    .skills
+                    .get(&into)
+                    .map_or(slug.to_owned(), |s| s.slug.clone()),
+                None => slug.to_owned(),
+            }
+        };
+        let merged_words = |id: &model::SkillId| {
+            let into = survivor(id)?;
+            let name = theirs_state
+                .skills
+                .get(&into)
+                .map_or(into.as_str(), |s| s.name.as_str());
+            Some(format!("merged into “{name}”"))
+        };
+        for (key, words) in applied
+            .iter_mut()
+            .map(|c| (&c.key, &mut c.theirs_words))
+            .chain(conflicts.iter_mut().map(|c| (&c.key, &mut c.theirs_words)))
+        {
+            if let Some(Key::Skill(id)) = Key::parse(key) {
+                if let Some(w) = merged_words(&id) {
+                    *words = w;
+                }
+            }
+        }
         if conflicts.iter().any(|c| c.resolved.is_none()) {
             return Ok(MergeReport {
                 fork,
@@ -902,13 +987,23 @@ impl Project {
 
         // The edges ours will have, checked for cycles before anything is written: a
         // library taken brings the prerequisites its manifest declares in place of ours'.
+        // An edge ours' people added or removed stays as they left it.
         let mut edges = ours_state.edges.clone();
+        let ours_edited = |b: &ModuleId, a: &ModuleId| {
+            ours_touched.contains_key(&Key::Edge(b.clone(), a.clone()))
+        };
         for l in &libraries {
             let ours_modules = self.store.library_module_hashes(&l.library.id)?;
-            edges.retain(|(_, a), e| {
-                e.origin != model::EdgeOrigin::Manifest || !ours_modules.contains_key(a)
+            edges.retain(|(b, a), e| {
+                e.origin != model::EdgeOrigin::Manifest
+                    || !ours_modules.contains_key(a)
+                    || ours_edited(b, a)
             });
-            for e in &l.declared {
+            for e in l
+                .declared
+                .iter()
+                .filter(|e| !ours_edited(&e.before, &e.after))
+            {
                 edges.insert((e.before.clone(), e.after.clone()), e.clone());
             }
         }
@@ -980,9 +1075,13 @@ impl Project {
                 _ => None,
             })
             .chain(imported_skills)
+            .map(|mut s| {
+                s.parent_id = s.parent_id.as_ref().map(here);
+                s
+            })
             .collect();
         // Skills theirs removed (nothing used them there): ours must not use them either.
-        let mut removed_skills: Vec<model::Skill> = take
+        let (merged_skills, mut removed_skills): (Vec<model::Skill>, Vec<model::Skill>) = take
             .iter()
             .filter_map(|k| match k {
                 Key::Skill(id) if !theirs_state.skills.contains_key(id) => {
@@ -990,14 +1089,28 @@ impl Project {
                 }
                 _ => None,
             })
-            .collect();
+            .partition(|s| merged_into.contains_key(&s.id));
         // The skills ours will have.
         let mut final_skills = ours_state.skills.clone();
         for skill in &skills {
             final_skills.insert(skill.id.clone(), skill.clone());
         }
-        for skill in &removed_skills {
+        for skill in removed_skills.iter().chain(&merged_skills) {
             final_skills.remove(&skill.id);
+        }
+        // Each skill merged goes into its survivor here, which must be a skill ours keeps.
+        let mut skill_merges: Vec<(model::Skill, model::SkillId)> = Vec::new();
+        for skill in &merged_skills {
+            match survivor(&skill.id).filter(|into| final_skills.contains_key(into)) {
+                Some(into) => skill_merges.push((skill.clone(), into)),
+                None => {
+                    return Err(Error::MergeRefused(format!(
+                        "{} merges skill “{}” into one this copy removed — add it back here first, or merge the other way round",
+                        from.display(),
+                        skill.name
+                    )))
+                }
+            }
         }
         // Children before their parents, so none is left naming a parent that is gone.
         removed_skills.sort_by_key(|s| {
@@ -1048,12 +1161,24 @@ impl Project {
                 _ => None,
             })
             .chain(imported_skill_edges)
+            // On the survivors of ours' merges; one a merge made self-referring goes, as
+            // the merge drops it.
+            .map(|((b, a), origin)| ((here(&b), here(&a)), origin))
+            .filter(|((b, a), _)| b != a)
             .collect();
         self.refuse_skill_cycles(&ours_state, &skill_edges)?;
         let tracks: Vec<(model::TrackId, Option<model::Track>)> = take
             .iter()
             .filter_map(|k| match k {
-                Key::Track(id) => Some((id.clone(), theirs_state.tracks.get(id).cloned())),
+                Key::Track(id) => {
+                    let track = theirs_state.tracks.get(id).cloned().map(|mut t| {
+                        for x in &mut t.targets {
+                            x.skill = here_slug(&x.skill);
+                        }
+                        t
+                    });
+                    Some((id.clone(), track))
+                }
                 _ => None,
             })
             .collect();
@@ -1082,7 +1207,7 @@ impl Project {
                 Key::OwnTag(m, slug) => {
                     let key = (m.clone(), slug.clone());
                     match theirs_state.own_tags.get(&key) {
-                        Some(skill) => Some((m.clone(), skill.clone(), true)),
+                        Some(skill) => Some((m.clone(), here(skill), true)),
                         None => Some((m.clone(), ours_state.own_tags.get(&key)?.clone(), false)),
                     }
                 }
@@ -1257,6 +1382,30 @@ impl Project {
                 ))
             })
             .collect();
+        // Tracks aimed at a skill merged away aim at its survivor, as the merge did theirs.
+        let mut retargeted: Vec<(model::TrackId, Vec<model::TrackTarget>)> = Vec::new();
+        if !skill_merges.is_empty() {
+            let mut all = ours_state.tracks.clone();
+            for (id, track) in &tracks {
+                match track {
+                    Some(t) => all.insert(id.clone(), t.clone()),
+                    None => all.remove(id),
+                };
+            }
+            for (id, mut t) in all {
+                let mut moved = false;
+                for x in &mut t.targets {
+                    let merge = skill_merges.iter().find(|(s, _)| s.slug == x.skill);
+                    if let Some((_, into)) = merge {
+                        x.skill = final_skills[into].slug.clone();
+                        moved = true;
+                    }
+                }
+                if moved {
+                    retargeted.push((id, t.targets));
+                }
+            }
+        }
         let project = ours_info.id.clone();
         self.store.write(|tx| {
             // Skills first: modules, tags and tracks below may name one theirs added.
@@ -1338,6 +1487,12 @@ impl Project {
                     Some(t) => tx.save_track(t)?,
                     None => tx.delete_track(id)?,
                 }
+            }
+            for (skill, into) in &skill_merges {
+                tx.merge_skill(skill, into)?;
+            }
+            for (id, targets) in &retargeted {
+                tx.set_track_targets(id, targets)?;
             }
             for skill in &removed_skills {
                 tx.delete_skill(&skill.id)?;

@@ -264,18 +264,16 @@ fn a_merge_that_would_close_a_cycle_or_carry_what_it_cannot_is_refused() {
     );
     check(
         |_, theirs| {
-            theirs
-                .add_skill("passing", "A passing idea", None, "", &ME, Timestamp(11))
-                .unwrap();
-            let merged = theirs
-                .add_skill("twin", "A twin", None, "", &ME, Timestamp(12))
-                .unwrap();
-            theirs
-                .merge_skill("passing", &merged.slug, &ME, Timestamp(13))
-                .unwrap();
+            let dir = tempfile::tempdir().unwrap();
+            let (backup, keep) = (
+                dir.path().join("b.pathforge"),
+                dir.path().join("k.pathforge"),
+            );
+            theirs.backup(&backup).unwrap();
+            theirs.restore(&backup, &keep, &ME, Timestamp(11)).unwrap();
         },
-        "skill.merged ×1",
-        "a skill merged into another on their side cannot be carried yet, and is named",
+        "project.restored ×1",
+        "a copy restored from a backup since the fork is refused, naming it",
     );
 
     // A project that is not a copy of ours.
@@ -308,8 +306,9 @@ const POOL: [&str; 4] = ["p0", "p1", "p2", "p3"];
 
 /// Random edits on one side: mostly edges added (cycles are refused by the engine, and
 /// skipped) or removed, each with a random group sometimes; and modules' levels set or
-/// cleared, skills of the pool added, removed (refused while in use) and linked, and a
-/// file of the side's own copy of the library changed and re-imported.
+/// cleared, skills of the pool added, removed (refused while in use), merged into one
+/// another and linked, and a file of the side's own copy of the library changed and
+/// re-imported.
 fn random_edits(p: &mut Project, rng: &mut Rng, n: usize, actor: &Actor, files: &Path) {
     let ids: Vec<ModuleId> = (0..N).map(|i| m(p, i)).collect();
     for k in 0..n {
@@ -338,6 +337,9 @@ fn random_edits(p: &mut Project, rng: &mut Rng, n: usize, actor: &Actor, files: 
             5 => {
                 let _ = p.add_skill_prerequisite(x, y, actor, at);
             }
+            7 => {
+                let _ = p.merge_skill(x, y, actor, at);
+            }
             6 => {
                 let title = format!("M{a}, version {}", rng.below(2));
                 write(files, &format!("m{a}.md"), md(&title, 10).as_bytes());
@@ -354,7 +356,7 @@ fn random_edits(p: &mut Project, rng: &mut Rng, n: usize, actor: &Actor, files: 
     }
 }
 
-/// Levels by module, skills with their parent, skill prerequisites, all by name.
+/// Levels set by hand by module, skills with their parent, skill prerequisites, all by name.
 type Shape = (
     Vec<(String, String)>,
     BTreeSet<(String, String)>,
@@ -364,11 +366,11 @@ type Shape = (
 /// What the random edits change, comparable across copies: levels set by hand, skills
 /// (slug, parent's slug) and skill prerequisites (by slug).
 fn shape(p: &Project) -> Shape {
+    // Levels set by hand: what merges. (A module's level after its level set by hand is
+    // cleared stays until the next import gives the file's back, on either copy.)
+    let set = p.store.level_overrides().unwrap();
     let levels = (0..N)
-        .map(|i| {
-            let module = p.module(&m(p, i)).unwrap();
-            (format!("m{i}"), format!("{:?}", module.level))
-        })
+        .map(|i| (format!("m{i}"), format!("{:?}", set.get(&m(p, i)))))
         .collect();
     let skills = p.skills().unwrap();
     let slug = |id: &SkillId| skills.iter().find(|s| &s.id == id).map(|s| s.slug.clone());
@@ -1009,15 +1011,16 @@ fn libraries_imported_alike_merge_one_imported_on_one_side_comes_whole_two_ways_
     assert_eq!(everything(&ours), everything(&theirs), "whole");
 }
 
-/// A project's content as people see it, comparable across copies: modules (path, title,
-/// level), edges, skills (slug, name, parent), skill prerequisites and tracks.
+/// A project's content as people see it, comparable across copies: modules (path, title),
+/// levels set by hand, edges, skills (slug, name, parent), skill prerequisites and tracks.
 fn everything(p: &Project) -> String {
     let modules: BTreeSet<String> = p
         .modules()
         .unwrap()
         .into_iter()
-        .map(|m| format!("{} {} {:?}", m.source_path, m.title, m.level))
+        .map(|m| format!("{} {}", m.source_path, m.title))
         .collect();
+    let levels = p.store.level_overrides().unwrap();
     let skills = p.skills().unwrap();
     let slug = |id: &SkillId| skills.iter().find(|s| &s.id == id).map(|s| s.slug.clone());
     let tree: BTreeSet<String> = skills
@@ -1045,7 +1048,7 @@ fn everything(p: &Project) -> String {
         .map(|t| serde_json::to_string(&t).unwrap())
         .collect();
     format!(
-        "{modules:#?}\n{:#?}\n{tree:#?}\n{links:#?}\n{tracks:#?}",
+        "{modules:#?}\n{levels:#?}\n{:#?}\n{tree:#?}\n{links:#?}\n{tracks:#?}",
         edges(p)
     )
 }
@@ -1558,5 +1561,115 @@ fn an_smes_review_comes_with_its_suggestions_to_a_copy_that_never_tagged() {
     assert!(
         ours.verify_audit().unwrap().broken.is_none(),
         "the log verifies"
+    );
+}
+
+#[test]
+fn a_skill_merged_into_another_on_one_side_is_merged_again_here_moving_what_ours_added() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut ours, mut theirs) = copies_with(tmp.path(), |base| {
+        for (slug, name) in [("closing", "Closing"), ("closing-deals", "Closing deals")] {
+            base.add_skill(slug, name, None, "", &ME, Timestamp(3))
+                .unwrap();
+        }
+    });
+    let (ana, ben) = (someone("Ana"), someone("Ben"));
+    // Ours puts a sub-skill under the duplicate and aims a new track at it; theirs merges
+    // the duplicate into the skill it duplicates.
+    ours.add_skill(
+        "closing-calls",
+        "Closing calls",
+        Some("closing"),
+        "",
+        &ana,
+        Timestamp(10),
+    )
+    .unwrap();
+    let mut closers = draft("closers", "Closers", None);
+    closers.targets[0].skill = "closing".to_owned();
+    ours.add_track(&closers, &ana, Timestamp(10)).unwrap();
+    theirs
+        .merge_skill("closing", "closing-deals", &ben, Timestamp(11))
+        .unwrap();
+    let report = merge(&mut ours, &theirs, &Resolutions::all(None)).unwrap();
+    assert!(report.merged && report.conflicts.is_empty(), "{report:?}");
+    let said: Vec<(&str, &str)> = report
+        .applied
+        .iter()
+        .filter(|c| c.kind == "skill")
+        .map(|c| (c.ours_words.as_str(), c.theirs_words.as_str()))
+        .collect();
+    assert_eq!(
+        said,
+        [("“Closing”", "merged into “Closing deals”")],
+        "the merge is said as one"
+    );
+    let skills = ours.skills().unwrap();
+    let slug_of_parent = |slug: &str| {
+        let s = skills.iter().find(|s| s.slug == slug).unwrap();
+        let parent = s.parent_id.as_ref().unwrap();
+        skills
+            .iter()
+            .find(|x| &x.id == parent)
+            .unwrap()
+            .slug
+            .clone()
+    };
+    assert!(
+        !skills.iter().any(|s| s.slug == "closing"),
+        "the duplicate is gone here too"
+    );
+    assert_eq!(
+        slug_of_parent("closing-calls"),
+        "closing-deals",
+        "ours' new sub-skill moved with the merge, as theirs' would have"
+    );
+    let track = ours
+        .tracks()
+        .unwrap()
+        .into_iter()
+        .find(|t| t.slug == "closers")
+        .unwrap();
+    assert_eq!(
+        track.targets[0].skill, "closing-deals",
+        "ours' new track aims at the survivor"
+    );
+    assert!(
+        ours.verify_audit().unwrap().broken.is_none(),
+        "the log verifies"
+    );
+
+    // Renamed here while merged away there: one conflict, said side by side.
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut ours, mut theirs) = copies_with(tmp.path(), |base| {
+        for (slug, name) in [("closing", "Closing"), ("closing-deals", "Closing deals")] {
+            base.add_skill(slug, name, None, "", &ME, Timestamp(3))
+                .unwrap();
+        }
+    });
+    let edit = SkillEdit {
+        name: Some("Closing well".to_owned()),
+        ..Default::default()
+    };
+    ours.edit_skill("closing", edit, &ana, Timestamp(10))
+        .unwrap();
+    theirs
+        .merge_skill("closing", "closing-deals", &ben, Timestamp(11))
+        .unwrap();
+    let report = merge(&mut ours, &theirs, &Resolutions::all(None)).unwrap();
+    let sides: Vec<(&str, &str)> = report
+        .conflicts
+        .iter()
+        .map(|c| (c.ours_words.as_str(), c.theirs_words.as_str()))
+        .collect();
+    assert_eq!(
+        sides,
+        [("“Closing well”", "merged into “Closing deals”")],
+        "renamed here, merged away there"
+    );
+    merge(&mut ours, &theirs, &Resolutions::all(Some(Side::Theirs))).unwrap();
+    assert!(
+        !ours.skills().unwrap().iter().any(|s| s.slug == "closing"),
+        "resolved for theirs: merged away"
     );
 }

@@ -1,6 +1,8 @@
 //! Prerequisite edits and the linter: cycles refused and named, declared edges on re-
 //! import, imported cycles flagged.
 
+use std::collections::BTreeSet;
+
 use super::*;
 
 #[test]
@@ -106,6 +108,29 @@ fn reimport_replaces_declared_edges_and_keeps_personal_ones() {
             ("A".into(), "D".into(), EdgeOrigin::Person),
         ],
         "declared edges follow the manifest; the edge a person added survives"
+    );
+}
+
+#[test]
+fn a_reimport_keeps_a_modules_prerequisites_combining_the_way_a_person_chose() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut p, lib) = chain_project(tmp.path());
+    let (a, c) = (id(&p, "a.md"), id(&p, "c.md"));
+    // C needs B by the manifest; a person adds A as an alternative: either will do.
+    p.add_prerequisite(&a, &c, Some(PrerequisiteGroup::AnyOf), &ME, Timestamp(4))
+        .unwrap();
+    p.import_library(&lib, &ME, Timestamp(5)).unwrap();
+    let groups: BTreeSet<String> = p
+        .prerequisites()
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.after == c)
+        .map(|e| serde_json::to_string(&e.group).unwrap())
+        .collect();
+    assert_eq!(
+        groups.into_iter().collect::<Vec<_>>(),
+        [r#"{"kind":"any_of"}"#],
+        "the declared edge into C combines as the person chose, not as the manifest's default"
     );
 }
 
