@@ -25,7 +25,10 @@ use serde_json::{json, Value};
 use ts_rs::TS;
 
 use crate::audit::{AuditAction, Entry};
-use crate::settings::{AUTO_ACCEPT, CATALOG_COLUMNS, EDITED_COHORT};
+use crate::settings::{AUTO_ACCEPT, CASE_DOCUMENT, CATALOG_COLUMNS, EDITED_COHORT, FITTED, SCALE};
+
+/// The settings merged whole, by key ([`Key::Setting`]).
+const SETTINGS: [&str; 3] = [CASE_DOCUMENT.key(), SCALE.key(), FITTED.key()];
 use crate::{Error, Project, Result};
 
 /// Which copy's change stands when both changed the same thing.
@@ -158,6 +161,9 @@ enum Key {
     Library(model::LibraryId),
     /// How the columns of a catalog file (by its path) map to a module's fields.
     Columns(String),
+    /// A project setting kept whole: the framework a taxonomy came from, the proficiency
+    /// scale, fitted knowledge-tracing parameters (by the setting's key).
+    Setting(&'static str),
     /// A skill: its name, place in the tree, description, examples, retirement.
     Skill(model::SkillId),
     /// A track: its name, description and targets (its audience is its rule).
@@ -180,6 +186,7 @@ impl Key {
             Key::AutoAccept => "auto-accept".to_owned(),
             Key::Library(id) => format!("library:{id}"),
             Key::Columns(path) => format!("columns:{path}"),
+            Key::Setting(key) => format!("setting:{key}"),
             Key::Skill(id) => format!("skill:{id}"),
             Key::Track(id) => format!("track:{id}"),
             Key::SkillEdge(b, a) => format!("skill-edge:{b}->{a}"),
@@ -210,6 +217,7 @@ impl Key {
             "auto-accept" => Key::AutoAccept,
             "library" => Key::Library(model::LibraryId(rest.to_owned())),
             "columns" => Key::Columns(rest.to_owned()),
+            "setting" => Key::Setting(SETTINGS.iter().find(|k| **k == rest)?),
             "skill" => Key::Skill(model::SkillId(rest.to_owned())),
             "track" => Key::Track(model::TrackId(rest.to_owned())),
             "skill-edge" => {
@@ -232,6 +240,7 @@ impl Key {
             Key::AutoAccept => "auto-accept",
             Key::Library(_) => "library",
             Key::Columns(_) => "catalog columns",
+            Key::Setting(_) => "setting",
             Key::Skill(_) => "skill",
             Key::Track(_) => "track",
             Key::SkillEdge(..) => "skill prerequisite",
@@ -277,6 +286,23 @@ fn words(key: &Key, v: &Value) -> String {
             v["name"].as_str().unwrap_or_default(),
             v["modules"].as_u64().unwrap_or_default()
         ),
+        Key::Setting(_) if v.is_null() => "not set".to_owned(),
+        Key::Setting(key) if *key == FITTED.key() => format!(
+            "fitted for {} skills",
+            v.as_object().map_or(0, serde_json::Map::len)
+        ),
+        Key::Setting(key) if *key == SCALE.key() => v
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .collect::<Vec<_>>()
+                    .join(" < ")
+            })
+            .unwrap_or_default(),
+        Key::Setting(_) => v["title"]
+            .as_str()
+            .map_or_else(|| "set".to_owned(), |t| format!("“{t}”")),
         Key::Columns(_) if v.is_null() => "not mapped".to_owned(),
         Key::Columns(_) => "mapped".to_owned(),
         Key::Skill(_) if v.is_null() => "none".to_owned(),
@@ -389,6 +415,12 @@ fn touched(e: &AuditEvent) -> Vec<Key> {
             vec![Key::Library(model::LibraryId(e.object.clone()))]
         }
         Some(AuditAction::CatalogColumnsMapped) => vec![Key::Columns(e.object.clone())],
+        Some(AuditAction::BktCalibrated) => vec![Key::Setting(FITTED.key())],
+        // The skills and skill prerequisites an import changed are not listed in its entry:
+        // they are found by comparing the copies (see `Project::merge_from`).
+        Some(AuditAction::TaxonomyImported) => {
+            vec![Key::Setting(CASE_DOCUMENT.key()), Key::Setting(SCALE.key())]
+        }
         // An edit rejects the model's suggestion for a person's own tag; undoing it puts
         // both back.
         Some(AuditAction::TagEdited | AuditAction::TagEditUndone) => {
@@ -484,6 +516,8 @@ struct State {
     /// Each library with how many live modules it has.
     libraries: HashMap<model::LibraryId, (model::Library, usize)>,
     columns: ingest::ColumnMaps,
+    /// The settings merged whole, as JSON, by key.
+    settings: HashMap<&'static str, Value>,
     skills: BTreeMap<model::SkillId, model::Skill>,
     tracks: HashMap<model::TrackId, model::Track>,
     skill_edges: HashMap<(model::SkillId, model::SkillId), model::EdgeOrigin>,
@@ -558,6 +592,13 @@ impl State {
                 })
                 .collect::<Result<_>>()?,
             columns: project.store.setting(&CATALOG_COLUMNS)?.unwrap_or_default(),
+            settings: SETTINGS
+                .iter()
+                .map(|&key| {
+                    let value = project.store.setting(&store::Setting::<Value>::new(key))?;
+                    Ok((key, value.unwrap_or(Value::Null)))
+                })
+                .collect::<Result<_>>()?,
             skills: project
                 .store
                 .skills()?
@@ -598,6 +639,7 @@ impl State {
                 None => Value::Null,
             },
             Key::Columns(path) => json!(self.columns.get(path)),
+            Key::Setting(key) => self.settings.get(key).cloned().unwrap_or(Value::Null),
             Key::Skill(id) => json!(self.skills.get(id)),
             Key::Track(id) => json!(self.tracks.get(id)),
             Key::SkillEdge(b, a) => json!(self.skill_edges.contains_key(&(b.clone(), a.clone()))),
@@ -656,8 +698,14 @@ impl Project {
         let theirs_since = &theirs_log[shared..];
 
         let mut unsupported: BTreeMap<&str, usize> = BTreeMap::new();
-        for e in theirs_since {
-            let carried = !touched(e).is_empty();
+        for (i, e) in theirs_since.iter().enumerate() {
+            // Undoing a skill merge made before the fork puts back tags and sub-skills no
+            // key follows: only one undoing a merge since the fork (which nets out) merges.
+            let unmerged_before_fork = e.action == AuditAction::SkillUnmerged.as_str()
+                && !theirs_since[..i]
+                    .iter()
+                    .any(|x| x.action == AuditAction::SkillMerged.as_str() && x.object == e.object);
+            let carried = !touched(e).is_empty() && !unmerged_before_fork;
             let neutral = AuditAction::parse(&e.action).is_some_and(|a| NEUTRAL.contains(&a));
             if !carried && !neutral {
                 *unsupported.entry(e.action.as_str()).or_default() += 1;
@@ -706,7 +754,7 @@ impl Project {
             .filter(|e| !from_theirs(e))
             .cloned()
             .collect();
-        let (mut ours_touched, theirs_touched) = (by_key(&ours_own), by_key(theirs_since));
+        let (mut ours_touched, mut theirs_touched) = (by_key(&ours_own), by_key(theirs_since));
         // Theirs' edit of a suggestion ours decided otherwise collides as a whole: the
         // person's tag it added is in the conflict with the suggestion it replaced.
         for e in theirs_since {
@@ -717,6 +765,42 @@ impl Project {
             }
         }
         let (ours_state, theirs_state) = (State::of(self)?, State::of(theirs)?);
+        // A framework imported adds and updates skills and skill prerequisites its entry
+        // does not list: each one the importing side holds and the other holds otherwise
+        // is taken as the import's (a conflict where the other side edited it too).
+        for (since, mine, other, touched) in [
+            (
+                theirs_since,
+                &theirs_state,
+                &ours_state,
+                &mut theirs_touched,
+            ),
+            (&ours_own[..], &ours_state, &theirs_state, &mut ours_touched),
+        ] {
+            for e in since
+                .iter()
+                .filter(|e| e.action == AuditAction::TaxonomyImported.as_str())
+            {
+                let edit = MergeEdit {
+                    actor: e.actor.clone(),
+                    at: e.at,
+                    action: e.action.clone(),
+                };
+                let skills = mine
+                    .skills
+                    .keys()
+                    .map(|id| Key::Skill(id.clone()))
+                    .filter(|k| mine.value(k) != other.value(k));
+                let links = mine
+                    .skill_edges
+                    .keys()
+                    .filter(|pair| !other.skill_edges.contains_key(*pair))
+                    .map(|(b, a)| Key::SkillEdge(b.clone(), a.clone()));
+                for key in skills.chain(links).collect::<Vec<_>>() {
+                    touched.entry(key).or_default().push(edit.clone());
+                }
+            }
+        }
         // Titles as ours has them, else as theirs (modules of a library only theirs holds).
         let mut titles: HashMap<ModuleId, String> = theirs
             .store
@@ -749,6 +833,11 @@ impl Project {
                 format!("library “{name}”")
             }
             Key::Columns(path) => format!("the columns of catalog {path}"),
+            Key::Setting(key) if *key == FITTED.key() => {
+                "the fitted knowledge-tracing parameters".to_owned()
+            }
+            Key::Setting(key) if *key == SCALE.key() => "the proficiency scale".to_owned(),
+            Key::Setting(_) => "the framework the taxonomy came from".to_owned(),
             Key::Skill(id) => {
                 let skill = theirs_state
                     .skills
@@ -1030,6 +1119,7 @@ impl Project {
                 | Key::AutoAccept
                 | Key::Library(_)
                 | Key::Columns(_)
+                | Key::Setting(_)
                 | Key::Skill(_)
                 | Key::Track(_)
                 | Key::SkillEdge(..) => {}
@@ -1227,6 +1317,16 @@ impl Project {
             }
         }
         let columns = (columns != ours_state.columns).then_some(columns);
+        let settings: Vec<(&'static str, Option<Value>)> = take
+            .iter()
+            .filter_map(|k| match k {
+                Key::Setting(key) => {
+                    let value = theirs_state.settings.get(key).filter(|v| !v.is_null());
+                    Some((*key, value.cloned()))
+                }
+                _ => None,
+            })
+            .collect();
         // What theirs' tags name must be a skill ours keeps.
         let gone = tags
             .iter()
@@ -1430,6 +1530,9 @@ impl Project {
             }
             if let Some(columns) = &columns {
                 tx.set_setting(&CATALOG_COLUMNS, Some(columns))?;
+            }
+            for (key, value) in &settings {
+                tx.set_setting(&store::Setting::<Value>::new(key), value.as_ref())?;
             }
             for (b, a) in &removed {
                 tx.delete_prerequisite(b, a)?;
@@ -1913,6 +2016,42 @@ mod tests {
             json!(false),
             "not there",
             "a skill prerequisite removed",
+        );
+        check(
+            Key::Library(model::LibraryId("l".into())),
+            json!({"name": "sales", "modules": 12}),
+            "“sales”, 12 modules",
+            "a library by its name and size",
+        );
+        check(
+            Key::Library(model::LibraryId("l".into())),
+            Value::Null,
+            "not imported",
+            "a library one side never imported",
+        );
+        check(
+            Key::Columns("/x.csv".into()),
+            Value::Null,
+            "not mapped",
+            "no column map",
+        );
+        check(
+            Key::Setting(FITTED.key()),
+            json!({"a": {}, "b": {}}),
+            "fitted for 2 skills",
+            "a calibration by how many skills it fits",
+        );
+        check(
+            Key::Setting(SCALE.key()),
+            json!(["novice", "expert"]),
+            "novice < expert",
+            "a scale, lowest first",
+        );
+        check(
+            Key::Setting(CASE_DOCUMENT.key()),
+            json!({"title": "Sales framework"}),
+            "“Sales framework”",
+            "a framework by its title",
         );
     }
 }

@@ -26,7 +26,7 @@ impl<T> Setting<T> {
         }
     }
 
-    pub fn key(&self) -> &'static str {
+    pub const fn key(&self) -> &'static str {
         self.key
     }
 }

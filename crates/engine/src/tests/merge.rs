@@ -1673,3 +1673,89 @@ fn a_skill_merged_into_another_on_one_side_is_merged_again_here_moving_what_ours
         "resolved for theirs: merged away"
     );
 }
+
+#[test]
+fn a_framework_imported_and_a_calibration_on_one_side_merge_and_a_skill_both_changed_is_a_conflict()
+{
+    let tmp = tempfile::tempdir().unwrap();
+    let answers = tmp.path().join("answers.csv");
+    let mut csv = String::from("learner,skill,correct,order\n");
+    for (k, learner) in ["l1", "l2", "l3", "l4"].iter().enumerate() {
+        for order in 0..6 {
+            let correct = u8::from(order > k);
+            csv += &format!("{learner},skill-10,{correct},{order}\n");
+        }
+    }
+    std::fs::write(&answers, csv).unwrap();
+    let (mut ours, mut theirs) = copies_with(tmp.path(), |base| {
+        base.import_answers(&answers, &ME, Timestamp(3)).unwrap();
+    });
+    let (ana, ben) = (someone("Ana"), someone("Ben"));
+    let framework = tmp.path().join("framework.csv");
+    std::fs::write(
+        &framework,
+        "id,parent_id,name,description\n\
+         selling,,Selling,The whole of it\n\
+         prospecting,selling,Prospecting,Finding buyers\n\
+         skill-10,,Skill ten,Renamed by the framework\n",
+    )
+    .unwrap();
+    theirs
+        .import_taxonomy_file(&framework, &ben, Timestamp(10))
+        .unwrap();
+    theirs.calibrate(false, &ben, Timestamp(11)).unwrap();
+    let report = merge(&mut ours, &theirs, &Resolutions::all(None)).unwrap();
+    assert!(report.merged && report.conflicts.is_empty(), "{report:?}");
+    let names = |p: &Project| -> BTreeSet<(String, String)> {
+        p.skills()
+            .unwrap()
+            .into_iter()
+            .map(|s| (s.slug, s.name))
+            .collect()
+    };
+    assert_eq!(
+        names(&ours),
+        names(&theirs),
+        "the framework's skills came, and its rename"
+    );
+    assert_eq!(
+        everything(&ours),
+        everything(&theirs),
+        "with the tree the framework gives"
+    );
+    assert_eq!(
+        ours.fitted_bkt().unwrap(),
+        theirs.fitted_bkt().unwrap(),
+        "the calibration came"
+    );
+    assert!(
+        report
+            .applied
+            .iter()
+            .any(|c| c.what == "the fitted knowledge-tracing parameters"
+                && c.ours_words == "not set"
+                && c.theirs_words == "fitted for 1 skills"),
+        "said in words: {:?}",
+        report.applied
+    );
+
+    // The framework renames a skill ours renamed too: a conflict, not a silent choice.
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut ours, mut theirs) = copies(tmp.path());
+    let edit = SkillEdit {
+        name: Some("Ten".to_owned()),
+        ..Default::default()
+    };
+    ours.edit_skill("skill-10", edit, &ana, Timestamp(10))
+        .unwrap();
+    theirs
+        .import_taxonomy_file(&framework, &ben, Timestamp(11))
+        .unwrap();
+    let report = merge(&mut ours, &theirs, &Resolutions::all(None)).unwrap();
+    let sides: Vec<(&str, &str)> = report
+        .conflicts
+        .iter()
+        .map(|c| (c.ours_words.as_str(), c.theirs_words.as_str()))
+        .collect();
+    assert_eq!(sides, [("“Ten”", "“Skill ten”")], "renamed two ways");
+}
