@@ -469,10 +469,23 @@ fn merge_brings_another_copys_prerequisites_and_lists_collisions_until_resolved(
 
     let edit = pathforge(&[&"taxonomy", &"merge", &theirs, &"closing", &"negotiation"]);
     assert!(edit.status.success(), "{}", stderr(&edit));
+    let merged = pathforge(&[&"merge", &ours, &theirs]);
+    assert!(
+        merged.status.success() && stdout(&merged).contains("merged into “Negotiation”"),
+        "a skill merged there is merged here, said so: {}{}",
+        stdout(&merged),
+        stderr(&merged)
+    );
+
+    let backup = tmp.path().join("theirs-backup.pathforge");
+    let out = pathforge(&[&"backup", &theirs, &"--out", &backup]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = pathforge(&[&"restore", &theirs, &backup]);
+    assert!(out.status.success(), "{}", stderr(&out));
     check_fails(
         &[&"merge", &ours, &theirs],
         &theirs,
-        "skill.merged ×1",
+        "project.restored ×1",
         "a copy that changed what merge cannot carry yet is refused, naming it",
     );
 }

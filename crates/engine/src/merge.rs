@@ -10,12 +10,16 @@
 //! It carries prerequisite edges and their groups, modules' levels set by hand, rules
 //! people wrote, the simulation cohort, review decisions on suggestions (accepted,
 //! rejected, edited into another skill, undone, accepted by the threshold) and the
-//! auto-accept threshold, skills added, edited (renamed, moved, retired) or removed and
-//! their prerequisites, tracks with who takes them, and what an earlier merge brought
-//! into the other copy. A copy whose entries since the fork change anything else (skills
-//! merged, a library imported on one side only) is refused, naming what it changed, so
-//! nothing either side did is dropped silently. Each side's state of a thing is given in
-//! words here, once, for the CLI and the app alike.
+//! auto-accept threshold, skills added, edited (renamed, moved, retired), removed or merged
+//! into others (done again here) and their prerequisites, tracks with who takes them,
+//! libraries imported on one side (carried whole; each import's entry records a
+//! fingerprint of what it read, so a version the other side already had is no conflict),
+//! catalog column maps, frameworks imported, calibrations, learners' answers (their union),
+//! and what an earlier merge brought into the other copy. A copy whose entries since the
+//! fork change anything else (a backup restored, a skill merge from before the fork
+//! undone) is refused, naming what it changed, so nothing either side did is dropped
+//! silently. Each side's state of a thing is given in words here, once, for the CLI and
+//! the app alike.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -25,7 +29,9 @@ use serde_json::{json, Value};
 use ts_rs::TS;
 
 use crate::audit::{AuditAction, Entry};
-use crate::settings::{AUTO_ACCEPT, CASE_DOCUMENT, CATALOG_COLUMNS, EDITED_COHORT, FITTED, SCALE};
+use crate::settings::{
+    AUTO_ACCEPT, CASE_DOCUMENT, CATALOG_COLUMNS, EDITED_COHORT, FITTED, SCALE, SECRET,
+};
 
 /// The settings merged whole, by key ([`Key::Setting`]).
 const SETTINGS: [&str; 3] = [CASE_DOCUMENT.key(), SCALE.key(), FITTED.key()];
@@ -161,6 +167,8 @@ enum Key {
     Library(model::LibraryId),
     /// How the columns of a catalog file (by its path) map to a module's fields.
     Columns(String),
+    /// Learners' answers kept for calibration: their union.
+    Answers,
     /// A project setting kept whole: the framework a taxonomy came from, the proficiency
     /// scale, fitted knowledge-tracing parameters (by the setting's key).
     Setting(&'static str),
@@ -187,6 +195,7 @@ impl Key {
             Key::Library(id) => format!("library:{id}"),
             Key::Columns(path) => format!("columns:{path}"),
             Key::Setting(key) => format!("setting:{key}"),
+            Key::Answers => "answers".to_owned(),
             Key::Skill(id) => format!("skill:{id}"),
             Key::Track(id) => format!("track:{id}"),
             Key::SkillEdge(b, a) => format!("skill-edge:{b}->{a}"),
@@ -218,6 +227,7 @@ impl Key {
             "library" => Key::Library(model::LibraryId(rest.to_owned())),
             "columns" => Key::Columns(rest.to_owned()),
             "setting" => Key::Setting(SETTINGS.iter().find(|k| **k == rest)?),
+            "answers" => Key::Answers,
             "skill" => Key::Skill(model::SkillId(rest.to_owned())),
             "track" => Key::Track(model::TrackId(rest.to_owned())),
             "skill-edge" => {
@@ -241,6 +251,7 @@ impl Key {
             Key::Library(_) => "library",
             Key::Columns(_) => "catalog columns",
             Key::Setting(_) => "setting",
+            Key::Answers => "answers",
             Key::Skill(_) => "skill",
             Key::Track(_) => "track",
             Key::SkillEdge(..) => "skill prerequisite",
@@ -286,6 +297,7 @@ fn words(key: &Key, v: &Value) -> String {
             v["name"].as_str().unwrap_or_default(),
             v["modules"].as_u64().unwrap_or_default()
         ),
+        Key::Answers => format!("{} answers", v.as_u64().unwrap_or_default()),
         Key::Setting(_) if v.is_null() => "not set".to_owned(),
         Key::Setting(key) if *key == FITTED.key() => format!(
             "fitted for {} skills",
@@ -416,6 +428,7 @@ fn touched(e: &AuditEvent) -> Vec<Key> {
         }
         Some(AuditAction::CatalogColumnsMapped) => vec![Key::Columns(e.object.clone())],
         Some(AuditAction::BktCalibrated) => vec![Key::Setting(FITTED.key())],
+        Some(AuditAction::AnswersImported) => vec![Key::Answers],
         // The skills and skill prerequisites an import changed are not listed in its entry:
         // they are found by comparing the copies (see `Project::merge_from`).
         Some(AuditAction::TaxonomyImported) => {
@@ -518,6 +531,8 @@ struct State {
     columns: ingest::ColumnMaps,
     /// The settings merged whole, as JSON, by key.
     settings: HashMap<&'static str, Value>,
+    /// Learners' answers: (skill, pseudonym, place, correct).
+    answers: BTreeSet<(model::SkillId, String, i64, bool)>,
     skills: BTreeMap<model::SkillId, model::Skill>,
     tracks: HashMap<model::TrackId, model::Track>,
     skill_edges: HashMap<(model::SkillId, model::SkillId), model::EdgeOrigin>,
@@ -592,6 +607,7 @@ impl State {
                 })
                 .collect::<Result<_>>()?,
             columns: project.store.setting(&CATALOG_COLUMNS)?.unwrap_or_default(),
+            answers: project.store.answer_rows()?.into_iter().collect(),
             settings: SETTINGS
                 .iter()
                 .map(|&key| {
@@ -640,6 +656,7 @@ impl State {
             },
             Key::Columns(path) => json!(self.columns.get(path)),
             Key::Setting(key) => self.settings.get(key).cloned().unwrap_or(Value::Null),
+            Key::Answers => json!(self.answers.len()),
             Key::Skill(id) => json!(self.skills.get(id)),
             Key::Track(id) => json!(self.tracks.get(id)),
             Key::SkillEdge(b, a) => json!(self.skill_edges.contains_key(&(b.clone(), a.clone()))),
@@ -838,6 +855,7 @@ impl Project {
             }
             Key::Setting(key) if *key == SCALE.key() => "the proficiency scale".to_owned(),
             Key::Setting(_) => "the framework the taxonomy came from".to_owned(),
+            Key::Answers => "learners' answers".to_owned(),
             Key::Skill(id) => {
                 let skill = theirs_state
                     .skills
@@ -887,9 +905,26 @@ impl Project {
             let alike = match key {
                 // The same files imported on each side, or re-imported unchanged.
                 Key::Library(id) => alike_libraries.contains(id),
+                // Answers add up: nothing to bring when ours has all of theirs.
+                Key::Answers => theirs_state.answers.is_subset(&ours_state.answers),
                 _ => ours == theirs,
             };
             if alike {
+                continue;
+            }
+            // Answers never collide: theirs join ours'.
+            if *key == Key::Answers {
+                take.push(key.clone());
+                let union = ours_state.answers.union(&theirs_state.answers).count();
+                applied.push(MergeChange {
+                    key: key.id(),
+                    kind: key.kind().to_owned(),
+                    what: what(key),
+                    ours_words: words(key, &ours),
+                    theirs_words: format!("{union} answers with theirs"),
+                    ours,
+                    theirs: json!(union),
+                });
                 continue;
             }
             match ours_touched.get(key) {
@@ -1120,6 +1155,7 @@ impl Project {
                 | Key::Library(_)
                 | Key::Columns(_)
                 | Key::Setting(_)
+                | Key::Answers
                 | Key::Skill(_)
                 | Key::Track(_)
                 | Key::SkillEdge(..) => {}
@@ -1317,6 +1353,35 @@ impl Project {
             }
         }
         let columns = (columns != ours_state.columns).then_some(columns);
+        // Theirs' answers, under the same pseudonym secret as ours' (a copy without answers
+        // takes theirs'); a skill they are on must be one ours keeps.
+        let mut answers = Vec::new();
+        let mut secret = None;
+        if take.contains(&Key::Answers) {
+            let (ours_secret, theirs_secret) =
+                (self.store.setting(&SECRET)?, theirs.store.setting(&SECRET)?);
+            match (&ours_secret, &theirs_secret) {
+                (Some(a), Some(b)) if a != b => {
+                    return Err(Error::MergeRefused(format!(
+                        "{}'s learners' answers are under another pseudonym key than this copy's (each copy made its own on its first import) — import the same answer files here instead",
+                        from.display()
+                    )))
+                }
+                (None, Some(b)) if ours_state.answers.is_empty() => secret = Some(b.clone()),
+                (None, Some(_)) => {
+                    return Err(Error::MergeRefused(format!(
+                        "{}'s learners' answers are under a pseudonym key this copy does not have",
+                        from.display()
+                    )))
+                }
+                _ => {}
+            }
+            answers = theirs_state
+                .answers
+                .difference(&ours_state.answers)
+                .cloned()
+                .collect();
+        }
         let settings: Vec<(&'static str, Option<Value>)> = take
             .iter()
             .filter_map(|k| match k {
@@ -1386,6 +1451,12 @@ impl Project {
                 from.display(),
                 track.name,
                 target.skill
+            )));
+        }
+        if let Some((skill, ..)) = answers.iter().find(|(s, ..)| !final_skills.contains_key(s)) {
+            return Err(Error::MergeRefused(format!(
+                "{} has answers on skill {skill}, which this copy removed — add it back here first, or merge the other way round",
+                from.display()
             )));
         }
         if let Some((m, skill)) = gone {
@@ -1533,6 +1604,12 @@ impl Project {
             }
             for (key, value) in &settings {
                 tx.set_setting(&store::Setting::<Value>::new(key), value.as_ref())?;
+            }
+            if let Some(secret) = &secret {
+                tx.set_setting(&SECRET, Some(secret))?;
+            }
+            for (skill, learner, seq, correct) in &answers {
+                tx.insert_answer(skill, learner, *seq, *correct)?;
             }
             for (b, a) in &removed {
                 tx.delete_prerequisite(b, a)?;
@@ -2035,6 +2112,7 @@ mod tests {
             "not mapped",
             "no column map",
         );
+        check(Key::Answers, json!(42), "42 answers", "answers by how many");
         check(
             Key::Setting(FITTED.key()),
             json!({"a": {}, "b": {}}),

@@ -32,6 +32,27 @@ impl<T> Setting<T> {
 }
 
 impl Store {
+    /// Every stored answer as a row: (skill id, learner pseudonym, its place in the
+    /// learner's answers, correct) — what a merge carries into another copy.
+    pub fn answer_rows(&self) -> Result<Vec<(SkillId, String, i64, bool)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT skill_id, learner, seq, correct FROM answers")
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    SkillId(r.get(0)?),
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get::<_, i64>(3)? == 1,
+                ))
+            })
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.sql(e))
+    }
+
     /// Every stored answer as (skill id, learner pseudonym, correct), each learner's
     /// answers on a skill in order, learners in pseudonym order.
     pub fn answers(&self) -> Result<Vec<(SkillId, String, bool)>> {

@@ -114,7 +114,7 @@ fn change(c: &engine::MergeChange) -> String {
         ("prerequisite" | "skill prerequisite" | "own tag", _, _) => "removed".to_owned(),
         ("rule", true, false) => format!("added ({})", c.theirs_words),
         ("rule", false, true) => "deleted".to_owned(),
-        ("skill", false, true) => "removed".to_owned(),
+        ("skill", false, true) if c.theirs_words == "none" => "removed".to_owned(),
         _ => format!("{} (was {})", c.theirs_words, c.ours_words),
     }
 }

@@ -1759,3 +1759,69 @@ fn a_framework_imported_and_a_calibration_on_one_side_merge_and_a_skill_both_cha
         .collect();
     assert_eq!(sides, [("“Ten”", "“Skill ten”")], "renamed two ways");
 }
+
+/// An answers file: each learner's six answers on skill-10, right from the `k`th on.
+fn answers_file(path: &Path, learners: &[&str]) {
+    let mut csv = String::from("learner,skill,correct,order\n");
+    for (k, learner) in learners.iter().enumerate() {
+        for order in 0..6 {
+            csv += &format!("{learner},skill-10,{},{order}\n", u8::from(order > k));
+        }
+    }
+    std::fs::write(path, csv).unwrap();
+}
+
+#[test]
+fn learners_answers_imported_on_each_side_add_up_unless_their_pseudonyms_differ() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (ana, ben) = (someone("Ana"), someone("Ben"));
+    let files: Vec<PathBuf> = ["a", "b", "c"]
+        .iter()
+        .map(|f| tmp.path().join(format!("{f}.csv")))
+        .collect();
+    answers_file(&files[0], &["l1", "l2"]);
+    answers_file(&files[1], &["l3"]);
+    answers_file(&files[2], &["l4", "l5"]);
+    let count = |p: &Project| p.store.answer_rows().unwrap().len();
+
+    // The base has answers (and so the pseudonym key): each side imports more.
+    let (mut ours, mut theirs) = copies_with(tmp.path(), |base| {
+        base.import_answers(&files[0], &ME, Timestamp(3)).unwrap();
+    });
+    ours.import_answers(&files[1], &ana, Timestamp(10)).unwrap();
+    theirs
+        .import_answers(&files[2], &ben, Timestamp(11))
+        .unwrap();
+    let report = merge(&mut ours, &theirs, &Resolutions::all(None)).unwrap();
+    assert!(report.merged && report.conflicts.is_empty(), "{report:?}");
+    assert_eq!(count(&ours), 6 * 5, "both sides' answers, each once");
+
+    // Answers imported apart from a base without: two pseudonym keys, refused by name.
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut ours, mut theirs) = copies(tmp.path());
+    theirs
+        .import_answers(&files[2], &ben, Timestamp(11))
+        .unwrap();
+    ours.import_answers(&files[1], &ana, Timestamp(10)).unwrap();
+    let err = merge(&mut ours, &theirs, &Resolutions::all(None)).unwrap_err();
+    assert!(
+        err.to_string().contains("under another pseudonym key"),
+        "answers under another key are refused, saying why: {err}"
+    );
+    assert_eq!(count(&ours), 6, "nothing changed");
+
+    // A copy without answers takes theirs' with their key.
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut ours, mut theirs) = copies(tmp.path());
+    theirs
+        .import_answers(&files[2], &ben, Timestamp(11))
+        .unwrap();
+    merge(&mut ours, &theirs, &Resolutions::all(None)).unwrap();
+    assert_eq!(count(&ours), 12, "theirs' answers came");
+    ours.import_answers(&files[2], &ana, Timestamp(30)).unwrap();
+    assert_eq!(
+        count(&ours),
+        12,
+        "the same file imported here again adds nothing: the same key makes the same pseudonyms"
+    );
+}
