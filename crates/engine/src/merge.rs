@@ -818,6 +818,36 @@ impl Project {
                 }
             }
         }
+        // An edge removed on one side and how its module's prerequisites combine changed on
+        // the other collide: the group was chosen with the edge there (a 2-of with one
+        // edge left can never be met).
+        let removed_here: Vec<(Key, Vec<MergeEdit>)> = ours_touched
+            .iter()
+            .filter_map(|(k, edits)| match k {
+                Key::Edge(b, a) if !ours_state.edges.contains_key(&(b.clone(), a.clone())) => {
+                    Some((Key::Group(a.clone()), edits.clone()))
+                }
+                _ => None,
+            })
+            .collect();
+        for (group, edits) in removed_here {
+            if theirs_touched.contains_key(&group) {
+                ours_touched.entry(group).or_default().extend(edits);
+            }
+        }
+        let removed_there: Vec<(Key, Vec<MergeEdit>)> = theirs_touched
+            .keys()
+            .filter_map(|k| match k {
+                Key::Edge(b, a) if !theirs_state.edges.contains_key(&(b.clone(), a.clone())) => {
+                    let edits = ours_touched.get(&Key::Group(a.clone()))?;
+                    Some((k.clone(), edits.clone()))
+                }
+                _ => None,
+            })
+            .collect();
+        for (edge, edits) in removed_there {
+            ours_touched.entry(edge).or_default().extend(edits);
+        }
         // Titles as ours has them, else as theirs (modules of a library only theirs holds).
         let mut titles: HashMap<ModuleId, String> = theirs
             .store

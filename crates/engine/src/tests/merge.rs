@@ -1825,3 +1825,42 @@ fn learners_answers_imported_on_each_side_add_up_unless_their_pseudonyms_differ(
         "the same file imported here again adds nothing: the same key makes the same pseudonyms"
     );
 }
+
+#[test]
+fn an_edge_removed_here_and_its_modules_group_changed_there_collide_either_way_round() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut ours, mut theirs) = copies(tmp.path());
+    let (ana, ben) = (someone("Ana"), someone("Ben"));
+    // Ours drops m3's prerequisite m2; theirs adds m5 and makes m3 need both (2-of).
+    ours.remove_prerequisite(&m(&ours, 2), &m(&ours, 3), &ana, Timestamp(10))
+        .unwrap();
+    theirs
+        .add_prerequisite(
+            &m(&theirs, 5),
+            &m(&theirs, 3),
+            Some(PrerequisiteGroup::NOf { n: 2 }),
+            &ben,
+            Timestamp(11),
+        )
+        .unwrap();
+    drop((ours, theirs));
+    for (into, from, why) in [
+        ("ours", "theirs", "their 2-of against our removal"),
+        ("theirs", "ours", "our removal against their 2-of"),
+    ] {
+        let copy = tmp.path().join(format!("{into}-copy.pathforge"));
+        std::fs::copy(tmp.path().join(format!("{into}.pathforge")), &copy).unwrap();
+        let mut p = Project::open(&copy).unwrap();
+        let other = Project::open(&tmp.path().join(format!("{from}.pathforge"))).unwrap();
+        let report = merge(&mut p, &other, &Resolutions::all(None)).unwrap();
+        assert_eq!(
+            report.conflicts.len(),
+            1,
+            "{why}: one conflict, not a 2-of left with one edge: {report:?}"
+        );
+        assert!(
+            !report.merged,
+            "{why}: nothing changes until it is resolved"
+        );
+    }
+}
