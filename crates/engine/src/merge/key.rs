@@ -34,6 +34,8 @@ pub(super) enum Key {
     Columns(String),
     /// Learners' answers kept for calibration: their union.
     Answers,
+    /// A review pack issued (by its id), kept so its decisions file can come back here.
+    Pack(String),
     /// A project setting kept whole: the framework a taxonomy came from, the proficiency
     /// scale, fitted knowledge-tracing parameters (by the setting's key).
     Setting(&'static str),
@@ -61,6 +63,7 @@ impl Key {
             Key::Columns(path) => format!("columns:{path}"),
             Key::Setting(key) => format!("setting:{key}"),
             Key::Answers => "answers".to_owned(),
+            Key::Pack(id) => format!("pack:{id}"),
             Key::Skill(id) => format!("skill:{id}"),
             Key::Track(id) => format!("track:{id}"),
             Key::SkillEdge(b, a) => format!("skill-edge:{b}->{a}"),
@@ -93,6 +96,7 @@ impl Key {
             "columns" => Key::Columns(rest.to_owned()),
             "setting" => Key::Setting(SETTINGS.iter().find(|k| **k == rest)?),
             "answers" => Key::Answers,
+            "pack" => Key::Pack(rest.to_owned()),
             "skill" => Key::Skill(model::SkillId(rest.to_owned())),
             "track" => Key::Track(model::TrackId(rest.to_owned())),
             "skill-edge" => {
@@ -117,6 +121,7 @@ impl Key {
             Key::Columns(_) => "catalog columns",
             Key::Setting(_) => "setting",
             Key::Answers => "answers",
+            Key::Pack(_) => "review pack",
             Key::Skill(_) => "skill",
             Key::Track(_) => "track",
             Key::SkillEdge(..) => "skill prerequisite",
@@ -163,6 +168,8 @@ pub(super) fn words(key: &Key, v: &Value) -> String {
             v["modules"].as_u64().unwrap_or_default()
         ),
         Key::Answers => format!("{} answers", v.as_u64().unwrap_or_default()),
+        Key::Pack(_) if v.is_null() => "not issued".to_owned(),
+        Key::Pack(_) => format!("{} suggestions", v.as_array().map_or(0, Vec::len)),
         Key::Setting(_) if v.is_null() => "not set".to_owned(),
         Key::Setting(key) if *key == FITTED.key() => format!(
             "fitted for {} skills",
@@ -294,6 +301,7 @@ pub(super) fn touched(e: &AuditEvent) -> Vec<Key> {
         Some(AuditAction::CatalogColumnsMapped) => vec![Key::Columns(e.object.clone())],
         Some(AuditAction::BktCalibrated) => vec![Key::Setting(FITTED.key())],
         Some(AuditAction::AnswersImported) => vec![Key::Answers],
+        Some(AuditAction::ReviewPackExported) => vec![Key::Pack(e.object.clone())],
         // The skills and skill prerequisites an import changed are not listed in its entry:
         // they are found by comparing the copies (see `Project::merge_from`).
         Some(AuditAction::TaxonomyImported) => {
@@ -509,6 +517,12 @@ mod tests {
             "no column map",
         );
         check(Key::Answers, json!(42), "42 answers", "answers by how many");
+        check(
+            Key::Pack("p".into()),
+            json!([1, 2, 3]),
+            "3 suggestions",
+            "a review pack by its size",
+        );
         check(
             Key::Setting(FITTED.key()),
             json!({"a": {}, "b": {}}),

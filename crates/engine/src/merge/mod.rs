@@ -15,7 +15,7 @@
 //! libraries imported on one side (carried whole; each import's entry records a
 //! fingerprint of what it read, so a version the other side already had is no conflict),
 //! catalog column maps, frameworks imported, calibrations, learners' answers (their union),
-//! and what an earlier merge brought into the other copy. A copy whose entries since the
+//! review packs issued, and what an earlier merge brought into the other copy. A copy whose entries since the
 //! fork change anything else (a backup restored, a skill merge from before the fork
 //! undone) is refused, naming what it changed, so nothing either side did is dropped
 //! silently. Each side's state of a thing is given in words here, once, for the CLI and
@@ -30,7 +30,7 @@ use ts_rs::TS;
 
 use crate::audit::{AuditAction, Entry};
 use crate::settings::{
-    AUTO_ACCEPT, CASE_DOCUMENT, CATALOG_COLUMNS, EDITED_COHORT, FITTED, SCALE, SECRET,
+    AUTO_ACCEPT, CASE_DOCUMENT, CATALOG_COLUMNS, EDITED_COHORT, FITTED, PACKS, SCALE, SECRET,
 };
 use crate::{Error, Project, Result};
 use key::{imports, skill_merges_in, survivor_in, touched, words, Key};
@@ -76,12 +76,11 @@ impl Resolutions {
 /// Actions of theirs that change nothing a merge carries: shipping and the machine's own
 /// choices (a model folder is a path on their machine; auto-tag suggestions are made again
 /// from the same content by whoever tags).
-const NEUTRAL: [AuditAction; 6] = [
+const NEUTRAL: [AuditAction; 5] = [
     // What a resolution did is in its merge entry's `applied`.
     AuditAction::MergeResolved,
     AuditAction::BundleBuilt,
     AuditAction::ExportWritten,
-    AuditAction::ReviewPackExported,
     AuditAction::ModelChosen,
     AuditAction::ModulesTagged,
 ];
@@ -374,6 +373,7 @@ impl Project {
             Key::Setting(key) if *key == SCALE.key() => "the proficiency scale".to_owned(),
             Key::Setting(_) => "the framework the taxonomy came from".to_owned(),
             Key::Answers => "learners' answers".to_owned(),
+            Key::Pack(id) => format!("review pack {id}"),
             Key::Skill(id) => {
                 let skill = theirs_state
                     .skills
@@ -674,6 +674,7 @@ impl Project {
                 | Key::Columns(_)
                 | Key::Setting(_)
                 | Key::Answers
+                | Key::Pack(_)
                 | Key::Skill(_)
                 | Key::Track(_)
                 | Key::SkillEdge(..) => {}
@@ -900,6 +901,16 @@ impl Project {
                 .cloned()
                 .collect();
         }
+        // Packs theirs issued join ours' (each has its own id).
+        let mut packs = None;
+        for key in &take {
+            if let Key::Pack(id) = key {
+                let all = packs.get_or_insert_with(|| ours_state.packs.clone());
+                if let Some(items) = theirs_state.packs.get(id) {
+                    all.insert(id.clone(), items.clone());
+                }
+            }
+        }
         let settings: Vec<(&'static str, Option<Value>)> = take
             .iter()
             .filter_map(|k| match k {
@@ -1119,6 +1130,9 @@ impl Project {
             }
             if let Some(columns) = &columns {
                 tx.set_setting(&CATALOG_COLUMNS, Some(columns))?;
+            }
+            if let Some(packs) = &packs {
+                tx.set_setting(&PACKS, Some(packs))?;
             }
             for (key, value) in &settings {
                 tx.set_setting(&store::Setting::<Value>::new(key), value.as_ref())?;

@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use super::key::Key;
 use super::SETTINGS;
-use crate::settings::{AUTO_ACCEPT, CATALOG_COLUMNS, EDITED_COHORT};
+use crate::settings::{AUTO_ACCEPT, CATALOG_COLUMNS, EDITED_COHORT, PACKS};
 use crate::{Error, Project, Result};
 
 /// One side's state of what a merge carries, by key.
@@ -28,6 +28,8 @@ pub(super) struct State {
     pub(super) columns: ingest::ColumnMaps,
     /// The settings merged whole, as JSON, by key.
     pub(super) settings: HashMap<&'static str, Value>,
+    /// Review packs issued, by id.
+    pub(super) packs: BTreeMap<String, Vec<crate::review_pack::IssuedItem>>,
     /// Learners' answers: (skill, pseudonym, place, correct).
     pub(super) answers: BTreeSet<(model::SkillId, String, i64, bool)>,
     pub(super) skills: BTreeMap<model::SkillId, model::Skill>,
@@ -105,6 +107,7 @@ impl State {
                 .collect::<Result<_>>()?,
             columns: project.store.setting(&CATALOG_COLUMNS)?.unwrap_or_default(),
             answers: project.store.answer_rows()?.into_iter().collect(),
+            packs: project.store.setting(&PACKS)?.unwrap_or_default(),
             settings: SETTINGS
                 .iter()
                 .map(|&key| {
@@ -154,6 +157,7 @@ impl State {
             Key::Columns(path) => json!(self.columns.get(path)),
             Key::Setting(key) => self.settings.get(key).cloned().unwrap_or(Value::Null),
             Key::Answers => json!(self.answers.len()),
+            Key::Pack(id) => json!(self.packs.get(id)),
             Key::Skill(id) => json!(self.skills.get(id)),
             Key::Track(id) => json!(self.tracks.get(id)),
             Key::SkillEdge(b, a) => json!(self.skill_edges.contains_key(&(b.clone(), a.clone()))),

@@ -1864,3 +1864,42 @@ fn an_edge_removed_here_and_its_modules_group_changed_there_collide_either_way_r
         );
     }
 }
+
+#[test]
+fn a_review_pack_issued_on_one_copy_comes_back_to_the_other_after_a_merge() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut ours, mut theirs, keys) = tagged_copies(tmp.path());
+    // The designer's laptop issued the pack; the SME's decisions file comes back to the
+    // office copy, merged from the laptop.
+    let (html, _) = theirs
+        .export_review_pack(
+            &crate::PackFilter::default(),
+            &someone("Ben"),
+            Timestamp(10),
+        )
+        .unwrap();
+    let report = merge(&mut ours, &theirs, &Resolutions::all(None)).unwrap();
+    assert!(
+        report.merged && report.applied.iter().any(|c| c.kind == "review pack"),
+        "the pack came: {report:?}"
+    );
+    let project = ours.info().unwrap().id.to_string();
+    let slug = slug_of(&ours, &keys[0].1);
+    let file = tmp.path().join("decisions.json");
+    std::fs::write(
+        &file,
+        decisions_file(
+            &html,
+            &project,
+            &[(keys[0].0.as_str(), &slug, "accepted", "")],
+        ),
+    )
+    .unwrap();
+    let r = ours.import_review_decisions(&file, Timestamp(20)).unwrap();
+    assert_eq!(r.applied, 1, "the decision applies here: {r:?}");
+    assert_eq!(
+        suggestion(&ours, &keys[0]).0,
+        TagState::Accepted,
+        "and is in"
+    );
+}
