@@ -1872,11 +1872,7 @@ fn a_review_pack_issued_on_one_copy_comes_back_to_the_other_after_a_merge() {
     // The designer's laptop issued the pack; the SME's decisions file comes back to the
     // office copy, merged from the laptop.
     let (html, _) = theirs
-        .export_review_pack(
-            &crate::PackFilter::default(),
-            &someone("Ben"),
-            Timestamp(10),
-        )
+        .export_review_pack(&PackFilter::default(), &someone("Ben"), Timestamp(10))
         .unwrap();
     let report = merge(&mut ours, &theirs, &Resolutions::all(None)).unwrap();
     assert!(
