@@ -8,7 +8,8 @@
 //! skills. Two logistic models over them ([`Model`]) say whether the two are related by a
 //! prerequisite and which comes first; their weights were fitted on public prerequisite
 //! datasets and the sample libraries (`bench --fit-suggest`, see the README). Edges the
-//! graph or stronger suggestions already imply are never suggested.
+//! graph or stronger suggestions already imply are never suggested, and one that later
+//! likely suggestions turn into a shortcut is dropped for the next.
 
 use std::collections::{HashMap, HashSet};
 
@@ -712,7 +713,9 @@ pub const PER_MODULE: usize = 3;
 
 /// Suggests up to `limit` edges, best first. Of the two directions of a pair only the
 /// likelier is considered; an edge already implied by `graph` or by stronger suggestions
-/// (a path either way) is skipped.
+/// (a path either way) is skipped, and a kept one that a likely (confidence ≥ 0.5) weaker
+/// suggestion then bridges (a longer path alongside it) is dropped: a designer who accepts
+/// the confident suggestions gets no redundant edge.
 pub fn suggest(
     graph: &Graph,
     modules: &[ModuleText<'_>],
@@ -739,18 +742,35 @@ pub fn suggest(
     }
     scored.sort_by(|x, y| y.0.total_cmp(&x.0).then((x.2, x.1).cmp(&(y.2, y.1))));
     // Best first, skip what the graph and the stronger suggestions already imply (or
-    // would turn into a cycle), and at most PER_MODULE into one module.
+    // would turn into a cycle), and at most PER_MODULE into one module. A later suggestion
+    // a → b can make a kept one x → y a shortcut (x → … → a → b → … → y): when a → b is
+    // likelier than not, the path is believed and the shortcut dropped (`graph check`
+    // would call it redundant; its place goes to the next). A doubtful a → b pushes out
+    // nothing; both stay for a person to judge.
     let mut per_module = vec![0usize; n];
     let mut added: Vec<(usize, usize)> = Vec::new();
-    let mut kept = Vec::new();
+    let mut kept: Vec<(f64, usize, usize, Features)> = Vec::new();
     for s in scored {
         if kept.len() == limit {
             break;
         }
-        let (_, a, b, _) = s;
+        let (confidence, a, b, _) = s;
         if per_module[b] == PER_MODULE || reach.through(a, b, &added) || reach.through(b, a, &added)
         {
             continue;
+        }
+        if confidence >= 0.5 {
+            let upstream = reach.around(a, &added, false);
+            let downstream = reach.around(b, &added, true);
+            let shortcut = |x: usize, y: usize| upstream.contains(&x) && downstream.contains(&y);
+            kept.retain(|k| {
+                if shortcut(k.1, k.2) {
+                    per_module[k.2] -= 1;
+                    return false;
+                }
+                true
+            });
+            added.retain(|e| !shortcut(e.0, e.1));
         }
         per_module[b] += 1;
         added.push((a, b));
@@ -771,15 +791,42 @@ pub fn suggest(
 /// Reachability for "is there already a path", computed once per node.
 struct Reach {
     down: Vec<HashSet<usize>>,
+    up: Vec<HashSet<usize>>,
 }
 
 impl Reach {
     fn new(graph: &Graph) -> Reach {
-        Reach {
-            down: (0..graph.nodes().len())
-                .map(|n| graph.descendants(n))
-                .collect(),
+        let down: Vec<HashSet<usize>> = (0..graph.nodes().len())
+            .map(|n| graph.descendants(n))
+            .collect();
+        let mut up = vec![HashSet::new(); down.len()];
+        for (from, below) in down.iter().enumerate() {
+            for &to in below {
+                up[to].insert(from);
+            }
         }
+        Reach { down, up }
+    }
+
+    /// `from` and every node it reaches along the graph's edges and `added` ones
+    /// (`forward`), or `from` and every node that reaches it.
+    fn around(&self, from: usize, added: &[(usize, usize)], forward: bool) -> HashSet<usize> {
+        let sets = if forward { &self.down } else { &self.up };
+        let mut seen = HashSet::new();
+        let mut stack = vec![from];
+        while let Some(x) = stack.pop() {
+            if !seen.insert(x) {
+                continue;
+            }
+            stack.extend(sets[x].iter().copied());
+            for &(s, t) in added {
+                let (s, t) = if forward { (s, t) } else { (t, s) };
+                if s == x {
+                    stack.push(t);
+                }
+            }
+        }
+        seen
     }
 
     fn connected(&self, a: usize, b: usize) -> bool {

@@ -695,6 +695,48 @@ fn a_stated_prerequisite_is_suggested_and_said_in_words() {
 }
 
 #[test]
+fn a_suggestion_later_ones_make_a_shortcut_is_dropped() {
+    // Each lesson names every earlier one as what comes first, as real "Before this
+    // module" lines often do; the chain is what a designer means, the rest shortcuts.
+    let modules = [
+        ("Intro to spreadsheets", "Cells, rows and columns. A **formula** starts with an equals sign."),
+        ("Charts", "Before this module: complete Intro to spreadsheets. Turn a formula's cells into a chart."),
+        ("Dashboards", "Before this module: complete Intro to spreadsheets and Charts. Put each chart and formula on one page."),
+        ("Sharing dashboards", "Before this module: complete Intro to spreadsheets, Charts and Dashboards. Share a chart and a formula on a dashboard page."),
+    ];
+    let texts = texts(&modules);
+    let names = ["intro", "charts", "dashboards", "sharing"];
+    let empty = build(&names.join(" "), &[]);
+    let found = suggest(&empty, &texts, Signals { titles: true }, 3);
+    let pairs: Vec<(usize, usize)> = found.iter().map(|s| (s.before, s.after)).collect();
+    let mut sorted = pairs.clone();
+    sorted.sort();
+    assert_eq!(
+        sorted,
+        [(0, 1), (1, 2), (2, 3)],
+        "asked for three, the suggester gives the chain, not the shortcuts a stronger-scored statement names: {found:#?}"
+    );
+    for limit in 1..=6 {
+        let found = suggest(&empty, &texts, Signals { titles: true }, limit);
+        let edges: Vec<(usize, usize)> = found.iter().map(|s| (s.before, s.after)).collect();
+        for &(x, y) in &edges {
+            let others: Vec<String> = edges
+                .iter()
+                .filter(|e| **e != (x, y))
+                .map(|(a, b)| format!("{}>{}", names[*a], names[*b]))
+                .collect();
+            let others: Vec<&str> = others.iter().map(String::as_str).collect();
+            assert!(
+                !build(&names.join(" "), &others)
+                    .descendants(x)
+                    .contains(&y),
+                "limit {limit}: {x} → {y} is a shortcut of the other suggestions {edges:?}; `graph check` would call it redundant"
+            );
+        }
+    }
+}
+
+#[test]
 fn depth_is_the_longest_chain_of_prerequisites() {
     fn check(nodes: &str, edges: &[&str], expected: Option<&[usize]>) {
         let g = build(nodes, edges);
