@@ -789,13 +789,13 @@ pub fn suggest(
 }
 
 /// Reachability for "is there already a path", computed once per node.
-struct Reach {
+pub(crate) struct Reach {
     down: Vec<HashSet<usize>>,
     up: Vec<HashSet<usize>>,
 }
 
 impl Reach {
-    fn new(graph: &Graph) -> Reach {
+    pub(crate) fn new(graph: &Graph) -> Reach {
         let down: Vec<HashSet<usize>> = (0..graph.nodes().len())
             .map(|n| graph.descendants(n))
             .collect();
@@ -810,18 +810,26 @@ impl Reach {
 
     /// `from` and every node it reaches along the graph's edges and `added` ones
     /// (`forward`), or `from` and every node that reaches it.
-    fn around(&self, from: usize, added: &[(usize, usize)], forward: bool) -> HashSet<usize> {
+    pub(crate) fn around(
+        &self,
+        from: usize,
+        added: &[(usize, usize)],
+        forward: bool,
+    ) -> HashSet<usize> {
         let sets = if forward { &self.down } else { &self.up };
-        let mut seen = HashSet::new();
+        let step = |e: &(usize, usize)| if forward { *e } else { (e.1, e.0) };
+        let mut seen = HashSet::from([from]);
         let mut stack = vec![from];
         while let Some(x) = stack.pop() {
-            if !seen.insert(x) {
-                continue;
+            // The graph's sets are closed already: a node found in one needs a visit only
+            // for the added edges leaving it.
+            for &y in &sets[x] {
+                if seen.insert(y) && added.iter().any(|e| step(e).0 == y) {
+                    stack.push(y);
+                }
             }
-            stack.extend(sets[x].iter().copied());
-            for &(s, t) in added {
-                let (s, t) = if forward { (s, t) } else { (t, s) };
-                if s == x {
+            for (s, t) in added.iter().map(step) {
+                if s == x && seen.insert(t) {
                     stack.push(t);
                 }
             }

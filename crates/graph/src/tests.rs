@@ -716,22 +716,33 @@ fn a_suggestion_later_ones_make_a_shortcut_is_dropped() {
         [(0, 1), (1, 2), (2, 3)],
         "asked for three, the suggester gives the chain, not the shortcuts a stronger-scored statement names: {found:#?}"
     );
-    for limit in 1..=6 {
-        let found = suggest(&empty, &texts, Signals { titles: true }, limit);
-        let edges: Vec<(usize, usize)> = found.iter().map(|s| (s.before, s.after)).collect();
-        for &(x, y) in &edges {
-            let others: Vec<String> = edges
-                .iter()
-                .filter(|e| **e != (x, y))
-                .map(|(a, b)| format!("{}>{}", names[*a], names[*b]))
-                .collect();
-            let others: Vec<&str> = others.iter().map(String::as_str).collect();
-            assert!(
-                !build(&names.join(" "), &others)
-                    .descendants(x)
-                    .contains(&y),
-                "limit {limit}: {x} → {y} is a shortcut of the other suggestions {edges:?}; `graph check` would call it redundant"
-            );
+    // With and without an edge a person drew, whatever the limit: no suggestion is a
+    // shortcut of the graph and the other likely suggestions.
+    for drawn in [vec![], vec!["intro>charts".to_owned()]] {
+        let graph = build(
+            &names.join(" "),
+            &drawn.iter().map(String::as_str).collect::<Vec<_>>(),
+        );
+        for limit in 1..=6 {
+            let found = suggest(&graph, &texts, Signals { titles: true }, limit);
+            let edges: Vec<(usize, usize)> = found.iter().map(|s| (s.before, s.after)).collect();
+            for &(x, y) in &edges {
+                // Only a likely suggestion pushes a shortcut out (a doubtful one may sit
+                // beside it for a person to judge).
+                let mut others: Vec<String> = found
+                    .iter()
+                    .filter(|s| (s.before, s.after) != (x, y) && s.confidence >= 0.5)
+                    .map(|s| format!("{}>{}", names[s.before], names[s.after]))
+                    .collect();
+                others.extend(drawn.iter().cloned());
+                let others: Vec<&str> = others.iter().map(String::as_str).collect();
+                assert!(
+                    !build(&names.join(" "), &others)
+                        .descendants(x)
+                        .contains(&y),
+                    "graph {drawn:?}, limit {limit}: {x} → {y} is a shortcut of the graph and the other likely suggestions {edges:?}; `graph check` would call it redundant"
+                );
+            }
         }
     }
 }
@@ -834,4 +845,50 @@ mod layout {
             "the last module is in the last layer"
         );
     }
+}
+
+#[test]
+fn reach_around_follows_drawn_and_added_edges_both_ways() {
+    fn check(forward: bool, from: &str, added: &[(&str, &str)], expected: &str, why: &str) {
+        let names = ["a", "b", "c", "d", "e"];
+        let at = |n: &str| names.iter().position(|x| *x == n).unwrap();
+        let reach = suggest::Reach::new(&build("a b c d e", &["a>b", "c>d"]));
+        let added: Vec<(usize, usize)> = added.iter().map(|(s, t)| (at(s), at(t))).collect();
+        let mut found: Vec<&str> = reach
+            .around(at(from), &added, forward)
+            .into_iter()
+            .map(|i| names[i])
+            .collect();
+        found.sort_unstable();
+        assert_eq!(found.join(" "), expected, "{why}");
+    }
+    check(
+        true,
+        "a",
+        &[("b", "c")],
+        "a b c d",
+        "down a drawn edge, an added one, a drawn one",
+    );
+    check(
+        false,
+        "d",
+        &[("b", "c")],
+        "a b c d",
+        "the same path walked up from its end",
+    );
+    check(false, "b", &[], "a b", "up a drawn edge alone");
+    check(
+        true,
+        "e",
+        &[("b", "c")],
+        "e",
+        "a module with no edges reaches only itself",
+    );
+    check(
+        true,
+        "c",
+        &[("d", "e"), ("e", "a")],
+        "a b c d e",
+        "added edges leaving a node found through the graph are followed",
+    );
 }
