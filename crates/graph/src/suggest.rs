@@ -714,8 +714,8 @@ pub const PER_MODULE: usize = 3;
 /// Suggests up to `limit` edges, best first. Of the two directions of a pair only the
 /// likelier is considered; an edge already implied by `graph` or by stronger suggestions
 /// (a path either way) is skipped, and a kept one that a likely (confidence ≥ 0.5) weaker
-/// suggestion then bridges (a longer path alongside it) is dropped: a designer who accepts
-/// the confident suggestions gets no redundant edge.
+/// suggestion then bridges (a longer path alongside it) is dropped: no suggested edge is
+/// redundant beside the graph and the likely suggestions.
 pub fn suggest(
     graph: &Graph,
     modules: &[ModuleText<'_>],
