@@ -162,11 +162,14 @@ pub(super) fn words(key: &Key, v: &Value) -> String {
             .as_f64()
             .map_or_else(|| "off".to_owned(), |t| format!("at {t:.2}")),
         Key::Library(_) if v.is_null() => "not imported".to_owned(),
-        Key::Library(_) => format!(
-            "“{}”, {} modules",
-            v["name"].as_str().unwrap_or_default(),
-            v["modules"].as_u64().unwrap_or_default()
-        ),
+        Key::Library(_) => {
+            let n = v["modules"].as_u64().unwrap_or_default();
+            format!(
+                "“{}”, {n} module{}",
+                v["name"].as_str().unwrap_or_default(),
+                if n == 1 { "" } else { "s" }
+            )
+        }
         Key::Answers => format!("{} answers", v.as_u64().unwrap_or_default()),
         Key::Pack(_) if v.is_null() => "not issued".to_owned(),
         Key::Pack(_) => format!("{} suggestions", v.as_array().map_or(0, Vec::len)),

@@ -418,6 +418,7 @@ impl Project {
         let mut applied = Vec::new();
         let mut conflicts = Vec::new();
         let mut take: Vec<Key> = Vec::new();
+        let mut library_conflicts = BTreeSet::new();
         for (key, theirs_by) in &theirs_touched {
             let (ours, theirs) = (ours_state.value(key), theirs_state.value(key));
             let alike = match key {
@@ -450,6 +451,9 @@ impl Project {
                     let prefer = resolve.of(&key.id());
                     if prefer == Some(Side::Theirs) {
                         take.push(key.clone());
+                    }
+                    if let Key::Library(id) = key {
+                        library_conflicts.insert(id.clone());
                     }
                     conflicts.push(MergeConflict {
                         key: key.id(),
@@ -518,6 +522,44 @@ impl Project {
             if let Some(Key::Skill(id)) = Key::parse(key) {
                 if let Some(w) = merged_words(&id) {
                     *words = w;
+                }
+            }
+        }
+        // Theirs' review decisions on the text of a library in conflict go with theirs'
+        // version of it: brought when that is taken, left behind when ours' is kept (the
+        // suggestions were made on text this copy will not have), and said in the conflict
+        // either way, so whoever resolves it knows.
+        let mut with_library: BTreeMap<model::LibraryId, Vec<Key>> = BTreeMap::new();
+        for key in &take {
+            let Key::Tag(m, _) = key else { continue };
+            let Ok(module) = theirs.store.module(m) else {
+                continue;
+            };
+            let same = self
+                .store
+                .module(m)
+                .is_ok_and(|a| store::module_hash(&a) == store::module_hash(&module));
+            if library_conflicts.contains(&module.library_id) && !same {
+                with_library
+                    .entry(module.library_id.clone())
+                    .or_default()
+                    .push(key.clone());
+            }
+        }
+        for c in conflicts.iter_mut() {
+            if let Some(Key::Library(id)) = Key::parse(&c.key) {
+                if let Some(keys) = with_library.get(&id) {
+                    c.theirs_words = format!(
+                        "{}, with {} review decision{} on its text",
+                        c.theirs_words,
+                        keys.len(),
+                        if keys.len() == 1 { "" } else { "s" }
+                    );
+                    if c.resolved == Some(Side::Ours) {
+                        let ids: BTreeSet<String> = keys.iter().map(Key::id).collect();
+                        take.retain(|k| !keys.contains(k));
+                        applied.retain(|a| !ids.contains(&a.key));
+                    }
                 }
             }
         }

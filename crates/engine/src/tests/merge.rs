@@ -1562,6 +1562,90 @@ fn an_smes_review_comes_with_its_suggestions_to_a_copy_that_never_tagged() {
         ours.verify_audit().unwrap().broken.is_none(),
         "the log verifies"
     );
+
+    // Both re-import the new library from different texts; the SME re-tags theirs and
+    // accepts a suggestion on the changed module. The decision goes with theirs' text.
+    let ana = someone("Ana");
+    write(
+        &more,
+        "audit.md",
+        &[SOC2_MD, b"\nAna's added paragraph on evidence requests.\n"].concat(),
+    );
+    ours.import_library(&more, &ana, Timestamp(20)).unwrap();
+    write(
+        &more,
+        "audit.md",
+        &[SOC2_MD, b"\nDana's added paragraph on audit windows.\n"].concat(),
+    );
+    theirs.import_library(&more, &dana, Timestamp(21)).unwrap();
+    theirs
+        .tag_modules(encoder(), Timestamp(22), &mut |_, _| true)
+        .unwrap();
+    let again = theirs
+        .review_queue(None, None, None)
+        .unwrap()
+        .into_iter()
+        .find(|t| t.module_id == audit)
+        .expect("a suggestion on the changed module");
+    let decided = (again.module_id.clone(), again.skill_id.clone());
+    // The SME changes their mind on the new text: rejected now.
+    theirs
+        .decide_tags(
+            std::slice::from_ref(&decided),
+            TagState::Rejected,
+            None,
+            &dana,
+            Timestamp(23),
+        )
+        .unwrap();
+    let ours_before = ours
+        .review_queue(None, None, None)
+        .unwrap()
+        .into_iter()
+        .find(|t| (&t.module_id, &t.skill_id) == (&decided.0, &decided.1))
+        .map(|t| t.state);
+    let listed = merge(&mut ours, &theirs, &Resolutions::all(None)).unwrap();
+    let library = listed
+        .conflicts
+        .iter()
+        .find(|c| c.kind == "library")
+        .unwrap_or_else(|| panic!("the two imports collide: {listed:?}"));
+    assert!(
+        !listed.merged
+            && library
+                .theirs_words
+                .ends_with(", with 1 review decision on its text"),
+        "whoever resolves the conflict is told a decision rides on theirs' text: {library:?}"
+    );
+    let kept = tmp.path().join("ours-kept.pathforge");
+    ours.backup(&kept).unwrap();
+    let mut ours_kept = Project::open(&kept).unwrap();
+    let report = merge(&mut ours_kept, &theirs, &Resolutions::all(Some(Side::Ours))).unwrap();
+    assert!(
+        report.merged && !report.applied.iter().any(|c| c.kind == "tag"),
+        "keeping ours' library merges, and the decision made on theirs' text stays behind: {report:#?}"
+    );
+    assert_eq!(
+        ours_kept
+            .review_queue(None, None, None)
+            .unwrap()
+            .into_iter()
+            .find(|t| (&t.module_id, &t.skill_id) == (&decided.0, &decided.1))
+            .map(|t| t.state),
+        ours_before,
+        "the suggestion on ours' text is as ours left it: the SME's rejection was of another text"
+    );
+    assert!(
+        ours_kept.verify_audit().unwrap().broken.is_none(),
+        "the log verifies"
+    );
+    let report = merge(&mut ours, &theirs, &Resolutions::all(Some(Side::Theirs))).unwrap();
+    assert!(report.merged, "{report:?}");
+    assert_eq!(
+        suggestion(&ours, &decided),
+        (TagState::Rejected, None, false),
+        "taking theirs' library brings the decision with the text it was made on"
+    );
 }
 
 #[test]
