@@ -47,7 +47,11 @@ pub(crate) async fn untrusted_page(env: &Env) -> Result<()> {
         library.display().to_string(),
     ];
     with_app(env, &args, |c| async move {
-        wait_for_text(&c, "[data-testid=module-count]", "1 modules").await?;
+        let count = wait_for_text(&c, "[data-testid=module-count]", "module").await?;
+        ensure!(
+            count.trim() == "1 module",
+            "the one page is one module: {count:?}"
+        );
         c.find(Locator::Css("[data-testid=module-row]"))
             .await?
             .click()
