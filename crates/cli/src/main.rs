@@ -164,10 +164,11 @@ enum Command {
     Sync(SyncArgs),
     /// Bring another copy of the project into this one (OURS), three-way: the common
     /// ancestor is found from the two audit logs. Changes only one side made merge
-    /// silently; collisions are listed side by side and nothing changes until --prefer
-    /// resolves them. Prerequisites and their groups, levels set by hand, rules and the
-    /// cohort merge; a copy that changed anything else since the fork is refused, naming
-    /// what.
+    /// silently; collisions are listed side by side and nothing changes until --prefer or
+    /// --resolve settles them. Everything a copy records merges — prerequisites and groups,
+    /// levels, rules, the cohort, reviews, skills, tracks, libraries, frameworks,
+    /// calibrations, answers, review packs — except a restored backup, which is refused,
+    /// naming it; so is a merge that would close a cycle.
     Merge(MergeArgs),
 }
 
