@@ -104,28 +104,38 @@ pub(crate) fn merge_rows(cli: &Path, tmp: &Path) -> Result<Vec<Row>> {
     let more = catalog_of(&tmp.join("merge-library-more"), "N")?;
     Project::open(&theirs_more)?.import_library(&more, &Actor::System, Timestamp(5_000))?;
     let fresh = tmp.join("merge-fresh.pathforge");
-    let args = |ours: &Path| -> Vec<std::ffi::OsString> {
+    let args = |theirs: &Path| -> Vec<std::ffi::OsString> {
         vec![
             "merge".into(),
-            ours.into(),
-            theirs.clone().into(),
+            fresh.clone().into(),
+            theirs.into(),
             "--json".into(),
         ]
+    };
+    // A fresh copy of ours, merged with `theirs` by the CLI: its JSON report.
+    let merge = |theirs: &Path| -> Result<serde_json::Value> {
+        std::fs::copy(&ours, &fresh)?;
+        let out = std::process::Command::new(cli)
+            .args(args(theirs))
+            .output()?;
+        ensure!(
+            out.status.success(),
+            "merge failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Ok(serde_json::from_slice(&out.stdout)?)
+    };
+    // The same merge once more, for its peak memory.
+    let peak = |theirs: &Path| -> Result<String> {
+        std::fs::copy(&ours, &fresh)?;
+        let a = args(theirs);
+        peak_child_memory(cli, &a.iter().map(|s| s.as_os_str()).collect::<Vec<_>>())
     };
     let row = measure(
         "`pathforge merge` of two 10,000-module copies, 1,000 edits each (whole command)",
         5,
         || {
-            std::fs::copy(&ours, &fresh)?;
-            let out = std::process::Command::new(cli)
-                .args(args(&fresh))
-                .output()?;
-            ensure!(
-                out.status.success(),
-                "merge failed: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            let report: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+            let report = merge(&theirs)?;
             // Each edit is one change, besides the group a first prerequisite gives a
             // module that had none.
             let applied = report["applied"].as_array().map_or(0, Vec::len);
@@ -138,36 +148,16 @@ pub(crate) fn merge_rows(cli: &Path, tmp: &Path) -> Result<Vec<Row>> {
             Ok(())
         },
     )?;
-    std::fs::copy(&ours, &fresh)?;
-    let a = args(&fresh);
-    let peak = peak_child_memory(cli, &a.iter().map(|s| s.as_os_str()).collect::<Vec<_>>())?;
     let edits = Row {
-        note: format!("peak {peak}; theirs' 1,000 edits brought in, no conflict; setup (import, 2,000 logged edits) not timed"),
+        note: format!("peak {}; theirs' 1,000 edits brought in, no conflict; setup (import, 2,000 logged edits) not timed", peak(&theirs)?),
         ..row
     };
 
-    let args = |ours: &Path| -> Vec<std::ffi::OsString> {
-        vec![
-            "merge".into(),
-            ours.into(),
-            theirs_more.clone().into(),
-            "--json".into(),
-        ]
-    };
     let row = measure(
         "the same, theirs having also imported a 10,000-module library ours never had (whole command)",
         3,
         || {
-            std::fs::copy(&ours, &fresh)?;
-            let out = std::process::Command::new(cli)
-                .args(args(&fresh))
-                .output()?;
-            ensure!(
-                out.status.success(),
-                "merge failed: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            let report: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+            let report = merge(&theirs_more)?;
             let library = report["applied"]
                 .as_array()
                 .is_some_and(|a| a.iter().any(|c| c["kind"] == "library"));
@@ -180,9 +170,7 @@ pub(crate) fn merge_rows(cli: &Path, tmp: &Path) -> Result<Vec<Row>> {
             Ok(())
         },
     )?;
-    std::fs::copy(&ours, &fresh)?;
-    let a = args(&fresh);
-    let peak = peak_child_memory(cli, &a.iter().map(|s| s.as_os_str()).collect::<Vec<_>>())?;
+    let peak = peak(&theirs_more)?;
     Ok(vec![
         edits,
         Row {

@@ -326,17 +326,7 @@ pub(super) fn touched(e: &AuditEvent) -> Vec<Key> {
                 _ => Vec::new(),
             }
         }
-        Some(AuditAction::TagsAutoAccepted) => e.after["tags"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|t| {
-                Some(Key::Tag(
-                    ModuleId(t["module"].as_str()?.to_owned()),
-                    t["skill"].as_str()?.to_owned(),
-                ))
-            })
-            .collect(),
+        Some(AuditAction::TagsAutoAccepted) => tag_keys(&e.after["tags"]),
         // A track and the rule that says who takes it.
         Some(AuditAction::TrackAdded | AuditAction::TrackEdited | AuditAction::TrackRemoved) => {
             let draft = match e.after.is_null() {
@@ -375,19 +365,23 @@ pub(super) fn touched(e: &AuditEvent) -> Vec<Key> {
         ) => {
             vec![Key::Skill(model::SkillId(e.object.clone()))]
         }
-        Some(AuditAction::TagDecided | AuditAction::TagsDecided) => e.before["tags"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|t| {
-                Some(Key::Tag(
-                    ModuleId(t["module"].as_str()?.to_owned()),
-                    t["skill"].as_str()?.to_owned(),
-                ))
-            })
-            .collect(),
+        Some(AuditAction::TagDecided | AuditAction::TagsDecided) => tag_keys(&e.before["tags"]),
         _ => Vec::new(),
     }
+}
+
+/// The suggestions an entry lists as `[{"module", "skill"}…]`.
+fn tag_keys(tags: &Value) -> Vec<Key> {
+    tags.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|t| {
+            Some(Key::Tag(
+                ModuleId(t["module"].as_str()?.to_owned()),
+                t["skill"].as_str()?.to_owned(),
+            ))
+        })
+        .collect()
 }
 
 #[cfg(test)]

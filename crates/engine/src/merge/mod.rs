@@ -530,16 +530,19 @@ impl Project {
         // suggestions were made on text this copy will not have), and said in the conflict
         // either way, so whoever resolves it knows.
         let mut with_library: BTreeMap<model::LibraryId, Vec<Key>> = BTreeMap::new();
-        for key in &take {
+        for key in take.iter().filter(|_| !library_conflicts.is_empty()) {
             let Key::Tag(m, _) = key else { continue };
             let Ok(module) = theirs.store.module(m) else {
                 continue;
             };
+            if !library_conflicts.contains(&module.library_id) {
+                continue;
+            }
             let same = self
                 .store
                 .module(m)
                 .is_ok_and(|a| store::module_hash(&a) == store::module_hash(&module));
-            if library_conflicts.contains(&module.library_id) && !same {
+            if !same {
                 with_library
                     .entry(module.library_id.clone())
                     .or_default()

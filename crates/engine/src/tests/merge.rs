@@ -28,9 +28,14 @@ fn copies_with(tmp: &Path, setup: impl FnOnce(&mut Project)) -> (Project, Projec
     let mut p = Project::create(&base, Timestamp(1)).unwrap();
     p.import_library(&lib, &ME, Timestamp(2)).unwrap();
     setup(&mut p);
-    drop(p);
+    split(p, &base, tmp)
+}
+
+/// Closes `base` (the project at `file`) and opens two copies of it, ours and theirs.
+fn split(base: Project, file: &Path, tmp: &Path) -> (Project, Project) {
+    drop(base);
     for name in ["ours.pathforge", "theirs.pathforge"] {
-        std::fs::copy(&base, tmp.join(name)).unwrap();
+        std::fs::copy(file, tmp.join(name)).unwrap();
     }
     (
         Project::open(&tmp.join("ours.pathforge")).unwrap(),
@@ -645,13 +650,7 @@ fn review_decisions_merge_and_a_suggestion_accepted_here_and_rejected_there_is_a
         .unwrap();
     assert!(queue.len() >= 2, "enough suggestions to decide: {queue:?}");
     let key = |i: usize| (queue[i].module_id.clone(), queue[i].skill_id.clone());
-    let path = tmp.path().join("p.pathforge");
-    drop(base);
-    for side in ["ours", "theirs"] {
-        std::fs::copy(&path, tmp.path().join(format!("{side}.pathforge"))).unwrap();
-    }
-    let mut ours = Project::open(&tmp.path().join("ours.pathforge")).unwrap();
-    let mut theirs = Project::open(&tmp.path().join("theirs.pathforge")).unwrap();
+    let (mut ours, mut theirs) = split(base, &tmp.path().join("p.pathforge"), tmp.path());
     let (ana, dana) = (someone("Ana"), someone("Dana"));
     let state = |p: &Project, k: (ModuleId, SkillId)| {
         p.review_queue(None, None, None)
@@ -1397,16 +1396,7 @@ fn an_smes_edits_undos_and_threshold_merge_and_an_edit_against_a_decision_is_one
 fn suggestions_accepted_by_their_threshold_merge_as_the_thresholds() {
     let tmp = tempfile::tempdir().unwrap();
     let (base, _) = tagging_project(tmp.path());
-    drop(base);
-    for side in ["ours", "theirs"] {
-        std::fs::copy(
-            tmp.path().join("p.pathforge"),
-            tmp.path().join(format!("{side}.pathforge")),
-        )
-        .unwrap();
-    }
-    let mut ours = Project::open(&tmp.path().join("ours.pathforge")).unwrap();
-    let mut theirs = Project::open(&tmp.path().join("theirs.pathforge")).unwrap();
+    let (mut ours, mut theirs) = split(base, &tmp.path().join("p.pathforge"), tmp.path());
     let dana = someone("Dana");
     // Both tag the same content; only theirs accepts at a threshold.
     ours.tag_modules(encoder(), Timestamp(10), &mut |_, _| true)
@@ -1508,16 +1498,7 @@ fn skills_removed_on_one_side_merge_unless_the_other_still_uses_them() {
 fn an_smes_review_comes_with_its_suggestions_to_a_copy_that_never_tagged() {
     let tmp = tempfile::tempdir().unwrap();
     let (base, _) = tagging_project(tmp.path());
-    drop(base);
-    for side in ["ours", "theirs"] {
-        std::fs::copy(
-            tmp.path().join("p.pathforge"),
-            tmp.path().join(format!("{side}.pathforge")),
-        )
-        .unwrap();
-    }
-    let mut ours = Project::open(&tmp.path().join("ours.pathforge")).unwrap();
-    let mut theirs = Project::open(&tmp.path().join("theirs.pathforge")).unwrap();
+    let (mut ours, mut theirs) = split(base, &tmp.path().join("p.pathforge"), tmp.path());
     let dana = someone("Dana");
     // The SME imports one more library, auto-tags everything and reviews.
     let more = tmp.path().join("more");
