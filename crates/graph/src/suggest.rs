@@ -205,7 +205,7 @@ impl Model {
 /// The model when modules are compared by their embedding vectors, fitted by
 /// `bench --fit-suggest` on the tuning datasets (README, "Suggestion quality"): two
 /// public ones and our sample libraries, the only ones with skills, declared levels and
-/// defined terms; the held-out dataset played no part. RefD is left out
+/// defined terms; the held-out LectureBank sets played no part. RefD is left out
 /// ([`LEFT_OUT_DIRECTION`]): on sets of names only it measures title overlap, backwards.
 pub const VECTOR_MODEL: Model = Model {
     pair: [-6.48, 5.14, 1.20, 1.31, 1.15, 0.91, 0.63, -0.02, 0.39],
