@@ -531,6 +531,9 @@ pub(crate) struct Scored {
     pub directed_cosine: Vec<(f64, bool)>,
     /// Cosine similarity of each unordered pair, right when either direction is an edge.
     pub cosine: Vec<(f64, bool)>,
+    /// The model's pair part (are the two related at all?) for each unordered pair, right
+    /// when either direction is an edge: what Pathforge would score without direction.
+    pub related: Vec<(f64, bool)>,
     pub refd: Vec<(f64, bool)>,
     /// Of the expert edges, how many the model puts the right way round (a tie counts
     /// half), and of how many.
@@ -577,12 +580,13 @@ pub(crate) fn score(
         ours: Vec::new(),
         directed_cosine: Vec::new(),
         cosine: Vec::new(),
+        related: Vec::new(),
         refd: Vec::new(),
         ordered: (0.0, 0),
         rows: Vec::new(),
         suggested: None,
     };
-    let mut unordered: HashMap<(usize, usize), (f64, bool)> = HashMap::new();
+    let mut unordered: HashMap<(usize, usize), (f64, f64, bool)> = HashMap::new();
     for &(b, a) in &candidates {
         let f = scorer.features(b, a);
         let gold = library.gold.contains(&(b, a));
@@ -608,12 +612,15 @@ pub(crate) fn score(
         out.directed_cosine.push((f.similarity, gold));
         let refd = library.refd.get(&(b, a)).copied().unwrap_or(f.refd);
         out.refd.push((refd, gold));
-        let pair = unordered
-            .entry((b.min(a), b.max(a)))
-            .or_insert((f.similarity, false));
-        pair.1 |= gold;
+        let pair = unordered.entry((b.min(a), b.max(a))).or_insert((
+            f.similarity,
+            scorer.model().pair(&f),
+            false,
+        ));
+        pair.2 |= gold;
     }
-    out.cosine = unordered.into_values().collect();
+    out.cosine = unordered.values().map(|p| (p.0, p.2)).collect();
+    out.related = unordered.values().map(|p| (p.1, p.2)).collect();
     if library.labelled.is_none() {
         let nodes = library
             .items
@@ -716,6 +723,7 @@ struct Methods {
     directed_cosine: Figures,
     words: Figures,
     cosine: Figures,
+    related: Figures,
     refd: Figures,
     suggested: (usize, usize),
     /// Expert edges the right way round, with vectors and with words, and of how many.
@@ -742,6 +750,7 @@ pub(crate) fn quality_table(dir: &Path, encoder: &embed::Encoder) -> Result<Stri
             directed_cosine: Figures::default(),
             words: Figures::default(),
             cosine: Figures::default(),
+            related: Figures::default(),
             refd: Figures::default(),
             suggested: (0, 0),
             ordered: (0.0, 0.0, 0),
@@ -759,6 +768,7 @@ pub(crate) fn quality_table(dir: &Path, encoder: &embed::Encoder) -> Result<Stri
             m.ours.add(scored.ours);
             m.directed_cosine.add(scored.directed_cosine);
             m.cosine.add(scored.cosine);
+            m.related.add(scored.related);
             m.refd.add(scored.refd);
             if let Some((hits, r)) = scored.suggested {
                 m.suggested.0 += hits;
@@ -810,6 +820,11 @@ pub(crate) fn quality_table(dir: &Path, encoder: &embed::Encoder) -> Result<Stri
         line(
             "cosine, same model, undirected (either direction counts)",
             &m.cosine,
+            "",
+        );
+        line(
+            "Pathforge's pair part alone, undirected (either direction counts)",
+            &m.related,
             "",
         );
         line(refd_kind, &m.refd, "");
