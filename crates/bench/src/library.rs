@@ -120,6 +120,75 @@ pub(crate) fn sample_suggestion_rows(library: &Path, encoder: &embed::Encoder) -
     Ok(rows)
 }
 
+/// `graph suggest` on synthetic libraries of `sizes` modules (titles of three and texts of
+/// 300 words from a 5,000-word vocabulary, deterministic), by words and by 384-dimension
+/// vectors: it compares every pair, so this is where its time goes.
+pub(crate) fn suggestion_scale_rows(sizes: &[usize]) -> Vec<Row> {
+    let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let mut rows = Vec::new();
+    for &n in sizes {
+        let mut word = || format!("term{}", next() % 5000);
+        let texts: Vec<(String, String)> = (0..n)
+            .map(|_| {
+                let title = (0..3).map(|_| word()).collect::<Vec<_>>().join(" ");
+                let body = (0..300).map(|_| word()).collect::<Vec<_>>().join(" ");
+                (title, body)
+            })
+            .collect();
+        let vectors: Vec<Vec<f32>> = (0..n)
+            .map(|_| {
+                let mut v: Vec<f32> = (0..384)
+                    .map(|_| (next() % 2001) as f32 / 1000.0 - 1.0)
+                    .collect();
+                embed::normalise(&mut v);
+                v
+            })
+            .collect();
+        for with_vectors in [false, true] {
+            let modules: Vec<graph::ModuleText<'_>> = texts
+                .iter()
+                .enumerate()
+                .map(|(i, (title, body))| graph::ModuleText {
+                    title,
+                    body,
+                    tags: &[],
+                    level: None,
+                    vector: with_vectors.then(|| vectors[i].as_slice()),
+                })
+                .collect();
+            let nodes = (0..n)
+                .map(|i| graph::Node {
+                    id: i.to_string(),
+                    name: texts[i].0.clone(),
+                })
+                .collect();
+            let empty = graph::Graph::new(nodes, &[]);
+            let start = Instant::now();
+            let found = graph::suggest(&empty, &modules, graph::Signals { titles: true }, 20);
+            rows.push(Row {
+                what: format!(
+                    "suggest prerequisites, {n} synthetic modules ({})",
+                    if with_vectors {
+                        "model vectors"
+                    } else {
+                        "words only"
+                    }
+                ),
+                runs: 1,
+                median: start.elapsed(),
+                note: format!("{} suggestions; every ordered pair scored", found.len()),
+            });
+        }
+    }
+    rows
+}
+
 /// `pathforge watch` as a user runs it: the time from saving a module file to the line
 /// saying it was re-imported (debounce included), median of five saves.
 pub(crate) fn watch_row(cli: &Path, library: &Path, tmp: &Path) -> Result<Row> {

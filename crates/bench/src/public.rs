@@ -565,7 +565,7 @@ pub(crate) fn score(
         })
         .collect();
     let signals = graph::Signals { titles: true };
-    let mut scorer = graph::Scorer::new(&texts, signals);
+    let mut scorer = graph::Scorer::new(&texts, signals).with_refd();
     if let Some(m) = model {
         scorer = scorer.with_model(m);
     }

@@ -350,7 +350,7 @@ pub use export::{read_mapping, BundleContent, ExportOptions, Signing, MARKER};
 pub use merge::{
     carried_entries_verify, MergeChange, MergeConflict, MergeEdit, MergeReport, Resolutions, Side,
 };
-pub use prerequisites::{graph_layout, skill_layout};
+pub use prerequisites::{graph_layout, skill_layout, MAX_SUGGEST_MODULES};
 pub use profile::{load_profile, machine_key, save_profile, trust_key, trusted_keys};
 pub use review_pack::PackFilter;
 pub use simulation::{Simulation, SimulationProgress, SimulationRequest, SimulationRun};

@@ -107,6 +107,27 @@ pub const FEATURE_NAMES: [&str; 14] = [
 pub const PAIR_FEATURES: usize = 3;
 
 impl Features {
+    /// The features of the reverse pair: the symmetric ones as they are, the others
+    /// negated.
+    pub fn reversed(&self) -> Features {
+        Features {
+            similarity: self.similarity,
+            nearby: self.nearby,
+            shared_skills: self.shared_skills,
+            generality: -self.generality,
+            neighbours: -self.neighbours,
+            local_generality: -self.local_generality,
+            refd: -self.refd,
+            title_inside: -self.title_inside,
+            mentions: -self.mentions,
+            stated: -self.stated,
+            uses: -self.uses,
+            order: -self.order,
+            title_length: -self.title_length,
+            level: -self.level,
+        }
+    }
+
     pub fn values(&self) -> [f64; 14] {
         [
             self.similarity,
@@ -224,7 +245,10 @@ pub const WORD_MODEL: Model = Model {
 };
 
 /// Direction weights left at zero (index into [`Model::direction`]): RefD.
-pub const LEFT_OUT_DIRECTION: [usize; 1] = [3];
+pub const LEFT_OUT_DIRECTION: [usize; 1] = [REFD];
+
+/// RefD's index in [`Model::direction`].
+const REFD: usize = 3;
 
 const STOPWORDS: &[&str] = &[
     "the",
@@ -313,50 +337,75 @@ fn words(text: &str) -> impl Iterator<Item = String> + '_ {
         .filter(|w| w.chars().count() >= 3 && !STOPWORDS.contains(&w.as_str()))
 }
 
-/// Sparse unit-length TF-IDF vectors.
-fn tfidf(texts: &[String]) -> Vec<HashMap<String, f64>> {
-    let counts: Vec<HashMap<String, f64>> = texts
+/// A text's words as sparse unit-length TF-IDF weights, sorted by word number.
+type Weights = Vec<(u32, f64)>;
+
+/// The texts' TF-IDF weights, and the words numbered (the number indexes the list).
+fn tfidf(texts: &[String]) -> (Vec<Weights>, Vec<String>) {
+    let mut vocabulary: Vec<String> = Vec::new();
+    let mut number: HashMap<String, u32> = HashMap::new();
+    let counts: Vec<HashMap<u32, f64>> = texts
         .iter()
         .map(|t| {
             let mut c = HashMap::new();
             for w in words(t) {
-                *c.entry(w).or_insert(0.0) += 1.0;
+                let id = *number.entry(w).or_insert_with_key(|w| {
+                    vocabulary.push(w.clone());
+                    vocabulary.len() as u32 - 1
+                });
+                *c.entry(id).or_insert(0.0) += 1.0;
             }
             c
         })
         .collect();
-    let mut df: HashMap<&str, f64> = HashMap::new();
+    let mut df = vec![0.0; vocabulary.len()];
     for c in &counts {
         for w in c.keys() {
-            *df.entry(w.as_str()).or_insert(0.0) += 1.0;
+            df[*w as usize] += 1.0;
         }
     }
     let n = texts.len() as f64;
-    counts
+    let weights = counts
         .iter()
         .map(|c| {
-            let mut v: HashMap<String, f64> = c
+            let mut v: Weights = c
                 .iter()
                 .map(|(w, tf)| {
                     (
-                        w.clone(),
-                        (1.0 + tf.ln()) * ((1.0 + n) / (1.0 + df[w.as_str()])).ln(),
+                        *w,
+                        (1.0 + tf.ln()) * ((1.0 + n) / (1.0 + df[*w as usize])).ln(),
                     )
                 })
                 .collect();
-            let norm = v.values().map(|x| x * x).sum::<f64>().sqrt().max(1e-12);
-            v.values_mut().for_each(|x| *x /= norm);
+            v.sort_unstable_by_key(|x| x.0);
+            let norm = v.iter().map(|x| x.1 * x.1).sum::<f64>().sqrt().max(1e-12);
+            v.iter_mut().for_each(|x| x.1 /= norm);
             v
         })
-        .collect()
+        .collect();
+    (weights, vocabulary)
 }
 
-fn cosine(a: &HashMap<String, f64>, b: &HashMap<String, f64>) -> f64 {
-    let (small, large) = if a.len() < b.len() { (a, b) } else { (b, a) };
-    small
-        .iter()
-        .filter_map(|(w, x)| large.get(w).map(|y| x * y))
-        .sum()
+/// The weight of word `w` in `v`, 0 when absent.
+fn weight(v: &Weights, w: u32) -> f64 {
+    v.binary_search_by_key(&w, |x| x.0).map_or(0.0, |i| v[i].1)
+}
+
+/// Cosine of two unit-length weight lists: one walk along both, by word number.
+fn cosine(a: &Weights, b: &Weights) -> f64 {
+    let (mut i, mut j, mut sum) = (0, 0, 0.0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                sum += a[i].1 * b[j].1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    sum
 }
 
 /// Words that mark a line as speaking of what comes first.
@@ -395,6 +444,32 @@ fn defined_terms(body: &str) -> HashSet<String> {
     out
 }
 
+/// For each text, the modules whose (lower-cased) title of three characters or more
+/// occurs in it: one automaton of every title, one pass over each text.
+fn titles_in(titles: &[String], texts: &[String]) -> Vec<HashSet<usize>> {
+    let mut by_title: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, t) in titles.iter().enumerate() {
+        if t.chars().count() >= 3 {
+            by_title.entry(t.as_str()).or_default().push(i);
+        }
+    }
+    let patterns: Vec<(&str, Vec<usize>)> = by_title.into_iter().collect();
+    if patterns.is_empty() {
+        return vec![HashSet::new(); texts.len()];
+    }
+    let finder = aho_corasick::AhoCorasick::new(patterns.iter().map(|p| p.0))
+        .expect("titles make an automaton");
+    texts
+        .iter()
+        .map(|text| {
+            finder
+                .find_overlapping_iter(text)
+                .flat_map(|m| patterns[m.pattern().as_usize()].1.iter().copied())
+                .collect()
+        })
+        .collect()
+}
+
 /// Key terms of a text for RefD: its highest-weighted TF-IDF words.
 const KEY_TERMS: usize = 8;
 /// Nearest modules kept per module for the `neighbours` feature.
@@ -408,9 +483,15 @@ pub struct Scorer<'a> {
     modules: &'a [ModuleText<'a>],
     signals: Signals,
     vectors: Option<Vec<&'a [f32]>>,
-    words: Vec<HashMap<String, f64>>,
-    key_terms: Vec<Vec<(String, f64)>>,
+    words: Vec<Weights>,
+    /// Each text's total word weight (RefD's denominator).
+    word_totals: Vec<f64>,
+    /// Each text's key terms, by word number.
+    key_terms: Vec<Vec<u32>>,
     centrality: Vec<f64>,
+    /// Every pair's similarity, row by row (n × n), computed once: the features read it
+    /// many times per pair.
+    similarities: Vec<f64>,
     /// Each module's nearest others, nearest first.
     nearest: Vec<Vec<usize>>,
     /// Whether the library is in alphabetical order of titles (its order then says nothing).
@@ -419,7 +500,14 @@ pub struct Scorer<'a> {
     lower: Vec<String>,
     /// The lines of each module's text that speak of order, lower-cased.
     order_lines: Vec<String>,
+    /// For each module, the modules whose title its text names, and whose title it names
+    /// in a line that speaks of order (titles of three characters or more).
+    named: Vec<HashSet<usize>>,
+    stated: Vec<HashSet<usize>>,
     titles: Vec<String>,
+    /// Whether to work out RefD, which the shipped models give no weight (the bench asks
+    /// for it as a baseline): it is the costliest feature.
+    refd: bool,
     title_words: Vec<HashSet<String>>,
     title_lengths: Vec<f64>,
     model: Model,
@@ -432,17 +520,19 @@ impl<'a> Scorer<'a> {
             .iter()
             .map(|m| format!("{} {}", m.title, m.body))
             .collect();
-        let weighted = tfidf(&texts);
+        let (weighted, vocabulary) = tfidf(&texts);
         let vectors: Option<Vec<&[f32]>> = modules.iter().map(|m| m.vector).collect();
         let vectors = vectors.filter(|v| !v.is_empty() && v.iter().all(|x| x.len() == v[0].len()));
         let key_terms = weighted
             .iter()
             .map(|w| {
-                let mut terms: Vec<(String, f64)> =
-                    w.iter().map(|(t, x)| (t.clone(), *x)).collect();
-                terms.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+                let mut terms = w.clone();
+                terms.sort_by(|a, b| {
+                    b.1.total_cmp(&a.1)
+                        .then_with(|| vocabulary[a.0 as usize].cmp(&vocabulary[b.0 as usize]))
+                });
                 terms.truncate(KEY_TERMS);
-                terms
+                terms.into_iter().map(|t| t.0).collect()
             })
             .collect();
         let titles: Vec<String> = modules
@@ -459,15 +549,23 @@ impl<'a> Scorer<'a> {
             modules,
             signals,
             vectors,
+            word_totals: weighted
+                .iter()
+                .map(|w| w.iter().map(|x| x.1).sum())
+                .collect(),
             words: weighted,
             key_terms,
             centrality: Vec::new(),
+            similarities: Vec::new(),
             nearest: Vec::new(),
             alphabetical: n > 2 && in_order * 10 >= (n - 1) * 9,
             defined: modules.iter().map(|m| defined_terms(m.body)).collect(),
             lower: modules.iter().map(|m| m.body.to_lowercase()).collect(),
             order_lines: modules.iter().map(|m| order_lines(m.body)).collect(),
+            named: Vec::new(),
+            stated: Vec::new(),
             titles,
+            refd: false,
             title_words: modules.iter().map(|m| words(m.title).collect()).collect(),
             title_lengths: modules
                 .iter()
@@ -475,8 +573,42 @@ impl<'a> Scorer<'a> {
                 .collect(),
             model,
         };
-        // One pass over all pairs: each module's mean similarity to the others, and its
-        // nearest ones.
+        scorer.named = titles_in(&scorer.titles, &scorer.lower);
+        scorer.stated = titles_in(&scorer.titles, &scorer.order_lines);
+        // One pass over all pairs: their similarities, each module's mean similarity to the
+        // others, and its nearest ones.
+        let mut similarities = vec![0.0; n * n];
+        if scorer.vectors.is_some() {
+            for a in 0..n {
+                for b in a + 1..n {
+                    let x = scorer.compare(a, b);
+                    similarities[a * n + b] = x;
+                    similarities[b * n + a] = x;
+                }
+            }
+        } else {
+            // Through the texts each word is in: only pairs that share a word are touched,
+            // each sum in word order as `cosine` adds it.
+            let mut postings: HashMap<u32, Vec<(usize, f64)>> = HashMap::new();
+            for (b, w) in scorer.words.iter().enumerate() {
+                for &(word, y) in w {
+                    postings.entry(word).or_default().push((b, y));
+                }
+            }
+            for a in 0..n {
+                for &(word, x) in &scorer.words[a] {
+                    for &(b, y) in &postings[&word] {
+                        if b > a {
+                            similarities[a * n + b] += x * y;
+                        }
+                    }
+                }
+                for b in a + 1..n {
+                    similarities[b * n + a] = similarities[a * n + b];
+                }
+            }
+        }
+        scorer.similarities = similarities;
         let mut centrality = Vec::with_capacity(n);
         let mut nearest = Vec::with_capacity(n);
         for a in 0..n {
@@ -517,7 +649,18 @@ impl<'a> Scorer<'a> {
         self
     }
 
+    /// Works out RefD for every pair even when the model gives it no weight.
+    pub fn with_refd(mut self) -> Scorer<'a> {
+        self.refd = true;
+        self
+    }
+
     fn similarity(&self, a: usize, b: usize) -> f64 {
+        self.similarities[a * self.modules.len() + b]
+    }
+
+    /// How alike two modules are: the cosine of their vectors, else of their words.
+    fn compare(&self, a: usize, b: usize) -> f64 {
         match &self.vectors {
             Some(v) => v[a].iter().zip(v[b]).map(|(x, y)| (x * y) as f64).sum(),
             None => cosine(&self.words[a], &self.words[b]),
@@ -548,13 +691,13 @@ impl<'a> Scorer<'a> {
 
     /// Share of `from`'s word weight that falls on `to`'s key terms.
     fn refers(&self, from: usize, to: usize) -> f64 {
-        let total: f64 = self.words[from].values().sum();
+        let total = self.word_totals[from];
         if total <= 0.0 {
             return 0.0;
         }
         self.key_terms[to]
             .iter()
-            .filter_map(|(t, _)| self.words[from].get(t))
+            .map(|t| weight(&self.words[from], *t))
             .sum::<f64>()
             / total
     }
@@ -565,15 +708,11 @@ impl<'a> Scorer<'a> {
     }
 
     fn names(&self, named: usize, by: usize) -> bool {
-        self.signals.titles
-            && self.titles[named].chars().count() >= 3
-            && self.lower[by].contains(&self.titles[named])
+        self.signals.titles && self.named[by].contains(&named)
     }
 
     fn states(&self, first: usize, by: usize) -> bool {
-        self.signals.titles
-            && self.titles[first].chars().count() >= 3
-            && self.order_lines[by].contains(&self.titles[first])
+        self.signals.titles && self.stated[by].contains(&first)
     }
 
     fn uses(&self, definer: usize, user: usize) -> Vec<&String> {
@@ -604,7 +743,11 @@ impl<'a> Scorer<'a> {
             generality: self.centrality[before] - self.centrality[after],
             neighbours: self.closeness(before, after) - self.closeness(after, before),
             local_generality: self.local(before, after) - self.local(after, before),
-            refd: self.refers(after, before) - self.refers(before, after),
+            refd: if self.refd || self.model.direction[REFD] != 0.0 {
+                self.refers(after, before) - self.refers(before, after)
+            } else {
+                0.0
+            },
             title_inside: sign(self.inside(before, after), self.inside(after, before)),
             mentions: sign(self.names(before, after), self.names(after, before)),
             stated: sign(self.states(before, after), self.states(after, before)),
@@ -725,22 +868,24 @@ pub fn suggest(
     let n = modules.len();
     let scorer = Scorer::new(modules, signals);
     let reach = Reach::new(graph);
-    let mut scored: Vec<(f64, usize, usize, Features)> = Vec::new();
-    for b in 0..n {
-        for a in 0..n {
-            if a == b || reach.connected(a, b) {
+    let mut scored: Vec<(f64, usize, usize)> = Vec::with_capacity(n * n.saturating_sub(1) / 2);
+    // Each pair once, in its likelier direction (the earlier module first on a tie): the
+    // reverse's features are these reversed, and its direction log-odds negated.
+    for x in 0..n {
+        for y in x + 1..n {
+            if reach.connected(x, y) {
                 continue;
             }
-            let f = scorer.features(a, b);
-            let d = scorer.model().direction(&f);
-            // The reverse pair has the direction's log-odds negated; keep the likelier.
-            if d < 0.0 || (d == 0.0 && a > b) {
-                continue;
-            }
-            scored.push((scorer.confidence(&f), a, b, f));
+            let f = scorer.features(x, y);
+            let (a, b, f) = if scorer.model().direction(&f) >= 0.0 {
+                (x, y, f)
+            } else {
+                (y, x, f.reversed())
+            };
+            scored.push((scorer.confidence(&f), a, b));
         }
     }
-    scored.sort_by(|x, y| y.0.total_cmp(&x.0).then((x.2, x.1).cmp(&(y.2, y.1))));
+    scored.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then((x.2, x.1).cmp(&(y.2, y.1))));
     // Best first, skip what the graph and the stronger suggestions already imply (or
     // would turn into a cycle), and at most PER_MODULE into one module. A later suggestion
     // a → b can make a kept one x → y a shortcut (x → … → a → b → … → y): when a → b is
@@ -749,12 +894,12 @@ pub fn suggest(
     // nothing; both stay for a person to judge.
     let mut per_module = vec![0usize; n];
     let mut added: Vec<(usize, usize)> = Vec::new();
-    let mut kept: Vec<(f64, usize, usize, Features)> = Vec::new();
+    let mut kept: Vec<(f64, usize, usize)> = Vec::new();
     for s in scored {
         if kept.len() == limit {
             break;
         }
-        let (confidence, a, b, _) = s;
+        let (confidence, a, b) = s;
         if per_module[b] == PER_MODULE || reach.through(a, b, &added) || reach.through(b, a, &added)
         {
             continue;
@@ -779,11 +924,11 @@ pub fn suggest(
     let scored = kept;
     scored
         .into_iter()
-        .map(|(confidence, before, after, f)| Suggestion {
+        .map(|(confidence, before, after)| Suggestion {
             before,
             after,
             confidence,
-            evidence: scorer.evidence(before, after, &f),
+            evidence: scorer.evidence(before, after, &scorer.features(before, after)),
         })
         .collect()
 }

@@ -626,6 +626,11 @@ fn swapping_a_pair_negates_its_direction_and_keeps_its_relatedness() {
                     && (model.pair(&fab) - model.pair(&fba)).abs() < 1e-12,
                 "{a}→{b}: the direction's log-odds flip sign and the pair's stay, so one direction of a pair always wins"
             );
+            assert_eq!(
+                fab.reversed(),
+                fba,
+                "{a}→{b} reversed is exactly {b}→{a}: `suggest` works out each pair once and reverses it"
+            );
         }
     }
 }

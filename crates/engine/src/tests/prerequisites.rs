@@ -149,3 +149,31 @@ fn imported_cycles_load_and_are_flagged() {
         cycle.message
     );
 }
+
+#[test]
+fn suggestions_refuse_a_project_too_large_to_compare_every_pair() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = tmp.path().join("lib");
+    let mut csv = String::from("course_id,title\n");
+    for i in 0..=MAX_SUGGEST_MODULES {
+        csv.push_str(&format!("C{i},Course {i}\n"));
+    }
+    write(&lib, "catalog.csv", csv.as_bytes());
+    let mut p = Project::create(&tmp.path().join("p.pathforge"), Timestamp(1)).unwrap();
+    p.import_library(&lib, &ME, Timestamp(2)).unwrap();
+    assert_eq!(
+        p.modules().unwrap().len(),
+        MAX_SUGGEST_MODULES + 1,
+        "the catalog is one module over the ceiling"
+    );
+    let err = p.suggest_prerequisites(20).unwrap_err();
+    assert_eq!(
+        err.kind(),
+        ErrorKind::BadInput,
+        "too many modules is the request's limit, not a failure: {err}"
+    );
+    assert!(
+        err.to_string().contains("at most 4000, not 4001"),
+        "the refusal says the ceiling and the project's count: {err}"
+    );
+}
