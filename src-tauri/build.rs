@@ -50,6 +50,7 @@ const COMMANDS: &[&str] = &[
     "add_prerequisite",
     "remove_prerequisite",
     "cycle_if_added",
+    "suggest_prerequisites",
     "taxonomy_view",
     "add_skill",
     "remove_skill",

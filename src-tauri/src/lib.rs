@@ -321,6 +321,15 @@ fn cycle_if_added(
     session(&state).cycle_if_added(&before, &after)
 }
 
+/// Off the window's thread: it compares every pair of modules.
+#[tauri::command(async)]
+fn suggest_prerequisites(
+    state: State<'_, Shared>,
+    limit: u32,
+) -> IpcResult<Vec<model::PrerequisiteSuggestion>> {
+    session(&state).suggest_prerequisites(limit)
+}
+
 #[tauri::command]
 fn taxonomy_view(state: State<'_, Shared>) -> IpcResult<TaxonomyView> {
     session(&state).taxonomy_view()
@@ -560,6 +569,7 @@ pub fn run(mut started: Session) {
             add_prerequisite,
             remove_prerequisite,
             cycle_if_added,
+            suggest_prerequisites,
             taxonomy_view,
             add_skill,
             remove_skill,

@@ -110,6 +110,7 @@ commands! {
     add_prerequisite(before: ModuleId, after: ModuleId, group: Option<model::PrerequisiteGroup>) -> GraphView;
     remove_prerequisite(before: ModuleId, after: ModuleId) -> GraphView;
     cycle_if_added(before: ModuleId, after: ModuleId) -> Option<Vec<ModuleId>>;
+    suggest_prerequisites(limit: u32) -> Vec<model::PrerequisiteSuggestion>;
     taxonomy_view() -> TaxonomyView;
     add_skill(slug: String, name: String, parent: Option<String>) -> TaxonomyView;
     remove_skill(slug: String) -> TaxonomyView;

@@ -3,6 +3,10 @@
 
 use super::*;
 
+/// The most prerequisite suggestions the window asks for at once: more than a person
+/// reviews in one sitting.
+pub const MAX_SUGGESTIONS: u32 = 500;
+
 impl Session {
     pub fn check_graph(&self) -> IpcResult<Vec<Finding>> {
         Ok(self.project()?.check_graph()?)
@@ -314,6 +318,23 @@ impl Session {
             .ok_or_else(no_project)?
             .remove_prerequisite(before, after, &actor_of(&self.profile), now)?;
         self.graph_view()
+    }
+
+    /// Up to `limit` (1 to [`MAX_SUGGESTIONS`]) prerequisite edges the content suggests,
+    /// best first, each with its evidence; none the graph already implies.
+    pub fn suggest_prerequisites(
+        &self,
+        limit: u32,
+    ) -> IpcResult<Vec<model::PrerequisiteSuggestion>> {
+        if !(1..=MAX_SUGGESTIONS).contains(&limit) {
+            return Err(IpcError {
+                kind: ErrorKind::BadInput,
+                message: format!(
+                    "asked for {limit} prerequisite suggestions; ask for 1 to {MAX_SUGGESTIONS}"
+                ),
+            });
+        }
+        Ok(self.project()?.suggest_prerequisites(limit as usize)?)
     }
 
     pub fn cycle_if_added(

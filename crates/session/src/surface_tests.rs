@@ -350,6 +350,12 @@ const CHECKS: &[(&str, Check)] = &[
         }),
     ),
     (
+        "suggest_prerequisites",
+        Check::Refuses(ErrorKind::BadInput, |s, _| {
+            s.suggest_prerequisites(0).map(drop)
+        }),
+    ),
+    (
         "taxonomy_view",
         Check::NoInput(|s| s.taxonomy_view().map(drop)),
     ),
@@ -699,8 +705,8 @@ fn the_command_map_matches_the_shells_signatures() {
     let shell = shell_signatures();
     assert_eq!(
         shell.len(),
-        67,
-        "the shell's 67 commands are read: {shell:?}"
+        68,
+        "the shell's 68 commands are read: {shell:?}"
     );
     let map: Vec<Signature> = commands()
         .into_iter()

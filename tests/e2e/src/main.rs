@@ -65,7 +65,7 @@ async fn main() -> Result<()> {
     env.scratch = std::fs::canonicalize(&env.scratch)?;
 
     type Scenario = for<'a> fn(&'a Env) -> futures_box::BoxFuture<'a, Result<()>>;
-    let scenarios: [(&str, Scenario); 22] = [
+    let scenarios: [(&str, Scenario); 23] = [
         ("opens_and_imports_the_sample_library", |e| {
             Box::pin(sample_library(e))
         }),
@@ -98,6 +98,10 @@ async fn main() -> Result<()> {
         ("edits_the_graph_by_drag_refuses_a_cycle_and_undoes", |e| {
             Box::pin(graph_editor(e))
         }),
+        (
+            "suggests_prerequisites_with_evidence_and_adds_one_undoably",
+            |e| Box::pin(graph_suggestions(e)),
+        ),
         (
             "edits_the_taxonomy_by_drag_merges_with_a_preview_and_keeps_it",
             |e| Box::pin(taxonomy_editor(e)),
@@ -291,8 +295,6 @@ fn copy_dir(from: &Path, to: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Waits until the text of `css` contains `needle`.
-/// Waits (up to 5 s) until `css` matches exactly `want` elements; returns the last count.
 /// Ctrl+`key` as one action (send_keys would leave Ctrl held for what follows).
 async fn press_ctrl(c: &Client, key: char) -> Result<()> {
     use fantoccini::actions::{InputSource, KeyAction, KeyActions};
@@ -310,6 +312,7 @@ async fn press_ctrl(c: &Client, key: char) -> Result<()> {
     Ok(())
 }
 
+/// Waits (up to 5 s) until `css` matches exactly `want` elements; returns the last count.
 async fn wait_for_count(c: &Client, css: &str, want: usize) -> Result<usize> {
     let mut n = 0;
     for _ in 0..50 {
@@ -322,6 +325,7 @@ async fn wait_for_count(c: &Client, css: &str, want: usize) -> Result<usize> {
     Ok(n)
 }
 
+/// Waits (up to 10 s) until the text of `css` contains `needle`; returns that text.
 async fn wait_for_text(c: &Client, css: &str, needle: &str) -> Result<String> {
     let mut last = String::new();
     for _ in 0..100 {

@@ -163,6 +163,8 @@ export const api = {
     call('add_prerequisite', { before, after, group }),
   removePrerequisite: (before: ModuleId, after: ModuleId) => call('remove_prerequisite', { before, after }),
   cycleIfAdded: (before: ModuleId, after: ModuleId) => call('cycle_if_added', { before, after }),
+  /** Up to `limit` edges the content suggests, best first, with their evidence. */
+  suggestPrerequisites: (limit: number) => call('suggest_prerequisites', { limit }),
   importTaxonomy: (path: string) => call('import_taxonomy', { path }),
   setSkillExamples: (slug: string, examples: string[]) => call('set_skill_examples', { slug, examples }),
   describeSkill: (slug: string, description: string) => call('describe_skill', { slug, description }),

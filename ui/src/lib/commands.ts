@@ -2,7 +2,7 @@
 // (UPDATE_BINDINGS=1 cargo test -p session). Do not edit.
 
 import type { Channel } from '@tauri-apps/api/core';
-import type { AuditCheck, AuditEvent, AuditFormat, Calibration, CatalogColumns, CatalogPreview, Cohort, Decision, DecisionsImport, ExportPreview, ExportRequest, Finding, GraphView, ImportProgress, ImportReport, Journey, Level, LrsProgress, LrsRequest, MergePreview, MergeReport, ModelStatus, Module, ModuleId, ModuleInsight, ModuleSummary, PrerequisiteGroup, Profile, ProjectInfo, Resolutions, Restored, Rule, RulesView, SampleLearner, SessionState, Simulation, SimulationProgress, SimulationRequest, SkillId, SkillMerge, SyncReport, Tag, TagEdit, TagProgress, TagReport, TagState, TaxonomyView, TrackDraft, TrackPath } from './bindings';
+import type { AuditCheck, AuditEvent, AuditFormat, Calibration, CatalogColumns, CatalogPreview, Cohort, Decision, DecisionsImport, ExportPreview, ExportRequest, Finding, GraphView, ImportProgress, ImportReport, Journey, Level, LrsProgress, LrsRequest, MergePreview, MergeReport, ModelStatus, Module, ModuleId, ModuleInsight, ModuleSummary, PrerequisiteGroup, PrerequisiteSuggestion, Profile, ProjectInfo, Resolutions, Restored, Rule, RulesView, SampleLearner, SessionState, Simulation, SimulationProgress, SimulationRequest, SkillId, SkillMerge, SyncReport, Tag, TagEdit, TagProgress, TagReport, TagState, TaxonomyView, TrackDraft, TrackPath } from './bindings';
 
 /** Every command the window may call: its arguments and its result. */
 export type Commands = {
@@ -49,6 +49,7 @@ export type Commands = {
   add_prerequisite: { args: { before: ModuleId; after: ModuleId; group: PrerequisiteGroup | null }; result: GraphView };
   remove_prerequisite: { args: { before: ModuleId; after: ModuleId }; result: GraphView };
   cycle_if_added: { args: { before: ModuleId; after: ModuleId }; result: Array<ModuleId> | null };
+  suggest_prerequisites: { args: { limit: number }; result: Array<PrerequisiteSuggestion> };
   taxonomy_view: { args: {}; result: TaxonomyView };
   add_skill: { args: { slug: string; name: string; parent: string | null }; result: TaxonomyView };
   remove_skill: { args: { slug: string }; result: TaxonomyView };

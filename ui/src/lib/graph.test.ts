@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { GraphView, ModuleSummary, PrerequisiteEdge, Skill, TrackPath } from './bindings';
+import type { GraphView, ModuleSummary, PrerequisiteEdge, PrerequisiteSuggestion, Skill, TrackPath } from './bindings';
 import {
   elements,
   DRAW_LIMIT,
@@ -17,6 +17,10 @@ import {
   redoStep,
   search,
   undoStep,
+  addEdit,
+  openSuggestions,
+  suggestionElements,
+  suggestionId,
   type EdgeEdit,
   type History,
 } from './graph';
@@ -208,5 +212,48 @@ describe('withinDrawLimit', () => {
     expect(limited.tooMany, 'more nodes than the limit are withheld').toBe(true);
     expect(limited.draw, 'nothing is drawn').toEqual([]);
     expect(limited.nodes, 'the count is reported for the notice').toBe(DRAW_LIMIT + 1);
+  });
+});
+
+describe('suggested edges', () => {
+  const suggestion = (before: string, after: string, confidence = 0.8): PrerequisiteSuggestion => ({
+    before,
+    before_title: before,
+    after,
+    after_title: after,
+    confidence,
+    evidence: ['content similarity 0.70'],
+  });
+
+  it('keeps a suggestion until it is dismissed or drawn either way round', () => {
+    const list = [suggestion('a', 'c'), suggestion('c', 'd'), suggestion('d', 'b'), suggestion('b', 'a')];
+    const dismissed = new Set([suggestionId(list[1]!)]);
+    // view draws a→b (the reverse of the last suggestion) and neither a→c nor d→b.
+    expect(openSuggestions(list, dismissed, view).map((s) => `${s.before}${s.after}`)).toEqual(['ac', 'db']);
+  });
+
+  it('draws only suggestions between modules drawn as themselves, labelled with their confidence', () => {
+    const els = suggestionElements(
+      [suggestion('a', 'c', 0.734), suggestion('a', 'x'), suggestion('b', 'c', 0.31)],
+      new Set(['a', 'b', 'c']),
+    );
+    // x is hidden (filtered out or inside a collapsed group): an edge to it would dangle;
+    // b→c is less likely than not, so it is drawn fainter.
+    expect(els).toEqual([
+      { group: 'edges', data: { id: 'suggested:a→c', source: 'a', target: 'c', group: '73%' }, classes: 'suggested' },
+      { group: 'edges', data: { id: 'suggested:b→c', source: 'b', target: 'c', group: '31%' }, classes: 'suggested doubtful' },
+    ]);
+    // A suggested edge never takes a drawn edge's id, so adding it later draws both apart.
+    expect(els[0]!.data.id).not.toBe('a→c');
+  });
+});
+
+describe('adding an edge', () => {
+  it('leaves how the target combines its requirements as it is', () => {
+    const anyOf: GraphView = { ...view, edges: [{ ...edge('a', 'b'), group: { kind: 'any_of' } }] };
+    // b opens after any one of its requirements; a new one must not turn that into all.
+    expect(addEdit(anyOf, 'c', 'b')).toEqual({ kind: 'add', before: 'c', after: 'b', group: { kind: 'any_of' } });
+    // d has no requirement yet: its first is all of one.
+    expect(addEdit(anyOf, 'c', 'd')).toEqual({ kind: 'add', before: 'c', after: 'd', group: { kind: 'all_of' } });
   });
 });

@@ -1,6 +1,6 @@
 // The graph editor's pure parts: elements for the drawing, what a module needs and what
-// needs it, the undo/redo of edge edits, and search.
-import type { Finding, GraphView, ModuleId, PrerequisiteGroup, Skill, TrackPath } from './bindings';
+// needs it, the undo/redo of edge edits, search, and the suggested edges shown.
+import type { Finding, GraphView, ModuleId, PrerequisiteGroup, PrerequisiteSuggestion, Skill, TrackPath } from './bindings';
 import * as history from './history';
 
 /** An edge edit, as the undo stack keeps it; its inverse undoes it. `group` changes how
@@ -12,6 +12,13 @@ export type EdgeEdit =
 export function inverse(e: EdgeEdit): EdgeEdit {
   if (e.kind === 'group') return { ...e, group: e.previous, previous: e.group };
   return { ...e, kind: e.kind === 'add' ? 'remove' : 'add' };
+}
+
+/** Adding `before → after`, leaving how `after`'s requirements combine as it is (all of
+ *  them, for a module's first). */
+export function addEdit(view: GraphView, before: ModuleId, after: ModuleId): EdgeEdit {
+  const group = view.edges.find((e) => e.after === after)?.group ?? { kind: 'all_of' };
+  return { kind: 'add', before, after, group };
 }
 
 /** The one-click fix for a finding, when it is mechanical: a redundant edge (its objects
@@ -278,4 +285,35 @@ export function withinDrawLimit<T extends { group?: string }>(elements: T[]): { 
   const nodes = elements.filter((e) => e.group === 'nodes').length;
   const tooMany = nodes > DRAW_LIMIT;
   return { draw: tooMany ? [] : elements, nodes, tooMany };
+}
+
+/** The id of a suggested edge on the canvas (apart from the drawn edges' ids). */
+export function suggestionId(s: PrerequisiteSuggestion): string {
+  return `suggested:${edgeId(s.before, s.after)}`;
+}
+
+/** The suggestions still worth showing: not dismissed, and with neither direction drawn
+ *  since (a suggestion added, or added the other way round, is done). */
+export function openSuggestions(
+  suggestions: PrerequisiteSuggestion[],
+  dismissed: ReadonlySet<string>,
+  view: GraphView,
+): PrerequisiteSuggestion[] {
+  const drawn = new Set(view.edges.map((e) => edgeId(e.before, e.after)));
+  return suggestions.filter(
+    (s) => !dismissed.has(suggestionId(s)) && !drawn.has(edgeId(s.before, s.after)) && !drawn.has(edgeId(s.after, s.before)),
+  );
+}
+
+/** Dashed edges for the suggestions whose two modules are both drawn as themselves (not
+ *  hidden by a filter, nor inside a collapsed group), labelled with their confidence; one
+ *  the model thinks less likely than not is `doubtful` (drawn fainter). */
+export function suggestionElements(suggestions: PrerequisiteSuggestion[], drawnNodes: ReadonlySet<string>) {
+  return suggestions
+    .filter((s) => drawnNodes.has(s.before) && drawnNodes.has(s.after))
+    .map((s) => ({
+      group: 'edges' as const,
+      data: { id: suggestionId(s), source: s.before, target: s.after, group: `${Math.round(s.confidence * 100)}%` },
+      classes: s.confidence < 0.5 ? 'suggested doubtful' : 'suggested',
+    }));
 }

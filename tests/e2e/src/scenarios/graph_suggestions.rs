@@ -1,0 +1,192 @@
+//! The Graph tab suggests the prerequisites the content implies: dashed on the canvas,
+//! listed with their evidence; one is added (undoably, like a drawn edge), one dismissed.
+
+use crate::*;
+
+pub(crate) async fn graph_suggestions(env: &Env) -> Result<()> {
+    let project = env.scratch.join("suggestions.pathforge");
+    let library = env.repo.join("sample-libraries/sales-onboarding");
+    new_project(env, &project, &library)?;
+    // Two edges the sample declares, taken out: what its content says should bring them back.
+    let (discovery, questions) = (
+        "Discovery Call Structure",
+        "Open Questions and Active Listening",
+    );
+    let (preparation, trading) = (
+        "Negotiation Preparation: Targets, Limits and Walk-Away Points",
+        "Give-Get Trading and Discount Discipline",
+    );
+    for (before, after) in [(discovery, questions), (preparation, trading)] {
+        cli(
+            env,
+            &[
+                "graph".as_ref(),
+                "unlink".as_ref(),
+                project.as_os_str(),
+                before.as_ref(),
+                after.as_ref(),
+            ],
+        )?;
+    }
+    let modules: serde_json::Value = serde_json::from_str(&cli(
+        env,
+        &["modules".as_ref(), project.as_os_str(), "--json".as_ref()],
+    )?)?;
+    let title_of = |id: &str| -> String {
+        modules
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|m| m["id"] == id)
+            .and_then(|m| m["title"].as_str())
+            .unwrap_or(id)
+            .to_owned()
+    };
+    // The project's edges by module title.
+    let edges = |project: &Path| -> Result<Vec<(String, String)>> {
+        let list: serde_json::Value = serde_json::from_str(&cli(
+            env,
+            &[
+                "graph".as_ref(),
+                "edges".as_ref(),
+                project.as_os_str(),
+                "--json".as_ref(),
+            ],
+        )?)?;
+        Ok(list
+            .as_array()
+            .context("an edge list")?
+            .iter()
+            .map(|e| {
+                (
+                    title_of(e["before"].as_str().unwrap_or_default()),
+                    title_of(e["after"].as_str().unwrap_or_default()),
+                )
+            })
+            .collect())
+    };
+    let start = edges(&project)?.len();
+    let args = vec!["--project".to_owned(), project.display().to_string()];
+    with_app(env, &args, |c| async move {
+        wait_for_text(&c, "[data-testid=module-count]", "modules").await?;
+        c.find(Locator::Css("[data-testid=tab-graph]"))
+            .await?
+            .click()
+            .await?;
+        let count = |n: usize| format!("{n} prerequisites");
+        wait_for_text(&c, "[data-testid=graph-edge-count]", &count(start)).await?;
+        c.find(Locator::Css("[data-testid=graph-suggest]"))
+            .await?
+            .click()
+            .await?;
+        let listed = wait_for_text(&c, "[data-testid=graph-suggestions]", discovery)
+            .await
+            .context("the edge taken out is suggested back")?;
+        ensure!(
+            listed.contains(&format!("“{discovery}” → “{questions}”")),
+            "it is suggested the way the sample declares it: {listed}"
+        );
+        let drawn = c
+            .execute("return window.__pathforgeGraph.suggested();", vec![])
+            .await
+            .context("counting the suggested edges on the canvas")?;
+        ensure!(
+            drawn.as_u64().unwrap_or(0) >= 2,
+            "the suggestions are drawn on the graph: {drawn} dashed edges"
+        );
+        screenshot(&c, env, "graph-suggestions").await?;
+
+        // The best suggestion is first: add it from the list.
+        let first = c
+            .find(Locator::Css("[data-testid=graph-suggestion]"))
+            .await?
+            .text()
+            .await?;
+        ensure!(
+            first.contains(discovery),
+            "the strongest suggestion leads the list: {first}"
+        );
+        c.find(Locator::Css("[data-testid=graph-suggestion-take]"))
+            .await?
+            .click()
+            .await?;
+        wait_for_text(&c, "[data-testid=graph-edge-count]", &count(start + 1))
+            .await
+            .context("adding a suggestion adds the prerequisite")?;
+        let after_add = wait_for_text(&c, "[data-testid=graph-suggestions]", preparation).await?;
+        ensure!(
+            !after_add.contains(&format!("“{discovery}” → “{questions}”")),
+            "an added suggestion leaves the list: {after_add}"
+        );
+
+        // Open the other one: its evidence, in words; then dismiss it.
+        let rows = c
+            .find_all(Locator::Css("[data-testid=graph-suggestion]"))
+            .await?;
+        let mut opened = false;
+        for row in rows {
+            if row.text().await?.contains(preparation) {
+                row.click().await?;
+                opened = true;
+                break;
+            }
+        }
+        ensure!(opened, "the second edge taken out is listed: {after_add}");
+        let evidence = wait_for_text(&c, "[data-testid=graph-suggestion-evidence]", "similarity")
+            .await
+            .context("a chosen suggestion shows its evidence")?;
+        let reasons = c
+            .find_all(Locator::Css("[data-testid=graph-suggestion-evidence] li"))
+            .await?
+            .len();
+        ensure!(
+            reasons >= 2 && evidence.contains("as what comes first"),
+            "the evidence says more than how alike the two are, one reason a line: {reasons} \
+             lines, {evidence}"
+        );
+        c.find(Locator::Css("[data-testid=graph-suggestion-dismiss]"))
+            .await?
+            .click()
+            .await?;
+        let after_dismiss = c
+            .find(Locator::Css("[data-testid=graph-suggestions]"))
+            .await?
+            .text()
+            .await?;
+        ensure!(
+            !after_dismiss.contains(&format!("“{preparation}” → “{trading}”")),
+            "a dismissed suggestion leaves the list: {after_dismiss}"
+        );
+        wait_for_text(&c, "[data-testid=graph-edge-count]", &count(start + 1))
+            .await
+            .context("dismissing adds nothing")?;
+
+        // Adding a suggestion is an edit like any other: undo takes it back, redo again.
+        c.find(Locator::Css("[data-testid=graph-undo]"))
+            .await?
+            .click()
+            .await?;
+        wait_for_text(&c, "[data-testid=graph-edge-count]", &count(start))
+            .await
+            .context("undo removes the added suggestion")?;
+        c.find(Locator::Css("[data-testid=graph-redo]"))
+            .await?
+            .click()
+            .await?;
+        wait_for_text(&c, "[data-testid=graph-edge-count]", &count(start + 1))
+            .await
+            .context("redo adds it again")?;
+        Ok(())
+    })
+    .await?;
+    let now = edges(&project)?;
+    ensure!(
+        now.contains(&(discovery.to_owned(), questions.to_owned())),
+        "the added suggestion is in the project file: {now:?}"
+    );
+    ensure!(
+        !now.contains(&(preparation.to_owned(), trading.to_owned())),
+        "the dismissed one was never written: {now:?}"
+    );
+    Ok(())
+}
