@@ -1,0 +1,209 @@
+//! The suggestion model: the features of a pair of modules, the two logistic parts over
+//! them (are the two related? which comes first?) and the weights `bench --fit-suggest`
+//! fitted.
+
+/// What the model knows of one ordered pair `before → after`.
+///
+/// The first three are symmetric: they say whether the two modules are related at all.
+/// The rest are antisymmetric (swapping the pair negates each): they say which way.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Features {
+    /// Cosine similarity of the two modules.
+    pub similarity: f64,
+    /// Closeness in the library, 1 / (1 + distance / 8); 0 when the library is in
+    /// alphabetical order, which says nothing about teaching order.
+    pub nearby: f64,
+    /// Jaccard similarity of the two modules' skills.
+    pub shared_skills: f64,
+    /// How much closer `before` is to the whole library than `after` (mean similarity to
+    /// every other module, in standard deviations): prerequisites tend to be the general
+    /// ones.
+    pub generality: f64,
+    /// How much higher `before` ranks among `after`'s nearest modules than the reverse
+    /// (1 / (1 + rank), nearest 32 only).
+    pub neighbours: f64,
+    /// How much closer `before` is to `after`'s five nearest modules than the reverse.
+    pub local_generality: f64,
+    /// RefD: how much more `after` uses `before`'s key terms than the reverse.
+    pub refd: f64,
+    /// 1 when `before`'s title words are all in `after`'s longer title, −1 the reverse.
+    pub title_inside: f64,
+    /// 1 when `after`'s text names `before`'s title, −1 the reverse.
+    pub mentions: f64,
+    /// 1 when `after` names `before`'s title in a line that speaks of order
+    /// ("Before this module: complete …", "Prerequisite: …", "builds on …"), −1 the reverse.
+    pub stated: f64,
+    /// Terms `before` defines that `after` uses, minus the reverse (each at most 3, / 3).
+    pub uses: f64,
+    /// 1 when `before` comes first in the library, −1 otherwise; 0 in an alphabetical one.
+    pub order: f64,
+    /// ln of `after`'s title length in words minus ln of `before`'s.
+    pub title_length: f64,
+    /// 1 when `before`'s level is lower, −1 when higher, 0 when either is unknown.
+    pub level: f64,
+}
+
+/// The features' names, in [`Features::values`] order (the bench writes them as columns).
+pub const FEATURE_NAMES: [&str; 14] = [
+    "similarity",
+    "nearby",
+    "shared_skills",
+    "generality",
+    "neighbours",
+    "local_generality",
+    "refd",
+    "title_inside",
+    "mentions",
+    "stated",
+    "uses",
+    "order",
+    "title_length",
+    "level",
+];
+
+/// How many of [`FEATURE_NAMES`] are symmetric (the pair part); the rest are direction.
+pub const PAIR_FEATURES: usize = 3;
+
+impl Features {
+    /// The features of the reverse pair: the symmetric ones as they are, the others
+    /// negated.
+    pub fn reversed(&self) -> Features {
+        Features {
+            similarity: self.similarity,
+            nearby: self.nearby,
+            shared_skills: self.shared_skills,
+            generality: -self.generality,
+            neighbours: -self.neighbours,
+            local_generality: -self.local_generality,
+            refd: -self.refd,
+            title_inside: -self.title_inside,
+            mentions: -self.mentions,
+            stated: -self.stated,
+            uses: -self.uses,
+            order: -self.order,
+            title_length: -self.title_length,
+            level: -self.level,
+        }
+    }
+
+    pub fn values(&self) -> [f64; 14] {
+        [
+            self.similarity,
+            self.nearby,
+            self.shared_skills,
+            self.generality,
+            self.neighbours,
+            self.local_generality,
+            self.refd,
+            self.title_inside,
+            self.mentions,
+            self.stated,
+            self.uses,
+            self.order,
+            self.title_length,
+            self.level,
+        ]
+    }
+}
+
+/// A two-part logistic model. `direction` weighs the antisymmetric features into the
+/// log-odds that, of two related modules, `before` is the prerequisite (no intercept:
+/// a pair with no signal is even). `pair` weighs an intercept and [`PAIR_INPUTS`] into the
+/// log-odds that the two are related by a prerequisite at all. Confidence is the product
+/// of the two probabilities.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Model {
+    pub pair: [f64; PAIR_INPUTS.len() + 1],
+    pub direction: [f64; 14 - PAIR_FEATURES],
+}
+
+/// What the pair part reads: the symmetric features; whether either module names the
+/// other (at all, and as what comes first), has its title inside the other's, or uses terms the other defines (each
+/// direction's signal, either way round); and how clear the direction is.
+pub const PAIR_INPUTS: [&str; 8] = [
+    "similarity",
+    "nearby",
+    "shared_skills",
+    "named",
+    "stated",
+    "title_overlap",
+    "defined_used",
+    "|direction|",
+];
+
+fn sigmoid(z: f64) -> f64 {
+    1.0 / (1.0 + (-z).exp())
+}
+
+impl Model {
+    /// Log-odds that `before` (not `after`) is the prerequisite, if they are related.
+    pub fn direction(&self, f: &Features) -> f64 {
+        self.direction_terms(f).iter().sum()
+    }
+
+    pub(super) fn direction_terms(&self, f: &Features) -> [f64; 14 - PAIR_FEATURES] {
+        let v = f.values();
+        let mut out = [0.0; 14 - PAIR_FEATURES];
+        for (i, o) in out.iter_mut().enumerate() {
+            *o = self.direction[i] * v[PAIR_FEATURES + i];
+        }
+        out
+    }
+
+    /// The pair part's inputs, in [`PAIR_INPUTS`] order.
+    pub fn pair_inputs(&self, f: &Features) -> [f64; PAIR_INPUTS.len()] {
+        [
+            f.similarity,
+            f.nearby,
+            f.shared_skills,
+            f.mentions.abs(),
+            f.stated.abs(),
+            f.title_inside.abs(),
+            (f.uses != 0.0) as u8 as f64,
+            self.direction(f).abs(),
+        ]
+    }
+
+    /// Log-odds that the two modules are related by a prerequisite, either way.
+    pub fn pair(&self, f: &Features) -> f64 {
+        self.pair[0]
+            + self
+                .pair_inputs(f)
+                .iter()
+                .zip(&self.pair[1..])
+                .map(|(x, w)| x * w)
+                .sum::<f64>()
+    }
+
+    /// The model's probability that `before → after` is a prerequisite edge.
+    pub fn confidence(&self, f: &Features) -> f64 {
+        sigmoid(self.pair(f)) * sigmoid(self.direction(f))
+    }
+}
+
+/// The model when modules are compared by their embedding vectors, fitted by
+/// `bench --fit-suggest` on the tuning datasets (README, "Suggestion quality"): two
+/// public ones and our sample libraries, the only ones with skills, declared levels and
+/// defined terms; the held-out LectureBank sets played no part. RefD is left out
+/// ([`LEFT_OUT_DIRECTION`]): on sets of names only it measures title overlap, backwards.
+pub const VECTOR_MODEL: Model = Model {
+    pair: [-6.48, 5.14, 1.20, 1.31, 1.15, 0.91, 0.63, -0.02, 0.39],
+    direction: [
+        0.72, 1.29, 3.03, 0.00, 2.17, 0.69, 2.64, 1.07, 2.58, 1.12, 1.13,
+    ],
+};
+
+/// The model when modules are compared by their words (no vectors cached), fitted the
+/// same way.
+pub const WORD_MODEL: Model = Model {
+    pair: [-4.79, 4.15, 1.41, 2.01, 1.53, 0.95, 1.07, -0.02, 0.28],
+    direction: [
+        0.83, 0.37, 2.06, 0.00, 2.17, 0.41, 3.83, 2.41, 3.16, 2.77, 1.33,
+    ],
+};
+
+/// Direction weights left at zero (index into [`Model::direction`]): RefD.
+pub const LEFT_OUT_DIRECTION: [usize; 1] = [REFD];
+
+/// RefD's index in [`Model::direction`].
+pub(super) const REFD: usize = 3;

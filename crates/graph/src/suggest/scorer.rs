@@ -1,0 +1,394 @@
+//! Scores the pairs of one library's modules: everything the features need is worked
+//! out once per library (similarities, nearest modules, titles named), then each pair's
+//! features are read from it, and said in words for the evidence.
+
+use std::collections::{HashMap, HashSet};
+
+use model::Level;
+
+use super::features::{
+    Features, Model, FEATURE_NAMES, PAIR_FEATURES, REFD, VECTOR_MODEL, WORD_MODEL,
+};
+use super::text::{cosine, defined_terms, order_lines, tfidf, titles_in, weight, words, Weights};
+use super::{ModuleText, Signals};
+
+/// Key terms of a text for RefD: its highest-weighted TF-IDF words.
+const KEY_TERMS: usize = 8;
+/// Nearest modules kept per module for the `neighbours` feature.
+const NEAREST: usize = 32;
+/// Nearest modules whose closeness makes `local_generality`.
+const LOCAL: usize = 5;
+
+/// Scores ordered pairs of one library's modules.
+#[derive(Debug)]
+pub struct Scorer<'a> {
+    modules: &'a [ModuleText<'a>],
+    signals: Signals,
+    vectors: Option<Vec<&'a [f32]>>,
+    words: Vec<Weights>,
+    /// Each text's total word weight (RefD's denominator).
+    word_totals: Vec<f64>,
+    /// Each text's key terms, by word number.
+    key_terms: Vec<Vec<u32>>,
+    centrality: Vec<f64>,
+    /// Every pair's similarity, row by row (n × n), computed once: the features read it
+    /// many times per pair.
+    similarities: Vec<f64>,
+    /// Each module's nearest others, nearest first.
+    nearest: Vec<Vec<usize>>,
+    /// Whether the library is in alphabetical order of titles (its order then says nothing).
+    alphabetical: bool,
+    defined: Vec<HashSet<String>>,
+    lower: Vec<String>,
+    /// The lines of each module's text that speak of order, lower-cased.
+    order_lines: Vec<String>,
+    /// For each module, the modules whose title its text names, and whose title it names
+    /// in a line that speaks of order (titles of three characters or more).
+    named: Vec<HashSet<usize>>,
+    stated: Vec<HashSet<usize>>,
+    titles: Vec<String>,
+    /// Whether to work out RefD, which the shipped models give no weight (the bench asks
+    /// for it as a baseline): it is the costliest feature.
+    refd: bool,
+    title_words: Vec<HashSet<String>>,
+    title_lengths: Vec<f64>,
+    model: Model,
+}
+
+impl<'a> Scorer<'a> {
+    pub fn new(modules: &'a [ModuleText<'a>], signals: Signals) -> Scorer<'a> {
+        let n = modules.len();
+        let texts: Vec<String> = modules
+            .iter()
+            .map(|m| format!("{} {}", m.title, m.body))
+            .collect();
+        let (weighted, vocabulary) = tfidf(&texts);
+        let vectors: Option<Vec<&[f32]>> = modules.iter().map(|m| m.vector).collect();
+        let vectors = vectors.filter(|v| !v.is_empty() && v.iter().all(|x| x.len() == v[0].len()));
+        let key_terms = weighted
+            .iter()
+            .map(|w| {
+                let mut terms = w.clone();
+                terms.sort_by(|a, b| {
+                    b.1.total_cmp(&a.1)
+                        .then_with(|| vocabulary[a.0 as usize].cmp(&vocabulary[b.0 as usize]))
+                });
+                terms.truncate(KEY_TERMS);
+                terms.into_iter().map(|t| t.0).collect()
+            })
+            .collect();
+        let titles: Vec<String> = modules
+            .iter()
+            .map(|m| m.title.trim().to_lowercase())
+            .collect();
+        let in_order = titles.windows(2).filter(|w| w[0] <= w[1]).count();
+        let model = if vectors.is_some() {
+            VECTOR_MODEL
+        } else {
+            WORD_MODEL
+        };
+        let mut scorer = Scorer {
+            modules,
+            signals,
+            vectors,
+            word_totals: weighted
+                .iter()
+                .map(|w| w.iter().map(|x| x.1).sum())
+                .collect(),
+            words: weighted,
+            key_terms,
+            centrality: Vec::new(),
+            similarities: Vec::new(),
+            nearest: Vec::new(),
+            alphabetical: n > 2 && in_order * 10 >= (n - 1) * 9,
+            defined: modules.iter().map(|m| defined_terms(m.body)).collect(),
+            lower: modules.iter().map(|m| m.body.to_lowercase()).collect(),
+            order_lines: modules.iter().map(|m| order_lines(m.body)).collect(),
+            named: Vec::new(),
+            stated: Vec::new(),
+            titles,
+            refd: false,
+            title_words: modules.iter().map(|m| words(m.title).collect()).collect(),
+            title_lengths: modules
+                .iter()
+                .map(|m| (1.0 + m.title.split_whitespace().count() as f64).ln())
+                .collect(),
+            model,
+        };
+        scorer.named = titles_in(&scorer.titles, &scorer.lower);
+        scorer.stated = titles_in(&scorer.titles, &scorer.order_lines);
+        // One pass over all pairs: their similarities, each module's mean similarity to the
+        // others, and its nearest ones.
+        let mut similarities = vec![0.0; n * n];
+        if scorer.vectors.is_some() {
+            for a in 0..n {
+                for b in a + 1..n {
+                    let x = scorer.compare(a, b);
+                    similarities[a * n + b] = x;
+                    similarities[b * n + a] = x;
+                }
+            }
+        } else {
+            // Through the texts each word is in: only pairs that share a word are touched,
+            // each sum in word order as `cosine` adds it.
+            let mut postings: HashMap<u32, Vec<(usize, f64)>> = HashMap::new();
+            for (b, w) in scorer.words.iter().enumerate() {
+                for &(word, y) in w {
+                    postings.entry(word).or_default().push((b, y));
+                }
+            }
+            for a in 0..n {
+                for &(word, x) in &scorer.words[a] {
+                    for &(b, y) in &postings[&word] {
+                        if b > a {
+                            similarities[a * n + b] += x * y;
+                        }
+                    }
+                }
+                for b in a + 1..n {
+                    similarities[b * n + a] = similarities[a * n + b];
+                }
+            }
+        }
+        scorer.similarities = similarities;
+        let mut centrality = Vec::with_capacity(n);
+        let mut nearest = Vec::with_capacity(n);
+        for a in 0..n {
+            let mut row: Vec<(f64, usize)> = (0..n)
+                .filter(|b| *b != a)
+                .map(|b| (scorer.similarity(a, b), b))
+                .collect();
+            centrality.push(row.iter().map(|x| x.0).sum::<f64>() / row.len().max(1) as f64);
+            let keep = NEAREST.min(row.len());
+            if keep > 0 && keep < row.len() {
+                row.select_nth_unstable_by(keep - 1, |x, y| {
+                    y.0.total_cmp(&x.0).then(x.1.cmp(&y.1))
+                });
+            }
+            row.truncate(keep);
+            row.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+            nearest.push(row.into_iter().map(|x| x.1).collect());
+        }
+        // In standard deviations, so the weight means the same in a library of ten as of
+        // ten thousand, compared by vectors or by words.
+        let mean = centrality.iter().sum::<f64>() / n.max(1) as f64;
+        let sd = (centrality.iter().map(|c| (c - mean).powi(2)).sum::<f64>() / n.max(1) as f64)
+            .sqrt()
+            .max(1e-9);
+        scorer.centrality = centrality.iter().map(|c| (c - mean) / sd).collect();
+        scorer.nearest = nearest;
+        scorer
+    }
+
+    /// Whether similarity comes from the model's vectors (else from words).
+    pub fn uses_vectors(&self) -> bool {
+        self.vectors.is_some()
+    }
+
+    /// Uses another model (the bench tries the one it fits).
+    pub fn with_model(mut self, model: Model) -> Scorer<'a> {
+        self.model = model;
+        self
+    }
+
+    /// Works out RefD for every pair even when the model gives it no weight.
+    pub fn with_refd(mut self) -> Scorer<'a> {
+        self.refd = true;
+        self
+    }
+
+    fn similarity(&self, a: usize, b: usize) -> f64 {
+        self.similarities[a * self.modules.len() + b]
+    }
+
+    /// How alike two modules are: the cosine of their vectors, else of their words.
+    fn compare(&self, a: usize, b: usize) -> f64 {
+        match &self.vectors {
+            Some(v) => v[a].iter().zip(v[b]).map(|(x, y)| (x * y) as f64).sum(),
+            None => cosine(&self.words[a], &self.words[b]),
+        }
+    }
+
+    /// 1 / (1 + rank) of `near` among `of`'s nearest modules; 0 beyond them.
+    fn closeness(&self, near: usize, of: usize) -> f64 {
+        self.nearest[of]
+            .iter()
+            .position(|x| *x == near)
+            .map_or(0.0, |r| 1.0 / (1.0 + r as f64))
+    }
+
+    /// Mean similarity of `a` to `b`'s closest modules (`a` itself left out).
+    fn local(&self, a: usize, b: usize) -> f64 {
+        let around: Vec<usize> = self.nearest[b]
+            .iter()
+            .copied()
+            .filter(|x| *x != a)
+            .take(LOCAL)
+            .collect();
+        if around.is_empty() {
+            return 0.0;
+        }
+        around.iter().map(|x| self.similarity(a, *x)).sum::<f64>() / around.len() as f64
+    }
+
+    /// Share of `from`'s word weight that falls on `to`'s key terms.
+    fn refers(&self, from: usize, to: usize) -> f64 {
+        let total = self.word_totals[from];
+        if total <= 0.0 {
+            return 0.0;
+        }
+        self.key_terms[to]
+            .iter()
+            .map(|t| weight(&self.words[from], *t))
+            .sum::<f64>()
+            / total
+    }
+
+    fn inside(&self, inner: usize, outer: usize) -> bool {
+        let (i, o) = (&self.title_words[inner], &self.title_words[outer]);
+        !i.is_empty() && i.len() < o.len() && i.is_subset(o)
+    }
+
+    fn names(&self, named: usize, by: usize) -> bool {
+        self.signals.titles && self.named[by].contains(&named)
+    }
+
+    fn states(&self, first: usize, by: usize) -> bool {
+        self.signals.titles && self.stated[by].contains(&first)
+    }
+
+    fn uses(&self, definer: usize, user: usize) -> Vec<&String> {
+        self.defined[definer]
+            .iter()
+            .filter(|t| self.lower[user].contains(t.as_str()) && !self.defined[user].contains(*t))
+            .collect()
+    }
+
+    pub fn features(&self, before: usize, after: usize) -> Features {
+        let sign = |x: bool, y: bool| x as i32 as f64 - y as i32 as f64;
+        let (mb, ma) = (&self.modules[before], &self.modules[after]);
+        let shared = mb.tags.iter().filter(|t| ma.tags.contains(t)).count();
+        let union = mb.tags.len() + ma.tags.len() - shared;
+        let ordered = !self.alphabetical;
+        Features {
+            similarity: self.similarity(before, after),
+            nearby: if ordered {
+                1.0 / (1.0 + (after as f64 - before as f64).abs() / 8.0)
+            } else {
+                0.0
+            },
+            shared_skills: if union == 0 {
+                0.0
+            } else {
+                shared as f64 / union as f64
+            },
+            generality: self.centrality[before] - self.centrality[after],
+            neighbours: self.closeness(before, after) - self.closeness(after, before),
+            local_generality: self.local(before, after) - self.local(after, before),
+            refd: if self.refd || self.model.direction[REFD] != 0.0 {
+                self.refers(after, before) - self.refers(before, after)
+            } else {
+                0.0
+            },
+            title_inside: sign(self.inside(before, after), self.inside(after, before)),
+            mentions: sign(self.names(before, after), self.names(after, before)),
+            stated: sign(self.states(before, after), self.states(after, before)),
+            uses: (self.uses(before, after).len().min(3) as f64
+                - self.uses(after, before).len().min(3) as f64)
+                / 3.0,
+            order: if !ordered {
+                0.0
+            } else if before < after {
+                1.0
+            } else {
+                -1.0
+            },
+            title_length: self.title_lengths[after] - self.title_lengths[before],
+            level: match (mb.level, ma.level) {
+                (Some(x), Some(y)) => sign(x < y, x > y),
+                _ => 0.0,
+            },
+        }
+    }
+
+    pub fn confidence(&self, f: &Features) -> f64 {
+        self.model.confidence(f)
+    }
+
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    /// The evidence for a pair in words: similarity first, then each signal that argues
+    /// for this direction, strongest first.
+    pub fn evidence(&self, before: usize, after: usize, f: &Features) -> Vec<String> {
+        let (mb, ma) = (&self.modules[before], &self.modules[after]);
+        let mut out = vec![format!(
+            "{} similarity {:.2}",
+            if self.uses_vectors() {
+                "content"
+            } else {
+                "text"
+            },
+            f.similarity
+        )];
+        if f.nearby > 0.0 && self.model.pair[2] * f.nearby > 0.05 {
+            out.push(format!("{} apart in the library", after.abs_diff(before)));
+        }
+        if f.shared_skills > 0.0 {
+            let list: Vec<&str> = mb
+                .tags
+                .iter()
+                .filter(|t| ma.tags.contains(t))
+                .map(String::as_str)
+                .collect();
+            out.push(format!("shared skills: {}", list.join(", ")));
+        }
+        let terms = self.model.direction_terms(f);
+        let mut reasons: Vec<(f64, String)> = Vec::new();
+        for (i, c) in terms.iter().enumerate() {
+            if *c <= 0.05 {
+                continue;
+            }
+            let line = match FEATURE_NAMES[PAIR_FEATURES + i] {
+                "generality" => format!(
+                    "“{}” is the more general: closer to the whole library",
+                    mb.title
+                ),
+                "neighbours" => format!(
+                    "“{}” is among the modules nearest to “{}”",
+                    mb.title, ma.title
+                ),
+                "local_generality" => format!(
+                    "“{}” is close to the modules around “{}”",
+                    mb.title, ma.title
+                ),
+                "title_inside" => format!("“{}” is part of the title “{}”", mb.title, ma.title),
+                "mentions" => format!("“{}” names “{}”", ma.title, mb.title),
+                "stated" => format!("“{}” names “{}” as what comes first", ma.title, mb.title),
+                "uses" => {
+                    let mut list: Vec<&str> = self
+                        .uses(before, after)
+                        .into_iter()
+                        .map(String::as_str)
+                        .take(3)
+                        .collect();
+                    list.sort_unstable();
+                    format!("uses terms it defines: {}", list.join(", "))
+                }
+                "order" => "earlier in the library".to_owned(),
+                "title_length" => "a shorter, more general title".to_owned(),
+                "level" => format!(
+                    "level {} before {}",
+                    mb.level.map(Level::as_str).unwrap_or("-"),
+                    ma.level.map(Level::as_str).unwrap_or("-")
+                ),
+                _ => continue,
+            };
+            reasons.push((*c, line));
+        }
+        reasons.sort_by(|a, b| b.0.total_cmp(&a.0));
+        out.extend(reasons.into_iter().map(|(_, l)| l));
+        out
+    }
+}
