@@ -897,3 +897,51 @@ fn reach_around_follows_drawn_and_added_edges_both_ways() {
         "added edges leaving a node found through the graph are followed",
     );
 }
+
+#[test]
+fn a_suggestion_says_when_which_comes_first_is_unsure() {
+    fn check(modules: &[(&str, &str)], unsure: bool) {
+        let texts = texts(modules);
+        let found = suggest(&build("a b c", &[]), &texts, Signals { titles: true }, 1);
+        let s = found.first().expect("two related modules get a suggestion");
+        assert_eq!(
+            (s.before.min(s.after), s.before.max(s.after)),
+            (0, 1),
+            "the related pair is suggested, not the unrelated third module: {s:?}"
+        );
+        let said = s
+            .evidence
+            .iter()
+            .any(|e| e.starts_with("which comes first is unsure"));
+        assert_eq!(
+            said, unsure,
+            "{modules:?}: the evidence says the direction is unsure exactly when the model puts it under two to one: {:?}",
+            s.evidence
+        );
+    }
+    // Two look-alike modules in a library sorted by title (so its order says nothing):
+    // nothing says which is first.
+    check(
+        &[
+            (
+                "Budgets for projects",
+                "Plan the budget of a project: costs, income, reserves.",
+            ),
+            (
+                "Budgets for teams",
+                "Plan the budget of a team: costs, income, headcount.",
+            ),
+            ("Welding", "Join metal with heat."),
+        ],
+        true,
+    );
+    // One names the other as what comes first.
+    check(
+        &[
+            ("Budgets", "Plan a budget for the year: costs and income."),
+            ("Forecasts", "Before this module: complete Budgets. Forecast costs and income against the budget."),
+            ("Welding", "Join metal with heat."),
+        ],
+        false,
+    );
+}

@@ -175,9 +175,14 @@ impl Model {
                 .sum::<f64>()
     }
 
+    /// Of two related modules, the probability that `before` comes first.
+    pub fn first(&self, f: &Features) -> f64 {
+        sigmoid(self.direction(f))
+    }
+
     /// The model's probability that `before → after` is a prerequisite edge.
     pub fn confidence(&self, f: &Features) -> f64 {
-        sigmoid(self.pair(f)) * sigmoid(self.direction(f))
+        sigmoid(self.pair(f)) * self.first(f)
     }
 }
 

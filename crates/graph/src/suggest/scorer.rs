@@ -388,6 +388,15 @@ impl<'a> Scorer<'a> {
             reasons.push((*c, line));
         }
         reasons.sort_by(|a, b| b.0.total_cmp(&a.0));
+        // Direction is where suggestions most often go wrong (README, "Suggestion quality"):
+        // say so when the model puts this way round at less than two to one.
+        let this_way = self.model.first(f);
+        if this_way < 2.0 / 3.0 {
+            out.push(format!(
+                "which comes first is unsure: {:.0}% this way round",
+                100.0 * this_way
+            ));
+        }
         out.extend(reasons.into_iter().map(|(_, l)| l));
         out
     }
