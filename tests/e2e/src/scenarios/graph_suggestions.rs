@@ -1,5 +1,6 @@
 //! The Graph tab suggests the prerequisites the content implies: dashed on the canvas,
-//! listed with their evidence; one is added (undoably, like a drawn edge), one dismissed.
+//! listed with their evidence; one is added (undoably, like a drawn edge), one dismissed,
+//! one added the other way round.
 
 use crate::*;
 
@@ -67,7 +68,7 @@ pub(crate) async fn graph_suggestions(env: &Env) -> Result<()> {
     };
     let start = edges(&project)?.len();
     let args = vec!["--project".to_owned(), project.display().to_string()];
-    with_app(env, &args, |c| async move {
+    let reversed = with_app(env, &args, |c| async move {
         wait_for_text(&c, "[data-testid=module-count]", "modules").await?;
         c.find(Locator::Css("[data-testid=tab-graph]"))
             .await?
@@ -176,7 +177,29 @@ pub(crate) async fn graph_suggestions(env: &Env) -> Result<()> {
         wait_for_text(&c, "[data-testid=graph-edge-count]", &count(start + 1))
             .await
             .context("redo adds it again")?;
-        Ok(())
+
+        // The one now first, added the other way round (the direction is where
+        // suggestions go wrong most).
+        let row = c
+            .find(Locator::Css("[data-testid=graph-suggestion]"))
+            .await?;
+        let text = row.text().await?;
+        let (before, after) = text
+            .trim()
+            .trim_start_matches('“')
+            .trim_end_matches('”')
+            .split_once("” → “")
+            .with_context(|| format!("a suggestion reads “A” → “B”: {text}"))?;
+        let reversed = (after.to_owned(), before.to_owned());
+        row.click().await?;
+        c.find(Locator::Css("[data-testid=graph-suggestion-reverse]"))
+            .await?
+            .click()
+            .await?;
+        wait_for_text(&c, "[data-testid=graph-edge-count]", &count(start + 2))
+            .await
+            .context("adding a suggestion the other way round adds a prerequisite")?;
+        Ok(reversed)
     })
     .await?;
     let now = edges(&project)?;
@@ -187,6 +210,10 @@ pub(crate) async fn graph_suggestions(env: &Env) -> Result<()> {
     ensure!(
         !now.contains(&(preparation.to_owned(), trading.to_owned())),
         "the dismissed one was never written: {now:?}"
+    );
+    ensure!(
+        now.contains(&reversed),
+        "the one added the other way round is in the file that way: {reversed:?} in {now:?}"
     );
     Ok(())
 }
