@@ -170,6 +170,13 @@ pub(crate) async fn graph_suggestions(env: &Env) -> Result<()> {
         wait_for_text(&c, "[data-testid=graph-edge-count]", &count(start))
             .await
             .context("undo removes the added suggestion")?;
+        wait_for_text(
+            &c,
+            "[data-testid=graph-suggestions]",
+            &format!("“{discovery}” → “{questions}”"),
+        )
+        .await
+        .context("an undone suggestion is suggested again")?;
         c.find(Locator::Css("[data-testid=graph-redo]"))
             .await?
             .click()
