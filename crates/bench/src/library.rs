@@ -182,7 +182,7 @@ pub(crate) fn suggestion_scale_rows(sizes: &[usize]) -> Vec<Row> {
                 ),
                 runs: 1,
                 median: start.elapsed(),
-                note: format!("{} suggestions; every ordered pair scored", found.len()),
+                note: format!("{} suggestions; every pair scored", found.len()),
             });
         }
     }

@@ -295,7 +295,7 @@ fn lecturebank(dir: &Path) -> Result<Dataset> {
 }
 
 /// Li et al. 2021 (LectureBankCD): every pair of topics judged the same way, in computer
-/// vision (`CV`, 200 topics) and bioinformatics (`BIO`, 99). Names only. Held out like
+/// vision (`CV`, 201 topics) and bioinformatics (`BIO`, 100). Names only. Held out like
 /// LectureBank 2.0: it came to light after the weights were fitted.
 fn lecturebank_cd(dir: &Path, name: &'static str, domain: &str) -> Result<Dataset> {
     let data = dir.join("LB-Paper/LectureBankCD/data");
@@ -731,7 +731,8 @@ struct Methods {
 }
 
 /// The public-dataset table: per dataset, our ranking (with the model's vectors, and
-/// with words only) beside undirected cosine similarity with the same model and RefD.
+/// with words only, and its pair part alone either way round) beside cosine similarity
+/// with the same model and RefD, and the share of expert edges ordered right.
 pub(crate) fn quality_table(dir: &Path, encoder: &embed::Encoder) -> Result<String> {
     let mut out = String::from(
         "| dataset | libraries | modules | expert edges | method | R-precision | P@20 | AUC | edges the right way round |\n|---|---:|---:|---:|---|---:|---:|---:|---:|\n",

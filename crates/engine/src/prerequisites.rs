@@ -14,7 +14,8 @@ use crate::taxonomy::find_skill;
 use crate::{AuditAction, Error, Project, Result};
 
 /// The most modules suggestions compare: every pair is scored, and the pairs' similarities
-/// are kept at once (at 4,000 modules about 4 s and 130 MB; `bench --only suggest`).
+/// are kept at once (3,000 modules take about 4 s, `bench --only suggest`; at 4,000 the
+/// similarities alone are 128 MB).
 pub const MAX_SUGGEST_MODULES: usize = 4000;
 
 impl Project {

@@ -379,6 +379,12 @@ fn cli(env: &Env, args: &[&std::ffi::OsStr]) -> Result<String> {
 /// Writes a library of `modules` short Markdown modules in 40 folders whose manifest
 /// declares `edges` prerequisites, each module requiring two to four of the sixty before it
 /// (a curriculum's shape: long paths, some redundant shortcuts).
+/// Runs the CLI with `--json` among `args` and reads what it printed.
+fn cli_json(env: &Env, args: &[&std::ffi::OsStr]) -> Result<serde_json::Value> {
+    let out = cli(env, args)?;
+    serde_json::from_str(&out).with_context(|| format!("pathforge {args:?} printed no JSON: {out}"))
+}
+
 fn generated_library(dir: &Path, modules: usize, edges: usize) -> Result<()> {
     let topics = [
         "pipeline",

@@ -128,9 +128,7 @@ pub fn suggest(
         added.push((a, b));
         kept.push(s);
     }
-    let scored = kept;
-    scored
-        .into_iter()
+    kept.into_iter()
         .map(|(confidence, before, after)| Suggestion {
             before,
             after,

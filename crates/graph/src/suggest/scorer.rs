@@ -2,14 +2,14 @@
 //! out once per library (similarities, nearest modules, titles named), then each pair's
 //! features are read from it, and said in words for the evidence.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use model::Level;
 
 use super::features::{
     Features, Model, FEATURE_NAMES, PAIR_FEATURES, REFD, VECTOR_MODEL, WORD_MODEL,
 };
-use super::text::{cosine, defined_terms, order_lines, tfidf, titles_in, weight, words, Weights};
+use super::text::{cosines, defined_terms, order_lines, tfidf, titles_in, weight, words, Weights};
 use super::{ModuleText, Signals};
 
 /// Key terms of a text for RefD: its highest-weighted TF-IDF words.
@@ -24,7 +24,8 @@ const LOCAL: usize = 5;
 pub struct Scorer<'a> {
     modules: &'a [ModuleText<'a>],
     signals: Signals,
-    vectors: Option<Vec<&'a [f32]>>,
+    /// Whether modules are compared by the model's vectors (else by their words).
+    by_vectors: bool,
     words: Vec<Weights>,
     /// Each text's total word weight (RefD's denominator).
     word_totals: Vec<f64>,
@@ -40,13 +41,10 @@ pub struct Scorer<'a> {
     alphabetical: bool,
     defined: Vec<HashSet<String>>,
     lower: Vec<String>,
-    /// The lines of each module's text that speak of order, lower-cased.
-    order_lines: Vec<String>,
     /// For each module, the modules whose title its text names, and whose title it names
     /// in a line that speaks of order (titles of three characters or more).
     named: Vec<HashSet<usize>>,
     stated: Vec<HashSet<usize>>,
-    titles: Vec<String>,
     /// Whether to work out RefD, which the shipped models give no weight (the bench asks
     /// for it as a baseline): it is the costliest feature.
     refd: bool,
@@ -82,6 +80,23 @@ impl<'a> Scorer<'a> {
             .map(|m| m.title.trim().to_lowercase())
             .collect();
         let in_order = titles.windows(2).filter(|w| w[0] <= w[1]).count();
+        let lower: Vec<String> = modules.iter().map(|m| m.body.to_lowercase()).collect();
+        let order: Vec<String> = modules.iter().map(|m| order_lines(m.body)).collect();
+        // Every pair's similarity: of the model's vectors, else of the words.
+        let similarities = match &vectors {
+            Some(v) => {
+                let mut s = vec![0.0; n * n];
+                for a in 0..n {
+                    for b in a + 1..n {
+                        let x: f64 = v[a].iter().zip(v[b]).map(|(x, y)| (x * y) as f64).sum();
+                        s[a * n + b] = x;
+                        s[b * n + a] = x;
+                    }
+                }
+                s
+            }
+            None => cosines(&weighted),
+        };
         let model = if vectors.is_some() {
             VECTOR_MODEL
         } else {
@@ -90,7 +105,7 @@ impl<'a> Scorer<'a> {
         let mut scorer = Scorer {
             modules,
             signals,
-            vectors,
+            by_vectors: vectors.is_some(),
             word_totals: weighted
                 .iter()
                 .map(|w| w.iter().map(|x| x.1).sum())
@@ -98,15 +113,13 @@ impl<'a> Scorer<'a> {
             words: weighted,
             key_terms,
             centrality: Vec::new(),
-            similarities: Vec::new(),
+            similarities,
             nearest: Vec::new(),
             alphabetical: n > 2 && in_order * 10 >= (n - 1) * 9,
             defined: modules.iter().map(|m| defined_terms(m.body)).collect(),
-            lower: modules.iter().map(|m| m.body.to_lowercase()).collect(),
-            order_lines: modules.iter().map(|m| order_lines(m.body)).collect(),
-            named: Vec::new(),
-            stated: Vec::new(),
-            titles,
+            named: titles_in(&titles, &lower),
+            stated: titles_in(&titles, &order),
+            lower,
             refd: false,
             title_words: modules.iter().map(|m| words(m.title).collect()).collect(),
             title_lengths: modules
@@ -115,42 +128,7 @@ impl<'a> Scorer<'a> {
                 .collect(),
             model,
         };
-        scorer.named = titles_in(&scorer.titles, &scorer.lower);
-        scorer.stated = titles_in(&scorer.titles, &scorer.order_lines);
-        // One pass over all pairs: their similarities, each module's mean similarity to the
-        // others, and its nearest ones.
-        let mut similarities = vec![0.0; n * n];
-        if scorer.vectors.is_some() {
-            for a in 0..n {
-                for b in a + 1..n {
-                    let x = scorer.compare(a, b);
-                    similarities[a * n + b] = x;
-                    similarities[b * n + a] = x;
-                }
-            }
-        } else {
-            // Through the texts each word is in: only pairs that share a word are touched,
-            // each sum in word order as `cosine` adds it.
-            let mut postings: HashMap<u32, Vec<(usize, f64)>> = HashMap::new();
-            for (b, w) in scorer.words.iter().enumerate() {
-                for &(word, y) in w {
-                    postings.entry(word).or_default().push((b, y));
-                }
-            }
-            for a in 0..n {
-                for &(word, x) in &scorer.words[a] {
-                    for &(b, y) in &postings[&word] {
-                        if b > a {
-                            similarities[a * n + b] += x * y;
-                        }
-                    }
-                }
-                for b in a + 1..n {
-                    similarities[b * n + a] = similarities[a * n + b];
-                }
-            }
-        }
-        scorer.similarities = similarities;
+        // Each module's mean similarity to the others, and its nearest ones.
         let mut centrality = Vec::with_capacity(n);
         let mut nearest = Vec::with_capacity(n);
         for a in 0..n {
@@ -182,7 +160,7 @@ impl<'a> Scorer<'a> {
 
     /// Whether similarity comes from the model's vectors (else from words).
     pub fn uses_vectors(&self) -> bool {
-        self.vectors.is_some()
+        self.by_vectors
     }
 
     /// Uses another model (the bench tries the one it fits).
@@ -199,14 +177,6 @@ impl<'a> Scorer<'a> {
 
     fn similarity(&self, a: usize, b: usize) -> f64 {
         self.similarities[a * self.modules.len() + b]
-    }
-
-    /// How alike two modules are: the cosine of their vectors, else of their words.
-    fn compare(&self, a: usize, b: usize) -> f64 {
-        match &self.vectors {
-            Some(v) => v[a].iter().zip(v[b]).map(|(x, y)| (x * y) as f64).sum(),
-            None => cosine(&self.words[a], &self.words[b]),
-        }
     }
 
     /// 1 / (1 + rank) of `near` among `of`'s nearest modules; 0 beyond them.
@@ -319,8 +289,9 @@ impl<'a> Scorer<'a> {
         &self.model
     }
 
-    /// The evidence for a pair in words: similarity first, then each signal that argues
-    /// for this direction, strongest first.
+    /// The evidence for a pair in words: similarity first (and what else says they are
+    /// related), then whether the direction is unsure, then each signal that argues for
+    /// this direction, strongest first.
     pub fn evidence(&self, before: usize, after: usize, f: &Features) -> Vec<String> {
         let (mb, ma) = (&self.modules[before], &self.modules[after]);
         let mut out = vec![format!(

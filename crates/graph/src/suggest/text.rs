@@ -144,21 +144,30 @@ pub(super) fn weight(v: &Weights, w: u32) -> f64 {
     v.binary_search_by_key(&w, |x| x.0).map_or(0.0, |i| v[i].1)
 }
 
-/// Cosine of two unit-length weight lists: one walk along both, by word number.
-pub(super) fn cosine(a: &Weights, b: &Weights) -> f64 {
-    let (mut i, mut j, mut sum) = (0, 0, 0.0);
-    while i < a.len() && j < b.len() {
-        match a[i].0.cmp(&b[j].0) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                sum += a[i].1 * b[j].1;
-                i += 1;
-                j += 1;
-            }
+/// Every pair's cosine (n × n, row by row) of unit-length weight lists, through the texts
+/// each word is in: only pairs that share a word are touched.
+pub(super) fn cosines(words: &[Weights]) -> Vec<f64> {
+    let n = words.len();
+    let mut postings: HashMap<u32, Vec<(usize, f64)>> = HashMap::new();
+    for (b, w) in words.iter().enumerate() {
+        for &(word, y) in w {
+            postings.entry(word).or_default().push((b, y));
         }
     }
-    sum
+    let mut out = vec![0.0; n * n];
+    for (a, w) in words.iter().enumerate() {
+        for &(word, x) in w {
+            for &(b, y) in &postings[&word] {
+                if b > a {
+                    out[a * n + b] += x * y;
+                }
+            }
+        }
+        for b in a + 1..n {
+            out[b * n + a] = out[a * n + b];
+        }
+    }
+    out
 }
 
 /// Words that mark a line as speaking of what comes first.

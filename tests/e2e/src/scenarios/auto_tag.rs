@@ -88,10 +88,10 @@ pub(crate) async fn auto_tag(env: &Env) -> Result<()> {
         Ok(())
     })
     .await?;
-    let modules: serde_json::Value = serde_json::from_str(&cli(
+    let modules: serde_json::Value = cli_json(
         env,
         &["modules".as_ref(), project.as_os_str(), "--json".as_ref()],
-    )?)?;
+    )?;
     let pricing = modules
         .as_array()
         .context("a module list")?

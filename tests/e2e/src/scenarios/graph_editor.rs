@@ -7,10 +7,10 @@ pub(crate) async fn graph_editor(env: &Env) -> Result<()> {
     let project = env.scratch.join("graph.pathforge");
     let library = env.repo.join("sample-libraries/sales-onboarding");
     new_project(env, &project, &library)?;
-    let modules: serde_json::Value = serde_json::from_str(&cli(
+    let modules: serde_json::Value = cli_json(
         env,
         &["modules".as_ref(), project.as_os_str(), "--json".as_ref()],
-    )?)?;
+    )?;
     let id = |prefix: &str| -> Result<String> {
         modules
             .as_array()
@@ -26,7 +26,7 @@ pub(crate) async fn graph_editor(env: &Env) -> Result<()> {
         id("Pricing Tiers")?,
     );
     let edges = |project: &Path| -> Result<usize> {
-        let list: serde_json::Value = serde_json::from_str(&cli(
+        let list: serde_json::Value = cli_json(
             env,
             &[
                 "graph".as_ref(),
@@ -34,7 +34,7 @@ pub(crate) async fn graph_editor(env: &Env) -> Result<()> {
                 project.as_os_str(),
                 "--json".as_ref(),
             ],
-        )?)?;
+        )?;
         Ok(list.as_array().map_or(0, Vec::len))
     };
     // A redundant shortcut (02 → 04 while 02 → 03 → 04 exists) for the one-click fix.
@@ -151,7 +151,7 @@ pub(crate) async fn graph_editor(env: &Env) -> Result<()> {
         Ok(())
     })
     .await?;
-    let list: serde_json::Value = serde_json::from_str(&cli(
+    let list: serde_json::Value = cli_json(
         env,
         &[
             "graph".as_ref(),
@@ -159,7 +159,7 @@ pub(crate) async fn graph_editor(env: &Env) -> Result<()> {
             project.as_os_str(),
             "--json".as_ref(),
         ],
-    )?)?;
+    )?;
     let list = list.as_array().context("an edge list")?;
     ensure!(
         list.len() == before + 1,

@@ -7,7 +7,7 @@ pub(crate) async fn graph_filters(env: &Env) -> Result<()> {
     let project = env.scratch.join("filters.pathforge");
     let library = env.repo.join("sample-libraries/sales-onboarding");
     new_project(env, &project, &library)?;
-    let path: serde_json::Value = serde_json::from_str(&cli(
+    let path: serde_json::Value = cli_json(
         env,
         &[
             "track".as_ref(),
@@ -16,7 +16,7 @@ pub(crate) async fn graph_filters(env: &Env) -> Result<()> {
             "account-executive".as_ref(),
             "--json".as_ref(),
         ],
-    )?)?;
+    )?;
     let steps = path["steps"]
         .as_array()
         .context("the CLI lists the path")?

@@ -29,10 +29,10 @@ pub(crate) async fn graph_suggestions(env: &Env) -> Result<()> {
             ],
         )?;
     }
-    let modules: serde_json::Value = serde_json::from_str(&cli(
+    let modules: serde_json::Value = cli_json(
         env,
         &["modules".as_ref(), project.as_os_str(), "--json".as_ref()],
-    )?)?;
+    )?;
     let title_of = |id: &str| -> String {
         modules
             .as_array()
@@ -45,7 +45,7 @@ pub(crate) async fn graph_suggestions(env: &Env) -> Result<()> {
     };
     // The project's edges by module title.
     let edges = |project: &Path| -> Result<Vec<(String, String)>> {
-        let list: serde_json::Value = serde_json::from_str(&cli(
+        let list: serde_json::Value = cli_json(
             env,
             &[
                 "graph".as_ref(),
@@ -53,7 +53,7 @@ pub(crate) async fn graph_suggestions(env: &Env) -> Result<()> {
                 project.as_os_str(),
                 "--json".as_ref(),
             ],
-        )?)?;
+        )?;
         Ok(list
             .as_array()
             .context("an edge list")?
@@ -98,11 +98,7 @@ pub(crate) async fn graph_suggestions(env: &Env) -> Result<()> {
         screenshot(&c, env, "graph-suggestions").await?;
 
         // The best suggestion is first: add it from the list.
-        let first = c
-            .find(Locator::Css("[data-testid=graph-suggestion]"))
-            .await?
-            .text()
-            .await?;
+        let first = text_of(&c, "[data-testid=graph-suggestion]").await?;
         ensure!(
             first.contains(discovery),
             "the strongest suggestion leads the list: {first}"
@@ -149,11 +145,7 @@ pub(crate) async fn graph_suggestions(env: &Env) -> Result<()> {
             .await?
             .click()
             .await?;
-        let after_dismiss = c
-            .find(Locator::Css("[data-testid=graph-suggestions]"))
-            .await?
-            .text()
-            .await?;
+        let after_dismiss = text_of(&c, "[data-testid=graph-suggestions]").await?;
         ensure!(
             !after_dismiss.contains(&format!("“{preparation}” → “{trading}”")),
             "a dismissed suggestion leaves the list: {after_dismiss}"

@@ -20,7 +20,7 @@ pub(crate) async fn review_pack(env: &Env) -> Result<()> {
     cli(env, &["tag".as_ref(), project.as_os_str()])?;
     let pack = env.scratch.join("review-pack.html");
     let _ = std::fs::remove_file(&pack);
-    let made: serde_json::Value = serde_json::from_str(&cli(
+    let made: serde_json::Value = cli_json(
         env,
         &[
             "review".as_ref(),
@@ -32,7 +32,7 @@ pub(crate) async fn review_pack(env: &Env) -> Result<()> {
             pack.as_os_str(),
             "--json".as_ref(),
         ],
-    )?)?;
+    )?;
     let count = made["suggestions"].as_u64().context("the pack's size")? as usize;
     ensure!(count >= 2, "the pack holds suggestions to decide: {made}");
     let downloads = env.scratch.join("downloads");
@@ -118,7 +118,7 @@ pub(crate) async fn review_pack(env: &Env) -> Result<()> {
     let _ = tokio::time::timeout(WAIT, c.close()).await;
     let decisions = result?;
 
-    let applied: serde_json::Value = serde_json::from_str(&cli(
+    let applied: serde_json::Value = cli_json(
         env,
         &[
             "review".as_ref(),
@@ -127,12 +127,12 @@ pub(crate) async fn review_pack(env: &Env) -> Result<()> {
             decisions.as_os_str(),
             "--json".as_ref(),
         ],
-    )?)?;
+    )?;
     ensure!(
         applied["applied"] == 2 && applied["reviewer"] == "Dana Okafor",
         "the two decisions apply under the SME's name: {applied}"
     );
-    let again: serde_json::Value = serde_json::from_str(&cli(
+    let again: serde_json::Value = cli_json(
         env,
         &[
             "review".as_ref(),
@@ -141,7 +141,7 @@ pub(crate) async fn review_pack(env: &Env) -> Result<()> {
             decisions.as_os_str(),
             "--json".as_ref(),
         ],
-    )?)?;
+    )?;
     ensure!(
         again["applied"] == 0 && again["already"] == 2,
         "importing the same file again changes nothing: {again}"

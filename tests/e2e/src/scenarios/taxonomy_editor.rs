@@ -9,7 +9,7 @@ pub(crate) async fn taxonomy_editor(env: &Env) -> Result<()> {
     let project = env.scratch.join("taxonomy.pathforge");
     let library = env.repo.join("sample-libraries/sales-onboarding");
     new_project(env, &project, &library)?;
-    let preview: serde_json::Value = serde_json::from_str(&cli(
+    let preview: serde_json::Value = cli_json(
         env,
         &[
             "taxonomy".as_ref(),
@@ -20,7 +20,7 @@ pub(crate) async fn taxonomy_editor(env: &Env) -> Result<()> {
             "--preview".as_ref(),
             "--json".as_ref(),
         ],
-    )?)?;
+    )?;
     let modules = preview["modules"]
         .as_array()
         .context("the CLI previews the merge")?
@@ -302,7 +302,7 @@ pub(crate) async fn taxonomy_editor(env: &Env) -> Result<()> {
         Ok(())
     })
     .await?;
-    let shown: serde_json::Value = serde_json::from_str(&cli(
+    let shown: serde_json::Value = cli_json(
         env,
         &[
             "taxonomy".as_ref(),
@@ -310,7 +310,7 @@ pub(crate) async fn taxonomy_editor(env: &Env) -> Result<()> {
             project.as_os_str(),
             "--json".as_ref(),
         ],
-    )?)?;
+    )?;
     let text = shown.to_string();
     ensure!(
         text.contains("Deal negotiation") && !text.contains("\"closing\""),
