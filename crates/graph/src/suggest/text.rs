@@ -207,7 +207,8 @@ pub(super) fn defined_terms(body: &str) -> HashSet<String> {
 }
 
 /// For each text, the modules whose (lower-cased) title of three characters or more
-/// occurs in it: one automaton of every title, one pass over each text.
+/// occurs in it as whole words ("calculus i" is not named by "calculus ii" or "calculus
+/// is"): one automaton of every title, one pass over each text.
 pub(super) fn titles_in(titles: &[String], texts: &[String]) -> Vec<HashSet<usize>> {
     let mut by_title: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, t) in titles.iter().enumerate() {
@@ -224,10 +225,61 @@ pub(super) fn titles_in(titles: &[String], texts: &[String]) -> Vec<HashSet<usiz
     texts
         .iter()
         .map(|text| {
+            let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
             finder
                 .find_overlapping_iter(text)
+                .filter(|m| {
+                    !word(text[..m.start()].chars().next_back())
+                        && !word(text[m.end()..].chars().next())
+                })
                 .flat_map(|m| patterns[m.pattern().as_usize()].1.iter().copied())
                 .collect()
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_title_is_named_only_as_whole_words() {
+        fn check(text: &str, named: &[usize], why: &str) {
+            let titles = ["calculus i", "calculus ii", "lab 1", "sql"].map(String::from);
+            let found = titles_in(&titles, &[text.to_owned()]);
+            let mut found: Vec<usize> = found[0].iter().copied().collect();
+            found.sort_unstable();
+            assert_eq!(found, named, "{text:?}: {why}");
+        }
+        check(
+            "take calculus i first",
+            &[0],
+            "the title alone, between spaces",
+        );
+        check(
+            "after calculus ii.",
+            &[1],
+            "“calculus i” is only the start of a word here",
+        );
+        check(
+            "calculus is hard",
+            &[],
+            "“calculus i” followed by a letter is another word",
+        );
+        check(
+            "see lab 10 and mysql",
+            &[],
+            "a title inside a longer number or word is not named",
+        );
+        check(
+            "(lab 1) then sql;",
+            &[2, 3],
+            "punctuation and the text's ends are boundaries",
+        );
+        check(
+            "é calculus i",
+            &[0],
+            "a multi-byte letter before the space is handled",
+        );
+    }
 }
