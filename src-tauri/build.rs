@@ -51,6 +51,8 @@ const COMMANDS: &[&str] = &[
     "remove_prerequisite",
     "cycle_if_added",
     "suggest_prerequisites",
+    "dismiss_suggestion",
+    "restore_suggestion",
     "taxonomy_view",
     "add_skill",
     "remove_skill",

@@ -331,6 +331,24 @@ fn suggest_prerequisites(
 }
 
 #[tauri::command]
+fn dismiss_suggestion(
+    state: State<'_, Shared>,
+    before: ModuleId,
+    after: ModuleId,
+) -> IpcResult<bool> {
+    session(&state).dismiss_suggestion(&before, &after, Timestamp::now())
+}
+
+#[tauri::command]
+fn restore_suggestion(
+    state: State<'_, Shared>,
+    before: ModuleId,
+    after: ModuleId,
+) -> IpcResult<bool> {
+    session(&state).restore_suggestion(&before, &after, Timestamp::now())
+}
+
+#[tauri::command]
 fn taxonomy_view(state: State<'_, Shared>) -> IpcResult<TaxonomyView> {
     session(&state).taxonomy_view()
 }
@@ -570,6 +588,8 @@ pub fn run(mut started: Session) {
             remove_prerequisite,
             cycle_if_added,
             suggest_prerequisites,
+            dismiss_suggestion,
+            restore_suggestion,
             taxonomy_view,
             add_skill,
             remove_skill,

@@ -60,7 +60,13 @@ fn suggestion_precision(
         })
         .collect();
     let start = Instant::now();
-    let found = graph::suggest(&empty, &texts, graph::Signals { titles }, intended.len());
+    let found = graph::suggest(
+        &empty,
+        &texts,
+        graph::Signals { titles },
+        intended.len(),
+        &Default::default(),
+    );
     let took = start.elapsed();
     let right = found
         .iter()
@@ -170,7 +176,13 @@ pub(crate) fn suggestion_scale_rows(sizes: &[usize]) -> Vec<Row> {
                 .collect();
             let empty = graph::Graph::new(nodes, &[]);
             let start = Instant::now();
-            let found = graph::suggest(&empty, &modules, graph::Signals { titles: true }, 20);
+            let found = graph::suggest(
+                &empty,
+                &modules,
+                graph::Signals { titles: true },
+                20,
+                &Default::default(),
+            );
             rows.push(Row {
                 what: format!(
                     "suggest prerequisites, {n} synthetic modules ({})",

@@ -632,7 +632,13 @@ pub(crate) fn score(
             })
             .collect();
         let empty = graph::Graph::new(nodes, &[]);
-        let found = graph::suggest(&empty, &texts, signals, library.gold.len());
+        let found = graph::suggest(
+            &empty,
+            &texts,
+            signals,
+            library.gold.len(),
+            &Default::default(),
+        );
         let hits = found
             .iter()
             .filter(|s| library.gold.contains(&(s.before, s.after)))

@@ -166,9 +166,9 @@ enum Command {
     /// ancestor is found from the two audit logs. Changes only one side made merge
     /// silently; collisions are listed side by side and nothing changes until --prefer or
     /// --resolve settles them. Everything a copy records merges — prerequisites and groups,
-    /// levels, rules, the cohort, reviews, skills, tracks, libraries, frameworks,
-    /// calibrations, answers, review packs — except a restored backup, which is refused,
-    /// naming it; so is a merge that would close a cycle.
+    /// dismissed suggestions, levels, rules, the cohort, reviews, skills, tracks,
+    /// libraries, frameworks, calibrations, answers, review packs — except a restored
+    /// backup, which is refused, naming it; so is a merge that would close a cycle.
     Merge(MergeArgs),
 }
 

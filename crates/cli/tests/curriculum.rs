@@ -298,6 +298,55 @@ fn graph_suggest_explains_each_suggestion() {
             "every suggestion says why: {s}"
         );
     }
+
+    // The top suggestion dismissed, by title: gone from every later `suggest`, either way
+    // round, until `--undo`.
+    let pair = |s: &serde_json::Value| {
+        (
+            s["before_title"].as_str().unwrap().to_owned(),
+            s["after_title"].as_str().unwrap().to_owned(),
+        )
+    };
+    let suggested = || -> Vec<(String, String)> {
+        let out = pathforge(&[&"graph", &"suggest", &file, &"--limit", &"50", &"--json"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        list.as_array().unwrap().iter().map(pair).collect()
+    };
+    let before = suggested();
+    let (b, a) = before[0].clone();
+    let out = pathforge(&[&"graph", &"dismiss", &file, &b, &a, &"--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let said: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        said,
+        serde_json::json!({ "dismissed": true, "changed": true }),
+        "the dismissal is reported"
+    );
+    let after = suggested();
+    assert!(
+        !after.contains(&(b.clone(), a.clone())) && !after.contains(&(a.clone(), b.clone())),
+        "a dismissed suggestion is not suggested again, either way round: {after:?}"
+    );
+    let out = pathforge(&[&"graph", &"dismiss", &file, &b, &a]);
+    assert!(
+        stdout(&out).contains("was already dismissed"),
+        "dismissing twice says so: {}",
+        stdout(&out)
+    );
+    let out = pathforge(&[&"graph", &"dismiss", &file, &b, &a, &"--undo"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        suggested(),
+        before,
+        "taken back, the suggestions are as they were, it at the top"
+    );
+    let out = pathforge(&[&"graph", &"dismiss", &file, &b, &"no such module"]);
+    assert!(
+        !out.status.success() && stderr(&out).contains("no such module"),
+        "an unknown module is refused, named: {}",
+        stderr(&out)
+    );
 }
 
 #[test]

@@ -61,6 +61,8 @@ audit_actions! {
     TaxonomyImported => "taxonomy.imported",
     PrerequisiteAdded => "prerequisite.added",
     PrerequisiteRemoved => "prerequisite.removed",
+    SuggestionDismissed => "suggestion.dismissed",
+    SuggestionRestored => "suggestion.restored",
     AnswersImported => "answers.imported",
     BktCalibrated => "bkt.calibrated",
     CohortSet => "simulation.cohort_set",

@@ -1,7 +1,7 @@
 //! Prerequisites between modules and between skills: edits that refuse cycles, the linter
 //! over the whole curriculum, derived orders, suggestions and the layered drawing.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use model::{
     Actor, DerivedEdge, EdgeOrigin, Finding, Module, ModuleId, ModuleSummary, PrerequisiteEdge,
@@ -289,7 +289,18 @@ impl Project {
             })
             .collect();
         let signals = graph::Signals { titles: true };
-        Ok(graph::suggest(&graph, &texts, signals, limit)
+        let at: HashMap<&ModuleId, usize> = modules
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (&m.id, i))
+            .collect();
+        let dismissed: HashSet<(usize, usize)> = self
+            .store
+            .dismissed_suggestions()?
+            .iter()
+            .filter_map(|(b, a)| Some((*at.get(b)?, *at.get(a)?)))
+            .collect();
+        Ok(graph::suggest(&graph, &texts, signals, limit, &dismissed)
             .into_iter()
             .map(|s| PrerequisiteSuggestion {
                 before: modules[s.before].id.clone(),
@@ -300,6 +311,64 @@ impl Project {
                 evidence: s.evidence,
             })
             .collect())
+    }
+
+    /// Records that the suggestion `before → after` is no prerequisite: suggestions leave
+    /// the pair out, either way round, from now on (and on any copy this one is merged
+    /// into). Returns false, logging nothing, when it was dismissed already.
+    pub fn dismiss_suggestion(
+        &mut self,
+        before: &ModuleId,
+        after: &ModuleId,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<bool> {
+        self.set_dismissed(before, after, true, actor, now)
+    }
+
+    /// Takes back the dismissal of the suggestion `before → after` (its undo): the pair
+    /// may be suggested again. Returns false, logging nothing, when it was not dismissed.
+    pub fn restore_suggestion(
+        &mut self,
+        before: &ModuleId,
+        after: &ModuleId,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<bool> {
+        self.set_dismissed(before, after, false, actor, now)
+    }
+
+    /// The suggestions people dismissed, as (before, after) when they were suggested.
+    pub fn dismissed_suggestions(&self) -> Result<Vec<(ModuleId, ModuleId)>> {
+        Ok(self.store.dismissed_suggestions()?.into_iter().collect())
+    }
+
+    fn set_dismissed(
+        &mut self,
+        before: &ModuleId,
+        after: &ModuleId,
+        dismissed: bool,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<bool> {
+        let (_, modules, c) = self.graph()?;
+        let (b, a) = (position(&c, before)?, position(&c, after)?);
+        let pair = (before.clone(), after.clone());
+        if self.store.dismissed_suggestions()?.contains(&pair) == dismissed {
+            return Ok(false);
+        }
+        let action = match dismissed {
+            true => AuditAction::SuggestionDismissed,
+            false => AuditAction::SuggestionRestored,
+        };
+        let edge = format!("“{}” → “{}”", modules[b].title, modules[a].title);
+        let after_json = serde_json::json!({ "suggestion": edge, "dismissed": dismissed });
+        let before_json = serde_json::json!({ "suggestion": edge, "dismissed": !dismissed });
+        let object = format!("{before}->{after}");
+        let entry = Entry::new(action, &object, &before_json, &after_json);
+        self.commit(actor, now, entry, |tx| {
+            tx.set_suggestion_dismissed(before, after, dismissed)
+        })
     }
 
     /// Every module's own vector from the cache, when all were tagged by one model at

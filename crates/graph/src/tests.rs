@@ -525,7 +525,13 @@ fn suggestions_follow_content_and_respect_the_graph() {
             .collect()
     };
     let empty = build("basics forecast rice advanced", &[]);
-    let found = suggest(&empty, &texts, Signals { titles: true }, 10);
+    let found = suggest(
+        &empty,
+        &texts,
+        Signals { titles: true },
+        10,
+        &Default::default(),
+    );
     let listed = names(&empty, &found);
     assert!(
         !listed[0].contains("rice") && !listed[1].contains("rice"),
@@ -558,7 +564,13 @@ fn suggestions_follow_content_and_respect_the_graph() {
         "basics forecast rice advanced",
         &["basics>forecast", "forecast>advanced"],
     );
-    let found = suggest(&linked, &texts, Signals { titles: true }, 10);
+    let found = suggest(
+        &linked,
+        &texts,
+        Signals { titles: true },
+        10,
+        &Default::default(),
+    );
     assert!(
         !names(&linked, &found)
             .iter()
@@ -665,7 +677,13 @@ fn a_stated_prerequisite_is_suggested_and_said_in_words() {
     ];
     let texts = texts(&modules);
     let empty = build("intro charts dashboards knitting", &[]);
-    let found = suggest(&empty, &texts, Signals { titles: true }, 10);
+    let found = suggest(
+        &empty,
+        &texts,
+        Signals { titles: true },
+        10,
+        &Default::default(),
+    );
     let pairs: Vec<(usize, usize)> = found.iter().map(|s| (s.before, s.after)).collect();
     let mut first_two = pairs[..2].to_vec();
     first_two.sort();
@@ -690,7 +708,13 @@ fn a_stated_prerequisite_is_suggested_and_said_in_words() {
         "the statement is part of the evidence, in words: {:?}",
         charts.evidence
     );
-    let without = suggest(&empty, &texts, Signals { titles: false }, 10);
+    let without = suggest(
+        &empty,
+        &texts,
+        Signals { titles: false },
+        10,
+        &Default::default(),
+    );
     assert!(
         without
             .iter()
@@ -712,7 +736,13 @@ fn a_suggestion_later_ones_make_a_shortcut_is_dropped() {
     let texts = texts(&modules);
     let names = ["intro", "charts", "dashboards", "sharing"];
     let empty = build(&names.join(" "), &[]);
-    let found = suggest(&empty, &texts, Signals { titles: true }, 3);
+    let found = suggest(
+        &empty,
+        &texts,
+        Signals { titles: true },
+        3,
+        &Default::default(),
+    );
     let pairs: Vec<(usize, usize)> = found.iter().map(|s| (s.before, s.after)).collect();
     let mut sorted = pairs.clone();
     sorted.sort();
@@ -729,7 +759,13 @@ fn a_suggestion_later_ones_make_a_shortcut_is_dropped() {
             &drawn.iter().map(String::as_str).collect::<Vec<_>>(),
         );
         for limit in 1..=6 {
-            let found = suggest(&graph, &texts, Signals { titles: true }, limit);
+            let found = suggest(
+                &graph,
+                &texts,
+                Signals { titles: true },
+                limit,
+                &Default::default(),
+            );
             let edges: Vec<(usize, usize)> = found.iter().map(|s| (s.before, s.after)).collect();
             for &(x, y) in &edges {
                 // Only a likely suggestion pushes a shortcut out (a doubtful one may sit
@@ -902,7 +938,13 @@ fn reach_around_follows_drawn_and_added_edges_both_ways() {
 fn a_suggestion_says_when_which_comes_first_is_unsure() {
     fn check(modules: &[(&str, &str)], unsure: bool) {
         let texts = texts(modules);
-        let found = suggest(&build("a b c", &[]), &texts, Signals { titles: true }, 1);
+        let found = suggest(
+            &build("a b c", &[]),
+            &texts,
+            Signals { titles: true },
+            1,
+            &Default::default(),
+        );
         let s = found.first().expect("two related modules get a suggestion");
         assert_eq!(
             (s.before.min(s.after), s.before.max(s.after)),

@@ -111,6 +111,8 @@ commands! {
     remove_prerequisite(before: ModuleId, after: ModuleId) -> GraphView;
     cycle_if_added(before: ModuleId, after: ModuleId) -> Option<Vec<ModuleId>>;
     suggest_prerequisites(limit: u32) -> Vec<model::PrerequisiteSuggestion>;
+    dismiss_suggestion(before: ModuleId, after: ModuleId) -> bool;
+    restore_suggestion(before: ModuleId, after: ModuleId) -> bool;
     taxonomy_view() -> TaxonomyView;
     add_skill(slug: String, name: String, parent: Option<String>) -> TaxonomyView;
     remove_skill(slug: String) -> TaxonomyView;

@@ -337,6 +337,31 @@ impl Session {
         Ok(self.project()?.suggest_prerequisites(limit as usize)?)
     }
 
+    /// Records that the suggestion `before → after` is no prerequisite: it is suggested
+    /// neither way round again, in this session or any other. False when it was already.
+    pub fn dismiss_suggestion(
+        &mut self,
+        before: &ModuleId,
+        after: &ModuleId,
+        now: Timestamp,
+    ) -> IpcResult<bool> {
+        let actor = actor_of(&self.profile);
+        let project = self.project.as_mut().ok_or_else(no_project)?;
+        Ok(project.dismiss_suggestion(before, after, &actor, now)?)
+    }
+
+    /// Takes back the dismissal of `before → after` (the undo of [`Session::dismiss_suggestion`]).
+    pub fn restore_suggestion(
+        &mut self,
+        before: &ModuleId,
+        after: &ModuleId,
+        now: Timestamp,
+    ) -> IpcResult<bool> {
+        let actor = actor_of(&self.profile);
+        let project = self.project.as_mut().ok_or_else(no_project)?;
+        Ok(project.restore_suggestion(before, after, &actor, now)?)
+    }
+
     pub fn cycle_if_added(
         &self,
         before: &ModuleId,

@@ -356,6 +356,20 @@ const CHECKS: &[(&str, Check)] = &[
         }),
     ),
     (
+        "dismiss_suggestion",
+        Check::Refuses(ErrorKind::UnknownId, |s, _| {
+            s.dismiss_suggestion(&id("no-such-a"), &id("no-such-b"), T)
+                .map(drop)
+        }),
+    ),
+    (
+        "restore_suggestion",
+        Check::Refuses(ErrorKind::UnknownId, |s, _| {
+            s.restore_suggestion(&id("no-such-a"), &id("no-such-b"), T)
+                .map(drop)
+        }),
+    ),
+    (
         "taxonomy_view",
         Check::NoInput(|s| s.taxonomy_view().map(drop)),
     ),
@@ -705,8 +719,8 @@ fn the_command_map_matches_the_shells_signatures() {
     let shell = shell_signatures();
     assert_eq!(
         shell.len(),
-        68,
-        "the shell's 68 commands are read: {shell:?}"
+        70,
+        "the shell's 70 commands are read: {shell:?}"
     );
     let map: Vec<Signature> = commands()
         .into_iter()

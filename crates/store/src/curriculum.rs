@@ -1,5 +1,5 @@
-//! The curriculum's tables beside the modules: prerequisite edges and their groups, tracks,
-//! and adaptive rules.
+//! The curriculum's tables beside the modules: prerequisite edges and their groups, the
+//! prerequisite suggestions people dismissed, tracks, and adaptive rules.
 
 use model::{EdgeOrigin, LibraryId, ModuleId, PrerequisiteEdge, PrerequisiteGroup, Track, TrackId};
 use rusqlite::{params, OptionalExtension};
@@ -114,6 +114,21 @@ impl Store {
             "SELECT before_id, after_id, grp, origin FROM prerequisites
              ORDER BY after_id, before_id",
         )
+    }
+
+    /// The prerequisite suggestions people dismissed, as (before, after) when suggested.
+    pub fn dismissed_suggestions(
+        &self,
+    ) -> Result<std::collections::BTreeSet<(ModuleId, ModuleId)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT before_id, after_id FROM dismissed_suggestions")
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([], |r| Ok((ModuleId(r.get(0)?), ModuleId(r.get(1)?))))
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.sql(e))
     }
 
     fn edges(&self, sql: &str) -> Result<Vec<PrerequisiteEdge>> {
@@ -297,6 +312,28 @@ impl Tx<'_> {
                  AND after_id IN (SELECT id FROM modules WHERE library_id = ?1)",
             )?
             .execute([library.as_str()])
+    }
+
+    /// Records the suggestion `before → after` as dismissed, or (`dismissed` false) takes
+    /// the dismissal back. Returns whether anything changed.
+    pub fn set_suggestion_dismissed(
+        &self,
+        before: &ModuleId,
+        after: &ModuleId,
+        dismissed: bool,
+    ) -> rusqlite::Result<bool> {
+        let sql = match dismissed {
+            true => {
+                "INSERT INTO dismissed_suggestions (before_id, after_id) VALUES (?1, ?2)
+                 ON CONFLICT (before_id, after_id) DO NOTHING"
+            }
+            false => "DELETE FROM dismissed_suggestions WHERE before_id = ?1 AND after_id = ?2",
+        };
+        let n = self
+            .tx
+            .prepare_cached(sql)?
+            .execute([before.as_str(), after.as_str()])?;
+        Ok(n == 1)
     }
 
     /// Sets the group of every edge into `after` (a module's prerequisites combine one way).

@@ -219,6 +219,7 @@ const UNDO_MIGRATION: &[(u32, &str)] = &[
          DROP INDEX prerequisites_after; CREATE INDEX prerequisites_after ON prerequisites (after_id);
          DROP INDEX modules_order;",
     ),
+    (9, "DROP TABLE dismissed_suggestions;"),
 ];
 
 fn skill(slug: &str) -> model::Skill {

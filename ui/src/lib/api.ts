@@ -165,6 +165,8 @@ export const api = {
   cycleIfAdded: (before: ModuleId, after: ModuleId) => call('cycle_if_added', { before, after }),
   /** Up to `limit` edges the content suggests, best first, with their evidence. */
   suggestPrerequisites: (limit: number) => call('suggest_prerequisites', { limit }),
+  dismissSuggestion: (before: ModuleId, after: ModuleId) => call('dismiss_suggestion', { before, after }),
+  restoreSuggestion: (before: ModuleId, after: ModuleId) => call('restore_suggestion', { before, after }),
   importTaxonomy: (path: string) => call('import_taxonomy', { path }),
   setSkillExamples: (slug: string, examples: string[]) => call('set_skill_examples', { slug, examples }),
   describeSkill: (slug: string, description: string) => call('describe_skill', { slug, description }),

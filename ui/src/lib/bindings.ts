@@ -662,8 +662,9 @@ export type MergeChange = {
  */
 key: string, 
 /**
- * prerequisite, group, level, rule, cohort, tag, own tag, auto-accept, skill, track
- * or skill prerequisite.
+ * prerequisite, group, level, rule, cohort, tag, own tag, auto-accept, library,
+ * catalog columns, setting, answers, review pack, skill, track, skill prerequisite or
+ * dismissed suggestion.
  */
 kind: string, 
 /**

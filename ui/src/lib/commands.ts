@@ -50,6 +50,8 @@ export type Commands = {
   remove_prerequisite: { args: { before: ModuleId; after: ModuleId }; result: GraphView };
   cycle_if_added: { args: { before: ModuleId; after: ModuleId }; result: Array<ModuleId> | null };
   suggest_prerequisites: { args: { limit: number }; result: Array<PrerequisiteSuggestion> };
+  dismiss_suggestion: { args: { before: ModuleId; after: ModuleId }; result: boolean };
+  restore_suggestion: { args: { before: ModuleId; after: ModuleId }; result: boolean };
   taxonomy_view: { args: {}; result: TaxonomyView };
   add_skill: { args: { slug: string; name: string; parent: string | null }; result: TaxonomyView };
   remove_skill: { args: { slug: string }; result: TaxonomyView };

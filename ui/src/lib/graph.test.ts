@@ -86,6 +86,13 @@ describe('mechanical fixes and groups', () => {
     expect(mechanicalFix(f, view)).toBeNull();
     expect(mechanicalFix({ ...(f as object), code: 'orphan_module' } as never, v)).toBeNull();
   });
+  it('a dismissed suggestion undoes to taken back, and redoes to dismissed again', () => {
+    const d: EdgeEdit = { kind: 'dismiss', before: 'a', after: 'c' };
+    expect(inverse(d)).toEqual({ kind: 'restore', before: 'a', after: 'c' });
+    expect(inverse(inverse(d))).toEqual(d);
+    const h = record({ undo: [], redo: [] }, d);
+    expect(undoStep(h)!.edit).toEqual({ kind: 'restore', before: 'a', after: 'c' });
+  });
   it('a group change undoes to the group it replaced', () => {
     const e: EdgeEdit = { kind: 'group', before: 'a', after: 'd', group: { kind: 'any_of' }, previous: { kind: 'all_of' } };
     expect(inverse(e)).toEqual({ ...e, group: { kind: 'all_of' }, previous: { kind: 'any_of' } });

@@ -7,11 +7,23 @@ import * as history from './history';
  *  all the requirements of `after` combine (`previous` is what it was). */
 export type EdgeEdit =
   | { kind: 'add' | 'remove'; before: ModuleId; after: ModuleId; group: PrerequisiteGroup }
-  | { kind: 'group'; before: ModuleId; after: ModuleId; group: PrerequisiteGroup; previous: PrerequisiteGroup };
+  | { kind: 'group'; before: ModuleId; after: ModuleId; group: PrerequisiteGroup; previous: PrerequisiteGroup }
+  /** A suggestion `before → after` dismissed (saved in the project), or taken back (two
+   *  members, so that checking `kind` against both narrows the union). */
+  | { kind: 'dismiss'; before: ModuleId; after: ModuleId }
+  | { kind: 'restore'; before: ModuleId; after: ModuleId };
 
 export function inverse(e: EdgeEdit): EdgeEdit {
-  if (e.kind === 'group') return { ...e, group: e.previous, previous: e.group };
-  return { ...e, kind: e.kind === 'add' ? 'remove' : 'add' };
+  switch (e.kind) {
+    case 'group':
+      return { ...e, group: e.previous, previous: e.group };
+    case 'dismiss':
+      return { ...e, kind: 'restore' };
+    case 'restore':
+      return { ...e, kind: 'dismiss' };
+    default:
+      return { ...e, kind: e.kind === 'add' ? 'remove' : 'add' };
+  }
 }
 
 /** Adding `before → after`, leaving how `after`'s requirements combine as it is (all of
@@ -288,12 +300,13 @@ export function withinDrawLimit<T extends { group?: string }>(elements: T[]): { 
 }
 
 /** The id of a suggested edge on the canvas (apart from the drawn edges' ids). */
-export function suggestionId(s: PrerequisiteSuggestion): string {
+export function suggestionId(s: Pick<PrerequisiteSuggestion, 'before' | 'after'>): string {
   return `suggested:${edgeId(s.before, s.after)}`;
 }
 
-/** The suggestions still worth showing: not dismissed, and with neither direction drawn
- *  since (a suggestion added, or added the other way round, is done). */
+/** The suggestions still worth showing: not dismissed since they were asked for (the
+ *  engine leaves out those dismissed before), and with neither direction drawn since (a
+ *  suggestion added, or added the other way round, is done). */
 export function openSuggestions(
   suggestions: PrerequisiteSuggestion[],
   dismissed: ReadonlySet<string>,

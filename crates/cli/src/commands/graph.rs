@@ -48,6 +48,16 @@ pub(crate) enum GraphCommand {
         before: String,
         after: String,
     },
+    /// Dismiss the suggestion BEFORE → AFTER: it is no prerequisite, and `suggest` leaves
+    /// the pair out either way round from now on (logged; carried by merges).
+    Dismiss {
+        file: PathBuf,
+        before: String,
+        after: String,
+        /// Take the dismissal back: the pair may be suggested again.
+        #[arg(long)]
+        undo: bool,
+    },
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -74,7 +84,7 @@ pub(crate) fn run_graph(command: &GraphCommand) -> anyhow::Result<Output> {
                 }
                 writeln!(
                     out,
-                    "{} suggestions; add one with `pathforge graph link`",
+                    "{} suggestions; add one with `pathforge graph link`, dismiss one with `pathforge graph dismiss`",
                     suggestions.len()
                 )?;
                 Ok(())
@@ -162,6 +172,34 @@ pub(crate) fn run_graph(command: &GraphCommand) -> anyhow::Result<Output> {
                     "“{}” is no longer a prerequisite of “{}”",
                     b.title, a.title
                 )?;
+                Ok(())
+            })
+        }
+        GraphCommand::Dismiss {
+            file,
+            before,
+            after,
+            undo,
+        } => {
+            let mut project = open(file)?;
+            let (b, a) = (
+                project.resolve_module(before)?,
+                project.resolve_module(after)?,
+            );
+            let changed = match undo {
+                false => project.dismiss_suggestion(&b.id, &a.id, &me(), Timestamp::now())?,
+                true => project.restore_suggestion(&b.id, &a.id, &me(), Timestamp::now())?,
+            };
+            let json = serde_json::json!({ "dismissed": !undo, "changed": changed });
+            let undo = *undo;
+            Output::new(json, move |out, _| {
+                let pair = format!("“{}” → “{}”", b.title, a.title);
+                match (undo, changed) {
+                    (false, true) => writeln!(out, "Dismissed {pair}: it is suggested neither way round again (`--undo` takes it back)")?,
+                    (false, false) => writeln!(out, "{pair} was already dismissed")?,
+                    (true, true) => writeln!(out, "{pair} may be suggested again")?,
+                    (true, false) => writeln!(out, "{pair} was not dismissed")?,
+                }
                 Ok(())
             })
         }

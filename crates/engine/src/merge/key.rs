@@ -45,6 +45,8 @@ pub(super) enum Key {
     Track(model::TrackId),
     /// A skill prerequisite's presence.
     SkillEdge(model::SkillId, model::SkillId),
+    /// Whether a prerequisite suggestion `before → after` is dismissed.
+    Dismissed(ModuleId, ModuleId),
 }
 
 impl Key {
@@ -67,6 +69,7 @@ impl Key {
             Key::Skill(id) => format!("skill:{id}"),
             Key::Track(id) => format!("track:{id}"),
             Key::SkillEdge(b, a) => format!("skill-edge:{b}->{a}"),
+            Key::Dismissed(b, a) => format!("dismissed:{b}->{a}"),
         }
     }
 
@@ -102,6 +105,7 @@ impl Key {
             "skill-edge" => {
                 pair().map(|(b, a)| Key::SkillEdge(model::SkillId(b), model::SkillId(a)))?
             }
+            "dismissed" => pair().map(|(b, a)| Key::Dismissed(ModuleId(b), ModuleId(a)))?,
             _ => return None,
         })
     }
@@ -125,6 +129,7 @@ impl Key {
             Key::Skill(_) => "skill",
             Key::Track(_) => "track",
             Key::SkillEdge(..) => "skill prerequisite",
+            Key::Dismissed(..) => "dismissed suggestion",
         }
     }
 }
@@ -137,6 +142,10 @@ pub(super) fn words(key: &Key, v: &Value) -> String {
     };
     match key {
         Key::Edge(..) | Key::SkillEdge(..) | Key::OwnTag(..) => there(v),
+        Key::Dismissed(..) => match v == &Value::Bool(true) {
+            true => "dismissed".to_owned(),
+            false => "not dismissed".to_owned(),
+        },
         Key::Group(_) => match (v["kind"].as_str(), v["n"].as_u64()) {
             (Some("n_of"), Some(n)) => format!("{n}-of"),
             (Some(kind), _) => kind.replace('_', "-"),
@@ -291,6 +300,9 @@ pub(super) fn touched(e: &AuditEvent) -> Vec<Key> {
             .unwrap_or_default(),
         Some(AuditAction::PrerequisiteRemoved) => edge()
             .map(|(b, a)| vec![Key::Edge(b, a)])
+            .unwrap_or_default(),
+        Some(AuditAction::SuggestionDismissed | AuditAction::SuggestionRestored) => edge()
+            .map(|(b, a)| vec![Key::Dismissed(b, a)])
             .unwrap_or_default(),
         Some(AuditAction::ModuleLevelSet) => vec![Key::Level(ModuleId(e.object.clone()))],
         Some(AuditAction::RuleSaved | AuditAction::RuleDeleted) => {

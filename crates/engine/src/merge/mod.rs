@@ -7,7 +7,8 @@
 //! — hashes included, so they still verify as their own chain — in the entry that records
 //! the merge, followed by one entry for each conflict resolved.
 //!
-//! It carries prerequisite edges and their groups, modules' levels set by hand, rules
+//! It carries prerequisite edges and their groups, prerequisite suggestions dismissed
+//! (or taken back), modules' levels set by hand, rules
 //! people wrote, the simulation cohort, review decisions on suggestions (accepted,
 //! rejected, edited into another skill, undone, accepted by the threshold) and the
 //! auto-accept threshold, skills added, edited (renamed, moved, retired), removed or merged
@@ -109,8 +110,9 @@ pub struct MergeReport {
 pub struct MergeChange {
     /// A stable name for the thing (`edge:A->B`, `rule:ID`…).
     pub key: String,
-    /// prerequisite, group, level, rule, cohort, tag, own tag, auto-accept, skill, track
-    /// or skill prerequisite.
+    /// prerequisite, group, level, rule, cohort, tag, own tag, auto-accept, library,
+    /// catalog columns, setting, answers, review pack, skill, track, skill prerequisite or
+    /// dismissed suggestion.
     pub kind: String,
     /// For people: "prerequisite “A” → “B”", "how “B”'s prerequisites combine".
     pub what: String,
@@ -397,6 +399,9 @@ impl Project {
                         .map_or(id.to_string(), |s| s.slug.clone())
                 };
                 format!("skill prerequisite {} → {}", slug(b), slug(a))
+            }
+            Key::Dismissed(b, a) => {
+                format!("the dismissed suggestion “{}” → “{}”", title(b), title(a))
             }
         };
 
@@ -722,7 +727,8 @@ impl Project {
                 | Key::Pack(_)
                 | Key::Skill(_)
                 | Key::Track(_)
-                | Key::SkillEdge(..) => {}
+                | Key::SkillEdge(..)
+                | Key::Dismissed(..) => {}
             }
         }
         // Levels with the module as theirs' level makes it (its stored hash moves with it,
@@ -907,6 +913,17 @@ impl Project {
         let auto_accept = take
             .contains(&Key::AutoAccept)
             .then_some(theirs_state.auto_accept);
+        let dismissed: Vec<(&ModuleId, &ModuleId, bool)> = take
+            .iter()
+            .filter_map(|k| match k {
+                Key::Dismissed(b, a) => Some((
+                    b,
+                    a,
+                    theirs_state.dismissed.contains(&(b.clone(), a.clone())),
+                )),
+                _ => None,
+            })
+            .collect();
         let mut columns = ours_state.columns.clone();
         for key in &take {
             if let Key::Columns(path) = key {
@@ -1228,6 +1245,9 @@ impl Project {
             }
             if let Some(threshold) = &auto_accept {
                 tx.set_setting(&AUTO_ACCEPT, threshold.as_ref())?;
+            }
+            for (b, a, dismissed) in &dismissed {
+                tx.set_suggestion_dismissed(b, a, *dismissed)?;
             }
             for ((b, a), origin) in &skill_edges {
                 match origin {

@@ -35,6 +35,8 @@ pub(super) struct State {
     pub(super) skills: BTreeMap<model::SkillId, model::Skill>,
     pub(super) tracks: HashMap<model::TrackId, model::Track>,
     pub(super) skill_edges: HashMap<(model::SkillId, model::SkillId), model::EdgeOrigin>,
+    /// Prerequisite suggestions dismissed, as (before, after).
+    pub(super) dismissed: BTreeSet<(ModuleId, ModuleId)>,
 }
 
 /// A library as theirs holds it, to be written into ours.
@@ -133,6 +135,7 @@ impl State {
                 .into_iter()
                 .map(|(b, a, origin)| ((b, a), origin))
                 .collect(),
+            dismissed: project.store.dismissed_suggestions()?,
         })
     }
 
@@ -161,6 +164,7 @@ impl State {
             Key::Skill(id) => json!(self.skills.get(id)),
             Key::Track(id) => json!(self.tracks.get(id)),
             Key::SkillEdge(b, a) => json!(self.skill_edges.contains_key(&(b.clone(), a.clone()))),
+            Key::Dismissed(b, a) => json!(self.dismissed.contains(&(b.clone(), a.clone()))),
         }
     }
 }

@@ -1,6 +1,6 @@
 //! Merging two copies of one project: the fork found from the logs, silent merges of edits
 //! that do not collide (the same whichever side is ours, for random edits of edges, levels,
-//! skills and skill prerequisites), conflicts side by side, cycles
+//! skills, skill prerequisites and dismissed suggestions), conflicts side by side, cycles
 //! and what cannot be carried yet refused with nothing changed, both chains kept.
 
 use std::collections::BTreeSet;
@@ -320,7 +320,13 @@ fn random_edits(p: &mut Project, rng: &mut Rng, n: usize, actor: &Actor, files: 
         let (b, a) = (rng.below(N as u64) as usize, rng.below(N as u64) as usize);
         let (x, y) = (POOL[rng.below(4) as usize], POOL[rng.below(4) as usize]);
         let at = Timestamp(100 + k as i64);
-        match rng.below(10) {
+        match rng.below(11) {
+            10 => {
+                let _ = match rng.below(2) {
+                    0 => p.dismiss_suggestion(&ids[b], &ids[a], actor, at),
+                    _ => p.restore_suggestion(&ids[b], &ids[a], actor, at),
+                };
+            }
             0 | 1 => {
                 let _ = p.remove_prerequisite(&ids[b], &ids[a], actor, at);
             }
@@ -361,15 +367,17 @@ fn random_edits(p: &mut Project, rng: &mut Rng, n: usize, actor: &Actor, files: 
     }
 }
 
-/// Levels set by hand by module, skills with their parent, skill prerequisites, all by name.
+/// Levels set by hand by module, skills with their parent, skill prerequisites, all by
+/// name, and the suggestions dismissed.
 type Shape = (
     Vec<(String, String)>,
     BTreeSet<(String, String)>,
     BTreeSet<(String, String)>,
+    Vec<(ModuleId, ModuleId)>,
 );
 
 /// What the random edits change, comparable across copies: levels set by hand, skills
-/// (slug, parent's slug) and skill prerequisites (by slug).
+/// (slug, parent's slug), skill prerequisites (by slug) and dismissed suggestions.
 fn shape(p: &Project) -> Shape {
     // Levels set by hand: what merges. (A module's level after its level set by hand is
     // cleared stays until the next import gives the file's back, on either copy.)
@@ -394,7 +402,7 @@ fn shape(p: &Project) -> Shape {
         .into_iter()
         .map(|e| (e.before, e.after))
         .collect();
-    (levels, tree, links)
+    (levels, tree, links, p.dismissed_suggestions().unwrap())
 }
 
 #[test]
@@ -445,7 +453,7 @@ fn random_edits_on_two_copies_merge_to_the_same_project_either_way_round() {
                 assert_eq!(
                     shape(&one),
                     shape(&two),
-                    "seed {seed}: the same levels, skills and skill prerequisites either way round"
+                    "seed {seed}: the same levels, skills, skill prerequisites and dismissed suggestions either way round"
                 );
                 assert_eq!(
                     everything(&one),
@@ -1963,4 +1971,62 @@ fn a_review_pack_issued_on_one_copy_comes_back_to_the_other_after_a_merge() {
         TagState::Accepted,
         "and is in"
     );
+}
+
+#[test]
+fn dismissed_suggestions_merge_and_one_taken_back_here_but_not_there_follows_the_side_that_acted() {
+    let tmp = tempfile::tempdir().unwrap();
+    // The base has dismissed m0 → m5.
+    let (mut ours, mut theirs) = copies_with(tmp.path(), |base| {
+        let (b, a) = (m(base, 0), m(base, 5));
+        base.dismiss_suggestion(&b, &a, &ME, Timestamp(3)).unwrap();
+    });
+    let (ana, ben) = (someone("Ana"), someone("Ben"));
+    ours.dismiss_suggestion(&m(&ours, 2), &m(&ours, 6), &ana, Timestamp(10))
+        .unwrap();
+    theirs
+        .dismiss_suggestion(&m(&theirs, 4), &m(&theirs, 7), &ben, Timestamp(11))
+        .unwrap();
+    theirs
+        .restore_suggestion(&m(&theirs, 0), &m(&theirs, 5), &ben, Timestamp(12))
+        .unwrap();
+    let report = merge(&mut ours, &theirs, &Resolutions::all(None)).unwrap();
+    assert!(
+        report.merged && report.conflicts.is_empty(),
+        "dismissals of different suggestions never collide: {report:?}"
+    );
+    let dismissed: BTreeSet<(ModuleId, ModuleId)> =
+        ours.dismissed_suggestions().unwrap().into_iter().collect();
+    assert_eq!(
+        dismissed,
+        BTreeSet::from([(m(&ours, 2), m(&ours, 6)), (m(&ours, 4), m(&ours, 7))]),
+        "ours' dismissal stays, theirs' comes in, and the one theirs took back is taken back here"
+    );
+    let kinds: Vec<&str> = report.applied.iter().map(|c| c.kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        ["dismissed suggestion", "dismissed suggestion"],
+        "the report names what came in: {report:?}"
+    );
+
+    // Dismissed here and taken back there: the same suggestion both ways is a conflict.
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut ours, mut theirs) = copies_with(tmp.path(), |base| {
+        let (b, a) = (m(base, 0), m(base, 5));
+        base.dismiss_suggestion(&b, &a, &ME, Timestamp(3)).unwrap();
+    });
+    ours.restore_suggestion(&m(&ours, 0), &m(&ours, 5), &ana, Timestamp(10))
+        .unwrap();
+    ours.dismiss_suggestion(&m(&ours, 0), &m(&ours, 5), &ana, Timestamp(11))
+        .unwrap();
+    theirs
+        .restore_suggestion(&m(&theirs, 0), &m(&theirs, 5), &ben, Timestamp(12))
+        .unwrap();
+    let report = merge(&mut ours, &theirs, &Resolutions::all(None)).unwrap();
+    assert_eq!(
+        report.conflicts.len(),
+        1,
+        "ours dismissed it again after taking it back, theirs took it back: one conflict, side by side: {report:?}"
+    );
+    assert!(!report.merged, "nothing changes until it is resolved");
 }

@@ -177,3 +177,74 @@ fn suggestions_refuse_a_project_too_large_to_compare_every_pair() {
         "the refusal says the ceiling and the project's count: {err}"
     );
 }
+
+#[test]
+fn a_dismissed_suggestion_stays_dismissed_either_way_round_until_taken_back() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("p.pathforge");
+    let mut p = Project::create(&file, Timestamp(1)).unwrap();
+    p.import_library(&sample_library(), &ME, Timestamp(2))
+        .unwrap();
+    let pairs = |p: &Project| -> Vec<(ModuleId, ModuleId)> {
+        p.suggest_prerequisites(500)
+            .unwrap()
+            .into_iter()
+            .map(|s| (s.before, s.after))
+            .collect()
+    };
+    let first = pairs(&p);
+    let (b, a) = first.first().cloned().expect("the sample has a suggestion");
+    let entries = p.audit_log().unwrap().len();
+
+    assert!(
+        p.dismiss_suggestion(&b, &a, &ME, Timestamp(3)).unwrap(),
+        "a suggestion not dismissed before is dismissed"
+    );
+    assert!(
+        !p.dismiss_suggestion(&b, &a, &ME, Timestamp(4)).unwrap(),
+        "dismissing it again changes nothing"
+    );
+    let log = p.audit_log().unwrap();
+    assert_eq!(
+        log[entries..]
+            .iter()
+            .map(|e| e.action.as_str())
+            .collect::<Vec<_>>(),
+        ["suggestion.dismissed"],
+        "the dismissal is logged once, the repeat not at all"
+    );
+    drop(p);
+    let mut p = Project::open(&file).unwrap();
+    let after = pairs(&p);
+    assert!(
+        !after.contains(&(b.clone(), a.clone())) && !after.contains(&(a.clone(), b.clone())),
+        "reopened, the dismissed pair is suggested neither way round: {after:?}"
+    );
+
+    assert!(
+        p.restore_suggestion(&b, &a, &ME, Timestamp(5)).unwrap(),
+        "the dismissal is taken back"
+    );
+    assert_eq!(
+        pairs(&p),
+        first,
+        "taken back, the suggestions are as before, the pair in its place"
+    );
+    assert_eq!(
+        p.audit_log().unwrap().last().unwrap().action,
+        "suggestion.restored",
+        "taking it back is logged"
+    );
+    let err = p
+        .dismiss_suggestion(&b, &ModuleId("no-such-module".into()), &ME, Timestamp(6))
+        .unwrap_err();
+    assert_eq!(
+        err.kind(),
+        ErrorKind::UnknownId,
+        "a module the project does not have is refused as unknown: {err}"
+    );
+    assert!(
+        p.dismissed_suggestions().unwrap().is_empty(),
+        "the failed call dismissed nothing"
+    );
+}

@@ -65,12 +65,14 @@ pub const PER_MODULE: usize = 3;
 /// likelier is considered; an edge already implied by `graph` or by stronger suggestions
 /// (a path either way) is skipped, and a kept one that a likely (confidence ≥ 0.5) weaker
 /// suggestion then bridges (a longer path alongside it) is dropped: no suggested edge is
-/// redundant beside the graph and the likely suggestions.
+/// redundant beside the graph and the likely suggestions. A pair in `dismissed` (a
+/// person said it is no prerequisite) is left out either way round, and implies nothing.
 pub fn suggest(
     graph: &Graph,
     modules: &[ModuleText<'_>],
     signals: Signals,
     limit: usize,
+    dismissed: &HashSet<(usize, usize)>,
 ) -> Vec<Suggestion> {
     let n = modules.len();
     let scorer = Scorer::new(modules, signals);
@@ -80,7 +82,7 @@ pub fn suggest(
     // reverse's features are these reversed, and its direction log-odds negated.
     for x in 0..n {
         for y in x + 1..n {
-            if reach.connected(x, y) {
+            if reach.connected(x, y) || dismissed.contains(&(x, y)) || dismissed.contains(&(y, x)) {
                 continue;
             }
             let f = scorer.features(x, y);

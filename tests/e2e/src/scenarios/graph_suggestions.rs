@@ -1,6 +1,6 @@
 //! The Graph tab suggests the prerequisites the content implies: dashed on the canvas,
-//! listed with their evidence; one is added (undoably, like a drawn edge), one dismissed,
-//! one added the other way round.
+//! listed with their evidence; one is added (undoably, like a drawn edge), one dismissed
+//! (undoably, and for good: saved in the project), one added the other way round.
 
 use crate::*;
 
@@ -116,6 +116,29 @@ pub(crate) async fn graph_suggestions(env: &Env) -> Result<()> {
             "an added suggestion leaves the list: {after_add}"
         );
 
+        // Adding a suggestion is an edit like any other: undo takes it back, redo again.
+        c.find(Locator::Css("[data-testid=graph-undo]"))
+            .await?
+            .click()
+            .await?;
+        wait_for_text(&c, "[data-testid=graph-edge-count]", &count(start))
+            .await
+            .context("undo removes the added suggestion")?;
+        wait_for_text(
+            &c,
+            "[data-testid=graph-suggestions]",
+            &format!("“{discovery}” → “{questions}”"),
+        )
+        .await
+        .context("an undone suggestion is suggested again")?;
+        c.find(Locator::Css("[data-testid=graph-redo]"))
+            .await?
+            .click()
+            .await?;
+        wait_for_text(&c, "[data-testid=graph-edge-count]", &count(start + 1))
+            .await
+            .context("redo adds it again")?;
+
         // Open the other one: its evidence, in words; then dismiss it.
         let rows = c
             .find_all(Locator::Css("[data-testid=graph-suggestion]"))
@@ -153,29 +176,35 @@ pub(crate) async fn graph_suggestions(env: &Env) -> Result<()> {
         wait_for_text(&c, "[data-testid=graph-edge-count]", &count(start + 1))
             .await
             .context("dismissing adds nothing")?;
-
-        // Adding a suggestion is an edit like any other: undo takes it back, redo again.
+        // A dismissal is saved in the project, and undone like an edit: undo brings the
+        // suggestion back, redo dismisses it again.
         c.find(Locator::Css("[data-testid=graph-undo]"))
             .await?
             .click()
             .await?;
-        wait_for_text(&c, "[data-testid=graph-edge-count]", &count(start))
-            .await
-            .context("undo removes the added suggestion")?;
         wait_for_text(
             &c,
             "[data-testid=graph-suggestions]",
-            &format!("“{discovery}” → “{questions}”"),
+            &format!("“{preparation}” → “{trading}”"),
         )
         .await
-        .context("an undone suggestion is suggested again")?;
+        .context("undoing a dismissal brings the suggestion back")?;
         c.find(Locator::Css("[data-testid=graph-redo]"))
             .await?
             .click()
             .await?;
-        wait_for_text(&c, "[data-testid=graph-edge-count]", &count(start + 1))
-            .await
-            .context("redo adds it again")?;
+        wait_for_text(
+            &c,
+            "[data-testid=graph-message]",
+            "Dismissed the suggestion",
+        )
+        .await
+        .context("redo dismisses it again")?;
+        let after_redo = text_of(&c, "[data-testid=graph-suggestions]").await?;
+        ensure!(
+            !after_redo.contains(&format!("“{preparation}” → “{trading}”")),
+            "redone, the dismissal hides the suggestion again: {after_redo}"
+        );
 
         // The one now first, added the other way round (the direction is where
         // suggestions go wrong most).
@@ -213,6 +242,55 @@ pub(crate) async fn graph_suggestions(env: &Env) -> Result<()> {
     ensure!(
         now.contains(&reversed),
         "the one added the other way round is in the file that way: {reversed:?} in {now:?}"
+    );
+    // The dismissal outlives the window: the CLI, reading the file, suggests the pair
+    // neither way round, and the log holds the dismissal, its undo and its redo.
+    let suggested: serde_json::Value = cli_json(
+        env,
+        &[
+            "graph".as_ref(),
+            "suggest".as_ref(),
+            project.as_os_str(),
+            "--limit".as_ref(),
+            "500".as_ref(),
+            "--json".as_ref(),
+        ],
+    )?;
+    let pairs: Vec<(String, String)> = suggested
+        .as_array()
+        .context("a suggestion list")?
+        .iter()
+        .map(|s| {
+            (
+                s["before_title"].as_str().unwrap_or_default().to_owned(),
+                s["after_title"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    ensure!(
+        !pairs.contains(&(preparation.to_owned(), trading.to_owned()))
+            && !pairs.contains(&(trading.to_owned(), preparation.to_owned())),
+        "the dismissed suggestion is not suggested again, either way round: {pairs:?}"
+    );
+    let log: serde_json::Value = cli_json(
+        env,
+        &["log".as_ref(), project.as_os_str(), "--json".as_ref()],
+    )?;
+    let actions: Vec<&str> = log
+        .as_array()
+        .context("an audit log")?
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .filter(|a| a.starts_with("suggestion."))
+        .collect();
+    ensure!(
+        actions
+            == [
+                "suggestion.dismissed",
+                "suggestion.restored",
+                "suggestion.dismissed"
+            ],
+        "the dismissal, its undo and its redo are logged in order: {actions:?}"
     );
     Ok(())
 }
