@@ -724,6 +724,41 @@ fn a_stated_prerequisite_is_suggested_and_said_in_words() {
 }
 
 #[test]
+fn a_dismissed_pair_is_left_out_either_way_round_and_implies_nothing() {
+    let modules = [
+        ("Intro to spreadsheets", "Cells, rows and columns. A **formula** starts with an equals sign."),
+        ("Charts", "Before this module: complete Intro to spreadsheets. Turn a formula's cells into a chart."),
+        ("Dashboards", "Before this module: complete Charts. Put each chart and formula on one page."),
+        ("Knitting", "Cast on, knit, purl."),
+    ];
+    let texts = texts(&modules);
+    let empty = build("intro charts dashboards knitting", &[]);
+    let pairs = |dismissed: &[(usize, usize)]| -> Vec<(usize, usize)> {
+        let dismissed = dismissed.iter().copied().collect();
+        suggest(&empty, &texts, Signals { titles: true }, 10, &dismissed)
+            .iter()
+            .map(|s| (s.before, s.after))
+            .collect()
+    };
+    let all = pairs(&[]);
+    assert!(
+        all.contains(&(0, 1)) && !all.contains(&(0, 2)),
+        "undismissed, intro → charts is suggested and intro → dashboards implied by it: {all:?}"
+    );
+    for dismissed in [(0, 1), (1, 0)] {
+        let left = pairs(&[dismissed]);
+        assert!(
+            !left.contains(&(0, 1)) && !left.contains(&(1, 0)),
+            "{dismissed:?} dismissed: the pair is suggested neither way round: {left:?}"
+        );
+        assert!(
+            left.contains(&(0, 2)),
+            "{dismissed:?} dismissed: it no longer implies intro → dashboards, which is suggested: {left:?}"
+        );
+    }
+}
+
+#[test]
 fn a_suggestion_later_ones_make_a_shortcut_is_dropped() {
     // Each lesson names every earlier one as what comes first, as real "Before this
     // module" lines often do; the chain is what a designer means, the rest shortcuts.
