@@ -505,7 +505,35 @@ impl Project {
             });
         }
         let report = TaxonomyImportReport { added, updated };
-        let after = serde_json::json!({ "file": crate::audit::named(path), "added": added, "updated": updated });
+        // What the import changes, listed in its entry so a merge takes exactly these as
+        // its (a skill the file leaves as it is, edited on another copy, is no conflict).
+        let changed: Vec<&SkillId> = rows
+            .iter()
+            .filter(|row| existing.iter().find(|s| s.id == row.id) != Some(*row))
+            .map(|row| &row.id)
+            .collect();
+        let linked: std::collections::HashSet<(SkillId, SkillId)> = self
+            .store
+            .skill_prerequisites()?
+            .into_iter()
+            .map(|(b, a, _)| (b, a))
+            .collect();
+        let mut new_links: Vec<[&SkillId; 2]> = Vec::new();
+        for (s, row) in skills.iter().zip(&rows) {
+            for r in &s.requires {
+                let pair = (ids[r].clone(), row.id.clone());
+                if !linked.contains(&pair) && !new_links.contains(&[&ids[r], &row.id]) {
+                    new_links.push([&ids[r], &row.id]);
+                }
+            }
+        }
+        let after = serde_json::json!({
+            "file": crate::audit::named(path),
+            "added": added,
+            "updated": updated,
+            "skills": changed,
+            "skill_prerequisites": new_links,
+        });
         self.commit(
             actor,
             now,

@@ -317,10 +317,28 @@ pub(super) fn touched(e: &AuditEvent) -> Vec<Key> {
         Some(AuditAction::BktCalibrated) => vec![Key::Setting(FITTED.key())],
         Some(AuditAction::AnswersImported) => vec![Key::Answers],
         Some(AuditAction::ReviewPackExported) => vec![Key::Pack(e.object.clone())],
-        // The skills and skill prerequisites an import changed are not listed in its entry:
-        // they are found by comparing the copies (see `Project::merge_from`).
+        // The skills and skill prerequisites an import changed, as its entry lists them;
+        // an entry from before they were listed leaves them to be found by comparing the
+        // copies (see `Project::merge_from`).
         Some(AuditAction::TaxonomyImported) => {
-            vec![Key::Setting(CASE_DOCUMENT.key()), Key::Setting(SCALE.key())]
+            let mut keys = vec![Key::Setting(CASE_DOCUMENT.key()), Key::Setting(SCALE.key())];
+            let ids = |v: &Value| v.as_str().map(|s| model::SkillId(s.to_owned()));
+            keys.extend(
+                e.after["skills"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(ids)
+                    .map(Key::Skill),
+            );
+            keys.extend(
+                e.after["skill_prerequisites"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|pair| Some(Key::SkillEdge(ids(&pair[0])?, ids(&pair[1])?))),
+            );
+            keys
         }
         // An edit rejects the model's suggestion for a person's own tag; undoing it puts
         // both back.

@@ -271,9 +271,10 @@ impl Project {
             }
         }
         let (ours_state, theirs_state) = (State::of(self)?, State::of(theirs)?);
-        // A framework imported adds and updates skills and skill prerequisites its entry
-        // does not list: each one the importing side holds and the other holds otherwise
-        // is taken as the import's (a conflict where the other side edited it too).
+        // A framework imported before its entry listed the skills and skill prerequisites
+        // it changed: each one the importing side holds and the other holds otherwise is
+        // taken as the import's (a conflict where the other side edited it too, even one
+        // the file left alone — which the entries since avoid).
         for (since, mine, other, touched) in [
             (
                 theirs_since,
@@ -286,6 +287,7 @@ impl Project {
             for e in since
                 .iter()
                 .filter(|e| e.action == AuditAction::TaxonomyImported.as_str())
+                .filter(|e| e.after.get("skills").is_none())
             {
                 let edit = MergeEdit {
                     actor: e.actor.clone(),

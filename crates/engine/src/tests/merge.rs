@@ -2030,3 +2030,153 @@ fn dismissed_suggestions_merge_and_one_taken_back_here_but_not_there_follows_the
     );
     assert!(!report.merged, "nothing changes until it is resolved");
 }
+
+#[test]
+fn a_framework_imported_there_and_a_skill_it_leaves_alone_edited_here_merge_without_conflict() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut ours, mut theirs) = copies(tmp.path());
+    let (ana, ben) = (someone("Ana"), someone("Ben"));
+    let framework = tmp.path().join("framework.csv");
+    std::fs::write(
+        &framework,
+        "id,parent_id,name,description\n\
+         selling,,Selling,The whole of it\n\
+         prospecting,selling,Prospecting,Finding buyers\n",
+    )
+    .unwrap();
+    let edit = SkillEdit {
+        name: Some("Ten".to_owned()),
+        ..Default::default()
+    };
+    ours.edit_skill("skill-10", edit, &ana, Timestamp(10))
+        .unwrap();
+    theirs
+        .import_taxonomy_file(&framework, &ben, Timestamp(11))
+        .unwrap();
+    let report = merge(&mut ours, &theirs, &Resolutions::all(None)).unwrap();
+    assert!(
+        report.merged && report.conflicts.is_empty(),
+        "their framework into our rename: the framework never names skill-10, so only one side changed it: {report:?}"
+    );
+    let names: BTreeSet<(String, String)> = ours
+        .skills()
+        .unwrap()
+        .into_iter()
+        .map(|s| (s.slug, s.name))
+        .collect();
+    assert!(
+        names.contains(&("skill-10".to_owned(), "Ten".to_owned()))
+            && names.contains(&("prospecting".to_owned(), "Prospecting".to_owned())),
+        "ours' rename stays and the framework's skills come: {names:?}"
+    );
+    // The other way round: ours (as it was before the merge above) into theirs.
+    let (mut ours, mut theirs) = copies(tmp.path().join("again").as_path());
+    let edit = SkillEdit {
+        name: Some("Ten".to_owned()),
+        ..Default::default()
+    };
+    ours.edit_skill("skill-10", edit, &ana, Timestamp(10))
+        .unwrap();
+    theirs
+        .import_taxonomy_file(&framework, &ben, Timestamp(11))
+        .unwrap();
+    let report = merge(&mut theirs, &ours, &Resolutions::all(None)).unwrap();
+    assert!(
+        report.merged && report.conflicts.is_empty(),
+        "our rename into their framework: {report:?}"
+    );
+    assert_eq!(
+        theirs
+            .skills()
+            .unwrap()
+            .iter()
+            .find(|s| s.slug == "skill-10")
+            .map(|s| s.name.as_str()),
+        Some("Ten"),
+        "the rename comes into the copy that imported the framework"
+    );
+
+    // A CASE framework's skill prerequisites are listed in its entry as well, and come.
+    let mut source = Project::create(&tmp.path().join("source.pathforge"), Timestamp(1)).unwrap();
+    source
+        .add_skill("selling", "Selling", None, "", &ME, Timestamp(2))
+        .unwrap();
+    source
+        .add_skill("prospecting", "Prospecting", None, "", &ME, Timestamp(3))
+        .unwrap();
+    source
+        .add_skill_prerequisite("selling", "prospecting", &ME, Timestamp(4))
+        .unwrap();
+    let case = tmp.path().join("framework.json");
+    std::fs::write(
+        &case,
+        source
+            .export_taxonomy(TaxonomyFormat::Case, Timestamp(5))
+            .unwrap(),
+    )
+    .unwrap();
+    let (mut ours, mut theirs) = copies(tmp.path().join("case").as_path());
+    let edit = SkillEdit {
+        name: Some("Ten".to_owned()),
+        ..Default::default()
+    };
+    ours.edit_skill("skill-10", edit, &ana, Timestamp(10))
+        .unwrap();
+    theirs
+        .import_taxonomy_file(&case, &ben, Timestamp(11))
+        .unwrap();
+    let report = merge(&mut ours, &theirs, &Resolutions::all(None)).unwrap();
+    assert!(
+        report.merged && report.conflicts.is_empty(),
+        "a CASE framework into our rename: {report:?}"
+    );
+    let links: Vec<(String, String)> = ours
+        .skill_prerequisites()
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.before, e.after))
+        .collect();
+    assert_eq!(
+        links,
+        [("selling".to_owned(), "prospecting".to_owned())],
+        "the framework's skill prerequisite came with it"
+    );
+}
+
+#[test]
+fn a_framework_imported_before_entries_listed_its_skills_still_brings_them() {
+    // An import logged as older versions did: its entry names the file and counts, not
+    // the skills it changed; the merge finds them by comparing the copies.
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut ours, mut theirs) = copies(tmp.path());
+    let selling = model::Skill {
+        id: SkillId("s-selling".to_owned()),
+        slug: "selling".to_owned(),
+        name: "Selling".to_owned(),
+        parent_id: None,
+        description: String::new(),
+        examples: Vec::new(),
+        retired: false,
+    };
+    let project = theirs.store.project().unwrap().id;
+    let after = serde_json::json!({ "file": "framework.csv", "added": 1, "updated": 0 });
+    theirs
+        .commit(
+            &someone("Ben"),
+            Timestamp(11),
+            Entry::new(
+                AuditAction::TaxonomyImported,
+                project.as_str(),
+                &Value::Null,
+                &after,
+            ),
+            |tx| tx.upsert_skill(&selling),
+        )
+        .unwrap();
+    let report = merge(&mut ours, &theirs, &Resolutions::all(None)).unwrap();
+    assert!(report.merged, "{report:?}");
+    assert!(
+        ours.skills().unwrap().iter().any(|s| s.slug == "selling"),
+        "the skill the old entry does not list comes all the same: {report:?}"
+    );
+}
