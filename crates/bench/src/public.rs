@@ -648,80 +648,86 @@ pub(crate) fn score(
     out
 }
 
-/// L2-regularised logistic regression by Newton's method (IRLS), one weight per column;
-/// the first `free` columns (intercepts) are not penalised. Deterministic.
-pub(crate) fn fit_logistic(rows: &[(Vec<f64>, bool, f64)], free: usize, l2: f64) -> Vec<f64> {
-    let p = rows.first().map_or(0, |r| r.0.len());
-    let mut w = vec![0.0; p];
-    for _ in 0..100 {
-        let mut grad = vec![0.0; p];
-        let mut hess = vec![vec![0.0; p]; p];
-        for (x, y, weight) in rows {
-            let z: f64 = x.iter().zip(&w).map(|(a, b)| a * b).sum();
-            let prob = 1.0 / (1.0 + (-z).exp());
-            let err = weight * (prob - (*y as u8 as f64));
-            let s = weight * prob * (1.0 - prob);
-            for j in 0..p {
-                if x[j] == 0.0 {
-                    continue;
-                }
-                grad[j] += err * x[j];
-                for k in 0..p {
-                    hess[j][k] += s * x[j] * x[k];
-                }
-            }
-        }
-        for j in 0..p {
-            if j >= free {
-                grad[j] += l2 * w[j];
-                hess[j][j] += l2;
-            }
-            hess[j][j] += 1e-9;
-        }
-        let step = solve(hess, grad);
-        let moved = step.iter().fold(0.0f64, |m, x| m.max(x.abs()));
-        for (wj, sj) in w.iter_mut().zip(&step) {
-            *wj -= sj;
-        }
-        if moved < 1e-9 {
-            break;
-        }
-    }
-    w
+/// Every how-manyth expert edge (in order) counts as drawn in the "drawn" rows.
+const DRAWN_EVERY: usize = 5;
+
+/// A library with a fifth of its expert edges drawn, as a designer part way through:
+/// the rest are ranked by Pathforge learning which comes first from the drawn ones, by
+/// Pathforge as shipped, and by cosine, each on the same candidates (pairs drawn either
+/// way round left out), with the share of the rest each model orders right.
+pub(crate) struct Drawn {
+    pub learned: Vec<(f64, bool)>,
+    pub shipped: Vec<(f64, bool)>,
+    pub directed_cosine: Vec<(f64, bool)>,
+    /// Of the edges not drawn, how many each puts the right way round (learned, shipped;
+    /// a tie counts half), and of how many.
+    pub ordered: (f64, f64, usize),
 }
 
-/// Solves `a x = b` by Gaussian elimination with partial pivoting.
-fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Vec<f64> {
-    let p = b.len();
-    for col in 0..p {
-        let pivot = (col..p)
-            .max_by(|i, j| a[*i][col].abs().total_cmp(&a[*j][col].abs()))
-            .unwrap_or(col);
-        a.swap(col, pivot);
-        b.swap(col, pivot);
-        let d = a[col][col];
-        if d.abs() < 1e-300 {
+pub(crate) fn score_drawn(library: &Library, vectors: Option<&[Vec<f32>]>) -> Drawn {
+    let texts: Vec<graph::ModuleText<'_>> = library
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, m)| graph::ModuleText {
+            title: &m.title,
+            body: &m.body,
+            tags: &m.tags,
+            level: Some(m.level),
+            vector: vectors.map(|v| v[i].as_slice()),
+        })
+        .collect();
+    let signals = graph::Signals { titles: true };
+    let mut gold: Vec<(usize, usize)> = library.gold.iter().copied().collect();
+    gold.sort_unstable();
+    let drawn: Vec<(usize, usize)> = gold.iter().copied().step_by(DRAWN_EVERY).collect();
+    let drawn_pairs: HashSet<(usize, usize)> =
+        drawn.iter().map(|&(b, a)| (b.min(a), b.max(a))).collect();
+    let shipped = graph::Scorer::new(&texts, signals);
+    let learned =
+        graph::Scorer::new(&texts, signals).learning_from(&drawn, graph::LEARNING_STRENGTH);
+    let n = library.items.len();
+    let candidates: Vec<(usize, usize)> = match &library.labelled {
+        Some(l) => l.clone(),
+        None => (0..n)
+            .flat_map(|b| (0..n).filter(move |a| *a != b).map(move |a| (b, a)))
+            .collect(),
+    };
+    let mut out = Drawn {
+        learned: Vec::new(),
+        shipped: Vec::new(),
+        directed_cosine: Vec::new(),
+        ordered: (0.0, 0.0, 0),
+    };
+    let right = |d: f64| {
+        if d == 0.0 {
+            0.5
+        } else {
+            (d > 0.0) as u8 as f64
+        }
+    };
+    for &(b, a) in &candidates {
+        if drawn_pairs.contains(&(b.min(a), b.max(a))) {
             continue;
         }
-        let pivot_row = a[col].clone();
-        for row in col + 1..p {
-            let f = a[row][col] / d;
-            for (x, y) in a[row][col..].iter_mut().zip(&pivot_row[col..]) {
-                *x -= f * y;
-            }
-            b[row] -= f * b[col];
+        let is_gold = library.gold.contains(&(b, a));
+        let f = shipped.features(b, a);
+        let (ds, dl) = (shipped.model().direction(&f), learned.model().direction(&f));
+        if is_gold {
+            out.ordered.0 += right(dl);
+            out.ordered.1 += right(ds);
+            out.ordered.2 += 1;
         }
-    }
-    let mut x = vec![0.0; p];
-    for row in (0..p).rev() {
-        let s: f64 = (row + 1..p).map(|k| a[row][k] * x[k]).sum();
-        x[row] = if a[row][row].abs() < 1e-300 {
-            0.0
-        } else {
-            (b[row] - s) / a[row][row]
+        let kept = |d: f64| d > 0.0 || (d == 0.0 && b < a);
+        let rank = |scorer: &graph::Scorer<'_>, d: f64| match kept(d) {
+            true => scorer.confidence(&f),
+            false => f64::NEG_INFINITY,
         };
+        out.learned.push((rank(&learned, dl), is_gold));
+        out.shipped.push((rank(&shipped, ds), is_gold));
+        out.directed_cosine.push((f.similarity, is_gold));
     }
-    x
+    out
 }
 
 struct Methods {
@@ -734,6 +740,10 @@ struct Methods {
     suggested: (usize, usize),
     /// Expert edges the right way round, with vectors and with words, and of how many.
     ordered: (f64, f64, usize),
+    /// With a fifth of the expert edges drawn (model vectors): learning from them, as
+    /// shipped, cosine; and the rest ordered right (learning, shipped) of how many.
+    drawn: (Figures, Figures, Figures),
+    drawn_ordered: (f64, f64, usize),
 }
 
 /// The public-dataset table: per dataset, our ranking (with the model's vectors, and
@@ -761,6 +771,8 @@ pub(crate) fn quality_table(dir: &Path, encoder: &embed::Encoder) -> Result<Stri
             refd: Figures::default(),
             suggested: (0, 0),
             ordered: (0.0, 0.0, 0),
+            drawn: (Figures::default(), Figures::default(), Figures::default()),
+            drawn_ordered: (0.0, 0.0, 0),
         };
         let (mut modules, mut edges) = (0, 0);
         for library in &dataset.libraries {
@@ -782,6 +794,13 @@ pub(crate) fn quality_table(dir: &Path, encoder: &embed::Encoder) -> Result<Stri
                 m.suggested.1 += r;
             }
             m.words.add(words.ours);
+            let drawn = score_drawn(library, Some(&v));
+            m.drawn.0.add(drawn.learned);
+            m.drawn.1.add(drawn.shipped);
+            m.drawn.2.add(drawn.directed_cosine);
+            m.drawn_ordered.0 += drawn.ordered.0;
+            m.drawn_ordered.1 += drawn.ordered.1;
+            m.drawn_ordered.2 += drawn.ordered.2;
         }
         let label = format!(
             "{}{}",
@@ -835,6 +854,34 @@ pub(crate) fn quality_table(dir: &Path, encoder: &embed::Encoder) -> Result<Stri
             "",
         );
         line(refd_kind, &m.refd, "");
+        let drawn_base = m.drawn.2.r_precision().max(1e-9);
+        let drawn_share =
+            |right: f64| format!("{:.0}%", 100.0 * right / m.drawn_ordered.2.max(1) as f64);
+        let mut drawn_line = |method: &str, f: &Figures, ordered: &str| {
+            out.push_str(&format!(
+                "| {label} | {} | {modules} | {edges} | {method} | {:.3} ({:.2}×) | {:.3} | {:.3} | {ordered} |\n",
+                dataset.libraries.len(),
+                f.r_precision(),
+                f.r_precision() / drawn_base,
+                f.p_at_k(),
+                f.auc()
+            ));
+        };
+        drawn_line(
+            "1 in 5 expert edges drawn: **Pathforge learning from them**, the rest",
+            &m.drawn.0,
+            &drawn_share(m.drawn_ordered.0),
+        );
+        drawn_line(
+            "1 in 5 drawn: Pathforge as shipped, the rest",
+            &m.drawn.1,
+            &drawn_share(m.drawn_ordered.1),
+        );
+        drawn_line(
+            "1 in 5 drawn: cosine on directed edges, the rest",
+            &m.drawn.2,
+            "",
+        );
         if m.suggested.1 > 0 {
             out.push_str(&format!(
                 "| {label} | | | | `graph suggest`, as many as expert edges | {:.3} | | | |\n",
@@ -856,7 +903,7 @@ const SAMPLE_WEIGHT: f64 = 1.0;
 const L2: f64 = 0.1;
 
 /// Fits the suggestion model on the tuning datasets (every one but the held-out) and
-/// prints it as the constants in `graph/src/suggest.rs`. First the direction part, on the
+/// prints it as the constants in `graph/src/suggest/features.rs`. First the direction part, on the
 /// expert edges each way round; then the pair part, on every candidate pair (one row per
 /// pair, an intercept per library, since the datasets' share of edges differs).
 pub(crate) fn fit(dir: &Path, encoder: &embed::Encoder) -> Result<()> {
@@ -894,7 +941,7 @@ pub(crate) fn fit(dir: &Path, encoder: &embed::Encoder) -> Result<()> {
                 }
             }
         }
-        let direction = fit_logistic(&direction_rows, 0, L2);
+        let direction = graph::fit_logistic(&direction_rows, 0, L2, None);
         let mut model = graph::Model {
             pair: shipped.pair,
             direction: direction
@@ -922,7 +969,7 @@ pub(crate) fn fit(dir: &Path, encoder: &embed::Encoder) -> Result<()> {
                 pair_rows.push((x, gold, libraries[i].2));
             }
         }
-        let pair = fit_logistic(&pair_rows, count, L2);
+        let pair = graph::fit_logistic(&pair_rows, count, L2, None);
         // The product's intercept: the mean over libraries scored on every pair, as a
         // library in the product is.
         let full: Vec<f64> = libraries
@@ -975,31 +1022,6 @@ mod tests {
             &[(1.0, true), (1.0, false), (1.0, true), (1.0, false)],
             0.5,
             0.5,
-        );
-    }
-
-    #[test]
-    fn the_fit_recovers_the_weights_that_made_the_labels() {
-        // Labels drawn from a known logistic model over one feature, deterministically.
-        let (intercept, weight) = (-1.0, 3.0);
-        let mut rows = Vec::new();
-        let mut state = 7u64;
-        for _ in 0..20_000 {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            let x = (state >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0;
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            let u = (state >> 11) as f64 / (1u64 << 53) as f64;
-            let p = 1.0 / (1.0 + (-(intercept + weight * x)).exp());
-            rows.push((vec![1.0, x], u < p, 1.0));
-        }
-        let w = fit_logistic(&rows, 1, 0.0);
-        assert!(
-            (w[0] - intercept).abs() < 0.15 && (w[1] - weight).abs() < 0.25,
-            "fitted {w:?}, made with [{intercept}, {weight}]"
         );
     }
 }

@@ -21,8 +21,9 @@ pub use layout::{layered, Slot};
 pub use lint::{lint, lint_with};
 pub use order::{order, ranks};
 pub use suggest::{
-    suggest, Features, Model, ModuleText, Scorer, Signals, Suggestion, FEATURE_NAMES,
-    LEFT_OUT_DIRECTION, PAIR_FEATURES, PAIR_INPUTS, PER_MODULE, VECTOR_MODEL, WORD_MODEL,
+    fit_logistic, suggest, Features, Model, ModuleText, Scorer, Signals, Suggestion, FEATURE_NAMES,
+    LEARNING_STRENGTH, LEFT_OUT_DIRECTION, PAIR_FEATURES, PAIR_INPUTS, PER_MODULE, VECTOR_MODEL,
+    WORD_MODEL,
 };
 pub use track::{
     derived_edges, lint_curriculum, lint_skills, track_path, Curriculum, Path, Reason, SkillSpec,
@@ -92,6 +93,14 @@ impl Graph {
 
     pub fn nodes(&self) -> &[Node] {
         &self.nodes
+    }
+
+    /// Every edge as (before, after) node indices.
+    pub fn edges(&self) -> Vec<(usize, usize)> {
+        self.g
+            .edge_references()
+            .map(|e| (e.source().index(), e.target().index()))
+            .collect()
     }
 
     /// If adding `before → after` would close a cycle, the cycle it would close, as node

@@ -759,6 +759,127 @@ fn a_dismissed_pair_is_left_out_either_way_round_and_implies_nothing() {
 }
 
 #[test]
+fn which_comes_first_is_learned_from_the_prerequisites_a_project_has() {
+    // Eight broad areas, each with a specific topic that shares its words. The fitted
+    // model puts the broad one first (shorter title, closer to the whole library); this
+    // project draws each topic *before* its area, as LectureBank's annotators often did.
+    let areas = [
+        (
+            "Image processing",
+            "Shape from texture in natural images",
+            "image pixels texture filters shape",
+        ),
+        (
+            "Computer graphics",
+            "Ray tracing of glossy surfaces with photon maps",
+            "graphics rendering rays surfaces light",
+        ),
+        (
+            "Statistics",
+            "Bootstrap confidence intervals for small samples",
+            "statistics samples intervals bootstrap estimates",
+        ),
+        (
+            "Geometry",
+            "Projective transformations of the plane and conics",
+            "geometry plane conics projective points",
+        ),
+        (
+            "Optics",
+            "Lens aberrations and their correction in cameras",
+            "optics lens light aberration focus",
+        ),
+        (
+            "Networks",
+            "Congestion control in long-distance TCP links",
+            "networks packets congestion links protocols",
+        ),
+        (
+            "Databases",
+            "Query plans for joins over indexed tables",
+            "databases tables queries joins indexes",
+        ),
+        (
+            "Compilers",
+            "Register allocation by graph colouring in compilers",
+            "compilers registers allocation code colouring",
+        ),
+    ];
+    let bodies: Vec<(String, String, String, String)> = areas
+        .iter()
+        .map(|(area, topic, words)| {
+            (
+                area.to_string(),
+                format!("An overview of {words}. {words}."),
+                topic.to_string(),
+                format!("A close study: {words} {words}, in depth."),
+            )
+        })
+        .collect();
+    let modules: Vec<(&str, &str)> = bodies
+        .iter()
+        .flat_map(|(a, ab, t, tb)| [(a.as_str(), ab.as_str()), (t.as_str(), tb.as_str())])
+        .collect();
+    let texts = texts(&modules);
+    let names: Vec<String> = (0..modules.len()).map(|i| format!("m{i}")).collect();
+    let names = names.join(" ");
+    // The last area and its topic (14, 15) are left undrawn: which way is it suggested?
+    let last = |edges: &[String]| -> Suggestion {
+        let edges: Vec<&str> = edges.iter().map(String::as_str).collect();
+        let graph = build(&names, &edges);
+        let found = suggest(
+            &graph,
+            &texts,
+            Signals { titles: true },
+            50,
+            &Default::default(),
+        );
+        found
+            .iter()
+            .find(|s| (s.before.min(s.after), s.before.max(s.after)) == (14, 15))
+            .cloned()
+            .unwrap_or_else(|| panic!("the last area and its topic are suggested: {found:#?}"))
+    };
+    let direction_of_last = |edges: &[String]| {
+        let s = last(edges);
+        (s.before, s.after)
+    };
+    assert_eq!(
+        direction_of_last(&[]),
+        (14, 15),
+        "with nothing drawn, the fitted model puts the broad area first"
+    );
+    let topic_first: Vec<String> = (0..7)
+        .map(|i| format!("m{}>m{}", 2 * i + 1, 2 * i))
+        .collect();
+    assert_eq!(
+        direction_of_last(&topic_first),
+        (15, 14),
+        "seven areas drawn after their topic: the eighth is suggested that way too"
+    );
+    let evidence = last(&topic_first).evidence;
+    assert!(
+        evidence.iter().any(|e| e
+            == "“Register allocation by graph colouring in compilers” names “Compilers” \
+                           — this project's own prerequisites go this way"),
+        "the evidence says which signal now points this way, and why: {evidence:#?}"
+    );
+    assert_eq!(
+        direction_of_last(&topic_first[..1]),
+        (14, 15),
+        "one edge the other way is not enough to overturn the fitted model"
+    );
+    let area_first: Vec<String> = (0..7)
+        .map(|i| format!("m{}>m{}", 2 * i, 2 * i + 1))
+        .collect();
+    assert_eq!(
+        direction_of_last(&area_first),
+        (14, 15),
+        "drawn the fitted model's way, its way stands"
+    );
+}
+
+#[test]
 fn a_suggestion_later_ones_make_a_shortcut_is_dropped() {
     // Each lesson names every earlier one as what comes first, as real "Before this
     // module" lines often do; the chain is what a designer means, the rest shortcuts.

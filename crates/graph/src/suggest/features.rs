@@ -192,7 +192,7 @@ impl Model {
 /// defined terms; the held-out LectureBank sets played no part. RefD is left out
 /// ([`LEFT_OUT_DIRECTION`]): on sets of names only it measures title overlap, backwards.
 pub const VECTOR_MODEL: Model = Model {
-    pair: [-6.48, 5.14, 1.20, 1.31, 1.15, 0.91, 0.63, -0.02, 0.39],
+    pair: [-6.48, 5.14, 1.20, 1.31, 1.16, 0.90, 0.63, -0.02, 0.39],
     direction: [
         0.72, 1.29, 3.03, 0.00, 2.17, 0.69, 2.64, 1.07, 2.58, 1.12, 1.13,
     ],
@@ -201,7 +201,7 @@ pub const VECTOR_MODEL: Model = Model {
 /// The model when modules are compared by their words (no vectors cached), fitted the
 /// same way.
 pub const WORD_MODEL: Model = Model {
-    pair: [-4.79, 4.15, 1.41, 2.01, 1.53, 0.95, 1.07, -0.02, 0.28],
+    pair: [-4.79, 4.15, 1.41, 2.01, 1.54, 0.94, 1.07, -0.02, 0.28],
     direction: [
         0.83, 0.37, 2.06, 0.00, 2.17, 0.41, 3.83, 2.41, 3.16, 2.77, 1.33,
     ],

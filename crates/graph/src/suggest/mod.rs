@@ -7,15 +7,18 @@
 //! comes first), terms one defines and the other uses, library order, levels and shared
 //! skills. Two logistic models over them ([`Model`]) say whether the two are related by a
 //! prerequisite and which comes first; their weights were fitted on public prerequisite
-//! datasets and the sample libraries (`bench --fit-suggest`, see the README). Edges the
-//! graph or stronger suggestions already imply are never suggested, and one that later
-//! likely suggestions turn into a shortcut is dropped for the next.
+//! datasets and the sample libraries (`bench --fit-suggest`, see the README), and which
+//! comes first is refitted on the prerequisites the graph already has (a project's own
+//! convention wins over the fitted one once its edges show it). Edges the graph or
+//! stronger suggestions already imply are never suggested, nor a pair a person dismissed,
+//! and one that later likely suggestions turn into a shortcut is dropped for the next.
 //!
 //! Here: the suggestions themselves. `features.rs` holds a pair's features and the model
-//! over them, `text.rs` what is read in a text, `scorer.rs` the features of one library's
-//! pairs.
+//! over them, `fit.rs` the fitting, `text.rs` what is read in a text, `scorer.rs` the
+//! features of one library's pairs.
 
 mod features;
+mod fit;
 mod scorer;
 mod text;
 
@@ -29,6 +32,7 @@ pub use self::features::{
     Features, Model, FEATURE_NAMES, LEFT_OUT_DIRECTION, PAIR_FEATURES, PAIR_INPUTS, VECTOR_MODEL,
     WORD_MODEL,
 };
+pub use self::fit::{fit_logistic, LEARNING_STRENGTH};
 pub use self::scorer::Scorer;
 
 /// What the suggester knows of a module (by node index).
@@ -75,7 +79,9 @@ pub fn suggest(
     dismissed: &HashSet<(usize, usize)>,
 ) -> Vec<Suggestion> {
     let n = modules.len();
-    let scorer = Scorer::new(modules, signals);
+    // Which comes first is learned from the prerequisites the graph already has, so a
+    // project that orders its modules its own way is suggested edges its way.
+    let scorer = Scorer::new(modules, signals).learning_from(&graph.edges(), LEARNING_STRENGTH);
     let reach = Reach::new(graph);
     let mut scored: Vec<(f64, usize, usize)> = Vec::with_capacity(n * n.saturating_sub(1) / 2);
     // Each pair once, in its likelier direction (the earlier module first on a tie): the

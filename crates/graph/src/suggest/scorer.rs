@@ -169,6 +169,14 @@ impl<'a> Scorer<'a> {
         self
     }
 
+    /// Learns which comes first from `edges` (`before → after` by module), the
+    /// prerequisites the project already has: see [`Model::learned_from`].
+    pub fn learning_from(mut self, edges: &[(usize, usize)], strength: f64) -> Scorer<'a> {
+        let features: Vec<Features> = edges.iter().map(|&(b, a)| self.features(b, a)).collect();
+        self.model = self.model.learned_from(&features, strength);
+        self
+    }
+
     /// Works out RefD for every pair even when the model gives it no weight.
     pub fn with_refd(mut self) -> Scorer<'a> {
         self.refd = true;
@@ -321,33 +329,46 @@ impl<'a> Scorer<'a> {
             if *c <= 0.05 {
                 continue;
             }
+            // A weight learned from the project's own prerequisites can be negative: the
+            // signal then points at `after`, which this project's edges put second.
+            let flipped = self.model.direction[i] < 0.0;
+            let (x, y, xi, yi) = match flipped {
+                false => (mb, ma, before, after),
+                true => (ma, mb, after, before),
+            };
             let line = match FEATURE_NAMES[PAIR_FEATURES + i] {
                 "generality" => format!(
                     "“{}” is the more general: closer to the whole library",
-                    mb.title
+                    x.title
                 ),
                 "neighbours" => format!(
                     "“{}” is among the modules nearest to “{}”",
-                    mb.title, ma.title
+                    x.title, y.title
                 ),
-                "local_generality" => format!(
-                    "“{}” is close to the modules around “{}”",
-                    mb.title, ma.title
-                ),
-                "title_inside" => format!("“{}” is part of the title “{}”", mb.title, ma.title),
-                "mentions" => format!("“{}” names “{}”", ma.title, mb.title),
-                "stated" => format!("“{}” names “{}” as what comes first", ma.title, mb.title),
+                "local_generality" => {
+                    format!("“{}” is close to the modules around “{}”", x.title, y.title)
+                }
+                "title_inside" => format!("“{}” is part of the title “{}”", x.title, y.title),
+                "mentions" => format!("“{}” names “{}”", y.title, x.title),
+                "stated" => format!("“{}” names “{}” as what comes first", y.title, x.title),
                 "uses" => {
                     let mut list: Vec<&str> = self
-                        .uses(before, after)
+                        .uses(xi, yi)
                         .into_iter()
                         .map(String::as_str)
                         .take(3)
                         .collect();
                     list.sort_unstable();
-                    format!("uses terms it defines: {}", list.join(", "))
+                    format!(
+                        "“{}” uses terms “{}” defines: {}",
+                        y.title,
+                        x.title,
+                        list.join(", ")
+                    )
                 }
+                "order" if flipped => "later in the library".to_owned(),
                 "order" => "earlier in the library".to_owned(),
+                "title_length" if flipped => "a longer, more specific title".to_owned(),
                 "title_length" => "a shorter, more general title".to_owned(),
                 "level" => format!(
                     "level {} before {}",
@@ -355,6 +376,12 @@ impl<'a> Scorer<'a> {
                     ma.level.map(Level::as_str).unwrap_or("-")
                 ),
                 _ => continue,
+            };
+            let line = match flipped {
+                true => {
+                    format!("{line} — this project's own prerequisites go this way")
+                }
+                false => line,
             };
             reasons.push((*c, line));
         }
