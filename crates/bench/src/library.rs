@@ -196,6 +196,38 @@ pub(crate) fn suggestion_scale_rows(sizes: &[usize]) -> Vec<Row> {
                 median: start.elapsed(),
                 note: format!("{} suggestions; every pair scored", found.len()),
             });
+            if with_vectors {
+                // A graph already drawn, one prerequisite per module: the suggester
+                // learns from it first.
+                let edges: Vec<graph::Edge> = (1..n)
+                    .map(|i| graph::Edge {
+                        before: (i * 7919 + 13) % i,
+                        after: i,
+                        group: model::PrerequisiteGroup::AllOf,
+                    })
+                    .collect();
+                let drawn = graph::Graph::new(empty.nodes().to_vec(), &edges);
+                let start = Instant::now();
+                let found = graph::suggest(
+                    &drawn,
+                    &modules,
+                    graph::Signals { titles: true },
+                    20,
+                    &Default::default(),
+                );
+                rows.push(Row {
+                    what: format!(
+                        "suggest prerequisites, {n} synthetic modules (model vectors), {} drawn",
+                        edges.len()
+                    ),
+                    runs: 1,
+                    median: start.elapsed(),
+                    note: format!(
+                        "{} suggestions; learned from the drawn edges first, then every pair scored",
+                        found.len()
+                    ),
+                });
+            }
         }
     }
     rows

@@ -2,7 +2,7 @@
 //! by `bench --fit-suggest` on the public datasets and by [`Model::learned_from`] on the
 //! prerequisites a project already has.
 
-use super::features::{Features, Model, LEFT_OUT_DIRECTION, PAIR_FEATURES};
+use super::features::{Features, Model, LEFT_OUT_DIRECTION, PAIR_FEATURES, PAIR_INPUTS};
 
 /// L2-regularised logistic regression by Newton's method (IRLS): rows of (inputs, label,
 /// weight), one weight per column; the first `free` columns (intercepts) are not
@@ -154,6 +154,33 @@ impl Model {
     }
 }
 
+impl Model {
+    /// This model with its pair part refitted on `pairs` — (features, linked, weight):
+    /// the project's prerequisite pairs and a weighted sample of the others — around its
+    /// own weights by `strength`. Which features mark two modules as related is learned
+    /// from the project; the intercept, which the learned one would set to the share of
+    /// pairs drawn *so far*, is kept, so a confidence means what it meant.
+    pub fn learned_pairs_from(&self, pairs: &[(Features, bool, f64)], strength: f64) -> Model {
+        if !pairs.iter().any(|p| p.1) {
+            return *self;
+        }
+        let rows: Vec<(Vec<f64>, bool, f64)> = pairs
+            .iter()
+            .map(|(f, linked, weight)| {
+                let mut x = vec![1.0];
+                x.extend(self.pair_inputs(f));
+                (x, *linked, *weight)
+            })
+            .collect();
+        let fitted = fit_logistic(&rows, 1, strength, Some(&self.pair));
+        let mut pair: [f64; PAIR_INPUTS.len() + 1] = fitted
+            .try_into()
+            .expect("an intercept and one weight per pair input");
+        pair[0] = self.pair[0];
+        Model { pair, ..*self }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -194,6 +221,44 @@ mod tests {
         assert!(
             slope.abs() < 1e-6 && w > 0.0,
             "the fit reaches the optimum, on the rows' side of zero: w = {w}, slope {slope}"
+        );
+    }
+
+    #[test]
+    fn the_pair_part_learns_what_marks_a_projects_prerequisites_and_keeps_its_intercept() {
+        use crate::suggest::VECTOR_MODEL;
+        // In this project every prerequisite shares a skill and no other pair does, at
+        // the same similarity: sharing a skill should count for more than it did.
+        let linked = Features {
+            similarity: 0.4,
+            shared_skills: 1.0,
+            ..Features::default()
+        };
+        let other = Features {
+            similarity: 0.4,
+            ..Features::default()
+        };
+        let mut pairs = vec![(linked, true, 1.0); 20];
+        pairs.extend(vec![(other, false, 1.0); 2000]);
+        let learned = VECTOR_MODEL.learned_pairs_from(&pairs, 1.0);
+        assert!(
+            learned.pair[3] > VECTOR_MODEL.pair[3] + 1.0,
+            "shared skills weigh more: {:?} from {:?}",
+            learned.pair,
+            VECTOR_MODEL.pair
+        );
+        assert_eq!(
+            learned.pair[0], VECTOR_MODEL.pair[0],
+            "the intercept is kept: a confidence keeps its meaning while the graph is half drawn"
+        );
+        assert_eq!(
+            learned.direction, VECTOR_MODEL.direction,
+            "which comes first is another fit"
+        );
+        assert_eq!(
+            VECTOR_MODEL.learned_pairs_from(&pairs[20..], 1.0),
+            VECTOR_MODEL,
+            "with no prerequisite to learn from, nothing changes"
         );
     }
 }

@@ -7,9 +7,9 @@
 //! comes first), terms one defines and the other uses, library order, levels and shared
 //! skills. Two logistic models over them ([`Model`]) say whether the two are related by a
 //! prerequisite and which comes first; their weights were fitted on public prerequisite
-//! datasets and the sample libraries (`bench --fit-suggest`, see the README), and which
-//! comes first is refitted on the prerequisites the graph already has (a project's own
-//! convention wins over the fitted one once its edges show it). Edges the graph or
+//! datasets and the sample libraries (`bench --fit-suggest`, see the README), and both are
+//! refitted on the prerequisites the graph already has (a project's own convention wins
+//! over the fitted one once its edges show it). Edges the graph or
 //! stronger suggestions already imply are never suggested, nor a pair a person dismissed,
 //! and one that later likely suggestions turn into a shortcut is dropped for the next.
 //!
@@ -79,8 +79,8 @@ pub fn suggest(
     dismissed: &HashSet<(usize, usize)>,
 ) -> Vec<Suggestion> {
     let n = modules.len();
-    // Which comes first is learned from the prerequisites the graph already has, so a
-    // project that orders its modules its own way is suggested edges its way.
+    // Learned from the prerequisites the graph already has, so a project that orders its
+    // modules its own way is suggested edges its way.
     let scorer = Scorer::new(modules, signals).learning_from(&graph.edges(), LEARNING_STRENGTH);
     let reach = Reach::new(graph);
     let mut scored: Vec<(f64, usize, usize)> = Vec::with_capacity(n * n.saturating_sub(1) / 2);

@@ -2,7 +2,7 @@
 //! out once per library (similarities, nearest modules, titles named), then each pair's
 //! features are read from it, and said in words for the evidence.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 
 use model::Level;
 
@@ -18,6 +18,9 @@ const KEY_TERMS: usize = 8;
 const NEAREST: usize = 32;
 /// Nearest modules whose closeness makes `local_generality`.
 const LOCAL: usize = 5;
+/// At most about this many unlinked pairs teach the pair part what is not a prerequisite
+/// ([`Scorer::learning_from`]).
+const UNLINKED_SAMPLE: usize = 50_000;
 
 /// Scores ordered pairs of one library's modules.
 #[derive(Debug)]
@@ -169,11 +172,39 @@ impl<'a> Scorer<'a> {
         self
     }
 
-    /// Learns which comes first from `edges` (`before → after` by module), the
-    /// prerequisites the project already has: see [`Model::learned_from`].
+    /// Learns from `edges` (`before → after` by module), the prerequisites the project
+    /// already has: which comes first ([`Model::learned_from`]), then what marks two
+    /// modules as related, the edges' pairs against the others ([`Model::learned_pairs_from`];
+    /// of many modules, every how-manyth unlinked pair, weighted as the ones it stands for).
     pub fn learning_from(mut self, edges: &[(usize, usize)], strength: f64) -> Scorer<'a> {
+        if edges.is_empty() {
+            return self;
+        }
         let features: Vec<Features> = edges.iter().map(|&(b, a)| self.features(b, a)).collect();
         self.model = self.model.learned_from(&features, strength);
+        let n = self.modules.len();
+        // In order, so the fit sums its rows the same way every time.
+        let linked: BTreeSet<(usize, usize)> =
+            edges.iter().map(|&(b, a)| (b.min(a), b.max(a))).collect();
+        let unlinked = (n * n.saturating_sub(1) / 2).saturating_sub(linked.len());
+        let every = unlinked.div_ceil(UNLINKED_SAMPLE).max(1);
+        let mut pairs: Vec<(Features, bool, f64)> = linked
+            .iter()
+            .map(|&(x, y)| (self.features(x, y), true, 1.0))
+            .collect();
+        let mut k = 0usize;
+        for x in 0..n {
+            for y in x + 1..n {
+                if linked.contains(&(x, y)) {
+                    continue;
+                }
+                if k.is_multiple_of(every) {
+                    pairs.push((self.features(x, y), false, every as f64));
+                }
+                k += 1;
+            }
+        }
+        self.model = self.model.learned_pairs_from(&pairs, strength);
         self
     }
 
