@@ -252,9 +252,11 @@ impl Project {
     }
 
     /// Up to `limit` prerequisite edges the content suggests (none the graph already
-    /// implies), best first. Modules are compared by the vectors auto-tagging cached when
-    /// every module has one from the same model, by their words otherwise; a module's
-    /// level is the one set for it, else the one auto-tagging guessed.
+    /// implies, no pair a person dismissed), best first, the models first refitted on the
+    /// project's own prerequisites (`graph::suggest`). Modules are compared by the vectors
+    /// auto-tagging cached when every module has one from the same model, by their words
+    /// otherwise; a module's level is the one set for it, else the one auto-tagging
+    /// guessed.
     pub fn suggest_prerequisites(&self, limit: usize) -> Result<Vec<PrerequisiteSuggestion>> {
         let (graph, summaries, _) = self.graph()?;
         if summaries.len() > MAX_SUGGEST_MODULES {

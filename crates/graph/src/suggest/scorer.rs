@@ -192,6 +192,8 @@ impl<'a> Scorer<'a> {
             .iter()
             .map(|&(x, y)| (self.features(x, y), true, 1.0))
             .collect();
+        // A pair joined only through others counts as unlinked: an edge there would be
+        // redundant, which is not what a suggestion should look like.
         let mut k = 0usize;
         for x in 0..n {
             for y in x + 1..n {
