@@ -87,6 +87,13 @@ pub(crate) async fn graph_suggestions(env: &Env) -> Result<()> {
             listed.contains(&format!("“{discovery}” → “{questions}”")),
             "it is suggested the way the sample declares it: {listed}"
         );
+        wait_for_text(
+            &c,
+            "[data-testid=graph-suggestions-learned]",
+            &format!("Learned from the {start} prerequisites"),
+        )
+        .await
+        .context("the list says the suggestions learned from the project's own edges")?;
         let drawn = c
             .execute("return window.__pathforgeGraph.suggested();", vec![])
             .await
