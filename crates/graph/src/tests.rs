@@ -880,6 +880,46 @@ fn which_comes_first_is_learned_from_the_prerequisites_a_project_has() {
 }
 
 #[test]
+fn learning_from_a_small_or_complete_graph_keeps_every_confidence_a_probability() {
+    let modules = [
+        ("Intro to spreadsheets", "Cells, rows and columns. A **formula** starts with an equals sign."),
+        ("Charts", "Before this module: complete Intro to spreadsheets. Turn a formula's cells into a chart."),
+        ("Dashboards", "Before this module: complete Charts. Put each chart and formula on one page."),
+        ("Knitting", "Cast on, knit, purl."),
+    ];
+    let texts = texts(&modules);
+    // Every pair linked (nothing unlinked to learn from), one edge, a chain, and a graph
+    // whose one edge goes against everything the content says.
+    for edges in [
+        vec!["a>b", "a>c", "a>d", "b>c", "b>d", "c>d"],
+        vec!["c>d"],
+        vec!["a>b", "b>c"],
+        vec!["c>a"],
+    ] {
+        let graph = build("a b c d", &edges);
+        let found = suggest(
+            &graph,
+            &texts,
+            Signals { titles: true },
+            10,
+            &Default::default(),
+        );
+        for s in &found {
+            assert!(
+                s.confidence.is_finite() && (0.0..=1.0).contains(&s.confidence),
+                "{edges:?}: a confidence is a probability: {s:?}"
+            );
+        }
+        if edges.len() == 6 {
+            assert!(
+                found.is_empty(),
+                "every pair is linked: nothing left to suggest"
+            );
+        }
+    }
+}
+
+#[test]
 fn a_suggestion_later_ones_make_a_shortcut_is_dropped() {
     // Each lesson names every earlier one as what comes first, as real "Before this
     // module" lines often do; the chain is what a designer means, the rest shortcuts.
