@@ -341,6 +341,24 @@ fn graph_suggest_explains_each_suggestion() {
         before,
         "taken back, the suggestions are as they were, it at the top"
     );
+    // Said in words: what the suggestions learned from, once the project has a prerequisite.
+    let words = |file: &Path| {
+        let out = pathforge(&[&"graph", &"suggest", &file, &"--limit", &"3"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        stdout(&out)
+    };
+    assert!(
+        !words(&file).contains("learned from"),
+        "a project without prerequisites has nothing to learn from: {}",
+        words(&file)
+    );
+    let out = pathforge(&[&"graph", &"link", &file, &b, &a]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        words(&file).contains("(learned from this project's 1 prerequisite)"),
+        "with one, the summary says so: {}",
+        words(&file)
+    );
     let out = pathforge(&[&"graph", &"dismiss", &file, &b, &"no such module"]);
     assert!(
         !out.status.success() && stderr(&out).contains("no such module"),

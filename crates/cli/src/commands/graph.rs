@@ -72,8 +72,14 @@ pub(crate) fn run_graph(command: &GraphCommand) -> anyhow::Result<Output> {
     Ok(match command {
         GraphCommand::Check { file, each } => findings(file, open(file)?.check_graph_with(*each)?),
         GraphCommand::Suggest { file, limit } => {
-            let suggestions = open(file)?.suggest_prerequisites(*limit)?;
-            Output::new(suggestions, |out, suggestions| {
+            let project = open(file)?;
+            let suggestions = project.suggest_prerequisites(*limit)?;
+            let learned = match project.prerequisites()?.len() {
+                0 => String::new(),
+                1 => " (learned from this project's 1 prerequisite)".to_owned(),
+                n => format!(" (learned from this project's {n} prerequisites)"),
+            };
+            Output::new(suggestions, move |out, suggestions| {
                 for s in suggestions {
                     writeln!(
                         out,
@@ -84,7 +90,7 @@ pub(crate) fn run_graph(command: &GraphCommand) -> anyhow::Result<Output> {
                 }
                 writeln!(
                     out,
-                    "{} suggestions; add one with `pathforge graph link`, dismiss one with `pathforge graph dismiss`",
+                    "{} suggestions{learned}; add one with `pathforge graph link`, dismiss one with `pathforge graph dismiss`",
                     suggestions.len()
                 )?;
                 Ok(())
