@@ -1,6 +1,6 @@
 //! Fitting the suggestion model's weights: logistic regression by Newton's method, used
-//! by `bench --fit-suggest` on the public datasets and by [`Model::learned_from`] on the
-//! prerequisites a project already has.
+//! by `bench --fit-suggest` on the public datasets and by [`Model::learned_from`] and
+//! [`Model::learned_pairs_from`] on the prerequisites a project already has.
 
 use super::features::{Features, Model, LEFT_OUT_DIRECTION, PAIR_FEATURES, PAIR_INPUTS};
 
@@ -117,9 +117,9 @@ fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Vec<f64> {
     x
 }
 
-/// How firmly the fitted direction weights hold against a project's own prerequisites:
-/// the precision of the prior [`Model::learned_from`] centres on them (a unit Gaussian,
-/// not tuned on any dataset).
+/// How firmly the fitted weights hold against a project's own prerequisites: the
+/// precision of the prior [`Model::learned_from`] and [`Model::learned_pairs_from`] centre
+/// on them (a unit Gaussian, not tuned on any dataset).
 pub const LEARNING_STRENGTH: f64 = 1.0;
 
 impl Model {
@@ -152,9 +152,7 @@ impl Model {
                 .expect("one weight per direction feature"),
         }
     }
-}
 
-impl Model {
     /// This model with its pair part refitted on `pairs` — (features, linked, weight):
     /// the project's prerequisite pairs and a weighted sample of the others — around its
     /// own weights by `strength`. Which features mark two modules as related is learned
