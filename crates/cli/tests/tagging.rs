@@ -288,6 +288,20 @@ fn every_review_command_answers_json_under_json_and_words_without() {
             stdout(&out)
         );
     };
+    // The module's level as its file gives it, before anyone sets one.
+    let file_level = || {
+        let out = pathforge(&[&"modules", &file, &"--json"]);
+        let list: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+        list.into_iter()
+            .find(|m| m["id"] == module.as_str())
+            .map(|m| m["level"].clone())
+            .unwrap()
+    };
+    let from_file = file_level();
+    assert_ne!(
+        from_file, "advanced",
+        "the file gives another level than the one set below, or clearing would show nothing"
+    );
     check(
         &[&"review", &"level", &file, &module, &"advanced"],
         "level",
@@ -297,6 +311,11 @@ fn every_review_command_answers_json_under_json_and_words_without() {
         &[&"review", &"level", &file, &module, &"--clear"],
         "level",
         serde_json::Value::Null,
+    );
+    assert_eq!(
+        file_level(),
+        from_file,
+        "cleared, the module has its file's level again at once"
     );
     check(
         &[&"review", &"auto-accept", &file, &"0.95"],

@@ -102,6 +102,8 @@ impl Project {
         // Each module's hash as its file gives it (levels people set aside), for the
         // fingerprint of what this import read.
         let mut file_hashes = Vec::with_capacity(drafts.len());
+        // What the file says where a person's level outranks it, kept beside theirs.
+        let mut file_levels = Vec::new();
         let modules: Vec<Module> = drafts
             .into_iter()
             .map(|d| {
@@ -119,7 +121,10 @@ impl Project {
                     body: d.body,
                 };
                 file_hashes.push(store::module_hash(&module));
-                module.level = levels.get(&module.id).copied().or(module.level);
+                if let Some(set) = levels.get(&module.id) {
+                    file_levels.push((module.id.clone(), module.level));
+                    module.level = Some(*set);
+                }
                 module
             })
             .collect();
@@ -328,6 +333,9 @@ impl Project {
                 }
                 for id in &removed {
                     tx.retire_module(id)?;
+                }
+                for (id, level) in &file_levels {
+                    tx.set_file_level(id, *level)?;
                 }
                 for skill in skills.iter().filter(|s| !stored.contains(&s.id)) {
                     tx.upsert_skill(skill)?;

@@ -162,7 +162,7 @@ impl Project {
 
     /// Sets a module's level by a person's decision (e.g. over the level guess), kept over
     /// what its file says on every later import; `None` gives the level back to the file
-    /// from the next import on.
+    /// at once (for a level set before files' levels were kept: from the next import on).
     /// Logged with the guess it was made against.
     pub fn set_module_level(
         &mut self,
@@ -176,9 +176,13 @@ impl Project {
         let guess = self.store.insight(module)?.level;
         let set = self.store.level_overrides()?.get(module).copied();
         let before = serde_json::json!({ "level": m.level, "guess": guess, "set": set });
-        if let Some(l) = level {
-            m.level = Some(l);
+        let file = self.store.file_level(module)?;
+        match (level, file) {
+            (Some(l), _) => m.level = Some(l),
+            (None, Some(from_file)) => m.level = from_file,
+            (None, None) => {}
         }
+        let rewrite = level.is_some() || file.is_some();
         // The stored hash moves with the level, as an import computing it would.
         let hash = store::module_hash(&m);
         let after = serde_json::json!({ "level": level, "note": note });
@@ -190,7 +194,7 @@ impl Project {
         );
         self.commit(actor, now, entry, |tx| {
             tx.set_level_override(module, level)?;
-            if level.is_some() {
+            if rewrite {
                 tx.set_module_level(module, m.level, &hash)?;
             }
             Ok(())

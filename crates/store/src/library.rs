@@ -27,6 +27,29 @@ impl Store {
             .map_err(|e| self.sql(e))
     }
 
+    /// The level `module`'s file gives, kept beside the level a person set for it:
+    /// `Some(None)` when the file gives none; `None` when no level is set by hand, or it
+    /// was set before files' levels were kept and no import has run since.
+    pub fn file_level(&self, module: &ModuleId) -> Result<Option<Option<Level>>> {
+        let value: Option<Option<String>> = self
+            .conn
+            .query_row(
+                "SELECT file_level FROM module_levels WHERE module_id = ?1",
+                [module.as_str()],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.sql(e))?;
+        match value.flatten().as_deref() {
+            None => Ok(None),
+            Some("none") => Ok(Some(None)),
+            Some(text) => match Level::parse(text) {
+                Some(l) => Ok(Some(Some(l))),
+                None => Err(self.sql(bad_value(0, text))),
+            },
+        }
+    }
+
     pub fn project(&self) -> Result<ProjectInfo> {
         let version: u32 = self
             .conn
@@ -236,7 +259,8 @@ impl Tx<'_> {
     }
 
     /// Keeps `level` as a person's decision for `module` over what its file says on every
-    /// later import; `None` gives the level back to the file.
+    /// later import; `None` gives the level back to the file. A first decision keeps the
+    /// module's level as it was, the file's, beside it ([`Store::file_level`]).
     pub fn set_level_override(
         &self,
         module: &ModuleId,
@@ -246,8 +270,9 @@ impl Tx<'_> {
             Some(l) => self
                 .tx
                 .prepare_cached(
-                    "INSERT INTO module_levels (module_id, level) VALUES (?1, ?2)
-                 ON CONFLICT (module_id) DO UPDATE SET level = ?2",
+                    "INSERT INTO module_levels (module_id, level, file_level)
+                     VALUES (?1, ?2, (SELECT COALESCE(level, 'none') FROM modules WHERE id = ?1))
+                     ON CONFLICT (module_id) DO UPDATE SET level = ?2",
                 )?
                 .execute([module.as_str(), l.as_str()])?,
             None => self
@@ -255,6 +280,15 @@ impl Tx<'_> {
                 .prepare_cached("DELETE FROM module_levels WHERE module_id = ?1")?
                 .execute([module.as_str()])?,
         };
+        Ok(())
+    }
+
+    /// Keeps the level `module`'s file gives (an import's reading) beside the level a person
+    /// set for it; nothing when none is set.
+    pub fn set_file_level(&self, module: &ModuleId, level: Option<Level>) -> rusqlite::Result<()> {
+        self.tx
+            .prepare_cached("UPDATE module_levels SET file_level = ?2 WHERE module_id = ?1")?
+            .execute([module.as_str(), level.map_or("none", Level::as_str)])?;
         Ok(())
     }
 

@@ -220,6 +220,7 @@ const UNDO_MIGRATION: &[(u32, &str)] = &[
          DROP INDEX modules_order;",
     ),
     (9, "DROP TABLE dismissed_suggestions;"),
+    (10, "ALTER TABLE module_levels DROP COLUMN file_level;"),
 ];
 
 fn skill(slug: &str) -> model::Skill {
@@ -301,6 +302,11 @@ fn a_file_from_every_earlier_version_is_migrated_with_its_data() {
             store.level_overrides().unwrap(),
             std::collections::BTreeMap::from([(ModuleId("a".into()), Level::Advanced)]),
             "version {version}: the level a person set is kept"
+        );
+        assert_eq!(
+            store.file_level(&ModuleId("a".into())).unwrap(),
+            None,
+            "version {version}: the file's level beside it was not kept then, so it is unknown (the next import fills it in)"
         );
         assert_eq!(
             store.skill_merge(merge).unwrap(),

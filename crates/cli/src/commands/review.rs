@@ -49,7 +49,7 @@ pub(crate) enum ReviewCommand {
     /// Acceptance by confidence band and by skill: the evidence for an auto-accept threshold.
     Calibration { file: PathBuf },
     /// Set MODULE's level (beginner, intermediate, advanced) over its file's and the level
-    /// guess, kept on re-import; --clear gives it back to the file.
+    /// guess, kept on re-import; --clear gives the file's back at once.
     Level {
         file: PathBuf,
         module: String,
@@ -211,9 +211,15 @@ pub(crate) fn run_review(command: &ReviewCommand) -> anyhow::Result<Output> {
             };
             let mut project = open(file)?;
             let m = project.resolve_module(module)?;
-            project.set_module_level(&m.id, level, note.as_deref(), &me(), Timestamp::now())?;
+            let now =
+                project.set_module_level(&m.id, level, note.as_deref(), &me(), Timestamp::now())?;
+            let is = now.level.map_or("no level", |l| l.as_str());
             Output::new(
-                serde_json::json!({ "module": m.id, "level": level.map(|l| l.as_str()) }),
+                serde_json::json!({
+                    "module": m.id,
+                    "level": level.map(|l| l.as_str()),
+                    "now": now.level.map(|l| l.as_str()),
+                }),
                 move |out, _| {
                     match level {
                         Some(l) => writeln!(
@@ -224,7 +230,7 @@ pub(crate) fn run_review(command: &ReviewCommand) -> anyhow::Result<Output> {
                         )?,
                         None => writeln!(
                             out,
-                            "“{}” takes its level from its file again, from the next import.",
+                            "“{}” takes its level from its file again: {is}.",
                             m.title
                         )?,
                     }

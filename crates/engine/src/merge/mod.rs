@@ -734,19 +734,24 @@ impl Project {
             }
         }
         // Levels with the module as theirs' level makes it (its stored hash moves with it,
-        // as an import computing it would).
+        // as an import computing it would); a level theirs cleared gives the module the
+        // level its file gives here, where that is known.
         let mut levels = Vec::new();
         for key in &take {
             if let Key::Level(m) = key {
                 let level = theirs_state.levels.get(m).copied();
-                let module = match level {
+                let becomes = match level {
+                    Some(l) => Some(Some(l)),
+                    None => self.store.file_level(m)?,
+                };
+                let module = match becomes {
                     Some(l) => {
                         // A module of a library taken from theirs is not here yet.
                         let mut module = match self.store.module(m) {
                             Ok(module) => module,
                             Err(_) => theirs.store.module(m)?,
                         };
-                        module.level = Some(l);
+                        module.level = l;
                         let hash = store::module_hash(&module);
                         Some((l, hash))
                     }
@@ -1219,7 +1224,7 @@ impl Project {
             for (m, level, module) in &levels {
                 tx.set_level_override(m, *level)?;
                 if let Some((l, hash)) = module {
-                    tx.set_module_level(m, Some(*l), hash)?;
+                    tx.set_module_level(m, *l, hash)?;
                 }
             }
             for (id, body) in &rules {

@@ -379,11 +379,15 @@ type Shape = (
 /// What the random edits change, comparable across copies: levels set by hand, skills
 /// (slug, parent's slug), skill prerequisites (by slug) and dismissed suggestions.
 fn shape(p: &Project) -> Shape {
-    // Levels set by hand: what merges. (A module's level after its level set by hand is
-    // cleared stays until the next import gives the file's back, on either copy.)
+    // Levels set by hand, which merge, and the level each module has (the file's once a
+    // level set by hand is cleared, on either copy).
     let set = p.store.level_overrides().unwrap();
     let levels = (0..N)
-        .map(|i| (format!("m{i}"), format!("{:?}", set.get(&m(p, i)))))
+        .map(|i| {
+            let id = m(p, i);
+            let has = p.module(&id).unwrap().level;
+            (format!("m{i}"), format!("{:?} / {has:?}", set.get(&id)))
+        })
         .collect();
     let skills = p.skills().unwrap();
     let slug = |id: &SkillId| skills.iter().find(|s| &s.id == id).map(|s| s.slug.clone());

@@ -467,7 +467,7 @@ fn an_edit_rejects_a_suggestion_for_another_skill_in_one_logged_decision() {
 }
 
 #[test]
-fn a_level_set_by_a_person_outlasts_reimports_until_cleared() {
+fn a_level_set_by_a_person_outlasts_reimports_until_cleared_and_clearing_gives_the_files_back() {
     let tmp = tempfile::tempdir().unwrap();
     let lib = tmp.path().join("lib");
     write(
@@ -522,14 +522,50 @@ fn a_level_set_by_a_person_outlasts_reimports_until_cleared() {
     );
     assert_eq!(entry.after["note"], "assumes the basics");
 
-    p.set_module_level(&id, None, None, &person, Timestamp(6))
-        .unwrap();
-    p.import_library(&lib, &ME, Timestamp(7)).unwrap();
+    // The file now says intermediate; the person's level still stands.
+    write(
+        &lib,
+        "a.md",
+        b"---\nlevel: intermediate\n---\n# Alpha\n\nText, revised.\n",
+    );
+    p.import_library(&lib, &ME, Timestamp(6)).unwrap();
     assert_eq!(
         level(&p),
-        Some(model::Level::Beginner),
-        "cleared, the file's level returns"
+        Some(model::Level::Advanced),
+        "still the person's"
     );
+    let cleared = p
+        .set_module_level(&id, None, None, &person, Timestamp(7))
+        .unwrap();
+    assert_eq!(
+        (cleared.level, level(&p)),
+        (
+            Some(model::Level::Intermediate),
+            Some(model::Level::Intermediate)
+        ),
+        "cleared, the level the file gives now returns at once, not at the next import"
+    );
+    let again = p.import_library(&lib, &ME, Timestamp(8)).unwrap();
+    assert_eq!(
+        (again.unchanged, level(&p)),
+        (1, Some(model::Level::Intermediate)),
+        "and the next import finds the module as its file has it: nothing changed"
+    );
+
+    // A file that gives no level: cleared, the module has none.
+    write(&lib, "a.md", b"# Alpha\n\nText, revised.\n");
+    p.import_library(&lib, &ME, Timestamp(9)).unwrap();
+    p.set_module_level(
+        &id,
+        Some(model::Level::Beginner),
+        None,
+        &person,
+        Timestamp(10),
+    )
+    .unwrap();
+    p.set_module_level(&id, None, None, &person, Timestamp(11))
+        .unwrap();
+    assert_eq!(level(&p), None, "the file gives none, so none");
 }
 
 #[test]
