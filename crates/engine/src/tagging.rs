@@ -173,6 +173,7 @@ impl Project {
                             .collect(),
                         notes: a.notes.clone(),
                         tags: Vec::new(),
+                        level_set_by_hand: false,
                     };
                     tx.save_insight(&insight, &a.content_hash, &fingerprint)?;
                     let tags: Vec<(SkillId, f32, Vec<model::Evidence>)> = a

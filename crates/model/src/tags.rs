@@ -85,6 +85,10 @@ pub struct ModuleInsight {
     /// Why a module got fewer suggestions than usual (empty, cut short…).
     pub notes: Vec<String>,
     pub tags: Vec<Tag>,
+    /// Whether a person set the module's level (over its file's and the guess); clearing
+    /// it gives the file's back.
+    #[serde(default)]
+    pub level_set_by_hand: bool,
 }
 
 /// What one auto-tagging run did.

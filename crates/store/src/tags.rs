@@ -190,6 +190,16 @@ impl Store {
             level_signals: Vec::new(),
             notes: Vec::new(),
             tags,
+            level_set_by_hand: self
+                .conn
+                .query_row(
+                    "SELECT 1 FROM module_levels WHERE module_id = ?1",
+                    [module.as_str()],
+                    |_| Ok(()),
+                )
+                .optional()
+                .map_err(|e| self.sql(e))?
+                .is_some(),
         };
         if let Some((model, keyphrases, level, score, signals, notes)) = row {
             insight.model = Some(model);

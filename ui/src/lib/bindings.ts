@@ -402,7 +402,12 @@ model: string | null, keyphrases: Array<Keyphrase>, level: Level | null, level_s
 /**
  * Why a module got fewer suggestions than usual (empty, cut short…).
  */
-notes: Array<string>, tags: Array<Tag>, };
+notes: Array<string>, tags: Array<Tag>, 
+/**
+ * Whether a person set the module's level (over its file's and the guess); clearing
+ * it gives the file's back.
+ */
+level_set_by_hand: boolean, };
 
 export type TagReport = { model: string, 
 /**

@@ -489,6 +489,10 @@ fn a_level_set_by_a_person_outlasts_reimports_until_cleared_and_clearing_gives_t
     )
     .unwrap();
     assert_eq!(level(&p), Some(model::Level::Advanced), "set at once");
+    assert!(
+        p.module_insight(&id).unwrap().level_set_by_hand,
+        "the module's insight says a person set its level (the app offers the file's back)"
+    );
     let again = p.import_library(&lib, &ME, Timestamp(4)).unwrap();
     assert_eq!(
         again.unchanged, 1,
@@ -544,6 +548,10 @@ fn a_level_set_by_a_person_outlasts_reimports_until_cleared_and_clearing_gives_t
             Some(model::Level::Intermediate)
         ),
         "cleared, the level the file gives now returns at once, not at the next import"
+    );
+    assert!(
+        !p.module_insight(&id).unwrap().level_set_by_hand,
+        "and no level is set by hand any more"
     );
     let again = p.import_library(&lib, &ME, Timestamp(8)).unwrap();
     assert_eq!(

@@ -85,6 +85,18 @@ pub(crate) async fn auto_tag(env: &Env) -> Result<()> {
         .click()
         .await?;
         wait_for_text(&c, "[data-testid=notice]", "is now advanced").await?;
+        // Set by hand, it can be given back to the file: at once, not at the next import.
+        c.find(Locator::Css("[data-testid=set-level] [data-level=file]"))
+            .await
+            .context("a level set by hand offers the file's back")?
+            .click()
+            .await?;
+        wait_for_text(
+            &c,
+            "[data-testid=notice]",
+            "takes its level from its file again",
+        )
+        .await?;
         Ok(())
     })
     .await?;
@@ -102,11 +114,26 @@ pub(crate) async fn auto_tag(env: &Env) -> Result<()> {
                 .is_some_and(|t| t.contains("Pricing Tiers"))
         })
         .context("the pricing module")?;
+    let log: serde_json::Value = cli_json(
+        env,
+        &["log".as_ref(), project.as_os_str(), "--json".as_ref()],
+    )?;
+    let set: Vec<&serde_json::Value> = log
+        .as_array()
+        .context("an audit log")?
+        .iter()
+        .filter(|e| e["action"] == "module.level_set")
+        .collect();
     ensure!(
-        pricing["level"] == "advanced",
-        "the level set in the window is in the project: {pricing}"
+        set.len() == 2
+            && set[0]["after"]["level"] == "advanced"
+            && set[1]["after"]["level"].is_null(),
+        "the level set in the window and its clearing are logged, in order: {set:?}"
     );
-    let log = cli(env, &["log".as_ref(), project.as_os_str()])?;
-    ensure!(log.contains("module.level_set"), "and logged");
+    let from_file = &set[0]["before"]["level"];
+    ensure!(
+        from_file != "advanced" && &pricing["level"] == from_file,
+        "the module has the level its file gives again (logged as the one replaced): {pricing}, file {from_file}"
+    );
     Ok(())
 }
