@@ -156,7 +156,9 @@ pub(crate) fn suggestion_scale_rows(sizes: &[usize]) -> Vec<Row> {
                 v
             })
             .collect();
-        for with_vectors in [false, true] {
+        // By words, by vectors, and by vectors on a graph already drawn (one prerequisite
+        // per module), which the suggester learns from first.
+        for (with_vectors, drawn) in [(false, false), (true, false), (true, true)] {
             let modules: Vec<graph::ModuleText<'_>> = texts
                 .iter()
                 .enumerate()
@@ -174,60 +176,49 @@ pub(crate) fn suggestion_scale_rows(sizes: &[usize]) -> Vec<Row> {
                     name: texts[i].0.clone(),
                 })
                 .collect();
-            let empty = graph::Graph::new(nodes, &[]);
-            let start = Instant::now();
-            let found = graph::suggest(
-                &empty,
-                &modules,
-                graph::Signals { titles: true },
-                20,
-                &Default::default(),
-            );
-            rows.push(Row {
-                what: format!(
-                    "suggest prerequisites, {n} synthetic modules ({})",
-                    if with_vectors {
-                        "model vectors"
-                    } else {
-                        "words only"
-                    }
-                ),
-                runs: 1,
-                median: start.elapsed(),
-                note: format!("{} suggestions; every pair scored", found.len()),
-            });
-            if with_vectors {
-                // A graph already drawn, one prerequisite per module: the suggester
-                // learns from it first.
-                let edges: Vec<graph::Edge> = (1..n)
+            let edges: Vec<graph::Edge> = match drawn {
+                false => Vec::new(),
+                true => (1..n)
                     .map(|i| graph::Edge {
                         before: (i * 7919 + 13) % i,
                         after: i,
                         group: model::PrerequisiteGroup::AllOf,
                     })
-                    .collect();
-                let drawn = graph::Graph::new(empty.nodes().to_vec(), &edges);
-                let start = Instant::now();
-                let found = graph::suggest(
-                    &drawn,
-                    &modules,
-                    graph::Signals { titles: true },
-                    20,
-                    &Default::default(),
-                );
-                rows.push(Row {
-                    what: format!(
-                        "suggest prerequisites, {n} synthetic modules (model vectors), {} drawn",
+                    .collect(),
+            };
+            let graph = graph::Graph::new(nodes, &edges);
+            let start = Instant::now();
+            let found = graph::suggest(
+                &graph,
+                &modules,
+                graph::Signals { titles: true },
+                20,
+                &Default::default(),
+            );
+            let by = if with_vectors {
+                "model vectors"
+            } else {
+                "words only"
+            };
+            let (what, how) = match drawn {
+                false => (
+                    format!("suggest prerequisites, {n} synthetic modules ({by})"),
+                    "every pair scored",
+                ),
+                true => (
+                    format!(
+                        "suggest prerequisites, {n} synthetic modules ({by}), {} drawn",
                         edges.len()
                     ),
-                    runs: 1,
-                    median: start.elapsed(),
-                    note: format!(
-                        "{} suggestions; learned from the drawn edges first, then every pair scored",
-                        found.len()
-                    ),
-                });
-            }
+                    "learned from the drawn edges first, then every pair scored",
+                ),
+            };
+            rows.push(Row {
+                what,
+                runs: 1,
+                median: start.elapsed(),
+                note: format!("{} suggestions; {how}", found.len()),
+            });
         }
     }
     rows

@@ -545,14 +545,12 @@ pub(crate) struct Scored {
     pub suggested: Option<(usize, usize)>,
 }
 
-/// Scores every candidate of `library` with `model` (the shipped one when `None`).
-/// Like `graph suggest`, only the likelier direction of a pair is ranked.
-pub(crate) fn score(
-    library: &Library,
-    vectors: Option<&[Vec<f32>]>,
-    model: Option<graph::Model>,
-) -> Scored {
-    let texts: Vec<graph::ModuleText<'_>> = library
+/// What the suggester reads of a library's items, compared by `vectors` when given.
+fn module_texts<'a>(
+    library: &'a Library,
+    vectors: Option<&'a [Vec<f32>]>,
+) -> Vec<graph::ModuleText<'a>> {
+    library
         .items
         .iter()
         .enumerate()
@@ -563,19 +561,34 @@ pub(crate) fn score(
             level: Some(m.level),
             vector: vectors.map(|v| v[i].as_slice()),
         })
-        .collect();
+        .collect()
+}
+
+/// The ordered pairs ranked: the labelled ones, else every ordered pair.
+fn candidates(library: &Library) -> Vec<(usize, usize)> {
+    let n = library.items.len();
+    match &library.labelled {
+        Some(l) => l.clone(),
+        None => (0..n)
+            .flat_map(|b| (0..n).filter(move |a| *a != b).map(move |a| (b, a)))
+            .collect(),
+    }
+}
+
+/// Scores every candidate of `library` with `model` (the shipped one when `None`).
+/// Like `graph suggest`, only the likelier direction of a pair is ranked.
+pub(crate) fn score(
+    library: &Library,
+    vectors: Option<&[Vec<f32>]>,
+    model: Option<graph::Model>,
+) -> Scored {
+    let texts = module_texts(library, vectors);
     let signals = graph::Signals { titles: true };
     let mut scorer = graph::Scorer::new(&texts, signals).with_refd();
     if let Some(m) = model {
         scorer = scorer.with_model(m);
     }
-    let n = library.items.len();
-    let candidates: Vec<(usize, usize)> = match &library.labelled {
-        Some(l) => l.clone(),
-        None => (0..n)
-            .flat_map(|b| (0..n).filter(move |a| *a != b).map(move |a| (b, a)))
-            .collect(),
-    };
+    let candidates = candidates(library);
     let mut out = Scored {
         ours: Vec::new(),
         directed_cosine: Vec::new(),
@@ -665,18 +678,7 @@ pub(crate) struct Drawn {
 }
 
 pub(crate) fn score_drawn(library: &Library, vectors: Option<&[Vec<f32>]>) -> Drawn {
-    let texts: Vec<graph::ModuleText<'_>> = library
-        .items
-        .iter()
-        .enumerate()
-        .map(|(i, m)| graph::ModuleText {
-            title: &m.title,
-            body: &m.body,
-            tags: &m.tags,
-            level: Some(m.level),
-            vector: vectors.map(|v| v[i].as_slice()),
-        })
-        .collect();
+    let texts = module_texts(library, vectors);
     let signals = graph::Signals { titles: true };
     let mut gold: Vec<(usize, usize)> = library.gold.iter().copied().collect();
     gold.sort_unstable();
@@ -686,13 +688,7 @@ pub(crate) fn score_drawn(library: &Library, vectors: Option<&[Vec<f32>]>) -> Dr
     let shipped = graph::Scorer::new(&texts, signals);
     let learned =
         graph::Scorer::new(&texts, signals).learning_from(&drawn, graph::LEARNING_STRENGTH);
-    let n = library.items.len();
-    let candidates: Vec<(usize, usize)> = match &library.labelled {
-        Some(l) => l.clone(),
-        None => (0..n)
-            .flat_map(|b| (0..n).filter(move |a| *a != b).map(move |a| (b, a)))
-            .collect(),
-    };
+    let candidates = candidates(library);
     let mut out = Drawn {
         learned: Vec::new(),
         shipped: Vec::new(),

@@ -353,8 +353,8 @@ impl Project {
         actor: &Actor,
         now: Timestamp,
     ) -> Result<bool> {
-        let (_, modules, c) = self.graph()?;
-        let (b, a) = (position(&c, before)?, position(&c, after)?);
+        // Two modules read for their titles (an unknown one is refused), not the graph.
+        let (b, a) = (self.store.module(before)?, self.store.module(after)?);
         let pair = (before.clone(), after.clone());
         if self.store.dismissed_suggestions()?.contains(&pair) == dismissed {
             return Ok(false);
@@ -363,7 +363,7 @@ impl Project {
             true => AuditAction::SuggestionDismissed,
             false => AuditAction::SuggestionRestored,
         };
-        let edge = format!("“{}” → “{}”", modules[b].title, modules[a].title);
+        let edge = format!("“{}” → “{}”", b.title, a.title);
         let after_json = serde_json::json!({ "suggestion": edge, "dismissed": dismissed });
         let before_json = serde_json::json!({ "suggestion": edge, "dismissed": !dismissed });
         let object = format!("{before}->{after}");

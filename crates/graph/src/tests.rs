@@ -667,15 +667,27 @@ fn an_alphabetical_library_says_nothing_by_its_order() {
     );
 }
 
+/// Three lessons, each stating the one before it, and one unrelated module (nodes
+/// "intro charts dashboards knitting").
+const STATED_CHAIN: [(&str, &str); 4] = [
+    (
+        "Intro to spreadsheets",
+        "Cells, rows and columns. A **formula** starts with an equals sign.",
+    ),
+    (
+        "Charts",
+        "Before this module: complete Intro to spreadsheets. Turn a formula's cells into a chart.",
+    ),
+    (
+        "Dashboards",
+        "Before this module: complete Charts. Put each chart and formula on one page.",
+    ),
+    ("Knitting", "Cast on, knit, purl."),
+];
+
 #[test]
 fn a_stated_prerequisite_is_suggested_and_said_in_words() {
-    let modules = [
-        ("Intro to spreadsheets", "Cells, rows and columns. A **formula** starts with an equals sign."),
-        ("Charts", "Before this module: complete Intro to spreadsheets. Turn a formula's cells into a chart."),
-        ("Dashboards", "Before this module: complete Charts. Put each chart and formula on one page."),
-        ("Knitting", "Cast on, knit, purl."),
-    ];
-    let texts = texts(&modules);
+    let texts = texts(&STATED_CHAIN);
     let empty = build("intro charts dashboards knitting", &[]);
     let found = suggest(
         &empty,
@@ -725,13 +737,7 @@ fn a_stated_prerequisite_is_suggested_and_said_in_words() {
 
 #[test]
 fn a_dismissed_pair_is_left_out_either_way_round_and_implies_nothing() {
-    let modules = [
-        ("Intro to spreadsheets", "Cells, rows and columns. A **formula** starts with an equals sign."),
-        ("Charts", "Before this module: complete Intro to spreadsheets. Turn a formula's cells into a chart."),
-        ("Dashboards", "Before this module: complete Charts. Put each chart and formula on one page."),
-        ("Knitting", "Cast on, knit, purl."),
-    ];
-    let texts = texts(&modules);
+    let texts = texts(&STATED_CHAIN);
     let empty = build("intro charts dashboards knitting", &[]);
     let pairs = |dismissed: &[(usize, usize)]| -> Vec<(usize, usize)> {
         let dismissed = dismissed.iter().copied().collect();
@@ -881,13 +887,7 @@ fn which_comes_first_is_learned_from_the_prerequisites_a_project_has() {
 
 #[test]
 fn learning_from_a_small_or_complete_graph_keeps_every_confidence_a_probability() {
-    let modules = [
-        ("Intro to spreadsheets", "Cells, rows and columns. A **formula** starts with an equals sign."),
-        ("Charts", "Before this module: complete Intro to spreadsheets. Turn a formula's cells into a chart."),
-        ("Dashboards", "Before this module: complete Charts. Put each chart and formula on one page."),
-        ("Knitting", "Cast on, knit, purl."),
-    ];
-    let texts = texts(&modules);
+    let texts = texts(&STATED_CHAIN);
     // Every pair linked (nothing unlinked to learn from), one edge, a chain, and a graph
     // whose one edge goes against everything the content says.
     for edges in [

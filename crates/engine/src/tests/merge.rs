@@ -2038,8 +2038,20 @@ fn dismissed_suggestions_merge_and_one_taken_back_here_but_not_there_follows_the
 #[test]
 fn a_framework_imported_there_and_a_skill_it_leaves_alone_edited_here_merge_without_conflict() {
     let tmp = tempfile::tempdir().unwrap();
-    let (mut ours, mut theirs) = copies(tmp.path());
-    let (ana, ben) = (someone("Ana"), someone("Ben"));
+    // Ours renames skill-10; theirs imports `framework`, which never names it.
+    let renamed_here_imported_there = |dir: &str, framework: &Path| -> (Project, Project) {
+        let (mut ours, mut theirs) = copies(tmp.path().join(dir).as_path());
+        let edit = SkillEdit {
+            name: Some("Ten".to_owned()),
+            ..Default::default()
+        };
+        ours.edit_skill("skill-10", edit, &someone("Ana"), Timestamp(10))
+            .unwrap();
+        theirs
+            .import_taxonomy_file(framework, &someone("Ben"), Timestamp(11))
+            .unwrap();
+        (ours, theirs)
+    };
     let framework = tmp.path().join("framework.csv");
     std::fs::write(
         &framework,
@@ -2048,15 +2060,7 @@ fn a_framework_imported_there_and_a_skill_it_leaves_alone_edited_here_merge_with
          prospecting,selling,Prospecting,Finding buyers\n",
     )
     .unwrap();
-    let edit = SkillEdit {
-        name: Some("Ten".to_owned()),
-        ..Default::default()
-    };
-    ours.edit_skill("skill-10", edit, &ana, Timestamp(10))
-        .unwrap();
-    theirs
-        .import_taxonomy_file(&framework, &ben, Timestamp(11))
-        .unwrap();
+    let (mut ours, theirs) = renamed_here_imported_there("one", &framework);
     let report = merge(&mut ours, &theirs, &Resolutions::all(None)).unwrap();
     assert!(
         report.merged && report.conflicts.is_empty(),
@@ -2073,17 +2077,8 @@ fn a_framework_imported_there_and_a_skill_it_leaves_alone_edited_here_merge_with
             && names.contains(&("prospecting".to_owned(), "Prospecting".to_owned())),
         "ours' rename stays and the framework's skills come: {names:?}"
     );
-    // The other way round: ours (as it was before the merge above) into theirs.
-    let (mut ours, mut theirs) = copies(tmp.path().join("again").as_path());
-    let edit = SkillEdit {
-        name: Some("Ten".to_owned()),
-        ..Default::default()
-    };
-    ours.edit_skill("skill-10", edit, &ana, Timestamp(10))
-        .unwrap();
-    theirs
-        .import_taxonomy_file(&framework, &ben, Timestamp(11))
-        .unwrap();
+    // The other way round, on fresh copies: ours into theirs.
+    let (ours, mut theirs) = renamed_here_imported_there("again", &framework);
     let report = merge(&mut theirs, &ours, &Resolutions::all(None)).unwrap();
     assert!(
         report.merged && report.conflicts.is_empty(),
@@ -2119,16 +2114,7 @@ fn a_framework_imported_there_and_a_skill_it_leaves_alone_edited_here_merge_with
             .unwrap(),
     )
     .unwrap();
-    let (mut ours, mut theirs) = copies(tmp.path().join("case").as_path());
-    let edit = SkillEdit {
-        name: Some("Ten".to_owned()),
-        ..Default::default()
-    };
-    ours.edit_skill("skill-10", edit, &ana, Timestamp(10))
-        .unwrap();
-    theirs
-        .import_taxonomy_file(&case, &ben, Timestamp(11))
-        .unwrap();
+    let (mut ours, theirs) = renamed_here_imported_there("case", &case);
     let report = merge(&mut ours, &theirs, &Resolutions::all(None)).unwrap();
     assert!(
         report.merged && report.conflicts.is_empty(),

@@ -175,6 +175,14 @@ pub(crate) async fn graph_suggestions(env: &Env) -> Result<()> {
             .await?
             .click()
             .await?;
+        // The dismissal is saved before the list changes: wait for it to be said.
+        wait_for_text(
+            &c,
+            "[data-testid=graph-message]",
+            "Dismissed the suggestion",
+        )
+        .await
+        .context("dismissing says so")?;
         let after_dismiss = text_of(&c, "[data-testid=graph-suggestions]").await?;
         ensure!(
             !after_dismiss.contains(&format!("“{preparation}” → “{trading}”")),
