@@ -57,6 +57,8 @@ fn suggestion_precision(
             tags: &m.tags,
             level: m.level,
             vector: vectors.map(|v| v[i].as_slice()),
+            library: 0,
+            path: &m.relative_path,
         })
         .collect();
     let start = Instant::now();
@@ -168,6 +170,8 @@ pub(crate) fn suggestion_scale_rows(sizes: &[usize]) -> Vec<Row> {
                     tags: &[],
                     level: None,
                     vector: with_vectors.then(|| vectors[i].as_slice()),
+                    library: 0,
+                    path: "",
                 })
                 .collect();
             let nodes = (0..n)

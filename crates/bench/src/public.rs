@@ -14,6 +14,9 @@ pub(crate) struct Item {
     pub tags: Vec<String>,
     /// The declared level, else the one auto-tagging guesses (as the engine passes it).
     pub level: model::Level,
+    /// Where it is in its library (our sample libraries' file paths; empty for the
+    /// public sets, whose order is their catalogue's or their authors').
+    pub path: String,
 }
 
 impl Item {
@@ -24,6 +27,7 @@ impl Item {
             body,
             tags: Vec::new(),
             level,
+            path: String::new(),
         }
     }
 }
@@ -126,6 +130,7 @@ fn samples() -> Result<Dataset> {
                 let mut item = Item::new(m.title.clone(), m.body.clone());
                 item.tags = m.tags.clone();
                 item.level = m.level.unwrap_or(item.level);
+                item.path = m.relative_path.clone();
                 item
             })
             .collect();
@@ -560,6 +565,8 @@ fn module_texts<'a>(
             tags: &m.tags,
             level: Some(m.level),
             vector: vectors.map(|v| v[i].as_slice()),
+            library: 0,
+            path: &m.path,
         })
         .collect()
 }

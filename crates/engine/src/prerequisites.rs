@@ -278,6 +278,11 @@ impl Project {
             .map(|m| self.store.insight(&m.id))
             .collect::<store::Result<_>>()?;
         let vectors = self.module_vectors(&modules, &insights)?;
+        let mut libraries: HashMap<&model::LibraryId, usize> = HashMap::new();
+        for m in &modules {
+            let next = libraries.len();
+            libraries.entry(&m.library_id).or_insert(next);
+        }
         let texts: Vec<graph::ModuleText<'_>> = modules
             .iter()
             .zip(&insights)
@@ -288,6 +293,8 @@ impl Project {
                 tags: &m.tags,
                 level: m.level.or(insight.level),
                 vector: vectors.as_ref().map(|v| v[i].as_slice()),
+                library: libraries[&m.library_id],
+                path: &m.source_path,
             })
             .collect();
         let signals = graph::Signals { titles: true };

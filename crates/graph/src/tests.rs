@@ -517,6 +517,8 @@ fn suggestions_follow_content_and_respect_the_graph() {
             tags: t,
             level: Some(b.2),
             vector: None,
+            library: 0,
+            path: "",
         })
         .collect();
     let names = |g: &Graph, s: &[Suggestion]| -> Vec<String> {
@@ -590,6 +592,8 @@ fn texts<'a>(modules: &'a [(&'a str, &'a str)]) -> Vec<ModuleText<'a>> {
             tags: &[],
             level: None,
             vector: None,
+            library: 0,
+            path: "",
         })
         .collect()
 }
@@ -664,6 +668,103 @@ fn an_alphabetical_library_says_nothing_by_its_order() {
     check(
         &["Welcome", "Setting up", "Your first report", "Sharing"],
         true,
+    );
+}
+
+#[test]
+fn files_merely_sorted_by_name_say_nothing_by_their_order() {
+    /// `places` are (library, path) in library order; `pairs` the pairs whose order
+    /// should count, each (first, second) by index; every other pair's should not.
+    fn check(places: &[(usize, &str)], pairs: &[(usize, usize)], why: &str) {
+        let titles: Vec<String> = (0..places.len())
+            .map(|i| {
+                format!(
+                    "{} lesson",
+                    ["Zeta", "Alpha", "Mu", "Beta", "Kappa", "Delta"][i]
+                )
+            })
+            .collect();
+        let texts: Vec<ModuleText<'_>> = places
+            .iter()
+            .zip(&titles)
+            .map(|(&(library, path), title)| ModuleText {
+                title,
+                body: "",
+                tags: &[],
+                level: None,
+                vector: None,
+                library,
+                path,
+            })
+            .collect();
+        let scorer = Scorer::new(&texts, Signals { titles: true });
+        for a in 0..places.len() {
+            for b in a + 1..places.len() {
+                let f = scorer.features(a, b);
+                let counts = pairs.contains(&(a, b));
+                assert_eq!(
+                    f.order,
+                    if counts { 1.0 } else { 0.0 },
+                    "{why}: order of {:?} before {:?} should {}count",
+                    places[a],
+                    places[b],
+                    if counts { "" } else { "not " }
+                );
+                assert_eq!(
+                    f.nearby != 0.0,
+                    places[a].0 == places[b].0,
+                    "{why}: nearness counts within a library, never across two"
+                );
+            }
+        }
+    }
+    check(
+        &[
+            (0, "01-welcome.md"),
+            (0, "02-basics.md"),
+            (0, "10-review.md"),
+        ],
+        &[(0, 1), (0, 2), (1, 2)],
+        "numbered files are ordered by their author",
+    );
+    check(
+        &[(0, "basics.md"), (0, "review.md"), (0, "welcome.md")],
+        &[],
+        "unnumbered files in name order are only what reading the folder gives",
+    );
+    check(
+        &[
+            (0, "guides/hand-hygiene.pdf"),
+            (0, "orientation/welcome.html"),
+            (0, "packages/meds.zip/pretest"),
+            (0, "packages/meds.zip/rights"),
+            (0, "packages/meds.zip/calculations"),
+        ],
+        &[(2, 3), (2, 4), (3, 4)],
+        "a package's items keep their author's order; two unnumbered folders say nothing",
+    );
+    check(
+        &[
+            (0, "week-1/intro.md"),
+            (0, "week-2/a.md"),
+            (0, "week-2/b.md"),
+        ],
+        &[(0, 1), (0, 2)],
+        "numbered folders order what is in them; unnumbered files inside one do not",
+    );
+    check(
+        &[
+            (0, "catalog.csv/DL-101"),
+            (0, "catalog.csv/DL-110"),
+            (1, "intro.md"),
+        ],
+        &[(0, 1)],
+        "a catalogue's rows are in its order; two libraries are in no order at all",
+    );
+    check(
+        &[(0, ""), (0, ""), (0, "")],
+        &[(0, 1), (0, 2), (1, 2)],
+        "without paths (a public set), the list's own order counts",
     );
 }
 

@@ -248,3 +248,77 @@ fn a_dismissed_suggestion_stays_dismissed_either_way_round_until_taken_back() {
         "the failed call dismissed nothing"
     );
 }
+
+#[test]
+fn suggestions_read_order_only_where_someone_chose_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (course, extras) = (tmp.path().join("course"), tmp.path().join("extras"));
+    let page = |title: &str, body: &str| format!("---\ntitle: {title}\n---\n{body}\n");
+    // Numbered files: their order is the author's. Unnumbered ones are only read in name
+    // order, and a second library is in no order with the first.
+    for (dir, file, title, body) in [
+        (
+            &course,
+            "01-cells.md",
+            "Spreadsheet cells",
+            "Cells, rows, columns and formulas in a spreadsheet.",
+        ),
+        (
+            &course,
+            "02-charts.md",
+            "Spreadsheet charts",
+            "Turn spreadsheet cells, rows and formulas into charts.",
+        ),
+        (
+            &extras,
+            "formulas.md",
+            "Spreadsheet formulas",
+            "Formulas over spreadsheet cells, rows and columns.",
+        ),
+        (
+            &extras,
+            "pivots.md",
+            "Pivot tables",
+            "Pivot spreadsheet rows and columns with formulas and charts.",
+        ),
+    ] {
+        write(dir, file, page(title, body).as_bytes());
+    }
+    let mut p = Project::create(&tmp.path().join("p.pathforge"), Timestamp(1)).unwrap();
+    p.import_library(&course, &ME, Timestamp(2)).unwrap();
+    p.import_library(&extras, &ME, Timestamp(3)).unwrap();
+    let suggestions = p.suggest_prerequisites(20).unwrap();
+    let course_titles = ["Spreadsheet cells", "Spreadsheet charts"];
+    let in_course = |t: &String| course_titles.contains(&t.as_str());
+    let mut seen = BTreeSet::new();
+    for s in &suggestions {
+        let (x, y) = (in_course(&s.before_title), in_course(&s.after_title));
+        let kind = match (x, y) {
+            (true, true) => "numbered",
+            (false, false) => "sorted by name",
+            _ => "two libraries",
+        };
+        seen.insert(kind);
+        let said = |what: &str| s.evidence.iter().any(|e| e.contains(what));
+        assert_eq!(
+            said("earlier in the library") || said("later in the library"),
+            kind == "numbered",
+            "{} → {} ({kind}): only the numbered files' order is evidence: {:?}",
+            s.before_title,
+            s.after_title,
+            s.evidence
+        );
+        assert!(
+            kind != "two libraries" || !said("apart in the library"),
+            "{} → {}: modules of two libraries are not near or far in either: {:?}",
+            s.before_title,
+            s.after_title,
+            s.evidence
+        );
+    }
+    assert_eq!(
+        seen.len(),
+        3,
+        "a suggestion of each kind was checked: {suggestions:?}"
+    );
+}

@@ -14,11 +14,12 @@
 //! and one that later likely suggestions turn into a shortcut is dropped for the next.
 //!
 //! Here: the suggestions themselves. `features.rs` holds a pair's features and the model
-//! over them, `fit.rs` the fitting, `text.rs` what is read in a text, `scorer.rs` the
-//! features of one library's pairs.
+//! over them, `fit.rs` the fitting, `text.rs` what is read in a text, `order.rs` which
+//! pairs a library orders on purpose, `scorer.rs` the features of one library's pairs.
 
 mod features;
 mod fit;
+mod order;
 mod scorer;
 mod text;
 
@@ -45,6 +46,12 @@ pub struct ModuleText<'a> {
     /// The module's unit vector from the embedding model (auto-tagging caches it). Used
     /// for similarity only when every module has one; otherwise words are compared.
     pub vector: Option<&'a [f32]>,
+    /// Which of the project's libraries holds it (modules of one library come together,
+    /// in its order) and where in it (`/`-separated; empty when the library has no
+    /// paths): library order says which comes first only where an author chose it, not
+    /// where files were merely sorted by name (see [`Scorer`]).
+    pub library: usize,
+    pub path: &'a str,
 }
 
 /// Which signals to use; `titles` can be switched off to measure content alone.

@@ -9,6 +9,7 @@ use model::Level;
 use super::features::{
     Features, Model, FEATURE_NAMES, PAIR_FEATURES, REFD, VECTOR_MODEL, WORD_MODEL,
 };
+use super::order::Places;
 use super::text::{cosines, defined_terms, order_lines, tfidf, titles_in, weight, words, Weights};
 use super::{ModuleText, Signals};
 
@@ -42,6 +43,8 @@ pub struct Scorer<'a> {
     nearest: Vec<Vec<usize>>,
     /// Whether the library is in alphabetical order of titles (its order then says nothing).
     alphabetical: bool,
+    /// Where each module is, and which pairs' order was chosen, not sorted.
+    places: Places,
     defined: Vec<HashSet<String>>,
     lower: Vec<String>,
     /// For each module, the modules whose title its text names, and whose title it names
@@ -119,6 +122,7 @@ impl<'a> Scorer<'a> {
             similarities,
             nearest: Vec::new(),
             alphabetical: n > 2 && in_order * 10 >= (n - 1) * 9,
+            places: Places::new(modules.iter().map(|m| (m.library, m.path))),
             defined: modules.iter().map(|m| defined_terms(m.body)).collect(),
             named: titles_in(&titles, &lower),
             stated: titles_in(&titles, &order),
@@ -280,10 +284,10 @@ impl<'a> Scorer<'a> {
         let (mb, ma) = (&self.modules[before], &self.modules[after]);
         let shared = mb.tags.iter().filter(|t| ma.tags.contains(t)).count();
         let union = mb.tags.len() + ma.tags.len() - shared;
-        let ordered = !self.alphabetical;
+        let ordered = !self.alphabetical && self.places.ordered(before, after);
         Features {
             similarity: self.similarity(before, after),
-            nearby: if ordered {
+            nearby: if !self.alphabetical && self.places.together(before, after) {
                 1.0 / (1.0 + (after as f64 - before as f64).abs() / 8.0)
             } else {
                 0.0
