@@ -82,6 +82,7 @@ pub(crate) fn datasets(dir: &Path) -> Vec<(&'static str, Result<Dataset>)> {
             lecturebank_cd(&dir.join("lecturebank-cd"), "lecturebank-cd bio", "BIO"),
         ),
         ("lecturebank", lecturebank(&dir.join("lecturebank"))),
+        ("sfu-courses", sfu_courses(&dir.join("sfu-courses"))),
     ]
 }
 
@@ -280,6 +281,133 @@ fn al_cpl(dir: &Path) -> Result<Dataset> {
         ours: false,
         libraries,
     })
+}
+
+/// Simon Fraser University's undergraduate course outlines (titles, descriptions and
+/// prerequisite statements, as its public course-outlines API gives them, collected in
+/// Highfire1/sfu-prerequisites-parsing). Each department is one library in course-number
+/// order; an expert edge is a course of the same department that a course's prerequisite
+/// statement names (its corequisites and recommendations left out). Only departments
+/// whose statements name at least [`SFU_MIN_EDGES`] of their own courses: a department
+/// that states few says little. The statements are the answer, so only the title and
+/// description are read. Held out: found after the weights were fitted.
+fn sfu_courses(dir: &Path) -> Result<Dataset> {
+    #[derive(serde::Deserialize)]
+    struct Outlines {
+        data: Vec<Outline>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Outline {
+        dept: String,
+        number: String,
+        title: String,
+        #[serde(default)]
+        description: String,
+        #[serde(default)]
+        prerequisites: String,
+        #[serde(rename = "degreeLevel", default)]
+        degree_level: String,
+    }
+    let source = source(dir)?;
+    let path = dir.join("code/source_data/outlines_all.json");
+    let text =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let outlines: Outlines =
+        serde_json::from_str(&text).with_context(|| format!("reading {}", path.display()))?;
+    let mut by_dept: std::collections::BTreeMap<String, Vec<Outline>> = Default::default();
+    for o in outlines.data {
+        if o.degree_level == "UGRD" {
+            by_dept.entry(o.dept.clone()).or_default().push(o);
+        }
+    }
+    let mut libraries = Vec::new();
+    for (dept, mut courses) in by_dept {
+        let key = |n: &str| {
+            let digits: String = n.chars().take_while(char::is_ascii_digit).collect();
+            (digits.parse::<u32>().unwrap_or(u32::MAX), n.to_owned())
+        };
+        courses.sort_by_key(|c| key(&c.number));
+        courses.dedup_by(|a, b| a.number == b.number);
+        let index: HashMap<&str, usize> = courses
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.number.as_str(), i))
+            .collect();
+        // "272" names 272W where the catalogue has only that, and the other way round.
+        let find = |n: &str| {
+            index
+                .get(n)
+                .or_else(|| index.get(format!("{n}W").as_str()))
+                .or_else(|| n.strip_suffix('W').and_then(|m| index.get(m)))
+                .copied()
+        };
+        let mut gold = HashSet::new();
+        for (after, c) in courses.iter().enumerate() {
+            for (named_dept, number) in named_courses(&c.prerequisites) {
+                if named_dept == dept {
+                    if let Some(before) = find(&number).filter(|b| *b != after) {
+                        gold.insert((before, after));
+                    }
+                }
+            }
+        }
+        if gold.len() < SFU_MIN_EDGES {
+            continue;
+        }
+        let items = courses
+            .iter()
+            .map(|c| Item::new(c.title.trim().to_owned(), c.description.trim().to_owned()))
+            .collect();
+        libraries.push(Library::every_pair(items, gold));
+    }
+    Ok(Dataset {
+        name: "sfu-courses",
+        source,
+        held_out: true,
+        ours: false,
+        libraries,
+    })
+}
+
+/// Departments stating fewer prerequisites among their own courses are left out.
+const SFU_MIN_EDGES: usize = 20;
+
+/// The courses a prerequisite statement names, as (department, number): "MATH 150, 151
+/// or 157" names three, "ACMA 201 (or 210)" two; what follows "Corequisite" or
+/// "Recommended" is not a prerequisite, and "100-level", "45 units" name no course.
+fn named_courses(statement: &str) -> Vec<(String, String)> {
+    let lower = statement.to_lowercase();
+    let end = ["corequisite", "co-requisite", "recommended"]
+        .iter()
+        .filter_map(|w| lower.find(w))
+        .min()
+        .unwrap_or(statement.len());
+    let tokens: Vec<&str> = statement[..end]
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .collect();
+    let is_number = |t: &str| {
+        let digits = t.trim_end_matches('W');
+        digits.len() == 3 && digits.bytes().all(|b| b.is_ascii_digit()) && t.len() <= 4
+    };
+    let is_dept = |t: &str| (2..=5).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_uppercase());
+    let mut out = Vec::new();
+    let mut dept: Option<&str> = None;
+    for (i, t) in tokens.iter().enumerate() {
+        let next = tokens.get(i + 1).map(|n| n.to_lowercase());
+        if is_dept(t) && tokens.get(i + 1).is_some_and(|n| is_number(n)) {
+            dept = Some(t);
+        } else if is_number(t) {
+            let counts = !matches!(
+                next.as_deref(),
+                Some("level" | "units" | "unit" | "credit" | "credits")
+            );
+            if let (Some(d), true) = (dept, counts) {
+                out.push((d.to_owned(), (*t).to_owned()));
+            }
+        }
+    }
+    out
 }
 
 /// Li et al. 2020 (LectureBank 2.0): 322 NLP/ML topics with annotated prerequisite pairs.
@@ -1063,6 +1191,42 @@ fn fitted_without(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_prerequisite_statement_names_its_courses_and_nothing_else() {
+        fn check(statement: &str, expected: &[&str], why: &str) {
+            let found: Vec<String> = named_courses(statement)
+                .into_iter()
+                .map(|(d, n)| format!("{d} {n}"))
+                .collect();
+            assert_eq!(found, expected, "{statement:?}: {why}");
+        }
+        check(
+            "MATH 150, 151, 154 or 157.",
+            &["MATH 150", "MATH 151", "MATH 154", "MATH 157"],
+            "a list goes on naming the department's courses",
+        );
+        check(
+            "ACMA 201 (or 210), with a minimum grade of C. Corequisite: STAT 285.",
+            &["ACMA 201", "ACMA 210"],
+            "a corequisite is no prerequisite",
+        );
+        check(
+            "ARCH 101 or ARCH 201; or any two of ARCH 100, REM 100; and 45 units.",
+            &["ARCH 101", "ARCH 201", "ARCH 100", "REM 100"],
+            "the department is the last one named; units are no course",
+        );
+        check(
+            "Any 100-level MATH course with a minimum grade of C. BC Mathematics 12.",
+            &[],
+            "a level and a school grade name no course",
+        );
+        check(
+            "HS/HIST 277 and ARCH 272/272W. Recommended: ARCH 282.",
+            &["HIST 277", "ARCH 272", "ARCH 272W"],
+            "a slash lists alternatives; a recommendation is no prerequisite",
+        );
+    }
 
     #[test]
     fn figures_count_ties_as_broken_at_random() {
