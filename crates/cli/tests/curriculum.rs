@@ -297,6 +297,10 @@ fn graph_suggest_explains_each_suggestion() {
             !s["evidence"].as_array().unwrap().is_empty(),
             "every suggestion says why: {s}"
         );
+        assert_eq!(
+            s["by_vectors"], false,
+            "an untagged project's modules are compared by their words, and it says so: {s}"
+        );
     }
 
     // The top suggestion dismissed, by title: gone from every later `suggest`, either way
@@ -350,6 +354,11 @@ fn graph_suggest_explains_each_suggestion() {
     assert!(
         !words(&file).contains("learned from"),
         "a project without prerequisites has nothing to learn from: {}",
+        words(&file)
+    );
+    assert!(
+        words(&file).contains("compared by their words: after `pathforge tag`"),
+        "before auto-tagging, the summary says how to get the model's comparison: {}",
         words(&file)
     );
     let out = pathforge(&[&"graph", &"link", &file, &b, &a]);

@@ -309,6 +309,7 @@ impl Project {
             .iter()
             .filter_map(|(b, a)| Some((*at.get(b)?, *at.get(a)?)))
             .collect();
+        let by_vectors = vectors.is_some();
         Ok(graph::suggest(&graph, &texts, signals, limit, &dismissed)
             .into_iter()
             .map(|s| PrerequisiteSuggestion {
@@ -318,6 +319,7 @@ impl Project {
                 after_title: modules[s.after].title.clone(),
                 confidence: s.confidence,
                 evidence: s.evidence,
+                by_vectors,
             })
             .collect())
     }

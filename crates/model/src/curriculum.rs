@@ -178,10 +178,14 @@ pub struct PrerequisiteSuggestion {
     pub before_title: String,
     pub after: ModuleId,
     pub after_title: String,
-    /// 0..=1, relative to the strongest suggestion.
+    /// 0..=1: the model's probability that this is a prerequisite edge.
     pub confidence: f64,
     /// Why, in plain words: similarity, shared skills, levels, textual cues.
     pub evidence: Vec<String>,
+    /// Whether modules were compared by the embedding model's vectors (every module
+    /// auto-tagged with one model) or, before that, by their words, which rank
+    /// prerequisites less well (README, "Suggestion quality on public data").
+    pub by_vectors: bool,
 }
 
 /// How serious a linter finding is.

@@ -158,13 +158,19 @@ export type PrerequisiteEdge = { before: ModuleId, after: ModuleId, group: Prere
 
 export type PrerequisiteSuggestion = { before: ModuleId, before_title: string, after: ModuleId, after_title: string, 
 /**
- * 0..=1, relative to the strongest suggestion.
+ * 0..=1: the model's probability that this is a prerequisite edge.
  */
 confidence: number, 
 /**
  * Why, in plain words: similarity, shared skills, levels, textual cues.
  */
-evidence: Array<string>, };
+evidence: Array<string>, 
+/**
+ * Whether modules were compared by the embedding model's vectors (every module
+ * auto-tagged with one model) or, before that, by their words, which rank
+ * prerequisites less well (README, "Suggestion quality on public data").
+ */
+by_vectors: boolean, };
 
 export type Severity = "error" | "warning" | "info";
 

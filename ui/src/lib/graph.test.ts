@@ -230,6 +230,7 @@ describe('suggested edges', () => {
     after_title: after,
     confidence,
     evidence: ['content similarity 0.70'],
+    by_vectors: true,
   });
 
   it('keeps a suggestion until it is dismissed or drawn either way round', () => {

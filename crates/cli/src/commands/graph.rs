@@ -93,6 +93,12 @@ pub(crate) fn run_graph(command: &GraphCommand) -> anyhow::Result<Output> {
                     "{} suggestions{learned}; add one with `pathforge graph link`, dismiss one with `pathforge graph dismiss`",
                     suggestions.len()
                 )?;
+                if suggestions.iter().any(|s| !s.by_vectors) {
+                    writeln!(
+                        out,
+                        "modules were compared by their words: after `pathforge tag` they are compared by the model's reading of them, which ranks prerequisites markedly better"
+                    )?;
+                }
                 Ok(())
             })
         }

@@ -238,8 +238,8 @@ fn prerequisite_suggestions_compare_modules_by_their_vectors_once_tagged() {
         !untagged.is_empty()
             && untagged
                 .iter()
-                .all(|s| s.evidence[0].starts_with("text similarity")),
-        "before auto-tagging, modules are compared by their words: {untagged:#?}"
+                .all(|s| s.evidence[0].starts_with("text similarity") && !s.by_vectors),
+        "before auto-tagging, modules are compared by their words, and each suggestion says so: {untagged:#?}"
     );
     p.tag_modules(encoder(), Timestamp(3), &mut |_, _| true)
         .unwrap();
@@ -248,8 +248,8 @@ fn prerequisite_suggestions_compare_modules_by_their_vectors_once_tagged() {
         !tagged.is_empty()
             && tagged
                 .iter()
-                .all(|s| s.evidence[0].starts_with("content similarity")),
-        "once tagged, by the vectors tagging cached: {tagged:#?}"
+                .all(|s| s.evidence[0].starts_with("content similarity") && s.by_vectors),
+        "once tagged, by the vectors tagging cached, and each suggestion says so: {tagged:#?}"
     );
     // The cached vector is the one the benchmark computes: the mean of the module's
     // passages, or its title when it has no text.

@@ -94,6 +94,13 @@ pub(crate) async fn graph_suggestions(env: &Env) -> Result<()> {
         )
         .await
         .context("the list says the suggestions learned from the project's own edges")?;
+        wait_for_text(
+            &c,
+            "[data-testid=graph-suggestions-words]",
+            "Compared by their words",
+        )
+        .await
+        .context("before auto-tagging, the list says modules were compared by their words")?;
         let drawn = c
             .execute("return window.__pathforgeGraph.suggested();", vec![])
             .await
