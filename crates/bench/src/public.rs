@@ -376,7 +376,8 @@ const SFU_MIN_EDGES: usize = 20;
 /// or 157" names three, "ACMA 201 (or 210)" two; what follows "Corequisite" or
 /// "Recommended" is not a prerequisite, and "100-level", "45 units" name no course.
 fn named_courses(statement: &str) -> Vec<(String, String)> {
-    let lower = statement.to_lowercase();
+    // ASCII lower case keeps every byte where it was, so `end` indexes `statement` too.
+    let lower = statement.to_ascii_lowercase();
     let end = ["corequisite", "co-requisite", "recommended"]
         .iter()
         .filter_map(|w| lower.find(w))
@@ -1220,6 +1221,11 @@ mod tests {
             "Any 100-level MATH course with a minimum grade of C. BC Mathematics 12.",
             &[],
             "a level and a school grade name no course",
+        );
+        check(
+            "İİİİİİİİİİİİİİİİİİİİİİ MATH 101. Corequisite: MATH 102.",
+            &["MATH 101"],
+            "a statement with letters whose lower case is longer is cut at the right place",
         );
         check(
             "HS/HIST 277 and ARCH 272/272W. Recommended: ARCH 282.",
