@@ -83,6 +83,7 @@ pub(crate) fn datasets(dir: &Path) -> Vec<(&'static str, Result<Dataset>)> {
         ),
         ("lecturebank", lecturebank(&dir.join("lecturebank"))),
         ("sfu-courses", sfu_courses(&dir.join("sfu-courses"))),
+        ("sbu-courses", sbu_courses(&dir.join("sbu-courses"))),
     ]
 }
 
@@ -287,10 +288,9 @@ fn al_cpl(dir: &Path) -> Result<Dataset> {
 /// prerequisite statements, as its public course-outlines API gives them, collected in
 /// Highfire1/sfu-prerequisites-parsing). Each department is one library in course-number
 /// order; an expert edge is a course of the same department that a course's prerequisite
-/// statement names (its corequisites and recommendations left out). Only departments
-/// whose statements name at least [`SFU_MIN_EDGES`] of their own courses: a department
-/// that states few says little. The statements are the answer, so only the title and
-/// description are read. Held out: found after the weights were fitted.
+/// statement names (its corequisites and recommendations left out), in departments whose
+/// statements name at least [`MIN_STATED_EDGES`] of their own courses ([`department`]).
+/// Held out: found after the weights were fitted.
 fn sfu_courses(dir: &Path) -> Result<Dataset> {
     #[derive(serde::Deserialize)]
     struct Outlines {
@@ -320,46 +320,26 @@ fn sfu_courses(dir: &Path) -> Result<Dataset> {
             by_dept.entry(o.dept.clone()).or_default().push(o);
         }
     }
-    let mut libraries = Vec::new();
-    for (dept, mut courses) in by_dept {
-        let key = |n: &str| {
-            let digits: String = n.chars().take_while(char::is_ascii_digit).collect();
-            (digits.parse::<u32>().unwrap_or(u32::MAX), n.to_owned())
-        };
-        courses.sort_by_key(|c| key(&c.number));
-        courses.dedup_by(|a, b| a.number == b.number);
-        let index: HashMap<&str, usize> = courses
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.number.as_str(), i))
-            .collect();
-        // "272" names 272W where the catalogue has only that, and the other way round.
-        let find = |n: &str| {
-            index
-                .get(n)
-                .or_else(|| index.get(format!("{n}W").as_str()))
-                .or_else(|| n.strip_suffix('W').and_then(|m| index.get(m)))
-                .copied()
-        };
-        let mut gold = HashSet::new();
-        for (after, c) in courses.iter().enumerate() {
-            for (named_dept, number) in named_courses(&c.prerequisites) {
-                if named_dept == dept {
-                    if let Some(before) = find(&number).filter(|b| *b != after) {
-                        gold.insert((before, after));
-                    }
-                }
-            }
-        }
-        if gold.len() < SFU_MIN_EDGES {
-            continue;
-        }
-        let items = courses
-            .iter()
-            .map(|c| Item::new(c.title.trim().to_owned(), c.description.trim().to_owned()))
-            .collect();
-        libraries.push(Library::every_pair(items, gold));
-    }
+    let libraries = by_dept
+        .into_iter()
+        .filter_map(|(dept, courses)| {
+            department(
+                courses
+                    .into_iter()
+                    .map(|c| Course {
+                        required: named_courses(&c.prerequisites)
+                            .into_iter()
+                            .filter(|(d, _)| *d == dept)
+                            .map(|(_, n)| n)
+                            .collect(),
+                        number: c.number,
+                        title: c.title,
+                        description: c.description,
+                    })
+                    .collect(),
+            )
+        })
+        .collect();
     Ok(Dataset {
         name: "sfu-courses",
         source,
@@ -369,8 +349,126 @@ fn sfu_courses(dir: &Path) -> Result<Dataset> {
     })
 }
 
+/// Stony Brook University's undergraduate bulletin (course titles, descriptions and
+/// prerequisites parsed into trees of courses), as wilsonw13/course-prerequisites
+/// scraped it. Built like [`sfu_courses`]: each department one library in course-number
+/// order, an edge from every course of the department its prerequisites name (advisory
+/// ones left out). Held out: found after the weights were fitted.
+fn sbu_courses(dir: &Path) -> Result<Dataset> {
+    #[derive(serde::Deserialize)]
+    struct Entry {
+        department: String,
+        number: String,
+        title: String,
+        #[serde(default)]
+        description: Option<String>,
+        #[serde(default)]
+        prerequisites: Option<serde_json::Value>,
+    }
+    /// Every `{"type": "course", "value": "CSE 114"}` in a prerequisite tree.
+    fn named(node: &serde_json::Value, out: &mut Vec<String>) {
+        match node {
+            serde_json::Value::Object(o) => {
+                if let (Some("course"), Some(serde_json::Value::String(c))) =
+                    (o.get("type").and_then(|t| t.as_str()), o.get("value"))
+                {
+                    out.push(c.clone());
+                }
+                if let Some(v) = o.get("value") {
+                    named(v, out);
+                }
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|v| named(v, out)),
+            _ => {}
+        }
+    }
+    let source = source(dir)?;
+    let path = dir.join("backend/json/data/all_courses_full.json");
+    let text =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let entries: HashMap<String, Entry> =
+        serde_json::from_str(&text).with_context(|| format!("reading {}", path.display()))?;
+    let mut by_dept: std::collections::BTreeMap<String, Vec<Course>> = Default::default();
+    for e in entries.into_values() {
+        let mut required = Vec::new();
+        if let Some(p) = &e.prerequisites {
+            named(p, &mut required);
+        }
+        let prefix = format!("{} ", e.department);
+        by_dept
+            .entry(e.department.clone())
+            .or_default()
+            .push(Course {
+                required: required
+                    .iter()
+                    .filter_map(|c| c.strip_prefix(&prefix).map(str::to_owned))
+                    .collect(),
+                number: e.number,
+                title: e.title,
+                description: e.description.unwrap_or_default(),
+            });
+    }
+    Ok(Dataset {
+        name: "sbu-courses",
+        source,
+        held_out: true,
+        ours: false,
+        libraries: by_dept.into_values().filter_map(department).collect(),
+    })
+}
+
+/// One course of a catalogue, with the numbers of the courses of its own department its
+/// prerequisites name.
+struct Course {
+    number: String,
+    title: String,
+    description: String,
+    required: Vec<String>,
+}
+
+/// A department as a library in course-number order, its prerequisites the expert edges;
+/// `None` when they are fewer than [`MIN_STATED_EDGES`] (a department that states few
+/// says little). Only titles and descriptions are read: the prerequisites are the answer.
+fn department(mut courses: Vec<Course>) -> Option<Library> {
+    let key = |n: &str| {
+        let digits: String = n.chars().take_while(char::is_ascii_digit).collect();
+        (digits.parse::<u32>().unwrap_or(u32::MAX), n.to_owned())
+    };
+    courses.sort_by_key(|c| key(&c.number));
+    courses.dedup_by(|a, b| a.number == b.number);
+    let index: HashMap<&str, usize> = courses
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.number.as_str(), i))
+        .collect();
+    // "272" names 272W where the catalogue has only that, and the other way round.
+    let find = |n: &str| {
+        index
+            .get(n)
+            .or_else(|| index.get(format!("{n}W").as_str()))
+            .or_else(|| n.strip_suffix('W').and_then(|m| index.get(m)))
+            .copied()
+    };
+    let mut gold = HashSet::new();
+    for (after, c) in courses.iter().enumerate() {
+        for number in &c.required {
+            if let Some(before) = find(number).filter(|b| *b != after) {
+                gold.insert((before, after));
+            }
+        }
+    }
+    if gold.len() < MIN_STATED_EDGES {
+        return None;
+    }
+    let items = courses
+        .iter()
+        .map(|c| Item::new(c.title.trim().to_owned(), c.description.trim().to_owned()))
+        .collect();
+    Some(Library::every_pair(items, gold))
+}
+
 /// Departments stating fewer prerequisites among their own courses are left out.
-const SFU_MIN_EDGES: usize = 20;
+const MIN_STATED_EDGES: usize = 20;
 
 /// The courses a prerequisite statement names, as (department, number): "MATH 150, 151
 /// or 157" names three, "ACMA 201 (or 210)" two; what follows "Corequisite" or

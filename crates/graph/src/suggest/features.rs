@@ -191,7 +191,7 @@ impl Model {
 /// The model when modules are compared by their embedding vectors, fitted by
 /// `bench --fit-suggest` on the tuning datasets (README, "Suggestion quality"): two
 /// public ones and our sample libraries, the only ones with skills, declared levels and
-/// defined terms; the held-out LectureBank sets and SFU catalogues played no part. RefD is left out
+/// defined terms; the held-out LectureBank sets and course catalogues played no part. RefD is left out
 /// ([`LEFT_OUT_DIRECTION`]): on sets of names only it measures title overlap, backwards.
 pub const VECTOR_MODEL: Model = Model {
     pair: [-6.47, 5.14, 1.20, 1.17, 1.16, 0.90, 0.62, -0.01, 0.39],
