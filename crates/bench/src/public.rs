@@ -365,23 +365,6 @@ fn sbu_courses(dir: &Path) -> Result<Dataset> {
         #[serde(default)]
         prerequisites: Option<serde_json::Value>,
     }
-    /// Every `{"type": "course", "value": "CSE 114"}` in a prerequisite tree.
-    fn named(node: &serde_json::Value, out: &mut Vec<String>) {
-        match node {
-            serde_json::Value::Object(o) => {
-                if let (Some("course"), Some(serde_json::Value::String(c))) =
-                    (o.get("type").and_then(|t| t.as_str()), o.get("value"))
-                {
-                    out.push(c.clone());
-                }
-                if let Some(v) = o.get("value") {
-                    named(v, out);
-                }
-            }
-            serde_json::Value::Array(a) => a.iter().for_each(|v| named(v, out)),
-            _ => {}
-        }
-    }
     let source = source(dir)?;
     let path = dir.join("backend/json/data/all_courses_full.json");
     let text =
@@ -392,7 +375,7 @@ fn sbu_courses(dir: &Path) -> Result<Dataset> {
     for e in entries.into_values() {
         let mut required = Vec::new();
         if let Some(p) = &e.prerequisites {
-            named(p, &mut required);
+            courses_in_tree(p, &mut required);
         }
         let prefix = format!("{} ", e.department);
         by_dept
@@ -415,6 +398,25 @@ fn sbu_courses(dir: &Path) -> Result<Dataset> {
         ours: false,
         libraries: by_dept.into_values().filter_map(department).collect(),
     })
+}
+
+/// Every `{"type": "course", "value": "CSE 114"}` in a prerequisite tree of `and`, `or`
+/// and other nodes.
+fn courses_in_tree(node: &serde_json::Value, out: &mut Vec<String>) {
+    match node {
+        serde_json::Value::Object(o) => {
+            if let (Some("course"), Some(serde_json::Value::String(c))) =
+                (o.get("type").and_then(|t| t.as_str()), o.get("value"))
+            {
+                out.push(c.clone());
+            }
+            if let Some(v) = o.get("value") {
+                courses_in_tree(v, out);
+            }
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|v| courses_in_tree(v, out)),
+        _ => {}
+    }
 }
 
 /// One course of a catalogue, with the numbers of the courses of its own department its
@@ -1290,6 +1292,26 @@ fn fitted_without(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_prerequisite_tree_names_every_course_in_it_and_nothing_else() {
+        let tree = serde_json::json!({"type": "and", "value": [
+            {"type": "or", "value": [
+                {"type": "custom", "value": ": CSE 113"},
+                {"type": "course", "value": "CSE 150"},
+                {"type": "course", "value": "MAT 200"},
+            ]},
+            {"type": "major", "value": ["CSE"]},
+            {"type": "course", "value": "CSE 214"},
+        ]});
+        let mut found = Vec::new();
+        courses_in_tree(&tree, &mut found);
+        assert_eq!(
+            found,
+            ["CSE 150", "MAT 200", "CSE 214"],
+            "courses at any depth, in order; free text and majors name no course"
+        );
+    }
 
     #[test]
     fn a_prerequisite_statement_names_its_courses_and_nothing_else() {
