@@ -232,7 +232,7 @@ fn a_damaged_model_is_refused_before_the_project_changes() {
 #[test]
 fn prerequisite_suggestions_compare_modules_by_their_vectors_once_tagged() {
     let tmp = tempfile::tempdir().unwrap();
-    let (mut p, _) = tagging_project(tmp.path());
+    let (mut p, lib) = tagging_project(tmp.path());
     let untagged = p.suggest_prerequisites(10).unwrap();
     assert!(
         !untagged.is_empty()
@@ -277,5 +277,26 @@ fn prerequisite_suggestions_compare_modules_by_their_vectors_once_tagged() {
         s.evidence[0],
         format!("content similarity {cosine:.2}"),
         "the similarity shown is the cosine of the two modules' own vectors"
+    );
+
+    // One module changed since tagging has no vector for its new text: every pair is
+    // compared by words again, and says so, until tagging reads it.
+    write(
+        &lib,
+        "empty.md",
+        b"---\ntitle: To be written\n---\nNow it has a price list.\n",
+    );
+    p.import_library(&lib, &ME, Timestamp(4)).unwrap();
+    let changed = p.suggest_prerequisites(10).unwrap();
+    assert!(
+        !changed.is_empty() && changed.iter().all(|s| !s.by_vectors),
+        "a module changed since tagging puts the suggestions back on words: {changed:#?}"
+    );
+    p.tag_modules(encoder(), Timestamp(5), &mut |_, _| true)
+        .unwrap();
+    let retagged = p.suggest_prerequisites(10).unwrap();
+    assert!(
+        !retagged.is_empty() && retagged.iter().all(|s| s.by_vectors),
+        "tagged again, they compare vectors: {retagged:#?}"
     );
 }
