@@ -357,7 +357,7 @@ fn graph_suggest_explains_each_suggestion() {
         words(&file)
     );
     assert!(
-        words(&file).contains("compared by their words, as not every one has been auto-tagged"),
+        words(&file).contains("compared by their words, as not every one has been auto-tagged:"),
         "before auto-tagging, the summary says how to get the model's comparison: {}",
         words(&file)
     );

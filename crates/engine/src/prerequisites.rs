@@ -292,7 +292,7 @@ impl Project {
                 body: &m.body,
                 tags: &m.tags,
                 level: m.level.or(insight.level),
-                vector: vectors.as_ref().map(|v| v[i].as_slice()),
+                vector: vectors.as_ref().map(|v| v[i].0.as_slice()),
                 library: libraries[&m.library_id],
                 path: &m.source_path,
             })
@@ -310,16 +310,31 @@ impl Project {
             .filter_map(|(b, a)| Some((*at.get(b)?, *at.get(a)?)))
             .collect();
         let by_vectors = vectors.is_some();
+        let changed = |i: usize| vectors.as_ref().is_some_and(|v| v[i].1);
         Ok(graph::suggest(&graph, &texts, signals, limit, &dismissed)
             .into_iter()
-            .map(|s| PrerequisiteSuggestion {
-                before: modules[s.before].id.clone(),
-                before_title: modules[s.before].title.clone(),
-                after: modules[s.after].id.clone(),
-                after_title: modules[s.after].title.clone(),
-                confidence: s.confidence,
-                evidence: s.evidence,
-                by_vectors,
+            .map(|s| {
+                let mut evidence = s.evidence;
+                evidence.extend(
+                    [s.before, s.after]
+                        .into_iter()
+                        .filter(|&i| changed(i))
+                        .map(|i| {
+                            format!(
+                        "“{}” has changed since it was auto-tagged: compared as it read then",
+                        modules[i].title
+                    )
+                        }),
+                );
+                PrerequisiteSuggestion {
+                    before: modules[s.before].id.clone(),
+                    before_title: modules[s.before].title.clone(),
+                    after: modules[s.after].id.clone(),
+                    after_title: modules[s.after].title.clone(),
+                    confidence: s.confidence,
+                    evidence,
+                    by_vectors,
+                }
             })
             .collect())
     }
@@ -382,28 +397,49 @@ impl Project {
         })
     }
 
-    /// Every module's own vector from the cache, when all were tagged by one model at
-    /// their current text; `None` otherwise.
+    /// Every module's vector from the cache, when all were tagged by one model: of its
+    /// current text, else — a module changed since it was tagged — of the text tagging
+    /// last read, with `true` beside it (a small edit barely moves a module's meaning, and
+    /// one changed module would otherwise put every pair back on words). `None` when a
+    /// module was never tagged.
     fn module_vectors(
         &self,
         modules: &[Module],
         insights: &[model::ModuleInsight],
-    ) -> Result<Option<Vec<Vec<f32>>>> {
+    ) -> Result<Option<Vec<(Vec<f32>, bool)>>> {
         let Some(model) = insights.first().and_then(|i| i.model.clone()) else {
             return Ok(None);
         };
         if insights.iter().any(|i| i.model.as_ref() != Some(&model)) {
             return Ok(None);
         }
-        let keys: Vec<String> = modules
+        let analysed = self.store.insight_keys()?;
+        let keys: Vec<(String, Option<String>)> = modules
             .iter()
-            .map(|m| autotag::module_vector_key(&autotag::content_hash(&m.title, &m.body)))
+            .map(|m| {
+                (
+                    autotag::module_vector_key(&autotag::content_hash(&m.title, &m.body)),
+                    analysed
+                        .get(&m.id)
+                        .map(|(hash, _)| autotag::module_vector_key(hash)),
+                )
+            })
             .collect();
-        let refs: Vec<&str> = keys.iter().map(String::as_str).collect();
+        let refs: Vec<&str> = keys
+            .iter()
+            .flat_map(|(now, then)| std::iter::once(now).chain(then))
+            .map(String::as_str)
+            .collect();
         let found = self.store.vectors(&model, &refs)?;
         Ok(keys
             .iter()
-            .map(|k| found.get(k).cloned())
+            .map(|(now, then)| match found.get(now) {
+                Some(v) => Some((v.clone(), false)),
+                None => then
+                    .as_ref()
+                    .and_then(|t| found.get(t))
+                    .map(|v| (v.clone(), true)),
+            })
             .collect::<Option<Vec<_>>>())
     }
 

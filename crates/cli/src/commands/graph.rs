@@ -96,7 +96,7 @@ pub(crate) fn run_graph(command: &GraphCommand) -> anyhow::Result<Output> {
                 if suggestions.iter().any(|s| !s.by_vectors) {
                     writeln!(
                         out,
-                        "modules were compared by their words, as not every one has been auto-tagged since it last changed: after `pathforge tag` (which reads only those) they are compared by the model's reading of them, which ranks prerequisites markedly better"
+                        "modules were compared by their words, as not every one has been auto-tagged: after `pathforge tag` (which reads only what is new or changed) they are compared by the model's reading of them, which ranks prerequisites markedly better"
                     )?;
                 }
                 Ok(())
