@@ -292,7 +292,7 @@ impl Project {
                 body: &m.body,
                 tags: &m.tags,
                 level: m.level.or(insight.level),
-                vector: vectors.as_ref().map(|v| v[i].0.as_slice()),
+                vector: vectors.as_ref().map(|v| v[i].vector.as_slice()),
                 library: libraries[&m.library_id],
                 path: &m.source_path,
             })
@@ -310,7 +310,7 @@ impl Project {
             .filter_map(|(b, a)| Some((*at.get(b)?, *at.get(a)?)))
             .collect();
         let by_vectors = vectors.is_some();
-        let changed = |i: usize| vectors.as_ref().is_some_and(|v| v[i].1);
+        let changed = |i: usize| vectors.as_ref().is_some_and(|v| v[i].changed);
         Ok(graph::suggest(&graph, &texts, signals, limit, &dismissed)
             .into_iter()
             .map(|s| {
@@ -406,7 +406,7 @@ impl Project {
         &self,
         modules: &[Module],
         insights: &[model::ModuleInsight],
-    ) -> Result<Option<Vec<(Vec<f32>, bool)>>> {
+    ) -> Result<Option<Vec<ModuleVector>>> {
         let Some(model) = insights.first().and_then(|i| i.model.clone()) else {
             return Ok(None);
         };
@@ -434,11 +434,17 @@ impl Project {
         Ok(keys
             .iter()
             .map(|(now, then)| match found.get(now) {
-                Some(v) => Some((v.clone(), false)),
+                Some(v) => Some(ModuleVector {
+                    vector: v.clone(),
+                    changed: false,
+                }),
                 None => then
                     .as_ref()
                     .and_then(|t| found.get(t))
-                    .map(|v| (v.clone(), true)),
+                    .map(|v| ModuleVector {
+                        vector: v.clone(),
+                        changed: true,
+                    }),
             })
             .collect::<Option<Vec<_>>>())
     }
@@ -606,4 +612,11 @@ pub(crate) use graph::is_cycle;
 pub(crate) fn position(c: &curriculum::Curriculum, id: &ModuleId) -> Result<usize> {
     c.by_id(&id.0)
         .ok_or_else(|| Error::UnknownModule(id.to_string()))
+}
+
+/// A module's vector for suggestions, and whether it is of the text tagging last read
+/// rather than of the module as it reads now.
+struct ModuleVector {
+    vector: Vec<f32>,
+    changed: bool,
 }
