@@ -766,6 +766,22 @@ fn files_merely_sorted_by_name_say_nothing_by_their_order() {
         &[(0, 1), (0, 2), (1, 2)],
         "without paths (a public set), the list's own order counts",
     );
+    check(
+        &[
+            (0, "orientation/welcome.html"),
+            (0, "guides/hygiene.pdf"),
+            (0, "wards/falls.html"),
+            (0, "guides/ppe.pdf"),
+        ],
+        &[(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)],
+        "folders out of name order were put so by someone (a manifest listing every module): \
+         the whole library's order counts, even where a folder's files happen to be sorted",
+    );
+    check(
+        &[(0, "pack.zip/a"), (0, "pack.zip/b"), (0, "zz.md")],
+        &[(0, 1)],
+        "a package's items are in its author's order even when they sort by name",
+    );
 }
 
 /// Three lessons, each stating the one before it, and one unrelated module (nodes

@@ -280,6 +280,64 @@ mod tests {
     }
 
     #[test]
+    fn a_manifest_listing_every_module_gives_the_library_its_order() {
+        fn check(listed: &[&str], order: &[&str], why: &str) {
+            let dir = tempfile::tempdir().unwrap();
+            let manifest: String = listed
+                .iter()
+                .map(|p| format!("[[module]]\npath = {p:?}\n"))
+                .collect();
+            write(
+                dir.path(),
+                &[
+                    ("guides/hygiene.md", b"# Hygiene"),
+                    ("orientation/welcome.md", b"# Welcome"),
+                    ("wards/falls.md", b"# Falls"),
+                    ("pathforge.toml", manifest.as_bytes()),
+                ],
+            );
+            let content = crate::read_library(dir.path()).unwrap();
+            let got: Vec<&str> = content
+                .modules
+                .iter()
+                .map(|m| m.relative_path.as_str())
+                .collect();
+            assert_eq!(got, order, "{why}");
+        }
+        check(
+            &[
+                "orientation/welcome.md",
+                "guides/hygiene.md",
+                "wards/falls.md",
+            ],
+            &[
+                "orientation/welcome.md",
+                "guides/hygiene.md",
+                "wards/falls.md",
+            ],
+            "every module listed: the manifest's order, the author's",
+        );
+        check(
+            &["wards/falls.md"],
+            &[
+                "guides/hygiene.md",
+                "orientation/welcome.md",
+                "wards/falls.md",
+            ],
+            "one module listed is metadata for it, not an order: the folder's",
+        );
+        check(
+            &[],
+            &[
+                "guides/hygiene.md",
+                "orientation/welcome.md",
+                "wards/falls.md",
+            ],
+            "nothing listed: the folder's order",
+        );
+    }
+
+    #[test]
     fn a_mixed_folder_reads_documents_packages_and_catalogs_under_their_paths() {
         let dir = tempfile::tempdir().unwrap();
         let pdf = testkit::pdf("Hand hygiene", &["Five moments."]);

@@ -111,6 +111,21 @@ pub fn read_library_with(
             meta.apply(&mut modules[i]);
         }
     }
+    // A manifest that lists every module gives the library its order, the author's: a
+    // folder read by name gives none. (A partial list is metadata for some files only.)
+    if let Some(m) = &manifest {
+        let mut listed: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        for (i, meta) in m.modules.iter().enumerate() {
+            listed.entry(meta.path.as_str()).or_insert(i);
+        }
+        if !modules.is_empty()
+            && modules
+                .iter()
+                .all(|d| listed.contains_key(d.relative_path.as_str()))
+        {
+            modules.sort_by_key(|d| listed[d.relative_path.as_str()]);
+        }
+    }
     // Prerequisites packages and catalogs declare join those of the folder's manifest.
     let manifest = match (manifest, nested) {
         (Some(mut m), Some(n)) => {

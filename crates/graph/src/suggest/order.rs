@@ -1,10 +1,11 @@
 //! Which pairs of modules a library orders on purpose. A folder is read in file-name
 //! order, so "earlier in the library" says nothing of two files named `hand-hygiene.pdf`
 //! and `welcome.html`, or of the files of two folders (`guides/`, `orientation/`), or of
-//! two libraries; it does say something of `01-…` before `02-…`, and of the items of a
-//! package or the rows of a catalogue, which come in the order their author gave.
+//! two libraries; it does say something of `01-…` before `02-…`, of the items of a
+//! package or the rows of a catalogue, which come in the order their author gave, and of
+//! a whole library whose folders are not in name order (its manifest listed them).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// The places of a project's modules as a tree of library → folders → files → items,
 /// and, for each place, whether the order of what is directly in it was chosen.
@@ -12,7 +13,7 @@ use std::collections::HashMap;
 pub(super) struct Places {
     /// Per module, the places from its library down to itself.
     trail: Vec<Vec<usize>>,
-    /// Per place, whether its contents are in an order someone chose (see [`chosen`]).
+    /// Per place, whether its contents are in an order someone chose.
     chosen: Vec<bool>,
 }
 
@@ -47,9 +48,24 @@ impl Places {
             }
             trail.push(here);
         }
-        let chosen = contents
+        // A place with something inside that is named like a file is a package or a
+        // catalogue: its contents are in its author's order, not read by name.
+        let container = |p: usize| names[p].contains('.') && !contents[p].is_empty();
+        let named = |p: usize| contents[p].iter().map(|&c| names[c]).collect::<Vec<_>>();
+        let sorted: Vec<bool> = (0..names.len()).map(|p| by_name(&named(p))).collect();
+        let root_of: HashMap<usize, usize> = trail
             .iter()
-            .map(|inside| chosen(&inside.iter().map(|&p| names[p]).collect::<Vec<_>>()))
+            .flat_map(|here| here.iter().map(move |&p| (p, here[0])))
+            .collect();
+        // A library with a folder not in name order was put in order by someone.
+        let authored: HashSet<usize> = (0..names.len())
+            .filter(|&p| !container(p) && !sorted[p])
+            .map(|p| root_of[&p])
+            .collect();
+        let chosen = (0..names.len())
+            .map(|p| {
+                authored.contains(&root_of[&p]) || container(p) || !sorted[p] || numbered(&named(p))
+            })
             .collect();
         Places { trail, chosen }
     }
@@ -73,10 +89,14 @@ impl Places {
     }
 }
 
-/// Whether names listed in this order were put so by someone: a list in ascending order of
-/// its bytes is what reading a folder gives, and says nothing unless every name is
-/// numbered (`01-basics.md`, `week-2`).
-fn chosen(names: &[&str]) -> bool {
-    let sorted = names.windows(2).all(|w| w[0] <= w[1]);
-    !sorted || names.iter().all(|n| n.bytes().any(|b| b.is_ascii_digit()))
+/// Whether names are listed as reading a folder lists them: in ascending order of their
+/// bytes.
+fn by_name(names: &[&str]) -> bool {
+    names.windows(2).all(|w| w[0] <= w[1])
+}
+
+/// Whether every name is numbered (`01-basics.md`, `week-2`): names sorted so are in the
+/// order their author numbered.
+fn numbered(names: &[&str]) -> bool {
+    names.iter().all(|n| n.bytes().any(|b| b.is_ascii_digit()))
 }
