@@ -990,11 +990,12 @@ pub(crate) fn quality_table(dir: &Path, encoder: &embed::Encoder) -> Result<Stri
     let mut out = String::from(
         "| dataset | libraries | modules | expert edges | method | R-precision | P@20 | AUC | edges the right way round |\n|---|---:|---:|---:|---|---:|---:|---:|---:|\n",
     );
-    let without = fitted_without(dir, encoder).unwrap_or_else(|e| {
+    let all = datasets(dir);
+    let without = fitted_without(&all, dir, encoder).unwrap_or_else(|e| {
         eprintln!("NOT MEASURED: the rows fitted without each tuning dataset: {e:#}");
         HashMap::new()
     });
-    for (name, dataset) in datasets(dir) {
+    for (name, dataset) in &all {
         let dataset = match dataset {
             Ok(d) => d,
             Err(e) => {
@@ -1071,17 +1072,25 @@ pub(crate) fn quality_table(dir: &Path, encoder: &embed::Encoder) -> Result<Stri
         } else {
             "RefD, TF-IDF terms of the texts"
         };
-        let base = m.directed_cosine.r_precision().max(1e-9);
-        let share = |right: f64| format!("{:.0}%", 100.0 * right / m.ordered.2.max(1) as f64);
-        let mut line = |method: &str, f: &Figures, ordered: &str| {
+        // One row: `f` against `baseline` (the cosine it is compared with), and the share
+        // of edges it orders right.
+        let libraries = dataset.libraries.len();
+        let row = |out: &mut String,
+                   method: &str,
+                   f: &Figures,
+                   baseline: &Figures,
+                   ordered: &str| {
             out.push_str(&format!(
-                "| {label} | {} | {modules} | {edges} | {method} | {:.3} ({:.2}×) | {:.3} | {:.3} | {ordered} |\n",
-                dataset.libraries.len(),
+                "| {label} | {libraries} | {modules} | {edges} | {method} | {:.3} ({:.2}×) | {:.3} | {:.3} | {ordered} |\n",
                 f.r_precision(),
-                f.r_precision() / base,
+                f.r_precision() / baseline.r_precision().max(1e-9),
                 f.p_at_k(),
                 f.auc()
             ));
+        };
+        let share = |right: f64| format!("{:.0}%", 100.0 * right / m.ordered.2.max(1) as f64);
+        let mut line = |method: &str, f: &Figures, ordered: &str| {
+            row(&mut out, method, f, &m.directed_cosine, ordered)
         };
         line("**Pathforge**, model vectors", &m.ours, &share(m.ordered.0));
         if let Some((f, right)) = &m.without {
@@ -1108,18 +1117,10 @@ pub(crate) fn quality_table(dir: &Path, encoder: &embed::Encoder) -> Result<Stri
             "",
         );
         line(refd_kind, &m.refd, "");
-        let drawn_base = m.drawn.2.r_precision().max(1e-9);
         let drawn_share =
             |right: f64| format!("{:.0}%", 100.0 * right / m.drawn_ordered.2.max(1) as f64);
         let mut drawn_line = |method: &str, f: &Figures, ordered: &str| {
-            out.push_str(&format!(
-                "| {label} | {} | {modules} | {edges} | {method} | {:.3} ({:.2}×) | {:.3} | {:.3} | {ordered} |\n",
-                dataset.libraries.len(),
-                f.r_precision(),
-                f.r_precision() / drawn_base,
-                f.p_at_k(),
-                f.auc()
-            ));
+            row(&mut out, method, f, &m.drawn.2, ordered)
         };
         drawn_line(
             "1 in 5 expert edges drawn: **Pathforge learning from them**, the rest",
@@ -1156,21 +1157,35 @@ const SAMPLE_WEIGHT: f64 = 1.0;
 /// what comes first) keeps the weight its few examples earn.
 const L2: f64 = 0.1;
 
-/// The tuning datasets' libraries (every dataset but the held-out ones), each with its
-/// vectors, its weight in the fit and the name of its dataset.
-type Tuning = Vec<(Library, Vec<Vec<f32>>, f64, &'static str)>;
+/// A tuning library: its vectors, its weight in the fit and its dataset's name.
+struct Tuned<'a> {
+    library: &'a Library,
+    vectors: Vec<Vec<f32>>,
+    weight: f64,
+    dataset: &'static str,
+}
 
-fn tuning(dir: &Path, encoder: &embed::Encoder) -> Result<Tuning> {
+/// The libraries of the tuning datasets among `all` (every one but the held-out).
+fn tuning<'a>(
+    all: &'a [(&'static str, Result<Dataset>)],
+    dir: &Path,
+    encoder: &embed::Encoder,
+) -> Result<Vec<Tuned<'a>>> {
     let mut libraries = Vec::new();
-    for (name, dataset) in datasets(dir) {
-        let dataset = dataset.with_context(|| format!("dataset {name}"))?;
+    for (name, dataset) in all {
+        let dataset = dataset
+            .as_ref()
+            .map_err(|e| anyhow::anyhow!("dataset {name}: {e:#}"))?;
         if dataset.held_out {
             continue;
         }
-        let weight = if dataset.ours { SAMPLE_WEIGHT } else { 1.0 };
-        for library in dataset.libraries {
-            let v = vectors(&library.items, encoder, dir)?;
-            libraries.push((library, v, weight, name));
+        for library in &dataset.libraries {
+            libraries.push(Tuned {
+                library,
+                vectors: vectors(&library.items, encoder, dir)?,
+                weight: if dataset.ours { SAMPLE_WEIGHT } else { 1.0 },
+                dataset: name,
+            });
         }
     }
     Ok(libraries)
@@ -1182,17 +1197,20 @@ fn tuning(dir: &Path, encoder: &embed::Encoder) -> Result<Tuning> {
 /// candidate pair (one row per pair, an intercept per library, since the datasets' share
 /// of edges differs). Also returns how many direction rows and pairs it was fitted on.
 fn fit_model(
-    libraries: &[&(Library, Vec<Vec<f32>>, f64, &'static str)],
+    libraries: &[&Tuned<'_>],
     shipped: graph::Model,
     words: bool,
 ) -> (graph::Model, usize, usize) {
     let scored: Vec<Scored> = libraries
         .iter()
-        .map(|(l, v, _, _)| score(l, (!words).then_some(v.as_slice()), Some(shipped)))
+        .map(|t| {
+            let vectors = (!words).then_some(t.vectors.as_slice());
+            score(t.library, vectors, Some(shipped))
+        })
         .collect();
     let p = graph::PAIR_FEATURES;
     let mut direction_rows = Vec::new();
-    for (s, (_, _, weight, _)) in scored.iter().zip(libraries) {
+    for (s, Tuned { weight, .. }) in scored.iter().zip(libraries.iter().copied()) {
         for (_, f, gold) in &s.rows {
             if *gold {
                 let mut x: Vec<f64> = f.values()[p..].to_vec();
@@ -1229,7 +1247,7 @@ fn fit_model(
             let mut x = vec![0.0; count];
             x[i] = 1.0;
             x.extend(model.pair_inputs(&f));
-            pair_rows.push((x, gold, libraries[i].2));
+            pair_rows.push((x, gold, libraries[i].weight));
         }
     }
     let pair = graph::fit_logistic(&pair_rows, count, L2, None);
@@ -1238,7 +1256,7 @@ fn fit_model(
     let full: Vec<f64> = libraries
         .iter()
         .enumerate()
-        .filter(|(_, (l, _, _, _))| l.labelled.is_none())
+        .filter(|(_, t)| t.library.labelled.is_none())
         .map(|(i, _)| pair[i])
         .collect();
     model.pair[0] = full.iter().sum::<f64>() / full.len().max(1) as f64;
@@ -1249,7 +1267,8 @@ fn fit_model(
 /// Fits the suggestion model on the tuning datasets and prints it as the constants in
 /// `graph/src/suggest/features.rs`.
 pub(crate) fn fit(dir: &Path, encoder: &embed::Encoder) -> Result<()> {
-    let libraries = tuning(dir, encoder)?;
+    let datasets = datasets(dir);
+    let libraries = tuning(&datasets, dir, encoder)?;
     let all: Vec<_> = libraries.iter().collect();
     for (name, shipped, words) in [
         ("VECTOR_MODEL", graph::VECTOR_MODEL, false),
@@ -1274,16 +1293,17 @@ pub(crate) fn fit(dir: &Path, encoder: &embed::Encoder) -> Result<()> {
 /// For each tuning dataset, the vector model fitted on the other tuning datasets alone:
 /// how the method does on a public set none of its weights saw.
 fn fitted_without(
+    all: &[(&'static str, Result<Dataset>)],
     dir: &Path,
     encoder: &embed::Encoder,
 ) -> Result<HashMap<&'static str, graph::Model>> {
-    let libraries = tuning(dir, encoder)?;
-    let mut names: Vec<&'static str> = libraries.iter().map(|l| l.3).collect();
+    let libraries = tuning(all, dir, encoder)?;
+    let mut names: Vec<&'static str> = libraries.iter().map(|l| l.dataset).collect();
     names.dedup();
     Ok(names
         .into_iter()
         .map(|name| {
-            let others: Vec<_> = libraries.iter().filter(|l| l.3 != name).collect();
+            let others: Vec<_> = libraries.iter().filter(|l| l.dataset != name).collect();
             (name, fit_model(&others, graph::VECTOR_MODEL, false).0)
         })
         .collect())

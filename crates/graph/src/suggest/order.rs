@@ -26,11 +26,14 @@ impl Places {
         let mut names: Vec<&str> = Vec::new();
         // What is directly in each place, in library order, each once per run.
         let mut contents: Vec<Vec<usize>> = Vec::new();
+        // Each place's library (the place of the library itself).
+        let mut root: Vec<usize> = Vec::new();
         let mut trail = Vec::new();
         for (library, path) in modules {
             let mut at = *roots.entry(library).or_insert_with(|| {
                 names.push("");
                 contents.push(Vec::new());
+                root.push(names.len() - 1);
                 names.len() - 1
             });
             let mut here = vec![at];
@@ -38,6 +41,7 @@ impl Places {
                 let next = *ids.entry((at, part)).or_insert_with(|| {
                     names.push(part);
                     contents.push(Vec::new());
+                    root.push(root[at]);
                     names.len() - 1
                 });
                 if contents[at].last() != Some(&next) {
@@ -51,20 +55,19 @@ impl Places {
         // A place with something inside that is named like a file is a package or a
         // catalogue: its contents are in its author's order, not read by name.
         let container = |p: usize| names[p].contains('.') && !contents[p].is_empty();
-        let named = |p: usize| contents[p].iter().map(|&c| names[c]).collect::<Vec<_>>();
-        let sorted: Vec<bool> = (0..names.len()).map(|p| by_name(&named(p))).collect();
-        let root_of: HashMap<usize, usize> = trail
+        let inside: Vec<Vec<&str>> = contents
             .iter()
-            .flat_map(|here| here.iter().map(move |&p| (p, here[0])))
+            .map(|c| c.iter().map(|&i| names[i]).collect())
             .collect();
+        let sorted: Vec<bool> = inside.iter().map(|n| by_name(n)).collect();
         // A library with a folder not in name order was put in order by someone.
         let authored: HashSet<usize> = (0..names.len())
             .filter(|&p| !container(p) && !sorted[p])
-            .map(|p| root_of[&p])
+            .map(|p| root[p])
             .collect();
         let chosen = (0..names.len())
             .map(|p| {
-                authored.contains(&root_of[&p]) || container(p) || !sorted[p] || numbered(&named(p))
+                authored.contains(&root[p]) || container(p) || !sorted[p] || numbered(&inside[p])
             })
             .collect();
         Places { trail, chosen }
