@@ -123,7 +123,7 @@ fn main() -> Result<()> {
     if only_suggest {
         let encoder = embed::Encoder::load(&model_dir)?;
         let mut rows = library::sample_suggestion_rows(&library, &encoder)?;
-        rows.extend(library::suggestion_scale_rows(&[1000, 3000]));
+        rows.extend(library::suggestion_scale_rows(&[1000, 3000, 10000]));
         print_table(rows);
         println!("\n{}", public::quality_table(&datasets, &encoder)?);
         return Ok(());
@@ -332,7 +332,7 @@ fn main() -> Result<()> {
     // Suggestions on the sample libraries, against their intended prerequisites.
     let encoder = embed::Encoder::load(&model_dir)?;
     rows.extend(library::sample_suggestion_rows(&library, &encoder)?);
-    rows.extend(library::suggestion_scale_rows(&[1000, 3000]));
+    rows.extend(library::suggestion_scale_rows(&[1000, 3000, 10000]));
 
     rows.extend(scale::scale_rows(&model_dir, tmp.path())?);
     rows.extend(skills::skill_rows(&cli, tmp.path())?);

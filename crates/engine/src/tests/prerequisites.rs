@@ -173,7 +173,7 @@ fn suggestions_refuse_a_project_too_large_to_compare_every_pair() {
         "too many modules is the request's limit, not a failure: {err}"
     );
     assert!(
-        err.to_string().contains("at most 4000, not 4001"),
+        err.to_string().contains("at most 10000, not 10001"),
         "the refusal says the ceiling and the project's count: {err}"
     );
 }

@@ -19,13 +19,17 @@
 
 mod features;
 mod fit;
+mod likeness;
 mod order;
 mod scorer;
 mod text;
 
 use std::collections::HashSet;
 
+use fixedbitset::FixedBitSet;
+
 use model::Level;
+use rayon::prelude::*;
 
 use crate::Graph;
 
@@ -35,6 +39,7 @@ pub use self::features::{
 };
 pub use self::fit::{fit_logistic, LEARNING_STRENGTH};
 pub use self::scorer::Scorer;
+use self::scorer::{Rows, BLOCK};
 
 /// What the suggester knows of a module (by node index).
 #[derive(Debug)]
@@ -85,38 +90,133 @@ pub fn suggest(
     limit: usize,
     dismissed: &HashSet<(usize, usize)>,
 ) -> Vec<Suggestion> {
+    suggest_keeping(
+        graph,
+        modules,
+        signals,
+        limit,
+        dismissed,
+        limit.saturating_mul(64).max(4096),
+    )
+}
+
+/// [`suggest`], keeping the `wanted` best pairs at first.
+fn suggest_keeping(
+    graph: &Graph,
+    modules: &[ModuleText<'_>],
+    signals: Signals,
+    limit: usize,
+    dismissed: &HashSet<(usize, usize)>,
+    mut wanted: usize,
+) -> Vec<Suggestion> {
     let n = modules.len();
     // Learned from the prerequisites the graph already has, so a project that orders its
     // modules its own way is suggested edges its way.
     let scorer = Scorer::new(modules, signals).learning_from(&graph.edges(), LEARNING_STRENGTH);
     let reach = Reach::new(graph);
-    let mut scored: Vec<(f64, usize, usize)> = Vec::with_capacity(n * n.saturating_sub(1) / 2);
-    // Each pair once, in its likelier direction (the earlier module first on a tie): the
-    // reverse's features are these reversed, and its direction log-odds negated.
-    for x in 0..n {
-        for y in x + 1..n {
-            if reach.connected(x, y) || dismissed.contains(&(x, y)) || dismissed.contains(&(y, x)) {
-                continue;
-            }
-            let f = scorer.features(x, y);
-            let (a, b, f) = if scorer.model().direction(&f) >= 0.0 {
-                (x, y, f)
-            } else {
-                (y, x, f.reversed())
-            };
-            scored.push((scorer.confidence(&f), a, b));
+    // Only the best pairs are kept, enough for the choice to reach `limit` (it skips
+    // some); should it run out first, more are scored. Either way it sees the same pairs
+    // in the same order as it would with every pair.
+    let kept = loop {
+        let (scored, total) = best_pairs(&scorer, n, &reach, dismissed, wanted);
+        let every = scored.len() == total;
+        let kept = choose(&reach, scored, n, limit);
+        if every || kept.len() == limit {
+            break kept;
         }
-    }
-    scored.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then((x.2, x.1).cmp(&(y.2, y.1))));
-    // Best first, skip what the graph and the stronger suggestions already imply (or
-    // would turn into a cycle), and at most PER_MODULE into one module. A later suggestion
-    // a → b can make a kept one x → y a shortcut (x → … → a → b → … → y): when a → b is
-    // likelier than not, the path is believed and the shortcut dropped (`graph check`
-    // would call it redundant; its place goes to the next). A doubtful a → b pushes out
-    // nothing; both stay for a person to judge.
+        wanted = wanted.saturating_mul(8);
+    };
+    kept.into_iter()
+        .map(|(confidence, before, after)| Suggestion {
+            before,
+            after,
+            confidence,
+            evidence: scorer.evidence(before, after, &scorer.features(before, after)),
+        })
+        .collect()
+}
+
+/// A scored pair: confidence, before, after.
+type Scored = (f64, usize, usize);
+
+/// Best first; of two equally likely, the one ending at the earlier module, then starting
+/// at the earlier one.
+fn best_first(x: &Scored, y: &Scored) -> std::cmp::Ordering {
+    y.0.total_cmp(&x.0).then((x.2, x.1).cmp(&(y.2, y.1)))
+}
+
+/// The `wanted` best pairs not already joined by the graph nor dismissed, best first, and
+/// how many there were in all. Each pair is scored once, in its likelier direction (the
+/// earlier module first on a tie): the reverse's features are these reversed, and its
+/// direction log-odds negated. Rows are scored in parallel; the pairs kept do not depend
+/// on how they were split, as `best_first` orders every pair.
+fn best_pairs(
+    scorer: &Scorer<'_>,
+    n: usize,
+    reach: &Reach,
+    dismissed: &HashSet<(usize, usize)>,
+    wanted: usize,
+) -> (Vec<Scored>, usize) {
+    let best = |mut v: Vec<Scored>| {
+        if v.len() > wanted {
+            v.select_nth_unstable_by(wanted - 1, best_first);
+            v.truncate(wanted);
+        }
+        v
+    };
+    let (mut scored, total) = (0..n.div_ceil(BLOCK))
+        .into_par_iter()
+        .fold(
+            || (Vec::new(), 0usize, Rows::default()),
+            |(mut v, mut total, mut rows), k| {
+                let block = k * BLOCK..n.min((k + 1) * BLOCK);
+                scorer.rows(block.clone(), &mut rows);
+                for x in block {
+                    for y in x + 1..n {
+                        if reach.connected(x, y)
+                            || dismissed.contains(&(x, y))
+                            || dismissed.contains(&(y, x))
+                        {
+                            continue;
+                        }
+                        let f = scorer.features_in(&rows, x, y);
+                        let (a, b, f) = if scorer.model().direction(&f) >= 0.0 {
+                            (x, y, f)
+                        } else {
+                            (y, x, f.reversed())
+                        };
+                        v.push((scorer.confidence(&f), a, b));
+                        total += 1;
+                    }
+                    if v.len() >= wanted.saturating_mul(2) {
+                        v = best(v);
+                    }
+                }
+                (v, total, rows)
+            },
+        )
+        .map(|(v, total, _)| (v, total))
+        .reduce(
+            || (Vec::new(), 0),
+            |(mut v, s), (w, t)| {
+                v.extend(w);
+                (best(v), s + t)
+            },
+        );
+    scored.sort_unstable_by(best_first);
+    (scored, total)
+}
+
+/// Walks `scored` best first and keeps up to `limit`: it skips what the graph and the
+/// stronger suggestions already imply (or would turn into a cycle), and takes at most
+/// PER_MODULE into one module. A later suggestion a → b can make a kept one x → y a
+/// shortcut (x → … → a → b → … → y): when a → b is likelier than not, the path is
+/// believed and the shortcut dropped (`graph check` would call it redundant; its place
+/// goes to the next). A doubtful a → b pushes out nothing; both stay for a person to judge.
+fn choose(reach: &Reach, scored: Vec<Scored>, n: usize, limit: usize) -> Vec<Scored> {
     let mut per_module = vec![0usize; n];
     let mut added: Vec<(usize, usize)> = Vec::new();
-    let mut kept: Vec<(f64, usize, usize)> = Vec::new();
+    let mut kept: Vec<Scored> = Vec::new();
     for s in scored {
         if kept.len() == limit {
             break;
@@ -143,30 +243,24 @@ pub fn suggest(
         added.push((a, b));
         kept.push(s);
     }
-    kept.into_iter()
-        .map(|(confidence, before, after)| Suggestion {
-            before,
-            after,
-            confidence,
-            evidence: scorer.evidence(before, after, &scorer.features(before, after)),
-        })
-        .collect()
+    kept
 }
 
-/// Reachability for "is there already a path", computed once per node.
+/// Reachability for "is there already a path", computed once per node, as one bit per
+/// pair (a chain of 10,000 modules is 12.5 MB each way, where sets of numbers took 2 GB).
 pub(crate) struct Reach {
-    down: Vec<HashSet<usize>>,
-    up: Vec<HashSet<usize>>,
+    down: Vec<FixedBitSet>,
+    up: Vec<FixedBitSet>,
 }
 
 impl Reach {
     pub(crate) fn new(graph: &Graph) -> Reach {
-        let down: Vec<HashSet<usize>> = (0..graph.nodes().len())
-            .map(|n| graph.descendants(n))
-            .collect();
-        let mut up = vec![HashSet::new(); down.len()];
-        for (from, below) in down.iter().enumerate() {
-            for &to in below {
+        let n = graph.nodes().len();
+        let mut down = vec![FixedBitSet::with_capacity(n); n];
+        let mut up = vec![FixedBitSet::with_capacity(n); n];
+        for (from, below) in down.iter_mut().enumerate() {
+            for to in graph.descendants(from) {
+                below.insert(to);
                 up[to].insert(from);
             }
         }
@@ -188,7 +282,7 @@ impl Reach {
         while let Some(x) = stack.pop() {
             // The graph's sets are closed already: a node found in one needs a visit only
             // for the added edges leaving it.
-            for &y in &sets[x] {
+            for y in sets[x].ones() {
                 if seen.insert(y) && added.iter().any(|e| step(e).0 == y) {
                     stack.push(y);
                 }
@@ -203,7 +297,7 @@ impl Reach {
     }
 
     fn connected(&self, a: usize, b: usize) -> bool {
-        self.down[a].contains(&b) || self.down[b].contains(&a)
+        self.down[a].contains(b) || self.down[b].contains(a)
     }
 
     /// Whether `to` can be reached from `from` along the graph's edges and `added` ones.
@@ -211,18 +305,171 @@ impl Reach {
         let mut seen = HashSet::new();
         let mut stack = vec![from];
         while let Some(x) = stack.pop() {
-            if x == to || self.down[x].contains(&to) {
+            if x == to || self.down[x].contains(to) {
                 return true;
             }
             if !seen.insert(x) {
                 continue;
             }
             for &(s, t) in added {
-                if s == x || self.down[x].contains(&s) {
+                if s == x || self.down[x].contains(s) {
                     stack.push(t);
                 }
             }
         }
         false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Edge, Node};
+    use model::PrerequisiteGroup;
+
+    /// What `suggest` gave before it kept only the best pairs and read each module's
+    /// similarities once: every pair scored anew, sorted, then chosen.
+    fn every_pair(
+        graph: &Graph,
+        modules: &[ModuleText<'_>],
+        limit: usize,
+        dismissed: &HashSet<(usize, usize)>,
+    ) -> Vec<Suggestion> {
+        let n = modules.len();
+        let scorer = Scorer::new(modules, Signals { titles: true })
+            .learning_from(&graph.edges(), LEARNING_STRENGTH);
+        let reach = Reach::new(graph);
+        let mut scored = Vec::new();
+        for x in 0..n {
+            for y in x + 1..n {
+                if reach.connected(x, y)
+                    || dismissed.contains(&(x, y))
+                    || dismissed.contains(&(y, x))
+                {
+                    continue;
+                }
+                let f = scorer.features(x, y);
+                let (a, b, f) = if scorer.model().direction(&f) >= 0.0 {
+                    (x, y, f)
+                } else {
+                    (y, x, f.reversed())
+                };
+                scored.push((scorer.confidence(&f), a, b));
+            }
+        }
+        scored.sort_by(best_first);
+        choose(&reach, scored, n, limit)
+            .into_iter()
+            .map(|(confidence, before, after)| Suggestion {
+                before,
+                after,
+                confidence,
+                evidence: scorer.evidence(before, after, &scorer.features(before, after)),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn keeping_only_the_best_pairs_suggests_what_scoring_every_pair_does() {
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move |below: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % below as u64) as usize
+        };
+        let vocabulary = [
+            "data", "charts", "sql", "joins", "models", "bias", "sampling", "tables",
+        ];
+        for case in 0..60 {
+            let n = 2 + next(40);
+            let by_vectors = case % 2 == 0;
+            let titles: Vec<String> = (0..n)
+                .map(|_| {
+                    (0..1 + next(3))
+                        .map(|_| vocabulary[next(vocabulary.len())])
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .collect();
+            let bodies: Vec<String> = (0..n)
+                .map(|i| {
+                    let mut body: Vec<String> = (0..5 + next(20))
+                        .map(|_| vocabulary[next(vocabulary.len())].to_owned())
+                        .collect();
+                    if next(4) == 0 {
+                        body.push(format!(
+                            "\nBefore this module: complete {}.",
+                            titles[next(n)]
+                        ));
+                    }
+                    if next(5) == 0 {
+                        body.push(format!("**{}** is defined here.", vocabulary[i % 8]));
+                    }
+                    body.join(" ")
+                })
+                .collect();
+            // Few distinct vectors, so that some pairs tie to the bit.
+            let vectors: Vec<Vec<f32>> = (0..n)
+                .map(|_| {
+                    let mut v: Vec<f32> = (0..12).map(|_| next(5) as f32 - 2.0).collect();
+                    v[next(12)] += 0.5;
+                    let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-6);
+                    v.iter().map(|x| x / norm).collect()
+                })
+                .collect();
+            let tags: Vec<Vec<String>> = (0..n)
+                .map(|_| (0..next(3)).map(|_| format!("skill-{}", next(4))).collect())
+                .collect();
+            let paths: Vec<String> = (0..n).map(|i| format!("{:02}-part", i)).collect();
+            let modules: Vec<ModuleText<'_>> = (0..n)
+                .map(|i| ModuleText {
+                    title: &titles[i],
+                    body: &bodies[i],
+                    tags: &tags[i],
+                    level: [None, Some(Level::Beginner), Some(Level::Advanced)][next(3)],
+                    vector: by_vectors.then(|| vectors[i].as_slice()),
+                    library: usize::from(i * 3 > n * 2),
+                    path: &paths[i],
+                })
+                .collect();
+            let edges: Vec<Edge> = (0..next(n))
+                .map(|_| (next(n), next(n)))
+                .filter(|(b, a)| b < a)
+                .map(|(before, after)| Edge {
+                    before,
+                    after,
+                    group: PrerequisiteGroup::AllOf,
+                })
+                .collect();
+            let nodes = (0..n)
+                .map(|i| Node {
+                    id: i.to_string(),
+                    name: titles[i].clone(),
+                })
+                .collect();
+            let graph = Graph::new(nodes, &edges);
+            let dismissed: HashSet<(usize, usize)> =
+                (0..next(4)).map(|_| (next(n), next(n))).collect();
+            let limit = 1 + next(25);
+            let wanted = 1 + next(30);
+            let expected = every_pair(&graph, &modules, limit, &dismissed);
+            let found = suggest_keeping(
+                &graph,
+                &modules,
+                Signals { titles: true },
+                limit,
+                &dismissed,
+                wanted,
+            );
+            assert_eq!(
+                found,
+                expected,
+                "case {case} ({n} modules, by {}, limit {limit}, {wanted} pairs kept at first): \
+                 keeping the best pairs (more when the choice runs out) and reading each \
+                 module's similarities once must suggest exactly what scoring every pair does",
+                if by_vectors { "vectors" } else { "words" }
+            );
+        }
     }
 }

@@ -1,16 +1,19 @@
 //! Scores the pairs of one library's modules: everything the features need is worked
-//! out once per library (similarities, nearest modules, titles named), then each pair's
-//! features are read from it, and said in words for the evidence.
+//! out once per library (each module's nearest others and closeness to the whole, titles
+//! named), then each pair's features are read from it, and said in words for the evidence.
 
 use std::collections::{BTreeSet, HashSet};
+use std::ops::Range;
 
 use model::Level;
+use rayon::prelude::*;
 
 use super::features::{
     Features, Model, FEATURE_NAMES, PAIR_FEATURES, REFD, VECTOR_MODEL, WORD_MODEL,
 };
+use super::likeness::{Likeness, Near};
 use super::order::Places;
-use super::text::{cosines, defined_terms, order_lines, tfidf, titles_in, weight, words, Weights};
+use super::text::{defined_terms, order_lines, tfidf, titles_in, weight, words};
 use super::{ModuleText, Signals};
 
 /// Key terms of a text for RefD: its highest-weighted TF-IDF words.
@@ -23,24 +26,38 @@ const LOCAL: usize = 5;
 /// ([`Scorer::learning_from`]).
 const UNLINKED_SAMPLE: usize = 50_000;
 
+/// Modules compared with all the others a block at a time ([`Likeness::rows`]).
+pub(super) const BLOCK: usize = 16;
+
+/// A block of modules' similarities, worked out once to score all their pairs
+/// ([`Scorer::rows`]).
+#[derive(Debug, Default)]
+pub(super) struct Rows {
+    start: usize,
+    similarities: Vec<Vec<f64>>,
+    /// Each module's summed similarity to the block's modules' first [`LOCAL`] nearest.
+    near: Vec<Vec<f64>>,
+    /// The block's modules' summed similarity to each module's first [`LOCAL`] nearest.
+    toward: Vec<Vec<f64>>,
+    scratch: Vec<f64>,
+}
+
 /// Scores ordered pairs of one library's modules.
 #[derive(Debug)]
 pub struct Scorer<'a> {
     modules: &'a [ModuleText<'a>],
     signals: Signals,
-    /// Whether modules are compared by the model's vectors (else by their words).
-    by_vectors: bool,
-    words: Vec<Weights>,
+    /// How alike two modules are (by the model's vectors, else by their words).
+    likeness: Likeness,
     /// Each text's total word weight (RefD's denominator).
     word_totals: Vec<f64>,
     /// Each text's key terms, by word number.
     key_terms: Vec<Vec<u32>>,
     centrality: Vec<f64>,
-    /// Every pair's similarity, row by row (n × n), computed once: the features read it
-    /// many times per pair.
-    similarities: Vec<f64>,
     /// Each module's nearest others, nearest first.
     nearest: Vec<Vec<usize>>,
+    /// Each module's first [`LOCAL`] nearest, to compare others with all of them at once.
+    around: Vec<Near>,
     /// Whether the library is in alphabetical order of titles (its order then says nothing).
     alphabetical: bool,
     /// Where each module is, and which pairs' order was chosen, not sorted.
@@ -88,21 +105,6 @@ impl<'a> Scorer<'a> {
         let in_order = titles.windows(2).filter(|w| w[0] <= w[1]).count();
         let lower: Vec<String> = modules.iter().map(|m| m.body.to_lowercase()).collect();
         let order: Vec<String> = modules.iter().map(|m| order_lines(m.body)).collect();
-        // Every pair's similarity: of the model's vectors, else of the words.
-        let similarities = match &vectors {
-            Some(v) => {
-                let mut s = vec![0.0; n * n];
-                for a in 0..n {
-                    for b in a + 1..n {
-                        let x: f64 = v[a].iter().zip(v[b]).map(|(x, y)| (x * y) as f64).sum();
-                        s[a * n + b] = x;
-                        s[b * n + a] = x;
-                    }
-                }
-                s
-            }
-            None => cosines(&weighted),
-        };
         let model = if vectors.is_some() {
             VECTOR_MODEL
         } else {
@@ -111,16 +113,15 @@ impl<'a> Scorer<'a> {
         let mut scorer = Scorer {
             modules,
             signals,
-            by_vectors: vectors.is_some(),
             word_totals: weighted
                 .iter()
                 .map(|w| w.iter().map(|x| x.1).sum())
                 .collect(),
-            words: weighted,
+            likeness: Likeness::new(vectors, weighted),
             key_terms,
             centrality: Vec::new(),
-            similarities,
             nearest: Vec::new(),
+            around: Vec::new(),
             alphabetical: n > 2 && in_order * 10 >= (n - 1) * 9,
             places: Places::new(modules.iter().map(|m| (m.library, m.path))),
             defined: modules.iter().map(|m| defined_terms(m.body)).collect(),
@@ -135,25 +136,44 @@ impl<'a> Scorer<'a> {
                 .collect(),
             model,
         };
-        // Each module's mean similarity to the others, and its nearest ones.
-        let mut centrality = Vec::with_capacity(n);
-        let mut nearest = Vec::with_capacity(n);
-        for a in 0..n {
-            let mut row: Vec<(f64, usize)> = (0..n)
-                .filter(|b| *b != a)
-                .map(|b| (scorer.similarity(a, b), b))
-                .collect();
-            centrality.push(row.iter().map(|x| x.0).sum::<f64>() / row.len().max(1) as f64);
-            let keep = NEAREST.min(row.len());
-            if keep > 0 && keep < row.len() {
-                row.select_nth_unstable_by(keep - 1, |x, y| {
-                    y.0.total_cmp(&x.0).then(x.1.cmp(&y.1))
-                });
-            }
-            row.truncate(keep);
-            row.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
-            nearest.push(row.into_iter().map(|x| x.1).collect());
-        }
+        // Each module's mean similarity to the others, and its nearest ones: a block of
+        // modules against all at a time, blocks in parallel (each row is its own, so the
+        // result is the same on any number of threads).
+        let likeness = &scorer.likeness;
+        let blocks: Vec<Vec<(f64, Vec<usize>)>> = (0..n.div_ceil(BLOCK))
+            .into_par_iter()
+            .map_init(Vec::new, |all: &mut Vec<Vec<f64>>, k| {
+                let block = k * BLOCK..n.min((k + 1) * BLOCK);
+                all.resize(block.len(), vec![0.0; n]);
+                likeness.rows(block.clone(), 0, all);
+                block
+                    .zip(all.iter())
+                    .map(|(a, all)| {
+                        let mut row: Vec<(f64, usize)> =
+                            (0..n).filter(|b| *b != a).map(|b| (all[b], b)).collect();
+                        let centrality =
+                            row.iter().map(|x| x.0).sum::<f64>() / row.len().max(1) as f64;
+                        let keep = NEAREST.min(row.len());
+                        if keep > 0 && keep < row.len() {
+                            row.select_nth_unstable_by(keep - 1, |x, y| {
+                                y.0.total_cmp(&x.0).then(x.1.cmp(&y.1))
+                            });
+                        }
+                        row.truncate(keep);
+                        row.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+                        // Read, not taken: collecting `row` itself would keep its
+                        // whole allocation (a row of every module) for 32 numbers.
+                        (centrality, row.iter().map(|x| x.1).collect())
+                    })
+                    .collect()
+            })
+            .collect();
+        let (centrality, nearest): (Vec<f64>, Vec<Vec<usize>>) =
+            blocks.into_iter().flatten().unzip();
+        scorer.around = nearest
+            .iter()
+            .map(|near| likeness.near(&near[..LOCAL.min(near.len())]))
+            .collect();
         // In standard deviations, so the weight means the same in a library of ten as of
         // ten thousand, compared by vectors or by words.
         let mean = centrality.iter().sum::<f64>() / n.max(1) as f64;
@@ -167,7 +187,7 @@ impl<'a> Scorer<'a> {
 
     /// Whether similarity comes from the model's vectors (else from words).
     pub fn uses_vectors(&self) -> bool {
-        self.by_vectors
+        self.likeness.by_vectors()
     }
 
     /// Uses another model (the bench tries the one it fits).
@@ -200,8 +220,10 @@ impl<'a> Scorer<'a> {
         // redundant, which is not what a suggestion should look like.
         let mut k = 0usize;
         for x in 0..n {
+            let mut links = linked.range((x, x + 1)..(x + 1, 0)).map(|p| p.1).peekable();
             for y in x + 1..n {
-                if linked.contains(&(x, y)) {
+                if links.peek() == Some(&y) {
+                    links.next();
                     continue;
                 }
                 if k.is_multiple_of(every) {
@@ -221,7 +243,7 @@ impl<'a> Scorer<'a> {
     }
 
     fn similarity(&self, a: usize, b: usize) -> f64 {
-        self.similarities[a * self.modules.len() + b]
+        self.likeness.pair(a, b)
     }
 
     /// 1 / (1 + rank) of `near` among `of`'s nearest modules; 0 beyond them.
@@ -234,16 +256,26 @@ impl<'a> Scorer<'a> {
 
     /// Mean similarity of `a` to `b`'s closest modules (`a` itself left out).
     fn local(&self, a: usize, b: usize) -> f64 {
-        let around: Vec<usize> = self.nearest[b]
-            .iter()
-            .copied()
-            .filter(|x| *x != a)
-            .take(LOCAL)
-            .collect();
-        if around.is_empty() {
-            return 0.0;
+        let first = self.likeness.with_near(a, &self.around[b]);
+        self.local_from(a, b, first, |c| self.similarity(a, c))
+    }
+
+    /// [`Scorer::local`] from `a`'s summed similarity to `b`'s first [`LOCAL`] nearest:
+    /// when `a` is among them, it is taken out and the next one put in.
+    fn local_from(&self, a: usize, b: usize, first: f64, similarity: impl Fn(usize) -> f64) -> f64 {
+        let near = &self.nearest[b];
+        let count = LOCAL.min(near.len());
+        let (total, count) = if !near[..count].contains(&a) {
+            (first, count)
+        } else if let Some(&next) = near.get(LOCAL) {
+            (first - similarity(a) + similarity(next), count)
+        } else {
+            (first - similarity(a), count - 1)
+        };
+        match count {
+            0 => 0.0,
+            _ => total / count as f64,
         }
-        around.iter().map(|x| self.similarity(a, *x)).sum::<f64>() / around.len() as f64
     }
 
     /// Share of `from`'s word weight that falls on `to`'s key terms.
@@ -254,7 +286,7 @@ impl<'a> Scorer<'a> {
         }
         self.key_terms[to]
             .iter()
-            .map(|t| weight(&self.words[from], *t))
+            .map(|t| weight(&self.likeness.words()[from], *t))
             .sum::<f64>()
             / total
     }
@@ -280,13 +312,72 @@ impl<'a> Scorer<'a> {
     }
 
     pub fn features(&self, before: usize, after: usize) -> Features {
+        self.assemble(
+            before,
+            after,
+            self.similarity(before, after),
+            self.local(before, after) - self.local(after, before),
+        )
+    }
+
+    /// What scoring the pairs of `block`'s modules with the later ones needs, for
+    /// [`Scorer::features_in`]: their similarities, and the summed similarities `local`
+    /// reads both ways. Scoring a pair then costs look-ups where [`Scorer::features`]
+    /// compares anew.
+    pub(super) fn rows(&self, block: Range<usize>, rows: &mut Rows) {
+        let n = self.modules.len();
+        rows.start = block.start;
+        for v in [&mut rows.similarities, &mut rows.near, &mut rows.toward] {
+            v.resize(block.len(), Vec::new());
+            v.truncate(block.len());
+            v.iter_mut().for_each(|r| r.resize(n, 0.0));
+        }
+        rows.scratch.resize(n, 0.0);
+        let from = block.start + 1;
+        self.likeness
+            .rows(block.clone(), from, &mut rows.similarities);
+        let around: Vec<&Near> = block.clone().map(|x| &self.around[x]).collect();
+        self.likeness
+            .near_rows(&around, from, &mut rows.near, &mut rows.scratch);
+        self.likeness.toward_rows(
+            block,
+            &self.around,
+            from,
+            &rows.similarities,
+            &mut rows.toward,
+        );
+    }
+
+    /// The features of `x → after` (`x` of the block `rows` holds, `after` a later module),
+    /// the same to the bit as [`Scorer::features`].
+    pub(super) fn features_in(&self, rows: &Rows, x: usize, after: usize) -> Features {
+        let i = x - rows.start;
+        let similarities = &rows.similarities[i];
+        // The row holds the later modules' (every module's, by words).
+        let similarity = |c: usize| match c > rows.start || !self.likeness.by_vectors() {
+            true => similarities[c],
+            false => self.similarity(x, c),
+        };
+        let here = self.local_from(x, after, rows.toward[i][after], similarity);
+        let there = self.local_from(after, x, rows.near[i][after], |c| self.similarity(after, c));
+        self.assemble(x, after, similarities[after], here - there)
+    }
+
+    /// A pair's features given its similarity and `local(before, after) − local(after, before)`.
+    fn assemble(
+        &self,
+        before: usize,
+        after: usize,
+        similarity: f64,
+        local_generality: f64,
+    ) -> Features {
         let sign = |x: bool, y: bool| x as i32 as f64 - y as i32 as f64;
         let (mb, ma) = (&self.modules[before], &self.modules[after]);
         let shared = mb.tags.iter().filter(|t| ma.tags.contains(t)).count();
         let union = mb.tags.len() + ma.tags.len() - shared;
         let ordered = !self.alphabetical && self.places.ordered(before, after);
         Features {
-            similarity: self.similarity(before, after),
+            similarity,
             nearby: if !self.alphabetical && self.places.together(before, after) {
                 1.0 / (1.0 + (after as f64 - before as f64).abs() / 8.0)
             } else {
@@ -299,7 +390,7 @@ impl<'a> Scorer<'a> {
             },
             generality: self.centrality[before] - self.centrality[after],
             neighbours: self.closeness(before, after) - self.closeness(after, before),
-            local_generality: self.local(before, after) - self.local(after, before),
+            local_generality,
             refd: if self.refd || self.model.direction[REFD] != 0.0 {
                 self.refers(after, before) - self.refers(before, after)
             } else {

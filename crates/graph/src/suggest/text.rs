@@ -144,32 +144,6 @@ pub(super) fn weight(v: &Weights, w: u32) -> f64 {
     v.binary_search_by_key(&w, |x| x.0).map_or(0.0, |i| v[i].1)
 }
 
-/// Every pair's cosine (n × n, row by row) of unit-length weight lists, through the texts
-/// each word is in: only pairs that share a word are touched.
-pub(super) fn cosines(words: &[Weights]) -> Vec<f64> {
-    let n = words.len();
-    let mut postings: HashMap<u32, Vec<(usize, f64)>> = HashMap::new();
-    for (b, w) in words.iter().enumerate() {
-        for &(word, y) in w {
-            postings.entry(word).or_default().push((b, y));
-        }
-    }
-    let mut out = vec![0.0; n * n];
-    for (a, w) in words.iter().enumerate() {
-        for &(word, x) in w {
-            for &(b, y) in &postings[&word] {
-                if b > a {
-                    out[a * n + b] += x * y;
-                }
-            }
-        }
-        for b in a + 1..n {
-            out[b * n + a] = out[a * n + b];
-        }
-    }
-    out
-}
-
 /// Words that mark a line as speaking of what comes first.
 const ORDER_CUES: &[&str] = &[
     "before",
