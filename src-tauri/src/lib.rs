@@ -321,13 +321,16 @@ fn cycle_if_added(
     session(&state).cycle_if_added(&before, &after)
 }
 
-/// Off the window's thread: it compares every pair of modules.
+/// Off the window's thread: it compares every pair of modules. Progress goes to
+/// `on_progress`, and `cancel_operation` stops it.
 #[tauri::command(async)]
 fn suggest_prerequisites(
     state: State<'_, Shared>,
+    cancel: State<'_, Cancel>,
     limit: u32,
+    on_progress: Channel<f64>,
 ) -> IpcResult<Vec<model::PrerequisiteSuggestion>> {
-    session(&state).suggest_prerequisites(limit)
+    session(&state).suggest_prerequisites(limit, &cancel, &mut |p| drop(on_progress.send(p)))
 }
 
 #[tauri::command]

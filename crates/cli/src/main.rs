@@ -407,7 +407,7 @@ fn outcome(command: &Command, json: bool) -> anyhow::Result<Output> {
         }
         Command::Audit(audit) => run_audit(audit)?,
         Command::Review(review) => run_review(review)?,
-        Command::Graph(graph) => run_graph(graph)?,
+        Command::Graph(graph) => run_graph(graph, json)?,
         Command::Track(track) => run_track(track)?,
         Command::Taxonomy(taxonomy) => run_taxonomy(taxonomy)?,
         Command::Rules(rules) => run_rules(rules)?,

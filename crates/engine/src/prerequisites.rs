@@ -258,6 +258,17 @@ impl Project {
     /// otherwise; a module's level is the one set for it, else the one auto-tagging
     /// guessed.
     pub fn suggest_prerequisites(&self, limit: usize) -> Result<Vec<PrerequisiteSuggestion>> {
+        self.suggest_prerequisites_with(limit, &mut |_| true)
+    }
+
+    /// [`Project::suggest_prerequisites`], telling `progress` how far it is (0 to 1) every
+    /// so often: it compares every pair of modules, which takes seconds from a few
+    /// thousand on. Stops with [`Error::Cancelled`] when `progress` answers false.
+    pub fn suggest_prerequisites_with(
+        &self,
+        limit: usize,
+        progress: &mut dyn FnMut(f64) -> bool,
+    ) -> Result<Vec<PrerequisiteSuggestion>> {
         let (graph, summaries, _) = self.graph()?;
         if summaries.len() > MAX_SUGGEST_MODULES {
             return Err(Error::OutOfRange {
@@ -311,21 +322,22 @@ impl Project {
             .collect();
         let by_vectors = vectors.is_some();
         let changed = |i: usize| vectors.as_ref().is_some_and(|v| v[i].changed);
-        Ok(graph::suggest(&graph, &texts, signals, limit, &dismissed)
+        let suggestions =
+            graph::suggest_watched(&graph, &texts, signals, limit, &dismissed, progress)
+                .ok_or(Error::Cancelled)?;
+        let stale = |i: usize| {
+            changed(i).then(|| {
+                format!(
+                    "“{}” has changed since it was auto-tagged: compared as it read then",
+                    modules[i].title
+                )
+            })
+        };
+        Ok(suggestions
             .into_iter()
             .map(|s| {
                 let mut evidence = s.evidence;
-                evidence.extend(
-                    [s.before, s.after]
-                        .into_iter()
-                        .filter(|&i| changed(i))
-                        .map(|i| {
-                            format!(
-                        "“{}” has changed since it was auto-tagged: compared as it read then",
-                        modules[i].title
-                    )
-                        }),
-                );
+                evidence.extend([s.before, s.after].into_iter().filter_map(stale));
                 PrerequisiteSuggestion {
                     before: modules[s.before].id.clone(),
                     before_title: modules[s.before].title.clone(),

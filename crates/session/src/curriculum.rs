@@ -321,10 +321,13 @@ impl Session {
     }
 
     /// Up to `limit` (1 to [`MAX_SUGGESTIONS`]) prerequisite edges the content suggests,
-    /// best first, each with its evidence; none the graph already implies.
+    /// best first, each with its evidence; none the graph already implies. `progress`
+    /// hears how far it is (0 to 1), and a `cancel` request stops it (kind `cancelled`).
     pub fn suggest_prerequisites(
         &self,
         limit: u32,
+        cancel: &Cancel,
+        progress: &mut dyn FnMut(f64),
     ) -> IpcResult<Vec<model::PrerequisiteSuggestion>> {
         if !(1..=MAX_SUGGESTIONS).contains(&limit) {
             return Err(IpcError {
@@ -334,7 +337,13 @@ impl Session {
                 ),
             });
         }
-        Ok(self.project()?.suggest_prerequisites(limit as usize)?)
+        cancel.reset();
+        Ok(self
+            .project()?
+            .suggest_prerequisites_with(limit as usize, &mut |at| {
+                progress(at);
+                !cancel.requested()
+            })?)
     }
 
     /// Records that the suggestion `before → after` is no prerequisite: it is suggested

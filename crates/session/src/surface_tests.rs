@@ -352,7 +352,8 @@ const CHECKS: &[(&str, Check)] = &[
     (
         "suggest_prerequisites",
         Check::Refuses(ErrorKind::BadInput, |s, _| {
-            s.suggest_prerequisites(0).map(drop)
+            s.suggest_prerequisites(0, &Cancel::default(), &mut |_| {})
+                .map(drop)
         }),
     ),
     (

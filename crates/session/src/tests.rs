@@ -44,6 +44,44 @@ fn errors_cross_as_kind_and_message() {
 }
 
 #[test]
+fn suggestions_report_progress_and_a_cancel_stops_them_until_the_next() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = std::fs::canonicalize(tmp.path()).unwrap().join("lib");
+    std::fs::create_dir(&lib).unwrap();
+    for (name, text) in [
+        ("a.md", "# Charts\n\nCharts show data."),
+        ("b.md", "# Dashboards\n\nDashboards combine charts of data."),
+        ("c.md", "# Knitting\n\nYarn and needles."),
+    ] {
+        std::fs::write(lib.join(name), text).unwrap();
+    }
+    let mut s = Session::start(Some(&tmp.path().join("p")), None, Timestamp(1));
+    s.import_library(&lib, &Cancel::default(), Timestamp(2), &mut |_| {})
+        .unwrap();
+
+    let cancel = Cancel::default();
+    let err = s
+        .suggest_prerequisites(20, &cancel, &mut |_| cancel.request())
+        .unwrap_err();
+    assert_eq!(
+        err.kind,
+        ErrorKind::Cancelled,
+        "a cancel while suggesting stops it: {}",
+        err.message
+    );
+    let mut heard = Vec::new();
+    let found = s
+        .suggest_prerequisites(20, &cancel, &mut |at| heard.push(at))
+        .expect("a cancel request is forgotten by the next suggestion");
+    assert!(!found.is_empty(), "three related modules give suggestions");
+    assert_eq!(
+        heard.last(),
+        Some(&1.0),
+        "progress is told, ending at the whole: {heard:?}"
+    );
+}
+
+#[test]
 fn imports_report_progress_cancel_and_then_follow_the_library_on_disk() {
     let tmp = tempfile::tempdir().unwrap();
     let lib = std::fs::canonicalize(tmp.path()).unwrap().join("lib");

@@ -133,7 +133,7 @@ export const api = {
     channel.onmessage = onProgress;
     return call('tag_modules', { onProgress: channel });
   },
-  /** Stops the import, auto-tagging or simulation run in progress. */
+  /** Stops the import, auto-tagging, simulation run or suggesting in progress. */
   cancelOperation: () => call('cancel_operation'),
   /** Runs a simulation off the window's thread; `onProgress` hears how far it is. */
   simulate: (request: SimulationRequest, onProgress: (p: SimulationProgress) => void) => {
@@ -163,8 +163,13 @@ export const api = {
     call('add_prerequisite', { before, after, group }),
   removePrerequisite: (before: ModuleId, after: ModuleId) => call('remove_prerequisite', { before, after }),
   cycleIfAdded: (before: ModuleId, after: ModuleId) => call('cycle_if_added', { before, after }),
-  /** Up to `limit` edges the content suggests, best first, with their evidence. */
-  suggestPrerequisites: (limit: number) => call('suggest_prerequisites', { limit }),
+  /** Up to `limit` edges the content suggests, best first, with their evidence;
+   *  `onProgress` hears how far it is (0 to 1), and `cancelOperation` stops it. */
+  suggestPrerequisites: (limit: number, onProgress: (at: number) => void = () => {}) => {
+    const channel = new Channel<number>();
+    channel.onmessage = onProgress;
+    return call('suggest_prerequisites', { limit, onProgress: channel });
+  },
   dismissSuggestion: (before: ModuleId, after: ModuleId) => call('dismiss_suggestion', { before, after }),
   restoreSuggestion: (before: ModuleId, after: ModuleId) => call('restore_suggestion', { before, after }),
   importTaxonomy: (path: string) => call('import_taxonomy', { path }),

@@ -7,7 +7,7 @@ use clap::Subcommand;
 use model::{PrerequisiteGroup, Timestamp};
 
 use crate::machine::{me, open};
-use crate::print::{findings, Output};
+use crate::print::{findings, Output, Progress};
 
 #[derive(Subcommand)]
 pub(crate) enum GraphCommand {
@@ -68,12 +68,18 @@ pub(crate) enum GroupArg {
     NOf,
 }
 
-pub(crate) fn run_graph(command: &GraphCommand) -> anyhow::Result<Output> {
+pub(crate) fn run_graph(command: &GraphCommand, json: bool) -> anyhow::Result<Output> {
     Ok(match command {
         GraphCommand::Check { file, each } => findings(file, open(file)?.check_graph_with(*each)?),
         GraphCommand::Suggest { file, limit } => {
             let project = open(file)?;
-            let suggestions = project.suggest_prerequisites(*limit)?;
+            // Every pair of modules is compared: seconds from a few thousand on.
+            let mut bar = Progress::new(json, "suggesting {bar:40} {pos}/{len}% compared");
+            let suggestions = project.suggest_prerequisites_with(*limit, &mut |at| {
+                bar.update((at * 100.0).round() as u32, 100, "");
+                true
+            })?;
+            bar.finish();
             let learned = match project.prerequisites()?.len() {
                 0 => String::new(),
                 1 => " (learned from this project's 1 prerequisite)".to_owned(),

@@ -179,6 +179,51 @@ fn suggestions_refuse_a_project_too_large_to_compare_every_pair() {
 }
 
 #[test]
+fn suggesting_tells_how_far_it_is_and_stops_when_cancelled() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = tmp.path().join("lib");
+    let mut csv = String::from("course_id,title,description\n");
+    for i in 0..600 {
+        csv.push_str(&format!(
+            "C{i},Course {i},Topic {} with topic {} and shared words\n",
+            i % 7,
+            i % 11
+        ));
+    }
+    write(&lib, "catalog.csv", csv.as_bytes());
+    let mut p = Project::create(&tmp.path().join("p.pathforge"), Timestamp(1)).unwrap();
+    p.import_library(&lib, &ME, Timestamp(2)).unwrap();
+    let mut heard = Vec::new();
+    let all = p
+        .suggest_prerequisites_with(20, &mut |at| {
+            heard.push(at);
+            true
+        })
+        .unwrap();
+    assert_eq!(
+        all,
+        p.suggest_prerequisites(20).unwrap(),
+        "told how far it is, it suggests the same"
+    );
+    assert!(
+        heard.len() >= 2 && heard.last() == Some(&1.0),
+        "600 modules take more than one report, the last at the whole: {heard:?}"
+    );
+    let mut told = 0;
+    let err = p
+        .suggest_prerequisites_with(20, &mut |_| {
+            told += 1;
+            false
+        })
+        .unwrap_err();
+    assert_eq!(
+        (err.kind(), told),
+        (ErrorKind::Cancelled, 1),
+        "answered false at the first report, it stops there as cancelled: {err}"
+    );
+}
+
+#[test]
 fn a_dismissed_suggestion_stays_dismissed_either_way_round_until_taken_back() {
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("p.pathforge");

@@ -39,7 +39,7 @@ pub use self::features::{
 };
 pub use self::fit::{fit_logistic, LEARNING_STRENGTH};
 pub use self::scorer::Scorer;
-use self::scorer::{Rows, BLOCK};
+use self::scorer::{waves, Rows, BLOCK};
 
 /// What the suggester knows of a module (by node index).
 #[derive(Debug)]
@@ -90,6 +90,21 @@ pub fn suggest(
     limit: usize,
     dismissed: &HashSet<(usize, usize)>,
 ) -> Vec<Suggestion> {
+    suggest_watched(graph, modules, signals, limit, dismissed, &mut |_| true)
+        .expect("nothing stops it")
+}
+
+/// [`suggest`], telling `progress` how far it is (0 to 1) every so often — it compares
+/// every pair of modules, which takes seconds from a few thousand on; `None` when
+/// `progress` answers false.
+pub fn suggest_watched(
+    graph: &Graph,
+    modules: &[ModuleText<'_>],
+    signals: Signals,
+    limit: usize,
+    dismissed: &HashSet<(usize, usize)>,
+    progress: &mut dyn FnMut(f64) -> bool,
+) -> Option<Vec<Suggestion>> {
     suggest_keeping(
         graph,
         modules,
@@ -97,10 +112,15 @@ pub fn suggest(
         limit,
         dismissed,
         limit.saturating_mul(64).max(4096),
+        progress,
     )
 }
 
-/// [`suggest`], keeping the `wanted` best pairs at first.
+/// Of the time [`suggest`] takes, about the share spent finding each module's nearest
+/// (the rest goes on scoring the pairs).
+const NEAREST_SHARE: f64 = 0.4;
+
+/// [`suggest_watched`], keeping the `wanted` best pairs at first.
 fn suggest_keeping(
     graph: &Graph,
     modules: &[ModuleText<'_>],
@@ -108,17 +128,25 @@ fn suggest_keeping(
     limit: usize,
     dismissed: &HashSet<(usize, usize)>,
     mut wanted: usize,
-) -> Vec<Suggestion> {
+    progress: &mut dyn FnMut(f64) -> bool,
+) -> Option<Vec<Suggestion>> {
     let n = modules.len();
+    let whole = n.max(1) as f64;
     // Learned from the prerequisites the graph already has, so a project that orders its
     // modules its own way is suggested edges its way.
-    let scorer = Scorer::new(modules, signals).learning_from(&graph.edges(), LEARNING_STRENGTH);
+    let scorer = Scorer::watched(modules, signals, &mut |done| {
+        progress(NEAREST_SHARE * done as f64 / whole)
+    })?
+    .learning_from(&graph.edges(), LEARNING_STRENGTH);
     let reach = Reach::new(graph);
     // Only the best pairs are kept, enough for the choice to reach `limit` (it skips
     // some); should it run out first, more are scored. Either way it sees the same pairs
     // in the same order as it would with every pair.
+    let pairs = (n * n.saturating_sub(1) / 2).max(1) as f64;
     let kept = loop {
-        let (scored, total) = best_pairs(&scorer, n, &reach, dismissed, wanted);
+        let (scored, total) = best_pairs(&scorer, n, &reach, dismissed, wanted, &mut |done| {
+            progress(NEAREST_SHARE + (1.0 - NEAREST_SHARE) * done as f64 / pairs)
+        })?;
         let every = scored.len() == total;
         let kept = choose(&reach, scored, n, limit);
         if every || kept.len() == limit {
@@ -126,14 +154,16 @@ fn suggest_keeping(
         }
         wanted = wanted.saturating_mul(8);
     };
-    kept.into_iter()
-        .map(|(confidence, before, after)| Suggestion {
-            before,
-            after,
-            confidence,
-            evidence: scorer.evidence(before, after, &scorer.features(before, after)),
-        })
-        .collect()
+    Some(
+        kept.into_iter()
+            .map(|(confidence, before, after)| Suggestion {
+                before,
+                after,
+                confidence,
+                evidence: scorer.evidence(before, after, &scorer.features(before, after)),
+            })
+            .collect(),
+    )
 }
 
 /// A scored pair: confidence, before, after.
@@ -148,15 +178,18 @@ fn best_first(x: &Scored, y: &Scored) -> std::cmp::Ordering {
 /// The `wanted` best pairs not already joined by the graph nor dismissed, best first, and
 /// how many there were in all. Each pair is scored once, in its likelier direction (the
 /// earlier module first on a tie): the reverse's features are these reversed, and its
-/// direction log-odds negated. Rows are scored in parallel; the pairs kept do not depend
-/// on how they were split, as `best_first` orders every pair.
+/// direction log-odds negated. Blocks of rows are scored in parallel, a wave at a time;
+/// the pairs kept do not depend on how they were split, as `best_first` orders every pair.
+/// `progress` hears how many pairs have been scored after each wave; `None` when it
+/// answers false.
 fn best_pairs(
     scorer: &Scorer<'_>,
     n: usize,
     reach: &Reach,
     dismissed: &HashSet<(usize, usize)>,
     wanted: usize,
-) -> (Vec<Scored>, usize) {
+    progress: &mut dyn FnMut(usize) -> bool,
+) -> Option<(Vec<Scored>, usize)> {
     let best = |mut v: Vec<Scored>| {
         if v.len() > wanted {
             v.select_nth_unstable_by(wanted - 1, best_first);
@@ -164,47 +197,58 @@ fn best_pairs(
         }
         v
     };
-    let (mut scored, total) = (0..n.div_ceil(BLOCK))
-        .into_par_iter()
-        .fold(
-            || (Vec::new(), 0usize, Rows::default()),
-            |(mut v, mut total, mut rows), k| {
-                let block = k * BLOCK..n.min((k + 1) * BLOCK);
-                scorer.rows(block.clone(), &mut rows);
-                for x in block {
-                    for y in x + 1..n {
-                        if reach.connected(x, y)
-                            || dismissed.contains(&(x, y))
-                            || dismissed.contains(&(y, x))
-                        {
-                            continue;
+    let (mut scored, mut total) = (Vec::new(), 0);
+    for wave in waves(n.div_ceil(BLOCK)) {
+        let end = n.min(wave.end * BLOCK);
+        let (v, t) = wave
+            .into_par_iter()
+            .fold(
+                || (Vec::new(), 0usize, Rows::default()),
+                |(mut v, mut total, mut rows), k| {
+                    let block = k * BLOCK..n.min((k + 1) * BLOCK);
+                    scorer.rows(block.clone(), &mut rows);
+                    for x in block {
+                        for y in x + 1..n {
+                            if reach.connected(x, y)
+                                || dismissed.contains(&(x, y))
+                                || dismissed.contains(&(y, x))
+                            {
+                                continue;
+                            }
+                            let f = scorer.features_in(&rows, x, y);
+                            let (a, b, f) = if scorer.model().direction(&f) >= 0.0 {
+                                (x, y, f)
+                            } else {
+                                (y, x, f.reversed())
+                            };
+                            v.push((scorer.confidence(&f), a, b));
+                            total += 1;
                         }
-                        let f = scorer.features_in(&rows, x, y);
-                        let (a, b, f) = if scorer.model().direction(&f) >= 0.0 {
-                            (x, y, f)
-                        } else {
-                            (y, x, f.reversed())
-                        };
-                        v.push((scorer.confidence(&f), a, b));
-                        total += 1;
+                        if v.len() >= wanted.saturating_mul(2) {
+                            v = best(v);
+                        }
                     }
-                    if v.len() >= wanted.saturating_mul(2) {
-                        v = best(v);
-                    }
-                }
-                (v, total, rows)
-            },
-        )
-        .map(|(v, total, _)| (v, total))
-        .reduce(
-            || (Vec::new(), 0),
-            |(mut v, s), (w, t)| {
-                v.extend(w);
-                (best(v), s + t)
-            },
-        );
+                    (v, total, rows)
+                },
+            )
+            .map(|(v, total, _)| (v, total))
+            .reduce(
+                || (Vec::new(), 0),
+                |(mut v, s), (w, t)| {
+                    v.extend(w);
+                    (best(v), s + t)
+                },
+            );
+        scored.extend(v);
+        scored = best(scored);
+        total += t;
+        // The pairs of the modules before `end` with the later ones.
+        if !progress(end * n - end * (end + 1) / 2) {
+            return None;
+        }
+    }
     scored.sort_unstable_by(best_first);
-    (scored, total)
+    Some((scored, total))
 }
 
 /// Walks `scored` best first and keeps up to `limit`: it skips what the graph and the
@@ -461,7 +505,9 @@ mod tests {
                 limit,
                 &dismissed,
                 wanted,
-            );
+                &mut |_| true,
+            )
+            .expect("nothing stops it");
             assert_eq!(
                 found,
                 expected,
@@ -469,6 +515,80 @@ mod tests {
                  keeping the best pairs (more when the choice runs out) and reading each \
                  module's similarities once must suggest exactly what scoring every pair does",
                 if by_vectors { "vectors" } else { "words" }
+            );
+        }
+    }
+
+    #[test]
+    fn progress_rises_to_the_end_and_stops_the_work_when_it_says_so() {
+        let titles: Vec<String> = (0..600).map(|i| format!("module {i}")).collect();
+        let bodies: Vec<String> = (0..600)
+            .map(|i| format!("topic{} topic{} shared words", i % 7, i % 11))
+            .collect();
+        let modules: Vec<ModuleText<'_>> = (0..600)
+            .map(|i| ModuleText {
+                title: &titles[i],
+                body: &bodies[i],
+                tags: &[],
+                level: None,
+                vector: None,
+                library: 0,
+                path: "",
+            })
+            .collect();
+        let nodes = (0..600)
+            .map(|i| Node {
+                id: i.to_string(),
+                name: titles[i].clone(),
+            })
+            .collect();
+        let graph = Graph::new(nodes, &[]);
+        let run = |stop_at: Option<usize>| {
+            let mut heard: Vec<f64> = Vec::new();
+            let found = suggest_watched(
+                &graph,
+                &modules,
+                Signals { titles: true },
+                20,
+                &HashSet::new(),
+                &mut |at| {
+                    heard.push(at);
+                    Some(heard.len()) != stop_at
+                },
+            );
+            (found, heard)
+        };
+        let (found, heard) = run(None);
+        assert_eq!(
+            found.as_deref(),
+            Some(
+                suggest(
+                    &graph,
+                    &modules,
+                    Signals { titles: true },
+                    20,
+                    &HashSet::new()
+                )
+                .as_slice()
+            ),
+            "watched, the suggestions are the same as unwatched"
+        );
+        assert!(
+            heard.len() >= 4 && heard.windows(2).all(|w| w[0] <= w[1]),
+            "progress is told more than once in each pass (600 modules are two waves of \
+             blocks), never going back: {heard:?}"
+        );
+        assert_eq!(
+            heard.last().copied(),
+            Some(1.0),
+            "progress ends at the whole: {heard:?}"
+        );
+        for stop_at in [1, heard.len() - 1] {
+            let (found, told) = run(Some(stop_at));
+            assert!(
+                found.is_none() && told.len() == stop_at,
+                "told to stop at report {stop_at} (of {}), it stops there, with nothing: {told:?}",
+                heard.len()
             );
         }
     }

@@ -29,6 +29,18 @@ const UNLINKED_SAMPLE: usize = 50_000;
 /// Modules compared with all the others a block at a time ([`Likeness::rows`]).
 pub(super) const BLOCK: usize = 16;
 
+/// Blocks run in parallel between two reports of progress (512 modules: work enough for
+/// many cores, and a report about every half second at 10,000 modules on two).
+const WAVE: usize = 32;
+
+/// Blocks `0..blocks` in waves: each wave's blocks run in parallel, and progress is told
+/// between two waves (from the calling thread, so it need not be shared across threads).
+pub(super) fn waves(blocks: usize) -> impl Iterator<Item = Range<usize>> {
+    (0..blocks)
+        .step_by(WAVE)
+        .map(move |first| first..blocks.min(first + WAVE))
+}
+
 /// A block of modules' similarities, worked out once to score all their pairs
 /// ([`Scorer::rows`]).
 #[derive(Debug, Default)]
@@ -78,6 +90,16 @@ pub struct Scorer<'a> {
 
 impl<'a> Scorer<'a> {
     pub fn new(modules: &'a [ModuleText<'a>], signals: Signals) -> Scorer<'a> {
+        Scorer::watched(modules, signals, &mut |_| true).expect("nothing stops it")
+    }
+
+    /// [`Scorer::new`], telling `progress` how many modules have been compared with all
+    /// the others after each wave of blocks; `None` when it answers false.
+    pub(super) fn watched(
+        modules: &'a [ModuleText<'a>],
+        signals: Signals,
+        progress: &mut dyn FnMut(usize) -> bool,
+    ) -> Option<Scorer<'a>> {
         let n = modules.len();
         let texts: Vec<String> = modules
             .iter()
@@ -140,36 +162,43 @@ impl<'a> Scorer<'a> {
         // modules against all at a time, blocks in parallel (each row is its own, so the
         // result is the same on any number of threads).
         let likeness = &scorer.likeness;
-        let blocks: Vec<Vec<(f64, Vec<usize>)>> = (0..n.div_ceil(BLOCK))
-            .into_par_iter()
-            .map_init(Vec::new, |all: &mut Vec<Vec<f64>>, k| {
-                let block = k * BLOCK..n.min((k + 1) * BLOCK);
-                all.resize(block.len(), vec![0.0; n]);
-                likeness.rows(block.clone(), 0, all);
-                block
-                    .zip(all.iter())
-                    .map(|(a, all)| {
-                        let mut row: Vec<(f64, usize)> =
-                            (0..n).filter(|b| *b != a).map(|b| (all[b], b)).collect();
-                        let centrality =
-                            row.iter().map(|x| x.0).sum::<f64>() / row.len().max(1) as f64;
-                        let keep = NEAREST.min(row.len());
-                        if keep > 0 && keep < row.len() {
-                            row.select_nth_unstable_by(keep - 1, |x, y| {
-                                y.0.total_cmp(&x.0).then(x.1.cmp(&y.1))
-                            });
-                        }
-                        row.truncate(keep);
-                        row.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
-                        // Read, not taken: collecting `row` itself would keep its
-                        // whole allocation (a row of every module) for 32 numbers.
-                        (centrality, row.iter().map(|x| x.1).collect())
-                    })
-                    .collect()
-            })
-            .collect();
-        let (centrality, nearest): (Vec<f64>, Vec<Vec<usize>>) =
-            blocks.into_iter().flatten().unzip();
+        let blocks = n.div_ceil(BLOCK);
+        let mut compared: Vec<(f64, Vec<usize>)> = Vec::with_capacity(n);
+        for wave in waves(blocks) {
+            let done: Vec<Vec<(f64, Vec<usize>)>> = wave
+                .into_par_iter()
+                .map_init(Vec::new, |all: &mut Vec<Vec<f64>>, k| {
+                    let block = k * BLOCK..n.min((k + 1) * BLOCK);
+                    all.resize(block.len(), vec![0.0; n]);
+                    likeness.rows(block.clone(), 0, all);
+                    block
+                        .zip(all.iter())
+                        .map(|(a, all)| {
+                            let mut row: Vec<(f64, usize)> =
+                                (0..n).filter(|b| *b != a).map(|b| (all[b], b)).collect();
+                            let centrality =
+                                row.iter().map(|x| x.0).sum::<f64>() / row.len().max(1) as f64;
+                            let keep = NEAREST.min(row.len());
+                            if keep > 0 && keep < row.len() {
+                                row.select_nth_unstable_by(keep - 1, |x, y| {
+                                    y.0.total_cmp(&x.0).then(x.1.cmp(&y.1))
+                                });
+                            }
+                            row.truncate(keep);
+                            row.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+                            // Read, not taken: collecting `row` itself would keep its
+                            // whole allocation (a row of every module) for 32 numbers.
+                            (centrality, row.iter().map(|x| x.1).collect())
+                        })
+                        .collect()
+                })
+                .collect();
+            compared.extend(done.into_iter().flatten());
+            if !progress(compared.len()) {
+                return None;
+            }
+        }
+        let (centrality, nearest): (Vec<f64>, Vec<Vec<usize>>) = compared.into_iter().unzip();
         scorer.around = nearest
             .iter()
             .map(|near| likeness.near(&near[..LOCAL.min(near.len())]))
@@ -182,7 +211,7 @@ impl<'a> Scorer<'a> {
             .max(1e-9);
         scorer.centrality = centrality.iter().map(|c| (c - mean) / sd).collect();
         scorer.nearest = nearest;
-        scorer
+        Some(scorer)
     }
 
     /// Whether similarity comes from the model's vectors (else from words).
