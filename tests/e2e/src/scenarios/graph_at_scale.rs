@@ -1,6 +1,7 @@
 //! A 2,000-module graph in the Graph tab: the module list draws a screenful, the layered
 //! drawing finishes, and its timings (view, layout, first frame, frame times while panning
-//! and dragging) are recorded for `make bench`.
+//! and dragging) are recorded for `make bench`; suggesting shows how far it is, S stops
+//! it, and asked again it runs to its end.
 
 use crate::*;
 
@@ -113,6 +114,52 @@ pub(crate) async fn graph_at_scale(env: &Env) -> Result<()> {
             "the problems list draws a screenful of its {listed} findings, not {rendered}"
         );
         screenshot(&c, env, "graph-2000-modules").await?;
+        // Suggesting compares every pair of the 2,000 modules: seconds, so the button
+        // shows how far it is and S stops it; the next request then runs to its end.
+        let suggest = "[data-testid=graph-suggest]";
+        c.find(Locator::Css(suggest)).await?.click().await?;
+        let shown = wait_for_text(&c, suggest, "Suggesting").await?;
+        ensure!(
+            shown.contains('%') && wait_for_count(&c, "[data-testid=graph-suggest-progress]", 1).await? == 1,
+            "while suggesting, the button has a progress bar and a share done: {shown:?}"
+        );
+        screenshot(&c, env, "graph-2000-suggesting").await?;
+        c.find(Locator::Css("body")).await?.send_keys("s").await?;
+        let mut label = String::new();
+        for _ in 0..50 {
+            label = c.find(Locator::Css(suggest)).await?.text().await?;
+            if !label.contains("Suggesting") {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        ensure!(
+            label.starts_with("Suggest") && !label.contains("Suggesting"),
+            "S stops suggesting: the button is back to Suggest, not {label:?}"
+        );
+        ensure!(
+            wait_for_count(&c, "[data-testid=graph-suggestions]", 0).await? == 0,
+            "a stopped suggestion lists nothing"
+        );
+        c.find(Locator::Css(suggest)).await?.click().await?;
+        for _ in 0..1200 {
+            if !c
+                .find_all(Locator::Css("[data-testid=graph-suggestions]"))
+                .await?
+                .is_empty()
+            {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let listed = c
+            .find_all(Locator::Css("[data-testid=graph-suggestion]"))
+            .await?
+            .len();
+        ensure!(
+            listed > 0,
+            "asked again after a stop, suggesting runs to its end and lists them"
+        );
         Ok(json!({ "first_render": timings, "pan_zoom": frames, "mouse_pan": dragged, "findings": listed }))
     })
     .await?;
