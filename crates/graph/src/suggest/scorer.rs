@@ -358,7 +358,6 @@ impl<'a> Scorer<'a> {
         rows.start = block.start;
         for v in [&mut rows.similarities, &mut rows.near, &mut rows.toward] {
             v.resize(block.len(), Vec::new());
-            v.truncate(block.len());
             v.iter_mut().for_each(|r| r.resize(n, 0.0));
         }
         rows.scratch.resize(n, 0.0);
