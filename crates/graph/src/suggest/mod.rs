@@ -425,8 +425,9 @@ mod tests {
         let vocabulary = [
             "data", "charts", "sql", "joins", "models", "bias", "sampling", "tables",
         ];
-        for case in 0..60 {
-            let n = 2 + next(40);
+        // The last case spans two waves of blocks (more than 512 modules).
+        for case in 0..61 {
+            let n = if case == 60 { 600 } else { 2 + next(40) };
             let by_vectors = case % 2 == 0;
             let titles: Vec<String> = (0..n)
                 .map(|_| {
