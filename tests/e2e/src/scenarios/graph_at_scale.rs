@@ -125,14 +125,8 @@ pub(crate) async fn graph_at_scale(env: &Env) -> Result<()> {
         );
         screenshot(&c, env, "graph-2000-suggesting").await?;
         c.find(Locator::Css("body")).await?.send_keys("s").await?;
-        let mut label = String::new();
-        for _ in 0..50 {
-            label = c.find(Locator::Css(suggest)).await?.text().await?;
-            if !label.contains("Suggesting") {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        wait_for_count(&c, "[data-testid=graph-suggest-progress]", 0).await?;
+        let label = c.find(Locator::Css(suggest)).await?.text().await?;
         ensure!(
             label.starts_with("Suggest") && !label.contains("Suggesting"),
             "S stops suggesting: the button is back to Suggest, not {label:?}"
