@@ -74,7 +74,7 @@ pub(crate) fn run_graph(command: &GraphCommand, json: bool) -> anyhow::Result<Ou
         GraphCommand::Suggest { file, limit } => {
             let project = open(file)?;
             // Every pair of modules is compared: seconds from a few thousand on.
-            let mut bar = Progress::new(json, "suggesting {bar:40} {pos}/{len}% compared");
+            let mut bar = Progress::new(json, "suggesting {bar:40} {pos}% of the pairs compared");
             let suggestions = project.suggest_prerequisites_with(*limit, &mut |at| {
                 bar.update((at * 100.0).round() as u32, 100, "");
                 true
