@@ -147,7 +147,8 @@ fn suggest_keeping(
     let pairs = (n * n.saturating_sub(1) / 2).max(1) as f64;
     let kept = loop {
         let (scored, total) = best_pairs(&scorer, n, &reach, dismissed, wanted, &mut |done| {
-            progress(share + (1.0 - share) * done as f64 / pairs)
+            // At most the whole (0.2 + 0.8 is a little over 1 in floating point).
+            progress((share + (1.0 - share) * done as f64 / pairs).min(1.0))
         })?;
         let every = scored.len() == total;
         let kept = choose(&reach, scored, n, limit);
