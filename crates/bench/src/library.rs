@@ -452,6 +452,26 @@ pub(crate) fn tagging_rows(
         median: start.elapsed(),
         note: format!("peak memory {peak}"),
     });
+    // Suggestions on the same 10,000 modules, compared by the vectors tagging cached: the
+    // whole command, every pair of modules compared.
+    let start = Instant::now();
+    let peak = peak_child_memory(
+        cli,
+        &[
+            "graph".as_ref(),
+            "suggest".as_ref(),
+            file.as_os_str(),
+            "--limit".as_ref(),
+            "20".as_ref(),
+            "--json".as_ref(),
+        ],
+    )?;
+    rows.push(Row {
+        what: "`pathforge graph suggest`, the same 10,000 modules, model vectors".to_owned(),
+        runs: 1,
+        median: start.elapsed(),
+        note: format!("every pair compared; peak memory {peak}"),
+    });
     let one = lib.join("unit-07/m00007.md");
     let mut p = Project::open(&file)?;
     let mut edits = 0;
