@@ -425,15 +425,19 @@ mod tests {
             .collect()
     }
 
-    #[test]
-    fn keeping_only_the_best_pairs_suggests_what_scoring_every_pair_does() {
-        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = move |below: usize| {
+    /// Repeatable numbers below a bound (xorshift from `seed`), for random libraries.
+    fn numbers(mut seed: u64) -> impl FnMut(usize) -> usize {
+        move |below| {
             seed ^= seed << 13;
             seed ^= seed >> 7;
             seed ^= seed << 17;
             (seed % below as u64) as usize
-        };
+        }
+    }
+
+    #[test]
+    fn keeping_only_the_best_pairs_suggests_what_scoring_every_pair_does() {
+        let mut next = numbers(0x2545_f491_4f6c_dd1d);
         let vocabulary = [
             "data", "charts", "sql", "joins", "models", "bias", "sampling", "tables",
         ];
@@ -608,13 +612,7 @@ mod tests {
 
     #[test]
     fn reach_is_every_path_of_the_graph_cycles_included() {
-        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = move |below: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % below as u64) as usize
-        };
+        let mut next = numbers(0x9e37_79b9_7f4a_7c15);
         for case in 0..40 {
             let n = 1 + next(30);
             // Either way round, so that some graphs have cycles.
