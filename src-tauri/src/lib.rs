@@ -242,7 +242,8 @@ fn tag_modules(
     })
 }
 
-/// Stops the import or tagging run in progress.
+/// Stops the long operation in progress: an import, auto-tagging, a simulation, a send to
+/// an LRS or suggesting prerequisites (each checks between steps).
 #[tauri::command]
 fn cancel_operation(cancel: State<'_, Cancel>) {
     cancel.request()
