@@ -901,13 +901,16 @@ pub(crate) fn score(
 const DRAWN_EVERY: usize = 5;
 
 /// A library with a fifth of its expert edges drawn, as a designer part way through:
-/// the rest are ranked by Pathforge learning which comes first from the drawn ones, by
-/// Pathforge as shipped, and by cosine, each on the same candidates (pairs drawn either
-/// way round left out), with the share of the rest each model orders right.
+/// the rest are ranked by Pathforge learning from the drawn ones, by Pathforge as shipped,
+/// by cosine, and by the drawn edges alone (preferential attachment, the link-prediction
+/// baseline: (1 + edges `before` leads into) × (1 + edges leading into `after`)), each on
+/// the same candidates (pairs drawn either way round left out), with the share of the rest
+/// each model orders right.
 pub(crate) struct Drawn {
     pub learned: Vec<(f64, bool)>,
     pub shipped: Vec<(f64, bool)>,
     pub directed_cosine: Vec<(f64, bool)>,
+    pub attachment: Vec<(f64, bool)>,
     /// Of the edges not drawn, how many each puts the right way round (learned, shipped;
     /// a tie counts half), and of how many.
     pub ordered: (f64, f64, usize),
@@ -925,10 +928,17 @@ pub(crate) fn score_drawn(library: &Library, vectors: Option<&[Vec<f32>]>) -> Dr
     let learned =
         graph::Scorer::new(&texts, signals).learning_from(&drawn, graph::LEARNING_STRENGTH);
     let candidates = candidates(library);
+    let n = library.items.len();
+    let (mut leads, mut led) = (vec![0usize; n], vec![0usize; n]);
+    for &(b, a) in &drawn {
+        leads[b] += 1;
+        led[a] += 1;
+    }
     let mut out = Drawn {
         learned: Vec::new(),
         shipped: Vec::new(),
         directed_cosine: Vec::new(),
+        attachment: Vec::new(),
         ordered: (0.0, 0.0, 0),
     };
     let right = |d: f64| {
@@ -943,21 +953,27 @@ pub(crate) fn score_drawn(library: &Library, vectors: Option<&[Vec<f32>]>) -> Dr
             continue;
         }
         let is_gold = library.gold.contains(&(b, a));
-        let f = shipped.features(b, a);
-        let (ds, dl) = (shipped.model().direction(&f), learned.model().direction(&f));
+        // The learning scorer's features also read the drawn edges (`linked`, `role`).
+        let (f, fl) = (shipped.features(b, a), learned.features(b, a));
+        let (ds, dl) = (
+            shipped.model().direction(&f),
+            learned.model().direction(&fl),
+        );
         if is_gold {
             out.ordered.0 += right(dl);
             out.ordered.1 += right(ds);
             out.ordered.2 += 1;
         }
         let kept = |d: f64| d > 0.0 || (d == 0.0 && b < a);
-        let rank = |scorer: &graph::Scorer<'_>, d: f64| match kept(d) {
-            true => scorer.confidence(&f),
+        let rank = |scorer: &graph::Scorer<'_>, d: f64, f: &graph::Features| match kept(d) {
+            true => scorer.confidence(f),
             false => f64::NEG_INFINITY,
         };
-        out.learned.push((rank(&learned, dl), is_gold));
-        out.shipped.push((rank(&shipped, ds), is_gold));
+        out.learned.push((rank(&learned, dl, &fl), is_gold));
+        out.shipped.push((rank(&shipped, ds, &f), is_gold));
         out.directed_cosine.push((f.similarity, is_gold));
+        out.attachment
+            .push((((1 + leads[b]) * (1 + led[a])) as f64, is_gold));
     }
     out
 }
@@ -974,7 +990,8 @@ struct Methods {
     ordered: (f64, f64, usize),
     /// With a fifth of the expert edges drawn (model vectors): learning from them, as
     /// shipped, cosine; and the rest ordered right (learning, shipped) of how many.
-    drawn: (Figures, Figures, Figures),
+    /// And the drawn edges alone (preferential attachment).
+    drawn: (Figures, Figures, Figures, Figures),
     drawn_ordered: (f64, f64, usize),
     /// With the model fitted on the other tuning datasets (model vectors), and the expert
     /// edges it puts the right way round; a held-out dataset has none (the shipped model
@@ -1013,7 +1030,12 @@ pub(crate) fn quality_table(dir: &Path, encoder: &embed::Encoder) -> Result<Stri
             refd: Figures::default(),
             suggested: (0, 0),
             ordered: (0.0, 0.0, 0),
-            drawn: (Figures::default(), Figures::default(), Figures::default()),
+            drawn: (
+                Figures::default(),
+                Figures::default(),
+                Figures::default(),
+                Figures::default(),
+            ),
             drawn_ordered: (0.0, 0.0, 0),
             without: without.get(name).map(|_| (Figures::default(), 0.0)),
         };
@@ -1041,6 +1063,7 @@ pub(crate) fn quality_table(dir: &Path, encoder: &embed::Encoder) -> Result<Stri
             m.drawn.0.add(drawn.learned);
             m.drawn.1.add(drawn.shipped);
             m.drawn.2.add(drawn.directed_cosine);
+            m.drawn.3.add(drawn.attachment);
             m.drawn_ordered.0 += drawn.ordered.0;
             m.drawn_ordered.1 += drawn.ordered.1;
             m.drawn_ordered.2 += drawn.ordered.2;
@@ -1135,6 +1158,11 @@ pub(crate) fn quality_table(dir: &Path, encoder: &embed::Encoder) -> Result<Stri
         drawn_line(
             "1 in 5 drawn: cosine on directed edges, the rest",
             &m.drawn.2,
+            "",
+        );
+        drawn_line(
+            "1 in 5 drawn: the drawn edges alone (preferential attachment), the rest",
+            &m.drawn.3,
             "",
         );
         if m.suggested.1 > 0 {

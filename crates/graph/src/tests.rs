@@ -616,9 +616,19 @@ fn swapping_a_pair_negates_its_direction_and_keeps_its_relatedness() {
         ("Sourdough", "Flour, water and time."),
     ];
     let texts = texts(&modules);
-    let scorer = Scorer::new(&texts, Signals { titles: true });
-    for a in 0..modules.len() {
-        for b in 0..modules.len() {
+    // As shipped, and having learned from drawn edges (so `linked` and `role` are not 0).
+    for scorer in [
+        Scorer::new(&texts, Signals { titles: true }),
+        Scorer::new(&texts, Signals { titles: true })
+            .learning_from(&[(0, 1), (0, 2), (1, 2)], LEARNING_STRENGTH),
+    ] {
+        check_swapping(&scorer, modules.len());
+    }
+}
+
+fn check_swapping(scorer: &Scorer<'_>, n: usize) {
+    for a in 0..n {
+        for b in 0..n {
             if a == b {
                 continue;
             }
@@ -649,6 +659,139 @@ fn swapping_a_pair_negates_its_direction_and_keeps_its_relatedness() {
             );
         }
     }
+}
+
+#[test]
+fn what_the_drawn_graph_says_of_a_pair_is_read_from_its_edges() {
+    let modules: Vec<(String, String)> = (0..6)
+        .map(|i| (format!("Lesson {i}"), String::new()))
+        .collect();
+    let modules: Vec<(&str, &str)> = modules
+        .iter()
+        .map(|(t, b)| (t.as_str(), b.as_str()))
+        .collect();
+    let texts = texts(&modules);
+    // 0 leads to 1, 2 and 3; 4 leads to 3; 5 stands apart.
+    let edges = [(0, 1), (0, 2), (0, 3), (4, 3)];
+    let l = |k: f64| k.ln_1p();
+    /// (before, after, linked, role) as the formulas in `Features` give them.
+    fn check(scorer: &Scorer<'_>, before: usize, after: usize, linked: f64, role: f64, why: &str) {
+        let f = scorer.features(before, after);
+        assert!(
+            (f.linked - linked).abs() < 1e-12 && (f.role - role).abs() < 1e-12,
+            "{why}: {before}→{after} linked {} role {}, expected {linked} and {role}",
+            f.linked,
+            f.role
+        );
+    }
+    let shipped = Scorer::new(&texts, Signals { titles: true });
+    check(
+        &shipped,
+        0,
+        4,
+        0.0,
+        0.0,
+        "before learning there is no graph to read",
+    );
+    let learned =
+        Scorer::new(&texts, Signals { titles: true }).learning_from(&edges, LEARNING_STRENGTH);
+    check(
+        &learned,
+        0,
+        4,
+        0.5 * (l(3.0) + l(1.0)),
+        0.5 * (l(3.0) - l(1.0)),
+        "two modules that both lead on, one to three modules and one to one",
+    );
+    check(
+        &learned,
+        4,
+        1,
+        0.5 * (l(1.0) + l(1.0)),
+        l(1.0),
+        "one that leads to a module, before one that follows a module: that way round",
+    );
+    check(
+        &learned,
+        0,
+        5,
+        0.5 * l(3.0),
+        0.5 * l(3.0),
+        "a module with no edge adds nothing to either",
+    );
+    check(
+        &learned,
+        3,
+        0,
+        0.5 * (l(2.0) + l(3.0)),
+        -0.5 * (l(3.0) + l(2.0)),
+        "a module that follows two before one that leads to three: the wrong way round",
+    );
+}
+
+#[test]
+fn an_edge_is_not_its_own_evidence_when_the_graph_is_learned_from() {
+    // Separate pairs, every module in one edge at most: being linked already says
+    // nothing for another edge. Counting each drawn edge's own ends while learning
+    // would make every drawn pair look linked and teach the opposite.
+    let modules: Vec<(String, String)> = (0..12)
+        .map(|i| (format!("Lesson {i}"), String::new()))
+        .collect();
+    let modules: Vec<(&str, &str)> = modules
+        .iter()
+        .map(|(t, b)| (t.as_str(), b.as_str()))
+        .collect();
+    let texts = texts(&modules);
+    let edges = [(0, 1), (2, 3), (4, 5), (6, 7)];
+    let scorer =
+        Scorer::new(&texts, Signals { titles: true }).learning_from(&edges, LEARNING_STRENGTH);
+    let weight = scorer.model().pair[PAIR_INPUTS.len()];
+    assert!(
+        weight < 0.0,
+        "every drawn edge joins two modules that had no other: `linked` counts against a pair ({weight})"
+    );
+}
+
+#[test]
+fn a_module_the_graph_already_puts_first_is_suggested_first_and_says_why() {
+    // One broad module leads to many in the graph drawn so far; all the texts alike, so
+    // only the graph tells which pairs and which way.
+    let modules: Vec<(String, String)> = (0..14)
+        .map(|i| {
+            (
+                format!("Lesson {i}"),
+                "Shared text about the subject.".to_owned(),
+            )
+        })
+        .collect();
+    let modules: Vec<(&str, &str)> = modules
+        .iter()
+        .map(|(t, b)| (t.as_str(), b.as_str()))
+        .collect();
+    let texts = texts(&modules);
+    let names: Vec<String> = (0..modules.len()).map(|i| format!("m{i}")).collect();
+    let edges: Vec<String> = (1..9).map(|i| format!("m0>m{i}")).collect();
+    let edges: Vec<&str> = edges.iter().map(String::as_str).collect();
+    let graph = build(&names.join(" "), &edges);
+    let found = suggest(
+        &graph,
+        &texts,
+        Signals { titles: true },
+        3,
+        &Default::default(),
+    );
+    assert!(
+        !found.is_empty() && found.iter().all(|s| s.before == 0 && s.after >= 9),
+        "the module that leads to eight comes first, to the modules not yet linked: {found:#?}"
+    );
+    assert!(
+        found[0]
+            .evidence
+            .iter()
+            .any(|e| e.contains("“Lesson 0” leads to 8 modules, follows 0 modules")),
+        "the evidence says what the graph shows: {:#?}",
+        found[0].evidence
+    );
 }
 
 #[test]

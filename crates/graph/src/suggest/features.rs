@@ -4,8 +4,11 @@
 
 /// What the model knows of one ordered pair `before → after`.
 ///
-/// The first three are symmetric: they say whether the two modules are related at all.
+/// The first four are symmetric: they say whether the two modules are related at all.
 /// The rest are antisymmetric (swapping the pair negates each): they say which way.
+/// `linked` and `role` read the prerequisites the project already has; with none drawn
+/// they are 0, and the fitted models give them no weight: only a project's own edges
+/// teach what they are worth there ([`Model::learned_from`]).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Features {
     /// Cosine similarity of the two modules.
@@ -16,6 +19,11 @@ pub struct Features {
     pub nearby: f64,
     /// Jaccard similarity of the two modules' skills.
     pub shared_skills: f64,
+    /// How many of the project's prerequisites the two already take part in:
+    /// ½ (ln(1 + edges from `before`) + ln(1 + edges into it) + the same of `after`). A
+    /// module many edges lead to or from tends to gain more (preferential attachment, in
+    /// link prediction's words).
+    pub linked: f64,
     /// How much closer `before` is to the whole library than `after` (mean similarity to
     /// every other module, in standard deviations): prerequisites tend to be the general
     /// ones.
@@ -43,13 +51,19 @@ pub struct Features {
     pub title_length: f64,
     /// 1 when `before`'s level is lower, −1 when higher, 0 when either is unknown.
     pub level: f64,
+    /// How much more `before` already comes first in the project's prerequisites than
+    /// `after` does: ½ (ln(1 + edges from `before`) + ln(1 + edges into `after`) − ln(1 +
+    /// edges from `after`) − ln(1 + edges into `before`)). With `linked`, the two halves of
+    /// directed preferential attachment, ln(1 + from `before`) + ln(1 + into `after`).
+    pub role: f64,
 }
 
 /// The features' names, in [`Features::values`] order (the bench writes them as columns).
-pub const FEATURE_NAMES: [&str; 14] = [
+pub const FEATURE_NAMES: [&str; FEATURES] = [
     "similarity",
     "nearby",
     "shared_skills",
+    "linked",
     "generality",
     "neighbours",
     "local_generality",
@@ -61,10 +75,17 @@ pub const FEATURE_NAMES: [&str; 14] = [
     "order",
     "title_length",
     "level",
+    "role",
 ];
 
+/// How many features a pair has.
+pub const FEATURES: usize = 16;
+
 /// How many of [`FEATURE_NAMES`] are symmetric (the pair part); the rest are direction.
-pub const PAIR_FEATURES: usize = 3;
+pub const PAIR_FEATURES: usize = 4;
+
+/// How many weights the direction part has.
+pub const DIRECTION_FEATURES: usize = FEATURES - PAIR_FEATURES;
 
 impl Features {
     /// The features of the reverse pair: the symmetric ones as they are, the others
@@ -74,6 +95,7 @@ impl Features {
             similarity: self.similarity,
             nearby: self.nearby,
             shared_skills: self.shared_skills,
+            linked: self.linked,
             generality: -self.generality,
             neighbours: -self.neighbours,
             local_generality: -self.local_generality,
@@ -85,14 +107,16 @@ impl Features {
             order: -self.order,
             title_length: -self.title_length,
             level: -self.level,
+            role: -self.role,
         }
     }
 
-    pub fn values(&self) -> [f64; 14] {
+    pub fn values(&self) -> [f64; FEATURES] {
         [
             self.similarity,
             self.nearby,
             self.shared_skills,
+            self.linked,
             self.generality,
             self.neighbours,
             self.local_generality,
@@ -104,6 +128,7 @@ impl Features {
             self.order,
             self.title_length,
             self.level,
+            self.role,
         ]
     }
 }
@@ -116,13 +141,13 @@ impl Features {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Model {
     pub pair: [f64; PAIR_INPUTS.len() + 1],
-    pub direction: [f64; 14 - PAIR_FEATURES],
+    pub direction: [f64; DIRECTION_FEATURES],
 }
 
 /// What the pair part reads: the symmetric features; whether either module names the
 /// other (at all, and as what comes first), has its title inside the other's, or uses terms the other defines (each
 /// direction's signal, either way round); and how clear the direction is.
-pub const PAIR_INPUTS: [&str; 8] = [
+pub const PAIR_INPUTS: [&str; 9] = [
     "similarity",
     "nearby",
     "shared_skills",
@@ -131,6 +156,7 @@ pub const PAIR_INPUTS: [&str; 8] = [
     "title_overlap",
     "defined_used",
     "|direction|",
+    "linked",
 ];
 
 fn sigmoid(z: f64) -> f64 {
@@ -143,9 +169,9 @@ impl Model {
         self.direction_terms(f).iter().sum()
     }
 
-    pub(super) fn direction_terms(&self, f: &Features) -> [f64; 14 - PAIR_FEATURES] {
+    pub(super) fn direction_terms(&self, f: &Features) -> [f64; DIRECTION_FEATURES] {
         let v = f.values();
-        let mut out = [0.0; 14 - PAIR_FEATURES];
+        let mut out = [0.0; DIRECTION_FEATURES];
         for (i, o) in out.iter_mut().enumerate() {
             *o = self.direction[i] * v[PAIR_FEATURES + i];
         }
@@ -163,6 +189,7 @@ impl Model {
             f.title_inside.abs(),
             (f.uses != 0.0) as u8 as f64,
             self.direction(f).abs(),
+            f.linked,
         ]
     }
 
@@ -194,18 +221,18 @@ impl Model {
 /// defined terms; the held-out LectureBank sets and course catalogues played no part. RefD is left out
 /// ([`LEFT_OUT_DIRECTION`]): on sets of names only it measures title overlap, backwards.
 pub const VECTOR_MODEL: Model = Model {
-    pair: [-6.56, 5.16, 1.21, 1.21, 1.16, 0.85, 0.59, -0.02, 0.41],
+    pair: [-6.56, 5.16, 1.21, 1.21, 1.16, 0.85, 0.59, -0.02, 0.41, 0.00],
     direction: [
-        0.72, 1.32, 2.99, 0.00, 2.19, 0.64, 2.73, 1.08, 2.66, 1.12, 1.04,
+        0.72, 1.32, 2.99, 0.00, 2.19, 0.64, 2.73, 1.08, 2.66, 1.12, 1.04, 0.00,
     ],
 };
 
 /// The model when modules are compared by their words (no vectors cached), fitted the
 /// same way.
 pub const WORD_MODEL: Model = Model {
-    pair: [-4.83, 4.15, 1.41, 1.92, 1.54, 0.91, 1.06, -0.01, 0.28],
+    pair: [-4.83, 4.15, 1.41, 1.92, 1.54, 0.91, 1.06, -0.01, 0.28, 0.00],
     direction: [
-        0.84, 0.41, 2.08, 0.00, 2.18, 0.36, 3.95, 2.44, 3.25, 2.80, 1.27,
+        0.84, 0.41, 2.08, 0.00, 2.18, 0.36, 3.95, 2.44, 3.25, 2.80, 1.27, 0.00,
     ],
 };
 

@@ -9,7 +9,7 @@ use model::Level;
 use rayon::prelude::*;
 
 use super::features::{
-    Features, Model, FEATURE_NAMES, PAIR_FEATURES, REFD, VECTOR_MODEL, WORD_MODEL,
+    Features, Model, FEATURE_NAMES, PAIR_FEATURES, PAIR_INPUTS, REFD, VECTOR_MODEL, WORD_MODEL,
 };
 use super::likeness::{Likeness, Near};
 use super::order::Places;
@@ -85,6 +85,10 @@ pub struct Scorer<'a> {
     refd: bool,
     title_words: Vec<HashSet<String>>,
     title_lengths: Vec<f64>,
+    /// Of the prerequisites the project already has ([`Scorer::learning_from`]), how many
+    /// each module leads to and is led to by; empty before it learns.
+    leads_to: Vec<u32>,
+    led_to_by: Vec<u32>,
     model: Model,
 }
 
@@ -156,6 +160,8 @@ impl<'a> Scorer<'a> {
                 .iter()
                 .map(|m| (1.0 + m.title.split_whitespace().count() as f64).ln())
                 .collect(),
+            leads_to: Vec::new(),
+            led_to_by: Vec::new(),
             model,
         };
         // Each module's mean similarity to the others, and its nearest ones: a block of
@@ -233,17 +239,37 @@ impl<'a> Scorer<'a> {
         if edges.is_empty() {
             return self;
         }
-        let features: Vec<Features> = edges.iter().map(|&(b, a)| self.features(b, a)).collect();
-        self.model = self.model.learned_from(&features, strength);
         let n = self.modules.len();
-        // In order, so the fit sums its rows the same way every time.
+        // In order, so the fit sums its rows the same way every time; an edge drawn twice
+        // counts once.
+        let drawn: BTreeSet<(usize, usize)> =
+            edges.iter().copied().filter(|(b, a)| b != a).collect();
+        self.leads_to = vec![0; n];
+        self.led_to_by = vec![0; n];
+        for &(b, a) in &drawn {
+            self.leads_to[b] += 1;
+            self.led_to_by[a] += 1;
+        }
+        // Each edge as if it were not drawn yet: what the project's graph says of a pair
+        // must not count the very edge it is asked to predict.
+        let features: Vec<Features> = drawn
+            .iter()
+            .map(|&(b, a)| self.features_leaving_out(b, a))
+            .collect();
+        self.model = self.model.learned_from(&features, strength);
         let linked: BTreeSet<(usize, usize)> =
-            edges.iter().map(|&(b, a)| (b.min(a), b.max(a))).collect();
+            drawn.iter().map(|&(b, a)| (b.min(a), b.max(a))).collect();
         let unlinked = (n * n.saturating_sub(1) / 2).saturating_sub(linked.len());
         let every = unlinked.div_ceil(UNLINKED_SAMPLE).max(1);
         let mut pairs: Vec<(Features, bool, f64)> = linked
             .iter()
-            .map(|&(x, y)| (self.features(x, y), true, 1.0))
+            .map(|&(x, y)| {
+                let f = match drawn.contains(&(x, y)) {
+                    true => self.features_leaving_out(x, y),
+                    false => self.features_leaving_out(y, x).reversed(),
+                };
+                (f, true, 1.0)
+            })
             .collect();
         // A pair joined only through others counts as unlinked: an edge there would be
         // redundant, which is not what a suggestion should look like.
@@ -263,6 +289,33 @@ impl<'a> Scorer<'a> {
         }
         self.model = self.model.learned_pairs_from(&pairs, strength);
         self
+    }
+
+    /// The features of `before → after` with that edge taken out of the project's
+    /// prerequisites ([`Features::linked`], [`Features::role`]).
+    fn features_leaving_out(&self, before: usize, after: usize) -> Features {
+        let (linked, role) = self.drawn_terms(before, after, 1);
+        Features {
+            linked,
+            role,
+            ..self.features(before, after)
+        }
+    }
+
+    /// [`Features::linked`] and [`Features::role`] of `before → after`, with `less` of
+    /// the edges from `before` to `after` left out.
+    fn drawn_terms(&self, before: usize, after: usize, less: u32) -> (f64, f64) {
+        if self.leads_to.is_empty() {
+            return (0.0, 0.0);
+        }
+        let (out_b, in_b) = (self.leads_to[before] - less, self.led_to_by[before]);
+        let (out_a, in_a) = (self.leads_to[after], self.led_to_by[after] - less);
+        let l = |k: u32| f64::from(k).ln_1p();
+        // The symmetric and antisymmetric halves of ln(1 + from before) + ln(1 + into after),
+        // summed per module first so the reverse pair gets the same sums to the bit.
+        let (sum_b, sum_a) = (l(out_b) + l(in_b), l(out_a) + l(in_a));
+        let (lead_b, lead_a) = (l(out_b) - l(in_b), l(out_a) - l(in_a));
+        (0.5 * (sum_b + sum_a), 0.5 * (lead_b - lead_a))
     }
 
     /// Works out RefD for every pair even when the model gives it no weight.
@@ -404,6 +457,7 @@ impl<'a> Scorer<'a> {
         let shared = mb.tags.iter().filter(|t| ma.tags.contains(t)).count();
         let union = mb.tags.len() + ma.tags.len() - shared;
         let ordered = !self.alphabetical && self.places.ordered(before, after);
+        let (linked, role) = self.drawn_terms(before, after, 0);
         Features {
             similarity,
             nearby: if !self.alphabetical && self.places.together(before, after) {
@@ -416,6 +470,7 @@ impl<'a> Scorer<'a> {
             } else {
                 shared as f64 / union as f64
             },
+            linked,
             generality: self.centrality[before] - self.centrality[after],
             neighbours: self.closeness(before, after) - self.closeness(after, before),
             local_generality,
@@ -442,7 +497,23 @@ impl<'a> Scorer<'a> {
                 (Some(x), Some(y)) => sign(x < y, x > y),
                 _ => 0.0,
             },
+            role,
         }
+    }
+
+    /// A module's place in the project's prerequisites, in words.
+    fn drawn_around(&self, m: usize) -> String {
+        let (out, led) = (self.leads_to[m], self.led_to_by[m]);
+        let modules = |k: u32| match k {
+            1 => "1 module".to_owned(),
+            k => format!("{k} modules"),
+        };
+        format!(
+            "“{}” leads to {}, follows {}",
+            self.modules[m].title,
+            modules(out),
+            modules(led)
+        )
     }
 
     pub fn confidence(&self, f: &Features) -> f64 {
@@ -469,6 +540,16 @@ impl<'a> Scorer<'a> {
         )];
         if f.nearby > 0.0 && self.model.pair[2] * f.nearby > 0.05 {
             out.push(format!("{} apart in the library", after.abs_diff(before)));
+        }
+        if f.linked > 0.0 && self.model.pair[PAIR_INPUTS.len()] * f.linked > 0.05 {
+            out.push(format!(
+                "both already in the graph: {}",
+                [before, after]
+                    .iter()
+                    .map(|&m| self.drawn_around(m))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ));
         }
         if f.shared_skills > 0.0 {
             let list: Vec<&str> = mb
@@ -522,6 +603,13 @@ impl<'a> Scorer<'a> {
                         list.join(", ")
                     )
                 }
+                "role" => format!(
+                    "in the graph so far “{}” comes first more often than “{}” ({}; {})",
+                    x.title,
+                    y.title,
+                    self.drawn_around(xi),
+                    self.drawn_around(yi)
+                ),
                 "order" if flipped => "later in the library".to_owned(),
                 "order" => "earlier in the library".to_owned(),
                 "title_length" if flipped => "a longer, more specific title".to_owned(),
