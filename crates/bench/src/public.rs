@@ -900,6 +900,9 @@ pub(crate) fn score(
 /// Every how-manyth expert edge (in order) counts as drawn in the "drawn" rows.
 const DRAWN_EVERY: usize = 5;
 
+/// The shares drawn in the table of how learning grows with the graph (1 in 20, 10, 5).
+const DRAWN_SWEEP: [usize; 3] = [20, 10, DRAWN_EVERY];
+
 /// A library with a fifth of its expert edges drawn, as a designer part way through:
 /// the rest are ranked by Pathforge learning from the drawn ones, by Pathforge as shipped,
 /// by cosine, and by the drawn edges alone (preferential attachment, the link-prediction
@@ -916,12 +919,12 @@ pub(crate) struct Drawn {
     pub ordered: (f64, f64, usize),
 }
 
-pub(crate) fn score_drawn(library: &Library, vectors: Option<&[Vec<f32>]>) -> Drawn {
+pub(crate) fn score_drawn(library: &Library, vectors: Option<&[Vec<f32>]>, every: usize) -> Drawn {
     let texts = module_texts(library, vectors);
     let signals = graph::Signals { titles: true };
     let mut gold: Vec<(usize, usize)> = library.gold.iter().copied().collect();
     gold.sort_unstable();
-    let drawn: Vec<(usize, usize)> = gold.iter().copied().step_by(DRAWN_EVERY).collect();
+    let drawn: Vec<(usize, usize)> = gold.iter().copied().step_by(every).collect();
     let drawn_pairs: HashSet<(usize, usize)> =
         drawn.iter().map(|&(b, a)| (b.min(a), b.max(a))).collect();
     let shipped = graph::Scorer::new(&texts, signals);
@@ -993,6 +996,9 @@ struct Methods {
     /// And the drawn edges alone (preferential attachment).
     drawn: (Figures, Figures, Figures, Figures),
     drawn_ordered: (f64, f64, usize),
+    /// For each of [`DRAWN_SWEEP`]: Pathforge learning from that share drawn, as shipped,
+    /// and cosine.
+    sweep: Vec<(Figures, Figures, Figures)>,
     /// With the model fitted on the other tuning datasets (model vectors), and the expert
     /// edges it puts the right way round; a held-out dataset has none (the shipped model
     /// never saw it).
@@ -1007,6 +1013,7 @@ pub(crate) fn quality_table(dir: &Path, encoder: &embed::Encoder) -> Result<Stri
     let mut out = String::from(
         "| dataset | libraries | modules | expert edges | method | R-precision | P@20 | AUC | edges the right way round |\n|---|---:|---:|---:|---|---:|---:|---:|---:|\n",
     );
+    let mut sweep = String::new();
     let all = datasets(dir);
     let without = fitted_without(&all, dir, encoder).unwrap_or_else(|e| {
         eprintln!("NOT MEASURED: the rows fitted without each tuning dataset: {e:#}");
@@ -1037,6 +1044,7 @@ pub(crate) fn quality_table(dir: &Path, encoder: &embed::Encoder) -> Result<Stri
                 Figures::default(),
             ),
             drawn_ordered: (0.0, 0.0, 0),
+            sweep: DRAWN_SWEEP.iter().map(|_| Default::default()).collect(),
             without: without.get(name).map(|_| (Figures::default(), 0.0)),
         };
         let (mut modules, mut edges) = (0, 0);
@@ -1059,14 +1067,21 @@ pub(crate) fn quality_table(dir: &Path, encoder: &embed::Encoder) -> Result<Stri
                 m.suggested.1 += r;
             }
             m.words.add(words.ours);
-            let drawn = score_drawn(library, Some(&v));
-            m.drawn.0.add(drawn.learned);
-            m.drawn.1.add(drawn.shipped);
-            m.drawn.2.add(drawn.directed_cosine);
-            m.drawn.3.add(drawn.attachment);
-            m.drawn_ordered.0 += drawn.ordered.0;
-            m.drawn_ordered.1 += drawn.ordered.1;
-            m.drawn_ordered.2 += drawn.ordered.2;
+            for (every, (learned, shipped, cosine)) in DRAWN_SWEEP.iter().zip(&mut m.sweep) {
+                let drawn = score_drawn(library, Some(&v), *every);
+                learned.add(drawn.learned.clone());
+                shipped.add(drawn.shipped.clone());
+                cosine.add(drawn.directed_cosine.clone());
+                if *every == DRAWN_EVERY {
+                    m.drawn.0.add(drawn.learned);
+                    m.drawn.1.add(drawn.shipped);
+                    m.drawn.2.add(drawn.directed_cosine);
+                    m.drawn.3.add(drawn.attachment);
+                    m.drawn_ordered.0 += drawn.ordered.0;
+                    m.drawn_ordered.1 += drawn.ordered.1;
+                    m.drawn_ordered.2 += drawn.ordered.2;
+                }
+            }
             if let (Some(model), Some((f, right))) = (without.get(name), m.without.as_mut()) {
                 let scored = score(library, Some(&v), Some(*model));
                 f.add(scored.ours);
@@ -1171,8 +1186,29 @@ pub(crate) fn quality_table(dir: &Path, encoder: &embed::Encoder) -> Result<Stri
                 m.suggested.0 as f64 / m.suggested.1 as f64
             ));
         }
+        sweep.push_str(&format!("| {label} |"));
+        for (learned, shipped, cosine) in &m.sweep {
+            let times = |f: &Figures| f.r_precision() / cosine.r_precision().max(1e-12);
+            sweep.push_str(&format!(
+                " {:.3} ({:.2}×) | {:.2}× |",
+                learned.r_precision(),
+                times(learned),
+                times(shipped)
+            ));
+        }
+        sweep.push('\n');
         eprintln!("{} ({})", dataset.name, dataset.source);
     }
+    out.push_str(&format!(
+        "\nHow learning grows with the graph: R-precision of Pathforge learning from the drawn \
+         edges on the rest (× cosine on the same candidates), and Pathforge as shipped (× the \
+         same), model vectors\n\n| dataset |{}\n|---|{}\n{sweep}",
+        DRAWN_SWEEP
+            .iter()
+            .map(|e| format!(" 1 in {e} drawn: learning | as shipped |"))
+            .collect::<String>(),
+        "---:|".repeat(2 * DRAWN_SWEEP.len())
+    ));
     Ok(out)
 }
 
