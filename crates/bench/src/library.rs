@@ -428,9 +428,21 @@ pub(crate) fn tagging_rows(
     rows.push(throughput_row(
         samples, &encoder, model_dir, st_python, tmp,
     )?);
+    rows.extend(generated_rows(cli, samples, &encoder, model_dir, tmp)?);
+    Ok(rows)
+}
 
-    // 10,000 short generated modules: first tag (peak memory of the CLI process), then a
-    // re-tag after one module changed.
+/// 10,000 short generated modules: first tag (peak memory of the CLI process), suggestions
+/// on them by the vectors tagging cached, then a re-tag after one module changed
+/// (`bench --only generated` alone).
+pub(crate) fn generated_rows(
+    cli: &Path,
+    samples: &Path,
+    encoder: &embed::Encoder,
+    model_dir: &Path,
+    tmp: &Path,
+) -> Result<Vec<Row>> {
+    let mut rows = Vec::new();
     let lib = tmp.join("generated-10000");
     tagging::synthesize_library(&lib, samples, 10_000)?;
     let file = tmp.join("generated.pathforge");
@@ -479,7 +491,7 @@ pub(crate) fn tagging_rows(
         edits += 1;
         std::fs::write(&one, format!("---\ntitle: Module 7\n---\nEdit {edits}: discovery questions uncover the buyer's real problem.\n"))?;
         p.import_library(&lib, &Actor::System, Timestamp(10))?;
-        let r = p.tag_modules(&encoder, Timestamp(11), &mut |_, _| true)?;
+        let r = p.tag_modules(encoder, Timestamp(11), &mut |_, _| true)?;
         ensure!(r.analysed == 1 && r.unchanged == 9_999, "only the edited module is re-read: {r:?}");
         Ok(())
     })?);

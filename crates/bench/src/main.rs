@@ -55,6 +55,7 @@ fn main() -> Result<()> {
     let mut only_merge = false;
     let mut only_suggest = false;
     let mut only_tagging = false;
+    let mut only_generated = false;
     let mut datasets = public::default_dir();
     let mut model_dir = PathBuf::from(embed::REPO_MODEL_DIR);
     let mut args = std::env::args().skip(1);
@@ -76,6 +77,7 @@ fn main() -> Result<()> {
             "--only" if value.as_os_str() == "merge" => only_merge = true,
             "--only" if value.as_os_str() == "suggest" => only_suggest = true,
             "--only" if value.as_os_str() == "tagging" => only_tagging = true,
+            "--only" if value.as_os_str() == "generated" => only_generated = true,
             "--datasets" => datasets = value,
             "--fit-suggest" => {
                 let encoder = embed::Encoder::load(&model_dir)?;
@@ -95,7 +97,7 @@ fn main() -> Result<()> {
                 return Ok(());
             }
             _ => anyhow::bail!(
-                "unknown flag {flag}; use --cli PATH, --library PATH, --model DIR, --st-python PATH, --pybkt-python PATH, --graph-scale FILE, --datasets DIR, --fit-suggest DATASETS_DIR, --only graph|import|calibration|scale|skills|merge|suggest|tagging|simulation|embedding"
+                "unknown flag {flag}; use --cli PATH, --library PATH, --model DIR, --st-python PATH, --pybkt-python PATH, --graph-scale FILE, --datasets DIR, --fit-suggest DATASETS_DIR, --only graph|import|calibration|scale|skills|merge|suggest|tagging|generated|simulation|embedding"
             ),
         }
     }
@@ -118,6 +120,20 @@ fn main() -> Result<()> {
         let mut rows = library::tagging_quality_rows(samples, &encoder, tmp.path())?;
         rows.push(esco_row(&datasets, &encoder)?);
         print_table(rows);
+        return Ok(());
+    }
+    if only_generated {
+        let encoder = embed::Encoder::load(&model_dir)?;
+        let samples = library
+            .parent()
+            .context("the library is inside sample-libraries/")?;
+        print_table(library::generated_rows(
+            &cli,
+            samples,
+            &encoder,
+            &model_dir,
+            tmp.path(),
+        )?);
         return Ok(());
     }
     if only_suggest {
