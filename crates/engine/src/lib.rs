@@ -226,6 +226,9 @@ pub struct Project {
     /// Public keys whose bundles this project simulates (see [`Project::trust_signers`]);
     /// `None`: any validly signed bundle.
     trusted: Option<Vec<String>>,
+    /// What the last request for suggestions worked out about the modules themselves, for
+    /// the next while no module's text or vector changes ([`graph::Neighbourhood`]).
+    nearby: std::sync::Mutex<Option<graph::Neighbourhood>>,
 }
 
 impl Project {
@@ -243,6 +246,7 @@ impl Project {
         Ok(Project {
             store: Store::create(path, &new)?,
             trusted: None,
+            nearby: Default::default(),
         })
     }
 
@@ -251,6 +255,7 @@ impl Project {
         Ok(Project {
             store: Store::open(path)?,
             trusted: None,
+            nearby: Default::default(),
         })
     }
 

@@ -322,9 +322,18 @@ impl Project {
             .collect();
         let by_vectors = vectors.is_some();
         let changed = |i: usize| vectors.as_ref().is_some_and(|v| v[i].changed);
-        let suggestions =
-            graph::suggest_watched(&graph, &texts, signals, limit, &dismissed, progress)
-                .ok_or(Error::Cancelled)?;
+        // Poisoned only by a panic in an earlier request; what it held is still whole.
+        let mut nearby = self.nearby.lock().unwrap_or_else(|e| e.into_inner());
+        let suggestions = graph::suggest_remembering(
+            &graph,
+            &texts,
+            signals,
+            limit,
+            &dismissed,
+            &mut nearby,
+            progress,
+        )
+        .ok_or(Error::Cancelled)?;
         let stale = |i: usize| {
             changed(i).then(|| {
                 format!(

@@ -224,6 +224,47 @@ fn suggesting_tells_how_far_it_is_and_stops_when_cancelled() {
 }
 
 #[test]
+fn suggestions_after_an_edit_read_the_modules_as_they_now_are() {
+    // One open project keeps what it worked out about its modules between requests; an
+    // edge drawn keeps it, an edited module must not be compared as it read before.
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = tmp.path().join("lib");
+    let catalogue = |edited: bool| {
+        let mut csv = String::from("course_id,title,description\n");
+        for i in 0..40 {
+            let text = match (edited, i) {
+                (true, 7) => "Spreadsheets and formulas for budgets, then pivot charts".to_owned(),
+                _ => format!("Topic {} with topic {} and shared words", i % 5, i % 3),
+            };
+            csv.push_str(&format!("C{i},Course {i},{text}\n"));
+        }
+        csv
+    };
+    write(&lib, "catalog.csv", catalogue(false).as_bytes());
+    let file = tmp.path().join("p.pathforge");
+    let mut p = Project::create(&file, Timestamp(1)).unwrap();
+    p.import_library(&lib, &ME, Timestamp(2)).unwrap();
+    let first = p.suggest_prerequisites(30).unwrap();
+    let (b, a) = (first[0].before.clone(), first[0].after.clone());
+    p.add_prerequisite(&b, &a, None, &ME, Timestamp(3)).unwrap();
+    write(&lib, "catalog.csv", catalogue(true).as_bytes());
+    p.import_library(&lib, &ME, Timestamp(4)).unwrap();
+    let again = p.suggest_prerequisites(30).unwrap();
+    let fresh = Project::open(&file)
+        .unwrap()
+        .suggest_prerequisites(30)
+        .unwrap();
+    assert_eq!(
+        again, fresh,
+        "after an edge and an edited module, the same suggestions as a project opened anew"
+    );
+    assert_ne!(
+        again, first,
+        "the edge and the edit change what is suggested (else this test shows nothing)"
+    );
+}
+
+#[test]
 fn a_dismissed_suggestion_stays_dismissed_either_way_round_until_taken_back() {
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("p.pathforge");

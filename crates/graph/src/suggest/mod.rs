@@ -38,8 +38,8 @@ pub use self::features::{
     WORD_MODEL,
 };
 pub use self::fit::{fit_logistic, LEARNING_STRENGTH};
-pub use self::scorer::Scorer;
 use self::scorer::{waves, Rows, BLOCK};
+pub use self::scorer::{Neighbourhood, Scorer};
 
 /// What the suggester knows of a module (by node index).
 #[derive(Debug)]
@@ -105,13 +105,31 @@ pub fn suggest_watched(
     dismissed: &HashSet<(usize, usize)>,
     progress: &mut dyn FnMut(f64) -> bool,
 ) -> Option<Vec<Suggestion>> {
+    suggest_remembering(
+        graph, modules, signals, limit, dismissed, &mut None, progress,
+    )
+}
+
+/// [`suggest_watched`], keeping what it works out first about the modules themselves in
+/// `known` for the next request: while no module's text or vector has changed (edges,
+/// dismissals and the limit may), the next one skips comparing every module with all the
+/// others, and gives the same suggestions.
+pub fn suggest_remembering(
+    graph: &Graph,
+    modules: &[ModuleText<'_>],
+    signals: Signals,
+    limit: usize,
+    dismissed: &HashSet<(usize, usize)>,
+    known: &mut Option<Neighbourhood>,
+    progress: &mut dyn FnMut(f64) -> bool,
+) -> Option<Vec<Suggestion>> {
     suggest_keeping(
         graph,
         modules,
         signals,
-        limit,
+        (limit, limit.saturating_mul(64).max(4096)),
         dismissed,
-        limit.saturating_mul(64).max(4096),
+        known,
         progress,
     )
 }
@@ -121,14 +139,14 @@ pub fn suggest_watched(
 /// 10,000 modules, 4.2 s of 10.3 and 3.7 s of 21.3 (`bench --only suggest`).
 const NEAREST_SHARE: [f64; 2] = [0.4, 0.2];
 
-/// [`suggest_watched`], keeping the `wanted` best pairs at first.
+/// [`suggest_remembering`] of `limit` suggestions, keeping the `wanted` best pairs at first.
 fn suggest_keeping(
     graph: &Graph,
     modules: &[ModuleText<'_>],
     signals: Signals,
-    limit: usize,
+    (limit, mut wanted): (usize, usize),
     dismissed: &HashSet<(usize, usize)>,
-    mut wanted: usize,
+    known: &mut Option<Neighbourhood>,
     progress: &mut dyn FnMut(f64) -> bool,
 ) -> Option<Vec<Suggestion>> {
     let n = modules.len();
@@ -136,7 +154,7 @@ fn suggest_keeping(
     let share = NEAREST_SHARE[usize::from(modules.iter().any(|m| m.vector.is_none()))];
     // Learned from the prerequisites the graph already has, so a project that orders its
     // modules its own way is suggested edges its way.
-    let scorer = Scorer::watched(modules, signals, &mut |done| {
+    let scorer = Scorer::watched(modules, signals, known, &mut |done| {
         progress(share * done as f64 / whole)
     })?
     .learning_from(&graph.edges(), LEARNING_STRENGTH);
@@ -442,6 +460,7 @@ mod tests {
             "data", "charts", "sql", "joins", "models", "bias", "sampling", "tables",
         ];
         // The last case spans two waves of blocks (more than 512 modules).
+        let mut known = None;
         for case in 0..61 {
             let n = if case == 60 { 600 } else { 2 + next(40) };
             let by_vectors = case % 2 == 0;
@@ -515,24 +534,29 @@ mod tests {
             let limit = 1 + next(25);
             let wanted = 1 + next(30);
             let expected = every_pair(&graph, &modules, limit, &dismissed);
-            let found = suggest_keeping(
-                &graph,
-                &modules,
-                Signals { titles: true },
-                limit,
-                &dismissed,
-                wanted,
-                &mut |_| true,
-            )
-            .expect("nothing stops it");
-            assert_eq!(
-                found,
-                expected,
-                "case {case} ({n} modules, by {}, limit {limit}, {wanted} pairs kept at first): \
-                 keeping the best pairs (more when the choice runs out) and reading each \
-                 module's similarities once must suggest exactly what scoring every pair does",
-                if by_vectors { "vectors" } else { "words" }
-            );
+            // `known` comes from the case before, other modules: it must be worked out
+            // anew, then serve the second request as it is.
+            for request in ["first", "second"] {
+                let found = suggest_keeping(
+                    &graph,
+                    &modules,
+                    Signals { titles: true },
+                    (limit, wanted),
+                    &dismissed,
+                    &mut known,
+                    &mut |_| true,
+                )
+                .expect("nothing stops it");
+                assert_eq!(
+                    found,
+                    expected,
+                    "case {case} ({n} modules, by {}, limit {limit}, {wanted} pairs kept at first, \
+                     {request} request): keeping the best pairs (more when the choice runs out), \
+                     reading each module's similarities once and remembering each one's nearest \
+                     must suggest exactly what scoring every pair does",
+                    if by_vectors { "vectors" } else { "words" }
+                );
+            }
         }
     }
 
@@ -606,6 +630,85 @@ mod tests {
                 found.is_none() && told.len() == stop_at,
                 "told to stop at report {stop_at} (of {}), it stops there, with nothing: {told:?}",
                 heard.len()
+            );
+        }
+    }
+
+    #[test]
+    fn what_is_remembered_of_the_modules_serves_only_those_modules() {
+        let titles: Vec<String> = (0..600).map(|i| format!("module {i}")).collect();
+        let mut bodies: Vec<String> = (0..600)
+            .map(|i| format!("topic{} topic{} shared words", i % 7, i % 11))
+            .collect();
+        let nodes: Vec<Node> = (0..600)
+            .map(|i| Node {
+                id: i.to_string(),
+                name: titles[i].clone(),
+            })
+            .collect();
+        let drawn = |k: usize| -> Graph {
+            let edges: Vec<Edge> = (0..k)
+                .map(|i| Edge {
+                    before: i,
+                    after: i + 300,
+                    group: PrerequisiteGroup::AllOf,
+                })
+                .collect();
+            Graph::new(nodes.clone(), &edges)
+        };
+        let mut known = None;
+        // (what changed, the graph, whether the modules' own comparison is remembered)
+        for (step, graph, edited, remembered) in [
+            ("the first request", drawn(0), false, false),
+            ("an edge drawn", drawn(1), false, true),
+            ("two more edges", drawn(3), false, true),
+            ("one module's text edited", drawn(3), true, false),
+            ("nothing", drawn(3), false, true),
+        ] {
+            if edited {
+                bodies[42] = "an edited text about other things entirely".to_owned();
+            }
+            let modules: Vec<ModuleText<'_>> = (0..600)
+                .map(|i| ModuleText {
+                    title: &titles[i],
+                    body: &bodies[i],
+                    tags: &[],
+                    level: None,
+                    vector: None,
+                    library: 0,
+                    path: "",
+                })
+                .collect();
+            let mut heard: Vec<f64> = Vec::new();
+            let found = suggest_remembering(
+                &graph,
+                &modules,
+                Signals { titles: true },
+                20,
+                &HashSet::new(),
+                &mut known,
+                &mut |at| {
+                    heard.push(at);
+                    true
+                },
+            );
+            let fresh = suggest(
+                &graph,
+                &modules,
+                Signals { titles: true },
+                20,
+                &HashSet::new(),
+            );
+            assert_eq!(
+                found.as_ref(),
+                Some(&fresh),
+                "after {step}: the same suggestions as worked out from nothing"
+            );
+            // Comparing every module with the others is the first fifth of the bar by words.
+            let compared = heard.iter().any(|at| *at < NEAREST_SHARE[1]);
+            assert_eq!(
+                compared, !remembered,
+                "after {step}: every module is compared with the others again only when a module's text changed (or at first): {heard:?}"
             );
         }
     }
