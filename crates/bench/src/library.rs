@@ -174,12 +174,14 @@ pub(crate) fn suggestion_scale_rows(sizes: &[usize]) -> Vec<Row> {
                     path: "",
                 })
                 .collect();
-            let nodes = (0..n)
-                .map(|i| graph::Node {
-                    id: i.to_string(),
-                    name: texts[i].0.clone(),
-                })
-                .collect();
+            let nodes = || -> Vec<graph::Node> {
+                (0..n)
+                    .map(|i| graph::Node {
+                        id: i.to_string(),
+                        name: texts[i].0.clone(),
+                    })
+                    .collect()
+            };
             let edges: Vec<graph::Edge> = match drawn {
                 false => Vec::new(),
                 true => (1..n)
@@ -190,19 +192,24 @@ pub(crate) fn suggestion_scale_rows(sizes: &[usize]) -> Vec<Row> {
                     })
                     .collect(),
             };
-            let graph = graph::Graph::new(nodes, &edges);
-            let start = Instant::now();
             let mut known = None;
-            let found = graph::suggest_remembering(
-                &graph,
-                &modules,
-                graph::Signals { titles: true },
-                20,
-                &Default::default(),
-                &mut known,
-                &mut |_| true,
-            )
-            .expect("nothing stops it");
+            // Twenty suggestions on `edges`, remembering in `known`, timed.
+            let mut ask = |edges: &[graph::Edge]| {
+                let graph = graph::Graph::new(nodes(), edges);
+                let start = Instant::now();
+                let found = graph::suggest_remembering(
+                    &graph,
+                    &modules,
+                    graph::Signals { titles: true },
+                    20,
+                    &Default::default(),
+                    &mut known,
+                    &mut |_| true,
+                )
+                .expect("nothing stops it");
+                (found.len(), start.elapsed())
+            };
+            let (found, took) = ask(&edges);
             let by = if with_vectors {
                 "model vectors"
             } else {
@@ -224,8 +231,8 @@ pub(crate) fn suggestion_scale_rows(sizes: &[usize]) -> Vec<Row> {
             rows.push(Row {
                 what,
                 runs: 1,
-                median: start.elapsed(),
-                note: format!("{} suggestions; {how}", found.len()),
+                median: took,
+                note: format!("{found} suggestions; {how}"),
             });
             if drawn {
                 // The Graph tab asks again after each edit: one more edge drawn, the
@@ -236,34 +243,16 @@ pub(crate) fn suggestion_scale_rows(sizes: &[usize]) -> Vec<Row> {
                     after: n - 1,
                     group: model::PrerequisiteGroup::AllOf,
                 });
-                let nodes = (0..n)
-                    .map(|i| graph::Node {
-                        id: i.to_string(),
-                        name: texts[i].0.clone(),
-                    })
-                    .collect();
-                let graph = graph::Graph::new(nodes, &more);
-                let start = Instant::now();
-                let found = graph::suggest_remembering(
-                    &graph,
-                    &modules,
-                    graph::Signals { titles: true },
-                    20,
-                    &Default::default(),
-                    &mut known,
-                    &mut |_| true,
-                )
-                .expect("nothing stops it");
+                let (found, took) = ask(&more);
                 rows.push(Row {
                     what: format!(
                         "the same, asked again after one more edge ({} drawn)",
                         more.len()
                     ),
                     runs: 1,
-                    median: start.elapsed(),
+                    median: took,
                     note: format!(
-                        "{} suggestions; each module's nearest remembered from the request before",
-                        found.len()
+                        "{found} suggestions; each module's nearest remembered from the request before"
                     ),
                 });
             }

@@ -661,15 +661,15 @@ fn check_swapping(scorer: &Scorer<'_>, n: usize) {
     }
 }
 
+/// The titles "Lesson 0", "Lesson 1"… of `n` modules.
+fn lessons(n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("Lesson {i}")).collect()
+}
+
 #[test]
 fn what_the_drawn_graph_says_of_a_pair_is_read_from_its_edges() {
-    let modules: Vec<(String, String)> = (0..6)
-        .map(|i| (format!("Lesson {i}"), String::new()))
-        .collect();
-    let modules: Vec<(&str, &str)> = modules
-        .iter()
-        .map(|(t, b)| (t.as_str(), b.as_str()))
-        .collect();
+    let titles = lessons(6);
+    let modules: Vec<(&str, &str)> = titles.iter().map(|t| (t.as_str(), "")).collect();
     let texts = texts(&modules);
     // 0 leads to 1, 2 and 3; 4 leads to 3; 5 stands apart.
     let edges = [(0, 1), (0, 2), (0, 3), (4, 3)];
@@ -734,13 +734,8 @@ fn an_edge_is_not_its_own_evidence_when_the_graph_is_learned_from() {
     // Separate pairs, every module in one edge at most: being linked already says
     // nothing for another edge. Counting each drawn edge's own ends while learning
     // would make every drawn pair look linked and teach the opposite.
-    let modules: Vec<(String, String)> = (0..12)
-        .map(|i| (format!("Lesson {i}"), String::new()))
-        .collect();
-    let modules: Vec<(&str, &str)> = modules
-        .iter()
-        .map(|(t, b)| (t.as_str(), b.as_str()))
-        .collect();
+    let titles = lessons(12);
+    let modules: Vec<(&str, &str)> = titles.iter().map(|t| (t.as_str(), "")).collect();
     let texts = texts(&modules);
     let edges = [(0, 1), (2, 3), (4, 5), (6, 7)];
     let scorer =
@@ -756,17 +751,10 @@ fn an_edge_is_not_its_own_evidence_when_the_graph_is_learned_from() {
 fn a_module_the_graph_already_puts_first_is_suggested_first_and_says_why() {
     // One broad module leads to many in the graph drawn so far; all the texts alike, so
     // only the graph tells which pairs and which way.
-    let modules: Vec<(String, String)> = (0..14)
-        .map(|i| {
-            (
-                format!("Lesson {i}"),
-                "Shared text about the subject.".to_owned(),
-            )
-        })
-        .collect();
-    let modules: Vec<(&str, &str)> = modules
+    let titles = lessons(14);
+    let modules: Vec<(&str, &str)> = titles
         .iter()
-        .map(|(t, b)| (t.as_str(), b.as_str()))
+        .map(|t| (t.as_str(), "Shared text about the subject."))
         .collect();
     let texts = texts(&modules);
     let names: Vec<String> = (0..modules.len()).map(|i| format!("m{i}")).collect();

@@ -560,30 +560,47 @@ mod tests {
         }
     }
 
-    #[test]
-    fn progress_rises_to_the_end_and_stops_the_work_when_it_says_so() {
-        let titles: Vec<String> = (0..600).map(|i| format!("module {i}")).collect();
-        let bodies: Vec<String> = (0..600)
+    /// Titles and texts of 600 modules compared by words: two waves of blocks.
+    fn wordy() -> (Vec<String>, Vec<String>) {
+        let titles = (0..600).map(|i| format!("module {i}")).collect();
+        let bodies = (0..600)
             .map(|i| format!("topic{} topic{} shared words", i % 7, i % 11))
             .collect();
-        let modules: Vec<ModuleText<'_>> = (0..600)
-            .map(|i| ModuleText {
-                title: &titles[i],
-                body: &bodies[i],
+        (titles, bodies)
+    }
+
+    fn module_texts<'a>(titles: &'a [String], bodies: &'a [String]) -> Vec<ModuleText<'a>> {
+        titles
+            .iter()
+            .zip(bodies)
+            .map(|(title, body)| ModuleText {
+                title,
+                body,
                 tags: &[],
                 level: None,
                 vector: None,
                 library: 0,
                 path: "",
             })
-            .collect();
-        let nodes = (0..600)
-            .map(|i| Node {
+            .collect()
+    }
+
+    fn nodes(titles: &[String]) -> Vec<Node> {
+        titles
+            .iter()
+            .enumerate()
+            .map(|(i, name)| Node {
                 id: i.to_string(),
-                name: titles[i].clone(),
+                name: name.clone(),
             })
-            .collect();
-        let graph = Graph::new(nodes, &[]);
+            .collect()
+    }
+
+    #[test]
+    fn progress_rises_to_the_end_and_stops_the_work_when_it_says_so() {
+        let (titles, bodies) = wordy();
+        let modules = module_texts(&titles, &bodies);
+        let graph = Graph::new(nodes(&titles), &[]);
         let run = |stop_at: Option<usize>| {
             let mut heard: Vec<f64> = Vec::new();
             let found = suggest_watched(
@@ -636,16 +653,8 @@ mod tests {
 
     #[test]
     fn what_is_remembered_of_the_modules_serves_only_those_modules() {
-        let titles: Vec<String> = (0..600).map(|i| format!("module {i}")).collect();
-        let mut bodies: Vec<String> = (0..600)
-            .map(|i| format!("topic{} topic{} shared words", i % 7, i % 11))
-            .collect();
-        let nodes: Vec<Node> = (0..600)
-            .map(|i| Node {
-                id: i.to_string(),
-                name: titles[i].clone(),
-            })
-            .collect();
+        let (titles, mut bodies) = wordy();
+        let nodes = nodes(&titles);
         let drawn = |k: usize| -> Graph {
             let edges: Vec<Edge> = (0..k)
                 .map(|i| Edge {
@@ -668,17 +677,7 @@ mod tests {
             if edited {
                 bodies[42] = "an edited text about other things entirely".to_owned();
             }
-            let modules: Vec<ModuleText<'_>> = (0..600)
-                .map(|i| ModuleText {
-                    title: &titles[i],
-                    body: &bodies[i],
-                    tags: &[],
-                    level: None,
-                    vector: None,
-                    library: 0,
-                    path: "",
-                })
-                .collect();
+            let modules = module_texts(&titles, &bodies);
             let mut heard: Vec<f64> = Vec::new();
             let found = suggest_remembering(
                 &graph,
