@@ -96,7 +96,8 @@ pub struct Scorer<'a> {
 /// mean similarity to the rest and its nearest ones. It depends only on how alike the
 /// modules are, so it is kept between two requests for suggestions while no module's text
 /// or vector changes (the graph's edges may): at 10,000 modules about a quarter of the
-/// work (2.7 s of 10.5 by vectors). It knows which modules it was worked out for, and is worked out anew for others.
+/// work (2.7 s of 10.5 by vectors). It knows which modules it was worked out for, and is
+/// worked out anew for others.
 #[derive(Debug, Clone)]
 pub struct Neighbourhood {
     /// A hash of what similarity reads of every module, in order ([`fingerprint`]).
