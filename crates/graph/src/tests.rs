@@ -661,6 +661,61 @@ fn check_swapping(scorer: &Scorer<'_>, n: usize) {
     }
 }
 
+#[test]
+fn refd_reads_each_modules_words_whether_similarity_comes_from_words_or_vectors() {
+    let modules = [
+        (
+            "Probability",
+            "Events, outcomes and the probability of an event.",
+        ),
+        (
+            "Random variables",
+            "A random variable maps outcomes to numbers; probability again.",
+        ),
+        (
+            "Expectation",
+            "The expectation of a random variable weighs outcomes by probability.",
+        ),
+        ("Sourdough", "Flour, water, salt and time."),
+    ];
+    let by_words = texts(&modules);
+    let vectors: Vec<Vec<f32>> = (0..modules.len())
+        .map(|i| {
+            let mut v = vec![0.1_f32; 4];
+            v[i] = 1.0;
+            v
+        })
+        .collect();
+    let by_vectors: Vec<ModuleText<'_>> = texts(&modules)
+        .into_iter()
+        .zip(&vectors)
+        .map(|(m, v)| ModuleText {
+            vector: Some(v),
+            ..m
+        })
+        .collect();
+    let signals = Signals { titles: true };
+    let words = Scorer::new(&by_words, signals).with_refd();
+    let vectors = Scorer::new(&by_vectors, signals).with_refd();
+    assert!(vectors.uses_vectors(), "every module has a vector");
+    let mut some = false;
+    for a in 0..modules.len() {
+        for b in 0..modules.len() {
+            if a == b {
+                continue;
+            }
+            let refd = words.features(a, b).refd;
+            some |= refd != 0.0;
+            assert_eq!(
+                vectors.features(a, b).refd,
+                refd,
+                "{a}→{b}: compared by vectors the words are read only when RefD is asked for, and then read the same"
+            );
+        }
+    }
+    assert!(some, "these texts share terms, so RefD says something");
+}
+
 /// The titles "Lesson 0", "Lesson 1"… of `n` modules.
 fn lessons(n: usize) -> Vec<String> {
     (0..n).map(|i| format!("Lesson {i}")).collect()

@@ -80,6 +80,16 @@ impl Likeness {
         &self.words
     }
 
+    /// Gives modules compared by vectors their words, for RefD (they play no part in
+    /// similarity then).
+    pub fn set_words(&mut self, words: Vec<Weights>) {
+        debug_assert!(
+            self.vectors.is_some(),
+            "by words, they were read at the start"
+        );
+        self.words = words;
+    }
+
     /// The similarity of modules `a` and `b` (symmetric to the last bit).
     pub fn pair(&self, a: usize, b: usize) -> f64 {
         match &self.vectors {

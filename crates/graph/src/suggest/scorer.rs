@@ -92,6 +92,44 @@ pub struct Scorer<'a> {
     model: Model,
 }
 
+/// Each module's words by TF-IDF weight, their total, and its key terms for RefD.
+#[derive(Default)]
+struct Words {
+    weighted: Vec<super::text::Weights>,
+    totals: Vec<f64>,
+    key_terms: Vec<Vec<u32>>,
+}
+
+impl Words {
+    fn of(modules: &[ModuleText<'_>]) -> Words {
+        let texts: Vec<String> = modules
+            .iter()
+            .map(|m| format!("{} {}", m.title, m.body))
+            .collect();
+        let (weighted, vocabulary) = tfidf(&texts);
+        let key_terms = weighted
+            .iter()
+            .map(|w| {
+                let mut terms = w.clone();
+                terms.sort_by(|a, b| {
+                    b.1.total_cmp(&a.1)
+                        .then_with(|| vocabulary[a.0 as usize].cmp(&vocabulary[b.0 as usize]))
+                });
+                terms.truncate(KEY_TERMS);
+                terms.into_iter().map(|t| t.0).collect()
+            })
+            .collect();
+        Words {
+            totals: weighted
+                .iter()
+                .map(|w| w.iter().map(|x| x.1).sum())
+                .collect(),
+            weighted,
+            key_terms,
+        }
+    }
+}
+
 /// What scoring works out first, comparing every module with all the others: each one's
 /// mean similarity to the rest and its nearest ones. It depends only on how alike the
 /// modules are, so it is kept between two requests for suggestions while no module's text
@@ -143,25 +181,15 @@ impl<'a> Scorer<'a> {
         progress: &mut dyn FnMut(usize) -> bool,
     ) -> Option<Scorer<'a>> {
         let n = modules.len();
-        let texts: Vec<String> = modules
-            .iter()
-            .map(|m| format!("{} {}", m.title, m.body))
-            .collect();
-        let (weighted, vocabulary) = tfidf(&texts);
         let vectors: Option<Vec<&[f32]>> = modules.iter().map(|m| m.vector).collect();
         let vectors = vectors.filter(|v| !v.is_empty() && v.iter().all(|x| x.len() == v[0].len()));
-        let key_terms = weighted
-            .iter()
-            .map(|w| {
-                let mut terms = w.clone();
-                terms.sort_by(|a, b| {
-                    b.1.total_cmp(&a.1)
-                        .then_with(|| vocabulary[a.0 as usize].cmp(&vocabulary[b.0 as usize]))
-                });
-                terms.truncate(KEY_TERMS);
-                terms.into_iter().map(|t| t.0).collect()
-            })
-            .collect();
+        // Compared by vectors, words serve only RefD, which the shipped models give no
+        // weight: they are read when asked for ([`Scorer::with_refd`]), not on every
+        // request (0.5–0.8 s at 10,000 modules).
+        let read = match vectors {
+            Some(_) => Words::default(),
+            None => Words::of(modules),
+        };
         let titles: Vec<String> = modules
             .iter()
             .map(|m| m.title.trim().to_lowercase())
@@ -177,12 +205,9 @@ impl<'a> Scorer<'a> {
         let mut scorer = Scorer {
             modules,
             signals,
-            word_totals: weighted
-                .iter()
-                .map(|w| w.iter().map(|x| x.1).sum())
-                .collect(),
-            likeness: Likeness::new(vectors, weighted),
-            key_terms,
+            word_totals: read.totals,
+            likeness: Likeness::new(vectors, read.weighted),
+            key_terms: read.key_terms,
             centrality: Vec::new(),
             nearest: Vec::new(),
             around: Vec::new(),
@@ -287,6 +312,9 @@ impl<'a> Scorer<'a> {
     /// Uses another model (the bench tries the one it fits).
     pub fn with_model(mut self, model: Model) -> Scorer<'a> {
         self.model = model;
+        if model.direction[REFD] != 0.0 {
+            self.read_words();
+        }
         self
     }
 
@@ -380,7 +408,18 @@ impl<'a> Scorer<'a> {
     /// Works out RefD for every pair even when the model gives it no weight.
     pub fn with_refd(mut self) -> Scorer<'a> {
         self.refd = true;
+        self.read_words();
         self
+    }
+
+    /// Reads each module's words for RefD, when comparing by vectors left them unread.
+    fn read_words(&mut self) {
+        if self.key_terms.len() != self.modules.len() {
+            let read = Words::of(self.modules);
+            self.word_totals = read.totals;
+            self.key_terms = read.key_terms;
+            self.likeness.set_words(read.weighted);
+        }
     }
 
     fn similarity(&self, a: usize, b: usize) -> f64 {
