@@ -716,6 +716,52 @@ fn refd_reads_each_modules_words_whether_similarity_comes_from_words_or_vectors(
     assert!(some, "these texts share terms, so RefD says something");
 }
 
+#[test]
+fn a_project_whose_chains_grow_at_their_ends_says_so_when_it_suggests() {
+    // Four drawn chains of four; each edge, left out of its own counts, runs from a module
+    // that comes first less often to one that comes first more: the learned weight of
+    // `role` is negative, and the evidence must say what that means, not the reverse.
+    let titles = lessons(20);
+    let modules: Vec<(&str, &str)> = titles
+        .iter()
+        .map(|t| (t.as_str(), "Shared text about the subject."))
+        .collect();
+    let texts = texts(&modules);
+    let names: Vec<String> = (0..modules.len()).map(|i| format!("m{i}")).collect();
+    let edges: Vec<String> = (0..4)
+        .flat_map(|c| (0..3).map(move |k| format!("m{}>m{}", 4 * c + k, 4 * c + k + 1)))
+        .collect();
+    let edges: Vec<&str> = edges.iter().map(String::as_str).collect();
+    let graph = build(&names.join(" "), &edges);
+    let pairs: Vec<(usize, usize)> = graph.edges();
+    let role = FEATURE_NAMES.iter().position(|n| *n == "role").unwrap() - PAIR_FEATURES;
+    let learned = Scorer::new(&texts, Signals { titles: true })
+        .learning_from(&pairs, LEARNING_STRENGTH)
+        .model()
+        .direction[role];
+    assert!(
+        learned < 0.0,
+        "chains, each edge left out of its own counts, teach a negative weight: {learned}"
+    );
+    let found = suggest(
+        &graph,
+        &texts,
+        Signals { titles: true },
+        10,
+        &Default::default(),
+    );
+    let line = found
+        .iter()
+        .flat_map(|s| &s.evidence)
+        .find(|e| e.starts_with("in the graph so far"))
+        .unwrap_or_else(|| panic!("a suggestion says what the graph shows: {found:#?}"));
+    assert!(
+        line.contains("comes first less often than")
+            && line.ends_with("that one tends to go first"),
+        "learned the other way round, the line says so: {line}"
+    );
+}
+
 /// The titles "Lesson 0", "Lesson 1"… of `n` modules.
 fn lessons(n: usize) -> Vec<String> {
     (0..n).map(|i| format!("Lesson {i}")).collect()

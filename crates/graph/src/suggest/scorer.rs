@@ -701,6 +701,22 @@ impl<'a> Scorer<'a> {
                         list.join(", ")
                     )
                 }
+                // Learned the other way round, as where a project's edges grow chains
+                // at their ends: the module that so far comes first less often goes first.
+                "role" if flipped => {
+                    reasons.push((
+                        *c,
+                        format!(
+                            "in the graph so far “{}” comes first less often than “{}” ({}; {}) \
+                             — in this project's own prerequisites, that one tends to go first",
+                            mb.title,
+                            ma.title,
+                            self.drawn_around(before),
+                            self.drawn_around(after)
+                        ),
+                    ));
+                    continue;
+                }
                 "role" => format!(
                     "in the graph so far “{}” comes first more often than “{}” ({}; {})",
                     x.title,
