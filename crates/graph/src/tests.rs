@@ -722,17 +722,12 @@ fn a_project_whose_chains_grow_at_their_ends_says_so_when_it_suggests() {
     // that comes first less often to one that comes first more: the learned weight of
     // `role` is negative, and the evidence must say what that means, not the reverse.
     let titles = lessons(20);
-    let modules: Vec<(&str, &str)> = titles
-        .iter()
-        .map(|t| (t.as_str(), "Shared text about the subject."))
-        .collect();
+    let modules = alike(&titles, "Shared text about the subject.");
     let texts = texts(&modules);
-    let names: Vec<String> = (0..modules.len()).map(|i| format!("m{i}")).collect();
     let edges: Vec<String> = (0..4)
         .flat_map(|c| (0..3).map(move |k| format!("m{}>m{}", 4 * c + k, 4 * c + k + 1)))
         .collect();
-    let edges: Vec<&str> = edges.iter().map(String::as_str).collect();
-    let graph = build(&names.join(" "), &edges);
+    let graph = lessons_graph(titles.len(), &edges);
     let pairs: Vec<(usize, usize)> = graph.edges();
     let role = FEATURE_NAMES.iter().position(|n| *n == "role").unwrap() - PAIR_FEATURES;
     let learned = Scorer::new(&texts, Signals { titles: true })
@@ -767,10 +762,22 @@ fn lessons(n: usize) -> Vec<String> {
     (0..n).map(|i| format!("Lesson {i}")).collect()
 }
 
+/// Modules of these titles, all with the same text: only the graph tells them apart.
+fn alike<'a>(titles: &'a [String], text: &'a str) -> Vec<(&'a str, &'a str)> {
+    titles.iter().map(|t| (t.as_str(), text)).collect()
+}
+
+/// The graph of `n` modules `m0`, `m1`… with `edges` written `mX>mY`.
+fn lessons_graph(n: usize, edges: &[String]) -> Graph {
+    let names: Vec<String> = (0..n).map(|i| format!("m{i}")).collect();
+    let edges: Vec<&str> = edges.iter().map(String::as_str).collect();
+    build(&names.join(" "), &edges)
+}
+
 #[test]
 fn what_the_drawn_graph_says_of_a_pair_is_read_from_its_edges() {
     let titles = lessons(6);
-    let modules: Vec<(&str, &str)> = titles.iter().map(|t| (t.as_str(), "")).collect();
+    let modules = alike(&titles, "");
     let texts = texts(&modules);
     // 0 leads to 1, 2 and 3; 4 leads to 3; 5 stands apart.
     let edges = [(0, 1), (0, 2), (0, 3), (4, 3)];
@@ -836,7 +843,7 @@ fn an_edge_is_not_its_own_evidence_when_the_graph_is_learned_from() {
     // nothing for another edge. Counting each drawn edge's own ends while learning
     // would make every drawn pair look linked and teach the opposite.
     let titles = lessons(12);
-    let modules: Vec<(&str, &str)> = titles.iter().map(|t| (t.as_str(), "")).collect();
+    let modules = alike(&titles, "");
     let texts = texts(&modules);
     let edges = [(0, 1), (2, 3), (4, 5), (6, 7)];
     let scorer =
@@ -853,15 +860,10 @@ fn a_module_the_graph_already_puts_first_is_suggested_first_and_says_why() {
     // One broad module leads to many in the graph drawn so far; all the texts alike, so
     // only the graph tells which pairs and which way.
     let titles = lessons(14);
-    let modules: Vec<(&str, &str)> = titles
-        .iter()
-        .map(|t| (t.as_str(), "Shared text about the subject."))
-        .collect();
+    let modules = alike(&titles, "Shared text about the subject.");
     let texts = texts(&modules);
-    let names: Vec<String> = (0..modules.len()).map(|i| format!("m{i}")).collect();
     let edges: Vec<String> = (1..9).map(|i| format!("m0>m{i}")).collect();
-    let edges: Vec<&str> = edges.iter().map(String::as_str).collect();
-    let graph = build(&names.join(" "), &edges);
+    let graph = lessons_graph(titles.len(), &edges);
     let found = suggest(
         &graph,
         &texts,
