@@ -8,7 +8,7 @@
 /// The rest are antisymmetric (swapping the pair negates each): they say which way.
 /// `linked` and `role` read the prerequisites the project already has; with none drawn
 /// they are 0, and the fitted models give them no weight: only a project's own edges
-/// teach what they are worth there ([`Model::learned_from`]).
+/// teach what they are worth there ([`Model::learned_from`], [`Model::learned_pairs_from`]).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Features {
     /// Cosine similarity of the two modules.
