@@ -3,6 +3,7 @@
 //! medians of repeated runs on whatever machine runs them; the README records ours.
 //!
 //! Usage: `bench --cli target/release/pathforge --library sample-libraries/sales-onboarding`
+//! (`bench --help` lists the rest).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -39,144 +40,166 @@ struct Row {
     note: String,
 }
 
+/// Which rows to measure alone (`--only`); without it, the whole table.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Only {
+    /// The graph editor's layout and checks (with `--graph-scale`, the E2E run's figures).
+    Graph,
+    /// Import and re-import, in-process and through the CLI.
+    Import,
+    /// BKT calibration, beside pyBKT when `--pybkt-python` is given.
+    Calibration,
+    /// A 50,000-module project end to end: import, tag, lint, view, simulate, export.
+    Scale,
+    /// A taxonomy of 100,000 skills imported and checked, and `graph check` on long chains.
+    Skills,
+    /// `pathforge merge` of two 10,000-module copies.
+    Merge,
+    /// Prerequisite suggestions: the sample libraries, synthetic scale and the public datasets.
+    Suggest,
+    /// Auto-tagging quality: the sample libraries and ESCO.
+    Tagging,
+    /// 10,000 generated modules: tag, `graph suggest`, re-tag.
+    Generated,
+    /// 100,000 simulated learners through a track under a signed rule bundle.
+    Simulation,
+    /// Embedding throughput, beside sentence-transformers when `--st-python` is given.
+    Embedding,
+}
+
+/// Measures Pathforge's operations and prints one Markdown table (`make bench`).
+#[derive(clap::Parser)]
+#[command(about, long_about = None)]
+struct Args {
+    /// The `pathforge` binary the whole-command rows run.
+    #[arg(long, value_name = "PATH", default_value = "target/release/pathforge")]
+    cli: PathBuf,
+    /// A sample library (its folder's siblings are the other sample libraries).
+    #[arg(
+        long,
+        value_name = "PATH",
+        default_value = "sample-libraries/sales-onboarding"
+    )]
+    library: PathBuf,
+    /// The embedding model's folder.
+    #[arg(long = "model", value_name = "DIR", default_value = embed::REPO_MODEL_DIR)]
+    model_dir: PathBuf,
+    /// A Python with sentence-transformers, to embed beside it.
+    #[arg(long, value_name = "PATH")]
+    st_python: Option<PathBuf>,
+    /// A Python with pyBKT, to calibrate beside it.
+    #[arg(long, value_name = "PATH")]
+    pybkt_python: Option<PathBuf>,
+    /// The graph editor's figures from the E2E run (`target/e2e/graph-scale.json`).
+    #[arg(long, value_name = "FILE")]
+    graph_scale: Option<PathBuf>,
+    /// Where `tests/datasets/fetch` put the public datasets.
+    #[arg(long, value_name = "DIR")]
+    datasets: Option<PathBuf>,
+    /// Measure these rows alone.
+    #[arg(long)]
+    only: Option<Only>,
+    /// Instead of measuring: fit the suggestion models on the public datasets in this
+    /// folder and print them.
+    #[arg(long, value_name = "DATASETS_DIR", conflicts_with = "only")]
+    fit_suggest: Option<PathBuf>,
+    /// Instead of measuring: fit the tagger's calibration on this evaluation file (in
+    /// `sample-libraries/eval/`) and print it.
+    #[arg(long, value_name = "EVAL_FILE", conflicts_with_all = ["only", "fit_suggest"])]
+    fit_calibration: Option<PathBuf>,
+}
+
 fn main() -> Result<()> {
-    let mut cli = PathBuf::from("target/release/pathforge");
-    let mut library = PathBuf::from("sample-libraries/sales-onboarding");
-    let mut st_python: Option<PathBuf> = None;
-    let mut pybkt_python: Option<PathBuf> = None;
-    let mut only_calibration = false;
-    let mut only_simulation = false;
-    let mut only_embedding = false;
-    let mut only_scale = false;
-    let mut graph_scale: Option<PathBuf> = None;
-    let mut only_graph = false;
-    let mut only_import = false;
-    let mut only_skills = false;
-    let mut only_merge = false;
-    let mut only_suggest = false;
-    let mut only_tagging = false;
-    let mut only_generated = false;
-    let mut datasets = public::default_dir();
-    let mut model_dir = PathBuf::from(embed::REPO_MODEL_DIR);
-    let mut args = std::env::args().skip(1);
-    while let Some(flag) = args.next() {
-        let value = PathBuf::from(args.next().context("flags take a value")?);
-        match flag.as_str() {
-            "--cli" => cli = value,
-            "--library" => library = value,
-            "--st-python" => st_python = Some(value),
-            "--pybkt-python" => pybkt_python = Some(value),
-            "--only" if value.as_os_str() == "calibration" => only_calibration = true,
-            "--only" if value.as_os_str() == "simulation" => only_simulation = true,
-            "--only" if value.as_os_str() == "embedding" => only_embedding = true,
-            "--only" if value.as_os_str() == "scale" => only_scale = true,
-            "--graph-scale" => graph_scale = Some(value),
-            "--only" if value.as_os_str() == "graph" => only_graph = true,
-            "--only" if value.as_os_str() == "import" => only_import = true,
-            "--only" if value.as_os_str() == "skills" => only_skills = true,
-            "--only" if value.as_os_str() == "merge" => only_merge = true,
-            "--only" if value.as_os_str() == "suggest" => only_suggest = true,
-            "--only" if value.as_os_str() == "tagging" => only_tagging = true,
-            "--only" if value.as_os_str() == "generated" => only_generated = true,
-            "--datasets" => datasets = value,
-            "--fit-suggest" => {
-                let encoder = embed::Encoder::load(&model_dir)?;
-                return public::fit(&value, &encoder);
-            }
-            "--model" => model_dir = value,
-            "--fit-calibration" => {
-                let samples = value
-                    .parent()
-                    .and_then(Path::parent)
-                    .context("an eval file in sample-libraries/eval/")?;
-                let encoder = embed::Encoder::load(&model_dir)?;
-                let tmp = tempfile::tempdir()?;
-                let (midpoint, scale, n) =
-                    tagging::fit_calibration(&value, samples, &encoder, tmp.path())?;
-                println!("fitted on {n} (module, skill) pairs of {}: MIDPOINT = {midpoint:.3}, SCALE = {scale:.3}", value.display());
-                return Ok(());
-            }
-            _ => anyhow::bail!(
-                "unknown flag {flag}; use --cli PATH, --library PATH, --model DIR, --st-python PATH, --pybkt-python PATH, --graph-scale FILE, --datasets DIR, --fit-suggest DATASETS_DIR, --only graph|import|calibration|scale|skills|merge|suggest|tagging|generated|simulation|embedding"
-            ),
-        }
+    let Args {
+        cli,
+        library,
+        model_dir,
+        st_python,
+        pybkt_python,
+        graph_scale,
+        datasets,
+        only,
+        fit_suggest,
+        fit_calibration,
+    } = clap::Parser::parse();
+    let datasets = datasets.unwrap_or_else(public::default_dir);
+    if let Some(dir) = fit_suggest {
+        let encoder = embed::Encoder::load(&model_dir)?;
+        return public::fit(&dir, &encoder);
     }
-    if only_graph {
-        print_table(graph_rows(graph_scale.as_deref())?);
+    if let Some(eval) = fit_calibration {
+        let samples = eval
+            .parent()
+            .and_then(Path::parent)
+            .context("an eval file in sample-libraries/eval/")?;
+        let encoder = embed::Encoder::load(&model_dir)?;
+        let tmp = tempfile::tempdir()?;
+        let (midpoint, scale, n) = tagging::fit_calibration(&eval, samples, &encoder, tmp.path())?;
+        println!(
+            "fitted on {n} (module, skill) pairs of {}: MIDPOINT = {midpoint:.3}, SCALE = {scale:.3}",
+            eval.display()
+        );
         return Ok(());
     }
     let tmp = tempfile::tempdir()?;
-    if only_skills {
-        let mut rows = skills::skill_rows(&cli, tmp.path())?;
-        rows.extend(graphs::check_command_rows(&cli, tmp.path())?);
-        print_table(rows);
-        return Ok(());
-    }
-    if only_tagging {
-        let encoder = embed::Encoder::load(&model_dir)?;
-        let samples = library
+    let samples = || {
+        library
             .parent()
-            .context("the library is inside sample-libraries/")?;
-        let mut rows = library::tagging_quality_rows(samples, &encoder, tmp.path())?;
-        rows.push(esco_row(&datasets, &encoder)?);
-        print_table(rows);
-        return Ok(());
-    }
-    if only_generated {
-        let encoder = embed::Encoder::load(&model_dir)?;
-        let samples = library
-            .parent()
-            .context("the library is inside sample-libraries/")?;
-        print_table(library::generated_rows(
-            &cli,
-            samples,
-            &encoder,
-            &model_dir,
-            tmp.path(),
-        )?);
-        return Ok(());
-    }
-    if only_suggest {
-        let encoder = embed::Encoder::load(&model_dir)?;
-        let mut rows = library::sample_suggestion_rows(&library, &encoder)?;
-        rows.extend(library::suggestion_scale_rows(&[1000, 3000, 10000]));
-        print_table(rows);
-        println!("\n{}", public::quality_table(&datasets, &encoder)?);
-        return Ok(());
-    }
-    if only_merge {
-        print_table(merge::merge_rows(&cli, tmp.path())?);
-        return Ok(());
-    }
-    if only_scale {
-        print_table(scale::scale_rows(&model_dir, tmp.path())?);
-        return Ok(());
-    }
-    if only_embedding {
-        let samples = library
-            .parent()
-            .context("the library is inside sample-libraries/")?;
-        let encoder = embed::Encoder::load(&model_dir)?;
-        let row = throughput_row(
-            samples,
-            &encoder,
-            &model_dir,
-            st_python.as_deref(),
-            tmp.path(),
-        )?;
-        print_table(vec![row]);
-        return Ok(());
-    }
-    if only_simulation {
-        print_table(cohort::simulation_rows(tmp.path())?);
-        return Ok(());
-    }
-    if only_calibration {
-        print_table(calibration::calibration_rows(
+            .context("the library is inside sample-libraries/")
+    };
+    let rows = match only {
+        None | Some(Only::Import) => None,
+        Some(Only::Graph) => Some(graph_rows(graph_scale.as_deref())?),
+        Some(Only::Skills) => {
+            let mut rows = skills::skill_rows(&cli, tmp.path())?;
+            rows.extend(graphs::check_command_rows(&cli, tmp.path())?);
+            Some(rows)
+        }
+        Some(Only::Tagging) => {
+            let encoder = embed::Encoder::load(&model_dir)?;
+            let mut rows = library::tagging_quality_rows(samples()?, &encoder, tmp.path())?;
+            rows.push(esco_row(&datasets, &encoder)?);
+            Some(rows)
+        }
+        Some(Only::Generated) => {
+            let encoder = embed::Encoder::load(&model_dir)?;
+            Some(library::generated_rows(
+                &cli,
+                samples()?,
+                &encoder,
+                &model_dir,
+                tmp.path(),
+            )?)
+        }
+        Some(Only::Suggest) => {
+            let encoder = embed::Encoder::load(&model_dir)?;
+            let mut rows = library::sample_suggestion_rows(&library, &encoder)?;
+            rows.extend(library::suggestion_scale_rows(&[1000, 3000, 10000]));
+            print_table(rows);
+            println!("\n{}", public::quality_table(&datasets, &encoder)?);
+            return Ok(());
+        }
+        Some(Only::Merge) => Some(merge::merge_rows(&cli, tmp.path())?),
+        Some(Only::Scale) => Some(scale::scale_rows(&model_dir, tmp.path())?),
+        Some(Only::Embedding) => {
+            let encoder = embed::Encoder::load(&model_dir)?;
+            Some(vec![throughput_row(
+                samples()?,
+                &encoder,
+                &model_dir,
+                st_python.as_deref(),
+                tmp.path(),
+            )?])
+        }
+        Some(Only::Simulation) => Some(cohort::simulation_rows(tmp.path())?),
+        Some(Only::Calibration) => Some(calibration::calibration_rows(
             &cli,
             pybkt_python.as_deref(),
             tmp.path(),
-        )?);
+        )?),
+    };
+    if let Some(rows) = rows {
+        print_table(rows);
         return Ok(());
     }
     let mut rows = Vec::new();
@@ -316,7 +339,7 @@ fn main() -> Result<()> {
         note: format!("{:.1} MiB", size as f64 / 1_048_576.0),
     });
 
-    if only_import {
+    if only == Some(Only::Import) {
         print_table(rows);
         return Ok(());
     }
@@ -485,4 +508,72 @@ fn peak_child_memory(cli: &Path, args: &[&std::ffi::OsStr]) -> Result<String> {
     );
     let kib: f64 = String::from_utf8_lossy(&out.stdout).trim().parse()?;
     Ok(format!("{:.0} MiB", kib / 1024.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::{CommandFactory, Parser, ValueEnum};
+
+    #[test]
+    fn the_flags_are_well_formed() {
+        // clap's own checks: no two flags share a name, defaults parse, and so on.
+        Args::command().debug_assert();
+    }
+
+    #[test]
+    fn the_command_lines_the_makefile_and_readme_give_parse() {
+        let makefile = include_str!("../../../Makefile");
+        let line = makefile
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("target/release/bench "))
+            .expect("the Makefile's bench target runs target/release/bench");
+        let check = |line: &str, only: Option<Only>| {
+            let args = Args::try_parse_from(std::iter::once("bench").chain(line.split(' ')))
+                .unwrap_or_else(|e| {
+                    panic!("`bench {line}` should parse, as the docs give it: {e}")
+                });
+            assert!(
+                args.only == only,
+                "`bench {line}` should measure the rows it names"
+            );
+        };
+        check(line, None);
+        check("--only suggest", Some(Only::Suggest));
+        check(
+            "--only graph --graph-scale target/e2e/graph-scale.json",
+            Some(Only::Graph),
+        );
+        check("--fit-suggest target/datasets", None);
+        let docs = [
+            include_str!("../../../README.md"),
+            include_str!("../../../docs/architecture.md"),
+        ];
+        let mut named = 0;
+        for only in docs.iter().flat_map(|d| d.split("bench --only ").skip(1)) {
+            let name: String = only.chars().take_while(char::is_ascii_alphabetic).collect();
+            let parsed = Only::from_str(&name, false);
+            assert!(
+                parsed.is_ok(),
+                "the docs name `bench --only {name}`, which the bench should know"
+            );
+            check(&format!("--only {name}"), parsed.ok());
+            named += 1;
+        }
+        assert!(
+            named >= 5,
+            "the README and architecture doc say how to run several rows alone (found {named})"
+        );
+    }
+
+    #[test]
+    fn an_unknown_choice_is_refused_naming_the_known_ones() {
+        let Err(e) = Args::try_parse_from(["bench", "--only", "nope"]) else {
+            panic!("`--only nope` should be refused: there are no such rows");
+        };
+        assert!(
+            e.to_string().contains("suggest"),
+            "the error should list the rows that can be asked for: {e}"
+        );
+    }
 }
