@@ -135,12 +135,12 @@ pub fn suggest_remembering(
 }
 
 /// Of the time [`suggest`] takes, about the share spent finding each module's nearest
-/// (the rest goes on scoring the pairs), compared by vectors and by words: measured at
-/// 10,000 modules, 4.2 s of 10.3 and 3.7 s of 21.3 (`bench --only suggest`, 2026-12-04).
-/// By vectors it has since fallen to about 0.3 (2.7 s of about 10.4, after 0.4 s of
-/// reading texts that reports nothing), and it is skipped when remembered; the bar then
-/// starts a little ahead.
-const NEAREST_SHARE: [f64; 2] = [0.4, 0.2];
+/// (the rest goes on scoring the pairs), compared by vectors and by words, measured at
+/// 10,000 modules: 2.7 s of about 10.4 by vectors (after 0.4 s of reading texts that
+/// reports nothing; 2026-12-04) and 3.7 s of 21.3 by words (`bench --only suggest`). When
+/// the nearest are remembered from the request before, that part is skipped and the bar
+/// starts at this share.
+const NEAREST_SHARE: [f64; 2] = [0.3, 0.2];
 
 /// [`suggest_remembering`] of `limit` suggestions, keeping the `wanted` best pairs at first.
 fn suggest_keeping(
