@@ -101,6 +101,28 @@ pub(crate) async fn graph_suggestions(env: &Env) -> Result<()> {
         )
         .await
         .context("before auto-tagging, the list says modules were compared by their words")?;
+        // What the user came for is in sight: the first suggestion shows without
+        // scrolling, not below the notes in a box they fill.
+        let seen = c
+            .execute(
+                r#"const li = document.querySelector('[data-testid=graph-suggestion]');
+                   const r = li.getBoundingClientRect();
+                   if (r.top < 0 || r.bottom > window.innerHeight) return `outside the window: ${r.top}–${r.bottom} of ${window.innerHeight}`;
+                   for (let e = li.parentElement; e; e = e.parentElement) {
+                     const o = getComputedStyle(e).overflowY;
+                     if (o === 'visible') continue;
+                     const b = e.getBoundingClientRect();
+                     if (r.top < b.top || r.bottom > b.bottom) return `clipped by ${e.className || e.tagName}: ${r.top}–${r.bottom} in ${b.top}–${b.bottom}`;
+                   }
+                   return 'seen';"#,
+                vec![],
+            )
+            .await
+            .context("finding where the first suggestion is")?;
+        ensure!(
+            seen.as_str() == Some("seen"),
+            "the first suggestion should be in sight as the list opens, not scrolled out: {seen}"
+        );
         let drawn = c
             .execute("return window.__pathforgeGraph.suggested();", vec![])
             .await
