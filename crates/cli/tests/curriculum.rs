@@ -489,8 +489,8 @@ fn merge_brings_another_copys_prerequisites_and_lists_collisions_until_resolved(
         "the collision is shown side by side: {words}"
     );
     assert!(
-        words.contains("nothing was changed"),
-        "and nothing changed: {words}"
+        words.contains("1 conflict: nothing was changed"),
+        "and nothing changed, said of one conflict in the singular: {words}"
     );
 
     let key = words

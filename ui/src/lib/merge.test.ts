@@ -34,11 +34,13 @@ describe('resolutions and what is left', () => {
 });
 
 describe('mergeSummary', () => {
-  const applied = [{ key: 'edge:a->b', kind: 'prerequisite', what: 'x', ours: false, theirs: true, ours_words: 'not there', theirs_words: 'there' }];
+  const change = { key: 'edge:a->b', kind: 'prerequisite', what: 'x', ours: false, theirs: true, ours_words: 'not there', theirs_words: 'there' };
+  const applied = [change];
   const cases: [string, MergeReport, string][] = [
     ['nothing new', report({}), 'Nothing to merge: this project already has everything of theirs.'],
-    ['a preview with a conflict', report({ applied, conflicts: [conflict('rule:a')] }), '1 changes of theirs merge without conflict; 1 conflict to resolve.'],
-    ['done', report({ applied, merged: true }), 'Merged: 1 changes of theirs came in.'],
+    ['a preview with a conflict', report({ applied, conflicts: [conflict('rule:a')] }), '1 change of theirs merges without conflict; 1 conflict to resolve.'],
+    ['two changes', report({ applied: [change, { ...change, key: 'edge:b->c' }] }), '2 changes of theirs merge without conflict.'],
+    ['done', report({ applied, merged: true }), 'Merged: 1 change of theirs came in.'],
   ];
   for (const [why, r, want] of cases) it(why, () => expect(mergeSummary(r), why).toBe(want));
 });

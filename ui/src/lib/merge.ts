@@ -12,12 +12,17 @@ export function unresolved(report: MergeReport, choices: Record<string, Side>): 
   return report.conflicts.filter((c) => !choices[c.key]);
 }
 
+/** "1 change of theirs", "2 changes of theirs". */
+function changesOfTheirs(n: number): string {
+  return `${n} change${n === 1 ? '' : 's'} of theirs`;
+}
+
 /** One sentence on what a merge did or would do. */
 export function mergeSummary(r: MergeReport): string {
   const changes = r.applied.length - r.conflicts.filter((c) => c.resolved === 'theirs').length;
-  if (r.merged) return `Merged: ${r.applied.length} changes of theirs came in.`;
+  if (r.merged) return `Merged: ${changesOfTheirs(r.applied.length)} came in.`;
   if (r.applied.length === 0 && r.conflicts.length === 0) return 'Nothing to merge: this project already has everything of theirs.';
-  const parts = [`${changes} changes of theirs merge without conflict`];
+  const parts = [`${changesOfTheirs(changes)} ${changes === 1 ? 'merges' : 'merge'} without conflict`];
   if (r.conflicts.length) parts.push(`${r.conflicts.length} conflict${r.conflicts.length === 1 ? '' : 's'} to resolve`);
   return `${parts.join('; ')}.`;
 }

@@ -90,13 +90,13 @@ pub(crate) fn run_merge(args: &MergeArgs) -> anyhow::Result<Output> {
         match (r.merged, r.conflicts.iter().any(|c| c.resolved.is_none())) {
             (_, true) => writeln!(
                 out,
-                "{} conflicts: nothing was changed. Choose with --prefer ours|theirs, or --resolve KEY=ours|theirs for each.",
-                r.conflicts.len()
+                "{}: nothing was changed. Choose with --prefer ours|theirs, or --resolve KEY=ours|theirs for each.",
+                crate::print::count(r.conflicts.len(), "conflict")
             )?,
             (true, false) => writeln!(
                 out,
-                "Merged into {ours_name}: {} changes of theirs; their log is kept in the merge entry.",
-                r.applied.len()
+                "Merged into {ours_name}: {} of theirs; their log is kept in the merge entry.",
+                crate::print::count(r.applied.len(), "change")
             )?,
             (false, false) => writeln!(out, "Nothing to merge: {ours_name} already has everything of theirs.")?,
         }

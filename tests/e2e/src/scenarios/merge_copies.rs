@@ -66,7 +66,7 @@ pub(crate) async fn merge_copies(env: &Env) -> Result<()> {
     with_app(env, &args, |c| async move {
         let summary = wait_for_text(&c, "[data-testid=merge-summary]", "conflict").await?;
         ensure!(
-            summary.contains("1 changes of theirs merge without conflict; 1 conflict to resolve"),
+            summary.contains("1 change of theirs merges without conflict; 1 conflict to resolve"),
             "the preview says what merges and what collides: {summary}"
         );
         let conflict = text_of(&c, "[data-testid=merge-conflict]").await?;
