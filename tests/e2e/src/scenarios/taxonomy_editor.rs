@@ -195,7 +195,7 @@ pub(crate) async fn taxonomy_editor(env: &Env) -> Result<()> {
         .await
         .context("dragging from one skill to another adds a requirement")?;
         // The skills glide to their new places for 200 ms: the picture shows where they end.
-        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
         screenshot(&c, env, "taxonomy-skill-graph").await?;
         c.find(Locator::Css("[data-testid=skill-mode-tree]"))
             .await?
