@@ -1,6 +1,7 @@
 // The export wizard's pure parts: what each target is, tallies of the coverage report and
 // the diff against the previous export and a sync to an LRS in words.
 import type { Coverage, ExportDiff, RuleCoverage, Status, SyncReport, Target } from './bindings';
+import { count } from './format';
 
 /** The targets the wizard offers, in the order admins look for them. Bundles need the
  *  machine's signing key and are built with `pathforge bundle build`. */
@@ -35,7 +36,6 @@ export function tally(coverage: Coverage): Record<Status, number> {
   return out;
 }
 
-/** The diff against the previous export in one line. */
 /** What a sync to an LRS did, or in a dry run would do, in one sentence. */
 export function syncSummary(r: SyncReport): string {
   const sent = r.sent.length;
@@ -50,12 +50,13 @@ export function syncSummary(r: SyncReport): string {
     : `Sent ${sent} of ${r.total} statements${already}.`;
 }
 
+/** The diff against the previous export in one line. */
 export function diffSummary(diff: ExportDiff): string {
   const { added, changed, removed, unchanged } = diff;
   if (added.length + changed.length + removed.length === 0) {
-    return unchanged === 0 ? 'Nothing to write.' : `No changes since the previous export (${unchanged} files).`;
+    return unchanged === 0 ? 'Nothing to write.' : `No changes since the previous export (${count(unchanged, 'file')}).`;
   }
-  if (changed.length + removed.length + unchanged === 0) return `A new export: ${added.length} files.`;
+  if (changed.length + removed.length + unchanged === 0) return `A new export: ${count(added.length, 'file')}.`;
   const parts = [];
   if (added.length) parts.push(`${added.length} added`);
   if (changed.length) parts.push(`${changed.length} changed`);

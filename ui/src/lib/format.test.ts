@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { filterModules, formatMinutes, hintFor, totalMinutes } from './format';
+import { count, filterModules, formatMinutes, hintFor, totalMinutes } from './format';
 import type { ErrorKind, ModuleSummary } from './bindings';
 
 function mod(title: string, minutes: number, tags: string[] = [], level: ModuleSummary['level'] = null): ModuleSummary {
@@ -13,6 +13,17 @@ describe('formatMinutes', () => {
     [125, '2 h 05 min', 'minutes are zero-padded after hours'],
   ];
   it.each(cases)('%i → %s (%s)', (minutes, expected) => expect(formatMinutes(minutes)).toBe(expected));
+});
+
+describe('count', () => {
+  const cases: [number, string, string | undefined, string, string][] = [
+    [1, 'track', undefined, '1 track', 'one is singular'],
+    [0, 'track', undefined, '0 tracks', 'none is plural'],
+    [2, 'track', undefined, '2 tracks', 'more than one is plural'],
+    [1, 'entry', 'entries', '1 entry', 'a given plural is not used for one'],
+    [3, 'entry', 'entries', '3 entries', 'a given plural is used for more'],
+  ];
+  it.each(cases)('%i %s → %s (%s)', (n, one, many, expected) => expect(count(n, one, many)).toBe(expected));
 });
 
 describe('filterModules', () => {

@@ -1,6 +1,12 @@
 // Pure helpers for showing modules: durations, totals, filtering. No DOM, no IPC.
 import type { ErrorKind, ModuleSummary } from './bindings';
 
+/** "1 module", "0 modules", "3 modules": a count and its noun, singular for one; `many`
+ *  where the plural is not the noun and an s ("entry", "entries"). */
+export function count(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 /** "25 min", "1 h", "2 h 05 min". */
 export function formatMinutes(minutes: number): string {
   if (minutes < 60) return `${minutes} min`;

@@ -1,6 +1,7 @@
 // The merge dialog's pure parts: the resolutions the person chose, one per conflict, and
 // what a merge did in one sentence (each side's state in words comes from the engine).
 import type { MergeConflict, MergeReport, Resolutions, Side } from './bindings';
+import { count } from './format';
 
 /** The resolutions to send: each conflict's chosen side by its key. */
 export function resolutions(choices: Record<string, Side>): Resolutions {
@@ -14,7 +15,7 @@ export function unresolved(report: MergeReport, choices: Record<string, Side>): 
 
 /** "1 change of theirs", "2 changes of theirs". */
 function changesOfTheirs(n: number): string {
-  return `${n} change${n === 1 ? '' : 's'} of theirs`;
+  return `${count(n, 'change')} of theirs`;
 }
 
 /** One sentence on what a merge did or would do. */
@@ -23,6 +24,6 @@ export function mergeSummary(r: MergeReport): string {
   if (r.merged) return `Merged: ${changesOfTheirs(r.applied.length)} came in.`;
   if (r.applied.length === 0 && r.conflicts.length === 0) return 'Nothing to merge: this project already has everything of theirs.';
   const parts = [`${changesOfTheirs(changes)} ${changes === 1 ? 'merges' : 'merge'} without conflict`];
-  if (r.conflicts.length) parts.push(`${r.conflicts.length} conflict${r.conflicts.length === 1 ? '' : 's'} to resolve`);
+  if (r.conflicts.length) parts.push(`${count(r.conflicts.length, 'conflict')} to resolve`);
   return `${parts.join('; ')}.`;
 }

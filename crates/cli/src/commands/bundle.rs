@@ -122,7 +122,7 @@ pub(crate) fn run_bundle(command: &BundleCommand) -> anyhow::Result<Output> {
                         c.area, c.change, c.subject, c.explanation
                     )?;
                 }
-                writeln!(out, "{} changes", changes.len())?;
+                writeln!(out, "{}", crate::print::count(changes.len(), "change"))?;
                 Ok(())
             })
         }
@@ -139,7 +139,11 @@ pub(crate) fn run_bundle(command: &BundleCommand) -> anyhow::Result<Output> {
             for k in keys {
                 writeln!(out, "{k}")?;
             }
-            writeln!(out, "{} keys (the last is this machine's)", keys.len())?;
+            writeln!(
+                out,
+                "{} (the last is this machine's)",
+                crate::print::count(keys.len(), "key")
+            )?;
             Ok(())
         }),
         BundleCommand::Key => {

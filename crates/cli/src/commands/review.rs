@@ -137,7 +137,7 @@ pub(crate) fn run_review(command: &ReviewCommand) -> anyhow::Result<Output> {
                         }
                     )?;
                 }
-                writeln!(out, "{} suggestions", queue.len())?;
+                writeln!(out, "{}", crate::print::count(queue.len(), "suggestion"))?;
                 Ok(())
             })
         }
@@ -298,13 +298,16 @@ pub(crate) fn run_review(command: &ReviewCommand) -> anyhow::Result<Output> {
             Output::new(r, |out, r| {
                 writeln!(
                     out,
-                    "{} decisions by {} from pack {}: {} applied, {} already in effect, {} conflicts",
-                    r.applied + r.already + r.conflicts.len() as u32,
+                    "{} by {} from pack {}: {} applied, {} already in effect, {}",
+                    crate::print::count(
+                        (r.applied + r.already) as usize + r.conflicts.len(),
+                        "decision"
+                    ),
                     r.reviewer,
                     r.pack,
                     r.applied,
                     r.already,
-                    r.conflicts.len()
+                    crate::print::count(r.conflicts.len(), "conflict")
                 )?;
                 for c in &r.conflicts {
                     writeln!(out, "  conflict: {} / {}: {}", c.title, c.skill, c.reason)?;

@@ -41,7 +41,7 @@ pub(crate) fn run_rules(command: &RulesCommand) -> anyhow::Result<Output> {
                         r.explanation
                     )?;
                 }
-                writeln!(out, "{} rules", set.rules.len())?;
+                writeln!(out, "{}", crate::print::count(set.rules.len(), "rule"))?;
                 Ok(())
             })
         }
@@ -66,7 +66,12 @@ pub(crate) fn run_rules(command: &RulesCommand) -> anyhow::Result<Output> {
                         d.explanation
                     )?;
                 }
-                writeln!(out, "{} decisions from {events} events", decisions.len())?;
+                writeln!(
+                    out,
+                    "{} from {}",
+                    crate::print::count(decisions.len(), "decision"),
+                    crate::print::count(events, "event")
+                )?;
                 Ok(())
             })
         }

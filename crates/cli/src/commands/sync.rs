@@ -149,8 +149,8 @@ fn lms_calls(args: &SyncArgs) -> anyhow::Result<Output> {
         }
         writeln!(
             out,
-            "{} calls would apply the bundle to {target_name}; none was sent (a dry run)",
-            calls.len()
+            "{} would apply the bundle to {target_name}; none was sent (a dry run)",
+            crate::print::count(calls.len(), "call")
         )?;
         Ok(())
     }))
