@@ -329,9 +329,12 @@ fn suggest_prerequisites(
     state: State<'_, Shared>,
     cancel: State<'_, Cancel>,
     limit: u32,
+    about: Option<ModuleId>,
     on_progress: Channel<f64>,
 ) -> IpcResult<Vec<model::PrerequisiteSuggestion>> {
-    session(&state).suggest_prerequisites(limit, &cancel, &mut |p| drop(on_progress.send(p)))
+    session(&state).suggest_prerequisites(limit, about.as_ref(), &cancel, &mut |p| {
+        drop(on_progress.send(p))
+    })
 }
 
 #[tauri::command]

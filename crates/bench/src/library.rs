@@ -255,6 +255,30 @@ pub(crate) fn suggestion_scale_rows(sizes: &[usize]) -> Vec<Row> {
                         "{found} suggestions; each module's nearest remembered from the request before"
                     ),
                 });
+                // Then one module's own suggestions (the Graph tab's "Suggest for this
+                // module"), the modules' nearest still remembered.
+                let graph = graph::Graph::new(nodes(), &more);
+                let start = Instant::now();
+                let about = graph::suggest_about(
+                    &graph,
+                    &modules,
+                    graph::Signals { titles: true },
+                    n / 2,
+                    20,
+                    &Default::default(),
+                    &mut known,
+                    &mut |_| true,
+                )
+                .expect("nothing stops it");
+                rows.push(Row {
+                    what: "the same, about one module".to_owned(),
+                    runs: 1,
+                    median: start.elapsed(),
+                    note: format!(
+                        "{} suggestions into or out of it; only its pairs scored, the nearest remembered",
+                        about.len()
+                    ),
+                });
             }
         }
     }

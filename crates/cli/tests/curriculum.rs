@@ -374,6 +374,47 @@ fn graph_suggest_explains_each_suggestion() {
         "an unknown module is refused, named: {}",
         stderr(&out)
     );
+    // About one module, by title: only edges into or out of it.
+    let out = pathforge(&[
+        &"graph",
+        &"suggest",
+        &file,
+        &"--module",
+        &a,
+        &"--limit",
+        &"6",
+        &"--json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let list = list.as_array().unwrap();
+    assert!(
+        !list.is_empty()
+            && list
+                .iter()
+                .all(|s| s["before_title"] == a.as_str() || s["after_title"] == a.as_str()),
+        "asked about “{a}”, every suggestion starts or ends there: {list:?}"
+    );
+    let out = pathforge(&[
+        &"graph",
+        &"suggest",
+        &file,
+        &"--module",
+        &a,
+        &"--limit",
+        &"1",
+    ]);
+    assert!(
+        stdout(&out).contains(&format!("1 suggestion for “{a}”")),
+        "the summary names the module, in the singular for one: {}",
+        stdout(&out)
+    );
+    let out = pathforge(&[&"graph", &"suggest", &file, &"--module", &"no such module"]);
+    assert!(
+        !out.status.success() && stderr(&out).contains("no such module"),
+        "an unknown module is refused, named: {}",
+        stderr(&out)
+    );
 }
 
 #[test]

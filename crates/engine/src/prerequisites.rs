@@ -269,6 +269,28 @@ impl Project {
         limit: usize,
         progress: &mut dyn FnMut(f64) -> bool,
     ) -> Result<Vec<PrerequisiteSuggestion>> {
+        self.suggesting(None, limit, progress)
+    }
+
+    /// Up to `limit` prerequisite edges into or out of the module `about`, best first: what
+    /// [`Project::suggest_prerequisites_with`] would say of its pairs (the same confidence
+    /// and evidence), without the bound of three into one module. Quick once suggestions
+    /// have been asked for: what is worked out of every module is remembered.
+    pub fn suggest_prerequisites_about(
+        &self,
+        about: &ModuleId,
+        limit: usize,
+        progress: &mut dyn FnMut(f64) -> bool,
+    ) -> Result<Vec<PrerequisiteSuggestion>> {
+        self.suggesting(Some(about), limit, progress)
+    }
+
+    fn suggesting(
+        &self,
+        about: Option<&ModuleId>,
+        limit: usize,
+        progress: &mut dyn FnMut(f64) -> bool,
+    ) -> Result<Vec<PrerequisiteSuggestion>> {
         let (graph, summaries, _) = self.graph()?;
         if summaries.len() > MAX_SUGGEST_MODULES {
             return Err(Error::OutOfRange {
@@ -324,15 +346,28 @@ impl Project {
         let changed = |i: usize| vectors.as_ref().is_some_and(|v| v[i].changed);
         // Poisoned only by a panic in an earlier request; what it held is still whole.
         let mut nearby = self.nearby.lock().unwrap_or_else(|e| e.into_inner());
-        let suggestions = graph::suggest_remembering(
-            &graph,
-            &texts,
-            signals,
-            limit,
-            &dismissed,
-            &mut nearby,
-            progress,
-        )
+        let suggestions = match about {
+            None => graph::suggest_remembering(
+                &graph,
+                &texts,
+                signals,
+                limit,
+                &dismissed,
+                &mut nearby,
+                progress,
+            ),
+            Some(id) => graph::suggest_about(
+                &graph,
+                &texts,
+                signals,
+                *at.get(id)
+                    .ok_or_else(|| Error::UnknownModule(id.to_string()))?,
+                limit,
+                &dismissed,
+                &mut nearby,
+                progress,
+            ),
+        }
         .ok_or(Error::Cancelled)?;
         let stale = |i: usize| {
             changed(i).then(|| {

@@ -21,8 +21,8 @@ pub use layout::{layered, Slot};
 pub use lint::{lint, lint_with};
 pub use order::{order, ranks};
 pub use suggest::{
-    fit_logistic, suggest, suggest_remembering, suggest_watched, Features, Model, ModuleText,
-    Neighbourhood, Scorer, Signals, Suggestion, FEATURE_NAMES, LEARNING_STRENGTH,
+    fit_logistic, suggest, suggest_about, suggest_remembering, suggest_watched, Features, Model,
+    ModuleText, Neighbourhood, Scorer, Signals, Suggestion, FEATURE_NAMES, LEARNING_STRENGTH,
     LEFT_OUT_DIRECTION, PAIR_FEATURES, PAIR_INPUTS, PER_MODULE, VECTOR_MODEL, WORD_MODEL,
 };
 pub use track::{

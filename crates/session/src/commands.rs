@@ -110,7 +110,7 @@ commands! {
     add_prerequisite(before: ModuleId, after: ModuleId, group: Option<model::PrerequisiteGroup>) -> GraphView;
     remove_prerequisite(before: ModuleId, after: ModuleId) -> GraphView;
     cycle_if_added(before: ModuleId, after: ModuleId) -> Option<Vec<ModuleId>>;
-    suggest_prerequisites(limit: u32; progress: f64) -> Vec<model::PrerequisiteSuggestion>;
+    suggest_prerequisites(limit: u32, about: Option<ModuleId>; progress: f64) -> Vec<model::PrerequisiteSuggestion>;
     dismiss_suggestion(before: ModuleId, after: ModuleId) -> bool;
     restore_suggestion(before: ModuleId, after: ModuleId) -> bool;
     taxonomy_view() -> TaxonomyView;

@@ -321,11 +321,13 @@ impl Session {
     }
 
     /// Up to `limit` (1 to [`MAX_SUGGESTIONS`]) prerequisite edges the content suggests,
-    /// best first, each with its evidence; none the graph already implies. `progress`
-    /// hears how far it is (0 to 1), and a `cancel` request stops it (kind `cancelled`).
+    /// best first, each with its evidence; none the graph already implies. With `about`,
+    /// only edges into or out of that module. `progress` hears how far it is (0 to 1),
+    /// and a `cancel` request stops it (kind `cancelled`).
     pub fn suggest_prerequisites(
         &self,
         limit: u32,
+        about: Option<&ModuleId>,
         cancel: &Cancel,
         progress: &mut dyn FnMut(f64),
     ) -> IpcResult<Vec<model::PrerequisiteSuggestion>> {
@@ -338,12 +340,15 @@ impl Session {
             });
         }
         cancel.reset();
-        Ok(self
-            .project()?
-            .suggest_prerequisites_with(limit as usize, &mut |at| {
-                progress(at);
-                !cancel.requested()
-            })?)
+        let project = self.project()?;
+        let mut watch = |at| {
+            progress(at);
+            !cancel.requested()
+        };
+        Ok(match about {
+            None => project.suggest_prerequisites_with(limit as usize, &mut watch)?,
+            Some(m) => project.suggest_prerequisites_about(m, limit as usize, &mut watch)?,
+        })
     }
 
     /// Records that the suggestion `before → after` is no prerequisite: it is suggested

@@ -352,7 +352,7 @@ const CHECKS: &[(&str, Check)] = &[
     (
         "suggest_prerequisites",
         Check::Refuses(ErrorKind::BadInput, |s, _| {
-            s.suggest_prerequisites(0, &Cancel::default(), &mut |_| {})
+            s.suggest_prerequisites(0, None, &Cancel::default(), &mut |_| {})
                 .map(drop)
         }),
     ),

@@ -61,7 +61,7 @@ fn suggestions_report_progress_and_a_cancel_stops_them_until_the_next() {
 
     let cancel = Cancel::default();
     let err = s
-        .suggest_prerequisites(20, &cancel, &mut |_| cancel.request())
+        .suggest_prerequisites(20, None, &cancel, &mut |_| cancel.request())
         .unwrap_err();
     assert_eq!(
         err.kind,
@@ -71,13 +71,30 @@ fn suggestions_report_progress_and_a_cancel_stops_them_until_the_next() {
     );
     let mut heard = Vec::new();
     let found = s
-        .suggest_prerequisites(20, &cancel, &mut |at| heard.push(at))
+        .suggest_prerequisites(20, None, &cancel, &mut |at| heard.push(at))
         .expect("a cancel request is forgotten by the next suggestion");
     assert!(!found.is_empty(), "three related modules give suggestions");
     assert_eq!(
         heard.last(),
         Some(&1.0),
         "progress is told, ending at the whole: {heard:?}"
+    );
+    let m = &found[0].before;
+    let about = s
+        .suggest_prerequisites(20, Some(m), &cancel, &mut |_| {})
+        .unwrap();
+    assert!(
+        !about.is_empty() && about.iter().all(|x| &x.before == m || &x.after == m),
+        "asked about one module, it suggests edges into or out of that one: {about:?}"
+    );
+    let err = s
+        .suggest_prerequisites(20, Some(&ModuleId("no-such".into())), &cancel, &mut |_| {})
+        .unwrap_err();
+    assert_eq!(
+        err.kind,
+        ErrorKind::UnknownId,
+        "a module the project does not have is refused as unknown: {}",
+        err.message
     );
 }
 

@@ -163,12 +163,17 @@ export const api = {
     call('add_prerequisite', { before, after, group }),
   removePrerequisite: (before: ModuleId, after: ModuleId) => call('remove_prerequisite', { before, after }),
   cycleIfAdded: (before: ModuleId, after: ModuleId) => call('cycle_if_added', { before, after }),
-  /** Up to `limit` edges the content suggests, best first, with their evidence;
-   *  `onProgress` hears how far it is (0 to 1), and `cancelOperation` stops it. */
-  suggestPrerequisites: (limit: number, onProgress: (at: number) => void = () => {}) => {
+  /** Up to `limit` edges the content suggests, best first, with their evidence (with
+   *  `about`, only edges into or out of that module); `onProgress` hears how far it is
+   *  (0 to 1), and `cancelOperation` stops it. */
+  suggestPrerequisites: (
+    limit: number,
+    about: ModuleId | null = null,
+    onProgress: (at: number) => void = () => {},
+  ) => {
     const channel = new Channel<number>();
     channel.onmessage = onProgress;
-    return call('suggest_prerequisites', { limit, onProgress: channel });
+    return call('suggest_prerequisites', { limit, about, onProgress: channel });
   },
   dismissSuggestion: (before: ModuleId, after: ModuleId) => call('dismiss_suggestion', { before, after }),
   restoreSuggestion: (before: ModuleId, after: ModuleId) => call('restore_suggestion', { before, after }),

@@ -49,7 +49,7 @@ export type Commands = {
   add_prerequisite: { args: { before: ModuleId; after: ModuleId; group: PrerequisiteGroup | null }; result: GraphView };
   remove_prerequisite: { args: { before: ModuleId; after: ModuleId }; result: GraphView };
   cycle_if_added: { args: { before: ModuleId; after: ModuleId }; result: Array<ModuleId> | null };
-  suggest_prerequisites: { args: { limit: number; onProgress: Channel<number> }; result: Array<PrerequisiteSuggestion> };
+  suggest_prerequisites: { args: { limit: number; about: ModuleId | null; onProgress: Channel<number> }; result: Array<PrerequisiteSuggestion> };
   dismiss_suggestion: { args: { before: ModuleId; after: ModuleId }; result: boolean };
   restore_suggestion: { args: { before: ModuleId; after: ModuleId }; result: boolean };
   taxonomy_view: { args: {}; result: TaxonomyView };

@@ -29,6 +29,10 @@ pub(crate) enum GraphCommand {
         /// How many suggestions at most.
         #[arg(long, default_value_t = 20)]
         limit: usize,
+        /// Only edges into or out of this module (by id, path or exact title): its likely
+        /// prerequisites and what it may unlock, without the bound of three into one.
+        #[arg(long)]
+        module: Option<String>,
     },
     /// Make BEFORE a prerequisite of AFTER (modules by id, path or exact title).
     Link {
@@ -71,14 +75,26 @@ pub(crate) enum GroupArg {
 pub(crate) fn run_graph(command: &GraphCommand, json: bool) -> anyhow::Result<Output> {
     Ok(match command {
         GraphCommand::Check { file, each } => findings(file, open(file)?.check_graph_with(*each)?),
-        GraphCommand::Suggest { file, limit } => {
+        GraphCommand::Suggest {
+            file,
+            limit,
+            module,
+        } => {
             let project = open(file)?;
+            let about = module
+                .as_deref()
+                .map(|m| project.resolve_module(m))
+                .transpose()?;
             // Every pair of modules is compared: seconds from a few thousand on.
             let mut bar = Progress::new(json, "suggesting {bar:40} {pos}% of the pairs compared");
-            let suggestions = project.suggest_prerequisites_with(*limit, &mut |at| {
+            let mut watch = |at: f64| {
                 bar.update((at * 100.0).round() as u32, 100, "");
                 true
-            })?;
+            };
+            let suggestions = match &about {
+                None => project.suggest_prerequisites_with(*limit, &mut watch)?,
+                Some(m) => project.suggest_prerequisites_about(&m.id, *limit, &mut watch)?,
+            };
             bar.finish();
             let learned = match project.prerequisites()?.len() {
                 0 => String::new(),
@@ -94,10 +110,14 @@ pub(crate) fn run_graph(command: &GraphCommand, json: bool) -> anyhow::Result<Ou
                     )?;
                     writeln!(out, "      {}", s.evidence.join("; "))?;
                 }
+                let about = about
+                    .as_ref()
+                    .map(|m| format!(" for “{}”", m.title))
+                    .unwrap_or_default();
                 writeln!(
                     out,
-                    "{} suggestions{learned}; add one with `pathforge graph link`, dismiss one with `pathforge graph dismiss`",
-                    suggestions.len()
+                    "{}{about}{learned}; add one with `pathforge graph link`, dismiss one with `pathforge graph dismiss`",
+                    crate::print::count(suggestions.len(), "suggestion")
                 )?;
                 if suggestions.iter().any(|s| !s.by_vectors) {
                     writeln!(
@@ -141,7 +161,7 @@ pub(crate) fn run_graph(command: &GraphCommand, json: bool) -> anyhow::Result<Ou
                         e.origin
                     )?;
                 }
-                writeln!(out, "{} prerequisites", edges.len())?;
+                writeln!(out, "{}", crate::print::count(edges.len(), "prerequisite"))?;
                 Ok(())
             })
         }

@@ -408,3 +408,84 @@ fn suggestions_read_order_only_where_someone_chose_it() {
         "a suggestion of each kind was checked: {suggestions:?}"
     );
 }
+
+#[test]
+fn suggestions_about_one_module_are_its_pairs_scored_as_among_all() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = tmp.path().join("lib");
+    let mut csv = String::from("course_id,title,description\n");
+    for i in 0..40 {
+        csv.push_str(&format!(
+            "C{i},Course {i},Topic {} with topic {} and shared words\n",
+            i % 5,
+            i % 3
+        ));
+    }
+    write(&lib, "catalog.csv", csv.as_bytes());
+    let mut p = Project::create(&tmp.path().join("p.pathforge"), Timestamp(1)).unwrap();
+    p.import_library(&lib, &ME, Timestamp(2)).unwrap();
+    let m = id(&p, "Course 12");
+    let first = p
+        .suggest_prerequisites_about(&m, 10, &mut |_| true)
+        .unwrap();
+    assert_eq!(
+        first.len(),
+        10,
+        "39 other modules give ten suggestions about one: {first:?}"
+    );
+    // One of its pairs drawn and one dismissed: neither is suggested again.
+    let (drawn, dismissed) = (&first[0], &first[1]);
+    p.add_prerequisite(&drawn.before, &drawn.after, None, &ME, Timestamp(3))
+        .unwrap();
+    p.dismiss_suggestion(&dismissed.before, &dismissed.after, &ME, Timestamp(4))
+        .unwrap();
+    let about = p
+        .suggest_prerequisites_about(&m, 10, &mut |_| true)
+        .unwrap();
+    let all = p.suggest_prerequisites(500).unwrap();
+    let mut shared = 0;
+    for s in &about {
+        assert!(
+            s.before == m || s.after == m,
+            "a suggestion about “Course 12” starts or ends there: {s:?}"
+        );
+        for gone in [drawn, dismissed] {
+            assert!(
+                (&s.before, &s.after) != (&gone.before, &gone.after)
+                    && (&s.before, &s.after) != (&gone.after, &gone.before),
+                "a pair drawn or dismissed is not suggested about the module either: {s:?}"
+            );
+        }
+        if let Some(same) = all
+            .iter()
+            .find(|t| (&t.before, &t.after) == (&s.before, &s.after))
+        {
+            shared += 1;
+            assert_eq!(
+                (same.confidence, &same.evidence),
+                (s.confidence, &s.evidence),
+                "a pair is scored and explained the same asked about one module or all"
+            );
+        }
+    }
+    assert!(
+        shared > 0,
+        "some of the suggestions about the module are among those about all, so the two were compared: {about:?}"
+    );
+    let err = p
+        .suggest_prerequisites_about(&ModuleId("nowhere".into()), 10, &mut |_| true)
+        .unwrap_err();
+    assert_eq!(
+        err.kind(),
+        ErrorKind::UnknownId,
+        "a module the project does not have is refused as unknown: {err}"
+    );
+    let err = p
+        .suggest_prerequisites_about(&m, 10, &mut |_| false)
+        .unwrap_err();
+    assert_eq!(
+        err.kind(),
+        ErrorKind::Cancelled,
+        "told to stop, it stops as cancelled: {err}"
+    );
+}

@@ -128,6 +128,40 @@ pub fn suggest_remembering(
         modules,
         signals,
         (limit, limit.saturating_mul(64).max(4096)),
+        None,
+        dismissed,
+        known,
+        progress,
+    )
+}
+
+/// [`suggest_remembering`] of the edges into and out of one module, `about` (a node
+/// index): what a designer asks when deciding where a module goes. Only its pairs are
+/// scored, by the same models as every pair is, so a suggestion here has the confidence
+/// and evidence [`suggest`] gives the same pair; and as all end at or start from it, the
+/// [`PER_MODULE`] bound does not hold (it would stop at three prerequisites). Its pairs
+/// take moments; finding each module's nearest, the first time, still compares them all.
+#[allow(clippy::too_many_arguments)] // `suggest_remembering`'s, and the module asked about
+pub fn suggest_about(
+    graph: &Graph,
+    modules: &[ModuleText<'_>],
+    signals: Signals,
+    about: usize,
+    limit: usize,
+    dismissed: &HashSet<(usize, usize)>,
+    known: &mut Option<Neighbourhood>,
+    progress: &mut dyn FnMut(f64) -> bool,
+) -> Option<Vec<Suggestion>> {
+    assert!(
+        about < modules.len(),
+        "module {about} is one of the modules"
+    );
+    suggest_keeping(
+        graph,
+        modules,
+        signals,
+        (limit, limit),
+        Some(about),
         dismissed,
         known,
         progress,
@@ -142,12 +176,15 @@ pub fn suggest_remembering(
 /// starts at this share.
 const NEAREST_SHARE: [f64; 2] = [0.3, 0.2];
 
-/// [`suggest_remembering`] of `limit` suggestions, keeping the `wanted` best pairs at first.
+/// [`suggest_remembering`] of `limit` suggestions, keeping the `wanted` best pairs at first;
+/// only the pairs of the module `about`, when there is one.
+#[allow(clippy::too_many_arguments)] // the two public ones', and how they differ
 fn suggest_keeping(
     graph: &Graph,
     modules: &[ModuleText<'_>],
     signals: Signals,
     (limit, mut wanted): (usize, usize),
+    about: Option<usize>,
     dismissed: &HashSet<(usize, usize)>,
     known: &mut Option<Neighbourhood>,
     progress: &mut dyn FnMut(f64) -> bool,
@@ -162,6 +199,13 @@ fn suggest_keeping(
     })?
     .learning_from(&graph.edges(), LEARNING_STRENGTH);
     let reach = Reach::new(graph);
+    if let Some(m) = about {
+        let scored = pairs_of(&scorer, (m, n), &reach, dismissed);
+        if !progress(1.0) {
+            return None;
+        }
+        return Some(described(&scorer, choose(&reach, scored, n, limit, limit)));
+    }
     // Only the best pairs are kept, enough for the choice to reach `limit` (it skips
     // some); should it run out first, more are scored. Either way it sees the same pairs
     // in the same order as it would with every pair.
@@ -172,22 +216,25 @@ fn suggest_keeping(
             progress((share + (1.0 - share) * done as f64 / pairs).min(1.0))
         })?;
         let every = scored.len() == total;
-        let kept = choose(&reach, scored, n, limit);
+        let kept = choose(&reach, scored, n, limit, PER_MODULE);
         if every || kept.len() == limit {
             break kept;
         }
         wanted = wanted.saturating_mul(8);
     };
-    Some(
-        kept.into_iter()
-            .map(|(confidence, before, after)| Suggestion {
-                before,
-                after,
-                confidence,
-                evidence: scorer.evidence(before, after, &scorer.features(before, after)),
-            })
-            .collect(),
-    )
+    Some(described(&scorer, kept))
+}
+
+/// The suggestions `kept`, each with its evidence.
+fn described(scorer: &Scorer<'_>, kept: Vec<Scored>) -> Vec<Suggestion> {
+    kept.into_iter()
+        .map(|(confidence, before, after)| Suggestion {
+            before,
+            after,
+            confidence,
+            evidence: scorer.evidence(before, after, &scorer.features(before, after)),
+        })
+        .collect()
 }
 
 /// A scored pair: confidence, before, after.
@@ -275,14 +322,48 @@ fn best_pairs(
     Some((scored, total))
 }
 
+/// The pairs of module `m` with every other of the `n` not already joined by the graph nor
+/// dismissed, each in its likelier direction as in [`best_pairs`], best first.
+fn pairs_of(
+    scorer: &Scorer<'_>,
+    (m, n): (usize, usize),
+    reach: &Reach,
+    dismissed: &HashSet<(usize, usize)>,
+) -> Vec<Scored> {
+    let mut scored: Vec<Scored> = (0..n)
+        .filter(|&y| y != m)
+        .map(|y| (m.min(y), m.max(y)))
+        .filter(|&(x, y)| {
+            !reach.connected(x, y) && !dismissed.contains(&(x, y)) && !dismissed.contains(&(y, x))
+        })
+        .map(|(x, y)| {
+            let f = scorer.features(x, y);
+            let (a, b, f) = if scorer.model().direction(&f) >= 0.0 {
+                (x, y, f)
+            } else {
+                (y, x, f.reversed())
+            };
+            (scorer.confidence(&f), a, b)
+        })
+        .collect();
+    scored.sort_unstable_by(best_first);
+    scored
+}
+
 /// Walks `scored` best first and keeps up to `limit`: it skips what the graph and the
 /// stronger suggestions already imply (or would turn into a cycle), and takes at most
-/// PER_MODULE into one module. A later suggestion a → b can make a kept one x → y a
+/// `per_module` into one module. A later suggestion a → b can make a kept one x → y a
 /// shortcut (x → … → a → b → … → y): when a → b is likelier than not, the path is
 /// believed and the shortcut dropped (`graph check` would call it redundant; its place
 /// goes to the next). A doubtful a → b pushes out nothing; both stay for a person to judge.
-fn choose(reach: &Reach, scored: Vec<Scored>, n: usize, limit: usize) -> Vec<Scored> {
-    let mut per_module = vec![0usize; n];
+fn choose(
+    reach: &Reach,
+    scored: Vec<Scored>,
+    n: usize,
+    limit: usize,
+    per_module: usize,
+) -> Vec<Scored> {
+    let mut into = vec![0usize; n];
     let mut added: Vec<(usize, usize)> = Vec::new();
     let mut kept: Vec<Scored> = Vec::new();
     for s in scored {
@@ -290,8 +371,7 @@ fn choose(reach: &Reach, scored: Vec<Scored>, n: usize, limit: usize) -> Vec<Sco
             break;
         }
         let (confidence, a, b) = s;
-        if per_module[b] == PER_MODULE || reach.through(a, b, &added) || reach.through(b, a, &added)
-        {
+        if into[b] == per_module || reach.through(a, b, &added) || reach.through(b, a, &added) {
             continue;
         }
         if confidence >= 0.5 {
@@ -300,14 +380,14 @@ fn choose(reach: &Reach, scored: Vec<Scored>, n: usize, limit: usize) -> Vec<Sco
             let shortcut = |x: usize, y: usize| upstream.contains(&x) && downstream.contains(&y);
             kept.retain(|k| {
                 if shortcut(k.1, k.2) {
-                    per_module[k.2] -= 1;
+                    into[k.2] -= 1;
                     return false;
                 }
                 true
             });
             added.retain(|e| !shortcut(e.0, e.1));
         }
-        per_module[b] += 1;
+        into[b] += 1;
         added.push((a, b));
         kept.push(s);
     }
@@ -405,12 +485,14 @@ mod tests {
     use model::PrerequisiteGroup;
 
     /// What `suggest` gave before it kept only the best pairs and read each module's
-    /// similarities once: every pair scored anew, sorted, then chosen.
+    /// similarities once: every pair scored anew, sorted, then chosen; with `about`, only
+    /// the pairs of that module, and as many into it as the limit.
     fn every_pair(
         graph: &Graph,
         modules: &[ModuleText<'_>],
         limit: usize,
         dismissed: &HashSet<(usize, usize)>,
+        about: Option<usize>,
     ) -> Vec<Suggestion> {
         let n = modules.len();
         let scorer = Scorer::new(modules, Signals { titles: true })
@@ -422,6 +504,7 @@ mod tests {
                 if reach.connected(x, y)
                     || dismissed.contains(&(x, y))
                     || dismissed.contains(&(y, x))
+                    || about.is_some_and(|m| m != x && m != y)
                 {
                     continue;
                 }
@@ -435,7 +518,8 @@ mod tests {
             }
         }
         scored.sort_by(best_first);
-        choose(&reach, scored, n, limit)
+        let per_module = if about.is_some() { limit } else { PER_MODULE };
+        choose(&reach, scored, n, limit, per_module)
             .into_iter()
             .map(|(confidence, before, after)| Suggestion {
                 before,
@@ -464,6 +548,10 @@ mod tests {
         ];
         // The last case spans two waves of blocks (more than 512 modules).
         let mut known = None;
+        // Cases where more than PER_MODULE suggestions about one module lead into it.
+        let mut more_than_the_bound = 0;
+        // Suggestions about one module also among those about every module.
+        let mut shared = 0;
         for case in 0..61 {
             let n = if case == 60 { 600 } else { 2 + next(40) };
             let by_vectors = case % 2 == 0;
@@ -536,7 +624,7 @@ mod tests {
                 (0..next(4)).map(|_| (next(n), next(n))).collect();
             let limit = 1 + next(25);
             let wanted = 1 + next(30);
-            let expected = every_pair(&graph, &modules, limit, &dismissed);
+            let expected = every_pair(&graph, &modules, limit, &dismissed, None);
             // `known` comes from the case before, other modules: it must be worked out
             // anew, then serve the second request as it is.
             for request in ["first", "second"] {
@@ -545,6 +633,7 @@ mod tests {
                     &modules,
                     Signals { titles: true },
                     (limit, wanted),
+                    None,
                     &dismissed,
                     &mut known,
                     &mut |_| true,
@@ -560,7 +649,54 @@ mod tests {
                     if by_vectors { "vectors" } else { "words" }
                 );
             }
+            let m = next(n);
+            let about = suggest_about(
+                &graph,
+                &modules,
+                Signals { titles: true },
+                m,
+                limit,
+                &dismissed,
+                &mut known,
+                &mut |_| true,
+            )
+            .expect("nothing stops it");
+            assert_eq!(
+                about,
+                every_pair(&graph, &modules, limit, &dismissed, Some(m)),
+                "case {case}: asked about module {m}, the suggestions are what scoring its                  pairs anew and choosing among them alone gives"
+            );
+            let all = every_pair(&graph, &modules, n * n, &dismissed, None);
+            for s in &about {
+                assert!(
+                    s.before == m || s.after == m,
+                    "case {case}: a suggestion about module {m} starts or ends there: {s:?}"
+                );
+                if let Some(same) = all
+                    .iter()
+                    .find(|t| (t.before, t.after) == (s.before, s.after))
+                {
+                    shared += 1;
+                    assert_eq!(
+                        (same.confidence, &same.evidence),
+                        (s.confidence, &s.evidence),
+                        "case {case}: a pair is scored and explained the same whether asked                          about one module or all"
+                    );
+                }
+            }
+            if about.iter().filter(|s| s.after == m).count() > PER_MODULE {
+                more_than_the_bound += 1;
+            }
         }
+        assert!(
+            shared > 0,
+            "some suggestions about one module are also suggested about every module, so \
+             their scores and evidence were compared"
+        );
+        assert!(
+            more_than_the_bound > 0,
+            "in some case more than {PER_MODULE} suggestions lead into the module asked about:              the bound on suggestions into one module is for the whole graph, not for the              prerequisites of the module a designer asks about"
+        );
     }
 
     /// Titles and texts of 600 modules compared by words: two waves of blocks.

@@ -1,6 +1,7 @@
 //! The Graph tab suggests the prerequisites the content implies: dashed on the canvas,
 //! listed with their evidence; one is added (undoably, like a drawn edge), one dismissed
-//! (undoably, and for good: saved in the project), one added the other way round.
+//! (undoably, and for good: saved in the project), one added the other way round; then
+//! one module's own suggestions.
 
 use crate::*;
 
@@ -122,6 +123,27 @@ pub(crate) async fn graph_suggestions(env: &Env) -> Result<()> {
         ensure!(
             seen.as_str() == Some("seen"),
             "the first suggestion should be in sight as the list opens, not scrolled out: {seen}"
+        );
+        // Nothing but their margins between the list's heading, notes and rows: a stray
+        // style once kept the panel's line breaks, a blank line after each.
+        let gaps = c
+            .execute(
+                r#"const out = [];
+                   const items = [...document.querySelector('[data-testid=graph-suggestions]').children];
+                   for (let i = 1; i < items.length; i++) {
+                     const [a, b] = [items[i - 1], items[i]];
+                     const gap = b.getBoundingClientRect().top - a.getBoundingClientRect().bottom;
+                     const margin = Math.max(parseFloat(getComputedStyle(a).marginBottom), parseFloat(getComputedStyle(b).marginTop));
+                     if (gap > margin + 1) out.push(`${gap}px after ${a.tagName} “${a.textContent.slice(0, 30)}”, margins ${margin}px`);
+                   }
+                   return out.join('; ');"#,
+                vec![],
+            )
+            .await
+            .context("measuring the gaps in the suggestion list")?;
+        ensure!(
+            gaps.as_str() == Some(""),
+            "the suggestion list's items are spaced by their margins alone: {gaps}"
         );
         let drawn = c
             .execute("return window.__pathforgeGraph.suggested();", vec![])
@@ -271,6 +293,51 @@ pub(crate) async fn graph_suggestions(env: &Env) -> Result<()> {
         wait_for_text(&c, "[data-testid=graph-edge-count]", &count(start + 2))
             .await
             .context("adding a suggestion the other way round adds a prerequisite")?;
+
+        // One module's own suggestions: found by title, selected, asked about.
+        c.find(Locator::Css("[data-testid=graph-search]"))
+            .await?
+            .send_keys(&format!("{trading}\u{E007}"))
+            .await?;
+        c.find(Locator::Css("[data-testid=graph-suggest-module]"))
+            .await
+            .context("a selected module offers its own suggestions")?
+            .click()
+            .await?;
+        wait_for_text(
+            &c,
+            "[data-testid=graph-suggestions-about]",
+            &format!("Suggested for “{trading}”"),
+        )
+        .await
+        .context("the list says which module it is about")?;
+        let rows = c
+            .find_all(Locator::Css("[data-testid=graph-suggestion]"))
+            .await?;
+        let mut about = Vec::new();
+        for row in rows {
+            about.push(row.text().await?);
+        }
+        ensure!(
+            !about.is_empty() && about.iter().all(|r| r.contains(trading)),
+            "every suggestion about “{trading}” starts or ends there: {about:?}"
+        );
+        ensure!(
+            !about.iter().any(|r| r.contains(preparation)),
+            "the pair dismissed earlier is not suggested about the module either: {about:?}"
+        );
+        screenshot(&c, env, "graph-suggestions-about").await?;
+        c.find(Locator::Css("[data-testid=graph-suggest-all]"))
+            .await?
+            .click()
+            .await?;
+        wait_for_text(
+            &c,
+            "[data-testid=graph-suggestions]",
+            "Suggested prerequisites",
+        )
+        .await
+        .context("back to the suggestions for every module")?;
         Ok(reversed)
     })
     .await?;
