@@ -375,16 +375,16 @@ fn graph_suggest_explains_each_suggestion() {
         stderr(&out)
     );
     // About one module, by title: only edges into or out of it.
-    let out = pathforge(&[
-        &"graph",
-        &"suggest",
-        &file,
-        &"--module",
-        &a,
-        &"--limit",
-        &"6",
-        &"--json",
-    ]);
+    let about = |limit: &str, json: bool| {
+        let mut args: Vec<&dyn AsRef<std::ffi::OsStr>> =
+            vec![&"graph", &"suggest", &file, &"--module", &a, &"--limit"];
+        args.push(&limit);
+        if json {
+            args.push(&"--json");
+        }
+        pathforge(&args)
+    };
+    let out = about("6", true);
     assert!(out.status.success(), "{}", stderr(&out));
     let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let list = list.as_array().unwrap();
@@ -395,15 +395,7 @@ fn graph_suggest_explains_each_suggestion() {
                 .all(|s| s["before_title"] == a.as_str() || s["after_title"] == a.as_str()),
         "asked about “{a}”, every suggestion starts or ends there: {list:?}"
     );
-    let out = pathforge(&[
-        &"graph",
-        &"suggest",
-        &file,
-        &"--module",
-        &a,
-        &"--limit",
-        &"1",
-    ]);
+    let out = about("1", false);
     assert!(
         stdout(&out).contains(&format!("1 suggestion for “{a}”")),
         "the summary names the module, in the singular for one: {}",

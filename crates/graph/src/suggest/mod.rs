@@ -519,15 +519,7 @@ mod tests {
         }
         scored.sort_by(best_first);
         let per_module = if about.is_some() { limit } else { PER_MODULE };
-        choose(&reach, scored, n, limit, per_module)
-            .into_iter()
-            .map(|(confidence, before, after)| Suggestion {
-                before,
-                after,
-                confidence,
-                evidence: scorer.evidence(before, after, &scorer.features(before, after)),
-            })
-            .collect()
+        described(&scorer, choose(&reach, scored, n, limit, per_module))
     }
 
     /// Repeatable numbers below a bound (xorshift from `seed`), for random libraries.
