@@ -297,16 +297,20 @@ fn copy_dir(from: &Path, to: &Path) -> Result<()> {
 
 /// Ctrl+`key` as one action (send_keys would leave Ctrl held for what follows).
 async fn press_ctrl(c: &Client, key: char) -> Result<()> {
+    press_with(c, fantoccini::key::Key::Control, key).await
+}
+
+/// `modifier`+`key` as one action, the modifier let go after.
+async fn press_with(c: &Client, modifier: fantoccini::key::Key, key: char) -> Result<()> {
     use fantoccini::actions::{InputSource, KeyAction, KeyActions};
-    use fantoccini::key::Key;
     let keys = KeyActions::new("keyboard".to_owned())
         .then(KeyAction::Down {
-            value: Key::Control.into(),
+            value: modifier.into(),
         })
         .then(KeyAction::Down { value: key })
         .then(KeyAction::Up { value: key })
         .then(KeyAction::Up {
-            value: Key::Control.into(),
+            value: modifier.into(),
         });
     c.perform_actions(keys).await?;
     Ok(())

@@ -338,6 +338,22 @@ pub(crate) async fn graph_suggestions(env: &Env) -> Result<()> {
         )
         .await
         .context("back to the suggestions for every module")?;
+        // The same from the keyboard: a module found, then Shift+S (outside the field).
+        let search = c.find(Locator::Css("[data-testid=graph-search]")).await?;
+        search.clear().await?;
+        search.send_keys(&format!("{discovery}\u{E007}")).await?;
+        c.find(Locator::Css("[data-testid=graph-edge-count]"))
+            .await?
+            .click()
+            .await?;
+        press_with(&c, fantoccini::key::Key::Shift, 'S').await?;
+        wait_for_text(
+            &c,
+            "[data-testid=graph-suggestions-about]",
+            &format!("Suggested for “{discovery}”"),
+        )
+        .await
+        .context("Shift+S asks about the selected module")?;
         Ok(reversed)
     })
     .await?;
