@@ -26,7 +26,11 @@ pub(crate) async fn review(env: &Env) -> Result<()> {
     let args = vec!["--project".to_owned(), project.display().to_string()];
     with_app(env, &args, |c| async move {
         wait_for_text(&c, "[data-testid=module-count]", "modules").await?;
-        // Who is reviewing: a profile with a role, set once in Settings.
+        // Who is reviewing: a profile with a role, set once in Settings (the Project menu).
+        c.find(Locator::Css("[data-testid=project-menu]"))
+            .await?
+            .click()
+            .await?;
         c.find(Locator::Css("[data-testid=open-settings]"))
             .await?
             .click()
