@@ -326,6 +326,14 @@ pub(crate) async fn graph_suggestions(env: &Env) -> Result<()> {
             !about.iter().any(|r| r.contains(preparation)),
             "the pair dismissed earlier is not suggested about the module either: {about:?}"
         );
+        // Its prerequisites are drawn already: what is left is unlikely, and the list says so.
+        wait_for_text(
+            &c,
+            "[data-testid=graph-suggestions-doubtful]",
+            "None is likelier than not",
+        )
+        .await
+        .context("when every suggestion about the module is under 50%, the list says none is likely")?;
         screenshot(&c, env, "graph-suggestions-about").await?;
         c.find(Locator::Css("[data-testid=graph-suggest-all]"))
             .await?
