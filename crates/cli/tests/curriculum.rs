@@ -395,6 +395,28 @@ fn graph_suggest_explains_each_suggestion() {
                 .all(|s| s["before_title"] == a.as_str() || s["after_title"] == a.as_str()),
         "asked about “{a}”, every suggestion starts or ends there: {list:?}"
     );
+    // Said in words when none of them is likely, and only then: not of “{a}”, whose
+    // list leads with likely ones; but of a module about something else entirely.
+    assert!(
+        list[0]["confidence"].as_f64().unwrap() >= 0.5
+            && !stdout(&about("6", false)).contains("none is likelier than not"),
+        "“{a}” has a likely suggestion, and its list does not say none is: {list:?}"
+    );
+    let other = tmp.path().join("hobbies");
+    std::fs::create_dir(&other).unwrap();
+    std::fs::write(
+        other.join("knitting.md"),
+        "# Knitting\n\nYarn, needles, casting on and purl stitches for a winter scarf.",
+    )
+    .unwrap();
+    assert!(pathforge(&[&"import", &file, &other]).status.success());
+    let knitting = pathforge(&[&"graph", &"suggest", &file, &"--module", &"Knitting"]);
+    assert!(
+        stdout(&knitting).contains("none is likelier than not (all under 50%)"),
+        "a module unlike all the others has no likely prerequisite or follow-up, and the \
+         list says so: {}",
+        stdout(&knitting)
+    );
     let out = about("1", false);
     assert!(
         stdout(&out).contains(&format!("1 suggestion for “{a}”")),

@@ -110,15 +110,26 @@ pub(crate) fn run_graph(command: &GraphCommand, json: bool) -> anyhow::Result<Ou
                     )?;
                     writeln!(out, "      {}", s.evidence.join("; "))?;
                 }
-                let about = about
+                let asked = about
                     .as_ref()
                     .map(|m| format!(" for “{}”", m.title))
                     .unwrap_or_default();
                 writeln!(
                     out,
-                    "{}{about}{learned}; add one with `pathforge graph link`, dismiss one with `pathforge graph dismiss`",
+                    "{}{asked}{learned}; add one with `pathforge graph link`, dismiss one with `pathforge graph dismiss`",
                     crate::print::count(suggestions.len(), "suggestion")
                 )?;
+                // As the Graph tab says it: asked about one module, a list of unlikely
+                // candidates is not advice.
+                if about.is_some()
+                    && !suggestions.is_empty()
+                    && suggestions.iter().all(|s| s.confidence < 0.5)
+                {
+                    writeln!(
+                        out,
+                        "none is likelier than not (all under 50%): the content points to no clear prerequisite or follow-up that the graph lacks"
+                    )?;
+                }
                 if suggestions.iter().any(|s| !s.by_vectors) {
                     writeln!(
                         out,
