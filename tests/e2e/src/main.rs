@@ -300,6 +300,16 @@ async fn press_ctrl(c: &Client, key: char) -> Result<()> {
     press_with(c, fantoccini::key::Key::Control, key).await
 }
 
+/// `key` alone, pressed and let go, wherever the focus is.
+async fn press(c: &Client, key: char) -> Result<()> {
+    use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+    let keys = KeyActions::new("keyboard".to_owned())
+        .then(KeyAction::Down { value: key })
+        .then(KeyAction::Up { value: key });
+    c.perform_actions(keys).await?;
+    Ok(())
+}
+
 /// `modifier`+`key` as one action, the modifier let go after.
 async fn press_with(c: &Client, modifier: fantoccini::key::Key, key: char) -> Result<()> {
     use fantoccini::actions::{InputSource, KeyAction, KeyActions};

@@ -71,10 +71,44 @@ pub(crate) async fn graph_suggestions(env: &Env) -> Result<()> {
     let args = vec!["--project".to_owned(), project.display().to_string()];
     let reversed = with_app(env, &args, |c| async move {
         wait_for_text(&c, "[data-testid=module-count]", "modules").await?;
-        c.find(Locator::Css("[data-testid=tab-graph]"))
-            .await?
-            .click()
-            .await?;
+        // From a module being read to where it sits in the graph: its button, then the
+        // key G back on the Modules tab.
+        let rows = c.find_all(Locator::Css("[data-testid=module-row]")).await?;
+        let mut found = false;
+        for row in rows {
+            if row.text().await?.contains(trading) {
+                row.click().await?;
+                found = true;
+                break;
+            }
+        }
+        ensure!(found, "“{trading}” is in the module list");
+        wait_for_text(&c, "[data-testid=detail-title]", trading).await?;
+        for how in ["button", "key"] {
+            if how == "button" {
+                c.find(Locator::Css("[data-testid=show-in-graph]"))
+                    .await?
+                    .click()
+                    .await?;
+            } else {
+                c.find(Locator::Css("[data-testid=tab-modules]"))
+                    .await?
+                    .click()
+                    .await?;
+                wait_for_text(&c, "[data-testid=detail-title]", trading).await?;
+                c.find(Locator::Css("[data-testid=module-count]"))
+                    .await?
+                    .click()
+                    .await?;
+                press(&c, 'g').await?;
+            }
+            wait_for_text(&c, "[data-testid=graph-selected]", trading)
+                .await
+                .with_context(|| format!("by the {how}, the Graph tab opens on the module"))?;
+            c.find(Locator::Css("[data-testid=graph-suggest-module]"))
+                .await
+                .with_context(|| format!("by the {how}, its own suggestions are a click away"))?;
+        }
         let count = |n: usize| format!("{n} prerequisites");
         wait_for_text(&c, "[data-testid=graph-edge-count]", &count(start)).await?;
         c.find(Locator::Css("[data-testid=graph-suggest]"))
