@@ -73,16 +73,10 @@ pub(crate) async fn graph_suggestions(env: &Env) -> Result<()> {
         wait_for_text(&c, "[data-testid=module-count]", "modules").await?;
         // From a module being read to where it sits in the graph: its button, then the
         // key G back on the Modules tab.
-        let rows = c.find_all(Locator::Css("[data-testid=module-row]")).await?;
-        let mut found = false;
-        for row in rows {
-            if row.text().await?.contains(trading) {
-                row.click().await?;
-                found = true;
-                break;
-            }
-        }
-        ensure!(found, "“{trading}” is in the module list");
+        ensure!(
+            click_row(&c, "[data-testid=module-row]", trading).await?,
+            "“{trading}” is in the module list"
+        );
         wait_for_text(&c, "[data-testid=detail-title]", trading).await?;
         for how in ["button", "key"] {
             if how == "button" {
@@ -232,18 +226,10 @@ pub(crate) async fn graph_suggestions(env: &Env) -> Result<()> {
             .context("redo adds it again")?;
 
         // Open the other one: its evidence, in words; then dismiss it.
-        let rows = c
-            .find_all(Locator::Css("[data-testid=graph-suggestion]"))
-            .await?;
-        let mut opened = false;
-        for row in rows {
-            if row.text().await?.contains(preparation) {
-                row.click().await?;
-                opened = true;
-                break;
-            }
-        }
-        ensure!(opened, "the second edge taken out is listed: {after_add}");
+        ensure!(
+            click_row(&c, "[data-testid=graph-suggestion]", preparation).await?,
+            "the second edge taken out is listed: {after_add}"
+        );
         let evidence = wait_for_text(&c, "[data-testid=graph-suggestion-evidence]", "similarity")
             .await
             .context("a chosen suggestion shows its evidence")?;
@@ -462,4 +448,16 @@ pub(crate) async fn graph_suggestions(env: &Env) -> Result<()> {
         "the dismissal, its undo and its redo are logged in order: {actions:?}"
     );
     Ok(())
+}
+
+/// Clicks the first of the elements `css` finds whose text contains `text`; false when
+/// none does.
+async fn click_row(c: &Client, css: &str, text: &str) -> Result<bool> {
+    for row in c.find_all(Locator::Css(css)).await? {
+        if row.text().await?.contains(text) {
+            row.click().await?;
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
