@@ -269,23 +269,15 @@ impl Project {
         limit: usize,
         progress: &mut dyn FnMut(f64) -> bool,
     ) -> Result<Vec<PrerequisiteSuggestion>> {
-        self.suggesting(None, limit, progress)
+        self.suggest_prerequisites_about(None, limit, progress)
     }
 
-    /// Up to `limit` prerequisite edges into or out of the module `about`, best first: what
-    /// [`Project::suggest_prerequisites_with`] would say of its pairs (the same confidence
-    /// and evidence), without the bound of three into one module. Quick once suggestions
-    /// have been asked for: what is worked out of every module is remembered.
+    /// [`Project::suggest_prerequisites_with`], or with `about` a module, up to `limit`
+    /// edges into or out of it, best first: what the whole project's suggestions would say
+    /// of its pairs (the same confidence and evidence), without the bound of three into one
+    /// module. Quick once suggestions have been asked for: what is worked out of every
+    /// module is remembered.
     pub fn suggest_prerequisites_about(
-        &self,
-        about: &ModuleId,
-        limit: usize,
-        progress: &mut dyn FnMut(f64) -> bool,
-    ) -> Result<Vec<PrerequisiteSuggestion>> {
-        self.suggesting(Some(about), limit, progress)
-    }
-
-    fn suggesting(
         &self,
         about: Option<&ModuleId>,
         limit: usize,

@@ -340,15 +340,12 @@ impl Session {
             });
         }
         cancel.reset();
-        let project = self.project()?;
-        let mut watch = |at| {
-            progress(at);
-            !cancel.requested()
-        };
-        Ok(match about {
-            None => project.suggest_prerequisites_with(limit as usize, &mut watch)?,
-            Some(m) => project.suggest_prerequisites_about(m, limit as usize, &mut watch)?,
-        })
+        Ok(self
+            .project()?
+            .suggest_prerequisites_about(about, limit as usize, &mut |at| {
+                progress(at);
+                !cancel.requested()
+            })?)
     }
 
     /// Records that the suggestion `before → after` is no prerequisite: it is suggested

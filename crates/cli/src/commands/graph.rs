@@ -87,14 +87,14 @@ pub(crate) fn run_graph(command: &GraphCommand, json: bool) -> anyhow::Result<Ou
                 .transpose()?;
             // Every pair of modules is compared: seconds from a few thousand on.
             let mut bar = Progress::new(json, "suggesting {bar:40} {pos}% of the pairs compared");
-            let mut watch = |at: f64| {
-                bar.update((at * 100.0).round() as u32, 100, "");
-                true
-            };
-            let suggestions = match &about {
-                None => project.suggest_prerequisites_with(*limit, &mut watch)?,
-                Some(m) => project.suggest_prerequisites_about(&m.id, *limit, &mut watch)?,
-            };
+            let suggestions = project.suggest_prerequisites_about(
+                about.as_ref().map(|m| &m.id),
+                *limit,
+                &mut |at| {
+                    bar.update((at * 100.0).round() as u32, 100, "");
+                    true
+                },
+            )?;
             bar.finish();
             let learned = match project.prerequisites()?.len() {
                 0 => String::new(),

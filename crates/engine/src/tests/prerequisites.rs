@@ -426,7 +426,7 @@ fn suggestions_about_one_module_are_its_pairs_scored_as_among_all() {
     p.import_library(&lib, &ME, Timestamp(2)).unwrap();
     let m = id(&p, "Course 12");
     let first = p
-        .suggest_prerequisites_about(&m, 10, &mut |_| true)
+        .suggest_prerequisites_about(Some(&m), 10, &mut |_| true)
         .unwrap();
     assert_eq!(
         first.len(),
@@ -440,7 +440,7 @@ fn suggestions_about_one_module_are_its_pairs_scored_as_among_all() {
     p.dismiss_suggestion(&dismissed.before, &dismissed.after, &ME, Timestamp(4))
         .unwrap();
     let about = p
-        .suggest_prerequisites_about(&m, 10, &mut |_| true)
+        .suggest_prerequisites_about(Some(&m), 10, &mut |_| true)
         .unwrap();
     let all = p.suggest_prerequisites(500).unwrap();
     let mut shared = 0;
@@ -473,7 +473,7 @@ fn suggestions_about_one_module_are_its_pairs_scored_as_among_all() {
         "some of the suggestions about the module are among those about all, so the two were compared: {about:?}"
     );
     let err = p
-        .suggest_prerequisites_about(&ModuleId("nowhere".into()), 10, &mut |_| true)
+        .suggest_prerequisites_about(Some(&ModuleId("nowhere".into())), 10, &mut |_| true)
         .unwrap_err();
     assert_eq!(
         err.kind(),
@@ -481,7 +481,7 @@ fn suggestions_about_one_module_are_its_pairs_scored_as_among_all() {
         "a module the project does not have is refused as unknown: {err}"
     );
     let err = p
-        .suggest_prerequisites_about(&m, 10, &mut |_| false)
+        .suggest_prerequisites_about(Some(&m), 10, &mut |_| false)
         .unwrap_err();
     assert_eq!(
         err.kind(),

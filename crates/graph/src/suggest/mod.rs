@@ -280,19 +280,10 @@ fn best_pairs(
                     scorer.rows(block.clone(), &mut rows);
                     for x in block {
                         for y in x + 1..n {
-                            if reach.connected(x, y)
-                                || dismissed.contains(&(x, y))
-                                || dismissed.contains(&(y, x))
-                            {
+                            if !open(reach, dismissed, x, y) {
                                 continue;
                             }
-                            let f = scorer.features_in(&rows, x, y);
-                            let (a, b, f) = if scorer.model().direction(&f) >= 0.0 {
-                                (x, y, f)
-                            } else {
-                                (y, x, f.reversed())
-                            };
-                            v.push((scorer.confidence(&f), a, b));
+                            v.push(likelier(scorer, x, y, scorer.features_in(&rows, x, y)));
                             total += 1;
                         }
                         if v.len() >= wanted.saturating_mul(2) {
@@ -333,21 +324,28 @@ fn pairs_of(
     let mut scored: Vec<Scored> = (0..n)
         .filter(|&y| y != m)
         .map(|y| (m.min(y), m.max(y)))
-        .filter(|&(x, y)| {
-            !reach.connected(x, y) && !dismissed.contains(&(x, y)) && !dismissed.contains(&(y, x))
-        })
-        .map(|(x, y)| {
-            let f = scorer.features(x, y);
-            let (a, b, f) = if scorer.model().direction(&f) >= 0.0 {
-                (x, y, f)
-            } else {
-                (y, x, f.reversed())
-            };
-            (scorer.confidence(&f), a, b)
-        })
+        .filter(|&(x, y)| open(reach, dismissed, x, y))
+        .map(|(x, y)| likelier(scorer, x, y, scorer.features(x, y)))
         .collect();
     scored.sort_unstable_by(best_first);
     scored
+}
+
+/// Whether the pair `x`, `y` may be suggested: not joined by the graph either way, nor
+/// dismissed either way round.
+fn open(reach: &Reach, dismissed: &HashSet<(usize, usize)>, x: usize, y: usize) -> bool {
+    !reach.connected(x, y) && !dismissed.contains(&(x, y)) && !dismissed.contains(&(y, x))
+}
+
+/// The pair `x`, `y` with features `f` (read `x` before `y`), scored in its likelier
+/// direction: the reverse's features are these reversed, and its direction log-odds negated.
+fn likelier(scorer: &Scorer<'_>, x: usize, y: usize, f: Features) -> Scored {
+    let (a, b, f) = if scorer.model().direction(&f) >= 0.0 {
+        (x, y, f)
+    } else {
+        (y, x, f.reversed())
+    };
+    (scorer.confidence(&f), a, b)
 }
 
 /// Walks `scored` best first and keeps up to `limit`: it skips what the graph and the
