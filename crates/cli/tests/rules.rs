@@ -275,6 +275,18 @@ fn simulate_compares_static_and_rules_reproducibly() {
         last.starts_with(said),
         "the trace's last line says how the learner ended, as the JSON does ({said}): {text}"
     );
+    let titles = journey["titles"].as_object().expect("a journey's titles");
+    assert!(
+        !titles.is_empty(),
+        "the rules opened modules for learner 3, so the journey names some: {journey}"
+    );
+    for (key, title) in titles {
+        let shown = format!("“{}”", title.as_str().unwrap_or_default());
+        assert!(
+            text.contains(&shown) && !text.contains(&format!(" {key} ")),
+            "the trace names {key} by its title, {shown}, not by its path: {text}"
+        );
+    }
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! Simulations of the project and of rule bundles, on the sample library.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use super::*;
@@ -247,6 +248,42 @@ fn a_journey_follows_the_learner_a_run_counted() {
     assert!(
         j.steps.iter().any(|s| !s.decisions.is_empty()),
         "and the rules decided something on the way"
+    );
+    let titles: HashMap<_, _> = p
+        .modules()
+        .unwrap()
+        .into_iter()
+        .flat_map(|m| {
+            [
+                (m.id.to_string(), m.title.clone()),
+                (m.source_path, m.title),
+            ]
+        })
+        .collect();
+    let on_modules = |d: &&rules::Decision| {
+        matches!(
+            d.kind,
+            rules::DecisionKind::Unlock | rules::DecisionKind::Skip
+        )
+    };
+    let decisions = || j.steps.iter().flat_map(|s| &s.decisions);
+    assert!(
+        decisions().any(|d| on_modules(&d)),
+        "some decision names a module (the sample's unlock rules)"
+    );
+    for d in decisions().filter(on_modules) {
+        let module = titles.get(&d.target);
+        assert!(module.is_some(), "an unlock or skip names a module: {d:?}");
+        assert_eq!(
+            j.titles.get(&d.target),
+            module,
+            "a module a decision names comes with its title, to be shown by name: {d:?}"
+        );
+    }
+    assert!(
+        j.titles.values().all(|t| titles.values().any(|m| m == t)),
+        "and only modules' titles: {:?}",
+        j.titles
     );
     let err = p.simulation_journey(&req, true, 500).unwrap_err();
     assert!(

@@ -15,7 +15,7 @@ mod fairness;
 mod prepare;
 mod report;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use model::{Bkt, Cohort};
 use rayon::prelude::*;
@@ -125,6 +125,9 @@ pub struct Journey {
     /// What the learner did, in words, each with the rule decisions it led to.
     pub steps: Vec<JourneyStep>,
     pub events: Vec<(rules::Event, Vec<rules::Decision>)>,
+    /// The title of each module the journey names by key (a decision's target, the module
+    /// a learner stopped on), so it can be shown by name.
+    pub titles: BTreeMap<String, String>,
 }
 
 /// One thing a simulated learner did, and what the rules decided about it.
@@ -247,6 +250,18 @@ pub enum Ending {
 pub fn journey(input: &Input<'_>, policy: Policy, seed: u64, learner_number: u64) -> Journey {
     let lookup = Lookup::new(input);
     let out = learner(input, &lookup, policy, seed, learner_number, true);
+    let named = out
+        .steps
+        .iter()
+        .flat_map(|s| &s.decisions)
+        .map(|d| d.target.as_str())
+        .chain(out.dropped_at.map(|m| input.modules[m].key.as_str()));
+    let titles = named
+        .filter_map(|key| {
+            let m = &input.modules[*lookup.by_key.get(key)?];
+            Some((m.key.clone(), m.title.clone()))
+        })
+        .collect();
     Journey {
         learner: format!("learner-{learner_number}"),
         segment: input
@@ -265,6 +280,7 @@ pub fn journey(input: &Input<'_>, policy: Policy, seed: u64, learner_number: u64
         },
         steps: out.steps,
         events: out.events,
+        titles,
     }
 }
 

@@ -898,7 +898,12 @@ export type Journey = { learner: string, segment: string, ending: Ending,
 /**
  * What the learner did, in words, each with the rule decisions it led to.
  */
-steps: Array<JourneyStep>, events: Array<[Event, Array<Decision>]>, };
+steps: Array<JourneyStep>, events: Array<[Event, Array<Decision>]>, 
+/**
+ * The title of each module the journey names by key (a decision's target, the module
+ * a learner stopped on), so it can be shown by name.
+ */
+titles: { [key in string]: string }, };
 
 export type EventKind = { "type": "enrolled", attributes: Attributes, } | { "type": "attributes_changed", attributes: Attributes, } | { "type": "launched", module: string, } | { "type": "completed", module: string, } | { "type": "scored", module: string, score: number, categories: { [key in string]: number }, } | { "type": "certified", track: string, } | { "type": "idle_tick" };
 

@@ -169,6 +169,11 @@ fn trace(out: &mut dyn Write, journey: &simulate::Journey, seed: u64) -> anyhow:
         "{} ({}), seed {seed}",
         journey.learner, journey.segment
     )?;
+    // A module by its title; a track, a person or a certification as it is.
+    let named = |key: &str| match journey.titles.get(key) {
+        Some(title) => format!("“{title}”"),
+        None => key.to_owned(),
+    };
     for step in &journey.steps {
         writeln!(out, "day {:>5.1}  {}", step.day, step.what)?;
         for d in &step.decisions {
@@ -176,7 +181,7 @@ fn trace(out: &mut dyn Write, journey: &simulate::Journey, seed: u64) -> anyhow:
                 out,
                 "           → {:<9} {:<44} [{}] {}",
                 name(&d.kind),
-                d.target,
+                named(&d.target),
                 d.rule,
                 d.explanation
             )?;
@@ -185,7 +190,7 @@ fn trace(out: &mut dyn Write, journey: &simulate::Journey, seed: u64) -> anyhow:
     let ending = match &journey.ending {
         simulate::Ending::Competent { day } => format!("competent on day {day:.1}"),
         simulate::Ending::DroppedOut { module, day } => {
-            format!("dropped out on day {day:.1}, while on {module}")
+            format!("dropped out on day {day:.1}, while on {}", named(module))
         }
         simulate::Ending::NotCompetent { day } => format!(
             "not competent: reached the end of the track on day {day:.1} without passing every assessment"

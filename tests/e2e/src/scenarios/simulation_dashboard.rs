@@ -122,11 +122,43 @@ pub(crate) async fn simulation_dashboard(env: &Env) -> Result<()> {
             summary.contains("learner-"),
             "a struggling learner's journey opens: {summary:?}"
         );
-        let decisions = c
+        let mut decisions = Vec::new();
+        for d in c
             .find_all(Locator::Css("[data-testid=journey-decision]"))
             .await?
-            .len();
-        ensure!(decisions > 0, "with the rule decisions that steered them");
+        {
+            decisions.push(d.text().await?);
+        }
+        ensure!(
+            !decisions.is_empty(),
+            "with the rule decisions that steered them"
+        );
+        let unlocks: Vec<&String> = decisions
+            .iter()
+            .filter(|d| d.starts_with("unlock"))
+            .collect();
+        ensure!(
+            !unlocks.is_empty() && unlocks.iter().all(|d| d.starts_with("unlock “")),
+            "a module the rules open is named by its title, not its file: {unlocks:?}"
+        );
+        ensure!(
+            decisions.iter().all(|d| d
+                .match_indices('—')
+                .all(|(i, m)| d[i + m.len()..].starts_with(' '))),
+            "what a decision is about and why are set apart by a spaced dash: {decisions:?}"
+        );
+        let tick = c
+            .execute(
+                "return document.querySelector('[data-testid=journey] input[type=checkbox]').getBoundingClientRect().width",
+                vec![],
+            )
+            .await?
+            .as_f64()
+            .unwrap_or(f64::MAX);
+        ensure!(
+            tick < 30.0,
+            "the 'under the rules' box is a box beside its words, not a field's width: {tick}px"
+        );
         c.execute(
             "document.querySelector('[data-testid=journey]').scrollIntoView()",
             vec![],
