@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
 use model::{
-    AuditEvent, Finding, ImportReport, MergePreview, Module, ModuleId, ModuleSummary, ProjectInfo,
+    AuditLine, Finding, ImportReport, MergePreview, Module, ModuleId, ModuleSummary, ProjectInfo,
     SkillMerge, Timestamp,
 };
 use session::{
@@ -285,7 +285,7 @@ fn choose_model(state: State<'_, Shared>, path: PathBuf) -> IpcResult<ModelStatu
 }
 
 #[tauri::command]
-fn audit_log(state: State<'_, Shared>) -> IpcResult<Vec<AuditEvent>> {
+fn audit_log(state: State<'_, Shared>) -> IpcResult<Vec<AuditLine>> {
     session(&state).audit_log()
 }
 

@@ -68,7 +68,7 @@ enum Command {
     Modules { file: PathBuf },
     /// Show one module, with its text (by id, path in the library or exact title).
     Show { file: PathBuf, id: String },
-    /// Show the project's audit log.
+    /// Show the project's audit log, each entry in words.
     Log { file: PathBuf },
     /// Who you are on this machine: your decisions in every project are logged under it.
     /// Without flags, shows it.
@@ -389,17 +389,17 @@ fn outcome(command: &Command, json: bool) -> anyhow::Result<Output> {
             )
         }
         Command::Log { file } => {
-            let events = open(file)?.audit_log()?;
-            Output::new(events, |out, events| {
-                for e in events {
+            let lines = open(file)?.audit_lines()?;
+            Output::new(lines, |out, lines| {
+                for model::AuditLine { event: e, summary } in lines {
                     let actor = e.actor.label();
                     let at = jiff::Timestamp::from_millisecond(e.at.0)
                         .map(|t| t.strftime("%Y-%m-%d %H:%M:%S UTC").to_string())
                         .unwrap_or_else(|_| e.at.0.to_string());
                     writeln!(
                         out,
-                        "{:>5}  {at}  {:<18} {actor}  {}",
-                        e.seq, e.action, e.object
+                        "{:>5}  {at}  {actor}  {summary}  [{}]",
+                        e.seq, e.action
                     )?;
                 }
                 Ok(())

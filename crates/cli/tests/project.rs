@@ -56,6 +56,13 @@ fn init_import_list_show_and_log() {
         log[0]["action"], "library.imported",
         "the import is in the audit log"
     );
+    assert!(
+        log[0]["summary"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("Imported “sales-onboarding”: ")),
+        "with what it did in words: {}",
+        log[0]
+    );
 }
 
 #[test]
@@ -396,8 +403,8 @@ fn backup_and_restore_put_a_project_back_and_keep_what_it_replaced() {
     );
     let log = stdout(&pathforge(&[&"log", &file]));
     assert!(
-        log.contains("project.restored"),
-        "the restore is in the restored project's log: {log}"
+        log.contains("Restored the project from ") && log.contains("[project.restored]"),
+        "the restore is in the restored project's log, in words: {log}"
     );
     assert!(
         pathforge(&[&"audit", &"verify", &file]).status.success(),
@@ -453,6 +460,17 @@ fn audit_verify_and_export() {
             .iter()
             .all(|e| e["hash"].as_str().is_some_and(|h| h.len() == 64)),
         "every JSON entry carries its hash"
+    );
+    assert!(
+        entries[0]["summary"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("Imported “"))
+            && csv
+                .lines()
+                .nth(1)
+                .is_some_and(|l| l.contains("Imported “sales-onboarding”: ")),
+        "and what it did in words, in both formats: {}",
+        entries[0]
     );
 }
 

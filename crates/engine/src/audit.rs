@@ -207,7 +207,8 @@ impl Project {
     }
 
     /// The audit log as CSV (one row per entry; actor, before and after as JSON text)
-    /// or as a JSON array, each entry with its chain hash. Where entries written before
+    /// or as a JSON array, each entry with its chain hash and what it did in words
+    /// (`summary`, a reading of the entry that its hash does not cover). Where entries written before
     /// [`named`] recorded a full path of the designer's machine, the export gives the name
     /// alone and lists what it shortened (`shortened`), since such an entry no longer
     /// matches its hash as exported.
@@ -215,6 +216,8 @@ impl Project {
         let mut events = self.store.audit_events()?;
         let shortened: Vec<Vec<String>> = events.iter_mut().map(shorten_paths).collect();
         let hashes = self.store.audit_hashes()?;
+        let names = self.names()?;
+        let words = |e: &AuditEvent| crate::audit_words::summary(e, &names);
         match format {
             model::AuditFormat::Json => {
                 let rows: Vec<Value> = events
@@ -224,6 +227,7 @@ impl Project {
                     .map(|((e, h), short)| {
                         let mut v = serde_json::to_value(e).expect("audit events serialise");
                         v["hash"] = h.clone().into();
+                        v["summary"] = words(e).into();
                         if !short.is_empty() {
                             v["shortened"] = short.clone().into();
                         }
@@ -244,6 +248,7 @@ impl Project {
                     "after",
                     "hash",
                     "shortened",
+                    "summary",
                 ])?;
                 for ((e, h), short) in events.iter().zip(&hashes).zip(&shortened) {
                     w.write_record([
@@ -256,6 +261,7 @@ impl Project {
                         e.after.to_string(),
                         h.clone(),
                         short.join(" "),
+                        words(e),
                     ])?;
                 }
                 let bytes = w

@@ -179,18 +179,19 @@ impl Project {
             .store
             .tracks()?
             .iter()
-            .any(|t| t.targets.iter().any(|x| x.skill == skill.slug));
+            .filter(|t| t.targets.iter().any(|x| x.skill == skill.slug))
+            .count();
         let uses = [
-            (snap.tags.len(), "tags"),
-            (snap.children.len(), "sub-skills"),
-            (snap.prerequisites.len(), "skill prerequisites"),
-            (snap.aliases.len(), "merged skills"),
-            (usize::from(in_tracks), "tracks"),
+            (snap.tags.len(), "tag"),
+            (snap.children.len(), "sub-skill"),
+            (snap.prerequisites.len(), "skill prerequisite"),
+            (snap.aliases.len(), "merged skill"),
+            (in_tracks, "track"),
         ];
         let used: Vec<String> = uses
             .iter()
             .filter(|(n, _)| *n > 0)
-            .map(|(n, what)| format!("{n} {what}"))
+            .map(|&(n, what)| crate::count(n, what))
             .collect();
         if !used.is_empty() {
             return Err(Error::SkillInUse {

@@ -147,6 +147,16 @@ impl Profile {
     }
 }
 
+/// An audit entry as the Log shows it: the entry, and what it did in plain words by the
+/// names the project uses now. The words are a reading of the entry, not part of it: the
+/// hash chain covers the entry alone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct AuditLine {
+    #[serde(flatten)]
+    pub event: AuditEvent,
+    pub summary: String,
+}
+
 /// One entry of the append-only audit log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct AuditEvent {

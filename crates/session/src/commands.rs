@@ -105,7 +105,7 @@ commands! {
     decide_tags(tags: Vec<(ModuleId, model::SkillId)>, tag_state: model::TagState, note: Option<String>) -> usize;
     model_status() -> ModelStatus;
     choose_model(path: PathBuf) -> ModelStatus;
-    audit_log() -> Vec<AuditEvent>;
+    audit_log() -> Vec<model::AuditLine>;
     graph_view() -> GraphView;
     add_prerequisite(before: ModuleId, after: ModuleId, group: Option<model::PrerequisiteGroup>) -> GraphView;
     remove_prerequisite(before: ModuleId, after: ModuleId) -> GraphView;

@@ -547,8 +547,8 @@ impl Session {
         Ok(self.project()?.module(id)?)
     }
 
-    pub fn audit_log(&self) -> IpcResult<Vec<AuditEvent>> {
-        Ok(self.project()?.audit_log()?)
+    pub fn audit_log(&self) -> IpcResult<Vec<model::AuditLine>> {
+        Ok(self.project()?.audit_lines()?)
     }
 
     fn replace(&mut self, mut project: Project) -> IpcResult<ProjectInfo> {

@@ -678,7 +678,11 @@ fn the_profile_names_the_actor_of_every_decision() {
     s.set_auto_accept(Some(0.9), Timestamp(2)).unwrap();
     let last = s.audit_log().unwrap().pop().unwrap();
     assert_eq!(
-        last.actor,
+        last.summary, "Set automatic acceptance to suggestions at 90% or more",
+        "the window reads each entry in words"
+    );
+    assert_eq!(
+        last.event.actor,
         Actor::Person {
             name: "Dana Okafor".into(),
             role: Some(model::Role::Sme)
@@ -771,5 +775,8 @@ fn the_window_backs_up_and_restores_its_project() {
         restored.kept
     );
     let last = s.audit_log().unwrap().pop().unwrap();
-    assert_eq!(last.action, "project.restored", "the restore is logged");
+    assert_eq!(
+        last.event.action, "project.restored",
+        "the restore is logged"
+    );
 }

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { actionKinds, actorName, filterAudit } from './audit';
-import type { AuditEvent } from './bindings';
+import type { AuditLine } from './bindings';
 
-const event = (seq: number, action: string, actor: AuditEvent['actor'], object = 'x', after: unknown = null): AuditEvent => ({
+const event = (seq: number, action: string, actor: AuditLine['actor'], object = 'x', after: unknown = null, summary = ''): AuditLine => ({
+  summary,
   seq,
   at: 0,
   actor,
@@ -16,7 +17,7 @@ const log = [
   event(1, 'library.imported', { kind: 'system' }, 'lib-1'),
   event(2, 'tag.decided', { kind: 'person', name: 'Dana Okafor' }, 'm-7', { note: 'too general' }),
   event(3, 'tags.auto_accepted', { kind: 'model', id: 'all-MiniLM-L6-v2', version: 'abc' }, 'model'),
-  event(4, 'tag.decided', { kind: 'person', name: 'Sam Lee' }, 'm-9'),
+  event(4, 'tag.decided', { kind: 'person', name: 'Sam Lee' }, 'm-9', null, 'Accepted “Closing” on “Mutual Action Plans”'),
 ];
 
 describe('audit log filter', () => {
@@ -29,6 +30,7 @@ describe('audit log filter', () => {
     expect(filterAudit(log, '', 'dana').map((e) => e.seq), 'by person').toEqual([2]);
     expect(filterAudit(log, '', 'general decided').map((e) => e.seq), 'a note and the action, both words').toEqual([2]);
     expect(filterAudit(log, '', 'minilm').map((e) => e.seq), 'by model').toEqual([3]);
+    expect(filterAudit(log, '', 'mutual closing').map((e) => e.seq), 'by the names the entry is read with').toEqual([4]);
   });
 
   it('names actors and lists action kinds', () => {

@@ -206,6 +206,20 @@ action: string,
  */
 object: string, before: unknown, after: unknown, };
 
+export type AuditLine = { summary: string, 
+/**
+ * Position in the log, from 1.
+ */
+seq: number, at: Timestamp, actor: Actor, 
+/**
+ * What happened, e.g. `library.imported`.
+ */
+action: string, 
+/**
+ * What it happened to (an id).
+ */
+object: string, before: unknown, after: unknown, };
+
 export type SkippedFile = { path: string, kind: ErrorKind, 
 /**
  * Names the file and says why.

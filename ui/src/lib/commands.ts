@@ -2,7 +2,7 @@
 // (UPDATE_BINDINGS=1 cargo test -p session). Do not edit.
 
 import type { Channel } from '@tauri-apps/api/core';
-import type { AuditCheck, AuditEvent, AuditFormat, Calibration, CatalogColumns, CatalogPreview, Cohort, Decision, DecisionsImport, ExportPreview, ExportRequest, Finding, GraphView, ImportProgress, ImportReport, Journey, Level, LrsProgress, LrsRequest, MergePreview, MergeReport, ModelStatus, Module, ModuleId, ModuleInsight, ModuleSummary, PrerequisiteGroup, PrerequisiteSuggestion, Profile, ProjectInfo, Resolutions, Restored, Rule, RulesView, SampleLearner, SessionState, Simulation, SimulationProgress, SimulationRequest, SkillId, SkillMerge, SyncReport, Tag, TagEdit, TagProgress, TagReport, TagState, TaxonomyView, TrackDraft, TrackPath } from './bindings';
+import type { AuditCheck, AuditFormat, AuditLine, Calibration, CatalogColumns, CatalogPreview, Cohort, Decision, DecisionsImport, ExportPreview, ExportRequest, Finding, GraphView, ImportProgress, ImportReport, Journey, Level, LrsProgress, LrsRequest, MergePreview, MergeReport, ModelStatus, Module, ModuleId, ModuleInsight, ModuleSummary, PrerequisiteGroup, PrerequisiteSuggestion, Profile, ProjectInfo, Resolutions, Restored, Rule, RulesView, SampleLearner, SessionState, Simulation, SimulationProgress, SimulationRequest, SkillId, SkillMerge, SyncReport, Tag, TagEdit, TagProgress, TagReport, TagState, TaxonomyView, TrackDraft, TrackPath } from './bindings';
 
 /** Every command the window may call: its arguments and its result. */
 export type Commands = {
@@ -44,7 +44,7 @@ export type Commands = {
   decide_tags: { args: { tags: Array<[ModuleId, SkillId]>; tagState: TagState; note: string | null }; result: number };
   model_status: { args: {}; result: ModelStatus };
   choose_model: { args: { path: string }; result: ModelStatus };
-  audit_log: { args: {}; result: Array<AuditEvent> };
+  audit_log: { args: {}; result: Array<AuditLine> };
   graph_view: { args: {}; result: GraphView };
   add_prerequisite: { args: { before: ModuleId; after: ModuleId; group: PrerequisiteGroup | null }; result: GraphView };
   remove_prerequisite: { args: { before: ModuleId; after: ModuleId }; result: GraphView };

@@ -8,7 +8,7 @@ use clap::Subcommand;
 use model::Timestamp;
 
 use crate::machine::{me, open};
-use crate::print::{said, Output};
+use crate::print::{count, said, Output};
 
 #[derive(Subcommand)]
 pub(crate) enum TaxonomyCommand {
@@ -182,18 +182,22 @@ pub(crate) fn run_taxonomy(command: &TaxonomyCommand) -> anyhow::Result<Output> 
             preview: true,
         } => {
             let p = open(file)?.merge_preview(from, into)?;
+            let listed = |names: &[String]| match names {
+                [] => String::new(),
+                _ => format!(" ({})", names.join(", ")),
+            };
             let words = format!(
-                "Merging “{}” into “{}” would move {} module tags ({} already on “{}” are dropped), {} sub-skills ({}), {} skill prerequisites and the targets of {} tracks ({})",
+                "Merging “{}” into “{}” would move {} ({} already on “{}” dropped), {}{}, {} and the targets of {}{}",
                 p.from.name,
                 p.into.name,
-                p.modules.len(),
+                count(p.modules.len(), "module tag"),
                 p.duplicates,
                 p.into.name,
-                p.children.len(),
-                p.children.join(", "),
-                p.prerequisites,
-                p.tracks.len(),
-                p.tracks.join(", ")
+                count(p.children.len(), "sub-skill"),
+                listed(&p.children),
+                count(p.prerequisites as usize, "skill prerequisite"),
+                count(p.tracks.len(), "track"),
+                listed(&p.tracks)
             );
             said(p, words)
         }
@@ -202,10 +206,10 @@ pub(crate) fn run_taxonomy(command: &TaxonomyCommand) -> anyhow::Result<Output> 
         } => {
             let m = open(file)?.merge_skill(from, into, &me(), Timestamp::now())?;
             let words = format!(
-                "Merged [{from}] into [{into}]: {} tags, {} sub-skills and {} tracks moved (undo: pathforge taxonomy unmerge {} {})",
-                m.tags,
-                m.children,
-                m.tracks,
+                "Merged [{from}] into [{into}]: {}, {} and {} moved (undo: pathforge taxonomy unmerge {} {})",
+                count(m.tags as usize, "tag"),
+                count(m.children as usize, "sub-skill"),
+                count(m.tracks as usize, "track"),
                 file.display(),
                 m.audit
             );

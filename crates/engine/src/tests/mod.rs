@@ -216,6 +216,7 @@ pub(super) fn decisions_file(
     serde_json::to_vec(&d).unwrap()
 }
 
+mod audit_words;
 mod import;
 mod merge;
 mod prerequisites;

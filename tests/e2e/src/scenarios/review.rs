@@ -161,12 +161,23 @@ pub(crate) async fn review(env: &Env) -> Result<()> {
             .await?
             .select_by_value("tag")
             .await?;
-        let rows = c.find_all(Locator::Css("[data-testid=audit-row]")).await?;
-        let first = rows.first().context("decision entries are listed")?.text().await?;
+        // Their text whole: a row shows the start of a long one, its tooltip the rest.
+        let rows: Vec<String> = serde_json::from_value(
+            c.execute(
+                "return [...document.querySelectorAll('[data-testid=audit-row]')].map((r) => r.textContent.replace(/\\s+/g, ' ').trim())",
+                vec![],
+            )
+            .await?,
+        )?;
+        let first = rows.first().context("decision entries are listed")?;
         ensure!(
-            rows.len() >= 7 && first.contains("tag.edited") && first.contains("Dana Okafor (SME)"),
+            rows.len() >= 7 && first.contains("Dana Okafor (SME)"),
             "accept, undo, accept, reject, edit, its undo, edit: {} entries, newest {first:?}",
             rows.len()
+        );
+        ensure!(
+            first.starts_with("#10") && first.contains("Changed “") && first.contains("” on “"),
+            "each entry reads in words, the newest the edit, by the names of the skills and the module: {first:?}"
         );
         c.find(Locator::Css("[data-testid=audit-verify]"))
             .await?
@@ -186,7 +197,7 @@ pub(crate) async fn review(env: &Env) -> Result<()> {
         // The newest decision before the edits is the rejection with its note.
         let mut rejection = None;
         for row in c.find_all(Locator::Css("[data-testid=audit-row]")).await? {
-            if row.text().await?.contains("tag.decided") {
+            if row.attr("title").await?.is_some_and(|t| t.starts_with("Rejected")) {
                 rejection = Some(row);
                 break;
             }
@@ -196,6 +207,13 @@ pub(crate) async fn review(env: &Env) -> Result<()> {
         ensure!(
             detail.contains("Too broad for this module") && detail.contains("rejected"),
             "the rejection keeps its note: {detail:?}"
+        );
+        let summary = text_of(&c, "[data-testid=audit-summary]").await?;
+        ensure!(
+            summary.starts_with("Rejected “")
+                && summary.contains("(suggested at ")
+                && summary.ends_with("— “Too broad for this module”"),
+            "and says so in words, with the note: {summary:?}"
         );
         screenshot(&c, env, "audit-log").await
     })
