@@ -208,10 +208,10 @@ impl Project {
 
     /// The audit log as CSV (one row per entry; actor, before and after as JSON text)
     /// or as a JSON array, each entry with its chain hash and what it did in words
-    /// (`summary`, a reading of the entry that its hash does not cover). Where entries written before
-    /// [`named`] recorded a full path of the designer's machine, the export gives the name
-    /// alone and lists what it shortened (`shortened`), since such an entry no longer
-    /// matches its hash as exported.
+    /// (`summary`, a reading of the entry that its hash does not cover). Where an entry
+    /// holds a full path of the designer's machine ([`shorten_paths`]), the export gives
+    /// the name alone and lists what it shortened (`shortened`), since such an entry no
+    /// longer matches its hash as exported.
     pub fn export_audit(&self, format: model::AuditFormat) -> Result<String> {
         let mut events = self.store.audit_events()?;
         let shortened: Vec<Vec<String>> = events.iter_mut().map(shorten_paths).collect();
@@ -287,9 +287,13 @@ pub(crate) fn named(path: &std::path::Path) -> String {
         .unwrap_or_else(|| path.display().to_string())
 }
 
-/// Entries written before [`named`]: the full paths they recorded (a library's source, a
-/// bundle or export written, a restore, a taxonomy file, the model folder), reduced to
-/// their last part. Returns where it shortened (`after.source_path`…).
+/// Full paths of the designer's machine that an entry holds, reduced to their last part:
+/// those entries written before [`named`] recorded (a library's source, a bundle or export
+/// written, a restore, a taxonomy file), and the two the log keeps whole because the
+/// project finds the thing by it — the model folder chosen, and the catalog file a column
+/// map is for (its object) — as well as those in the entries a merge carried from another
+/// copy. Returns where it shortened (`after.source_path`, `object`,
+/// `after.carried[2].object`…).
 fn shorten_paths(event: &mut AuditEvent) -> Vec<String> {
     const KEYS: [&str; 5] = ["source_path", "file", "folder", "from", "kept"];
     let absolute =
@@ -301,8 +305,12 @@ fn shorten_paths(event: &mut AuditEvent) -> Vec<String> {
             .unwrap_or(s)
             .to_owned()
     };
-    let model_dir = event.object == crate::settings::MODEL_DIR.key();
     let mut out = Vec::new();
+    if event.action == AuditAction::CatalogColumnsMapped.as_str() && absolute(&event.object) {
+        event.object = last(&event.object);
+        out.push("object".to_owned());
+    }
+    let model_dir = event.object == crate::settings::MODEL_DIR.key();
     for (side, value) in [("before", &mut event.before), ("after", &mut event.after)] {
         match value {
             Value::String(s) if model_dir && absolute(s) => {
@@ -320,6 +328,23 @@ fn shorten_paths(event: &mut AuditEvent) -> Vec<String> {
                 }
             }
             _ => {}
+        }
+    }
+    if event.action == AuditAction::ProjectMerged.as_str() {
+        if let Some(carried) = event.after.get_mut("carried").and_then(Value::as_array_mut) {
+            for (i, entry) in carried.iter_mut().enumerate() {
+                let Ok(mut inner) = serde_json::from_value::<AuditEvent>(entry.clone()) else {
+                    continue;
+                };
+                let short = shorten_paths(&mut inner);
+                if short.is_empty() {
+                    continue;
+                }
+                entry["object"] = inner.object.into();
+                entry["before"] = inner.before;
+                entry["after"] = inner.after;
+                out.extend(short.iter().map(|s| format!("after.carried[{i}].{s}")));
+            }
         }
     }
     out
@@ -424,6 +449,37 @@ mod tests {
     }
 
     #[test]
+    fn paths_in_entries_a_merge_carried_are_shortened_too() {
+        let carried = serde_json::json!({
+            "seq": 4, "at": 1, "actor": { "kind": "system" },
+            "action": "catalog.columns_mapped", "object": "/home/sam/exports/courses.csv",
+            "before": null, "after": { "id": "Code" }, "hash": "ab"
+        });
+        let mut merged = model::AuditEvent {
+            seq: 9,
+            at: Timestamp(2),
+            actor: Actor::System,
+            action: AuditAction::ProjectMerged.as_str().to_owned(),
+            object: "p".to_owned(),
+            before: serde_json::Value::Null,
+            after: serde_json::json!({ "from": "sam.pathforge", "carried": [{ "seq": 3 }, carried] }),
+        };
+        assert_eq!(
+            super::shorten_paths(&mut merged),
+            ["after.carried[1].object"],
+            "the other copy's catalog path is theirs' machine's, shortened like ours"
+        );
+        assert_eq!(
+            (
+                merged.after["carried"][1]["object"].as_str(),
+                merged.after["carried"][1]["hash"].as_str()
+            ),
+            (Some("courses.csv"), Some("ab")),
+            "by name, the rest of the carried entry as it was"
+        );
+    }
+
+    #[test]
     fn the_log_names_files_without_where_this_machine_keeps_them() {
         let tmp = tempfile::tempdir().unwrap();
         let me = Actor::System;
@@ -456,9 +512,26 @@ mod tests {
         )
         .unwrap();
 
+        // The two paths the log keeps whole, as the project finds the thing by them: a
+        // catalog's column map, and the model folder.
+        let folder = tmp.path().join("catalogs");
+        std::fs::create_dir_all(&folder).unwrap();
+        let csv = folder.join("courses.csv");
+        std::fs::write(&csv, "Code,Course\nC1,Charts\n").unwrap();
+        let columns = model::CatalogColumns {
+            id: Some("Code".into()),
+            title: Some("Course".into()),
+            ..Default::default()
+        };
+        p.map_catalog_columns(&csv, &columns, &me, Timestamp(5))
+            .unwrap();
+        let model = std::fs::canonicalize(testkit::model_dir()).unwrap();
+        p.set_model_dir(Some(&model), &me, Timestamp(6)).unwrap();
+
         let machine = [
             library.parent().unwrap().display().to_string(),
             tmp.path().display().to_string(),
+            model.parent().unwrap().display().to_string(),
         ];
         for format in [model::AuditFormat::Json, model::AuditFormat::Csv] {
             let text = p.export_audit(format).unwrap();
@@ -469,7 +542,9 @@ mod tests {
                 );
             }
             assert!(
-                text.contains("sales-onboarding") && text.contains("sales-1.0.0.pfbundle"),
+                text.contains("sales-onboarding")
+                    && text.contains("sales-1.0.0.pfbundle")
+                    && text.contains("courses.csv"),
                 "{format:?}: files are still named, by name"
             );
         }
@@ -483,8 +558,14 @@ mod tests {
             .collect();
         assert_eq!(
             shortened,
-            [&serde_json::Value::Null, &serde_json::Value::Null, &serde_json::json!(["after.source_path"])],
-            "new entries hold no path to shorten; the old one says what the export changed (it no longer matches its hash)"
+            [
+                &serde_json::Value::Null,
+                &serde_json::Value::Null,
+                &serde_json::json!(["after.source_path"]),
+                &serde_json::json!(["object"]),
+                &serde_json::json!(["after"]),
+            ],
+            "new entries hold no path to shorten but the two the project finds things by; each shortened one says what the export changed (it no longer matches its hash)"
         );
         assert!(
             p.verify_audit().unwrap().broken.is_none(),
