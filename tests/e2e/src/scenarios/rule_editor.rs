@@ -25,6 +25,15 @@ pub(crate) async fn rule_editor(env: &Env) -> Result<()> {
             "the sample's rules and the graph's unlock rules are listed: {count:?}"
         );
         wait_for_text(&c, "[data-testid=rules-clean]", "nothing wrong").await?;
+        let derived = c
+            .find(Locator::Css("[data-rule^='unlock:'] .title"))
+            .await?
+            .text()
+            .await?;
+        ensure!(
+            derived.starts_with('“') && !derived.contains(".md"),
+            "a rule the graph derives is listed by the module it opens, not its file: {derived:?}"
+        );
 
         c.find(Locator::Css("[data-rule=remediate-discovery]"))
             .await?
