@@ -71,6 +71,17 @@ fn export_writes_a_folder_with_coverage_and_reports_the_diff() {
         "exporting an unchanged project changes nothing: {}",
         stdout(&again)
     );
+    let log = stdout(&pathforge(&[&"log", &file]));
+    assert_eq!(
+        log.matches("Exported to Moodle: ").count(),
+        2,
+        "each export is logged, naming the LMS as people know it: {log}"
+    );
+    assert!(
+        log.contains(" in “moodle”  [export.written]")
+            && !log.contains(&tmp.path().display().to_string()),
+        "and the folder by its name alone: {log}"
+    );
     check_fails(
         &[
             &"export",

@@ -137,8 +137,8 @@ pub(crate) fn summary(event: &AuditEvent, names: &Names) -> String {
     match action {
         A::ProjectRestored => format!(
             "Restored the project from {} (the copy it replaced kept as {})",
-            text(&after["from"]).unwrap_or("a backup"),
-            text(&after["kept"]).unwrap_or("a file beside it")
+            text(&after["from"]).map_or("a backup".to_owned(), quoted),
+            text(&after["kept"]).map_or("a file beside it".to_owned(), quoted)
         ),
         A::LibraryImported => {
             let mut line = format!(
@@ -157,10 +157,8 @@ pub(crate) fn summary(event: &AuditEvent, names: &Names) -> String {
             "Mapped the columns of the catalog {}",
             quoted(object.rsplit(['/', '\\']).next().unwrap_or(object))
         ),
-        A::ModulesTagged => format!(
-            "Auto-tagged {} with {object}",
-            count(number(&after["modules"]), "module")
-        ),
+        // The model is the entry's actor, shown beside the words.
+        A::ModulesTagged => format!("Auto-tagged {}", count(number(&after["modules"]), "module")),
         A::TagsAutoAccepted => format!(
             "Accepted {} automatically, each suggested at {} or more",
             count(number(&after["tags"]), "tag"),
@@ -233,7 +231,7 @@ pub(crate) fn summary(event: &AuditEvent, names: &Names) -> String {
         ),
         A::ReviewPackExported => {
             let mut line = format!(
-                "Exported review pack {object} with {}",
+                "Exported a review pack of {}",
                 count(number(&after["suggestions"]), "suggestion")
             );
             if let Some(skill) = text(&after["skill"]) {
@@ -249,23 +247,43 @@ pub(crate) fn summary(event: &AuditEvent, names: &Names) -> String {
             text(&after["version"]).unwrap_or("?"),
             text(&after["file"]).map_or(String::new(), |f| format!(" ({f})"))
         ),
-        A::ExportWritten => format!(
-            "Exported to {}: {} in {}",
-            text(&after["target"]).unwrap_or("an LMS"),
-            count(number(&after["files"]), "file"),
-            text(&after["folder"]).map_or("a folder".to_owned(), quoted)
-        ),
+        A::ExportWritten => {
+            let target = text(&after["target"]).unwrap_or("an LMS");
+            let to = match target.parse::<lms::Target>() {
+                Ok(lms::Target::Bundle) => "Exported the signed rule bundle".to_owned(),
+                Ok(t) => format!("Exported to {}", t.label()),
+                Err(_) => format!("Exported to {target}"),
+            };
+            format!(
+                "{to}: {} in {}",
+                count(number(&after["files"]), "file"),
+                text(&after["folder"]).map_or("a folder".to_owned(), quoted)
+            )
+        }
         A::SkillAdded => format!(
             "Added the skill {}",
             quoted(text(&after["name"]).unwrap_or(object))
         ),
         A::SkillEdited => {
             let (was, now) = (text(&before["name"]), text(&after["name"]));
-            match (was, now) {
-                (Some(w), Some(n)) if w != n => {
-                    format!("Renamed the skill {} to {}", quoted(w), quoted(n))
+            let name = quoted(now.or(was).unwrap_or(object));
+            let changed = |field: &str| before[field] != after[field];
+            if let (Some(w), Some(n), true) = (was, now, was != now) {
+                format!("Renamed the skill {} to {}", quoted(w), quoted(n))
+            } else if changed("retired") {
+                match after["retired"].as_bool() {
+                    Some(true) => format!("Retired the skill {name}"),
+                    _ => format!("Brought back the skill {name}"),
                 }
-                _ => format!("Edited the skill {}", names.skill(now.unwrap_or(object))),
+            } else if changed("parent_id") {
+                match text(&after["parent_id"]) {
+                    Some(parent) => {
+                        format!("Moved the skill {name} under {}", names.skill(parent))
+                    }
+                    None => format!("Moved the skill {name} to the top of the taxonomy"),
+                }
+            } else {
+                format!("Edited the skill {name}")
             }
         }
         A::SkillRemoved => format!(
@@ -302,7 +320,9 @@ pub(crate) fn summary(event: &AuditEvent, names: &Names) -> String {
             "Imported the taxonomy {}: {} added, {} updated",
             text(&after["file"]).map_or("file".to_owned(), quoted),
             count(number(&after["added"]), "skill"),
-            number(&after["updated"])
+            // Entries before 2026-12-05 counted every skill the file matched as updated;
+            // the skills it changed are listed in every entry.
+            number(&after["skills"]).saturating_sub(number(&after["added"]))
         ),
         A::PrerequisiteAdded | A::PrerequisiteRemoved => {
             let verb = match action {

@@ -476,12 +476,12 @@ impl Project {
             .collect();
         let taken: std::collections::HashSet<&str> =
             existing.iter().map(|s| s.id.as_str()).collect();
-        let (mut added, mut updated) = (0, 0);
+        let (mut added, mut matched) = (0, 0);
         let mut rows = Vec::with_capacity(skills.len());
         for s in &skills {
             let id = match ids.get(&s.slug) {
                 Some(id) => {
-                    updated += 1;
+                    matched += 1;
                     id.clone()
                 }
                 None => {
@@ -505,7 +505,6 @@ impl Project {
                 retired: false,
             });
         }
-        let report = TaxonomyImportReport { added, updated };
         // What the import changes, listed in its entry so a merge takes exactly these as
         // its (a skill the file leaves as it is, edited on another copy, is no conflict).
         let changed: Vec<&SkillId> = rows
@@ -513,6 +512,12 @@ impl Project {
             .filter(|row| existing.iter().find(|s| s.id == row.id) != Some(*row))
             .map(|row| &row.id)
             .collect();
+        let updated = changed.len() as u32 - added;
+        let report = TaxonomyImportReport {
+            added,
+            updated,
+            unchanged: matched - updated,
+        };
         let linked: std::collections::HashSet<(SkillId, SkillId)> = self
             .store
             .skill_prerequisites()?

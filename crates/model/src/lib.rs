@@ -288,7 +288,10 @@ pub enum TaxonomyFormat {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct TaxonomyImportReport {
     pub added: u32,
+    /// Skills already in the taxonomy that the file changes.
     pub updated: u32,
+    /// Skills already in the taxonomy as the file has them.
+    pub unchanged: u32,
 }
 
 /// Which header of a catalog CSV holds each field, for exports whose column names

@@ -266,10 +266,11 @@ pub(crate) fn run_taxonomy(command: &TaxonomyCommand) -> anyhow::Result<Output> 
             let report =
                 project.import_taxonomy(path, (*format).into(), &me(), Timestamp::now())?;
             let words = format!(
-                "Imported {}: {} skills added, {} updated",
+                "Imported {}: {} added, {} updated, {} unchanged",
                 path.display(),
-                report.added,
-                report.updated
+                count(report.added as usize, "skill"),
+                report.updated,
+                report.unchanged
             );
             said(report, words)
         }

@@ -21,15 +21,7 @@ fn each_entry_reads_as_what_was_done_to_what_by_its_names() {
         .unwrap();
     want.push((
         "modules.tagged",
-        format!(
-            "Auto-tagged {} with {}",
-            if report.analysed == 1 {
-                "1 module".to_owned()
-            } else {
-                format!("{} modules", report.analysed)
-            },
-            encoder().info().id()
-        ),
+        format!("Auto-tagged {} modules", report.analysed),
     ));
     p.set_auto_accept(Some(0.95), &dana, Timestamp(4)).unwrap();
     want.push((
@@ -138,6 +130,48 @@ fn each_entry_reads_as_what_was_done_to_what_by_its_names() {
         "skill.edited",
         "Renamed the skill “Negotiation” to “Negotiating”".into(),
     ));
+    let edits = [
+        (
+            SkillEdit {
+                parent: Some(Some("objection-handling".into())),
+                ..SkillEdit::default()
+            },
+            "Moved the skill “Negotiating” under “Objection handling”",
+        ),
+        (
+            SkillEdit {
+                parent: Some(None),
+                ..SkillEdit::default()
+            },
+            "Moved the skill “Negotiating” to the top of the taxonomy",
+        ),
+        (
+            SkillEdit {
+                retired: Some(true),
+                ..SkillEdit::default()
+            },
+            "Retired the skill “Negotiating”",
+        ),
+        (
+            SkillEdit {
+                retired: Some(false),
+                ..SkillEdit::default()
+            },
+            "Brought back the skill “Negotiating”",
+        ),
+        (
+            SkillEdit {
+                description: Some("Trading concessions".into()),
+                ..SkillEdit::default()
+            },
+            "Edited the skill “Negotiating”",
+        ),
+    ];
+    for (edit, said) in edits {
+        p.edit_skill("negotiation", edit, &dana, Timestamp(11))
+            .unwrap();
+        want.push(("skill.edited", said.into()));
+    }
     p.add_skill_prerequisite("objection-handling", "negotiation", &dana, Timestamp(12))
         .unwrap();
     want.push((

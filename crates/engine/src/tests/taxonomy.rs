@@ -342,6 +342,21 @@ fn a_framework_file_is_imported_whatever_its_format_told_by_its_content() {
             (skills, skills),
             "{file}: every skill of the framework arrives, its format told from the content"
         );
+        let again = p.import_taxonomy_file(&path, &ME, Timestamp(5)).unwrap();
+        assert_eq!(
+            (again.added, again.updated, again.unchanged as usize),
+            (0, 0, skills),
+            "{file}: the same file again changes no skill, and says so"
+        );
+        let log = p.audit_lines().unwrap();
+        assert!(
+            log.last()
+                .unwrap()
+                .summary
+                .ends_with(": 0 skills added, 0 updated"),
+            "{file}: as its log entry does: {}",
+            log.last().unwrap().summary
+        );
     };
     check(TaxonomyFormat::Case, "framework.json");
     check(TaxonomyFormat::MoodleCsv, "moodle.csv");
