@@ -53,24 +53,16 @@ impl Names {
     ) -> Names {
         Names {
             modules: modules.into_iter().collect(),
-            skills: skills
-                .iter()
-                .flat_map(|s| {
-                    [
-                        (s.id.to_string(), s.name.clone()),
-                        (s.slug.clone(), s.name.clone()),
-                    ]
-                })
-                .collect(),
-            tracks: tracks
-                .iter()
-                .flat_map(|t| {
-                    [
-                        (t.id.to_string(), t.name.clone()),
-                        (t.slug.clone(), t.name.clone()),
-                    ]
-                })
-                .collect(),
+            skills: by_id_and_slug(
+                skills
+                    .iter()
+                    .map(|s| [s.id.to_string(), s.slug.clone(), s.name.clone()]),
+            ),
+            tracks: by_id_and_slug(
+                tracks
+                    .iter()
+                    .map(|t| [t.id.to_string(), t.slug.clone(), t.name.clone()]),
+            ),
         }
     }
 
@@ -89,6 +81,12 @@ impl Names {
     fn track(&self, key: &str) -> String {
         quoted(self.tracks.get(key).map_or(key, String::as_str))
     }
+}
+
+/// Names by `[id, slug, name]`: an entry may name a thing by either key.
+fn by_id_and_slug(rows: impl Iterator<Item = [String; 3]>) -> HashMap<String, String> {
+    rows.flat_map(|[id, slug, name]| [(id, name.clone()), (slug, name)])
+        .collect()
 }
 
 fn quoted(s: &str) -> String {
