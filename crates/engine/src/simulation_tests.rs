@@ -280,9 +280,32 @@ fn a_journey_follows_the_learner_a_run_counted() {
             "a module a decision names comes with its title, to be shown by name: {d:?}"
         );
     }
+    let tracks: HashMap<String, String> = p
+        .tracks()
+        .unwrap()
+        .into_iter()
+        .map(|t| (t.slug, t.name))
+        .collect();
+    let assigned: Vec<&rules::Decision> = decisions()
+        .filter(|d| tracks.contains_key(&d.target))
+        .collect();
     assert!(
-        j.titles.values().all(|t| titles.values().any(|m| m == t)),
-        "and only modules' titles: {:?}",
+        !assigned.is_empty(),
+        "the learner was assigned a track: {:#?}",
+        j.steps
+    );
+    for d in assigned {
+        assert_eq!(
+            j.titles.get(&d.target),
+            tracks.get(&d.target),
+            "a track a decision names comes with its name: {d:?}"
+        );
+    }
+    assert!(
+        j.titles
+            .values()
+            .all(|t| titles.values().chain(tracks.values()).any(|m| m == t)),
+        "and only modules' titles and tracks' names: {:?}",
         j.titles
     );
     let err = p.simulation_journey(&req, true, 500).unwrap_err();

@@ -213,6 +213,7 @@ fn simulate_few(cohort: &model::Cohort, set: &rules::RuleSet) {
     with_curriculum(|modules, curriculum| {
         let tracks = [simulate::SimTrack {
             slug: "t".to_owned(),
+            name: "T".to_owned(),
             path: vec![0, 1, 2, 3],
             support: vec![],
         }];

@@ -44,6 +44,8 @@ pub struct SimModule {
 #[derive(Debug, Clone)]
 pub struct SimTrack {
     pub slug: String,
+    /// What people call it, for journeys.
+    pub name: String,
     pub path: Vec<usize>,
     /// Modules of `path` that are there only because a later module requires them (they
     /// teach none of the track's targets). Under the rules a learner skips one once every
@@ -125,8 +127,8 @@ pub struct Journey {
     /// What the learner did, in words, each with the rule decisions it led to.
     pub steps: Vec<JourneyStep>,
     pub events: Vec<(rules::Event, Vec<rules::Decision>)>,
-    /// The title of each module the journey names by key (a decision's target, the module
-    /// a learner stopped on), so it can be shown by name.
+    /// The title of each module and the name of each track the journey names by key (a
+    /// decision's target, the module a learner stopped on), so they can be shown by name.
     pub titles: BTreeMap<String, String>,
 }
 
@@ -257,9 +259,13 @@ pub fn journey(input: &Input<'_>, policy: Policy, seed: u64, learner_number: u64
         .map(|d| d.target.as_str())
         .chain(out.dropped_at.map(|m| input.modules[m].key.as_str()));
     let titles = named
-        .filter_map(|key| {
-            let m = &input.modules[*lookup.by_key.get(key)?];
-            Some((m.key.clone(), m.title.clone()))
+        .filter_map(|key| match lookup.by_key.get(key) {
+            Some(&m) => Some((key.to_owned(), input.modules[m].title.clone())),
+            None => input
+                .tracks
+                .iter()
+                .find(|t| t.slug == key)
+                .map(|t| (key.to_owned(), t.name.clone())),
         })
         .collect();
     Journey {
@@ -530,7 +536,7 @@ fn learner(
     };
     let idle_rule = lookup.idle_rule;
     note(&mut out, keep, 0.0, || {
-        format!("enrolled ({}), on track “{}”", seg.name, track.slug)
+        format!("enrolled ({}), on track “{}”", seg.name, track.name)
     });
     step(
         0.0,

@@ -116,6 +116,7 @@ fn tracks(c: &Curriculum) -> Result<Vec<SimTrack>, Cyclic> {
             let steps = graph::track_path(&g, &columns.view(), &t.targets).steps;
             SimTrack {
                 slug: t.slug.clone(),
+                name: t.name.clone(),
                 path: steps.iter().map(|s| s.0).collect(),
                 support: steps
                     .iter()
@@ -128,6 +129,7 @@ fn tracks(c: &Curriculum) -> Result<Vec<SimTrack>, Cyclic> {
     if tracks.is_empty() && !c.modules.is_empty() {
         tracks.push(SimTrack {
             slug: "all-modules".to_owned(),
+            name: "Every module".to_owned(),
             path: c.order(),
             support: Vec::new(),
         });

@@ -66,6 +66,7 @@ fn with_input<T>(cohort: &Cohort, f: impl FnOnce(&Input<'_>) -> T) -> T {
         .collect();
     let tracks = vec![SimTrack {
         slug: "t".into(),
+        name: "T".into(),
         path: vec![0, 1, 2, 3],
         support: vec![],
     }];
@@ -452,6 +453,7 @@ fn case(
         .collect();
     let tracks = vec![SimTrack {
         slug: "t".into(),
+        name: "T".into(),
         path: (0..modules.len()).collect(),
         support: support.to_vec(),
     }];

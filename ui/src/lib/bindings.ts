@@ -914,8 +914,8 @@ export type Journey = { learner: string, segment: string, ending: Ending,
  */
 steps: Array<JourneyStep>, events: Array<[Event, Array<Decision>]>, 
 /**
- * The title of each module the journey names by key (a decision's target, the module
- * a learner stopped on), so it can be shown by name.
+ * The title of each module and the name of each track the journey names by key (a
+ * decision's target, the module a learner stopped on), so they can be shown by name.
  */
 titles: { [key in string]: string }, };
 
