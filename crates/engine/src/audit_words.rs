@@ -119,6 +119,14 @@ fn with_note(line: String, v: &Value) -> String {
     }
 }
 
+/// The last part of a path this or another machine wrote (`/` or `\\` separated).
+fn file_name(path: &str) -> &str {
+    path.trim_end_matches(['/', '\\'])
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(path)
+}
+
 /// A `before->after` object's two ends.
 fn ends(object: &str) -> (&str, &str) {
     object.split_once("->").unwrap_or((object, ""))
@@ -140,7 +148,7 @@ pub(crate) fn summary(event: &AuditEvent, names: &Names) -> String {
         ),
         A::LibraryImported => {
             let mut line = format!(
-                "Imported {}: {} added, {} updated, {} removed",
+                "Imported {}: {} added, {} updated, {} retired",
                 text(&after["source"]).map_or("a library".to_owned(), quoted),
                 number(&after["added"]),
                 number(&after["updated"]),
@@ -153,7 +161,7 @@ pub(crate) fn summary(event: &AuditEvent, names: &Names) -> String {
         }
         A::CatalogColumnsMapped => format!(
             "Mapped the columns of the catalog {}",
-            quoted(object.rsplit(['/', '\\']).next().unwrap_or(object))
+            quoted(file_name(object))
         ),
         // The model is the entry's actor, shown beside the words.
         A::ModulesTagged => format!("Auto-tagged {}", count(number(&after["modules"]), "module")),
@@ -167,11 +175,8 @@ pub(crate) fn summary(event: &AuditEvent, names: &Names) -> String {
             None => "Turned automatic acceptance off".to_owned(),
         },
         A::ModelChosen => match text(after) {
-            Some(dir) => format!(
-                "Chose the model in {}",
-                quoted(dir.rsplit(['/', '\\']).next().unwrap_or(dir))
-            ),
-            None => "Went back to the bundled model".to_owned(),
+            Some(dir) => format!("Chose the model in {}", quoted(file_name(dir))),
+            None => "Cleared the chosen model folder (the usual places are searched)".to_owned(),
         },
         A::ModuleLevelSet => with_note(
             match text(&after["level"]) {

@@ -13,7 +13,7 @@ fn each_entry_reads_as_what_was_done_to_what_by_its_names() {
     let draft = module_by_title(&p, "To be written");
     let mut want: Vec<(&str, String)> = vec![(
         "library.imported",
-        "Imported “lib”: 3 added, 0 updated, 0 removed (3 modules in all)".into(),
+        "Imported “lib”: 3 added, 0 updated, 0 retired (3 modules in all)".into(),
     )];
 
     let report = p
