@@ -119,7 +119,7 @@ fn with_note(line: String, v: &Value) -> String {
     }
 }
 
-/// The last part of a path this or another machine wrote (`/` or `\\` separated).
+/// The last part of a path this or another machine wrote (`/` or `\` separated).
 fn file_name(path: &str) -> &str {
     path.trim_end_matches(['/', '\\'])
         .rsplit(['/', '\\'])
