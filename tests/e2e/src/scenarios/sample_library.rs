@@ -51,6 +51,9 @@ pub(crate) async fn sample_library(env: &Env) -> Result<()> {
             body.split_whitespace().count() > 100,
             "the module text is shown in full"
         );
+        wait_for_text(&c, "[data-testid=declared-skills]", "Product knowledge")
+            .await
+            .context("the skills its file declares are shown by their names, not slugs")?;
 
         // The filter narrows the list.
         let filter = c.find(Locator::Css("input.filter")).await?;
