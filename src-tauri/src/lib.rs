@@ -501,7 +501,12 @@ fn sync_lrs(
     request: LrsRequest,
     on_progress: Channel<LrsProgress>,
 ) -> IpcResult<lrs::SyncReport> {
-    session(&state).sync_lrs(&request, &cancel, &mut |p| drop(on_progress.send(p)))
+    session(&state).sync_lrs(
+        &request,
+        &cancel,
+        &mut |p| drop(on_progress.send(p)),
+        Timestamp::now(),
+    )
 }
 
 #[tauri::command]

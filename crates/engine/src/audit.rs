@@ -71,6 +71,7 @@ audit_actions! {
     TrackRemoved => "track.removed",
     ProjectMerged => "project.merged",
     MergeResolved => "merge.resolved",
+    LrsSynced => "lrs.synced",
 }
 
 impl AuditAction {

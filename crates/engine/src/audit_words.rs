@@ -383,6 +383,16 @@ pub(crate) fn summary(event: &AuditEvent, names: &Names) -> String {
             count(number(&after["applied"]), "change"),
             count(number(&after["resolved"]), "conflict")
         ),
+        A::LrsSynced => format!(
+            "Sent {} of the {} to the learning record store at {} ({})",
+            count(number(&after["sent"]), "statement"),
+            text(&after["what"]).unwrap_or("project"),
+            text(&after["lrs"]).unwrap_or("an address"),
+            match after["already"].as_u64() {
+                Some(n) => format!("{n} it already had"),
+                None => "then it stopped".to_owned(),
+            }
+        ),
         A::MergeResolved => format!(
             "Resolved a conflict on {}: kept {}",
             text(&after["what"]).unwrap_or(object),
@@ -433,6 +443,12 @@ mod tests {
         };
         // Written by a newer Pathforge: said by its stored name, not hidden.
         check("course.renamed", "course.renamed on x->y");
+        let stopped = json!({ "lrs": "https://lrs.example.com/xAPI/", "what": "curriculum", "sent": 12, "already": null });
+        assert_eq!(
+            summary(&event("lrs.synced", Value::Null, stopped), &names),
+            "Sent 12 statements of the curriculum to the learning record store at https://lrs.example.com/xAPI/ (then it stopped)",
+            "a sync stopped part way says what had been recorded"
+        );
         check(
             "prerequisite.added",
             "Added the prerequisite module x → module y",

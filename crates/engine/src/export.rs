@@ -16,9 +16,10 @@ use crate::{AuditAction, Entry, Error, Project, Result};
 /// Audit actions that change nothing an export carries (shipping, the model folder, model
 /// suggestions): they do not move the time stamped into outputs, so exporting twice gives
 /// the same bytes.
-const SHIPPING: [AuditAction; 4] = [
+const SHIPPING: [AuditAction; 5] = [
     AuditAction::BundleBuilt,
     AuditAction::ExportWritten,
+    AuditAction::LrsSynced,
     AuditAction::ModelChosen,
     AuditAction::ModulesTagged,
 ];
@@ -313,6 +314,35 @@ impl Project {
             remote_images: options.remote_images,
         };
         Ok(lms::Course::of(c, pages, about))
+    }
+
+    /// Records that statements went to a learning record store: its address (never
+    /// credentials: an address holding a password is refused before any sync), what was
+    /// sent (`curriculum` or `simulated learners`) and how many; `already`, how many it had
+    /// before, is `None` for a sync that stopped part way.
+    pub fn record_sync(
+        &mut self,
+        lrs: &str,
+        what: &str,
+        sent: usize,
+        already: Option<usize>,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<()> {
+        let project = self.store.project()?;
+        let after = serde_json::json!({
+            "lrs": lrs,
+            "what": what,
+            "sent": sent,
+            "already": already,
+        });
+        let entry = Entry::new(
+            AuditAction::LrsSynced,
+            project.id.as_str(),
+            &Value::Null,
+            &after,
+        );
+        self.commit(actor, now, entry, |_| Ok(()))
     }
 
     /// Records that an export was written (the audit log is the history of what shipped).

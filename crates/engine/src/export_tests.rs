@@ -121,10 +121,19 @@ fn every_target_exports_from_each_sample_library_and_validates() {
                     _ => testkit::validate(kind, &out.join(file)),
                 }
             }
-            // Logging the export is not a change: the next export is byte-identical,
-            // time stamps (CASE, xAPI, bundle signature) included.
+            // Logging the export, or a sync to an LRS, is not a change: the next export
+            // is byte-identical, time stamps (CASE, xAPI, bundle signature) included.
             p.record_export(&export, &out, &ME, Timestamp(1_000_000 + target as i64))
                 .unwrap();
+            p.record_sync(
+                "https://lrs.example.com/xAPI/",
+                "curriculum",
+                3,
+                Some(0),
+                &ME,
+                Timestamp(2_000_000 + target as i64),
+            )
+            .unwrap();
             let again = build(&p, target);
             let diff = p.write_export(&again, &out).unwrap();
             assert!(

@@ -27,9 +27,10 @@ const BATCH: usize = 50;
 /// Statements per page when reading back.
 const PAGE: usize = 500;
 
-/// Why talking to the LRS failed. Nothing on Pathforge's side is written by a sync, so
-/// every failure leaves the project, bundle and export as they were; what the LRS had
-/// already recorded stays there and a later sync skips it.
+/// Why talking to the LRS failed. A sync writes nothing to a project, bundle or export,
+/// so every failure leaves them as they were (the window logs what the LRS recorded,
+/// [`Error::recorded`]); what the LRS had already recorded stays there and a later sync
+/// skips it.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("{url}: not an LRS address: {reason}")]
@@ -91,6 +92,17 @@ impl Error {
                 model::ErrorKind::Remote
             }
             Error::Cancelled { .. } => model::ErrorKind::Cancelled,
+        }
+    }
+
+    /// Statements the LRS had recorded, this sync, before it stopped (0 where that is not
+    /// known: it could not be reached, or nothing was posted).
+    pub fn recorded(&self) -> usize {
+        match self {
+            Error::Refused { recorded, .. }
+            | Error::Garbage { recorded, .. }
+            | Error::Cancelled { recorded } => *recorded,
+            _ => 0,
         }
     }
 }

@@ -26,12 +26,14 @@ impl Session {
     /// Sends the project's curriculum (or its simulated learners' statements) to a
     /// learning record store, each statement once; `progress` hears each batch, and a
     /// `cancel` request stops between batches (what the LRS recorded stays there and a
-    /// later sync skips it). Nothing in the project changes.
+    /// later sync skips it). A sync that sent statements is logged at `now` (the LRS's
+    /// address, what and how many); nothing else in the project changes.
     pub fn sync_lrs(
-        &self,
+        &mut self,
         request: &LrsRequest,
         cancel: &Cancel,
         progress: &mut dyn FnMut(LrsProgress),
+        now: Timestamp,
     ) -> IpcResult<lrs::SyncReport> {
         cancel.reset();
         let project = self.project()?;
@@ -73,16 +75,8 @@ impl Session {
                     Actor::Person { name, .. } => name,
                     _ => "pathforge".to_owned(),
                 };
-                let bytes = bundle::build(
-                    &ids,
-                    "unreleased",
-                    &author,
-                    &files,
-                    &key,
-                    Timestamp::now().0,
-                    None,
-                )
-                .map_err(|e| bad(e.to_string()))?;
+                let bytes = bundle::build(&ids, "unreleased", &author, &files, &key, now.0, None)
+                    .map_err(|e| bad(e.to_string()))?;
                 let files = bundle::read(&bytes).map_err(|e| bad(e.to_string()))?;
                 lrs::statements::of_bundle(&files).map_err(bad)?
             }
@@ -98,7 +92,7 @@ impl Session {
             }
         };
         let progress = std::cell::RefCell::new(progress);
-        Ok(lrs.sync(
+        let result = lrs.sync(
             &outgoing,
             request.dry_run,
             &|done, total| {
@@ -108,7 +102,31 @@ impl Session {
                 })
             },
             cancel.flag(),
-        )?)
+        );
+        // What the LRS recorded is logged, a sync stopped part way included.
+        let (sent, already) = match &result {
+            Ok(r) if !r.dry_run => (r.sent.len(), Some(r.already)),
+            Ok(_) => (0, None),
+            Err(e) => (e.recorded(), None),
+        };
+        if sent > 0 {
+            let what = match request.source {
+                LrsSource::Curriculum => "curriculum",
+                LrsSource::SimulatedLearners => "simulated learners",
+            };
+            let actor = actor_of(&self.profile);
+            let statements = lrs.statements_url();
+            self.project.as_mut().ok_or_else(no_project)?.record_sync(
+                // The xAPI endpoint people give, as the LRS client normalised it.
+                statements.strip_suffix("statements").unwrap_or(&statements),
+                what,
+                sent,
+                already,
+                &actor,
+                now,
+            )?;
+        }
+        Ok(result?)
     }
 
     fn build_export(&self, request: &ExportRequest) -> IpcResult<lms::Export> {

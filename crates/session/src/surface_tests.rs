@@ -294,7 +294,7 @@ const CHECKS: &[(&str, Check)] = &[
                 source: LrsSource::SimulatedLearners,
                 dry_run: true,
             };
-            s.sync_lrs(&request, &Cancel::default(), &mut |_| {})
+            s.sync_lrs(&request, &Cancel::default(), &mut |_| {}, Timestamp(9))
                 .map(drop)
         }),
     ),

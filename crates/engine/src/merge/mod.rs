@@ -77,11 +77,12 @@ impl Resolutions {
 /// Actions of theirs that change nothing a merge carries: shipping and the machine's own
 /// choices (a model folder is a path on their machine; auto-tag suggestions are made again
 /// from the same content by whoever tags).
-const NEUTRAL: [AuditAction; 5] = [
+const NEUTRAL: [AuditAction; 6] = [
     // What a resolution did is in its merge entry's `applied`.
     AuditAction::MergeResolved,
     AuditAction::BundleBuilt,
     AuditAction::ExportWritten,
+    AuditAction::LrsSynced,
     AuditAction::ModelChosen,
     AuditAction::ModulesTagged,
 ];

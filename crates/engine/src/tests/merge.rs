@@ -163,6 +163,41 @@ fn edits_that_do_not_collide_merge_silently_whichever_side_is_ours() {
 }
 
 #[test]
+fn what_a_copy_sent_to_an_lrs_merges_as_nothing_to_carry() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut ours, mut theirs) = copies(tmp.path());
+    let ben = someone("Ben");
+    theirs
+        .record_sync(
+            "http://lrs.example.com/xAPI/",
+            "curriculum",
+            40,
+            Some(0),
+            &ben,
+            Timestamp(10),
+        )
+        .unwrap();
+    theirs
+        .add_prerequisite(&m(&theirs, 6), &m(&theirs, 7), None, &ben, Timestamp(11))
+        .unwrap();
+    let report = merge(&mut ours, &theirs, &Resolutions::all(None)).unwrap();
+    assert!(
+        report.merged
+            && report.conflicts.is_empty()
+            && report
+                .applied
+                .iter()
+                .all(|c| c.kind == "prerequisite" || c.kind == "group"),
+        "the sync changed nothing a copy holds, so only the edge comes over: {report:?}"
+    );
+    assert_eq!(
+        edges(&ours),
+        edges(&theirs),
+        "and the two copies hold the same graph"
+    );
+}
+
+#[test]
 fn collisions_are_listed_side_by_side_and_resolved_only_when_asked() {
     let tmp = tempfile::tempdir().unwrap();
     let (mut ours, mut theirs) = copies(tmp.path());
