@@ -229,6 +229,29 @@ pub(crate) async fn taxonomy_editor(env: &Env) -> Result<()> {
             "Renamed “Negotiation” to “Deal negotiation”",
         )
         .await?;
+        let labelled = c
+            .execute(
+                "return ['skill-description', 'skill-examples'].map((id) => document.querySelector(`[data-testid=${id}]`)?.labels?.[0]?.textContent ?? '')",
+                vec![],
+            )
+            .await?;
+        ensure!(
+            labelled == serde_json::json!(["Description", "Examples, one per line"]),
+            "the skill's two text fields say what they hold once filled: {labelled}"
+        );
+        let requires: Vec<String> = serde_json::from_value(
+            c.execute(
+                "return [...document.querySelectorAll('[data-testid=skill-requires] li')].map((li) => li.textContent.replace('✕', '').trim())",
+                vec![],
+            )
+            .await?,
+        )?;
+        let mut sorted = requires.clone();
+        sorted.sort_by_key(|n| n.to_lowercase());
+        ensure!(
+            requires.len() >= 2 && requires.iter().all(|r| !r.is_empty()) && requires == sorted,
+            "the skills it requires are listed by name, the same on every machine: {requires:?}"
+        );
         screenshot(&c, env, "taxonomy-edited").await?;
 
         // Close the window (Ctrl+W) in the middle of renaming Forecasting: the name typed
