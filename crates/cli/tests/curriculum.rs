@@ -122,6 +122,18 @@ fn track_path_and_taxonomy() {
         tree.contains("\n    Negotiation [negotiation]  (7 modules)"),
         "leaves are indented under competencies: {tree}"
     );
+    assert!(
+        pathforge(&[&"taxonomy", &"retire", &file, &"forecasting"])
+            .status
+            .success(),
+        "a skill retires"
+    );
+    let tree = stdout(&pathforge(&[&"taxonomy", &"show", &file]));
+    assert!(
+        tree.contains("\n    Forecasting [forecasting]  (3 modules)  retired\n")
+            && !tree.contains("[negotiation]  (7 modules)  retired"),
+        "the tree says which skills are retired, and only those: {tree}"
+    );
 }
 
 #[test]

@@ -303,7 +303,14 @@ fn tree(
             1 => "  (1 module)".to_owned(),
             n => format!("  ({n} modules)"),
         };
-        writeln!(out, "{}{} [{}]{count}", "  ".repeat(depth), s.name, s.slug)?;
+        let retired = if s.retired { "  retired" } else { "" };
+        writeln!(
+            out,
+            "{}{} [{}]{count}{retired}",
+            "  ".repeat(depth),
+            s.name,
+            s.slug
+        )?;
         tree(out, skills, Some(&s.id), depth + 1, teaching)?;
     }
     Ok(())
