@@ -237,6 +237,27 @@ where
     result
 }
 
+/// Opens the Log tab on one kind of action (`tag`, `lrs`…) and reads each entry listed,
+/// newest first, whole — `#seq`, its words, who and when — as a row shows only the start
+/// of a long one.
+async fn audit_rows(c: &Client, kind: &str) -> Result<Vec<String>> {
+    c.find(Locator::Css("[data-testid=tab-audit]"))
+        .await?
+        .click()
+        .await?;
+    c.find(Locator::Css("[data-testid=audit-kind]"))
+        .await?
+        .select_by_value(kind)
+        .await?;
+    let rows = c
+        .execute(
+            "return [...document.querySelectorAll('[data-testid=audit-row]')].map((r) => r.textContent.replace(/\\s+/g, ' ').trim())",
+            vec![],
+        )
+        .await?;
+    Ok(serde_json::from_value(rows)?)
+}
+
 async fn text_of(c: &Client, css: &str) -> Result<String> {
     let el = c
         .wait()

@@ -153,22 +153,7 @@ pub(crate) async fn review(env: &Env) -> Result<()> {
         screenshot(&c, env, "calibration").await?;
 
         // The audit log in the app: the decisions are there, filtered, and the chain holds.
-        c.find(Locator::Css("[data-testid=tab-audit]"))
-            .await?
-            .click()
-            .await?;
-        c.find(Locator::Css("[data-testid=audit-kind]"))
-            .await?
-            .select_by_value("tag")
-            .await?;
-        // Their text whole: a row shows the start of a long one, its tooltip the rest.
-        let rows: Vec<String> = serde_json::from_value(
-            c.execute(
-                "return [...document.querySelectorAll('[data-testid=audit-row]')].map((r) => r.textContent.replace(/\\s+/g, ' ').trim())",
-                vec![],
-            )
-            .await?,
-        )?;
+        let rows = audit_rows(&c, "tag").await?;
         let first = rows.first().context("decision entries are listed")?;
         ensure!(
             rows.len() >= 7 && first.contains("Dana Okafor (SME)"),
