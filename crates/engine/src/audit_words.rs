@@ -149,7 +149,10 @@ pub(crate) fn summary(event: &AuditEvent, names: &Names) -> String {
         A::LibraryImported => {
             let mut line = format!(
                 "Imported {}: {} added, {} updated, {} retired",
-                text(&after["source"]).map_or("a library".to_owned(), quoted),
+                // Entries before 2026-12-04 kept the folder's full path.
+                text(&after["source"])
+                    .or(text(&after["source_path"]).map(file_name))
+                    .map_or("a library".to_owned(), quoted),
                 number(&after["added"]),
                 number(&after["updated"]),
                 number(&after["removed"])
@@ -212,7 +215,7 @@ pub(crate) fn summary(event: &AuditEvent, names: &Names) -> String {
                 ),
             };
             let line = match text(&after["pack"]) {
-                Some(pack) => format!("{line}, from review pack {pack}"),
+                Some(_) => format!("{line}, in a review pack"),
                 None => line,
             };
             with_note(line, after)
@@ -443,6 +446,27 @@ mod tests {
         };
         // Written by a newer Pathforge: said by its stored name, not hidden.
         check("course.renamed", "course.renamed on x->y");
+        let said = |action: &str, before: Value, after: Value| {
+            summary(&event(action, before, after), &names)
+        };
+        assert_eq!(
+            said(
+                "library.imported",
+                Value::Null,
+                json!({ "source_path": "/home/dana/libraries/sales-onboarding", "modules": 32 })
+            ),
+            "Imported “sales-onboarding”: 0 added, 0 updated, 0 retired (32 modules in all)",
+            "an entry from before libraries were named by name alone is read by its folder's name"
+        );
+        assert_eq!(
+            said(
+                "tag.decided",
+                json!({ "tags": [{ "module": "m1", "skill": "closing", "confidence": 0.8 }] }),
+                json!({ "state": "accepted", "pack": "2e121bb5-3079-5260-b211-9b39f516ae35", "note": "ok" })
+            ),
+            "Accepted “closing” on module m1 (suggested at 80%), in a review pack — “ok”",
+            "a decision from a review pack says so, without the pack's id"
+        );
         let stopped = json!({ "lrs": "https://lrs.example.com/xAPI/", "what": "curriculum", "sent": 12, "already": null });
         assert_eq!(
             summary(&event("lrs.synced", Value::Null, stopped), &names),
