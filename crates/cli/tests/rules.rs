@@ -14,6 +14,20 @@ fn rules_check_and_run_on_recorded_events() {
     assert!(pathforge(&[&"import", &file, &sample_library()])
         .status
         .success());
+    let list = stdout(&pathforge(&[&"rules", &"list", &file]));
+    let kind_at: std::collections::BTreeSet<usize> = list
+        .lines()
+        .filter(|l| l.contains("  "))
+        .map(|l| {
+            let id = l.split(' ').next().unwrap_or_default();
+            id.chars().count() + l[id.len()..].chars().take_while(|c| *c == ' ').count()
+        })
+        .collect();
+    assert_eq!(
+        kind_at.len(),
+        1,
+        "the list's kinds line up, the graph's long rule ids included: {list}"
+    );
     let out = pathforge(&[&"rules", &"check", &file]);
     assert!(
         out.status.success(),

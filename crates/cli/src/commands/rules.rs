@@ -27,6 +27,11 @@ pub(crate) fn run_rules(command: &RulesCommand) -> anyhow::Result<Output> {
         RulesCommand::List { file } => {
             let set = open(file)?.rules()?;
             Output::new(set, |out, set| {
+                // Columns as wide as their longest entry: the graph's rules are named
+                // after their module's file.
+                let id = set.rules.iter().map(|r| r.id.chars().count()).max();
+                let kind = set.rules.iter().map(|r| r.body.kind().len()).max();
+                let (id, kind) = (id.unwrap_or(0), kind.unwrap_or(0));
                 for r in &set.rules {
                     let origin = if r.origin == rules::Origin::Graph {
                         " (from the graph)"
@@ -35,9 +40,9 @@ pub(crate) fn run_rules(command: &RulesCommand) -> anyhow::Result<Output> {
                     };
                     writeln!(
                         out,
-                        "{:<40} {:<24} {}{origin}",
+                        "{:<id$}  {:<kind$}  {}{origin}",
                         r.id,
-                        r.body.kind(),
+                        r.body.kind().replace('_', " "),
                         r.explanation
                     )?;
                 }
