@@ -386,6 +386,20 @@ mod tests {
     }
 
     #[test]
+    fn the_log_tab_names_every_kind_of_action() {
+        let ui = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/lib/audit.ts");
+        let text = std::fs::read_to_string(&ui).unwrap();
+        for &a in AuditAction::ALL {
+            let (family, _) = a.as_str().split_once('.').unwrap();
+            assert!(
+                text.contains(&format!("\n  {family}: '")),
+                "{}: KIND_LABELS has no words for {family} (of {a}), so the Log tab's filter would show it as stored",
+                ui.display()
+            );
+        }
+    }
+
+    #[test]
     fn a_working_session_logs_only_actions_the_engine_knows_each_in_the_edits_transaction() {
         let tmp = tempfile::tempdir().unwrap();
         let me = Actor::System;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { actionKinds, actorName, filterAudit } from './audit';
+import { actionKinds, actorName, filterAudit, kindLabel } from './audit';
 import type { AuditLine } from './bindings';
 
 const event = (seq: number, action: string, actor: AuditLine['actor'], object = 'x', after: unknown = null, summary = ''): AuditLine => ({
@@ -38,5 +38,7 @@ describe('audit log filter', () => {
     expect(actorName({ kind: 'person', name: 'Dana', role: 'sme' }), 'a person with a role').toBe('Dana (SME)');
     expect(actorName({ kind: 'model', id: 'm', version: 'v1' })).toBe('m v1');
     expect(actionKinds(log), 'the part before the dot, once each').toEqual(['library', 'tag', 'tags']);
+    expect(actionKinds(log).map(kindLabel), 'each in words').toEqual(['Library imports', 'Tag decisions', 'Tag decisions in bulk']);
+    expect(kindLabel('course'), 'a kind from a newer build, as stored').toBe('course');
   });
 });

@@ -26,6 +26,38 @@ export function filterAudit(events: AuditLine[], action: string, text: string): 
     .sort((a, b) => b.seq - a.seq);
 }
 
+/** What each kind of action (the part of an entry's action before the dot) is about, for
+ * the filter; a kind this build does not know (from a newer one) shows as it is stored. */
+const KIND_LABELS: Record<string, string> = {
+  answers: 'Learners’ answers',
+  bkt: 'Calibration',
+  bundle: 'Rule bundles',
+  catalog: 'Catalog columns',
+  export: 'Exports',
+  library: 'Library imports',
+  lrs: 'Sends to an LRS',
+  merge: 'Merge conflicts resolved',
+  model: 'Model folder',
+  module: 'Module levels',
+  modules: 'Auto-tagging',
+  prerequisite: 'Prerequisites',
+  project: 'Restores and merges',
+  review: 'Review settings and packs',
+  rule: 'Rules',
+  simulation: 'Cohort',
+  skill: 'Skills',
+  skill_prerequisite: 'Skill prerequisites',
+  suggestion: 'Dismissed suggestions',
+  tag: 'Tag decisions',
+  tags: 'Tag decisions in bulk',
+  taxonomy: 'Framework imports',
+  track: 'Tracks',
+};
+
+export function kindLabel(kind: string): string {
+  return KIND_LABELS[kind] ?? kind;
+}
+
 /** The kinds of action present (the part before the first dot), for the filter. */
 export function actionKinds(events: AuditLine[]): string[] {
   return [...new Set(events.map((e) => e.action.split('.')[0] ?? e.action))].sort();
