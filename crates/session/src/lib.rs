@@ -457,9 +457,18 @@ impl Session {
 
     /// Reads this machine's profile from `dir` (the shell's config folder); a missing file
     /// means no profile yet, a damaged one is reported when the window asks.
+    ///
+    /// The project the app was started with is opened before the shell knows this folder:
+    /// it gets this machine's key now, so its changes are signed like any other's.
     pub fn set_profile_place(&mut self, dir: PathBuf) {
         self.profile = engine::load_profile(&dir).ok().flatten();
         self.profile_dir = Some(dir);
+        if let Some(mut project) = self.project.take() {
+            if let Err(e) = self.equip(&mut project) {
+                self.startup_error.get_or_insert(e);
+            }
+            self.project = Some(project);
+        }
     }
 
     /// The profile decisions are recorded under, if one was set up.
@@ -551,10 +560,10 @@ impl Session {
         Ok(self.project()?.audit_lines()?)
     }
 
-    fn replace(&mut self, mut project: Project) -> IpcResult<ProjectInfo> {
-        // This machine's key (kept beside the profile, shared with the CLI) signs the
-        // audit log's head after each change; without a config folder it stays unsigned,
-        // which `audit verify` reports.
+    /// Gives `project` this machine's key (kept beside the profile, shared with the CLI),
+    /// which signs the audit log's head after each change, and the signers it trusts;
+    /// without a config folder the head stays unsigned, which `audit verify` reports.
+    fn equip(&self, project: &mut Project) -> IpcResult<()> {
         if let Some(dir) = &self.profile_dir {
             let key = engine::machine_key(dir)?.0;
             let mut trusted = engine::trusted_keys(dir)?;
@@ -562,6 +571,11 @@ impl Session {
             project.trust_signers(trusted);
             project.sign_audit_with(key);
         }
+        Ok(())
+    }
+
+    fn replace(&mut self, mut project: Project) -> IpcResult<ProjectInfo> {
+        self.equip(&mut project)?;
         let info = project.info()?;
         self.project = Some(project);
         self.startup_error = None;

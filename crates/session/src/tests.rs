@@ -780,3 +780,20 @@ fn the_window_backs_up_and_restores_its_project() {
         "the restore is logged"
     );
 }
+
+#[test]
+fn a_project_the_app_was_started_with_is_signed_with_this_machines_key() {
+    // The shell opens `--project FILE` before it knows the config folder; the head of
+    // every change made in the window is still signed with this machine's key.
+    let tmp = tempfile::tempdir().unwrap();
+    let config = tmp.path().join("config");
+    let mut s = Session::start(Some(&tmp.path().join("p")), None, Timestamp(1));
+    s.set_profile_place(config.clone());
+    s.set_auto_accept(Some(0.9), Timestamp(2)).unwrap();
+    let key = engine::machine_key(&config).unwrap().0;
+    assert_eq!(
+        s.verify_audit().unwrap().signed_by,
+        Some(bundle::public_key_text(&key)),
+        "the change's head is signed by this machine"
+    );
+}

@@ -170,6 +170,10 @@ pub(crate) async fn review(env: &Env) -> Result<()> {
             .await?;
         let verdict = text_of(&c, "[data-testid=audit-check]").await?;
         ensure!(verdict.contains("intact"), "the chain verifies in the app: {verdict:?}");
+        ensure!(
+            verdict.contains("signed by key"),
+            "and the window signed its head with this machine's key, though it was started on the project: {verdict:?}"
+        );
         c.find(Locator::Css("[data-testid=audit-row]"))
             .await?
             .click()
