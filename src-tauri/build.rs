@@ -5,6 +5,7 @@ const COMMANDS: &[&str] = &[
     "session_state",
     "create_project",
     "open_project",
+    "recent_projects",
     "import_library",
     "catalog_preview",
     "map_catalog_columns",

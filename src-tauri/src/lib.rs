@@ -40,6 +40,11 @@ fn open_project(state: State<'_, Shared>, path: PathBuf) -> IpcResult<ProjectInf
     session(&state).open_project(&path)
 }
 
+#[tauri::command]
+fn recent_projects(state: State<'_, Shared>) -> IpcResult<Vec<model::RecentProject>> {
+    session(&state).recent_projects()
+}
+
 #[tauri::command(async)]
 fn import_library(
     state: State<'_, Shared>,
@@ -554,6 +559,7 @@ pub fn run(mut started: Session) {
             session_state,
             create_project,
             open_project,
+            recent_projects,
             import_library,
             catalog_preview,
             map_catalog_columns,

@@ -365,7 +365,10 @@ pub use merge::{
     carried_entries_verify, MergeChange, MergeConflict, MergeEdit, MergeReport, Resolutions, Side,
 };
 pub use prerequisites::{graph_layout, skill_layout, MAX_SUGGEST_MODULES};
-pub use profile::{load_profile, machine_key, save_profile, trust_key, trusted_keys};
+pub use profile::{
+    load_profile, machine_key, note_recent, recent_projects, save_profile, trust_key, trusted_keys,
+    RECENT_KEPT,
+};
 pub use review_pack::PackFilter;
 pub use simulation::{Simulation, SimulationProgress, SimulationRequest, SimulationRun};
 pub use taxonomy::SkillEdit;

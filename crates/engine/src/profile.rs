@@ -1,7 +1,8 @@
 //! This machine's profile — the person using Pathforge and their role — kept as
 //! `profile.json` in the settings folder the caller passes in (the CLI's and the window's
-//! config folder), so decisions in every project are recorded under it; and its signing
-//! key, which signs bundles and the audit log's head of every project changed here.
+//! config folder), so decisions in every project are recorded under it; its signing key,
+//! which signs bundles and the audit log's head of every project changed here; and the
+//! projects last opened here, for the window's start page.
 
 use std::path::Path;
 
@@ -139,6 +140,37 @@ fn check_key(key: &str) -> std::result::Result<(), &'static str> {
     }
 }
 
+/// The projects last opened on this machine, for the window's start page.
+const RECENT: &str = "recent-projects.json";
+/// How many it remembers.
+pub const RECENT_KEPT: usize = 8;
+
+/// The projects opened on this machine (in `dir`), most recent first. The list is only a
+/// convenience: a missing or damaged one reads as empty, and the next project opened
+/// starts it afresh.
+pub fn recent_projects(dir: &Path) -> Vec<std::path::PathBuf> {
+    std::fs::read(dir.join(RECENT))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or_default()
+}
+
+/// Puts `project` first among the projects opened on this machine (once, by its full
+/// path), keeping the last [`RECENT_KEPT`].
+pub fn note_recent(dir: &Path, project: &Path) -> Result<()> {
+    let project = std::fs::canonicalize(project).unwrap_or_else(|_| project.to_path_buf());
+    let mut list = recent_projects(dir);
+    list.retain(|p| *p != project);
+    list.insert(0, project);
+    list.truncate(RECENT_KEPT);
+    std::fs::create_dir_all(dir).map_err(|e| ingest::Error::Io {
+        path: dir.to_path_buf(),
+        source: e,
+    })?;
+    let text = serde_json::to_string_pretty(&list).expect("paths serialise");
+    write_atomically(&dir.join(RECENT), text.as_bytes())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -214,6 +246,53 @@ mod tests {
         assert!(
             err.kind() == ErrorKind::BadInput && err.to_string().contains("signing-key"),
             "a damaged key file is named, never replaced: {err}"
+        );
+    }
+
+    #[test]
+    fn recent_projects_come_newest_first_once_each_and_a_damaged_list_starts_afresh() {
+        let dir = tempfile::tempdir().unwrap();
+        let place = dir.path().join("pathforge");
+        assert!(recent_projects(&place).is_empty(), "none yet");
+        let files: Vec<std::path::PathBuf> = (0..RECENT_KEPT + 2)
+            .map(|i| {
+                let f = dir.path().join(format!("p{i}.pathforge"));
+                std::fs::write(&f, "").unwrap();
+                f
+            })
+            .collect();
+        for f in &files {
+            note_recent(&place, f).unwrap();
+        }
+        note_recent(&place, &files[RECENT_KEPT]).unwrap();
+        let listed = recent_projects(&place);
+        let mut want: Vec<std::path::PathBuf> = vec![files[RECENT_KEPT].clone()];
+        want.extend(
+            files
+                .iter()
+                .rev()
+                .filter(|f| **f != files[RECENT_KEPT])
+                .take(RECENT_KEPT - 1)
+                .cloned(),
+        );
+        let want: Vec<_> = want
+            .iter()
+            .map(|f| std::fs::canonicalize(f).unwrap())
+            .collect();
+        assert_eq!(
+            listed, want,
+            "the one opened last first, each once, the oldest beyond {RECENT_KEPT} forgotten"
+        );
+        std::fs::write(place.join(RECENT), "{ not a list").unwrap();
+        assert!(
+            recent_projects(&place).is_empty(),
+            "a damaged list reads as empty"
+        );
+        note_recent(&place, &files[0]).unwrap();
+        assert_eq!(
+            recent_projects(&place),
+            [std::fs::canonicalize(&files[0]).unwrap()],
+            "and the next project opened starts it afresh"
         );
     }
 }

@@ -158,6 +158,17 @@ pub struct ProjectInfo {
     pub schema_version: u32,
 }
 
+/// A project opened on this machine before, for the window's start page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct RecentProject {
+    /// Full path of the `.pathforge` file.
+    pub path: String,
+    /// The file's name without its extension.
+    pub name: String,
+    /// Whether the file is still there.
+    pub exists: bool,
+}
+
 /// Where a library came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]

@@ -41,6 +41,7 @@ pub fn bindings() -> String {
         Finding::decl(&cfg),
         Actor::decl(&cfg),
         AuditEvent::decl(&cfg),
+        model::RecentProject::decl(&cfg),
         model::AuditLine::decl(&cfg),
         model::SkippedFile::decl(&cfg),
         model::ImportWarning::decl(&cfg),

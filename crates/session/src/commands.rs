@@ -70,6 +70,7 @@ commands! {
     session_state() -> SessionState;
     create_project(path: PathBuf) -> ProjectInfo;
     open_project(path: PathBuf) -> ProjectInfo;
+    recent_projects() -> Vec<model::RecentProject>;
     import_library(path: PathBuf; progress: ImportProgress) -> ImportReport;
     catalog_preview(path: PathBuf) -> model::CatalogPreview;
     map_catalog_columns(path: PathBuf, columns: model::CatalogColumns) -> model::CatalogPreview;

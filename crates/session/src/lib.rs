@@ -467,6 +467,9 @@ impl Session {
             if let Err(e) = self.equip(&mut project) {
                 self.startup_error.get_or_insert(e);
             }
+            if let (Some(dir), Ok(info)) = (&self.profile_dir, project.info()) {
+                let _ = engine::note_recent(dir, Path::new(&info.path));
+            }
             self.project = Some(project);
         }
     }
@@ -574,9 +577,32 @@ impl Session {
         Ok(())
     }
 
+    /// The projects opened on this machine, most recent first (none without a config
+    /// folder).
+    pub fn recent_projects(&self) -> IpcResult<Vec<model::RecentProject>> {
+        let Some(dir) = &self.profile_dir else {
+            return Ok(Vec::new());
+        };
+        Ok(engine::recent_projects(dir)
+            .into_iter()
+            .map(|p| model::RecentProject {
+                name: p
+                    .file_stem()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+                exists: p.is_file(),
+                path: p.display().to_string(),
+            })
+            .collect())
+    }
+
     fn replace(&mut self, mut project: Project) -> IpcResult<ProjectInfo> {
         self.equip(&mut project)?;
         let info = project.info()?;
+        if let Some(dir) = &self.profile_dir {
+            // A convenience list: failing to remember it never stops a project opening.
+            let _ = engine::note_recent(dir, Path::new(&info.path));
+        }
         self.project = Some(project);
         self.startup_error = None;
         self.rewatch();

@@ -797,3 +797,34 @@ fn a_project_the_app_was_started_with_is_signed_with_this_machines_key() {
         "the change's head is signed by this machine"
     );
 }
+
+#[test]
+fn projects_opened_here_are_offered_again_newest_first() {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = tmp.path().join("config");
+    let mut s = Session::start(Some(&tmp.path().join("first")), None, Timestamp(1));
+    s.set_profile_place(config.clone());
+    s.create_project(&tmp.path().join("second"), Timestamp(2))
+        .unwrap();
+    let first = tmp.path().join("first.pathforge");
+    s.open_project(&first).unwrap();
+    std::fs::remove_file(tmp.path().join("second.pathforge")).unwrap();
+    let recent = Session::default().recent_projects().unwrap();
+    assert!(
+        recent.is_empty(),
+        "a window with no config folder lists none"
+    );
+    let mut window = Session::default();
+    window.set_profile_place(config);
+    let listed: Vec<(String, bool)> = window
+        .recent_projects()
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.name, r.exists))
+        .collect();
+    assert_eq!(
+        listed,
+        [("first".to_owned(), true), ("second".to_owned(), false)],
+        "the one opened last first, the one started with once, a removed file said to be gone"
+    );
+}

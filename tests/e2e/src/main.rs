@@ -361,6 +361,27 @@ async fn wait_for_count(c: &Client, css: &str, want: usize) -> Result<usize> {
 }
 
 /// Waits (up to 10 s) until the text of `css` contains `needle`; returns that text.
+/// As [`wait_for_text`], by the element's text content: WebKitWebDriver gives no text for
+/// an element that cuts its text short (`overflow: hidden` with an ellipsis), such as the
+/// toolbar's project name.
+async fn wait_for_content(c: &Client, css: &str, needle: &str) -> Result<String> {
+    let script = format!("return document.querySelector({css:?})?.textContent ?? ''");
+    let mut last = String::new();
+    for _ in 0..100 {
+        last = c
+            .execute(&script, vec![])
+            .await?
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        if last.contains(needle) {
+            return Ok(last);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    bail!("{css} never held {needle:?}; last text: {last:?}")
+}
+
 async fn wait_for_text(c: &Client, css: &str, needle: &str) -> Result<String> {
     let mut last = String::new();
     for _ in 0..100 {

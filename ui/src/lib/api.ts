@@ -110,6 +110,7 @@ export const api = {
   sessionState: () => call('session_state'),
   createProject: (path: string) => call('create_project', { path }),
   openProject: (path: string) => call('open_project', { path }),
+  recentProjects: () => call('recent_projects'),
   /** Imports a library folder, package or catalog; `onProgress` hears each file read. */
   importLibrary: (path: string, onProgress: (p: ImportProgress) => void = () => undefined) => {
     const channel = new Channel<ImportProgress>();

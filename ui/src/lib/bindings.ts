@@ -206,6 +206,20 @@ action: string,
  */
 object: string, before: unknown, after: unknown, };
 
+export type RecentProject = { 
+/**
+ * Full path of the `.pathforge` file.
+ */
+path: string, 
+/**
+ * The file's name without its extension.
+ */
+name: string, 
+/**
+ * Whether the file is still there.
+ */
+exists: boolean, };
+
 export type AuditLine = { summary: string, 
 /**
  * Position in the log, from 1.

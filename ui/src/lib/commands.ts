@@ -2,13 +2,14 @@
 // (UPDATE_BINDINGS=1 cargo test -p session). Do not edit.
 
 import type { Channel } from '@tauri-apps/api/core';
-import type { AuditCheck, AuditFormat, AuditLine, Calibration, CatalogColumns, CatalogPreview, Cohort, Decision, DecisionsImport, ExportPreview, ExportRequest, Finding, GraphView, ImportProgress, ImportReport, Journey, Level, LrsProgress, LrsRequest, MergePreview, MergeReport, ModelStatus, Module, ModuleId, ModuleInsight, ModuleSummary, PrerequisiteGroup, PrerequisiteSuggestion, Profile, ProjectInfo, Resolutions, Restored, Rule, RulesView, SampleLearner, SessionState, Simulation, SimulationProgress, SimulationRequest, SkillId, SkillMerge, SyncReport, Tag, TagEdit, TagProgress, TagReport, TagState, TaxonomyView, TrackDraft, TrackPath } from './bindings';
+import type { AuditCheck, AuditFormat, AuditLine, Calibration, CatalogColumns, CatalogPreview, Cohort, Decision, DecisionsImport, ExportPreview, ExportRequest, Finding, GraphView, ImportProgress, ImportReport, Journey, Level, LrsProgress, LrsRequest, MergePreview, MergeReport, ModelStatus, Module, ModuleId, ModuleInsight, ModuleSummary, PrerequisiteGroup, PrerequisiteSuggestion, Profile, ProjectInfo, RecentProject, Resolutions, Restored, Rule, RulesView, SampleLearner, SessionState, Simulation, SimulationProgress, SimulationRequest, SkillId, SkillMerge, SyncReport, Tag, TagEdit, TagProgress, TagReport, TagState, TaxonomyView, TrackDraft, TrackPath } from './bindings';
 
 /** Every command the window may call: its arguments and its result. */
 export type Commands = {
   session_state: { args: {}; result: SessionState };
   create_project: { args: { path: string }; result: ProjectInfo };
   open_project: { args: { path: string }; result: ProjectInfo };
+  recent_projects: { args: {}; result: Array<RecentProject> };
   import_library: { args: { path: string; onProgress: Channel<ImportProgress> }; result: ImportReport };
   catalog_preview: { args: { path: string }; result: CatalogPreview };
   map_catalog_columns: { args: { path: string; columns: CatalogColumns }; result: CatalogPreview };
