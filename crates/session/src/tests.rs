@@ -796,6 +796,40 @@ fn a_project_the_app_was_started_with_is_signed_with_this_machines_key() {
         Some(bundle::public_key_text(&key)),
         "the change's head is signed by this machine"
     );
+    // And it trusts only this machine's signers: a bundle signed elsewhere is refused.
+    let lib = tmp.path().join("lib");
+    std::fs::create_dir_all(&lib).unwrap();
+    std::fs::write(lib.join("a.md"), "---\ntitle: A\n---\nText of A.\n").unwrap();
+    s.import_library(&lib, &Cancel::default(), Timestamp(3), &mut drop)
+        .unwrap();
+    let (ids, files) = engine::Project::open(&tmp.path().join("p.pathforge"))
+        .unwrap()
+        .bundle_files()
+        .unwrap();
+    let elsewhere = bundle::generate_key().unwrap();
+    let bytes = bundle::build(&ids, "1.0.0", "Sam", &files, &elsewhere, 4, None).unwrap();
+    let foreign = tmp.path().join("foreign.pathforge-bundle.zip");
+    std::fs::write(&foreign, bytes).unwrap();
+    let cohort: model::Cohort = serde_json::from_value(serde_json::json!({
+        "segments": [{ "name": "All", "share": 1.0, "prior": 0.2, "weekly_minutes": 120, "dropout_per_week": 0.01 }]
+    }))
+    .unwrap();
+    let request = engine::SimulationRequest {
+        cohort: Some(cohort),
+        learners: 10,
+        seed: 1,
+        bundles: vec![foreign],
+    };
+    let err = s
+        .simulate(&request, &Cancel::default(), &mut drop)
+        .unwrap_err();
+    assert!(
+        matches!(err.kind, ErrorKind::BadInput | ErrorKind::Conflict)
+            && err.message.contains("foreign.pathforge-bundle.zip")
+            && err.message.contains("unknown key"),
+        "a bundle from an untrusted signer is refused, naming the file: {}",
+        err.message
+    );
 }
 
 #[test]

@@ -14,11 +14,10 @@ pub(crate) async fn simulation_dashboard(env: &Env) -> Result<()> {
     )?;
     let project = env.scratch.join("simulation.pathforge");
     new_project(env, &project, &library)?;
-    // Two bundle versions: the second nudges idle learners after 21 days, not 7.
-    let config = env.scratch.join("simulation-config");
+    // Two bundle versions signed on this machine (whose key the window trusts): the second
+    // nudges idle learners after 21 days, not 7.
     let bundle = |version: &str| -> Result<PathBuf> {
         let out = std::process::Command::new(env.app.with_file_name("pathforge"))
-            .env("PATHFORGE_CONFIG_DIR", &config)
             .args(["bundle", "build"])
             .arg(&project)
             .arg("--out")
