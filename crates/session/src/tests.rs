@@ -802,7 +802,7 @@ fn a_project_the_app_was_started_with_is_signed_with_this_machines_key() {
     std::fs::write(lib.join("a.md"), "---\ntitle: A\n---\nText of A.\n").unwrap();
     s.import_library(&lib, &Cancel::default(), Timestamp(3), &mut drop)
         .unwrap();
-    let (ids, files) = engine::Project::open(&tmp.path().join("p.pathforge"))
+    let (ids, files) = Project::open(&tmp.path().join("p.pathforge"))
         .unwrap()
         .bundle_files()
         .unwrap();
