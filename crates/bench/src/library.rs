@@ -199,27 +199,16 @@ pub(crate) fn suggestion_scale_rows(sizes: &[usize]) -> Vec<Row> {
                 let graph = graph::Graph::new(nodes(), edges);
                 let (signals, none) = (graph::Signals { titles: true }, Default::default());
                 let start = Instant::now();
-                let found = match about {
-                    None => graph::suggest_remembering(
-                        &graph,
-                        &modules,
-                        signals,
-                        20,
-                        &none,
-                        &mut known,
-                        &mut |_| true,
-                    ),
-                    Some(m) => graph::suggest_about(
-                        &graph,
-                        &modules,
-                        signals,
-                        m,
-                        20,
-                        &none,
-                        &mut known,
-                        &mut |_| true,
-                    ),
-                }
+                let found = graph::suggest_about(
+                    &graph,
+                    &modules,
+                    signals,
+                    about,
+                    20,
+                    &none,
+                    &mut known,
+                    &mut |_| true,
+                )
                 .expect("nothing stops it");
                 (found.len(), start.elapsed())
             };

@@ -301,12 +301,7 @@ impl Progress {
 }
 
 /// "1 conflict", "3 conflicts".
-pub(crate) fn count(n: usize, what: &str) -> String {
-    match n {
-        1 => format!("1 {what}"),
-        n => format!("{n} {what}s"),
-    }
-}
+pub(crate) use lms::count;
 
 pub(crate) fn truncate(s: &str, n: usize) -> String {
     if s.chars().count() <= n {

@@ -288,6 +288,14 @@ pub(crate) fn named(path: &std::path::Path) -> String {
         .unwrap_or_else(|| path.display().to_string())
 }
 
+/// The last part of a path this or another machine wrote (`/` or `\` separated).
+pub(crate) fn file_name(path: &str) -> &str {
+    path.trim_end_matches(['/', '\\'])
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(path)
+}
+
 /// Full paths of the designer's machine that an entry holds, reduced to their last part:
 /// those entries written before [`named`] recorded (a library's source, a bundle or export
 /// written, a restore, a taxonomy file), and the two the log keeps whole because the
@@ -299,13 +307,7 @@ fn shorten_paths(event: &mut AuditEvent) -> Vec<String> {
     const KEYS: [&str; 5] = ["source_path", "file", "folder", "from", "kept"];
     let absolute =
         |s: &str| s.starts_with('/') || s.starts_with('\\') || s.get(1..3) == Some(":\\");
-    let last = |s: &str| {
-        s.trim_end_matches(['/', '\\'])
-            .rsplit(['/', '\\'])
-            .next()
-            .unwrap_or(s)
-            .to_owned()
-    };
+    let last = |s: &str| file_name(s).to_owned();
     let mut out = Vec::new();
     if event.action == AuditAction::CatalogColumnsMapped.as_str() && absolute(&event.object) {
         event.object = last(&event.object);

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use model::{AuditEvent, AuditLine, Skill, Track};
 use serde_json::Value;
 
+use crate::audit::file_name;
 use crate::{AuditAction, Project, Result};
 
 impl Project {
@@ -94,7 +95,7 @@ fn quoted(s: &str) -> String {
 }
 
 fn count(n: u64, what: &str) -> String {
-    crate::count(usize::try_from(n).unwrap_or(usize::MAX), what)
+    lms::count(usize::try_from(n).unwrap_or(usize::MAX), what)
 }
 
 fn text(v: &Value) -> Option<&str> {
@@ -117,14 +118,6 @@ fn with_note(line: String, v: &Value) -> String {
         Some(note) => format!("{line} — {}", quoted(note)),
         None => line,
     }
-}
-
-/// The last part of a path this or another machine wrote (`/` or `\` separated).
-fn file_name(path: &str) -> &str {
-    path.trim_end_matches(['/', '\\'])
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or(path)
 }
 
 /// A `before->after` object's two ends.

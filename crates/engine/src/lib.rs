@@ -330,14 +330,6 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 // One module per capability; each adds its operations to `Project`.
-/// "1 module", "3 modules": a count as the engine's messages and the log's words give it.
-pub(crate) fn count(n: usize, what: &str) -> String {
-    match n {
-        1 => format!("1 {what}"),
-        _ => format!("{n} {what}s"),
-    }
-}
-
 mod audit;
 mod audit_words;
 mod calibrate;

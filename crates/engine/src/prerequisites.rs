@@ -338,28 +338,23 @@ impl Project {
         let changed = |i: usize| vectors.as_ref().is_some_and(|v| v[i].changed);
         // Poisoned only by a panic in an earlier request; what it held is still whole.
         let mut nearby = self.nearby.lock().unwrap_or_else(|e| e.into_inner());
-        let suggestions = match about {
-            None => graph::suggest_remembering(
-                &graph,
-                &texts,
-                signals,
-                limit,
-                &dismissed,
-                &mut nearby,
-                progress,
-            ),
-            Some(id) => graph::suggest_about(
-                &graph,
-                &texts,
-                signals,
-                *at.get(id)
-                    .ok_or_else(|| Error::UnknownModule(id.to_string()))?,
-                limit,
-                &dismissed,
-                &mut nearby,
-                progress,
-            ),
-        }
+        let about = about
+            .map(|id| {
+                at.get(id)
+                    .copied()
+                    .ok_or_else(|| Error::UnknownModule(id.to_string()))
+            })
+            .transpose()?;
+        let suggestions = graph::suggest_about(
+            &graph,
+            &texts,
+            signals,
+            about,
+            limit,
+            &dismissed,
+            &mut nearby,
+            progress,
+        )
         .ok_or(Error::Cancelled)?;
         let stale = |i: usize| {
             changed(i).then(|| {

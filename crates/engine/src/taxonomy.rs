@@ -191,7 +191,7 @@ impl Project {
         let used: Vec<String> = uses
             .iter()
             .filter(|(n, _)| *n > 0)
-            .map(|&(n, what)| crate::count(n, what))
+            .map(|&(n, what)| lms::count(n, what))
             .collect();
         if !used.is_empty() {
             return Err(Error::SkillInUse {

@@ -552,8 +552,8 @@ pub(crate) fn jumps(plan: &Plan<'_>, assessment: &str, band: &rules::Band) -> bo
     }
 }
 
-/// "1 module", "3 modules".
-pub(crate) fn count(n: usize, what: &str) -> String {
+/// "1 module", "3 modules": a count as reports, the CLI and the audit log's words give it.
+pub fn count(n: usize, what: &str) -> String {
     if n == 1 {
         format!("1 {what}")
     } else {

@@ -280,6 +280,11 @@ impl Lrs {
         })
     }
 
+    /// The xAPI endpoint, as given and normalised (never with credentials).
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
     /// The statements resource.
     pub fn statements_url(&self) -> String {
         format!("{}statements", self.endpoint)

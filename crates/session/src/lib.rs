@@ -467,9 +467,6 @@ impl Session {
             if let Err(e) = self.equip(&mut project) {
                 self.startup_error.get_or_insert(e);
             }
-            if let (Some(dir), Ok(info)) = (&self.profile_dir, project.info()) {
-                let _ = engine::note_recent(dir, Path::new(&info.path));
-            }
             self.project = Some(project);
         }
     }
@@ -563,9 +560,10 @@ impl Session {
         Ok(self.project()?.audit_lines()?)
     }
 
-    /// Gives `project` this machine's key (kept beside the profile, shared with the CLI),
-    /// which signs the audit log's head after each change, and the signers it trusts;
-    /// without a config folder the head stays unsigned, which `audit verify` reports.
+    /// Gives `project` what this machine's config folder holds for it: the machine's key
+    /// (kept beside the profile, shared with the CLI), which signs the audit log's head
+    /// after each change, the signers it trusts, and a place among the recent projects.
+    /// Without a config folder the head stays unsigned, which `audit verify` reports.
     fn equip(&self, project: &mut Project) -> IpcResult<()> {
         if let Some(dir) = &self.profile_dir {
             let key = engine::machine_key(dir)?.0;
@@ -573,6 +571,8 @@ impl Session {
             trusted.push(bundle::public_key_text(&key));
             project.trust_signers(trusted);
             project.sign_audit_with(key);
+            // A convenience list: failing to remember it never stops a project opening.
+            let _ = engine::note_recent(dir, Path::new(&project.info()?.path));
         }
         Ok(())
     }
@@ -599,10 +599,6 @@ impl Session {
     fn replace(&mut self, mut project: Project) -> IpcResult<ProjectInfo> {
         self.equip(&mut project)?;
         let info = project.info()?;
-        if let Some(dir) = &self.profile_dir {
-            // A convenience list: failing to remember it never stops a project opening.
-            let _ = engine::note_recent(dir, Path::new(&info.path));
-        }
         self.project = Some(project);
         self.startup_error = None;
         self.rewatch();

@@ -115,10 +115,8 @@ impl Session {
                 LrsSource::SimulatedLearners => "simulated learners",
             };
             let actor = actor_of(&self.profile);
-            let statements = lrs.statements_url();
             self.project.as_mut().ok_or_else(no_project)?.record_sync(
-                // The xAPI endpoint people give, as the LRS client normalised it.
-                statements.strip_suffix("statements").unwrap_or(&statements),
+                lrs.endpoint(),
                 what,
                 sent,
                 already,

@@ -123,45 +123,42 @@ pub fn suggest_remembering(
     known: &mut Option<Neighbourhood>,
     progress: &mut dyn FnMut(f64) -> bool,
 ) -> Option<Vec<Suggestion>> {
-    suggest_keeping(
-        graph,
-        modules,
-        signals,
-        (limit, limit.saturating_mul(64).max(4096)),
-        None,
-        dismissed,
-        known,
-        progress,
+    suggest_about(
+        graph, modules, signals, None, limit, dismissed, known, progress,
     )
 }
 
 /// [`suggest_remembering`] of the edges into and out of one module, `about` (a node
-/// index): what a designer asks when deciding where a module goes. Only its pairs are
-/// scored, by the same models as every pair is, so a suggestion here has the confidence
-/// and evidence [`suggest`] gives the same pair; and as all end at or start from it, the
-/// [`PER_MODULE`] bound does not hold (it would stop at three prerequisites). Its pairs
-/// take moments; finding each module's nearest, the first time, still compares them all.
+/// index), or of every module when `None`. One module's is what a designer asks when
+/// deciding where it goes: only its pairs are scored, by the same models as every pair
+/// is, so a suggestion here has the confidence and evidence [`suggest`] gives the same
+/// pair; and as all end at or start from it, the [`PER_MODULE`] bound does not hold (it
+/// would stop at three prerequisites). Its pairs take moments; finding each module's
+/// nearest, the first time, still compares them all.
 #[allow(clippy::too_many_arguments)] // `suggest_remembering`'s, and the module asked about
 pub fn suggest_about(
     graph: &Graph,
     modules: &[ModuleText<'_>],
     signals: Signals,
-    about: usize,
+    about: Option<usize>,
     limit: usize,
     dismissed: &HashSet<(usize, usize)>,
     known: &mut Option<Neighbourhood>,
     progress: &mut dyn FnMut(f64) -> bool,
 ) -> Option<Vec<Suggestion>> {
-    assert!(
-        about < modules.len(),
-        "module {about} is one of the modules"
-    );
+    let wanted = match about {
+        Some(m) => {
+            assert!(m < modules.len(), "module {m} is one of the modules");
+            limit
+        }
+        None => limit.saturating_mul(64).max(4096),
+    };
     suggest_keeping(
         graph,
         modules,
         signals,
-        (limit, limit),
-        Some(about),
+        (limit, wanted),
+        about,
         dismissed,
         known,
         progress,
@@ -644,7 +641,7 @@ mod tests {
                 &graph,
                 &modules,
                 Signals { titles: true },
-                m,
+                Some(m),
                 limit,
                 &dismissed,
                 &mut known,
