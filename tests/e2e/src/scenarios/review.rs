@@ -1,7 +1,7 @@
 //! The Review tab from the keyboard on the tagged sample library: the evidence is
 //! highlighted, A accepts and the suggestion leaves the queue, Ctrl+Z undoes, E edits a
-//! suggestion into another skill, and the calibration view counts each decision in its
-//! confidence band.
+//! suggestion into another skill, F1 lists every shortcut (and holds the keys while open),
+//! and the calibration view counts each decision in its confidence band.
 
 use crate::*;
 
@@ -88,6 +88,29 @@ pub(crate) async fn review(env: &Env) -> Result<()> {
             "undo puts it back: {after} → {undone}, want {before}"
         );
         screenshot(&c, env, "review").await?;
+
+        // F1 lists every shortcut; while the sheet is open it holds the keyboard (A
+        // decides nothing), and Escape closes it.
+        press(&c, fantoccini::key::Key::F1.into()).await?;
+        wait_for_content(&c, "[data-testid=shortcuts]", "Accept the suggestion")
+            .await
+            .context("F1 shows the keyboard shortcuts")?;
+        screenshot(&c, env, "shortcuts").await?;
+        press(&c, 'a').await?;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let open = c
+            .find_all(Locator::Css("[data-testid=review-row]"))
+            .await?
+            .len();
+        ensure!(
+            open == before,
+            "A under the shortcuts sheet decides nothing: {open} open, want {before}"
+        );
+        press(&c, fantoccini::key::Key::Escape.into()).await?;
+        ensure!(
+            wait_for_count(&c, "[data-testid=shortcuts]", 0).await? == 0,
+            "Escape closes the shortcuts sheet"
+        );
 
         // Decide two from the keyboard, then read the calibration: real figures from the
         // sample library's suggestions, the two decisions among them.
