@@ -81,6 +81,22 @@ pub(crate) async fn merge_copies(env: &Env) -> Result<()> {
         );
         screenshot(&c, env, "merge-preview").await?;
         let dialog = c.find(Locator::Css("[data-testid=merge-dialog]")).await?;
+        // The dialog holds the keyboard: ↓ moves among its conflicts, not the module list
+        // behind it (nor anything a tab would do with the key).
+        let selected =
+            "return document.querySelector('[data-testid=module-row].selected')?.textContent ?? ''";
+        let behind = c.execute(selected, vec![]).await?;
+        ensure!(
+            behind.as_str().is_some_and(|t| !t.is_empty()),
+            "a module is selected behind the dialog: {behind}"
+        );
+        dialog.send_keys("\u{E015}").await?; // ArrowDown
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        let after = c.execute(selected, vec![]).await?;
+        ensure!(
+            after == behind,
+            "↓ in the merge dialog left the module list alone: {behind} became {after}"
+        );
         dialog.send_keys("t").await?;
         dialog.send_keys("\u{E007}").await?; // Enter
         wait_for_text(&c, "body", "Merged: 2 changes of theirs came in").await?;
