@@ -1,5 +1,10 @@
 //! SCORM 1.2 and 2004 manifests (and Common Cartridge, read the same way): one module per
 //! leaf item, prerequisites from `adlcp:prerequisites` and from 2004 precondition rules.
+//!
+//! [`read`] walks the organization's items into modules; each source of prerequisites is
+//! read by its own function after it: 2004 sequencing ([`sequencing_gates`],
+//! [`gate_requirements`]), 1.2's AICC script ([`script_requirement`]) and a Canvas
+//! export's `module_meta.xml` ([`canvas_module_requirements`], [`canvas_completion`]).
 
 use super::*;
 
@@ -11,27 +16,7 @@ pub(super) fn read(
 ) -> Result<(PackageKind, LibraryContent)> {
     let doc = parse_xml(path, "imsmanifest.xml", xml)?;
     let root = doc.root_element();
-    let version = child(root, "metadata")
-        .and_then(|m| child(m, "schemaversion"))
-        .map(|v| text_of(Some(v)));
-    let schema = child(root, "metadata")
-        .and_then(|m| child(m, "schema"))
-        .map(|v| text_of(Some(v)));
-    let cartridge = schema
-        .as_deref()
-        .is_some_and(|s| s.contains("Common Cartridge"));
-    let kind = match version.as_deref() {
-        _ if cartridge => PackageKind::CommonCartridge,
-        Some("1.2") => PackageKind::Scorm12,
-        Some(_) => PackageKind::Scorm2004,
-        None if root
-            .namespaces()
-            .any(|n| n.uri().contains("adlcp_rootv1p2")) =>
-        {
-            PackageKind::Scorm12
-        }
-        None => PackageKind::Scorm2004,
-    };
+    let kind = package_kind(root);
     let resources: BTreeMap<&str, roxmltree::Node<'_, '_>> = root
         .descendants()
         .filter(|n| n.is_element() && n.tag_name().name() == "resource")
@@ -48,9 +33,10 @@ pub(super) fn read(
 
     let mut modules = Vec::new();
     let mut ids: BTreeMap<String, String> = BTreeMap::new(); // item identifier → module path
-    let mut prereqs: Vec<(String, String)> = Vec::new(); // (module path, expression)
-                                                         // SCORM 2004: global objective → the item whose primary objective writes it, and each
-                                                         // item's sets of globals that keep it disabled.
+                                                             // (module path, expression)
+    let mut prereqs: Vec<(String, String)> = Vec::new();
+    // SCORM 2004: global objective → the item whose primary objective writes it, and each
+    // item's sets of globals that keep it disabled.
     let mut writes: BTreeMap<String, String> = BTreeMap::new();
     let mut gates: BTreeMap<String, Vec<Vec<String>>> = BTreeMap::new();
     // Leaves under each aggregation item (a Canvas module), for module-level prerequisites.
@@ -131,41 +117,14 @@ pub(super) fn read(
             });
             extra.insert("launch_missing".into(), json!(true));
         }
-        let body = if remote {
-            extra.insert("web_link".into(), json!(href));
-            format!("{title}\n{href}")
-        } else if resource_type.contains("imswl") {
-            // A web link: its XML names the URL.
-            let url = files
-                .get(&launch)
-                .and_then(|x| std::str::from_utf8(x).ok().map(str::to_owned))
-                .and_then(|x| {
-                    let doc = roxmltree::Document::parse(&x).ok()?;
-                    let url = doc.descendants().find(|n| n.tag_name().name() == "url")?;
-                    attr(url, "href").map(str::to_owned)
-                })
-                .unwrap_or_default();
-            extra.insert("web_link".into(), json!(url));
-            format!("{title}\n{url}")
-        } else if resource_type.contains("assessment") || resource_type.contains("qti") {
-            let named = files
-                .get(&launch)
-                .and_then(|x| std::str::from_utf8(x).ok().map(str::to_owned))
-                .and_then(|x| {
-                    let doc = roxmltree::Document::parse(&x).ok()?;
-                    let node = doc
-                        .descendants()
-                        .find(|n| n.tag_name().name() == "assessment")?;
-                    attr(node, "title").map(str::to_owned)
-                });
-            extra.insert(
-                "assessment".into(),
-                json!(named.clone().unwrap_or_else(|| title.clone())),
-            );
-            named.unwrap_or_else(|| title.clone())
-        } else {
-            files.get(&launch).map(html_text).unwrap_or_default()
-        };
+        let body = match href {
+            _ if remote => Launched::Remote(href),
+            _ => Launched::File {
+                launch: &launch,
+                resource_type,
+            },
+        }
+        .body(&title, files, &mut extra);
         extra.insert(
             "package".into(),
             json!(match kind {
@@ -236,6 +195,119 @@ pub(super) fn read(
             },
         ));
     }
+    let mut requires = gate_requirements(gates, &writes);
+    requires.extend(
+        prereqs
+            .into_iter()
+            .filter_map(|(module, expr)| script_requirement(module, &expr, &ids)),
+    );
+    // Canvas exports module prerequisites in course_settings/module_meta.xml.
+    if let Some(meta) = files.get(&format!("{base}course_settings/module_meta.xml")) {
+        let doc = parse_xml(path, "course_settings/module_meta.xml", meta)?;
+        let items = Items {
+            leaves_of: &leaves_of,
+            by_resource: &by_resource,
+            ids: &ids,
+        };
+        requires.extend(canvas_module_requirements(&doc, &items));
+        canvas_completion(&doc, &items, &mut modules);
+    }
+    let manifest = Manifest {
+        requires,
+        ..Manifest::default()
+    };
+    Ok((
+        kind,
+        LibraryContent {
+            modules,
+            manifest: Some(manifest),
+            skipped,
+            warnings,
+        },
+    ))
+}
+
+/// Which kind of package a manifest is: Common Cartridge by its schema, SCORM 1.2 or 2004
+/// by its schema version (or, without one, the 1.2 namespace).
+fn package_kind(root: roxmltree::Node<'_, '_>) -> PackageKind {
+    let version = child(root, "metadata")
+        .and_then(|m| child(m, "schemaversion"))
+        .map(|v| text_of(Some(v)));
+    let schema = child(root, "metadata")
+        .and_then(|m| child(m, "schema"))
+        .map(|v| text_of(Some(v)));
+    let cartridge = schema
+        .as_deref()
+        .is_some_and(|s| s.contains("Common Cartridge"));
+    match version.as_deref() {
+        _ if cartridge => PackageKind::CommonCartridge,
+        Some("1.2") => PackageKind::Scorm12,
+        Some(_) => PackageKind::Scorm2004,
+        None if root
+            .namespaces()
+            .any(|n| n.uri().contains("adlcp_rootv1p2")) =>
+        {
+            PackageKind::Scorm12
+        }
+        None => PackageKind::Scorm2004,
+    }
+}
+
+/// What an item launches: a web address, or a file in the package of a resource type.
+enum Launched<'a> {
+    Remote(&'a str),
+    File {
+        launch: &'a str,
+        resource_type: &'a str,
+    },
+}
+
+impl Launched<'_> {
+    /// The module's text: a page's words; for a web link or an address, the title and the
+    /// address (kept as `web_link`); for an assessment, its title (kept as `assessment`).
+    fn body(&self, title: &str, files: &Files, extra: &mut Map<String, Value>) -> String {
+        let (launch, resource_type) = match *self {
+            Launched::Remote(href) => {
+                extra.insert("web_link".into(), json!(href));
+                return format!("{title}\n{href}");
+            }
+            Launched::File {
+                launch,
+                resource_type,
+            } => (launch, resource_type),
+        };
+        // The first element named `name` in the launch file's XML.
+        let xml_attr = |name: &str, attribute: &str| {
+            files
+                .get(launch)
+                .and_then(|x| std::str::from_utf8(x).ok().map(str::to_owned))
+                .and_then(|x| {
+                    let doc = roxmltree::Document::parse(&x).ok()?;
+                    let node = doc.descendants().find(|n| n.tag_name().name() == name)?;
+                    attr(node, attribute).map(str::to_owned)
+                })
+        };
+        if resource_type.contains("imswl") {
+            // A web link: its XML names the URL.
+            let url = xml_attr("url", "href").unwrap_or_default();
+            extra.insert("web_link".into(), json!(url));
+            format!("{title}\n{url}")
+        } else if resource_type.contains("assessment") || resource_type.contains("qti") {
+            let named = xml_attr("assessment", "title").unwrap_or_else(|| title.to_owned());
+            extra.insert("assessment".into(), json!(named));
+            named
+        } else {
+            files.get(launch).map(html_text).unwrap_or_default()
+        }
+    }
+}
+
+/// SCORM 2004 prerequisites from the disabling rules [`sequencing_gates`] read: each gated
+/// module comes after the items that write the global objectives its rules test.
+fn gate_requirements(
+    gates: BTreeMap<String, Vec<Vec<String>>>,
+    writes: &BTreeMap<String, String>,
+) -> Vec<Requirement> {
     let mut requires = Vec::new();
     for (module, gate) in gates {
         let mut after: Vec<String> = Vec::new();
@@ -265,136 +337,155 @@ pub(super) fn read(
             group,
         });
     }
-    for (module, expr) in prereqs {
-        // AICC script: identifiers joined by & and |, parentheses, and `N*{a,b,c}`. NOT (~)
-        // and status comparisons (=, <>) say more than "complete these first": such an
-        // expression stays in the module's metadata only.
-        let negated = expr
-            .split(|c: char| c.is_whitespace() || c == '(' || c == ')')
-            .any(|w| w.eq_ignore_ascii_case("NOT"));
-        if negated || expr.contains(['~', '=', '<', '>']) {
-            continue;
-        }
-        let n_of = expr
-            .split_once("*{")
-            .and_then(|(n, _)| n.trim().trim_start_matches('(').trim().parse::<u32>().ok());
-        let tokens: Vec<&str> = expr
-            .split(|c: char| {
-                c.is_whitespace()
-                    || matches!(c, '(' | ')' | '{' | '}' | ',' | '*' | '=' | '<' | '>')
-            })
-            .flat_map(|t| t.split_inclusive(['&', '|', '~']))
-            .flat_map(|t| {
-                let (name, op) = t.split_at(t.trim_end_matches(['&', '|', '~']).len());
-                [name, op]
-            })
-            .filter(|t| !t.is_empty())
-            .collect();
-        let names: Vec<String> = tokens
-            .iter()
-            .filter(|t| {
-                !matches!(t.to_ascii_uppercase().as_str(), "AND" | "OR" | "NOT")
-                    && !t.starts_with(['&', '|', '~'])
-            })
-            .filter_map(|t| ids.get(*t).cloned())
-            .collect();
-        if names.is_empty() {
-            continue;
-        }
-        let or = tokens
-            .iter()
-            .any(|t| t.eq_ignore_ascii_case("OR") || *t == "|");
-        let and = tokens
-            .iter()
-            .any(|t| t.eq_ignore_ascii_case("AND") || *t == "&");
-        let group = match n_of {
-            Some(n) if !and && !or && (n as usize) < names.len() => PrerequisiteGroup::NOf { n },
-            _ if or && !and => PrerequisiteGroup::AnyOf,
-            _ => PrerequisiteGroup::AllOf,
-        };
-        requires.push(Requirement {
-            module,
-            after: names,
-            group,
-        });
+    requires
+}
+
+/// A SCORM 1.2 `adlcp:prerequisites` expression as a requirement of `module`, the items it
+/// names found by identifier in `ids`.
+///
+/// AICC script: identifiers joined by & and |, parentheses, and `N*{a,b,c}`. NOT (~)
+/// and status comparisons (=, <>) say more than "complete these first": such an
+/// expression stays in the module's metadata only.
+pub(super) fn script_requirement(
+    module: String,
+    expr: &str,
+    ids: &BTreeMap<String, String>,
+) -> Option<Requirement> {
+    let negated = expr
+        .split(|c: char| c.is_whitespace() || c == '(' || c == ')')
+        .any(|w| w.eq_ignore_ascii_case("NOT"));
+    if negated || expr.contains(['~', '=', '<', '>']) {
+        return None;
     }
-    // Canvas exports module prerequisites in course_settings/module_meta.xml: a module
-    // stays locked until every item of each module it names is done. With sequential
-    // progress its items open one after another, so its first item carries the
-    // prerequisite and each later item follows the one before; otherwise every item
-    // carries it.
-    if let Some(meta) = files.get(&format!("{base}course_settings/module_meta.xml")) {
-        let doc = parse_xml(path, "course_settings/module_meta.xml", meta)?;
-        for m in doc
-            .descendants()
-            .filter(|n| n.is_element() && n.tag_name().name() == "module")
-        {
-            let Some(items) = attr(m, "identifier").and_then(|id| leaves_of.get(id)) else {
-                continue;
-            };
-            let sequential = text_of(child(m, "require_sequential_progress")) == "true";
-            let after: Vec<String> = m
-                .descendants()
-                .filter(|n| n.tag_name().name() == "prerequisite")
-                .filter_map(|p| child(p, "identifierref").map(|r| text_of(Some(r))))
-                .filter_map(|r| leaves_of.get(&r).cloned())
-                .flatten()
-                .collect();
-            let gated = if sequential { &items[..1] } else { &items[..] };
-            if !after.is_empty() {
-                requires.extend(gated.iter().map(|item| Requirement {
-                    module: item.clone(),
-                    after: after.clone(),
-                    group: PrerequisiteGroup::AllOf,
-                }));
-            }
-            if sequential {
-                requires.extend(items.windows(2).map(|pair| Requirement {
-                    module: pair[1].clone(),
-                    after: vec![pair[0].clone()],
-                    group: PrerequisiteGroup::AllOf,
-                }));
-            }
-        }
-        // Completion requirements name a module item; the item names its resource.
-        let item_resource: BTreeMap<&str, String> = doc
-            .descendants()
-            .filter(|n| n.is_element() && n.tag_name().name() == "item")
-            .filter_map(|i| Some((attr(i, "identifier")?, text_of(child(i, "identifierref")))))
-            .collect();
-        for c in doc
-            .descendants()
-            .filter(|n| n.is_element() && n.tag_name().name() == "completionRequirement")
-        {
-            let item = text_of(child(c, "identifierref"));
-            let key = item_resource
-                .get(item.as_str())
-                .and_then(|r| by_resource.get(r))
-                .or_else(|| ids.get(&item));
-            let Some(module) = key.and_then(|k| modules.iter_mut().find(|m| &m.relative_path == k))
-            else {
-                continue;
-            };
-            let min_score = text_of(child(c, "min_score")).parse::<f64>().ok();
-            module.extra.insert(
-                "completion".into(),
-                json!({ "type": attr(c, "type").unwrap_or("must_view"), "min_score": min_score }),
-            );
-        }
+    let n_of = expr
+        .split_once("*{")
+        .and_then(|(n, _)| n.trim().trim_start_matches('(').trim().parse::<u32>().ok());
+    let tokens: Vec<&str> = expr
+        .split(|c: char| {
+            c.is_whitespace() || matches!(c, '(' | ')' | '{' | '}' | ',' | '*' | '=' | '<' | '>')
+        })
+        .flat_map(|t| t.split_inclusive(['&', '|', '~']))
+        .flat_map(|t| {
+            let (name, op) = t.split_at(t.trim_end_matches(['&', '|', '~']).len());
+            [name, op]
+        })
+        .filter(|t| !t.is_empty())
+        .collect();
+    let names: Vec<String> = tokens
+        .iter()
+        .filter(|t| {
+            !matches!(t.to_ascii_uppercase().as_str(), "AND" | "OR" | "NOT")
+                && !t.starts_with(['&', '|', '~'])
+        })
+        .filter_map(|t| ids.get(*t).cloned())
+        .collect();
+    if names.is_empty() {
+        return None;
     }
-    let manifest = Manifest {
-        requires,
-        ..Manifest::default()
+    let or = tokens
+        .iter()
+        .any(|t| t.eq_ignore_ascii_case("OR") || *t == "|");
+    let and = tokens
+        .iter()
+        .any(|t| t.eq_ignore_ascii_case("AND") || *t == "&");
+    let group = match n_of {
+        Some(n) if !and && !or && (n as usize) < names.len() => PrerequisiteGroup::NOf { n },
+        _ if or && !and => PrerequisiteGroup::AnyOf,
+        _ => PrerequisiteGroup::AllOf,
     };
-    Ok((
-        kind,
-        LibraryContent {
-            modules,
-            manifest: Some(manifest),
-            skipped,
-            warnings,
-        },
-    ))
+    Some(Requirement {
+        module,
+        after: names,
+        group,
+    })
+}
+
+/// How a package's items are found: the leaves under each aggregation item (a Canvas
+/// module), and module paths by resource and by item identifier.
+struct Items<'a> {
+    leaves_of: &'a BTreeMap<String, Vec<String>>,
+    by_resource: &'a BTreeMap<String, String>,
+    ids: &'a BTreeMap<String, String>,
+}
+
+/// Canvas module prerequisites (`course_settings/module_meta.xml`): a module stays locked
+/// until every item of each module it names is done. With sequential progress its items
+/// open one after another, so its first item carries the prerequisite and each later item
+/// follows the one before; otherwise every item carries it.
+fn canvas_module_requirements(
+    doc: &roxmltree::Document<'_>,
+    items: &Items<'_>,
+) -> Vec<Requirement> {
+    let mut requires = Vec::new();
+    for m in doc
+        .descendants()
+        .filter(|n| n.is_element() && n.tag_name().name() == "module")
+    {
+        let Some(leaves) = attr(m, "identifier").and_then(|id| items.leaves_of.get(id)) else {
+            continue;
+        };
+        let sequential = text_of(child(m, "require_sequential_progress")) == "true";
+        let after: Vec<String> = m
+            .descendants()
+            .filter(|n| n.tag_name().name() == "prerequisite")
+            .filter_map(|p| child(p, "identifierref").map(|r| text_of(Some(r))))
+            .filter_map(|r| items.leaves_of.get(&r).cloned())
+            .flatten()
+            .collect();
+        let gated = if sequential {
+            &leaves[..1]
+        } else {
+            &leaves[..]
+        };
+        if !after.is_empty() {
+            requires.extend(gated.iter().map(|item| Requirement {
+                module: item.clone(),
+                after: after.clone(),
+                group: PrerequisiteGroup::AllOf,
+            }));
+        }
+        if sequential {
+            requires.extend(leaves.windows(2).map(|pair| Requirement {
+                module: pair[1].clone(),
+                after: vec![pair[0].clone()],
+                group: PrerequisiteGroup::AllOf,
+            }));
+        }
+    }
+    requires
+}
+
+/// Canvas completion requirements (`course_settings/module_meta.xml`), kept on each
+/// module as `completion`: they name a module item; the item names its resource.
+fn canvas_completion(
+    doc: &roxmltree::Document<'_>,
+    items: &Items<'_>,
+    modules: &mut [ModuleDraft],
+) {
+    let item_resource: BTreeMap<&str, String> = doc
+        .descendants()
+        .filter(|n| n.is_element() && n.tag_name().name() == "item")
+        .filter_map(|i| Some((attr(i, "identifier")?, text_of(child(i, "identifierref")))))
+        .collect();
+    for c in doc
+        .descendants()
+        .filter(|n| n.is_element() && n.tag_name().name() == "completionRequirement")
+    {
+        let item = text_of(child(c, "identifierref"));
+        let key = item_resource
+            .get(item.as_str())
+            .and_then(|r| items.by_resource.get(r))
+            .or_else(|| items.ids.get(&item));
+        let Some(module) = key.and_then(|k| modules.iter_mut().find(|m| &m.relative_path == k))
+        else {
+            continue;
+        };
+        let min_score = text_of(child(c, "min_score")).parse::<f64>().ok();
+        module.extra.insert(
+            "completion".into(),
+            json!({ "type": attr(c, "type").unwrap_or("must_view"), "min_score": min_score }),
+        );
+    }
 }
 
 fn path_key_of(id: &str, launch: &str) -> String {

@@ -488,3 +488,58 @@ fn malformed_packages_are_named_with_the_reason() {
     let err = read_package(&not_zip).unwrap_err().to_string();
     assert!(err.contains("course.zip: not a readable zip"), "{err}");
 }
+
+#[test]
+fn aicc_script_prerequisites_read_as_all_any_or_n_of() {
+    let ids: BTreeMap<String, String> = ["a", "b", "c"]
+        .iter()
+        .map(|i| ((*i).to_owned(), format!("m-{i}")))
+        .collect();
+    let check = |expr: &str, want: Option<(&[&str], PrerequisiteGroup)>, why: &str| {
+        let got =
+            scorm::script_requirement("m-x".to_owned(), expr, &ids).map(|r| (r.after, r.group));
+        let want = want.map(|(after, group)| {
+            (
+                after.iter().map(|a| (*a).to_owned()).collect::<Vec<_>>(),
+                group,
+            )
+        });
+        assert_eq!(got, want, "{expr:?}: {why}");
+    };
+    use PrerequisiteGroup::{AllOf, AnyOf, NOf};
+    check("a & b", Some((&["m-a", "m-b"], AllOf)), "& needs both");
+    check("a AND b", Some((&["m-a", "m-b"], AllOf)), "AND is &");
+    check(
+        "a|b",
+        Some((&["m-a", "m-b"], AnyOf)),
+        "| needs either, spaces or not",
+    );
+    check("a OR b", Some((&["m-a", "m-b"], AnyOf)), "OR is |");
+    check(
+        "2*{a,b,c}",
+        Some((&["m-a", "m-b", "m-c"], NOf { n: 2 })),
+        "N*{…} needs N of the set",
+    );
+    check(
+        "(a & b) | c",
+        Some((&["m-a", "m-b", "m-c"], AllOf)),
+        "a mixed expression is kept whole as all-of",
+    );
+    check(
+        "a & zz",
+        Some((&["m-a"], AllOf)),
+        "an identifier no item has is left out",
+    );
+    check(
+        "zz",
+        None,
+        "nothing named that the package has: no requirement",
+    );
+    check(
+        "~a",
+        None,
+        "a negation says more than 'complete these first'",
+    );
+    check("NOT a", None, "so does NOT");
+    check("a = passed", None, "and a status comparison");
+}
