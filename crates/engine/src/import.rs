@@ -1,7 +1,7 @@
 //! Reading libraries into the project: imports and re-imports (documents, packages,
 //! catalogs), catalog column mappings, and the modules they give.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use model::{
@@ -44,120 +44,17 @@ impl Project {
         now: Timestamp,
         progress: &mut dyn FnMut(&str, (u32, u32)) -> bool,
     ) -> Result<ImportReport> {
-        let single = |progress: &mut dyn FnMut(&str, (u32, u32)) -> bool| match progress(
-            &dir.display().to_string(),
-            (0, 1),
-        ) {
-            true => Ok(()),
-            false => Err(ingest::Error::Cancelled),
-        };
-        let columns = self.column_maps()?;
-        let (format, content) = if ingest::is_catalog(dir) {
-            single(progress)?;
-            let mapped = ingest::columns_for(&columns, dir);
-            (
-                LibraryFormat::Catalog,
-                ingest::read_catalog_with(dir, &mapped)?,
-            )
-        } else if ingest::is_package(dir) {
-            single(progress)?;
-            let (kind, content) = ingest::read_package(dir)?;
-            let format = match kind {
-                ingest::PackageKind::Scorm12 => LibraryFormat::Scorm12,
-                ingest::PackageKind::Scorm2004 => LibraryFormat::Scorm2004,
-                ingest::PackageKind::Cmi5 => LibraryFormat::Cmi5,
-                ingest::PackageKind::CommonCartridge => LibraryFormat::CommonCartridge,
-            };
-            (format, content)
-        } else {
-            (
-                LibraryFormat::MarkdownFolder,
-                ingest::read_library_with(dir, &columns, progress)?,
-            )
-        };
+        let (format, content) = read_library(dir, &self.column_maps()?, progress)?;
         // The last chance to cancel before writing; the write asks again as it goes.
         if !progress("", (1, 1)) {
             return Err(ingest::Error::Cancelled.into());
         }
-        let drafts = content.modules;
         let project = self.store.project()?;
         let source = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
-        let name = match format {
-            LibraryFormat::MarkdownFolder => source.file_name(),
-            _ if source.is_file() => source.file_stem(),
-            _ => source.file_name(),
-        }
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| source.display().to_string());
-        let library = Library {
-            id: LibraryId::derive(&project.id, &name),
-            name,
-            source_path: source.display().to_string(),
-            format,
-            imported_at: now,
-        };
-        let mut existing = self.store.library_module_hashes(&library.id)?;
-        // A level a person set in the project outranks what the file says (or not).
-        let levels = self.store.level_overrides()?;
-        // Each module's hash as its file gives it (levels people set aside), for the
-        // fingerprint of what this import read.
-        let mut file_hashes = Vec::with_capacity(drafts.len());
-        // What the file says where a person's level outranks it, kept beside theirs.
-        let mut file_levels = Vec::new();
-        let modules: Vec<Module> = drafts
-            .into_iter()
-            .map(|d| {
-                let id = ModuleId::derive(&library.id, &d.relative_path);
-                let mut module = Module {
-                    level: d.level,
-                    id,
-                    library_id: library.id.clone(),
-                    source_path: d.relative_path,
-                    title: d.title,
-                    duration_minutes: d.duration_minutes,
-                    word_count: d.word_count,
-                    tags: d.tags,
-                    extra: d.extra,
-                    body: d.body,
-                };
-                file_hashes.push(store::module_hash(&module));
-                if let Some(set) = levels.get(&module.id) {
-                    file_levels.push((module.id.clone(), module.level));
-                    module.level = Some(*set);
-                }
-                module
-            })
-            .collect();
-
-        let (mut added, mut updated, mut unchanged) = (0, 0, 0);
-        // Only new modules, changed ones and those that moved in the library are written.
-        let mut to_write = Vec::new();
-        for (position, m) in modules.iter().enumerate() {
-            let position = position as u32;
-            match existing.remove(&m.id) {
-                None => added += 1,
-                Some(old) if old.hash != store::module_hash(m) => updated += 1,
-                Some(old) => {
-                    unchanged += 1;
-                    if old.position == position {
-                        continue;
-                    }
-                }
-            }
-            to_write.push((position, m));
-        }
-        // A module whose file could not be read this time is kept as it was, not removed;
-        // so are the modules of a package or catalog that could not be read.
-        let kept = |id: &ModuleId| {
-            let path = existing[id].source_path.as_str();
-            content.skipped.iter().any(|s| {
-                path == s.relative_path
-                    || path
-                        .strip_prefix(s.relative_path.as_str())
-                        .is_some_and(|rest| rest.starts_with('/'))
-            })
-        };
-        let removed: Vec<ModuleId> = existing.keys().filter(|id| !kept(id)).cloned().collect();
+        let library = library_of(&project.id, format, &source, now);
+        let read = self.modules_read(&library.id, content.modules)?;
+        let changed = self.changed_modules(&library.id, &read.modules, &content.skipped)?;
+        let declared = self.declared(&project.id, &library.id, content.manifest.as_ref())?;
         let skipped: Vec<model::SkippedFile> = content
             .skipped
             .iter()
@@ -167,108 +64,14 @@ impl Project {
                 reason: s.error.to_string(),
             })
             .collect();
-        // Existing skills keep their ids; slugs merged away resolve to the survivor.
-        let aliases = self.store.skill_aliases()?;
-        let mut known: HashMap<String, SkillId> = self
-            .store
-            .skills()?
-            .into_iter()
-            .map(|s| (s.slug, s.id))
-            .collect();
-        // Skills the project already has keep the project's version: once imported, the
-        // taxonomy is edited in the project (and logged there); a re-import, such as one
-        // the watcher starts when a module is saved, must not undo those edits.
-        let stored: std::collections::HashSet<SkillId> = known.values().cloned().collect();
-        known.extend(aliases.iter().map(|(slug, id)| (slug.clone(), id.clone())));
-        let skill_id = |slug: &str| {
-            known
-                .get(slug)
-                .cloned()
-                .unwrap_or_else(|| SkillId::derive(&project.id, slug))
-        };
-        let skills: Vec<Skill> = content
-            .manifest
-            .iter()
-            .flat_map(|m| &m.skills)
-            .filter(|s| !aliases.contains_key(&s.slug))
-            .map(|s| Skill {
-                id: skill_id(&s.slug),
-                slug: s.slug.clone(),
-                name: s.name.clone(),
-                parent_id: s.parent.as_deref().map(skill_id),
-                description: s.description.clone(),
-                examples: s.examples.clone(),
-                retired: false,
-            })
-            .collect();
-        let scale = content
-            .manifest
-            .as_ref()
-            .map(|m| m.scale.clone())
-            .unwrap_or_default();
-        let cohort = content.manifest.as_ref().and_then(|m| m.cohort.clone());
-        let declared_rules: Vec<(String, String, Value)> = content
-            .manifest
-            .iter()
-            .flat_map(|m| &m.rules)
-            .map(|r| {
-                let body = serde_json::to_value(r).expect("rules serialise");
-                (r.id.clone(), r.body.kind().to_owned(), body)
-            })
-            .collect();
-        let skill_requires: Vec<(SkillId, SkillId)> = content
-            .manifest
-            .iter()
-            .flat_map(|m| &m.skills)
-            .filter(|s| !aliases.contains_key(&s.slug))
-            .flat_map(|s| s.requires.iter().map(|r| (skill_id(r), skill_id(&s.slug))))
-            .filter(|(b, a)| b != a)
-            .collect();
-        let tracks: Vec<Track> = content
-            .manifest
-            .iter()
-            .flat_map(|m| &m.tracks)
-            .map(|t| Track {
-                id: TrackId::derive(&project.id, &t.slug),
-                slug: t.slug.clone(),
-                name: t.name.clone(),
-                description: t.description.clone(),
-                targets: t.targets.clone(),
-            })
-            .collect();
-        let library_id = &library.id;
-        // A module's prerequisites combine one way: where people added some of them, as
-        // they chose, over what the manifest says.
-        let chosen: HashMap<ModuleId, model::PrerequisiteGroup> = self
-            .store
-            .prerequisites()?
-            .into_iter()
-            .filter(|e| e.origin != EdgeOrigin::Manifest)
-            .map(|e| (e.after, e.group))
-            .collect();
-        let declared: Vec<PrerequisiteEdge> = content
-            .manifest
-            .iter()
-            .flat_map(|m| &m.requires)
-            .flat_map(|r| {
-                let after = ModuleId::derive(library_id, &r.module);
-                let group = chosen.get(&after).copied().unwrap_or(r.group);
-                r.after.iter().map(move |b| PrerequisiteEdge {
-                    before: ModuleId::derive(library_id, b),
-                    after: after.clone(),
-                    group,
-                    origin: EdgeOrigin::Manifest,
-                })
-            })
-            .collect();
         let report = ImportReport {
             library: library.clone(),
-            added,
-            updated,
-            unchanged,
-            removed: removed.len() as u32,
-            total: modules.len() as u32,
-            prerequisites: declared.len() as u32,
+            added: changed.added,
+            updated: changed.updated,
+            unchanged: changed.unchanged,
+            removed: changed.removed.len() as u32,
+            total: read.modules.len() as u32,
+            prerequisites: declared.requires.len() as u32,
             skipped,
             warnings: content
                 .warnings
@@ -285,24 +88,11 @@ impl Project {
                 })
                 .collect(),
         };
-        let before = serde_json::json!({ "modules": unchanged + updated + report.removed });
-        // What this import read — the same files give the same fingerprint on any copy of
-        // the project — so that a merge can tell a version the other copy already had.
-        let content = {
-            use sha2::{Digest, Sha256};
-            let read = serde_json::json!({
-                "modules": modules.iter().zip(&file_hashes).map(|(m, h)| (&m.id, h)).collect::<Vec<_>>(),
-                "skills": skills,
-                "skill_requires": skill_requires,
-                "tracks": tracks,
-                "rules": declared_rules,
-                "requires": declared,
-                "skipped": content.skipped.iter().map(|s| &s.relative_path).collect::<Vec<_>>(),
-            });
-            format!("{:x}", Sha256::digest(read.to_string().as_bytes()))
-        };
+        let before = serde_json::json!({
+            "modules": changed.unchanged + changed.updated + report.removed
+        });
         let after = serde_json::json!({
-            "content": content,
+            "content": fingerprint(&read, &declared, &content.skipped),
             "source": crate::audit::named(&source),
             "added": report.added,
             "updated": report.updated,
@@ -310,7 +100,7 @@ impl Project {
             "modules": report.total,
             "prerequisites": report.prerequisites,
         });
-        let files = to_write.len() as u32;
+        let files = changed.to_write.len() as u32;
         let mut cancelled = false;
         let written = self.commit(
             actor,
@@ -323,35 +113,36 @@ impl Project {
             ),
             |tx| {
                 tx.upsert_library(&library)?;
-                for (i, (position, m)) in to_write.iter().enumerate() {
+                for (i, (position, at)) in changed.to_write.iter().enumerate() {
                     if i % 512 == 511 && !progress("", (files, files)) {
                         cancelled = true;
                         // Rolls the whole import back; told apart from a failure below.
                         return Err(store::abandon());
                     }
-                    tx.upsert_module(&project.id, m, *position)?;
+                    tx.upsert_module(&project.id, &read.modules[*at], *position)?;
                 }
-                for id in &removed {
+                for id in &changed.removed {
                     tx.retire_module(id)?;
                 }
-                for (id, level) in &file_levels {
+                for (id, level) in &read.file_levels {
                     tx.set_file_level(id, *level)?;
                 }
-                for skill in skills.iter().filter(|s| !stored.contains(&s.id)) {
+                let d = &declared;
+                for skill in d.skills.iter().filter(|s| !d.stored.contains(&s.id)) {
                     tx.upsert_skill(skill)?;
                 }
-                let declared_skills: Vec<SkillId> = skills.iter().map(|s| s.id.clone()).collect();
-                tx.replace_manifest_skill_prerequisites(&declared_skills, &skill_requires)?;
-                tx.replace_library_tracks(&library.id, &tracks)?;
-                tx.replace_library_rules(&library.id, &declared_rules)?;
-                if let Some(cohort) = &cohort {
+                let declared_skills: Vec<SkillId> = d.skills.iter().map(|s| s.id.clone()).collect();
+                tx.replace_manifest_skill_prerequisites(&declared_skills, &d.skill_requires)?;
+                tx.replace_library_tracks(&library.id, &d.tracks)?;
+                tx.replace_library_rules(&library.id, &d.rules)?;
+                if let Some(cohort) = &d.cohort {
                     tx.set_setting(&COHORT, Some(cohort))?;
                 }
-                if !scale.is_empty() {
-                    tx.set_setting(&SCALE, Some(&scale))?;
+                if !d.scale.is_empty() {
+                    tx.set_setting(&SCALE, Some(&d.scale))?;
                 }
                 tx.delete_manifest_prerequisites(&library.id)?;
-                for edge in &declared {
+                for edge in &d.requires {
                     tx.insert_prerequisite(edge)?;
                 }
                 Ok(())
@@ -362,6 +153,188 @@ impl Project {
             Err(e) => Err(e),
             Ok(()) => Ok(report),
         }
+    }
+
+    /// The modules an import read, with the levels people set in the project over what
+    /// the files say.
+    fn modules_read(&self, library: &LibraryId, drafts: Vec<ingest::ModuleDraft>) -> Result<Read> {
+        // A level a person set in the project outranks what the file says (or not).
+        let levels = self.store.level_overrides()?;
+        let mut read = Read {
+            modules: Vec::with_capacity(drafts.len()),
+            file_hashes: Vec::with_capacity(drafts.len()),
+            file_levels: Vec::new(),
+        };
+        for d in drafts {
+            let id = ModuleId::derive(library, &d.relative_path);
+            let mut module = Module {
+                level: d.level,
+                id,
+                library_id: library.clone(),
+                source_path: d.relative_path,
+                title: d.title,
+                duration_minutes: d.duration_minutes,
+                word_count: d.word_count,
+                tags: d.tags,
+                extra: d.extra,
+                body: d.body,
+            };
+            read.file_hashes.push(store::module_hash(&module));
+            if let Some(set) = levels.get(&module.id) {
+                read.file_levels.push((module.id.clone(), module.level));
+                module.level = Some(*set);
+            }
+            read.modules.push(module);
+        }
+        Ok(read)
+    }
+
+    /// What an import changes among `library`'s modules: only new modules, changed ones
+    /// and those that moved in the library are written; those whose files are gone are
+    /// retired — but a module whose file could not be read this time is kept as it was,
+    /// not removed, and so are the modules of a package or catalog that could not be read.
+    fn changed_modules(
+        &self,
+        library: &LibraryId,
+        modules: &[Module],
+        skipped: &[ingest::Skipped],
+    ) -> Result<Changed> {
+        let mut existing = self.store.library_module_hashes(library)?;
+        let mut changed = Changed {
+            to_write: Vec::new(),
+            removed: Vec::new(),
+            added: 0,
+            updated: 0,
+            unchanged: 0,
+        };
+        for (at, m) in modules.iter().enumerate() {
+            let position = at as u32;
+            match existing.remove(&m.id) {
+                None => changed.added += 1,
+                Some(old) if old.hash != store::module_hash(m) => changed.updated += 1,
+                Some(old) => {
+                    changed.unchanged += 1;
+                    if old.position == position {
+                        continue;
+                    }
+                }
+            }
+            changed.to_write.push((position, at));
+        }
+        let kept = |id: &ModuleId| {
+            let path = existing[id].source_path.as_str();
+            skipped.iter().any(|s| {
+                path == s.relative_path
+                    || path
+                        .strip_prefix(s.relative_path.as_str())
+                        .is_some_and(|rest| rest.starts_with('/'))
+            })
+        };
+        changed.removed = existing.keys().filter(|id| !kept(id)).cloned().collect();
+        Ok(changed)
+    }
+
+    /// What a library's manifest declares, in the project's ids: skills, skill
+    /// prerequisites, tracks, rules, module prerequisites, the proficiency scale and the
+    /// cohort.
+    fn declared(
+        &self,
+        project: &model::ProjectId,
+        library_id: &LibraryId,
+        manifest: Option<&ingest::Manifest>,
+    ) -> Result<Declared> {
+        // Existing skills keep their ids; slugs merged away resolve to the survivor.
+        let aliases = self.store.skill_aliases()?;
+        let mut known: HashMap<String, SkillId> = self
+            .store
+            .skills()?
+            .into_iter()
+            .map(|s| (s.slug, s.id))
+            .collect();
+        // Skills the project already has keep the project's version: once imported, the
+        // taxonomy is edited in the project (and logged there); a re-import, such as one
+        // the watcher starts when a module is saved, must not undo those edits.
+        let stored: HashSet<SkillId> = known.values().cloned().collect();
+        known.extend(aliases.iter().map(|(slug, id)| (slug.clone(), id.clone())));
+        let skill_id = |slug: &str| {
+            known
+                .get(slug)
+                .cloned()
+                .unwrap_or_else(|| SkillId::derive(project, slug))
+        };
+        let skills: Vec<Skill> = manifest
+            .iter()
+            .flat_map(|m| &m.skills)
+            .filter(|s| !aliases.contains_key(&s.slug))
+            .map(|s| Skill {
+                id: skill_id(&s.slug),
+                slug: s.slug.clone(),
+                name: s.name.clone(),
+                parent_id: s.parent.as_deref().map(skill_id),
+                description: s.description.clone(),
+                examples: s.examples.clone(),
+                retired: false,
+            })
+            .collect();
+        let rules: Vec<(String, String, Value)> = manifest
+            .iter()
+            .flat_map(|m| &m.rules)
+            .map(|r| {
+                let body = serde_json::to_value(r).expect("rules serialise");
+                (r.id.clone(), r.body.kind().to_owned(), body)
+            })
+            .collect();
+        let skill_requires: Vec<(SkillId, SkillId)> = manifest
+            .iter()
+            .flat_map(|m| &m.skills)
+            .filter(|s| !aliases.contains_key(&s.slug))
+            .flat_map(|s| s.requires.iter().map(|r| (skill_id(r), skill_id(&s.slug))))
+            .filter(|(b, a)| b != a)
+            .collect();
+        let tracks: Vec<Track> = manifest
+            .iter()
+            .flat_map(|m| &m.tracks)
+            .map(|t| Track {
+                id: TrackId::derive(project, &t.slug),
+                slug: t.slug.clone(),
+                name: t.name.clone(),
+                description: t.description.clone(),
+                targets: t.targets.clone(),
+            })
+            .collect();
+        // A module's prerequisites combine one way: where people added some of them, as
+        // they chose, over what the manifest says.
+        let chosen: HashMap<ModuleId, model::PrerequisiteGroup> = self
+            .store
+            .prerequisites()?
+            .into_iter()
+            .filter(|e| e.origin != EdgeOrigin::Manifest)
+            .map(|e| (e.after, e.group))
+            .collect();
+        let requires: Vec<PrerequisiteEdge> = manifest
+            .iter()
+            .flat_map(|m| &m.requires)
+            .flat_map(|r| {
+                let after = ModuleId::derive(library_id, &r.module);
+                let group = chosen.get(&after).copied().unwrap_or(r.group);
+                r.after.iter().map(move |b| PrerequisiteEdge {
+                    before: ModuleId::derive(library_id, b),
+                    after: after.clone(),
+                    group,
+                    origin: EdgeOrigin::Manifest,
+                })
+            })
+            .collect();
+        Ok(Declared {
+            skills,
+            stored,
+            skill_requires,
+            tracks,
+            rules,
+            requires,
+            scale: manifest.map(|m| m.scale.clone()).unwrap_or_default(),
+            cohort: manifest.and_then(|m| m.cohort.clone()),
+        })
     }
 
     pub(crate) fn column_maps(&self) -> Result<ingest::ColumnMaps> {
@@ -511,4 +484,114 @@ impl Project {
         }
         Err(Error::UnknownModule(reference.to_owned()))
     }
+}
+
+/// Reads a library: a catalog file, a package, or a folder of documents (and packages and
+/// catalogs), calling `progress` as it goes.
+fn read_library(
+    dir: &Path,
+    columns: &ingest::ColumnMaps,
+    progress: &mut dyn FnMut(&str, (u32, u32)) -> bool,
+) -> Result<(LibraryFormat, ingest::LibraryContent)> {
+    let mut single = || match progress(&dir.display().to_string(), (0, 1)) {
+        true => Ok(()),
+        false => Err(ingest::Error::Cancelled),
+    };
+    if ingest::is_catalog(dir) {
+        single()?;
+        let mapped = ingest::columns_for(columns, dir);
+        return Ok((
+            LibraryFormat::Catalog,
+            ingest::read_catalog_with(dir, &mapped)?,
+        ));
+    }
+    if ingest::is_package(dir) {
+        single()?;
+        let (kind, content) = ingest::read_package(dir)?;
+        let format = match kind {
+            ingest::PackageKind::Scorm12 => LibraryFormat::Scorm12,
+            ingest::PackageKind::Scorm2004 => LibraryFormat::Scorm2004,
+            ingest::PackageKind::Cmi5 => LibraryFormat::Cmi5,
+            ingest::PackageKind::CommonCartridge => LibraryFormat::CommonCartridge,
+        };
+        return Ok((format, content));
+    }
+    Ok((
+        LibraryFormat::MarkdownFolder,
+        ingest::read_library_with(dir, columns, progress)?,
+    ))
+}
+
+/// The library read from `source`, named by its folder (or by its file, without the
+/// extension): importing the same name again, from anywhere, updates it in place.
+fn library_of(
+    project: &model::ProjectId,
+    format: LibraryFormat,
+    source: &Path,
+    now: Timestamp,
+) -> Library {
+    let name = match format {
+        LibraryFormat::MarkdownFolder => source.file_name(),
+        _ if source.is_file() => source.file_stem(),
+        _ => source.file_name(),
+    }
+    .map(|n| n.to_string_lossy().into_owned())
+    .unwrap_or_else(|| source.display().to_string());
+    Library {
+        id: LibraryId::derive(project, &name),
+        name,
+        source_path: source.display().to_string(),
+        format,
+        imported_at: now,
+    }
+}
+
+/// The modules an import read, in the library's order.
+struct Read {
+    modules: Vec<Module>,
+    /// Each module's hash as its file gives it (levels people set aside), for the
+    /// fingerprint of what this import read.
+    file_hashes: Vec<String>,
+    /// What the file says where a person's level outranks it, kept beside theirs.
+    file_levels: Vec<(ModuleId, Option<model::Level>)>,
+}
+
+/// What an import changes among a library's modules.
+struct Changed {
+    /// (place in the library, index in [`Read::modules`]) of each module written.
+    to_write: Vec<(u32, usize)>,
+    removed: Vec<ModuleId>,
+    added: u32,
+    updated: u32,
+    unchanged: u32,
+}
+
+/// What a library's manifest declares, in the project's ids.
+struct Declared {
+    skills: Vec<Skill>,
+    /// The skills the project already has: they keep the project's version.
+    stored: HashSet<SkillId>,
+    skill_requires: Vec<(SkillId, SkillId)>,
+    tracks: Vec<Track>,
+    rules: Vec<(String, String, Value)>,
+    requires: Vec<PrerequisiteEdge>,
+    /// The proficiency scale, lowest first; empty when the manifest sets none.
+    scale: Vec<String>,
+    cohort: Option<model::Cohort>,
+}
+
+/// What an import read — the same files give the same fingerprint on any copy of the
+/// project — so that a merge can tell a version the other copy already had.
+fn fingerprint(read: &Read, declared: &Declared, skipped: &[ingest::Skipped]) -> String {
+    use sha2::{Digest, Sha256};
+    let read = serde_json::json!({
+        "modules": read.modules.iter().zip(&read.file_hashes).map(|(m, h)| (&m.id, h)).collect::<Vec<_>>(),
+        "skills": declared.skills,
+        "skill_requires": declared.skill_requires,
+        "tracks": declared.tracks,
+        "rules": declared.rules,
+        "requires": declared.requires,
+        "skipped": skipped.iter().map(|s| &s.relative_path).collect::<Vec<_>>(),
+    });
+    format!("{:x}", Sha256::digest(read.to_string().as_bytes()))
 }
