@@ -150,6 +150,25 @@ pub fn check(set: &RuleSet, c: &Curriculum<'_>) -> Vec<Finding> {
     let exact = c.index();
     let paths = Paths::new(c);
     let resolve = |reference: &str| find(&exact, c, reference);
+    let mut out = schema(set);
+    out.extend(duplicate_ids(set));
+    for r in &set.rules {
+        out.extend(references(r, c, &resolve));
+        out.extend(thresholds(r));
+        out.extend(by_kind(r, c, &paths, &resolve));
+    }
+    out.extend(unlock_loop(set, c, &resolve));
+    out.extend(nags(set));
+    out.extend(assignment_overlaps(set));
+    out.sort_by(|x, y| (x.severity, x.code, &x.message).cmp(&(y.severity, y.code, &y.message)));
+    out
+}
+
+/// A module reference resolved to its index in the curriculum.
+type Resolve<'r> = dyn Fn(&str) -> Option<usize> + 'r;
+
+/// A rule set written for another schema.
+fn schema(set: &RuleSet) -> Vec<Finding> {
     let mut out = Vec::new();
     if set.schema != crate::SCHEMA {
         out.push(finding(
@@ -164,6 +183,12 @@ pub fn check(set: &RuleSet, c: &Curriculum<'_>) -> Vec<Finding> {
             "Export the rules again from a matching Pathforge.",
         ));
     }
+    out
+}
+
+/// Two rules with one id: decisions could not say which fired.
+fn duplicate_ids(set: &RuleSet) -> Vec<Finding> {
+    let mut out = Vec::new();
     let mut seen = HashSet::new();
     for r in &set.rules {
         if !seen.insert(r.id.as_str()) {
@@ -179,123 +204,146 @@ pub fn check(set: &RuleSet, c: &Curriculum<'_>) -> Vec<Finding> {
             ));
         }
     }
+    out
+}
 
-    for r in &set.rules {
-        let id = || vec![r.id.clone()];
-        // References.
-        let mut refs: Vec<&String> = Vec::new();
-        let mut tracks: Vec<&String> = Vec::new();
-        match &r.body {
-            RuleBody::Placement {
-                assessment, bands, ..
-            } => {
-                refs.push(assessment);
-                for b in bands {
-                    refs.extend(b.start_at.iter());
-                    refs.extend(b.skip.iter());
-                }
-            }
-            RuleBody::Unlock {
-                module, requires, ..
-            } => {
-                refs.push(module);
-                refs.extend(requires);
-            }
-            RuleBody::Remediation {
-                assessment, assign, ..
-            } => {
-                refs.push(assessment);
-                refs.extend(assign);
-            }
-            RuleBody::Reengagement { .. } => {}
-            RuleBody::CertificationReadiness {
-                required,
-                min_scores,
-            } => {
-                refs.extend(required);
-                refs.extend(min_scores.iter().map(|m| &m.module));
-            }
-            RuleBody::Assignment { track, .. } => tracks.push(track),
-            RuleBody::Recertification {
-                track, refresher, ..
-            } => {
-                tracks.push(track);
-                refs.extend(refresher);
+/// Modules and tracks a rule names that the project does not have.
+fn references(r: &crate::Rule, c: &Curriculum<'_>, resolve: &Resolve<'_>) -> Vec<Finding> {
+    let id = || vec![r.id.clone()];
+    let mut out = Vec::new();
+    let mut refs: Vec<&String> = Vec::new();
+    let mut tracks: Vec<&String> = Vec::new();
+    match &r.body {
+        RuleBody::Placement {
+            assessment, bands, ..
+        } => {
+            refs.push(assessment);
+            for b in bands {
+                refs.extend(b.start_at.iter());
+                refs.extend(b.skip.iter());
             }
         }
-        for m in refs.into_iter().filter(|m| resolve(m).is_none()) {
+        RuleBody::Unlock {
+            module, requires, ..
+        } => {
+            refs.push(module);
+            refs.extend(requires);
+        }
+        RuleBody::Remediation {
+            assessment, assign, ..
+        } => {
+            refs.push(assessment);
+            refs.extend(assign);
+        }
+        RuleBody::Reengagement { .. } => {}
+        RuleBody::CertificationReadiness {
+            required,
+            min_scores,
+        } => {
+            refs.extend(required);
+            refs.extend(min_scores.iter().map(|m| &m.module));
+        }
+        RuleBody::Assignment { track, .. } => tracks.push(track),
+        RuleBody::Recertification {
+            track, refresher, ..
+        } => {
+            tracks.push(track);
+            refs.extend(refresher);
+        }
+    }
+    for m in refs.into_iter().filter(|m| resolve(m).is_none()) {
+        out.push(finding(
+            C::MissingReference,
+            Severity::Error,
+            id(),
+            format!(
+                "Rule {:?} ({}) names module {m:?}, which is not in the project.",
+                r.id,
+                r.body.kind()
+            ),
+            "Point the rule at an existing module (its path in the library or its id).",
+        ));
+    }
+    for t in tracks.into_iter().filter(|t| !c.tracks.contains(t)) {
+        out.push(finding(
+            C::MissingReference,
+            Severity::Error,
+            id(),
+            format!(
+                "Rule {:?} ({}) names track {t:?}, which is not in the project.",
+                r.id,
+                r.body.kind()
+            ),
+            "Point the rule at an existing track slug.",
+        ));
+    }
+
+    out
+}
+
+/// Percentages outside 0–100.
+fn thresholds(r: &crate::Rule) -> Vec<Finding> {
+    let id = || vec![r.id.clone()];
+    let mut out = Vec::new();
+    let mut thresholds: Vec<(&str, f64)> = Vec::new();
+    match &r.body {
+        RuleBody::Placement { bands, .. } => {
+            for b in bands {
+                thresholds.push(("band minimum", b.min));
+                thresholds.push(("band maximum", b.max));
+            }
+        }
+        RuleBody::Unlock {
+            min_score: Some(s), ..
+        } => thresholds.push(("minimum score", *s)),
+        RuleBody::Remediation { below, .. } => thresholds.push(("threshold", *below)),
+        RuleBody::CertificationReadiness { min_scores, .. } => {
+            thresholds.extend(min_scores.iter().map(|m| ("minimum score", m.min)));
+        }
+        _ => {}
+    }
+    for (what, v) in thresholds {
+        if !(0.0..=100.0).contains(&v) || v.is_nan() {
             out.push(finding(
-                C::MissingReference,
+                C::ThresholdOutOfRange,
                 Severity::Error,
                 id(),
-                format!(
-                    "Rule {:?} ({}) names module {m:?}, which is not in the project.",
-                    r.id,
-                    r.body.kind()
-                ),
-                "Point the rule at an existing module (its path in the library or its id).",
+                format!("Rule {:?} has a {what} of {v}%, outside 0–100%.", r.id),
+                "Use a percentage between 0 and 100.",
             ));
         }
-        for t in tracks.into_iter().filter(|t| !c.tracks.contains(t)) {
-            out.push(finding(
-                C::MissingReference,
-                Severity::Error,
-                id(),
-                format!(
-                    "Rule {:?} ({}) names track {t:?}, which is not in the project.",
-                    r.id,
-                    r.body.kind()
-                ),
-                "Point the rule at an existing track slug.",
-            ));
-        }
+    }
 
-        // Thresholds.
-        let mut thresholds: Vec<(&str, f64)> = Vec::new();
-        match &r.body {
-            RuleBody::Placement { bands, .. } => {
-                for b in bands {
-                    thresholds.push(("band minimum", b.min));
-                    thresholds.push(("band maximum", b.max));
-                }
-            }
-            RuleBody::Unlock {
-                min_score: Some(s), ..
-            } => thresholds.push(("minimum score", *s)),
-            RuleBody::Remediation { below, .. } => thresholds.push(("threshold", *below)),
-            RuleBody::CertificationReadiness { min_scores, .. } => {
-                thresholds.extend(min_scores.iter().map(|m| ("minimum score", m.min)));
-            }
-            _ => {}
-        }
-        for (what, v) in thresholds {
-            if !(0.0..=100.0).contains(&v) || v.is_nan() {
-                out.push(finding(
-                    C::ThresholdOutOfRange,
-                    Severity::Error,
-                    id(),
-                    format!("Rule {:?} has a {what} of {v}%, outside 0–100%.", r.id),
-                    "Use a percentage between 0 and 100.",
-                ));
-            }
-        }
+    out
+}
 
-        match &r.body {
-            RuleBody::Placement {
-                assessment,
-                bands,
-                category,
-            } => {
-                out.extend(check_bands(&r.id, bands));
-                let assessed: HashSet<&String> = resolve(assessment)
-                    .map(|i| c.modules[i].tags.iter().collect())
-                    .unwrap_or_default();
-                for b in bands {
-                    for skip in &b.skip {
-                        let Some(i) = resolve(skip) else { continue };
-                        let m = &c.modules[i];
-                        if category.is_none() && !m.tags.iter().any(|t| assessed.contains(t)) {
-                            out.push(finding(
+/// What only one kind of rule can get wrong: placement bands and the skills a skip
+/// leaves unassessed, an unlock against the graph or asking for more than it names, a
+/// re-engagement that notifies at once.
+fn by_kind(
+    r: &crate::Rule,
+    c: &Curriculum<'_>,
+    paths: &Paths,
+    resolve: &Resolve<'_>,
+) -> Vec<Finding> {
+    let id = || vec![r.id.clone()];
+    let mut out = Vec::new();
+    match &r.body {
+        RuleBody::Placement {
+            assessment,
+            bands,
+            category,
+        } => {
+            out.extend(check_bands(&r.id, bands));
+            let assessed: HashSet<&String> = resolve(assessment)
+                .map(|i| c.modules[i].tags.iter().collect())
+                .unwrap_or_default();
+            for b in bands {
+                for skip in &b.skip {
+                    let Some(i) = resolve(skip) else { continue };
+                    let m = &c.modules[i];
+                    if category.is_none() && !m.tags.iter().any(|t| assessed.contains(t)) {
+                        out.push(finding(
                                 C::UnassessedSkip,
                                 Severity::Warning,
                                 vec![r.id.clone(), m.id.clone()],
@@ -305,25 +353,25 @@ pub fn check(set: &RuleSet, c: &Curriculum<'_>) -> Vec<Finding> {
                                 ),
                                 "Assess those skills in the pre-assessment, or stop skipping the module.",
                             ));
-                        }
                     }
                 }
             }
-            RuleBody::Unlock {
-                module,
-                requires,
-                group,
-                ..
-            } => {
-                let Some(after) = resolve(module) else {
+        }
+        RuleBody::Unlock {
+            module,
+            requires,
+            group,
+            ..
+        } => {
+            let Some(after) = resolve(module) else {
+                return out;
+            };
+            for req in requires {
+                let Some(before) = resolve(req) else {
                     continue;
                 };
-                for req in requires {
-                    let Some(before) = resolve(req) else {
-                        continue;
-                    };
-                    if before == after || paths.reaches(after, before) {
-                        out.push(finding(
+                if before == after || paths.reaches(after, before) {
+                    out.push(finding(
                             C::UnlockContradictsGraph,
                             Severity::Error,
                             vec![r.id.clone(), c.modules[after].id.clone(), c.modules[before].id.clone()],
@@ -336,52 +384,55 @@ pub fn check(set: &RuleSet, c: &Curriculum<'_>) -> Vec<Finding> {
                             ),
                             "Fix the rule or the graph so they agree on the order.",
                         ));
-                    }
-                }
-                if let Group::NOf(n) = group {
-                    if *n as usize > requires.len() || *n == 0 {
-                        out.push(finding(
-                            C::UnreachableByRules,
-                            Severity::Error,
-                            vec![r.id.clone()],
-                            format!(
-                                "Rule {:?} asks for {n} of {} prerequisites, so {} can never open.",
-                                r.id,
-                                requires.len(),
-                                c.title(module)
-                            ),
-                            "Ask for between 1 and the number of prerequisites.",
-                        ));
-                    }
                 }
             }
-            RuleBody::Reengagement {
-                idle_days,
-                manager_after_days,
-            } => {
-                if *idle_days == 0 {
+            if let Group::NOf(n) = group {
+                if *n as usize > requires.len() || *n == 0 {
                     out.push(finding(
+                        C::UnreachableByRules,
+                        Severity::Error,
+                        vec![r.id.clone()],
+                        format!(
+                            "Rule {:?} asks for {n} of {} prerequisites, so {} can never open.",
+                            r.id,
+                            requires.len(),
+                            c.title(module)
+                        ),
+                        "Ask for between 1 and the number of prerequisites.",
+                    ));
+                }
+            }
+        }
+        RuleBody::Reengagement {
+            idle_days,
+            manager_after_days,
+        } => {
+            if *idle_days == 0 {
+                out.push(finding(
                         C::NotificationLoop,
                         Severity::Error,
                         id(),
                         format!("Rule {:?} notifies after 0 idle days: every tick would notify the learner again.", r.id),
                         "Wait at least one day before the first notice.",
                     ));
-                } else if *manager_after_days == 0 {
-                    out.push(finding(
+            } else if *manager_after_days == 0 {
+                out.push(finding(
                         C::NotificationLoop,
                         Severity::Warning,
                         id(),
                         format!("Rule {:?} tells the manager the same day it tells the learner, leaving the learner no time to respond.", r.id),
                         "Give the learner a few days before the manager is told.",
                     ));
-                }
             }
-            _ => {}
         }
+        _ => {}
     }
+    out
+}
 
-    // Unlock rules among themselves: a cycle means none of its modules ever opens.
+/// Unlock rules among themselves: a cycle means none of its modules ever opens.
+fn unlock_loop(set: &RuleSet, c: &Curriculum<'_>, resolve: &Resolve<'_>) -> Vec<Finding> {
+    let mut out = Vec::new();
     let unlocks: Vec<(usize, usize, &str)> = set
         .rules
         .iter()
@@ -410,8 +461,12 @@ pub fn check(set: &RuleSet, c: &Curriculum<'_>) -> Vec<Finding> {
             "Remove one requirement of the loop.",
         ));
     }
+    out
+}
 
-    // Reengagement twice means every idle learner is nagged twice.
+/// Reengagement twice means every idle learner is nagged twice.
+fn nags(set: &RuleSet) -> Vec<Finding> {
+    let mut out = Vec::new();
     let nags: Vec<&str> = set
         .rules
         .iter()
@@ -431,8 +486,12 @@ pub fn check(set: &RuleSet, c: &Curriculum<'_>) -> Vec<Finding> {
             "Keep one re-engagement rule per track.",
         ));
     }
+    out
+}
 
-    // Assignment rules that can both match a learner but disagree on the track.
+/// Assignment rules that can both match a learner but disagree on the track.
+fn assignment_overlaps(set: &RuleSet) -> Vec<Finding> {
+    let mut out = Vec::new();
     let assignments: Vec<(&str, &crate::Match, &String)> = set
         .rules
         .iter()
@@ -460,8 +519,6 @@ pub fn check(set: &RuleSet, c: &Curriculum<'_>) -> Vec<Finding> {
             }
         }
     }
-
-    out.sort_by(|x, y| (x.severity, x.code, &x.message).cmp(&(y.severity, y.code, &y.message)));
     out
 }
 
