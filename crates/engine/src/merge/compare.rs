@@ -70,17 +70,14 @@ impl Reading<'_> {
                 continue;
             }
             // Answers never collide: theirs join ours'.
+            let change = self.change(key, ours_value, theirs_value);
             if *key == Key::Answers {
                 plan.take.push(key.clone());
                 let union = ours_state.answers.union(&theirs_state.answers).count();
                 plan.applied.push(MergeChange {
-                    key: key.id(),
-                    kind: key.kind().to_owned(),
-                    what: self.what(key),
-                    ours_words: words(key, &ours_value),
                     theirs_words: format!("{union} answers with theirs"),
-                    ours: ours_value,
                     theirs: json!(union),
+                    ..change
                 });
                 continue;
             }
@@ -94,13 +91,13 @@ impl Reading<'_> {
                         library_conflicts.insert(id.clone());
                     }
                     plan.conflicts.push(MergeConflict {
-                        key: key.id(),
-                        kind: key.kind().to_owned(),
-                        what: self.what(key),
-                        ours_words: words(key, &ours_value),
-                        theirs_words: words(key, &theirs_value),
-                        ours: ours_value,
-                        theirs: theirs_value,
+                        key: change.key,
+                        kind: change.kind,
+                        what: change.what,
+                        ours_words: change.ours_words,
+                        theirs_words: change.theirs_words,
+                        ours: change.ours,
+                        theirs: change.theirs,
                         ours_by: ours_by.clone(),
                         theirs_by: theirs_by.clone(),
                         resolved: prefer,
@@ -108,21 +105,26 @@ impl Reading<'_> {
                 }
                 None => {
                     plan.take.push(key.clone());
-                    plan.applied.push(MergeChange {
-                        key: key.id(),
-                        kind: key.kind().to_owned(),
-                        what: self.what(key),
-                        ours_words: words(key, &ours_value),
-                        theirs_words: words(key, &theirs_value),
-                        ours: ours_value,
-                        theirs: theirs_value,
-                    });
+                    plan.applied.push(change);
                 }
             }
         }
         self.say_merged_skills(&mut plan);
         self.keep_decisions_with_their_library(ours, &mut plan, &library_conflicts);
         Ok(plan)
+    }
+
+    /// What changed of `key`, from ours' value to theirs', in words too.
+    fn change(&self, key: &Key, ours: serde_json::Value, theirs: serde_json::Value) -> MergeChange {
+        MergeChange {
+            key: key.id(),
+            kind: key.kind().to_owned(),
+            what: self.what(key),
+            ours_words: words(key, &ours),
+            theirs_words: words(key, &theirs),
+            ours,
+            theirs,
+        }
     }
 
     /// A skill theirs merged into another is said as such: the merge is done again here,
