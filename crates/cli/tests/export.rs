@@ -113,6 +113,43 @@ fn export_writes_a_folder_with_coverage_and_reports_the_diff() {
 }
 
 #[test]
+fn an_empty_project_exports_nothing_and_says_what_is_missing() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let file = tmp.path().join("empty.pathforge");
+    assert!(pathforge(&[&"init", &file]).status.success(), "init works");
+    for (target, missing) in [
+        ("scorm2004", "no modules yet"),
+        ("cmi5", "no modules yet"),
+        ("case", "no skills yet"),
+        ("moodle", "no modules or skills yet"),
+    ] {
+        let out_dir = tmp.path().join(target);
+        let out = pathforge(&[
+            &"export",
+            &file,
+            &"--target",
+            &target,
+            &"--out",
+            &out_dir,
+            &"--json",
+        ]);
+        assert!(!out.status.success(), "{target}: refused");
+        let error: serde_json::Value =
+            serde_json::from_str(&stderr(&out)).expect("--json prints the error as JSON on stderr");
+        assert_eq!(
+            error["error"]["kind"], "conflict",
+            "{target}: a refusal, by kind"
+        );
+        let message = error["error"]["message"].as_str().unwrap_or_default();
+        assert!(
+            message.contains(missing),
+            "{target}: the message says what is missing: {message}"
+        );
+        assert!(!out_dir.exists(), "{target}: nothing is written");
+    }
+}
+
+#[test]
 fn sync_dry_runs_list_the_moodle_and_canvas_calls_a_bundle_needs() {
     let tmp = tempfile::tempdir().unwrap();
     let config = tmp.path().join("config");

@@ -145,7 +145,9 @@ pub struct Signing {
 impl Project {
     /// Compiles the project for `target` — the one export entry point that the CLI and
     /// the desktop share. Refused while the graph or the rules have errors: nothing ships
-    /// that cannot run. Nothing is written: see [`Project::write_export`].
+    /// that cannot run; and refused when the project has nothing the target carries (no
+    /// modules for a package, no skills for CASE). Nothing is written: see
+    /// [`Project::write_export`].
     pub fn export(&self, target: lms::Target, options: &ExportOptions) -> Result<lms::Export> {
         match target {
             lms::Target::Bundle => {

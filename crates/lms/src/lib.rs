@@ -353,6 +353,12 @@ pub enum Error {
     DuplicateModule(String),
     #[error("the bundle cannot be read as a course: {0}")]
     Bundle(String),
+    #[error("nothing to export to {target}: the project has no {needs} yet — {how}")]
+    NothingToExport {
+        target: &'static str,
+        needs: &'static str,
+        how: &'static str,
+    },
 }
 
 impl Error {
@@ -363,6 +369,7 @@ impl Error {
             Error::NotCompiled(_) => ErrorKind::Internal,
             Error::DuplicateModule(_) => ErrorKind::Conflict,
             Error::Bundle(_) => ErrorKind::BadInput,
+            Error::NothingToExport { .. } => ErrorKind::Conflict,
         }
     }
 }
@@ -371,6 +378,7 @@ pub type Result<T> = std::result::Result<T, Error>;
 
 /// Compiles the course for one target.
 pub fn compile(course: &Course, target: Target) -> Result<Export> {
+    refuse_empty(course, target)?;
     let plan = Plan::new(course)?;
     let files_and_rules = match target {
         Target::Scorm2004 => scorm2004::compile(&plan),
@@ -390,9 +398,49 @@ pub use xapi::{timestamp as xapi_timestamp, Learner, DECISIONS as XAPI_DECISIONS
 /// xAPI statements for learners' events and the rule decisions they led to (the engine
 /// runs the simulation that produces them).
 pub fn xapi(course: &Course, learners: &[Learner<'_>]) -> Result<Export> {
+    refuse_empty(course, Target::Xapi)?;
     let plan = Plan::new(course)?;
     let out = xapi::compile(&plan, learners);
     Ok(finish(course, &plan, Target::Xapi, out))
+}
+
+/// Refuses a course with nothing `target` carries: a package with no module is no
+/// package (SCORM 2004 and cmi5 fail their own schemas; an LMS would import an empty
+/// course), and a CASE framework with no skill frames nothing. Moodle carries both, so it
+/// needs one or the other.
+fn refuse_empty(course: &Course, target: Target) -> Result<()> {
+    const MODULES: &str = "modules";
+    const IMPORT: &str = "import a library first";
+    let (no_modules, no_skills) = (
+        course.modules.is_empty(),
+        course.framework.skills.is_empty(),
+    );
+    let missing = match target {
+        Target::Case if no_skills => Some((
+            "skills",
+            "import a library whose manifest declares them, or a skills framework",
+        )),
+        Target::Moodle if no_modules && no_skills => Some(("modules or skills", IMPORT)),
+        Target::Canvas
+        | Target::Scorm2004
+        | Target::Scorm12
+        | Target::Cmi5
+        | Target::Openedx
+        | Target::Xapi
+            if no_modules =>
+        {
+            Some((MODULES, IMPORT))
+        }
+        _ => None,
+    };
+    match missing {
+        Some((needs, how)) => Err(Error::NothingToExport {
+            target: target.label(),
+            needs,
+            how,
+        }),
+        None => Ok(()),
+    }
 }
 
 fn finish(

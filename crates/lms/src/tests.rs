@@ -691,3 +691,96 @@ fn moodle_reengagement_uses_the_plugins_fields_and_invents_no_address() {
         "nothing applies the plan, so the rule is not reported as exported",
     );
 }
+
+#[test]
+fn a_course_with_nothing_a_target_carries_is_refused_naming_what_is_missing() {
+    let full = probe();
+    let mut skills_only = probe();
+    skills_only.modules.clear();
+    skills_only.tracks.clear();
+    skills_only.rules.rules.clear();
+    let mut empty = skills_only.clone();
+    empty.framework.skills.clear();
+    assert!(
+        !full.modules.is_empty() && !skills_only.framework.skills.is_empty(),
+        "the probe has modules and skills to take away"
+    );
+    use Target::*;
+    let cases: Vec<(&Course, Target, Option<&str>, &str)> = vec![
+        (
+            &empty,
+            Scorm2004,
+            Some("no modules"),
+            "a SCORM 2004 organization needs an item",
+        ),
+        (
+            &empty,
+            Scorm12,
+            Some("no modules"),
+            "an empty SCORM 1.2 package launches nothing",
+        ),
+        (
+            &empty,
+            Cmi5,
+            Some("no modules"),
+            "a cmi5 course structure needs an AU",
+        ),
+        (&empty, Canvas, Some("no modules"), "an empty Canvas course"),
+        (
+            &empty,
+            Openedx,
+            Some("no modules"),
+            "an empty Open edX course",
+        ),
+        (
+            &empty,
+            Case,
+            Some("no skills"),
+            "a CASE framework with no item",
+        ),
+        (
+            &empty,
+            Moodle,
+            Some("no modules or skills"),
+            "Moodle carries either",
+        ),
+        (&skills_only, Case, None, "CASE needs skills only"),
+        (
+            &skills_only,
+            Moodle,
+            None,
+            "Moodle's competency framework has the skills",
+        ),
+        (
+            &skills_only,
+            Scorm2004,
+            Some("no modules"),
+            "skills alone make no package",
+        ),
+    ];
+    for (course, target, refused, why) in cases {
+        let got = compile(course, target).err().map(|e| e.to_string());
+        match refused {
+            Some(what) => {
+                let message = got.unwrap_or_else(|| panic!("{target:?} refused: {why}"));
+                assert!(
+                    message.contains(what) && message.contains(target.label()),
+                    "{target:?}: the refusal names the target and what is missing ({why}): {message}"
+                );
+            }
+            None => assert_eq!(got, None, "{target:?} compiles: {why}"),
+        }
+    }
+    for target in Target::COMPILED {
+        assert!(
+            compile(&full, target).is_ok(),
+            "{target:?}: the full probe compiles"
+        );
+    }
+    let err = xapi(&empty, &[]).expect_err("no modules, no statements about them");
+    assert_eq!(
+        err.kind(),
+        ErrorKind::Conflict,
+        "a refusal the Export tab shows in place"
+    );
+}
