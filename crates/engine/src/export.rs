@@ -624,6 +624,14 @@ fn diff_against(
 /// A mapping CSV: `module,lms_id` rows (module by id, path or exact title), with or
 /// without that header. Errors name the file and the line.
 pub fn read_mapping(path: &Path) -> Result<Vec<(String, String)>> {
+    Ok(mapping_rows(path)?
+        .into_iter()
+        .map(|(_, module, id)| (module, id))
+        .collect())
+}
+
+/// [`read_mapping`]'s rows, each with its line in the file.
+fn mapping_rows(path: &Path) -> Result<Vec<(usize, String, String)>> {
     let bad = |reason: String| Error::BadFile {
         path: path.to_path_buf(),
         reason,
@@ -639,7 +647,7 @@ pub fn read_mapping(path: &Path) -> Result<Vec<(String, String)>> {
             },
             other => bad(format!("{other:?}")),
         })?;
-    let mut pairs = Vec::new();
+    let mut rows = Vec::new();
     for (i, row) in reader.records().enumerate() {
         let row = row.map_err(|e| bad(e.to_string()))?;
         let (Some(module), Some(id)) = (row.get(0), row.get(1)) else {
@@ -648,9 +656,31 @@ pub fn read_mapping(path: &Path) -> Result<Vec<(String, String)>> {
         if i == 0 && module.trim() == "module" {
             continue;
         }
-        pairs.push((module.trim().to_owned(), id.trim().to_owned()));
+        rows.push((i + 1, module.trim().to_owned(), id.trim().to_owned()));
     }
-    Ok(pairs)
+    Ok(rows)
+}
+
+impl Project {
+    /// [`read_mapping`], every module it names found in this project: one that matches
+    /// none, or several, is refused naming the file and its line, before anything is
+    /// compiled.
+    pub fn read_mapping(&self, path: &Path) -> Result<Vec<(String, String)>> {
+        let mut pairs = Vec::new();
+        for (line, module, id) in mapping_rows(path)? {
+            match self.resolve_module(&module) {
+                Ok(_) => pairs.push((module, id)),
+                Err(e @ (Error::UnknownModule(_) | Error::AmbiguousModule(..))) => {
+                    return Err(Error::BadFile {
+                        path: path.to_path_buf(),
+                        reason: format!("line {line}: {e}"),
+                    })
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(pairs)
+    }
 }
 
 fn read_tree(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>> {

@@ -854,3 +854,40 @@ fn exported_pages_run_no_script_and_fetch_nothing_unless_the_admin_opts_in() {
         );
     }
 }
+
+#[test]
+fn a_mapping_file_is_read_against_the_project_naming_the_file_and_line_of_a_bad_row() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = project(tmp.path(), "sales-onboarding");
+    let check = |text: &str, want: std::result::Result<usize, &str>, why: &str| {
+        let file = tmp.path().join("mapping.csv");
+        std::fs::write(&file, text).unwrap();
+        match (p.read_mapping(&file), want) {
+            (Ok(pairs), Ok(n)) => assert_eq!(pairs.len(), n, "{why}"),
+            (Err(e), Err(said)) => {
+                let message = e.to_string();
+                assert!(
+                    message.contains("mapping.csv") && message.contains(said),
+                    "{why}: {message}"
+                );
+                assert_eq!(e.kind(), ErrorKind::BadInput, "{why}: a bad file, by kind");
+            }
+            (got, want) => panic!("{why}: got {got:?}, want {want:?}"),
+        }
+    };
+    check(
+        "module,lms_id\nmodules/02-northwind-platform-overview.md,4102\nThe Objection Handling Framework,4103\n",
+        Ok(2),
+        "a path and an exact title each find their module; the header is no row",
+    );
+    check(
+        "module,lms_id\nmodules/02-northwind-platform-overview.md,4102\nmodules/nope.md,12\n",
+        Err("line 3: no module matches \"modules/nope.md\""),
+        "a module the project lacks is named with its line",
+    );
+    check(
+        "just one column\n",
+        Err("line 1: expected module,lms_id"),
+        "a row without an id",
+    );
+}

@@ -143,8 +143,9 @@ impl Session {
                 ),
             });
         }
+        let project = self.project()?;
         let mapping = match request.mapping.as_deref().filter(|m| !m.trim().is_empty()) {
-            Some(path) => engine::read_mapping(Path::new(path))?,
+            Some(path) => project.read_mapping(Path::new(path))?,
             None => Vec::new(),
         };
         // No signing key here: the engine refuses the bundle target, saying where to build it.
@@ -153,7 +154,7 @@ impl Session {
             remote_images: request.remote_images,
             ..Default::default()
         };
-        Ok(self.project()?.export(request.target, &options)?)
+        Ok(project.export(request.target, &options)?)
     }
 
     pub fn why(&self, learner: &SampleLearner) -> IpcResult<Vec<rules::Decision>> {

@@ -58,7 +58,7 @@ pub(crate) fn run_export(args: &ExportArgs) -> anyhow::Result<Output> {
     };
     let options = engine::ExportOptions {
         mapping: match &args.mapping {
-            Some(path) => engine::read_mapping(path)?,
+            Some(path) => project.read_mapping(path)?,
             None => Vec::new(),
         },
         signing,
@@ -81,8 +81,24 @@ pub(crate) fn run_export(args: &ExportArgs) -> anyhow::Result<Output> {
             target.label()
         )?;
         let coverage = &export.coverage;
+        // Ids up to WIDE share a column; a longer one (a graph unlock rule names its
+        // module's path) puts its "how" on the next line, under the column.
+        const WIDE: usize = 28;
+        let width = coverage
+            .rules
+            .iter()
+            .map(|c| c.rule.chars().count())
+            .filter(|n| *n <= WIDE)
+            .max()
+            .unwrap_or(0);
         for c in &coverage.rules {
-            writeln!(out, "  {:<8} {:<24} {}", c.status.symbol(), c.rule, c.how)?;
+            let symbol = c.status.symbol();
+            if c.rule.chars().count() > width {
+                writeln!(out, "  {symbol:<8} {}", c.rule)?;
+                writeln!(out, "  {:<8} {:<width$}  {}", "", "", c.how)?;
+            } else {
+                writeln!(out, "  {symbol:<8} {:<width$}  {}", c.rule, c.how)?;
+            }
         }
         for t in &coverage.text_only {
             writeln!(
@@ -92,10 +108,13 @@ pub(crate) fn run_export(args: &ExportArgs) -> anyhow::Result<Output> {
             )?;
         }
         if !coverage.unmapped.is_empty() {
+            let n = coverage.unmapped.len();
             writeln!(
                 out,
-                "  {} module(s) have no LMS id: their references are placeholders (give --mapping)",
-                coverage.unmapped.len()
+                "  {} {} no LMS id: {} references are placeholders (give --mapping)",
+                lms::count(n, "module"),
+                if n == 1 { "has" } else { "have" },
+                if n == 1 { "its" } else { "their" }
             )?;
         }
         writeln!(
