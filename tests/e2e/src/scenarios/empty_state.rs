@@ -1,5 +1,6 @@
 //! Started without a project, the window shows its empty state, offers to create or open
-//! one, and lists the projects opened on this machine: one click opens the last.
+//! one, and lists the projects opened on this machine: one click opens the last. A new
+//! project's Graph tab says it has no modules to draw and offers the import.
 
 use crate::*;
 
@@ -10,6 +11,19 @@ pub(crate) async fn empty_state(env: &Env) -> Result<()> {
     let args = vec!["--project".to_owned(), project.display().to_string()];
     with_app(env, &args, |c| async move {
         wait_for_content(&c, "[data-testid=project-name]", "recent-demo").await?;
+        // A new project's Graph tab says what it will show and offers the import, rather
+        // than an empty canvas.
+        press_ctrl(&c, '5').await?;
+        wait_for_content(&c, "[data-testid=graph-empty]", "No modules to draw yet")
+            .await
+            .context("the Graph tab of a project without modules says so")?;
+        ensure!(
+            c.find_all(Locator::Css("[data-testid=graph-canvas]"))
+                .await?
+                .is_empty(),
+            "no empty canvas is drawn"
+        );
+        screenshot(&c, env, "graph-empty").await?;
         Ok(())
     })
     .await?;
