@@ -1,6 +1,7 @@
 //! Started without a project, the window shows its empty state, offers to create or open
 //! one, and lists the projects opened on this machine: one click opens the last. A new
-//! project's Graph tab says it has no modules to draw and offers the import.
+//! project's Graph tab says it has no modules to draw and offers the import; its Rules tab
+//! says what rules do.
 
 use crate::*;
 
@@ -24,6 +25,10 @@ pub(crate) async fn empty_state(env: &Env) -> Result<()> {
             "no empty canvas is drawn"
         );
         screenshot(&c, env, "graph-empty").await?;
+        press_ctrl(&c, '2').await?;
+        wait_for_content(&c, "[data-testid=rules-empty]", "No rules yet")
+            .await
+            .context("the Rules tab of a project without rules says what rules do")?;
         Ok(())
     })
     .await?;
