@@ -17,6 +17,11 @@ fn init_import_list_show_and_log() {
         "init says what it made"
     );
     assert_eq!(module_count(&file), 0, "a new project is empty");
+    let tree = stdout(&pathforge(&[&"taxonomy", &"show", &file]));
+    assert!(
+        tree.contains("has no skills yet") && tree.contains("pathforge taxonomy import"),
+        "an empty taxonomy says so and how to fill it, rather than printing nothing: {tree:?}"
+    );
 
     let out = pathforge(&[&"import", &file, &sample_library(), &"--json"]);
     assert!(out.status.success(), "import succeeds: {}", stderr(&out));

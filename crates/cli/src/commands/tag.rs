@@ -20,6 +20,7 @@ pub(crate) fn run_tag(file: &Path, model: Option<&Path>, json: bool) -> anyhow::
     });
     bar.finish();
     let report = report?;
+    let name = file.display().to_string();
     Ok(Output::new(report, move |out, report| {
         writeln!(
             out,
@@ -33,6 +34,13 @@ pub(crate) fn run_tag(file: &Path, model: Option<&Path>, json: bool) -> anyhow::
             report.cached,
             report.suggestions
         )?;
+        if report.modules == 0 {
+            writeln!(
+                out,
+                "{} has no modules yet: import a library first (`pathforge import`).",
+                name
+            )?;
+        }
         for m in project.modules()? {
             let insight = project.module_insight(&m.id)?;
             let suggested: Vec<String> = insight

@@ -111,7 +111,15 @@ pub(crate) fn run_taxonomy(command: &TaxonomyCommand) -> anyhow::Result<Output> 
     Ok(match command {
         TaxonomyCommand::Show { file } => {
             let project = open(file)?;
+            let name = file.display().to_string();
             Output::new(project.skills()?, move |out, skills| {
+                if skills.is_empty() {
+                    writeln!(
+                        out,
+                        "{name} has no skills yet: import a library whose manifest declares them, or a framework (`pathforge taxonomy import`), or add one (`pathforge taxonomy add`)."
+                    )?;
+                    return Ok(());
+                }
                 let modules = project.modules()?;
                 let teaching = |slug: &str| {
                     modules
