@@ -163,13 +163,16 @@ pub(crate) fn run_graph(command: &GraphCommand, json: bool) -> anyhow::Result<Ou
                     .map(|m| (m.id, m.title))
                     .collect();
                 for e in edges {
+                    let origin = match e.origin {
+                        model::EdgeOrigin::Manifest => "from the library's manifest",
+                        model::EdgeOrigin::Person => "added by a person",
+                    };
                     writeln!(
                         out,
-                        "{} → {}  ({}, {:?})",
+                        "{} → {}  ({}, {origin})",
                         titles[&e.before],
                         titles[&e.after],
                         e.group.name(),
-                        e.origin
                     )?;
                 }
                 writeln!(out, "{}", crate::print::count(edges.len(), "prerequisite"))?;
