@@ -303,6 +303,34 @@ impl Progress {
 /// "1 conflict", "3 conflicts".
 pub(crate) use lms::count;
 
+/// How wide a column of keys may grow before a longer key gets a line to itself.
+const KEY_COLUMN: usize = 42;
+
+/// Writes `indent key  rest` lines, the keys in one column as wide as the widest key of at most
+/// [`KEY_COLUMN`] characters; a longer key (a graph rule is named after its module's path)
+/// gets its line to itself and its rest goes on the next, under the column.
+pub(crate) fn keyed(
+    out: &mut dyn Write,
+    indent: &str,
+    rows: &[(String, String)],
+) -> std::io::Result<()> {
+    let width = rows
+        .iter()
+        .map(|(k, _)| k.chars().count())
+        .filter(|n| *n <= KEY_COLUMN)
+        .max()
+        .unwrap_or(0);
+    for (key, rest) in rows {
+        if key.chars().count() > width {
+            writeln!(out, "{indent}{key}")?;
+            writeln!(out, "{indent}{:<width$}  {rest}", "")?;
+        } else {
+            writeln!(out, "{indent}{key:<width$}  {rest}")?;
+        }
+    }
+    Ok(())
+}
+
 pub(crate) fn truncate(s: &str, n: usize) -> String {
     if s.chars().count() <= n {
         s.to_owned()
@@ -383,4 +411,32 @@ pub(crate) fn insight(
         writeln!(out, "  note: {n}")?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn keyed_rows_share_a_column_and_a_long_key_gets_its_own_line() {
+        let check = |rows: &[(&str, &str)], want: &str, why: &str| {
+            let rows: Vec<(String, String)> = rows
+                .iter()
+                .map(|(k, r)| ((*k).to_owned(), (*r).to_owned()))
+                .collect();
+            let mut out = Vec::new();
+            super::keyed(&mut out, "  ", &rows).expect("writes to memory");
+            assert_eq!(String::from_utf8(out).expect("text"), want, "{why}");
+        };
+        check(
+            &[("a", "one"), ("bbb", "three")],
+            "  a    one\n  bbb  three\n",
+            "the column is as wide as the widest key",
+        );
+        let long = "k".repeat(super::KEY_COLUMN + 1);
+        check(
+            &[("a", "one"), (long.as_str(), "long")],
+            &format!("  a  one\n  {long}\n     long\n"),
+            "a key past the column's limit does not widen it: its rest goes under the column",
+        );
+        check(&[], "", "no rows, nothing written");
+    }
 }

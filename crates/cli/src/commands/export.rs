@@ -81,25 +81,17 @@ pub(crate) fn run_export(args: &ExportArgs) -> anyhow::Result<Output> {
             target.label()
         )?;
         let coverage = &export.coverage;
-        // Ids up to WIDE share a column; a longer one (a graph unlock rule names its
-        // module's path) puts its "how" on the next line, under the column.
-        const WIDE: usize = 28;
-        let width = coverage
+        let rows: Vec<(String, String)> = coverage
             .rules
             .iter()
-            .map(|c| c.rule.chars().count())
-            .filter(|n| *n <= WIDE)
-            .max()
-            .unwrap_or(0);
-        for c in &coverage.rules {
-            let symbol = c.status.symbol();
-            if c.rule.chars().count() > width {
-                writeln!(out, "  {symbol:<8} {}", c.rule)?;
-                writeln!(out, "  {:<8} {:<width$}  {}", "", "", c.how)?;
-            } else {
-                writeln!(out, "  {symbol:<8} {:<width$}  {}", c.rule, c.how)?;
-            }
-        }
+            .map(|c| {
+                (
+                    format!("{:<8} {}", c.status.symbol(), c.rule),
+                    c.how.clone(),
+                )
+            })
+            .collect();
+        crate::print::keyed(out, "  ", &rows)?;
         for t in &coverage.text_only {
             writeln!(
                 out,

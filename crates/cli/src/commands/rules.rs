@@ -27,25 +27,26 @@ pub(crate) fn run_rules(command: &RulesCommand) -> anyhow::Result<Output> {
         RulesCommand::List { file } => {
             let set = open(file)?.rules()?;
             Output::new(set, |out, set| {
-                // Columns as wide as their longest entry: the graph's rules are named
-                // after their module's file.
-                let id = set.rules.iter().map(|r| r.id.chars().count()).max();
+                // The graph's rules are named after their module's file.
                 let kind = set.rules.iter().map(|r| r.body.kind().len()).max();
-                let (id, kind) = (id.unwrap_or(0), kind.unwrap_or(0));
-                for r in &set.rules {
-                    let origin = if r.origin == rules::Origin::Graph {
-                        " (from the graph)"
-                    } else {
-                        ""
-                    };
-                    writeln!(
-                        out,
-                        "{:<id$}  {:<kind$}  {}{origin}",
-                        r.id,
-                        r.body.kind().replace('_', " "),
-                        r.explanation
-                    )?;
-                }
+                let kind = kind.unwrap_or(0);
+                let rows: Vec<(String, String)> = set
+                    .rules
+                    .iter()
+                    .map(|r| {
+                        let origin = if r.origin == rules::Origin::Graph {
+                            " (from the graph)"
+                        } else {
+                            ""
+                        };
+                        let what = r.body.kind().replace('_', " ");
+                        (
+                            r.id.clone(),
+                            format!("{what:<kind$}  {}{origin}", r.explanation),
+                        )
+                    })
+                    .collect();
+                crate::print::keyed(out, "", &rows)?;
                 writeln!(out, "{}", crate::print::count(set.rules.len(), "rule"))?;
                 Ok(())
             })
