@@ -53,7 +53,7 @@ export const SHORTCUTS: ShortcutGroup[] = [
       { keys: 'E', does: 'Replace it by another skill (Enter applies, Esc cancels)', on: ['e', 'Enter', 'Escape'], in: ['ReviewView.svelte'] },
       { keys: 'N', does: 'Write a note for the audit log (Enter keeps it, Esc clears it)', on: ['n'], in: ['ReviewView.svelte'] },
       { keys: 'J or ↓ / K or ↑', does: 'Next / previous suggestion', on: ['j', 'ArrowDown', 'k', 'ArrowUp'], in: ['ReviewView.svelte'] },
-      { keys: 'Ctrl+Z', does: 'Undo the last decision', on: ['z'], in: ['ReviewView.svelte'] },
+      { keys: 'Ctrl+Z / Ctrl+Y', does: 'Undo the last decision / make it again (also Ctrl+Shift+Z)', on: ['z', 'y'], in: ['ReviewView.svelte'] },
     ],
   },
   {

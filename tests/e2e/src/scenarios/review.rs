@@ -1,7 +1,7 @@
 //! The Review tab from the keyboard on the tagged sample library: the evidence is
-//! highlighted, A accepts and the suggestion leaves the queue, Ctrl+Z undoes, E edits a
-//! suggestion into another skill, F1 lists every shortcut (and holds the keys while open),
-//! and the calibration view counts each decision in its confidence band.
+//! highlighted, A accepts and the suggestion leaves the queue, Ctrl+Z undoes and Ctrl+Y
+//! redoes, E edits a suggestion into another skill, F1 lists every shortcut (and holds the
+//! keys while open), and the calibration view counts each decision in its confidence band.
 
 use crate::*;
 
@@ -131,15 +131,17 @@ pub(crate) async fn review(env: &Env) -> Result<()> {
         choice.clone().select_by_index(1).await?;
         choice.send_keys("\u{E007}").await?;
         wait_for_count(&c, "[data-testid=review-row]", before - 3).await?;
-        // Ctrl+Z takes the edit back (the suggestion is open again); E makes it again.
+        // Ctrl+Z takes the edit back (the suggestion is open again); Ctrl+Y makes it again.
         press_ctrl(&c, 'z').await?;
         let back = wait_for_count(&c, "[data-testid=review-row]", before - 2).await?;
         ensure!(back == before - 2, "Ctrl+Z undoes the edit: {back} open, want {}", before - 2);
-        body.send_keys("e").await?;
-        let choice = c.find(Locator::Css("[data-testid=review-edit-skill]")).await?;
-        choice.clone().select_by_index(1).await?;
-        choice.send_keys("\u{E007}").await?;
-        wait_for_count(&c, "[data-testid=review-row]", before - 3).await?;
+        press_ctrl(&c, 'y').await?;
+        let again = wait_for_count(&c, "[data-testid=review-row]", before - 3).await?;
+        ensure!(
+            again == before - 3,
+            "Ctrl+Y makes the edit again: {again} open, want {}",
+            before - 3
+        );
         c.find(Locator::Css("[data-testid=show-calibration]"))
             .await?
             .click()
@@ -180,7 +182,7 @@ pub(crate) async fn review(env: &Env) -> Result<()> {
         let first = rows.first().context("decision entries are listed")?;
         ensure!(
             rows.len() >= 7 && first.contains("Dana Okafor (SME)"),
-            "accept, undo, accept, reject, edit, its undo, edit: {} entries, newest {first:?}",
+            "accept, undo, accept, reject, edit, its undo, its redo: {} entries, newest {first:?}",
             rows.len()
         );
         ensure!(
