@@ -125,6 +125,17 @@ pub(crate) async fn review(env: &Env) -> Result<()> {
             .await?;
         body.send_keys("r").await?;
         wait_for_count(&c, "[data-testid=review-row]", before - 2).await?;
+        // Taken back and made again: the redone rejection keeps its note (checked in the
+        // log below, where it is the newest rejection).
+        press_ctrl(&c, 'z').await?;
+        wait_for_count(&c, "[data-testid=review-row]", before - 1).await?;
+        press_ctrl(&c, 'y').await?;
+        let redone = wait_for_count(&c, "[data-testid=review-row]", before - 2).await?;
+        ensure!(
+            redone == before - 2,
+            "Ctrl+Y rejects it again: {redone} open, want {}",
+            before - 2
+        );
         // E edits the next one: rejected in favour of another skill, accepted instead.
         body.send_keys("e").await?;
         let choice = c.find(Locator::Css("[data-testid=review-edit-skill]")).await?;
@@ -181,12 +192,12 @@ pub(crate) async fn review(env: &Env) -> Result<()> {
         let rows = audit_rows(&c, "tag").await?;
         let first = rows.first().context("decision entries are listed")?;
         ensure!(
-            rows.len() >= 7 && first.contains("Dana Okafor (SME)"),
-            "accept, undo, accept, reject, edit, its undo, its redo: {} entries, newest {first:?}",
+            rows.len() >= 9 && first.contains("Dana Okafor (SME)"),
+            "accept, undo, accept, reject, its undo and redo, edit, its undo and redo: {} entries, newest {first:?}",
             rows.len()
         );
         ensure!(
-            first.starts_with("#10") && first.contains("Changed “") && first.contains("” on “"),
+            first.starts_with("#12") && first.contains("Changed “") && first.contains("” on “"),
             "each entry reads in words, the newest the edit, by the names of the skills and the module: {first:?}"
         );
         c.find(Locator::Css("[data-testid=audit-verify]"))
@@ -208,7 +219,7 @@ pub(crate) async fn review(env: &Env) -> Result<()> {
             detail.contains("tag.edited") && detail.contains("replaces"),
             "the newest entry is the edit, naming what it replaces: {detail:?}"
         );
-        // The newest decision before the edits is the rejection with its note.
+        // The newest decision before the edits is the redone rejection, with its note.
         let mut rejection = None;
         for row in c.find_all(Locator::Css("[data-testid=audit-row]")).await? {
             if row.attr("title").await?.is_some_and(|t| t.starts_with("Rejected")) {
