@@ -46,6 +46,23 @@ pub(crate) fn signing_key() -> anyhow::Result<bundle::SigningKey> {
 
 /// Opens the project at `file` to work on: every change is logged with this machine's
 /// key signing the audit log's head (the key is made quietly if there is none yet).
+/// The bytes of a file the user named; a failure names it and keeps its kind (`not_found`
+/// under `--json` for a file that is not there).
+pub(crate) fn read(path: &Path) -> Result<Vec<u8>, engine::Error> {
+    std::fs::read(path).map_err(|source| engine::Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// [`read`] as text.
+pub(crate) fn read_text(path: &Path) -> Result<String, engine::Error> {
+    std::fs::read_to_string(path).map_err(|source| engine::Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
 pub(crate) fn open(file: &Path) -> anyhow::Result<Project> {
     let mut project = Project::open(file)?;
     sign(&mut project);

@@ -219,6 +219,38 @@ fn json_errors_carry_a_kind() {
         "bad_input",
         "an unknown target is the caller's bad input, not a conflict"
     );
+    // A file the user names that is not there is not_found, wherever it is read, and
+    // the message names it once.
+    let gone = tmp.path().join("gone.json");
+    for args in [
+        vec![
+            &"simulate" as &dyn AsRef<std::ffi::OsStr>,
+            &project,
+            &"--cohort",
+            &gone,
+            &"--json",
+        ],
+        vec![&"merge", &project, &missing, &"--json"],
+        vec![&"bundle", &"verify", &gone, &"--json"],
+    ] {
+        let out = pathforge(&args);
+        let body: serde_json::Value = serde_json::from_slice(&out.stderr).expect("JSON");
+        assert_eq!(
+            body["error"]["kind"], "not_found",
+            "a missing file, by kind: {body}"
+        );
+        let message = body["error"]["message"].as_str().unwrap_or_default();
+        let name = if message.contains("gone.json") {
+            "gone.json"
+        } else {
+            "missing.pathforge"
+        };
+        assert_eq!(
+            message.matches(name).count(),
+            1,
+            "the file is named once: {message}"
+        );
+    }
     let config = tmp.path().join("config");
     let out = pathforge_in(
         &config,

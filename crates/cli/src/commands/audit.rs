@@ -102,7 +102,7 @@ pub(crate) fn run_audit(command: &AuditCommand) -> anyhow::Result<Output> {
 
 /// The audit head a bundle or a backup carries.
 fn head_of(copy: &Path) -> anyhow::Result<model::AuditHead> {
-    let bytes = std::fs::read(copy).map_err(|e| anyhow::anyhow!("{}: {e}", copy.display()))?;
+    let bytes = crate::machine::read(copy)?;
     let head = if bytes.starts_with(b"PK") {
         bundle::audit_head(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", copy.display()))?
     } else {

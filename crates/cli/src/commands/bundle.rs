@@ -52,7 +52,7 @@ pub(crate) enum TrustCommand {
 }
 
 pub(crate) fn run_bundle(command: &BundleCommand) -> anyhow::Result<Output> {
-    let read = |p: &Path| std::fs::read(p).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()));
+    let read = |p: &Path| crate::machine::read(p);
     Ok(match command {
         BundleCommand::Build {
             file,

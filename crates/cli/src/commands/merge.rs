@@ -28,8 +28,8 @@ pub(crate) struct MergeArgs {
 
 pub(crate) fn run_merge(args: &MergeArgs) -> anyhow::Result<Output> {
     let mut ours = open(&args.ours)?;
-    let theirs = engine::Project::open(&args.theirs)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", args.theirs.display()))?;
+    // The engine's error names the file already.
+    let theirs = engine::Project::open(&args.theirs)?;
     let side = |s: &str| match s {
         "ours" => Some(engine::Side::Ours),
         "theirs" => Some(engine::Side::Theirs),

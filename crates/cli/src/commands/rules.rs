@@ -53,8 +53,7 @@ pub(crate) fn run_rules(command: &RulesCommand) -> anyhow::Result<Output> {
         }
         RulesCommand::Check { file } => findings(file, open(file)?.check_rules()?),
         RulesCommand::Run { file, events } => {
-            let text = std::fs::read_to_string(events)
-                .map_err(|e| anyhow::anyhow!("{}: {e}", events.display()))?;
+            let text = crate::machine::read_text(events)?;
             let stream = rules::read_event_log(&text)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", events.display()))?;
             let decisions = open(file)?.run_rules(&stream)?;

@@ -29,8 +29,7 @@ pub(crate) struct SimulateArgs {
 
 /// A cohort file, JSON or TOML.
 pub(crate) fn read_cohort(path: &Path) -> anyhow::Result<model::Cohort> {
-    let text =
-        std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let text = crate::machine::read_text(path)?;
     let cohort: model::Cohort = if path.extension().is_some_and(|e| e == "toml") {
         toml::from_str(&text)
             .map_err(|e| anyhow::anyhow!("{}: not a cohort: {}", path.display(), e.message()))?

@@ -92,7 +92,7 @@ fn outgoing(source: &Path) -> anyhow::Result<Vec<lrs::Outgoing>> {
         true => source.join("statements.json"),
         false => source.to_path_buf(),
     };
-    let bytes = std::fs::read(&file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let bytes = crate::machine::read(&file)?;
     if bytes.starts_with(b"PK") {
         let files = trusted_bundle(source, &bytes)?;
         return lrs::statements::of_bundle(&files)
@@ -113,7 +113,7 @@ fn lms_calls(args: &SyncArgs) -> anyhow::Result<Output> {
             args.target
         );
     }
-    let bytes = std::fs::read(source).map_err(|e| anyhow::anyhow!("{}: {e}", source.display()))?;
+    let bytes = crate::machine::read(source)?;
     if !bytes.starts_with(b"PK") {
         anyhow::bail!(
             "{}: not a bundle; --target {} lists the calls of a signed bundle (pathforge bundle build)",

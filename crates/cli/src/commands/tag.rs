@@ -70,7 +70,7 @@ pub(crate) fn run_tag(file: &Path, model: Option<&Path>, json: bool) -> anyhow::
 
 pub(crate) fn run_embed(model: &Path, input: &Path, output: &Path) -> anyhow::Result<Output> {
     let encoder = embed::Encoder::load(model).map_err(engine::Error::from)?;
-    let bytes = std::fs::read(input).map_err(|e| anyhow::anyhow!("{}: {e}", input.display()))?;
+    let bytes = crate::machine::read(input)?;
     let texts: Vec<String> = serde_json::from_slice(&bytes)
         .map_err(|e| anyhow::anyhow!("{}: not a JSON array of strings: {e}", input.display()))?;
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
