@@ -4,6 +4,7 @@
 // `commands.ts`.
 import { Channel, invoke } from '@tauri-apps/api/core';
 import { open, save } from '@tauri-apps/plugin-dialog';
+import { getCurrentWindow } from '@tauri-apps/api/window';
 import type {
   Rule,
   SampleLearner,
@@ -296,4 +297,12 @@ export const api = {
     (await open({ title: 'Choose a sentence-transformers model folder', multiple: false, directory: true })) as
       | string
       | null,
+  /** Names the window (task switcher, title bar) and the page alike; outside Tauri (unit
+   *  tests) only the page. */
+  setWindowTitle: async (title: string) => {
+    document.title = title;
+    await getCurrentWindow()
+      .setTitle(title)
+      .catch(() => undefined);
+  },
 };

@@ -1,5 +1,5 @@
-//! The window opens and imports the sales sample library: every module is listed, and
-//! clicking one shows it in the detail pane.
+//! The window opens and imports the sales sample library: every module is listed, the
+//! window is titled after the project, and clicking a module shows it in the detail pane.
 
 use crate::*;
 
@@ -28,6 +28,32 @@ pub(crate) async fn sample_library(env: &Env) -> Result<()> {
             rows.len() == expected,
             "{} rows listed, want {expected}",
             rows.len()
+        );
+
+        // The window is named after its project, on the screen itself (the X server's
+        // record of it, not only the page's title).
+        let want = "sales — Pathforge";
+        let mut windows = String::new();
+        for _ in 0..50 {
+            let out = std::process::Command::new("xwininfo")
+                .args(["-root", "-tree"])
+                .output()
+                .context("xwininfo (x11-utils, installed by .ci/setup) reads the window titles")?;
+            windows = String::from_utf8_lossy(&out.stdout).into_owned();
+            if windows.contains(want) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        ensure!(
+            windows.contains(want),
+            "a window titled {want:?}: {}",
+            windows
+                .lines()
+                .filter(|l| l.contains('"'))
+                .take(8)
+                .collect::<Vec<_>>()
+                .join(" | ")
         );
 
         // Selecting a module shows its text in the detail pane.
