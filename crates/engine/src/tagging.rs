@@ -45,51 +45,8 @@ impl Project {
         };
         let auto_accept = self.auto_accept()?.map(|t| t as f32);
 
-        let skill_texts: Vec<Vec<String>> = leaves.iter().map(autotag::skill_texts).collect();
-        let all: Vec<&str> = skill_texts.iter().flatten().map(String::as_str).collect();
-        let Some(skill_vectors) = self.vectors(encoder, &all, &mut report, &mut |_| true)? else {
-            unreachable!("a progress callback that never cancels");
-        };
-        let profiles: Vec<autotag::SkillProfile> = leaves
-            .iter()
-            .zip(&skill_texts)
-            .map(|(s, texts)| autotag::SkillProfile {
-                id: s.id.clone(),
-                vectors: texts
-                    .iter()
-                    .map(|t| skill_vectors[&autotag::text_hash(t)].clone())
-                    .collect(),
-            })
-            .collect();
-
-        let (graph, summaries, _) = self.graph()?;
-        let depths = graph.depths();
-        let mut max_depth: HashMap<&LibraryId, usize> = HashMap::new();
-        if let Some(depths) = &depths {
-            for (m, d) in summaries.iter().zip(depths) {
-                let e = max_depth.entry(&m.library_id).or_default();
-                *e = (*e).max(*d);
-            }
-        }
-        let keys = self.store.insight_keys()?;
-        let mut todo = Vec::new();
-        for (i, s) in summaries.iter().enumerate() {
-            let m = self.store.module(&s.id)?;
-            let hash = autotag::content_hash(&m.title, &m.body);
-            let fresh = keys
-                .get(&m.id)
-                .is_some_and(|(h, f)| *h == hash && *f == fingerprint);
-            if fresh {
-                report.unchanged += 1;
-            } else {
-                let depth = depths.as_ref().map(|d| autotag::Depth {
-                    depth: d[i],
-                    max: max_depth[&s.library_id],
-                });
-                todo.push((m, depth));
-            }
-        }
-        report.modules = summaries.len() as u32;
+        let profiles = self.skill_profiles(encoder, &leaves, &mut report)?;
+        let todo = self.stale_modules(&fingerprint, &mut report)?;
         let total = todo.len() as u32;
         let spans = |t: &str| encoder.token_spans(t).unwrap_or_default();
         let mut done = 0u32;
@@ -148,16 +105,116 @@ impl Project {
                     ))
                 })
                 .collect();
-            let auto_count = self.store.write(|tx| {
-                for (key, v) in &module_vectors {
-                    tx.put_vector(&model_id, key, v)?;
+            let tagged = Tagged {
+                model_id: &model_id,
+                fingerprint: &fingerprint,
+                slug: &slug,
+                auto_accept,
+            };
+            let auto_count = self.save_tagged(&tagged, &module_vectors, &analyses, &actor, now)?;
+            report.auto_accepted += auto_count;
+            report.empty += prepared.iter().filter(|p| p.passages.is_empty()).count() as u32;
+            done += step;
+            report.analysed += step;
+            if !progress(done, total) && done < total {
+                report.cancelled = true;
+                break;
+            }
+        }
+        report.suggestions = self.store.open_suggestions()?;
+        Ok(report)
+    }
+
+    /// Each leaf skill's vectors (its texts embedded, or read from the cache).
+    fn skill_profiles(
+        &mut self,
+        encoder: &embed::Encoder,
+        leaves: &[autotag::SkillInput<'_>],
+        report: &mut TagReport,
+    ) -> Result<Vec<autotag::SkillProfile>> {
+        let skill_texts: Vec<Vec<String>> = leaves.iter().map(autotag::skill_texts).collect();
+        let all: Vec<&str> = skill_texts.iter().flatten().map(String::as_str).collect();
+        let Some(skill_vectors) = self.vectors(encoder, &all, report, &mut |_| true)? else {
+            unreachable!("a progress callback that never cancels");
+        };
+        Ok(leaves
+            .iter()
+            .zip(&skill_texts)
+            .map(|(s, texts)| autotag::SkillProfile {
+                id: s.id.clone(),
+                vectors: texts
+                    .iter()
+                    .map(|t| skill_vectors[&autotag::text_hash(t)].clone())
+                    .collect(),
+            })
+            .collect())
+    }
+
+    /// The modules whose text, the taxonomy or the model changed since they were last
+    /// tagged, each with its depth in the prerequisite graph against its library's deepest
+    /// (a level signal); the others are counted unchanged.
+    fn stale_modules(
+        &self,
+        fingerprint: &str,
+        report: &mut TagReport,
+    ) -> Result<Vec<(model::Module, Option<autotag::Depth>)>> {
+        let (graph, summaries, _) = self.graph()?;
+        let depths = graph.depths();
+        let mut max_depth: HashMap<&LibraryId, usize> = HashMap::new();
+        if let Some(depths) = &depths {
+            for (m, d) in summaries.iter().zip(depths) {
+                let e = max_depth.entry(&m.library_id).or_default();
+                *e = (*e).max(*d);
+            }
+        }
+        let keys = self.store.insight_keys()?;
+        let mut todo = Vec::new();
+        for (i, s) in summaries.iter().enumerate() {
+            let m = self.store.module(&s.id)?;
+            let hash = autotag::content_hash(&m.title, &m.body);
+            let fresh = keys
+                .get(&m.id)
+                .is_some_and(|(h, f)| *h == hash && f == fingerprint);
+            if fresh {
+                report.unchanged += 1;
+            } else {
+                let depth = depths.as_ref().map(|d| autotag::Depth {
+                    depth: d[i],
+                    max: max_depth[&s.library_id],
+                });
+                todo.push((m, depth));
+            }
+        }
+        report.modules = summaries.len() as u32;
+        Ok(todo)
+    }
+
+    /// Saves one group's insights, suggestions and vectors with their audit entries, in one
+    /// transaction; how many suggestions the threshold accepted.
+    fn save_tagged(
+        &mut self,
+        t: &Tagged<'_>,
+        module_vectors: &[(String, Vec<f32>)],
+        analyses: &[autotag::Analysis],
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<u32> {
+        let Tagged {
+            model_id,
+            fingerprint,
+            slug,
+            auto_accept,
+        } = *t;
+        Ok(self.store.write(|tx| {
+                for (key, v) in module_vectors {
+                    tx.put_vector(model_id, key, v)?;
                 }
                 let mut log = Vec::new();
                 let mut auto = Vec::new();
-                for a in &analyses {
+                for a in analyses {
                     let insight = ModuleInsight {
                         module_id: a.module.clone(),
-                        model: Some(model_id.clone()),
+                        model: Some(model_id.to_owned()),
                         keyphrases: a.keyphrases.clone(),
                         level: Some(a.level.level),
                         level_score: a.level.score,
@@ -175,14 +232,14 @@ impl Project {
                         tags: Vec::new(),
                         level_set_by_hand: false,
                     };
-                    tx.save_insight(&insight, &a.content_hash, &fingerprint)?;
+                    tx.save_insight(&insight, &a.content_hash, fingerprint)?;
                     let tags: Vec<(SkillId, f32, Vec<model::Evidence>)> = a
                         .skills
                         .iter()
                         .map(|s| (s.skill.clone(), s.confidence, s.evidence.clone()))
                         .collect();
                     let (_, accepted) =
-                        tx.set_model_tags(&a.module, &model_id, &a.content_hash, &tags, auto_accept)?;
+                        tx.set_model_tags(&a.module, model_id, &a.content_hash, &tags, auto_accept)?;
                     auto.extend(accepted.into_iter().map(|skill| {
                         let confidence = tags.iter().find(|t| t.0 == skill).map(|t| t.1);
                         serde_json::json!({ "module": a.module, "skill": slug.get(&skill), "confidence": confidence })
@@ -197,26 +254,15 @@ impl Project {
                     }));
                 }
                 let tagged = serde_json::json!({ "modules": log });
-                Entry::new(AuditAction::ModulesTagged, &model_id, &Value::Null, &tagged)
-                    .append(tx, &actor, now)?;
+                Entry::new(AuditAction::ModulesTagged, model_id, &Value::Null, &tagged)
+                    .append(tx, actor, now)?;
                 if !auto.is_empty() {
                     let accepted = serde_json::json!({ "threshold": auto_accept, "tags": auto });
-                    Entry::new(AuditAction::TagsAutoAccepted, &model_id, &Value::Null, &accepted)
-                        .append(tx, &actor, now)?;
+                    Entry::new(AuditAction::TagsAutoAccepted, model_id, &Value::Null, &accepted)
+                        .append(tx, actor, now)?;
                 }
                 Ok(auto.len() as u32)
-            })?;
-            report.auto_accepted += auto_count;
-            report.empty += prepared.iter().filter(|p| p.passages.is_empty()).count() as u32;
-            done += step;
-            report.analysed += step;
-            if !progress(done, total) && done < total {
-                report.cancelled = true;
-                break;
-            }
-        }
-        report.suggestions = self.store.open_suggestions()?;
-        Ok(report)
+            })?)
     }
 
     /// The model folder the user chose for this project, if any.
@@ -303,4 +349,13 @@ impl Project {
         }
         Ok(Some(vectors))
     }
+}
+
+/// What every group of one tagging run is saved with.
+struct Tagged<'a> {
+    model_id: &'a str,
+    /// The model and taxonomy the suggestions were made with (see `autotag::fingerprint`).
+    fingerprint: &'a str,
+    slug: &'a HashMap<&'a SkillId, &'a str>,
+    auto_accept: Option<f32>,
 }
