@@ -92,6 +92,16 @@ fn bundles_build_verify_detect_tampering_and_diff() {
     }
     let name = "b-1.0.0.pathforge-bundle.zip";
     let (a, b) = (one.join(name), two.join(name));
+    // `--out` ending in .zip names the bundle itself rather than a folder for it.
+    let named = tmp.path().join("release").join("onboarding.zip");
+    let out = run(&[&"bundle", &"build", &file, &"--out", &named]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        named.is_file(),
+        "--out release/onboarding.zip writes that file, not a folder of that name"
+    );
+    let out = run(&[&"bundle", &"verify", &named]);
+    assert!(out.status.success(), "and it verifies: {}", stderr(&out));
     assert!(
         config.join("signing-key").exists(),
         "the key lives in the config folder"

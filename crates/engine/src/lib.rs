@@ -312,8 +312,19 @@ pub fn backup_path(file: &Path, label: &str, now: Timestamp) -> PathBuf {
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so a
-/// crash never leaves a partial file behind.
+/// crash never leaves a partial file behind. The file gets the permissions any new file
+/// there would (0666 less the umask): bundles, review packs and audit exports are written
+/// to be handed to others. A secret goes through [`write_private`].
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_with_mode(path, bytes, 0o666)
+}
+
+/// [`write_atomically`], readable and writable by its owner only (0600): a signing key.
+pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_with_mode(path, bytes, 0o600)
+}
+
+fn write_with_mode(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
     let io = |source| Error::Io {
         path: path.to_path_buf(),
         source,
@@ -322,7 +333,16 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // Created with this mode less the umask, as `File::create` would be.
+        builder.permissions(std::fs::Permissions::from_mode(mode));
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+    let mut tmp = builder.tempfile_in(dir).map_err(io)?;
     std::io::Write::write_all(&mut tmp, bytes).map_err(io)?;
     tmp.as_file().sync_all().map_err(io)?;
     tmp.persist(path).map_err(|e| io(e.error))?;

@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use crate::{write_atomically, Error, Result};
+use crate::{write_atomically, write_private, Error, Result};
 
 const FILE: &str = "profile.json";
 
@@ -67,13 +67,8 @@ pub fn machine_key(dir: &Path) -> Result<(bundle::SigningKey, bool)> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
             let key = bundle::generate_key()?;
-            write_atomically(&path, bundle::key_to_text(&key).as_bytes())?;
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
-                    .map_err(|e| io(&path, e))?;
-            }
+            // The private key: its owner's alone from the moment it exists.
+            write_private(&path, bundle::key_to_text(&key).as_bytes())?;
             Ok((key, true))
         }
         Err(e) => Err(io(&path, e).into()),
@@ -219,6 +214,27 @@ mod tests {
             err.contains("profile.json") && err.contains("not a Pathforge profile"),
             "{err}"
         );
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn files_written_for_others_get_ordinary_permissions_and_a_secret_its_owners() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        // What any new file here gets (0666 less this process's umask).
+        let plain = dir.path().join("plain");
+        std::fs::File::create(&plain).unwrap();
+        let shared = dir.path().join("bundle.zip");
+        write_atomically(&shared, b"x").unwrap();
+        assert_eq!(
+            mode(&shared),
+            mode(&plain),
+            "a bundle or review pack is readable as any file written here (it was 0600)"
+        );
+        let secret = dir.path().join("key");
+        write_private(&secret, b"x").unwrap();
+        assert_eq!(mode(&secret) & 0o077, 0, "a secret is its owner's alone");
     }
 
     #[test]

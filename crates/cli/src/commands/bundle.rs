@@ -11,9 +11,12 @@ use crate::print::{said, Output};
 
 #[derive(Subcommand)]
 pub(crate) enum BundleCommand {
-    /// Build a signed bundle of the project's rules, taxonomy and graph into DIR.
+    /// Build a signed bundle of the project's rules, taxonomy and graph (into a folder, or as
+    /// the file --out names when it ends in .zip).
     Build {
         file: PathBuf,
+        /// The folder to write NAME-VERSION.pathforge-bundle.zip into, or the bundle's own
+        /// file name when it ends in .zip.
         #[arg(long)]
         out: PathBuf,
         /// Semantic version of this bundle.
@@ -76,9 +79,19 @@ pub(crate) fn run_bundle(command: &BundleCommand) -> anyhow::Result<Output> {
                 Timestamp::now().0,
                 head.as_ref(),
             )?;
-            std::fs::create_dir_all(dir).map_err(|e| anyhow::anyhow!("{}: {e}", dir.display()))?;
-            let name = project.info()?.name;
-            let target = dir.join(format!("{name}-{version}.pathforge-bundle.zip"));
+            // A path ending in .zip is the bundle's own name (`--out release.zip`), unless
+            // a folder already has that name; anything else is the folder it goes in.
+            let named = dir.extension().is_some_and(|e| e == "zip") && !dir.is_dir();
+            let target = if named {
+                dir.clone()
+            } else {
+                let name = project.info()?.name;
+                dir.join(format!("{name}-{version}.pathforge-bundle.zip"))
+            };
+            if let Some(parent) = target.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", parent.display()))?;
+            }
             engine::write_atomically(&target, &bytes)?;
             project.record_bundle(version, &target, &me(), Timestamp::now())?;
             let key = bundle::public_key_text(&key);
