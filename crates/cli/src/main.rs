@@ -68,8 +68,17 @@ enum Command {
     Modules { file: PathBuf },
     /// Show one module, with its text (by id, path in the library or exact title).
     Show { file: PathBuf, id: String },
-    /// Show the project's audit log, each entry in words.
-    Log { file: PathBuf },
+    /// Show the project's audit log, each entry in words, oldest first.
+    Log {
+        file: PathBuf,
+        /// Only the newest N entries.
+        #[arg(long, value_name = "N")]
+        last: Option<usize>,
+        /// Only entries whose words, action (`tag.decided`, `graph.`…) or person contain
+        /// TEXT (case ignored), as the Log tab's filter.
+        #[arg(long, value_name = "TEXT")]
+        r#match: Option<String>,
+    },
     /// Who you are on this machine: your decisions in every project are logged under it.
     /// Without flags, shows it.
     Profile {
@@ -388,9 +397,35 @@ fn outcome(command: &Command, json: bool) -> anyhow::Result<Output> {
                 words,
             )
         }
-        Command::Log { file } => {
-            let lines = open(file)?.audit_lines()?;
-            Output::new(lines, |out, lines| {
+        Command::Log {
+            file,
+            last,
+            r#match,
+        } => {
+            let mut lines = open(file)?.audit_lines()?;
+            if let Some(text) = r#match {
+                let text = text.to_lowercase();
+                lines.retain(|l| {
+                    [
+                        l.summary.as_str(),
+                        l.event.action.as_str(),
+                        &l.event.actor.label(),
+                    ]
+                    .iter()
+                    .any(|w| w.to_lowercase().contains(&text))
+                });
+            }
+            if let Some(n) = last {
+                lines.drain(..lines.len().saturating_sub(*n));
+            }
+            let filtered = r#match.is_some();
+            Output::new(lines, move |out, lines| {
+                if lines.is_empty() {
+                    match filtered {
+                        true => writeln!(out, "No entry matches.")?,
+                        false => writeln!(out, "Nothing has been recorded yet.")?,
+                    }
+                }
                 for model::AuditLine { event: e, summary } in lines {
                     let actor = e.actor.label();
                     let at = jiff::Timestamp::from_millisecond(e.at.0)

@@ -68,6 +68,38 @@ fn init_import_list_show_and_log() {
         "with what it did in words: {}",
         log[0]
     );
+    // Narrowed as the Log tab's filter narrows it, and to the newest few.
+    let entries = |args: &[&dyn AsRef<std::ffi::OsStr>]| -> usize {
+        let out = pathforge(args);
+        let list: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        list.as_array().map_or(0, Vec::len)
+    };
+    let all = log.as_array().map_or(0, Vec::len);
+    assert_eq!(
+        entries(&[&"log", &file, &"--match", &"IMPORTED", &"--json"]),
+        1,
+        "--match finds the import by its words, whatever the case ({all} entries in all)"
+    );
+    assert_eq!(
+        entries(&[&"log", &file, &"--match", &"nothing like this", &"--json"]),
+        0,
+        "and nothing else"
+    );
+    assert_eq!(
+        entries(&[&"log", &file, &"--last", &"1", &"--json"]),
+        1,
+        "--last 1 keeps the newest"
+    );
+    assert!(
+        stdout(&pathforge(&[
+            &"log",
+            &file,
+            &"--match",
+            &"nothing like this"
+        ]))
+        .contains("No entry matches"),
+        "an empty result says so"
+    );
 }
 
 #[test]
