@@ -78,7 +78,11 @@ pub(crate) async fn tracks_panel(env: &Env) -> Result<()> {
             wait_for_count(&c, "[data-testid=track-item]", 1).await? == 1,
             "the new track is listed"
         );
-        text_of(&c, "[data-testid=track-path]").await?;
+        let path = text_of(&c, "[data-testid=track-path]").await?;
+        ensure!(
+            path.contains("No module in its path yet"),
+            "a path with no module says so, not \"0 modules, 0h 00m\": {path:?}"
+        );
         screenshot(&c, env, "tracks-added").await?;
         ensure!(
             list()?.contains("Customer success"),
