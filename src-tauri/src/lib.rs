@@ -9,9 +9,9 @@ use model::{
     SkillMerge, Timestamp,
 };
 use session::{
-    Cancel, ExportPreview, ExportRequest, GraphView, ImportProgress, IpcResult, LrsProgress,
-    LrsRequest, ModelStatus, RulesView, SampleLearner, Session, SessionState, TagProgress,
-    TaxonomyView,
+    Cancel, ExportPreview, ExportProgress, ExportRequest, GraphView, ImportProgress, IpcResult,
+    LrsProgress, LrsRequest, ModelStatus, RulesView, SampleLearner, Session, SessionState,
+    TagProgress, TaxonomyView,
 };
 use tauri::ipc::Channel;
 use tauri::{Emitter, Manager, State};
@@ -492,9 +492,21 @@ fn preview_export(state: State<'_, Shared>, request: ExportRequest) -> IpcResult
     session(&state).preview_export(&request)
 }
 
+/// Writes an export off the window's thread; progress goes to `on_progress`, and
+/// `cancel_operation` stops it before the folder is put in place.
 #[tauri::command(async)]
-fn export_course(state: State<'_, Shared>, request: ExportRequest) -> IpcResult<ExportPreview> {
-    session(&state).export(&request, Timestamp::now())
+fn export_course(
+    state: State<'_, Shared>,
+    cancel: State<'_, Cancel>,
+    request: ExportRequest,
+    on_progress: Channel<ExportProgress>,
+) -> IpcResult<ExportPreview> {
+    session(&state).export(
+        &request,
+        &cancel,
+        &mut |p| drop(on_progress.send(p)),
+        Timestamp::now(),
+    )
 }
 
 /// Sends the curriculum or simulated statements to an LRS off the window's thread;

@@ -407,6 +407,18 @@ impl Project {
     /// there. The folder is complete (files synced) before it takes the name; if the swap
     /// fails, the earlier export is put back.
     pub fn write_export(&self, export: &lms::Export, out: &Path) -> Result<ExportDiff> {
+        self.write_export_with(export, out, &mut |_, _| true)
+    }
+
+    /// [`Project::write_export`], calling `progress(files written, files)` every few
+    /// hundred files; `progress` returning false stops it (kind `cancelled`) before the
+    /// folder is put in place: `out` stays as it was.
+    pub fn write_export_with(
+        &self,
+        export: &lms::Export,
+        out: &Path,
+        progress: &mut dyn FnMut(u32, u32) -> bool,
+    ) -> Result<ExportDiff> {
         let project = self.store.project()?.id.to_string();
         let previous = previous_export(out, &project)?;
         let mut files = export.files.clone();
@@ -430,7 +442,7 @@ impl Project {
         json.push(b'\n');
         files.insert(MARKER.to_owned(), json);
         let diff = diff_against(&export.files, &previous.clone().unwrap_or_default());
-        write_folder(&files, out, previous.is_some())?;
+        write_folder(&files, out, previous.is_some(), progress)?;
         Ok(diff)
     }
 
@@ -463,7 +475,16 @@ fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
 /// Builds the folder beside `out` and renames it into place (on Linux, an existing export
 /// is exchanged with the new one in one step, so a kill at any point leaves one whole
 /// export at `out`).
-fn write_folder(files: &BTreeMap<String, Vec<u8>>, out: &Path, replace: bool) -> Result<()> {
+fn write_folder(
+    files: &BTreeMap<String, Vec<u8>>,
+    out: &Path,
+    replace: bool,
+    progress: &mut dyn FnMut(u32, u32) -> bool,
+) -> Result<()> {
+    let total = files.len() as u32;
+    if !progress(0, total) {
+        return Err(ingest::Error::Cancelled.into());
+    }
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -474,7 +495,11 @@ fn write_folder(files: &BTreeMap<String, Vec<u8>>, out: &Path, replace: bool) ->
         .prefix(&store::staging_prefix(STAGING))
         .tempdir_in(&parent)
         .map_err(io(&parent))?;
-    for (name, bytes) in files {
+    for (i, (name, bytes)) in files.iter().enumerate() {
+        // Asked every 256 files; stopping drops the staging folder, so nothing is left.
+        if i % 256 == 255 && !progress(i as u32, total) {
+            return Err(ingest::Error::Cancelled.into());
+        }
         let path = staging.path().join(name);
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(io(dir))?;
@@ -491,6 +516,10 @@ fn write_folder(files: &BTreeMap<String, Vec<u8>>, out: &Path, replace: bool) ->
             std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))
                 .map_err(io(&path))?;
         }
+    }
+    // The last chance to stop: from here the folder is put in place.
+    if !progress(total, total) {
+        return Err(ingest::Error::Cancelled.into());
     }
     #[cfg(target_os = "linux")]
     {

@@ -95,6 +95,7 @@ pub fn bindings() -> String {
         LrsSource::decl(&cfg),
         LrsRequest::decl(&cfg),
         LrsProgress::decl(&cfg),
+        ExportProgress::decl(&cfg),
         lrs::SentStatement::decl(&cfg),
         lrs::SyncReport::decl(&cfg),
         engine::Side::decl(&cfg),

@@ -134,7 +134,7 @@ commands! {
     remove_track(slug: String) -> Vec<model::TrackDraft>;
     track_path(track: String) -> model::TrackPath;
     preview_export(request: ExportRequest) -> ExportPreview;
-    export_course(request: ExportRequest) -> ExportPreview;
+    export_course(request: ExportRequest; progress: ExportProgress) -> ExportPreview;
     sync_lrs(request: LrsRequest; progress: LrsProgress) -> lrs::SyncReport;
     preview_copy_merge(path: PathBuf) -> engine::MergeReport;
     merge_copy(path: PathBuf, resolutions: engine::Resolutions) -> engine::MergeReport;

@@ -174,6 +174,13 @@ pub enum LrsSource {
     SimulatedLearners,
 }
 
+/// How far an export is: files written of those to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ExportProgress {
+    pub done: u32,
+    pub total: u32,
+}
+
 /// How far a sync is: statements sent of those to send.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct LrsProgress {

@@ -13,12 +13,24 @@ impl Session {
         Ok(preview(export, diff, false))
     }
 
-    /// Writes the export (atomically) and logs it.
-    pub fn export(&mut self, request: &ExportRequest, now: Timestamp) -> IpcResult<ExportPreview> {
+    /// Writes the export (atomically) and logs it; `progress` hears how many files are
+    /// written, and a `cancel` request stops it before the folder is put in place (kind
+    /// `cancelled`; the folder and the log are as they were).
+    pub fn export(
+        &mut self,
+        request: &ExportRequest,
+        cancel: &Cancel,
+        progress: &mut dyn FnMut(ExportProgress),
+        now: Timestamp,
+    ) -> IpcResult<ExportPreview> {
+        cancel.reset();
         let export = self.build_export(request)?;
         let folder = Path::new(&request.folder);
         let project = self.project.as_mut().ok_or_else(no_project)?;
-        let diff = project.write_export(&export, folder)?;
+        let diff = project.write_export_with(&export, folder, &mut |done, total| {
+            progress(ExportProgress { done, total });
+            !cancel.requested()
+        })?;
         project.record_export(&export, folder, &actor_of(&self.profile), now)?;
         Ok(preview(export, diff, true))
     }

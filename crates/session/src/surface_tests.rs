@@ -324,6 +324,8 @@ const CHECKS: &[(&str, Check)] = &[
                     mapping: None,
                     remote_images: false,
                 },
+                &Cancel::default(),
+                &mut |_| {},
                 T,
             )
             .map(drop)
@@ -627,6 +629,26 @@ fn the_ui_command_map_is_up_to_date() {
         "ui/src/lib/commands.ts is stale: the command map changed. Run `make bindings` and \
          commit the result."
     );
+}
+
+#[test]
+fn every_type_the_command_map_names_is_in_the_bindings() {
+    let commands = commands_ts();
+    let names = commands
+        .lines()
+        .filter(|l| l.ends_with("from './bindings';"))
+        .find_map(|l| l.strip_prefix("import type {"))
+        .and_then(|l| l.split_once('}'))
+        .map(|(names, _)| names)
+        .expect("commands.ts imports its types from bindings.ts");
+    let bindings = bindings();
+    for name in names.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        assert!(
+            bindings.contains(&format!("export type {name} ")),
+            "{name} is named by a command but not declared in bindings.ts: add it to \
+             bindings::bindings()"
+        );
+    }
 }
 
 /// A Rust type as written, without spaces and with paths dropped (`model::Profile` →

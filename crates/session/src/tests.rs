@@ -354,10 +354,37 @@ fn the_export_wizard_previews_without_writing_then_writes() {
             .any(|r| r.status == lms::Status::NotExported),
         "cmi5 cannot carry every rule, and the preview says so"
     );
-    let done = s.export(&request, Timestamp(2)).unwrap();
+    // Cancel, pressed while the files are written: nothing is put in place or logged.
+    let cancel = Cancel::default();
+    let logged = s.audit_log().unwrap().len();
+    let err = s
+        .export(&request, &cancel, &mut |_| cancel.request(), Timestamp(2))
+        .expect_err("cancelled");
+    assert_eq!(err.kind, ErrorKind::Cancelled, "{}", err.message);
+    assert!(!folder.exists(), "a cancelled export leaves no folder");
+    assert_eq!(s.audit_log().unwrap().len(), logged, "and logs nothing");
+    let mut heard = Vec::new();
+    let done = s
+        .export(&request, &cancel, &mut |p| heard.push(p), Timestamp(2))
+        .unwrap();
     assert!(
         done.written && folder.join("cmi5.xml").is_file(),
         "export writes the folder"
+    );
+    let files = done.files.len() as u32 + 1; // and the marker naming the project
+    assert_eq!(
+        (heard.first(), heard.last()),
+        (
+            Some(&ExportProgress {
+                done: 0,
+                total: files
+            }),
+            Some(&ExportProgress {
+                done: files,
+                total: files
+            })
+        ),
+        "progress runs from none to every file: {heard:?}"
     );
     let again = s.preview_export(&request).unwrap();
     assert_eq!(

@@ -29,6 +29,7 @@ import type {
   SimulationRequest,
   LrsRequest,
   LrsProgress,
+  ExportProgress,
   Resolutions,
 } from './bindings';
 import type { Commands } from './commands';
@@ -199,7 +200,13 @@ export const api = {
   mergeSkill: (from: string, into: string) => call('merge_skill', { from, into }),
   unmergeSkill: (audit: number) => call('unmerge_skill', { audit }),
   previewExport: (request: ExportRequest) => call('preview_export', { request }),
-  exportCourse: (request: ExportRequest) => call('export_course', { request }),
+  /** Writes an export; `onProgress` hears the files written, and `cancelOperation` stops
+   *  it before the folder is put in place. */
+  exportCourse: (request: ExportRequest, onProgress: (p: ExportProgress) => void) => {
+    const channel = new Channel<ExportProgress>();
+    channel.onmessage = onProgress;
+    return call('export_course', { request, onProgress: channel });
+  },
   /** What merging another copy of the project would do; nothing is written. */
   previewCopyMerge: (path: string) => call('preview_copy_merge', { path }),
   /** Merges another copy of the project, each conflict as resolved. */

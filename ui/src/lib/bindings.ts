@@ -669,6 +669,8 @@ dry_run: boolean, };
 
 export type LrsProgress = { done: number, total: number, };
 
+export type ExportProgress = { done: number, total: number, };
+
 export type SentStatement = { id: string, about: string, };
 
 export type SyncReport = { 

@@ -2,7 +2,7 @@
 // (UPDATE_BINDINGS=1 cargo test -p session). Do not edit.
 
 import type { Channel } from '@tauri-apps/api/core';
-import type { AuditCheck, AuditFormat, AuditLine, Calibration, CatalogColumns, CatalogPreview, Cohort, Decision, DecisionsImport, ExportPreview, ExportRequest, Finding, GraphView, ImportProgress, ImportReport, Journey, Level, LrsProgress, LrsRequest, MergePreview, MergeReport, ModelStatus, Module, ModuleId, ModuleInsight, ModuleSummary, PrerequisiteGroup, PrerequisiteSuggestion, Profile, ProjectInfo, RecentProject, Resolutions, Restored, Rule, RulesView, SampleLearner, SessionState, Simulation, SimulationProgress, SimulationRequest, SkillId, SkillMerge, SyncReport, Tag, TagEdit, TagProgress, TagReport, TagState, TaxonomyView, TrackDraft, TrackPath } from './bindings';
+import type { AuditCheck, AuditFormat, AuditLine, Calibration, CatalogColumns, CatalogPreview, Cohort, Decision, DecisionsImport, ExportPreview, ExportProgress, ExportRequest, Finding, GraphView, ImportProgress, ImportReport, Journey, Level, LrsProgress, LrsRequest, MergePreview, MergeReport, ModelStatus, Module, ModuleId, ModuleInsight, ModuleSummary, PrerequisiteGroup, PrerequisiteSuggestion, Profile, ProjectInfo, RecentProject, Resolutions, Restored, Rule, RulesView, SampleLearner, SessionState, Simulation, SimulationProgress, SimulationRequest, SkillId, SkillMerge, SyncReport, Tag, TagEdit, TagProgress, TagReport, TagState, TaxonomyView, TrackDraft, TrackPath } from './bindings';
 
 /** Every command the window may call: its arguments and its result. */
 export type Commands = {
@@ -73,7 +73,7 @@ export type Commands = {
   remove_track: { args: { slug: string }; result: Array<TrackDraft> };
   track_path: { args: { track: string }; result: TrackPath };
   preview_export: { args: { request: ExportRequest }; result: ExportPreview };
-  export_course: { args: { request: ExportRequest }; result: ExportPreview };
+  export_course: { args: { request: ExportRequest; onProgress: Channel<ExportProgress> }; result: ExportPreview };
   sync_lrs: { args: { request: LrsRequest; onProgress: Channel<LrsProgress> }; result: SyncReport };
   preview_copy_merge: { args: { path: string }; result: MergeReport };
   merge_copy: { args: { path: string; resolutions: Resolutions }; result: MergeReport };

@@ -95,6 +95,7 @@ export const SHORTCUTS: ShortcutGroup[] = [
     where: 'Export and Simulate',
     shortcuts: [
       { keys: 'Ctrl+E', does: 'Export', on: ['e'], in: ['ExportView.svelte'] },
+      { keys: 'Esc', does: 'Cancel the export being written', on: ['Escape'], in: ['ExportView.svelte'] },
       { keys: 'Ctrl+Enter', does: 'Run the simulation', on: ['Enter'], in: ['SimulationView.svelte'] },
       { keys: 'Esc', does: 'Cancel the run', on: ['Escape'], in: ['SimulationView.svelte'] },
     ],
