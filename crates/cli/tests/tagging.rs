@@ -151,13 +151,13 @@ fn review_lists_and_decides_with_a_dry_run_first() {
         &"0.9",
         &"--dry-run",
     ]));
+    let matched = match pricing.len() {
+        1 => "1 suggestion matches".to_owned(),
+        n => format!("{n} suggestions match"),
+    };
     assert!(
-        dry.contains(&format!(
-            "{} suggestions match; would accept {}",
-            pricing.len(),
-            pricing.len()
-        )),
-        "the dry run previews the count: {dry}"
+        dry.contains(&format!("{matched}; would accept {}", pricing.len())),
+        "the dry run previews the count, in the singular for one: {dry}"
     );
     assert_eq!(
         queue(&[
@@ -226,6 +226,67 @@ fn review_lists_and_decides_with_a_dry_run_first() {
         &"--json",
     ]);
     assert_eq!(rejected.len(), 1, "one rejection: {rejected:?}");
+    // Taken back: the suggestion is open again, and the log says so in words.
+    let out = pathforge(&[&"review", &"reopen", &file, &module, &skill]);
+    assert!(
+        stdout(&out).contains("1 suggestion matches; reopen 1"),
+        "reopen says what it did: {}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert_eq!(
+        queue(&[
+            &"review",
+            &"list",
+            &file,
+            &"--state",
+            &"rejected",
+            &"--json"
+        ])
+        .len(),
+        0,
+        "no rejection is left"
+    );
+    assert!(
+        queue(&[&"review", &"list", &file, &"--json"])
+            .iter()
+            .any(|t| t["module_id"] == module && t["skill_slug"] == skill),
+        "the suggestion is back in the open queue"
+    );
+    let log = stdout(&pathforge(&[&"log", &file, &"--match", &"reopened"]));
+    assert!(log.contains("Reopened “"), "logged in words: {log}");
+    let accepted = queue(&[
+        &"review",
+        &"list",
+        &file,
+        &"--state",
+        &"accepted",
+        &"--json",
+    ])
+    .len();
+    let out = pathforge(&[
+        &"review",
+        &"reopen",
+        &file,
+        &"--skill",
+        &"pricing-and-packaging",
+        &"--min",
+        &"0.9",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        queue(&[
+            &"review",
+            &"list",
+            &file,
+            &"--state",
+            &"accepted",
+            &"--json"
+        ])
+        .len(),
+        accepted - pricing.len(),
+        "a filter reopens the decided suggestions it matches"
+    );
     let unknown = pathforge(&[&"review", &"accept", &file, &"--skill", &"no-such-skill"]);
     assert_eq!(unknown.status.code(), Some(1), "an unknown skill fails");
     assert!(

@@ -34,6 +34,9 @@ pub(crate) enum ReviewCommand {
     Accept(Decision),
     /// Reject one suggestion (MODULE SKILL) or every open one the filter matches.
     Reject(Decision),
+    /// Put a decided suggestion (MODULE SKILL), or every decided one the filter matches,
+    /// back in the queue: what Ctrl+Z does in the window's Review tab, logged.
+    Reopen(Decision),
     /// Write the open suggestions the filter matches as an offline review pack: one HTML
     /// file an SME opens in any browser, decides in, and saves a decisions file from.
     Pack {
@@ -143,6 +146,7 @@ pub(crate) fn run_review(command: &ReviewCommand) -> anyhow::Result<Output> {
         }
         ReviewCommand::Accept(d) => decide(d, model::TagState::Accepted)?,
         ReviewCommand::Reject(d) => decide(d, model::TagState::Rejected)?,
+        ReviewCommand::Reopen(d) => decide(d, model::TagState::Suggested)?,
         ReviewCommand::Pack {
             file,
             filter,
@@ -327,8 +331,10 @@ fn state_of(s: StateArg) -> Option<model::TagState> {
     }
 }
 
-/// `review accept` and `review reject`: one tag, or every open suggestion a filter matches.
+/// `review accept`, `reject` and `reopen`: one tag, or every suggestion a filter matches
+/// that is open (accept, reject) or decided (reopen).
 fn decide(decision: &Decision, state: model::TagState) -> anyhow::Result<Output> {
+    let reopening = state == model::TagState::Suggested;
     let mut project = open(&decision.file)?;
     let targets: Vec<model::Tag> = match (&decision.module, &decision.tag_skill) {
         (Some(module), Some(skill)) => {
@@ -339,9 +345,20 @@ fn decide(decision: &Decision, state: model::TagState) -> anyhow::Result<Output>
                 .filter(|t| t.module_id == id)
                 .collect()
         }
-        (None, None) if decision.filter.skill.is_some() || decision.filter.min.is_some() => project
-            .review_queue(Some(model::TagState::Suggested), decision.filter.skill.as_deref(), decision.filter.min)?,
-        _ => anyhow::bail!("give MODULE and SKILL, or --skill and/or --min to decide every open suggestion they match"),
+        (None, None) if decision.filter.skill.is_some() || decision.filter.min.is_some() => {
+            let (skill, min) = (decision.filter.skill.as_deref(), decision.filter.min);
+            match reopening {
+                false => project.review_queue(Some(model::TagState::Suggested), skill, min)?,
+                true => project
+                    .review_queue(None, skill, min)?
+                    .into_iter()
+                    .filter(|t| t.state != model::TagState::Suggested)
+                    .collect(),
+            }
+        }
+        _ => anyhow::bail!(
+            "give MODULE and SKILL, or --skill and/or --min to decide every suggestion they match"
+        ),
     };
     if targets.is_empty() {
         anyhow::bail!("{}: no model suggestion matches", decision.file.display());
@@ -350,10 +367,10 @@ fn decide(decision: &Decision, state: model::TagState) -> anyhow::Result<Output>
         .iter()
         .map(|t| (t.module_id.clone(), t.skill_id.clone()))
         .collect();
-    let verb = if state == model::TagState::Accepted {
-        "accept"
-    } else {
-        "reject"
+    let verb = match state {
+        model::TagState::Accepted => "accept",
+        model::TagState::Rejected => "reject",
+        model::TagState::Suggested => "reopen",
     };
     let changed = if decision.dry_run {
         targets.iter().filter(|t| t.state != state).count()
@@ -371,7 +388,9 @@ fn decide(decision: &Decision, state: model::TagState) -> anyhow::Result<Output>
         serde_json::json!({ "matched": matched, "changed": changed, "dry_run": dry_run }),
         move |out, _| {
             let would = if dry_run { "would " } else { "" };
-            writeln!(out, "{matched} suggestions match; {would}{verb} {changed}")?;
+            let matches = if matched == 1 { "matches" } else { "match" };
+            let suggestions = crate::print::count(matched, "suggestion");
+            writeln!(out, "{suggestions} {matches}; {would}{verb} {changed}")?;
             Ok(())
         },
     ))
