@@ -130,6 +130,9 @@ fn review_lists_and_decides_with_a_dry_run_first() {
         assert!(out.status.success(), "{}", stderr(&out));
         serde_json::from_slice(&out.stdout).unwrap()
     };
+    // How many suggestions are in `state`.
+    let in_state =
+        |state: &str| queue(&[&"review", &"list", &file, &"--state", &state, &"--json"]).len();
     let pricing = queue(&[
         &"review",
         &"list",
@@ -159,19 +162,7 @@ fn review_lists_and_decides_with_a_dry_run_first() {
         dry.contains(&format!("{matched}; would accept {}", pricing.len())),
         "the dry run previews the count, in the singular for one: {dry}"
     );
-    assert_eq!(
-        queue(&[
-            &"review",
-            &"list",
-            &file,
-            &"--state",
-            &"accepted",
-            &"--json"
-        ])
-        .len(),
-        0,
-        "a dry run changes nothing"
-    );
+    assert_eq!(in_state("accepted"), 0, "a dry run changes nothing");
     let done = stdout(&pathforge(&[
         &"review",
         &"accept",
@@ -187,19 +178,7 @@ fn review_lists_and_decides_with_a_dry_run_first() {
         done.contains(&format!("accept {}", pricing.len())),
         "{done}"
     );
-    assert_eq!(
-        queue(&[
-            &"review",
-            &"list",
-            &file,
-            &"--state",
-            &"accepted",
-            &"--json"
-        ])
-        .len(),
-        pricing.len(),
-        "they are accepted"
-    );
+    assert_eq!(in_state("accepted"), pricing.len(), "they are accepted");
 
     let one = &queue(&[&"review", &"list", &file, &"--json"])[0];
     let (module, skill) = (
@@ -217,15 +196,7 @@ fn review_lists_and_decides_with_a_dry_run_first() {
     ])
     .status
     .success());
-    let rejected = queue(&[
-        &"review",
-        &"list",
-        &file,
-        &"--state",
-        &"rejected",
-        &"--json",
-    ]);
-    assert_eq!(rejected.len(), 1, "one rejection: {rejected:?}");
+    assert_eq!(in_state("rejected"), 1, "one rejection");
     // Taken back: the suggestion is open again, and the log says so in words.
     let out = pathforge(&[&"review", &"reopen", &file, &module, &skill]);
     assert!(
@@ -234,19 +205,7 @@ fn review_lists_and_decides_with_a_dry_run_first() {
         stdout(&out),
         stderr(&out)
     );
-    assert_eq!(
-        queue(&[
-            &"review",
-            &"list",
-            &file,
-            &"--state",
-            &"rejected",
-            &"--json"
-        ])
-        .len(),
-        0,
-        "no rejection is left"
-    );
+    assert_eq!(in_state("rejected"), 0, "no rejection is left");
     assert!(
         queue(&[&"review", &"list", &file, &"--json"])
             .iter()
@@ -255,15 +214,7 @@ fn review_lists_and_decides_with_a_dry_run_first() {
     );
     let log = stdout(&pathforge(&[&"log", &file, &"--match", &"reopened"]));
     assert!(log.contains("Reopened “"), "logged in words: {log}");
-    let accepted = queue(&[
-        &"review",
-        &"list",
-        &file,
-        &"--state",
-        &"accepted",
-        &"--json",
-    ])
-    .len();
+    let accepted = in_state("accepted");
     let out = pathforge(&[
         &"review",
         &"reopen",
@@ -275,15 +226,7 @@ fn review_lists_and_decides_with_a_dry_run_first() {
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(
-        queue(&[
-            &"review",
-            &"list",
-            &file,
-            &"--state",
-            &"accepted",
-            &"--json"
-        ])
-        .len(),
+        in_state("accepted"),
         accepted - pricing.len(),
         "a filter reopens the decided suggestions it matches"
     );
