@@ -302,9 +302,10 @@ impl Project {
             });
         }
         let mut map = BTreeMap::new();
+        let modules = self.store.module_summaries()?;
         for (reference, lms_id) in &options.mapping {
-            let module = self.resolve_module(reference)?;
-            map.insert(module.source_path, lms_id.clone());
+            let module = crate::import::find_module(&modules, reference)?;
+            map.insert(module.source_path.clone(), lms_id.clone());
         }
         let about = lms::About {
             id: project.id.to_string(),
@@ -696,8 +697,9 @@ impl Project {
     /// compiled.
     pub fn read_mapping(&self, path: &Path) -> Result<Vec<(String, String)>> {
         let mut pairs = Vec::new();
+        let modules = self.store.module_summaries()?;
         for (line, module, id) in mapping_rows(path)? {
-            match self.resolve_module(&module) {
+            match crate::import::find_module(&modules, &module) {
                 Ok(_) => pairs.push((module, id)),
                 Err(e @ (Error::UnknownModule(_) | Error::AmbiguousModule(..))) => {
                     return Err(Error::BadFile {

@@ -461,29 +461,37 @@ impl Project {
     /// Finds a module by id, by path in its library, or by exact title (if unique).
     pub fn resolve_module(&self, reference: &str) -> Result<ModuleSummary> {
         let modules = self.store.module_summaries()?;
-        let by = |f: &dyn Fn(&ModuleSummary) -> bool| -> Vec<&ModuleSummary> {
-            modules.iter().filter(|m| f(m)).collect()
-        };
-        for matches in [
-            by(&|m| m.id.as_str() == reference),
-            by(&|m| m.source_path == reference),
-            by(&|m| m.title == reference),
-        ] {
-            match matches.as_slice() {
-                [] => continue,
-                [one] => return Ok((*one).clone()),
-                many => {
-                    let ids = many
-                        .iter()
-                        .map(|m| m.id.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ");
-                    return Err(Error::AmbiguousModule(reference.to_owned(), ids));
-                }
+        find_module(&modules, reference).cloned()
+    }
+}
+
+/// [`Project::resolve_module`] among `modules`, read once by a caller resolving many.
+pub(crate) fn find_module<'m>(
+    modules: &'m [ModuleSummary],
+    reference: &str,
+) -> Result<&'m ModuleSummary> {
+    let by = |f: &dyn Fn(&ModuleSummary) -> bool| -> Vec<&'m ModuleSummary> {
+        modules.iter().filter(|m| f(m)).collect()
+    };
+    for matches in [
+        by(&|m| m.id.as_str() == reference),
+        by(&|m| m.source_path == reference),
+        by(&|m| m.title == reference),
+    ] {
+        match matches.as_slice() {
+            [] => continue,
+            [one] => return Ok(one),
+            many => {
+                let ids = many
+                    .iter()
+                    .map(|m| m.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                return Err(Error::AmbiguousModule(reference.to_owned(), ids));
             }
         }
-        Err(Error::UnknownModule(reference.to_owned()))
     }
+    Err(Error::UnknownModule(reference.to_owned()))
 }
 
 /// Reads a library: a catalog file, a package, or a folder of documents (and packages and

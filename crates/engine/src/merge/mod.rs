@@ -207,7 +207,7 @@ impl Project {
         if dry_run || (plan.take.is_empty() && reading.fresh == 0) {
             return Ok(report(plan, false));
         }
-        self.write_merge(&reading, &plan, &changes, actor, now)?;
+        self.write_merge(&ours_info.id, &reading, &plan, &changes, actor, now)?;
         Ok(report(plan, true))
     }
 }

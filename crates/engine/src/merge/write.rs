@@ -16,6 +16,7 @@ impl Project {
     /// hashes included) and one entry for each conflict resolved.
     pub(super) fn write_merge(
         &mut self,
+        project: &model::ProjectId,
         reading: &Reading<'_>,
         plan: &Plan,
         changes: &Changes<'_>,
@@ -31,7 +32,6 @@ impl Project {
             "resolved": plan.conflicts,
         });
         let before = json!({ "ours_entries_since_fork": reading.ours_since() });
-        let project = self.store.project()?.id;
         let object = project.to_string();
         let entry = Entry::new(AuditAction::ProjectMerged, &object, &before, &after);
         // One entry for each conflict resolved, after the merge's own.
@@ -58,7 +58,7 @@ impl Project {
             for l in &c.libraries {
                 tx.upsert_library(&l.library)?;
                 for (module, position) in &l.modules {
-                    tx.upsert_module(&project, module, *position)?;
+                    tx.upsert_module(project, module, *position)?;
                 }
                 for id in &l.retired {
                     tx.retire_module(id)?;
