@@ -1,5 +1,12 @@
 //! The desktop shell: Tauri commands that each translate one IPC call into one call on the
 //! window's [`session::Session`]. No logic lives here; see `crates/session` and `crates/engine`.
+//!
+//! Every command is `async`: it runs on Tauri's worker threads, never on the window's. An
+//! import, auto-tagging or a suggestion holds the session for seconds; a command run on the
+//! window's thread would wait for it there, and the window (its progress bar, and the
+//! Escape that cancels) would freeze until it was done. The UI sends its commands one at a
+//! time, in order (`ui/src/lib/api.ts`), so they still run as they were asked; only
+//! `cancel_operation`, which does not take the session, goes at once.
 
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
@@ -25,22 +32,22 @@ fn session<'a>(state: &'a State<'_, Shared>) -> MutexGuard<'a, Session> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn session_state(state: State<'_, Shared>) -> IpcResult<SessionState> {
     session(&state).state()
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn create_project(state: State<'_, Shared>, path: PathBuf) -> IpcResult<ProjectInfo> {
     session(&state).create_project(&path, Timestamp::now())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn open_project(state: State<'_, Shared>, path: PathBuf) -> IpcResult<ProjectInfo> {
     session(&state).open_project(&path)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn recent_projects(state: State<'_, Shared>) -> IpcResult<Vec<model::RecentProject>> {
     session(&state).recent_projects()
 }
@@ -57,12 +64,12 @@ fn import_library(
     })
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn catalog_preview(state: State<'_, Shared>, path: PathBuf) -> IpcResult<model::CatalogPreview> {
     session(&state).catalog_preview(&path)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn map_catalog_columns(
     state: State<'_, Shared>,
     path: PathBuf,
@@ -71,12 +78,12 @@ fn map_catalog_columns(
     session(&state).map_catalog_columns(&path, &columns, Timestamp::now())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn verify_audit(state: State<'_, Shared>) -> IpcResult<model::AuditCheck> {
     session(&state).verify_audit()
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn export_audit(
     state: State<'_, Shared>,
     path: PathBuf,
@@ -85,32 +92,32 @@ fn export_audit(
     session(&state).export_audit(&path, format)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn module_preview(state: State<'_, Shared>, id: ModuleId) -> IpcResult<String> {
     session(&state).module_preview(&id)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn backup_project(state: State<'_, Shared>, dest: PathBuf) -> IpcResult<()> {
     session(&state).backup_project(&dest)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn restore_project(state: State<'_, Shared>, from: PathBuf) -> IpcResult<session::Restored> {
     session(&state).restore_project(&from, Timestamp::now())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn get_profile(state: State<'_, Shared>) -> IpcResult<Option<model::Profile>> {
     session(&state).profile()
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn set_profile(state: State<'_, Shared>, profile: model::Profile) -> IpcResult<model::Profile> {
     session(&state).set_profile(profile)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn edit_tag(
     state: State<'_, Shared>,
     module: ModuleId,
@@ -121,12 +128,12 @@ fn edit_tag(
     session(&state).edit_tag(&module, &from, &to, note.as_deref(), Timestamp::now())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn undo_edit(state: State<'_, Shared>, edit: model::TagEdit) -> IpcResult<()> {
     session(&state).undo_edit(&edit, Timestamp::now())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn set_module_level(
     state: State<'_, Shared>,
     module: ModuleId,
@@ -135,12 +142,12 @@ fn set_module_level(
     session(&state).set_module_level(&module, level, Timestamp::now())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn calibration(state: State<'_, Shared>) -> IpcResult<model::Calibration> {
     session(&state).calibration()
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn set_auto_accept(
     state: State<'_, Shared>,
     threshold: Option<f64>,
@@ -148,7 +155,7 @@ fn set_auto_accept(
     session(&state).set_auto_accept(threshold, Timestamp::now())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn export_review_pack(
     state: State<'_, Shared>,
     path: PathBuf,
@@ -158,7 +165,7 @@ fn export_review_pack(
     session(&state).export_review_pack(&path, skill, min_confidence, Timestamp::now())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn import_review_decisions(
     state: State<'_, Shared>,
     path: PathBuf,
@@ -166,42 +173,42 @@ fn import_review_decisions(
     session(&state).import_review_decisions(&path, Timestamp::now())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn list_modules(state: State<'_, Shared>) -> IpcResult<Vec<ModuleSummary>> {
     session(&state).modules()
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn get_module(state: State<'_, Shared>, id: ModuleId) -> IpcResult<Module> {
     session(&state).module(&id)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn check_graph(state: State<'_, Shared>) -> IpcResult<Vec<Finding>> {
     session(&state).check_graph()
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn list_rules(state: State<'_, Shared>) -> IpcResult<RulesView> {
     session(&state).rules()
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn save_rule(state: State<'_, Shared>, rule: rules::Rule) -> IpcResult<Vec<Finding>> {
     session(&state).save_rule(rule, Timestamp::now())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn delete_rule(state: State<'_, Shared>, id: String) -> IpcResult<Vec<Finding>> {
     session(&state).delete_rule(&id, Timestamp::now())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn why(state: State<'_, Shared>, learner: SampleLearner) -> IpcResult<Vec<rules::Decision>> {
     session(&state).why(&learner)
 }
 
-/// Runs a simulation off the window's thread; progress goes to `on_progress`.
+/// Runs a simulation; progress goes to `on_progress`.
 #[tauri::command(async)]
 fn simulate(
     state: State<'_, Shared>,
@@ -222,12 +229,12 @@ fn simulation_journey(
     session(&state).simulation_journey(&request, rules, learner)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn cohort(state: State<'_, Shared>) -> IpcResult<Option<model::Cohort>> {
     session(&state).cohort()
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn set_cohort(
     state: State<'_, Shared>,
     cohort: Option<model::Cohort>,
@@ -249,17 +256,17 @@ fn tag_modules(
 
 /// Stops the long operation in progress: an import, auto-tagging, a simulation, a send to
 /// an LRS or suggesting prerequisites (each checks between steps).
-#[tauri::command]
+#[tauri::command(async)]
 fn cancel_operation(cancel: State<'_, Cancel>) {
     cancel.request()
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn module_insight(state: State<'_, Shared>, id: ModuleId) -> IpcResult<model::ModuleInsight> {
     session(&state).module_insight(&id)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn review_queue(
     state: State<'_, Shared>,
     tag_state: Option<model::TagState>,
@@ -269,7 +276,7 @@ fn review_queue(
     session(&state).review_queue(tag_state, skill.as_deref(), min_confidence)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn decide_tags(
     state: State<'_, Shared>,
     tags: Vec<(ModuleId, model::SkillId)>,
@@ -279,7 +286,7 @@ fn decide_tags(
     session(&state).decide_tags(&tags, tag_state, note.as_deref(), Timestamp::now())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn model_status(state: State<'_, Shared>) -> IpcResult<ModelStatus> {
     session(&state).model_status()
 }
@@ -289,17 +296,17 @@ fn choose_model(state: State<'_, Shared>, path: PathBuf) -> IpcResult<ModelStatu
     session(&state).choose_model(&path, Timestamp::now())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn audit_log(state: State<'_, Shared>) -> IpcResult<Vec<AuditLine>> {
     session(&state).audit_log()
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn graph_view(state: State<'_, Shared>) -> IpcResult<GraphView> {
     session(&state).graph_view()
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn add_prerequisite(
     state: State<'_, Shared>,
     before: ModuleId,
@@ -309,7 +316,7 @@ fn add_prerequisite(
     session(&state).add_prerequisite(&before, &after, group, Timestamp::now())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn remove_prerequisite(
     state: State<'_, Shared>,
     before: ModuleId,
@@ -318,7 +325,7 @@ fn remove_prerequisite(
     session(&state).remove_prerequisite(&before, &after, Timestamp::now())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn cycle_if_added(
     state: State<'_, Shared>,
     before: ModuleId,
@@ -327,7 +334,7 @@ fn cycle_if_added(
     session(&state).cycle_if_added(&before, &after)
 }
 
-/// Off the window's thread: it compares every pair of modules. Progress goes to
+/// Compares every pair of modules (seconds on thousands). Progress goes to
 /// `on_progress`, and `cancel_operation` stops it.
 #[tauri::command(async)]
 fn suggest_prerequisites(
@@ -342,7 +349,7 @@ fn suggest_prerequisites(
     })
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn dismiss_suggestion(
     state: State<'_, Shared>,
     before: ModuleId,
@@ -351,7 +358,7 @@ fn dismiss_suggestion(
     session(&state).dismiss_suggestion(&before, &after, Timestamp::now())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn restore_suggestion(
     state: State<'_, Shared>,
     before: ModuleId,
@@ -360,12 +367,12 @@ fn restore_suggestion(
     session(&state).restore_suggestion(&before, &after, Timestamp::now())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn taxonomy_view(state: State<'_, Shared>) -> IpcResult<TaxonomyView> {
     session(&state).taxonomy_view()
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn add_skill(
     state: State<'_, Shared>,
     slug: String,
@@ -375,17 +382,17 @@ fn add_skill(
     session(&state).add_skill(&slug, &name, parent.as_deref(), Timestamp::now())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn remove_skill(state: State<'_, Shared>, slug: String) -> IpcResult<TaxonomyView> {
     session(&state).remove_skill(&slug, Timestamp::now())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn rename_skill(state: State<'_, Shared>, slug: String, name: String) -> IpcResult<TaxonomyView> {
     session(&state).rename_skill(&slug, &name, Timestamp::now())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn move_skill(
     state: State<'_, Shared>,
     slug: String,
@@ -394,32 +401,32 @@ fn move_skill(
     session(&state).move_skill(&slug, parent, Timestamp::now())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn retire_skill(state: State<'_, Shared>, slug: String, retired: bool) -> IpcResult<TaxonomyView> {
     session(&state).retire_skill(&slug, retired, Timestamp::now())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn merge_preview(state: State<'_, Shared>, from: String, into: String) -> IpcResult<MergePreview> {
     session(&state).merge_preview(&from, &into)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn merge_skill(state: State<'_, Shared>, from: String, into: String) -> IpcResult<SkillMerge> {
     session(&state).merge_skill(&from, &into, Timestamp::now())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn unmerge_skill(state: State<'_, Shared>, audit: i64) -> IpcResult<TaxonomyView> {
     session(&state).unmerge_skill(audit, Timestamp::now())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn import_taxonomy(state: State<'_, Shared>, path: PathBuf) -> IpcResult<TaxonomyView> {
     session(&state).import_taxonomy(&path, Timestamp::now())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn set_skill_examples(
     state: State<'_, Shared>,
     slug: String,
@@ -428,7 +435,7 @@ fn set_skill_examples(
     session(&state).set_skill_examples(&slug, examples, Timestamp::now())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn describe_skill(
     state: State<'_, Shared>,
     slug: String,
@@ -437,7 +444,7 @@ fn describe_skill(
     session(&state).describe_skill(&slug, &description, Timestamp::now())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn add_skill_prerequisite(
     state: State<'_, Shared>,
     before: String,
@@ -446,7 +453,7 @@ fn add_skill_prerequisite(
     session(&state).add_skill_prerequisite(&before, &after, Timestamp::now())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn remove_skill_prerequisite(
     state: State<'_, Shared>,
     before: String,
@@ -455,12 +462,12 @@ fn remove_skill_prerequisite(
     session(&state).remove_skill_prerequisite(&before, &after, Timestamp::now())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn track_drafts(state: State<'_, Shared>) -> IpcResult<Vec<model::TrackDraft>> {
     session(&state).track_drafts()
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn add_track(
     state: State<'_, Shared>,
     draft: model::TrackDraft,
@@ -468,7 +475,7 @@ fn add_track(
     session(&state).add_track(&draft, Timestamp::now())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn edit_track(
     state: State<'_, Shared>,
     slug: String,
@@ -477,12 +484,12 @@ fn edit_track(
     session(&state).edit_track(&slug, &draft, Timestamp::now())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn remove_track(state: State<'_, Shared>, slug: String) -> IpcResult<Vec<model::TrackDraft>> {
     session(&state).remove_track(&slug, Timestamp::now())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn track_path(state: State<'_, Shared>, track: String) -> IpcResult<model::TrackPath> {
     session(&state).track_path(&track)
 }
@@ -492,7 +499,7 @@ fn preview_export(state: State<'_, Shared>, request: ExportRequest) -> IpcResult
     session(&state).preview_export(&request)
 }
 
-/// Writes an export off the window's thread; progress goes to `on_progress`, and
+/// Writes an export; progress goes to `on_progress`, and
 /// `cancel_operation` stops it before the folder is put in place.
 #[tauri::command(async)]
 fn export_course(
@@ -509,7 +516,7 @@ fn export_course(
     )
 }
 
-/// Sends the curriculum or simulated statements to an LRS off the window's thread;
+/// Sends the curriculum or simulated statements to an LRS;
 /// progress goes to `on_progress`, and `cancel_operation` stops it between batches.
 #[tauri::command(async)]
 fn sync_lrs(
@@ -526,12 +533,12 @@ fn sync_lrs(
     )
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn preview_copy_merge(state: State<'_, Shared>, path: PathBuf) -> IpcResult<engine::MergeReport> {
     session(&state).preview_copy_merge(&path)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn merge_copy(
     state: State<'_, Shared>,
     path: PathBuf,

@@ -740,6 +740,28 @@ fn shell_signatures() -> Vec<Signature> {
 }
 
 #[test]
+fn every_shell_command_runs_off_the_windows_thread() {
+    let src = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../src-tauri/src/lib.rs"
+    ))
+    .expect("the shell's source is beside the crates");
+    let on_window: Vec<&str> = src
+        .split("#[tauri::command")
+        .skip(1)
+        .filter(|chunk| !chunk.starts_with("(async)]"))
+        .filter_map(|chunk| chunk.split_once("fn ")?.1.split_once('(').map(|(n, _)| n))
+        .collect();
+    // A command on the window's thread that takes the session waits there while an
+    // import, tagging or a suggestion holds it: the window, and the Escape that would
+    // cancel, freeze until it ends (seen in the real-window import scenario).
+    assert!(
+        on_window.is_empty(),
+        "every command is #[tauri::command(async)]; these run on the window's thread: {on_window:?}"
+    );
+}
+
+#[test]
 fn the_command_map_matches_the_shells_signatures() {
     let shell = shell_signatures();
     assert_eq!(

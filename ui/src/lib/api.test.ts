@@ -24,6 +24,55 @@ describe('api', () => {
     expect(await refused).toBe('refused');
   });
 
+  it('sends commands one at a time in the order asked, a failure not stopping the rest', async () => {
+    const sent: string[] = [];
+    let finishImport: (v: unknown) => void = () => {};
+    mockIPC((cmd) => {
+      sent.push(cmd);
+      if (cmd === 'import_library') return new Promise((resolve) => (finishImport = resolve));
+      if (cmd === 'list_rules') throw { kind: 'no_project', message: 'no project' };
+      return [];
+    });
+    const imported = api.importLibrary('/lib');
+    const rules = api.listRules().catch(() => 'refused');
+    const modules = api.listModules();
+    await new Promise((r) => setTimeout(r, 10));
+    // The import holds the project: the commands asked after it wait their turn in the
+    // window, not in the shell, where they would hold up the window's thread.
+    expect(sent).toEqual(['import_library']);
+    finishImport({ modules: 0 });
+    await imported;
+    expect(await rules).toBe('refused');
+    expect(await modules).toEqual([]);
+    expect(sent, 'each sent once its predecessor was answered, in order').toEqual([
+      'import_library',
+      'list_rules',
+      'list_modules',
+    ]);
+  });
+
+  it('sends a cancel at once, past a command still running', async () => {
+    const sent: string[] = [];
+    let finishTagging: (v: unknown) => void = () => {};
+    mockIPC((cmd) => {
+      sent.push(cmd);
+      if (cmd === 'tag_modules') return new Promise((resolve) => (finishTagging = resolve));
+      return null;
+    });
+    const tagging = api.tagModules(() => undefined);
+    const listed = api.listModules();
+    await new Promise((r) => setTimeout(r, 10));
+    await api.cancelOperation();
+    expect(sent, 'the cancel reaches the shell while tagging runs; the list still waits').toEqual([
+      'tag_modules',
+      'cancel_operation',
+    ]);
+    finishTagging({ tagged: 0 });
+    await tagging;
+    await listed;
+    expect(sent).toEqual(['tag_modules', 'cancel_operation', 'list_modules']);
+  });
+
   it('passes arguments by name and returns the result', async () => {
     const calls: [string, unknown][] = [];
     mockIPC((cmd, args) => {

@@ -81,12 +81,27 @@ const inFlight = new Set<Promise<unknown>>();
 
 type Args<K extends keyof Commands> = Commands[K]['args'];
 
+// Commands run off the window's thread (every one is `async` in the shell), so one that
+// waits for an import or a suggestion to let go of the project no longer freezes the
+// window. They are still sent one at a time, in the order asked, as the UI expects (an
+// undo after its edit, a reload after a decision): each waits for the one before it to
+// be answered. Cancelling is the exception: it must reach the long operation at once,
+// and it takes nothing the others hold.
+const UNQUEUED: ReadonlySet<keyof Commands> = new Set(['cancel_operation']);
+let previous: Promise<unknown> = Promise.resolve();
+
 /** Sends `command`: its name, arguments and result are checked against the generated map. */
 async function call<K extends keyof Commands>(
   command: K,
   ...args: keyof Args<K> extends never ? [] : [Args<K>]
 ): Promise<Commands[K]['result']> {
-  const sent = invoke<Commands[K]['result']>(command, args[0]);
+  const send = () => invoke<Commands[K]['result']>(command, args[0]);
+  let sent: Promise<Commands[K]['result']>;
+  if (UNQUEUED.has(command)) sent = send();
+  else {
+    sent = previous.then(send);
+    previous = sent.catch(() => undefined);
+  }
   inFlight.add(sent);
   try {
     return await sent;

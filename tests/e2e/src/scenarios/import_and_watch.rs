@@ -20,6 +20,11 @@ pub(crate) async fn import_and_watch(env: &Env) -> Result<()> {
             progress.contains("Importing"),
             "the progress bar counts files as they are read: {progress:?}"
         );
+        // The import holds the project while it reads. A tab opened meanwhile asks the
+        // project for its contents (Ctrl+2: the rules); that request must wait without
+        // holding up the window, or the Escape below would only reach it once the import
+        // had finished.
+        press_ctrl(&c, '2').await?;
         // Escape at once: reading 80,000 files takes seconds (40,000 once finished first).
         c.find(Locator::Css("body"))
             .await?
@@ -31,10 +36,45 @@ pub(crate) async fn import_and_watch(env: &Env) -> Result<()> {
             notice.contains("as it was"),
             "the notice says nothing changed: {notice:?}"
         );
+        // The Rules tab opened during the import gets its answer once the import stops
+        // (the project, left as it was, has no rules).
+        wait_for_text(&c, "[data-testid=rules-empty]", "No rules yet").await?;
+        press_ctrl(&c, '1').await?;
         let empty = text_of(&c, "[data-testid=no-modules]").await?;
         ensure!(
             empty.contains("no modules yet"),
             "the cancelled import wrote no module: {empty:?}"
+        );
+        Ok(())
+    })
+    .await?;
+
+    // Closing the window during an import stops it, as Escape does: the window does not
+    // stay open until the 80,000 files are read, and the project is left as it was.
+    let closed = env.scratch.join("closed.pathforge");
+    let args = vec![
+        "--project".to_owned(),
+        closed.display().to_string(),
+        "--import".to_owned(),
+        big.display().to_string(),
+    ];
+    with_app(env, &args, |c| async move {
+        wait_for_text(&c, "[data-testid=import-progress]", "of 80000 files").await?;
+        // The window may be gone before the driver answers.
+        let _ = press_ctrl(&c, 'w').await;
+        let closing = std::time::Instant::now();
+        while closing.elapsed() < WAIT && running_with(&closed) {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        ensure!(
+            !running_with(&closed),
+            "the app closed (within {WAIT:?}) when asked to during the import"
+        );
+        let modules = cli(env, &["modules".as_ref(), closed.as_os_str()])?;
+        ensure!(
+            modules.contains("no modules"),
+            "closing stopped the import before it wrote anything: {:?}",
+            modules.lines().last()
         );
         Ok(())
     })
@@ -102,4 +142,17 @@ pub(crate) async fn import_and_watch(env: &Env) -> Result<()> {
         "the watcher reacts within seconds (took {reaction:?})"
     );
     Ok(())
+}
+
+/// Whether a process was started with `project` among its arguments (the app it opened).
+fn running_with(project: &Path) -> bool {
+    let wanted = project.as_os_str().as_encoded_bytes();
+    std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .any(|p| {
+            std::fs::read(p.path().join("cmdline"))
+                .is_ok_and(|line| line.split(|&b| b == 0).any(|arg| arg == wanted))
+        })
 }
