@@ -312,15 +312,15 @@ fn outcome(command: &Command, json: bool) -> anyhow::Result<Output> {
             let mut output = Output::new(report, move |out, report| {
                 writeln!(
                     out,
-                    "Imported {} from {}: {} modules ({} added, {} updated, {} unchanged, {} retired), {} declared prerequisites",
+                    "Imported {} from {}: {} ({} added, {} updated, {} unchanged, {} retired), {}",
                     report.library.name,
                     report.library.source_path,
-                    report.total,
+                    print::count(report.total as usize, "module"),
                     report.added,
                     report.updated,
                     report.unchanged,
                     report.removed,
-                    report.prerequisites
+                    print::count(report.prerequisites as usize, "declared prerequisite")
                 )?;
                 for w in &report.warnings {
                     writeln!(out, "  warning: {}: {}", w.path, w.message)?;
@@ -333,8 +333,9 @@ fn outcome(command: &Command, json: bool) -> anyhow::Result<Output> {
                 if !findings.is_empty() {
                     writeln!(
                         out,
-                        "The prerequisite graph has {errors} errors and {} other findings: see `pathforge graph check {}`",
-                        findings.len() - errors,
+                        "The prerequisite graph has {} and {}: see `pathforge graph check {}`",
+                        print::count(errors, "error"),
+                        print::count(findings.len() - errors, "other finding"),
                         file.display()
                     )?;
                 }

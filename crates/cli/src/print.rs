@@ -229,8 +229,8 @@ pub(crate) fn modules_table(
     let minutes: u32 = modules.iter().map(|m| m.duration_minutes).sum();
     writeln!(
         out,
-        "\n{} modules, {}h {:02}m of learning",
-        modules.len(),
+        "\n{}, {}h {:02}m of learning",
+        count(modules.len(), "module"),
         minutes / 60,
         minutes % 60
     )?;

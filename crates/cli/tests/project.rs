@@ -103,6 +103,45 @@ fn init_import_list_show_and_log() {
 }
 
 #[test]
+fn counts_of_one_read_as_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let library = tmp.path().join("one");
+    std::fs::create_dir(&library).unwrap();
+    std::fs::write(
+        library.join("intro.md"),
+        "# Introduction\n\nWhat the course covers and how to work through it.\n",
+    )
+    .unwrap();
+    let file = tmp.path().join("one.pathforge");
+    assert!(pathforge(&[&"init", &file]).status.success());
+    let imported = stdout(&pathforge(&[&"import", &file, &library]));
+    let listed = stdout(&pathforge(&[&"modules", &file]));
+    // (what was printed, what it must say, why)
+    let check = |text: &str, want: &str, why: &str| {
+        assert!(text.contains(want), "{why}: want {want:?} in {text:?}");
+        assert!(
+            !text.contains("1 modules") && !text.contains(" 1 declared prerequisites"),
+            "{why}: no plural after one in {text:?}"
+        );
+    };
+    check(
+        &imported,
+        ": 1 module (1 added",
+        "the import report counts one module",
+    );
+    check(
+        &imported,
+        "0 declared prerequisites",
+        "none is still plural",
+    );
+    check(
+        &listed,
+        "\n1 module, ",
+        "the table's total counts one module",
+    );
+}
+
+#[test]
 fn bad_input_is_named_and_nothing_is_lost() {
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("p.pathforge");

@@ -187,6 +187,9 @@ describe('filters, groups and tracks', () => {
     expect(node.data.label).toBe('Data (2 modules)');
     // At the mean of its modules' places: a (0, 0) and c (420, 0).
     expect(node.position).toEqual({ x: 210, y: 0 });
+    const one = visibleElements(v, { keep: null, groupOf, collapsed: new Set(['stats']), groupNames });
+    const label = (one.find((e) => e.data.id === 'group:stats') as { data: { label: string } } | undefined)?.data.label;
+    expect(label, 'a group of one module says so in the singular').toMatch(/\(1 module\)$/);
   });
 
   it('lists a track with the minutes spent after each step and the critical path', () => {

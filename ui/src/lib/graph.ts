@@ -1,6 +1,7 @@
 // The graph editor's pure parts: elements for the drawing, what a module needs and what
 // needs it, the undo/redo of edge edits, search, and the suggested edges shown.
 import type { Finding, GraphView, ModuleId, PrerequisiteGroup, PrerequisiteSuggestion, Skill, TrackPath } from './bindings';
+import { count } from './format';
 import * as history from './history';
 
 /** An edge edit, as the undo stack keeps it; its inverse undoes it. `group` changes how
@@ -246,7 +247,7 @@ export function visibleElements(view: GraphView, v: Visibility) {
     const key = id.slice('group:'.length);
     out.push({
       group: 'nodes',
-      data: { id, label: `${v.groupNames.get(key) ?? key} (${g.n} modules)` },
+      data: { id, label: `${v.groupNames.get(key) ?? key} (${count(g.n, 'module')})` },
       position: { x: g.x / g.n, y: g.y / g.n },
       classes: 'collapsed',
     });

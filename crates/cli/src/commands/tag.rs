@@ -24,15 +24,15 @@ pub(crate) fn run_tag(file: &Path, model: Option<&Path>, json: bool) -> anyhow::
     Ok(Output::new(report, move |out, report| {
         writeln!(
             out,
-            "Tagged with {}: {} of {} modules analysed ({} unchanged, {} empty); {} texts embedded, {} from the cache; {} suggestions open for review",
+            "Tagged with {}: {} of {} analysed ({} unchanged, {} empty); {} embedded, {} from the cache; {} open for review",
             report.model,
             report.analysed,
-            report.modules,
+            crate::print::count(report.modules as usize, "module"),
             report.unchanged,
             report.empty,
-            report.embedded,
+            crate::print::count(report.embedded as usize, "text"),
             report.cached,
-            report.suggestions
+            crate::print::count(report.suggestions as usize, "suggestion")
         )?;
         if report.modules == 0 {
             writeln!(

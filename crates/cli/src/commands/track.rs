@@ -203,8 +203,8 @@ pub(crate) fn run_track(command: &TrackCommand) -> anyhow::Result<Output> {
                 let hm = |m: u32| format!("{}h {:02}m", m / 60, m % 60);
                 writeln!(
                     out,
-                    "\n{} modules, {} in total; critical path (*) {}",
-                    path.steps.len(),
+                    "\n{}, {} in total; critical path (*) {}",
+                    crate::print::count(path.steps.len(), "module"),
                     hm(path.total_minutes),
                     hm(path.critical_path_minutes)
                 )?;
