@@ -73,6 +73,28 @@ describe('api', () => {
     expect(sent).toEqual(['tag_modules', 'cancel_operation', 'list_modules']);
   });
 
+  it('drops a request no longer wanted by its turn, without sending it', async () => {
+    const sent: unknown[] = [];
+    let finishImport: (v: unknown) => void = () => {};
+    mockIPC((cmd, args) => {
+      sent.push(cmd === 'preview_export' ? (args as { request: { target: string } }).request.target : cmd);
+      if (cmd === 'import_library') return new Promise((resolve) => (finishImport = resolve));
+      return { files: [] };
+    });
+    const request = (target: string) => ({ target, folder: '/out', mapping: null, remote_images: false }) as never;
+    const imported = api.importLibrary('/lib');
+    let newest = 'scorm2004';
+    const asked = ['scorm2004', 'cmi5', 'moodle'].map((t) => {
+      newest = t;
+      return api.previewExport(request(t), () => newest === t).catch((e: ApiError) => e.kind);
+    });
+    await new Promise((r) => setTimeout(r, 10));
+    finishImport({ modules: 0 });
+    await imported;
+    expect(await Promise.all(asked)).toEqual(['cancelled', 'cancelled', { files: [] }]);
+    expect(sent, 'only the newest preview reaches the shell').toEqual(['import_library', 'moodle']);
+  });
+
   it('passes arguments by name and returns the result', async () => {
     const calls: [string, unknown][] = [];
     mockIPC((cmd, args) => {

@@ -91,11 +91,25 @@ const UNQUEUED: ReadonlySet<keyof Commands> = new Set(['cancel_operation']);
 let previous: Promise<unknown> = Promise.resolve();
 
 /** Sends `command`: its name, arguments and result are checked against the generated map. */
-async function call<K extends keyof Commands>(
+function call<K extends keyof Commands>(
   command: K,
   ...args: keyof Args<K> extends never ? [] : [Args<K>]
 ): Promise<Commands[K]['result']> {
-  const send = () => invoke<Commands[K]['result']>(command, args[0]);
+  return callIf(() => true, command, ...args);
+}
+
+/** Like `call`, but when its turn comes and `wanted()` is false the command is not sent
+ *  and the promise fails with kind `cancelled`: a slow request asked again before it ran
+ *  (an export preview, each change of target) then runs once, not once per change. */
+async function callIf<K extends keyof Commands>(
+  wanted: () => boolean,
+  command: K,
+  ...args: keyof Args<K> extends never ? [] : [Args<K>]
+): Promise<Commands[K]['result']> {
+  const send = () =>
+    wanted()
+      ? invoke<Commands[K]['result']>(command, args[0])
+      : Promise.reject(new ApiError('cancelled', `${command}: asked again before it was sent`));
   let sent: Promise<Commands[K]['result']>;
   if (UNQUEUED.has(command)) sent = send();
   else {
@@ -214,7 +228,9 @@ export const api = {
   mergePreview: (from: string, into: string) => call('merge_preview', { from, into }),
   mergeSkill: (from: string, into: string) => call('merge_skill', { from, into }),
   unmergeSkill: (audit: number) => call('unmerge_skill', { audit }),
-  previewExport: (request: ExportRequest) => call('preview_export', { request }),
+  /** What an export would write; not sent at all if `wanted()` is false by its turn. */
+  previewExport: (request: ExportRequest, wanted: () => boolean = () => true) =>
+    callIf(wanted, 'preview_export', { request }),
   /** Writes an export; `onProgress` hears the files written, and `cancelOperation` stops
    *  it before the folder is put in place. */
   exportCourse: (request: ExportRequest, onProgress: (p: ExportProgress) => void) => {
