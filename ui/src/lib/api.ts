@@ -197,15 +197,17 @@ export const api = {
   cycleIfAdded: (before: ModuleId, after: ModuleId) => call('cycle_if_added', { before, after }),
   /** Up to `limit` edges the content suggests, best first, with their evidence (with
    *  `about`, only edges into or out of that module); `onProgress` hears how far it is
-   *  (0 to 1), and `cancelOperation` stops it. */
+   *  (0 to 1), and `cancelOperation` stops it. Not sent if `wanted()` is false by its
+   *  turn (asked again meanwhile). */
   suggestPrerequisites: (
     limit: number,
     about: ModuleId | null = null,
     onProgress: (at: number) => void = () => {},
+    wanted: () => boolean = () => true,
   ) => {
     const channel = new Channel<number>();
     channel.onmessage = onProgress;
-    return call('suggest_prerequisites', { limit, about, onProgress: channel });
+    return callIf(wanted, 'suggest_prerequisites', { limit, about, onProgress: channel });
   },
   dismissSuggestion: (before: ModuleId, after: ModuleId) => call('dismiss_suggestion', { before, after }),
   restoreSuggestion: (before: ModuleId, after: ModuleId) => call('restore_suggestion', { before, after }),
