@@ -322,6 +322,12 @@ fn outcome(command: &Command, json: bool) -> anyhow::Result<Output> {
                     report.removed,
                     print::count(report.prerequisites as usize, "declared prerequisite")
                 )?;
+                if let Some(was) = &report.moved_from {
+                    writeln!(
+                        out,
+                        "  the same library as before, found here: it was imported from {was} (its modules keep their tags, reviews and prerequisites)"
+                    )?;
+                }
                 for w in &report.warnings {
                     writeln!(out, "  warning: {}: {}", w.path, w.message)?;
                 }

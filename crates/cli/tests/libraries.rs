@@ -44,6 +44,30 @@ fn real_scorm_and_cmi5_packages_import_and_bad_ones_are_named() {
         before,
         "a refused package changes nothing"
     );
+
+    // A new version of a package replacing the old file under a new name is the same
+    // library: no module added, and the report says where it was.
+    let v1 = tmp.path().join("prerequisites-v1.zip");
+    std::fs::copy(packages.join("PrerequisitesTest_SCORM12.zip"), &v1).unwrap();
+    assert!(pathforge(&[&"import", &file, &v1]).status.success());
+    let before = module_count(&file);
+    let v2 = tmp.path().join("prerequisites-v2.zip");
+    std::fs::rename(&v1, &v2).unwrap();
+    let out = pathforge(&[&"import", &file, &v2, &"--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (report["added"].as_u64(), report["unchanged"].as_u64()),
+        (Some(0), Some(4)),
+        "the renamed package's items are found again, none added: {report}"
+    );
+    assert!(
+        report["moved_from"]
+            .as_str()
+            .is_some_and(|p| p.ends_with("prerequisites-v1.zip")),
+        "the report names where it was: {report}"
+    );
+    assert_eq!(module_count(&file), before, "no module twice");
 }
 
 #[test]

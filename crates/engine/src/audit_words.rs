@@ -153,6 +153,9 @@ pub(crate) fn summary(event: &AuditEvent, names: &Names) -> String {
             if let Some(n) = after["modules"].as_u64() {
                 line.push_str(&format!(" ({} in all)", count(n, "module")));
             }
+            if let Some(was) = text(&after["was"]) {
+                line.push_str(&format!("; it was {}, renamed", quoted(was)));
+            }
             line
         }
         A::CatalogColumnsMapped => format!(
@@ -450,6 +453,15 @@ mod tests {
             ),
             "Imported “sales-onboarding”: 0 added, 0 updated, 0 retired (32 modules in all)",
             "an entry from before libraries were named by name alone is read by its folder's name"
+        );
+        assert_eq!(
+            said(
+                "library.imported",
+                Value::Null,
+                json!({ "source": "sales-2027", "was": "sales", "added": 1, "modules": 33 })
+            ),
+            "Imported “sales-2027”: 1 added, 0 updated, 0 retired (33 modules in all); it was “sales”, renamed",
+            "a library found renamed says what it was called"
         );
         assert_eq!(
             said(

@@ -20,7 +20,9 @@ impl Project {
     ///
     /// The library is identified by the folder's (or file's) name, so importing it again
     /// — from anywhere — updates it in place: modules whose content hash changed are
-    /// rewritten, new ones added, those whose files are gone retired. Every file is read
+    /// rewritten, new ones added, those whose files are gone retired. A library renamed
+    /// where it was last imported from is still the same one (see
+    /// `library_updated_by`), so its modules keep their tags, reviews and edges. Every file is read
     /// before anything is written, and everything is written in one transaction: a file
     /// that cannot be read is set aside and named in the report, and a failure leaves the
     /// project as it was.
@@ -51,7 +53,13 @@ impl Project {
         }
         let project = self.store.project()?;
         let source = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
-        let library = library_of(&project.id, format, &source, now);
+        let found = library_of(&project.id, format, &source, now);
+        let paths: HashSet<&str> = content
+            .modules
+            .iter()
+            .map(|m| m.relative_path.as_str())
+            .collect();
+        let (library, was) = self.library_updated_by(found, &paths)?;
         let read = self.modules_read(&library.id, content.modules)?;
         let changed = self.changed_modules(&library.id, &read.modules, &content.skipped)?;
         let declared = self.declared(&project.id, &library.id, content.manifest.as_ref())?;
@@ -66,6 +74,7 @@ impl Project {
             .collect();
         let report = ImportReport {
             library: library.clone(),
+            moved_from: was.as_ref().map(|w| w.source_path.clone()),
             added: changed.added,
             updated: changed.updated,
             unchanged: changed.unchanged,
@@ -94,6 +103,8 @@ impl Project {
         let after = serde_json::json!({
             "content": fingerprint(&read, &declared, &content.skipped),
             "source": crate::audit::named(&source),
+            // Renamed: the name it had (never its full path, as for "source").
+            "was": was.as_ref().filter(|w| w.name != library.name).map(|w| w.name.clone()),
             "added": report.added,
             "updated": report.updated,
             "removed": report.removed,
@@ -153,6 +164,59 @@ impl Project {
             Err(e) => Err(e),
             Ok(()) => Ok(report),
         }
+    }
+
+    /// The library an import of `found` (with files at `paths`) updates, and the one it
+    /// was when it is recognised elsewhere than where it was last imported from. Its id
+    /// decides every module's id, so this is what keeps a library's tags, reviews and
+    /// edges when its folder moves or is renamed. In order:
+    /// - the library last imported from this very place;
+    /// - the library of this name (its folder moved: the same name elsewhere);
+    /// - a library of the same format whose folder or file is gone and that held most of
+    ///   these files: at least half of its modules' paths are among them, and they are at
+    ///   least half of these (its folder renamed, `course-v1.zip` replaced by
+    ///   `course-v2.zip`). A copy imported while the original is still there is a new
+    ///   library.
+    ///
+    /// Otherwise `found` is new.
+    fn library_updated_by(
+        &self,
+        found: Library,
+        paths: &HashSet<&str>,
+    ) -> Result<(Library, Option<Library>)> {
+        let libraries = self.store.libraries()?;
+        let here = libraries
+            .iter()
+            .find(|l| l.source_path == found.source_path)
+            .or_else(|| libraries.iter().find(|l| l.id == found.id));
+        let known = match here {
+            Some(l) => Some(l.clone()),
+            None => {
+                let mut best: Option<(usize, &Library)> = None;
+                for l in libraries
+                    .iter()
+                    .filter(|l| l.format == found.format && !Path::new(&l.source_path).exists())
+                {
+                    let had = self.store.library_module_hashes(&l.id)?;
+                    let kept = had
+                        .values()
+                        .filter(|m| paths.contains(m.source_path.as_str()))
+                        .count();
+                    let most = kept > 0 && kept * 2 >= had.len() && kept * 2 >= paths.len();
+                    if most && best.is_none_or(|(n, _)| kept > n) {
+                        best = Some((kept, l));
+                    }
+                }
+                best.map(|(_, l)| l.clone())
+            }
+        };
+        Ok(match known {
+            Some(l) => {
+                let was = (l.source_path != found.source_path).then(|| l.clone());
+                (Library { id: l.id, ..found }, was)
+            }
+            None => (found, None),
+        })
     }
 
     /// The modules an import read, with the levels people set in the project over what

@@ -367,6 +367,9 @@ pub struct DecisionConflict {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ImportReport {
     pub library: Library,
+    /// Where the library was last imported from, when this import found it elsewhere
+    /// (its folder moved, or renamed where it was): the same library, updated in place.
+    pub moved_from: Option<String>,
     /// Modules seen for the first time.
     pub added: u32,
     /// Modules already in the project whose content changed.

@@ -252,6 +252,11 @@ message: string, };
 
 export type ImportReport = { library: Library, 
 /**
+ * Where the library was last imported from, when this import found it elsewhere
+ * (its folder moved, or renamed where it was): the same library, updated in place.
+ */
+moved_from: string | null, 
+/**
  * Modules seen for the first time.
  */
 added: number, 

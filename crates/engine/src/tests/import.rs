@@ -61,6 +61,146 @@ fn import_then_reimport_keeps_the_library_in_step() {
 }
 
 #[test]
+fn a_library_renamed_or_moved_is_still_the_same_library() {
+    // (what happens to the library's folder, what the import finds, why)
+    #[derive(Debug)]
+    enum Then {
+        /// The same library: the modules keep their ids; `added` new files.
+        Same { renamed: bool, added: u32 },
+        /// A new library beside the old one.
+        New,
+    }
+    let check = |name: &str, change: &dyn Fn(&Path) -> PathBuf, want: Then, why: &str| {
+        let tmp = tempfile::tempdir().unwrap();
+        let lib = tmp.path().join("sales");
+        for (i, t) in ["Alpha", "Beta", "Gamma", "Delta"].iter().enumerate() {
+            write(
+                &lib,
+                &format!("m{i}.md"),
+                md(t, 10 * (i as u32 + 1)).as_bytes(),
+            );
+        }
+        let mut p = Project::create(&tmp.path().join("p.pathforge"), Timestamp(1)).unwrap();
+        p.import_library(&lib, &ME, Timestamp(2)).unwrap();
+        let ids: Vec<ModuleId> = p.modules().unwrap().into_iter().map(|m| m.id).collect();
+        // Work done on the library in the project, which a new library would not carry.
+        p.add_prerequisite(&ids[0], &ids[1], None, &ME, Timestamp(3))
+            .unwrap();
+        let now = change(tmp.path());
+        let report = p.import_library(&now, &ME, Timestamp(4)).unwrap();
+        let libraries = p.libraries().unwrap();
+        let edges = p.prerequisites().unwrap();
+        match want {
+            Then::Same { renamed, added } => {
+                assert_eq!(libraries.len(), 1, "{name}: {why}: still one library");
+                assert_eq!(
+                    (report.added, report.unchanged),
+                    (added, 4),
+                    "{name}: {why}: every module found again"
+                );
+                let now_ids: Vec<ModuleId> =
+                    p.modules().unwrap().into_iter().map(|m| m.id).collect();
+                assert_eq!(
+                    now_ids[..4],
+                    ids[..],
+                    "{name}: {why}: the modules keep their ids"
+                );
+                assert_eq!(edges.len(), 1, "{name}: {why}: and the edge drawn on them");
+                let was = std::fs::canonicalize(tmp.path()).unwrap().join("sales");
+                assert_eq!(
+                    report.moved_from.as_deref(),
+                    Some(was.to_str().unwrap()),
+                    "{name}: {why}: the report says where it was"
+                );
+                let words = &p.audit_lines().unwrap().last().unwrap().summary.clone();
+                assert_eq!(
+                    words.contains("it was “sales”, renamed"),
+                    renamed,
+                    "{name}: {why}: the log names the old name when it changed: {words}"
+                );
+            }
+            Then::New => {
+                assert_eq!(libraries.len(), 2, "{name}: {why}: a second library");
+                assert_eq!(report.added, 4, "{name}: {why}: its modules are new");
+                assert_eq!(report.moved_from, None, "{name}: {why}: nothing moved");
+            }
+        }
+    };
+    let renamed = |root: &Path| {
+        std::fs::rename(root.join("sales"), root.join("sales-2027")).unwrap();
+        root.join("sales-2027")
+    };
+    check(
+        "renamed",
+        &renamed,
+        Then::Same {
+            renamed: true,
+            added: 0,
+        },
+        "the folder renamed where it was",
+    );
+    let moved = |root: &Path| {
+        std::fs::create_dir(root.join("shared")).unwrap();
+        std::fs::rename(root.join("sales"), root.join("shared/sales")).unwrap();
+        root.join("shared/sales")
+    };
+    check(
+        "moved",
+        &moved,
+        Then::Same {
+            renamed: false,
+            added: 0,
+        },
+        "the folder moved under the same name",
+    );
+    check(
+        "renamed, a file added",
+        &|root: &Path| {
+            let now = renamed(root);
+            write(&now, "m4.md", md("Epsilon", 50).as_bytes());
+            now
+        },
+        Then::Same {
+            renamed: true,
+            added: 1,
+        },
+        "most of its files are there",
+    );
+    let copied = |root: &Path| {
+        copy_tree(&root.join("sales"), &root.join("sales-copy"));
+        root.join("sales-copy")
+    };
+    check(
+        "copied",
+        &copied,
+        Then::New,
+        "a copy while the original is still there is another library",
+    );
+    let replaced = |root: &Path| {
+        std::fs::remove_dir_all(root.join("sales")).unwrap();
+        let other = root.join("marketing");
+        for (i, t) in ["One", "Two", "Three", "Four"].iter().enumerate() {
+            write(&other, &format!("n{i}.md"), md(t, 5).as_bytes());
+        }
+        other
+    };
+    check(
+        "unrelated",
+        &replaced,
+        Then::New,
+        "another folder with none of its files is not it, though it is gone",
+    );
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::create_dir_all(to).unwrap();
+        std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+    }
+}
+
+#[test]
 fn a_mixed_library_rewrites_only_what_changed_and_keeps_a_broken_package() {
     const SCORM: &str = r#"<manifest identifier="m" xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_rootv1p2"><metadata><schemaversion>1.2</schemaversion></metadata>
         <organizations default="o"><organization identifier="o"><title>T</title>
