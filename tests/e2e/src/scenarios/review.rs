@@ -72,7 +72,9 @@ pub(crate) async fn review(env: &Env) -> Result<()> {
             "the evidence is highlighted"
         );
         let body = c.find(Locator::Css("body")).await?;
-        body.send_keys("a").await?;
+        body.send_keys("a")
+            .await
+            .context("pressing A to accept the first suggestion")?;
         let after = wait_for_count(&c, "[data-testid=review-row]", before - 1).await?;
         ensure!(
             after == before - 1,
@@ -91,12 +93,16 @@ pub(crate) async fn review(env: &Env) -> Result<()> {
 
         // F1 lists every shortcut; while the sheet is open it holds the keyboard (A
         // decides nothing), and Escape closes it.
-        press(&c, fantoccini::key::Key::F1.into()).await?;
+        press(&c, fantoccini::key::Key::F1.into())
+            .await
+            .context("pressing F1")?;
         wait_for_content(&c, "[data-testid=shortcuts]", "Accept the suggestion")
             .await
             .context("F1 shows the keyboard shortcuts")?;
         screenshot(&c, env, "shortcuts").await?;
-        press(&c, 'a').await?;
+        press(&c, 'a')
+            .await
+            .context("pressing A under the shortcuts sheet")?;
         tokio::time::sleep(Duration::from_millis(300)).await;
         let open = c
             .find_all(Locator::Css("[data-testid=review-row]"))
@@ -106,7 +112,9 @@ pub(crate) async fn review(env: &Env) -> Result<()> {
             open == before,
             "A under the shortcuts sheet decides nothing: {open} open, want {before}"
         );
-        press(&c, fantoccini::key::Key::Escape.into()).await?;
+        press(&c, fantoccini::key::Key::Escape.into())
+            .await
+            .context("pressing Escape on the shortcuts sheet")?;
         ensure!(
             wait_for_count(&c, "[data-testid=shortcuts]", 0).await? == 0,
             "Escape closes the shortcuts sheet"
@@ -115,21 +123,31 @@ pub(crate) async fn review(env: &Env) -> Result<()> {
         // Decide two from the keyboard, then read the calibration: real figures from the
         // sample library's suggestions, the two decisions among them.
         let body = c.find(Locator::Css("body")).await?;
-        body.send_keys("a").await?;
+        body.send_keys("a")
+            .await
+            .context("pressing A to accept again")?;
         wait_for_count(&c, "[data-testid=review-row]", before - 1).await?;
         // N writes a note for the next decision; Enter leaves the field for the keys.
-        body.send_keys("n").await?;
+        body.send_keys("n")
+            .await
+            .context("pressing N for a note")?;
         c.find(Locator::Css("[data-testid=review-note]"))
             .await?
             .send_keys("Too broad for this module\u{E007}")
             .await?;
-        body.send_keys("r").await?;
+        body.send_keys("r")
+            .await
+            .context("pressing R to reject")?;
         wait_for_count(&c, "[data-testid=review-row]", before - 2).await?;
         // Taken back and made again: the redone rejection keeps its note (checked in the
         // log below, where it is the newest rejection).
-        press_ctrl(&c, 'z').await?;
+        press_ctrl(&c, 'z')
+            .await
+            .context("pressing Ctrl+Z after the rejection")?;
         wait_for_count(&c, "[data-testid=review-row]", before - 1).await?;
-        press_ctrl(&c, 'y').await?;
+        press_ctrl(&c, 'y')
+            .await
+            .context("pressing Ctrl+Y after undoing the rejection")?;
         let redone = wait_for_count(&c, "[data-testid=review-row]", before - 2).await?;
         ensure!(
             redone == before - 2,
@@ -137,16 +155,24 @@ pub(crate) async fn review(env: &Env) -> Result<()> {
             before - 2
         );
         // E edits the next one: rejected in favour of another skill, accepted instead.
-        body.send_keys("e").await?;
+        body.send_keys("e")
+            .await
+            .context("pressing E to edit")?;
         let choice = c.find(Locator::Css("[data-testid=review-edit-skill]")).await?;
         choice.clone().select_by_index(1).await?;
-        choice.send_keys("\u{E007}").await?;
+        choice.send_keys("\u{E007}")
+            .await
+            .context("pressing Enter on the edit's skill")?;
         wait_for_count(&c, "[data-testid=review-row]", before - 3).await?;
         // Ctrl+Z takes the edit back (the suggestion is open again); Ctrl+Y makes it again.
-        press_ctrl(&c, 'z').await?;
+        press_ctrl(&c, 'z')
+            .await
+            .context("pressing Ctrl+Z after the edit")?;
         let back = wait_for_count(&c, "[data-testid=review-row]", before - 2).await?;
         ensure!(back == before - 2, "Ctrl+Z undoes the edit: {back} open, want {}", before - 2);
-        press_ctrl(&c, 'y').await?;
+        press_ctrl(&c, 'y')
+            .await
+            .context("pressing Ctrl+Y after undoing the edit")?;
         let again = wait_for_count(&c, "[data-testid=review-row]", before - 3).await?;
         ensure!(
             again == before - 3,
