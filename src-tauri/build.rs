@@ -10,6 +10,7 @@ const COMMANDS: &[&str] = &[
     "catalog_preview",
     "map_catalog_columns",
     "list_modules",
+    "list_libraries",
     "get_module",
     "audit_log",
     "check_graph",

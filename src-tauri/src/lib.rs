@@ -179,6 +179,11 @@ fn list_modules(state: State<'_, Shared>) -> IpcResult<Vec<ModuleSummary>> {
 }
 
 #[tauri::command(async)]
+fn list_libraries(state: State<'_, Shared>) -> IpcResult<Vec<model::LibrarySummary>> {
+    session(&state).libraries()
+}
+
+#[tauri::command(async)]
 fn get_module(state: State<'_, Shared>, id: ModuleId) -> IpcResult<Module> {
     session(&state).module(&id)
 }
@@ -583,6 +588,7 @@ pub fn run(mut started: Session) {
             catalog_preview,
             map_catalog_columns,
             list_modules,
+            list_libraries,
             get_module,
             audit_log,
             check_graph,

@@ -66,6 +66,9 @@ enum Command {
     Restore { file: PathBuf, backup: PathBuf },
     /// List the modules of a project.
     Modules { file: PathBuf },
+    /// List the project's libraries: where each was last imported from (and whether it is
+    /// still there), when, and its modules.
+    Libraries { file: PathBuf },
     /// Show one module, with its text (by id, path in the library or exact title).
     Show { file: PathBuf, id: String },
     /// Show the project's audit log, each entry in words, oldest first.
@@ -358,6 +361,13 @@ fn outcome(command: &Command, json: bool) -> anyhow::Result<Output> {
             let file = file.clone();
             Output::new(modules, move |out, modules| {
                 modules_table(out, &file, modules)
+            })
+        }
+        Command::Libraries { file } => {
+            let libraries = open(file)?.library_summaries()?;
+            let file = file.clone();
+            Output::new(libraries, move |out, libraries| {
+                Ok(print::libraries(out, &file, libraries)?)
             })
         }
         Command::Show { file, id } => {

@@ -306,6 +306,48 @@ pub(crate) use lms::count;
 /// How wide a column of keys may grow before a longer key gets a line to itself.
 const KEY_COLUMN: usize = 42;
 
+/// The libraries as `pathforge libraries` lists them: name, modules, format and when, then
+/// where from (or that it is gone).
+pub(crate) fn libraries(
+    out: &mut dyn Write,
+    file: &Path,
+    libraries: &[model::LibrarySummary],
+) -> std::io::Result<()> {
+    if libraries.is_empty() {
+        return writeln!(
+            out,
+            "{} has no libraries yet; add one with `pathforge import {} FOLDER`.",
+            file.display(),
+            file.display()
+        );
+    }
+    for s in libraries {
+        let at = jiff::Timestamp::from_millisecond(s.library.imported_at.0)
+            .map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
+            .unwrap_or_default();
+        let retired = match s.retired {
+            0 => String::new(),
+            n => format!(" (and {n} retired)"),
+        };
+        writeln!(
+            out,
+            "{}  {}{retired}, {}, imported {at}",
+            s.library.name,
+            count(s.modules as usize, "module"),
+            s.library.format.as_str()
+        )?;
+        match s.source_found {
+            true => writeln!(out, "  from {}", s.library.source_path)?,
+            false => writeln!(
+                out,
+                "  from {}, which is gone: import it from where it is now to follow its files",
+                s.library.source_path
+            )?,
+        }
+    }
+    Ok(())
+}
+
 /// Writes `indent key  rest` lines, the keys in one column as wide as the widest key of at most
 /// [`KEY_COLUMN`] characters; a longer key (a graph rule is named after its module's path)
 /// gets its line to itself and its rest goes on the next, under the column.

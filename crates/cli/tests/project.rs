@@ -44,6 +44,15 @@ fn init_import_list_show_and_log() {
         "the table ends with a count: {text}"
     );
 
+    let libraries = stdout(&pathforge(&[&"libraries", &file]));
+    assert!(
+        libraries.starts_with(&format!(
+            "sales-onboarding  {total} modules, markdown_folder, imported "
+        )) && libraries.contains("  from ")
+            && !libraries.contains("gone"),
+        "the library is listed with its modules, format, time and place: {libraries}"
+    );
+
     let list: serde_json::Value =
         serde_json::from_slice(&pathforge(&[&"modules", &file, &"--json"]).stdout).unwrap();
     let first = &list[0];
@@ -138,6 +147,17 @@ fn counts_of_one_read_as_one() {
         &listed,
         "\n1 module, ",
         "the table's total counts one module",
+    );
+    std::fs::remove_dir_all(&library).unwrap();
+    let libraries = stdout(&pathforge(&[&"libraries", &file]));
+    check(
+        &libraries,
+        "one  1 module, ",
+        "the library list counts one module",
+    );
+    assert!(
+        libraries.contains("which is gone: import it from where it is now"),
+        "a library whose folder is gone says so and what to do: {libraries}"
     );
 }
 

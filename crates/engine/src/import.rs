@@ -491,6 +491,26 @@ impl Project {
         Ok(self.store.libraries()?)
     }
 
+    /// Every library by name, with its live and retired modules and whether the place it
+    /// was last imported from is still there.
+    pub fn library_summaries(&self) -> Result<Vec<model::LibrarySummary>> {
+        let counts = self.store.library_module_counts()?;
+        Ok(self
+            .store
+            .libraries()?
+            .into_iter()
+            .map(|library| {
+                let (modules, retired) = counts.get(&library.id).copied().unwrap_or((0, 0));
+                model::LibrarySummary {
+                    source_found: Path::new(&library.source_path).exists(),
+                    library,
+                    modules,
+                    retired,
+                }
+            })
+            .collect())
+    }
+
     /// Every module, without bodies, in library and file order.
     pub fn modules(&self) -> Result<Vec<ModuleSummary>> {
         Ok(self.store.module_summaries()?)

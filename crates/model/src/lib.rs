@@ -212,6 +212,20 @@ impl LibraryFormat {
     }
 }
 
+/// A library as the project holds it: how many of its modules are live, and whether the
+/// place it was last imported from is still there (a library whose folder is gone can no
+/// longer follow its files).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct LibrarySummary {
+    pub library: Library,
+    /// Modules whose files were there at the last import.
+    pub modules: u32,
+    /// Modules whose files were gone: kept with their tags, edges and history.
+    pub retired: u32,
+    /// Whether the folder or file it was last imported from is still there.
+    pub source_found: bool,
+}
+
 /// A content library imported into the project.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Library {

@@ -21,6 +21,7 @@ pub fn bindings() -> String {
         model::Level::decl(&cfg),
         Module::decl(&cfg),
         ModuleSummary::decl(&cfg),
+        model::LibrarySummary::decl(&cfg),
         model::Skill::decl(&cfg),
         model::SkillPrerequisite::decl(&cfg),
         model::DerivedEdge::decl(&cfg),

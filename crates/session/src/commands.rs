@@ -89,6 +89,7 @@ commands! {
     export_review_pack(path: PathBuf, skill: Option<String>, min_confidence: Option<f64>) -> u32;
     import_review_decisions(path: PathBuf) -> model::DecisionsImport;
     list_modules() -> Vec<ModuleSummary>;
+    list_libraries() -> Vec<model::LibrarySummary>;
     get_module(id: ModuleId) -> Module;
     check_graph() -> Vec<Finding>;
     list_rules() -> RulesView;

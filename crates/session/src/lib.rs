@@ -554,6 +554,11 @@ impl Session {
         Ok(self.project()?.modules()?)
     }
 
+    /// The project's libraries: their modules, and whether each one's folder is still there.
+    pub fn libraries(&self) -> IpcResult<Vec<model::LibrarySummary>> {
+        Ok(self.project()?.library_summaries()?)
+    }
+
     /// The module's page, sanitised, for the window's sandboxed preview.
     pub fn module_preview(&self, id: &ModuleId) -> IpcResult<String> {
         Ok(self.project()?.module_preview(id)?)

@@ -73,6 +73,10 @@ const CHECKS: &[(&str, Check)] = &[
     ),
     ("list_modules", Check::NoInput(|s| s.modules().map(drop))),
     (
+        "list_libraries",
+        Check::NoInput(|s| s.libraries().map(drop)),
+    ),
+    (
         "get_module",
         Check::Refuses(ErrorKind::UnknownId, |s, _| {
             s.module(&id("no-such-module")).map(drop)
@@ -766,8 +770,8 @@ fn the_command_map_matches_the_shells_signatures() {
     let shell = shell_signatures();
     assert_eq!(
         shell.len(),
-        71,
-        "the shell's 71 commands are read: {shell:?}"
+        72,
+        "the shell's 72 commands are read: {shell:?}"
     );
     let map: Vec<Signature> = commands()
         .into_iter()

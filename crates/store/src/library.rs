@@ -72,6 +72,24 @@ impl Store {
             .map_err(|e| self.sql(e))
     }
 
+    /// Each library's modules: (live, retired), by library id.
+    pub fn library_module_counts(
+        &self,
+    ) -> Result<std::collections::HashMap<LibraryId, (u32, u32)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT library_id, SUM(retired = 0), SUM(retired <> 0) FROM modules
+                 GROUP BY library_id",
+            )
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([], |r| Ok((LibraryId(r.get(0)?), (r.get(1)?, r.get(2)?))))
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.sql(e))
+    }
+
     pub fn libraries(&self) -> Result<Vec<Library>> {
         let mut stmt = self
             .conn

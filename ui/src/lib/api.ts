@@ -152,6 +152,8 @@ export const api = {
   mapCatalogColumns: (path: string, columns: CatalogColumns) =>
     call('map_catalog_columns', { path, columns }),
   listModules: () => call('list_modules'),
+  /** The project's libraries: modules, when and where from, and whether that place is there. */
+  listLibraries: () => call('list_libraries'),
   getModule: (id: ModuleId) => call('get_module', { id }),
   auditLog: () => call('audit_log'),
   checkGraph: () => call('check_graph'),

@@ -62,6 +62,20 @@ export type ModuleSummary = { id: ModuleId, library_id: LibraryId, source_path: 
  */
 tags: Array<string>, };
 
+export type LibrarySummary = { library: Library, 
+/**
+ * Modules whose files were there at the last import.
+ */
+modules: number, 
+/**
+ * Modules whose files were gone: kept with their tags, edges and history.
+ */
+retired: number, 
+/**
+ * Whether the folder or file it was last imported from is still there.
+ */
+source_found: boolean, };
+
 export type Skill = { id: SkillId, slug: string, name: string, parent_id: SkillId | null, description: string, 
 /**
  * Short examples of the skill in action, for reviewers and learners.

@@ -32,7 +32,7 @@ export const SHORTCUTS: ShortcutGroup[] = [
       { keys: 'Ctrl+I', does: 'Import a library folder (Shift: one file)', on: ['i'], in: ['App.svelte'] },
       { keys: 'Ctrl+T', does: 'Auto-tag the modules', on: ['t'], in: ['App.svelte'] },
       { keys: 'Ctrl+1 … Ctrl+9', does: 'Go to the tabs, Modules to Tracks', on: digits, in: ['App.svelte'] },
-      { keys: 'Esc', does: 'Cancel an import or auto-tagging; close a menu, an error or a dialog', on: ['Escape'], in: ['App.svelte', 'SettingsDialog.svelte', 'CatalogColumnsDialog.svelte', 'ShortcutsDialog.svelte'] },
+      { keys: 'Esc', does: 'Cancel an import or auto-tagging; close a menu, an error or a dialog', on: ['Escape'], in: ['App.svelte', 'SettingsDialog.svelte', 'CatalogColumnsDialog.svelte', 'ShortcutsDialog.svelte', 'LibrariesDialog.svelte'] },
       { keys: 'Enter', does: 'Confirm a dialog', on: ['Enter'], in: ['CatalogColumnsDialog.svelte'] },
       { keys: 'Ctrl+W or Ctrl+Q', does: 'Close the window', on: ['w', 'q'], in: ['App.svelte'] },
     ],

@@ -192,6 +192,36 @@ fn a_library_renamed_or_moved_is_still_the_same_library() {
     );
 }
 
+#[test]
+fn library_summaries_count_live_and_retired_modules_and_see_a_missing_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = tmp.path().join("lib");
+    for (i, t) in ["Alpha", "Beta", "Gamma"].iter().enumerate() {
+        write(&lib, &format!("m{i}.md"), md(t, 10).as_bytes());
+    }
+    let mut p = Project::create(&tmp.path().join("p.pathforge"), Timestamp(1)).unwrap();
+    assert!(
+        p.library_summaries().unwrap().is_empty(),
+        "a new project has no library"
+    );
+    p.import_library(&lib, &ME, Timestamp(2)).unwrap();
+    std::fs::remove_file(lib.join("m2.md")).unwrap();
+    p.import_library(&lib, &ME, Timestamp(3)).unwrap();
+    let summary = |p: &Project| {
+        let all = p.library_summaries().unwrap();
+        assert_eq!(all.len(), 1, "one library");
+        let s = &all[0];
+        (s.library.name.clone(), s.modules, s.retired, s.source_found)
+    };
+    assert_eq!(
+        summary(&p),
+        ("lib".to_owned(), 2, 1, true),
+        "two modules live, the one whose file went retired, the folder there"
+    );
+    std::fs::remove_dir_all(&lib).unwrap();
+    assert!(!summary(&p).3, "a library whose folder is gone says so");
+}
+
 fn copy_tree(from: &Path, to: &Path) {
     for entry in std::fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
