@@ -21,9 +21,9 @@ impl Project {
     /// The library is identified by the folder's (or file's) name, so importing it again
     /// — from anywhere — updates it in place: modules whose content hash changed are
     /// rewritten, new ones added, those whose files are gone retired. A library renamed
-    /// where it was last imported from is still the same one (see
-    /// `library_updated_by`), so its modules keep their tags, reviews and edges. Every file is read
-    /// before anything is written, and everything is written in one transaction: a file
+    /// where it was last imported from is still the same one (see `library_updated_by`),
+    /// so its modules keep their tags, reviews and edges. Every file is read before
+    /// anything is written, and everything is written in one transaction: a file
     /// that cannot be read is set aside and named in the report, and a failure leaves the
     /// project as it was.
     pub fn import_library(
