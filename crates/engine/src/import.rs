@@ -18,14 +18,13 @@ impl Project {
     /// Imports (or re-imports) a library: a folder of documents, packages and catalogs, or
     /// one package or catalog file.
     ///
-    /// The library is identified by the folder's (or file's) name, so importing it again
-    /// — from anywhere — updates it in place: modules whose content hash changed are
-    /// rewritten, new ones added, those whose files are gone retired. A library renamed
-    /// where it was last imported from is still the same one (see `library_updated_by`),
-    /// so its modules keep their tags, reviews and edges. Every file is read before
-    /// anything is written, and everything is written in one transaction: a file
-    /// that cannot be read is set aside and named in the report, and a failure leaves the
-    /// project as it was.
+    /// The library is found again by its place, its name or its files (see
+    /// `library_updated_by`: moved, renamed, or kept in two places), so importing it again
+    /// updates it in place: modules whose content hash changed are rewritten, new ones
+    /// added, those whose files are gone retired, and every module keeps its tags,
+    /// reviews and edges. Every file is read before anything is written, and everything is
+    /// written in one transaction: a file that cannot be read is set aside and named in
+    /// the report, and a failure leaves the project as it was.
     pub fn import_library(
         &mut self,
         dir: &Path,
@@ -59,7 +58,7 @@ impl Project {
             .iter()
             .map(|m| m.relative_path.as_str())
             .collect();
-        let (library, was) = self.library_updated_by(found, &paths)?;
+        let (library, was) = self.library_updated_by(&project.id, found, &paths)?;
         let read = self.modules_read(&library.id, content.modules)?;
         let changed = self.changed_modules(&library.id, &read.modules, &content.skipped)?;
         let declared = self.declared(&project.id, &library.id, content.manifest.as_ref())?;
@@ -171,52 +170,73 @@ impl Project {
     /// decides every module's id, so this is what keeps a library's tags, reviews and
     /// edges when its folder moves or is renamed. In order:
     /// - the library last imported from this very place;
-    /// - the library of this name (its folder moved: the same name elsewhere);
-    /// - a library of the same format whose folder or file is gone and that held most of
-    ///   these files: at least half of its modules' paths are among them, and they are at
-    ///   least half of these (its folder renamed, `course-v1.zip` replaced by
-    ///   `course-v2.zip`). A copy imported while the original is still there is a new
-    ///   library.
+    /// - the library of this name, if its place is gone (its folder moved) or it shares
+    ///   most of these files (the same library kept in two places);
+    /// - a library of the same format whose place is gone and that shares most of these
+    ///   files (its folder renamed, `course-v1.zip` replaced by `course-v2.zip`).
     ///
-    /// Otherwise `found` is new.
+    /// "Most": at least half of its modules' paths are among these files, and they are at
+    /// least half of them. Otherwise the library is new — a copy imported while the
+    /// original is still there, or another folder that only shares its name, which gets
+    /// an id of its own rather than retiring the other's modules.
     fn library_updated_by(
         &self,
+        project: &model::ProjectId,
         found: Library,
         paths: &HashSet<&str>,
     ) -> Result<(Library, Option<Library>)> {
         let libraries = self.store.libraries()?;
-        let here = libraries
+        let gone = |l: &Library| !Path::new(&l.source_path).exists();
+        // How many of its live modules' files are among these, when that is most of both.
+        let shares_most = |l: &Library| -> Result<Option<usize>> {
+            let had = self.store.library_module_hashes(&l.id)?;
+            let kept = had
+                .values()
+                .filter(|m| paths.contains(m.source_path.as_str()))
+                .count();
+            Ok((kept > 0 && kept * 2 >= had.len() && kept * 2 >= paths.len()).then_some(kept))
+        };
+        let same = |l: &Library, found: Library| {
+            let was = (l.source_path != found.source_path).then(|| l.clone());
+            (
+                Library {
+                    id: l.id.clone(),
+                    ..found
+                },
+                was,
+            )
+        };
+        if let Some(l) = libraries
             .iter()
             .find(|l| l.source_path == found.source_path)
-            .or_else(|| libraries.iter().find(|l| l.id == found.id));
-        let known = match here {
-            Some(l) => Some(l.clone()),
-            None => {
-                let mut best: Option<(usize, &Library)> = None;
-                for l in libraries
-                    .iter()
-                    .filter(|l| l.format == found.format && !Path::new(&l.source_path).exists())
-                {
-                    let had = self.store.library_module_hashes(&l.id)?;
-                    let kept = had
-                        .values()
-                        .filter(|m| paths.contains(m.source_path.as_str()))
-                        .count();
-                    let most = kept > 0 && kept * 2 >= had.len() && kept * 2 >= paths.len();
-                    if most && best.is_none_or(|(n, _)| kept > n) {
-                        best = Some((kept, l));
-                    }
+        {
+            return Ok(same(l, found));
+        }
+        let named = libraries.iter().find(|l| l.id == found.id);
+        if let Some(l) = named {
+            if gone(l) || shares_most(l)?.is_some() {
+                return Ok(same(l, found));
+            }
+        }
+        let mut best: Option<(usize, &Library)> = None;
+        for l in libraries
+            .iter()
+            .filter(|l| l.format == found.format && gone(l))
+        {
+            if let Some(kept) = shares_most(l)? {
+                if best.is_none_or(|(n, _)| kept > n) {
+                    best = Some((kept, l));
                 }
-                best.map(|(_, l)| l.clone())
             }
+        }
+        if let Some((_, l)) = best {
+            return Ok(same(l, found));
+        }
+        let id = match named {
+            Some(_) => LibraryId::derive_at(project, &found.name, &found.source_path),
+            None => found.id.clone(),
         };
-        Ok(match known {
-            Some(l) => {
-                let was = (l.source_path != found.source_path).then(|| l.clone());
-                (Library { id: l.id, ..found }, was)
-            }
-            None => (found, None),
-        })
+        Ok((Library { id, ..found }, None))
     }
 
     /// The modules an import read, with the levels people set in the project over what
@@ -615,7 +635,8 @@ fn read_library(
 }
 
 /// The library read from `source`, named by its folder (or by its file, without the
-/// extension): importing the same name again, from anywhere, updates it in place.
+/// extension), with the id that name gives; `library_updated_by` decides whether it is one
+/// the project already has.
 fn library_of(
     project: &model::ProjectId,
     format: LibraryFormat,

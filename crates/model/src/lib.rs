@@ -86,6 +86,17 @@ impl LibraryId {
     pub fn derive(project: &ProjectId, source_name: &str) -> LibraryId {
         LibraryId(derived(&["library", project.as_str(), source_name]))
     }
+
+    /// For a second library of the same name, imported from elsewhere while the first's
+    /// place is still there with other files: told apart by where it is.
+    pub fn derive_at(project: &ProjectId, source_name: &str, source_path: &str) -> LibraryId {
+        LibraryId(derived(&[
+            "library",
+            project.as_str(),
+            source_name,
+            source_path,
+        ]))
+    }
 }
 
 impl ModuleId {

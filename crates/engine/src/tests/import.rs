@@ -123,6 +123,11 @@ fn a_library_renamed_or_moved_is_still_the_same_library() {
                 assert_eq!(libraries.len(), 2, "{name}: {why}: a second library");
                 assert_eq!(report.added, 4, "{name}: {why}: its modules are new");
                 assert_eq!(report.moved_from, None, "{name}: {why}: nothing moved");
+                assert_eq!(
+                    p.modules().unwrap().len(),
+                    8,
+                    "{name}: {why}: the first library's modules stay as they were"
+                );
             }
         }
     };
@@ -175,6 +180,30 @@ fn a_library_renamed_or_moved_is_still_the_same_library() {
         &copied,
         Then::New,
         "a copy while the original is still there is another library",
+    );
+    check(
+        "the same name elsewhere, other files",
+        &|root: &Path| {
+            let other = root.join("other/sales");
+            for (i, t) in ["One", "Two", "Three", "Four"].iter().enumerate() {
+                write(&other, &format!("n{i}.md"), md(t, 5).as_bytes());
+            }
+            other
+        },
+        Then::New,
+        "another folder that only shares the name is another library, the first one kept",
+    );
+    check(
+        "the same name elsewhere, the same files",
+        &|root: &Path| {
+            copy_tree(&root.join("sales"), &root.join("mirror/sales"));
+            root.join("mirror/sales")
+        },
+        Then::Same {
+            renamed: false,
+            added: 0,
+        },
+        "the same library kept in a second place",
     );
     let replaced = |root: &Path| {
         std::fs::remove_dir_all(root.join("sales")).unwrap();
