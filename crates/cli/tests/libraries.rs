@@ -149,7 +149,10 @@ fn watch_reimports_a_library_when_a_file_changes() {
     });
     let wait = std::time::Duration::from_secs(20);
     let first = rx.recv_timeout(wait).expect("watch starts");
-    assert!(first.starts_with("Watching 1 libraries"), "{first}");
+    assert!(
+        first.starts_with("Watching 1 library of"),
+        "it says what it watches, one library in the singular: {first}"
+    );
     std::fs::write(lib.join("a.md"), "# Alpha, revised\n\nSecond version.").unwrap();
     let line = rx.recv_timeout(wait);
     // The re-import reads every file; reads are not changes, so nothing follows.

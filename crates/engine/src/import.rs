@@ -500,7 +500,14 @@ impl Project {
         for library in self.libraries()? {
             let source = Path::new(&library.source_path);
             if changed.iter().any(|p| read_by_import(p, source)) {
-                let report = self.import_library(source, actor, now);
+                // Its folder moved or was renamed: said so, rather than "no such file".
+                let report = match source.exists() {
+                    true => self.import_library(source, actor, now),
+                    false => Err(Error::LibraryGone {
+                        name: library.name.clone(),
+                        path: source.to_path_buf(),
+                    }),
+                };
                 out.push((library, report));
             }
         }

@@ -141,6 +141,8 @@ pub enum Error {
     Unsigned,
     #[error("cancelled")]
     Cancelled,
+    #[error("the library “{name}” is no longer at {}: moved or renamed? Import it from where it is now and it keeps its modules, tags and reviews; its modules are as they were until then", path.display())]
+    LibraryGone { name: String, path: PathBuf },
 }
 
 impl Error {
@@ -159,6 +161,7 @@ impl Error {
                 ErrorKind::NotFound
             }
             Error::Io { .. } => ErrorKind::Io,
+            Error::LibraryGone { .. } => ErrorKind::NotFound,
             Error::UnknownModule(_)
             | Error::NoSuchPrerequisite(..)
             | Error::UnknownTrack(_)

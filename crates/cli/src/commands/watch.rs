@@ -35,7 +35,11 @@ pub(crate) fn run_watch(file: &Path, json: bool, out: &mut dyn Write) -> anyhow:
         move |out, _| {
             writeln!(
                 out,
-                "Watching {count} libraries of {}; Ctrl-C to stop",
+                "Watching {} of {}; Ctrl-C to stop",
+                match count {
+                    1 => "1 library".to_owned(),
+                    n => format!("{n} libraries"),
+                },
                 project_file.display()
             )?;
             Ok(())

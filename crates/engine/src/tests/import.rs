@@ -508,6 +508,33 @@ fn watched_changes_reimport_their_library_and_ignore_the_project_itself() {
 }
 
 #[test]
+fn a_watched_library_whose_folder_went_says_so_and_keeps_its_modules() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = std::fs::canonicalize(tmp.path()).unwrap().join("sales");
+    write(&lib, "a.md", md("Alpha", 10).as_bytes());
+    let mut p = Project::create(&tmp.path().join("p.pathforge"), Timestamp(1)).unwrap();
+    p.import_library(&lib, &ME, Timestamp(2)).unwrap();
+    std::fs::rename(&lib, tmp.path().join("sales-2027")).unwrap();
+    // The watcher reports the old folder's paths as changed (removed).
+    let done = p
+        .reimport_changed(&[lib.join("a.md")], &ME, Timestamp(3))
+        .unwrap();
+    assert_eq!(done.len(), 1, "the library whose files changed is named");
+    let err = done[0].1.as_ref().unwrap_err();
+    assert_eq!(
+        err.kind(),
+        ErrorKind::NotFound,
+        "a gone folder is not found"
+    );
+    let said = err.to_string();
+    assert!(
+        said.contains("“sales” is no longer at") && said.contains("Import it from where it is now"),
+        "it says the folder went and what to do, not only 'no such file': {said}"
+    );
+    assert_eq!(titles(&p), ["Alpha"], "its modules are as they were");
+}
+
+#[test]
 fn bad_files_are_skipped_and_named_and_the_rest_imports() {
     let tmp = tempfile::tempdir().unwrap();
     let path = tmp.path().join("p.pathforge");
