@@ -44,25 +44,27 @@ pub(crate) fn signing_key() -> anyhow::Result<bundle::SigningKey> {
     Ok(key)
 }
 
-/// Opens the project at `file` to work on: every change is logged with this machine's
-/// key signing the audit log's head (the key is made quietly if there is none yet).
 /// The bytes of a file the user named; a failure names it and keeps its kind (`not_found`
 /// under `--json` for a file that is not there).
 pub(crate) fn read(path: &Path) -> Result<Vec<u8>, engine::Error> {
-    std::fs::read(path).map_err(|source| engine::Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })
+    std::fs::read(path).map_err(named(path))
 }
 
 /// [`read`] as text.
 pub(crate) fn read_text(path: &Path) -> Result<String, engine::Error> {
-    std::fs::read_to_string(path).map_err(|source| engine::Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })
+    std::fs::read_to_string(path).map_err(named(path))
 }
 
+/// An IO failure on `path`, as the engine names one.
+fn named(path: &Path) -> impl FnOnce(std::io::Error) -> engine::Error + '_ {
+    move |source| engine::Error::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Opens the project at `file` to work on: every change is logged with this machine's
+/// key signing the audit log's head (the key is made quietly if there is none yet).
 pub(crate) fn open(file: &Path) -> anyhow::Result<Project> {
     let mut project = Project::open(file)?;
     sign(&mut project);

@@ -602,10 +602,15 @@ pub(crate) fn jumps(plan: &Plan<'_>, assessment: &str, band: &rules::Band) -> bo
 
 /// "1 module", "3 modules": a count as reports, the CLI and the audit log's words give it.
 pub fn count(n: usize, what: &str) -> String {
-    if n == 1 {
-        format!("1 {what}")
-    } else {
-        format!("{n} {what}s")
+    count_as(n, what, &format!("{what}s"))
+}
+
+/// [`count`] of a word whose plural is not its singular and an s ("1 library", "2
+/// libraries").
+pub fn count_as(n: usize, one: &str, many: &str) -> String {
+    match n {
+        1 => format!("1 {one}"),
+        n => format!("{n} {many}"),
     }
 }
 

@@ -784,3 +784,20 @@ fn a_course_with_nothing_a_target_carries_is_refused_naming_what_is_missing() {
         "a refusal the Export tab shows in place"
     );
 }
+
+#[test]
+fn counts_say_one_in_the_singular_and_irregular_plurals_as_given() {
+    check(count(1, "module"), "1 module".to_owned(), "one is singular");
+    check(count(0, "module"), "0 modules".to_owned(), "none is plural");
+    check(count(3, "module"), "3 modules".to_owned(), "many take an s");
+    check(
+        count_as(1, "library", "libraries"),
+        "1 library".to_owned(),
+        "one is singular",
+    );
+    check(
+        count_as(2, "library", "libraries"),
+        "2 libraries".to_owned(),
+        "a plural that is not the singular and an s, as given",
+    );
+}

@@ -1,4 +1,5 @@
-// Keeps only the newest answer of a request asked again before the last one came back:
+// Keeps only the newest answer of a request asked again before the last one came back
+// (the Export tab's previews, the Graph tab's suggestions):
 // a slow answer (an export preview of a large project takes seconds) must not land over
 // the answer to what the user chose since.
 

@@ -36,10 +36,7 @@ pub(crate) fn run_watch(file: &Path, json: bool, out: &mut dyn Write) -> anyhow:
             writeln!(
                 out,
                 "Watching {} of {}; Ctrl-C to stop",
-                match count {
-                    1 => "1 library".to_owned(),
-                    n => format!("{n} libraries"),
-                },
+                lms::count_as(count, "library", "libraries"),
                 project_file.display()
             )?;
             Ok(())
