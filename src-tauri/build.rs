@@ -11,6 +11,7 @@ const COMMANDS: &[&str] = &[
     "map_catalog_columns",
     "list_modules",
     "list_libraries",
+    "remove_library",
     "get_module",
     "audit_log",
     "check_graph",

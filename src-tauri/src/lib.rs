@@ -184,6 +184,14 @@ fn list_libraries(state: State<'_, Shared>) -> IpcResult<Vec<model::LibrarySumma
 }
 
 #[tauri::command(async)]
+fn remove_library(
+    state: State<'_, Shared>,
+    library: model::LibraryId,
+) -> IpcResult<model::LibraryRemoved> {
+    session(&state).remove_library(&library, Timestamp::now())
+}
+
+#[tauri::command(async)]
 fn get_module(state: State<'_, Shared>, id: ModuleId) -> IpcResult<Module> {
     session(&state).module(&id)
 }
@@ -589,6 +597,7 @@ pub fn run(mut started: Session) {
             map_catalog_columns,
             list_modules,
             list_libraries,
+            remove_library,
             get_module,
             audit_log,
             check_graph,

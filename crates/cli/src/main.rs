@@ -68,7 +68,14 @@ enum Command {
     Modules { file: PathBuf },
     /// List the project's libraries: where each was last imported from (and whether it is
     /// still there), when, and its modules.
-    Libraries { file: PathBuf },
+    Libraries {
+        file: PathBuf,
+        /// Remove the library of this name (or id) from the project instead; logged. Its
+        /// modules are retired, not deleted: importing it again brings them back with
+        /// their tags, reviews and prerequisites.
+        #[arg(long, value_name = "LIBRARY")]
+        remove: Option<String>,
+    },
     /// Show one module, with its text (by id, path in the library or exact title).
     Show { file: PathBuf, id: String },
     /// Show the project's audit log, each entry in words, oldest first.
@@ -363,7 +370,19 @@ fn outcome(command: &Command, json: bool) -> anyhow::Result<Output> {
                 modules_table(out, &file, modules)
             })
         }
-        Command::Libraries { file } => {
+        Command::Libraries {
+            file,
+            remove: Some(library),
+        } => {
+            let mut project = open(file)?;
+            let id = project.resolve_library(library)?.id;
+            let removed = project.remove_library(&id, &me(), Timestamp::now())?;
+            let file = file.clone();
+            Output::new(removed, move |out, removed| {
+                Ok(print::library_removed(out, &file, removed)?)
+            })
+        }
+        Command::Libraries { file, remove: None } => {
             let libraries = open(file)?.library_summaries()?;
             let file = file.clone();
             Output::new(libraries, move |out, libraries| {

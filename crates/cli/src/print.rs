@@ -321,10 +321,30 @@ pub(crate) fn libraries(
             file.display()
         );
     }
-    for s in libraries {
-        let at = jiff::Timestamp::from_millisecond(s.library.imported_at.0)
+    let when = |at: model::Timestamp| {
+        jiff::Timestamp::from_millisecond(at.0)
             .map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
-            .unwrap_or_default();
+            .unwrap_or_default()
+    };
+    for s in libraries {
+        if let Some(removed) = s.library.removed_at {
+            writeln!(
+                out,
+                "{}  removed {} ({} retired), {}",
+                s.library.name,
+                when(removed),
+                count(s.retired as usize, "module"),
+                s.library.format.as_str()
+            )?;
+            writeln!(
+                out,
+                "  import it again to bring it back: `pathforge import {} {}`",
+                file.display(),
+                s.library.source_path
+            )?;
+            continue;
+        }
+        let at = when(s.library.imported_at);
         let retired = match s.retired {
             0 => String::new(),
             n => format!(" (and {n} retired)"),
@@ -346,6 +366,37 @@ pub(crate) fn libraries(
         }
     }
     Ok(())
+}
+
+/// What `pathforge libraries --remove` did, and how to undo it.
+pub(crate) fn library_removed(
+    out: &mut dyn Write,
+    file: &Path,
+    removed: &model::LibraryRemoved,
+) -> std::io::Result<()> {
+    let library = &removed.library;
+    let declared: Vec<String> = [(removed.tracks, "track"), (removed.rules, "rule")]
+        .into_iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| count(n as usize, what))
+        .collect();
+    writeln!(
+        out,
+        "Removed “{}” from {}: {} retired{}.",
+        library.name,
+        file.display(),
+        count(removed.modules as usize, "module"),
+        match declared.is_empty() {
+            true => String::new(),
+            false => format!(", and the {} its manifest declares", declared.join(" and ")),
+        }
+    )?;
+    writeln!(
+        out,
+        "Their tags, reviews and prerequisites are kept: `pathforge import {} {}` brings it back.",
+        file.display(),
+        library.source_path
+    )
 }
 
 /// Writes `indent key  rest` lines, the keys in one column as wide as the widest key of at most

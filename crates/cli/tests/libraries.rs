@@ -299,3 +299,76 @@ fn a_catalogs_short_rows_and_unknown_prerequisites_are_warned_by_line() {
         stdout(&again)
     );
 }
+
+#[test]
+fn a_library_removed_from_the_project_comes_back_when_imported_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    let library = tmp.path().join("sales");
+    std::fs::create_dir(&library).unwrap();
+    for (name, title) in [("a.md", "Alpha"), ("b.md", "Beta")] {
+        std::fs::write(library.join(name), format!("# {title}\n\nAbout {title}.\n")).unwrap();
+    }
+    let file = tmp.path().join("p.pathforge");
+    assert!(pathforge(&[&"init", &file]).status.success());
+    assert!(pathforge(&[&"import", &file, &library]).status.success());
+
+    let out = pathforge(&[&"libraries", &file, &"--remove", &"sales", &"--json"]);
+    assert!(out.status.success(), "remove succeeds: {}", stderr(&out));
+    let removed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (
+            removed["modules"].as_u64(),
+            removed["library"]["name"].as_str()
+        ),
+        (Some(2), Some("sales")),
+        "--json gives what was removed: {removed}"
+    );
+    assert_eq!(
+        module_count(&file),
+        0,
+        "its modules left the project's list"
+    );
+    let listed = stdout(&pathforge(&[&"libraries", &file]));
+    assert!(
+        listed.starts_with("sales  removed ")
+            && listed.contains("(2 modules retired)")
+            && listed.contains(&format!("`pathforge import {} ", file.display())),
+        "a removed library is listed as removed, with how to bring it back: {listed}"
+    );
+    for (name, reason, why) in [
+        (
+            "sales",
+            "the library “sales” is already removed",
+            "removing it twice",
+        ),
+        (
+            "marketing",
+            "no library is called \"marketing\"",
+            "a name no library has",
+        ),
+    ] {
+        let out = pathforge(&[&"libraries", &file, &"--remove", &name]);
+        assert!(
+            out.status.code() == Some(1) && stderr(&out).contains(reason),
+            "{why}: refused with {reason:?}: {}",
+            stderr(&out)
+        );
+    }
+    let log = stdout(&pathforge(&[&"log", &file, &"--last", &"1"]));
+    assert!(
+        log.contains("Removed the library “sales”: 2 modules retired"),
+        "the removal is logged in words: {log}"
+    );
+
+    let out = pathforge(&[&"import", &file, &library, &"--json"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (report["added"].as_u64(), module_count(&file)),
+        (Some(2), 2),
+        "imported again, its modules are back: {report}"
+    );
+    assert!(
+        stdout(&pathforge(&[&"libraries", &file])).starts_with("sales  2 modules, "),
+        "and it is listed as in the project again"
+    );
+}

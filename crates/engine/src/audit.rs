@@ -36,6 +36,7 @@ macro_rules! audit_actions {
 audit_actions! {
     ProjectRestored => "project.restored",
     LibraryImported => "library.imported",
+    LibraryRemoved => "library.removed",
     CatalogColumnsMapped => "catalog.columns_mapped",
     ModulesTagged => "modules.tagged",
     TagsAutoAccepted => "tags.auto_accepted",

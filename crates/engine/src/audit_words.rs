@@ -158,6 +158,25 @@ pub(crate) fn summary(event: &AuditEvent, names: &Names) -> String {
             }
             line
         }
+        A::LibraryRemoved => {
+            let mut line = format!(
+                "Removed the library {}: {} retired",
+                text(&before["name"]).map_or("a library".to_owned(), quoted),
+                count(number(&after["retired"]), "module")
+            );
+            let declared: Vec<String> = [("tracks", "track"), ("rules", "rule")]
+                .into_iter()
+                .filter(|(key, _)| number(&after[*key]) > 0)
+                .map(|(key, one)| count(number(&after[key]), one))
+                .collect();
+            if !declared.is_empty() {
+                line.push_str(&format!(
+                    ", and the {} its manifest declares",
+                    declared.join(" and ")
+                ));
+            }
+            line
+        }
         A::CatalogColumnsMapped => format!(
             "Mapped the columns of the catalog {}",
             quoted(file_name(object))

@@ -497,7 +497,11 @@ impl Project {
             }) && !ours(p)
         };
         let mut out = Vec::new();
-        for library in self.libraries()? {
+        for library in self
+            .libraries()?
+            .into_iter()
+            .filter(|l| l.removed_at.is_none())
+        {
             let source = Path::new(&library.source_path);
             if changed.iter().any(|p| read_by_import(p, source)) {
                 // Its folder moved or was renamed: said so, rather than "no such file".
@@ -536,6 +540,82 @@ impl Project {
                 }
             })
             .collect())
+    }
+
+    /// The library `reference` names: its id, else its name.
+    pub fn resolve_library(&self, reference: &str) -> Result<Library> {
+        let libraries = self.store.libraries()?;
+        if let Some(l) = libraries.iter().find(|l| l.id.as_str() == reference) {
+            return Ok(l.clone());
+        }
+        let named: Vec<&Library> = libraries.iter().filter(|l| l.name == reference).collect();
+        match named.as_slice() {
+            [] => Err(Error::UnknownLibrary(reference.to_owned())),
+            [one] => Ok((*one).clone()),
+            many => Err(Error::AmbiguousLibrary(
+                reference.to_owned(),
+                many.iter()
+                    .map(|l| format!("{} at {}", l.id, l.source_path))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            )),
+        }
+    }
+
+    /// Removes a library from the project: its modules are retired (out of the graph,
+    /// tracks, simulation and exports), the tracks and rules its manifest declared go,
+    /// and it is no longer watched. Nothing else is deleted: its modules keep their tags,
+    /// reviews and prerequisites, and importing it again from its place brings it back as
+    /// it was. Logged, with how many modules it had.
+    pub fn remove_library(
+        &mut self,
+        id: &LibraryId,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<model::LibraryRemoved> {
+        let library = self
+            .store
+            .libraries()?
+            .into_iter()
+            .find(|l| &l.id == id)
+            .ok_or_else(|| Error::UnknownLibrary(id.to_string()))?;
+        if library.removed_at.is_some() {
+            return Err(Error::LibraryRemoved(library.name));
+        }
+        let live: Vec<ModuleId> = self.store.library_module_hashes(id)?.into_keys().collect();
+        let removed = model::LibraryRemoved {
+            library: Library {
+                removed_at: Some(now),
+                ..library
+            },
+            modules: live.len() as u32,
+            tracks: self.store.library_tracks(id)?.len() as u32,
+            rules: self.store.library_rules(id)?.len() as u32,
+        };
+        let source = crate::audit::named(Path::new(&removed.library.source_path));
+        let before = serde_json::json!({
+            "name": removed.library.name,
+            "source": source,
+            "modules": removed.modules,
+        });
+        let after = serde_json::json!({
+            "removed": true,
+            "modules": 0,
+            "retired": removed.modules,
+            "tracks": removed.tracks,
+            "rules": removed.rules,
+        });
+        let entry = Entry::new(AuditAction::LibraryRemoved, id.as_str(), &before, &after);
+        self.commit(actor, now, entry, |tx| {
+            tx.upsert_library(&removed.library)?;
+            for module in &live {
+                tx.retire_module(module)?;
+            }
+            tx.replace_library_tracks(id, &[])?;
+            tx.replace_library_rules(id, &[])?;
+            Ok(())
+        })?;
+        Ok(removed)
     }
 
     /// Every module, without bodies, in library and file order.
@@ -663,6 +743,7 @@ fn library_of(
         source_path: source.display().to_string(),
         format,
         imported_at: now,
+        removed_at: None,
     }
 }
 

@@ -141,6 +141,12 @@ pub enum Error {
     Unsigned,
     #[error("cancelled")]
     Cancelled,
+    #[error("no library is called {0:?}; `pathforge libraries` lists them")]
+    UnknownLibrary(String),
+    #[error("{0:?} names several libraries ({1}); give its id instead")]
+    AmbiguousLibrary(String, String),
+    #[error("the library “{0}” is already removed; import it again to bring it back")]
+    LibraryRemoved(String),
     #[error("the library “{name}” is no longer at {}: moved or renamed? Import it from where it is now and it keeps its modules, tags and reviews; its modules are as they were until then", path.display())]
     LibraryGone { name: String, path: PathBuf },
 }
@@ -167,9 +173,11 @@ impl Error {
             | Error::UnknownTrack(_)
             | Error::UnknownSkill(_)
             | Error::UnknownRule(_)
+            | Error::UnknownLibrary(_)
             | Error::NoSuchTag { .. }
             | Error::NotAMerge(_) => ErrorKind::UnknownId,
             Error::AmbiguousModule(..)
+            | Error::AmbiguousLibrary(..)
             | Error::BadFile { .. }
             | Error::UnknownSkills { .. }
             | Error::OutOfRange { .. }
@@ -200,7 +208,8 @@ impl Error {
             | Error::ExportFolder { .. }
             | Error::NothingToReview
             | Error::NoAnswers
-            | Error::NoCohort => ErrorKind::Conflict,
+            | Error::NoCohort
+            | Error::LibraryRemoved(_) => ErrorKind::Conflict,
             Error::CorruptRule { .. } => ErrorKind::Storage,
             Error::Csv(_) => ErrorKind::Internal,
             Error::Cancelled => ErrorKind::Cancelled,

@@ -237,6 +237,20 @@ pub struct LibrarySummary {
     pub source_found: bool,
 }
 
+/// What removing a library from the project did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct LibraryRemoved {
+    /// The library as it is now, removed.
+    pub library: Library,
+    /// Its modules retired: out of the graph, tracks, simulation and exports, their tags,
+    /// reviews and prerequisites kept for when it is imported again.
+    pub modules: u32,
+    /// The tracks and rules its manifest (`pathforge.toml`) declared, removed with it; its
+    /// next import declares them again.
+    pub tracks: u32,
+    pub rules: u32,
+}
+
 /// A content library imported into the project.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Library {
@@ -246,6 +260,10 @@ pub struct Library {
     pub source_path: String,
     pub format: LibraryFormat,
     pub imported_at: Timestamp,
+    /// When it was removed from the project: its modules are retired, and importing it
+    /// again brings them back. `None` while it is in the project.
+    #[serde(default)]
+    pub removed_at: Option<Timestamp>,
 }
 
 /// How hard a module is, as declared by its author or suggested later.

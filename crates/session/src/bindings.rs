@@ -22,6 +22,7 @@ pub fn bindings() -> String {
         Module::decl(&cfg),
         ModuleSummary::decl(&cfg),
         model::LibrarySummary::decl(&cfg),
+        model::LibraryRemoved::decl(&cfg),
         model::Skill::decl(&cfg),
         model::SkillPrerequisite::decl(&cfg),
         model::DerivedEdge::decl(&cfg),

@@ -90,6 +90,7 @@ commands! {
     import_review_decisions(path: PathBuf) -> model::DecisionsImport;
     list_modules() -> Vec<ModuleSummary>;
     list_libraries() -> Vec<model::LibrarySummary>;
+    remove_library(library: model::LibraryId) -> model::LibraryRemoved;
     get_module(id: ModuleId) -> Module;
     check_graph() -> Vec<Finding>;
     list_rules() -> RulesView;

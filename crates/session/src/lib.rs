@@ -530,7 +530,7 @@ impl Session {
         out
     }
 
-    /// Points the watcher at the open project's libraries. A library that cannot be
+    /// Points the watcher at the open project's libraries, those removed aside. A library that cannot be
     /// watched (e.g. its folder was removed) is left out; the others still are.
     fn rewatch(&mut self) {
         self.watch = None;
@@ -542,6 +542,7 @@ impl Session {
         };
         let paths: Vec<PathBuf> = libraries
             .into_iter()
+            .filter(|l| l.removed_at.is_none())
             .map(|l| PathBuf::from(l.source_path))
             .collect();
         // The window may be closing; a lost notice is not an error.
@@ -557,6 +558,20 @@ impl Session {
     /// The project's libraries: their modules, and whether each one's folder is still there.
     pub fn libraries(&self) -> IpcResult<Vec<model::LibrarySummary>> {
         Ok(self.project()?.library_summaries()?)
+    }
+
+    /// Removes a library from the project (its modules retired, kept for when it is
+    /// imported again) and stops watching it.
+    pub fn remove_library(
+        &mut self,
+        library: &model::LibraryId,
+        now: Timestamp,
+    ) -> IpcResult<model::LibraryRemoved> {
+        let actor = actor_of(&self.profile);
+        let project = self.project.as_mut().ok_or_else(no_project)?;
+        let removed = project.remove_library(library, &actor, now)?;
+        self.rewatch();
+        Ok(removed)
     }
 
     /// The module's page, sanitised, for the window's sandboxed preview.

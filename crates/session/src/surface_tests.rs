@@ -77,6 +77,13 @@ const CHECKS: &[(&str, Check)] = &[
         Check::NoInput(|s| s.libraries().map(drop)),
     ),
     (
+        "remove_library",
+        Check::Refuses(ErrorKind::UnknownId, |s, _| {
+            s.remove_library(&model::LibraryId("no-such-library".into()), T)
+                .map(drop)
+        }),
+    ),
+    (
         "get_module",
         Check::Refuses(ErrorKind::UnknownId, |s, _| {
             s.module(&id("no-such-module")).map(drop)
@@ -770,8 +777,8 @@ fn the_command_map_matches_the_shells_signatures() {
     let shell = shell_signatures();
     assert_eq!(
         shell.len(),
-        72,
-        "the shell's 72 commands are read: {shell:?}"
+        73,
+        "the shell's 73 commands are read: {shell:?}"
     );
     let map: Vec<Signature> = commands()
         .into_iter()

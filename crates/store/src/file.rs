@@ -312,11 +312,12 @@ pub(crate) fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/008_lookup_indexes.sql")),
         M::up(include_str!("../migrations/009_dismissed_suggestions.sql")),
         M::up(include_str!("../migrations/010_file_levels.sql")),
+        M::up(include_str!("../migrations/011_removed_libraries.sql")),
     ])
 }
 
 /// The schema version this build writes: the number of migrations.
-pub const SCHEMA_VERSION: u32 = 10;
+pub const SCHEMA_VERSION: u32 = 11;
 
 /// Fills the content hash of modules written before hashes were stored, so the next
 /// import does not count every one of them as changed.

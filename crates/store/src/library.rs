@@ -94,7 +94,8 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT id, name, source_path, format, imported_at FROM libraries ORDER BY name, id",
+                "SELECT id, name, source_path, format, imported_at, removed_at FROM libraries
+                 ORDER BY name, id",
             )
             .map_err(|e| self.sql(e))?;
         let rows = stmt
@@ -201,17 +202,18 @@ impl Tx<'_> {
     pub fn upsert_library(&self, library: &Library) -> rusqlite::Result<()> {
         self.tx
             .prepare_cached(
-                "INSERT INTO libraries (id, name, source_path, format, imported_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)
+                "INSERT INTO libraries (id, name, source_path, format, imported_at, removed_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                  ON CONFLICT (id) DO UPDATE SET name = ?2, source_path = ?3, format = ?4,
-                     imported_at = ?5",
+                     imported_at = ?5, removed_at = ?6",
             )?
             .execute(params![
                 library.id.as_str(),
                 library.name,
                 library.source_path,
                 library.format.as_str(),
-                library.imported_at.0
+                library.imported_at.0,
+                library.removed_at.map(|t| t.0),
             ])?;
         Ok(())
     }
@@ -391,6 +393,7 @@ pub(crate) fn library_from_row(r: &Row<'_>) -> rusqlite::Result<Library> {
         source_path: r.get(2)?,
         format: LibraryFormat::parse(&format).ok_or_else(|| bad_value(3, &format))?,
         imported_at: Timestamp(r.get(4)?),
+        removed_at: r.get::<_, Option<i64>>(5)?.map(Timestamp),
     })
 }
 

@@ -23,6 +23,7 @@ fn library() -> Library {
         source_path: "/content/lib".into(),
         format: LibraryFormat::MarkdownFolder,
         imported_at: Timestamp(7),
+        removed_at: None,
     }
 }
 
@@ -221,6 +222,7 @@ const UNDO_MIGRATION: &[(u32, &str)] = &[
     ),
     (9, "DROP TABLE dismissed_suggestions;"),
     (10, "ALTER TABLE module_levels DROP COLUMN file_level;"),
+    (11, "ALTER TABLE libraries DROP COLUMN removed_at;"),
 ];
 
 fn skill(slug: &str) -> model::Skill {
@@ -303,10 +305,23 @@ fn a_file_from_every_earlier_version_is_migrated_with_its_data() {
             std::collections::BTreeMap::from([(ModuleId("a".into()), Level::Advanced)]),
             "version {version}: the level a person set is kept"
         );
+        let file_level = store.file_level(&ModuleId("a".into())).unwrap();
+        match version {
+            ..10 => assert_eq!(
+                file_level,
+                None,
+                "version {version}: the file's level beside it was not kept then, so it is unknown (the next import fills it in)"
+            ),
+            _ => assert_eq!(
+                file_level,
+                Some(module("a", &[]).level),
+                "version {version}: the file's level beside the person's is kept"
+            ),
+        }
         assert_eq!(
-            store.file_level(&ModuleId("a".into())).unwrap(),
-            None,
-            "version {version}: the file's level beside it was not kept then, so it is unknown (the next import fills it in)"
+            store.libraries().unwrap(),
+            [library()],
+            "version {version}: the library reads back whole, in the project (none was removed then)"
         );
         assert_eq!(
             store.skill_merge(merge).unwrap(),

@@ -31,6 +31,7 @@ import type {
   LrsProgress,
   ExportProgress,
   Resolutions,
+  LibraryId,
 } from './bindings';
 import type { Commands } from './commands';
 
@@ -154,6 +155,8 @@ export const api = {
   listModules: () => call('list_modules'),
   /** The project's libraries: modules, when and where from, and whether that place is there. */
   listLibraries: () => call('list_libraries'),
+  /** Takes a library out of the project: its modules retired, kept for when it is imported again. */
+  removeLibrary: (library: LibraryId) => call('remove_library', { library }),
   getModule: (id: ModuleId) => call('get_module', { id }),
   auditLog: () => call('audit_log'),
   checkGraph: () => call('check_graph'),

@@ -33,7 +33,12 @@ export type Library = { id: LibraryId, name: string,
 /**
  * The folder or file it was imported from, as given at the last import.
  */
-source_path: string, format: LibraryFormat, imported_at: Timestamp, };
+source_path: string, format: LibraryFormat, imported_at: Timestamp, 
+/**
+ * When it was removed from the project: its modules are retired, and importing it
+ * again brings them back. `None` while it is in the project.
+ */
+removed_at: Timestamp | null, };
 
 export type Level = "beginner" | "intermediate" | "advanced";
 
@@ -75,6 +80,22 @@ retired: number,
  * Whether the folder or file it was last imported from is still there.
  */
 source_found: boolean, };
+
+export type LibraryRemoved = { 
+/**
+ * The library as it is now, removed.
+ */
+library: Library, 
+/**
+ * Its modules retired: out of the graph, tracks, simulation and exports, their tags,
+ * reviews and prerequisites kept for when it is imported again.
+ */
+modules: number, 
+/**
+ * The tracks and rules its manifest (`pathforge.toml`) declared, removed with it; its
+ * next import declares them again.
+ */
+tracks: number, rules: number, };
 
 export type Skill = { id: SkillId, slug: string, name: string, parent_id: SkillId | null, description: string, 
 /**

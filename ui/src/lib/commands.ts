@@ -2,7 +2,7 @@
 // (UPDATE_BINDINGS=1 cargo test -p session). Do not edit.
 
 import type { Channel } from '@tauri-apps/api/core';
-import type { AuditCheck, AuditFormat, AuditLine, Calibration, CatalogColumns, CatalogPreview, Cohort, Decision, DecisionsImport, ExportPreview, ExportProgress, ExportRequest, Finding, GraphView, ImportProgress, ImportReport, Journey, Level, LibrarySummary, LrsProgress, LrsRequest, MergePreview, MergeReport, ModelStatus, Module, ModuleId, ModuleInsight, ModuleSummary, PrerequisiteGroup, PrerequisiteSuggestion, Profile, ProjectInfo, RecentProject, Resolutions, Restored, Rule, RulesView, SampleLearner, SessionState, Simulation, SimulationProgress, SimulationRequest, SkillId, SkillMerge, SyncReport, Tag, TagEdit, TagProgress, TagReport, TagState, TaxonomyView, TrackDraft, TrackPath } from './bindings';
+import type { AuditCheck, AuditFormat, AuditLine, Calibration, CatalogColumns, CatalogPreview, Cohort, Decision, DecisionsImport, ExportPreview, ExportProgress, ExportRequest, Finding, GraphView, ImportProgress, ImportReport, Journey, Level, LibraryId, LibraryRemoved, LibrarySummary, LrsProgress, LrsRequest, MergePreview, MergeReport, ModelStatus, Module, ModuleId, ModuleInsight, ModuleSummary, PrerequisiteGroup, PrerequisiteSuggestion, Profile, ProjectInfo, RecentProject, Resolutions, Restored, Rule, RulesView, SampleLearner, SessionState, Simulation, SimulationProgress, SimulationRequest, SkillId, SkillMerge, SyncReport, Tag, TagEdit, TagProgress, TagReport, TagState, TaxonomyView, TrackDraft, TrackPath } from './bindings';
 
 /** Every command the window may call: its arguments and its result. */
 export type Commands = {
@@ -29,6 +29,7 @@ export type Commands = {
   import_review_decisions: { args: { path: string }; result: DecisionsImport };
   list_modules: { args: {}; result: Array<ModuleSummary> };
   list_libraries: { args: {}; result: Array<LibrarySummary> };
+  remove_library: { args: { library: LibraryId }; result: LibraryRemoved };
   get_module: { args: { id: ModuleId }; result: Module };
   check_graph: { args: {}; result: Array<Finding> };
   list_rules: { args: {}; result: RulesView };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { count, filterModules, formatMinutes, hintFor, totalMinutes } from './format';
-import type { ErrorKind, ModuleSummary } from './bindings';
+import { count, describeRemoval, filterModules, formatMinutes, hintFor, totalMinutes } from './format';
+import type { ErrorKind, LibraryRemoved, ModuleSummary } from './bindings';
 
 function mod(title: string, minutes: number, tags: string[] = [], level: ModuleSummary['level'] = null): ModuleSummary {
   return { id: title, library_id: 'l', source_path: `${title}.md`, title, duration_minutes: minutes, level, word_count: 1, tags };
@@ -46,5 +46,34 @@ describe('hintFor', () => {
   it('has advice for every error kind', () => {
     const kinds: ErrorKind[] = ['not_found', 'already_exists', 'not_a_project', 'too_new', 'bad_input', 'io', 'storage', 'unknown_id', 'no_project', 'conflict', 'internal'];
     for (const k of kinds) expect(hintFor(k), k).toMatch(/\w/);
+  });
+});
+
+describe('describeRemoval', () => {
+  const removed = (modules: number, tracks: number, rules: number): LibraryRemoved => ({
+    library: {
+      id: 'l',
+      name: 'sales',
+      source_path: '/content/sales',
+      format: 'markdown_folder',
+      imported_at: 1,
+      removed_at: 2,
+    },
+    modules,
+    tracks,
+    rules,
+  });
+  const check = (r: LibraryRemoved, want: string, why: string) => expect(describeRemoval(r), why).toBe(want);
+  it('says what went and how to bring it back', () => {
+    check(
+      removed(32, 0, 0),
+      '32 modules retired. Import it again (Project ▸ Libraries…) to bring them back.',
+      'nothing declared: only the modules',
+    );
+    check(
+      removed(1, 1, 2),
+      '1 module retired, and the 1 track and 2 rules its manifest declares. Import it again (Project ▸ Libraries…) to bring them back.',
+      'counts of one read as one, and what its manifest declared is named',
+    );
   });
 });

@@ -1,5 +1,5 @@
 // Pure helpers for showing modules: durations, totals, filtering. No DOM, no IPC.
-import type { ErrorKind, ModuleSummary } from './bindings';
+import type { ErrorKind, LibraryRemoved, ModuleSummary } from './bindings';
 
 /** "1 module", "0 modules", "3 modules": a count and its noun, singular for one; `many`
  *  where the plural is not the noun and an s ("entry", "entries"). */
@@ -62,4 +62,15 @@ export function hintFor(kind: ErrorKind): string {
     case 'remote':
       return 'The learning record store could not be reached or refused the request; the project is unchanged. What it had already recorded stays there, and the next sync skips it.';
   }
+}
+
+/** What removing a library did, and how to undo it: "2 modules retired, and the 1 track
+ *  its manifest declares. Import it again (Project ▸ Libraries…) to bring them back." */
+export function describeRemoval(r: LibraryRemoved): string {
+  const declared = [
+    r.tracks ? count(r.tracks, 'track') : '',
+    r.rules ? count(r.rules, 'rule') : '',
+  ].filter(Boolean);
+  const also = declared.length ? `, and the ${declared.join(' and ')} its manifest declares` : '';
+  return `${count(r.modules, 'module')} retired${also}. Import it again (Project ▸ Libraries…) to bring them back.`;
 }

@@ -13,7 +13,8 @@ use crate::print::Output;
 /// under `--json`), through [`Output`] like every other result.
 pub(crate) fn run_watch(file: &Path, json: bool, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
     let mut project = open(file)?;
-    let libraries = project.libraries()?;
+    let mut libraries = project.libraries()?;
+    libraries.retain(|l| l.removed_at.is_none());
     if libraries.is_empty() {
         anyhow::bail!(
             "{}: no libraries to watch; import one first",

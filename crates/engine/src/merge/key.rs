@@ -171,6 +171,9 @@ pub(super) fn words(key: &Key, v: &Value) -> String {
             .as_f64()
             .map_or_else(|| "off".to_owned(), |t| format!("at {t:.2}")),
         Key::Library(_) if v.is_null() => "not imported".to_owned(),
+        Key::Library(_) if v["removed"] == true => {
+            format!("“{}”, removed", v["name"].as_str().unwrap_or_default())
+        }
         Key::Library(_) => {
             let n = v["modules"].as_u64().unwrap_or_default();
             format!(
@@ -221,26 +224,38 @@ pub(super) fn words(key: &Key, v: &Value) -> String {
 }
 
 /// The fingerprints of what each import of `library` in `log` read (see
-/// [`Project::import_library`]), in order, with those an earlier merge carried.
+/// [`Project::import_library`]), in order, with those an earlier merge carried. A removal
+/// of the library counts as a version of its own, named by when and by whom, so a copy
+/// that removed it since an import both share is not taken for alike.
 pub(super) fn imports(log: &[AuditEvent], library: &model::LibraryId) -> Vec<String> {
-    let imported = AuditAction::LibraryImported.as_str();
+    let (imported, removed) = (
+        AuditAction::LibraryImported.as_str(),
+        AuditAction::LibraryRemoved.as_str(),
+    );
     let mut out = Vec::new();
     for e in log {
         let carried = e.after["carried"]
             .as_array()
             .filter(|_| e.action == AuditAction::ProjectMerged.as_str());
-        let entries: Vec<(&str, &str, &Value)> = match carried {
+        let entries: Vec<(&str, &str, &Value, i64)> = match carried {
             Some(c) => c
                 .iter()
-                .filter_map(|x| Some((x["action"].as_str()?, x["object"].as_str()?, &x["after"])))
+                .filter_map(|x| {
+                    let (action, object) = (x["action"].as_str()?, x["object"].as_str()?);
+                    Some((action, object, &x["after"], x["at"].as_i64()?))
+                })
                 .collect(),
-            None => vec![(e.action.as_str(), e.object.as_str(), &e.after)],
+            None => vec![(e.action.as_str(), e.object.as_str(), &e.after, e.at.0)],
         };
         out.extend(
             entries
                 .into_iter()
-                .filter(|(action, object, _)| *action == imported && *object == library.as_str())
-                .filter_map(|(_, _, after)| after["content"].as_str().map(str::to_owned)),
+                .filter(|(_, object, ..)| *object == library.as_str())
+                .filter_map(|(action, _, after, at)| match action {
+                    a if a == imported => after["content"].as_str().map(str::to_owned),
+                    a if a == removed => Some(format!("removed at {at}")),
+                    _ => None,
+                }),
         );
     }
     out
@@ -310,7 +325,7 @@ pub(super) fn touched(e: &AuditEvent) -> Vec<Key> {
         }
         Some(AuditAction::CohortSet) => vec![Key::Cohort],
         Some(AuditAction::AutoAcceptSet) => vec![Key::AutoAccept],
-        Some(AuditAction::LibraryImported) => {
+        Some(AuditAction::LibraryImported | AuditAction::LibraryRemoved) => {
             vec![Key::Library(model::LibraryId(e.object.clone()))]
         }
         Some(AuditAction::CatalogColumnsMapped) => vec![Key::Columns(e.object.clone())],

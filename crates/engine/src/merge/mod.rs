@@ -13,7 +13,7 @@
 //! rejected, edited into another skill, undone, accepted by the threshold) and the
 //! auto-accept threshold, skills added, edited (renamed, moved, retired), removed or merged
 //! into others (done again here) and their prerequisites, tracks with who takes them,
-//! libraries imported on one side (carried whole; each import's entry records a
+//! libraries imported or removed on one side (carried whole; each import's entry records a
 //! fingerprint of what it read, so a version the other side already had is no conflict),
 //! catalog column maps, frameworks imported, calibrations, learners' answers (their union),
 //! review packs issued, and what an earlier merge brought into the other copy. A copy whose entries since the

@@ -154,6 +154,9 @@ impl State {
             Key::OwnTag(m, slug) => json!(self.own_tags.contains_key(&(m.clone(), slug.clone()))),
             Key::AutoAccept => json!(self.auto_accept),
             Key::Library(id) => match self.libraries.get(id) {
+                Some((l, _)) if l.removed_at.is_some() => {
+                    json!({ "name": l.name, "removed": true })
+                }
                 Some((l, n)) => json!({ "name": l.name, "modules": n }),
                 None => Value::Null,
             },

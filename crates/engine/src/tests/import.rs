@@ -251,6 +251,144 @@ fn library_summaries_count_live_and_retired_modules_and_see_a_missing_folder() {
     assert!(!summary(&p).3, "a library whose folder is gone says so");
 }
 
+#[test]
+fn a_removed_library_leaves_the_project_and_an_import_brings_it_back_as_it_was() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut p, _) = chain_project(tmp.path());
+    let sales = testkit::Library::new()
+        .module("s0.md", "S0", 15, &["selling"])
+        .module("s1.md", "S1", 15, &["selling"])
+        .skill("selling", &[])
+        .track("seller", &["selling"])
+        .write(&std::fs::canonicalize(tmp.path()).unwrap().join("sales"));
+    p.import_library(&sales, &ME, Timestamp(3)).unwrap();
+    let (a, s0) = (id(&p, "a.md"), id(&p, "s0.md"));
+    p.add_prerequisite(&a, &s0, None, &ME, Timestamp(4))
+        .unwrap();
+    p.set_module_level(&s0, Some(model::Level::Advanced), None, &ME, Timestamp(5))
+        .unwrap();
+    let library = p.resolve_library("sales").unwrap();
+    assert_eq!(
+        p.resolve_library(library.id.as_str()).unwrap(),
+        library,
+        "a library is found by its id as by its name"
+    );
+    let edges = |p: &Project| -> Vec<(ModuleId, ModuleId)> {
+        let c = p.curriculum().unwrap();
+        c.edges
+            .iter()
+            .map(|e| {
+                (
+                    ModuleId(c.modules[e.before].id.clone()),
+                    ModuleId(c.modules[e.after].id.clone()),
+                )
+            })
+            .collect()
+    };
+    let tracks =
+        |p: &Project| -> Vec<String> { p.tracks().unwrap().into_iter().map(|t| t.slug).collect() };
+
+    let removed = p.remove_library(&library.id, &ME, Timestamp(6)).unwrap();
+    assert_eq!(
+        (
+            removed.modules,
+            removed.tracks,
+            removed.rules,
+            removed.library.removed_at
+        ),
+        (2, 1, 0, Some(Timestamp(6))),
+        "both its modules retired and the track its manifest declares gone, said in the report"
+    );
+    assert_eq!(titles(&p), ["A", "B", "C"], "its modules leave the lists");
+    assert!(
+        !edges(&p).iter().any(|(_, after)| after == &s0),
+        "and the curriculum the graph, simulation and exports read: {:?}",
+        edges(&p)
+    );
+    assert!(
+        tracks(&p).is_empty(),
+        "its declared track went: {:?}",
+        tracks(&p)
+    );
+    let listed: Vec<(String, u32, u32, bool)> = p
+        .library_summaries()
+        .unwrap()
+        .into_iter()
+        .map(|s| {
+            (
+                s.library.name,
+                s.modules,
+                s.retired,
+                s.library.removed_at.is_some(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            ("chain".to_owned(), 3, 0, false),
+            ("sales".to_owned(), 0, 2, true)
+        ],
+        "it is still listed, as removed, so it can be imported again"
+    );
+    assert_eq!(
+        p.audit_lines().unwrap().last().unwrap().summary,
+        "Removed the library “sales”: 2 modules retired, and the 1 track its manifest declares",
+        "the log says what went"
+    );
+    write(&sales, "s1.md", md("S1 revised", 15).as_bytes());
+    assert!(
+        p.reimport_changed(&[sales.join("s1.md")], &ME, Timestamp(7))
+            .unwrap()
+            .is_empty(),
+        "a removed library is no longer followed"
+    );
+    let again = p
+        .remove_library(&library.id, &ME, Timestamp(8))
+        .unwrap_err();
+    assert_eq!(again.kind(), ErrorKind::Conflict, "removed twice: {again}");
+    for (reference, kind) in [
+        ("marketing", ErrorKind::UnknownId),
+        ("", ErrorKind::UnknownId),
+    ] {
+        let err = p.resolve_library(reference).unwrap_err();
+        assert_eq!(err.kind(), kind, "{reference:?} names no library: {err}");
+    }
+    let unknown = p
+        .remove_library(&model::LibraryId("nope".into()), &ME, Timestamp(8))
+        .unwrap_err();
+    assert_eq!(unknown.kind(), ErrorKind::UnknownId, "{unknown}");
+
+    let back = p.import_library(&sales, &ME, Timestamp(9)).unwrap();
+    assert_eq!(
+        (back.library.id.clone(), back.added, back.library.removed_at),
+        (library.id.clone(), 2, None),
+        "imported again from its place, it is the same library, in the project again"
+    );
+    assert_eq!(
+        titles(&p),
+        ["A", "B", "C", "S0", "S1 revised"],
+        "with its files as they are now"
+    );
+    assert!(
+        edges(&p).contains(&(a, s0.clone())),
+        "the prerequisite a person drew to it is back"
+    );
+    assert_eq!(
+        p.module(&s0).unwrap().level,
+        Some(model::Level::Advanced),
+        "and the level a person set"
+    );
+    assert_eq!(tracks(&p), ["seller"], "and its manifest's track");
+    assert_eq!(
+        p.reimport_changed(&[sales.join("s0.md")], &ME, Timestamp(10))
+            .unwrap()
+            .len(),
+        1,
+        "and it is followed again"
+    );
+}
+
 fn copy_tree(from: &Path, to: &Path) {
     for entry in std::fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();

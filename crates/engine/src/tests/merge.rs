@@ -1057,6 +1057,123 @@ fn libraries_imported_alike_merge_one_imported_on_one_side_comes_whole_two_ways_
     assert_eq!(everything(&ours), everything(&theirs), "whole");
 }
 
+#[test]
+fn a_library_removed_on_one_side_is_removed_here_and_removed_there_but_updated_here_conflicts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let extra = testkit::Library::new()
+        .module("x0.md", "X0", 15, &["fresh-skill"])
+        .module("x1.md", "X1", 15, &["fresh-skill"])
+        .skill("fresh-skill", &[])
+        .track("fresh-track", &["fresh-skill"])
+        .write(&tmp.path().join("extra"));
+    let (mut ours, mut theirs) = copies_with(tmp.path(), |p| {
+        p.import_library(&extra, &ME, Timestamp(3)).unwrap();
+    });
+    let (ana, ben) = (someone("Ana"), someone("Ben"));
+    let library = theirs.resolve_library("extra").unwrap().id;
+    let removed = |p: &Project| {
+        p.library_summaries()
+            .unwrap()
+            .into_iter()
+            .find(|s| s.library.id == library)
+            .map(|s| (s.modules, s.library.removed_at.is_some()))
+    };
+    // Ours draws an edge into the library; theirs removes it.
+    ours.add_prerequisite(&m(&ours, 0), &id(&ours, "x0.md"), None, &ana, Timestamp(10))
+        .unwrap();
+    theirs
+        .remove_library(&library, &ben, Timestamp(11))
+        .unwrap();
+    let report = merge(&mut ours, &theirs, &Resolutions::default()).unwrap();
+    assert!(report.merged && report.conflicts.is_empty(), "{report:?}");
+    let said: Vec<(&str, &str)> = report
+        .applied
+        .iter()
+        .filter(|c| c.kind == "library")
+        .map(|c| (c.ours_words.as_str(), c.theirs_words.as_str()))
+        .collect();
+    assert_eq!(
+        said,
+        [("“extra”, 2 modules", "“extra”, removed")],
+        "the removal came, said in words"
+    );
+    assert_eq!(
+        removed(&ours),
+        Some((0, true)),
+        "ours' copy of the library is removed: no live module, marked removed"
+    );
+    assert!(
+        !titles(&ours).iter().any(|t| t.starts_with('X')) && ours.tracks().unwrap().is_empty(),
+        "its modules and declared track left ours: {:?}",
+        titles(&ours)
+    );
+    assert!(
+        ours.verify_audit().unwrap().broken.is_none(),
+        "the log verifies"
+    );
+    let again = merge(&mut ours, &theirs, &Resolutions::default()).unwrap();
+    assert!(
+        !again.merged && again.applied.is_empty(),
+        "merging again brings nothing: {again:?}"
+    );
+
+    // Ours brings it back with a change; theirs had removed it: one conflict.
+    write(&extra, "x1.md", md("X1 revised", 15).as_bytes());
+    ours.import_library(&extra, &ana, Timestamp(30)).unwrap();
+    theirs
+        .set_module_level(
+            &m(&theirs, 2),
+            Some(model::Level::Advanced),
+            None,
+            &ben,
+            Timestamp(31),
+        )
+        .unwrap();
+    let report = merge(&mut ours, &theirs, &Resolutions::default()).unwrap();
+    assert!(
+        report.merged && report.conflicts.is_empty() && removed(&ours) == Some((2, false)),
+        "a removal ours already merged is no conflict with ours bringing it back since: {report:?}"
+    );
+
+    let (mut ours, mut theirs) = copies_with(&tmp.path().join("second"), |p| {
+        p.import_library(&extra, &ME, Timestamp(3)).unwrap();
+    });
+    let library = theirs.resolve_library("extra").unwrap().id;
+    write(&extra, "x1.md", md("X1 as Ana has it", 15).as_bytes());
+    ours.import_library(&extra, &ana, Timestamp(10)).unwrap();
+    theirs
+        .remove_library(&library, &ben, Timestamp(11))
+        .unwrap();
+    let report = merge(&mut ours, &theirs, &Resolutions::default()).unwrap();
+    let sides: Vec<(&str, &str, &str)> = report
+        .conflicts
+        .iter()
+        .map(|c| {
+            (
+                c.what.as_str(),
+                c.ours_words.as_str(),
+                c.theirs_words.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        sides,
+        [("library “extra”", "“extra”, 2 modules", "“extra”, removed")],
+        "updated here and removed there: one conflict, each side in words: {report:?}"
+    );
+    assert!(
+        titles(&ours).contains(&"X1 as Ana has it".to_owned()),
+        "unresolved: ours untouched"
+    );
+    merge(&mut ours, &theirs, &Resolutions::all(Some(Side::Theirs))).unwrap();
+    assert!(
+        !titles(&ours).iter().any(|t| t.starts_with('X')),
+        "resolved for theirs: removed here too: {:?}",
+        titles(&ours)
+    );
+    assert_eq!(everything(&ours), everything(&theirs), "whole");
+}
+
 /// A project's content as people see it, comparable across copies: modules (path, title),
 /// levels set by hand, edges, skills (slug, name, parent), skill prerequisites and tracks.
 fn everything(p: &Project) -> String {

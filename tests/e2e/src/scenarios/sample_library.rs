@@ -1,6 +1,7 @@
 //! The window opens and imports the sales sample library: every module is listed, the
 //! window is titled after the project, clicking a module shows it in the detail pane, and
-//! Project ▸ Libraries… lists the library and re-imports it.
+//! Project ▸ Libraries… lists the library, re-imports it, removes it (after saying what
+//! that does; Escape calls it off) and imports it again.
 
 use crate::*;
 
@@ -141,6 +142,88 @@ pub(crate) async fn sample_library(env: &Env) -> Result<()> {
         ensure!(
             wait_for_count(&c, "[data-testid=libraries]", 0).await? == 0,
             "the dialog closes for the import"
+        );
+
+        // Remove… says what it would do; Escape calls it off and leaves the dialog open.
+        let open_libraries = || async {
+            c.find(Locator::Css("[data-testid=project-menu]"))
+                .await?
+                .click()
+                .await?;
+            c.find(Locator::Css("[data-testid=open-libraries]"))
+                .await?
+                .click()
+                .await?;
+            wait_for_text(&c, "[data-testid=library-row]", "sales-onboarding").await
+        };
+        open_libraries().await?;
+        c.find(Locator::Css("[data-testid=library-remove]"))
+            .await?
+            .click()
+            .await?;
+        let ask = wait_for_text(&c, "[data-testid=library-remove-ask]", "Nothing is deleted").await?;
+        ensure!(
+            ask.contains(&format!("Remove “sales-onboarding” from the project? Its {expected} modules leave")),
+            "the removal asks first, saying what goes: {ask:?}"
+        );
+        press(&c, fantoccini::key::Key::Escape.into())
+            .await
+            .context("Escape while the removal is asked")?;
+        ensure!(
+            wait_for_count(&c, "[data-testid=library-remove-ask]", 0).await? == 0
+                && wait_for_count(&c, "[data-testid=libraries]", 1).await? == 1,
+            "Escape calls the removal off and keeps the dialog open"
+        );
+        ensure!(
+            text_of(&c, "[data-testid=module-count]").await? == format!("{expected} modules"),
+            "nothing was removed"
+        );
+        c.find(Locator::Css("[data-testid=library-remove]"))
+            .await?
+            .click()
+            .await?;
+        c.find(Locator::Css("[data-testid=library-remove-confirm]"))
+            .await?
+            .click()
+            .await?;
+        let notice = wait_for_text(&c, "[data-testid=notice]", "Removed “sales-onboarding”").await?;
+        ensure!(
+            notice.contains(&format!("{expected} modules retired")),
+            "the notice says what went and how to bring it back: {notice:?}"
+        );
+        let counts =
+            wait_for_text(&c, "[data-testid=library-counts]", "removed").await?;
+        ensure!(
+            counts.contains(&format!("{expected} modules retired")),
+            "the dialog lists it as removed: {counts:?}"
+        );
+        let empty = wait_for_text(&c, "[data-testid=no-modules]", "has no modules now").await?;
+        ensure!(
+            empty.contains("Its library was removed: Project ▸ Libraries… imports one again"),
+            "its modules left the window's list, and the empty state says how to bring them back: {empty:?}"
+        );
+        screenshot(&c, env, "library-removed").await?;
+
+        // Import again brings every module back.
+        let again = c.find(Locator::Css("[data-testid=library-reimport]")).await?;
+        ensure!(
+            again.text().await? == "Import again",
+            "a removed library offers to be imported again"
+        );
+        again.click().await?;
+        let notice =
+            wait_for_text(&c, "[data-testid=notice]", &format!("{expected} added")).await?;
+        ensure!(
+            wait_for_text(&c, "[data-testid=module-count]", &format!("{expected} modules"))
+                .await
+                .is_ok(),
+            "imported again, its modules are back: {notice:?}"
+        );
+        open_libraries().await?;
+        let counts = text_of(&c, "[data-testid=library-counts]").await?;
+        ensure!(
+            counts.starts_with(&format!("{expected} modules · imported")),
+            "and it is listed as in the project again: {counts:?}"
         );
         Ok(())
     })
