@@ -202,7 +202,11 @@ async fn main() -> Result<()> {
 /// Whether a scenario failed on WebKitWebDriver's empty error ("webdriver returned error: "
 /// and nothing after): the driver dropped a command, the app said nothing wrong.
 fn driver_flake(e: &anyhow::Error) -> bool {
-    let text = format!("{e:#}");
+    empty_error(&format!("{e:#}"))
+}
+
+/// Whether an error's text ends in WebKitWebDriver's empty error.
+fn empty_error(text: &str) -> bool {
     text.trim_end().ends_with("webdriver returned error:")
 }
 
@@ -259,13 +263,29 @@ async fn audit_rows(c: &Client, kind: &str) -> Result<Vec<String>> {
 }
 
 async fn text_of(c: &Client, css: &str) -> Result<String> {
-    let el = c
-        .wait()
-        .at_most(WAIT)
-        .for_element(Locator::Css(css))
-        .await
-        .with_context(|| format!("no element {css} appeared"))?;
-    Ok(el.text().await?)
+    Ok(appear(c, css).await?.text().await?)
+}
+
+/// The element `css` finds, once it is there (up to [`WAIT`]). A look that
+/// WebKitWebDriver drops with its empty error (see [`driver_flake`]) is looked again and
+/// said so, as a look that finds nothing yet is; any other error stands.
+async fn appear(c: &Client, css: &str) -> Result<fantoccini::elements::Element> {
+    use fantoccini::error::{CmdError, ErrorStatus};
+    let start = std::time::Instant::now();
+    loop {
+        match c.find(Locator::Css(css)).await {
+            Ok(el) => return Ok(el),
+            Err(CmdError::Standard(w)) if w.error == ErrorStatus::NoSuchElement => {}
+            Err(e) if empty_error(&e.to_string()) => {
+                println!("    (WebKitWebDriver's empty error looking for {css}; looked again)");
+            }
+            Err(e) => return Err(e.into()),
+        }
+        if start.elapsed() > WAIT {
+            bail!("no element {css} appeared in {WAIT:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 async fn screenshot(c: &Client, env: &Env, name: &str) -> Result<()> {
@@ -348,10 +368,18 @@ async fn press_with(c: &Client, modifier: fantoccini::key::Key, key: char) -> Re
 }
 
 /// Waits (up to 5 s) until `css` matches exactly `want` elements; returns the last count.
+/// A look that WebKitWebDriver drops with its empty error (see [`driver_flake`]) is
+/// looked again, as a look that finds too few is; any other error stands.
 async fn wait_for_count(c: &Client, css: &str, want: usize) -> Result<usize> {
     let mut n = 0;
     for _ in 0..50 {
-        n = c.find_all(Locator::Css(css)).await?.len();
+        match c.find_all(Locator::Css(css)).await {
+            Ok(found) => n = found.len(),
+            Err(e) if empty_error(&e.to_string()) => {
+                println!("    (WebKitWebDriver's empty error looking for {css}; looked again)");
+            }
+            Err(e) => return Err(e.into()),
+        }
         if n == want {
             break;
         }

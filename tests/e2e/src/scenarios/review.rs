@@ -106,7 +106,8 @@ pub(crate) async fn review(env: &Env) -> Result<()> {
         tokio::time::sleep(Duration::from_millis(300)).await;
         let open = c
             .find_all(Locator::Css("[data-testid=review-row]"))
-            .await?
+            .await
+            .context("counting the open suggestions under the shortcuts sheet")?
             .len();
         ensure!(
             open == before,
@@ -122,7 +123,10 @@ pub(crate) async fn review(env: &Env) -> Result<()> {
 
         // Decide two from the keyboard, then read the calibration: real figures from the
         // sample library's suggestions, the two decisions among them.
-        let body = c.find(Locator::Css("body")).await?;
+        let body = c
+            .find(Locator::Css("body"))
+            .await
+            .context("finding the body after the sheet closed")?;
         body.send_keys("a")
             .await
             .context("pressing A to accept again")?;
@@ -132,9 +136,11 @@ pub(crate) async fn review(env: &Env) -> Result<()> {
             .await
             .context("pressing N for a note")?;
         c.find(Locator::Css("[data-testid=review-note]"))
-            .await?
+            .await
+            .context("finding the note field")?
             .send_keys("Too broad for this module\u{E007}")
-            .await?;
+            .await
+            .context("typing the note")?;
         body.send_keys("r")
             .await
             .context("pressing R to reject")?;
@@ -158,8 +164,17 @@ pub(crate) async fn review(env: &Env) -> Result<()> {
         body.send_keys("e")
             .await
             .context("pressing E to edit")?;
-        let choice = c.find(Locator::Css("[data-testid=review-edit-skill]")).await?;
-        choice.clone().select_by_index(1).await?;
+        // E reads the skills first, a command of its own: the choice is waited for, as a
+        // look while that answer was on its way drew WebKitWebDriver's empty error in
+        // about a third of runs.
+        let choice = appear(&c, "[data-testid=review-edit-skill]")
+            .await
+            .context("E opens the choice of another skill")?;
+        choice
+            .clone()
+            .select_by_index(1)
+            .await
+            .context("choosing the edit's skill")?;
         choice.send_keys("\u{E007}")
             .await
             .context("pressing Enter on the edit's skill")?;
@@ -180,17 +195,27 @@ pub(crate) async fn review(env: &Env) -> Result<()> {
             before - 3
         );
         c.find(Locator::Css("[data-testid=show-calibration]"))
-            .await?
+            .await
+            .context("finding Show calibration")?
             .click()
-            .await?;
-        let bands = text_of(&c, "[data-testid=calibration-bands]").await?;
+            .await
+            .context("clicking Show calibration")?;
+        let bands = text_of(&c, "[data-testid=calibration-bands]")
+            .await
+            .context("reading the calibration bands")?;
         // Each band's counts cell reads "1 accepted · 0 rejected · 5 open".
         let mut totals: std::collections::HashMap<String, usize> = Default::default();
         for cell in c
             .find_all(Locator::Css("[data-testid=calibration-bands] td.n:not(.rate)"))
-            .await?
+            .await
+            .context("finding the bands' counts")?
         {
-            for part in cell.text().await?.split('·') {
+            for part in cell
+                .text()
+                .await
+                .context("reading a band's counts")?
+                .split('·')
+            {
                 let mut words = part.split_whitespace();
                 if let (Some(n), Some(what)) = (words.next(), words.next()) {
                     *totals.entry(what.to_owned()).or_default() += n.parse::<usize>().unwrap_or(0);
@@ -204,10 +229,14 @@ pub(crate) async fn review(env: &Env) -> Result<()> {
             before - 3
         );
         c.find(Locator::Css("[data-testid=auto-accept]"))
-            .await?
+            .await
+            .context("finding the auto-accept threshold")?
             .select_by_value("0.90")
-            .await?;
-        let evidence = text_of(&c, "[data-testid=auto-accept-evidence]").await?;
+            .await
+            .context("choosing a threshold of 0.90")?;
+        let evidence = text_of(&c, "[data-testid=auto-accept-evidence]")
+            .await
+            .context("reading what people decided above it")?;
         ensure!(
             evidence.contains("People accepted") || evidence.contains("Nobody has decided"),
             "choosing a threshold shows what people decided above it: {evidence:?}"
