@@ -187,14 +187,28 @@ impl Project {
     ) -> Result<(Library, Option<Library>)> {
         let libraries = self.store.libraries()?;
         let gone = |l: &Library| !Path::new(&l.source_path).exists();
-        // How many of its live modules' files are among these, when that is most of both.
+        // How many of its live modules' files are among these, when that is most of both;
+        // for a library removed from the project, of the modules it had (all retired).
         let shares_most = |l: &Library| -> Result<Option<usize>> {
-            let had = self.store.library_module_hashes(&l.id)?;
-            let kept = had
-                .values()
-                .filter(|m| paths.contains(m.source_path.as_str()))
-                .count();
-            Ok((kept > 0 && kept * 2 >= had.len() && kept * 2 >= paths.len()).then_some(kept))
+            let (had, kept) = match l.removed_at {
+                None => {
+                    let live = self.store.library_module_hashes(&l.id)?;
+                    let kept = live
+                        .values()
+                        .filter(|m| paths.contains(m.source_path.as_str()))
+                        .count();
+                    (live.len(), kept)
+                }
+                Some(_) => {
+                    let all = self.store.library_module_ids(&l.id)?;
+                    let kept = paths
+                        .iter()
+                        .filter(|p| all.contains(&ModuleId::derive(&l.id, p)))
+                        .count();
+                    (all.len(), kept)
+                }
+            };
+            Ok((kept > 0 && kept * 2 >= had && kept * 2 >= paths.len()).then_some(kept))
         };
         let same = |l: &Library, found: Library| {
             let was = (l.source_path != found.source_path).then(|| l.clone());

@@ -49,7 +49,7 @@ pub enum Error {
     },
     #[error("refused: {0}; nothing was changed")]
     NotCopies(String),
-    #[error("{from}: since the two copies parted, it changed what merging cannot carry yet ({actions}); libraries imported, prerequisites, levels set by hand, rules, the cohort, review decisions and tag edits, the auto-accept threshold, catalog column maps, skills added, edited, removed or merged, frameworks imported, skill prerequisites, tracks, answers and calibrations merge for now, so nothing was changed — bring those changes over by hand, or merge the other way round")]
+    #[error("{from}: since the two copies parted, it changed what merging cannot carry yet ({actions}); libraries imported or removed, prerequisites, levels set by hand, rules, the cohort, review decisions and tag edits, the auto-accept threshold, catalog column maps, skills added, edited, removed or merged, frameworks imported, skill prerequisites, tracks, answers and calibrations merge for now, so nothing was changed — bring those changes over by hand, or merge the other way round")]
     MergeUnsupported { from: String, actions: String },
     #[error("refused: {0}; nothing was changed")]
     MergeRefused(String),

@@ -151,7 +151,22 @@ impl Store {
         Ok(modules)
     }
 
-    /// The modules of one library, with their bodies, keyed by id.
+    /// Every module of `library`, retired ones too.
+    pub fn library_module_ids(
+        &self,
+        library: &LibraryId,
+    ) -> Result<std::collections::HashSet<ModuleId>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id FROM modules WHERE library_id = ?1")
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([library.as_str()], |r| Ok(ModuleId(r.get(0)?)))
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.sql(e))
+    }
+
     /// Each live module of `library` as a re-import compares it, without reading the
     /// modules back.
     pub fn library_module_hashes(

@@ -335,10 +335,10 @@ impl Reading<'_> {
                 .contains_key(&Key::Edge(b.clone(), a.clone()))
         };
         for l in libraries {
-            let ours_modules = ours.store.library_module_hashes(&l.library.id)?;
+            let ours_modules = ours.store.library_module_ids(&l.library.id)?;
             edges.retain(|(b, a), e| {
                 e.origin != model::EdgeOrigin::Manifest
-                    || !ours_modules.contains_key(a)
+                    || !ours_modules.contains(a)
                     || ours_edited(b, a)
             });
             for e in l
@@ -459,19 +459,43 @@ impl Reading<'_> {
         for skill in removed.iter().chain(&merged_skills) {
             all.remove(&skill.id);
         }
+        // A skill theirs merged into one ours removed since is refused, whatever ours did
+        // with the skill merged (had ours removed it too, the skill alone would show nothing
+        // of the merge), as the other way round refuses ours' removal of a skill theirs'
+        // merge uses.
+        let refused = |skill: &model::SkillId, into: &model::SkillId| {
+            Error::MergeRefused(format!(
+                "{} merged skill “{}” into “{}”, which this copy removed — add “{}” back here first",
+                self.from.display(),
+                self.skill_name(skill),
+                self.skill_name(into),
+                self.skill_name(into)
+            ))
+        };
+        let mut merged: Vec<&model::SkillId> = self.merged_into.keys().collect();
+        merged.sort();
+        for skill in merged {
+            let Some(into) = self.survivor(skill) else {
+                continue;
+            };
+            let removed_here = !ours_state.skills.contains_key(&into)
+                && !self.ours_merged.contains_key(&into)
+                && self.ours_touched.contains_key(&Key::Skill(into.clone()));
+            if removed_here && theirs_state.skills.contains_key(&into) {
+                return Err(refused(skill, &into));
+            }
+        }
         // Each skill merged goes into its survivor here, which must be a skill ours keeps.
         let mut merges: Vec<(model::Skill, model::SkillId)> = Vec::new();
         for skill in &merged_skills {
-            match self.survivor(&skill.id).filter(|into| all.contains_key(into)) {
-                Some(into) => merges.push((skill.clone(), into)),
-                None => {
-                    return Err(Error::MergeRefused(format!(
-                        "{} merges skill “{}” into one this copy removed — add it back here first, or merge the other way round",
-                        self.from.display(),
-                        skill.name
-                    )))
-                }
+            // Each of these was merged by theirs (that is how they were told apart above).
+            let Some(into) = self.survivor(&skill.id) else {
+                continue;
+            };
+            if !all.contains_key(&into) {
+                return Err(refused(&skill.id, &into));
             }
+            merges.push((skill.clone(), into));
         }
         // Children before their parents, so none is left naming a parent that is gone.
         removed.sort_by_key(|s| {

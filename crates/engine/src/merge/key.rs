@@ -401,11 +401,41 @@ pub(super) fn touched(e: &AuditEvent) -> Vec<Key> {
             .flatten()
             .filter_map(|c| Key::parse(c["key"].as_str()?))
             .collect(),
+        // A merge also moved the merged skill's prerequisites onto the survivor: the
+        // survivor's edges it made are its own, so a copy that removed the merged skill
+        // (and so sees nothing of the merge in the skill itself) still receives them.
+        Some(AuditAction::SkillMerged) => {
+            let skill = model::SkillId(e.object.clone());
+            let mut keys = vec![Key::Skill(skill.clone())];
+            if let Some(into) = e.after["merged_into"]
+                .as_str()
+                .map(|s| model::SkillId(s.to_owned()))
+            {
+                let moved = |id: &model::SkillId| match id == &skill {
+                    true => into.clone(),
+                    false => id.clone(),
+                };
+                let ids = |v: &Value| v.as_str().map(|s| model::SkillId(s.to_owned()));
+                for p in e.before["snapshot"]["prerequisites"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                {
+                    let (Some(b), Some(a)) = (ids(&p[0]), ids(&p[1])) else {
+                        continue;
+                    };
+                    let (b, a) = (moved(&b), moved(&a));
+                    if b != a {
+                        keys.push(Key::SkillEdge(b, a));
+                    }
+                }
+            }
+            keys
+        }
         Some(
             AuditAction::SkillAdded
             | AuditAction::SkillEdited
             | AuditAction::SkillRemoved
-            | AuditAction::SkillMerged
             | AuditAction::SkillUnmerged,
         ) => {
             vec![Key::Skill(model::SkillId(e.object.clone()))]

@@ -45,7 +45,7 @@ pub(super) struct Reading<'a> {
     /// Skills theirs merged into others since the fork (and did not unmerge), each with
     /// the skill it went into; and those ours merged.
     pub(super) merged_into: HashMap<model::SkillId, model::SkillId>,
-    ours_merged: HashMap<model::SkillId, model::SkillId>,
+    pub(super) ours_merged: HashMap<model::SkillId, model::SkillId>,
 }
 
 impl<'a> Reading<'a> {

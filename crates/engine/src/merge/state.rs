@@ -83,7 +83,9 @@ impl State {
                 model::TagSource::Declared => {}
             }
         }
-        let all = project.store.prerequisites()?;
+        // Retired modules' edges too: a library removed keeps them for when it comes back,
+        // and an edge drawn before the removal merges like any other.
+        let all = project.store.all_prerequisites()?;
         let groups = all.iter().map(|e| (e.after.clone(), e.group)).collect();
         let edges = all
             .into_iter()
@@ -202,11 +204,13 @@ impl Project {
             .into_keys()
             .filter(|id| !live.contains_key(id))
             .collect();
+        // Its manifest's edges whole, those of modules retired (or of a library removed) too.
+        let all = theirs.store.library_module_ids(library)?;
         let declared = theirs
             .store
-            .prerequisites()?
+            .all_prerequisites()?
             .into_iter()
-            .filter(|e| e.origin == model::EdgeOrigin::Manifest && live.contains_key(&e.after))
+            .filter(|e| e.origin == model::EdgeOrigin::Manifest && all.contains(&e.after))
             .collect();
         Ok(Carried {
             library: lib.clone(),
@@ -258,10 +262,11 @@ impl Project {
             return Ok(false);
         }
         let declared = |p: &Project| -> Result<BTreeSet<(ModuleId, ModuleId)>> {
+            let modules = p.store.library_module_ids(library)?;
             Ok(p.store
-                .prerequisites()?
+                .all_prerequisites()?
                 .into_iter()
-                .filter(|e| e.origin == model::EdgeOrigin::Manifest && ours.contains_key(&e.after))
+                .filter(|e| e.origin == model::EdgeOrigin::Manifest && modules.contains(&e.after))
                 .map(|e| (e.before, e.after))
                 .collect())
         };

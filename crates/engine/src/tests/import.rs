@@ -387,6 +387,18 @@ fn a_removed_library_leaves_the_project_and_an_import_brings_it_back_as_it_was()
         1,
         "and it is followed again"
     );
+
+    // Removed again, and imported from a copy of its folder elsewhere (a designer's own
+    // copy): its files are the removed library's, so it is that library, back.
+    p.remove_library(&library.id, &ME, Timestamp(11)).unwrap();
+    let copy = sales.with_file_name("elsewhere").join("sales");
+    copy_tree(&sales, &copy);
+    let back = p.import_library(&copy, &ME, Timestamp(12)).unwrap();
+    assert_eq!(
+        (back.library.id, back.added, back.moved_from.is_some()),
+        (library.id, 2, true),
+        "a copy of a removed library's files brings that library back, said as moved"
+    );
 }
 
 fn copy_tree(from: &Path, to: &Path) {

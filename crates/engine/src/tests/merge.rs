@@ -60,8 +60,18 @@ fn m(p: &Project, i: usize) -> ModuleId {
     id(p, &format!("m{i}.md"))
 }
 
+/// Module `m{i}.md`'s id whether or not its library is in the project (a removed
+/// library's modules are not resolved by [`m`]).
+fn m_any(p: &Project, i: usize) -> ModuleId {
+    let library = p.resolve_library("lib").unwrap().id;
+    ModuleId::derive(&library, &format!("m{i}.md"))
+}
+
+/// Every prerequisite edge the project holds, those of retired modules too (a removed
+/// library's edges are kept for when it is imported again).
 fn edges(p: &Project) -> BTreeSet<(String, String, String)> {
-    p.prerequisites()
+    p.store
+        .all_prerequisites()
         .unwrap()
         .into_iter()
         .map(|e| {
@@ -347,15 +357,20 @@ const POOL: [&str; 4] = ["p0", "p1", "p2", "p3"];
 /// Random edits on one side: mostly edges added (cycles are refused by the engine, and
 /// skipped) or removed, each with a random group sometimes; and modules' levels set or
 /// cleared, skills of the pool added, removed (refused while in use), merged into one
-/// another and linked, and a file of the side's own copy of the library changed and
-/// re-imported.
+/// another and linked, a file of the side's own copy of the library changed and
+/// re-imported, and the library removed (brought back by its next import).
 fn random_edits(p: &mut Project, rng: &mut Rng, n: usize, actor: &Actor, files: &Path) {
-    let ids: Vec<ModuleId> = (0..N).map(|i| m(p, i)).collect();
+    let ids: Vec<ModuleId> = (0..N).map(|i| m_any(p, i)).collect();
     for k in 0..n {
         let (b, a) = (rng.below(N as u64) as usize, rng.below(N as u64) as usize);
         let (x, y) = (POOL[rng.below(4) as usize], POOL[rng.below(4) as usize]);
         let at = Timestamp(100 + k as i64);
-        match rng.below(11) {
+        match rng.below(12) {
+            // The library taken out (its next import, below, brings it back).
+            11 => {
+                let library = p.resolve_library("lib").unwrap().id;
+                let _ = p.remove_library(&library, actor, at);
+            }
             10 => {
                 let _ = match rng.below(2) {
                     0 => p.dismiss_suggestion(&ids[b], &ids[a], actor, at),
@@ -419,7 +434,7 @@ fn shape(p: &Project) -> Shape {
     let set = p.store.level_overrides().unwrap();
     let levels = (0..N)
         .map(|i| {
-            let id = m(p, i);
+            let id = m_any(p, i);
             let has = p.module(&id).unwrap().level;
             (format!("m{i}"), format!("{:?} / {has:?}", set.get(&id)))
         })
@@ -1790,6 +1805,90 @@ fn an_smes_review_comes_with_its_suggestions_to_a_copy_that_never_tagged() {
         suggestion(&ours, &decided),
         (TagState::Rejected, None, false),
         "taking theirs' library brings the decision with the text it was made on"
+    );
+}
+
+/// Found by the random merges (seeds 10 and 831 of 2,000): a skill merge on one copy
+/// against a removal on the other came out differently by which copy was ours.
+#[test]
+fn a_skill_merged_there_and_removed_here_merges_the_same_either_way_round() {
+    let (ana, ben) = (someone("Ana"), someone("Ben"));
+    // (what ours does, why): theirs merges p1 into p0 after drawing p1 → p3.
+    let check = |ours_does: &dyn Fn(&mut Project), why: &str, refused: bool| {
+        let tmp = tempfile::tempdir().unwrap();
+        let (mut ours, mut theirs) = copies_with(tmp.path(), |base| {
+            for slug in ["p0", "p1"] {
+                base.add_skill(slug, &slug.to_uppercase(), None, "", &ME, Timestamp(3))
+                    .unwrap();
+            }
+        });
+        ours_does(&mut ours);
+        theirs
+            .add_skill("p3", "P3", None, "", &ben, Timestamp(11))
+            .unwrap();
+        theirs
+            .add_skill_prerequisite("p1", "p3", &ben, Timestamp(12))
+            .unwrap();
+        theirs.merge_skill("p1", "p0", &ben, Timestamp(13)).unwrap();
+        drop((ours, theirs));
+        let open = |name: &str| Project::open(&tmp.path().join(name)).unwrap();
+        for side in ["ours", "theirs"] {
+            std::fs::copy(
+                tmp.path().join(format!("{side}.pathforge")),
+                tmp.path().join(format!("{side}-into.pathforge")),
+            )
+            .unwrap();
+        }
+        let (mut one, mut two) = (open("ours-into.pathforge"), open("theirs-into.pathforge"));
+        let r1 = merge(&mut one, &open("theirs.pathforge"), &Resolutions::all(None));
+        let r2 = merge(&mut two, &open("ours.pathforge"), &Resolutions::all(None));
+        match refused {
+            true => {
+                let (e1, e2) = (r1.unwrap_err(), r2.unwrap_err());
+                assert!(
+                    e1.kind() == ErrorKind::Conflict && e2.kind() == ErrorKind::Conflict,
+                    "{why}: refused either way round: {e1} / {e2}"
+                );
+                assert!(
+                    e1.to_string()
+                        .contains("merged skill “P1” into “P0”, which this copy removed"),
+                    "{why}: ours' refusal names the merge and what ours removed: {e1}"
+                );
+            }
+            false => {
+                assert!(
+                    r1.unwrap().merged && r2.unwrap().merged,
+                    "{why}: merged either way round"
+                );
+                let links = |p: &Project| -> BTreeSet<(String, String)> {
+                    p.skill_prerequisites()
+                        .unwrap()
+                        .into_iter()
+                        .map(|e| (e.before, e.after))
+                        .collect()
+                };
+                assert_eq!(
+                    links(&one),
+                    links(&two),
+                    "{why}: the same skill prerequisites"
+                );
+                assert!(
+                    links(&one).contains(&("p0".to_owned(), "p3".to_owned())),
+                    "{why}: theirs' p1 → p3, moved by the merge onto p0, is kept: {:?}",
+                    links(&one)
+                );
+            }
+        }
+    };
+    check(
+        &|p| p.remove_skill("p1", &ana, Timestamp(10)).unwrap(),
+        "ours removed the skill theirs merged",
+        false,
+    );
+    check(
+        &|p| p.remove_skill("p0", &ana, Timestamp(10)).unwrap(),
+        "ours removed the skill theirs merged into",
+        true,
     );
 }
 

@@ -105,15 +105,18 @@ pub(crate) async fn sample_library(env: &Env) -> Result<()> {
 
         // Project ▸ Libraries… lists the library with its modules and where it came from;
         // Re-import reads it again (nothing changed) and the dialog closes.
-        c.find(Locator::Css("[data-testid=project-menu]"))
-            .await?
-            .click()
-            .await?;
-        c.find(Locator::Css("[data-testid=open-libraries]"))
-            .await?
-            .click()
-            .await?;
-        let row = wait_for_text(&c, "[data-testid=library-row]", "sales-onboarding").await?;
+        let open_libraries = || async {
+            c.find(Locator::Css("[data-testid=project-menu]"))
+                .await?
+                .click()
+                .await?;
+            c.find(Locator::Css("[data-testid=open-libraries]"))
+                .await?
+                .click()
+                .await?;
+            wait_for_text(&c, "[data-testid=library-row]", "sales-onboarding").await
+        };
+        let row = open_libraries().await?;
         screenshot(&c, env, "libraries").await?;
         // The place is read from its own element: a line cut to the dialog's width is
         // left out of the row's text by the driver.
@@ -145,17 +148,6 @@ pub(crate) async fn sample_library(env: &Env) -> Result<()> {
         );
 
         // Remove… says what it would do; Escape calls it off and leaves the dialog open.
-        let open_libraries = || async {
-            c.find(Locator::Css("[data-testid=project-menu]"))
-                .await?
-                .click()
-                .await?;
-            c.find(Locator::Css("[data-testid=open-libraries]"))
-                .await?
-                .click()
-                .await?;
-            wait_for_text(&c, "[data-testid=library-row]", "sales-onboarding").await
-        };
         open_libraries().await?;
         c.find(Locator::Css("[data-testid=library-remove]"))
             .await?
