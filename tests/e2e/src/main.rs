@@ -266,6 +266,17 @@ async fn text_of(c: &Client, css: &str) -> Result<String> {
     Ok(appear(c, css).await?.text().await?)
 }
 
+/// Clicks the element `css` once it is there (see [`appear`]); an error names `step`.
+async fn click(c: &Client, css: &str, step: &str) -> Result<()> {
+    appear(c, css)
+        .await
+        .with_context(|| step.to_owned())?
+        .click()
+        .await
+        .with_context(|| step.to_owned())?;
+    Ok(())
+}
+
 /// The element `css` finds, once it is there (up to [`WAIT`]). A look that
 /// WebKitWebDriver drops with its empty error (see [`driver_flake`]) is looked again and
 /// said so, as a look that finds nothing yet is; any other error stands.

@@ -27,39 +27,31 @@ pub(crate) async fn review(env: &Env) -> Result<()> {
     with_app(env, &args, |c| async move {
         wait_for_text(&c, "[data-testid=module-count]", "modules").await?;
         // Who is reviewing: a profile with a role, set once in Settings (the Project menu).
-        c.find(Locator::Css("[data-testid=project-menu]"))
-            .await?
-            .click()
-            .await?;
-        c.find(Locator::Css("[data-testid=open-settings]"))
-            .await?
-            .click()
-            .await?;
-        c.find(Locator::Css("[data-testid=profile-name]"))
+        click(&c, "[data-testid=project-menu]", "opening the Project menu").await?;
+        click(&c, "[data-testid=open-settings]", "choosing Settings…").await?;
+        appear(&c, "[data-testid=profile-name]")
             .await?
             .send_keys("Dana Okafor")
-            .await?;
-        c.find(Locator::Css("[data-testid=profile-role]"))
+            .await
+            .context("typing the profile's name")?;
+        appear(&c, "[data-testid=profile-role]")
             .await?
             .select_by_value("sme")
-            .await?;
-        c.find(Locator::Css("[data-testid=profile-save]"))
-            .await?
-            .click()
-            .await?;
+            .await
+            .context("choosing the SME role")?;
+        click(&c, "[data-testid=profile-save]", "saving the profile").await?;
         wait_for_text(&c, "[data-testid=profile-saved]", "Dana Okafor").await?;
-        c.find(Locator::Css("[data-testid=settings]"))
+        appear(&c, "[data-testid=settings]")
             .await?
             .send_keys("\u{E00C}")
-            .await?;
-        c.find(Locator::Css("[data-testid=tab-review]"))
-            .await?
-            .click()
-            .await?;
+            .await
+            .context("pressing Escape on Settings")?;
+        click(&c, "[data-testid=tab-review]", "opening the Review tab").await?;
         wait_for_text(&c, "[data-testid=review-detail]", "accept").await?;
         let before = c
             .find_all(Locator::Css("[data-testid=review-row]"))
-            .await?
+            .await
+            .context("counting the open suggestions")?
             .len();
         ensure!(
             before > 10,
@@ -67,11 +59,12 @@ pub(crate) async fn review(env: &Env) -> Result<()> {
         );
         ensure!(
             !c.find_all(Locator::Css("[data-testid=evidence]"))
-                .await?
+                .await
+                .context("finding the evidence")?
                 .is_empty(),
             "the evidence is highlighted"
         );
-        let body = c.find(Locator::Css("body")).await?;
+        let body = appear(&c, "body").await?;
         body.send_keys("a")
             .await
             .context("pressing A to accept the first suggestion")?;
@@ -80,10 +73,7 @@ pub(crate) async fn review(env: &Env) -> Result<()> {
             after == before - 1,
             "A accepts the suggestion and it leaves the open queue: {before} → {after}"
         );
-        c.find(Locator::Css("[data-testid=review-undo]"))
-            .await?
-            .click()
-            .await?;
+        click(&c, "[data-testid=review-undo]", "clicking Undo").await?;
         let undone = wait_for_count(&c, "[data-testid=review-row]", before).await?;
         ensure!(
             undone == before,
@@ -194,12 +184,7 @@ pub(crate) async fn review(env: &Env) -> Result<()> {
             "Ctrl+Y makes the edit again: {again} open, want {}",
             before - 3
         );
-        c.find(Locator::Css("[data-testid=show-calibration]"))
-            .await
-            .context("finding Show calibration")?
-            .click()
-            .await
-            .context("clicking Show calibration")?;
+        click(&c, "[data-testid=show-calibration]", "clicking Show calibration").await?;
         let bands = text_of(&c, "[data-testid=calibration-bands]")
             .await
             .context("reading the calibration bands")?;
@@ -255,20 +240,14 @@ pub(crate) async fn review(env: &Env) -> Result<()> {
             first.starts_with("#12") && first.contains("Changed “") && first.contains("” on “"),
             "each entry reads in words, the newest the edit, by the names of the skills and the module: {first:?}"
         );
-        c.find(Locator::Css("[data-testid=audit-verify]"))
-            .await?
-            .click()
-            .await?;
+        click(&c, "[data-testid=audit-verify]", "clicking Verify").await?;
         let verdict = text_of(&c, "[data-testid=audit-check]").await?;
         ensure!(verdict.contains("intact"), "the chain verifies in the app: {verdict:?}");
         ensure!(
             verdict.contains("signed by key"),
             "and the window signed its head with this machine's key, though it was started on the project: {verdict:?}"
         );
-        c.find(Locator::Css("[data-testid=audit-row]"))
-            .await?
-            .click()
-            .await?;
+        click(&c, "[data-testid=audit-row]", "clicking the newest entry").await?;
         let detail = text_of(&c, "[data-testid=audit-detail]").await?;
         ensure!(
             detail.contains("tag.edited") && detail.contains("replaces"),

@@ -18,6 +18,7 @@ pub(crate) async fn rule_editor(env: &Env) -> Result<()> {
             .await?
             .click()
             .await?;
+        // The count shows once the rules are read (until then the tab says it is reading).
         let count = text_of(&c, "[data-testid=rule-count]").await?;
         let n: usize = count.split_whitespace().next().unwrap_or("0").parse()?;
         ensure!(

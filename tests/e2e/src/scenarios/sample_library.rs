@@ -106,14 +106,8 @@ pub(crate) async fn sample_library(env: &Env) -> Result<()> {
         // Project ▸ Libraries… lists the library with its modules and where it came from;
         // Re-import reads it again (nothing changed) and the dialog closes.
         let open_libraries = || async {
-            c.find(Locator::Css("[data-testid=project-menu]"))
-                .await?
-                .click()
-                .await?;
-            c.find(Locator::Css("[data-testid=open-libraries]"))
-                .await?
-                .click()
-                .await?;
+            click(&c, "[data-testid=project-menu]", "opening the Project menu").await?;
+            click(&c, "[data-testid=open-libraries]", "choosing Libraries…").await?;
             wait_for_text(&c, "[data-testid=library-row]", "sales-onboarding").await
         };
         let row = open_libraries().await?;
@@ -149,10 +143,7 @@ pub(crate) async fn sample_library(env: &Env) -> Result<()> {
 
         // Remove… says what it would do; Escape calls it off and leaves the dialog open.
         open_libraries().await?;
-        c.find(Locator::Css("[data-testid=library-remove]"))
-            .await?
-            .click()
-            .await?;
+        click(&c, "[data-testid=library-remove]", "clicking Remove…").await?;
         let ask = wait_for_text(&c, "[data-testid=library-remove-ask]", "Nothing is deleted").await?;
         ensure!(
             ask.contains(&format!("Remove “sales-onboarding” from the project? Its {expected} modules leave")),
@@ -170,14 +161,13 @@ pub(crate) async fn sample_library(env: &Env) -> Result<()> {
             text_of(&c, "[data-testid=module-count]").await? == format!("{expected} modules"),
             "nothing was removed"
         );
-        c.find(Locator::Css("[data-testid=library-remove]"))
-            .await?
-            .click()
-            .await?;
-        c.find(Locator::Css("[data-testid=library-remove-confirm]"))
-            .await?
-            .click()
-            .await?;
+        click(&c, "[data-testid=library-remove]", "clicking Remove… again").await?;
+        click(
+            &c,
+            "[data-testid=library-remove-confirm]",
+            "confirming the removal",
+        )
+        .await?;
         let notice = wait_for_text(&c, "[data-testid=notice]", "Removed “sales-onboarding”").await?;
         ensure!(
             notice.contains(&format!("{expected} modules retired")),
@@ -197,12 +187,12 @@ pub(crate) async fn sample_library(env: &Env) -> Result<()> {
         screenshot(&c, env, "library-removed").await?;
 
         // Import again brings every module back.
-        let again = c.find(Locator::Css("[data-testid=library-reimport]")).await?;
+        let again = wait_for_text(&c, "[data-testid=library-reimport]", "Import again").await;
         ensure!(
-            again.text().await? == "Import again",
-            "a removed library offers to be imported again"
+            again.is_ok(),
+            "a removed library offers to be imported again: {again:?}"
         );
-        again.click().await?;
+        click(&c, "[data-testid=library-reimport]", "clicking Import again").await?;
         let notice =
             wait_for_text(&c, "[data-testid=notice]", &format!("{expected} added")).await?;
         ensure!(
