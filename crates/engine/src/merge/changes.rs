@@ -336,11 +336,29 @@ impl Reading<'_> {
         };
         for l in libraries {
             let ours_modules = ours.store.library_module_ids(&l.library.id)?;
+            // Theirs' own edge where ours has the manifest's (a person drew it again
+            // there after removing the manifest's) is kept, as theirs has it: the edge is
+            // alike on both sides, so nothing else would bring it back.
+            let drawn_there = |b: &ModuleId, a: &ModuleId| {
+                self.theirs_state
+                    .edges
+                    .get(&(b.clone(), a.clone()))
+                    .filter(|t| t.origin != model::EdgeOrigin::Manifest)
+                    .cloned()
+            };
+            let mut redrawn = Vec::new();
             edges.retain(|(b, a), e| {
-                e.origin != model::EdgeOrigin::Manifest
+                let keep = e.origin != model::EdgeOrigin::Manifest
                     || !ours_modules.contains(a)
-                    || ours_edited(b, a)
+                    || ours_edited(b, a);
+                if !keep {
+                    redrawn.extend(drawn_there(b, a));
+                }
+                keep
             });
+            for e in redrawn {
+                edges.insert((e.before.clone(), e.after.clone()), e);
+            }
             for e in l
                 .declared
                 .iter()

@@ -393,11 +393,16 @@ fn touched_by_each(
     }
     // An edge removed on one side and how its module's prerequisites combine changed on
     // the other collide: the group was chosen with the edge there (a 2-of with one
-    // edge left can never be met).
+    // edge left can never be met). Unless theirs changed that very edge too: then the
+    // edge is the conflict, and theirs' group comes with theirs' edge if it is taken (as
+    // the other way round lists it).
     let removed_here: Vec<(Key, Vec<MergeEdit>)> = ours_touched
         .iter()
         .filter_map(|(k, edits)| match k {
-            Key::Edge(b, a) if !ours_state.edges.contains_key(&(b.clone(), a.clone())) => {
+            Key::Edge(b, a)
+                if !ours_state.edges.contains_key(&(b.clone(), a.clone()))
+                    && !theirs_touched.contains_key(k) =>
+            {
                 Some((Key::Group(a.clone()), edits.clone()))
             }
             _ => None,
