@@ -401,10 +401,11 @@ impl Project {
             })
             .collect();
         // A module's prerequisites combine one way: where people added some of them, as
-        // they chose, over what the manifest says.
+        // they chose, over what the manifest says — retired modules' too, so a library
+        // removed and imported again keeps the choice.
         let chosen: HashMap<ModuleId, model::PrerequisiteGroup> = self
             .store
-            .prerequisites()?
+            .all_prerequisites()?
             .into_iter()
             .filter(|e| e.origin != EdgeOrigin::Manifest)
             .map(|e| (e.after, e.group))

@@ -245,25 +245,29 @@ where
 /// newest first, whole — `#seq`, its words, who and when — as a row shows only the start
 /// of a long one.
 async fn audit_rows(c: &Client, kind: &str) -> Result<Vec<String>> {
-    c.find(Locator::Css("[data-testid=tab-audit]"))
-        .await?
-        .click()
-        .await?;
-    c.find(Locator::Css("[data-testid=audit-kind]"))
+    click(c, "[data-testid=tab-audit]", "opening the Log tab").await?;
+    // The tab reads the log first (a command of its own): its filter is waited for.
+    appear(c, "[data-testid=audit-kind]")
         .await?
         .select_by_value(kind)
-        .await?;
+        .await
+        .with_context(|| format!("filtering the log to {kind}"))?;
     let rows = c
         .execute(
             "return [...document.querySelectorAll('[data-testid=audit-row]')].map((r) => r.textContent.replace(/\\s+/g, ' ').trim())",
             vec![],
         )
-        .await?;
+        .await
+        .context("reading the log's rows")?;
     Ok(serde_json::from_value(rows)?)
 }
 
 async fn text_of(c: &Client, css: &str) -> Result<String> {
-    Ok(appear(c, css).await?.text().await?)
+    appear(c, css)
+        .await?
+        .text()
+        .await
+        .with_context(|| format!("reading the text of {css}"))
 }
 
 /// Clicks the element `css` once it is there (see [`appear`]); an error names `step`.
@@ -306,8 +310,12 @@ async fn screenshot(c: &Client, env: &Env, name: &str) -> Result<()> {
          requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
         vec![],
     )
-    .await?;
-    let png = c.screenshot().await?;
+    .await
+    .with_context(|| format!("waiting two frames for the screenshot {name}"))?;
+    let png = c
+        .screenshot()
+        .await
+        .with_context(|| format!("taking the screenshot {name}"))?;
     ensure!(png.starts_with(b"\x89PNG"), "the screenshot is not a PNG");
     let path = env.out.join(format!("{name}.png"));
     std::fs::write(&path, png).with_context(|| format!("{}", path.display()))?;

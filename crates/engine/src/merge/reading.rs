@@ -218,9 +218,13 @@ impl<'a> Reading<'a> {
 
     /// The skill `id` is here: the survivor of ours' merges, else itself. What theirs hangs
     /// on a skill ours merged is hung on its survivor, as the merge would have moved it had
-    /// it come after.
+    /// it come after — unless ours added a skill of that slug again since (the same id):
+    /// then it is that skill.
     pub(super) fn here(&self, id: &model::SkillId) -> model::SkillId {
-        survivor_in(&self.ours_merged, id).unwrap_or_else(|| id.clone())
+        match self.ours_state.skills.contains_key(id) {
+            true => id.clone(),
+            false => survivor_in(&self.ours_merged, id).unwrap_or_else(|| id.clone()),
+        }
     }
 
     /// [`Reading::here`] by slug.
@@ -231,7 +235,10 @@ impl<'a> Reading<'a> {
             .values()
             .chain(self.theirs_state.skills.values())
             .find(|s| s.slug == slug);
-        match id.and_then(|s| survivor_in(&self.ours_merged, &s.id)) {
+        match id
+            .filter(|s| !self.ours_state.skills.contains_key(&s.id))
+            .and_then(|s| survivor_in(&self.ours_merged, &s.id))
+        {
             Some(into) => self
                 .ours_state
                 .skills

@@ -907,6 +907,49 @@ fn modules_resolve_by_id_path_or_title() {
 }
 
 #[test]
+fn a_reimport_keeps_how_a_person_chose_a_modules_prerequisites_combine() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut p, lib) = chain_project(tmp.path());
+    let (a, b, c) = (id(&p, "a.md"), id(&p, "b.md"), id(&p, "c.md"));
+    // c needs b (the manifest's); a person adds a and makes c need either.
+    p.add_prerequisite(&a, &c, Some(PrerequisiteGroup::AnyOf), &ME, Timestamp(3))
+        .unwrap();
+    let groups = |p: &Project| -> Vec<(ModuleId, PrerequisiteGroup)> {
+        let mut g: Vec<(ModuleId, PrerequisiteGroup)> = p
+            .prerequisites()
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.after == c)
+            .map(|e| (e.before, e.group))
+            .collect();
+        g.sort_by(|x, y| x.0.cmp(&y.0));
+        g
+    };
+    let mut want = vec![
+        (a.clone(), PrerequisiteGroup::AnyOf),
+        (b.clone(), PrerequisiteGroup::AnyOf),
+    ];
+    want.sort_by(|x, y| x.0.cmp(&y.0));
+    assert_eq!(groups(&p), want, "both of c's prerequisites are any-of");
+    for (step, why) in [
+        ("saved", "a file saved and re-imported"),
+        ("removed", "the library removed and imported again"),
+    ] {
+        if step == "removed" {
+            let library = p.resolve_library("chain").unwrap().id;
+            p.remove_library(&library, &ME, Timestamp(4)).unwrap();
+        }
+        write(&lib, "a.md", md(&format!("A, {step}"), 10).as_bytes());
+        p.import_library(&lib, &ME, Timestamp(5)).unwrap();
+        assert_eq!(
+            groups(&p),
+            want,
+            "{why}: c stays any-of, the manifest's edge rewritten as the person chose"
+        );
+    }
+}
+
+#[test]
 fn removed_files_retire_their_modules_and_returning_files_restore_them() {
     let tmp = tempfile::tempdir().unwrap();
     let (mut p, lib) = chain_project(tmp.path());
