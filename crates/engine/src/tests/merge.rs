@@ -1892,6 +1892,53 @@ fn a_skill_merged_there_and_removed_here_merges_the_same_either_way_round() {
     );
 }
 
+/// Found by the random merges (seed 3,475): ours merged p1 into p0 and then added a skill
+/// p1 again (the same slug, so the same id); theirs' prerequisite on p1 went to p0 one way
+/// round and stayed on p1 the other.
+#[test]
+fn a_skill_added_again_after_a_merge_is_that_skill_in_a_merge() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut ours, mut theirs) = copies_with(tmp.path(), |base| {
+        for slug in ["p0", "p1"] {
+            base.add_skill(slug, &slug.to_uppercase(), None, "", &ME, Timestamp(3))
+                .unwrap();
+        }
+    });
+    let (ana, ben) = (someone("Ana"), someone("Ben"));
+    ours.merge_skill("p1", "p0", &ana, Timestamp(10)).unwrap();
+    ours.add_skill("p1", "P1", None, "", &ana, Timestamp(11))
+        .unwrap();
+    theirs
+        .add_skill_prerequisite("p1", "p0", &ben, Timestamp(12))
+        .unwrap();
+    drop((ours, theirs));
+    let open = |name: &str| Project::open(&tmp.path().join(name)).unwrap();
+    for side in ["ours", "theirs"] {
+        std::fs::copy(
+            tmp.path().join(format!("{side}.pathforge")),
+            tmp.path().join(format!("{side}-into.pathforge")),
+        )
+        .unwrap();
+    }
+    let (mut one, mut two) = (open("ours-into.pathforge"), open("theirs-into.pathforge"));
+    let r1 = merge(&mut one, &open("theirs.pathforge"), &Resolutions::all(None)).unwrap();
+    let r2 = merge(&mut two, &open("ours.pathforge"), &Resolutions::all(None)).unwrap();
+    assert!(
+        r1.conflicts.is_empty() && r2.conflicts.is_empty(),
+        "nothing collides: {r1:?} / {r2:?}"
+    );
+    assert_eq!(
+        shape(&one).2,
+        shape(&two).2,
+        "the same skill prerequisites either way round"
+    );
+    assert!(
+        shape(&one).2.contains(&("p1".to_owned(), "p0".to_owned())),
+        "theirs' p1 → p0 is on the p1 ours added again, not folded into p0: {:?}",
+        shape(&one).2
+    );
+}
+
 #[test]
 fn a_skill_merged_into_another_on_one_side_is_merged_again_here_moving_what_ours_added() {
     let tmp = tempfile::tempdir().unwrap();
