@@ -1808,6 +1808,23 @@ fn an_smes_review_comes_with_its_suggestions_to_a_copy_that_never_tagged() {
     );
 }
 
+/// Merges the closed copies `ours.pathforge` and `theirs.pathforge` in `tmp` both ways
+/// round, each into a copy of its own: theirs into ours, and ours into theirs.
+fn merge_both_ways(tmp: &Path) -> (Project, Project, Result<MergeReport>, Result<MergeReport>) {
+    let open = |name: &str| Project::open(&tmp.join(name)).unwrap();
+    for side in ["ours", "theirs"] {
+        std::fs::copy(
+            tmp.join(format!("{side}.pathforge")),
+            tmp.join(format!("{side}-into.pathforge")),
+        )
+        .unwrap();
+    }
+    let (mut one, mut two) = (open("ours-into.pathforge"), open("theirs-into.pathforge"));
+    let r1 = merge(&mut one, &open("theirs.pathforge"), &Resolutions::all(None));
+    let r2 = merge(&mut two, &open("ours.pathforge"), &Resolutions::all(None));
+    (one, two, r1, r2)
+}
+
 /// Found by the random merges (seeds 10 and 831 of 2,000): a skill merge on one copy
 /// against a removal on the other came out differently by which copy was ours.
 #[test]
@@ -1831,17 +1848,7 @@ fn a_skill_merged_there_and_removed_here_merges_the_same_either_way_round() {
             .unwrap();
         theirs.merge_skill("p1", "p0", &ben, Timestamp(13)).unwrap();
         drop((ours, theirs));
-        let open = |name: &str| Project::open(&tmp.path().join(name)).unwrap();
-        for side in ["ours", "theirs"] {
-            std::fs::copy(
-                tmp.path().join(format!("{side}.pathforge")),
-                tmp.path().join(format!("{side}-into.pathforge")),
-            )
-            .unwrap();
-        }
-        let (mut one, mut two) = (open("ours-into.pathforge"), open("theirs-into.pathforge"));
-        let r1 = merge(&mut one, &open("theirs.pathforge"), &Resolutions::all(None));
-        let r2 = merge(&mut two, &open("ours.pathforge"), &Resolutions::all(None));
+        let (one, two, r1, r2) = merge_both_ways(tmp.path());
         match refused {
             true => {
                 let (e1, e2) = (r1.unwrap_err(), r2.unwrap_err());
@@ -1912,17 +1919,8 @@ fn a_skill_added_again_after_a_merge_is_that_skill_in_a_merge() {
         .add_skill_prerequisite("p1", "p0", &ben, Timestamp(12))
         .unwrap();
     drop((ours, theirs));
-    let open = |name: &str| Project::open(&tmp.path().join(name)).unwrap();
-    for side in ["ours", "theirs"] {
-        std::fs::copy(
-            tmp.path().join(format!("{side}.pathforge")),
-            tmp.path().join(format!("{side}-into.pathforge")),
-        )
-        .unwrap();
-    }
-    let (mut one, mut two) = (open("ours-into.pathforge"), open("theirs-into.pathforge"));
-    let r1 = merge(&mut one, &open("theirs.pathforge"), &Resolutions::all(None)).unwrap();
-    let r2 = merge(&mut two, &open("ours.pathforge"), &Resolutions::all(None)).unwrap();
+    let (one, two, r1, r2) = merge_both_ways(tmp.path());
+    let (r1, r2) = (r1.unwrap(), r2.unwrap());
     assert!(
         r1.conflicts.is_empty() && r2.conflicts.is_empty(),
         "nothing collides: {r1:?} / {r2:?}"
@@ -2255,17 +2253,8 @@ fn edge_edits_beside_a_library_import_merge_the_same_either_way_round() {
         ours_does(&mut ours, &tmp.path().join("lib"));
         theirs_does(&mut theirs, &tmp.path().join("lib"));
         drop((ours, theirs));
-        let open = |name: &str| Project::open(&tmp.path().join(name)).unwrap();
-        for side in ["ours", "theirs"] {
-            std::fs::copy(
-                tmp.path().join(format!("{side}.pathforge")),
-                tmp.path().join(format!("{side}-into.pathforge")),
-            )
-            .unwrap();
-        }
-        let (mut one, mut two) = (open("ours-into.pathforge"), open("theirs-into.pathforge"));
-        let r1 = merge(&mut one, &open("theirs.pathforge"), &Resolutions::all(None)).unwrap();
-        let r2 = merge(&mut two, &open("ours.pathforge"), &Resolutions::all(None)).unwrap();
+        let (one, two, r1, r2) = merge_both_ways(tmp.path());
+        let (r1, r2) = (r1.unwrap(), r2.unwrap());
         assert_eq!(
             (r1.conflicts.len(), r2.conflicts.len()),
             (conflicts, conflicts),
