@@ -47,6 +47,12 @@ fn kill_after(args: &[&dyn AsRef<std::ffi::OsStr>], after: Duration) {
     child.wait().expect("the killed process is reaped");
 }
 
+/// When to kill `op`: up to half as long again as it last took alone, so most kills land
+/// inside its work and some after it finished.
+fn delay(took: &BTreeMap<&str, Duration>, draw: &mut Draw, op: &str) -> Duration {
+    took[op].mul_f64(1.5 * draw.fraction())
+}
+
 /// A small deterministic generator (SplitMix64), so a failing run can be replayed.
 struct Draw(u64);
 
@@ -211,19 +217,20 @@ fn sigkill_at_random_points_never_damages_a_project_or_leaves_half_an_output() {
     // How often the kill came before the command had finished.
     let mut cut_short: BTreeMap<&str, usize> = BTreeMap::new();
     for round in 1..=ROUNDS {
-        // Up to half as long again as the command took alone: most kills land inside its
-        // work, some after it finished.
-        let delay = |draw: &mut Draw, op: &str| took[op].mul_f64(1.5 * draw.fraction());
-
         // Import: every module changed, so the import rewrites them all.
         write_library(&library, MODULES, round);
         let why = format!("round {round}, import");
-        kill_after(&[&"import", &file, &library], delay(&mut draw, "import"));
+        kill_after(
+            &[&"import", &file, &library],
+            delay(&took, &mut draw, "import"),
+        );
         check_intact(&file, &why);
         let shown = pathforge(&[&"show", &file, &last]);
         let done = String::from_utf8_lossy(&shown.stdout).contains(&format!("Revision {round}."));
         *cut_short.entry("import").or_insert(0) += usize::from(!done);
-        run_ok(&[&"import", &file, &library], &why);
+        // The re-run's time, as the machine is now, sets the next kill's range: a warm-up
+        // timed while the machine was busy put every kill after the work was done.
+        took.insert("import", run_ok(&[&"import", &file, &library], &why));
         assert_eq!(
             count_json(&[&"modules", &file, &"--json"]),
             MODULES,
@@ -241,7 +248,7 @@ fn sigkill_at_random_points_never_damages_a_project_or_leaves_half_an_output() {
         let why = format!("round {round}, tag");
         kill_after(
             &[&"tag", &tagged_file, &"--model", &model],
-            delay(&mut draw, "tag"),
+            delay(&took, &mut draw, "tag"),
         );
         check_intact(&tagged_file, &why);
         let again = pathforge(&[&"tag", &tagged_file, &"--model", &model, &"--json"]);
@@ -266,7 +273,7 @@ fn sigkill_at_random_points_never_damages_a_project_or_leaves_half_an_output() {
             let why = format!("round {round}, graph {verb}");
             kill_after(
                 &[&"graph", &verb, &file, &first, &last],
-                delay(&mut draw, "link"),
+                delay(&took, &mut draw, "link"),
             );
             check_intact(&file, &why);
             let rerun = pathforge(&[&"graph", &verb, &file, &first, &last]);
@@ -289,10 +296,10 @@ fn sigkill_at_random_points_never_damages_a_project_or_leaves_half_an_output() {
         let why = format!("round {round}, export");
         let args = export_args(&out);
         let args: Vec<&dyn AsRef<std::ffi::OsStr>> = args.iter().map(|a| a as _).collect();
-        kill_after(&args, delay(&mut draw, "export"));
+        kill_after(&args, delay(&took, &mut draw, "export"));
         check_intact(&file, &why);
         let seen = tree(&out);
-        export_of(&out);
+        took.insert("export", export_of(&out));
         let fresh = tree(&out);
         *cut_short.entry("export").or_insert(0) += usize::from(seen != fresh);
         assert!(
@@ -311,7 +318,7 @@ fn sigkill_at_random_points_never_damages_a_project_or_leaves_half_an_output() {
         let dest = backups.join(format!("{round}.pathforge-backup"));
         kill_after(
             &[&"backup", &file, &"--out", &dest],
-            delay(&mut draw, "backup"),
+            delay(&took, &mut draw, "backup"),
         );
         if dest.exists() {
             check_intact(&dest, &format!("{why} (the copy)"));
@@ -331,7 +338,7 @@ fn sigkill_at_random_points_never_damages_a_project_or_leaves_half_an_output() {
         kills += 4;
     }
     assert!(kills >= 50, "at least 50 kills ({kills})");
-    eprintln!("{kills} kills (seed {SEED:#x}); cut short: {cut_short:?}; warm-up times: {took:?}");
+    eprintln!("{kills} kills (seed {SEED:#x}); cut short: {cut_short:?}; times alone (the last measured): {took:?}");
     for op in ["import", "export"] {
         assert!(
             cut_short.get(op).copied().unwrap_or(0) > 0,
