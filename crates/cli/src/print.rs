@@ -375,21 +375,13 @@ pub(crate) fn library_removed(
     removed: &model::LibraryRemoved,
 ) -> std::io::Result<()> {
     let library = &removed.library;
-    let declared: Vec<String> = [(removed.tracks, "track"), (removed.rules, "rule")]
-        .into_iter()
-        .filter(|(n, _)| *n > 0)
-        .map(|(n, what)| count(n as usize, what))
-        .collect();
     writeln!(
         out,
         "Removed “{}” from {}: {} retired{}.",
         library.name,
         file.display(),
         count(removed.modules as usize, "module"),
-        match declared.is_empty() {
-            true => String::new(),
-            false => format!(", and the {} its manifest declares", declared.join(" and ")),
-        }
+        engine::manifest_declared(removed.tracks.into(), removed.rules.into())
     )?;
     writeln!(
         out,

@@ -90,6 +90,20 @@ fn by_id_and_slug(rows: impl Iterator<Item = [String; 3]>) -> HashMap<String, St
         .collect()
 }
 
+/// What a removed library took with it, for the log's words and the CLI's report alike:
+/// ", and the 1 track and 2 rules its manifest declares", or nothing.
+pub fn manifest_declared(tracks: u64, rules: u64) -> String {
+    let declared: Vec<String> = [(tracks, "track"), (rules, "rule")]
+        .into_iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, one)| count(n, one))
+        .collect();
+    match declared.as_slice() {
+        [] => String::new(),
+        _ => format!(", and the {} its manifest declares", declared.join(" and ")),
+    }
+}
+
 fn quoted(s: &str) -> String {
     format!("“{s}”")
 }
@@ -158,25 +172,12 @@ pub(crate) fn summary(event: &AuditEvent, names: &Names) -> String {
             }
             line
         }
-        A::LibraryRemoved => {
-            let mut line = format!(
-                "Removed the library {}: {} retired",
-                text(&before["name"]).map_or("a library".to_owned(), quoted),
-                count(number(&after["retired"]), "module")
-            );
-            let declared: Vec<String> = [("tracks", "track"), ("rules", "rule")]
-                .into_iter()
-                .filter(|(key, _)| number(&after[*key]) > 0)
-                .map(|(key, one)| count(number(&after[key]), one))
-                .collect();
-            if !declared.is_empty() {
-                line.push_str(&format!(
-                    ", and the {} its manifest declares",
-                    declared.join(" and ")
-                ));
-            }
-            line
-        }
+        A::LibraryRemoved => format!(
+            "Removed the library {}: {} retired{}",
+            text(&before["name"]).map_or("a library".to_owned(), quoted),
+            count(number(&after["retired"]), "module"),
+            manifest_declared(number(&after["tracks"]), number(&after["rules"]))
+        ),
         A::CatalogColumnsMapped => format!(
             "Mapped the columns of the catalog {}",
             quoted(file_name(object))

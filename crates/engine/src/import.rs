@@ -188,27 +188,22 @@ impl Project {
         let libraries = self.store.libraries()?;
         let gone = |l: &Library| !Path::new(&l.source_path).exists();
         // How many of its live modules' files are among these, when that is most of both;
-        // for a library removed from the project, of the modules it had (all retired).
+        // for a library removed from the project, of the modules it had (all retired). A
+        // module's id is its library's and its path's, so a file is found by the id it gives.
         let shares_most = |l: &Library| -> Result<Option<usize>> {
-            let (had, kept) = match l.removed_at {
-                None => {
-                    let live = self.store.library_module_hashes(&l.id)?;
-                    let kept = live
-                        .values()
-                        .filter(|m| paths.contains(m.source_path.as_str()))
-                        .count();
-                    (live.len(), kept)
-                }
-                Some(_) => {
-                    let all = self.store.library_module_ids(&l.id)?;
-                    let kept = paths
-                        .iter()
-                        .filter(|p| all.contains(&ModuleId::derive(&l.id, p)))
-                        .count();
-                    (all.len(), kept)
-                }
+            let had: HashSet<ModuleId> = match l.removed_at {
+                None => self
+                    .store
+                    .library_module_hashes(&l.id)?
+                    .into_keys()
+                    .collect(),
+                Some(_) => self.store.library_module_ids(&l.id)?,
             };
-            Ok((kept > 0 && kept * 2 >= had && kept * 2 >= paths.len()).then_some(kept))
+            let kept = paths
+                .iter()
+                .filter(|p| had.contains(&ModuleId::derive(&l.id, p)))
+                .count();
+            Ok((kept > 0 && kept * 2 >= had.len() && kept * 2 >= paths.len()).then_some(kept))
         };
         let same = |l: &Library, found: Library| {
             let was = (l.source_path != found.source_path).then(|| l.clone());
@@ -512,11 +507,7 @@ impl Project {
             }) && !ours(p)
         };
         let mut out = Vec::new();
-        for library in self
-            .libraries()?
-            .into_iter()
-            .filter(|l| l.removed_at.is_none())
-        {
+        for library in self.libraries()? {
             let source = Path::new(&library.source_path);
             if changed.iter().any(|p| read_by_import(p, source)) {
                 // Its folder moved or was renamed: said so, rather than "no such file".
@@ -533,8 +524,12 @@ impl Project {
         Ok(out)
     }
 
+    /// The libraries in the project: those removed from it are left out (they are not
+    /// watched; [`Project::library_summaries`] lists them too).
     pub fn libraries(&self) -> Result<Vec<Library>> {
-        Ok(self.store.libraries()?)
+        let mut libraries = self.store.libraries()?;
+        libraries.retain(|l| l.removed_at.is_none());
+        Ok(libraries)
     }
 
     /// Every library by name, with its live and retired modules and whether the place it

@@ -383,6 +383,7 @@ mod tracks;
 use audit::Entry;
 
 pub use audit::AuditAction;
+pub use audit_words::manifest_declared;
 pub use calibrate::{read_skill_mapping, AnswersImport, AnswersOptions, SkillFit, UnknownSkills};
 pub use export::{read_mapping, BundleContent, ExportOptions, Signing, MARKER};
 pub use merge::{

@@ -530,8 +530,9 @@ impl Session {
         out
     }
 
-    /// Points the watcher at the open project's libraries, those removed aside. A library that cannot be
-    /// watched (e.g. its folder was removed) is left out; the others still are.
+    /// Points the watcher at the open project's libraries (those removed from it are not
+    /// among them). A library that cannot be watched (e.g. its folder was removed) is left
+    /// out; the others still are.
     fn rewatch(&mut self) {
         self.watch = None;
         let (Some(tx), Some(project)) = (self.changes.clone(), self.project.as_ref()) else {
@@ -542,7 +543,6 @@ impl Session {
         };
         let paths: Vec<PathBuf> = libraries
             .into_iter()
-            .filter(|l| l.removed_at.is_none())
             .map(|l| PathBuf::from(l.source_path))
             .collect();
         // The window may be closing; a lost notice is not an error.

@@ -205,6 +205,12 @@ fn driver_flake(e: &anyhow::Error) -> bool {
     empty_error(&format!("{e:#}"))
 }
 
+/// Says, in the run's output, that a look for `css` drew WebKitWebDriver's empty error and
+/// was made again: a retried look is never silent.
+fn said_looked_again(css: &str) {
+    println!("    (WebKitWebDriver's empty error looking for {css}; looked again)");
+}
+
 /// Whether an error's text ends in WebKitWebDriver's empty error.
 fn empty_error(text: &str) -> bool {
     text.trim_end().ends_with("webdriver returned error:")
@@ -292,7 +298,7 @@ async fn appear(c: &Client, css: &str) -> Result<fantoccini::elements::Element> 
             Ok(el) => return Ok(el),
             Err(CmdError::Standard(w)) if w.error == ErrorStatus::NoSuchElement => {}
             Err(e) if empty_error(&e.to_string()) => {
-                println!("    (WebKitWebDriver's empty error looking for {css}; looked again)");
+                said_looked_again(css);
             }
             Err(e) => return Err(e.into()),
         }
@@ -395,7 +401,7 @@ async fn wait_for_count(c: &Client, css: &str, want: usize) -> Result<usize> {
         match c.find_all(Locator::Css(css)).await {
             Ok(found) => n = found.len(),
             Err(e) if empty_error(&e.to_string()) => {
-                println!("    (WebKitWebDriver's empty error looking for {css}; looked again)");
+                said_looked_again(css);
             }
             Err(e) => return Err(e.into()),
         }

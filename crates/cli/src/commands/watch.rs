@@ -13,8 +13,7 @@ use crate::print::Output;
 /// under `--json`), through [`Output`] like every other result.
 pub(crate) fn run_watch(file: &Path, json: bool, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
     let mut project = open(file)?;
-    let mut libraries = project.libraries()?;
-    libraries.retain(|l| l.removed_at.is_none());
+    let libraries = project.libraries()?;
     if libraries.is_empty() {
         anyhow::bail!(
             "{}: no libraries to watch; import one first",

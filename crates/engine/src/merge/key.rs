@@ -225,7 +225,7 @@ pub(super) fn words(key: &Key, v: &Value) -> String {
 
 /// The fingerprints of what each import of `library` in `log` read (see
 /// [`Project::import_library`]), in order, with those an earlier merge carried. A removal
-/// of the library counts as a version of its own, named by when and by whom, so a copy
+/// of the library counts as a version of its own, named by when it was made, so a copy
 /// that removed it since an import both share is not taken for alike.
 pub(super) fn imports(log: &[AuditEvent], library: &model::LibraryId) -> Vec<String> {
     let (imported, removed) = (

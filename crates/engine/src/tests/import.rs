@@ -401,6 +401,41 @@ fn a_removed_library_leaves_the_project_and_an_import_brings_it_back_as_it_was()
     );
 }
 
+#[test]
+fn a_removed_librarys_auto_tags_and_review_decisions_come_back_with_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut p, lib) = tagging_project(tmp.path());
+    p.tag_modules(encoder(), Timestamp(3), &mut |_, _| true)
+        .unwrap();
+    let first = suggested(&p, "Price pushback")
+        .into_iter()
+        .next()
+        .expect("the price module has a suggestion");
+    let price = module_by_title(&p, "Price pushback");
+    p.decide_tag(
+        &price,
+        &first.0,
+        TagState::Accepted,
+        None,
+        &ME,
+        Timestamp(4),
+    )
+    .unwrap();
+    let before = suggested(&p, "Price pushback");
+    let library = p.resolve_library("lib").unwrap().id;
+    p.remove_library(&library, &ME, Timestamp(5)).unwrap();
+    assert!(
+        p.review_queue(None, None, None).unwrap().is_empty(),
+        "a removed library's suggestions leave the review queue"
+    );
+    p.import_library(&lib, &ME, Timestamp(6)).unwrap();
+    assert_eq!(
+        suggested(&p, "Price pushback"),
+        before,
+        "imported again, its suggestions are back, the accepted one still accepted"
+    );
+}
+
 fn copy_tree(from: &Path, to: &Path) {
     for entry in std::fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
