@@ -638,7 +638,8 @@ impl Project {
     }
 
     /// The module's page as the window previews it: its source HTML (or Markdown) read
-    /// from the library and sanitised — nothing in it can run or fetch anything.
+    /// from the library, a launcher's pages after it, and sanitised — nothing in it can
+    /// run or fetch anything.
     pub fn module_preview(&self, id: &ModuleId) -> Result<String> {
         let module = self.store.module(id)?;
         let library = self
@@ -651,10 +652,16 @@ impl Project {
                 id: module.library_id.to_string(),
             })?;
         let launch = module.extra.get("launch").and_then(|v| v.as_str());
+        let pages: Vec<&str> = module
+            .extra
+            .get("pages")
+            .and_then(|v| v.as_array())
+            .map_or_else(Vec::new, |p| p.iter().filter_map(|v| v.as_str()).collect());
         Ok(ingest::preview_page(
             Path::new(&library.source_path),
             &module.source_path,
             launch,
+            &pages,
             &module.body,
         )?)
     }

@@ -11,20 +11,26 @@ use std::path::{Path, PathBuf};
 use crate::Result;
 
 /// The sanitised page of the module at `module_path` in the library at `library`
-/// (a folder, or a package file); `launch` is a package item's launch file, `body` the
-/// module's text for sources with no page. A source that is gone previews as its text,
-/// with a line saying why.
+/// (a folder, or a package file); `launch` is a package item's launch file and `pages` the
+/// other pages its text was read from (a launcher's frames: the import's `pages`), shown
+/// after it one below the other; `body` the module's text for sources with no page. A
+/// source that is gone previews as its text, with a line saying why.
 pub fn preview_page(
     library: &Path,
     module_path: &str,
     launch: Option<&str>,
+    pages: &[&str],
     body: &str,
 ) -> Result<String> {
-    match page_source(library, module_path, launch) {
-        Ok(Some((html, markdown))) => Ok(match markdown {
-            true => sanitise(&markdown_html(&html)),
-            false => sanitise(&html),
-        }),
+    match page_source(library, module_path, launch, pages) {
+        Ok(Some((sources, markdown))) => Ok(sources
+            .iter()
+            .map(|html| match markdown {
+                true => sanitise(&markdown_html(html)),
+                false => sanitise(html),
+            })
+            .collect::<Vec<_>>()
+            .join("<hr>")),
         Ok(None) => Ok(text_page(body, None)),
         Err(e) => Ok(text_page(body, Some(&e.to_string()))),
     }
@@ -43,19 +49,27 @@ pub fn sanitise(html: &str) -> String {
         .to_string()
 }
 
-/// The page's source text and whether it is Markdown, or `None` when the module has no
-/// page (its text is all there is).
+/// The page's source text (a package item's: its launch file's, then its other pages')
+/// and whether it is Markdown, or `None` when the module has no page (its text is all
+/// there is).
 fn page_source(
     library: &Path,
     module_path: &str,
     launch: Option<&str>,
-) -> Result<Option<(String, bool)>> {
+    pages: &[&str],
+) -> Result<Option<(Vec<String>, bool)>> {
     if let Some((package, _item)) = package_of(library, module_path) {
         let Some(launch) = launch.filter(|l| !l.contains("://")) else {
             return Ok(None);
         };
-        let bytes = crate::package::read_part(&package, launch)?;
-        return Ok(Some((String::from_utf8_lossy(&bytes).into_owned(), false)));
+        let sources = std::iter::once(launch)
+            .chain(pages.iter().copied())
+            .map(|part| {
+                let bytes = crate::package::read_part(&package, part)?;
+                Ok(String::from_utf8_lossy(&bytes).into_owned())
+            })
+            .collect::<Result<Vec<_>>>()?;
+        return Ok(Some((sources, false)));
     }
     let file = library.join(module_path);
     let ext = file
@@ -68,7 +82,7 @@ fn page_source(
     };
     let bytes = crate::read_file(&file)?;
     let text = String::from_utf8_lossy(&bytes).into_owned();
-    Ok(Some((text, markdown)))
+    Ok(Some((vec![text], markdown)))
 }
 
 /// The package a module comes from, if it comes from one: the library itself when it is
@@ -199,31 +213,62 @@ mod tests {
         )
         .unwrap();
 
-        let page = preview_page(lib, "page.html", None, "").unwrap();
+        let page = preview_page(lib, "page.html", None, &[], "").unwrap();
         check_safe(&page, "an HTML document");
         assert!(page.contains("Safe heading"), "the document's page: {page}");
 
-        let page = preview_page(lib, "notes.md", None, "").unwrap();
+        let page = preview_page(lib, "notes.md", None, &[], "").unwrap();
         check_safe(&page, "Markdown");
         assert!(
             page.contains("<h1>Heading</h1>") && !page.contains("title: Notes"),
             "Markdown is rendered, front matter dropped: {page}"
         );
 
-        let page = preview_page(lib, "packages/course/item-1", Some("lesson.html"), "").unwrap();
+        let page =
+            preview_page(lib, "packages/course/item-1", Some("lesson.html"), &[], "").unwrap();
         check_safe(&page, "a package item");
         assert!(
             page.contains("Lesson heading"),
             "the item's launch page: {page}"
         );
 
-        let page = preview_page(lib, "guide.pdf", None, "First <b>para</b>.\n\nSecond.").unwrap();
+        std::fs::write(
+            pkg.join("launch.html"),
+            "<p>Loading…</p><script>go()</script>",
+        )
+        .unwrap();
+        std::fs::write(
+            pkg.join("par.html"),
+            HOSTILE.replace("Safe heading", "Par heading"),
+        )
+        .unwrap();
+        let page = preview_page(
+            lib,
+            "packages/course/item-2",
+            Some("launch.html"),
+            &["lesson.html", "par.html"],
+            "",
+        )
+        .unwrap();
+        check_safe(&page, "a launcher's pages");
+        let at = |needle: &str| {
+            page.find(needle)
+                .unwrap_or_else(|| panic!("{needle} in {page}"))
+        };
+        assert!(
+            at("Loading") < at("Lesson heading") && at("Lesson heading") < at("Par heading"),
+            "a launcher's item shows the launcher, then the pages its text was read from, in \
+             that order: {page}"
+        );
+
+        let page =
+            preview_page(lib, "guide.pdf", None, &[], "First <b>para</b>.\n\nSecond.").unwrap();
         assert_eq!(
             page, "<p>First &lt;b&gt;para&lt;/b&gt;.</p><p>Second.</p>",
             "a source with no page previews as its text, escaped"
         );
 
-        let page = preview_page(lib, "gone.html", None, "Still here.").unwrap();
+        let page = preview_page(lib, "gone.html", None, &[], "Still here.").unwrap();
         assert!(
             page.contains("gone.html") && page.contains("<p>Still here.</p>"),
             "a source that is gone previews as its text and says why: {page}"

@@ -931,6 +931,30 @@ fn a_bad_manifest_refuses_the_import() {
 }
 
 #[test]
+fn a_launcher_packages_items_read_and_preview_the_pages_their_launcher_shows() {
+    let Some(shared) = testkit::shared() else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let mut p = Project::create(&tmp.path().join("p.pathforge"), Timestamp(1)).unwrap();
+    let package =
+        shared.join("fixtures/real-packages/SequencingSimpleRemediation_SCORM20043rdEdition.zip");
+    p.import_library(&package, &ME, Timestamp(2)).unwrap();
+    let playing = p.resolve_module("Playing the Game").unwrap();
+    assert!(
+        playing.duration_minutes >= 5,
+        "its time comes from the five pages its launcher shows, not the launcher's dozen \
+         words: {} min",
+        playing.duration_minutes
+    );
+    let page = p.module_preview(&playing.id).unwrap();
+    assert!(
+        page.contains("<h1>Par</h1>") && page.contains("Rules of Golf"),
+        "the preview shows those pages too, as the import read them: {page:.300}"
+    );
+}
+
+#[test]
 fn modules_resolve_by_id_path_or_title() {
     let tmp = tempfile::tempdir().unwrap();
     let (p, _) = chain_project(tmp.path());

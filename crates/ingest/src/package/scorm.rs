@@ -117,11 +117,13 @@ pub(super) fn read(
             });
             extra.insert("launch_missing".into(), json!(true));
         }
+        let pages = resource.map_or_else(Vec::new, |r| pages_of(r, base, &launch, files));
         let body = match href {
             _ if remote => Launched::Remote(href),
             _ => Launched::File {
                 launch: &launch,
                 resource_type,
+                pages: &pages,
             },
         }
         .body(&title, files, &mut extra);
@@ -253,20 +255,51 @@ fn package_kind(root: roxmltree::Node<'_, '_>) -> PackageKind {
     }
 }
 
-/// What an item launches: a web address, or a file in the package of a resource type.
+/// The web pages a resource lists besides its launch file, in the manifest's order: an
+/// authoring tool's launcher (`shared/launchpage.html?content=playing`) holds a few words
+/// and shows these in a frame, so they are what the learner reads. Only the resource's own
+/// `<file>`s: a `<dependency>` is shared by every item that names it.
+fn pages_of(
+    resource: roxmltree::Node<'_, '_>,
+    base: &str,
+    launch: &str,
+    files: &Files,
+) -> Vec<String> {
+    let mut pages: Vec<String> = Vec::new();
+    let written = resource
+        .children()
+        .filter(|f| f.is_element() && f.tag_name().name() == "file")
+        .filter_map(|f| attr(f, "href"));
+    for href in written {
+        let href = format!("{base}{}", attr(resource, "base").unwrap_or("")) + href;
+        let web_page = href.rsplit_once('.').is_some_and(|(_, e)| {
+            matches!(e.to_ascii_lowercase().as_str(), "html" | "htm" | "xhtml")
+        });
+        match files.resolve(&href) {
+            Some(page) if web_page && page != launch && !pages.contains(&page) => pages.push(page),
+            _ => {}
+        }
+    }
+    pages
+}
+
+/// What an item launches: a web address, or a file in the package of a resource type
+/// with the other pages its resource lists.
 enum Launched<'a> {
     Remote(&'a str),
     File {
         launch: &'a str,
         resource_type: &'a str,
+        pages: &'a [String],
     },
 }
 
 impl Launched<'_> {
-    /// The module's text: a page's words; for a web link or an address, the title and the
-    /// address (kept as `web_link`); for an assessment, its title (kept as `assessment`).
+    /// The module's text: its pages' words (the launch file's, then the other pages', named
+    /// in `pages`); for a web link or an address, the title and the address (kept as
+    /// `web_link`); for an assessment, its title (kept as `assessment`).
     fn body(&self, title: &str, files: &Files, extra: &mut Map<String, Value>) -> String {
-        let (launch, resource_type) = match *self {
+        let (launch, resource_type, pages) = match *self {
             Launched::Remote(href) => {
                 extra.insert("web_link".into(), json!(href));
                 return format!("{title}\n{href}");
@@ -274,7 +307,8 @@ impl Launched<'_> {
             Launched::File {
                 launch,
                 resource_type,
-            } => (launch, resource_type),
+                pages,
+            } => (launch, resource_type, pages),
         };
         // The first element named `name` in the launch file's XML.
         let xml_attr = |name: &str, attribute: &str| {
@@ -297,7 +331,19 @@ impl Launched<'_> {
             extra.insert("assessment".into(), json!(named));
             named
         } else {
-            files.get(launch).map(html_text).unwrap_or_default()
+            let mut text = files.get(launch).map(html_text).unwrap_or_default();
+            let mut read = Vec::new();
+            for page in pages {
+                let words = files.get(page).map(html_text).unwrap_or_default();
+                if !words.trim().is_empty() {
+                    text = format!("{text}\n\n{words}").trim_start().to_owned();
+                    read.push(page.as_str());
+                }
+            }
+            if !read.is_empty() {
+                extra.insert("pages".into(), json!(read));
+            }
+            text
         }
     }
 }

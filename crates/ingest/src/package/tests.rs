@@ -89,6 +89,21 @@ fn scorm_2004_packages_keep_their_sequencing() {
         .filter(|m| m.extra.contains_key("sequencing"))
         .count();
     assert!(with_objectives > 0, "sequencing objectives are kept");
+    let playing = content
+        .modules
+        .iter()
+        .find(|m| m.title == "Playing the Game")
+        .expect("the first content item");
+    assert!(
+        playing.word_count > 1000 && playing.body.contains("handicap"),
+        "its launcher (shared/launchpage.html?content=playing) holds a dozen words; the five          pages its resource lists are what the learner reads: {} words",
+        playing.word_count
+    );
+    assert_eq!(
+        playing.extra["pages"][0],
+        "SequencingSimpleRemediation_SCORM20043rdEdition/Playing/OtherScoring.html",
+        "the pages read are named, in the manifest's order"
+    );
     for name in [
         "scorm2004.zip",
         "ContentPackagingMetadata_SCORM20043rdEdition.zip",
@@ -213,6 +228,74 @@ fn common_cartridges_read_pages_links_assessments_and_canvas_prerequisites() {
         requires[0].after,
         ["i1", "i2"],
         "requires every item of week 1"
+    );
+}
+
+#[test]
+fn a_launcher_page_reads_the_pages_its_resource_lists() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = r#"<manifest identifier="m"><metadata><schemaversion>2004 4th Edition</schemaversion></metadata>
+        <organizations default="o"><organization identifier="o"><title>T</title>
+        <item identifier="i1" identifierref="r1"><title>Scoring</title></item>
+        <item identifier="i2" identifierref="r2"><title>Plain</title></item></organization></organizations>
+        <resources>
+          <resource identifier="r1" type="webcontent" href="shared/launch.html?content=scoring" xml:base="course/">
+            <file href="Scoring/par.html"/><file href="Scoring/par.jpg"/><file href="Scoring/questions.js"/>
+            <file href="shared/launch.html"/><file href="Scoring/missing.html"/><file href="Scoring/birdie.htm"/>
+            <file href="Scoring/par.html"/><dependency identifierref="common"/></resource>
+          <resource identifier="r2" type="webcontent" href="course/plain.html"><file href="course/plain.html"/></resource>
+          <resource identifier="common" type="webcontent"><file href="course/shared/template.html"/></resource>
+        </resources></manifest>"#;
+    let package = zip_of(
+        dir.path(),
+        "golf.zip",
+        &[
+            ("imsmanifest.xml", manifest.as_bytes()),
+            (
+                "course/shared/launch.html",
+                b"<title>Loading</title><p>Loading the course.</p><script>go()</script>",
+            ),
+            (
+                "course/shared/template.html",
+                b"<p>Question template shared by all.</p>",
+            ),
+            (
+                "course/Scoring/par.html",
+                b"<p>Par is the expected number of strokes.</p>",
+            ),
+            (
+                "course/Scoring/birdie.htm",
+                b"<p>A birdie is one under par.</p>",
+            ),
+            ("course/Scoring/questions.js", b"var q = 'Not a page';"),
+            ("course/plain.html", b"<p>One page alone.</p>"),
+        ],
+    );
+    let (_, content) = read_package(&package).unwrap();
+    let check = |title: &str, body: &str, pages: Value, why: &str| {
+        let module = content.modules.iter().find(|m| m.title == title).unwrap();
+        assert_eq!(
+            module.body.split_whitespace().collect::<Vec<_>>().join(" "),
+            body,
+            "{title}: {why}"
+        );
+        assert_eq!(
+            module.extra.get("pages").cloned().unwrap_or(Value::Null),
+            pages,
+            "{title}: {why}"
+        );
+    };
+    check(
+        "Scoring",
+        "Loading the course. Par is the expected number of strokes. A birdie is one under par.",
+        json!(["course/Scoring/par.html", "course/Scoring/birdie.htm"]),
+        "the launcher's words, then the resource's other web pages in the manifest's order (under          its xml:base), each once; not the launcher again, not a script or image, not a listed          page the package lacks, not a dependency's page (shared by every item naming it)",
+    );
+    check(
+        "Plain",
+        "One page alone.",
+        Value::Null,
+        "a resource listing only its launch file reads that file, as before",
     );
 }
 
