@@ -61,6 +61,7 @@ impl GraphDoc {
                 id: m.path.clone(),
                 key: m.path.clone(),
                 title: m.title.clone(),
+                library: String::new(),
                 minutes: m.duration_minutes,
                 level: m.level,
                 skills: m.skills.clone(),

@@ -23,6 +23,9 @@ pub struct Module {
     /// Its path in its library: the key rules and exports use.
     pub key: String,
     pub title: String,
+    /// The name of its library, to tell apart in words two modules of one title and path
+    /// (the same course imported twice); empty in a bundle, which has one.
+    pub library: String,
     pub minutes: u32,
     pub level: Option<Level>,
     /// Skill slugs it teaches: declared tags, then accepted ones.
@@ -134,13 +137,30 @@ impl Curriculum {
     }
 
     /// The prerequisite graph, nodes named by module id and title.
+    /// The prerequisite graph, each node named by its module's title for the linter's
+    /// words; a title two modules share (two libraries' "Etiquette Quiz") is followed by
+    /// the module's library path, and a path they share too by its library's name, or the
+    /// findings would name two modules alike.
     pub fn graph(&self) -> graph::Graph {
+        let mut titles: HashMap<&str, usize> = HashMap::new();
+        let mut paths: HashMap<(&str, &str), usize> = HashMap::new();
+        for m in &self.modules {
+            *titles.entry(m.title.as_str()).or_default() += 1;
+            *paths.entry((m.title.as_str(), m.key.as_str())).or_default() += 1;
+        }
         let nodes = self
             .modules
             .iter()
             .map(|m| graph::Node {
                 id: m.id.clone(),
-                name: m.title.clone(),
+                name: match (
+                    titles[m.title.as_str()],
+                    paths[&(m.title.as_str(), m.key.as_str())],
+                ) {
+                    (1, _) => m.title.clone(),
+                    (_, 1) => format!("{} ({})", m.title, m.key),
+                    _ => format!("{} ({} in {})", m.title, m.key, m.library),
+                },
             })
             .collect();
         graph::Graph::new(nodes, &self.edges)

@@ -9,6 +9,7 @@ fn module(key: &str, minutes: u32, skills: &[&str]) -> Module {
         id: format!("id-{key}"),
         key: key.to_owned(),
         title: key.to_uppercase(),
+        library: "lib".to_owned(),
         minutes,
         level: None,
         skills: skills.iter().map(|s| (*s).to_owned()).collect(),
@@ -73,6 +74,29 @@ fn indexes_modules_once_by_key_and_by_id() {
         c.by_key("nowhere.md"),
         None,
         "an unknown path is absent, not a default",
+    );
+}
+
+#[test]
+fn the_graph_names_modules_by_title_and_a_shared_title_with_its_path() {
+    let mut c = sample();
+    c.modules[1].title = "Quiz".to_owned();
+    c.modules[2].title = "Quiz".to_owned();
+    let names = |c: &Curriculum| -> Vec<String> {
+        c.graph().nodes().iter().map(|n| n.name.clone()).collect()
+    };
+    assert_eq!(
+        names(&c),
+        ["C.MD", "Quiz (a.md)", "Quiz (b.md)", "D.MD"],
+        "a title of its own names a module; two modules called “Quiz” are told apart by their \
+         paths, or a finding about one would read as about either"
+    );
+    c.modules[2].key = "a.md".to_owned();
+    c.modules[2].library = "golf".to_owned();
+    assert_eq!(
+        names(&c),
+        ["C.MD", "Quiz (a.md in lib)", "Quiz (a.md in golf)", "D.MD"],
+        "the same course imported twice shares title and path: its library tells them apart"
     );
 }
 

@@ -3,7 +3,9 @@
 //! (a person's rules, then an unlock rule derived from each module's prerequisites),
 //! read from the store in one place for every stage that needs it.
 
-use model::{ModuleSummary, PrerequisiteGroup};
+use std::collections::HashMap;
+
+use model::{LibraryId, ModuleSummary, PrerequisiteGroup};
 
 use crate::{Project, Result};
 
@@ -55,6 +57,12 @@ impl Project {
                 false => Vec::new(),
             },
         };
+        let library_names: HashMap<LibraryId, String> = self
+            .store
+            .libraries()?
+            .into_iter()
+            .map(|l| (l.id, l.name))
+            .collect();
         let mut c = curriculum::Curriculum::new(
             modules
                 .iter()
@@ -62,6 +70,10 @@ impl Project {
                     id: m.id.0.clone(),
                     key: m.source_path.clone(),
                     title: m.title.clone(),
+                    library: library_names
+                        .get(&m.library_id)
+                        .cloned()
+                        .unwrap_or_default(),
                     minutes: m.duration_minutes,
                     level: m.level,
                     skills: m.tags.clone(),

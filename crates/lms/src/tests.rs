@@ -593,6 +593,7 @@ fn a_course_is_its_curriculum_with_pages_and_track_paths() {
         id: format!("id-{key}"),
         key: key.to_owned(),
         title: key.to_uppercase(),
+        library: String::new(),
         minutes: 5,
         level: None,
         skills: skills.iter().map(|s| (*s).to_owned()).collect(),

@@ -151,6 +151,7 @@ mod tests {
             id: key.to_owned(),
             key: key.to_owned(),
             title: key.to_owned(),
+            library: String::new(),
             minutes: 10,
             level: None,
             skills: skills.iter().map(|s| (*s).to_owned()).collect(),

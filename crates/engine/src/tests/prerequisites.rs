@@ -6,6 +6,41 @@ use std::collections::BTreeSet;
 use super::*;
 
 #[test]
+fn findings_tell_apart_modules_that_share_a_title() {
+    let tmp = tempfile::tempdir().unwrap();
+    let course = |name: &str| {
+        testkit::Library::new()
+            .module("intro.md", "Intro", 10, &["golf"])
+            .module("rules.md", "Rules", 10, &["golf"])
+            .module("quiz.md", "Quiz", 10, &["golf"])
+            .requires("rules.md", &["intro.md"])
+            .write(&tmp.path().join(name))
+    };
+    let mut p = Project::create(&tmp.path().join("p.pathforge"), Timestamp(1)).unwrap();
+    p.import_library(&course("golf"), &ME, Timestamp(2))
+        .unwrap();
+    p.import_library(&course("golf-copy"), &ME, Timestamp(3))
+        .unwrap();
+    assert_eq!(
+        p.libraries().unwrap().len(),
+        2,
+        "two libraries, both folders in place"
+    );
+    let words: Vec<String> = p
+        .check_graph()
+        .unwrap()
+        .into_iter()
+        .map(|f| f.message)
+        .collect();
+    let named = |needle: &str| words.iter().any(|w| w.contains(needle));
+    assert!(
+        named("“Quiz (quiz.md in golf)”") && named("“Quiz (quiz.md in golf-copy)”"),
+        "the same course imported twice: each finding names which library's “Quiz” it means: \
+         {words:#?}"
+    );
+}
+
+#[test]
 fn edits_that_close_a_cycle_are_refused_and_named() {
     let tmp = tempfile::tempdir().unwrap();
     let (mut p, _) = chain_project(tmp.path());
