@@ -118,6 +118,41 @@ fn tag_tags_the_sample_library_and_show_explains_it() {
 }
 
 #[test]
+fn tag_says_what_to_do_when_the_project_has_no_skills() {
+    let tmp = tempfile::tempdir().unwrap();
+    let library = testkit::Library::new()
+        .module("par.md", "Par", 10, &[])
+        .module("birdie.md", "Birdie", 10, &[])
+        .write(&tmp.path().join("golf"));
+    let file = tmp.path().join("golf.pathforge");
+    assert!(pathforge(&[&"init", &file]).status.success());
+    assert!(pathforge(&[&"import", &file, &library]).status.success());
+    let model = testkit::model_dir();
+    let out = pathforge(&[&"tag", &file, &"--model", &model]);
+    let text = stdout(&out);
+    assert!(
+        out.status.success() && text.contains("has no skills yet, so there is none to suggest"),
+        "modules but no taxonomy: the run is no failure, and it says why nothing is suggested \
+         and how to get skills, not just “0 suggestions”: {text}{}",
+        stderr(&out)
+    );
+    let report: serde_json::Value =
+        serde_json::from_slice(&pathforge(&[&"tag", &file, &"--model", &model, &"--json"]).stdout)
+            .unwrap();
+    assert_eq!(
+        (report["skills"].as_u64(), report["modules"].as_u64()),
+        (Some(0), Some(2)),
+        "the report counts the skills matched against, so the window can say the same: {report}"
+    );
+    let sample = sample_project(tmp.path());
+    let text = stdout(&pathforge(&[&"tag", &sample, &"--model", &model]));
+    assert!(
+        !text.contains("no skills yet"),
+        "a project with a taxonomy is not told it has none: {text}"
+    );
+}
+
+#[test]
 fn review_lists_and_decides_with_a_dry_run_first() {
     let tmp = tempfile::tempdir().unwrap();
     let file = sample_project(tmp.path());

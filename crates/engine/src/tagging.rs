@@ -41,6 +41,7 @@ impl Project {
         let fingerprint = autotag::fingerprint(&model_id, &leaves);
         let mut report = TagReport {
             model: model_id.clone(),
+            skills: leaves.len() as u32,
             ..TagReport::default()
         };
         let auto_accept = self.auto_accept()?.map(|t| t as f32);

@@ -97,6 +97,9 @@ pub struct TagReport {
     pub model: String,
     /// Modules in the project (not retired).
     pub modules: u32,
+    /// Skills the modules were matched against (the taxonomy's leaves): with none, there
+    /// is nothing to suggest, and the report says how to get some.
+    pub skills: u32,
     /// Modules (re-)analysed because they were new, edited, or the taxonomy changed.
     pub analysed: u32,
     /// Modules whose text and taxonomy were unchanged since their last analysis.

@@ -489,6 +489,11 @@ export type TagReport = { model: string,
  */
 modules: number, 
 /**
+ * Skills the modules were matched against (the taxonomy's leaves): with none, there
+ * is nothing to suggest, and the report says how to get some.
+ */
+skills: number, 
+/**
  * Modules (re-)analysed because they were new, edited, or the taxonomy changed.
  */
 analysed: number, 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { count, describeRemoval, filterModules, formatMinutes, hintFor, totalMinutes } from './format';
-import type { ErrorKind, LibraryRemoved, ModuleSummary } from './bindings';
+import { count, describeRemoval, describeTagging, filterModules, formatMinutes, hintFor, totalMinutes } from './format';
+import type { ErrorKind, LibraryRemoved, ModuleSummary, TagReport } from './bindings';
 
 function mod(title: string, minutes: number, tags: string[] = [], level: ModuleSummary['level'] = null): ModuleSummary {
   return { id: title, library_id: 'l', source_path: `${title}.md`, title, duration_minutes: minutes, level, word_count: 1, tags };
@@ -74,6 +74,46 @@ describe('describeRemoval', () => {
       removed(1, 1, 2),
       '1 module retired, and the 1 track and 2 rules its manifest declares. Import it again (Project ▸ Libraries…) to bring them back.',
       'counts of one read as one, and what its manifest declared is named',
+    );
+  });
+});
+
+describe('describeTagging', () => {
+  const report = (over: Partial<TagReport>): TagReport => ({
+    model: 'all-MiniLM-L6-v2@53aa51172d14',
+    modules: 18,
+    skills: 12,
+    analysed: 18,
+    unchanged: 0,
+    embedded: 500,
+    cached: 0,
+    suggestions: 40,
+    empty: 0,
+    auto_accepted: 0,
+    cancelled: false,
+    ...over,
+  });
+  const check = (r: TagReport, want: string, why: string) => expect(describeTagging(r), why).toBe(want);
+  it('says what was read and what is open for review', () => {
+    check(
+      report({}),
+      'Auto-tagged with all-MiniLM-L6-v2@53aa51172d14: 18 of 18 modules read (0 unchanged); 40 suggestions open for review.',
+      'a project with skills: the counts alone',
+    );
+    check(
+      report({ skills: 0, suggestions: 0 }),
+      'Auto-tagged with all-MiniLM-L6-v2@53aa51172d14: 18 of 18 modules read (0 unchanged); 0 suggestions open for review. The project has no skills yet, so there is none to suggest (levels are guessed all the same): add or import them in the Taxonomy tab, then auto-tag again.',
+      'modules but no skills: “0 suggestions” alone would read as the model finding nothing',
+    );
+    check(
+      report({ modules: 0, skills: 0, analysed: 0, suggestions: 0 }),
+      'Auto-tagged with all-MiniLM-L6-v2@53aa51172d14: 0 of 0 modules read (0 unchanged); 0 suggestions open for review.',
+      'no modules either: the window already says to import a library',
+    );
+    check(
+      report({ cancelled: true, analysed: 4, empty: 1 }),
+      'Auto-tagging cancelled; the modules finished before are saved. Auto-tagged with all-MiniLM-L6-v2@53aa51172d14: 4 of 18 modules read (0 unchanged, 1 empty); 40 suggestions open for review.',
+      'a cancel says what was kept, and empty modules are counted',
     );
   });
 });

@@ -1,5 +1,5 @@
 // Pure helpers for showing modules: durations, totals, filtering. No DOM, no IPC.
-import type { ErrorKind, LibraryRemoved, ModuleSummary } from './bindings';
+import type { ErrorKind, LibraryRemoved, ModuleSummary, TagReport } from './bindings';
 
 /** "1 module", "0 modules", "3 modules": a count and its noun, singular for one; `many`
  *  where the plural is not the noun and an s ("entry", "entries"). */
@@ -73,4 +73,17 @@ export function describeRemoval(r: LibraryRemoved): string {
   ].filter(Boolean);
   const also = declared.length ? `, and the ${declared.join(' and ')} its manifest declares` : '';
   return `${count(r.modules, 'module')} retired${also}. Import it again (Project ▸ Libraries…) to bring them back.`;
+}
+
+/** What an auto-tagging run did, and why it suggested nothing when the project has no
+ *  skills to suggest (modules, but no taxonomy yet). */
+export function describeTagging(r: TagReport): string {
+  return (
+    (r.cancelled ? 'Auto-tagging cancelled; the modules finished before are saved. ' : '') +
+    `Auto-tagged with ${r.model}: ${r.analysed} of ${count(r.modules, 'module')} read (${r.unchanged} unchanged` +
+    `${r.empty ? `, ${r.empty} empty` : ''}); ${count(r.suggestions, 'suggestion')} open for review.` +
+    (r.modules && !r.skills
+      ? ' The project has no skills yet, so there is none to suggest (levels are guessed all the same): add or import them in the Taxonomy tab, then auto-tag again.'
+      : '')
+  );
 }

@@ -40,6 +40,13 @@ pub(crate) fn run_tag(file: &Path, model: Option<&Path>, json: bool) -> anyhow::
                 "{} has no modules yet: import a library first (`pathforge import`).",
                 name
             )?;
+        } else if report.skills == 0 {
+            writeln!(
+                out,
+                "{name} has no skills yet, so there is none to suggest (levels are guessed all \
+                 the same): import a framework (`pathforge taxonomy import`), a library whose \
+                 manifest declares skills, or add them (`pathforge taxonomy add`), then tag again."
+            )?;
         }
         for m in project.modules()? {
             let insight = project.module_insight(&m.id)?;
