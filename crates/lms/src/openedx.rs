@@ -4,7 +4,8 @@
 //! Open edX gates a subsection on *one* prerequisite subsection with a minimum score and
 //! completion; usage keys follow from the course key Studio gives the imported course and
 //! the OLX block names, so no id mapping is needed. A module with several requirements is
-//! gated on the last of them in delivery order, which the coverage report calls partial.
+//! gated on the last of them in delivery order, which the coverage report calls partial
+//! unless that one's own gates, in turn, already need the others.
 
 use rules::{Group, RuleBody};
 use serde_json::{json, Value};
@@ -17,7 +18,7 @@ pub(crate) const RUN: &str = "export";
 
 pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
     let course = course_code(plan);
-    let position = |k: &str| plan.order.iter().position(|m| m.key == k).unwrap_or(0);
+    let gate = gates_of(plan);
     let mut gates: Vec<Value> = Vec::new();
     let mut gated: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
     let mut coverage = Vec::new();
@@ -34,10 +35,7 @@ pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
                 } else if !gated.insert(module.as_str()) {
                     cover(rule, Status::NotExported, format!("“{}” is already gated by another rule, and Open edX allows one prerequisite per subsection", plan.module(module).title))
                 } else {
-                    let last = requires
-                        .iter()
-                        .max_by_key(|r| position(r))
-                        .expect("unlock rules name requirements");
+                    let last = gate[module.as_str()];
                     gates.push(json!({
                         "gated": plan.ident(module),
                         "prerequisite": plan.ident(last),
@@ -50,10 +48,28 @@ pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
                         plan.module(last).title,
                         min_score.unwrap_or(0.0)
                     );
-                    if requires.len() > 1 {
-                        cover(rule, Status::Partial, format!("{how}; Open edX allows one prerequisite, so the other {} are not enforced", requires.len() - 1))
+                    // Gated on `last`, a learner has also completed whatever `last`'s own
+                    // gate, and that one's, asked for: those requirements hold too.
+                    let before_last = chain(&gate, last);
+                    let names = |keys: &[&str]| -> String {
+                        let quoted: Vec<String> = keys
+                            .iter()
+                            .map(|k| format!("“{}”", plan.module(k).title))
+                            .collect();
+                        quoted.join(", ")
+                    };
+                    let (held, loose): (Vec<&str>, Vec<&str>) = requires
+                        .iter()
+                        .map(String::as_str)
+                        .filter(|r| *r != last)
+                        .partition(|r| before_last.contains(r));
+                    if !loose.is_empty() {
+                        let verb = if loose.len() == 1 { "is" } else { "are" };
+                        cover(rule, Status::Partial, format!("{how}; Open edX allows one prerequisite, so {} {verb} not enforced", names(&loose)))
                     } else if min_score.is_some() {
                         cover(rule, Status::Partial, format!("{how}; a minimum score needs “{}” to be a graded subsection: the exported one is an HTML placeholder", plan.module(last).title))
+                    } else if !held.is_empty() {
+                        cover(rule, Status::Expressed, format!("{how}, which is itself gated, in turn, on {}: one prerequisite enforces them all", names(&held)))
                     } else {
                         cover(rule, Status::Expressed, how)
                     }
@@ -187,3 +203,44 @@ for ((i = 0; i < count; i++)); do
   post "$gated" "$(jq -c --arg pre "$pre" '{prereqUsageKey: $pre, prereqMinScore: .min_score, prereqMinCompletion: .min_completion}' <<<"$gate")"
 done
 "#;
+
+/// The one prerequisite Open edX gates each module on, for the unlock rules it can
+/// express (all-of, the first rule of a module): the requirement last in delivery order,
+/// the one most likely to need the others itself.
+fn gates_of<'p>(plan: &'p Plan<'_>) -> std::collections::BTreeMap<&'p str, &'p str> {
+    let position = |k: &str| plan.order.iter().position(|m| m.key == k).unwrap_or(0);
+    let mut gate = std::collections::BTreeMap::new();
+    for rule in plan.rules() {
+        if let RuleBody::Unlock {
+            module,
+            requires,
+            group,
+            ..
+        } = &rule.body
+        {
+            if *group == Group::AllOf || requires.len() == 1 {
+                let last = requires
+                    .iter()
+                    .max_by_key(|r| position(r))
+                    .expect("unlock rules name requirements");
+                gate.entry(module.as_str()).or_insert(last.as_str());
+            }
+        }
+    }
+    gate
+}
+
+/// The modules a learner must have completed to reach `module` through the gates: its
+/// gate's prerequisite, that one's, and so on (a cycle ends the walk).
+fn chain<'p>(gate: &std::collections::BTreeMap<&'p str, &'p str>, module: &'p str) -> Vec<&'p str> {
+    let mut before = Vec::new();
+    let mut at = module;
+    while let Some(&next) = gate.get(at) {
+        if next == module || before.contains(&next) {
+            break;
+        }
+        before.push(next);
+        at = next;
+    }
+    before
+}

@@ -125,6 +125,58 @@ fn a_rule_on_one_question_category_is_never_reported_as_fully_expressed() {
 }
 
 #[test]
+fn open_edx_counts_requirements_its_one_prerequisite_enforces_through_its_own_gate() {
+    let mut course = probe();
+    course.rules = serde_json::from_value(serde_json::json!({
+        "schema": rules::SCHEMA,
+        "rules": [
+            { "id": "next", "explanation": "", "kind": "unlock", "module": "next", "requires": ["a", "b"] },
+            { "id": "b", "explanation": "", "kind": "unlock", "module": "b", "requires": ["a"] },
+            { "id": "quiz", "explanation": "", "kind": "unlock", "module": "quiz", "requires": ["pre", "a", "rem"] },
+            { "id": "rem", "explanation": "", "kind": "unlock", "module": "rem", "requires": ["a", "b"], "min_score": 50 }
+        ]
+    }))
+    .unwrap();
+    let export = compile(&course, Target::Openedx).expect("compiles");
+    let verdict = |id: &str| {
+        let c = export.coverage.rules.iter().find(|c| c.rule == id).unwrap();
+        (c.status, c.how.clone())
+    };
+    check(
+        verdict("next"),
+        (
+            Status::Expressed,
+            "“next” is gated on “b” (min score 0%, completion 100%), which is itself gated, in \
+             turn, on “a”: one prerequisite enforces them all"
+                .to_owned(),
+        ),
+        "a redundant requirement (a → b → next, and a → next) is enforced by the one gate \
+         Open edX allows: b cannot be completed before a, even though b's rule comes later",
+    );
+    check(
+        verdict("quiz"),
+        (
+            Status::Partial,
+            "“quiz” is gated on “rem” (min score 0%, completion 100%); Open edX allows one \
+             prerequisite, so “pre” is not enforced"
+                .to_owned(),
+        ),
+        "“a” is held through rem's gate (rem ← b ← a); “pre” is on no gate's way, and is \
+         named, in the singular",
+    );
+    check(
+        verdict("rem").0,
+        Status::Partial,
+        "a minimum score still needs a graded subsection, held requirements or not",
+    );
+    check(
+        verdict("b").0,
+        Status::Expressed,
+        "a single requirement is its gate",
+    );
+}
+
+#[test]
 fn modules_interactive_at_their_source_are_listed_where_a_target_writes_only_their_text() {
     let mut course = probe();
     let was = "a SCORM 2004 item (launch pre.html) of packages/p.zip";
