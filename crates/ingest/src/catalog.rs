@@ -33,19 +33,61 @@ pub fn read_catalog(path: &Path) -> Result<LibraryContent> {
     read_catalog_with(path, &CatalogColumns::default())
 }
 
-/// The text of a catalog, without a byte-order mark, or why it is not readable text.
-fn catalog_text(path: &Path) -> Result<String> {
+/// The text of a catalog, without a byte-order mark, or why it is not readable text; with
+/// the encoding it was read in when that was not UTF-8. Spreadsheets save CSV in the
+/// encoding their byte-order mark names (Excel's "Unicode text" is UTF-16), or else, on
+/// Windows, in Windows-1252: "Café" as the single byte E9, which is not UTF-8.
+fn catalog_text(path: &Path) -> Result<(String, Option<&'static str>)> {
     let bytes = crate::read_file(path)?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        Error::bad(
+    let (text, read_as) = match encoding_rs::Encoding::for_bom(&bytes) {
+        Some((encoding, bom)) => {
+            let (text, malformed) = encoding.decode_without_bom_handling(&bytes[bom..]);
+            if malformed {
+                return Err(Error::bad(
+                    path,
+                    format!(
+                        "is not valid {} text, as its byte-order mark says it is",
+                        encoding.name()
+                    ),
+                ));
+            }
+            let named = (encoding != encoding_rs::UTF_8).then_some(encoding.name());
+            (text.into_owned(), named)
+        }
+        None => match String::from_utf8(bytes) {
+            Ok(text) => (text, None),
+            Err(e) => {
+                let windows = encoding_rs::WINDOWS_1252;
+                let (text, _) = windows.decode_without_bom_handling(e.as_bytes());
+                (text.into_owned(), Some(windows.name()))
+            }
+        },
+    };
+    if let Some(at) = text.find('\0') {
+        return Err(Error::bad(
             path,
             format!(
-                "is not UTF-8 text (invalid byte at offset {})",
-                e.utf8_error().valid_up_to()
+                "is not text: it holds a NUL character at offset {at} (a binary file, or \
+                 UTF-16 saved without its byte-order mark)"
             ),
-        )
-    })?;
-    Ok(text.trim_start_matches('\u{feff}').to_owned())
+        ));
+    }
+    Ok((text, read_as))
+}
+
+/// A warning that the catalog was read in `encoding`, not UTF-8.
+fn read_as(encoding: &str) -> crate::Warning {
+    crate::Warning {
+        relative_path: String::new(),
+        message: format!(
+            "not UTF-8: read as {encoding}{}",
+            match encoding {
+                "windows-1252" =>
+                    " (what Excel on Windows saves as “CSV”); check accented letters in the titles",
+                _ => ", as its byte-order mark says",
+            }
+        ),
+    }
 }
 
 /// The header row as written.
@@ -58,11 +100,35 @@ fn header_of(path: &Path, reader: &mut csv::Reader<&[u8]>) -> Result<Vec<String>
         .collect())
 }
 
+/// A reader of `text` with the delimiter its header row uses: a comma, or the semicolon
+/// spreadsheets write where the comma is the decimal point (Excel in most of Europe), or
+/// a tab (Excel's "Unicode text") — whichever the first line holds most of outside quotes.
 fn reader(text: &str) -> csv::Reader<&[u8]> {
     csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::All)
+        .delimiter(delimiter(text))
         .from_reader(text.as_bytes())
+}
+
+fn delimiter(text: &str) -> u8 {
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    for c in text.chars() {
+        match c {
+            '\n' | '\r' if !quoted => break,
+            '"' => quoted = !quoted,
+            ',' if !quoted => counts[0] += 1,
+            ';' if !quoted => counts[1] += 1,
+            '\t' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    match counts {
+        [comma, semi, tab] if semi > comma && semi >= tab => b';',
+        [comma, _, tab] if tab > comma => b'\t',
+        _ => b',',
+    }
 }
 
 /// Where each field is in `header`: the mapped header (any case) when `mapped` names one,
@@ -103,7 +169,7 @@ fn locate(path: &Path, header: &[String], mapped: &CatalogColumns) -> Result<[Op
 /// The catalog's header, the column each field is read from with `mapped`, its first
 /// rows: what a person needs to map columns Pathforge does not recognise.
 pub fn preview_catalog(path: &Path, mapped: &CatalogColumns) -> Result<CatalogPreview> {
-    let text = catalog_text(path)?;
+    let (text, _) = catalog_text(path)?;
     let mut reader = reader(&text);
     let header = header_of(path, &mut reader)?;
     let at = locate(path, &header, mapped)?;
@@ -131,7 +197,10 @@ pub fn preview_catalog(path: &Path, mapped: &CatalogColumns) -> Result<CatalogPr
 /// Reads a catalog CSV, its fields in the columns `mapped` names or else recognised by
 /// name; `path` names the file in errors (with the line).
 pub fn read_catalog_with(path: &Path, mapped: &CatalogColumns) -> Result<LibraryContent> {
-    parse_catalog(path, &catalog_text(path)?, mapped)
+    let (text, encoding) = catalog_text(path)?;
+    let mut content = parse_catalog(path, &text, mapped)?;
+    content.warnings.splice(0..0, encoding.map(read_as));
+    Ok(content)
 }
 
 /// Reads a catalog's text (as [`read_catalog_with`] does once the file is read).
@@ -447,6 +516,122 @@ mod tests {
             "what resolves still imports: by id, and by title in any case"
         );
         assert_eq!(c.modules.len(), 5, "no row is dropped");
+    }
+
+    #[test]
+    fn spreadsheet_encodings_and_delimiters_read_as_the_same_catalog() {
+        let dir = tempfile::tempdir().unwrap();
+        let utf16 = |bom: &[u8], text: &str, le: bool| -> Vec<u8> {
+            let units = text.encode_utf16().flat_map(|u| match le {
+                true => u.to_le_bytes(),
+                false => u.to_be_bytes(),
+            });
+            bom.iter().copied().chain(units).collect()
+        };
+        let check = |name: &str, bytes: &[u8], warning: Option<&str>, why: &str| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, bytes).unwrap();
+            let c = read_catalog(&path).unwrap_or_else(|e| panic!("{name}: {why}: {e}"));
+            let rows: Vec<(&str, &str, u32)> = c
+                .modules
+                .iter()
+                .map(|m| {
+                    (
+                        m.relative_path.as_str(),
+                        m.title.as_str(),
+                        m.duration_minutes,
+                    )
+                })
+                .collect();
+            assert_eq!(
+                rows,
+                [
+                    ("C1", "Café service", 30),
+                    ("C2", "Pivot tables; totals", 45)
+                ],
+                "{name}: {why}"
+            );
+            let after: Vec<Vec<String>> = c
+                .manifest
+                .unwrap()
+                .requires
+                .into_iter()
+                .map(|r| r.after)
+                .collect();
+            assert_eq!(
+                after,
+                [vec!["C1".to_owned()]],
+                "{name}: the prerequisite column too: {why}"
+            );
+            let said: Vec<&str> = c.warnings.iter().map(|w| w.message.as_str()).collect();
+            match warning {
+                Some(w) => assert!(
+                    said.len() == 1 && said[0].contains(w),
+                    "{name}: the import says how it was read: {said:?}"
+                ),
+                None => assert!(said.is_empty(), "{name}: nothing to say: {said:?}"),
+            }
+        };
+        let comma = "id,title,duration,prerequisites\r\nC1,Café service,30,\r\nC2,\"Pivot tables; totals\",45,C1\r\n";
+        let semi = "id;title;duration;prerequisites\r\nC1;Café service;30;\r\nC2;\"Pivot tables; totals\";45;C1\r\n";
+        let tab = comma
+            .replace(',', "\t")
+            .replace("\"Pivot tables; totals\"", "Pivot tables; totals");
+        let (windows, _, _) = encoding_rs::WINDOWS_1252.encode(semi);
+        check(
+            "plain.csv",
+            comma.as_bytes(),
+            None,
+            "UTF-8 with commas, as before",
+        );
+        check(
+            "bom.csv",
+            &[b"\xef\xbb\xbf".as_slice(), semi.as_bytes()].concat(),
+            None,
+            "Excel's “CSV UTF-8” in a semicolon locale: the mark is dropped, the semicolons split",
+        );
+        check(
+            "excel.csv",
+            &windows,
+            Some("read as windows-1252"),
+            "Excel's plain “CSV” on Windows: é is one byte, E9, which is not UTF-8",
+        );
+        check(
+            "unicode.csv",
+            &utf16(&[0xff, 0xfe], &tab, true),
+            Some("read as UTF-16LE"),
+            "Excel's “Unicode text”: UTF-16 by its mark, tab-separated",
+        );
+        check(
+            "big-endian.csv",
+            &utf16(&[0xfe, 0xff], comma, false),
+            Some("read as UTF-16BE"),
+            "UTF-16 the other way round, by its mark",
+        );
+        let refused = |name: &str, bytes: &[u8], reason: &str, why: &str| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, bytes).unwrap();
+            let err = read_catalog(&path).unwrap_err().to_string();
+            assert!(err.contains(name) && err.contains(reason), "{why}: {err}");
+        };
+        refused(
+            "no-mark.csv",
+            &utf16(&[], comma, true),
+            "NUL character at offset 1",
+            "UTF-16 without its mark is not read as garbage: it is named, with what it may be",
+        );
+        refused(
+            "image.csv",
+            b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR",
+            "is not text",
+            "a binary file named .csv",
+        );
+        refused(
+            "lying.csv",
+            &[&[0xef, 0xbb, 0xbf][..], b"id,title\nA,Caf\xe9\n"].concat(),
+            "is not valid UTF-8 text, as its byte-order mark says it is",
+            "a UTF-8 mark on bytes that are not is a broken file, not Windows-1252",
+        );
     }
 
     #[test]
