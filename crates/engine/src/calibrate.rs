@@ -58,10 +58,7 @@ pub struct AnswersOptions {
 
 /// A file's text, and how to say what is wrong with it (naming the file).
 fn read_text(path: &Path) -> Result<(String, impl Fn(String) -> Error + '_)> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let text = crate::read_table(path)?;
     Ok((text, move |reason: String| Error::BadFile {
         path: path.to_path_buf(),
         reason,
@@ -72,9 +69,9 @@ fn read_text(path: &Path) -> Result<(String, impl Fn(String) -> Error + '_)> {
 /// slug of the project's skill). `path` names the file in errors.
 pub fn read_skill_mapping(path: &Path) -> Result<HashMap<String, String>> {
     let (text, bad) = read_text(path)?;
-    let mut reader = csv::ReaderBuilder::new()
+    let mut reader = exchange::table::csv_builder(&text)
         .trim(csv::Trim::All)
-        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+        .from_reader(text.as_bytes());
     let header: Vec<String> = reader
         .headers()
         .map_err(|e| bad(format!("unreadable header: {e}")))?
@@ -535,9 +532,10 @@ fn learner_of(actor: &Value) -> Option<String> {
 /// A CSV of answers: learner (or user_id), skill (or skill_name: a slug of the taxonomy),
 /// correct (1/0, true/false), order (or order_id).
 fn read_csv(text: &str) -> std::result::Result<Vec<RawAnswer>, String> {
-    let mut reader = csv::ReaderBuilder::new()
+    let text = text.trim_start_matches('\u{feff}');
+    let mut reader = exchange::table::csv_builder(text)
         .trim(csv::Trim::All)
-        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+        .from_reader(text.as_bytes());
     let header: Vec<String> = reader
         .headers()
         .map_err(|e| format!("unreadable header: {e}"))?

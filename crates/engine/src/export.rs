@@ -666,17 +666,11 @@ fn mapping_rows(path: &Path) -> Result<Vec<(usize, String, String)>> {
         path: path.to_path_buf(),
         reason,
     };
-    let mut reader = csv::ReaderBuilder::new()
+    let text = crate::read_table(path)?;
+    let mut reader = exchange::table::csv_builder(&text)
         .has_headers(false)
         .flexible(true)
-        .from_path(path)
-        .map_err(|e| match e.into_kind() {
-            csv::ErrorKind::Io(source) => Error::Io {
-                path: path.to_path_buf(),
-                source,
-            },
-            other => bad(format!("{other:?}")),
-        })?;
+        .from_reader(text.as_bytes());
     let mut rows = Vec::new();
     for (i, row) in reader.records().enumerate() {
         let row = row.map_err(|e| bad(e.to_string()))?;

@@ -890,4 +890,10 @@ fn a_mapping_file_is_read_against_the_project_naming_the_file_and_line_of_a_bad_
         Err("line 1: expected module,lms_id"),
         "a row without an id",
     );
+    check(
+        "\u{feff}module;lms_id\r\nmodules/02-northwind-platform-overview.md;4102\r\nThe Objection Handling Framework;4103\r\n",
+        Ok(2),
+        "saved from Excel where the comma is the decimal point: its mark, semicolons and \
+         CRLF read as the same mapping, the header still no row",
+    );
 }

@@ -323,6 +323,21 @@ pub fn backup_path(file: &Path, label: &str, now: Timestamp) -> PathBuf {
         .expect("some name is free")
 }
 
+/// The text of a table or framework file a person may have saved from a spreadsheet
+/// (UTF-8, UTF-16 by its mark, or Windows-1252: [`exchange::table::decode`]); a file that
+/// is not text is refused naming it and why.
+pub(crate) fn read_table(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let (text, _) = exchange::table::decode(&bytes).map_err(|reason| Error::BadFile {
+        path: path.to_path_buf(),
+        reason,
+    })?;
+    Ok(text)
+}
+
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so a
 /// crash never leaves a partial file behind. The file gets the permissions any new file
 /// there would (0666 less the umask): bundles, review packs and audit exports are written

@@ -411,10 +411,7 @@ impl Project {
         actor: &Actor,
         now: Timestamp,
     ) -> Result<TaxonomyImportReport> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text = crate::read_table(path)?;
         let start = text.trim_start_matches('\u{feff}').trim_start();
         let format = if start.starts_with('{') {
             TaxonomyFormat::Case
@@ -435,10 +432,7 @@ impl Project {
         actor: &Actor,
         now: Timestamp,
     ) -> Result<TaxonomyImportReport> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text = crate::read_table(path)?;
         self.import_taxonomy_text(path, &text, format, actor, now)
     }
 

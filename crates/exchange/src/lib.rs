@@ -9,6 +9,7 @@
 mod case;
 mod csv_plain;
 mod moodle;
+pub mod table;
 
 use std::path::{Path, PathBuf};
 

@@ -98,9 +98,10 @@ pub fn moodle_export(framework: &Framework) -> String {
 
 /// Reads a Moodle competency framework CSV; `path` names the file in errors.
 pub fn moodle_import(path: &Path, text: &str) -> Result<Framework> {
-    let mut r = csv::ReaderBuilder::new()
+    let text = text.trim_start_matches('\u{feff}');
+    let mut r = crate::table::csv_builder(text)
         .flexible(true)
-        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+        .from_reader(text.as_bytes());
     let header: Vec<String> = r
         .headers()
         .map_err(|e| Error::new(path, format!("unreadable header: {e}")))?

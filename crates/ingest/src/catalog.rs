@@ -33,61 +33,10 @@ pub fn read_catalog(path: &Path) -> Result<LibraryContent> {
     read_catalog_with(path, &CatalogColumns::default())
 }
 
-/// The text of a catalog, without a byte-order mark, or why it is not readable text; with
-/// the encoding it was read in when that was not UTF-8. Spreadsheets save CSV in the
-/// encoding their byte-order mark names (Excel's "Unicode text" is UTF-16), or else, on
-/// Windows, in Windows-1252: "Café" as the single byte E9, which is not UTF-8.
+/// The text of a catalog and the encoding it was read in when that was not UTF-8
+/// ([`exchange::table::decode`]), or why it is not text.
 fn catalog_text(path: &Path) -> Result<(String, Option<&'static str>)> {
-    let bytes = crate::read_file(path)?;
-    let (text, read_as) = match encoding_rs::Encoding::for_bom(&bytes) {
-        Some((encoding, bom)) => {
-            let (text, malformed) = encoding.decode_without_bom_handling(&bytes[bom..]);
-            if malformed {
-                return Err(Error::bad(
-                    path,
-                    format!(
-                        "is not valid {} text, as its byte-order mark says it is",
-                        encoding.name()
-                    ),
-                ));
-            }
-            let named = (encoding != encoding_rs::UTF_8).then_some(encoding.name());
-            (text.into_owned(), named)
-        }
-        None => match String::from_utf8(bytes) {
-            Ok(text) => (text, None),
-            Err(e) => {
-                let windows = encoding_rs::WINDOWS_1252;
-                let (text, _) = windows.decode_without_bom_handling(e.as_bytes());
-                (text.into_owned(), Some(windows.name()))
-            }
-        },
-    };
-    if let Some(at) = text.find('\0') {
-        return Err(Error::bad(
-            path,
-            format!(
-                "is not text: it holds a NUL character at offset {at} (a binary file, or \
-                 UTF-16 saved without its byte-order mark)"
-            ),
-        ));
-    }
-    Ok((text, read_as))
-}
-
-/// A warning that the catalog was read in `encoding`, not UTF-8.
-fn read_as(encoding: &str) -> crate::Warning {
-    crate::Warning {
-        relative_path: String::new(),
-        message: format!(
-            "not UTF-8: read as {encoding}{}",
-            match encoding {
-                "windows-1252" =>
-                    " (what Excel on Windows saves as “CSV”); check accented letters in the titles",
-                _ => ", as its byte-order mark says",
-            }
-        ),
-    }
+    exchange::table::decode(&crate::read_file(path)?).map_err(|reason| Error::bad(path, reason))
 }
 
 /// The header row as written.
@@ -100,35 +49,13 @@ fn header_of(path: &Path, reader: &mut csv::Reader<&[u8]>) -> Result<Vec<String>
         .collect())
 }
 
-/// A reader of `text` with the delimiter its header row uses: a comma, or the semicolon
-/// spreadsheets write where the comma is the decimal point (Excel in most of Europe), or
-/// a tab (Excel's "Unicode text") — whichever the first line holds most of outside quotes.
+/// A reader of `text`, with the delimiter its header row uses
+/// ([`exchange::table::delimiter`]).
 fn reader(text: &str) -> csv::Reader<&[u8]> {
-    csv::ReaderBuilder::new()
+    exchange::table::csv_builder(text)
         .flexible(true)
         .trim(csv::Trim::All)
-        .delimiter(delimiter(text))
         .from_reader(text.as_bytes())
-}
-
-fn delimiter(text: &str) -> u8 {
-    let mut counts = [0usize; 3];
-    let mut quoted = false;
-    for c in text.chars() {
-        match c {
-            '\n' | '\r' if !quoted => break,
-            '"' => quoted = !quoted,
-            ',' if !quoted => counts[0] += 1,
-            ';' if !quoted => counts[1] += 1,
-            '\t' if !quoted => counts[2] += 1,
-            _ => {}
-        }
-    }
-    match counts {
-        [comma, semi, tab] if semi > comma && semi >= tab => b';',
-        [comma, _, tab] if tab > comma => b'\t',
-        _ => b',',
-    }
 }
 
 /// Where each field is in `header`: the mapped header (any case) when `mapped` names one,
@@ -199,7 +126,11 @@ pub fn preview_catalog(path: &Path, mapped: &CatalogColumns) -> Result<CatalogPr
 pub fn read_catalog_with(path: &Path, mapped: &CatalogColumns) -> Result<LibraryContent> {
     let (text, encoding) = catalog_text(path)?;
     let mut content = parse_catalog(path, &text, mapped)?;
-    content.warnings.splice(0..0, encoding.map(read_as));
+    let read_as = encoding.map(|e| crate::Warning {
+        relative_path: String::new(),
+        message: exchange::table::read_as(e),
+    });
+    content.warnings.splice(0..0, read_as);
     Ok(content)
 }
 
@@ -577,7 +508,11 @@ mod tests {
         let tab = comma
             .replace(',', "\t")
             .replace("\"Pivot tables; totals\"", "Pivot tables; totals");
-        let (windows, _, _) = encoding_rs::WINDOWS_1252.encode(semi);
+        // Windows-1252 is Latin-1 for every character here: one byte each, é as E9.
+        let windows: Vec<u8> = semi
+            .chars()
+            .map(|c| u8::try_from(u32::from(c)).expect("a Latin-1 character"))
+            .collect();
         check(
             "plain.csv",
             comma.as_bytes(),

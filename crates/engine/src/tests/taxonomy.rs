@@ -361,4 +361,26 @@ fn a_framework_file_is_imported_whatever_its_format_told_by_its_content() {
     check(TaxonomyFormat::Case, "framework.json");
     check(TaxonomyFormat::MoodleCsv, "moodle.csv");
     check(TaxonomyFormat::Csv, "plain.csv");
+
+    // The plain CSV as Excel on Windows saves it where the comma is the decimal point:
+    // Windows-1252 (é is the byte E9) and semicolons.
+    let path = tmp.path().join("excel.csv");
+    std::fs::write(
+        &path,
+        b"id;parent_id;name;description\r\ncafe;;Caf\xe9 service;Serving, with care\r\n",
+    )
+    .unwrap();
+    let mut p = Project::create(&tmp.path().join("excel.pathforge"), Timestamp(1)).unwrap();
+    p.import_taxonomy_file(&path, &ME, Timestamp(2)).unwrap();
+    let names: Vec<(String, String)> = p
+        .skills()
+        .unwrap()
+        .into_iter()
+        .map(|s| (s.name, s.description))
+        .collect();
+    assert_eq!(
+        names,
+        [("Café service".to_owned(), "Serving, with care".to_owned())],
+        "read as Windows-1252 and split on semicolons: the accent and the comma in a field survive"
+    );
 }

@@ -1,0 +1,134 @@
+//! Text tables as spreadsheets save them, so every CSV Pathforge reads (catalogs, skill
+//! frameworks, mappings, answer logs) takes what a person saved from Excel: UTF-16 by its
+//! byte-order mark ("Unicode text"), Windows-1252 (plain "CSV" on Windows, where "Café" is
+//! the single byte E9), and semicolons or tabs between fields (Excel where the comma is
+//! the decimal point, and its "Unicode text").
+
+/// The text of a table file, without its byte-order mark, and the encoding it was read in
+/// when that was not UTF-8; or why it is not text. Bytes that are not UTF-8 are read as
+/// Windows-1252 only when none of them looks like UTF-8: a UTF-8 file with one broken byte
+/// is refused, not read as "CafÃ©" throughout.
+pub fn decode(bytes: &[u8]) -> Result<(String, Option<&'static str>), String> {
+    let (text, read_as) = match encoding_rs::Encoding::for_bom(bytes) {
+        Some((encoding, bom)) => {
+            let (text, malformed) = encoding.decode_without_bom_handling(&bytes[bom..]);
+            if malformed {
+                return Err(format!(
+                    "is not valid {} text, as its byte-order mark says it is",
+                    encoding.name()
+                ));
+            }
+            let named = (encoding != encoding_rs::UTF_8).then_some(encoding.name());
+            (text.into_owned(), named)
+        }
+        None => match std::str::from_utf8(bytes) {
+            Ok(text) => (text.to_owned(), None),
+            Err(e) => {
+                let some_utf8 = bytes.utf8_chunks().any(|chunk| !chunk.valid().is_ascii());
+                if some_utf8 {
+                    return Err(format!(
+                        "is not UTF-8 text (invalid byte at offset {}), though other \
+                         characters in it are UTF-8: save it again as UTF-8",
+                        e.valid_up_to()
+                    ));
+                }
+                let windows = encoding_rs::WINDOWS_1252;
+                let (text, _) = windows.decode_without_bom_handling(bytes);
+                (text.into_owned(), Some(windows.name()))
+            }
+        },
+    };
+    if let Some(at) = text.find('\0') {
+        return Err(format!(
+            "is not text: it holds a NUL character at offset {at} (a binary file, or UTF-16 \
+             saved without its byte-order mark)"
+        ));
+    }
+    Ok((text, read_as))
+}
+
+/// What to tell a person whose table was read as `encoding` (a name [`decode`] gave).
+pub fn read_as(encoding: &str) -> String {
+    match encoding {
+        "windows-1252" => "not UTF-8: read as windows-1252 (what Excel on Windows saves as \
+                           “CSV”); check accented letters"
+            .to_owned(),
+        other => format!("not UTF-8: read as {other}, as its byte-order mark says"),
+    }
+}
+
+/// A CSV reader builder for `text`, set to the delimiter its first row uses.
+pub fn csv_builder(text: &str) -> csv::ReaderBuilder {
+    let mut builder = csv::ReaderBuilder::new();
+    builder.delimiter(delimiter(text));
+    builder
+}
+
+/// The delimiter of `text`'s first row: whichever of comma, semicolon and tab it holds
+/// most of outside quotes (a comma when none).
+pub fn delimiter(text: &str) -> u8 {
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    for c in text.chars() {
+        match c {
+            '\n' | '\r' if !quoted => break,
+            '"' => quoted = !quoted,
+            ',' if !quoted => counts[0] += 1,
+            ';' if !quoted => counts[1] += 1,
+            '\t' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    match counts {
+        [comma, semi, tab] if semi > comma && semi >= tab => b';',
+        [comma, _, tab] if tab > comma => b'\t',
+        _ => b',',
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_delimiter_is_the_one_the_first_row_holds_most_of_outside_quotes() {
+        let check = |text: &str, want: u8, why: &str| {
+            assert_eq!(delimiter(text) as char, want as char, "{text:?}: {why}")
+        };
+        check("id,title\nA;B;C;D\n", b',', "only the first row counts");
+        check("id;title;minutes\n", b';', "semicolons");
+        check("id\ttitle\n", b'\t', "tabs");
+        check("\"a,b,c\";title\n", b';', "commas inside quotes are text");
+        check(
+            "\"two\nlines\";x\n",
+            b';',
+            "and so is a line break inside quotes",
+        );
+        check(
+            "id\n",
+            b',',
+            "one column: a comma, as written by everyone else",
+        );
+        check("id;title,notes\n", b',', "a tie goes to the comma");
+    }
+
+    #[test]
+    fn a_utf8_file_with_a_broken_byte_is_refused_not_read_as_windows_1252() {
+        let err = decode(b"id,title\nA,Caf\xc3\xa9\nB,Th\xe9\n").unwrap_err();
+        assert!(
+            err.contains("offset 21") && err.contains("save it again as UTF-8"),
+            "“Café” is UTF-8, so the lone E9 is a broken byte: reading the whole file as \
+             Windows-1252 would turn every é into “Ã©”: {err}"
+        );
+        assert_eq!(
+            decode(b"id,title\nB,Th\xe9\n").unwrap(),
+            ("id,title\nB,Thé\n".to_owned(), Some("windows-1252")),
+            "with no UTF-8 in it, the same byte is Windows-1252's é"
+        );
+        assert_eq!(
+            decode("id,title\nA,Café\n".as_bytes()).unwrap(),
+            ("id,title\nA,Café\n".to_owned(), None),
+            "UTF-8 is read as it is, and nothing is said"
+        );
+    }
+}
