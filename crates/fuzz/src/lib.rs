@@ -121,9 +121,13 @@ pub fn document(data: &[u8]) {
     }
 }
 
-/// An LMS catalog CSV, with recognised columns and with a mapping.
+/// An LMS catalog CSV, with recognised columns and with a mapping; its bytes decoded as
+/// a spreadsheet's are ([`exchange::table::decode`]), or as UTF-8 where that refuses them.
 pub fn catalog_csv(data: &[u8]) {
-    let text = String::from_utf8_lossy(data);
+    let text = match exchange::table::decode(data) {
+        Ok((text, _)) => text,
+        Err(_) => String::from_utf8_lossy(data).into_owned(),
+    };
     let mapped = model::CatalogColumns {
         id: Some("Code".to_owned()),
         title: Some("Name".to_owned()),
