@@ -181,13 +181,13 @@ fn bad_input_is_named_and_nothing_is_lost() {
     );
     std::fs::remove_file(&broken).unwrap();
 
-    let latin1 = lib.join("latin1.md");
-    std::fs::write(&latin1, b"caf\xe9 au lait").unwrap();
+    let latin1 = lib.join("broken-utf8.md");
+    std::fs::write(&latin1, b"caf\xc3\xa9 au lait \xe9").unwrap();
     check_fails(
         &[&"import", &file, &lib],
         &latin1,
         "not UTF-8",
-        "a non-UTF-8 file",
+        "a UTF-8 file with a broken byte (one with none read as Windows-1252 imports)",
     );
     std::fs::remove_file(&latin1).unwrap();
 

@@ -69,7 +69,7 @@ fn read_text(path: &Path) -> Result<(String, impl Fn(String) -> Error + '_)> {
 /// slug of the project's skill). `path` names the file in errors.
 pub fn read_skill_mapping(path: &Path) -> Result<HashMap<String, String>> {
     let (text, bad) = read_text(path)?;
-    let mut reader = exchange::table::csv_builder(&text)
+    let mut reader = exchange::text::csv_builder(&text)
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
     let header: Vec<String> = reader
@@ -533,7 +533,7 @@ fn learner_of(actor: &Value) -> Option<String> {
 /// correct (1/0, true/false), order (or order_id).
 fn read_csv(text: &str) -> std::result::Result<Vec<RawAnswer>, String> {
     let text = text.trim_start_matches('\u{feff}');
-    let mut reader = exchange::table::csv_builder(text)
+    let mut reader = exchange::text::csv_builder(text)
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
     let header: Vec<String> = reader

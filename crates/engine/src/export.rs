@@ -667,7 +667,7 @@ fn mapping_rows(path: &Path) -> Result<Vec<(usize, String, String)>> {
         reason,
     };
     let text = crate::read_table(path)?;
-    let mut reader = exchange::table::csv_builder(&text)
+    let mut reader = exchange::text::csv_builder(&text)
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());

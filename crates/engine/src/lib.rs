@@ -324,14 +324,14 @@ pub fn backup_path(file: &Path, label: &str, now: Timestamp) -> PathBuf {
 }
 
 /// The text of a table or framework file a person may have saved from a spreadsheet
-/// (UTF-8, UTF-16 by its mark, or Windows-1252: [`exchange::table::decode`]); a file that
+/// (UTF-8, UTF-16 by its mark, or Windows-1252: [`exchange::text::decode`]); a file that
 /// is not text is refused naming it and why.
 pub(crate) fn read_table(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path).map_err(|source| Error::Io {
         path: path.to_path_buf(),
         source,
     })?;
-    let (text, _) = exchange::table::decode(&bytes).map_err(|reason| Error::BadFile {
+    let (text, _) = exchange::text::decode(&bytes).map_err(|reason| Error::BadFile {
         path: path.to_path_buf(),
         reason,
     })?;

@@ -24,7 +24,7 @@ pub fn csv_export(skills: &[FrameworkSkill]) -> String {
 
 /// Reads the plain CSV; `path` names the file in errors (with the line).
 pub fn csv_import(path: &Path, text: &str) -> Result<Vec<FrameworkSkill>> {
-    let mut r = crate::table::csv_builder(text)
+    let mut r = crate::text::csv_builder(text)
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
     let header: Vec<String> = r

@@ -9,7 +9,7 @@
 mod case;
 mod csv_plain;
 mod moodle;
-pub mod table;
+pub mod text;
 
 use std::path::{Path, PathBuf};
 

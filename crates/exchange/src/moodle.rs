@@ -99,7 +99,7 @@ pub fn moodle_export(framework: &Framework) -> String {
 /// Reads a Moodle competency framework CSV; `path` names the file in errors.
 pub fn moodle_import(path: &Path, text: &str) -> Result<Framework> {
     let text = text.trim_start_matches('\u{feff}');
-    let mut r = crate::table::csv_builder(text)
+    let mut r = crate::text::csv_builder(text)
         .flexible(true)
         .from_reader(text.as_bytes());
     let header: Vec<String> = r

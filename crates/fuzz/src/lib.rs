@@ -122,9 +122,9 @@ pub fn document(data: &[u8]) {
 }
 
 /// An LMS catalog CSV, with recognised columns and with a mapping; its bytes decoded as
-/// a spreadsheet's are ([`exchange::table::decode`]), or as UTF-8 where that refuses them.
+/// a spreadsheet's are ([`exchange::text::decode`]), or as UTF-8 where that refuses them.
 pub fn catalog_csv(data: &[u8]) {
-    let text = match exchange::table::decode(data) {
+    let text = match exchange::text::decode(data) {
         Ok((text, _)) => text,
         Err(_) => String::from_utf8_lossy(data).into_owned(),
     };

@@ -34,9 +34,9 @@ pub fn read_catalog(path: &Path) -> Result<LibraryContent> {
 }
 
 /// The text of a catalog and the encoding it was read in when that was not UTF-8
-/// ([`exchange::table::decode`]), or why it is not text.
+/// ([`exchange::text::decode`]), or why it is not text.
 fn catalog_text(path: &Path) -> Result<(String, Option<&'static str>)> {
-    exchange::table::decode(&crate::read_file(path)?).map_err(|reason| Error::bad(path, reason))
+    exchange::text::decode(&crate::read_file(path)?).map_err(|reason| Error::bad(path, reason))
 }
 
 /// The header row as written.
@@ -50,9 +50,9 @@ fn header_of(path: &Path, reader: &mut csv::Reader<&[u8]>) -> Result<Vec<String>
 }
 
 /// A reader of `text`, with the delimiter its header row uses
-/// ([`exchange::table::delimiter`]).
+/// ([`exchange::text::delimiter`]).
 fn reader(text: &str) -> csv::Reader<&[u8]> {
-    exchange::table::csv_builder(text)
+    exchange::text::csv_builder(text)
         .flexible(true)
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes())
@@ -128,7 +128,7 @@ pub fn read_catalog_with(path: &Path, mapped: &CatalogColumns) -> Result<Library
     let mut content = parse_catalog(path, &text, mapped)?;
     let read_as = encoding.map(|e| crate::Warning {
         relative_path: String::new(),
-        message: exchange::table::read_as(e),
+        message: exchange::text::read_as(e),
     });
     content.warnings.splice(0..0, read_as);
     Ok(content)

@@ -23,24 +23,22 @@ pub fn parse_document(path: &Path, relative_path: &str, bytes: &[u8]) -> Result<
         .and_then(|e| e.to_str())
         .unwrap_or("")
         .to_ascii_lowercase();
+    let mut encoding = None;
     let (title, body) = match ext.as_str() {
-        "html" | "htm" => html(path, bytes)?,
+        "html" | "htm" => {
+            let (source, read_as) = crate::text_of(path, bytes, true)?;
+            encoding = read_as;
+            html(path, &source)?
+        }
         "txt" => {
-            let text = std::str::from_utf8(bytes).map_err(|e| {
-                Error::bad(
-                    path,
-                    format!(
-                        "is not UTF-8 text (invalid byte at offset {})",
-                        e.valid_up_to()
-                    ),
-                )
-            })?;
+            let (text, read_as) = crate::text_of(path, bytes, false)?;
+            encoding = read_as;
             let title = text
                 .lines()
                 .map(str::trim)
                 .find(|l| !l.is_empty())
                 .map(str::to_owned);
-            (title, text.to_owned())
+            (title, text)
         }
         "pdf" => pdf(path, bytes)?,
         "docx" => office(path, bytes, |name| name == "word/document.xml", "p")?,
@@ -69,6 +67,9 @@ pub fn parse_document(path: &Path, relative_path: &str, bytes: &[u8]) -> Result<
     let word_count = body.split_whitespace().count() as u32;
     let mut extra = serde_json::Map::new();
     extra.insert("document".into(), serde_json::json!(ext));
+    if let Some(encoding) = encoding {
+        extra.insert("encoding".into(), serde_json::json!(encoding));
+    }
     Ok(ModuleDraft {
         relative_path: relative_path.to_owned(),
         title: title.trim().chars().take(200).collect(),
@@ -81,20 +82,11 @@ pub fn parse_document(path: &Path, relative_path: &str, bytes: &[u8]) -> Result<
     })
 }
 
-fn html(path: &Path, bytes: &[u8]) -> Result<(Option<String>, String)> {
-    std::str::from_utf8(bytes).map_err(|e| {
-        Error::bad(
-            path,
-            format!(
-                "is not UTF-8 text (invalid byte at offset {})",
-                e.valid_up_to()
-            ),
-        )
-    })?;
-    let text =
-        html_to_text(bytes).map_err(|e| Error::bad(path, format!("unreadable HTML: {e}")))?;
+/// A page's title and text, from its `source` (decoded).
+fn html(path: &Path, source: &str) -> Result<(Option<String>, String)> {
+    let text = html_to_text(source.as_bytes())
+        .map_err(|e| Error::bad(path, format!("unreadable HTML: {e}")))?;
     // html2text renders the title element nowhere; find it, else the first heading line.
-    let source = String::from_utf8_lossy(bytes);
     let lower = source.to_ascii_lowercase();
     // Its entities decoded (`&amp;` is "&") and any markup in it dropped, as in the text.
     let title = lower.find("<title>").and_then(|start| {
@@ -285,6 +277,75 @@ mod tests {
     }
 
     #[test]
+    fn documents_read_in_the_encoding_they_were_saved_in() {
+        let check = |name: &str,
+                     bytes: &[u8],
+                     title: &str,
+                     body: &str,
+                     encoding: Option<&str>,
+                     why: &str| {
+            let d = parse_document(Path::new(name), name, bytes)
+                .unwrap_or_else(|e| panic!("{why}: {e}"));
+            assert_eq!(d.title, title, "{name}: {why}");
+            assert!(d.body.contains(body), "{name}: {why}: {:?}", d.body);
+            assert_eq!(
+                d.extra.get("encoding").and_then(|e| e.as_str()),
+                encoding,
+                "{name}: the encoding is kept when it was not UTF-8: {why}"
+            );
+        };
+        check(
+            "word.htm",
+            b"<html><head><meta http-equiv=Content-Type content=\"text/html; charset=windows-1252\"><title>Caf\xe9 service</title></head><body><p>Serve \x93hot\x94 drinks \x96 always.</p></body></html>",
+            "Café service",
+            "Serve \u{201c}hot\u{201d} drinks \u{2013} always.",
+            Some("windows-1252"),
+            "Word's “Web Page, Filtered” on Windows: its declared charset, curly quotes and dashes included",
+        );
+        check(
+            "latin.html",
+            b"<meta charset='ISO-8859-1'><title>Th\xe9 vert</title><p>Infusion.</p>",
+            "Thé vert",
+            "Infusion.",
+            Some("windows-1252"),
+            "ISO-8859-1 declared is read as Windows-1252, as browsers do",
+        );
+        check(
+            "moved.html",
+            "<meta charset=\"iso-8859-1\"><title>Café</title><p>Edited since in UTF-8.</p>"
+                .as_bytes(),
+            "Café",
+            "Edited since",
+            None,
+            "an old template's declaration over bytes that are UTF-8 beyond ASCII: UTF-8 wins",
+        );
+        check(
+            "notes.txt",
+            b"Caf\xe9 service\nServing at the table.\n",
+            "Café service",
+            "Serving at the table.",
+            Some("windows-1252"),
+            "Notepad's “ANSI”: no UTF-8 in it, so Windows-1252",
+        );
+        let utf16: Vec<u8> = [0xff, 0xfe]
+            .into_iter()
+            .chain(
+                "Café service\r\nServing."
+                    .encode_utf16()
+                    .flat_map(u16::to_le_bytes),
+            )
+            .collect();
+        check(
+            "unicode.txt",
+            &utf16,
+            "Café service",
+            "Serving.",
+            Some("UTF-16LE"),
+            "Notepad's “Unicode”: UTF-16 by its mark",
+        );
+    }
+
+    #[test]
     fn each_document_kind_yields_title_and_text() {
         check(
             "a.html",
@@ -392,8 +453,13 @@ mod tests {
             "an empty file"
         );
         assert!(
-            err("l.html", b"caf\xe9").contains("not UTF-8"),
-            "bad encoding"
+            err("l.html", b"caf\xc3\xa9 th\xe9")
+                .contains("not UTF-8 text (invalid byte at offset 8)"),
+            "UTF-8 with a broken byte is refused where it is, not read as Windows-1252"
+        );
+        assert!(
+            err("n.txt", b"\0\0\x01binary").contains("n.txt: is not text"),
+            "a binary file named .txt"
         );
         assert!(
             err("c.pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog")

@@ -82,10 +82,16 @@ pub fn read_folder_with(
                     false => crate::markdown::parse_markdown(&path, &relative, &bytes),
                 })
                 .map(|draft| LibraryContent {
+                    warnings: (draft.extra.get("encoding").and_then(|e| e.as_str()))
+                        .map(|e| crate::Warning {
+                            relative_path: relative.clone(),
+                            message: exchange::text::read_as(e),
+                        })
+                        .into_iter()
+                        .collect(),
                     modules: vec![draft],
                     manifest: None,
                     skipped: Vec::new(),
-                    warnings: Vec::new(),
                 }),
             Source::Package(path) => crate::package::read_package(&path).map(|(_, c)| c),
             Source::Catalog(path) => {
@@ -123,7 +129,10 @@ pub fn read_folder_with(
                     message: w.message,
                 }));
             }
-            Ok(content) => modules.extend(content.modules),
+            Ok(content) => {
+                warnings.extend(content.warnings);
+                modules.extend(content.modules);
+            }
             Err(error) => skipped.push(Skipped {
                 relative_path: relative,
                 error,

@@ -235,6 +235,22 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub const MAX_FILE_BYTES: u64 = 64 << 20;
 
 /// Reads a file of at most [`MAX_FILE_BYTES`], refusing a bigger one before reading it.
+/// A text file's text as [`exchange::text`] reads it — `html`: a page, its declared
+/// charset heeded — with the encoding it was read in when that was not UTF-8 (kept as the
+/// module's `encoding`, and said in the import's warnings); a file that is not text is
+/// refused naming it.
+pub(crate) fn text_of(
+    path: &Path,
+    bytes: &[u8],
+    html: bool,
+) -> Result<(String, Option<&'static str>)> {
+    let decoded = match html {
+        true => exchange::text::decode_html(bytes),
+        false => exchange::text::decode(bytes),
+    };
+    decoded.map_err(|reason| Error::bad(path, reason))
+}
+
 pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>> {
     use std::io::Read;
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;

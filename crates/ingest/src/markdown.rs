@@ -61,17 +61,8 @@ pub(crate) fn is_readme(path: &Path) -> bool {
 
 /// Parses one Markdown file. `path` is only used to name the file in errors.
 pub fn parse_markdown(path: &Path, relative_path: &str, bytes: &[u8]) -> Result<ModuleDraft> {
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        Error::bad(
-            path,
-            format!(
-                "is not UTF-8 text (invalid byte at offset {})",
-                e.valid_up_to()
-            ),
-        )
-    })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let (front, body) = split_front_matter(path, text)?;
+    let (text, encoding) = crate::text_of(path, bytes, false)?;
+    let (front, body) = split_front_matter(path, &text)?;
     let front: FrontMatter = match front {
         None => FrontMatter {
             title: None,
@@ -146,13 +137,17 @@ pub fn parse_markdown(path: &Path, relative_path: &str, bytes: &[u8]) -> Result<
             ),
         ));
     }
+    let mut extra = front.extra;
+    if let Some(encoding) = encoding {
+        extra.insert("encoding".into(), serde_json::json!(encoding));
+    }
     Ok(ModuleDraft {
         relative_path: relative_path.to_owned(),
         title,
         duration_minutes,
         level,
         tags,
-        extra: front.extra,
+        extra,
         body: body.to_owned(),
         word_count,
     })
@@ -422,11 +417,12 @@ mod tests {
             "broken front matter",
             "front matter must be a mapping",
         );
-        let err = parse_markdown(Path::new("lib/m.md"), "m.md", b"ok \xff\xfe bad").unwrap_err();
+        let err =
+            parse_markdown(Path::new("lib/m.md"), "m.md", b"\xc3\xa9 ok \xff bad").unwrap_err();
         assert!(
             err.to_string()
-                .contains("not UTF-8 text (invalid byte at offset 3)"),
-            "non-UTF-8 files say where the bad byte is: {err}"
+                .contains("not UTF-8 text (invalid byte at offset 6)"),
+            "a UTF-8 file with a broken byte says where the byte is: {err}"
         );
         assert_eq!(
             err.kind(),

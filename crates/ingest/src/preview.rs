@@ -66,7 +66,7 @@ fn page_source(
             .chain(pages.iter().copied())
             .map(|part| {
                 let bytes = crate::package::read_part(&package, part)?;
-                Ok(String::from_utf8_lossy(&bytes).into_owned())
+                Ok(page_text(&bytes, true))
             })
             .collect::<Result<Vec<_>>>()?;
         return Ok(Some((sources, false)));
@@ -81,8 +81,20 @@ fn page_source(
         _ => return Ok(None),
     };
     let bytes = crate::read_file(&file)?;
-    let text = String::from_utf8_lossy(&bytes).into_owned();
-    Ok(Some((vec![text], markdown)))
+    Ok(Some((vec![page_text(&bytes, !markdown)], markdown)))
+}
+
+/// A page's source in the encoding it was saved in, as the import read it
+/// ([`exchange::text`]); what that refuses, as UTF-8 with the bad bytes replaced.
+fn page_text(bytes: &[u8], html: bool) -> String {
+    let decoded = match html {
+        true => exchange::text::decode_html(bytes),
+        false => exchange::text::decode(bytes),
+    };
+    decoded.map_or_else(
+        |_| String::from_utf8_lossy(bytes).into_owned(),
+        |(text, _)| text,
+    )
 }
 
 /// The package a module comes from, if it comes from one: the library itself when it is

@@ -720,6 +720,42 @@ fn a_watched_library_whose_folder_went_says_so_and_keeps_its_modules() {
 }
 
 #[test]
+fn a_page_saved_in_windows_1252_imports_previews_and_says_how_it_was_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = tmp.path().join("lib");
+    write(
+        &lib,
+        "service.htm",
+        b"<html><head><meta http-equiv=Content-Type content=\"text/html; charset=windows-1252\">\
+          <title>Caf\xe9 service</title></head><body><p>Serve \x93hot\x94 drinks.</p></body></html>",
+    );
+    let mut p = Project::create(&tmp.path().join("p.pathforge"), Timestamp(1)).unwrap();
+    let report = p.import_library(&lib, &ME, Timestamp(2)).unwrap();
+    let warned: Vec<(&str, &str)> = report
+        .warnings
+        .iter()
+        .map(|w| (w.path.as_str(), w.message.as_str()))
+        .collect();
+    assert!(
+        warned.len() == 1
+            && warned[0].0 == "service.htm"
+            && warned[0].1.contains("read as windows-1252"),
+        "Word's web page on Windows imports, and the report names the file and how it was \
+         read, so a person can check its accents: {warned:?}"
+    );
+    let module = p.resolve_module("Café service").expect("titled as written");
+    let page = p.module_preview(&module.id).unwrap();
+    assert!(
+        page.contains("Serve \u{201c}hot\u{201d} drinks."),
+        "the preview reads it the same way, not as “Caf�”: {page}"
+    );
+    assert!(
+        !page.contains('\u{fffd}'),
+        "no replacement character: {page}"
+    );
+}
+
+#[test]
 fn bad_files_are_skipped_and_named_and_the_rest_imports() {
     let tmp = tempfile::tempdir().unwrap();
     let path = tmp.path().join("p.pathforge");
@@ -735,7 +771,7 @@ fn bad_files_are_skipped_and_named_and_the_rest_imports() {
             b"---\ntitle: [oops\n---\n",
             "broken front matter",
         ),
-        ("latin1.md", b"caf\xe9", "not UTF-8"),
+        ("broken-utf8.md", b"\xc3\xa9t\xe9", "not UTF-8"),
         ("unclosed.md", b"---\ntitle: x\n", "never closed"),
         // A module imported before whose file breaks: it is kept as it was.
         ("b.md", b"---\nlevel: guru\n---\n", "\"guru\""),

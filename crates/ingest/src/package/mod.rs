@@ -289,8 +289,13 @@ fn text_of(node: Option<roxmltree::Node<'_, '_>>) -> String {
 }
 
 /// Visible text of an HTML page.
+/// A package page's words, read in the encoding it declares (Word's web pages declare
+/// Windows-1252); a page that is not text has none.
 fn html_text(bytes: &[u8]) -> String {
-    crate::documents::html_to_text(bytes).unwrap_or_default()
+    let source = exchange::text::decode_html(bytes)
+        .map(|(text, _)| text)
+        .unwrap_or_else(|_| String::from_utf8_lossy(bytes).into_owned());
+    crate::documents::html_to_text(source.as_bytes()).unwrap_or_default()
 }
 
 fn draft(

@@ -1,8 +1,9 @@
-//! Text tables as spreadsheets save them, so every CSV Pathforge reads (catalogs, skill
-//! frameworks, mappings, answer logs) takes what a person saved from Excel: UTF-16 by its
-//! byte-order mark ("Unicode text"), Windows-1252 (plain "CSV" on Windows, where "Café" is
-//! the single byte E9), and semicolons or tabs between fields (Excel where the comma is
-//! the decimal point, and its "Unicode text").
+//! Text files as desktop tools save them, so every document and CSV Pathforge reads
+//! (documents, catalogs, skill frameworks, mappings, answer logs) takes what a person saved
+//! from Word or Excel: UTF-16 by its byte-order mark ("Unicode text"), Windows-1252 (plain
+//! "CSV" and Word's web pages on Windows, where "Café" is the single byte E9), an HTML
+//! page's declared `charset`, and semicolons or tabs between a CSV's fields (Excel where
+//! the comma is the decimal point, and its "Unicode text").
 
 /// The text of a table file, without its byte-order mark, and the encoding it was read in
 /// when that was not UTF-8; or why it is not text. Bytes that are not UTF-8 are read as
@@ -47,13 +48,54 @@ pub fn decode(bytes: &[u8]) -> Result<(String, Option<&'static str>), String> {
     Ok((text, read_as))
 }
 
-/// What to tell a person whose table was read as `encoding` (a name [`decode`] gave).
+/// The text of an HTML page: in the encoding its byte-order mark names, else the one its
+/// `<meta charset>` (or `http-equiv` content type) declares in its first 1,024 bytes, as
+/// browsers read it — unless its bytes are UTF-8 beyond ASCII — else as [`decode`] reads
+/// any text.
+pub fn decode_html(bytes: &[u8]) -> Result<(String, Option<&'static str>), String> {
+    // Bytes that are UTF-8 with letters beyond ASCII are UTF-8 whatever an old template's
+    // declaration still says: no Windows-1252 text reads as valid UTF-8 by chance.
+    let utf8 = std::str::from_utf8(bytes).is_ok_and(|t| !t.is_ascii());
+    let declared = (encoding_rs::Encoding::for_bom(bytes).is_none() && !utf8)
+        .then(|| declared_charset(bytes))
+        .flatten()
+        // A page cannot declare UTF-16 in bytes it could read; browsers take that as UTF-8.
+        .filter(|e| {
+            *e != encoding_rs::UTF_8 && *e != encoding_rs::UTF_16LE && *e != encoding_rs::UTF_16BE
+        });
+    match declared {
+        Some(encoding) => {
+            let (text, _) = encoding.decode_without_bom_handling(bytes);
+            Ok((text.into_owned(), Some(encoding.name())))
+        }
+        None => decode(bytes),
+    }
+}
+
+/// The encoding an HTML page's first 1,024 bytes declare: `<meta charset="…">` or
+/// `<meta http-equiv="Content-Type" content="text/html; charset=…">`.
+fn declared_charset(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]).to_ascii_lowercase();
+    head.match_indices("<meta").find_map(|(at, _)| {
+        let tag = &head[at..head[at..].find('>').map_or(head.len(), |end| at + end)];
+        let value = &tag[tag.find("charset")? + "charset".len()..];
+        let value = value.trim_start().strip_prefix('=')?.trim_start();
+        let value = value.trim_start_matches(['"', '\'']);
+        let label: String = value
+            .chars()
+            .take_while(|c| !matches!(c, '"' | '\'' | ';' | '/' | '>') && !c.is_whitespace())
+            .collect();
+        encoding_rs::Encoding::for_label(label.as_bytes())
+    })
+}
+
+/// What to tell a person whose file was read as `encoding` (a name [`decode`] gave).
 pub fn read_as(encoding: &str) -> String {
     match encoding {
-        "windows-1252" => "not UTF-8: read as windows-1252 (what Excel on Windows saves as \
-                           “CSV”); check accented letters"
+        "windows-1252" => "not UTF-8: read as windows-1252 (what Excel and Word on Windows \
+                           save); check accented letters"
             .to_owned(),
-        other => format!("not UTF-8: read as {other}, as its byte-order mark says"),
+        other => format!("not UTF-8: read as {other}, as the file says"),
     }
 }
 
