@@ -89,6 +89,43 @@ fn declared_charset(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
     })
 }
 
+/// The text of an XML file, as the XML standard reads it (appendix F): in the encoding its
+/// byte-order mark names, else the one its declaration names (`<?xml version="1.0"
+/// encoding="ISO-8859-1"?>`, as older authoring tools wrote manifests), else UTF-8 —
+/// strictly: bytes that are not the encoding are an error, never guessed at.
+pub fn decode_xml(bytes: &[u8]) -> Result<(String, Option<&'static str>), String> {
+    let (encoding, start, by) = match encoding_rs::Encoding::for_bom(bytes) {
+        Some((encoding, bom)) => (encoding, bom, "its byte-order mark says"),
+        None => match declared_xml_encoding(bytes) {
+            Some(encoding) => (encoding, 0, "its XML declaration says"),
+            None => (encoding_rs::UTF_8, 0, ""),
+        },
+    };
+    if encoding == encoding_rs::UTF_8 {
+        return match std::str::from_utf8(&bytes[start..]) {
+            Ok(text) => Ok((text.to_owned(), None)),
+            Err(e) => Err(format!("is not UTF-8 (byte {})", start + e.valid_up_to())),
+        };
+    }
+    match encoding.decode_without_bom_handling_and_without_replacement(&bytes[start..]) {
+        Some(text) => Ok((text.into_owned(), Some(encoding.name()))),
+        None => Err(format!("is not valid {} text, as {by}", encoding.name())),
+    }
+}
+
+/// The encoding an XML declaration in ASCII names, if there is one it names.
+fn declared_xml_encoding(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    let end = bytes.iter().take(1024).position(|&b| b == b'>')?;
+    let declaration = std::str::from_utf8(bytes[..end].strip_prefix(b"<?xml")?).ok()?;
+    let value = &declaration[declaration.find("encoding")? + "encoding".len()..];
+    let value = value.trim_start().strip_prefix('=')?.trim_start();
+    let quote = value.chars().next().filter(|q| matches!(q, '"' | '\''))?;
+    let label = value[1..].split(quote).next()?;
+    encoding_rs::Encoding::for_label(label.as_bytes())
+        // Bytes that read as ASCII `<?xml` cannot be UTF-16 without a mark.
+        .filter(|e| *e != encoding_rs::UTF_16LE && *e != encoding_rs::UTF_16BE)
+}
+
 /// What to tell a person whose file was read as `encoding` (a name [`decode`] gave).
 pub fn read_as(encoding: &str) -> String {
     match encoding {
@@ -152,6 +189,70 @@ mod tests {
             "one column: a comma, as written by everyone else",
         );
         check("id;title,notes\n", b',', "a tie goes to the comma");
+    }
+
+    #[test]
+    fn xml_is_read_in_the_encoding_its_mark_or_declaration_names_and_strictly() {
+        let check = |bytes: &[u8], want: Result<(&str, Option<&str>), &str>, why: &str| {
+            let got = decode_xml(bytes);
+            let got = got
+                .as_ref()
+                .map(|(t, e)| (t.as_str(), *e))
+                .map_err(String::as_str);
+            assert_eq!(got, want, "{why}");
+        };
+        check(
+            b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><title>S\xe9curit\xe9</title>",
+            Ok((
+                "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><title>Sécurité</title>",
+                Some("windows-1252"),
+            )),
+            "an older tool's Latin-1 manifest, by its declaration",
+        );
+        check(
+            b"<?xml version='1.0' encoding='windows-1252'?><t>\x93x\x94</t>",
+            Ok((
+                "<?xml version='1.0' encoding='windows-1252'?><t>\u{201c}x\u{201d}</t>",
+                Some("windows-1252"),
+            )),
+            "single quotes, and Windows-1252's curly quotes",
+        );
+        let utf16: Vec<u8> = [0xff, 0xfe]
+            .into_iter()
+            .chain(
+                "<?xml version=\"1.0\" encoding=\"UTF-16\"?><t>é</t>"
+                    .encode_utf16()
+                    .flat_map(u16::to_le_bytes),
+            )
+            .collect();
+        check(
+            &utf16,
+            Ok((
+                "<?xml version=\"1.0\" encoding=\"UTF-16\"?><t>é</t>",
+                Some("UTF-16LE"),
+            )),
+            "UTF-16 by its mark",
+        );
+        check(
+            "<?xml version=\"1.0\"?><t>é</t>".as_bytes(),
+            Ok(("<?xml version=\"1.0\"?><t>é</t>", None)),
+            "no encoding declared: UTF-8",
+        );
+        check(
+            b"\xef\xbb\xbf<t>\xc3\xa9</t>",
+            Ok(("<t>é</t>", None)),
+            "UTF-8 by its mark, the mark dropped",
+        );
+        check(
+            b"<?xml version=\"1.0\"?><t>S\xe9curit\xe9</t>",
+            Err("is not UTF-8 (byte 25)"),
+            "undeclared Latin-1 is an error, as XML says, not a guess",
+        );
+        check(
+            b"\xff\xfe<\x00t\x00>\x00\x00\xd8",
+            Err("is not valid UTF-16LE text, as its byte-order mark says"),
+            "a broken UTF-16 file",
+        );
     }
 
     #[test]

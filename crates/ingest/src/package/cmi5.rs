@@ -8,7 +8,8 @@ pub(super) fn read(
     base: &str,
     xml: &[u8],
 ) -> Result<(PackageKind, LibraryContent)> {
-    let doc = parse_xml(path, "cmi5.xml", xml)?;
+    let text = xml_text(path, "cmi5.xml", xml)?;
+    let doc = parse_xml(path, "cmi5.xml", &text)?;
     let lang =
         |n: Option<roxmltree::Node<'_, '_>>| text_of(n.and_then(|n| child(n, "langstring")).or(n));
     let mut modules = Vec::new();

@@ -247,14 +247,15 @@ fn read_files(path: &Path, files: Files) -> Result<(PackageKind, LibraryContent)
     ))
 }
 
-fn parse_xml<'a>(path: &Path, name: &str, bytes: &'a [u8]) -> Result<roxmltree::Document<'a>> {
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        Error::bad(
-            path,
-            format!("{name} is not UTF-8 (byte {})", e.valid_up_to()),
-        )
-    })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+/// The text of the package's XML file `name`, in the encoding its mark or declaration
+/// names ([`exchange::text::decode_xml`]).
+fn xml_text(path: &Path, name: &str, bytes: &[u8]) -> Result<String> {
+    exchange::text::decode_xml(bytes)
+        .map(|(text, _)| text)
+        .map_err(|reason| Error::bad(path, format!("{name} {reason}")))
+}
+
+fn parse_xml<'a>(path: &Path, name: &str, text: &'a str) -> Result<roxmltree::Document<'a>> {
     // DTDs are refused: no entity expansion, no external fetches, ever.
     roxmltree::Document::parse(text).map_err(|e| match e {
         roxmltree::Error::DtdDetected => {

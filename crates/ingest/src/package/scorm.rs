@@ -14,7 +14,8 @@ pub(super) fn read(
     base: &str,
     xml: &[u8],
 ) -> Result<(PackageKind, LibraryContent)> {
-    let doc = parse_xml(path, "imsmanifest.xml", xml)?;
+    let text = xml_text(path, "imsmanifest.xml", xml)?;
+    let doc = parse_xml(path, "imsmanifest.xml", &text)?;
     let root = doc.root_element();
     let kind = package_kind(root);
     let resources: BTreeMap<&str, roxmltree::Node<'_, '_>> = root
@@ -205,7 +206,8 @@ pub(super) fn read(
     );
     // Canvas exports module prerequisites in course_settings/module_meta.xml.
     if let Some(meta) = files.get(&format!("{base}course_settings/module_meta.xml")) {
-        let doc = parse_xml(path, "course_settings/module_meta.xml", meta)?;
+        let text = xml_text(path, "course_settings/module_meta.xml", meta)?;
+        let doc = parse_xml(path, "course_settings/module_meta.xml", &text)?;
         let items = Items {
             leaves_of: &leaves_of,
             by_resource: &by_resource,

@@ -573,6 +573,55 @@ fn malformed_packages_are_named_with_the_reason() {
 }
 
 #[test]
+fn manifests_in_the_encoding_they_declare_read_and_undeclared_bytes_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = |declaration: &str, title: &[u8]| -> Vec<u8> {
+        [
+            format!("<?xml version=\"1.0\"{declaration}?><manifest identifier=\"m\"><metadata><schemaversion>1.2</schemaversion></metadata><organizations default=\"o\"><organization identifier=\"o\"><title>T</title><item identifier=\"i1\" identifierref=\"r1\"><title>").as_bytes(),
+            title,
+            b"</title></item></organization></organizations><resources><resource identifier=\"r1\" href=\"one.html\"/></resources></manifest>",
+        ]
+        .concat()
+    };
+    let page: &[u8] = b"<meta charset=\"iso-8859-1\"><p>R\xe8gles de s\xe9curit\xe9.</p>";
+    let latin = zip_of(
+        dir.path(),
+        "latin.zip",
+        &[
+            (
+                "imsmanifest.xml",
+                &manifest(" encoding=\"ISO-8859-1\"", b"S\xe9curit\xe9"),
+            ),
+            ("one.html", page),
+        ],
+    );
+    let (_, content) = read_package(&latin).unwrap();
+    assert_eq!(
+        (
+            content.modules[0].title.as_str(),
+            content.modules[0].body.trim()
+        ),
+        ("Sécurité", "Règles de sécurité."),
+        "an older authoring tool's Latin-1 manifest reads by its declaration, its page by its \
+         charset"
+    );
+    let undeclared = zip_of(
+        dir.path(),
+        "undeclared.zip",
+        &[
+            ("imsmanifest.xml", &manifest("", b"S\xe9curit\xe9")),
+            ("one.html", page),
+        ],
+    );
+    let err = read_package(&undeclared).unwrap_err().to_string();
+    assert!(
+        err.contains("undeclared.zip") && err.contains("imsmanifest.xml is not UTF-8 (byte"),
+        "a manifest that declares nothing is UTF-8, as XML says; other bytes are named, not \
+         guessed at: {err}"
+    );
+}
+
+#[test]
 fn aicc_script_prerequisites_read_as_all_any_or_n_of() {
     let ids: BTreeMap<String, String> = ["a", "b", "c"]
         .iter()
