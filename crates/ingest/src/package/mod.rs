@@ -16,7 +16,8 @@
 //! verbatim in the module's metadata and treated as all-of; `N*{a,b,c}` is n-of); SCORM
 //! 2004 precondition rules that disable an item until other items' global objectives are
 //! met become requirements too, and the objectives and cmi5 `moveOn`/`masteryScore` are
-//! kept in the module's metadata.
+//! kept in the module's metadata. What an item's learning-object metadata says (`lom.rs`:
+//! learning time, difficulty, description, keywords) is read over the guesses.
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -319,6 +320,7 @@ fn draft(
 }
 
 mod cmi5;
+mod lom;
 mod scorm;
 
 #[cfg(test)]

@@ -157,6 +157,19 @@ pub(super) fn read(
             );
         }
         let path_key = path_key_of(&id, &launch);
+        let mut described = |node: Option<roxmltree::Node<'_, '_>>| {
+            node.map(|n| lom::of(n, base, files))
+                .transpose()
+                .unwrap_or_else(|reason| {
+                    warnings.push(crate::Warning {
+                        relative_path: path_key.clone(),
+                        message: format!("item {id:?} ({title}): {reason}; read without it"),
+                    });
+                    None
+                })
+                .unwrap_or_default()
+        };
+        let metadata = described(Some(item)).or(described(resource));
         if let Some(p) = child(item, "prerequisites")
             .map(|p| text_of(Some(p)))
             .filter(|p| !p.is_empty())
@@ -179,7 +192,37 @@ pub(super) fn read(
         } else {
             title
         };
-        modules.push(draft(path_key, title, body, extra));
+        let mut module = draft(path_key, title, body, extra);
+        described_by(&mut module, metadata);
+        modules.push(module);
+    }
+    // A package of one item: what the course's metadata says is said of it (a course's
+    // learning time is its one item's); with more, only of the course.
+    if let [module] = &mut modules[..] {
+        let mut course = |node| {
+            lom::of(node, base, files).unwrap_or_else(|reason| {
+                warnings.push(crate::Warning {
+                    relative_path: module.relative_path.clone(),
+                    message: format!("the course: {reason}; read without it"),
+                });
+                lom::Lom::default()
+            })
+        };
+        let wider = course(org).or(course(root));
+        let said = lom::Lom {
+            minutes: module
+                .extra
+                .contains_key("typical_learning_time")
+                .then_some(module.duration_minutes),
+            level: module.level,
+            description: module
+                .extra
+                .get("description")
+                .and_then(|d| d.as_str())
+                .map(str::to_owned),
+            keywords: Vec::new(),
+        };
+        described_by(module, said.or(wider));
     }
     if modules.is_empty() {
         let reasons: Vec<String> = skipped.iter().take(10).map(|s| s.error.reason()).collect();
@@ -229,6 +272,35 @@ pub(super) fn read(
             warnings,
         },
     ))
+}
+
+/// What an item's metadata says, over what was guessed: its learning time for the one
+/// its words give, its difficulty as its level, its description (also put before its
+/// text, when that lacks it) and keywords kept in the module's metadata.
+fn described_by(module: &mut ModuleDraft, lom: lom::Lom) {
+    if let Some(minutes) = lom.minutes {
+        module.duration_minutes = minutes;
+        module
+            .extra
+            .insert("typical_learning_time".into(), json!(minutes));
+    }
+    if lom.level.is_some() {
+        module.level = lom.level;
+    }
+    if let Some(description) = lom.description {
+        if !module.body.contains(&description) {
+            module.body = format!("{description}\n\n{}", module.body)
+                .trim_end()
+                .to_owned();
+            module.word_count = module.body.split_whitespace().count() as u32;
+        }
+        module
+            .extra
+            .insert("description".into(), json!(description));
+    }
+    if !lom.keywords.is_empty() {
+        module.extra.insert("keywords".into(), json!(lom.keywords));
+    }
 }
 
 /// Which kind of package a manifest is: Common Cartridge by its schema, SCORM 1.2 or 2004

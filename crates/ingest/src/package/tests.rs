@@ -232,6 +232,125 @@ fn common_cartridges_read_pages_links_assessments_and_canvas_prerequisites() {
 }
 
 #[test]
+fn what_the_metadata_says_of_an_item_is_read_over_the_guesses() {
+    let Some(result) = real("ContentPackagingMetadata_SCORM20043rdEdition.zip") else {
+        return;
+    };
+    let (_, content) = result.unwrap();
+    let golf = &content.modules[0];
+    assert_eq!(
+        (golf.duration_minutes, golf.level),
+        (10, Some(model::Level::Beginner)),
+        "the public metadata sample: its course's typicalLearningTime PT10M and difficulty \
+         “very easy” (in metadata_course.xml, which the manifest points to), said of its one \
+         item, over the 32 minutes its 6,000 words would give"
+    );
+    assert_eq!(
+        golf.extra["keywords"],
+        json!(["golf", "golf etiquette", "golf handicap"]),
+        "the course's keywords are kept"
+    );
+    assert!(
+        golf.body
+            .starts_with("The primary item of the Golf Explained course"),
+        "the item's own in-line description comes first in its text: {:.80}",
+        golf.body
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = r#"<manifest identifier="m"><metadata><schemaversion>1.2</schemaversion>
+        <lom><educational><typicallearningtime><datetime>05:00:00</datetime></typicallearningtime></educational></lom></metadata>
+        <organizations default="o"><organization identifier="o"><title>T</title>
+        <item identifier="i1" identifierref="r1"><title>Putting</title>
+          <metadata><lom><general><keyword><langstring>green</langstring></keyword></general>
+            <educational><typicallearningtime><datetime>00:45:00</datetime></typicallearningtime>
+            <difficulty><source><langstring>LOMv1.0</langstring></source><value><langstring>difficult</langstring></value></difficulty>
+            </educational></lom></metadata></item>
+        <item identifier="i2" identifierref="r2"><title>Driving</title></item>
+        <item identifier="i3" identifierref="r3"><title>Chipping</title>
+          <metadata><location>meta/gone.xml</location></metadata></item>
+        </organization></organizations>
+        <resources>
+          <resource identifier="r1" href="putt.html"><metadata><location>meta/putt.xml</location></metadata></resource>
+          <resource identifier="r2" href="drive.html"/>
+          <resource identifier="r3" href="chip.html"/>
+        </resources></manifest>"#;
+    let package = zip_of(
+        dir.path(),
+        "golf.zip",
+        &[
+            ("imsmanifest.xml", manifest.as_bytes()),
+            ("meta/putt.xml", b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><lom><general><description><langstring>Putts on the green, \xe0 la pro.</langstring></description></general><educational><typicallearningtime><datetime>00:05:00</datetime></typicallearningtime></educational></lom>"),
+            ("putt.html", b"<p>Read the green.</p>"),
+            ("drive.html", b"<p>Tee it high.</p>"),
+            ("chip.html", b"<p>Land it soft.</p>"),
+        ],
+    );
+    let (_, content) = read_package(&package).unwrap();
+    let check = |title: &str, minutes: u32, level: Option<model::Level>, body: &str, why: &str| {
+        let m = content.modules.iter().find(|m| m.title == title).unwrap();
+        assert_eq!(
+            (m.duration_minutes, m.level, m.body.as_str()),
+            (minutes, level, body),
+            "{title}: {why}"
+        );
+    };
+    check(
+        "Putting",
+        45,
+        Some(model::Level::Advanced),
+        "Putts on the green, à la pro.\n\nRead the green.",
+        "SCORM 1.2's IMS MD in line (lower-case names, a clock time, “difficult”) over the \
+         resource's external file, whose description fills the gap the item leaves",
+    );
+    check(
+        "Driving",
+        1,
+        None,
+        "Tee it high.",
+        "no metadata of its own: its words' estimate, and not the course's five hours, which \
+         are the course's with three items",
+    );
+    let warned: Vec<&str> = content
+        .warnings
+        .iter()
+        .map(|w| w.message.as_str())
+        .collect();
+    assert!(
+        warned
+            .iter()
+            .any(|w| w.contains("\"meta/gone.xml\" is not in the package")),
+        "a metadata file the manifest names but the package lacks is a warning, and the item \
+         imports without it: {warned:?}"
+    );
+    check(
+        "Chipping",
+        1,
+        None,
+        "Land it soft.",
+        "imported all the same",
+    );
+}
+
+#[test]
+fn learning_times_read_as_iso_durations_or_clock_times() {
+    let check = |text: &str, want: Option<u32>, why: &str| {
+        assert_eq!(lom::minutes_of(text), want, "{text:?}: {why}")
+    };
+    check("PT10M", Some(10), "minutes");
+    check("PT1H30M", Some(90), "hours and minutes");
+    check("P1DT2H", Some(1_560), "a day and hours");
+    check("PT90S", Some(2), "seconds round up");
+    check("PT0.5M", Some(1), "at least a minute");
+    check("01:30:00", Some(90), "IMS MD's clock time");
+    check("00:10", Some(10), "without seconds");
+    check("PT", None, "nothing said");
+    check("P1Y", None, "years are no learning time to guess at");
+    check("ten minutes", None, "words");
+    check("", None, "empty");
+}
+
+#[test]
 fn a_launcher_page_reads_the_pages_its_resource_lists() {
     let dir = tempfile::tempdir().unwrap();
     let manifest = r#"<manifest identifier="m"><metadata><schemaversion>2004 4th Edition</schemaversion></metadata>
