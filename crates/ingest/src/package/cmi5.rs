@@ -39,11 +39,13 @@ pub(super) fn read(
                 ),
             });
         }
+        // The AU's description leads its text: a cmi5 AU is often a script-driven page
+        // whose markup holds only its controls ("Exit", "Read-only mode").
         let description = lang(child(au, "description"));
-        let body = if body.trim().is_empty() {
-            description.clone()
-        } else {
-            body
+        let description = description.split_whitespace().collect::<Vec<_>>().join(" ");
+        let body = match body.contains(&description) {
+            true => body,
+            false => format!("{description}\n\n{body}").trim().to_owned(),
         };
         let mut extra = Map::new();
         extra.insert("package".into(), json!("cmi5"));

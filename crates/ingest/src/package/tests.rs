@@ -129,6 +129,13 @@ fn cmi5_packages_read_their_assignable_units() {
         au.title,
         "Introduction to Geology - Framed Style - Mastery Score"
     );
+    assert!(
+        au.body
+            .starts_with("This course will introduce you into the basics of geology."),
+        "the AU's description leads its text: its page's markup holds its controls, its \
+         lessons are in script: {:.120}",
+        au.body
+    );
     assert_eq!(au.extra["move_on"], "CompletedOrPassed");
     assert_eq!(au.extra["mastery_score"], 0.3);
 }
