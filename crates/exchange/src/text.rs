@@ -5,8 +5,8 @@
 //! page's declared `charset`, and semicolons or tabs between a CSV's fields (Excel where
 //! the comma is the decimal point, and its "Unicode text").
 
-/// The text of a table file, without its byte-order mark, and the encoding it was read in
-/// when that was not UTF-8; or why it is not text. Bytes that are not UTF-8 are read as
+/// The text of a file, without its byte-order mark, and the encoding it was read in when
+/// that was not UTF-8; or why it is not text. Bytes that are not UTF-8 are read as
 /// Windows-1252 only when none of them looks like UTF-8: a UTF-8 file with one broken byte
 /// is refused, not read as "CafÃ©" throughout.
 pub fn decode(bytes: &[u8]) -> Result<(String, Option<&'static str>), String> {
@@ -53,6 +53,10 @@ pub fn decode(bytes: &[u8]) -> Result<(String, Option<&'static str>), String> {
 /// browsers read it — unless its bytes are UTF-8 beyond ASCII — else as [`decode`] reads
 /// any text.
 pub fn decode_html(bytes: &[u8]) -> Result<(String, Option<&'static str>), String> {
+    // ASCII reads the same in every encoding a page may declare: nothing to say of it.
+    if bytes.is_ascii() {
+        return decode(bytes);
+    }
     // Bytes that are UTF-8 with letters beyond ASCII are UTF-8 whatever an old template's
     // declaration still says: no Windows-1252 text reads as valid UTF-8 by chance.
     let utf8 = std::str::from_utf8(bytes).is_ok_and(|t| !t.is_ascii());

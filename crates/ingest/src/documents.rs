@@ -320,6 +320,14 @@ mod tests {
             "an old template's declaration over bytes that are UTF-8 beyond ASCII: UTF-8 wins",
         );
         check(
+            "plain.html",
+            b"<meta charset=\"windows-1252\"><title>Plain</title><p>Only ASCII here.</p>",
+            "Plain",
+            "Only ASCII here.",
+            None,
+            "a declared Windows-1252 page all in ASCII reads the same either way: no warning",
+        );
+        check(
             "notes.txt",
             b"Caf\xe9 service\nServing at the table.\n",
             "Café service",

@@ -32,7 +32,7 @@ pub(super) fn read(
         .find(|o| default.is_none() || attr(*o, "identifier") == default)
         .ok_or_else(|| Error::bad(path, "imsmanifest.xml has no <organization>"))?;
 
-    let mut modules = Vec::new();
+    let mut described: Vec<(ModuleDraft, lom::Lom)> = Vec::new();
     let mut ids: BTreeMap<String, String> = BTreeMap::new(); // item identifier → module path
                                                              // (module path, expression)
     let mut prereqs: Vec<(String, String)> = Vec::new();
@@ -157,7 +157,7 @@ pub(super) fn read(
             );
         }
         let path_key = path_key_of(&id, &launch);
-        let mut described = |node: Option<roxmltree::Node<'_, '_>>| {
+        let mut metadata_of = |node: Option<roxmltree::Node<'_, '_>>| {
             node.map(|n| lom::of(n, base, files))
                 .transpose()
                 .unwrap_or_else(|reason| {
@@ -169,7 +169,7 @@ pub(super) fn read(
                 })
                 .unwrap_or_default()
         };
-        let metadata = described(Some(item)).or(described(resource));
+        let metadata = metadata_of(Some(item)).or(metadata_of(resource));
         if let Some(p) = child(item, "prerequisites")
             .map(|p| text_of(Some(p)))
             .filter(|p| !p.is_empty())
@@ -192,13 +192,11 @@ pub(super) fn read(
         } else {
             title
         };
-        let mut module = draft(path_key, title, body, extra);
-        described_by(&mut module, metadata);
-        modules.push(module);
+        described.push((draft(path_key, title, body, extra), metadata));
     }
     // A package of one item: what the course's metadata says is said of it (a course's
     // learning time is its one item's); with more, only of the course.
-    if let [module] = &mut modules[..] {
+    if let [(module, said)] = &mut described[..] {
         let mut course = |node| {
             lom::of(node, base, files).unwrap_or_else(|reason| {
                 warnings.push(crate::Warning {
@@ -209,21 +207,15 @@ pub(super) fn read(
             })
         };
         let wider = course(org).or(course(root));
-        let said = lom::Lom {
-            minutes: module
-                .extra
-                .contains_key("typical_learning_time")
-                .then_some(module.duration_minutes),
-            level: module.level,
-            description: module
-                .extra
-                .get("description")
-                .and_then(|d| d.as_str())
-                .map(str::to_owned),
-            keywords: Vec::new(),
-        };
-        described_by(module, said.or(wider));
+        *said = std::mem::take(said).or(wider);
     }
+    let mut modules: Vec<ModuleDraft> = described
+        .into_iter()
+        .map(|(mut module, said)| {
+            described_by(&mut module, said);
+            module
+        })
+        .collect();
     if modules.is_empty() {
         let reasons: Vec<String> = skipped.iter().take(10).map(|s| s.error.reason()).collect();
         return Err(Error::bad(
