@@ -23,6 +23,16 @@ pub(super) fn read(
         .filter(|n| n.is_element() && n.tag_name().name() == "resource")
         .filter_map(|r| Some((attr(r, "identifier")?, r)))
         .collect();
+    // How many resources list each file: a page two list is no one item's own.
+    let mut listed: BTreeMap<String, usize> = BTreeMap::new();
+    for resource in resources.values() {
+        let mut own = listed_files(*resource, base, files);
+        own.sort();
+        own.dedup();
+        for file in own {
+            *listed.entry(file).or_default() += 1;
+        }
+    }
     let orgs = child(root, "organizations")
         .ok_or_else(|| Error::bad(path, "imsmanifest.xml has no <organizations>"))?;
     let default = attr(orgs, "default");
@@ -118,7 +128,7 @@ pub(super) fn read(
             });
             extra.insert("launch_missing".into(), json!(true));
         }
-        let pages = resource.map_or_else(Vec::new, |r| pages_of(r, base, &launch, files));
+        let pages = resource.map_or_else(Vec::new, |r| pages_of(r, base, &launch, files, &listed));
         let body = match href {
             _ if remote => Launched::Remote(href),
             _ => Launched::File {
@@ -323,30 +333,38 @@ fn package_kind(root: roxmltree::Node<'_, '_>) -> PackageKind {
 
 /// The web pages a resource lists besides its launch file, in the manifest's order: an
 /// authoring tool's launcher (`shared/launchpage.html?content=playing`) holds a few words
-/// and shows these in a frame, so they are what the learner reads. Only the resource's own
-/// `<file>`s: a `<dependency>` is shared by every item that names it.
+/// and shows these in a frame, so they are what the learner reads. Only pages that are the
+/// resource's own: not a `<dependency>`'s, shared by every item that names it, and none
+/// that another resource lists too (`listed`: a tool that lists every file of the package
+/// under each resource would give every item the whole course's text).
 fn pages_of(
     resource: roxmltree::Node<'_, '_>,
     base: &str,
     launch: &str,
     files: &Files,
+    listed: &BTreeMap<String, usize>,
 ) -> Vec<String> {
     let mut pages: Vec<String> = Vec::new();
-    let written = resource
-        .children()
-        .filter(|f| f.is_element() && f.tag_name().name() == "file")
-        .filter_map(|f| attr(f, "href"));
-    for href in written {
-        let href = format!("{base}{}", attr(resource, "base").unwrap_or("")) + href;
-        let web_page = href.rsplit_once('.').is_some_and(|(_, e)| {
+    for page in listed_files(resource, base, files) {
+        let web_page = page.rsplit_once('.').is_some_and(|(_, e)| {
             matches!(e.to_ascii_lowercase().as_str(), "html" | "htm" | "xhtml")
         });
-        match files.resolve(&href) {
-            Some(page) if web_page && page != launch && !pages.contains(&page) => pages.push(page),
-            _ => {}
+        if web_page && page != launch && listed.get(&page) == Some(&1) && !pages.contains(&page) {
+            pages.push(page);
         }
     }
     pages
+}
+
+/// The package files a resource's own `<file>` elements name, as stored, in order.
+fn listed_files(resource: roxmltree::Node<'_, '_>, base: &str, files: &Files) -> Vec<String> {
+    let under = format!("{base}{}", attr(resource, "base").unwrap_or(""));
+    resource
+        .children()
+        .filter(|f| f.is_element() && f.tag_name().name() == "file")
+        .filter_map(|f| attr(f, "href"))
+        .filter_map(|href| files.resolve(&format!("{under}{href}")))
+        .collect()
 }
 
 /// What an item launches: a web address, or a file in the package of a resource type

@@ -423,6 +423,36 @@ fn a_launcher_page_reads_the_pages_its_resource_lists() {
         Value::Null,
         "a resource listing only its launch file reads that file, as before",
     );
+
+    // A tool that lists every file of the package under each resource.
+    let everything =
+        r#"<file href="one/launch.html"/><file href="one/a.html"/><file href="two/b.html"/>"#;
+    let manifest = format!(
+        r#"<manifest identifier="m"><metadata><schemaversion>1.2</schemaversion></metadata>
+        <organizations default="o"><organization identifier="o"><title>T</title>
+        <item identifier="i1" identifierref="r1"><title>One</title></item>
+        <item identifier="i2" identifierref="r2"><title>Two</title></item></organization></organizations>
+        <resources><resource identifier="r1" href="one/launch.html">{everything}</resource>
+          <resource identifier="r2" href="two/b.html">{everything}</resource></resources></manifest>"#
+    );
+    let package = zip_of(
+        dir.path(),
+        "lists-everything.zip",
+        &[
+            ("imsmanifest.xml", manifest.as_bytes()),
+            ("one/launch.html", b"<p>Launching one.</p>"),
+            ("one/a.html", b"<p>Page A.</p>"),
+            ("two/b.html", b"<p>Page B.</p>"),
+        ],
+    );
+    let (_, content) = read_package(&package).unwrap();
+    let bodies: Vec<&str> = content.modules.iter().map(|m| m.body.trim()).collect();
+    assert_eq!(
+        bodies,
+        ["Launching one.", "Page B."],
+        "pages every resource lists are no one item's own: each item reads its launch page \
+         alone, not the whole course"
+    );
 }
 
 #[test]
