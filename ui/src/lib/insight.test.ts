@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { highlight, modelTags, percent } from './insight';
-import type { ModuleInsight, Tag } from './bindings';
+import { highlight, modelTags, percent, sourceFacts } from './insight';
+import type { Module, ModuleInsight, Tag } from './bindings';
 
 describe('highlight', () => {
   const cases: [string, [number, number][], string, string][] = [
@@ -29,4 +29,23 @@ describe('modelTags and percent', () => {
     expect(percent(0.874)).toBe('87%');
     expect(percent(null)).toBe('–');
   });
+});
+
+describe('sourceFacts', () => {
+  const module = (extra: Record<string, unknown>): Module => ({
+    id: 'm', library_id: 'l', source_path: 'item_1', title: 'Golf Explained', duration_minutes: 10,
+    level: 'beginner', word_count: 6243, tags: [], extra, body: '',
+  });
+  const cases: [Record<string, unknown>, string[], string][] = [
+    [{ document: 'md' }, [], 'a Markdown file says nothing of the kind'],
+    [
+      { section: 'Playing the Game', pages: ['a.html', 'b.html'], typical_learning_time: 10, keywords: ['golf', 'par'] },
+      ['In “Playing the Game”', '10 min, as its metadata says', 'Text from its launch page and the 2 pages it shows', 'Keywords: golf, par'],
+      'a package item: its place, its metadata and the pages its text comes from',
+    ],
+    [{ pages: ['a.html'] }, ['Text from its launch page and the page it shows'], 'one page, in the singular'],
+    [{ encoding: 'windows-1252' }, ['Read as windows-1252, not UTF-8: check its accents'], 'a file saved on Windows'],
+    [{ section: 3, keywords: 'golf', pages: [] }, [], 'values of another shape are not shown'],
+  ];
+  it.each(cases)('%j → %j (%s)', (extra, want, why) => expect(sourceFacts(module(extra)), why).toEqual(want));
 });

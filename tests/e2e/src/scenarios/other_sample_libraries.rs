@@ -1,5 +1,6 @@
 //! The nurse-onboarding (HTML, PDF, SCORM 2004) and data-literacy (catalog CSV, Common
-//! Cartridge) samples open and list their modules.
+//! Cartridge) samples open and list their modules, each with its text (and a cartridge
+//! item with the section it sits in).
 
 use crate::*;
 
@@ -63,6 +64,13 @@ pub(crate) async fn other_sample_libraries(env: &Env) -> Result<()> {
                 "{name}: {pick:?} shows its text, extracted from its file: {:?}",
                 &body[..body.len().min(200)]
             );
+            if name == "data-literacy" {
+                let facts = text_of(&c, "[data-testid=source-facts]").await?;
+                ensure!(
+                    facts.contains("In “Week 1: Clean and compare”"),
+                    "{name}: a cartridge item says which of its weeks it sits in: {facts:?}"
+                );
+            }
             screenshot(&c, env, &format!("{name}-{}", pick.len())).await
         })
         .await?;
