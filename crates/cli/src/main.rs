@@ -404,6 +404,7 @@ fn outcome(command: &Command, json: bool) -> anyhow::Result<Output> {
                 if !module.tags.is_empty() {
                     writeln!(out, "skills: {}", module.tags.join(", "))?;
                 }
+                print::source_facts(out, &module.extra)?;
                 print::insight(out, &module, &insight)?;
                 writeln!(out, "\n{}", module.body.trim_end())?;
                 Ok(())

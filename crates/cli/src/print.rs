@@ -426,6 +426,33 @@ pub(crate) fn truncate(s: &str, n: usize) -> String {
     }
 }
 
+/// What a module's source said of it, as the window's detail says it: the section of a
+/// package it sits in, its metadata's learning time and keywords, the pages a launcher's
+/// text came from, an encoding other than UTF-8; nothing for a source that says none.
+pub(crate) fn source_facts(
+    out: &mut dyn Write,
+    extra: &serde_json::Map<String, serde_json::Value>,
+) -> std::io::Result<()> {
+    if let Some(section) = extra.get("section").and_then(|v| v.as_str()) {
+        writeln!(out, "section: {section}")?;
+    }
+    if let Some(minutes) = extra.get("typical_learning_time").and_then(|v| v.as_u64()) {
+        writeln!(out, "time: {minutes} min, as its metadata says")?;
+    }
+    if let Some(pages) = extra.get("pages").and_then(|v| v.as_array()) {
+        let pages: Vec<&str> = pages.iter().filter_map(|p| p.as_str()).collect();
+        writeln!(out, "text from its launch page and: {}", pages.join(", "))?;
+    }
+    if let Some(keywords) = extra.get("keywords").and_then(|v| v.as_array()) {
+        let keywords: Vec<&str> = keywords.iter().filter_map(|k| k.as_str()).collect();
+        writeln!(out, "keywords: {}", keywords.join(", "))?;
+    }
+    if let Some(encoding) = extra.get("encoding").and_then(|v| v.as_str()) {
+        writeln!(out, "read as {encoding}, not UTF-8: check its accents")?;
+    }
+    Ok(())
+}
+
 pub(crate) fn insight(
     out: &mut dyn Write,
     module: &model::Module,

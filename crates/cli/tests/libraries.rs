@@ -31,6 +31,27 @@ fn real_scorm_and_cmi5_packages_import_and_bad_ones_are_named() {
             "{name}: declared prerequisites"
         );
     }
+    let golf = stdout(&pathforge(&[&"show", &file, &"Golf Explained"]));
+    assert!(
+        golf.contains("time: 10 min, as its metadata says")
+            && golf.contains("keywords: golf, golf etiquette, golf handicap"),
+        "show says what the package's metadata said of the item, as the window does: {:.600}",
+        golf
+    );
+    let out = pathforge(&[
+        &"import",
+        &file,
+        &packages.join("SequencingSimpleRemediation_SCORM20043rdEdition.zip"),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let playing = stdout(&pathforge(&[&"show", &file, &"Playing the Game"]));
+    assert!(
+        playing.contains("text from its launch page and: ")
+            && playing.contains("/Playing/Par.html"),
+        "and which pages a launcher's text came from: {:.600}",
+        playing
+    );
+
     let before = module_count(&file);
     let bad = packages.join("MalformedXml_SCORM12.zip");
     check_fails(
