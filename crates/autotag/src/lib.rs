@@ -21,7 +21,8 @@ pub use passages::Passage;
 
 /// Bumped when tagging changes in a way that makes earlier results stale. 2: each
 /// module's own vector is cached too (prerequisite suggestions compare modules by it).
-pub const TAGGER_VERSION: u32 = 2;
+/// 3: a module with no text is matched by its title.
+pub const TAGGER_VERSION: u32 = 3;
 
 /// Passage budget in tokens: what the model was trained on (128) minus room for the
 /// title that prefixes every passage.
@@ -144,7 +145,9 @@ pub struct Prepared {
     pub module: ModuleId,
     pub content_hash: String,
     pub passages: Vec<Passage>,
-    /// What each passage is embedded as: the title, then the passage.
+    /// What each passage is embedded as: the title, then the passage; for a module with
+    /// no text, its title alone (with no passage: a suggestion from it has no evidence in
+    /// the text, and a note says so).
     pub passage_texts: Vec<String>,
     pub candidates: Vec<String>,
     pub level: level::Guess,
@@ -169,7 +172,11 @@ pub fn prepare(
 ) -> Prepared {
     let mut notes = Vec::new();
     let (passages, cut) = if module.body.trim().is_empty() {
-        notes.push("no text to tag: the module is empty".to_owned());
+        notes.push(
+            "no text to tag: the module is empty, so it is matched by its title alone, and a \
+             suggestion has no passage behind it"
+                .to_owned(),
+        );
         (Vec::new(), false)
     } else {
         passages::passages(
@@ -185,10 +192,16 @@ pub fn prepare(
             "long module: only its first {MAX_PASSAGES} passages (up to character {end}) were read"
         ));
     }
-    let passage_texts = passages
-        .iter()
-        .map(|p| format!("{}. {}", module.title, p.text))
-        .collect();
+    let passage_texts = match passages.is_empty() {
+        // A quiz whose questions are in script, a package item before its content arrives:
+        // its title still says what it is about.
+        true if !module.title.trim().is_empty() => vec![module.title.to_owned()],
+        true => Vec::new(),
+        false => passages
+            .iter()
+            .map(|p| format!("{}. {}", module.title, p.text))
+            .collect(),
+    };
     let read_to = passages.last().map_or(0, |p| p.end);
     let read: String = module.body.chars().take(read_to).collect();
     let candidates = if passages.is_empty() {
@@ -300,13 +313,17 @@ pub fn analyse<'v>(
                 skill: skill.id.clone(),
                 score,
                 confidence,
+                // A title-only match (no passages) has no span of the text to show.
                 evidence: per_passage
                     .iter()
                     .take(3)
-                    .map(|&(i, s)| Evidence {
-                        start: p.passages[i].start as u32,
-                        end: p.passages[i].end as u32,
-                        score: s,
+                    .filter_map(|&(i, s)| {
+                        let passage = p.passages.get(i)?;
+                        Some(Evidence {
+                            start: passage.start as u32,
+                            end: passage.end as u32,
+                            score: s,
+                        })
                     })
                     .collect(),
             });

@@ -147,16 +147,36 @@ fn a_skill_in_one_section_of_a_long_module_is_still_found() {
 }
 
 #[test]
-fn an_empty_module_gets_no_tags_and_a_note() {
-    let a = tag("Placeholder", "  \n\n ", &skills());
-    assert!(
-        a.skills.is_empty() && a.keyphrases.is_empty(),
-        "nothing to tag"
+fn an_empty_module_is_matched_by_its_title_and_says_so() {
+    let quiz = tag("Security questionnaire quiz", "  \n\n ", &skills());
+    let found: Vec<(&str, usize)> = quiz
+        .skills
+        .iter()
+        .map(|m| (m.skill.0.as_str(), m.evidence.len()))
+        .collect();
+    assert_eq!(
+        found.first(),
+        Some(&("security", 0)),
+        "a quiz whose questions are in script still names its subject: matched by its title, \
+         with no passage of its (empty) text as evidence: {found:?}"
     );
     assert!(
-        a.notes.iter().any(|n| n.contains("empty")),
-        "the note says why: {:?}",
-        a.notes
+        quiz.keyphrases.is_empty(),
+        "no keyphrases are made up from a title: {:?}",
+        quiz.keyphrases
+    );
+    assert!(
+        quiz.notes
+            .iter()
+            .any(|n| n.contains("empty") && n.contains("title alone")),
+        "the note says why there is no evidence: {:?}",
+        quiz.notes
+    );
+    let placeholder = tag("Placeholder", "", &skills());
+    assert!(
+        placeholder.skills.is_empty(),
+        "a title that says nothing of any skill suggests none: {:?}",
+        placeholder.skills
     );
 }
 

@@ -298,6 +298,8 @@ impl Tx<'_> {
         let mut open = 0;
         let mut accepted = Vec::new();
         for (position, (skill, confidence, evidence)) in suggestions.iter().enumerate() {
+            // A match by the title alone (a module with no text) has no passage behind it.
+            let explained = !evidence.is_empty();
             let evidence = serde_json::to_string(evidence).expect("evidence serialises");
             let mut auto = false;
             let (state, rejected_before) = match existing.remove(skill.as_str()) {
@@ -308,8 +310,9 @@ impl Tx<'_> {
                 }
                 Some((state, _)) if state == "rejected" => ("suggested", true),
                 Some((state, _)) if state == "accepted" => ("accepted", false),
-                // The project's auto-accept threshold: never for a skill a person rejected.
-                _ if auto_accept.is_some_and(|t| *confidence >= t) => {
+                // The project's auto-accept threshold: never for a skill a person rejected,
+                // nor for a suggestion with no passage behind it — a person reads those.
+                _ if explained && auto_accept.is_some_and(|t| *confidence >= t) => {
                     accepted.push(skill.clone());
                     auto = true;
                     ("accepted", false)

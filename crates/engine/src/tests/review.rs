@@ -324,8 +324,14 @@ fn calibration_counts_decisions_and_auto_accept_never_overrides_a_person() {
             format!("{text}\nRevised for {title}.\n").as_bytes(),
         );
     }
-    // And a new module arrives, with nothing decided about it yet.
+    // And a new module arrives, with nothing decided about it yet; and a quiz with no text
+    // of its own (its questions in script), matched by its title alone.
     write(&lib, "forecast.md", b"---\ntitle: Forecast calls\n---\nEvery Friday, predict which deals close this quarter. Keep the forecast accurate: commit only deals with a signed mutual plan, and review the pipeline each week.\n");
+    write(
+        &lib,
+        "quiz.md",
+        b"---\ntitle: Security questionnaire quiz\n---\n",
+    );
     p.import_library(&lib, &ME, Timestamp(8)).unwrap();
     let r = p
         .tag_modules(encoder(), Timestamp(9), &mut |_, _| true)
@@ -342,6 +348,16 @@ fn calibration_counts_decisions_and_auto_accept_never_overrides_a_person() {
     assert!(
         t.state != TagState::Accepted,
         "a skill a person rejected is never auto-accepted, even for new text: {t:?}"
+    );
+    let quiz = p.resolve_module("Security questionnaire quiz").unwrap();
+    let by_title: Vec<&model::Tag> = now.iter().filter(|t| t.module_id == quiz.id).collect();
+    assert!(
+        !by_title.is_empty()
+            && by_title
+                .iter()
+                .all(|t| t.evidence.is_empty() && t.state == TagState::Suggested),
+        "the empty quiz is suggested a skill by its title, with no passage behind it, and so \
+         left for a person to read, whatever the threshold: {by_title:?}"
     );
     let entry = p
         .audit_log()
