@@ -244,11 +244,26 @@ pub(crate) fn text_of(
     bytes: &[u8],
     html: bool,
 ) -> Result<(String, Option<&'static str>)> {
-    let decoded = match html {
+    decoded(bytes, html).map_err(|reason| Error::bad(path, reason))
+}
+
+/// [`text_of`] where a page is shown, not imported (a package page's words, a preview):
+/// what the decoding refuses is read as UTF-8 with the bad bytes replaced.
+pub(crate) fn page_text(bytes: &[u8], html: bool) -> String {
+    decoded(bytes, html).map_or_else(
+        |_| String::from_utf8_lossy(bytes).into_owned(),
+        |(text, _)| text,
+    )
+}
+
+fn decoded(
+    bytes: &[u8],
+    html: bool,
+) -> std::result::Result<(String, Option<&'static str>), String> {
+    match html {
         true => exchange::text::decode_html(bytes),
         false => exchange::text::decode(bytes),
-    };
-    decoded.map_err(|reason| Error::bad(path, reason))
+    }
 }
 
 pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>> {

@@ -62,13 +62,13 @@ fn page_source(
         let Some(launch) = launch.filter(|l| !l.contains("://")) else {
             return Ok(None);
         };
-        let sources = std::iter::once(launch)
+        let parts: Vec<&str> = std::iter::once(launch)
             .chain(pages.iter().copied())
-            .map(|part| {
-                let bytes = crate::package::read_part(&package, part)?;
-                Ok(page_text(&bytes, true))
-            })
-            .collect::<Result<Vec<_>>>()?;
+            .collect();
+        let sources = crate::package::read_parts(&package, &parts)?
+            .iter()
+            .map(|bytes| crate::page_text(bytes, true))
+            .collect();
         return Ok(Some((sources, false)));
     }
     let file = library.join(module_path);
@@ -81,20 +81,7 @@ fn page_source(
         _ => return Ok(None),
     };
     let bytes = crate::read_file(&file)?;
-    Ok(Some((vec![page_text(&bytes, !markdown)], markdown)))
-}
-
-/// A page's source in the encoding it was saved in, as the import read it
-/// ([`exchange::text`]); what that refuses, as UTF-8 with the bad bytes replaced.
-fn page_text(bytes: &[u8], html: bool) -> String {
-    let decoded = match html {
-        true => exchange::text::decode_html(bytes),
-        false => exchange::text::decode(bytes),
-    };
-    decoded.map_or_else(
-        |_| String::from_utf8_lossy(bytes).into_owned(),
-        |(text, _)| text,
-    )
+    Ok(Some((vec![crate::page_text(&bytes, !markdown)], markdown)))
 }
 
 /// The package a module comes from, if it comes from one: the library itself when it is

@@ -20,7 +20,6 @@ pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
     let course = course_code(plan);
     let gate = gates_of(plan);
     let mut gates: Vec<Value> = Vec::new();
-    let mut gated: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
     let mut coverage = Vec::new();
     for rule in plan.rules() {
         let entry = match &rule.body {
@@ -32,10 +31,10 @@ pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
             } => {
                 if *group != Group::AllOf && requires.len() > 1 {
                     cover(rule, Status::NotExported, "Open edX gates a subsection on one prerequisite: an any-of or n-of group cannot be expressed")
-                } else if !gated.insert(module.as_str()) {
+                } else if gate.get(module.as_str()).map(|g| g.rule) != Some(rule.id.as_str()) {
                     cover(rule, Status::NotExported, format!("“{}” is already gated by another rule, and Open edX allows one prerequisite per subsection", plan.module(module).title))
                 } else {
-                    let last = gate[module.as_str()];
+                    let last = gate[module.as_str()].prerequisite;
                     gates.push(json!({
                         "gated": plan.ident(module),
                         "prerequisite": plan.ident(last),
@@ -204,10 +203,16 @@ for ((i = 0; i < count; i++)); do
 done
 "#;
 
+/// The rule that gates a module in Open edX, and the one prerequisite it gates it on.
+struct Gate<'p> {
+    rule: &'p str,
+    prerequisite: &'p str,
+}
+
 /// The one prerequisite Open edX gates each module on, for the unlock rules it can
 /// express (all-of, the first rule of a module): the requirement last in delivery order,
 /// the one most likely to need the others itself.
-fn gates_of<'p>(plan: &'p Plan<'_>) -> std::collections::BTreeMap<&'p str, &'p str> {
+fn gates_of<'p>(plan: &'p Plan<'_>) -> std::collections::BTreeMap<&'p str, Gate<'p>> {
     let position = |k: &str| plan.order.iter().position(|m| m.key == k).unwrap_or(0);
     let mut gate = std::collections::BTreeMap::new();
     for rule in plan.rules() {
@@ -223,7 +228,10 @@ fn gates_of<'p>(plan: &'p Plan<'_>) -> std::collections::BTreeMap<&'p str, &'p s
                     .iter()
                     .max_by_key(|r| position(r))
                     .expect("unlock rules name requirements");
-                gate.entry(module.as_str()).or_insert(last.as_str());
+                gate.entry(module.as_str()).or_insert(Gate {
+                    rule: rule.id.as_str(),
+                    prerequisite: last.as_str(),
+                });
             }
         }
     }
@@ -232,10 +240,13 @@ fn gates_of<'p>(plan: &'p Plan<'_>) -> std::collections::BTreeMap<&'p str, &'p s
 
 /// The modules a learner must have completed to reach `module` through the gates: its
 /// gate's prerequisite, that one's, and so on (a cycle ends the walk).
-fn chain<'p>(gate: &std::collections::BTreeMap<&'p str, &'p str>, module: &'p str) -> Vec<&'p str> {
+fn chain<'p>(
+    gate: &std::collections::BTreeMap<&'p str, Gate<'p>>,
+    module: &'p str,
+) -> Vec<&'p str> {
     let mut before = Vec::new();
     let mut at = module;
-    while let Some(&next) = gate.get(at) {
+    while let Some(next) = gate.get(at).map(|g| g.prerequisite) {
         if next == module || before.contains(&next) {
             break;
         }

@@ -43,10 +43,7 @@ pub(super) fn read(
         // whose markup holds only its controls ("Exit", "Read-only mode").
         let description = lang(child(au, "description"));
         let description = description.split_whitespace().collect::<Vec<_>>().join(" ");
-        let body = match body.contains(&description) {
-            true => body,
-            false => format!("{description}\n\n{body}").trim().to_owned(),
-        };
+        let body = led_by(&description, body);
         let mut extra = Map::new();
         extra.insert("package".into(), json!("cmi5"));
         extra.insert("identifier".into(), json!(id));

@@ -203,22 +203,27 @@ pub fn read_package(path: &Path) -> Result<(PackageKind, LibraryContent)> {
     read_files(path, Files::open(path)?)
 }
 
-/// One file of a package (zip or folder) by the path its manifest gives, relative to the
-/// manifest's folder: what a module's page preview shows.
-pub(crate) fn read_part(path: &Path, href: &str) -> Result<Vec<u8>> {
+/// Files of a package (zip or folder) by the paths its manifest gives, relative to the
+/// manifest's folder, the package opened once: what a module's page preview shows (a
+/// launcher and the pages it shows).
+pub(crate) fn read_parts(path: &Path, hrefs: &[&str]) -> Result<Vec<Vec<u8>>> {
     let files = Files::open(path)?;
     let base = files
         .find("imsmanifest.xml")
         .or_else(|| files.find("cmi5.xml"))
         .map(|(base, _)| base)
         .unwrap_or_default();
-    let href = href.split(['?', '#']).next().unwrap_or(href);
-    let wanted = format!("{base}{href}");
-    let found = files
-        .resolve(&wanted)
-        .or_else(|| files.resolve(href))
-        .ok_or_else(|| Error::bad(path, format!("has no file {href}")))?;
-    Ok(files.get(&found).unwrap_or_default().to_vec())
+    hrefs
+        .iter()
+        .map(|href| {
+            let href = href.split(['?', '#']).next().unwrap_or(href);
+            let found = files
+                .resolve(&format!("{base}{href}"))
+                .or_else(|| files.resolve(href))
+                .ok_or_else(|| Error::bad(path, format!("has no file {href}")))?;
+            Ok(files.get(&found).unwrap_or_default().to_vec())
+        })
+        .collect()
 }
 
 /// Reads a zipped package held in memory; `path` names it in errors.
@@ -290,14 +295,19 @@ fn text_of(node: Option<roxmltree::Node<'_, '_>>) -> String {
     .join(" ")
 }
 
-/// Visible text of an HTML page.
-/// A package page's words, read in the encoding it declares (Word's web pages declare
-/// Windows-1252); a page that is not text has none.
+/// Visible text of a package's HTML page, read in the encoding it declares (Word's web
+/// pages declare Windows-1252).
 fn html_text(bytes: &[u8]) -> String {
-    let source = exchange::text::decode_html(bytes)
-        .map(|(text, _)| text)
-        .unwrap_or_else(|_| String::from_utf8_lossy(bytes).into_owned());
-    crate::documents::html_to_text(source.as_bytes()).unwrap_or_default()
+    crate::documents::html_to_text(crate::page_text(bytes, true).as_bytes()).unwrap_or_default()
+}
+
+/// `body` led by `description` (a package's word for what an item is about), unless the
+/// body already holds it.
+fn led_by(description: &str, body: String) -> String {
+    match body.contains(description) {
+        true => body,
+        false => format!("{description}\n\n{body}").trim().to_owned(),
+    }
 }
 
 fn draft(

@@ -290,12 +290,8 @@ fn described_by(module: &mut ModuleDraft, lom: lom::Lom) {
         module.level = lom.level;
     }
     if let Some(description) = lom.description {
-        if !module.body.contains(&description) {
-            module.body = format!("{description}\n\n{}", module.body)
-                .trim_end()
-                .to_owned();
-            module.word_count = module.body.split_whitespace().count() as u32;
-        }
+        module.body = led_by(&description, std::mem::take(&mut module.body));
+        module.word_count = module.body.split_whitespace().count() as u32;
         module
             .extra
             .insert("description".into(), json!(description));
