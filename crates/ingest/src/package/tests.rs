@@ -276,11 +276,14 @@ fn what_the_metadata_says_of_an_item_is_read_over_the_guesses() {
         <item identifier="i2" identifierref="r2"><title>Driving</title></item>
         <item identifier="i3" identifierref="r3"><title>Chipping</title>
           <metadata><location>meta/gone.xml</location></metadata></item>
+        <item identifier="i4" identifierref="r4"><title>Bunkers</title>
+          <metadata><location>meta/cut.xml</location></metadata></item>
         </organization></organizations>
         <resources>
           <resource identifier="r1" href="putt.html"><metadata><location>meta/putt.xml</location></metadata></resource>
           <resource identifier="r2" href="drive.html"/>
           <resource identifier="r3" href="chip.html"/>
+          <resource identifier="r4" href="sand.html"/>
         </resources></manifest>"#;
     let package = zip_of(
         dir.path(),
@@ -291,6 +294,8 @@ fn what_the_metadata_says_of_an_item_is_read_over_the_guesses() {
             ("putt.html", b"<p>Read the green.</p>"),
             ("drive.html", b"<p>Tee it high.</p>"),
             ("chip.html", b"<p>Land it soft.</p>"),
+            ("meta/cut.xml", b"<lom><general><description><langstring>Splash"),
+            ("sand.html", b"<p>Open the face.</p>"),
         ],
     );
     let (_, content) = read_package(&package).unwrap();
@@ -336,6 +341,20 @@ fn what_the_metadata_says_of_an_item_is_read_over_the_guesses() {
         None,
         "Land it soft.",
         "imported all the same",
+    );
+    assert!(
+        warned
+            .iter()
+            .any(|w| w.contains("\"meta/cut.xml\" is malformed XML")),
+        "a metadata file cut short (as an interrupted copy leaves it) is a warning naming it, \
+         not a failed import: {warned:?}"
+    );
+    check(
+        "Bunkers",
+        1,
+        None,
+        "Open the face.",
+        "imported with its page's text and none of the broken file's half-read words",
     );
 }
 
