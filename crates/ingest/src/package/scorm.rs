@@ -33,6 +33,13 @@ pub(super) fn read(
             *listed.entry(file).or_default() += 1;
         }
     }
+    // Sequencing sets items share by `IDRef`, by their `ID`.
+    let collection: BTreeMap<&str, roxmltree::Node<'_, '_>> = child(root, "sequencingCollection")
+        .into_iter()
+        .flat_map(|c| c.children())
+        .filter(|n| n.is_element() && n.tag_name().name() == "sequencing")
+        .filter_map(|s| Some((attr(s, "ID")?, s)))
+        .collect();
     let orgs = child(root, "organizations")
         .ok_or_else(|| Error::bad(path, "imsmanifest.xml has no <organizations>"))?;
     let default = attr(orgs, "default");
@@ -152,10 +159,31 @@ pub(super) fn read(
             extra.insert("section".into(), json!(parents.join(" / ")));
         }
         if let Some(seq) = child(item, "sequencing") {
-            sequencing_gates(seq, &path_key_of(&id, &launch), &mut writes, &mut gates);
-            let objectives: Vec<Value> = seq
-                .descendants()
-                .filter(|n| n.is_element() && matches!(n.tag_name().name(), "primaryObjective" | "objective"))
+            let shared = match attr(seq, "IDRef") {
+                Some(r) if !collection.contains_key(r) => {
+                    warnings.push(crate::Warning {
+                        relative_path: path_key_of(&id, &launch),
+                        message: format!(
+                            "item {id:?} ({title}): its sequencing refers to {r:?}, which \
+                             imsmanifest.xml's <sequencingCollection> does not hold; read \
+                             without it"
+                        ),
+                    });
+                    None
+                }
+                Some(r) => collection.get(r).copied(),
+                None => None,
+            };
+            let sequencing = Sequencing { own: seq, shared };
+            sequencing_gates(
+                sequencing,
+                &path_key_of(&id, &launch),
+                &mut writes,
+                &mut gates,
+            );
+            let objectives: Vec<Value> = sequencing
+                .objectives()
+                .into_iter()
                 .map(|o| {
                     let targets: Vec<&str> = o.children().filter(|m| m.tag_name().name() == "mapInfo").filter_map(|m| attr(m, "targetObjectiveID")).collect();
                     json!({ "id": attr(o, "objectiveID"), "primary": o.tag_name().name() == "primaryObjective", "global": targets })
@@ -622,6 +650,34 @@ fn path_key_of(id: &str, launch: &str) -> String {
     }
 }
 
+/// An item's sequencing: its own `<sequencing>` and the set of the manifest's
+/// `<sequencingCollection>` it names by `IDRef`, which fills in what it leaves out (as
+/// scorm-again reads it): the set's rules unless the item writes its own, and the
+/// objectives of both, the item's last so that its map of an objective is the one read.
+#[derive(Clone, Copy)]
+struct Sequencing<'a, 'i> {
+    own: roxmltree::Node<'a, 'i>,
+    shared: Option<roxmltree::Node<'a, 'i>>,
+}
+
+impl<'a, 'i> Sequencing<'a, 'i> {
+    fn objectives(self) -> Vec<roxmltree::Node<'a, 'i>> {
+        self.shared
+            .into_iter()
+            .chain([self.own])
+            .flat_map(|s| s.descendants())
+            .filter(|n| {
+                n.is_element() && matches!(n.tag_name().name(), "primaryObjective" | "objective")
+            })
+            .collect()
+    }
+
+    fn rules(self) -> Option<roxmltree::Node<'a, 'i>> {
+        child(self.own, "sequencingRules")
+            .or_else(|| self.shared.and_then(|s| child(s, "sequencingRules")))
+    }
+}
+
 /// Reads an item's SCORM 2004 prerequisites from its sequencing: precondition rules that
 /// `disable` the item while objectives are unmet, where those objectives read global
 /// objectives other items' primary objectives write. Each disabling rule contributes the
@@ -629,15 +685,13 @@ fn path_key_of(id: &str, launch: &str) -> String {
 /// rule); how large those sets are tells all-of, any-of and n-of apart. Objectives tested
 /// only against a score threshold (placement, remediation) are not prerequisites.
 fn sequencing_gates(
-    seq: roxmltree::Node<'_, '_>,
+    seq: Sequencing<'_, '_>,
     key: &str,
     writes: &mut BTreeMap<String, String>,
     gates: &mut BTreeMap<String, Vec<Vec<String>>>,
 ) {
     let mut reads: BTreeMap<&str, &str> = BTreeMap::new();
-    for o in seq.descendants().filter(|n| {
-        n.is_element() && matches!(n.tag_name().name(), "primaryObjective" | "objective")
-    }) {
+    for o in seq.objectives() {
         for m in o.children().filter(|m| m.tag_name().name() == "mapInfo") {
             let Some(target) = attr(m, "targetObjectiveID") else {
                 continue;
@@ -655,7 +709,9 @@ fn sequencing_gates(
         }
     }
     let disabling: Vec<roxmltree::Node<'_, '_>> = seq
-        .descendants()
+        .rules()
+        .into_iter()
+        .flat_map(|r| r.descendants())
         .filter(|n| n.tag_name().name() == "preConditionRule")
         .filter(|r| {
             r.descendants().any(|n| {

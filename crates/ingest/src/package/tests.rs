@@ -96,7 +96,8 @@ fn scorm_2004_packages_keep_their_sequencing() {
         .expect("the first content item");
     assert!(
         playing.word_count > 1000 && playing.body.contains("handicap"),
-        "its launcher (shared/launchpage.html?content=playing) holds a dozen words; the five          pages its resource lists are what the learner reads: {} words",
+        "its launcher (shared/launchpage.html?content=playing) holds a dozen words; the five \
+         pages its resource lists are what the learner reads: {} words",
         playing.word_count
     );
     assert_eq!(
@@ -114,6 +115,83 @@ fn scorm_2004_packages_keep_their_sequencing() {
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         assert!(!content.modules.is_empty(), "{name} has modules");
     }
+}
+
+#[test]
+fn sequencing_sets_shared_by_idref_gate_the_items_that_name_them() {
+    // One set says "disabled until the objective `previous` is satisfied"; each item maps
+    // `previous` to the global its predecessor writes — the compact way to chain items.
+    let item = |id: &str, previous: Option<&str>, rules: &str| {
+        let reads = previous.map_or(String::new(), |p| {
+            format!(
+                r#"<imsss:objective objectiveID="previous"><imsss:mapInfo targetObjectiveID="g-{p}"/></imsss:objective>"#
+            )
+        });
+        format!(
+            r#"<item identifier="{id}" identifierref="r-{id}"><title>{id}</title>
+            <imsss:sequencing IDRef="chained">{rules}<imsss:objectives>
+              <imsss:primaryObjective objectiveID="done"><imsss:mapInfo targetObjectiveID="g-{id}" writeSatisfiedStatus="true"/></imsss:primaryObjective>
+              {reads}</imsss:objectives></imsss:sequencing></item>"#
+        )
+    };
+    let own_rules = r#"<imsss:sequencingRules><imsss:preConditionRule><imsss:ruleConditions>
+        <imsss:ruleCondition condition="always"/></imsss:ruleConditions>
+        <imsss:ruleAction action="hiddenFromChoice"/></imsss:preConditionRule></imsss:sequencingRules>"#;
+    let items = [
+        item("basics", None, ""),
+        item("practice", Some("basics"), ""),
+        item("project", Some("practice"), ""),
+        item("extra", Some("project"), own_rules),
+    ]
+    .concat();
+    let resources: String = ["basics", "practice", "project", "extra", "lost"]
+        .iter()
+        .map(|id| format!(r#"<resource identifier="r-{id}" href="{id}.html"/>"#))
+        .collect();
+    let manifest = format!(
+        r#"<manifest identifier="m" xmlns="http://www.imsglobal.org/xsd/imscp_v1p1" xmlns:imsss="http://www.imsglobal.org/xsd/imsss">
+        <metadata><schemaversion>2004 4th Edition</schemaversion></metadata>
+        <organizations default="o"><organization identifier="o"><title>T</title>{items}
+          <item identifier="lost" identifierref="r-lost"><title>Lost</title><imsss:sequencing IDRef="gone"/></item>
+        </organization></organizations>
+        <resources>{resources}</resources>
+        <imsss:sequencingCollection><imsss:sequencing ID="chained"><imsss:sequencingRules>
+          <imsss:preConditionRule><imsss:ruleConditions>
+            <imsss:ruleCondition referencedObjective="previous" operator="not" condition="satisfied"/>
+          </imsss:ruleConditions><imsss:ruleAction action="disabled"/></imsss:preConditionRule>
+        </imsss:sequencingRules></imsss:sequencing></imsss:sequencingCollection></manifest>"#
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let pages: Vec<(String, &[u8])> = ["basics", "practice", "project", "extra", "lost"]
+        .iter()
+        .map(|id| (format!("{id}.html"), &b"<p>Some words.</p>"[..]))
+        .collect();
+    let mut entries: Vec<(&str, &[u8])> = vec![("imsmanifest.xml", manifest.as_bytes())];
+    entries.extend(pages.iter().map(|(n, b)| (n.as_str(), *b)));
+    let (_, content) = read_package(&zip_of(dir.path(), "chained.zip", &entries)).unwrap();
+    let requires: Vec<(String, Vec<String>)> = content
+        .manifest
+        .unwrap()
+        .requires
+        .into_iter()
+        .map(|r| (r.module, r.after))
+        .collect();
+    let owned = |m: &str, a: &str| (m.to_owned(), vec![a.to_owned()]);
+    assert_eq!(
+        requires,
+        [owned("practice", "basics"), owned("project", "practice")],
+        "the shared set's disabling rule gates each item on the global its own map names \
+         (basics has nothing to read, so nothing gates it); extra writes its own rules, \
+         which replace the set's, so nothing gates it either"
+    );
+    assert!(
+        content.warnings.iter().any(|w| w
+            .message
+            .contains("its sequencing refers to \"gone\", which imsmanifest.xml's <sequencingCollection> does not hold")),
+        "a set the manifest does not hold is named, and the item still imports: {:?}",
+        content.warnings
+    );
+    assert_eq!(content.modules.len(), 5, "every item imports");
 }
 
 #[test]
