@@ -119,8 +119,9 @@ fn scorm_2004_packages_keep_their_sequencing() {
 
 #[test]
 fn sequencing_sets_shared_by_idref_gate_the_items_that_name_them() {
-    // One set says "disabled until the objective `previous` is satisfied"; each item maps
-    // `previous` to the global its predecessor writes — the compact way to chain items.
+    // One set says "disabled while the objective `previous` is unknown or not satisfied";
+    // each item maps `previous` to the global its predecessor writes — the compact way to
+    // chain items.
     let item = |id: &str, previous: Option<&str>, rules: &str| {
         let reads = previous.map_or(String::new(), |p| {
             format!(
@@ -156,8 +157,9 @@ fn sequencing_sets_shared_by_idref_gate_the_items_that_name_them() {
         </organization></organizations>
         <resources>{resources}</resources>
         <imsss:sequencingCollection><imsss:sequencing ID="chained"><imsss:sequencingRules>
-          <imsss:preConditionRule><imsss:ruleConditions>
+          <imsss:preConditionRule><imsss:ruleConditions conditionCombination="any">
             <imsss:ruleCondition referencedObjective="previous" operator="not" condition="satisfied"/>
+            <imsss:ruleCondition referencedObjective="previous" operator="not" condition="objectiveStatusKnown"/>
           </imsss:ruleConditions><imsss:ruleAction action="disabled"/></imsss:preConditionRule>
         </imsss:sequencingRules></imsss:sequencing></imsss:sequencingCollection></manifest>"#
     );
