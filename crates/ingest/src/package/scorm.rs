@@ -2,9 +2,10 @@
 //! leaf item, prerequisites from `adlcp:prerequisites` and from 2004 precondition rules.
 //!
 //! [`read`] walks the organization's items into modules; each source of prerequisites is
-//! read by its own function after it: 2004 sequencing ([`sequencing_gates`],
-//! [`gate_requirements`]), 1.2's AICC script ([`script_requirement`]) and a Canvas
-//! export's `module_meta.xml` ([`canvas_module_requirements`], [`canvas_completion`]).
+//! read by its own function after it: 2004 sequencing ([`sequencing_gates`] for items and
+//! sections, with a shared set from the `sequencingCollection`; [`gate_requirements`]),
+//! 1.2's AICC script ([`script_requirement`]) and a Canvas export's `module_meta.xml`
+//! ([`canvas_module_requirements`], [`canvas_completion`]).
 
 use super::*;
 
@@ -57,6 +58,10 @@ pub(super) fn read(
     // item's sets of globals that keep it disabled.
     let mut writes: BTreeMap<String, String> = BTreeMap::new();
     let mut gates: BTreeMap<String, Vec<Vec<String>>> = BTreeMap::new();
+    // The same for sections (items holding items), by identifier: what a section's rolled-up
+    // objective writes stands for all its modules, and its gates hold each of them.
+    let mut section_writes: BTreeMap<String, String> = BTreeMap::new();
+    let mut section_gates: BTreeMap<String, Vec<Vec<String>>> = BTreeMap::new();
     // Leaves under each aggregation item (a Canvas module), for module-level prerequisites.
     let mut leaves_of: BTreeMap<String, Vec<String>> = BTreeMap::new();
     // Resource identifier → module path, for Canvas completion requirements.
@@ -77,6 +82,18 @@ pub(super) fn read(
             .filter(|c| c.is_element() && c.tag_name().name() == "item")
             .collect();
         if !children.is_empty() || attr(item, "identifierref").is_none() {
+            // A section's sequencing gates, or is the prerequisite of, its modules.
+            if let Some(seq) = child(item, "sequencing") {
+                let sequencing =
+                    Sequencing::of(seq, &collection).unwrap_or_else(|(sequencing, reason)| {
+                        warnings.push(crate::Warning {
+                            relative_path: id.clone(),
+                            message: format!("section {id:?} ({title}): {reason}"),
+                        });
+                        sequencing
+                    });
+                sequencing_gates(sequencing, &id, &mut section_writes, &mut section_gates);
+            }
             let mut trail = parents.clone();
             if !title.is_empty() {
                 trail.push(title); // a rooted hierarchy's untitled root adds nothing
@@ -159,22 +176,14 @@ pub(super) fn read(
             extra.insert("section".into(), json!(parents.join(" / ")));
         }
         if let Some(seq) = child(item, "sequencing") {
-            let shared = match attr(seq, "IDRef") {
-                Some(r) if !collection.contains_key(r) => {
+            let sequencing =
+                Sequencing::of(seq, &collection).unwrap_or_else(|(sequencing, reason)| {
                     warnings.push(crate::Warning {
                         relative_path: path_key_of(&id, &launch),
-                        message: format!(
-                            "item {id:?} ({title}): its sequencing refers to {r:?}, which \
-                             imsmanifest.xml's <sequencingCollection> does not hold; read \
-                             without it"
-                        ),
+                        message: format!("item {id:?} ({title}): {reason}"),
                     });
-                    None
-                }
-                Some(r) => collection.get(r).copied(),
-                None => None,
-            };
-            let sequencing = Sequencing { own: seq, shared };
+                    sequencing
+                });
             sequencing_gates(
                 sequencing,
                 &path_key_of(&id, &launch),
@@ -271,7 +280,25 @@ pub(super) fn read(
             },
         ));
     }
-    let mut requires = gate_requirements(gates, &writes);
+    // Each global objective → the modules whose completion it stands for.
+    let mut writers: BTreeMap<String, Vec<String>> = section_writes
+        .into_iter()
+        .filter_map(|(global, section)| Some((global, leaves_of.get(&section)?.clone())))
+        .collect();
+    writers.extend(
+        writes
+            .into_iter()
+            .map(|(global, module)| (global, vec![module])),
+    );
+    for (section, sets) in section_gates {
+        for leaf in leaves_of.get(&section).into_iter().flatten() {
+            gates
+                .entry(leaf.clone())
+                .or_default()
+                .extend(sets.iter().cloned());
+        }
+    }
+    let mut requires = gate_requirements(gates, &writers, &mut warnings);
     requires.extend(
         prereqs
             .into_iter()
@@ -457,31 +484,58 @@ impl Launched<'_> {
 }
 
 /// SCORM 2004 prerequisites from the disabling rules [`sequencing_gates`] read: each gated
-/// module comes after the items that write the global objectives its rules test.
+/// module comes after the modules that write the global objectives its rules test — one
+/// module, or every module of a section whose rolled-up objective writes it. Any-of and
+/// n-of gates are read only over single modules: a group names modules, so "any one of
+/// these sections" has no form here and is a warning instead.
 fn gate_requirements(
     gates: BTreeMap<String, Vec<Vec<String>>>,
-    writes: &BTreeMap<String, String>,
+    writers: &BTreeMap<String, Vec<String>>,
+    warnings: &mut Vec<crate::Warning>,
 ) -> Vec<Requirement> {
     let mut requires = Vec::new();
     for (module, gate) in gates {
-        let mut after: Vec<String> = Vec::new();
+        let mut globals: Vec<&str> = Vec::new();
         let mut largest = 1;
         for set in &gate {
-            let named: Vec<&String> = set.iter().filter_map(|g| writes.get(g)).collect();
-            largest = largest.max(named.len());
-            for n in named {
-                if !after.contains(n) {
-                    after.push(n.clone());
+            let written: Vec<&str> = set
+                .iter()
+                .map(String::as_str)
+                .filter(|g| writers.contains_key(*g))
+                .collect();
+            largest = largest.max(written.len());
+            for g in written {
+                if !globals.contains(&g) {
+                    globals.push(g);
                 }
+            }
+        }
+        let mut after: Vec<String> = Vec::new();
+        for m in globals.iter().flat_map(|g| &writers[*g]) {
+            if *m != module && !after.contains(m) {
+                after.push(m.clone());
             }
         }
         if after.is_empty() {
             continue;
         }
         // Kept shut while any `largest` of n are unmet: opens when n - largest + 1 are met.
-        let need = after.len() + 1 - largest.min(after.len());
+        let need = globals.len() + 1 - largest.min(globals.len());
         let group = match need {
-            n if n == after.len() => PrerequisiteGroup::AllOf,
+            n if n == globals.len() => PrerequisiteGroup::AllOf,
+            _ if after.len() != globals.len() => {
+                warnings.push(crate::Warning {
+                    relative_path: module.clone(),
+                    message: format!(
+                        "item {module:?}: its sequencing opens it once {need} of {} \
+                         objectives are met, some of them a whole section's; a prerequisite \
+                         group names modules, so this was not read as one — draw it in the \
+                         graph",
+                        globals.len()
+                    ),
+                });
+                continue;
+            }
             1 => PrerequisiteGroup::AnyOf,
             n => PrerequisiteGroup::NOf { n: n as u32 },
         };
@@ -661,6 +715,34 @@ struct Sequencing<'a, 'i> {
 }
 
 impl<'a, 'i> Sequencing<'a, 'i> {
+    /// `seq` with the set its `IDRef` names; a set the manifest lacks is the reason, for a
+    /// warning, beside the item's own sequencing read without it.
+    fn of(
+        seq: roxmltree::Node<'a, 'i>,
+        collection: &BTreeMap<&str, roxmltree::Node<'a, 'i>>,
+    ) -> Result<Self, (Self, String)> {
+        let own = Sequencing {
+            own: seq,
+            shared: None,
+        };
+        match attr(seq, "IDRef") {
+            None => Ok(own),
+            Some(r) => match collection.get(r) {
+                Some(set) => Ok(Sequencing {
+                    shared: Some(*set),
+                    ..own
+                }),
+                None => Err((
+                    own,
+                    format!(
+                        "its sequencing refers to {r:?}, which imsmanifest.xml's \
+                         <sequencingCollection> does not hold; read without it"
+                    ),
+                )),
+            },
+        }
+    }
+
     fn objectives(self) -> Vec<roxmltree::Node<'a, 'i>> {
         self.shared
             .into_iter()

@@ -197,6 +197,123 @@ fn sequencing_sets_shared_by_idref_gate_the_items_that_name_them() {
 }
 
 #[test]
+fn a_sections_sequencing_stands_for_all_its_modules() {
+    let writes = |global: &str| {
+        format!(
+            r#"<imsss:objectives><imsss:primaryObjective objectiveID="done"><imsss:mapInfo targetObjectiveID="{global}" writeSatisfiedStatus="true"/></imsss:primaryObjective>"#
+        )
+    };
+    let reads = |ids: &[&str]| -> String {
+        ids.iter()
+            .map(|g| {
+                format!(
+                    r#"<imsss:objective objectiveID="{g}"><imsss:mapInfo targetObjectiveID="{g}"/></imsss:objective>"#
+                )
+            })
+            .collect()
+    };
+    let disabled = |combination: &str, ids: &[&str]| -> String {
+        let conditions: String = ids
+            .iter()
+            .map(|g| {
+                format!(
+                    r#"<imsss:ruleCondition referencedObjective="{g}" operator="not" condition="satisfied"/>"#
+                )
+            })
+            .collect();
+        format!(
+            r#"<imsss:sequencingRules><imsss:preConditionRule><imsss:ruleConditions conditionCombination="{combination}">{conditions}</imsss:ruleConditions><imsss:ruleAction action="disabled"/></imsss:preConditionRule></imsss:sequencingRules>"#
+        )
+    };
+    let leaf = |id: &str, sequencing: &str| {
+        format!(
+            r#"<item identifier="{id}" identifierref="r-{id}"><title>{id}</title>{sequencing}</item>"#
+        )
+    };
+    let ids = ["a1", "a2", "b1", "post", "bonus"];
+    let manifest = format!(
+        r#"<manifest identifier="m" xmlns="http://www.imsglobal.org/xsd/imscp_v1p1" xmlns:imsss="http://www.imsglobal.org/xsd/imsss">
+        <metadata><schemaversion>2004 4th Edition</schemaversion></metadata>
+        <organizations default="o"><organization identifier="o"><title>T</title>
+          <item identifier="m1"><title>Module 1</title>{a1}{a2}
+            <imsss:sequencing>{m1}</imsss:objectives></imsss:sequencing></item>
+          <item identifier="m2"><title>Module 2</title>{b1}
+            <imsss:sequencing>{m2_rules}{m2}{m2_reads}</imsss:objectives></imsss:sequencing></item>
+          {post}{bonus}
+        </organization></organizations>
+        <resources>{resources}</resources></manifest>"#,
+        a1 = leaf("a1", ""),
+        a2 = leaf("a2", ""),
+        b1 = leaf("b1", ""),
+        m1 = writes("g-m1"),
+        m2 = writes("g-m2"),
+        m2_rules = disabled("all", &["g-m1"]),
+        m2_reads = reads(&["g-m1"]),
+        post = leaf(
+            "post",
+            &format!(
+                "<imsss:sequencing>{}<imsss:objectives>{}</imsss:objectives></imsss:sequencing>",
+                disabled("any", &["g-m1", "g-m2"]),
+                reads(&["g-m1", "g-m2"])
+            )
+        ),
+        bonus = leaf(
+            "bonus",
+            &format!(
+                "<imsss:sequencing><imsss:sequencingRules><imsss:preConditionRule><imsss:ruleConditions conditionCombination=\"all\">\
+                 <imsss:ruleCondition referencedObjective=\"g-m1\" operator=\"not\" condition=\"satisfied\"/>\
+                 <imsss:ruleCondition referencedObjective=\"g-m2\" operator=\"not\" condition=\"satisfied\"/>\
+                 </imsss:ruleConditions><imsss:ruleAction action=\"disabled\"/></imsss:preConditionRule></imsss:sequencingRules>\
+                 <imsss:objectives>{}</imsss:objectives></imsss:sequencing>",
+                reads(&["g-m1", "g-m2"])
+            )
+        ),
+        resources = ids
+            .iter()
+            .map(|id| format!(r#"<resource identifier="r-{id}" href="{id}.html"/>"#))
+            .collect::<String>(),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let pages: Vec<String> = ids.iter().map(|id| format!("{id}.html")).collect();
+    let mut entries: Vec<(&str, &[u8])> = vec![("imsmanifest.xml", manifest.as_bytes())];
+    entries.extend(
+        pages
+            .iter()
+            .map(|n| (n.as_str(), &b"<p>Some words.</p>"[..])),
+    );
+    let (_, content) = read_package(&zip_of(dir.path(), "sections.zip", &entries)).unwrap();
+    let requires: Vec<(String, Vec<String>, PrerequisiteGroup)> = content
+        .manifest
+        .unwrap()
+        .requires
+        .into_iter()
+        .map(|r| (r.module, r.after, r.group))
+        .collect();
+    let all = |m: &str, a: &[&str]| {
+        (
+            m.to_owned(),
+            a.iter().map(|s| s.to_string()).collect(),
+            PrerequisiteGroup::AllOf,
+        )
+    };
+    assert_eq!(
+        requires,
+        [all("b1", &["a1", "a2"]), all("post", &["a1", "a2", "b1"])],
+        "Module 2, disabled until Module 1's rolled-up objective is met, holds its module \
+         b1 until both of Module 1's are done; the post-test, shut while either section is \
+         unmet, comes after all three. Nothing else was read as a prerequisite"
+    );
+    assert!(
+        content.warnings.iter().any(|w| w.relative_path == "bonus"
+            && w.message
+                .contains("once 1 of 2 objectives are met, some of them a whole section's")),
+        "“open once either section is done” has no form as a group of modules: named, not \
+         guessed at: {:?}",
+        content.warnings
+    );
+}
+
+#[test]
 fn cmi5_packages_read_their_assignable_units() {
     let Some(result) = real("cmi5.zip") else {
         return;
