@@ -62,6 +62,9 @@ pub(super) fn read(
     // objective writes stands for all its modules, and its gates hold each of them.
     let mut section_writes: BTreeMap<String, String> = BTreeMap::new();
     let mut section_gates: BTreeMap<String, Vec<Vec<String>>> = BTreeMap::new();
+    // Sequencing rule actions read as no prerequisite (skip, retry, exit…) → the titles of
+    // the items and sections that have them, for one warning: what was not imported.
+    let mut unread: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     // Leaves under each aggregation item (a Canvas module), for module-level prerequisites.
     let mut leaves_of: BTreeMap<String, Vec<String>> = BTreeMap::new();
     // Resource identifier → module path, for Canvas completion requirements.
@@ -93,6 +96,9 @@ pub(super) fn read(
                         sequencing
                     });
                 sequencing_gates(sequencing, &id, &mut section_writes, &mut section_gates);
+                for action in sequencing.flow_actions() {
+                    unread.entry(action).or_default().push(title.clone());
+                }
             }
             let mut trail = parents.clone();
             if !title.is_empty() {
@@ -190,6 +196,9 @@ pub(super) fn read(
                 &mut writes,
                 &mut gates,
             );
+            for action in sequencing.flow_actions() {
+                unread.entry(action).or_default().push(title.clone());
+            }
             let objectives: Vec<Value> = sequencing
                 .objectives()
                 .into_iter()
@@ -279,6 +288,12 @@ pub(super) fn read(
                 ),
             },
         ));
+    }
+    if !unread.is_empty() {
+        warnings.push(crate::Warning {
+            relative_path: String::new(),
+            message: unread_rules(&unread),
+        });
     }
     // Each global objective → the modules whose completion it stands for.
     let mut writers: BTreeMap<String, Vec<String>> = section_writes
@@ -481,6 +496,27 @@ impl Launched<'_> {
             text
         }
     }
+}
+
+/// The warning that says which sequencing rules were not imported: each action with the
+/// items and sections that have it (the first three named).
+fn unread_rules(unread: &BTreeMap<&str, Vec<String>>) -> String {
+    let each: Vec<String> = unread
+        .iter()
+        .map(|(action, titles)| {
+            let named: Vec<String> = titles.iter().take(3).map(|t| format!("“{t}”")).collect();
+            match titles.len() {
+                1 => format!("{action} on {}", named[0]),
+                n if n <= 3 => format!("{action} on {n} ({})", named.join(", ")),
+                n => format!("{action} on {n} ({} and {} more)", named.join(", "), n - 3),
+            }
+        })
+        .collect();
+    format!(
+        "its SCORM 2004 sequencing rules are read for prerequisites only; not imported: {}. \
+         A placement or remediation rule can say the same in Pathforge",
+        each.join("; ")
+    )
 }
 
 /// SCORM 2004 prerequisites from the disabling rules [`sequencing_gates`] read: each gated
@@ -752,6 +788,22 @@ impl<'a, 'i> Sequencing<'a, 'i> {
                 n.is_element() && matches!(n.tag_name().name(), "primaryObjective" | "objective")
             })
             .collect()
+    }
+
+    /// The actions of its rules that steer the flow rather than gate an item (everything
+    /// but `disabled`), each once.
+    fn flow_actions(self) -> Vec<&'a str> {
+        let mut actions: Vec<&str> = self
+            .rules()
+            .into_iter()
+            .flat_map(|r| r.descendants())
+            .filter(|n| n.tag_name().name() == "ruleAction")
+            .filter_map(|n| attr(n, "action"))
+            .filter(|a| *a != "disabled")
+            .collect();
+        actions.sort_unstable();
+        actions.dedup();
+        actions
     }
 
     fn rules(self) -> Option<roxmltree::Node<'a, 'i>> {

@@ -89,6 +89,24 @@ fn scorm_2004_packages_keep_their_sequencing() {
         .filter(|m| m.extra.contains_key("sequencing"))
         .count();
     assert!(with_objectives > 0, "sequencing objectives are kept");
+    let said: Vec<&str> = content
+        .warnings
+        .iter()
+        .map(|w| w.message.as_str())
+        .collect();
+    assert_eq!(
+        said,
+        [
+            "its SCORM 2004 sequencing rules are read for prerequisites only; not imported: \
+          exitAll on “Remediation Wrapper”; exitParent on “Having Fun Quiz”; retry on \
+          “Remediation Wrapper”; skip on 7 (“Playing the Game”, “Etiquette”, “Handicapping” \
+          and 4 more). A placement or remediation rule can say the same in Pathforge"
+        ],
+        "the package's remediation loop (skip what is mastered, retry the rest) gives no \
+         prerequisite, and the import says so rather than reporting 0 prerequisites as if \
+         the package had no logic; “Having Fun Quiz” writes its own rules, which replace \
+         the shared set's skip"
+    );
     let playing = content
         .modules
         .iter()
