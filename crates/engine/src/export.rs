@@ -78,7 +78,9 @@ impl Project {
 
 /// What `module` was at its source when that was interactive content an export cannot
 /// carry as text: a SCORM or cmi5 package's launchable item, or a cartridge's assessment.
-fn interactive_source(module: &model::Module) -> Option<String> {
+/// `library` is where its library was imported from: when that is the package itself,
+/// the package is named by its file name.
+fn interactive_source(module: &model::Module, library: Option<&Path>) -> Option<String> {
     let standard = match module.extra.get("package")?.as_str()? {
         "scorm2004" => "a SCORM 2004 item",
         "scorm12" => "a SCORM 1.2 item",
@@ -86,10 +88,16 @@ fn interactive_source(module: &model::Module) -> Option<String> {
         "imscc" if module.extra.contains_key("assessment") => "a Common Cartridge assessment",
         _ => return None,
     };
-    let package = module
-        .source_path
-        .rsplit_once('/')
-        .map_or(module.source_path.as_str(), |(p, _)| p);
+    let whole = library
+        .filter(|l| ingest::is_package(l) && !module.source_path.contains('/'))
+        .and_then(Path::file_name)
+        .map(|n| n.to_string_lossy().into_owned());
+    let package = whole.unwrap_or_else(|| {
+        let path = &module.source_path;
+        path.rsplit_once('/')
+            .map_or(path.as_str(), |(p, _)| p)
+            .to_owned()
+    });
     Some(match module.extra.get("launch").and_then(|l| l.as_str()) {
         Some(launch) => format!("{standard} (launch {launch}) of {package}"),
         None => format!("{standard} of {package}"),
@@ -119,6 +127,11 @@ pub struct ExportOptions {
     /// default: an exported page then fetches nothing when a learner opens it, and each
     /// image is its alt text.
     pub remote_images: bool,
+    /// Carry package items as they are (SCORM 2004 items into SCORM 2004, SCORM 1.2 into
+    /// SCORM 1.2): the package's own files, the item launched as its LMS launched it, so
+    /// its questions are asked and its score reported. Off by default: the item's own
+    /// scripts then run in the learner's LMS, which an admin opts in to.
+    pub carry_items: bool,
 }
 
 impl Default for ExportOptions {
@@ -130,6 +143,7 @@ impl Default for ExportOptions {
             learners: 20,
             seed: 1,
             remote_images: false,
+            carry_items: false,
         }
     }
 }
@@ -160,7 +174,15 @@ impl Project {
             _ => {
                 let c = self.curriculum()?;
                 self.refuse_errors_in(&c)?;
-                let course = self.course(&c, options)?;
+                let mut course = self.course(&c, options)?;
+                let standard = match target {
+                    lms::Target::Scorm2004 => Some(lms::Standard::Scorm2004),
+                    lms::Target::Scorm12 => Some(lms::Standard::Scorm12),
+                    _ => None,
+                };
+                if let Some(standard) = standard.filter(|_| options.carry_items) {
+                    self.carry_items(&mut course, standard)?;
+                }
                 Ok(lms::compile(&course, target)?)
             }
         }
@@ -293,11 +315,23 @@ impl Project {
     /// no cycle and its tracks have paths).
     fn course(&self, c: &curriculum::Curriculum, options: &ExportOptions) -> Result<lms::Course> {
         let project = self.store.project()?;
+        let libraries: BTreeMap<String, PathBuf> = self
+            .store
+            .libraries()?
+            .into_iter()
+            .map(|l| (l.id.to_string(), PathBuf::from(l.source_path)))
+            .collect();
         let mut pages = Vec::new();
         for m in &c.modules {
             let full = self.module(&ModuleId(m.id.clone()))?;
+            let library = libraries.get(&full.library_id.to_string());
             pages.push(lms::Page {
-                interactive: interactive_source(&full),
+                interactive: interactive_source(&full, library.map(PathBuf::as_path)),
+                speaks: match full.extra.get("package").and_then(Value::as_str) {
+                    Some("scorm2004") => Some(lms::Standard::Scorm2004),
+                    Some("scorm12") => Some(lms::Standard::Scorm12),
+                    _ => None,
+                },
                 body: full.body,
             });
         }
@@ -317,6 +351,92 @@ impl Project {
             remote_images: options.remote_images,
         };
         Ok(lms::Course::of(c, pages, about))
+    }
+
+    /// Marks each module of `course` whose source item speaks `standard` as carried, with
+    /// its package's files, each package read once from where its library was imported
+    /// from. A package that cannot be read (moved, deleted, a file over the import's
+    /// limits) refuses the export, naming it: the admin asked for the items.
+    fn carry_items(&self, course: &mut lms::Course, standard: lms::Standard) -> Result<()> {
+        let libraries: BTreeMap<String, String> = self
+            .store
+            .libraries()?
+            .into_iter()
+            .map(|l| (l.id.to_string(), l.source_path))
+            .collect();
+        let ids: BTreeMap<String, ModuleId> = self
+            .store
+            .module_summaries()?
+            .into_iter()
+            .map(|m| (m.source_path, m.id))
+            .collect();
+        // Package file → (its name under items/, the folder its manifest sits in).
+        let mut read: BTreeMap<PathBuf, (String, String)> = BTreeMap::new();
+        for course_module in &mut course.modules {
+            if course_module.speaks != Some(standard) {
+                continue;
+            }
+            let Some(id) = ids.get(&course_module.key) else {
+                continue;
+            };
+            let module = self.module(id)?;
+            let Some(launch) = module.extra.get("launch").and_then(Value::as_str) else {
+                continue;
+            };
+            let root = Path::new(
+                libraries
+                    .get(&module.library_id.to_string())
+                    .map_or("", String::as_str),
+            );
+            let Some((package, _)) = ingest::package_of(root, &module.source_path) else {
+                return Err(ingest::Error::BadInput {
+                    path: root.to_owned(),
+                    reason: format!(
+                        "“{}” cannot be carried: its package is no longer there; import the \
+                         library again from where it is now, or export without carrying items",
+                        module.title
+                    ),
+                }
+                .into());
+            };
+            if !read.contains_key(&package) {
+                let (base, files) = ingest::package_files(&package)?;
+                let name = package_name(&package, &course.packages);
+                course.packages.insert(name.clone(), files);
+                read.insert(package.clone(), (name, base));
+            }
+            let (name, base) = &read[&package];
+            let parameters = module
+                .extra
+                .get("launch_parameters")
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            let pages = module
+                .extra
+                .get("pages")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(|p| p.strip_prefix(base.as_str()).unwrap_or(p).to_owned())
+                .collect();
+            let delivery = module
+                .extra
+                .get("sequencing")
+                .map_or(&Value::Null, |s| &s["delivery"]);
+            let set_by_content = |what: &str| delivery[what].as_bool().unwrap_or(false);
+            course_module.carried = Some(lms::Carried {
+                completion_set_by_content: set_by_content("completion_set_by_content"),
+                objective_set_by_content: set_by_content("objective_set_by_content"),
+                pages,
+                package: name.clone(),
+                launch: format!(
+                    "{}{parameters}",
+                    launch.strip_prefix(base.as_str()).unwrap_or(launch)
+                ),
+            });
+        }
+        Ok(())
     }
 
     /// Records that statements went to a learning record store: its address (never
@@ -371,6 +491,36 @@ impl Project {
         self.commit(actor, now, entry, |_| Ok(()))?;
         Ok(())
     }
+}
+
+/// A carried package's folder name under `items/`: its file name without the extension,
+/// kept to letters, digits, `-`, `_` and `.` (a valid part of a manifest identifier after
+/// `P-`), numbered when two packages would share it.
+fn package_name(package: &Path, taken: &BTreeMap<String, BTreeMap<String, Vec<u8>>>) -> String {
+    let stem = package
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let clean: String = stem
+        .chars()
+        .map(
+            |c| match c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                true => c,
+                false => '-',
+            },
+        )
+        .collect();
+    let clean = match clean.trim_matches(['-', '.']) {
+        "" => "package".to_owned(),
+        c => c.to_owned(),
+    };
+    (1..)
+        .map(|n| match n {
+            1 => clean.clone(),
+            n => format!("{clean}-{n}"),
+        })
+        .find(|name| !taken.contains_key(name))
+        .expect("some number is free")
 }
 
 /// Who simulated learners are when the project declares no cohort (a catalog export):

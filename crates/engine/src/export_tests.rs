@@ -897,3 +897,105 @@ fn a_mapping_file_is_read_against_the_project_naming_the_file_and_line_of_a_bad_
          CRLF read as the same mapping, the header still no row",
     );
 }
+
+#[test]
+fn package_items_are_carried_as_they_are_when_the_admin_asks() {
+    let Some(shared) = testkit::shared() else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let source = tmp
+        .path()
+        .join("SequencingSimpleRemediation_SCORM20043rdEdition.zip");
+    std::fs::copy(
+        shared.join("fixtures/real-packages/SequencingSimpleRemediation_SCORM20043rdEdition.zip"),
+        &source,
+    )
+    .unwrap();
+    let mut p = Project::create(&tmp.path().join("golf.pathforge"), Timestamp(1)).unwrap();
+    p.import_library(&source, &ME, Timestamp(2)).unwrap();
+
+    let plain = p
+        .export(lms::Target::Scorm2004, &ExportOptions::default())
+        .unwrap();
+    let listed: Vec<(&str, bool)> = plain
+        .coverage
+        .text_only
+        .iter()
+        .map(|t| (t.title.as_str(), t.carriable))
+        .collect();
+    assert!(
+        listed.len() == 8 && listed.iter().all(|(_, carriable)| *carriable),
+        "by default each of the public package's eight SCOs is a page of its text, and the \
+         report says carrying would take it: {listed:?}"
+    );
+    assert!(
+        plain.coverage.text_only[0]
+            .was
+            .ends_with("of SequencingSimpleRemediation_SCORM20043rdEdition.zip"),
+        "a package imported as a library of its own is named by its file, not by the item: {}",
+        plain.coverage.text_only[0].was
+    );
+    assert!(
+        !plain.files.keys().any(|f| f.starts_with("items/")),
+        "nothing of the package's own is in a default export"
+    );
+
+    let carry = ExportOptions {
+        carry_items: true,
+        ..Default::default()
+    };
+    let export = p.export(lms::Target::Scorm2004, &carry).unwrap();
+    assert_eq!(export.coverage.text_only.len(), 0, "every item is carried");
+    let manifest = String::from_utf8(export.files["imsmanifest.xml"].clone()).unwrap();
+    for (part, why) in [
+        (
+            r#"adlcp:scormType="sco" href="items/SequencingSimpleRemediation_SCORM20043rdEdition/shared/launchpage.html?content=playing""#,
+            "Playing the Game launches as the package launched it: the shared launcher told which content to show",
+        ),
+        (
+            r#"href="items/SequencingSimpleRemediation_SCORM20043rdEdition/shared/launchpage.html?content=assessment1""#,
+            "the quiz's parameters come from its item",
+        ),
+    ] {
+        assert!(manifest.contains(part), "{why}: {manifest}");
+    }
+    assert!(
+        export.files.contains_key(
+            "items/SequencingSimpleRemediation_SCORM20043rdEdition/Playing/Playing.html"
+        ) && !export
+            .files
+            .contains_key("items/SequencingSimpleRemediation_SCORM20043rdEdition/imsmanifest.xml"),
+        "the package's files are carried, its own manifest is not: {:?}",
+        export.files.keys().take(12).collect::<Vec<_>>()
+    );
+    let out = tmp.path().join("export");
+    p.write_export(&export, &out).unwrap();
+    testkit::validate("scorm2004", &out.join("imsmanifest.xml"));
+    let (_, again) = ingest::read_package(&out).unwrap();
+    let playing = again
+        .modules
+        .iter()
+        .find(|m| m.title == "Playing the Game")
+        .expect("the export imports back");
+    assert!(
+        again.modules.len() == 8 && playing.word_count > 1000,
+        "imported back, the export is the same eight items, and Playing the Game reads its \
+         five pages through the carried launcher again: {} modules, {} words",
+        again.modules.len(),
+        playing.word_count
+    );
+
+    std::fs::remove_file(&source).unwrap();
+    let err = p.export(lms::Target::Scorm2004, &carry).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("SequencingSimpleRemediation_SCORM20043rdEdition.zip"),
+        "a package gone from where it was imported refuses a carrying export, naming it: {err}"
+    );
+    assert!(
+        p.export(lms::Target::Scorm2004, &ExportOptions::default())
+            .is_ok(),
+        "an export of text pages still works: the project holds the text"
+    );
+}

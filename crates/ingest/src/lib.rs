@@ -25,7 +25,10 @@ pub use manifest::{
     MANIFEST,
 };
 pub use markdown::{parse_markdown, MAX_TAGS, WORDS_PER_MINUTE};
-pub use package::{is_package, read_package, read_package_parts, read_package_zip, PackageKind};
+pub use package::{
+    is_package, package_files, package_of, read_package, read_package_parts, read_package_zip,
+    PackageKind,
+};
 pub use preview::{preview_page, sanitise};
 
 /// Everything a library folder holds: its modules and, if it has one, its manifest.

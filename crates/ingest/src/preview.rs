@@ -6,7 +6,7 @@
 //! as their text.
 
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::Result;
 
@@ -58,7 +58,7 @@ fn page_source(
     launch: Option<&str>,
     pages: &[&str],
 ) -> Result<Option<(Vec<String>, bool)>> {
-    if let Some((package, _item)) = package_of(library, module_path) {
+    if let Some((package, _item)) = crate::package::package_of(library, module_path) {
         let Some(launch) = launch.filter(|l| !l.contains("://")) else {
             return Ok(None);
         };
@@ -82,20 +82,6 @@ fn page_source(
     };
     let bytes = crate::read_file(&file)?;
     Ok(Some((vec![crate::page_text(&bytes, !markdown)], markdown)))
-}
-
-/// The package a module comes from, if it comes from one: the library itself when it is
-/// a package file, else the longest leading part of the module's path that is a package
-/// (`packages/safety.zip/rights` → `packages/safety.zip`); with the item's id.
-fn package_of(library: &Path, module_path: &str) -> Option<(PathBuf, String)> {
-    if library.is_file() {
-        return Some((library.to_path_buf(), module_path.to_owned()));
-    }
-    let parts: Vec<&str> = module_path.split('/').collect();
-    (1..parts.len()).rev().find_map(|k| {
-        let candidate = library.join(parts[..k].join("/"));
-        crate::package::is_package(&candidate).then(|| (candidate, parts[k..].join("/")))
-    })
 }
 
 /// Markdown (front matter dropped) as HTML.

@@ -34,6 +34,12 @@ pub(crate) fn noting_categories(rule: &rules::Rule, target: &str, how: String) -
 /// assessment is a placeholder that reports no score.
 pub(crate) fn placeholder(plan: &Plan<'_>, key: &str) -> String {
     let m = plan.module(key);
+    if plan.carried(m).is_some() {
+        return format!(
+            "“{}” is carried as its source's item, which asks its own questions and reports the score the rule reads",
+            m.title
+        );
+    }
     match &m.interactive {
         Some(was) => format!(
             "it takes effect once “{}” reports a score, which its exported page cannot: at its source it is {was}, whose questions the export does not carry (it is listed under text_only) — replace the page with that item or the authored assessment",
@@ -97,6 +103,8 @@ pub(crate) fn probe() -> Course {
         skills: vec!["s".to_owned()],
         body: String::new(),
         interactive: None,
+        speaks: None,
+        carried: None,
     };
     let rules: RuleSet = serde_json::from_value(serde_json::json!({
         "schema": rules::SCHEMA,
@@ -151,5 +159,6 @@ pub(crate) fn probe() -> Course {
         changed: Timestamp(0),
         mapping: BTreeMap::new(),
         remote_images: false,
+        packages: BTreeMap::new(),
     }
 }

@@ -137,6 +137,38 @@ pub struct Course {
     /// Whether module pages may show `https:` images from the web. Off unless the admin
     /// opts in for an export: a page then fetches nothing when a learner opens it.
     pub remote_images: bool,
+    /// The packages carried modules come from ([`CourseModule::carried`]), by the name of
+    /// their folder under `items/`: each file by its path under the package's manifest.
+    /// Empty unless the admin opts in to carrying items for an export.
+    pub packages: BTreeMap<String, BTreeMap<String, Vec<u8>>>,
+}
+
+/// A package item an export carries as it is — its package's own files, launched as its
+/// LMS launched it — instead of a page of its text: it then asks its own questions and
+/// reports its own score. Only a target that speaks the item's standard
+/// ([`CourseModule::speaks`]) carries it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Carried {
+    /// Its package's name in [`Course::packages`].
+    pub package: String,
+    /// Its launch URL under the package's manifest folder, parameters included
+    /// (`shared/launchpage.html?content=playing`).
+    pub launch: String,
+    /// The other pages its text was read from (a launcher's frames), under the same
+    /// folder: its resource lists them as its own, so the export imports back as it was.
+    pub pages: Vec<String>,
+    /// Its source's SCORM 2004 delivery controls: whether it reports its own completion,
+    /// and its own success, rather than the LMS deciding them when an attempt ends (both
+    /// false, SCORM's default, unless its manifest said so).
+    pub completion_set_by_content: bool,
+    pub objective_set_by_content: bool,
+}
+
+/// The run-time API a carried item talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standard {
+    Scorm12,
+    Scorm2004,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -154,6 +186,10 @@ pub struct CourseModule {
     /// (launch pretest.html) of packages/medication-safety.zip". Targets that write the
     /// module as a page say so in the coverage report.
     pub interactive: Option<String>,
+    /// The run-time API the module's source item talks to, if it is a SCORM item.
+    pub speaks: Option<Standard>,
+    /// The item itself, when the export carries it (see [`Carried`]).
+    pub carried: Option<Carried>,
 }
 
 /// What a module's page carries that the curriculum does not: its text, and what it was
@@ -162,6 +198,8 @@ pub struct CourseModule {
 pub struct Page {
     pub body: String,
     pub interactive: Option<String>,
+    /// See [`CourseModule::speaks`].
+    pub speaks: Option<Standard>,
 }
 
 /// What a course is besides its curriculum: the project's identity, its skill framework,
@@ -198,14 +236,7 @@ impl Course {
             .unwrap_or_default();
         let framework = exchange::case_import(std::path::Path::new("taxonomy.case.json"), &case)
             .map_err(|e| Error::Bundle(e.to_string()))?;
-        let pages = curriculum
-            .modules
-            .iter()
-            .map(|_| Page {
-                body: String::new(),
-                interactive: None,
-            })
-            .collect();
+        let pages = curriculum.modules.iter().map(|_| Page::default()).collect();
         let about = About {
             id: id.to_owned(),
             title: framework.title.clone(),
@@ -234,6 +265,8 @@ impl Course {
                 skills: m.skills.clone(),
                 body: page.body,
                 interactive: page.interactive,
+                speaks: page.speaks,
+                carried: None,
             })
             .collect();
         let g = curriculum.graph();
@@ -262,6 +295,7 @@ impl Course {
             changed: about.changed,
             mapping: about.mapping,
             remote_images: about.remote_images,
+            packages: BTreeMap::new(),
         }
     }
 }
@@ -301,6 +335,9 @@ pub struct TextOnly {
     pub title: String,
     /// What it was at its source.
     pub was: String,
+    /// Whether this target speaks the item's standard, so an export that carries items
+    /// ([`Carried`]) would carry it as it is.
+    pub carriable: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -379,7 +416,7 @@ pub type Result<T> = std::result::Result<T, Error>;
 /// Compiles the course for one target.
 pub fn compile(course: &Course, target: Target) -> Result<Export> {
     refuse_empty(course, target)?;
-    let plan = Plan::new(course)?;
+    let plan = Plan::new(course, target)?;
     let files_and_rules = match target {
         Target::Scorm2004 => scorm2004::compile(&plan),
         Target::Scorm12 => scorm12::compile(&plan),
@@ -399,7 +436,7 @@ pub use xapi::{timestamp as xapi_timestamp, Learner, DECISIONS as XAPI_DECISIONS
 /// runs the simulation that produces them).
 pub fn xapi(course: &Course, learners: &[Learner<'_>]) -> Result<Export> {
     refuse_empty(course, Target::Xapi)?;
-    let plan = Plan::new(course)?;
+    let plan = Plan::new(course, Target::Xapi)?;
     let out = xapi::compile(&plan, learners);
     Ok(finish(course, &plan, Target::Xapi, out))
 }
@@ -466,12 +503,13 @@ fn finish(
     let text_only = plan
         .order
         .iter()
-        .filter(|_| pages)
+        .filter(|m| pages && plan.carried(m).is_none())
         .filter_map(|m| {
             Some(TextOnly {
                 module: m.key.clone(),
                 title: m.title.clone(),
                 was: m.interactive.clone()?,
+                carriable: plan.speaks(m),
             })
         })
         .collect();
@@ -508,6 +546,99 @@ fn case(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
 }
 
 pub(crate) type Files = BTreeMap<String, Vec<u8>>;
+
+/// Where a package-writing target launches module `m`: its carried item under
+/// `items/PACKAGE/`, or a page of its text, written into `files` now, under `content/`.
+pub(crate) fn launch_of(plan: &Plan<'_>, m: &CourseModule, files: &mut Files) -> String {
+    match plan.carried(m) {
+        Some(c) => format!("items/{}/{}", c.package, c.launch),
+        None => {
+            let href = format!("content/{}.html", plan.ident(&m.key));
+            let page = html_page(&m.title, &m.body, plan.course.remote_images);
+            files.insert(href.clone(), page);
+            href
+        }
+    }
+}
+
+/// The file a launch URL names (its query and fragment dropped), for a manifest's `<file>`.
+pub(crate) fn file_of(href: &str) -> &str {
+    href.split(['?', '#']).next().unwrap_or(href)
+}
+
+/// The manifest identifier of the resource holding a carried package's files.
+pub(crate) fn package_ident(package: &str) -> String {
+    format!("P-{package}")
+}
+
+/// One asset resource per carried package, listing its files, on which each of its
+/// items' resources depends (`scorm_type` is the attribute's name in the manifest's SCORM
+/// version).
+pub(crate) fn package_resources(
+    x: &mut xml::Xml,
+    packages: &BTreeMap<String, Vec<String>>,
+    scorm_type: &str,
+) {
+    for (name, paths) in packages {
+        x.open(
+            "resource",
+            &[
+                ("identifier", package_ident(name).as_str()),
+                ("type", "webcontent"),
+                (scorm_type, "asset"),
+            ],
+        );
+        for path in paths {
+            x.empty("file", &[("href", path.as_str())]);
+        }
+        x.close("resource");
+    }
+}
+
+/// The files of every package a carried module of this export comes from, under
+/// `items/PACKAGE/` (its own manifest left out: the export's is the only one), with the
+/// paths of each package's files for the manifest to list.
+pub(crate) fn carry_packages(plan: &Plan<'_>, files: &mut Files) -> BTreeMap<String, Vec<String>> {
+    let used: BTreeSet<&str> = plan
+        .order
+        .iter()
+        .filter_map(|m| plan.carried(m))
+        .map(|c| c.package.as_str())
+        .collect();
+    // Files an item's resource lists as its own are not listed again.
+    let own: BTreeSet<String> = plan.order.iter().flat_map(|m| own_files(plan, m)).collect();
+    let mut listed = BTreeMap::new();
+    for name in used {
+        let Some(package) = plan.course.packages.get(name) else {
+            continue;
+        };
+        let mut paths = Vec::new();
+        for (path, bytes) in package {
+            if path == "imsmanifest.xml" || path == "cmi5.xml" {
+                continue;
+            }
+            let at = format!("items/{name}/{path}");
+            files.insert(at.clone(), bytes.clone());
+            if !own.contains(&at) {
+                paths.push(at);
+            }
+        }
+        listed.insert(name.to_owned(), paths);
+    }
+    listed
+}
+
+/// The files the resource of module `m` lists as its own: its page, or a carried item's
+/// launch file and the pages its text came from.
+pub(crate) fn own_files(plan: &Plan<'_>, m: &CourseModule) -> Vec<String> {
+    match plan.carried(m) {
+        Some(c) => std::iter::once(file_of(&c.launch))
+            .chain(c.pages.iter().map(String::as_str))
+            .map(|f| format!("items/{}/{f}", c.package))
+            .collect(),
+        None => vec![format!("content/{}.html", plan.ident(&m.key))],
+    }
+}
 
 pub(crate) fn json_bytes<T: Serialize>(value: &T) -> Vec<u8> {
     let mut bytes = serde_json::to_vec_pretty(value).expect("plain data serialises");

@@ -9,6 +9,8 @@ use super::*;
 /// to exist.
 pub(crate) struct Plan<'a> {
     pub course: &'a Course,
+    /// The standard of the items this export carries as they are: its own.
+    carries: Option<Standard>,
     /// Every module once, prerequisites first.
     pub order: Vec<&'a CourseModule>,
     /// Blocks of `order`: each track's modules not already placed by an earlier track,
@@ -58,7 +60,7 @@ fn score_ranges(mut bands: Vec<(f64, f64)>) -> Vec<ScoreRange> {
 }
 
 impl<'a> Plan<'a> {
-    pub(crate) fn new(course: &'a Course) -> Result<Plan<'a>> {
+    pub(crate) fn new(course: &'a Course, target: Target) -> Result<Plan<'a>> {
         let mut by_key: HashMap<&str, &CourseModule> = HashMap::new();
         for m in &course.modules {
             if by_key.insert(m.key.as_str(), m).is_some() {
@@ -137,8 +139,14 @@ impl<'a> Plan<'a> {
         let track_ident = unique_idents(course.tracks.iter().map(|t| t.slug.as_str()), |slug| {
             format!("T-{}", identifier(slug).trim_start_matches("M-"))
         });
+        let carries = match target {
+            Target::Scorm2004 => Some(Standard::Scorm2004),
+            Target::Scorm12 => Some(Standard::Scorm12),
+            _ => None,
+        };
         Ok(Plan {
             course,
+            carries,
             order,
             blocks,
             ident,
@@ -169,6 +177,17 @@ impl<'a> Plan<'a> {
     /// The module's identifier in packages: an XML ID derived from its path.
     pub fn ident(&self, key: &str) -> &str {
         &self.ident[key]
+    }
+
+    /// Whether this target speaks the standard of `m`'s source item.
+    pub fn speaks(&self, m: &CourseModule) -> bool {
+        self.carries.is_some() && m.speaks == self.carries
+    }
+
+    /// The item `m` carries, when this export carries it (the target speaks its standard).
+    pub fn carried(&self, m: &CourseModule) -> Option<&'a Carried> {
+        let m = self.module(&m.key);
+        m.carried.as_ref().filter(|_| self.speaks(m))
     }
 
     pub fn module(&self, key: &str) -> &'a CourseModule {

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use rules::RuleBody;
 
 use crate::xml::Xml;
-use crate::{cover, html_page, needed, Files, Plan, RuleCoverage, Status};
+use crate::{cover, needed, Files, Plan, RuleCoverage, Status};
 
 /// `adlcp:prerequisites` is at most 200 characters.
 const MAX_SCRIPT: usize = 200;
@@ -77,7 +77,9 @@ pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
                         "; the {min}% minimum is each prerequisite's adlcp:masteryscore (the strictest wins when rules differ); {}",
                         crate::placeholder(plan, kept[0])
                     );
-                    status = Status::Partial;
+                    if kept.iter().any(|r| plan.carried(plan.module(r)).is_none()) {
+                        status = Status::Partial;
+                    }
                 }
                 cover(rule, status, how)
             }
@@ -169,25 +171,35 @@ pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
     }
     x.close("organization").close("organizations");
     x.open("resources", &[]);
+    let packages = crate::carry_packages(plan, &mut files);
     for m in &plan.order {
         let ident = plan.ident(&m.key);
-        let href = format!("content/{ident}.html");
+        let href = crate::launch_of(plan, m, &mut files);
+        let carried = plan.carried(m);
         x.open(
             "resource",
             &[
                 ("identifier", format!("R-{ident}").as_str()),
                 ("type", "webcontent"),
-                ("adlcp:scormtype", "asset"),
+                (
+                    "adlcp:scormtype",
+                    if carried.is_some() { "sco" } else { "asset" },
+                ),
                 ("href", href.as_str()),
             ],
         );
-        x.empty("file", &[("href", href.as_str())]);
+        for file in crate::own_files(plan, m) {
+            x.empty("file", &[("href", file.as_str())]);
+        }
+        if let Some(c) = carried {
+            x.empty(
+                "dependency",
+                &[("identifierref", crate::package_ident(&c.package).as_str())],
+            );
+        }
         x.close("resource");
-        files.insert(
-            href,
-            html_page(&m.title, &m.body, plan.course.remote_images),
-        );
     }
+    crate::package_resources(&mut x, &packages, "adlcp:scormtype");
     x.close("resources").close("manifest");
     files.insert("imsmanifest.xml".to_owned(), x.finish());
     (files, coverage)

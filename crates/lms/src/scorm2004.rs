@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use rules::RuleBody;
 
 use crate::xml::Xml;
-use crate::{cover, fraction, html_page, needed, shortfalls, Files, Plan, RuleCoverage, Status};
+use crate::{cover, fraction, needed, shortfalls, Files, Plan, RuleCoverage, Status};
 
 /// More precondition rules than this for one requirement set is not worth shipping.
 const MAX_RULES: usize = 64;
@@ -203,9 +203,13 @@ pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
                             .iter()
                             .filter(|r| min_score.is_some() || plan.remedial(module, r))
                             .collect();
-                        match needs_scores.first() {
-                            Some(r) => cover(rule, Status::Partial, format!("{how}; {}", crate::placeholder(plan, r))),
-                            None => cover(rule, Status::Expressed, how),
+                        // Met only once a score arrives: from a carried item, which
+                        // reports one, or a page, which cannot.
+                        let page = needs_scores.iter().find(|r| plan.carried(plan.module(r)).is_none());
+                        match (page, needs_scores.first()) {
+                            (Some(r), _) => cover(rule, Status::Partial, format!("{how}; {}", crate::placeholder(plan, r))),
+                            (None, Some(r)) => cover(rule, Status::Expressed, format!("{how}; {}", crate::placeholder(plan, r))),
+                            (None, None) => cover(rule, Status::Expressed, how),
                         }
                     }
                     None => cover(
@@ -346,25 +350,35 @@ pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
     flow(&mut x);
     x.close("organization").close("organizations");
     x.open("resources", &[]);
+    let packages = crate::carry_packages(plan, &mut files);
     for m in &plan.order {
         let ident = plan.ident(&m.key);
-        let href = format!("content/{ident}.html");
+        let href = crate::launch_of(plan, m, &mut files);
+        let carried = plan.carried(m);
         x.open(
             "resource",
             &[
                 ("identifier", format!("R-{ident}").as_str()),
                 ("type", "webcontent"),
-                ("adlcp:scormType", "asset"),
+                (
+                    "adlcp:scormType",
+                    if carried.is_some() { "sco" } else { "asset" },
+                ),
                 ("href", href.as_str()),
             ],
         );
-        x.empty("file", &[("href", href.as_str())]);
+        for file in crate::own_files(plan, m) {
+            x.empty("file", &[("href", file.as_str())]);
+        }
+        if let Some(c) = carried {
+            x.empty(
+                "dependency",
+                &[("identifierref", crate::package_ident(&c.package).as_str())],
+            );
+        }
         x.close("resource");
-        files.insert(
-            href,
-            html_page(&m.title, &m.body, plan.course.remote_images),
-        );
     }
+    crate::package_resources(&mut x, &packages, "adlcp:scormType");
     x.close("resources").close("manifest");
     files.insert("imsmanifest.xml".to_owned(), x.finish());
     (files, coverage)
@@ -453,5 +467,17 @@ fn item_sequencing(x: &mut Xml, plan: &Plan<'_>, m: &crate::CourseModule, s: &Se
         x.close("imsss:objective");
     }
     x.close("imsss:objectives");
+    if let Some(c) = plan.carried(m) {
+        if c.completion_set_by_content || c.objective_set_by_content {
+            let flag = |b: bool| if b { "true" } else { "false" };
+            x.empty(
+                "imsss:deliveryControls",
+                &[
+                    ("completionSetByContent", flag(c.completion_set_by_content)),
+                    ("objectiveSetByContent", flag(c.objective_set_by_content)),
+                ],
+            );
+        }
+    }
     x.close("imsss:sequencing");
 }

@@ -219,6 +219,162 @@ fn modules_interactive_at_their_source_are_listed_where_a_target_writes_only_the
 }
 
 #[test]
+fn carried_items_launch_as_their_source_did_and_only_into_their_own_standard() {
+    let mut course = probe();
+    for m in &mut course.modules {
+        if m.key == "quiz" {
+            m.interactive = Some("a SCORM 2004 item (launch q/launch.html) of golf.zip".into());
+            m.speaks = Some(Standard::Scorm2004);
+            m.carried = Some(Carried {
+                package: "golf".to_owned(),
+                launch: "q/launch.html?content=quiz".to_owned(),
+                pages: vec!["q/questions.html".to_owned()],
+                completion_set_by_content: true,
+                objective_set_by_content: true,
+            });
+        }
+    }
+    let package: BTreeMap<String, Vec<u8>> = [
+        ("imsmanifest.xml", &b"<manifest/>"[..]),
+        ("q/launch.html", b"<script>API_1484_11</script>"),
+        ("q/quiz.js", b"// questions"),
+        ("q/questions.html", b"<p>Question 1</p>"),
+    ]
+    .into_iter()
+    .map(|(p, b)| (p.to_owned(), b.to_vec()))
+    .collect();
+    course.packages.insert("golf".to_owned(), package);
+
+    let export = compile(&course, Target::Scorm2004).expect("compiles");
+    let manifest = text(&export, "imsmanifest.xml");
+    let at = manifest
+        .find(r#"identifier="R-M-quiz""#)
+        .expect("the quiz's resource");
+    let resource = &manifest[at..at + manifest[at..].find("</resource>").unwrap()];
+    for (part, why) in [
+        (
+            r#"adlcp:scormType="sco""#,
+            "a SCO: it talks to the run-time",
+        ),
+        (
+            r#"href="items/golf/q/launch.html?content=quiz""#,
+            "launched with its parameters",
+        ),
+        (
+            r#"<file href="items/golf/q/launch.html"/>"#,
+            "its launch file listed",
+        ),
+        (
+            r#"<dependency identifierref="P-golf"/>"#,
+            "its package's files listed once",
+        ),
+    ] {
+        assert!(resource.contains(part), "{why}: {resource}");
+    }
+    let at = manifest
+        .find(r#"<item identifier="M-quiz""#)
+        .expect("the quiz's item");
+    let item = &manifest[at..at + manifest[at..].find("</item>").unwrap()];
+    assert!(
+        item.contains(r#"<imsss:deliveryControls completionSetByContent="true" objectiveSetByContent="true"/>"#),
+        "the item reports its own completion and success, as its source said: the LMS must \
+         not count it satisfied merely because an attempt ended: {item}"
+    );
+    let at = manifest
+        .find(r#"identifier="P-golf""#)
+        .expect("the package's resource");
+    let asset = &manifest[at..at + manifest[at..].find("</resource>").unwrap()];
+    check(
+        (asset.contains("quiz.js"), asset.contains("questions.html")),
+        (true, false),
+        "the package's resource lists the files no item lists as its own, so an import reads \
+         each page as its item's",
+    );
+    check(
+        (
+            export.files.get("items/golf/q/quiz.js").map(Vec::as_slice),
+            export.files.contains_key("items/golf/imsmanifest.xml"),
+            export.files.contains_key("content/M-quiz.html"),
+        ),
+        (Some(&b"// questions"[..]), false, false),
+        "the package's files are carried byte for byte under items/, but not its own manifest \
+         (the export's is the only one), and the quiz has no text page",
+    );
+    check(
+        export.coverage.text_only.iter().any(|t| t.module == "quiz"),
+        false,
+        "a carried item is not text only",
+    );
+    let mut uncarried = course.clone();
+    uncarried.modules.iter_mut().for_each(|m| m.carried = None);
+    let text_only = compile(&uncarried, Target::Scorm2004)
+        .unwrap()
+        .coverage
+        .text_only;
+    check(
+        text_only
+            .iter()
+            .map(|t| (t.module.as_str(), t.carriable))
+            .collect(),
+        vec![("quiz", true)],
+        "not carried, it is text only, and the report can say that carrying would take it",
+    );
+    let gate = export
+        .coverage
+        .rules
+        .iter()
+        .find(|c| c.rule == "gate")
+        .unwrap();
+    check(
+        gate.status,
+        Status::Expressed,
+        &format!(
+            "the 60% gate reads a score the carried quiz reports: {}",
+            gate.how
+        ),
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("imsmanifest.xml");
+    std::fs::write(&path, &manifest).expect("writes");
+    testkit::validate("scorm2004", &path); // a carried SCO and its package's asset too
+
+    let export = compile(&course, Target::Scorm12).expect("compiles");
+    check(
+        (
+            export
+                .coverage
+                .text_only
+                .iter()
+                .map(|t| (t.module.as_str(), t.carriable))
+                .collect(),
+            export.files.keys().any(|f| f.starts_with("items/")),
+        ),
+        (vec![("quiz", false)], false),
+        "a SCORM 2004 SCO would look for an API a SCORM 1.2 LMS does not offer: it reaches \
+         SCORM 1.2 as its text, listed so",
+    );
+
+    for m in &mut course.modules {
+        if m.carried.is_some() {
+            m.speaks = Some(Standard::Scorm12);
+        }
+    }
+    let export = compile(&course, Target::Scorm12).expect("compiles");
+    let manifest = text(&export, "imsmanifest.xml");
+    check(
+        (
+            manifest
+                .contains(r#"adlcp:scormtype="sco" href="items/golf/q/launch.html?content=quiz""#),
+            export.files.contains_key("items/golf/q/quiz.js"),
+        ),
+        (true, true),
+        "a SCORM 1.2 item is carried into SCORM 1.2 the same way",
+    );
+    std::fs::write(&path, &manifest).expect("writes");
+    testkit::validate("scorm12", &path);
+}
+
+#[test]
 fn the_readme_documents_the_coverage_matrix() {
     let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md"))
         .expect("README.md reads");
@@ -676,7 +832,7 @@ fn a_course_is_its_curriculum_with_pages_and_track_paths() {
     let pages = ["B text", "A text", "Z text"]
         .map(|body| Page {
             body: body.to_owned(),
-            interactive: None,
+            ..Page::default()
         })
         .to_vec();
     let about = About {

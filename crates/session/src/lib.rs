@@ -148,6 +148,10 @@ pub struct ExportRequest {
     /// Let pages show `https:` images from the web (off: a page fetches nothing).
     #[serde(default)]
     pub remote_images: bool,
+    /// Carry SCORM package items as they are, into the same SCORM version (off: each is a
+    /// page of its text).
+    #[serde(default)]
+    pub carry_items: bool,
 }
 
 /// What the window sends to a learning record store, and where.

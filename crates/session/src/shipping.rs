@@ -164,6 +164,7 @@ impl Session {
         let options = engine::ExportOptions {
             mapping,
             remote_images: request.remote_images,
+            carry_items: request.carry_items,
             ..Default::default()
         };
         Ok(project.export(request.target, &options)?)

@@ -293,6 +293,7 @@ const CHECKS: &[(&str, Check)] = &[
                 folder: f.missing_dir.join("out").display().to_string(),
                 mapping: Some(f.missing.display().to_string()),
                 remote_images: false,
+                carry_items: false,
             })
             .map(drop)
         }),
@@ -334,6 +335,7 @@ const CHECKS: &[(&str, Check)] = &[
                     folder: f.plain_dir.display().to_string(),
                     mapping: None,
                     remote_images: false,
+                    carry_items: false,
                 },
                 &Cancel::default(),
                 &mut |_| {},

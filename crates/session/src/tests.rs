@@ -335,6 +335,7 @@ fn the_export_wizard_previews_without_writing_then_writes() {
         folder: folder.display().to_string(),
         mapping: None,
         remote_images: false,
+        carry_items: false,
     };
     let preview = s.preview_export(&request).unwrap();
     assert!(

@@ -160,7 +160,9 @@ window.pf = {
         activityTree: tree,
         eventListeners: {
           onActivityDelivery: (a) => {
-            if (this.current && this.current !== a.id) this.api.reset();
+            // Each delivery is a new attempt with a fresh run-time session, the same
+            // activity again included (a SCO that terminated cannot initialise twice).
+            if (this.current) this.api.reset();
             this.current = a.id;
             this.delivered.push(a.id);
           },

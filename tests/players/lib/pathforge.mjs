@@ -38,17 +38,25 @@ export function sampleLibraries() {
 /** A new project with the sample library `name` imported, in a temporary folder, and
  * what the tests compare the runtime with: its modules, edges and rules. */
 export function sampleProject(name) {
+  return libraryProject(name, join(ROOT, 'sample-libraries', name));
+}
+
+/** The same for the library at `library` (a folder or a package), with the prerequisites
+ * `links` ([before, after] titles) drawn after the import, as a designer draws them.
+ * `exportTo(target, ...flags)` writes an export with the CLI's flags. */
+export function libraryProject(name, library, links = []) {
   const dir = mkdtempSync(join(tmpdir(), `pathforge-players-${name}-`));
   const file = join(dir, `${name}.pathforge`);
   const config = { PATHFORGE_CONFIG_DIR: join(dir, 'config') };
   run(['init', file], config);
-  run(['import', file, join(ROOT, 'sample-libraries', name)], config);
+  run(['import', file, library], config);
+  for (const [before, after] of links) run(['graph', 'link', file, before, after], config);
   const modules = json(['modules', file], config);
   const edges = json(['graph', 'edges', file], config);
   const rules = json(['rules', 'list', file], config).rules;
-  const exportTo = (target) => {
+  const exportTo = (target, ...flags) => {
     const out = join(dir, target);
-    run(['export', file, '--target', target, '--out', out], config);
+    run(['export', file, '--target', target, '--out', out, ...flags], config);
     return out;
   };
   return { dir, file, modules, edges, rules, exportTo };

@@ -81,7 +81,7 @@ describe('api', () => {
       if (cmd === 'import_library') return new Promise((resolve) => (finishImport = resolve));
       return { files: [] };
     });
-    const request = (target: string) => ({ target, folder: '/out', mapping: null, remote_images: false }) as never;
+    const request = (target: string) => ({ target, folder: '/out', mapping: null, remote_images: false, carry_items: false }) as never;
     const imported = api.importLibrary('/lib');
     let newest = 'scorm2004';
     const asked = ['scorm2004', 'cmi5', 'moodle'].map((t) => {

@@ -652,7 +652,12 @@ export type TextOnly = { module: string, title: string,
 /**
  * What it was at its source.
  */
-was: string, };
+was: string, 
+/**
+ * Whether this target speaks the item's standard, so an export that carries items
+ * ([`Carried`]) would carry it as it is.
+ */
+carriable: boolean, };
 
 export type Coverage = { target: Target, rules: Array<RuleCoverage>, 
 /**
@@ -679,7 +684,12 @@ mapping: string | null,
 /**
  * Let pages show `https:` images from the web (off: a page fetches nothing).
  */
-remote_images: boolean, };
+remote_images: boolean, 
+/**
+ * Carry SCORM package items as they are, into the same SCORM version (off: each is a
+ * page of its text).
+ */
+carry_items: boolean, };
 
 export type Position = { x: number, y: number, };
 

@@ -39,6 +39,11 @@ pub(crate) struct ExportArgs {
     /// fetches nothing when a learner opens it: each image is its alt text.
     #[arg(long)]
     remote_images: bool,
+    /// Carry the items of SCORM packages as they are (2004 items into scorm2004, 1.2 items
+    /// into scorm12): their own files and scripts, so they ask their questions and report
+    /// their scores. Without it each reaches the export as a page of its text.
+    #[arg(long)]
+    carry_items: bool,
 }
 
 pub(crate) fn run_export(args: &ExportArgs) -> anyhow::Result<Output> {
@@ -66,6 +71,7 @@ pub(crate) fn run_export(args: &ExportArgs) -> anyhow::Result<Output> {
         learners: args.learners,
         seed: args.seed,
         remote_images: args.remote_images,
+        carry_items: args.carry_items,
     };
     let export = project.export(target, &options)?;
     let diff = project.write_export(&export, dir)?;
@@ -95,8 +101,13 @@ pub(crate) fn run_export(args: &ExportArgs) -> anyhow::Result<Output> {
         for t in &coverage.text_only {
             writeln!(
                 out,
-                "  text only: “{}” is {} at its source; the export carries its text, not the item (nothing interactive, no score reported): replace the page with the item or the authored content",
-                t.title, t.was
+                "  text only: “{}” is {} at its source; the export carries its text, not the item (nothing interactive, no score reported): {}",
+                t.title,
+                t.was,
+                match t.carriable {
+                    true => "export with --carry-items to carry the item itself",
+                    false => "replace the page with the item or the authored content",
+                }
             )?;
         }
         if !coverage.unmapped.is_empty() {

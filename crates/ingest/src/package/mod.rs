@@ -21,7 +21,7 @@
 
 use std::collections::BTreeMap;
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use model::PrerequisiteGroup;
 use serde_json::{json, Map, Value};
@@ -63,7 +63,13 @@ fn is_text_part(name: &str) -> bool {
 }
 
 impl Files {
+    /// The text parts of the package at `path` (see [`Files`]).
     fn open(path: &Path) -> Result<Files> {
+        Files::open_with(path, is_text_part)
+    }
+
+    /// The package at `path`, with the bytes of the files `wanted` names.
+    fn open_with(path: &Path, wanted: fn(&str) -> bool) -> Result<Files> {
         let mut files = BTreeMap::new();
         if path.is_dir() {
             for entry in walkdir::WalkDir::new(path).sort_by_file_name() {
@@ -75,7 +81,7 @@ impl Files {
                         .map(|c| crate::name_of(c.as_os_str()))
                         .collect::<Vec<_>>()
                         .join("/");
-                    let bytes = match is_text_part(&rel) {
+                    let bytes = match wanted(&rel) {
                         true => crate::read_file(entry.path())?,
                         false => Vec::new(),
                     };
@@ -85,11 +91,16 @@ impl Files {
             return Ok(Files { files });
         }
         let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-        Files::unzip(path, file)
+        Files::unzip(path, file, wanted)
     }
 
-    /// The files of a zipped package; `path` names it in errors.
-    fn unzip(path: &Path, reader: impl Read + std::io::Seek) -> Result<Files> {
+    /// The files of a zipped package, with the bytes of those `wanted` names; `path` names
+    /// it in errors.
+    fn unzip(
+        path: &Path,
+        reader: impl Read + std::io::Seek,
+        wanted: fn(&str) -> bool,
+    ) -> Result<Files> {
         let mut files = BTreeMap::new();
         let mut zip = zip::ZipArchive::new(reader)
             .map_err(|e| Error::bad(path, format!("not a readable zip: {e}")))?;
@@ -117,7 +128,7 @@ impl Files {
                     format!("zip entry “{entry}” points outside the package"),
                 ));
             };
-            if !is_text_part(&name) {
+            if !wanted(&name) {
                 files.insert(name, Vec::new());
                 continue;
             }
@@ -198,6 +209,20 @@ pub fn is_package(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("zip") || e.eq_ignore_ascii_case("imscc"))
 }
 
+/// The package a module comes from, if it comes from one: the library itself when it is
+/// a package file, else the longest leading part of the module's path that is a package
+/// (`packages/safety.zip/rights` → `packages/safety.zip`); with the item's id.
+pub fn package_of(library: &Path, module_path: &str) -> Option<(PathBuf, String)> {
+    if library.is_file() {
+        return Some((library.to_path_buf(), module_path.to_owned()));
+    }
+    let parts: Vec<&str> = module_path.split('/').collect();
+    (1..parts.len()).rev().find_map(|k| {
+        let candidate = library.join(parts[..k].join("/"));
+        is_package(&candidate).then(|| (candidate, parts[k..].join("/")))
+    })
+}
+
 /// Reads a SCORM or cmi5 package (zip or folder).
 pub fn read_package(path: &Path) -> Result<(PackageKind, LibraryContent)> {
     read_files(path, Files::open(path)?)
@@ -226,9 +251,36 @@ pub(crate) fn read_parts(path: &Path, hrefs: &[&str]) -> Result<Vec<Vec<u8>>> {
         .collect()
 }
 
+/// Every file of the package at `path` (zip or folder) by its path under the manifest's
+/// folder (`imsmanifest.xml` or `cmi5.xml`), and that folder: what an export carries when
+/// it takes a package's items as they are. Read within the import's zip-bomb limits, so a
+/// package holding a file over 64 MiB (a long video) is refused, naming the file.
+pub fn package_files(path: &Path) -> Result<(String, BTreeMap<String, Vec<u8>>)> {
+    let files = Files::open_with(path, |_| true)?;
+    let base = files
+        .find("imsmanifest.xml")
+        .or_else(|| files.find("cmi5.xml"))
+        .map(|(base, _)| base)
+        .ok_or_else(|| {
+            Error::bad(
+                path,
+                "holds neither imsmanifest.xml (SCORM) nor cmi5.xml (cmi5)",
+            )
+        })?;
+    let under = files
+        .files
+        .into_iter()
+        .filter_map(|(name, bytes)| Some((name.strip_prefix(&base)?.to_owned(), bytes)))
+        .collect();
+    Ok((base, under))
+}
+
 /// Reads a zipped package held in memory; `path` names it in errors.
 pub fn read_package_zip(path: &Path, bytes: &[u8]) -> Result<(PackageKind, LibraryContent)> {
-    read_files(path, Files::unzip(path, std::io::Cursor::new(bytes))?)
+    read_files(
+        path,
+        Files::unzip(path, std::io::Cursor::new(bytes), is_text_part)?,
+    )
 }
 
 /// Reads a package given as its parts (path inside the package → bytes; empty bytes for

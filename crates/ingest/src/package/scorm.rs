@@ -178,6 +178,12 @@ pub(super) fn read(
         );
         extra.insert("identifier".into(), json!(id));
         extra.insert("launch".into(), json!(launch));
+        let query = launch_parameters(href, attr(item, "parameters"));
+        if !remote && !query.is_empty() {
+            // Which content a shared launcher shows (`?content=playing`): an export that
+            // carries the item launches it so.
+            extra.insert("launch_parameters".into(), json!(query));
+        }
         if !parents.is_empty() {
             extra.insert("section".into(), json!(parents.join(" / ")));
         }
@@ -207,10 +213,17 @@ pub(super) fn read(
                     json!({ "id": attr(o, "objectiveID"), "primary": o.tag_name().name() == "primaryObjective", "global": targets })
                 })
                 .collect();
-            extra.insert(
-                "sequencing".into(),
-                json!({ "id_ref": attr(seq, "IDRef"), "objectives": objectives }),
-            );
+            let mut kept = json!({ "id_ref": attr(seq, "IDRef"), "objectives": objectives });
+            if let Some(delivery) = sequencing.delivery() {
+                // Whether the item reports its own completion and success, or the LMS
+                // decides them when it ends: an export that carries it keeps this.
+                let set_by_content = |name| attr(delivery, name) == Some("true");
+                kept["delivery"] = json!({
+                    "completion_set_by_content": set_by_content("completionSetByContent"),
+                    "objective_set_by_content": set_by_content("objectiveSetByContent"),
+                });
+            }
+            extra.insert("sequencing".into(), kept);
         }
         let path_key = path_key_of(&id, &launch);
         let mut metadata_of = |node: Option<roxmltree::Node<'_, '_>>| {
@@ -806,6 +819,12 @@ impl<'a, 'i> Sequencing<'a, 'i> {
         actions
     }
 
+    /// Its `deliveryControls`, its own else the shared set's.
+    fn delivery(self) -> Option<roxmltree::Node<'a, 'i>> {
+        child(self.own, "deliveryControls")
+            .or_else(|| self.shared.and_then(|s| child(s, "deliveryControls")))
+    }
+
     fn rules(self) -> Option<roxmltree::Node<'a, 'i>> {
         child(self.own, "sequencingRules")
             .or_else(|| self.shared.and_then(|s| child(s, "sequencingRules")))
@@ -887,6 +906,29 @@ fn sequencing_gates(
             set.dedup();
             sets.push(set);
         }
+    }
+}
+
+/// What an item's launch URL adds to its file, built as SCORM's content packaging says an
+/// LMS builds it: the resource href's own query and fragment, then the item's `parameters`
+/// (a leading `?` or `&` dropped, joined with `&` to a query already there, else after a
+/// `?`; a fragment only when the href has none).
+pub(super) fn launch_parameters(href: &str, parameters: Option<&str>) -> String {
+    let own = href.find(['?', '#']).map_or("", |i| &href[i..]);
+    let (query, fragment) = own.split_at(own.find('#').unwrap_or(own.len()));
+    let Some(p) = parameters.map(str::trim).filter(|p| !p.is_empty()) else {
+        return own.to_owned();
+    };
+    if let Some(added) = p.strip_prefix('#') {
+        return match fragment.is_empty() {
+            true => format!("{query}#{added}"),
+            false => own.to_owned(),
+        };
+    }
+    let p = p.trim_start_matches(['?', '&']);
+    match query.is_empty() {
+        true => format!("?{p}{fragment}"),
+        false => format!("{query}&{p}{fragment}"),
     }
 }
 

@@ -123,6 +123,27 @@ fn scorm_2004_packages_keep_their_sequencing() {
         "SequencingSimpleRemediation_SCORM20043rdEdition/Playing/OtherScoring.html",
         "the pages read are named, in the manifest's order"
     );
+    let quiz = content
+        .modules
+        .iter()
+        .find(|m| m.title == "Playing Quiz")
+        .unwrap();
+    assert_eq!(
+        (
+            &playing.extra["launch_parameters"],
+            &quiz.extra["launch_parameters"]
+        ),
+        (&json!("?content=playing"), &json!("?content=assessment1")),
+        "which content the shared launcher shows is kept, from the href's query and from \
+         the item's parameters, so an export can launch the item as its LMS did"
+    );
+    assert_eq!(
+        playing.extra["sequencing"]["delivery"],
+        json!({ "completion_set_by_content": true, "objective_set_by_content": true }),
+        "the shared set's delivery controls say the SCO reports its own completion and \
+         success (the LMS must not call it satisfied when it merely ends): kept, so an \
+         export that carries it says the same"
+    );
     for name in [
         "scorm2004.zip",
         "ContentPackagingMetadata_SCORM20043rdEdition.zip",
@@ -356,7 +377,7 @@ fn cmi5_packages_read_their_assignable_units() {
 }
 
 /// Writes a zip with `entries` (name, bytes) and returns its path.
-fn zip_of(dir: &Path, name: &str, entries: &[(&str, &[u8])]) -> std::path::PathBuf {
+fn zip_of(dir: &Path, name: &str, entries: &[(&str, &[u8])]) -> PathBuf {
     use std::io::Write;
     let path = dir.join(name);
     let mut z = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
@@ -570,6 +591,55 @@ fn what_the_metadata_says_of_an_item_is_read_over_the_guesses() {
         None,
         "Open the face.",
         "imported with its page's text and none of the broken file's half-read words",
+    );
+}
+
+#[test]
+fn launch_parameters_join_as_an_lms_joins_them() {
+    let check = |href: &str, parameters: Option<&str>, want: &str, why: &str| {
+        assert_eq!(
+            scorm::launch_parameters(href, parameters),
+            want,
+            "{href:?} + {parameters:?}: {why}"
+        );
+    };
+    check("page.html", None, "", "nothing added");
+    check(
+        "launch.html?content=playing",
+        None,
+        "?content=playing",
+        "the href's own query",
+    );
+    check(
+        "launch.html",
+        Some("?content=assessment1"),
+        "?content=assessment1",
+        "the item's parameters",
+    );
+    check(
+        "launch.html?lang=en",
+        Some("?content=quiz"),
+        "?lang=en&content=quiz",
+        "joined with &",
+    );
+    check("launch.html", Some("&a=1"), "?a=1", "a leading & dropped");
+    check(
+        "launch.html#top",
+        Some("a=1"),
+        "?a=1#top",
+        "the fragment stays last",
+    );
+    check(
+        "launch.html",
+        Some("#part2"),
+        "#part2",
+        "a fragment parameter",
+    );
+    check(
+        "launch.html#top",
+        Some("#part2"),
+        "#top",
+        "the href's fragment wins",
     );
 }
 
@@ -849,7 +919,7 @@ fn a_manifest_without_its_content_imports_its_structure() {
 #[test]
 fn hostile_packages_are_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let check = |path: std::path::PathBuf, needle: &str, why: &str| {
+    let check = |path: PathBuf, needle: &str, why: &str| {
         let err = read_package(&path).expect_err(why).to_string();
         assert!(err.contains(needle), "{why}: {err}");
         assert!(
