@@ -426,6 +426,8 @@ impl Project {
                 .map_or(&Value::Null, |s| &s["delivery"]);
             let set_by_content = |what: &str| delivery[what].as_bool().unwrap_or(false);
             course_module.carried = Some(lms::Carried {
+                // A resource that does not say (SCORM requires it to) is taken as a SCO.
+                sco: module.extra.get("scorm_type").and_then(Value::as_str) != Some("asset"),
                 completion_set_by_content: set_by_content("completion_set_by_content"),
                 objective_set_by_content: set_by_content("objective_set_by_content"),
                 pages,

@@ -986,6 +986,31 @@ fn package_items_are_carried_as_they_are_when_the_admin_asks() {
         playing.word_count
     );
 
+    // SCORM 1.2: the public golf package's items are assets (pages that never call the
+    // run-time), carried as assets into SCORM 1.2, never into SCORM 2004.
+    let twelve = tmp.path().join("scorm12.zip");
+    std::fs::copy(shared.join("fixtures/real-packages/scorm12.zip"), &twelve).unwrap();
+    let mut p12 = Project::create(&tmp.path().join("golf12.pathforge"), Timestamp(1)).unwrap();
+    p12.import_library(&twelve, &ME, Timestamp(2)).unwrap();
+    let export = p12.export(lms::Target::Scorm12, &carry).unwrap();
+    let manifest = String::from_utf8(export.files["imsmanifest.xml"].clone()).unwrap();
+    assert!(
+        export.coverage.text_only.is_empty()
+            && manifest
+                .contains(r#"adlcp:scormtype="asset" href="items/scorm12/Playing/Playing.html""#)
+            && !manifest.contains(r#"adlcp:scormtype="sco""#),
+        "every item carried, each an asset as its package made it: {manifest}"
+    );
+    let out12 = tmp.path().join("export12");
+    p12.write_export(&export, &out12).unwrap();
+    testkit::validate("scorm12", &out12.join("imsmanifest.xml"));
+    let into_2004 = p12.export(lms::Target::Scorm2004, &carry).unwrap();
+    assert!(
+        into_2004.coverage.text_only.len() == p12.modules().unwrap().len()
+            && !into_2004.files.keys().any(|f| f.starts_with("items/")),
+        "SCORM 1.2 items do not go into SCORM 2004 as they are (another run-time API): text only"
+    );
+
     std::fs::remove_file(&source).unwrap();
     let err = p.export(lms::Target::Scorm2004, &carry).unwrap_err();
     assert!(

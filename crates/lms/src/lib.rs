@@ -157,6 +157,9 @@ pub struct Carried {
     /// The other pages its text was read from (a launcher's frames), under the same
     /// folder: its resource lists them as its own, so the export imports back as it was.
     pub pages: Vec<String>,
+    /// Whether it is a SCO, which talks to the run-time; else an asset, a page the LMS
+    /// counts done when shown: it stays what its package made it.
+    pub sco: bool,
     /// Its source's SCORM 2004 delivery controls: whether it reports its own completion,
     /// and its own success, rather than the LMS deciding them when an attempt ends (both
     /// false, SCORM's default, unless its manifest said so).

@@ -183,7 +183,11 @@ pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
                 ("type", "webcontent"),
                 (
                     "adlcp:scormtype",
-                    if carried.is_some() { "sco" } else { "asset" },
+                    if carried.is_some_and(|c| c.sco) {
+                        "sco"
+                    } else {
+                        "asset"
+                    },
                 ),
                 ("href", href.as_str()),
             ],

@@ -229,6 +229,7 @@ fn carried_items_launch_as_their_source_did_and_only_into_their_own_standard() {
                 package: "golf".to_owned(),
                 launch: "q/launch.html?content=quiz".to_owned(),
                 pages: vec!["q/questions.html".to_owned()],
+                sco: true,
                 completion_set_by_content: true,
                 objective_set_by_content: true,
             });

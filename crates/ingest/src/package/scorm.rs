@@ -178,6 +178,10 @@ pub(super) fn read(
         );
         extra.insert("identifier".into(), json!(id));
         extra.insert("launch".into(), json!(launch));
+        // A SCO talks to the run-time; an asset is a page the LMS counts done when shown.
+        if let Some(t) = resource.and_then(|r| attr(r, "scormType").or(attr(r, "scormtype"))) {
+            extra.insert("scorm_type".into(), json!(t.to_ascii_lowercase()));
+        }
         let query = launch_parameters(href, attr(item, "parameters"));
         if !remote && !query.is_empty() {
             // Which content a shared launcher shows (`?content=playing`): an export that

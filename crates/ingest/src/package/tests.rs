@@ -23,6 +23,11 @@ fn scorm_1_2_packages_read_with_structure_text_and_prerequisites() {
     let first = &content.modules[0];
     assert_eq!(first.title, "How to Play", "titles come from the items");
     assert_eq!(
+        first.extra["scorm_type"], "asset",
+        "this package's items are assets (pages, no run-time calls), which an export that \
+         carries them must keep"
+    );
+    assert_eq!(
         first.extra["section"], "Playing the Game",
         "aggregations become sections"
     );
@@ -136,6 +141,10 @@ fn scorm_2004_packages_keep_their_sequencing() {
         (&json!("?content=playing"), &json!("?content=assessment1")),
         "which content the shared launcher shows is kept, from the href's query and from \
          the item's parameters, so an export can launch the item as its LMS did"
+    );
+    assert_eq!(
+        playing.extra["scorm_type"], "sco",
+        "the remediation sample's items are SCOs"
     );
     assert_eq!(
         playing.extra["sequencing"]["delivery"],
