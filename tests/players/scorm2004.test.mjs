@@ -8,7 +8,8 @@
 // Each delivered activity's launch file is loaded in the content frame, as an LMS does.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { launch } from './lib/browser.mjs';
@@ -343,9 +344,79 @@ test(
         scored.includes('cmi.score.scaled=0.4') && scored.includes('cmi.success_status=failed'),
         `the quiz reported its own score: ${scored}`,
       );
+      // The control: without the export's rules the quiz is open at once.
+      await p.open(true);
+      await p.navigate('start');
+      const open = await p.navigate('choice', id('Playing Quiz'));
+      assert.ok(open.ok && open.to === id('Playing Quiz'), `without the rules the quiz is open at once: ${JSON.stringify(open)}`);
       assert.deepEqual(alerts, [], 'no SCO complained that it could not reach the LMS');
       assert.deepEqual(p.problems, [], 'no script error in the player page');
       console.log(`golf (carried): ${leaves.length} SCOs of the public package, the drawn prerequisite held until the SCO completed itself, the quiz scored itself`);
+    } finally {
+      await p.close();
+    }
+  },
+);
+
+test(
+  "a carried quiz's own score opens what a minimum-score rule gates, and only at that score",
+  { skip: existsSync(GOLF) ? false : `NEEDS ${SHARED}: the real packages are not there, so the carried quiz was NOT played` },
+  async () => {
+    // A designer's library: the public package and a rule written beside it.
+    const library = mkdtempSync(join(tmpdir(), 'pathforge-golf-library-'));
+    copyFileSync(GOLF, join(library, 'golf.zip'));
+    writeFileSync(
+      join(library, 'pathforge.toml'),
+      `[[rule]]
+id = "etiquette-after-quiz"
+kind = "unlock"
+explanation = "Etiquette opens once the playing quiz is passed at 70%."
+module = "golf.zip/etuqiette_item"
+requires = ["golf.zip/test_1"]
+min_score = 70
+`,
+    );
+    const project = libraryProject('golf-rule', library);
+    const out = project.exportTo('scorm2004', '--carry-items');
+    const coverage = await coverageOf(out);
+    const rule = coverage.rules.find((r) => r.rule === 'etiquette-after-quiz');
+    assert.equal(rule?.status, 'expressed', `the rule reads a score the carried quiz reports: ${JSON.stringify(rule)}`);
+    const p = await player(out);
+    const alerts = [];
+    p.page.on('dialog', async (d) => {
+      alerts.push(d.message());
+      await d.dismiss();
+    });
+    try {
+      const leaves = await p.open();
+      const id = (title) => leaves.find((l) => l.title === title).id;
+      const quiz = async (percent) => {
+        const step = await p.navigate('choice', id('Playing Quiz'));
+        assert.ok(step.ok && step.to === id('Playing Quiz'), `the quiz can be taken: ${JSON.stringify(step)}`);
+        await p.launch(step.to);
+        // The quiz's own submit handler, as its Submit button calls it.
+        await p.page.evaluate((score) => {
+          const w = document.getElementById('sco').contentWindow;
+          w.RecordTest(score);
+          w.doUnload();
+        }, percent);
+      };
+      await p.navigate('start');
+      await quiz(40);
+      let tried = await p.navigate('choice', id('Etiquette'));
+      assert.ok(!tried.ok || tried.to !== id('Etiquette'), `40% on the real quiz must keep Etiquette shut: ${JSON.stringify(tried)}`);
+      await quiz(90);
+      tried = await p.navigate('choice', id('Etiquette'));
+      assert.ok(tried.ok && tried.to === id('Etiquette'), `90% on the real quiz opens Etiquette: ${JSON.stringify(tried)}`);
+      // The control: without the export's rules, Etiquette is open from the start, so the
+      // refusal above came from the rule.
+      await p.open(true);
+      await p.navigate('start');
+      tried = await p.navigate('choice', id('Etiquette'));
+      assert.ok(tried.ok && tried.to === id('Etiquette'), `without the rules Etiquette is open at once: ${JSON.stringify(tried)}`);
+      assert.deepEqual(alerts, [], 'no SCO complained that it could not reach the LMS');
+      assert.deepEqual(p.problems, [], 'no script error in the player page');
+      console.log('golf (carried, with a rule): the quiz at 40% kept Etiquette shut; at 90% opened it');
     } finally {
       await p.close();
     }
