@@ -388,19 +388,28 @@ impl Project {
                     .get(&module.library_id.to_string())
                     .map_or("", String::as_str),
             );
-            let Some((package, _)) = ingest::package_of(root, &module.source_path) else {
-                return Err(ingest::Error::BadInput {
-                    path: root.to_owned(),
+            let cannot = |path: &Path, why: String| -> Error {
+                ingest::Error::BadInput {
+                    path: path.to_owned(),
                     reason: format!(
-                        "“{}” cannot be carried: its package is no longer there; import the \
-                         library again from where it is now, or export without carrying items",
+                        "“{}” cannot be carried: {why}; import the library again from where it \
+                         is now, or export without carrying items",
                         module.title
                     ),
                 }
-                .into());
+                .into()
+            };
+            let Some((package, _)) = ingest::package_of(root, &module.source_path) else {
+                return Err(cannot(root, "its package is no longer there".to_owned()));
             };
             if !read.contains_key(&package) {
-                let (base, files) = ingest::package_files(&package)?;
+                let (base, files) = ingest::package_files(&package).map_err(|e| {
+                    let why = match e.kind() {
+                        model::ErrorKind::NotFound => "its package is no longer there".into(),
+                        _ => format!("its package could not be read ({})", e.reason()),
+                    };
+                    cannot(&package, why)
+                })?;
                 let name = package_name(&package, &course.packages);
                 course.packages.insert(name.clone(), files);
                 read.insert(package.clone(), (name, base));

@@ -1011,6 +1011,27 @@ fn package_items_are_carried_as_they_are_when_the_admin_asks() {
         "SCORM 1.2 items do not go into SCORM 2004 as they are (another run-time API): text only"
     );
 
+    // In a library folder, the package file itself gone.
+    let folder = tmp.path().join("golf-library");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::copy(&source, folder.join("golf.zip")).unwrap();
+    let mut in_folder =
+        Project::create(&tmp.path().join("folder.pathforge"), Timestamp(1)).unwrap();
+    in_folder
+        .import_library(&folder, &ME, Timestamp(2))
+        .unwrap();
+    std::fs::remove_file(folder.join("golf.zip")).unwrap();
+    let err = in_folder
+        .export(lms::Target::Scorm2004, &carry)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains(
+            "golf.zip: “Playing the Game” cannot be carried: its package is no longer there"
+        ),
+        "the missing package is named, and why: {err}"
+    );
+
     std::fs::remove_file(&source).unwrap();
     let err = p.export(lms::Target::Scorm2004, &carry).unwrap_err();
     assert!(
