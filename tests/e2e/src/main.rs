@@ -65,7 +65,7 @@ async fn main() -> Result<()> {
     env.scratch = std::fs::canonicalize(&env.scratch)?;
 
     type Scenario = for<'a> fn(&'a Env) -> futures_box::BoxFuture<'a, Result<()>>;
-    let scenarios: [(&str, Scenario); 23] = [
+    let scenarios: [(&str, Scenario); 24] = [
         ("opens_and_imports_the_sample_library", |e| {
             Box::pin(sample_library(e))
         }),
@@ -95,6 +95,9 @@ async fn main() -> Result<()> {
             "exports_with_coverage_and_the_diff_against_the_last_export",
             |e| Box::pin(export_wizard(e)),
         ),
+        ("exports_package_items_as_they_are_when_asked", |e| {
+            Box::pin(export_carries_items(e))
+        }),
         ("edits_the_graph_by_drag_refuses_a_cycle_and_undoes", |e| {
             Box::pin(graph_editor(e))
         }),

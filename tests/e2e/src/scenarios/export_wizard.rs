@@ -84,3 +84,84 @@ pub(crate) async fn export_wizard(env: &Env) -> Result<()> {
     );
     Ok(())
 }
+
+/// Carrying package items from the Export tab (nurse library: a SCORM 2004 package of six
+/// items): the wizard says which items it could carry, the checkbox carries them — no
+/// longer listed as text only — and the folder written holds the package's own files, each
+/// item a SCO launched from them.
+pub(crate) async fn export_carries_items(env: &Env) -> Result<()> {
+    let project = env.scratch.join("carry.pathforge");
+    let folder = env.scratch.join("carry-scorm2004");
+    new_project(
+        env,
+        &project,
+        &env.repo.join("sample-libraries/nurse-onboarding"),
+    )?;
+    let args = vec!["--project".to_owned(), project.display().to_string()];
+    let out = folder.clone();
+    with_app(env, &args, |c| async move {
+        wait_for_text(&c, "[data-testid=module-count]", "modules").await?;
+        c.find(Locator::Css("[data-testid=tab-export]"))
+            .await?
+            .click()
+            .await?;
+        c.find(Locator::Css("[data-testid=target-scorm2004]"))
+            .await?
+            .click()
+            .await?;
+        c.find(Locator::Css("[data-testid=export-folder]"))
+            .await?
+            .send_keys(&out.display().to_string())
+            .await?;
+        let hint = wait_for_content(
+            &c,
+            "[data-testid=text-only-carriable]",
+            "this export can carry",
+        )
+        .await?;
+        ensure!(
+            hint.contains("6 of these are SCORM items"),
+            "the wizard says which text-only modules carrying would take: {hint}"
+        );
+        c.find(Locator::Css("[data-testid=export-carry-items]"))
+            .await?
+            .click()
+            .await?;
+        let mut gone = false;
+        for _ in 0..100 {
+            let listed = c
+                .execute(
+                    "return document.querySelector('[data-testid=text-only]') !== null",
+                    vec![],
+                )
+                .await?;
+            if listed == serde_json::Value::Bool(false) {
+                gone = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        ensure!(
+            gone,
+            "carried, the package's items are no longer listed as text only"
+        );
+        screenshot(&c, env, "export-carry-items").await?;
+        c.find(Locator::Css("[data-testid=export-run]"))
+            .await?
+            .click()
+            .await?;
+        wait_for_text(&c, "[data-testid=export-diff]", "Exported").await?;
+        Ok(())
+    })
+    .await?;
+    let manifest = std::fs::read_to_string(folder.join("imsmanifest.xml"))?;
+    ensure!(
+        folder
+            .join("items/medication-safety/shared/scorm.js")
+            .is_file()
+            && manifest.contains(r#"adlcp:scormType="sco" href="items/medication-safety/"#),
+        "the folder holds the package's own files and the manifest launches its items from \
+         them as SCOs"
+    );
+    Ok(())
+}

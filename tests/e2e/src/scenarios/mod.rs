@@ -29,7 +29,7 @@ pub(crate) use auto_tag::auto_tag;
 pub(crate) use catalog_columns::catalog_columns;
 pub(crate) use catalogue_at_scale::catalogue_at_scale;
 pub(crate) use empty_state::empty_state;
-pub(crate) use export_wizard::export_wizard;
+pub(crate) use export_wizard::{export_carries_items, export_wizard};
 pub(crate) use graph_at_scale::graph_at_scale;
 pub(crate) use graph_editor::graph_editor;
 pub(crate) use graph_filters::graph_filters;
