@@ -174,15 +174,14 @@ impl Project {
             _ => {
                 let c = self.curriculum()?;
                 self.refuse_errors_in(&c)?;
-                let mut course = self.course(&c, options)?;
-                let standard = match target {
+                // Items are carried only into their own SCORM version, and if asked.
+                let carry = match target {
                     lms::Target::Scorm2004 => Some(lms::Standard::Scorm2004),
                     lms::Target::Scorm12 => Some(lms::Standard::Scorm12),
                     _ => None,
-                };
-                if let Some(standard) = standard.filter(|_| options.carry_items) {
-                    self.carry_items(&mut course, standard)?;
                 }
+                .filter(|_| options.carry_items);
+                let course = self.course(&c, options, carry)?;
                 Ok(lms::compile(&course, target)?)
             }
         }
@@ -266,7 +265,7 @@ impl Project {
             Some(c) => Some(c),
             None => Some(self.default_cohort()?.unwrap_or_else(generic_cohort)),
         };
-        let course = self.course(&c, &ExportOptions::default())?;
+        let course = self.course(&c, &ExportOptions::default(), None)?;
         let journeys: Vec<simulate::Journey> = self.with_simulation(c, cohort, |input| {
             (0..learners)
                 .map(|i| simulate::journey(input, simulate::Policy::Rules, seed, i))
@@ -312,8 +311,14 @@ impl Project {
     }
 
     /// The course of `c`, which [`Project::refuse_errors_in`] has passed (so its graph has
-    /// no cycle and its tracks have paths).
-    fn course(&self, c: &curriculum::Curriculum, options: &ExportOptions) -> Result<lms::Course> {
+    /// no cycle and its tracks have paths), carrying the items that speak `carry`, each
+    /// package read once from where its library was imported from.
+    fn course(
+        &self,
+        c: &curriculum::Curriculum,
+        options: &ExportOptions,
+        carry: Option<lms::Standard>,
+    ) -> Result<lms::Course> {
         let project = self.store.project()?;
         let libraries: BTreeMap<String, PathBuf> = self
             .store
@@ -322,16 +327,23 @@ impl Project {
             .map(|l| (l.id.to_string(), PathBuf::from(l.source_path)))
             .collect();
         let mut pages = Vec::new();
+        let mut packages = Packages::default();
         for m in &c.modules {
             let full = self.module(&ModuleId(m.id.clone()))?;
             let library = libraries.get(&full.library_id.to_string());
+            let speaks = match full.extra.get("package").and_then(Value::as_str) {
+                Some("scorm2004") => Some(lms::Standard::Scorm2004),
+                Some("scorm12") => Some(lms::Standard::Scorm12),
+                _ => None,
+            };
+            let carried = match (library, carry) {
+                (Some(root), Some(_)) if speaks == carry => packages.carry(&full, root)?,
+                _ => None,
+            };
             pages.push(lms::Page {
                 interactive: interactive_source(&full, library.map(PathBuf::as_path)),
-                speaks: match full.extra.get("package").and_then(Value::as_str) {
-                    Some("scorm2004") => Some(lms::Standard::Scorm2004),
-                    Some("scorm12") => Some(lms::Standard::Scorm12),
-                    _ => None,
-                },
+                speaks,
+                carried,
                 body: full.body,
             });
         }
@@ -349,105 +361,9 @@ impl Project {
             changed: self.last_change()?,
             mapping: map,
             remote_images: options.remote_images,
+            packages: packages.files,
         };
         Ok(lms::Course::of(c, pages, about))
-    }
-
-    /// Marks each module of `course` whose source item speaks `standard` as carried, with
-    /// its package's files, each package read once from where its library was imported
-    /// from. A package that cannot be read (moved, deleted, a file over the import's
-    /// limits) refuses the export, naming it: the admin asked for the items.
-    fn carry_items(&self, course: &mut lms::Course, standard: lms::Standard) -> Result<()> {
-        let libraries: BTreeMap<String, String> = self
-            .store
-            .libraries()?
-            .into_iter()
-            .map(|l| (l.id.to_string(), l.source_path))
-            .collect();
-        let ids: BTreeMap<String, ModuleId> = self
-            .store
-            .module_summaries()?
-            .into_iter()
-            .map(|m| (m.source_path, m.id))
-            .collect();
-        // Package file → (its name under items/, the folder its manifest sits in).
-        let mut read: BTreeMap<PathBuf, (String, String)> = BTreeMap::new();
-        for course_module in &mut course.modules {
-            if course_module.speaks != Some(standard) {
-                continue;
-            }
-            let Some(id) = ids.get(&course_module.key) else {
-                continue;
-            };
-            let module = self.module(id)?;
-            let Some(launch) = module.extra.get("launch").and_then(Value::as_str) else {
-                continue;
-            };
-            let root = Path::new(
-                libraries
-                    .get(&module.library_id.to_string())
-                    .map_or("", String::as_str),
-            );
-            let cannot = |path: &Path, why: String| -> Error {
-                ingest::Error::BadInput {
-                    path: path.to_owned(),
-                    reason: format!(
-                        "“{}” cannot be carried: {why}; import the library again from where it \
-                         is now, or export without carrying items",
-                        module.title
-                    ),
-                }
-                .into()
-            };
-            let Some((package, _)) = ingest::package_of(root, &module.source_path) else {
-                return Err(cannot(root, "its package is no longer there".to_owned()));
-            };
-            if !read.contains_key(&package) {
-                let (base, files) = ingest::package_files(&package).map_err(|e| {
-                    let why = match e.kind() {
-                        model::ErrorKind::NotFound => "its package is no longer there".into(),
-                        _ => format!("its package could not be read ({})", e.reason()),
-                    };
-                    cannot(&package, why)
-                })?;
-                let name = package_name(&package, &course.packages);
-                course.packages.insert(name.clone(), files);
-                read.insert(package.clone(), (name, base));
-            }
-            let (name, base) = &read[&package];
-            let parameters = module
-                .extra
-                .get("launch_parameters")
-                .and_then(Value::as_str)
-                .unwrap_or("");
-            let pages = module
-                .extra
-                .get("pages")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .map(|p| p.strip_prefix(base.as_str()).unwrap_or(p).to_owned())
-                .collect();
-            let delivery = module
-                .extra
-                .get("sequencing")
-                .map_or(&Value::Null, |s| &s["delivery"]);
-            let set_by_content = |what: &str| delivery[what].as_bool().unwrap_or(false);
-            course_module.carried = Some(lms::Carried {
-                // A resource that does not say (SCORM requires it to) is taken as a SCO.
-                sco: module.extra.get("scorm_type").and_then(Value::as_str) != Some("asset"),
-                completion_set_by_content: set_by_content("completion_set_by_content"),
-                objective_set_by_content: set_by_content("objective_set_by_content"),
-                pages,
-                package: name.clone(),
-                launch: format!(
-                    "{}{parameters}",
-                    launch.strip_prefix(base.as_str()).unwrap_or(launch)
-                ),
-            });
-        }
-        Ok(())
     }
 
     /// Records that statements went to a learning record store: its address (never
@@ -501,6 +417,84 @@ impl Project {
         );
         self.commit(actor, now, entry, |_| Ok(()))?;
         Ok(())
+    }
+}
+
+/// The packages an export carries items from, each read once.
+#[derive(Default)]
+struct Packages {
+    /// By name under `items/`: each file by its path under the package's manifest.
+    files: BTreeMap<String, BTreeMap<String, Vec<u8>>>,
+    /// Package file → (its name, the folder its manifest sits in).
+    read: BTreeMap<PathBuf, (String, String)>,
+}
+
+impl Packages {
+    /// `module`, an item of a package in the library imported from `root`, as carried:
+    /// its package read (once), its launch and pages under the package's manifest folder,
+    /// what kind of resource it is and who reports its status. A package that cannot be
+    /// read (moved, deleted, a file over the import's limits) refuses the export, naming
+    /// it: the admin asked for the items.
+    fn carry(&mut self, module: &model::Module, root: &Path) -> Result<Option<lms::Carried>> {
+        let Some(launch) = module.extra.get("launch").and_then(Value::as_str) else {
+            return Ok(None);
+        };
+        let cannot = |path: &Path, why: String| -> Error {
+            ingest::Error::BadInput {
+                path: path.to_owned(),
+                reason: format!(
+                    "“{}” cannot be carried: {why}; import the library again from where it is \
+                     now, or export without carrying items",
+                    module.title
+                ),
+            }
+            .into()
+        };
+        let Some((package, _)) = ingest::package_of(root, &module.source_path) else {
+            return Err(cannot(root, "its package is no longer there".to_owned()));
+        };
+        if !self.read.contains_key(&package) {
+            let (base, files) = ingest::package_files(&package).map_err(|e| {
+                let why = match e.kind() {
+                    model::ErrorKind::NotFound => "its package is no longer there".into(),
+                    _ => format!("its package could not be read ({})", e.reason()),
+                };
+                cannot(&package, why)
+            })?;
+            let name = package_name(&package, &self.files);
+            self.files.insert(name.clone(), files);
+            self.read.insert(package.clone(), (name, base));
+        }
+        let (name, base) = &self.read[&package];
+        let under = |path: &str| path.strip_prefix(base.as_str()).unwrap_or(path).to_owned();
+        let parameters = module
+            .extra
+            .get("launch_parameters")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let pages = module
+            .extra
+            .get("pages")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(under)
+            .collect();
+        let delivery = module
+            .extra
+            .get("sequencing")
+            .map_or(&Value::Null, |s| &s["delivery"]);
+        let set_by_content = |what: &str| delivery[what].as_bool().unwrap_or(false);
+        Ok(Some(lms::Carried {
+            // A resource that does not say (SCORM requires it to) is taken as a SCO.
+            sco: module.extra.get("scorm_type").and_then(Value::as_str) != Some("asset"),
+            completion_set_by_content: set_by_content("completion_set_by_content"),
+            objective_set_by_content: set_by_content("objective_set_by_content"),
+            pages,
+            package: name.clone(),
+            launch: format!("{}{parameters}", under(launch)),
+        }))
     }
 }
 

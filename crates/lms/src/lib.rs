@@ -203,6 +203,8 @@ pub struct Page {
     pub interactive: Option<String>,
     /// See [`CourseModule::speaks`].
     pub speaks: Option<Standard>,
+    /// See [`CourseModule::carried`]; its package is in [`About::packages`].
+    pub carried: Option<Carried>,
 }
 
 /// What a course is besides its curriculum: the project's identity, its skill framework,
@@ -217,6 +219,8 @@ pub struct About {
     pub mapping: BTreeMap<String, String>,
     /// See [`Course::remote_images`].
     pub remote_images: bool,
+    /// See [`Course::packages`].
+    pub packages: BTreeMap<String, BTreeMap<String, Vec<u8>>>,
 }
 
 impl Course {
@@ -248,6 +252,7 @@ impl Course {
             changed,
             mapping,
             remote_images: false,
+            packages: BTreeMap::new(),
         };
         Ok(Course::of(&curriculum, pages, about))
     }
@@ -269,7 +274,7 @@ impl Course {
                 body: page.body,
                 interactive: page.interactive,
                 speaks: page.speaks,
-                carried: None,
+                carried: page.carried,
             })
             .collect();
         let g = curriculum.graph();
@@ -298,7 +303,7 @@ impl Course {
             changed: about.changed,
             mapping: about.mapping,
             remote_images: about.remote_images,
-            packages: BTreeMap::new(),
+            packages: about.packages,
         }
     }
 }

@@ -844,6 +844,7 @@ fn a_course_is_its_curriculum_with_pages_and_track_paths() {
         changed: Timestamp(0),
         mapping: BTreeMap::new(),
         remote_images: false,
+        packages: BTreeMap::new(),
     };
     let course = Course::of(&c, pages, about);
     check(
