@@ -15,6 +15,7 @@ mod coverage;
 mod moodle;
 mod openedx;
 mod plan;
+mod resources;
 mod scorm12;
 mod scorm2004;
 mod xapi;
@@ -554,99 +555,6 @@ fn case(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
 }
 
 pub(crate) type Files = BTreeMap<String, Vec<u8>>;
-
-/// Where a package-writing target launches module `m`: its carried item under
-/// `items/PACKAGE/`, or a page of its text, written into `files` now, under `content/`.
-pub(crate) fn launch_of(plan: &Plan<'_>, m: &CourseModule, files: &mut Files) -> String {
-    match plan.carried(m) {
-        Some(c) => format!("items/{}/{}", c.package, c.launch),
-        None => {
-            let href = format!("content/{}.html", plan.ident(&m.key));
-            let page = html_page(&m.title, &m.body, plan.course.remote_images);
-            files.insert(href.clone(), page);
-            href
-        }
-    }
-}
-
-/// The file a launch URL names (its query and fragment dropped), for a manifest's `<file>`.
-pub(crate) fn file_of(href: &str) -> &str {
-    href.split(['?', '#']).next().unwrap_or(href)
-}
-
-/// The manifest identifier of the resource holding a carried package's files.
-pub(crate) fn package_ident(package: &str) -> String {
-    format!("P-{package}")
-}
-
-/// One asset resource per carried package, listing its files, on which each of its
-/// items' resources depends (`scorm_type` is the attribute's name in the manifest's SCORM
-/// version).
-pub(crate) fn package_resources(
-    x: &mut xml::Xml,
-    packages: &BTreeMap<String, Vec<String>>,
-    scorm_type: &str,
-) {
-    for (name, paths) in packages {
-        x.open(
-            "resource",
-            &[
-                ("identifier", package_ident(name).as_str()),
-                ("type", "webcontent"),
-                (scorm_type, "asset"),
-            ],
-        );
-        for path in paths {
-            x.empty("file", &[("href", path.as_str())]);
-        }
-        x.close("resource");
-    }
-}
-
-/// The files of every package a carried module of this export comes from, under
-/// `items/PACKAGE/` (its own manifest left out: the export's is the only one), with the
-/// paths of each package's files for the manifest to list.
-pub(crate) fn carry_packages(plan: &Plan<'_>, files: &mut Files) -> BTreeMap<String, Vec<String>> {
-    let used: BTreeSet<&str> = plan
-        .order
-        .iter()
-        .filter_map(|m| plan.carried(m))
-        .map(|c| c.package.as_str())
-        .collect();
-    // Files an item's resource lists as its own are not listed again.
-    let own: BTreeSet<String> = plan.order.iter().flat_map(|m| own_files(plan, m)).collect();
-    let mut listed = BTreeMap::new();
-    for name in used {
-        let Some(package) = plan.course.packages.get(name) else {
-            continue;
-        };
-        let mut paths = Vec::new();
-        for (path, bytes) in package {
-            if path == "imsmanifest.xml" || path == "cmi5.xml" {
-                continue;
-            }
-            let at = format!("items/{name}/{path}");
-            files.insert(at.clone(), bytes.clone());
-            if !own.contains(&at) {
-                paths.push(at);
-            }
-        }
-        listed.insert(name.to_owned(), paths);
-    }
-    listed
-}
-
-/// The files the resource of module `m` lists as its own: its page, or a carried item's
-/// launch file and the pages its text came from.
-pub(crate) fn own_files(plan: &Plan<'_>, m: &CourseModule) -> Vec<String> {
-    match plan.carried(m) {
-        Some(c) => std::iter::once(file_of(&c.launch))
-            .chain(c.pages.iter().map(String::as_str))
-            .map(|f| format!("items/{}/{f}", c.package))
-            .collect(),
-        None => vec![format!("content/{}.html", plan.ident(&m.key))],
-    }
-}
 
 pub(crate) fn json_bytes<T: Serialize>(value: &T) -> Vec<u8> {
     let mut bytes = serde_json::to_vec_pretty(value).expect("plain data serialises");

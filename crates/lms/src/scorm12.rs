@@ -170,41 +170,8 @@ pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
         }
     }
     x.close("organization").close("organizations");
-    x.open("resources", &[]);
-    let packages = crate::carry_packages(plan, &mut files);
-    for m in &plan.order {
-        let ident = plan.ident(&m.key);
-        let href = crate::launch_of(plan, m, &mut files);
-        let carried = plan.carried(m);
-        x.open(
-            "resource",
-            &[
-                ("identifier", format!("R-{ident}").as_str()),
-                ("type", "webcontent"),
-                (
-                    "adlcp:scormtype",
-                    if carried.is_some_and(|c| c.sco) {
-                        "sco"
-                    } else {
-                        "asset"
-                    },
-                ),
-                ("href", href.as_str()),
-            ],
-        );
-        for file in crate::own_files(plan, m) {
-            x.empty("file", &[("href", file.as_str())]);
-        }
-        if let Some(c) = carried {
-            x.empty(
-                "dependency",
-                &[("identifierref", crate::package_ident(&c.package).as_str())],
-            );
-        }
-        x.close("resource");
-    }
-    crate::package_resources(&mut x, &packages, "adlcp:scormtype");
-    x.close("resources").close("manifest");
+    crate::resources::write(plan, &mut x, &mut files, "adlcp:scormtype");
+    x.close("manifest");
     files.insert("imsmanifest.xml".to_owned(), x.finish());
     (files, coverage)
 }
