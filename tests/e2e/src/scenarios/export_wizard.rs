@@ -39,18 +39,7 @@ pub(crate) async fn export_wizard(env: &Env) -> Result<()> {
     let args = vec!["--project".to_owned(), project.display().to_string()];
     with_app(env, &args, |c| async move {
         wait_for_text(&c, "[data-testid=module-count]", "modules").await?;
-        c.find(Locator::Css("[data-testid=tab-export]"))
-            .await?
-            .click()
-            .await?;
-        c.find(Locator::Css("[data-testid=target-scorm2004]"))
-            .await?
-            .click()
-            .await?;
-        c.find(Locator::Css("[data-testid=export-folder]"))
-            .await?
-            .send_keys(&folder.display().to_string())
-            .await?;
+        scorm_2004_into(&c, &folder).await?;
         let diff = wait_for_text(&c, "[data-testid=export-diff]", "1 changed").await?;
         ensure!(
             diff.contains("33 unchanged"),
@@ -101,18 +90,7 @@ pub(crate) async fn export_carries_items(env: &Env) -> Result<()> {
     let out = folder.clone();
     with_app(env, &args, |c| async move {
         wait_for_text(&c, "[data-testid=module-count]", "modules").await?;
-        c.find(Locator::Css("[data-testid=tab-export]"))
-            .await?
-            .click()
-            .await?;
-        c.find(Locator::Css("[data-testid=target-scorm2004]"))
-            .await?
-            .click()
-            .await?;
-        c.find(Locator::Css("[data-testid=export-folder]"))
-            .await?
-            .send_keys(&out.display().to_string())
-            .await?;
+        scorm_2004_into(&c, &out).await?;
         let hint = wait_for_content(
             &c,
             "[data-testid=text-only-carriable]",
@@ -163,5 +141,20 @@ pub(crate) async fn export_carries_items(env: &Env) -> Result<()> {
         "the folder holds the package's own files and the manifest launches its items from \
          them as SCOs"
     );
+    Ok(())
+}
+
+/// Opens the Export tab on SCORM 2004 with `folder` typed in: a preview follows.
+async fn scorm_2004_into(c: &Client, folder: &Path) -> Result<()> {
+    for testid in ["tab-export", "target-scorm2004"] {
+        c.find(Locator::Css(&format!("[data-testid={testid}]")))
+            .await?
+            .click()
+            .await?;
+    }
+    c.find(Locator::Css("[data-testid=export-folder]"))
+        .await?
+        .send_keys(&folder.display().to_string())
+        .await?;
     Ok(())
 }
