@@ -331,7 +331,14 @@ impl Project {
         for m in &c.modules {
             let full = self.module(&ModuleId(m.id.clone()))?;
             let library = libraries.get(&full.library_id.to_string());
+            // An item on the web is launched from there, never carried.
+            let remote = full
+                .extra
+                .get("launch")
+                .and_then(Value::as_str)
+                .is_some_and(|l| l.contains("://"));
             let speaks = match full.extra.get("package").and_then(Value::as_str) {
+                _ if remote => None,
                 Some("scorm2004") => Some(lms::Standard::Scorm2004),
                 Some("scorm12") => Some(lms::Standard::Scorm12),
                 _ => None,

@@ -1045,3 +1045,53 @@ fn package_items_are_carried_as_they_are_when_the_admin_asks() {
         "an export of text pages still works: the project holds the text"
     );
 }
+
+#[test]
+fn an_item_on_the_web_is_never_carried() {
+    use std::io::Write;
+    let tmp = tempfile::tempdir().unwrap();
+    let package = tmp.path().join("mixed.zip");
+    let mut z = zip::ZipWriter::new(std::fs::File::create(&package).unwrap());
+    let manifest = r#"<manifest identifier="m" xmlns="http://www.imsglobal.org/xsd/imscp_v1p1" xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_v1p3">
+        <metadata><schemaversion>2004 4th Edition</schemaversion></metadata>
+        <organizations default="o"><organization identifier="o"><title>T</title>
+          <item identifier="here" identifierref="r1"><title>Here</title></item>
+          <item identifier="there" identifierref="r2"><title>There</title></item>
+        </organization></organizations>
+        <resources>
+          <resource identifier="r1" type="webcontent" adlcp:scormType="sco" href="here.html"><file href="here.html"/></resource>
+          <resource identifier="r2" type="webcontent" adlcp:scormType="sco" href="https://vendor.example/there"/>
+        </resources></manifest>"#;
+    for (name, bytes) in [
+        ("imsmanifest.xml", manifest.as_bytes()),
+        ("here.html", b"<p>Words here.</p>".as_slice()),
+    ] {
+        z.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        z.write_all(bytes).unwrap();
+    }
+    z.finish().unwrap();
+    let mut p = Project::create(&tmp.path().join("mixed.pathforge"), Timestamp(1)).unwrap();
+    p.import_library(&package, &ME, Timestamp(2)).unwrap();
+    let carry = ExportOptions {
+        carry_items: true,
+        ..Default::default()
+    };
+    let export = p.export(lms::Target::Scorm2004, &carry).unwrap();
+    let text_only: Vec<(&str, bool)> = export
+        .coverage
+        .text_only
+        .iter()
+        .map(|t| (t.title.as_str(), t.carriable))
+        .collect();
+    assert!(
+        export.files.contains_key("items/mixed/here.html"),
+        "the item in the package is carried"
+    );
+    assert_eq!(
+        text_only,
+        [("There", false)],
+        "the item on the web is not carried, nor said to be carriable: its files are not in \
+         the package"
+    );
+}
