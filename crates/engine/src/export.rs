@@ -493,7 +493,15 @@ impl Packages {
             .get("sequencing")
             .map_or(&Value::Null, |s| &s["delivery"]);
         let set_by_content = |what: &str| delivery[what].as_bool().unwrap_or(false);
+        let said = |what: &str| {
+            let data = module.extra.get("item_data")?;
+            data.get(what)?.as_str().map(str::to_owned)
+        };
         Ok(Some(lms::Carried {
+            launch_data: said("data_from_lms"),
+            time_limit_action: said("time_limit_action"),
+            max_time_allowed: said("max_time_allowed"),
+            mastery_score: said("mastery_score").and_then(|s| s.trim().parse().ok()),
             // A resource that does not say (SCORM requires it to) is taken as a SCO.
             sco: module.extra.get("scorm_type").and_then(Value::as_str) != Some("asset"),
             completion_set_by_content: set_by_content("completion_set_by_content"),

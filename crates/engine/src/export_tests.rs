@@ -1011,6 +1011,42 @@ fn package_items_are_carried_as_they_are_when_the_admin_asks() {
         "SCORM 1.2 items do not go into SCORM 2004 as they are (another run-time API): text only"
     );
 
+    // The public prerequisites test: its SCOs' launch data, time limits and pass marks
+    // reach the export that carries them.
+    let adl = tmp.path().join("PrerequisitesTest_SCORM12.zip");
+    std::fs::copy(
+        shared.join("fixtures/real-packages/PrerequisitesTest_SCORM12.zip"),
+        &adl,
+    )
+    .unwrap();
+    let mut pre = Project::create(&tmp.path().join("pre.pathforge"), Timestamp(1)).unwrap();
+    pre.import_library(&adl, &ME, Timestamp(2)).unwrap();
+    let export = pre.export(lms::Target::Scorm12, &carry).unwrap();
+    let manifest = String::from_utf8(export.files["imsmanifest.xml"].clone()).unwrap();
+    for (part, why) in [
+        (
+            "<adlcp:datafromlms>custom_data_for_module2</adlcp:datafromlms>",
+            "module 2's launch data",
+        ),
+        (
+            "<adlcp:maxtimeallowed>02:30:00</adlcp:maxtimeallowed>",
+            "module 1's time limit",
+        ),
+        (
+            "<adlcp:timelimitaction>exit,message</adlcp:timelimitaction>",
+            "module 3's",
+        ),
+        (
+            "<adlcp:masteryscore>90</adlcp:masteryscore>",
+            "module 4's pass mark",
+        ),
+    ] {
+        assert!(manifest.contains(part), "{why} is carried: {manifest}");
+    }
+    let out_pre = tmp.path().join("export-pre");
+    pre.write_export(&export, &out_pre).unwrap();
+    testkit::validate("scorm12", &out_pre.join("imsmanifest.xml"));
+
     // In a library folder, the package file itself gone.
     let folder = tmp.path().join("golf-library");
     std::fs::create_dir(&folder).unwrap();

@@ -166,6 +166,14 @@ pub struct Carried {
     /// false, SCORM's default, unless its manifest said so).
     pub completion_set_by_content: bool,
     pub objective_set_by_content: bool,
+    /// What its LMS handed it (`adlcp:dataFromLMS`, read as `cmi.launch_data`).
+    pub launch_data: Option<String>,
+    /// What its LMS did when its time ran out (`adlcp:timeLimitAction`).
+    pub time_limit_action: Option<String>,
+    /// SCORM 1.2: its time limit (`adlcp:maxtimeallowed`) and pass mark
+    /// (`adlcp:masteryscore`, a percentage).
+    pub max_time_allowed: Option<String>,
+    pub mastery_score: Option<f64>,
 }
 
 /// The run-time API a carried item talks to.

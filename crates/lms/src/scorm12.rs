@@ -160,7 +160,33 @@ pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
             if let Some(script) = prerequisites.get(m.key.as_str()) {
                 x.text("adlcp:prerequisites", &[("type", "aicc_script")], script);
             }
-            if let Some(min) = mastery.get(m.key.as_str()) {
+            let carried = plan.carried(m);
+            // A carried SCO as its LMS launched it: its time limit and launch data.
+            for (element, value) in [
+                (
+                    "adlcp:maxtimeallowed",
+                    carried.and_then(|c| c.max_time_allowed.as_ref()),
+                ),
+                (
+                    "adlcp:timelimitaction",
+                    carried.and_then(|c| c.time_limit_action.as_ref()),
+                ),
+                (
+                    "adlcp:datafromlms",
+                    carried.and_then(|c| c.launch_data.as_ref()),
+                ),
+            ] {
+                if let Some(value) = value {
+                    x.text(element, &[], value);
+                }
+            }
+            // Its own pass mark and a rule's minimum: the stricter.
+            let own = carried.and_then(|c| c.mastery_score);
+            let pass = match (mastery.get(m.key.as_str()).copied(), own) {
+                (Some(a), Some(b)) => Some(a.max(b)),
+                (a, b) => a.or(b),
+            };
+            if let Some(min) = pass {
                 x.text("adlcp:masteryscore", &[], &format!("{}", min.round()));
             }
             x.close("item");

@@ -339,6 +339,15 @@ pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
                 &[("identifier", ident), ("identifierref", resource.as_str())],
             );
             x.text("title", &[], &m.title);
+            if let Some(c) = plan.carried(m) {
+                // As its LMS launched it: the same time-limit behaviour and launch data.
+                if let Some(action) = &c.time_limit_action {
+                    x.text("adlcp:timeLimitAction", &[], action);
+                }
+                if let Some(data) = &c.launch_data {
+                    x.text("adlcp:dataFromLMS", &[], data);
+                }
+            }
             item_sequencing(&mut x, plan, m, seq.get(m.key.as_str()).unwrap_or(&empty));
             x.close("item");
         }

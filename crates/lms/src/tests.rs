@@ -232,6 +232,10 @@ fn carried_items_launch_as_their_source_did_and_only_into_their_own_standard() {
                 sco: true,
                 completion_set_by_content: true,
                 objective_set_by_content: true,
+                launch_data: Some("level=2".to_owned()),
+                time_limit_action: Some("exit,message".to_owned()),
+                max_time_allowed: Some("00:30:00".to_owned()),
+                mastery_score: Some(80.0),
             });
         }
     }
@@ -276,6 +280,11 @@ fn carried_items_launch_as_their_source_did_and_only_into_their_own_standard() {
         .find(r#"<item identifier="M-quiz""#)
         .expect("the quiz's item");
     let item = &manifest[at..at + manifest[at..].find("</item>").unwrap()];
+    assert!(
+        item.contains("<adlcp:timeLimitAction>exit,message</adlcp:timeLimitAction>")
+            && item.contains("<adlcp:dataFromLMS>level=2</adlcp:dataFromLMS>"),
+        "the item gets the launch data and time-limit behaviour its LMS gave it: {item}"
+    );
     assert!(
         item.contains(r#"<imsss:deliveryControls completionSetByContent="true" objectiveSetByContent="true"/>"#),
         "the item reports its own completion and success, as its source said: the LMS must \
@@ -371,6 +380,30 @@ fn carried_items_launch_as_their_source_did_and_only_into_their_own_standard() {
         (true, true),
         "a SCORM 1.2 item is carried into SCORM 1.2 the same way",
     );
+    let at = manifest
+        .find(r#"<item identifier="M-quiz""#)
+        .expect("the quiz's item");
+    let item = &manifest[at..at + manifest[at..].find("</item>").unwrap()];
+    for (part, why) in [
+        (
+            "<adlcp:maxtimeallowed>00:30:00</adlcp:maxtimeallowed>",
+            "its time limit",
+        ),
+        (
+            "<adlcp:timelimitaction>exit,message</adlcp:timelimitaction>",
+            "what happens then",
+        ),
+        (
+            "<adlcp:datafromlms>level=2</adlcp:datafromlms>",
+            "its launch data",
+        ),
+        (
+            "<adlcp:masteryscore>80</adlcp:masteryscore>",
+            "its own pass mark, 80, stricter than the gate rule's 60% minimum",
+        ),
+    ] {
+        assert!(item.contains(part), "{why}: {item}");
+    }
     std::fs::write(&path, &manifest).expect("writes");
     testkit::validate("scorm12", &path);
 }

@@ -178,6 +178,25 @@ pub(super) fn read(
         );
         extra.insert("identifier".into(), json!(id));
         extra.insert("launch".into(), json!(launch));
+        // What the LMS hands the item or decides for it (SCORM 1.2 and 2004 spellings):
+        // its launch data, time limit and the 1.2 pass mark.
+        let said: Map<String, Value> = [
+            ("dataFromLMS", "data_from_lms"),
+            ("datafromlms", "data_from_lms"),
+            ("timeLimitAction", "time_limit_action"),
+            ("timelimitaction", "time_limit_action"),
+            ("maxtimeallowed", "max_time_allowed"),
+            ("masteryscore", "mastery_score"),
+        ]
+        .into_iter()
+        .filter_map(|(element, key)| {
+            let text = text_of(child(item, element));
+            (!text.is_empty()).then(|| (key.to_owned(), json!(text)))
+        })
+        .collect();
+        if !said.is_empty() {
+            extra.insert("item_data".into(), Value::Object(said));
+        }
         // A SCO talks to the run-time; an asset is a page the LMS counts done when shown.
         if let Some(t) = resource.and_then(|r| attr(r, "scormType").or(attr(r, "scormtype"))) {
             extra.insert("scorm_type".into(), json!(t.to_ascii_lowercase()));

@@ -70,6 +70,24 @@ fn scorm_1_2_packages_read_with_structure_text_and_prerequisites() {
         ],
         "adlcp:prerequisites become requirements; a mixed expression is kept whole as all-of"
     );
+    let data = |path: &str| {
+        let m = content
+            .modules
+            .iter()
+            .find(|m| m.relative_path == path)
+            .unwrap();
+        m.extra.get("item_data").cloned().unwrap_or_default()
+    };
+    assert_eq!(
+        (data("module1"), data("module2"), data("module3")),
+        (
+            json!({ "max_time_allowed": "02:30:00", "mastery_score": "80" }),
+            json!({ "data_from_lms": "custom_data_for_module2" }),
+            json!({ "time_limit_action": "exit,message" }),
+        ),
+        "what the LMS hands each SCO (launch data) or decides for it (pass mark, time \
+         limit) is kept, so an export that carries the SCO hands it the same"
+    );
     let m4 = content
         .modules
         .iter()
