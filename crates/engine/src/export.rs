@@ -521,15 +521,14 @@ fn package_name(package: &Path, taken: &BTreeMap<String, BTreeMap<String, Vec<u8
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let clean: String = stem
-        .chars()
-        .map(
-            |c| match c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
-                true => c,
-                false => '-',
-            },
-        )
-        .collect();
+    let mut clean = String::new();
+    for c in stem.chars() {
+        match c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+            true => clean.push(c),
+            false if !clean.ends_with('-') => clean.push('-'),
+            false => {}
+        }
+    }
     let clean = match clean.trim_matches(['-', '.']) {
         "" => "package".to_owned(),
         c => c.to_owned(),
@@ -919,4 +918,35 @@ fn read_tree(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>> {
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn carried_packages_get_plain_distinct_folder_names() {
+        let taken: BTreeMap<String, BTreeMap<String, Vec<u8>>> =
+            [("golf".to_owned(), BTreeMap::new())].into();
+        let check = |file: &str, want: &str, why: &str| {
+            assert_eq!(package_name(Path::new(file), &taken), want, "{file}: {why}");
+        };
+        check(
+            "packages/SequencingSimpleRemediation_SCORM20043rdEdition.zip",
+            "SequencingSimpleRemediation_SCORM20043rdEdition",
+            "its file name without the extension",
+        );
+        check("lib/golf.zip", "golf-2", "a name already used is numbered");
+        check(
+            "Sécurité incendie 2024.zip",
+            "S-curit-incendie-2024",
+            "ASCII only, safe in any LMS's URLs; a run of others is one dash",
+        );
+        check("lib/—.zip", "package", "nothing usable left: a plain word");
+        check(
+            "unpacked-course",
+            "unpacked-course",
+            "an unpacked package folder",
+        );
+    }
 }
