@@ -1131,3 +1131,57 @@ fn an_item_on_the_web_is_never_carried() {
          the package"
     );
 }
+
+#[test]
+fn a_package_too_large_to_hold_refuses_a_carrying_export_naming_its_file() {
+    use std::io::Write;
+    let tmp = tempfile::tempdir().unwrap();
+    let package = tmp.path().join("course.zip");
+    let mut z = zip::ZipWriter::new(std::fs::File::create(&package).unwrap());
+    let manifest = r#"<manifest identifier="m" xmlns="http://www.imsglobal.org/xsd/imscp_v1p1" xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_v1p3">
+        <metadata><schemaversion>2004 4th Edition</schemaversion></metadata>
+        <organizations default="o"><organization identifier="o"><title>T</title>
+          <item identifier="intro" identifierref="r1"><title>Intro</title></item>
+        </organization></organizations>
+        <resources>
+          <resource identifier="r1" type="webcontent" adlcp:scormType="sco" href="intro.html"><file href="intro.html"/><file href="media/intro.mp4"/></resource>
+        </resources></manifest>"#;
+    // 4 MiB that deflate to a few KiB: past the guard against zip bombs (200× at most).
+    let video = vec![0u8; 4 << 20];
+    for (name, bytes) in [
+        ("imsmanifest.xml", manifest.as_bytes()),
+        ("intro.html", b"<p>Welcome.</p>".as_slice()),
+        ("media/intro.mp4", video.as_slice()),
+    ] {
+        z.start_file(
+            name,
+            zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated),
+        )
+        .unwrap();
+        z.write_all(bytes).unwrap();
+    }
+    z.finish().unwrap();
+    let mut p = Project::create(&tmp.path().join("course.pathforge"), Timestamp(1)).unwrap();
+    p.import_library(&package, &ME, Timestamp(2))
+        .expect("the import reads text parts only: the video is never read");
+    let carry = ExportOptions {
+        carry_items: true,
+        ..Default::default()
+    };
+    let err = p
+        .export(lms::Target::Scorm2004, &carry)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("“Intro” cannot be carried: its package could not be read")
+            && err.contains("media/intro.mp4"),
+        "carrying reads every file, within the import's limits; the file past them is named: \
+         {err}"
+    );
+    assert!(
+        p.export(lms::Target::Scorm2004, &ExportOptions::default())
+            .is_ok(),
+        "without carrying, the export of its text still works"
+    );
+}
