@@ -266,3 +266,44 @@ fn sync_dry_runs_list_the_moodle_and_canvas_calls_a_bundle_needs() {
         stderr(&out)
     );
 }
+
+#[test]
+fn package_items_are_carried_only_when_asked_and_only_into_their_own_scorm() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let file = tmp.path().join("n.pathforge");
+    let nurse = sample_library().with_file_name("nurse-onboarding");
+    assert!(pathforge(&[&"init", &file]).status.success(), "init works");
+    assert!(
+        pathforge(&[&"import", &file, &nurse]).status.success(),
+        "import works"
+    );
+    let export = |target: &str, dir: &str, carry: bool| {
+        let out_dir = tmp.path().join(dir);
+        let mut args: Vec<&dyn AsRef<std::ffi::OsStr>> =
+            vec![&"export", &file, &"--target", &target, &"--out", &out_dir];
+        if carry {
+            args.push(&"--carry-items");
+        }
+        let out = pathforge(&args);
+        assert!(out.status.success(), "export works: {}", stderr(&out));
+        (stdout(&out), stderr(&out), out_dir)
+    };
+    let (said, _, dir) = export("scorm2004", "plain", false);
+    assert!(
+        said.contains("text only: “Medication Safety Pre-Assessment”")
+            && said.contains("export with --carry-items to carry the item itself")
+            && !dir.join("items").exists(),
+        "by default the package's items are text, and the report names the flag: {said}"
+    );
+    let (said, _, dir) = export("scorm2004", "carried", true);
+    assert!(
+        !said.contains("text only") && dir.join("items/medication-safety").is_dir(),
+        "with --carry-items they are carried: {said}"
+    );
+    let (_, note, dir) = export("cmi5", "cmi5", true);
+    assert!(
+        note.contains("--carry-items carries SCORM items into scorm2004 and scorm12 only")
+            && !dir.join("items").exists(),
+        "a target that cannot carry them says so instead of ignoring the flag silently: {note}"
+    );
+}
