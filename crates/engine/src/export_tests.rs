@@ -1084,10 +1084,7 @@ fn package_items_are_carried_as_they_are_when_the_admin_asks() {
 
 #[test]
 fn an_item_on_the_web_is_never_carried() {
-    use std::io::Write;
     let tmp = tempfile::tempdir().unwrap();
-    let package = tmp.path().join("mixed.zip");
-    let mut z = zip::ZipWriter::new(std::fs::File::create(&package).unwrap());
     let manifest = r#"<manifest identifier="m" xmlns="http://www.imsglobal.org/xsd/imscp_v1p1" xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_v1p3">
         <metadata><schemaversion>2004 4th Edition</schemaversion></metadata>
         <organizations default="o"><organization identifier="o"><title>T</title>
@@ -1098,15 +1095,13 @@ fn an_item_on_the_web_is_never_carried() {
           <resource identifier="r1" type="webcontent" adlcp:scormType="sco" href="here.html"><file href="here.html"/></resource>
           <resource identifier="r2" type="webcontent" adlcp:scormType="sco" href="https://vendor.example/there"/>
         </resources></manifest>"#;
-    for (name, bytes) in [
-        ("imsmanifest.xml", manifest.as_bytes()),
-        ("here.html", b"<p>Words here.</p>".as_slice()),
-    ] {
-        z.start_file(name, zip::write::SimpleFileOptions::default())
-            .unwrap();
-        z.write_all(bytes).unwrap();
-    }
-    z.finish().unwrap();
+    let package = zipped(
+        &tmp.path().join("mixed.zip"),
+        &[
+            ("imsmanifest.xml", manifest.as_bytes()),
+            ("here.html", b"<p>Words here.</p>"),
+        ],
+    );
     let mut p = Project::create(&tmp.path().join("mixed.pathforge"), Timestamp(1)).unwrap();
     p.import_library(&package, &ME, Timestamp(2)).unwrap();
     let carry = ExportOptions {
@@ -1134,10 +1129,7 @@ fn an_item_on_the_web_is_never_carried() {
 
 #[test]
 fn a_package_too_large_to_hold_refuses_a_carrying_export_naming_its_file() {
-    use std::io::Write;
     let tmp = tempfile::tempdir().unwrap();
-    let package = tmp.path().join("course.zip");
-    let mut z = zip::ZipWriter::new(std::fs::File::create(&package).unwrap());
     let manifest = r#"<manifest identifier="m" xmlns="http://www.imsglobal.org/xsd/imscp_v1p1" xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_v1p3">
         <metadata><schemaversion>2004 4th Edition</schemaversion></metadata>
         <organizations default="o"><organization identifier="o"><title>T</title>
@@ -1148,20 +1140,14 @@ fn a_package_too_large_to_hold_refuses_a_carrying_export_naming_its_file() {
         </resources></manifest>"#;
     // 4 MiB that deflate to a few KiB: past the guard against zip bombs (200× at most).
     let video = vec![0u8; 4 << 20];
-    for (name, bytes) in [
-        ("imsmanifest.xml", manifest.as_bytes()),
-        ("intro.html", b"<p>Welcome.</p>".as_slice()),
-        ("media/intro.mp4", video.as_slice()),
-    ] {
-        z.start_file(
-            name,
-            zip::write::SimpleFileOptions::default()
-                .compression_method(zip::CompressionMethod::Deflated),
-        )
-        .unwrap();
-        z.write_all(bytes).unwrap();
-    }
-    z.finish().unwrap();
+    let package = zipped(
+        &tmp.path().join("course.zip"),
+        &[
+            ("imsmanifest.xml", manifest.as_bytes()),
+            ("intro.html", b"<p>Welcome.</p>"),
+            ("media/intro.mp4", &video),
+        ],
+    );
     let mut p = Project::create(&tmp.path().join("course.pathforge"), Timestamp(1)).unwrap();
     p.import_library(&package, &ME, Timestamp(2))
         .expect("the import reads text parts only: the video is never read");
@@ -1184,4 +1170,21 @@ fn a_package_too_large_to_hold_refuses_a_carrying_export_naming_its_file() {
             .is_ok(),
         "without carrying, the export of its text still works"
     );
+}
+
+/// A zip at `path` holding `entries` (deflated), as a package arrives.
+fn zipped(path: &Path, entries: &[(&str, &[u8])]) -> PathBuf {
+    use std::io::Write;
+    let mut z = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    for (name, bytes) in entries {
+        z.start_file(
+            *name,
+            zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated),
+        )
+        .unwrap();
+        z.write_all(bytes).unwrap();
+    }
+    z.finish().unwrap();
+    path.to_owned()
 }
