@@ -283,6 +283,8 @@ test(
       alerts.push(d.message());
       await d.dismiss();
     });
+    const missing = [];
+    p.page.on('response', (r) => r.status() >= 400 && r.url().includes('/package/') && missing.push(r.url()));
     // What the SCO in the content frame does: its own functions and buttons.
     const sco = (fn) => p.page.evaluate(fn);
     const reported = () => p.page.evaluate(() => window.reported);
@@ -350,6 +352,7 @@ test(
       const open = await p.navigate('choice', id('Playing Quiz'));
       assert.ok(open.ok && open.to === id('Playing Quiz'), `without the rules the quiz is open at once: ${JSON.stringify(open)}`);
       assert.deepEqual(alerts, [], 'no SCO complained that it could not reach the LMS');
+      assert.deepEqual(missing, [], 'nothing a carried SCO or its pages asked for is missing from the export');
       assert.deepEqual(p.problems, [], 'no script error in the player page');
       console.log(`golf (carried): ${leaves.length} SCOs of the public package, the drawn prerequisite held until the SCO completed itself, the quiz scored itself`);
     } finally {
