@@ -1047,6 +1047,38 @@ fn package_items_are_carried_as_they_are_when_the_admin_asks() {
     pre.write_export(&export, &out_pre).unwrap();
     testkit::validate("scorm12", &out_pre.join("imsmanifest.xml"));
 
+    // The same package unpacked, imported as a library of its own: its items are carried
+    // from the folder, and its pages preview from there too.
+    let unpacked = tmp.path().join("golf-unpacked");
+    zip::ZipArchive::new(std::fs::File::open(&source).unwrap())
+        .unwrap()
+        .extract(&unpacked)
+        .unwrap();
+    let root = unpacked.join("SequencingSimpleRemediation_SCORM20043rdEdition");
+    let mut up = Project::create(&tmp.path().join("unpacked.pathforge"), Timestamp(1)).unwrap();
+    up.import_library(&root, &ME, Timestamp(2)).unwrap();
+    let export = up.export(lms::Target::Scorm2004, &carry).unwrap();
+    assert!(
+        export.coverage.text_only.is_empty()
+            && export.files.contains_key(
+                "items/SequencingSimpleRemediation_SCORM20043rdEdition/shared/launchpage.html"
+            ),
+        "an unpacked package is carried like a zipped one: {:?}",
+        export.coverage.text_only
+    );
+    let playing = up
+        .modules()
+        .unwrap()
+        .into_iter()
+        .find(|m| m.title == "Playing the Game")
+        .unwrap();
+    let preview = up.module_preview(&playing.id).unwrap();
+    assert!(
+        !preview.contains("could not be read") && preview.contains("handicap"),
+        "its preview reads the launcher's pages from the folder: {:.200}",
+        preview
+    );
+
     // In a library folder, the package file itself gone.
     let folder = tmp.path().join("golf-library");
     std::fs::create_dir(&folder).unwrap();

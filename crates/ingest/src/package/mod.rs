@@ -210,10 +210,11 @@ pub fn is_package(path: &Path) -> bool {
 }
 
 /// The package a module comes from, if it comes from one: the library itself when it is
-/// a package file, else the longest leading part of the module's path that is a package
+/// a package (a file, or a folder with a package manifest), else the longest leading part of the module's path that is a package
 /// (`packages/safety.zip/rights` → `packages/safety.zip`); with the item's id.
 pub fn package_of(library: &Path, module_path: &str) -> Option<(PathBuf, String)> {
-    if library.is_file() {
+    // A package file, or an unpacked package imported as a library of its own.
+    if library.is_file() || is_package(library) {
         return Some((library.to_path_buf(), module_path.to_owned()));
     }
     let parts: Vec<&str> = module_path.split('/').collect();
