@@ -182,7 +182,7 @@ impl Project {
                 }
                 .filter(|_| options.carry_items);
                 let course = self.course(&c, options, carry)?;
-                Ok(lms::compile(&course, target)?)
+                Ok(lms::compile_owned(course, target)?)
             }
         }
     }
@@ -591,8 +591,7 @@ impl Project {
     ) -> Result<ExportDiff> {
         let project = self.store.project()?.id.to_string();
         let previous = previous_export(out, &project)?;
-        let mut files = export.files.clone();
-        for name in files.keys() {
+        for name in export.files.keys() {
             let plain = Path::new(name)
                 .components()
                 .all(|c| matches!(c, std::path::Component::Normal(_)));
@@ -606,13 +605,24 @@ impl Project {
         let marker = Marker {
             project,
             target: export.target.name().to_owned(),
-            files: files.keys().cloned().collect(),
+            files: export.files.keys().cloned().collect(),
         };
         let mut json = serde_json::to_vec_pretty(&marker).expect("plain data serialises");
         json.push(b'\n');
-        files.insert(MARKER.to_owned(), json);
         let diff = diff_against(&export.files, &previous.clone().unwrap_or_default());
-        write_folder(&files, out, previous.is_some(), progress)?;
+        // The marker is written after the export's files, which are not copied for it.
+        let files = export
+            .files
+            .iter()
+            .map(|(name, bytes)| (name.as_str(), bytes.as_slice()))
+            .chain([(MARKER, json.as_slice())]);
+        write_folder(
+            files,
+            export.files.len() + 1,
+            out,
+            previous.is_some(),
+            progress,
+        )?;
         Ok(diff)
     }
 
@@ -645,13 +655,14 @@ fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
 /// Builds the folder beside `out` and renames it into place (on Linux, an existing export
 /// is exchanged with the new one in one step, so a kill at any point leaves one whole
 /// export at `out`).
-fn write_folder(
-    files: &BTreeMap<String, Vec<u8>>,
+fn write_folder<'a>(
+    files: impl Iterator<Item = (&'a str, &'a [u8])>,
+    count: usize,
     out: &Path,
     replace: bool,
     progress: &mut dyn FnMut(u32, u32) -> bool,
 ) -> Result<()> {
-    let total = files.len() as u32;
+    let total = count as u32;
     if !progress(0, total) {
         return Err(ingest::Error::Cancelled.into());
     }
@@ -665,7 +676,7 @@ fn write_folder(
         .prefix(&store::staging_prefix(STAGING))
         .tempdir_in(&parent)
         .map_err(io(&parent))?;
-    for (i, (name, bytes)) in files.iter().enumerate() {
+    for (i, (name, bytes)) in files.enumerate() {
         // Asked every 256 files; stopping drops the staging folder, so nothing is left.
         if i % 256 == 255 && !progress(i as u32, total) {
             return Err(ingest::Error::Cancelled.into());

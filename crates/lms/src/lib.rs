@@ -447,6 +447,32 @@ pub fn compile(course: &Course, target: Target) -> Result<Export> {
     Ok(finish(course, &plan, target, files_and_rules))
 }
 
+/// [`compile`], taking the course: the files of carried packages ([`Course::packages`])
+/// move into the export instead of being copied, so a large package is held once.
+pub fn compile_owned(mut course: Course, target: Target) -> Result<Export> {
+    let packages = std::mem::take(&mut course.packages);
+    // Compiling needs each package's file list, not its bytes.
+    course.packages = packages
+        .iter()
+        .map(|(name, files)| {
+            let listed = files
+                .keys()
+                .map(|path| (path.clone(), Vec::new()))
+                .collect();
+            (name.clone(), listed)
+        })
+        .collect();
+    let mut export = compile(&course, target)?;
+    for (name, files) in packages {
+        for (path, bytes) in files {
+            if let Some(slot) = export.files.get_mut(&resources::carried_path(&name, &path)) {
+                *slot = bytes;
+            }
+        }
+    }
+    Ok(export)
+}
+
 pub use xapi::{timestamp as xapi_timestamp, Learner, DECISIONS as XAPI_DECISIONS};
 
 /// xAPI statements for learners' events and the rule decisions they led to (the engine

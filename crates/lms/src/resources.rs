@@ -110,7 +110,7 @@ fn carry_packages(plan: &Plan<'_>, files: &mut Files) -> BTreeMap<String, Vec<St
             if path == "imsmanifest.xml" || path == "cmi5.xml" {
                 continue;
             }
-            let at = format!("items/{name}/{path}");
+            let at = carried_path(name, path);
             files.insert(at.clone(), bytes.clone());
             if !own.contains(&at) {
                 paths.push(at);
@@ -131,4 +131,9 @@ fn own_files(plan: &Plan<'_>, m: &CourseModule) -> Vec<String> {
             .collect(),
         None => vec![format!("content/{}.html", plan.ident(&m.key))],
     }
+}
+
+/// Where the file `path` of the carried package `name` goes in an export.
+pub(crate) fn carried_path(name: &str, path: &str) -> String {
+    format!("items/{name}/{path}")
 }

@@ -370,6 +370,14 @@ fn carried_items_launch_as_their_source_did_and_only_into_their_own_standard() {
         }
     }
     let export = compile(&course, Target::Scorm12).expect("compiles");
+    check(
+        &compile_owned(course.clone(), Target::Scorm12)
+            .unwrap()
+            .files,
+        &export.files,
+        "compiling an owned course moves the packages' bytes instead of copying them, to the \
+         same files",
+    );
     let manifest = text(&export, "imsmanifest.xml");
     check(
         (
