@@ -904,16 +904,11 @@ fn package_items_are_carried_as_they_are_when_the_admin_asks() {
         return;
     };
     let tmp = tempfile::tempdir().unwrap();
-    let source = tmp
-        .path()
-        .join("SequencingSimpleRemediation_SCORM20043rdEdition.zip");
-    std::fs::copy(
-        shared.join("fixtures/real-packages/SequencingSimpleRemediation_SCORM20043rdEdition.zip"),
-        &source,
-    )
-    .unwrap();
-    let mut p = Project::create(&tmp.path().join("golf.pathforge"), Timestamp(1)).unwrap();
-    p.import_library(&source, &ME, Timestamp(2)).unwrap();
+    let (source, p) = real_package(
+        &shared,
+        tmp.path(),
+        "SequencingSimpleRemediation_SCORM20043rdEdition.zip",
+    );
 
     let plain = p
         .export(lms::Target::Scorm2004, &ExportOptions::default())
@@ -988,10 +983,7 @@ fn package_items_are_carried_as_they_are_when_the_admin_asks() {
 
     // SCORM 1.2: the public golf package's items are assets (pages that never call the
     // run-time), carried as assets into SCORM 1.2, never into SCORM 2004.
-    let twelve = tmp.path().join("scorm12.zip");
-    std::fs::copy(shared.join("fixtures/real-packages/scorm12.zip"), &twelve).unwrap();
-    let mut p12 = Project::create(&tmp.path().join("golf12.pathforge"), Timestamp(1)).unwrap();
-    p12.import_library(&twelve, &ME, Timestamp(2)).unwrap();
+    let (_, p12) = real_package(&shared, tmp.path(), "scorm12.zip");
     let export = p12.export(lms::Target::Scorm12, &carry).unwrap();
     let manifest = String::from_utf8(export.files["imsmanifest.xml"].clone()).unwrap();
     assert!(
@@ -1013,14 +1005,7 @@ fn package_items_are_carried_as_they_are_when_the_admin_asks() {
 
     // The public prerequisites test: its SCOs' launch data, time limits and pass marks
     // reach the export that carries them.
-    let adl = tmp.path().join("PrerequisitesTest_SCORM12.zip");
-    std::fs::copy(
-        shared.join("fixtures/real-packages/PrerequisitesTest_SCORM12.zip"),
-        &adl,
-    )
-    .unwrap();
-    let mut pre = Project::create(&tmp.path().join("pre.pathforge"), Timestamp(1)).unwrap();
-    pre.import_library(&adl, &ME, Timestamp(2)).unwrap();
+    let (_, pre) = real_package(&shared, tmp.path(), "PrerequisitesTest_SCORM12.zip");
     let export = pre.export(lms::Target::Scorm12, &carry).unwrap();
     let manifest = String::from_utf8(export.files["imsmanifest.xml"].clone()).unwrap();
     for (part, why) in [
@@ -1219,4 +1204,15 @@ fn zipped(path: &Path, entries: &[(&str, &[u8])]) -> PathBuf {
     }
     z.finish().unwrap();
     path.to_owned()
+}
+
+/// A copy in `dir` of the public package `name` from `../shared`, and a project in `dir`
+/// that imported it as a library of its own.
+fn real_package(shared: &Path, dir: &Path, name: &str) -> (PathBuf, Project) {
+    let copy = dir.join(name);
+    std::fs::copy(shared.join("fixtures/real-packages").join(name), &copy).unwrap();
+    let file = dir.join(format!("{name}.pathforge"));
+    let mut p = Project::create(&file, Timestamp(1)).unwrap();
+    p.import_library(&copy, &ME, Timestamp(2)).unwrap();
+    (copy, p)
 }
