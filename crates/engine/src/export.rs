@@ -175,12 +175,7 @@ impl Project {
                 let c = self.curriculum()?;
                 self.refuse_errors_in(&c)?;
                 // Items are carried only into their own SCORM version, and if asked.
-                let carry = match target {
-                    lms::Target::Scorm2004 => Some(lms::Standard::Scorm2004),
-                    lms::Target::Scorm12 => Some(lms::Standard::Scorm12),
-                    _ => None,
-                }
-                .filter(|_| options.carry_items);
+                let carry = target.carries().filter(|_| options.carry_items);
                 let course = self.course(&c, options, carry)?;
                 Ok(lms::compile_owned(course, target)?)
             }

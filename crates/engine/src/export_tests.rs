@@ -913,12 +913,7 @@ fn package_items_are_carried_as_they_are_when_the_admin_asks() {
     let plain = p
         .export(lms::Target::Scorm2004, &ExportOptions::default())
         .unwrap();
-    let listed: Vec<(&str, bool)> = plain
-        .coverage
-        .text_only
-        .iter()
-        .map(|t| (t.title.as_str(), t.carriable))
-        .collect();
+    let listed = text_only(&plain);
     assert!(
         listed.len() == 8 && listed.iter().all(|(_, carriable)| *carriable),
         "by default each of the public package's eight SCOs is a page of its text, and the \
@@ -1126,12 +1121,7 @@ fn an_item_on_the_web_is_never_carried() {
         ..Default::default()
     };
     let export = p.export(lms::Target::Scorm2004, &carry).unwrap();
-    let text_only: Vec<(&str, bool)> = export
-        .coverage
-        .text_only
-        .iter()
-        .map(|t| (t.title.as_str(), t.carriable))
-        .collect();
+    let text_only = text_only(&export);
     assert!(
         export.files.contains_key("items/mixed/here.html"),
         "the item in the package is carried"
@@ -1215,4 +1205,14 @@ fn real_package(shared: &Path, dir: &Path, name: &str) -> (PathBuf, Project) {
     let mut p = Project::create(&file, Timestamp(1)).unwrap();
     p.import_library(&copy, &ME, Timestamp(2)).unwrap();
     (copy, p)
+}
+
+/// Each module an export carries as text only: its title, and whether carrying would take it.
+fn text_only(export: &lms::Export) -> Vec<(&str, bool)> {
+    export
+        .coverage
+        .text_only
+        .iter()
+        .map(|t| (t.title.as_str(), t.carriable))
+        .collect()
 }

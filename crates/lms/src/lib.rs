@@ -75,6 +75,16 @@ impl Target {
         Target::Openedx,
     ];
 
+    /// The standard of the package items this target can carry as they are
+    /// ([`Carried`]): its own SCORM version's.
+    pub fn carries(self) -> Option<Standard> {
+        match self {
+            Target::Scorm2004 => Some(Standard::Scorm2004),
+            Target::Scorm12 => Some(Standard::Scorm12),
+            _ => None,
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Target::Moodle => "moodle",

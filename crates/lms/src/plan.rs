@@ -139,14 +139,9 @@ impl<'a> Plan<'a> {
         let track_ident = unique_idents(course.tracks.iter().map(|t| t.slug.as_str()), |slug| {
             format!("T-{}", identifier(slug).trim_start_matches("M-"))
         });
-        let carries = match target {
-            Target::Scorm2004 => Some(Standard::Scorm2004),
-            Target::Scorm12 => Some(Standard::Scorm12),
-            _ => None,
-        };
         Ok(Plan {
             course,
-            carries,
+            carries: target.carries(),
             order,
             blocks,
             ident,

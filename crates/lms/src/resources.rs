@@ -48,9 +48,9 @@ pub(crate) fn write(plan: &Plan<'_>, x: &mut Xml, files: &mut Files, scorm_type:
 /// `items/PACKAGE/`, or a page of its text, written into `files` now, under `content/`.
 fn launch_of(plan: &Plan<'_>, m: &CourseModule, files: &mut Files) -> String {
     match plan.carried(m) {
-        Some(c) => format!("items/{}/{}", c.package, c.launch),
+        Some(c) => carried_path(&c.package, &c.launch),
         None => {
-            let href = format!("content/{}.html", plan.ident(&m.key));
+            let href = page_path(plan, m);
             let page = html_page(&m.title, &m.body, plan.course.remote_images);
             files.insert(href.clone(), page);
             href
@@ -127,10 +127,15 @@ fn own_files(plan: &Plan<'_>, m: &CourseModule) -> Vec<String> {
     match plan.carried(m) {
         Some(c) => std::iter::once(file_of(&c.launch))
             .chain(c.pages.iter().map(String::as_str))
-            .map(|f| format!("items/{}/{f}", c.package))
+            .map(|f| carried_path(&c.package, f))
             .collect(),
-        None => vec![format!("content/{}.html", plan.ident(&m.key))],
+        None => vec![page_path(plan, m)],
     }
+}
+
+/// Where module `m`'s page of its text goes in an export.
+fn page_path(plan: &Plan<'_>, m: &CourseModule) -> String {
+    format!("content/{}.html", plan.ident(&m.key))
 }
 
 /// Where the file `path` of the carried package `name` goes in an export.

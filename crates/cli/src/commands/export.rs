@@ -48,7 +48,7 @@ pub(crate) struct ExportArgs {
 
 pub(crate) fn run_export(args: &ExportArgs) -> anyhow::Result<Output> {
     let target: lms::Target = args.target.parse()?;
-    if args.carry_items && !matches!(target, lms::Target::Scorm2004 | lms::Target::Scorm12) {
+    if args.carry_items && target.carries().is_none() {
         eprintln!(
             "note: --carry-items carries SCORM items into scorm2004 and scorm12 only; {} gets \
              each module as its text",

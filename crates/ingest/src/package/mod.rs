@@ -152,6 +152,13 @@ impl Files {
         Ok(Files { files })
     }
 
+    /// The folder the package's manifest (`imsmanifest.xml`, else `cmi5.xml`) sits in.
+    fn base(&self) -> Option<String> {
+        self.find("imsmanifest.xml")
+            .or_else(|| self.find("cmi5.xml"))
+            .map(|(base, _)| base)
+    }
+
     /// The manifest and the folder it sits in (packages are often zipped with a top folder).
     fn find(&self, name: &str) -> Option<(String, &[u8])> {
         self.files
@@ -210,8 +217,9 @@ pub fn is_package(path: &Path) -> bool {
 }
 
 /// The package a module comes from, if it comes from one: the library itself when it is
-/// a package (a file, or a folder with a package manifest), else the longest leading part of the module's path that is a package
-/// (`packages/safety.zip/rights` → `packages/safety.zip`); with the item's id.
+/// a package (a file, or a folder with a package manifest), else the longest leading part
+/// of the module's path that is a package (`packages/safety.zip/rights` →
+/// `packages/safety.zip`); with the item's id.
 pub fn package_of(library: &Path, module_path: &str) -> Option<(PathBuf, String)> {
     // A package file, or an unpacked package imported as a library of its own.
     if library.is_file() || is_package(library) {
@@ -234,11 +242,7 @@ pub fn read_package(path: &Path) -> Result<(PackageKind, LibraryContent)> {
 /// launcher and the pages it shows).
 pub(crate) fn read_parts(path: &Path, hrefs: &[&str]) -> Result<Vec<Vec<u8>>> {
     let files = Files::open(path)?;
-    let base = files
-        .find("imsmanifest.xml")
-        .or_else(|| files.find("cmi5.xml"))
-        .map(|(base, _)| base)
-        .unwrap_or_default();
+    let base = files.base().unwrap_or_default();
     hrefs
         .iter()
         .map(|href| {
@@ -258,16 +262,12 @@ pub(crate) fn read_parts(path: &Path, hrefs: &[&str]) -> Result<Vec<Vec<u8>>> {
 /// package holding a file over 64 MiB (a long video) is refused, naming the file.
 pub fn package_files(path: &Path) -> Result<(String, BTreeMap<String, Vec<u8>>)> {
     let files = Files::open_with(path, |_| true)?;
-    let base = files
-        .find("imsmanifest.xml")
-        .or_else(|| files.find("cmi5.xml"))
-        .map(|(base, _)| base)
-        .ok_or_else(|| {
-            Error::bad(
-                path,
-                "holds neither imsmanifest.xml (SCORM) nor cmi5.xml (cmi5)",
-            )
-        })?;
+    let base = files.base().ok_or_else(|| {
+        Error::bad(
+            path,
+            "holds neither imsmanifest.xml (SCORM) nor cmi5.xml (cmi5)",
+        )
+    })?;
     let under = files
         .files
         .into_iter()
