@@ -545,16 +545,14 @@ pub(crate) fn generated_rows(
     Ok(rows)
 }
 
-/// A SCORM 2004 package holding 120 MiB of video (two 60 MiB files of incompressible
-/// bytes, as video is) carried into a SCORM 2004 export and written: the median time, and
-/// the peak memory while it ran — the process's high-water mark is reset first (Linux's
-/// `/proc/self/clear_refs`), and its resident memory before is given beside it.
-pub(crate) fn carry_row(tmp: &Path) -> Result<Row> {
-    let package = tmp.join("carried-package");
-    std::fs::create_dir_all(package.join("media"))?;
-    std::fs::write(
-        package.join("imsmanifest.xml"),
-        r#"<manifest identifier="m" xmlns="http://www.imsglobal.org/xsd/imscp_v1p1" xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_v1p3">
+/// A SCORM 2004 package holding 120 MiB of video (files of 40 and 80 MiB of incompressible
+/// bytes, as video is; the larger past the 64 MiB an import reads of a file) carried into a
+/// SCORM 2004 export and written, unpacked and zipped (the videos stored, as zip tools
+/// store what does not compress): for each, the median time and the peak memory while it
+/// ran — the process's high-water mark is reset first (Linux's `/proc/self/clear_refs`),
+/// and its resident memory before is given beside it.
+pub(crate) fn carry_rows(tmp: &Path) -> Result<Vec<Row>> {
+    let manifest = r#"<manifest identifier="m" xmlns="http://www.imsglobal.org/xsd/imscp_v1p1" xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_v1p3">
   <metadata><schemaversion>2004 4th Edition</schemaversion></metadata>
   <organizations default="o"><organization identifier="o"><title>Videos</title>
     <item identifier="watch" identifierref="r"><title>Watch the safety briefing</title></item>
@@ -562,49 +560,73 @@ pub(crate) fn carry_row(tmp: &Path) -> Result<Row> {
   <resources><resource identifier="r" type="webcontent" adlcp:scormType="sco" href="index.html">
     <file href="index.html"/><file href="media/a.mp4"/><file href="media/b.mp4"/>
   </resource></resources>
-</manifest>"#,
-    )?;
-    std::fs::write(package.join("index.html"), "<p>Watch both parts.</p>")?;
+</manifest>"#;
+    let folder = tmp.join("carried-package");
+    std::fs::create_dir_all(folder.join("media"))?;
+    let zipped = tmp.join("carried-package.zip");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&zipped)?);
+    let stored = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Stored)
+        .large_file(true);
     let mut x = 0x9E37_79B9_7F4A_7C15_u64; // xorshift64, fixed seed
-    for name in ["a.mp4", "b.mp4"] {
-        let mut bytes = Vec::with_capacity(60 << 20);
-        while bytes.len() < 60 << 20 {
+    let mut add = |name: &str, bytes: &[u8]| -> Result<()> {
+        std::fs::write(folder.join(name), bytes)?;
+        zip.start_file(name, stored)?;
+        std::io::Write::write_all(&mut zip, bytes)?;
+        Ok(())
+    };
+    add("imsmanifest.xml", manifest.as_bytes())?;
+    add("index.html", b"<p>Watch both parts.</p>")?;
+    for (name, mib) in [("media/a.mp4", 40), ("media/b.mp4", 80)] {
+        let mut bytes = Vec::with_capacity(mib << 20);
+        while bytes.len() < mib << 20 {
             x ^= x << 13;
             x ^= x >> 7;
             x ^= x << 17;
             bytes.extend_from_slice(&x.to_le_bytes());
         }
-        std::fs::write(package.join("media").join(name), bytes)?;
+        add(name, &bytes)?;
     }
-    let mut p = Project::create(&tmp.join("carry.pathforge"), Timestamp(0))?;
-    p.import_library(&package, &Actor::System, Timestamp(1))?;
+    zip.finish()?;
     let options = engine::ExportOptions {
         carry_items: true,
         ..Default::default()
     };
-    let before = status_mib("VmRSS");
-    let reset = std::fs::write("/proc/self/clear_refs", "5").is_ok();
-    let mut n = 0;
-    let row = measure(
-        "export SCORM 2004 carrying a 120 MiB package, written",
-        3,
-        || {
-            n += 1;
-            let export = p.export(lms::Target::Scorm2004, &options)?;
-            p.write_export(&export, &tmp.join(format!("carried-{n}")))?;
-            Ok(())
-        },
-    )?;
-    let peak = status_mib("VmHWM");
-    Ok(Row {
-        note: match (reset, before, peak) {
-            (true, Some(before), Some(peak)) => {
-                format!("peak resident memory {peak} MiB while exporting ({before} MiB before)")
-            }
-            _ => "peak memory not measurable here (no /proc/self/clear_refs)".to_owned(),
-        },
-        ..row
-    })
+    let mut rows = Vec::new();
+    for (package, how) in [(&folder, "unpacked"), (&zipped, "zipped")] {
+        let mut p = Project::create(&tmp.join(format!("carry-{how}.pathforge")), Timestamp(0))?;
+        p.import_library(package, &Actor::System, Timestamp(1))?;
+        let before = status_mib("VmRSS");
+        let reset = std::fs::write("/proc/self/clear_refs", "5").is_ok();
+        let mut n = 0;
+        let row = measure(
+            &format!("export SCORM 2004 carrying a 120 MiB package ({how}), written"),
+            3,
+            || {
+                n += 1;
+                let export = p.export(lms::Target::Scorm2004, &options)?;
+                let out = tmp.join(format!("carried-{how}-{n}"));
+                p.write_export(&export, &out)?;
+                ensure!(
+                    std::fs::metadata(out.join("items/carried-package/media/b.mp4"))?.len()
+                        == 80 << 20,
+                    "the 80 MiB video is carried whole"
+                );
+                Ok(())
+            },
+        )?;
+        let peak = status_mib("VmHWM");
+        rows.push(Row {
+            note: match (reset, before, peak) {
+                (true, Some(before), Some(peak)) => {
+                    format!("peak resident memory {peak} MiB while exporting ({before} MiB before)")
+                }
+                _ => "peak memory not measurable here (no /proc/self/clear_refs)".to_owned(),
+            },
+            ..row
+        });
+    }
+    Ok(rows)
 }
 
 /// A `/proc/self/status` memory figure (`VmRSS`, `VmHWM`) in MiB.

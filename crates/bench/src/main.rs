@@ -21,7 +21,7 @@ mod skills;
 mod tagging;
 
 use graphs::graph_rows;
-use library::{carry_row, synthesize, tagging_rows, throughput_row, watch_row};
+use library::{carry_rows, synthesize, tagging_rows, throughput_row, watch_row};
 
 use anyhow::{ensure, Context, Result};
 use engine::Project;
@@ -325,7 +325,7 @@ fn main() -> Result<()> {
         });
     }
     rows.push(watch_row(&cli, &library, tmp.path())?);
-    rows.push(carry_row(tmp.path())?);
+    rows.extend(carry_rows(tmp.path())?);
     rows.push(Row {
         what: "peak memory of this benchmark process so far".to_owned(),
         runs: 1,

@@ -212,7 +212,7 @@ pub fn scale_rows(model_dir: &Path, tmp: &Path) -> Result<Vec<Row>> {
             let export = p.export(target, &engine::ExportOptions::default())?;
             let out = tmp.join(format!("scale-{target:?}"));
             p.write_export(&export, &out)?;
-            Ok(((), format!("{} files", export.files.len())))
+            Ok(((), format!("{} files", export.names().count())))
         })?;
     }
     let size = std::fs::metadata(&file)?.len() as f64 / (1 << 20) as f64;

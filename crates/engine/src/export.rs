@@ -177,7 +177,7 @@ impl Project {
                 // Items are carried only into their own SCORM version, and if asked.
                 let carry = target.carries().filter(|_| options.carry_items);
                 let course = self.course(&c, options, carry)?;
-                Ok(lms::compile_owned(course, target)?)
+                Ok(lms::compile(&course, target)?)
             }
         }
     }
@@ -241,6 +241,7 @@ impl Project {
         Ok(lms::Export {
             target: lms::Target::Bundle,
             files: out,
+            copied: BTreeMap::new(),
             coverage,
         })
     }
@@ -409,7 +410,7 @@ impl Project {
         let after = serde_json::json!({
             "target": export.target.name(),
             "folder": crate::audit::named(out),
-            "files": export.files.len(),
+            "files": export.names().count(),
         });
         let entry = Entry::new(
             AuditAction::ExportWritten,
@@ -422,21 +423,22 @@ impl Project {
     }
 }
 
-/// The packages an export carries items from, each read once.
+/// The packages an export carries items from, each listed once (their files are copied
+/// from them when the export is written).
 #[derive(Default)]
 struct Packages {
     /// By name under `items/`: each file by its path under the package's manifest.
-    files: BTreeMap<String, BTreeMap<String, Vec<u8>>>,
+    files: BTreeMap<String, BTreeMap<String, lms::Copied>>,
     /// Package file → (its name, the folder its manifest sits in).
     read: BTreeMap<PathBuf, (String, String)>,
 }
 
 impl Packages {
     /// `module`, an item of a package in the library imported from `root`, as carried:
-    /// its package read (once), its launch and pages under the package's manifest folder,
+    /// its package listed (once), its launch and pages under the package's manifest folder,
     /// what kind of resource it is and who reports its status. A package that cannot be
-    /// read (moved, deleted, a file over the import's limits) refuses the export, naming
-    /// it: the admin asked for the items.
+    /// read (moved, deleted, not a readable zip) refuses the export, naming it: the admin
+    /// asked for the items.
     fn carry(&mut self, module: &model::Module, root: &Path) -> Result<Option<lms::Carried>> {
         let Some(launch) = module.extra.get("launch").and_then(Value::as_str) else {
             return Ok(None);
@@ -464,6 +466,17 @@ impl Packages {
                 cannot(&package, why)
             })?;
             let name = package_name(&package, &self.files);
+            let files = files
+                .into_iter()
+                .map(|(under, file)| {
+                    let copied = lms::Copied {
+                        package: package.clone(),
+                        path: file.path,
+                        size: file.size,
+                    };
+                    (under, copied)
+                })
+                .collect();
             self.files.insert(name.clone(), files);
             self.read.insert(package.clone(), (name, base));
         }
@@ -511,7 +524,7 @@ impl Packages {
 /// A carried package's folder name under `items/`: its file name without the extension,
 /// kept to letters, digits, `-`, `_` and `.` (a valid part of a manifest identifier after
 /// `P-`), numbered when two packages would share it.
-fn package_name(package: &Path, taken: &BTreeMap<String, BTreeMap<String, Vec<u8>>>) -> String {
+fn package_name(package: &Path, taken: &BTreeMap<String, BTreeMap<String, lms::Copied>>) -> String {
     let stem = package
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -586,7 +599,7 @@ impl Project {
     ) -> Result<ExportDiff> {
         let project = self.store.project()?.id.to_string();
         let previous = previous_export(out, &project)?;
-        for name in export.files.keys() {
+        for name in export.names() {
             let plain = Path::new(name)
                 .components()
                 .all(|c| matches!(c, std::path::Component::Normal(_)));
@@ -600,22 +613,20 @@ impl Project {
         let marker = Marker {
             project,
             target: export.target.name().to_owned(),
-            files: export.files.keys().cloned().collect(),
+            files: export.names().cloned().collect(),
         };
         let mut json = serde_json::to_vec_pretty(&marker).expect("plain data serialises");
         json.push(b'\n');
-        let diff = diff_against(&export.files, &previous.clone().unwrap_or_default());
+        let mut sources = Sources::default();
+        let diff = diff_against(export, previous.as_ref(), &mut sources)?;
         // The marker is written after the export's files, which are not copied for it.
-        let files = export
-            .files
-            .iter()
-            .map(|(name, bytes)| (name.as_str(), bytes.as_slice()))
-            .chain([(MARKER, json.as_slice())]);
+        let files = bodies(export).chain([(MARKER, Body::Bytes(json.as_slice()))]);
         write_folder(
             files,
-            export.files.len() + 1,
+            marker.files.len() + 1,
             out,
             previous.is_some(),
+            &mut sources,
             progress,
         )?;
         Ok(diff)
@@ -625,8 +636,8 @@ impl Project {
     /// like writing, when `out` holds something other than this project's export).
     pub fn export_diff(&self, export: &lms::Export, out: &Path) -> Result<ExportDiff> {
         let project = self.store.project()?.id.to_string();
-        let previous = previous_export(out, &project)?.unwrap_or_default();
-        Ok(diff_against(&export.files, &previous))
+        let previous = previous_export(out, &project)?;
+        diff_against(export, previous.as_ref(), &mut Sources::default())
     }
 }
 
@@ -650,11 +661,110 @@ fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
 /// Builds the folder beside `out` and renames it into place (on Linux, an existing export
 /// is exchanged with the new one in one step, so a kill at any point leaves one whole
 /// export at `out`).
+/// One file an export writes: compiled bytes, or a copy of a carried package's file.
+#[derive(Clone, Copy)]
+enum Body<'a> {
+    Bytes(&'a [u8]),
+    Copy(&'a lms::Copied),
+}
+
+impl Body<'_> {
+    fn len(&self) -> u64 {
+        match self {
+            Body::Bytes(bytes) => bytes.len() as u64,
+            Body::Copy(copied) => copied.size,
+        }
+    }
+}
+
+/// Every file of `export` in path order, bytes or copies.
+fn bodies(export: &lms::Export) -> impl Iterator<Item = (&str, Body<'_>)> {
+    let mut all: Vec<(&str, Body<'_>)> = export
+        .files
+        .iter()
+        .map(|(name, bytes)| (name.as_str(), Body::Bytes(bytes)))
+        .chain(
+            export
+                .copied
+                .iter()
+                .map(|(name, copied)| (name.as_str(), Body::Copy(copied))),
+        )
+        .collect();
+    all.sort_by_key(|(name, _)| *name);
+    all.into_iter()
+}
+
+/// The carried package an export is copying from, kept open from one of its files to the
+/// next (an export's copies come package by package, in path order).
+#[derive(Default)]
+struct Sources {
+    open: Option<ingest::PackageSource>,
+}
+
+impl Sources {
+    /// The package file `copied`, to be read as it is.
+    fn read(&mut self, copied: &lms::Copied) -> Result<Box<dyn std::io::Read + '_>> {
+        let package = copied.package.as_path();
+        if self.open.as_ref().is_none_or(|open| open.path() != package) {
+            let opened = ingest::PackageSource::open(package)
+                .map_err(|e| changed(package, e.reason().to_owned()))?;
+            self.open = Some(opened);
+        }
+        let source = self.open.as_mut().expect("opened above");
+        let file = ingest::PackageFile {
+            path: copied.path.clone(),
+            size: copied.size,
+        };
+        source
+            .read(&file)
+            .map_err(|e| changed(package, e.reason().to_owned()))
+    }
+}
+
+/// A carried package that no longer reads as it did when the export was compiled.
+fn changed(package: &Path, why: String) -> Error {
+    ingest::Error::BadInput {
+        path: package.to_owned(),
+        reason: format!("{why}: the package changed since this export was prepared; export again"),
+    }
+    .into()
+}
+
+/// Copies `from` (a carried file of `package`) into `to` (at `path`), asking `progress`
+/// every 16 MiB whether to go on, so a long video can be cancelled part way.
+fn copy_file(
+    from: &mut dyn std::io::Read,
+    to: &mut std::fs::File,
+    package: &Path,
+    path: &Path,
+    progress: &mut dyn FnMut() -> bool,
+) -> Result<()> {
+    let mut buf = vec![0u8; 1 << 16];
+    let mut since = 0usize;
+    loop {
+        let n = from
+            .read(&mut buf)
+            .map_err(|e| changed(package, e.to_string()))?;
+        if n == 0 {
+            return Ok(());
+        }
+        std::io::Write::write_all(to, &buf[..n]).map_err(io(path))?;
+        since += n;
+        if since >= 16 << 20 {
+            since = 0;
+            if !progress() {
+                return Err(ingest::Error::Cancelled.into());
+            }
+        }
+    }
+}
+
 fn write_folder<'a>(
-    files: impl Iterator<Item = (&'a str, &'a [u8])>,
+    files: impl Iterator<Item = (&'a str, Body<'a>)>,
     count: usize,
     out: &Path,
     replace: bool,
+    sources: &mut Sources,
     progress: &mut dyn FnMut(u32, u32) -> bool,
 ) -> Result<()> {
     let total = count as u32;
@@ -671,8 +781,9 @@ fn write_folder<'a>(
         .prefix(&store::staging_prefix(STAGING))
         .tempdir_in(&parent)
         .map_err(io(&parent))?;
-    for (i, (name, bytes)) in files.enumerate() {
-        // Asked every 256 files; stopping drops the staging folder, so nothing is left.
+    for (i, (name, body)) in files.enumerate() {
+        // Asked every 256 files (and every 16 MiB of a copy); stopping drops the staging
+        // folder, so nothing is left.
         if i % 256 == 255 && !progress(i as u32, total) {
             return Err(ingest::Error::Cancelled.into());
         }
@@ -681,7 +792,16 @@ fn write_folder<'a>(
             std::fs::create_dir_all(dir).map_err(io(dir))?;
         }
         let mut file = std::fs::File::create(&path).map_err(io(&path))?;
-        std::io::Write::write_all(&mut file, bytes).map_err(io(&path))?;
+        match body {
+            Body::Bytes(bytes) => {
+                std::io::Write::write_all(&mut file, bytes).map_err(io(&path))?;
+            }
+            Body::Copy(copied) => {
+                let mut from = sources.read(copied)?;
+                let mut go_on = || progress(i as u32, total);
+                copy_file(&mut from, &mut file, &copied.package, &path, &mut go_on)?;
+            }
+        }
         // Every file reaches the disk before the folder is renamed into place: on Linux
         // with one syncfs below (an fsync per file took most of a 50,000-file export).
         #[cfg(not(target_os = "linux"))]
@@ -751,7 +871,7 @@ fn write_folder<'a>(
 /// The files of this project's earlier export in `out`; `None` when there is nothing
 /// there. Refused: a symlink, a file, a folder with content but no marker, another
 /// project's export, and files the export did not write.
-fn previous_export(out: &Path, project: &str) -> Result<Option<BTreeMap<String, Vec<u8>>>> {
+fn previous_export(out: &Path, project: &str) -> Result<Option<BTreeMap<String, PathBuf>>> {
     let meta = match std::fs::symlink_metadata(out) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -769,7 +889,7 @@ fn previous_export(out: &Path, project: &str) -> Result<Option<BTreeMap<String, 
     if !meta.is_dir() {
         return refuse("exists and is not a folder".to_owned());
     }
-    let mut files = read_tree(out)?;
+    let mut files = list_tree(out)?;
     let Some(marker) = files.remove(MARKER) else {
         if files.is_empty() {
             return Ok(Some(files));
@@ -778,6 +898,7 @@ fn previous_export(out: &Path, project: &str) -> Result<Option<BTreeMap<String, 
             "is not empty and holds no earlier Pathforge export: choose another folder".to_owned(),
         );
     };
+    let marker = std::fs::read(&marker).map_err(io(&marker))?;
     let marker: Marker = serde_json::from_slice(&marker).map_err(|e| Error::ExportFolder {
         path: out.to_path_buf(),
         reason: format!("unreadable {MARKER}: {e}"),
@@ -807,23 +928,66 @@ fn previous_export(out: &Path, project: &str) -> Result<Option<BTreeMap<String, 
 }
 
 fn diff_against(
-    files: &BTreeMap<String, Vec<u8>>,
-    previous: &BTreeMap<String, Vec<u8>>,
-) -> ExportDiff {
+    export: &lms::Export,
+    previous: Option<&BTreeMap<String, PathBuf>>,
+    sources: &mut Sources,
+) -> Result<ExportDiff> {
     let mut diff = ExportDiff::default();
-    for (name, bytes) in files {
+    let none = BTreeMap::new();
+    let previous = previous.unwrap_or(&none);
+    for (name, body) in bodies(export) {
         match previous.get(name) {
-            None => diff.added.push(name.clone()),
-            Some(old) if old != bytes => diff.changed.push(name.clone()),
-            Some(_) => diff.unchanged += 1,
+            None => diff.added.push(name.to_owned()),
+            Some(old) => match same(body, old, sources)? {
+                true => diff.unchanged += 1,
+                false => diff.changed.push(name.to_owned()),
+            },
         }
     }
     diff.removed = previous
         .keys()
-        .filter(|k| !files.contains_key(*k))
+        .filter(|k| !export.files.contains_key(*k) && !export.copied.contains_key(*k))
         .cloned()
         .collect();
-    diff
+    Ok(diff)
+}
+
+/// Whether the file at `old` holds what `body` would write, read a piece at a time (a
+/// carried video is compared without holding either copy).
+fn same(body: Body<'_>, old: &Path, sources: &mut Sources) -> Result<bool> {
+    let len = std::fs::metadata(old).map_err(io(old))?.len();
+    if len != body.len() {
+        return Ok(false);
+    }
+    let copied = match body {
+        Body::Bytes(bytes) => return Ok(std::fs::read(old).map_err(io(old))? == bytes),
+        Body::Copy(copied) => copied,
+    };
+    let mut was = std::fs::File::open(old).map_err(io(old))?;
+    let mut now = sources.read(copied)?;
+    let (mut a, mut b) = (vec![0u8; 1 << 16], vec![0u8; 1 << 16]);
+    loop {
+        let n = fill(&mut now, &mut a).map_err(|e| changed(&copied.package, e.to_string()))?;
+        let m = fill(&mut was, &mut b).map_err(io(old))?;
+        if a[..n] != b[..m] {
+            return Ok(false);
+        }
+        if n == 0 {
+            return Ok(true);
+        }
+    }
+}
+
+/// Reads into `buf` until it is full or `from` ends; how much was read.
+fn fill(from: &mut dyn std::io::Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match from.read(&mut buf[n..])? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    Ok(n)
 }
 
 /// A mapping CSV: `module,lms_id` rows (module by id, path or exact title), with or
@@ -883,7 +1047,8 @@ impl Project {
     }
 }
 
-fn read_tree(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>> {
+/// Every file under `dir`, by its path there, none of them read; a symbolic link is refused.
+fn list_tree(dir: &Path) -> Result<BTreeMap<String, PathBuf>> {
     let mut out = BTreeMap::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(at) = stack.pop() {
@@ -908,10 +1073,6 @@ fn read_tree(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>> {
             if kind.is_dir() {
                 stack.push(path);
             } else {
-                let bytes = std::fs::read(&path).map_err(|source| Error::Io {
-                    path: path.clone(),
-                    source,
-                })?;
                 let rel = path
                     .strip_prefix(dir)
                     .expect("walked from dir")
@@ -919,7 +1080,7 @@ fn read_tree(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>> {
                     .map(|c| c.as_os_str().to_string_lossy())
                     .collect::<Vec<_>>()
                     .join("/");
-                out.insert(rel, bytes);
+                out.insert(rel, path);
             }
         }
     }
@@ -932,7 +1093,7 @@ mod tests {
 
     #[test]
     fn carried_packages_get_plain_distinct_folder_names() {
-        let taken: BTreeMap<String, BTreeMap<String, Vec<u8>>> =
+        let taken: BTreeMap<String, BTreeMap<String, lms::Copied>> =
             [("golf".to_owned(), BTreeMap::new())].into();
         let check = |file: &str, want: &str, why: &str| {
             assert_eq!(package_name(Path::new(file), &taken), want, "{file}: {why}");

@@ -927,7 +927,7 @@ fn package_items_are_carried_as_they_are_when_the_admin_asks() {
         plain.coverage.text_only[0].was
     );
     assert!(
-        !plain.files.keys().any(|f| f.starts_with("items/")),
+        !plain.names().any(|f| f.starts_with("items/")),
         "nothing of the package's own is in a default export"
     );
 
@@ -951,13 +951,13 @@ fn package_items_are_carried_as_they_are_when_the_admin_asks() {
         assert!(manifest.contains(part), "{why}: {manifest}");
     }
     assert!(
-        export.files.contains_key(
+        export.copied.contains_key(
             "items/SequencingSimpleRemediation_SCORM20043rdEdition/Playing/Playing.html"
         ) && !export
-            .files
+            .copied
             .contains_key("items/SequencingSimpleRemediation_SCORM20043rdEdition/imsmanifest.xml"),
         "the package's files are carried, its own manifest is not: {:?}",
-        export.files.keys().take(12).collect::<Vec<_>>()
+        export.copied.keys().take(12).collect::<Vec<_>>()
     );
     let out = tmp.path().join("export");
     p.write_export(&export, &out).unwrap();
@@ -994,7 +994,7 @@ fn package_items_are_carried_as_they_are_when_the_admin_asks() {
     let into_2004 = p12.export(lms::Target::Scorm2004, &carry).unwrap();
     assert!(
         into_2004.coverage.text_only.len() == p12.modules().unwrap().len()
-            && !into_2004.files.keys().any(|f| f.starts_with("items/")),
+            && !into_2004.names().any(|f| f.starts_with("items/")),
         "SCORM 1.2 items do not go into SCORM 2004 as they are (another run-time API): text only"
     );
 
@@ -1040,7 +1040,7 @@ fn package_items_are_carried_as_they_are_when_the_admin_asks() {
     let export = up.export(lms::Target::Scorm2004, &carry).unwrap();
     assert!(
         export.coverage.text_only.is_empty()
-            && export.files.contains_key(
+            && export.copied.contains_key(
                 "items/SequencingSimpleRemediation_SCORM20043rdEdition/shared/launchpage.html"
             ),
         "an unpacked package is carried like a zipped one: {:?}",
@@ -1123,7 +1123,7 @@ fn an_item_on_the_web_is_never_carried() {
     let export = p.export(lms::Target::Scorm2004, &carry).unwrap();
     let text_only = text_only(&export);
     assert!(
-        export.files.contains_key("items/mixed/here.html"),
+        export.copied.contains_key("items/mixed/here.html"),
         "the item in the package is carried"
     );
     assert_eq!(
@@ -1135,7 +1135,7 @@ fn an_item_on_the_web_is_never_carried() {
 }
 
 #[test]
-fn a_package_too_large_to_hold_refuses_a_carrying_export_naming_its_file() {
+fn a_package_past_the_zip_bomb_guard_refuses_a_carrying_export_naming_its_file() {
     let tmp = tempfile::tempdir().unwrap();
     let manifest = r#"<manifest identifier="m" xmlns="http://www.imsglobal.org/xsd/imscp_v1p1" xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_v1p3">
         <metadata><schemaversion>2004 4th Edition</schemaversion></metadata>
@@ -1168,15 +1168,133 @@ fn a_package_too_large_to_hold_refuses_a_carrying_export_naming_its_file() {
         .to_string();
     assert!(
         err.contains("“Intro” cannot be carried: its package could not be read")
-            && err.contains("media/intro.mp4"),
-        "carrying reads every file, within the import's limits; the file past them is named: \
-         {err}"
+            && err.contains("media/intro.mp4 claims to expand more than 200 times"),
+        "carrying copies every file, within the import's guard against zip bombs; the file \
+         past it is named: {err}"
     );
     assert!(
         p.export(lms::Target::Scorm2004, &ExportOptions::default())
             .is_ok(),
         "without carrying, the export of its text still works"
     );
+}
+
+#[test]
+fn a_package_larger_than_anything_an_import_reads_is_carried_by_copying_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let manifest = r#"<manifest identifier="m" xmlns="http://www.imsglobal.org/xsd/imscp_v1p1" xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_v1p3">
+        <metadata><schemaversion>2004 4th Edition</schemaversion></metadata>
+        <organizations default="o"><organization identifier="o"><title>T</title>
+          <item identifier="intro" identifierref="r1"><title>Intro</title></item>
+        </organization></organizations>
+        <resources>
+          <resource identifier="r1" type="webcontent" adlcp:scormType="sco" href="intro.html"><file href="intro.html"/><file href="media/intro.mp4"/></resource>
+        </resources></manifest>"#;
+    // Past the 64 MiB an import reads of one file; a video does not compress, so it is
+    // stored. Its bytes vary, so a copy out of place or cut short cannot pass for it.
+    let video: Vec<u8> = (0..(ingest::MAX_FILE_BYTES + (1 << 20)) as u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+        .collect();
+    let package = tmp.path().join("course.zip");
+    {
+        use std::io::Write;
+        let mut z = zip::ZipWriter::new(std::fs::File::create(&package).unwrap());
+        let stored = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored)
+            .large_file(true);
+        for (name, bytes) in [
+            ("imsmanifest.xml", manifest.as_bytes()),
+            ("intro.html", b"<p>Welcome.</p>"),
+            ("media/intro.mp4", &video),
+        ] {
+            z.start_file(name, stored).unwrap();
+            z.write_all(bytes).unwrap();
+        }
+        z.finish().unwrap();
+    }
+    let mut p = Project::create(&tmp.path().join("course.pathforge"), Timestamp(1)).unwrap();
+    p.import_library(&package, &ME, Timestamp(2)).unwrap();
+    let carry = ExportOptions {
+        carry_items: true,
+        ..Default::default()
+    };
+    let export = p.export(lms::Target::Scorm2004, &carry).unwrap();
+    let out = tmp.path().join("export");
+    let first = p.write_export(&export, &out).unwrap();
+    let written = std::fs::read(out.join("items/course/media/intro.mp4")).unwrap();
+    check(
+        (written.len(), written == video, first.added.len()),
+        (video.len(), true, export.names().count()),
+        "the video, past what an import reads, is copied byte for byte out of the zip",
+    );
+    drop(written);
+
+    // Five files: the only chance to stop between the first and the last is inside the
+    // video's copy.
+    let mut asked = Vec::new();
+    let stopped = p.write_export_with(&export, &tmp.path().join("stopped"), &mut |done, all| {
+        asked.push(done < all);
+        asked.len() < 2
+    });
+    check(
+        (
+            stopped.map_err(|e| e.kind()).err(),
+            asked,
+            tmp.path().join("stopped").exists(),
+        ),
+        (Some(ErrorKind::Cancelled), vec![true, true], false),
+        "a long copy can be cancelled part way (asked before the last file is done), and \
+         leaves nothing behind",
+    );
+
+    let again = p.write_export(&export, &out).unwrap();
+    check(
+        (again.changed.len(), again.unchanged as usize),
+        (0, export.names().count()),
+        "written again, every file — the video compared a piece at a time — is unchanged",
+    );
+
+    // The package replaced between preparing the export and writing it: the video shorter.
+    let prepared = p.export(lms::Target::Scorm2004, &carry).unwrap();
+    zipped(
+        &package,
+        &[
+            ("imsmanifest.xml", manifest.as_bytes()),
+            ("intro.html", b"<p>Welcome.</p>"),
+            ("media/intro.mp4", b"a trailer"),
+        ],
+    );
+    let err = p.write_export(&prepared, &out).unwrap_err().to_string();
+    check(
+        (
+            err.contains("course.zip")
+                && err.contains("media/intro.mp4 is smaller than when it was listed")
+                && err.contains("export again"),
+            std::fs::read(out.join("items/course/media/intro.mp4")).unwrap() == video,
+        ),
+        (true, true),
+        &format!(
+            "a package that changed after the export was prepared is named with what changed, \
+             and the export already there is left as it was, not half-written: {err}"
+        ),
+    );
+    let fresh = p.export(lms::Target::Scorm2004, &carry).unwrap();
+    let diff = p.write_export(&fresh, &out).unwrap();
+    check(
+        (
+            diff.changed,
+            std::fs::read(out.join("items/course/media/intro.mp4")).unwrap(),
+        ),
+        (
+            vec!["items/course/media/intro.mp4".to_owned()],
+            b"a trailer".to_vec(),
+        ),
+        "prepared again, the export takes the package as it is now",
+    );
+}
+
+fn check<T: PartialEq + std::fmt::Debug>(got: T, want: T, why: &str) {
+    assert_eq!(got, want, "{why}");
 }
 
 /// A zip at `path` holding `entries` (deflated), as a package arrives.

@@ -27,7 +27,7 @@ pub use manifest::{
 pub use markdown::{parse_markdown, MAX_TAGS, WORDS_PER_MINUTE};
 pub use package::{
     is_package, package_files, package_of, read_package, read_package_parts, read_package_zip,
-    PackageKind,
+    PackageFile, PackageKind, PackageSource,
 };
 pub use preview::{preview_page, sanitise};
 

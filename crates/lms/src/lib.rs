@@ -28,6 +28,7 @@ pub use plan::{activity_keys, module_activities, uri as activity_uri};
 pub(crate) use plan::{identifier, needed, shortfalls, Plan};
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::PathBuf;
 
 use model::{ErrorKind, Timestamp};
 use rules::{Group, RuleBody, RuleSet};
@@ -149,9 +150,20 @@ pub struct Course {
     /// opts in for an export: a page then fetches nothing when a learner opens it.
     pub remote_images: bool,
     /// The packages carried modules come from ([`CourseModule::carried`]), by the name of
-    /// their folder under `items/`: each file by its path under the package's manifest.
-    /// Empty unless the admin opts in to carrying items for an export.
-    pub packages: BTreeMap<String, BTreeMap<String, Vec<u8>>>,
+    /// their folder under `items/`: each file by its path under the package's manifest,
+    /// with where to copy it from. Empty unless the admin opts in to carrying items for an
+    /// export.
+    pub packages: BTreeMap<String, BTreeMap<String, Copied>>,
+}
+
+/// A file an export takes as it is from a carried package ([`Export::copied`]): the
+/// package's zip or folder, the file's path in it and its size. It is copied when the
+/// export is written, never held in memory, so a package's size does not matter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Copied {
+    pub package: PathBuf,
+    pub path: String,
+    pub size: u64,
 }
 
 /// A package item an export carries as it is — its package's own files, launched as its
@@ -239,7 +251,7 @@ pub struct About {
     /// See [`Course::remote_images`].
     pub remote_images: bool,
     /// See [`Course::packages`].
-    pub packages: BTreeMap<String, BTreeMap<String, Vec<u8>>>,
+    pub packages: BTreeMap<String, BTreeMap<String, Copied>>,
 }
 
 impl Course {
@@ -341,7 +353,19 @@ pub struct Export {
     pub target: Target,
     /// Relative path → content, `coverage.json` included.
     pub files: BTreeMap<String, Vec<u8>>,
+    /// Relative path → the carried package's file it is a copy of, for whoever writes the
+    /// export to copy (none of these paths is in `files`).
+    pub copied: BTreeMap<String, Copied>,
     pub coverage: Coverage,
+}
+
+impl Export {
+    /// Every path the export writes: its files and its copies, in path order.
+    pub fn names(&self) -> impl Iterator<Item = &String> {
+        let mut names: Vec<&String> = self.files.keys().chain(self.copied.keys()).collect();
+        names.sort();
+        names.into_iter()
+    }
 }
 
 /// How each rule reached the target; written as `coverage.json` beside the output.
@@ -457,32 +481,6 @@ pub fn compile(course: &Course, target: Target) -> Result<Export> {
     Ok(finish(course, &plan, target, files_and_rules))
 }
 
-/// [`compile`], taking the course: the files of carried packages ([`Course::packages`])
-/// move into the export instead of being copied, so a large package is held once.
-pub fn compile_owned(mut course: Course, target: Target) -> Result<Export> {
-    let packages = std::mem::take(&mut course.packages);
-    // Compiling needs each package's file list, not its bytes.
-    course.packages = packages
-        .iter()
-        .map(|(name, files)| {
-            let listed = files
-                .keys()
-                .map(|path| (path.clone(), Vec::new()))
-                .collect();
-            (name.clone(), listed)
-        })
-        .collect();
-    let mut export = compile(&course, target)?;
-    for (name, files) in packages {
-        for (path, bytes) in files {
-            if let Some(slot) = export.files.get_mut(&resources::carried_path(&name, &path)) {
-                *slot = bytes;
-            }
-        }
-    }
-    Ok(export)
-}
-
 pub use xapi::{timestamp as xapi_timestamp, Learner, DECISIONS as XAPI_DECISIONS};
 
 /// xAPI statements for learners' events and the rule decisions they led to (the engine
@@ -576,6 +574,7 @@ fn finish(
     Export {
         target,
         files,
+        copied: resources::copied(plan),
         coverage,
     }
 }

@@ -4,14 +4,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::{html_page, xml::Xml, CourseModule, Files, Plan};
+use crate::{html_page, xml::Xml, Copied, CourseModule, Files, Plan};
 
 /// Writes `<resources>` for every module of `plan` into `x` and the files they name into
 /// `files`; `scorm_type` is the resource attribute's name in the manifest's SCORM version
 /// (`adlcp:scormType` in 2004, `adlcp:scormtype` in 1.2).
 pub(crate) fn write(plan: &Plan<'_>, x: &mut Xml, files: &mut Files, scorm_type: &str) {
     x.open("resources", &[]);
-    let packages = carry_packages(plan, files);
+    let packages = carry_packages(plan);
     for m in &plan.order {
         let ident = plan.ident(&m.key);
         let href = launch_of(plan, m, files);
@@ -88,37 +88,54 @@ fn package_resources(x: &mut Xml, packages: &BTreeMap<String, Vec<String>>, scor
     }
 }
 
-/// The files of every package a carried module of this export comes from, under
-/// `items/PACKAGE/` (its own manifest left out: the export's is the only one), with the
-/// paths of each package's files for the manifest to list.
-fn carry_packages(plan: &Plan<'_>, files: &mut Files) -> BTreeMap<String, Vec<String>> {
-    let used: BTreeSet<&str> = plan
+/// The files of every package a carried module of this export comes from, by their path
+/// under `items/PACKAGE/` (its own manifest left out: the export's is the only one), each
+/// with the package file it copies: what the export copies as it is written.
+pub(crate) fn copied(plan: &Plan<'_>) -> BTreeMap<String, Copied> {
+    package_files(plan)
+        .map(|(name, path, file)| (carried_path(name, path), file.clone()))
+        .collect()
+}
+
+/// The paths of [`copied`] files for the manifest to list, for each package carried
+/// (those an item's resource lists as its own left out: they are listed there).
+fn carry_packages(plan: &Plan<'_>) -> BTreeMap<String, Vec<String>> {
+    let own: BTreeSet<String> = plan.order.iter().flat_map(|m| own_files(plan, m)).collect();
+    let mut listed: BTreeMap<String, Vec<String>> = carried_packages(plan)
+        .map(|name| (name.to_owned(), Vec::new()))
+        .collect();
+    for (name, path, _) in package_files(plan) {
+        let at = carried_path(name, path);
+        if !own.contains(&at) {
+            listed.entry(name.to_owned()).or_default().push(at);
+        }
+    }
+    listed
+}
+
+/// The names of the packages this export's carried modules come from.
+fn carried_packages<'a>(plan: &Plan<'a>) -> impl Iterator<Item = &'a str> {
+    let used: BTreeSet<&'a str> = plan
         .order
         .iter()
         .filter_map(|m| plan.carried(m))
         .map(|c| c.package.as_str())
         .collect();
-    // Files an item's resource lists as its own are not listed again.
-    let own: BTreeSet<String> = plan.order.iter().flat_map(|m| own_files(plan, m)).collect();
-    let mut listed = BTreeMap::new();
-    for name in used {
-        let Some(package) = plan.course.packages.get(name) else {
-            continue;
-        };
-        let mut paths = Vec::new();
-        for (path, bytes) in package {
-            if path == "imsmanifest.xml" || path == "cmi5.xml" {
-                continue;
-            }
-            let at = carried_path(name, path);
-            files.insert(at.clone(), bytes.clone());
-            if !own.contains(&at) {
-                paths.push(at);
-            }
-        }
-        listed.insert(name.to_owned(), paths);
-    }
-    listed
+    used.into_iter()
+}
+
+/// Each file of the carried packages but their manifests: package name, path under its
+/// manifest's folder, where it is copied from.
+fn package_files<'a>(plan: &Plan<'a>) -> impl Iterator<Item = (&'a str, &'a str, &'a Copied)> {
+    let packages = &plan.course.packages;
+    carried_packages(plan).flat_map(move |name| {
+        packages
+            .get(name)
+            .into_iter()
+            .flatten()
+            .filter(|(path, _)| *path != "imsmanifest.xml" && *path != "cmi5.xml")
+            .map(move |(path, file)| (name, path.as_str(), file))
+    })
 }
 
 /// The files the resource of module `m` lists as its own: its page, or a carried item's

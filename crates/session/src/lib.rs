@@ -643,7 +643,7 @@ impl Session {
 
 fn preview(export: lms::Export, diff: lms::ExportDiff, written: bool) -> ExportPreview {
     ExportPreview {
-        files: export.files.keys().cloned().collect(),
+        files: export.names().cloned().collect(),
         coverage: export.coverage,
         diff,
         written,

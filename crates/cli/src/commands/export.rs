@@ -84,7 +84,7 @@ pub(crate) fn run_export(args: &ExportArgs) -> anyhow::Result<Output> {
     let diff = project.write_export(&export, dir)?;
     project.record_export(&export, dir, &me(), Timestamp::now())?;
     let folder = dir.to_owned();
-    let files = export.files.len();
+    let files = export.names().count();
     let value = serde_json::json!({ "folder": dir.display().to_string(), "coverage": export.coverage, "diff": diff });
     Ok(Output::new(value, move |out, _| {
         writeln!(

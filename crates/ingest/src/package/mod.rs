@@ -26,6 +26,8 @@ use std::path::{Path, PathBuf};
 use model::PrerequisiteGroup;
 use serde_json::{json, Map, Value};
 
+pub use carry::{package_files, PackageFile, PackageSource};
+
 use crate::{
     Error, LibraryContent, Manifest, ModuleDraft, Requirement, Result, Skipped, WORDS_PER_MINUTE,
 };
@@ -72,21 +74,12 @@ impl Files {
     fn open_with(path: &Path, wanted: fn(&str) -> bool) -> Result<Files> {
         let mut files = BTreeMap::new();
         if path.is_dir() {
-            for entry in walkdir::WalkDir::new(path).sort_by_file_name() {
-                let entry = entry.map_err(|e| Error::bad(path, format!("unreadable: {e}")))?;
-                if entry.file_type().is_file() {
-                    let rel = entry.path().strip_prefix(path).unwrap_or(entry.path());
-                    let rel = rel
-                        .components()
-                        .map(|c| crate::name_of(c.as_os_str()))
-                        .collect::<Vec<_>>()
-                        .join("/");
-                    let bytes = match wanted(&rel) {
-                        true => crate::read_file(entry.path())?,
-                        false => Vec::new(),
-                    };
-                    files.insert(rel, bytes);
-                }
+            for (rel, entry) in folder_files(path)? {
+                let bytes = match wanted(&rel) {
+                    true => crate::read_file(entry.path())?,
+                    false => Vec::new(),
+                };
+                files.insert(rel, bytes);
             }
             return Ok(Files { files });
         }
@@ -106,27 +99,9 @@ impl Files {
             .map_err(|e| Error::bad(path, format!("not a readable zip: {e}")))?;
         let mut total = 0u64;
         for i in 0..zip.len() {
-            let mut f = zip.by_index(i).map_err(|e| match e {
-                zip::result::ZipError::UnsupportedArchive(
-                    zip::result::ZipError::PASSWORD_REQUIRED,
-                ) => Error::bad(
-                    path,
-                    "is a password-protected zip; export the package again without a password",
-                ),
-                e => Error::bad(path, format!("zip entry {i}: {e}")),
-            })?;
-            if f.is_dir() {
+            let mut f = zip_entry(path, &mut zip, i)?;
+            let Some(name) = zip_name(path, &f)? else {
                 continue;
-            }
-            let name = f
-                .enclosed_name()
-                .map(|p| p.to_string_lossy().replace('\\', "/"));
-            let Some(name) = name else {
-                let entry = f.name().map_or_else(|_| "?".to_owned(), |n| n.into_owned());
-                return Err(Error::bad(
-                    path,
-                    format!("zip entry “{entry}” points outside the package"),
-                ));
             };
             if !wanted(&name) {
                 files.insert(name, Vec::new());
@@ -153,7 +128,7 @@ impl Files {
     }
 
     /// The folder the package's manifest (`imsmanifest.xml`, else `cmi5.xml`) sits in.
-    fn base(&self) -> Option<String> {
+    pub(crate) fn base(&self) -> Option<String> {
         self.find("imsmanifest.xml")
             .or_else(|| self.find("cmi5.xml"))
             .map(|(base, _)| base)
@@ -180,6 +155,64 @@ impl Files {
         [plain.to_owned(), percent_decoded(plain)]
             .into_iter()
             .find(|p| self.files.contains_key(p))
+    }
+}
+
+/// Every file of the unpacked package at `path`, by its path in it (`/`-separated), in
+/// name order.
+fn folder_files(path: &Path) -> Result<Vec<(String, walkdir::DirEntry)>> {
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(path).sort_by_file_name() {
+        let entry = entry.map_err(|e| Error::bad(path, format!("unreadable: {e}")))?;
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(path).unwrap_or(entry.path());
+            let rel = rel
+                .components()
+                .map(|c| crate::name_of(c.as_os_str()))
+                .collect::<Vec<_>>()
+                .join("/");
+            files.push((rel, entry));
+        }
+    }
+    Ok(files)
+}
+
+/// Entry `i` of the zipped package at `path`, its contents not yet read; a
+/// password-protected one is refused with what to do.
+fn zip_entry<'a, R: Read + std::io::Seek>(
+    path: &Path,
+    zip: &'a mut zip::ZipArchive<R>,
+    i: usize,
+) -> Result<zip::read::ZipFile<'a, R>> {
+    zip.by_index(i).map_err(|e| match e {
+        zip::result::ZipError::UnsupportedArchive(zip::result::ZipError::PASSWORD_REQUIRED) => {
+            Error::bad(
+                path,
+                "is a password-protected zip; export the package again without a password",
+            )
+        }
+        e => Error::bad(path, format!("zip entry {i}: {e}")),
+    })
+}
+
+/// The path of zip entry `f` in the package (`/`-separated), or `None` for a folder
+/// entry; an entry whose name would lead outside the package is refused, naming it.
+fn zip_name<R: Read + ?Sized>(
+    path: &Path,
+    f: &zip::read::ZipFile<'_, R>,
+) -> Result<Option<String>> {
+    if f.is_dir() {
+        return Ok(None);
+    }
+    match f.enclosed_name() {
+        Some(name) => Ok(Some(name.to_string_lossy().replace('\\', "/"))),
+        None => {
+            let entry = f.name().map_or_else(|_| "?".to_owned(), |n| n.into_owned());
+            Err(Error::bad(
+                path,
+                format!("zip entry “{entry}” points outside the package"),
+            ))
+        }
     }
 }
 
@@ -254,26 +287,6 @@ pub(crate) fn read_parts(path: &Path, hrefs: &[&str]) -> Result<Vec<Vec<u8>>> {
             Ok(files.get(&found).unwrap_or_default().to_vec())
         })
         .collect()
-}
-
-/// Every file of the package at `path` (zip or folder) by its path under the manifest's
-/// folder (`imsmanifest.xml` or `cmi5.xml`), and that folder: what an export carries when
-/// it takes a package's items as they are. Read within the import's zip-bomb limits, so a
-/// package holding a file over 64 MiB (a long video) is refused, naming the file.
-pub fn package_files(path: &Path) -> Result<(String, BTreeMap<String, Vec<u8>>)> {
-    let files = Files::open_with(path, |_| true)?;
-    let base = files.base().ok_or_else(|| {
-        Error::bad(
-            path,
-            "holds neither imsmanifest.xml (SCORM) nor cmi5.xml (cmi5)",
-        )
-    })?;
-    let under = files
-        .files
-        .into_iter()
-        .filter_map(|(name, bytes)| Some((name.strip_prefix(&base)?.to_owned(), bytes)))
-        .collect();
-    Ok((base, under))
 }
 
 /// Reads a zipped package held in memory; `path` names it in errors.
@@ -382,6 +395,7 @@ fn draft(
     }
 }
 
+mod carry;
 mod cmi5;
 mod lom;
 mod scorm;
