@@ -274,7 +274,8 @@ test(
   { skip: existsSync(GOLF) ? false : `NEEDS ${SHARED}: the real packages are not there, so carried SCOs were NOT played` },
   async () => {
     const project = libraryProject('golf', GOLF, [['Playing the Game', 'Playing Quiz']]);
-    const out = project.exportTo('scorm2004', '--carry-items');
+    // Written as the one zip an admin uploads, and played from what that zip unpacks to.
+    const out = project.uploadTo('scorm2004', '--carry-items');
     const coverage = await coverageOf(out);
     assert.deepEqual(coverage.text_only, [], 'every item of the package is carried, none is text only');
     const p = await player(out);

@@ -552,6 +552,155 @@ fn exports_replace_only_this_projects_earlier_exports_and_report_the_diff() {
 }
 
 #[test]
+fn an_export_named_as_a_zip_is_one_file_ready_to_upload_replaced_only_when_ours() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = project(tmp.path(), "sales-onboarding");
+    let export = p
+        .export(lms::Target::Scorm2004, &ExportOptions::default())
+        .unwrap();
+    let folder = tmp.path().join("folder");
+    p.write_export(&export, &folder).unwrap();
+    let zip = tmp.path().join("course.zip");
+    let first = p.write_export(&export, &zip).unwrap();
+    check(
+        (unzipped(&zip), first.added.len()),
+        (read_tree(&folder), export.names().count()),
+        "the zip holds exactly what the folder does, the manifest at its root (what an LMS \
+         upload wants), marker included",
+    );
+    let bytes = std::fs::read(&zip).unwrap();
+    let again = p.write_export(&export, &zip).unwrap();
+    check(
+        (
+            again.unchanged as usize,
+            again.changed.len(),
+            std::fs::read(&zip).unwrap() == bytes,
+        ),
+        (export.names().count(), 0, true),
+        "written again, nothing has changed, to the byte: the same project gives the same zip",
+    );
+
+    let mut changed = export.clone();
+    let page = changed
+        .files
+        .keys()
+        .find(|k| k.starts_with("content/"))
+        .unwrap()
+        .clone();
+    changed
+        .files
+        .insert(page.clone(), b"<p>edited</p>".to_vec());
+    let preview = p.export_diff(&changed, &zip).unwrap();
+    let diff = p.write_export(&changed, &zip).unwrap();
+    check(
+        (&preview, &diff.changed, &unzipped(&zip)[&page]),
+        (&diff, &vec![page.clone()], &b"<p>edited</p>".to_vec()),
+        "the preview is what writing reports, and the zip is replaced by the new export",
+    );
+
+    let mut stopped = 0;
+    let cancelled = p.write_export_with(&export, &zip, &mut |_, _| {
+        stopped += 1;
+        stopped < 2
+    });
+    check(
+        (
+            cancelled.map_err(|e| e.kind()).err(),
+            &unzipped(&zip)[&page],
+        ),
+        (Some(ErrorKind::Cancelled), &b"<p>edited</p>".to_vec()),
+        "a cancelled write leaves the earlier zip as it was",
+    );
+
+    let refused = |out: &Path, needle: &str, why: &str| {
+        let before = std::fs::read(out).ok();
+        let err = p.write_export(&export, out).unwrap_err();
+        check(
+            (
+                err.kind(),
+                err.to_string().contains(&out.display().to_string())
+                    && err.to_string().contains(needle),
+                std::fs::read(out).ok() == before,
+            ),
+            (ErrorKind::Conflict, true, true),
+            &format!("{why}: refused, naming the file and saying {needle:?}, untouched: {err}"),
+        );
+    };
+    let theirs = tmp.path().join("theirs.zip");
+    zipped(&theirs, &[("imsmanifest.xml", b"<manifest/>")]);
+    refused(
+        &theirs,
+        "holds no earlier Pathforge export",
+        "a zip someone else made",
+    );
+    let notes = tmp.path().join("notes.zip");
+    std::fs::write(&notes, "not a zip at all").unwrap();
+    refused(
+        &notes,
+        "holds no earlier Pathforge export",
+        "a file that is not a zip",
+    );
+    std::fs::create_dir_all(tmp.path().join("other")).unwrap();
+    let other = project(&tmp.path().join("other"), "sales-onboarding");
+    let err = other.write_export(&export, &zip).unwrap_err();
+    check(
+        err.to_string().contains("another project"),
+        true,
+        &format!("another project's zip is never replaced: {err}"),
+    );
+
+    let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".pathforge-"))
+        .collect();
+    check(leftovers.len(), 0, "no temporary zip is left behind");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&zip).unwrap().permissions().mode() & 0o777;
+        check(
+            mode,
+            0o644,
+            "an exported zip is an ordinary file, not a private temp one",
+        );
+    }
+}
+
+/// Every file of the zip at `path`, by its name in it.
+fn unzipped(path: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    (0..zip.len())
+        .map(|i| {
+            let mut f = zip.by_index(i).unwrap();
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut f, &mut bytes).unwrap();
+            (f.name().unwrap().into_owned(), bytes)
+        })
+        .collect()
+}
+
+/// Every file under the folder `dir`, by its `/`-separated path in it.
+fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut stack = vec![PathBuf::new()];
+    while let Some(rel) = stack.pop() {
+        for entry in std::fs::read_dir(dir.join(&rel)).unwrap() {
+            let entry = entry.unwrap();
+            let path = rel.join(entry.file_name());
+            match entry.file_type().unwrap().is_dir() {
+                true => stack.push(path),
+                false => {
+                    let name = path.to_string_lossy().replace('\\', "/");
+                    files.insert(name, std::fs::read(entry.path()).unwrap());
+                }
+            }
+        }
+    }
+    files
+}
+
+#[test]
 fn mappings_put_lms_ids_into_exports_and_unknown_modules_are_named() {
     let tmp = tempfile::tempdir().unwrap();
     let p = project(tmp.path(), "sales-onboarding");
@@ -1228,6 +1377,19 @@ fn a_package_larger_than_anything_an_import_reads_is_carried_by_copying_it() {
         "the video, past what an import reads, is copied byte for byte out of the zip",
     );
     drop(written);
+    let zip_out = tmp.path().join("course-export.zip");
+    p.write_export(&export, &zip_out).unwrap();
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&zip_out).unwrap()).unwrap();
+    let mut entry = zip.by_name("items/course/media/intro.mp4").unwrap();
+    let stored = entry.compression() == zip::CompressionMethod::Stored;
+    let mut zipped_video = Vec::new();
+    std::io::Read::read_to_end(&mut entry, &mut zipped_video).unwrap();
+    check(
+        (stored, zipped_video == video),
+        (true, true),
+        "written as a zip, the video is copied in as it is, stored rather than squeezed again",
+    );
+    drop(zipped_video);
 
     // Five files: the only chance to stop between the first and the last is inside the
     // video's copy.

@@ -381,6 +381,7 @@ mod audit;
 mod audit_words;
 mod calibrate;
 mod export;
+mod export_write;
 mod import;
 mod merge;
 mod prerequisites;
@@ -400,7 +401,8 @@ use audit::Entry;
 pub use audit::AuditAction;
 pub use audit_words::manifest_declared;
 pub use calibrate::{read_skill_mapping, AnswersImport, AnswersOptions, SkillFit, UnknownSkills};
-pub use export::{read_mapping, BundleContent, ExportOptions, Signing, MARKER};
+pub use export::{read_mapping, BundleContent, ExportOptions, Signing};
+pub use export_write::MARKER;
 pub use merge::{
     carried_entries_verify, MergeChange, MergeConflict, MergeEdit, MergeReport, Resolutions, Side,
 };

@@ -141,7 +141,8 @@ pub struct TaxonomyView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ExportRequest {
     pub target: lms::Target,
-    /// The folder to write (replaced only if it holds an earlier export).
+    /// The folder to write, or a `.zip` file: the same files in one zip, ready to upload to
+    /// an LMS. Either is replaced only if it holds an earlier export of this project.
     pub folder: String,
     /// A `module,lms_id` CSV, if the admin has one.
     pub mapping: Option<String>,

@@ -43,7 +43,9 @@ export function sampleProject(name) {
 
 /** The same for the library at `library` (a folder or a package), with the prerequisites
  * `links` ([before, after] titles) drawn after the import, as a designer draws them.
- * `exportTo(target, ...flags)` writes an export with the CLI's flags. */
+ * `exportTo(target, ...flags)` writes an export with the CLI's flags; `uploadTo` writes it
+ * as one zip (`--out NAME.zip`) and unpacks that zip as an LMS does on upload, returning
+ * the folder the LMS would serve. */
 export function libraryProject(name, library, links = []) {
   const dir = mkdtempSync(join(tmpdir(), `pathforge-players-${name}-`));
   const file = join(dir, `${name}.pathforge`);
@@ -59,5 +61,12 @@ export function libraryProject(name, library, links = []) {
     run(['export', file, '--target', target, '--out', out, ...flags], config);
     return out;
   };
-  return { dir, file, modules, edges, rules, exportTo };
+  const uploadTo = (target, ...flags) => {
+    const zip = join(dir, `${target}.zip`);
+    run(['export', file, '--target', target, '--out', zip, ...flags], config);
+    const served = join(dir, `${target}-uploaded`);
+    execFileSync('python3', ['-m', 'zipfile', '-e', zip, served]);
+    return served;
+  };
+  return { dir, file, modules, edges, rules, exportTo, uploadTo };
 }

@@ -321,6 +321,9 @@ export const api = {
   /** Native folder picker for an export's destination; null when cancelled. */
   chooseExportFolder: async () =>
     (await open({ title: 'Export to folder', multiple: false, directory: true })) as string | null,
+  /** Native save dialog for an export written as one zip, ready to upload to the LMS. */
+  chooseExportZip: (suggested: string) =>
+    save({ title: 'Export as one zip to upload', filters: [{ name: 'Zip', extensions: ['zip'] }], defaultPath: suggested }),
   /** Native open dialog for a module → LMS id mapping CSV; null when cancelled. */
   chooseMappingFile: async () =>
     (await open({

@@ -674,7 +674,8 @@ export type ExportDiff = { added: Array<string>, changed: Array<string>, removed
 
 export type ExportRequest = { target: Target, 
 /**
- * The folder to write (replaced only if it holds an earlier export).
+ * The folder to write, or a `.zip` file: the same files in one zip, ready to upload to
+ * an LMS. Either is replaced only if it holds an earlier export of this project.
  */
 folder: string, 
 /**

@@ -16,7 +16,8 @@ pub(crate) struct ExportArgs {
     /// moodle, canvas, scorm2004, scorm12, cmi5, case, openedx, xapi or bundle.
     #[arg(long)]
     target: String,
-    /// The folder to write (replaced atomically if it holds an earlier export).
+    /// The folder to write, or a .zip file (the same files in one zip, ready to upload to an
+    /// LMS); replaced, in one step, only if it holds an earlier export of this project.
     #[arg(long)]
     out: PathBuf,
     /// A CSV of `module,lms_id` (module: id, path or exact title) so the export

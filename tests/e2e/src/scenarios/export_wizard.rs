@@ -86,8 +86,10 @@ pub(crate) async fn export_carries_items(env: &Env) -> Result<()> {
         &project,
         &env.repo.join("sample-libraries/nurse-onboarding"),
     )?;
+    let zip = env.scratch.join("carry-scorm2004.zip");
     let args = vec!["--project".to_owned(), project.display().to_string()];
     let out = folder.clone();
+    let zip_out = zip.clone();
     with_app(env, &args, |c| async move {
         wait_for_text(&c, "[data-testid=module-count]", "modules").await?;
         scorm_2004_into(&c, &out).await?;
@@ -129,9 +131,54 @@ pub(crate) async fn export_carries_items(env: &Env) -> Result<()> {
             .click()
             .await?;
         wait_for_text(&c, "[data-testid=export-diff]", "Exported").await?;
+        // The same export as the one zip an admin uploads: typed, as the Zip… dialog
+        // would fill it in.
+        let destination = c.find(Locator::Css("[data-testid=export-folder]")).await?;
+        destination.clear().await?;
+        destination
+            .send_keys(&zip_out.display().to_string())
+            .await?;
+        // The preview of the zip (nothing written there yet) replaces the written folder's.
+        let mut previewed = false;
+        for _ in 0..100 {
+            let said = c
+                .find(Locator::Css("[data-testid=export-diff]"))
+                .await?
+                .text()
+                .await?;
+            if !said.contains("Exported") && said.contains("A new export") {
+                previewed = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        ensure!(
+            previewed,
+            "a preview of the zip follows the new destination"
+        );
+        c.find(Locator::Css("[data-testid=export-run]"))
+            .await?
+            .click()
+            .await?;
+        wait_for_text(&c, "[data-testid=export-diff]", "carry-scorm2004.zip.").await?;
         Ok(())
     })
     .await?;
+    let listed = std::process::Command::new("python3")
+        .args(["-m", "zipfile", "-l"])
+        .arg(&zip)
+        .output()?;
+    let listed = String::from_utf8_lossy(&listed.stdout);
+    let entries: Vec<&str> = listed
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    ensure!(
+        entries.contains(&"imsmanifest.xml")
+            && entries.contains(&"items/medication-safety/shared/scorm.js"),
+        "written to a .zip, the export is one zip with the manifest at its root and the \
+         package's own files, as an LMS upload wants it: {entries:?}"
+    );
     let manifest = std::fs::read_to_string(folder.join("imsmanifest.xml"))?;
     ensure!(
         folder
