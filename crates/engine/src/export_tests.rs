@@ -489,16 +489,7 @@ fn exports_replace_only_this_projects_earlier_exports_and_report_the_diff() {
         refused(&link, "symbolic link", "a symlinked folder");
     }
 
-    let mut changed = export.clone();
-    let first_page = changed
-        .files
-        .keys()
-        .find(|k| k.starts_with("content/"))
-        .unwrap()
-        .clone();
-    changed
-        .files
-        .insert(first_page.clone(), b"<p>edited</p>".to_vec());
+    let (mut changed, first_page) = first_page_edited(&export);
     let gone = changed
         .files
         .keys()
@@ -580,16 +571,7 @@ fn an_export_named_as_a_zip_is_one_file_ready_to_upload_replaced_only_when_ours(
         "written again, nothing has changed, to the byte: the same project gives the same zip",
     );
 
-    let mut changed = export.clone();
-    let page = changed
-        .files
-        .keys()
-        .find(|k| k.starts_with("content/"))
-        .unwrap()
-        .clone();
-    changed
-        .files
-        .insert(page.clone(), b"<p>edited</p>".to_vec());
+    let (changed, page) = first_page_edited(&export);
     let preview = p.export_diff(&changed, &zip).unwrap();
     let diff = p.write_export(&changed, &zip).unwrap();
     check(
@@ -665,6 +647,21 @@ fn an_export_named_as_a_zip_is_one_file_ready_to_upload_replaced_only_when_ours(
             "an exported zip is an ordinary file, not a private temp one",
         );
     }
+}
+
+/// `export` with its first module page's text replaced by `<p>edited</p>`, and that page.
+fn first_page_edited(export: &lms::Export) -> (lms::Export, String) {
+    let mut changed = export.clone();
+    let page = changed
+        .files
+        .keys()
+        .find(|k| k.starts_with("content/"))
+        .unwrap()
+        .clone();
+    changed
+        .files
+        .insert(page.clone(), b"<p>edited</p>".to_vec());
+    (changed, page)
 }
 
 /// Every file of the zip at `path`, by its name in it.
@@ -1286,27 +1283,12 @@ fn an_item_on_the_web_is_never_carried() {
 #[test]
 fn a_package_past_the_zip_bomb_guard_refuses_a_carrying_export_naming_its_file() {
     let tmp = tempfile::tempdir().unwrap();
-    let manifest = r#"<manifest identifier="m" xmlns="http://www.imsglobal.org/xsd/imscp_v1p1" xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_v1p3">
-        <metadata><schemaversion>2004 4th Edition</schemaversion></metadata>
-        <organizations default="o"><organization identifier="o"><title>T</title>
-          <item identifier="intro" identifierref="r1"><title>Intro</title></item>
-        </organization></organizations>
-        <resources>
-          <resource identifier="r1" type="webcontent" adlcp:scormType="sco" href="intro.html"><file href="intro.html"/><file href="media/intro.mp4"/></resource>
-        </resources></manifest>"#;
     // 4 MiB that deflate to a few KiB: past the guard against zip bombs (200× at most).
-    let video = vec![0u8; 4 << 20];
-    let package = zipped(
-        &tmp.path().join("course.zip"),
-        &[
-            ("imsmanifest.xml", manifest.as_bytes()),
-            ("intro.html", b"<p>Welcome.</p>"),
-            ("media/intro.mp4", &video),
-        ],
+    let (_, p) = video_course(
+        tmp.path(),
+        &vec![0u8; 4 << 20],
+        zip::CompressionMethod::Deflated,
     );
-    let mut p = Project::create(&tmp.path().join("course.pathforge"), Timestamp(1)).unwrap();
-    p.import_library(&package, &ME, Timestamp(2))
-        .expect("the import reads text parts only: the video is never read");
     let carry = ExportOptions {
         carry_items: true,
         ..Default::default()
@@ -1331,38 +1313,12 @@ fn a_package_past_the_zip_bomb_guard_refuses_a_carrying_export_naming_its_file()
 #[test]
 fn a_package_larger_than_anything_an_import_reads_is_carried_by_copying_it() {
     let tmp = tempfile::tempdir().unwrap();
-    let manifest = r#"<manifest identifier="m" xmlns="http://www.imsglobal.org/xsd/imscp_v1p1" xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_v1p3">
-        <metadata><schemaversion>2004 4th Edition</schemaversion></metadata>
-        <organizations default="o"><organization identifier="o"><title>T</title>
-          <item identifier="intro" identifierref="r1"><title>Intro</title></item>
-        </organization></organizations>
-        <resources>
-          <resource identifier="r1" type="webcontent" adlcp:scormType="sco" href="intro.html"><file href="intro.html"/><file href="media/intro.mp4"/></resource>
-        </resources></manifest>"#;
     // Past the 64 MiB an import reads of one file; a video does not compress, so it is
     // stored. Its bytes vary, so a copy out of place or cut short cannot pass for it.
     let video: Vec<u8> = (0..(ingest::MAX_FILE_BYTES + (1 << 20)) as u32)
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
         .collect();
-    let package = tmp.path().join("course.zip");
-    {
-        use std::io::Write;
-        let mut z = zip::ZipWriter::new(std::fs::File::create(&package).unwrap());
-        let stored = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Stored)
-            .large_file(true);
-        for (name, bytes) in [
-            ("imsmanifest.xml", manifest.as_bytes()),
-            ("intro.html", b"<p>Welcome.</p>"),
-            ("media/intro.mp4", &video),
-        ] {
-            z.start_file(name, stored).unwrap();
-            z.write_all(bytes).unwrap();
-        }
-        z.finish().unwrap();
-    }
-    let mut p = Project::create(&tmp.path().join("course.pathforge"), Timestamp(1)).unwrap();
-    p.import_library(&package, &ME, Timestamp(2)).unwrap();
+    let (package, p) = video_course(tmp.path(), &video, zip::CompressionMethod::Stored);
     let carry = ExportOptions {
         carry_items: true,
         ..Default::default()
@@ -1418,14 +1374,7 @@ fn a_package_larger_than_anything_an_import_reads_is_carried_by_copying_it() {
 
     // The package replaced between preparing the export and writing it: the video shorter.
     let prepared = p.export(lms::Target::Scorm2004, &carry).unwrap();
-    zipped(
-        &package,
-        &[
-            ("imsmanifest.xml", manifest.as_bytes()),
-            ("intro.html", b"<p>Welcome.</p>"),
-            ("media/intro.mp4", b"a trailer"),
-        ],
-    );
+    video_package(&package, b"a trailer", zip::CompressionMethod::Stored);
     let err = p.write_export(&prepared, &out).unwrap_err().to_string();
     check(
         (
@@ -1457,6 +1406,43 @@ fn a_package_larger_than_anything_an_import_reads_is_carried_by_copying_it() {
 
 fn check<T: PartialEq + std::fmt::Debug>(got: T, want: T, why: &str) {
     assert_eq!(got, want, "{why}");
+}
+
+/// A SCORM 2004 package in `dir` (`course.zip`) whose one SCO shows `video`, zipped with
+/// `method`, and a project in `dir` that imported it.
+fn video_course(dir: &Path, video: &[u8], method: zip::CompressionMethod) -> (PathBuf, Project) {
+    let package = dir.join("course.zip");
+    video_package(&package, video, method);
+    let mut p = Project::create(&dir.join("course.pathforge"), Timestamp(1)).unwrap();
+    p.import_library(&package, &ME, Timestamp(2))
+        .expect("the import reads text parts only: the video is never read");
+    (package, p)
+}
+
+/// Writes [`video_course`]'s package at `package`.
+fn video_package(package: &Path, video: &[u8], method: zip::CompressionMethod) {
+    use std::io::Write;
+    let manifest = r#"<manifest identifier="m" xmlns="http://www.imsglobal.org/xsd/imscp_v1p1" xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_v1p3">
+        <metadata><schemaversion>2004 4th Edition</schemaversion></metadata>
+        <organizations default="o"><organization identifier="o"><title>T</title>
+          <item identifier="intro" identifierref="r1"><title>Intro</title></item>
+        </organization></organizations>
+        <resources>
+          <resource identifier="r1" type="webcontent" adlcp:scormType="sco" href="intro.html"><file href="intro.html"/><file href="media/intro.mp4"/></resource>
+        </resources></manifest>"#;
+    let mut z = zip::ZipWriter::new(std::fs::File::create(package).unwrap());
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(method)
+        .large_file(true);
+    for (name, bytes) in [
+        ("imsmanifest.xml", manifest.as_bytes()),
+        ("intro.html", b"<p>Welcome.</p>"),
+        ("media/intro.mp4", video),
+    ] {
+        z.start_file(name, options).unwrap();
+        z.write_all(bytes).unwrap();
+    }
+    z.finish().unwrap();
 }
 
 /// A zip at `path` holding `entries` (deflated), as a package arrives.

@@ -313,10 +313,6 @@ fn write_zip<'a>(
     progress: &mut dyn FnMut(u32, u32) -> bool,
 ) -> Result<()> {
     use std::io::Write;
-    let total = count as u32;
-    if !progress(0, total) {
-        return Err(ingest::Error::Cancelled.into());
-    }
     let parent = parent_of(out)?;
     let staging = tempfile::Builder::new()
         .prefix(&store::staging_prefix(STAGING))
@@ -325,11 +321,8 @@ fn write_zip<'a>(
         .map_err(io(&parent))?;
     let zip_error = |e: zip::result::ZipError| io(out)(e.into());
     let mut zip = zip::ZipWriter::new(std::io::BufWriter::new(staging.as_file()));
-    for (i, (name, body)) in files.enumerate() {
-        // Stopping drops the temporary file, so nothing is left.
-        if i % 256 == 255 && !progress(i as u32, total) {
-            return Err(ingest::Error::Cancelled.into());
-        }
+    // Stopping drops the temporary file, so nothing is left.
+    each_file(files, count, sources, progress, &mut |name, body, fill| {
         let method = match body {
             Body::Copy(_) if compressed(name) => zip::CompressionMethod::Stored,
             _ => zip::CompressionMethod::Deflated,
@@ -340,22 +333,11 @@ fn write_zip<'a>(
             .unix_permissions(if name.ends_with(".sh") { 0o755 } else { 0o644 })
             .large_file(body.len() >= u64::from(u32::MAX));
         zip.start_file(name, options).map_err(zip_error)?;
-        match body {
-            Body::Bytes(bytes) => zip.write_all(bytes).map_err(io(out))?,
-            Body::Copy(copied) => {
-                let mut from = sources.read(copied)?;
-                let mut go_on = || progress(i as u32, total);
-                copy_file(&mut from, &mut zip, &copied.package, out, &mut go_on)?;
-            }
-        }
-    }
+        fill(&mut zip, out)
+    })?;
     let mut written = zip.finish().map_err(zip_error)?;
     written.flush().map_err(io(out))?;
     drop(written);
-    // The last chance to stop: from here the zip is put in place.
-    if !progress(total, total) {
-        return Err(ingest::Error::Cancelled.into());
-    }
     staging.as_file().sync_all().map_err(io(out))?;
     #[cfg(unix)]
     {
@@ -415,6 +397,46 @@ fn parent_of(out: &Path) -> Result<PathBuf> {
     Ok(parent)
 }
 
+/// Writes one file's body into the writer given (`path` names it in errors).
+type Fill<'a> = dyn FnMut(&mut dyn std::io::Write, &Path) -> Result<()> + 'a;
+
+/// Writes each of `files` (`count` of them) by `put`, which makes the file named and has
+/// `fill` write the body into it — asking `progress` before the first, every 256 files and
+/// every 16 MiB of a copy, and once more when all are written: the last chance to stop
+/// before the export is put in place.
+fn each_file<'a>(
+    files: impl Iterator<Item = (&'a str, Body<'a>)>,
+    count: usize,
+    sources: &mut Sources,
+    progress: &mut dyn FnMut(u32, u32) -> bool,
+    put: &mut dyn FnMut(&str, Body<'_>, &mut Fill<'_>) -> Result<()>,
+) -> Result<()> {
+    let total = count as u32;
+    if !progress(0, total) {
+        return Err(ingest::Error::Cancelled.into());
+    }
+    for (i, (name, body)) in files.enumerate() {
+        if i % 256 == 255 && !progress(i as u32, total) {
+            return Err(ingest::Error::Cancelled.into());
+        }
+        let mut fill = |to: &mut dyn std::io::Write, path: &Path| -> Result<()> {
+            match body {
+                Body::Bytes(bytes) => to.write_all(bytes).map_err(io(path)),
+                Body::Copy(copied) => {
+                    let mut from = sources.read(copied)?;
+                    let mut go_on = || progress(i as u32, total);
+                    copy_file(&mut from, to, &copied.package, path, &mut go_on)
+                }
+            }
+        };
+        put(name, body, &mut fill)?;
+    }
+    if !progress(total, total) {
+        return Err(ingest::Error::Cancelled.into());
+    }
+    Ok(())
+}
+
 /// Builds the folder beside `out` and renames it into place (on Linux, an existing export
 /// is exchanged with the new one in one step, so a kill at any point leaves one whole
 /// export at `out`).
@@ -426,36 +448,19 @@ fn write_folder<'a>(
     sources: &mut Sources,
     progress: &mut dyn FnMut(u32, u32) -> bool,
 ) -> Result<()> {
-    let total = count as u32;
-    if !progress(0, total) {
-        return Err(ingest::Error::Cancelled.into());
-    }
     let parent = parent_of(out)?;
     let staging = tempfile::Builder::new()
         .prefix(&store::staging_prefix(STAGING))
         .tempdir_in(&parent)
         .map_err(io(&parent))?;
-    for (i, (name, body)) in files.enumerate() {
-        // Asked every 256 files (and every 16 MiB of a copy); stopping drops the staging
-        // folder, so nothing is left.
-        if i % 256 == 255 && !progress(i as u32, total) {
-            return Err(ingest::Error::Cancelled.into());
-        }
+    // Stopping drops the staging folder, so nothing is left.
+    each_file(files, count, sources, progress, &mut |name, _, fill| {
         let path = staging.path().join(name);
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(io(dir))?;
         }
         let mut file = std::fs::File::create(&path).map_err(io(&path))?;
-        match body {
-            Body::Bytes(bytes) => {
-                std::io::Write::write_all(&mut file, bytes).map_err(io(&path))?;
-            }
-            Body::Copy(copied) => {
-                let mut from = sources.read(copied)?;
-                let mut go_on = || progress(i as u32, total);
-                copy_file(&mut from, &mut file, &copied.package, &path, &mut go_on)?;
-            }
-        }
+        fill(&mut file, &path)?;
         // Every file reaches the disk before the folder is renamed into place: on Linux
         // with one syncfs below (an fsync per file took most of a 50,000-file export).
         #[cfg(not(target_os = "linux"))]
@@ -466,11 +471,8 @@ fn write_folder<'a>(
             std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))
                 .map_err(io(&path))?;
         }
-    }
-    // The last chance to stop: from here the folder is put in place.
-    if !progress(total, total) {
-        return Err(ingest::Error::Cancelled.into());
-    }
+        Ok(())
+    })?;
     #[cfg(target_os = "linux")]
     {
         let dir = std::fs::File::open(staging.path()).map_err(io(staging.path()))?;
