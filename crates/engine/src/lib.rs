@@ -416,8 +416,4 @@ pub use simulation::{Simulation, SimulationProgress, SimulationRequest, Simulati
 pub use taxonomy::SkillEdit;
 
 #[cfg(test)]
-mod export_tests;
-#[cfg(test)]
-mod simulation_tests;
-#[cfg(test)]
 mod tests;

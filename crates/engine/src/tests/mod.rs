@@ -217,11 +217,13 @@ pub(super) fn decisions_file(
 }
 
 mod audit_words;
+mod export;
 mod import;
 mod merge;
 mod prerequisites;
 mod review;
 mod rule_set;
+mod simulation;
 mod tagging;
 mod taxonomy;
 mod tracks;
