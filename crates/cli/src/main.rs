@@ -486,7 +486,7 @@ fn outcome(command: &Command, json: bool) -> anyhow::Result<Output> {
         Command::Bundle(bundle) => run_bundle(bundle)?,
         Command::Watch { .. } => unreachable!("a stream, printed as it goes by run_watch"),
         Command::Tag { file, model } => run_tag(file, model.as_deref(), json)?,
-        Command::Export(args) => run_export(args)?,
+        Command::Export(args) => run_export(args, json)?,
         Command::Embed {
             model,
             input,

@@ -283,9 +283,11 @@ impl Progress {
     }
 
     pub(crate) fn update(&mut self, done: u32, total: u32, message: &str) {
+        // The message first: a redraw between the two would pair the new position with the
+        // old message.
+        self.bar.set_message(message.to_owned());
         self.bar.set_length(total as u64);
         self.bar.set_position(done as u64);
-        self.bar.set_message(message.to_owned());
         if let Some((what, last)) = &mut self.plain {
             let tenth = (done as u64 * 10).checked_div(total as u64).unwrap_or(0);
             if total > 0 && tenth != *last && self.started.elapsed() >= self.delay {

@@ -419,6 +419,36 @@ fn long_commands_print_plain_progress_lines_off_a_terminal() {
     let out = import(true);
     assert!(out.status.success());
     assert_eq!(stderr(&out), "", "--json keeps stderr quiet for scripts");
+
+    // Writing an export counts by bytes (a carried video moves them while the file count
+    // waits), as a percentage.
+    let export = |json: bool| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_pathforge"));
+        cmd.args(["export".as_ref(), file.as_os_str()]);
+        cmd.args(["--target", "scorm2004", "--out"]);
+        cmd.arg(tmp.path().join("course.zip"));
+        if json {
+            cmd.arg("--json");
+        }
+        cmd.env("PATHFORGE_PROGRESS_DELAY_MS", "0")
+            .output()
+            .unwrap()
+    };
+    let out = export(false);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let lines: Vec<String> = stderr(&out).lines().map(str::to_owned).collect();
+    assert!(
+        lines.first().map(String::as_str) == Some("writing 0/100")
+            && lines.last().map(String::as_str) == Some("writing 100/100"),
+        "writing an export reports from none to all of it: {lines:?}"
+    );
+    let out = export(true);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        "",
+        "--json keeps the export's stderr quiet too"
+    );
 }
 
 #[test]

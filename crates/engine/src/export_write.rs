@@ -29,17 +29,18 @@ impl Project {
     /// folder), the same files go into that one zip instead, the manifest at its root,
     /// ready to upload to an LMS; it too is written beside and renamed into place.
     pub fn write_export(&self, export: &lms::Export, out: &Path) -> Result<ExportDiff> {
-        self.write_export_with(export, out, &mut |_, _| true)
+        self.write_export_with(export, out, &mut |_| true)
     }
 
-    /// [`Project::write_export`], calling `progress(files written, files)` every few
-    /// hundred files; `progress` returning false stops it (kind `cancelled`) before the
+    /// [`Project::write_export`], calling `progress` with how far it is ([`Written`]) every
+    /// few hundred files and every 16 MiB of a large file copied from a carried package;
+    /// `progress` returning false stops it (kind `cancelled`) before the
     /// folder is put in place: `out` stays as it was.
     pub fn write_export_with(
         &self,
         export: &lms::Export,
         out: &Path,
-        progress: &mut dyn FnMut(u32, u32) -> bool,
+        progress: &mut dyn FnMut(Written) -> bool,
     ) -> Result<ExportDiff> {
         let project = self.store.project()?.id.to_string();
         let mut earlier = Earlier::at(out, &project)?;
@@ -67,10 +68,15 @@ impl Project {
         drop(earlier);
         // The marker is written after the export's files, which are not copied for it.
         let files = bodies(export).chain([(MARKER, Body::Bytes(json.as_slice()))]);
-        let count = marker.files.len() + 1;
+        let all = Written {
+            files: 0,
+            of_files: marker.files.len() as u32 + 1,
+            bytes: 0,
+            of_bytes: bodies(export).map(|(_, b)| b.len()).sum::<u64>() + json.len() as u64,
+        };
         match as_zip(out) {
-            true => write_zip(files, count, out, &mut sources, progress)?,
-            false => write_folder(files, count, out, replace, &mut sources, progress)?,
+            true => write_zip(files, all, out, &mut sources, progress)?,
+            false => write_folder(files, all, out, replace, &mut sources, progress)?,
         }
         Ok(diff)
     }
@@ -82,6 +88,15 @@ impl Project {
         let mut earlier = Earlier::at(out, &project)?;
         diff_against(export, earlier.as_mut(), &mut Sources::default())
     }
+}
+
+/// How far writing an export is: files written of all of them, and bytes written of all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Written {
+    pub files: u32,
+    pub of_files: u32,
+    pub bytes: u64,
+    pub of_bytes: u64,
 }
 
 /// Whether the export at `out` is one zip file: `out` ends in `.zip` and is not a folder.
@@ -273,16 +288,18 @@ fn changed(package: &Path, why: String) -> Error {
 }
 
 /// Copies `from` (a carried file of `package`) into `to` (at `path`), asking `progress`
-/// every 16 MiB whether to go on, so a long video can be cancelled part way.
+/// every 16 MiB (with the bytes copied so far) whether to go on, so a long video shows
+/// its progress and can be cancelled part way.
 fn copy_file(
     from: &mut dyn std::io::Read,
     to: &mut dyn std::io::Write,
     package: &Path,
     path: &Path,
-    progress: &mut dyn FnMut() -> bool,
+    progress: &mut dyn FnMut(u64) -> bool,
 ) -> Result<()> {
     let mut buf = vec![0u8; 1 << 16];
     let mut since = 0usize;
+    let mut copied = 0u64;
     loop {
         let n = from
             .read(&mut buf)
@@ -292,9 +309,10 @@ fn copy_file(
         }
         to.write_all(&buf[..n]).map_err(io(path))?;
         since += n;
+        copied += n as u64;
         if since >= 16 << 20 {
             since = 0;
-            if !progress() {
+            if !progress(copied) {
                 return Err(ingest::Error::Cancelled.into());
             }
         }
@@ -307,10 +325,10 @@ fn copy_file(
 /// already compressed (video, images, zips) is stored rather than squeezed again.
 fn write_zip<'a>(
     files: impl Iterator<Item = (&'a str, Body<'a>)>,
-    count: usize,
+    all: Written,
     out: &Path,
     sources: &mut Sources,
-    progress: &mut dyn FnMut(u32, u32) -> bool,
+    progress: &mut dyn FnMut(Written) -> bool,
 ) -> Result<()> {
     use std::io::Write;
     let parent = parent_of(out)?;
@@ -322,7 +340,7 @@ fn write_zip<'a>(
     let zip_error = |e: zip::result::ZipError| io(out)(e.into());
     let mut zip = zip::ZipWriter::new(std::io::BufWriter::new(staging.as_file()));
     // Stopping drops the temporary file, so nothing is left.
-    each_file(files, count, sources, progress, &mut |name, body, fill| {
+    each_file(files, all, sources, progress, &mut |name, body, fill| {
         let method = match body {
             Body::Copy(_) if compressed(name) => zip::CompressionMethod::Stored,
             _ => zip::CompressionMethod::Deflated,
@@ -400,38 +418,47 @@ fn parent_of(out: &Path) -> Result<PathBuf> {
 /// Writes one file's body into the writer given (`path` names it in errors).
 type Fill<'a> = dyn FnMut(&mut dyn std::io::Write, &Path) -> Result<()> + 'a;
 
-/// Writes each of `files` (`count` of them) by `put`, which makes the file named and has
-/// `fill` write the body into it — asking `progress` before the first, every 256 files and
-/// every 16 MiB of a copy, and once more when all are written: the last chance to stop
-/// before the export is put in place.
+/// Writes each of `files` (`all` says how many and how large) by `put`, which makes the
+/// file named and has `fill` write the body into it — asking `progress` before the first,
+/// every 256 files and every 16 MiB of a copy, and once more when all are written: the
+/// last chance to stop before the export is put in place.
 fn each_file<'a>(
     files: impl Iterator<Item = (&'a str, Body<'a>)>,
-    count: usize,
+    all: Written,
     sources: &mut Sources,
-    progress: &mut dyn FnMut(u32, u32) -> bool,
+    progress: &mut dyn FnMut(Written) -> bool,
     put: &mut dyn FnMut(&str, Body<'_>, &mut Fill<'_>) -> Result<()>,
 ) -> Result<()> {
-    let total = count as u32;
-    if !progress(0, total) {
+    let mut at = all;
+    if !progress(at) {
         return Err(ingest::Error::Cancelled.into());
     }
     for (i, (name, body)) in files.enumerate() {
-        if i % 256 == 255 && !progress(i as u32, total) {
+        at.files = i as u32;
+        if i % 256 == 255 && !progress(at) {
             return Err(ingest::Error::Cancelled.into());
         }
+        let before = at;
         let mut fill = |to: &mut dyn std::io::Write, path: &Path| -> Result<()> {
             match body {
                 Body::Bytes(bytes) => to.write_all(bytes).map_err(io(path)),
                 Body::Copy(copied) => {
                     let mut from = sources.read(copied)?;
-                    let mut go_on = || progress(i as u32, total);
+                    let mut go_on = |done: u64| {
+                        progress(Written {
+                            bytes: before.bytes + done,
+                            ..before
+                        })
+                    };
                     copy_file(&mut from, to, &copied.package, path, &mut go_on)
                 }
             }
         };
         put(name, body, &mut fill)?;
+        at.bytes += body.len();
     }
-    if !progress(total, total) {
+    at.files = all.of_files;
+    if !progress(at) {
         return Err(ingest::Error::Cancelled.into());
     }
     Ok(())
@@ -442,11 +469,11 @@ fn each_file<'a>(
 /// export at `out`).
 fn write_folder<'a>(
     files: impl Iterator<Item = (&'a str, Body<'a>)>,
-    count: usize,
+    all: Written,
     out: &Path,
     replace: bool,
     sources: &mut Sources,
-    progress: &mut dyn FnMut(u32, u32) -> bool,
+    progress: &mut dyn FnMut(Written) -> bool,
 ) -> Result<()> {
     let parent = parent_of(out)?;
     let staging = tempfile::Builder::new()
@@ -454,7 +481,7 @@ fn write_folder<'a>(
         .tempdir_in(&parent)
         .map_err(io(&parent))?;
     // Stopping drops the staging folder, so nothing is left.
-    each_file(files, count, sources, progress, &mut |name, _, fill| {
+    each_file(files, all, sources, progress, &mut |name, _, fill| {
         let path = staging.path().join(name);
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(io(dir))?;

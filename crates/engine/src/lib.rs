@@ -402,7 +402,7 @@ pub use audit::AuditAction;
 pub use audit_words::manifest_declared;
 pub use calibrate::{read_skill_mapping, AnswersImport, AnswersOptions, SkillFit, UnknownSkills};
 pub use export::{read_mapping, BundleContent, ExportOptions, Signing};
-pub use export_write::MARKER;
+pub use export_write::{Written, MARKER};
 pub use merge::{
     carried_entries_verify, MergeChange, MergeConflict, MergeEdit, MergeReport, Resolutions, Side,
 };

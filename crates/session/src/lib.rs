@@ -179,11 +179,16 @@ pub enum LrsSource {
     SimulatedLearners,
 }
 
-/// How far an export is: files written of those to write.
+/// How far an export is: files written of those to write, and bytes (a carried video
+/// moves the bytes while the file count waits for it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ExportProgress {
     pub done: u32,
     pub total: u32,
+    #[ts(type = "number")]
+    pub bytes_done: u64,
+    #[ts(type = "number")]
+    pub bytes_total: u64,
 }
 
 /// How far a sync is: statements sent of those to send.

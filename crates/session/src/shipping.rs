@@ -27,8 +27,13 @@ impl Session {
         let export = self.build_export(request)?;
         let folder = Path::new(&request.folder);
         let project = self.project.as_mut().ok_or_else(no_project)?;
-        let diff = project.write_export_with(&export, folder, &mut |done, total| {
-            progress(ExportProgress { done, total });
+        let diff = project.write_export_with(&export, folder, &mut |w| {
+            progress(ExportProgress {
+                done: w.files,
+                total: w.of_files,
+                bytes_done: w.bytes,
+                bytes_total: w.of_bytes,
+            });
             !cancel.requested()
         })?;
         project.record_export(&export, folder, &actor_of(&self.profile), now)?;

@@ -373,19 +373,33 @@ fn the_export_wizard_previews_without_writing_then_writes() {
         "export writes the folder"
     );
     let files = done.files.len() as u32 + 1; // and the marker naming the project
+    fn size_of(path: &Path) -> u64 {
+        match path.is_dir() {
+            true => std::fs::read_dir(path)
+                .unwrap()
+                .map(|e| size_of(&e.unwrap().path()))
+                .sum(),
+            false => std::fs::metadata(path).unwrap().len(),
+        }
+    }
+    let bytes = size_of(&folder);
     assert_eq!(
         (heard.first(), heard.last()),
         (
             Some(&ExportProgress {
                 done: 0,
-                total: files
+                total: files,
+                bytes_done: 0,
+                bytes_total: bytes,
             }),
             Some(&ExportProgress {
                 done: files,
-                total: files
+                total: files,
+                bytes_done: bytes,
+                bytes_total: bytes,
             })
         ),
-        "progress runs from none to every file: {heard:?}"
+        "progress runs from none to every file and every byte written: {heard:?}"
     );
     let again = s.preview_export(&request).unwrap();
     assert_eq!(

@@ -725,7 +725,7 @@ dry_run: boolean, };
 
 export type LrsProgress = { done: number, total: number, };
 
-export type ExportProgress = { done: number, total: number, };
+export type ExportProgress = { done: number, total: number, bytes_done: number, bytes_total: number, };
 
 export type SentStatement = { id: string, about: string, };
 

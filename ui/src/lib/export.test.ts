@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Coverage, ExportDiff, SyncReport } from './bindings';
-import { byConcern, diffSummary, syncSummary, tally, TARGETS } from './export';
+import type { Coverage, ExportDiff, ExportProgress, SyncReport } from './bindings';
+import { byConcern, diffSummary, syncSummary, tally, TARGETS, writtenSoFar } from './export';
 
 const diff = (d: Partial<ExportDiff>): ExportDiff => ({ added: [], changed: [], removed: [], unchanged: 0, ...d });
 
@@ -63,4 +63,19 @@ describe('syncSummary', () => {
   for (const [why, r, want] of cases) {
     it(why, () => expect(syncSummary(r), why).toBe(want));
   }
+});
+
+describe('writtenSoFar', () => {
+  const at = (done: number, total: number, bytes_done: number, bytes_total: number): ExportProgress => ({
+    done,
+    total,
+    bytes_done,
+    bytes_total,
+  });
+  const cases: [string, ExportProgress, string][] = [
+    ['a small export counts files only', at(3, 40, 20_000, 168_603), '3 / 40 files'],
+    ['a large one adds the bytes', at(3, 5, 48_000_000, 120_000_000), '3 / 5 files · 48 of 120 MB'],
+    ['under ten megabytes, to a tenth', at(1, 2, 1_250_000, 4_000_000), '1 / 2 files · 1.3 of 4.0 MB'],
+  ];
+  for (const [why, input, want] of cases) it(why, () => expect(writtenSoFar(input)).toBe(want));
 });

@@ -1,6 +1,6 @@
 // The export wizard's pure parts: what each target is, tallies of the coverage report and
 // the diff against the previous export and a sync to an LRS in words.
-import type { Coverage, ExportDiff, RuleCoverage, Status, SyncReport, Target } from './bindings';
+import type { Coverage, ExportDiff, ExportProgress, RuleCoverage, Status, SyncReport, Target } from './bindings';
 import { count } from './format';
 
 /** The targets the wizard offers, in the order admins look for them. Bundles need the
@@ -63,4 +63,13 @@ export function diffSummary(diff: ExportDiff): string {
   if (removed.length) parts.push(`${removed.length} removed`);
   parts.push(`${unchanged} unchanged`);
   return `Since the previous export: ${parts.join(', ')}.`;
+}
+
+/** How far writing an export is, in words: files, and the bytes too once there are a
+ *  megabyte or more of them (a carried video moves the bytes while the file count waits). */
+export function writtenSoFar(p: ExportProgress): string {
+  const files = `${p.done} / ${p.total} files`;
+  if (p.bytes_total < 1e6) return files;
+  const mb = (b: number) => (b / 1e6).toFixed(b < 1e7 ? 1 : 0);
+  return `${files} · ${mb(p.bytes_done)} of ${mb(p.bytes_total)} MB`;
 }

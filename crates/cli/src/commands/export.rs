@@ -7,7 +7,7 @@ use crate::commands::read_cohort;
 use model::{Actor, Timestamp};
 
 use crate::machine::{me, open, signing_key};
-use crate::print::Output;
+use crate::print::{Output, Progress};
 
 /// `pathforge export`'s arguments.
 #[derive(clap::Args)]
@@ -47,7 +47,8 @@ pub(crate) struct ExportArgs {
     carry_items: bool,
 }
 
-pub(crate) fn run_export(args: &ExportArgs) -> anyhow::Result<Output> {
+/// `json` only silences the progress bar.
+pub(crate) fn run_export(args: &ExportArgs, json: bool) -> anyhow::Result<Output> {
     let target: lms::Target = args.target.parse()?;
     if args.carry_items && target.carries().is_none() {
         eprintln!(
@@ -82,7 +83,15 @@ pub(crate) fn run_export(args: &ExportArgs) -> anyhow::Result<Output> {
         carry_items: args.carry_items,
     };
     let export = project.export(target, &options)?;
-    let diff = project.write_export(&export, dir)?;
+    // By bytes: a carried video moves them while the file count waits for it.
+    let mut bar = Progress::new(json, "writing {bar:40} {pos}% {msg}");
+    let diff = project.write_export_with(&export, dir, &mut |w| {
+        let percent = (w.bytes * 100).checked_div(w.of_bytes).unwrap_or(100);
+        let message = format!("{}/{} files", w.files, w.of_files);
+        bar.update(percent as u32, 100, &message);
+        true
+    })?;
+    bar.finish();
     project.record_export(&export, dir, &me(), Timestamp::now())?;
     let folder = dir.to_owned();
     let files = export.names().count();
