@@ -20,13 +20,19 @@ pub(super) fn read(
     {
         let id = attr(au, "id").unwrap_or("").to_owned();
         let url = text_of(child(au, "url"));
-        let local = format!("{base}{url}");
-        let body = if url.contains("://") {
-            String::new()
-        } else {
-            files.get(&local).map(html_text).unwrap_or_default()
+        // The file the URL launches: its query and fragment are the AU's own parameters
+        // (`index.html?pages=2`), and it may be written percent-encoded.
+        let file = url.split(['?', '#']).next().unwrap_or(&url);
+        let local = match url.contains("://") {
+            true => None,
+            false => files.resolve(&format!("{base}{file}")),
         };
-        if !url.contains("://") && files.get(&local).is_none() {
+        let body = local
+            .as_deref()
+            .and_then(|l| files.get(l))
+            .map(html_text)
+            .unwrap_or_default();
+        if !url.contains("://") && local.is_none() {
             warnings.push(crate::Warning {
                 relative_path: if id.is_empty() {
                     url.clone()

@@ -403,6 +403,54 @@ fn cmi5_packages_read_their_assignable_units() {
     assert_eq!(au.extra["mastery_score"], 0.3);
 }
 
+#[test]
+fn a_cmi5_au_launched_with_parameters_reads_the_page_they_are_given_to() {
+    // As ADL's CATAPULT pre/post-test example writes it: two AUs share one page, each
+    // launched with its own query.
+    let dir = tempfile::tempdir().unwrap();
+    let xml = r#"<courseStructure xmlns="https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd">
+      <course id="c"><title><langstring>C</langstring></title></course>
+      <au id="c/one" moveOn="CompletedOrPassed"><title><langstring>One</langstring></title><url>index.html?pages=1</url></au>
+      <au id="c/two"><title><langstring>Two</langstring></title><url>my%20page.html#start</url></au>
+    </courseStructure>"#;
+    let package = zip_of(
+        dir.path(),
+        "course.zip",
+        &[
+            ("cmi5.xml", xml.as_bytes()),
+            ("index.html", b"<p>Plate tectonics moves continents.</p>"),
+            ("my page.html", b"<p>Rocks and minerals.</p>"),
+        ],
+    );
+    let (_, content) = read_package(&package).unwrap();
+    let read: Vec<(&str, bool, &str)> = content
+        .modules
+        .iter()
+        .map(|m| {
+            let launch = m.extra["launch"].as_str().unwrap();
+            (
+                m.title.as_str(),
+                m.body.contains("tectonics") || m.body.contains("Rocks"),
+                launch,
+            )
+        })
+        .collect();
+    assert_eq!(
+        (read, content.warnings.len()),
+        (
+            vec![
+                ("One", true, "index.html?pages=1"),
+                ("Two", true, "my%20page.html#start")
+            ],
+            0
+        ),
+        "an AU's URL names its page before any query or fragment, percent-encoded or not: \
+         the page's text is read, nothing is called missing, and the launch keeps its \
+         parameters: {:?}",
+        content.warnings
+    );
+}
+
 /// Writes a zip with `entries` (name, bytes) and returns its path.
 fn zip_of(dir: &Path, name: &str, entries: &[(&str, &[u8])]) -> PathBuf {
     use std::io::Write;
