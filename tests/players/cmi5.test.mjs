@@ -6,12 +6,14 @@
 // masteryScore must be the one the rules' coverage reports.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { launch } from './lib/browser.mjs';
 import { satisfied, startLms } from './lib/lms-cmi5.mjs';
-import { sampleLibraries, sampleProject, ROOT } from './lib/pathforge.mjs';
+import { libraryProject, sampleLibraries, sampleProject, ROOT } from './lib/pathforge.mjs';
 import { startRalph } from './lib/ralph.mjs';
 
 let browser;
@@ -108,3 +110,114 @@ for (const library of sampleLibraries()) {
     }
   });
 }
+
+// ADL's public CATAPULT pre/post-test package (tests/fixtures/catapult), carried into the
+// export as it is (`--carry-items`) and uploaded as one zip: its AUs are real cmi5 content,
+// each with its own cmi5 client, so here nothing plays the AU's part — the test answers the
+// quiz as a learner would, and the AU reports to Ralph. A remediation rule written beside
+// the package asks 50% of the first post-test; the AU's own pass mark is 80%.
+const CATAPULT = join(ROOT, 'tests/fixtures/catapult/pre_post_test_framed.zip');
+const GEOLOGY = 'pre_post_test_framed.zip/https://w3id.org/xapi/cmi5/catapult/lts/course/geology-intro-preposttest';
+
+test('a carried cmi5 package: its own AUs report to Ralph, judged by the masteryScore the rules set', async () => {
+  const library = mkdtempSync(join(tmpdir(), 'pathforge-catapult-library-'));
+  copyFileSync(CATAPULT, join(library, 'pre_post_test_framed.zip'));
+  writeFileSync(
+    join(library, 'pathforge.toml'),
+    `[[rule]]
+id = "remediate-geology"
+kind = "remediation"
+explanation = "Below 50% on the first post-test: the content again, then a retake."
+assessment = "${GEOLOGY}/block1/post"
+below = 50
+assign = ["${GEOLOGY}/block1/content"]
+retake_after_days = 1
+`,
+  );
+  const project = libraryProject('catapult', library);
+  const out = project.uploadTo('cmi5', '--carry-items');
+  const coverage = JSON.parse(await readFile(join(out, 'coverage.json'), 'utf8'));
+  assert.deepEqual(coverage.text_only, [], 'every AU of the package is carried, none is text only');
+  const lms = await startLms(out, ralph);
+  const page = await browser.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  page.on('dialog', async (d) => {
+    problems.push(`alert: ${d.message()}`);
+    await d.dismiss();
+  });
+  try {
+    await page.goto(`${lms.url}/package/cmi5.xml`);
+    const { course, aus: units } = await aus(page, await readFile(join(out, 'cmi5.xml'), 'utf8'));
+    const post = units.find((u) => u.url.endsWith('/post1.html'));
+    assert.deepEqual(
+      [post.moveOn, post.masteryScore],
+      ['Passed', 0.5],
+      'the post-test keeps its own moveOn and takes the masteryScore the rule asks',
+    );
+    let learner = 0;
+    const take = async (au, answer) => {
+      const actor = { objectType: 'Agent', account: { homePage: 'https://pathforge.invalid/learners', name: `geologist-${learner++}` } };
+      const { url, registration } = lms.launch(au, actor, course);
+      // Until Ralph holds `verb` for this launch (the AU's statements are its own).
+      const until = async (verb) => {
+        for (let i = 0; i < 100; i++) {
+          if ((await lms.recorded(registration)).some((s) => VERB(s) === verb)) return;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        assert.fail(`${au.title}: the AU never sent ${verb}`);
+      };
+      await page.goto(url);
+      await until('initialized');
+      await answer();
+      // Its own Exit button's handler: the AU sends terminated and the session ends.
+      // `course` is the page's own (a script-level `let`, so not on `window`).
+      await page.evaluate(() => course.exit());
+      await until('terminated');
+      return lms.recorded(registration);
+    };
+    // The quiz as the learner answers it: the first question (3 kinds of rock) right or
+    // wrong, the second (the outermost layer) wrong.
+    const quiz = (firstRight) => async () => {
+      await page.waitForSelector('#q0');
+      await page.evaluate((right) => {
+        document.getElementById('q0').value = right ? '3' : '7';
+        document.getElementById('q1').value = 'upper_mantle';
+        course.submitAnswers();
+      }, firstRight);
+      await page.waitForSelector('#score-panel.full-overlay-visible');
+    };
+    // The control: the same AU launched without a masteryScore in LMS.LaunchData judges by
+    // its own 80%, so the pass at 50% comes from the exported one.
+    const own = { ...post, masteryScore: null };
+    for (const [au, firstRight, verdict] of [
+      [post, true, 'passed'],
+      [post, false, 'failed'],
+      [own, true, 'failed'],
+    ]) {
+      const recorded = await take(au, quiz(firstRight));
+      const judged = recorded.find((s) => ['passed', 'failed'].includes(VERB(s)));
+      const at = au.masteryScore === null ? 'its own pass mark, 0.8' : 'the exported masteryScore 0.5';
+      assert.deepEqual(
+        [VERB(judged), judged.result.score.scaled],
+        [verdict, firstRight ? 0.5 : 0],
+        `the post-test's own script scored ${firstRight ? 'one of two' : 'none'} right and judged it at ${at}`,
+      );
+      assert.equal(satisfied(post.moveOn, recorded), verdict === 'passed', `moveOn ${post.moveOn} is satisfied only by the pass`);
+      assert.ok(
+        ['initialized', 'terminated'].every((v) => recorded.map(VERB).includes(v)),
+        `the AU opened and closed its session itself: ${recorded.map(VERB)}`,
+      );
+    }
+    // The content AU launches with its own query (index.html?pages=1) and the cmi5 launch
+    // parameters beside it.
+    const content = units.find((u) => u.url.endsWith('index.html?pages=1'));
+    const recorded = await take(content, () => page.waitForSelector('#navmenuitems li'));
+    assert.ok(recorded.map(VERB).includes('initialized'), `the content AU initialized from its carried files: ${recorded.map(VERB)}`);
+    assert.deepEqual(problems, [], 'no script error or alert in the carried AUs');
+    console.log(`catapult (carried): ${units.length} AUs; the post-test's own script judged 0.5 passed at the exported masteryScore (failed at its own 0.8) and 0 failed, statements recorded by Ralph`);
+  } finally {
+    await page.close();
+    lms.close();
+  }
+});

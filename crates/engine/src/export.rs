@@ -127,7 +127,8 @@ pub struct ExportOptions {
     /// image is its alt text.
     pub remote_images: bool,
     /// Carry package items as they are (SCORM 2004 items into SCORM 2004, SCORM 1.2 into
-    /// SCORM 1.2): the package's own files, the item launched as its LMS launched it, so
+    /// SCORM 1.2, cmi5 AUs into cmi5): the package's own files, the item launched as its
+    /// LMS launched it, so
     /// its questions are asked and its score reported. Off by default: the item's own
     /// scripts then run in the learner's LMS, which an admin opts in to.
     pub carry_items: bool,
@@ -336,6 +337,7 @@ impl Project {
                 _ if remote => None,
                 Some("scorm2004") => Some(lms::Standard::Scorm2004),
                 Some("scorm12") => Some(lms::Standard::Scorm12),
+                Some("cmi5") => Some(lms::Standard::Cmi5),
                 _ => None,
             };
             let carried = match (library, carry) {
@@ -504,11 +506,29 @@ impl Packages {
             let data = module.extra.get("item_data")?;
             data.get(what)?.as_str().map(str::to_owned)
         };
+        let cmi5 = module.extra.get("package").and_then(Value::as_str) == Some("cmi5");
+        // SCORM 1.2 gives a percentage, cmi5 a fraction.
+        let mastery_score = match cmi5 {
+            true => module
+                .extra
+                .get("mastery_score")
+                .and_then(Value::as_f64)
+                .map(|f| f * 100.0),
+            false => said("mastery_score").and_then(|s| s.trim().parse().ok()),
+        };
         Ok(Some(lms::Carried {
             launch_data: said("data_from_lms"),
             time_limit_action: said("time_limit_action"),
             max_time_allowed: said("max_time_allowed"),
-            mastery_score: said("mastery_score").and_then(|s| s.trim().parse().ok()),
+            mastery_score,
+            move_on: module
+                .extra
+                .get("move_on")
+                .and_then(Value::as_str)
+                .filter(|_| cmi5)
+                .map(str::to_owned),
+            launch_method: said("launch_method"),
+            entitlement_key: said("entitlement_key"),
             // A resource that does not say (SCORM requires it to) is taken as a SCO.
             sco: module.extra.get("scorm_type").and_then(Value::as_str) != Some("asset"),
             completion_set_by_content: set_by_content("completion_set_by_content"),

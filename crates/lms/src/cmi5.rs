@@ -2,12 +2,16 @@
 //! module in prerequisite order, an objective per skill. cmi5 leaves sequencing to the
 //! LMS, so what it can carry of the rules is each AU's `moveOn` and `masteryScore`: a
 //! scored module must be passed, at the strictest score a rule asks of it. The exported
-//! pages send no statements, so AUs no rule scores are `moveOn="NotApplicable"`.
+//! pages send no statements, so AUs no rule scores are `moveOn="NotApplicable"`. An AU
+//! carried from a cmi5 package ([`crate::Carried`]) launches from its package's files
+//! under `items/` and keeps its own `moveOn`, `masteryScore`, `launchMethod`,
+//! `launchParameters` and `entitlementKey`, made stricter where a rule scores it.
 
 use std::collections::BTreeMap;
 
 use rules::RuleBody;
 
+use crate::resources::carried_path;
 use crate::xml::Xml;
 use crate::{cover, fraction, html_page, Files, Plan, RuleCoverage, Status};
 
@@ -46,6 +50,11 @@ pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
             }
             _ => {}
         }
+    }
+    // A carried AU passes at the stricter of its own masteryScore and the rules'.
+    for (key, at) in mastery.iter_mut() {
+        let own = plan.carried(plan.module(key)).and_then(|c| c.mastery_score);
+        *at = at.max(own.unwrap_or(0.0));
     }
     let passes = |key: &str| {
         let at = mastery[key];
@@ -159,16 +168,18 @@ pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
         for m in modules {
             let ident = plan.ident(&m.key);
             let id = plan.uri(&format!("au:{ident}"));
-            let score = mastery.get(m.key.as_str()).map(|s| fraction(*s));
-            let mut attrs = vec![("id", id.as_str())];
-            match &score {
-                Some(s) => {
-                    attrs.push(("moveOn", "Passed"));
-                    attrs.push(("masteryScore", s.as_str()));
-                }
-                // The exported pages send no cmi5 statements: an AU no rule scores
-                // must not hold the course back.
-                None => attrs.push(("moveOn", "NotApplicable")),
+            let carried = plan.carried(m);
+            let asked = mastery.get(m.key.as_str()).copied();
+            let score = asked
+                .or(carried.and_then(|c| c.mastery_score))
+                .map(fraction);
+            let move_on = move_on(carried.and_then(|c| c.move_on.as_deref()), asked.is_some());
+            let mut attrs = vec![("id", id.as_str()), ("moveOn", move_on)];
+            if let Some(s) = &score {
+                attrs.push(("masteryScore", s.as_str()));
+            }
+            if let Some(method) = carried.and_then(|c| c.launch_method.as_deref()) {
+                attrs.push(("launchMethod", method));
             }
             x.open("au", &attrs);
             lang(&mut x, "title", &m.title);
@@ -183,10 +194,23 @@ pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
                 }
                 x.close("objectives");
             }
-            let url = format!("content/{ident}.html");
-            x.text("url", &[], &url);
+            match carried {
+                Some(c) => {
+                    x.text("url", &[], &carried_path(&c.package, &c.launch));
+                    if let Some(p) = &c.launch_data {
+                        x.text("launchParameters", &[], p);
+                    }
+                    if let Some(key) = &c.entitlement_key {
+                        x.text("entitlementKey", &[], key);
+                    }
+                }
+                None => {
+                    let url = format!("content/{ident}.html");
+                    x.text("url", &[], &url);
+                    files.insert(url, html_page(&m.title, &m.body, plan.course.remote_images));
+                }
+            }
             x.close("au");
-            files.insert(url, html_page(&m.title, &m.body, plan.course.remote_images));
         }
         if track.is_some() {
             x.close("block");
@@ -195,6 +219,21 @@ pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
     x.close("courseStructure");
     files.insert("cmi5.xml".to_owned(), x.finish());
     (files, coverage)
+}
+
+/// An AU's `moveOn`: what satisfies it. An exported page sends no cmi5 statements, so one
+/// no rule scores must not hold the course back (`NotApplicable`), and one a rule scores
+/// must be passed. A carried AU keeps its own, made to include passing when a rule scores
+/// it (`Completed` becomes `CompletedAndPassed`; anything satisfied without a pass,
+/// `Passed`).
+pub(crate) fn move_on(own: Option<&str>, scored: bool) -> &str {
+    match (own, scored) {
+        (Some(own), false) => own,
+        (Some("Passed" | "CompletedAndPassed"), true) => own.unwrap_or_default(),
+        (Some("Completed"), true) => "CompletedAndPassed",
+        (_, true) => "Passed",
+        (None, false) => "NotApplicable",
+    }
 }
 
 /// The lowest score at which a placement band skips something.

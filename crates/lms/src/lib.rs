@@ -77,11 +77,12 @@ impl Target {
     ];
 
     /// The standard of the package items this target can carry as they are
-    /// ([`Carried`]): its own SCORM version's.
+    /// ([`Carried`]): its own SCORM version's, or cmi5's.
     pub fn carries(self) -> Option<Standard> {
         match self {
             Target::Scorm2004 => Some(Standard::Scorm2004),
             Target::Scorm12 => Some(Standard::Scorm12),
+            Target::Cmi5 => Some(Standard::Cmi5),
             _ => None,
         }
     }
@@ -188,14 +189,20 @@ pub struct Carried {
     /// false, SCORM's default, unless its manifest said so).
     pub completion_set_by_content: bool,
     pub objective_set_by_content: bool,
-    /// What its LMS handed it (`adlcp:dataFromLMS`, read as `cmi.launch_data`).
+    /// What its LMS handed it (`adlcp:dataFromLMS`, read as `cmi.launch_data`; a cmi5
+    /// AU's `launchParameters`, read from `LMS.LaunchData`).
     pub launch_data: Option<String>,
     /// What its LMS did when its time ran out (`adlcp:timeLimitAction`).
     pub time_limit_action: Option<String>,
-    /// SCORM 1.2: its time limit (`adlcp:maxtimeallowed`) and pass mark
-    /// (`adlcp:masteryscore`, a percentage).
+    /// SCORM 1.2: its time limit (`adlcp:maxtimeallowed`).
     pub max_time_allowed: Option<String>,
+    /// Its pass mark, a percentage (SCORM 1.2 `adlcp:masteryscore`, cmi5 `masteryScore`).
     pub mastery_score: Option<f64>,
+    /// cmi5: what satisfies it (`moveOn`), how it opens (`launchMethod`) and the key a
+    /// licensed AU checks (`entitlementKey`), as its course structure gave them.
+    pub move_on: Option<String>,
+    pub launch_method: Option<String>,
+    pub entitlement_key: Option<String>,
 }
 
 /// The run-time API a carried item talks to.
@@ -203,6 +210,7 @@ pub struct Carried {
 pub enum Standard {
     Scorm12,
     Scorm2004,
+    Cmi5,
 }
 
 #[derive(Debug, Clone, PartialEq)]

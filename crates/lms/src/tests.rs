@@ -236,6 +236,9 @@ fn carried_items_launch_as_their_source_did_and_only_into_their_own_standard() {
                 time_limit_action: Some("exit,message".to_owned()),
                 max_time_allowed: Some("00:30:00".to_owned()),
                 mastery_score: Some(80.0),
+                move_on: None,
+                launch_method: None,
+                entitlement_key: None,
             });
         }
     }
@@ -1052,4 +1055,177 @@ fn counts_say_one_in_the_singular_and_irregular_plurals_as_given() {
         "2 libraries".to_owned(),
         "a plural that is not the singular and an s, as given",
     );
+}
+
+#[test]
+fn a_carried_cmi5_au_launches_from_its_package_and_keeps_its_own_settings() {
+    let mut course = probe();
+    let au = |launch: &str, own: Option<f64>, move_on: &str| Carried {
+        package: "geo".to_owned(),
+        launch: launch.to_owned(),
+        pages: Vec::new(),
+        sco: true,
+        completion_set_by_content: false,
+        objective_set_by_content: false,
+        launch_data: Some("level=2".to_owned()),
+        time_limit_action: None,
+        max_time_allowed: None,
+        mastery_score: own,
+        move_on: Some(move_on.to_owned()),
+        launch_method: Some("OwnWindow".to_owned()),
+        entitlement_key: Some("k-1".to_owned()),
+    };
+    for m in &mut course.modules {
+        let carried = match m.key.as_str() {
+            // The rules ask 80% of the quiz (its strictest); the AU itself asks 90%.
+            "quiz" => au("post1.html", Some(90.0), "Completed"),
+            // No rule scores "a".
+            "a" => au("index.html?pages=1", None, "CompletedOrPassed"),
+            _ => continue,
+        };
+        m.speaks = Some(Standard::Cmi5);
+        m.interactive = Some(format!("a cmi5 AU (launch {}) of geo.zip", carried.launch));
+        m.carried = Some(carried);
+    }
+    let package: BTreeMap<String, Copied> =
+        ["cmi5.xml", "post1.html", "index.html", "js/cmi5.min.js"]
+            .into_iter()
+            .map(|p| {
+                let file = Copied {
+                    package: "lib/geo.zip".into(),
+                    path: p.to_owned(),
+                    size: 1,
+                };
+                (p.to_owned(), file)
+            })
+            .collect();
+    course.packages.insert("geo".to_owned(), package);
+
+    let export = compile(&course, Target::Cmi5).expect("compiles");
+    let xml = text(&export, "cmi5.xml");
+    let au_of = |title: &str| {
+        let at = xml
+            .find(&format!("<langstring lang=\"en-US\">{title}</langstring>"))
+            .expect("the AU");
+        let start = xml[..at].rfind("<au ").unwrap();
+        xml[start..at + xml[at..].find("</au>").unwrap()].to_owned()
+    };
+    let quiz = au_of("quiz");
+    let a = au_of("a");
+    for (au, part, why) in [
+        (
+            &quiz,
+            r#"moveOn="CompletedAndPassed""#,
+            "a rule scores the quiz, so completing it is not enough: it must be passed too",
+        ),
+        (
+            &quiz,
+            r#"masteryScore="0.9""#,
+            "the stricter of its own 90% and the rules' 80%",
+        ),
+        (
+            &quiz,
+            r#"launchMethod="OwnWindow""#,
+            "it opens as its source said",
+        ),
+        (
+            &quiz,
+            "<url>items/geo/post1.html</url>",
+            "launched from its package's files",
+        ),
+        (
+            &a,
+            r#"moveOn="CompletedOrPassed""#,
+            "no rule scores it: its own moveOn stands",
+        ),
+        (
+            &a,
+            "<url>items/geo/index.html?pages=1</url>",
+            "its own query kept",
+        ),
+        (
+            &a,
+            "<launchParameters>level=2</launchParameters>",
+            "what its LMS handed it",
+        ),
+        (
+            &a,
+            "<entitlementKey>k-1</entitlementKey>",
+            "the key a licensed AU checks",
+        ),
+    ] {
+        assert!(au.contains(part), "{why}: {au}");
+    }
+    check(
+        (
+            a.contains("masteryScore"),
+            export.copied.contains_key("items/geo/js/cmi5.min.js"),
+            export.copied.contains_key("items/geo/cmi5.xml"),
+            export.files.keys().any(|f| f.starts_with("content/M-quiz")),
+            export.coverage.text_only.iter().any(|t| t.module == "quiz"),
+        ),
+        (false, true, false, false, false),
+        "an AU with no pass mark gets none; the package's files are copied but not its own \
+         cmi5.xml (the export's is the only one); a carried AU has no page of its text and \
+         is not text only",
+    );
+    let remediate = export
+        .coverage
+        .rules
+        .iter()
+        .find(|r| r.rule == "remediate")
+        .unwrap();
+    assert!(
+        remediate.how.contains("masteryScore 90%")
+            && remediate.how.contains("is carried as its source's item"),
+        "the coverage quotes the masteryScore the AU really has, and that the AU reports \
+         its own score: {}",
+        remediate.how
+    );
+}
+
+#[test]
+fn a_cmi5_aus_move_on_is_its_own_made_to_include_a_pass_a_rule_asks() {
+    for (own, scored, want, why) in [
+        (
+            None,
+            false,
+            "NotApplicable",
+            "a page sends nothing: it must not hold the course back",
+        ),
+        (None, true, "Passed", "a scored page must be passed"),
+        (
+            Some("Completed"),
+            false,
+            "Completed",
+            "a carried AU keeps its own",
+        ),
+        (
+            Some("Completed"),
+            true,
+            "CompletedAndPassed",
+            "and adds the pass a rule needs",
+        ),
+        (
+            Some("CompletedOrPassed"),
+            true,
+            "Passed",
+            "completing alone no longer satisfies it",
+        ),
+        (
+            Some("NotApplicable"),
+            true,
+            "Passed",
+            "nor does nothing at all",
+        ),
+        (
+            Some("CompletedAndPassed"),
+            true,
+            "CompletedAndPassed",
+            "a pass is already asked",
+        ),
+        (Some("Passed"), true, "Passed", "likewise"),
+    ] {
+        check(cmi5::move_on(own, scored), want, why);
+    }
 }

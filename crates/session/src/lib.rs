@@ -149,8 +149,8 @@ pub struct ExportRequest {
     /// Let pages show `https:` images from the web (off: a page fetches nothing).
     #[serde(default)]
     pub remote_images: bool,
-    /// Carry SCORM package items as they are, into the same SCORM version (off: each is a
-    /// page of its text).
+    /// Carry package items as they are, into their own standard (SCORM 2004, SCORM 1.2,
+    /// cmi5; off: each is a page of its text).
     #[serde(default)]
     pub carry_items: bool,
 }

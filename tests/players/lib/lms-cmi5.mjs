@@ -22,6 +22,10 @@ export async function startLms(dir, lrs, mounts = {}) {
 
   const routes = async (req, res) => {
     const url = new URL(req.url, 'http://lms');
+    // Repeated slashes count as one, as web servers merge them by default: Rustici's cmi5
+    // client, which real AUs ship, joins `endpoint + "/activities/state"` to an endpoint
+    // that already ends in a slash.
+    url.pathname = url.pathname.replace(/\/{2,}/g, '/');
     if (req.method === 'POST' && url.pathname.startsWith('/fetch/')) {
       const session = url.pathname.slice('/fetch/'.length);
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -35,6 +39,12 @@ export async function startLms(dir, lrs, mounts = {}) {
       return true;
     }
     if (url.pathname === '/xapi/activities/state') {
+      // LMS.LaunchData, and what an AU keeps for itself (a bookmark), as an LRS keeps it.
+      if (['PUT', 'POST'].includes(req.method)) {
+        launchData.set(key(url.searchParams), JSON.parse((await read(req)).toString() || 'null'));
+        res.writeHead(204).end();
+        return true;
+      }
       const doc = launchData.get(key(url.searchParams));
       if (req.method === 'GET' && doc) {
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(doc));
@@ -85,7 +95,10 @@ export async function startLms(dir, lrs, mounts = {}) {
         registration,
         activityId: au.id,
       });
-      return { url: `${server.url}/package/${au.url}?${params}`, registration };
+      // An AU's URL may carry its own query (`index.html?pages=2`): cmi5 §8.1 adds the
+      // launch parameters to it.
+      const join = au.url.includes('?') ? '&' : '?';
+      return { url: `${server.url}/package/${au.url}${join}${params}`, registration };
     },
     /** The statements Ralph recorded for a registration (straight from Ralph). */
     async recorded(registration) {

@@ -687,8 +687,8 @@ mapping: string | null,
  */
 remote_images: boolean, 
 /**
- * Carry SCORM package items as they are, into the same SCORM version (off: each is a
- * page of its text).
+ * Carry package items as they are, into their own standard (SCORM 2004, SCORM 1.2,
+ * cmi5; off: each is a page of its text).
  */
 carry_items: boolean, };
 

@@ -40,9 +40,10 @@ pub(crate) struct ExportArgs {
     /// fetches nothing when a learner opens it: each image is its alt text.
     #[arg(long)]
     remote_images: bool,
-    /// Carry the items of SCORM packages as they are (2004 items into scorm2004, 1.2 items
-    /// into scorm12): their own files and scripts, so they ask their questions and report
-    /// their scores. Without it each reaches the export as a page of its text.
+    /// Carry the items of packages as they are (SCORM 2004 items into scorm2004, 1.2 items
+    /// into scorm12, cmi5 AUs into cmi5): their own files and scripts, so they ask their
+    /// questions and report their scores. Without it each reaches the export as a page of
+    /// its text.
     #[arg(long)]
     carry_items: bool,
 }
@@ -52,8 +53,8 @@ pub(crate) fn run_export(args: &ExportArgs, json: bool) -> anyhow::Result<Output
     let target: lms::Target = args.target.parse()?;
     if args.carry_items && target.carries().is_none() {
         eprintln!(
-            "note: --carry-items carries SCORM items into scorm2004 and scorm12 only; {} gets \
-             each module as its text",
+            "note: --carry-items carries package items into scorm2004, scorm12 and cmi5 only; \
+             {} gets each module as its text",
             target.name()
         );
     }

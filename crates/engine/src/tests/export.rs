@@ -1241,6 +1241,68 @@ fn package_items_are_carried_as_they_are_when_the_admin_asks() {
 }
 
 #[test]
+fn a_cmi5_package_is_carried_into_cmi5_as_it_is() {
+    // ADL's public CATAPULT pre/post-test package (Apache-2.0, in tests/fixtures).
+    let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/catapult/pre_post_test_framed.zip");
+    let tmp = tempfile::tempdir().unwrap();
+    let package = tmp.path().join("pre_post_test_framed.zip");
+    std::fs::copy(&source, &package).unwrap();
+    let mut p = Project::create(&tmp.path().join("geo.pathforge"), Timestamp(1)).unwrap();
+    let report = p.import_library(&package, &ME, Timestamp(2)).unwrap();
+    check(
+        (report.added, report.warnings.len()),
+        (6, 0),
+        "six AUs, the two launched with a query (index.html?pages=N) read like the rest",
+    );
+
+    let plain = p
+        .export(lms::Target::Cmi5, &ExportOptions::default())
+        .unwrap();
+    check(
+        text_only(&plain)
+            .iter()
+            .filter(|(_, carriable)| *carriable)
+            .count(),
+        6,
+        "by default each AU is a page of its text, and the report says carrying would take it",
+    );
+    let carry = ExportOptions {
+        carry_items: true,
+        ..Default::default()
+    };
+    let export = p.export(lms::Target::Cmi5, &carry).unwrap();
+    let xml = String::from_utf8(export.files["cmi5.xml"].clone()).unwrap();
+    check(
+        (
+            export.coverage.text_only.len(),
+            xml.contains("<url>items/pre_post_test_framed/index.html?pages=2</url>"),
+            export
+                .copied
+                .contains_key("items/pre_post_test_framed/js/cmi5.min.js"),
+            export.files.keys().any(|f| f.starts_with("content/")),
+        ),
+        (0, true, true, false),
+        "every AU is carried: launched from the package's files with its own query, the \
+         package's cmi5 client beside it, and no page of text written",
+    );
+    let out = tmp.path().join("export");
+    p.write_export(&export, &out).unwrap();
+    testkit::validate("cmi5", &out.join("cmi5.xml"));
+
+    let into_scorm = p.export(lms::Target::Scorm2004, &carry).unwrap();
+    check(
+        (
+            text_only(&into_scorm).iter().filter(|(_, c)| !c).count(),
+            into_scorm.copied.len(),
+        ),
+        (6, 0),
+        "cmi5 AUs do not go into SCORM as they are (they speak xAPI, not a SCORM run-time): \
+         text only, and not said to be carriable",
+    );
+}
+
+#[test]
 fn an_item_on_the_web_is_never_carried() {
     let tmp = tempfile::tempdir().unwrap();
     let manifest = r#"<manifest identifier="m" xmlns="http://www.imsglobal.org/xsd/imscp_v1p1" xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_v1p3">

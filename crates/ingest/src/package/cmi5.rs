@@ -61,6 +61,25 @@ pub(super) fn read(
         if let Some(score) = attr(au, "masteryScore").and_then(|s| s.parse::<f64>().ok()) {
             extra.insert("mastery_score".into(), json!(score));
         }
+        // What an export needs to carry the AU as it is: what its LMS hands it, how it
+        // opens, the key a licensed AU checks.
+        let mut item_data = Map::new();
+        let said = [
+            ("data_from_lms", text_of(child(au, "launchParameters"))),
+            ("entitlement_key", text_of(child(au, "entitlementKey"))),
+            (
+                "launch_method",
+                attr(au, "launchMethod").unwrap_or("").to_owned(),
+            ),
+        ];
+        for (key, value) in said {
+            if !value.is_empty() {
+                item_data.insert(key.into(), json!(value));
+            }
+        }
+        if !item_data.is_empty() {
+            extra.insert("item_data".into(), Value::Object(item_data));
+        }
         let blocks: Vec<String> = au
             .ancestors()
             .filter(|a| a.tag_name().name() == "block")

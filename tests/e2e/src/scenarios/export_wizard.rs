@@ -100,7 +100,7 @@ pub(crate) async fn export_carries_items(env: &Env) -> Result<()> {
         )
         .await?;
         ensure!(
-            hint.contains("6 of these are SCORM items"),
+            hint.contains("6 of these are package items"),
             "the wizard says which text-only modules carrying would take: {hint}"
         );
         c.find(Locator::Css("[data-testid=export-carry-items]"))
