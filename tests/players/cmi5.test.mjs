@@ -204,6 +204,11 @@ retake_after_days = 1
         `the post-test's own script scored ${firstRight ? 'one of two' : 'none'} right and judged it at ${at}`,
       );
       assert.equal(satisfied(post.moveOn, recorded), verdict === 'passed', `moveOn ${post.moveOn} is satisfied only by the pass`);
+      assert.equal(
+        judged.object.id,
+        'https://w3id.org/xapi/cmi5/catapult/lts/course/geology-intro-preposttest/block1/post',
+        'the verdict is about the AU its publisher named: records made before it was carried carry on',
+      );
       assert.ok(
         ['initialized', 'terminated'].every((v) => recorded.map(VERB).includes(v)),
         `the AU opened and closed its session itself: ${recorded.map(VERB)}`,

@@ -268,7 +268,7 @@ fn sync_dry_runs_list_the_moodle_and_canvas_calls_a_bundle_needs() {
 }
 
 #[test]
-fn package_items_are_carried_only_when_asked_and_only_into_their_own_scorm() {
+fn package_items_are_carried_only_when_asked_and_only_into_their_own_standard() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let file = tmp.path().join("n.pathforge");
     let nurse = sample_library().with_file_name("nurse-onboarding");
@@ -300,10 +300,17 @@ fn package_items_are_carried_only_when_asked_and_only_into_their_own_scorm() {
         !said.contains("text only") && dir.join("items/medication-safety").is_dir(),
         "with --carry-items they are carried: {said}"
     );
-    let (_, note, dir) = export("cmi5", "cmi5", true);
+    let (_, note, dir) = export("openedx", "openedx", true);
     assert!(
-        note.contains("--carry-items carries SCORM items into scorm2004 and scorm12 only")
+        note.contains("--carry-items carries package items into scorm2004, scorm12 and cmi5 only")
             && !dir.join("items").exists(),
         "a target that cannot carry them says so instead of ignoring the flag silently: {note}"
+    );
+    let (said, note, dir) = export("cmi5", "cmi5", true);
+    assert!(
+        note.is_empty()
+            && said.contains("text only: “Medication Safety Pre-Assessment”")
+            && !dir.join("items").exists(),
+        "cmi5 carries cmi5 AUs, not SCORM items: these stay text: {said}"
     );
 }

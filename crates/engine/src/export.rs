@@ -521,6 +521,12 @@ impl Packages {
             time_limit_action: said("time_limit_action"),
             max_time_allowed: said("max_time_allowed"),
             mastery_score,
+            au_id: module
+                .extra
+                .get("identifier")
+                .and_then(Value::as_str)
+                .filter(|id| cmi5 && !id.is_empty())
+                .map(str::to_owned),
             move_on: module
                 .extra
                 .get("move_on")

@@ -152,6 +152,8 @@ pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
         }
         x.close("objectives");
     }
+    // AU ids a carried AU's own id may not repeat (the same package carried twice).
+    let mut taken = std::collections::BTreeSet::new();
     for (track, modules) in &plan.blocks {
         if let Some(track) = track {
             x.open(
@@ -167,8 +169,13 @@ pub(crate) fn compile(plan: &Plan<'_>) -> (Files, Vec<RuleCoverage>) {
         }
         for m in modules {
             let ident = plan.ident(&m.key);
-            let id = plan.uri(&format!("au:{ident}"));
             let carried = plan.carried(m);
+            // A carried AU keeps its own id: its statements are about the same activity
+            // as before it was carried.
+            let id = match carried.and_then(|c| c.au_id.clone()) {
+                Some(own) if taken.insert(own.clone()) => own,
+                _ => plan.uri(&format!("au:{ident}")),
+            };
             let asked = mastery.get(m.key.as_str()).copied();
             let score = asked
                 .or(carried.and_then(|c| c.mastery_score))

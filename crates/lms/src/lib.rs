@@ -198,8 +198,11 @@ pub struct Carried {
     pub max_time_allowed: Option<String>,
     /// Its pass mark, a percentage (SCORM 1.2 `adlcp:masteryscore`, cmi5 `masteryScore`).
     pub mastery_score: Option<f64>,
-    /// cmi5: what satisfies it (`moveOn`), how it opens (`launchMethod`) and the key a
-    /// licensed AU checks (`entitlementKey`), as its course structure gave them.
+    /// cmi5: the AU's own id (its publisher's IRI: the activity its statements are
+    /// about, so learning records made before carry on), what satisfies it (`moveOn`),
+    /// how it opens (`launchMethod`) and the key a licensed AU checks (`entitlementKey`),
+    /// as its course structure gave them.
+    pub au_id: Option<String>,
     pub move_on: Option<String>,
     pub launch_method: Option<String>,
     pub entitlement_key: Option<String>,

@@ -236,6 +236,7 @@ fn carried_items_launch_as_their_source_did_and_only_into_their_own_standard() {
                 time_limit_action: Some("exit,message".to_owned()),
                 max_time_allowed: Some("00:30:00".to_owned()),
                 mastery_score: Some(80.0),
+                au_id: None,
                 move_on: None,
                 launch_method: None,
                 entitlement_key: None,
@@ -1071,6 +1072,7 @@ fn a_carried_cmi5_au_launches_from_its_package_and_keeps_its_own_settings() {
         time_limit_action: None,
         max_time_allowed: None,
         mastery_score: own,
+        au_id: Some("https://example.org/geo/au".to_owned()),
         move_on: Some(move_on.to_owned()),
         launch_method: Some("OwnWindow".to_owned()),
         entitlement_key: Some("k-1".to_owned()),
@@ -1122,6 +1124,16 @@ fn a_carried_cmi5_au_launches_from_its_package_and_keeps_its_own_settings() {
             &quiz,
             r#"masteryScore="0.9""#,
             "the stricter of its own 90% and the rules' 80%",
+        ),
+        (
+            &a,
+            r#"<au id="https://example.org/geo/au""#,
+            "its own id: its statements are about the same activity as before",
+        ),
+        (
+            &quiz,
+            r#"<au id="urn:"#,
+            "an id already taken (the same AU carried twice) is not repeated",
         ),
         (
             &quiz,

@@ -1277,14 +1277,17 @@ fn a_cmi5_package_is_carried_into_cmi5_as_it_is() {
         (
             export.coverage.text_only.len(),
             xml.contains("<url>items/pre_post_test_framed/index.html?pages=2</url>"),
+            xml.contains(
+                r#"<au id="https://w3id.org/xapi/cmi5/catapult/lts/course/geology-intro-preposttest/block1/pre""#
+            ),
             export
                 .copied
                 .contains_key("items/pre_post_test_framed/js/cmi5.min.js"),
             export.files.keys().any(|f| f.starts_with("content/")),
         ),
-        (0, true, true, false),
-        "every AU is carried: launched from the package's files with its own query, the \
-         package's cmi5 client beside it, and no page of text written",
+        (0, true, true, true, false),
+        "every AU is carried: launched from the package's files with its own query and its \
+         publisher's id, the package's cmi5 client beside it, and no page of text written",
     );
     let out = tmp.path().join("export");
     p.write_export(&export, &out).unwrap();
