@@ -6,14 +6,12 @@
 // masteryScore must be the one the rules' coverage reports.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { launch } from './lib/browser.mjs';
 import { satisfied, startLms } from './lib/lms-cmi5.mjs';
-import { libraryProject, sampleLibraries, sampleProject, ROOT } from './lib/pathforge.mjs';
+import { libraryBeside, libraryProject, sampleLibraries, sampleProject, ROOT } from './lib/pathforge.mjs';
 import { startRalph } from './lib/ralph.mjs';
 
 let browser;
@@ -120,10 +118,8 @@ const CATAPULT = join(ROOT, 'tests/fixtures/catapult/pre_post_test_framed.zip');
 const GEOLOGY = 'pre_post_test_framed.zip/https://w3id.org/xapi/cmi5/catapult/lts/course/geology-intro-preposttest';
 
 test('a carried cmi5 package: its own AUs report to Ralph, judged by the masteryScore the rules set', async () => {
-  const library = mkdtempSync(join(tmpdir(), 'pathforge-catapult-library-'));
-  copyFileSync(CATAPULT, join(library, 'pre_post_test_framed.zip'));
-  writeFileSync(
-    join(library, 'pathforge.toml'),
+  const library = libraryBeside(
+    CATAPULT,
     `[[rule]]
 id = "remediate-geology"
 kind = "remediation"

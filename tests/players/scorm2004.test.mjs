@@ -8,12 +8,11 @@
 // Each delivered activity's launch file is loaded in the content frame, as an LMS does.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { launch } from './lib/browser.mjs';
-import { libraryProject, sampleLibraries, sampleProject, ROOT } from './lib/pathforge.mjs';
+import { libraryBeside, libraryProject, sampleLibraries, sampleProject, ROOT } from './lib/pathforge.mjs';
 import { serve } from './lib/serve.mjs';
 
 let browser;
@@ -367,10 +366,8 @@ test(
   { skip: existsSync(GOLF) ? false : `NEEDS ${SHARED}: the real packages are not there, so the carried quiz was NOT played` },
   async () => {
     // A designer's library: the public package and a rule written beside it.
-    const library = mkdtempSync(join(tmpdir(), 'pathforge-golf-library-'));
-    copyFileSync(GOLF, join(library, 'golf.zip'));
-    writeFileSync(
-      join(library, 'pathforge.toml'),
+    const library = libraryBeside(
+      GOLF,
       `[[rule]]
 id = "etiquette-after-quiz"
 kind = "unlock"
@@ -379,6 +376,7 @@ module = "golf.zip/etuqiette_item"
 requires = ["golf.zip/test_1"]
 min_score = 70
 `,
+      'golf.zip',
     );
     const project = libraryProject('golf-rule', library);
     const out = project.exportTo('scorm2004', '--carry-items');

@@ -389,19 +389,23 @@ fn long_commands_print_plain_progress_lines_off_a_terminal() {
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("p.pathforge");
     assert!(pathforge(&[&"init", &file]).status.success());
-    let import = |json: bool| {
+    // The command `args`, with `--json` or not, its progress lines printed at once.
+    let run = |args: &[&std::ffi::OsStr], json: bool| {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_pathforge"));
-        cmd.args([
-            "import".as_ref(),
-            file.as_os_str(),
-            sample_library().as_os_str(),
-        ]);
+        cmd.args(args);
         if json {
             cmd.arg("--json");
         }
         cmd.env("PATHFORGE_PROGRESS_DELAY_MS", "0")
             .output()
             .unwrap()
+    };
+    let library = sample_library();
+    let import = |json: bool| {
+        run(
+            &["import".as_ref(), file.as_os_str(), library.as_os_str()],
+            json,
+        )
     };
     let out = import(false);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -422,17 +426,17 @@ fn long_commands_print_plain_progress_lines_off_a_terminal() {
 
     // Writing an export counts by bytes (a carried video moves them while the file count
     // waits), as a percentage.
+    let zip = tmp.path().join("course.zip");
     let export = |json: bool| {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_pathforge"));
-        cmd.args(["export".as_ref(), file.as_os_str()]);
-        cmd.args(["--target", "scorm2004", "--out"]);
-        cmd.arg(tmp.path().join("course.zip"));
-        if json {
-            cmd.arg("--json");
-        }
-        cmd.env("PATHFORGE_PROGRESS_DELAY_MS", "0")
-            .output()
-            .unwrap()
+        let args: [&std::ffi::OsStr; 6] = [
+            "export".as_ref(),
+            file.as_os_str(),
+            "--target".as_ref(),
+            "scorm2004".as_ref(),
+            "--out".as_ref(),
+            zip.as_os_str(),
+        ];
+        run(&args, json)
     };
     let out = export(false);
     assert!(out.status.success(), "{}", stderr(&out));

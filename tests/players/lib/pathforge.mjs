@@ -1,7 +1,8 @@
 // Runs the `pathforge` CLI (the debug build `make build` makes, or $PATHFORGE) to make the
 // projects and exports the player tests play.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -69,4 +70,14 @@ export function libraryProject(name, library, links = []) {
     return served;
   };
   return { dir, file, modules, edges, rules, exportTo, uploadTo };
+}
+
+/** A designer's library in a temporary folder: the package at `packageFile` (named `name`
+ * there) and, beside it, a `pathforge.toml` holding `manifest` (rules written for the
+ * package's items). */
+export function libraryBeside(packageFile, manifest, name = basename(packageFile)) {
+  const library = mkdtempSync(join(tmpdir(), 'pathforge-library-'));
+  copyFileSync(packageFile, join(library, name));
+  writeFileSync(join(library, 'pathforge.toml'), manifest);
+  return library;
 }
