@@ -174,7 +174,7 @@ impl Project {
             _ => {
                 let c = self.curriculum()?;
                 self.refuse_errors_in(&c)?;
-                // Items are carried only into their own SCORM version, and if asked.
+                // Items are carried only into their own standard, and if asked.
                 let carry = target.carries().filter(|_| options.carry_items);
                 let course = self.course(&c, options, carry)?;
                 Ok(lms::compile(&course, target)?)
