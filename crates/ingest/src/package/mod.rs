@@ -217,7 +217,7 @@ fn zip_name<R: Read + ?Sized>(
 }
 
 /// `%XX` escapes decoded (as URLs in manifests carry them); invalid escapes kept as written.
-fn percent_decoded(s: &str) -> String {
+pub(super) fn percent_decoded(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -307,16 +307,42 @@ pub fn read_package_parts(
 }
 
 fn read_files(path: &Path, files: Files) -> Result<(PackageKind, LibraryContent)> {
-    if let Some((base, xml)) = files.find("imsmanifest.xml") {
-        return scorm::read(path, &files, &base, xml);
+    let (kind, mut content) = if let Some((base, xml)) = files.find("imsmanifest.xml") {
+        scorm::read(path, &files, &base, xml)?
+    } else if let Some((base, xml)) = files.find("cmi5.xml") {
+        cmi5::read(path, &files, &base, xml)?
+    } else {
+        return Err(Error::bad(
+            path,
+            "holds neither imsmanifest.xml (SCORM) nor cmi5.xml (cmi5)",
+        ));
+    };
+    let missing = assets::missing(&files);
+    if !missing.is_empty() {
+        let named: Vec<String> = missing
+            .iter()
+            .take(5)
+            .map(|(page, reference)| format!("{reference} (loaded by {page})"))
+            .collect();
+        let more = match missing.len() {
+            n if n > 5 => format!(" and {} more", n - 5),
+            _ => String::new(),
+        };
+        // About the package itself: a folder library names it.
+        content.warnings.push(crate::Warning {
+            relative_path: String::new(),
+            message: format!(
+                "its pages load {} the package does not hold: {}{more}. An LMS shows those \
+                 pages without them, and an export carrying its items copies them as they are",
+                match missing.len() {
+                    1 => "a file".to_owned(),
+                    n => format!("{n} files"),
+                },
+                named.join(", ")
+            ),
+        });
     }
-    if let Some((base, xml)) = files.find("cmi5.xml") {
-        return cmi5::read(path, &files, &base, xml);
-    }
-    Err(Error::bad(
-        path,
-        "holds neither imsmanifest.xml (SCORM) nor cmi5.xml (cmi5)",
-    ))
+    Ok((kind, content))
 }
 
 /// The text of the package's XML file `name`, in the encoding its mark or declaration
@@ -395,6 +421,7 @@ fn draft(
     }
 }
 
+mod assets;
 mod carry;
 mod cmi5;
 mod lom;

@@ -401,6 +401,20 @@ fn cmi5_packages_read_their_assignable_units() {
     );
     assert_eq!(au.extra["move_on"], "CompletedOrPassed");
     assert_eq!(au.extra["mastery_score"], 0.3);
+    let missing: Vec<&str> = content
+        .warnings
+        .iter()
+        .map(|w| w.message.as_str())
+        .filter(|m| m.contains("does not hold"))
+        .collect();
+    assert!(
+        missing.len() == 1
+            && missing[0].starts_with("its pages load 4 files the package does not hold")
+            && missing[0].contains("js/cmi5.min.js (loaded by index.html)"),
+        "this copy of the public package ships its page without the scripts and style it \
+         loads (ADL's CATAPULT original has them): the import says so, naming them: {:?}",
+        content.warnings
+    );
 }
 
 #[test]
