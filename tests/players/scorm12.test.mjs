@@ -7,11 +7,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { launch } from './lib/browser.mjs';
-import { libraryProject, sampleLibraries, sampleProject, ROOT } from './lib/pathforge.mjs';
+import { libraryProject, needsShared, sampleLibraries, sampleProject, sharedPackage, ROOT } from './lib/pathforge.mjs';
 import { serve } from './lib/serve.mjs';
 
 let browser;
@@ -22,16 +21,21 @@ after(async () => {
   await browser?.close();
 });
 
+/** The SCORM 1.2 harness, scorm-again and the export in `out`, served together. */
+function serve12(out) {
+  return serve({
+    '/scorm-again/': join(ROOT, 'tests/players/node_modules/scorm-again/dist'),
+    '/harness/': join(ROOT, 'tests/players/harness'),
+    '/package/': out,
+  });
+}
+
 for (const library of sampleLibraries()) {
   test(`${library}: each SCORM 1.2 item launches in scorm-again and carries the prerequisites the coverage reports`, async () => {
     const project = sampleProject(library);
     const out = project.exportTo('scorm12');
     const coverage = JSON.parse(await readFile(join(out, 'coverage.json'), 'utf8'));
-    const server = await serve({
-      '/scorm-again/': join(ROOT, 'tests/players/node_modules/scorm-again/dist'),
-      '/harness/': join(ROOT, 'tests/players/harness'),
-      '/package/': out,
-    });
+    const server = await serve12(out);
     const page = await browser.newPage();
     const problems = [];
     page.on('pageerror', (e) => problems.push(e.message));
@@ -94,20 +98,15 @@ for (const library of sampleLibraries()) {
 // Rustici's public SCORM 1.2 golf package (../shared), carried into a SCORM 1.2 export as it
 // is (`--carry-items`): its items are assets, and each loads in the content frame from the
 // carried files with its own stylesheet, scripts and images — nothing left behind.
-const SHARED = join(ROOT, '..', 'shared');
-const GOLF12 = join(SHARED, 'fixtures/real-packages/scorm12.zip');
+const GOLF12 = sharedPackage('scorm12.zip');
 
 test(
   'a carried SCORM 1.2 package: each of its own pages loads with its scripts and images',
-  { skip: existsSync(GOLF12) ? false : `NEEDS ${SHARED}: the real packages are not there, so carried pages were NOT loaded` },
+  { skip: needsShared(GOLF12, 'carried pages were NOT loaded') },
   async () => {
     const project = libraryProject('golf12', GOLF12);
     const out = project.exportTo('scorm12', '--carry-items');
-    const server = await serve({
-      '/scorm-again/': join(ROOT, 'tests/players/node_modules/scorm-again/dist'),
-      '/harness/': join(ROOT, 'tests/players/harness'),
-      '/package/': out,
-    });
+    const server = await serve12(out);
     const page = await browser.newPage();
     const problems = [];
     const missing = [];

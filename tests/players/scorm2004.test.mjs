@@ -8,11 +8,10 @@
 // Each delivered activity's launch file is loaded in the content frame, as an LMS does.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { launch } from './lib/browser.mjs';
-import { libraryBeside, libraryProject, sampleLibraries, sampleProject, ROOT } from './lib/pathforge.mjs';
+import { libraryBeside, libraryProject, needsShared, sampleLibraries, sampleProject, sharedPackage, ROOT } from './lib/pathforge.mjs';
 import { serve } from './lib/serve.mjs';
 
 let browser;
@@ -265,12 +264,11 @@ for (const library of sampleLibraries()) {
 // into the export as they are (`--carry-items`): each launches as its LMS launched it,
 // finds scorm-again's API, and its own status and score decide what the export's rules
 // let the learner into next. Nothing here reports on the SCO's behalf.
-const SHARED = join(ROOT, '..', 'shared');
-const GOLF = join(SHARED, 'fixtures/real-packages/SequencingSimpleRemediation_SCORM20043rdEdition.zip');
+const GOLF = sharedPackage('SequencingSimpleRemediation_SCORM20043rdEdition.zip');
 
 test(
   'a carried package: its own SCOs report to scorm-again, and the prerequisite drawn in Pathforge waits for them',
-  { skip: existsSync(GOLF) ? false : `NEEDS ${SHARED}: the real packages are not there, so carried SCOs were NOT played` },
+  { skip: needsShared(GOLF, 'carried SCOs were NOT played') },
   async () => {
     const project = libraryProject('golf', GOLF, [['Playing the Game', 'Playing Quiz']]);
     // Written as the one zip an admin uploads, and played from what that zip unpacks to.
@@ -363,7 +361,7 @@ test(
 
 test(
   "a carried quiz's own score opens what a minimum-score rule gates, and only at that score",
-  { skip: existsSync(GOLF) ? false : `NEEDS ${SHARED}: the real packages are not there, so the carried quiz was NOT played` },
+  { skip: needsShared(GOLF, 'the carried quiz was NOT played') },
   async () => {
     // A designer's library: the public package and a rule written beside it.
     const library = libraryBeside(

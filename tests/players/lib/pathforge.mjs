@@ -7,6 +7,18 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '../../..');
+/** ../shared, beside the repository: the public packages some tests play. */
+export const SHARED = join(ROOT, '..', 'shared');
+
+/** The public package `name` from ../shared. */
+export function sharedPackage(name) {
+  return join(SHARED, 'fixtures/real-packages', name);
+}
+
+/** A test's skip for when `file` (from ../shared) is absent, said loudly: `what` was NOT done. */
+export function needsShared(file, what) {
+  return existsSync(file) ? false : `NEEDS ${SHARED}: the real packages are not there, so ${what}`;
+}
 const BIN = process.env.PATHFORGE ?? join(ROOT, 'target/debug/pathforge');
 
 function run(args, env = {}) {

@@ -24,6 +24,36 @@ const LOADED: [(&str, &str); 10] = [
     ("track", "src"),
 ];
 
+/// The one warning a package gets when its pages load files it does not hold, naming the
+/// first five ([`missing`]); about the package itself, so a folder library names it.
+pub(super) fn warning(files: &Files) -> Option<crate::Warning> {
+    let missing = missing(files);
+    if missing.is_empty() {
+        return None;
+    }
+    let named: Vec<String> = missing
+        .iter()
+        .take(5)
+        .map(|(page, reference)| format!("{reference} (loaded by {page})"))
+        .collect();
+    let more = match missing.len() {
+        n if n > 5 => format!(" and {} more", n - 5),
+        _ => String::new(),
+    };
+    let count = match missing.len() {
+        1 => "a file".to_owned(),
+        n => format!("{n} files"),
+    };
+    Some(crate::Warning {
+        relative_path: String::new(),
+        message: format!(
+            "its pages load {count} the package does not hold: {}{more}. An LMS shows those \
+             pages without them, and an export carrying its items copies them as they are",
+            named.join(", ")
+        ),
+    })
+}
+
 /// Each (page, reference) where a web page of the package loads a file of the package
 /// that is not in it, in page order. Only references that name a file in the package are
 /// checked: not web addresses, `data:` and the like, fragments, or URLs a script builds

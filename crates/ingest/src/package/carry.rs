@@ -7,7 +7,7 @@ use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Component, Path, PathBuf};
 
-use super::{folder_files, zip_entry, zip_name, Files, MAX_RATIO};
+use super::{folder_files, inflates_too_much, zip_entry, zip_name, Files, MAX_RATIO};
 use crate::{Error, Result};
 
 /// One file of a package: its path in the package (a zip entry, or a file under the
@@ -57,15 +57,27 @@ fn list(path: &Path) -> Result<BTreeMap<String, u64>> {
         }
         return Ok(sizes);
     }
-    let mut zip = open_zip(path)?;
+    let index = zip_index(path, &mut open_zip(path)?)?;
+    Ok(index
+        .into_iter()
+        .map(|(name, (_, size))| (name, size))
+        .collect())
+}
+
+/// A zipped package's files by their path in it: each one's entry number and size.
+type ZipIndex = BTreeMap<String, (usize, u64)>;
+
+/// Each file of the zip `zip` (the package at `path`) by its path in the package, with
+/// its entry number and size. No size limit (a copy is never held), but the import's guard
+/// against zip bombs: what is copied out is then at most [`MAX_RATIO`] times the zip.
+fn zip_index(path: &Path, zip: &mut zip::ZipArchive<File>) -> Result<ZipIndex> {
+    let mut index = BTreeMap::new();
     for i in 0..zip.len() {
-        let f = zip_entry(path, &mut zip, i)?;
+        let f = zip_entry(path, zip, i)?;
         let Some(name) = zip_name(path, &f)? else {
             continue;
         };
-        // No size limit (a copy is never held), but the import's guard against zip bombs:
-        // what is copied out is then at most MAX_RATIO times the zip.
-        if f.size() > 1 << 20 && f.size() / f.compressed_size().max(1) > MAX_RATIO {
+        if inflates_too_much(&f) {
             return Err(Error::bad(
                 path,
                 format!(
@@ -74,9 +86,9 @@ fn list(path: &Path) -> Result<BTreeMap<String, u64>> {
                 ),
             ));
         }
-        sizes.insert(name, f.size());
+        index.insert(name, (i, f.size()));
     }
-    Ok(sizes)
+    Ok(index)
 }
 
 fn open_zip(path: &Path) -> Result<zip::ZipArchive<File>> {
@@ -87,8 +99,9 @@ fn open_zip(path: &Path) -> Result<zip::ZipArchive<File>> {
 /// A package opened to copy its files out one at a time.
 pub struct PackageSource {
     path: PathBuf,
-    /// A zipped package's archive, with each file's entry number; `None` for a folder.
-    zip: Option<(zip::ZipArchive<File>, BTreeMap<String, usize>)>,
+    /// A zipped package's archive, with each file's entry number and size; `None` for a
+    /// folder.
+    zip: Option<(zip::ZipArchive<File>, ZipIndex)>,
 }
 
 impl std::fmt::Debug for PackageSource {
@@ -107,13 +120,8 @@ impl PackageSource {
             true => None,
             false => {
                 let mut zip = open_zip(path)?;
-                let mut entries = BTreeMap::new();
-                for i in 0..zip.len() {
-                    if let Some(name) = zip_name(path, &zip_entry(path, &mut zip, i)?)? {
-                        entries.insert(name, i);
-                    }
-                }
-                Some((zip, entries))
+                let index = zip_index(path, &mut zip)?;
+                Some((zip, index))
             }
         };
         Ok(PackageSource {
@@ -135,7 +143,7 @@ impl PackageSource {
         let gone = || Error::bad(&self.path, format!("no longer holds {}", file.path));
         let inner: Box<dyn Read + '_> = match &mut self.zip {
             Some((zip, entries)) => {
-                let i = *entries.get(&file.path).ok_or_else(gone)?;
+                let (i, _) = *entries.get(&file.path).ok_or_else(gone)?;
                 Box::new(zip_entry(&self.path, zip, i)?)
             }
             None => {

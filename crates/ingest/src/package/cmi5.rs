@@ -23,7 +23,8 @@ pub(super) fn read(
         // The file the URL launches: its query and fragment are the AU's own parameters
         // (`index.html?pages=2`), and it may be written percent-encoded.
         let file = url.split(['?', '#']).next().unwrap_or(&url);
-        let local = match url.contains("://") {
+        let remote = url.contains("://");
+        let local = match remote {
             true => None,
             false => files.resolve(&format!("{base}{file}")),
         };
@@ -32,7 +33,7 @@ pub(super) fn read(
             .and_then(|l| files.get(l))
             .map(html_text)
             .unwrap_or_default();
-        if !url.contains("://") && local.is_none() {
+        if !remote && local.is_none() {
             warnings.push(crate::Warning {
                 relative_path: if id.is_empty() {
                     url.clone()

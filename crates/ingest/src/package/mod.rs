@@ -107,10 +107,7 @@ impl Files {
                 files.insert(name, Vec::new());
                 continue;
             }
-            if f.size() > MAX_FILE
-                || total + f.size() > MAX_TOTAL
-                || f.size() > 1 << 20 && f.size() / f.compressed_size().max(1) > MAX_RATIO
-            {
+            if f.size() > MAX_FILE || total + f.size() > MAX_TOTAL || inflates_too_much(&f) {
                 return Err(Error::bad(
                     path,
                     format!("{name} is too large to import (zip bomb guard)"),
@@ -193,6 +190,13 @@ fn zip_entry<'a, R: Read + std::io::Seek>(
         }
         e => Error::bad(path, format!("zip entry {i}: {e}")),
     })
+}
+
+/// Whether zip entry `f` claims to expand more than [`MAX_RATIO`] times its compressed
+/// size (entries under 1 MiB aside): the guard against zip bombs an import and a carrying
+/// export share.
+fn inflates_too_much<R: Read + ?Sized>(f: &zip::read::ZipFile<'_, R>) -> bool {
+    f.size() > 1 << 20 && f.size() / f.compressed_size().max(1) > MAX_RATIO
 }
 
 /// The path of zip entry `f` in the package (`/`-separated), or `None` for a folder
@@ -317,31 +321,7 @@ fn read_files(path: &Path, files: Files) -> Result<(PackageKind, LibraryContent)
             "holds neither imsmanifest.xml (SCORM) nor cmi5.xml (cmi5)",
         ));
     };
-    let missing = assets::missing(&files);
-    if !missing.is_empty() {
-        let named: Vec<String> = missing
-            .iter()
-            .take(5)
-            .map(|(page, reference)| format!("{reference} (loaded by {page})"))
-            .collect();
-        let more = match missing.len() {
-            n if n > 5 => format!(" and {} more", n - 5),
-            _ => String::new(),
-        };
-        // About the package itself: a folder library names it.
-        content.warnings.push(crate::Warning {
-            relative_path: String::new(),
-            message: format!(
-                "its pages load {} the package does not hold: {}{more}. An LMS shows those \
-                 pages without them, and an export carrying its items copies them as they are",
-                match missing.len() {
-                    1 => "a file".to_owned(),
-                    n => format!("{n} files"),
-                },
-                named.join(", ")
-            ),
-        });
-    }
+    content.warnings.extend(assets::warning(&files));
     Ok((kind, content))
 }
 
